@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * librte_vmsg umbrella header: includes every public header of the library.
+ */
+
+#ifndef RTE_VMSG_H
+#define RTE_VMSG_H
+
+#include <rte_vmsg_common.h>
+#include <rte_vmsg_msg.h>
+
+#endif /* RTE_VMSG_H */

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * Common definitions of librte_vmsg: export macro, little-endian wire types and
+ * their conversions, the logging hook and the library version.
+ */
+
+#ifndef RTE_VMSG_COMMON_H
+#define RTE_VMSG_COMMON_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Marks a function exported from librte_vmsg (everything else is hidden). */
+#define RTE_VMSG_API __attribute__((visibility("default")))
+
+/** Marks setup and teardown functions that never run on the fast path. */
+#define RTE_VMSG_COLD __attribute__((cold))
+
+#ifdef __CHECKER__
+#define RTE_VMSG_BITWISE __attribute__((bitwise))
+#else
+#define RTE_VMSG_BITWISE
+#endif
+
+/** A 16-bit little-endian value as stored on the wire or in shared memory. */
+typedef uint16_t RTE_VMSG_BITWISE rte_vmsg_le16;
+/** A 32-bit little-endian value as stored on the wire or in shared memory. */
+typedef uint32_t RTE_VMSG_BITWISE rte_vmsg_le32;
+/** A 64-bit little-endian value as stored on the wire or in shared memory. */
+typedef uint64_t RTE_VMSG_BITWISE rte_vmsg_le64;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define RTE_VMSG__SWAP16(x) __builtin_bswap16(x)
+#define RTE_VMSG__SWAP32(x) __builtin_bswap32(x)
+#define RTE_VMSG__SWAP64(x) __builtin_bswap64(x)
+#else
+#define RTE_VMSG__SWAP16(x) (x)
+#define RTE_VMSG__SWAP32(x) (x)
+#define RTE_VMSG__SWAP64(x) (x)
+#endif
+
+/** Host order to little-endian, 16 bits. */
+static inline rte_vmsg_le16 rte_vmsg_cpu_to_le16(uint16_t v)
+{
+	return (rte_vmsg_le16)RTE_VMSG__SWAP16(v);
+}
+
+/** Host order to little-endian, 32 bits. */
+static inline rte_vmsg_le32 rte_vmsg_cpu_to_le32(uint32_t v)
+{
+	return (rte_vmsg_le32)RTE_VMSG__SWAP32(v);
+}
+
+/** Host order to little-endian, 64 bits. */
+static inline rte_vmsg_le64 rte_vmsg_cpu_to_le64(uint64_t v)
+{
+	return (rte_vmsg_le64)RTE_VMSG__SWAP64(v);
+}
+
+/** Little-endian to host order, 16 bits. */
+static inline uint16_t rte_vmsg_le16_to_cpu(rte_vmsg_le16 v)
+{
+	return (uint16_t)RTE_VMSG__SWAP16((uint16_t)v);
+}
+
+/** Little-endian to host order, 32 bits. */
+static inline uint32_t rte_vmsg_le32_to_cpu(rte_vmsg_le32 v)
+{
+	return (uint32_t)RTE_VMSG__SWAP32((uint32_t)v);
+}
+
+/** Little-endian to host order, 64 bits. */
+static inline uint64_t rte_vmsg_le64_to_cpu(rte_vmsg_le64 v)
+{
+	return (uint64_t)RTE_VMSG__SWAP64((uint64_t)v);
+}
+
+/*
+ * Byte-buffer accessors: read or write a little-endian field at any address,
+ * aligned or not. They go through memcpy, never through a cast of the buffer
+ * to a wider type, so they are valid on unaligned frames on every host.
+ */
+
+/** Reads a little-endian 16-bit value at @p p (any alignment). */
+static inline uint16_t rte_vmsg_get_le16(const void *p)
+{
+	rte_vmsg_le16 v;
+
+	memcpy(&v, p, sizeof(v));
+	return rte_vmsg_le16_to_cpu(v);
+}
+
+/** Reads a little-endian 32-bit value at @p p (any alignment). */
+static inline uint32_t rte_vmsg_get_le32(const void *p)
+{
+	rte_vmsg_le32 v;
+
+	memcpy(&v, p, sizeof(v));
+	return rte_vmsg_le32_to_cpu(v);
+}
+
+/** Reads a little-endian 64-bit value at @p p (any alignment). */
+static inline uint64_t rte_vmsg_get_le64(const void *p)
+{
+	rte_vmsg_le64 v;
+
+	memcpy(&v, p, sizeof(v));
+	return rte_vmsg_le64_to_cpu(v);
+}
+
+/** Writes @p x as little-endian 16 bits at @p p (any alignment). */
+static inline void rte_vmsg_put_le16(void *p, uint16_t x)
+{
+	rte_vmsg_le16 v = rte_vmsg_cpu_to_le16(x);
+
+	memcpy(p, &v, sizeof(v));
+}
+
+/** Writes @p x as little-endian 32 bits at @p p (any alignment). */
+static inline void rte_vmsg_put_le32(void *p, uint32_t x)
+{
+	rte_vmsg_le32 v = rte_vmsg_cpu_to_le32(x);
+
+	memcpy(p, &v, sizeof(v));
+}
+
+/** Writes @p x as little-endian 64 bits at @p p (any alignment). */
+static inline void rte_vmsg_put_le64(void *p, uint64_t x)
+{
+	rte_vmsg_le64 v = rte_vmsg_cpu_to_le64(x);
+
+	memcpy(p, &v, sizeof(v));
+}
+
+/** Log levels, from the most to the least severe. */
+enum rte_vmsg_log_level {
+	RTE_VMSG_LOG_ERR = 1,
+	RTE_VMSG_LOG_WARNING = 2,
+	RTE_VMSG_LOG_INFO = 3,
+	RTE_VMSG_LOG_DEBUG = 4,
+};
+
+/**
+ * Log callback installed by the application.
+ *
+ * @param level  severity of the message
+ * @param msg    one line of text without trailing newline, valid only during the call
+ * @param arg    the pointer given to rte_vmsg_log_set_handler()
+ */
+typedef void (*rte_vmsg_log_fn)(enum rte_vmsg_log_level level, const char *msg, void *arg);
+
+/**
+ * Installs the log callback and the most verbose level it receives.
+ *
+ * The library is silent until a handler is installed. Passing NULL removes it.
+ * Not thread-safe against concurrent logging: call it during setup.
+ *
+ * @param fn     the callback, or NULL for silence
+ * @param level  the highest (most verbose) level delivered
+ * @param arg    passed back to @p fn
+ */
+RTE_VMSG_API void rte_vmsg_log_set_handler(rte_vmsg_log_fn fn, enum rte_vmsg_log_level level,
+					   void *arg);
+
+/**
+ * A ready-made handler that writes "vmsg: <level>: <msg>" lines to stderr.
+ * Install it with rte_vmsg_log_set_handler(rte_vmsg_log_stderr, level, NULL).
+ */
+RTE_VMSG_API void rte_vmsg_log_stderr(enum rte_vmsg_log_level level, const char *msg,
+				      void *arg);
+
+/** The library version as a string, e.g. "0.1.0". */
+RTE_VMSG_API const char *rte_vmsg_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_VMSG_COMMON_H */

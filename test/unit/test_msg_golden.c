@@ -1,0 +1,2 @@
+#include "vtest.h"
+int main(void){return vtest_done("test_msg_golden");}

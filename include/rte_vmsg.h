@@ -8,6 +8,8 @@
 #define RTE_VMSG_H
 
 #include <rte_vmsg_common.h>
+#include <rte_vmsg_mem.h>
 #include <rte_vmsg_msg.h>
+#include <rte_vmsg_ring.h>
 
 #endif /* RTE_VMSG_H */

@@ -173,8 +173,38 @@ RTE_VMSG_API void rte_vmsg_log_set_handler(rte_vmsg_log_fn fn, enum rte_vmsg_log
  * A ready-made handler that writes "vmsg: <level>: <msg>" lines to stderr.
  * Install it with rte_vmsg_log_set_handler(rte_vmsg_log_stderr, level, NULL).
  */
-RTE_VMSG_API void rte_vmsg_log_stderr(enum rte_vmsg_log_level level, const char *msg,
-				      void *arg);
+RTE_VMSG_API void rte_vmsg_log_stderr(enum rte_vmsg_log_level level, const char *msg, void *arg);
+
+/** CLOCK_MONOTONIC in nanoseconds. Thread-safe; a vDSO call, no system call. */
+RTE_VMSG_API uint64_t rte_vmsg_time_ns(void);
+
+/**
+ * Reads the CPU's time-stamp counter (x86 TSC, arm64 virtual counter), or
+ * CLOCK_MONOTONIC nanoseconds elsewhere. Cheap, not serializing; use
+ * rte_vmsg_tsc_hz() to convert. Thread-safe; wait-free.
+ */
+static inline uint64_t rte_vmsg_tsc(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return __builtin_ia32_rdtsc();
+#elif defined(__aarch64__)
+	uint64_t v;
+
+	__asm__ __volatile__("mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+#else
+	return rte_vmsg_time_ns();
+#endif
+}
+
+/**
+ * Ticks per second of rte_vmsg_tsc(). Calibrated against CLOCK_MONOTONIC_RAW
+ * once (about 20 ms, on the first call; later calls return the cached value).
+ * Thread-safe.
+ *
+ * @return the frequency in Hz (never 0).
+ */
+RTE_VMSG_API uint64_t rte_vmsg_tsc_hz(void);
 
 /** The library version as a string, e.g. "0.1.0". */
 RTE_VMSG_API const char *rte_vmsg_version(void);

@@ -155,27 +155,27 @@ enum rte_vmsg_msg_kind {
  */
 enum rte_vmsg_msg_err {
 	RTE_VMSG_MSG_OK = 0,
-	RTE_VMSG_MSG_ERR_ARG,             /**< NULL pointer or bad argument (-EINVAL) */
-	RTE_VMSG_MSG_ERR_MAX_SIZE,        /**< link max outside 52..65535 (-EINVAL) */
-	RTE_VMSG_MSG_ERR_SHORT_BUFFER,    /**< buffer shorter than the 8-byte header */
-	RTE_VMSG_MSG_ERR_SIZE_UNDER_HDR,  /**< msg_size < 8 */
-	RTE_VMSG_MSG_ERR_SIZE_OVER_MAX,   /**< msg_size > the link's maximum */
-	RTE_VMSG_MSG_ERR_TRUNCATED,       /**< msg_size > bytes available in the buffer */
-	RTE_VMSG_MSG_ERR_SIZE,            /**< msg_size differs from the message's fixed size */
-	RTE_VMSG_MSG_ERR_COUNT,           /**< msg_size disagrees with an embedded count/length */
-	RTE_VMSG_MSG_ERR_EVENT_RESPONSE,  /**< response bit set on an event ID */
-	RTE_VMSG_MSG_ERR_BUS_DEV_NUM,     /**< dev_num != 0 on a bus message */
-	RTE_VMSG_MSG_ERR_UNKNOWN_ID,      /**< standard ID not defined in that namespace */
-	RTE_VMSG_MSG_ERR_RESP_OVER_MAX,   /**< request whose full response exceeds the max */
-	RTE_VMSG_MSG_ERR_COUNT_OF_ERRS    /**< number of reasons; not a reason */
+	RTE_VMSG_MSG_ERR_ARG,		 /**< NULL pointer or bad argument (-EINVAL) */
+	RTE_VMSG_MSG_ERR_MAX_SIZE,	 /**< link max outside 52..65535 (-EINVAL) */
+	RTE_VMSG_MSG_ERR_SHORT_BUFFER,	 /**< buffer shorter than the 8-byte header */
+	RTE_VMSG_MSG_ERR_SIZE_UNDER_HDR, /**< msg_size < 8 */
+	RTE_VMSG_MSG_ERR_SIZE_OVER_MAX,	 /**< msg_size > the link's maximum */
+	RTE_VMSG_MSG_ERR_TRUNCATED,	 /**< msg_size > bytes available in the buffer */
+	RTE_VMSG_MSG_ERR_SIZE,		 /**< msg_size differs from the message's fixed size */
+	RTE_VMSG_MSG_ERR_COUNT,		 /**< msg_size disagrees with an embedded count/length */
+	RTE_VMSG_MSG_ERR_EVENT_RESPONSE, /**< response bit set on an event ID */
+	RTE_VMSG_MSG_ERR_BUS_DEV_NUM,	 /**< dev_num != 0 on a bus message */
+	RTE_VMSG_MSG_ERR_UNKNOWN_ID,	 /**< standard ID not defined in that namespace */
+	RTE_VMSG_MSG_ERR_RESP_OVER_MAX,	 /**< request whose full response exceeds the max */
+	RTE_VMSG_MSG_ERR_COUNT_OF_ERRS	 /**< number of reasons; not a reason */
 };
 
 /** Decoded header, host byte order. */
 struct rte_vmsg_hdr {
-	uint8_t type;      /**< as on the wire (reserved bits 7:2 kept for traces, else ignored) */
-	uint8_t msg_id;    /**< as on the wire */
+	uint8_t type;	   /**< as on the wire (reserved bits 7:2 kept for traces, else ignored) */
+	uint8_t msg_id;	   /**< as on the wire */
 	uint16_t dev_num;  /**< device number; 0 on bus messages */
-	uint16_t token;    /**< bus-owned correlation value */
+	uint16_t token;	   /**< bus-owned correlation value */
 	uint16_t msg_size; /**< header + payload bytes */
 };
 
@@ -421,7 +421,7 @@ static inline uint32_t rte_vmsg_msg_feature_block(const struct rte_vmsg_features
 /** Tells whether device @p offset + @p i is present in a GET_DEVICES response view. */
 static inline int rte_vmsg_msg_device_present(const struct rte_vmsg_get_devices *g, uint16_t i)
 {
-	return i < g->count && (g->bitmap[i / 8u] >> (i % 8u)) & 1u;
+	return i < g->count && ((unsigned int)g->bitmap[i / 8u] >> (i % 8u) & 1u) != 0;
 }
 
 #ifdef __cplusplus

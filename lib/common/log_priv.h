@@ -20,10 +20,11 @@ extern int rte_vmsg__log_level;
 __attribute__((format(printf, 2, 3), cold)) void rte_vmsg__log(enum rte_vmsg_log_level level,
 							       const char *fmt, ...);
 
-#define RTE_VMSG_LOG(level, fmt, ...)                                                              \
-	do {                                                                                       \
-		if ((int)RTE_VMSG_LOG_##level <= rte_vmsg__log_level)                             \
-			rte_vmsg__log(RTE_VMSG_LOG_##level, RTE_VMSG_LOG_PREFIX fmt, ##__VA_ARGS__); \
+#define RTE_VMSG_LOG(level, fmt, ...)                                                \
+	do {                                                                         \
+		if ((int)RTE_VMSG_LOG_##level <= rte_vmsg__log_level)                \
+			rte_vmsg__log(RTE_VMSG_LOG_##level, RTE_VMSG_LOG_PREFIX fmt, \
+				      ##__VA_ARGS__);                                \
 	} while (0)
 
 #endif /* RTE_VMSG_LOG_PRIV_H */

@@ -19,48 +19,48 @@
 static int vtest_failures;
 static int vtest_checks;
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		vtest_checks++;                                                                    \
-		if (!(cond)) {                                                                     \
-			vtest_failures++;                                                          \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);   \
-		}                                                                                  \
+#define CHECK(cond)                                                                              \
+	do {                                                                                     \
+		vtest_checks++;                                                                  \
+		if (!(cond)) {                                                                   \
+			vtest_failures++;                                                        \
+			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+		}                                                                                \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                                             \
-	do {                                                                                       \
-		long long vtest_a_ = (long long)(a), vtest_b_ = (long long)(b);                    \
-		vtest_checks++;                                                                    \
-		if (vtest_a_ != vtest_b_) {                                                        \
-			vtest_failures++;                                                          \
-			fprintf(stderr, "%s:%d: CHECK_EQ failed: %s == %s (%lld != %lld)\n",       \
-				__FILE__, __LINE__, #a, #b, vtest_a_, vtest_b_);                    \
-		}                                                                                  \
+#define CHECK_EQ(a, b)                                                                       \
+	do {                                                                                 \
+		long long vtest_a_ = (long long)(a), vtest_b_ = (long long)(b);              \
+		vtest_checks++;                                                              \
+		if (vtest_a_ != vtest_b_) {                                                  \
+			vtest_failures++;                                                    \
+			fprintf(stderr, "%s:%d: CHECK_EQ failed: %s == %s (%lld != %lld)\n", \
+				__FILE__, __LINE__, #a, #b, vtest_a_, vtest_b_);             \
+		}                                                                            \
 	} while (0)
 
-#define CHECK_U64(a, b)                                                                            \
-	do {                                                                                       \
-		unsigned long long vtest_a_ = (unsigned long long)(a),                             \
-				   vtest_b_ = (unsigned long long)(b);                             \
-		vtest_checks++;                                                                    \
-		if (vtest_a_ != vtest_b_) {                                                        \
-			vtest_failures++;                                                          \
-			fprintf(stderr, "%s:%d: CHECK_U64 failed: %s == %s (0x%llx != 0x%llx)\n",  \
-				__FILE__, __LINE__, #a, #b, vtest_a_, vtest_b_);                    \
-		}                                                                                  \
+#define CHECK_U64(a, b)                                                                           \
+	do {                                                                                      \
+		unsigned long long vtest_a_ = (unsigned long long)(a),                            \
+				   vtest_b_ = (unsigned long long)(b);                            \
+		vtest_checks++;                                                                   \
+		if (vtest_a_ != vtest_b_) {                                                       \
+			vtest_failures++;                                                         \
+			fprintf(stderr, "%s:%d: CHECK_U64 failed: %s == %s (0x%llx != 0x%llx)\n", \
+				__FILE__, __LINE__, #a, #b, vtest_a_, vtest_b_);                  \
+		}                                                                                 \
 	} while (0)
 
-#define CHECK_MEM(a, b, n)                                                                         \
-	do {                                                                                       \
-		vtest_checks++;                                                                    \
-		if (memcmp((a), (b), (n)) != 0) {                                                  \
-			vtest_failures++;                                                          \
-			fprintf(stderr, "%s:%d: CHECK_MEM failed: %s vs %s (%zu bytes)\n",         \
-				__FILE__, __LINE__, #a, #b, (size_t)(n));                           \
-			vtest_hexdiff((const unsigned char *)(a), (const unsigned char *)(b),       \
-				      (size_t)(n));                                                 \
-		}                                                                                  \
+#define CHECK_MEM(a, b, n)                                                                    \
+	do {                                                                                  \
+		vtest_checks++;                                                               \
+		if (memcmp((a), (b), (n)) != 0) {                                             \
+			vtest_failures++;                                                     \
+			fprintf(stderr, "%s:%d: CHECK_MEM failed: %s vs %s (%zu bytes)\n",    \
+				__FILE__, __LINE__, #a, #b, (size_t)(n));                     \
+			vtest_hexdiff((const unsigned char *)(a), (const unsigned char *)(b), \
+				      (size_t)(n));                                           \
+		}                                                                             \
 	} while (0)
 
 static inline void vtest_hexdiff(const unsigned char *a, const unsigned char *b, size_t n)
@@ -84,11 +84,11 @@ static inline int vtest_done(const char *name)
 }
 
 /* Exits with the skip status after saying why. */
-#define VTEST_SKIP_BECAUSE(...)                                                                    \
-	do {                                                                                       \
-		fprintf(stderr, "SKIP: " __VA_ARGS__);                                             \
-		fputc('\n', stderr);                                                               \
-		exit(VTEST_SKIP);                                                                  \
+#define VTEST_SKIP_BECAUSE(...)                        \
+	do {                                           \
+		fprintf(stderr, "SKIP: " __VA_ARGS__); \
+		fputc('\n', stderr);                   \
+		exit(VTEST_SKIP);                      \
 	} while (0)
 
 /* xorshift64*: reproducible random values for property tests. */

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * Private atomics and barriers of librte_vmsg, installed only because the
+ * inline ring fast path needs them. Not for direct inclusion and not API.
+ */
+
+#ifndef RTE_VMSG_ATOMIC_PVT_H
+#define RTE_VMSG_ATOMIC_PVT_H
+
+#ifndef RTE_VMSG__ALLOW_PVT
+#error "rte_vmsg_atomic_pvt.h is private: include <rte_vmsg_ring.h> instead"
+#endif
+
+/*
+ * Two families (STYLE.md points 9-11):
+ *
+ * rte_vmsg__smp_*, rte_vmsg__load_acquire, rte_vmsg__store_release,
+ * rte_vmsg__read_once, rte_vmsg__write_once: CPU to CPU through cacheable
+ * RAM (hugepages shared by two processes, the cores of an AMP SoC with a
+ * coherent interconnect). They are the compiler's __atomic builtins on plain
+ * integer fields, so they compile in C and in C++ and cost no fence on x86
+ * beyond the one smp_mb needs.
+ *
+ * rte_vmsg__io_*: CPU to a PCIe device. BAR memory is uncached or
+ * write-combined: a write barrier that also orders write-combining buffers
+ * (sfence on x86) must separate descriptor or ring writes from the doorbell
+ * write, and MMIO accesses are single aligned 32-bit volatile accesses, never
+ * atomics. A DMA peer reading host memory is ordered by the dma_wmb family,
+ * which on x86 is a compiler barrier (stores to WB memory are not reordered).
+ *
+ * Every use names what it orders and the access it pairs with (tags such as
+ * R1/A1, listed in doc/memory-ordering.md).
+ */
+
+/* Relaxed single-copy-atomic load and store: no ordering, no tearing. */
+#define rte_vmsg__read_once(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define rte_vmsg__write_once(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+
+/* Acquire load: later accesses are not moved before it. */
+#define rte_vmsg__load_acquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+/* Release store: earlier accesses are not moved after it. */
+#define rte_vmsg__store_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+
+/* Full barrier: orders an earlier store before a later load (store-load). */
+#define rte_vmsg__smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+
+/* Compiler-only barrier. */
+#define rte_vmsg__compiler_barrier() __asm__ __volatile__("" ::: "memory")
+
+#if defined(__x86_64__) || defined(__i386__)
+/* Spin-wait hint. */
+#define rte_vmsg__cpu_relax() __asm__ __volatile__("pause" ::: "memory")
+/* Orders CPU stores to WB host memory before later stores seen by a DMA peer. */
+#define rte_vmsg__dma_wmb() rte_vmsg__compiler_barrier()
+/* Orders DMA-peer writes seen in WB host memory before later CPU loads. */
+#define rte_vmsg__dma_rmb() rte_vmsg__compiler_barrier()
+/* Orders all earlier stores, write-combined BAR stores included, before an MMIO write. */
+#define rte_vmsg__io_wmb() __asm__ __volatile__("sfence" ::: "memory")
+/* Orders an MMIO read before later loads. */
+#define rte_vmsg__io_rmb() __asm__ __volatile__("lfence" ::: "memory")
+#elif defined(__aarch64__)
+#define rte_vmsg__cpu_relax() __asm__ __volatile__("yield" ::: "memory")
+#define rte_vmsg__dma_wmb() __asm__ __volatile__("dmb oshst" ::: "memory")
+#define rte_vmsg__dma_rmb() __asm__ __volatile__("dmb oshld" ::: "memory")
+#define rte_vmsg__io_wmb() __asm__ __volatile__("dsb st" ::: "memory")
+#define rte_vmsg__io_rmb() __asm__ __volatile__("dsb ld" ::: "memory")
+#else
+#define rte_vmsg__cpu_relax() rte_vmsg__compiler_barrier()
+#define rte_vmsg__dma_wmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define rte_vmsg__dma_rmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define rte_vmsg__io_wmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define rte_vmsg__io_rmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
+
+/* One aligned 32-bit MMIO store and load (BAR registers, doorbells). */
+#define rte_vmsg__io_write32(addr, v) (*(volatile uint32_t *)(addr) = (uint32_t)(v))
+#define rte_vmsg__io_read32(addr) (*(const volatile uint32_t *)(addr))
+
+#endif /* RTE_VMSG_ATOMIC_PVT_H */

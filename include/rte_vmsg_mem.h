@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * Memory regions (hugetlbfs files, memfds, anonymous hugepages, external
+ * mappings such as PCIe BARs), a bump allocator that carves them, and the
+ * bus-address map that turns peer addresses into bounds-checked pointers.
+ */
+
+#ifndef RTE_VMSG_MEM_H
+#define RTE_VMSG_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_vmsg_common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * @file
+ * @warning EXPERIMENTAL: this API may change before 1.0.
+ *
+ * A region is one mapped range: a local virtual base, a length, the bus
+ * address at which the peer sees its first byte, how it was made and whether
+ * it is normal memory or I/O memory. Regions are made at setup time; nothing
+ * here runs on the fast path except rte_vmsg_memmap_translate() and
+ * rte_vmsg_memmap_to_bus(), which neither allocate, lock, log nor make system
+ * calls.
+ */
+
+/** Size of a 2 MiB huge page, the default huge page size. */
+#define RTE_VMSG_PAGE_SIZE_2M ((size_t)2 << 20)
+/** Size of a 1 GiB huge page. */
+#define RTE_VMSG_PAGE_SIZE_1G ((size_t)1 << 30)
+
+/** How rte_vmsg_region_create() makes the memory. */
+enum rte_vmsg_region_kind {
+	/** Anonymous shared mapping (MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB): survives fork. */
+	RTE_VMSG_REGION_KIND_ANON = 0,
+	/** memfd_create(MFD_HUGETLB): shareable through rte_vmsg_region_fd(). */
+	RTE_VMSG_REGION_KIND_MEMFD = 1,
+	/** A named file in hugetlbfs, shareable by name between processes. */
+	RTE_VMSG_REGION_KIND_FILE = 2,
+};
+
+/*
+ * Option flags of struct rte_vmsg_region_opts.
+ */
+/** FILE only: map an existing file instead of creating one; its size comes from the file. */
+#define RTE_VMSG_REGION_OPT_ATTACH (1u << 0)
+/** Fail with -ENOMEM (and an error log naming the fix) instead of falling back to normal pages. */
+#define RTE_VMSG_REGION_OPT_NO_FALLBACK (1u << 1)
+/**
+ * Do not try hugepages: plain shared memory, no warning, no FALLBACK flag. With ATTACH it only
+ * keeps a bare name from being looked up in hugetlbfs and silences the warning.
+ */
+#define RTE_VMSG_REGION_OPT_NO_HUGE (1u << 2)
+/** FILE create only: replace an existing file of that name instead of failing with -EEXIST. */
+#define RTE_VMSG_REGION_OPT_REPLACE (1u << 3)
+/** FILE create only: rte_vmsg_region_destroy() unlinks the file this region created. */
+#define RTE_VMSG_REGION_OPT_UNLINK (1u << 4)
+/** Put an inaccessible (PROT_NONE) guard page before and after the usable range. */
+#define RTE_VMSG_REGION_OPT_GUARD (1u << 5)
+/** mlock() the usable range. */
+#define RTE_VMSG_REGION_OPT_LOCK (1u << 6)
+/** Fault in every page at create time (contents are kept: attaching never clobbers data). */
+#define RTE_VMSG_REGION_OPT_PREFAULT (1u << 7)
+
+/*
+ * Region flags, as reported by rte_vmsg_region_flags().
+ */
+/** Backed by huge pages. */
+#define RTE_VMSG_REGION_F_HUGE (1u << 0)
+/** I/O memory (uncached or write-combined BAR): only aligned 32/64-bit accesses, no atomics. */
+#define RTE_VMSG_REGION_F_IO (1u << 1)
+/** Mapped MAP_SHARED: visible to other processes mapping the same object, and across fork. */
+#define RTE_VMSG_REGION_F_SHARED (1u << 2)
+/** Hugepages were wanted but not available: normal pages are used (a warning was logged). */
+#define RTE_VMSG_REGION_F_FALLBACK (1u << 3)
+/** Mapped by someone else and registered with rte_vmsg_region_register(): never unmapped here. */
+#define RTE_VMSG_REGION_F_EXTERNAL (1u << 4)
+/** Guard pages surround the usable range. */
+#define RTE_VMSG_REGION_F_GUARD (1u << 5)
+/** The usable range is locked in memory. */
+#define RTE_VMSG_REGION_F_LOCKED (1u << 6)
+/** An existing file was attached (RTE_VMSG_REGION_OPT_ATTACH). */
+#define RTE_VMSG_REGION_F_ATTACHED (1u << 7)
+
+/**
+ * Options of rte_vmsg_region_create().
+ *
+ * Set @c sz to sizeof(struct rte_vmsg_region_opts) and zero what you do not
+ * use: every field's zero value is the default. A caller built against a
+ * newer header may pass a larger @c sz as long as the bytes this library does
+ * not know are zero; a smaller @c sz (an older caller) leaves the missing
+ * fields at their defaults.
+ */
+struct rte_vmsg_region_opts {
+	/** sizeof(struct rte_vmsg_region_opts); at least sizeof(size_t). */
+	size_t sz;
+	/** enum rte_vmsg_region_kind; 0 is RTE_VMSG_REGION_KIND_ANON. */
+	uint32_t kind;
+	/** RTE_VMSG_REGION_OPT_* flags. */
+	uint32_t flags;
+	/**
+	 * Bytes wanted, rounded up to the page size (2 MiB or 1 GiB with hugepages,
+	 * the system page otherwise). Required, except with RTE_VMSG_REGION_OPT_ATTACH,
+	 * where 0 maps the whole file and a non-zero value maps that many bytes (rounded
+	 * up to the file's page size), which the file must hold.
+	 */
+	size_t size;
+	/**
+	 * Huge page size: 0 (2 MiB; for FILE, the page size of the hugetlbfs mount used),
+	 * RTE_VMSG_PAGE_SIZE_2M or RTE_VMSG_PAGE_SIZE_1G. A bare FILE name then only goes
+	 * into a mount of that page size. Must be 0 with RTE_VMSG_REGION_OPT_NO_HUGE.
+	 * Ignored when attaching (the file's file system decides).
+	 */
+	size_t page_size;
+	/** Offset at which rte_vmsg_region_alloc() starts (e.g. to keep a header page); ≤ length. */
+	size_t alloc_offset;
+	/**
+	 * FILE: the file. A name without '/' goes into the hugetlbfs mount found by
+	 * rte_vmsg_hugetlbfs_find() (or /dev/shm when none, or with
+	 * RTE_VMSG_REGION_OPT_NO_HUGE). A path with '/' is used as given; when its
+	 * directory is not on hugetlbfs, or hugetlbfs has no free pages, the file goes
+	 * where its own directory is if that is a tmpfs, else to /dev/shm/<last component>.
+	 * Attaching looks in the same places, in the same order.
+	 * MEMFD: the memfd's name for /proc (at most 249 bytes); NULL gives "rte_vmsg".
+	 * ANON: must be NULL.
+	 */
+	const char *path;
+	/** Bus address of the region's first byte (default 0); the last byte must not pass 2^64 - 1. */
+	uint64_t bus_addr;
+	/** FILE create: permission bits of the new file (0: 0600); applied without the umask. */
+	uint32_t mode;
+	/** Must be 0. */
+	uint32_t reserved;
+};
+
+/** A mapped memory region (opaque). */
+struct rte_vmsg_region;
+
+/**
+ * Creates a region: maps hugepage memory of the kind @p opts asks for.
+ *
+ * When hugepages cannot be had (none reserved, none free, no hugetlbfs mount,
+ * a FILE path that is not on hugetlbfs), the region falls back to normal
+ * shared memory of the same kind (a memfd without MFD_HUGETLB, a
+ * MAP_SHARED | MAP_ANONYMOUS mapping, a file in tmpfs), sets
+ * RTE_VMSG_REGION_F_FALLBACK and logs one warning line; with
+ * RTE_VMSG_REGION_OPT_NO_FALLBACK it fails instead and logs the commands that
+ * fix it. A new FILE appears under its name only once it is sized and its
+ * pages are reserved (it is made under a temporary name and then linked), so an
+ * attaching process never maps a half-made file. Every created region is
+ * MAP_SHARED; memfds are sealed against shrinking so that a peer holding the
+ * fd cannot make this process fault.
+ *
+ * A FILE that another process can truncate can still make this process take
+ * SIGBUS; that is a property of shared files, not something this call can
+ * prevent.
+ *
+ * Thread-safe (no shared state apart from the log hook).
+ *
+ * @param opts  options, required (see struct rte_vmsg_region_opts)
+ * @param out   receives the region; set to NULL on failure
+ * @return 0 on success;
+ *         -EINVAL for NULL @p opts or @p out, an @c sz below sizeof(size_t), non-zero
+ *         unknown option bytes or @c reserved, an unknown kind, unknown flag bits,
+ *         a flag or field that does not apply to the kind (ATTACH, REPLACE, UNLINK,
+ *         @c mode outside FILE; @c path with ANON; REPLACE, UNLINK or @c mode with
+ *         ATTACH; NO_HUGE with NO_FALLBACK or a @c page_size), @c size 0 (without
+ *         ATTACH) or too large to round up, an unsupported @c page_size or one that
+ *         differs from the hugetlbfs mount of an explicit FILE path, a bad @c mode,
+ *         a MEMFD name longer than 249 bytes, a FILE path that is empty or ends in '/',
+ *         @c alloc_offset beyond the length, a bus range that passes 2^64 - 1, an
+ *         attached file that is empty, not a multiple of its page size, or
+ *         shorter than @c size;
+ *         -ENOMEM when out of memory, or no hugepages with
+ *         RTE_VMSG_REGION_OPT_NO_FALLBACK, or prefaulting failed;
+ *         -EEXIST when the FILE exists (without REPLACE);
+ *         -ENOENT when the file to attach does not exist in any place looked at;
+ *         -errno of open(), ftruncate(), mmap(), mlock() (e.g. -EACCES, -EPERM,
+ *         -ENAMETOOLONG, -EMFILE) otherwise.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_region_create(const struct rte_vmsg_region_opts *opts,
+						      struct rte_vmsg_region **out);
+
+/**
+ * Registers memory that was mapped elsewhere (a BAR mapped by a VFIO driver,
+ * a buffer of the application) as a region, so that it can be carved and put
+ * in a bus-address map. The region does not own the memory: destroying it
+ * does not unmap anything. Its page size is the system page size.
+ *
+ * Thread-safe.
+ *
+ * @param addr      first byte, not NULL; no alignment is required
+ * @param len       bytes, not 0; @p addr + @p len must not wrap
+ * @param bus_addr  bus address of @p addr; @p bus_addr + @p len - 1 must not pass 2^64 - 1
+ * @param flags     0 or RTE_VMSG_REGION_F_IO and/or RTE_VMSG_REGION_F_SHARED; I/O
+ *                  memory only takes aligned 32/64-bit accesses and no atomics
+ * @param out       receives the region (RTE_VMSG_REGION_F_EXTERNAL is added); NULL on failure
+ * @return 0;
+ *         -EINVAL for a NULL argument, @p len 0, a wrapping range, other flag bits;
+ *         -ENOMEM.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_region_register(void *addr, size_t len, uint64_t bus_addr,
+							uint32_t flags,
+							struct rte_vmsg_region **out);
+
+/**
+ * Destroys a region: unmaps it (unless external), removes its guard pages,
+ * closes its fd and, with RTE_VMSG_REGION_OPT_UNLINK, unlinks the file it
+ * created (only if the name still refers to that file). Pointers into the
+ * region, and bus-address maps holding it, must no longer be used.
+ *
+ * Not thread-safe against any other use of the same region.
+ *
+ * @param r  the region; NULL does nothing
+ */
+RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_region_destroy(struct rte_vmsg_region *r);
+
+/**
+ * The usable range's first byte (page aligned for created regions; guard
+ * pages lie outside it). Thread-safe; wait-free.
+ *
+ * @param r  the region; NULL returns NULL
+ */
+RTE_VMSG_API void *rte_vmsg_region_addr(const struct rte_vmsg_region *r);
+
+/**
+ * The usable length in bytes: the size asked for, rounded up to the page
+ * size. Thread-safe; wait-free.
+ *
+ * @param r  the region; NULL returns 0
+ */
+RTE_VMSG_API size_t rte_vmsg_region_len(const struct rte_vmsg_region *r);
+
+/**
+ * The bus address of the first usable byte (0 unless set at create or
+ * register). Thread-safe; wait-free.
+ *
+ * @param r  the region; NULL returns 0
+ */
+RTE_VMSG_API uint64_t rte_vmsg_region_bus_addr(const struct rte_vmsg_region *r);
+
+/**
+ * The RTE_VMSG_REGION_F_* flags of the region. Thread-safe; wait-free.
+ *
+ * @param r  the region; NULL returns 0
+ */
+RTE_VMSG_API uint32_t rte_vmsg_region_flags(const struct rte_vmsg_region *r);
+
+/**
+ * The page size backing the region: 2 MiB or 1 GiB for hugepages, the system
+ * page size otherwise (and for external regions). Thread-safe; wait-free.
+ *
+ * @param r  the region; NULL returns 0
+ */
+RTE_VMSG_API size_t rte_vmsg_region_page_size(const struct rte_vmsg_region *r);
+
+/**
+ * The region's file descriptor (FILE and MEMFD kinds), to pass to another
+ * process (SCM_RIGHTS) or to QEMU. The region keeps ownership: dup() it to
+ * keep it past rte_vmsg_region_destroy(). Thread-safe; wait-free.
+ *
+ * @param r  the region
+ * @return the fd (≥ 0);
+ *         -EINVAL for NULL @p r;
+ *         -ENOENT when the region has no fd (ANON, external).
+ */
+RTE_VMSG_API int rte_vmsg_region_fd(const struct rte_vmsg_region *r);
+
+/**
+ * The path of the region's file (FILE kind): the one actually used, which
+ * differs from the option's when a bare name was placed in a mount or the
+ * region fell back to /dev/shm. Valid until the region is destroyed.
+ * Thread-safe; wait-free.
+ *
+ * @param r  the region; NULL returns NULL
+ * @return the path, or NULL for other kinds.
+ */
+RTE_VMSG_API const char *rte_vmsg_region_path(const struct rte_vmsg_region *r);
+
+/**
+ * Carves @p len bytes out of the region: a bump allocator that starts at the
+ * option's @c alloc_offset and never frees except through
+ * rte_vmsg_region_alloc_reset(). The piece's local address and its bus
+ * address are both multiples of @p align. The memory is not cleared.
+ *
+ * Not thread-safe: meant for setup; serialize calls on one region.
+ *
+ * @param r         the region
+ * @param len       bytes, not 0
+ * @param align     alignment, a power of two (1 for none)
+ * @param ptr       receives the local address; untouched on failure
+ * @param bus_addr  optional; receives the bus address
+ * @return 0;
+ *         -EINVAL for NULL @p r or @p ptr, @p len 0, @p align not a power of two, or
+ *         a region whose local and bus addresses are not congruent modulo @p align
+ *         (no offset would align both);
+ *         -ENOMEM when the rest of the region cannot hold the aligned piece.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_region_alloc(struct rte_vmsg_region *r, size_t len,
+						     size_t align, void **ptr, uint64_t *bus_addr);
+
+/**
+ * Forgets every piece handed out by rte_vmsg_region_alloc(): the next
+ * allocation starts again at the option's @c alloc_offset. Not thread-safe.
+ *
+ * @param r  the region; NULL does nothing
+ */
+RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_region_alloc_reset(struct rte_vmsg_region *r);
+
+/**
+ * Finds a mounted hugetlbfs in /proc/mounts: one with 2 MiB pages if there
+ * is one, else the first read-write hugetlbfs mount. Thread-safe.
+ *
+ * @param buf  receives the mount point, NUL-terminated
+ * @param cap  bytes at @p buf
+ * @return 0;
+ *         -EINVAL for NULL @p buf or @p cap 0;
+ *         -ENOENT when no hugetlbfs is mounted (or /proc/mounts cannot be read);
+ *         -ENAMETOOLONG when the mount point does not fit in @p cap.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_hugetlbfs_find(char *buf, size_t cap);
+
+/** Most regions a bus-address map holds. */
+#define RTE_VMSG_MEMMAP_MAX_REGIONS 16u
+
+/** A bus-address map: a small set of regions sorted by bus address (opaque). */
+struct rte_vmsg_memmap;
+
+/**
+ * Creates an empty bus-address map. Thread-safe.
+ *
+ * @param out  receives the map; NULL on failure
+ * @return 0; -EINVAL for NULL @p out; -ENOMEM.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_memmap_create(struct rte_vmsg_memmap **out);
+
+/**
+ * Destroys a map (not its regions). Not thread-safe against other uses of
+ * the map.
+ *
+ * @param m  the map; NULL does nothing
+ */
+RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_memmap_destroy(struct rte_vmsg_memmap *m);
+
+/**
+ * Adds a region, keeping the map sorted by bus address. The map refers to
+ * the region (it copies its address, length and bus address): the region
+ * must outlive the map's use.
+ *
+ * Not thread-safe: no concurrent add or translate on the same map.
+ *
+ * @param m  the map
+ * @param r  the region
+ * @return 0;
+ *         -EINVAL for NULL @p m or @p r;
+ *         -ENOSPC when the map already holds RTE_VMSG_MEMMAP_MAX_REGIONS regions;
+ *         -EEXIST when the region's bus range overlaps one already in the map
+ *         (adding the same region twice included).
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_memmap_add(struct rte_vmsg_memmap *m,
+						   const struct rte_vmsg_region *r);
+
+/**
+ * Translates a bus address from the peer into a local pointer, with a
+ * bounds check: the whole range [@p bus_addr, @p bus_addr + @p len) must lie
+ * inside one region of the map. Ranges that wrap past 2^64 - 1, straddle two
+ * regions (even adjacent ones) or touch a gap are refused. Use it for every
+ * address a peer gives (descriptors, SET_VQUEUE).
+ *
+ * The pointer may point into I/O memory: check rte_vmsg_region_flags() of the
+ * region the address belongs to before using it with atomics.
+ *
+ * Thread-safe against other translations; not against rte_vmsg_memmap_add().
+ * Wait-free: a scan of at most RTE_VMSG_MEMMAP_MAX_REGIONS entries, no system
+ * call, no lock, no logging.
+ *
+ * @param m         the map; NULL returns NULL
+ * @param bus_addr  bus address of the first byte
+ * @param len       bytes; 0 is checked as 1 (the address itself must be mapped)
+ * @return the local address of @p bus_addr, or NULL when the range is not
+ *         entirely inside one region.
+ */
+RTE_VMSG_API void *rte_vmsg_memmap_translate(const struct rte_vmsg_memmap *m, uint64_t bus_addr,
+					     uint64_t len);
+
+/**
+ * Translates a local pointer into the bus address the peer must use, with
+ * the same bounds rule as rte_vmsg_memmap_translate().
+ *
+ * Thread-safe against other translations; wait-free.
+ *
+ * @param m    the map
+ * @param ptr  first byte
+ * @param len  bytes; 0 is checked as 1
+ * @param bus  receives the bus address; untouched on failure
+ * @return 0;
+ *         -EINVAL for NULL @p m or @p bus;
+ *         -EFAULT when [@p ptr, @p ptr + @p len) is not entirely inside one region.
+ */
+RTE_VMSG_API int rte_vmsg_memmap_to_bus(const struct rte_vmsg_memmap *m, const void *ptr,
+					size_t len, uint64_t *bus);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_VMSG_MEM_H */

@@ -1,0 +1,548 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * SPSC message rings and the AMP link: the v1 virtio-msg-amp shared-memory
+ * layout (layout header, two queue heads, two element arrays), its handshake,
+ * and the inline burst and zero-copy fast path.
+ */
+
+#ifndef RTE_VMSG_RING_H
+#define RTE_VMSG_RING_H
+
+#include <assert.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_vmsg_common.h>
+
+#define RTE_VMSG__ALLOW_PVT
+#include <rte_vmsg_atomic_pvt.h>
+#undef RTE_VMSG__ALLOW_PVT
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Wire layout (amp-pcie.md §1.4, the 2026 "v1" vmamp_shmem layout).
+ * All fields little-endian; offsets relative to the layout base.
+ */
+
+#define RTE_VMSG_LAYOUT_MAGIC 0x4C4Fu /**< "LO" */
+#define RTE_VMSG_LAYOUT_VERSION 1u
+#define RTE_VMSG_QHEAD_MAGIC 0x514Fu /**< "QO" */
+
+/** Layout feature: notification areas carry mask words (v1 bit 0). */
+#define RTE_VMSG_LAYOUT_F_MASKED_NOTIF 0x0001u
+/**
+ * Layout feature, implementation-defined: stamped element format. Each
+ * element starts with an 8-byte element header whose first le32 is a
+ * sequence stamp written after the message; the consumer polls the stamp of
+ * the next element instead of the producer's index, so one cache line moves
+ * per message. A foreign v1 peer refuses the unknown bit and so only ever
+ * gets the compatible format.
+ */
+#define RTE_VMSG_LAYOUT_F_STAMPED 0x8000u
+/** Feature bits this implementation understands. */
+#define RTE_VMSG_LAYOUT_F_KNOWN (RTE_VMSG_LAYOUT_F_MASKED_NOTIF | RTE_VMSG_LAYOUT_F_STAMPED)
+
+/** Bytes the stamped format keeps at the start of each element. */
+#define RTE_VMSG_STAMP_HDR_SIZE 8u
+
+/** Queue head states (low 5 bits of status). */
+enum rte_vmsg_qstate {
+	RTE_VMSG_QSTATE_INIT = 0,
+	RTE_VMSG_QSTATE_READY = 1,
+	RTE_VMSG_QSTATE_RUN = 2,
+	RTE_VMSG_QSTATE_SHUTDOWN = 3,
+	RTE_VMSG_QSTATE_PEER_DEAD = 4,
+};
+#define RTE_VMSG_QSTATUS_STATE_MASK 0x001Fu
+#define RTE_VMSG_QSTATUS_DEBUGGABLE 0x8000u
+
+/** The layout header, 64 bytes at offset 0 of the layout. */
+struct rte_vmsg_layout_hdr {
+	rte_vmsg_le16 magic;
+	rte_vmsg_le16 length;
+	rte_vmsg_le16 version;
+	rte_vmsg_le16 features;
+	uint8_t num_notif;
+	uint8_t num_vq_notif_per_device;
+	rte_vmsg_le16 num_queue_elements;
+	rte_vmsg_le16 size_queue_elements;
+	rte_vmsg_le16 reserved;
+	rte_vmsg_le64 dev_notif_offset;
+	rte_vmsg_le64 dev_queue_head_offset;
+	rte_vmsg_le64 dev_queue_elements_offset;
+	rte_vmsg_le64 drv_notif_offset;
+	rte_vmsg_le64 drv_queue_head_offset;
+	rte_vmsg_le64 drv_queue_elements_offset;
+};
+
+/**
+ * A queue head, 8 bytes, one per side, written only by its side: @c tail is
+ * the next element this side writes in its own queue, @c head the next
+ * element it reads from the peer's queue. Both stay below N and wrap at N.
+ */
+struct rte_vmsg_qhead {
+	rte_vmsg_le16 magic;
+	rte_vmsg_le16 status;
+	rte_vmsg_le16 tail;
+	rte_vmsg_le16 head;
+};
+
+#if defined(__cplusplus)
+static_assert(sizeof(struct rte_vmsg_layout_hdr) == 64, "v1 layout header is 64 bytes");
+static_assert(offsetof(struct rte_vmsg_layout_hdr, num_queue_elements) == 10, "v1 offset");
+static_assert(offsetof(struct rte_vmsg_layout_hdr, dev_notif_offset) == 16, "v1 offset");
+static_assert(offsetof(struct rte_vmsg_layout_hdr, drv_queue_elements_offset) == 56, "v1 offset");
+static_assert(sizeof(struct rte_vmsg_qhead) == 8, "v1 queue head is 8 bytes");
+#else
+_Static_assert(sizeof(struct rte_vmsg_layout_hdr) == 64, "v1 layout header is 64 bytes");
+_Static_assert(offsetof(struct rte_vmsg_layout_hdr, num_queue_elements) == 10, "v1 offset");
+_Static_assert(offsetof(struct rte_vmsg_layout_hdr, dev_notif_offset) == 16, "v1 offset");
+_Static_assert(offsetof(struct rte_vmsg_layout_hdr, drv_queue_elements_offset) == 56, "v1 offset");
+_Static_assert(sizeof(struct rte_vmsg_qhead) == 8, "v1 queue head is 8 bytes");
+#endif
+
+/*
+ * Index arithmetic (STYLE.md point 14: the wire layout wins). Indices are
+ * below N and wrap at N; N need not be a power of two. One slot stays
+ * empty: the ring is empty when consumer == producer and full when
+ * next(producer) == consumer, so it holds at most N - 1 elements.
+ * used = (producer - consumer) mod N; free = N - 1 - used.
+ *
+ * Private state: each end keeps a shadow of its own index (never read back
+ * from shared memory) and a cached copy of the peer's index, re-read only
+ * when the cache says there is not enough to do the whole burst.
+ */
+
+/** One end of one ring: the producer end or the consumer end. */
+struct rte_vmsg_ring {
+	/* Read-mostly, set at connection time. */
+	uint8_t *elems;		 /**< element array in shared memory */
+	rte_vmsg_le16 *own_idx;	 /**< index word this end writes (qhead tail or head) */
+	rte_vmsg_le16 *peer_idx; /**< index word of the other end */
+	uint32_t size;		 /**< N, number of elements */
+	uint32_t esize;		 /**< element size in bytes, a power of two >= 64 */
+	uint32_t msg_off;	 /**< 0 (compatible) or RTE_VMSG_STAMP_HDR_SIZE (stamped) */
+	uint32_t msg_max;	 /**< largest message an element carries */
+	/* Written by this end only, private. */
+	uint32_t idx;	     /**< shadow of own index */
+	uint32_t peer_cache; /**< last value read from *peer_idx */
+	uint32_t seq;	     /**< stamped: next stamp to write / expected */
+	uint32_t pending;    /**< reserved (producer) or peeked (consumer), not yet committed */
+	uint32_t broken;     /**< non-zero: every call returns -EIO */
+	uint32_t pad_;
+	uint64_t bad_index; /**< impossible peer index values seen */
+};
+
+/** Element @p i (0 <= i < N) of a ring end. */
+static inline uint8_t *rte_vmsg__ring_elem(const struct rte_vmsg_ring *r, uint32_t i)
+{
+	return r->elems + (size_t)i * r->esize;
+}
+
+/** i + k mod N, for i < N and k <= N. */
+static inline uint32_t rte_vmsg__ring_add(const struct rte_vmsg_ring *r, uint32_t i, uint32_t k)
+{
+	i += k;
+	return i >= r->size ? i - r->size : i;
+}
+
+/** (a - b) mod N, for a, b < N. */
+static inline uint32_t rte_vmsg__ring_dist(const struct rte_vmsg_ring *r, uint32_t a, uint32_t b)
+{
+	return a >= b ? a - b : a + r->size - b;
+}
+
+/* Marks a ring end broken after an impossible peer value; cold. */
+static inline int rte_vmsg__ring_bad(struct rte_vmsg_ring *r)
+{
+	r->bad_index++;
+	r->broken = 1;
+	return -EIO;
+}
+
+/*
+ * Re-reads the peer's index and validates it. Returns 0, or -EIO (and marks
+ * the ring broken) when the value cannot be: an index at or above N.
+ */
+static inline int rte_vmsg__ring_refresh(struct rte_vmsg_ring *r)
+{
+	/*
+	 * A1 (producer reading the consumer's head) pairs with R2 in
+	 * rte_vmsg_ring_release(): the consumer finished reading the slots
+	 * before it published them free, so we may overwrite them.
+	 * A2 (consumer reading the producer's tail) pairs with R1 in
+	 * rte_vmsg_ring_commit(): the slot contents are visible once the
+	 * tail that covers them is.
+	 */
+	uint32_t v = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(r->peer_idx));
+
+	if (__builtin_expect(v >= r->size, 0))
+		return rte_vmsg__ring_bad(r);
+	r->peer_cache = v;
+	return 0;
+}
+
+/**
+ * Reserves up to @p n free elements for zero-copy writing. Fill each with
+ * rte_vmsg_ring_slot(r, i) for i < the returned count, then publish them with
+ * rte_vmsg_ring_commit(). A second reserve before the commit replaces the
+ * first.
+ *
+ * Concurrency: producer end only, one thread; safe with one concurrent
+ * consumer in another thread or process. Wait-free.
+ *
+ * @return the number reserved (0 when full), or -EIO if the ring is broken
+ *         (the peer published an index >= N).
+ */
+static inline int rte_vmsg_ring_reserve(struct rte_vmsg_ring *r, uint32_t n)
+{
+	uint32_t free_;
+
+	if (r->broken)
+		return -EIO;
+	free_ = r->size - 1 - rte_vmsg__ring_dist(r, r->idx, r->peer_cache);
+	if (free_ < n) {
+		if (rte_vmsg__ring_refresh(r) < 0)
+			return -EIO;
+		free_ = r->size - 1 - rte_vmsg__ring_dist(r, r->idx, r->peer_cache);
+		if (free_ < n)
+			n = free_;
+	}
+	r->pending = n;
+	return (int)n;
+}
+
+/**
+ * The message area of the @p i-th reserved (producer) or peeked (consumer)
+ * element: r->msg_max bytes, 8-byte aligned. @p i must be below the count
+ * that reserve or peek returned.
+ */
+static inline void *rte_vmsg_ring_slot(const struct rte_vmsg_ring *r, uint32_t i)
+{
+	return rte_vmsg__ring_elem(r, rte_vmsg__ring_add(r, r->idx, i)) + r->msg_off;
+}
+
+/**
+ * Publishes the first @p n reserved elements (n <= the reserved count; the
+ * rest are dropped) to the consumer.
+ *
+ * Concurrency: producer end only. Wait-free.
+ *
+ * @return @p n, or -EIO if broken, -EINVAL if @p n exceeds the reservation.
+ */
+static inline int rte_vmsg_ring_commit(struct rte_vmsg_ring *r, uint32_t n)
+{
+	uint32_t i, idx = r->idx;
+
+	if (r->broken)
+		return -EIO;
+	if (n > r->pending)
+		return -EINVAL;
+	if (r->msg_off != 0) {
+		/*
+		 * R3: each stamp is released after its message; pairs with A3
+		 * in rte_vmsg_ring_peek(). The stamp tells the consumer the
+		 * element is complete without it reading our tail.
+		 */
+		for (i = 0; i < n; i++) {
+			rte_vmsg__store_release(
+				(rte_vmsg_le32 *)(void *)rte_vmsg__ring_elem(r, idx),
+				rte_vmsg_cpu_to_le32(r->seq + i));
+			idx = rte_vmsg__ring_add(r, idx, 1);
+		}
+		r->seq += n;
+	} else {
+		idx = rte_vmsg__ring_add(r, idx, n);
+	}
+	r->idx = idx;
+	r->pending = 0;
+	/* R1: the elements before the tail; pairs with A2 in rte_vmsg__ring_refresh(). */
+	rte_vmsg__store_release(r->own_idx, rte_vmsg_cpu_to_le16((uint16_t)idx));
+	return (int)n;
+}
+
+/**
+ * Looks at up to @p n received elements without consuming them. Read each
+ * with rte_vmsg_ring_slot(r, i) for i < the returned count (the message is
+ * untrusted peer data: validate it), then free them with
+ * rte_vmsg_ring_release().
+ *
+ * Concurrency: consumer end only, one thread; safe with one concurrent
+ * producer. Wait-free.
+ *
+ * @return the number available (0 when empty), or -EIO if broken.
+ */
+static inline int rte_vmsg_ring_peek(struct rte_vmsg_ring *r, uint32_t n)
+{
+	uint32_t avail, i, idx;
+
+	if (r->broken)
+		return -EIO;
+	if (r->msg_off != 0) {
+		/*
+		 * A3: the stamp of each element, in order; pairs with R3 in
+		 * rte_vmsg_ring_commit(). A stamp other than the expected
+		 * sequence (an older lap, or garbage) means "not yet".
+		 */
+		if (n > r->size - 1)
+			n = r->size - 1;
+		idx = r->idx;
+		for (i = 0; i < n; i++) {
+			const rte_vmsg_le32 *st =
+				(const rte_vmsg_le32 *)(const void *)rte_vmsg__ring_elem(r, idx);
+
+			if (rte_vmsg_le32_to_cpu(rte_vmsg__load_acquire(st)) != r->seq + i)
+				break;
+			idx = rte_vmsg__ring_add(r, idx, 1);
+		}
+		r->pending = i;
+		return (int)i;
+	}
+	avail = rte_vmsg__ring_dist(r, r->peer_cache, r->idx);
+	if (avail < n) {
+		if (rte_vmsg__ring_refresh(r) < 0)
+			return -EIO;
+		avail = rte_vmsg__ring_dist(r, r->peer_cache, r->idx);
+		if (avail < n)
+			n = avail;
+	}
+	r->pending = n;
+	return (int)n;
+}
+
+/**
+ * Frees the first @p n peeked elements (n <= the peeked count) back to the
+ * producer.
+ *
+ * Concurrency: consumer end only. Wait-free.
+ *
+ * @return @p n, or -EIO if broken, -EINVAL if @p n exceeds the peeked count.
+ */
+static inline int rte_vmsg_ring_release(struct rte_vmsg_ring *r, uint32_t n)
+{
+	if (r->broken)
+		return -EIO;
+	if (n > r->pending)
+		return -EINVAL;
+	r->idx = rte_vmsg__ring_add(r, r->idx, n);
+	r->seq += n;
+	r->pending = 0;
+	/* R2: our reads of the elements before the head; pairs with A1 in
+	 * rte_vmsg__ring_refresh() on the producer. */
+	rte_vmsg__store_release(r->own_idx, rte_vmsg_cpu_to_le16((uint16_t)r->idx));
+	return (int)n;
+}
+
+/**
+ * Copies up to @p n messages of @p len bytes each, stored back to back at
+ * @p msgs, into the ring (DPDK's "burst elem" shape).
+ *
+ * Concurrency: producer end only; wait-free.
+ *
+ * @return the number enqueued (0 when full), -EIO if broken, -EMSGSIZE if
+ *         @p len exceeds r->msg_max.
+ */
+static inline int rte_vmsg_ring_enqueue_burst(struct rte_vmsg_ring *r, const void *msgs,
+					      uint32_t len, uint32_t n)
+{
+	const uint8_t *src = (const uint8_t *)msgs;
+	uint32_t i;
+	int k;
+
+	if (len > r->msg_max)
+		return -EMSGSIZE;
+	k = rte_vmsg_ring_reserve(r, n);
+	if (k <= 0)
+		return k;
+	for (i = 0; i < (uint32_t)k; i++)
+		memcpy(rte_vmsg_ring_slot(r, i), src + (size_t)i * len, len);
+	return rte_vmsg_ring_commit(r, (uint32_t)k);
+}
+
+/**
+ * Copies up to @p n messages out of the ring, @p len bytes of each element
+ * (len <= r->msg_max), back to back into @p msgs.
+ *
+ * Concurrency: consumer end only; wait-free.
+ *
+ * @return the number dequeued (0 when empty), -EIO if broken, -EMSGSIZE if
+ *         @p len exceeds r->msg_max.
+ */
+static inline int rte_vmsg_ring_dequeue_burst(struct rte_vmsg_ring *r, void *msgs, uint32_t len,
+					      uint32_t n)
+{
+	uint8_t *dst = (uint8_t *)msgs;
+	int k;
+	uint32_t i;
+
+	if (len > r->msg_max)
+		return -EMSGSIZE;
+	k = rte_vmsg_ring_peek(r, n);
+	if (k <= 0)
+		return k;
+	for (i = 0; i < (uint32_t)k; i++)
+		memcpy(dst + (size_t)i * len, rte_vmsg_ring_slot(r, i), len);
+	return rte_vmsg_ring_release(r, (uint32_t)k);
+}
+
+/**
+ * Elements waiting in the ring as this end last saw them (producer: not yet
+ * consumed; consumer: not yet read), without touching shared memory.
+ */
+static inline uint32_t rte_vmsg_ring_count_cached(const struct rte_vmsg_ring *r)
+{
+	return r->own_idx != NULL ? rte_vmsg__ring_dist(r, r->idx, r->peer_cache) : 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The link: control path, out of line.                                      */
+
+/** Which side of the link this end is: the device side writes the layout. */
+enum rte_vmsg_link_role {
+	RTE_VMSG_LINK_DEVICE = 1,
+	RTE_VMSG_LINK_DRIVER = 2,
+};
+
+/** Element formats. */
+enum rte_vmsg_link_format {
+	RTE_VMSG_LINK_FMT_COMPAT = 0,  /**< v1 compatible: the element is the message */
+	RTE_VMSG_LINK_FMT_STAMPED = 1, /**< RTE_VMSG_LAYOUT_F_STAMPED */
+};
+
+/** Options of rte_vmsg_link_create(); zero-initialise, then set @c sz. */
+struct rte_vmsg_link_opts {
+	size_t sz; /**< sizeof(struct rte_vmsg_link_opts) */
+	enum rte_vmsg_link_role role;
+	/* Device side only (the driver side takes them from the layout): */
+	uint32_t num_elems; /**< N per direction, 2..65535; 0 = as many as fit */
+	uint32_t elem_size; /**< power of two >= 64; 0 = 64 */
+	enum rte_vmsg_link_format format;
+	/* Driver side only: refuse a layout whose format differs (0 = accept any). */
+	uint32_t require_format; /**< 0, or 1 + enum rte_vmsg_link_format */
+};
+
+/** Link states as rte_vmsg_link_poll() reports them. */
+enum rte_vmsg_link_state {
+	RTE_VMSG_LINK_CONNECTING = 0, /**< handshake in progress (peer absent, INIT or READY) */
+	RTE_VMSG_LINK_UP = 1,	      /**< both sides RUN: the rings may be used */
+	RTE_VMSG_LINK_PEER_DOWN = 2,  /**< peer in SHUTDOWN or PEER_DEAD; waits for it to restart */
+};
+
+/** Counters of a link (rule 2: nothing is lost silently). */
+struct rte_vmsg_link_stats {
+	uint64_t bad_index;  /**< peer indices >= N seen (rings and handshake) */
+	uint64_t bad_state;  /**< peer status values that cannot be */
+	uint64_t bad_magic;  /**< peer queue-head magic lost after it was seen */
+	uint64_t reconnects; /**< peer restarts handled */
+	uint64_t dropped;    /**< messages in flight discarded by a reconnect */
+	uint32_t broken;     /**< non-zero once the link is broken */
+	uint32_t state;	     /**< enum rte_vmsg_link_state */
+};
+
+struct rte_vmsg_link;
+
+/**
+ * Creates one end of a link on the memory at @p base.
+ *
+ * The device side lays out the header (64 B), its queue head and the
+ * driver's (each on its own 64-byte line), then the device and driver
+ * element arrays (64-byte aligned), writes the magic last, and sets its
+ * queue head to INIT. The driver side reads the header once, validates it
+ * (magic, length, version, unknown features, reserved, counts, offsets in
+ * range and aligned, no overlaps), keeps a private copy and never reads it
+ * again, then sets its queue head to INIT.
+ *
+ * @param base  the layout, 64-byte aligned (shared memory)
+ * @param len   bytes at @p base
+ * @param opts  options (NULL: device role defaults are not implied; required)
+ * @param out   receives the link
+ * @return 0;
+ *         -EINVAL for bad arguments, options or unknown option bytes;
+ *         -ENOSPC when the device layout does not fit in @p len;
+ *         -EAGAIN (driver) when the layout magic is not there yet: retry;
+ *         -EPROTO (driver) when the layout is invalid or not supported
+ *         (the reason is logged);
+ *         -ENOMEM.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_link_create(void *base, size_t len,
+						    const struct rte_vmsg_link_opts *opts,
+						    struct rte_vmsg_link **out);
+
+/**
+ * Advances the handshake and watches the peer; call it from the control
+ * loop (not per message). Handles a peer restart (its queue head back to
+ * INIT) by resetting this end and reconnecting; counts and drops what was in
+ * flight. Detects a peer state, magic or index that cannot be and marks the
+ * link broken.
+ *
+ * Concurrency: the thread owning the link; must not run concurrently with
+ * the fast path of this end (a reconnect resets the ring ends).
+ *
+ * @return enum rte_vmsg_link_state (>= 0), or -EIO when broken.
+ */
+RTE_VMSG_API int rte_vmsg_link_poll(struct rte_vmsg_link *link);
+
+/**
+ * Polls the handshake until the link is up or @p timeout_ns elapses.
+ *
+ * @return 0 when up; -ETIMEDOUT; -EIO when broken.
+ */
+RTE_VMSG_API int rte_vmsg_link_wait_up(struct rte_vmsg_link *link, uint64_t timeout_ns);
+
+/** The producer end of this side's queue (NULL for a NULL link). */
+RTE_VMSG_API struct rte_vmsg_ring *rte_vmsg_link_tx(struct rte_vmsg_link *link);
+
+/** The consumer end of the peer's queue (NULL for a NULL link). */
+RTE_VMSG_API struct rte_vmsg_ring *rte_vmsg_link_rx(struct rte_vmsg_link *link);
+
+/** The largest message the link carries in one element. */
+RTE_VMSG_API uint32_t rte_vmsg_link_max_msg(const struct rte_vmsg_link *link);
+
+/**
+ * Fills @p st with the counters, folding in those of the two ring ends.
+ * @return 0, or -EINVAL for NULL arguments.
+ */
+RTE_VMSG_API int rte_vmsg_link_stats_get(const struct rte_vmsg_link *link,
+					 struct rte_vmsg_link_stats *st);
+
+/**
+ * Reports that the peer is known dead (its process exited, its card was
+ * reset): sets this end PEER_DEAD; the next rte_vmsg_link_poll() that sees
+ * the peer back in INIT reconnects.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_link_peer_dead(struct rte_vmsg_link *link);
+
+/**
+ * Clears a broken link and restarts the handshake from INIT (after the
+ * application decided to trust the peer again).
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_link_reset(struct rte_vmsg_link *link);
+
+/** Sets this end SHUTDOWN and frees the link. NULL is a no-op. */
+RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_link_destroy(struct rte_vmsg_link *link);
+
+/**
+ * The size a device-side layout needs for @p num_elems elements of
+ * @p elem_size bytes per direction.
+ */
+RTE_VMSG_API size_t rte_vmsg_link_layout_size(uint32_t num_elems, uint32_t elem_size);
+
+/**
+ * Checks the private consistency of a ring end (indices below N, the
+ * pending count within bounds).
+ *
+ * @return 1 when consistent, 0 otherwise.
+ */
+RTE_VMSG_API int rte_vmsg_ring_valid(const struct rte_vmsg_ring *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_VMSG_RING_H */

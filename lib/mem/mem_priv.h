@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * Private parts of lib/mem: the region object, shared by region.c and
+ * memmap.c, and the helpers the files share.
+ */
+
+#ifndef RTE_VMSG_MEM_PRIV_H
+#define RTE_VMSG_MEM_PRIV_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/statfs.h>
+
+#include "rte_vmsg_mem.h"
+
+struct rte_vmsg_region {
+	uint8_t *addr;	    /* first usable byte */
+	size_t len;	    /* usable bytes */
+	uint64_t bus_addr;  /* bus address of addr */
+	uint32_t flags;	    /* RTE_VMSG_REGION_F_* */
+	size_t page_size;   /* page size backing the mapping */
+	size_t guard;	    /* PROT_NONE bytes on each side of the mapping, 0 without */
+	size_t alloc_start; /* the allocator's first offset */
+	size_t alloc_next;  /* the allocator's next free offset */
+	int fd;		    /* -1 without */
+	bool unlink;	    /* destroy unlinks path */
+	char *path;	    /* FILE kind: the file actually used */
+};
+
+/*
+ * Copies size-prefixed options into a zeroed struct of @p known bytes.
+ * Refuses an sz below sizeof(size_t) and non-zero bytes past the fields this
+ * library knows (STYLE.md point 5); fields past a smaller sz stay zero.
+ */
+static inline int rte_vmsg__opts_copy(void *dst, size_t known, const void *opts)
+{
+	const uint8_t *p = (const uint8_t *)opts;
+	size_t sz, i;
+
+	memcpy(&sz, opts, sizeof(sz));
+	if (sz < sizeof(sz))
+		return -EINVAL;
+	for (i = known; i < sz; i++)
+		if (p[i] != 0)
+			return -EINVAL;
+	memset(dst, 0, known);
+	memcpy(dst, opts, sz < known ? sz : known);
+	return 0;
+}
+
+/* Whether statfs() says the file system is of type @p magic (linux/magic.h). */
+static inline bool rte_vmsg__fs_is(const struct statfs *st, uint32_t magic)
+{
+	return (uint32_t)st->f_type == magic;
+}
+
+/*
+ * Finds a read-write hugetlbfs mount, preferring one with pages of
+ * @p want bytes. Returns 0 and the mount's page size in *pgsz, -ENOENT or
+ * -ENAMETOOLONG.
+ */
+int rte_vmsg__hugetlbfs_find(char *buf, size_t cap, size_t want, size_t *pgsz);
+
+#endif /* RTE_VMSG_MEM_PRIV_H */

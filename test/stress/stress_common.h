@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * Shared pieces of the ring stress tests: message counts scaled for
+ * sanitizer builds, and a producer and a consumer that pass sequence-numbered
+ * messages of varying lengths and check every byte and the order.
+ */
+
+#ifndef STRESS_COMMON_H
+#define STRESS_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_vmsg_ring.h>
+
+/*
+ * Messages per run: 10^8 in a release build; VMSG_STRESS_SCALE=small (set by
+ * the sanitizer runs of .ci/run) gives 10^6; VMSG_STRESS_MESSAGES overrides.
+ */
+static inline uint64_t stress_messages(uint64_t full)
+{
+	const char *e = getenv("VMSG_STRESS_MESSAGES");
+	const char *s = getenv("VMSG_STRESS_SCALE");
+
+	if (e != NULL)
+		return strtoull(e, NULL, 0);
+	if (s != NULL && strcmp(s, "small") == 0)
+		return full / 100;
+	return full;
+}
+
+/* Length of message @p seq: 8..max, varying from one message to the next. */
+static inline uint32_t stress_len(uint64_t seq, uint32_t max)
+{
+	uint64_t h = seq * 0x9E3779B97F4A7C15ull;
+
+	return 8u + (uint32_t)((h >> 40) % (max - 7u));
+}
+
+/* Byte @p i of message @p seq (beyond its 8-byte header). */
+static inline uint8_t stress_byte(uint64_t seq, uint32_t i)
+{
+	return (uint8_t)(seq * 31u + i * 7u);
+}
+
+/* Burst size for the @p k-th call: 1..32, varying. */
+static inline uint32_t stress_burst(uint64_t k)
+{
+	return 1u + (uint32_t)((k * 0x2545F4914F6CDD1Dull >> 50) % 32u);
+}
+
+/*
+ * Sends @p total messages through @p r; spins when full. Returns 0, or -1
+ * when the ring broke or @p deadline_ns passed.
+ */
+static inline int stress_produce(struct rte_vmsg_ring *r, uint64_t total, uint64_t deadline_ns)
+{
+	uint64_t seq = 0, calls = 0;
+	uint32_t max = r->msg_max < 256 ? r->msg_max : 256;
+
+	while (seq < total) {
+		uint32_t want = stress_burst(calls++), i;
+		int k;
+
+		if (want > total - seq)
+			want = (uint32_t)(total - seq);
+		k = rte_vmsg_ring_reserve(r, want);
+		if (k < 0)
+			return -1;
+		if (k == 0) {
+			if ((calls & 0xFFFF) == 0 && rte_vmsg_time_ns() > deadline_ns)
+				return -1;
+			rte_vmsg__cpu_relax();
+			continue;
+		}
+		for (i = 0; i < (uint32_t)k; i++) {
+			uint8_t *p = (uint8_t *)rte_vmsg_ring_slot(r, i);
+			uint64_t s = seq + i;
+			uint32_t len = stress_len(s, max), j;
+
+			rte_vmsg_put_le32(p, (uint32_t)s);
+			rte_vmsg_put_le32(p + 4, len);
+			for (j = 8; j < len; j++)
+				p[j] = stress_byte(s, j);
+		}
+		if (rte_vmsg_ring_commit(r, (uint32_t)k) != k)
+			return -1;
+		seq += (uint64_t)k;
+	}
+	return 0;
+}
+
+/*
+ * Receives @p total messages from @p r and checks each: sequence, length and
+ * every byte. Returns 0, or -1 on the first wrong message, a broken ring or
+ * the deadline.
+ */
+static inline int stress_consume(struct rte_vmsg_ring *r, uint64_t total, uint64_t deadline_ns)
+{
+	uint64_t seq = 0, calls = 0;
+	uint32_t max = r->msg_max < 256 ? r->msg_max : 256;
+
+	while (seq < total) {
+		int k = rte_vmsg_ring_peek(r, stress_burst(calls++));
+		uint32_t i;
+
+		if (k < 0)
+			return -1;
+		if (k == 0) {
+			if ((calls & 0xFFFF) == 0 && rte_vmsg_time_ns() > deadline_ns) {
+				fprintf(stderr, "consumer: timed out at message %llu\n",
+					(unsigned long long)seq);
+				return -1;
+			}
+			rte_vmsg__cpu_relax();
+			continue;
+		}
+		for (i = 0; i < (uint32_t)k; i++) {
+			const uint8_t *p = (const uint8_t *)rte_vmsg_ring_slot(r, i);
+			uint64_t s = seq + i;
+			uint32_t len = stress_len(s, max), j;
+
+			if (rte_vmsg_get_le32(p) != (uint32_t)s ||
+			    rte_vmsg_get_le32(p + 4) != len) {
+				fprintf(stderr, "consumer: message %llu: got seq %u len %u\n",
+					(unsigned long long)s, rte_vmsg_get_le32(p),
+					rte_vmsg_get_le32(p + 4));
+				return -1;
+			}
+			for (j = 8; j < len; j++)
+				if (p[j] != stress_byte(s, j)) {
+					fprintf(stderr, "consumer: message %llu byte %u wrong\n",
+						(unsigned long long)s, j);
+					return -1;
+				}
+		}
+		if (rte_vmsg_ring_release(r, (uint32_t)k) != k)
+			return -1;
+		seq += (uint64_t)k;
+	}
+	/* Nothing more than was sent. */
+	return rte_vmsg_ring_peek(r, 1) == 0 ? 0 : -1;
+}
+
+/* Runs the handshake of two ends owned by one thread until both are up. */
+static inline int stress_connect(struct rte_vmsg_link *a, struct rte_vmsg_link *b)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		int ra = rte_vmsg_link_poll(a), rb = rte_vmsg_link_poll(b);
+
+		if (ra == RTE_VMSG_LINK_UP && rb == RTE_VMSG_LINK_UP)
+			return 0;
+	}
+	return -1;
+}
+
+#endif /* STRESS_COMMON_H */

@@ -317,9 +317,9 @@ struct rte_vmsg_msg {
  * Parses and validates one frame.
  *
  * Checks, in order: the arguments; the header fits in @p len; msg_size ≥ 8,
- * ≤ @p max_size and ≤ @p len; the namespace and ID are known (0x80-0xFF pass
- * as RTE_VMSG_MSG_IMPL); an event ID does not carry the response bit; a bus
- * message has dev_num 0; msg_size equals the message's fixed size or its size
+ * ≤ @p max_size and ≤ @p len; an event ID does not carry the response bit; a
+ * bus message has dev_num 0; the namespace and ID are known (0x80-0xFF pass
+ * as RTE_VMSG_MSG_IMPL); msg_size equals the message's fixed size or its size
  * formula with the embedded count or length; a GET_CONFIG or
  * GET_DEVICE_FEATURES request does not ask for a response larger than
  * @p max_size. Reserved type bits 7:2 are ignored (GEN-4). Never reads past

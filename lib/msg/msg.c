@@ -12,19 +12,20 @@
 
 /* How msg_size relates to the fixed part of a message (virtio-msg §9). */
 enum size_rule {
-	SZ_FIXED,       /* exactly .size */
-	SZ_FEATURES,    /* .size + 4 * num_blocks (le32 @ payload 4) */
-	SZ_CONFIG,      /* .size + length (le32 @ payload 8) */
-	SZ_CONFIG_OPT,  /* .size + length, or .size alone (SET_CONFIG resp) */
-	SZ_EVENT_CFG,   /* .size + length (le32 @ payload 12), or .size alone */
+	SZ_FIXED,	/* exactly .size */
+	SZ_FEATURES,	/* .size + 4 * num_blocks (le32 @ payload 4) */
+	SZ_CONFIG,	/* .size + length (le32 @ payload 8) */
+	SZ_CONFIG_OPT,	/* .size + length, or .size alone (SET_CONFIG resp) */
+	SZ_EVENT_CFG,	/* .size + length (le32 @ payload 12), or .size alone */
 	SZ_GET_DEVICES, /* .size + (count + 7) / 8 (le16 @ payload 4) */
-	SZ_IMPL,        /* anything from 8 up */
+	SZ_IMPL,	/* anything from 8 up */
 };
 
 const struct rte_vmsg__kind_desc rte_vmsg__kinds[RTE_VMSG_MSG_KIND_COUNT] = {
-#define K(kind_, type_, id_, size_, rule_)                                                          \
-	[RTE_VMSG_MSG_##kind_] = { .name = #kind_, .type = (type_), .id = (id_), .size = (size_),   \
-				   .rule = (rule_) }
+#define K(kind_, type_, id_, size_, rule_)                                                     \
+	[RTE_VMSG_MSG_##kind_] = {                                                             \
+		.name = #kind_, .type = (type_), .id = (id_), .size = (size_), .rule = (rule_) \
+	}
 	[RTE_VMSG_MSG_INVALID] = { .name = "INVALID" },
 	K(GET_DEVICE_INFO_REQ, 0, RTE_VMSG_ID_GET_DEVICE_INFO, 8, SZ_FIXED),
 	K(GET_DEVICE_INFO_RESP, 1, RTE_VMSG_ID_GET_DEVICE_INFO, 52, SZ_FIXED),
@@ -151,7 +152,8 @@ static int check_size(const struct rte_vmsg__kind_desc *d, const uint8_t *p, uin
 		return 0;
 	}
 	if (want != msg_size)
-		return fail(why, d->rule == SZ_FIXED ? RTE_VMSG_MSG_ERR_SIZE : RTE_VMSG_MSG_ERR_COUNT,
+		return fail(why,
+			    d->rule == SZ_FIXED ? RTE_VMSG_MSG_ERR_SIZE : RTE_VMSG_MSG_ERR_COUNT,
 			    -EBADMSG);
 	return 0;
 }
@@ -177,7 +179,8 @@ static void decode(struct rte_vmsg_msg *m, const uint8_t *p)
 	case RTE_VMSG_MSG_SET_DRIVER_FEATURES_REQ:
 		m->u.features.block_index = rte_vmsg_get_le32(pl + 0);
 		m->u.features.num_blocks = rte_vmsg_get_le32(pl + 4);
-		m->u.features.blocks = m->kind == RTE_VMSG_MSG_GET_DEVICE_FEATURES_REQ ? NULL : pl + 8;
+		m->u.features.blocks =
+			m->kind == RTE_VMSG_MSG_GET_DEVICE_FEATURES_REQ ? NULL : pl + 8;
 		break;
 	case RTE_VMSG_MSG_GET_CONFIG_REQ:
 		m->u.config.offset = rte_vmsg_get_le32(pl + 0);
@@ -502,7 +505,8 @@ static void encode(const struct rte_vmsg_msg *m, uint8_t *p)
 			memmove(pl + 6, m->u.get_devices.bitmap, n);
 			/* BUS-24: bits past count in the last byte are zero. */
 			if (m->u.get_devices.count % 8u)
-				pl[6 + n - 1] &= (uint8_t)((1u << (m->u.get_devices.count % 8u)) - 1u);
+				pl[6 + n - 1] &=
+					(uint8_t)((1u << (m->u.get_devices.count % 8u)) - 1u);
 		}
 		break;
 	case RTE_VMSG_MSG_BUS_PING_REQ:

@@ -14,10 +14,10 @@
 /** Static facts about one kind of message. */
 struct rte_vmsg__kind_desc {
 	const char *name; /* e.g. "GET_CONFIG_RESP" */
-	uint8_t type;     /* type byte bits 1:0 */
-	uint8_t id;       /* msg_id */
-	uint16_t size;    /* fixed part of the frame, header included */
-	uint8_t rule;     /* enum size_rule in msg.c */
+	uint8_t type;	  /* type byte bits 1:0 */
+	uint8_t id;	  /* msg_id */
+	uint16_t size;	  /* fixed part of the frame, header included */
+	uint8_t rule;	  /* enum size_rule in msg.c */
 };
 
 extern const struct rte_vmsg__kind_desc rte_vmsg__kinds[RTE_VMSG_MSG_KIND_COUNT];

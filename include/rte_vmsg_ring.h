@@ -400,6 +400,135 @@ static inline uint32_t rte_vmsg_ring_count_cached(const struct rte_vmsg_ring *r)
 	return r->own_idx != NULL ? rte_vmsg__ring_dist(r, r->idx, r->peer_cache) : 0;
 }
 
+/**
+ * Tells, without consuming anything or changing any state, whether the next
+ * rte_vmsg_ring_peek() on this consumer end would return at least one
+ * element (or an error). For doorbell waits.
+ *
+ * Concurrency: consumer end only. Wait-free.
+ */
+static inline int rte_vmsg_ring_ready(const struct rte_vmsg_ring *r)
+{
+	if (r->broken)
+		return 1;
+	if (r->msg_off != 0)
+		/* A3 again: pairs with R3 in rte_vmsg_ring_commit(). */
+		return rte_vmsg_le32_to_cpu(rte_vmsg__load_acquire(
+			       (const rte_vmsg_le32 *)(const void *)rte_vmsg__ring_elem(
+				       r, r->idx))) == r->seq;
+	if (r->peer_cache != r->idx)
+		return 1;
+	/* A2 again: pairs with R1 in rte_vmsg_ring_commit(). */
+	return rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(r->peer_idx)) != r->idx;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Doorbells: how a producer wakes a consumer that went to sleep.            */
+
+/** Doorbell kinds. */
+enum rte_vmsg_bell_kind {
+	RTE_VMSG_BELL_NONE = 0,	   /**< polling only: notify is free, wait only polls */
+	RTE_VMSG_BELL_EVENTFD = 1, /**< an eventfd (passed to the peer by the application) */
+	RTE_VMSG_BELL_FUTEX = 2,   /**< a futex on a shared word: no descriptor to pass */
+};
+
+/**
+ * The shared words of a doorbell: 8 bytes in memory both sides map (the shm
+ * bus keeps them in its bus page), each word written by one side only.
+ */
+struct rte_vmsg_bell_shm {
+	uint32_t seq;	/**< written by the ringer: bumped before each futex wake */
+	uint32_t armed; /**< written by the waiter: non-zero while it may sleep */
+};
+
+/** Options of rte_vmsg_bell_create(); zero-initialise, then set @c sz. */
+struct rte_vmsg_bell_opts {
+	size_t sz; /**< sizeof(struct rte_vmsg_bell_opts) */
+	enum rte_vmsg_bell_kind kind;
+	struct rte_vmsg_bell_shm *shm; /**< shared words (EVENTFD, FUTEX); 4-byte aligned */
+	int fd;			       /**< EVENTFD: the eventfd, or -1 to create one */
+	uint32_t pad_;
+	/**
+	 * Adaptive wait: how long rte_vmsg_bell_wait() polls before it arms the
+	 * doorbell and sleeps. 0 arms at once; UINT64_MAX never sleeps.
+	 */
+	uint64_t poll_ns;
+};
+
+/**
+ * A doorbell, one per ring direction; both sides create one over the same
+ * shared words (and the same eventfd). The fields are exposed only for the
+ * inline rte_vmsg_bell_notify(); do not use them.
+ */
+struct rte_vmsg_bell {
+	/* private: */
+	enum rte_vmsg_bell_kind kind;
+	int fd;
+	int own_fd;
+	uint32_t pad_;
+	struct rte_vmsg_bell_shm *shm;
+	uint64_t poll_ns;
+	uint64_t kicks;	 /**< wake-ups sent (system calls made by notify) */
+	uint64_t sleeps; /**< times wait went to sleep */
+};
+
+/** Sends the wake-up: cold, out of line (a system call). */
+RTE_VMSG_API int rte_vmsg__bell_kick(struct rte_vmsg_bell *b);
+
+/**
+ * To be called by the producer after rte_vmsg_ring_commit(): wakes the
+ * consumer if it is asleep or about to sleep. Costs one full barrier and one
+ * load when nobody sleeps; nothing at all with RTE_VMSG_BELL_NONE.
+ *
+ * Concurrency: the producer of the ring this doorbell serves. Lock-free; a
+ * system call only when the consumer armed the doorbell.
+ *
+ * @return 0, or a negative errno from the wake-up system call.
+ */
+static inline int rte_vmsg_bell_notify(struct rte_vmsg_bell *b)
+{
+	if (b->kind == RTE_VMSG_BELL_NONE)
+		return 0;
+	/*
+	 * D2: the commit (a store) before the load of armed; pairs with D1 in
+	 * rte_vmsg_bell_wait(): either the consumer sees our elements after
+	 * arming, or we see it armed. A store-load order needs the full barrier.
+	 */
+	rte_vmsg__smp_mb();
+	if (rte_vmsg__read_once(&b->shm->armed) == 0)
+		return 0;
+	return rte_vmsg__bell_kick(b);
+}
+
+/**
+ * Creates a doorbell.
+ *
+ * @return 0; -EINVAL for bad options or unknown option bytes; -errno from
+ *         eventfd(2); -ENOMEM.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_bell_create(const struct rte_vmsg_bell_opts *opts,
+						    struct rte_vmsg_bell **out);
+
+/** The eventfd of an EVENTFD doorbell (to pass to the peer), else -ENOENT. */
+RTE_VMSG_API int rte_vmsg_bell_fd(const struct rte_vmsg_bell *b);
+
+/**
+ * Waits until @p r has something to read: polls for the doorbell's poll time,
+ * then arms the doorbell, re-checks the ring, and sleeps until the producer's
+ * rte_vmsg_bell_notify(), @p timeout_ns, or a signal.
+ *
+ * Concurrency: the consumer of @p r. Blocking.
+ *
+ * @return 1 when the ring has something (or is broken: the next peek says
+ *         -EIO); 0 when @p timeout_ns passed; -EINTR; -errno from the
+ *         system call.
+ */
+RTE_VMSG_API int rte_vmsg_bell_wait(struct rte_vmsg_bell *b, const struct rte_vmsg_ring *r,
+				    uint64_t timeout_ns);
+
+/** Frees a doorbell (closes the eventfd it created). NULL is a no-op. */
+RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_bell_destroy(struct rte_vmsg_bell *b);
+
 /* ------------------------------------------------------------------------ */
 /* The link: control path, out of line.                                      */
 

@@ -1,0 +1,323 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The librte_vmsg authors
+#
+# The whole test run of librte_vmsg, as CI runs it (.ci/run): dependencies,
+# hugepages, the clang-format check, then five builds, each in its own
+# build-ci-* directory (wiped first):
+#   asan     gcc debug, ASan+UBSan: suite unit (and stress, small counts)
+#   release  gcc release, -Werror: every suite but hw; hw may only skip
+#   tsan     gcc, TSan: suite stress (small counts), when it has tests
+#   fuzz     clang, -Dfuzz=enabled: each libFuzzer target for FUZZ_SECONDS
+#   install  meson install of the release build into a DESTDIR, checked
+# Every step runs even when an earlier one failed (except a failed install of
+# the dependencies); the summary at the end lists each with its time.
+#
+# Environment: CI=true (FUZZ_SECONDS defaults to 60, else 10), FUZZ_SECONDS,
+# VMSG_STEPS="format asan release tsan fuzz install" (the steps to run after
+# deps and hugepages; default all).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$PWD
+
+if [ "${CI:-}" = true ]; then
+	fuzz_seconds=${FUZZ_SECONDS:-60}
+else
+	fuzz_seconds=${FUZZ_SECONDS:-10}
+fi
+steps=${VMSG_STEPS:-format asan release tsan fuzz install}
+
+# Sanitizers stop at the first report (meson 1.0 sets no *SAN_OPTIONS).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1:print_summary=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:print_summary=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+
+summary=()
+failed=0
+t_all=$EPOCHREALTIME
+
+elapsed() { # start time -> "12.3s"
+	awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1fs", b - a }'
+}
+
+# run_step NAME FUNCTION: a banner, the function in a subshell with set -e,
+# and its result and time in the summary.
+run_step() {
+	local name=$1 fn=$2 t0 rc result
+	printf '\n==============================================================\n'
+	printf '== %s\n' "$name"
+	printf '==============================================================\n'
+	t0=$EPOCHREALTIME
+	set +e
+	(set -e; "$fn")
+	rc=$?
+	set -e
+	case $rc in
+	0) result=PASS ;;
+	77) result=SKIP ;;
+	*) result=FAIL; failed=$((failed + 1)) ;;
+	esac
+	printf -- '-- %s: %s in %s\n' "$name" "$result" "$(elapsed "$t0")"
+	summary+=("$(printf '%-10s %-4s %8s' "$name" "$result" "$(elapsed "$t0")")")
+}
+
+# setup DIR ARGS...: a fresh build directory, configured and built.
+setup() {
+	local dir=$1
+	shift
+	rm -rf "$dir"
+	meson setup "$dir" "$@" >"$root/.ci-setup.log" 2>&1 || {
+		cat "$root/.ci-setup.log"
+		rm -f "$root/.ci-setup.log"
+		return 1
+	}
+	mv "$root/.ci-setup.log" "$dir/setup.log"
+	sed -n '/^librte_vmsg/,$p' "$dir/setup.log"
+	# Quiet unless it fails: -Werror makes every warning a failure.
+	meson compile -C "$dir" >"$dir/compile.log" 2>&1 || {
+		grep -v '^\[[0-9]*/[0-9]*\] ' "$dir/compile.log" | tail -n 80
+		return 1
+	}
+	echo "built $(grep -c '^\[[0-9]*/[0-9]*\] ' "$dir/compile.log") targets in $dir"
+}
+
+# has_tests DIR SUITE: the suite has at least one test ("project:suite / name").
+has_tests() {
+	local list
+	list=$(meson test -C "$1" --no-rebuild --list --suite "$2" 2>/dev/null || true)
+	[[ $list == *" / "* ]]
+}
+
+# no_skips DIR: in the last meson test run, only tests of suite hw skipped.
+no_skips() {
+	python3 - "$1/meson-logs/testlog.json" <<-'EOF'
+		import json, sys
+		bad = []
+		for line in open(sys.argv[1]):
+		    t = json.loads(line)
+		    # "project:suite1+suite2 / name"
+		    suites = t["name"].split(" / ")[0].split(":")[-1].split("+")
+		    if t["result"] == "SKIP" and "hw" not in suites:
+		        bad.append(t["name"])
+		for n in bad:
+		    print("skipped, and not in suite hw: " + n)
+		sys.exit(1 if bad else 0)
+	EOF
+}
+
+step_format() {
+	scripts/check-format.sh
+}
+
+step_asan() {
+	local dir=build-ci-asan
+	setup $dir -Dbuildtype=debug -Dwerror=true \
+		-Db_sanitize=address,undefined -Db_lundef=false
+	meson test -C $dir --no-rebuild --print-errorlogs --suite unit
+	no_skips $dir
+	if has_tests $dir stress; then
+		VMSG_STRESS_SCALE=small meson test -C $dir --no-rebuild --print-errorlogs --suite stress
+		no_skips $dir
+	else
+		echo "stress: no tests yet"
+	fi
+}
+
+step_release() {
+	local dir=build-ci-release
+	setup $dir -Dbuildtype=release -Dwerror=true
+	meson test -C $dir --no-rebuild --print-errorlogs --no-suite hw
+	no_skips $dir
+	if has_tests $dir hw; then
+		# Without a card these skip (exit 77), which is the one allowed skip.
+		meson test -C $dir --no-rebuild --print-errorlogs --suite hw
+	else
+		echo "hw: no tests yet"
+	fi
+}
+
+step_tsan() {
+	local dir=build-ci-tsan
+	# The suites do not depend on the build options: ask the release build.
+	if [ -f build-ci-release/meson-info/intro-tests.json ] &&
+		! has_tests build-ci-release stress; then
+		echo "tsan: the stress suite has no tests yet; nothing to run"
+		return 77
+	fi
+	# DPDK stays out: TSan reports false positives inside rte_ring.
+	setup $dir -Db_sanitize=thread -Db_lundef=false -Dwerror=true -Ddpdk=disabled
+	if ! has_tests $dir stress; then
+		echo "tsan: the stress suite has no tests yet; nothing to run"
+		return 77
+	fi
+	VMSG_STRESS_SCALE=small meson test -C $dir --no-rebuild --print-errorlogs --suite stress
+	no_skips $dir
+}
+
+step_fuzz() {
+	local dir=build-ci-fuzz t seeds out rc=0 pids=() targets=() seed_dirs=() i a
+	CC=clang-14 CXX=clang++-14 setup $dir -Dfuzz=enabled -Dwerror=true
+	for t in "$dir"/test/fuzz/fuzz_*; do
+		[ -x "$t" ] && [ -f "$t" ] && targets+=("$(basename "$t")")
+	done
+	if [ ${#targets[@]} -eq 0 ]; then
+		echo "fuzz: no libFuzzer targets were built"
+		return 1
+	fi
+	out=$dir/fuzz-artifacts
+	rm -rf "$dir/fuzz-corpus" "$out"
+	mkdir -p "$out"
+	echo "fuzz: ${targets[*]}, ${fuzz_seconds}s each, in parallel"
+	for t in "${targets[@]}"; do
+		# The seeds of fuzz_<corpus>_<what> are in test/fuzz/corpus/<corpus>;
+		# the run grows a copy, never the committed corpus.
+		seeds=${t#fuzz_}
+		seeds=test/fuzz/corpus/${seeds%%_*}
+		seed_dirs+=("$seeds")
+		mkdir -p "$dir/fuzz-corpus/$t"
+		cp "$seeds"/* "$dir/fuzz-corpus/$t/"
+		"$dir/test/fuzz/$t" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
+			-print_final_stats=1 -artifact_prefix="$out/$t-" \
+			"$dir/fuzz-corpus/$t" >"$out/$t.log" 2>&1 &
+		pids+=($!)
+	done
+	for i in "${!targets[@]}"; do
+		t=${targets[$i]}
+		if wait "${pids[$i]}"; then
+			printf '%s: ok, %s runs, corpus %s -> %s files\n' "$t" \
+				"$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$t.log")" \
+				"$(find "${seed_dirs[$i]}" -type f | wc -l)" \
+				"$(find "$dir/fuzz-corpus/$t" -type f | wc -l)"
+		else
+			rc=1
+			echo "$t: FAILED; the end of its log:"
+			tail -n 60 "$out/$t.log"
+		fi
+	done
+	if [ $rc -ne 0 ]; then
+		for a in "$out"/*-*; do
+			[ -f "$a" ] || continue
+			case "$a" in *.log) continue ;; esac
+			echo "crash input $a:"
+			od -A d -t x1 "$a" | head -n 20
+		done
+		echo "fuzz: reproduce with $dir/test/fuzz/<target> <input>, or any build's"
+		echo "fuzz: test/fuzz/replay_<target> <input>; keep the input as a seed if it is a bug"
+	fi
+	return $rc
+}
+
+step_install() {
+	local build=build-ci-release dest prefix libdir includedir lib syms pc h n bad cc
+	if [ ! -f $build/build.ninja ]; then
+		setup $build -Dbuildtype=release -Dwerror=true
+	fi
+	dest=$(mktemp -d)
+	# shellcheck disable=SC2064 # expand now: $dest is local
+	trap "rm -rf '$dest'" EXIT
+	meson install -C $build --no-rebuild --quiet --destdir "$dest"
+	read -r prefix libdir includedir < <(meson introspect $build --buildoptions |
+		python3 -c 'import json, sys
+o = {x["name"]: x["value"] for x in json.load(sys.stdin)}
+print(o["prefix"], o["libdir"], o["includedir"])')
+	libdir=$dest$prefix/$libdir
+	includedir=$dest$prefix/$includedir
+	echo "install: $dest: prefix $prefix"
+
+	# Every header of include/ is installed.
+	for h in include/*.h; do
+		if [ ! -f "$includedir/$(basename "$h")" ]; then
+			echo "install: $h is not installed in $includedir"
+			return 1
+		fi
+	done
+	echo "install: $(find include -maxdepth 1 -name '*.h' | wc -l) headers ok"
+
+	# The .pc file works from the DESTDIR, for a shared and a static link.
+	pc="env PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR=$libdir/pkgconfig PKG_CONFIG_SYSROOT_DIR=$dest pkg-config"
+	$pc --exists --print-errors librte_vmsg
+	cc=${CC:-cc}
+	cat >"$dest/t.c" <<-'EOF'
+		#include <stdio.h>
+		#include <string.h>
+		#include <rte_vmsg.h>
+
+		int main(void)
+		{
+			struct rte_vmsg_msg m, p;
+			unsigned char buf[64];
+			int n;
+
+			memset(&m, 0, sizeof(m));
+			m.kind = RTE_VMSG_MSG_BUS_PING_REQ;
+			m.u.ping = 0x1234;
+			n = rte_vmsg_msg_build(buf, sizeof(buf), &m);
+			if (n != 12 || rte_vmsg_msg_parse(buf, (size_t)n, 264, &p, NULL) != 0 ||
+			    p.kind != m.kind || p.u.ping != 0x1234)
+				return 1;
+			printf("librte_vmsg %s\n", rte_vmsg_version());
+			return 0;
+		}
+	EOF
+	# shellcheck disable=SC2046 # pkg-config output is a list of flags
+	$cc -Wall -Werror -o "$dest/t-shared" "$dest/t.c" $($pc --cflags --libs librte_vmsg)
+	LD_LIBRARY_PATH=$libdir "$dest/t-shared"
+	# shellcheck disable=SC2046
+	$cc -Wall -Werror -o "$dest/t-static" "$dest/t.c" $($pc --static --cflags --libs librte_vmsg |
+		sed 's/-lrte_vmsg\b/-Wl,-Bstatic -lrte_vmsg -Wl,-Bdynamic/')
+	readelf -d "$dest/t-static" >"$dest/t-static.dynamic"
+	if grep -q 'NEEDED.*librte_vmsg' "$dest/t-static.dynamic"; then
+		echo "install: the static link still needs librte_vmsg.so"
+		return 1
+	fi
+	"$dest/t-static" >/dev/null
+	echo "install: pkg-config, shared and static link ok"
+
+	# The shared library exports rte_vmsg_* only, each in a version node, and
+	# every function the headers mark RTE_VMSG_API.
+	lib=$(readlink -f "$libdir/librte_vmsg.so")
+	syms=$(nm -D --defined-only "$lib")
+	echo "install: $(basename "$lib"), SONAME $(readelf -d "$lib" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')"
+	bad=$(echo "$syms" | awk '
+		$3 ~ /^RTE_VMSG_[0-9]+\.[0-9]+$/ { next }         # the version nodes
+		$3 ~ /^rte_vmsg_[A-Za-z0-9_]*@@?RTE_VMSG_[0-9]+\.[0-9]+$/ { next }
+		{ print }')
+	if [ -n "$bad" ]; then
+		echo "install: symbols outside rte_vmsg_* or without a version node:"
+		echo "$bad"
+		return 1
+	fi
+	n=0
+	for f in $(grep -ho 'RTE_VMSG_API[^(]*(' include/*.h | grep -o 'rte_vmsg_[A-Za-z0-9_]*($' |
+		tr -d '(' | sort -u); do
+		n=$((n + 1))
+		if [[ $syms != *" $f@"* ]]; then
+			echo "install: $f is RTE_VMSG_API in include/ but not exported (lib/rte_vmsg.map?)"
+			return 1
+		fi
+	done
+	echo "install: $(echo "$syms" | grep -c ' rte_vmsg_') symbols exported," \
+		"all rte_vmsg_* and versioned; the $n RTE_VMSG_API functions among them"
+}
+
+echo "librte_vmsg test-all: $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores," \
+	"CI=${CI:-}, FUZZ_SECONDS=$fuzz_seconds"
+
+run_step deps scripts/install-deps.sh
+if [ $failed -ne 0 ]; then
+	echo "test-all: the dependencies are missing; nothing else can run"
+	exit 1
+fi
+run_step hugepages scripts/setup-hugepages.sh
+for s in $steps; do
+	case $s in
+	format | asan | release | tsan | fuzz | install) run_step "$s" "step_$s" ;;
+	*) echo "test-all: unknown step $s" >&2; exit 2 ;;
+	esac
+done
+
+printf '\n== summary\n'
+printf '%s\n' "${summary[@]}"
+printf '%-10s %-4s %8s\n' total "$([ $failed -eq 0 ] && echo PASS || echo FAIL)" "$(elapsed "$t_all")"
+[ $failed -eq 0 ]

@@ -42,8 +42,20 @@
 /* Release store: earlier accesses are not moved after it. */
 #define rte_vmsg__store_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 
-/* Full barrier: orders an earlier store before a later load (store-load). */
+/*
+ * Full barrier: orders an earlier store before a later load (store-load).
+ * On x86 a locked add of 0 to a stack word does it at a fraction of the cost
+ * of mfence (it orders cacheable memory, all the smp family serves); it sits
+ * below the red zone so that it never touches a live spill slot. Elsewhere,
+ * the compiler's seq_cst fence.
+ */
+#if defined(__x86_64__)
+#define rte_vmsg__smp_mb() __asm__ __volatile__("lock addl $0, -132(%%rsp)" ::: "memory", "cc")
+#elif defined(__i386__)
+#define rte_vmsg__smp_mb() __asm__ __volatile__("lock addl $0, -4(%%esp)" ::: "memory", "cc")
+#else
 #define rte_vmsg__smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
 
 /* Compiler-only barrier. */
 #define rte_vmsg__compiler_barrier() __asm__ __volatile__("" ::: "memory")

@@ -87,6 +87,9 @@ static uint64_t reset_ends(struct rte_vmsg_link *l)
 	uint64_t inflight = rte_vmsg_ring_count_cached(&l->tx) + rte_vmsg_ring_count_cached(&l->rx);
 	uint32_t i;
 
+	/* The ring ends' counters outlive them (rule 2: nothing is lost silently). */
+	l->st.bad_index += l->tx.bad_index + l->rx.bad_index;
+
 	ring_end_init(l, &l->tx, l->base + l->own_elems_off, &l->own->tail, &l->peer->head);
 	ring_end_init(l, &l->rx, l->base + l->peer_elems_off, &l->own->head, &l->peer->tail);
 	if (l->tx.msg_off != 0)
@@ -318,6 +321,11 @@ err_free:
 	return rc;
 }
 
+/*
+ * Marks the link and both ring ends broken: from now on every fast-path call
+ * of either direction returns -EIO, whichever check saw the impossible value.
+ * A ring end that broke on its own is folded in at the next poll.
+ */
 static int set_broken(struct rte_vmsg_link *l, uint64_t *counter)
 {
 	if (counter != NULL)
@@ -325,6 +333,8 @@ static int set_broken(struct rte_vmsg_link *l, uint64_t *counter)
 	if (!l->broken)
 		RTE_VMSG_LOG(ERR, "link broken: the peer wrote a value that cannot be");
 	l->broken = 1;
+	l->tx.broken = 1;
+	l->rx.broken = 1;
 	return -EIO;
 }
 
@@ -468,6 +478,7 @@ int rte_vmsg_link_reset(struct rte_vmsg_link *l)
 	l->peer_seen = 0;
 	reset_ends(l);
 	publish_status(l, RTE_VMSG_QSTATE_INIT);
+	rte_vmsg__store_release(&l->own->magic, rte_vmsg_cpu_to_le16(RTE_VMSG_QHEAD_MAGIC));
 	l->state = RTE_VMSG_LINK_CONNECTING;
 	return 0;
 }

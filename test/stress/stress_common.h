@@ -9,6 +9,7 @@
 #ifndef STRESS_COMMON_H
 #define STRESS_COMMON_H
 
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,36 @@ static inline uint8_t stress_byte(uint64_t seq, uint32_t i)
 	return (uint8_t)(seq * 31u + i * 7u);
 }
 
+/* Writes message @p seq (at most @p max bytes) at @p p. */
+static inline void stress_fill(uint8_t *p, uint64_t seq, uint32_t max)
+{
+	uint32_t len = stress_len(seq, max), j;
+
+	rte_vmsg_put_le32(p, (uint32_t)seq);
+	rte_vmsg_put_le32(p + 4, len);
+	for (j = 8; j < len; j++)
+		p[j] = stress_byte(seq, j);
+}
+
+/* Checks that @p p holds message @p seq; 0, or -1 (said on stderr, by @p who). */
+static inline int stress_check(const uint8_t *p, uint64_t seq, uint32_t max, const char *who)
+{
+	uint32_t len = stress_len(seq, max), j;
+
+	if (rte_vmsg_get_le32(p) != (uint32_t)seq || rte_vmsg_get_le32(p + 4) != len) {
+		fprintf(stderr, "%s: message %llu: got seq %u len %u\n", who,
+			(unsigned long long)seq, rte_vmsg_get_le32(p), rte_vmsg_get_le32(p + 4));
+		return -1;
+	}
+	for (j = 8; j < len; j++)
+		if (p[j] != stress_byte(seq, j)) {
+			fprintf(stderr, "%s: message %llu byte %u wrong\n", who,
+				(unsigned long long)seq, j);
+			return -1;
+		}
+	return 0;
+}
+
 /* Burst size for the @p k-th call: 1..32, varying. */
 static inline uint32_t stress_burst(uint64_t k)
 {
@@ -53,10 +84,17 @@ static inline uint32_t stress_burst(uint64_t k)
 }
 
 /*
- * Sends @p total messages through @p r; spins when full. Returns 0, or -1
- * when the ring broke or @p deadline_ns passed.
+ * Called now and then while a ring end waits (full or empty): returns
+ * non-zero to give up early, e.g. when the peer process has died.
  */
-static inline int stress_produce(struct rte_vmsg_ring *r, uint64_t total, uint64_t deadline_ns)
+typedef int (*stress_stop_fn)(void *arg);
+
+/*
+ * Sends @p total messages through @p r; spins when full. Returns 0, or -1
+ * when the ring broke, @p deadline_ns passed or @p stop (if not NULL) said so.
+ */
+static inline int stress_produce_until(struct rte_vmsg_ring *r, uint64_t total,
+				       uint64_t deadline_ns, stress_stop_fn stop, void *arg)
 {
 	uint64_t seq = 0, calls = 0;
 	uint32_t max = r->msg_max < 256 ? r->msg_max : 256;
@@ -71,21 +109,17 @@ static inline int stress_produce(struct rte_vmsg_ring *r, uint64_t total, uint64
 		if (k < 0)
 			return -1;
 		if (k == 0) {
-			if ((calls & 0xFFFF) == 0 && rte_vmsg_time_ns() > deadline_ns)
+			if ((calls & 0xFFFF) == 0 &&
+			    (rte_vmsg_time_ns() > deadline_ns || (stop != NULL && stop(arg)))) {
+				fprintf(stderr, "producer: gave up at message %llu\n",
+					(unsigned long long)seq);
 				return -1;
+			}
 			rte_vmsg__cpu_relax();
 			continue;
 		}
-		for (i = 0; i < (uint32_t)k; i++) {
-			uint8_t *p = (uint8_t *)rte_vmsg_ring_slot(r, i);
-			uint64_t s = seq + i;
-			uint32_t len = stress_len(s, max), j;
-
-			rte_vmsg_put_le32(p, (uint32_t)s);
-			rte_vmsg_put_le32(p + 4, len);
-			for (j = 8; j < len; j++)
-				p[j] = stress_byte(s, j);
-		}
+		for (i = 0; i < (uint32_t)k; i++)
+			stress_fill((uint8_t *)rte_vmsg_ring_slot(r, i), seq + i, max);
 		if (rte_vmsg_ring_commit(r, (uint32_t)k) != k)
 			return -1;
 		seq += (uint64_t)k;
@@ -93,12 +127,18 @@ static inline int stress_produce(struct rte_vmsg_ring *r, uint64_t total, uint64
 	return 0;
 }
 
+static inline int stress_produce(struct rte_vmsg_ring *r, uint64_t total, uint64_t deadline_ns)
+{
+	return stress_produce_until(r, total, deadline_ns, NULL, NULL);
+}
+
 /*
  * Receives @p total messages from @p r and checks each: sequence, length and
- * every byte. Returns 0, or -1 on the first wrong message, a broken ring or
- * the deadline.
+ * every byte. Returns 0, or -1 on the first wrong message, a broken ring, the
+ * deadline or @p stop (if not NULL) saying so.
  */
-static inline int stress_consume(struct rte_vmsg_ring *r, uint64_t total, uint64_t deadline_ns)
+static inline int stress_consume_until(struct rte_vmsg_ring *r, uint64_t total,
+				       uint64_t deadline_ns, stress_stop_fn stop, void *arg)
 {
 	uint64_t seq = 0, calls = 0;
 	uint32_t max = r->msg_max < 256 ? r->msg_max : 256;
@@ -110,39 +150,30 @@ static inline int stress_consume(struct rte_vmsg_ring *r, uint64_t total, uint64
 		if (k < 0)
 			return -1;
 		if (k == 0) {
-			if ((calls & 0xFFFF) == 0 && rte_vmsg_time_ns() > deadline_ns) {
-				fprintf(stderr, "consumer: timed out at message %llu\n",
+			if ((calls & 0xFFFF) == 0 &&
+			    (rte_vmsg_time_ns() > deadline_ns || (stop != NULL && stop(arg)))) {
+				fprintf(stderr, "consumer: gave up at message %llu\n",
 					(unsigned long long)seq);
 				return -1;
 			}
 			rte_vmsg__cpu_relax();
 			continue;
 		}
-		for (i = 0; i < (uint32_t)k; i++) {
-			const uint8_t *p = (const uint8_t *)rte_vmsg_ring_slot(r, i);
-			uint64_t s = seq + i;
-			uint32_t len = stress_len(s, max), j;
-
-			if (rte_vmsg_get_le32(p) != (uint32_t)s ||
-			    rte_vmsg_get_le32(p + 4) != len) {
-				fprintf(stderr, "consumer: message %llu: got seq %u len %u\n",
-					(unsigned long long)s, rte_vmsg_get_le32(p),
-					rte_vmsg_get_le32(p + 4));
+		for (i = 0; i < (uint32_t)k; i++)
+			if (stress_check((const uint8_t *)rte_vmsg_ring_slot(r, i), seq + i, max,
+					 "consumer") < 0)
 				return -1;
-			}
-			for (j = 8; j < len; j++)
-				if (p[j] != stress_byte(s, j)) {
-					fprintf(stderr, "consumer: message %llu byte %u wrong\n",
-						(unsigned long long)s, j);
-					return -1;
-				}
-		}
 		if (rte_vmsg_ring_release(r, (uint32_t)k) != k)
 			return -1;
 		seq += (uint64_t)k;
 	}
 	/* Nothing more than was sent. */
 	return rte_vmsg_ring_peek(r, 1) == 0 ? 0 : -1;
+}
+
+static inline int stress_consume(struct rte_vmsg_ring *r, uint64_t total, uint64_t deadline_ns)
+{
+	return stress_consume_until(r, total, deadline_ns, NULL, NULL);
 }
 
 /* Runs the handshake of two ends owned by one thread until both are up. */
@@ -157,6 +188,39 @@ static inline int stress_connect(struct rte_vmsg_link *a, struct rte_vmsg_link *
 			return 0;
 	}
 	return -1;
+}
+
+/*
+ * Pins the calling thread (sched_setaffinity with pid 0 acts on the calling
+ * thread, in a process of one thread or of many); -1 leaves it alone.
+ */
+static inline int stress_pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return 0;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* The first two CPUs this process may run on (-1 for a missing one). */
+static inline void stress_two_cpus(int *a, int *b)
+{
+	cpu_set_t set;
+	int i;
+
+	*a = *b = -1;
+	if (sched_getaffinity(0, sizeof(set), &set) != 0)
+		return;
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &set)) {
+			if (*a < 0)
+				*a = i;
+			else if (*b < 0)
+				*b = i;
+		}
 }
 
 #endif /* STRESS_COMMON_H */

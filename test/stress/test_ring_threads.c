@@ -23,43 +23,14 @@ struct side {
 	int cpu, produce, rc;
 };
 
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
-
 static void *run(void *arg)
 {
 	struct side *s = arg;
 
-	pin(s->cpu);
+	stress_pin(s->cpu);
 	s->rc = s->produce ? stress_produce(s->ring, s->total, s->deadline)
 			   : stress_consume(s->ring, s->total, s->deadline);
 	return NULL;
-}
-
-/* The two CPUs this process may run on (or -1 when it has only one). */
-static void two_cpus(int *a, int *b)
-{
-	cpu_set_t set;
-	int i;
-
-	*a = *b = -1;
-	if (sched_getaffinity(0, sizeof(set), &set) != 0)
-		return;
-	for (i = 0; i < CPU_SETSIZE; i++)
-		if (CPU_ISSET(i, &set)) {
-			if (*a < 0)
-				*a = i;
-			else if (*b < 0)
-				*b = i;
-		}
 }
 
 int main(void)
@@ -72,7 +43,7 @@ int main(void)
 
 	if (mem == NULL)
 		return 1;
-	two_cpus(&cpu_a, &cpu_b);
+	stress_two_cpus(&cpu_a, &cpu_b);
 	printf("8 runs of %llu messages on CPUs %d and %d\n", (unsigned long long)total, cpu_a,
 	       cpu_b);
 	for (fmt = 0; fmt < 2; fmt++)

@@ -23,6 +23,20 @@ extern "C" {
 /** Marks setup and teardown functions that never run on the fast path. */
 #define RTE_VMSG_COLD __attribute__((cold))
 
+/*
+ * Casts in inline code of installed headers: named casts in C++ (the headers
+ * compile warning-free with -Wold-style-cast), C casts in C. Internal.
+ */
+#ifdef __cplusplus
+#define RTE_VMSG__CAST(type, x) (static_cast<type>(x))
+#define RTE_VMSG__PTR(type, p) (static_cast<type>(static_cast<void *>(p)))
+#define RTE_VMSG__CPTR(type, p) (static_cast<type>(static_cast<const void *>(p)))
+#else
+#define RTE_VMSG__CAST(type, x) ((type)(x))
+#define RTE_VMSG__PTR(type, p) ((type)(void *)(p))
+#define RTE_VMSG__CPTR(type, p) ((type)(const void *)(p))
+#endif
+
 #ifdef __CHECKER__
 #define RTE_VMSG_BITWISE __attribute__((bitwise))
 #else
@@ -49,37 +63,37 @@ typedef uint64_t RTE_VMSG_BITWISE rte_vmsg_le64;
 /** Host order to little-endian, 16 bits. */
 static inline rte_vmsg_le16 rte_vmsg_cpu_to_le16(uint16_t v)
 {
-	return (rte_vmsg_le16)RTE_VMSG__SWAP16(v);
+	return RTE_VMSG__CAST(rte_vmsg_le16, RTE_VMSG__SWAP16(v));
 }
 
 /** Host order to little-endian, 32 bits. */
 static inline rte_vmsg_le32 rte_vmsg_cpu_to_le32(uint32_t v)
 {
-	return (rte_vmsg_le32)RTE_VMSG__SWAP32(v);
+	return RTE_VMSG__CAST(rte_vmsg_le32, RTE_VMSG__SWAP32(v));
 }
 
 /** Host order to little-endian, 64 bits. */
 static inline rte_vmsg_le64 rte_vmsg_cpu_to_le64(uint64_t v)
 {
-	return (rte_vmsg_le64)RTE_VMSG__SWAP64(v);
+	return RTE_VMSG__CAST(rte_vmsg_le64, RTE_VMSG__SWAP64(v));
 }
 
 /** Little-endian to host order, 16 bits. */
 static inline uint16_t rte_vmsg_le16_to_cpu(rte_vmsg_le16 v)
 {
-	return (uint16_t)RTE_VMSG__SWAP16((uint16_t)v);
+	return RTE_VMSG__CAST(uint16_t, RTE_VMSG__SWAP16(RTE_VMSG__CAST(uint16_t, v)));
 }
 
 /** Little-endian to host order, 32 bits. */
 static inline uint32_t rte_vmsg_le32_to_cpu(rte_vmsg_le32 v)
 {
-	return (uint32_t)RTE_VMSG__SWAP32((uint32_t)v);
+	return RTE_VMSG__CAST(uint32_t, RTE_VMSG__SWAP32(RTE_VMSG__CAST(uint32_t, v)));
 }
 
 /** Little-endian to host order, 64 bits. */
 static inline uint64_t rte_vmsg_le64_to_cpu(rte_vmsg_le64 v)
 {
-	return (uint64_t)RTE_VMSG__SWAP64((uint64_t)v);
+	return RTE_VMSG__CAST(uint64_t, RTE_VMSG__SWAP64(RTE_VMSG__CAST(uint64_t, v)));
 }
 
 /*

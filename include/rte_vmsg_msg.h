@@ -415,13 +415,14 @@ static inline int rte_vmsg_msg_answers(const struct rte_vmsg_hdr *req,
 /** Feature block @p k (0-based, < num_blocks) of a features view, host order. */
 static inline uint32_t rte_vmsg_msg_feature_block(const struct rte_vmsg_features *f, uint32_t k)
 {
-	return rte_vmsg_get_le32(f->blocks + 4u * (size_t)k);
+	return rte_vmsg_get_le32(f->blocks + 4u * RTE_VMSG__CAST(size_t, k));
 }
 
 /** Tells whether device @p offset + @p i is present in a GET_DEVICES response view. */
 static inline int rte_vmsg_msg_device_present(const struct rte_vmsg_get_devices *g, uint16_t i)
 {
-	return i < g->count && ((unsigned int)g->bitmap[i / 8u] >> (i % 8u) & 1u) != 0;
+	return i < g->count &&
+	       (RTE_VMSG__CAST(unsigned int, g->bitmap[i / 8u]) >> (i % 8u) & 1u) != 0;
 }
 
 #ifdef __cplusplus

@@ -142,7 +142,7 @@ struct rte_vmsg_ring {
 /** Element @p i (0 <= i < N) of a ring end. */
 static inline uint8_t *rte_vmsg__ring_elem(const struct rte_vmsg_ring *r, uint32_t i)
 {
-	return r->elems + (size_t)i * r->esize;
+	return r->elems + RTE_VMSG__CAST(size_t, i) * r->esize;
 }
 
 /** i + k mod N, for i < N and k <= N. */
@@ -215,7 +215,7 @@ static inline int rte_vmsg_ring_reserve(struct rte_vmsg_ring *r, uint32_t n)
 			n = free_;
 	}
 	r->pending = n;
-	return (int)n;
+	return RTE_VMSG__CAST(int, n);
 }
 
 /**
@@ -252,7 +252,7 @@ static inline int rte_vmsg_ring_commit(struct rte_vmsg_ring *r, uint32_t n)
 		 */
 		for (i = 0; i < n; i++) {
 			rte_vmsg__store_release(
-				(rte_vmsg_le32 *)(void *)rte_vmsg__ring_elem(r, idx),
+				RTE_VMSG__PTR(rte_vmsg_le32 *, rte_vmsg__ring_elem(r, idx)),
 				rte_vmsg_cpu_to_le32(r->seq + i));
 			idx = rte_vmsg__ring_add(r, idx, 1);
 		}
@@ -263,8 +263,8 @@ static inline int rte_vmsg_ring_commit(struct rte_vmsg_ring *r, uint32_t n)
 	r->idx = idx;
 	r->pending = 0;
 	/* R1: the elements before the tail; pairs with A2 in rte_vmsg__ring_refresh(). */
-	rte_vmsg__store_release(r->own_idx, rte_vmsg_cpu_to_le16((uint16_t)idx));
-	return (int)n;
+	rte_vmsg__store_release(r->own_idx, rte_vmsg_cpu_to_le16(RTE_VMSG__CAST(uint16_t, idx)));
+	return RTE_VMSG__CAST(int, n);
 }
 
 /**
@@ -295,14 +295,14 @@ static inline int rte_vmsg_ring_peek(struct rte_vmsg_ring *r, uint32_t n)
 		idx = r->idx;
 		for (i = 0; i < n; i++) {
 			const rte_vmsg_le32 *st =
-				(const rte_vmsg_le32 *)(const void *)rte_vmsg__ring_elem(r, idx);
+				RTE_VMSG__CPTR(const rte_vmsg_le32 *, rte_vmsg__ring_elem(r, idx));
 
 			if (rte_vmsg_le32_to_cpu(rte_vmsg__load_acquire(st)) != r->seq + i)
 				break;
 			idx = rte_vmsg__ring_add(r, idx, 1);
 		}
 		r->pending = i;
-		return (int)i;
+		return RTE_VMSG__CAST(int, i);
 	}
 	avail = rte_vmsg__ring_dist(r, r->peer_cache, r->idx);
 	if (avail < n) {
@@ -313,7 +313,7 @@ static inline int rte_vmsg_ring_peek(struct rte_vmsg_ring *r, uint32_t n)
 			n = avail;
 	}
 	r->pending = n;
-	return (int)n;
+	return RTE_VMSG__CAST(int, n);
 }
 
 /**
@@ -335,8 +335,8 @@ static inline int rte_vmsg_ring_release(struct rte_vmsg_ring *r, uint32_t n)
 	r->pending = 0;
 	/* R2: our reads of the elements before the head; pairs with A1 in
 	 * rte_vmsg__ring_refresh() on the producer. */
-	rte_vmsg__store_release(r->own_idx, rte_vmsg_cpu_to_le16((uint16_t)r->idx));
-	return (int)n;
+	rte_vmsg__store_release(r->own_idx, rte_vmsg_cpu_to_le16(RTE_VMSG__CAST(uint16_t, r->idx)));
+	return RTE_VMSG__CAST(int, n);
 }
 
 /**
@@ -351,7 +351,7 @@ static inline int rte_vmsg_ring_release(struct rte_vmsg_ring *r, uint32_t n)
 static inline int rte_vmsg_ring_enqueue_burst(struct rte_vmsg_ring *r, const void *msgs,
 					      uint32_t len, uint32_t n)
 {
-	const uint8_t *src = (const uint8_t *)msgs;
+	const uint8_t *src = RTE_VMSG__CAST(const uint8_t *, msgs);
 	uint32_t i;
 	int k;
 
@@ -360,9 +360,9 @@ static inline int rte_vmsg_ring_enqueue_burst(struct rte_vmsg_ring *r, const voi
 	k = rte_vmsg_ring_reserve(r, n);
 	if (k <= 0)
 		return k;
-	for (i = 0; i < (uint32_t)k; i++)
-		memcpy(rte_vmsg_ring_slot(r, i), src + (size_t)i * len, len);
-	return rte_vmsg_ring_commit(r, (uint32_t)k);
+	for (i = 0; i < RTE_VMSG__CAST(uint32_t, k); i++)
+		memcpy(rte_vmsg_ring_slot(r, i), src + RTE_VMSG__CAST(size_t, i) * len, len);
+	return rte_vmsg_ring_commit(r, RTE_VMSG__CAST(uint32_t, k));
 }
 
 /**
@@ -377,7 +377,7 @@ static inline int rte_vmsg_ring_enqueue_burst(struct rte_vmsg_ring *r, const voi
 static inline int rte_vmsg_ring_dequeue_burst(struct rte_vmsg_ring *r, void *msgs, uint32_t len,
 					      uint32_t n)
 {
-	uint8_t *dst = (uint8_t *)msgs;
+	uint8_t *dst = RTE_VMSG__CAST(uint8_t *, msgs);
 	int k;
 	uint32_t i;
 
@@ -386,9 +386,9 @@ static inline int rte_vmsg_ring_dequeue_burst(struct rte_vmsg_ring *r, void *msg
 	k = rte_vmsg_ring_peek(r, n);
 	if (k <= 0)
 		return k;
-	for (i = 0; i < (uint32_t)k; i++)
-		memcpy(dst + (size_t)i * len, rte_vmsg_ring_slot(r, i), len);
-	return rte_vmsg_ring_release(r, (uint32_t)k);
+	for (i = 0; i < RTE_VMSG__CAST(uint32_t, k); i++)
+		memcpy(dst + RTE_VMSG__CAST(size_t, i) * len, rte_vmsg_ring_slot(r, i), len);
+	return rte_vmsg_ring_release(r, RTE_VMSG__CAST(uint32_t, k));
 }
 
 /**
@@ -411,11 +411,13 @@ static inline int rte_vmsg_ring_ready(const struct rte_vmsg_ring *r)
 {
 	if (r->broken)
 		return 1;
-	if (r->msg_off != 0)
+	if (r->msg_off != 0) {
+		const rte_vmsg_le32 *st =
+			RTE_VMSG__CPTR(const rte_vmsg_le32 *, rte_vmsg__ring_elem(r, r->idx));
+
 		/* A3 again: pairs with R3 in rte_vmsg_ring_commit(). */
-		return rte_vmsg_le32_to_cpu(rte_vmsg__load_acquire(
-			       (const rte_vmsg_le32 *)(const void *)rte_vmsg__ring_elem(
-				       r, r->idx))) == r->seq;
+		return rte_vmsg_le32_to_cpu(rte_vmsg__load_acquire(st)) == r->seq;
+	}
 	if (r->peer_cache != r->idx)
 		return 1;
 	/* A2 again: pairs with R1 in rte_vmsg_ring_commit(). */

@@ -11,5 +11,6 @@
 #include <rte_vmsg_mem.h>
 #include <rte_vmsg_msg.h>
 #include <rte_vmsg_ring.h>
+#include <rte_vmsg_transport.h>
 
 #endif /* RTE_VMSG_H */

@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * The virtio-msg transport (v2 draft, transport revision 1): the device side
+ * (rte_vmsg_dev_*), which answers the eleven transport requests for a device
+ * model, and the driver side (rte_vmsg_drv_*), which drives a remote device.
+ */
+
+#ifndef RTE_VMSG_TRANSPORT_H
+#define RTE_VMSG_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_vmsg_common.h>
+#include <rte_vmsg_msg.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Core virtio feature bits the transport itself looks at (virtio-msg §4.9, §4.12). */
+/** VIRTIO_F_NOTIFICATION_DATA: EVENT_AVAIL carries next_offset. */
+#define RTE_VMSG_VIRTIO_F_NOTIFICATION_DATA 38u
+/** VIRTIO_F_NOTIF_CONFIG_DATA: never offered nor accepted on this transport. */
+#define RTE_VMSG_VIRTIO_F_NOTIF_CONFIG_DATA 39u
+/** VIRTIO_F_RING_RESET: RESET_VQUEUE is effective only when negotiated. */
+#define RTE_VMSG_VIRTIO_F_RING_RESET 40u
+
+/* ======================================================================== */
+/* Device side: rte_vmsg_dev_*                                              */
+/* ======================================================================== */
+
+/**
+ * @file
+ * @warning EXPERIMENTAL: the device-side API may change before 1.0.
+ *
+ * A device model describes itself and hooks into the transport through a
+ * struct rte_vmsg_dev_ops; rte_vmsg_dev_create() turns it into a device,
+ * and rte_vmsg_dev_handle() answers each transport frame the bus delivers
+ * for it, exactly as the v2 draft requires (virtio-msg §4, §9, §11). The
+ * model never sees a malformed or unsupported frame: those are dropped and
+ * counted (rte_vmsg_dev_stats_get()).
+ *
+ * Concurrency contract, for every rte_vmsg_dev_* function: one device is
+ * used by one thread at a time (the thread that polls its bus endpoint);
+ * calls on one device must not overlap, calls on different devices may.
+ * The ops are invoked from within those calls, on that thread. From inside
+ * an op the model may call the getters and rte_vmsg_dev_build_event_used()
+ * of the same device; rte_vmsg_dev_handle(), rte_vmsg_dev_config_changed(),
+ * rte_vmsg_dev_needs_reset() and rte_vmsg_dev_reset_done() return -EBUSY
+ * there (call them after the op returned), and rte_vmsg_dev_destroy() must
+ * not be called there. Nothing allocates after rte_vmsg_dev_create(), nothing
+ * blocks, and nothing logs on the request path except once per device and
+ * drop reason.
+ */
+
+/** A virtqueue as the driver programmed it (GET_VQUEUE / SET_VQUEUE fields). */
+struct rte_vmsg_dev_vq {
+	uint32_t max_size;    /**< the model's limit; 0: the queue does not exist */
+	uint32_t size;	      /**< cur_size; 0 until programmed */
+	uint32_t enabled;     /**< 1 once enabled (SET_VQUEUE op 1), 0 otherwise */
+	uint32_t reserved_;   /**< 0 */
+	uint64_t desc_addr;   /**< bus addresses as the driver gave them */
+	uint64_t driver_addr; /**< (not translated, not checked for alignment) */
+	uint64_t device_addr;
+};
+
+/**
+ * What a device model gives the transport: its identity and limits, which
+ * the library copies at creation, and its hooks. Zero-initialise, then set
+ * @c sz to sizeof(struct rte_vmsg_dev_ops); bytes past the fields this
+ * library knows must be zero.
+ *
+ * Every hook receives the @c model_ctx given to rte_vmsg_dev_create(),
+ * returns 0 or a negative errno, and may be NULL (the default is given
+ * with each). A hook is never called with a range or index the library has
+ * not checked.
+ */
+struct rte_vmsg_dev_ops {
+	size_t sz; /**< sizeof(struct rte_vmsg_dev_ops) */
+
+	/* Identity (GET_DEVICE_INFO, virtio-msg §4.1). */
+	uint32_t device_id; /**< virtio device type */
+	uint32_t vendor_id;
+	/** Raw bytes, sent verbatim; all zero = no UUID; else a random (v4) UUID (DEV-10). */
+	uint8_t uuid[16];
+	/** First admin queue; must be 0 when @c admin_vq_count is 0 (DEV-9). */
+	uint32_t admin_vq_start;
+	/** Number of admin queues; admin_vq_start + admin_vq_count <= num_queues. */
+	uint32_t admin_vq_count;
+
+	/* Offered features (GET_DEVICE_FEATURES, virtio-msg §4.2). */
+	/**
+	 * @c num_feature_blocks words in host order; word k holds feature bits
+	 * 32k..32k+31. Copied at creation. Bit 39 (VIRTIO_F_NOTIF_CONFIG_DATA)
+	 * must be clear (DEV-13). NULL when @c num_feature_blocks is 0.
+	 */
+	const uint32_t *features;
+	/** Words in @c features; trailing zero words are not reported (DEV-8). */
+	uint32_t num_feature_blocks;
+
+	/* Config space (GET_CONFIG / SET_CONFIG, virtio-msg §4.4, §4.5). */
+	uint32_t config_size; /**< bytes; @c config_read is required when > 0 */
+
+	/* Queues (GET_VQUEUE / SET_VQUEUE, virtio-msg §4.7, §4.8). */
+	uint32_t num_queues; /**< max_virtqueues, admin queues included; <= 65536 */
+	/** max_size of every queue when @c queue_max_sizes is NULL; 0 = all absent. */
+	uint32_t queue_max_size;
+	/** Optional: @c num_queues max sizes (0 = that queue is absent); copied. */
+	const uint32_t *queue_max_sizes;
+
+	/**
+	 * FEATURES_OK check (virtio-msg §5 step 7, DEV-14). Called when the
+	 * driver sets FEATURES_OK, with the driver-selected set (host-order
+	 * words, as many as the offered blocks), after the library checked that
+	 * it is a subset of the offered set. Return 0 to accept, a negative
+	 * errno to refuse: FEATURES_OK is then clear in the response.
+	 * Default (NULL): accept every subset of the offered set.
+	 */
+	int (*features_check)(void *ctx, const uint32_t *features, uint32_t num_blocks);
+
+	/**
+	 * Reads @p len bytes of config space at @p offset into @p buf
+	 * (offset + len <= config_size, len > 0). Return 0, or a negative
+	 * errno: GET_CONFIG is then answered with length 0 and no data, an
+	 * EVENT_CONFIG is sent without data. Required when config_size > 0.
+	 */
+	int (*config_read)(void *ctx, uint32_t offset, void *buf, uint32_t len);
+
+	/**
+	 * Writes @p len bytes at @p offset (in range, len > 0), all or nothing
+	 * (DEV-19): return 0 when everything was written, a negative errno when
+	 * nothing was (the driver sees "not applied": length 0, no data). The
+	 * library does not change the generation for the driver's own write;
+	 * report side effects on other fields with rte_vmsg_dev_config_changed()
+	 * after rte_vmsg_dev_handle() returns. Default (NULL): config space is
+	 * read-only, every write is "not applied".
+	 */
+	int (*config_write)(void *ctx, uint32_t offset, const void *data, uint32_t len);
+
+	/**
+	 * The driver changed the device status with a non-zero write (after the
+	 * FEATURES_OK decision). Typically the model starts the data path when
+	 * DRIVER_OK appears in @p new_status (and scans its enabled queues: an
+	 * EVENT_AVAIL sent before DRIVER_OK was dropped). A negative errno means
+	 * a fatal model error: DEVICE_NEEDS_RESET is set and shows in the
+	 * response (DEV-24). Default (NULL): nothing.
+	 */
+	int (*status_changed)(void *ctx, uint32_t old_status, uint32_t new_status);
+
+	/**
+	 * Queue @p index is about to be enabled with the fields in @p vq (size
+	 * non-zero and <= max_size). Return 0 to accept; a negative errno
+	 * refuses it, and the whole SET_VQUEUE changes nothing (for example
+	 * misaligned or untranslatable addresses). Default (NULL): accept.
+	 */
+	int (*queue_enable)(void *ctx, uint32_t index, const struct rte_vmsg_dev_vq *vq);
+
+	/**
+	 * RESET_VQUEUE of enabled queue @p index with VIRTIO_F_RING_RESET
+	 * negotiated: stop using the queue before returning 0 (the response is
+	 * sent after). A negative errno leaves the queue as it was.
+	 * Default (NULL): accept.
+	 */
+	int (*queue_reset)(void *ctx, uint32_t index);
+
+	/**
+	 * Device reset (status 0 written, virtio-msg §7): stop every queue and
+	 * forget the negotiated state. Return 0 when the reset is complete, or
+	 * -EINPROGRESS to finish it later with rte_vmsg_dev_reset_done(); until
+	 * then the status reads non-zero (DEV-25). Any other negative errno is
+	 * counted in model_errors and handled as -EINPROGRESS.
+	 * Default (NULL): the reset completes at once.
+	 */
+	int (*reset)(void *ctx);
+
+	/**
+	 * Shared memory region @p shmid (GET_SHM, virtio-msg §4.10): set
+	 * @p length (non-zero) and @p address and return 0, or return a negative
+	 * errno for an unknown region (answered with length 0 and address 0).
+	 * Default (NULL): no regions.
+	 */
+	int (*get_shm)(void *ctx, uint32_t shmid, uint64_t *length, uint64_t *address);
+
+	/**
+	 * EVENT_AVAIL for enabled queue @p vq_index after DRIVER_OK, with the
+	 * raw next_offset (virtio-msg §4.12). Events for an absent or disabled
+	 * queue, or before DRIVER_OK, are dropped and counted instead. A
+	 * negative errno is only counted. Default (NULL): events are consumed.
+	 */
+	int (*event_avail)(void *ctx, uint32_t vq_index, uint32_t next_offset);
+};
+
+/** Polling-only agreement, driver to device: no EVENT_AVAIL expected (virtio-msg §8). */
+#define RTE_VMSG_DEV_F_NO_EVENT_AVAIL (1ull << 0)
+/** Polling-only agreement, device to driver: no EVENT_USED sent (virtio-msg §8). */
+#define RTE_VMSG_DEV_F_NO_EVENT_USED (1ull << 1)
+
+/** Options of rte_vmsg_dev_create(); zero-initialise, then set @c sz. */
+struct rte_vmsg_dev_opts {
+	size_t sz;	    /**< sizeof(struct rte_vmsg_dev_opts) */
+	uint16_t dev_num;   /**< this device's number on its bus (0 is valid) */
+	uint16_t reserved0; /**< must be 0 */
+	/** The bus instance's maximum message size, 52..65535 (virtio-msg §3). */
+	uint32_t max_msg_size;
+	/**
+	 * The bus instance's transport feature bits (virtio-msg §3): only
+	 * RTE_VMSG_F_STRICT_CONFIG_GENERATION is known; it selects the strict
+	 * config profile (DEV-35).
+	 */
+	uint64_t transport_features;
+	uint64_t flags; /**< RTE_VMSG_DEV_F_* */
+};
+
+/**
+ * Why frames were dropped, and other counters of a device (rule 2: nothing
+ * is lost silently). A dropped frame is never answered and never reaches
+ * the model.
+ */
+struct rte_vmsg_dev_stats {
+	uint64_t requests;	     /**< valid requests, each answered exactly once */
+	uint64_t refused;	     /**< of them, answered with a no-change form (below) */
+	uint64_t events;	     /**< EVENT_AVAIL passed to the model */
+	uint64_t drop_malformed;     /**< refused by rte_vmsg_msg_parse() as malformed (§9) */
+	uint64_t drop_unsupported;   /**< unknown standard ID or implementation-defined ID */
+	uint64_t drop_resp_too_big;  /**< the full response would exceed max_msg_size (§9) */
+	uint64_t drop_bus;	     /**< bus messages (the bus endpoint's business) */
+	uint64_t drop_not_request;   /**< responses, EVENT_CONFIG, EVENT_USED sent to a device */
+	uint64_t drop_dev_num;	     /**< for another device number */
+	uint64_t drop_event_queue;   /**< EVENT_AVAIL for an absent or disabled queue */
+	uint64_t drop_event_early;   /**< EVENT_AVAIL before DRIVER_OK (DEV-33) */
+	uint64_t drop_event_polling; /**< EVENT_AVAIL with RTE_VMSG_DEV_F_NO_EVENT_AVAIL */
+	uint64_t model_errors;	     /**< unexpected errors returned by the ops */
+	uint64_t config_events;	     /**< EVENT_CONFIG frames built */
+	uint64_t used_events;	     /**< EVENT_USED frames built */
+};
+
+struct rte_vmsg_dev;
+
+/**
+ * Creates a device from a model description.
+ *
+ * Validates and copies @p ops (identity, offered features, queue limits):
+ * @c num_queues <= 65536; admin range consistent (DEV-9); bit 39 not
+ * offered (DEV-13); @c config_read present when @c config_size > 0. The
+ * device starts with status 0, generation 0, every queue disabled and
+ * unprogrammed.
+ *
+ * @param opts       options (required)
+ * @param ops        the model (required; copied, except the hooks' @p model_ctx)
+ * @param model_ctx  passed to every hook
+ * @param out        receives the device
+ * @return 0;
+ *         -EINVAL for NULL arguments, a bad @c sz, unknown non-zero option or
+ *         ops bytes, unknown flags or transport feature bits, max_msg_size
+ *         outside 52..65535, or an invalid model description;
+ *         -ENOMEM.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_dev_create(const struct rte_vmsg_dev_opts *opts,
+						   const struct rte_vmsg_dev_ops *ops,
+						   void *model_ctx, struct rte_vmsg_dev **out);
+
+/** Frees a device. NULL is a no-op. No hook is called. */
+RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_dev_destroy(struct rte_vmsg_dev *dev);
+
+/**
+ * Handles one transport frame delivered by the bus for this device and
+ * writes the response, if any, into @p resp_buf.
+ *
+ * Requests (the eleven of virtio-msg §4) are answered exactly once, in the
+ * order they are handed in (DEV-5, DEV-6), with the request's token and the
+ * device's dev_num (DEV-3, DEV-4), never larger than max_msg_size (DEV-1).
+ * EVENT_AVAIL is consumed (never answered). Everything else is dropped and
+ * counted, and never reaches the model (DEV-2): frames the codec refuses,
+ * unknown or implementation-defined IDs, requests whose response would not
+ * fit, bus messages, responses and device-to-driver events, and frames for
+ * another dev_num.
+ *
+ * @param dev       the device
+ * @param frame     the received frame (may be a ring slot longer than the frame)
+ * @param len       bytes readable at @p frame
+ * @param resp_buf  where to write the response; may be @p frame itself (the
+ *                  request is consumed before the response is written), must
+ *                  not otherwise overlap it
+ * @param resp_cap  bytes writable at @p resp_buf; at least max_msg_size
+ * @return the length of the response to send (> 0);
+ *         0 when nothing is to be sent (an event consumed, a frame dropped);
+ *         -EINVAL for NULL @p dev, @p frame or @p resp_buf;
+ *         -ENOBUFS when @p resp_cap < max_msg_size (the frame is not looked at);
+ *         -EBUSY when called from inside one of the device's hooks.
+ */
+RTE_VMSG_API int rte_vmsg_dev_handle(struct rte_vmsg_dev *dev, const void *frame, size_t len,
+				     void *resp_buf, size_t resp_cap);
+
+/**
+ * Reports a device-originated change of config bytes [@p offset, @p offset +
+ * @p length): bumps the generation (DEV-16) and builds the EVENT_CONFIG to
+ * send (DEV-20), with the current status and generation (DEV-15) and the new
+ * bytes when 24 + @p length fits max_msg_size, else without data but with
+ * @p offset and @p length (DEV-23: the bytes stay readable with GET_CONFIG).
+ * @p offset = @p length = 0 reports "something changed, range unknown".
+ * Call it after the change and before the next rte_vmsg_dev_handle(); the
+ * driver's own SET_CONFIG needs no call (DEV-21).
+ *
+ * @param buf  where to write the event; @p cap >= max_msg_size
+ * @return the frame length (> 0);
+ *         -EINVAL for NULL arguments or a range outside config space
+ *         (nothing changes);
+ *         -ENOBUFS when @p cap < max_msg_size (nothing changes);
+ *         -EBUSY from inside a hook.
+ */
+RTE_VMSG_API int rte_vmsg_dev_config_changed(struct rte_vmsg_dev *dev, uint32_t offset,
+					     uint32_t length, void *buf, size_t cap);
+
+/**
+ * Sets DEVICE_NEEDS_RESET after a fatal device error (DEV-24) and builds the
+ * status-only EVENT_CONFIG (offset = length = 0, no data; DEV-22). The bit
+ * stays until the driver resets the device. DRIVER_OK no longer counts as
+ * reached (rte_vmsg_dev_driver_ok()).
+ *
+ * @param buf  where to write the event; @p cap >= max_msg_size
+ * @return the frame length (> 0);
+ *         0 when the bit was already set, or a reset is in progress (the
+ *         driver is resetting already): nothing new to report;
+ *         -EINVAL for NULL arguments; -ENOBUFS when @p cap < max_msg_size;
+ *         -EBUSY from inside a hook.
+ */
+RTE_VMSG_API int rte_vmsg_dev_needs_reset(struct rte_vmsg_dev *dev, void *buf, size_t cap);
+
+/**
+ * Completes a reset that the reset hook left in progress (-EINPROGRESS):
+ * the status reads 0 from now on (DEV-25).
+ *
+ * @return 0; -EINVAL for NULL @p dev; -EALREADY when no reset is in
+ *         progress; -EBUSY from inside a hook (return 0 from the reset hook
+ *         instead).
+ */
+RTE_VMSG_API int rte_vmsg_dev_reset_done(struct rte_vmsg_dev *dev);
+
+/**
+ * Builds EVENT_USED for queue @p vq (virtio-msg §4.13, DEV-34). Changes no
+ * device state (only a counter): may be called from inside a hook, e.g. the
+ * event_avail hook.
+ *
+ * @param buf  where to write the event; @p cap >= max_msg_size
+ * @return the frame length (12);
+ *         0 with RTE_VMSG_DEV_F_NO_EVENT_USED (polling-only: nothing to send);
+ *         -EINVAL for NULL arguments or an absent queue;
+ *         -ENOBUFS when @p cap < max_msg_size;
+ *         -EPERM when the queue is not enabled or DRIVER_OK is not reached
+ *         (DEV-33).
+ */
+RTE_VMSG_API int rte_vmsg_dev_build_event_used(struct rte_vmsg_dev *dev, uint32_t vq, void *buf,
+					       size_t cap);
+
+/* Getters for the model and the data path. Read-only; callable from hooks. */
+
+/**
+ * The status the driver reads: what it wrote (bits are only cleared by a
+ * reset), FEATURES_OK only if accepted, DEVICE_NEEDS_RESET when set. While a
+ * reset is in progress, the status at the time of the request, or
+ * DEVICE_NEEDS_RESET if that was 0: never 0 before the reset is complete.
+ * 0 for NULL @p dev.
+ */
+RTE_VMSG_API uint32_t rte_vmsg_dev_status(const struct rte_vmsg_dev *dev);
+
+/**
+ * Tells whether the data path may run (DEV-33): DRIVER_OK set, and no
+ * reset in progress, FAILED or DEVICE_NEEDS_RESET.
+ *
+ * @return 1 or 0 (0 for NULL @p dev).
+ */
+RTE_VMSG_API int rte_vmsg_dev_driver_ok(const struct rte_vmsg_dev *dev);
+
+/**
+ * Copies the state of queue @p index.
+ *
+ * @return 0; -EINVAL for NULL arguments or @p index >= num_queues (an
+ *         existing index with max_size 0 succeeds and reads as absent).
+ */
+RTE_VMSG_API int rte_vmsg_dev_vq_get(const struct rte_vmsg_dev *dev, uint32_t index,
+				     struct rte_vmsg_dev_vq *vq);
+
+/**
+ * Tells whether feature @p bit was negotiated: selected by the driver and
+ * accepted with FEATURES_OK (cleared by a reset).
+ *
+ * @return 1 or 0 (0 for NULL @p dev).
+ */
+RTE_VMSG_API int rte_vmsg_dev_has_feature(const struct rte_vmsg_dev *dev, uint32_t bit);
+
+/**
+ * Copies @p n negotiated feature blocks from @p block_index into @p blocks
+ * (host order; zero past the offered blocks, and all zero before
+ * FEATURES_OK was accepted).
+ *
+ * @return 0; -EINVAL for NULL arguments (@p blocks may be NULL when @p n is 0).
+ */
+RTE_VMSG_API int rte_vmsg_dev_features_get(const struct rte_vmsg_dev *dev, uint32_t block_index,
+					   uint32_t *blocks, uint32_t n);
+
+/** The current config generation (0 for NULL @p dev). */
+RTE_VMSG_API uint32_t rte_vmsg_dev_generation(const struct rte_vmsg_dev *dev);
+
+/** The device number given at creation (0 for NULL @p dev). */
+RTE_VMSG_API uint16_t rte_vmsg_dev_num(const struct rte_vmsg_dev *dev);
+
+/**
+ * Copies the counters.
+ *
+ * @return 0; -EINVAL for NULL arguments.
+ */
+RTE_VMSG_API int rte_vmsg_dev_stats_get(const struct rte_vmsg_dev *dev,
+					struct rte_vmsg_dev_stats *st);
+
+/* ======================================================================== */
+/* Driver side: rte_vmsg_drv_* (issue 4 item 2; not in the tree yet)         */
+/* ======================================================================== */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_VMSG_TRANSPORT_H */

@@ -1,146 +1,106 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The librte_vmsg authors
  *
- * vmsg-bench: measures librte_vmsg. Mode "describe" prints what the codec
- * knows: every message with its ID, namespace and frame size, as encoded and
- * parsed back by the library.
+ * vmsg-bench: measures librte_vmsg. The command line, the list of
+ * measurements each mode makes, the repetitions, and the ratios of
+ * ARCHITECTURE.md §5. Mode "describe" prints what the codec knows.
  */
 
+#define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_vmsg.h>
+#include <rte_vmsg_ring.h>
+
+#include "bench.h"
+
+/* Counts that keep a debug build's run short; a release build measures for real. */
+#ifdef __OPTIMIZE__
+#define DEFAULT_SAMPLES 1000000u
+#define DEFAULT_MESSAGES 20000000u
+#else
+#define DEFAULT_SAMPLES 100000u
+#define DEFAULT_MESSAGES 2000000u
+#endif
+#define QUICK_SAMPLES 10000u
+#define QUICK_MESSAGES 200000u
+#define MAX_SAMPLES 100000000u /* 800 MB of samples */
+#define MAX_MESSAGES 1000000000000u
+#define MAX_REPEAT 99u
+
+/* What an 8 KiB v1 area holds with 64-byte elements: reported beside --elems. */
+#define V1_SMALL_ELEMS 63u
+
+#define TARGET_PP 1.2
+#define TARGET_TPUT 1.5
+
+static const uint32_t sizes[] = { 64, 256 };
+static const uint32_t bursts[] = { 1, 8, 32 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vmsg-bench [options] [mode]\n"
-		   "\n"
-		   "modes:\n"
-		   "  describe      print every virtio-msg v2 message the codec knows, with an\n"
-		   "                example frame built and parsed back by the library\n"
-		   "\n"
-		   "options:\n"
-		   "  --max-size N  link maximum message size for describe (52..65535, default 264)\n"
-		   "  -h, --help    this text\n"
-		   "  -V, --version the library version\n");
-}
-
-/* One example of each kind, with recognisable field values. */
-static void example(struct rte_vmsg_msg *m, enum rte_vmsg_msg_kind kind)
-{
-	static const uint8_t blocks[8] = { 0x20, 0x00, 0x01, 0x31, 0x01, 0x00, 0x00, 0x00 };
-	static const uint8_t cfg[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-	static const uint8_t bitmap[2] = { 0x25, 0x00 };
-	static const uint8_t impl[4] = { 0xde, 0xad, 0xbe, 0xef };
-
-	memset(m, 0, sizeof(*m));
-	m->kind = kind;
-	m->hdr.dev_num = 3;
-	m->hdr.token = 0x1234;
-	switch (kind) {
-	case RTE_VMSG_MSG_GET_DEVICE_INFO_RESP:
-		m->u.dev_info.device_id = 1;
-		m->u.dev_info.vendor_id = 0x554d4551;
-		m->u.dev_info.num_feature_blocks = 2;
-		m->u.dev_info.config_size = 12;
-		m->u.dev_info.max_virtqueues = 3;
-		break;
-	case RTE_VMSG_MSG_GET_DEVICE_FEATURES_REQ:
-	case RTE_VMSG_MSG_GET_DEVICE_FEATURES_RESP:
-	case RTE_VMSG_MSG_SET_DRIVER_FEATURES_REQ:
-		m->u.features.num_blocks = 2;
-		m->u.features.blocks = blocks;
-		break;
-	case RTE_VMSG_MSG_GET_CONFIG_REQ:
-	case RTE_VMSG_MSG_GET_CONFIG_RESP:
-	case RTE_VMSG_MSG_SET_CONFIG_REQ:
-	case RTE_VMSG_MSG_SET_CONFIG_RESP:
-	case RTE_VMSG_MSG_EVENT_CONFIG:
-		m->u.config.generation = 7;
-		m->u.config.length = sizeof(cfg);
-		m->u.config.data = cfg;
-		break;
-	case RTE_VMSG_MSG_GET_DEVICE_STATUS_RESP:
-	case RTE_VMSG_MSG_SET_DEVICE_STATUS_REQ:
-	case RTE_VMSG_MSG_SET_DEVICE_STATUS_RESP:
-		m->u.status = RTE_VMSG_STATUS_ACKNOWLEDGE | RTE_VMSG_STATUS_DRIVER;
-		break;
-	case RTE_VMSG_MSG_GET_VQUEUE_RESP:
-	case RTE_VMSG_MSG_SET_VQUEUE_REQ:
-		m->u.vqueue.max_size = 256;
-		m->u.vqueue.size = 256;
-		m->u.vqueue.flags = RTE_VMSG_VQ_OP_ENABLE;
-		m->u.vqueue.desc_addr = 0x100000;
-		m->u.vqueue.driver_addr = 0x101000;
-		m->u.vqueue.device_addr = 0x102000;
-		break;
-	case RTE_VMSG_MSG_GET_SHM_RESP:
-		m->u.shm.length = 1 << 20;
-		m->u.shm.address = 0x40000000;
-		break;
-	case RTE_VMSG_MSG_BUS_GET_DEVICES_REQ:
-	case RTE_VMSG_MSG_BUS_GET_DEVICES_RESP:
-		m->hdr.dev_num = 0;
-		m->u.get_devices.count = 16;
-		m->u.get_devices.next_offset = 16;
-		m->u.get_devices.bitmap = bitmap;
-		break;
-	case RTE_VMSG_MSG_BUS_PING_REQ:
-	case RTE_VMSG_MSG_BUS_PING_RESP:
-		m->hdr.dev_num = 0;
-		m->u.ping = 0xc0ffee;
-		break;
-	case RTE_VMSG_MSG_BUS_EVENT_DEVICE:
-		m->hdr.dev_num = 0;
-		m->u.event_device.device_number = 5;
-		m->u.event_device.state = RTE_VMSG_DEVICE_BUS_STATE_ADDED;
-		break;
-	case RTE_VMSG_MSG_IMPL:
-		m->hdr.msg_id = 0x80;
-		m->u.impl.payload = impl;
-		m->u.impl.len = sizeof(impl);
-		break;
-	default:
-		break;
-	}
-}
-
-static int describe(uint32_t max_size)
-{
-	uint8_t frame[RTE_VMSG_MAX_SIZE_MAX];
-	char line[512];
-	int k, n, bad = 0;
-
-	printf("librte_vmsg %s: virtio-msg v2 codec, transport revision 1, link max %u bytes\n",
-	       rte_vmsg_version(), max_size);
-	printf("%-26s %-5s %-4s %-9s %5s  %s\n", "message", "ns", "id", "class", "bytes",
-	       "example frame, parsed back");
-	for (k = RTE_VMSG_MSG_INVALID + 1; k < RTE_VMSG_MSG_KIND_COUNT; k++) {
-		struct rte_vmsg_msg m, back;
-		enum rte_vmsg_msg_err why;
-
-		example(&m, (enum rte_vmsg_msg_kind)k);
-		n = rte_vmsg_msg_build(frame, max_size, &m);
-		if (n < 0 || rte_vmsg_msg_parse(frame, (size_t)n, max_size, &back, &why) != 0 ||
-		    back.kind != m.kind) {
-			printf("%-26s cannot be built within %u bytes (%s)\n",
-			       rte_vmsg_msg_kind_name(m.kind), max_size,
-			       n < 0 ? strerror(-n) : rte_vmsg_msg_err_str(why));
-			bad = 1;
-			continue;
-		}
-		rte_vmsg_msg_format(line, sizeof(line), frame, (size_t)n, max_size);
-		printf("%-26s %-5s 0x%02x %-9s %5d  %s\n", rte_vmsg_msg_kind_name(m.kind),
-		       (frame[0] & RTE_VMSG_TYPE_BUS) ? "bus" : "trans", frame[1],
-		       (frame[1] & RTE_VMSG_ID_EVENT) ? "event"
-		       : (frame[0] & RTE_VMSG_TYPE_RESPONSE) ? "response"
-							     : "request",
-		       n, line);
-	}
-	return bad ? 1 : 0;
+	fprintf(f,
+		"usage: vmsg-bench [options] [mode]\n"
+		"\n"
+		"modes:\n"
+		"  all           limit, ring and rte-ring in one run, then the ratios (default)\n"
+		"  limit         raw cache-line ping-pong between the two CPUs: the physical "
+		"floor\n"
+		"  ring          ping-pong latency and one-way throughput over an AMP link, "
+		"elements\n"
+		"                of 64 and 256 bytes, bursts of 1, 8 and 32\n"
+		"  rte-ring      the same over DPDK rte_ring SP/SC, 64-byte elements%s\n"
+		"  describe      print every virtio-msg v2 message the codec knows, with an\n"
+		"                example frame built and parsed back by the library\n"
+		"\n"
+		"options:\n"
+		"  --cpus A,B            the CPUs of the two sides (default: the first two "
+		"allowed)\n"
+		"  --procs               two processes (the peer attaches the memory by path)\n"
+		"                        instead of two threads\n"
+		"  --hugepages P         auto (a hugetlbfs mount, else shared memory with a\n"
+		"                        warning), none (plain shared memory), or a hugetlbfs\n"
+		"                        directory (required: fails without free hugepages)\n"
+		"  --numa-node N         bind the memory to NUMA node N%s\n"
+		"  --format F            link element format: compat, stamped or both (default)\n"
+		"  --ratio-format F      the format the two ratios use (default stamped)\n"
+		"  --elems N             link elements per direction, 2..65535 (default 1024); "
+		"the\n"
+		"                        run also measures N=63 (an 8 KiB v1 area)\n"
+		"  --samples N           ping-pong round trips per run (default %u)\n"
+		"  --messages N          throughput messages per run (default %u)\n"
+		"  --repeat R            runs per measurement, the median is reported (default 3)\n"
+		"  --quick               small counts (%u samples, %u messages, 1 run), for tests\n"
+		"  --json FILE           also write the results in Google Benchmark's JSON "
+		"format;\n"
+		"                        names are <mode>/<test>/<element size>/<burst>, then\n"
+		"                        /<format> for ring entries, then /elems:<N> for the\n"
+		"                        N=63 extras (e.g. ring/throughput/64/32/stamped)\n"
+		"  -v, --verbose         print every run, not only the median\n"
+		"  --max-size N          link maximum message size for describe (52..65535,\n"
+		"                        default 264)\n"
+		"  -h, --help            this text\n"
+		"  -V, --version         the library version\n"
+		"\n"
+		"Counts take integers or the forms 1e6, 2e7. Exit status: 0 done, 1 a measurement\n"
+		"or the environment failed, 2 bad usage.\n",
+#ifdef VMSG_BENCH_HAVE_DPDK
+		"",
+#else
+		" (not in this build: no DPDK)",
+#endif
+#ifdef VMSG_BENCH_HAVE_NUMA
+		"",
+#else
+		" (not in this build: no libnuma)",
+#endif
+		DEFAULT_SAMPLES, DEFAULT_MESSAGES, QUICK_SAMPLES, QUICK_MESSAGES);
 }
 
 static int parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
@@ -148,6 +108,8 @@ static int parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
 	char *end;
 	unsigned long v;
 
+	if (*s < '0' || *s > '9')
+		return -1;
 	errno = 0;
 	v = strtoul(s, &end, 0);
 	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
@@ -156,28 +118,613 @@ static int parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
 	return 0;
 }
 
+/* A count: decimal digits, optionally followed by e<digits> (1e6). */
+static int parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	unsigned long long v, e = 0;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	if (*end == 'e' || *end == 'E') {
+		const char *x = end + 1;
+
+		if (*x < '0' || *x > '9')
+			return -1;
+		e = strtoull(x, &end, 10);
+		if (errno != 0 || e > 19)
+			return -1;
+		while (e-- > 0) {
+			if (v > hi / 10)
+				return -1;
+			v *= 10;
+		}
+	}
+	if (*end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_format(const char *s, int both_ok)
+{
+	if (strcmp(s, "compat") == 0)
+		return BENCH_FMT_COMPAT;
+	if (strcmp(s, "stamped") == 0)
+		return BENCH_FMT_STAMPED;
+	if (both_ok && strcmp(s, "both") == 0)
+		return BENCH_FMT_COMPAT | BENCH_FMT_STAMPED;
+	return -1;
+}
+
+static int bad_arg(const char *opt, const char *val, const char *expect)
+{
+	fprintf(stderr, "vmsg-bench: %s '%s': expected %s\n", opt, val, expect);
+	return BENCH_EXIT_USAGE;
+}
+
+/* ------------------------------------------------------------------------ */
+
+struct case_list {
+	struct bench_case *v;
+	size_t n, cap;
+};
+
+static struct bench_case *case_add(struct case_list *l, enum bench_mode m, enum bench_test t,
+				   uint32_t esize, uint32_t burst, uint32_t elems, int fmt)
+{
+	struct bench_case *c;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 32;
+		struct bench_case *v = realloc(l->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		l->v = v;
+		l->cap = cap;
+	}
+	c = &l->v[l->n++];
+	memset(c, 0, sizeof(*c));
+	c->mode = m;
+	c->test = t;
+	c->elem_size = esize;
+	c->burst = burst;
+	c->elems = elems;
+	c->format = fmt;
+	c->msg_bytes = esize - (fmt == RTE_VMSG_LINK_FMT_STAMPED ? RTE_VMSG_STAMP_HDR_SIZE : 0);
+	return c;
+}
+
+static int build_cases(const struct bench_cfg *cfg, struct case_list *l, int limit, int ring,
+		       int rte)
+{
+	int fmt, t;
+	size_t i, j;
+
+	if (limit && case_add(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, 0, -1) == NULL)
+		return -1;
+	for (fmt = 0; ring && fmt < 2; fmt++) {
+		if ((cfg->formats & (1 << fmt)) == 0)
+			continue;
+		for (t = BENCH_PINGPONG; t <= BENCH_THROUGHPUT; t++)
+			for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+				for (j = 0; j < sizeof(bursts) / sizeof(bursts[0]); j++) {
+					/* A ping-pong burst must fit in the ring at once. */
+					if (t == BENCH_PINGPONG && bursts[j] > cfg->elems - 1)
+						continue;
+					if (case_add(l, BENCH_RING, (enum bench_test)t, sizes[i],
+						     bursts[j], cfg->elems, fmt) == NULL)
+						return -1;
+				}
+		if (cfg->elems != V1_SMALL_ELEMS) {
+			struct bench_case *c;
+
+			c = case_add(l, BENCH_RING, BENCH_PINGPONG, 64, 1, V1_SMALL_ELEMS, fmt);
+			if (c == NULL)
+				return -1;
+			c->extra_elems = 1;
+			c = case_add(l, BENCH_RING, BENCH_THROUGHPUT, 64, 32, V1_SMALL_ELEMS, fmt);
+			if (c == NULL)
+				return -1;
+			c->extra_elems = 1;
+		}
+	}
+#ifdef VMSG_BENCH_HAVE_DPDK
+	for (t = BENCH_PINGPONG; rte && t <= BENCH_THROUGHPUT; t++)
+		for (j = 0; j < sizeof(bursts) / sizeof(bursts[0]); j++) {
+			uint32_t n = rtering_elems(cfg->elems);
+
+			if (t == BENCH_PINGPONG && bursts[j] > n - 1)
+				continue;
+			if (case_add(l, BENCH_RTE_RING, (enum bench_test)t, 64, bursts[j], n, -1) ==
+			    NULL)
+				return -1;
+		}
+#else
+	(void)rte;
+#endif
+	return 0;
+}
+
+static size_t case_area(const struct bench_case *c)
+{
+	switch (c->mode) {
+	case BENCH_LIMIT:
+		return 512;
+	case BENCH_RING:
+		return ring_area_size(c->elems, c->elem_size);
+	case BENCH_RTE_RING:
+#ifdef VMSG_BENCH_HAVE_DPDK
+		return rtering_area_size(c->elems, c->elem_size);
+#else
+		break;
+#endif
+	}
+	return 0;
+}
+
+static int case_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
+{
+	memset(out, 0, sizeof(*out));
+	switch (c->mode) {
+	case BENCH_LIMIT:
+		return limit_run(env, c, out);
+	case BENCH_RING:
+		return ring_run(env, c, out);
+	case BENCH_RTE_RING:
+#ifdef VMSG_BENCH_HAVE_DPDK
+		return rtering_run(env, c, out);
+#else
+		break;
+#endif
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Ratios                                                                   */
+
+static const struct bench_case *find(const struct case_list *l, enum bench_mode m,
+				     enum bench_test t, uint32_t esize, uint32_t burst, int fmt)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct bench_case *c = &l->v[i];
+
+		if (c->mode == m && c->test == t && c->elem_size == esize && c->burst == burst &&
+		    c->format == fmt && !c->extra_elems)
+			return c;
+	}
+	return NULL;
+}
+
+static void ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->format = fmt;
+	r->pp = r->tput = -1;
+	r->limit_pp = find(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, -1);
+	r->ring_pp = find(l, BENCH_RING, BENCH_PINGPONG, 64, 1, fmt);
+	r->ring_tput = find(l, BENCH_RING, BENCH_THROUGHPUT, 64, 32, fmt);
+	r->rte_tput = find(l, BENCH_RTE_RING, BENCH_THROUGHPUT, 64, 32, -1);
+	if (r->limit_pp != NULL && r->ring_pp != NULL)
+		r->pp = r->ring_pp->runs[r->ring_pp->median].p50_ns /
+			r->limit_pp->runs[r->limit_pp->median].p50_ns;
+	if (r->ring_tput != NULL && r->rte_tput != NULL)
+		r->tput = r->ring_tput->runs[r->ring_tput->median].mps /
+			  r->rte_tput->runs[r->rte_tput->median].mps;
+}
+
+/* The ratios' measurements first (limit, then what divides by it), then the rest. */
+static size_t *run_order(const struct case_list *l)
+{
+	size_t *order = malloc((l->n ? l->n : 1) * sizeof(*order)), k = 0, i, j;
+	const struct bench_case *first[7];
+	struct bench_ratios r[2];
+
+	if (order == NULL)
+		return NULL;
+	ratios_of(l, RTE_VMSG_LINK_FMT_STAMPED, &r[0]);
+	ratios_of(l, RTE_VMSG_LINK_FMT_COMPAT, &r[1]);
+	first[0] = r[0].limit_pp;
+	first[1] = r[0].ring_pp;
+	first[2] = r[1].ring_pp;
+	first[3] = r[0].rte_tput;
+	first[4] = r[0].ring_tput;
+	first[5] = r[1].ring_tput;
+	first[6] = NULL;
+	for (j = 0; j < 6; j++)
+		if (first[j] != NULL)
+			order[k++] = (size_t)(first[j] - l->v);
+	for (i = 0; i < l->n; i++) {
+		for (j = 0; j < 6 && first[j] != &l->v[i]; j++)
+			;
+		if (j == 6)
+			order[k++] = i;
+	}
+	return order;
+}
+
+/* The same ratios run by run: how much of the spread is the host's. */
+static void print_paired(const struct bench_ratios *r, const char *indent)
+{
+	uint32_t i;
+
+	if (r->pp >= 0) {
+		printf("%s  per run, paired:", indent);
+		for (i = 0; i < r->ring_pp->nruns; i++)
+			printf(" %.3f", r->ring_pp->runs[i].p50_ns / r->limit_pp->runs[i].p50_ns);
+		printf(" (p50); means: %.1f / %.1f ns = %.3f\n",
+		       r->ring_pp->runs[r->ring_pp->median].mean_ns,
+		       r->limit_pp->runs[r->limit_pp->median].mean_ns,
+		       r->ring_pp->runs[r->ring_pp->median].mean_ns /
+			       r->limit_pp->runs[r->limit_pp->median].mean_ns);
+	}
+	if (r->tput >= 0) {
+		printf("%s  per run, paired:", indent);
+		for (i = 0; i < r->ring_tput->nruns; i++)
+			printf(" %.3f", r->ring_tput->runs[i].mps / r->rte_tput->runs[i].mps);
+		printf(" (Mmsg/s)\n");
+	}
+}
+
+static void print_ratios(const struct bench_ratios *r, const char *indent)
+{
+	if (r->pp >= 0)
+		printf("%sring_pp_p50_over_limit  %6.3f   ring 64/1 p50 %.1f ns / limit p50 %.1f "
+		       "ns "
+		       "(target <= %.1f: %s)\n",
+		       indent, r->pp, r->ring_pp->runs[r->ring_pp->median].p50_ns,
+		       r->limit_pp->runs[r->limit_pp->median].p50_ns, TARGET_PP,
+		       r->pp <= TARGET_PP ? "met" : "NOT met");
+	else
+		printf("%sring_pp_p50_over_limit  not measured\n", indent);
+	if (r->tput >= 0)
+		printf("%sring_tput_over_rte_ring %6.3f   ring 64/32 %.2f Mmsg/s / rte_ring 64/32 "
+		       "%.2f Mmsg/s (target >= %.1f: %s)\n",
+		       indent, r->tput, r->ring_tput->runs[r->ring_tput->median].mps / 1e6,
+		       r->rte_tput->runs[r->rte_tput->median].mps / 1e6, TARGET_TPUT,
+		       r->tput >= TARGET_TPUT ? "met" : "NOT met");
+	else
+		printf("%sring_tput_over_rte_ring not measured%s\n", indent,
+#ifdef VMSG_BENCH_HAVE_DPDK
+		       ""
+#else
+		       " (this build has no DPDK)"
+#endif
+		);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * What two back-to-back TSC reads measure (median of 1001): every latency
+ * sample includes it, the limit's as much as the rings'.
+ */
+static double timer_overhead_ns(uint64_t hz)
+{
+	uint64_t d[1001], t0;
+	size_t i;
+
+	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+		t0 = rte_vmsg_tsc();
+		d[i] = rte_vmsg_tsc() - t0;
+	}
+	qsort(d, sizeof(d) / sizeof(d[0]), sizeof(d[0]), cmp_u64);
+	return (double)d[500] * 1e9 / (double)hz;
+}
+
+/* The smallest step the TSC makes here (coarser than 1 tick in some VMs). */
+static double tsc_step_ns(uint64_t hz)
+{
+	uint64_t prev = rte_vmsg_tsc(), t, step = UINT64_MAX;
+	int k = 0;
+
+	while (k < 64) {
+		t = rte_vmsg_tsc();
+		if (t != prev) {
+			if (t - prev < step)
+				step = t - prev;
+			prev = t;
+			k++;
+		}
+	}
+	return (double)step * 1e9 / (double)hz;
+}
+
+static int run_all(struct bench_cfg *cfg, const char *mode)
+{
+	int limit = 0, ring = 0, rte = 0, rc = BENCH_EXIT_FAIL, prog = isatty(2);
+	struct bench_ratios main_r, other_r;
+	struct case_list l = { NULL, 0, 0 };
+	struct bench_env env;
+	size_t i, area = 4096, *order = NULL;
+	uint32_t rep;
+
+	if (strcmp(mode, "all") == 0)
+		limit = ring = rte = 1;
+	else if (strcmp(mode, "limit") == 0)
+		limit = 1;
+	else if (strcmp(mode, "ring") == 0)
+		ring = 1;
+	else if (strcmp(mode, "rte-ring") == 0)
+		rte = 1;
+#ifndef VMSG_BENCH_HAVE_DPDK
+	if (rte && !limit) {
+		fprintf(stderr, "vmsg-bench: mode rte-ring needs DPDK, and this build has none "
+				"(install libdpdk-dev and reconfigure with -Ddpdk=enabled)\n");
+		return BENCH_EXIT_USAGE;
+	}
+#endif
+	memset(&env, 0, sizeof(env));
+	env.cfg = cfg;
+	if (build_cases(cfg, &l, limit, ring, rte) < 0) {
+		fprintf(stderr, "vmsg-bench: out of memory\n");
+		goto out;
+	}
+	for (i = 0; i < l.n; i++) {
+		l.v[i].nruns = cfg->repeat;
+		l.v[i].runs = calloc(cfg->repeat, sizeof(struct bench_run));
+		if (l.v[i].runs == NULL) {
+			fprintf(stderr, "vmsg-bench: out of memory\n");
+			goto out;
+		}
+		if (case_area(&l.v[i]) > area)
+			area = case_area(&l.v[i]);
+	}
+	if (cfg->numa_node >= 0 && bench_numa_bind(cfg->numa_node) < 0) {
+		rc = BENCH_EXIT_USAGE;
+		goto out;
+	}
+	env.tsc_hz = rte_vmsg_tsc_hz();
+	env.timer_ns = timer_overhead_ns(env.tsc_hz);
+	env.tsc_step_ns = tsc_step_ns(env.tsc_hz);
+	/* Every sample slot touched now, so that no page fault happens in a timed loop. */
+	env.ticks = malloc(cfg->samples * sizeof(*env.ticks));
+	if (env.ticks == NULL) {
+		fprintf(stderr, "vmsg-bench: no memory for %llu samples\n",
+			(unsigned long long)cfg->samples);
+		goto out;
+	}
+	memset(env.ticks, 0, cfg->samples * sizeof(*env.ticks));
+	rc = bench_mem_open(&env, area);
+	if (rc < 0) {
+		rc = -rc;
+		goto out;
+	}
+	rc = BENCH_EXIT_FAIL;
+
+	printf("vmsg-bench %s: CPUs %d,%d (%s), memory %s %s%s, TSC %.1f MHz (a read pair: "
+	       "%.1f ns)\n",
+	       rte_vmsg_version(), cfg->cpu[0], cfg->cpu[1], cfg->procs ? "processes" : "threads",
+	       env.mem_kind, env.mem_path, cfg->numa_node >= 0 ? ", NUMA-bound" : "",
+	       (double)env.tsc_hz / 1e6, env.timer_ns);
+	printf("%llu ping-pong samples and %llu throughput messages per run, %u run%s per "
+	       "measurement%s, link N=%u\n",
+	       (unsigned long long)cfg->samples, (unsigned long long)cfg->messages, cfg->repeat,
+	       cfg->repeat > 1 ? "s" : "", cfg->repeat > 1 ? " (the median is reported)" : "",
+	       cfg->elems);
+	fflush(stdout);
+
+	/*
+	 * Repetitions interleaved, so that drift of a noisy host spreads over
+	 * all measurements alike; in each, the measurements the ratios pair
+	 * run first and back to back.
+	 */
+	order = run_order(&l);
+	if (order == NULL) {
+		fprintf(stderr, "vmsg-bench: out of memory\n");
+		goto out_mem;
+	}
+	for (rep = 0; rep < cfg->repeat; rep++)
+		for (i = 0; i < l.n; i++) {
+			struct bench_case *c = &l.v[order[i]];
+			char name[96];
+
+			bench_case_name(c, name, sizeof(name));
+			if (prog)
+				fprintf(stderr, "\r\033[K[%u/%u] %zu/%zu %s", rep + 1, cfg->repeat,
+					i + 1, l.n, name);
+			if (case_run(&env, c, &c->runs[rep]) < 0) {
+				fprintf(stderr, "%svmsg-bench: %s failed (run %u)\n",
+					prog ? "\n" : "", name, rep + 1);
+				goto out_mem;
+			}
+		}
+	if (prog)
+		fprintf(stderr, "\r\033[K");
+
+	printf("\n");
+	bench_print_header(stdout);
+	for (i = 0; i < l.n; i++) {
+		bench_pick_median(&l.v[i]);
+		bench_print_case(stdout, &l.v[i]);
+	}
+	if (cfg->verbose && cfg->repeat > 1) {
+		printf("\nevery run:\n");
+		for (i = 0; i < l.n; i++)
+			for (rep = 0; rep < cfg->repeat; rep++)
+				bench_print_run(stdout, &l.v[i], rep);
+	}
+	printf("\nlatency: round trip of a burst, ns; throughput: TSC cycles per message at the "
+	       "consumer; link messages fill the element (stamped: elem - %u B)\n",
+	       RTE_VMSG_STAMP_HDR_SIZE);
+
+	ratios_of(&l, cfg->ratio_format, &main_r);
+	ratios_of(&l, !cfg->ratio_format, &other_r);
+	if (limit && ring && rte) {
+		printf("\nratios (%s format, link N=%u):\n", bench_format_name(cfg->ratio_format),
+		       cfg->elems);
+		print_ratios(&main_r, "  ");
+		if (cfg->formats == (BENCH_FMT_COMPAT | BENCH_FMT_STAMPED)) {
+			printf("info, %s format (not the reported ratios):\n",
+			       bench_format_name(!cfg->ratio_format));
+			print_ratios(&other_r, "  info: ");
+		}
+		printf("info: TSC step %.1f ns, so every latency is a multiple of it",
+		       env.tsc_step_ns);
+		if (main_r.limit_pp != NULL)
+			printf("; one step is %.2f of the p50 ratio",
+			       env.tsc_step_ns /
+				       main_r.limit_pp->runs[main_r.limit_pp->median].p50_ns);
+		printf("\n");
+		print_paired(&main_r, "info, ratio format:");
+		if (cfg->formats == (BENCH_FMT_COMPAT | BENCH_FMT_STAMPED))
+			print_paired(&other_r, "info, other format:");
+	}
+	rc = 0;
+	if (cfg->json != NULL &&
+	    bench_json_write(cfg->json, &env, l.v, l.n, &main_r,
+			     cfg->formats == (BENCH_FMT_COMPAT | BENCH_FMT_STAMPED) ? &other_r
+										    : NULL) < 0)
+		rc = BENCH_EXIT_FAIL;
+out_mem:
+	bench_mem_close(&env);
+out:
+	for (i = 0; i < l.n; i++)
+		free(l.v[i].runs);
+	free(order);
+	free(l.v);
+	free(env.ticks);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	enum {
+		OPT_CPUS = 256,
+		OPT_NUMA,
+		OPT_JSON,
+		OPT_SAMPLES,
+		OPT_MESSAGES,
+		OPT_REPEAT,
+		OPT_PROCS,
+		OPT_HUGEPAGES,
+		OPT_FORMAT,
+		OPT_RATIO_FORMAT,
+		OPT_ELEMS,
+		OPT_QUICK,
+		OPT_MAX_SIZE,
+	};
 	static const struct option opts[] = {
-		{ "max-size", required_argument, NULL, 'm' },
+		{ "cpus", required_argument, NULL, OPT_CPUS },
+		{ "numa-node", required_argument, NULL, OPT_NUMA },
+		{ "json", required_argument, NULL, OPT_JSON },
+		{ "samples", required_argument, NULL, OPT_SAMPLES },
+		{ "messages", required_argument, NULL, OPT_MESSAGES },
+		{ "repeat", required_argument, NULL, OPT_REPEAT },
+		{ "procs", no_argument, NULL, OPT_PROCS },
+		{ "hugepages", required_argument, NULL, OPT_HUGEPAGES },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "ratio-format", required_argument, NULL, OPT_RATIO_FORMAT },
+		{ "elems", required_argument, NULL, OPT_ELEMS },
+		{ "quick", no_argument, NULL, OPT_QUICK },
+		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint32_t max_size = RTE_VMSG_MAX_SIZE_DEFAULT;
-	const char *mode = "describe";
-	int c;
+	struct bench_cfg cfg;
+	uint32_t max_size = RTE_VMSG_MAX_SIZE_DEFAULT, u;
+	int c, have_cpus = 0, have_samples = 0, have_messages = 0, have_repeat = 0;
+	int ratio_fmt = -1;
+	const char *cpus = NULL, *mode = "all";
 
-	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.numa_node = -1;
+	cfg.samples = DEFAULT_SAMPLES;
+	cfg.messages = DEFAULT_MESSAGES;
+	cfg.repeat = 3;
+	cfg.elems = 1024;
+	cfg.formats = BENCH_FMT_COMPAT | BENCH_FMT_STAMPED;
+	cfg.hugepages = "auto";
+	cfg.argv0 = argv[0];
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hVv", opts, NULL)) != -1) {
 		switch (c) {
-		case 'm':
+		case OPT_CPUS:
+			cpus = optarg;
+			have_cpus = 1;
+			break;
+		case OPT_NUMA:
+			if (parse_u32(optarg, 0, 1023, &u) < 0)
+				return bad_arg("--numa-node", optarg,
+					       "a node number from 0 to 1023");
+			cfg.numa_node = (int)u;
+			break;
+		case OPT_JSON:
+			if (optarg[0] == '\0')
+				return bad_arg("--json", optarg, "a file name");
+			cfg.json = optarg;
+			break;
+		case OPT_SAMPLES:
+			if (parse_count(optarg, 1, MAX_SAMPLES, &cfg.samples) < 0)
+				return bad_arg("--samples", optarg, "a count from 1 to 1e8");
+			have_samples = 1;
+			break;
+		case OPT_MESSAGES:
+			if (parse_count(optarg, 1, MAX_MESSAGES, &cfg.messages) < 0)
+				return bad_arg("--messages", optarg, "a count from 1 to 1e12");
+			have_messages = 1;
+			break;
+		case OPT_REPEAT:
+			if (parse_u32(optarg, 1, MAX_REPEAT, &cfg.repeat) < 0)
+				return bad_arg("--repeat", optarg, "an integer from 1 to 99");
+			have_repeat = 1;
+			break;
+		case OPT_PROCS:
+			cfg.procs = 1;
+			break;
+		case OPT_HUGEPAGES:
+			if (optarg[0] == '\0')
+				return bad_arg("--hugepages", optarg,
+					       "auto, none or a hugetlbfs directory");
+			cfg.hugepages = optarg;
+			break;
+		case OPT_FORMAT:
+			cfg.formats = parse_format(optarg, 1);
+			if (cfg.formats < 0)
+				return bad_arg("--format", optarg, "compat, stamped or both");
+			break;
+		case OPT_RATIO_FORMAT:
+			ratio_fmt = parse_format(optarg, 0);
+			if (ratio_fmt < 0)
+				return bad_arg("--ratio-format", optarg, "compat or stamped");
+			break;
+		case OPT_ELEMS:
+			if (parse_u32(optarg, 2, 65535, &cfg.elems) < 0)
+				return bad_arg("--elems", optarg, "an integer from 2 to 65535");
+			break;
+		case OPT_QUICK:
+			cfg.quick = 1;
+			break;
+		case OPT_MAX_SIZE:
 			if (parse_u32(optarg, RTE_VMSG_MAX_SIZE_MIN, RTE_VMSG_MAX_SIZE_MAX,
 				      &max_size) < 0) {
 				fprintf(stderr,
-					"vmsg-bench: --max-size '%s': expected an integer from %u to %u\n",
+					"vmsg-bench: --max-size '%s': expected an integer from %u "
+					"to %u\n",
 					optarg, RTE_VMSG_MAX_SIZE_MIN, RTE_VMSG_MAX_SIZE_MAX);
-				return 2;
+				return BENCH_EXIT_USAGE;
 			}
+			break;
+		case 'v':
+			cfg.verbose = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -185,19 +732,56 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("vmsg-bench (librte_vmsg) %s\n", rte_vmsg_version());
 			return 0;
+		case ':':
+			fprintf(stderr, "vmsg-bench: option '%s' needs a value (try --help)\n",
+				argv[optind - 1]);
+			return BENCH_EXIT_USAGE;
 		default:
-			usage(stderr);
-			return 2;
+			fprintf(stderr, "vmsg-bench: unknown option '%s' (try --help)\n",
+				argv[optind - 1]);
+			return BENCH_EXIT_USAGE;
 		}
 	}
 	if (optind < argc)
 		mode = argv[optind++];
 	if (optind < argc) {
 		fprintf(stderr, "vmsg-bench: unexpected argument '%s'\n", argv[optind]);
-		return 2;
+		return BENCH_EXIT_USAGE;
 	}
 	if (strcmp(mode, "describe") == 0)
-		return describe(max_size);
-	fprintf(stderr, "vmsg-bench: unknown mode '%s' (try --help)\n", mode);
-	return 2;
+		return describe_run(max_size);
+	cfg.mode = mode;
+	if (strcmp(mode, "all") != 0 && strcmp(mode, "limit") != 0 && strcmp(mode, "ring") != 0 &&
+	    strcmp(mode, "rte-ring") != 0) {
+		fprintf(stderr, "vmsg-bench: unknown mode '%s' (try --help)\n", mode);
+		return BENCH_EXIT_USAGE;
+	}
+
+	if (cfg.quick) {
+		if (!have_samples)
+			cfg.samples = QUICK_SAMPLES;
+		if (!have_messages)
+			cfg.messages = QUICK_MESSAGES;
+		if (!have_repeat)
+			cfg.repeat = 1;
+	}
+	/* The ratios follow --ratio-format, else stamped, else the only format measured. */
+	if (ratio_fmt < 0)
+		ratio_fmt = cfg.formats == BENCH_FMT_COMPAT ? BENCH_FMT_COMPAT : BENCH_FMT_STAMPED;
+	if ((cfg.formats & ratio_fmt) == 0) {
+		fprintf(stderr,
+			"vmsg-bench: --ratio-format %s: that format is not measured "
+			"(--format %s)\n",
+			bench_format_name(ratio_fmt == BENCH_FMT_STAMPED),
+			bench_format_name(cfg.formats == BENCH_FMT_STAMPED));
+		return BENCH_EXIT_USAGE;
+	}
+	cfg.ratio_format = ratio_fmt == BENCH_FMT_STAMPED ? RTE_VMSG_LINK_FMT_STAMPED
+							  : RTE_VMSG_LINK_FMT_COMPAT;
+	if (have_cpus ? bench_cpus_parse(cpus, cfg.cpu) < 0 : bench_cpus_default(cfg.cpu) < 0)
+		return BENCH_EXIT_USAGE;
+
+	rte_vmsg_log_set_handler(rte_vmsg_log_stderr,
+				 cfg.verbose ? RTE_VMSG_LOG_INFO : RTE_VMSG_LOG_WARNING, NULL);
+	return run_all(&cfg, mode);
 }

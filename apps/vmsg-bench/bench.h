@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * vmsg-bench internals shared by its files: configuration, the memory and the
+ * two pinned sides a measurement runs on, bounded waits, results.
+ */
+
+#ifndef VMSG_BENCH_H
+#define VMSG_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_vmsg_common.h>
+
+struct rte_vmsg_region;
+
+/* Exit codes: 0 done, 1 a measurement or the environment failed, 2 bad usage. */
+#define BENCH_EXIT_FAIL 1
+#define BENCH_EXIT_USAGE 2
+
+/* A side that sees no progress for this long gives up (the peer is gone). */
+#define BENCH_TIMEOUT_S 5u
+
+/* Largest element and burst the measurements use (sizes the local buffers). */
+#define BENCH_ELEM_MAX 256u
+#define BENCH_BURST_MAX 32u
+
+/* The link formats to run, as a bit mask of 1 << enum rte_vmsg_link_format. */
+#define BENCH_FMT_COMPAT 0x1
+#define BENCH_FMT_STAMPED 0x2
+
+/* What the user asked for (main.c fills it from the command line). */
+struct bench_cfg {
+	const char *mode;      /* "limit", "ring", "rte-ring", "all" */
+	int cpu[2];	       /* side 0 (device, measuring) and side 1 */
+	int numa_node;	       /* -1: no binding */
+	const char *json;      /* NULL: no JSON file */
+	uint64_t samples;      /* ping-pong samples per run */
+	uint64_t messages;     /* throughput messages per run */
+	uint32_t repeat;       /* runs per measurement; the median run is reported */
+	uint32_t elems;	       /* link elements N per direction */
+	int formats;	       /* BENCH_FMT_* mask */
+	int ratio_format;      /* enum rte_vmsg_link_format the ratios use */
+	int procs;	       /* two processes instead of two threads */
+	const char *hugepages; /* "auto", "none" or a hugetlbfs directory */
+	int quick;	       /* small counts */
+	int verbose;
+	const char *argv0;
+};
+
+/*
+ * Control block at the start of the shared memory: one word per line, each
+ * with one writer except @c abort, which either side may set (to 1, never
+ * back) when it fails, so that the other side stops at its next idle check.
+ */
+struct bench_ctl {
+	uint32_t abort;
+	uint8_t pad0[60];
+	uint32_t ready[2][16]; /* ready[s][0]: side s reached the start line of run N */
+};
+
+#define BENCH_CTL_SIZE 4096u
+
+/* The environment of one invocation: memory, counters, preallocated arrays. */
+struct bench_env {
+	const struct bench_cfg *cfg;
+	struct rte_vmsg_region *region;
+	uint8_t *base; /* region start: the control block */
+	size_t len;
+	struct bench_ctl *ctl;
+	uint8_t *area; /* base + BENCH_CTL_SIZE: what a measurement uses */
+	size_t area_len;
+	char mem_kind[64]; /* hugetlbfs, or plain shared memory and why */
+	char mem_path[256];
+	uint64_t tsc_hz;
+	double tsc_step_ns; /* the TSC's resolution here */
+	double timer_ns;    /* two back-to-back TSC reads, included in every latency sample */
+	uint64_t *ticks;    /* cfg->samples entries, prefaulted */
+	uint32_t run_id;    /* bumped per measurement: the start barrier's generation */
+};
+
+/* One side of a measurement, as the side function sees it. */
+struct bench_side {
+	int side;      /* 0: device side, measures; 1: driver side, peer */
+	uint8_t *area; /* the measurement area in this side's own mapping */
+	size_t area_len;
+	struct bench_ctl *ctl; /* the control block in this side's own mapping */
+	uint32_t run_id;
+	uint64_t tsc_hz;
+	void *arg; /* the mode's arguments (a child process has a copy) */
+};
+
+typedef int (*bench_side_fn)(struct bench_side *s);
+
+/* ------------------------------------------------------------------------ */
+/* Measurements and results.                                                 */
+
+enum bench_mode { BENCH_LIMIT, BENCH_RING, BENCH_RTE_RING };
+enum bench_test { BENCH_PINGPONG, BENCH_THROUGHPUT };
+
+/* One run of one measurement. */
+struct bench_run {
+	uint64_t iterations; /* round trips (ping-pong) or messages (throughput) timed */
+	double real_ns;	     /* wall time of the timed part */
+	double cpu_ns;	     /* CPU time of the measuring side over the timed part */
+	double p50_ns, p99_ns, p999_ns, max_ns, mean_ns; /* ping-pong only */
+	double mps;					 /* messages per second */
+	double cycles_per_msg;				 /* TSC ticks per message */
+};
+
+/* One measurement, with its runs. */
+struct bench_case {
+	enum bench_mode mode;
+	enum bench_test test;
+	uint32_t elem_size;
+	uint32_t burst;
+	uint32_t elems;		/* N of the ring */
+	uint32_t msg_bytes;	/* bytes copied per message */
+	int format;		/* enum rte_vmsg_link_format, -1 when not a link */
+	int extra_elems;	/* the N=63 extra: elems is part of the name */
+	struct bench_run *runs; /* cfg->repeat of them */
+	uint32_t nruns;
+	uint32_t median; /* index of the reported run */
+};
+
+const char *bench_mode_name(enum bench_mode m);
+const char *bench_test_name(enum bench_test t);
+const char *bench_format_name(int format);
+
+/* stats.c */
+void bench_latency_stats(uint64_t *ticks, uint64_t n, uint64_t hz, struct bench_run *out);
+void bench_case_name(const struct bench_case *c, char *buf, size_t cap);
+void bench_pick_median(struct bench_case *c);
+void bench_print_header(FILE *f);
+void bench_print_case(FILE *f, const struct bench_case *c);
+void bench_print_run(FILE *f, const struct bench_case *c, uint32_t i);
+
+/* The two ratios of ARCHITECTURE.md §5, for one link format. */
+struct bench_ratios {
+	int format;
+	double pp;   /* ring ping-pong p50 / limit p50; < 0 when not measured */
+	double tput; /* ring msg/s / rte_ring msg/s; < 0 when not measured */
+	const struct bench_case *ring_pp, *limit_pp, *ring_tput, *rte_tput;
+};
+
+int bench_json_write(const char *path, const struct bench_env *env, const struct bench_case *cases,
+		     size_t n, const struct bench_ratios *main_ratios,
+		     const struct bench_ratios *other_ratios);
+
+/* pair.c: CPUs, the two sides (threads or processes), bounded waits. */
+int bench_cpus_parse(const char *s, int cpu[2]);
+int bench_cpus_default(int cpu[2]);
+int bench_pair_run(struct bench_env *env, bench_side_fn fn, void *arg);
+void bench_fail(struct bench_side *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int bench_start_line(struct bench_side *s);
+
+/* mem.c: the shared memory (lib/mem regions) and NUMA binding. */
+int bench_numa_bind(int node);
+int bench_mem_open(struct bench_env *env, size_t area_len);
+int bench_mem_attach(const struct bench_env *env, struct rte_vmsg_region **out, uint8_t **base);
+void bench_mem_close(struct bench_env *env);
+
+/* The modes. Each returns 0, or -1 after printing why. */
+int limit_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
+int ring_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
+size_t ring_area_size(uint32_t elems, uint32_t elem_size);
+#ifdef VMSG_BENCH_HAVE_DPDK
+int rtering_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
+size_t rtering_area_size(uint32_t elems, uint32_t elem_size);
+uint32_t rtering_elems(uint32_t elems);
+#endif
+int describe_run(uint32_t max_size);
+
+/* ------------------------------------------------------------------------ */
+/* Bounded waiting, used inside the timed loops.                            */
+
+/*
+ * A spinning side counts its idle spins in a local variable (a register:
+ * only these inline helpers take its address) and calls bench_idle() each
+ * time it found nothing to do, bench_progress() when it did something. Every
+ * 1024 idle spins the slow path reads the TSC and the shared abort word: no
+ * system call, no allocation; it gives up after BENCH_TIMEOUT_S without
+ * progress.
+ */
+struct bench_wait {
+	uint64_t since;	 /* TSC at the first slow check of this idle period */
+	uint64_t limit;	 /* ticks without progress before giving up */
+	uint32_t *abort; /* shared */
+};
+
+int bench_idle_slow(struct bench_wait *w, uint64_t spins);
+
+static inline void bench_wait_init(struct bench_wait *w, const struct bench_side *s)
+{
+	w->since = 0;
+	w->limit = s->tsc_hz * BENCH_TIMEOUT_S;
+	w->abort = &s->ctl->abort;
+}
+
+static inline void bench_progress(uint64_t *spins)
+{
+	*spins = 0;
+}
+
+/* Returns 0 to keep spinning, -ETIMEDOUT or -ECANCELED to give up. */
+static inline int bench_idle(struct bench_wait *w, uint64_t *spins)
+{
+	if (__builtin_expect((++*spins & 1023u) != 0, 1))
+		return 0;
+	return bench_idle_slow(w, *spins);
+}
+
+/*
+ * The bench's own words in shared memory (the limit lines, the control
+ * block) are plain aligned integers accessed with the compiler's __atomic
+ * builtins, as the library does; each pair is named where it is used.
+ */
+#define bench_load_acquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define bench_store_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define bench_read_once(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+
+/* The sequence number a message carries in its first 8 bytes. */
+static inline uint64_t bench_msg_seq(const uint8_t *m)
+{
+	uint64_t v;
+
+	__builtin_memcpy(&v, m, sizeof(v));
+	return v;
+}
+
+static inline void bench_msg_set_seq(uint8_t *m, uint64_t v)
+{
+	__builtin_memcpy(m, &v, sizeof(v));
+}
+
+/* Warm-up before timing: a tenth of the count, at least 1000, at most 1e6. */
+static inline uint64_t bench_warmup(uint64_t count)
+{
+	uint64_t w = count / 10;
+
+	return w < 1000 ? 1000 : w > 1000000 ? 1000000 : w;
+}
+
+#endif /* VMSG_BENCH_H */

@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * Results: percentiles from every sample, the median run, the table on
+ * stdout and the JSON file in Google Benchmark's format.
+ */
+
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_vmsg.h>
+
+#include "bench.h"
+
+#ifndef VMSG_BENCH_BUILD_TYPE
+#define VMSG_BENCH_BUILD_TYPE "unknown"
+#endif
+
+const char *bench_mode_name(enum bench_mode m)
+{
+	switch (m) {
+	case BENCH_LIMIT:
+		return "limit";
+	case BENCH_RING:
+		return "ring";
+	case BENCH_RTE_RING:
+		return "rte_ring";
+	}
+	return "?";
+}
+
+const char *bench_test_name(enum bench_test t)
+{
+	return t == BENCH_PINGPONG ? "pingpong" : "throughput";
+}
+
+const char *bench_format_name(int format)
+{
+	return format == 0 ? "compat" : format == 1 ? "stamped" : "-";
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest rank: the smallest sample with at least p of all samples at or below it. */
+static uint64_t rank(const uint64_t *sorted, uint64_t n, double p)
+{
+	uint64_t k = (uint64_t)ceil(p * (double)n);
+
+	return sorted[k == 0 ? 0 : k - 1];
+}
+
+void bench_latency_stats(uint64_t *ticks, uint64_t n, uint64_t hz, struct bench_run *out)
+{
+	double ns = 1e9 / (double)hz, sum = 0;
+	uint64_t i;
+
+	qsort(ticks, n, sizeof(*ticks), cmp_u64);
+	for (i = 0; i < n; i++)
+		sum += (double)ticks[i];
+	out->iterations = n;
+	out->p50_ns = (double)rank(ticks, n, 0.50) * ns;
+	out->p99_ns = (double)rank(ticks, n, 0.99) * ns;
+	out->p999_ns = (double)rank(ticks, n, 0.999) * ns;
+	out->max_ns = (double)ticks[n - 1] * ns;
+	out->mean_ns = sum / (double)n * ns;
+}
+
+/*
+ * Names: <mode>/<test>/<element size>/<burst>, then for link measurements
+ * /<format> (compat or stamped), then /elems:<N> only for the extra
+ * measurements at an element count other than --elems (the N=63 ones).
+ */
+void bench_case_name(const struct bench_case *c, char *buf, size_t cap)
+{
+	int k = snprintf(buf, cap, "%s/%s/%u/%u", bench_mode_name(c->mode),
+			 bench_test_name(c->test), c->elem_size, c->burst);
+
+	if (k < 0 || (size_t)k >= cap)
+		return;
+	if (c->format >= 0)
+		k += snprintf(buf + k, cap - (size_t)k, "/%s", bench_format_name(c->format));
+	if (c->extra_elems && (size_t)k < cap)
+		snprintf(buf + k, cap - (size_t)k, "/elems:%u", c->elems);
+}
+
+static double run_key(const struct bench_case *c, const struct bench_run *r)
+{
+	return c->test == BENCH_PINGPONG ? r->p50_ns : r->mps;
+}
+
+void bench_pick_median(struct bench_case *c)
+{
+	uint32_t i, j, below, same;
+
+	/* The run whose key (p50 or msg/s) has as many runs above as below it. */
+	for (i = 0; i < c->nruns; i++) {
+		below = same = 0;
+		for (j = 0; j < c->nruns; j++) {
+			double x = run_key(c, &c->runs[j]), y = run_key(c, &c->runs[i]);
+
+			below += x < y;
+			same += x == y;
+		}
+		if (below <= (c->nruns - 1) / 2 && below + same > (c->nruns - 1) / 2) {
+			c->median = i;
+			return;
+		}
+	}
+	c->median = 0;
+}
+
+void bench_print_header(FILE *f)
+{
+	fprintf(f, "%-9s %-10s %4s %5s %-7s %5s %9s %9s %9s %10s %9s %8s %8s\n", "mode", "test",
+		"elem", "burst", "format", "elems", "p50_ns", "p99_ns", "p99.9_ns", "max_ns",
+		"samples", "Mmsg/s", "cyc/msg");
+}
+
+static void print_line(FILE *f, const struct bench_case *c, const struct bench_run *r,
+		       const char *tag)
+{
+	char elems[16];
+
+	if (c->mode == BENCH_LIMIT)
+		snprintf(elems, sizeof(elems), "-");
+	else
+		snprintf(elems, sizeof(elems), "%u", c->elems);
+	fprintf(f, "%-9s %-10s %4u %5u %-7s %5s ", bench_mode_name(c->mode),
+		bench_test_name(c->test), c->elem_size, c->burst, bench_format_name(c->format),
+		elems);
+	if (c->test == BENCH_PINGPONG)
+		fprintf(f, "%9.1f %9.1f %9.1f %10.1f %9llu %8s %8s", r->p50_ns, r->p99_ns,
+			r->p999_ns, r->max_ns, (unsigned long long)r->iterations, "-", "-");
+	else
+		fprintf(f, "%9s %9s %9s %10s %9llu %8.2f %8.1f", "-", "-", "-", "-",
+			(unsigned long long)r->iterations, r->mps / 1e6, r->cycles_per_msg);
+	fprintf(f, "%s\n", tag);
+}
+
+void bench_print_case(FILE *f, const struct bench_case *c)
+{
+	print_line(f, c, &c->runs[c->median], "");
+}
+
+void bench_print_run(FILE *f, const struct bench_case *c, uint32_t i)
+{
+	char tag[32];
+
+	snprintf(tag, sizeof(tag), "  (run %u/%u)", i + 1, c->nruns);
+	print_line(f, c, &c->runs[i], tag);
+}
+
+/* ------------------------------------------------------------------------ */
+/* JSON                                                                     */
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+/* A number, or null for one not measured (JSON has no NaN). */
+static void json_num(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, "%.6g", v);
+	else
+		fputs("null", f);
+}
+
+static int read_line(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (f == NULL)
+		return -1;
+	if (fgets(buf, (int)cap, f) == NULL) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	n = strlen(buf);
+	while (n > 0 && isspace((unsigned char)buf[n - 1]))
+		buf[--n] = '\0';
+	return 0;
+}
+
+/* CPUs in a list such as "0-3,8". */
+static int list_count(const char *s)
+{
+	int n = 0;
+
+	while (*s != '\0') {
+		char *end;
+		long a = strtol(s, &end, 10), b = a;
+
+		if (end == s)
+			break;
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		n += (int)(b - a + 1);
+		s = *end == ',' ? end + 1 : end;
+	}
+	return n;
+}
+
+static void json_caches(FILE *f, int cpu)
+{
+	char path[128], type[32], level[16], size[32], shared[256];
+	int i, first = 1;
+
+	fputs("[", f);
+	for (i = 0; i < 16; i++) {
+		char *end;
+		long sz;
+
+#define CACHE_ATTR(name, buf)                                                                   \
+	(snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cache/index%d/" name, cpu, \
+		  i),                                                                           \
+	 read_line(path, buf, sizeof(buf)))
+		if (CACHE_ATTR("type", type) < 0)
+			break;
+		if (CACHE_ATTR("level", level) < 0 || CACHE_ATTR("size", size) < 0 ||
+		    CACHE_ATTR("shared_cpu_list", shared) < 0)
+			continue;
+#undef CACHE_ATTR
+		sz = strtol(size, &end, 10);
+		if (*end == 'K')
+			sz <<= 10;
+		else if (*end == 'M')
+			sz <<= 20;
+		fprintf(f, "%s\n      { \"type\": ", first ? "" : ",");
+		json_str(f, strcmp(type, "Unified") == 0 || strcmp(type, "Data") == 0 ||
+					    strcmp(type, "Instruction") == 0
+				    ? type
+				    : "Unknown");
+		fprintf(f, ", \"level\": %s, \"size\": %ld, \"num_sharing\": %d }", level, sz,
+			list_count(shared));
+		first = 0;
+	}
+	fputs(first ? "]" : "\n    ]", f);
+}
+
+static int scaling_enabled(void)
+{
+	char gov[64];
+
+	/* As Google Benchmark decides it: a governor other than "performance". */
+	if (read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", gov, sizeof(gov)) <
+	    0)
+		return 0;
+	return strcmp(gov, "performance") != 0;
+}
+
+static long mhz_per_cpu(uint64_t tsc_hz)
+{
+	char line[256];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	double mhz = 0;
+
+	if (f != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (strncmp(line, "cpu MHz", 7) == 0 &&
+			    sscanf(strchr(line, ':') + 1, "%lf", &mhz) == 1)
+				break;
+		fclose(f);
+	}
+	return mhz > 0 ? lround(mhz) : (long)(tsc_hz / 1000000u);
+}
+
+static void json_context(FILE *f, const struct bench_env *env)
+{
+	const struct bench_cfg *cfg = env->cfg;
+	char date[64], host[256], tz[8];
+	time_t now = time(NULL);
+	struct tm tm;
+	double load[3] = { 0, 0, 0 };
+
+	localtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(tz, sizeof(tz), "%z", &tm);
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "unknown");
+	host[sizeof(host) - 1] = '\0';
+	if (getloadavg(load, 3) < 0)
+		load[0] = load[1] = load[2] = 0;
+
+	fputs("  \"context\": {\n", f);
+	fprintf(f, "    \"date\": \"%s%.3s:%s\",\n", date, tz, tz + 3);
+	fputs("    \"host_name\": ", f);
+	json_str(f, host);
+	fputs(",\n    \"executable\": ", f);
+	json_str(f, cfg->argv0);
+	fprintf(f, ",\n    \"num_cpus\": %ld,\n", sysconf(_SC_NPROCESSORS_ONLN));
+	fprintf(f, "    \"mhz_per_cpu\": %ld,\n", mhz_per_cpu(env->tsc_hz));
+	fprintf(f, "    \"cpu_scaling_enabled\": %s,\n", scaling_enabled() ? "true" : "false");
+	fputs("    \"caches\": ", f);
+	json_caches(f, cfg->cpu[0]);
+	fprintf(f, ",\n    \"load_avg\": [%.2f, %.2f, %.2f],\n", load[0], load[1], load[2]);
+	fputs("    \"library_build_type\": \"" VMSG_BENCH_BUILD_TYPE "\",\n", f);
+	fputs("    \"library_version\": ", f);
+	json_str(f, rte_vmsg_version());
+	fprintf(f, ",\n    \"mode\": \"%s\",\n", cfg->mode);
+	fprintf(f, "    \"cpus\": \"%d,%d\",\n", cfg->cpu[0], cfg->cpu[1]);
+	fprintf(f, "    \"sides\": \"%s\",\n", cfg->procs ? "processes" : "threads");
+	fprintf(f, "    \"format\": \"%s\",\n",
+		cfg->formats == (BENCH_FMT_COMPAT | BENCH_FMT_STAMPED) ? "both"
+		: cfg->formats == BENCH_FMT_COMPAT		       ? "compat"
+								       : "stamped");
+	fprintf(f, "    \"ratio_format\": \"%s\",\n", bench_format_name(cfg->ratio_format));
+	fprintf(f, "    \"elems\": %u,\n", cfg->elems);
+	fputs("    \"memory\": ", f);
+	json_str(f, env->mem_kind);
+	fputs(",\n    \"memory_path\": ", f);
+	json_str(f, env->mem_path);
+	fprintf(f, ",\n    \"numa_node\": %d,\n", cfg->numa_node);
+	fprintf(f, "    \"tsc_hz\": %llu,\n", (unsigned long long)env->tsc_hz);
+	fprintf(f, "    \"timer_overhead_ns\": %.1f,\n", env->timer_ns);
+	fprintf(f, "    \"tsc_step_ns\": %.1f,\n", env->tsc_step_ns);
+	fprintf(f, "    \"repetitions\": %u\n", cfg->repeat);
+	fputs("  },\n", f);
+}
+
+static void json_case(FILE *f, const struct bench_case *c, int family, int last)
+{
+	const struct bench_run *r = &c->runs[c->median];
+	char name[96];
+	double it = (double)r->iterations;
+
+	bench_case_name(c, name, sizeof(name));
+	fputs("    {\n      \"name\": ", f);
+	json_str(f, name);
+	fprintf(f, ",\n      \"family_index\": %d,\n", family);
+	fputs("      \"per_family_instance_index\": 0,\n", f);
+	fputs("      \"run_name\": ", f);
+	json_str(f, name);
+	fputs(",\n      \"run_type\": \"iteration\",\n", f);
+	fprintf(f, "      \"repetitions\": %u,\n", c->nruns);
+	fprintf(f, "      \"repetition_index\": %u,\n", c->median);
+	fputs("      \"threads\": 1,\n", f);
+	fprintf(f, "      \"iterations\": %llu,\n", (unsigned long long)r->iterations);
+	fputs("      \"real_time\": ", f);
+	json_num(f, r->real_ns / it);
+	fputs(",\n      \"cpu_time\": ", f);
+	json_num(f, r->cpu_ns / it);
+	fputs(",\n      \"time_unit\": \"ns\",\n", f);
+	fputs("      \"items_per_second\": ", f);
+	json_num(f, r->mps);
+	fputs(",\n      \"label\": ", f);
+	{
+		char label[64];
+
+		snprintf(label, sizeof(label), "%s%s%u B messages",
+			 c->format >= 0 ? bench_format_name(c->format) : "",
+			 c->format >= 0 ? ", " : "", c->msg_bytes);
+		json_str(f, label);
+	}
+	fprintf(f, ",\n      \"elem_size\": %u,\n      \"burst\": %u,\n", c->elem_size, c->burst);
+	fprintf(f, "      \"elems\": %u,\n      \"msg_bytes\": %u,\n", c->elems, c->msg_bytes);
+	if (c->test == BENCH_PINGPONG) {
+		fputs("      \"p50_ns\": ", f);
+		json_num(f, r->p50_ns);
+		fputs(",\n      \"p99_ns\": ", f);
+		json_num(f, r->p99_ns);
+		fputs(",\n      \"p999_ns\": ", f);
+		json_num(f, r->p999_ns);
+		fputs(",\n      \"max_ns\": ", f);
+		json_num(f, r->max_ns);
+		fputs(",\n      \"mean_ns\": ", f);
+		json_num(f, r->mean_ns);
+		fprintf(f, ",\n      \"samples\": %llu\n", (unsigned long long)r->iterations);
+	} else {
+		fputs("      \"cycles_per_msg\": ", f);
+		json_num(f, r->cycles_per_msg);
+		fputs("\n", f);
+	}
+	fprintf(f, "    }%s\n", last ? "" : ",");
+}
+
+static void json_ratios(FILE *f, const struct bench_ratios *r)
+{
+	fputs("\"ring_pp_p50_over_limit\": ", f);
+	json_num(f, r != NULL && r->pp >= 0 ? r->pp : NAN);
+	fputs(", \"ring_tput_over_rte_ring\": ", f);
+	json_num(f, r != NULL && r->tput >= 0 ? r->tput : NAN);
+}
+
+int bench_json_write(const char *path, const struct bench_env *env, const struct bench_case *cases,
+		     size_t n, const struct bench_ratios *main_ratios,
+		     const struct bench_ratios *other_ratios)
+{
+	FILE *f = fopen(path, "w");
+	size_t i;
+	int err;
+
+	if (f == NULL) {
+		fprintf(stderr, "vmsg-bench: --json %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fputs("{\n", f);
+	json_context(f, env);
+	fputs("  \"benchmarks\": [\n", f);
+	for (i = 0; i < n; i++)
+		json_case(f, &cases[i], (int)i, i + 1 == n);
+	fputs("  ],\n  \"ratios\": { ", f);
+	json_ratios(f, main_ratios);
+	fputs(" }", f);
+	if (other_ratios != NULL) {
+		fprintf(f, ",\n  \"ratios_other_format\": { \"format\": \"%s\", ",
+			bench_format_name(other_ratios->format));
+		json_ratios(f, other_ratios);
+		fputs(" }", f);
+	}
+	fputs("\n}\n", f);
+	err = ferror(f);
+	if (fclose(f) != 0 || err) {
+		fprintf(stderr, "vmsg-bench: --json %s: write failed\n", path);
+		return -1;
+	}
+	return 0;
+}

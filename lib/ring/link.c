@@ -133,17 +133,6 @@ static int write_layout(struct rte_vmsg_link *l, const struct rte_vmsg_link_opts
 	l->own_elems_off = OFF_ELEMS;
 	l->peer_elems_off = OFF_ELEMS + (uint64_t)n * esize;
 
-	/*
-	 * Hide the old layout first, so a driver never sees a mix of two. A
-	 * restarting device finds its own earlier layout: the driver's queue
-	 * head is the driver's and stays as it is (the driver sees our INIT
-	 * and reconnects); on fresh memory it starts clean.
-	 */
-	fresh = rte_vmsg_le16_to_cpu(rte_vmsg__read_once(
-			&((struct rte_vmsg_layout_hdr *)(void *)l->base)->magic)) !=
-		RTE_VMSG_LAYOUT_MAGIC;
-	rte_vmsg__store_release(&((struct rte_vmsg_layout_hdr *)(void *)l->base)->magic,
-				rte_vmsg_cpu_to_le16(0));
 	memset(&h, 0, sizeof(h));
 	h.length = rte_vmsg_cpu_to_le16(sizeof(h));
 	h.version = rte_vmsg_cpu_to_le16(RTE_VMSG_LAYOUT_VERSION);
@@ -156,6 +145,19 @@ static int write_layout(struct rte_vmsg_link *l, const struct rte_vmsg_link_opts
 	h.dev_queue_elements_offset = rte_vmsg_cpu_to_le64(l->own_elems_off);
 	h.drv_queue_head_offset = rte_vmsg_cpu_to_le64(OFF_DRV_QHEAD);
 	h.drv_queue_elements_offset = rte_vmsg_cpu_to_le64(l->peer_elems_off);
+	h.magic = rte_vmsg_cpu_to_le16(RTE_VMSG_LAYOUT_MAGIC);
+
+	/*
+	 * A device restarting with the same layout finds it in place: the
+	 * driver's queue head is the driver's and stays as it is (the driver
+	 * sees our INIT and reconnects). On fresh memory, or when the layout
+	 * changes, the driver's queue head starts clean: its indices belong to
+	 * another geometry. Then hide the old layout, so that a driver never
+	 * sees a mix of two.
+	 */
+	fresh = memcmp(l->base, &h, sizeof(h)) != 0;
+	rte_vmsg__store_release(&((struct rte_vmsg_layout_hdr *)(void *)l->base)->magic,
+				rte_vmsg_cpu_to_le16(0));
 	memset(l->base + OFF_DEV_QHEAD, 0, OFF_DRV_QHEAD - OFF_DEV_QHEAD);
 	if (fresh)
 		memset(l->base + OFF_DRV_QHEAD, 0, OFF_ELEMS - OFF_DRV_QHEAD);
@@ -359,10 +361,17 @@ int rte_vmsg_link_poll(struct rte_vmsg_link *l)
 	pstate = status & RTE_VMSG_QSTATUS_STATE_MASK;
 	if (pstate > RTE_VMSG_QSTATE_PEER_DEAD)
 		return set_broken(l, &l->st.bad_state);
-	ptail = rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&l->peer->tail));
-	phead = rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&l->peer->head));
-	if (ptail >= l->n || phead >= l->n)
-		return set_broken(l, &l->st.bad_index);
+	/*
+	 * The peer's indices mean something only once it is READY or RUN (it
+	 * zeroes them before READY); in INIT, SHUTDOWN or PEER_DEAD they may
+	 * still be those of another session or geometry.
+	 */
+	if (pstate == RTE_VMSG_QSTATE_READY || pstate == RTE_VMSG_QSTATE_RUN) {
+		ptail = rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&l->peer->tail));
+		phead = rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&l->peer->head));
+		if (ptail >= l->n || phead >= l->n)
+			return set_broken(l, &l->st.bad_index);
+	}
 
 	switch (l->own_state) {
 	case RTE_VMSG_QSTATE_PEER_DEAD:

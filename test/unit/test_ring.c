@@ -561,6 +561,42 @@ static void test_hostile_values(void)
 	free(m);
 }
 
+/*
+ * The device lays the link out again with another geometry while the old
+ * driver's queue head still holds indices of the old one: not an error.
+ */
+static void test_relayout(void)
+{
+	uint8_t *m = area_new();
+	struct rte_vmsg_link *dev, *drv;
+	struct rte_vmsg_link_stats st;
+	uint8_t msg[64 * 8];
+
+	dev = link_new(m, AREA, RTE_VMSG_LINK_DEVICE, 1024, 64, RTE_VMSG_LINK_FMT_COMPAT);
+	drv = link_new(m, AREA, RTE_VMSG_LINK_DRIVER, 0, 0, 0);
+	CHECK_EQ(connect_pair(dev, drv), 0);
+	memset(msg, 9, sizeof(msg));
+	/* Move the driver's tail to 952, past the next geometry's N. */
+	for (int i = 0; i < 119; i++) {
+		CHECK_EQ(rte_vmsg_ring_enqueue_burst(rte_vmsg_link_tx(drv), msg, 64, 8), 8);
+		CHECK_EQ(rte_vmsg_ring_dequeue_burst(rte_vmsg_link_rx(dev), msg, 64, 8), 8);
+	}
+	CHECK_EQ(rte_vmsg_get_le16(m + 128 + 4), 952);
+	rte_vmsg_link_destroy(drv);
+	rte_vmsg_link_destroy(dev);
+	dev = link_new(m, AREA, RTE_VMSG_LINK_DEVICE, 63, 64, RTE_VMSG_LINK_FMT_STAMPED);
+	CHECK(rte_vmsg_link_poll(dev) >= 0);
+	drv = link_new(m, AREA, RTE_VMSG_LINK_DRIVER, 0, 0, 0);
+	CHECK_EQ(connect_pair(dev, drv), 0);
+	CHECK_EQ(rte_vmsg_link_stats_get(dev, &st), 0);
+	CHECK_EQ(st.bad_index, 0);
+	CHECK_EQ(rte_vmsg_ring_enqueue_burst(rte_vmsg_link_tx(drv), msg, 56, 1), 1);
+	CHECK_EQ(rte_vmsg_ring_dequeue_burst(rte_vmsg_link_rx(dev), msg, 56, 8), 1);
+	rte_vmsg_link_destroy(drv);
+	rte_vmsg_link_destroy(dev);
+	free(m);
+}
+
 int main(void)
 {
 	test_golden_layout();
@@ -571,5 +607,6 @@ int main(void)
 	test_foreign_layout();
 	test_restart();
 	test_hostile_values();
+	test_relayout();
 	return vtest_done("test_ring");
 }

@@ -84,7 +84,9 @@ static void ring_end_init(struct rte_vmsg_link *l, struct rte_vmsg_ring *r, uint
  */
 static uint64_t reset_ends(struct rte_vmsg_link *l)
 {
-	uint64_t inflight = rte_vmsg_ring_count_cached(&l->tx) + rte_vmsg_ring_count_cached(&l->rx);
+	/* Sent and not known consumed, and known arrived and not yet read. */
+	uint64_t inflight = rte_vmsg__ring_dist(&l->tx, l->tx.idx, l->tx.peer_cache) +
+			    rte_vmsg__ring_dist(&l->rx, l->rx.peer_cache, l->rx.idx);
 	uint32_t i;
 
 	/* The ring ends' counters outlive them (rule 2: nothing is lost silently). */
@@ -362,16 +364,14 @@ int rte_vmsg_link_poll(struct rte_vmsg_link *l)
 	if (pstate > RTE_VMSG_QSTATE_PEER_DEAD)
 		return set_broken(l, &l->st.bad_state);
 	/*
-	 * The peer's indices mean something only once it is READY or RUN (it
-	 * zeroes them before READY); in INIT, SHUTDOWN or PEER_DEAD they may
-	 * still be those of another session or geometry.
+	 * The peer's indices are below N in every state: it zeroes them before
+	 * READY, and a device that changes the geometry clears the driver's
+	 * queue head (write_layout()).
 	 */
-	if (pstate == RTE_VMSG_QSTATE_READY || pstate == RTE_VMSG_QSTATE_RUN) {
-		ptail = rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&l->peer->tail));
-		phead = rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&l->peer->head));
-		if (ptail >= l->n || phead >= l->n)
-			return set_broken(l, &l->st.bad_index);
-	}
+	ptail = rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&l->peer->tail));
+	phead = rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&l->peer->head));
+	if (ptail >= l->n || phead >= l->n)
+		return set_broken(l, &l->st.bad_index);
 
 	switch (l->own_state) {
 	case RTE_VMSG_QSTATE_PEER_DEAD:

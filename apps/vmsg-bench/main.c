@@ -69,7 +69,9 @@ static void usage(FILE *f)
 		"                        directory (required: fails without free hugepages)\n"
 		"  --numa-node N         bind the memory to NUMA node N%s\n"
 		"  --format F            link element format: compat, stamped or both (default)\n"
-		"  --ratio-format F      the format the two ratios use (default stamped)\n"
+		"  --ratio-format F      the format the two ratios use (default compat, the "
+		"link's\n"
+		"                        default format)\n"
 		"  --elems N             link elements per direction, 2..65535 (default 1024); "
 		"the\n"
 		"                        run also measures N=63 (an 8 KiB v1 area)\n"
@@ -765,9 +767,10 @@ int main(int argc, char **argv)
 		if (!have_repeat)
 			cfg.repeat = 1;
 	}
-	/* The ratios follow --ratio-format, else stamped, else the only format measured. */
+	/* The ratios follow --ratio-format, else compat (the default link format),
+	 * else the only format measured. */
 	if (ratio_fmt < 0)
-		ratio_fmt = cfg.formats == BENCH_FMT_COMPAT ? BENCH_FMT_COMPAT : BENCH_FMT_STAMPED;
+		ratio_fmt = cfg.formats == BENCH_FMT_STAMPED ? BENCH_FMT_STAMPED : BENCH_FMT_COMPAT;
 	if ((cfg.formats & ratio_fmt) == 0) {
 		fprintf(stderr,
 			"vmsg-bench: --ratio-format %s: that format is not measured "

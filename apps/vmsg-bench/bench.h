@@ -243,4 +243,7 @@ static inline uint64_t bench_warmup(uint64_t count)
 	return w < 1000 ? 1000 : w > 1000000 ? 1000000 : w;
 }
 
+/* Why a side stopped, from the negative errno its loop returned. */
+const char *bench_why(int rc);
+
 #endif /* VMSG_BENCH_H */

@@ -43,20 +43,6 @@ size_t ring_area_size(uint32_t elems, uint32_t elem_size)
 	return rte_vmsg_link_layout_size(elems, elem_size);
 }
 
-static const char *why(int rc)
-{
-	switch (rc) {
-	case -ETIMEDOUT:
-		return "the other side stopped answering";
-	case -ECANCELED:
-		return "the other side failed";
-	case -EIO:
-		return "the ring is broken (-EIO)";
-	default:
-		return strerror(-rc);
-	}
-}
-
 /* ------------------------------------------------------------------------ */
 /* Ping-pong. The message length is a constant in each instance, as in an    */
 /* application that sends one message type: the copies inline.               */
@@ -108,7 +94,7 @@ static ALWAYS_INLINE int pp_rounds(struct bench_side *s, const struct ring_args 
 	*seq = q;
 	return 0;
 fail:
-	bench_fail(s, "ping-pong stopped at message %llu: %s", (unsigned long long)q, why(k));
+	bench_fail(s, "ping-pong stopped at message %llu: %s", (unsigned long long)q, bench_why(k));
 	return -1;
 }
 
@@ -163,7 +149,8 @@ static ALWAYS_INLINE int pp_pong(struct bench_side *s, const struct ring_args *a
 	}
 	return 0;
 fail:
-	bench_fail(s, "echo stopped after %llu messages: %s", (unsigned long long)done, why(k));
+	bench_fail(s, "echo stopped after %llu messages: %s", (unsigned long long)done,
+		   bench_why(k));
 	return -1;
 }
 
@@ -204,7 +191,8 @@ static ALWAYS_INLINE int tput_produce(struct bench_side *s, const struct ring_ar
 	}
 	return 0;
 fail:
-	bench_fail(s, "producer stopped after %llu messages: %s", (unsigned long long)sent, why(k));
+	bench_fail(s, "producer stopped after %llu messages: %s", (unsigned long long)sent,
+		   bench_why(k));
 	return -1;
 }
 
@@ -271,7 +259,7 @@ static ALWAYS_INLINE int tput_measure(struct bench_side *s, const struct ring_ar
 fail:
 	if (timed != -EBADMSG)
 		bench_fail(s, "consumer stopped at message %llu: %s", (unsigned long long)expect,
-			   why((int)timed));
+			   bench_why((int)timed));
 	return -1;
 }
 

@@ -62,18 +62,6 @@ size_t rtering_area_size(uint32_t elems, uint32_t elem_size)
 	return 2 * ring_bytes(elems);
 }
 
-static const char *why(int rc)
-{
-	switch (rc) {
-	case -ETIMEDOUT:
-		return "the other side stopped answering";
-	case -ECANCELED:
-		return "the other side failed";
-	default:
-		return strerror(-rc);
-	}
-}
-
 /*
  * @p n round trips of a burst; with @p ticks, each one's TSC ticks. Returns 0,
  * or -1 after saying why.
@@ -124,7 +112,7 @@ static ALWAYS_INLINE int pp_rounds(struct bench_side *s, const struct rte_args *
 	return 0;
 fail:
 	bench_fail(s, "rte_ring ping-pong stopped at message %llu: %s", (unsigned long long)q,
-		   why(k));
+		   bench_why(k));
 	return -1;
 }
 
@@ -179,7 +167,7 @@ static int pp_pong(struct bench_side *s, const struct rte_args *a, struct rte_ri
 	return 0;
 fail:
 	bench_fail(s, "rte_ring echo stopped after %llu messages: %s", (unsigned long long)done,
-		   why(k));
+		   bench_why(k));
 	return -1;
 }
 
@@ -217,7 +205,7 @@ static int tput_produce(struct bench_side *s, const struct rte_args *a, struct r
 	return 0;
 fail:
 	bench_fail(s, "rte_ring producer stopped after %llu messages: %s", (unsigned long long)sent,
-		   why(k));
+		   bench_why(k));
 	return -1;
 }
 
@@ -283,7 +271,7 @@ static int tput_measure(struct bench_side *s, const struct rte_args *a, struct r
 fail:
 	if (timed != -EBADMSG)
 		bench_fail(s, "rte_ring consumer stopped at message %llu: %s",
-			   (unsigned long long)expect, why((int)timed));
+			   (unsigned long long)expect, bench_why((int)timed));
 	return -1;
 }
 

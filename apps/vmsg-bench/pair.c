@@ -399,3 +399,17 @@ int bench_pair_run(struct bench_env *env, bench_side_fn fn, void *arg)
 	env->ctl->abort = 0;
 	return env->cfg->procs ? run_procs(env, fn, arg) : run_threads(env, fn, arg);
 }
+
+const char *bench_why(int rc)
+{
+	switch (rc) {
+	case -ETIMEDOUT:
+		return "the other side stopped answering";
+	case -ECANCELED:
+		return "the other side failed";
+	case -EIO:
+		return "the ring is broken (-EIO)";
+	default:
+		return strerror(-rc);
+	}
+}

@@ -139,6 +139,13 @@ struct rte_vmsg_ring {
 	uint64_t bad_index; /**< impossible peer index values seen */
 };
 
+/* The ring end is exposed for the inline fast path: its layout is ABI. */
+#if defined(__cplusplus)
+static_assert(sizeof(struct rte_vmsg_ring) == 72, "struct rte_vmsg_ring is ABI");
+#else
+_Static_assert(sizeof(struct rte_vmsg_ring) == 72, "struct rte_vmsg_ring is ABI");
+#endif
+
 /** Element @p i (0 <= i < N) of a ring end. */
 static inline uint8_t *rte_vmsg__ring_elem(const struct rte_vmsg_ring *r, uint32_t i)
 {

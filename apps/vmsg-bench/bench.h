@@ -192,6 +192,9 @@ struct bench_wait {
 
 int bench_idle_slow(struct bench_wait *w, uint64_t spins);
 
+/* --spin pause (1) or tight (0, the default); set once before any side runs. */
+extern int bench_spin_pause;
+
 static inline void bench_wait_init(struct bench_wait *w, const struct bench_side *s)
 {
 	w->since = 0;
@@ -207,6 +210,19 @@ static inline void bench_progress(uint64_t *spins)
 /* Returns 0 to keep spinning, -ETIMEDOUT or -ECANCELED to give up. */
 static inline int bench_idle(struct bench_wait *w, uint64_t *spins)
 {
+	/*
+	 * --spin pause: a spin-wait hint between polls, the same for every
+	 * mode (limit, ring, rte_ring). A tight two-sided poll can keep the
+	 * line the other side is writing from it: on this kind of host the
+	 * limit ping-pong measured 550 ns tight and 330 ns with the hint.
+	 */
+	if (bench_spin_pause) {
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#elif defined(__aarch64__)
+		__asm__ __volatile__("yield" ::: "memory");
+#endif
+	}
 	if (__builtin_expect((++*spins & 1023u) != 0, 1))
 		return 0;
 	return bench_idle_slow(w, *spins);

@@ -75,6 +75,9 @@ static void usage(FILE *f)
 		"  --elems N             link elements per direction, 2..65535 (default 1024); "
 		"the\n"
 		"                        run also measures N=63 (an 8 KiB v1 area)\n"
+		"  --spin S              how every side of every mode waits between polls: tight\n"
+		"                        (default: poll again at once) or pause (a spin-wait\n"
+		"                        hint between polls; lowers the limit on some hosts)\n"
 		"  --samples N           ping-pong round trips per run (default %u)\n"
 		"  --messages N          throughput messages per run (default %u)\n"
 		"  --repeat R            runs per measurement, the median is reported (default 3)\n"
@@ -568,8 +571,9 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 	ratios_of(&l, cfg->ratio_format, &main_r);
 	ratios_of(&l, !cfg->ratio_format, &other_r);
 	if (limit && ring && rte) {
-		printf("\nratios (%s format, link N=%u):\n", bench_format_name(cfg->ratio_format),
-		       cfg->elems);
+		printf("\nratios (%s format, link N=%u, spin %s):\n",
+		       bench_format_name(cfg->ratio_format), cfg->elems,
+		       bench_spin_pause ? "pause" : "tight");
 		print_ratios(&main_r, "  ");
 		if (cfg->formats == (BENCH_FMT_COMPAT | BENCH_FMT_STAMPED)) {
 			printf("info, %s format (not the reported ratios):\n",
@@ -620,6 +624,7 @@ int main(int argc, char **argv)
 		OPT_ELEMS,
 		OPT_QUICK,
 		OPT_MAX_SIZE,
+		OPT_SPIN,
 	};
 	static const struct option opts[] = {
 		{ "cpus", required_argument, NULL, OPT_CPUS },
@@ -635,6 +640,7 @@ int main(int argc, char **argv)
 		{ "elems", required_argument, NULL, OPT_ELEMS },
 		{ "quick", no_argument, NULL, OPT_QUICK },
 		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+		{ "spin", required_argument, NULL, OPT_SPIN },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -707,6 +713,14 @@ int main(int argc, char **argv)
 			ratio_fmt = parse_format(optarg, 0);
 			if (ratio_fmt < 0)
 				return bad_arg("--ratio-format", optarg, "compat or stamped");
+			break;
+		case OPT_SPIN:
+			if (strcmp(optarg, "tight") == 0)
+				bench_spin_pause = 0;
+			else if (strcmp(optarg, "pause") == 0)
+				bench_spin_pause = 1;
+			else
+				return bad_arg("--spin", optarg, "tight or pause");
 			break;
 		case OPT_ELEMS:
 			if (parse_u32(optarg, 2, 65535, &cfg.elems) < 0)

@@ -146,6 +146,8 @@ int bench_cpus_default(int cpu[2])
 
 /* ------------------------------------------------------------------------ */
 
+int bench_spin_pause;
+
 __attribute__((cold, noinline)) int bench_idle_slow(struct bench_wait *w, uint64_t spins)
 {
 	uint64_t now = rte_vmsg_tsc();

@@ -331,6 +331,7 @@ static void json_context(FILE *f, const struct bench_env *env)
 		: cfg->formats == BENCH_FMT_COMPAT		       ? "compat"
 								       : "stamped");
 	fprintf(f, "    \"ratio_format\": \"%s\",\n", bench_format_name(cfg->ratio_format));
+	fprintf(f, "    \"spin\": \"%s\",\n", bench_spin_pause ? "pause" : "tight");
 	fprintf(f, "    \"elems\": %u,\n", cfg->elems);
 	fputs("    \"memory\": ", f);
 	json_str(f, env->mem_kind);

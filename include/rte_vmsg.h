@@ -7,6 +7,7 @@
 #ifndef RTE_VMSG_H
 #define RTE_VMSG_H
 
+#include <rte_vmsg_bus.h>
 #include <rte_vmsg_common.h>
 #include <rte_vmsg_mem.h>
 #include <rte_vmsg_msg.h>

@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * virtio-msg bus endpoints (v2 draft, transport revision 1): the backend
+ * interface, the in-process loop backend, and the bus in the driver role
+ * (tokens, in-flight table, timeouts) and the device role (device table,
+ * GET_DEVICES, PING, EVENT_DEVICE).
+ */
+
+#ifndef RTE_VMSG_BUS_H
+#define RTE_VMSG_BUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_vmsg_common.h>
+#include <rte_vmsg_msg.h>
+#include <rte_vmsg_transport.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * @file
+ * @warning EXPERIMENTAL: the bus API may change before 1.0.
+ *
+ * Concurrency contract, for every rte_vmsg_bus_* function: a bus endpoint
+ * (and a loop backend end) is used by one thread at a time; calls on one
+ * endpoint must not overlap, calls on different endpoints may, except that
+ * the two ends of one loop backend share their FIFOs and must be used from
+ * one thread at a time together. Callbacks run inside rte_vmsg_bus_poll(),
+ * rte_vmsg_bus_fail_all() and rte_vmsg_bus_destroy(), on the calling thread;
+ * from a callback the application may call rte_vmsg_bus_submit(),
+ * rte_vmsg_bus_send_event(), rte_vmsg_bus_ping(), rte_vmsg_bus_fail_all()
+ * and the getters, but not rte_vmsg_bus_poll() (-EBUSY) nor
+ * rte_vmsg_bus_destroy(). Nothing allocates after creation and nothing
+ * blocks.
+ */
+
+/* ------------------------------------------------------------------------ */
+/* Backend interface                                                         */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * A bus backend: moves whole frames (header + payload, no bus framing)
+ * between the two ends of a bus instance. Zero-initialise, then set @c sz;
+ * bytes past the fields this library knows must be zero. Backends: loop
+ * (below); later shm (AMP link in a shared hugepage file) and pcie_amp.
+ */
+struct rte_vmsg_bus_ops {
+	size_t sz; /**< sizeof(struct rte_vmsg_bus_ops) */
+	/**
+	 * Sends one frame of @p len bytes (8..max_msg_size). Required.
+	 * @return 0; -EAGAIN when the backend is full (nothing sent, retry
+	 *         later); another negative errno on a dead or broken link.
+	 */
+	int (*tx)(void *ctx, const void *frame, size_t len);
+	/**
+	 * Receives up to @p n frames: frame i is copied to @p bufs + i *
+	 * @p stride (at most @p stride bytes, @p stride >= max_msg_size) and
+	 * its length stored in @p lens[i]. Required.
+	 * @return the number of frames received (0..n), or a negative errno.
+	 */
+	int (*rx_burst)(void *ctx, void *bufs, size_t stride, size_t *lens, unsigned int n);
+	/** The largest frame the backend carries, 52..65535. Required. */
+	uint32_t (*max_msg_size)(void *ctx);
+};
+
+/* ------------------------------------------------------------------------ */
+/* Loop backend: two ends in one process                                     */
+/* ------------------------------------------------------------------------ */
+
+/** Options of rte_vmsg_bus_loop_create(); zero-initialise, then set @c sz. */
+struct rte_vmsg_bus_loop_opts {
+	size_t sz;	       /**< sizeof(struct rte_vmsg_bus_loop_opts) */
+	uint32_t capacity;     /**< frames per direction, 1..65536; 0: 256 */
+	uint32_t max_msg_size; /**< 52..65535; 0: RTE_VMSG_MAX_SIZE_DEFAULT (264) */
+};
+
+struct rte_vmsg_bus_loop;
+
+/**
+ * Creates a loop backend: two ends joined by two bounded FIFOs of frames,
+ * one per direction, allocated here (nothing is allocated per frame). A
+ * send to a full FIFO returns -EAGAIN.
+ *
+ * @param opts  options (required)
+ * @param out   receives the loop
+ * @return 0; -EINVAL for NULL arguments, a bad @c sz, unknown non-zero bytes
+ *         or values out of range; -ENOMEM.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_bus_loop_create(const struct rte_vmsg_bus_loop_opts *opts,
+							struct rte_vmsg_bus_loop **out);
+
+/** Frees a loop backend (destroy the bus endpoints on it first). NULL is a no-op. */
+RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_bus_loop_destroy(struct rte_vmsg_bus_loop *loop);
+
+/** The backend ops of the loop backend (a static table). */
+RTE_VMSG_API const struct rte_vmsg_bus_ops *rte_vmsg_bus_loop_ops(void);
+
+/**
+ * The backend context of end @p side (0 or 1) of a loop, to pass with
+ * rte_vmsg_bus_loop_ops() to rte_vmsg_bus_create(). What end 0 sends, end 1
+ * receives, and the reverse.
+ *
+ * @return the context, or NULL (errno EINVAL) for NULL @p loop or a bad @p side.
+ */
+RTE_VMSG_API void *rte_vmsg_bus_loop_end(struct rte_vmsg_bus_loop *loop, unsigned int side);
+
+/* ------------------------------------------------------------------------ */
+/* Bus endpoints                                                             */
+/* ------------------------------------------------------------------------ */
+
+/** The role of a bus endpoint. */
+enum rte_vmsg_bus_role {
+	RTE_VMSG_BUS_DRIVER = 1, /**< driver side: sends requests, matches responses */
+	RTE_VMSG_BUS_DEVICE = 2, /**< device side: device table, answers requests */
+};
+
+/** Size in bytes of the device bitmap filled by rte_vmsg_bus_enumerate(). */
+#define RTE_VMSG_BUS_DEV_BITMAP_SIZE 8192u
+
+/** Options of rte_vmsg_bus_create(); zero-initialise, then set @c sz. */
+struct rte_vmsg_bus_opts {
+	size_t sz;     /**< sizeof(struct rte_vmsg_bus_opts) */
+	uint32_t role; /**< enum rte_vmsg_bus_role */
+	/** Transport revision (virtio-msg §3): 0 (means 1) or 1. */
+	uint32_t transport_revision;
+	/** Max message size, 52..backend max; 0: the backend's (BUS-2, BUS-4). */
+	uint32_t max_msg_size;
+	/**
+	 * In-flight requests (power of two, 1..4096); 0: 256. Tokens are the
+	 * slot index plus a use counter in the high bits, never 0.
+	 */
+	uint32_t max_inflight;
+	/**
+	 * Transport feature bits (virtio-msg §3, BUS-3): only
+	 * RTE_VMSG_F_STRICT_CONFIG_GENERATION is known.
+	 */
+	uint64_t transport_features;
+	/** Per-request timeout in nanoseconds; 0: 1 s (BUS-10). */
+	uint64_t timeout_ns;
+};
+
+/** Counters of a bus endpoint (nothing is dropped without a count). */
+struct rte_vmsg_bus_stats {
+	uint64_t tx_frames;	  /**< frames handed to the backend */
+	uint64_t rx_frames;	  /**< frames received from the backend */
+	uint64_t requests;	  /**< requests submitted (own token allocated) */
+	uint64_t completed;	  /**< requests completed with a response */
+	uint64_t timeouts;	  /**< requests failed with -ETIMEDOUT */
+	uint64_t failed;	  /**< requests failed by rte_vmsg_bus_fail_all() or destroy */
+	uint64_t answered;	  /**< responses sent (device requests, GET_DEVICES, PING) */
+	uint64_t events_rx;	  /**< transport events handed to the event callback */
+	uint64_t device_events;	  /**< EVENT_DEVICE received (driver) or sent (device) */
+	uint64_t drop_malformed;  /**< malformed frames: bad size, refused bus frames (BUS-11) */
+	uint64_t drop_unknown;	  /**< unknown or implementation-defined bus IDs (BUS-11) */
+	uint64_t drop_unmatched;  /**< responses with no request in flight: late, duplicate */
+	uint64_t drop_mismatch;	  /**< token in flight but msg_id/dev_num/namespace differ */
+	uint64_t drop_dev_num;	  /**< device role: no device with that dev_num (BUS-9) */
+	uint64_t drop_unexpected; /**< frames the role does not take (e.g. requests to a driver) */
+	uint64_t drop_no_handler; /**< events with no callback registered */
+	uint64_t drop_tx_event;	  /**< EVENT_DEVICE not sent: backend full or broken */
+};
+
+/**
+ * Completion of a request. Called exactly once per accepted submission.
+ *
+ * @param arg     the pointer given at submission
+ * @param status  0: @p resp holds the response; -ETIMEDOUT: no response in
+ *                time; or the error given to rte_vmsg_bus_fail_all()
+ *                (-ECANCELED from rte_vmsg_bus_destroy())
+ * @param resp    the response frame, with the token the caller submitted
+ *                (the bus's own token is invisible, BUS-14); valid only
+ *                during the call; NULL when @p status < 0
+ * @param len     its msg_size; 0 when @p status < 0
+ */
+typedef void (*rte_vmsg_bus_done_fn)(void *arg, int status, const void *resp, size_t len);
+
+/** A transport event (EVENT_CONFIG, EVENT_USED) for the driver; @p frame valid during the call. */
+typedef void (*rte_vmsg_bus_event_fn)(void *arg, const void *frame, size_t len);
+
+/** An EVENT_DEVICE received by the driver side: @p state is RTE_VMSG_DEVICE_BUS_STATE_*. */
+typedef void (*rte_vmsg_bus_dev_event_fn)(void *arg, uint16_t dev_num, uint16_t state);
+
+/** Completion of rte_vmsg_bus_ping(): @p data is the echoed value (0 when @p status < 0). */
+typedef void (*rte_vmsg_bus_ping_fn)(void *arg, int status, uint32_t data);
+
+/**
+ * Completion of rte_vmsg_bus_enumerate(): @p status 0 and the number of
+ * devices found, or a negative errno (the bitmap then holds what was found).
+ */
+typedef void (*rte_vmsg_bus_enum_fn)(void *arg, int status, uint32_t ndevs);
+
+struct rte_vmsg_bus;
+
+/**
+ * Creates a bus endpoint over a backend. The bus parameters (revision, max
+ * message size, transport features) are fixed for its life (BUS-1, BUS-4).
+ *
+ * @param opts         options (required)
+ * @param ops          the backend (required; copied)
+ * @param backend_ctx  passed to every backend op
+ * @param out          receives the endpoint
+ * @return 0; -EINVAL for NULL arguments, a bad @c sz, unknown non-zero bytes
+ *         in @p opts or @p ops, a missing op, an unknown role, revision or
+ *         transport feature bit, a max message size outside 52..65535 or
+ *         above the backend's, a bad @c max_inflight; -ENOMEM.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_bus_create(const struct rte_vmsg_bus_opts *opts,
+						   const struct rte_vmsg_bus_ops *ops,
+						   void *backend_ctx, struct rte_vmsg_bus **out);
+
+/**
+ * Destroys an endpoint. Every request still in flight completes first with
+ * -ECANCELED, and a running enumeration too. Registered devices are not
+ * destroyed (they belong to the caller) and no EVENT_DEVICE is sent. NULL is
+ * a no-op. Not from a callback.
+ */
+RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_bus_destroy(struct rte_vmsg_bus *bus);
+
+/**
+ * Receives and dispatches a burst of frames and expires requests past their
+ * deadline (each completes once with -ETIMEDOUT, BUS-10).
+ *
+ * Driver role: responses are matched by token and header (GEN-7) and
+ * completed; unmatched, duplicate and mismatched responses are dropped and
+ * counted; transport events go to the event callback; EVENT_DEVICE to the
+ * device-event callback. Device role: each transport frame goes to its
+ * device in arrival order (BUS-7, BUS-15) through rte_vmsg_dev_handle(),
+ * which copies the token, and its response is sent; frames for an unknown
+ * dev_num are dropped and counted (the requester times out, BUS-9);
+ * GET_DEVICES is answered. Both roles answer PING (BUS-26); malformed and
+ * unknown bus messages are dropped and counted, events never answered
+ * (BUS-11, BUS-12). When the backend is full, the response waits in the
+ * endpoint and the next poll sends it before taking more frames.
+ *
+ * @return the number of frames received (>= 0); -EINVAL for NULL @p bus;
+ *         -EBUSY from a callback; a negative errno from the backend.
+ */
+RTE_VMSG_API int rte_vmsg_bus_poll(struct rte_vmsg_bus *bus);
+
+/**
+ * Submits a request frame. The bus copies it, replaces its token with one of
+ * its own (unique among requests in flight) and sends it; @p done runs
+ * exactly once, from a later rte_vmsg_bus_poll() (response or timeout),
+ * rte_vmsg_bus_fail_all() or rte_vmsg_bus_destroy(). The transport payload
+ * is not looked at (BUS-8). A device-role endpoint may submit bus requests
+ * only.
+ *
+ * @param req   the request: msg_size equal to @p len, type response bit
+ *              clear, msg_id not an event ID
+ * @param len   8..max_msg_size
+ * @param done  completion callback (required)
+ * @param arg   passed to @p done
+ * @return 0; -EINVAL for NULL arguments, a bad header or size;
+ *         -EMSGSIZE when @p len exceeds the max message size;
+ *         -EPERM for a transport request on a device-role endpoint;
+ *         -EAGAIN when the in-flight table or the backend is full (nothing
+ *         sent, @p done not called); a backend errno (nothing in flight).
+ */
+RTE_VMSG_API int rte_vmsg_bus_submit(struct rte_vmsg_bus *bus, const void *req, size_t len,
+				     rte_vmsg_bus_done_fn done, void *arg);
+
+/**
+ * Sends an event frame (EVENT_AVAIL from a driver; EVENT_CONFIG or
+ * EVENT_USED from a device), with token 0. Never answered.
+ *
+ * @return 0; -EINVAL for NULL arguments or a frame that is not an event
+ *         (msg_id bit 6 clear, response bit set, msg_size != @p len);
+ *         -EMSGSIZE over the max message size; -EAGAIN when the backend is
+ *         full (retry); a backend errno.
+ */
+RTE_VMSG_API int rte_vmsg_bus_send_event(struct rte_vmsg_bus *bus, const void *frame, size_t len);
+
+/**
+ * Fails every request in flight at the time of the call, and a running
+ * enumeration: each completes exactly once with @p err (for example -EPIPE
+ * when the peer died or restarted). Requests submitted from those callbacks
+ * are not failed.
+ *
+ * @param err  a negative errno
+ * @return the number of requests failed; -EINVAL for NULL @p bus or
+ *         @p err >= 0.
+ */
+RTE_VMSG_API int rte_vmsg_bus_fail_all(struct rte_vmsg_bus *bus, int err);
+
+/** Sets (or clears, with NULL) the transport event callback. @return 0 or -EINVAL. */
+RTE_VMSG_API int rte_vmsg_bus_set_event_cb(struct rte_vmsg_bus *bus, rte_vmsg_bus_event_fn fn,
+					   void *arg);
+
+/** Sets (or clears) the EVENT_DEVICE callback of a driver-role endpoint. @return 0 or -EINVAL. */
+RTE_VMSG_API int rte_vmsg_bus_set_dev_event_cb(struct rte_vmsg_bus *bus,
+					       rte_vmsg_bus_dev_event_fn fn, void *arg);
+
+/**
+ * Sends PING with @p data; @p done gets the echoed value (BUS-26).
+ *
+ * @return 0; -EINVAL for NULL arguments; the errors of rte_vmsg_bus_submit().
+ */
+RTE_VMSG_API int rte_vmsg_bus_ping(struct rte_vmsg_bus *bus, uint32_t data,
+				   rte_vmsg_bus_ping_fn done, void *arg);
+
+/**
+ * Enumerates the peer's devices with GET_DEVICES (virtio-msg §10): windows
+ * as large as the max message size allows, from offset 0 until next_offset
+ * is 0. Bit n % 8 of @p bitmap[n / 8] is set for each device number n found;
+ * @p done runs once at the end. A response that breaks §10 (offset not
+ * echoed, count above the request, next_offset neither 0 nor above the
+ * offset) ends it with -EPROTO. One enumeration at a time per endpoint.
+ *
+ * @param bitmap  RTE_VMSG_BUS_DEV_BITMAP_SIZE bytes, zeroed here, owned by the
+ *                caller until @p done runs
+ * @return 0; -EINVAL for NULL arguments; -EPERM on a device-role endpoint;
+ *         -EBUSY when an enumeration is running; the errors of
+ *         rte_vmsg_bus_submit().
+ */
+RTE_VMSG_API int rte_vmsg_bus_enumerate(struct rte_vmsg_bus *bus, uint8_t *bitmap,
+					rte_vmsg_bus_enum_fn done, void *arg);
+
+/**
+ * Picks a free device number for a device-role endpoint, to create a device
+ * with: the first number after the last one picked or registered that is
+ * not in use, so a freed number is reused only after all others (BUS-5).
+ *
+ * @return 0; -EINVAL for NULL arguments; -EPERM on a driver-role endpoint;
+ *         -ENOSPC when all 65536 numbers are in use.
+ */
+RTE_VMSG_API int rte_vmsg_bus_dev_alloc_num(struct rte_vmsg_bus *bus, uint16_t *dev_num);
+
+/**
+ * Registers a device under its number (rte_vmsg_dev_num()) and sends
+ * EVENT_DEVICE ADDED (BUS-22; a full backend only counts drop_tx_event:
+ * EVENT_DEVICE may be dropped, GET_DEVICES stays exact). The device must be
+ * ready to answer (BUS-6); the bus does not own it.
+ *
+ * @return 0; -EINVAL for NULL arguments; -EPERM on a driver-role endpoint;
+ *         -EEXIST when the number is in use.
+ */
+RTE_VMSG_API int rte_vmsg_bus_dev_register(struct rte_vmsg_bus *bus, struct rte_vmsg_dev *dev);
+
+/**
+ * Unregisters device @p dev_num and sends EVENT_DEVICE REMOVED (BUS-22).
+ * Later frames for it are dropped and counted. The caller may then destroy
+ * the device.
+ *
+ * @return 0; -EINVAL for NULL @p bus; -EPERM on a driver-role endpoint;
+ *         -ENOENT when no device has that number.
+ */
+RTE_VMSG_API int rte_vmsg_bus_dev_unregister(struct rte_vmsg_bus *bus, uint16_t dev_num);
+
+/** The device registered under @p dev_num, or NULL. */
+RTE_VMSG_API struct rte_vmsg_dev *rte_vmsg_bus_dev_lookup(const struct rte_vmsg_bus *bus,
+							  uint16_t dev_num);
+
+/** The bus instance's max message size (0 for NULL @p bus). */
+RTE_VMSG_API uint32_t rte_vmsg_bus_max_msg_size(const struct rte_vmsg_bus *bus);
+
+/** The bus instance's transport feature bits (0 for NULL @p bus). */
+RTE_VMSG_API uint64_t rte_vmsg_bus_transport_features(const struct rte_vmsg_bus *bus);
+
+/** The number of requests in flight (0 for NULL @p bus). */
+RTE_VMSG_API uint32_t rte_vmsg_bus_inflight(const struct rte_vmsg_bus *bus);
+
+/** Copies the counters. @return 0; -EINVAL for NULL arguments. */
+RTE_VMSG_API int rte_vmsg_bus_stats_get(const struct rte_vmsg_bus *bus,
+					struct rte_vmsg_bus_stats *st);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_VMSG_BUS_H */

@@ -1,0 +1,932 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * virtio-msg bus endpoint: tokens, in-flight table and timeouts (driver
+ * role), device table, GET_DEVICES, PING and EVENT_DEVICE (device role).
+ */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rte_vmsg_bus.h"
+
+#define BUS_DEFAULT_INFLIGHT 256u
+#define BUS_MAX_INFLIGHT 4096u
+#define BUS_DEFAULT_TIMEOUT_NS 1000000000ull
+#define BUS_RX_BURST 16u
+#define BUS_NUM_DEVS 65536u
+
+/* What completes an in-flight entry. */
+enum req_kind {
+	REQ_USER,
+	REQ_PING,
+	REQ_ENUM,
+};
+
+struct inflight {
+	bool in_use;
+	uint8_t kind;		 /* enum req_kind */
+	uint16_t token;		 /* the bus's token on the wire */
+	uint16_t user_token;	 /* the caller's, restored in the response (BUS-14) */
+	struct rte_vmsg_hdr hdr; /* the request header, to match the response (GEN-7) */
+	uint64_t deadline;
+	uint64_t seq; /* submission order, for rte_vmsg_bus_fail_all() */
+	rte_vmsg_bus_done_fn done;
+	rte_vmsg_bus_ping_fn ping_done;
+	void *arg;
+};
+
+struct rte_vmsg_bus {
+	struct rte_vmsg_bus_ops ops;
+	void *be;
+	uint32_t role;
+	uint32_t max;
+	uint64_t features;
+	uint64_t timeout_ns;
+
+	/* In-flight table; free slots in a FIFO so a slot rests before reuse. */
+	struct inflight *tab;
+	uint16_t *free_fifo;
+	uint32_t cap;	/* power of two */
+	uint32_t shift; /* log2(cap): token = gen << shift | slot */
+	uint32_t free_head, free_tail;
+	uint32_t inflight;
+	uint64_t seq;
+	uint64_t next_deadline;
+
+	/* Receive burst, kept across polls while a response waits for room. */
+	uint8_t *rx;
+	size_t rx_lens[BUS_RX_BURST];
+	unsigned int rx_pos, rx_n;
+
+	/* Response waiting for room in the backend (device requests, bus answers). */
+	uint8_t *tx;
+	size_t tx_len;
+	bool tx_pending;
+
+	/* Submissions and events are built here (never parked). */
+	uint8_t *sub;
+
+	bool in_poll;
+
+	rte_vmsg_bus_event_fn event_fn;
+	void *event_arg;
+	rte_vmsg_bus_dev_event_fn dev_event_fn;
+	void *dev_event_arg;
+
+	/* Enumeration (driver role). */
+	struct {
+		bool active;
+		bool need_send;
+		uint8_t *bitmap;
+		uint16_t offset; /* of the window in flight or to send */
+		uint16_t count;	 /* requested */
+		uint32_t ndevs;
+		rte_vmsg_bus_enum_fn done;
+		void *arg;
+	} en;
+
+	/* Device table (device role). */
+	struct rte_vmsg_dev **devs;
+	uint32_t ndevs;
+	uint16_t next_num;
+
+	struct rte_vmsg_bus_stats st;
+};
+
+static int tx_frame(struct rte_vmsg_bus *bus, const void *frame, size_t len)
+{
+	int rc = bus->ops.tx(bus->be, frame, len);
+
+	if (rc == 0)
+		bus->st.tx_frames++;
+	return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Creation                                                                  */
+/* ------------------------------------------------------------------------ */
+
+static bool tail_is_zero(const void *p, size_t known, size_t sz)
+{
+	size_t i;
+
+	for (i = known; i < sz; i++)
+		if (((const uint8_t *)p)[i] != 0)
+			return false;
+	return true;
+}
+
+int rte_vmsg_bus_create(const struct rte_vmsg_bus_opts *opts, const struct rte_vmsg_bus_ops *ops,
+			void *backend_ctx, struct rte_vmsg_bus **out)
+{
+	struct rte_vmsg_bus_opts o;
+	struct rte_vmsg_bus *bus;
+	uint32_t be_max, i;
+	int rc = -ENOMEM;
+
+	if (opts == NULL || ops == NULL || out == NULL || opts->sz < sizeof(size_t) ||
+	    ops->sz < sizeof(size_t))
+		return -EINVAL;
+	/* Options and ops from a newer caller: refuse bytes we do not understand. */
+	if (!tail_is_zero(opts, sizeof(o), opts->sz) || !tail_is_zero(ops, sizeof(*ops), ops->sz) ||
+	    ops->sz < sizeof(*ops))
+		return -EINVAL;
+	memset(&o, 0, sizeof(o));
+	memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	if (ops->tx == NULL || ops->rx_burst == NULL || ops->max_msg_size == NULL)
+		return -EINVAL;
+	if (o.role != RTE_VMSG_BUS_DRIVER && o.role != RTE_VMSG_BUS_DEVICE)
+		return -EINVAL;
+	/* Only revision 1 exists (virtio-msg §3, BUS-28). */
+	if (o.transport_revision > 1)
+		return -EINVAL;
+	/* Only features both sides know (BUS-3). */
+	if ((o.transport_features & ~RTE_VMSG_F_STRICT_CONFIG_GENERATION) != 0)
+		return -EINVAL;
+	be_max = ops->max_msg_size(backend_ctx);
+	if (o.max_msg_size == 0)
+		o.max_msg_size = be_max;
+	/* 52 <= max <= 65535 (BUS-2), and what the backend carries. */
+	if (o.max_msg_size < RTE_VMSG_MAX_SIZE_MIN || o.max_msg_size > RTE_VMSG_MAX_SIZE_MAX ||
+	    o.max_msg_size > be_max)
+		return -EINVAL;
+	if (o.max_inflight == 0)
+		o.max_inflight = BUS_DEFAULT_INFLIGHT;
+	if (o.max_inflight > BUS_MAX_INFLIGHT || (o.max_inflight & (o.max_inflight - 1)) != 0)
+		return -EINVAL;
+	if (o.timeout_ns == 0)
+		o.timeout_ns = BUS_DEFAULT_TIMEOUT_NS;
+
+	bus = calloc(1, sizeof(*bus));
+	if (bus == NULL)
+		return -ENOMEM;
+	memcpy(&bus->ops, ops, sizeof(*ops));
+	bus->be = backend_ctx;
+	bus->role = o.role;
+	bus->max = o.max_msg_size;
+	bus->features = o.transport_features;
+	bus->timeout_ns = o.timeout_ns;
+	bus->cap = o.max_inflight;
+	while ((1u << bus->shift) < bus->cap)
+		bus->shift++;
+
+	bus->tab = calloc(bus->cap, sizeof(*bus->tab));
+	bus->free_fifo = calloc(bus->cap, sizeof(*bus->free_fifo));
+	bus->rx = malloc((size_t)BUS_RX_BURST * bus->max);
+	bus->tx = malloc(bus->max);
+	bus->sub = malloc(bus->max);
+	if (bus->tab == NULL || bus->free_fifo == NULL || bus->rx == NULL || bus->tx == NULL ||
+	    bus->sub == NULL)
+		goto err_free;
+	if (bus->role == RTE_VMSG_BUS_DEVICE) {
+		bus->devs = calloc(BUS_NUM_DEVS, sizeof(*bus->devs));
+		if (bus->devs == NULL)
+			goto err_free;
+	}
+	for (i = 0; i < bus->cap; i++) {
+		bus->free_fifo[i] = (uint16_t)i;
+		/* Generation 0 is skipped so that no token is 0 (events carry 0). */
+		bus->tab[i].token = (uint16_t)i;
+	}
+	bus->free_tail = bus->cap;
+	*out = bus;
+	return 0;
+
+err_free:
+	free(bus->devs);
+	free(bus->sub);
+	free(bus->tx);
+	free(bus->rx);
+	free(bus->free_fifo);
+	free(bus->tab);
+	free(bus);
+	return rc;
+}
+
+void rte_vmsg_bus_destroy(struct rte_vmsg_bus *bus)
+{
+	if (bus == NULL)
+		return;
+	rte_vmsg_bus_fail_all(bus, -ECANCELED);
+	free(bus->devs);
+	free(bus->sub);
+	free(bus->tx);
+	free(bus->rx);
+	free(bus->free_fifo);
+	free(bus->tab);
+	free(bus);
+}
+
+/* ------------------------------------------------------------------------ */
+/* In-flight table                                                           */
+/* ------------------------------------------------------------------------ */
+
+static struct inflight *slot_alloc(struct rte_vmsg_bus *bus)
+{
+	struct inflight *e;
+	uint32_t slot, gen, gens = 1u << (16u - bus->shift);
+
+	if (bus->free_head == bus->free_tail)
+		return NULL;
+	slot = bus->free_fifo[bus->free_head % bus->cap];
+	e = &bus->tab[slot];
+	/* Next generation of this slot, skipping 0 so the token is never 0. */
+	gen = ((uint32_t)e->token >> bus->shift) + 1u;
+	if (gen >= gens)
+		gen = 1; /* gens >= 16: max_inflight <= 4096 */
+	e->token = (uint16_t)(gen << bus->shift | slot);
+	return e;
+}
+
+/* Commits an entry returned by slot_alloc() once its request is sent. */
+static void slot_commit(struct rte_vmsg_bus *bus, struct inflight *e)
+{
+	uint64_t now = rte_vmsg_time_ns();
+
+	bus->free_head++;
+	e->in_use = true;
+	e->seq = bus->seq++;
+	e->deadline = now + bus->timeout_ns;
+	if (bus->inflight == 0 || e->deadline < bus->next_deadline)
+		bus->next_deadline = e->deadline;
+	bus->inflight++;
+	bus->st.requests++;
+}
+
+static void slot_free(struct rte_vmsg_bus *bus, struct inflight *e)
+{
+	e->in_use = false;
+	bus->free_fifo[bus->free_tail % bus->cap] =
+		(uint16_t)((uint32_t)e->token & (bus->cap - 1u));
+	bus->free_tail++;
+	bus->inflight--;
+}
+
+static void enum_finish(struct rte_vmsg_bus *bus, int status)
+{
+	rte_vmsg_bus_enum_fn done = bus->en.done;
+
+	bus->en.active = false;
+	bus->en.need_send = false;
+	done(bus->en.arg, status, bus->en.ndevs);
+}
+
+static void enum_on_resp(struct rte_vmsg_bus *bus, int status, const void *resp, size_t len);
+
+/* Frees the entry, then runs its completion (which may submit again). */
+static void complete(struct rte_vmsg_bus *bus, struct inflight *e, int status, const void *resp,
+		     size_t len)
+{
+	enum req_kind kind = (enum req_kind)e->kind;
+	rte_vmsg_bus_done_fn done = e->done;
+	rte_vmsg_bus_ping_fn ping_done = e->ping_done;
+	void *arg = e->arg;
+
+	slot_free(bus, e);
+	if (status == 0)
+		bus->st.completed++;
+	else if (status == -ETIMEDOUT)
+		bus->st.timeouts++;
+	else
+		bus->st.failed++;
+
+	switch (kind) {
+	case REQ_USER:
+		done(arg, status, resp, len);
+		break;
+	case REQ_PING:
+		ping_done(arg, status,
+			  status == 0 ? rte_vmsg_get_le32((const uint8_t *)resp + 8) : 0);
+		break;
+	case REQ_ENUM:
+		enum_on_resp(bus, status, resp, len);
+		break;
+	}
+}
+
+static void expire(struct rte_vmsg_bus *bus)
+{
+	uint64_t now, next = UINT64_MAX;
+	uint32_t i;
+
+	if (bus->inflight == 0)
+		return;
+	now = rte_vmsg_time_ns();
+	if (now < bus->next_deadline)
+		return;
+	for (i = 0; i < bus->cap; i++) {
+		struct inflight *e = &bus->tab[i];
+
+		if (!e->in_use)
+			continue;
+		if (e->deadline <= now)
+			complete(bus, e, -ETIMEDOUT, NULL, 0);
+		else if (e->deadline < next)
+			next = e->deadline;
+	}
+	/* Completions may have submitted new requests with later deadlines. */
+	for (i = 0; i < bus->cap; i++)
+		if (bus->tab[i].in_use && bus->tab[i].deadline < next)
+			next = bus->tab[i].deadline;
+	bus->next_deadline = next;
+}
+
+int rte_vmsg_bus_fail_all(struct rte_vmsg_bus *bus, int err)
+{
+	uint64_t limit;
+	uint32_t i;
+	int n = 0;
+
+	if (bus == NULL || err >= 0)
+		return -EINVAL;
+	limit = bus->seq;
+	for (i = 0; i < bus->cap; i++) {
+		struct inflight *e = &bus->tab[i];
+
+		if (e->in_use && e->seq < limit) {
+			complete(bus, e, err, NULL, 0);
+			n++;
+		}
+	}
+	/* An enumeration waiting to send its next window has nothing in flight. */
+	if (bus->en.active && bus->en.need_send)
+		enum_finish(bus, err);
+	return n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Submission                                                                */
+/* ------------------------------------------------------------------------ */
+
+static int check_frame(const struct rte_vmsg_bus *bus, const void *frame, size_t len)
+{
+	if (len < RTE_VMSG_HDR_SIZE || rte_vmsg_get_le16((const uint8_t *)frame + 6) != len)
+		return -EINVAL;
+	if (len > bus->max)
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int submit(struct rte_vmsg_bus *bus, const void *req, size_t len, enum req_kind kind,
+		  rte_vmsg_bus_done_fn done, rte_vmsg_bus_ping_fn ping_done, void *arg)
+{
+	const uint8_t *f = req;
+	struct inflight *e;
+	int rc;
+
+	rc = check_frame(bus, req, len);
+	if (rc < 0)
+		return rc;
+	if ((f[0] & RTE_VMSG_TYPE_RESPONSE) != 0 || (f[1] & RTE_VMSG_ID_EVENT) != 0)
+		return -EINVAL;
+	if (bus->role == RTE_VMSG_BUS_DEVICE && (f[0] & RTE_VMSG_TYPE_BUS) == 0)
+		return -EPERM;
+	e = slot_alloc(bus);
+	if (e == NULL)
+		return -EAGAIN;
+	e->kind = (uint8_t)kind;
+	e->done = done;
+	e->ping_done = ping_done;
+	e->arg = arg;
+	e->user_token = rte_vmsg_get_le16(f + RTE_VMSG_OFF_TOKEN);
+	e->hdr.type = f[0];
+	e->hdr.msg_id = f[1];
+	e->hdr.dev_num = rte_vmsg_get_le16(f + RTE_VMSG_OFF_DEV_NUM);
+	e->hdr.token = e->token;
+	e->hdr.msg_size = (uint16_t)len;
+
+	/* The bus owns the token field (virtio-msg §9): put ours in a copy. */
+	memcpy(bus->sub, req, len);
+	rte_vmsg_put_le16(bus->sub + RTE_VMSG_OFF_TOKEN, e->token);
+	rc = tx_frame(bus, bus->sub, len);
+	if (rc < 0)
+		return rc; /* the slot stays free; its generation moved on */
+	slot_commit(bus, e);
+	return 0;
+}
+
+int rte_vmsg_bus_submit(struct rte_vmsg_bus *bus, const void *req, size_t len,
+			rte_vmsg_bus_done_fn done, void *arg)
+{
+	if (bus == NULL || req == NULL || done == NULL)
+		return -EINVAL;
+	return submit(bus, req, len, REQ_USER, done, NULL, arg);
+}
+
+int rte_vmsg_bus_send_event(struct rte_vmsg_bus *bus, const void *frame, size_t len)
+{
+	const uint8_t *f = frame;
+	int rc;
+
+	if (bus == NULL || frame == NULL)
+		return -EINVAL;
+	rc = check_frame(bus, frame, len);
+	if (rc < 0)
+		return rc;
+	/* GEN-5: an event has bit 6 of msg_id and never the response bit. */
+	if ((f[0] & RTE_VMSG_TYPE_RESPONSE) != 0 || (f[1] & RTE_VMSG_ID_EVENT) == 0)
+		return -EINVAL;
+	memcpy(bus->sub, frame, len);
+	rte_vmsg_put_le16(bus->sub + RTE_VMSG_OFF_TOKEN, 0); /* [LIB] events carry token 0 */
+	return tx_frame(bus, bus->sub, len);
+}
+
+int rte_vmsg_bus_ping(struct rte_vmsg_bus *bus, uint32_t data, rte_vmsg_bus_ping_fn done, void *arg)
+{
+	struct rte_vmsg_msg m;
+	uint8_t buf[16];
+	int len;
+
+	if (bus == NULL || done == NULL)
+		return -EINVAL;
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_BUS_PING_REQ;
+	m.u.ping = data;
+	len = rte_vmsg_msg_build(buf, sizeof(buf), &m);
+	if (len < 0)
+		return len;
+	return submit(bus, buf, (size_t)len, REQ_PING, NULL, done, arg);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Enumeration (driver role)                                                 */
+/* ------------------------------------------------------------------------ */
+
+static int enum_send(struct rte_vmsg_bus *bus)
+{
+	struct rte_vmsg_msg m;
+	uint8_t buf[16];
+	uint32_t fit = (bus->max - RTE_VMSG_SIZE_GET_DEVICES_RESP_BASE) * 8u;
+	int len, rc;
+
+	/* The largest window whose response fits the max message size. */
+	bus->en.count = (uint16_t)(fit < UINT16_MAX ? fit : UINT16_MAX);
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_BUS_GET_DEVICES_REQ;
+	m.u.get_devices.offset = bus->en.offset;
+	m.u.get_devices.count = bus->en.count;
+	len = rte_vmsg_msg_build(buf, sizeof(buf), &m);
+	if (len < 0)
+		return len;
+	rc = submit(bus, buf, (size_t)len, REQ_ENUM, NULL, NULL, NULL);
+	bus->en.need_send = rc == -EAGAIN;
+	return rc;
+}
+
+static void enum_on_resp(struct rte_vmsg_bus *bus, int status, const void *resp, size_t len)
+{
+	struct rte_vmsg_msg m;
+	uint32_t i;
+	int rc;
+
+	if (status < 0) {
+		enum_finish(bus, status);
+		return;
+	}
+	rc = rte_vmsg_msg_parse(resp, len, bus->max, &m, NULL);
+	if (rc < 0 || m.kind != RTE_VMSG_MSG_BUS_GET_DEVICES_RESP) {
+		enum_finish(bus, -EPROTO);
+		return;
+	}
+	/* §10: offset echoed, count <= requested, next_offset 0 or > offset. */
+	if (m.u.get_devices.offset != bus->en.offset || m.u.get_devices.count > bus->en.count ||
+	    (m.u.get_devices.next_offset != 0 && m.u.get_devices.next_offset <= bus->en.offset)) {
+		enum_finish(bus, -EPROTO);
+		return;
+	}
+	for (i = 0; i < m.u.get_devices.count; i++) {
+		uint32_t n = bus->en.offset + i;
+
+		if (n >= BUS_NUM_DEVS)
+			break;
+		if (rte_vmsg_msg_device_present(&m.u.get_devices, (uint16_t)i) &&
+		    (bus->en.bitmap[n / 8u] & (1u << (n % 8u))) == 0) {
+			bus->en.bitmap[n / 8u] |= (uint8_t)(1u << (n % 8u));
+			bus->en.ndevs++;
+		}
+	}
+	if (m.u.get_devices.next_offset == 0) {
+		enum_finish(bus, 0);
+		return;
+	}
+	bus->en.offset = m.u.get_devices.next_offset;
+	rc = enum_send(bus);
+	if (rc < 0 && rc != -EAGAIN)
+		enum_finish(bus, rc);
+}
+
+int rte_vmsg_bus_enumerate(struct rte_vmsg_bus *bus, uint8_t *bitmap, rte_vmsg_bus_enum_fn done,
+			   void *arg)
+{
+	int rc;
+
+	if (bus == NULL || bitmap == NULL || done == NULL)
+		return -EINVAL;
+	if (bus->role != RTE_VMSG_BUS_DRIVER)
+		return -EPERM;
+	if (bus->en.active)
+		return -EBUSY;
+	memset(bitmap, 0, RTE_VMSG_BUS_DEV_BITMAP_SIZE);
+	bus->en.bitmap = bitmap;
+	bus->en.offset = 0;
+	bus->en.ndevs = 0;
+	bus->en.done = done;
+	bus->en.arg = arg;
+	rc = enum_send(bus);
+	if (rc < 0) {
+		bus->en.need_send = false;
+		return rc;
+	}
+	bus->en.active = true;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Device table (device role)                                                */
+/* ------------------------------------------------------------------------ */
+
+static void send_event_device(struct rte_vmsg_bus *bus, uint16_t dev_num, uint16_t state)
+{
+	struct rte_vmsg_msg m;
+	uint8_t buf[16];
+	int len;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_BUS_EVENT_DEVICE;
+	m.u.event_device.device_number = dev_num;
+	m.u.event_device.state = state;
+	len = rte_vmsg_msg_build(buf, sizeof(buf), &m);
+	/* EVENT_DEVICE has no delivery rule (§8); GET_DEVICES stays exact. */
+	if (len < 0 || tx_frame(bus, buf, (size_t)len) < 0)
+		bus->st.drop_tx_event++;
+	else
+		bus->st.device_events++;
+}
+
+int rte_vmsg_bus_dev_alloc_num(struct rte_vmsg_bus *bus, uint16_t *dev_num)
+{
+	uint32_t i;
+
+	if (bus == NULL || dev_num == NULL)
+		return -EINVAL;
+	if (bus->role != RTE_VMSG_BUS_DEVICE)
+		return -EPERM;
+	/* Round robin from the last number used: a freed number rests (BUS-5). */
+	for (i = 0; i < BUS_NUM_DEVS; i++) {
+		uint16_t n = (uint16_t)(bus->next_num + i);
+
+		if (bus->devs[n] == NULL) {
+			*dev_num = n;
+			bus->next_num = (uint16_t)(n + 1u);
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+int rte_vmsg_bus_dev_register(struct rte_vmsg_bus *bus, struct rte_vmsg_dev *dev)
+{
+	uint16_t n;
+
+	if (bus == NULL || dev == NULL)
+		return -EINVAL;
+	if (bus->role != RTE_VMSG_BUS_DEVICE)
+		return -EPERM;
+	n = rte_vmsg_dev_num(dev);
+	if (bus->devs[n] != NULL)
+		return -EEXIST;
+	bus->devs[n] = dev;
+	bus->ndevs++;
+	if ((uint16_t)(n - bus->next_num) < 0x8000u)
+		bus->next_num = (uint16_t)(n + 1u);
+	/* ADDED only once the device answers (BUS-22, BUS-23). */
+	send_event_device(bus, n, RTE_VMSG_DEVICE_BUS_STATE_ADDED);
+	return 0;
+}
+
+int rte_vmsg_bus_dev_unregister(struct rte_vmsg_bus *bus, uint16_t dev_num)
+{
+	if (bus == NULL)
+		return -EINVAL;
+	if (bus->role != RTE_VMSG_BUS_DEVICE)
+		return -EPERM;
+	if (bus->devs[dev_num] == NULL)
+		return -ENOENT;
+	bus->devs[dev_num] = NULL;
+	bus->ndevs--;
+	send_event_device(bus, dev_num, RTE_VMSG_DEVICE_BUS_STATE_REMOVED);
+	return 0;
+}
+
+struct rte_vmsg_dev *rte_vmsg_bus_dev_lookup(const struct rte_vmsg_bus *bus, uint16_t dev_num)
+{
+	if (bus == NULL || bus->devs == NULL)
+		return NULL;
+	return bus->devs[dev_num];
+}
+
+/* ------------------------------------------------------------------------ */
+/* Receive path                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Sends the response in bus->tx, or keeps it for the next poll. */
+static int send_response(struct rte_vmsg_bus *bus, size_t len)
+{
+	int rc = tx_frame(bus, bus->tx, len);
+
+	if (rc == -EAGAIN) {
+		bus->tx_len = len;
+		bus->tx_pending = true;
+		return rc;
+	}
+	if (rc == 0)
+		bus->st.answered++;
+	return rc;
+}
+
+/* GET_DEVICES (virtio-msg §10, BUS-24, BUS-25). */
+static int answer_get_devices(struct rte_vmsg_bus *bus, const struct rte_vmsg_msg *req)
+{
+	uint32_t off = req->u.get_devices.offset;
+	uint32_t fit = (bus->max - RTE_VMSG_SIZE_GET_DEVICES_RESP_BASE) * 8u;
+	uint32_t n = req->u.get_devices.count, i, next = 0;
+	uint8_t *bm = bus->sub; /* scratch: no submission runs meanwhile */
+	struct rte_vmsg_msg m;
+	int len;
+
+	/* Shrink the window to fit the max size and the number space. */
+	if (n > fit)
+		n = fit;
+	if (n > BUS_NUM_DEVS - off)
+		n = BUS_NUM_DEVS - off;
+	memset(bm, 0, (n + 7u) / 8u);
+	for (i = 0; i < n; i++)
+		if (bus->devs[off + i] != NULL)
+			bm[i / 8u] |= (uint8_t)(1u << (i % 8u));
+	/*
+	 * next_offset: the first device past the window (skipping empty
+	 * windows), 0 when there is none; always > offset (BUS-25).
+	 */
+	for (i = off + (n > 0 ? n : 1u); i < BUS_NUM_DEVS; i++)
+		if (bus->devs[i] != NULL) {
+			next = i;
+			break;
+		}
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_BUS_GET_DEVICES_RESP;
+	m.hdr.token = req->hdr.token;
+	m.u.get_devices.offset = (uint16_t)off;
+	m.u.get_devices.next_offset = (uint16_t)next;
+	m.u.get_devices.count = (uint16_t)n;
+	m.u.get_devices.bitmap = bm;
+	len = rte_vmsg_msg_build(bus->tx, bus->max, &m);
+	if (len < 0) {
+		bus->st.drop_malformed++;
+		return 0;
+	}
+	return send_response(bus, (size_t)len);
+}
+
+static int answer_ping(struct rte_vmsg_bus *bus, const struct rte_vmsg_msg *req)
+{
+	struct rte_vmsg_msg m;
+	int len;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_BUS_PING_RESP;
+	m.hdr.token = req->hdr.token; /* responders copy the request token */
+	m.u.ping = req->u.ping;	      /* BUS-26: echoed unchanged */
+	len = rte_vmsg_msg_build(bus->tx, bus->max, &m);
+	if (len < 0) {
+		bus->st.drop_malformed++;
+		return 0;
+	}
+	return send_response(bus, (size_t)len);
+}
+
+/* A response: match it by token, then by header (GEN-7). */
+static void match_response(struct rte_vmsg_bus *bus, uint8_t *f, size_t len)
+{
+	uint16_t token = rte_vmsg_get_le16(f + RTE_VMSG_OFF_TOKEN);
+	struct inflight *e = &bus->tab[token & (bus->cap - 1u)];
+	struct rte_vmsg_hdr h;
+
+	if (!e->in_use || e->token != token) {
+		bus->st.drop_unmatched++; /* late (after a timeout), duplicate, stray */
+		return;
+	}
+	h.type = f[0];
+	h.msg_id = f[1];
+	h.dev_num = rte_vmsg_get_le16(f + RTE_VMSG_OFF_DEV_NUM);
+	if (!rte_vmsg_msg_answers(&e->hdr, &h)) {
+		bus->st.drop_mismatch++;
+		return;
+	}
+	/* Token use stays invisible (BUS-14): the caller sees its own token. */
+	rte_vmsg_put_le16(f + RTE_VMSG_OFF_TOKEN, e->user_token);
+	complete(bus, e, 0, f, len);
+}
+
+static int rx_bus_msg(struct rte_vmsg_bus *bus, uint8_t *f, size_t len)
+{
+	struct rte_vmsg_msg m;
+	int rc;
+
+	rc = rte_vmsg_msg_parse(f, len, bus->max, &m, NULL);
+	if (rc < 0) {
+		/* BUS-11: dropped without a reply, whatever it was. */
+		if (rc == -EOPNOTSUPP)
+			bus->st.drop_unknown++;
+		else
+			bus->st.drop_malformed++;
+		return 0;
+	}
+	switch (m.kind) {
+	case RTE_VMSG_MSG_BUS_PING_REQ:
+		return answer_ping(bus, &m);
+	case RTE_VMSG_MSG_BUS_GET_DEVICES_REQ:
+		if (bus->role != RTE_VMSG_BUS_DEVICE)
+			break;
+		return answer_get_devices(bus, &m);
+	case RTE_VMSG_MSG_BUS_PING_RESP:
+	case RTE_VMSG_MSG_BUS_GET_DEVICES_RESP:
+		match_response(bus, f, len);
+		return 0;
+	case RTE_VMSG_MSG_BUS_EVENT_DEVICE:
+		/* BUS-12: an event is never answered. */
+		if (bus->role != RTE_VMSG_BUS_DRIVER)
+			break;
+		bus->st.device_events++;
+		if (bus->dev_event_fn == NULL)
+			bus->st.drop_no_handler++;
+		else
+			bus->dev_event_fn(bus->dev_event_arg, m.u.event_device.device_number,
+					  m.u.event_device.state);
+		return 0;
+	case RTE_VMSG_MSG_IMPL:
+		bus->st.drop_unknown++; /* no bus-specific IDs implemented */
+		return 0;
+	default:
+		break;
+	}
+	bus->st.drop_unexpected++;
+	return 0;
+}
+
+static int rx_transport_driver(struct rte_vmsg_bus *bus, uint8_t *f, size_t len)
+{
+	if ((f[0] & RTE_VMSG_TYPE_RESPONSE) != 0) {
+		match_response(bus, f, len);
+	} else if ((f[1] & RTE_VMSG_ID_EVENT) != 0) {
+		if (bus->event_fn == NULL) {
+			bus->st.drop_no_handler++;
+		} else {
+			bus->st.events_rx++;
+			bus->event_fn(bus->event_arg, f, len);
+		}
+	} else {
+		bus->st.drop_unexpected++; /* a request to the driver side */
+	}
+	return 0;
+}
+
+static int rx_transport_device(struct rte_vmsg_bus *bus, uint8_t *f, size_t len)
+{
+	struct rte_vmsg_dev *dev = bus->devs[rte_vmsg_get_le16(f + RTE_VMSG_OFF_DEV_NUM)];
+	int rc;
+
+	if (dev == NULL) {
+		/* BUS-9: the requester times out; the event may drop. */
+		bus->st.drop_dev_num++;
+		return 0;
+	}
+	/* The device copies the token (DEV-4); the payload is its business (BUS-8). */
+	rc = rte_vmsg_dev_handle(dev, f, len, bus->tx, bus->max);
+	if (rc <= 0)
+		return 0; /* consumed event or dropped frame, counted by the device */
+	return send_response(bus, (size_t)rc);
+}
+
+static int rx_one(struct rte_vmsg_bus *bus, uint8_t *f, size_t len)
+{
+	uint16_t msg_size;
+
+	bus->st.rx_frames++;
+	if (len < RTE_VMSG_HDR_SIZE) {
+		bus->st.drop_malformed++;
+		return 0;
+	}
+	msg_size = rte_vmsg_get_le16(f + RTE_VMSG_OFF_MSG_SIZE);
+	if (msg_size < RTE_VMSG_HDR_SIZE || msg_size > len || msg_size > bus->max) {
+		bus->st.drop_malformed++;
+		return 0;
+	}
+	if ((f[0] & RTE_VMSG_TYPE_BUS) != 0)
+		return rx_bus_msg(bus, f, msg_size);
+	if (bus->role == RTE_VMSG_BUS_DRIVER)
+		return rx_transport_driver(bus, f, msg_size);
+	return rx_transport_device(bus, f, msg_size);
+}
+
+int rte_vmsg_bus_poll(struct rte_vmsg_bus *bus)
+{
+	int rc = 0, got = 0;
+
+	if (bus == NULL)
+		return -EINVAL;
+	if (bus->in_poll)
+		return -EBUSY;
+	bus->in_poll = true;
+
+	/* A response parked by a full backend goes first, in order. */
+	if (bus->tx_pending) {
+		rc = tx_frame(bus, bus->tx, bus->tx_len);
+		if (rc == -EAGAIN) {
+			rc = 0;
+			goto out_expire;
+		}
+		bus->tx_pending = false;
+		if (rc < 0)
+			goto out;
+		bus->st.answered++;
+	}
+	if (bus->en.active && bus->en.need_send) {
+		rc = enum_send(bus);
+		if (rc < 0 && rc != -EAGAIN)
+			enum_finish(bus, rc);
+		rc = 0;
+	}
+	if (bus->rx_pos == bus->rx_n) {
+		rc = bus->ops.rx_burst(bus->be, bus->rx, bus->max, bus->rx_lens, BUS_RX_BURST);
+		if (rc < 0)
+			goto out;
+		bus->rx_pos = 0;
+		bus->rx_n = (unsigned int)rc;
+		got = rc;
+		rc = 0;
+	}
+	while (bus->rx_pos < bus->rx_n) {
+		unsigned int i = bus->rx_pos++;
+
+		rc = rx_one(bus, bus->rx + (size_t)i * bus->max, bus->rx_lens[i]);
+		if (rc == -EAGAIN) {
+			rc = 0;
+			break; /* the rest waits behind the parked response */
+		}
+		if (rc < 0)
+			goto out;
+	}
+out_expire:
+	expire(bus);
+out:
+	bus->in_poll = false;
+	return rc < 0 ? rc : got;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Callbacks and getters                                                     */
+/* ------------------------------------------------------------------------ */
+
+int rte_vmsg_bus_set_event_cb(struct rte_vmsg_bus *bus, rte_vmsg_bus_event_fn fn, void *arg)
+{
+	if (bus == NULL)
+		return -EINVAL;
+	bus->event_fn = fn;
+	bus->event_arg = arg;
+	return 0;
+}
+
+int rte_vmsg_bus_set_dev_event_cb(struct rte_vmsg_bus *bus, rte_vmsg_bus_dev_event_fn fn, void *arg)
+{
+	if (bus == NULL)
+		return -EINVAL;
+	bus->dev_event_fn = fn;
+	bus->dev_event_arg = arg;
+	return 0;
+}
+
+uint32_t rte_vmsg_bus_max_msg_size(const struct rte_vmsg_bus *bus)
+{
+	return bus == NULL ? 0 : bus->max;
+}
+
+uint64_t rte_vmsg_bus_transport_features(const struct rte_vmsg_bus *bus)
+{
+	return bus == NULL ? 0 : bus->features;
+}
+
+uint32_t rte_vmsg_bus_inflight(const struct rte_vmsg_bus *bus)
+{
+	return bus == NULL ? 0 : bus->inflight;
+}
+
+int rte_vmsg_bus_stats_get(const struct rte_vmsg_bus *bus, struct rte_vmsg_bus_stats *st)
+{
+	if (bus == NULL || st == NULL)
+		return -EINVAL;
+	*st = bus->st;
+	return 0;
+}

@@ -1,0 +1,15 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# Runs a command and passes only if it exits with the given status and says
+# something on stderr (a clear error, not a crash or a silent exit).
+# usage: expect-exit.sh <status> <command> [args...]
+want=$1; shift
+err=$("$@" 2>&1 >/dev/null)
+got=$?
+if [ "$got" -ne "$want" ]; then
+	echo "exit $got, expected $want: $*"; echo "$err"; exit 1
+fi
+if [ -z "$err" ]; then
+	echo "no message on stderr: $*"; exit 1
+fi
+echo "exit $got as expected: $err"

@@ -367,6 +367,224 @@ RTE_VMSG_API uint32_t rte_vmsg_bus_inflight(const struct rte_vmsg_bus *bus);
 RTE_VMSG_API int rte_vmsg_bus_stats_get(const struct rte_vmsg_bus *bus,
 					struct rte_vmsg_bus_stats *st);
 
+/* ------------------------------------------------------------------------ */
+/* shm backend: two processes sharing one file (ARCHITECTURE.md §2.4a)       */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The file holds, in order: the bus page (4 KiB, struct
+ * rte_vmsg_shm_bus_page), the v1 AMP link layout at +4 KiB (written by the
+ * device side), then the DMA area (4 KiB aligned). Bus addresses are offsets
+ * in the file: each side adds its own mapping base.
+ */
+
+/** Bus page magic: the bytes "VMSB" in file order. */
+#define RTE_VMSG_SHM_MAGIC 0x42534D56u
+/** Bus page layout version. */
+#define RTE_VMSG_SHM_VERSION 1u
+/** Size of the bus page; the link layout starts at this offset. */
+#define RTE_VMSG_SHM_PAGE_SIZE 4096u
+
+/** Notify modes (bus page @c notify_mode). */
+enum rte_vmsg_shm_notify {
+	RTE_VMSG_SHM_NOTIFY_POLL = 0,  /**< polling only: nobody sleeps */
+	RTE_VMSG_SHM_NOTIFY_EVENT = 1, /**< futex doorbells in the bus page */
+};
+
+/**
+ * The bus page, little-endian, at offset 0 of the file. The device side
+ * writes everything but the driver words, magic last; each heartbeat, pid
+ * and doorbell word has one writer.
+ */
+struct rte_vmsg_shm_bus_page {
+	rte_vmsg_le32 magic;		  /**< RTE_VMSG_SHM_MAGIC, written last */
+	rte_vmsg_le32 version;		  /**< RTE_VMSG_SHM_VERSION */
+	rte_vmsg_le32 transport_revision; /**< 1 (virtio-msg §3) */
+	rte_vmsg_le32 max_msg_size;	  /**< 52..65535, <= what a link element carries */
+	rte_vmsg_le64 transport_features; /**< virtio-msg §3 transport feature bits */
+	rte_vmsg_le32 notify_mode;	  /**< enum rte_vmsg_shm_notify */
+	rte_vmsg_le32 reserved0;	  /**< 0 */
+	rte_vmsg_le64 link_offset;	  /**< RTE_VMSG_SHM_PAGE_SIZE */
+	rte_vmsg_le64 link_size;	  /**< bytes of the link layout */
+	rte_vmsg_le64 dma_offset;	  /**< 4 KiB aligned, after the link */
+	rte_vmsg_le64 dma_size;		  /**< bytes of the DMA area */
+	/* Line 1, written by the device side only. */
+	rte_vmsg_le32 dev_pid;	     /**< device process id */
+	rte_vmsg_le32 reserved1;     /**< 0 */
+	rte_vmsg_le64 dev_heartbeat; /**< bumped by each device-side poll */
+	uint8_t pad1[48];
+	/* Line 2, written by the driver side only. */
+	rte_vmsg_le32 drv_pid;	     /**< driver process id, 0 until one attaches */
+	rte_vmsg_le32 reserved2;     /**< 0 */
+	rte_vmsg_le64 drv_heartbeat; /**< bumped by each driver-side poll */
+	uint8_t pad2[48];
+	/* Lines 3 and 4: doorbell words (NOTIFY_EVENT), one line per direction. */
+	uint32_t bell_to_drv[16]; /**< struct rte_vmsg_bell_shm for the device-to-driver ring */
+	uint32_t bell_to_dev[16]; /**< struct rte_vmsg_bell_shm for the driver-to-device ring */
+	uint8_t reserved[RTE_VMSG_SHM_PAGE_SIZE - 320];
+};
+
+#if defined(__cplusplus)
+static_assert(sizeof(struct rte_vmsg_shm_bus_page) == RTE_VMSG_SHM_PAGE_SIZE, "bus page size");
+static_assert(offsetof(struct rte_vmsg_shm_bus_page, dma_size) == 56, "bus page offset");
+static_assert(offsetof(struct rte_vmsg_shm_bus_page, dev_pid) == 64, "bus page offset");
+static_assert(offsetof(struct rte_vmsg_shm_bus_page, drv_pid) == 128, "bus page offset");
+static_assert(offsetof(struct rte_vmsg_shm_bus_page, bell_to_drv) == 192, "bus page offset");
+#else
+_Static_assert(sizeof(struct rte_vmsg_shm_bus_page) == RTE_VMSG_SHM_PAGE_SIZE, "bus page size");
+_Static_assert(offsetof(struct rte_vmsg_shm_bus_page, dma_size) == 56, "bus page offset");
+_Static_assert(offsetof(struct rte_vmsg_shm_bus_page, dev_pid) == 64, "bus page offset");
+_Static_assert(offsetof(struct rte_vmsg_shm_bus_page, drv_pid) == 128, "bus page offset");
+_Static_assert(offsetof(struct rte_vmsg_shm_bus_page, bell_to_drv) == 192, "bus page offset");
+#endif
+
+/** Option flag: fail instead of falling back to normal pages without hugepages. */
+#define RTE_VMSG_BUS_SHM_F_NO_FALLBACK (1u << 0)
+/** Option flag, device side: replace an existing file of that name. */
+#define RTE_VMSG_BUS_SHM_F_REPLACE (1u << 1)
+/** Option flag, device side: rte_vmsg_bus_shm_destroy() unlinks the file. */
+#define RTE_VMSG_BUS_SHM_F_UNLINK (1u << 2)
+/**
+ * Option flag, driver side: take every bus parameter from the bus page and
+ * check only that it is valid; without it the parameters in the options
+ * must match the bus page.
+ */
+#define RTE_VMSG_BUS_SHM_F_ADOPT (1u << 3)
+
+/** Options of rte_vmsg_bus_shm_create(); zero-initialise, then set @c sz. */
+struct rte_vmsg_bus_shm_opts {
+	size_t sz;	  /**< sizeof(struct rte_vmsg_bus_shm_opts) */
+	const char *path; /**< the file: a name (hugetlbfs, else /dev/shm) or a path (required) */
+	uint32_t role;	  /**< RTE_VMSG_BUS_DEVICE (creates the file) or RTE_VMSG_BUS_DRIVER */
+	uint32_t flags;	  /**< RTE_VMSG_BUS_SHM_F_* */
+	/** Device: bytes of DMA area, rounded up to 4 KiB; 0: 1 MiB. Driver: 0 or at least this. */
+	uint64_t dma_size;
+	/* Device side only (the driver takes them from the layout); must be 0 on the driver. */
+	uint32_t num_elems; /**< elements per direction, 2..65535; 0: 256 */
+	uint32_t elem_size; /**< power of two, 64..65536; 0: 512 */
+	uint32_t format;    /**< enum rte_vmsg_link_format */
+	/* Bus parameters (device: written in the bus page; driver: must match it). */
+	uint32_t transport_revision; /**< 0 (means 1) or 1 */
+	/** 52..65535 and <= what an element carries; 0: what an element carries (driver: any). */
+	uint32_t max_msg_size;
+	uint32_t notify_mode;	     /**< enum rte_vmsg_shm_notify */
+	uint64_t transport_features; /**< only RTE_VMSG_F_STRICT_CONFIG_GENERATION is known */
+};
+
+/** Counters of an shm backend end. */
+struct rte_vmsg_bus_shm_stats {
+	uint64_t tx_frames;    /**< frames enqueued */
+	uint64_t tx_full;      /**< tx refused with -EAGAIN: ring full */
+	uint64_t tx_notconn;   /**< tx refused with -ENOTCONN: link not up */
+	uint64_t rx_frames;    /**< frames handed to the bus */
+	uint64_t rx_garbage;   /**< elements dropped: msg_size < 8 or above the max or stride */
+	uint64_t peer_lost;    /**< peer deaths and restarts reported by rte_vmsg_bus_shm_poll() */
+	uint64_t pidfd_deaths; /**< of which seen through the peer's pidfd */
+};
+
+/** Bit in the return value of rte_vmsg_bus_shm_poll(): the peer died or restarted. */
+#define RTE_VMSG_BUS_SHM_PEER_LOST 0x100
+
+struct rte_vmsg_bus_shm;
+struct rte_vmsg_link;
+struct rte_vmsg_region;
+
+/**
+ * Creates one end of an shm bus.
+ *
+ * Device side: creates the file through rte_vmsg_region_create() (hugetlbfs;
+ * normal shared pages with one warning when there are none, unless
+ * RTE_VMSG_BUS_SHM_F_NO_FALLBACK), lays out the link at +4 KiB, then writes
+ * the bus page with its pid and heartbeat 0, magic last.
+ *
+ * Driver side: attaches the file by path, validates the bus page (magic,
+ * version, offsets and sizes inside the file, revision 1, max message size
+ * 52..65535 and within what a link element carries, known notify mode and
+ * feature bits) and the link layout, writes its pid, and refuses a bus page
+ * whose parameters differ from its options (unless RTE_VMSG_BUS_SHM_F_ADOPT).
+ *
+ * The link handshake then runs in rte_vmsg_bus_shm_poll().
+ *
+ * @param opts  options (required)
+ * @param out   receives the end
+ * @return 0; -EINVAL for NULL arguments, a bad @c sz, unknown non-zero bytes
+ *         or flags, values out of range or device-only fields on a driver;
+ *         -EAGAIN (driver) when the file exists but the bus page or the
+ *         layout is not complete yet: retry;
+ *         -EPROTO (driver) for an invalid bus page or layout, or parameters
+ *         that differ from the options (the reason is logged);
+ *         -ENOENT (driver) when there is no such file; -EEXIST (device)
+ *         when the file exists (without RTE_VMSG_BUS_SHM_F_REPLACE);
+ *         -ENOMEM; other errors of rte_vmsg_region_create().
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_bus_shm_create(const struct rte_vmsg_bus_shm_opts *opts,
+						       struct rte_vmsg_bus_shm **out);
+
+/**
+ * Destroys an end: sets its queue head SHUTDOWN, unmaps the file (and
+ * unlinks it with RTE_VMSG_BUS_SHM_F_UNLINK). Destroy the bus endpoint on it
+ * first. NULL is a no-op.
+ */
+RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_bus_shm_destroy(struct rte_vmsg_bus_shm *shm);
+
+/**
+ * The backend ops of the shm backend (a static table); the context to pass
+ * with them to rte_vmsg_bus_create() is the rte_vmsg_bus_shm itself. tx
+ * copies one frame into one element (-EAGAIN when full, -ENOTCONN when the
+ * link is not up, -EIO when broken); rx_burst validates each element's
+ * msg_size before copying it out and drops and counts garbage.
+ */
+RTE_VMSG_API const struct rte_vmsg_bus_ops *rte_vmsg_bus_shm_ops(void);
+
+/**
+ * Fills the bus parameters of @p bo (role, transport revision, max message
+ * size, transport features) from the bus page, leaving the other fields.
+ *
+ * @return 0; -EINVAL for NULL arguments.
+ */
+RTE_VMSG_API int rte_vmsg_bus_shm_bus_opts(const struct rte_vmsg_bus_shm *shm,
+					   struct rte_vmsg_bus_opts *bo);
+
+/**
+ * The control path, to call from the poll loop (not per message): runs
+ * rte_vmsg_link_poll(), bumps this side's heartbeat, and watches the peer:
+ * a pidfd on the peer's pid from the bus page (a killed local peer is seen
+ * at once; the link is then marked with rte_vmsg_link_peer_dead()), a peer
+ * restart (the link's reconnect counter grew) and a peer leaving the RUN
+ * state. Each loss is reported once, with RTE_VMSG_BUS_SHM_PEER_LOST: the
+ * caller then fails what it has in flight with rte_vmsg_bus_fail_all().
+ *
+ * Concurrency: the thread that runs the bus endpoint on this end.
+ *
+ * @return enum rte_vmsg_link_state, OR'ed with RTE_VMSG_BUS_SHM_PEER_LOST
+ *         when the peer was lost since the last call; -EINVAL for NULL
+ *         @p shm; -EIO when the link is broken (fail what is in flight too).
+ */
+RTE_VMSG_API int rte_vmsg_bus_shm_poll(struct rte_vmsg_bus_shm *shm);
+
+/**
+ * The DMA area: its local address, its bus address (its offset in the file)
+ * and its size. Any output pointer may be NULL.
+ *
+ * @return 0; -EINVAL for NULL @p shm.
+ */
+RTE_VMSG_API int rte_vmsg_bus_shm_dma(const struct rte_vmsg_bus_shm *shm, void **addr,
+				      uint64_t *bus_addr, uint64_t *size);
+
+/** The region mapping the whole file (bus address 0 = offset 0), or NULL. */
+RTE_VMSG_API struct rte_vmsg_region *rte_vmsg_bus_shm_region(const struct rte_vmsg_bus_shm *shm);
+
+/** The bus page as mapped (read-only use), or NULL. */
+RTE_VMSG_API const struct rte_vmsg_shm_bus_page *rte_vmsg_bus_shm_page(
+	const struct rte_vmsg_bus_shm *shm);
+
+/** The link of this end (for its counters), or NULL. */
+RTE_VMSG_API struct rte_vmsg_link *rte_vmsg_bus_shm_link(const struct rte_vmsg_bus_shm *shm);
+
+/** Copies the counters. @return 0; -EINVAL for NULL arguments. */
+RTE_VMSG_API int rte_vmsg_bus_shm_stats_get(const struct rte_vmsg_bus_shm *shm,
+					    struct rte_vmsg_bus_shm_stats *st);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,607 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * The shm bus backend: two processes sharing one file that holds the bus
+ * page, the v1 AMP link layout and the DMA area (ARCHITECTURE.md §2.4a).
+ */
+
+#define RTE_VMSG_LOG_PREFIX "bus-shm: "
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "rte_vmsg_bus.h"
+#include "rte_vmsg_mem.h"
+#include "rte_vmsg_ring.h"
+#include "log_priv.h"
+
+#define SHM_DEFAULT_ELEMS 256u
+#define SHM_DEFAULT_ESIZE 512u
+#define SHM_MAX_ESIZE 65536u
+#define SHM_DEFAULT_DMA ((uint64_t)1 << 20)
+#define SHM_ALIGN 4096u
+#define SHM_FLAGS_KNOWN                                                                            \
+	(RTE_VMSG_BUS_SHM_F_NO_FALLBACK | RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK | \
+	 RTE_VMSG_BUS_SHM_F_ADOPT)
+
+struct rte_vmsg_bus_shm {
+	struct rte_vmsg_region *region;
+	struct rte_vmsg_shm_bus_page *page;
+	struct rte_vmsg_link *link;
+	struct rte_vmsg_ring *tx;
+	struct rte_vmsg_ring *rx;
+	uint8_t *dma;
+	uint64_t dma_off;
+	uint64_t dma_size;
+	uint32_t role;
+	uint32_t max_msg;
+	uint32_t revision;
+	uint32_t notify_mode;
+	uint64_t features;
+	/* Private copies of this side's words in the bus page (never read back). */
+	uint64_t heartbeat;
+	rte_vmsg_le32 *own_pid;
+	rte_vmsg_le64 *own_heartbeat;
+	const rte_vmsg_le32 *peer_pid;
+	/* Peer watch. */
+	int pidfd;	      /* pidfd on watched_pid, or -1 */
+	uint32_t watched_pid; /* pid the pidfd (or the failed open) is about; 0: none */
+	uint32_t self_pid;    /* our own pid: a peer in this process is not watched */
+	int state;	      /* last enum rte_vmsg_link_state, or -EIO */
+	int lost;	      /* a loss was reported and the link has not been up since */
+	uint64_t reconnects;  /* link reconnect counter at the last poll */
+	struct rte_vmsg_bus_shm_stats st;
+};
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Backend ops                                                               */
+
+static int shm_tx(void *ctx, const void *frame, size_t len)
+{
+	struct rte_vmsg_bus_shm *s = ctx;
+	int k;
+
+	if (frame == NULL || len < RTE_VMSG_HDR_SIZE)
+		return -EINVAL;
+	if (len > s->max_msg)
+		return -EMSGSIZE;
+	if (s->state != RTE_VMSG_LINK_UP) {
+		s->st.tx_notconn++;
+		return s->state < 0 ? -EIO : -ENOTCONN;
+	}
+	k = rte_vmsg_ring_reserve(s->tx, 1);
+	if (k < 0)
+		return k;
+	if (k == 0) {
+		s->st.tx_full++;
+		return -EAGAIN;
+	}
+	memcpy(rte_vmsg_ring_slot(s->tx, 0), frame, len);
+	k = rte_vmsg_ring_commit(s->tx, 1);
+	if (k < 0)
+		return k;
+	s->st.tx_frames++;
+	return 0;
+}
+
+static int shm_rx_burst(void *ctx, void *bufs, size_t stride, size_t *lens, unsigned int n)
+{
+	struct rte_vmsg_bus_shm *s = ctx;
+	uint32_t i, got = 0;
+	int k;
+
+	if (bufs == NULL || lens == NULL || stride < RTE_VMSG_HDR_SIZE)
+		return -EINVAL;
+	if (s->state < 0)
+		return -EIO;
+	if (s->state != RTE_VMSG_LINK_UP || n == 0)
+		return 0;
+	k = rte_vmsg_ring_peek(s->rx, n);
+	if (k <= 0)
+		return k;
+	for (i = 0; i < (uint32_t)k; i++) {
+		const uint8_t *src = rte_vmsg_ring_slot(s->rx, i);
+		uint16_t size;
+
+		/*
+		 * The element is peer memory: read msg_size once and check it
+		 * against the bus max (which the element carries) and the
+		 * caller's buffer before copying exactly that much. The bus
+		 * validates the copy again; the peer cannot make it differ
+		 * from what was checked here.
+		 */
+		memcpy(&size, src + 6, sizeof(size));
+		size = rte_vmsg_le16_to_cpu(size);
+		if (size < RTE_VMSG_HDR_SIZE || size > s->max_msg || size > stride) {
+			s->st.rx_garbage++;
+			continue;
+		}
+		memcpy((uint8_t *)bufs + (size_t)got * stride, src, size);
+		lens[got++] = size;
+	}
+	k = rte_vmsg_ring_release(s->rx, (uint32_t)k);
+	if (k < 0)
+		return k;
+	s->st.rx_frames += got;
+	return (int)got;
+}
+
+static uint32_t shm_max_msg_size(void *ctx)
+{
+	const struct rte_vmsg_bus_shm *s = ctx;
+
+	return s->max_msg;
+}
+
+static const struct rte_vmsg_bus_ops shm_ops = {
+	.sz = sizeof(struct rte_vmsg_bus_ops),
+	.tx = shm_tx,
+	.rx_burst = shm_rx_burst,
+	.max_msg_size = shm_max_msg_size,
+};
+
+const struct rte_vmsg_bus_ops *rte_vmsg_bus_shm_ops(void)
+{
+	return &shm_ops;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Creation                                                                  */
+
+static int shm_opts_get(const struct rte_vmsg_bus_shm_opts *opts, struct rte_vmsg_bus_shm_opts *o)
+{
+	size_t i;
+
+	if (opts == NULL || opts->sz < sizeof(size_t))
+		return -EINVAL;
+	/* Options from a newer caller: refuse bytes we do not understand. */
+	for (i = sizeof(*o); i < opts->sz; i++)
+		if (((const uint8_t *)opts)[i] != 0)
+			return -EINVAL;
+	memset(o, 0, sizeof(*o));
+	memcpy(o, opts, opts->sz < sizeof(*o) ? opts->sz : sizeof(*o));
+	if (o->path == NULL || (o->flags & ~SHM_FLAGS_KNOWN) != 0)
+		return -EINVAL;
+	if (o->transport_revision == 0)
+		o->transport_revision = 1;
+	if (o->transport_revision != 1 || o->notify_mode > RTE_VMSG_SHM_NOTIFY_EVENT ||
+	    (o->transport_features & ~RTE_VMSG_F_STRICT_CONFIG_GENERATION) != 0)
+		return -EINVAL;
+	if (o->max_msg_size != 0 &&
+	    (o->max_msg_size < RTE_VMSG_MAX_SIZE_MIN || o->max_msg_size > RTE_VMSG_MAX_SIZE_MAX))
+		return -EINVAL;
+	if (o->role == RTE_VMSG_BUS_DEVICE) {
+		if ((o->flags & RTE_VMSG_BUS_SHM_F_ADOPT) != 0)
+			return -EINVAL;
+		if (o->num_elems == 0)
+			o->num_elems = SHM_DEFAULT_ELEMS;
+		if (o->elem_size == 0)
+			o->elem_size = SHM_DEFAULT_ESIZE;
+		if (o->dma_size == 0)
+			o->dma_size = SHM_DEFAULT_DMA;
+		if (o->num_elems < 2 || o->num_elems > 65535 || o->elem_size < 64 ||
+		    o->elem_size > SHM_MAX_ESIZE || (o->elem_size & (o->elem_size - 1)) != 0 ||
+		    o->format > RTE_VMSG_LINK_FMT_STAMPED || o->dma_size > ((uint64_t)1 << 40))
+			return -EINVAL;
+		o->dma_size = align_up(o->dma_size, SHM_ALIGN);
+	} else if (o->role == RTE_VMSG_BUS_DRIVER) {
+		if (o->num_elems != 0 || o->elem_size != 0 || o->format != 0 ||
+		    (o->flags & (RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK)) != 0)
+			return -EINVAL;
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void shm_set_own_words(struct rte_vmsg_bus_shm *s)
+{
+	struct rte_vmsg_shm_bus_page *p = s->page;
+
+	if (s->role == RTE_VMSG_BUS_DEVICE) {
+		s->own_pid = &p->dev_pid;
+		s->own_heartbeat = &p->dev_heartbeat;
+		s->peer_pid = &p->drv_pid;
+	} else {
+		s->own_pid = &p->drv_pid;
+		s->own_heartbeat = &p->drv_heartbeat;
+		s->peer_pid = &p->dev_pid;
+	}
+}
+
+static int shm_device_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus_shm_opts *o)
+{
+	struct rte_vmsg_region_opts ro;
+	struct rte_vmsg_link_opts lo;
+	struct rte_vmsg_shm_bus_page *p;
+	uint64_t link_size, dma_off;
+	uint8_t *base;
+	int rc;
+
+	link_size = rte_vmsg_link_layout_size(o->num_elems, o->elem_size);
+	if (link_size == 0)
+		return -EINVAL;
+	dma_off = align_up(RTE_VMSG_SHM_PAGE_SIZE + link_size, SHM_ALIGN);
+
+	memset(&ro, 0, sizeof(ro));
+	ro.sz = sizeof(ro);
+	ro.kind = RTE_VMSG_REGION_KIND_FILE;
+	ro.path = o->path;
+	ro.size = (size_t)(dma_off + o->dma_size);
+	if (o->flags & RTE_VMSG_BUS_SHM_F_NO_FALLBACK)
+		ro.flags |= RTE_VMSG_REGION_OPT_NO_FALLBACK;
+	if (o->flags & RTE_VMSG_BUS_SHM_F_REPLACE)
+		ro.flags |= RTE_VMSG_REGION_OPT_REPLACE;
+	if (o->flags & RTE_VMSG_BUS_SHM_F_UNLINK)
+		ro.flags |= RTE_VMSG_REGION_OPT_UNLINK;
+	rc = rte_vmsg_region_create(&ro, &s->region);
+	if (rc < 0) {
+		RTE_VMSG_LOG(ERR, "cannot create %s: %s", o->path, strerror(-rc));
+		return rc;
+	}
+	base = rte_vmsg_region_addr(s->region);
+	p = (struct rte_vmsg_shm_bus_page *)(void *)base;
+	/* A replaced or recycled file may hold an old bus page: no magic until complete. */
+	rte_vmsg__write_once(&p->magic, 0);
+	memset((uint8_t *)p + sizeof(p->magic), 0, sizeof(*p) - sizeof(p->magic));
+
+	memset(&lo, 0, sizeof(lo));
+	lo.sz = sizeof(lo);
+	lo.role = RTE_VMSG_LINK_DEVICE;
+	lo.num_elems = o->num_elems;
+	lo.elem_size = o->elem_size;
+	lo.format = (enum rte_vmsg_link_format)o->format;
+	rc = rte_vmsg_link_create(base + RTE_VMSG_SHM_PAGE_SIZE, (size_t)link_size, &lo, &s->link);
+	if (rc < 0)
+		return rc;
+	s->max_msg = o->max_msg_size;
+	if (s->max_msg == 0) {
+		s->max_msg = rte_vmsg_link_max_msg(s->link);
+		if (s->max_msg > RTE_VMSG_MAX_SIZE_MAX)
+			s->max_msg = RTE_VMSG_MAX_SIZE_MAX;
+	}
+	if (s->max_msg < RTE_VMSG_MAX_SIZE_MIN || s->max_msg > rte_vmsg_link_max_msg(s->link)) {
+		RTE_VMSG_LOG(ERR, "max message size %u does not fit an element (%u bytes)",
+			     s->max_msg, rte_vmsg_link_max_msg(s->link));
+		return -EINVAL;
+	}
+	s->revision = o->transport_revision;
+	s->notify_mode = o->notify_mode;
+	s->features = o->transport_features;
+	s->dma_off = dma_off;
+	s->dma_size = o->dma_size;
+
+	p->version = rte_vmsg_cpu_to_le32(RTE_VMSG_SHM_VERSION);
+	p->transport_revision = rte_vmsg_cpu_to_le32(s->revision);
+	p->max_msg_size = rte_vmsg_cpu_to_le32(s->max_msg);
+	p->transport_features = rte_vmsg_cpu_to_le64(s->features);
+	p->notify_mode = rte_vmsg_cpu_to_le32(s->notify_mode);
+	p->link_offset = rte_vmsg_cpu_to_le64(RTE_VMSG_SHM_PAGE_SIZE);
+	p->link_size = rte_vmsg_cpu_to_le64(link_size);
+	p->dma_offset = rte_vmsg_cpu_to_le64(dma_off);
+	p->dma_size = rte_vmsg_cpu_to_le64(s->dma_size);
+	p->dev_pid = rte_vmsg_cpu_to_le32(s->self_pid);
+	p->dev_heartbeat = rte_vmsg_cpu_to_le64(0);
+	/*
+	 * B1: the bus page and the layout before the magic; pairs with B2 in
+	 * shm_driver_init(): a driver that sees the magic sees all of it.
+	 */
+	rte_vmsg__store_release(&p->magic, rte_vmsg_cpu_to_le32(RTE_VMSG_SHM_MAGIC));
+	s->page = p;
+	return 0;
+}
+
+#define SHM_REFUSE(fmt, ...)                                                 \
+	do {                                                                 \
+		RTE_VMSG_LOG(ERR, "%s: refused: " fmt, path, ##__VA_ARGS__); \
+		return -EPROTO;                                              \
+	} while (0)
+
+static int shm_page_check(const struct rte_vmsg_shm_bus_page *p, uint64_t file_len,
+			  const char *path)
+{
+	uint32_t version = rte_vmsg_le32_to_cpu(p->version);
+	uint32_t rev = rte_vmsg_le32_to_cpu(p->transport_revision);
+	uint32_t max = rte_vmsg_le32_to_cpu(p->max_msg_size);
+	uint32_t notify = rte_vmsg_le32_to_cpu(p->notify_mode);
+	uint64_t feat = rte_vmsg_le64_to_cpu(p->transport_features);
+	uint64_t loff = rte_vmsg_le64_to_cpu(p->link_offset);
+	uint64_t lsize = rte_vmsg_le64_to_cpu(p->link_size);
+	uint64_t doff = rte_vmsg_le64_to_cpu(p->dma_offset);
+	uint64_t dsize = rte_vmsg_le64_to_cpu(p->dma_size);
+
+	if (version != RTE_VMSG_SHM_VERSION)
+		SHM_REFUSE("bus page version %u, this library knows %u", version,
+			   RTE_VMSG_SHM_VERSION);
+	if (loff != RTE_VMSG_SHM_PAGE_SIZE || lsize < 64 || lsize > file_len - loff ||
+	    doff < loff + lsize || (doff % SHM_ALIGN) != 0 || doff > file_len ||
+	    dsize > file_len - doff)
+		SHM_REFUSE("layout outside the file: link %" PRIu64 "+%" PRIu64 ", dma %" PRIu64
+			   "+%" PRIu64 ", file %" PRIu64,
+			   loff, lsize, doff, dsize, file_len);
+	if (rev != 1)
+		SHM_REFUSE("transport revision %u, this library knows 1", rev);
+	if (max < RTE_VMSG_MAX_SIZE_MIN || max > RTE_VMSG_MAX_SIZE_MAX)
+		SHM_REFUSE("max message size %u outside 52..65535", max);
+	if (notify > RTE_VMSG_SHM_NOTIFY_EVENT)
+		SHM_REFUSE("unknown notify mode %u", notify);
+	if ((feat & ~RTE_VMSG_F_STRICT_CONFIG_GENERATION) != 0)
+		SHM_REFUSE("unknown transport feature bits 0x%" PRIx64, feat);
+	return 0;
+}
+
+static int shm_driver_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus_shm_opts *o)
+{
+	struct rte_vmsg_region_opts ro;
+	struct rte_vmsg_link_opts lo;
+	struct rte_vmsg_shm_bus_page *p;
+	const char *path = o->path;
+	uint64_t file_len, lsize;
+	uint8_t *base;
+	int rc;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.sz = sizeof(ro);
+	ro.kind = RTE_VMSG_REGION_KIND_FILE;
+	ro.flags = RTE_VMSG_REGION_OPT_ATTACH;
+	ro.path = path;
+	if (o->flags & RTE_VMSG_BUS_SHM_F_NO_FALLBACK)
+		ro.flags |= RTE_VMSG_REGION_OPT_NO_FALLBACK;
+	rc = rte_vmsg_region_create(&ro, &s->region);
+	if (rc < 0)
+		return rc;
+	base = rte_vmsg_region_addr(s->region);
+	file_len = rte_vmsg_region_len(s->region);
+	if (file_len < RTE_VMSG_SHM_PAGE_SIZE)
+		SHM_REFUSE("file of %" PRIu64 " bytes cannot hold a bus page", file_len);
+	p = (struct rte_vmsg_shm_bus_page *)(void *)base;
+	/* B2: pairs with B1 in shm_device_init(). */
+	if (rte_vmsg_le32_to_cpu(rte_vmsg__load_acquire(&p->magic)) != RTE_VMSG_SHM_MAGIC)
+		return -EAGAIN;
+	rc = shm_page_check(p, file_len, path);
+	if (rc < 0)
+		return rc;
+	/* The device writes these once, before the magic: keep private copies. */
+	s->revision = rte_vmsg_le32_to_cpu(p->transport_revision);
+	s->max_msg = rte_vmsg_le32_to_cpu(p->max_msg_size);
+	s->notify_mode = rte_vmsg_le32_to_cpu(p->notify_mode);
+	s->features = rte_vmsg_le64_to_cpu(p->transport_features);
+	s->dma_off = rte_vmsg_le64_to_cpu(p->dma_offset);
+	s->dma_size = rte_vmsg_le64_to_cpu(p->dma_size);
+	lsize = rte_vmsg_le64_to_cpu(p->link_size);
+
+	if ((o->flags & RTE_VMSG_BUS_SHM_F_ADOPT) == 0) {
+		if (o->transport_revision != s->revision)
+			SHM_REFUSE("transport revision %u, driver configured for %u", s->revision,
+				   o->transport_revision);
+		if (o->max_msg_size != 0 && o->max_msg_size != s->max_msg)
+			SHM_REFUSE("max message size %u, driver configured for %u", s->max_msg,
+				   o->max_msg_size);
+		if (o->transport_features != s->features)
+			SHM_REFUSE("transport features 0x%" PRIx64
+				   ", driver configured for 0x%" PRIx64,
+				   s->features, o->transport_features);
+		if (o->notify_mode != s->notify_mode)
+			SHM_REFUSE("notify mode %u, driver configured for %u", s->notify_mode,
+				   o->notify_mode);
+	}
+	if (o->dma_size != 0 && s->dma_size < o->dma_size)
+		SHM_REFUSE("DMA area of %" PRIu64 " bytes, driver needs %" PRIu64, s->dma_size,
+			   o->dma_size);
+
+	memset(&lo, 0, sizeof(lo));
+	lo.sz = sizeof(lo);
+	lo.role = RTE_VMSG_LINK_DRIVER;
+	rc = rte_vmsg_link_create(base + RTE_VMSG_SHM_PAGE_SIZE, (size_t)lsize, &lo, &s->link);
+	if (rc < 0)
+		return rc;
+	if (s->max_msg > rte_vmsg_link_max_msg(s->link))
+		SHM_REFUSE("max message size %u above what an element carries (%u)", s->max_msg,
+			   rte_vmsg_link_max_msg(s->link));
+	s->page = p;
+	return 0;
+}
+
+int rte_vmsg_bus_shm_create(const struct rte_vmsg_bus_shm_opts *opts, struct rte_vmsg_bus_shm **out)
+{
+	struct rte_vmsg_bus_shm_opts o;
+	struct rte_vmsg_bus_shm *s;
+	int rc;
+
+	if (out == NULL)
+		return -EINVAL;
+	rc = shm_opts_get(opts, &o);
+	if (rc < 0)
+		return rc;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return -ENOMEM;
+	s->role = o.role;
+	s->pidfd = -1;
+	s->self_pid = (uint32_t)getpid();
+	s->state = RTE_VMSG_LINK_CONNECTING;
+	if (o.role == RTE_VMSG_BUS_DEVICE)
+		rc = shm_device_init(s, &o);
+	else
+		rc = shm_driver_init(s, &o);
+	if (rc < 0)
+		goto err;
+	s->tx = rte_vmsg_link_tx(s->link);
+	s->rx = rte_vmsg_link_rx(s->link);
+	s->dma = (uint8_t *)rte_vmsg_region_addr(s->region) + s->dma_off;
+	shm_set_own_words(s);
+	if (o.role == RTE_VMSG_BUS_DRIVER) {
+		rte_vmsg__write_once(s->own_heartbeat, rte_vmsg_cpu_to_le64(0));
+		rte_vmsg__write_once(s->own_pid, rte_vmsg_cpu_to_le32(s->self_pid));
+	}
+	*out = s;
+	return 0;
+
+err:
+	rte_vmsg_link_destroy(s->link);
+	rte_vmsg_region_destroy(s->region);
+	free(s);
+	return rc;
+}
+
+void rte_vmsg_bus_shm_destroy(struct rte_vmsg_bus_shm *shm)
+{
+	if (shm == NULL)
+		return;
+	if (shm->pidfd >= 0)
+		close(shm->pidfd);
+	rte_vmsg_link_destroy(shm->link);
+	rte_vmsg_region_destroy(shm->region);
+	free(shm);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Control path                                                              */
+
+/*
+ * Returns 1 when the watched peer process is known to have exited. Opens a
+ * pidfd whenever the peer pid in the bus page changes. A peer in this
+ * process (tests) or one whose pid cannot be watched (another pid
+ * namespace, no pidfd_open) is left to the link handshake and heartbeats.
+ */
+static int shm_watch_peer(struct rte_vmsg_bus_shm *s)
+{
+	uint32_t pid = rte_vmsg_le32_to_cpu(rte_vmsg__read_once(s->peer_pid));
+	struct pollfd pfd;
+	long fd;
+
+	if (pid != s->watched_pid) {
+		if (s->pidfd >= 0)
+			close(s->pidfd);
+		s->pidfd = -1;
+		s->watched_pid = pid;
+		if (pid == 0 || pid == s->self_pid || pid > INT32_MAX)
+			return 0;
+		fd = syscall(SYS_pidfd_open, (pid_t)pid, 0u);
+		if (fd < 0) {
+			if (errno == ESRCH)
+				return 1;
+			RTE_VMSG_LOG(WARNING, "cannot watch peer pid %u: %s", pid, strerror(errno));
+			return 0;
+		}
+		s->pidfd = (int)fd;
+	}
+	if (s->pidfd < 0)
+		return 0;
+	pfd.fd = s->pidfd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, 0) <= 0 || (pfd.revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+		return 0;
+	/* Exited: stop watching this pid; a restarted peer writes its new pid. */
+	close(s->pidfd);
+	s->pidfd = -1;
+	return 1;
+}
+
+int rte_vmsg_bus_shm_poll(struct rte_vmsg_bus_shm *shm)
+{
+	struct rte_vmsg_link_stats ls;
+	int state, lost = 0, dead;
+
+	if (shm == NULL)
+		return -EINVAL;
+	shm->heartbeat++;
+	rte_vmsg__write_once(shm->own_heartbeat, rte_vmsg_cpu_to_le64(shm->heartbeat));
+
+	dead = shm_watch_peer(shm);
+	if (dead) {
+		shm->st.pidfd_deaths++;
+		rte_vmsg_link_peer_dead(shm->link);
+		if (!shm->lost)
+			RTE_VMSG_LOG(WARNING, "peer pid %u exited", shm->watched_pid);
+		lost = 1;
+	}
+	state = rte_vmsg_link_poll(shm->link);
+	if (rte_vmsg_link_stats_get(shm->link, &ls) == 0) {
+		if (ls.reconnects != shm->reconnects)
+			lost = 1; /* the peer restarted: what was in flight is gone */
+		shm->reconnects = ls.reconnects;
+	}
+	if (shm->state == RTE_VMSG_LINK_UP && state != RTE_VMSG_LINK_UP)
+		lost = 1;
+	shm->state = state;
+	if (state < 0)
+		return state; /* broken: the caller fails what is in flight */
+	/*
+	 * Report each loss once: while the peer stays lost (not up again),
+	 * further signs of the same loss (its pidfd, then its reconnect) are
+	 * not reported again. A peer that restarted and came back up within
+	 * one poll is a new loss even if the previous one was reported.
+	 */
+	if (lost && (!shm->lost || state == RTE_VMSG_LINK_UP)) {
+		shm->lost = state != RTE_VMSG_LINK_UP;
+		shm->st.peer_lost++;
+		return state | RTE_VMSG_BUS_SHM_PEER_LOST;
+	}
+	if (state == RTE_VMSG_LINK_UP)
+		shm->lost = 0;
+	return state;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Getters                                                                   */
+
+int rte_vmsg_bus_shm_bus_opts(const struct rte_vmsg_bus_shm *shm, struct rte_vmsg_bus_opts *bo)
+{
+	if (shm == NULL || bo == NULL)
+		return -EINVAL;
+	bo->role = shm->role;
+	bo->transport_revision = shm->revision;
+	bo->max_msg_size = shm->max_msg;
+	bo->transport_features = shm->features;
+	return 0;
+}
+
+int rte_vmsg_bus_shm_dma(const struct rte_vmsg_bus_shm *shm, void **addr, uint64_t *bus_addr,
+			 uint64_t *size)
+{
+	if (shm == NULL)
+		return -EINVAL;
+	if (addr != NULL)
+		*addr = shm->dma;
+	if (bus_addr != NULL)
+		*bus_addr = rte_vmsg_region_bus_addr(shm->region) + shm->dma_off;
+	if (size != NULL)
+		*size = shm->dma_size;
+	return 0;
+}
+
+struct rte_vmsg_region *rte_vmsg_bus_shm_region(const struct rte_vmsg_bus_shm *shm)
+{
+	return shm == NULL ? NULL : shm->region;
+}
+
+const struct rte_vmsg_shm_bus_page *rte_vmsg_bus_shm_page(const struct rte_vmsg_bus_shm *shm)
+{
+	return shm == NULL ? NULL : shm->page;
+}
+
+struct rte_vmsg_link *rte_vmsg_bus_shm_link(const struct rte_vmsg_bus_shm *shm)
+{
+	return shm == NULL ? NULL : shm->link;
+}
+
+int rte_vmsg_bus_shm_stats_get(const struct rte_vmsg_bus_shm *shm,
+			       struct rte_vmsg_bus_shm_stats *st)
+{
+	if (shm == NULL || st == NULL)
+		return -EINVAL;
+	*st = shm->st;
+	return 0;
+}

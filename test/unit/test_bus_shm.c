@@ -1,0 +1,678 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * The shm bus backend: device and driver ends over one hugetlbfs file in this
+ * process (bus page, parameter checks, frames through the bus API), and a
+ * forked device process killed with SIGKILL (peer loss seen through a pidfd).
+ */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <rte_vmsg_bus.h>
+#include <rte_vmsg_mem.h>
+#include <rte_vmsg_msg.h>
+#include <rte_vmsg_ring.h>
+#include <rte_vmsg_transport.h>
+
+#include "vtest.h"
+
+#define NELEMS 64u
+#define ESIZE 512u
+
+static char path[64];
+
+static void path_new(void)
+{
+	static int n;
+
+	snprintf(path, sizeof(path), "vmsg_test_shm_%d_%d", (int)getpid(), n++);
+}
+
+static void opts_dev(struct rte_vmsg_bus_shm_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->sz = sizeof(*o);
+	o->path = path;
+	o->role = RTE_VMSG_BUS_DEVICE;
+	o->flags = RTE_VMSG_BUS_SHM_F_UNLINK | RTE_VMSG_BUS_SHM_F_REPLACE;
+	o->num_elems = NELEMS;
+	o->elem_size = ESIZE;
+	o->format = RTE_VMSG_LINK_FMT_STAMPED;
+	o->max_msg_size = 264;
+	o->transport_features = RTE_VMSG_F_STRICT_CONFIG_GENERATION;
+	o->dma_size = 1 << 20;
+}
+
+static void opts_drv(struct rte_vmsg_bus_shm_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->sz = sizeof(*o);
+	o->path = path;
+	o->role = RTE_VMSG_BUS_DRIVER;
+	o->max_msg_size = 264;
+	o->transport_features = RTE_VMSG_F_STRICT_CONFIG_GENERATION;
+}
+
+static struct rte_vmsg_bus_shm *shm_new(const struct rte_vmsg_bus_shm_opts *o)
+{
+	struct rte_vmsg_bus_shm *s = NULL;
+	int rc = rte_vmsg_bus_shm_create(o, &s);
+
+	if (rc != 0) {
+		fprintf(stderr, "shm_create (role %u) failed: %d\n", o->role, rc);
+		exit(1);
+	}
+	return s;
+}
+
+/* Polls both ends' control paths until both links are up (2 s at most). */
+static void shm_up(struct rte_vmsg_bus_shm *a, struct rte_vmsg_bus_shm *b)
+{
+	uint64_t end = rte_vmsg_time_ns() + 2000000000ull;
+	int sa = 0, sb = 0;
+
+	while (rte_vmsg_time_ns() < end) {
+		sa = rte_vmsg_bus_shm_poll(a);
+		sb = rte_vmsg_bus_shm_poll(b);
+		if (sa == RTE_VMSG_LINK_UP && sb == RTE_VMSG_LINK_UP)
+			break;
+	}
+	CHECK_EQ(sa, RTE_VMSG_LINK_UP);
+	CHECK_EQ(sb, RTE_VMSG_LINK_UP);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Bus page golden fields                                                    */
+
+static void test_bus_page(void)
+{
+	const struct rte_vmsg_shm_bus_page *pg;
+	struct rte_vmsg_bus_shm_opts o;
+	struct rte_vmsg_bus_shm *dev, *drv;
+	struct rte_vmsg_bus_opts bo;
+	uint64_t bus, size, lsize;
+	const uint8_t *b;
+	void *addr;
+
+	path_new();
+	opts_dev(&o);
+	dev = shm_new(&o);
+	pg = rte_vmsg_bus_shm_page(dev);
+	b = (const uint8_t *)pg;
+	CHECK(pg != NULL);
+	CHECK(b == rte_vmsg_region_addr(rte_vmsg_bus_shm_region(dev)));
+	CHECK_EQ(rte_vmsg_region_bus_addr(rte_vmsg_bus_shm_region(dev)), 0);
+	/* Hugepages when there are free ones, else the fallback (with its warning). */
+	CHECK(rte_vmsg_region_flags(rte_vmsg_bus_shm_region(dev)) &
+	      (RTE_VMSG_REGION_F_HUGE | RTE_VMSG_REGION_F_FALLBACK));
+	fprintf(stderr, "bus_shm: file %s, %s\n",
+		rte_vmsg_region_path(rte_vmsg_bus_shm_region(dev)),
+		(rte_vmsg_region_flags(rte_vmsg_bus_shm_region(dev)) & RTE_VMSG_REGION_F_HUGE)
+			? "hugepages"
+			: "fallback");
+	CHECK_MEM(b, "VMSB", 4);
+	lsize = rte_vmsg_link_layout_size(NELEMS, ESIZE);
+	CHECK_U64(rte_vmsg_get_le32(b + 4), RTE_VMSG_SHM_VERSION);
+	CHECK_U64(rte_vmsg_get_le32(b + 8), 1);	   /* transport revision */
+	CHECK_U64(rte_vmsg_get_le32(b + 12), 264); /* max message size */
+	CHECK_U64(rte_vmsg_get_le64(b + 16), RTE_VMSG_F_STRICT_CONFIG_GENERATION);
+	CHECK_U64(rte_vmsg_get_le32(b + 24), RTE_VMSG_SHM_NOTIFY_POLL);
+	CHECK_U64(rte_vmsg_get_le32(b + 28), 0);
+	CHECK_U64(rte_vmsg_get_le64(b + 32), 4096);  /* link offset */
+	CHECK_U64(rte_vmsg_get_le64(b + 40), lsize); /* link size */
+	CHECK_U64(rte_vmsg_get_le64(b + 48), (4096 + lsize + 4095) & ~(uint64_t)4095);
+	CHECK_U64(rte_vmsg_get_le64(b + 56), 1 << 20);
+	CHECK_U64(rte_vmsg_get_le32(b + 64), (uint32_t)getpid()); /* device pid */
+	CHECK_U64(rte_vmsg_get_le64(b + 72), 0);		  /* device heartbeat */
+	CHECK_U64(rte_vmsg_get_le32(b + 128), 0);		  /* no driver yet */
+	/* The v1 layout at +4 KiB: magic 0x4C4F, version 1, N, element size. */
+	CHECK_U64(rte_vmsg_get_le16(b + 4096), RTE_VMSG_LAYOUT_MAGIC);
+	CHECK_U64(rte_vmsg_get_le16(b + 4096 + 4), RTE_VMSG_LAYOUT_VERSION);
+	CHECK_U64(rte_vmsg_get_le16(b + 4096 + 10), NELEMS);
+	CHECK_U64(rte_vmsg_get_le16(b + 4096 + 12), ESIZE);
+	/* The DMA area: bus address = offset in the file. */
+	CHECK_EQ(rte_vmsg_bus_shm_dma(dev, &addr, &bus, &size), 0);
+	CHECK_U64(bus, rte_vmsg_get_le64(b + 48));
+	CHECK(addr == b + bus);
+	CHECK_U64(size, 1 << 20);
+	CHECK(bus + size <= rte_vmsg_region_len(rte_vmsg_bus_shm_region(dev)));
+
+	opts_drv(&o);
+	drv = shm_new(&o);
+	CHECK_U64(rte_vmsg_get_le32(b + 128), (uint32_t)getpid()); /* driver pid */
+	CHECK_EQ(rte_vmsg_bus_shm_dma(drv, NULL, &bus, &size), 0);
+	CHECK_U64(bus, rte_vmsg_get_le64(b + 48));
+	CHECK_U64(size, 1 << 20);
+	memset(&bo, 0, sizeof(bo));
+	CHECK_EQ(rte_vmsg_bus_shm_bus_opts(drv, &bo), 0);
+	CHECK_EQ(bo.role, RTE_VMSG_BUS_DRIVER);
+	CHECK_EQ(bo.transport_revision, 1);
+	CHECK_EQ(bo.max_msg_size, 264);
+	CHECK_U64(bo.transport_features, RTE_VMSG_F_STRICT_CONFIG_GENERATION);
+	CHECK_EQ(rte_vmsg_bus_shm_ops()->max_msg_size(drv), 264);
+	/* Not up yet: tx says so. */
+	CHECK_EQ(rte_vmsg_bus_shm_ops()->tx(drv, "\0\0\0\0\0\0\x08\0", 8), -ENOTCONN);
+	/* Heartbeats: each poll bumps its own side's. */
+	shm_up(dev, drv);
+	CHECK(rte_vmsg_get_le64(b + 72) > 0);
+	CHECK(rte_vmsg_get_le64(b + 136) > 0);
+	rte_vmsg_bus_shm_destroy(drv);
+	rte_vmsg_bus_shm_destroy(dev);
+	/* UNLINK: the file is gone. */
+	opts_drv(&o);
+	drv = NULL;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &drv), -ENOENT);
+	CHECK(drv == NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Negative tests and refused parameters                                     */
+
+static void test_negative(void)
+{
+	struct rte_vmsg_bus_shm_opts o, d;
+	struct rte_vmsg_bus_shm *dev, *s = NULL;
+	struct {
+		struct rte_vmsg_bus_shm_opts o;
+		uint64_t extra;
+	} big;
+	uint8_t *b;
+
+	path_new();
+	opts_dev(&o);
+	CHECK_EQ(rte_vmsg_bus_shm_create(NULL, &s), -EINVAL);
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, NULL), -EINVAL);
+	o.sz = 4;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &s), -EINVAL);
+	memset(&big, 0, sizeof(big));
+	opts_dev(&big.o);
+	big.o.sz = sizeof(big);
+	big.extra = 1;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&big.o, &s), -EINVAL);
+	opts_dev(&o);
+	o.flags |= 1u << 20;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &s), -EINVAL);
+	opts_dev(&o);
+	o.path = NULL;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &s), -EINVAL);
+	opts_dev(&o);
+	o.role = 3;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &s), -EINVAL);
+	opts_dev(&o);
+	o.elem_size = 96; /* not a power of two */
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &s), -EINVAL);
+	opts_dev(&o);
+	o.num_elems = 1;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &s), -EINVAL);
+	opts_dev(&o);
+	o.transport_revision = 2;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &s), -EINVAL);
+	opts_dev(&o);
+	o.max_msg_size = 51;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &s), -EINVAL);
+	opts_dev(&o);
+	o.transport_features = 2;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &s), -EINVAL);
+	opts_dev(&o);
+	o.flags |= RTE_VMSG_BUS_SHM_F_ADOPT;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &s), -EINVAL);
+	/* Max message size above what a 64-byte stamped element carries (56). */
+	opts_dev(&o);
+	o.elem_size = 64;
+	o.max_msg_size = 60;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &s), -EINVAL);
+	opts_drv(&d);
+	d.num_elems = 4; /* device-only field on a driver */
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EINVAL);
+	opts_drv(&d);
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -ENOENT);
+	CHECK(s == NULL);
+
+	/* A device with a 64-byte element: the default max is what it carries. */
+	opts_dev(&o);
+	o.elem_size = 64;
+	o.max_msg_size = 0;
+	o.format = RTE_VMSG_LINK_FMT_COMPAT;
+	dev = shm_new(&o);
+	CHECK_EQ(rte_vmsg_bus_shm_ops()->max_msg_size(dev), 64);
+	rte_vmsg_bus_shm_destroy(dev);
+
+	opts_dev(&o);
+	dev = shm_new(&o);
+	b = (uint8_t *)rte_vmsg_region_addr(rte_vmsg_bus_shm_region(dev));
+	/* Driver configured differently: refused with -EPROTO. */
+	opts_drv(&d);
+	d.max_msg_size = 128;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
+	opts_drv(&d);
+	d.transport_features = 0;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
+	opts_drv(&d);
+	d.notify_mode = RTE_VMSG_SHM_NOTIFY_EVENT;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
+	opts_drv(&d);
+	d.dma_size = 2 << 20; /* needs more DMA area than there is */
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
+	CHECK(s == NULL);
+	/* ADOPT takes the parameters from the bus page. */
+	opts_drv(&d);
+	d.flags = RTE_VMSG_BUS_SHM_F_ADOPT;
+	d.max_msg_size = 0;
+	d.transport_features = 0;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), 0);
+	CHECK_EQ(rte_vmsg_bus_shm_ops()->max_msg_size(s), 264);
+	rte_vmsg_bus_shm_destroy(s);
+	s = NULL;
+	/* A bus page without its magic yet: retry later. */
+	memcpy(b, "\0\0\0\0", 4);
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EAGAIN);
+	memcpy(b, "VMSB", 4);
+	/* A bus page that breaks the rules: refused even with ADOPT. */
+	rte_vmsg_put_le32(b + 4, 2); /* version */
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
+	rte_vmsg_put_le32(b + 4, 1);
+	rte_vmsg_put_le32(b + 12, 51); /* max message size under 52 */
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
+	rte_vmsg_put_le32(b + 12, 600); /* above what a 512-byte stamped element carries */
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
+	rte_vmsg_put_le32(b + 12, 264);
+	rte_vmsg_put_le64(b + 56, (uint64_t)1 << 40); /* DMA area past the file */
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
+	rte_vmsg_put_le64(b + 56, 1 << 20);
+	rte_vmsg_put_le32(b + 8, 2); /* transport revision */
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
+	rte_vmsg_put_le32(b + 8, 1);
+	CHECK(s == NULL);
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), 0);
+	rte_vmsg_bus_shm_destroy(s);
+	rte_vmsg_bus_shm_destroy(dev);
+	rte_vmsg_bus_shm_destroy(NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Frames through the bus API                                                */
+
+struct model {
+	uint8_t cfg[8];
+};
+
+static struct model the_model = { .cfg = { 1, 2, 3, 4, 5, 6, 7, 8 } };
+
+static int m_config_read(void *ctx, uint32_t off, void *buf, uint32_t len)
+{
+	struct model *m = ctx;
+
+	memcpy(buf, m->cfg + off, len);
+	return 0;
+}
+
+static struct rte_vmsg_dev *dev_new(uint16_t num, uint32_t max, uint64_t features)
+{
+	struct rte_vmsg_dev_ops ops;
+	struct rte_vmsg_dev_opts o;
+	struct rte_vmsg_dev *d = NULL;
+
+	memset(&ops, 0, sizeof(ops));
+	ops.sz = sizeof(ops);
+	ops.device_id = 1;
+	ops.vendor_id = 0x1af4;
+	ops.config_size = sizeof(the_model.cfg);
+	ops.num_queues = 1;
+	ops.queue_max_size = 64;
+	ops.config_read = m_config_read;
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.dev_num = num;
+	o.max_msg_size = max;
+	o.transport_features = features;
+	if (rte_vmsg_dev_create(&o, &ops, &the_model, &d) != 0) {
+		fprintf(stderr, "dev_create %u failed\n", num);
+		exit(1);
+	}
+	return d;
+}
+
+static struct rte_vmsg_bus *bus_on(struct rte_vmsg_bus_shm *s, uint64_t timeout)
+{
+	struct rte_vmsg_bus_opts o;
+	struct rte_vmsg_bus *b = NULL;
+
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	CHECK_EQ(rte_vmsg_bus_shm_bus_opts(s, &o), 0);
+	o.timeout_ns = timeout;
+	if (rte_vmsg_bus_create(&o, rte_vmsg_bus_shm_ops(), s, &b) != 0) {
+		fprintf(stderr, "bus_create failed\n");
+		exit(1);
+	}
+	return b;
+}
+
+struct done_rec {
+	int calls;
+	int status;
+	uint8_t msg_id;
+	uint16_t dev_num;
+	uint16_t token;
+	uint32_t value;
+};
+
+static void on_done(void *arg, int status, const void *resp, size_t len)
+{
+	struct done_rec *r = arg;
+	const uint8_t *f = resp;
+
+	r->calls++;
+	r->status = status;
+	if (status == 0 && len >= 12) {
+		r->msg_id = f[1];
+		r->dev_num = rte_vmsg_get_le16(f + 2);
+		r->token = rte_vmsg_get_le16(f + 4);
+		r->value = rte_vmsg_get_le32(f + 8);
+	}
+}
+
+struct ping_rec {
+	int calls;
+	int status;
+	uint32_t data;
+};
+
+static void on_ping(void *arg, int status, uint32_t data)
+{
+	struct ping_rec *r = arg;
+
+	r->calls++;
+	r->status = status;
+	r->data = data;
+}
+
+struct enum_rec {
+	int calls;
+	int status;
+	uint32_t ndevs;
+};
+
+static void on_enum(void *arg, int status, uint32_t ndevs)
+{
+	struct enum_rec *r = arg;
+
+	r->calls++;
+	r->status = status;
+	r->ndevs = ndevs;
+}
+
+static void pump_until(struct rte_vmsg_bus *a, struct rte_vmsg_bus *b, const int *flag)
+{
+	uint64_t end = rte_vmsg_time_ns() + 2000000000ull;
+
+	while (*flag == 0 && rte_vmsg_time_ns() < end) {
+		rte_vmsg_bus_poll(b);
+		rte_vmsg_bus_poll(a);
+	}
+}
+
+static void test_bus_round_trip(void)
+{
+	static uint8_t bitmap[RTE_VMSG_BUS_DEV_BITMAP_SIZE];
+	struct rte_vmsg_bus_shm_stats st;
+	struct rte_vmsg_bus_shm_opts o;
+	struct rte_vmsg_bus_shm *sdev, *sdrv;
+	struct rte_vmsg_bus *devb, *drvb;
+	struct rte_vmsg_dev *d[3];
+	struct done_rec rec[3];
+	struct enum_rec er;
+	struct ping_rec pr;
+	struct rte_vmsg_msg m;
+	struct rte_vmsg_ring *r;
+	uint8_t buf[512];
+	int i, len;
+
+	path_new();
+	opts_dev(&o);
+	sdev = shm_new(&o);
+	opts_drv(&o);
+	sdrv = shm_new(&o);
+	devb = bus_on(sdev, 0);
+	drvb = bus_on(sdrv, 0);
+	shm_up(sdev, sdrv);
+	for (i = 0; i < 3; i++) {
+		d[i] = dev_new((uint16_t)(100 + i), 264, RTE_VMSG_F_STRICT_CONFIG_GENERATION);
+		CHECK_EQ(rte_vmsg_bus_dev_register(devb, d[i]), 0);
+	}
+	/* GET_DEVICES: the driver enumerates the device side over the file. */
+	memset(&er, 0, sizeof(er));
+	CHECK_EQ(rte_vmsg_bus_enumerate(drvb, bitmap, on_enum, &er), 0);
+	pump_until(devb, drvb, &er.calls);
+	CHECK_EQ(er.calls, 1);
+	CHECK_EQ(er.status, 0);
+	CHECK_EQ(er.ndevs, 3);
+	CHECK_EQ(bitmap[100 / 8], (1 << (100 % 8)) | (1 << (101 % 8)) | (1 << (102 % 8)));
+	/* PING, both ways. */
+	memset(&pr, 0, sizeof(pr));
+	CHECK_EQ(rte_vmsg_bus_ping(drvb, 0xDEADBEEF, on_ping, &pr), 0);
+	pump_until(devb, drvb, &pr.calls);
+	CHECK_EQ(pr.calls, 1);
+	CHECK_EQ(pr.status, 0);
+	CHECK_U64(pr.data, 0xDEADBEEF);
+	memset(&pr, 0, sizeof(pr));
+	CHECK_EQ(rte_vmsg_bus_ping(devb, 0x01020304, on_ping, &pr), 0);
+	pump_until(devb, drvb, &pr.calls);
+	CHECK_EQ(pr.calls, 1);
+	CHECK_U64(pr.data, 0x01020304);
+	/* Transport requests to each device, tokens copied back. */
+	memset(rec, 0, sizeof(rec));
+	for (i = 0; i < 3; i++) {
+		memset(&m, 0, sizeof(m));
+		m.kind = RTE_VMSG_MSG_GET_DEVICE_INFO_REQ;
+		m.hdr.dev_num = (uint16_t)(100 + i);
+		m.hdr.token = (uint16_t)(0xB0 + i);
+		len = rte_vmsg_msg_build(buf, sizeof(buf), &m);
+		CHECK(len > 0);
+		CHECK_EQ(rte_vmsg_bus_submit(drvb, buf, (size_t)len, on_done, &rec[i]), 0);
+	}
+	pump_until(devb, drvb, &rec[2].calls);
+	for (i = 0; i < 3; i++) {
+		CHECK_EQ(rec[i].calls, 1);
+		CHECK_EQ(rec[i].status, 0);
+		CHECK_EQ(rec[i].msg_id, RTE_VMSG_ID_GET_DEVICE_INFO);
+		CHECK_EQ(rec[i].dev_num, 100 + i);
+		CHECK_EQ(rec[i].token, 0xB0 + i);
+		CHECK_EQ(rec[i].value, 1); /* device_id */
+	}
+	/* Garbage in elements (msg_size 0, above the max) is dropped and counted. */
+	r = rte_vmsg_link_tx(rte_vmsg_bus_shm_link(sdrv));
+	memset(buf, 0, sizeof(buf));
+	CHECK_EQ(rte_vmsg_ring_enqueue_burst(r, buf, 16, 1), 1);
+	rte_vmsg_put_le16(buf + 6, 300);
+	CHECK_EQ(rte_vmsg_ring_enqueue_burst(r, buf, 16, 1), 1);
+	rte_vmsg_bus_poll(devb);
+	CHECK_EQ(rte_vmsg_bus_shm_stats_get(sdev, &st), 0);
+	CHECK_U64(st.rx_garbage, 2);
+	CHECK(st.rx_frames >= 5);
+	CHECK_EQ(rte_vmsg_bus_shm_stats_get(sdrv, &st), 0);
+	CHECK(st.tx_frames >= 5);
+	CHECK_U64(st.peer_lost, 0);
+	/* A full ring: -EAGAIN from the backend, nothing lost. */
+	memset(buf, 0, sizeof(buf));
+	rte_vmsg_put_le16(buf + 6, 8);
+	for (i = 0; i < (int)NELEMS; i++)
+		if (rte_vmsg_bus_shm_ops()->tx(sdrv, buf, 8) != 0)
+			break;
+	CHECK_EQ(i, NELEMS - 1);
+	CHECK_EQ(rte_vmsg_bus_shm_ops()->tx(sdrv, buf, 8), -EAGAIN);
+	CHECK_EQ(rte_vmsg_bus_shm_ops()->tx(sdrv, buf, 265), -EMSGSIZE);
+	CHECK_EQ(rte_vmsg_bus_shm_stats_get(sdrv, &st), 0);
+	CHECK_U64(st.tx_full, 2);
+
+	rte_vmsg_bus_destroy(drvb);
+	rte_vmsg_bus_destroy(devb);
+	for (i = 0; i < 3; i++)
+		rte_vmsg_dev_destroy(d[i]);
+	rte_vmsg_bus_shm_destroy(sdrv);
+	rte_vmsg_bus_shm_destroy(sdev);
+}
+
+/* A driver end that shuts down is a peer loss for the device, reported once. */
+static void test_peer_shutdown(void)
+{
+	struct rte_vmsg_bus_shm_opts o;
+	struct rte_vmsg_bus_shm *sdev, *sdrv;
+	int i, rc, lost = 0;
+
+	path_new();
+	opts_dev(&o);
+	sdev = shm_new(&o);
+	opts_drv(&o);
+	sdrv = shm_new(&o);
+	shm_up(sdev, sdrv);
+	rte_vmsg_bus_shm_destroy(sdrv);
+	for (i = 0; i < 10; i++) {
+		rc = rte_vmsg_bus_shm_poll(sdev);
+		CHECK(rc >= 0);
+		if (rc & RTE_VMSG_BUS_SHM_PEER_LOST)
+			lost++;
+	}
+	CHECK_EQ(lost, 1);
+	/* A new driver: reconnect, up again, no new loss while it stays. */
+	sdrv = shm_new(&o);
+	shm_up(sdev, sdrv);
+	for (i = 0; i < 10; i++) {
+		rc = rte_vmsg_bus_shm_poll(sdev);
+		CHECK_EQ(rc, RTE_VMSG_LINK_UP);
+		rc = rte_vmsg_bus_shm_poll(sdrv);
+		CHECK_EQ(rc, RTE_VMSG_LINK_UP);
+	}
+	rte_vmsg_bus_shm_destroy(sdrv);
+	rte_vmsg_bus_shm_destroy(sdev);
+}
+
+/* ------------------------------------------------------------------------ */
+/* A forked device process killed with SIGKILL                              */
+
+static void child_device(void)
+{
+	struct rte_vmsg_bus_shm_opts o;
+	struct rte_vmsg_bus_shm *s = NULL;
+
+	opts_dev(&o);
+	o.flags = RTE_VMSG_BUS_SHM_F_REPLACE; /* killed: the parent unlinks */
+	if (rte_vmsg_bus_shm_create(&o, &s) != 0)
+		_exit(2);
+	/* Keeps the link up and never answers: requests stay in flight. */
+	for (;;) {
+		rte_vmsg_bus_shm_poll(s);
+		usleep(100);
+	}
+}
+
+static void test_killed_peer(void)
+{
+	struct rte_vmsg_bus_shm_stats st;
+	struct rte_vmsg_bus_shm_opts o;
+	struct rte_vmsg_bus_shm *s = NULL;
+	struct rte_vmsg_bus *b;
+	struct done_rec rec[3];
+	uint64_t end, t0, t1 = 0, hb;
+	uint8_t buf[64];
+	int i, rc, lost = 0, status;
+	pid_t pid;
+
+	path_new();
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		exit(1);
+	}
+	if (pid == 0)
+		child_device();
+	opts_drv(&o);
+	end = rte_vmsg_time_ns() + 5000000000ull;
+	do {
+		rc = rte_vmsg_bus_shm_create(&o, &s);
+		if (rc == -ENOENT || rc == -EAGAIN)
+			usleep(1000);
+	} while ((rc == -ENOENT || rc == -EAGAIN) && rte_vmsg_time_ns() < end);
+	CHECK_EQ(rc, 0);
+	if (rc != 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		return;
+	}
+	CHECK_U64(rte_vmsg_get_le32((const uint8_t *)rte_vmsg_bus_shm_page(s) + 64), (uint32_t)pid);
+	b = bus_on(s, 10000000000ull); /* 10 s: only the peer loss may end them */
+	end = rte_vmsg_time_ns() + 2000000000ull;
+	while (rte_vmsg_bus_shm_poll(s) != RTE_VMSG_LINK_UP && rte_vmsg_time_ns() < end)
+		usleep(100);
+	CHECK_EQ(rte_vmsg_bus_shm_poll(s), RTE_VMSG_LINK_UP);
+	memset(rec, 0, sizeof(rec));
+	for (i = 0; i < 3; i++) {
+		struct rte_vmsg_msg m;
+
+		memset(&m, 0, sizeof(m));
+		m.kind = RTE_VMSG_MSG_GET_DEVICE_STATUS_REQ;
+		m.hdr.dev_num = (uint16_t)i;
+		rc = rte_vmsg_msg_build(buf, sizeof(buf), &m);
+		CHECK(rc > 0);
+		CHECK_EQ(rte_vmsg_bus_submit(b, buf, (size_t)rc, on_done, &rec[i]), 0);
+	}
+	CHECK_EQ(rte_vmsg_bus_inflight(b), 3);
+	/* The child's heartbeat moves. */
+	hb = rte_vmsg_get_le64((const uint8_t *)rte_vmsg_bus_shm_page(s) + 72);
+	usleep(5000);
+	CHECK(rte_vmsg_get_le64((const uint8_t *)rte_vmsg_bus_shm_page(s) + 72) > hb);
+
+	t0 = rte_vmsg_time_ns();
+	CHECK_EQ(kill(pid, SIGKILL), 0);
+	end = t0 + 1000000000ull;
+	while (rte_vmsg_time_ns() < end) {
+		rc = rte_vmsg_bus_shm_poll(s);
+		rte_vmsg_bus_poll(b);
+		if (rc >= 0 && (rc & RTE_VMSG_BUS_SHM_PEER_LOST) != 0) {
+			lost++;
+			CHECK_EQ(rte_vmsg_bus_fail_all(b, -EPIPE), 3);
+			if (t1 == 0)
+				t1 = rte_vmsg_time_ns();
+		}
+		if (t1 != 0 && rte_vmsg_time_ns() > t1 + 20000000ull)
+			break; /* 20 ms more: no second report, no second completion */
+	}
+	CHECK_EQ(lost, 1);
+	CHECK(t1 != 0);
+	if (t1 != 0) {
+		fprintf(stderr, "peer lost seen %.3f ms after SIGKILL\n", (double)(t1 - t0) / 1e6);
+		CHECK(t1 - t0 < 100000000ull);
+	}
+	for (i = 0; i < 3; i++) {
+		CHECK_EQ(rec[i].calls, 1);
+		CHECK_EQ(rec[i].status, -EPIPE);
+	}
+	CHECK_EQ(rte_vmsg_bus_inflight(b), 0);
+	CHECK_EQ(rte_vmsg_bus_fail_all(b, -EPIPE), 0);
+	CHECK_EQ(rte_vmsg_bus_shm_stats_get(s, &st), 0);
+	CHECK_U64(st.pidfd_deaths, 1);
+	CHECK_U64(st.peer_lost, 1);
+	/* The link is down: nothing can be sent. */
+	CHECK_EQ(rte_vmsg_bus_submit(b, buf, 8, on_done, &rec[0]), -ENOTCONN);
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	unlink(rte_vmsg_region_path(rte_vmsg_bus_shm_region(s)));
+	rte_vmsg_bus_destroy(b);
+	rte_vmsg_bus_shm_destroy(s);
+}
+
+int main(void)
+{
+	test_bus_page();
+	test_negative();
+	test_bus_round_trip();
+	test_peer_shutdown();
+	test_killed_peer();
+	return vtest_done("bus_shm");
+}

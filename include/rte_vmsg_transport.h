@@ -415,8 +415,324 @@ RTE_VMSG_API int rte_vmsg_dev_stats_get(const struct rte_vmsg_dev *dev,
 					struct rte_vmsg_dev_stats *st);
 
 /* ======================================================================== */
-/* Driver side: rte_vmsg_drv_* (issue 4 item 2; not in the tree yet)         */
+/* Driver side: rte_vmsg_drv_*                                              */
 /* ======================================================================== */
+
+/*
+ * @warning EXPERIMENTAL: the driver-side API may change before 1.0.
+ *
+ * One handle drives one remote device (a dev_num) over a driver-role bus
+ * endpoint (rte_vmsg_bus.h). Every request of virtio-msg §4 has an
+ * asynchronous call (suffix _async: the request is submitted, @p done runs
+ * exactly once from a later rte_vmsg_bus_poll() with 0 or a negative errno,
+ * and the input and output buffers must stay valid until then) and a
+ * synchronous one, which submits the same and polls the bus (and the
+ * poll_peer hook) until it completes or the handle's timeout passed.
+ * Chunked calls (features, config) run as several requests, each bounded by
+ * the bus timeout, no new one started past the handle's timeout (DRV-10). A
+ * request that timed out leaves the device state unknown: the handle is
+ * then marked as needing a reset (rte_vmsg_drv_init() recovers).
+ *
+ * Concurrency contract: a handle is used by one thread at a time, the one
+ * that polls its bus. Synchronous calls must not be made from a bus
+ * callback (they return -EBUSY there, as rte_vmsg_bus_poll() does).
+ * Asynchronous calls may. Nothing blocks except the synchronous calls, which
+ * spin for at most their bound.
+ */
+
+struct rte_vmsg_bus;
+struct rte_vmsg_drv;
+
+/** Completion of an asynchronous driver call: @p status is 0 or a negative errno. */
+typedef void (*rte_vmsg_drv_done_fn)(void *arg, int status);
+
+/**
+ * EVENT_CONFIG for the handle's device (virtio-msg §4.11, DRV-32): @p ev
+ * holds the device status, generation, the changed range and, when the
+ * event carries it, the new data (valid during the call). offset = length =
+ * 0 without data means "re-read what you need" with GET_CONFIG.
+ */
+typedef void (*rte_vmsg_drv_config_fn)(void *arg, struct rte_vmsg_drv *drv,
+				       const struct rte_vmsg_config *ev);
+
+/** EVENT_USED for queue @p vq_index of the handle's device (DRV-31). */
+typedef void (*rte_vmsg_drv_used_fn)(void *arg, struct rte_vmsg_drv *drv, uint32_t vq_index);
+
+/**
+ * Install the handle as the bus's event callback (one handle per bus
+ * endpoint); without it, the application forwards events with
+ * rte_vmsg_drv_event().
+ */
+#define RTE_VMSG_DRV_F_BUS_EVENTS (1ull << 0)
+
+/** Options of rte_vmsg_drv_open(); zero-initialise, then set @c sz. */
+struct rte_vmsg_drv_opts {
+	size_t sz;	     /**< sizeof(struct rte_vmsg_drv_opts) */
+	uint64_t flags;	     /**< RTE_VMSG_DRV_F_* */
+	uint64_t timeout_ns; /**< bound of one driver call, chunks included; 0: 2 s */
+	/** Bound of the wait for a reset to complete (virtio-msg §7); 0: 1 s. */
+	uint64_t reset_timeout_ns;
+	/**
+	 * Optional, for in-process buses (loop backend) where the device side
+	 * runs on the same thread: called with @c poll_peer_arg in every turn
+	 * of the synchronous wait, to poll the device-side bus.
+	 */
+	void (*poll_peer)(void *arg);
+	void *poll_peer_arg;
+};
+
+/**
+ * Opens a handle on device @p dev_num of a driver-role bus endpoint. Sends
+ * nothing. The config profile comes from the bus's transport feature bit
+ * RTE_VMSG_F_STRICT_CONFIG_GENERATION (DRV-4).
+ *
+ * @param bus      a driver-role bus endpoint (the caller keeps it alive)
+ * @param dev_num  the device number
+ * @param opts     options, or NULL for the defaults
+ * @param out      receives the handle
+ * @return 0; -EINVAL for NULL @p bus or @p out, a bad @c sz, unknown
+ *         non-zero bytes or flags; -ENOMEM. With RTE_VMSG_DRV_F_BUS_EVENTS
+ *         the handle replaces the bus's event callback.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_drv_open(struct rte_vmsg_bus *bus, uint16_t dev_num,
+						 const struct rte_vmsg_drv_opts *opts,
+						 struct rte_vmsg_drv **out);
+
+/**
+ * Closes a handle. Calls still in flight end later without calling their
+ * @p done nor writing their outputs (the handle's memory is freed when the
+ * last one ends: poll or destroy the bus afterwards). With
+ * RTE_VMSG_DRV_F_BUS_EVENTS the bus event callback is cleared. NULL is a
+ * no-op. Not from a bus callback.
+ */
+RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_drv_close(struct rte_vmsg_drv *drv);
+
+/**
+ * Hands a transport event to the handle (when the application owns the bus
+ * event callback). EVENT_CONFIG updates the newest generation seen (DRV-6),
+ * marks the handle as needing reset when the status has DEVICE_NEEDS_RESET
+ * (DRV-27) and runs the config callback (DRV-32); EVENT_USED runs the used
+ * callback (DRV-31). Malformed frames are dropped (DRV-9).
+ *
+ * @return 0 when consumed; -EINVAL for NULL arguments; -EBADMSG for a
+ *         malformed frame or one that is not EVENT_CONFIG / EVENT_USED;
+ *         -ENODEV for another device number.
+ */
+RTE_VMSG_API int rte_vmsg_drv_event(struct rte_vmsg_drv *drv, const void *frame, size_t len);
+
+/** Sets (or clears, with NULL) the EVENT_CONFIG callback (DRV-32). @return 0 or -EINVAL. */
+RTE_VMSG_API int rte_vmsg_drv_set_config_cb(struct rte_vmsg_drv *drv, rte_vmsg_drv_config_fn fn,
+					    void *arg);
+
+/** Sets (or clears, with NULL) the EVENT_USED callback (DRV-31). @return 0 or -EINVAL. */
+RTE_VMSG_API int rte_vmsg_drv_set_used_cb(struct rte_vmsg_drv *drv, rte_vmsg_drv_used_fn fn,
+					  void *arg);
+
+/* Requests (virtio-msg §4). Common errors of every call below:
+ * -EINVAL for NULL arguments; -ENOMEM; -ESTALE when the device reported
+ * DEVICE_NEEDS_RESET or a request of the handle timed out, until the next
+ * successful reset (I/O calls only: all but GET_DEVICE_INFO, the status
+ * calls and the reset); the errors of rte_vmsg_bus_submit() (-EAGAIN,
+ * -EMSGSIZE...) for the first request; and in @p done or from the
+ * synchronous call: -ETIMEDOUT (bus or handle timeout), the bus's failure
+ * errno, -EPROTO for a response that does not answer the request (wrong
+ * kind, echoed index/offset/count differs: nothing is used, DRV-3, DRV-9). */
+
+/** GET_DEVICE_INFO (§4.1): fills @p info and keeps it in the handle (DRV-13, DRV-34). */
+RTE_VMSG_API int rte_vmsg_drv_get_info_async(struct rte_vmsg_drv *drv,
+					     struct rte_vmsg_dev_info *info,
+					     rte_vmsg_drv_done_fn done, void *arg);
+/** Synchronous GET_DEVICE_INFO. */
+RTE_VMSG_API int rte_vmsg_drv_get_info(struct rte_vmsg_drv *drv, struct rte_vmsg_dev_info *info);
+
+/**
+ * GET_DEVICE_FEATURES (§4.2): offered blocks @p block_index ..
+ * @p block_index + @p n - 1 into @p blocks (host order), in as many requests
+ * as the max message size needs (DRV-16, DRV-35). -EINVAL for @p n 0.
+ */
+RTE_VMSG_API int rte_vmsg_drv_get_features_async(struct rte_vmsg_drv *drv, uint32_t block_index,
+						 uint32_t n, uint32_t *blocks,
+						 rte_vmsg_drv_done_fn done, void *arg);
+/** Synchronous GET_DEVICE_FEATURES. */
+RTE_VMSG_API int rte_vmsg_drv_get_features(struct rte_vmsg_drv *drv, uint32_t block_index,
+					   uint32_t n, uint32_t *blocks);
+
+/**
+ * SET_DRIVER_FEATURES (§4.3), chunked like GET_DEVICE_FEATURES. -EINVAL for
+ * @p n 0 or when bit 39 (VIRTIO_F_NOTIF_CONFIG_DATA) is set (DRV-17). The
+ * blocks are remembered as the driver-selected set.
+ */
+RTE_VMSG_API int rte_vmsg_drv_set_features_async(struct rte_vmsg_drv *drv, uint32_t block_index,
+						 uint32_t n, const uint32_t *blocks,
+						 rte_vmsg_drv_done_fn done, void *arg);
+/** Synchronous SET_DRIVER_FEATURES. */
+RTE_VMSG_API int rte_vmsg_drv_set_features(struct rte_vmsg_drv *drv, uint32_t block_index,
+					   uint32_t n, const uint32_t *blocks);
+
+/**
+ * GET_CONFIG (§4.4): @p len bytes at @p offset into @p buf, in chunks that
+ * fit the max message size; when the generations of the chunks differ the
+ * whole read restarts (DRV-8), up to 8 times. @p generation (optional)
+ * receives the generation of the data.
+ *
+ * @return (or @p done gets) -EINVAL for @p len 0 or a range past config_size
+ *         (DRV-15); -EPERM before GET_DEVICE_INFO succeeded; -EIO when the
+ *         device answered without data; -EAGAIN when the generation never
+ *         settled.
+ */
+RTE_VMSG_API int rte_vmsg_drv_get_config_async(struct rte_vmsg_drv *drv, uint32_t offset,
+					       uint32_t len, void *buf, uint32_t *generation,
+					       rte_vmsg_drv_done_fn done, void *arg);
+/** Synchronous GET_CONFIG. */
+RTE_VMSG_API int rte_vmsg_drv_get_config(struct rte_vmsg_drv *drv, uint32_t offset, uint32_t len,
+					 void *buf, uint32_t *generation);
+
+/**
+ * SET_CONFIG (§4.5) of @p len bytes at @p offset, in chunks (each all or
+ * nothing on the device; the whole is not atomic). Generation: 0 in the
+ * baseline profile (DRV-5), the newest seen in the strict one (DRV-6).
+ * Success only when each response length equals the request length
+ * (DRV-28).
+ *
+ * @return (or @p done gets) -EINVAL / -EPERM as rte_vmsg_drv_get_config();
+ *         -EAGAIN in the strict profile when the device refused a chunk: the
+ *         range was re-read with GET_CONFIG (DRV-7), the generation is fresh,
+ *         the caller may retry; -EIO when a chunk was not applied otherwise.
+ */
+RTE_VMSG_API int rte_vmsg_drv_set_config_async(struct rte_vmsg_drv *drv, uint32_t offset,
+					       uint32_t len, const void *buf,
+					       rte_vmsg_drv_done_fn done, void *arg);
+/** Synchronous SET_CONFIG. */
+RTE_VMSG_API int rte_vmsg_drv_set_config(struct rte_vmsg_drv *drv, uint32_t offset, uint32_t len,
+					 const void *buf);
+
+/**
+ * GET_DEVICE_STATUS (§4.6) into @p status. DEVICE_NEEDS_RESET in it marks
+ * the handle (DRV-27).
+ */
+RTE_VMSG_API int rte_vmsg_drv_get_status_async(struct rte_vmsg_drv *drv, uint32_t *status,
+					       rte_vmsg_drv_done_fn done, void *arg);
+/** Synchronous GET_DEVICE_STATUS. */
+RTE_VMSG_API int rte_vmsg_drv_get_status(struct rte_vmsg_drv *drv, uint32_t *status);
+
+/**
+ * SET_DEVICE_STATUS (§4.6) with @p status (bits 31:8 must be 0, and
+ * DEVICE_NEEDS_RESET is the device's: -EINVAL); @p result (optional)
+ * receives the status the device answered. Writing 0 does not wait for the
+ * reset: use rte_vmsg_drv_reset().
+ */
+RTE_VMSG_API int rte_vmsg_drv_set_status_async(struct rte_vmsg_drv *drv, uint32_t status,
+					       uint32_t *result, rte_vmsg_drv_done_fn done,
+					       void *arg);
+/** Synchronous SET_DEVICE_STATUS. */
+RTE_VMSG_API int rte_vmsg_drv_set_status(struct rte_vmsg_drv *drv, uint32_t status,
+					 uint32_t *result);
+
+/**
+ * Device reset (§7, DRV-26): SET_DEVICE_STATUS(0), then GET_DEVICE_STATUS
+ * until it reads 0 or reset_timeout_ns passed (DRV-10: -ETIMEDOUT). On
+ * success the handle forgets the negotiated state and the needs-reset mark.
+ */
+RTE_VMSG_API int rte_vmsg_drv_reset_async(struct rte_vmsg_drv *drv, rte_vmsg_drv_done_fn done,
+					  void *arg);
+/** Synchronous device reset. */
+RTE_VMSG_API int rte_vmsg_drv_reset(struct rte_vmsg_drv *drv);
+
+/** GET_VQUEUE (§4.7) of queue @p index into @p vq (max_size 0: absent, DRV-19). */
+RTE_VMSG_API int rte_vmsg_drv_get_vqueue_async(struct rte_vmsg_drv *drv, uint32_t index,
+					       struct rte_vmsg_vqueue *vq,
+					       rte_vmsg_drv_done_fn done, void *arg);
+/** Synchronous GET_VQUEUE. */
+RTE_VMSG_API int rte_vmsg_drv_get_vqueue(struct rte_vmsg_drv *drv, uint32_t index,
+					 struct rte_vmsg_vqueue *vq);
+
+/**
+ * SET_VQUEUE (§4.8) as given in @p vq (index, flags, size, addresses;
+ * max_size ignored). Checked first (DRV-20): reserved 0, flags[31:6] 0,
+ * op != 3, size <= the max_size last read with GET_VQUEUE for that queue
+ * when not ignored, else -EINVAL. The device answers the same whatever it
+ * did: read back with GET_VQUEUE (or use rte_vmsg_drv_vq_setup()).
+ */
+RTE_VMSG_API int rte_vmsg_drv_set_vqueue_async(struct rte_vmsg_drv *drv,
+					       const struct rte_vmsg_vqueue *vq,
+					       rte_vmsg_drv_done_fn done, void *arg);
+/** Synchronous SET_VQUEUE. */
+RTE_VMSG_API int rte_vmsg_drv_set_vqueue(struct rte_vmsg_drv *drv,
+					 const struct rte_vmsg_vqueue *vq);
+
+/**
+ * RESET_VQUEUE (§4.9) of queue @p index; completes when the device answered
+ * (DRV-25). -EOPNOTSUPP, without sending anything, unless
+ * VIRTIO_F_RING_RESET was negotiated by rte_vmsg_drv_init().
+ */
+RTE_VMSG_API int rte_vmsg_drv_reset_vqueue_async(struct rte_vmsg_drv *drv, uint32_t index,
+						 rte_vmsg_drv_done_fn done, void *arg);
+/** Synchronous RESET_VQUEUE. */
+RTE_VMSG_API int rte_vmsg_drv_reset_vqueue(struct rte_vmsg_drv *drv, uint32_t index);
+
+/** GET_SHM (§4.10) of region @p shmid; length 0 means no such region. */
+RTE_VMSG_API int rte_vmsg_drv_get_shm_async(struct rte_vmsg_drv *drv, uint32_t shmid,
+					    uint64_t *length, uint64_t *address,
+					    rte_vmsg_drv_done_fn done, void *arg);
+/** Synchronous GET_SHM. */
+RTE_VMSG_API int rte_vmsg_drv_get_shm(struct rte_vmsg_drv *drv, uint32_t shmid, uint64_t *length,
+				      uint64_t *address);
+
+/* Initialization flow (§5), synchronous. */
+
+/**
+ * Runs §5 steps 2-7 (DRV-13, DRV-14): GET_DEVICE_INFO; reset with a bounded
+ * wait (DRV-26, DRV-10); ACKNOWLEDGE; DRIVER; reads the offered feature
+ * blocks; selects @p wanted AND offered, without bit 39 (DRV-16, DRV-17);
+ * SET_DRIVER_FEATURES; FEATURES_OK, checked in the returned status (DRV-18).
+ * Then set up queues with rte_vmsg_drv_vq_setup() and finish with
+ * rte_vmsg_drv_driver_ok(). Also the way back after DEVICE_NEEDS_RESET.
+ *
+ * @param wanted      @p nblocks feature words (host order); may be NULL when
+ *                    @p nblocks is 0
+ * @param nblocks     words in @p wanted and @p negotiated
+ * @param negotiated  optional; receives the negotiated set (@p nblocks words)
+ * @return 0; the errors of the requests; -EPROTO for a device reporting more
+ *         than 4096 feature blocks or a status without the bits written;
+ *         -ENOTSUP when the device refused the feature set (FEATURES_OK
+ *         clear; FAILED is then written); -ESTALE when the device asks for a
+ *         reset during the flow.
+ */
+RTE_VMSG_API int rte_vmsg_drv_init(struct rte_vmsg_drv *drv, const uint32_t *wanted,
+				   uint32_t nblocks, uint32_t *negotiated);
+
+/**
+ * Sets up and enables queue @p index (§5 step 9): GET_VQUEUE (DRV-19),
+ * SET_VQUEUE with op 1 (DRV-20), GET_VQUEUE to confirm size, addresses and
+ * the enabled bit (DRV-22). Split-ring alignment is required: @p desc 16,
+ * @p driver 2, @p device 4 bytes.
+ *
+ * @return 0; -EPERM before rte_vmsg_drv_init() succeeded; -ENOENT when the
+ *         queue does not exist (max_size 0); -EBUSY when it is enabled
+ *         already (DRV-21); -EINVAL for size 0, above max_size, or misaligned
+ *         addresses; -EIO when the read-back differs; the request errors.
+ */
+RTE_VMSG_API int rte_vmsg_drv_vq_setup(struct rte_vmsg_drv *drv, uint32_t index, uint32_t size,
+				       uint64_t desc, uint64_t driver, uint64_t device);
+
+/**
+ * Sets DRIVER_OK (§5 step 10, DRV-24) and checks it in the returned status.
+ *
+ * @return 0; -EPERM before rte_vmsg_drv_init() succeeded; -EIO when the
+ *         returned status lacks DRIVER_OK; the request errors.
+ */
+RTE_VMSG_API int rte_vmsg_drv_driver_ok(struct rte_vmsg_drv *drv);
+
+/* Getters. */
+
+/** 1 when DEVICE_NEEDS_RESET was seen or a request timed out since the last reset (0 for NULL). */
+RTE_VMSG_API int rte_vmsg_drv_needs_reset(const struct rte_vmsg_drv *drv);
+
+/** 1 when feature @p bit was negotiated by rte_vmsg_drv_init() (0 for NULL). */
+RTE_VMSG_API int rte_vmsg_drv_has_feature(const struct rte_vmsg_drv *drv, uint32_t bit);
+
+/** The newest config generation seen (GET/SET_CONFIG responses, EVENT_CONFIG). */
+RTE_VMSG_API uint32_t rte_vmsg_drv_generation(const struct rte_vmsg_drv *drv);
 
 #ifdef __cplusplus
 }

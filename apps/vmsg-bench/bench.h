@@ -33,7 +33,7 @@ struct rte_vmsg_region;
 
 /* What the user asked for (main.c fills it from the command line). */
 struct bench_cfg {
-	const char *mode;      /* "limit", "ring", "rte-ring", "all" */
+	const char *mode;      /* "limit", "ring", "rte-ring", "transport", "all" */
 	int cpu[2];	       /* side 0 (device, measuring) and side 1 */
 	int numa_node;	       /* -1: no binding */
 	const char *json;      /* NULL: no JSON file */
@@ -97,8 +97,9 @@ typedef int (*bench_side_fn)(struct bench_side *s);
 /* ------------------------------------------------------------------------ */
 /* Measurements and results.                                                 */
 
-enum bench_mode { BENCH_LIMIT, BENCH_RING, BENCH_RTE_RING };
-enum bench_test { BENCH_PINGPONG, BENCH_THROUGHPUT };
+enum bench_mode { BENCH_LIMIT, BENCH_RING, BENCH_RTE_RING, BENCH_TRANSPORT };
+/* Every test but throughput is a latency test (percentiles from per-request samples). */
+enum bench_test { BENCH_PINGPONG, BENCH_THROUGHPUT, BENCH_GET_STATUS, BENCH_GET_CONFIG32 };
 
 /* One run of one measurement. */
 struct bench_run {
@@ -142,7 +143,8 @@ struct bench_ratios {
 	int format;
 	double pp;   /* ring ping-pong p50 / limit p50; < 0 when not measured */
 	double tput; /* ring msg/s / rte_ring msg/s; < 0 when not measured */
-	const struct bench_case *ring_pp, *limit_pp, *ring_tput, *rte_tput;
+	double tp; /* transport GET_DEVICE_STATUS p50 / ring ping-pong 64/1 p50; < 0: not measured */
+	const struct bench_case *ring_pp, *limit_pp, *ring_tput, *rte_tput, *tp_status;
 };
 
 int bench_json_write(const char *path, const struct bench_env *env, const struct bench_case *cases,
@@ -171,6 +173,7 @@ int rtering_run(struct bench_env *env, struct bench_case *c, struct bench_run *o
 size_t rtering_area_size(uint32_t elems, uint32_t elem_size);
 uint32_t rtering_elems(uint32_t elems);
 #endif
+int transport_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
 int describe_run(uint32_t max_size);
 
 /* ------------------------------------------------------------------------ */

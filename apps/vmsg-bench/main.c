@@ -39,6 +39,7 @@
 
 #define TARGET_PP 1.2
 #define TARGET_TPUT 1.5
+#define TARGET_TP 2.0
 
 static const uint32_t sizes[] = { 64, 256 };
 static const uint32_t bursts[] = { 1, 8, 32 };
@@ -49,13 +50,21 @@ static void usage(FILE *f)
 		"usage: vmsg-bench [options] [mode]\n"
 		"\n"
 		"modes:\n"
-		"  all           limit, ring and rte-ring in one run, then the ratios (default)\n"
+		"  all           limit, ring, rte-ring and transport in one run, then the ratios\n"
+		"                (default)\n"
 		"  limit         raw cache-line ping-pong between the two CPUs: the physical "
 		"floor\n"
 		"  ring          ping-pong latency and one-way throughput over an AMP link, "
 		"elements\n"
 		"                of 64 and 256 bytes, bursts of 1, 8 and 32\n"
 		"  rte-ring      the same over DPDK rte_ring SP/SC, 64-byte elements%s\n"
+		"  transport     request round trip through the whole stack (driver handle and\n"
+		"                driver-role bus on side 0, device-role bus and a device with 64 "
+		"B\n"
+		"                of config space on side 1, shm backend, 64-byte elements of the\n"
+		"                ratio format): GET_DEVICE_STATUS and a 32-byte GET_CONFIG; "
+		"threads\n"
+		"                only (skipped with --procs)\n"
 		"  describe      print every virtio-msg v2 message the codec knows, with an\n"
 		"                example frame built and parsed back by the library\n"
 		"\n"
@@ -206,7 +215,7 @@ static struct bench_case *case_add(struct case_list *l, enum bench_mode m, enum 
 }
 
 static int build_cases(const struct bench_cfg *cfg, struct case_list *l, int limit, int ring,
-		       int rte)
+		       int rte, int tp)
 {
 	int fmt, t;
 	size_t i, j;
@@ -253,6 +262,12 @@ static int build_cases(const struct bench_cfg *cfg, struct case_list *l, int lim
 #else
 	(void)rte;
 #endif
+	/* transport: 64-byte elements of the ratios' format, as the ring 64/1 it is divided by. */
+	if (tp && (case_add(l, BENCH_TRANSPORT, BENCH_GET_STATUS, 64, 1, cfg->elems,
+			    cfg->ratio_format) == NULL ||
+		   case_add(l, BENCH_TRANSPORT, BENCH_GET_CONFIG32, 64, 1, cfg->elems,
+			    cfg->ratio_format) == NULL))
+		return -1;
 	return 0;
 }
 
@@ -269,6 +284,8 @@ static size_t case_area(const struct bench_case *c)
 #else
 		break;
 #endif
+	case BENCH_TRANSPORT:
+		return 512; /* the bus has its own file */
 	}
 	return 0;
 }
@@ -287,6 +304,8 @@ static int case_run(struct bench_env *env, struct bench_case *c, struct bench_ru
 #else
 		break;
 #endif
+	case BENCH_TRANSPORT:
+		return transport_run(env, c, out);
 	}
 	return -1;
 }
@@ -313,11 +332,15 @@ static void ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r
 {
 	memset(r, 0, sizeof(*r));
 	r->format = fmt;
-	r->pp = r->tput = -1;
+	r->pp = r->tput = r->tp = -1;
 	r->limit_pp = find(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, -1);
 	r->ring_pp = find(l, BENCH_RING, BENCH_PINGPONG, 64, 1, fmt);
 	r->ring_tput = find(l, BENCH_RING, BENCH_THROUGHPUT, 64, 32, fmt);
 	r->rte_tput = find(l, BENCH_RTE_RING, BENCH_THROUGHPUT, 64, 32, -1);
+	r->tp_status = find(l, BENCH_TRANSPORT, BENCH_GET_STATUS, 64, 1, fmt);
+	if (r->tp_status != NULL && r->ring_pp != NULL)
+		r->tp = r->tp_status->runs[r->tp_status->median].p50_ns /
+			r->ring_pp->runs[r->ring_pp->median].p50_ns;
 	if (r->limit_pp != NULL && r->ring_pp != NULL)
 		r->pp = r->ring_pp->runs[r->ring_pp->median].p50_ns /
 			r->limit_pp->runs[r->limit_pp->median].p50_ns;
@@ -330,7 +353,7 @@ static void ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r
 static size_t *run_order(const struct case_list *l)
 {
 	size_t *order = malloc((l->n ? l->n : 1) * sizeof(*order)), k = 0, i, j;
-	const struct bench_case *first[7];
+	const struct bench_case *first[8];
 	struct bench_ratios r[2];
 
 	if (order == NULL)
@@ -343,14 +366,16 @@ static size_t *run_order(const struct case_list *l)
 	first[3] = r[0].rte_tput;
 	first[4] = r[0].ring_tput;
 	first[5] = r[1].ring_tput;
-	first[6] = NULL;
-	for (j = 0; j < 6; j++)
+	/* transport GET_DEVICE_STATUS right after the ring ping-pong it is divided by. */
+	first[6] = r[0].tp_status != NULL ? r[0].tp_status : r[1].tp_status;
+	first[7] = NULL;
+	for (j = 0; j < 7; j++)
 		if (first[j] != NULL)
 			order[k++] = (size_t)(first[j] - l->v);
 	for (i = 0; i < l->n; i++) {
-		for (j = 0; j < 6 && first[j] != &l->v[i]; j++)
+		for (j = 0; j < 7 && first[j] != &l->v[i]; j++)
 			;
-		if (j == 6)
+		if (j == 7)
 			order[k++] = i;
 	}
 	return order;
@@ -376,6 +401,12 @@ static void print_paired(const struct bench_ratios *r, const char *indent)
 		for (i = 0; i < r->ring_tput->nruns; i++)
 			printf(" %.3f", r->ring_tput->runs[i].mps / r->rte_tput->runs[i].mps);
 		printf(" (Mmsg/s)\n");
+	}
+	if (r->tp >= 0) {
+		printf("%s  per run, paired:", indent);
+		for (i = 0; i < r->tp_status->nruns; i++)
+			printf(" %.3f", r->tp_status->runs[i].p50_ns / r->ring_pp->runs[i].p50_ns);
+		printf(" (transport p50 / ring p50)\n");
 	}
 }
 
@@ -404,6 +435,13 @@ static void print_ratios(const struct bench_ratios *r, const char *indent)
 		       " (this build has no DPDK)"
 #endif
 		);
+	if (r->tp >= 0)
+		printf("%stransport_rtt_p50_over_ring_pp %6.3f   transport get_status p50 %.1f ns "
+		       "/ "
+		       "ring 64/1 p50 %.1f ns (target <= %.1f: %s)\n",
+		       indent, r->tp, r->tp_status->runs[r->tp_status->median].p50_ns,
+		       r->ring_pp->runs[r->ring_pp->median].p50_ns, TARGET_TP,
+		       r->tp <= TARGET_TP ? "met" : "NOT met");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -452,7 +490,7 @@ static double tsc_step_ns(uint64_t hz)
 
 static int run_all(struct bench_cfg *cfg, const char *mode)
 {
-	int limit = 0, ring = 0, rte = 0, rc = BENCH_EXIT_FAIL, prog = isatty(2);
+	int limit = 0, ring = 0, rte = 0, tp = 0, rc = BENCH_EXIT_FAIL, prog = isatty(2);
 	struct bench_ratios main_r, other_r;
 	struct case_list l = { NULL, 0, 0 };
 	struct bench_env env;
@@ -460,13 +498,24 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 	uint32_t rep;
 
 	if (strcmp(mode, "all") == 0)
-		limit = ring = rte = 1;
+		limit = ring = rte = tp = 1;
 	else if (strcmp(mode, "limit") == 0)
 		limit = 1;
 	else if (strcmp(mode, "ring") == 0)
 		ring = 1;
 	else if (strcmp(mode, "rte-ring") == 0)
 		rte = 1;
+	else if (strcmp(mode, "transport") == 0)
+		tp = 1;
+	if (tp && cfg->procs) {
+		if (!limit) {
+			fprintf(stderr, "vmsg-bench: mode transport runs its two sides as threads "
+					"(drop --procs)\n");
+			return BENCH_EXIT_USAGE;
+		}
+		fprintf(stderr, "vmsg-bench: --procs: transport not measured (threads only)\n");
+		tp = 0;
+	}
 #ifndef VMSG_BENCH_HAVE_DPDK
 	if (rte && !limit) {
 		fprintf(stderr, "vmsg-bench: mode rte-ring needs DPDK, and this build has none "
@@ -476,7 +525,7 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 #endif
 	memset(&env, 0, sizeof(env));
 	env.cfg = cfg;
-	if (build_cases(cfg, &l, limit, ring, rte) < 0) {
+	if (build_cases(cfg, &l, limit, ring, rte, tp) < 0) {
 		fprintf(stderr, "vmsg-bench: out of memory\n");
 		goto out;
 	}
@@ -768,7 +817,7 @@ int main(int argc, char **argv)
 		return describe_run(max_size);
 	cfg.mode = mode;
 	if (strcmp(mode, "all") != 0 && strcmp(mode, "limit") != 0 && strcmp(mode, "ring") != 0 &&
-	    strcmp(mode, "rte-ring") != 0) {
+	    strcmp(mode, "rte-ring") != 0 && strcmp(mode, "transport") != 0) {
 		fprintf(stderr, "vmsg-bench: unknown mode '%s' (try --help)\n", mode);
 		return BENCH_EXIT_USAGE;
 	}

@@ -32,13 +32,25 @@ const char *bench_mode_name(enum bench_mode m)
 		return "ring";
 	case BENCH_RTE_RING:
 		return "rte_ring";
+	case BENCH_TRANSPORT:
+		return "transport";
 	}
 	return "?";
 }
 
 const char *bench_test_name(enum bench_test t)
 {
-	return t == BENCH_PINGPONG ? "pingpong" : "throughput";
+	switch (t) {
+	case BENCH_PINGPONG:
+		return "pingpong";
+	case BENCH_THROUGHPUT:
+		return "throughput";
+	case BENCH_GET_STATUS:
+		return "get_status";
+	case BENCH_GET_CONFIG32:
+		return "get_config32";
+	}
+	return "?";
 }
 
 const char *bench_format_name(int format)
@@ -89,7 +101,8 @@ void bench_case_name(const struct bench_case *c, char *buf, size_t cap)
 
 	if (k < 0 || (size_t)k >= cap)
 		return;
-	if (c->format >= 0)
+	/* transport names carry no format (its label does). */
+	if (c->format >= 0 && c->mode != BENCH_TRANSPORT)
 		k += snprintf(buf + k, cap - (size_t)k, "/%s", bench_format_name(c->format));
 	if (c->extra_elems && (size_t)k < cap)
 		snprintf(buf + k, cap - (size_t)k, "/elems:%u", c->elems);
@@ -97,7 +110,7 @@ void bench_case_name(const struct bench_case *c, char *buf, size_t cap)
 
 static double run_key(const struct bench_case *c, const struct bench_run *r)
 {
-	return c->test == BENCH_PINGPONG ? r->p50_ns : r->mps;
+	return c->test != BENCH_THROUGHPUT ? r->p50_ns : r->mps;
 }
 
 void bench_pick_median(struct bench_case *c)
@@ -140,7 +153,7 @@ static void print_line(FILE *f, const struct bench_case *c, const struct bench_r
 	fprintf(f, "%-9s %-10s %4u %5u %-7s %5s ", bench_mode_name(c->mode),
 		bench_test_name(c->test), c->elem_size, c->burst, bench_format_name(c->format),
 		elems);
-	if (c->test == BENCH_PINGPONG)
+	if (c->test != BENCH_THROUGHPUT)
 		fprintf(f, "%9.1f %9.1f %9.1f %10.1f %9llu %8s %8s", r->p50_ns, r->p99_ns,
 			r->p999_ns, r->max_ns, (unsigned long long)r->iterations, "-", "-");
 	else
@@ -381,7 +394,7 @@ static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 	}
 	fprintf(f, ",\n      \"elem_size\": %u,\n      \"burst\": %u,\n", c->elem_size, c->burst);
 	fprintf(f, "      \"elems\": %u,\n      \"msg_bytes\": %u,\n", c->elems, c->msg_bytes);
-	if (c->test == BENCH_PINGPONG) {
+	if (c->test != BENCH_THROUGHPUT) {
 		fputs("      \"p50_ns\": ", f);
 		json_num(f, r->p50_ns);
 		fputs(",\n      \"p99_ns\": ", f);
@@ -407,6 +420,11 @@ static void json_ratios(FILE *f, const struct bench_ratios *r)
 	json_num(f, r != NULL && r->pp >= 0 ? r->pp : NAN);
 	fputs(", \"ring_tput_over_rte_ring\": ", f);
 	json_num(f, r != NULL && r->tput >= 0 ? r->tput : NAN);
+	/* The third key only when transport was measured in the ratios' format. */
+	if (r != NULL && r->tp_status != NULL) {
+		fputs(", \"transport_rtt_p50_over_ring_pp\": ", f);
+		json_num(f, r->tp >= 0 ? r->tp : NAN);
+	}
 }
 
 int bench_json_write(const char *path, const struct bench_env *env, const struct bench_case *cases,

@@ -4,7 +4,8 @@
 #
 # Runs vmsg-bench with small counts and checks its JSON against Google
 # Benchmark's format and the ratios object: the keys tools read are there,
-# with the types they expect, and the ratios are exactly the two names.
+# with the types they expect, and the ratios are exactly the two ring names,
+# plus transport_rtt_p50_over_ring_pp when transport was measured.
 # usage: check-bench-json.py <vmsg-bench> [extra vmsg-bench arguments]
 import json
 import os
@@ -35,14 +36,14 @@ for b in doc.get("benchmarks", []):
     name = b.get("name", "")
     names.add(name)
     parts = name.split("/")
-    if len(parts) < 4 or parts[0] not in ("limit", "ring", "rte_ring") or \
-            parts[1] not in ("pingpong", "throughput"):
+    if len(parts) < 4 or parts[0] not in ("limit", "ring", "rte_ring", "transport") or \
+            parts[1] not in ("pingpong", "throughput", "get_status", "get_config32"):
         errors.append(f"benchmark name {name!r} is not <mode>/<test>/<elem>/<burst>...")
     for k, t in (("iterations", int), ("real_time", (int, float)), ("cpu_time", (int, float)),
                  ("time_unit", str), ("run_name", str), ("run_type", str)):
         if not isinstance(b.get(k), t):
             errors.append(f"{name}: {k} missing or not {t}")
-    if parts[1:2] == ["pingpong"]:
+    if parts[1:2] in (["pingpong"], ["get_status"], ["get_config32"]):
         for k in ("p50_ns", "p99_ns", "p999_ns", "max_ns"):
             if not isinstance(b.get(k), (int, float)):
                 errors.append(f"{name}: {k} missing")
@@ -56,7 +57,13 @@ for must in ("limit/pingpong/64/1", "rte_ring/throughput/64/32"):
 if not any(n.startswith("ring/pingpong/64/1/") for n in names):
     errors.append("ring/pingpong/64/1 missing")
 ratios = doc.get("ratios", {})
-if set(ratios) != {"ring_pp_p50_over_limit", "ring_tput_over_rte_ring"}:
+want = {"ring_pp_p50_over_limit", "ring_tput_over_rte_ring"}
+if any(n.startswith("transport/") for n in names):
+    want.add("transport_rtt_p50_over_ring_pp")
+    for must in ("transport/get_status/64/1", "transport/get_config32/64/1"):
+        if must not in names:
+            errors.append(f"benchmark {must} missing")
+if set(ratios) != want:
     errors.append(f"ratios keys {sorted(ratios)}")
 elif not all(isinstance(v, (int, float)) and v > 0 for v in ratios.values()):
     errors.append(f"ratios values {ratios}")

@@ -16,52 +16,11 @@
 #include <rte_vmsg_msg.h>
 #include <rte_vmsg_transport.h>
 
+#include "test_model.h"
 #include "vtest.h"
 
 #define MAXF 264u
 #define SHORT_TIMEOUT_NS 20000000ull /* 20 ms */
-
-/* ------------------------------------------------------------------------ */
-/* A minimal test device model: 8 bytes of config space, one queue.         */
-
-struct model {
-	uint8_t cfg[8];
-};
-
-static int m_config_read(void *ctx, uint32_t off, void *buf, uint32_t len)
-{
-	struct model *m = ctx;
-
-	memcpy(buf, m->cfg + off, len);
-	return 0;
-}
-
-static struct model the_model = { .cfg = { 1, 2, 3, 4, 5, 6, 7, 8 } };
-
-static struct rte_vmsg_dev *dev_new(uint16_t num, uint32_t max)
-{
-	struct rte_vmsg_dev_ops ops;
-	struct rte_vmsg_dev_opts o;
-	struct rte_vmsg_dev *d = NULL;
-
-	memset(&ops, 0, sizeof(ops));
-	ops.sz = sizeof(ops);
-	ops.device_id = 1;
-	ops.vendor_id = 0x1af4;
-	ops.config_size = sizeof(the_model.cfg);
-	ops.num_queues = 1;
-	ops.queue_max_size = 64;
-	ops.config_read = m_config_read;
-	memset(&o, 0, sizeof(o));
-	o.sz = sizeof(o);
-	o.dev_num = num;
-	o.max_msg_size = max;
-	if (rte_vmsg_dev_create(&o, &ops, &the_model, &d) != 0) {
-		fprintf(stderr, "dev_create %u failed\n", num);
-		exit(1);
-	}
-	return d;
-}
 
 /* ------------------------------------------------------------------------ */
 /* Harness                                                                   */
@@ -593,7 +552,7 @@ static void test_round_trip(void)
 
 	pair_init(&p, MAXF, 64, 1, 1, 0);
 	for (i = 0; i < 3; i++) {
-		d[i] = dev_new((uint16_t)(10 + i), MAXF);
+		d[i] = tmodel_dev_new((uint16_t)(10 + i), MAXF, 0);
 		CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d[i]), 0);
 	}
 	CHECK(rte_vmsg_bus_dev_lookup(p.devb, 11) == d[1]);
@@ -747,7 +706,7 @@ static void test_event_device(void)
 	memset(&r, 0, sizeof(r));
 	CHECK_EQ(rte_vmsg_bus_set_dev_event_cb(p.drv, on_dev_event, &r), 0);
 	CHECK_EQ(rte_vmsg_bus_dev_alloc_num(p.devb, &n0), 0);
-	d = dev_new(n0, MAXF);
+	d = tmodel_dev_new(n0, MAXF, 0);
 	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d), 0);
 	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d), -EEXIST);
 	pump(&p, 2);
@@ -763,7 +722,7 @@ static void test_event_device(void)
 	/* BUS-5: the freed number is not handed out again at once. */
 	CHECK_EQ(rte_vmsg_bus_dev_alloc_num(p.devb, &n1), 0);
 	CHECK(n1 != n0);
-	d2 = dev_new(n1, MAXF);
+	d2 = tmodel_dev_new(n1, MAXF, 0);
 	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d2), 0);
 	pump(&p, 2);
 	CHECK_EQ(r.calls, 3);
@@ -811,7 +770,7 @@ static void test_get_devices_window(void)
 
 	pair_init(&p, 52, 16, 0, 1, 0);
 	for (i = 0; i < 5; i++) {
-		d[i] = dev_new(nums[i], 52);
+		d[i] = tmodel_dev_new(nums[i], 52, 0);
 		CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d[i]), 0);
 	}
 	/* Drain the EVENT_DEVICE frames. */
@@ -886,10 +845,10 @@ static void test_enumerate_1000(void)
 	for (i = 0; i < NDEV; i++) {
 		CHECK_EQ(rte_vmsg_bus_dev_alloc_num(p.devb, &n), 0);
 		CHECK_EQ(n, i);
-		d[i] = dev_new(n, 52);
+		d[i] = tmodel_dev_new(n, 52, 0);
 		CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d[i]), 0);
 	}
-	d[NDEV] = dev_new(65535, 52);
+	d[NDEV] = tmodel_dev_new(65535, 52, 0);
 	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d[NDEV]), 0);
 	memset(&r, 0, sizeof(r));
 	CHECK_EQ(rte_vmsg_bus_enumerate(p.drv, bitmap, on_enum, &r), 0);

@@ -20,6 +20,7 @@
 #include <rte_vmsg_ring.h>
 #include <rte_vmsg_transport.h>
 
+#include "test_model.h"
 #include "vtest.h"
 
 #define NELEMS 64u
@@ -298,46 +299,6 @@ static void test_negative(void)
 /* ------------------------------------------------------------------------ */
 /* Frames through the bus API                                                */
 
-struct model {
-	uint8_t cfg[8];
-};
-
-static struct model the_model = { .cfg = { 1, 2, 3, 4, 5, 6, 7, 8 } };
-
-static int m_config_read(void *ctx, uint32_t off, void *buf, uint32_t len)
-{
-	struct model *m = ctx;
-
-	memcpy(buf, m->cfg + off, len);
-	return 0;
-}
-
-static struct rte_vmsg_dev *dev_new(uint16_t num, uint32_t max, uint64_t features)
-{
-	struct rte_vmsg_dev_ops ops;
-	struct rte_vmsg_dev_opts o;
-	struct rte_vmsg_dev *d = NULL;
-
-	memset(&ops, 0, sizeof(ops));
-	ops.sz = sizeof(ops);
-	ops.device_id = 1;
-	ops.vendor_id = 0x1af4;
-	ops.config_size = sizeof(the_model.cfg);
-	ops.num_queues = 1;
-	ops.queue_max_size = 64;
-	ops.config_read = m_config_read;
-	memset(&o, 0, sizeof(o));
-	o.sz = sizeof(o);
-	o.dev_num = num;
-	o.max_msg_size = max;
-	o.transport_features = features;
-	if (rte_vmsg_dev_create(&o, &ops, &the_model, &d) != 0) {
-		fprintf(stderr, "dev_create %u failed\n", num);
-		exit(1);
-	}
-	return d;
-}
-
 static struct rte_vmsg_bus *bus_on(struct rte_vmsg_bus_shm *s, uint64_t timeout)
 {
 	struct rte_vmsg_bus_opts o;
@@ -443,7 +404,8 @@ static void test_bus_round_trip(void)
 	drvb = bus_on(sdrv, 0);
 	shm_up(sdev, sdrv);
 	for (i = 0; i < 3; i++) {
-		d[i] = dev_new((uint16_t)(100 + i), 264, RTE_VMSG_F_STRICT_CONFIG_GENERATION);
+		d[i] = tmodel_dev_new((uint16_t)(100 + i), 264,
+				      RTE_VMSG_F_STRICT_CONFIG_GENERATION);
 		CHECK_EQ(rte_vmsg_bus_dev_register(devb, d[i]), 0);
 	}
 	/* GET_DEVICES: the driver enumerates the device side over the file. */

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * A minimal device model for bus tests: 8 bytes of read-only config space
+ * (1..8) and one queue of up to 64 entries.
+ */
+
+#ifndef TEST_MODEL_H
+#define TEST_MODEL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_vmsg_transport.h>
+
+struct tmodel {
+	uint8_t cfg[8];
+};
+
+static struct tmodel tmodel_the = { .cfg = { 1, 2, 3, 4, 5, 6, 7, 8 } };
+
+static inline int tmodel_config_read(void *ctx, uint32_t off, void *buf, uint32_t len)
+{
+	struct tmodel *m = ctx;
+
+	memcpy(buf, m->cfg + off, len);
+	return 0;
+}
+
+/* A device numbered @p num on a link of @p max bytes; exits on failure. */
+static inline struct rte_vmsg_dev *tmodel_dev_new(uint16_t num, uint32_t max, uint64_t features)
+{
+	struct rte_vmsg_dev_ops ops;
+	struct rte_vmsg_dev_opts o;
+	struct rte_vmsg_dev *d = NULL;
+
+	memset(&ops, 0, sizeof(ops));
+	ops.sz = sizeof(ops);
+	ops.device_id = 1;
+	ops.vendor_id = 0x1af4;
+	ops.config_size = sizeof(tmodel_the.cfg);
+	ops.num_queues = 1;
+	ops.queue_max_size = 64;
+	ops.config_read = tmodel_config_read;
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.dev_num = num;
+	o.max_msg_size = max;
+	o.transport_features = features;
+	if (rte_vmsg_dev_create(&o, &ops, &tmodel_the, &d) != 0) {
+		fprintf(stderr, "dev_create %u failed\n", num);
+		exit(1);
+	}
+	return d;
+}
+
+#endif /* TEST_MODEL_H */

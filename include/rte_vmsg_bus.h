@@ -65,7 +65,27 @@ struct rte_vmsg_bus_ops {
 	int (*rx_burst)(void *ctx, void *bufs, size_t stride, size_t *lens, unsigned int n);
 	/** The largest frame the backend carries, 52..65535. Required. */
 	uint32_t (*max_msg_size)(void *ctx);
+	/**
+	 * The backend's control path (link handshake, peer liveness).
+	 * Optional: a backend without one is always up (loop). The bus calls
+	 * it from rte_vmsg_bus_poll(), on the first poll and then about every
+	 * RTE_VMSG_BUS_CONTROL_INTERVAL_NS.
+	 * @return RTE_VMSG_BUS_CTL_* bits: UP when frames can flow now,
+	 *         PEER_LOST when the peer died or restarted since the last
+	 *         call (the driver-role bus then fails every request in flight
+	 *         with -ECONNRESET; the device-role bus drops the answers it
+	 *         still holds for the old peer); or a negative errno when the
+	 *         backend is broken for good (in-flight requests fail with it).
+	 */
+	int (*control)(void *ctx);
 };
+
+/** Bit of the value of rte_vmsg_bus_ops.control: frames can flow. */
+#define RTE_VMSG_BUS_CTL_UP 0x1
+/** Bit of the value of rte_vmsg_bus_ops.control: the peer was lost since the last call. */
+#define RTE_VMSG_BUS_CTL_PEER_LOST 0x2
+/** How often rte_vmsg_bus_poll() runs the backend's control path. */
+#define RTE_VMSG_BUS_CONTROL_INTERVAL_NS 50000u
 
 /* ------------------------------------------------------------------------ */
 /* Loop backend: two ends in one process                                     */
@@ -162,6 +182,8 @@ struct rte_vmsg_bus_stats {
 	uint64_t drop_unexpected; /**< frames the role does not take (e.g. requests to a driver) */
 	uint64_t drop_no_handler; /**< events with no callback registered */
 	uint64_t drop_tx_event;	  /**< EVENT_DEVICE not sent: backend full or broken */
+	uint64_t peer_lost;	  /**< peer deaths and restarts reported by the backend */
+	uint64_t drop_peer_lost;  /**< device role: answers and requests of a lost peer */
 };
 
 /**
@@ -235,6 +257,10 @@ RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_bus_destroy(struct rte_vmsg_bus *bus);
  * unknown bus messages are dropped and counted, events never answered
  * (BUS-11, BUS-12). When the backend is full, the response waits in the
  * endpoint and the next poll sends it before taking more frames.
+ *
+ * It also runs the backend's control path (handshake, liveness) about every
+ * RTE_VMSG_BUS_CONTROL_INTERVAL_NS: a lost peer fails every request in flight
+ * with -ECONNRESET at once (driver role), not at its timeout.
  *
  * @return the number of frames received (>= 0); -EINVAL for NULL @p bus;
  *         -EBUSY from a callback; a negative errno from the backend.
@@ -363,6 +389,20 @@ RTE_VMSG_API uint64_t rte_vmsg_bus_transport_features(const struct rte_vmsg_bus 
 /** The number of requests in flight (0 for NULL @p bus). */
 RTE_VMSG_API uint32_t rte_vmsg_bus_inflight(const struct rte_vmsg_bus *bus);
 
+/** The role of the endpoint (enum rte_vmsg_bus_role), or 0 for NULL. */
+RTE_VMSG_API uint32_t rte_vmsg_bus_role(const struct rte_vmsg_bus *bus);
+
+/** The per-request timeout in nanoseconds, or 0 for NULL. */
+RTE_VMSG_API uint64_t rte_vmsg_bus_timeout_ns(const struct rte_vmsg_bus *bus);
+
+/**
+ * Whether frames can flow, as the backend's control path said at the last
+ * rte_vmsg_bus_poll(): 1 (always, for a backend without one), 0 while the
+ * link is coming up or the peer is away, or the negative errno of a broken
+ * backend. Poll the bus until it is 1 before the first request.
+ */
+RTE_VMSG_API int rte_vmsg_bus_connected(const struct rte_vmsg_bus *bus);
+
 /** Copies the counters. @return 0; -EINVAL for NULL arguments. */
 RTE_VMSG_API int rte_vmsg_bus_stats_get(const struct rte_vmsg_bus *bus,
 					struct rte_vmsg_bus_stats *st);
@@ -450,6 +490,17 @@ _Static_assert(offsetof(struct rte_vmsg_shm_bus_page, bell_to_drv) == 192, "bus 
  * must match the bus page.
  */
 #define RTE_VMSG_BUS_SHM_F_ADOPT (1u << 3)
+/**
+ * Option flag, device side: when the file exists, take it over instead of
+ * failing: a restarted device process keeps the file (and the mapping of a
+ * driver still attached to it), rewrites its own words of the bus page and
+ * restarts the link handshake, so the driver reconnects. The existing bus
+ * page must be valid and hold the same geometry and parameters as the
+ * options (else -EEXIST, with the difference logged); a file without a
+ * complete bus page (a device that died while creating it) is laid out
+ * anew. Without the file, it is created as usual.
+ */
+#define RTE_VMSG_BUS_SHM_F_REUSE (1u << 4)
 
 /** Options of rte_vmsg_bus_shm_create(); zero-initialise, then set @c sz. */
 struct rte_vmsg_bus_shm_opts {
@@ -469,6 +520,15 @@ struct rte_vmsg_bus_shm_opts {
 	uint32_t max_msg_size;
 	uint32_t notify_mode;	     /**< enum rte_vmsg_shm_notify */
 	uint64_t transport_features; /**< only RTE_VMSG_F_STRICT_CONFIG_GENERATION is known */
+	/**
+	 * Liveness by heartbeat: the peer is declared lost when its heartbeat
+	 * has not moved for this many milliseconds while the link is up (for
+	 * a peer whose pid cannot be watched: another machine, another pid
+	 * namespace). 0: off; a local peer is watched through a pidfd anyway.
+	 * The peer must then poll at least that often.
+	 */
+	uint32_t peer_timeout_ms;
+	uint32_t reserved_; /**< 0 */
 };
 
 /** Counters of an shm backend end. */
@@ -480,6 +540,9 @@ struct rte_vmsg_bus_shm_stats {
 	uint64_t rx_garbage;   /**< elements dropped: msg_size < 8 or above the max or stride */
 	uint64_t peer_lost;    /**< peer deaths and restarts reported by rte_vmsg_bus_shm_poll() */
 	uint64_t pidfd_deaths; /**< of which seen through the peer's pidfd */
+	uint64_t hb_timeouts;  /**< of which seen as a heartbeat standing still */
+	uint64_t bell_kicks;   /**< doorbell wake-ups sent (NOTIFY_EVENT) */
+	uint64_t bell_sleeps;  /**< times rte_vmsg_bus_shm_wait() slept */
 };
 
 /** Bit in the return value of rte_vmsg_bus_shm_poll(): the peer died or restarted. */
@@ -531,8 +594,10 @@ RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_bus_shm_destroy(struct rte_vmsg_bus_shm
  * The backend ops of the shm backend (a static table); the context to pass
  * with them to rte_vmsg_bus_create() is the rte_vmsg_bus_shm itself. tx
  * copies one frame into one element (-EAGAIN when full, -ENOTCONN when the
- * link is not up, -EIO when broken); rx_burst validates each element's
- * msg_size before copying it out and drops and counts garbage.
+ * link is not up, -EIO when broken) and rings the peer's doorbell in
+ * NOTIFY_EVENT mode; rx_burst validates each element's msg_size before
+ * copying it out and drops and counts garbage; control runs the handshake
+ * and the peer watch of rte_vmsg_bus_shm_poll().
  */
 RTE_VMSG_API const struct rte_vmsg_bus_ops *rte_vmsg_bus_shm_ops(void);
 
@@ -546,13 +611,17 @@ RTE_VMSG_API int rte_vmsg_bus_shm_bus_opts(const struct rte_vmsg_bus_shm *shm,
 					   struct rte_vmsg_bus_opts *bo);
 
 /**
- * The control path, to call from the poll loop (not per message): runs
+ * The control path, for an end used without a bus endpoint (the bus
+ * endpoint runs it itself, through the control op of
+ * rte_vmsg_bus_shm_ops(); calling both is harmless, each is told of every
+ * loss once). To call from the poll loop (not per message): runs
  * rte_vmsg_link_poll(), bumps this side's heartbeat, and watches the peer:
  * a pidfd on the peer's pid from the bus page (a killed local peer is seen
  * at once; the link is then marked with rte_vmsg_link_peer_dead()), a peer
- * restart (the link's reconnect counter grew) and a peer leaving the RUN
- * state. Each loss is reported once, with RTE_VMSG_BUS_SHM_PEER_LOST: the
- * caller then fails what it has in flight with rte_vmsg_bus_fail_all().
+ * restart (the link's reconnect counter grew), a peer leaving the RUN
+ * state, and (with @c peer_timeout_ms) a heartbeat standing still. Each loss
+ * is reported once, with RTE_VMSG_BUS_SHM_PEER_LOST: the caller then fails
+ * what it has in flight with rte_vmsg_bus_fail_all().
  *
  * Concurrency: the thread that runs the bus endpoint on this end.
  *
@@ -561,6 +630,21 @@ RTE_VMSG_API int rte_vmsg_bus_shm_bus_opts(const struct rte_vmsg_bus_shm *shm,
  *         @p shm; -EIO when the link is broken (fail what is in flight too).
  */
 RTE_VMSG_API int rte_vmsg_bus_shm_poll(struct rte_vmsg_bus_shm *shm);
+
+/**
+ * Sleeps until a frame arrives, @p timeout_ns passes or a signal comes: in
+ * NOTIFY_EVENT mode on the futex doorbell of the bus page (the peer's tx
+ * rings it after each frame; it costs the peer a system call only while this
+ * side sleeps); in NOTIFY_POLL mode by polling with pauses. For device or
+ * driver loops that would otherwise spin while idle. Run the bus poll after.
+ *
+ * Concurrency: the thread that runs the bus endpoint on this end. Blocking.
+ *
+ * @return 1 when something can be read (or the link broke); 0 on timeout
+ *         (or when the link is not up: poll the bus to bring it up);
+ *         -EINTR; -EINVAL for NULL @p shm.
+ */
+RTE_VMSG_API int rte_vmsg_bus_shm_wait(struct rte_vmsg_bus_shm *shm, uint64_t timeout_ns);
 
 /**
  * The DMA area: its local address, its bus address (its offset in the file)

@@ -490,8 +490,9 @@ struct rte_vmsg_drv_opts {
  * @param dev_num  the device number
  * @param opts     options, or NULL for the defaults
  * @param out      receives the handle
- * @return 0; -EINVAL for NULL @p bus or @p out, a bad @c sz, unknown
- *         non-zero bytes or flags; -ENOMEM. With RTE_VMSG_DRV_F_BUS_EVENTS
+ * @return 0; -EINVAL for NULL @p bus or @p out, a bus endpoint not in the
+ *         driver role, a bad @c sz, unknown non-zero bytes or flags;
+ *         -ENOMEM. With RTE_VMSG_DRV_F_BUS_EVENTS
  *         the handle replaces the bus's event callback.
  */
 RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_drv_open(struct rte_vmsg_bus *bus, uint16_t dev_num,

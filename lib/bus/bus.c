@@ -5,12 +5,16 @@
  * role), device table, GET_DEVICES, PING and EVENT_DEVICE (device role).
  */
 
+#define RTE_VMSG_LOG_PREFIX "bus: "
+
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rte_vmsg_bus.h"
+#include "log_priv.h"
 
 #define BUS_DEFAULT_INFLIGHT 256u
 #define BUS_MAX_INFLIGHT 4096u
@@ -70,6 +74,11 @@ struct rte_vmsg_bus {
 	uint8_t *sub;
 
 	bool in_poll;
+
+	/* Backend control path (ops.control), run every CONTROL_INTERVAL. */
+	uint64_t ctl_last; /* rte_vmsg_time_ns() of the last run; 0: never */
+	uint32_t ctl_skip; /* polls since the clock was last read */
+	int connected;	   /* 1, 0 or a negative errno (rte_vmsg_bus_connected()) */
 
 	rte_vmsg_bus_event_fn event_fn;
 	void *event_arg;
@@ -132,7 +141,7 @@ int rte_vmsg_bus_create(const struct rte_vmsg_bus_opts *opts, const struct rte_v
 		return -EINVAL;
 	/* Options and ops from a newer caller: refuse bytes we do not understand. */
 	if (!tail_is_zero(opts, sizeof(o), opts->sz) || !tail_is_zero(ops, sizeof(*ops), ops->sz) ||
-	    ops->sz < sizeof(*ops))
+	    ops->sz < offsetof(struct rte_vmsg_bus_ops, control))
 		return -EINVAL;
 	memset(&o, 0, sizeof(o));
 	memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
@@ -163,7 +172,9 @@ int rte_vmsg_bus_create(const struct rte_vmsg_bus_opts *opts, const struct rte_v
 	bus = calloc(1, sizeof(*bus));
 	if (bus == NULL)
 		return -ENOMEM;
-	memcpy(&bus->ops, ops, sizeof(*ops));
+	/* Ops from an older caller end before the optional ones. */
+	memcpy(&bus->ops, ops, ops->sz < sizeof(*ops) ? ops->sz : sizeof(*ops));
+	bus->connected = bus->ops.control == NULL ? 1 : 0;
 	bus->be = backend_ctx;
 	bus->role = o.role;
 	bus->max = o.max_msg_size;
@@ -831,6 +842,46 @@ static int rx_one(struct rte_vmsg_bus *bus, uint8_t *f, size_t len)
 	return rx_transport_device(bus, f, msg_size);
 }
 
+/*
+ * The backend's control path, rate-limited: the clock is read every 16th
+ * poll, the backend run when RTE_VMSG_BUS_CONTROL_INTERVAL_NS has passed
+ * (and on the first poll, so that a link comes up without delay).
+ */
+static void control(struct rte_vmsg_bus *bus)
+{
+	uint64_t now;
+	int rc;
+
+	if (bus->ctl_last != 0 && (++bus->ctl_skip & 15u) != 0)
+		return;
+	now = rte_vmsg_time_ns();
+	if (bus->ctl_last != 0 && now - bus->ctl_last < RTE_VMSG_BUS_CONTROL_INTERVAL_NS)
+		return;
+	bus->ctl_last = now != 0 ? now : 1;
+	rc = bus->ops.control(bus->be);
+	if (rc < 0) {
+		if (bus->connected >= 0)
+			RTE_VMSG_LOG(ERR, "backend broken: %s", strerror(-rc));
+		bus->connected = rc;
+		if (bus->role == RTE_VMSG_BUS_DRIVER)
+			(void)rte_vmsg_bus_fail_all(bus, rc);
+		return;
+	}
+	bus->connected = (rc & RTE_VMSG_BUS_CTL_UP) != 0;
+	if ((rc & RTE_VMSG_BUS_CTL_PEER_LOST) == 0)
+		return;
+	bus->st.peer_lost++;
+	if (bus->role == RTE_VMSG_BUS_DRIVER) {
+		/* What was in flight went with the old peer: fail it now (BUS-10). */
+		(void)rte_vmsg_bus_fail_all(bus, -ECONNRESET);
+		return;
+	}
+	/* Answers and requests of the old peer mean nothing to a new one. */
+	bus->st.drop_peer_lost += (bus->tx_pending ? 1u : 0u) + (bus->rx_n - bus->rx_pos);
+	bus->tx_pending = false;
+	bus->rx_pos = bus->rx_n = 0;
+}
+
 int rte_vmsg_bus_poll(struct rte_vmsg_bus *bus)
 {
 	int rc = 0, got = 0;
@@ -840,6 +891,9 @@ int rte_vmsg_bus_poll(struct rte_vmsg_bus *bus)
 	if (bus->in_poll)
 		return -EBUSY;
 	bus->in_poll = true;
+
+	if (bus->ops.control != NULL)
+		control(bus);
 
 	/* A response parked by a full backend goes first, in order. */
 	if (bus->tx_pending) {
@@ -921,6 +975,21 @@ uint64_t rte_vmsg_bus_transport_features(const struct rte_vmsg_bus *bus)
 uint32_t rte_vmsg_bus_inflight(const struct rte_vmsg_bus *bus)
 {
 	return bus == NULL ? 0 : bus->inflight;
+}
+
+uint32_t rte_vmsg_bus_role(const struct rte_vmsg_bus *bus)
+{
+	return bus == NULL ? 0 : bus->role;
+}
+
+uint64_t rte_vmsg_bus_timeout_ns(const struct rte_vmsg_bus *bus)
+{
+	return bus == NULL ? 0 : bus->timeout_ns;
+}
+
+int rte_vmsg_bus_connected(const struct rte_vmsg_bus *bus)
+{
+	return bus == NULL ? -EINVAL : bus->connected;
 }
 
 int rte_vmsg_bus_stats_get(const struct rte_vmsg_bus *bus, struct rte_vmsg_bus_stats *st)

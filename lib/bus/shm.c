@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rte_vmsg_bus.h"
@@ -27,7 +28,8 @@
 #define SHM_ALIGN 4096u
 #define SHM_FLAGS_KNOWN                                                                            \
 	(RTE_VMSG_BUS_SHM_F_NO_FALLBACK | RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK | \
-	 RTE_VMSG_BUS_SHM_F_ADOPT)
+	 RTE_VMSG_BUS_SHM_F_ADOPT | RTE_VMSG_BUS_SHM_F_REUSE)
+#define SHM_MAX_PEER_TIMEOUT_MS 3600000u
 
 struct rte_vmsg_bus_shm {
 	struct rte_vmsg_region *region;
@@ -48,6 +50,18 @@ struct rte_vmsg_bus_shm {
 	rte_vmsg_le32 *own_pid;
 	rte_vmsg_le64 *own_heartbeat;
 	const rte_vmsg_le32 *peer_pid;
+	const rte_vmsg_le64 *peer_heartbeat;
+	/* Doorbells over the bus page words (RTE_VMSG_BELL_NONE in NOTIFY_POLL). */
+	struct rte_vmsg_bell *tx_bell; /* wakes the peer after our frames */
+	struct rte_vmsg_bell *rx_bell; /* rte_vmsg_bus_shm_wait() sleeps on it */
+	/* Heartbeat watch (peer_timeout_ms != 0). */
+	uint64_t peer_timeout_ns;
+	uint64_t peer_hb;    /* the peer's heartbeat when last seen to move */
+	uint64_t peer_hb_ns; /* rte_vmsg_time_ns() then; 0: not watching */
+	/* st.peer_lost as rte_vmsg_bus_shm_poll() and the control op last reported it. */
+	uint64_t api_seen;
+	uint64_t ctl_seen;
+	char *unlink_path; /* REUSE of an existing file with UNLINK: unlinked at destroy */
 	/* Peer watch. */
 	int pidfd;	      /* pidfd on watched_pid, or -1 */
 	uint32_t watched_pid; /* pid the pidfd (or the failed open) is about; 0: none */
@@ -91,6 +105,8 @@ static int shm_tx(void *ctx, const void *frame, size_t len)
 	if (k < 0)
 		return k;
 	s->st.tx_frames++;
+	/* NOTIFY_EVENT: a system call only while the peer sleeps; else nothing. */
+	(void)rte_vmsg_bell_notify(s->tx_bell);
 	return 0;
 }
 
@@ -143,11 +159,14 @@ static uint32_t shm_max_msg_size(void *ctx)
 	return s->max_msg;
 }
 
+static int shm_control(void *ctx);
+
 static const struct rte_vmsg_bus_ops shm_ops = {
 	.sz = sizeof(struct rte_vmsg_bus_ops),
 	.tx = shm_tx,
 	.rx_burst = shm_rx_burst,
 	.max_msg_size = shm_max_msg_size,
+	.control = shm_control,
 };
 
 const struct rte_vmsg_bus_ops *rte_vmsg_bus_shm_ops(void)
@@ -180,8 +199,12 @@ static int shm_opts_get(const struct rte_vmsg_bus_shm_opts *opts, struct rte_vms
 	if (o->max_msg_size != 0 &&
 	    (o->max_msg_size < RTE_VMSG_MAX_SIZE_MIN || o->max_msg_size > RTE_VMSG_MAX_SIZE_MAX))
 		return -EINVAL;
+	if (o->peer_timeout_ms > SHM_MAX_PEER_TIMEOUT_MS || o->reserved_ != 0)
+		return -EINVAL;
 	if (o->role == RTE_VMSG_BUS_DEVICE) {
-		if ((o->flags & RTE_VMSG_BUS_SHM_F_ADOPT) != 0)
+		if ((o->flags & RTE_VMSG_BUS_SHM_F_ADOPT) != 0 ||
+		    (o->flags & (RTE_VMSG_BUS_SHM_F_REUSE | RTE_VMSG_BUS_SHM_F_REPLACE)) ==
+			    (RTE_VMSG_BUS_SHM_F_REUSE | RTE_VMSG_BUS_SHM_F_REPLACE))
 			return -EINVAL;
 		if (o->num_elems == 0)
 			o->num_elems = SHM_DEFAULT_ELEMS;
@@ -196,7 +219,8 @@ static int shm_opts_get(const struct rte_vmsg_bus_shm_opts *opts, struct rte_vms
 		o->dma_size = align_up(o->dma_size, SHM_ALIGN);
 	} else if (o->role == RTE_VMSG_BUS_DRIVER) {
 		if (o->num_elems != 0 || o->elem_size != 0 || o->format != 0 ||
-		    (o->flags & (RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK)) != 0)
+		    (o->flags & (RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK |
+				 RTE_VMSG_BUS_SHM_F_REUSE)) != 0)
 			return -EINVAL;
 	} else {
 		return -EINVAL;
@@ -212,11 +236,63 @@ static void shm_set_own_words(struct rte_vmsg_bus_shm *s)
 		s->own_pid = &p->dev_pid;
 		s->own_heartbeat = &p->dev_heartbeat;
 		s->peer_pid = &p->drv_pid;
+		s->peer_heartbeat = &p->drv_heartbeat;
 	} else {
 		s->own_pid = &p->drv_pid;
 		s->own_heartbeat = &p->drv_heartbeat;
 		s->peer_pid = &p->dev_pid;
+		s->peer_heartbeat = &p->dev_heartbeat;
 	}
+}
+
+static int shm_page_check(const struct rte_vmsg_shm_bus_page *p, uint64_t file_len,
+			  const char *path);
+
+#define SHM_DIFFERS(what, have, want)                                                         \
+	do {                                                                                  \
+		if ((uint64_t)(have) != (uint64_t)(want)) {                                   \
+			RTE_VMSG_LOG(ERR,                                                     \
+				     "%s: cannot reuse: %s %" PRIu64 " in the file, %" PRIu64 \
+				     " in the options (REPLACE lays it out anew)",            \
+				     o->path, what, (uint64_t)(have), (uint64_t)(want));      \
+			return -EEXIST;                                                       \
+		}                                                                             \
+	} while (0)
+
+/*
+ * RTE_VMSG_BUS_SHM_F_REUSE: whether the existing file can be taken over as
+ * it is. 1: its bus page is complete and matches the options (and a driver
+ * may be attached: keep it all); 0: no complete bus page (lay it out anew);
+ * -EEXIST: a bus page that differs (logged).
+ */
+static int shm_reuse_check(const struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus_shm_opts *o,
+			   uint64_t link_size, uint64_t dma_off, uint32_t max_msg)
+{
+	const uint8_t *base = rte_vmsg_region_addr(s->region);
+	const struct rte_vmsg_shm_bus_page *p = (const void *)base;
+	const struct rte_vmsg_layout_hdr *h = (const void *)(base + RTE_VMSG_SHM_PAGE_SIZE);
+	uint64_t file_len = rte_vmsg_region_len(s->region);
+	uint16_t want_feat = o->format == RTE_VMSG_LINK_FMT_STAMPED ? RTE_VMSG_LAYOUT_F_STAMPED : 0;
+
+	if (file_len < RTE_VMSG_SHM_PAGE_SIZE + sizeof(*h) ||
+	    rte_vmsg_le32_to_cpu(rte_vmsg__load_acquire(&p->magic)) != RTE_VMSG_SHM_MAGIC)
+		return 0;
+	if (shm_page_check(p, file_len, o->path) < 0)
+		return -EEXIST;
+	SHM_DIFFERS("link size", rte_vmsg_le64_to_cpu(p->link_size), link_size);
+	SHM_DIFFERS("DMA offset", rte_vmsg_le64_to_cpu(p->dma_offset), dma_off);
+	SHM_DIFFERS("DMA size", rte_vmsg_le64_to_cpu(p->dma_size), o->dma_size);
+	SHM_DIFFERS("transport revision", rte_vmsg_le32_to_cpu(p->transport_revision),
+		    o->transport_revision);
+	SHM_DIFFERS("max message size", rte_vmsg_le32_to_cpu(p->max_msg_size), max_msg);
+	SHM_DIFFERS("notify mode", rte_vmsg_le32_to_cpu(p->notify_mode), o->notify_mode);
+	SHM_DIFFERS("transport features", rte_vmsg_le64_to_cpu(p->transport_features),
+		    o->transport_features);
+	SHM_DIFFERS("elements", rte_vmsg_le16_to_cpu(h->num_queue_elements), o->num_elems);
+	SHM_DIFFERS("element size", rte_vmsg_le16_to_cpu(h->size_queue_elements),
+		    o->elem_size & 0xffffu);
+	SHM_DIFFERS("layout features", rte_vmsg_le16_to_cpu(h->features), want_feat);
+	return 1;
 }
 
 static int shm_device_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus_shm_opts *o)
@@ -225,13 +301,52 @@ static int shm_device_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus
 	struct rte_vmsg_link_opts lo;
 	struct rte_vmsg_shm_bus_page *p;
 	uint64_t link_size, dma_off;
+	uint32_t carry, max_msg;
 	uint8_t *base;
-	int rc;
+	int rc, keep = 0;
 
 	link_size = rte_vmsg_link_layout_size(o->num_elems, o->elem_size);
 	if (link_size == 0)
 		return -EINVAL;
 	dma_off = align_up(RTE_VMSG_SHM_PAGE_SIZE + link_size, SHM_ALIGN);
+	/* What an element carries, and so the max message size announced. */
+	carry = o->elem_size -
+		(o->format == RTE_VMSG_LINK_FMT_STAMPED ? RTE_VMSG_STAMP_HDR_SIZE : 0u);
+	if (carry > RTE_VMSG_MAX_SIZE_MAX)
+		carry = RTE_VMSG_MAX_SIZE_MAX;
+	max_msg = o->max_msg_size != 0 ? o->max_msg_size : carry;
+
+	if (o->flags & RTE_VMSG_BUS_SHM_F_REUSE) {
+		memset(&ro, 0, sizeof(ro));
+		ro.sz = sizeof(ro);
+		ro.kind = RTE_VMSG_REGION_KIND_FILE;
+		ro.flags = RTE_VMSG_REGION_OPT_ATTACH;
+		ro.path = o->path;
+		if (o->flags & RTE_VMSG_BUS_SHM_F_NO_FALLBACK)
+			ro.flags |= RTE_VMSG_REGION_OPT_NO_FALLBACK;
+		rc = rte_vmsg_region_create(&ro, &s->region);
+		if (rc == 0) {
+			keep = shm_reuse_check(s, o, link_size, dma_off, max_msg);
+			if (keep < 0)
+				return keep;
+			if (rte_vmsg_region_len(s->region) < dma_off + o->dma_size) {
+				RTE_VMSG_LOG(ERR, "%s: cannot reuse: %zu bytes, %" PRIu64 " needed",
+					     o->path, rte_vmsg_region_len(s->region),
+					     dma_off + o->dma_size);
+				return -EEXIST;
+			}
+			if (o->flags & RTE_VMSG_BUS_SHM_F_UNLINK) {
+				s->unlink_path = strdup(rte_vmsg_region_path(s->region));
+				if (s->unlink_path == NULL)
+					return -ENOMEM;
+			}
+		} else if (rc != -ENOENT) {
+			RTE_VMSG_LOG(ERR, "cannot reuse %s: %s", o->path, strerror(-rc));
+			return rc;
+		}
+	}
+	if (s->region != NULL)
+		goto have_region;
 
 	memset(&ro, 0, sizeof(ro));
 	ro.sz = sizeof(ro);
@@ -249,11 +364,14 @@ static int shm_device_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus
 		RTE_VMSG_LOG(ERR, "cannot create %s: %s", o->path, strerror(-rc));
 		return rc;
 	}
+have_region:
 	base = rte_vmsg_region_addr(s->region);
 	p = (struct rte_vmsg_shm_bus_page *)(void *)base;
-	/* A replaced or recycled file may hold an old bus page: no magic until complete. */
-	rte_vmsg__write_once(&p->magic, 0);
-	memset((uint8_t *)p + sizeof(p->magic), 0, sizeof(*p) - sizeof(p->magic));
+	if (!keep) {
+		/* A replaced or recycled file may hold an old bus page: no magic until complete. */
+		rte_vmsg__write_once(&p->magic, 0);
+		memset((uint8_t *)p + sizeof(p->magic), 0, sizeof(*p) - sizeof(p->magic));
+	}
 
 	memset(&lo, 0, sizeof(lo));
 	lo.sz = sizeof(lo);
@@ -280,6 +398,17 @@ static int shm_device_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus
 	s->features = o->transport_features;
 	s->dma_off = dma_off;
 	s->dma_size = o->dma_size;
+	if (keep) {
+		/*
+		 * Taking over a complete bus page that says the same: a driver
+		 * may be attached and polling. Only our own words change; the
+		 * link restarts its handshake (rte_vmsg_link_create() above).
+		 */
+		rte_vmsg__write_once(&p->dev_heartbeat, rte_vmsg_cpu_to_le64(0));
+		rte_vmsg__write_once(&p->dev_pid, rte_vmsg_cpu_to_le32(s->self_pid));
+		s->page = p;
+		return 0;
+	}
 
 	p->version = rte_vmsg_cpu_to_le32(RTE_VMSG_SHM_VERSION);
 	p->transport_revision = rte_vmsg_cpu_to_le32(s->revision);
@@ -412,6 +541,32 @@ static int shm_driver_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus
 	return 0;
 }
 
+/*
+ * The doorbells over the bus page words: we ring the one the peer sleeps
+ * on, and sleep on ours. RTE_VMSG_BELL_NONE in NOTIFY_POLL mode (notify is
+ * then free and wait only polls).
+ */
+static int shm_bells_create(struct rte_vmsg_bus_shm *s)
+{
+	struct rte_vmsg_bell_opts bo;
+	uint32_t *to_peer, *to_us;
+	int rc;
+
+	to_peer = s->role == RTE_VMSG_BUS_DEVICE ? s->page->bell_to_drv : s->page->bell_to_dev;
+	to_us = s->role == RTE_VMSG_BUS_DEVICE ? s->page->bell_to_dev : s->page->bell_to_drv;
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	bo.kind = s->notify_mode == RTE_VMSG_SHM_NOTIFY_EVENT ? RTE_VMSG_BELL_FUTEX
+							      : RTE_VMSG_BELL_NONE;
+	bo.fd = -1;
+	bo.shm = (struct rte_vmsg_bell_shm *)(void *)to_peer;
+	rc = rte_vmsg_bell_create(&bo, &s->tx_bell);
+	if (rc < 0)
+		return rc;
+	bo.shm = (struct rte_vmsg_bell_shm *)(void *)to_us;
+	return rte_vmsg_bell_create(&bo, &s->rx_bell);
+}
+
 int rte_vmsg_bus_shm_create(const struct rte_vmsg_bus_shm_opts *opts, struct rte_vmsg_bus_shm **out)
 {
 	struct rte_vmsg_bus_shm_opts o;
@@ -440,6 +595,10 @@ int rte_vmsg_bus_shm_create(const struct rte_vmsg_bus_shm_opts *opts, struct rte
 	s->rx = rte_vmsg_link_rx(s->link);
 	s->dma = (uint8_t *)rte_vmsg_region_addr(s->region) + s->dma_off;
 	shm_set_own_words(s);
+	s->peer_timeout_ns = (uint64_t)o.peer_timeout_ms * 1000000u;
+	rc = shm_bells_create(s);
+	if (rc < 0)
+		goto err;
 	if (o.role == RTE_VMSG_BUS_DRIVER) {
 		rte_vmsg__write_once(s->own_heartbeat, rte_vmsg_cpu_to_le64(0));
 		rte_vmsg__write_once(s->own_pid, rte_vmsg_cpu_to_le32(s->self_pid));
@@ -448,8 +607,11 @@ int rte_vmsg_bus_shm_create(const struct rte_vmsg_bus_shm_opts *opts, struct rte
 	return 0;
 
 err:
+	rte_vmsg_bell_destroy(s->tx_bell);
+	rte_vmsg_bell_destroy(s->rx_bell);
 	rte_vmsg_link_destroy(s->link);
 	rte_vmsg_region_destroy(s->region);
+	free(s->unlink_path);
 	free(s);
 	return rc;
 }
@@ -460,8 +622,13 @@ void rte_vmsg_bus_shm_destroy(struct rte_vmsg_bus_shm *shm)
 		return;
 	if (shm->pidfd >= 0)
 		close(shm->pidfd);
+	rte_vmsg_bell_destroy(shm->tx_bell);
+	rte_vmsg_bell_destroy(shm->rx_bell);
 	rte_vmsg_link_destroy(shm->link);
 	rte_vmsg_region_destroy(shm->region);
+	if (shm->unlink_path != NULL && unlink(shm->unlink_path) < 0 && errno != ENOENT)
+		RTE_VMSG_LOG(WARNING, "cannot unlink %s: %s", shm->unlink_path, strerror(errno));
+	free(shm->unlink_path);
 	free(shm);
 }
 
@@ -509,22 +676,57 @@ static int shm_watch_peer(struct rte_vmsg_bus_shm *s)
 	return 1;
 }
 
-int rte_vmsg_bus_shm_poll(struct rte_vmsg_bus_shm *shm)
+/*
+ * Returns 1 when the peer's heartbeat has stood still for peer_timeout_ns
+ * while the link was up. The clock starts when the link comes up, and again
+ * at each move of the heartbeat.
+ */
+static int shm_watch_heartbeat(struct rte_vmsg_bus_shm *s)
+{
+	uint64_t hb, now;
+
+	if (s->peer_timeout_ns == 0 || s->state != RTE_VMSG_LINK_UP) {
+		s->peer_hb_ns = 0;
+		return 0;
+	}
+	hb = rte_vmsg_le64_to_cpu(rte_vmsg__read_once(s->peer_heartbeat));
+	now = rte_vmsg_time_ns();
+	if (s->peer_hb_ns == 0 || hb != s->peer_hb) {
+		s->peer_hb = hb;
+		s->peer_hb_ns = now;
+		return 0;
+	}
+	if (now - s->peer_hb_ns < s->peer_timeout_ns)
+		return 0;
+	s->peer_hb_ns = 0;
+	return 1;
+}
+
+/*
+ * One pass of the control path: our heartbeat, the peer watch, the link
+ * handshake. Counts each loss once in st.peer_lost (each consumer, the API
+ * and the control op, reports it from there). Returns the link state or
+ * -EIO.
+ */
+static int shm_service(struct rte_vmsg_bus_shm *shm)
 {
 	struct rte_vmsg_link_stats ls;
-	int state, lost = 0, dead;
+	int state, lost = 0;
 
-	if (shm == NULL)
-		return -EINVAL;
 	shm->heartbeat++;
 	rte_vmsg__write_once(shm->own_heartbeat, rte_vmsg_cpu_to_le64(shm->heartbeat));
 
-	dead = shm_watch_peer(shm);
-	if (dead) {
+	if (shm_watch_peer(shm)) {
 		shm->st.pidfd_deaths++;
 		rte_vmsg_link_peer_dead(shm->link);
 		if (!shm->lost)
 			RTE_VMSG_LOG(WARNING, "peer pid %u exited", shm->watched_pid);
+		lost = 1;
+	} else if (shm_watch_heartbeat(shm)) {
+		shm->st.hb_timeouts++;
+		rte_vmsg_link_peer_dead(shm->link);
+		RTE_VMSG_LOG(WARNING, "peer heartbeat still for %" PRIu64 " ms: peer lost",
+			     shm->peer_timeout_ns / 1000000u);
 		lost = 1;
 	}
 	state = rte_vmsg_link_poll(shm->link);
@@ -539,19 +741,66 @@ int rte_vmsg_bus_shm_poll(struct rte_vmsg_bus_shm *shm)
 	if (state < 0)
 		return state; /* broken: the caller fails what is in flight */
 	/*
-	 * Report each loss once: while the peer stays lost (not up again),
+	 * Count each loss once: while the peer stays lost (not up again),
 	 * further signs of the same loss (its pidfd, then its reconnect) are
-	 * not reported again. A peer that restarted and came back up within
-	 * one poll is a new loss even if the previous one was reported.
+	 * not counted again. A peer that restarted and came back up within
+	 * one poll is a new loss even if the previous one was counted.
 	 */
 	if (lost && (!shm->lost || state == RTE_VMSG_LINK_UP)) {
 		shm->lost = state != RTE_VMSG_LINK_UP;
 		shm->st.peer_lost++;
+	} else if (state == RTE_VMSG_LINK_UP) {
+		shm->lost = 0;
+	}
+	return state;
+}
+
+int rte_vmsg_bus_shm_poll(struct rte_vmsg_bus_shm *shm)
+{
+	int state;
+
+	if (shm == NULL)
+		return -EINVAL;
+	state = shm_service(shm);
+	if (state < 0)
+		return state;
+	if (shm->api_seen != shm->st.peer_lost) {
+		shm->api_seen = shm->st.peer_lost;
 		return state | RTE_VMSG_BUS_SHM_PEER_LOST;
 	}
-	if (state == RTE_VMSG_LINK_UP)
-		shm->lost = 0;
 	return state;
+}
+
+static int shm_control(void *ctx)
+{
+	struct rte_vmsg_bus_shm *shm = ctx;
+	int state, rc;
+
+	state = shm_service(shm);
+	if (state < 0)
+		return state;
+	rc = state == RTE_VMSG_LINK_UP ? RTE_VMSG_BUS_CTL_UP : 0;
+	if (shm->ctl_seen != shm->st.peer_lost) {
+		shm->ctl_seen = shm->st.peer_lost;
+		rc |= RTE_VMSG_BUS_CTL_PEER_LOST;
+	}
+	return rc;
+}
+
+int rte_vmsg_bus_shm_wait(struct rte_vmsg_bus_shm *shm, uint64_t timeout_ns)
+{
+	struct timespec nap = { 0, 1000000 };
+
+	if (shm == NULL)
+		return -EINVAL;
+	if (shm->state != RTE_VMSG_LINK_UP) {
+		/* Nothing can arrive before the handshake: nap, then let the caller poll. */
+		if (timeout_ns < 1000000u)
+			nap.tv_nsec = (long)timeout_ns;
+		nanosleep(&nap, NULL);
+		return 0;
+	}
+	return rte_vmsg_bell_wait(shm->rx_bell, shm->rx, timeout_ns);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -603,5 +852,7 @@ int rte_vmsg_bus_shm_stats_get(const struct rte_vmsg_bus_shm *shm,
 	if (shm == NULL || st == NULL)
 		return -EINVAL;
 	*st = shm->st;
+	st->bell_kicks = shm->tx_bell != NULL ? shm->tx_bell->kicks : 0;
+	st->bell_sleeps = shm->rx_bell != NULL ? shm->rx_bell->sleeps : 0;
 	return 0;
 }

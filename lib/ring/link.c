@@ -109,6 +109,7 @@ static int write_layout(struct rte_vmsg_link *l, const struct rte_vmsg_link_opts
 	struct rte_vmsg_layout_hdr h;
 	uint32_t esize = o->elem_size != 0 ? o->elem_size : 64u;
 	uint64_t n = o->num_elems;
+	struct rte_vmsg_qhead *dq = (struct rte_vmsg_qhead *)(void *)(l->base + OFF_DEV_QHEAD);
 	int fresh;
 
 	if (!is_pow2(esize) || esize < 64u || esize > 32768u)
@@ -158,6 +159,20 @@ static int write_layout(struct rte_vmsg_link *l, const struct rte_vmsg_link_opts
 	 * sees a mix of two.
 	 */
 	fresh = memcmp(l->base, &h, sizeof(h)) != 0;
+	if (!fresh &&
+	    rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&dq->magic)) == RTE_VMSG_QHEAD_MAGIC) {
+		/*
+		 * A restart on the same layout, with a driver that may be
+		 * polling right now: both magics stay, so it never sees a
+		 * hole (it would take it for a hostile peer and break the
+		 * link). Our state goes back to INIT first, then
+		 * rte_vmsg_link_create() clears our indices; the driver
+		 * resets on seeing INIT. The indices it may see meanwhile
+		 * are our old ones, below N, so its checks hold throughout.
+		 */
+		rte_vmsg__store_release(&dq->status, rte_vmsg_cpu_to_le16(RTE_VMSG_QSTATE_INIT));
+		return 0;
+	}
 	rte_vmsg__store_release(&((struct rte_vmsg_layout_hdr *)(void *)l->base)->magic,
 				rte_vmsg_cpu_to_le16(0));
 	memset(l->base + OFF_DEV_QHEAD, 0, OFF_DRV_QHEAD - OFF_DEV_QHEAD);

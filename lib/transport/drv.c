@@ -6,6 +6,8 @@
  * wrappers and the initialization flow of §5.
  */
 
+#define RTE_VMSG_LOG_PREFIX "drv: "
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 
 #include "rte_vmsg_bus.h"
 #include "rte_vmsg_transport.h"
+#include "log_priv.h"
 
 #define DEF_TIMEOUT_NS 2000000000ull
 #define DEF_RESET_TIMEOUT_NS 1000000000ull
@@ -521,6 +524,10 @@ int rte_vmsg_drv_open(struct rte_vmsg_bus *bus, uint16_t dev_num,
 
 	if (bus == NULL || out == NULL)
 		return -EINVAL;
+	if (rte_vmsg_bus_role(bus) != RTE_VMSG_BUS_DRIVER) {
+		RTE_VMSG_LOG(ERR, "device %u: the bus endpoint is not in the driver role", dev_num);
+		return -EINVAL;
+	}
 	memset(&o, 0, sizeof(o));
 	if (opts != NULL) {
 		if (opts->sz < sizeof(o) || !tail_is_zero(opts, sizeof(o), opts->sz))

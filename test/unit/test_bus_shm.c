@@ -7,6 +7,7 @@
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -590,33 +591,36 @@ static void test_killed_peer(void)
 	usleep(5000);
 	CHECK(rte_vmsg_get_le64((const uint8_t *)rte_vmsg_bus_shm_page(s) + 72) > hb);
 
+	/* From here on only the bus is polled: its control path sees the death. */
 	t0 = rte_vmsg_time_ns();
 	CHECK_EQ(kill(pid, SIGKILL), 0);
 	end = t0 + 1000000000ull;
 	while (rte_vmsg_time_ns() < end) {
-		rc = rte_vmsg_bus_shm_poll(s);
 		rte_vmsg_bus_poll(b);
-		if (rc >= 0 && (rc & RTE_VMSG_BUS_SHM_PEER_LOST) != 0) {
-			lost++;
-			CHECK_EQ(rte_vmsg_bus_fail_all(b, -EPIPE), 3);
-			if (t1 == 0)
-				t1 = rte_vmsg_time_ns();
-		}
+		if (t1 == 0 && rec[0].calls + rec[1].calls + rec[2].calls == 3)
+			t1 = rte_vmsg_time_ns();
 		if (t1 != 0 && rte_vmsg_time_ns() > t1 + 20000000ull)
-			break; /* 20 ms more: no second report, no second completion */
+			break; /* 20 ms more: no second completion */
 	}
-	CHECK_EQ(lost, 1);
 	CHECK(t1 != 0);
 	if (t1 != 0) {
-		fprintf(stderr, "peer lost seen %.3f ms after SIGKILL\n", (double)(t1 - t0) / 1e6);
+		fprintf(stderr, "requests failed %.3f ms after SIGKILL\n", (double)(t1 - t0) / 1e6);
 		CHECK(t1 - t0 < 100000000ull);
 	}
 	for (i = 0; i < 3; i++) {
 		CHECK_EQ(rec[i].calls, 1);
-		CHECK_EQ(rec[i].status, -EPIPE);
+		CHECK_EQ(rec[i].status, -ECONNRESET);
 	}
 	CHECK_EQ(rte_vmsg_bus_inflight(b), 0);
+	CHECK_EQ(rte_vmsg_bus_connected(b), 0);
 	CHECK_EQ(rte_vmsg_bus_fail_all(b, -EPIPE), 0);
+	/* The API's own report comes once too, independently of the bus's. */
+	for (i = 0; i < 5; i++) {
+		rc = rte_vmsg_bus_shm_poll(s);
+		if (rc >= 0 && (rc & RTE_VMSG_BUS_SHM_PEER_LOST) != 0)
+			lost++;
+	}
+	CHECK_EQ(lost, 1);
 	CHECK_EQ(rte_vmsg_bus_shm_stats_get(s, &st), 0);
 	CHECK_U64(st.pidfd_deaths, 1);
 	CHECK_U64(st.peer_lost, 1);
@@ -629,6 +633,329 @@ static void test_killed_peer(void)
 	rte_vmsg_bus_shm_destroy(s);
 }
 
+/* ------------------------------------------------------------------------ */
+/* The bus runs the backend's control path itself                            */
+
+static void submit_status(struct rte_vmsg_bus *b, uint16_t dev_num, struct done_rec *rec)
+{
+	struct rte_vmsg_msg m;
+	uint8_t buf[64];
+	int len;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_GET_DEVICE_STATUS_REQ;
+	m.hdr.dev_num = dev_num;
+	len = rte_vmsg_msg_build(buf, sizeof(buf), &m);
+	CHECK(len > 0);
+	memset(rec, 0, sizeof(*rec));
+	CHECK_EQ(rte_vmsg_bus_submit(b, buf, (size_t)len, on_done, rec), 0);
+}
+
+/* Polls both buses (and nothing else) until both say connected (2 s at most). */
+static void bus_up(struct rte_vmsg_bus *a, struct rte_vmsg_bus *b)
+{
+	uint64_t end = rte_vmsg_time_ns() + 2000000000ull;
+
+	while ((rte_vmsg_bus_connected(a) != 1 || rte_vmsg_bus_connected(b) != 1) &&
+	       rte_vmsg_time_ns() < end) {
+		rte_vmsg_bus_poll(a);
+		rte_vmsg_bus_poll(b);
+	}
+	CHECK_EQ(rte_vmsg_bus_connected(a), 1);
+	CHECK_EQ(rte_vmsg_bus_connected(b), 1);
+}
+
+static void test_bus_control(void)
+{
+	struct rte_vmsg_bus_shm_opts o;
+	struct rte_vmsg_bus_shm *sdev, *sdrv;
+	struct rte_vmsg_bus *devb, *drvb;
+	struct rte_vmsg_bus_stats bst;
+	struct rte_vmsg_drv *drv = NULL;
+	struct rte_vmsg_dev *d;
+	struct done_rec rec;
+
+	path_new();
+	opts_dev(&o);
+	sdev = shm_new(&o);
+	opts_drv(&o);
+	sdrv = shm_new(&o);
+	devb = bus_on(sdev, 0);
+	drvb = bus_on(sdrv, 3000000000ull);
+	/* Getters, and a driver handle refused on a device-role endpoint. */
+	CHECK_EQ(rte_vmsg_bus_role(devb), RTE_VMSG_BUS_DEVICE);
+	CHECK_EQ(rte_vmsg_bus_role(drvb), RTE_VMSG_BUS_DRIVER);
+	CHECK_U64(rte_vmsg_bus_timeout_ns(drvb), 3000000000ull);
+	CHECK_U64(rte_vmsg_bus_timeout_ns(devb), 1000000000ull);
+	CHECK_EQ(rte_vmsg_bus_role(NULL), 0);
+	CHECK_EQ(rte_vmsg_bus_connected(NULL), -EINVAL);
+	CHECK_EQ(rte_vmsg_drv_open(devb, 1, NULL, &drv), -EINVAL);
+	CHECK(drv == NULL);
+	/* Not up before any poll; the bus polls alone bring the link up. */
+	CHECK_EQ(rte_vmsg_bus_connected(drvb), 0);
+	bus_up(devb, drvb);
+	d = tmodel_dev_new(7, 264, RTE_VMSG_F_STRICT_CONFIG_GENERATION);
+	CHECK_EQ(rte_vmsg_bus_dev_register(devb, d), 0);
+	submit_status(drvb, 7, &rec);
+	pump_until(devb, drvb, &rec.calls);
+	CHECK_EQ(rec.status, 0);
+	/* The device end restarts (shut down, then a new one on a new file is
+	 * not seen: this driver is on this file): shut down is a loss. */
+	submit_status(drvb, 7, &rec);
+	rte_vmsg_bus_destroy(devb);
+	rte_vmsg_bus_shm_destroy(sdev);
+	sdev = NULL;
+	{
+		uint64_t end = rte_vmsg_time_ns() + 1000000000ull;
+
+		while (rec.calls == 0 && rte_vmsg_time_ns() < end)
+			rte_vmsg_bus_poll(drvb);
+	}
+	CHECK_EQ(rec.calls, 1);
+	CHECK_EQ(rec.status, -ECONNRESET);
+	CHECK_EQ(rte_vmsg_bus_connected(drvb), 0);
+	CHECK_EQ(rte_vmsg_bus_stats_get(drvb, &bst), 0);
+	CHECK_U64(bst.peer_lost, 1);
+	CHECK_U64(bst.failed, 1);
+	CHECK_U64(bst.timeouts, 0);
+	rte_vmsg_bus_destroy(drvb);
+	rte_vmsg_bus_shm_destroy(sdrv);
+	rte_vmsg_dev_destroy(d);
+	unlink(path);
+}
+
+/* ------------------------------------------------------------------------ */
+/* A device restarting on the same file (RTE_VMSG_BUS_SHM_F_REUSE)           */
+
+static void test_reuse(void)
+{
+	struct rte_vmsg_bus_shm_opts o, od;
+	struct rte_vmsg_bus_shm *sdev, *sdrv, *bad = NULL;
+	struct rte_vmsg_bus *devb, *drvb;
+	struct rte_vmsg_bus_stats bst;
+	struct rte_vmsg_dev *d;
+	struct done_rec rec;
+	int round;
+
+	path_new();
+	opts_dev(&od);
+	od.flags = RTE_VMSG_BUS_SHM_F_REUSE;
+	/* REUSE with REPLACE, or on a driver: refused. */
+	o = od;
+	o.flags |= RTE_VMSG_BUS_SHM_F_REPLACE;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &bad), -EINVAL);
+	opts_drv(&o);
+	o.flags = RTE_VMSG_BUS_SHM_F_REUSE;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &bad), -EINVAL);
+	CHECK(bad == NULL);
+
+	/* No file yet: REUSE creates it. */
+	sdev = shm_new(&od);
+	opts_drv(&o);
+	sdrv = shm_new(&o);
+	drvb = bus_on(sdrv, 3000000000ull);
+	d = tmodel_dev_new(3, 264, RTE_VMSG_F_STRICT_CONFIG_GENERATION);
+	for (round = 0; round < 3; round++) {
+		devb = bus_on(sdev, 0);
+		CHECK_EQ(rte_vmsg_bus_dev_register(devb, d), 0);
+		bus_up(devb, drvb);
+		submit_status(drvb, 3, &rec);
+		pump_until(devb, drvb, &rec.calls);
+		CHECK_EQ(rec.calls, 1);
+		CHECK_EQ(rec.status, 0);
+		/* The device end goes; a new one takes over the same file. */
+		rte_vmsg_bus_destroy(devb);
+		rte_vmsg_bus_shm_destroy(sdev);
+		sdev = shm_new(&od);
+		/* The driver end still maps the file the new device end wrote. */
+		CHECK_U64(rte_vmsg_get_le32((const uint8_t *)rte_vmsg_bus_shm_page(sdrv) + 64),
+			  (uint32_t)getpid());
+	}
+	/* Different geometry or parameters: refused, with the difference logged. */
+	o = od;
+	o.num_elems = NELEMS * 2;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &bad), -EEXIST);
+	o = od;
+	o.max_msg_size = 128;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &bad), -EEXIST);
+	o = od;
+	o.format = RTE_VMSG_LINK_FMT_COMPAT;
+	o.max_msg_size = 264;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &bad), -EEXIST);
+	CHECK(bad == NULL);
+	/* The last device end answers too. */
+	devb = bus_on(sdev, 0);
+	CHECK_EQ(rte_vmsg_bus_dev_register(devb, d), 0);
+	bus_up(devb, drvb);
+	submit_status(drvb, 3, &rec);
+	pump_until(devb, drvb, &rec.calls);
+	CHECK_EQ(rec.status, 0);
+	CHECK_EQ(rte_vmsg_bus_stats_get(drvb, &bst), 0);
+	CHECK_U64(bst.completed, 4);
+	CHECK_U64(bst.peer_lost, 3);
+	rte_vmsg_bus_destroy(devb);
+	rte_vmsg_bus_destroy(drvb);
+	rte_vmsg_bus_shm_destroy(sdrv);
+	/* REUSE with UNLINK unlinks the file it took over. */
+	rte_vmsg_bus_shm_destroy(sdev);
+	od.flags |= RTE_VMSG_BUS_SHM_F_UNLINK;
+	sdev = shm_new(&od);
+	rte_vmsg_bus_shm_destroy(sdev);
+	opts_drv(&o);
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &bad), -ENOENT);
+	rte_vmsg_dev_destroy(d);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Heartbeat liveness: a peer that stops polling is lost after the timeout   */
+
+static void test_heartbeat(void)
+{
+	struct rte_vmsg_bus_shm_stats st;
+	struct rte_vmsg_bus_shm_opts o;
+	struct rte_vmsg_bus_shm *sdev, *sdrv;
+	struct rte_vmsg_bus *devb, *drvb;
+	struct rte_vmsg_dev *d;
+	struct done_rec rec;
+	uint64_t t0, end;
+
+	path_new();
+	opts_dev(&o);
+	o.peer_timeout_ms = 2000000u * 1000u; /* above the limit */
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &sdev), -EINVAL);
+	opts_dev(&o);
+	sdev = shm_new(&o);
+	opts_drv(&o);
+	o.peer_timeout_ms = 50;
+	sdrv = shm_new(&o);
+	devb = bus_on(sdev, 0);
+	drvb = bus_on(sdrv, 10000000000ull); /* 10 s: only the heartbeat may end it */
+	d = tmodel_dev_new(9, 264, RTE_VMSG_F_STRICT_CONFIG_GENERATION);
+	CHECK_EQ(rte_vmsg_bus_dev_register(devb, d), 0);
+	bus_up(devb, drvb);
+	/* While both poll, the heartbeats move: no loss for 3 timeouts. */
+	end = rte_vmsg_time_ns() + 150000000ull;
+	while (rte_vmsg_time_ns() < end) {
+		rte_vmsg_bus_poll(devb);
+		rte_vmsg_bus_poll(drvb);
+		usleep(1000);
+	}
+	CHECK_EQ(rte_vmsg_bus_shm_stats_get(sdrv, &st), 0);
+	CHECK_U64(st.hb_timeouts, 0);
+	/* The device stops polling with a request in flight (a hung peer). */
+	submit_status(drvb, 9, &rec);
+	t0 = rte_vmsg_time_ns();
+	end = t0 + 2000000000ull;
+	while (rec.calls == 0 && rte_vmsg_time_ns() < end) {
+		rte_vmsg_bus_poll(drvb);
+		usleep(200);
+	}
+	CHECK_EQ(rec.calls, 1);
+	CHECK_EQ(rec.status, -ECONNRESET);
+	/*
+	 * Lost one timeout after the device's last heartbeat, which the
+	 * driver saw up to one control interval (16 of its polls, here 16 ms)
+	 * before t0: not at once, and long before the request's own timeout.
+	 */
+	fprintf(stderr, "hung peer lost %.1f ms after the last request\n",
+		(double)(rte_vmsg_time_ns() - t0) / 1e6);
+	CHECK(rte_vmsg_time_ns() - t0 >= 20000000ull);
+	CHECK(rte_vmsg_time_ns() - t0 < 1000000000ull);
+	CHECK_EQ(rte_vmsg_bus_shm_stats_get(sdrv, &st), 0);
+	CHECK_U64(st.hb_timeouts, 1);
+	CHECK_U64(st.pidfd_deaths, 0);
+	/* It comes back: the link reconnects and requests flow again. */
+	bus_up(devb, drvb);
+	submit_status(drvb, 9, &rec);
+	pump_until(devb, drvb, &rec.calls);
+	CHECK_EQ(rec.status, 0);
+	rte_vmsg_bus_destroy(drvb);
+	rte_vmsg_bus_destroy(devb);
+	rte_vmsg_bus_shm_destroy(sdrv);
+	rte_vmsg_bus_shm_destroy(sdev);
+	rte_vmsg_dev_destroy(d);
+}
+
+/* ------------------------------------------------------------------------ */
+/* NOTIFY_EVENT: a device thread sleeping on the bus page doorbell           */
+
+struct sleeper {
+	struct rte_vmsg_bus_shm *shm;
+	struct rte_vmsg_bus *bus;
+	volatile int stop;
+	int waits, woken;
+};
+
+static void *sleeper_main(void *arg)
+{
+	struct sleeper *sl = arg;
+
+	while (!sl->stop) {
+		int rc = rte_vmsg_bus_shm_wait(sl->shm, 200000000ull);
+
+		sl->waits++;
+		if (rc == 1)
+			sl->woken++;
+		rte_vmsg_bus_poll(sl->bus);
+	}
+	return NULL;
+}
+
+static void test_event_wait(void)
+{
+	struct rte_vmsg_bus_shm_stats st;
+	struct rte_vmsg_bus_shm_opts o;
+	struct rte_vmsg_bus_shm *sdev, *sdrv;
+	struct rte_vmsg_bus *devb, *drvb;
+	struct rte_vmsg_dev *d;
+	struct sleeper sl;
+	struct done_rec rec;
+	pthread_t th;
+	uint64_t end;
+	int i;
+
+	path_new();
+	opts_dev(&o);
+	o.notify_mode = RTE_VMSG_SHM_NOTIFY_EVENT;
+	sdev = shm_new(&o);
+	opts_drv(&o);
+	o.notify_mode = RTE_VMSG_SHM_NOTIFY_EVENT;
+	sdrv = shm_new(&o);
+	devb = bus_on(sdev, 0);
+	drvb = bus_on(sdrv, 5000000000ull);
+	d = tmodel_dev_new(4, 264, RTE_VMSG_F_STRICT_CONFIG_GENERATION);
+	CHECK_EQ(rte_vmsg_bus_dev_register(devb, d), 0);
+	bus_up(devb, drvb);
+	memset(&sl, 0, sizeof(sl));
+	sl.shm = sdev;
+	sl.bus = devb;
+	CHECK_EQ(pthread_create(&th, NULL, sleeper_main, &sl), 0);
+	for (i = 0; i < 20; i++) {
+		usleep(5000); /* the device thread is asleep by now */
+		submit_status(drvb, 4, &rec);
+		end = rte_vmsg_time_ns() + 2000000000ull;
+		while (rec.calls == 0 && rte_vmsg_time_ns() < end)
+			rte_vmsg_bus_poll(drvb);
+		CHECK_EQ(rec.calls, 1);
+		CHECK_EQ(rec.status, 0);
+	}
+	sl.stop = 1;
+	pthread_join(th, NULL);
+	CHECK_EQ(rte_vmsg_bus_shm_stats_get(sdrv, &st), 0);
+	/* The driver rang for most requests (each found the device asleep). */
+	CHECK(st.bell_kicks >= 10);
+	CHECK_EQ(rte_vmsg_bus_shm_stats_get(sdev, &st), 0);
+	CHECK(st.bell_sleeps >= 10);
+	CHECK(sl.woken >= 20);
+	/* Woken by the bell, not by the 200 ms timeout: about one wait per request. */
+	CHECK(sl.waits < 20 * 4);
+	rte_vmsg_bus_destroy(drvb);
+	rte_vmsg_bus_destroy(devb);
+	rte_vmsg_bus_shm_destroy(sdrv);
+	rte_vmsg_bus_shm_destroy(sdev);
+	rte_vmsg_dev_destroy(d);
+}
+
 int main(void)
 {
 	test_bus_page();
@@ -636,5 +963,9 @@ int main(void)
 	test_bus_round_trip();
 	test_peer_shutdown();
 	test_killed_peer();
+	test_bus_control();
+	test_reuse();
+	test_heartbeat();
+	test_event_wait();
 	return vtest_done("bus_shm");
 }

@@ -8,6 +8,7 @@
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -597,6 +598,66 @@ static void test_relayout(void)
 	free(m);
 }
 
+/*
+ * A device crashing and restarting on the same layout while the driver polls
+ * on another thread: the driver never sees a queue head without its magic
+ * (it would take that for a hostile peer and break the link), and reconnects.
+ */
+struct poller {
+	struct rte_vmsg_link *drv;
+	volatile int stop;
+	int broken;
+	uint64_t polls;
+};
+
+static void *poller_main(void *arg)
+{
+	struct poller *p = arg;
+
+	while (!p->stop) {
+		if (rte_vmsg_link_poll(p->drv) < 0)
+			p->broken = 1;
+		p->polls++;
+	}
+	return NULL;
+}
+
+static void test_restart_while_polled(void)
+{
+	uint8_t *m = area_new();
+	struct rte_vmsg_link *dev, *drv;
+	struct rte_vmsg_link_stats st;
+	struct poller p;
+	pthread_t th;
+	uint64_t seen;
+	int i;
+
+	dev = link_new(m, AREA, RTE_VMSG_LINK_DEVICE, 32, 64, RTE_VMSG_LINK_FMT_COMPAT);
+	drv = link_new(m, AREA, RTE_VMSG_LINK_DRIVER, 0, 0, 0);
+	CHECK_EQ(connect_pair(dev, drv), 0);
+	memset(&p, 0, sizeof(p));
+	p.drv = drv;
+	CHECK_EQ(pthread_create(&th, NULL, poller_main, &p), 0);
+	for (i = 0; i < 300; i++) {
+		free(dev); /* what a crash leaves: queue head as it was */
+		dev = link_new(m, AREA, RTE_VMSG_LINK_DEVICE, 32, 64, RTE_VMSG_LINK_FMT_COMPAT);
+		/* Let the driver run a little against the new incarnation. */
+		seen = p.polls;
+		while (p.polls < seen + 20 && !p.broken)
+			rte_vmsg_link_poll(dev);
+	}
+	p.stop = 1;
+	pthread_join(th, NULL);
+	CHECK_EQ(p.broken, 0);
+	CHECK_EQ(rte_vmsg_link_stats_get(drv, &st), 0);
+	CHECK_U64(st.bad_magic, 0);
+	CHECK_EQ(st.broken, 0);
+	CHECK_EQ(connect_pair(dev, drv), 0);
+	rte_vmsg_link_destroy(drv);
+	rte_vmsg_link_destroy(dev);
+	free(m);
+}
+
 int main(void)
 {
 	test_golden_layout();
@@ -606,6 +667,7 @@ int main(void)
 	test_create_errors();
 	test_foreign_layout();
 	test_restart();
+	test_restart_while_polled();
 	test_hostile_values();
 	test_relayout();
 	return vtest_done("test_ring");

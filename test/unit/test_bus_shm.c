@@ -882,7 +882,7 @@ static void test_heartbeat(void)
 struct sleeper {
 	struct rte_vmsg_bus_shm *shm;
 	struct rte_vmsg_bus *bus;
-	volatile int stop;
+	int stop; /* atomic */
 	int waits, woken;
 };
 
@@ -890,7 +890,7 @@ static void *sleeper_main(void *arg)
 {
 	struct sleeper *sl = arg;
 
-	while (!sl->stop) {
+	while (!__atomic_load_n(&sl->stop, __ATOMIC_ACQUIRE)) {
 		int rc = rte_vmsg_bus_shm_wait(sl->shm, 200000000ull);
 
 		sl->waits++;
@@ -939,7 +939,7 @@ static void test_event_wait(void)
 		CHECK_EQ(rec.calls, 1);
 		CHECK_EQ(rec.status, 0);
 	}
-	sl.stop = 1;
+	__atomic_store_n(&sl.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(th, NULL);
 	CHECK_EQ(rte_vmsg_bus_shm_stats_get(sdrv, &st), 0);
 	/* The driver rang for most requests (each found the device asleep). */

@@ -95,15 +95,45 @@ struct env {
 	uint8_t last[RTE_VMSG_MAX_SIZE_DEFAULT]; /* last frame the driver sent */
 	uint32_t ntx;
 	uint32_t max;
+	uint16_t dev_num; /* the handle's device */
+	uint32_t bad_tx;  /* frames that break DRV-2 or DRV-11 */
 };
 
 static struct env *the_env;
+
+/*
+ * Every frame the driver sends, in every test (DRV-2, DRV-11): a valid
+ * request of revision 1 (a transport request 0x02..0x0C or EVENT_AVAIL, no
+ * bus message, no implementation-defined ID, no event the driver does not
+ * send), type bits 7:2 zero, msg_size the frame's length, the handle's
+ * dev_num, and zero reserved bytes and padding (which the parser checks).
+ */
+static void spy_check(const uint8_t *f, size_t len)
+{
+	enum rte_vmsg_msg_err why = RTE_VMSG_MSG_OK;
+	struct rte_vmsg_msg m;
+	int ok;
+
+	ok = rte_vmsg_msg_parse(f, len, the_env->max, &m, &why) == 0;
+	ok = ok && (f[0] & ~RTE_VMSG_TYPE_KNOWN_MASK) == 0 && (f[0] & RTE_VMSG_TYPE_BUS) == 0 &&
+	     (f[0] & RTE_VMSG_TYPE_RESPONSE) == 0;
+	ok = ok && ((f[1] >= RTE_VMSG_ID_GET_DEVICE_INFO && f[1] <= RTE_VMSG_ID_GET_SHM) ||
+		    f[1] == RTE_VMSG_ID_EVENT_AVAIL);
+	ok = ok && rte_vmsg_get_le16(f + 6) == len && rte_vmsg_get_le16(f + 2) == the_env->dev_num;
+	if (!ok) {
+		fprintf(stderr, "driver sent a bad frame (type 0x%02x id 0x%02x, %zu bytes): %s\n",
+			f[0], f[1], len,
+			why != RTE_VMSG_MSG_OK ? rte_vmsg_msg_err_str(why) : "header");
+		the_env->bad_tx++;
+	}
+}
 
 static int spy_tx(void *ctx, const void *frame, size_t len)
 {
 	int rc = rte_vmsg_bus_loop_ops()->tx(ctx, frame, len);
 
 	if (rc == 0) {
+		spy_check(frame, len);
 		memcpy(the_env->last, frame, len);
 		the_env->ntx++;
 	}
@@ -233,11 +263,15 @@ static void env_init(struct env *e, const struct env_cfg *c)
 	o.reset_timeout_ns = c->reset_timeout;
 	o.poll_peer = poll_peer;
 	o.poll_peer_arg = e;
-	CHECK_EQ(rte_vmsg_drv_open(e->drvb, c->drv_dev_num ? c->drv_dev_num : 5, &o, &e->drv), 0);
+	e->dev_num = c->drv_dev_num ? c->drv_dev_num : 5;
+	CHECK_EQ(rte_vmsg_drv_open(e->drvb, e->dev_num, &o, &e->drv), 0);
 }
 
 static void env_fini(struct env *e)
 {
+	/* DRV-2, DRV-11: every frame the driver sent in the test was clean. */
+	CHECK(e->ntx > 0 || e->bad_tx == 0);
+	CHECK_EQ(e->bad_tx, 0);
 	rte_vmsg_drv_close(e->drv);
 	rte_vmsg_bus_destroy(e->drvb);
 	rte_vmsg_bus_destroy(e->devb);

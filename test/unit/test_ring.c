@@ -605,19 +605,19 @@ static void test_relayout(void)
  */
 struct poller {
 	struct rte_vmsg_link *drv;
-	volatile int stop;
-	int broken;
-	uint64_t polls;
+	int stop;	/* atomic */
+	int broken;	/* atomic */
+	uint64_t polls; /* atomic */
 };
 
 static void *poller_main(void *arg)
 {
 	struct poller *p = arg;
 
-	while (!p->stop) {
+	while (!__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE)) {
 		if (rte_vmsg_link_poll(p->drv) < 0)
-			p->broken = 1;
-		p->polls++;
+			__atomic_store_n(&p->broken, 1, __ATOMIC_RELEASE);
+		__atomic_fetch_add(&p->polls, 1, __ATOMIC_RELEASE);
 	}
 	return NULL;
 }
@@ -642,11 +642,12 @@ static void test_restart_while_polled(void)
 		free(dev); /* what a crash leaves: queue head as it was */
 		dev = link_new(m, AREA, RTE_VMSG_LINK_DEVICE, 32, 64, RTE_VMSG_LINK_FMT_COMPAT);
 		/* Let the driver run a little against the new incarnation. */
-		seen = p.polls;
-		while (p.polls < seen + 20 && !p.broken)
+		seen = __atomic_load_n(&p.polls, __ATOMIC_ACQUIRE);
+		while (__atomic_load_n(&p.polls, __ATOMIC_ACQUIRE) < seen + 20 &&
+		       !__atomic_load_n(&p.broken, __ATOMIC_ACQUIRE))
 			rte_vmsg_link_poll(dev);
 	}
-	p.stop = 1;
+	__atomic_store_n(&p.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(th, NULL);
 	CHECK_EQ(p.broken, 0);
 	CHECK_EQ(rte_vmsg_link_stats_get(drv, &st), 0);

@@ -724,6 +724,22 @@ RTE_VMSG_API int rte_vmsg_drv_vq_setup(struct rte_vmsg_drv *drv, uint32_t index,
  */
 RTE_VMSG_API int rte_vmsg_drv_driver_ok(struct rte_vmsg_drv *drv);
 
+/**
+ * Sends EVENT_AVAIL for queue @p vq_index (virtio-msg §4.12): new buffers
+ * are available. For the event notify policy only: in polling-only mode the
+ * driver sends none (DRV-29, DRV-33). Fire and forget: never answered.
+ *
+ * @param next_offset  0 without VIRTIO_F_NOTIFICATION_DATA; with it, the
+ *                     value rte_vmsg_vq_drv_kick() gives (DRV-30)
+ * @return 0; -EINVAL for NULL @p drv or a non-zero @p next_offset without
+ *         NOTIFICATION_DATA; -EPERM before DRIVER_OK or for a queue this
+ *         handle did not set up with rte_vmsg_drv_vq_setup(), or one being
+ *         reset (DRV-23); -EAGAIN when the bus backend is full (retry); the
+ *         errors of rte_vmsg_bus_send_event().
+ */
+RTE_VMSG_API int rte_vmsg_drv_event_avail(struct rte_vmsg_drv *drv, uint32_t vq_index,
+					  uint32_t next_offset);
+
 /* Getters. */
 
 /** 1 when DEVICE_NEEDS_RESET was seen or a request timed out since the last reset (0 for NULL). */

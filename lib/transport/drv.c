@@ -69,6 +69,7 @@ struct rte_vmsg_drv {
 	struct rte_vmsg_dev_info info;
 	bool have_info;
 	uint32_t *vq_max; /* [info.max_virtqueues] max_size last read, 0 unknown */
+	uint8_t *vq_on;	  /* [info.max_virtqueues] set up by rte_vmsg_drv_vq_setup() */
 	uint32_t nvq;
 	uint32_t generation; /* newest seen (DRV-6) */
 	bool needs_reset;    /* DEVICE_NEEDS_RESET seen or a request timed out */
@@ -123,6 +124,7 @@ static void drv_free(struct rte_vmsg_drv *drv)
 {
 	free(drv->feat);
 	free(drv->vq_max);
+	free(drv->vq_on);
 	free(drv->tx);
 	free(drv);
 }
@@ -138,6 +140,8 @@ static void reset_done(struct rte_vmsg_drv *drv)
 	drv->needs_reset = false;
 	drv->state = ST_OPEN;
 	drv->generation = 0; /* the counter may restart (§7) */
+	if (drv->vq_on != NULL)
+		memset(drv->vq_on, 0, drv->nvq); /* every queue is unprogrammed again */
 	free(drv->feat);
 	drv->feat = NULL;
 	drv->nfeat = 0;
@@ -289,9 +293,11 @@ static int op_response(struct drv_op *op, const struct rte_vmsg_msg *m)
 			return -EPROTO;
 		if (drv->vq_max == NULL || drv->nvq != m->u.dev_info.max_virtqueues) {
 			free(drv->vq_max);
+			free(drv->vq_on);
 			drv->nvq = 0;
 			drv->vq_max = calloc(m->u.dev_info.max_virtqueues + 1u, sizeof(uint32_t));
-			if (drv->vq_max == NULL)
+			drv->vq_on = calloc(m->u.dev_info.max_virtqueues + 1u, 1);
+			if (drv->vq_max == NULL || drv->vq_on == NULL)
 				return -ENOMEM;
 			drv->nvq = m->u.dev_info.max_virtqueues;
 		}
@@ -909,6 +915,9 @@ int rte_vmsg_drv_reset_vqueue_async(struct rte_vmsg_drv *drv, uint32_t index,
 	if (op == NULL)
 		return rc;
 	op->a = index;
+	/* From now on the queue is not programmed: no EVENT_AVAIL for it (DRV-23). */
+	if (index < drv->nvq)
+		drv->vq_on[index] = 0;
 	return op_start(op);
 }
 
@@ -1076,7 +1085,33 @@ int rte_vmsg_drv_vq_setup(struct rte_vmsg_drv *drv, uint32_t index, uint32_t siz
 	if ((vq.flags & RTE_VMSG_VQ_ENABLED) == 0 || vq.size != size || vq.desc_addr != desc ||
 	    vq.driver_addr != driver || vq.device_addr != device)
 		return -EIO;
+	if (index < drv->nvq)
+		drv->vq_on[index] = 1;
 	return 0;
+}
+
+int rte_vmsg_drv_event_avail(struct rte_vmsg_drv *drv, uint32_t vq_index, uint32_t next_offset)
+{
+	struct rte_vmsg_msg m;
+	int len;
+
+	if (drv == NULL)
+		return -EINVAL;
+	/* Only for a queue this handle programmed and enabled (DRV-23). */
+	if (drv->state != ST_LIVE || vq_index >= drv->nvq || !drv->vq_on[vq_index])
+		return -EPERM;
+	/* next_offset is 0 unless VIRTIO_F_NOTIFICATION_DATA was negotiated (DRV-30). */
+	if (next_offset != 0 && !rte_vmsg_drv_has_feature(drv, RTE_VMSG_VIRTIO_F_NOTIFICATION_DATA))
+		return -EINVAL;
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_EVENT_AVAIL;
+	m.hdr.dev_num = drv->dev_num;
+	m.u.event_avail.vq_index = vq_index;
+	m.u.event_avail.next_offset = next_offset;
+	len = rte_vmsg_msg_build(drv->tx, drv->max_msg, &m);
+	if (len < 0)
+		return len;
+	return rte_vmsg_bus_send_event(drv->bus, drv->tx, (size_t)len);
 }
 
 int rte_vmsg_drv_driver_ok(struct rte_vmsg_drv *drv)

@@ -817,6 +817,66 @@ static void test_timeout(void)
 	env_fini(&e);
 }
 
+/*
+ * EVENT_AVAIL from the driver: only for a programmed, enabled queue after
+ * DRIVER_OK (DRV-23); next_offset 0 without NOTIFICATION_DATA and carried as
+ * given with it (DRV-30); the device takes it (DRV-29).
+ */
+static void test_event_avail(void)
+{
+	static const uint32_t with_nd[2] = {
+		0xFu, (1u << (RTE_VMSG_VIRTIO_F_RING_RESET - 32u)) |
+			      (1u << (RTE_VMSG_VIRTIO_F_NOTIFICATION_DATA - 32u))
+	};
+	struct env_cfg c = { .max = 264, .nblocks = 2, .features = feat2 };
+	struct rte_vmsg_dev_stats ds;
+	uint32_t before, round;
+	struct env e;
+
+	for (round = 0; round < 2; round++) {
+		c.features = round == 0 ? feat2 : with_nd;
+		env_init(&e, &c);
+		CHECK_EQ(rte_vmsg_drv_event_avail(NULL, 0, 0), -EINVAL);
+		CHECK_EQ(rte_vmsg_drv_event_avail(e.drv, 0, 0), -EPERM); /* nothing negotiated */
+		CHECK_EQ(rte_vmsg_drv_init(e.drv, c.features, 2, NULL), 0);
+		CHECK_EQ(rte_vmsg_drv_vq_setup(e.drv, 0, 64, 0x10000, 0x20000, 0x30000), 0);
+		CHECK_EQ(rte_vmsg_drv_event_avail(e.drv, 0, 0), -EPERM); /* before DRIVER_OK */
+		CHECK_EQ(rte_vmsg_drv_driver_ok(e.drv), 0);
+		before = e.ntx;
+		/* Queue 1 exists but was never programmed; 9 does not exist (DRV-23). */
+		CHECK_EQ(rte_vmsg_drv_event_avail(e.drv, 1, 0), -EPERM);
+		CHECK_EQ(rte_vmsg_drv_event_avail(e.drv, 9, 0), -EPERM);
+		CHECK_EQ(e.ntx, before);
+		if (round == 0) {
+			/* DRV-30: no next_offset without NOTIFICATION_DATA. */
+			CHECK_EQ(rte_vmsg_drv_event_avail(e.drv, 0, 5), -EINVAL);
+			CHECK_EQ(rte_vmsg_drv_event_avail(e.drv, 0, 0), 0);
+			CHECK_U64(rte_vmsg_get_le32(e.last + 12), 0);
+		} else {
+			/* With it: split ring index 37 in 15:0, as given (DRV-30). */
+			CHECK_EQ(rte_vmsg_drv_event_avail(e.drv, 0, 37), 0);
+			CHECK_U64(rte_vmsg_get_le32(e.last + 12), 37);
+		}
+		CHECK_EQ(e.ntx, before + 1);
+		CHECK_EQ(last_id(&e), RTE_VMSG_ID_EVENT_AVAIL);
+		CHECK_U64(rte_vmsg_get_le32(e.last + 8), 0); /* vq_index */
+		CHECK_U64(rte_vmsg_get_le16(e.last + 4), 0); /* events carry token 0 */
+		poll_peer(&e);
+		CHECK_EQ(rte_vmsg_dev_stats_get(e.dev, &ds), 0);
+		CHECK_U64(ds.events, 1); /* DRV-29: the device took it */
+		CHECK_U64(ds.drop_event_queue + ds.drop_event_early, 0);
+		/* A queue being reset is unprogrammed: no more events for it. */
+		CHECK_EQ(rte_vmsg_drv_reset_vqueue(e.drv, 0), 0);
+		CHECK_EQ(rte_vmsg_drv_event_avail(e.drv, 0, 0), -EPERM);
+		/* A device reset unprograms every queue. */
+		CHECK_EQ(rte_vmsg_drv_vq_setup(e.drv, 0, 64, 0x10000, 0x20000, 0x30000), 0);
+		CHECK_EQ(rte_vmsg_drv_event_avail(e.drv, 0, 0), 0);
+		CHECK_EQ(rte_vmsg_drv_reset(e.drv), 0);
+		CHECK_EQ(rte_vmsg_drv_event_avail(e.drv, 0, 0), -EPERM);
+		env_fini(&e);
+	}
+}
+
 int main(void)
 {
 	test_args();
@@ -831,5 +891,6 @@ int main(void)
 	test_needs_reset();
 	test_event_filter();
 	test_timeout();
+	test_event_avail();
 	return vtest_done("test_drv");
 }

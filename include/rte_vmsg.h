@@ -13,5 +13,6 @@
 #include <rte_vmsg_msg.h>
 #include <rte_vmsg_ring.h>
 #include <rte_vmsg_transport.h>
+#include <rte_vmsg_virtq.h>
 
 #endif /* RTE_VMSG_H */

@@ -11,6 +11,7 @@
 #include <rte_vmsg_common.h>
 #include <rte_vmsg_mem.h>
 #include <rte_vmsg_msg.h>
+#include <rte_vmsg_net.h>
 #include <rte_vmsg_ring.h>
 #include <rte_vmsg_transport.h>
 #include <rte_vmsg_virtq.h>

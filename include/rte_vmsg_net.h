@@ -1,0 +1,450 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * virtio-net over virtio-msg: a device model with packet backends
+ * (rte_vmsg_net_dev_*) and a driver helper that turns packet bursts into
+ * virtqueue operations (rte_vmsg_net_drv_*).
+ */
+
+#ifndef RTE_VMSG_NET_H
+#define RTE_VMSG_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_vmsg_common.h>
+#include <rte_vmsg_mem.h>
+#include <rte_vmsg_transport.h>
+#include <rte_vmsg_virtq.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct rte_vmsg_bus;
+
+/**
+ * @file
+ * @warning EXPERIMENTAL: this API may change before 1.0.
+ *
+ * Queue numbering (virtio 1.x 5.1.2): pair q has its receive queue at
+ * index 2q and its transmit queue at 2q + 1; the control queue follows the
+ * last pair (index 2 * max_queue_pairs). Every packet on a queue is
+ * preceded by a 12-byte struct rte_vmsg_virtio_net_hdr (VERSION_1 is
+ * required, so num_buffers is always present).
+ *
+ * Threads. Device: rte_vmsg_net_dev_poll(), _recv_burst() and _send_burst()
+ * of pair q run on one thread per pair (several pairs may share a thread);
+ * everything that talks to the bus (the device's hooks inside
+ * rte_vmsg_bus_poll(), rte_vmsg_net_dev_service()) runs on the thread that
+ * polls the device-role bus. The two meet only through per-pair words (a
+ * gate the bus thread closes before it attaches or detaches a queue, and
+ * counters with one writer each). Driver: every call of a handle runs on the
+ * thread that polls the driver-role bus, except that in polling mode
+ * rte_vmsg_net_drv_tx_burst() and _rx_burst() of pair q may run on a thread
+ * of their own (they then send no message).
+ */
+
+/* virtio-net feature bits (virtio 1.x 5.1.3), bit numbers. */
+#define RTE_VMSG_NET_F_CSUM 0u		 /**< device handles partial checksums (TX) */
+#define RTE_VMSG_NET_F_GUEST_CSUM 1u	 /**< driver handles partial checksums (RX) */
+#define RTE_VMSG_NET_F_MTU 3u		 /**< config mtu is valid */
+#define RTE_VMSG_NET_F_MAC 5u		 /**< config mac is valid */
+#define RTE_VMSG_NET_F_GUEST_TSO4 7u	 /**< driver takes TSOv4 packets */
+#define RTE_VMSG_NET_F_GUEST_TSO6 8u	 /**< driver takes TSOv6 packets */
+#define RTE_VMSG_NET_F_HOST_TSO4 11u	 /**< device takes TSOv4 packets */
+#define RTE_VMSG_NET_F_HOST_TSO6 12u	 /**< device takes TSOv6 packets */
+#define RTE_VMSG_NET_F_MRG_RXBUF 15u	 /**< a received packet may span buffers */
+#define RTE_VMSG_NET_F_STATUS 16u	 /**< config status is valid */
+#define RTE_VMSG_NET_F_CTRL_VQ 17u	 /**< control queue */
+#define RTE_VMSG_NET_F_CTRL_RX 18u	 /**< RX mode control class */
+#define RTE_VMSG_NET_F_MQ 22u		 /**< several queue pairs */
+#define RTE_VMSG_NET_F_CTRL_MAC_ADDR 23u /**< MAC address control class */
+/** VIRTIO_F_VERSION_1 (virtio 1.x 6): required by this model. */
+#define RTE_VMSG_VIRTIO_F_VERSION_1 32u
+
+/** Config status bit: the link is up. */
+#define RTE_VMSG_NET_S_LINK_UP 1u
+
+/** Most queue pairs of one device. */
+#define RTE_VMSG_NET_MAX_QP 64u
+/** Packets one rte_vmsg_net_dev_poll() moves per queue at most. */
+#define RTE_VMSG_NET_BURST 32u
+
+/** Header flag: the packet needs a checksum (csum_start, csum_offset). */
+#define RTE_VMSG_NET_HDR_F_NEEDS_CSUM 1u
+/** Header flag: the checksum was validated. */
+#define RTE_VMSG_NET_HDR_F_DATA_VALID 2u
+/** GSO types of the header. */
+#define RTE_VMSG_NET_HDR_GSO_NONE 0u
+#define RTE_VMSG_NET_HDR_GSO_TCPV4 1u
+#define RTE_VMSG_NET_HDR_GSO_UDP 3u
+#define RTE_VMSG_NET_HDR_GSO_TCPV6 4u
+
+/** The virtio-net header as it is in the buffers (little-endian), 12 bytes. */
+struct rte_vmsg_virtio_net_hdr {
+	uint8_t flags;		   /**< RTE_VMSG_NET_HDR_F_* */
+	uint8_t gso_type;	   /**< RTE_VMSG_NET_HDR_GSO_* */
+	rte_vmsg_le16 hdr_len;	   /**< Ethernet + IP + transport header bytes */
+	rte_vmsg_le16 gso_size;	   /**< segment payload bytes */
+	rte_vmsg_le16 csum_start;  /**< where checksumming starts */
+	rte_vmsg_le16 csum_offset; /**< where to store it, from csum_start */
+	rte_vmsg_le16 num_buffers; /**< receive buffers the packet spans (RX only) */
+};
+
+/** The virtio-net config space (virtio 1.x 5.1.4), little-endian, 12 bytes. */
+struct rte_vmsg_net_config {
+	uint8_t mac[6];			   /**< with RTE_VMSG_NET_F_MAC */
+	rte_vmsg_le16 status;		   /**< RTE_VMSG_NET_S_* (RTE_VMSG_NET_F_STATUS) */
+	rte_vmsg_le16 max_virtqueue_pairs; /**< with RTE_VMSG_NET_F_MQ */
+	rte_vmsg_le16 mtu;		   /**< with RTE_VMSG_NET_F_MTU */
+};
+
+#if defined(__cplusplus)
+static_assert(sizeof(struct rte_vmsg_virtio_net_hdr) == 12, "virtio-net header is 12 bytes");
+static_assert(offsetof(struct rte_vmsg_virtio_net_hdr, num_buffers) == 10, "header layout");
+static_assert(sizeof(struct rte_vmsg_net_config) == 12, "virtio-net config is 12 bytes");
+static_assert(offsetof(struct rte_vmsg_net_config, mtu) == 10, "config layout");
+#else
+_Static_assert(sizeof(struct rte_vmsg_virtio_net_hdr) == 12, "virtio-net header is 12 bytes");
+_Static_assert(offsetof(struct rte_vmsg_virtio_net_hdr, num_buffers) == 10, "header layout");
+_Static_assert(sizeof(struct rte_vmsg_net_config) == 12, "virtio-net config is 12 bytes");
+_Static_assert(offsetof(struct rte_vmsg_net_config, mtu) == 10, "config layout");
+#endif
+
+/** The virtio-net header in host order, as packets carry it through the API. */
+struct rte_vmsg_net_hdr {
+	uint8_t flags;
+	uint8_t gso_type;
+	uint16_t hdr_len;
+	uint16_t gso_size;
+	uint16_t csum_start;
+	uint16_t csum_offset;
+	uint16_t num_buffers; /**< set on receive; ignored on transmit */
+};
+
+/**
+ * A packet for the burst calls of both sides: the caller owns @c data.
+ * Transmit: @c data / @c len and @c hdr are read. Receive: up to @c cap
+ * bytes are written at @c data, @c len and @c hdr are set.
+ */
+struct rte_vmsg_net_pkt {
+	void *data;
+	uint32_t len;
+	uint32_t cap;
+	struct rte_vmsg_net_hdr hdr;
+};
+
+/** Notify mode of a device or driver (virtio-msg §8). Both ends must agree. */
+enum rte_vmsg_net_notify {
+	/** Polling only: no EVENT_AVAIL or EVENT_USED ever (BUS-19, DRV-33). */
+	RTE_VMSG_NET_NOTIFY_POLL = 0,
+	/** Events: EVENT_AVAIL and EVENT_USED when the rings ask for them. */
+	RTE_VMSG_NET_NOTIFY_EVENT = 1,
+};
+
+/** Counters of one queue (one writer: the thread that runs the queue). */
+struct rte_vmsg_net_queue_stats {
+	uint64_t packets;  /**< packets moved */
+	uint64_t bytes;	   /**< their bytes, headers excluded */
+	uint64_t drops;	   /**< packets dropped: no receive buffer, too big for it */
+	uint64_t errors;   /**< malformed chains or packets (dropped), refused commands */
+	uint64_t broken;   /**< times the queue broke (-EIO from the virtqueue) */
+	uint64_t notifies; /**< EVENT_USED (device) or EVENT_AVAIL (driver) sent */
+	uint64_t events;   /**< EVENT_AVAIL (device) or EVENT_USED (driver) received */
+};
+
+/* ======================================================================== */
+/* Device model                                                              */
+/* ======================================================================== */
+
+/** Packet backends of the device model. */
+enum rte_vmsg_net_backend {
+	/**
+	 * Each packet transmitted on pair q is received on pair q, Ethernet
+	 * addresses swapped, header carried through; without a receive buffer
+	 * it is dropped and counted (in the receive queue's drops).
+	 */
+	RTE_VMSG_NET_BACKEND_LOOPBACK = 0,
+	/** The application moves packets: rte_vmsg_net_dev_recv_burst() and _send_burst(). */
+	RTE_VMSG_NET_BACKEND_APP = 1,
+};
+
+/** Options of rte_vmsg_net_dev_create(); zero-initialise, then set @c sz. */
+struct rte_vmsg_net_dev_opts {
+	size_t sz; /**< sizeof(struct rte_vmsg_net_dev_opts) */
+	/** Device-role bus: the device is registered on it; events go through it. */
+	struct rte_vmsg_bus *bus;
+	/** Translates the driver's ring and buffer addresses; must outlive the device. */
+	const struct rte_vmsg_memmap *map;
+	uint16_t dev_num;	  /**< device number on @c bus */
+	uint16_t max_queue_pairs; /**< 1..RTE_VMSG_NET_MAX_QP; 0: 1 */
+	uint16_t mtu;		  /**< 68..65535; 0: 1500 */
+	uint16_t reserved0;	  /**< 0 */
+	uint32_t queue_size;	  /**< max queue size, a power of two up to 32768; 0: 256 */
+	uint32_t backend;	  /**< enum rte_vmsg_net_backend */
+	uint32_t notify;	  /**< enum rte_vmsg_net_notify */
+	uint8_t mac[6];		  /**< the MAC address in config space */
+	uint8_t reserved1[2];	  /**< 0 */
+	/**
+	 * Offered features (bit n = feature n); 0: every feature this model
+	 * supports (rte_vmsg_net_dev_supported_features()); other bits: -EINVAL.
+	 * MQ is offered only with @c max_queue_pairs > 1.
+	 */
+	uint64_t features;
+};
+
+/** Device counters besides the per-queue ones. */
+struct rte_vmsg_net_dev_stats {
+	uint64_t ctrl_ok;	 /**< control commands acknowledged OK */
+	uint64_t ctrl_err;	 /**< control commands answered ERR */
+	uint64_t needs_reset;	 /**< DEVICE_NEEDS_RESET raised */
+	uint64_t events_tx;	 /**< EVENT_USED and EVENT_CONFIG frames sent */
+	uint64_t events_retry;	 /**< sends that found the bus full (retried later) */
+	uint64_t attach_refused; /**< SET_VQUEUE refused: rings outside the map, misaligned */
+};
+
+struct rte_vmsg_net_dev;
+
+/** The features rte_vmsg_net_dev_create() offers by default. Thread-safe. */
+RTE_VMSG_API uint64_t rte_vmsg_net_dev_supported_features(void);
+
+/**
+ * Creates a virtio-net device (device_id 1) and registers it on the bus
+ * (EVENT_DEVICE ADDED). Polling mode uses RTE_VMSG_DEV_F_NO_EVENT_AVAIL |
+ * NO_EVENT_USED and the POLL queue policy; event mode the EVENT policy.
+ * Call on the bus thread.
+ *
+ * @param opts  options (required)
+ * @param out   receives the device
+ * @return 0; -EINVAL for NULL arguments, a bad @c sz, non-zero unknown or
+ *         reserved bytes, values out of range, unsupported feature bits, a
+ *         bus that is not in the device role; -EEXIST when @c dev_num is in
+ *         use on the bus; -ENOMEM.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_net_dev_create(const struct rte_vmsg_net_dev_opts *opts,
+						       struct rte_vmsg_net_dev **out);
+
+/**
+ * Unregisters the device from its bus and frees it (the pair threads must
+ * have stopped). NULL is a no-op.
+ */
+RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_net_dev_destroy(struct rte_vmsg_net_dev *nd);
+
+/** The transport device inside (for its stats and getters), or NULL. */
+RTE_VMSG_API struct rte_vmsg_dev *rte_vmsg_net_dev_vdev(const struct rte_vmsg_net_dev *nd);
+
+/**
+ * Moves the packets of pair @p qp (loopback backend): up to
+ * RTE_VMSG_NET_BURST transmitted chains are popped, each packet is copied
+ * into receive buffers of the same pair (one copy, buffer to buffer), and
+ * both queues' used rings are published once. In event mode it works only
+ * when an EVENT_AVAIL marked the pair or the last call left work, and it
+ * re-arms the queue (with a re-check) before going idle. A queue the driver
+ * broke is counted and left alone; the other queues go on. With the APP
+ * backend nothing is done (returns 0).
+ *
+ * Concurrency: one thread per pair; wait-free.
+ *
+ * @return packets moved (>= 0); -EINVAL for NULL @p nd or @p qp out of range.
+ */
+RTE_VMSG_API int rte_vmsg_net_dev_poll(struct rte_vmsg_net_dev *nd, uint32_t qp);
+
+/**
+ * APP backend: takes up to @p n packets the driver transmitted on pair
+ * @p qp, copied out (header in @c hdr, packet at @c data). A packet larger
+ * than its @c cap is dropped and counted (errors) and does not count in
+ * the return value.
+ *
+ * Concurrency: the pair's thread; wait-free.
+ *
+ * @return packets taken (>= 0); -EINVAL for NULL arguments, @p qp out of
+ *         range or another backend.
+ */
+RTE_VMSG_API int rte_vmsg_net_dev_recv_burst(struct rte_vmsg_net_dev *nd, uint32_t qp,
+					     struct rte_vmsg_net_pkt *pkts, uint32_t n);
+
+/**
+ * APP backend: supplies up to @p n packets (@c data, @c len, @c hdr; its
+ * num_buffers is set by the device) to the driver's receive queue of pair
+ * @p qp. Stops at the first packet that finds no (or not enough) receive
+ * buffers: the caller keeps the rest. A packet bigger than a whole chain
+ * without MRG_RXBUF is dropped and counted (drops) and counts as taken.
+ *
+ * Concurrency: the pair's thread; wait-free.
+ *
+ * @return packets taken (>= 0); -EINVAL as rte_vmsg_net_dev_recv_burst().
+ */
+RTE_VMSG_API int rte_vmsg_net_dev_send_burst(struct rte_vmsg_net_dev *nd, uint32_t qp,
+					     const struct rte_vmsg_net_pkt *pkts, uint32_t n);
+
+/**
+ * The bus thread's share of the work: answers the control queue
+ * (VQ_PAIRS_SET; RX mode and MAC classes acknowledged), sends the EVENT_USED
+ * frames the pair threads asked for, and raises DEVICE_NEEDS_RESET (an
+ * EVENT_CONFIG) once a queue broke. Call it after each rte_vmsg_bus_poll()
+ * of the device bus. A full bus leaves the event pending for the next call.
+ *
+ * @return events sent (>= 0); -EINVAL for NULL @p nd.
+ */
+RTE_VMSG_API int rte_vmsg_net_dev_service(struct rte_vmsg_net_dev *nd);
+
+/** Queue pairs the driver enabled (1 unless changed with VQ_PAIRS_SET); 0 for NULL. */
+RTE_VMSG_API uint32_t rte_vmsg_net_dev_active_pairs(const struct rte_vmsg_net_dev *nd);
+
+/**
+ * Copies the counters of queue @p index (2q: receive, 2q + 1: transmit,
+ * 2 * max_queue_pairs: control) and, optionally, the device counters.
+ *
+ * @return 0; -EINVAL for NULL @p nd, both outputs NULL or a bad index.
+ */
+RTE_VMSG_API int rte_vmsg_net_dev_stats_get(const struct rte_vmsg_net_dev *nd, uint32_t index,
+					    struct rte_vmsg_net_queue_stats *qs,
+					    struct rte_vmsg_net_dev_stats *ds);
+
+/**
+ * The device half of queue @p index while it is attached (for its virtqueue
+ * stats), or NULL. Bus thread, or the pair's thread.
+ */
+RTE_VMSG_API struct rte_vmsg_vq_dev *rte_vmsg_net_dev_vq(const struct rte_vmsg_net_dev *nd,
+							 uint32_t index);
+
+/* ======================================================================== */
+/* Driver helper                                                             */
+/* ======================================================================== */
+
+/**
+ * Let the driver handle take the bus's event callback
+ * (RTE_VMSG_DRV_F_BUS_EVENTS); without it, hand events in with
+ * rte_vmsg_net_drv_event().
+ */
+#define RTE_VMSG_NET_DRV_F_BUS_EVENTS (1u << 0)
+
+/** Options of rte_vmsg_net_drv_create(); zero-initialise, then set @c sz. */
+struct rte_vmsg_net_drv_opts {
+	size_t sz;		  /**< sizeof(struct rte_vmsg_net_drv_opts) */
+	struct rte_vmsg_bus *bus; /**< driver-role bus (required) */
+	uint16_t dev_num;	  /**< the device */
+	uint16_t queue_pairs;	  /**< pairs wanted; 0: all the device has */
+	uint32_t queue_size;	  /**< entries per queue (power of two); 0: min(256, max) */
+	/** Features wanted (bit n = feature n); 0: all this helper supports. */
+	uint64_t features;
+	/** The DMA area: local address (64-byte aligned), bus address, bytes. */
+	void *dma_addr;
+	uint64_t dma_bus_addr;
+	uint64_t dma_size;
+	uint32_t notify;	      /**< enum rte_vmsg_net_notify */
+	uint32_t flags;		      /**< RTE_VMSG_NET_DRV_F_* */
+	uint64_t timeout_ns;	      /**< bound of each synchronous step; 0: 2 s */
+	void (*poll_peer)(void *arg); /**< as in struct rte_vmsg_drv_opts */
+	void *poll_peer_arg;
+};
+
+/** Driver helper counters besides the per-queue ones. */
+struct rte_vmsg_net_drv_stats {
+	uint64_t config_events; /**< EVENT_CONFIG received */
+	uint64_t needs_reset;	/**< of them with DEVICE_NEEDS_RESET */
+	uint64_t used_events;	/**< EVENT_USED received, all queues */
+};
+
+struct rte_vmsg_net_drv;
+
+/**
+ * Opens device @p dev_num and brings it up: initialization and feature
+ * negotiation (rte_vmsg_drv_init()), config read, virtqueues carved out of
+ * the DMA area and set up (rte_vmsg_drv_vq_setup()), DRIVER_OK, the pair
+ * count through the control queue when MQ was negotiated, and every receive
+ * queue filled. Receive buffers are 2 KiB with MRG_RXBUF, else header + MTU
+ * + 18 bytes (rounded up to 64); transmit buffers header + MTU + 18 (and
+ * 64 KiB with HOST_TSO4/6). Synchronous; call on the bus thread.
+ *
+ * @return 0; -EINVAL for NULL arguments, a bad @c sz, unknown non-zero
+ *         bytes or flags, a bad value, a device that is not virtio-net;
+ *         -ENOMEM when the DMA area is too small (or malloc fails);
+ *         -ENOTSUP when the device lacks VERSION_1 or refused the features;
+ *         -EIO when the control queue refused the pair count;
+ *         the errors of rte_vmsg_drv_*() (-ETIMEDOUT...).
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_net_drv_create(const struct rte_vmsg_net_drv_opts *opts,
+						       struct rte_vmsg_net_drv **out);
+
+/**
+ * Resets the device and brings it up again over the same queues and
+ * buffers: the way back after DEVICE_NEEDS_RESET (a queue the device found
+ * broken) or a timed-out request. Transmissions in flight are lost and
+ * counted (drops of the transmit queue); receive buffers are posted anew.
+ * Synchronous; on the bus thread, with no tx_burst/rx_burst running.
+ *
+ * @return 0; -EINVAL for NULL @p nd; -EPROTO when the device no longer
+ *         accepts the same feature set; the errors of
+ *         rte_vmsg_net_drv_create()'s steps.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_net_drv_reset(struct rte_vmsg_net_drv *nd);
+
+/** Closes the handle and frees it (the DMA area is the caller's). NULL is a no-op. */
+RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_net_drv_destroy(struct rte_vmsg_net_drv *nd);
+
+/**
+ * Transmits up to @p n packets on pair @p qp: reaps completed transmissions,
+ * copies each packet with its header into a transmit buffer, adds the
+ * chains and kicks once; in event mode sends EVENT_AVAIL when the kick asks
+ * for it. Stops when the queue is full.
+ *
+ * Concurrency: see the file comment; wait-free.
+ *
+ * @return packets queued (>= 0); -EINVAL for NULL arguments or a bad
+ *         @p qp; -EMSGSIZE when the first packet does not fit a transmit
+ *         buffer; -EIO when the queue is broken.
+ */
+RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
+					   const struct rte_vmsg_net_pkt *pkts, uint32_t n);
+
+/**
+ * Receives up to @p n packets on pair @p qp: reaps used receive chains,
+ * copies each packet (merging num_buffers buffers) and its header out,
+ * and re-posts the buffers (one kick). A packet larger than its @c cap,
+ * or with a bad num_buffers or length, is dropped and counted (errors).
+ *
+ * @return packets received (>= 0); -EINVAL for NULL arguments or a bad
+ *         @p qp; -EIO when the queue is broken.
+ */
+RTE_VMSG_API int rte_vmsg_net_drv_rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
+					   struct rte_vmsg_net_pkt *pkts, uint32_t n);
+
+/**
+ * Hands a transport event (EVENT_CONFIG, EVENT_USED) of this device to the
+ * handle, when the application owns the bus's event callback.
+ *
+ * @return 0; the errors of rte_vmsg_drv_event().
+ */
+RTE_VMSG_API int rte_vmsg_net_drv_event(struct rte_vmsg_net_drv *nd, const void *frame, size_t len);
+
+/** Queue pairs in use (after VQ_PAIRS_SET); 0 for NULL. */
+RTE_VMSG_API uint32_t rte_vmsg_net_drv_queue_pairs(const struct rte_vmsg_net_drv *nd);
+
+/** The config space as read at create (host copy, little-endian fields). @return 0 or -EINVAL. */
+RTE_VMSG_API int rte_vmsg_net_drv_config(const struct rte_vmsg_net_drv *nd,
+					 struct rte_vmsg_net_config *cfg);
+
+/** The transport handle inside (getters, rte_vmsg_drv_needs_reset()), or NULL. */
+RTE_VMSG_API struct rte_vmsg_drv *rte_vmsg_net_drv_handle(const struct rte_vmsg_net_drv *nd);
+
+/** The driver half of queue @p index, or NULL. */
+RTE_VMSG_API struct rte_vmsg_vq_drv *rte_vmsg_net_drv_vq(const struct rte_vmsg_net_drv *nd,
+							 uint32_t index);
+
+/**
+ * Copies the counters of queue @p index (2q, 2q + 1) and, optionally, the
+ * handle's counters.
+ *
+ * @return 0; -EINVAL for NULL @p nd, both outputs NULL or a bad index.
+ */
+RTE_VMSG_API int rte_vmsg_net_drv_stats_get(const struct rte_vmsg_net_drv *nd, uint32_t index,
+					    struct rte_vmsg_net_queue_stats *qs,
+					    struct rte_vmsg_net_drv_stats *ds);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_VMSG_NET_H */

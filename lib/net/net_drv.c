@@ -1,0 +1,790 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * virtio-net driver helper: brings a remote virtio-net device up over
+ * virtio-msg, places its virtqueues and buffers in a DMA area, and turns
+ * packet bursts into virtqueue operations (one copy each way).
+ */
+
+#define RTE_VMSG_LOG_PREFIX "net: "
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rte_vmsg_bus.h"
+#include "rte_vmsg_msg.h"
+#include "net_priv.h"
+#include "log_priv.h"
+
+#define F(bit) (1ull << (bit))
+
+/* What this helper can drive. */
+#define DRV_FEATURES                                                                               \
+	(F(RTE_VMSG_NET_F_CSUM) | F(RTE_VMSG_NET_F_GUEST_CSUM) | F(RTE_VMSG_NET_F_MTU) |           \
+	 F(RTE_VMSG_NET_F_MAC) | F(RTE_VMSG_NET_F_GUEST_TSO4) | F(RTE_VMSG_NET_F_GUEST_TSO6) |     \
+	 F(RTE_VMSG_NET_F_HOST_TSO4) | F(RTE_VMSG_NET_F_HOST_TSO6) | F(RTE_VMSG_NET_F_MRG_RXBUF) | \
+	 F(RTE_VMSG_NET_F_STATUS) | F(RTE_VMSG_NET_F_CTRL_VQ) | F(RTE_VMSG_NET_F_MQ) |             \
+	 F(RTE_VMSG_VIRTIO_F_EVENT_IDX) | F(RTE_VMSG_VIRTIO_F_VERSION_1) |                         \
+	 F(RTE_VMSG_VIRTIO_F_RING_RESET))
+
+/*
+ * Wanted by default: TSO needs 64 KiB transmit buffers (or, without
+ * MRG_RXBUF, receive buffers), which the caller asks for explicitly.
+ */
+#define DRV_DEFAULT                                                                     \
+	(DRV_FEATURES & ~(F(RTE_VMSG_NET_F_GUEST_TSO4) | F(RTE_VMSG_NET_F_GUEST_TSO6) | \
+			  F(RTE_VMSG_NET_F_HOST_TSO4) | F(RTE_VMSG_NET_F_HOST_TSO6)))
+
+/* Receive buffer size with MRG_RXBUF. */
+#define MRG_BUF_LEN 2048u
+/* Control queue: entries and the command buffer (class, cmd, le16 pairs, ack). */
+#define CTRL_QSIZE 8u
+#define CTRL_BUF 64u
+#define CPL_BATCH 32u
+
+struct drv_q {
+	struct rte_vmsg_vq_drv *vq;
+	uint32_t index;
+	uint8_t *buf; /* nbuf buffers of buf_len bytes */
+	uint64_t buf_bus;
+	uint32_t buf_len;
+	uint32_t nbuf;
+	bool broken_seen;
+	bool kick_pending; /* an EVENT_AVAIL to send (the bus was full) */
+	uint32_t *free;	   /* transmit: free buffer indices */
+	uint32_t nfree;
+	struct rte_vmsg_vq_cpl *cpl; /* receive: reaped, not consumed: [cpl_pos, cpl_n) */
+	uint32_t cpl_pos, cpl_n;
+	struct rte_vmsg_vq_chain *chains; /* [nbuf] */
+	struct rte_vmsg_vq_buf *vbufs;	  /* [nbuf] */
+	struct rte_vmsg_net_queue_stats st;
+	uint64_t used_ev; /* EVENT_USED received (bus thread) */
+};
+
+struct rte_vmsg_net_drv {
+	struct rte_vmsg_drv *drv;
+	struct rte_vmsg_bus *bus;
+	uint32_t nqp, qsize, notify, mtu;
+	uint32_t ctrl_index;
+	uint64_t feat;
+	bool mrg;
+	struct rte_vmsg_net_config cfg;
+	struct drv_q *q; /* [2 * nqp] */
+	struct rte_vmsg_vq_drv *ctrl;
+	uint32_t csize;
+	uint64_t want; /* features asked for */
+	uint8_t *ctrl_buf;
+	uint64_t ctrl_bus;
+	uint8_t *dma;
+	uint64_t dma_bus, dma_size, dma_off;
+	uint64_t timeout_ns;
+	void (*poll_peer)(void *arg);
+	void *poll_peer_arg;
+	struct rte_vmsg_net_drv_stats ds;
+};
+
+static void *cookie_of(uint32_t idx)
+{
+	return (void *)(uintptr_t)(idx + 1u);
+}
+
+static uint32_t idx_of(void *cookie)
+{
+	return (uint32_t)((uintptr_t)cookie - 1u);
+}
+
+/* Carves @p len bytes (64-byte aligned) out of the DMA area. */
+static void *dma_alloc(struct rte_vmsg_net_drv *nd, uint64_t len, uint64_t *bus)
+{
+	uint64_t off = (nd->dma_off + 63u) & ~(uint64_t)63u;
+
+	if (off > nd->dma_size || len > nd->dma_size - off)
+		return NULL;
+	nd->dma_off = off + len;
+	*bus = nd->dma_bus + off;
+	return nd->dma + off;
+}
+
+/* Sends EVENT_AVAIL for @p q when its kick asked for one (event mode). */
+static void q_event(struct rte_vmsg_net_drv *nd, struct drv_q *q, int kick, uint32_t next)
+{
+	int rc;
+
+	if (kick > 0)
+		q->kick_pending = true;
+	if (!q->kick_pending || nd->notify != RTE_VMSG_NET_NOTIFY_EVENT)
+		return;
+	rc = rte_vmsg_drv_event_avail(nd->drv, q->index, next);
+	if (rc == -EAGAIN)
+		return; /* the bus is full: sent with the next burst */
+	q->kick_pending = false;
+	if (rc == 0)
+		q->st.notifies++;
+	else
+		q->st.errors++;
+}
+
+static int q_kick(struct rte_vmsg_net_drv *nd, struct drv_q *q)
+{
+	uint32_t next = 0;
+	int rc = rte_vmsg_vq_drv_kick(q->vq, &next);
+
+	if (rc < 0)
+		return rc;
+	q_event(nd, q, rc, next);
+	return 0;
+}
+
+static int q_broke(struct drv_q *q)
+{
+	if (!q->broken_seen) {
+		q->broken_seen = true;
+		q->st.broken++;
+	}
+	return -EIO;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Data path                                                                 */
+
+RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
+					   const struct rte_vmsg_net_pkt *pkts, uint32_t n)
+{
+	struct rte_vmsg_vq_cpl cpl[CPL_BATCH];
+	struct drv_q *q;
+	uint32_t i, k, idx;
+	int rc;
+
+	if (nd == NULL || qp >= nd->nqp || (pkts == NULL && n != 0))
+		return -EINVAL;
+	q = &nd->q[2 * qp + 1];
+	/* Transmissions the device completed give their buffers back. */
+	do {
+		rc = rte_vmsg_vq_drv_reap_burst(q->vq, cpl, CPL_BATCH);
+		if (rc < 0)
+			return q_broke(q);
+		for (i = 0; i < (uint32_t)rc; i++)
+			q->free[q->nfree++] = idx_of(cpl[i].cookie);
+	} while (rc == (int)CPL_BATCH);
+
+	for (k = 0; k < n && q->nfree > 0; k++) {
+		const struct rte_vmsg_net_pkt *p = &pkts[k];
+		uint8_t *b;
+
+		if (p->len > q->buf_len - NET_HDR_LEN || (p->data == NULL && p->len != 0)) {
+			if (k == 0)
+				return -EMSGSIZE;
+			break;
+		}
+		idx = q->free[--q->nfree];
+		b = q->buf + (size_t)idx * q->buf_len;
+		net_hdr_to_wire(&p->hdr, (struct rte_vmsg_virtio_net_hdr *)(void *)b, 0);
+		memcpy(b + NET_HDR_LEN, p->data, p->len);
+		q->vbufs[k].addr = q->buf_bus + (uint64_t)idx * q->buf_len;
+		q->vbufs[k].len = NET_HDR_LEN + p->len;
+		q->vbufs[k].reserved = 0;
+		q->chains[k].bufs = &q->vbufs[k];
+		q->chains[k].n_out = 1;
+		q->chains[k].n_in = 0;
+		q->chains[k].flags = 0;
+		q->chains[k].cookie = cookie_of(idx);
+	}
+	if (k == 0) {
+		q_event(nd, q, 0, 0);
+		return 0;
+	}
+	rc = rte_vmsg_vq_drv_add_burst(q->vq, q->chains, k);
+	if (rc < 0) {
+		for (i = 0; i < k; i++)
+			q->free[q->nfree++] = idx_of(q->chains[i].cookie);
+		return rc == -EIO ? q_broke(q) : rc;
+	}
+	/* Chains that found no descriptor (cannot happen: one per buffer) keep their buffers. */
+	for (i = (uint32_t)rc; i < k; i++)
+		q->free[q->nfree++] = idx_of(q->chains[i].cookie);
+	k = (uint32_t)rc;
+	for (i = 0; i < k; i++) {
+		q->st.packets++;
+		q->st.bytes += pkts[i].len;
+	}
+	if (q_kick(nd, q) < 0)
+		return q_broke(q);
+	return (int)k;
+}
+
+/* Posts receive buffers @p idx[0 .. n) in one add and one kick. */
+static int rx_post(struct rte_vmsg_net_drv *nd, struct drv_q *q, const uint32_t *idx, uint32_t n)
+{
+	uint32_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		q->vbufs[i].addr = q->buf_bus + (uint64_t)idx[i] * q->buf_len;
+		q->vbufs[i].len = q->buf_len;
+		q->vbufs[i].reserved = 0;
+		q->chains[i].bufs = &q->vbufs[i];
+		q->chains[i].n_out = 0;
+		q->chains[i].n_in = 1;
+		q->chains[i].flags = 0;
+		q->chains[i].cookie = cookie_of(idx[i]);
+	}
+	rc = n != 0 ? rte_vmsg_vq_drv_add_burst(q->vq, q->chains, n) : 0;
+	if (rc < 0)
+		return rc;
+	return q_kick(nd, q);
+}
+
+/* Makes at least @p want completions available in q->cpl; returns how many there are. */
+static int rx_reap(struct drv_q *q, uint32_t want)
+{
+	uint32_t have = q->cpl_n - q->cpl_pos;
+	int rc;
+
+	if (have >= want)
+		return (int)have;
+	if (q->cpl_pos != 0) {
+		memmove(q->cpl, q->cpl + q->cpl_pos, have * sizeof(q->cpl[0]));
+		q->cpl_pos = 0;
+		q->cpl_n = have;
+	}
+	rc = rte_vmsg_vq_drv_reap_burst(q->vq, q->cpl + q->cpl_n, q->nbuf - q->cpl_n);
+	if (rc < 0)
+		return rc;
+	q->cpl_n += (uint32_t)rc;
+	return (int)(q->cpl_n - q->cpl_pos);
+}
+
+RTE_VMSG_API int rte_vmsg_net_drv_rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
+					   struct rte_vmsg_net_pkt *pkts, uint32_t n)
+{
+	struct rte_vmsg_virtio_net_hdr wh;
+	struct drv_q *q;
+	uint32_t k = 0, nrep = 0, nb, j, total, off;
+	uint32_t *rep;
+	int rc;
+
+	if (nd == NULL || qp >= nd->nqp || (pkts == NULL && n != 0))
+		return -EINVAL;
+	q = &nd->q[2 * qp];
+	rep = q->free; /* receive queues use it as the re-post list */
+	while (k < n) {
+		const struct rte_vmsg_vq_cpl *c;
+		uint8_t *b;
+		bool bad = false;
+
+		rc = rx_reap(q, 1);
+		if (rc < 0) {
+			rx_post(nd, q, rep, nrep);
+			return q_broke(q);
+		}
+		if (rc == 0)
+			break;
+		c = &q->cpl[q->cpl_pos];
+		b = q->buf + (size_t)idx_of(c->cookie) * q->buf_len;
+		nb = 1;
+		if (c->len < NET_HDR_LEN) {
+			bad = true;
+		} else {
+			memcpy(&wh, b, NET_HDR_LEN);
+			if (nd->mrg)
+				nb = rte_vmsg_le16_to_cpu(wh.num_buffers);
+			if (nb == 0 || nb > q->nbuf) {
+				nb = 1;
+				bad = true;
+			}
+		}
+		if (!bad) {
+			rc = rx_reap(q, nb);
+			if (rc < 0) {
+				rx_post(nd, q, rep, nrep);
+				return q_broke(q);
+			}
+			if ((uint32_t)rc < nb)
+				break; /* the rest of the packet is not there yet */
+			total = 0;
+			for (j = 0; j < nb; j++)
+				total += q->cpl[q->cpl_pos + j].len;
+			total -= NET_HDR_LEN;
+			if (total > pkts[k].cap || pkts[k].data == NULL) {
+				bad = true;
+			} else {
+				off = 0;
+				for (j = 0; j < nb; j++) {
+					const struct rte_vmsg_vq_cpl *e = &q->cpl[q->cpl_pos + j];
+					const uint8_t *src =
+						q->buf + (size_t)idx_of(e->cookie) * q->buf_len;
+					uint32_t skip = j == 0 ? NET_HDR_LEN : 0;
+
+					memcpy((uint8_t *)pkts[k].data + off, src + skip,
+					       e->len - skip);
+					off += e->len - skip;
+				}
+				pkts[k].len = total;
+				net_hdr_from_wire(&wh, &pkts[k].hdr);
+				if (!nd->mrg)
+					pkts[k].hdr.num_buffers = 1;
+				q->st.packets++;
+				q->st.bytes += total;
+				k++;
+			}
+		}
+		if (bad)
+			q->st.errors++;
+		for (j = 0; j < nb; j++)
+			rep[nrep++] = idx_of(q->cpl[q->cpl_pos + j].cookie);
+		q->cpl_pos += nb;
+	}
+	rc = rx_post(nd, q, rep, nrep);
+	if (rc < 0)
+		return rc == -EIO ? q_broke(q) : rc;
+	if (nrep == 0)
+		q_event(nd, q, 0, 0);
+	return (int)k;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Events                                                                    */
+
+static void on_config(void *arg, struct rte_vmsg_drv *drv, const struct rte_vmsg_config *ev)
+{
+	struct rte_vmsg_net_drv *nd = arg;
+
+	(void)drv;
+	nd->ds.config_events++;
+	if ((ev->device_status & RTE_VMSG_STATUS_DEVICE_NEEDS_RESET) != 0)
+		nd->ds.needs_reset++;
+}
+
+static void on_used(void *arg, struct rte_vmsg_drv *drv, uint32_t vq_index)
+{
+	struct rte_vmsg_net_drv *nd = arg;
+
+	(void)drv;
+	nd->ds.used_events++;
+	if (vq_index < 2 * nd->nqp)
+		nd->q[vq_index].used_ev++;
+}
+
+RTE_VMSG_API int rte_vmsg_net_drv_event(struct rte_vmsg_net_drv *nd, const void *frame, size_t len)
+{
+	if (nd == NULL)
+		return -EINVAL;
+	return rte_vmsg_drv_event(nd->drv, frame, len);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Bring-up                                                                  */
+
+static void q_free(struct drv_q *q)
+{
+	rte_vmsg_vq_drv_destroy(q->vq);
+	free(q->free);
+	free(q->cpl);
+	free(q->chains);
+	free(q->vbufs);
+}
+
+/* Creates the driver half of a queue in the DMA area. */
+static int vq_new(struct rte_vmsg_net_drv *nd, uint32_t size, struct rte_vmsg_vq_drv **out)
+{
+	struct rte_vmsg_vq_drv_opts o;
+	struct rte_vmsg_vq_layout lay;
+	int rc;
+
+	rc = rte_vmsg_vq_layout_get(size, 0, &lay);
+	if (rc != 0)
+		return rc;
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.size = size;
+	o.features = nd->feat;
+	o.policy = nd->notify == RTE_VMSG_NET_NOTIFY_POLL ? RTE_VMSG_VQ_POLICY_POLL
+							  : RTE_VMSG_VQ_POLICY_EVENT;
+	o.mem = dma_alloc(nd, lay.bytes, &o.bus_addr);
+	o.mem_len = lay.bytes;
+	if (o.mem == NULL)
+		return -ENOMEM;
+	return rte_vmsg_vq_drv_create(&o, out);
+}
+
+/* Programs and enables queue @p index on the device (SET_VQUEUE with read-back). */
+static int vq_program(struct rte_vmsg_net_drv *nd, uint32_t index, uint32_t size,
+		      const struct rte_vmsg_vq_drv *vq)
+{
+	uint64_t d, a, u;
+
+	rte_vmsg_vq_drv_addrs(vq, &d, &a, &u);
+	return rte_vmsg_drv_vq_setup(nd->drv, index, size, d, a, u);
+}
+
+static int q_new(struct rte_vmsg_net_drv *nd, struct drv_q *q, uint32_t index, uint32_t buf_len)
+{
+	q->index = index;
+	q->nbuf = nd->qsize;
+	q->buf_len = buf_len;
+	q->free = calloc(q->nbuf, sizeof(*q->free));
+	q->cpl = calloc(q->nbuf, sizeof(*q->cpl));
+	q->chains = calloc(q->nbuf, sizeof(*q->chains));
+	q->vbufs = calloc(q->nbuf, sizeof(*q->vbufs));
+	if (q->free == NULL || q->cpl == NULL || q->chains == NULL || q->vbufs == NULL)
+		return -ENOMEM;
+	q->buf = dma_alloc(nd, (uint64_t)q->nbuf * buf_len, &q->buf_bus);
+	if (q->buf == NULL)
+		return -ENOMEM;
+	return vq_new(nd, nd->qsize, &q->vq);
+}
+
+/* Runs one control command and waits for its ack (virtio 1.x 5.1.6.5). */
+static int ctrl_cmd(struct rte_vmsg_net_drv *nd, uint8_t cls, uint8_t cmd, const void *data,
+		    uint32_t len)
+{
+	struct rte_vmsg_vq_buf b[2];
+	struct rte_vmsg_vq_chain c;
+	struct rte_vmsg_vq_cpl cpl;
+	uint64_t deadline;
+	uint32_t next = 0;
+	int rc;
+
+	if (len > CTRL_BUF - 3)
+		return -EINVAL;
+	nd->ctrl_buf[0] = cls;
+	nd->ctrl_buf[1] = cmd;
+	memcpy(nd->ctrl_buf + 2, data, len);
+	nd->ctrl_buf[CTRL_BUF - 1] = 0xFF;
+	b[0].addr = nd->ctrl_bus;
+	b[0].len = 2 + len;
+	b[0].reserved = 0;
+	b[1].addr = nd->ctrl_bus + CTRL_BUF - 1;
+	b[1].len = 1;
+	b[1].reserved = 0;
+	memset(&c, 0, sizeof(c));
+	c.bufs = b;
+	c.n_out = 1;
+	c.n_in = 1;
+	rc = rte_vmsg_vq_drv_add_burst(nd->ctrl, &c, 1);
+	if (rc != 1)
+		return rc < 0 ? rc : -EBUSY;
+	rc = rte_vmsg_vq_drv_kick(nd->ctrl, &next);
+	if (rc < 0)
+		return rc;
+	if (rc > 0 && nd->notify == RTE_VMSG_NET_NOTIFY_EVENT)
+		rte_vmsg_drv_event_avail(nd->drv, nd->ctrl_index, next);
+	deadline = rte_vmsg_time_ns() + nd->timeout_ns;
+	for (;;) {
+		rc = rte_vmsg_vq_drv_reap_burst(nd->ctrl, &cpl, 1);
+		if (rc < 0)
+			return rc;
+		if (rc == 1)
+			break;
+		if (rte_vmsg_time_ns() > deadline)
+			return -ETIMEDOUT;
+		rte_vmsg_bus_poll(nd->bus);
+		if (nd->poll_peer != NULL)
+			nd->poll_peer(nd->poll_peer_arg);
+	}
+	return cpl.len == 1 && nd->ctrl_buf[CTRL_BUF - 1] == NET_CTRL_OK ? 0 : -EIO;
+}
+
+static bool tail_zero(const void *o, size_t from, size_t sz)
+{
+	const unsigned char *p = o;
+
+	for (size_t i = from; i < sz; i++)
+		if (p[i] != 0)
+			return false;
+	return true;
+}
+
+static int drv_start(struct rte_vmsg_net_drv *nd);
+
+static int drv_bringup(struct rte_vmsg_net_drv *nd, const struct rte_vmsg_net_drv_opts *o)
+{
+	struct rte_vmsg_dev_info info;
+	struct rte_vmsg_vqueue vqi;
+	uint32_t wanted[2], got[2], i, maxqp, rxlen, txlen, csize;
+	uint64_t want = o->features != 0 ? o->features : DRV_DEFAULT;
+	int rc;
+
+	wanted[0] = (uint32_t)want;
+	wanted[1] = (uint32_t)(want >> 32);
+	rc = rte_vmsg_drv_init(nd->drv, wanted, 2, got);
+	if (rc != 0)
+		return rc;
+	nd->want = want;
+	nd->feat = (uint64_t)got[0] | ((uint64_t)got[1] << 32);
+	if ((nd->feat & F(RTE_VMSG_VIRTIO_F_VERSION_1)) == 0)
+		return -ENOTSUP;
+	rc = rte_vmsg_drv_get_info(nd->drv, &info);
+	if (rc != 0)
+		return rc;
+	if (info.device_id != 1 || info.config_size < sizeof(nd->cfg))
+		return -EINVAL;
+	rc = rte_vmsg_drv_get_config(nd->drv, 0, sizeof(nd->cfg), &nd->cfg, NULL);
+	if (rc != 0)
+		return rc;
+	nd->mrg = (nd->feat & F(RTE_VMSG_NET_F_MRG_RXBUF)) != 0;
+	nd->mtu =
+		(nd->feat & F(RTE_VMSG_NET_F_MTU)) != 0 ? rte_vmsg_le16_to_cpu(nd->cfg.mtu) : 1500u;
+	if (nd->mtu < 68)
+		return -EPROTO;
+	maxqp = (nd->feat & F(RTE_VMSG_NET_F_MQ)) != 0
+			? rte_vmsg_le16_to_cpu(nd->cfg.max_virtqueue_pairs)
+			: 1u;
+	if (maxqp == 0 || maxqp > RTE_VMSG_NET_MAX_QP)
+		return -EPROTO;
+	nd->nqp = o->queue_pairs != 0 ? o->queue_pairs : maxqp;
+	if (nd->nqp > maxqp)
+		return -EINVAL;
+	nd->ctrl_index = 2 * maxqp;
+	rc = rte_vmsg_drv_get_vqueue(nd->drv, 0, &vqi);
+	if (rc != 0)
+		return rc;
+	nd->qsize = o->queue_size != 0 ? o->queue_size : (vqi.max_size < 256 ? vqi.max_size : 256);
+	if (nd->qsize == 0 || (nd->qsize & (nd->qsize - 1)) != 0 || nd->qsize > vqi.max_size)
+		return -EINVAL;
+
+	/* Buffers: 2 KiB merged, else a whole frame (virtio 1.x 5.1.6.3.1). */
+	txlen = NET_HDR_LEN + nd->mtu + NET_ETH_OVERHEAD;
+	if ((nd->feat & (F(RTE_VMSG_NET_F_HOST_TSO4) | F(RTE_VMSG_NET_F_HOST_TSO6))) != 0)
+		txlen = NET_HDR_LEN + NET_MAX_GSO_PKT;
+	rxlen = NET_HDR_LEN + nd->mtu + NET_ETH_OVERHEAD;
+	if (!nd->mrg &&
+	    (nd->feat & (F(RTE_VMSG_NET_F_GUEST_TSO4) | F(RTE_VMSG_NET_F_GUEST_TSO6))) != 0)
+		rxlen = NET_HDR_LEN + NET_MAX_GSO_PKT;
+	if (nd->mrg)
+		rxlen = MRG_BUF_LEN;
+	nd->q = calloc(2 * nd->nqp, sizeof(*nd->q));
+	if (nd->q == NULL)
+		return -ENOMEM;
+	for (i = 0; i < 2 * nd->nqp; i++) {
+		rc = q_new(nd, &nd->q[i], i, i % 2 == 0 ? net_align64(rxlen) : net_align64(txlen));
+		if (rc != 0)
+			return rc;
+	}
+	if ((nd->feat & F(RTE_VMSG_NET_F_CTRL_VQ)) != 0) {
+		rc = rte_vmsg_drv_get_vqueue(nd->drv, nd->ctrl_index, &vqi);
+		if (rc != 0)
+			return rc;
+		csize = vqi.max_size < CTRL_QSIZE ? vqi.max_size : CTRL_QSIZE;
+		while ((csize & (csize - 1)) != 0)
+			csize &= csize - 1;
+		if (csize == 0)
+			return -EPROTO;
+		nd->csize = csize;
+		nd->ctrl_buf = dma_alloc(nd, CTRL_BUF, &nd->ctrl_bus);
+		if (nd->ctrl_buf == NULL)
+			return -ENOMEM;
+		rc = vq_new(nd, csize, &nd->ctrl);
+		if (rc != 0)
+			return rc;
+	}
+	return drv_start(nd);
+}
+
+/* Programs every queue, sets DRIVER_OK and the pair count, fills the receive queues. */
+static int drv_start(struct rte_vmsg_net_drv *nd)
+{
+	uint8_t pairs[2];
+	uint32_t i, j;
+	int rc;
+
+	for (i = 0; i < 2 * nd->nqp; i++) {
+		struct drv_q *q = &nd->q[i];
+
+		rc = vq_program(nd, i, nd->qsize, q->vq);
+		if (rc != 0)
+			return rc;
+		if (i % 2 == 1) { /* transmit: every buffer free */
+			for (j = 0; j < q->nbuf; j++)
+				q->free[j] = q->nbuf - 1 - j;
+			q->nfree = q->nbuf;
+		}
+	}
+	if (nd->ctrl != NULL) {
+		rc = vq_program(nd, nd->ctrl_index, nd->csize, nd->ctrl);
+		if (rc != 0)
+			return rc;
+	}
+	rc = rte_vmsg_drv_driver_ok(nd->drv);
+	if (rc != 0)
+		return rc;
+	/* virtio 1.x 5.1.6.5.5: the pairs to use, after DRIVER_OK. */
+	if ((nd->feat & F(RTE_VMSG_NET_F_MQ)) != 0) {
+		rte_vmsg_put_le16(pairs, (uint16_t)nd->nqp);
+		rc = ctrl_cmd(nd, NET_CTRL_MQ, NET_CTRL_MQ_VQ_PAIRS_SET, pairs, 2);
+		if (rc != 0)
+			return rc;
+	}
+	/* Fill every receive queue. */
+	for (i = 0; i < nd->nqp; i++) {
+		struct drv_q *q = &nd->q[2 * i];
+
+		for (j = 0; j < q->nbuf; j++)
+			q->free[j] = j;
+		rc = rx_post(nd, q, q->free, q->nbuf);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+RTE_VMSG_API int rte_vmsg_net_drv_create(const struct rte_vmsg_net_drv_opts *opts,
+					 struct rte_vmsg_net_drv **out)
+{
+	struct rte_vmsg_net_drv_opts o;
+	struct rte_vmsg_drv_opts dopts;
+	struct rte_vmsg_net_drv *nd;
+	int rc;
+
+	if (out != NULL)
+		*out = NULL;
+	if (opts == NULL || out == NULL || opts->sz < sizeof(o) ||
+	    !tail_zero(opts, sizeof(o), opts->sz))
+		return -EINVAL;
+	memset(&o, 0, sizeof(o));
+	memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	if (o.bus == NULL || o.dma_addr == NULL || o.dma_size == 0 ||
+	    ((uintptr_t)o.dma_addr & 63u) != 0 || (o.dma_bus_addr & 63u) != 0 ||
+	    (o.flags & ~RTE_VMSG_NET_DRV_F_BUS_EVENTS) != 0 ||
+	    o.notify > RTE_VMSG_NET_NOTIFY_EVENT || (o.features & ~DRV_FEATURES) != 0 ||
+	    o.queue_pairs > RTE_VMSG_NET_MAX_QP || o.queue_size > RTE_VMSG_VQ_MAX_SIZE)
+		return -EINVAL;
+	nd = calloc(1, sizeof(*nd));
+	if (nd == NULL)
+		return -ENOMEM;
+	nd->bus = o.bus;
+	nd->notify = o.notify;
+	nd->dma = o.dma_addr;
+	nd->dma_bus = o.dma_bus_addr;
+	nd->dma_size = o.dma_size;
+	nd->timeout_ns = o.timeout_ns != 0 ? o.timeout_ns : 2000000000ull;
+	nd->poll_peer = o.poll_peer;
+	nd->poll_peer_arg = o.poll_peer_arg;
+	memset(&dopts, 0, sizeof(dopts));
+	dopts.sz = sizeof(dopts);
+	dopts.flags =
+		(o.flags & RTE_VMSG_NET_DRV_F_BUS_EVENTS) != 0 ? RTE_VMSG_DRV_F_BUS_EVENTS : 0;
+	dopts.timeout_ns = o.timeout_ns;
+	dopts.poll_peer = o.poll_peer;
+	dopts.poll_peer_arg = o.poll_peer_arg;
+	rc = rte_vmsg_drv_open(o.bus, o.dev_num, &dopts, &nd->drv);
+	if (rc != 0) {
+		free(nd);
+		return rc;
+	}
+	rte_vmsg_drv_set_config_cb(nd->drv, on_config, nd);
+	rte_vmsg_drv_set_used_cb(nd->drv, on_used, nd);
+	rc = drv_bringup(nd, &o);
+	if (rc != 0) {
+		RTE_VMSG_LOG(ERR, "device %u: bring-up failed (%d)", o.dev_num, rc);
+		rte_vmsg_net_drv_destroy(nd);
+		return rc;
+	}
+	*out = nd;
+	return 0;
+}
+
+/* Counts a transmission that was in flight when its queue was reset. */
+static void tx_lost(void *arg, void *cookie)
+{
+	struct drv_q *q = arg;
+
+	(void)cookie;
+	q->st.drops++;
+}
+
+RTE_VMSG_API int rte_vmsg_net_drv_reset(struct rte_vmsg_net_drv *nd)
+{
+	uint32_t wanted[2], got[2], i;
+	int rc;
+
+	if (nd == NULL || nd->q == NULL)
+		return -EINVAL;
+	/* §5 again: reset (with its bounded wait), features, queues, DRIVER_OK. */
+	wanted[0] = (uint32_t)nd->want;
+	wanted[1] = (uint32_t)(nd->want >> 32);
+	rc = rte_vmsg_drv_init(nd->drv, wanted, 2, got);
+	if (rc != 0)
+		return rc;
+	/* The queues and buffers were sized for the first set: it must not change. */
+	if (((uint64_t)got[0] | ((uint64_t)got[1] << 32)) != nd->feat)
+		return -EPROTO;
+	for (i = 0; i < 2 * nd->nqp; i++) {
+		struct drv_q *q = &nd->q[i];
+
+		rte_vmsg_vq_drv_reset(q->vq, i % 2 == 1 ? tx_lost : NULL, q);
+		q->broken_seen = false;
+		q->kick_pending = false;
+		q->cpl_pos = 0;
+		q->cpl_n = 0;
+	}
+	if (nd->ctrl != NULL)
+		rte_vmsg_vq_drv_reset(nd->ctrl, NULL, NULL);
+	return drv_start(nd);
+}
+
+RTE_VMSG_API void rte_vmsg_net_drv_destroy(struct rte_vmsg_net_drv *nd)
+{
+	uint32_t i;
+
+	if (nd == NULL)
+		return;
+	rte_vmsg_drv_close(nd->drv);
+	if (nd->q != NULL)
+		for (i = 0; i < 2 * nd->nqp; i++)
+			q_free(&nd->q[i]);
+	rte_vmsg_vq_drv_destroy(nd->ctrl);
+	free(nd->q);
+	free(nd);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Getters                                                                   */
+
+RTE_VMSG_API uint32_t rte_vmsg_net_drv_queue_pairs(const struct rte_vmsg_net_drv *nd)
+{
+	return nd != NULL ? nd->nqp : 0;
+}
+
+RTE_VMSG_API int rte_vmsg_net_drv_config(const struct rte_vmsg_net_drv *nd,
+					 struct rte_vmsg_net_config *cfg)
+{
+	if (nd == NULL || cfg == NULL)
+		return -EINVAL;
+	*cfg = nd->cfg;
+	return 0;
+}
+
+RTE_VMSG_API struct rte_vmsg_drv *rte_vmsg_net_drv_handle(const struct rte_vmsg_net_drv *nd)
+{
+	return nd != NULL ? nd->drv : NULL;
+}
+
+RTE_VMSG_API struct rte_vmsg_vq_drv *rte_vmsg_net_drv_vq(const struct rte_vmsg_net_drv *nd,
+							 uint32_t index)
+{
+	if (nd == NULL)
+		return NULL;
+	if (index < 2 * nd->nqp)
+		return nd->q[index].vq;
+	return index == nd->ctrl_index ? nd->ctrl : NULL;
+}
+
+RTE_VMSG_API int rte_vmsg_net_drv_stats_get(const struct rte_vmsg_net_drv *nd, uint32_t index,
+					    struct rte_vmsg_net_queue_stats *qs,
+					    struct rte_vmsg_net_drv_stats *ds)
+{
+	if (nd == NULL || (qs == NULL && ds == NULL))
+		return -EINVAL;
+	if (qs != NULL) {
+		if (index >= 2 * nd->nqp)
+			return -EINVAL;
+		*qs = nd->q[index].st;
+		qs->events = nd->q[index].used_ev;
+	}
+	if (ds != NULL)
+		*ds = nd->ds;
+	return 0;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * What the virtio-net device model and driver helper share: control queue
+ * constants (virtio 1.x 5.1.6.5) and header conversions.
+ */
+
+#ifndef RTE_VMSG_NET_PRIV_H
+#define RTE_VMSG_NET_PRIV_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "rte_vmsg_net.h"
+
+/* Control queue: a command is { class, cmd } + data (readable), then an ack byte (writable). */
+#define NET_CTRL_RX 0u
+#define NET_CTRL_MAC 1u
+#define NET_CTRL_MQ 4u
+#define NET_CTRL_MQ_VQ_PAIRS_SET 0u
+#define NET_CTRL_OK 0u
+#define NET_CTRL_ERR 1u
+/** Largest control command the device reads (MAC tables may be long). */
+#define NET_CTRL_MAX 4096u
+
+#define NET_HDR_LEN ((uint32_t)sizeof(struct rte_vmsg_virtio_net_hdr))
+/** Ethernet header plus one VLAN tag: what MTU does not count. */
+#define NET_ETH_OVERHEAD 18u
+/** Largest packet (header excluded) with TSO: an IP datagram plus Ethernet. */
+#define NET_MAX_GSO_PKT 65550u
+
+#define NET_LIKELY(x) __builtin_expect(!!(x), 1)
+#define NET_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+static inline void net_hdr_to_wire(const struct rte_vmsg_net_hdr *h,
+				   struct rte_vmsg_virtio_net_hdr *w, uint16_t num_buffers)
+{
+	w->flags = h->flags;
+	w->gso_type = h->gso_type;
+	w->hdr_len = rte_vmsg_cpu_to_le16(h->hdr_len);
+	w->gso_size = rte_vmsg_cpu_to_le16(h->gso_size);
+	w->csum_start = rte_vmsg_cpu_to_le16(h->csum_start);
+	w->csum_offset = rte_vmsg_cpu_to_le16(h->csum_offset);
+	w->num_buffers = rte_vmsg_cpu_to_le16(num_buffers);
+}
+
+static inline void net_hdr_from_wire(const struct rte_vmsg_virtio_net_hdr *w,
+				     struct rte_vmsg_net_hdr *h)
+{
+	h->flags = w->flags;
+	h->gso_type = w->gso_type;
+	h->hdr_len = rte_vmsg_le16_to_cpu(w->hdr_len);
+	h->gso_size = rte_vmsg_le16_to_cpu(w->gso_size);
+	h->csum_start = rte_vmsg_le16_to_cpu(w->csum_start);
+	h->csum_offset = rte_vmsg_le16_to_cpu(w->csum_offset);
+	h->num_buffers = rte_vmsg_le16_to_cpu(w->num_buffers);
+}
+
+/* Swaps destination and source Ethernet addresses in place (len >= 12). */
+static inline void net_swap_mac(uint8_t *p)
+{
+	uint8_t t[6];
+
+	memcpy(t, p, 6);
+	memcpy(p, p + 6, 6);
+	memcpy(p + 6, t, 6);
+}
+
+static inline uint32_t net_align64(uint32_t x)
+{
+	return (x + 63u) & ~63u;
+}
+
+#endif /* RTE_VMSG_NET_PRIV_H */

@@ -1,0 +1,939 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * virtio-net device model and driver helper in one process: the loop bus,
+ * one anonymous region that is both the driver's DMA area and the device's
+ * bus-address map, the device polled from the driver's poll_peer hook (and
+ * between bursts). A spy on the driver's end of the bus counts every event
+ * frame in both directions.
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_vmsg_bus.h>
+#include <rte_vmsg_mem.h>
+#include <rte_vmsg_msg.h>
+#include <rte_vmsg_net.h>
+#include <rte_vmsg_transport.h>
+#include <rte_vmsg_virtq.h>
+
+#include "vtest.h"
+
+#define REGION_SIZE (32u << 20)
+#define REGION_BUS 0x40000000ull
+#define MAXDEV 2
+#define F(bit) (1ull << (bit))
+
+static uint64_t seed;
+/* Receive buffer size when loop_traffic() checks num_buffers (MRG_RXBUF); 0: no check. */
+static uint32_t expect_bufsz;
+
+/* What the driver helper asks for without MRG_RXBUF (and without TSO: no 64 KiB buffers). */
+#define NO_MRG                                                              \
+	(rte_vmsg_net_dev_supported_features() &                            \
+	 ~(F(RTE_VMSG_NET_F_MRG_RXBUF) | F(RTE_VMSG_NET_F_CTRL_RX) |        \
+	   F(RTE_VMSG_NET_F_CTRL_MAC_ADDR) | F(RTE_VMSG_NET_F_GUEST_TSO4) | \
+	   F(RTE_VMSG_NET_F_GUEST_TSO6) | F(RTE_VMSG_NET_F_HOST_TSO4) |     \
+	   F(RTE_VMSG_NET_F_HOST_TSO6) | F(RTE_VMSG_VIRTIO_F_INDIRECT_DESC)))
+
+/* ------------------------------------------------------------------------ */
+/* Harness                                                                   */
+
+struct env {
+	struct rte_vmsg_bus_loop *loop;
+	struct rte_vmsg_bus_ops spy_ops;
+	struct rte_vmsg_bus *drvb, *devb;
+	struct rte_vmsg_region *reg;
+	struct rte_vmsg_memmap *map;
+	struct rte_vmsg_net_dev *dev[MAXDEV];
+	struct rte_vmsg_net_drv *drv[MAXDEV];
+	uint16_t dev_num[MAXDEV];
+	int ndev;
+	/* Frames seen on the driver's end of the bus. */
+	uint64_t ev_avail;	/* EVENT_AVAIL sent by the driver */
+	uint64_t ev_used;	/* EVENT_USED received by the driver */
+	uint64_t ev_config;	/* EVENT_CONFIG received */
+	uint64_t ev_config_nr;	/* of them with DEVICE_NEEDS_RESET */
+	uint16_t ev_config_dev; /* dev_num of the last one */
+	/* Threaded tests: pair threads poll the pairs, the main thread only the bus. */
+	int threaded;
+	void (*start)(struct env *e); /* called between device and driver creation */
+};
+
+static struct env *the_env;
+
+static void spy_frame(struct env *e, const uint8_t *f, size_t len)
+{
+	struct rte_vmsg_msg m;
+
+	if (len < RTE_VMSG_HDR_SIZE)
+		return;
+	switch (f[RTE_VMSG_OFF_MSG_ID]) {
+	case RTE_VMSG_ID_EVENT_AVAIL:
+		e->ev_avail++;
+		break;
+	case RTE_VMSG_ID_EVENT_USED:
+		e->ev_used++;
+		break;
+	case RTE_VMSG_ID_EVENT_CONFIG:
+		e->ev_config++;
+		e->ev_config_dev = rte_vmsg_get_le16(f + RTE_VMSG_OFF_DEV_NUM);
+		if (rte_vmsg_msg_parse(f, len, 65535, &m, NULL) == 0 &&
+		    (m.u.config.device_status & RTE_VMSG_STATUS_DEVICE_NEEDS_RESET) != 0)
+			e->ev_config_nr++;
+		break;
+	default:
+		break;
+	}
+}
+
+static int spy_tx(void *ctx, const void *frame, size_t len)
+{
+	int rc = rte_vmsg_bus_loop_ops()->tx(ctx, frame, len);
+
+	if (rc == 0)
+		spy_frame(the_env, frame, len);
+	return rc;
+}
+
+static int spy_rx(void *ctx, void *bufs, size_t stride, size_t *lens, unsigned int n)
+{
+	int rc = rte_vmsg_bus_loop_ops()->rx_burst(ctx, bufs, stride, lens, n);
+
+	for (int i = 0; i < rc; i++)
+		spy_frame(the_env, (const uint8_t *)bufs + (size_t)i * stride, lens[i]);
+	return rc;
+}
+
+static uint32_t spy_max(void *ctx)
+{
+	return rte_vmsg_bus_loop_ops()->max_msg_size(ctx);
+}
+
+/* The device side's thread: its bus, every pair, the service call. */
+static void dev_side(struct env *e)
+{
+	rte_vmsg_bus_poll(e->devb);
+	for (int d = 0; d < e->ndev; d++) {
+		if (e->dev[d] == NULL)
+			continue;
+		for (uint32_t q = 0; !e->threaded && q < RTE_VMSG_NET_MAX_QP; q++)
+			if (rte_vmsg_net_dev_poll(e->dev[d], q) == -EINVAL)
+				break;
+		rte_vmsg_net_dev_service(e->dev[d]);
+	}
+}
+
+static void poll_peer(void *arg)
+{
+	dev_side(arg);
+}
+
+/* Driver-side bus events, dispatched by dev_num (several handles share the bus). */
+static void drv_events(void *arg, const void *frame, size_t len)
+{
+	struct env *e = arg;
+	uint16_t num = rte_vmsg_get_le16((const uint8_t *)frame + RTE_VMSG_OFF_DEV_NUM);
+
+	for (int d = 0; d < e->ndev; d++)
+		if (e->drv[d] != NULL && e->dev_num[d] == num)
+			CHECK_EQ(rte_vmsg_net_drv_event(e->drv[d], frame, len), 0);
+}
+
+/* Both sides: the driver's bus, then the device's. */
+static void turn(struct env *e)
+{
+	rte_vmsg_bus_poll(e->drvb);
+	dev_side(e);
+	rte_vmsg_bus_poll(e->drvb);
+}
+
+static void env_init(struct env *e)
+{
+	struct rte_vmsg_bus_loop_opts lo;
+	struct rte_vmsg_region_opts ro;
+	struct rte_vmsg_bus_opts bo;
+
+	memset(e, 0, sizeof(*e));
+	the_env = e;
+	memset(&lo, 0, sizeof(lo));
+	lo.sz = sizeof(lo);
+	lo.capacity = 1024;
+	if (rte_vmsg_bus_loop_create(&lo, &e->loop) != 0)
+		exit(1);
+	e->spy_ops.sz = sizeof(e->spy_ops);
+	e->spy_ops.tx = spy_tx;
+	e->spy_ops.rx_burst = spy_rx;
+	e->spy_ops.max_msg_size = spy_max;
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	bo.role = RTE_VMSG_BUS_DRIVER;
+	if (rte_vmsg_bus_create(&bo, &e->spy_ops, rte_vmsg_bus_loop_end(e->loop, 0), &e->drvb) != 0)
+		exit(1);
+	bo.role = RTE_VMSG_BUS_DEVICE;
+	if (rte_vmsg_bus_create(&bo, rte_vmsg_bus_loop_ops(), rte_vmsg_bus_loop_end(e->loop, 1),
+				&e->devb) != 0)
+		exit(1);
+	memset(&ro, 0, sizeof(ro));
+	ro.sz = sizeof(ro);
+	ro.flags = RTE_VMSG_REGION_OPT_NO_HUGE;
+	ro.size = REGION_SIZE;
+	ro.bus_addr = REGION_BUS;
+	if (rte_vmsg_region_create(&ro, &e->reg) != 0 || rte_vmsg_memmap_create(&e->map) != 0 ||
+	    rte_vmsg_memmap_add(e->map, e->reg) != 0) {
+		fprintf(stderr, "region setup failed\n");
+		exit(1);
+	}
+}
+
+struct cfg {
+	uint16_t qp;
+	uint16_t mtu;
+	uint32_t backend, notify;
+	uint64_t dev_features; /* 0: default */
+	uint64_t drv_features; /* 0: default */
+	uint16_t drv_qp;
+};
+
+static const uint8_t MAC[6] = { 0x02, 0x00, 0x5e, 0x10, 0x20, 0x30 };
+
+/* Adds the driver of device @p i, in DMA slice @p i. */
+static int env_add_drv(struct env *e, const struct cfg *c, int i)
+{
+	struct rte_vmsg_net_drv_opts d;
+	size_t slice = REGION_SIZE / MAXDEV;
+
+	memset(&d, 0, sizeof(d));
+	d.sz = sizeof(d);
+	d.bus = e->drvb;
+	d.dev_num = e->dev_num[i];
+	d.queue_pairs = c->drv_qp;
+	d.features = c->drv_features;
+	d.dma_addr = (uint8_t *)rte_vmsg_region_addr(e->reg) + (size_t)i * slice;
+	d.dma_bus_addr = REGION_BUS + (uint64_t)i * slice;
+	d.dma_size = slice;
+	d.notify = c->notify;
+	d.timeout_ns = 1000000000ull;
+	d.poll_peer = poll_peer;
+	d.poll_peer_arg = e;
+	return rte_vmsg_net_drv_create(&d, &e->drv[i]);
+}
+
+/* Adds device + driver number @p i (dev_num 1 + i), each driver in its own DMA slice. */
+static int env_add(struct env *e, const struct cfg *c)
+{
+	struct rte_vmsg_net_dev_opts o;
+	int i = e->ndev;
+
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.bus = e->devb;
+	o.map = e->map;
+	o.dev_num = (uint16_t)(1 + i);
+	o.max_queue_pairs = c->qp;
+	o.mtu = c->mtu;
+	o.backend = c->backend;
+	o.notify = c->notify;
+	o.features = c->dev_features;
+	memcpy(o.mac, MAC, 6);
+	o.mac[5] = (uint8_t)(o.mac[5] + i);
+	CHECK_EQ(rte_vmsg_net_dev_create(&o, &e->dev[i]), 0);
+	e->dev_num[i] = o.dev_num;
+	e->ndev++;
+	rte_vmsg_bus_poll(e->drvb); /* EVENT_DEVICE ADDED */
+	if (e->start != NULL)
+		e->start(e);
+	return env_add_drv(e, c, i);
+}
+
+static void env_fini(struct env *e)
+{
+	for (int i = 0; i < e->ndev; i++) {
+		rte_vmsg_net_drv_destroy(e->drv[i]);
+		rte_vmsg_net_dev_destroy(e->dev[i]);
+	}
+	rte_vmsg_bus_destroy(e->drvb);
+	rte_vmsg_bus_destroy(e->devb);
+	rte_vmsg_bus_loop_destroy(e->loop);
+	rte_vmsg_memmap_destroy(e->map);
+	rte_vmsg_region_destroy(e->reg);
+}
+
+static void env_up(struct env *e, const struct cfg *c)
+{
+	env_init(e);
+	rte_vmsg_bus_set_event_cb(e->drvb, drv_events, e);
+	CHECK_EQ(env_add(e, c), 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Packets                                                                   */
+
+#define PKT_MAX 9018u
+
+struct pbuf {
+	uint8_t b[PKT_MAX];
+};
+
+/* Fills a frame: addresses, a tag (pair, sequence) and a pattern from @p s. */
+static void pkt_fill(uint8_t *p, uint32_t len, uint32_t tag, uint64_t s)
+{
+	uint32_t i;
+
+	for (i = 0; i < 6; i++) {
+		p[i] = (uint8_t)(0xd0 + i);	/* destination */
+		p[6 + i] = (uint8_t)(0x50 + i); /* source */
+	}
+	p[12] = 0x88;
+	p[13] = 0xb5;
+	for (i = 14; i < len; i++) {
+		s = s * 6364136223846793005ull + 1442695040888963407ull;
+		p[i] = (uint8_t)(s >> 56);
+	}
+	if (len >= 18)
+		memcpy(p + 14, &tag, 4);
+}
+
+/* Checks that @p got is @p sent with the addresses swapped. */
+static int pkt_same_swapped(const uint8_t *sent, const uint8_t *got, uint32_t len)
+{
+	return memcmp(sent, got + 6, 6) == 0 && memcmp(sent + 6, got, 6) == 0 &&
+	       memcmp(sent + 12, got + 12, len - 12) == 0;
+}
+
+static void hdr_rand(struct rte_vmsg_net_hdr *h, uint64_t *s)
+{
+	uint64_t r = vtest_rand(s);
+
+	memset(h, 0, sizeof(*h));
+	h->flags = (uint8_t)(r & 1);
+	h->csum_start = (uint16_t)(r >> 8) & 0x3f;
+	h->csum_offset = (uint16_t)((r >> 16) & 0xf);
+	h->hdr_len = (uint16_t)(14 + ((r >> 24) & 0x1f));
+}
+
+static int hdr_same(const struct rte_vmsg_net_hdr *a, const struct rte_vmsg_net_hdr *b)
+{
+	return a->flags == b->flags && a->gso_type == b->gso_type && a->hdr_len == b->hdr_len &&
+	       a->gso_size == b->gso_size && a->csum_start == b->csum_start &&
+	       a->csum_offset == b->csum_offset;
+}
+
+/*
+ * Sends @p total packets of random sizes 14..max on pair @p qp of driver
+ * @p d through the loopback and checks each one coming back on that pair:
+ * content, addresses swapped, header. Returns packets checked.
+ */
+static uint64_t loop_traffic(struct env *e, int d, uint32_t qp, uint64_t total, uint32_t max)
+{
+	static struct pbuf tx[32], rx[32];
+	struct rte_vmsg_net_pkt tp[32], rp[32];
+	uint64_t done = 0, bad = 0;
+
+	while (done < total) {
+		uint32_t n = total - done < 32 ? (uint32_t)(total - done) : 32, got = 0;
+		int rc;
+
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t len = 14 + (uint32_t)(vtest_rand(&seed) % (max - 13));
+
+			pkt_fill(tx[i].b, len, (uint32_t)(done + i) | (qp << 24),
+				 vtest_rand(&seed));
+			tp[i].data = tx[i].b;
+			tp[i].len = len;
+			tp[i].cap = PKT_MAX;
+			hdr_rand(&tp[i].hdr, &seed);
+		}
+		rc = rte_vmsg_net_drv_tx_burst(e->drv[d], qp, tp, n);
+		CHECK_EQ(rc, (int)n);
+		if (rc != (int)n)
+			return done;
+		uint64_t deadline = rte_vmsg_time_ns() + 2000000000ull;
+
+		while (got < n && rte_vmsg_time_ns() < deadline) {
+			turn(e);
+			if (e->threaded)
+				sched_yield();
+			for (uint32_t i = got; i < n; i++) {
+				rp[i].data = rx[i].b;
+				rp[i].cap = PKT_MAX;
+				rp[i].len = 0;
+			}
+			rc = rte_vmsg_net_drv_rx_burst(e->drv[d], qp, rp + got, n - got);
+			if (rc < 0) {
+				CHECK_EQ(rc, 0);
+				return done;
+			}
+			got += (uint32_t)rc;
+		}
+		CHECK_EQ(got, n);
+		for (uint32_t i = 0; i < got; i++)
+			if ((expect_bufsz != 0 &&
+			     rp[i].hdr.num_buffers !=
+				     (tp[i].len + 12 + expect_bufsz - 1) / expect_bufsz) ||
+			    rp[i].len != tp[i].len ||
+			    !pkt_same_swapped(tx[i].b, rx[i].b, tp[i].len) ||
+			    !hdr_same(&tp[i].hdr, &rp[i].hdr) || rp[i].hdr.num_buffers == 0)
+				bad++;
+		done += got;
+		if (got != n)
+			break;
+	}
+	CHECK_EQ(bad, 0);
+	return done;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tests                                                                     */
+
+static void test_args(void)
+{
+	struct rte_vmsg_net_dev_opts o;
+	struct rte_vmsg_net_drv_opts d;
+	struct rte_vmsg_net_dev *nd = NULL;
+	struct rte_vmsg_net_drv *dv = NULL;
+	struct env e;
+
+	env_init(&e);
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.bus = e.devb;
+	o.map = e.map;
+	CHECK_EQ(rte_vmsg_net_dev_create(NULL, &nd), -EINVAL);
+	o.sz = sizeof(o) - 1;
+	CHECK_EQ(rte_vmsg_net_dev_create(&o, &nd), -EINVAL);
+	o.sz = sizeof(o);
+	o.bus = e.drvb; /* not a device-role bus */
+	CHECK_EQ(rte_vmsg_net_dev_create(&o, &nd), -EINVAL);
+	o.bus = e.devb;
+	o.mtu = 67;
+	CHECK_EQ(rte_vmsg_net_dev_create(&o, &nd), -EINVAL);
+	o.mtu = 0;
+	o.queue_size = 100;
+	CHECK_EQ(rte_vmsg_net_dev_create(&o, &nd), -EINVAL);
+	o.queue_size = 0;
+	o.max_queue_pairs = RTE_VMSG_NET_MAX_QP + 1;
+	CHECK_EQ(rte_vmsg_net_dev_create(&o, &nd), -EINVAL);
+	o.max_queue_pairs = 2;
+	/* Inconsistent offers: MQ without CTRL_VQ, no VERSION_1, an unknown bit. */
+	o.features = F(RTE_VMSG_VIRTIO_F_VERSION_1) | F(RTE_VMSG_NET_F_MQ);
+	CHECK_EQ(rte_vmsg_net_dev_create(&o, &nd), -EINVAL);
+	o.features = F(RTE_VMSG_NET_F_MAC);
+	CHECK_EQ(rte_vmsg_net_dev_create(&o, &nd), -EINVAL);
+	o.features = F(RTE_VMSG_VIRTIO_F_VERSION_1) | F(2);
+	CHECK_EQ(rte_vmsg_net_dev_create(&o, &nd), -EINVAL);
+	o.features = 0;
+	o.backend = 2;
+	CHECK_EQ(rte_vmsg_net_dev_create(&o, &nd), -EINVAL);
+	o.backend = 0;
+	o.notify = 2;
+	CHECK_EQ(rte_vmsg_net_dev_create(&o, &nd), -EINVAL);
+	o.notify = 0;
+	CHECK_EQ(rte_vmsg_net_dev_create(&o, &nd), 0);
+	/* Same number twice on one bus. */
+	{
+		struct rte_vmsg_net_dev *nd2 = NULL;
+
+		CHECK_EQ(rte_vmsg_net_dev_create(&o, &nd2), -EEXIST);
+	}
+	CHECK_EQ(rte_vmsg_net_dev_poll(nd, 2), -EINVAL);
+	CHECK_EQ(rte_vmsg_net_dev_poll(NULL, 0), -EINVAL);
+	CHECK_EQ(rte_vmsg_net_dev_poll(nd, 0), 0);			/* no DRIVER_OK yet */
+	CHECK_EQ(rte_vmsg_net_dev_recv_burst(nd, 0, NULL, 0), -EINVAL); /* loopback device */
+	CHECK_EQ(rte_vmsg_net_dev_service(NULL), -EINVAL);
+	rte_vmsg_net_dev_destroy(nd);
+	rte_vmsg_net_dev_destroy(NULL);
+
+	memset(&d, 0, sizeof(d));
+	d.sz = sizeof(d);
+	d.bus = e.drvb;
+	d.dma_addr = rte_vmsg_region_addr(e.reg);
+	d.dma_bus_addr = REGION_BUS;
+	d.dma_size = 1 << 20;
+	d.flags = 1u << 5;
+	CHECK_EQ(rte_vmsg_net_drv_create(&d, &dv), -EINVAL);
+	d.flags = 0;
+	d.dma_addr = (uint8_t *)d.dma_addr + 8;
+	CHECK_EQ(rte_vmsg_net_drv_create(&d, &dv), -EINVAL);
+	d.dma_addr = rte_vmsg_region_addr(e.reg);
+	d.features = F(RTE_VMSG_NET_F_CTRL_RX); /* not something the helper drives */
+	CHECK_EQ(rte_vmsg_net_drv_create(&d, &dv), -EINVAL);
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst(NULL, 0, NULL, 0), -EINVAL);
+	rte_vmsg_net_drv_destroy(NULL);
+	env_fini(&e);
+}
+
+/* Init with and without MRG_RXBUF; config contents; loopback of random sizes. */
+static void test_loopback(int mrg, uint64_t npkts)
+{
+	struct cfg c = { .qp = 1, .mtu = 1500 };
+	struct rte_vmsg_net_queue_stats qs;
+	struct rte_vmsg_net_config cfg;
+	struct rte_vmsg_drv *h;
+	uint8_t raw[12];
+	struct env e;
+
+	if (!mrg)
+		c.drv_features = NO_MRG;
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	h = rte_vmsg_net_drv_handle(e.drv[0]);
+	CHECK_EQ(rte_vmsg_drv_has_feature(h, RTE_VMSG_NET_F_MRG_RXBUF), mrg);
+	CHECK_EQ(rte_vmsg_drv_has_feature(h, RTE_VMSG_VIRTIO_F_VERSION_1), 1);
+	CHECK_EQ(
+		rte_vmsg_dev_has_feature(rte_vmsg_net_dev_vdev(e.dev[0]), RTE_VMSG_NET_F_MRG_RXBUF),
+		mrg);
+	/* Config space, little-endian (virtio 1.x 5.1.4). */
+	CHECK_EQ(rte_vmsg_net_drv_config(e.drv[0], &cfg), 0);
+	CHECK_MEM(cfg.mac, MAC, 6);
+	CHECK_EQ(rte_vmsg_drv_get_config(h, 0, 12, raw, NULL), 0);
+	CHECK_MEM(raw, MAC, 6);
+	CHECK_EQ(rte_vmsg_get_le16(raw + 6), RTE_VMSG_NET_S_LINK_UP);
+	CHECK_EQ(rte_vmsg_get_le16(raw + 8), 1);
+	CHECK_EQ(rte_vmsg_get_le16(raw + 10), 1500);
+	CHECK_EQ(rte_vmsg_net_drv_queue_pairs(e.drv[0]), 1);
+
+	CHECK_U64(loop_traffic(&e, 0, 0, npkts, 1514), npkts);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 1, &qs, NULL), 0);
+	CHECK_U64(qs.packets, npkts);
+	CHECK_U64(qs.errors, 0);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 0, &qs, NULL), 0);
+	CHECK_U64(qs.packets, npkts);
+	CHECK_U64(qs.drops, 0);
+	CHECK_U64(qs.broken, 0);
+	CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 0, &qs, NULL), 0);
+	CHECK_U64(qs.packets, npkts);
+	CHECK_U64(qs.errors, 0);
+	/* Polling mode: not one EVENT_AVAIL or EVENT_USED on the bus (BUS-19, DRV-33). */
+	CHECK_U64(e.ev_avail, 0);
+	CHECK_U64(e.ev_used, 0);
+out:
+	env_fini(&e);
+}
+
+/* MQ with 4 pairs: the control queue sets them; each pair's packets come back on it. */
+static void test_mq(void)
+{
+	struct cfg c = { .qp = 4 };
+	struct rte_vmsg_net_queue_stats qs;
+	struct rte_vmsg_net_dev_stats ds;
+	struct env e;
+	uint32_t q;
+
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	CHECK_EQ(rte_vmsg_net_drv_queue_pairs(e.drv[0]), 4);
+	CHECK_EQ(rte_vmsg_net_dev_active_pairs(e.dev[0]), 4);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 8, &qs, &ds), 0); /* control queue */
+	CHECK_U64(ds.ctrl_ok, 1);
+	CHECK_U64(ds.ctrl_err, 0);
+	for (q = 0; q < 4; q++)
+		CHECK_U64(loop_traffic(&e, 0, q, 500 + 100 * q, 1514), 500 + 100 * q);
+	for (q = 0; q < 4; q++) {
+		CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 2 * q, &qs, NULL), 0);
+		CHECK_U64(qs.packets, 500 + 100 * q);
+		CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 2 * q + 1, &qs, NULL), 0);
+		CHECK_U64(qs.packets, 500 + 100 * q);
+	}
+	CHECK_U64(e.ev_avail + e.ev_used, 0); /* polling-only, control queue included */
+out:
+	env_fini(&e);
+	/* Fewer pairs than the device has: VQ_PAIRS_SET 2. */
+	c.drv_qp = 2;
+	env_up(&e, &c);
+	if (e.drv[0] != NULL) {
+		CHECK_EQ(rte_vmsg_net_dev_active_pairs(e.dev[0]), 2);
+		CHECK_U64(loop_traffic(&e, 0, 1, 300, 1514), 300);
+		CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 2, NULL, 0), -EINVAL);
+	}
+	env_fini(&e);
+}
+
+/* No receive buffer posted: the loopback drops and counts, like a NIC. */
+static void test_drops(void)
+{
+	struct cfg c = { .qp = 1 };
+	static struct pbuf tx, rx[32];
+	struct rte_vmsg_net_pkt tp[32], rp[32];
+	struct rte_vmsg_net_queue_stats qs;
+	uint32_t sent = 0, got = 0, i;
+	int rc;
+
+	struct env e;
+
+	c.drv_features = NO_MRG;
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	pkt_fill(tx.b, 100, 7, 1);
+	for (i = 0; i < 32; i++) {
+		memset(&tp[i], 0, sizeof(tp[i]));
+		tp[i].data = tx.b;
+		tp[i].len = 100;
+	}
+	/* 320 packets against 256 receive buffers that are never re-posted. */
+	while (sent < 320) {
+		rc = rte_vmsg_net_drv_tx_burst(e.drv[0], 0, tp, 32);
+		CHECK_EQ(rc, 32);
+		if (rc <= 0)
+			break;
+		sent += (uint32_t)rc;
+		turn(&e);
+	}
+	turn(&e);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 0, &qs, NULL), 0);
+	CHECK_U64(qs.packets, 256);
+	CHECK_U64(qs.drops, 64);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 1, &qs, NULL), 0);
+	CHECK_U64(qs.packets, 320);
+	for (i = 0; i < 32; i++) {
+		rp[i].data = rx[i].b;
+		rp[i].cap = PKT_MAX;
+	}
+	while ((rc = rte_vmsg_net_drv_rx_burst(e.drv[0], 0, rp, 32)) > 0)
+		got += (uint32_t)rc;
+	CHECK_EQ(got, 256);
+	/* Buffers re-posted: traffic flows again. */
+	CHECK_U64(loop_traffic(&e, 0, 0, 100, 1514), 100);
+out:
+	env_fini(&e);
+}
+
+/* Application backend, both ways; num_buffers with MRG_RXBUF. */
+static void test_app(void)
+{
+	struct cfg c = { .qp = 2, .backend = RTE_VMSG_NET_BACKEND_APP };
+	static struct pbuf a[8], b[8];
+	struct rte_vmsg_net_pkt tp[8], rp[8];
+	uint32_t i, got;
+	int rc;
+	struct env e;
+
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	/* Driver to application. */
+	for (i = 0; i < 8; i++) {
+		pkt_fill(a[i].b, 60 + 100 * i, i, i);
+		tp[i].data = a[i].b;
+		tp[i].len = 60 + 100 * i;
+		hdr_rand(&tp[i].hdr, &seed);
+		tp[i].hdr.gso_type = RTE_VMSG_NET_HDR_GSO_NONE;
+	}
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 1, tp, 8), 8);
+	CHECK_EQ(rte_vmsg_net_dev_poll(e.dev[0], 1), 0); /* the application's job */
+	for (i = 0; i < 8; i++) {
+		rp[i].data = b[i].b;
+		rp[i].cap = PKT_MAX;
+	}
+	CHECK_EQ(rte_vmsg_net_dev_recv_burst(e.dev[0], 0, rp, 8), 0); /* other pair */
+	rc = rte_vmsg_net_dev_recv_burst(e.dev[0], 1, rp, 8);
+	CHECK_EQ(rc, 8);
+	for (i = 0; i < 8 && rc == 8; i++) {
+		CHECK_EQ(rp[i].len, tp[i].len);
+		CHECK_MEM(rp[i].data, tp[i].data, tp[i].len);
+		CHECK(hdr_same(&rp[i].hdr, &tp[i].hdr));
+	}
+	/* Application to driver: 3000 bytes span two 2 KiB buffers. */
+	for (i = 0; i < 4; i++) {
+		uint32_t len = i == 3 ? 3000 : 64 + 500 * i;
+
+		pkt_fill(a[i].b, len, i, 100 + i);
+		tp[i].data = a[i].b;
+		tp[i].len = len;
+		hdr_rand(&tp[i].hdr, &seed);
+	}
+	CHECK_EQ(rte_vmsg_net_dev_send_burst(e.dev[0], 1, tp, 4), 4);
+	for (i = 0; i < 8; i++) {
+		rp[i].data = b[i].b;
+		rp[i].cap = PKT_MAX;
+	}
+	turn(&e);
+	got = 0;
+	while (got < 4 && (rc = rte_vmsg_net_drv_rx_burst(e.drv[0], 1, rp + got, 4 - got)) > 0)
+		got += (uint32_t)rc;
+	CHECK_EQ(got, 4);
+	for (i = 0; i < got; i++) {
+		CHECK_EQ(rp[i].len, tp[i].len);
+		CHECK_MEM(rp[i].data, tp[i].data, tp[i].len);
+		CHECK(hdr_same(&rp[i].hdr, &tp[i].hdr));
+		CHECK_EQ(rp[i].hdr.num_buffers, i == 3 ? 2 : 1);
+	}
+	/* A receive buffer too small for the packet: dropped and counted on the driver. */
+	rp[0].cap = 10;
+	CHECK_EQ(rte_vmsg_net_dev_send_burst(e.dev[0], 0, tp, 1), 1);
+	CHECK_EQ(rte_vmsg_net_drv_rx_burst(e.drv[0], 0, rp, 1), 0);
+	{
+		struct rte_vmsg_net_queue_stats qs;
+
+		CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 0, &qs, NULL), 0);
+		CHECK_U64(qs.errors, 1);
+	}
+out:
+	env_fini(&e);
+}
+
+/* Event mode: EVENT_AVAIL and EVENT_USED on the bus, counted on both sides. */
+static void test_event(void)
+{
+	struct cfg c = { .qp = 2, .notify = RTE_VMSG_NET_NOTIFY_EVENT };
+	struct rte_vmsg_net_queue_stats dq, vq;
+	struct rte_vmsg_net_drv_stats ds;
+	uint64_t avail0;
+	struct env e;
+
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	avail0 = e.ev_avail;
+	CHECK(avail0 > 0); /* receive queues filled, control command */
+	CHECK_U64(loop_traffic(&e, 0, 0, 10000, 1514), 10000);
+	CHECK_U64(loop_traffic(&e, 0, 1, 10000, 1514), 10000);
+	CHECK(e.ev_avail > avail0);
+	CHECK(e.ev_used > 0);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 1, &vq, NULL), 0);
+	CHECK(vq.events > 0);	/* EVENT_AVAIL on the transmit queue */
+	CHECK(vq.notifies > 0); /* EVENT_USED for it */
+	CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 0, &dq, &ds), 0);
+	CHECK(dq.events > 0); /* EVENT_USED on the receive queue */
+	CHECK(ds.used_events > 0);
+	CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 1, &dq, NULL), 0);
+	CHECK(dq.notifies > 0);
+	CHECK_U64(ds.needs_reset, 0);
+	/* An idle device does nothing without an event. */
+	CHECK_EQ(rte_vmsg_net_dev_poll(e.dev[0], 0), 0);
+out:
+	env_fini(&e);
+}
+
+static void inject(struct env *e, int d, uint32_t index, int loop)
+{
+	struct rte_vmsg_vq_drv *vq = rte_vmsg_net_drv_vq(e->drv[d], index);
+	uint64_t db, ab;
+	uint8_t *base = rte_vmsg_region_addr(e->reg);
+	struct rte_vmsg_vring_desc *desc;
+	uint16_t *avail;
+	uint16_t idx;
+	uint32_t head = 5;
+
+	CHECK(vq != NULL);
+	if (vq == NULL)
+		return;
+	rte_vmsg_vq_drv_addrs(vq, &db, &ab, NULL);
+	desc = (struct rte_vmsg_vring_desc *)(void *)(base + (db - REGION_BUS));
+	avail = (uint16_t *)(void *)(base + (ab - REGION_BUS));
+	if (loop) {
+		desc[head].addr = rte_vmsg_cpu_to_le64(REGION_BUS + 4096);
+		desc[head].len = rte_vmsg_cpu_to_le32(64);
+		desc[head].flags = rte_vmsg_cpu_to_le16(RTE_VMSG_VRING_DESC_F_NEXT);
+		desc[head].next = rte_vmsg_cpu_to_le16((uint16_t)head); /* a loop */
+	} else {
+		desc[head].addr = rte_vmsg_cpu_to_le64(REGION_BUS + REGION_SIZE + 0x100000);
+		desc[head].len = rte_vmsg_cpu_to_le32(64);
+		desc[head].flags = 0;
+		desc[head].next = 0;
+	}
+	idx = rte_vmsg_le16_to_cpu(avail[1]);
+	avail[2 + (idx & 255u)] = rte_vmsg_cpu_to_le16((uint16_t)head);
+	__atomic_store_n(&avail[1], rte_vmsg_cpu_to_le16((uint16_t)(idx + 1)), __ATOMIC_RELEASE);
+}
+
+/*
+ * A hostile driver breaks two queues of device 1 (an address outside the
+ * map, a descriptor loop) while device 2 on the same bus passes traffic.
+ */
+static void test_hostile(void)
+{
+	struct cfg c1 = { .qp = 2 }, c2 = { .qp = 1 };
+	struct rte_vmsg_net_queue_stats qs;
+	struct rte_vmsg_net_dev_stats ds;
+	struct rte_vmsg_net_drv_stats drs;
+	struct rte_vmsg_vq_stats vs;
+	struct env e;
+
+	env_init(&e);
+	rte_vmsg_bus_set_event_cb(e.drvb, drv_events, &e);
+	CHECK_EQ(env_add(&e, &c1), 0);
+	CHECK_EQ(env_add(&e, &c2), 0);
+	if (e.drv[0] == NULL || e.drv[1] == NULL)
+		goto out;
+	CHECK_U64(loop_traffic(&e, 0, 0, 200, 1514), 200);
+	CHECK_U64(loop_traffic(&e, 1, 0, 2000, 1514), 2000);
+
+	inject(&e, 0, 1, 0); /* pair 0 transmit: buffer outside the map */
+	CHECK_U64(loop_traffic(&e, 1, 0, 2000, 1514), 2000);
+	inject(&e, 0, 3, 1); /* pair 1 transmit: a loop */
+	CHECK_U64(loop_traffic(&e, 1, 0, 2000, 1514), 2000);
+	turn(&e);
+
+	CHECK(rte_vmsg_vq_dev_stats_get(rte_vmsg_net_dev_vq(e.dev[0], 1), &vs) == 0);
+	CHECK_EQ(vs.broken, RTE_VMSG_VQ_BAD_DESC_ADDR);
+	CHECK(rte_vmsg_vq_dev_stats_get(rte_vmsg_net_dev_vq(e.dev[0], 3), &vs) == 0);
+	/* A loop is caught as a loop or, past max_chain descriptors, as too long. */
+	CHECK(vs.broken == RTE_VMSG_VQ_CHAIN_LOOP || vs.broken == RTE_VMSG_VQ_CHAIN_TOO_LONG);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 1, &qs, &ds), 0);
+	CHECK_U64(qs.broken, 1);
+	CHECK_U64(ds.needs_reset, 1); /* raised once */
+	/* Polling-only: EVENT_CONFIG is the only event on the bus. */
+	CHECK_U64(e.ev_avail, 0);
+	CHECK_U64(e.ev_used, 0);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 3, &qs, NULL), 0);
+	CHECK_U64(qs.broken, 1);
+	CHECK((rte_vmsg_dev_status(rte_vmsg_net_dev_vdev(e.dev[0])) &
+	       RTE_VMSG_STATUS_DEVICE_NEEDS_RESET) != 0);
+	/* The EVENT_CONFIG with DEVICE_NEEDS_RESET reached the driver of device 1. */
+	CHECK_U64(e.ev_config_nr, 1);
+	CHECK_EQ(e.ev_config_dev, 1);
+	CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 0, NULL, &drs), 0);
+	CHECK_U64(drs.needs_reset, 1);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(rte_vmsg_net_drv_handle(e.drv[0])), 1);
+	/* Device 2 lost nothing and is not touched. */
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[1], 0, &qs, &ds), 0);
+	CHECK_U64(qs.packets, 6000);
+	CHECK_U64(qs.drops, 0);
+	CHECK_U64(qs.broken, 0);
+	CHECK_U64(ds.needs_reset, 0);
+	CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[1], 0, &qs, &drs), 0);
+	CHECK_U64(qs.packets, 6000);
+	CHECK_U64(drs.needs_reset, 0);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(rte_vmsg_net_drv_handle(e.drv[1])), 0);
+	/* The broken device's other queues are still there; the broken ones stay broken. */
+	CHECK_EQ(rte_vmsg_net_dev_poll(e.dev[0], 0), 0);
+	/* The way back: reset and bring up again; both pairs carry traffic. */
+	CHECK_EQ(rte_vmsg_net_drv_reset(e.drv[0]), 0);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(rte_vmsg_net_drv_handle(e.drv[0])), 0);
+	CHECK_EQ(rte_vmsg_dev_status(rte_vmsg_net_dev_vdev(e.dev[0])) &
+			 RTE_VMSG_STATUS_DEVICE_NEEDS_RESET,
+		 0);
+	CHECK_U64(loop_traffic(&e, 0, 0, 500, 1514), 500);
+	CHECK_U64(loop_traffic(&e, 0, 1, 500, 1514), 500);
+	CHECK_U64(loop_traffic(&e, 1, 0, 500, 1514), 500);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 1, &qs, &ds), 0);
+	CHECK_U64(qs.broken, 1); /* counted once, not again */
+	CHECK_U64(ds.needs_reset, 1);
+out:
+	env_fini(&e);
+}
+
+/* MRG_RXBUF with a 9000-byte MTU: packets span up to five 2 KiB buffers. */
+static void test_jumbo(void)
+{
+	struct cfg c = { .qp = 1, .mtu = 9000 };
+	struct env e;
+
+	env_up(&e, &c);
+	if (e.drv[0] != NULL) {
+		expect_bufsz = 2048;
+		CHECK_U64(loop_traffic(&e, 0, 0, 5000, 9014), 5000);
+		expect_bufsz = 0;
+	}
+	env_fini(&e);
+}
+
+/* A pair thread polls the device while the main thread runs the bus, bring-up and reset. */
+struct pair_thr {
+	struct env *e;
+	uint32_t qp;
+	int stop;
+	uint64_t polls;
+};
+
+/* One thread for both pairs: the machine may have two cores, the main thread spins too. */
+static struct pair_thr thr[1];
+static pthread_t tid[1];
+
+static void *pair_main(void *arg)
+{
+	struct pair_thr *t = arg;
+
+	while (!__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE)) {
+		int moved = 0;
+
+		for (uint32_t q = 0; q < 2; q++) {
+			int rc = rte_vmsg_net_dev_poll(t->e->dev[0], q);
+
+			if (rc < 0)
+				return NULL;
+			moved += rc;
+		}
+		t->polls++;
+		if (moved == 0)
+			sched_yield(); /* the test machine may have fewer cores than spinners */
+	}
+	return NULL;
+}
+
+static void start_threads(struct env *e)
+{
+	for (uint32_t i = 0; i < 1; i++) {
+		thr[i].e = e;
+		thr[i].qp = i;
+		thr[i].stop = 0;
+		thr[i].polls = 0;
+		if (pthread_create(&tid[i], NULL, pair_main, &thr[i]) != 0)
+			exit(1);
+	}
+}
+
+static void test_threads(void)
+{
+	struct cfg c = { .qp = 2 };
+	struct rte_vmsg_net_queue_stats qs;
+	struct env e;
+	uint32_t i;
+
+	env_init(&e);
+	rte_vmsg_bus_set_event_cb(e.drvb, drv_events, &e);
+	e.threaded = 1;
+	e.start = start_threads;
+	CHECK_EQ(env_add(&e, &c), 0);
+	if (e.drv[0] != NULL) {
+		CHECK_U64(loop_traffic(&e, 0, 0, 10000, 1514), 10000);
+		CHECK_U64(loop_traffic(&e, 0, 1, 10000, 1514), 10000);
+		/* A device reset while the pairs run: the gates hold the threads off. */
+		CHECK_EQ(rte_vmsg_drv_reset(rte_vmsg_net_drv_handle(e.drv[0])), 0);
+		CHECK(rte_vmsg_net_dev_vq(e.dev[0], 0) == NULL);
+	}
+	for (i = 0; i < 1; i++) {
+		__atomic_store_n(&thr[i].stop, 1, __ATOMIC_RELEASE);
+		pthread_join(tid[i], NULL);
+		CHECK(thr[i].polls > 0);
+	}
+	for (i = 0; i < 4; i++) {
+		CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], i, &qs, NULL), 0);
+		CHECK_U64(qs.packets, 10000);
+		CHECK_U64(qs.drops, 0);
+	}
+	env_fini(&e);
+}
+
+/* Runs one test and prints its time (a unit test must stay fast). */
+#define RUN(call)                                                                           \
+	do {                                                                                \
+		uint64_t t0_ = rte_vmsg_time_ns();                                          \
+		call;                                                                       \
+		printf("%-24s %6.3f s\n", #call, (double)(rte_vmsg_time_ns() - t0_) / 1e9); \
+	} while (0)
+
+int main(void)
+{
+	seed = vtest_seed();
+	RUN(test_args());
+	RUN(test_loopback(1, 50000));
+	RUN(test_loopback(0, 50000));
+	RUN(test_mq());
+	RUN(test_drops());
+	RUN(test_app());
+	RUN(test_event());
+	RUN(test_hostile());
+	RUN(test_jumbo());
+	RUN(test_threads());
+	return vtest_done("net");
+}

@@ -98,8 +98,17 @@ typedef int (*bench_side_fn)(struct bench_side *s);
 /* Measurements and results.                                                 */
 
 enum bench_mode { BENCH_LIMIT, BENCH_RING, BENCH_RTE_RING, BENCH_TRANSPORT };
-/* Every test but throughput is a latency test (percentiles from per-request samples). */
-enum bench_test { BENCH_PINGPONG, BENCH_THROUGHPUT, BENCH_GET_STATUS, BENCH_GET_CONFIG32 };
+/*
+ * Every test but throughput is a latency test (percentiles from per-request
+ * samples); init1000's samples are per device (open to DRIVER_OK).
+ */
+enum bench_test {
+	BENCH_PINGPONG,
+	BENCH_THROUGHPUT,
+	BENCH_GET_STATUS,
+	BENCH_GET_CONFIG32,
+	BENCH_INIT1000,
+};
 
 /* One run of one measurement. */
 struct bench_run {
@@ -109,6 +118,12 @@ struct bench_run {
 	double p50_ns, p99_ns, p999_ns, max_ns, mean_ns; /* ping-pong only */
 	double mps;					 /* messages per second */
 	double cycles_per_msg;				 /* TSC ticks per message */
+	/* init1000 only: real_ns is the time to initialise every device. */
+	uint32_t devices;	    /* devices initialised */
+	uint32_t enum_requests;	    /* GET_DEVICES windows of the enumeration */
+	double enum_ns;		    /* the first enumeration */
+	double enum_warm_ns;	    /* a second one, right after */
+	double requests_per_device; /* requests of the init flow, per device */
 };
 
 /* One measurement, with its runs. */
@@ -137,6 +152,8 @@ void bench_pick_median(struct bench_case *c);
 void bench_print_header(FILE *f);
 void bench_print_case(FILE *f, const struct bench_case *c);
 void bench_print_run(FILE *f, const struct bench_case *c, uint32_t i);
+void bench_print_init(FILE *f, const struct bench_case *c);
+double bench_median_enum_ns(const struct bench_case *c, int warm);
 
 /* The two ratios of ARCHITECTURE.md §5, for one link format. */
 struct bench_ratios {

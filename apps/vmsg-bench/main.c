@@ -58,13 +58,14 @@ static void usage(FILE *f)
 		"elements\n"
 		"                of 64 and 256 bytes, bursts of 1, 8 and 32\n"
 		"  rte-ring      the same over DPDK rte_ring SP/SC, 64-byte elements%s\n"
-		"  transport     request round trip through the whole stack (driver handle and\n"
-		"                driver-role bus on side 0, device-role bus and a device with 64 "
-		"B\n"
-		"                of config space on side 1, shm backend, 64-byte elements of the\n"
-		"                ratio format): GET_DEVICE_STATUS and a 32-byte GET_CONFIG; "
-		"threads\n"
-		"                only (skipped with --procs)\n"
+		"  transport     the whole stack over the shm backend (64-byte elements of the\n"
+		"                ratio format), each end made by its own side: driver handle and\n"
+		"                driver-role bus on side 0, device-role bus on side 1 (it makes\n"
+		"                the file; with --procs the driver process attaches it by path).\n"
+		"                Round trips of GET_DEVICE_STATUS and a 32-byte GET_CONFIG to a\n"
+		"                device with 64 B of config; init1000: enumerate 1000 devices\n"
+		"                (GET_DEVICES) and initialise each (open, init with feature\n"
+		"                negotiation, two queues of 256, DRIVER_OK)\n"
 		"  describe      print every virtio-msg v2 message the codec knows, with an\n"
 		"                example frame built and parsed back by the library\n"
 		"\n"
@@ -266,6 +267,8 @@ static int build_cases(const struct bench_cfg *cfg, struct case_list *l, int lim
 	if (tp && (case_add(l, BENCH_TRANSPORT, BENCH_GET_STATUS, 64, 1, cfg->elems,
 			    cfg->ratio_format) == NULL ||
 		   case_add(l, BENCH_TRANSPORT, BENCH_GET_CONFIG32, 64, 1, cfg->elems,
+			    cfg->ratio_format) == NULL ||
+		   case_add(l, BENCH_TRANSPORT, BENCH_INIT1000, 64, 1, cfg->elems,
 			    cfg->ratio_format) == NULL))
 		return -1;
 	return 0;
@@ -507,15 +510,6 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 		rte = 1;
 	else if (strcmp(mode, "transport") == 0)
 		tp = 1;
-	if (tp && cfg->procs) {
-		if (!limit) {
-			fprintf(stderr, "vmsg-bench: mode transport runs its two sides as threads "
-					"(drop --procs)\n");
-			return BENCH_EXIT_USAGE;
-		}
-		fprintf(stderr, "vmsg-bench: --procs: transport not measured (threads only)\n");
-		tp = 0;
-	}
 #ifndef VMSG_BENCH_HAVE_DPDK
 	if (rte && !limit) {
 		fprintf(stderr, "vmsg-bench: mode rte-ring needs DPDK, and this build has none "
@@ -614,8 +608,14 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 				bench_print_run(stdout, &l.v[i], rep);
 	}
 	printf("\nlatency: round trip of a burst, ns; throughput: TSC cycles per message at the "
-	       "consumer; link messages fill the element (stamped: elem - %u B)\n",
+	       "consumer; link messages fill the element (stamped: elem - %u B); transport "
+	       "init1000: per device, open to DRIVER_OK\n",
 	       RTE_VMSG_STAMP_HDR_SIZE);
+	for (i = 0; i < l.n; i++)
+		if (l.v[i].test == BENCH_INIT1000) {
+			printf("\n");
+			bench_print_init(stdout, &l.v[i]);
+		}
 
 	ratios_of(&l, cfg->ratio_format, &main_r);
 	ratios_of(&l, !cfg->ratio_format, &other_r);

@@ -1,24 +1,22 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The librte_vmsg authors
  *
- * transport: the request round trip through the whole stack. Side 0 is a
- * driver (a driver-role bus on the shm backend and an rte_vmsg_drv handle)
- * that submits GET_DEVICE_STATUS or a 32-byte GET_CONFIG with the _async
- * calls and polls its bus until the completion ran; side 1 is a device
- * (a device-role bus on the other end of the same shm file and one
- * rte_vmsg_dev with 64 bytes of config space) that polls its bus. Both ends
- * are made, linked and the handle's GET_DEVICE_INFO done before the sides
- * start; the sides are always threads (the bus objects are this process's).
+ * transport: the whole stack over the shm backend, each end made by its own
+ * side (thread or process). Side 0 is the driver and measures: request round
+ * trips (GET_DEVICE_STATUS, a 32-byte GET_CONFIG) and init1000 (enumerate and
+ * initialise 1000 devices). Side 1 is the device end: it creates the file.
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <rte_vmsg_bus.h>
+#include <rte_vmsg_mem.h>
 #include <rte_vmsg_ring.h>
 #include <rte_vmsg_transport.h>
 
@@ -26,31 +24,94 @@
 
 #define TP_CONFIG_SIZE 64u
 #define TP_CONFIG_READ 32u
-#define TP_DEV_NUM 1u
-#define TP_SETUP_NS 2000000000ull
+#define TP_DEV_NUM 1u	   /* the one device of the round-trip tests */
+#define TP_DMA_SMALL 4096u /* round trips: no queue, the smallest DMA area */
 
-struct tp_model {
-	uint8_t cfg[TP_CONFIG_SIZE];
+/*
+ * init1000: 1000 devices numbered 0..999, each with 64 B of config and two
+ * queues of 256 entries. Each queue gets TP_VQ_STRIDE bytes of the DMA area:
+ * the descriptor table (16 B per entry) at 0, the driver area (6 + 2 per
+ * entry) at 4096, the device area (6 + 8 per entry) at 4608.
+ */
+#define TP_INIT_DEVS 1000u
+#define TP_INIT_QUEUES 2u
+#define TP_INIT_QSIZE 256u
+#define TP_VQ_STRIDE 8192u
+#define TP_VQ_DRIVER 4096u
+#define TP_VQ_DEVICE 4608u
+#define TP_DMA_INIT ((uint64_t)TP_INIT_DEVS * TP_INIT_QUEUES * TP_VQ_STRIDE)
+
+/* Offered: bits 0 and 5 (device type), 32 (VERSION_1) and 35; wanted: 0 and 32. */
+static const uint32_t tp_offered[2] = { 0x21u, 0x9u };
+static const uint32_t tp_wanted[2] = { 0x1u, 0x1u };
+
+/* Idle spins between two control-path polls (peer loss) of a waiting side. */
+#define TP_CTL_SPINS 0xffffu
+
+/* The words both sides see, at the start of the measurement area. */
+struct tp_shared {
+	uint32_t stop; /* side 0 sets it (release) when done; side 1 then stops */
+	uint8_t pad[60];
 };
 
-/* One request's completion, written by the bus callback on side 0. */
+/* What the device end answers from: config byte k is k; queue checks. */
+struct tp_model {
+	uint8_t cfg[TP_CONFIG_SIZE];
+	uint64_t dma_lo, dma_hi; /* the DMA area, bus addresses [lo, hi) */
+	uint32_t enabled;	 /* queues enabled */
+	uint32_t bad;		 /* queues refused: an area outside the DMA area */
+};
+
+/* A completion, written by a bus callback on side 0. */
 struct tp_done {
 	int done;
 	int status;
+	uint32_t ndevs;
 };
 
+/* The mode's arguments (a child process has a copy: side 0 writes only its own). */
 struct tp_args {
 	enum bench_test test;
+	char path[300];	    /* the file, as given to both ends */
+	uint32_t elems;	    /* link elements per direction */
+	uint32_t elem_size; /* 64 */
+	int format;	    /* enum rte_vmsg_link_format */
+	int no_fallback;    /* --hugepages DIR: no plain-memory fallback */
+	uint64_t dma_size;
 	uint64_t count; /* round trips, timed */
 	uint64_t warmup;
-	uint64_t *ticks;	   /* side 0 */
-	struct bench_run *out;	   /* side 0 */
-	struct rte_vmsg_bus *drvb; /* side 0 */
-	struct rte_vmsg_drv *drv;  /* side 0 */
-	struct rte_vmsg_bus *devb; /* side 1 */
-	uint32_t stop;		   /* side 0 sets it (release) when done; side 1 stops */
-	uint32_t err;		   /* the first wrong answer, for the report */
+	uint64_t *ticks;       /* side 0: one per round trip */
+	uint64_t *dev_ticks;   /* side 0, init1000: one per device */
+	struct bench_run *out; /* side 0 */
+	char attached[256];    /* side 0: the file as the driver end found it */
 };
+
+/* The driver end (side 0). */
+struct tp_drv_end {
+	struct bench_side *s;
+	struct rte_vmsg_bus_shm *shm;
+	struct rte_vmsg_bus *bus;
+	uint32_t turns; /* of synchronous waits, for tp_peer_hook() */
+	int lost;	/* the device end died or broke the link: its errno */
+};
+
+/*
+ * bench_fail() with the end's role: in this mode side 0 is the driver end.
+ * Sets the abort word first (relaxed, as bench_fail() does: the other side
+ * only stops on it, at its next idle check), so that it stops waiting.
+ */
+static __attribute__((format(printf, 2, 3))) void tp_fail(struct bench_side *s, const char *fmt,
+							  ...)
+{
+	va_list ap;
+
+	__atomic_store_n(&s->ctl->abort, 1u, __ATOMIC_RELAXED);
+	fprintf(stderr, "vmsg-bench: transport, %s end: ", s->side == 0 ? "driver" : "device");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
 
 static double thread_cpu_ns(void)
 {
@@ -68,6 +129,27 @@ static int tp_config_read(void *ctx, uint32_t offset, void *buf, uint32_t len)
 	return 0;
 }
 
+static int tp_in_dma(const struct tp_model *m, uint64_t addr, uint64_t len)
+{
+	return addr >= m->dma_lo && addr <= m->dma_hi && len <= m->dma_hi - addr;
+}
+
+/* Every area of an enabled queue must lie inside the DMA area of the file. */
+static int tp_queue_enable(void *ctx, uint32_t index, const struct rte_vmsg_dev_vq *vq)
+{
+	struct tp_model *m = ctx;
+	uint64_t n = vq->size;
+
+	(void)index;
+	if (!tp_in_dma(m, vq->desc_addr, 16 * n) || !tp_in_dma(m, vq->driver_addr, 6 + 2 * n) ||
+	    !tp_in_dma(m, vq->device_addr, 6 + 8 * n)) {
+		m->bad++;
+		return -EINVAL;
+	}
+	m->enabled++;
+	return 0;
+}
+
 static void tp_on_done(void *arg, int status)
 {
 	struct tp_done *d = arg;
@@ -76,17 +158,88 @@ static void tp_on_done(void *arg, int status)
 	d->done = 1;
 }
 
+static void tp_on_enum(void *arg, int status, uint32_t ndevs)
+{
+	struct tp_done *d = arg;
+
+	d->status = status;
+	d->ndevs = ndevs;
+	d->done = 1;
+}
+
+static struct tp_shared *tp_sh(const struct bench_side *s)
+{
+	return (struct tp_shared *)(void *)s->area;
+}
+
 /* ------------------------------------------------------------------------ */
-/* The sides.                                                                */
+/* Driver end (side 0)                                                      */
+
+/* The control path: a dead or restarted device end fails what is in flight. */
+static void tp_peer_check(struct tp_drv_end *e)
+{
+	int rc = rte_vmsg_bus_shm_poll(e->shm);
+
+	if (rc >= 0 && (rc & RTE_VMSG_BUS_SHM_PEER_LOST) == 0)
+		return;
+	if (e->lost == 0)
+		e->lost = rc < 0 ? rc : -EPIPE;
+	rte_vmsg_bus_fail_all(e->bus, e->lost);
+}
+
+/* poll_peer hook of the handles: runs in every turn of a synchronous wait. */
+static void tp_peer_hook(void *arg)
+{
+	struct tp_drv_end *e = arg;
+
+	if ((++e->turns & TP_CTL_SPINS) == 0)
+		tp_peer_check(e);
+}
+
+/* Polls the driver bus until @p d is done. 0, or -1 after saying why. */
+static int tp_wait(struct tp_drv_end *e, struct tp_done *d, struct bench_wait *w, const char *what)
+{
+	uint64_t spins = 0;
+	int rc;
+
+	for (;;) {
+		rc = rte_vmsg_bus_poll(e->bus);
+		if (rc < 0) {
+			tp_fail(e->s, "%s: rte_vmsg_bus_poll(driver): %s", what, strerror(-rc));
+			return -1;
+		}
+		if (d->done)
+			return 0;
+		if (rc > 0) {
+			bench_progress(&spins);
+			continue;
+		}
+		rc = bench_idle(w, &spins);
+		if (rc < 0) {
+			tp_fail(e->s, "%s: no answer (%s)", what, bench_why(rc));
+			return -1;
+		}
+		/* Only a request waiting for long (~ms) looks at the control path. */
+		if ((spins & TP_CTL_SPINS) == 0)
+			tp_peer_check(e);
+	}
+}
+
+static const char *tp_status_why(const struct tp_drv_end *e, int status)
+{
+	if (e->lost != 0)
+		return "the device end died or left";
+	return strerror(-status);
+}
 
 /* @p n round trips; with @p ticks, each one's TSC ticks. 0, or -1 after saying why. */
-static int tp_rounds(struct bench_side *s, struct tp_args *a, uint64_t n, uint64_t *ticks,
-		     struct bench_wait *w)
+static int tp_rounds(struct tp_drv_end *e, struct tp_args *a, struct rte_vmsg_drv *drv, uint64_t n,
+		     uint64_t *ticks, struct bench_wait *w)
 {
 	uint8_t cfg[TP_CONFIG_READ] __attribute__((aligned(64)));
 	struct tp_done d;
 	uint32_t status = 0, gen = 0;
-	uint64_t i, t0, t1, spins = 0;
+	uint64_t i, t0, t1;
 	int rc;
 
 	for (i = 0; i < n; i++) {
@@ -94,91 +247,418 @@ static int tp_rounds(struct bench_side *s, struct tp_args *a, uint64_t n, uint64
 		d.status = 0;
 		t0 = rte_vmsg_tsc();
 		if (a->test == BENCH_GET_STATUS)
-			rc = rte_vmsg_drv_get_status_async(a->drv, &status, tp_on_done, &d);
+			rc = rte_vmsg_drv_get_status_async(drv, &status, tp_on_done, &d);
 		else
-			rc = rte_vmsg_drv_get_config_async(a->drv, 0, TP_CONFIG_READ, cfg, &gen,
+			rc = rte_vmsg_drv_get_config_async(drv, 0, TP_CONFIG_READ, cfg, &gen,
 							   tp_on_done, &d);
 		if (rc < 0) {
-			bench_fail(s, "request %llu: submit failed (%s)", (unsigned long long)i,
-				   strerror(-rc));
+			tp_fail(e->s, "request %llu: submit failed (%s)", (unsigned long long)i,
+				strerror(-rc));
 			return -1;
 		}
-		for (;;) {
-			rc = rte_vmsg_bus_poll(a->drvb);
-			if (rc < 0) {
-				bench_fail(s, "rte_vmsg_bus_poll(driver): %s", strerror(-rc));
-				return -1;
-			}
-			if (d.done)
-				break;
-			if (rc > 0) {
-				bench_progress(&spins);
-				continue;
-			}
-			rc = bench_idle(w, &spins);
-			if (rc < 0) {
-				bench_fail(s, "request %llu: no answer (%s)", (unsigned long long)i,
-					   bench_why(rc));
-				return -1;
-			}
-		}
+		if (tp_wait(e, &d, w, "request") < 0)
+			return -1;
 		t1 = rte_vmsg_tsc();
-		bench_progress(&spins);
 		if (ticks != NULL)
 			ticks[i] = t1 - t0;
 		if (d.status < 0) {
-			bench_fail(s, "request %llu failed: %s", (unsigned long long)i,
-				   strerror(-d.status));
+			tp_fail(e->s, "request %llu failed: %s", (unsigned long long)i,
+				tp_status_why(e, d.status));
 			return -1;
 		}
 		/* The device was never initialised: its status reads 0; config byte k is k. */
 		if (a->test == BENCH_GET_STATUS ? status != 0
 						: cfg[TP_CONFIG_READ - 1] != TP_CONFIG_READ - 1) {
-			a->err = 1;
-			bench_fail(s, "request %llu: wrong answer", (unsigned long long)i);
+			tp_fail(e->s, "request %llu: wrong answer", (unsigned long long)i);
 			return -1;
 		}
 	}
 	return 0;
 }
 
-static int tp_driver(struct bench_side *s, struct tp_args *a)
+/* GET_DEVICE_STATUS or GET_CONFIG round trips on device TP_DEV_NUM. */
+static int tp_rtt(struct tp_drv_end *e, struct tp_args *a)
 {
+	struct rte_vmsg_dev_info info;
+	struct rte_vmsg_drv *drv = NULL;
 	struct bench_wait w;
+	struct tp_done d;
 	uint64_t start;
 	double cpu0;
 	int rc;
 
-	bench_wait_init(&w, s);
-	if (bench_start_line(s) < 0)
+	bench_wait_init(&w, e->s);
+	rc = rte_vmsg_drv_open(e->bus, TP_DEV_NUM, NULL, &drv);
+	if (rc < 0) {
+		tp_fail(e->s, "rte_vmsg_drv_open: %s", strerror(-rc));
 		return -1;
-	rc = tp_rounds(s, a, a->warmup, NULL, &w);
+	}
+	/* GET_CONFIG needs GET_DEVICE_INFO first (the config size). */
+	memset(&d, 0, sizeof(d));
+	rc = rte_vmsg_drv_get_info_async(drv, &info, tp_on_done, &d);
+	if (rc < 0) {
+		tp_fail(e->s, "GET_DEVICE_INFO: %s", strerror(-rc));
+		goto out;
+	}
+	rc = tp_wait(e, &d, &w, "GET_DEVICE_INFO");
+	if (rc == 0 && d.status < 0) {
+		tp_fail(e->s, "GET_DEVICE_INFO: %s", tp_status_why(e, d.status));
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = tp_rounds(e, a, drv, a->warmup, NULL, &w);
 	if (rc == 0) {
 		cpu0 = thread_cpu_ns();
 		start = rte_vmsg_tsc();
-		rc = tp_rounds(s, a, a->count, a->ticks, &w);
-		a->out->real_ns = (double)(rte_vmsg_tsc() - start) * 1e9 / (double)s->tsc_hz;
+		rc = tp_rounds(e, a, drv, a->count, a->ticks, &w);
+		a->out->real_ns = (double)(rte_vmsg_tsc() - start) * 1e9 / (double)e->s->tsc_hz;
 		a->out->cpu_ns = thread_cpu_ns() - cpu0;
 		a->out->iterations = a->count;
 	}
-	/* Pairs with the acquire in tp_device(). */
-	bench_store_release(&a->stop, 1u);
+out:
+	rte_vmsg_drv_close(drv);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Open, init, both queues, DRIVER_OK: device @p num, the @p k-th, with synchronous calls. */
+static int tp_init_one(struct tp_drv_end *e, uint16_t num, uint32_t k, uint64_t dma,
+		       struct rte_vmsg_drv **out)
+{
+	struct rte_vmsg_drv_opts o;
+	uint32_t neg[2], q;
+	const char *what;
+	uint64_t b;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.poll_peer = tp_peer_hook;
+	o.poll_peer_arg = e;
+	what = "rte_vmsg_drv_open";
+	rc = rte_vmsg_drv_open(e->bus, num, &o, out);
+	if (rc < 0)
+		goto fail;
+	what = "rte_vmsg_drv_init";
+	rc = rte_vmsg_drv_init(*out, tp_wanted, 2, neg);
+	if (rc < 0)
+		goto fail;
+	for (q = 0; q < TP_INIT_QUEUES; q++) {
+		b = dma + ((uint64_t)k * TP_INIT_QUEUES + q) * TP_VQ_STRIDE;
+		what = "rte_vmsg_drv_vq_setup";
+		rc = rte_vmsg_drv_vq_setup(*out, q, TP_INIT_QSIZE, b, b + TP_VQ_DRIVER,
+					   b + TP_VQ_DEVICE);
+		if (rc < 0)
+			goto fail;
+	}
+	what = "rte_vmsg_drv_driver_ok";
+	rc = rte_vmsg_drv_driver_ok(*out);
+	if (rc < 0)
+		goto fail;
+	if (neg[0] != tp_wanted[0] || neg[1] != tp_wanted[1]) {
+		tp_fail(e->s, "device %u: negotiated features %#x %#x, expected %#x %#x", num,
+			neg[0], neg[1], tp_wanted[0], tp_wanted[1]);
+		return -1;
+	}
+	return 0;
+fail:
+	tp_fail(e->s, "device %u: %s: %s", num, what, tp_status_why(e, rc));
+	return -1;
+}
+
+/*
+ * init1000: enumerate (GET_DEVICES windows), then open and initialise every
+ * device found, one at a time: rte_vmsg_drv_init(), _vq_setup() and
+ * _driver_ok() have no asynchronous form, so nothing is pipelined.
+ */
+static int tp_init1000(struct tp_drv_end *e, struct tp_args *a)
+{
+	struct rte_vmsg_bus_stats st0, st1, st2;
+	struct rte_vmsg_drv **h = NULL;
+	struct bench_run *out = a->out;
+	uint8_t *bitmap = NULL;
+	uint64_t dma = 0, dma_size = 0, t0, t1, t2, t3, ti, tw;
+	struct bench_wait w;
+	struct tp_done d;
+	uint32_t n, k = 0;
+	double cpu0;
+	int rc = -1;
+
+	bench_wait_init(&w, e->s);
+	bitmap = malloc(RTE_VMSG_BUS_DEV_BITMAP_SIZE);
+	h = calloc(TP_INIT_DEVS, sizeof(*h));
+	if (bitmap == NULL || h == NULL) {
+		tp_fail(e->s, "out of memory");
+		goto out;
+	}
+	rte_vmsg_bus_shm_dma(e->shm, NULL, &dma, &dma_size);
+	if (dma_size < TP_DMA_INIT) {
+		tp_fail(e->s, "the DMA area has %llu bytes, %llu needed",
+			(unsigned long long)dma_size, (unsigned long long)TP_DMA_INIT);
+		goto out;
+	}
+
+	memset(&d, 0, sizeof(d));
+	rte_vmsg_bus_stats_get(e->bus, &st0);
+	t0 = rte_vmsg_tsc();
+	rc = rte_vmsg_bus_enumerate(e->bus, bitmap, tp_on_enum, &d);
+	if (rc < 0) {
+		tp_fail(e->s, "rte_vmsg_bus_enumerate: %s", strerror(-rc));
+		goto out;
+	}
+	rc = tp_wait(e, &d, &w, "enumerate");
+	t1 = rte_vmsg_tsc();
+	if (rc < 0)
+		goto out;
+	if (d.status < 0 || d.ndevs != TP_INIT_DEVS) {
+		tp_fail(e->s, "enumerate: %s, %u devices found",
+			d.status < 0 ? tp_status_why(e, d.status) : "done", d.ndevs);
+		rc = -1;
+		goto out;
+	}
+	/* Once more, warm: the first one pays for first touches on both ends. */
+	memset(&d, 0, sizeof(d));
+	tw = rte_vmsg_tsc();
+	rc = rte_vmsg_bus_enumerate(e->bus, bitmap, tp_on_enum, &d);
+	if (rc < 0) {
+		tp_fail(e->s, "rte_vmsg_bus_enumerate: %s", strerror(-rc));
+		goto out;
+	}
+	rc = tp_wait(e, &d, &w, "enumerate");
+	out->enum_warm_ns = (double)(rte_vmsg_tsc() - tw) * 1e9 / (double)e->s->tsc_hz;
+	if (rc < 0)
+		goto out;
+	if (d.status < 0 || d.ndevs != TP_INIT_DEVS) {
+		tp_fail(e->s, "enumerate again: %s, %u devices found",
+			d.status < 0 ? tp_status_why(e, d.status) : "done", d.ndevs);
+		rc = -1;
+		goto out;
+	}
+	rte_vmsg_bus_stats_get(e->bus, &st1);
+
+	cpu0 = thread_cpu_ns();
+	t2 = rte_vmsg_tsc();
+	for (n = 0; n < 65536u && rc == 0; n++) {
+		if ((bitmap[n / 8] & (1u << (n % 8))) == 0)
+			continue;
+		if (k == TP_INIT_DEVS || n >= TP_INIT_DEVS) {
+			tp_fail(e->s, "enumeration found device %u, not one of 0..%u", n,
+				TP_INIT_DEVS - 1);
+			rc = -1;
+			break;
+		}
+		ti = rte_vmsg_tsc();
+		rc = tp_init_one(e, (uint16_t)n, k, dma, &h[k]);
+		a->dev_ticks[k++] = rte_vmsg_tsc() - ti;
+	}
+	t3 = rte_vmsg_tsc();
+	out->cpu_ns = thread_cpu_ns() - cpu0;
+	rte_vmsg_bus_stats_get(e->bus, &st2);
+	if (rc < 0)
+		goto out;
+
+	out->devices = k;
+	out->enum_ns = (double)(t1 - t0) * 1e9 / (double)e->s->tsc_hz;
+	out->enum_requests = (uint32_t)(st1.requests - st0.requests) / 2;
+	out->requests_per_device = (double)(st2.requests - st1.requests) / (double)k;
+	bench_latency_stats(a->dev_ticks, k, e->s->tsc_hz, out);
+	out->iterations = k;
+	out->real_ns = (double)(t3 - t2) * 1e9 / (double)e->s->tsc_hz;
+	out->mps = (double)k * 1e9 / out->real_ns;
+out:
+	for (k = 0; h != NULL && k < TP_INIT_DEVS; k++)
+		rte_vmsg_drv_close(h[k]);
+	free(h);
+	free(bitmap);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Attaches the file the device end made (retrying until it is complete), link up, bus. */
+static int tp_drv_up(struct tp_drv_end *e, struct tp_args *a)
+{
+	uint64_t end = rte_vmsg_time_ns() + (uint64_t)BENCH_TIMEOUT_S * 1000000000u;
+	struct timespec nap = { 0, 20000 };
+	struct rte_vmsg_bus_shm_opts so;
+	struct rte_vmsg_bus_opts bo;
+	struct bench_side *s = e->s;
+	int rc;
+
+	memset(&so, 0, sizeof(so));
+	so.sz = sizeof(so);
+	so.path = a->path;
+	so.role = RTE_VMSG_BUS_DRIVER;
+	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT;
+	while ((rc = rte_vmsg_bus_shm_create(&so, &e->shm)) == -ENOENT || rc == -EAGAIN) {
+		if (rte_vmsg_time_ns() > end || bench_read_once(&s->ctl->abort) != 0)
+			break;
+		nanosleep(&nap, NULL);
+	}
+	if (rc < 0) {
+		tp_fail(s, "attaching %s (driver): %s", a->path, strerror(-rc));
+		return -1;
+	}
+	snprintf(a->attached, sizeof(a->attached), "%s",
+		 rte_vmsg_region_path(rte_vmsg_bus_shm_region(e->shm)));
+	while ((rc = rte_vmsg_bus_shm_poll(e->shm)) != RTE_VMSG_LINK_UP) {
+		if (rc < 0 || rte_vmsg_time_ns() > end || bench_read_once(&s->ctl->abort) != 0) {
+			tp_fail(s, "the shm link did not come up (%s)",
+				rc < 0 ? strerror(-rc) : "no handshake");
+			return -1;
+		}
+	}
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	rc = rte_vmsg_bus_shm_bus_opts(e->shm, &bo);
+	if (rc == 0)
+		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), e->shm, &e->bus);
+	if (rc < 0) {
+		tp_fail(s, "rte_vmsg_bus_create(driver): %s", strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+static int tp_driver(struct bench_side *s, struct tp_args *a)
+{
+	struct tp_drv_end e;
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	e.s = s;
+	rc = tp_drv_up(&e, a);
+	if (rc == 0)
+		rc = bench_start_line(s);
+	if (rc == 0)
+		rc = a->test == BENCH_INIT1000 ? tp_init1000(&e, a) : tp_rtt(&e, a);
+	/* Pairs with the acquire in tp_device(): stop before this end goes away. */
+	bench_store_release(&tp_sh(s)->stop, 1u);
+	rte_vmsg_bus_destroy(e.bus);
+	rte_vmsg_bus_shm_destroy(e.shm);
 	return rc;
 }
 
-static int tp_device(struct bench_side *s, struct tp_args *a)
+/* ------------------------------------------------------------------------ */
+/* Device end (side 1)                                                      */
+
+struct tp_dev_end {
+	struct rte_vmsg_bus_shm *shm;
+	struct rte_vmsg_bus *bus;
+	struct rte_vmsg_dev **devs;
+	uint32_t ndevs;
+	struct tp_model model;
+};
+
+static void tp_dev_down(struct tp_dev_end *d)
 {
+	uint32_t i;
+
+	/* The bus first: it does not own the devices. */
+	rte_vmsg_bus_destroy(d->bus);
+	for (i = 0; d->devs != NULL && i < d->ndevs; i++)
+		rte_vmsg_dev_destroy(d->devs[i]);
+	free(d->devs);
+	rte_vmsg_bus_shm_destroy(d->shm);
+}
+
+/* Creates the file, the bus and the devices (registered before the link is up). */
+static int tp_dev_up(struct bench_side *s, struct tp_args *a, struct tp_dev_end *d)
+{
+	struct rte_vmsg_bus_shm_opts so;
+	struct rte_vmsg_bus_opts bo;
+	struct rte_vmsg_dev_ops ops;
+	struct rte_vmsg_dev_opts dop;
+	uint64_t dma = 0, dma_size = 0;
+	const char *what;
+	uint32_t k, n;
+	int rc;
+
+	for (k = 0; k < TP_CONFIG_SIZE; k++)
+		d->model.cfg[k] = (uint8_t)k;
+	memset(&so, 0, sizeof(so));
+	so.sz = sizeof(so);
+	so.path = a->path;
+	so.role = RTE_VMSG_BUS_DEVICE;
+	so.flags = RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK;
+	if (a->no_fallback)
+		so.flags |= RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
+	so.dma_size = a->dma_size;
+	so.num_elems = a->elems;
+	so.elem_size = a->elem_size;
+	so.format = (uint32_t)a->format;
+	what = "rte_vmsg_bus_shm_create(device)";
+	rc = rte_vmsg_bus_shm_create(&so, &d->shm);
+	if (rc < 0)
+		goto fail;
+	rte_vmsg_bus_shm_dma(d->shm, NULL, &dma, &dma_size);
+	d->model.dma_lo = dma;
+	d->model.dma_hi = dma + dma_size;
+
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	what = "rte_vmsg_bus_create(device)";
+	rc = rte_vmsg_bus_shm_bus_opts(d->shm, &bo);
+	if (rc == 0)
+		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), d->shm, &d->bus);
+	if (rc < 0)
+		goto fail;
+
+	memset(&ops, 0, sizeof(ops));
+	ops.sz = sizeof(ops);
+	ops.device_id = 1;
+	ops.vendor_id = 0x1af4;
+	ops.config_size = TP_CONFIG_SIZE;
+	ops.config_read = tp_config_read;
+	n = 1;
+	if (a->test == BENCH_INIT1000) {
+		ops.features = tp_offered;
+		ops.num_feature_blocks = 2;
+		ops.num_queues = TP_INIT_QUEUES;
+		ops.queue_max_size = TP_INIT_QSIZE;
+		ops.queue_enable = tp_queue_enable;
+		n = TP_INIT_DEVS;
+	}
+	memset(&dop, 0, sizeof(dop));
+	dop.sz = sizeof(dop);
+	dop.max_msg_size = rte_vmsg_bus_max_msg_size(d->bus);
+	dop.transport_features = rte_vmsg_bus_transport_features(d->bus);
+	what = "out of memory";
+	rc = -ENOMEM;
+	d->devs = calloc(n, sizeof(*d->devs));
+	if (d->devs == NULL)
+		goto fail;
+	for (k = 0; k < n; k++) {
+		/* Numbers 0..999 for init1000, TP_DEV_NUM for the round trips. */
+		dop.dev_num = (uint16_t)(n == 1 ? TP_DEV_NUM : k);
+		what = "rte_vmsg_dev_create";
+		rc = rte_vmsg_dev_create(&dop, &ops, &d->model, &d->devs[k]);
+		if (rc < 0)
+			goto fail;
+		d->ndevs = k + 1;
+		/* The link is not up yet: EVENT_DEVICE is not sent (counted), GET_DEVICES is exact. */
+		what = "rte_vmsg_bus_dev_register";
+		rc = rte_vmsg_bus_dev_register(d->bus, d->devs[k]);
+		if (rc < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	tp_fail(s, "transport set-up, %s (%s): %s", what, a->path, strerror(-rc));
+	return -1;
+}
+
+/* Answers until side 0 says stop; the end's control path runs when idle. */
+static int tp_serve(struct bench_side *s, struct tp_dev_end *d)
+{
+	struct tp_shared *sh = tp_sh(s);
 	struct bench_wait w;
 	uint64_t spins = 0;
 	int rc;
 
 	bench_wait_init(&w, s);
-	if (bench_start_line(s) < 0)
-		return -1;
-	while (!bench_load_acquire(&a->stop)) {
-		rc = rte_vmsg_bus_poll(a->devb);
+	/* Acquire pairs with the release in tp_driver(). */
+	while (!bench_load_acquire(&sh->stop)) {
+		rc = rte_vmsg_bus_poll(d->bus);
 		if (rc < 0) {
-			bench_fail(s, "rte_vmsg_bus_poll(device): %s", strerror(-rc));
+			tp_fail(s, "rte_vmsg_bus_poll(device): %s", strerror(-rc));
 			return -1;
 		}
 		if (rc > 0) {
@@ -186,14 +666,63 @@ static int tp_device(struct bench_side *s, struct tp_args *a)
 			continue;
 		}
 		rc = bench_idle(&w, &spins);
-		if (rc < 0) {
-			if (bench_load_acquire(&a->stop))
+		if (rc == 0 && (spins & TP_CTL_SPINS) == 0) {
+			rc = rte_vmsg_bus_shm_poll(d->shm);
+			if (rc >= 0 && (rc & RTE_VMSG_BUS_SHM_PEER_LOST) == 0)
+				continue;
+			if (bench_load_acquire(&sh->stop))
 				break;
-			bench_fail(s, "no request (%s)", bench_why(rc));
+			tp_fail(s, "the driver end died or left");
+			return -1;
+		}
+		if (rc < 0) {
+			if (bench_load_acquire(&sh->stop))
+				break;
+			tp_fail(s, "no request (%s)", bench_why(rc));
 			return -1;
 		}
 	}
 	return 0;
+}
+
+static int tp_device(struct bench_side *s, struct tp_args *a)
+{
+	uint64_t end = rte_vmsg_time_ns() + (uint64_t)BENCH_TIMEOUT_S * 1000000000u;
+	struct tp_dev_end d;
+	uint32_t k, ok = 0;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	rc = tp_dev_up(s, a, &d);
+	/* The handshake: each end polls its own control path until its link is up. */
+	while (rc == 0 && rte_vmsg_bus_shm_poll(d.shm) != RTE_VMSG_LINK_UP) {
+		if (rte_vmsg_time_ns() > end || bench_read_once(&s->ctl->abort) != 0) {
+			tp_fail(s, "the shm link did not come up (no driver end)");
+			rc = -1;
+		}
+	}
+	if (rc == 0)
+		rc = bench_start_line(s);
+	if (rc == 0)
+		rc = tp_serve(s, &d);
+	/*
+	 * init1000: every device reached DRIVER_OK with both queues in the DMA
+	 * area (unless the driver end failed and said so already).
+	 */
+	if (rc == 0 && a->test == BENCH_INIT1000 && bench_read_once(&s->ctl->abort) == 0) {
+		for (k = 0; k < d.ndevs; k++)
+			ok += (uint32_t)rte_vmsg_dev_driver_ok(d.devs[k]);
+		if (ok != TP_INIT_DEVS || d.model.enabled != TP_INIT_DEVS * TP_INIT_QUEUES ||
+		    d.model.bad != 0) {
+			tp_fail(s,
+				"after init1000: %u devices at DRIVER_OK, %u queues enabled, "
+				"%u refused",
+				ok, d.model.enabled, d.model.bad);
+			rc = -1;
+		}
+	}
+	tp_dev_down(&d);
+	return rc < 0 ? -1 : 0;
 }
 
 static int tp_side(struct bench_side *s)
@@ -204,27 +733,6 @@ static int tp_side(struct bench_side *s)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Set-up, before the sides start: both ends in this thread.                 */
-
-struct tp_stack {
-	struct rte_vmsg_bus_shm *sdev, *sdrv;
-	struct rte_vmsg_bus *devb, *drvb;
-	struct rte_vmsg_dev *dev;
-	struct rte_vmsg_drv *drv;
-	struct tp_model model;
-};
-
-/* Polls both buses until @p flag is set or 2 s passed. */
-static int tp_pump(struct tp_stack *t, const int *flag)
-{
-	uint64_t end = rte_vmsg_time_ns() + TP_SETUP_NS;
-
-	while (!*flag && rte_vmsg_time_ns() < end) {
-		rte_vmsg_bus_poll(t->devb);
-		rte_vmsg_bus_poll(t->drvb);
-	}
-	return *flag ? 0 : -ETIMEDOUT;
-}
 
 static void tp_path(const struct bench_cfg *cfg, char *buf, size_t cap)
 {
@@ -236,156 +744,48 @@ static void tp_path(const struct bench_cfg *cfg, char *buf, size_t cap)
 		snprintf(buf, cap, "%s/vmsg_bench_tp_%d", cfg->hugepages, (int)getpid());
 }
 
-static void tp_down(struct tp_stack *t)
-{
-	rte_vmsg_drv_close(t->drv);
-	rte_vmsg_bus_destroy(t->drvb);
-	rte_vmsg_bus_destroy(t->devb);
-	rte_vmsg_dev_destroy(t->dev);
-	rte_vmsg_bus_shm_destroy(t->sdrv);
-	rte_vmsg_bus_shm_destroy(t->sdev);
-}
-
-static int tp_up(const struct bench_env *env, const struct bench_case *c, struct tp_stack *t)
-{
-	struct rte_vmsg_bus_shm_opts so;
-	struct rte_vmsg_bus_opts bo;
-	struct rte_vmsg_dev_ops ops;
-	struct rte_vmsg_dev_opts dop;
-	struct rte_vmsg_dev_info info;
-	struct tp_done d;
-	uint64_t end;
-	char path[300];
-	const char *what;
-	uint32_t k;
-	int rc, sa = 0, sb = 0;
-
-	for (k = 0; k < TP_CONFIG_SIZE; k++)
-		t->model.cfg[k] = (uint8_t)k;
-	tp_path(env->cfg, path, sizeof(path));
-	memset(&so, 0, sizeof(so));
-	so.sz = sizeof(so);
-	so.path = path;
-	so.role = RTE_VMSG_BUS_DEVICE;
-	so.flags = RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK;
-	if (strcmp(env->cfg->hugepages, "auto") != 0 && strcmp(env->cfg->hugepages, "none") != 0)
-		so.flags |= RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
-	so.dma_size = 4096;
-	so.num_elems = c->elems;
-	so.elem_size = c->elem_size;
-	so.format = (uint32_t)c->format;
-	what = "rte_vmsg_bus_shm_create(device)";
-	rc = rte_vmsg_bus_shm_create(&so, &t->sdev);
-	if (rc < 0)
-		goto fail;
-	memset(&so, 0, sizeof(so));
-	so.sz = sizeof(so);
-	so.path = path;
-	so.role = RTE_VMSG_BUS_DRIVER;
-	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT;
-	what = "rte_vmsg_bus_shm_create(driver)";
-	rc = rte_vmsg_bus_shm_create(&so, &t->sdrv);
-	if (rc < 0)
-		goto fail;
-	end = rte_vmsg_time_ns() + TP_SETUP_NS;
-	while (rte_vmsg_time_ns() < end) {
-		sa = rte_vmsg_bus_shm_poll(t->sdev);
-		sb = rte_vmsg_bus_shm_poll(t->sdrv);
-		if (sa == RTE_VMSG_LINK_UP && sb == RTE_VMSG_LINK_UP)
-			break;
-	}
-	what = "the shm link handshake";
-	rc = -ETIMEDOUT;
-	if (sa != RTE_VMSG_LINK_UP || sb != RTE_VMSG_LINK_UP)
-		goto fail;
-
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	what = "rte_vmsg_bus_create(device)";
-	rc = rte_vmsg_bus_shm_bus_opts(t->sdev, &bo);
-	if (rc == 0)
-		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), t->sdev, &t->devb);
-	if (rc < 0)
-		goto fail;
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	what = "rte_vmsg_bus_create(driver)";
-	rc = rte_vmsg_bus_shm_bus_opts(t->sdrv, &bo);
-	if (rc == 0)
-		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), t->sdrv, &t->drvb);
-	if (rc < 0)
-		goto fail;
-
-	memset(&ops, 0, sizeof(ops));
-	ops.sz = sizeof(ops);
-	ops.device_id = 1;
-	ops.vendor_id = 0x1af4;
-	ops.config_size = TP_CONFIG_SIZE;
-	ops.config_read = tp_config_read;
-	memset(&dop, 0, sizeof(dop));
-	dop.sz = sizeof(dop);
-	dop.dev_num = TP_DEV_NUM;
-	dop.max_msg_size = rte_vmsg_bus_max_msg_size(t->devb);
-	dop.transport_features = rte_vmsg_bus_transport_features(t->devb);
-	what = "rte_vmsg_dev_create";
-	rc = rte_vmsg_dev_create(&dop, &ops, &t->model, &t->dev);
-	if (rc < 0)
-		goto fail;
-	what = "rte_vmsg_bus_dev_register";
-	rc = rte_vmsg_bus_dev_register(t->devb, t->dev);
-	if (rc < 0)
-		goto fail;
-	what = "rte_vmsg_drv_open";
-	rc = rte_vmsg_drv_open(t->drvb, TP_DEV_NUM, NULL, &t->drv);
-	if (rc < 0)
-		goto fail;
-	/* GET_CONFIG needs GET_DEVICE_INFO first (the config size). */
-	memset(&d, 0, sizeof(d));
-	what = "GET_DEVICE_INFO";
-	rc = rte_vmsg_drv_get_info_async(t->drv, &info, tp_on_done, &d);
-	if (rc == 0)
-		rc = tp_pump(t, &d.done);
-	if (rc == 0)
-		rc = d.status;
-	if (rc < 0)
-		goto fail;
-	return 0;
-fail:
-	fprintf(stderr, "vmsg-bench: transport set-up, %s (%s): %s\n", what, path, strerror(-rc));
-	tp_down(t);
-	memset(t, 0, sizeof(*t));
-	return -1;
-}
-
 int transport_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 {
-	struct tp_stack t;
 	struct tp_args a;
 	int rc;
 
-	if (env->cfg->procs) {
-		fprintf(stderr, "vmsg-bench: mode transport runs its sides as threads only "
-				"(not with --procs)\n");
-		return -1;
-	}
-	memset(&t, 0, sizeof(t));
-	if (tp_up(env, c, &t) < 0)
-		return -1;
 	memset(&a, 0, sizeof(a));
 	a.test = c->test;
+	tp_path(env->cfg, a.path, sizeof(a.path));
+	a.no_fallback = strcmp(env->cfg->hugepages, "auto") != 0 &&
+			strcmp(env->cfg->hugepages, "none") != 0;
+	a.elems = c->elems;
+	a.elem_size = c->elem_size;
+	a.format = c->format;
+	a.dma_size = c->test == BENCH_INIT1000 ? TP_DMA_INIT : TP_DMA_SMALL;
 	a.count = env->cfg->samples;
 	a.warmup = bench_warmup(a.count);
 	a.ticks = env->ticks;
 	a.out = out;
-	a.drvb = t.drvb;
-	a.drv = t.drv;
-	a.devb = t.devb;
-	c->msg_bytes = c->test == BENCH_GET_STATUS ? 12 : 20 + TP_CONFIG_READ;
+	if (c->test == BENCH_INIT1000) {
+		/* Touched now: no page fault in the timed part. */
+		a.dev_ticks = calloc(TP_INIT_DEVS, sizeof(*a.dev_ticks));
+		if (a.dev_ticks == NULL) {
+			fprintf(stderr, "vmsg-bench: out of memory\n");
+			return -1;
+		}
+		memset(a.dev_ticks, 0, TP_INIT_DEVS * sizeof(*a.dev_ticks));
+	}
+	c->msg_bytes = c->test == BENCH_GET_STATUS     ? 12
+		       : c->test == BENCH_GET_CONFIG32 ? 20 + TP_CONFIG_READ
+						       : 0;
+	memset(env->area, 0, sizeof(struct tp_shared));
 	rc = bench_pair_run(env, tp_side, &a);
-	tp_down(&t);
-	if (rc < 0)
+	free(a.dev_ticks);
+	if (rc < 0) {
+		/* A device end that died could not remove its file. */
+		if (a.attached[0] != '\0')
+			unlink(a.attached);
 		return -1;
-	bench_latency_stats(env->ticks, a.count, env->tsc_hz, out);
-	out->mps = (double)a.count * 1e9 / out->real_ns;
+	}
+	if (c->test != BENCH_INIT1000) {
+		bench_latency_stats(env->ticks, a.count, env->tsc_hz, out);
+		out->mps = (double)a.count * 1e9 / out->real_ns;
+	}
 	return 0;
 }

@@ -49,6 +49,8 @@ const char *bench_test_name(enum bench_test t)
 		return "get_status";
 	case BENCH_GET_CONFIG32:
 		return "get_config32";
+	case BENCH_INIT1000:
+		return "init1000";
 	}
 	return "?";
 }
@@ -110,6 +112,9 @@ void bench_case_name(const struct bench_case *c, char *buf, size_t cap)
 
 static double run_key(const struct bench_case *c, const struct bench_run *r)
 {
+	/* init1000: the time to initialise every device. */
+	if (c->test == BENCH_INIT1000)
+		return r->real_ns;
 	return c->test != BENCH_THROUGHPUT ? r->p50_ns : r->mps;
 }
 
@@ -173,6 +178,47 @@ void bench_print_run(FILE *f, const struct bench_case *c, uint32_t i)
 
 	snprintf(tag, sizeof(tag), "  (run %u/%u)", i + 1, c->nruns);
 	print_line(f, c, &c->runs[i], tag);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The enumeration's own median across the runs (the lower one of an even count). */
+double bench_median_enum_ns(const struct bench_case *c, int warm)
+{
+	double v[128];
+	uint32_t i, n = c->nruns < 128 ? c->nruns : 128;
+
+	for (i = 0; i < n; i++)
+		v[i] = warm ? c->runs[i].enum_warm_ns : c->runs[i].enum_ns;
+	qsort(v, n, sizeof(v[0]), cmp_double);
+	return n ? v[(n - 1) / 2] : 0;
+}
+
+void bench_print_init(FILE *f, const struct bench_case *c)
+{
+	const struct bench_run *r = &c->runs[c->median];
+
+	fprintf(f,
+		"transport init1000 (%s format, one device at a time: the init flow's calls are "
+		"synchronous):\n"
+		"  enumerate     %9.1f us  (%u GET_DEVICES windows, %u devices; first of the bus, "
+		"again: %.1f us)\n"
+		"  init, total   %9.1f us  (open, init with feature negotiation, 2 x vq_setup, "
+		"DRIVER_OK)\n"
+		"  init, device  %9.2f us  (%.1f requests each; per-device p50 %.2f us, p99 %.2f "
+		"us)\n",
+		bench_format_name(c->format), bench_median_enum_ns(c, 0) / 1e3, r->enum_requests,
+		r->devices, bench_median_enum_ns(c, 1) / 1e3, r->real_ns / 1e3,
+		r->devices ? r->real_ns / r->devices / 1e3 : 0.0, r->requests_per_device,
+		r->p50_ns / 1e3, r->p99_ns / 1e3);
+	if (c->nruns > 1)
+		fprintf(f, "  (medians of %u runs: enumerate on its own, init by the total)\n",
+			c->nruns);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -358,13 +404,9 @@ static void json_context(FILE *f, const struct bench_env *env)
 	fputs("  },\n", f);
 }
 
-static void json_case(FILE *f, const struct bench_case *c, int family, int last)
+/* Common head of an entry, up to "iterations". */
+static void json_head(FILE *f, const struct bench_case *c, const char *name, int family)
 {
-	const struct bench_run *r = &c->runs[c->median];
-	char name[96];
-	double it = (double)r->iterations;
-
-	bench_case_name(c, name, sizeof(name));
 	fputs("    {\n      \"name\": ", f);
 	json_str(f, name);
 	fprintf(f, ",\n      \"family_index\": %d,\n", family);
@@ -375,6 +417,69 @@ static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 	fprintf(f, "      \"repetitions\": %u,\n", c->nruns);
 	fprintf(f, "      \"repetition_index\": %u,\n", c->median);
 	fputs("      \"threads\": 1,\n", f);
+}
+
+/*
+ * init1000: one iteration is one device initialised (open to DRIVER_OK), so
+ * real_time is the time per device, in microseconds; the counters carry the
+ * enumeration, the total and the per-device percentiles.
+ */
+static void json_init(FILE *f, const struct bench_case *c, const char *name, int family, int last)
+{
+	const struct bench_run *r = &c->runs[c->median];
+	double dev = r->devices ? (double)r->devices : NAN;
+
+	json_head(f, c, name, family);
+	fprintf(f, "      \"iterations\": %u,\n", r->devices);
+	fputs("      \"real_time\": ", f);
+	json_num(f, r->real_ns / dev / 1e3);
+	fputs(",\n      \"cpu_time\": ", f);
+	json_num(f, r->cpu_ns / dev / 1e3);
+	fputs(",\n      \"time_unit\": \"us\",\n", f);
+	fputs("      \"items_per_second\": ", f);
+	json_num(f, r->mps);
+	fprintf(f, ",\n      \"label\": \"%s, %u devices, synchronous calls, one at a time\",\n",
+		bench_format_name(c->format), r->devices);
+	fprintf(f, "      \"elem_size\": %u,\n      \"burst\": %u,\n", c->elem_size, c->burst);
+	fprintf(f, "      \"elems\": %u,\n", c->elems);
+	fprintf(f, "      \"devices\": %u,\n", r->devices);
+	fputs("      \"enumerate_us\": ", f);
+	json_num(f, bench_median_enum_ns(c, 0) / 1e3);
+	fputs(",\n      \"enumerate_again_us\": ", f);
+	json_num(f, bench_median_enum_ns(c, 1) / 1e3);
+	fprintf(f, ",\n      \"enumerate_requests\": %u,\n", r->enum_requests);
+	fputs("      \"init_us\": ", f);
+	json_num(f, r->real_ns / 1e3);
+	fputs(",\n      \"per_device_us\": ", f);
+	json_num(f, r->real_ns / dev / 1e3);
+	fputs(",\n      \"requests_per_device\": ", f);
+	json_num(f, r->requests_per_device);
+	fputs(",\n      \"p50_ns\": ", f);
+	json_num(f, r->p50_ns);
+	fputs(",\n      \"p99_ns\": ", f);
+	json_num(f, r->p99_ns);
+	fputs(",\n      \"p999_ns\": ", f);
+	json_num(f, r->p999_ns);
+	fputs(",\n      \"max_ns\": ", f);
+	json_num(f, r->max_ns);
+	fputs(",\n      \"mean_ns\": ", f);
+	json_num(f, r->mean_ns);
+	fprintf(f, ",\n      \"samples\": %llu\n", (unsigned long long)r->iterations);
+	fprintf(f, "    }%s\n", last ? "" : ",");
+}
+
+static void json_case(FILE *f, const struct bench_case *c, int family, int last)
+{
+	const struct bench_run *r = &c->runs[c->median];
+	char name[96];
+	double it = (double)r->iterations;
+
+	bench_case_name(c, name, sizeof(name));
+	if (c->test == BENCH_INIT1000) {
+		json_init(f, c, name, family, last);
+		return;
+	}
+	json_head(f, c, name, family);
 	fprintf(f, "      \"iterations\": %llu,\n", (unsigned long long)r->iterations);
 	fputs("      \"real_time\": ", f);
 	json_num(f, r->real_ns / it);

@@ -5,18 +5,27 @@
 # Runs vmsg-bench with small counts and checks its JSON against Google
 # Benchmark's format and the ratios object: the keys tools read are there,
 # with the types they expect, and the ratios are exactly the two ring names,
-# plus transport_rtt_p50_over_ring_pp when transport was measured.
-# usage: check-bench-json.py <vmsg-bench> [extra vmsg-bench arguments]
+# plus transport_rtt_p50_over_ring_pp when transport was measured, and
+# the transport/init1000 entry (enumerate and initialise 1000 devices).
+# usage: check-bench-json.py [--mode MODE] <vmsg-bench> [extra vmsg-bench arguments]
+#   MODE: all (default) or transport (then the ratios may be null: nothing
+#   to divide by)
 import json
 import os
 import subprocess
 import sys
 import tempfile
 
-bench = sys.argv[1]
+args = sys.argv[1:]
+mode = "all"
+if args[:1] == ["--mode"]:
+    mode, args = args[1], args[2:]
+if mode not in ("all", "transport") or not args:
+    sys.exit("usage: check-bench-json.py [--mode all|transport] <vmsg-bench> [arguments]")
+bench = args[0]
 with tempfile.TemporaryDirectory() as d:
     out = os.path.join(d, "out.json")
-    cmd = [bench, "all", "--quick", "--json", out] + sys.argv[2:]
+    cmd = [bench, mode, "--quick", "--json", out] + args[1:]
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                        timeout=300)
     print(r.stdout)
@@ -37,13 +46,13 @@ for b in doc.get("benchmarks", []):
     names.add(name)
     parts = name.split("/")
     if len(parts) < 4 or parts[0] not in ("limit", "ring", "rte_ring", "transport") or \
-            parts[1] not in ("pingpong", "throughput", "get_status", "get_config32"):
+            parts[1] not in ("pingpong", "throughput", "get_status", "get_config32", "init1000"):
         errors.append(f"benchmark name {name!r} is not <mode>/<test>/<elem>/<burst>...")
     for k, t in (("iterations", int), ("real_time", (int, float)), ("cpu_time", (int, float)),
                  ("time_unit", str), ("run_name", str), ("run_type", str)):
         if not isinstance(b.get(k), t):
             errors.append(f"{name}: {k} missing or not {t}")
-    if parts[1:2] in (["pingpong"], ["get_status"], ["get_config32"]):
+    if parts[1:2] in (["pingpong"], ["get_status"], ["get_config32"], ["init1000"]):
         for k in ("p50_ns", "p99_ns", "p999_ns", "max_ns"):
             if not isinstance(b.get(k), (int, float)):
                 errors.append(f"{name}: {k} missing")
@@ -51,22 +60,39 @@ for b in doc.get("benchmarks", []):
             errors.append(f"{name}: percentiles out of order")
     if parts[1:2] == ["throughput"] and not b.get("items_per_second", 0) > 0:
         errors.append(f"{name}: items_per_second missing")
-for must in ("limit/pingpong/64/1", "rte_ring/throughput/64/32"):
-    if must not in names:
-        errors.append(f"benchmark {must} missing")
-if not any(n.startswith("ring/pingpong/64/1/") for n in names):
-    errors.append("ring/pingpong/64/1 missing")
+    if parts[1:2] == ["init1000"]:
+        # One iteration per device initialised; times in microseconds.
+        if b.get("time_unit") != "us" or b.get("devices") != 1000 or \
+                b.get("iterations") != 1000:
+            errors.append(f"{name}: time_unit us, devices and iterations 1000 expected")
+        for k in ("enumerate_us", "enumerate_again_us", "init_us", "per_device_us",
+                  "requests_per_device", "enumerate_requests"):
+            if not (isinstance(b.get(k), (int, float)) and b[k] > 0):
+                errors.append(f"{name}: {k} missing or not > 0")
+        if isinstance(b.get("init_us"), (int, float)) and \
+                isinstance(b.get("per_device_us"), (int, float)) and \
+                abs(b["init_us"] / 1000 - b["per_device_us"]) > 1e-3 * b["per_device_us"]:
+            errors.append(f"{name}: per_device_us is not init_us / 1000")
+if mode == "all":
+    for must in ("limit/pingpong/64/1", "rte_ring/throughput/64/32"):
+        if must not in names:
+            errors.append(f"benchmark {must} missing")
+    if not any(n.startswith("ring/pingpong/64/1/") for n in names):
+        errors.append("ring/pingpong/64/1 missing")
 ratios = doc.get("ratios", {})
 want = {"ring_pp_p50_over_limit", "ring_tput_over_rte_ring"}
-if any(n.startswith("transport/") for n in names):
+if mode == "transport" or any(n.startswith("transport/") for n in names):
     want.add("transport_rtt_p50_over_ring_pp")
-    for must in ("transport/get_status/64/1", "transport/get_config32/64/1"):
+    for must in ("transport/get_status/64/1", "transport/get_config32/64/1",
+                 "transport/init1000/64/1"):
         if must not in names:
             errors.append(f"benchmark {must} missing")
 if set(ratios) != want:
     errors.append(f"ratios keys {sorted(ratios)}")
-elif not all(isinstance(v, (int, float)) and v > 0 for v in ratios.values()):
+elif mode == "all" and not all(isinstance(v, (int, float)) and v > 0 for v in ratios.values()):
     errors.append(f"ratios values {ratios}")
+elif mode == "transport" and any(v is not None for v in ratios.values()):
+    errors.append(f"ratios values {ratios}: nothing to divide by in mode transport")
 for e in errors:
     print("FAIL:", e)
 print(f"{len(names)} benchmarks, ratios {ratios}")

@@ -33,7 +33,7 @@ struct rte_vmsg_region;
 
 /* What the user asked for (main.c fills it from the command line). */
 struct bench_cfg {
-	const char *mode;      /* "limit", "ring", "rte-ring", "transport", "all" */
+	const char *mode;      /* "limit", "ring", "rte-ring", "transport", "net", "all" */
 	int cpu[2];	       /* side 0 (device, measuring) and side 1 */
 	int numa_node;	       /* -1: no binding */
 	const char *json;      /* NULL: no JSON file */
@@ -97,7 +97,15 @@ typedef int (*bench_side_fn)(struct bench_side *s);
 /* ------------------------------------------------------------------------ */
 /* Measurements and results.                                                 */
 
-enum bench_mode { BENCH_LIMIT, BENCH_RING, BENCH_RTE_RING, BENCH_TRANSPORT };
+/* BENCH_VHOST: DPDK's vhost-user/virtio-user testpmd pair, the reference of net. */
+enum bench_mode {
+	BENCH_LIMIT,
+	BENCH_RING,
+	BENCH_RTE_RING,
+	BENCH_TRANSPORT,
+	BENCH_NET,
+	BENCH_VHOST
+};
 /*
  * Every test but throughput is a latency test (percentiles from per-request
  * samples); init1000's samples are per device (open to DRIVER_OK).
@@ -108,7 +116,15 @@ enum bench_test {
 	BENCH_GET_STATUS,
 	BENCH_GET_CONFIG32,
 	BENCH_INIT1000,
+	BENCH_NET_PPS, /* packets forwarded per second (a throughput test) */
+	BENCH_NET_LAT, /* one packet's round trip */
 };
+
+/* Tests reported as a rate (packets or messages per second), not as latencies. */
+static inline int bench_test_is_rate(enum bench_test t)
+{
+	return t == BENCH_THROUGHPUT || t == BENCH_NET_PPS;
+}
 
 /* One run of one measurement. */
 struct bench_run {
@@ -136,6 +152,8 @@ struct bench_case {
 	uint32_t msg_bytes;	/* bytes copied per message */
 	int format;		/* enum rte_vmsg_link_format, -1 when not a link */
 	int extra_elems;	/* the N=63 extra: elems is part of the name */
+	int notify;		/* net: enum rte_vmsg_net_notify */
+	int path;		/* vhost: enum vhost_ref_path */
 	struct bench_run *runs; /* cfg->repeat of them */
 	uint32_t nruns;
 	uint32_t median; /* index of the reported run */
@@ -161,7 +179,9 @@ struct bench_ratios {
 	double pp;   /* ring ping-pong p50 / limit p50; < 0 when not measured */
 	double tput; /* ring msg/s / rte_ring msg/s; < 0 when not measured */
 	double tp; /* transport GET_DEVICE_STATUS p50 / ring ping-pong 64/1 p50; < 0: not measured */
+	double net; /* net 64 B polling pps / vhost-user split pps 64 B; < 0: not measured */
 	const struct bench_case *ring_pp, *limit_pp, *ring_tput, *rte_tput, *tp_status;
+	const struct bench_case *net_pps, *vhost_pps;
 };
 
 int bench_json_write(const char *path, const struct bench_env *env, const struct bench_case *cases,
@@ -172,6 +192,7 @@ int bench_json_write(const char *path, const struct bench_env *env, const struct
 int bench_cpus_parse(const char *s, int cpu[2]);
 int bench_cpus_default(int cpu[2]);
 int bench_pair_run(struct bench_env *env, bench_side_fn fn, void *arg);
+int bench_pair_run_procs(struct bench_env *env, bench_side_fn fn, void *arg);
 void bench_fail(struct bench_side *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int bench_start_line(struct bench_side *s);
 
@@ -191,6 +212,12 @@ size_t rtering_area_size(uint32_t elems, uint32_t elem_size);
 uint32_t rtering_elems(uint32_t elems);
 #endif
 int transport_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
+int net_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
+int vhost_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
+/* 1 when the vhost-user reference can run here; else 0 and why. */
+int vhost_usable(char *why, size_t cap);
+const char *bench_notify_name(int notify);
+const char *bench_vhost_path_name(int path);
 int describe_run(uint32_t max_size);
 
 /* ------------------------------------------------------------------------ */

@@ -40,6 +40,10 @@
 #define TARGET_PP 1.2
 #define TARGET_TPUT 1.5
 #define TARGET_TP 2.0
+#define TARGET_NET 1.0
+
+/* net: packet sizes (testpmd's: 64, 256 and 1518-byte frames). */
+static const uint32_t net_sizes[] = { 64, 256, 1518 };
 
 static const uint32_t sizes[] = { 64, 256 };
 static const uint32_t bursts[] = { 1, 8, 32 };
@@ -50,8 +54,8 @@ static void usage(FILE *f)
 		"usage: vmsg-bench [options] [mode]\n"
 		"\n"
 		"modes:\n"
-		"  all           limit, ring, rte-ring and transport in one run, then the ratios\n"
-		"                (default)\n"
+		"  all           limit, ring, rte-ring, transport and net in one run, then the\n"
+		"                ratios (default)\n"
 		"  limit         raw cache-line ping-pong between the two CPUs: the physical "
 		"floor\n"
 		"  ring          ping-pong latency and one-way throughput over an AMP link, "
@@ -66,6 +70,16 @@ static void usage(FILE *f)
 		"                device with 64 B of config; init1000: enumerate 1000 devices\n"
 		"                (GET_DEVICES) and initialise each (open, init with feature\n"
 		"                negotiation, two queues of 256, DRIVER_OK)\n"
+		"  net           virtio-net over virtio-msg: a device process (a loopback\n"
+		"                virtio-net device: every packet comes back, MACs swapped) and a\n"
+		"                driver process on one shm bus file, one CPU each; pps: 512\n"
+		"                packets circulate and the driver sends back what it receives;\n"
+		"                lat: one packet's round trip; 64, 256 and 1518-byte frames,\n"
+		"                polling-only and event modes. Then, when dpdk-testpmd is\n"
+		"                installed, DPDK's vhost-user/virtio-user pair (mac forwarding,\n"
+		"                one core each; split, split in-order and packed in-order\n"
+		"                paths) forwarding the same sizes: the reference of the ratio\n"
+		"                net_mpps_over_vhost_user\n"
 		"  describe      print every virtio-msg v2 message the codec knows, with an\n"
 		"                example frame built and parsed back by the library\n"
 		"\n"
@@ -215,8 +229,44 @@ static struct bench_case *case_add(struct case_list *l, enum bench_mode m, enum 
 	return c;
 }
 
+/* net: our cases, then the vhost-user reference when it can run. */
+static int build_net_cases(const struct bench_cfg *cfg, struct case_list *l)
+{
+	struct bench_case *c;
+	char why[256];
+	size_t i;
+	int notify, path;
+
+	for (notify = 0; notify < 2; notify++)
+		for (i = 0; i < sizeof(net_sizes) / sizeof(net_sizes[0]); i++) {
+			c = case_add(l, BENCH_NET, BENCH_NET_PPS, net_sizes[i], 32, 1024, -1);
+			if (c == NULL)
+				return -1;
+			c->notify = notify;
+			c = case_add(l, BENCH_NET, BENCH_NET_LAT, net_sizes[i], 1, 1024, -1);
+			if (c == NULL)
+				return -1;
+			c->notify = notify;
+		}
+	if (!vhost_usable(why, sizeof(why))) {
+		printf("net: no vhost-user reference: %s\n", why);
+		return 0;
+	}
+	/* Each takes about ten seconds (two testpmd start-ups): --quick keeps 64 B only. */
+	for (path = 0; path < 3; path++)
+		for (i = 0; i < sizeof(net_sizes) / sizeof(net_sizes[0]); i++) {
+			if (cfg->quick && net_sizes[i] != 64)
+				continue;
+			c = case_add(l, BENCH_VHOST, BENCH_NET_PPS, net_sizes[i], 32, 1024, -1);
+			if (c == NULL)
+				return -1;
+			c->path = path;
+		}
+	return 0;
+}
+
 static int build_cases(const struct bench_cfg *cfg, struct case_list *l, int limit, int ring,
-		       int rte, int tp)
+		       int rte, int tp, int net)
 {
 	int fmt, t;
 	size_t i, j;
@@ -271,6 +321,8 @@ static int build_cases(const struct bench_cfg *cfg, struct case_list *l, int lim
 		   case_add(l, BENCH_TRANSPORT, BENCH_INIT1000, 64, 1, cfg->elems,
 			    cfg->ratio_format) == NULL))
 		return -1;
+	if (net && build_net_cases(cfg, l) < 0)
+		return -1;
 	return 0;
 }
 
@@ -288,7 +340,9 @@ static size_t case_area(const struct bench_case *c)
 		break;
 #endif
 	case BENCH_TRANSPORT:
-		return 512; /* the bus has its own file */
+	case BENCH_NET:
+	case BENCH_VHOST:
+		return 512; /* the bus has its own file; testpmd its own memory */
 	}
 	return 0;
 }
@@ -309,6 +363,10 @@ static int case_run(struct bench_env *env, struct bench_case *c, struct bench_ru
 #endif
 	case BENCH_TRANSPORT:
 		return transport_run(env, c, out);
+	case BENCH_NET:
+		return net_run(env, c, out);
+	case BENCH_VHOST:
+		return vhost_run(env, c, out);
 	}
 	return -1;
 }
@@ -331,11 +389,31 @@ static const struct bench_case *find(const struct case_list *l, enum bench_mode 
 	return NULL;
 }
 
+/* The 64-byte pps case of net (polling: notify 0) or of vhost-user (split: path 0). */
+static const struct bench_case *find_pps64(const struct case_list *l, enum bench_mode m)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct bench_case *c = &l->v[i];
+
+		if (c->mode == m && c->test == BENCH_NET_PPS && c->elem_size == 64 &&
+		    c->notify == 0 && c->path == 0)
+			return c;
+	}
+	return NULL;
+}
+
 static void ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->format = fmt;
-	r->pp = r->tput = r->tp = -1;
+	r->pp = r->tput = r->tp = r->net = -1;
+	r->net_pps = find_pps64(l, BENCH_NET);
+	r->vhost_pps = find_pps64(l, BENCH_VHOST);
+	if (r->net_pps != NULL && r->vhost_pps != NULL)
+		r->net = r->net_pps->runs[r->net_pps->median].mps /
+			 r->vhost_pps->runs[r->vhost_pps->median].mps;
 	r->limit_pp = find(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, -1);
 	r->ring_pp = find(l, BENCH_RING, BENCH_PINGPONG, 64, 1, fmt);
 	r->ring_tput = find(l, BENCH_RING, BENCH_THROUGHPUT, 64, 32, fmt);
@@ -356,7 +434,7 @@ static void ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r
 static size_t *run_order(const struct case_list *l)
 {
 	size_t *order = malloc((l->n ? l->n : 1) * sizeof(*order)), k = 0, i, j;
-	const struct bench_case *first[8];
+	const struct bench_case *first[10];
 	struct bench_ratios r[2];
 
 	if (order == NULL)
@@ -371,14 +449,17 @@ static size_t *run_order(const struct case_list *l)
 	first[5] = r[1].ring_tput;
 	/* transport GET_DEVICE_STATUS right after the ring ping-pong it is divided by. */
 	first[6] = r[0].tp_status != NULL ? r[0].tp_status : r[1].tp_status;
-	first[7] = NULL;
-	for (j = 0; j < 7; j++)
+	/* net 64 B polling and the vhost-user split path back to back. */
+	first[7] = r[0].net_pps;
+	first[8] = r[0].vhost_pps;
+	first[9] = NULL;
+	for (j = 0; j < 9; j++)
 		if (first[j] != NULL)
 			order[k++] = (size_t)(first[j] - l->v);
 	for (i = 0; i < l->n; i++) {
-		for (j = 0; j < 7 && first[j] != &l->v[i]; j++)
+		for (j = 0; j < 9 && first[j] != &l->v[i]; j++)
 			;
-		if (j == 7)
+		if (j == 9)
 			order[k++] = i;
 	}
 	return order;
@@ -410,6 +491,12 @@ static void print_paired(const struct bench_ratios *r, const char *indent)
 		for (i = 0; i < r->tp_status->nruns; i++)
 			printf(" %.3f", r->tp_status->runs[i].p50_ns / r->ring_pp->runs[i].p50_ns);
 		printf(" (transport p50 / ring p50)\n");
+	}
+	if (r->net >= 0) {
+		printf("%s  per run, paired:", indent);
+		for (i = 0; i < r->net_pps->nruns; i++)
+			printf(" %.3f", r->net_pps->runs[i].mps / r->vhost_pps->runs[i].mps);
+		printf(" (net Mpps / vhost-user split Mpps)\n");
 	}
 }
 
@@ -445,6 +532,15 @@ static void print_ratios(const struct bench_ratios *r, const char *indent)
 		       indent, r->tp, r->tp_status->runs[r->tp_status->median].p50_ns,
 		       r->ring_pp->runs[r->ring_pp->median].p50_ns, TARGET_TP,
 		       r->tp <= TARGET_TP ? "met" : "NOT met");
+	if (r->net >= 0)
+		printf("%snet_mpps_over_vhost_user %6.3f   net 64 B polling %.2f Mpps / vhost-user "
+		       "split %.2f Mpps (target >= %.1f: %s)\n",
+		       indent, r->net, r->net_pps->runs[r->net_pps->median].mps / 1e6,
+		       r->vhost_pps->runs[r->vhost_pps->median].mps / 1e6, TARGET_NET,
+		       r->net >= TARGET_NET ? "met" : "NOT met");
+	else if (r->net_pps != NULL)
+		printf("%snet_mpps_over_vhost_user not measured (no vhost-user reference)\n",
+		       indent);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -493,7 +589,7 @@ static double tsc_step_ns(uint64_t hz)
 
 static int run_all(struct bench_cfg *cfg, const char *mode)
 {
-	int limit = 0, ring = 0, rte = 0, tp = 0, rc = BENCH_EXIT_FAIL, prog = isatty(2);
+	int limit = 0, ring = 0, rte = 0, tp = 0, net = 0, rc = BENCH_EXIT_FAIL, prog = isatty(2);
 	struct bench_ratios main_r, other_r;
 	struct case_list l = { NULL, 0, 0 };
 	struct bench_env env;
@@ -501,7 +597,7 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 	uint32_t rep;
 
 	if (strcmp(mode, "all") == 0)
-		limit = ring = rte = tp = 1;
+		limit = ring = rte = tp = net = 1;
 	else if (strcmp(mode, "limit") == 0)
 		limit = 1;
 	else if (strcmp(mode, "ring") == 0)
@@ -510,6 +606,8 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 		rte = 1;
 	else if (strcmp(mode, "transport") == 0)
 		tp = 1;
+	else if (strcmp(mode, "net") == 0)
+		net = 1;
 #ifndef VMSG_BENCH_HAVE_DPDK
 	if (rte && !limit) {
 		fprintf(stderr, "vmsg-bench: mode rte-ring needs DPDK, and this build has none "
@@ -519,7 +617,7 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 #endif
 	memset(&env, 0, sizeof(env));
 	env.cfg = cfg;
-	if (build_cases(cfg, &l, limit, ring, rte, tp) < 0) {
+	if (build_cases(cfg, &l, limit, ring, rte, tp, net) < 0) {
 		fprintf(stderr, "vmsg-bench: out of memory\n");
 		goto out;
 	}
@@ -533,6 +631,14 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 		if (case_area(&l.v[i]) > area)
 			area = case_area(&l.v[i]);
 	}
+	/*
+	 * The vhost-user cells take about ten seconds each (two testpmd
+	 * start-ups): only the ratio's (split, 64 B) is repeated, the others
+	 * run once.
+	 */
+	for (i = 0; i < l.n; i++)
+		if (l.v[i].mode == BENCH_VHOST && find_pps64(&l, BENCH_VHOST) != &l.v[i])
+			l.v[i].nruns = 1;
 	if (cfg->numa_node >= 0 && bench_numa_bind(cfg->numa_node) < 0) {
 		rc = BENCH_EXIT_USAGE;
 		goto out;
@@ -582,6 +688,8 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 			struct bench_case *c = &l.v[order[i]];
 			char name[96];
 
+			if (rep >= c->nruns)
+				continue;
 			bench_case_name(c, name, sizeof(name));
 			if (prog)
 				fprintf(stderr, "\r\033[K[%u/%u] %zu/%zu %s", rep + 1, cfg->repeat,
@@ -604,13 +712,18 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 	if (cfg->verbose && cfg->repeat > 1) {
 		printf("\nevery run:\n");
 		for (i = 0; i < l.n; i++)
-			for (rep = 0; rep < cfg->repeat; rep++)
+			for (rep = 0; rep < l.v[i].nruns; rep++)
 				bench_print_run(stdout, &l.v[i], rep);
 	}
 	printf("\nlatency: round trip of a burst, ns; throughput: TSC cycles per message at the "
 	       "consumer; link messages fill the element (stamped: elem - %u B); transport "
 	       "init1000: per device, open to DRIVER_OK\n",
 	       RTE_VMSG_STAMP_HDR_SIZE);
+	if (net)
+		printf("net: always two processes (device, driver); elem is the frame size; pps "
+		       "in the Mmsg/s column (Mpps received by the driver, each sent back); lat: "
+		       "one packet's round trip. vhost_user: dpdk-testpmd's Rx-pps on the vhost "
+		       "side, median of its samples\n");
 	for (i = 0; i < l.n; i++)
 		if (l.v[i].test == BENCH_INIT1000) {
 			printf("\n");
@@ -639,6 +752,20 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 		print_paired(&main_r, "info, ratio format:");
 		if (cfg->formats == (BENCH_FMT_COMPAT | BENCH_FMT_STAMPED))
 			print_paired(&other_r, "info, other format:");
+	}
+	if (net && !(limit && ring && rte)) {
+		printf("\nratio:\n");
+		if (main_r.net >= 0)
+			print_paired(&main_r, "info:");
+		if (main_r.net >= 0)
+			printf("  net_mpps_over_vhost_user %6.3f   net 64 B polling %.2f Mpps / "
+			       "vhost-user split %.2f Mpps (target >= %.1f: %s)\n",
+			       main_r.net, main_r.net_pps->runs[main_r.net_pps->median].mps / 1e6,
+			       main_r.vhost_pps->runs[main_r.vhost_pps->median].mps / 1e6,
+			       TARGET_NET, main_r.net >= TARGET_NET ? "met" : "NOT met");
+		else
+			printf("  net_mpps_over_vhost_user not measured (no vhost-user "
+			       "reference)\n");
 	}
 	rc = 0;
 	if (cfg->json != NULL &&
@@ -817,7 +944,8 @@ int main(int argc, char **argv)
 		return describe_run(max_size);
 	cfg.mode = mode;
 	if (strcmp(mode, "all") != 0 && strcmp(mode, "limit") != 0 && strcmp(mode, "ring") != 0 &&
-	    strcmp(mode, "rte-ring") != 0 && strcmp(mode, "transport") != 0) {
+	    strcmp(mode, "rte-ring") != 0 && strcmp(mode, "transport") != 0 &&
+	    strcmp(mode, "net") != 0) {
 		fprintf(stderr, "vmsg-bench: unknown mode '%s' (try --help)\n", mode);
 		return BENCH_EXIT_USAGE;
 	}

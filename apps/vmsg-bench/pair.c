@@ -402,6 +402,14 @@ int bench_pair_run(struct bench_env *env, bench_side_fn fn, void *arg)
 	return env->cfg->procs ? run_procs(env, fn, arg) : run_threads(env, fn, arg);
 }
 
+/* Two processes whatever --procs says (net: a driver process and a device process). */
+int bench_pair_run_procs(struct bench_env *env, bench_side_fn fn, void *arg)
+{
+	env->run_id++;
+	env->ctl->abort = 0;
+	return run_procs(env, fn, arg);
+}
+
 const char *bench_why(int rc)
 {
 	switch (rc) {

@@ -34,8 +34,27 @@ const char *bench_mode_name(enum bench_mode m)
 		return "rte_ring";
 	case BENCH_TRANSPORT:
 		return "transport";
+	case BENCH_NET:
+		return "net";
+	case BENCH_VHOST:
+		return "vhost_user";
 	}
 	return "?";
+}
+
+const char *bench_notify_name(int notify)
+{
+	return notify == 0 ? "poll" : "event";
+}
+
+/* The column and name part after the burst: link format, notify mode or vhost path. */
+static const char *variant_name(const struct bench_case *c)
+{
+	if (c->mode == BENCH_NET)
+		return bench_notify_name(c->notify);
+	if (c->mode == BENCH_VHOST)
+		return bench_vhost_path_name(c->path);
+	return bench_format_name(c->format);
 }
 
 const char *bench_test_name(enum bench_test t)
@@ -51,6 +70,10 @@ const char *bench_test_name(enum bench_test t)
 		return "get_config32";
 	case BENCH_INIT1000:
 		return "init1000";
+	case BENCH_NET_PPS:
+		return "pps";
+	case BENCH_NET_LAT:
+		return "lat";
 	}
 	return "?";
 }
@@ -103,9 +126,10 @@ void bench_case_name(const struct bench_case *c, char *buf, size_t cap)
 
 	if (k < 0 || (size_t)k >= cap)
 		return;
-	/* transport names carry no format (its label does). */
-	if (c->format >= 0 && c->mode != BENCH_TRANSPORT)
-		k += snprintf(buf + k, cap - (size_t)k, "/%s", bench_format_name(c->format));
+	/* transport names carry no format (its label does); net its notify mode, vhost its path. */
+	if ((c->format >= 0 && c->mode != BENCH_TRANSPORT) || c->mode == BENCH_NET ||
+	    c->mode == BENCH_VHOST)
+		k += snprintf(buf + k, cap - (size_t)k, "/%s", variant_name(c));
 	if (c->extra_elems && (size_t)k < cap)
 		snprintf(buf + k, cap - (size_t)k, "/elems:%u", c->elems);
 }
@@ -115,7 +139,7 @@ static double run_key(const struct bench_case *c, const struct bench_run *r)
 	/* init1000: the time to initialise every device. */
 	if (c->test == BENCH_INIT1000)
 		return r->real_ns;
-	return c->test != BENCH_THROUGHPUT ? r->p50_ns : r->mps;
+	return !bench_test_is_rate(c->test) ? r->p50_ns : r->mps;
 }
 
 void bench_pick_median(struct bench_case *c)
@@ -151,14 +175,16 @@ static void print_line(FILE *f, const struct bench_case *c, const struct bench_r
 {
 	char elems[16];
 
-	if (c->mode == BENCH_LIMIT)
+	if (c->mode == BENCH_LIMIT || c->mode == BENCH_VHOST)
 		snprintf(elems, sizeof(elems), "-");
 	else
 		snprintf(elems, sizeof(elems), "%u", c->elems);
 	fprintf(f, "%-9s %-10s %4u %5u %-7s %5s ", bench_mode_name(c->mode),
-		bench_test_name(c->test), c->elem_size, c->burst, bench_format_name(c->format),
-		elems);
-	if (c->test != BENCH_THROUGHPUT)
+		bench_test_name(c->test), c->elem_size, c->burst, variant_name(c), elems);
+	if (c->mode == BENCH_VHOST)
+		fprintf(f, "%9s %9s %9s %10s %9llu %8.2f %8s", "-", "-", "-", "-",
+			(unsigned long long)r->iterations, r->mps / 1e6, "-");
+	else if (!bench_test_is_rate(c->test))
 		fprintf(f, "%9.1f %9.1f %9.1f %10.1f %9llu %8s %8s", r->p50_ns, r->p99_ns,
 			r->p999_ns, r->max_ns, (unsigned long long)r->iterations, "-", "-");
 	else
@@ -492,14 +518,21 @@ static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 	{
 		char label[64];
 
-		snprintf(label, sizeof(label), "%s%s%u B messages",
-			 c->format >= 0 ? bench_format_name(c->format) : "",
-			 c->format >= 0 ? ", " : "", c->msg_bytes);
+		if (c->mode == BENCH_NET)
+			snprintf(label, sizeof(label), "%s, %u B packets", variant_name(c),
+				 c->elem_size);
+		else if (c->mode == BENCH_VHOST)
+			snprintf(label, sizeof(label), "dpdk-testpmd %s, %u B packets",
+				 variant_name(c), c->elem_size);
+		else
+			snprintf(label, sizeof(label), "%s%s%u B messages",
+				 c->format >= 0 ? bench_format_name(c->format) : "",
+				 c->format >= 0 ? ", " : "", c->msg_bytes);
 		json_str(f, label);
 	}
 	fprintf(f, ",\n      \"elem_size\": %u,\n      \"burst\": %u,\n", c->elem_size, c->burst);
 	fprintf(f, "      \"elems\": %u,\n      \"msg_bytes\": %u,\n", c->elems, c->msg_bytes);
-	if (c->test != BENCH_THROUGHPUT) {
+	if (!bench_test_is_rate(c->test)) {
 		fputs("      \"p50_ns\": ", f);
 		json_num(f, r->p50_ns);
 		fputs(",\n      \"p99_ns\": ", f);
@@ -529,6 +562,11 @@ static void json_ratios(FILE *f, const struct bench_ratios *r)
 	if (r != NULL && r->tp_status != NULL) {
 		fputs(", \"transport_rtt_p50_over_ring_pp\": ", f);
 		json_num(f, r->tp >= 0 ? r->tp : NAN);
+	}
+	/* The fourth when net was measured (null without the vhost-user reference). */
+	if (r != NULL && r->net_pps != NULL) {
+		fputs(", \"net_mpps_over_vhost_user\": ", f);
+		json_num(f, r->net >= 0 ? r->net : NAN);
 	}
 }
 

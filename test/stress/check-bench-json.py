@@ -6,10 +6,12 @@
 # Benchmark's format and the ratios object: the keys tools read are there,
 # with the types they expect, and the ratios are exactly the two ring names,
 # plus transport_rtt_p50_over_ring_pp when transport was measured, and
-# the transport/init1000 entry (enumerate and initialise 1000 devices).
+# the transport/init1000 entry (enumerate and initialise 1000 devices), and
+# net_mpps_over_vhost_user when net was measured (a number when DPDK's
+# vhost-user reference ran in the same run, else null).
 # usage: check-bench-json.py [--mode MODE] <vmsg-bench> [extra vmsg-bench arguments]
-#   MODE: all (default) or transport (then the ratios may be null: nothing
-#   to divide by)
+#   MODE: all (default), transport or net (then the ring ratios are null:
+#   nothing to divide by)
 import json
 import os
 import subprocess
@@ -20,8 +22,8 @@ args = sys.argv[1:]
 mode = "all"
 if args[:1] == ["--mode"]:
     mode, args = args[1], args[2:]
-if mode not in ("all", "transport") or not args:
-    sys.exit("usage: check-bench-json.py [--mode all|transport] <vmsg-bench> [arguments]")
+if mode not in ("all", "transport", "net") or not args:
+    sys.exit("usage: check-bench-json.py [--mode all|transport|net] <vmsg-bench> [arguments]")
 bench = args[0]
 with tempfile.TemporaryDirectory() as d:
     out = os.path.join(d, "out.json")
@@ -45,20 +47,25 @@ for b in doc.get("benchmarks", []):
     name = b.get("name", "")
     names.add(name)
     parts = name.split("/")
-    if len(parts) < 4 or parts[0] not in ("limit", "ring", "rte_ring", "transport") or \
-            parts[1] not in ("pingpong", "throughput", "get_status", "get_config32", "init1000"):
+    if len(parts) < 4 or \
+            parts[0] not in ("limit", "ring", "rte_ring", "transport", "net", "vhost_user") or \
+            parts[1] not in ("pingpong", "throughput", "get_status", "get_config32", "init1000",
+                             "pps", "lat"):
         errors.append(f"benchmark name {name!r} is not <mode>/<test>/<elem>/<burst>...")
     for k, t in (("iterations", int), ("real_time", (int, float)), ("cpu_time", (int, float)),
                  ("time_unit", str), ("run_name", str), ("run_type", str)):
         if not isinstance(b.get(k), t):
             errors.append(f"{name}: {k} missing or not {t}")
-    if parts[1:2] in (["pingpong"], ["get_status"], ["get_config32"], ["init1000"]):
+    if parts[0] in ("net", "vhost_user") and (len(parts) != 5 or parts[4] not in (
+            "poll", "event", "split", "split-inorder", "packed-inorder")):
+        errors.append(f"{name}: not <mode>/<test>/<frame size>/<burst>/<notify or path>")
+    if parts[1:2] in (["pingpong"], ["get_status"], ["get_config32"], ["init1000"], ["lat"]):
         for k in ("p50_ns", "p99_ns", "p999_ns", "max_ns"):
             if not isinstance(b.get(k), (int, float)):
                 errors.append(f"{name}: {k} missing")
         if not b["p50_ns"] <= b["p99_ns"] <= b["p999_ns"] <= b["max_ns"]:
             errors.append(f"{name}: percentiles out of order")
-    if parts[1:2] == ["throughput"] and not b.get("items_per_second", 0) > 0:
+    if parts[1:2] in (["throughput"], ["pps"]) and not b.get("items_per_second", 0) > 0:
         errors.append(f"{name}: items_per_second missing")
     if parts[1:2] == ["init1000"]:
         # One iteration per device initialised; times in microseconds.
@@ -87,12 +94,30 @@ if mode == "transport" or any(n.startswith("transport/") for n in names):
                  "transport/init1000/64/1"):
         if must not in names:
             errors.append(f"benchmark {must} missing")
+net_ratio = "net_mpps_over_vhost_user"
+if mode == "net" or any(n.startswith("net/") for n in names):
+    want.add(net_ratio)
+    for size in (64, 256, 1518):
+        for notify in ("poll", "event"):
+            for test, burst in (("pps", 32), ("lat", 1)):
+                must = f"net/{test}/{size}/{burst}/{notify}"
+                if must not in names:
+                    errors.append(f"benchmark {must} missing")
+    if any(n.startswith("vhost_user/") for n in names):
+        if "vhost_user/pps/64/32/split" not in names:
+            errors.append("benchmark vhost_user/pps/64/32/split missing")
+        if not (isinstance(ratios.get(net_ratio), (int, float)) and ratios[net_ratio] > 0):
+            errors.append(f"{net_ratio}: {ratios.get(net_ratio)} with the reference measured")
+    else:
+        print(f"note: no vhost-user reference in this run (no dpdk-testpmd): {net_ratio} null")
 if set(ratios) != want:
     errors.append(f"ratios keys {sorted(ratios)}")
-elif mode == "all" and not all(isinstance(v, (int, float)) and v > 0 for v in ratios.values()):
+elif mode == "all" and not all(isinstance(v, (int, float)) and v > 0
+                               for k, v in ratios.items() if k != net_ratio):
     errors.append(f"ratios values {ratios}")
-elif mode == "transport" and any(v is not None for v in ratios.values()):
-    errors.append(f"ratios values {ratios}: nothing to divide by in mode transport")
+elif mode in ("transport", "net") and any(v is not None for k, v in ratios.items()
+                                          if k != net_ratio):
+    errors.append(f"ratios values {ratios}: nothing to divide by in mode {mode}")
 for e in errors:
     print("FAIL:", e)
 print(f"{len(names)} benchmarks, ratios {ratios}")

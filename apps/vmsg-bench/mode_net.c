@@ -1,0 +1,529 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * net: virtio-net over virtio-msg, a device process and a driver process on
+ * one shm bus file (hugepages), one core each. Side 1 is the device end: it
+ * creates the file and one loopback virtio-net device (it sends back every
+ * packet the driver transmits, Ethernet addresses swapped), and polls. Side
+ * 0 is the driver end and measures:
+ *
+ *  - pps: NET_WINDOW packets circulate; the driver sends back everything it
+ *    receives, as testpmd's mac forwarding does on either side of DPDK's
+ *    vhost-user pair, and counts the packets it receives per second;
+ *  - lat: one packet at a time, the round trip from tx_burst to the
+ *    rx_burst that returns it.
+ *
+ * In event mode both ends exchange EVENT_AVAIL / EVENT_USED as the rings ask
+ * for them (they still poll: the notifications cost, they do not save, CPU).
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_vmsg_bus.h>
+#include <rte_vmsg_mem.h>
+#include <rte_vmsg_net.h>
+
+#include "bench.h"
+
+#define NET_QSIZE 1024u /* entries per queue, as testpmd's --txd/--rxd 1024 */
+#define NET_WINDOW 512u /* packets circulating in the pps test */
+#define NET_BURST 32u	/* packets per burst call */
+#define NET_FRAME_MAX 1518u
+#define NET_DMA ((uint64_t)16 << 20)
+#define NET_DEV_NUM 1u
+#define NET_CTL_SPINS 0xffffu
+
+/* The words both sides see, at the start of the measurement area. */
+struct net_shared {
+	uint32_t stop; /* side 0 sets it (release) when done; side 1 then stops */
+	uint8_t pad[60];
+};
+
+/* The mode's arguments (a child process has a copy: side 0 writes only its own). */
+struct net_args {
+	enum bench_test test;
+	uint32_t pkt_len; /* frame bytes, without the virtio-net header */
+	uint32_t notify;  /* enum rte_vmsg_net_notify */
+	char path[300];
+	int no_fallback;
+	uint64_t count;	 /* packets (pps) or round trips (lat), timed */
+	uint64_t warmup; /* the same, before timing */
+	uint64_t *ticks; /* side 0, lat: one per round trip */
+	struct bench_run *out;
+	char attached[256]; /* side 0: the file as the driver end found it */
+};
+
+static __attribute__((format(printf, 2, 3))) void net_fail(struct bench_side *s, const char *fmt,
+							   ...)
+{
+	va_list ap;
+
+	__atomic_store_n(&s->ctl->abort, 1u, __ATOMIC_RELAXED);
+	fprintf(stderr, "vmsg-bench: net, %s end: ", s->side == 0 ? "driver" : "device");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static struct net_shared *net_sh(const struct bench_side *s)
+{
+	return (struct net_shared *)(void *)s->area;
+}
+
+static double thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Device end (side 1)                                                      */
+
+struct net_dev_end {
+	struct rte_vmsg_bus_shm *shm;
+	struct rte_vmsg_bus *bus;
+	struct rte_vmsg_memmap *map;
+	struct rte_vmsg_net_dev *nd;
+};
+
+static void net_dev_down(struct net_dev_end *d)
+{
+	rte_vmsg_net_dev_destroy(d->nd);
+	rte_vmsg_bus_destroy(d->bus);
+	rte_vmsg_memmap_destroy(d->map);
+	rte_vmsg_bus_shm_destroy(d->shm);
+}
+
+static int net_dev_up(struct bench_side *s, const struct net_args *a, struct net_dev_end *d)
+{
+	struct rte_vmsg_bus_shm_opts so;
+	struct rte_vmsg_net_dev_opts no;
+	struct rte_vmsg_bus_opts bo;
+	const char *what;
+	int rc;
+
+	memset(&so, 0, sizeof(so));
+	so.sz = sizeof(so);
+	so.path = a->path;
+	so.role = RTE_VMSG_BUS_DEVICE;
+	so.flags = RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK;
+	if (a->no_fallback)
+		so.flags |= RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
+	so.dma_size = NET_DMA;
+	what = "rte_vmsg_bus_shm_create(device)";
+	rc = rte_vmsg_bus_shm_create(&so, &d->shm);
+	if (rc < 0)
+		goto fail;
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	what = "rte_vmsg_bus_create(device)";
+	rc = rte_vmsg_bus_shm_bus_opts(d->shm, &bo);
+	if (rc == 0)
+		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), d->shm, &d->bus);
+	if (rc < 0)
+		goto fail;
+	/* The driver's addresses are offsets in the file: the whole file is the map. */
+	what = "the bus-address map";
+	rc = rte_vmsg_memmap_create(&d->map);
+	if (rc == 0)
+		rc = rte_vmsg_memmap_add(d->map, rte_vmsg_bus_shm_region(d->shm));
+	if (rc < 0)
+		goto fail;
+	memset(&no, 0, sizeof(no));
+	no.sz = sizeof(no);
+	no.bus = d->bus;
+	no.map = d->map;
+	no.dev_num = NET_DEV_NUM;
+	no.queue_size = NET_QSIZE;
+	no.backend = RTE_VMSG_NET_BACKEND_LOOPBACK;
+	no.notify = a->notify;
+	no.mac[0] = 0x02;
+	no.mac[5] = 0x01;
+	what = "rte_vmsg_net_dev_create";
+	rc = rte_vmsg_net_dev_create(&no, &d->nd);
+	if (rc < 0)
+		goto fail;
+	return 0;
+fail:
+	net_fail(s, "set-up, %s (%s): %s", what, a->path, strerror(-rc));
+	return -1;
+}
+
+/* Polls until side 0 says stop; the end's control path runs in the bus poll. */
+static int net_serve(struct bench_side *s, struct net_dev_end *d)
+{
+	struct net_shared *sh = net_sh(s);
+	struct bench_wait w;
+	uint64_t spins = 0;
+	int moved, rc;
+
+	bench_wait_init(&w, s);
+	/* Acquire pairs with the release in net_driver(). */
+	while (!bench_load_acquire(&sh->stop)) {
+		rc = rte_vmsg_bus_poll(d->bus);
+		if (rc < 0) {
+			net_fail(s, "rte_vmsg_bus_poll(device): %s", strerror(-rc));
+			return -1;
+		}
+		rte_vmsg_net_dev_service(d->nd);
+		moved = rte_vmsg_net_dev_poll(d->nd, 0);
+		if (moved > 0 || rc > 0) {
+			bench_progress(&spins);
+			continue;
+		}
+		rc = bench_idle(&w, &spins);
+		if (rc == 0 && (spins & NET_CTL_SPINS) == 0 &&
+		    rte_vmsg_bus_connected(d->bus) != 1) {
+			if (bench_load_acquire(&sh->stop))
+				break;
+			net_fail(s, "the driver end died or left");
+			return -1;
+		}
+		if (rc < 0) {
+			if (bench_load_acquire(&sh->stop))
+				break;
+			net_fail(s, "no packet (%s)", bench_why(rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int net_device(struct bench_side *s, struct net_args *a)
+{
+	uint64_t end = rte_vmsg_time_ns() + (uint64_t)BENCH_TIMEOUT_S * 1000000000u;
+	struct net_dev_end d;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	rc = net_dev_up(s, a, &d);
+	while (rc == 0 && rte_vmsg_bus_connected(d.bus) != 1) {
+		rte_vmsg_bus_poll(d.bus);
+		if (rte_vmsg_time_ns() > end || bench_read_once(&s->ctl->abort) != 0) {
+			net_fail(s, "the shm link did not come up (no driver end)");
+			rc = -1;
+		}
+	}
+	if (rc == 0)
+		rc = bench_start_line(s);
+	if (rc == 0)
+		rc = net_serve(s, &d);
+	net_dev_down(&d);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Driver end (side 0)                                                      */
+
+struct net_drv_end {
+	struct rte_vmsg_bus_shm *shm;
+	struct rte_vmsg_bus *bus;
+	struct rte_vmsg_net_drv *nd;
+	struct rte_vmsg_net_pkt pkts[NET_BURST];
+	uint8_t (*bufs)[NET_FRAME_MAX];
+};
+
+static int net_drv_up(struct bench_side *s, struct net_args *a, struct net_drv_end *e)
+{
+	uint64_t end = rte_vmsg_time_ns() + (uint64_t)BENCH_TIMEOUT_S * 1000000000u;
+	struct rte_vmsg_bus_shm_opts so;
+	struct rte_vmsg_bus_opts bo;
+	const char *what;
+	int rc;
+
+	memset(&so, 0, sizeof(so));
+	so.sz = sizeof(so);
+	so.path = a->path;
+	so.role = RTE_VMSG_BUS_DRIVER;
+	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT;
+	if (a->no_fallback)
+		so.flags |= RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
+	/* The device end creates the file: wait for it (bounded). */
+	what = "rte_vmsg_bus_shm_create(driver)";
+	for (;;) {
+		rc = rte_vmsg_bus_shm_create(&so, &e->shm);
+		if ((rc != -ENOENT && rc != -EAGAIN) || rte_vmsg_time_ns() > end ||
+		    bench_read_once(&s->ctl->abort) != 0)
+			break;
+		usleep(1000);
+	}
+	if (rc < 0)
+		goto fail;
+	snprintf(a->attached, sizeof(a->attached), "%s",
+		 rte_vmsg_region_path(rte_vmsg_bus_shm_region(e->shm)));
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	what = "rte_vmsg_bus_create(driver)";
+	rc = rte_vmsg_bus_shm_bus_opts(e->shm, &bo);
+	if (rc == 0)
+		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), e->shm, &e->bus);
+	if (rc < 0)
+		goto fail;
+	what = "the shm link";
+	rc = -ETIMEDOUT;
+	while (rte_vmsg_bus_connected(e->bus) != 1 && rte_vmsg_time_ns() < end)
+		rte_vmsg_bus_poll(e->bus);
+	if (rte_vmsg_bus_connected(e->bus) != 1)
+		goto fail;
+	return 0;
+fail:
+	net_fail(s, "set-up, %s (%s): %s", what, a->path, strerror(-rc));
+	return -1;
+}
+
+/* After the start line: the device end serves, so the synchronous init can run. */
+static int net_drv_open(struct bench_side *s, struct net_args *a, struct net_drv_end *e)
+{
+	struct rte_vmsg_net_drv_opts o;
+	uint64_t dma_bus = 0, dma_size = 0;
+	void *dma = NULL;
+	int rc;
+
+	rte_vmsg_bus_shm_dma(e->shm, &dma, &dma_bus, &dma_size);
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.bus = e->bus;
+	o.dev_num = NET_DEV_NUM;
+	o.queue_pairs = 1;
+	o.queue_size = NET_QSIZE;
+	o.dma_addr = dma;
+	o.dma_bus_addr = dma_bus;
+	o.dma_size = dma_size;
+	o.notify = a->notify;
+	o.flags = RTE_VMSG_NET_DRV_F_BUS_EVENTS;
+	rc = rte_vmsg_net_drv_create(&o, &e->nd);
+	if (rc < 0) {
+		net_fail(s, "rte_vmsg_net_drv_create (%s): %s", a->path, strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* A frame of @p len bytes: broadcast-free unicast addresses, an experimental ethertype. */
+static void net_frame(uint8_t *f, uint32_t len)
+{
+	memset(f, 0, len);
+	memcpy(f, "\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02\x88\xb5", 14);
+}
+
+/* Receives what came back and sends it again; returns packets received or -errno. */
+static int net_turn(struct net_drv_end *e, uint32_t notify)
+{
+	int n, k;
+
+	if (notify == RTE_VMSG_NET_NOTIFY_EVENT)
+		rte_vmsg_bus_poll(e->bus); /* EVENT_USED in, the ring kept drained */
+	n = rte_vmsg_net_drv_rx_burst(e->nd, 0, e->pkts, NET_BURST);
+	if (n <= 0)
+		return n;
+	for (k = 0; k < n; k++)
+		e->pkts[k].hdr.flags = 0;
+	k = rte_vmsg_net_drv_tx_burst(e->nd, 0, e->pkts, (uint32_t)n);
+	if (k < 0)
+		return k;
+	/* The transmit queue is as deep as the window: it always takes them all. */
+	return k == n ? n : -ENOSPC;
+}
+
+static int net_pps(struct bench_side *s, struct net_args *a, struct net_drv_end *e)
+{
+	uint64_t got = 0, goal, t0 = 0, c0 = 0, spins = 0;
+	double cpu0 = 0;
+	struct bench_wait w;
+	uint32_t k, sent = 0;
+	int n, rc;
+
+	for (k = 0; k < NET_BURST; k++) {
+		e->pkts[k].len = a->pkt_len;
+		net_frame(e->pkts[k].data, a->pkt_len);
+	}
+	/* The window, as testpmd's "start tx_first": bursts until NET_WINDOW are out. */
+	while (sent < NET_WINDOW) {
+		n = rte_vmsg_net_drv_tx_burst(e->nd, 0, e->pkts, NET_BURST);
+		if (n < 0) {
+			net_fail(s, "tx_burst: %s", strerror(-n));
+			return -1;
+		}
+		sent += (uint32_t)n;
+	}
+	bench_wait_init(&w, s);
+	goal = a->warmup + a->count;
+	while (got < goal) {
+		n = net_turn(e, a->notify);
+		if (n < 0) {
+			net_fail(s, "forwarding: %s", strerror(-n));
+			return -1;
+		}
+		if (n == 0) {
+			rc = bench_idle(&w, &spins);
+			if (rc < 0) {
+				net_fail(s, "no packet came back (%s)", bench_why(rc));
+				return -1;
+			}
+			continue;
+		}
+		bench_progress(&spins);
+		if (got < a->warmup && got + (uint64_t)n >= a->warmup) {
+			t0 = rte_vmsg_time_ns();
+			c0 = rte_vmsg_tsc();
+			cpu0 = thread_cpu_ns();
+		}
+		got += (uint64_t)n;
+	}
+	a->out->iterations = got - a->warmup;
+	a->out->real_ns = (double)(rte_vmsg_time_ns() - t0);
+	a->out->cpu_ns = thread_cpu_ns() - cpu0;
+	a->out->mps = (double)a->out->iterations * 1e9 / a->out->real_ns;
+	a->out->cycles_per_msg = (double)(rte_vmsg_tsc() - c0) / (double)a->out->iterations;
+	return 0;
+}
+
+static int net_lat(struct bench_side *s, struct net_args *a, struct net_drv_end *e)
+{
+	uint64_t i, t, spins = 0, t0 = 0;
+	double cpu0 = 0;
+	struct bench_wait w;
+	int n, rc;
+
+	e->pkts[0].len = a->pkt_len;
+	net_frame(e->pkts[0].data, a->pkt_len);
+	bench_wait_init(&w, s);
+	for (i = 0; i < a->warmup + a->count; i++) {
+		if (i == a->warmup) {
+			t0 = rte_vmsg_time_ns();
+			cpu0 = thread_cpu_ns();
+		}
+		e->pkts[0].len = a->pkt_len;
+		e->pkts[0].cap = NET_FRAME_MAX;
+		t = rte_vmsg_tsc();
+		n = rte_vmsg_net_drv_tx_burst(e->nd, 0, e->pkts, 1);
+		if (n != 1) {
+			net_fail(s, "tx_burst: %d", n);
+			return -1;
+		}
+		for (;;) {
+			if (a->notify == RTE_VMSG_NET_NOTIFY_EVENT)
+				rte_vmsg_bus_poll(e->bus);
+			n = rte_vmsg_net_drv_rx_burst(e->nd, 0, e->pkts, 1);
+			if (n != 0)
+				break;
+			rc = bench_idle(&w, &spins);
+			if (rc < 0) {
+				net_fail(s, "the packet did not come back (%s)", bench_why(rc));
+				return -1;
+			}
+		}
+		if (n != 1 || e->pkts[0].len != a->pkt_len) {
+			net_fail(s, "rx_burst: %d, %u bytes", n, e->pkts[0].len);
+			return -1;
+		}
+		bench_progress(&spins);
+		if (i >= a->warmup)
+			a->ticks[i - a->warmup] = rte_vmsg_tsc() - t;
+	}
+	a->out->iterations = a->count;
+	a->out->real_ns = (double)(rte_vmsg_time_ns() - t0);
+	a->out->cpu_ns = thread_cpu_ns() - cpu0;
+	return 0;
+}
+
+static int net_driver(struct bench_side *s, struct net_args *a)
+{
+	struct net_drv_end e;
+	int rc;
+	uint32_t k;
+
+	memset(&e, 0, sizeof(e));
+	e.bufs = calloc(NET_BURST, sizeof(*e.bufs));
+	if (e.bufs == NULL) {
+		net_fail(s, "out of memory");
+		return -1;
+	}
+	for (k = 0; k < NET_BURST; k++) {
+		e.pkts[k].data = e.bufs[k];
+		e.pkts[k].cap = NET_FRAME_MAX;
+	}
+	rc = net_drv_up(s, a, &e);
+	if (rc == 0)
+		rc = bench_start_line(s);
+	if (rc == 0)
+		rc = net_drv_open(s, a, &e);
+	if (rc == 0)
+		rc = a->test == BENCH_NET_PPS ? net_pps(s, a, &e) : net_lat(s, a, &e);
+	/* Release pairs with the acquire in net_serve(). */
+	bench_store_release(&net_sh(s)->stop, 1u);
+	rte_vmsg_net_drv_destroy(e.nd);
+	rte_vmsg_bus_destroy(e.bus);
+	rte_vmsg_bus_shm_destroy(e.shm);
+	free(e.bufs);
+	return rc < 0 ? -1 : 0;
+}
+
+static int net_side(struct bench_side *s)
+{
+	struct net_args *a = s->arg;
+
+	return s->side == 0 ? net_driver(s, a) : net_device(s, a);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void net_path(const struct bench_cfg *cfg, char *buf, size_t cap)
+{
+	if (strcmp(cfg->hugepages, "auto") == 0)
+		snprintf(buf, cap, "vmsg_bench_net_%d", (int)getpid());
+	else if (strcmp(cfg->hugepages, "none") == 0)
+		snprintf(buf, cap, "/dev/shm/vmsg_bench_net_%d", (int)getpid());
+	else
+		snprintf(buf, cap, "%s/vmsg_bench_net_%d", cfg->hugepages, (int)getpid());
+}
+
+int net_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
+{
+	struct net_args a;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.test = c->test;
+	a.pkt_len = c->elem_size;
+	a.notify = c->notify;
+	net_path(env->cfg, a.path, sizeof(a.path));
+	a.no_fallback = strcmp(env->cfg->hugepages, "auto") != 0 &&
+			strcmp(env->cfg->hugepages, "none") != 0;
+	if (c->test == BENCH_NET_PPS) {
+		/* A tenth of the ring's message count: each packet is a few lines. */
+		a.count = env->cfg->messages / 10;
+		if (a.count < 10000)
+			a.count = 10000;
+	} else {
+		a.count = env->cfg->samples / 10;
+		if (a.count < 1000)
+			a.count = 1000;
+	}
+	a.warmup = bench_warmup(a.count);
+	a.ticks = env->ticks;
+	a.out = out;
+	c->msg_bytes = c->elem_size;
+	memset(env->area, 0, sizeof(struct net_shared));
+	/* Always two processes: a driver process and a device process. */
+	rc = bench_pair_run_procs(env, net_side, &a);
+	if (rc < 0) {
+		if (a.attached[0] != '\0')
+			unlink(a.attached);
+		return -1;
+	}
+	if (c->test == BENCH_NET_LAT) {
+		bench_latency_stats(env->ticks, a.count, env->tsc_hz, out);
+		out->mps = (double)a.count * 1e9 / out->real_ns;
+	}
+	return 0;
+}

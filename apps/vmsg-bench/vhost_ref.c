@@ -216,7 +216,9 @@ static __attribute__((format(printf, 4, 5))) int fail(struct run *r, const struc
 		char last[256];
 
 		tail_lines(t, 3, last, sizeof(last));
-		snprintf(e + n, cap - n, "; %s testpmd said: %s", t->name, last);
+		/* What is left of the buffer, cut where it ends: the start is the cause. */
+		snprintf(e + n, cap - n, "; %.16s testpmd said: %.*s", t->name,
+			 (int)(cap - n > 40 ? cap - n - 40 : 0), last);
 	}
 	if (r->cfg->verbose) {
 		end_lines(r);

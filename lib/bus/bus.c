@@ -76,9 +76,9 @@ struct rte_vmsg_bus {
 	bool in_poll;
 
 	/* Backend control path (ops.control), run every CONTROL_INTERVAL. */
-	uint64_t ctl_last; /* rte_vmsg_time_ns() of the last run; 0: never */
-	uint32_t ctl_skip; /* polls since the clock was last read */
-	int connected;	   /* 1, 0 or a negative errno (rte_vmsg_bus_connected()) */
+	uint64_t ctl_last;  /* rte_vmsg_tsc() of the last run; 0: never */
+	uint64_t ctl_ticks; /* RTE_VMSG_BUS_CONTROL_INTERVAL_NS in TSC ticks */
+	int connected;	    /* 1, 0 or a negative errno (rte_vmsg_bus_connected()) */
 
 	rte_vmsg_bus_event_fn event_fn;
 	void *event_arg;
@@ -175,6 +175,9 @@ int rte_vmsg_bus_create(const struct rte_vmsg_bus_opts *opts, const struct rte_v
 	/* Ops from an older caller end before the optional ones. */
 	memcpy(&bus->ops, ops, ops->sz < sizeof(*ops) ? ops->sz : sizeof(*ops));
 	bus->connected = bus->ops.control == NULL ? 1 : 0;
+	if (bus->ops.control != NULL) /* the TSC's rate is calibrated once per process */
+		bus->ctl_ticks =
+			rte_vmsg_tsc_hz() / (1000000000u / RTE_VMSG_BUS_CONTROL_INTERVAL_NS);
 	bus->be = backend_ctx;
 	bus->role = o.role;
 	bus->max = o.max_msg_size;
@@ -843,19 +846,19 @@ static int rx_one(struct rte_vmsg_bus *bus, uint8_t *f, size_t len)
 }
 
 /*
- * The backend's control path, rate-limited: the clock is read every 16th
- * poll, the backend run when RTE_VMSG_BUS_CONTROL_INTERVAL_NS has passed
- * (and on the first poll, so that a link comes up without delay).
+ * The backend's control path, rate-limited: one TSC read per poll, the
+ * backend run when RTE_VMSG_BUS_CONTROL_INTERVAL_NS has passed (and on the
+ * first poll, so that a link comes up without delay). Whatever the poll
+ * rate, the backend runs at the first poll after each interval: its
+ * heartbeat moves as often as the application polls, up to that rate.
  */
 static void control(struct rte_vmsg_bus *bus)
 {
 	uint64_t now;
 	int rc;
 
-	if (bus->ctl_last != 0 && (++bus->ctl_skip & 15u) != 0)
-		return;
-	now = rte_vmsg_time_ns();
-	if (bus->ctl_last != 0 && now - bus->ctl_last < RTE_VMSG_BUS_CONTROL_INTERVAL_NS)
+	now = rte_vmsg_tsc();
+	if (bus->ctl_last != 0 && now - bus->ctl_last < bus->ctl_ticks)
 		return;
 	bus->ctl_last = now != 0 ? now : 1;
 	rc = bus->ops.control(bus->be);

@@ -414,6 +414,13 @@ static void *local(uint64_t bus_addr)
 	return g.dma + (bus_addr - g.dma_bus);
 }
 
+/* The avail index, with release: what was written before is there when it is seen. */
+static void publish(uint8_t *avail, uint16_t idx)
+{
+	__atomic_store_n((uint16_t *)(void *)(avail + 2), rte_vmsg_cpu_to_le16(idx),
+			 __ATOMIC_RELEASE);
+}
+
 /* Writes one bogus chain of kind @p kind into B's transmit queue (queue 1). */
 static void inject(uint32_t kind)
 {
@@ -455,13 +462,11 @@ static void inject(uint32_t kind)
 		return;
 	default: /* a head index out of range */
 		rte_vmsg_put_le16(avail + 4 + 2u * (idx % QSIZE), (uint16_t)(QSIZE + 7));
-		__atomic_thread_fence(__ATOMIC_RELEASE);
-		rte_vmsg_put_le16(avail + 2, (uint16_t)(idx + 1));
+		publish(avail, (uint16_t)(idx + 1));
 		return;
 	}
 	rte_vmsg_put_le16(avail + 4 + 2u * (idx % QSIZE), 0);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	rte_vmsg_put_le16(avail + 2, (uint16_t)(idx + 1));
+	publish(avail, (uint16_t)(idx + 1));
 }
 
 /* In event mode the device looks at a queue when told: a hostile driver tells it. */

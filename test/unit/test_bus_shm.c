@@ -853,13 +853,13 @@ static void test_heartbeat(void)
 	CHECK_EQ(rec.calls, 1);
 	CHECK_EQ(rec.status, -ECONNRESET);
 	/*
-	 * Lost one timeout after the device's last heartbeat, which the
-	 * driver saw up to one control interval (16 of its polls, here 16 ms)
-	 * before t0: not at once, and long before the request's own timeout.
+	 * Lost one timeout after the device's last heartbeat, which moved at
+	 * its last poll, about a millisecond before t0: not at once, and long
+	 * before the request's own timeout.
 	 */
 	fprintf(stderr, "hung peer lost %.1f ms after the last request\n",
 		(double)(rte_vmsg_time_ns() - t0) / 1e6);
-	CHECK(rte_vmsg_time_ns() - t0 >= 20000000ull);
+	CHECK(rte_vmsg_time_ns() - t0 >= 40000000ull);
 	CHECK(rte_vmsg_time_ns() - t0 < 1000000000ull);
 	CHECK_EQ(rte_vmsg_bus_shm_stats_get(sdrv, &st), 0);
 	CHECK_U64(st.hb_timeouts, 1);

@@ -100,6 +100,19 @@ static void queue_sum(const struct rte_vmsg_net_dev *nd, uint64_t *broken, uint6
 		}
 }
 
+/*
+ * The device process could not make its file: 'H' when hugepages ran out
+ * (the test then skips: a resource the machine lacks), 'F' otherwise.
+ */
+static _Noreturn void device_cannot(int ack_fd, int rc)
+{
+	char c = rc == -ENOMEM ? 'H' : 'F';
+
+	if (write(ack_fd, &c, 1) != 1)
+		_exit(4);
+	_exit(2);
+}
+
 /* Commands on the pipe: 'N' new notify mode for both devices, 'Q' quit. */
 static void device_main(int cmd_fd, int ack_fd)
 {
@@ -112,6 +125,7 @@ static void device_main(int cmd_fd, int ack_fd)
 	struct rte_vmsg_net_dev_stats ds;
 	struct dev_report rep;
 	uint32_t polls = 0;
+	int rc;
 	char c = 'R';
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -121,8 +135,9 @@ static void device_main(int cmd_fd, int ack_fd)
 	so.role = RTE_VMSG_BUS_DEVICE;
 	so.flags = RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
 	so.dma_size = DMA_SIZE;
-	if (rte_vmsg_bus_shm_create(&so, &shm) != 0)
-		_exit(2);
+	rc = rte_vmsg_bus_shm_create(&so, &shm);
+	if (rc != 0)
+		device_cannot(ack_fd, rc);
 	memset(&bo, 0, sizeof(bo));
 	bo.sz = sizeof(bo);
 	/* The driver's addresses are offsets in the file: the whole file is the map. */
@@ -533,7 +548,12 @@ static void spawn_device(void)
 	g.ack_fd = ack[0];
 	pfd.fd = g.ack_fd;
 	pfd.events = POLLIN;
-	if (poll(&pfd, 1, 10000) != 1 || read(g.ack_fd, &c, 1) != 1 || c != 'R') {
+	if (poll(&pfd, 1, 10000) == 1 && read(g.ack_fd, &c, 1) == 1 && c == 'H') {
+		waitpid(g.child, NULL, 0);
+		VTEST_SKIP_BECAUSE("no free hugepages for the shm bus file (see HugePages_Free "
+				   "in /proc/meminfo; scripts/setup-hugepages.sh reserves them)");
+	}
+	if (c != 'R') {
 		fprintf(stderr, "device process did not come up\n");
 		kill(g.child, SIGKILL);
 		exit(1);
@@ -590,6 +610,8 @@ int main(void)
 	snprintf(path, sizeof(path), "vmsg_net_procs_%d", (int)getpid());
 	spawn_device();
 	attach();
+	/* Both ends have it mapped: a test that dies now leaves no file behind. */
+	unlink(rte_vmsg_region_path(rte_vmsg_bus_shm_region(g.shm)));
 
 	/* 1a. Polling only: no transport event at all on the bus. */
 	g.notify = RTE_VMSG_NET_NOTIFY_POLL;
@@ -658,7 +680,6 @@ int main(void)
 	CHECK_EQ(rte_vmsg_bus_stats_get(g.bus, &bst), 0);
 	CHECK_U64(bst.timeouts, 0);
 	rte_vmsg_bus_destroy(g.bus);
-	unlink(rte_vmsg_region_path(rte_vmsg_bus_shm_region(g.shm)));
 	rte_vmsg_bus_shm_destroy(g.shm);
 	return vtest_done("net_procs");
 }

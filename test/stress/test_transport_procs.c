@@ -116,6 +116,19 @@ static struct mdev *mdev_new(struct rte_vmsg_bus *bus, uint8_t incarnation)
 	return m;
 }
 
+/*
+ * The device process could not make its file: 'H' when hugepages ran out
+ * (the test then skips: a resource the machine lacks), 'F' otherwise.
+ */
+static _Noreturn void device_cannot(int ack_fd, int rc)
+{
+	char c = rc == -ENOMEM ? 'H' : 'F';
+
+	if (write(ack_fd, &c, 1) != 1)
+		_exit(4);
+	_exit(2);
+}
+
 struct cmd {
 	char op; /* 'U' unplug, 'P' plug, 'Q' quit */
 	uint8_t pad;
@@ -130,6 +143,7 @@ static void device_main(uint8_t incarnation, int cmd_fd, int ack_fd)
 	struct rte_vmsg_bus_opts bo;
 	struct rte_vmsg_bus *bus = NULL;
 	uint32_t nlive = 0, i, k, polls = 0;
+	int rc;
 	char ack = 'R';
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -143,8 +157,9 @@ static void device_main(uint8_t incarnation, int cmd_fd, int ack_fd)
 	so.elem_size = 256;
 	so.dma_size = (uint64_t)(NDEV + NPLUG) * 2u * QBYTES;
 	so.transport_features = RTE_VMSG_F_STRICT_CONFIG_GENERATION;
-	if (rte_vmsg_bus_shm_create(&so, &shm) != 0)
-		_exit(2);
+	rc = rte_vmsg_bus_shm_create(&so, &shm);
+	if (rc != 0)
+		device_cannot(ack_fd, rc);
 	memset(&bo, 0, sizeof(bo));
 	bo.sz = sizeof(bo);
 	if (rte_vmsg_bus_shm_bus_opts(shm, &bo) != 0 ||
@@ -276,8 +291,13 @@ static void spawn_device(uint8_t incarnation)
 	g.incarnation = incarnation;
 	pfd.fd = g.ack_fd;
 	pfd.events = POLLIN;
-	if (poll(&pfd, 1, (int)(WAIT_NS / 1000000u)) != 1 || read(g.ack_fd, &c, 1) != 1 ||
-	    c != 'R') {
+	if (poll(&pfd, 1, (int)(WAIT_NS / 1000000u)) == 1 && read(g.ack_fd, &c, 1) == 1 &&
+	    c == 'H') {
+		waitpid(g.child, NULL, 0);
+		VTEST_SKIP_BECAUSE("no free hugepages for the shm bus file (see HugePages_Free "
+				   "in /proc/meminfo; scripts/setup-hugepages.sh reserves them)");
+	}
+	if (c != 'R') {
 		fprintf(stderr, "device process %d did not come up\n", (int)g.child);
 		kill(g.child, SIGKILL);
 		exit(1);

@@ -59,6 +59,8 @@ struct rte_vmsg_drv {
 	uint64_t flags;
 	uint64_t timeout_ns;
 	uint64_t reset_timeout_ns;
+	uint64_t timeout_ticks; /* the two bounds in TSC ticks: deadlines are TSC values */
+	uint64_t reset_timeout_ticks;
 	void (*poll_peer)(void *arg);
 	void *poll_peer_arg;
 	rte_vmsg_drv_config_fn config_cb;
@@ -118,6 +120,15 @@ static bool tail_is_zero(const void *p, size_t known, size_t sz)
 static uint32_t min_u32(uint32_t a, uint32_t b)
 {
 	return a < b ? a : b;
+}
+
+/* Deadlines are TSC values: one cheap read instead of a clock_gettime() per request. */
+static uint64_t ns_to_ticks(uint64_t ns)
+{
+	/* 1% over: a calibration error must not end a call before its bound. */
+	uint64_t t = (uint64_t)((double)ns * 1.01 * (double)rte_vmsg_tsc_hz() / 1e9);
+
+	return t != 0 ? t : 1;
 }
 
 static void drv_free(struct rte_vmsg_drv *drv)
@@ -417,7 +428,7 @@ static void op_complete(void *arg, int status, const void *resp, size_t len)
 		op->drv->needs_reset = true;
 	}
 	if (rc == 1) {
-		if (rte_vmsg_time_ns() > op->deadline)
+		if (rte_vmsg_tsc() > op->deadline)
 			rc = -ETIMEDOUT;
 		else
 			rc = op_send(op);
@@ -448,7 +459,7 @@ static struct drv_op *op_new(struct rte_vmsg_drv *drv, enum op_kind kind, bool i
 	op->done = done;
 	op->arg = arg;
 	op->deadline =
-		rte_vmsg_time_ns() + (kind == OP_RESET ? drv->reset_timeout_ns : drv->timeout_ns);
+		rte_vmsg_tsc() + (kind == OP_RESET ? drv->reset_timeout_ticks : drv->timeout_ticks);
 	*rc = 0;
 	return op;
 }
@@ -496,14 +507,14 @@ static int sync_wait(struct rte_vmsg_drv *drv, struct sync *s, int rc)
 	if (rc < 0)
 		return rc;
 	op = drv->last_op;
-	end = op->deadline + drv->timeout_ns;
+	end = op->deadline + drv->timeout_ticks;
 	while (s->done == 0) {
 		rc = rte_vmsg_bus_poll(drv->bus);
 		if (s->done != 0)
 			break;
 		if (drv->poll_peer != NULL)
 			drv->poll_peer(drv->poll_peer_arg);
-		if (rc == -EBUSY || rte_vmsg_time_ns() > end) {
+		if (rc == -EBUSY || rte_vmsg_tsc() > end) {
 			op->done = NULL; /* detached: it ends later, silently */
 			if (rc == -EBUSY)
 				return -EBUSY;
@@ -554,6 +565,8 @@ int rte_vmsg_drv_open(struct rte_vmsg_bus *bus, uint16_t dev_num,
 	drv->flags = o.flags;
 	drv->timeout_ns = o.timeout_ns != 0 ? o.timeout_ns : DEF_TIMEOUT_NS;
 	drv->reset_timeout_ns = o.reset_timeout_ns != 0 ? o.reset_timeout_ns : DEF_RESET_TIMEOUT_NS;
+	drv->timeout_ticks = ns_to_ticks(drv->timeout_ns);
+	drv->reset_timeout_ticks = ns_to_ticks(drv->reset_timeout_ns);
 	drv->poll_peer = o.poll_peer;
 	drv->poll_peer_arg = o.poll_peer_arg;
 	if (drv->max_msg < RTE_VMSG_MAX_SIZE_MIN) {

@@ -312,7 +312,11 @@ RTE_VMSG_API int rte_vmsg_vq_drv_addrs(const struct rte_vmsg_vq_drv *vq, uint64_
  * Adds chains: writes their descriptors and avail ring entries, without
  * publishing them (rte_vmsg_vq_drv_kick() does, once per burst). Each chain
  * is all or nothing; the burst stops at the first chain that does not fit in
- * the free descriptors (an indirect chain takes one).
+ * the free descriptors (an indirect chain takes one). Free descriptors are
+ * handed out in the order they were reaped (FIFO), and a descriptor or avail
+ * entry that already holds the value is not written again: re-posting
+ * buffers in the order they were reaped keeps the descriptor table's cache
+ * lines shared with the device.
  *
  * Concurrency: one thread per driver half; wait-free.
  *
@@ -530,7 +534,8 @@ RTE_VMSG_API int rte_vmsg_vq_dev_pop_burst(struct rte_vmsg_vq_dev *vq, struct rt
 /**
  * Pushes used chains and publishes the used idx once (store-release), so the
  * driver sees the data written into the buffers before the used entries.
- * Every entry is checked before any is written.
+ * Every entry is checked before any is written; a used element that already
+ * holds the head and length (the same slot a lap earlier) is not rewritten.
  *
  * Concurrency: one thread per device half; wait-free.
  *

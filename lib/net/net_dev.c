@@ -12,6 +12,11 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#if defined(__linux__)
+#include <linux/membarrier.h>
+#endif
 
 #include "rte_vmsg_bus.h"
 #include "rte_vmsg_msg.h"
@@ -74,6 +79,8 @@ struct net_pair {
 	 */
 	uint32_t gate;
 	uint32_t busy;
+	/* Written once at create: pair_stop() fences the pair thread with membarrier. */
+	bool asym;
 	uint32_t kick_mark; /* bus thread: EVENT_AVAIL on the pair's queues */
 	/* Pair thread (and the bus thread while the gate is closed). */
 	uint32_t kick_seen;
@@ -126,12 +133,68 @@ struct rte_vmsg_net_dev {
  * first; the bus thread closes the gate and then waits for @c busy to drop
  * before it touches the pair's queues. The store-load order on each side
  * (M_N1, M_N2) makes sure at least one of them sees the other.
+ *
+ * The pair side runs once per poll, the bus side only when queues change, so
+ * where the kernel offers it the full barrier is moved to the bus side
+ * (asymmetric fence): the pair thread only keeps the compiler from
+ * reordering, and pair_stop() calls membarrier(PRIVATE_EXPEDITED), which
+ * runs a full barrier on every CPU that runs a thread of this process (a
+ * thread that is not running has passed one in its context switch). Either
+ * that barrier comes after the pair thread's busy store, and pair_stop()
+ * then sees busy, or it comes before the pair thread's gate load, which then
+ * sees the closed gate. The pair threads and the bus thread share the
+ * struct: they are threads of one process. Without membarrier (an old
+ * kernel, a seccomp filter) both sides use the full barrier.
  */
+
+#if defined(__linux__) && defined(SYS_membarrier)
+static int gate_membarrier(int cmd)
+{
+	return (int)syscall(SYS_membarrier, cmd, 0u, 0);
+}
+
+/* Registers the process for expedited membarrier; true when it can be used. */
+static RTE_VMSG_COLD bool gate_asym_init(void)
+{
+	int q = gate_membarrier(MEMBARRIER_CMD_QUERY);
+
+	if (q < 0 || (q & MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0 ||
+	    (q & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0)
+		return false;
+	return gate_membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0;
+}
+
+/*
+ * A full barrier on every CPU running a thread of this process. It cannot
+ * fail once the process is registered (its only errors are an unknown
+ * command and a missing registration).
+ */
+static void gate_fence_threads(void)
+{
+	(void)gate_membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);
+}
+#else
+static RTE_VMSG_COLD bool gate_asym_init(void)
+{
+	return false;
+}
+
+static void gate_fence_threads(void)
+{
+}
+#endif
+
 static inline bool pair_enter(struct net_pair *p)
 {
 	rte_vmsg__write_once(&p->busy, 1u);
-	/* M_N1: busy store before gate load; pairs with M_N2 in pair_stop(). */
-	rte_vmsg__smp_mb();
+	/*
+	 * M_N1: busy store before gate load; pairs with M_N2 in pair_stop()
+	 * (there the membarrier when p->asym: then a compiler barrier here).
+	 */
+	if (NET_LIKELY(p->asym))
+		rte_vmsg__compiler_barrier();
+	else
+		rte_vmsg__smp_mb();
 	/* A_N1: pairs with R_N1 in pair_start(): the queues attached before it are seen. */
 	if (NET_LIKELY(rte_vmsg__load_acquire(&p->gate) != 0))
 		return true;
@@ -148,8 +211,14 @@ static inline void pair_leave(struct net_pair *p)
 static void pair_stop(struct net_pair *p)
 {
 	rte_vmsg__write_once(&p->gate, 0u);
-	/* M_N2: gate store before busy load; pairs with M_N1 in pair_enter(). */
+	/*
+	 * M_N2: gate store before busy load; pairs with M_N1 in pair_enter().
+	 * With p->asym the membarrier runs that full barrier on the pair
+	 * thread's CPU too.
+	 */
 	rte_vmsg__smp_mb();
+	if (p->asym)
+		gate_fence_threads();
 	/* A_N2: pairs with R_N2 in pair_leave(). */
 	while (rte_vmsg__load_acquire(&p->busy) != 0)
 		rte_vmsg__cpu_relax();
@@ -491,17 +560,103 @@ bad:
 	return -1;
 }
 
+/*
+ * The common case of the loopback, without the cursors: a transmit chain of
+ * one readable buffer and a receive chain of one writable buffer big enough
+ * for the packet. Same checks and result as tx_check() + rx_deliver(); the
+ * header and the Ethernet addresses are read once into @p pre, the rest of
+ * the packet is moved buffer to buffer (memmove: a hostile driver may make
+ * them overlap). Returns 1 (delivered), or 2 when the general path must
+ * handle the packet (nothing consumed, nothing counted).
+ */
+static int loop_fast(struct rte_vmsg_net_dev *nd, struct net_pair *p,
+		     const struct rte_vmsg_vq_req *r, uint8_t *pre)
+{
+	const struct rte_vmsg_vq_iov *v = &p->tiov[r->iov_first];
+	struct rte_vmsg_virtio_net_hdr *h = (struct rte_vmsg_virtio_net_hdr *)(void *)pre;
+	struct net_q *q = &p->q[Q_RX];
+	struct net_stash *s = &p->stash;
+	const struct rte_vmsg_vq_iov *w;
+	const struct rte_vmsg_vq_req *rr;
+	uint32_t len, need;
+
+	if (r->n_iov != 1 || r->out_len < NET_HDR_LEN + 14u || q->vq == NULL || q->broken_seen ||
+	    s->n == 0)
+		return 2;
+	rr = &s->req[s->first];
+	w = &s->iov[rr->iov_first];
+	len = r->out_len - NET_HDR_LEN;
+	need = r->out_len;
+	if (rr->n_iov != 1 || rr->in_len < need || p->nused == RX_USED)
+		return 2;
+	/* One fetch of the header and the addresses (r->out_len == v->len: one vector). */
+	memcpy(pre, v->base, NET_HDR_LEN + 12);
+	rte_vmsg__compiler_barrier();
+	if (len > (h->gso_type != RTE_VMSG_NET_HDR_GSO_NONE ? NET_MAX_GSO_PKT : nd->max_pkt)) {
+		p->q[Q_TX].st.errors++;
+		return 0;
+	}
+	p->q[Q_TX].st.packets++;
+	p->q[Q_TX].st.bytes += len;
+	net_swap_mac(pre + NET_HDR_LEN);
+	h->num_buffers = rte_vmsg_cpu_to_le16(1);
+	memcpy(w->base, pre, NET_HDR_LEN + 12);
+	memmove((uint8_t *)w->base + NET_HDR_LEN + 12, (const uint8_t *)v->base + NET_HDR_LEN + 12,
+		len - 12);
+	p->used[p->nused].head = rr->head;
+	p->used[p->nused].len = need;
+	p->nused++;
+	s->first++;
+	s->n--;
+	q->st.packets++;
+	q->st.bytes += len;
+	return 1;
+}
+
+/* Prefetches the heads of what the burst's packets read (transmit) and write (receive). */
+static void loop_prefetch(struct net_pair *p, uint32_t n)
+{
+	const struct net_stash *s = &p->stash;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct rte_vmsg_vq_iov *v = &p->tiov[p->treq[i].iov_first];
+
+		NET_PREFETCH(v->base, v->len, 0);
+	}
+	for (i = 0; i < n && i < s->n; i++) {
+		const struct rte_vmsg_vq_iov *w = &s->iov[s->req[s->first + i].iov_first];
+		uint32_t len = p->treq[i].out_len < w->len ? p->treq[i].out_len : w->len;
+
+		NET_PREFETCH(w->base, len, 1);
+	}
+}
+
 static uint32_t loop_pair(struct rte_vmsg_net_dev *nd, struct net_pair *p)
 {
 	uint8_t pre[NET_HDR_LEN + 12];
 	uint32_t n, i, moved = 0;
 	struct rcur c;
 	int64_t len;
+	int rc;
 
 	n = tx_pop(p, RTE_VMSG_NET_BURST);
+	if (n != 0 && p->q[Q_RX].vq != NULL && !p->q[Q_RX].broken_seen) {
+		/* Receive chains for the whole burst, popped ahead in one call. */
+		if (stash_fill(&p->q[Q_RX], &p->stash, n) < 0)
+			q_broke(&p->q[Q_RX]);
+		loop_prefetch(p, n);
+	}
 	for (i = 0; i < n; i++) {
 		struct rte_vmsg_virtio_net_hdr *h = (struct rte_vmsg_virtio_net_hdr *)(void *)pre;
 
+		rc = loop_fast(nd, p, &p->treq[i], pre);
+		if (rc == 1) {
+			moved++;
+			continue;
+		}
+		if (rc == 0)
+			continue;
 		len = tx_check(nd, p, &p->treq[i], &c, h);
 		if (len < 0)
 			continue;
@@ -527,8 +682,7 @@ static uint32_t loop_pair(struct rte_vmsg_net_dev *nd, struct net_pair *p)
 	if (!p->more && nd->notify == RTE_VMSG_NET_NOTIFY_EVENT && p->q[Q_TX].vq != NULL &&
 	    !p->q[Q_TX].broken_seen) {
 		/* Going idle: re-arm and re-check, so a kick racing with us is not lost. */
-		int rc = rte_vmsg_vq_dev_arm(p->q[Q_TX].vq);
-
+		rc = rte_vmsg_vq_dev_arm(p->q[Q_TX].vq);
 		if (rc > 0)
 			p->more = true;
 		else if (rc == -EIO)
@@ -1034,7 +1188,8 @@ RTE_VMSG_API int rte_vmsg_net_dev_create(const struct rte_vmsg_net_dev_opts *opt
 	struct rte_vmsg_dev_opts dopts;
 	struct rte_vmsg_dev_ops ops;
 	struct rte_vmsg_net_dev *nd;
-	uint32_t blocks[2];
+	uint32_t blocks[2], i;
+	bool asym;
 	int rc;
 
 	if (out != NULL)
@@ -1078,6 +1233,9 @@ RTE_VMSG_API int rte_vmsg_net_dev_create(const struct rte_vmsg_net_dev_opts *opt
 		goto fail;
 	}
 	nd->cfgev = nd->evbuf + nd->max_msg;
+	asym = gate_asym_init();
+	for (i = 0; i < o.max_queue_pairs; i++)
+		nd->pairs[i].asym = asym;
 	nd->bus = o.bus;
 	nd->map = o.map;
 	nd->backend = o.backend;

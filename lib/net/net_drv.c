@@ -42,7 +42,7 @@
 /* Control queue: entries and the command buffer (class, cmd, le16 pairs, ack). */
 #define CTRL_QSIZE 8u
 #define CTRL_BUF 64u
-#define CPL_BATCH 32u
+#define CPL_BATCH 64u
 
 struct drv_q {
 	struct rte_vmsg_vq_drv *vq;
@@ -53,8 +53,15 @@ struct drv_q {
 	uint32_t nbuf;
 	bool broken_seen;
 	bool kick_pending; /* an EVENT_AVAIL to send (the bus was full) */
-	uint32_t *free;	   /* transmit: free buffer indices */
-	uint32_t nfree;
+	/*
+	 * Transmit: free buffer indices, a FIFO of nbuf (a power of two)
+	 * entries free[fpos .. fpos + nfree) modulo nbuf, so that buffers go
+	 * out in the order they came back, the order the queue's descriptors
+	 * do too: each buffer keeps its descriptor and the descriptor table
+	 * is not rewritten. Receive: the re-post list.
+	 */
+	uint32_t *free;
+	uint32_t fpos, nfree;
 	struct rte_vmsg_vq_cpl *cpl; /* receive: reaped, not consumed: [cpl_pos, cpl_n) */
 	uint32_t cpl_pos, cpl_n;
 	struct rte_vmsg_vq_chain *chains; /* [nbuf] */
@@ -160,15 +167,25 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 	if (nd == NULL || qp >= nd->nqp || (pkts == NULL && n != 0))
 		return -EINVAL;
 	q = &nd->q[2 * qp + 1];
-	/* Transmissions the device completed give their buffers back. */
+	/*
+	 * Transmissions the device completed give their buffers back (a batch
+	 * of two bursts: a reap that empties the batch exactly is followed by
+	 * one that re-reads the used idx, a line the device is writing).
+	 */
 	do {
 		rc = rte_vmsg_vq_drv_reap_burst(q->vq, cpl, CPL_BATCH);
 		if (rc < 0)
 			return q_broke(q);
 		for (i = 0; i < (uint32_t)rc; i++)
-			q->free[q->nfree++] = idx_of(cpl[i].cookie);
+			q->free[(q->fpos + q->nfree++) & (q->nbuf - 1)] = idx_of(cpl[i].cookie);
 	} while (rc == (int)CPL_BATCH);
 
+	/* The buffers this burst fills: the device read them last, so they are not ours yet. */
+	for (k = 0; k < n && k < q->nfree; k++) {
+		uint8_t *pb = q->buf + (size_t)q->free[(q->fpos + k) & (q->nbuf - 1)] * q->buf_len;
+
+		NET_PREFETCH(pb, NET_HDR_LEN + (pkts[k].len < q->buf_len ? pkts[k].len : 0), 1);
+	}
 	for (k = 0; k < n && q->nfree > 0; k++) {
 		const struct rte_vmsg_net_pkt *p = &pkts[k];
 		uint8_t *b;
@@ -178,7 +195,8 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 				return -EMSGSIZE;
 			break;
 		}
-		idx = q->free[--q->nfree];
+		idx = q->free[q->fpos++ & (q->nbuf - 1)];
+		q->nfree--;
 		b = q->buf + (size_t)idx * q->buf_len;
 		net_hdr_to_wire(&p->hdr, (struct rte_vmsg_virtio_net_hdr *)(void *)b, 0);
 		memcpy(b + NET_HDR_LEN, p->data, p->len);
@@ -196,14 +214,16 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 		return 0;
 	}
 	rc = rte_vmsg_vq_drv_add_burst(q->vq, q->chains, k);
-	if (rc < 0) {
-		for (i = 0; i < k; i++)
-			q->free[q->nfree++] = idx_of(q->chains[i].cookie);
+	/*
+	 * Chains not added (an error, or no descriptor: cannot happen, one per
+	 * buffer) give their buffers back: they are the last taken, still in
+	 * their FIFO slots (nothing was appended since), so the FIFO rewinds.
+	 */
+	i = rc < 0 ? k : k - (uint32_t)rc;
+	q->fpos -= i;
+	q->nfree += i;
+	if (rc < 0)
 		return rc == -EIO ? q_broke(q) : rc;
-	}
-	/* Chains that found no descriptor (cannot happen: one per buffer) keep their buffers. */
-	for (i = (uint32_t)rc; i < k; i++)
-		q->free[q->nfree++] = idx_of(q->chains[i].cookie);
 	k = (uint32_t)rc;
 	for (i = 0; i < k; i++) {
 		q->st.packets++;
@@ -269,6 +289,16 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 		return -EINVAL;
 	q = &nd->q[2 * qp];
 	rep = q->free; /* receive queues use it as the re-post list */
+	/*
+	 * Reap up front and start the loads of the buffers the burst will
+	 * copy out (the device wrote them: they are in its cache, not ours).
+	 */
+	rc = rx_reap(q, n);
+	for (j = 0; rc > 0 && j < (uint32_t)rc && j < n; j++) {
+		const struct rte_vmsg_vq_cpl *e = &q->cpl[q->cpl_pos + j];
+
+		NET_PREFETCH(q->buf + (size_t)idx_of(e->cookie) * q->buf_len, e->len, 0);
+	}
 	while (k < n) {
 		const struct rte_vmsg_vq_cpl *c;
 		uint8_t *b;
@@ -598,7 +628,8 @@ static int drv_start(struct rte_vmsg_net_drv *nd)
 			return rc;
 		if (i % 2 == 1) { /* transmit: every buffer free */
 			for (j = 0; j < q->nbuf; j++)
-				q->free[j] = q->nbuf - 1 - j;
+				q->free[j] = j;
+			q->fpos = 0;
 			q->nfree = q->nbuf;
 		}
 	}

@@ -316,9 +316,22 @@ RTE_VMSG_API int rte_vmsg_vq_dev_push_burst(struct rte_vmsg_vq_dev *vq,
 	for (i = 0; i < n; i++) {
 		struct rte_vmsg_vring_used_elem *e =
 			&vq->used->ring[(uint16_t)(vq->used_idx + i) & vq->mask];
+		rte_vmsg_le32 id = rte_vmsg_cpu_to_le32(used[i].head);
+		rte_vmsg_le32 len = rte_vmsg_cpu_to_le32(used[i].len);
 
-		rte_vmsg__write_once(&e->id, rte_vmsg_cpu_to_le32(used[i].head));
-		rte_vmsg__write_once(&e->len, rte_vmsg_cpu_to_le32(used[i].len));
+		/*
+		 * Written only when it changes: with a driver that re-posts in
+		 * order, the slot already holds this head and length from the
+		 * last lap, and leaving it alone keeps the line shared with the
+		 * driver instead of taking it back. The driver reads the slot
+		 * after A_U of the new used idx and finds the value, written
+		 * before an earlier R_U. Reading our own ring trusts nothing: a
+		 * driver that scribbles on it only confuses itself.
+		 */
+		if (rte_vmsg__read_once(&e->id) != id || rte_vmsg__read_once(&e->len) != len) {
+			rte_vmsg__write_once(&e->id, id);
+			rte_vmsg__write_once(&e->len, len);
+		}
 	}
 	vq->used_idx = (uint16_t)(vq->used_idx + n);
 	/*

@@ -114,6 +114,7 @@ static void drv_init(struct rte_vmsg_vq_drv *vq)
 		vq->next[i] = (uint16_t)(i + 1); /* N itself fits: N <= 32768 */
 	memset(vq->heads, 0, sizeof(*vq->heads) * vq->size);
 	vq->free_head = 0;
+	vq->free_tail = vq->size - 1;
 	vq->num_free = vq->size;
 	drv_set_armed(vq, vq->policy == RTE_VMSG_VQ_POLICY_EVENT);
 	vq->st.broken = 0;
@@ -232,13 +233,40 @@ static bool chain_ok(const struct rte_vmsg_vq_drv *vq, const struct rte_vmsg_vq_
 	return true;
 }
 
+/*
+ * Writes a descriptor, or leaves it alone when it already holds these
+ * values: a receive buffer that comes back to the same descriptor (the free
+ * list is FIFO, so with a device that uses chains in order it does) then
+ * costs a read of a line both CPUs share instead of stealing the line from
+ * the device's cache. The device sees the old value, which is the new one;
+ * it was published by an earlier release of avail idx (R_A), and this chain
+ * is published by the next.
+ */
 static inline void desc_put(struct rte_vmsg_vring_desc *d, const struct rte_vmsg_vq_buf *b,
 			    uint16_t flags, uint16_t next)
 {
-	d->addr = rte_vmsg_cpu_to_le64(b->addr);
-	d->len = rte_vmsg_cpu_to_le32(b->len);
-	d->flags = rte_vmsg_cpu_to_le16(flags);
-	d->next = rte_vmsg_cpu_to_le16(next);
+	rte_vmsg_le64 a = rte_vmsg_cpu_to_le64(b->addr);
+	rte_vmsg_le32 l = rte_vmsg_cpu_to_le32(b->len);
+	rte_vmsg_le16 f = rte_vmsg_cpu_to_le16(flags);
+	rte_vmsg_le16 nx = rte_vmsg_cpu_to_le16(next);
+
+	if (rte_vmsg__read_once(&d->addr) == a && rte_vmsg__read_once(&d->len) == l &&
+	    rte_vmsg__read_once(&d->flags) == f && rte_vmsg__read_once(&d->next) == nx)
+		return;
+	rte_vmsg__write_once(&d->addr, a);
+	rte_vmsg__write_once(&d->len, l);
+	rte_vmsg__write_once(&d->flags, f);
+	rte_vmsg__write_once(&d->next, nx);
+}
+
+/* An avail ring entry, written only when it changes (see desc_put()). */
+static inline void avail_put(struct rte_vmsg_vq_drv *vq, uint16_t head)
+{
+	rte_vmsg_le16 *e = &vq->avail->ring[vq->avail_idx & vq->mask];
+	rte_vmsg_le16 v = rte_vmsg_cpu_to_le16(head);
+
+	if (rte_vmsg__read_once(e) != v)
+		rte_vmsg__write_once(e, v);
 }
 
 RTE_VMSG_API int rte_vmsg_vq_drv_add_burst(struct rte_vmsg_vq_drv *vq,
@@ -263,6 +291,19 @@ RTE_VMSG_API int rte_vmsg_vq_drv_add_burst(struct rte_vmsg_vq_drv *vq,
 
 		if ((ind ? 1 : total) > vq->num_free)
 			break;
+		if (total == 1 && !ind) {
+			/* One buffer (a packet, a receive buffer): no chain to link. */
+			desc_put(&vq->desc[head], c->bufs,
+				 c->n_in != 0 ? RTE_VMSG_VRING_DESC_F_WRITE : 0, 0);
+			vq->free_head = vq->next[head];
+			vq->num_free--;
+			vq->heads[head].ndesc = 1;
+			vq->heads[head].cookie = c->cookie;
+			vq->heads[head].wlen = c->n_in != 0 ? c->bufs[0].len : 0;
+			avail_put(vq, (uint16_t)head);
+			vq->avail_idx++;
+			continue;
+		}
 		for (j = c->n_out; j < total; j++)
 			w += c->bufs[j].len;
 		if (ind) {
@@ -305,8 +346,7 @@ RTE_VMSG_API int rte_vmsg_vq_drv_add_burst(struct rte_vmsg_vq_drv *vq,
 		vq->heads[head].cookie = c->cookie;
 		vq->heads[head].wlen = (uint32_t)w;
 		/* Published by the release of avail idx in rte_vmsg_vq_drv_kick() (R_A). */
-		rte_vmsg__write_once(&vq->avail->ring[vq->avail_idx & vq->mask],
-				     rte_vmsg_cpu_to_le16((uint16_t)head));
+		avail_put(vq, (uint16_t)head);
 		vq->avail_idx++;
 	}
 	vq->st.chains += i;
@@ -407,12 +447,20 @@ again:
 		out[i].cookie = h->cookie;
 		out[i].len = len;
 		out[i].reserved = 0;
-		/* Give the chain's descriptors back to the free list. */
+		/*
+		 * Give the chain's descriptors back at the tail of the free
+		 * list (FIFO: buffers re-posted in the order they were reaped
+		 * get the descriptors they had, which desc_put() then need not
+		 * rewrite).
+		 */
 		last = id;
 		for (j = 1; j < h->ndesc; j++)
 			last = vq->next[last];
-		vq->next[last] = (uint16_t)vq->free_head;
-		vq->free_head = id;
+		if (vq->num_free == 0)
+			vq->free_head = id;
+		else
+			vq->next[vq->free_tail] = (uint16_t)id;
+		vq->free_tail = last;
 		vq->num_free += h->ndesc;
 		h->ndesc = 0;
 		vq->last_used++;

@@ -67,7 +67,8 @@ struct rte_vmsg_vq_drv {
 	uint16_t kicked_idx; /* avail idx at the last kick */
 	uint16_t last_used;  /* next used entry to reap */
 	uint16_t used_cache; /* last used idx read from the device */
-	uint32_t free_head;
+	uint32_t free_head;  /* oldest free descriptor (valid while num_free > 0) */
+	uint32_t free_tail;  /* newest free descriptor (valid while num_free > 0) */
 	uint32_t num_free;
 	uint32_t idle;
 	bool armed;

@@ -193,6 +193,8 @@ int bench_cpus_parse(const char *s, int cpu[2]);
 int bench_cpus_default(int cpu[2]);
 int bench_pair_run(struct bench_env *env, bench_side_fn fn, void *arg);
 int bench_pair_run_procs(struct bench_env *env, bench_side_fn fn, void *arg);
+/* CPU time of the calling thread, ns. */
+double bench_thread_cpu_ns(void);
 void bench_fail(struct bench_side *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int bench_start_line(struct bench_side *s);
 
@@ -201,6 +203,12 @@ int bench_numa_bind(int node);
 int bench_mem_open(struct bench_env *env, size_t area_len);
 int bench_mem_attach(const struct bench_env *env, struct rte_vmsg_region **out, uint8_t **base);
 void bench_mem_close(struct bench_env *env);
+/*
+ * The path of a mode's own shm bus file (vmsg_bench_<tag>_<pid>) for
+ * --hugepages; returns 1 when it must not fall back to plain memory (a
+ * hugetlbfs directory was given), else 0.
+ */
+int bench_shm_path(const struct bench_cfg *cfg, const char *tag, char *buf, size_t cap);
 
 /* The modes. Each returns 0, or -1 after printing why. */
 int limit_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);

@@ -184,3 +184,17 @@ void bench_mem_close(struct bench_env *env)
 	env->region = NULL;
 	cleanup_path[0] = '\0';
 }
+
+int bench_shm_path(const struct bench_cfg *cfg, const char *tag, char *buf, size_t cap)
+{
+	if (strcmp(cfg->hugepages, "auto") == 0) {
+		snprintf(buf, cap, "vmsg_bench_%s_%d", tag, (int)getpid());
+		return 0;
+	}
+	if (strcmp(cfg->hugepages, "none") == 0) {
+		snprintf(buf, cap, "/dev/shm/vmsg_bench_%s_%d", tag, (int)getpid());
+		return 0;
+	}
+	snprintf(buf, cap, "%s/vmsg_bench_%s_%d", cfg->hugepages, tag, (int)getpid());
+	return 1;
+}

@@ -25,14 +25,6 @@ struct limit_args {
 	struct bench_run *out;
 };
 
-static double thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 /* A: @p n round trips from sequence number *@p seq; with @p ticks, each one's TSC ticks. */
 static inline __attribute__((always_inline)) int limit_ping(uint64_t *x, const uint64_t *y,
 							    uint64_t *seq, uint64_t n,
@@ -82,13 +74,13 @@ static int limit_side(struct bench_side *s)
 		rc = limit_ping(x, y, &q, a->warmup, NULL, &w);
 		if (rc < 0)
 			goto fail;
-		cpu0 = thread_cpu_ns();
+		cpu0 = bench_thread_cpu_ns();
 		start = rte_vmsg_tsc();
 		rc = limit_ping(x, y, &q, a->count, a->ticks, &w);
 		if (rc < 0)
 			goto fail;
 		a->out->real_ns = (double)(rte_vmsg_tsc() - start) * 1e9 / (double)s->tsc_hz;
-		a->out->cpu_ns = thread_cpu_ns() - cpu0;
+		a->out->cpu_ns = bench_thread_cpu_ns() - cpu0;
 		return 0;
 	}
 	for (q = 1; q <= total; q++) {

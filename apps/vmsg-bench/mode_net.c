@@ -77,14 +77,6 @@ static struct net_shared *net_sh(const struct bench_side *s)
 	return (struct net_shared *)(void *)s->area;
 }
 
-static double thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 /* ------------------------------------------------------------------------ */
 /* Device end (side 1)                                                      */
 
@@ -375,13 +367,13 @@ static int net_pps(struct bench_side *s, struct net_args *a, struct net_drv_end 
 		if (got < a->warmup && got + (uint64_t)n >= a->warmup) {
 			t0 = rte_vmsg_time_ns();
 			c0 = rte_vmsg_tsc();
-			cpu0 = thread_cpu_ns();
+			cpu0 = bench_thread_cpu_ns();
 		}
 		got += (uint64_t)n;
 	}
 	a->out->iterations = got - a->warmup;
 	a->out->real_ns = (double)(rte_vmsg_time_ns() - t0);
-	a->out->cpu_ns = thread_cpu_ns() - cpu0;
+	a->out->cpu_ns = bench_thread_cpu_ns() - cpu0;
 	a->out->mps = (double)a->out->iterations * 1e9 / a->out->real_ns;
 	a->out->cycles_per_msg = (double)(rte_vmsg_tsc() - c0) / (double)a->out->iterations;
 	return 0;
@@ -400,7 +392,7 @@ static int net_lat(struct bench_side *s, struct net_args *a, struct net_drv_end 
 	for (i = 0; i < a->warmup + a->count; i++) {
 		if (i == a->warmup) {
 			t0 = rte_vmsg_time_ns();
-			cpu0 = thread_cpu_ns();
+			cpu0 = bench_thread_cpu_ns();
 		}
 		e->pkts[0].len = a->pkt_len;
 		e->pkts[0].cap = NET_FRAME_MAX;
@@ -432,7 +424,7 @@ static int net_lat(struct bench_side *s, struct net_args *a, struct net_drv_end 
 	}
 	a->out->iterations = a->count;
 	a->out->real_ns = (double)(rte_vmsg_time_ns() - t0);
-	a->out->cpu_ns = thread_cpu_ns() - cpu0;
+	a->out->cpu_ns = bench_thread_cpu_ns() - cpu0;
 	return 0;
 }
 
@@ -477,16 +469,6 @@ static int net_side(struct bench_side *s)
 
 /* ------------------------------------------------------------------------ */
 
-static void net_path(const struct bench_cfg *cfg, char *buf, size_t cap)
-{
-	if (strcmp(cfg->hugepages, "auto") == 0)
-		snprintf(buf, cap, "vmsg_bench_net_%d", (int)getpid());
-	else if (strcmp(cfg->hugepages, "none") == 0)
-		snprintf(buf, cap, "/dev/shm/vmsg_bench_net_%d", (int)getpid());
-	else
-		snprintf(buf, cap, "%s/vmsg_bench_net_%d", cfg->hugepages, (int)getpid());
-}
-
 int net_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 {
 	struct net_args a;
@@ -496,9 +478,7 @@ int net_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 	a.test = c->test;
 	a.pkt_len = c->elem_size;
 	a.notify = c->notify;
-	net_path(env->cfg, a.path, sizeof(a.path));
-	a.no_fallback = strcmp(env->cfg->hugepages, "auto") != 0 &&
-			strcmp(env->cfg->hugepages, "none") != 0;
+	a.no_fallback = bench_shm_path(env->cfg, "net", a.path, sizeof(a.path));
 	if (c->test == BENCH_NET_PPS) {
 		/* A tenth of the ring's message count: each packet is a few lines. */
 		a.count = env->cfg->messages / 10;

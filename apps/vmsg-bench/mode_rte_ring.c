@@ -31,14 +31,6 @@ struct rte_args {
 
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 
-static double thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 uint32_t rtering_elems(uint32_t elems)
 {
 	uint32_t n = 2;
@@ -127,12 +119,12 @@ static int pp_ping(struct bench_side *s, const struct rte_args *a, struct rte_ri
 	bench_wait_init(&w, s);
 	if (pp_rounds(s, a, tx, rx, &seq, a->warmup, NULL, &w) < 0)
 		return -1;
-	cpu0 = thread_cpu_ns();
+	cpu0 = bench_thread_cpu_ns();
 	start = rte_vmsg_tsc();
 	if (pp_rounds(s, a, tx, rx, &seq, a->count, a->ticks, &w) < 0)
 		return -1;
 	a->out->real_ns = (double)(rte_vmsg_tsc() - start) * 1e9 / (double)s->tsc_hz;
-	a->out->cpu_ns = thread_cpu_ns() - cpu0;
+	a->out->cpu_ns = bench_thread_cpu_ns() - cpu0;
 	return 0;
 }
 
@@ -256,13 +248,13 @@ static int tput_measure(struct bench_side *s, const struct rte_args *a, struct r
 		timed = warm;
 		goto fail;
 	}
-	cpu0 = thread_cpu_ns();
+	cpu0 = bench_thread_cpu_ns();
 	t0 = rte_vmsg_tsc();
 	timed = tput_consume(s, rx, a->burst, total - (uint64_t)warm, &expect, &w);
 	t1 = rte_vmsg_tsc();
 	if (timed < 0)
 		goto fail;
-	a->out->cpu_ns = thread_cpu_ns() - cpu0;
+	a->out->cpu_ns = bench_thread_cpu_ns() - cpu0;
 	a->out->iterations = (uint64_t)timed;
 	a->out->real_ns = (double)(t1 - t0) * 1e9 / (double)s->tsc_hz;
 	a->out->mps = (double)timed * (double)s->tsc_hz / (double)(t1 - t0);

@@ -113,14 +113,6 @@ static __attribute__((format(printf, 2, 3))) void tp_fail(struct bench_side *s, 
 	fputc('\n', stderr);
 }
 
-static double thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 static int tp_config_read(void *ctx, uint32_t offset, void *buf, uint32_t len)
 {
 	struct tp_model *m = ctx;
@@ -308,11 +300,11 @@ static int tp_rtt(struct tp_drv_end *e, struct tp_args *a)
 	if (rc == 0)
 		rc = tp_rounds(e, a, drv, a->warmup, NULL, &w);
 	if (rc == 0) {
-		cpu0 = thread_cpu_ns();
+		cpu0 = bench_thread_cpu_ns();
 		start = rte_vmsg_tsc();
 		rc = tp_rounds(e, a, drv, a->count, a->ticks, &w);
 		a->out->real_ns = (double)(rte_vmsg_tsc() - start) * 1e9 / (double)e->s->tsc_hz;
-		a->out->cpu_ns = thread_cpu_ns() - cpu0;
+		a->out->cpu_ns = bench_thread_cpu_ns() - cpu0;
 		a->out->iterations = a->count;
 	}
 out:
@@ -435,7 +427,7 @@ static int tp_init1000(struct tp_drv_end *e, struct tp_args *a)
 	}
 	rte_vmsg_bus_stats_get(e->bus, &st1);
 
-	cpu0 = thread_cpu_ns();
+	cpu0 = bench_thread_cpu_ns();
 	t2 = rte_vmsg_tsc();
 	for (n = 0; n < 65536u && rc == 0; n++) {
 		if ((bitmap[n / 8] & (1u << (n % 8))) == 0)
@@ -451,7 +443,7 @@ static int tp_init1000(struct tp_drv_end *e, struct tp_args *a)
 		a->dev_ticks[k++] = rte_vmsg_tsc() - ti;
 	}
 	t3 = rte_vmsg_tsc();
-	out->cpu_ns = thread_cpu_ns() - cpu0;
+	out->cpu_ns = bench_thread_cpu_ns() - cpu0;
 	rte_vmsg_bus_stats_get(e->bus, &st2);
 	if (rc < 0)
 		goto out;
@@ -734,16 +726,6 @@ static int tp_side(struct bench_side *s)
 
 /* ------------------------------------------------------------------------ */
 
-static void tp_path(const struct bench_cfg *cfg, char *buf, size_t cap)
-{
-	if (strcmp(cfg->hugepages, "auto") == 0)
-		snprintf(buf, cap, "vmsg_bench_tp_%d", (int)getpid());
-	else if (strcmp(cfg->hugepages, "none") == 0)
-		snprintf(buf, cap, "/dev/shm/vmsg_bench_tp_%d", (int)getpid());
-	else
-		snprintf(buf, cap, "%s/vmsg_bench_tp_%d", cfg->hugepages, (int)getpid());
-}
-
 int transport_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 {
 	struct tp_args a;
@@ -751,9 +733,7 @@ int transport_run(struct bench_env *env, struct bench_case *c, struct bench_run 
 
 	memset(&a, 0, sizeof(a));
 	a.test = c->test;
-	tp_path(env->cfg, a.path, sizeof(a.path));
-	a.no_fallback = strcmp(env->cfg->hugepages, "auto") != 0 &&
-			strcmp(env->cfg->hugepages, "none") != 0;
+	a.no_fallback = bench_shm_path(env->cfg, "tp", a.path, sizeof(a.path));
 	a.elems = c->elems;
 	a.elem_size = c->elem_size;
 	a.format = c->format;

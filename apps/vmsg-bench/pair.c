@@ -423,3 +423,11 @@ const char *bench_why(int rc)
 		return strerror(-rc);
 	}
 }
+
+double bench_thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}

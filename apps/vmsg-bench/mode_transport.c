@@ -45,7 +45,7 @@
 static const uint32_t tp_offered[2] = { 0x21u, 0x9u };
 static const uint32_t tp_wanted[2] = { 0x1u, 0x1u };
 
-/* Idle spins between two control-path polls (peer loss) of a waiting side. */
+/* Idle spins between two looks at rte_vmsg_bus_connected() of a waiting device end. */
 #define TP_CTL_SPINS 0xffffu
 
 /* The words both sides see, at the start of the measurement area. */
@@ -91,8 +91,6 @@ struct tp_drv_end {
 	struct bench_side *s;
 	struct rte_vmsg_bus_shm *shm;
 	struct rte_vmsg_bus *bus;
-	uint32_t turns; /* of synchronous waits, for tp_peer_hook() */
-	int lost;	/* the device end died or broke the link: its errno */
 };
 
 /*
@@ -167,27 +165,6 @@ static struct tp_shared *tp_sh(const struct bench_side *s)
 /* ------------------------------------------------------------------------ */
 /* Driver end (side 0)                                                      */
 
-/* The control path: a dead or restarted device end fails what is in flight. */
-static void tp_peer_check(struct tp_drv_end *e)
-{
-	int rc = rte_vmsg_bus_shm_poll(e->shm);
-
-	if (rc >= 0 && (rc & RTE_VMSG_BUS_SHM_PEER_LOST) == 0)
-		return;
-	if (e->lost == 0)
-		e->lost = rc < 0 ? rc : -EPIPE;
-	rte_vmsg_bus_fail_all(e->bus, e->lost);
-}
-
-/* poll_peer hook of the handles: runs in every turn of a synchronous wait. */
-static void tp_peer_hook(void *arg)
-{
-	struct tp_drv_end *e = arg;
-
-	if ((++e->turns & TP_CTL_SPINS) == 0)
-		tp_peer_check(e);
-}
-
 /* Polls the driver bus until @p d is done. 0, or -1 after saying why. */
 static int tp_wait(struct tp_drv_end *e, struct tp_done *d, struct bench_wait *w, const char *what)
 {
@@ -211,15 +188,16 @@ static int tp_wait(struct tp_drv_end *e, struct tp_done *d, struct bench_wait *w
 			tp_fail(e->s, "%s: no answer (%s)", what, bench_why(rc));
 			return -1;
 		}
-		/* Only a request waiting for long (~ms) looks at the control path. */
-		if ((spins & TP_CTL_SPINS) == 0)
-			tp_peer_check(e);
 	}
 }
 
+/*
+ * The bus's control path fails what is in flight with -ECONNRESET when the
+ * device end dies or leaves, with its errno when the link breaks.
+ */
 static const char *tp_status_why(const struct tp_drv_end *e, int status)
 {
-	if (e->lost != 0)
+	if (status == -ECONNRESET || rte_vmsg_bus_connected(e->bus) != 1)
 		return "the device end died or left";
 	return strerror(-status);
 }
@@ -324,8 +302,6 @@ static int tp_init_one(struct tp_drv_end *e, uint16_t num, uint32_t k, uint64_t 
 
 	memset(&o, 0, sizeof(o));
 	o.sz = sizeof(o);
-	o.poll_peer = tp_peer_hook;
-	o.poll_peer_arg = e;
 	what = "rte_vmsg_drv_open";
 	rc = rte_vmsg_drv_open(e->bus, num, &o, out);
 	if (rc < 0)
@@ -658,10 +634,8 @@ static int tp_serve(struct bench_side *s, struct tp_dev_end *d)
 			continue;
 		}
 		rc = bench_idle(&w, &spins);
-		if (rc == 0 && (spins & TP_CTL_SPINS) == 0) {
-			rc = rte_vmsg_bus_shm_poll(d->shm);
-			if (rc >= 0 && (rc & RTE_VMSG_BUS_SHM_PEER_LOST) == 0)
-				continue;
+		/* The bus poll runs the end's control path: a lost peer shows here. */
+		if (rc == 0 && (spins & TP_CTL_SPINS) == 0 && rte_vmsg_bus_connected(d->bus) != 1) {
 			if (bench_load_acquire(&sh->stop))
 				break;
 			tp_fail(s, "the driver end died or left");

@@ -445,6 +445,22 @@ static void json_head(FILE *f, const struct bench_case *c, const char *name, int
 	fputs("      \"threads\": 1,\n", f);
 }
 
+/* The percentiles of a latency entry, ending its object. */
+static void json_latency(FILE *f, const struct bench_run *r)
+{
+	fputs("      \"p50_ns\": ", f);
+	json_num(f, r->p50_ns);
+	fputs(",\n      \"p99_ns\": ", f);
+	json_num(f, r->p99_ns);
+	fputs(",\n      \"p999_ns\": ", f);
+	json_num(f, r->p999_ns);
+	fputs(",\n      \"max_ns\": ", f);
+	json_num(f, r->max_ns);
+	fputs(",\n      \"mean_ns\": ", f);
+	json_num(f, r->mean_ns);
+	fprintf(f, ",\n      \"samples\": %llu\n", (unsigned long long)r->iterations);
+}
+
 /*
  * init1000: one iteration is one device initialised (open to DRIVER_OK), so
  * real_time is the time per device, in microseconds; the counters carry the
@@ -480,17 +496,8 @@ static void json_init(FILE *f, const struct bench_case *c, const char *name, int
 	json_num(f, r->real_ns / dev / 1e3);
 	fputs(",\n      \"requests_per_device\": ", f);
 	json_num(f, r->requests_per_device);
-	fputs(",\n      \"p50_ns\": ", f);
-	json_num(f, r->p50_ns);
-	fputs(",\n      \"p99_ns\": ", f);
-	json_num(f, r->p99_ns);
-	fputs(",\n      \"p999_ns\": ", f);
-	json_num(f, r->p999_ns);
-	fputs(",\n      \"max_ns\": ", f);
-	json_num(f, r->max_ns);
-	fputs(",\n      \"mean_ns\": ", f);
-	json_num(f, r->mean_ns);
-	fprintf(f, ",\n      \"samples\": %llu\n", (unsigned long long)r->iterations);
+	fputs(",\n", f);
+	json_latency(f, r);
 	fprintf(f, "    }%s\n", last ? "" : ",");
 }
 
@@ -533,17 +540,7 @@ static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 	fprintf(f, ",\n      \"elem_size\": %u,\n      \"burst\": %u,\n", c->elem_size, c->burst);
 	fprintf(f, "      \"elems\": %u,\n      \"msg_bytes\": %u,\n", c->elems, c->msg_bytes);
 	if (!bench_test_is_rate(c->test)) {
-		fputs("      \"p50_ns\": ", f);
-		json_num(f, r->p50_ns);
-		fputs(",\n      \"p99_ns\": ", f);
-		json_num(f, r->p99_ns);
-		fputs(",\n      \"p999_ns\": ", f);
-		json_num(f, r->p999_ns);
-		fputs(",\n      \"max_ns\": ", f);
-		json_num(f, r->max_ns);
-		fputs(",\n      \"mean_ns\": ", f);
-		json_num(f, r->mean_ns);
-		fprintf(f, ",\n      \"samples\": %llu\n", (unsigned long long)r->iterations);
+		json_latency(f, r);
 	} else {
 		fputs("      \"cycles_per_msg\": ", f);
 		json_num(f, r->cycles_per_msg);

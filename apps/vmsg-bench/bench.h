@@ -37,6 +37,9 @@ struct bench_cfg {
 	int cpu[2];	       /* side 0 (device, measuring) and side 1 */
 	int numa_node;	       /* -1: no binding */
 	const char *json;      /* NULL: no JSON file */
+	const char *plot;      /* NULL: no SVG plot */
+	int perf;	       /* --perf: 1 count, 2 count or fail (require) */
+	int vhost_ref;	       /* demo: also run DPDK's vhost-user reference */
 	uint64_t samples;      /* ping-pong samples per run */
 	uint64_t messages;     /* throughput messages per run */
 	uint32_t repeat;       /* runs per measurement; the median run is reported */
@@ -126,6 +129,19 @@ static inline int bench_test_is_rate(enum bench_test t)
 	return t == BENCH_THROUGHPUT || t == BENCH_NET_PPS;
 }
 
+/* --perf counters (perf.c), in the order they are printed. */
+enum bench_perf_ev {
+	BENCH_PERF_CYCLES,
+	BENCH_PERF_INSTRUCTIONS,
+	BENCH_PERF_TASK_CLOCK, /* ns */
+	BENCH_PERF_CTX_SWITCHES,
+	BENCH_PERF_PAGE_FAULTS,
+	BENCH_PERF_MIGRATIONS,
+	BENCH_PERF_NEV
+};
+
+#define BENCH_CURVE_PTS 201u
+
 /* One run of one measurement. */
 struct bench_run {
 	uint64_t iterations; /* round trips (ping-pong) or messages (throughput) timed */
@@ -140,6 +156,18 @@ struct bench_run {
 	double enum_ns;		    /* the first enumeration */
 	double enum_warm_ns;	    /* a second one, right after */
 	double requests_per_device; /* requests of the init flow, per device */
+	/* --perf: the measuring side's counters over the timed part (perf.c). */
+	double perf[BENCH_PERF_NEV]; /* indexed by enum bench_perf_ev, scaled if multiplexed */
+	uint32_t perf_mask;	     /* 1 << enum bench_perf_ev of the counted ones */
+	int perf_scaled;	     /* the kernel multiplexed the group */
+	/*
+	 * Latency runs: the percentile curve for --plot, latency at
+	 * BENCH_CURVE_PTS points evenly spaced in "nines" (x = -log10(1 - p))
+	 * from 0 (the minimum) to curve_x_max (at most 4: p99.99).
+	 */
+	float curve[BENCH_CURVE_PTS];
+	uint32_t ncurve;
+	double curve_x_max;
 };
 
 /* One measurement, with its runs. */
@@ -193,10 +221,56 @@ int bench_cpus_parse(const char *s, int cpu[2]);
 int bench_cpus_default(int cpu[2]);
 int bench_pair_run(struct bench_env *env, bench_side_fn fn, void *arg);
 int bench_pair_run_procs(struct bench_env *env, bench_side_fn fn, void *arg);
+/*
+ * Sample arrays: touched at once, and not inherited by the peer process
+ * (MADV_DONTFORK), so that writing a sample never takes a copy-on-write
+ * fault in the timed loop after a fork (--procs, net). NULL when out of
+ * memory.
+ */
+uint64_t *bench_samples_alloc(uint64_t n);
+void bench_samples_free(uint64_t *p, uint64_t n);
 /* CPU time of the calling thread, ns. */
 double bench_thread_cpu_ns(void);
 void bench_fail(struct bench_side *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int bench_start_line(struct bench_side *s);
+
+/* perf.c: --perf. What the probe found, fixed before any side runs. */
+struct bench_perf_cfg {
+	int on;			/* counting */
+	int n;			/* events in the group */
+	int ev[BENCH_PERF_NEV]; /* enum bench_perf_ev, the group's order */
+	int exclude_kernel;	/* refused with the kernel included: user space only */
+	char counters[160];	/* "task-clock, context-switches, ..." */
+	char unavailable[512];	/* each one that is not counted, and why */
+	char why[256];		/* on == 0: why nothing is counted */
+};
+extern struct bench_perf_cfg bench_perf;
+
+/* The counters of one timed part, opened by the side that runs it. */
+struct bench_perf_ctx {
+	int fd[BENCH_PERF_NEV];
+	int n;
+};
+
+/* Finds what can be counted here; -1 when nothing can and @p require. */
+int bench_perf_probe(int require);
+void bench_perf_describe(FILE *f);
+const char *bench_perf_name(int ev);
+const char *bench_perf_key(int ev);
+/*
+ * Around a timed part, on the measuring side: begin opens the group
+ * (outside the counts) and enables it; end disables it and stores the counts
+ * in @p out. No-ops without --perf.
+ */
+void bench_perf_begin(struct bench_perf_ctx *p);
+void bench_perf_end(struct bench_perf_ctx *p, struct bench_run *out);
+
+/* plot.c: the SVG of the latency curves of every latency case's median run. */
+int bench_plot_write(const char *path, const struct bench_env *env, const struct bench_case *cases,
+		     size_t n);
+
+/* main.c: the progress line is on (stderr is a terminal); bench_fail clears it first. */
+extern int bench_progress_tty;
 
 /* mem.c: the shared memory (lib/mem regions) and NUMA binding. */
 int bench_numa_bind(int node);

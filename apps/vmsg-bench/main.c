@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <rte_vmsg.h>
@@ -45,6 +46,12 @@
 /* net: packet sizes (testpmd's: 64, 256 and 1518-byte frames). */
 static const uint32_t net_sizes[] = { 64, 256, 1518 };
 
+/* demo's files, in the current directory, unless --json, --plot or --no-files. */
+#define DEMO_JSON "vmsg-bench.json"
+#define DEMO_PLOT "vmsg-bench.svg"
+
+int bench_progress_tty;
+
 static const uint32_t sizes[] = { 64, 256 };
 static const uint32_t bursts[] = { 1, 8, 32 };
 
@@ -54,13 +61,19 @@ static void usage(FILE *f)
 		"usage: vmsg-bench [options] [mode]\n"
 		"\n"
 		"modes:\n"
+		"  demo          (default) under a minute: a device process and a driver process\n"
+		"                on hugepages; message latency (the limit, then the ring\n"
+		"                ping-pong 64 B burst 1), transport round trips\n"
+		"                (GET_DEVICE_STATUS, GET_CONFIG 32 B) and virtio-net pps at 64\n"
+		"                and 1518 B with one 64 B round trip, polling; writes\n"
+		"                " DEMO_JSON " and " DEMO_PLOT " in the current directory\n"
+		"                and ends with a summary table\n"
 		"  all           limit, ring, rte-ring, transport and net in one run, then the\n"
-		"                ratios (default)\n"
-		"  limit         raw cache-line ping-pong between the two CPUs: the physical "
-		"floor\n"
-		"  ring          ping-pong latency and one-way throughput over an AMP link, "
-		"elements\n"
-		"                of 64 and 256 bytes, bursts of 1, 8 and 32\n"
+		"                ratios (the full suite: about 11 minutes on two vCPUs)\n"
+		"  limit         raw cache-line ping-pong between the two CPUs: the physical\n"
+		"                floor\n"
+		"  ring          ping-pong latency and one-way throughput over an AMP link,\n"
+		"                elements of 64 and 256 bytes, bursts of 1, 8 and 32\n"
 		"  rte-ring      the same over DPDK rte_ring SP/SC, 64-byte elements%s\n"
 		"  transport     the whole stack over the shm backend (64-byte elements of the\n"
 		"                ratio format), each end made by its own side: driver handle and\n"
@@ -84,41 +97,58 @@ static void usage(FILE *f)
 		"                example frame built and parsed back by the library\n"
 		"\n"
 		"options:\n"
-		"  --cpus A,B            the CPUs of the two sides (default: the first two "
-		"allowed)\n"
+		"  --cpus A,B            the CPUs of the two sides (default: the first two\n"
+		"                        allowed)\n"
 		"  --procs               two processes (the peer attaches the memory by path)\n"
-		"                        instead of two threads\n"
+		"                        instead of two threads (always on in demo and net)\n"
 		"  --hugepages P         auto (a hugetlbfs mount, else shared memory with a\n"
 		"                        warning), none (plain shared memory), or a hugetlbfs\n"
 		"                        directory (required: fails without free hugepages)\n"
 		"  --numa-node N         bind the memory to NUMA node N%s\n"
-		"  --format F            link element format: compat, stamped or both (default)\n"
-		"  --ratio-format F      the format the two ratios use (default compat, the "
-		"link's\n"
+		"  --format F            link element format: compat, stamped or both (default\n"
+		"                        both; demo: the ratio format)\n"
+		"  --ratio-format F      the format the ratios use (default compat, the link's\n"
 		"                        default format)\n"
-		"  --elems N             link elements per direction, 2..65535 (default 1024); "
-		"the\n"
-		"                        run also measures N=63 (an 8 KiB v1 area)\n"
+		"  --elems N             link elements per direction, 2..65535 (default 1024);\n"
+		"                        the ring mode also measures N=63 (an 8 KiB v1 area)\n"
 		"  --spin S              how every side of every mode waits between polls: tight\n"
 		"                        (default: poll again at once) or pause (a spin-wait\n"
 		"                        hint between polls; lowers the limit on some hosts)\n"
 		"  --samples N           ping-pong round trips per run (default %u)\n"
 		"  --messages N          throughput messages per run (default %u)\n"
 		"  --repeat R            runs per measurement, the median is reported (default 3)\n"
-		"  --quick               small counts (%u samples, %u messages, 1 run), for tests\n"
-		"  --json FILE           also write the results in Google Benchmark's JSON "
-		"format;\n"
-		"                        names are <mode>/<test>/<element size>/<burst>, then\n"
-		"                        /<format> for ring entries, then /elems:<N> for the\n"
-		"                        N=63 extras (e.g. ring/throughput/64/32/stamped)\n"
+		"  --quick               small counts (%u samples, %u messages, 1 run),\n"
+		"                        for tests\n"
+		"  --json FILE           also write the results in Google Benchmark's JSON\n"
+		"                        format; names are <mode>/<test>/<element size>/<burst>,\n"
+		"                        then /<format> for ring entries, then /elems:<N> for\n"
+		"                        the N=63 extras (e.g. ring/throughput/64/32/stamped)\n"
+		"                        (demo default: " DEMO_JSON ")\n"
+		"  --plot FILE.svg       draw the latency distribution of every latency case\n"
+		"                        (percentile curves of the median run, log scales) as an\n"
+		"                        SVG picture (demo default: " DEMO_PLOT ")\n"
+		"  --no-files            demo: do not write its two default files (an explicit\n"
+		"                        --json or --plot is still written)\n"
+		"  --vhost-ref           demo: also run DPDK's vhost-user reference (64 B, split\n"
+		"                        path; about ten seconds a run) and the ratio\n"
+		"                        net_mpps_over_vhost_user\n"
+		"  --perf[=WHEN]         count with perf_event_open around each timed part, on\n"
+		"                        the measuring side: cycles and instructions when the\n"
+		"                        machine has a PMU, task-clock, context switches, page\n"
+		"                        faults and CPU migrations always; printed beside the\n"
+		"                        figures and in the JSON. WHEN: auto (default: if the\n"
+		"                        kernel refuses, say so and go on without) or require\n"
+		"                        (then exit 1)\n"
 		"  -v, --verbose         print every run, not only the median\n"
 		"  --max-size N          link maximum message size for describe (52..65535,\n"
 		"                        default 264)\n"
 		"  -h, --help            this text\n"
 		"  -V, --version         the library version\n"
 		"\n"
-		"Counts take integers or the forms 1e6, 2e7. Exit status: 0 done, 1 a measurement\n"
-		"or the environment failed, 2 bad usage.\n",
+		"A progress line is shown on stderr when it is a terminal, never in a pipe or a\n"
+		"log. Counts take integers or the forms 1e6, 2e7. Exit status: 0 done (whether\n"
+		"or not a target is met), 1 a measurement, a file or the environment failed,\n"
+		"2 bad usage. The user guide is doc/vmsg-bench.md, the manual vmsg-bench(1).\n",
 #ifdef VMSG_BENCH_HAVE_DPDK
 		"",
 #else
@@ -196,6 +226,41 @@ static int bad_arg(const char *opt, const char *val, const char *expect)
 	return BENCH_EXIT_USAGE;
 }
 
+/*
+ * An output file is checked before anything runs, so that a long run does
+ * not end on a path it cannot write: a name ending in @p ext, not a
+ * directory, in a directory that exists and is writable.
+ */
+static int out_path_check(const char *opt, const char *path, const char *ext)
+{
+	size_t n = strlen(path), e = strlen(ext);
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	struct stat st;
+
+	if (n <= e || strcmp(path + n - e, ext) != 0 || path[n - e - 1] == '/') {
+		fprintf(stderr, "vmsg-bench: %s '%s': expected a file name%s%s\n", opt, path,
+			e ? " ending in " : "", ext);
+		return -1;
+	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "vmsg-bench: %s '%s': is a directory\n", opt, path);
+		return -1;
+	}
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (access(dir, W_OK) != 0) {
+		fprintf(stderr, "vmsg-bench: %s '%s': cannot write in %s (%s)\n", opt, path, dir,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------------------ */
 
 struct case_list {
@@ -263,6 +328,42 @@ static int build_net_cases(const struct bench_cfg *cfg, struct case_list *l)
 			c->path = path;
 		}
 	return 0;
+}
+
+/*
+ * demo: message latency (the limit and the ring ping-pong 64/1 it is read
+ * against), transport round trips and virtio-net throughput; the
+ * vhost-user reference only with --vhost-ref.
+ */
+static int build_demo_cases(const struct bench_cfg *cfg, struct case_list *l)
+{
+	struct bench_case *c;
+	char why[256];
+	int fmt;
+
+	if (case_add(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, 0, -1) == NULL)
+		return -1;
+	for (fmt = 0; fmt < 2; fmt++)
+		if ((cfg->formats & (1 << fmt)) != 0 &&
+		    case_add(l, BENCH_RING, BENCH_PINGPONG, 64, 1, cfg->elems, fmt) == NULL)
+			return -1;
+	if (case_add(l, BENCH_TRANSPORT, BENCH_GET_STATUS, 64, 1, cfg->elems, cfg->ratio_format) ==
+		    NULL ||
+	    case_add(l, BENCH_TRANSPORT, BENCH_GET_CONFIG32, 64, 1, cfg->elems,
+		     cfg->ratio_format) == NULL)
+		return -1;
+	if (case_add(l, BENCH_NET, BENCH_NET_PPS, 64, 32, 1024, -1) == NULL ||
+	    case_add(l, BENCH_NET, BENCH_NET_PPS, 1518, 32, 1024, -1) == NULL ||
+	    case_add(l, BENCH_NET, BENCH_NET_LAT, 64, 1, 1024, -1) == NULL)
+		return -1;
+	if (!cfg->vhost_ref)
+		return 0;
+	if (!vhost_usable(why, sizeof(why))) {
+		printf("demo: --vhost-ref: no vhost-user reference: %s\n", why);
+		return 0;
+	}
+	c = case_add(l, BENCH_VHOST, BENCH_NET_PPS, 64, 32, 1024, -1);
+	return c == NULL ? -1 : 0;
 }
 
 static int build_cases(const struct bench_cfg *cfg, struct case_list *l, int limit, int ring,
@@ -544,6 +645,156 @@ static void print_ratios(const struct bench_ratios *r, const char *indent)
 }
 
 /* ------------------------------------------------------------------------ */
+/* The summary table: one line per key figure, then where the files went.   */
+
+static const struct bench_case *find_net(const struct case_list *l, enum bench_test t,
+					 uint32_t size)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].mode == BENCH_NET && l->v[i].test == t && l->v[i].elem_size == size &&
+		    l->v[i].notify == 0)
+			return &l->v[i];
+	return NULL;
+}
+
+static const struct bench_run *med(const struct bench_case *c)
+{
+	return &c->runs[c->median];
+}
+
+static void sum_line(const char *figure, const char *value, const char *against, const char *target)
+{
+	char line[160];
+	int n = snprintf(line, sizeof(line), "  %-44s %13s  %-24s %s", figure, value, against,
+			 target);
+
+	/* No trailing blanks when the last columns are empty. */
+	while (n > 0 && (size_t)n < sizeof(line) && line[n - 1] == ' ')
+		line[--n] = '\0';
+	puts(line);
+}
+
+static void sum_ratio(const char *figure, const char *value, double ratio, const char *against,
+		      int le, double target)
+{
+	char a[64], t[64];
+	int met = le ? ratio <= target : ratio >= target;
+
+	snprintf(a, sizeof(a), "%.3f x %s", ratio, against);
+	snprintf(t, sizeof(t), "%s %.1f: %s", le ? "<=" : ">=", target, met ? "met" : "NOT met");
+	sum_line(figure, value, a, t);
+}
+
+static void print_summary(const struct bench_cfg *cfg, const struct case_list *l,
+			  const struct bench_ratios *r, const char *json, const char *plot,
+			  double wall_s)
+{
+	const struct bench_case *c;
+	char v[64], fig[64];
+	uint32_t sizes_net[] = { 64, 256, 1518 };
+	size_t i;
+
+	printf("\nsummary (%s format, CPUs %d,%d, %s, %.1f s):\n",
+	       bench_format_name(cfg->ratio_format), cfg->cpu[0], cfg->cpu[1],
+	       cfg->procs ? "two processes" : "two threads", wall_s);
+	sum_line("figure", "value", "ratio", "target");
+	if (r->limit_pp != NULL) {
+		snprintf(v, sizeof(v), "%.1f ns", med(r->limit_pp)->p50_ns);
+		sum_line("limit ping-pong p50 (the floor)", v, "-", "");
+	}
+	if (r->ring_pp != NULL) {
+		snprintf(v, sizeof(v), "%.1f ns", med(r->ring_pp)->p50_ns);
+		snprintf(fig, sizeof(fig), "ring ping-pong p50, 64 B burst 1");
+		if (r->pp >= 0)
+			sum_ratio(fig, v, r->pp, "limit", 1, TARGET_PP);
+		else
+			sum_line(fig, v, "-", "");
+	}
+	/* A reference first, then the figure divided by it, with the ratio. */
+	if (r->rte_tput != NULL) {
+		snprintf(v, sizeof(v), "%.2f Mmsg/s", med(r->rte_tput)->mps / 1e6);
+		sum_line("DPDK rte_ring throughput, 64 B burst 32", v, "-", "");
+	}
+	if (r->ring_tput != NULL) {
+		snprintf(v, sizeof(v), "%.2f Mmsg/s", med(r->ring_tput)->mps / 1e6);
+		if (r->tput >= 0)
+			sum_ratio("ring throughput, 64 B burst 32", v, r->tput, "rte_ring", 0,
+				  TARGET_TPUT);
+		else
+			sum_line("ring throughput, 64 B burst 32", v, "-", "");
+	}
+	if (r->tp_status != NULL) {
+		snprintf(v, sizeof(v), "%.1f ns", med(r->tp_status)->p50_ns);
+		if (r->tp >= 0)
+			sum_ratio("transport round trip p50, GET_DEVICE_STATUS", v, r->tp,
+				  "ring ping-pong", 1, TARGET_TP);
+		else
+			sum_line("transport round trip p50, GET_DEVICE_STATUS", v, "-", "");
+	}
+	c = find(l, BENCH_TRANSPORT, BENCH_GET_CONFIG32, 64, 1, cfg->ratio_format);
+	if (c != NULL) {
+		snprintf(v, sizeof(v), "%.1f ns", med(c)->p50_ns);
+		sum_line("transport round trip p50, GET_CONFIG 32 B", v, "-", "");
+	}
+	c = find(l, BENCH_TRANSPORT, BENCH_INIT1000, 64, 1, cfg->ratio_format);
+	if (c != NULL && med(c)->devices > 0) {
+		snprintf(v, sizeof(v), "%.2f us", med(c)->real_ns / med(c)->devices / 1e3);
+		sum_line("transport init, per device (of 1000)", v, "-", "");
+	}
+	if (r->vhost_pps != NULL) {
+		snprintf(v, sizeof(v), "%.2f Mpps", med(r->vhost_pps)->mps / 1e6);
+		sum_line("DPDK vhost-user split 64 B (reference)", v, "-", "");
+	} else if (r->net_pps != NULL) {
+		sum_line("DPDK vhost-user split 64 B (reference)", "not run", "-",
+			 !strcmp(cfg->mode, "demo") ? "(--vhost-ref runs it)" : "");
+	}
+	for (i = 0; i < sizeof(sizes_net) / sizeof(sizes_net[0]); i++) {
+		c = find_net(l, BENCH_NET_PPS, sizes_net[i]);
+		if (c == NULL)
+			continue;
+		snprintf(v, sizeof(v), "%.2f Mpps", med(c)->mps / 1e6);
+		snprintf(fig, sizeof(fig), "virtio-net %u B, polling", sizes_net[i]);
+		if (c == r->net_pps && r->net >= 0)
+			sum_ratio(fig, v, r->net, "vhost-user", 0, TARGET_NET);
+		else
+			sum_line(fig, v, "-", "");
+	}
+	c = find_net(l, BENCH_NET_LAT, 64);
+	if (c != NULL) {
+		snprintf(v, sizeof(v), "%.1f ns", med(c)->p50_ns);
+		sum_line("virtio-net 64 B round trip p50, polling", v, "-", "");
+	}
+	if (bench_perf.on) {
+		double csw = 0, pgf = 0;
+
+		for (i = 0; i < l->n; i++) {
+			csw += med(&l->v[i])->perf[BENCH_PERF_CTX_SWITCHES];
+			pgf += med(&l->v[i])->perf[BENCH_PERF_PAGE_FAULTS];
+		}
+		/*
+		 * What a reader of the figures needs to know first: were they
+		 * disturbed? (User space only, context switches are not counted.)
+		 */
+		if (csw > 0 || pgf > 0)
+			printf("perf: %.0f context switches, %.0f page faults in the timed parts\n"
+			       "  (median runs): the measuring side was interrupted (the ctxsw\n"
+			       "  and pgfault columns say where)\n",
+			       csw, pgf);
+		else
+			printf("perf: no %spage fault in the timed parts (median runs)\n",
+			       bench_perf.exclude_kernel ? "" : "context switch and no ");
+	}
+	if (json != NULL)
+		printf("JSON written to %s\n", json);
+	if (plot != NULL)
+		printf("plot written to %s\n", plot);
+	if (json == NULL && plot == NULL)
+		printf("no files written (--json FILE, --plot FILE.svg)\n");
+}
+
+/* ------------------------------------------------------------------------ */
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -590,13 +841,19 @@ static double tsc_step_ns(uint64_t hz)
 static int run_all(struct bench_cfg *cfg, const char *mode)
 {
 	int limit = 0, ring = 0, rte = 0, tp = 0, net = 0, rc = BENCH_EXIT_FAIL, prog = isatty(2);
+	int demo = strcmp(mode, "demo") == 0, json_ok = 0, plot_ok = 0;
 	struct bench_ratios main_r, other_r;
 	struct case_list l = { NULL, 0, 0 };
 	struct bench_env env;
-	size_t i, area = 4096, *order = NULL;
+	size_t i, area = 4096, *order = NULL, step = 0, steps = 0;
+	uint64_t t_start = rte_vmsg_time_ns();
 	uint32_t rep;
 
-	if (strcmp(mode, "all") == 0)
+	/* The progress line only on a terminal: a log or a pipe never sees a \r. */
+	bench_progress_tty = prog;
+	if (demo)
+		limit = ring = tp = net = 1; /* their parts only: build_demo_cases() */
+	else if (strcmp(mode, "all") == 0)
 		limit = ring = rte = tp = net = 1;
 	else if (strcmp(mode, "limit") == 0)
 		limit = 1;
@@ -617,7 +874,8 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 #endif
 	memset(&env, 0, sizeof(env));
 	env.cfg = cfg;
-	if (build_cases(cfg, &l, limit, ring, rte, tp, net) < 0) {
+	if ((demo ? build_demo_cases(cfg, &l) : build_cases(cfg, &l, limit, ring, rte, tp, net)) <
+	    0) {
 		fprintf(stderr, "vmsg-bench: out of memory\n");
 		goto out;
 	}
@@ -639,6 +897,8 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 	for (i = 0; i < l.n; i++)
 		if (l.v[i].mode == BENCH_VHOST && find_pps64(&l, BENCH_VHOST) != &l.v[i])
 			l.v[i].nruns = 1;
+	for (i = 0; i < l.n; i++)
+		steps += l.v[i].nruns;
 	if (cfg->numa_node >= 0 && bench_numa_bind(cfg->numa_node) < 0) {
 		rc = BENCH_EXIT_USAGE;
 		goto out;
@@ -647,13 +907,12 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 	env.timer_ns = timer_overhead_ns(env.tsc_hz);
 	env.tsc_step_ns = tsc_step_ns(env.tsc_hz);
 	/* Every sample slot touched now, so that no page fault happens in a timed loop. */
-	env.ticks = malloc(cfg->samples * sizeof(*env.ticks));
+	env.ticks = bench_samples_alloc(cfg->samples);
 	if (env.ticks == NULL) {
 		fprintf(stderr, "vmsg-bench: no memory for %llu samples\n",
 			(unsigned long long)cfg->samples);
 		goto out;
 	}
-	memset(env.ticks, 0, cfg->samples * sizeof(*env.ticks));
 	rc = bench_mem_open(&env, area);
 	if (rc < 0) {
 		rc = -rc;
@@ -671,6 +930,11 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 	       (unsigned long long)cfg->samples, (unsigned long long)cfg->messages, cfg->repeat,
 	       cfg->repeat > 1 ? "s" : "", cfg->repeat > 1 ? " (the median is reported)" : "",
 	       cfg->elems);
+	if (cfg->perf) {
+		if (bench_perf_probe(cfg->perf == 2) < 0)
+			goto out_mem;
+		bench_perf_describe(stdout);
+	}
 	fflush(stdout);
 
 	/*
@@ -691,9 +955,17 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 			if (rep >= c->nruns)
 				continue;
 			bench_case_name(c, name, sizeof(name));
-			if (prog)
-				fprintf(stderr, "\r\033[K[%u/%u] %zu/%zu %s", rep + 1, cfg->repeat,
-					i + 1, l.n, name);
+			step++;
+			if (prog) {
+				uint64_t s = (rte_vmsg_time_ns() - t_start) / 1000000000u;
+
+				int w = steps >= 100 ? 3 : steps >= 10 ? 2 : 1;
+
+				/* "[ 7/21] NAME run 2/3  0:35", rewritten in place. */
+				fprintf(stderr, "\r\033[K[%*zu/%zu] %s run %u/%u  %u:%02u", w, step,
+					steps, name, rep + 1, c->nruns, (unsigned)(s / 60),
+					(unsigned)(s % 60));
+			}
 			if (case_run(&env, c, &c->runs[rep]) < 0) {
 				fprintf(stderr, "%svmsg-bench: %s failed (run %u)\n",
 					prog ? "\n" : "", name, rep + 1);
@@ -753,7 +1025,7 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 		if (cfg->formats == (BENCH_FMT_COMPAT | BENCH_FMT_STAMPED))
 			print_paired(&other_r, "info, other format:");
 	}
-	if (net && !(limit && ring && rte)) {
+	if (net && !demo && !(limit && ring && rte)) {
 		printf("\nratio:\n");
 		if (main_r.net >= 0)
 			print_paired(&main_r, "info:");
@@ -768,11 +1040,21 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 			       "reference)\n");
 	}
 	rc = 0;
-	if (cfg->json != NULL &&
-	    bench_json_write(cfg->json, &env, l.v, l.n, &main_r,
-			     cfg->formats == (BENCH_FMT_COMPAT | BENCH_FMT_STAMPED) ? &other_r
-										    : NULL) < 0)
-		rc = BENCH_EXIT_FAIL;
+	if (cfg->json != NULL) {
+		json_ok = bench_json_write(cfg->json, &env, l.v, l.n, &main_r,
+					   cfg->formats == (BENCH_FMT_COMPAT | BENCH_FMT_STAMPED)
+						   ? &other_r
+						   : NULL) == 0;
+		if (!json_ok)
+			rc = BENCH_EXIT_FAIL;
+	}
+	if (cfg->plot != NULL) {
+		plot_ok = bench_plot_write(cfg->plot, &env, l.v, l.n) == 0;
+		if (!plot_ok)
+			rc = BENCH_EXIT_FAIL;
+	}
+	print_summary(cfg, &l, &main_r, json_ok ? cfg->json : NULL, plot_ok ? cfg->plot : NULL,
+		      (double)(rte_vmsg_time_ns() - t_start) / 1e9);
 out_mem:
 	bench_mem_close(&env);
 out:
@@ -780,7 +1062,7 @@ out:
 		free(l.v[i].runs);
 	free(order);
 	free(l.v);
-	free(env.ticks);
+	bench_samples_free(env.ticks, cfg->samples);
 	return rc;
 }
 
@@ -801,6 +1083,10 @@ int main(int argc, char **argv)
 		OPT_QUICK,
 		OPT_MAX_SIZE,
 		OPT_SPIN,
+		OPT_PLOT,
+		OPT_PERF,
+		OPT_NO_FILES,
+		OPT_VHOST_REF,
 	};
 	static const struct option opts[] = {
 		{ "cpus", required_argument, NULL, OPT_CPUS },
@@ -817,6 +1103,10 @@ int main(int argc, char **argv)
 		{ "quick", no_argument, NULL, OPT_QUICK },
 		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 		{ "spin", required_argument, NULL, OPT_SPIN },
+		{ "plot", required_argument, NULL, OPT_PLOT },
+		{ "perf", optional_argument, NULL, OPT_PERF },
+		{ "no-files", no_argument, NULL, OPT_NO_FILES },
+		{ "vhost-ref", no_argument, NULL, OPT_VHOST_REF },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -825,8 +1115,8 @@ int main(int argc, char **argv)
 	struct bench_cfg cfg;
 	uint32_t max_size = RTE_VMSG_MAX_SIZE_DEFAULT, u;
 	int c, have_cpus = 0, have_samples = 0, have_messages = 0, have_repeat = 0;
-	int ratio_fmt = -1;
-	const char *cpus = NULL, *mode = "all";
+	int ratio_fmt = -1, have_format = 0, no_files = 0;
+	const char *cpus = NULL, *mode = "demo";
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.numa_node = -1;
@@ -852,9 +1142,29 @@ int main(int argc, char **argv)
 			cfg.numa_node = (int)u;
 			break;
 		case OPT_JSON:
-			if (optarg[0] == '\0')
-				return bad_arg("--json", optarg, "a file name");
+			if (out_path_check("--json", optarg, "") < 0)
+				return BENCH_EXIT_USAGE;
 			cfg.json = optarg;
+			break;
+		case OPT_PLOT:
+			if (out_path_check("--plot", optarg, ".svg") < 0)
+				return BENCH_EXIT_USAGE;
+			cfg.plot = optarg;
+			break;
+		case OPT_PERF:
+			if (optarg == NULL || strcmp(optarg, "auto") == 0)
+				cfg.perf = 1;
+			else if (strcmp(optarg, "require") == 0)
+				cfg.perf = 2;
+			else
+				return bad_arg("--perf", optarg,
+					       "nothing, --perf=auto or --perf=require");
+			break;
+		case OPT_NO_FILES:
+			no_files = 1;
+			break;
+		case OPT_VHOST_REF:
+			cfg.vhost_ref = 1;
 			break;
 		case OPT_SAMPLES:
 			if (parse_count(optarg, 1, MAX_SAMPLES, &cfg.samples) < 0)
@@ -884,6 +1194,7 @@ int main(int argc, char **argv)
 			cfg.formats = parse_format(optarg, 1);
 			if (cfg.formats < 0)
 				return bad_arg("--format", optarg, "compat, stamped or both");
+			have_format = 1;
 			break;
 		case OPT_RATIO_FORMAT:
 			ratio_fmt = parse_format(optarg, 0);
@@ -929,8 +1240,15 @@ int main(int argc, char **argv)
 				argv[optind - 1]);
 			return BENCH_EXIT_USAGE;
 		default:
-			fprintf(stderr, "vmsg-bench: unknown option '%s' (try --help)\n",
-				argv[optind - 1]);
+			if (strncmp(argv[optind - 1], "--", 2) == 0 &&
+			    strchr(argv[optind - 1], '=') != NULL)
+				fprintf(stderr,
+					"vmsg-bench: '%s': unknown option, or one that takes no "
+					"value (try --help)\n",
+					argv[optind - 1]);
+			else
+				fprintf(stderr, "vmsg-bench: unknown option '%s' (try --help)\n",
+					argv[optind - 1]);
 			return BENCH_EXIT_USAGE;
 		}
 	}
@@ -943,11 +1261,33 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "describe") == 0)
 		return describe_run(max_size);
 	cfg.mode = mode;
-	if (strcmp(mode, "all") != 0 && strcmp(mode, "limit") != 0 && strcmp(mode, "ring") != 0 &&
-	    strcmp(mode, "rte-ring") != 0 && strcmp(mode, "transport") != 0 &&
-	    strcmp(mode, "net") != 0) {
+	if (strcmp(mode, "demo") != 0 && strcmp(mode, "all") != 0 && strcmp(mode, "limit") != 0 &&
+	    strcmp(mode, "ring") != 0 && strcmp(mode, "rte-ring") != 0 &&
+	    strcmp(mode, "transport") != 0 && strcmp(mode, "net") != 0) {
 		fprintf(stderr, "vmsg-bench: unknown mode '%s' (try --help)\n", mode);
 		return BENCH_EXIT_USAGE;
+	}
+	if (strcmp(mode, "demo") == 0) {
+		/* Two processes, one per end, as the demo promises. */
+		cfg.procs = 1;
+		/* The ring ping-pong in the ratios' format only, unless --format says. */
+		if (!have_format)
+			cfg.formats = ratio_fmt == BENCH_FMT_STAMPED ? BENCH_FMT_STAMPED
+								     : BENCH_FMT_COMPAT;
+		if ((!no_files && cfg.json == NULL &&
+		     out_path_check("--json", DEMO_JSON, "") < 0) ||
+		    (!no_files && cfg.plot == NULL &&
+		     out_path_check("--plot", DEMO_PLOT, ".svg") < 0)) {
+			fprintf(stderr,
+				"vmsg-bench: demo writes %s and %s in the current directory: "
+				"run it elsewhere, or give --no-files, --json or --plot\n",
+				DEMO_JSON, DEMO_PLOT);
+			return BENCH_EXIT_USAGE;
+		}
+		if (!no_files && cfg.json == NULL)
+			cfg.json = DEMO_JSON;
+		if (!no_files && cfg.plot == NULL)
+			cfg.plot = DEMO_PLOT;
 	}
 
 	if (cfg.quick) {

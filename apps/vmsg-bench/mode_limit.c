@@ -62,6 +62,7 @@ static int limit_side(struct bench_side *s)
 	uint64_t *x = (uint64_t *)(void *)(s->area + LINE_X);
 	uint64_t *y = (uint64_t *)(void *)(s->area + LINE_Y);
 	uint64_t total = a->warmup + a->count, q = 1, start;
+	struct bench_perf_ctx perf;
 	struct bench_wait w;
 	double cpu0;
 	int rc;
@@ -74,13 +75,18 @@ static int limit_side(struct bench_side *s)
 		rc = limit_ping(x, y, &q, a->warmup, NULL, &w);
 		if (rc < 0)
 			goto fail;
+		bench_perf_begin(&perf);
 		cpu0 = bench_thread_cpu_ns();
 		start = rte_vmsg_tsc();
 		rc = limit_ping(x, y, &q, a->count, a->ticks, &w);
+		start = rte_vmsg_tsc() - start;
+		cpu0 = bench_thread_cpu_ns() - cpu0;
+		/* Before the results are stored: their page is copy-on-write after a fork. */
+		bench_perf_end(&perf, a->out);
 		if (rc < 0)
 			goto fail;
-		a->out->real_ns = (double)(rte_vmsg_tsc() - start) * 1e9 / (double)s->tsc_hz;
-		a->out->cpu_ns = bench_thread_cpu_ns() - cpu0;
+		a->out->real_ns = (double)start * 1e9 / (double)s->tsc_hz;
+		a->out->cpu_ns = cpu0;
 		return 0;
 	}
 	for (q = 1; q <= total; q++) {

@@ -65,6 +65,8 @@ static __attribute__((format(printf, 2, 3))) void net_fail(struct bench_side *s,
 	va_list ap;
 
 	__atomic_store_n(&s->ctl->abort, 1u, __ATOMIC_RELAXED);
+	if (bench_progress_tty)
+		fputs("\r\033[K", stderr);
 	fprintf(stderr, "vmsg-bench: net, %s end: ", s->side == 0 ? "driver" : "device");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -329,6 +331,7 @@ static int net_turn(struct net_drv_end *e, uint32_t notify)
 static int net_pps(struct bench_side *s, struct net_args *a, struct net_drv_end *e)
 {
 	uint64_t got = 0, goal, t0 = 0, c0 = 0, spins = 0;
+	struct bench_perf_ctx perf = { .n = 0 };
 	double cpu0 = 0;
 	struct bench_wait w;
 	uint32_t k, sent = 0;
@@ -353,35 +356,45 @@ static int net_pps(struct bench_side *s, struct net_args *a, struct net_drv_end 
 		n = net_turn(e, a->notify);
 		if (n < 0) {
 			net_fail(s, "forwarding: %s", strerror(-n));
-			return -1;
+			goto fail;
 		}
 		if (n == 0) {
 			rc = bench_idle(&w, &spins);
 			if (rc < 0) {
 				net_fail(s, "no packet came back (%s)", bench_why(rc));
-				return -1;
+				goto fail;
 			}
 			continue;
 		}
 		bench_progress(&spins);
 		if (got < a->warmup && got + (uint64_t)n >= a->warmup) {
+			bench_perf_begin(&perf);
 			t0 = rte_vmsg_time_ns();
 			c0 = rte_vmsg_tsc();
 			cpu0 = bench_thread_cpu_ns();
 		}
 		got += (uint64_t)n;
 	}
+	t0 = rte_vmsg_time_ns() - t0;
+	c0 = rte_vmsg_tsc() - c0;
+	cpu0 = bench_thread_cpu_ns() - cpu0;
+	/* Before the results are stored: their page is copy-on-write after the fork. */
+	bench_perf_end(&perf, a->out);
 	a->out->iterations = got - a->warmup;
-	a->out->real_ns = (double)(rte_vmsg_time_ns() - t0);
-	a->out->cpu_ns = bench_thread_cpu_ns() - cpu0;
+	a->out->real_ns = (double)t0;
+	a->out->cpu_ns = cpu0;
 	a->out->mps = (double)a->out->iterations * 1e9 / a->out->real_ns;
-	a->out->cycles_per_msg = (double)(rte_vmsg_tsc() - c0) / (double)a->out->iterations;
+	a->out->cycles_per_msg = (double)c0 / (double)a->out->iterations;
 	return 0;
+fail:
+	bench_perf_end(&perf, a->out);
+	return -1;
 }
 
 static int net_lat(struct bench_side *s, struct net_args *a, struct net_drv_end *e)
 {
 	uint64_t i, t, spins = 0, t0 = 0;
+	struct bench_perf_ctx perf = { .n = 0 };
 	double cpu0 = 0;
 	struct bench_wait w;
 	int n, rc;
@@ -391,6 +404,7 @@ static int net_lat(struct bench_side *s, struct net_args *a, struct net_drv_end 
 	bench_wait_init(&w, s);
 	for (i = 0; i < a->warmup + a->count; i++) {
 		if (i == a->warmup) {
+			bench_perf_begin(&perf);
 			t0 = rte_vmsg_time_ns();
 			cpu0 = bench_thread_cpu_ns();
 		}
@@ -400,7 +414,7 @@ static int net_lat(struct bench_side *s, struct net_args *a, struct net_drv_end 
 		n = rte_vmsg_net_drv_tx_burst(e->nd, 0, e->pkts, 1);
 		if (n != 1) {
 			net_fail(s, "tx_burst: %d", n);
-			return -1;
+			goto fail;
 		}
 		for (;;) {
 			if (a->notify == RTE_VMSG_NET_NOTIFY_EVENT)
@@ -411,21 +425,27 @@ static int net_lat(struct bench_side *s, struct net_args *a, struct net_drv_end 
 			rc = bench_idle(&w, &spins);
 			if (rc < 0) {
 				net_fail(s, "the packet did not come back (%s)", bench_why(rc));
-				return -1;
+				goto fail;
 			}
 		}
 		if (n != 1 || e->pkts[0].len != a->pkt_len) {
 			net_fail(s, "rx_burst: %d, %u bytes", n, e->pkts[0].len);
-			return -1;
+			goto fail;
 		}
 		bench_progress(&spins);
 		if (i >= a->warmup)
 			a->ticks[i - a->warmup] = rte_vmsg_tsc() - t;
 	}
+	t0 = rte_vmsg_time_ns() - t0;
+	cpu0 = bench_thread_cpu_ns() - cpu0;
+	bench_perf_end(&perf, a->out);
 	a->out->iterations = a->count;
-	a->out->real_ns = (double)(rte_vmsg_time_ns() - t0);
-	a->out->cpu_ns = bench_thread_cpu_ns() - cpu0;
+	a->out->real_ns = (double)t0;
+	a->out->cpu_ns = cpu0;
 	return 0;
+fail:
+	bench_perf_end(&perf, a->out);
+	return -1;
 }
 
 static int net_driver(struct bench_side *s, struct net_args *a)

@@ -113,19 +113,24 @@ static int pp_ping(struct bench_side *s, const struct rte_args *a, struct rte_ri
 		   struct rte_ring *rx)
 {
 	uint64_t seq = 1, start;
+	struct bench_perf_ctx perf;
 	struct bench_wait w;
 	double cpu0;
+	int rc;
 
 	bench_wait_init(&w, s);
 	if (pp_rounds(s, a, tx, rx, &seq, a->warmup, NULL, &w) < 0)
 		return -1;
+	bench_perf_begin(&perf);
 	cpu0 = bench_thread_cpu_ns();
 	start = rte_vmsg_tsc();
-	if (pp_rounds(s, a, tx, rx, &seq, a->count, a->ticks, &w) < 0)
-		return -1;
-	a->out->real_ns = (double)(rte_vmsg_tsc() - start) * 1e9 / (double)s->tsc_hz;
-	a->out->cpu_ns = bench_thread_cpu_ns() - cpu0;
-	return 0;
+	rc = pp_rounds(s, a, tx, rx, &seq, a->count, a->ticks, &w);
+	start = rte_vmsg_tsc() - start;
+	cpu0 = bench_thread_cpu_ns() - cpu0;
+	bench_perf_end(&perf, a->out);
+	a->out->real_ns = (double)start * 1e9 / (double)s->tsc_hz;
+	a->out->cpu_ns = cpu0;
+	return rc;
 }
 
 static int pp_pong(struct bench_side *s, const struct rte_args *a, struct rte_ring *tx,
@@ -238,6 +243,7 @@ static ALWAYS_INLINE int64_t tput_consume(struct bench_side *s, struct rte_ring 
 static int tput_measure(struct bench_side *s, const struct rte_args *a, struct rte_ring *rx)
 {
 	uint64_t expect = 1, total = a->warmup + a->count, t0, t1;
+	struct bench_perf_ctx perf;
 	struct bench_wait w;
 	int64_t warm, timed;
 	double cpu0;
@@ -248,13 +254,16 @@ static int tput_measure(struct bench_side *s, const struct rte_args *a, struct r
 		timed = warm;
 		goto fail;
 	}
+	bench_perf_begin(&perf);
 	cpu0 = bench_thread_cpu_ns();
 	t0 = rte_vmsg_tsc();
 	timed = tput_consume(s, rx, a->burst, total - (uint64_t)warm, &expect, &w);
 	t1 = rte_vmsg_tsc();
+	cpu0 = bench_thread_cpu_ns() - cpu0;
+	bench_perf_end(&perf, a->out);
+	a->out->cpu_ns = cpu0;
 	if (timed < 0)
 		goto fail;
-	a->out->cpu_ns = bench_thread_cpu_ns() - cpu0;
 	a->out->iterations = (uint64_t)timed;
 	a->out->real_ns = (double)(t1 - t0) * 1e9 / (double)s->tsc_hz;
 	a->out->mps = (double)timed * (double)s->tsc_hz / (double)(t1 - t0);

@@ -104,6 +104,8 @@ static __attribute__((format(printf, 2, 3))) void tp_fail(struct bench_side *s, 
 	va_list ap;
 
 	__atomic_store_n(&s->ctl->abort, 1u, __ATOMIC_RELAXED);
+	if (bench_progress_tty)
+		fputs("\r\033[K", stderr);
 	fprintf(stderr, "vmsg-bench: transport, %s end: ", s->side == 0 ? "driver" : "device");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -278,11 +280,18 @@ static int tp_rtt(struct tp_drv_end *e, struct tp_args *a)
 	if (rc == 0)
 		rc = tp_rounds(e, a, drv, a->warmup, NULL, &w);
 	if (rc == 0) {
+		struct bench_perf_ctx perf;
+
+		bench_perf_begin(&perf);
 		cpu0 = bench_thread_cpu_ns();
 		start = rte_vmsg_tsc();
 		rc = tp_rounds(e, a, drv, a->count, a->ticks, &w);
-		a->out->real_ns = (double)(rte_vmsg_tsc() - start) * 1e9 / (double)e->s->tsc_hz;
-		a->out->cpu_ns = bench_thread_cpu_ns() - cpu0;
+		start = rte_vmsg_tsc() - start;
+		cpu0 = bench_thread_cpu_ns() - cpu0;
+		/* Before the results are stored: their page is copy-on-write after a fork. */
+		bench_perf_end(&perf, a->out);
+		a->out->real_ns = (double)start * 1e9 / (double)e->s->tsc_hz;
+		a->out->cpu_ns = cpu0;
 		a->out->iterations = a->count;
 	}
 out:
@@ -348,6 +357,7 @@ static int tp_init1000(struct tp_drv_end *e, struct tp_args *a)
 	struct bench_wait w;
 	struct tp_done d;
 	uint32_t n, k = 0;
+	struct bench_perf_ctx perf;
 	double cpu0;
 	int rc = -1;
 
@@ -403,6 +413,7 @@ static int tp_init1000(struct tp_drv_end *e, struct tp_args *a)
 	}
 	rte_vmsg_bus_stats_get(e->bus, &st1);
 
+	bench_perf_begin(&perf);
 	cpu0 = bench_thread_cpu_ns();
 	t2 = rte_vmsg_tsc();
 	for (n = 0; n < 65536u && rc == 0; n++) {
@@ -419,7 +430,9 @@ static int tp_init1000(struct tp_drv_end *e, struct tp_args *a)
 		a->dev_ticks[k++] = rte_vmsg_tsc() - ti;
 	}
 	t3 = rte_vmsg_tsc();
-	out->cpu_ns = bench_thread_cpu_ns() - cpu0;
+	cpu0 = bench_thread_cpu_ns() - cpu0;
+	bench_perf_end(&perf, out);
+	out->cpu_ns = cpu0;
 	rte_vmsg_bus_stats_get(e->bus, &st2);
 	if (rc < 0)
 		goto out;
@@ -718,19 +731,18 @@ int transport_run(struct bench_env *env, struct bench_case *c, struct bench_run 
 	a.out = out;
 	if (c->test == BENCH_INIT1000) {
 		/* Touched now: no page fault in the timed part. */
-		a.dev_ticks = calloc(TP_INIT_DEVS, sizeof(*a.dev_ticks));
+		a.dev_ticks = bench_samples_alloc(TP_INIT_DEVS);
 		if (a.dev_ticks == NULL) {
 			fprintf(stderr, "vmsg-bench: out of memory\n");
 			return -1;
 		}
-		memset(a.dev_ticks, 0, TP_INIT_DEVS * sizeof(*a.dev_ticks));
 	}
 	c->msg_bytes = c->test == BENCH_GET_STATUS     ? 12
 		       : c->test == BENCH_GET_CONFIG32 ? 20 + TP_CONFIG_READ
 						       : 0;
 	memset(env->area, 0, sizeof(struct tp_shared));
 	rc = bench_pair_run(env, tp_side, &a);
-	free(a.dev_ticks);
+	bench_samples_free(a.dev_ticks, TP_INIT_DEVS);
 	if (rc < 0) {
 		/* A device end that died could not remove its file. */
 		if (a.attached[0] != '\0')

@@ -98,6 +98,27 @@ static uint64_t rank(const uint64_t *sorted, uint64_t n, double p)
 	return sorted[k == 0 ? 0 : k - 1];
 }
 
+/*
+ * The percentile curve of --plot: BENCH_CURVE_PTS points evenly spaced in
+ * nines, x = -log10(1 - p), from the minimum (x = 0) to p99.99 (x = 4), or
+ * to the rarest percentile the samples resolve (x = log10(n)).
+ */
+static void bench_curve(const uint64_t *sorted, uint64_t n, double ns, struct bench_run *out)
+{
+	double xmax = log10((double)n);
+	uint32_t k;
+
+	if (xmax > 4)
+		xmax = 4;
+	out->curve_x_max = xmax;
+	out->ncurve = n > 1 ? BENCH_CURVE_PTS : 0;
+	for (k = 0; k < out->ncurve; k++) {
+		double x = xmax * k / (BENCH_CURVE_PTS - 1);
+
+		out->curve[k] = (float)((double)rank(sorted, n, 1 - pow(10, -x)) * ns);
+	}
+}
+
 void bench_latency_stats(uint64_t *ticks, uint64_t n, uint64_t hz, struct bench_run *out)
 {
 	double ns = 1e9 / (double)hz, sum = 0;
@@ -112,6 +133,7 @@ void bench_latency_stats(uint64_t *ticks, uint64_t n, uint64_t hz, struct bench_
 	out->p999_ns = (double)rank(ticks, n, 0.999) * ns;
 	out->max_ns = (double)ticks[n - 1] * ns;
 	out->mean_ns = sum / (double)n * ns;
+	bench_curve(ticks, n, ns, out);
 }
 
 /*
@@ -163,11 +185,68 @@ void bench_pick_median(struct bench_case *c)
 	c->median = 0;
 }
 
+/* --perf columns: per iteration for cycles, instructions and task-clock; per run for the rest. */
+static const char *perf_col(int ev)
+{
+	switch (ev) {
+	case BENCH_PERF_CYCLES:
+		return "cyc/it";
+	case BENCH_PERF_INSTRUCTIONS:
+		return "ins/it";
+	case BENCH_PERF_TASK_CLOCK:
+		return "tclk_ns/it";
+	case BENCH_PERF_CTX_SWITCHES:
+		return "ctxsw";
+	case BENCH_PERF_PAGE_FAULTS:
+		return "pgfault";
+	default:
+		return "migr";
+	}
+}
+
+static int perf_has_ipc(void)
+{
+	int i, m = 0;
+
+	for (i = 0; i < bench_perf.n; i++)
+		m |= 1 << bench_perf.ev[i];
+	return (m & (1 << BENCH_PERF_CYCLES)) && (m & (1 << BENCH_PERF_INSTRUCTIONS));
+}
+
 void bench_print_header(FILE *f)
 {
-	fprintf(f, "%-9s %-10s %4s %5s %-7s %5s %9s %9s %9s %10s %9s %8s %8s\n", "mode", "test",
+	int i;
+
+	fprintf(f, "%-9s %-10s %4s %5s %-7s %5s %9s %9s %9s %10s %9s %8s %8s", "mode", "test",
 		"elem", "burst", "format", "elems", "p50_ns", "p99_ns", "p99.9_ns", "max_ns",
 		"samples", "Mmsg/s", "cyc/msg");
+	for (i = 0; bench_perf.on && i < bench_perf.n; i++)
+		fprintf(f, " %10s", perf_col(bench_perf.ev[i]));
+	if (bench_perf.on && perf_has_ipc())
+		fprintf(f, " %5s", "IPC");
+	fputc('\n', f);
+}
+
+static void print_perf(FILE *f, const struct bench_run *r, uint64_t iters)
+{
+	int i, ev;
+
+	for (i = 0; bench_perf.on && i < bench_perf.n; i++) {
+		ev = bench_perf.ev[i];
+		if ((r->perf_mask & (1u << ev)) == 0 || iters == 0)
+			fprintf(f, " %10s", "-");
+		else if (ev <= BENCH_PERF_TASK_CLOCK)
+			fprintf(f, " %10.1f", r->perf[ev] / (double)iters);
+		else
+			fprintf(f, " %10.0f", r->perf[ev]);
+	}
+	if (bench_perf.on && perf_has_ipc()) {
+		if ((r->perf_mask & (1u << BENCH_PERF_CYCLES)) && r->perf[BENCH_PERF_CYCLES] > 0)
+			fprintf(f, " %5.2f",
+				r->perf[BENCH_PERF_INSTRUCTIONS] / r->perf[BENCH_PERF_CYCLES]);
+		else
+			fprintf(f, " %5s", "-");
+	}
 }
 
 static void print_line(FILE *f, const struct bench_case *c, const struct bench_run *r,
@@ -190,6 +269,7 @@ static void print_line(FILE *f, const struct bench_case *c, const struct bench_r
 	else
 		fprintf(f, "%9s %9s %9s %10s %9llu %8.2f %8.1f", "-", "-", "-", "-",
 			(unsigned long long)r->iterations, r->mps / 1e6, r->cycles_per_msg);
+	print_perf(f, r, c->test == BENCH_INIT1000 ? r->devices : r->iterations);
 	fprintf(f, "%s\n", tag);
 }
 
@@ -426,8 +506,21 @@ static void json_context(FILE *f, const struct bench_env *env)
 	fprintf(f, "    \"tsc_hz\": %llu,\n", (unsigned long long)env->tsc_hz);
 	fprintf(f, "    \"timer_overhead_ns\": %.1f,\n", env->timer_ns);
 	fprintf(f, "    \"tsc_step_ns\": %.1f,\n", env->tsc_step_ns);
-	fprintf(f, "    \"repetitions\": %u\n", cfg->repeat);
-	fputs("  },\n", f);
+	fprintf(f, "    \"repetitions\": %u", cfg->repeat);
+	if (cfg->perf) {
+		/* Which counters --perf used, on which side, and why the others are missing. */
+		fputs(",\n    \"perf_counters\": ", f);
+		json_str(f, bench_perf.counters);
+		fputs(",\n    \"perf_unavailable\": ", f);
+		json_str(f, bench_perf.unavailable);
+		fputs(",\n    \"perf_scope\": ", f);
+		json_str(f, bench_perf.on ? (bench_perf.exclude_kernel
+						     ? "measuring side's thread, timed part, "
+						       "user space only"
+						     : "measuring side's thread, timed part")
+					  : bench_perf.why);
+	}
+	fputs("\n  },\n", f);
 }
 
 /* Common head of an entry, up to "iterations". */
@@ -443,6 +536,36 @@ static void json_head(FILE *f, const struct bench_case *c, const char *name, int
 	fprintf(f, "      \"repetitions\": %u,\n", c->nruns);
 	fprintf(f, "      \"repetition_index\": %u,\n", c->median);
 	fputs("      \"threads\": 1,\n", f);
+}
+
+/*
+ * --perf: perf_<counter> (the run's total) and perf_<counter>_per_iter for
+ * each counter, and perf_ipc with cycles and instructions; each line ends
+ * with a comma (the entry goes on).
+ */
+static void json_perf(FILE *f, const struct bench_run *r, uint64_t iters)
+{
+	int ev;
+
+	for (ev = 0; ev < BENCH_PERF_NEV; ev++) {
+		if ((r->perf_mask & (1u << ev)) == 0)
+			continue;
+		/* The total as an integer: %.6g would round a count of 10^7 or more. */
+		fprintf(f, "      \"perf_%s\": %.0f", bench_perf_key(ev), r->perf[ev]);
+		fprintf(f, ",\n      \"perf_%s_per_iter\": ", bench_perf_key(ev));
+		json_num(f, iters ? r->perf[ev] / (double)iters : NAN);
+		fputs(",\n", f);
+	}
+	if ((r->perf_mask & (1u << BENCH_PERF_CYCLES)) &&
+	    (r->perf_mask & (1u << BENCH_PERF_INSTRUCTIONS))) {
+		fputs("      \"perf_ipc\": ", f);
+		json_num(f, r->perf[BENCH_PERF_CYCLES] > 0
+				    ? r->perf[BENCH_PERF_INSTRUCTIONS] / r->perf[BENCH_PERF_CYCLES]
+				    : NAN);
+		fputs(",\n", f);
+	}
+	if (r->perf_mask != 0 && r->perf_scaled)
+		fputs("      \"perf_multiplexed\": true,\n", f);
 }
 
 /* The percentiles of a latency entry, ending its object. */
@@ -497,6 +620,7 @@ static void json_init(FILE *f, const struct bench_case *c, const char *name, int
 	fputs(",\n      \"requests_per_device\": ", f);
 	json_num(f, r->requests_per_device);
 	fputs(",\n", f);
+	json_perf(f, r, r->devices);
 	json_latency(f, r);
 	fprintf(f, "    }%s\n", last ? "" : ",");
 }
@@ -539,6 +663,7 @@ static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 	}
 	fprintf(f, ",\n      \"elem_size\": %u,\n      \"burst\": %u,\n", c->elem_size, c->burst);
 	fprintf(f, "      \"elems\": %u,\n      \"msg_bytes\": %u,\n", c->elems, c->msg_bytes);
+	json_perf(f, r, r->iterations);
 	if (!bench_test_is_rate(c->test)) {
 		json_latency(f, r);
 	} else {

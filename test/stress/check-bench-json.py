@@ -9,40 +9,85 @@
 # the transport/init1000 entry (enumerate and initialise 1000 devices), and
 # net_mpps_over_vhost_user when net was measured (a number when DPDK's
 # vhost-user reference ran in the same run, else null).
+# Every run also draws --plot: the SVG must parse as XML and hold one series
+# per latency entry of the JSON. The output (a pipe, not a terminal) must
+# have no progress line (no \r) and must end with the summary table and the
+# paths of the files. With --perf among the arguments, the output says which
+# counters were used (or why none) and every entry but vhost_user carries
+# perf_<counter> and perf_<counter>_per_iter for each one the context lists.
+# Mode demo runs without --json/--plot in a scratch directory and checks its
+# default files (vmsg-bench.json, vmsg-bench.svg); then a short limit run
+# with stderr on a pseudo-terminal must show the progress line.
 # usage: check-bench-json.py [--mode MODE] <vmsg-bench> [extra vmsg-bench arguments]
-#   MODE: all (default), transport or net (then the ring ratios are null:
-#   nothing to divide by)
+#   MODE: all (default), demo, transport or net (then the ring ratios are
+#   null: nothing to divide by)
 import json
 import os
+import pty
+import select
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 
 args = sys.argv[1:]
 mode = "all"
 if args[:1] == ["--mode"]:
     mode, args = args[1], args[2:]
-if mode not in ("all", "transport", "net") or not args:
-    sys.exit("usage: check-bench-json.py [--mode all|transport|net] <vmsg-bench> [arguments]")
-bench = args[0]
+if mode not in ("all", "demo", "transport", "net") or not args:
+    sys.exit("usage: check-bench-json.py [--mode all|demo|transport|net] <vmsg-bench> [arguments]")
+bench = os.path.abspath(args[0])
+perf = any(a == "--perf" or a.startswith("--perf=") for a in args[1:])
+errors = []
+SVG = "{http://www.w3.org/2000/svg}"
 with tempfile.TemporaryDirectory() as d:
-    out = os.path.join(d, "out.json")
-    cmd = [bench, mode, "--quick", "--json", out] + args[1:]
+    if mode == "demo":
+        # The demo's own files, in the current directory.
+        out, svg = os.path.join(d, "vmsg-bench.json"), os.path.join(d, "vmsg-bench.svg")
+        cmd = [bench, "--quick"] + args[1:]
+    else:
+        out, svg = os.path.join(d, "out.json"), os.path.join(d, "out.svg")
+        cmd = [bench, mode, "--quick", "--json", out, "--plot", svg] + args[1:]
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                       timeout=300)
+                       timeout=300, cwd=d)
     print(r.stdout)
     if r.returncode != 0:
         sys.exit(f"{' '.join(cmd)}: exit {r.returncode}")
     with open(out) as f:
         doc = json.load(f)
+    try:
+        series = [g.get("data-name") for g in ET.parse(svg).getroot().iter(SVG + "g")
+                  if g.get("class") == "series"]
+    except (ET.ParseError, OSError) as e:
+        series = None
+        errors.append(f"{svg}: {e}")
+text = r.stdout
+if "\r" in text:
+    errors.append("a carriage return in output that is not a terminal (progress line)")
+if "\nsummary (" not in text:
+    errors.append("no summary table at the end")
+for what, path in (("JSON", out), ("plot", svg)):
+    want_line = f"{what} written to {os.path.basename(path) if mode == 'demo' else path}"
+    if want_line not in text:
+        errors.append(f"output does not say {want_line!r}")
+if perf and "perf: counting " not in text and "--perf: " not in text:
+    errors.append("--perf: the output does not say which counters were used")
 
-errors = []
 ctx = doc.get("context", {})
 for k in ("date", "host_name", "executable", "num_cpus", "mhz_per_cpu",
           "cpu_scaling_enabled", "caches", "library_build_type"):
     if k not in ctx:
         errors.append(f"context.{k} missing")
+perf_keys = {"cycles": "cycles", "instructions": "instructions", "task-clock": "task_clock_ns",
+             "context-switches": "context_switches", "page-faults": "page_faults",
+             "cpu-migrations": "cpu_migrations"}
+counters = [c for c in ctx.get("perf_counters", "").split(", ") if c] if perf else []
+if perf and "perf_counters" not in ctx:
+    errors.append("--perf: context.perf_counters missing")
+if perf:
+    print(f"perf counters: {counters or 'none'}; unavailable: {ctx.get('perf_unavailable')}")
 names = set()
+latency = []
 for b in doc.get("benchmarks", []):
     name = b.get("name", "")
     names.add(name)
@@ -59,7 +104,14 @@ for b in doc.get("benchmarks", []):
     if parts[0] in ("net", "vhost_user") and (len(parts) != 5 or parts[4] not in (
             "poll", "event", "split", "split-inorder", "packed-inorder")):
         errors.append(f"{name}: not <mode>/<test>/<frame size>/<burst>/<notify or path>")
+    for c in counters:
+        if parts[0] == "vhost_user":
+            break
+        for k in (f"perf_{perf_keys.get(c, c)}", f"perf_{perf_keys.get(c, c)}_per_iter"):
+            if not (isinstance(b.get(k), (int, float)) and b[k] >= 0):
+                errors.append(f"{name}: {k} missing (--perf counted {c})")
     if parts[1:2] in (["pingpong"], ["get_status"], ["get_config32"], ["init1000"], ["lat"]):
+        latency.append(name)
         for k in ("p50_ns", "p99_ns", "p999_ns", "max_ns"):
             if not isinstance(b.get(k), (int, float)):
                 errors.append(f"{name}: {k} missing")
@@ -80,6 +132,18 @@ for b in doc.get("benchmarks", []):
                 isinstance(b.get("per_device_us"), (int, float)) and \
                 abs(b["init_us"] / 1000 - b["per_device_us"]) > 1e-3 * b["per_device_us"]:
             errors.append(f"{name}: per_device_us is not init_us / 1000")
+if series is not None and series != latency:
+    errors.append(f"plot series {series} are not the latency entries {latency}")
+elif series is not None:
+    print(f"plot: {len(series)} series, one per latency entry")
+if mode == "demo":
+    for must in ("limit/pingpong/64/1", "ring/pingpong/64/1/compat", "transport/get_status/64/1",
+                 "transport/get_config32/64/1", "net/pps/64/32/poll", "net/pps/1518/32/poll",
+                 "net/lat/64/1/poll"):
+        if must not in names:
+            errors.append(f"benchmark {must} missing")
+    if ctx.get("sides") != "processes":
+        errors.append(f"demo: sides {ctx.get('sides')}, expected processes")
 if mode == "all":
     for must in ("limit/pingpong/64/1", "rte_ring/throughput/64/32"):
         if must not in names:
@@ -92,12 +156,12 @@ if mode == "transport" or any(n.startswith("transport/") for n in names):
     want.add("transport_rtt_p50_over_ring_pp")
     for must in ("transport/get_status/64/1", "transport/get_config32/64/1",
                  "transport/init1000/64/1"):
-        if must not in names:
+        if mode != "demo" and must not in names:
             errors.append(f"benchmark {must} missing")
 net_ratio = "net_mpps_over_vhost_user"
 if mode == "net" or any(n.startswith("net/") for n in names):
     want.add(net_ratio)
-    for size in (64, 256, 1518):
+    for size in (64, 256, 1518) if mode != "demo" else ():
         for notify in ("poll", "event"):
             for test, burst in (("pps", 32), ("lat", 1)):
                 must = f"net/{test}/{size}/{burst}/{notify}"
@@ -109,15 +173,58 @@ if mode == "net" or any(n.startswith("net/") for n in names):
         if not (isinstance(ratios.get(net_ratio), (int, float)) and ratios[net_ratio] > 0):
             errors.append(f"{net_ratio}: {ratios.get(net_ratio)} with the reference measured")
     else:
-        print(f"note: no vhost-user reference in this run (no dpdk-testpmd): {net_ratio} null")
+        print(f"note: no vhost-user reference in this run: {net_ratio} null")
 if set(ratios) != want:
     errors.append(f"ratios keys {sorted(ratios)}")
 elif mode == "all" and not all(isinstance(v, (int, float)) and v > 0
                                for k, v in ratios.items() if k != net_ratio):
     errors.append(f"ratios values {ratios}")
+elif mode == "demo" and not all(isinstance(ratios.get(k), (int, float)) and ratios[k] > 0
+                               for k in ("ring_pp_p50_over_limit",
+                                         "transport_rtt_p50_over_ring_pp")):
+    errors.append(f"ratios values {ratios}: demo measures the ring and transport ratios")
 elif mode in ("transport", "net") and any(v is not None for k, v in ratios.items()
                                           if k != net_ratio):
     errors.append(f"ratios values {ratios}: nothing to divide by in mode {mode}")
+
+def tty_progress():
+    """A short limit run with stderr on a terminal: the progress line is there."""
+    master, slave = pty.openpty()
+    extra = args[args.index("--hugepages"):args.index("--hugepages") + 2] \
+        if "--hugepages" in args else []
+    p = subprocess.Popen([bench, "limit", "--quick"] + extra,
+                         stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL)
+    os.close(slave)
+    err = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 60)
+        if not ready:
+            p.kill()
+            break
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        err += chunk
+    stdout = p.stdout.read()
+    p.wait(timeout=60)
+    os.close(master)
+    if p.returncode != 0:
+        return f"limit on a terminal: exit {p.returncode}: {err!r}"
+    if b"\r" not in err or b"limit/pingpong/64/1 run 1/1" not in err:
+        return f"no progress line on a terminal: {err!r}"
+    if b"\r" in stdout:
+        return "a carriage return on stdout (a pipe) with stderr on a terminal"
+    print("progress line on a terminal:", err.replace(b"\r", b"\\r").decode(errors="replace")[:120])
+    return None
+
+
+if mode == "demo":
+    e = tty_progress()
+    if e:
+        errors.append(e)
 for e in errors:
     print("FAIL:", e)
 print(f"{len(names)} benchmarks, ratios {ratios}")

@@ -733,6 +733,19 @@ RTE_VMSG_API int rte_vmsg_net_drv_reset(struct rte_vmsg_net_drv *nd)
 
 	if (nd == NULL || nd->q == NULL)
 		return -EINVAL;
+	/*
+	 * Transmissions the device completed before the reset were delivered:
+	 * reap them first, so that only those still in flight count as lost
+	 * (a broken queue reaps nothing: its chains all count).
+	 */
+	for (i = 1; i < 2 * nd->nqp; i += 2) {
+		struct rte_vmsg_vq_cpl cpl[CPL_BATCH];
+		int n;
+
+		do
+			n = rte_vmsg_vq_drv_reap_burst(nd->q[i].vq, cpl, CPL_BATCH);
+		while (n == (int)CPL_BATCH);
+	}
 	/* §5 again: reset (with its bounded wait), features, queues, DRIVER_OK. */
 	wanted[0] = (uint32_t)nd->want;
 	wanted[1] = (uint32_t)(nd->want >> 32);

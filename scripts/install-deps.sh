@@ -15,7 +15,7 @@ PACKAGES="
 	meson ninja-build pkg-config gcc g++ binutils
 	clang-14 clang lld libclang-rt-14-dev clang-format
 	libnuma-dev numactl libdpdk-dev dpdk-dev libbenchmark-dev
-	python3
+	python3 groff-base
 	qemu-system-x86 busybox-static
 "
 

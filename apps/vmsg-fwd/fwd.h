@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * vmsg-fwd: the packet forwarder's shared declarations (ports, streams,
+ * forwarding threads, counters). No DPDK header here: port_dpdk.c keeps them.
+ */
+
+#ifndef VMSG_FWD_H
+#define VMSG_FWD_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_vmsg_bus.h>
+#include <rte_vmsg_mem.h>
+#include <rte_vmsg_net.h>
+
+#define FWD_NAME "vmsg-fwd"
+#define FWD_VERSION "0.1.0"
+
+#define FWD_MAX_PORTS 16u
+#define FWD_MAX_QP RTE_VMSG_NET_MAX_QP
+#define FWD_MAX_BURST 32u
+#define FWD_MAX_THREADS 256u
+#define FWD_PATH_MAX 256u
+
+/* Exit statuses. */
+#define FWD_EXIT_OK 0
+#define FWD_EXIT_FAIL 1
+#define FWD_EXIT_USAGE 2
+
+enum fwd_mode {
+	FWD_MODE_IO = 0,      /* packets as they are */
+	FWD_MODE_MACSWAP = 1, /* Ethernet destination and source swapped */
+	FWD_MODE_TXONLY = 2,  /* generate packets on every port, receive nothing */
+	FWD_MODE_RXONLY = 3,  /* receive and free, transmit nothing */
+};
+
+enum fwd_port_kind {
+	FWD_PORT_VMSG = 0,
+	FWD_PORT_DPDK = 1,
+};
+
+/* Where a driver-role port is in its bring-up (main thread only). */
+enum fwd_drv_state {
+	FWD_DRV_ATTACH = 0, /* no file mapped: attach it (retried) */
+	FWD_DRV_LINK = 1,   /* file mapped, waiting for the link to come up */
+	FWD_DRV_UP = 2,	    /* the virtio-net driver is up */
+};
+
+/*
+ * Counters of one queue pair of one port. One writer: the forwarding thread
+ * that owns the pair (relaxed atomic stores); the main thread reads them
+ * with relaxed atomic loads for the statistics.
+ */
+struct fwd_qstats {
+	uint64_t rx_pkts;  /* packets received from this port's queue */
+	uint64_t rx_bytes; /* their bytes (frame, no virtio-net header) */
+	uint64_t tx_pkts;  /* packets the port took on this queue */
+	uint64_t tx_bytes;
+	uint64_t drops;	 /* packets for this port dropped: no room after the retries */
+	uint64_t broken; /* the library's broken count of the pair's two queues */
+	uint64_t errors; /* the library's malformed-packet count of the two queues */
+	/* private to the owner thread: the library values last folded in */
+	uint64_t lib_broken, lib_errors, lib_drops;
+} __attribute__((aligned(64)));
+
+struct fwd_dpdk_port;
+
+/* A port: its configuration (from the command line) and its run-time state. */
+struct fwd_port {
+	/* configuration */
+	uint32_t index;
+	uint32_t kind; /* enum fwd_port_kind */
+	uint32_t role; /* RTE_VMSG_BUS_DEVICE or RTE_VMSG_BUS_DRIVER */
+	char file[FWD_PATH_MAX];
+	char spec[FWD_PATH_MAX]; /* the --port argument, for messages */
+	uint32_t qp;
+	uint32_t qsize;
+	uint32_t notify; /* enum rte_vmsg_net_notify */
+	uint16_t mtu;
+	uint16_t dev_num;
+	uint8_t mac[6];
+	int have_mac;
+	int peer; /* the port its packets go to; -1: not set */
+	char dpdk_name[FWD_PATH_MAX];
+
+	/* vmsg run-time state (main thread, except the handles the pair threads call) */
+	struct rte_vmsg_bus_shm *shm;
+	struct rte_vmsg_bus *bus;
+	struct rte_vmsg_memmap *map;
+	struct rte_vmsg_net_dev *ndev;
+	struct rte_vmsg_net_drv *ndrv;
+	char path[FWD_PATH_MAX]; /* the file as mapped */
+	int created;		 /* the file is ours (device role) */
+	uint32_t drv_state;	 /* enum fwd_drv_state */
+	uint64_t next_try_ns;	 /* driver role: next attach or bring-up attempt */
+	int waiting_said;	 /* a "waiting for" line was printed */
+	int connected;		 /* last rte_vmsg_bus_connected() seen */
+	int driver_ok;		 /* device role: last DRIVER_OK seen */
+	uint64_t peer_lost_seen; /* bus stats peer_lost at the last look */
+	uint64_t peer_losses;	 /* peers lost (died, restarted, left) */
+	uint64_t resets;	 /* driver role: resets after DEVICE_NEEDS_RESET */
+	uint64_t reconnects;	 /* driver role: bring-ups after the first */
+	uint64_t ups;		 /* bring-ups done */
+
+	/*
+	 * Whether the pair threads may use the port. Written by the main
+	 * thread only while every pair thread is paused (fwd_pause()), read by
+	 * the pair threads: the pause handshake orders the accesses.
+	 */
+	int up;
+
+	/* DPDK */
+	struct fwd_dpdk_port *dp;
+
+	struct fwd_qstats qs[FWD_MAX_QP];
+};
+
+/* One direction of traffic: a queue pair of one port to the same pair of another. */
+struct fwd_stream {
+	struct fwd_port *in, *out;
+	uint32_t q;
+	uint32_t held;	/* packets received and not yet taken by the out port */
+	uint32_t off;	/* the first of them */
+	uint32_t tries; /* failed attempts to send the held packets */
+	struct rte_vmsg_net_pkt pkts[FWD_MAX_BURST];
+	uint8_t *bufs; /* FWD_MAX_BURST buffers of cap bytes */
+};
+
+/* A forwarding thread: queue pair q of one port pair (both directions). */
+struct fwd_thread {
+	pthread_t tid;
+	int cpu;
+	int started;
+	uint32_t q;
+	uint32_t nstreams;
+	struct fwd_stream st[2];
+	uint64_t seq; /* txonly: packets generated */
+	/* The pause generation this thread last acknowledged (R2, see fwd.c). */
+	uint32_t ack __attribute__((aligned(64)));
+	uint32_t done;
+	uint8_t pad[56];
+};
+
+/* The run's configuration and state. */
+struct fwd_cfg {
+	struct fwd_port ports[FWD_MAX_PORTS];
+	uint32_t nports;
+	uint32_t mode; /* enum fwd_mode */
+	uint32_t burst;
+	uint32_t retries;
+	uint32_t idle_us;
+	uint32_t txpkt_len;
+	uint32_t buf_cap; /* bytes of each packet buffer */
+	double stats_period;
+	double duration;
+	const char *hugepages; /* "auto", "none" or "require" */
+	int keep;
+	int quiet;
+	int cpus[FWD_MAX_THREADS];
+	uint32_t ncpus;
+	int have_cpus;
+	struct fwd_thread *threads;
+	uint32_t nthreads;
+	/* DPDK */
+	int dpdk_argc;
+	char **dpdk_argv;
+	char *dpdk_words; /* the --dpdk string, split in place */
+	int dpdk_on;
+};
+
+/* Global stop flag and pause generation (odd: paused), see fwd.c. */
+extern uint32_t fwd_stop;
+extern uint32_t fwd_pause_gen;
+/* The configuration the pair threads read (set before they start). */
+extern struct fwd_cfg *fwd_cfg_global;
+
+static inline uint64_t fwd_load(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static inline void fwd_add(uint64_t *p, uint64_t v)
+{
+	/* One writer: a relaxed load and store, no locked instruction. */
+	__atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + v, __ATOMIC_RELAXED);
+}
+
+/* fwd.c: the pair threads */
+int fwd_threads_start(struct fwd_cfg *cfg);
+void fwd_threads_stop(struct fwd_cfg *cfg);
+void fwd_pause(struct fwd_cfg *cfg);
+void fwd_resume(struct fwd_cfg *cfg);
+
+/* port_vmsg.c */
+int fwd_vmsg_open(struct fwd_cfg *cfg, struct fwd_port *p);
+/* The port's control path; returns non-zero while it wants frequent calls. */
+int fwd_vmsg_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now);
+void fwd_vmsg_close(struct fwd_cfg *cfg, struct fwd_port *p);
+const char *fwd_vmsg_state(const struct fwd_port *p);
+int fwd_vmsg_rx(struct fwd_port *p, uint32_t q, struct rte_vmsg_net_pkt *pkts, uint32_t n);
+int fwd_vmsg_tx(struct fwd_port *p, uint32_t q, const struct rte_vmsg_net_pkt *pkts, uint32_t n);
+void fwd_vmsg_lib_stats(struct fwd_port *p, uint32_t q);
+
+/* port_dpdk.c (or its stubs without DPDK) */
+int fwd_dpdk_available(void);
+int fwd_dpdk_init(int argc, char **argv);
+void fwd_dpdk_fini(void);
+int fwd_dpdk_open(struct fwd_port *p, uint32_t buf_cap);
+void fwd_dpdk_close(struct fwd_port *p);
+int fwd_dpdk_rx(struct fwd_port *p, uint32_t q, struct rte_vmsg_net_pkt *pkts, uint32_t n);
+int fwd_dpdk_tx(struct fwd_port *p, uint32_t q, const struct rte_vmsg_net_pkt *pkts, uint32_t n);
+/* Packets the device dropped or failed on (imissed + ierrors + oerrors), or 0. */
+uint64_t fwd_dpdk_hw_drops(const struct fwd_port *p);
+
+/* time */
+uint64_t fwd_now_ns(void);
+
+#endif /* VMSG_FWD_H */

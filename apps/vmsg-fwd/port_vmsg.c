@@ -1,0 +1,475 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * vmsg-fwd: virtio-net ports over an shm bus, in the device role (this
+ * process creates the file and an APP-backend virtio-net device) or the
+ * driver role (it attaches an existing file and drives the device in it).
+ * The control path (bus polls, bring-up, resets, lost peers) runs on the
+ * main thread; the burst calls run on the pair threads.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fwd.h"
+
+#define LINK_WAIT_NS 1000000000ull   /* driver: link not up for this long: attach again */
+#define ATTACH_RETRY_NS 200000000ull /* driver: between attach attempts */
+#define INIT_RETRY_NS 1000000000ull  /* driver: between failed bring-ups */
+
+static __attribute__((format(printf, 2, 3))) void say(const struct fwd_port *p, const char *fmt,
+						      ...)
+{
+	va_list ap;
+
+	printf("port %u: ", p->index);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* The file name as given, or under /dev/shm with --hugepages none. */
+static void resolve(const struct fwd_cfg *cfg, const struct fwd_port *p, char *buf, size_t cap)
+{
+	if (strcmp(cfg->hugepages, "none") == 0 && strchr(p->file, '/') == NULL)
+		snprintf(buf, cap, "/dev/shm/%s", p->file);
+	else
+		snprintf(buf, cap, "%s", p->file);
+}
+
+/* The shm create, quiet about the /dev/shm fallback that --hugepages none asked for. */
+static int shm_create(const struct fwd_cfg *cfg, const struct rte_vmsg_bus_shm_opts *so,
+		      struct rte_vmsg_bus_shm **out)
+{
+	/* Only before the threads run: the handler is not for changing under a logger. */
+	int none = strcmp(cfg->hugepages, "none") == 0 && fwd_cfg_global == NULL, rc;
+
+	if (none)
+		rte_vmsg_log_set_handler(rte_vmsg_log_stderr, RTE_VMSG_LOG_ERR, NULL);
+	rc = rte_vmsg_bus_shm_create(so, out);
+	if (none)
+		rte_vmsg_log_set_handler(rte_vmsg_log_stderr, RTE_VMSG_LOG_WARNING, NULL);
+	return rc;
+}
+
+static uint64_t dma_bytes(const struct fwd_port *p)
+{
+	uint64_t txbuf = ((uint64_t)p->mtu + 12u + 18u + 63u) & ~63ull;
+	uint64_t per_q = (uint64_t)p->qsize * (2048u + 64u) + (uint64_t)p->qsize * txbuf;
+
+	/* Both queues of every pair (rings and buffers), the control queue, slack. */
+	return (uint64_t)p->qp * per_q + (1ull << 20);
+}
+
+static int dev_open(struct fwd_cfg *cfg, struct fwd_port *p)
+{
+	struct rte_vmsg_bus_shm_opts so;
+	struct rte_vmsg_net_dev_opts no;
+	struct rte_vmsg_bus_opts bo;
+	char path[FWD_PATH_MAX + 16];
+	const char *what;
+	int rc;
+
+	resolve(cfg, p, path, sizeof(path));
+	memset(&so, 0, sizeof(so));
+	so.sz = sizeof(so);
+	so.path = path;
+	so.role = RTE_VMSG_BUS_DEVICE;
+	so.flags = cfg->keep ? 0 : RTE_VMSG_BUS_SHM_F_UNLINK;
+	if (strcmp(cfg->hugepages, "require") == 0)
+		so.flags |= RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
+	so.dma_size = dma_bytes(p);
+	what = "creating the bus file";
+	rc = shm_create(cfg, &so, &p->shm);
+	if (rc == -EEXIST) {
+		fprintf(stderr,
+			FWD_NAME ": port %u: %s exists (another process uses it, or it was left "
+				 "behind: remove it)\n",
+			p->index, path);
+		return -FWD_EXIT_FAIL;
+	}
+	if (rc < 0)
+		goto fail;
+	p->created = 1;
+	snprintf(p->path, sizeof(p->path), "%s",
+		 rte_vmsg_region_path(rte_vmsg_bus_shm_region(p->shm)));
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	what = "creating the bus";
+	rc = rte_vmsg_bus_shm_bus_opts(p->shm, &bo);
+	if (rc == 0)
+		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), p->shm, &p->bus);
+	if (rc < 0)
+		goto fail;
+	/* The driver's addresses are offsets in the file: the whole file is the map. */
+	what = "the bus-address map";
+	rc = rte_vmsg_memmap_create(&p->map);
+	if (rc == 0)
+		rc = rte_vmsg_memmap_add(p->map, rte_vmsg_bus_shm_region(p->shm));
+	if (rc < 0)
+		goto fail;
+	memset(&no, 0, sizeof(no));
+	no.sz = sizeof(no);
+	no.bus = p->bus;
+	no.map = p->map;
+	no.dev_num = p->dev_num;
+	no.max_queue_pairs = (uint16_t)p->qp;
+	no.mtu = p->mtu;
+	no.queue_size = p->qsize;
+	no.backend = RTE_VMSG_NET_BACKEND_APP;
+	no.notify = p->notify;
+	memcpy(no.mac, p->mac, 6);
+	what = "creating the virtio-net device";
+	rc = rte_vmsg_net_dev_create(&no, &p->ndev);
+	if (rc < 0)
+		goto fail;
+	/* The library's gate keeps the pair calls idle until DRIVER_OK. */
+	p->up = 1;
+	return 0;
+fail:
+	fprintf(stderr, FWD_NAME ": port %u (%s): %s: %s\n", p->index, path, what, strerror(-rc));
+	if (rc == -ENOMEM)
+		fprintf(stderr,
+			FWD_NAME ": no free hugepages? (see HugePages_Free in /proc/meminfo, "
+				 "or run with --hugepages none)\n");
+	return -FWD_EXIT_FAIL;
+}
+
+/* Driver role: maps the file and makes the bus. 0, -EAGAIN (retry) or -errno. */
+static int drv_attach(const struct fwd_cfg *cfg, struct fwd_port *p)
+{
+	struct rte_vmsg_bus_shm_opts so;
+	struct rte_vmsg_bus_opts bo;
+	char path[FWD_PATH_MAX + 16];
+	int rc;
+
+	resolve(cfg, p, path, sizeof(path));
+	memset(&so, 0, sizeof(so));
+	so.sz = sizeof(so);
+	so.path = path;
+	so.role = RTE_VMSG_BUS_DRIVER;
+	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT;
+	if (strcmp(cfg->hugepages, "require") == 0)
+		so.flags |= RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
+	rc = shm_create(cfg, &so, &p->shm);
+	if (rc < 0)
+		return rc;
+	snprintf(p->path, sizeof(p->path), "%s",
+		 rte_vmsg_region_path(rte_vmsg_bus_shm_region(p->shm)));
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	rc = rte_vmsg_bus_shm_bus_opts(p->shm, &bo);
+	if (rc == 0)
+		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), p->shm, &p->bus);
+	if (rc < 0) {
+		rte_vmsg_bus_shm_destroy(p->shm);
+		p->shm = NULL;
+		return rc;
+	}
+	p->connected = 0;
+	p->peer_lost_seen = 0;
+	return 0;
+}
+
+static void drv_detach(struct fwd_port *p)
+{
+	rte_vmsg_net_drv_destroy(p->ndrv);
+	p->ndrv = NULL;
+	rte_vmsg_bus_destroy(p->bus);
+	p->bus = NULL;
+	rte_vmsg_bus_shm_destroy(p->shm);
+	p->shm = NULL;
+}
+
+static int drv_bringup(struct fwd_port *p)
+{
+	struct rte_vmsg_net_drv_opts o;
+	uint64_t dma_bus = 0, dma_size = 0;
+	void *dma = NULL;
+
+	rte_vmsg_bus_shm_dma(p->shm, &dma, &dma_bus, &dma_size);
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.bus = p->bus;
+	o.dev_num = p->dev_num;
+	o.queue_pairs = (uint16_t)p->qp;
+	o.queue_size = p->qsize;
+	o.dma_addr = dma;
+	o.dma_bus_addr = dma_bus;
+	o.dma_size = dma_size;
+	o.notify = RTE_VMSG_NET_NOTIFY_POLL;
+	o.flags = RTE_VMSG_NET_DRV_F_BUS_EVENTS;
+	return rte_vmsg_net_drv_create(&o, &p->ndrv);
+}
+
+int fwd_vmsg_open(struct fwd_cfg *cfg, struct fwd_port *p)
+{
+	char path[FWD_PATH_MAX + 16];
+	int rc;
+
+	if (p->role == RTE_VMSG_BUS_DEVICE)
+		return dev_open(cfg, p);
+	rc = drv_attach(cfg, p);
+	if (rc == -ENOENT) {
+		resolve(cfg, p, path, sizeof(path));
+		fprintf(stderr,
+			FWD_NAME ": --port %s: no such file %s (start the device side first)\n",
+			p->spec, path);
+		return -FWD_EXIT_USAGE;
+	}
+	if (rc < 0 && rc != -EAGAIN) {
+		resolve(cfg, p, path, sizeof(path));
+		fprintf(stderr, FWD_NAME ": port %u: attaching %s: %s\n", p->index, path,
+			strerror(-rc));
+		return -FWD_EXIT_FAIL;
+	}
+	p->drv_state = rc == 0 ? FWD_DRV_LINK : FWD_DRV_ATTACH;
+	p->next_try_ns = fwd_now_ns() + LINK_WAIT_NS * 10; /* the first link may take longer */
+	return 0;
+}
+
+static void peer_lost_check(struct fwd_port *p)
+{
+	struct rte_vmsg_bus_stats bs;
+
+	if (rte_vmsg_bus_stats_get(p->bus, &bs) != 0 || bs.peer_lost == p->peer_lost_seen)
+		return;
+	p->peer_losses += bs.peer_lost - p->peer_lost_seen;
+	p->peer_lost_seen = bs.peer_lost;
+	say(p, "%s",
+	    p->role == RTE_VMSG_BUS_DEVICE ? "the driver went away" : "the device went away");
+}
+
+static int dev_control(struct fwd_port *p)
+{
+	int conn, ok, busy;
+
+	busy = rte_vmsg_bus_poll(p->bus) > 0 || p->notify == RTE_VMSG_NET_NOTIFY_EVENT;
+	rte_vmsg_net_dev_service(p->ndev);
+	peer_lost_check(p);
+	conn = rte_vmsg_bus_connected(p->bus);
+	if (conn != p->connected) {
+		p->connected = conn;
+		if (conn == 1)
+			say(p, "driver attached (%s)", p->path);
+		else if (conn < 0)
+			say(p, "the link broke: %s", strerror(-conn));
+	}
+	ok = rte_vmsg_dev_driver_ok(rte_vmsg_net_dev_vdev(p->ndev));
+	if (ok != p->driver_ok) {
+		p->driver_ok = ok;
+		if (ok) {
+			p->ups++;
+			say(p, "%s", "link up (the driver set DRIVER_OK)");
+		} else {
+			say(p, "%s", "link down (device reset)");
+		}
+	}
+	return busy || !ok;
+}
+
+/* Driver role, the port stops carrying packets: the pair threads are paused first. */
+static void drv_down(struct fwd_cfg *cfg, struct fwd_port *p, const char *why)
+{
+	fwd_pause(cfg);
+	p->up = 0;
+	fwd_resume(cfg);
+	drv_detach(p);
+	p->drv_state = FWD_DRV_ATTACH;
+	p->next_try_ns = fwd_now_ns() + ATTACH_RETRY_NS;
+	p->waiting_said = 0;
+	say(p, "%s; attaching again", why);
+}
+
+static int drv_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now)
+{
+	char path[FWD_PATH_MAX + 16];
+	struct rte_vmsg_bus_stats bs;
+	int rc, busy;
+
+	switch (p->drv_state) {
+	case FWD_DRV_ATTACH:
+		if (now < p->next_try_ns)
+			return 1;
+		rc = drv_attach(cfg, p);
+		if (rc < 0) {
+			if (!p->waiting_said) {
+				resolve(cfg, p, path, sizeof(path));
+				printf("port %u: waiting for the device file %s (%s)\n", p->index,
+				       path, strerror(-rc));
+				fflush(stdout);
+				p->waiting_said = 1;
+			}
+			p->next_try_ns = now + ATTACH_RETRY_NS;
+			return 1;
+		}
+		p->drv_state = FWD_DRV_LINK;
+		p->next_try_ns = now + LINK_WAIT_NS;
+		return 1;
+	case FWD_DRV_LINK:
+		rte_vmsg_bus_poll(p->bus);
+		if (rte_vmsg_bus_stats_get(p->bus, &bs) == 0)
+			p->peer_lost_seen = bs.peer_lost;
+		if (rte_vmsg_bus_connected(p->bus) != 1) {
+			if (now > p->next_try_ns) {
+				/* A dead device's file: map the file again (it may be new). */
+				drv_detach(p);
+				p->drv_state = FWD_DRV_ATTACH;
+				if (!p->waiting_said) {
+					printf("port %u: waiting for the device of %s\n", p->index,
+					       p->path);
+					fflush(stdout);
+					p->waiting_said = 1;
+				}
+			}
+			return 1;
+		}
+		rc = drv_bringup(p);
+		if (rc < 0) {
+			printf("port %u: bringing the device up failed: %s; retrying\n", p->index,
+			       strerror(-rc));
+			fflush(stdout);
+			drv_detach(p);
+			p->drv_state = FWD_DRV_ATTACH;
+			p->next_try_ns = now + INIT_RETRY_NS;
+			return 1;
+		}
+		if (rte_vmsg_bus_stats_get(p->bus, &bs) == 0)
+			p->peer_lost_seen = bs.peer_lost;
+		if (p->ups++ != 0)
+			p->reconnects++;
+		p->waiting_said = 0;
+		fwd_pause(cfg);
+		p->up = 1;
+		fwd_resume(cfg);
+		say(p, "link up (driver, %u queue pairs)", rte_vmsg_net_drv_queue_pairs(p->ndrv));
+		p->drv_state = FWD_DRV_UP;
+		return 1;
+	default:
+		break;
+	}
+	/* FWD_DRV_UP */
+	busy = rte_vmsg_bus_poll(p->bus) > 0;
+	if (rte_vmsg_bus_stats_get(p->bus, &bs) == 0 && bs.peer_lost != p->peer_lost_seen) {
+		p->peer_losses += bs.peer_lost - p->peer_lost_seen;
+		p->peer_lost_seen = bs.peer_lost;
+		drv_down(cfg, p, "the device went away");
+		return 1;
+	}
+	if (rte_vmsg_bus_connected(p->bus) < 0) {
+		p->peer_losses++;
+		drv_down(cfg, p, "the link broke");
+		return 1;
+	}
+	if (rte_vmsg_drv_needs_reset(rte_vmsg_net_drv_handle(p->ndrv))) {
+		fwd_pause(cfg);
+		rc = rte_vmsg_net_drv_reset(p->ndrv);
+		if (rc == 0)
+			p->resets++;
+		else
+			p->up = 0;
+		fwd_resume(cfg);
+		if (rc == 0) {
+			say(p, "%s", "DEVICE_NEEDS_RESET: device reset, carrying on");
+		} else {
+			p->resets++;
+			drv_detach(p);
+			p->drv_state = FWD_DRV_ATTACH;
+			p->next_try_ns = now + ATTACH_RETRY_NS;
+			say(p, "DEVICE_NEEDS_RESET: the reset failed (%s); attaching again",
+			    strerror(-rc));
+		}
+	}
+	return busy;
+}
+
+int fwd_vmsg_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now)
+{
+	if (p->role == RTE_VMSG_BUS_DEVICE)
+		return dev_control(p);
+	return drv_control(cfg, p, now);
+}
+
+const char *fwd_vmsg_state(const struct fwd_port *p)
+{
+	if (p->role == RTE_VMSG_BUS_DEVICE)
+		return p->connected != 1 ? "wait" : p->driver_ok ? "up" : "link";
+	switch (p->drv_state) {
+	case FWD_DRV_UP:
+		return "up";
+	case FWD_DRV_LINK:
+		return "link";
+	default:
+		return "wait";
+	}
+}
+
+void fwd_vmsg_close(struct fwd_cfg *cfg, struct fwd_port *p)
+{
+	(void)cfg;
+	rte_vmsg_net_dev_destroy(p->ndev);
+	p->ndev = NULL;
+	rte_vmsg_net_drv_destroy(p->ndrv);
+	p->ndrv = NULL;
+	rte_vmsg_bus_destroy(p->bus);
+	p->bus = NULL;
+	rte_vmsg_memmap_destroy(p->map);
+	p->map = NULL;
+	rte_vmsg_bus_shm_destroy(p->shm);
+	p->shm = NULL;
+}
+
+int fwd_vmsg_rx(struct fwd_port *p, uint32_t q, struct rte_vmsg_net_pkt *pkts, uint32_t n)
+{
+	if (q >= p->qp)
+		return 0;
+	if (p->role == RTE_VMSG_BUS_DEVICE)
+		return rte_vmsg_net_dev_recv_burst(p->ndev, q, pkts, n);
+	return rte_vmsg_net_drv_rx_burst(p->ndrv, q, pkts, n);
+}
+
+int fwd_vmsg_tx(struct fwd_port *p, uint32_t q, const struct rte_vmsg_net_pkt *pkts, uint32_t n)
+{
+	if (q >= p->qp)
+		return 0;
+	if (p->role == RTE_VMSG_BUS_DEVICE)
+		return rte_vmsg_net_dev_send_burst(p->ndev, q, pkts, n);
+	return rte_vmsg_net_drv_tx_burst(p->ndrv, q, pkts, n);
+}
+
+static void fold(uint64_t *total, uint64_t *last, uint64_t cur)
+{
+	/* A new handle starts its counters at 0 again. */
+	fwd_add(total, cur >= *last ? cur - *last : cur);
+	*last = cur;
+}
+
+void fwd_vmsg_lib_stats(struct fwd_port *p, uint32_t q)
+{
+	struct rte_vmsg_net_queue_stats rx, tx;
+	struct fwd_qstats *s = &p->qs[q];
+	int rc;
+
+	if (q >= p->qp)
+		return;
+	if (p->role == RTE_VMSG_BUS_DEVICE) {
+		rc = rte_vmsg_net_dev_stats_get(p->ndev, 2 * q, &rx, NULL);
+		if (rc == 0)
+			rc = rte_vmsg_net_dev_stats_get(p->ndev, 2 * q + 1, &tx, NULL);
+	} else {
+		rc = rte_vmsg_net_drv_stats_get(p->ndrv, 2 * q, &rx, NULL);
+		if (rc == 0)
+			rc = rte_vmsg_net_drv_stats_get(p->ndrv, 2 * q + 1, &tx, NULL);
+	}
+	if (rc != 0)
+		return;
+	fold(&s->broken, &s->lib_broken, rx.broken + tx.broken);
+	fold(&s->errors, &s->lib_errors, rx.errors + tx.errors);
+	fold(&s->drops, &s->lib_drops, rx.drops + tx.drops);
+}

@@ -1,0 +1,1105 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * vmsg-fwd end to end: this program starts the built vmsg-fwd (its path is
+ * argv[1]) and plays the other end of each of its ports over shm bus files.
+ *
+ *  1. Device role, io: two ports of two queue pairs; this process is the
+ *     driver of both (rte_vmsg_net_drv). Sequence-numbered packets of random
+ *     sizes go both ways on every pair; each is checked where it comes out
+ *     (same queue pair, in order, every byte). Then SIGINT: exit 0, the
+ *     final totals equal what was sent and received, no drops, files gone.
+ *  2. The same in macswap mode (addresses swapped, the rest identical).
+ *  3. Driver role: this process creates two device-role files with
+ *     APP-backend virtio-net devices; vmsg-fwd attaches them as the driver;
+ *     packets go in at device 0 and come out at device 1 and back.
+ *  4. A dying peer: a child process drives both ports of a device-role
+ *     vmsg-fwd and is SIGKILLed mid-traffic; vmsg-fwd must stay up, report
+ *     the loss, and carry checked traffic for a new driver (this process).
+ *  5. With DPDK (argv has --dpdk): port 0 is vmsg, port 1 a net_ring vdev,
+ *     which sends what it transmits back to its own receive queue: every
+ *     packet goes through DPDK and back, checked.
+ *  6. A dying device: vmsg-fwd in the driver role loses both devices (their
+ *     process is SIGKILLed), says so, attaches again, and drives the new
+ *     devices a new process made on files of the same names.
+ *  7. A hostile driver: a head index out of range in port 0's transmit
+ *     queue breaks that queue (counted in broken), vmsg-fwd raises
+ *     DEVICE_NEEDS_RESET and carries checked traffic after the reset.
+ *
+ * With --measure [--size N] [--seconds S]: no checks, the forwarding rate of
+ * one queue pair in io mode (this process sends on port 0 and receives on
+ * port 1 on CPU 0; vmsg-fwd's thread runs on CPU 1).
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_vmsg_bus.h>
+#include <rte_vmsg_mem.h>
+#include <rte_vmsg_net.h>
+#include <rte_vmsg_transport.h>
+#include <rte_vmsg_virtq.h>
+
+#include "vtest.h"
+
+#define QSIZE 256u
+#define MAX_FRAME 1514u
+#define MIN_FRAME 60u
+#define WINDOW 96u /* packets in flight per flow: below the receive buffers */
+#define WAIT_NS 20000000000ull
+#define BURST 32u
+
+static const char *fwd_bin;
+static char out_path[128];
+static int have_dpdk;
+static uint64_t rng;
+
+static uint64_t scaled(uint64_t n)
+{
+	const char *s = getenv("VMSG_STRESS_SCALE");
+
+	return s != NULL && strcmp(s, "small") == 0 ? n / 50 : n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* vmsg-fwd as a child process                                               */
+
+static pid_t fwd_start(char *const args[])
+{
+	char *argv[64];
+	pid_t pid;
+	int i, n = 0;
+
+	argv[n++] = (char *)fwd_bin;
+	for (i = 0; args[i] != NULL && n < 62; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	/* The last run's output goes now, not in the child: it must not be read again. */
+	unlink(out_path);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		exit(1);
+	if (pid == 0) {
+		FILE *f = freopen(out_path, "w", stdout);
+
+		if (f == NULL)
+			_exit(127);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		execv(fwd_bin, argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* SIGINT, then the exit status (or -1 when it does not end in time). */
+static int fwd_stop(pid_t pid)
+{
+	uint64_t end = rte_vmsg_time_ns() + WAIT_NS;
+	int status;
+
+	kill(pid, SIGINT);
+	while (rte_vmsg_time_ns() < end) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+struct totals {
+	unsigned long long rx, rx_bytes, tx, tx_bytes, drops, broken, errors, lost, resets;
+};
+
+/* The "all" rows of the final totals in vmsg-fwd's output. */
+static int fwd_totals(struct totals *t, uint32_t nports)
+{
+	FILE *f = fopen(out_path, "r");
+	char line[512], q[16];
+	int in = 0, found = 0;
+	unsigned int port;
+
+	if (f == NULL)
+		return -1;
+	memset(t, 0, sizeof(*t) * nports);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		struct totals x;
+
+		if (strncmp(line, "final totals", 12) == 0) {
+			in = 1;
+			continue;
+		}
+		if (!in || sscanf(line, "%u %15s %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+				  &port, q, &x.rx, &x.rx_bytes, &x.tx, &x.tx_bytes, &x.drops,
+				  &x.broken, &x.errors, &x.lost, &x.resets) != 11)
+			continue;
+		if (strcmp(q, "all") == 0 && port < nports) {
+			t[port] = x;
+			found++;
+		}
+	}
+	fclose(f);
+	return found == (int)nports ? 0 : -1;
+}
+
+static int output_has(const char *what)
+{
+	FILE *f = fopen(out_path, "r");
+	char line[512];
+	int yes = 0;
+
+	if (f == NULL)
+		return 0;
+	while (!yes && fgets(line, sizeof(line), f) != NULL)
+		yes = strstr(line, what) != NULL;
+	fclose(f);
+	return yes;
+}
+
+static void show_output(void)
+{
+	FILE *f = fopen(out_path, "r");
+	char line[512];
+
+	if (f == NULL)
+		return;
+	fprintf(stderr, "--- vmsg-fwd output ---\n");
+	while (fgets(line, sizeof(line), f) != NULL)
+		fputs(line, stderr);
+	fclose(f);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The ends this process plays                                               */
+
+struct end {
+	/* driver role (against a device-role vmsg-fwd port) */
+	struct rte_vmsg_bus_shm *shm;
+	struct rte_vmsg_bus *bus;
+	struct rte_vmsg_net_drv *drv;
+	/* device role (against a driver-role vmsg-fwd port) */
+	struct rte_vmsg_memmap *map;
+	struct rte_vmsg_net_dev *dev;
+	uint32_t qp;
+};
+
+static int end_tx(struct end *e, uint32_t q, struct rte_vmsg_net_pkt *p, uint32_t n)
+{
+	return e->drv != NULL ? rte_vmsg_net_drv_tx_burst(e->drv, q, p, n)
+			      : rte_vmsg_net_dev_send_burst(e->dev, q, p, n);
+}
+
+static int end_rx(struct end *e, uint32_t q, struct rte_vmsg_net_pkt *p, uint32_t n)
+{
+	return e->drv != NULL ? rte_vmsg_net_drv_rx_burst(e->drv, q, p, n)
+			      : rte_vmsg_net_dev_recv_burst(e->dev, q, p, n);
+}
+
+static void end_poll(struct end *e)
+{
+	if (e->bus != NULL)
+		rte_vmsg_bus_poll(e->bus);
+	if (e->dev != NULL)
+		rte_vmsg_net_dev_service(e->dev);
+}
+
+/* Attaches the file vmsg-fwd made and brings its device up (driver role). */
+static int drv_end_open(struct end *e, const char *path, uint32_t qp)
+{
+	struct rte_vmsg_bus_shm_opts so;
+	struct rte_vmsg_bus_opts bo;
+	struct rte_vmsg_net_drv_opts o;
+	uint64_t end = rte_vmsg_time_ns() + WAIT_NS, dma_bus = 0, dma_size = 0;
+	void *dma = NULL;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	e->qp = qp;
+	memset(&so, 0, sizeof(so));
+	so.sz = sizeof(so);
+	so.path = path;
+	so.role = RTE_VMSG_BUS_DRIVER;
+	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT;
+	do {
+		rc = rte_vmsg_bus_shm_create(&so, &e->shm);
+		if (rc == -ENOENT || rc == -EAGAIN)
+			usleep(2000);
+	} while ((rc == -ENOENT || rc == -EAGAIN) && rte_vmsg_time_ns() < end);
+	if (rc != 0) {
+		fprintf(stderr, "attaching %s: %s\n", path, strerror(-rc));
+		return rc;
+	}
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	rc = rte_vmsg_bus_shm_bus_opts(e->shm, &bo);
+	if (rc == 0)
+		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), e->shm, &e->bus);
+	if (rc != 0)
+		return rc;
+	while (rte_vmsg_bus_connected(e->bus) != 1 && rte_vmsg_time_ns() < end)
+		rte_vmsg_bus_poll(e->bus);
+	if (rte_vmsg_bus_connected(e->bus) != 1) {
+		fprintf(stderr, "%s: the link did not come up\n", path);
+		return -ETIMEDOUT;
+	}
+	rte_vmsg_bus_shm_dma(e->shm, &dma, &dma_bus, &dma_size);
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.bus = e->bus;
+	o.dev_num = 1;
+	o.queue_pairs = (uint16_t)qp;
+	o.queue_size = QSIZE;
+	o.dma_addr = dma;
+	o.dma_bus_addr = dma_bus;
+	o.dma_size = dma_size;
+	o.flags = RTE_VMSG_NET_DRV_F_BUS_EVENTS;
+	rc = rte_vmsg_net_drv_create(&o, &e->drv);
+	if (rc != 0)
+		fprintf(stderr, "%s: rte_vmsg_net_drv_create: %s\n", path, strerror(-rc));
+	return rc;
+}
+
+/* Creates a device-role file with an APP-backend device, for a driver-role vmsg-fwd. */
+static int dev_end_open(struct end *e, const char *path, uint32_t qp, uint8_t mac_last)
+{
+	struct rte_vmsg_bus_shm_opts so;
+	struct rte_vmsg_bus_opts bo;
+	struct rte_vmsg_net_dev_opts no;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	e->qp = qp;
+	memset(&so, 0, sizeof(so));
+	so.sz = sizeof(so);
+	so.path = path;
+	so.role = RTE_VMSG_BUS_DEVICE;
+	so.flags = RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK |
+		   RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
+	so.dma_size = 8u << 20;
+	rc = rte_vmsg_bus_shm_create(&so, &e->shm);
+	if (rc != 0)
+		return rc;
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	rc = rte_vmsg_bus_shm_bus_opts(e->shm, &bo);
+	if (rc == 0)
+		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), e->shm, &e->bus);
+	if (rc == 0)
+		rc = rte_vmsg_memmap_create(&e->map);
+	if (rc == 0)
+		rc = rte_vmsg_memmap_add(e->map, rte_vmsg_bus_shm_region(e->shm));
+	if (rc != 0)
+		return rc;
+	memset(&no, 0, sizeof(no));
+	no.sz = sizeof(no);
+	no.bus = e->bus;
+	no.map = e->map;
+	no.dev_num = 1;
+	no.max_queue_pairs = (uint16_t)qp;
+	no.queue_size = QSIZE;
+	no.backend = RTE_VMSG_NET_BACKEND_APP;
+	no.mac[0] = 0x02;
+	no.mac[5] = mac_last;
+	return rte_vmsg_net_dev_create(&no, &e->dev);
+}
+
+static void end_close(struct end *e)
+{
+	rte_vmsg_net_drv_destroy(e->drv);
+	rte_vmsg_net_dev_destroy(e->dev);
+	rte_vmsg_bus_destroy(e->bus);
+	rte_vmsg_memmap_destroy(e->map);
+	rte_vmsg_bus_shm_destroy(e->shm);
+	memset(e, 0, sizeof(*e));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Checked traffic                                                           */
+
+#define DST_MAC "\x02\x00\x00\x00\xAA\x01"
+#define SRC_MAC "\x02\x00\x00\x00\xBB\x02"
+
+/* dst, src, 0x88B5, source end, queue pair, sequence number, pattern. */
+static void frame_fill(uint8_t *f, uint32_t src, uint32_t q, uint64_t seq, uint32_t len)
+{
+	uint64_t s =
+		(seq + 1) * 0x9E3779B97F4A7C15ull ^ ((uint64_t)src << 56) ^ ((uint64_t)q << 48);
+	uint32_t i;
+
+	memcpy(f, DST_MAC, 6);
+	memcpy(f + 6, SRC_MAC, 6);
+	f[12] = 0x88;
+	f[13] = 0xB5;
+	f[14] = (uint8_t)src;
+	f[15] = (uint8_t)q;
+	memcpy(f + 16, &seq, sizeof(seq));
+	for (i = 24; i < len; i += 8) {
+		s ^= s << 13;
+		s ^= s >> 7;
+		s ^= s << 17;
+		memcpy(f + i, &s, len - i < 8 ? len - i : 8);
+	}
+}
+
+static uint32_t frame_len(void)
+{
+	uint64_t r = vtest_rand(&rng);
+	uint32_t k = (uint32_t)(r % 10u);
+
+	r >>= 8;
+	if (k < 6)
+		return MIN_FRAME + (uint32_t)(r % (128u - MIN_FRAME + 1u));
+	if (k < 9)
+		return 129u + (uint32_t)(r % (600u - 129u + 1u));
+	return 601u + (uint32_t)(r % (MAX_FRAME - 601u + 1u));
+}
+
+struct flow {
+	uint64_t sent, recv, bad, bytes_sent, bytes_recv;
+	uint32_t lens[4096];
+};
+
+struct traffic {
+	struct end *ends[2];
+	uint32_t nends;
+	uint32_t dst[2]; /* where the packets sent at end i come out */
+	uint32_t qp;
+	int macswap;
+	struct flow fl[2][64];
+};
+
+static int frame_check(const uint8_t *f, uint32_t len, uint32_t src, uint32_t q, uint64_t seq,
+		       uint32_t want_len, int swapped)
+{
+	static uint8_t exp[MAX_FRAME];
+
+	if (len != want_len)
+		return 0;
+	frame_fill(exp, src, q, seq, want_len);
+	if (swapped)
+		return memcmp(f, exp + 6, 6) == 0 && memcmp(f + 6, exp, 6) == 0 &&
+		       memcmp(f + 12, exp + 12, len - 12) == 0;
+	return memcmp(f, exp, len) == 0;
+}
+
+static void rx_one(struct traffic *t, uint32_t at, uint32_t q, const struct rte_vmsg_net_pkt *p)
+{
+	const uint8_t *f = p->data;
+	uint32_t src = f[14], fq = f[15];
+	uint64_t seq;
+	struct flow *fl;
+
+	memcpy(&seq, f + 16, sizeof(seq));
+	if (src >= t->nends || fq != q || t->dst[src] != at) {
+		fprintf(stderr, "end %u q %u: a packet from end %u q %u\n", at, q, src, fq);
+		t->fl[0][0].bad++;
+		return;
+	}
+	fl = &t->fl[src][q];
+	if (seq != fl->recv ||
+	    !frame_check(f, p->len, src, q, seq, fl->lens[seq % 4096], t->macswap)) {
+		if (fl->bad++ < 5)
+			fprintf(stderr,
+				"end %u q %u: packet %" PRIu64 " bad (seq %" PRIu64 ", len %u)\n",
+				src, q, fl->recv, seq, p->len);
+	}
+	fl->recv++;
+	fl->bytes_recv += p->len;
+}
+
+/*
+ * Sends @p per_flow packets on every queue pair of every end, at most WINDOW
+ * of a flow in flight, and checks each where it comes out.
+ */
+static void traffic_run(struct traffic *t, uint64_t per_flow, void (*between)(void *), void *arg)
+{
+	static uint8_t txbuf[BURST][MAX_FRAME], rxbuf[BURST][MAX_FRAME];
+	struct rte_vmsg_net_pkt tx[BURST], rx[BURST];
+	uint64_t last = rte_vmsg_time_ns(), total = 0, seen = 0, goal, turns = 0;
+	static uint64_t target[2][64];
+	uint32_t s, q, k;
+	int n;
+
+	goal = 0;
+	for (s = 0; s < t->nends; s++)
+		for (q = 0; q < t->qp; q++) {
+			target[s][q] = t->fl[s][q].sent + per_flow;
+			goal += t->fl[s][q].recv + per_flow;
+		}
+	for (;;) {
+		total = 0;
+		for (s = 0; s < t->nends; s++) {
+			for (q = 0; q < t->qp; q++) {
+				struct flow *fl = &t->fl[s][q];
+				uint32_t want = (uint32_t)(WINDOW - (fl->sent - fl->recv));
+
+				if (want > BURST)
+					want = BURST;
+				if (fl->sent + want > target[s][q])
+					want = (uint32_t)(target[s][q] - fl->sent);
+				for (k = 0; k < want; k++) {
+					uint32_t len = frame_len();
+
+					memset(&tx[k], 0, sizeof(tx[k]));
+					tx[k].data = txbuf[k];
+					tx[k].len = len;
+					frame_fill(txbuf[k], s, q, fl->sent + k, len);
+					fl->lens[(fl->sent + k) % 4096] = len;
+				}
+				if (want != 0) {
+					n = end_tx(t->ends[s], q, tx, want);
+					CHECK(n >= 0);
+					for (k = 0; n > 0 && k < (uint32_t)n; k++)
+						fl->bytes_sent += tx[k].len;
+					if (n > 0)
+						fl->sent += (uint64_t)n;
+				}
+			}
+		}
+		for (s = 0; s < t->nends; s++) {
+			for (q = 0; q < t->qp; q++) {
+				for (k = 0; k < BURST; k++) {
+					memset(&rx[k], 0, sizeof(rx[k]));
+					rx[k].data = rxbuf[k];
+					rx[k].cap = MAX_FRAME;
+				}
+				n = end_rx(t->ends[s], q, rx, BURST);
+				CHECK(n >= 0);
+				for (k = 0; n > 0 && k < (uint32_t)n; k++)
+					rx_one(t, s, q, &rx[k]);
+			}
+			end_poll(t->ends[s]);
+		}
+		for (s = 0; s < t->nends; s++)
+			for (q = 0; q < t->qp; q++)
+				total += t->fl[s][q].recv;
+		if (between != NULL)
+			between(arg);
+		if (total >= goal)
+			break;
+		if (total != seen) {
+			seen = total;
+			last = rte_vmsg_time_ns();
+		} else if ((++turns & 255u) == 0 && rte_vmsg_time_ns() - last > WAIT_NS) {
+			fprintf(stderr, "traffic stalled: %" PRIu64 " of %" PRIu64 " packets\n",
+				total, goal);
+			break;
+		}
+	}
+	CHECK_U64(total, goal);
+	for (s = 0; s < t->nends; s++)
+		for (q = 0; q < t->qp; q++)
+			CHECK_U64(t->fl[s][q].bad, 0);
+}
+
+static void traffic_init(struct traffic *t, struct end *a, struct end *b, uint32_t qp)
+{
+	memset(t, 0, sizeof(*t));
+	t->ends[0] = a;
+	t->ends[1] = b;
+	t->nends = b != NULL ? 2 : 1;
+	t->dst[0] = b != NULL ? 1 : 0;
+	t->dst[1] = 0;
+	t->qp = qp;
+}
+
+static uint64_t sent_at(const struct traffic *t, uint32_t s, int bytes)
+{
+	uint64_t v = 0;
+	uint32_t q;
+
+	for (q = 0; q < t->qp; q++)
+		v += bytes ? t->fl[s][q].bytes_sent : t->fl[s][q].sent;
+	return v;
+}
+
+static uint64_t recv_at(const struct traffic *t, uint32_t at, int bytes)
+{
+	uint64_t v = 0;
+	uint32_t s, q;
+
+	for (s = 0; s < t->nends; s++)
+		if (t->dst[s] == at)
+			for (q = 0; q < t->qp; q++)
+				v += bytes ? t->fl[s][q].bytes_recv : t->fl[s][q].recv;
+	return v;
+}
+
+/* vmsg-fwd's totals against ours: what we sent at an end it received, and the reverse. */
+static void check_totals(const struct traffic *t, const struct totals *tot)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->nends; i++) {
+		CHECK_U64(tot[i].rx, sent_at(t, i, 0));
+		CHECK_U64(tot[i].rx_bytes, sent_at(t, i, 1));
+		CHECK_U64(tot[i].tx, recv_at(t, i, 0));
+		CHECK_U64(tot[i].tx_bytes, recv_at(t, i, 1));
+		CHECK_U64(tot[i].drops, 0);
+		CHECK_U64(tot[i].broken, 0);
+		CHECK_U64(tot[i].errors, 0);
+	}
+}
+
+static char files[2][320];
+
+static int gone(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) != 0 && errno == ENOENT;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The scenarios                                                             */
+
+/* 1, 2: two device-role ports of @p qp pairs; this process drives both. */
+static void device_role(const char *mode, uint32_t qp, uint64_t per_flow)
+{
+	static struct traffic t;
+	struct end a, b;
+	struct totals tot[2];
+	char p0[400], p1[400], qps[16];
+	char *args[] = { "--port",	   p0,	  "--port",	  p1,	"--mode", (char *)mode,
+			 "--stats-period", "0.5", "--idle-sleep", "20", NULL };
+	uint64_t t0 = rte_vmsg_time_ns();
+	pid_t pid;
+	int rc;
+
+	snprintf(qps, sizeof(qps), "%u", qp);
+	snprintf(p0, sizeof(p0), "vmsg:role=device,file=%s,qp=%s", files[0], qps);
+	snprintf(p1, sizeof(p1), "vmsg:file=%s,qp=%s,mac=02:00:00:00:00:42", files[1], qps);
+	pid = fwd_start(args);
+	CHECK_EQ(drv_end_open(&a, files[0], qp), 0);
+	CHECK_EQ(drv_end_open(&b, files[1], qp), 0);
+	if (a.drv == NULL || b.drv == NULL) {
+		fwd_stop(pid);
+		show_output();
+		exit(1);
+	}
+	traffic_init(&t, &a, &b, qp);
+	t.macswap = strcmp(mode, "macswap") == 0;
+	traffic_run(&t, per_flow, NULL, NULL);
+	rc = fwd_stop(pid);
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(fwd_totals(tot, 2), 0);
+	check_totals(&t, tot);
+	CHECK(gone(files[0]) && gone(files[1]));
+	if (vtest_failures != 0)
+		show_output();
+	printf("device role, %s, %u pairs: %" PRIu64 " packets checked in %.2f s; totals match\n",
+	       mode, qp, recv_at(&t, 0, 0) + recv_at(&t, 1, 0),
+	       (double)(rte_vmsg_time_ns() - t0) / 1e9);
+	end_close(&a);
+	end_close(&b);
+}
+
+static void dev_ends_poll(void *arg)
+{
+	struct end *e = arg;
+
+	end_poll(&e[0]);
+	end_poll(&e[1]);
+}
+
+/* 3: vmsg-fwd in the driver role on two devices of this process. */
+static void driver_role(uint32_t qp, uint64_t per_flow)
+{
+	static struct traffic t;
+	struct end e[2];
+	struct totals tot[2];
+	char p0[400], p1[400], qps[16];
+	char *args[] = { "--port",	 p0,   "--port", p1, "--stats-period", "0",
+			 "--idle-sleep", "20", NULL };
+	uint64_t t0 = rte_vmsg_time_ns(), end;
+	pid_t pid;
+	int rc;
+
+	snprintf(qps, sizeof(qps), "%u", qp);
+	rc = dev_end_open(&e[0], files[0], qp, 1);
+	if (rc == 0)
+		rc = dev_end_open(&e[1], files[1], qp, 2);
+	if (rc == -ENOMEM)
+		VTEST_SKIP_BECAUSE("no free hugepages for the bus files");
+	CHECK_EQ(rc, 0);
+	snprintf(p0, sizeof(p0), "vmsg:role=driver,file=%s,qp=%s", files[0], qps);
+	snprintf(p1, sizeof(p1), "vmsg:role=driver,file=%s,qp=%s", files[1], qps);
+	pid = fwd_start(args);
+	end = rte_vmsg_time_ns() + WAIT_NS;
+	/* Serve both devices until vmsg-fwd has brought them up. */
+	while (rte_vmsg_time_ns() < end &&
+	       (!rte_vmsg_dev_driver_ok(rte_vmsg_net_dev_vdev(e[0].dev)) ||
+		!rte_vmsg_dev_driver_ok(rte_vmsg_net_dev_vdev(e[1].dev)) ||
+		rte_vmsg_net_dev_active_pairs(e[0].dev) != qp ||
+		rte_vmsg_net_dev_active_pairs(e[1].dev) != qp))
+		dev_ends_poll(e);
+	CHECK_EQ(rte_vmsg_net_dev_active_pairs(e[1].dev), qp);
+	traffic_init(&t, &e[0], &e[1], qp);
+	traffic_run(&t, per_flow / 2, dev_ends_poll, e);
+	/*
+	 * Device 1 raises DEVICE_NEEDS_RESET (nothing in flight now): vmsg-fwd
+	 * resets it, counts it, and carries on.
+	 */
+	{
+		static uint8_t ev[65536];
+		struct rte_vmsg_dev *vd = rte_vmsg_net_dev_vdev(e[1].dev);
+		int len = rte_vmsg_dev_needs_reset(vd, ev, sizeof(ev));
+
+		CHECK(len > 0);
+		if (len > 0)
+			CHECK_EQ(rte_vmsg_bus_send_event(e[1].bus, ev, (size_t)len), 0);
+		end = rte_vmsg_time_ns() + WAIT_NS;
+		while (!output_has("port 1: DEVICE_NEEDS_RESET") && rte_vmsg_time_ns() < end)
+			dev_ends_poll(e);
+		while (rte_vmsg_time_ns() < end && (!rte_vmsg_dev_driver_ok(vd) ||
+						    rte_vmsg_net_dev_active_pairs(e[1].dev) != qp))
+			dev_ends_poll(e);
+		CHECK(rte_vmsg_dev_driver_ok(vd));
+	}
+	traffic_run(&t, per_flow / 2, dev_ends_poll, e);
+	rc = fwd_stop(pid);
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(fwd_totals(tot, 2), 0);
+	check_totals(&t, tot);
+	CHECK_U64(tot[1].resets, 1);
+	CHECK_U64(tot[0].resets, 0);
+	if (vtest_failures != 0)
+		show_output();
+	printf("driver role, %u pairs: %" PRIu64 " packets checked in %.2f s, with a "
+	       "DEVICE_NEEDS_RESET in the middle; totals match\n",
+	       qp, recv_at(&t, 0, 0) + recv_at(&t, 1, 0), (double)(rte_vmsg_time_ns() - t0) / 1e9);
+	end_close(&e[0]);
+	end_close(&e[1]);
+}
+
+/* 4: the driver dies mid-traffic; vmsg-fwd reports it and serves the next one. */
+static void dying_peer(uint64_t per_flow)
+{
+	static struct traffic t;
+	struct end a, b;
+	struct totals tot[2];
+	char p0[400], p1[400];
+	char *args[] = { "--port",	 p0,   "--port", p1, "--stats-period", "0",
+			 "--idle-sleep", "20", NULL };
+	uint64_t end;
+	pid_t pid, child;
+	int rc, status, sync[2];
+	char c;
+
+	snprintf(p0, sizeof(p0), "vmsg:file=%s", files[0]);
+	snprintf(p1, sizeof(p1), "vmsg:file=%s", files[1]);
+	pid = fwd_start(args);
+	if (pipe(sync) != 0)
+		exit(1);
+	fflush(stdout);
+	child = fork();
+	if (child == 0) {
+		/* The doomed driver: traffic without end until killed. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (drv_end_open(&a, files[0], 1) != 0 || drv_end_open(&b, files[1], 1) != 0)
+			_exit(3);
+		traffic_init(&t, &a, &b, 1);
+		/* Some traffic first, then tell the parent and go on until killed. */
+		traffic_run(&t, 2000, NULL, NULL);
+		if (write(sync[1], "R", 1) != 1)
+			_exit(4);
+		for (;;)
+			traffic_run(&t, 1000000, NULL, NULL);
+	}
+	close(sync[1]);
+	CHECK_EQ(read(sync[0], &c, 1), 1);
+	close(sync[0]);
+	usleep(50000);
+	kill(child, SIGKILL);
+	CHECK_EQ(waitpid(child, &status, 0), child);
+	/* vmsg-fwd sees it within milliseconds and says so. */
+	end = rte_vmsg_time_ns() + WAIT_NS;
+	while ((!output_has("port 0: the driver went away") ||
+		!output_has("port 1: the driver went away")) &&
+	       rte_vmsg_time_ns() < end)
+		usleep(10000);
+	CHECK(output_has("port 0: the driver went away"));
+	CHECK(output_has("port 1: the driver went away"));
+	CHECK_EQ(kill(pid, 0), 0); /* still running */
+	/* A new driver on the same files: checked traffic again. */
+	CHECK_EQ(drv_end_open(&a, files[0], 1), 0);
+	CHECK_EQ(drv_end_open(&b, files[1], 1), 0);
+	if (a.drv != NULL && b.drv != NULL) {
+		traffic_init(&t, &a, &b, 1);
+		traffic_run(&t, per_flow, NULL, NULL);
+	}
+	rc = fwd_stop(pid);
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(fwd_totals(tot, 2), 0);
+	CHECK(tot[0].lost >= 1 && tot[1].lost >= 1);
+	CHECK(tot[0].rx >= sent_at(&t, 0, 0) && tot[1].tx >= recv_at(&t, 1, 0));
+	if (vtest_failures != 0)
+		show_output();
+	printf("dying driver: SIGKILLed mid-traffic, reported (peer-lost %llu/%llu), a new "
+	       "driver carried %" PRIu64 " checked packets\n",
+	       tot[0].lost, tot[1].lost, recv_at(&t, 0, 0) + recv_at(&t, 1, 0));
+	end_close(&a);
+	end_close(&b);
+}
+
+/*
+ * 7: a hostile driver writes a head index out of range into the transmit
+ * queue of port 0: vmsg-fwd's device breaks that queue (counted), raises
+ * DEVICE_NEEDS_RESET, and after the driver's reset carries checked traffic
+ * again; nothing crashes, the other port never notices.
+ */
+static void hostile_driver(uint64_t per_flow)
+{
+	static struct traffic t;
+	struct end a, b;
+	struct totals tot[2];
+	char p0[400], p1[400];
+	char *args[] = { "--port",	 p0,   "--port", p1, "--stats-period", "0",
+			 "--idle-sleep", "20", NULL };
+	uint64_t desc_b, avail_b, used_b, dma_bus = 0, end;
+	struct rte_vmsg_vq_drv *vq;
+	uint8_t *avail, *dma = NULL;
+	void *dmav = NULL;
+	uint16_t idx;
+	pid_t pid;
+	int rc;
+
+	snprintf(p0, sizeof(p0), "vmsg:file=%s", files[0]);
+	snprintf(p1, sizeof(p1), "vmsg:file=%s", files[1]);
+	pid = fwd_start(args);
+	CHECK_EQ(drv_end_open(&a, files[0], 1), 0);
+	CHECK_EQ(drv_end_open(&b, files[1], 1), 0);
+	if (a.drv == NULL || b.drv == NULL) {
+		fwd_stop(pid);
+		show_output();
+		exit(1);
+	}
+	traffic_init(&t, &a, &b, 1);
+	traffic_run(&t, per_flow / 2, NULL, NULL);
+	/* The bogus entry: a head past the table, published with release. */
+	vq = rte_vmsg_net_drv_vq(a.drv, 1);
+	CHECK(vq != NULL);
+	CHECK_EQ(rte_vmsg_vq_drv_addrs(vq, &desc_b, &avail_b, &used_b), 0);
+	CHECK_EQ(rte_vmsg_bus_shm_dma(a.shm, &dmav, &dma_bus, NULL), 0);
+	dma = dmav;
+	avail = dma + (avail_b - dma_bus);
+	idx = rte_vmsg_get_le16(avail + 2);
+	rte_vmsg_put_le16(avail + 4 + 2u * (idx % QSIZE), (uint16_t)(QSIZE + 7));
+	__atomic_store_n((uint16_t *)(void *)(avail + 2), rte_vmsg_cpu_to_le16((uint16_t)(idx + 1)),
+			 __ATOMIC_RELEASE);
+	end = rte_vmsg_time_ns() + WAIT_NS;
+	while (!rte_vmsg_drv_needs_reset(rte_vmsg_net_drv_handle(a.drv)) &&
+	       rte_vmsg_time_ns() < end) {
+		rte_vmsg_bus_poll(a.bus);
+		rte_vmsg_bus_poll(b.bus);
+	}
+	CHECK(rte_vmsg_drv_needs_reset(rte_vmsg_net_drv_handle(a.drv)));
+	CHECK_EQ(rte_vmsg_net_drv_reset(a.drv), 0);
+	traffic_run(&t, per_flow / 2, NULL, NULL);
+	CHECK_EQ(kill(pid, 0), 0);
+	rc = fwd_stop(pid);
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(fwd_totals(tot, 2), 0);
+	CHECK_U64(tot[0].broken, 1);
+	CHECK_U64(tot[1].broken, 0);
+	CHECK_U64(tot[0].rx, sent_at(&t, 0, 0));
+	CHECK_U64(tot[1].rx, sent_at(&t, 1, 0));
+	CHECK_U64(tot[0].tx, recv_at(&t, 0, 0));
+	CHECK_U64(tot[1].tx, recv_at(&t, 1, 0));
+	CHECK_U64(tot[0].drops + tot[1].drops, 0);
+	if (vtest_failures != 0)
+		show_output();
+	printf("hostile driver: a bogus ring broke port 0's queue (broken %llu), reset, %" PRIu64
+	       " packets checked\n",
+	       tot[0].broken, recv_at(&t, 0, 0) + recv_at(&t, 1, 0));
+	end_close(&a);
+	end_close(&b);
+}
+
+/*
+ * 6: vmsg-fwd in the driver role loses its devices (their process is
+ * SIGKILLed); it reports it, keeps trying, and drives the devices of a new
+ * process on new files of the same names.
+ */
+static void dying_device(uint64_t per_flow)
+{
+	static struct traffic t;
+	struct end e[2];
+	struct totals tot[2];
+	char p0[400], p1[400];
+	char *args[] = { "--port",	 p0,   "--port", p1, "--stats-period", "0",
+			 "--idle-sleep", "20", NULL };
+	uint64_t end;
+	pid_t pid, child;
+	int rc, status, sync[2];
+	char c;
+
+	snprintf(p0, sizeof(p0), "vmsg:role=driver,file=%s", files[0]);
+	snprintf(p1, sizeof(p1), "vmsg:role=driver,file=%s", files[1]);
+	if (pipe(sync) != 0)
+		exit(1);
+	fflush(stdout);
+	child = fork();
+	if (child == 0) {
+		/* The doomed device process: serves until killed. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (dev_end_open(&e[0], files[0], 1, 1) != 0 ||
+		    dev_end_open(&e[1], files[1], 1, 2) != 0)
+			_exit(3);
+		if (write(sync[1], "R", 1) != 1)
+			_exit(4);
+		for (;;)
+			dev_ends_poll(e);
+	}
+	close(sync[1]);
+	CHECK_EQ(read(sync[0], &c, 1), 1);
+	close(sync[0]);
+	pid = fwd_start(args);
+	end = rte_vmsg_time_ns() + WAIT_NS;
+	while ((!output_has("port 0: link up") || !output_has("port 1: link up")) &&
+	       rte_vmsg_time_ns() < end)
+		usleep(10000);
+	CHECK(output_has("port 0: link up") && output_has("port 1: link up"));
+	kill(child, SIGKILL);
+	CHECK_EQ(waitpid(child, &status, 0), child);
+	end = rte_vmsg_time_ns() + WAIT_NS;
+	while ((!output_has("port 0: the device went away") ||
+		!output_has("port 1: the device went away")) &&
+	       rte_vmsg_time_ns() < end)
+		usleep(10000);
+	CHECK(output_has("port 0: the device went away"));
+	CHECK(output_has("port 1: the device went away"));
+	CHECK_EQ(kill(pid, 0), 0);
+	/* New devices on new files of the same names (the old ones are replaced). */
+	rc = dev_end_open(&e[0], files[0], 1, 1);
+	if (rc == 0)
+		rc = dev_end_open(&e[1], files[1], 1, 2);
+	CHECK_EQ(rc, 0);
+	end = rte_vmsg_time_ns() + WAIT_NS;
+	while (rc == 0 && rte_vmsg_time_ns() < end &&
+	       (!rte_vmsg_dev_driver_ok(rte_vmsg_net_dev_vdev(e[0].dev)) ||
+		!rte_vmsg_dev_driver_ok(rte_vmsg_net_dev_vdev(e[1].dev))))
+		dev_ends_poll(e);
+	CHECK(rte_vmsg_dev_driver_ok(rte_vmsg_net_dev_vdev(e[0].dev)));
+	CHECK(rte_vmsg_dev_driver_ok(rte_vmsg_net_dev_vdev(e[1].dev)));
+	traffic_init(&t, &e[0], &e[1], 1);
+	traffic_run(&t, per_flow, dev_ends_poll, e);
+	rc = fwd_stop(pid);
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(fwd_totals(tot, 2), 0);
+	check_totals(&t, tot);
+	CHECK(tot[0].lost >= 1 && tot[1].lost >= 1);
+	if (vtest_failures != 0)
+		show_output();
+	printf("dying device: SIGKILLed, reported (peer-lost %llu/%llu), vmsg-fwd attached the "
+	       "new files and carried %" PRIu64 " checked packets\n",
+	       tot[0].lost, tot[1].lost, recv_at(&t, 0, 0) + recv_at(&t, 1, 0));
+	end_close(&e[0]);
+	end_close(&e[1]);
+}
+
+/* 5: port 1 is DPDK's net_ring0, which loops its transmit queue to its receive queue. */
+static void dpdk_port(uint64_t per_flow)
+{
+	static struct traffic t;
+	struct end a;
+	struct totals tot[2];
+	char p0[400], eal[300];
+	char *args[] = { "--port",
+			 p0,
+			 "--port",
+			 "dpdk:net_ring0",
+			 "--stats-period",
+			 "0",
+			 "--idle-sleep",
+			 "20",
+			 "--dpdk",
+			 eal,
+			 NULL };
+	uint64_t t0 = rte_vmsg_time_ns();
+	pid_t pid;
+	int rc;
+
+	snprintf(p0, sizeof(p0), "vmsg:file=%s", files[0]);
+	snprintf(eal, sizeof(eal),
+		 "-l 0 --no-huge -m 256 --no-pci --no-shconf --file-prefix=vft%d "
+		 "--vdev=net_ring0 --log-level=*:error",
+		 (int)getpid());
+	pid = fwd_start(args);
+	CHECK_EQ(drv_end_open(&a, files[0], 1), 0);
+	if (a.drv == NULL) {
+		fwd_stop(pid);
+		show_output();
+		exit(1);
+	}
+	traffic_init(&t, &a, NULL, 1);
+	traffic_run(&t, per_flow, NULL, NULL);
+	rc = fwd_stop(pid);
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(fwd_totals(tot, 2), 0);
+	/* vmsg port: rx what we sent, tx what came back; DPDK port: the same packets. */
+	CHECK_U64(tot[0].rx, sent_at(&t, 0, 0));
+	CHECK_U64(tot[0].tx, recv_at(&t, 0, 0));
+	CHECK_U64(tot[1].rx, tot[0].tx);
+	CHECK_U64(tot[1].tx, tot[0].rx);
+	CHECK_U64(tot[0].drops + tot[1].drops, 0);
+	if (vtest_failures != 0)
+		show_output();
+	printf("dpdk net_ring0: %" PRIu64 " packets through DPDK and back, checked, in %.2f s\n",
+	       recv_at(&t, 0, 0), (double)(rte_vmsg_time_ns() - t0) / 1e9);
+	end_close(&a);
+}
+
+/* --measure: the forwarding rate of one pair, io mode. */
+static int measure(uint32_t size, double seconds)
+{
+	static uint8_t bufs[BURST][2048];
+	struct rte_vmsg_net_pkt tx[BURST], rx[BURST];
+	struct end a, b;
+	struct totals tot[2];
+	char p0[400], p1[400];
+	char *args[] = { "--port", p0, "--port", p1, "--stats-period", "0", "--cpus", "1", NULL };
+	uint64_t got = 0, t0, t1, c0 = 0;
+	cpu_set_t set;
+	uint32_t k;
+	pid_t pid;
+	int n;
+
+	snprintf(p0, sizeof(p0), "vmsg:file=%s,qsize=1024", files[0]);
+	snprintf(p1, sizeof(p1), "vmsg:file=%s,qsize=1024", files[1]);
+	pid = fwd_start(args);
+	/* This side on CPU 0 (vmsg-fwd's thread is on CPU 1, its main thread anywhere). */
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	if (drv_end_open(&a, files[0], 1) != 0 || drv_end_open(&b, files[1], 1) != 0) {
+		fwd_stop(pid);
+		show_output();
+		return 1;
+	}
+	for (k = 0; k < BURST; k++) {
+		memset(&tx[k], 0, sizeof(tx[k]));
+		tx[k].data = bufs[k];
+		tx[k].len = size;
+		frame_fill(bufs[k], 0, 0, k, size);
+		rx[k] = tx[k];
+		rx[k].cap = 2048;
+	}
+	t0 = rte_vmsg_time_ns();
+	t1 = t0 + (uint64_t)(seconds * 1e9);
+	for (;;) {
+		uint64_t now;
+
+		rte_vmsg_net_drv_tx_burst(a.drv, 0, tx, BURST);
+		n = rte_vmsg_net_drv_rx_burst(b.drv, 0, rx, BURST);
+		if (n > 0)
+			got += (uint64_t)n;
+		if ((got & 0xfff) > 0x1000 - BURST || n <= 0) {
+			now = rte_vmsg_time_ns();
+			if (c0 == 0 && now - t0 > 1000000000ull) {
+				c0 = got; /* one second of warm-up */
+				t0 = now;
+			}
+			if (now >= t1 + 1000000000ull)
+				break;
+		}
+	}
+	t1 = rte_vmsg_time_ns();
+	printf("measure: io, 1 pair, %u-byte frames: %.3f Mpps (%.0f Mbit/s) over %.1f s\n", size,
+	       (double)(got - c0) / ((double)(t1 - t0) / 1e3),
+	       (double)(got - c0) * size * 8 / ((double)(t1 - t0) / 1e3), (double)(t1 - t0) / 1e9);
+	if (fwd_stop(pid) == 0 && fwd_totals(tot, 2) == 0)
+		printf("measure: vmsg-fwd took %llu packets at port 0, gave %llu to port 1, "
+		       "dropped "
+		       "%llu (port 1 full)\n",
+		       tot[0].rx, tot[1].tx, tot[1].drops);
+	end_close(&a);
+	end_close(&b);
+	return 0;
+}
+
+#define RUN(n) (only_list == NULL || strchr(only_list, '0' + (n)) != NULL)
+
+static void on_exit_cleanup(void)
+{
+	unlink(files[0]);
+	unlink(files[1]);
+	if (out_path[0] != '\0')
+		unlink(out_path);
+}
+
+int main(int argc, char **argv)
+{
+	char mnt[256];
+	uint32_t size = 64;
+	double seconds = 5;
+	int i, do_measure = 0;
+	const char *only_list;
+
+	if (argc < 2) {
+		fprintf(stderr,
+			"usage: %s VMSG_FWD [--dpdk] [--measure [--size N] [--seconds S]]\n",
+			argv[0]);
+		return 2;
+	}
+	fwd_bin = argv[1];
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--dpdk") == 0)
+			have_dpdk = 1;
+		else if (strcmp(argv[i], "--measure") == 0)
+			do_measure = 1;
+		else if (strcmp(argv[i], "--size") == 0 && i + 1 < argc)
+			size = (uint32_t)atoi(argv[++i]);
+		else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc)
+			seconds = atof(argv[++i]);
+	}
+	if (size < 60 || size > 1518)
+		size = 64;
+	if (rte_vmsg_hugetlbfs_find(mnt, sizeof(mnt)) < 0)
+		VTEST_SKIP_BECAUSE("no hugetlbfs mount (run scripts/setup-hugepages.sh as root)");
+	snprintf(files[0], sizeof(files[0]), "%s/vft_%d_0", mnt, (int)getpid());
+	snprintf(files[1], sizeof(files[1]), "%s/vft_%d_1", mnt, (int)getpid());
+	snprintf(out_path, sizeof(out_path), "/tmp/vmsg_fwd_test_%d.out", (int)getpid());
+	atexit(on_exit_cleanup);
+	signal(SIGPIPE, SIG_IGN);
+	if (do_measure)
+		return measure(size, seconds);
+	rng = vtest_seed();
+
+	/* VFT_ONLY=46 runs scenarios 4 and 6 only (for debugging). */
+	only_list = getenv("VFT_ONLY");
+	if (RUN(1))
+		device_role("io", 2, scaled(500000));
+	if (RUN(2))
+		device_role("macswap", 1, scaled(200000));
+	if (RUN(3))
+		driver_role(2, scaled(250000));
+	if (RUN(4))
+		dying_peer(scaled(50000));
+	if ((RUN(5)) && have_dpdk)
+		dpdk_port(scaled(200000));
+	else if (RUN(5))
+		printf("dpdk: not in this build, skipped\n");
+	if (RUN(6))
+		dying_device(scaled(50000));
+	if (RUN(7))
+		hostile_driver(scaled(100000));
+	return vtest_done("vmsg_fwd");
+}

@@ -209,7 +209,7 @@ step_fuzz() {
 }
 
 step_install() {
-	local build=build-ci-release dest prefix libdir includedir lib syms pc h n bad cc
+	local build=build-ci-release dest prefix libdir includedir mandir bindir m lib syms pc h n bad cc
 	if [ ! -f $build/build.ninja ]; then
 		setup $build -Dbuildtype=release -Dwerror=true
 	fi
@@ -217,12 +217,14 @@ step_install() {
 	# shellcheck disable=SC2064 # expand now: $dest is local
 	trap "rm -rf '$dest'" EXIT
 	meson install -C $build --no-rebuild --quiet --destdir "$dest"
-	read -r prefix libdir includedir < <(meson introspect $build --buildoptions |
+	read -r prefix libdir includedir mandir bindir < <(meson introspect $build --buildoptions |
 		python3 -c 'import json, sys
 o = {x["name"]: x["value"] for x in json.load(sys.stdin)}
-print(o["prefix"], o["libdir"], o["includedir"])')
+print(o["prefix"], o["libdir"], o["includedir"], o["mandir"], o["bindir"])')
 	libdir=$dest$prefix/$libdir
 	includedir=$dest$prefix/$includedir
+	mandir=$dest$prefix/$mandir
+	bindir=$dest$prefix/$bindir
 	echo "install: $dest: prefix $prefix"
 
 	# Every header of include/ is installed.
@@ -233,6 +235,16 @@ print(o["prefix"], o["libdir"], o["includedir"])')
 		fi
 	done
 	echo "install: $(find include -maxdepth 1 -name '*.h' | wc -l) headers ok"
+
+	# Every program with a man page is installed with it.
+	for m in doc/man/*.1; do
+		n=$(basename "$m" .1)
+		if [ ! -x "$bindir/$n" ] || [ ! -f "$mandir/man1/$n.1" ]; then
+			echo "install: $n or its man page is not installed ($bindir, $mandir/man1)"
+			return 1
+		fi
+	done
+	echo "install: programs and man pages ok: $(cd doc/man && echo *.1)"
 
 	# The .pc file works from the DESTDIR, for a shared and a static link.
 	pc="env PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR=$libdir/pkgconfig PKG_CONFIG_SYSROOT_DIR=$dest pkg-config"

@@ -165,6 +165,7 @@ static int perf_try_group(void)
 	for (i = 0; i < 100000; i++)
 		x += (uint64_t)i;
 	bench_perf_end(&p, &r);
+	(void)x;
 	return r.perf_mask != 0 ? 0 : -1;
 }
 

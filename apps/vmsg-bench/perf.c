@@ -137,6 +137,36 @@ static void perf_append(char *buf, size_t cap, const char *s)
 	snprintf(buf + n, cap - n, "%s%s", n ? ", " : "", s);
 }
 
+/* The hardware events, as a mask of 1 << event. */
+static uint32_t perf_hw_mask(void)
+{
+	uint32_t m = 0;
+	int ev;
+
+	for (ev = 0; ev < BENCH_PERF_NEV; ev++)
+		if (perf_defs[ev].type == PERF_TYPE_HARDWARE)
+			m |= 1u << ev;
+	return m;
+}
+
+/* Stops counting the events of @p mask, each listed as unavailable with @p why. */
+static void perf_drop(uint32_t mask, const char *why)
+{
+	char line[160];
+	int i, ev, k = 0;
+
+	for (i = 0; i < bench_perf.n; i++) {
+		ev = bench_perf.ev[i];
+		if (mask & (1u << ev)) {
+			snprintf(line, sizeof(line), "%s (%s)", perf_defs[ev].name, why);
+			perf_append(bench_perf.unavailable, sizeof(bench_perf.unavailable), line);
+		} else {
+			bench_perf.ev[k++] = ev;
+		}
+	}
+	bench_perf.n = k;
+}
+
 static const char *perf_why(int err, int hw)
 {
 	static char why[128];
@@ -203,40 +233,13 @@ int bench_perf_probe(int require)
 	 * in its own context, which exclude_kernel filters out: they would
 	 * always read 0, so they are not counted and the output says why.
 	 */
-	if (bench_perf.exclude_kernel) {
-		int k = 0, i;
-
-		for (i = 0; i < bench_perf.n; i++) {
-			ev = bench_perf.ev[i];
-			if (ev == BENCH_PERF_CTX_SWITCHES || ev == BENCH_PERF_MIGRATIONS) {
-				snprintf(line, sizeof(line),
-					 "%s (always 0 when limited to user space)",
-					 perf_defs[ev].name);
-				perf_append(bench_perf.unavailable, sizeof(bench_perf.unavailable),
-					    line);
-			} else {
-				bench_perf.ev[k++] = ev;
-			}
-		}
-		bench_perf.n = k;
-	}
+	if (bench_perf.exclude_kernel)
+		perf_drop(1u << BENCH_PERF_CTX_SWITCHES | 1u << BENCH_PERF_MIGRATIONS,
+			  "always 0 when limited to user space");
 	/* A PMU that opens but never schedules (some VMs): software events alone. */
 	if (bench_perf.n > 0 && perf_try_group() < 0 && hw_ok > 0) {
-		int k = 0, i;
-
-		for (i = 0; i < bench_perf.n; i++) {
-			ev = bench_perf.ev[i];
-			if (perf_defs[ev].type == PERF_TYPE_HARDWARE) {
-				snprintf(line, sizeof(line), "%s (opens but never counts)",
-					 perf_defs[ev].name);
-				perf_append(bench_perf.unavailable, sizeof(bench_perf.unavailable),
-					    line);
-			} else {
-				bench_perf.ev[k++] = ev;
-			}
-		}
-		bench_perf.n = k;
-		if (k > 0 && perf_try_group() < 0)
+		perf_drop(perf_hw_mask(), "opens but never counts");
+		if (bench_perf.n > 0 && perf_try_group() < 0)
 			bench_perf.n = 0;
 	}
 	for (ev = 0; ev < bench_perf.n; ev++)

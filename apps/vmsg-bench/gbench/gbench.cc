@@ -26,6 +26,8 @@
 #include <rte_vmsg_ring.h>
 #include <rte_vmsg_virtq.h>
 
+#include "../msg_example.h"
+
 #ifndef VMSG_GBENCH_BUILD_TYPE
 #define VMSG_GBENCH_BUILD_TYPE "unknown"
 #endif
@@ -36,118 +38,13 @@ namespace
 /* ------------------------------------------------------------------------ */
 /* Codec: rte_vmsg_msg_build() and rte_vmsg_msg_parse(), one kind each.      */
 
-/* Payload bytes that variable-size messages point at. */
-alignas(64) uint8_t payload_src[256];
-
-bool kind_is_bus(int kind)
-{
-	return kind >= RTE_VMSG_MSG_BUS_GET_DEVICES_REQ && kind <= RTE_VMSG_MSG_BUS_EVENT_DEVICE;
-}
-
-/*
- * A typical message of @p kind: variable parts are small and realistic (two
- * feature blocks, 8 config bytes, a 64-device bitmap, 16 implementation
- * bytes), so each frame stays well under the 264-byte default maximum.
- */
-void msg_sample(int kind, struct rte_vmsg_msg *m)
-{
-	std::memset(m, 0, sizeof(*m));
-	m->kind = static_cast<enum rte_vmsg_msg_kind>(kind);
-	m->hdr.dev_num = kind_is_bus(kind) ? 0 : 1;
-	m->hdr.token = 0x1234;
-	switch (m->kind) {
-	case RTE_VMSG_MSG_GET_DEVICE_INFO_RESP:
-		m->u.dev_info.device_id = 1;
-		m->u.dev_info.vendor_id = 0x1af4;
-		m->u.dev_info.num_feature_blocks = 2;
-		m->u.dev_info.config_size = 12;
-		m->u.dev_info.max_virtqueues = 3;
-		break;
-	case RTE_VMSG_MSG_GET_DEVICE_FEATURES_REQ:
-		m->u.features.num_blocks = 2;
-		break;
-	case RTE_VMSG_MSG_GET_DEVICE_FEATURES_RESP:
-	case RTE_VMSG_MSG_SET_DRIVER_FEATURES_REQ:
-		m->u.features.num_blocks = 2;
-		m->u.features.blocks = payload_src;
-		break;
-	case RTE_VMSG_MSG_GET_CONFIG_REQ:
-		m->u.config.length = 8;
-		break;
-	case RTE_VMSG_MSG_GET_CONFIG_RESP:
-	case RTE_VMSG_MSG_SET_CONFIG_REQ:
-	case RTE_VMSG_MSG_SET_CONFIG_RESP:
-	case RTE_VMSG_MSG_EVENT_CONFIG:
-		m->u.config.generation = 7;
-		m->u.config.length = 8;
-		m->u.config.data = payload_src;
-		break;
-	case RTE_VMSG_MSG_GET_DEVICE_STATUS_RESP:
-	case RTE_VMSG_MSG_SET_DEVICE_STATUS_REQ:
-	case RTE_VMSG_MSG_SET_DEVICE_STATUS_RESP:
-		m->u.status = RTE_VMSG_STATUS_ACKNOWLEDGE | RTE_VMSG_STATUS_DRIVER;
-		break;
-	case RTE_VMSG_MSG_GET_VQUEUE_REQ:
-	case RTE_VMSG_MSG_RESET_VQUEUE_REQ:
-	case RTE_VMSG_MSG_EVENT_USED:
-		m->u.vq_index = 1;
-		break;
-	case RTE_VMSG_MSG_GET_VQUEUE_RESP:
-	case RTE_VMSG_MSG_SET_VQUEUE_REQ:
-		m->u.vqueue.index = 1;
-		m->u.vqueue.max_size = m->kind == RTE_VMSG_MSG_GET_VQUEUE_RESP ? 256 : 0;
-		m->u.vqueue.size = 256;
-		m->u.vqueue.flags = m->kind == RTE_VMSG_MSG_SET_VQUEUE_REQ ? RTE_VMSG_VQ_OP_ENABLE
-									   : RTE_VMSG_VQ_ENABLED;
-		m->u.vqueue.desc_addr = 0x40000000;
-		m->u.vqueue.driver_addr = 0x40001000;
-		m->u.vqueue.device_addr = 0x40001240;
-		break;
-	case RTE_VMSG_MSG_GET_SHM_REQ:
-	case RTE_VMSG_MSG_GET_SHM_RESP:
-		m->u.shm.shmid = 0;
-		if (m->kind == RTE_VMSG_MSG_GET_SHM_RESP) {
-			m->u.shm.length = 1u << 20;
-			m->u.shm.address = 0x80000000;
-		}
-		break;
-	case RTE_VMSG_MSG_EVENT_AVAIL:
-		m->u.event_avail.vq_index = 1;
-		m->u.event_avail.next_offset = 17;
-		break;
-	case RTE_VMSG_MSG_BUS_GET_DEVICES_REQ:
-		m->u.get_devices.count = 64;
-		break;
-	case RTE_VMSG_MSG_BUS_GET_DEVICES_RESP:
-		m->u.get_devices.count = 64;
-		m->u.get_devices.next_offset = 64;
-		m->u.get_devices.bitmap = payload_src;
-		break;
-	case RTE_VMSG_MSG_BUS_PING_REQ:
-	case RTE_VMSG_MSG_BUS_PING_RESP:
-		m->u.ping = 0xC0FFEE;
-		break;
-	case RTE_VMSG_MSG_BUS_EVENT_DEVICE:
-		m->u.event_device.device_number = 1;
-		m->u.event_device.state = RTE_VMSG_DEVICE_BUS_STATE_ADDED;
-		break;
-	case RTE_VMSG_MSG_IMPL:
-		m->hdr.msg_id = 0x80;
-		m->u.impl.payload = payload_src;
-		m->u.impl.len = 16;
-		break;
-	default:
-		break;
-	}
-}
-
 void BM_msg_build(benchmark::State &state, int kind)
 {
 	alignas(64) uint8_t buf[RTE_VMSG_MAX_SIZE_DEFAULT];
 	struct rte_vmsg_msg m;
 	int size;
 
-	msg_sample(kind, &m);
+	bench_msg_example(&m, static_cast<enum rte_vmsg_msg_kind>(kind));
 	size = rte_vmsg_msg_build(buf, sizeof(buf), &m);
 	if (size <= 0) {
 		state.SkipWithError("rte_vmsg_msg_build failed on the sample");
@@ -170,7 +67,7 @@ void BM_msg_parse(benchmark::State &state, int kind)
 	struct rte_vmsg_msg m, out;
 	int size;
 
-	msg_sample(kind, &m);
+	bench_msg_example(&m, static_cast<enum rte_vmsg_msg_kind>(kind));
 	size = rte_vmsg_msg_build(buf, sizeof(buf), &m);
 	if (size <= 0 || rte_vmsg_msg_parse(buf, static_cast<size_t>(size),
 					    RTE_VMSG_MAX_SIZE_DEFAULT, &out, nullptr) != 0) {

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The librte_vmsg authors
  *
- * Shared pieces of the ring stress tests: message counts scaled for
- * sanitizer builds, and a producer and a consumer that pass sequence-numbered
- * messages of varying lengths and check every byte and the order.
+ * Shared pieces of the stress tests: message counts scaled for sanitizer
+ * builds, random frame lengths, and a producer and a consumer that pass
+ * sequence-numbered messages of varying lengths and check every byte and
+ * the order.
  */
 
 #ifndef STRESS_COMMON_H
@@ -16,6 +17,24 @@
 #include <string.h>
 
 #include <rte_vmsg_ring.h>
+
+/*
+ * A frame length in [@p min, @p max] from the random value @p r, mostly small
+ * as on real links (about 60% up to 128 bytes, 30% of 129..600, 10% above):
+ * every size is met, and a run is not dominated by the copies of big frames,
+ * whose cache lines cross between the two CPUs. @p min <= 128, @p max > 600.
+ */
+static inline uint32_t stress_frame_len(uint64_t r, uint32_t min, uint32_t max)
+{
+	uint32_t k = (uint32_t)(r % 10u);
+
+	r >>= 8;
+	if (k < 6)
+		return min + (uint32_t)(r % (128u - min + 1u));
+	if (k < 9)
+		return 129u + (uint32_t)(r % (600u - 129u + 1u));
+	return 601u + (uint32_t)(r % (max - 601u + 1u));
+}
 
 /*
  * Messages per run: 10^8 in a release build; VMSG_STRESS_SCALE=small (set by

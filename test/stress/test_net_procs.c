@@ -43,6 +43,7 @@
 #include <rte_vmsg_transport.h>
 #include <rte_vmsg_virtq.h>
 
+#include "stress_common.h"
 #include "vtest.h"
 
 #define DEV_A 1u
@@ -295,25 +296,6 @@ static uint32_t frame_fill(uint8_t *f, uint64_t seq, uint32_t len)
 	return len;
 }
 
-/*
- * A random frame length, mostly small as on real links (about 60% of
- * 60..128 bytes, 30% of 129..600, 10% up to 1514): every size is met, and
- * the run is not dominated by the copies of big frames, whose cache lines
- * cross between the two CPUs.
- */
-static uint32_t frame_len(void)
-{
-	uint64_t r = vtest_rand(&g.rng);
-	uint32_t k = (uint32_t)(r % 10u);
-
-	r >>= 8;
-	if (k < 6)
-		return MIN_FRAME + (uint32_t)(r % (128u - MIN_FRAME + 1u));
-	if (k < 9)
-		return 129u + (uint32_t)(r % (600u - 129u + 1u));
-	return 601u + (uint32_t)(r % (MAX_FRAME - 601u + 1u));
-}
-
 /* Checks a frame that came back: addresses swapped, the rest as sent. */
 static int frame_ok(const uint8_t *f, uint32_t len, uint64_t seq, uint32_t want_len)
 {
@@ -364,7 +346,7 @@ static void traffic(uint32_t i, struct flow *fl, uint64_t total, void (*between)
 		if (fl->sent + want > goal)
 			want = (uint32_t)(goal - fl->sent);
 		for (k = 0; k < want; k++) {
-			uint32_t len = frame_len();
+			uint32_t len = stress_frame_len(vtest_rand(&g.rng), MIN_FRAME, MAX_FRAME);
 
 			memset(&tx[k], 0, sizeof(tx[k]));
 			tx[k].data = txbuf[k];

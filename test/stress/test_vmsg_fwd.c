@@ -52,6 +52,7 @@
 #include <rte_vmsg_transport.h>
 #include <rte_vmsg_virtq.h>
 
+#include "stress_common.h"
 #include "vtest.h"
 
 #define QSIZE 256u
@@ -358,19 +359,6 @@ static void frame_fill(uint8_t *f, uint32_t src, uint32_t q, uint64_t seq, uint3
 	}
 }
 
-static uint32_t frame_len(void)
-{
-	uint64_t r = vtest_rand(&rng);
-	uint32_t k = (uint32_t)(r % 10u);
-
-	r >>= 8;
-	if (k < 6)
-		return MIN_FRAME + (uint32_t)(r % (128u - MIN_FRAME + 1u));
-	if (k < 9)
-		return 129u + (uint32_t)(r % (600u - 129u + 1u));
-	return 601u + (uint32_t)(r % (MAX_FRAME - 601u + 1u));
-}
-
 struct flow {
 	uint64_t sent, recv, bad, bytes_sent, bytes_recv;
 	uint32_t lens[4096];
@@ -455,7 +443,8 @@ static void traffic_run(struct traffic *t, uint64_t per_flow, void (*between)(vo
 				if (fl->sent + want > target[s][q])
 					want = (uint32_t)(target[s][q] - fl->sent);
 				for (k = 0; k < want; k++) {
-					uint32_t len = frame_len();
+					uint32_t len = stress_frame_len(vtest_rand(&rng), MIN_FRAME,
+									MAX_FRAME);
 
 					memset(&tx[k], 0, sizeof(tx[k]));
 					tx[k].data = txbuf[k];

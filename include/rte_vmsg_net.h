@@ -371,15 +371,46 @@ RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_net_drv_create(const struct rte_vmsg_net
 /**
  * Resets the device and brings it up again over the same queues and
  * buffers: the way back after DEVICE_NEEDS_RESET (a queue the device found
- * broken) or a timed-out request. Transmissions in flight are lost and
- * counted (drops of the transmit queue); receive buffers are posted anew.
- * Synchronous; on the bus thread, with no tx_burst/rx_burst running.
+ * broken) or a timed-out request (for a queue only the driver found broken,
+ * rte_vmsg_net_drv_queue_reset() is enough). Transmissions in flight are
+ * lost and counted (drops of the transmit queue); receive buffers are
+ * posted anew. Synchronous; on the bus thread, with no tx_burst/rx_burst
+ * running.
  *
  * @return 0; -EINVAL for NULL @p nd; -EPROTO when the device no longer
  *         accepts the same feature set; the errors of
  *         rte_vmsg_net_drv_create()'s steps.
  */
 RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_net_drv_reset(struct rte_vmsg_net_drv *nd);
+
+/**
+ * Resets queue pair @p qp alone (VIRTIO_F_RING_RESET, virtio-msg §4.9 and
+ * §6): RESET_VQUEUE of its transmit, then its receive queue, each waited
+ * for (DRV-25); both driver halves re-initialised over the same memory;
+ * both queues programmed and enabled again with read-back (DRV-19..22);
+ * every receive buffer posted anew. Transmissions the device had not
+ * completed are lost and counted (drops of the transmit queue); packets
+ * received and not yet taken with rte_vmsg_net_drv_rx_burst() are dropped
+ * without being counted. The other pairs, the control queue and the device
+ * status are not touched. The way back for a queue the driver found broken
+ * (-EIO from a burst); DEVICE_NEEDS_RESET still needs
+ * rte_vmsg_net_drv_reset().
+ *
+ * Synchronous; on the bus thread, with no tx_burst/rx_burst of pair @p qp
+ * running (the other pairs' bursts may go on).
+ *
+ * @param nd  the handle
+ * @param qp  the pair, below rte_vmsg_net_drv_queue_pairs()
+ * @return 0; -EINVAL for NULL @p nd or a bad @p qp; -ENOTSUP when
+ *         VIRTIO_F_RING_RESET was not negotiated (nothing sent: use
+ *         rte_vmsg_net_drv_reset()); -ESTALE when the device asked for a
+ *         reset or a request timed out (use rte_vmsg_net_drv_reset()); the
+ *         errors of rte_vmsg_drv_reset_vqueue() and rte_vmsg_drv_vq_setup().
+ *         After a failure the pair's bursts return -EIO until a later call
+ *         or a device reset succeeds.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_net_drv_queue_reset(struct rte_vmsg_net_drv *nd,
+							    uint32_t qp);
 
 /** Closes the handle and frees it (the DMA area is the caller's). NULL is a no-op. */
 RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_net_drv_destroy(struct rte_vmsg_net_drv *nd);

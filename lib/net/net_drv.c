@@ -53,6 +53,7 @@ struct drv_q {
 	uint32_t nbuf;
 	bool broken_seen;
 	bool kick_pending; /* an EVENT_AVAIL to send (the bus was full) */
+	bool down;	   /* its pair's queue reset did not finish: no I/O (DRV-23) */
 	/*
 	 * Transmit: free buffer indices, a FIFO of nbuf (a power of two)
 	 * entries free[fpos .. fpos + nfree) modulo nbuf, so that buffers go
@@ -167,6 +168,8 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 	if (nd == NULL || qp >= nd->nqp || (pkts == NULL && n != 0))
 		return -EINVAL;
 	q = &nd->q[2 * qp + 1];
+	if (NET_UNLIKELY(q->down))
+		return -EIO;
 	/*
 	 * Transmissions the device completed give their buffers back (a batch
 	 * of two bursts: a reap that empties the batch exactly is followed by
@@ -288,6 +291,8 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 	if (nd == NULL || qp >= nd->nqp || (pkts == NULL && n != 0))
 		return -EINVAL;
 	q = &nd->q[2 * qp];
+	if (NET_UNLIKELY(q->down))
+		return -EIO;
 	rep = q->free; /* receive queues use it as the re-post list */
 	/*
 	 * Reap up front and start the loads of the buffers the burst will
@@ -613,11 +618,32 @@ static int drv_bringup(struct rte_vmsg_net_drv *nd, const struct rte_vmsg_net_dr
 	return drv_start(nd);
 }
 
+/* Transmit queue: every buffer free, in descriptor order. */
+static void tx_free_all(struct drv_q *q)
+{
+	uint32_t j;
+
+	for (j = 0; j < q->nbuf; j++)
+		q->free[j] = j;
+	q->fpos = 0;
+	q->nfree = q->nbuf;
+}
+
+/* Receive queue: posts every buffer (one add, one kick). */
+static int rx_fill(struct rte_vmsg_net_drv *nd, struct drv_q *q)
+{
+	uint32_t j;
+
+	for (j = 0; j < q->nbuf; j++)
+		q->free[j] = j;
+	return rx_post(nd, q, q->free, q->nbuf);
+}
+
 /* Programs every queue, sets DRIVER_OK and the pair count, fills the receive queues. */
 static int drv_start(struct rte_vmsg_net_drv *nd)
 {
 	uint8_t pairs[2];
-	uint32_t i, j;
+	uint32_t i;
 	int rc;
 
 	for (i = 0; i < 2 * nd->nqp; i++) {
@@ -626,12 +652,8 @@ static int drv_start(struct rte_vmsg_net_drv *nd)
 		rc = vq_program(nd, i, nd->qsize, q->vq);
 		if (rc != 0)
 			return rc;
-		if (i % 2 == 1) { /* transmit: every buffer free */
-			for (j = 0; j < q->nbuf; j++)
-				q->free[j] = j;
-			q->fpos = 0;
-			q->nfree = q->nbuf;
-		}
+		if (i % 2 == 1)
+			tx_free_all(q);
 	}
 	if (nd->ctrl != NULL) {
 		rc = vq_program(nd, nd->ctrl_index, nd->csize, nd->ctrl);
@@ -650,11 +672,7 @@ static int drv_start(struct rte_vmsg_net_drv *nd)
 	}
 	/* Fill every receive queue. */
 	for (i = 0; i < nd->nqp; i++) {
-		struct drv_q *q = &nd->q[2 * i];
-
-		for (j = 0; j < q->nbuf; j++)
-			q->free[j] = j;
-		rc = rx_post(nd, q, q->free, q->nbuf);
+		rc = rx_fill(nd, &nd->q[2 * i]);
 		if (rc != 0)
 			return rc;
 	}
@@ -726,6 +744,35 @@ static void tx_lost(void *arg, void *cookie)
 	q->st.drops++;
 }
 
+/*
+ * Reaps the transmissions the device completed: they were delivered, so
+ * that only those still in flight count as lost when the queue is reset
+ * (a broken queue reaps nothing: its chains all count). The buffers are
+ * not put back: tx_free_all() rebuilds the list after the reset.
+ */
+static void tx_reap_done(struct drv_q *q)
+{
+	struct rte_vmsg_vq_cpl cpl[CPL_BATCH];
+	int n;
+
+	do
+		n = rte_vmsg_vq_drv_reap_burst(q->vq, cpl, CPL_BATCH);
+	while (n == (int)CPL_BATCH);
+}
+
+/* Re-initialises the driver half of @p q (the device has stopped using it) and its state. */
+static void q_reset(struct drv_q *q, bool tx)
+{
+	rte_vmsg_vq_drv_reset(q->vq, tx ? tx_lost : NULL, q);
+	q->broken_seen = false;
+	q->kick_pending = false;
+	q->down = false;
+	q->cpl_pos = 0;
+	q->cpl_n = 0;
+	q->fpos = 0;
+	q->nfree = 0; /* transmit buffers come back with tx_free_all(), once programmed */
+}
+
 RTE_VMSG_API int rte_vmsg_net_drv_reset(struct rte_vmsg_net_drv *nd)
 {
 	uint32_t wanted[2], got[2], i;
@@ -733,19 +780,9 @@ RTE_VMSG_API int rte_vmsg_net_drv_reset(struct rte_vmsg_net_drv *nd)
 
 	if (nd == NULL || nd->q == NULL)
 		return -EINVAL;
-	/*
-	 * Transmissions the device completed before the reset were delivered:
-	 * reap them first, so that only those still in flight count as lost
-	 * (a broken queue reaps nothing: its chains all count).
-	 */
-	for (i = 1; i < 2 * nd->nqp; i += 2) {
-		struct rte_vmsg_vq_cpl cpl[CPL_BATCH];
-		int n;
-
-		do
-			n = rte_vmsg_vq_drv_reap_burst(nd->q[i].vq, cpl, CPL_BATCH);
-		while (n == (int)CPL_BATCH);
-	}
+	/* Completed transmissions were delivered: reap them first. */
+	for (i = 1; i < 2 * nd->nqp; i += 2)
+		tx_reap_done(&nd->q[i]);
 	/* §5 again: reset (with its bounded wait), features, queues, DRIVER_OK. */
 	wanted[0] = (uint32_t)nd->want;
 	wanted[1] = (uint32_t)(nd->want >> 32);
@@ -755,18 +792,73 @@ RTE_VMSG_API int rte_vmsg_net_drv_reset(struct rte_vmsg_net_drv *nd)
 	/* The queues and buffers were sized for the first set: it must not change. */
 	if (((uint64_t)got[0] | ((uint64_t)got[1] << 32)) != nd->feat)
 		return -EPROTO;
-	for (i = 0; i < 2 * nd->nqp; i++) {
-		struct drv_q *q = &nd->q[i];
-
-		rte_vmsg_vq_drv_reset(q->vq, i % 2 == 1 ? tx_lost : NULL, q);
-		q->broken_seen = false;
-		q->kick_pending = false;
-		q->cpl_pos = 0;
-		q->cpl_n = 0;
-	}
+	for (i = 0; i < 2 * nd->nqp; i++)
+		q_reset(&nd->q[i], i % 2 == 1);
 	if (nd->ctrl != NULL)
 		rte_vmsg_vq_drv_reset(nd->ctrl, NULL, NULL);
 	return drv_start(nd);
+}
+
+RTE_VMSG_API int rte_vmsg_net_drv_queue_reset(struct rte_vmsg_net_drv *nd, uint32_t qp)
+{
+	struct drv_q *rx, *tx;
+	int rc;
+
+	if (nd == NULL || nd->q == NULL || qp >= nd->nqp)
+		return -EINVAL;
+	/* virtio-msg §4.9, DRV-25: RESET_VQUEUE only with VIRTIO_F_RING_RESET negotiated. */
+	if ((nd->feat & F(RTE_VMSG_VIRTIO_F_RING_RESET)) == 0)
+		return -ENOTSUP;
+	rx = &nd->q[2 * qp];
+	tx = &nd->q[2 * qp + 1];
+	/*
+	 * From the first RESET_VQUEUE on, the pair's queues may be disabled on
+	 * the device: no buffers for them (DRV-23) until they are programmed
+	 * again. A failure at any step leaves the pair down (its bursts return
+	 * -EIO); the call may be repeated (RESET_VQUEUE of a disabled queue
+	 * changes nothing), or the device reset.
+	 */
+	rx->down = true;
+	tx->down = true;
+	/*
+	 * Transmit queue first, so that the device takes no more packets from
+	 * the pair while its receive queue is being reset. Each request
+	 * completes when the device has answered, i.e. once it has stopped
+	 * the queue (§4.9; §6: wait for the RESET_VQUEUE response before
+	 * re-programming, DRV-25).
+	 */
+	rc = rte_vmsg_drv_reset_vqueue(nd->drv, tx->index);
+	if (rc != 0)
+		return rc;
+	rc = rte_vmsg_drv_reset_vqueue(nd->drv, rx->index);
+	if (rc != 0)
+		return rc;
+	/*
+	 * The device has stopped the queue: its used ring now holds all it
+	 * will ever complete there. Its last used-idx store (R_U) came before
+	 * its response, which the bus hands over with release/acquire, so the
+	 * reap (A_U, pairs with R_U in rte_vmsg_vq_dev_push_burst()) sees it;
+	 * what is still outstanding after this reap was not delivered.
+	 */
+	tx_reap_done(tx);
+	q_reset(tx, true);
+	q_reset(rx, false);
+	rx->down = true;
+	tx->down = true;
+	/* §6: disabled now; program and enable again, with read-back (DRV-19..22). */
+	rc = vq_program(nd, tx->index, nd->qsize, tx->vq);
+	if (rc != 0)
+		return rc;
+	rc = vq_program(nd, rx->index, nd->qsize, rx->vq);
+	if (rc != 0)
+		return rc;
+	tx_free_all(tx);
+	rc = rx_fill(nd, rx);
+	if (rc != 0)
+		return rc;
+	rx->down = false;
+	tx->down = false;
+	return 0;
 }
 
 RTE_VMSG_API void rte_vmsg_net_drv_destroy(struct rte_vmsg_net_drv *nd)

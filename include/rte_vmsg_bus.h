@@ -501,6 +501,16 @@ _Static_assert(offsetof(struct rte_vmsg_shm_bus_page, bell_to_drv) == 192, "bus 
  * anew. Without the file, it is created as usual.
  */
 #define RTE_VMSG_BUS_SHM_F_REUSE (1u << 4)
+/**
+ * Option flag, device side: place the file (bus page, link and DMA area) on
+ * NUMA node @c numa_node (RTE_VMSG_REGION_OPT_NUMA: bound before the first
+ * touch, prefaulted). A node that does not exist or has no memory fails the
+ * create (-ENODEV; above 1023: -EINVAL); no free memory on it, -ENOMEM. A file
+ * taken over with RTE_VMSG_BUS_SHM_F_REUSE keeps the placement it has (a
+ * warning says when that is another node). The driver side refuses the flag
+ * (-EINVAL): the creator places the memory.
+ */
+#define RTE_VMSG_BUS_SHM_F_NUMA (1u << 5)
 
 /** Options of rte_vmsg_bus_shm_create(); zero-initialise, then set @c sz. */
 struct rte_vmsg_bus_shm_opts {
@@ -528,7 +538,8 @@ struct rte_vmsg_bus_shm_opts {
 	 * The peer must then poll at least that often.
 	 */
 	uint32_t peer_timeout_ms;
-	uint32_t reserved_; /**< 0 */
+	/** With RTE_VMSG_BUS_SHM_F_NUMA (device): the NUMA node of the file; else 0. */
+	uint32_t numa_node;
 };
 
 /** Counters of an shm backend end. */
@@ -578,6 +589,8 @@ struct rte_vmsg_region;
  *         that differ from the options (the reason is logged);
  *         -ENOENT (driver) when there is no such file; -EEXIST (device)
  *         when the file exists (without RTE_VMSG_BUS_SHM_F_REPLACE);
+ *         -ENODEV (device, RTE_VMSG_BUS_SHM_F_NUMA) when the node does not
+ *         exist or has no memory;
  *         -ENOMEM; other errors of rte_vmsg_region_create().
  */
 RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_bus_shm_create(const struct rte_vmsg_bus_shm_opts *opts,

@@ -67,6 +67,18 @@ enum rte_vmsg_region_kind {
 #define RTE_VMSG_REGION_OPT_LOCK (1u << 6)
 /** Fault in every page at create time (contents are kept: attaching never clobbers data). */
 #define RTE_VMSG_REGION_OPT_PREFAULT (1u << 7)
+/**
+ * Place the memory on NUMA node @c numa_node: the mapping is bound with mbind(MPOL_BIND,
+ * MPOL_MF_STRICT) before anything touches it, and then prefaulted (as with
+ * RTE_VMSG_REGION_OPT_PREFAULT), so that a node without free memory fails at create time
+ * instead of with a SIGBUS later (hugetlb reservations are not per node). A node without
+ * enough free hugepages is handled like no hugepages: normal pages on the node, with the
+ * fallback warning (or -ENOMEM with RTE_VMSG_REGION_OPT_NO_FALLBACK). Not with
+ * RTE_VMSG_REGION_OPT_ATTACH: the creator of a file places its pages. On a memfd or a tmpfs
+ * file the policy is the file's, so pages a peer faults in later go to the node too; on
+ * hugetlbfs every page is faulted here. No libnuma is needed (system calls only).
+ */
+#define RTE_VMSG_REGION_OPT_NUMA (1u << 8)
 
 /*
  * Region flags, as reported by rte_vmsg_region_flags().
@@ -87,6 +99,8 @@ enum rte_vmsg_region_kind {
 #define RTE_VMSG_REGION_F_LOCKED (1u << 6)
 /** An existing file was attached (RTE_VMSG_REGION_OPT_ATTACH). */
 #define RTE_VMSG_REGION_F_ATTACHED (1u << 7)
+/** Bound to a NUMA node (RTE_VMSG_REGION_OPT_NUMA); rte_vmsg_region_numa_node() says which. */
+#define RTE_VMSG_REGION_F_NUMA (1u << 8)
 
 /**
  * Options of rte_vmsg_region_create().
@@ -135,8 +149,12 @@ struct rte_vmsg_region_opts {
 	uint64_t bus_addr;
 	/** FILE create: permission bits of the new file (0: 0600); applied without the umask. */
 	uint32_t mode;
-	/** Must be 0. */
-	uint32_t reserved;
+	/**
+	 * With RTE_VMSG_REGION_OPT_NUMA: the NUMA node (0-1023) the memory is bound to; it must
+	 * exist and have memory (/sys/devices/system/node/node<N>). Must be 0 without the flag
+	 * (this was the @c reserved field: zeroed options keep the default, no binding).
+	 */
+	uint32_t numa_node;
 };
 
 /** A mapped memory region (opaque). */
@@ -176,9 +194,13 @@ struct rte_vmsg_region;
  *         a MEMFD name longer than 249 bytes, a FILE path that is empty or ends in '/',
  *         @c alloc_offset beyond the length, a bus range that passes 2^64 - 1, an
  *         attached file that is empty, not a multiple of its page size, or
- *         shorter than @c size;
+ *         shorter than @c size, @c numa_node non-zero without RTE_VMSG_REGION_OPT_NUMA,
+ *         RTE_VMSG_REGION_OPT_NUMA with ATTACH, a @c numa_node above 1023;
+ *         -ENODEV when the NUMA node does not exist or has no memory (logged);
  *         -ENOMEM when out of memory, or no hugepages with
- *         RTE_VMSG_REGION_OPT_NO_FALLBACK, or prefaulting failed;
+ *         RTE_VMSG_REGION_OPT_NO_FALLBACK, or prefaulting failed (with
+ *         RTE_VMSG_REGION_OPT_NUMA: no free memory on the node, logged);
+ *         -EIO when the kernel placed a bound page on another node;
  *         -EEXIST when the FILE exists (without REPLACE);
  *         -ENOENT when the file to attach does not exist in any place looked at;
  *         -errno of open(), ftruncate(), mmap(), mlock() (e.g. -EACCES, -EPERM,
@@ -282,6 +304,23 @@ RTE_VMSG_API int rte_vmsg_region_fd(const struct rte_vmsg_region *r);
  * @return the path, or NULL for other kinds.
  */
 RTE_VMSG_API const char *rte_vmsg_region_path(const struct rte_vmsg_region *r);
+
+/**
+ * The NUMA node the region's memory is on. For a region made with
+ * RTE_VMSG_REGION_OPT_NUMA, the node its first page was found on at create
+ * time (after the prefault; it is the node asked for, every page being bound
+ * to it). For other created regions, the node of the first page now
+ * (get_mempolicy(MPOL_F_NODE | MPOL_F_ADDR): a system call, which faults that
+ * page in if nothing touched it yet). A kernel without NUMA reports node 0.
+ * Thread-safe.
+ *
+ * @param r  the region
+ * @return the node (≥ 0);
+ *         -EINVAL for NULL @p r;
+ *         -ENOENT for an external region (rte_vmsg_region_register());
+ *         -errno of get_mempolicy() otherwise.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_region_numa_node(const struct rte_vmsg_region *r);
 
 /**
  * Carves @p len bytes out of the region: a bump allocator that starts at the

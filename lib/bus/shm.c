@@ -28,7 +28,7 @@
 #define SHM_ALIGN 4096u
 #define SHM_FLAGS_KNOWN                                                                            \
 	(RTE_VMSG_BUS_SHM_F_NO_FALLBACK | RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK | \
-	 RTE_VMSG_BUS_SHM_F_ADOPT | RTE_VMSG_BUS_SHM_F_REUSE)
+	 RTE_VMSG_BUS_SHM_F_ADOPT | RTE_VMSG_BUS_SHM_F_REUSE | RTE_VMSG_BUS_SHM_F_NUMA)
 #define SHM_MAX_PEER_TIMEOUT_MS 3600000u
 
 struct rte_vmsg_bus_shm {
@@ -199,7 +199,8 @@ static int shm_opts_get(const struct rte_vmsg_bus_shm_opts *opts, struct rte_vms
 	if (o->max_msg_size != 0 &&
 	    (o->max_msg_size < RTE_VMSG_MAX_SIZE_MIN || o->max_msg_size > RTE_VMSG_MAX_SIZE_MAX))
 		return -EINVAL;
-	if (o->peer_timeout_ms > SHM_MAX_PEER_TIMEOUT_MS || o->reserved_ != 0)
+	if (o->peer_timeout_ms > SHM_MAX_PEER_TIMEOUT_MS ||
+	    ((o->flags & RTE_VMSG_BUS_SHM_F_NUMA) == 0 && o->numa_node != 0))
 		return -EINVAL;
 	if (o->role == RTE_VMSG_BUS_DEVICE) {
 		if ((o->flags & RTE_VMSG_BUS_SHM_F_ADOPT) != 0 ||
@@ -220,8 +221,8 @@ static int shm_opts_get(const struct rte_vmsg_bus_shm_opts *opts, struct rte_vms
 	} else if (o->role == RTE_VMSG_BUS_DRIVER) {
 		if (o->num_elems != 0 || o->elem_size != 0 || o->format != 0 ||
 		    (o->flags & (RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK |
-				 RTE_VMSG_BUS_SHM_F_REUSE)) != 0)
-			return -EINVAL;
+				 RTE_VMSG_BUS_SHM_F_REUSE | RTE_VMSG_BUS_SHM_F_NUMA)) != 0)
+			return -EINVAL; /* NUMA: the device that creates the file places it */
 	} else {
 		return -EINVAL;
 	}
@@ -340,6 +341,14 @@ static int shm_device_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus
 				if (s->unlink_path == NULL)
 					return -ENOMEM;
 			}
+			/* The file keeps the placement of the process that created it. */
+			if (o->flags & RTE_VMSG_BUS_SHM_F_NUMA) {
+				rc = rte_vmsg_region_numa_node(s->region);
+				if (rc >= 0 && (uint32_t)rc != o->numa_node)
+					RTE_VMSG_LOG(WARNING,
+						     "%s: reused file is on NUMA node %d, not %u",
+						     o->path, rc, o->numa_node);
+			}
 		} else if (rc != -ENOENT) {
 			RTE_VMSG_LOG(ERR, "cannot reuse %s: %s", o->path, strerror(-rc));
 			return rc;
@@ -359,6 +368,10 @@ static int shm_device_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus
 		ro.flags |= RTE_VMSG_REGION_OPT_REPLACE;
 	if (o->flags & RTE_VMSG_BUS_SHM_F_UNLINK)
 		ro.flags |= RTE_VMSG_REGION_OPT_UNLINK;
+	if (o->flags & RTE_VMSG_BUS_SHM_F_NUMA) {
+		ro.flags |= RTE_VMSG_REGION_OPT_NUMA;
+		ro.numa_node = o->numa_node;
+	}
 	rc = rte_vmsg_region_create(&ro, &s->region);
 	if (rc < 0) {
 		RTE_VMSG_LOG(ERR, "cannot create %s: %s", o->path, strerror(-rc));

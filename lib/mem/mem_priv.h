@@ -29,6 +29,8 @@ struct rte_vmsg_region {
 	int fd;		    /* -1 without */
 	bool unlink;	    /* destroy unlinks path */
 	char *path;	    /* FILE kind: the file actually used */
+	int numa_want;	    /* RTE_VMSG_REGION_OPT_NUMA: the node to bind to; -1 without */
+	int numa_node;	    /* bound regions: the node of the first page after prefault; -1 */
 };
 
 /*
@@ -64,5 +66,20 @@ static inline bool rte_vmsg__fs_is(const struct statfs *st, uint32_t magic)
  * -ENAMETOOLONG.
  */
 int rte_vmsg__hugetlbfs_find(char *buf, size_t cap, size_t want, size_t *pgsz);
+
+/* Nodes a NUMA option may name: Linux has at most 1 << 10 (NODES_SHIFT ≤ 10). */
+#define RTE_VMSG__NUMA_NODES 1024u
+
+/*
+ * Checks that NUMA node @p node exists and has memory (sysfs); logs why not.
+ * Returns 0, -EINVAL (beyond RTE_VMSG__NUMA_NODES) or -ENODEV.
+ */
+int rte_vmsg__numa_check(uint32_t node);
+
+/* mbind(MPOL_BIND, MPOL_MF_STRICT) of [addr, addr + len) to @p node; logs failures. 0 or -errno. */
+int rte_vmsg__numa_bind(void *addr, size_t len, uint32_t node);
+
+/* The node of the page at @p addr (faulted in if it was not), or -errno. */
+int rte_vmsg__numa_node_of(const void *addr);
 
 #endif /* RTE_VMSG_MEM_PRIV_H */

@@ -43,7 +43,8 @@
 #define KNOWN_OPTS                                                                                \
 	(RTE_VMSG_REGION_OPT_ATTACH | RTE_VMSG_REGION_OPT_NO_FALLBACK |                           \
 	 RTE_VMSG_REGION_OPT_NO_HUGE | RTE_VMSG_REGION_OPT_REPLACE | RTE_VMSG_REGION_OPT_UNLINK | \
-	 RTE_VMSG_REGION_OPT_GUARD | RTE_VMSG_REGION_OPT_LOCK | RTE_VMSG_REGION_OPT_PREFAULT)
+	 RTE_VMSG_REGION_OPT_GUARD | RTE_VMSG_REGION_OPT_LOCK | RTE_VMSG_REGION_OPT_PREFAULT |    \
+	 RTE_VMSG_REGION_OPT_NUMA)
 #define FILE_ONLY_OPTS \
 	(RTE_VMSG_REGION_OPT_ATTACH | RTE_VMSG_REGION_OPT_REPLACE | RTE_VMSG_REGION_OPT_UNLINK)
 
@@ -127,8 +128,8 @@ static char *fallback_path(const char *path)
 
 static int check_opts(const struct rte_vmsg_region_opts *o)
 {
-	if (o->reserved != 0 || (o->flags & ~KNOWN_OPTS) != 0 ||
-	    o->kind > RTE_VMSG_REGION_KIND_FILE || (o->mode & ~07777u) != 0)
+	if ((o->flags & ~KNOWN_OPTS) != 0 || o->kind > RTE_VMSG_REGION_KIND_FILE ||
+	    (o->mode & ~07777u) != 0)
 		return -EINVAL;
 	if (o->kind != RTE_VMSG_REGION_KIND_FILE &&
 	    ((o->flags & FILE_ONLY_OPTS) != 0 || o->mode != 0))
@@ -152,6 +153,13 @@ static int check_opts(const struct rte_vmsg_region_opts *o)
 		return -EINVAL;
 	if ((o->flags & RTE_VMSG_REGION_OPT_ATTACH) == 0 && o->size == 0)
 		return -EINVAL;
+	/* The pages of an attached file may exist already: its creator places them. */
+	if ((o->flags & RTE_VMSG_REGION_OPT_NUMA) == 0
+		    ? o->numa_node != 0
+		    : (o->flags & RTE_VMSG_REGION_OPT_ATTACH) != 0)
+		return -EINVAL;
+	if ((o->flags & RTE_VMSG_REGION_OPT_NUMA) != 0)
+		return rte_vmsg__numa_check(o->numa_node);
 	return 0;
 }
 
@@ -195,6 +203,8 @@ static void unmap(struct rte_vmsg_region *r)
 	r->flags &= ~RTE_VMSG_REGION_F_GUARD;
 }
 
+static int prefault(const struct rte_vmsg_region *r);
+
 /*
  * Maps @p len bytes of @p fd (anonymous memory when @p fd < 0) shared and
  * read-write at an address aligned to @p pgsz. With @p guard, the mapping
@@ -217,7 +227,7 @@ static int map_shared(struct rte_vmsg_region *r, int fd, unsigned int huge, size
 			return -errno;
 		r->addr = p;
 		r->len = len;
-		return 0;
+		goto bind;
 	}
 	if (len > SIZE_MAX - 2 * g - pgsz)
 		return -ENOMEM;
@@ -242,6 +252,32 @@ static int map_shared(struct rte_vmsg_region *r, int fd, unsigned int huge, size
 	r->len = len;
 	r->guard = g;
 	r->flags |= RTE_VMSG_REGION_F_GUARD;
+bind:
+	if (r->numa_want < 0)
+		return 0;
+	/* Nothing has touched the mapping yet: every page is allocated under the policy. */
+	ret = rte_vmsg__numa_bind(r->addr, r->len, (uint32_t)r->numa_want);
+	if (ret == 0) {
+		/*
+		 * Fault every page in now, on the node: hugetlb reservations are
+		 * not per node, so a node without free hugepages must fail here
+		 * (and the caller fall back to normal pages on the node, or fail)
+		 * rather than with SIGBUS at the first touch.
+		 */
+		r->page_size = pgsz;
+		ret = prefault(r);
+		/* Normal pages are the last resort: nothing falls back from them. */
+		if (ret == -ENOMEM && pgsz > base_page())
+			RTE_VMSG_LOG(WARNING, "NUMA node %d: no free hugepages for %zu bytes",
+				     r->numa_want, len);
+		else if (ret == -ENOMEM)
+			RTE_VMSG_LOG(ERR, "NUMA node %d: no free memory for %zu bytes",
+				     r->numa_want, len);
+	}
+	if (ret < 0) {
+		unmap(r);
+		return ret;
+	}
 	return 0;
 }
 
@@ -580,8 +616,30 @@ static int prefault(const struct rte_vmsg_region *r)
 	return 0;
 }
 
+/*
+ * A NUMA-bound region was prefaulted on its node by map_shared(): records
+ * the node of its first page for rte_vmsg_region_numa_node().
+ */
+static int numa_finish(struct rte_vmsg_region *r, const struct rte_vmsg_region_opts *o)
+{
+	int ret = rte_vmsg__numa_node_of(r->addr);
+
+	if (ret < 0)
+		return ret;
+	if ((uint32_t)ret != o->numa_node) {
+		RTE_VMSG_LOG(ERR, "NUMA node %u wanted, the memory is on node %d", o->numa_node,
+			     ret);
+		return -EIO;
+	}
+	r->numa_node = ret;
+	r->flags |= RTE_VMSG_REGION_F_NUMA;
+	return 0;
+}
+
 static int finish(struct rte_vmsg_region *r, const struct rte_vmsg_region_opts *o)
 {
+	int ret;
+
 	if ((uint64_t)r->len - 1 > UINT64_MAX - o->bus_addr || o->alloc_offset > r->len)
 		return -EINVAL;
 	r->bus_addr = o->bus_addr;
@@ -592,8 +650,13 @@ static int finish(struct rte_vmsg_region *r, const struct rte_vmsg_region_opts *
 			return -errno;
 		r->flags |= RTE_VMSG_REGION_F_LOCKED;
 	}
-	if ((o->flags & RTE_VMSG_REGION_OPT_PREFAULT) != 0)
-		return prefault(r);
+	if ((o->flags & RTE_VMSG_REGION_OPT_PREFAULT) != 0) {
+		ret = prefault(r);
+		if (ret < 0)
+			return ret;
+	}
+	if ((o->flags & RTE_VMSG_REGION_OPT_NUMA) != 0)
+		return numa_finish(r, o);
 	return 0;
 }
 
@@ -616,6 +679,8 @@ int rte_vmsg_region_create(const struct rte_vmsg_region_opts *opts, struct rte_v
 	if (r == NULL)
 		return -ENOMEM;
 	r->fd = -1;
+	r->numa_want = (o.flags & RTE_VMSG_REGION_OPT_NUMA) != 0 ? (int)o.numa_node : -1;
+	r->numa_node = -1;
 	if (o.kind == RTE_VMSG_REGION_KIND_ANON)
 		ret = make_anon(r, &o);
 	else if (o.kind == RTE_VMSG_REGION_KIND_MEMFD)
@@ -665,6 +730,8 @@ int rte_vmsg_region_register(void *addr, size_t len, uint64_t bus_addr, uint32_t
 	r->flags = flags | RTE_VMSG_REGION_F_EXTERNAL;
 	r->page_size = base_page();
 	r->fd = -1;
+	r->numa_want = -1;
+	r->numa_node = -1;
 	*out = r;
 	return 0;
 }
@@ -717,6 +784,17 @@ int rte_vmsg_region_fd(const struct rte_vmsg_region *r)
 const char *rte_vmsg_region_path(const struct rte_vmsg_region *r)
 {
 	return r != NULL ? r->path : NULL;
+}
+
+int rte_vmsg_region_numa_node(const struct rte_vmsg_region *r)
+{
+	if (r == NULL)
+		return -EINVAL;
+	if ((r->flags & RTE_VMSG_REGION_F_EXTERNAL) != 0)
+		return -ENOENT;
+	if (r->numa_node >= 0)
+		return r->numa_node;
+	return rte_vmsg__numa_node_of(r->addr);
 }
 
 int rte_vmsg_region_alloc(struct rte_vmsg_region *r, size_t len, size_t align, void **ptr,

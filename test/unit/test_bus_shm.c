@@ -6,12 +6,14 @@
  * forked device process killed with SIGKILL (peer loss seen through a pidfd).
  */
 
+#define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -956,6 +958,61 @@ static void test_event_wait(void)
 	rte_vmsg_dev_destroy(d);
 }
 
+/* ------------------------------------------------------------------------ */
+/* NUMA placement of the file (device side)                                  */
+
+static void test_numa(void)
+{
+	struct rte_vmsg_bus_shm_opts o, d;
+	struct rte_vmsg_bus_shm *dev, *drv = NULL;
+	void *dma, **pages;
+	uint64_t dma_len, i, n;
+	int *status;
+
+	if (access("/sys/devices/system/node/node0", F_OK) != 0) {
+		printf("NOTE: no NUMA node 0 in sysfs: shm NUMA placement not checked\n");
+		return;
+	}
+	path_new();
+	opts_dev(&o);
+	o.flags |= RTE_VMSG_BUS_SHM_F_NUMA;
+	o.numa_node = 0;
+	dev = shm_new(&o);
+	CHECK(rte_vmsg_region_flags(rte_vmsg_bus_shm_region(dev)) & RTE_VMSG_REGION_F_NUMA);
+	CHECK_EQ(rte_vmsg_region_numa_node(rte_vmsg_bus_shm_region(dev)), 0);
+	/* Every page of the DMA area is there already, on node 0 (move_pages() with no target). */
+	CHECK_EQ(rte_vmsg_bus_shm_dma(dev, &dma, NULL, &dma_len), 0);
+	n = dma_len / 4096u;
+	pages = calloc(n, sizeof(*pages));
+	status = calloc(n, sizeof(*status));
+	CHECK(pages != NULL && status != NULL && n > 0);
+	for (i = 0; pages != NULL && i < n; i++)
+		pages[i] = (uint8_t *)dma + i * 4096u;
+	if (pages != NULL && status != NULL) {
+		CHECK_EQ(syscall(SYS_move_pages, 0, (unsigned long)n, pages, NULL, status, 0), 0);
+		for (i = 0; i < n; i++)
+			if (status[i] != 0)
+				break;
+		CHECK_EQ(i, n);
+	}
+	free(pages);
+	free(status);
+	/* The driver side cannot place what it attaches. */
+	opts_drv(&d);
+	d.flags |= RTE_VMSG_BUS_SHM_F_NUMA;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &drv), -EINVAL);
+	d.flags &= ~RTE_VMSG_BUS_SHM_F_NUMA;
+	d.numa_node = 1; /* without the flag */
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &drv), -EINVAL);
+	rte_vmsg_bus_shm_destroy(dev);
+	/* A node that does not exist. */
+	path_new();
+	opts_dev(&o);
+	o.flags |= RTE_VMSG_BUS_SHM_F_NUMA;
+	o.numa_node = 4095;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &dev), -EINVAL);
+}
+
 int main(void)
 {
 	test_bus_page();
@@ -967,5 +1024,6 @@ int main(void)
 	test_reuse();
 	test_heartbeat();
 	test_event_wait();
+	test_numa();
 	return vtest_done("bus_shm");
 }

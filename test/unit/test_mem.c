@@ -5,8 +5,10 @@
  * attached from a forked child, a hugetlb memfd mapped again by a child, an
  * anonymous hugepage region shared across fork), the fallback to normal pages
  * and its log lines, guard pages (a child touching past either end dies with
- * SIGSEGV), the allocator, every edge of bus-address translation, and the
- * argument checks of each constructor.
+ * SIGSEGV), the allocator, every edge of bus-address translation, NUMA
+ * binding (every kind bound to node 0: the policy is MPOL_BIND to node 0 and
+ * every page is on node 0 by move_pages(); nodes that do not exist, or are out
+ * of range, are refused), and the argument checks of each constructor.
  *
  * Hugepage kinds are checked for real when this machine has free hugepages
  * (and, for files, a hugetlbfs mount); otherwise the test says why and checks
@@ -31,10 +33,12 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/magic.h>
+#include <linux/mempolicy.h>
 
 #include "rte_vmsg_mem.h"
 #include "vtest.h"
@@ -1059,7 +1063,7 @@ static void test_negative(void)
 	CHECK(r == NULL);
 	/* An older caller: fields past its sz are not read, whatever they hold. */
 	o = mkopts(A, NH, 4096, (const char *)"garbage");
-	o.reserved = 0xdead;
+	o.numa_node = 0xdead;
 	o.bus_addr = UINT64_MAX;
 	o.sz = offsetof(struct rte_vmsg_region_opts, size) + sizeof(o.size);
 	CHECK_EQ(create_rc(o), 0);
@@ -1069,12 +1073,12 @@ static void test_negative(void)
 	CHECK_EQ(create_rc(o), -EINVAL);
 	o.kind = UINT32_MAX;
 	CHECK_EQ(create_rc(o), -EINVAL);
-	o = mkopts(A, NH | (1u << 8), 4096, NULL);
+	o = mkopts(A, NH | (1u << 9), 4096, NULL);
 	CHECK_EQ(create_rc(o), -EINVAL);
 	o.flags = 1u << 31;
 	CHECK_EQ(create_rc(o), -EINVAL);
 	o = mkopts(A, NH, 4096, NULL);
-	o.reserved = 1;
+	o.numa_node = 1; /* without RTE_VMSG_REGION_OPT_NUMA */
 	CHECK_EQ(create_rc(o), -EINVAL);
 	o = mkopts(A, NH, 0, NULL);
 	CHECK_EQ(create_rc(o), -EINVAL);
@@ -1176,6 +1180,201 @@ static void test_negative(void)
 }
 
 /* Every file this run made is gone, temporary names included. */
+/* ---- NUMA ---- */
+
+/* Whether every page of [p, p + len) is present and on @p node (move_pages() with no target). */
+static bool pages_on_node(const void *p, size_t len, size_t pgsz, int node)
+{
+	size_t n = len / pgsz, i;
+	void **pages = calloc(n, sizeof(*pages));
+	int *status = calloc(n, sizeof(*status));
+	bool ok = pages != NULL && status != NULL;
+
+	for (i = 0; ok && i < n; i++)
+		pages[i] = (uint8_t *)(uintptr_t)p + i * pgsz;
+	if (ok && syscall(SYS_move_pages, 0, (unsigned long)n, pages, NULL, status, 0) != 0) {
+		fprintf(stderr, "move_pages: %s\n", strerror(errno));
+		ok = false;
+	}
+	for (i = 0; ok && i < n; i++) {
+		if (status[i] != node) {
+			fprintf(stderr, "page %zu of %zu: status %d, node %d wanted\n", i, n,
+				status[i], node);
+			ok = false;
+		}
+	}
+	free(pages);
+	free(status);
+	return ok;
+}
+
+/* Whether the policy of the mapping at @p p is MPOL_BIND to @p node alone. */
+static bool bound_to(const void *p, int node)
+{
+	unsigned long mask[1024 / (8 * sizeof(unsigned long))];
+	int mode = -1;
+	size_t i;
+
+	memset(mask, 0, sizeof(mask));
+	if (syscall(SYS_get_mempolicy, &mode, mask, 1024ul + 1, p, (unsigned long)MPOL_F_ADDR) !=
+	    0) {
+		fprintf(stderr, "get_mempolicy: %s\n", strerror(errno));
+		return false;
+	}
+	for (i = 0; i < sizeof(mask) / sizeof(mask[0]); i++)
+		if (mask[i] != (i == (size_t)node / (8 * sizeof(unsigned long))
+					? 1ul << ((size_t)node % (8 * sizeof(unsigned long)))
+					: 0ul))
+			return false;
+	return mode == MPOL_BIND;
+}
+
+static void test_numa_one(const char *what, struct rte_vmsg_region_opts o, bool want_huge)
+{
+	struct rte_vmsg_region *r = NULL;
+	int ret;
+
+	o.flags |= RTE_VMSG_REGION_OPT_NUMA;
+	o.numa_node = 0;
+	logs_reset();
+	ret = rte_vmsg_region_create(&o, &r);
+	if (ret != 0)
+		fprintf(stderr, "%s bound to node 0: %s (%s)\n", what, strerror(-ret), logs.last);
+	CHECK_EQ(ret, 0);
+	if (r == NULL)
+		return;
+	CHECK_EQ(logs.err, 0);
+	CHECK(rte_vmsg_region_flags(r) & RTE_VMSG_REGION_F_NUMA);
+	if (want_huge)
+		CHECK(rte_vmsg_region_flags(r) & RTE_VMSG_REGION_F_HUGE);
+	CHECK_EQ(rte_vmsg_region_numa_node(r), 0);
+	CHECK(bound_to(rte_vmsg_region_addr(r), 0));
+	/* Prefaulted under the binding: every page exists already, on node 0. */
+	CHECK(pages_on_node(rte_vmsg_region_addr(r), rte_vmsg_region_len(r),
+			    rte_vmsg_region_page_size(r), 0));
+	/* A memfd on shmem carries the policy itself: another mapping of it is bound too. */
+	if (o.kind == RTE_VMSG_REGION_KIND_MEMFD &&
+	    (rte_vmsg_region_flags(r) & RTE_VMSG_REGION_F_HUGE) == 0) {
+		void *p = mmap(NULL, rte_vmsg_region_len(r), PROT_READ | PROT_WRITE, MAP_SHARED,
+			       rte_vmsg_region_fd(r), 0);
+
+		CHECK(p != MAP_FAILED);
+		if (p != MAP_FAILED) {
+			CHECK(bound_to(p, 0));
+			munmap(p, rte_vmsg_region_len(r));
+		}
+	}
+	rte_vmsg_region_destroy(r);
+}
+
+static void test_numa(void)
+{
+	struct rte_vmsg_region_opts o;
+	struct rte_vmsg_region *r;
+	char path[PATH_MAX], name[128];
+	uint8_t buf[64];
+	uint32_t missing;
+	int ret;
+
+	if (access("/sys/devices/system/node/node0", F_OK) != 0) {
+		printf("NOTE: no /sys/devices/system/node/node0: NUMA binding not checked\n");
+		return;
+	}
+	/* Node 0, in every kind, with and without hugepages (or their fallback). */
+	test_numa_one("anon", mkopts(RTE_VMSG_REGION_KIND_ANON, 0, 4 * MIB, NULL), env.huge);
+	test_numa_one("anon, normal pages",
+		      mkopts(RTE_VMSG_REGION_KIND_ANON, RTE_VMSG_REGION_OPT_NO_HUGE, 1 * MIB, NULL),
+		      false);
+	test_numa_one("anon, guard pages",
+		      mkopts(RTE_VMSG_REGION_KIND_ANON,
+			     RTE_VMSG_REGION_OPT_NO_HUGE | RTE_VMSG_REGION_OPT_GUARD, 64 * 1024,
+			     NULL),
+		      false);
+	test_numa_one("anon, huge and locked",
+		      mkopts(RTE_VMSG_REGION_KIND_ANON, RTE_VMSG_REGION_OPT_LOCK, 2 * MIB, NULL),
+		      env.huge);
+	test_numa_one("memfd", mkopts(RTE_VMSG_REGION_KIND_MEMFD, 0, 2 * MIB, NULL), env.huge);
+	test_numa_one(
+		"memfd, normal pages",
+		mkopts(RTE_VMSG_REGION_KIND_MEMFD, RTE_VMSG_REGION_OPT_NO_HUGE, 1 * MIB, NULL),
+		false);
+	snprintf(name, sizeof(name), "%s-numa", tag);
+	test_numa_one("file",
+		      mkopts(RTE_VMSG_REGION_KIND_FILE, RTE_VMSG_REGION_OPT_UNLINK, 2 * MIB, name),
+		      env.huge_file);
+	snprintf(path, sizeof(path), "/dev/shm/%s-numa-shm", tag);
+	test_numa_one("file in /dev/shm",
+		      mkopts(RTE_VMSG_REGION_KIND_FILE,
+			     RTE_VMSG_REGION_OPT_NO_HUGE | RTE_VMSG_REGION_OPT_UNLINK |
+				     RTE_VMSG_REGION_OPT_PREFAULT,
+			     1 * MIB, path),
+		      false);
+	/* No 1 GiB pages: the fallback to normal pages keeps the binding. */
+	if (read_key("/sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages", NULL) == 0) {
+		o = mkopts(RTE_VMSG_REGION_KIND_ANON, RTE_VMSG_REGION_OPT_NUMA, 4 * MIB, NULL);
+		o.page_size = RTE_VMSG_PAGE_SIZE_1G;
+		r = NULL;
+		logs_reset();
+		CHECK_EQ(rte_vmsg_region_create(&o, &r), 0);
+		CHECK_EQ(logs.warn, 1);
+		if (r != NULL) {
+			CHECK(rte_vmsg_region_flags(r) & RTE_VMSG_REGION_F_FALLBACK);
+			CHECK(rte_vmsg_region_flags(r) & RTE_VMSG_REGION_F_NUMA);
+			CHECK(bound_to(rte_vmsg_region_addr(r), 0));
+			CHECK(pages_on_node(rte_vmsg_region_addr(r), rte_vmsg_region_len(r),
+					    rte_vmsg_region_page_size(r), 0));
+			rte_vmsg_region_destroy(r);
+		}
+	}
+
+	/* Nodes that do not exist: out of any kernel's range, or not on this machine. */
+	o = mkopts(RTE_VMSG_REGION_KIND_ANON,
+		   RTE_VMSG_REGION_OPT_NO_HUGE | RTE_VMSG_REGION_OPT_NUMA, 4096, NULL);
+	o.numa_node = 4095;
+	logs_reset();
+	CHECK_EQ(create_rc(o), -EINVAL);
+	CHECK_EQ(logs.err, 1);
+	CHECK(strstr(logs.last, "NUMA node 4095") != NULL);
+	o.numa_node = UINT32_MAX;
+	CHECK_EQ(create_rc(o), -EINVAL);
+	for (missing = 1; missing < 1024; missing++) {
+		snprintf(path, sizeof(path), "/sys/devices/system/node/node%u", missing);
+		if (access(path, F_OK) != 0)
+			break;
+	}
+	if (missing < 1024) {
+		o.numa_node = missing;
+		logs_reset();
+		CHECK_EQ(create_rc(o), -ENODEV);
+		CHECK_EQ(logs.err, 1);
+		CHECK(strstr(logs.last, "does not exist") != NULL);
+	}
+	/* A file to attach: its creator placed it. */
+	snprintf(path, sizeof(path), "/dev/shm/%s-numa-att", tag);
+	o = mkopts(RTE_VMSG_REGION_KIND_FILE,
+		   RTE_VMSG_REGION_OPT_NO_HUGE | RTE_VMSG_REGION_OPT_ATTACH |
+			   RTE_VMSG_REGION_OPT_NUMA,
+		   0, path);
+	CHECK_EQ(create_rc(o), -EINVAL);
+
+	/* Default options: no binding, no flag; the getter still says where the memory is. */
+	o = mkopts(RTE_VMSG_REGION_KIND_ANON, RTE_VMSG_REGION_OPT_NO_HUGE, 4096, NULL);
+	r = NULL;
+	CHECK_EQ(rte_vmsg_region_create(&o, &r), 0);
+	if (r != NULL) {
+		CHECK((rte_vmsg_region_flags(r) & RTE_VMSG_REGION_F_NUMA) == 0);
+		CHECK(!bound_to(rte_vmsg_region_addr(r), 0));
+		CHECK_EQ(rte_vmsg_region_numa_node(r), 0); /* faults the page in, on node 0 */
+		rte_vmsg_region_destroy(r);
+	}
+	CHECK_EQ(rte_vmsg_region_numa_node(NULL), -EINVAL);
+	r = NULL;
+	CHECK_EQ(rte_vmsg_region_register(buf, sizeof(buf), 0, 0, &r), 0);
+	ret = rte_vmsg_region_numa_node(r);
+	CHECK_EQ(ret, -ENOENT);
+	rte_vmsg_region_destroy(r);
+}
+
 static void check_nothing_left(const char *dir)
 {
 	struct dirent *de;
@@ -1209,6 +1408,7 @@ int main(void)
 	test_register();
 	test_memmap();
 	test_negative();
+	test_numa();
 	check_nothing_left("/dev/shm");
 	if (env.have_mnt)
 		check_nothing_left(env.mnt);

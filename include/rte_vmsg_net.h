@@ -34,7 +34,8 @@ struct rte_vmsg_bus;
  * required, so num_buffers is always present).
  *
  * Threads. Device: rte_vmsg_net_dev_poll(), _recv_burst() and _send_burst()
- * of pair q run on one thread per pair (several pairs may share a thread);
+ * of pair q run on one thread per pair (several pairs may share a thread;
+ * _forward_burst() runs on the thread of both its pairs);
  * everything that talks to the bus (the device's hooks inside
  * rte_vmsg_bus_poll(), rte_vmsg_net_dev_service()) runs on the thread that
  * polls the device-role bus. The two meet only through per-pair words (a
@@ -254,7 +255,8 @@ RTE_VMSG_API int rte_vmsg_net_dev_poll(struct rte_vmsg_net_dev *nd, uint32_t qp)
  * APP backend: takes up to @p n packets the driver transmitted on pair
  * @p qp, copied out (header in @c hdr, packet at @c data). A packet larger
  * than its @c cap is dropped and counted (errors) and does not count in
- * the return value.
+ * the return value. Chains rte_vmsg_net_dev_forward_burst() kept on the
+ * pair come first.
  *
  * Concurrency: the pair's thread; wait-free.
  *
@@ -277,6 +279,66 @@ RTE_VMSG_API int rte_vmsg_net_dev_recv_burst(struct rte_vmsg_net_dev *nd, uint32
  */
 RTE_VMSG_API int rte_vmsg_net_dev_send_burst(struct rte_vmsg_net_dev *nd, uint32_t qp,
 					     const struct rte_vmsg_net_pkt *pkts, uint32_t n);
+
+/** rte_vmsg_net_dev_forward_burst(): swap the Ethernet addresses in the destination buffer. */
+#define RTE_VMSG_NET_FWD_F_MACSWAP (1u << 0)
+
+/** What one rte_vmsg_net_dev_forward_burst() call moved. */
+struct rte_vmsg_net_fwd_result {
+	uint32_t taken;	      /**< packets taken from the source (its transmit queue's packets) */
+	uint32_t sent;	      /**< of them, written to the destination (the return value) */
+	uint64_t taken_bytes; /**< their bytes, headers excluded */
+	uint64_t sent_bytes;  /**< bytes of those sent, headers excluded */
+};
+
+/**
+ * APP backend, both devices: moves up to @p n (at most RTE_VMSG_NET_BURST)
+ * packets the driver of @p src transmitted on pair @p src_qp into the
+ * receive queue of pair @p dst_qp of @p dst, with one copy (the source
+ * driver's transmit buffer to the destination driver's receive buffers),
+ * header carried through (num_buffers set by @p dst, which spans buffers
+ * with MRG_RXBUF). It is rte_vmsg_net_dev_recv_burst() then
+ * rte_vmsg_net_dev_send_burst() without the buffer in between, with the
+ * same checks and counters: both drivers' addresses are translated and
+ * bounds-checked through their device's map, a queue either driver broke
+ * is counted (broken, DEVICE_NEEDS_RESET raised by that device's
+ * rte_vmsg_net_dev_service()) and only that queue stops; malformed
+ * transmit chains count in the source's transmit errors.
+ *
+ * A transmit chain is taken only when @p dst has a receive chain for it:
+ * without room the packets stay with the source driver (not completed:
+ * back-pressure, as a NIC gives), nothing is dropped for lack of room. A
+ * packet that needs more receive buffers (MRG_RXBUF) than are posted is
+ * kept, popped and not completed, and goes first at the next call. Dropped
+ * and counted in the destination's receive drops: a packet larger than
+ * @p dst takes (MTU + 18, or 65550 bytes with GSO when its driver took
+ * GUEST_TSO4/6) or, without MRG_RXBUF, than its receive buffer.
+ * Counters: the source's transmit queue counts each packet taken
+ * (packets, bytes), the destination's receive queue each packet written
+ * (packets, bytes) or dropped (drops); in event mode each queue asks for
+ * its EVENT_USED as the other burst calls do. @p src and @p dst may be the
+ * same device, and @p src_qp and @p dst_qp the same pair.
+ *
+ * Concurrency: the thread that runs pair @p src_qp of @p src and pair
+ * @p dst_qp of @p dst (no other call on either pair meanwhile); wait-free.
+ * A pair whose gate is closed (the device not running, a queue being
+ * changed) moves nothing.
+ *
+ * @param src     the device whose driver transmitted
+ * @param src_qp  its pair
+ * @param dst     the device whose driver receives (may be @p src)
+ * @param dst_qp  its pair (may be @p src_qp of the same device)
+ * @param n       packets at most; 0 moves nothing
+ * @param flags   0 or RTE_VMSG_NET_FWD_F_MACSWAP
+ * @param res     optional: receives what was taken and sent (zeroed first)
+ * @return packets written to @p dst (>= 0); -EINVAL for a NULL device, a
+ *         pair out of range, a device without the APP backend or unknown
+ *         @p flags.
+ */
+RTE_VMSG_API int rte_vmsg_net_dev_forward_burst(struct rte_vmsg_net_dev *src, uint32_t src_qp,
+						struct rte_vmsg_net_dev *dst, uint32_t dst_qp,
+						uint32_t n, uint32_t flags,
+						struct rte_vmsg_net_fwd_result *res);
 
 /**
  * The bus thread's share of the work: answers the control queue
@@ -425,7 +487,8 @@ RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_net_drv_destroy(struct rte_vmsg_net_drv
  *
  * @return packets queued (>= 0); -EINVAL for NULL arguments or a bad
  *         @p qp; -EMSGSIZE when the first packet does not fit a transmit
- *         buffer; -EIO when the queue is broken.
+ *         buffer; -EIO when the queue is broken, or the pair's last
+ *         rte_vmsg_net_drv_queue_reset() failed.
  */
 RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 					   const struct rte_vmsg_net_pkt *pkts, uint32_t n);
@@ -437,7 +500,8 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
  * or with a bad num_buffers or length, is dropped and counted (errors).
  *
  * @return packets received (>= 0); -EINVAL for NULL arguments or a bad
- *         @p qp; -EIO when the queue is broken.
+ *         @p qp; -EIO when the queue is broken, or the pair's last
+ *         rte_vmsg_net_drv_queue_reset() failed.
  */
 RTE_VMSG_API int rte_vmsg_net_drv_rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 					   struct rte_vmsg_net_pkt *pkts, uint32_t n);

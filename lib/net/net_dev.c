@@ -89,6 +89,8 @@ struct net_pair {
 	struct net_stash stash;
 	uint32_t nused;
 	struct rte_vmsg_vq_used used[RX_USED];
+	/* Transmit chains popped and not pushed: treq[0 .. tn), kept across calls by forwarding. */
+	uint32_t tn;
 	struct rte_vmsg_vq_req treq[RTE_VMSG_NET_BURST];
 	struct rte_vmsg_vq_iov tiov[TX_IOV];
 	struct rte_vmsg_vq_used tused[RTE_VMSG_NET_BURST];
@@ -501,27 +503,47 @@ static int rx_deliver(struct rte_vmsg_net_dev *nd, struct net_pair *p, uint8_t *
 /* ------------------------------------------------------------------------ */
 /* Data path                                                                 */
 
-/* Pops transmitted chains of pair @p p. Returns the count or 0 (a broken queue is noted). */
+/*
+ * Transmitted chains of pair @p p in treq[0 .. max): the chains a forward
+ * kept (popped earlier, not completed: rte_vmsg_net_dev_forward_burst()
+ * found no room for them) first, then newly popped ones. Returns the count
+ * or 0 (a broken queue is noted). The caller completes treq[0 .. k) with
+ * tx_done(), which keeps the rest for the next call.
+ */
 static uint32_t tx_pop(struct net_pair *p, uint32_t max)
 {
 	struct net_q *q = &p->q[Q_TX];
+	uint32_t iov = 0, i;
 	int rc;
 
-	if (q->vq == NULL || q->broken_seen)
-		return 0;
-	rc = rte_vmsg_vq_dev_pop_burst(q->vq, p->treq, max, p->tiov, TX_IOV);
-	if (rc < 0) {
-		if (rc == -EIO)
-			q_broke(q);
+	if (q->vq == NULL || q->broken_seen) {
+		p->tn = 0; /* a broken queue takes no push: what was kept is gone with it */
 		return 0;
 	}
-	return (uint32_t)rc;
+	if (p->tn >= max)
+		return max;
+	if (p->tn != 0)
+		iov = p->treq[p->tn - 1].iov_first + p->treq[p->tn - 1].n_iov;
+	rc = rte_vmsg_vq_dev_pop_burst(q->vq, p->treq + p->tn, max - p->tn, p->tiov + iov,
+				       TX_IOV - iov);
+	if (rc < 0) {
+		if (rc == -EIO) {
+			q_broke(q);
+			p->tn = 0;
+		}
+		return p->tn; /* -ENOBUFS: the next chain waits beside those kept */
+	}
+	for (i = 0; iov != 0 && i < (uint32_t)rc; i++)
+		p->treq[p->tn + i].iov_first += iov;
+	p->tn += (uint32_t)rc;
+	return p->tn;
 }
 
+/* Completes treq[0 .. n) (nothing written into them) and keeps treq[n .. tn) at the front. */
 static void tx_done(struct rte_vmsg_net_dev *nd, struct net_pair *p, uint32_t n)
 {
 	struct net_q *q = &p->q[Q_TX];
-	uint32_t i;
+	uint32_t i, shift, end;
 
 	if (n == 0)
 		return;
@@ -533,6 +555,17 @@ static void tx_done(struct rte_vmsg_net_dev *nd, struct net_pair *p, uint32_t n)
 		q_broke(q);
 	else
 		q_notify(nd, q);
+	if (NET_UNLIKELY(p->tn > n)) {
+		shift = p->treq[n].iov_first;
+		end = p->treq[p->tn - 1].iov_first + p->treq[p->tn - 1].n_iov;
+		memmove(p->treq, p->treq + n, (p->tn - n) * sizeof(p->treq[0]));
+		memmove(p->tiov, p->tiov + shift, (end - shift) * sizeof(p->tiov[0]));
+		for (i = 0; i < p->tn - n; i++)
+			p->treq[i].iov_first -= shift;
+		p->tn -= n;
+	} else {
+		p->tn = 0;
+	}
 }
 
 /* Checks a transmitted chain; reads its header into @p h. Returns the packet length or -1. */
@@ -561,21 +594,39 @@ bad:
 }
 
 /*
- * The common case of the loopback, without the cursors: a transmit chain of
- * one readable buffer and a receive chain of one writable buffer big enough
- * for the packet. Same checks and result as tx_check() + rx_deliver(); the
- * header and the Ethernet addresses are read once into @p pre, the rest of
- * the packet is moved buffer to buffer (memmove: a hostile driver may make
- * them overlap). Returns 1 (delivered), or 2 when the general path must
- * handle the packet (nothing consumed, nothing counted).
+ * The largest packet device @p nd takes on receive with header @p h: MTU +
+ * 18, or an IP datagram with GSO when the driver took GUEST_TSO4/6.
  */
-static int loop_fast(struct rte_vmsg_net_dev *nd, struct net_pair *p,
-		     const struct rte_vmsg_vq_req *r, uint8_t *pre)
+static inline uint32_t rx_max(const struct rte_vmsg_net_dev *nd,
+			      const struct rte_vmsg_virtio_net_hdr *h)
 {
-	const struct rte_vmsg_vq_iov *v = &p->tiov[r->iov_first];
+	if (h->gso_type != RTE_VMSG_NET_HDR_GSO_NONE &&
+	    (nd->feat & (F(RTE_VMSG_NET_F_GUEST_TSO4) | F(RTE_VMSG_NET_F_GUEST_TSO6))) != 0)
+		return NET_MAX_GSO_PKT;
+	return nd->max_pkt;
+}
+
+/*
+ * The common case of the loopback and of forwarding, without the cursors: a
+ * transmit chain of one readable buffer (device @p nd, pair @p sp) and a
+ * receive chain of one writable buffer big enough for the packet (pair
+ * @p dp, the same pair for the loopback). Same checks and result as
+ * tx_check() + rx_deliver(); the header and the Ethernet addresses are read
+ * once into @p pre, the rest of the packet is moved buffer to buffer
+ * (memmove: a hostile driver may make them overlap). With @p dnd (the
+ * destination device when it is not the loopback), a packet above what it
+ * takes (rx_max()) is dropped and counted in the receive queue's drops.
+ * Returns 1 (delivered), 0 (dropped, counted), or 2 when the general path
+ * must handle the packet (nothing consumed, nothing counted).
+ */
+static inline int move_fast(const struct rte_vmsg_net_dev *nd, struct net_pair *sp,
+			    const struct rte_vmsg_net_dev *dnd, struct net_pair *dp,
+			    const struct rte_vmsg_vq_req *r, uint8_t *pre, bool swap)
+{
+	const struct rte_vmsg_vq_iov *v = &sp->tiov[r->iov_first];
 	struct rte_vmsg_virtio_net_hdr *h = (struct rte_vmsg_virtio_net_hdr *)(void *)pre;
-	struct net_q *q = &p->q[Q_RX];
-	struct net_stash *s = &p->stash;
+	struct net_q *q = &dp->q[Q_RX];
+	struct net_stash *s = &dp->stash;
 	const struct rte_vmsg_vq_iov *w;
 	const struct rte_vmsg_vq_req *rr;
 	uint32_t len, need;
@@ -587,25 +638,30 @@ static int loop_fast(struct rte_vmsg_net_dev *nd, struct net_pair *p,
 	w = &s->iov[rr->iov_first];
 	len = r->out_len - NET_HDR_LEN;
 	need = r->out_len;
-	if (rr->n_iov != 1 || rr->in_len < need || p->nused == RX_USED)
+	if (rr->n_iov != 1 || rr->in_len < need || dp->nused == RX_USED)
 		return 2;
 	/* One fetch of the header and the addresses (r->out_len == v->len: one vector). */
 	memcpy(pre, v->base, NET_HDR_LEN + 12);
 	rte_vmsg__compiler_barrier();
 	if (len > (h->gso_type != RTE_VMSG_NET_HDR_GSO_NONE ? NET_MAX_GSO_PKT : nd->max_pkt)) {
-		p->q[Q_TX].st.errors++;
+		sp->q[Q_TX].st.errors++;
 		return 0;
 	}
-	p->q[Q_TX].st.packets++;
-	p->q[Q_TX].st.bytes += len;
-	net_swap_mac(pre + NET_HDR_LEN);
+	sp->q[Q_TX].st.packets++;
+	sp->q[Q_TX].st.bytes += len;
+	if (dnd != NULL && NET_UNLIKELY(len > rx_max(dnd, h))) {
+		q->st.drops++; /* more than the destination takes */
+		return 0;
+	}
+	if (swap)
+		net_swap_mac(pre + NET_HDR_LEN);
 	h->num_buffers = rte_vmsg_cpu_to_le16(1);
 	memcpy(w->base, pre, NET_HDR_LEN + 12);
 	memmove((uint8_t *)w->base + NET_HDR_LEN + 12, (const uint8_t *)v->base + NET_HDR_LEN + 12,
 		len - 12);
-	p->used[p->nused].head = rr->head;
-	p->used[p->nused].len = need;
-	p->nused++;
+	dp->used[dp->nused].head = rr->head;
+	dp->used[dp->nused].len = need;
+	dp->nused++;
 	s->first++;
 	s->n--;
 	q->st.packets++;
@@ -613,20 +669,23 @@ static int loop_fast(struct rte_vmsg_net_dev *nd, struct net_pair *p,
 	return 1;
 }
 
-/* Prefetches the heads of what the burst's packets read (transmit) and write (receive). */
-static void loop_prefetch(struct net_pair *p, uint32_t n)
+/*
+ * Prefetches the heads of what the burst's packets read (transmit chains of
+ * @p sp) and write (receive chains of @p dp).
+ */
+static void move_prefetch(const struct net_pair *sp, const struct net_pair *dp, uint32_t n)
 {
-	const struct net_stash *s = &p->stash;
+	const struct net_stash *s = &dp->stash;
 	uint32_t i;
 
 	for (i = 0; i < n; i++) {
-		const struct rte_vmsg_vq_iov *v = &p->tiov[p->treq[i].iov_first];
+		const struct rte_vmsg_vq_iov *v = &sp->tiov[sp->treq[i].iov_first];
 
 		NET_PREFETCH(v->base, v->len, 0);
 	}
 	for (i = 0; i < n && i < s->n; i++) {
 		const struct rte_vmsg_vq_iov *w = &s->iov[s->req[s->first + i].iov_first];
-		uint32_t len = p->treq[i].out_len < w->len ? p->treq[i].out_len : w->len;
+		uint32_t len = sp->treq[i].out_len < w->len ? sp->treq[i].out_len : w->len;
 
 		NET_PREFETCH(w->base, len, 1);
 	}
@@ -645,12 +704,12 @@ static uint32_t loop_pair(struct rte_vmsg_net_dev *nd, struct net_pair *p)
 		/* Receive chains for the whole burst, popped ahead in one call. */
 		if (stash_fill(&p->q[Q_RX], &p->stash, n) < 0)
 			q_broke(&p->q[Q_RX]);
-		loop_prefetch(p, n);
+		move_prefetch(p, p, n);
 	}
 	for (i = 0; i < n; i++) {
 		struct rte_vmsg_virtio_net_hdr *h = (struct rte_vmsg_virtio_net_hdr *)(void *)pre;
 
-		rc = loop_fast(nd, p, &p->treq[i], pre);
+		rc = move_fast(nd, p, NULL, p, &p->treq[i], pre, true);
 		if (rc == 1) {
 			moved++;
 			continue;
@@ -805,6 +864,133 @@ RTE_VMSG_API int rte_vmsg_net_dev_send_burst(struct rte_vmsg_net_dev *nd, uint32
 out:
 	pair_leave(p);
 	return (int)i;
+}
+
+/*
+ * Receive chains of pair @p dp that can take a packet (room for the header),
+ * popped ahead into the stash: at most @p want. Each packet needs at least
+ * one; without MRG_RXBUF exactly one (or it is dropped, counted).
+ */
+static uint32_t rx_room(struct net_pair *dp, uint32_t want)
+{
+	struct net_q *q = &dp->q[Q_RX];
+	struct net_stash *s = &dp->stash;
+	uint32_t i, k = 0;
+	int rc;
+
+	if (q->vq == NULL || q->broken_seen)
+		return 0;
+	rc = stash_fill(q, s, want);
+	if (rc < 0) {
+		q_broke(q);
+		return 0;
+	}
+	for (i = 0; i < s->n && k < want; i++)
+		if (s->req[s->first + i].in_len >= NET_HDR_LEN)
+			k++;
+	return k;
+}
+
+/*
+ * Moves the transmitted chains of pair @p sp (device @p src) into receive
+ * chains of pair @p dp (device @p dst), one copy. Only as many chains are
+ * taken as @p dp has receive chains for; a packet that needs more buffers
+ * (MRG_RXBUF) than there are stops the burst and is kept, popped and not
+ * completed, at the front of @p sp's chains for the next call.
+ */
+static void fwd_pair(struct rte_vmsg_net_dev *src, struct net_pair *sp,
+		     struct rte_vmsg_net_dev *dst, struct net_pair *dp, uint32_t n, bool swap)
+{
+	uint8_t pre[NET_HDR_LEN + 12];
+	struct rte_vmsg_virtio_net_hdr *h = (struct rte_vmsg_virtio_net_hdr *)(void *)pre;
+	struct net_q *tq = &sp->q[Q_TX];
+	uint32_t k, i;
+	struct rcur c;
+	int64_t len;
+	int rc;
+
+	k = rx_room(dp, n);
+	if (k == 0)
+		return;
+	k = tx_pop(sp, k);
+	if (k == 0)
+		return;
+	move_prefetch(sp, dp, k);
+	for (i = 0; i < k; i++) {
+		rc = move_fast(src, sp, dst, dp, &sp->treq[i], pre, swap);
+		if (rc != 2)
+			continue;
+		len = tx_check(src, sp, &sp->treq[i], &c, h);
+		if (len < 0)
+			continue;
+		if ((uint64_t)len > rx_max(dst, h)) {
+			tq->st.packets++;
+			tq->st.bytes += (uint64_t)len;
+			dp->q[Q_RX].st.drops++; /* more than the destination takes */
+			continue;
+		}
+		rcur_read(&c, pre + NET_HDR_LEN, 12);
+		if (swap)
+			net_swap_mac(pre + NET_HDR_LEN);
+		rc = rx_deliver(dst, dp, pre, NET_HDR_LEN + 12, &c, (uint32_t)len - 12);
+		if (rc == -ENOSPC)
+			break; /* not enough receive buffers: this one and the rest are kept */
+		tq->st.packets++;
+		tq->st.bytes += (uint64_t)len;
+	}
+	rx_flush(dst, dp);
+	tx_done(src, sp, i);
+}
+
+RTE_VMSG_API int rte_vmsg_net_dev_forward_burst(struct rte_vmsg_net_dev *src, uint32_t src_qp,
+						struct rte_vmsg_net_dev *dst, uint32_t dst_qp,
+						uint32_t n, uint32_t flags,
+						struct rte_vmsg_net_fwd_result *res)
+{
+	const struct rte_vmsg_net_queue_stats *ts, *rs;
+	uint64_t tp, tb, rp, rb;
+	struct net_pair *sp, *dp;
+	int sent = 0;
+
+	if (res != NULL)
+		memset(res, 0, sizeof(*res));
+	if (pair_check(src, src_qp, RTE_VMSG_NET_BACKEND_APP) != 0 ||
+	    pair_check(dst, dst_qp, RTE_VMSG_NET_BACKEND_APP) != 0 ||
+	    (flags & ~RTE_VMSG_NET_FWD_F_MACSWAP) != 0)
+		return -EINVAL;
+	sp = &src->pairs[src_qp];
+	dp = &dst->pairs[dst_qp];
+	/* Both gates (one when both are the same pair); a closed one: nothing moves. */
+	if (!pair_enter(sp))
+		return 0;
+	if (dp != sp && !pair_enter(dp)) {
+		pair_leave(sp);
+		return 0;
+	}
+	if (src_qp >= rte_vmsg__read_once(&src->active) ||
+	    dst_qp >= rte_vmsg__read_once(&dst->active))
+		goto out;
+	/* What the call did, from the counters (the pair threads' own). */
+	ts = &sp->q[Q_TX].st;
+	rs = &dp->q[Q_RX].st;
+	tp = ts->packets;
+	tb = ts->bytes;
+	rp = rs->packets;
+	rb = rs->bytes;
+	fwd_pair(src, sp, dst, dp, n < RTE_VMSG_NET_BURST ? n : RTE_VMSG_NET_BURST,
+		 (flags & RTE_VMSG_NET_FWD_F_MACSWAP) != 0);
+	sent = (int)(rs->packets - rp);
+	if (res != NULL) {
+		res->taken = (uint32_t)(ts->packets - tp);
+		res->sent = (uint32_t)sent;
+		res->taken_bytes = ts->bytes - tb;
+		res->sent_bytes = rs->bytes - rb;
+	}
+out:
+	if (dp != sp)
+		pair_leave(dp);
+	pair_leave(sp);
+	return sent;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1074,6 +1260,8 @@ static int h_queue_enable(void *ctx, uint32_t index, const struct rte_vmsg_dev_v
 	if (p != NULL) {
 		if (index % 2 == Q_RX)
 			stash_clear(&p->stash);
+		else
+			p->tn = 0; /* the chains kept belonged to the queue replaced */
 		if (nd->running)
 			pair_start(p);
 	}
@@ -1089,6 +1277,8 @@ static void pair_reset(struct net_pair *p, int which)
 			q_detach(&p->q[k]);
 	if (which < 0 || which == Q_RX)
 		stash_clear(&p->stash);
+	if (which < 0 || which == Q_TX)
+		p->tn = 0;
 	p->nused = 0;
 	p->more = false;
 }

@@ -107,6 +107,33 @@ static uint32_t stream_flush(const struct fwd_cfg *cfg, struct fwd_stream *s)
 	return (uint32_t)n;
 }
 
+/*
+ * Device-role port to device-role port: one library call moves the packets
+ * from the source driver's transmit buffers into the destination driver's
+ * receive buffers. Nothing is held here: without room the packets stay in
+ * the source's queue; what the library drops it counts (folded in by
+ * lib_stats()).
+ */
+static uint32_t stream_one_copy(const struct fwd_cfg *cfg, struct fwd_stream *s)
+{
+	struct rte_vmsg_net_fwd_result r;
+	int n;
+
+	if (!s->in->up || !s->out->up)
+		return 0;
+	n = fwd_vmsg_forward(s->in, s->out, s->q, cfg->burst,
+			     cfg->mode == FWD_MODE_MACSWAP ? RTE_VMSG_NET_FWD_F_MACSWAP : 0, &r);
+	if (n < 0 || r.taken == 0)
+		return 0;
+	fwd_add(&s->in->qs[s->q].rx_pkts, r.taken);
+	fwd_add(&s->in->qs[s->q].rx_bytes, r.taken_bytes);
+	if (r.sent != 0) {
+		fwd_add(&s->out->qs[s->q].tx_pkts, r.sent);
+		fwd_add(&s->out->qs[s->q].tx_bytes, r.sent_bytes);
+	}
+	return r.taken;
+}
+
 static uint32_t stream_io(const struct fwd_cfg *cfg, struct fwd_stream *s)
 {
 	struct fwd_qstats *is = &s->in->qs[s->q];
@@ -114,6 +141,8 @@ static uint32_t stream_io(const struct fwd_cfg *cfg, struct fwd_stream *s)
 	uint32_t i;
 	int n;
 
+	if (s->one_copy)
+		return stream_one_copy(cfg, s);
 	if (s->held != 0)
 		return stream_flush(cfg, s);
 	if (!s->in->up)
@@ -253,6 +282,8 @@ int fwd_threads_start(struct fwd_cfg *cfg)
 			struct fwd_stream *s = &t->st[k];
 			uint32_t b;
 
+			s->one_copy = (cfg->mode == FWD_MODE_IO || cfg->mode == FWD_MODE_MACSWAP) &&
+				      fwd_vmsg_one_copy(s->in, s->out, cfg->buf_cap);
 			s->bufs = aligned_alloc(64, (size_t)FWD_MAX_BURST * cfg->buf_cap);
 			if (s->bufs == NULL) {
 				fprintf(stderr, FWD_NAME ": out of memory\n");

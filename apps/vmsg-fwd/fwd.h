@@ -84,6 +84,7 @@ struct fwd_port {
 	uint8_t mac[6];
 	int have_mac;
 	int peer; /* the port its packets go to; -1: not set */
+	int numa; /* NUMA node of the port's memory (numa=, else --numa-node); -1: not bound */
 	char dpdk_name[FWD_PATH_MAX];
 
 	/* vmsg run-time state (main thread, except the handles the pair threads call) */
@@ -125,6 +126,12 @@ struct fwd_stream {
 	uint32_t held;	/* packets received and not yet taken by the out port */
 	uint32_t off;	/* the first of them */
 	uint32_t tries; /* failed attempts to send the held packets */
+	/*
+	 * Both ports device-role vmsg ports, mode io or macswap: the stream
+	 * moves packets with rte_vmsg_net_dev_forward_burst() (one copy, no
+	 * packet held here) instead of a receive and a send.
+	 */
+	int one_copy;
 	struct rte_vmsg_net_pkt pkts[FWD_MAX_BURST];
 	uint8_t *bufs; /* FWD_MAX_BURST buffers of cap bytes */
 };
@@ -157,6 +164,7 @@ struct fwd_cfg {
 	double stats_period;
 	double duration;
 	const char *hugepages; /* "auto", "none" or "require" */
+	int numa_node;	       /* --numa-node: the default of numa=; -1: not given */
 	int keep;
 	int quiet;
 	int cpus[FWD_MAX_THREADS];
@@ -203,6 +211,10 @@ const char *fwd_vmsg_state(const struct fwd_port *p);
 int fwd_vmsg_rx(struct fwd_port *p, uint32_t q, struct rte_vmsg_net_pkt *pkts, uint32_t n);
 int fwd_vmsg_tx(struct fwd_port *p, uint32_t q, const struct rte_vmsg_net_pkt *pkts, uint32_t n);
 void fwd_vmsg_lib_stats(struct fwd_port *p, uint32_t q);
+/* Whether in -> out can use fwd_vmsg_forward() (both device-role vmsg ports). */
+int fwd_vmsg_one_copy(const struct fwd_port *in, const struct fwd_port *out, uint32_t buf_cap);
+int fwd_vmsg_forward(struct fwd_port *in, struct fwd_port *out, uint32_t q, uint32_t n,
+		     uint32_t flags, struct rte_vmsg_net_fwd_result *res);
 
 /* port_dpdk.c (or its stubs without DPDK) */
 int fwd_dpdk_available(void);

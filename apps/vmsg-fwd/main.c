@@ -55,8 +55,12 @@ static void usage(FILE *f)
 		"                          02:00:00:00:00:<port+1>)\n"
 		"      mtu=N               the device's MTU, 68-65535 (device role; default 1500)\n"
 		"      dev=N               device number on the bus, 0-65535 (default 1)\n"
-		"  --port dpdk:ID|NAME[,qp=N][,qsize=N]\n"
+		"      numa=N              NUMA node of the bus file (device role; default:\n"
+		"                          as --numa-node, else not bound)\n"
+		"  --port dpdk:ID|NAME[,qp=N][,qsize=N][,numa=N]\n"
 		"                          a DPDK ethdev by port id or device name (needs --dpdk)\n"
+		"                          numa=N: socket of its mbuf pool and rings (default:\n"
+		"                          as --numa-node, else the device's socket)\n"
 		"  --peer A:B              pair ports A and B (repeatable; A:A sends back out of "
 		"A)\n"
 		"\n"
@@ -82,6 +86,9 @@ static void usage(FILE *f)
 		"                          auto: hugetlbfs, else shared memory with a warning\n"
 		"                          (default); none: bare names go to /dev/shm; require:\n"
 		"                          fail without hugepages\n"
+		"  --numa-node N           default NUMA node of device-role bus files and DPDK\n"
+		"                          ports' memory (a port's numa= wins; driver-role\n"
+		"                          ports map the file where its creator put it)\n"
 		"  --keep                  keep the bus files this process created at exit\n"
 		"  --dpdk \"EAL ARGS\"       start DPDK's EAL with these arguments (or put them\n"
 		"                          after --), e.g. \"-l 0 --no-huge --vdev=net_ring0\"\n"
@@ -150,11 +157,42 @@ static int port_err(const char *spec, const char *what)
 	return -FWD_EXIT_USAGE;
 }
 
+/*
+ * A NUMA node number that exists on this machine (sysfs; a kernel without
+ * NUMA has node 0 only): 0, or -1 after a message naming @p opt and @p val.
+ */
+static int parse_numa(const char *opt, const char *val, int *out)
+{
+	char path[64], nodes[128] = "0";
+	uint64_t v;
+	FILE *f;
+
+	if (parse_u64(val, 0, 1023, &v) < 0) {
+		fprintf(stderr, FWD_NAME ": %s%s: expected a NUMA node number, 0-1023\n", opt, val);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%u", (unsigned int)v);
+	if (access(path, F_OK) != 0 && (v != 0 || access("/sys/devices/system/node", F_OK) == 0)) {
+		f = fopen("/sys/devices/system/node/online", "re");
+		if (f != NULL) {
+			if (fgets(nodes, sizeof(nodes), f) == NULL)
+				snprintf(nodes, sizeof(nodes), "unknown");
+			nodes[strcspn(nodes, "\n")] = '\0';
+			fclose(f);
+		}
+		fprintf(stderr, FWD_NAME ": %s%s: no NUMA node %u on this machine (nodes: %s)\n",
+			opt, val, (unsigned int)v, nodes);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
 /* Parses "vmsg:k=v,..." or "dpdk:NAME,k=v". */
 static int parse_port(struct fwd_cfg *cfg, const char *spec)
 {
 	struct fwd_port *p;
-	char buf[1024], *save = NULL, *kv;
+	char buf[1024], *save = NULL, *kv, nopt[FWD_PATH_MAX + 32];
 	int have_role = 0, have_mtu = 0, have_notify = 0, is_dpdk;
 	uint64_t v;
 
@@ -172,6 +210,7 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 	p->dev_num = 1;
 	p->role = RTE_VMSG_BUS_DEVICE;
 	p->notify = RTE_VMSG_NET_NOTIFY_POLL;
+	p->numa = -1;
 	snprintf(p->spec, sizeof(p->spec), "%s", spec);
 	if (strncmp(spec, "vmsg:", 5) == 0) {
 		is_dpdk = 0;
@@ -208,9 +247,13 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 				return port_err(spec,
 						"qsize: expected a power of two from 2 to 32768");
 			p->qsize = (uint32_t)v;
+		} else if (strcmp(kv, "numa") == 0) {
+			snprintf(nopt, sizeof(nopt), "--port %s: numa=", spec);
+			if (parse_numa(nopt, val, &p->numa) < 0)
+				return -FWD_EXIT_USAGE;
 		} else if (is_dpdk) {
-			snprintf(msg, sizeof(msg), "unknown key '%s' (a dpdk port takes qp, qsize)",
-				 kv);
+			snprintf(msg, sizeof(msg),
+				 "unknown key '%s' (a dpdk port takes qp, qsize, numa)", kv);
 			return port_err(spec, msg);
 		} else if (strcmp(kv, "role") == 0) {
 			if (strcmp(val, "device") == 0)
@@ -256,7 +299,7 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 		} else {
 			snprintf(msg, sizeof(msg),
 				 "unknown key '%s' (keys: role, file, qp, qsize, notify, mac, mtu, "
-				 "dev)",
+				 "dev, numa)",
 				 kv);
 			return port_err(spec, msg);
 		}
@@ -273,6 +316,11 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 				return port_err(
 					spec, "notify=event is for role=device only (a driver-role "
 					      "port polls: its pair threads send no message)");
+			if (p->numa >= 0)
+				return port_err(spec,
+						"numa is for role=device (a driver-role port "
+						"maps the file where the device that created it "
+						"placed it)");
 		}
 		if (!p->have_mac) {
 			memcpy(p->mac, "\x02\x00\x00\x00\x00\x00", 6);
@@ -410,6 +458,9 @@ static int plan(struct fwd_cfg *cfg, uint32_t pairs[][2], uint32_t npairs)
 		}
 		if (p->kind == FWD_PORT_VMSG && p->role == RTE_VMSG_BUS_DEVICE && p->mtu > maxmtu)
 			maxmtu = p->mtu;
+		/* --numa-node is the default of the ports that place memory. */
+		if (p->numa < 0 && (p->kind == FWD_PORT_DPDK || p->role == RTE_VMSG_BUS_DEVICE))
+			p->numa = cfg->numa_node;
 	}
 	/* Pairs. */
 	if (npairs == 0) {
@@ -684,6 +735,7 @@ enum {
 	OPT_DURATION,
 	OPT_HUGEPAGES,
 	OPT_KEEP,
+	OPT_NUMA,
 	OPT_DPDK,
 	OPT_HELP,
 	OPT_VERSION,
@@ -728,6 +780,7 @@ static int parse_args(struct fwd_cfg *cfg, int argc, char **argv)
 		{ "duration", required_argument, NULL, OPT_DURATION },
 		{ "hugepages", required_argument, NULL, OPT_HUGEPAGES },
 		{ "keep", no_argument, NULL, OPT_KEEP },
+		{ "numa-node", required_argument, NULL, OPT_NUMA },
 		{ "dpdk", required_argument, NULL, OPT_DPDK },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -813,6 +866,10 @@ static int parse_args(struct fwd_cfg *cfg, int argc, char **argv)
 		case OPT_KEEP:
 			cfg->keep = 1;
 			break;
+		case OPT_NUMA:
+			if (parse_numa("--numa-node ", optarg, &cfg->numa_node) < 0)
+				return -FWD_EXIT_USAGE;
+			break;
 		case OPT_DPDK:
 			eal = optarg;
 			break;
@@ -891,6 +948,7 @@ int main(int argc, char **argv)
 	cfg.txpkt_len = 64;
 	cfg.stats_period = 1.0;
 	cfg.hugepages = "auto";
+	cfg.numa_node = -1;
 	rc = parse_args(&cfg, argc, argv);
 	if (rc != 0)
 		return rc > 0 ? FWD_EXIT_OK : -rc;
@@ -927,15 +985,27 @@ int main(int argc, char **argv)
 	       FWD_VERSION, modes[cfg.mode], cfg.nports, cfg.nthreads, cfg.burst, cfg.retries);
 	for (i = 0; i < cfg.nports; i++) {
 		const struct fwd_port *p = &cfg.ports[i];
+		char numa[32] = "";
+		int node;
 
+		if (p->kind == FWD_PORT_VMSG && p->shm != NULL) {
+			/* Where the file's memory is: bound by numa=, or where it was faulted. */
+			node = rte_vmsg_region_numa_node(rte_vmsg_bus_shm_region(p->shm));
+			if (node >= 0)
+				snprintf(numa, sizeof(numa), ", NUMA node %d%s", node,
+					 p->numa >= 0 ? " (bound)" : "");
+		} else if (p->kind == FWD_PORT_DPDK && p->numa >= 0) {
+			snprintf(numa, sizeof(numa), ", NUMA node %d", p->numa);
+		}
 		if (p->kind == FWD_PORT_DPDK)
-			printf("port %u: %s, %u queue pairs, peer %d\n", i, p->path, p->qp,
-			       p->peer);
+			printf("port %u: %s, %u queue pairs, peer %d%s\n", i, p->path, p->qp,
+			       p->peer, numa);
 		else
-			printf("port %u: vmsg %s role, %s, %u queue pairs of %u, dev %u, peer %d\n",
+			printf("port %u: vmsg %s role, %s, %u queue pairs of %u, dev %u, peer "
+			       "%d%s\n",
 			       i, p->role == RTE_VMSG_BUS_DEVICE ? "device" : "driver",
 			       p->path[0] != '\0' ? p->path : p->file, p->qp, p->qsize, p->dev_num,
-			       p->peer);
+			       p->peer, numa);
 	}
 	for (i = 0; i < cfg.nthreads; i++) {
 		const struct fwd_thread *t = &cfg.threads[i];

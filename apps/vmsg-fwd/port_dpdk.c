@@ -111,7 +111,8 @@ int fwd_dpdk_open(struct fwd_port *p, uint32_t buf_cap)
 		return -FWD_EXIT_USAGE;
 	}
 	d->nq = (uint16_t)p->qp;
-	socket = rte_eth_dev_socket_id(d->port_id);
+	/* numa= or --numa-node, else the device's own socket (its NIC's node). */
+	socket = p->numa >= 0 ? p->numa : rte_eth_dev_socket_id(d->port_id);
 	if (socket < 0)
 		socket = (int)rte_socket_id();
 	/* Enough for every descriptor of every queue, plus bursts in the forwarder. */

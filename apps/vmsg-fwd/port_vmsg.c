@@ -85,6 +85,11 @@ static int dev_open(struct fwd_cfg *cfg, struct fwd_port *p)
 	if (strcmp(cfg->hugepages, "require") == 0)
 		so.flags |= RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
 	so.dma_size = dma_bytes(p);
+	if (p->numa >= 0) {
+		/* numa= or --numa-node: the file (bus page, rings, DMA area) goes on that node. */
+		so.flags |= RTE_VMSG_BUS_SHM_F_NUMA;
+		so.numa_node = (uint32_t)p->numa;
+	}
 	what = "creating the bus file";
 	rc = shm_create(cfg, &so, &p->shm);
 	if (rc == -EEXIST) {
@@ -441,6 +446,26 @@ int fwd_vmsg_tx(struct fwd_port *p, uint32_t q, const struct rte_vmsg_net_pkt *p
 	if (p->role == RTE_VMSG_BUS_DEVICE)
 		return rte_vmsg_net_dev_send_burst(p->ndev, q, pkts, n);
 	return rte_vmsg_net_drv_tx_burst(p->ndrv, q, pkts, n);
+}
+
+int fwd_vmsg_one_copy(const struct fwd_port *in, const struct fwd_port *out, uint32_t buf_cap)
+{
+	/*
+	 * The library then takes what the source's MTU allows and what the
+	 * destination takes; the buffers of the other path must not be
+	 * narrower (--max-pkt-len), or the two paths would differ.
+	 */
+	return in->kind == FWD_PORT_VMSG && out->kind == FWD_PORT_VMSG &&
+	       in->role == RTE_VMSG_BUS_DEVICE && out->role == RTE_VMSG_BUS_DEVICE &&
+	       buf_cap >= (uint32_t)in->mtu + 18u;
+}
+
+int fwd_vmsg_forward(struct fwd_port *in, struct fwd_port *out, uint32_t q, uint32_t n,
+		     uint32_t flags, struct rte_vmsg_net_fwd_result *res)
+{
+	if (q >= in->qp || q >= out->qp)
+		return 0;
+	return rte_vmsg_net_dev_forward_burst(in->ndev, q, out->ndev, q, n, flags, res);
 }
 
 static void fold(uint64_t *total, uint64_t *last, uint64_t cur)

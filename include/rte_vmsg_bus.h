@@ -511,6 +511,13 @@ _Static_assert(offsetof(struct rte_vmsg_shm_bus_page, bell_to_drv) == 192, "bus 
  * (-EINVAL): the creator places the memory.
  */
 #define RTE_VMSG_BUS_SHM_F_NUMA (1u << 5)
+/**
+ * Option flag, both sides: plain shared memory, on purpose
+ * (RTE_VMSG_REGION_OPT_NO_HUGE): a bare file name goes to /dev/shm and no
+ * "no hugepages" warning is logged. Not with RTE_VMSG_BUS_SHM_F_NO_FALLBACK
+ * (-EINVAL).
+ */
+#define RTE_VMSG_BUS_SHM_F_NO_HUGE (1u << 6)
 
 /** Options of rte_vmsg_bus_shm_create(); zero-initialise, then set @c sz. */
 struct rte_vmsg_bus_shm_opts {

@@ -279,10 +279,11 @@ int bench_mem_attach(const struct bench_env *env, struct rte_vmsg_region **out, 
 void bench_mem_close(struct bench_env *env);
 /*
  * The path of a mode's own shm bus file (vmsg_bench_<tag>_<pid>) for
- * --hugepages; returns 1 when it must not fall back to plain memory (a
- * hugetlbfs directory was given), else 0.
+ * --hugepages; returns the page flags of its rte_vmsg_bus_shm_opts:
+ * RTE_VMSG_BUS_SHM_F_NO_FALLBACK for a hugetlbfs directory,
+ * RTE_VMSG_BUS_SHM_F_NO_HUGE for none (plain memory asked for: no warning).
  */
-int bench_shm_path(const struct bench_cfg *cfg, const char *tag, char *buf, size_t cap);
+uint32_t bench_shm_path(const struct bench_cfg *cfg, const char *tag, char *buf, size_t cap);
 
 /* The modes. Each returns 0, or -1 after printing why. */
 int limit_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);

@@ -19,6 +19,7 @@
 #include <numa.h>
 #endif
 
+#include <rte_vmsg_bus.h>
 #include <rte_vmsg_mem.h>
 
 #include "bench.h"
@@ -185,7 +186,7 @@ void bench_mem_close(struct bench_env *env)
 	cleanup_path[0] = '\0';
 }
 
-int bench_shm_path(const struct bench_cfg *cfg, const char *tag, char *buf, size_t cap)
+uint32_t bench_shm_path(const struct bench_cfg *cfg, const char *tag, char *buf, size_t cap)
 {
 	if (strcmp(cfg->hugepages, "auto") == 0) {
 		snprintf(buf, cap, "vmsg_bench_%s_%d", tag, (int)getpid());
@@ -193,8 +194,8 @@ int bench_shm_path(const struct bench_cfg *cfg, const char *tag, char *buf, size
 	}
 	if (strcmp(cfg->hugepages, "none") == 0) {
 		snprintf(buf, cap, "/dev/shm/vmsg_bench_%s_%d", tag, (int)getpid());
-		return 0;
+		return RTE_VMSG_BUS_SHM_F_NO_HUGE;
 	}
 	snprintf(buf, cap, "%s/vmsg_bench_%s_%d", cfg->hugepages, tag, (int)getpid());
-	return 1;
+	return RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
 }

@@ -51,10 +51,10 @@ struct net_args {
 	uint32_t pkt_len; /* frame bytes, without the virtio-net header */
 	uint32_t notify;  /* enum rte_vmsg_net_notify */
 	char path[300];
-	int no_fallback;
-	uint64_t count;	 /* packets (pps) or round trips (lat), timed */
-	uint64_t warmup; /* the same, before timing */
-	uint64_t *ticks; /* side 0, lat: one per round trip */
+	uint32_t shm_flags; /* the page flags of --hugepages (bench_shm_path()) */
+	uint64_t count;	    /* packets (pps) or round trips (lat), timed */
+	uint64_t warmup;    /* the same, before timing */
+	uint64_t *ticks;    /* side 0, lat: one per round trip */
 	struct bench_run *out;
 	char attached[256]; /* side 0: the file as the driver end found it */
 };
@@ -110,8 +110,7 @@ static int net_dev_up(struct bench_side *s, const struct net_args *a, struct net
 	so.path = a->path;
 	so.role = RTE_VMSG_BUS_DEVICE;
 	so.flags = RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK;
-	if (a->no_fallback)
-		so.flags |= RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
+	so.flags |= a->shm_flags;
 	so.dma_size = NET_DMA;
 	what = "rte_vmsg_bus_shm_create(device)";
 	rc = rte_vmsg_bus_shm_create(&so, &d->shm);
@@ -239,8 +238,7 @@ static int net_drv_up(struct bench_side *s, struct net_args *a, struct net_drv_e
 	so.path = a->path;
 	so.role = RTE_VMSG_BUS_DRIVER;
 	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT;
-	if (a->no_fallback)
-		so.flags |= RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
+	so.flags |= a->shm_flags;
 	/* The device end creates the file: wait for it (bounded). */
 	what = "rte_vmsg_bus_shm_create(driver)";
 	for (;;) {
@@ -498,7 +496,7 @@ int net_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 	a.test = c->test;
 	a.pkt_len = c->elem_size;
 	a.notify = c->notify;
-	a.no_fallback = bench_shm_path(env->cfg, "net", a.path, sizeof(a.path));
+	a.shm_flags = bench_shm_path(env->cfg, "net", a.path, sizeof(a.path));
 	if (c->test == BENCH_NET_PPS) {
 		/* A tenth of the ring's message count: each packet is a few lines. */
 		a.count = env->cfg->messages / 10;

@@ -76,7 +76,7 @@ struct tp_args {
 	uint32_t elems;	    /* link elements per direction */
 	uint32_t elem_size; /* 64 */
 	int format;	    /* enum rte_vmsg_link_format */
-	int no_fallback;    /* --hugepages DIR: no plain-memory fallback */
+	uint32_t shm_flags; /* the page flags of --hugepages (bench_shm_path()) */
 	uint64_t dma_size;
 	uint64_t count; /* round trips, timed */
 	uint64_t warmup;
@@ -467,7 +467,7 @@ static int tp_drv_up(struct tp_drv_end *e, struct tp_args *a)
 	so.sz = sizeof(so);
 	so.path = a->path;
 	so.role = RTE_VMSG_BUS_DRIVER;
-	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT;
+	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT | a->shm_flags;
 	while ((rc = rte_vmsg_bus_shm_create(&so, &e->shm)) == -ENOENT || rc == -EAGAIN) {
 		if (rte_vmsg_time_ns() > end || bench_read_once(&s->ctl->abort) != 0)
 			break;
@@ -559,8 +559,7 @@ static int tp_dev_up(struct bench_side *s, struct tp_args *a, struct tp_dev_end 
 	so.path = a->path;
 	so.role = RTE_VMSG_BUS_DEVICE;
 	so.flags = RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK;
-	if (a->no_fallback)
-		so.flags |= RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
+	so.flags |= a->shm_flags;
 	so.dma_size = a->dma_size;
 	so.num_elems = a->elems;
 	so.elem_size = a->elem_size;
@@ -720,7 +719,7 @@ int transport_run(struct bench_env *env, struct bench_case *c, struct bench_run 
 
 	memset(&a, 0, sizeof(a));
 	a.test = c->test;
-	a.no_fallback = bench_shm_path(env->cfg, "tp", a.path, sizeof(a.path));
+	a.shm_flags = bench_shm_path(env->cfg, "tp", a.path, sizeof(a.path));
 	a.elems = c->elems;
 	a.elem_size = c->elem_size;
 	a.format = c->format;

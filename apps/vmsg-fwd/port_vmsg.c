@@ -43,19 +43,18 @@ static void resolve(const struct fwd_cfg *cfg, const struct fwd_port *p, char *b
 		snprintf(buf, cap, "%s", p->file);
 }
 
-/* The shm create, quiet about the /dev/shm fallback that --hugepages none asked for. */
-static int shm_create(const struct fwd_cfg *cfg, const struct rte_vmsg_bus_shm_opts *so,
+/*
+ * The shm create with the page options of --hugepages: none asks for plain
+ * shared memory (no warning), require for hugepages or nothing.
+ */
+static int shm_create(const struct fwd_cfg *cfg, struct rte_vmsg_bus_shm_opts *so,
 		      struct rte_vmsg_bus_shm **out)
 {
-	/* Only before the threads run: the handler is not for changing under a logger. */
-	int none = strcmp(cfg->hugepages, "none") == 0 && fwd_cfg_global == NULL, rc;
-
-	if (none)
-		rte_vmsg_log_set_handler(rte_vmsg_log_stderr, RTE_VMSG_LOG_ERR, NULL);
-	rc = rte_vmsg_bus_shm_create(so, out);
-	if (none)
-		rte_vmsg_log_set_handler(rte_vmsg_log_stderr, RTE_VMSG_LOG_WARNING, NULL);
-	return rc;
+	if (strcmp(cfg->hugepages, "none") == 0)
+		so->flags |= RTE_VMSG_BUS_SHM_F_NO_HUGE;
+	else if (strcmp(cfg->hugepages, "require") == 0)
+		so->flags |= RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
+	return rte_vmsg_bus_shm_create(so, out);
 }
 
 static uint64_t dma_bytes(const struct fwd_port *p)
@@ -82,8 +81,6 @@ static int dev_open(struct fwd_cfg *cfg, struct fwd_port *p)
 	so.path = path;
 	so.role = RTE_VMSG_BUS_DEVICE;
 	so.flags = cfg->keep ? 0 : RTE_VMSG_BUS_SHM_F_UNLINK;
-	if (strcmp(cfg->hugepages, "require") == 0)
-		so.flags |= RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
 	so.dma_size = dma_bytes(p);
 	if (p->numa >= 0) {
 		/* numa= or --numa-node: the file (bus page, rings, DMA area) goes on that node. */
@@ -160,8 +157,6 @@ static int drv_attach(const struct fwd_cfg *cfg, struct fwd_port *p)
 	so.path = path;
 	so.role = RTE_VMSG_BUS_DRIVER;
 	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT;
-	if (strcmp(cfg->hugepages, "require") == 0)
-		so.flags |= RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
 	rc = shm_create(cfg, &so, &p->shm);
 	if (rc < 0)
 		return rc;

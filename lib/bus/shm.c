@@ -28,8 +28,21 @@
 #define SHM_ALIGN 4096u
 #define SHM_FLAGS_KNOWN                                                                            \
 	(RTE_VMSG_BUS_SHM_F_NO_FALLBACK | RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK | \
-	 RTE_VMSG_BUS_SHM_F_ADOPT | RTE_VMSG_BUS_SHM_F_REUSE | RTE_VMSG_BUS_SHM_F_NUMA)
+	 RTE_VMSG_BUS_SHM_F_ADOPT | RTE_VMSG_BUS_SHM_F_REUSE | RTE_VMSG_BUS_SHM_F_NUMA |           \
+	 RTE_VMSG_BUS_SHM_F_NO_HUGE)
 #define SHM_MAX_PEER_TIMEOUT_MS 3600000u
+
+/* The page options of the shm file's region, from the bus options. */
+static uint32_t shm_page_flags(const struct rte_vmsg_bus_shm_opts *o)
+{
+	uint32_t f = 0;
+
+	if (o->flags & RTE_VMSG_BUS_SHM_F_NO_FALLBACK)
+		f |= RTE_VMSG_REGION_OPT_NO_FALLBACK;
+	if (o->flags & RTE_VMSG_BUS_SHM_F_NO_HUGE)
+		f |= RTE_VMSG_REGION_OPT_NO_HUGE;
+	return f;
+}
 
 struct rte_vmsg_bus_shm {
 	struct rte_vmsg_region *region;
@@ -189,7 +202,9 @@ static int shm_opts_get(const struct rte_vmsg_bus_shm_opts *opts, struct rte_vms
 			return -EINVAL;
 	memset(o, 0, sizeof(*o));
 	memcpy(o, opts, opts->sz < sizeof(*o) ? opts->sz : sizeof(*o));
-	if (o->path == NULL || (o->flags & ~SHM_FLAGS_KNOWN) != 0)
+	if (o->path == NULL || (o->flags & ~SHM_FLAGS_KNOWN) != 0 ||
+	    (o->flags & (RTE_VMSG_BUS_SHM_F_NO_HUGE | RTE_VMSG_BUS_SHM_F_NO_FALLBACK)) ==
+		    (RTE_VMSG_BUS_SHM_F_NO_HUGE | RTE_VMSG_BUS_SHM_F_NO_FALLBACK))
 		return -EINVAL;
 	if (o->transport_revision == 0)
 		o->transport_revision = 1;
@@ -323,8 +338,7 @@ static int shm_device_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus
 		ro.kind = RTE_VMSG_REGION_KIND_FILE;
 		ro.flags = RTE_VMSG_REGION_OPT_ATTACH;
 		ro.path = o->path;
-		if (o->flags & RTE_VMSG_BUS_SHM_F_NO_FALLBACK)
-			ro.flags |= RTE_VMSG_REGION_OPT_NO_FALLBACK;
+		ro.flags |= shm_page_flags(o);
 		rc = rte_vmsg_region_create(&ro, &s->region);
 		if (rc == 0) {
 			keep = shm_reuse_check(s, o, link_size, dma_off, max_msg);
@@ -362,8 +376,7 @@ static int shm_device_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus
 	ro.kind = RTE_VMSG_REGION_KIND_FILE;
 	ro.path = o->path;
 	ro.size = (size_t)(dma_off + o->dma_size);
-	if (o->flags & RTE_VMSG_BUS_SHM_F_NO_FALLBACK)
-		ro.flags |= RTE_VMSG_REGION_OPT_NO_FALLBACK;
+	ro.flags |= shm_page_flags(o);
 	if (o->flags & RTE_VMSG_BUS_SHM_F_REPLACE)
 		ro.flags |= RTE_VMSG_REGION_OPT_REPLACE;
 	if (o->flags & RTE_VMSG_BUS_SHM_F_UNLINK)
@@ -497,8 +510,7 @@ static int shm_driver_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus
 	ro.kind = RTE_VMSG_REGION_KIND_FILE;
 	ro.flags = RTE_VMSG_REGION_OPT_ATTACH;
 	ro.path = path;
-	if (o->flags & RTE_VMSG_BUS_SHM_F_NO_FALLBACK)
-		ro.flags |= RTE_VMSG_REGION_OPT_NO_FALLBACK;
+	ro.flags |= shm_page_flags(o);
 	rc = rte_vmsg_region_create(&ro, &s->region);
 	if (rc < 0)
 		return rc;

@@ -1013,6 +1013,44 @@ static void test_numa(void)
 	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &dev), -EINVAL);
 }
 
+static unsigned int warnings;
+
+static void count_warnings(enum rte_vmsg_log_level level, const char *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	if (level <= RTE_VMSG_LOG_WARNING)
+		warnings++;
+}
+
+/* F_NO_HUGE: plain shared memory on purpose, in /dev/shm, without a warning. */
+static void test_no_huge(void)
+{
+	struct rte_vmsg_bus_shm_opts o, d;
+	struct rte_vmsg_bus_shm *dev = NULL, *drv = NULL;
+	const struct rte_vmsg_region *r;
+
+	path_new();
+	opts_dev(&o);
+	o.flags |= RTE_VMSG_BUS_SHM_F_NO_HUGE | RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &dev), -EINVAL);
+	o.flags &= ~RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
+	warnings = 0;
+	rte_vmsg_log_set_handler(count_warnings, RTE_VMSG_LOG_WARNING, NULL);
+	dev = shm_new(&o);
+	r = rte_vmsg_bus_shm_region(dev);
+	CHECK(strncmp(rte_vmsg_region_path(r), "/dev/shm/", 9) == 0);
+	CHECK_EQ(rte_vmsg_region_page_size(r), (size_t)sysconf(_SC_PAGESIZE));
+	opts_drv(&d);
+	d.flags = RTE_VMSG_BUS_SHM_F_NO_HUGE;
+	drv = shm_new(&d);
+	shm_up(dev, drv);
+	CHECK_EQ(warnings, 0u);
+	rte_vmsg_log_set_handler(NULL, RTE_VMSG_LOG_ERR, NULL);
+	rte_vmsg_bus_shm_destroy(drv);
+	rte_vmsg_bus_shm_destroy(dev);
+}
+
 int main(void)
 {
 	test_bus_page();
@@ -1025,5 +1063,6 @@ int main(void)
 	test_heartbeat();
 	test_event_wait();
 	test_numa();
+	test_no_huge();
 	return vtest_done("bus_shm");
 }

@@ -510,7 +510,7 @@ static int rx_deliver(struct rte_vmsg_net_dev *nd, struct net_pair *p, uint8_t *
  * or 0 (a broken queue is noted). The caller completes treq[0 .. k) with
  * tx_done(), which keeps the rest for the next call.
  */
-static uint32_t tx_pop(struct net_pair *p, uint32_t max)
+static NET_ALWAYS_INLINE uint32_t tx_pop(struct net_pair *p, uint32_t max)
 {
 	struct net_q *q = &p->q[Q_TX];
 	uint32_t iov = 0, i;
@@ -540,7 +540,7 @@ static uint32_t tx_pop(struct net_pair *p, uint32_t max)
 }
 
 /* Completes treq[0 .. n) (nothing written into them) and keeps treq[n .. tn) at the front. */
-static void tx_done(struct rte_vmsg_net_dev *nd, struct net_pair *p, uint32_t n)
+static NET_ALWAYS_INLINE void tx_done(struct rte_vmsg_net_dev *nd, struct net_pair *p, uint32_t n)
 {
 	struct net_q *q = &p->q[Q_TX];
 	uint32_t i, shift, end;

@@ -31,6 +31,8 @@
 
 #define NET_LIKELY(x) __builtin_expect(!!(x), 1)
 #define NET_UNLIKELY(x) __builtin_expect(!!(x), 0)
+/* Per-burst helpers of the data path: inlined into each burst call, whatever their size. */
+#define NET_ALWAYS_INLINE inline __attribute__((always_inline))
 
 static inline void net_hdr_to_wire(const struct rte_vmsg_net_hdr *h,
 				   struct rte_vmsg_virtio_net_hdr *w, uint16_t num_buffers)

@@ -57,6 +57,22 @@ static int shm_create(const struct fwd_cfg *cfg, struct rte_vmsg_bus_shm_opts *s
 	return rte_vmsg_bus_shm_create(so, out);
 }
 
+/* The bus over the port's shm file (either role): its path recorded, the endpoint made. */
+static int bus_make(struct fwd_port *p)
+{
+	struct rte_vmsg_bus_opts bo;
+	int rc;
+
+	snprintf(p->path, sizeof(p->path), "%s",
+		 rte_vmsg_region_path(rte_vmsg_bus_shm_region(p->shm)));
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	rc = rte_vmsg_bus_shm_bus_opts(p->shm, &bo);
+	if (rc == 0)
+		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), p->shm, &p->bus);
+	return rc;
+}
+
 static uint64_t dma_bytes(const struct fwd_port *p)
 {
 	uint64_t txbuf = ((uint64_t)p->mtu + 12u + 18u + 63u) & ~63ull;
@@ -70,7 +86,6 @@ static int dev_open(struct fwd_cfg *cfg, struct fwd_port *p)
 {
 	struct rte_vmsg_bus_shm_opts so;
 	struct rte_vmsg_net_dev_opts no;
-	struct rte_vmsg_bus_opts bo;
 	char path[FWD_PATH_MAX + 16];
 	const char *what;
 	int rc;
@@ -99,14 +114,8 @@ static int dev_open(struct fwd_cfg *cfg, struct fwd_port *p)
 	if (rc < 0)
 		goto fail;
 	p->created = 1;
-	snprintf(p->path, sizeof(p->path), "%s",
-		 rte_vmsg_region_path(rte_vmsg_bus_shm_region(p->shm)));
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
 	what = "creating the bus";
-	rc = rte_vmsg_bus_shm_bus_opts(p->shm, &bo);
-	if (rc == 0)
-		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), p->shm, &p->bus);
+	rc = bus_make(p);
 	if (rc < 0)
 		goto fail;
 	/* The driver's addresses are offsets in the file: the whole file is the map. */
@@ -147,7 +156,6 @@ fail:
 static int drv_attach(const struct fwd_cfg *cfg, struct fwd_port *p)
 {
 	struct rte_vmsg_bus_shm_opts so;
-	struct rte_vmsg_bus_opts bo;
 	char path[FWD_PATH_MAX + 16];
 	int rc;
 
@@ -160,13 +168,7 @@ static int drv_attach(const struct fwd_cfg *cfg, struct fwd_port *p)
 	rc = shm_create(cfg, &so, &p->shm);
 	if (rc < 0)
 		return rc;
-	snprintf(p->path, sizeof(p->path), "%s",
-		 rte_vmsg_region_path(rte_vmsg_bus_shm_region(p->shm)));
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	rc = rte_vmsg_bus_shm_bus_opts(p->shm, &bo);
-	if (rc == 0)
-		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), p->shm, &p->bus);
+	rc = bus_make(p);
 	if (rc < 0) {
 		rte_vmsg_bus_shm_destroy(p->shm);
 		p->shm = NULL;

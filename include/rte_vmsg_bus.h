@@ -14,7 +14,9 @@
 #include <stdint.h>
 
 #include <rte_vmsg_common.h>
+#include <rte_vmsg_mem.h>
 #include <rte_vmsg_msg.h>
+#include <rte_vmsg_ring.h>
 #include <rte_vmsg_transport.h>
 
 #ifdef __cplusplus
@@ -78,6 +80,13 @@ struct rte_vmsg_bus_ops {
 	 *         backend is broken for good (in-flight requests fail with it).
 	 */
 	int (*control)(void *ctx);
+	/**
+	 * The map that translates the peer's bus addresses (virtqueue and
+	 * buffer addresses in SET_VQUEUE and descriptors) into local
+	 * pointers. Optional: NULL, or a backend that returns NULL, has none
+	 * (rte_vmsg_bus_memmap() then returns NULL).
+	 */
+	const struct rte_vmsg_memmap *(*memmap)(void *ctx);
 };
 
 /** Bit of the value of rte_vmsg_bus_ops.control: frames can flow. */
@@ -406,6 +415,186 @@ RTE_VMSG_API int rte_vmsg_bus_connected(const struct rte_vmsg_bus *bus);
 /** Copies the counters. @return 0; -EINVAL for NULL arguments. */
 RTE_VMSG_API int rte_vmsg_bus_stats_get(const struct rte_vmsg_bus *bus,
 					struct rte_vmsg_bus_stats *st);
+
+/**
+ * The backend's map of the peer's memory (rte_vmsg_bus_ops.memmap): what a
+ * device-side virtqueue translates the driver's addresses through. For an
+ * shm bus, the whole file (bus address = file offset); for an amp backend,
+ * the map given at its creation.
+ *
+ * @return the map (owned by the backend, valid while it lives), or NULL
+ *         for NULL @p bus or a backend without one.
+ */
+RTE_VMSG_API const struct rte_vmsg_memmap *rte_vmsg_bus_memmap(const struct rte_vmsg_bus *bus);
+
+/* ------------------------------------------------------------------------ */
+/* amp backend: an AMP link on memory the caller gives (ARCHITECTURE.md §2.4) */
+/* ------------------------------------------------------------------------ */
+
+/** Ring layouts of rte_vmsg_bus_amp_opts.layout. */
+enum rte_vmsg_amp_layout {
+	RTE_VMSG_AMP_LAYOUT_V1 = 0, /**< the 2026 v1 virtio-msg-amp layout (reference §1.4) */
+};
+
+/**
+ * Option flag: the driver side writes the layout and the device side reads
+ * it (RTE_VMSG_LINK_F_DRIVER_WRITES); both ends must say so. Without it the
+ * device side writes it, as the v1 protocol has it.
+ */
+#define RTE_VMSG_BUS_AMP_F_DRIVER_WRITES (1u << 0)
+
+/**
+ * A liveness source (optional): called on every pass of the control path,
+ * before the link handshake, with the link state of the previous pass
+ * (enum rte_vmsg_link_state, or -EIO). Returns 1 when it knows the peer is
+ * gone (its process exited, its heartbeat stood still, its card was reset):
+ * the link is then marked PEER_DEAD and the loss reported once; 0 otherwise.
+ * The shm backend's pidfd and heartbeat watch is one.
+ */
+typedef int (*rte_vmsg_bus_amp_live_fn)(void *arg, int link_state);
+
+/** Options of rte_vmsg_bus_amp_create(); zero-initialise, then set @c sz. */
+struct rte_vmsg_bus_amp_opts {
+	size_t sz;	/**< sizeof(struct rte_vmsg_bus_amp_opts) */
+	uint32_t role;	/**< RTE_VMSG_BUS_DEVICE or RTE_VMSG_BUS_DRIVER */
+	uint32_t flags; /**< RTE_VMSG_BUS_AMP_F_* */
+	/**
+	 * The memory that holds the link (required; borrowed, must outlive the
+	 * backend): a file, memfd or hugepage region, or an external mapping
+	 * (rte_vmsg_region_register()) such as a BAR or a QEMU ivshmem file.
+	 */
+	struct rte_vmsg_region *region;
+	uint64_t offset; /**< where the layout starts in @c region, 64-byte aligned */
+	uint64_t size;	 /**< bytes of the layout from @c offset; 0: to the end of the region */
+	uint32_t layout; /**< enum rte_vmsg_amp_layout */
+	/* The side that writes the layout only (the other takes them from it; must be 0): */
+	uint32_t num_elems; /**< elements per direction, 2..65535; 0: as many as fit */
+	uint32_t elem_size; /**< power of two, 64..32768; 0: 64 */
+	uint32_t format;    /**< enum rte_vmsg_link_format */
+	/** 52..65535 and within what an element carries; 0: what an element carries. */
+	uint32_t max_msg_size;
+	uint32_t reserved0; /**< must be 0 */
+	/**
+	 * How a frame sent rings the peer: @c sz 0 or kind NONE polls (no
+	 * doorbell); FUTEX (shared words), EVENTFD (an eventfd the peer
+	 * waits on, with or without shared words) or MMIO (a 32-bit register
+	 * write of a given value, after the CPU-to-device barrier).
+	 */
+	struct rte_vmsg_bell_opts tx_bell;
+	/**
+	 * What rte_vmsg_bus_amp_wait() sleeps on: @c sz 0 or NONE polls with
+	 * naps; FUTEX (the words the peer's tx bell bumps) or EVENTFD (e.g.
+	 * an MSI-X vector through VFIO, or an ivshmem interrupt). Not MMIO.
+	 */
+	struct rte_vmsg_bell_opts rx_wait;
+	/** The peer's memory, for rte_vmsg_bus_memmap() (borrowed); NULL: none. */
+	const struct rte_vmsg_memmap *map;
+	rte_vmsg_bus_amp_live_fn live; /**< liveness source, or NULL (the link handshake only) */
+	void *live_arg;		       /**< passed to @c live */
+};
+
+/** Counters of an amp backend end. */
+struct rte_vmsg_bus_amp_stats {
+	uint64_t tx_frames;   /**< frames enqueued */
+	uint64_t tx_full;     /**< tx refused with -EAGAIN: ring full */
+	uint64_t tx_notconn;  /**< tx refused with -ENOTCONN (link not up) or -EIO (broken) */
+	uint64_t rx_frames;   /**< frames handed to the bus */
+	uint64_t rx_garbage;  /**< elements dropped: msg_size < 8 or above the max or stride */
+	uint64_t peer_lost;   /**< peer deaths and restarts reported by the control path */
+	uint64_t live_lost;   /**< of which reported by the liveness source */
+	uint64_t bell_kicks;  /**< doorbell rings sent (system calls or register writes) */
+	uint64_t bell_sleeps; /**< times rte_vmsg_bus_amp_wait() slept */
+};
+
+/** Bit in the value of rte_vmsg_bus_amp_poll(): the peer died or restarted. */
+#define RTE_VMSG_BUS_AMP_PEER_LOST 0x100
+
+struct rte_vmsg_bus_amp;
+
+/**
+ * Creates one end of an amp backend: the link (rte_vmsg_link_create()) on
+ * @c size bytes at @c offset of @c region, the doorbells, the peer-memory
+ * map and the liveness source. The side that writes the layout lays it out
+ * now; the other validates it, keeps a private copy and never reads it
+ * again. The handshake then runs in the control path (the bus poll, or
+ * rte_vmsg_bus_amp_poll()); a peer restart is a reconnect, a peer value
+ * that cannot be breaks the link (-EIO).
+ *
+ * @param opts  options (required)
+ * @param out   receives the end
+ * @return 0; -EINVAL for NULL arguments, a bad @c sz, unknown non-zero
+ *         bytes or flags, a bad role, layout, offset, size or doorbell,
+ *         writer-only fields on the reader; -ENOSPC when the layout does
+ *         not fit; -EAGAIN (reader) when the layout is not written yet:
+ *         retry; -EPROTO (reader) for an invalid layout or a max message
+ *         size above what its elements carry (the reason is logged);
+ *         -ENOMEM; errors of rte_vmsg_bell_create().
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_bus_amp_create(const struct rte_vmsg_bus_amp_opts *opts,
+						       struct rte_vmsg_bus_amp **out);
+
+/**
+ * Destroys an end: its queue head goes SHUTDOWN, the doorbells are freed.
+ * The region and the map are the caller's. Destroy the bus endpoint on it
+ * first. NULL is a no-op.
+ */
+RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_bus_amp_destroy(struct rte_vmsg_bus_amp *amp);
+
+/**
+ * The backend ops of the amp backend (a static table); the context to pass
+ * with them to rte_vmsg_bus_create() is the rte_vmsg_bus_amp itself. tx
+ * copies one frame into one element (-EAGAIN when full, -ENOTCONN when the
+ * link is not up, -EIO when broken) and rings the tx doorbell; rx_burst reads
+ * each element's msg_size once, checks it, then copies exactly that much, and
+ * drops and counts garbage; control runs rte_vmsg_bus_amp_poll()'s pass;
+ * memmap returns the map of the options.
+ */
+RTE_VMSG_API const struct rte_vmsg_bus_ops *rte_vmsg_bus_amp_ops(void);
+
+/**
+ * The control path, for an end used without a bus endpoint (the bus
+ * endpoint runs it itself through the control op; calling both is
+ * harmless, each is told of every loss once): the liveness source, then
+ * rte_vmsg_link_poll(). A peer restart (the link's reconnect counter grew),
+ * a peer leaving RUN, or the liveness source's verdict is a loss, reported
+ * once with RTE_VMSG_BUS_AMP_PEER_LOST: fail what is in flight then.
+ *
+ * Concurrency: the thread that runs the bus endpoint on this end.
+ *
+ * @return enum rte_vmsg_link_state, OR'ed with RTE_VMSG_BUS_AMP_PEER_LOST
+ *         when the peer was lost since the last call; -EINVAL for NULL
+ *         @p amp; -EIO when the link is broken.
+ */
+RTE_VMSG_API int rte_vmsg_bus_amp_poll(struct rte_vmsg_bus_amp *amp);
+
+/**
+ * Sleeps until a frame arrives, @p timeout_ns passes or a signal comes, on
+ * the rx wait of the options (polling with naps without one). Run the bus
+ * poll after.
+ *
+ * Concurrency: the thread that runs the bus endpoint on this end. Blocking.
+ *
+ * @return 1 when something can be read (or the link broke); 0 on timeout or
+ *         while the link is not up (poll the bus to bring it up); -EINTR;
+ *         -EINVAL for NULL @p amp.
+ */
+RTE_VMSG_API int rte_vmsg_bus_amp_wait(struct rte_vmsg_bus_amp *amp, uint64_t timeout_ns);
+
+/** The link of this end (for its counters), or NULL. */
+RTE_VMSG_API struct rte_vmsg_link *rte_vmsg_bus_amp_link(const struct rte_vmsg_bus_amp *amp);
+
+/** The transmit doorbell (e.g. its eventfd, to pass to the peer), or NULL. */
+RTE_VMSG_API struct rte_vmsg_bell *rte_vmsg_bus_amp_tx_bell(const struct rte_vmsg_bus_amp *amp);
+
+/** The receive wait doorbell, or NULL. */
+RTE_VMSG_API struct rte_vmsg_bell *rte_vmsg_bus_amp_rx_wait(const struct rte_vmsg_bus_amp *amp);
+
+/** The largest frame this end carries (the bus's default max message size), or 0. */
+RTE_VMSG_API uint32_t rte_vmsg_bus_amp_max_msg_size(const struct rte_vmsg_bus_amp *amp);
+
+/** Copies the counters. @return 0; -EINVAL for NULL arguments. */
+RTE_VMSG_API int rte_vmsg_bus_amp_stats_get(const struct rte_vmsg_bus_amp *amp,
+					    struct rte_vmsg_bus_amp_stats *st);
 
 /* ------------------------------------------------------------------------ */
 /* shm backend: two processes sharing one file (ARCHITECTURE.md §2.4a)       */

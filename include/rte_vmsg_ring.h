@@ -437,6 +437,13 @@ enum rte_vmsg_bell_kind {
 	RTE_VMSG_BELL_NONE = 0,	   /**< polling only: notify is free, wait only polls */
 	RTE_VMSG_BELL_EVENTFD = 1, /**< an eventfd (passed to the peer by the application) */
 	RTE_VMSG_BELL_FUTEX = 2,   /**< a futex on a shared word: no descriptor to pass */
+	/**
+	 * A 32-bit register write (a PCIe BAR doorbell, the ivshmem Doorbell
+	 * register): @c mmio_value at @c mmio, after the CPU-to-device write
+	 * barrier. Ringing only: nobody waits on it (the peer's interrupt
+	 * comes back as an eventfd, e.g. an MSI-X vector through VFIO).
+	 */
+	RTE_VMSG_BELL_MMIO = 3,
 };
 
 /**
@@ -452,14 +459,22 @@ struct rte_vmsg_bell_shm {
 struct rte_vmsg_bell_opts {
 	size_t sz; /**< sizeof(struct rte_vmsg_bell_opts) */
 	enum rte_vmsg_bell_kind kind;
-	struct rte_vmsg_bell_shm *shm; /**< shared words (EVENTFD, FUTEX); 4-byte aligned */
-	int fd;			       /**< EVENTFD: the eventfd, or -1 to create one */
-	uint32_t pad_;
+	/**
+	 * Shared words, 4-byte aligned: required for FUTEX. Optional for
+	 * EVENTFD and MMIO: with them the ringer skips the wake-up while the
+	 * waiter is not armed; without them (a foreign peer that keeps no such
+	 * words) every notify rings and the waiter sleeps without arming.
+	 */
+	struct rte_vmsg_bell_shm *shm;
+	int fd;		     /**< EVENTFD: the eventfd, or -1 to create one */
+	uint32_t mmio_value; /**< MMIO: the value written */
 	/**
 	 * Adaptive wait: how long rte_vmsg_bell_wait() polls before it arms the
 	 * doorbell and sleeps. 0 arms at once; UINT64_MAX never sleeps.
 	 */
 	uint64_t poll_ns;
+	/** MMIO: the register, 4-byte aligned (in an I/O mapping: a BAR). */
+	void *mmio;
 };
 
 /**
@@ -475,17 +490,22 @@ struct rte_vmsg_bell {
 	uint32_t pad_;
 	struct rte_vmsg_bell_shm *shm;
 	uint64_t poll_ns;
-	uint64_t kicks;	 /**< wake-ups sent (system calls made by notify) */
+	uint64_t kicks;	 /**< wake-ups sent (system calls or register writes made by notify) */
 	uint64_t sleeps; /**< times wait went to sleep */
+	volatile uint32_t *mmio;
+	uint32_t mmio_value;
+	uint32_t pad2_;
 };
 
-/** Sends the wake-up: cold, out of line (a system call). */
+/** Sends the wake-up: cold, out of line (a system call or a register write). */
 RTE_VMSG_API int rte_vmsg__bell_kick(struct rte_vmsg_bell *b);
 
 /**
  * To be called by the producer after rte_vmsg_ring_commit(): wakes the
  * consumer if it is asleep or about to sleep. Costs one full barrier and one
- * load when nobody sleeps; nothing at all with RTE_VMSG_BELL_NONE.
+ * load when nobody sleeps; nothing at all with RTE_VMSG_BELL_NONE. Without
+ * shared words (a foreign peer) every call rings: one eventfd write or one
+ * register write.
  *
  * Concurrency: the producer of the ring this doorbell serves. Lock-free; a
  * system call only when the consumer armed the doorbell.
@@ -496,6 +516,8 @@ static inline int rte_vmsg_bell_notify(struct rte_vmsg_bell *b)
 {
 	if (b->kind == RTE_VMSG_BELL_NONE)
 		return 0;
+	if (b->shm == NULL)
+		return rte_vmsg__bell_kick(b); /* no armed word to look at: always ring */
 	/*
 	 * D2: the commit (a store) before the load of armed; pairs with D1 in
 	 * rte_vmsg_bell_wait(): either the consumer sees our elements after
@@ -528,7 +550,7 @@ RTE_VMSG_API int rte_vmsg_bell_fd(const struct rte_vmsg_bell *b);
  *
  * @return 1 when the ring has something (or is broken: the next peek says
  *         -EIO); 0 when @p timeout_ns passed; -EINTR; -errno from the
- *         system call.
+ *         system call; -EINVAL for an MMIO doorbell (it only rings).
  */
 RTE_VMSG_API int rte_vmsg_bell_wait(struct rte_vmsg_bell *b, const struct rte_vmsg_ring *r,
 				    uint64_t timeout_ns);
@@ -555,13 +577,23 @@ enum rte_vmsg_link_format {
 struct rte_vmsg_link_opts {
 	size_t sz; /**< sizeof(struct rte_vmsg_link_opts) */
 	enum rte_vmsg_link_role role;
-	/* Device side only (the driver side takes them from the layout): */
+	/* The side that writes the layout only (the other takes them from it): */
 	uint32_t num_elems; /**< N per direction, 2..65535; 0 = as many as fit */
 	uint32_t elem_size; /**< power of two >= 64; 0 = 64 */
 	enum rte_vmsg_link_format format;
-	/* Driver side only: refuse a layout whose format differs (0 = accept any). */
-	uint32_t require_format; /**< 0, or 1 + enum rte_vmsg_link_format */
+	/* The side that reads the layout only: refuse a layout whose format differs. */
+	uint32_t require_format; /**< 0 (accept any), or 1 + enum rte_vmsg_link_format */
+	uint32_t flags;		 /**< RTE_VMSG_LINK_F_* */
 };
+
+/**
+ * Link option flag, both sides alike: the driver side writes the layout and
+ * the device side reads it (the v1 protocol has the device side write it;
+ * this serves a card whose firmware expects its host to lay out memory).
+ * Each side still owns its own queue head and element array, as named in
+ * the layout.
+ */
+#define RTE_VMSG_LINK_F_DRIVER_WRITES (1u << 0)
 
 /** Link states as rte_vmsg_link_poll() reports them. */
 enum rte_vmsg_link_state {
@@ -586,10 +618,11 @@ struct rte_vmsg_link;
 /**
  * Creates one end of a link on the memory at @p base.
  *
- * The device side lays out the header (64 B), its queue head and the
- * driver's (each on its own 64-byte line), then the device and driver
- * element arrays (64-byte aligned), writes the magic last, and sets its
- * queue head to INIT. The driver side reads the header once, validates it
+ * The side that writes the layout (the device side; the driver side with
+ * RTE_VMSG_LINK_F_DRIVER_WRITES) lays out the header (64 B), the device's
+ * queue head and the driver's (each on its own 64-byte line), then the
+ * device and driver element arrays (64-byte aligned), writes the magic
+ * last, and sets its queue head to INIT. The other side reads the header once, validates it
  * (magic, length, version, unknown features, reserved, counts, offsets in
  * range and aligned, no overlaps), keeps a private copy and never reads it
  * again, then sets its queue head to INIT.

@@ -1013,3 +1013,10 @@ int rte_vmsg_bus_stats_get(const struct rte_vmsg_bus *bus, struct rte_vmsg_bus_s
 	*st = bus->st;
 	return 0;
 }
+
+const struct rte_vmsg_memmap *rte_vmsg_bus_memmap(const struct rte_vmsg_bus *bus)
+{
+	if (bus == NULL || bus->ops.memmap == NULL)
+		return NULL;
+	return bus->ops.memmap(bus->be);
+}

@@ -2,7 +2,10 @@
  * Copyright (c) 2026 The librte_vmsg authors
  *
  * The shm bus backend: two processes sharing one file that holds the bus
- * page, the v1 AMP link layout and the DMA area (ARCHITECTURE.md §2.4a).
+ * page, the v1 AMP link layout and the DMA area (ARCHITECTURE.md §2.4a). A
+ * thin set-up over the amp backend: the file, the bus page, the futex words
+ * in it, and pidfd and heartbeat liveness; the link, its frames and its
+ * control path are amp.c's.
  */
 
 #define RTE_VMSG_LOG_PREFIX "bus-shm: "
@@ -19,6 +22,7 @@
 #include "rte_vmsg_bus.h"
 #include "rte_vmsg_mem.h"
 #include "rte_vmsg_ring.h"
+#include "amp_priv.h"
 #include "log_priv.h"
 
 #define SHM_DEFAULT_ELEMS 256u
@@ -45,11 +49,11 @@ static uint32_t shm_page_flags(const struct rte_vmsg_bus_shm_opts *o)
 }
 
 struct rte_vmsg_bus_shm {
+	/* First: the amp ops serve an shm end as they are (same pointer). */
+	struct rte_vmsg_bus_amp amp;
 	struct rte_vmsg_region *region;
 	struct rte_vmsg_shm_bus_page *page;
-	struct rte_vmsg_link *link;
-	struct rte_vmsg_ring *tx;
-	struct rte_vmsg_ring *rx;
+	struct rte_vmsg_memmap *map; /* the whole file: bus address = file offset */
 	uint8_t *dma;
 	uint64_t dma_off;
 	uint64_t dma_size;
@@ -64,26 +68,51 @@ struct rte_vmsg_bus_shm {
 	rte_vmsg_le64 *own_heartbeat;
 	const rte_vmsg_le32 *peer_pid;
 	const rte_vmsg_le64 *peer_heartbeat;
-	/* Doorbells over the bus page words (RTE_VMSG_BELL_NONE in NOTIFY_POLL). */
-	struct rte_vmsg_bell *tx_bell; /* wakes the peer after our frames */
-	struct rte_vmsg_bell *rx_bell; /* rte_vmsg_bus_shm_wait() sleeps on it */
 	/* Heartbeat watch (peer_timeout_ms != 0). */
 	uint64_t peer_timeout_ns;
 	uint64_t peer_hb;    /* the peer's heartbeat when last seen to move */
 	uint64_t peer_hb_ns; /* rte_vmsg_time_ns() then; 0: not watching */
-	/* st.peer_lost as rte_vmsg_bus_shm_poll() and the control op last reported it. */
-	uint64_t api_seen;
-	uint64_t ctl_seen;
-	char *unlink_path; /* REUSE of an existing file with UNLINK: unlinked at destroy */
+	char *unlink_path;   /* REUSE of an existing file with UNLINK: unlinked at destroy */
 	/* Peer watch. */
 	int pidfd;	      /* pidfd on watched_pid, or -1 */
 	uint32_t watched_pid; /* pid the pidfd (or the failed open) is about; 0: none */
 	uint32_t self_pid;    /* our own pid: a peer in this process is not watched */
-	int state;	      /* last enum rte_vmsg_link_state, or -EIO */
-	int lost;	      /* a loss was reported and the link has not been up since */
-	uint64_t reconnects;  /* link reconnect counter at the last poll */
-	struct rte_vmsg_bus_shm_stats st;
+	uint64_t pidfd_deaths;
+	uint64_t hb_timeouts;
 };
+
+#if defined(__cplusplus)
+static_assert(RTE_VMSG_BUS_SHM_PEER_LOST == RTE_VMSG_BUS_AMP_PEER_LOST, "one loss bit");
+#else
+_Static_assert(RTE_VMSG_BUS_SHM_PEER_LOST == RTE_VMSG_BUS_AMP_PEER_LOST, "one loss bit");
+#endif
+
+/*
+ * The bus parameters of a bus page, read once from shared memory into this
+ * private copy: checked, then used, never read again (the peer may write
+ * the page at any time).
+ */
+struct shm_params {
+	uint32_t version, revision, max_msg, notify;
+	uint64_t features, link_off, link_size, dma_off, dma_size;
+};
+
+static void shm_params_read(const struct rte_vmsg_shm_bus_page *p, struct shm_params *c)
+{
+	struct rte_vmsg_shm_bus_page head;
+
+	/* One copy of the parameter line (everything before dev_pid). */
+	memcpy(&head, p, offsetof(struct rte_vmsg_shm_bus_page, dev_pid));
+	c->version = rte_vmsg_le32_to_cpu(head.version);
+	c->revision = rte_vmsg_le32_to_cpu(head.transport_revision);
+	c->max_msg = rte_vmsg_le32_to_cpu(head.max_msg_size);
+	c->notify = rte_vmsg_le32_to_cpu(head.notify_mode);
+	c->features = rte_vmsg_le64_to_cpu(head.transport_features);
+	c->link_off = rte_vmsg_le64_to_cpu(head.link_offset);
+	c->link_size = rte_vmsg_le64_to_cpu(head.link_size);
+	c->dma_off = rte_vmsg_le64_to_cpu(head.dma_offset);
+	c->dma_size = rte_vmsg_le64_to_cpu(head.dma_size);
+}
 
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
@@ -91,100 +120,11 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Backend ops                                                               */
-
-static int shm_tx(void *ctx, const void *frame, size_t len)
-{
-	struct rte_vmsg_bus_shm *s = ctx;
-	int k;
-
-	if (frame == NULL || len < RTE_VMSG_HDR_SIZE)
-		return -EINVAL;
-	if (len > s->max_msg)
-		return -EMSGSIZE;
-	if (s->state != RTE_VMSG_LINK_UP) {
-		s->st.tx_notconn++;
-		return s->state < 0 ? -EIO : -ENOTCONN;
-	}
-	k = rte_vmsg_ring_reserve(s->tx, 1);
-	if (k < 0)
-		return k;
-	if (k == 0) {
-		s->st.tx_full++;
-		return -EAGAIN;
-	}
-	memcpy(rte_vmsg_ring_slot(s->tx, 0), frame, len);
-	k = rte_vmsg_ring_commit(s->tx, 1);
-	if (k < 0)
-		return k;
-	s->st.tx_frames++;
-	/* NOTIFY_EVENT: a system call only while the peer sleeps; else nothing. */
-	(void)rte_vmsg_bell_notify(s->tx_bell);
-	return 0;
-}
-
-static int shm_rx_burst(void *ctx, void *bufs, size_t stride, size_t *lens, unsigned int n)
-{
-	struct rte_vmsg_bus_shm *s = ctx;
-	uint32_t i, got = 0;
-	int k;
-
-	if (bufs == NULL || lens == NULL || stride < RTE_VMSG_HDR_SIZE)
-		return -EINVAL;
-	if (s->state < 0)
-		return -EIO;
-	if (s->state != RTE_VMSG_LINK_UP || n == 0)
-		return 0;
-	k = rte_vmsg_ring_peek(s->rx, n);
-	if (k <= 0)
-		return k;
-	for (i = 0; i < (uint32_t)k; i++) {
-		const uint8_t *src = rte_vmsg_ring_slot(s->rx, i);
-		uint16_t size;
-
-		/*
-		 * The element is peer memory: read msg_size once and check it
-		 * against the bus max (which the element carries) and the
-		 * caller's buffer before copying exactly that much. The bus
-		 * validates the copy again; the peer cannot make it differ
-		 * from what was checked here.
-		 */
-		memcpy(&size, src + 6, sizeof(size));
-		size = rte_vmsg_le16_to_cpu(size);
-		if (size < RTE_VMSG_HDR_SIZE || size > s->max_msg || size > stride) {
-			s->st.rx_garbage++;
-			continue;
-		}
-		memcpy((uint8_t *)bufs + (size_t)got * stride, src, size);
-		lens[got++] = size;
-	}
-	k = rte_vmsg_ring_release(s->rx, (uint32_t)k);
-	if (k < 0)
-		return k;
-	s->st.rx_frames += got;
-	return (int)got;
-}
-
-static uint32_t shm_max_msg_size(void *ctx)
-{
-	const struct rte_vmsg_bus_shm *s = ctx;
-
-	return s->max_msg;
-}
-
-static int shm_control(void *ctx);
-
-static const struct rte_vmsg_bus_ops shm_ops = {
-	.sz = sizeof(struct rte_vmsg_bus_ops),
-	.tx = shm_tx,
-	.rx_burst = shm_rx_burst,
-	.max_msg_size = shm_max_msg_size,
-	.control = shm_control,
-};
+/* Backend ops: the amp backend's, on the embedded amp end                   */
 
 const struct rte_vmsg_bus_ops *rte_vmsg_bus_shm_ops(void)
 {
-	return &shm_ops;
+	return rte_vmsg_bus_amp_ops();
 }
 
 /* ------------------------------------------------------------------------ */
@@ -261,8 +201,59 @@ static void shm_set_own_words(struct rte_vmsg_bus_shm *s)
 	}
 }
 
-static int shm_page_check(const struct rte_vmsg_shm_bus_page *p, uint64_t file_len,
-			  const char *path);
+/*
+ * The link, through the amp backend, at +4 KiB of the file: @p dev (the
+ * options of a device end, NULL on a driver end) gives the geometry to lay
+ * out. The doorbells are the bus page's futex words in NOTIFY_EVENT mode (we
+ * ring the one the peer sleeps on and sleep on ours), none in NOTIFY_POLL;
+ * the peer-memory map is the whole file; liveness is shm_live().
+ */
+static int shm_live(void *arg, int link_state);
+
+static int shm_amp_init(struct rte_vmsg_bus_shm *s, uint64_t link_size, uint32_t max_msg,
+			const struct rte_vmsg_bus_shm_opts *dev)
+{
+	struct rte_vmsg_shm_bus_page *p = s->page;
+	struct rte_vmsg_bus_amp_opts ao;
+	int rc;
+
+	rc = rte_vmsg_memmap_create(&s->map);
+	if (rc == 0)
+		rc = rte_vmsg_memmap_add(s->map, s->region);
+	if (rc < 0)
+		return rc;
+	memset(&ao, 0, sizeof(ao));
+	ao.sz = sizeof(ao);
+	ao.role = s->role;
+	ao.region = s->region;
+	ao.offset = RTE_VMSG_SHM_PAGE_SIZE;
+	ao.size = link_size;
+	ao.layout = RTE_VMSG_AMP_LAYOUT_V1;
+	if (dev != NULL) {
+		ao.num_elems = dev->num_elems;
+		ao.elem_size = dev->elem_size;
+		ao.format = dev->format;
+	}
+	ao.max_msg_size = max_msg;
+	if (s->notify_mode == RTE_VMSG_SHM_NOTIFY_EVENT) {
+		ao.tx_bell.sz = sizeof(ao.tx_bell);
+		ao.tx_bell.kind = RTE_VMSG_BELL_FUTEX;
+		ao.tx_bell.fd = -1;
+		ao.rx_wait = ao.tx_bell;
+		ao.tx_bell.shm = (struct rte_vmsg_bell_shm *)(void *)(s->role == RTE_VMSG_BUS_DEVICE
+									      ? p->bell_to_drv
+									      : p->bell_to_dev);
+		ao.rx_wait.shm = (struct rte_vmsg_bell_shm *)(void *)(s->role == RTE_VMSG_BUS_DEVICE
+									      ? p->bell_to_dev
+									      : p->bell_to_drv);
+	}
+	ao.map = s->map;
+	ao.live = shm_live;
+	ao.live_arg = s;
+	return rte_vmsg__bus_amp_init(&s->amp, &ao);
+}
+
+static int shm_page_check(const struct shm_params *c, uint64_t file_len, const char *path);
 
 #define SHM_DIFFERS(what, have, want)                                                         \
 	do {                                                                                  \
@@ -286,35 +277,36 @@ static int shm_reuse_check(const struct rte_vmsg_bus_shm *s, const struct rte_vm
 {
 	const uint8_t *base = rte_vmsg_region_addr(s->region);
 	const struct rte_vmsg_shm_bus_page *p = (const void *)base;
-	const struct rte_vmsg_layout_hdr *h = (const void *)(base + RTE_VMSG_SHM_PAGE_SIZE);
 	uint64_t file_len = rte_vmsg_region_len(s->region);
 	uint16_t want_feat = o->format == RTE_VMSG_LINK_FMT_STAMPED ? RTE_VMSG_LAYOUT_F_STAMPED : 0;
+	struct rte_vmsg_layout_hdr h;
+	struct shm_params c;
 
-	if (file_len < RTE_VMSG_SHM_PAGE_SIZE + sizeof(*h) ||
+	if (file_len < RTE_VMSG_SHM_PAGE_SIZE + sizeof(h) ||
 	    rte_vmsg_le32_to_cpu(rte_vmsg__load_acquire(&p->magic)) != RTE_VMSG_SHM_MAGIC)
 		return 0;
-	if (shm_page_check(p, file_len, o->path) < 0)
+	/* A driver may still be attached: read once, compare the copies. */
+	shm_params_read(p, &c);
+	memcpy(&h, base + RTE_VMSG_SHM_PAGE_SIZE, sizeof(h));
+	if (shm_page_check(&c, file_len, o->path) < 0)
 		return -EEXIST;
-	SHM_DIFFERS("link size", rte_vmsg_le64_to_cpu(p->link_size), link_size);
-	SHM_DIFFERS("DMA offset", rte_vmsg_le64_to_cpu(p->dma_offset), dma_off);
-	SHM_DIFFERS("DMA size", rte_vmsg_le64_to_cpu(p->dma_size), o->dma_size);
-	SHM_DIFFERS("transport revision", rte_vmsg_le32_to_cpu(p->transport_revision),
-		    o->transport_revision);
-	SHM_DIFFERS("max message size", rte_vmsg_le32_to_cpu(p->max_msg_size), max_msg);
-	SHM_DIFFERS("notify mode", rte_vmsg_le32_to_cpu(p->notify_mode), o->notify_mode);
-	SHM_DIFFERS("transport features", rte_vmsg_le64_to_cpu(p->transport_features),
-		    o->transport_features);
-	SHM_DIFFERS("elements", rte_vmsg_le16_to_cpu(h->num_queue_elements), o->num_elems);
-	SHM_DIFFERS("element size", rte_vmsg_le16_to_cpu(h->size_queue_elements),
+	SHM_DIFFERS("link size", c.link_size, link_size);
+	SHM_DIFFERS("DMA offset", c.dma_off, dma_off);
+	SHM_DIFFERS("DMA size", c.dma_size, o->dma_size);
+	SHM_DIFFERS("transport revision", c.revision, o->transport_revision);
+	SHM_DIFFERS("max message size", c.max_msg, max_msg);
+	SHM_DIFFERS("notify mode", c.notify, o->notify_mode);
+	SHM_DIFFERS("transport features", c.features, o->transport_features);
+	SHM_DIFFERS("elements", rte_vmsg_le16_to_cpu(h.num_queue_elements), o->num_elems);
+	SHM_DIFFERS("element size", rte_vmsg_le16_to_cpu(h.size_queue_elements),
 		    o->elem_size & 0xffffu);
-	SHM_DIFFERS("layout features", rte_vmsg_le16_to_cpu(h->features), want_feat);
+	SHM_DIFFERS("layout features", rte_vmsg_le16_to_cpu(h.features), want_feat);
 	return 1;
 }
 
 static int shm_device_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus_shm_opts *o)
 {
 	struct rte_vmsg_region_opts ro;
-	struct rte_vmsg_link_opts lo;
 	struct rte_vmsg_shm_bus_page *p;
 	uint64_t link_size, dma_off;
 	uint32_t carry, max_msg;
@@ -399,28 +391,13 @@ have_region:
 		memset((uint8_t *)p + sizeof(p->magic), 0, sizeof(*p) - sizeof(p->magic));
 	}
 
-	memset(&lo, 0, sizeof(lo));
-	lo.sz = sizeof(lo);
-	lo.role = RTE_VMSG_LINK_DEVICE;
-	lo.num_elems = o->num_elems;
-	lo.elem_size = o->elem_size;
-	lo.format = (enum rte_vmsg_link_format)o->format;
-	rc = rte_vmsg_link_create(base + RTE_VMSG_SHM_PAGE_SIZE, (size_t)link_size, &lo, &s->link);
+	s->page = p;
+	s->notify_mode = o->notify_mode;
+	rc = shm_amp_init(s, link_size, o->max_msg_size, o);
 	if (rc < 0)
 		return rc;
-	s->max_msg = o->max_msg_size;
-	if (s->max_msg == 0) {
-		s->max_msg = rte_vmsg_link_max_msg(s->link);
-		if (s->max_msg > RTE_VMSG_MAX_SIZE_MAX)
-			s->max_msg = RTE_VMSG_MAX_SIZE_MAX;
-	}
-	if (s->max_msg < RTE_VMSG_MAX_SIZE_MIN || s->max_msg > rte_vmsg_link_max_msg(s->link)) {
-		RTE_VMSG_LOG(ERR, "max message size %u does not fit an element (%u bytes)",
-			     s->max_msg, rte_vmsg_link_max_msg(s->link));
-		return -EINVAL;
-	}
+	s->max_msg = s->amp.max_msg;
 	s->revision = o->transport_revision;
-	s->notify_mode = o->notify_mode;
 	s->features = o->transport_features;
 	s->dma_off = dma_off;
 	s->dma_size = o->dma_size;
@@ -432,7 +409,6 @@ have_region:
 		 */
 		rte_vmsg__write_once(&p->dev_heartbeat, rte_vmsg_cpu_to_le64(0));
 		rte_vmsg__write_once(&p->dev_pid, rte_vmsg_cpu_to_le32(s->self_pid));
-		s->page = p;
 		return 0;
 	}
 
@@ -452,7 +428,6 @@ have_region:
 	 * shm_driver_init(): a driver that sees the magic sees all of it.
 	 */
 	rte_vmsg__store_release(&p->magic, rte_vmsg_cpu_to_le32(RTE_VMSG_SHM_MAGIC));
-	s->page = p;
 	return 0;
 }
 
@@ -462,46 +437,36 @@ have_region:
 		return -EPROTO;                                              \
 	} while (0)
 
-static int shm_page_check(const struct rte_vmsg_shm_bus_page *p, uint64_t file_len,
-			  const char *path)
+static int shm_page_check(const struct shm_params *c, uint64_t file_len, const char *path)
 {
-	uint32_t version = rte_vmsg_le32_to_cpu(p->version);
-	uint32_t rev = rte_vmsg_le32_to_cpu(p->transport_revision);
-	uint32_t max = rte_vmsg_le32_to_cpu(p->max_msg_size);
-	uint32_t notify = rte_vmsg_le32_to_cpu(p->notify_mode);
-	uint64_t feat = rte_vmsg_le64_to_cpu(p->transport_features);
-	uint64_t loff = rte_vmsg_le64_to_cpu(p->link_offset);
-	uint64_t lsize = rte_vmsg_le64_to_cpu(p->link_size);
-	uint64_t doff = rte_vmsg_le64_to_cpu(p->dma_offset);
-	uint64_t dsize = rte_vmsg_le64_to_cpu(p->dma_size);
-
-	if (version != RTE_VMSG_SHM_VERSION)
-		SHM_REFUSE("bus page version %u, this library knows %u", version,
+	if (c->version != RTE_VMSG_SHM_VERSION)
+		SHM_REFUSE("bus page version %u, this library knows %u", c->version,
 			   RTE_VMSG_SHM_VERSION);
-	if (loff != RTE_VMSG_SHM_PAGE_SIZE || lsize < 64 || lsize > file_len - loff ||
-	    doff < loff + lsize || (doff % SHM_ALIGN) != 0 || doff > file_len ||
-	    dsize > file_len - doff)
+	if (c->link_off != RTE_VMSG_SHM_PAGE_SIZE || c->link_size < 64 ||
+	    c->link_size > file_len - c->link_off || c->dma_off < c->link_off + c->link_size ||
+	    (c->dma_off % SHM_ALIGN) != 0 || c->dma_off > file_len ||
+	    c->dma_size > file_len - c->dma_off)
 		SHM_REFUSE("layout outside the file: link %" PRIu64 "+%" PRIu64 ", dma %" PRIu64
 			   "+%" PRIu64 ", file %" PRIu64,
-			   loff, lsize, doff, dsize, file_len);
-	if (rev != 1)
-		SHM_REFUSE("transport revision %u, this library knows 1", rev);
-	if (max < RTE_VMSG_MAX_SIZE_MIN || max > RTE_VMSG_MAX_SIZE_MAX)
-		SHM_REFUSE("max message size %u outside 52..65535", max);
-	if (notify > RTE_VMSG_SHM_NOTIFY_EVENT)
-		SHM_REFUSE("unknown notify mode %u", notify);
-	if ((feat & ~RTE_VMSG_F_STRICT_CONFIG_GENERATION) != 0)
-		SHM_REFUSE("unknown transport feature bits 0x%" PRIx64, feat);
+			   c->link_off, c->link_size, c->dma_off, c->dma_size, file_len);
+	if (c->revision != 1)
+		SHM_REFUSE("transport revision %u, this library knows 1", c->revision);
+	if (c->max_msg < RTE_VMSG_MAX_SIZE_MIN || c->max_msg > RTE_VMSG_MAX_SIZE_MAX)
+		SHM_REFUSE("max message size %u outside 52..65535", c->max_msg);
+	if (c->notify > RTE_VMSG_SHM_NOTIFY_EVENT)
+		SHM_REFUSE("unknown notify mode %u", c->notify);
+	if ((c->features & ~RTE_VMSG_F_STRICT_CONFIG_GENERATION) != 0)
+		SHM_REFUSE("unknown transport feature bits 0x%" PRIx64, c->features);
 	return 0;
 }
 
 static int shm_driver_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus_shm_opts *o)
 {
 	struct rte_vmsg_region_opts ro;
-	struct rte_vmsg_link_opts lo;
 	struct rte_vmsg_shm_bus_page *p;
 	const char *path = o->path;
-	uint64_t file_len, lsize;
+	struct shm_params c;
+	uint64_t file_len;
 	uint8_t *base;
 	int rc;
 
@@ -522,17 +487,20 @@ static int shm_driver_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus
 	/* B2: pairs with B1 in shm_device_init(). */
 	if (rte_vmsg_le32_to_cpu(rte_vmsg__load_acquire(&p->magic)) != RTE_VMSG_SHM_MAGIC)
 		return -EAGAIN;
-	rc = shm_page_check(p, file_len, path);
+	/*
+	 * The device writes these once, before the magic, but it is a peer:
+	 * read them once into a private copy, check the copy, use only it.
+	 */
+	shm_params_read(p, &c);
+	rc = shm_page_check(&c, file_len, path);
 	if (rc < 0)
 		return rc;
-	/* The device writes these once, before the magic: keep private copies. */
-	s->revision = rte_vmsg_le32_to_cpu(p->transport_revision);
-	s->max_msg = rte_vmsg_le32_to_cpu(p->max_msg_size);
-	s->notify_mode = rte_vmsg_le32_to_cpu(p->notify_mode);
-	s->features = rte_vmsg_le64_to_cpu(p->transport_features);
-	s->dma_off = rte_vmsg_le64_to_cpu(p->dma_offset);
-	s->dma_size = rte_vmsg_le64_to_cpu(p->dma_size);
-	lsize = rte_vmsg_le64_to_cpu(p->link_size);
+	s->revision = c.revision;
+	s->max_msg = c.max_msg;
+	s->notify_mode = c.notify;
+	s->features = c.features;
+	s->dma_off = c.dma_off;
+	s->dma_size = c.dma_size;
 
 	if ((o->flags & RTE_VMSG_BUS_SHM_F_ADOPT) == 0) {
 		if (o->transport_revision != s->revision)
@@ -553,43 +521,9 @@ static int shm_driver_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus
 		SHM_REFUSE("DMA area of %" PRIu64 " bytes, driver needs %" PRIu64, s->dma_size,
 			   o->dma_size);
 
-	memset(&lo, 0, sizeof(lo));
-	lo.sz = sizeof(lo);
-	lo.role = RTE_VMSG_LINK_DRIVER;
-	rc = rte_vmsg_link_create(base + RTE_VMSG_SHM_PAGE_SIZE, (size_t)lsize, &lo, &s->link);
-	if (rc < 0)
-		return rc;
-	if (s->max_msg > rte_vmsg_link_max_msg(s->link))
-		SHM_REFUSE("max message size %u above what an element carries (%u)", s->max_msg,
-			   rte_vmsg_link_max_msg(s->link));
 	s->page = p;
-	return 0;
-}
-
-/*
- * The doorbells over the bus page words: we ring the one the peer sleeps
- * on, and sleep on ours. RTE_VMSG_BELL_NONE in NOTIFY_POLL mode (notify is
- * then free and wait only polls).
- */
-static int shm_bells_create(struct rte_vmsg_bus_shm *s)
-{
-	struct rte_vmsg_bell_opts bo;
-	uint32_t *to_peer, *to_us;
-	int rc;
-
-	to_peer = s->role == RTE_VMSG_BUS_DEVICE ? s->page->bell_to_drv : s->page->bell_to_dev;
-	to_us = s->role == RTE_VMSG_BUS_DEVICE ? s->page->bell_to_dev : s->page->bell_to_drv;
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	bo.kind = s->notify_mode == RTE_VMSG_SHM_NOTIFY_EVENT ? RTE_VMSG_BELL_FUTEX
-							      : RTE_VMSG_BELL_NONE;
-	bo.fd = -1;
-	bo.shm = (struct rte_vmsg_bell_shm *)(void *)to_peer;
-	rc = rte_vmsg_bell_create(&bo, &s->tx_bell);
-	if (rc < 0)
-		return rc;
-	bo.shm = (struct rte_vmsg_bell_shm *)(void *)to_us;
-	return rte_vmsg_bell_create(&bo, &s->rx_bell);
+	/* amp refuses (-EPROTO, logged) a max message size above what an element carries. */
+	return shm_amp_init(s, c.link_size, s->max_msg, NULL);
 }
 
 int rte_vmsg_bus_shm_create(const struct rte_vmsg_bus_shm_opts *opts, struct rte_vmsg_bus_shm **out)
@@ -609,21 +543,15 @@ int rte_vmsg_bus_shm_create(const struct rte_vmsg_bus_shm_opts *opts, struct rte
 	s->role = o.role;
 	s->pidfd = -1;
 	s->self_pid = (uint32_t)getpid();
-	s->state = RTE_VMSG_LINK_CONNECTING;
 	if (o.role == RTE_VMSG_BUS_DEVICE)
 		rc = shm_device_init(s, &o);
 	else
 		rc = shm_driver_init(s, &o);
 	if (rc < 0)
 		goto err;
-	s->tx = rte_vmsg_link_tx(s->link);
-	s->rx = rte_vmsg_link_rx(s->link);
 	s->dma = (uint8_t *)rte_vmsg_region_addr(s->region) + s->dma_off;
 	shm_set_own_words(s);
 	s->peer_timeout_ns = (uint64_t)o.peer_timeout_ms * 1000000u;
-	rc = shm_bells_create(s);
-	if (rc < 0)
-		goto err;
 	if (o.role == RTE_VMSG_BUS_DRIVER) {
 		rte_vmsg__write_once(s->own_heartbeat, rte_vmsg_cpu_to_le64(0));
 		rte_vmsg__write_once(s->own_pid, rte_vmsg_cpu_to_le32(s->self_pid));
@@ -632,9 +560,8 @@ int rte_vmsg_bus_shm_create(const struct rte_vmsg_bus_shm_opts *opts, struct rte
 	return 0;
 
 err:
-	rte_vmsg_bell_destroy(s->tx_bell);
-	rte_vmsg_bell_destroy(s->rx_bell);
-	rte_vmsg_link_destroy(s->link);
+	rte_vmsg__bus_amp_fini(&s->amp);
+	rte_vmsg_memmap_destroy(s->map);
 	rte_vmsg_region_destroy(s->region);
 	free(s->unlink_path);
 	free(s);
@@ -647,9 +574,8 @@ void rte_vmsg_bus_shm_destroy(struct rte_vmsg_bus_shm *shm)
 		return;
 	if (shm->pidfd >= 0)
 		close(shm->pidfd);
-	rte_vmsg_bell_destroy(shm->tx_bell);
-	rte_vmsg_bell_destroy(shm->rx_bell);
-	rte_vmsg_link_destroy(shm->link);
+	rte_vmsg__bus_amp_fini(&shm->amp);
+	rte_vmsg_memmap_destroy(shm->map);
 	rte_vmsg_region_destroy(shm->region);
 	if (shm->unlink_path != NULL && unlink(shm->unlink_path) < 0 && errno != ENOENT)
 		RTE_VMSG_LOG(WARNING, "cannot unlink %s: %s", shm->unlink_path, strerror(errno));
@@ -706,11 +632,11 @@ static int shm_watch_peer(struct rte_vmsg_bus_shm *s)
  * while the link was up. The clock starts when the link comes up, and again
  * at each move of the heartbeat.
  */
-static int shm_watch_heartbeat(struct rte_vmsg_bus_shm *s)
+static int shm_watch_heartbeat(struct rte_vmsg_bus_shm *s, int link_state)
 {
 	uint64_t hb, now;
 
-	if (s->peer_timeout_ns == 0 || s->state != RTE_VMSG_LINK_UP) {
+	if (s->peer_timeout_ns == 0 || link_state != RTE_VMSG_LINK_UP) {
 		s->peer_hb_ns = 0;
 		return 0;
 	}
@@ -728,104 +654,45 @@ static int shm_watch_heartbeat(struct rte_vmsg_bus_shm *s)
 }
 
 /*
- * One pass of the control path: our heartbeat, the peer watch, the link
- * handshake. Counts each loss once in st.peer_lost (each consumer, the API
- * and the control op, reports it from there). Returns the link state or
- * -EIO.
+ * The liveness source of the amp end, run at each pass of its control path
+ * before the handshake: bumps our heartbeat and watches the peer. 1 when
+ * the peer is known gone (amp marks the link PEER_DEAD and reports the loss
+ * once).
  */
-static int shm_service(struct rte_vmsg_bus_shm *shm)
+static int shm_live(void *arg, int link_state)
 {
-	struct rte_vmsg_link_stats ls;
-	int state, lost = 0;
+	struct rte_vmsg_bus_shm *shm = arg;
 
 	shm->heartbeat++;
 	rte_vmsg__write_once(shm->own_heartbeat, rte_vmsg_cpu_to_le64(shm->heartbeat));
 
 	if (shm_watch_peer(shm)) {
-		shm->st.pidfd_deaths++;
-		rte_vmsg_link_peer_dead(shm->link);
-		if (!shm->lost)
+		shm->pidfd_deaths++;
+		if (!shm->amp.lost)
 			RTE_VMSG_LOG(WARNING, "peer pid %u exited", shm->watched_pid);
-		lost = 1;
-	} else if (shm_watch_heartbeat(shm)) {
-		shm->st.hb_timeouts++;
-		rte_vmsg_link_peer_dead(shm->link);
+		return 1;
+	}
+	if (shm_watch_heartbeat(shm, link_state)) {
+		shm->hb_timeouts++;
 		RTE_VMSG_LOG(WARNING, "peer heartbeat still for %" PRIu64 " ms: peer lost",
 			     shm->peer_timeout_ns / 1000000u);
-		lost = 1;
+		return 1;
 	}
-	state = rte_vmsg_link_poll(shm->link);
-	if (rte_vmsg_link_stats_get(shm->link, &ls) == 0) {
-		if (ls.reconnects != shm->reconnects)
-			lost = 1; /* the peer restarted: what was in flight is gone */
-		shm->reconnects = ls.reconnects;
-	}
-	if (shm->state == RTE_VMSG_LINK_UP && state != RTE_VMSG_LINK_UP)
-		lost = 1;
-	shm->state = state;
-	if (state < 0)
-		return state; /* broken: the caller fails what is in flight */
-	/*
-	 * Count each loss once: while the peer stays lost (not up again),
-	 * further signs of the same loss (its pidfd, then its reconnect) are
-	 * not counted again. A peer that restarted and came back up within
-	 * one poll is a new loss even if the previous one was counted.
-	 */
-	if (lost && (!shm->lost || state == RTE_VMSG_LINK_UP)) {
-		shm->lost = state != RTE_VMSG_LINK_UP;
-		shm->st.peer_lost++;
-	} else if (state == RTE_VMSG_LINK_UP) {
-		shm->lost = 0;
-	}
-	return state;
+	return 0;
 }
 
 int rte_vmsg_bus_shm_poll(struct rte_vmsg_bus_shm *shm)
 {
-	int state;
-
 	if (shm == NULL)
 		return -EINVAL;
-	state = shm_service(shm);
-	if (state < 0)
-		return state;
-	if (shm->api_seen != shm->st.peer_lost) {
-		shm->api_seen = shm->st.peer_lost;
-		return state | RTE_VMSG_BUS_SHM_PEER_LOST;
-	}
-	return state;
-}
-
-static int shm_control(void *ctx)
-{
-	struct rte_vmsg_bus_shm *shm = ctx;
-	int state, rc;
-
-	state = shm_service(shm);
-	if (state < 0)
-		return state;
-	rc = state == RTE_VMSG_LINK_UP ? RTE_VMSG_BUS_CTL_UP : 0;
-	if (shm->ctl_seen != shm->st.peer_lost) {
-		shm->ctl_seen = shm->st.peer_lost;
-		rc |= RTE_VMSG_BUS_CTL_PEER_LOST;
-	}
-	return rc;
+	return rte_vmsg_bus_amp_poll(&shm->amp);
 }
 
 int rte_vmsg_bus_shm_wait(struct rte_vmsg_bus_shm *shm, uint64_t timeout_ns)
 {
-	struct timespec nap = { 0, 1000000 };
-
 	if (shm == NULL)
 		return -EINVAL;
-	if (shm->state != RTE_VMSG_LINK_UP) {
-		/* Nothing can arrive before the handshake: nap, then let the caller poll. */
-		if (timeout_ns < 1000000u)
-			nap.tv_nsec = (long)timeout_ns;
-		nanosleep(&nap, NULL);
-		return 0;
-	}
-	return rte_vmsg_bell_wait(shm->rx_bell, shm->rx, timeout_ns);
+	return rte_vmsg_bus_amp_wait(&shm->amp, timeout_ns);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -868,16 +735,27 @@ const struct rte_vmsg_shm_bus_page *rte_vmsg_bus_shm_page(const struct rte_vmsg_
 
 struct rte_vmsg_link *rte_vmsg_bus_shm_link(const struct rte_vmsg_bus_shm *shm)
 {
-	return shm == NULL ? NULL : shm->link;
+	return shm == NULL ? NULL : shm->amp.link;
 }
 
 int rte_vmsg_bus_shm_stats_get(const struct rte_vmsg_bus_shm *shm,
 			       struct rte_vmsg_bus_shm_stats *st)
 {
+	struct rte_vmsg_bus_amp_stats as;
+
 	if (shm == NULL || st == NULL)
 		return -EINVAL;
-	*st = shm->st;
-	st->bell_kicks = shm->tx_bell != NULL ? shm->tx_bell->kicks : 0;
-	st->bell_sleeps = shm->rx_bell != NULL ? shm->rx_bell->sleeps : 0;
+	(void)rte_vmsg_bus_amp_stats_get(&shm->amp, &as);
+	memset(st, 0, sizeof(*st));
+	st->tx_frames = as.tx_frames;
+	st->tx_full = as.tx_full;
+	st->tx_notconn = as.tx_notconn;
+	st->rx_frames = as.rx_frames;
+	st->rx_garbage = as.rx_garbage;
+	st->peer_lost = as.peer_lost;
+	st->pidfd_deaths = shm->pidfd_deaths;
+	st->hb_timeouts = shm->hb_timeouts;
+	st->bell_kicks = as.bell_kicks;
+	st->bell_sleeps = as.bell_sleeps;
 	return 0;
 }

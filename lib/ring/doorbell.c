@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The librte_vmsg authors
  *
- * Doorbells: none (polling), eventfd, and a futex on a shared word, with an
- * adaptive wait that polls for a bounded time before it arms and sleeps.
+ * Doorbells: none (polling), eventfd, a futex on a shared word, and a
+ * register write (MMIO), with an adaptive wait that polls for a bounded time
+ * before it arms and sleeps.
  */
 
 #define RTE_VMSG_LOG_PREFIX "bell: "
@@ -31,18 +32,28 @@ int rte_vmsg_bell_create(const struct rte_vmsg_bell_opts *o, struct rte_vmsg_bel
 		if (((const uint8_t *)o)[i] != 0)
 			return -EINVAL;
 	if (o->kind != RTE_VMSG_BELL_NONE && o->kind != RTE_VMSG_BELL_EVENTFD &&
-	    o->kind != RTE_VMSG_BELL_FUTEX)
+	    o->kind != RTE_VMSG_BELL_FUTEX && o->kind != RTE_VMSG_BELL_MMIO)
 		return -EINVAL;
-	if (o->kind != RTE_VMSG_BELL_NONE && (o->shm == NULL || ((uintptr_t)o->shm & 3u) != 0))
+	/* The shared words: required by the futex, optional otherwise. */
+	if ((o->kind == RTE_VMSG_BELL_FUTEX && o->shm == NULL) || ((uintptr_t)o->shm & 3u) != 0)
+		return -EINVAL;
+	if (o->kind == RTE_VMSG_BELL_MMIO && (o->mmio == NULL || ((uintptr_t)o->mmio & 3u) != 0))
+		return -EINVAL;
+	/* Fields of other kinds stay zero: a misplaced option is a mistake, not a default. */
+	if (o->kind != RTE_VMSG_BELL_MMIO && (o->mmio != NULL || o->mmio_value != 0))
 		return -EINVAL;
 
 	b = calloc(1, sizeof(*b));
 	if (b == NULL)
 		return -ENOMEM;
 	b->kind = o->kind;
-	b->shm = o->shm;
+	b->shm = o->kind == RTE_VMSG_BELL_NONE ? NULL : o->shm;
 	b->poll_ns = o->poll_ns;
 	b->fd = -1;
+	if (o->kind == RTE_VMSG_BELL_MMIO) {
+		b->mmio = (volatile uint32_t *)o->mmio;
+		b->mmio_value = o->mmio_value;
+	}
 	if (o->kind == RTE_VMSG_BELL_EVENTFD) {
 		if (o->fd >= 0) {
 			b->fd = o->fd;
@@ -86,6 +97,17 @@ int rte_vmsg__bell_kick(struct rte_vmsg_bell *b)
 	uint64_t one = 1;
 
 	b->kicks++;
+	if (b->kind == RTE_VMSG_BELL_MMIO) {
+		/*
+		 * W1: the ring's elements and index (stores to RAM, or to the
+		 * same BAR) before the register write that tells the device to
+		 * read them: the CPU-to-device barrier (a write-combined BAR
+		 * may otherwise let the doorbell pass them).
+		 */
+		rte_vmsg__io_wmb();
+		rte_vmsg__io_write32(b->mmio, rte_vmsg_cpu_to_le32(b->mmio_value));
+		return 0;
+	}
 	if (b->kind == RTE_VMSG_BELL_EVENTFD) {
 		if (write(b->fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
 			return -errno;
@@ -134,13 +156,36 @@ static int sleep_once(struct rte_vmsg_bell *b, uint32_t seq0, uint64_t left_ns)
 	}
 }
 
+/*
+ * An eventfd without shared words: the peer rings after every frame, so
+ * there is nothing to arm. A wake-up that came before we sleep is counted in
+ * the eventfd and ends the poll at once: none is lost.
+ */
+static int wait_unarmed(struct rte_vmsg_bell *b, const struct rte_vmsg_ring *r, uint64_t start,
+			uint64_t timeout_ns)
+{
+	uint64_t now;
+	int rc;
+
+	for (;;) {
+		if (rte_vmsg_ring_ready(r))
+			return 1;
+		now = rte_vmsg_time_ns();
+		if (now - start >= timeout_ns)
+			return 0;
+		rc = sleep_once(b, 0, timeout_ns - (now - start));
+		if (rc < 0)
+			return rc;
+	}
+}
+
 int rte_vmsg_bell_wait(struct rte_vmsg_bell *b, const struct rte_vmsg_ring *r, uint64_t timeout_ns)
 {
 	uint64_t start = rte_vmsg_time_ns(), now = start, poll_end;
 	uint32_t seq0;
 	int rc;
 
-	if (b == NULL || r == NULL)
+	if (b == NULL || r == NULL || b->kind == RTE_VMSG_BELL_MMIO)
 		return -EINVAL;
 	poll_end = b->poll_ns > timeout_ns ? timeout_ns : b->poll_ns;
 	/* Adaptive part: poll first. */
@@ -169,6 +214,8 @@ int rte_vmsg_bell_wait(struct rte_vmsg_bell *b, const struct rte_vmsg_ring *r, u
 		}
 		return 1;
 	}
+	if (b->shm == NULL)
+		return wait_unarmed(b, r, start, timeout_ns);
 	for (;;) {
 		seq0 = rte_vmsg__load_acquire(&b->shm->seq);
 		rte_vmsg__write_once(&b->shm->armed, 1u);

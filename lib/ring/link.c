@@ -109,7 +109,7 @@ static int write_layout(struct rte_vmsg_link *l, const struct rte_vmsg_link_opts
 	struct rte_vmsg_layout_hdr h;
 	uint32_t esize = o->elem_size != 0 ? o->elem_size : 64u;
 	uint64_t n = o->num_elems;
-	struct rte_vmsg_qhead *dq = (struct rte_vmsg_qhead *)(void *)(l->base + OFF_DEV_QHEAD);
+	struct rte_vmsg_qhead *oq; /* our queue head */
 	int fresh;
 
 	if (!is_pow2(esize) || esize < 64u || esize > 32768u)
@@ -131,10 +131,11 @@ static int write_layout(struct rte_vmsg_link *l, const struct rte_vmsg_link_opts
 	l->n = (uint32_t)n;
 	l->esize = esize;
 	l->features = o->format == RTE_VMSG_LINK_FMT_STAMPED ? RTE_VMSG_LAYOUT_F_STAMPED : 0u;
-	l->own_qhead_off = OFF_DEV_QHEAD;
-	l->peer_qhead_off = OFF_DRV_QHEAD;
-	l->own_elems_off = OFF_ELEMS;
-	l->peer_elems_off = OFF_ELEMS + (uint64_t)n * esize;
+	l->own_qhead_off = l->role == RTE_VMSG_LINK_DEVICE ? OFF_DEV_QHEAD : OFF_DRV_QHEAD;
+	l->peer_qhead_off = l->role == RTE_VMSG_LINK_DEVICE ? OFF_DRV_QHEAD : OFF_DEV_QHEAD;
+	l->own_elems_off = OFF_ELEMS + (l->role == RTE_VMSG_LINK_DEVICE ? 0 : (uint64_t)n * esize);
+	l->peer_elems_off = OFF_ELEMS + (l->role == RTE_VMSG_LINK_DEVICE ? (uint64_t)n * esize : 0);
+	oq = (struct rte_vmsg_qhead *)(void *)(l->base + l->own_qhead_off);
 
 	memset(&h, 0, sizeof(h));
 	h.length = rte_vmsg_cpu_to_le16(sizeof(h));
@@ -145,22 +146,22 @@ static int write_layout(struct rte_vmsg_link *l, const struct rte_vmsg_link_opts
 	h.num_queue_elements = rte_vmsg_cpu_to_le16((uint16_t)n);
 	h.size_queue_elements = rte_vmsg_cpu_to_le16((uint16_t)esize);
 	h.dev_queue_head_offset = rte_vmsg_cpu_to_le64(OFF_DEV_QHEAD);
-	h.dev_queue_elements_offset = rte_vmsg_cpu_to_le64(l->own_elems_off);
+	h.dev_queue_elements_offset = rte_vmsg_cpu_to_le64(OFF_ELEMS);
 	h.drv_queue_head_offset = rte_vmsg_cpu_to_le64(OFF_DRV_QHEAD);
-	h.drv_queue_elements_offset = rte_vmsg_cpu_to_le64(l->peer_elems_off);
+	h.drv_queue_elements_offset = rte_vmsg_cpu_to_le64(OFF_ELEMS + (uint64_t)n * esize);
 	h.magic = rte_vmsg_cpu_to_le16(RTE_VMSG_LAYOUT_MAGIC);
 
 	/*
-	 * A device restarting with the same layout finds it in place: the
-	 * driver's queue head is the driver's and stays as it is (the driver
-	 * sees our INIT and reconnects). On fresh memory, or when the layout
-	 * changes, the driver's queue head starts clean: its indices belong to
-	 * another geometry. Then hide the old layout, so that a driver never
-	 * sees a mix of two.
+	 * A writer (the device, in v1) restarting with the same layout finds
+	 * it in place: the reader's queue head is the reader's and stays as it
+	 * is (the reader sees our INIT and reconnects). On fresh memory, or
+	 * when the layout changes, the reader's queue head starts clean: its
+	 * indices belong to another geometry. Then hide the old layout, so
+	 * that a reader never sees a mix of two.
 	 */
 	fresh = memcmp(l->base, &h, sizeof(h)) != 0;
 	if (!fresh &&
-	    rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&dq->magic)) == RTE_VMSG_QHEAD_MAGIC) {
+	    rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&oq->magic)) == RTE_VMSG_QHEAD_MAGIC) {
 		/*
 		 * A restart on the same layout, with a driver that may be
 		 * polling right now: both magics stay, so it never sees a
@@ -170,14 +171,14 @@ static int write_layout(struct rte_vmsg_link *l, const struct rte_vmsg_link_opts
 		 * resets on seeing INIT. The indices it may see meanwhile
 		 * are our old ones, below N, so its checks hold throughout.
 		 */
-		rte_vmsg__store_release(&dq->status, rte_vmsg_cpu_to_le16(RTE_VMSG_QSTATE_INIT));
+		rte_vmsg__store_release(&oq->status, rte_vmsg_cpu_to_le16(RTE_VMSG_QSTATE_INIT));
 		return 0;
 	}
 	rte_vmsg__store_release(&((struct rte_vmsg_layout_hdr *)(void *)l->base)->magic,
 				rte_vmsg_cpu_to_le16(0));
-	memset(l->base + OFF_DEV_QHEAD, 0, OFF_DRV_QHEAD - OFF_DEV_QHEAD);
+	memset(l->base + l->own_qhead_off, 0, LINE);
 	if (fresh)
-		memset(l->base + OFF_DRV_QHEAD, 0, OFF_ELEMS - OFF_DRV_QHEAD);
+		memset(l->base + l->peer_qhead_off, 0, LINE);
 	memcpy(l->base + 2, (const uint8_t *)&h + 2, sizeof(h) - 2);
 	/* R5: the header and clean queue heads before the magic; pairs with A5
 	 * in read_layout(). */
@@ -286,10 +287,11 @@ static int read_layout(struct rte_vmsg_link *l, uint32_t require_format)
 
 	l->n = (uint32_t)n;
 	l->esize = (uint32_t)esize;
-	l->own_qhead_off = off[4];
-	l->peer_qhead_off = off[1];
-	l->own_elems_off = off[5];
-	l->peer_elems_off = off[2];
+	/* Ours are named after our role, whoever wrote the layout. */
+	l->own_qhead_off = l->role == RTE_VMSG_LINK_DRIVER ? off[4] : off[1];
+	l->peer_qhead_off = l->role == RTE_VMSG_LINK_DRIVER ? off[1] : off[4];
+	l->own_elems_off = l->role == RTE_VMSG_LINK_DRIVER ? off[5] : off[2];
+	l->peer_elems_off = l->role == RTE_VMSG_LINK_DRIVER ? off[2] : off[5];
 	return 0;
 }
 
@@ -297,8 +299,9 @@ int rte_vmsg_link_create(void *base, size_t len, const struct rte_vmsg_link_opts
 			 struct rte_vmsg_link **out)
 {
 	struct rte_vmsg_link *l;
+	uint32_t flags;
 	size_t i;
-	int rc;
+	int rc, writer;
 
 	if (base == NULL || out == NULL || opts == NULL || opts->sz == 0 ||
 	    ((uintptr_t)base & (LINE - 1)) != 0)
@@ -313,6 +316,14 @@ int rte_vmsg_link_create(void *base, size_t len, const struct rte_vmsg_link_opts
 		return -EINVAL;
 	if (opts->require_format > 1u + RTE_VMSG_LINK_FMT_STAMPED)
 		return -EINVAL;
+	/* Older callers end before the flags: they read as 0. */
+	flags = opts->sz >= offsetof(struct rte_vmsg_link_opts, flags) + sizeof(uint32_t)
+			? opts->flags
+			: 0u;
+	if ((flags & ~RTE_VMSG_LINK_F_DRIVER_WRITES) != 0)
+		return -EINVAL;
+	writer = (opts->role == RTE_VMSG_LINK_DEVICE) !=
+		 ((flags & RTE_VMSG_LINK_F_DRIVER_WRITES) != 0);
 
 	l = calloc(1, sizeof(*l));
 	if (l == NULL)
@@ -320,8 +331,7 @@ int rte_vmsg_link_create(void *base, size_t len, const struct rte_vmsg_link_opts
 	l->base = base;
 	l->len = len;
 	l->role = opts->role;
-	rc = opts->role == RTE_VMSG_LINK_DEVICE ? write_layout(l, opts)
-						: read_layout(l, opts->require_format);
+	rc = writer ? write_layout(l, opts) : read_layout(l, opts->require_format);
 	if (rc < 0)
 		goto err_free;
 	l->own = (struct rte_vmsg_qhead *)(void *)(l->base + l->own_qhead_off);

@@ -371,6 +371,8 @@ int rte_vmsg_bus_amp_wait(struct rte_vmsg_bus_amp *amp, uint64_t timeout_ns)
 
 	if (amp == NULL)
 		return -EINVAL;
+	if (amp->state < 0)
+		return 1; /* broken: the next poll says so */
 	if (amp->state != RTE_VMSG_LINK_UP) {
 		/* Nothing can arrive before the handshake: nap, then let the caller poll. */
 		if (timeout_ns < 1000000u)

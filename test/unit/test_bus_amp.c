@@ -1,0 +1,664 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * The amp bus backend directly: two ends on one memfd at an offset (as in
+ * an ivshmem BAR), bus endpoints over them (PING both ways, BUS-26), each
+ * doorbell kind (futex and eventfd wake a sleeping waiter; the MMIO kind
+ * writes its register word once per frame, after the barrier), a restart of
+ * either side, a liveness source, hostile values in the queue heads and in
+ * the elements, and the option checks.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_vmsg_bus.h>
+#include <rte_vmsg_mem.h>
+#include <rte_vmsg_msg.h>
+#include <rte_vmsg_ring.h>
+
+#include "vtest.h"
+
+#define MEM_LEN (64u * 1024u)
+#define LINK_OFF 4096u	   /* the layout starts here, as at BAR2 + 4 KiB */
+#define LINK_LEN 16384u	   /* bytes of the layout */
+#define BELL_OFF 32768u	   /* futex words, away from the layout */
+#define QHEAD_TAIL_OFF 4u  /* offset of tail in a queue head */
+#define OFF_DEV_QHEAD 64u  /* where a v1 writer puts the device's queue head */
+#define OFF_DEV_ELEMS 192u /* and the device's element array */
+
+struct env {
+	struct rte_vmsg_region *reg;
+	struct rte_vmsg_memmap *map;
+	uint8_t *mem;
+};
+
+static int env_new(struct env *e)
+{
+	struct rte_vmsg_region_opts ro;
+
+	memset(e, 0, sizeof(*e));
+	memset(&ro, 0, sizeof(ro));
+	ro.sz = sizeof(ro);
+	ro.kind = RTE_VMSG_REGION_KIND_MEMFD;
+	ro.flags = RTE_VMSG_REGION_OPT_NO_HUGE;
+	ro.size = MEM_LEN;
+	if (rte_vmsg_region_create(&ro, &e->reg) != 0 || rte_vmsg_memmap_create(&e->map) != 0 ||
+	    rte_vmsg_memmap_add(e->map, e->reg) != 0)
+		return -1;
+	e->mem = rte_vmsg_region_addr(e->reg);
+	return 0;
+}
+
+static void env_free(struct env *e)
+{
+	rte_vmsg_memmap_destroy(e->map);
+	rte_vmsg_region_destroy(e->reg);
+}
+
+static void opts_base(struct rte_vmsg_bus_amp_opts *o, const struct env *e, uint32_t role)
+{
+	memset(o, 0, sizeof(*o));
+	o->sz = sizeof(*o);
+	o->role = role;
+	o->region = e->reg;
+	o->offset = LINK_OFF;
+	o->size = LINK_LEN;
+	o->map = e->map;
+	if (role == RTE_VMSG_BUS_DEVICE) {
+		o->num_elems = 16;
+		o->elem_size = 64;
+	}
+}
+
+/* Runs both control paths until both links are up (bounded). */
+static int both_up(struct rte_vmsg_bus_amp *a, struct rte_vmsg_bus_amp *b)
+{
+	int i, ra = 0, rb = 0;
+
+	for (i = 0; i < 1000; i++) {
+		ra = rte_vmsg_bus_amp_poll(a);
+		rb = rte_vmsg_bus_amp_poll(b);
+		if (ra < 0 || rb < 0)
+			return -1;
+		if ((ra & 0xff) == RTE_VMSG_LINK_UP && (rb & 0xff) == RTE_VMSG_LINK_UP)
+			return 0;
+	}
+	return -1;
+}
+
+/* A PING request frame with @p data (16 bytes). */
+static size_t ping_frame(uint8_t *buf, uint32_t data)
+{
+	struct rte_vmsg_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_BUS_PING_REQ;
+	m.hdr.token = 7;
+	m.u.ping = data;
+	return (size_t)rte_vmsg_msg_build(buf, 64, &m);
+}
+
+static void test_opts(void)
+{
+	struct rte_vmsg_bus_amp_opts o;
+	struct rte_vmsg_bus_amp *a = NULL;
+	struct {
+		struct rte_vmsg_bus_amp_opts o;
+		uint32_t extra;
+	} big;
+	struct env e;
+
+	CHECK_EQ(env_new(&e), 0);
+	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
+	CHECK_EQ(rte_vmsg_bus_amp_create(NULL, &a), -EINVAL);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, NULL), -EINVAL);
+	o.region = NULL;
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &a), -EINVAL);
+	opts_base(&o, &e, 3);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &a), -EINVAL); /* role */
+	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
+	o.offset = LINK_OFF + 8;
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &a), -EINVAL); /* not on a line */
+	o.offset = MEM_LEN + 64;
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &a), -EINVAL); /* past the region */
+	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
+	o.size = MEM_LEN;
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &a), -EINVAL); /* runs past the region */
+	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
+	o.size = 256;
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &a), -ENOSPC); /* 16 x 64 B do not fit */
+	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
+	o.layout = 7;
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &a), -EINVAL);
+	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
+	o.flags = 1u << 7;
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &a), -EINVAL);
+	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
+	o.reserved0 = 1;
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &a), -EINVAL);
+	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
+	o.max_msg_size = 128; /* a 64-byte element carries 64 */
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &a), -EINVAL);
+	o.max_msg_size = 40; /* below the v2 minimum (BUS-2) */
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &a), -EINVAL);
+	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
+	o.rx_wait.sz = sizeof(o.rx_wait);
+	o.rx_wait.kind = RTE_VMSG_BELL_MMIO; /* nothing to wait on */
+	o.rx_wait.mmio = e.mem + BELL_OFF;
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &a), -EINVAL);
+	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
+	o.tx_bell.sz = sizeof(o.tx_bell);
+	o.tx_bell.kind = RTE_VMSG_BELL_FUTEX; /* no shared words */
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &a), -EINVAL);
+	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
+	memset(&big, 0, sizeof(big));
+	big.o = o;
+	big.o.sz = sizeof(big);
+	big.extra = 1;
+	CHECK_EQ(rte_vmsg_bus_amp_create(&big.o, &a), -EINVAL);
+	big.extra = 0; /* a newer caller's zero tail is fine */
+	CHECK_EQ(rte_vmsg_bus_amp_create(&big.o, &a), 0);
+	rte_vmsg_bus_amp_destroy(a);
+	a = NULL;
+
+	/* The reader: geometry comes from the layout; none written yet. */
+	memset(e.mem, 0, MEM_LEN);
+	opts_base(&o, &e, RTE_VMSG_BUS_DRIVER);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &a), -EAGAIN);
+	o.num_elems = 16;
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &a), -EINVAL);
+	rte_vmsg_bus_amp_destroy(NULL);
+	CHECK(rte_vmsg_bus_amp_link(NULL) == NULL);
+	CHECK_EQ(rte_vmsg_bus_amp_max_msg_size(NULL), 0);
+	CHECK_EQ(rte_vmsg_bus_amp_poll(NULL), -EINVAL);
+	CHECK_EQ(rte_vmsg_bus_amp_wait(NULL, 0), -EINVAL);
+	env_free(&e);
+}
+
+struct ping_rec {
+	int calls, status;
+	uint32_t data;
+};
+
+static void on_ping(void *arg, int status, uint32_t data)
+{
+	struct ping_rec *r = arg;
+
+	r->calls++;
+	r->status = status;
+	r->data = data;
+}
+
+/* Polls both bus endpoints until @p r completes (bounded). */
+static void ping_wait(struct rte_vmsg_bus *x, struct rte_vmsg_bus *y, struct ping_rec *r)
+{
+	uint64_t t_end = rte_vmsg_time_ns() + 2000000000ull;
+
+	while (r->calls == 0 && rte_vmsg_time_ns() < t_end) {
+		rte_vmsg_bus_poll(x);
+		rte_vmsg_bus_poll(y);
+	}
+}
+
+/*
+ * Bus endpoints over two amp ends at an offset in one memfd: PING both ways
+ * (BUS-26), the max message size from the elements, the peer-memory map
+ * through the bus. @p flags: RTE_VMSG_BUS_AMP_F_DRIVER_WRITES or 0.
+ */
+static void test_bus_over_amp(uint32_t flags)
+{
+	struct rte_vmsg_bus_amp *dev = NULL, *drv = NULL;
+	struct rte_vmsg_bus *devb = NULL, *drvb = NULL;
+	struct rte_vmsg_bus_amp_opts o;
+	struct rte_vmsg_bus_opts bo;
+	struct rte_vmsg_layout_hdr h;
+	struct ping_rec pr;
+	uint64_t t_end;
+	struct env e;
+
+	CHECK_EQ(env_new(&e), 0);
+	/* The writer first: the reader needs the layout. */
+	opts_base(&o, &e, flags ? RTE_VMSG_BUS_DRIVER : RTE_VMSG_BUS_DEVICE);
+	o.flags = flags;
+	if (flags) {
+		o.num_elems = 16;
+		o.elem_size = 64;
+	}
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, flags ? &drv : &dev), 0);
+	opts_base(&o, &e, flags ? RTE_VMSG_BUS_DEVICE : RTE_VMSG_BUS_DRIVER);
+	o.flags = flags;
+	o.num_elems = 0;
+	o.elem_size = 0;
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, flags ? &dev : &drv), 0);
+	if (dev == NULL || drv == NULL)
+		goto out;
+	/* The layout is where it was asked, v1, 16 x 64 B. */
+	memcpy(&h, e.mem + LINK_OFF, sizeof(h));
+	CHECK_EQ(rte_vmsg_le16_to_cpu(h.magic), RTE_VMSG_LAYOUT_MAGIC);
+	CHECK_EQ(rte_vmsg_le16_to_cpu(h.num_queue_elements), 16);
+	CHECK_EQ(rte_vmsg_le16_to_cpu(h.size_queue_elements), 64);
+	CHECK_EQ(rte_vmsg_bus_amp_max_msg_size(dev), 64);
+	CHECK_EQ(rte_vmsg_bus_amp_max_msg_size(drv), 64);
+
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	bo.role = RTE_VMSG_BUS_DEVICE;
+	CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), dev, &devb), 0);
+	bo.role = RTE_VMSG_BUS_DRIVER;
+	CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), drv, &drvb), 0);
+	if (devb == NULL || drvb == NULL)
+		goto out;
+	CHECK_EQ(rte_vmsg_bus_max_msg_size(drvb), 64);
+	CHECK(rte_vmsg_bus_memmap(drvb) == e.map);
+	CHECK(rte_vmsg_bus_memmap(NULL) == NULL);
+	/* The bus runs the control path every RTE_VMSG_BUS_CONTROL_INTERVAL_NS: 2 s at most. */
+	t_end = rte_vmsg_time_ns() + 2000000000ull;
+	while ((rte_vmsg_bus_connected(devb) != 1 || rte_vmsg_bus_connected(drvb) != 1) &&
+	       rte_vmsg_time_ns() < t_end) {
+		rte_vmsg_bus_poll(devb);
+		rte_vmsg_bus_poll(drvb);
+	}
+	CHECK_EQ(rte_vmsg_bus_connected(drvb), 1);
+	CHECK_EQ(rte_vmsg_bus_connected(devb), 1);
+
+	memset(&pr, 0, sizeof(pr));
+	CHECK_EQ(rte_vmsg_bus_ping(drvb, 0xA5A55A5Au, on_ping, &pr), 0);
+	ping_wait(drvb, devb, &pr);
+	CHECK_EQ(pr.calls, 1);
+	CHECK_EQ(pr.status, 0);
+	CHECK_U64(pr.data, 0xA5A55A5Au);
+	memset(&pr, 0, sizeof(pr));
+	CHECK_EQ(rte_vmsg_bus_ping(devb, 0x01020304u, on_ping, &pr), 0);
+	ping_wait(devb, drvb, &pr);
+	CHECK_EQ(pr.calls, 1);
+	CHECK_U64(pr.data, 0x01020304u);
+out:
+	rte_vmsg_bus_destroy(devb);
+	rte_vmsg_bus_destroy(drvb);
+	rte_vmsg_bus_amp_destroy(dev);
+	rte_vmsg_bus_amp_destroy(drv);
+	env_free(&e);
+}
+
+struct waiter {
+	struct rte_vmsg_bus_amp *amp;
+	int rc;
+	uint64_t slept_ns;
+};
+
+static void *wait_thread(void *arg)
+{
+	struct waiter *w = arg;
+	uint64_t t0 = rte_vmsg_time_ns();
+
+	w->rc = rte_vmsg_bus_amp_wait(w->amp, 5000000000ull);
+	w->slept_ns = rte_vmsg_time_ns() - t0;
+	return NULL;
+}
+
+enum bell_case { BELL_FUTEX, BELL_EVENTFD_WORDS, BELL_EVENTFD_BARE };
+
+/*
+ * The device's tx bell wakes the driver sleeping in rte_vmsg_bus_amp_wait():
+ * a futex on shared words, an eventfd with shared words (no system call while
+ * the waiter is awake), and a bare eventfd (a foreign peer: every frame rings).
+ */
+static void test_bell_wakes(enum bell_case c)
+{
+	struct rte_vmsg_bus_amp *dev = NULL, *drv = NULL;
+	struct rte_vmsg_bus_amp_opts o;
+	struct rte_vmsg_bus_amp_stats ds, vs;
+	struct rte_vmsg_bell_opts bell;
+	struct timespec nap = { 0, 30000000 };
+	struct waiter w;
+	uint8_t f[64], in[64];
+	size_t len, lens[1];
+	pthread_t t;
+	struct env e;
+	int efd = -1;
+
+	CHECK_EQ(env_new(&e), 0);
+	memset(&bell, 0, sizeof(bell));
+	bell.sz = sizeof(bell);
+	bell.fd = -1;
+	if (c == BELL_FUTEX) {
+		bell.kind = RTE_VMSG_BELL_FUTEX;
+		bell.shm = (struct rte_vmsg_bell_shm *)(void *)(e.mem + BELL_OFF);
+	} else {
+		efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		CHECK(efd >= 0);
+		bell.kind = RTE_VMSG_BELL_EVENTFD;
+		bell.fd = efd;
+		if (c == BELL_EVENTFD_WORDS)
+			bell.shm = (struct rte_vmsg_bell_shm *)(void *)(e.mem + BELL_OFF);
+	}
+	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
+	o.tx_bell = bell;
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &dev), 0);
+	opts_base(&o, &e, RTE_VMSG_BUS_DRIVER);
+	o.rx_wait = bell;
+	o.rx_wait.poll_ns = 0; /* arm and sleep at once */
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &drv), 0);
+	if (dev == NULL || drv == NULL)
+		goto out;
+	CHECK_EQ(both_up(dev, drv), 0);
+
+	/* Awake, nobody sleeping: with shared words no system call is made. */
+	len = ping_frame(f, 1);
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->tx(dev, f, len), 0);
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->rx_burst(drv, in, sizeof(in), lens, 1), 1);
+	rte_vmsg_bus_amp_stats_get(dev, &vs);
+	CHECK_U64(vs.bell_kicks, c == BELL_EVENTFD_BARE ? 1u : 0u);
+	if (c == BELL_EVENTFD_BARE) { /* drain the count of that ring */
+		uint64_t v;
+
+		CHECK_EQ(read(efd, &v, sizeof(v)), (ssize_t)sizeof(v));
+	}
+
+	/* Asleep: the frame's ring wakes it. */
+	memset(&w, 0, sizeof(w));
+	w.amp = drv;
+	w.rc = -100;
+	CHECK_EQ(pthread_create(&t, NULL, wait_thread, &w), 0);
+	nanosleep(&nap, NULL);
+	len = ping_frame(f, 2);
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->tx(dev, f, len), 0);
+	pthread_join(t, NULL);
+	CHECK_EQ(w.rc, 1);
+	CHECK(w.slept_ns < 4000000000ull); /* woken, not timed out */
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->rx_burst(drv, in, sizeof(in), lens, 1), 1);
+	CHECK_U64(rte_vmsg_get_le32(in + 8), 2);
+	rte_vmsg_bus_amp_stats_get(dev, &vs);
+	rte_vmsg_bus_amp_stats_get(drv, &ds);
+	CHECK(vs.bell_kicks >= 1);
+	CHECK(ds.bell_sleeps >= 1);
+	/* Nothing there: the wait times out. */
+	CHECK_EQ(rte_vmsg_bus_amp_wait(drv, 2000000ull), 0);
+out:
+	rte_vmsg_bus_amp_destroy(dev);
+	rte_vmsg_bus_amp_destroy(drv);
+	if (efd >= 0)
+		close(efd);
+	env_free(&e);
+}
+
+/*
+ * The MMIO kind: each frame sent writes the register once, with its value,
+ * after the frame (the test's "BAR" is a word of the memfd it polls).
+ */
+static void test_bell_mmio(void)
+{
+	struct rte_vmsg_bus_amp *dev = NULL, *drv = NULL;
+	struct rte_vmsg_bus_amp_opts o;
+	struct rte_vmsg_bus_amp_stats st;
+	volatile uint32_t *reg;
+	uint8_t f[64], in[64];
+	size_t len, lens[1];
+	struct env e;
+	uint32_t i;
+
+	CHECK_EQ(env_new(&e), 0);
+	reg = (volatile uint32_t *)(void *)(e.mem + BELL_OFF);
+	opts_base(&o, &e, RTE_VMSG_BUS_DRIVER);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &drv), -EAGAIN);
+	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &dev), 0);
+	opts_base(&o, &e, RTE_VMSG_BUS_DRIVER);
+	o.tx_bell.sz = sizeof(o.tx_bell);
+	o.tx_bell.kind = RTE_VMSG_BELL_MMIO;
+	o.tx_bell.fd = -1;
+	o.tx_bell.mmio = (void *)(uintptr_t)reg;
+	o.tx_bell.mmio_value = 1u << 16 | 3u; /* ivshmem: peer 1, vector 3 */
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &drv), 0);
+	if (dev == NULL || drv == NULL)
+		goto out;
+	CHECK_EQ(both_up(dev, drv), 0);
+	/* Not up yet on a fresh end would be -ENOTCONN; up now: every frame rings. */
+	for (i = 1; i <= 20; i++) {
+		*reg = 0;
+		len = ping_frame(f, i);
+		CHECK_EQ(rte_vmsg_bus_amp_ops()->tx(drv, f, len), 0);
+		CHECK_U64(rte_vmsg_le32_to_cpu(*reg), 1u << 16 | 3u);
+		CHECK_EQ(rte_vmsg_bus_amp_ops()->rx_burst(dev, in, sizeof(in), lens, 1), 1);
+		CHECK_U64(rte_vmsg_get_le32(in + 8), i);
+	}
+	rte_vmsg_bus_amp_stats_get(drv, &st);
+	CHECK_U64(st.bell_kicks, 20);
+	CHECK_U64(st.tx_frames, 20);
+	/* A full ring rings nothing: nothing was sent. */
+	*reg = 0;
+	for (i = 0; i < 15; i++)
+		CHECK_EQ(rte_vmsg_bus_amp_ops()->tx(drv, f, len), 0);
+	*reg = 0;
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->tx(drv, f, len), -EAGAIN);
+	CHECK_U64(*reg, 0);
+	rte_vmsg_bus_amp_stats_get(drv, &st);
+	CHECK_U64(st.bell_kicks, 35);
+	CHECK_U64(st.tx_full, 1);
+	CHECK(rte_vmsg_bell_wait(rte_vmsg_bus_amp_tx_bell(drv),
+				 rte_vmsg_link_rx(rte_vmsg_bus_amp_link(drv)), 1000) == -EINVAL);
+out:
+	rte_vmsg_bus_amp_destroy(dev);
+	rte_vmsg_bus_amp_destroy(drv);
+	env_free(&e);
+}
+
+/* A restart of either side: a loss reported once, the link up again, frames flow. */
+static void test_restart(void)
+{
+	struct rte_vmsg_bus_amp *dev = NULL, *drv = NULL;
+	struct rte_vmsg_bus_amp_opts od, or_;
+	struct rte_vmsg_bus_amp_stats st;
+	uint8_t f[64], in[64];
+	size_t len, lens[1];
+	struct env e;
+	int i, rc, lost;
+
+	CHECK_EQ(env_new(&e), 0);
+	opts_base(&od, &e, RTE_VMSG_BUS_DEVICE);
+	opts_base(&or_, &e, RTE_VMSG_BUS_DRIVER);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&od, &dev), 0);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&or_, &drv), 0);
+	if (dev == NULL || drv == NULL)
+		goto out;
+	CHECK_EQ(both_up(dev, drv), 0);
+	len = ping_frame(f, 9);
+	/* In flight at the restart: dropped, never delivered to the new peer. */
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->tx(drv, f, len), 0);
+
+	/* The device side restarts on the same memory. */
+	rte_vmsg_bus_amp_destroy(dev);
+	dev = NULL;
+	CHECK_EQ(rte_vmsg_bus_amp_create(&od, &dev), 0);
+	if (dev == NULL)
+		goto out;
+	lost = 0;
+	for (i = 0; i < 1000; i++) {
+		rc = rte_vmsg_bus_amp_poll(drv);
+		CHECK(rc >= 0);
+		if (rc & RTE_VMSG_BUS_AMP_PEER_LOST)
+			lost++;
+		rte_vmsg_bus_amp_poll(dev);
+		if ((rc & 0xff) == RTE_VMSG_LINK_UP && i > 2)
+			break;
+	}
+	CHECK_EQ(lost, 1);
+	CHECK_EQ(both_up(dev, drv), 0);
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->rx_burst(dev, in, sizeof(in), lens, 1), 0);
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->tx(drv, f, len), 0);
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->rx_burst(dev, in, sizeof(in), lens, 1), 1);
+	rte_vmsg_bus_amp_stats_get(drv, &st);
+	CHECK_U64(st.peer_lost, 1);
+
+	/* The driver side restarts. */
+	rte_vmsg_bus_amp_destroy(drv);
+	drv = NULL;
+	CHECK_EQ(rte_vmsg_bus_amp_create(&or_, &drv), 0);
+	if (drv == NULL)
+		goto out;
+	lost = 0;
+	for (i = 0; i < 1000; i++) {
+		rc = rte_vmsg_bus_amp_poll(dev);
+		CHECK(rc >= 0);
+		if (rc & RTE_VMSG_BUS_AMP_PEER_LOST)
+			lost++;
+		rte_vmsg_bus_amp_poll(drv);
+		if ((rc & 0xff) == RTE_VMSG_LINK_UP && i > 2)
+			break;
+	}
+	CHECK_EQ(lost, 1);
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->tx(dev, f, len), 0);
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->rx_burst(drv, in, sizeof(in), lens, 1), 1);
+out:
+	rte_vmsg_bus_amp_destroy(dev);
+	rte_vmsg_bus_amp_destroy(drv);
+	env_free(&e);
+}
+
+static int live_verdict;
+static int live_calls;
+
+static int live_cb(void *arg, int link_state)
+{
+	(void)link_state;
+	live_calls++;
+	return *(int *)arg;
+}
+
+/* A liveness source that declares the peer gone: one loss, then a reconnect. */
+static void test_liveness(void)
+{
+	struct rte_vmsg_bus_amp *dev = NULL, *drv = NULL;
+	struct rte_vmsg_bus_amp_opts o;
+	struct rte_vmsg_bus_amp_stats st;
+	uint8_t f[64];
+	size_t len;
+	struct env e;
+	int i, rc, lost = 0;
+
+	CHECK_EQ(env_new(&e), 0);
+	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &dev), 0);
+	opts_base(&o, &e, RTE_VMSG_BUS_DRIVER);
+	o.live = live_cb;
+	o.live_arg = &live_verdict;
+	live_verdict = 0;
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &drv), 0);
+	if (dev == NULL || drv == NULL)
+		goto out;
+	CHECK_EQ(both_up(dev, drv), 0);
+	CHECK(live_calls > 0);
+	live_verdict = 1;
+	rc = rte_vmsg_bus_amp_poll(drv);
+	live_verdict = 0;
+	CHECK(rc >= 0 && (rc & RTE_VMSG_BUS_AMP_PEER_LOST) != 0);
+	CHECK_EQ(rc & 0xff, RTE_VMSG_LINK_PEER_DOWN);
+	len = ping_frame(f, 1);
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->tx(drv, f, len), -ENOTCONN);
+	for (i = 0; i < 1000; i++) {
+		rte_vmsg_bus_amp_poll(dev);
+		rc = rte_vmsg_bus_amp_poll(drv);
+		if (rc & RTE_VMSG_BUS_AMP_PEER_LOST)
+			lost++;
+		if ((rc & 0xff) == RTE_VMSG_LINK_UP)
+			break;
+	}
+	CHECK_EQ(rc & 0xff, RTE_VMSG_LINK_UP);
+	CHECK_EQ(lost, 0); /* the same loss is not reported twice */
+	rte_vmsg_bus_amp_stats_get(drv, &st);
+	CHECK_U64(st.live_lost, 1);
+	CHECK_U64(st.peer_lost, 1);
+	CHECK_U64(st.tx_notconn, 1);
+out:
+	rte_vmsg_bus_amp_destroy(dev);
+	rte_vmsg_bus_amp_destroy(drv);
+	env_free(&e);
+}
+
+/*
+ * Hostile values: an element whose msg_size is impossible is dropped and
+ * counted; a peer index out of range breaks the link (-EIO on every call)
+ * and the bus says so.
+ */
+static void test_hostile(void)
+{
+	struct rte_vmsg_bus_amp *dev = NULL, *drv = NULL;
+	struct rte_vmsg_bus *drvb = NULL;
+	struct rte_vmsg_bus_amp_opts o;
+	struct rte_vmsg_bus_amp_stats st;
+	struct rte_vmsg_bus_opts bo;
+	uint8_t f[64], in[2][64];
+	size_t len, lens[2];
+	uint64_t t_end;
+	uint16_t bad;
+	struct env e;
+
+	CHECK_EQ(env_new(&e), 0);
+	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &dev), 0);
+	opts_base(&o, &e, RTE_VMSG_BUS_DRIVER);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &drv), 0);
+	if (dev == NULL || drv == NULL)
+		goto out;
+	CHECK_EQ(both_up(dev, drv), 0);
+
+	/* Two frames; the peer then rewrites the first one's msg_size to 3, then 65. */
+	len = ping_frame(f, 1);
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->tx(dev, f, len), 0);
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->tx(dev, f, len), 0);
+	bad = rte_vmsg_cpu_to_le16(3);
+	memcpy(e.mem + LINK_OFF + OFF_DEV_ELEMS + RTE_VMSG_OFF_MSG_SIZE, &bad, 2);
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->rx_burst(drv, in, 64, lens, 2), 1);
+	CHECK_EQ(lens[0], len);
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->tx(dev, f, len), 0);
+	bad = rte_vmsg_cpu_to_le16(65); /* above the 64-byte element */
+	memcpy(e.mem + LINK_OFF + OFF_DEV_ELEMS + 2 * 64 + RTE_VMSG_OFF_MSG_SIZE, &bad, 2);
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->rx_burst(drv, in, 64, lens, 2), 0);
+	rte_vmsg_bus_amp_stats_get(drv, &st);
+	CHECK_U64(st.rx_garbage, 2);
+	CHECK_U64(st.rx_frames, 1);
+
+	/* The device's tail out of range: the driver's link breaks. */
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	bo.role = RTE_VMSG_BUS_DRIVER;
+	CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), drv, &drvb), 0);
+	bad = rte_vmsg_cpu_to_le16(0x7fff);
+	memcpy(e.mem + LINK_OFF + OFF_DEV_QHEAD + QHEAD_TAIL_OFF, &bad, 2);
+	t_end = rte_vmsg_time_ns() + 2000000000ull;
+	while (rte_vmsg_bus_connected(drvb) >= 0 && rte_vmsg_time_ns() < t_end)
+		rte_vmsg_bus_poll(drvb);
+	CHECK_EQ(rte_vmsg_bus_connected(drvb), -EIO);
+	CHECK_EQ(rte_vmsg_bus_amp_poll(drv), -EIO);
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->tx(drv, f, len), -EIO);
+	CHECK_EQ(rte_vmsg_bus_amp_ops()->rx_burst(drv, in, 64, lens, 2), -EIO);
+	CHECK_EQ(rte_vmsg_bus_amp_wait(drv, 1000), 1); /* broken: poll to see it */
+out:
+	rte_vmsg_bus_destroy(drvb);
+	rte_vmsg_bus_amp_destroy(dev);
+	rte_vmsg_bus_amp_destroy(drv);
+	env_free(&e);
+}
+
+int main(void)
+{
+	test_opts();
+	test_bus_over_amp(0);
+	test_bus_over_amp(RTE_VMSG_BUS_AMP_F_DRIVER_WRITES);
+	test_bell_wakes(BELL_FUTEX);
+	test_bell_wakes(BELL_EVENTFD_WORDS);
+	test_bell_wakes(BELL_EVENTFD_BARE);
+	test_bell_mmio();
+	test_restart();
+	test_liveness();
+	test_hostile();
+	return vtest_done("test_bus_amp");
+}

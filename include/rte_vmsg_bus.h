@@ -874,6 +874,73 @@ RTE_VMSG_API const struct rte_vmsg_shm_bus_page *rte_vmsg_bus_shm_page(
 /** The link of this end (for its counters), or NULL. */
 RTE_VMSG_API struct rte_vmsg_link *rte_vmsg_bus_shm_link(const struct rte_vmsg_bus_shm *shm);
 
+/**
+ * Flag of rte_vmsg_bus_shm_open_opts: do not wait at all (for a poll loop
+ * that serves other things meanwhile): a driver side tries the file once
+ * (-ENOENT or -EAGAIN: call again later) and returns with the link still
+ * coming up (the bus poll brings it up; rte_vmsg_bus_connected() says when).
+ */
+#define RTE_VMSG_BUS_SHM_OPEN_F_NO_WAIT (1u << 0)
+
+/** Options of rte_vmsg_bus_shm_open(); zero-initialise, then set @c sz. */
+struct rte_vmsg_bus_shm_open_opts {
+	size_t sz;	       /**< sizeof(struct rte_vmsg_bus_shm_open_opts) */
+	uint32_t max_inflight; /**< of the bus endpoint (rte_vmsg_bus_opts); 0: its default */
+	uint32_t flags;	       /**< RTE_VMSG_BUS_SHM_OPEN_F_* */
+	uint64_t timeout_ns;   /**< per-request timeout of the bus endpoint; 0: its default */
+	/**
+	 * Driver side: how long to wait for the file, a complete bus page and
+	 * layout, then the link (the device side polling too); 0: 10 s.
+	 * Device side: how long to wait for a driver's link before returning;
+	 * 0: no wait (the device serves whoever comes). Must be 0 with
+	 * RTE_VMSG_BUS_SHM_OPEN_F_NO_WAIT.
+	 */
+	uint64_t wait_ns;
+	/** Optional: asked about every millisecond while waiting; non-zero stops it. */
+	int (*cancel)(void *arg);
+	void *cancel_arg; /**< passed to @c cancel */
+};
+
+/**
+ * One call for an shm bus end and its bus endpoint, in either role: the
+ * bring-up every program over an shm bus needs (rte_vmsg_bus_shm_create(),
+ * rte_vmsg_bus_shm_bus_opts(), rte_vmsg_bus_create(), and a bounded wait).
+ *
+ * Device side: creates the file and the endpoint (then waits for a driver's
+ * link only with @c wait_ns). Driver side: waits (bounded) for the device to
+ * create the file and complete its bus page and layout, attaches, creates
+ * the endpoint with the bus page's parameters, and polls it until the link
+ * is up (the device must poll its own meanwhile). The peer-memory map of
+ * the endpoint (rte_vmsg_bus_memmap()) is the whole file.
+ *
+ * Concurrency: the thread that will run the bus endpoint. Blocking (naps of
+ * a millisecond for the file, 50 us for the link).
+ *
+ * @param so    the shm end's options (required)
+ * @param oo    the endpoint's options and the wait (NULL: defaults)
+ * @param shm   receives the shm end
+ * @param bus   receives the bus endpoint over it
+ * @return 0; the errors of rte_vmsg_bus_shm_create() and
+ *         rte_vmsg_bus_create(); -EINVAL for bad @p oo; -ENOENT (driver)
+ *         when the file did not appear in time; -EAGAIN (driver) when its
+ *         bus page or layout was not complete in time; -ETIMEDOUT when the
+ *         link did not come up in time; -ECANCELED when @c cancel said so;
+ *         -EIO when the link broke while coming up. On failure nothing is
+ *         left behind (a device-side file made here is removed only with
+ *         RTE_VMSG_BUS_SHM_F_UNLINK).
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_bus_shm_open(const struct rte_vmsg_bus_shm_opts *so,
+						     const struct rte_vmsg_bus_shm_open_opts *oo,
+						     struct rte_vmsg_bus_shm **shm,
+						     struct rte_vmsg_bus **bus);
+
+/**
+ * Destroys what rte_vmsg_bus_shm_open() made: the bus endpoint (its requests
+ * in flight complete with -ECANCELED), then the shm end. Either may be NULL.
+ */
+RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_bus_shm_close(struct rte_vmsg_bus_shm *shm,
+						       struct rte_vmsg_bus *bus);
+
 /** Copies the counters. @return 0; -EINVAL for NULL arguments. */
 RTE_VMSG_API int rte_vmsg_bus_shm_stats_get(const struct rte_vmsg_bus_shm *shm,
 					    struct rte_vmsg_bus_shm_stats *st);

@@ -233,6 +233,11 @@ void bench_samples_free(uint64_t *p, uint64_t n);
 double bench_thread_cpu_ns(void);
 void bench_fail(struct bench_side *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int bench_start_line(struct bench_side *s);
+/*
+ * For rte_vmsg_bus_shm_open()'s cancel: non-zero once either side set the
+ * shared abort word (@p side is the struct bench_side).
+ */
+int bench_aborted(void *side);
 
 /* perf.c: --perf. What the probe found, fixed before any side runs. */
 struct bench_perf_cfg {

@@ -85,23 +85,19 @@ static struct net_shared *net_sh(const struct bench_side *s)
 struct net_dev_end {
 	struct rte_vmsg_bus_shm *shm;
 	struct rte_vmsg_bus *bus;
-	struct rte_vmsg_memmap *map;
 	struct rte_vmsg_net_dev *nd;
 };
 
 static void net_dev_down(struct net_dev_end *d)
 {
 	rte_vmsg_net_dev_destroy(d->nd);
-	rte_vmsg_bus_destroy(d->bus);
-	rte_vmsg_memmap_destroy(d->map);
-	rte_vmsg_bus_shm_destroy(d->shm);
+	rte_vmsg_bus_shm_close(d->shm, d->bus);
 }
 
 static int net_dev_up(struct bench_side *s, const struct net_args *a, struct net_dev_end *d)
 {
 	struct rte_vmsg_bus_shm_opts so;
 	struct rte_vmsg_net_dev_opts no;
-	struct rte_vmsg_bus_opts bo;
 	const char *what;
 	int rc;
 
@@ -112,29 +108,15 @@ static int net_dev_up(struct bench_side *s, const struct net_args *a, struct net
 	so.flags = RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK;
 	so.flags |= a->shm_flags;
 	so.dma_size = NET_DMA;
-	what = "rte_vmsg_bus_shm_create(device)";
-	rc = rte_vmsg_bus_shm_create(&so, &d->shm);
-	if (rc < 0)
-		goto fail;
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	what = "rte_vmsg_bus_create(device)";
-	rc = rte_vmsg_bus_shm_bus_opts(d->shm, &bo);
-	if (rc == 0)
-		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), d->shm, &d->bus);
-	if (rc < 0)
-		goto fail;
-	/* The driver's addresses are offsets in the file: the whole file is the map. */
-	what = "the bus-address map";
-	rc = rte_vmsg_memmap_create(&d->map);
-	if (rc == 0)
-		rc = rte_vmsg_memmap_add(d->map, rte_vmsg_bus_shm_region(d->shm));
+	what = "rte_vmsg_bus_shm_open(device)";
+	rc = rte_vmsg_bus_shm_open(&so, NULL, &d->shm, &d->bus);
 	if (rc < 0)
 		goto fail;
 	memset(&no, 0, sizeof(no));
 	no.sz = sizeof(no);
 	no.bus = d->bus;
-	no.map = d->map;
+	/* The driver's addresses are offsets in the file: the bus's map is the whole file. */
+	no.map = rte_vmsg_bus_memmap(d->bus);
 	no.dev_num = NET_DEV_NUM;
 	no.queue_size = NET_QSIZE;
 	no.backend = RTE_VMSG_NET_BACKEND_LOOPBACK;
@@ -227,10 +209,8 @@ struct net_drv_end {
 
 static int net_drv_up(struct bench_side *s, struct net_args *a, struct net_drv_end *e)
 {
-	uint64_t end = rte_vmsg_time_ns() + (uint64_t)BENCH_TIMEOUT_S * 1000000000u;
+	struct rte_vmsg_bus_shm_open_opts oo;
 	struct rte_vmsg_bus_shm_opts so;
-	struct rte_vmsg_bus_opts bo;
-	const char *what;
 	int rc;
 
 	memset(&so, 0, sizeof(so));
@@ -239,37 +219,21 @@ static int net_drv_up(struct bench_side *s, struct net_args *a, struct net_drv_e
 	so.role = RTE_VMSG_BUS_DRIVER;
 	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT;
 	so.flags |= a->shm_flags;
-	/* The device end creates the file: wait for it (bounded). */
-	what = "rte_vmsg_bus_shm_create(driver)";
-	for (;;) {
-		rc = rte_vmsg_bus_shm_create(&so, &e->shm);
-		if ((rc != -ENOENT && rc != -EAGAIN) || rte_vmsg_time_ns() > end ||
-		    bench_read_once(&s->ctl->abort) != 0)
-			break;
-		usleep(1000);
+	/* The device end creates the file: wait for it and the link (bounded). */
+	memset(&oo, 0, sizeof(oo));
+	oo.sz = sizeof(oo);
+	oo.wait_ns = (uint64_t)BENCH_TIMEOUT_S * 1000000000u;
+	oo.cancel = bench_aborted;
+	oo.cancel_arg = s;
+	rc = rte_vmsg_bus_shm_open(&so, &oo, &e->shm, &e->bus);
+	if (rc < 0) {
+		net_fail(s, "set-up, rte_vmsg_bus_shm_open(driver) (%s): %s", a->path,
+			 strerror(-rc));
+		return -1;
 	}
-	if (rc < 0)
-		goto fail;
 	snprintf(a->attached, sizeof(a->attached), "%s",
 		 rte_vmsg_region_path(rte_vmsg_bus_shm_region(e->shm)));
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	what = "rte_vmsg_bus_create(driver)";
-	rc = rte_vmsg_bus_shm_bus_opts(e->shm, &bo);
-	if (rc == 0)
-		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), e->shm, &e->bus);
-	if (rc < 0)
-		goto fail;
-	what = "the shm link";
-	rc = -ETIMEDOUT;
-	while (rte_vmsg_bus_connected(e->bus) != 1 && rte_vmsg_time_ns() < end)
-		rte_vmsg_bus_poll(e->bus);
-	if (rte_vmsg_bus_connected(e->bus) != 1)
-		goto fail;
 	return 0;
-fail:
-	net_fail(s, "set-up, %s (%s): %s", what, a->path, strerror(-rc));
-	return -1;
 }
 
 /* After the start line: the device end serves, so the synchronous init can run. */
@@ -472,8 +436,7 @@ static int net_driver(struct bench_side *s, struct net_args *a)
 	/* Release pairs with the acquire in net_serve(). */
 	bench_store_release(&net_sh(s)->stop, 1u);
 	rte_vmsg_net_drv_destroy(e.nd);
-	rte_vmsg_bus_destroy(e.bus);
-	rte_vmsg_bus_shm_destroy(e.shm);
+	rte_vmsg_bus_shm_close(e.shm, e.bus);
 	free(e.bufs);
 	return rc < 0 ? -1 : 0;
 }

@@ -475,3 +475,10 @@ double bench_thread_cpu_ns(void)
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
+
+int bench_aborted(void *side)
+{
+	const struct bench_side *s = side;
+
+	return bench_read_once(&s->ctl->abort) != 0;
+}

@@ -90,7 +90,6 @@ struct fwd_port {
 	/* vmsg run-time state (main thread, except the handles the pair threads call) */
 	struct rte_vmsg_bus_shm *shm;
 	struct rte_vmsg_bus *bus;
-	struct rte_vmsg_memmap *map;
 	struct rte_vmsg_net_dev *ndev;
 	struct rte_vmsg_net_drv *ndrv;
 	char path[FWD_PATH_MAX]; /* the file as mapped */

@@ -44,32 +44,28 @@ static void resolve(const struct fwd_cfg *cfg, const struct fwd_port *p, char *b
 }
 
 /*
- * The shm create with the page options of --hugepages: none asks for plain
- * shared memory (no warning), require for hugepages or nothing.
+ * The shm end and its bus, with the page options of --hugepages (none asks
+ * for plain shared memory, no warning; require for hugepages or nothing),
+ * without waiting (the main loop serves every port): a driver-role port
+ * retries on -ENOENT / -EAGAIN and its link comes up in the bus poll. The
+ * file's path is recorded.
  */
-static int shm_create(const struct fwd_cfg *cfg, struct rte_vmsg_bus_shm_opts *so,
-		      struct rte_vmsg_bus_shm **out)
+static int shm_open(const struct fwd_cfg *cfg, struct rte_vmsg_bus_shm_opts *so, struct fwd_port *p)
 {
+	struct rte_vmsg_bus_shm_open_opts oo;
+	int rc;
+
 	if (strcmp(cfg->hugepages, "none") == 0)
 		so->flags |= RTE_VMSG_BUS_SHM_F_NO_HUGE;
 	else if (strcmp(cfg->hugepages, "require") == 0)
 		so->flags |= RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
-	return rte_vmsg_bus_shm_create(so, out);
-}
-
-/* The bus over the port's shm file (either role): its path recorded, the endpoint made. */
-static int bus_make(struct fwd_port *p)
-{
-	struct rte_vmsg_bus_opts bo;
-	int rc;
-
-	snprintf(p->path, sizeof(p->path), "%s",
-		 rte_vmsg_region_path(rte_vmsg_bus_shm_region(p->shm)));
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	rc = rte_vmsg_bus_shm_bus_opts(p->shm, &bo);
+	memset(&oo, 0, sizeof(oo));
+	oo.sz = sizeof(oo);
+	oo.flags = RTE_VMSG_BUS_SHM_OPEN_F_NO_WAIT;
+	rc = rte_vmsg_bus_shm_open(so, &oo, &p->shm, &p->bus);
 	if (rc == 0)
-		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), p->shm, &p->bus);
+		snprintf(p->path, sizeof(p->path), "%s",
+			 rte_vmsg_region_path(rte_vmsg_bus_shm_region(p->shm)));
 	return rc;
 }
 
@@ -103,7 +99,7 @@ static int dev_open(struct fwd_cfg *cfg, struct fwd_port *p)
 		so.numa_node = (uint32_t)p->numa;
 	}
 	what = "creating the bus file";
-	rc = shm_create(cfg, &so, &p->shm);
+	rc = shm_open(cfg, &so, p);
 	if (rc == -EEXIST) {
 		fprintf(stderr,
 			FWD_NAME ": port %u: %s exists (another process uses it, or it was left "
@@ -114,21 +110,11 @@ static int dev_open(struct fwd_cfg *cfg, struct fwd_port *p)
 	if (rc < 0)
 		goto fail;
 	p->created = 1;
-	what = "creating the bus";
-	rc = bus_make(p);
-	if (rc < 0)
-		goto fail;
-	/* The driver's addresses are offsets in the file: the whole file is the map. */
-	what = "the bus-address map";
-	rc = rte_vmsg_memmap_create(&p->map);
-	if (rc == 0)
-		rc = rte_vmsg_memmap_add(p->map, rte_vmsg_bus_shm_region(p->shm));
-	if (rc < 0)
-		goto fail;
 	memset(&no, 0, sizeof(no));
 	no.sz = sizeof(no);
 	no.bus = p->bus;
-	no.map = p->map;
+	/* The driver's addresses are offsets in the file: the bus's map is the whole file. */
+	no.map = rte_vmsg_bus_memmap(p->bus);
 	no.dev_num = p->dev_num;
 	no.max_queue_pairs = (uint16_t)p->qp;
 	no.mtu = p->mtu;
@@ -165,15 +151,9 @@ static int drv_attach(const struct fwd_cfg *cfg, struct fwd_port *p)
 	so.path = path;
 	so.role = RTE_VMSG_BUS_DRIVER;
 	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT;
-	rc = shm_create(cfg, &so, &p->shm);
+	rc = shm_open(cfg, &so, p);
 	if (rc < 0)
 		return rc;
-	rc = bus_make(p);
-	if (rc < 0) {
-		rte_vmsg_bus_shm_destroy(p->shm);
-		p->shm = NULL;
-		return rc;
-	}
 	p->connected = 0;
 	p->peer_lost_seen = 0;
 	return 0;
@@ -183,9 +163,8 @@ static void drv_detach(struct fwd_port *p)
 {
 	rte_vmsg_net_drv_destroy(p->ndrv);
 	p->ndrv = NULL;
-	rte_vmsg_bus_destroy(p->bus);
+	rte_vmsg_bus_shm_close(p->shm, p->bus);
 	p->bus = NULL;
-	rte_vmsg_bus_shm_destroy(p->shm);
 	p->shm = NULL;
 }
 
@@ -419,11 +398,8 @@ void fwd_vmsg_close(struct fwd_cfg *cfg, struct fwd_port *p)
 	p->ndev = NULL;
 	rte_vmsg_net_drv_destroy(p->ndrv);
 	p->ndrv = NULL;
-	rte_vmsg_bus_destroy(p->bus);
+	rte_vmsg_bus_shm_close(p->shm, p->bus);
 	p->bus = NULL;
-	rte_vmsg_memmap_destroy(p->map);
-	p->map = NULL;
-	rte_vmsg_bus_shm_destroy(p->shm);
 	p->shm = NULL;
 }
 

@@ -759,3 +759,110 @@ int rte_vmsg_bus_shm_stats_get(const struct rte_vmsg_bus_shm *shm,
 	st->bell_sleeps = as.bell_sleeps;
 	return 0;
 }
+
+/* ------------------------------------------------------------------------ */
+/* One-call bring-up                                                         */
+
+#define SHM_OPEN_WAIT_NS 10000000000ull
+
+static int shm_open_cancelled(const struct rte_vmsg_bus_shm_open_opts *o)
+{
+	return o->cancel != NULL && o->cancel(o->cancel_arg) != 0;
+}
+
+/* Polls @p bus until its link is up, @p end passes or the caller cancels. */
+static int shm_open_link(struct rte_vmsg_bus *bus, const struct rte_vmsg_bus_shm_open_opts *o,
+			 uint64_t end)
+{
+	struct timespec nap = { 0, 50000 };
+	uint64_t next_cancel = 0, now;
+	int rc;
+
+	for (;;) {
+		rc = rte_vmsg_bus_poll(bus);
+		if (rc < 0 && rc != -ENOTCONN)
+			return rc;
+		rc = rte_vmsg_bus_connected(bus);
+		if (rc != 0)
+			return rc > 0 ? 0 : rc;
+		now = rte_vmsg_time_ns();
+		if (now >= end)
+			return -ETIMEDOUT;
+		if (now >= next_cancel) {
+			if (shm_open_cancelled(o))
+				return -ECANCELED;
+			next_cancel = now + 1000000u;
+		}
+		nanosleep(&nap, NULL);
+	}
+}
+
+int rte_vmsg_bus_shm_open(const struct rte_vmsg_bus_shm_opts *so,
+			  const struct rte_vmsg_bus_shm_open_opts *oo,
+			  struct rte_vmsg_bus_shm **shm, struct rte_vmsg_bus **bus)
+{
+	struct rte_vmsg_bus_shm_open_opts o;
+	struct timespec nap = { 0, 1000000 };
+	struct rte_vmsg_bus_shm *s = NULL;
+	struct rte_vmsg_bus *b = NULL;
+	struct rte_vmsg_bus_opts bo;
+	uint64_t end, wait;
+	size_t i;
+	int rc;
+
+	if (so == NULL || shm == NULL || bus == NULL)
+		return -EINVAL;
+	memset(&o, 0, sizeof(o));
+	if (oo != NULL) {
+		if (oo->sz < sizeof(size_t))
+			return -EINVAL;
+		for (i = sizeof(o); i < oo->sz; i++)
+			if (((const uint8_t *)oo)[i] != 0)
+				return -EINVAL;
+		memcpy(&o, oo, oo->sz < sizeof(o) ? oo->sz : sizeof(o));
+		if ((o.flags & ~RTE_VMSG_BUS_SHM_OPEN_F_NO_WAIT) != 0 ||
+		    ((o.flags & RTE_VMSG_BUS_SHM_OPEN_F_NO_WAIT) != 0 && o.wait_ns != 0))
+			return -EINVAL;
+	}
+	wait = o.wait_ns;
+	if (wait == 0 && so->role == RTE_VMSG_BUS_DRIVER &&
+	    (o.flags & RTE_VMSG_BUS_SHM_OPEN_F_NO_WAIT) == 0)
+		wait = SHM_OPEN_WAIT_NS;
+	end = rte_vmsg_time_ns() + wait;
+
+	/* The device creates the file: a driver waits for it and its bus page. */
+	for (;;) {
+		rc = rte_vmsg_bus_shm_create(so, &s);
+		if (rc == 0 || so->role != RTE_VMSG_BUS_DRIVER || (rc != -ENOENT && rc != -EAGAIN))
+			break;
+		if (rte_vmsg_time_ns() >= end)
+			break; /* -ENOENT or -EAGAIN says which step did not come */
+		if (shm_open_cancelled(&o))
+			return -ECANCELED;
+		nanosleep(&nap, NULL);
+	}
+	if (rc < 0)
+		return rc;
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	bo.max_inflight = o.max_inflight;
+	bo.timeout_ns = o.timeout_ns;
+	rc = rte_vmsg_bus_shm_bus_opts(s, &bo);
+	if (rc == 0)
+		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), s, &b);
+	if (rc == 0 && wait != 0)
+		rc = shm_open_link(b, &o, end);
+	if (rc < 0) {
+		rte_vmsg_bus_shm_close(s, b);
+		return rc;
+	}
+	*shm = s;
+	*bus = b;
+	return 0;
+}
+
+void rte_vmsg_bus_shm_close(struct rte_vmsg_bus_shm *shm, struct rte_vmsg_bus *bus)
+{
+	rte_vmsg_bus_destroy(bus);
+	rte_vmsg_bus_shm_destroy(shm);
+}

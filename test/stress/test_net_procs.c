@@ -119,9 +119,8 @@ static void device_main(int cmd_fd, int ack_fd)
 {
 	struct rte_vmsg_bus_shm_opts so;
 	struct rte_vmsg_bus_shm *shm = NULL;
-	struct rte_vmsg_bus_opts bo;
 	struct rte_vmsg_bus *bus = NULL;
-	struct rte_vmsg_memmap *map = NULL;
+	const struct rte_vmsg_memmap *map;
 	struct rte_vmsg_net_dev *a = NULL, *b = NULL;
 	struct rte_vmsg_net_dev_stats ds;
 	struct dev_report rep;
@@ -136,17 +135,11 @@ static void device_main(int cmd_fd, int ack_fd)
 	so.role = RTE_VMSG_BUS_DEVICE;
 	so.flags = RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
 	so.dma_size = DMA_SIZE;
-	rc = rte_vmsg_bus_shm_create(&so, &shm);
+	rc = rte_vmsg_bus_shm_open(&so, NULL, &shm, &bus);
 	if (rc != 0)
 		device_cannot(ack_fd, rc);
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	/* The driver's addresses are offsets in the file: the whole file is the map. */
-	if (rte_vmsg_bus_shm_bus_opts(shm, &bo) != 0 ||
-	    rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), shm, &bus) != 0 ||
-	    rte_vmsg_memmap_create(&map) != 0 ||
-	    rte_vmsg_memmap_add(map, rte_vmsg_bus_shm_region(shm)) != 0)
-		_exit(2);
+	/* The driver's addresses are offsets in the file: the bus's map is the whole file. */
+	map = rte_vmsg_bus_memmap(bus);
 	if (net_dev_new(bus, map, DEV_A, RTE_VMSG_NET_NOTIFY_POLL, &a) != 0 ||
 	    net_dev_new(bus, map, DEV_B, RTE_VMSG_NET_NOTIFY_POLL, &b) != 0)
 		_exit(3);
@@ -190,9 +183,7 @@ static void device_main(int cmd_fd, int ack_fd)
 				_exit(7);
 			rte_vmsg_net_dev_destroy(a);
 			rte_vmsg_net_dev_destroy(b);
-			rte_vmsg_bus_destroy(bus);
-			rte_vmsg_memmap_destroy(map);
-			rte_vmsg_bus_shm_destroy(shm);
+			rte_vmsg_bus_shm_close(shm, bus);
 			_exit(0);
 		} else {
 			_exit(8);
@@ -544,9 +535,8 @@ static void spawn_device(void)
 
 static void attach(void)
 {
+	struct rte_vmsg_bus_shm_open_opts oo;
 	struct rte_vmsg_bus_shm_opts so;
-	struct rte_vmsg_bus_opts bo;
-	uint64_t end = rte_vmsg_time_ns() + WAIT_NS;
 	void *dma = NULL;
 
 	memset(&so, 0, sizeof(so));
@@ -554,18 +544,16 @@ static void attach(void)
 	so.path = path;
 	so.role = RTE_VMSG_BUS_DRIVER;
 	so.flags = RTE_VMSG_BUS_SHM_F_NO_FALLBACK | RTE_VMSG_BUS_SHM_F_ADOPT;
-	if (rte_vmsg_bus_shm_create(&so, &g.shm) != 0)
-		exit(1);
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	CHECK_EQ(rte_vmsg_bus_shm_bus_opts(g.shm, &bo), 0);
-	if (rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), g.shm, &g.bus) != 0)
+	memset(&oo, 0, sizeof(oo));
+	oo.sz = sizeof(oo);
+	oo.wait_ns = WAIT_NS;
+	/* The device process made the file before its ack: only the link is waited for. */
+	CHECK_EQ(rte_vmsg_bus_shm_open(&so, &oo, &g.shm, &g.bus), 0);
+	if (g.bus == NULL)
 		exit(1);
 	CHECK_EQ(rte_vmsg_bus_set_event_cb(g.bus, on_event, NULL), 0);
 	CHECK_EQ(rte_vmsg_bus_shm_dma(g.shm, &dma, &g.dma_bus, &g.dma_size), 0);
 	g.dma = dma;
-	while (rte_vmsg_bus_connected(g.bus) != 1 && rte_vmsg_time_ns() < end)
-		rte_vmsg_bus_poll(g.bus);
 	CHECK_EQ(rte_vmsg_bus_connected(g.bus), 1);
 }
 
@@ -661,7 +649,6 @@ int main(void)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	CHECK_EQ(rte_vmsg_bus_stats_get(g.bus, &bst), 0);
 	CHECK_U64(bst.timeouts, 0);
-	rte_vmsg_bus_destroy(g.bus);
-	rte_vmsg_bus_shm_destroy(g.shm);
+	rte_vmsg_bus_shm_close(g.shm, g.bus);
 	return vtest_done("net_procs");
 }

@@ -196,7 +196,6 @@ struct end {
 	struct rte_vmsg_bus *bus;
 	struct rte_vmsg_net_drv *drv;
 	/* device role (against a driver-role vmsg-fwd port) */
-	struct rte_vmsg_memmap *map;
 	struct rte_vmsg_net_dev *dev;
 	uint32_t qp;
 };
@@ -224,10 +223,10 @@ static void end_poll(struct end *e)
 /* Attaches the file vmsg-fwd made and brings its device up (driver role). */
 static int drv_end_open(struct end *e, const char *path, uint32_t qp)
 {
+	struct rte_vmsg_bus_shm_open_opts oo;
 	struct rte_vmsg_bus_shm_opts so;
-	struct rte_vmsg_bus_opts bo;
 	struct rte_vmsg_net_drv_opts o;
-	uint64_t end = rte_vmsg_time_ns() + WAIT_NS, dma_bus = 0, dma_size = 0;
+	uint64_t dma_bus = 0, dma_size = 0;
 	void *dma = NULL;
 	int rc;
 
@@ -238,27 +237,13 @@ static int drv_end_open(struct end *e, const char *path, uint32_t qp)
 	so.path = path;
 	so.role = RTE_VMSG_BUS_DRIVER;
 	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT;
-	do {
-		rc = rte_vmsg_bus_shm_create(&so, &e->shm);
-		if (rc == -ENOENT || rc == -EAGAIN)
-			usleep(2000);
-	} while ((rc == -ENOENT || rc == -EAGAIN) && rte_vmsg_time_ns() < end);
+	memset(&oo, 0, sizeof(oo));
+	oo.sz = sizeof(oo);
+	oo.wait_ns = WAIT_NS;
+	rc = rte_vmsg_bus_shm_open(&so, &oo, &e->shm, &e->bus);
 	if (rc != 0) {
 		fprintf(stderr, "attaching %s: %s\n", path, strerror(-rc));
 		return rc;
-	}
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	rc = rte_vmsg_bus_shm_bus_opts(e->shm, &bo);
-	if (rc == 0)
-		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), e->shm, &e->bus);
-	if (rc != 0)
-		return rc;
-	while (rte_vmsg_bus_connected(e->bus) != 1 && rte_vmsg_time_ns() < end)
-		rte_vmsg_bus_poll(e->bus);
-	if (rte_vmsg_bus_connected(e->bus) != 1) {
-		fprintf(stderr, "%s: the link did not come up\n", path);
-		return -ETIMEDOUT;
 	}
 	rte_vmsg_bus_shm_dma(e->shm, &dma, &dma_bus, &dma_size);
 	memset(&o, 0, sizeof(o));
@@ -281,7 +266,6 @@ static int drv_end_open(struct end *e, const char *path, uint32_t qp)
 static int dev_end_open(struct end *e, const char *path, uint32_t qp, uint8_t mac_last)
 {
 	struct rte_vmsg_bus_shm_opts so;
-	struct rte_vmsg_bus_opts bo;
 	struct rte_vmsg_net_dev_opts no;
 	int rc;
 
@@ -294,24 +278,13 @@ static int dev_end_open(struct end *e, const char *path, uint32_t qp, uint8_t ma
 	so.flags = RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK |
 		   RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
 	so.dma_size = 8u << 20;
-	rc = rte_vmsg_bus_shm_create(&so, &e->shm);
-	if (rc != 0)
-		return rc;
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	rc = rte_vmsg_bus_shm_bus_opts(e->shm, &bo);
-	if (rc == 0)
-		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), e->shm, &e->bus);
-	if (rc == 0)
-		rc = rte_vmsg_memmap_create(&e->map);
-	if (rc == 0)
-		rc = rte_vmsg_memmap_add(e->map, rte_vmsg_bus_shm_region(e->shm));
+	rc = rte_vmsg_bus_shm_open(&so, NULL, &e->shm, &e->bus);
 	if (rc != 0)
 		return rc;
 	memset(&no, 0, sizeof(no));
 	no.sz = sizeof(no);
 	no.bus = e->bus;
-	no.map = e->map;
+	no.map = rte_vmsg_bus_memmap(e->bus);
 	no.dev_num = 1;
 	no.max_queue_pairs = (uint16_t)qp;
 	no.queue_size = QSIZE;
@@ -325,9 +298,7 @@ static void end_close(struct end *e)
 {
 	rte_vmsg_net_drv_destroy(e->drv);
 	rte_vmsg_net_dev_destroy(e->dev);
-	rte_vmsg_bus_destroy(e->bus);
-	rte_vmsg_memmap_destroy(e->map);
-	rte_vmsg_bus_shm_destroy(e->shm);
+	rte_vmsg_bus_shm_close(e->shm, e->bus);
 	memset(e, 0, sizeof(*e));
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_vmsg_bus.h>
@@ -1051,6 +1052,166 @@ static void test_no_huge(void)
 	rte_vmsg_bus_shm_destroy(dev);
 }
 
+/* ------------------------------------------------------------------------ */
+/* rte_vmsg_bus_shm_open(): the one-call bring-up                            */
+
+struct serve_arg {
+	struct rte_vmsg_bus *bus;
+	volatile int stop;
+};
+
+static void *serve_thread(void *arg)
+{
+	struct serve_arg *sa = arg;
+	struct timespec nap = { 0, 20000 };
+
+	while (!sa->stop) {
+		rte_vmsg_bus_poll(sa->bus);
+		nanosleep(&nap, NULL);
+	}
+	return NULL;
+}
+
+static int cancel_now(void *arg)
+{
+	int *calls = arg;
+
+	return ++*calls >= 3;
+}
+
+static void test_open(void)
+{
+	struct rte_vmsg_bus_shm *dshm = NULL, *rshm = NULL;
+	struct rte_vmsg_bus *devb = NULL, *drvb = NULL;
+	struct rte_vmsg_bus_shm_open_opts oo;
+	struct rte_vmsg_bus_shm_opts d, r;
+	struct rte_vmsg_region_opts ro;
+	struct rte_vmsg_region *raw = NULL;
+	struct serve_arg sa;
+	struct {
+		struct rte_vmsg_bus_shm_open_opts o;
+		uint32_t extra;
+	} big;
+	uint64_t t0;
+	pthread_t t;
+	int calls = 0;
+
+	path_new();
+	opts_dev(&d);
+	opts_drv(&r);
+	memset(&oo, 0, sizeof(oo));
+	oo.sz = sizeof(oo);
+	CHECK_EQ(rte_vmsg_bus_shm_open(NULL, &oo, &rshm, &drvb), -EINVAL);
+	CHECK_EQ(rte_vmsg_bus_shm_open(&r, &oo, NULL, &drvb), -EINVAL);
+	CHECK_EQ(rte_vmsg_bus_shm_open(&r, &oo, &rshm, NULL), -EINVAL);
+	oo.flags = 1u << 5;
+	CHECK_EQ(rte_vmsg_bus_shm_open(&r, &oo, &rshm, &drvb), -EINVAL);
+	oo.flags = RTE_VMSG_BUS_SHM_OPEN_F_NO_WAIT;
+	oo.wait_ns = 1000;
+	CHECK_EQ(rte_vmsg_bus_shm_open(&r, &oo, &rshm, &drvb), -EINVAL);
+	memset(&big, 0, sizeof(big));
+	big.o.sz = sizeof(big);
+	big.extra = 1;
+	CHECK_EQ(rte_vmsg_bus_shm_open(&r, &big.o, &rshm, &drvb), -EINVAL);
+
+	/* No file: at once with NO_WAIT, after the wait otherwise. */
+	memset(&oo, 0, sizeof(oo));
+	oo.sz = sizeof(oo);
+	oo.flags = RTE_VMSG_BUS_SHM_OPEN_F_NO_WAIT;
+	CHECK_EQ(rte_vmsg_bus_shm_open(&r, &oo, &rshm, &drvb), -ENOENT);
+	oo.flags = 0;
+	oo.wait_ns = 20000000;
+	t0 = rte_vmsg_time_ns();
+	CHECK_EQ(rte_vmsg_bus_shm_open(&r, &oo, &rshm, &drvb), -ENOENT);
+	CHECK(rte_vmsg_time_ns() - t0 >= 20000000);
+	oo.wait_ns = 5000000000ull;
+	oo.cancel = cancel_now;
+	oo.cancel_arg = &calls;
+	t0 = rte_vmsg_time_ns();
+	CHECK_EQ(rte_vmsg_bus_shm_open(&r, &oo, &rshm, &drvb), -ECANCELED);
+	CHECK(rte_vmsg_time_ns() - t0 < 2000000000ull);
+	CHECK_EQ(calls, 3);
+	CHECK(rshm == NULL && drvb == NULL);
+
+	/* A file whose bus page never completes (its device died making it). */
+	memset(&ro, 0, sizeof(ro));
+	ro.sz = sizeof(ro);
+	ro.kind = RTE_VMSG_REGION_KIND_FILE;
+	ro.path = path;
+	ro.size = 1u << 20;
+	ro.flags = RTE_VMSG_REGION_OPT_UNLINK;
+	CHECK_EQ(rte_vmsg_region_create(&ro, &raw), 0);
+	memset(&oo, 0, sizeof(oo));
+	oo.sz = sizeof(oo);
+	oo.wait_ns = 20000000;
+	CHECK_EQ(rte_vmsg_bus_shm_open(&r, &oo, &rshm, &drvb), -EAGAIN);
+	rte_vmsg_region_destroy(raw);
+
+	/* A device that waits for a driver that never comes. */
+	oo.wait_ns = 20000000;
+	CHECK_EQ(rte_vmsg_bus_shm_open(&d, &oo, &dshm, &devb), -ETIMEDOUT);
+	CHECK(dshm == NULL && devb == NULL);
+	{ /* UNLINK: nothing left behind, wherever the file went */
+		char full[4200], mnt[4096];
+
+		if (rte_vmsg_hugetlbfs_find(mnt, sizeof(mnt)) == 0) {
+			snprintf(full, sizeof(full), "%s/%s", mnt, path);
+			CHECK(access(full, F_OK) != 0);
+		}
+		snprintf(full, sizeof(full), "/dev/shm/%s", path);
+		CHECK(access(full, F_OK) != 0);
+	}
+
+	/* Device, then a driver that waits for the link while the device serves. */
+	CHECK_EQ(rte_vmsg_bus_shm_open(&d, NULL, &dshm, &devb), 0);
+	if (devb == NULL)
+		return;
+	CHECK_EQ(rte_vmsg_bus_connected(devb), 0);
+	CHECK(rte_vmsg_bus_memmap(devb) != NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.bus = devb;
+	CHECK_EQ(pthread_create(&t, NULL, serve_thread, &sa), 0);
+	memset(&oo, 0, sizeof(oo));
+	oo.sz = sizeof(oo);
+	oo.max_inflight = 8;
+	oo.timeout_ns = 123000000;
+	oo.wait_ns = 5000000000ull;
+	CHECK_EQ(rte_vmsg_bus_shm_open(&r, &oo, &rshm, &drvb), 0);
+	sa.stop = 1;
+	pthread_join(t, NULL);
+	if (drvb != NULL) {
+		const struct rte_vmsg_memmap *m = rte_vmsg_bus_memmap(drvb);
+		void *dma = NULL;
+		uint64_t dma_bus = 0;
+
+		CHECK_EQ(rte_vmsg_bus_connected(drvb), 1);
+		CHECK_U64(rte_vmsg_bus_timeout_ns(drvb), 123000000);
+		CHECK_EQ(rte_vmsg_bus_max_msg_size(drvb), 264);
+		CHECK_U64(rte_vmsg_bus_transport_features(drvb),
+			  RTE_VMSG_F_STRICT_CONFIG_GENERATION);
+		/* The map is the whole file: the DMA area's bus address translates to it. */
+		CHECK_EQ(rte_vmsg_bus_shm_dma(rshm, &dma, &dma_bus, NULL), 0);
+		CHECK(m != NULL && rte_vmsg_memmap_translate(m, dma_bus, 64) == dma);
+	}
+	/* NO_WAIT on an existing file: attached, the link still to come. */
+	memset(&oo, 0, sizeof(oo));
+	oo.sz = sizeof(oo);
+	oo.flags = RTE_VMSG_BUS_SHM_OPEN_F_NO_WAIT;
+	{
+		struct rte_vmsg_bus_shm *s2 = NULL;
+		struct rte_vmsg_bus *b2 = NULL;
+
+		rte_vmsg_bus_shm_close(rshm, drvb);
+		rshm = NULL;
+		drvb = NULL;
+		CHECK_EQ(rte_vmsg_bus_shm_open(&r, &oo, &s2, &b2), 0);
+		CHECK_EQ(rte_vmsg_bus_connected(b2), 0);
+		rte_vmsg_bus_shm_close(s2, b2);
+	}
+	rte_vmsg_bus_shm_close(dshm, devb);
+	rte_vmsg_bus_shm_close(NULL, NULL);
+}
+
 int main(void)
 {
 	test_bus_page();
@@ -1064,5 +1225,6 @@ int main(void)
 	test_event_wait();
 	test_numa();
 	test_no_huge();
+	test_open();
 	return vtest_done("bus_shm");
 }

@@ -208,8 +208,29 @@ static void test_create_errors(void)
 	o.shm = (struct rte_vmsg_bell_shm *)(void *)((uint8_t *)&w + 1);
 	CHECK_EQ(rte_vmsg_bell_create(&o, &b), -EINVAL); /* misaligned */
 	o.shm = &w;
-	o.kind = (enum rte_vmsg_bell_kind)3;
+	o.kind = (enum rte_vmsg_bell_kind)4;
 	CHECK_EQ(rte_vmsg_bell_create(&o, &b), -EINVAL);
+	/* MMIO: a register is required, 4-byte aligned; its fields only with that kind. */
+	o.kind = RTE_VMSG_BELL_MMIO;
+	CHECK_EQ(rte_vmsg_bell_create(&o, &b), -EINVAL);
+	o.mmio = (uint8_t *)&w + 2;
+	CHECK_EQ(rte_vmsg_bell_create(&o, &b), -EINVAL);
+	o.mmio = &w.armed;
+	o.mmio_value = 0x10002;
+	o.shm = NULL;
+	CHECK_EQ(rte_vmsg_bell_create(&o, &b), 0);
+	CHECK_EQ(rte_vmsg_bell_fd(b), -ENOENT);
+	w.armed = 0;
+	CHECK_EQ(rte_vmsg_bell_notify(b), 0); /* no shared words: always rings */
+	CHECK_EQ(rte_vmsg_le32_to_cpu(w.armed), 0x10002);
+	CHECK_EQ(b->kicks, 1);
+	rte_vmsg_bell_destroy(b);
+	o.kind = RTE_VMSG_BELL_FUTEX;
+	o.shm = &w;
+	CHECK_EQ(rte_vmsg_bell_create(&o, &b), -EINVAL); /* mmio fields on a futex */
+	o.mmio = NULL;
+	CHECK_EQ(rte_vmsg_bell_create(&o, &b), -EINVAL);
+	o.mmio_value = 0;
 	o.kind = RTE_VMSG_BELL_NONE;
 	o.shm = NULL;
 	CHECK_EQ(rte_vmsg_bell_create(&o, &b), 0); /* polling needs no words */

@@ -528,6 +528,12 @@ struct tp_dev_end {
 	struct tp_model model;
 };
 
+/* The bus request handler of a transport device (@p ctx). */
+static int tp_dev_request(void *ctx, const void *frame, size_t len, void *resp, size_t cap)
+{
+	return rte_vmsg_dev_handle(ctx, frame, len, resp, cap);
+}
+
 static void tp_dev_down(struct tp_dev_end *d)
 {
 	uint32_t i;
@@ -615,7 +621,7 @@ static int tp_dev_up(struct bench_side *s, struct tp_args *a, struct tp_dev_end 
 		d->ndevs = k + 1;
 		/* The link is not up yet: EVENT_DEVICE is not sent (counted), GET_DEVICES is exact. */
 		what = "rte_vmsg_bus_dev_register";
-		rc = rte_vmsg_bus_dev_register(d->bus, d->devs[k]);
+		rc = rte_vmsg_bus_dev_register(d->bus, dop.dev_num, tp_dev_request, d->devs[k]);
 		if (rc < 0)
 			goto fail;
 	}

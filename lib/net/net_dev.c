@@ -1371,6 +1371,12 @@ static bool tail_zero(const void *o, size_t from, size_t sz)
 	return true;
 }
 
+/* The bus request handler of a transport device (@p ctx). */
+static int dev_request(void *ctx, const void *frame, size_t len, void *resp, size_t cap)
+{
+	return rte_vmsg_dev_handle(ctx, frame, len, resp, cap);
+}
+
 RTE_VMSG_API int rte_vmsg_net_dev_create(const struct rte_vmsg_net_dev_opts *opts,
 					 struct rte_vmsg_net_dev **out)
 {
@@ -1468,7 +1474,7 @@ RTE_VMSG_API int rte_vmsg_net_dev_create(const struct rte_vmsg_net_dev_opts *opt
 	rc = rte_vmsg_dev_create(&dopts, &ops, nd, &nd->dev);
 	if (rc != 0)
 		goto fail;
-	rc = rte_vmsg_bus_dev_register(o.bus, nd->dev);
+	rc = rte_vmsg_bus_dev_register(o.bus, o.dev_num, dev_request, nd->dev);
 	if (rc != 0)
 		goto fail_dev;
 	*out = nd;

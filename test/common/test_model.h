@@ -55,4 +55,15 @@ static inline struct rte_vmsg_dev *tmodel_dev_new(uint16_t num, uint32_t max, ui
 	return d;
 }
 
+/*
+ * A plain bus request handler over a transport device (@p ctx): what
+ * rte_vmsg_dev_create() registers for a device given a bus, for tests that
+ * register by hand with rte_vmsg_bus_dev_register().
+ */
+static inline int tmodel_dev_request(void *ctx, const void *frame, size_t len, void *resp,
+				     size_t cap)
+{
+	return rte_vmsg_dev_handle((struct rte_vmsg_dev *)ctx, frame, len, resp, cap);
+}
+
 #endif /* TEST_MODEL_H */

@@ -86,6 +86,12 @@ static int m_config_read(void *ctx, uint32_t off, void *buf, uint32_t len)
 
 static const uint32_t m_features[2] = { 0x21u, 0x1u }; /* two device bits, VERSION_1 */
 
+/* The bus request handler of a transport device (@p ctx). */
+static int dev_request(void *ctx, const void *frame, size_t len, void *resp, size_t cap)
+{
+	return rte_vmsg_dev_handle(ctx, frame, len, resp, cap);
+}
+
 static struct mdev *mdev_new(struct rte_vmsg_bus *bus, uint8_t incarnation)
 {
 	struct rte_vmsg_dev_ops ops;
@@ -111,7 +117,7 @@ static struct mdev *mdev_new(struct rte_vmsg_bus *bus, uint8_t incarnation)
 	o.max_msg_size = rte_vmsg_bus_max_msg_size(bus);
 	o.transport_features = rte_vmsg_bus_transport_features(bus);
 	if (rte_vmsg_dev_create(&o, &ops, m, &m->dev) != 0 ||
-	    rte_vmsg_bus_dev_register(bus, m->dev) != 0)
+	    rte_vmsg_bus_dev_register(bus, m->num, dev_request, m->dev) != 0)
 		_exit(4);
 	return m;
 }

@@ -553,7 +553,9 @@ static void test_round_trip(void)
 	pair_init(&p, MAXF, 64, 1, 1, 0);
 	for (i = 0; i < 3; i++) {
 		d[i] = tmodel_dev_new((uint16_t)(10 + i), MAXF, 0);
-		CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d[i]), 0);
+		CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, (uint16_t)(10 + i), tmodel_dev_request,
+						   d[i]),
+			 0);
 	}
 	CHECK(rte_vmsg_bus_dev_lookup(p.devb, 11) == d[1]);
 	CHECK(rte_vmsg_bus_dev_lookup(p.devb, 13) == NULL);
@@ -707,8 +709,8 @@ static void test_event_device(void)
 	CHECK_EQ(rte_vmsg_bus_set_dev_event_cb(p.drv, on_dev_event, &r), 0);
 	CHECK_EQ(rte_vmsg_bus_dev_alloc_num(p.devb, &n0), 0);
 	d = tmodel_dev_new(n0, MAXF, 0);
-	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d), 0);
-	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d), -EEXIST);
+	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, n0, tmodel_dev_request, d), 0);
+	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, n0, tmodel_dev_request, d), -EEXIST);
 	pump(&p, 2);
 	CHECK_EQ(r.calls, 1);
 	CHECK_EQ(r.num[0], n0);
@@ -723,7 +725,7 @@ static void test_event_device(void)
 	CHECK_EQ(rte_vmsg_bus_dev_alloc_num(p.devb, &n1), 0);
 	CHECK(n1 != n0);
 	d2 = tmodel_dev_new(n1, MAXF, 0);
-	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d2), 0);
+	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, n1, tmodel_dev_request, d2), 0);
 	pump(&p, 2);
 	CHECK_EQ(r.calls, 3);
 	CHECK_EQ(r.num[2], n1);
@@ -771,7 +773,7 @@ static void test_get_devices_window(void)
 	pair_init(&p, 52, 16, 0, 1, 0);
 	for (i = 0; i < 5; i++) {
 		d[i] = tmodel_dev_new(nums[i], 52, 0);
-		CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d[i]), 0);
+		CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, nums[i], tmodel_dev_request, d[i]), 0);
 	}
 	/* Drain the EVENT_DEVICE frames. */
 	for (i = 0; i < 5; i++) {
@@ -846,10 +848,10 @@ static void test_enumerate_1000(void)
 		CHECK_EQ(rte_vmsg_bus_dev_alloc_num(p.devb, &n), 0);
 		CHECK_EQ(n, i);
 		d[i] = tmodel_dev_new(n, 52, 0);
-		CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d[i]), 0);
+		CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, n, tmodel_dev_request, d[i]), 0);
 	}
 	d[NDEV] = tmodel_dev_new(65535, 52, 0);
-	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d[NDEV]), 0);
+	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, 65535, tmodel_dev_request, d[NDEV]), 0);
 	memset(&r, 0, sizeof(r));
 	CHECK_EQ(rte_vmsg_bus_enumerate(p.drv, bitmap, on_enum, &r), 0);
 	CHECK_EQ(rte_vmsg_bus_enumerate(p.drv, bitmap, on_enum, &r), -EBUSY);

@@ -34,6 +34,12 @@ struct model {
 	uint32_t bump_after_reads; /* bump the generation once this many reads happened */
 };
 
+/* The bus request handler of a transport device (@p ctx). */
+static int dev_request(void *ctx, const void *frame, size_t len, void *resp, size_t cap)
+{
+	return rte_vmsg_dev_handle(ctx, frame, len, resp, cap);
+}
+
 static int m_config_read(void *ctx, uint32_t off, void *buf, uint32_t len)
 {
 	struct model *m = ctx;
@@ -250,7 +256,7 @@ static void env_init(struct env *e, const struct env_cfg *c)
 	dopts.max_msg_size = c->max;
 	dopts.transport_features = c->dev_tfeat ? c->dev_tfeat : c->tfeat;
 	if (rte_vmsg_dev_create(&dopts, &ops, &e->m, &e->dev) != 0 ||
-	    rte_vmsg_bus_dev_register(e->devb, e->dev) != 0) {
+	    rte_vmsg_bus_dev_register(e->devb, 5, dev_request, e->dev) != 0) {
 		fprintf(stderr, "device setup failed\n");
 		exit(1);
 	}

@@ -236,8 +236,10 @@ RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_bus_create(const struct rte_vmsg_bus_opt
 /**
  * Destroys an endpoint. Every request still in flight completes first with
  * -ECANCELED, and a running enumeration too. Registered devices are not
- * destroyed (they belong to the caller) and no EVENT_DEVICE is sent. NULL is
- * a no-op. Not from a callback.
+ * destroyed (they belong to the caller) and no EVENT_DEVICE is sent; a
+ * device that unregisters itself when it is destroyed (a transport device
+ * created on this bus) must be destroyed before the bus. NULL is a no-op.
+ * Not from a callback.
  */
 RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_bus_destroy(struct rte_vmsg_bus *bus);
 

@@ -86,12 +86,6 @@ static int m_config_read(void *ctx, uint32_t off, void *buf, uint32_t len)
 
 static const uint32_t m_features[2] = { 0x21u, 0x1u }; /* two device bits, VERSION_1 */
 
-/* The bus request handler of a transport device (@p ctx). */
-static int dev_request(void *ctx, const void *frame, size_t len, void *resp, size_t cap)
-{
-	return rte_vmsg_dev_handle(ctx, frame, len, resp, cap);
-}
-
 static struct mdev *mdev_new(struct rte_vmsg_bus *bus, uint8_t incarnation)
 {
 	struct rte_vmsg_dev_ops ops;
@@ -114,10 +108,8 @@ static struct mdev *mdev_new(struct rte_vmsg_bus *bus, uint8_t incarnation)
 	memset(&o, 0, sizeof(o));
 	o.sz = sizeof(o);
 	o.dev_num = m->num;
-	o.max_msg_size = rte_vmsg_bus_max_msg_size(bus);
-	o.transport_features = rte_vmsg_bus_transport_features(bus);
-	if (rte_vmsg_dev_create(&o, &ops, m, &m->dev) != 0 ||
-	    rte_vmsg_bus_dev_register(bus, m->num, dev_request, m->dev) != 0)
+	o.bus = bus; /* its parameters; the device registers itself (ADDED) */
+	if (rte_vmsg_dev_create(&o, &ops, m, &m->dev) != 0)
 		_exit(4);
 	return m;
 }
@@ -194,9 +186,9 @@ static void device_main(uint8_t incarnation, int cmd_fd, int ack_fd)
 			for (i = 0, k = 0; i < MAX_NUM && k < c.count; i++) {
 				if (live[i] == NULL || (i % 7u) != 3u)
 					continue;
-				if (rte_vmsg_bus_dev_unregister(bus, (uint16_t)i) != 0)
+				if (rte_vmsg_bus_dev_lookup(bus, (uint16_t)i) != live[i]->dev)
 					_exit(7);
-				rte_vmsg_dev_destroy(live[i]->dev);
+				rte_vmsg_dev_destroy(live[i]->dev); /* unregisters it: REMOVED */
 				free(live[i]);
 				live[i] = NULL;
 				nlive--;
@@ -212,12 +204,13 @@ static void device_main(uint8_t incarnation, int cmd_fd, int ack_fd)
 			}
 			break;
 		case 'Q':
-			rte_vmsg_bus_destroy(bus);
+			/* The devices first: each unregisters itself from the bus. */
 			for (i = 0; i < MAX_NUM; i++)
 				if (live[i] != NULL) {
 					rte_vmsg_dev_destroy(live[i]->dev);
 					free(live[i]);
 				}
+			rte_vmsg_bus_destroy(bus);
 			rte_vmsg_bus_shm_destroy(shm);
 			_exit(0);
 		default:

@@ -409,8 +409,8 @@ static void test_bus_round_trip(void)
 	shm_up(sdev, sdrv);
 	for (i = 0; i < 3; i++) {
 		n = (uint16_t)(100 + i);
-		d[i] = tmodel_dev_new(n, 264, RTE_VMSG_F_STRICT_CONFIG_GENERATION);
-		CHECK_EQ(rte_vmsg_bus_dev_register(devb, n, tmodel_dev_request, d[i]), 0);
+		d[i] = tmodel_dev_on(n, devb);
+		CHECK(rte_vmsg_bus_dev_lookup(devb, n) == (void *)d[i]);
 	}
 	/* GET_DEVICES: the driver enumerates the device side over the file. */
 	memset(&er, 0, sizeof(er));
@@ -478,9 +478,9 @@ static void test_bus_round_trip(void)
 	CHECK_U64(st.tx_full, 2);
 
 	rte_vmsg_bus_destroy(drvb);
-	rte_vmsg_bus_destroy(devb);
 	for (i = 0; i < 3; i++)
-		rte_vmsg_dev_destroy(d[i]);
+		rte_vmsg_dev_destroy(d[i]); /* before their bus: each unregisters itself */
+	rte_vmsg_bus_destroy(devb);
 	rte_vmsg_bus_shm_destroy(sdrv);
 	rte_vmsg_bus_shm_destroy(sdev);
 }

@@ -17,7 +17,6 @@
 #include <rte_vmsg_mem.h>
 #include <rte_vmsg_msg.h>
 #include <rte_vmsg_ring.h>
-#include <rte_vmsg_transport.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -246,8 +245,10 @@ RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_bus_create(const struct rte_vmsg_bus_opt
 /**
  * Destroys an endpoint. Every request still in flight completes first with
  * -ECANCELED, and a running enumeration too. Registered devices are not
- * destroyed (they belong to the caller) and no EVENT_DEVICE is sent. NULL is
- * a no-op. Not from a callback.
+ * destroyed (they belong to the caller) and no EVENT_DEVICE is sent; a
+ * device that unregisters itself when it is destroyed (a transport device
+ * created on this bus) must be destroyed before the bus. NULL is a no-op.
+ * Not from a callback.
  */
 RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_bus_destroy(struct rte_vmsg_bus *bus);
 
@@ -258,10 +259,11 @@ RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_bus_destroy(struct rte_vmsg_bus *bus);
  * Driver role: responses are matched by token and header (GEN-7) and
  * completed; unmatched, duplicate and mismatched responses are dropped and
  * counted; transport events go to the event callback; EVENT_DEVICE to the
- * device-event callback. Device role: each transport frame goes to its
- * device in arrival order (BUS-7, BUS-15) through rte_vmsg_dev_handle(),
- * which copies the token, and its response is sent; frames for an unknown
- * dev_num are dropped and counted (the requester times out, BUS-9);
+ * device-event callback. Device role: each transport frame goes to the
+ * handler registered for its dev_num (rte_vmsg_bus_dev_register()), in
+ * arrival order (BUS-7, BUS-15); the handler copies the token (the transport
+ * device does) and the response it returns is sent; frames for a dev_num
+ * with no handler are dropped and counted (the requester times out, BUS-9);
  * GET_DEVICES is answered. Both roles answer PING (BUS-26); malformed and
  * unknown bus messages are dropped and counted, events never answered
  * (BUS-11, BUS-12). When the backend is full, the response waits in the
@@ -365,29 +367,63 @@ RTE_VMSG_API int rte_vmsg_bus_enumerate(struct rte_vmsg_bus *bus, uint8_t *bitma
 RTE_VMSG_API int rte_vmsg_bus_dev_alloc_num(struct rte_vmsg_bus *bus, uint16_t *dev_num);
 
 /**
- * Registers a device under its number (rte_vmsg_dev_num()) and sends
- * EVENT_DEVICE ADDED (BUS-22; a full backend only counts drop_tx_event:
- * EVENT_DEVICE may be dropped, GET_DEVICES stays exact). The device must be
- * ready to answer (BUS-6); the bus does not own it.
+ * A device's request handler, registered per device number with
+ * rte_vmsg_bus_dev_register(): it gets each transport frame (request or
+ * event) addressed to that number, in arrival order, and writes the response
+ * to send, if any, with the request's token, into @p resp. The bus never
+ * calls up otherwise: lib/transport registers its devices this way when
+ * they are created on a bus.
  *
- * @return 0; -EINVAL for NULL arguments; -EPERM on a driver-role endpoint;
- *         -EEXIST when the number is in use.
+ * It runs inside rte_vmsg_bus_poll(), on the polling thread, with the rules
+ * of any bus callback (see the file's concurrency contract).
+ *
+ * @param ctx    the context given at registration
+ * @param frame  the frame, header included; valid during the call
+ * @param len    its msg_size (8..max_msg_size), checked by the bus
+ * @param resp   where to write the response (never overlaps @p frame)
+ * @param cap    bytes writable at @p resp: the bus's max message size
+ * @return the length of the response to send (> 0, at most @p cap, its
+ *         msg_size); 0 when there is nothing to send (an event consumed);
+ *         a negative errno when the frame was dropped (the handler counts
+ *         it; the bus sends nothing).
  */
-RTE_VMSG_API int rte_vmsg_bus_dev_register(struct rte_vmsg_bus *bus, struct rte_vmsg_dev *dev);
+typedef int (*rte_vmsg_bus_request_fn)(void *ctx, const void *frame, size_t len, void *resp,
+				       size_t cap);
+
+/**
+ * Registers the handler of device number @p dev_num and sends EVENT_DEVICE
+ * ADDED (BUS-22; a full backend only counts drop_tx_event: EVENT_DEVICE may
+ * be dropped, GET_DEVICES stays exact). From then on, transport frames for
+ * @p dev_num go to @p fn with @p ctx, so the device must be ready to answer
+ * (BUS-6). The bus owns neither the handler nor its context.
+ *
+ * @param bus      a device-role endpoint
+ * @param dev_num  the device number (from rte_vmsg_bus_dev_alloc_num() or
+ *                 chosen by the caller)
+ * @param fn       the handler (required)
+ * @param ctx      passed to @p fn; returned by rte_vmsg_bus_dev_lookup()
+ * @return 0; -EINVAL for NULL @p bus or @p fn; -EPERM on a driver-role
+ *         endpoint; -EEXIST when the number is in use.
+ */
+RTE_VMSG_API int rte_vmsg_bus_dev_register(struct rte_vmsg_bus *bus, uint16_t dev_num,
+					   rte_vmsg_bus_request_fn fn, void *ctx);
 
 /**
  * Unregisters device @p dev_num and sends EVENT_DEVICE REMOVED (BUS-22).
- * Later frames for it are dropped and counted. The caller may then destroy
- * the device.
+ * Later frames for it are dropped and counted (drop_dev_num). The caller
+ * may then free what the handler's context points to.
  *
  * @return 0; -EINVAL for NULL @p bus; -EPERM on a driver-role endpoint;
  *         -ENOENT when no device has that number.
  */
 RTE_VMSG_API int rte_vmsg_bus_dev_unregister(struct rte_vmsg_bus *bus, uint16_t dev_num);
 
-/** The device registered under @p dev_num, or NULL. */
-RTE_VMSG_API struct rte_vmsg_dev *rte_vmsg_bus_dev_lookup(const struct rte_vmsg_bus *bus,
-							  uint16_t dev_num);
+/**
+ * The context registered with the handler of @p dev_num, or NULL (no
+ * handler, a NULL or driver-role @p bus; a handler registered with a NULL
+ * context reads as NULL too).
+ */
+RTE_VMSG_API void *rte_vmsg_bus_dev_lookup(const struct rte_vmsg_bus *bus, uint16_t dev_num);
 
 /** The bus instance's max message size (0 for NULL @p bus). */
 RTE_VMSG_API uint32_t rte_vmsg_bus_max_msg_size(const struct rte_vmsg_bus *bus);

@@ -42,17 +42,29 @@ extern "C" {
  * model never sees a malformed or unsupported frame: those are dropped and
  * counted (rte_vmsg_dev_stats_get()).
  *
+ * A device is created in one of two shapes. On a bus (rte_vmsg_dev_opts.bus,
+ * like the driver side's rte_vmsg_drv_open()): it registers itself on the
+ * device-role bus endpoint, which hands it its frames and sends its
+ * responses, and it sends its own events with rte_vmsg_dev_notify_used(),
+ * rte_vmsg_dev_notify_config() and rte_vmsg_dev_notify_needs_reset(). Without
+ * a bus: no I/O at all; the application hands it frames with
+ * rte_vmsg_dev_handle() and sends what it and the rte_vmsg_dev_build_*()
+ * calls return (the core is tested this way, without a bus).
+ *
  * Concurrency contract, for every rte_vmsg_dev_* function: one device is
  * used by one thread at a time (the thread that polls its bus endpoint);
  * calls on one device must not overlap, calls on different devices may.
- * The ops are invoked from within those calls, on that thread. From inside
- * an op the model may call the getters and rte_vmsg_dev_build_event_used()
- * of the same device; rte_vmsg_dev_handle(), rte_vmsg_dev_config_changed(),
- * rte_vmsg_dev_needs_reset() and rte_vmsg_dev_reset_done() return -EBUSY
- * there (call them after the op returned), and rte_vmsg_dev_destroy() must
- * not be called there. Nothing allocates after rte_vmsg_dev_create(), nothing
- * blocks, and nothing logs on the request path except once per device and
- * drop reason.
+ * The ops are invoked from within those calls, on that thread (for a device
+ * on a bus, from within rte_vmsg_bus_poll() too). From inside an op the
+ * model may call the getters, rte_vmsg_dev_build_event_used() and
+ * rte_vmsg_dev_notify_used() of the same device; rte_vmsg_dev_handle(),
+ * rte_vmsg_dev_config_changed(), rte_vmsg_dev_needs_reset(),
+ * rte_vmsg_dev_reset_done(), rte_vmsg_dev_notify_config(),
+ * rte_vmsg_dev_notify_needs_reset() and rte_vmsg_dev_notify_flush() return
+ * -EBUSY there (call them after the op returned), and rte_vmsg_dev_destroy()
+ * must not be called there. Nothing allocates after rte_vmsg_dev_create(),
+ * nothing blocks, and nothing logs on the request path except once per
+ * device and drop reason.
  */
 
 /** A virtqueue as the driver programmed it (GET_VQUEUE / SET_VQUEUE fields). */
@@ -197,20 +209,39 @@ struct rte_vmsg_dev_ops {
 /** Polling-only agreement, device to driver: no EVENT_USED sent (virtio-msg §8). */
 #define RTE_VMSG_DEV_F_NO_EVENT_USED (1ull << 1)
 
-/** Options of rte_vmsg_dev_create(); zero-initialise, then set @c sz. */
+struct rte_vmsg_bus;
+
+/**
+ * Options of rte_vmsg_dev_create(); zero-initialise, then set @c sz. A
+ * caller built against an older header (without @c bus) is accepted.
+ */
 struct rte_vmsg_dev_opts {
 	size_t sz;	    /**< sizeof(struct rte_vmsg_dev_opts) */
 	uint16_t dev_num;   /**< this device's number on its bus (0 is valid) */
 	uint16_t reserved0; /**< must be 0 */
-	/** The bus instance's maximum message size, 52..65535 (virtio-msg §3). */
+	/**
+	 * The bus instance's maximum message size, 52..65535 (virtio-msg §3).
+	 * With @c bus: 0 (the bus's) or equal to the bus's.
+	 */
 	uint32_t max_msg_size;
 	/**
 	 * The bus instance's transport feature bits (virtio-msg §3): only
 	 * RTE_VMSG_F_STRICT_CONFIG_GENERATION is known; it selects the strict
-	 * config profile (DEV-35).
+	 * config profile (DEV-35). With @c bus: 0 (the bus's) or equal to the
+	 * bus's.
 	 */
 	uint64_t transport_features;
 	uint64_t flags; /**< RTE_VMSG_DEV_F_* */
+	/**
+	 * The device-role bus endpoint the device lives on, or NULL (an
+	 * I/O-free device). With a bus, rte_vmsg_dev_create() registers the
+	 * device on it under @c dev_num once it is ready to answer (the bus
+	 * sends EVENT_DEVICE ADDED, BUS-22), the bus hands it its frames
+	 * (through rte_vmsg_dev_handle()), rte_vmsg_dev_notify_*() send its
+	 * events, and rte_vmsg_dev_destroy() unregisters it (REMOVED). The
+	 * caller keeps the bus alive until the device is destroyed.
+	 */
+	struct rte_vmsg_bus *bus;
 };
 
 /**
@@ -245,7 +276,9 @@ struct rte_vmsg_dev;
  * @c num_queues <= 65536; admin range consistent (DEV-9); bit 39 not
  * offered (DEV-13); @c config_read present when @c config_size > 0. The
  * device starts with status 0, generation 0, every queue disabled and
- * unprogrammed.
+ * unprogrammed. With @c opts->bus, it is then registered on that bus
+ * (EVENT_DEVICE ADDED): call it on the thread that polls the bus, not from
+ * a bus callback.
  *
  * @param opts       options (required)
  * @param ops        the model (required; copied, except the hooks' @p model_ctx)
@@ -254,14 +287,22 @@ struct rte_vmsg_dev;
  * @return 0;
  *         -EINVAL for NULL arguments, a bad @c sz, unknown non-zero option or
  *         ops bytes, unknown flags or transport feature bits, max_msg_size
- *         outside 52..65535, or an invalid model description;
+ *         outside 52..65535, a @c bus that is not a device-role endpoint or
+ *         whose max message size or transport features differ from non-zero
+ *         ones in @p opts, or an invalid model description;
+ *         -EEXIST when @c dev_num is in use on @c bus;
  *         -ENOMEM.
  */
 RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_dev_create(const struct rte_vmsg_dev_opts *opts,
 						   const struct rte_vmsg_dev_ops *ops,
 						   void *model_ctx, struct rte_vmsg_dev **out);
 
-/** Frees a device. NULL is a no-op. No hook is called. */
+/**
+ * Frees a device. NULL is a no-op. No hook is called. A device on a bus is
+ * unregistered first (the bus sends EVENT_DEVICE REMOVED and drops later
+ * frames for its number): call it on the thread that polls the bus, not
+ * from a bus callback.
+ */
 RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_dev_destroy(struct rte_vmsg_dev *dev);
 
 /**
@@ -354,6 +395,91 @@ RTE_VMSG_API int rte_vmsg_dev_reset_done(struct rte_vmsg_dev *dev);
 RTE_VMSG_API int rte_vmsg_dev_build_event_used(struct rte_vmsg_dev *dev, uint32_t vq, void *buf,
 					       size_t cap);
 
+/**
+ * Builds EVENT_USED for queue @p vq and sends it through the device's bus
+ * (virtio-msg §4.13, DEV-34). Changes no device state: may be called from
+ * inside a hook, e.g. the event_avail hook. A full backend sends nothing:
+ * call it again later (an EVENT_USED kept nowhere, so none is sent twice).
+ *
+ * @return 0 when sent, or when there is nothing to send
+ *         (RTE_VMSG_DEV_F_NO_EVENT_USED, polling-only);
+ *         -EAGAIN when the backend is full (nothing sent: retry);
+ *         -ENOTCONN when the device has no bus;
+ *         -EINVAL for NULL @p dev or an absent queue;
+ *         -EPERM when the queue is not enabled or DRIVER_OK is not reached
+ *         (DEV-33);
+ *         another negative errno from the bus or its backend (nothing sent;
+ *         the shm backend: -ENOTCONN while its link is down, -EIO broken).
+ */
+RTE_VMSG_API int rte_vmsg_dev_notify_used(struct rte_vmsg_dev *dev, uint32_t vq);
+
+/**
+ * Reports a device-originated change of config bytes [@p offset, @p offset +
+ * @p length) and sends its EVENT_CONFIG through the device's bus: what
+ * rte_vmsg_dev_config_changed() builds (generation bumped, DEV-16; status,
+ * generation, range and, when they fit, the bytes, DEV-20, DEV-23), sent.
+ * @p offset = @p length = 0 reports "something changed, range unknown".
+ *
+ * A full backend does not undo the change: the generation is bumped once
+ * per call, whatever happens to the event. The device keeps the event
+ * (one at most, per device) and returns -EAGAIN; retry it with
+ * rte_vmsg_dev_notify_flush(), not with this call, which would report (and
+ * count in the generation) another change. A later rte_vmsg_dev_notify_config()
+ * or rte_vmsg_dev_notify_needs_reset() folds its change into the kept event
+ * (its range, or offset = length = 0 when the ranges differ) and tries
+ * again. A kept event is built when it is sent, with the status, generation
+ * and bytes of that moment (DEV-15), and is dropped when the driver resets
+ * the device. EVENT_USED does not wait for it (no order between the two).
+ *
+ * @return 0 when sent;
+ *         -EAGAIN when the backend is full (the change is made, the event
+ *         kept: rte_vmsg_dev_notify_flush());
+ *         -ENOTCONN when the device has no bus (nothing changes);
+ *         -EINVAL for NULL @p dev or a range outside config space (nothing
+ *         changes);
+ *         -EBUSY from inside a hook (nothing changes);
+ *         another negative errno from the bus or its backend (the change is
+ *         made, the event dropped).
+ */
+RTE_VMSG_API int rte_vmsg_dev_notify_config(struct rte_vmsg_dev *dev, uint32_t offset,
+					    uint32_t length);
+
+/**
+ * Sets DEVICE_NEEDS_RESET after a fatal device error (DEV-24) and sends the
+ * status-only EVENT_CONFIG (DEV-22) through the device's bus: what
+ * rte_vmsg_dev_needs_reset() builds, sent. A full backend keeps the event
+ * as rte_vmsg_dev_notify_config() says; as the bit is set once, calling this
+ * again is a retry too (it sends the kept event, as
+ * rte_vmsg_dev_notify_flush() does).
+ *
+ * @return 0 when sent (now, or the kept event on a retry);
+ *         -EAGAIN when the backend is full (the bit is set, the event
+ *         kept: call again or rte_vmsg_dev_notify_flush());
+ *         -EALREADY when the bit was already set, or a reset is in
+ *         progress, and no event is kept: nothing new to report;
+ *         -ENOTCONN when the device has no bus (nothing changes);
+ *         -EINVAL for NULL @p dev; -EBUSY from inside a hook (nothing
+ *         changes);
+ *         another negative errno from the bus or its backend (the bit is
+ *         set, the event dropped).
+ */
+RTE_VMSG_API int rte_vmsg_dev_notify_needs_reset(struct rte_vmsg_dev *dev);
+
+/**
+ * Sends the EVENT_CONFIG kept by rte_vmsg_dev_notify_config() or
+ * rte_vmsg_dev_notify_needs_reset() after -EAGAIN, built now (current
+ * status, generation and bytes). Changes no device state: the retry of
+ * those calls. The config_read hook may run.
+ *
+ * @return 1 when the kept event was sent; 0 when no event is kept;
+ *         -EAGAIN when the backend is still full (still kept);
+ *         -ENOTCONN when the device has no bus; -EINVAL for NULL @p dev;
+ *         -EBUSY from inside a hook;
+ *         another negative errno from the bus or its backend (the event is
+ *         dropped).
+ */
+RTE_VMSG_API int rte_vmsg_dev_notify_flush(struct rte_vmsg_dev *dev);
+
 /* Getters for the model and the data path. Read-only; callable from hooks. */
 
 /**
@@ -405,6 +531,17 @@ RTE_VMSG_API uint32_t rte_vmsg_dev_generation(const struct rte_vmsg_dev *dev);
 
 /** The device number given at creation (0 for NULL @p dev). */
 RTE_VMSG_API uint16_t rte_vmsg_dev_num(const struct rte_vmsg_dev *dev);
+
+/** The bus the device was created on (rte_vmsg_dev_opts.bus), or NULL (none, or NULL @p dev). */
+RTE_VMSG_API struct rte_vmsg_bus *rte_vmsg_dev_bus(const struct rte_vmsg_dev *dev);
+
+/**
+ * The maximum message size of the device's bus instance: as given at
+ * creation, or taken from its bus (0 for NULL @p dev). Buffers for
+ * rte_vmsg_dev_handle() and the rte_vmsg_dev_build_*() calls need this many
+ * bytes.
+ */
+RTE_VMSG_API uint32_t rte_vmsg_dev_max_msg_size(const struct rte_vmsg_dev *dev);
 
 /**
  * Copies the counters.

@@ -532,11 +532,11 @@ static void tp_dev_down(struct tp_dev_end *d)
 {
 	uint32_t i;
 
-	/* The bus first: it does not own the devices. */
-	rte_vmsg_bus_destroy(d->bus);
+	/* The devices first: each unregisters itself from the bus. */
 	for (i = 0; d->devs != NULL && i < d->ndevs; i++)
 		rte_vmsg_dev_destroy(d->devs[i]);
 	free(d->devs);
+	rte_vmsg_bus_destroy(d->bus);
 	rte_vmsg_bus_shm_destroy(d->shm);
 }
 
@@ -598,8 +598,7 @@ static int tp_dev_up(struct bench_side *s, struct tp_args *a, struct tp_dev_end 
 	}
 	memset(&dop, 0, sizeof(dop));
 	dop.sz = sizeof(dop);
-	dop.max_msg_size = rte_vmsg_bus_max_msg_size(d->bus);
-	dop.transport_features = rte_vmsg_bus_transport_features(d->bus);
+	dop.bus = d->bus; /* its parameters; each device registers itself */
 	what = "out of memory";
 	rc = -ENOMEM;
 	d->devs = calloc(n, sizeof(*d->devs));
@@ -612,12 +611,8 @@ static int tp_dev_up(struct bench_side *s, struct tp_args *a, struct tp_dev_end 
 		rc = rte_vmsg_dev_create(&dop, &ops, &d->model, &d->devs[k]);
 		if (rc < 0)
 			goto fail;
-		d->ndevs = k + 1;
 		/* The link is not up yet: EVENT_DEVICE is not sent (counted), GET_DEVICES is exact. */
-		what = "rte_vmsg_bus_dev_register";
-		rc = rte_vmsg_bus_dev_register(d->bus, d->devs[k]);
-		if (rc < 0)
-			goto fail;
+		d->ndevs = k + 1;
 	}
 	return 0;
 fail:

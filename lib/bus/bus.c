@@ -42,6 +42,12 @@ struct inflight {
 	void *arg;
 };
 
+/* A registered device: its request handler and the handler's context. */
+struct dev_slot {
+	rte_vmsg_bus_request_fn fn;
+	void *ctx;
+};
+
 struct rte_vmsg_bus {
 	struct rte_vmsg_bus_ops ops;
 	void *be;
@@ -98,8 +104,8 @@ struct rte_vmsg_bus {
 		void *arg;
 	} en;
 
-	/* Device table (device role). */
-	struct rte_vmsg_dev **devs;
+	/* Device table (device role): a handler per device number (NULL: none). */
+	struct dev_slot *devs;
 	uint32_t ndevs;
 	uint16_t next_num;
 
@@ -603,7 +609,7 @@ int rte_vmsg_bus_dev_alloc_num(struct rte_vmsg_bus *bus, uint16_t *dev_num)
 	for (i = 0; i < BUS_NUM_DEVS; i++) {
 		uint16_t n = (uint16_t)(bus->next_num + i);
 
-		if (bus->devs[n] == NULL) {
+		if (bus->devs[n].fn == NULL) {
 			*dev_num = n;
 			bus->next_num = (uint16_t)(n + 1u);
 			return 0;
@@ -612,18 +618,19 @@ int rte_vmsg_bus_dev_alloc_num(struct rte_vmsg_bus *bus, uint16_t *dev_num)
 	return -ENOSPC;
 }
 
-int rte_vmsg_bus_dev_register(struct rte_vmsg_bus *bus, struct rte_vmsg_dev *dev)
+int rte_vmsg_bus_dev_register(struct rte_vmsg_bus *bus, uint16_t dev_num,
+			      rte_vmsg_bus_request_fn fn, void *ctx)
 {
-	uint16_t n;
+	uint16_t n = dev_num;
 
-	if (bus == NULL || dev == NULL)
+	if (bus == NULL || fn == NULL)
 		return -EINVAL;
 	if (bus->role != RTE_VMSG_BUS_DEVICE)
 		return -EPERM;
-	n = rte_vmsg_dev_num(dev);
-	if (bus->devs[n] != NULL)
+	if (bus->devs[n].fn != NULL)
 		return -EEXIST;
-	bus->devs[n] = dev;
+	bus->devs[n].fn = fn;
+	bus->devs[n].ctx = ctx;
 	bus->ndevs++;
 	if ((uint16_t)(n - bus->next_num) < 0x8000u)
 		bus->next_num = (uint16_t)(n + 1u);
@@ -638,19 +645,20 @@ int rte_vmsg_bus_dev_unregister(struct rte_vmsg_bus *bus, uint16_t dev_num)
 		return -EINVAL;
 	if (bus->role != RTE_VMSG_BUS_DEVICE)
 		return -EPERM;
-	if (bus->devs[dev_num] == NULL)
+	if (bus->devs[dev_num].fn == NULL)
 		return -ENOENT;
-	bus->devs[dev_num] = NULL;
+	bus->devs[dev_num].fn = NULL;
+	bus->devs[dev_num].ctx = NULL;
 	bus->ndevs--;
 	send_event_device(bus, dev_num, RTE_VMSG_DEVICE_BUS_STATE_REMOVED);
 	return 0;
 }
 
-struct rte_vmsg_dev *rte_vmsg_bus_dev_lookup(const struct rte_vmsg_bus *bus, uint16_t dev_num)
+void *rte_vmsg_bus_dev_lookup(const struct rte_vmsg_bus *bus, uint16_t dev_num)
 {
 	if (bus == NULL || bus->devs == NULL)
 		return NULL;
-	return bus->devs[dev_num];
+	return bus->devs[dev_num].ctx;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -689,14 +697,14 @@ static int answer_get_devices(struct rte_vmsg_bus *bus, const struct rte_vmsg_ms
 		n = BUS_NUM_DEVS - off;
 	memset(bm, 0, (n + 7u) / 8u);
 	for (i = 0; i < n; i++)
-		if (bus->devs[off + i] != NULL)
+		if (bus->devs[off + i].fn != NULL)
 			bm[i / 8u] |= (uint8_t)(1u << (i % 8u));
 	/*
 	 * next_offset: the first device past the window (skipping empty
 	 * windows), 0 when there is none; always > offset (BUS-25).
 	 */
 	for (i = off + (n > 0 ? n : 1u); i < BUS_NUM_DEVS; i++)
-		if (bus->devs[i] != NULL) {
+		if (bus->devs[i].fn != NULL) {
 			next = i;
 			break;
 		}
@@ -820,18 +828,26 @@ static int rx_transport_driver(struct rte_vmsg_bus *bus, uint8_t *f, size_t len)
 
 static int rx_transport_device(struct rte_vmsg_bus *bus, uint8_t *f, size_t len)
 {
-	struct rte_vmsg_dev *dev = bus->devs[rte_vmsg_get_le16(f + RTE_VMSG_OFF_DEV_NUM)];
+	const struct dev_slot *d = &bus->devs[rte_vmsg_get_le16(f + RTE_VMSG_OFF_DEV_NUM)];
 	int rc;
 
-	if (dev == NULL) {
+	if (d->fn == NULL) {
 		/* BUS-9: the requester times out; the event may drop. */
 		bus->st.drop_dev_num++;
 		return 0;
 	}
-	/* The device copies the token (DEV-4); the payload is its business (BUS-8). */
-	rc = rte_vmsg_dev_handle(dev, f, len, bus->tx, bus->max);
+	/*
+	 * The handler copies the token (DEV-4); the payload is its business
+	 * (BUS-8). It may call the bus back (send an event): bus->tx is only
+	 * written here and by the answers below, never by a send.
+	 */
+	rc = d->fn(d->ctx, f, len, bus->tx, bus->max);
 	if (rc <= 0)
-		return 0; /* consumed event or dropped frame, counted by the device */
+		return 0; /* consumed event or dropped frame, counted by the handler */
+	if ((size_t)rc > bus->max) {
+		bus->st.drop_malformed++; /* a handler bug: never send past the maximum */
+		return 0;
+	}
 	return send_response(bus, (size_t)rc);
 }
 

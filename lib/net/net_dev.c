@@ -97,8 +97,7 @@ struct net_pair {
 };
 
 struct rte_vmsg_net_dev {
-	struct rte_vmsg_dev *dev;
-	struct rte_vmsg_bus *bus;
+	struct rte_vmsg_dev *dev; /* on the bus given at creation: it sends its own events */
 	const struct rte_vmsg_memmap *map;
 	uint32_t backend, notify;
 	uint32_t nqp, qsize, mtu;
@@ -118,10 +117,7 @@ struct rte_vmsg_net_dev {
 	uint8_t cbuf[NET_CTRL_MAX];
 	/* Events: bus thread. */
 	bool needs_reset_pending;
-	uint32_t max_msg;
-	uint8_t *evbuf; /* max_msg bytes */
-	uint8_t *cfgev; /* EVENT_CONFIG waiting for room on the bus */
-	size_t cfgev_len;
+	bool cfgev_kept; /* the device keeps our EVENT_CONFIG: the bus was full */
 	struct rte_vmsg_net_dev_stats ds;
 	struct rte_vmsg_net_config cfg;
 	struct net_pair *pairs; /* [nqp] */
@@ -1072,43 +1068,49 @@ static void ctrl_poll(struct rte_vmsg_net_dev *nd)
 	}
 }
 
-/* Sends a frame; 1 sent, 0 bus full (retry), -1 dropped. */
-static int ev_send(struct rte_vmsg_net_dev *nd, const void *f, size_t len)
-{
-	int rc = rte_vmsg_bus_send_event(nd->bus, f, len);
-
-	if (rc == 0) {
-		nd->ds.events_tx++;
-		return 1;
-	}
-	if (rc == -EAGAIN) {
-		nd->ds.events_retry++;
-		return 0;
-	}
-	return -1;
-}
-
-/* Sends EVENT_USED for queue @p index when its thread asked for one. */
+/* Sends EVENT_USED for queue @p index when its thread asked for one; 1 when sent. */
 static int ev_used(struct rte_vmsg_net_dev *nd, struct net_q *q, uint32_t index)
 {
 	/* Plain read: the counter's only writer may run concurrently; any value seen is fine. */
 	uint64_t want = rte_vmsg__read_once(&q->notify_req);
-	int len, rc;
+	int rc;
 
 	if (want == q->notify_sent)
 		return 0;
-	len = rte_vmsg_dev_build_event_used(nd->dev, index, nd->evbuf, nd->max_msg);
-	if (len <= 0) {
-		q->notify_sent = want; /* polling-only, or the queue is gone: nothing to send */
+	rc = rte_vmsg_dev_notify_used(nd->dev, index);
+	if (rc == -EAGAIN) {
+		nd->ds.events_retry++;
+		return 0; /* bus full: retried at the next call */
+	}
+	q->notify_sent = want;
+	/*
+	 * Nothing sent: polling-only (0 from a device with NO_EVENT_USED), the
+	 * queue is gone or not live, or the bus dropped it.
+	 */
+	if (rc < 0 || nd->notify == RTE_VMSG_NET_NOTIFY_POLL)
+		return 0;
+	nd->ds.events_tx++;
+	q->ev_tx++;
+	return 1;
+}
+
+/* Sends the EVENT_CONFIG the device kept for us; 1 when sent. */
+static int ev_config_flush(struct rte_vmsg_net_dev *nd)
+{
+	int rc;
+
+	if (!nd->cfgev_kept)
+		return 0;
+	rc = rte_vmsg_dev_notify_flush(nd->dev);
+	if (rc == -EAGAIN) {
+		nd->ds.events_retry++;
 		return 0;
 	}
-	rc = ev_send(nd, nd->evbuf, (size_t)len);
-	if (rc == 0)
-		return 0; /* retried at the next call */
-	q->notify_sent = want;
-	if (rc > 0)
-		q->ev_tx++;
-	return rc > 0;
+	nd->cfgev_kept = false; /* sent, or dropped by the bus */
+	if (rc <= 0)
+		return 0;
+	nd->ds.events_tx++;
+	return 1;
 }
 
 static bool q_broke_new(struct net_q *q)
@@ -1124,7 +1126,7 @@ static bool q_broke_new(struct net_q *q)
 RTE_VMSG_API int rte_vmsg_net_dev_service(struct rte_vmsg_net_dev *nd)
 {
 	uint32_t i, k;
-	int sent = 0, len;
+	int sent = 0, rc;
 
 	if (nd == NULL)
 		return -EINVAL;
@@ -1148,23 +1150,21 @@ RTE_VMSG_API int rte_vmsg_net_dev_service(struct rte_vmsg_net_dev *nd)
 	 * DEV-24) with its EVENT_CONFIG; the other queues keep running until
 	 * the driver resets the device.
 	 */
-	if (nd->needs_reset_pending && nd->cfgev_len == 0) {
-		len = rte_vmsg_dev_needs_reset(nd->dev, nd->cfgev, nd->max_msg);
-		if (len >= 0) {
-			nd->needs_reset_pending = false;
-			if (len > 0) {
-				nd->ds.needs_reset++;
-				nd->cfgev_len = (size_t)len;
+	sent += ev_config_flush(nd);
+	if (nd->needs_reset_pending && !nd->cfgev_kept) {
+		nd->needs_reset_pending = false;
+		rc = rte_vmsg_dev_notify_needs_reset(nd->dev);
+		if (rc != -EALREADY) { /* -EALREADY: set already, or the driver is resetting */
+			nd->ds.needs_reset++;
+			if (rc == 0) {
+				nd->ds.events_tx++;
+				sent++;
+			} else if (rc == -EAGAIN) {
+				nd->ds.events_retry++;
+				nd->cfgev_kept =
+					true; /* the device keeps it: flushed at the next call */
 			}
 		}
-	}
-	if (nd->cfgev_len != 0) {
-		int rc = ev_send(nd, nd->cfgev, nd->cfgev_len);
-
-		if (rc != 0)
-			nd->cfgev_len = 0;
-		if (rc > 0)
-			sent++;
 	}
 	return sent;
 }
@@ -1314,7 +1314,7 @@ static int h_reset(void *ctx)
 	nd->feat = 0;
 	nd->mrg = false;
 	nd->needs_reset_pending = false;
-	nd->cfgev_len = 0;
+	nd->cfgev_kept = false; /* the device drops it at a reset too */
 	rte_vmsg__write_once(&nd->active, 1u);
 	return 0;
 }
@@ -1399,8 +1399,8 @@ RTE_VMSG_API int rte_vmsg_net_dev_create(const struct rte_vmsg_net_dev_opts *opt
 		o.features = SUPPORTED_FEATURES;
 	if (o.max_queue_pairs == 1)
 		o.features &= ~F(RTE_VMSG_NET_F_MQ);
-	if (o.bus == NULL || o.map == NULL || rte_vmsg_bus_role(o.bus) != RTE_VMSG_BUS_DEVICE ||
-	    o.max_queue_pairs > RTE_VMSG_NET_MAX_QP || o.mtu < 68 ||
+	/* o.bus: rte_vmsg_dev_create() below checks it (a device-role bus). */
+	if (o.map == NULL || o.max_queue_pairs > RTE_VMSG_NET_MAX_QP || o.mtu < 68 ||
 	    o.queue_size > RTE_VMSG_VQ_MAX_SIZE || (o.queue_size & (o.queue_size - 1)) != 0 ||
 	    o.backend > RTE_VMSG_NET_BACKEND_APP || o.notify > RTE_VMSG_NET_NOTIFY_EVENT ||
 	    o.reserved0 != 0 || o.reserved1[0] != 0 || o.reserved1[1] != 0 ||
@@ -1416,17 +1416,13 @@ RTE_VMSG_API int rte_vmsg_net_dev_create(const struct rte_vmsg_net_dev_opts *opt
 	if (nd == NULL)
 		return -ENOMEM;
 	nd->pairs = calloc(o.max_queue_pairs, sizeof(*nd->pairs));
-	nd->max_msg = rte_vmsg_bus_max_msg_size(o.bus);
-	nd->evbuf = calloc(2, nd->max_msg);
-	if (nd->pairs == NULL || nd->evbuf == NULL) {
+	if (nd->pairs == NULL) {
 		rc = -ENOMEM;
 		goto fail;
 	}
-	nd->cfgev = nd->evbuf + nd->max_msg;
 	asym = gate_asym_init();
 	for (i = 0; i < o.max_queue_pairs; i++)
 		nd->pairs[i].asym = asym;
-	nd->bus = o.bus;
 	nd->map = o.map;
 	nd->backend = o.backend;
 	nd->notify = o.notify;
@@ -1461,22 +1457,17 @@ RTE_VMSG_API int rte_vmsg_net_dev_create(const struct rte_vmsg_net_dev_opts *opt
 	memset(&dopts, 0, sizeof(dopts));
 	dopts.sz = sizeof(dopts);
 	dopts.dev_num = o.dev_num;
-	dopts.max_msg_size = nd->max_msg;
-	dopts.transport_features = rte_vmsg_bus_transport_features(o.bus);
+	/* Parameters from the bus; registered on it last, once it answers (ADDED). */
+	dopts.bus = o.bus;
 	if (o.notify == RTE_VMSG_NET_NOTIFY_POLL)
 		dopts.flags = RTE_VMSG_DEV_F_NO_EVENT_AVAIL | RTE_VMSG_DEV_F_NO_EVENT_USED;
+	/* -EINVAL for a NULL or driver-role bus, -EEXIST for a number in use. */
 	rc = rte_vmsg_dev_create(&dopts, &ops, nd, &nd->dev);
 	if (rc != 0)
 		goto fail;
-	rc = rte_vmsg_bus_dev_register(o.bus, nd->dev);
-	if (rc != 0)
-		goto fail_dev;
 	*out = nd;
 	return 0;
-fail_dev:
-	rte_vmsg_dev_destroy(nd->dev);
 fail:
-	free(nd->evbuf);
 	free(nd->pairs);
 	free(nd);
 	return rc;
@@ -1488,12 +1479,10 @@ RTE_VMSG_API void rte_vmsg_net_dev_destroy(struct rte_vmsg_net_dev *nd)
 
 	if (nd == NULL)
 		return;
-	rte_vmsg_bus_dev_unregister(nd->bus, rte_vmsg_dev_num(nd->dev));
 	for (i = 0; i < nd->nqp; i++)
 		pair_reset(&nd->pairs[i], -1);
 	q_detach(&nd->ctrl);
-	rte_vmsg_dev_destroy(nd->dev);
-	free(nd->evbuf);
+	rte_vmsg_dev_destroy(nd->dev); /* unregisters it: EVENT_DEVICE REMOVED */
 	free(nd->pairs);
 	free(nd);
 }

@@ -2,14 +2,17 @@
  * Copyright (c) 2026 The librte_vmsg authors
  *
  * virtio-msg device side: the request dispatcher, the device state it keeps
- * (status, features, generation, queues) and the device-originated events.
+ * (status, features, generation, queues) and the device-originated events,
+ * sent through the device's bus when it has one.
  */
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rte_vmsg_bus.h"
 #include "rte_vmsg_transport.h"
 
 #define RTE_VMSG_LOG_PREFIX "dev: "
@@ -56,6 +59,16 @@ struct rte_vmsg_dev {
 	struct rte_vmsg_dev_vq *vqs; /* [nq] */
 	uint32_t logged;	     /* drop reasons already logged */
 	struct rte_vmsg_dev_stats st;
+
+	/* With a bus (rte_vmsg_dev_opts.bus): the device sends its own events. */
+	struct rte_vmsg_bus *bus;
+	uint8_t *evbuf; /* [max_msg]: EVENT_CONFIG is built here, just before it is sent */
+	/*
+	 * An EVENT_CONFIG that found the backend full: its range, built again
+	 * (current status, generation and bytes) when it is sent.
+	 */
+	bool ev_kept;
+	uint32_t ev_off, ev_len;
 };
 
 /* ------------------------------------------------------------------------ */
@@ -107,23 +120,63 @@ static int check_ops(const struct rte_vmsg_dev_ops *ops)
 	return 0;
 }
 
+/*
+ * The device's bus parameters: its own (no bus), or the bus's, which it may
+ * restate but not contradict.
+ */
+static int take_bus_params(struct rte_vmsg_dev_opts *o)
+{
+	uint32_t max;
+	uint64_t features;
+
+	if (o->bus == NULL)
+		return 0;
+	if (rte_vmsg_bus_role(o->bus) != RTE_VMSG_BUS_DEVICE)
+		return -EINVAL;
+	max = rte_vmsg_bus_max_msg_size(o->bus);
+	features = rte_vmsg_bus_transport_features(o->bus);
+	if ((o->max_msg_size != 0 && o->max_msg_size != max) ||
+	    (o->transport_features != 0 && o->transport_features != features))
+		return -EINVAL;
+	o->max_msg_size = max;
+	o->transport_features = features;
+	return 0;
+}
+
+/* The bus's request handler of a device created with a bus. */
+static int bus_request(void *ctx, const void *frame, size_t len, void *resp, size_t cap)
+{
+	return rte_vmsg_dev_handle(ctx, frame, len, resp, cap);
+}
+
 int rte_vmsg_dev_create(const struct rte_vmsg_dev_opts *opts, const struct rte_vmsg_dev_ops *ops,
 			void *model_ctx, struct rte_vmsg_dev **out)
 {
 	const uint64_t known_flags = RTE_VMSG_DEV_F_NO_EVENT_AVAIL | RTE_VMSG_DEV_F_NO_EVENT_USED;
+	struct rte_vmsg_dev_opts o;
 	struct rte_vmsg_dev *d;
 	uint32_t n, i;
 	int rc;
 
 	if (opts == NULL || ops == NULL || out == NULL)
 		return -EINVAL;
-	if (opts->sz < sizeof(*opts) || !tail_is_zero(opts, sizeof(*opts), opts->sz))
+	/*
+	 * Options from an older caller end just before @c bus (its 0.1 size);
+	 * from a newer one, they are zero past the fields known here. A size
+	 * that ends inside a field is a bug.
+	 */
+	if ((opts->sz < sizeof(o) && opts->sz != offsetof(struct rte_vmsg_dev_opts, bus)) ||
+	    !tail_is_zero(opts, sizeof(o), opts->sz))
 		return -EINVAL;
-	if (opts->reserved0 != 0 || (opts->flags & ~known_flags) != 0 ||
-	    (opts->transport_features & ~RTE_VMSG_F_STRICT_CONFIG_GENERATION) != 0)
+	memset(&o, 0, sizeof(o));
+	memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	if (o.reserved0 != 0 || (o.flags & ~known_flags) != 0 ||
+	    (o.transport_features & ~RTE_VMSG_F_STRICT_CONFIG_GENERATION) != 0)
 		return -EINVAL;
-	if (opts->max_msg_size < RTE_VMSG_MAX_SIZE_MIN ||
-	    opts->max_msg_size > RTE_VMSG_MAX_SIZE_MAX)
+	rc = take_bus_params(&o);
+	if (rc < 0)
+		return rc;
+	if (o.max_msg_size < RTE_VMSG_MAX_SIZE_MIN || o.max_msg_size > RTE_VMSG_MAX_SIZE_MAX)
 		return -EINVAL;
 	rc = check_ops(ops);
 	if (rc < 0)
@@ -137,10 +190,10 @@ int rte_vmsg_dev_create(const struct rte_vmsg_dev_opts *opts, const struct rte_v
 	d->ops.features = NULL;
 	d->ops.queue_max_sizes = NULL;
 	d->ctx = model_ctx;
-	d->flags = opts->flags;
-	d->max_msg = opts->max_msg_size;
-	d->dev_num = opts->dev_num;
-	d->strict = (opts->transport_features & RTE_VMSG_F_STRICT_CONFIG_GENERATION) != 0;
+	d->flags = o.flags;
+	d->max_msg = o.max_msg_size;
+	d->dev_num = o.dev_num;
+	d->strict = (o.transport_features & RTE_VMSG_F_STRICT_CONFIG_GENERATION) != 0;
 
 	/* DEV-8: report only the blocks needed for the offered bits. */
 	n = ops->num_feature_blocks;
@@ -168,13 +221,30 @@ int rte_vmsg_dev_create(const struct rte_vmsg_dev_opts *opts, const struct rte_v
 									  : ops->queue_max_size;
 	}
 
+	if (o.bus != NULL) {
+		d->evbuf = malloc(d->max_msg);
+		if (d->evbuf == NULL)
+			goto err_vqs;
+	}
+
 	if (!uuid_is_nil(ops->uuid) &&
 	    ((ops->uuid[6] >> 4) != 4 || (ops->uuid[8] & 0xC0u) != 0x80u))
 		RTE_VMSG_LOG(WARNING, "device %u: UUID is not a random (version 4) UUID (DEV-10)",
 			     (unsigned int)d->dev_num);
+	if (o.bus != NULL) {
+		/* Last: EVENT_DEVICE ADDED goes out once the device answers (BUS-6, BUS-22). */
+		rc = rte_vmsg_bus_dev_register(o.bus, d->dev_num, bus_request, d);
+		if (rc < 0)
+			goto err_evbuf;
+		d->bus = o.bus;
+	}
 	*out = d;
 	return 0;
 
+err_evbuf:
+	free(d->evbuf);
+err_vqs:
+	free(d->vqs);
 err_driver:
 	free(d->driver);
 err_offered:
@@ -188,6 +258,10 @@ void rte_vmsg_dev_destroy(struct rte_vmsg_dev *dev)
 {
 	if (dev == NULL)
 		return;
+	/* EVENT_DEVICE REMOVED (BUS-22); later frames for the number are dropped by the bus. */
+	if (dev->bus != NULL)
+		(void)rte_vmsg_bus_dev_unregister(dev->bus, dev->dev_num);
+	free(dev->evbuf);
 	free(dev->vqs);
 	free(dev->driver);
 	free(dev->offered);
@@ -374,6 +448,8 @@ static void start_reset(struct rte_vmsg_dev *d)
 	/* DEV-25: the status never reads 0 before the reset is complete. */
 	d->reset_status = d->status != 0 ? d->status : RTE_VMSG_STATUS_DEVICE_NEEDS_RESET;
 	d->resetting = true;
+	/* The driver starts over and reads everything again: a kept EVENT_CONFIG is moot. */
+	d->ev_kept = false;
 	if (d->ops.reset != NULL) {
 		/* The model sees the queues as they were, to stop them. */
 		rc = d->ops.reset(d->ctx);
@@ -747,8 +823,6 @@ static int build_event_config(struct rte_vmsg_dev *d, uint32_t offset, uint32_t 
 			d->st.model_errors++;
 	}
 	n = rte_vmsg_msg_build(buf, d->max_msg, &e); /* DEV-1 */
-	if (n > 0)
-		d->st.config_events++;
 	return n;
 }
 
@@ -768,6 +842,8 @@ int rte_vmsg_dev_config_changed(struct rte_vmsg_dev *dev, uint32_t offset, uint3
 	dev->busy = true; /* the config_read hook runs */
 	rc = build_event_config(dev, offset, length, buf);
 	dev->busy = false;
+	if (rc > 0)
+		dev->st.config_events++;
 	return rc;
 }
 
@@ -784,7 +860,10 @@ int rte_vmsg_dev_needs_reset(struct rte_vmsg_dev *dev, void *buf, size_t cap)
 		return 0;
 	dev->status |= RTE_VMSG_STATUS_DEVICE_NEEDS_RESET;
 	/* DEV-22: status-only event, offset = length = 0, no data. */
-	return build_event_config(dev, 0, 0, buf);
+	rc = build_event_config(dev, 0, 0, buf);
+	if (rc > 0)
+		dev->st.config_events++;
+	return rc;
 }
 
 int rte_vmsg_dev_reset_done(struct rte_vmsg_dev *dev)
@@ -799,14 +878,12 @@ int rte_vmsg_dev_reset_done(struct rte_vmsg_dev *dev)
 	return 0;
 }
 
-int rte_vmsg_dev_build_event_used(struct rte_vmsg_dev *dev, uint32_t vq, void *buf, size_t cap)
+/* EVENT_USED (12 bytes) into @p buf of @p cap >= 12 bytes; 0 in polling-only mode. */
+static int build_event_used(struct rte_vmsg_dev *dev, uint32_t vq, void *buf, size_t cap)
 {
 	const struct rte_vmsg_dev_vq *q;
 	struct rte_vmsg_msg e;
-	int rc = check_out(dev, buf, cap);
 
-	if (rc < 0)
-		return rc;
 	q = vq_of(dev, vq);
 	if (q == NULL)
 		return -EINVAL;
@@ -820,9 +897,148 @@ int rte_vmsg_dev_build_event_used(struct rte_vmsg_dev *dev, uint32_t vq, void *b
 	e.kind = RTE_VMSG_MSG_EVENT_USED;
 	e.hdr.dev_num = dev->dev_num;
 	e.u.vq_index = vq;
-	rc = rte_vmsg_msg_build(buf, dev->max_msg, &e);
+	return rte_vmsg_msg_build(buf, cap, &e);
+}
+
+int rte_vmsg_dev_build_event_used(struct rte_vmsg_dev *dev, uint32_t vq, void *buf, size_t cap)
+{
+	int rc = check_out(dev, buf, cap);
+
+	if (rc < 0)
+		return rc;
+	rc = build_event_used(dev, vq, buf, dev->max_msg);
 	if (rc > 0)
 		dev->st.used_events++;
+	return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Device-originated events sent through the device's bus                    */
+
+/*
+ * Builds the kept EVENT_CONFIG now (current status and generation, DEV-15;
+ * the bytes of its range as they are now, DEV-23) and sends it. The
+ * config_read hook runs: the caller holds dev->busy.
+ * @return 1 sent; 0 nothing kept; -EAGAIN still kept (backend full);
+ *         another negative errno: dropped (the backend's error).
+ */
+static int kept_send(struct rte_vmsg_dev *d)
+{
+	int n, rc;
+
+	if (!d->ev_kept)
+		return 0;
+	n = build_event_config(d, d->ev_off, d->ev_len, d->evbuf);
+	if (n < 0) {
+		d->ev_kept = false; /* cannot happen: the range was checked */
+		return n;
+	}
+	rc = rte_vmsg_bus_send_event(d->bus, d->evbuf, (size_t)n);
+	if (rc == -EAGAIN)
+		return rc;
+	d->ev_kept = false;
+	if (rc < 0)
+		return rc;
+	d->st.config_events++;
+	return 1;
+}
+
+/*
+ * Keeps an EVENT_CONFIG for [@p off, @p off + @p len) and tries to send it.
+ * One already kept is folded in: same range, or "something changed" (0, 0)
+ * when the ranges differ; its status and generation are the current ones
+ * anyway, so one event reports both changes.
+ */
+static int kept_add_send(struct rte_vmsg_dev *d, uint32_t off, uint32_t len)
+{
+	int rc;
+
+	if (d->ev_kept && (d->ev_off != off || d->ev_len != len))
+		off = len = 0;
+	d->ev_kept = true;
+	d->ev_off = off;
+	d->ev_len = len;
+	d->busy = true; /* the config_read hook runs */
+	rc = kept_send(d);
+	d->busy = false;
+	return rc < 0 ? rc : 0;
+}
+
+/* The checks of every notify call: a device with a bus, outside its hooks. */
+static int check_notify(const struct rte_vmsg_dev *dev)
+{
+	if (dev == NULL)
+		return -EINVAL;
+	if (dev->bus == NULL)
+		return -ENOTCONN;
+	if (dev->busy)
+		return -EBUSY;
+	return 0;
+}
+
+int rte_vmsg_dev_notify_used(struct rte_vmsg_dev *dev, uint32_t vq)
+{
+	uint8_t buf[RTE_VMSG_HDR_SIZE + 8];
+	int n, rc;
+
+	/* May run inside a hook (changes no device state): no busy check. */
+	if (dev == NULL)
+		return -EINVAL;
+	if (dev->bus == NULL)
+		return -ENOTCONN;
+	n = build_event_used(dev, vq, buf, sizeof(buf));
+	if (n <= 0)
+		return n; /* 0: polling-only, nothing to send */
+	rc = rte_vmsg_bus_send_event(dev->bus, buf, (size_t)n);
+	if (rc < 0)
+		return rc; /* -EAGAIN: nothing sent, the caller retries */
+	dev->st.used_events++;
+	return 0;
+}
+
+int rte_vmsg_dev_notify_config(struct rte_vmsg_dev *dev, uint32_t offset, uint32_t length)
+{
+	int rc = check_notify(dev);
+
+	if (rc < 0)
+		return rc;
+	if (length == 0 ? offset != 0 : (uint64_t)offset + length > dev->ops.config_size)
+		return -EINVAL;
+	/* DEV-16, once per change: a retry is rte_vmsg_dev_notify_flush(), never this. */
+	dev->generation++;
+	return kept_add_send(dev, offset, length);
+}
+
+int rte_vmsg_dev_notify_needs_reset(struct rte_vmsg_dev *dev)
+{
+	int rc = check_notify(dev);
+
+	if (rc < 0)
+		return rc;
+	/* Already reported, or the driver is resetting already: nothing new. */
+	if (dev->resetting || (dev->status & RTE_VMSG_STATUS_DEVICE_NEEDS_RESET) != 0) {
+		if (!dev->ev_kept)
+			return -EALREADY;
+		/* Called again after -EAGAIN: the retry of the kept event. */
+		dev->busy = true;
+		rc = kept_send(dev);
+		dev->busy = false;
+		return rc < 0 ? rc : 0;
+	}
+	dev->status |= RTE_VMSG_STATUS_DEVICE_NEEDS_RESET; /* DEV-24 */
+	/* DEV-22: status-only event, offset = length = 0, no data. */
+	return kept_add_send(dev, 0, 0);
+}
+
+int rte_vmsg_dev_notify_flush(struct rte_vmsg_dev *dev)
+{
+	int rc = check_notify(dev);
+
+	if (rc < 0)
+		return rc;
+	dev->busy = true;
+	rc = kept_send(dev);
+	dev->busy = false;
 	return rc;
 }
 
@@ -877,6 +1093,16 @@ uint32_t rte_vmsg_dev_generation(const struct rte_vmsg_dev *dev)
 uint16_t rte_vmsg_dev_num(const struct rte_vmsg_dev *dev)
 {
 	return dev != NULL ? dev->dev_num : 0;
+}
+
+struct rte_vmsg_bus *rte_vmsg_dev_bus(const struct rte_vmsg_dev *dev)
+{
+	return dev != NULL ? dev->bus : NULL;
+}
+
+uint32_t rte_vmsg_dev_max_msg_size(const struct rte_vmsg_dev *dev)
+{
+	return dev != NULL ? dev->max_msg : 0;
 }
 
 int rte_vmsg_dev_stats_get(const struct rte_vmsg_dev *dev, struct rte_vmsg_dev_stats *st)

@@ -108,10 +108,8 @@ static struct mdev *mdev_new(struct rte_vmsg_bus *bus, uint8_t incarnation)
 	memset(&o, 0, sizeof(o));
 	o.sz = sizeof(o);
 	o.dev_num = m->num;
-	o.max_msg_size = rte_vmsg_bus_max_msg_size(bus);
-	o.transport_features = rte_vmsg_bus_transport_features(bus);
-	if (rte_vmsg_dev_create(&o, &ops, m, &m->dev) != 0 ||
-	    rte_vmsg_bus_dev_register(bus, m->dev) != 0)
+	o.bus = bus; /* its parameters; the device registers itself (ADDED) */
+	if (rte_vmsg_dev_create(&o, &ops, m, &m->dev) != 0)
 		_exit(4);
 	return m;
 }
@@ -188,9 +186,9 @@ static void device_main(uint8_t incarnation, int cmd_fd, int ack_fd)
 			for (i = 0, k = 0; i < MAX_NUM && k < c.count; i++) {
 				if (live[i] == NULL || (i % 7u) != 3u)
 					continue;
-				if (rte_vmsg_bus_dev_unregister(bus, (uint16_t)i) != 0)
+				if (rte_vmsg_bus_dev_lookup(bus, (uint16_t)i) != live[i]->dev)
 					_exit(7);
-				rte_vmsg_dev_destroy(live[i]->dev);
+				rte_vmsg_dev_destroy(live[i]->dev); /* unregisters it: REMOVED */
 				free(live[i]);
 				live[i] = NULL;
 				nlive--;
@@ -206,12 +204,13 @@ static void device_main(uint8_t incarnation, int cmd_fd, int ack_fd)
 			}
 			break;
 		case 'Q':
-			rte_vmsg_bus_destroy(bus);
+			/* The devices first: each unregisters itself from the bus. */
 			for (i = 0; i < MAX_NUM; i++)
 				if (live[i] != NULL) {
 					rte_vmsg_dev_destroy(live[i]->dev);
 					free(live[i]);
 				}
+			rte_vmsg_bus_destroy(bus);
 			rte_vmsg_bus_shm_destroy(shm);
 			_exit(0);
 		default:

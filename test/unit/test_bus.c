@@ -553,7 +553,9 @@ static void test_round_trip(void)
 	pair_init(&p, MAXF, 64, 1, 1, 0);
 	for (i = 0; i < 3; i++) {
 		d[i] = tmodel_dev_new((uint16_t)(10 + i), MAXF, 0);
-		CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d[i]), 0);
+		CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, (uint16_t)(10 + i), tmodel_dev_request,
+						   d[i]),
+			 0);
 	}
 	CHECK(rte_vmsg_bus_dev_lookup(p.devb, 11) == d[1]);
 	CHECK(rte_vmsg_bus_dev_lookup(p.devb, 13) == NULL);
@@ -707,8 +709,8 @@ static void test_event_device(void)
 	CHECK_EQ(rte_vmsg_bus_set_dev_event_cb(p.drv, on_dev_event, &r), 0);
 	CHECK_EQ(rte_vmsg_bus_dev_alloc_num(p.devb, &n0), 0);
 	d = tmodel_dev_new(n0, MAXF, 0);
-	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d), 0);
-	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d), -EEXIST);
+	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, n0, tmodel_dev_request, d), 0);
+	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, n0, tmodel_dev_request, d), -EEXIST);
 	pump(&p, 2);
 	CHECK_EQ(r.calls, 1);
 	CHECK_EQ(r.num[0], n0);
@@ -723,7 +725,7 @@ static void test_event_device(void)
 	CHECK_EQ(rte_vmsg_bus_dev_alloc_num(p.devb, &n1), 0);
 	CHECK(n1 != n0);
 	d2 = tmodel_dev_new(n1, MAXF, 0);
-	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d2), 0);
+	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, n1, tmodel_dev_request, d2), 0);
 	pump(&p, 2);
 	CHECK_EQ(r.calls, 3);
 	CHECK_EQ(r.num[2], n1);
@@ -771,7 +773,7 @@ static void test_get_devices_window(void)
 	pair_init(&p, 52, 16, 0, 1, 0);
 	for (i = 0; i < 5; i++) {
 		d[i] = tmodel_dev_new(nums[i], 52, 0);
-		CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d[i]), 0);
+		CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, nums[i], tmodel_dev_request, d[i]), 0);
 	}
 	/* Drain the EVENT_DEVICE frames. */
 	for (i = 0; i < 5; i++) {
@@ -846,10 +848,10 @@ static void test_enumerate_1000(void)
 		CHECK_EQ(rte_vmsg_bus_dev_alloc_num(p.devb, &n), 0);
 		CHECK_EQ(n, i);
 		d[i] = tmodel_dev_new(n, 52, 0);
-		CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d[i]), 0);
+		CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, n, tmodel_dev_request, d[i]), 0);
 	}
 	d[NDEV] = tmodel_dev_new(65535, 52, 0);
-	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, d[NDEV]), 0);
+	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, 65535, tmodel_dev_request, d[NDEV]), 0);
 	memset(&r, 0, sizeof(r));
 	CHECK_EQ(rte_vmsg_bus_enumerate(p.drv, bitmap, on_enum, &r), 0);
 	CHECK_EQ(rte_vmsg_bus_enumerate(p.drv, bitmap, on_enum, &r), -EBUSY);
@@ -1025,6 +1027,145 @@ static void test_backpressure(void)
 	pair_fini(&p);
 }
 
+/*
+ * BUS-7, BUS-9, BUS-15, BUS-22: the bus calls no transport code: a plain
+ * handler registered per device number (function + context) gets the
+ * frames for its number, with its context, in arrival order; the response
+ * it returns is sent, 0 sends nothing, a negative return is a drop; after
+ * unregister, frames for the number are dropped and counted (drop_dev_num);
+ * lookup returns the context; -EEXIST, -EPERM, -EINVAL.
+ */
+struct hrec {
+	uint16_t num; /* the number it is registered under */
+	int ret;      /* < 0: drop; 0: nothing to send; > 0: answer */
+	int calls;    /* frames seen */
+	int bad;      /* frames for another number, or a bad capacity */
+	uint16_t tokens[16];
+};
+
+static int h_request(void *ctx, const void *frame, size_t len, void *resp, size_t cap)
+{
+	struct hrec *r = ctx;
+	const uint8_t *f = frame;
+	uint8_t *o = resp;
+
+	if (rte_vmsg_get_le16(f + RTE_VMSG_OFF_DEV_NUM) != r->num || cap != MAXF || len < 8)
+		r->bad++;
+	if (r->calls < 16)
+		r->tokens[r->calls] = rte_vmsg_get_le16(f + RTE_VMSG_OFF_TOKEN);
+	r->calls++;
+	if (r->ret <= 0)
+		return r->ret;
+	/* A response as a device would write it: header copied, the count as payload. */
+	memcpy(o, f, 8);
+	o[RTE_VMSG_OFF_TYPE] = RTE_VMSG_TYPE_RESPONSE;
+	rte_vmsg_put_le16(o + RTE_VMSG_OFF_MSG_SIZE, 12);
+	rte_vmsg_put_le32(o + 8, (uint32_t)r->calls);
+	return 12;
+}
+
+static void expect_dev_event(struct pair *p, uint16_t num, uint16_t state)
+{
+	struct rte_vmsg_msg m;
+	uint8_t buf[64];
+	size_t len;
+
+	CHECK_EQ(raw_rx(p->end[0], buf, &len), 1);
+	CHECK_EQ(rte_vmsg_msg_parse(buf, len, MAXF, &m, NULL), 0);
+	CHECK_EQ(m.kind, RTE_VMSG_MSG_BUS_EVENT_DEVICE);
+	CHECK_EQ(m.u.event_device.device_number, num);
+	CHECK_EQ(m.u.event_device.state, state);
+}
+
+static void test_handlers(void)
+{
+	struct rte_vmsg_bus_stats st;
+	struct hrec a, b;
+	struct pair p, q;
+	uint8_t buf[65536];
+	size_t len;
+	int i;
+
+	pair_init(&p, MAXF, 16, 0, 1, 0);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.num = 3;
+	a.ret = 1;
+	b.num = 4;
+	b.ret = 0;
+	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, 3, h_request, &a), 0);
+	expect_dev_event(&p, 3, RTE_VMSG_DEVICE_BUS_STATE_ADDED);
+	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, 4, h_request, &b), 0);
+	expect_dev_event(&p, 4, RTE_VMSG_DEVICE_BUS_STATE_ADDED);
+	CHECK(rte_vmsg_bus_dev_lookup(p.devb, 3) == (void *)&a);
+	CHECK(rte_vmsg_bus_dev_lookup(p.devb, 4) == (void *)&b);
+	CHECK(rte_vmsg_bus_dev_lookup(p.devb, 5) == NULL);
+	CHECK(rte_vmsg_bus_dev_lookup(NULL, 3) == NULL);
+	/* Taken, NULL arguments: refused, nothing sent, the first one stays. */
+	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, 3, h_request, &b), -EEXIST);
+	CHECK_EQ(rte_vmsg_bus_dev_register(NULL, 5, h_request, &a), -EINVAL);
+	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, 5, NULL, &a), -EINVAL);
+	CHECK_EQ(raw_rx(p.end[0], buf, &len), 0);
+	CHECK(rte_vmsg_bus_dev_lookup(p.devb, 3) == (void *)&a);
+
+	/* Six frames, alternating numbers: each handler sees its own, in order. */
+	for (i = 0; i < 6; i++) {
+		len = build_status_req(buf, (uint16_t)(3 + i % 2), (uint16_t)(0x100 + i));
+		CHECK_EQ(raw_tx(p.end[0], buf, len), 0);
+	}
+	CHECK_EQ(rte_vmsg_bus_poll(p.devb), 6);
+	CHECK_EQ(a.calls, 3);
+	CHECK_EQ(b.calls, 3);
+	CHECK_EQ(a.bad + b.bad, 0);
+	for (i = 0; i < 3; i++) {
+		CHECK_EQ(a.tokens[i], 0x100 + 2 * i);
+		CHECK_EQ(b.tokens[i], 0x101 + 2 * i);
+	}
+	/* Only a's answers went out (b returned 0), as written, in order. */
+	for (i = 0; i < 3; i++) {
+		CHECK_EQ(raw_rx(p.end[0], buf, &len), 1);
+		CHECK_EQ(len, 12);
+		CHECK_EQ(buf[RTE_VMSG_OFF_TYPE], RTE_VMSG_TYPE_RESPONSE);
+		CHECK_EQ(rte_vmsg_get_le16(buf + RTE_VMSG_OFF_DEV_NUM), 3);
+		CHECK_EQ(rte_vmsg_get_le16(buf + RTE_VMSG_OFF_TOKEN), 0x100 + 2 * i);
+		CHECK_U64(rte_vmsg_get_le32(buf + 8), (uint32_t)(i + 1));
+	}
+	CHECK_EQ(raw_rx(p.end[0], buf, &len), 0);
+	/* A negative return: dropped by the handler, nothing sent. */
+	a.ret = -EPROTO;
+	len = build_status_req(buf, 3, 0x200);
+	CHECK_EQ(raw_tx(p.end[0], buf, len), 0);
+	CHECK_EQ(rte_vmsg_bus_poll(p.devb), 1);
+	CHECK_EQ(a.calls, 4);
+	CHECK_EQ(raw_rx(p.end[0], buf, &len), 0);
+	rte_vmsg_bus_stats_get(p.devb, &st);
+	CHECK_U64(st.answered, 3);
+	CHECK_U64(st.drop_dev_num, 0);
+
+	/* Unregistered: REMOVED; later frames never reach it and are counted. */
+	CHECK_EQ(rte_vmsg_bus_dev_unregister(p.devb, 3), 0);
+	expect_dev_event(&p, 3, RTE_VMSG_DEVICE_BUS_STATE_REMOVED);
+	CHECK(rte_vmsg_bus_dev_lookup(p.devb, 3) == NULL);
+	len = build_status_req(buf, 3, 0x201);
+	CHECK_EQ(raw_tx(p.end[0], buf, len), 0);
+	CHECK_EQ(rte_vmsg_bus_poll(p.devb), 1);
+	CHECK_EQ(a.calls, 4);
+	CHECK_EQ(b.calls, 3);
+	rte_vmsg_bus_stats_get(p.devb, &st);
+	CHECK_U64(st.drop_dev_num, 1);
+	CHECK_U64(st.device_events, 3);
+	/* The number is free again for another handler. */
+	CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, 3, h_request, &b), 0);
+	CHECK(rte_vmsg_bus_dev_lookup(p.devb, 3) == (void *)&b);
+	pair_fini(&p);
+
+	/* A driver-role endpoint has no device table. */
+	pair_init(&q, MAXF, 16, 1, 0, 0);
+	CHECK_EQ(rte_vmsg_bus_dev_register(q.drv, 3, h_request, &a), -EPERM);
+	CHECK(rte_vmsg_bus_dev_lookup(q.drv, 3) == NULL);
+	pair_fini(&q);
+}
+
 int main(void)
 {
 	test_create_negative();
@@ -1041,5 +1182,6 @@ int main(void)
 	test_enumerate_bad_peer();
 	test_malformed_dropped();
 	test_backpressure();
+	test_handlers();
 	return vtest_done("test_bus");
 }

@@ -394,6 +394,7 @@ static void test_bus_round_trip(void)
 	struct done_rec rec[3];
 	struct enum_rec er;
 	struct ping_rec pr;
+	uint16_t n;
 	struct rte_vmsg_msg m;
 	struct rte_vmsg_ring *r;
 	uint8_t buf[512];
@@ -408,9 +409,9 @@ static void test_bus_round_trip(void)
 	drvb = bus_on(sdrv, 0);
 	shm_up(sdev, sdrv);
 	for (i = 0; i < 3; i++) {
-		d[i] = tmodel_dev_new((uint16_t)(100 + i), 264,
-				      RTE_VMSG_F_STRICT_CONFIG_GENERATION);
-		CHECK_EQ(rte_vmsg_bus_dev_register(devb, d[i]), 0);
+		n = (uint16_t)(100 + i);
+		d[i] = tmodel_dev_on(n, devb);
+		CHECK(rte_vmsg_bus_dev_lookup(devb, n) == (void *)d[i]);
 	}
 	/* GET_DEVICES: the driver enumerates the device side over the file. */
 	memset(&er, 0, sizeof(er));
@@ -478,9 +479,9 @@ static void test_bus_round_trip(void)
 	CHECK_U64(st.tx_full, 2);
 
 	rte_vmsg_bus_destroy(drvb);
-	rte_vmsg_bus_destroy(devb);
 	for (i = 0; i < 3; i++)
-		rte_vmsg_dev_destroy(d[i]);
+		rte_vmsg_dev_destroy(d[i]); /* before their bus: each unregisters itself */
+	rte_vmsg_bus_destroy(devb);
 	rte_vmsg_bus_shm_destroy(sdrv);
 	rte_vmsg_bus_shm_destroy(sdev);
 }
@@ -698,7 +699,7 @@ static void test_bus_control(void)
 	CHECK_EQ(rte_vmsg_bus_connected(drvb), 0);
 	bus_up(devb, drvb);
 	d = tmodel_dev_new(7, 264, RTE_VMSG_F_STRICT_CONFIG_GENERATION);
-	CHECK_EQ(rte_vmsg_bus_dev_register(devb, d), 0);
+	CHECK_EQ(rte_vmsg_bus_dev_register(devb, rte_vmsg_dev_num(d), tmodel_dev_request, d), 0);
 	submit_status(drvb, 7, &rec);
 	pump_until(devb, drvb, &rec.calls);
 	CHECK_EQ(rec.status, 0);
@@ -760,7 +761,7 @@ static void test_reuse(void)
 	d = tmodel_dev_new(3, 264, RTE_VMSG_F_STRICT_CONFIG_GENERATION);
 	for (round = 0; round < 3; round++) {
 		devb = bus_on(sdev, 0);
-		CHECK_EQ(rte_vmsg_bus_dev_register(devb, d), 0);
+		CHECK_EQ(rte_vmsg_bus_dev_register(devb, 3, tmodel_dev_request, d), 0);
 		bus_up(devb, drvb);
 		submit_status(drvb, 3, &rec);
 		pump_until(devb, drvb, &rec.calls);
@@ -788,7 +789,7 @@ static void test_reuse(void)
 	CHECK(bad == NULL);
 	/* The last device end answers too. */
 	devb = bus_on(sdev, 0);
-	CHECK_EQ(rte_vmsg_bus_dev_register(devb, d), 0);
+	CHECK_EQ(rte_vmsg_bus_dev_register(devb, rte_vmsg_dev_num(d), tmodel_dev_request, d), 0);
 	bus_up(devb, drvb);
 	submit_status(drvb, 3, &rec);
 	pump_until(devb, drvb, &rec.calls);
@@ -834,7 +835,7 @@ static void test_heartbeat(void)
 	devb = bus_on(sdev, 0);
 	drvb = bus_on(sdrv, 10000000000ull); /* 10 s: only the heartbeat may end it */
 	d = tmodel_dev_new(9, 264, RTE_VMSG_F_STRICT_CONFIG_GENERATION);
-	CHECK_EQ(rte_vmsg_bus_dev_register(devb, d), 0);
+	CHECK_EQ(rte_vmsg_bus_dev_register(devb, rte_vmsg_dev_num(d), tmodel_dev_request, d), 0);
 	bus_up(devb, drvb);
 	/* While both poll, the heartbeats move: no loss for 3 timeouts. */
 	end = rte_vmsg_time_ns() + 150000000ull;
@@ -927,7 +928,7 @@ static void test_event_wait(void)
 	devb = bus_on(sdev, 0);
 	drvb = bus_on(sdrv, 5000000000ull);
 	d = tmodel_dev_new(4, 264, RTE_VMSG_F_STRICT_CONFIG_GENERATION);
-	CHECK_EQ(rte_vmsg_bus_dev_register(devb, d), 0);
+	CHECK_EQ(rte_vmsg_bus_dev_register(devb, rte_vmsg_dev_num(d), tmodel_dev_request, d), 0);
 	bus_up(devb, drvb);
 	memset(&sl, 0, sizeof(sl));
 	sl.shm = sdev;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_vmsg_bus.h>
 #include <rte_vmsg_msg.h>
 #include <rte_vmsg_transport.h>
 
@@ -47,6 +48,7 @@ struct model {
 	/* Re-entrancy probes, run inside hooks when dev != NULL. */
 	struct rte_vmsg_dev *dev;
 	int reenter_handle, reenter_changed, reenter_needs, reenter_done, reenter_used;
+	int reenter_notify_used, reenter_notify_cfg;
 	int getter_status;
 };
 
@@ -169,8 +171,11 @@ static int m_event_avail(void *ctx, uint32_t vq, uint32_t next_offset)
 	m->n_avail++;
 	m->last_vq = vq;
 	m->last_off = next_offset;
-	if (m->dev != NULL)
+	if (m->dev != NULL) {
 		m->reenter_used = rte_vmsg_dev_build_event_used(m->dev, vq, buf, sizeof(buf));
+		m->reenter_notify_used = rte_vmsg_dev_notify_used(m->dev, vq);
+		m->reenter_notify_cfg = rte_vmsg_dev_notify_config(m->dev, 0, 0);
+	}
 	return m->avail_rc;
 }
 
@@ -227,16 +232,21 @@ struct tdev {
 	struct rte_vmsg_msg r; /* the last response, parsed */
 };
 
-static struct tdev *tdev_new_ops(uint16_t dev_num, uint32_t max, uint64_t tfeat, uint64_t flags,
-				 const struct rte_vmsg_dev_ops *ops)
+static struct tdev *tdev_new_bus(uint16_t dev_num, uint32_t max, uint64_t tfeat, uint64_t flags,
+				 const struct rte_vmsg_dev_ops *ops, struct rte_vmsg_bus *bus)
 {
 	struct tdev *t = calloc(1, sizeof(*t));
+	struct rte_vmsg_dev_ops dflt;
 	struct rte_vmsg_dev_opts o;
 	uint32_t i;
 	int rc;
 
 	if (t == NULL)
 		abort();
+	if (ops == NULL) {
+		model_ops(&dflt);
+		ops = &dflt;
+	}
 	for (i = 0; i < CFG_SIZE; i++)
 		t->m.cfg[i] = (uint8_t)(0xA0 + i);
 	t->max = max;
@@ -245,11 +255,19 @@ static struct tdev *tdev_new_ops(uint16_t dev_num, uint32_t max, uint64_t tfeat,
 	model_opts(&o, dev_num, max);
 	o.transport_features = tfeat;
 	o.flags = flags;
+	o.bus = bus;
 	rc = rte_vmsg_dev_create(&o, ops, &t->m, &t->dev);
 	CHECK_EQ(rc, 0);
 	if (rc != 0)
 		abort();
+	t->max = rte_vmsg_dev_max_msg_size(t->dev); /* the bus's, with a bus */
 	return t;
+}
+
+static struct tdev *tdev_new_ops(uint16_t dev_num, uint32_t max, uint64_t tfeat, uint64_t flags,
+				 const struct rte_vmsg_dev_ops *ops)
+{
+	return tdev_new_bus(dev_num, max, tfeat, flags, ops, NULL);
 }
 
 static struct tdev *tdev_new(uint16_t dev_num, uint32_t max, uint64_t tfeat, uint64_t flags)
@@ -2122,6 +2140,362 @@ static void test_random_frames(void)
 	tdev_free(t);
 }
 
+/* ------------------------------------------------------------------------ */
+/* A device on a bus (rte_vmsg_dev_opts.bus)                                 */
+
+/* A device-role bus on end 1 of a loop; the test plays the driver on end 0. */
+struct dbus {
+	struct rte_vmsg_bus_loop *loop;
+	struct rte_vmsg_bus *bus;
+	void *drv_end;
+};
+
+static void dbus_init(struct dbus *b, uint32_t role, uint32_t max, uint32_t cap, uint64_t tfeat)
+{
+	struct rte_vmsg_bus_loop_opts lo;
+	struct rte_vmsg_bus_opts bo;
+
+	memset(b, 0, sizeof(*b));
+	memset(&lo, 0, sizeof(lo));
+	lo.sz = sizeof(lo);
+	lo.capacity = cap;
+	lo.max_msg_size = max;
+	CHECK_EQ(rte_vmsg_bus_loop_create(&lo, &b->loop), 0);
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	bo.role = role;
+	bo.transport_features = tfeat;
+	CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_loop_ops(),
+				     rte_vmsg_bus_loop_end(b->loop, 1), &b->bus),
+		 0);
+	b->drv_end = rte_vmsg_bus_loop_end(b->loop, 0);
+	if (b->loop == NULL || b->bus == NULL)
+		abort();
+}
+
+static void dbus_fini(struct dbus *b)
+{
+	rte_vmsg_bus_destroy(b->bus);
+	rte_vmsg_bus_loop_destroy(b->loop);
+}
+
+/* Receives one frame on the driver's end and parses it; 0 when there is none. */
+static int dbus_rx(struct dbus *b, uint8_t *buf, struct rte_vmsg_msg *m)
+{
+	size_t len = 0;
+	int n = rte_vmsg_bus_loop_ops()->rx_burst(b->drv_end, buf, BUF, &len, 1);
+
+	if (n != 1)
+		return n;
+	CHECK_EQ(rte_vmsg_msg_parse(buf, len, rte_vmsg_bus_max_msg_size(b->bus), m, NULL), 0);
+	return 1;
+}
+
+/* Expects the EVENT_DEVICE for @p num in @p state on the driver's end (BUS-22). */
+static void dbus_expect_dev_event(struct dbus *b, uint16_t num, uint16_t state)
+{
+	struct rte_vmsg_msg m;
+	uint8_t *buf = malloc(BUF);
+
+	if (buf == NULL)
+		abort();
+	CHECK_EQ(dbus_rx(b, buf, &m), 1);
+	CHECK_EQ(m.kind, RTE_VMSG_MSG_BUS_EVENT_DEVICE);
+	CHECK_EQ(m.u.event_device.device_number, num);
+	CHECK_EQ(m.u.event_device.state, state);
+	free(buf);
+}
+
+/*
+ * BUS-1, BUS-4, BUS-6, BUS-22, BUS-23: a device given a bus takes the bus's
+ * parameters (restating them is fine, contradicting them is refused), is
+ * registered once it answers (ADDED), answers through the bus, and is
+ * unregistered at destroy (REMOVED; later frames dropped by the bus).
+ */
+static void test_on_bus(void)
+{
+	const uint64_t strict = RTE_VMSG_F_STRICT_CONFIG_GENERATION;
+	struct rte_vmsg_dev_opts o;
+	struct rte_vmsg_dev_ops ops;
+	struct rte_vmsg_dev *d = NULL, *d2 = NULL;
+	struct rte_vmsg_bus_stats st;
+	struct rte_vmsg_msg m;
+	struct dbus b, drvb;
+	struct model mod;
+	uint8_t *buf = malloc(BUF);
+	int len;
+
+	if (buf == NULL)
+		abort();
+	memset(&mod, 0, sizeof(mod));
+	model_ops(&ops);
+	dbus_init(&b, RTE_VMSG_BUS_DEVICE, 128, 16, strict);
+
+	/* Parameters: 0 takes the bus's; equal ones pass; others are refused. */
+	model_opts(&o, 7, 0);
+	o.bus = b.bus;
+	o.max_msg_size = 264;
+	CHECK_EQ(rte_vmsg_dev_create(&o, &ops, &mod, &d), -EINVAL);
+	o.max_msg_size = 52;
+	CHECK_EQ(rte_vmsg_dev_create(&o, &ops, &mod, &d), -EINVAL);
+	o.max_msg_size = 128;
+	o.transport_features = strict;
+	o.flags = 1ull << 7; /* unknown flag: refused before anything is registered */
+	CHECK_EQ(rte_vmsg_dev_create(&o, &ops, &mod, &d), -EINVAL);
+	CHECK_EQ(dbus_rx(&b, buf, &m), 0); /* no EVENT_DEVICE for a refused device */
+	o.flags = 0;
+	CHECK_EQ(rte_vmsg_dev_create(&o, &ops, &mod, &d), 0);
+	CHECK(rte_vmsg_dev_bus(d) == b.bus);
+	CHECK_EQ(rte_vmsg_dev_max_msg_size(d), 128);
+	dbus_expect_dev_event(&b, 7, RTE_VMSG_DEVICE_BUS_STATE_ADDED);
+	CHECK(rte_vmsg_bus_dev_lookup(b.bus, 7) == (void *)d);
+	/* The number is taken: -EEXIST, nothing sent, the first device stays. */
+	CHECK_EQ(rte_vmsg_dev_create(&o, &ops, &mod, &d2), -EEXIST);
+	CHECK(d2 == NULL);
+	CHECK_EQ(dbus_rx(&b, buf, &m), 0);
+	CHECK(rte_vmsg_bus_dev_lookup(b.bus, 7) == (void *)d);
+	rte_vmsg_dev_destroy(d);
+	dbus_expect_dev_event(&b, 7, RTE_VMSG_DEVICE_BUS_STATE_REMOVED);
+	CHECK(rte_vmsg_bus_dev_lookup(b.bus, 7) == NULL);
+
+	/* Taken from the bus: 128 bytes and the strict profile. */
+	model_opts(&o, 8, 0);
+	o.bus = b.bus;
+	CHECK_EQ(rte_vmsg_dev_create(&o, &ops, &mod, &d), 0);
+	CHECK_EQ(rte_vmsg_dev_max_msg_size(d), 128);
+	dbus_expect_dev_event(&b, 8, RTE_VMSG_DEVICE_BUS_STATE_ADDED);
+	/* A request through the bus: answered with its token and dev_num (BUS-7, DEV-4). */
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_GET_DEVICE_INFO_REQ;
+	m.hdr.dev_num = 8;
+	m.hdr.token = 0x1234;
+	len = rte_vmsg_msg_build(buf, BUF, &m);
+	CHECK(len > 0);
+	CHECK_EQ(rte_vmsg_bus_loop_ops()->tx(b.drv_end, buf, (size_t)len), 0);
+	CHECK_EQ(rte_vmsg_bus_poll(b.bus), 1);
+	CHECK_EQ(dbus_rx(&b, buf, &m), 1);
+	CHECK_EQ(m.kind, RTE_VMSG_MSG_GET_DEVICE_INFO_RESP);
+	CHECK_EQ(m.hdr.dev_num, 8);
+	CHECK_EQ(m.hdr.token, 0x1234);
+	CHECK_EQ(m.u.dev_info.device_id, 1);
+	CHECK_EQ(m.u.dev_info.max_virtqueues, NQ);
+	/* A transport feature the bus does not have is refused too. */
+	dbus_init(&drvb, RTE_VMSG_BUS_DEVICE, 128, 16, 0);
+	model_opts(&o, 8, 0);
+	o.bus = drvb.bus;
+	o.transport_features = strict;
+	CHECK_EQ(rte_vmsg_dev_create(&o, &ops, &mod, &d2), -EINVAL);
+	dbus_fini(&drvb);
+	/* After destroy, frames for the number are dropped by the bus (BUS-9). */
+	rte_vmsg_dev_destroy(d);
+	dbus_expect_dev_event(&b, 8, RTE_VMSG_DEVICE_BUS_STATE_REMOVED);
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_GET_DEVICE_STATUS_REQ;
+	m.hdr.dev_num = 8;
+	len = rte_vmsg_msg_build(buf, BUF, &m);
+	CHECK_EQ(rte_vmsg_bus_loop_ops()->tx(b.drv_end, buf, (size_t)len), 0);
+	CHECK_EQ(rte_vmsg_bus_poll(b.bus), 1);
+	CHECK_EQ(dbus_rx(&b, buf, &m), 0);
+	CHECK_EQ(rte_vmsg_bus_stats_get(b.bus, &st), 0);
+	CHECK_U64(st.drop_dev_num, 1);
+	CHECK_U64(st.device_events, 4);
+	dbus_fini(&b);
+
+	/* A driver-role bus is refused. */
+	dbus_init(&drvb, RTE_VMSG_BUS_DRIVER, 128, 16, 0);
+	model_opts(&o, 1, 0);
+	o.bus = drvb.bus;
+	CHECK_EQ(rte_vmsg_dev_create(&o, &ops, &mod, &d), -EINVAL);
+	dbus_fini(&drvb);
+
+	/* Without a bus: max_msg_size is required; the 0.1 options size is accepted. */
+	model_opts(&o, 1, 0);
+	CHECK_EQ(rte_vmsg_dev_create(&o, &ops, &mod, &d), -EINVAL);
+	model_opts(&o, 1, 264);
+	o.sz = offsetof(struct rte_vmsg_dev_opts, bus);
+	CHECK_EQ(rte_vmsg_dev_create(&o, &ops, &mod, &d), 0);
+	CHECK(rte_vmsg_dev_bus(d) == NULL);
+	CHECK_EQ(rte_vmsg_dev_max_msg_size(d), 264);
+	rte_vmsg_dev_destroy(d);
+	CHECK(rte_vmsg_dev_bus(NULL) == NULL);
+	CHECK_EQ(rte_vmsg_dev_max_msg_size(NULL), 0);
+	free(buf);
+}
+
+/*
+ * DEV-16, DEV-20, DEV-22, DEV-24, DEV-33, DEV-34, BUS-18: the notify calls
+ * build and send through the device's bus, one frame per call. A full
+ * backend (loop capacity 1): EVENT_USED is not sent (retry); EVENT_CONFIG is
+ * kept, the generation bumped once, and rte_vmsg_dev_notify_flush() sends
+ * it later with the current values; later changes fold into it; a reset
+ * drops it. Without a bus: -ENOTCONN, nothing changes.
+ */
+static void test_notify(void)
+{
+	struct rte_vmsg_bus_stats bst;
+	struct rte_vmsg_msg e;
+	struct dbus b;
+	struct tdev *t;
+	uint8_t *buf = malloc(BUF);
+	uint32_t g;
+
+	if (buf == NULL)
+		abort();
+	dbus_init(&b, RTE_VMSG_BUS_DEVICE, 264, 1, 0);
+	t = tdev_new_bus(0x0102, 0, 0, 0, NULL, b.bus);
+	dbus_expect_dev_event(&b, 0x0102, RTE_VMSG_DEVICE_BUS_STATE_ADDED);
+
+	/* EVENT_USED (DEV-33, DEV-34): refused before DRIVER_OK, then sent. */
+	to_features_ok(t, offered, 3);
+	enable_vq(t, 2, 64);
+	CHECK_EQ(rte_vmsg_dev_notify_used(t->dev, 2), -EPERM);
+	set_status(t, S_LIVE);
+	CHECK_EQ(rte_vmsg_dev_notify_used(t->dev, 1), -EINVAL); /* absent */
+	CHECK_EQ(rte_vmsg_dev_notify_used(t->dev, 0), -EPERM);	/* disabled */
+	CHECK_EQ(rte_vmsg_dev_notify_used(t->dev, 2), 0);
+	/* The backend is full now (capacity 1): nothing sent, retry later. */
+	CHECK_EQ(rte_vmsg_dev_notify_used(t->dev, 2), -EAGAIN);
+	CHECK_EQ(dbus_rx(&b, buf, &e), 1);
+	CHECK_EQ(e.kind, RTE_VMSG_MSG_EVENT_USED);
+	CHECK_EQ(e.hdr.dev_num, 0x0102);
+	CHECK_EQ(e.hdr.token, 0);
+	CHECK_EQ(e.u.vq_index, 2);
+	CHECK_EQ(dbus_rx(&b, buf, &e), 0); /* exactly one (BUS-18) */
+	CHECK_EQ(stats(t).used_events, 1);
+
+	/* EVENT_CONFIG sent at once (DEV-20), with the new generation (DEV-16). */
+	g = rte_vmsg_dev_generation(t->dev);
+	t->m.cfg[4] = 0x44;
+	CHECK_EQ(rte_vmsg_dev_notify_config(t->dev, 4, 1), 0);
+	CHECK_EQ(rte_vmsg_dev_generation(t->dev), g + 1);
+	CHECK_EQ(dbus_rx(&b, buf, &e), 1);
+	CHECK_EQ(e.kind, RTE_VMSG_MSG_EVENT_CONFIG);
+	CHECK_EQ(e.hdr.dev_num, 0x0102);
+	CHECK_EQ(e.u.config.generation, g + 1);
+	CHECK_EQ(e.u.config.device_status, S_LIVE);
+	CHECK_EQ(e.u.config.offset, 4);
+	CHECK_EQ(e.u.config.length, 1);
+	CHECK(e.u.config.data != NULL && e.u.config.data[0] == 0x44);
+	CHECK_EQ(rte_vmsg_dev_notify_flush(t->dev), 0); /* nothing kept */
+
+	/* Backend full: kept, the generation bumped once, not again on retries. */
+	CHECK_EQ(rte_vmsg_dev_notify_used(t->dev, 2), 0); /* fills the loop */
+	g = rte_vmsg_dev_generation(t->dev);
+	t->m.cfg[5] = 0x55;
+	CHECK_EQ(rte_vmsg_dev_notify_config(t->dev, 5, 1), -EAGAIN);
+	CHECK_EQ(rte_vmsg_dev_generation(t->dev), g + 1);
+	CHECK_EQ(rte_vmsg_dev_notify_flush(t->dev), -EAGAIN);
+	CHECK_EQ(rte_vmsg_dev_notify_flush(t->dev), -EAGAIN);
+	CHECK_EQ(rte_vmsg_dev_generation(t->dev), g + 1);
+	CHECK_EQ(dbus_rx(&b, buf, &e), 1);
+	CHECK_EQ(e.kind, RTE_VMSG_MSG_EVENT_USED);
+	t->m.cfg[5] = 0x56; /* changed again, unreported: the kept event reads it now */
+	CHECK_EQ(rte_vmsg_dev_notify_flush(t->dev), 1);
+	CHECK_EQ(rte_vmsg_dev_generation(t->dev), g + 1);
+	CHECK_EQ(dbus_rx(&b, buf, &e), 1);
+	CHECK_EQ(e.kind, RTE_VMSG_MSG_EVENT_CONFIG);
+	CHECK_EQ(e.u.config.generation, g + 1);
+	CHECK_EQ(e.u.config.offset, 5);
+	CHECK_EQ(e.u.config.length, 1);
+	CHECK(e.u.config.data != NULL && e.u.config.data[0] == 0x56);
+	CHECK_EQ(dbus_rx(&b, buf, &e), 0);
+	CHECK_EQ(rte_vmsg_dev_notify_flush(t->dev), 0);
+
+	/* Two changes while full: one event, both bumps, range unknown (0, 0). */
+	CHECK_EQ(rte_vmsg_dev_notify_used(t->dev, 2), 0);
+	g = rte_vmsg_dev_generation(t->dev);
+	CHECK_EQ(rte_vmsg_dev_notify_config(t->dev, 0, 4), -EAGAIN);
+	CHECK_EQ(rte_vmsg_dev_notify_config(t->dev, 8, 4), -EAGAIN);
+	CHECK_EQ(rte_vmsg_dev_generation(t->dev), g + 2);
+	CHECK_EQ(dbus_rx(&b, buf, &e), 1);
+	CHECK_EQ(rte_vmsg_dev_notify_flush(t->dev), 1);
+	CHECK_EQ(dbus_rx(&b, buf, &e), 1);
+	CHECK_EQ(e.u.config.generation, g + 2);
+	CHECK_EQ(e.u.config.offset, 0);
+	CHECK_EQ(e.u.config.length, 0);
+	CHECK_EQ(dbus_rx(&b, buf, &e), 0);
+	/* Outside config space: refused, nothing changes. */
+	CHECK_EQ(rte_vmsg_dev_notify_config(t->dev, CFG_SIZE, 1), -EINVAL);
+	CHECK_EQ(rte_vmsg_dev_notify_config(t->dev, 1, 0), -EINVAL);
+	CHECK_EQ(rte_vmsg_dev_generation(t->dev), g + 2);
+	CHECK_EQ(stats(t).config_events, 3); /* events sent, not attempts */
+
+	/* From inside a hook: EVENT_USED may be sent, a config change may not. */
+	t->m.dev = t->dev;
+	CHECK_EQ(event_avail(t, 2, 0), 0);
+	CHECK_EQ(t->m.reenter_notify_used, 0);
+	CHECK_EQ(t->m.reenter_notify_cfg, -EBUSY);
+	t->m.dev = NULL;
+	CHECK_EQ(dbus_rx(&b, buf, &e), 1);
+	CHECK_EQ(e.kind, RTE_VMSG_MSG_EVENT_USED);
+
+	/* A driver reset drops a kept event: the driver reads everything again. */
+	CHECK_EQ(rte_vmsg_dev_notify_used(t->dev, 2), 0);
+	CHECK_EQ(rte_vmsg_dev_notify_config(t->dev, 0, 0), -EAGAIN);
+	set_status(t, 0);
+	CHECK_EQ(dbus_rx(&b, buf, &e), 1);
+	CHECK_EQ(rte_vmsg_dev_notify_flush(t->dev), 0);
+	CHECK_EQ(dbus_rx(&b, buf, &e), 0);
+
+	/* DEVICE_NEEDS_RESET (DEV-22, DEV-24): kept while full; calling again retries. */
+	to_features_ok(t, offered, 3);
+	enable_vq(t, 2, 64);
+	set_status(t, S_LIVE);
+	CHECK_EQ(rte_vmsg_dev_notify_used(t->dev, 2), 0);
+	g = rte_vmsg_dev_generation(t->dev);
+	CHECK_EQ(rte_vmsg_dev_notify_needs_reset(t->dev), -EAGAIN);
+	CHECK(rte_vmsg_dev_status(t->dev) & RTE_VMSG_STATUS_DEVICE_NEEDS_RESET);
+	CHECK_EQ(rte_vmsg_dev_notify_needs_reset(t->dev), -EAGAIN);
+	CHECK_EQ(dbus_rx(&b, buf, &e), 1);
+	CHECK_EQ(rte_vmsg_dev_notify_needs_reset(t->dev), 0);
+	CHECK_EQ(dbus_rx(&b, buf, &e), 1);
+	CHECK_EQ(e.kind, RTE_VMSG_MSG_EVENT_CONFIG);
+	CHECK_EQ(e.hdr.msg_size, 24);
+	CHECK_EQ(e.u.config.offset, 0);
+	CHECK_EQ(e.u.config.length, 0);
+	CHECK_EQ(e.u.config.generation, g); /* status only: no bump */
+	CHECK(e.u.config.device_status & RTE_VMSG_STATUS_DEVICE_NEEDS_RESET);
+	CHECK_EQ(rte_vmsg_dev_notify_needs_reset(t->dev), -EALREADY); /* nothing new */
+	CHECK_EQ(dbus_rx(&b, buf, &e), 0);
+	/* Set, then sent at once. */
+	set_status(t, 0);
+	CHECK_EQ(rte_vmsg_dev_notify_needs_reset(t->dev), 0);
+	CHECK_EQ(dbus_rx(&b, buf, &e), 1);
+	CHECK(e.u.config.device_status & RTE_VMSG_STATUS_DEVICE_NEEDS_RESET);
+	CHECK_EQ(rte_vmsg_bus_stats_get(b.bus, &bst), 0);
+	CHECK_U64(bst.tx_frames, 12); /* ADDED + 6 EVENT_USED + 5 EVENT_CONFIG */
+	tdev_free(t);
+	dbus_expect_dev_event(&b, 0x0102, RTE_VMSG_DEVICE_BUS_STATE_REMOVED);
+
+	/* Polling-only: nothing to send, nothing on the wire. */
+	t = tdev_new_bus(3, 0, 0, RTE_VMSG_DEV_F_NO_EVENT_USED, NULL, b.bus);
+	dbus_expect_dev_event(&b, 3, RTE_VMSG_DEVICE_BUS_STATE_ADDED);
+	to_features_ok(t, offered, 3);
+	enable_vq(t, 2, 64);
+	set_status(t, S_LIVE);
+	CHECK_EQ(rte_vmsg_dev_notify_used(t->dev, 2), 0);
+	CHECK_EQ(dbus_rx(&b, buf, &e), 0);
+	tdev_free(t);
+	dbus_expect_dev_event(&b, 3, RTE_VMSG_DEVICE_BUS_STATE_REMOVED);
+	dbus_fini(&b);
+
+	/* Without a bus: -ENOTCONN and nothing changes; NULL: -EINVAL. */
+	t = tdev_new(1, 264, 0, 0);
+	g = rte_vmsg_dev_generation(t->dev);
+	CHECK_EQ(rte_vmsg_dev_notify_used(t->dev, 2), -ENOTCONN);
+	CHECK_EQ(rte_vmsg_dev_notify_config(t->dev, 0, 0), -ENOTCONN);
+	CHECK_EQ(rte_vmsg_dev_notify_needs_reset(t->dev), -ENOTCONN);
+	CHECK_EQ(rte_vmsg_dev_notify_flush(t->dev), -ENOTCONN);
+	CHECK_EQ(rte_vmsg_dev_generation(t->dev), g);
+	CHECK_EQ(rte_vmsg_dev_status(t->dev) & RTE_VMSG_STATUS_DEVICE_NEEDS_RESET, 0);
+	tdev_free(t);
+	CHECK_EQ(rte_vmsg_dev_notify_used(NULL, 0), -EINVAL);
+	CHECK_EQ(rte_vmsg_dev_notify_config(NULL, 0, 0), -EINVAL);
+	CHECK_EQ(rte_vmsg_dev_notify_needs_reset(NULL), -EINVAL);
+	CHECK_EQ(rte_vmsg_dev_notify_flush(NULL), -EINVAL);
+	free(buf);
+}
+
 int main(void)
 {
 	test_create_negative();
@@ -2154,5 +2528,7 @@ int main(void)
 	test_drops();
 	test_handle_args();
 	test_random_frames();
+	test_on_bus();
+	test_notify();
 	return vtest_done("test_dev");
 }

@@ -34,6 +34,12 @@ struct model {
 	uint32_t bump_after_reads; /* bump the generation once this many reads happened */
 };
 
+/* The bus request handler of a transport device (@p ctx). */
+static int dev_request(void *ctx, const void *frame, size_t len, void *resp, size_t cap)
+{
+	return rte_vmsg_dev_handle(ctx, frame, len, resp, cap);
+}
+
 static int m_config_read(void *ctx, uint32_t off, void *buf, uint32_t len)
 {
 	struct model *m = ctx;
@@ -249,8 +255,16 @@ static void env_init(struct env *e, const struct env_cfg *c)
 	dopts.dev_num = 5;
 	dopts.max_msg_size = c->max;
 	dopts.transport_features = c->dev_tfeat ? c->dev_tfeat : c->tfeat;
+	/*
+	 * On its bus (the bus's parameters, registered at creation); a device
+	 * configured unlike its bus on purpose (dev_tfeat: a misconfigured
+	 * peer) cannot be created there, and is registered by hand.
+	 */
+	if (c->dev_tfeat == 0)
+		dopts.bus = e->devb;
 	if (rte_vmsg_dev_create(&dopts, &ops, &e->m, &e->dev) != 0 ||
-	    rte_vmsg_bus_dev_register(e->devb, e->dev) != 0) {
+	    (dopts.bus == NULL &&
+	     rte_vmsg_bus_dev_register(e->devb, 5, dev_request, e->dev) != 0)) {
 		fprintf(stderr, "device setup failed\n");
 		exit(1);
 	}
@@ -274,8 +288,8 @@ static void env_fini(struct env *e)
 	CHECK_EQ(e->bad_tx, 0);
 	rte_vmsg_drv_close(e->drv);
 	rte_vmsg_bus_destroy(e->drvb);
+	rte_vmsg_dev_destroy(e->dev); /* before its bus: it unregisters itself */
 	rte_vmsg_bus_destroy(e->devb);
-	rte_vmsg_dev_destroy(e->dev);
 	rte_vmsg_bus_loop_destroy(e->loop);
 }
 

@@ -234,10 +234,15 @@ double bench_thread_cpu_ns(void);
 void bench_fail(struct bench_side *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int bench_start_line(struct bench_side *s);
 /*
- * For rte_vmsg_bus_shm_open()'s cancel: non-zero once either side set the
- * shared abort word (@p side is the struct bench_side).
+ * The driver end of an shm bus for side @p s: waits (BENCH_TIMEOUT_S, or
+ * until either side aborts) for the device end's file and the link, then
+ * writes the file's path as mapped into @p attached. 0 or a negative errno.
  */
-int bench_aborted(void *side);
+struct rte_vmsg_bus_shm;
+struct rte_vmsg_bus;
+int bench_shm_attach(struct bench_side *s, const char *path, uint32_t shm_flags,
+		     struct rte_vmsg_bus_shm **shm, struct rte_vmsg_bus **bus, char *attached,
+		     size_t cap);
 
 /* perf.c: --perf. What the probe found, fixed before any side runs. */
 struct bench_perf_cfg {

@@ -209,30 +209,14 @@ struct net_drv_end {
 
 static int net_drv_up(struct bench_side *s, struct net_args *a, struct net_drv_end *e)
 {
-	struct rte_vmsg_bus_shm_open_opts oo;
-	struct rte_vmsg_bus_shm_opts so;
-	int rc;
+	int rc = bench_shm_attach(s, a->path, a->shm_flags, &e->shm, &e->bus, a->attached,
+				  sizeof(a->attached));
 
-	memset(&so, 0, sizeof(so));
-	so.sz = sizeof(so);
-	so.path = a->path;
-	so.role = RTE_VMSG_BUS_DRIVER;
-	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT;
-	so.flags |= a->shm_flags;
-	/* The device end creates the file: wait for it and the link (bounded). */
-	memset(&oo, 0, sizeof(oo));
-	oo.sz = sizeof(oo);
-	oo.wait_ns = (uint64_t)BENCH_TIMEOUT_S * 1000000000u;
-	oo.cancel = bench_aborted;
-	oo.cancel_arg = s;
-	rc = rte_vmsg_bus_shm_open(&so, &oo, &e->shm, &e->bus);
 	if (rc < 0) {
 		net_fail(s, "set-up, rte_vmsg_bus_shm_open(driver) (%s): %s", a->path,
 			 strerror(-rc));
 		return -1;
 	}
-	snprintf(a->attached, sizeof(a->attached), "%s",
-		 rte_vmsg_region_path(rte_vmsg_bus_shm_region(e->shm)));
 	return 0;
 }
 

@@ -453,46 +453,14 @@ out:
 	return rc < 0 ? -1 : 0;
 }
 
-/* Attaches the file the device end made (retrying until it is complete), link up, bus. */
+/* Attaches the file the device end made (waiting until it is complete), bus, link up. */
 static int tp_drv_up(struct tp_drv_end *e, struct tp_args *a)
 {
-	uint64_t end = rte_vmsg_time_ns() + (uint64_t)BENCH_TIMEOUT_S * 1000000000u;
-	struct timespec nap = { 0, 20000 };
-	struct rte_vmsg_bus_shm_opts so;
-	struct rte_vmsg_bus_opts bo;
-	struct bench_side *s = e->s;
-	int rc;
+	int rc = bench_shm_attach(e->s, a->path, a->shm_flags, &e->shm, &e->bus, a->attached,
+				  sizeof(a->attached));
 
-	memset(&so, 0, sizeof(so));
-	so.sz = sizeof(so);
-	so.path = a->path;
-	so.role = RTE_VMSG_BUS_DRIVER;
-	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT | a->shm_flags;
-	while ((rc = rte_vmsg_bus_shm_create(&so, &e->shm)) == -ENOENT || rc == -EAGAIN) {
-		if (rte_vmsg_time_ns() > end || bench_read_once(&s->ctl->abort) != 0)
-			break;
-		nanosleep(&nap, NULL);
-	}
 	if (rc < 0) {
-		tp_fail(s, "attaching %s (driver): %s", a->path, strerror(-rc));
-		return -1;
-	}
-	snprintf(a->attached, sizeof(a->attached), "%s",
-		 rte_vmsg_region_path(rte_vmsg_bus_shm_region(e->shm)));
-	while ((rc = rte_vmsg_bus_shm_poll(e->shm)) != RTE_VMSG_LINK_UP) {
-		if (rc < 0 || rte_vmsg_time_ns() > end || bench_read_once(&s->ctl->abort) != 0) {
-			tp_fail(s, "the shm link did not come up (%s)",
-				rc < 0 ? strerror(-rc) : "no handshake");
-			return -1;
-		}
-	}
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	rc = rte_vmsg_bus_shm_bus_opts(e->shm, &bo);
-	if (rc == 0)
-		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), e->shm, &e->bus);
-	if (rc < 0) {
-		tp_fail(s, "rte_vmsg_bus_create(driver): %s", strerror(-rc));
+		tp_fail(e->s, "attaching %s (driver): %s", a->path, strerror(-rc));
 		return -1;
 	}
 	return 0;
@@ -512,8 +480,7 @@ static int tp_driver(struct bench_side *s, struct tp_args *a)
 		rc = a->test == BENCH_INIT1000 ? tp_init1000(&e, a) : tp_rtt(&e, a);
 	/* Pairs with the acquire in tp_device(): stop before this end goes away. */
 	bench_store_release(&tp_sh(s)->stop, 1u);
-	rte_vmsg_bus_destroy(e.bus);
-	rte_vmsg_bus_shm_destroy(e.shm);
+	rte_vmsg_bus_shm_close(e.shm, e.bus);
 	return rc;
 }
 
@@ -536,15 +503,13 @@ static void tp_dev_down(struct tp_dev_end *d)
 	for (i = 0; d->devs != NULL && i < d->ndevs; i++)
 		rte_vmsg_dev_destroy(d->devs[i]);
 	free(d->devs);
-	rte_vmsg_bus_destroy(d->bus);
-	rte_vmsg_bus_shm_destroy(d->shm);
+	rte_vmsg_bus_shm_close(d->shm, d->bus);
 }
 
 /* Creates the file, the bus and the devices (registered before the link is up). */
 static int tp_dev_up(struct bench_side *s, struct tp_args *a, struct tp_dev_end *d)
 {
 	struct rte_vmsg_bus_shm_opts so;
-	struct rte_vmsg_bus_opts bo;
 	struct rte_vmsg_dev_ops ops;
 	struct rte_vmsg_dev_opts dop;
 	uint64_t dma = 0, dma_size = 0;
@@ -564,22 +529,13 @@ static int tp_dev_up(struct bench_side *s, struct tp_args *a, struct tp_dev_end 
 	so.num_elems = a->elems;
 	so.elem_size = a->elem_size;
 	so.format = (uint32_t)a->format;
-	what = "rte_vmsg_bus_shm_create(device)";
-	rc = rte_vmsg_bus_shm_create(&so, &d->shm);
+	what = "rte_vmsg_bus_shm_open(device)";
+	rc = rte_vmsg_bus_shm_open(&so, NULL, &d->shm, &d->bus);
 	if (rc < 0)
 		goto fail;
 	rte_vmsg_bus_shm_dma(d->shm, NULL, &dma, &dma_size);
 	d->model.dma_lo = dma;
 	d->model.dma_hi = dma + dma_size;
-
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	what = "rte_vmsg_bus_create(device)";
-	rc = rte_vmsg_bus_shm_bus_opts(d->shm, &bo);
-	if (rc == 0)
-		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), d->shm, &d->bus);
-	if (rc < 0)
-		goto fail;
 
 	memset(&ops, 0, sizeof(ops));
 	ops.sz = sizeof(ops);

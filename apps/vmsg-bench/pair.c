@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_vmsg_bus.h>
 #include <rte_vmsg_mem.h>
 
 #include "bench.h"
@@ -476,9 +477,34 @@ double bench_thread_cpu_ns(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-int bench_aborted(void *side)
+/* rte_vmsg_bus_shm_open()'s cancel: either side set the shared abort word. */
+static int bench_aborted(void *side)
 {
 	const struct bench_side *s = side;
 
 	return bench_read_once(&s->ctl->abort) != 0;
+}
+
+int bench_shm_attach(struct bench_side *s, const char *path, uint32_t shm_flags,
+		     struct rte_vmsg_bus_shm **shm, struct rte_vmsg_bus **bus, char *attached,
+		     size_t cap)
+{
+	struct rte_vmsg_bus_shm_open_opts oo;
+	struct rte_vmsg_bus_shm_opts so;
+	int rc;
+
+	memset(&so, 0, sizeof(so));
+	so.sz = sizeof(so);
+	so.path = path;
+	so.role = RTE_VMSG_BUS_DRIVER;
+	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT | shm_flags;
+	memset(&oo, 0, sizeof(oo));
+	oo.sz = sizeof(oo);
+	oo.wait_ns = (uint64_t)BENCH_TIMEOUT_S * 1000000000u;
+	oo.cancel = bench_aborted;
+	oo.cancel_arg = s;
+	rc = rte_vmsg_bus_shm_open(&so, &oo, shm, bus);
+	if (rc == 0)
+		snprintf(attached, cap, "%s", rte_vmsg_region_path(rte_vmsg_bus_shm_region(*shm)));
+	return rc;
 }

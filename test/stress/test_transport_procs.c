@@ -138,7 +138,6 @@ static void device_main(uint8_t incarnation, int cmd_fd, int ack_fd)
 	static struct mdev *live[MAX_NUM];
 	struct rte_vmsg_bus_shm_opts so;
 	struct rte_vmsg_bus_shm *shm = NULL;
-	struct rte_vmsg_bus_opts bo;
 	struct rte_vmsg_bus *bus = NULL;
 	uint32_t nlive = 0, i, k, polls = 0;
 	int rc;
@@ -155,14 +154,9 @@ static void device_main(uint8_t incarnation, int cmd_fd, int ack_fd)
 	so.elem_size = 256;
 	so.dma_size = (uint64_t)(NDEV + NPLUG) * 2u * QBYTES;
 	so.transport_features = RTE_VMSG_F_STRICT_CONFIG_GENERATION;
-	rc = rte_vmsg_bus_shm_create(&so, &shm);
+	rc = rte_vmsg_bus_shm_open(&so, NULL, &shm, &bus);
 	if (rc != 0)
 		device_cannot(ack_fd, rc);
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	if (rte_vmsg_bus_shm_bus_opts(shm, &bo) != 0 ||
-	    rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), shm, &bus) != 0)
-		_exit(2);
 	for (i = 0; i < NDEV; i++) {
 		struct mdev *m = mdev_new(bus, incarnation);
 
@@ -210,8 +204,7 @@ static void device_main(uint8_t incarnation, int cmd_fd, int ack_fd)
 					rte_vmsg_dev_destroy(live[i]->dev);
 					free(live[i]);
 				}
-			rte_vmsg_bus_destroy(bus);
-			rte_vmsg_bus_shm_destroy(shm);
+			rte_vmsg_bus_shm_close(shm, bus);
 			_exit(0);
 		default:
 			_exit(8);
@@ -348,8 +341,8 @@ static void wait_connected(void)
 
 static void attach(void)
 {
+	struct rte_vmsg_bus_shm_open_opts oo;
 	struct rte_vmsg_bus_shm_opts so;
-	struct rte_vmsg_bus_opts bo;
 	int rc;
 
 	memset(&so, 0, sizeof(so));
@@ -358,22 +351,18 @@ static void attach(void)
 	so.role = RTE_VMSG_BUS_DRIVER;
 	so.flags = RTE_VMSG_BUS_SHM_F_NO_FALLBACK;
 	so.transport_features = RTE_VMSG_F_STRICT_CONFIG_GENERATION;
-	rc = rte_vmsg_bus_shm_create(&so, &g.shm);
-	CHECK_EQ(rc, 0);
-	if (rc != 0)
-		exit(1);
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	CHECK_EQ(rte_vmsg_bus_shm_bus_opts(g.shm, &bo), 0);
-	bo.timeout_ns = BUS_TIMEOUT_NS;
-	bo.max_inflight = 1024;
-	rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), g.shm, &g.bus);
+	memset(&oo, 0, sizeof(oo));
+	oo.sz = sizeof(oo);
+	oo.timeout_ns = BUS_TIMEOUT_NS;
+	oo.max_inflight = 1024;
+	oo.wait_ns = WAIT_NS;
+	rc = rte_vmsg_bus_shm_open(&so, &oo, &g.shm, &g.bus);
 	CHECK_EQ(rc, 0);
 	if (rc != 0)
 		exit(1);
 	CHECK_EQ(rte_vmsg_bus_shm_dma(g.shm, NULL, &g.dma_bus, NULL), 0);
 	CHECK_EQ(rte_vmsg_bus_set_dev_event_cb(g.bus, on_dev_event, NULL), 0);
-	wait_connected();
+	CHECK_EQ(rte_vmsg_bus_connected(g.bus), 1);
 }
 
 struct enum_rec {
@@ -663,8 +652,7 @@ int main(void)
 	CHECK_EQ(waitpid(g.child, &status, 0), g.child);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	close_all();
-	rte_vmsg_bus_destroy(g.bus);
 	unlink(rte_vmsg_region_path(rte_vmsg_bus_shm_region(g.shm)));
-	rte_vmsg_bus_shm_destroy(g.shm);
+	rte_vmsg_bus_shm_close(g.shm, g.bus);
 	return vtest_done("transport_procs");
 }

@@ -451,6 +451,26 @@ out:
 	env_free(&e);
 }
 
+/*
+ * Polls @p watcher (and its restarted peer) until the watcher's link is up
+ * again; returns how many losses the watcher reported on the way.
+ */
+static int losses_until_up(struct rte_vmsg_bus_amp *watcher, struct rte_vmsg_bus_amp *peer)
+{
+	int i, rc, lost = 0;
+
+	for (i = 0; i < 1000; i++) {
+		rc = rte_vmsg_bus_amp_poll(watcher);
+		CHECK(rc >= 0);
+		if (rc & RTE_VMSG_BUS_AMP_PEER_LOST)
+			lost++;
+		rte_vmsg_bus_amp_poll(peer);
+		if ((rc & 0xff) == RTE_VMSG_LINK_UP && i > 2)
+			break;
+	}
+	return lost;
+}
+
 /* A restart of either side: a loss reported once, the link up again, frames flow. */
 static void test_restart(void)
 {
@@ -460,7 +480,6 @@ static void test_restart(void)
 	uint8_t f[64], in[64];
 	size_t len, lens[1];
 	struct env e;
-	int i, rc, lost;
 
 	CHECK_EQ(env_new(&e), 0);
 	opts_base(&od, &e, RTE_VMSG_BUS_DEVICE);
@@ -480,17 +499,7 @@ static void test_restart(void)
 	CHECK_EQ(rte_vmsg_bus_amp_create(&od, &dev), 0);
 	if (dev == NULL)
 		goto out;
-	lost = 0;
-	for (i = 0; i < 1000; i++) {
-		rc = rte_vmsg_bus_amp_poll(drv);
-		CHECK(rc >= 0);
-		if (rc & RTE_VMSG_BUS_AMP_PEER_LOST)
-			lost++;
-		rte_vmsg_bus_amp_poll(dev);
-		if ((rc & 0xff) == RTE_VMSG_LINK_UP && i > 2)
-			break;
-	}
-	CHECK_EQ(lost, 1);
+	CHECK_EQ(losses_until_up(drv, dev), 1);
 	CHECK_EQ(both_up(dev, drv), 0);
 	CHECK_EQ(rte_vmsg_bus_amp_ops()->rx_burst(dev, in, sizeof(in), lens, 1), 0);
 	CHECK_EQ(rte_vmsg_bus_amp_ops()->tx(drv, f, len), 0);
@@ -504,17 +513,7 @@ static void test_restart(void)
 	CHECK_EQ(rte_vmsg_bus_amp_create(&or_, &drv), 0);
 	if (drv == NULL)
 		goto out;
-	lost = 0;
-	for (i = 0; i < 1000; i++) {
-		rc = rte_vmsg_bus_amp_poll(dev);
-		CHECK(rc >= 0);
-		if (rc & RTE_VMSG_BUS_AMP_PEER_LOST)
-			lost++;
-		rte_vmsg_bus_amp_poll(drv);
-		if ((rc & 0xff) == RTE_VMSG_LINK_UP && i > 2)
-			break;
-	}
-	CHECK_EQ(lost, 1);
+	CHECK_EQ(losses_until_up(dev, drv), 1);
 	CHECK_EQ(rte_vmsg_bus_amp_ops()->tx(dev, f, len), 0);
 	CHECK_EQ(rte_vmsg_bus_amp_ops()->rx_burst(drv, in, sizeof(in), lens, 1), 1);
 out:

@@ -16,6 +16,7 @@
 #include <sys/statfs.h>
 
 #include "rte_vmsg_mem.h"
+#include "opts_priv.h"
 
 struct rte_vmsg_region {
 	uint8_t *addr;	    /* first usable byte */
@@ -32,27 +33,6 @@ struct rte_vmsg_region {
 	int numa_want;	    /* RTE_VMSG_REGION_OPT_NUMA: the node to bind to; -1 without */
 	int numa_node;	    /* bound regions: the node of the first page after prefault; -1 */
 };
-
-/*
- * Copies size-prefixed options into a zeroed struct of @p known bytes.
- * Refuses an sz below sizeof(size_t) and non-zero bytes past the fields this
- * library knows (STYLE.md point 5); fields past a smaller sz stay zero.
- */
-static inline int rte_vmsg__opts_copy(void *dst, size_t known, const void *opts)
-{
-	const uint8_t *p = (const uint8_t *)opts;
-	size_t sz, i;
-
-	memcpy(&sz, opts, sizeof(sz));
-	if (sz < sizeof(sz))
-		return -EINVAL;
-	for (i = known; i < sz; i++)
-		if (p[i] != 0)
-			return -EINVAL;
-	memset(dst, 0, known);
-	memcpy(dst, opts, sz < known ? sz : known);
-	return 0;
-}
 
 /* Whether statfs() says the file system is of type @p magic (linux/magic.h). */
 static inline bool rte_vmsg__fs_is(const struct statfs *st, uint32_t magic)

@@ -20,6 +20,7 @@
 #include "rte_vmsg_bus.h"
 #include "amp_priv.h"
 #include "log_priv.h"
+#include "opts_priv.h"
 
 #define AMP_FLAGS_KNOWN RTE_VMSG_BUS_AMP_F_DRIVER_WRITES
 #define AMP_LINE 64u
@@ -134,16 +135,8 @@ const struct rte_vmsg_bus_ops *rte_vmsg_bus_amp_ops(void)
 
 static int amp_opts_get(const struct rte_vmsg_bus_amp_opts *opts, struct rte_vmsg_bus_amp_opts *o)
 {
-	size_t i;
-
-	if (opts == NULL || opts->sz < sizeof(size_t))
+	if (rte_vmsg__opts_copy(o, sizeof(*o), opts) < 0)
 		return -EINVAL;
-	/* Options from a newer caller: refuse bytes we do not understand. */
-	for (i = sizeof(*o); i < opts->sz; i++)
-		if (((const uint8_t *)opts)[i] != 0)
-			return -EINVAL;
-	memset(o, 0, sizeof(*o));
-	memcpy(o, opts, opts->sz < sizeof(*o) ? opts->sz : sizeof(*o));
 	if (o->region == NULL || (o->flags & ~AMP_FLAGS_KNOWN) != 0 || o->reserved0 != 0 ||
 	    o->layout != RTE_VMSG_AMP_LAYOUT_V1)
 		return -EINVAL;

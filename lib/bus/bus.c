@@ -15,6 +15,7 @@
 
 #include "rte_vmsg_bus.h"
 #include "log_priv.h"
+#include "opts_priv.h"
 
 #define BUS_DEFAULT_INFLIGHT 256u
 #define BUS_MAX_INFLIGHT 4096u
@@ -125,34 +126,20 @@ static int tx_frame(struct rte_vmsg_bus *bus, const void *frame, size_t len)
 /* Creation                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static bool tail_is_zero(const void *p, size_t known, size_t sz)
-{
-	size_t i;
-
-	for (i = known; i < sz; i++)
-		if (((const uint8_t *)p)[i] != 0)
-			return false;
-	return true;
-}
-
 int rte_vmsg_bus_create(const struct rte_vmsg_bus_opts *opts, const struct rte_vmsg_bus_ops *ops,
 			void *backend_ctx, struct rte_vmsg_bus **out)
 {
+	struct rte_vmsg_bus_ops ops_copy;
 	struct rte_vmsg_bus_opts o;
 	struct rte_vmsg_bus *bus;
 	uint32_t be_max, i;
 	int rc = -ENOMEM;
 
-	if (opts == NULL || ops == NULL || out == NULL || opts->sz < sizeof(size_t) ||
-	    ops->sz < sizeof(size_t))
+	/* An older caller's ops end before the optional ones: they read as NULL. */
+	if (out == NULL || rte_vmsg__opts_copy(&o, sizeof(o), opts) < 0 ||
+	    rte_vmsg__opts_copy(&ops_copy, sizeof(ops_copy), ops) < 0)
 		return -EINVAL;
-	/* Options and ops from a newer caller: refuse bytes we do not understand. */
-	if (!tail_is_zero(opts, sizeof(o), opts->sz) || !tail_is_zero(ops, sizeof(*ops), ops->sz) ||
-	    ops->sz < offsetof(struct rte_vmsg_bus_ops, control))
-		return -EINVAL;
-	memset(&o, 0, sizeof(o));
-	memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
-	if (ops->tx == NULL || ops->rx_burst == NULL || ops->max_msg_size == NULL)
+	if (ops_copy.tx == NULL || ops_copy.rx_burst == NULL || ops_copy.max_msg_size == NULL)
 		return -EINVAL;
 	if (o.role != RTE_VMSG_BUS_DRIVER && o.role != RTE_VMSG_BUS_DEVICE)
 		return -EINVAL;
@@ -162,7 +149,7 @@ int rte_vmsg_bus_create(const struct rte_vmsg_bus_opts *opts, const struct rte_v
 	/* Only features both sides know (BUS-3). */
 	if ((o.transport_features & ~RTE_VMSG_F_STRICT_CONFIG_GENERATION) != 0)
 		return -EINVAL;
-	be_max = ops->max_msg_size(backend_ctx);
+	be_max = ops_copy.max_msg_size(backend_ctx);
 	if (o.max_msg_size == 0)
 		o.max_msg_size = be_max;
 	/* 52 <= max <= 65535 (BUS-2), and what the backend carries. */
@@ -179,8 +166,7 @@ int rte_vmsg_bus_create(const struct rte_vmsg_bus_opts *opts, const struct rte_v
 	bus = calloc(1, sizeof(*bus));
 	if (bus == NULL)
 		return -ENOMEM;
-	/* Ops from an older caller end before the optional ones. */
-	memcpy(&bus->ops, ops, ops->sz < sizeof(*ops) ? ops->sz : sizeof(*ops));
+	bus->ops = ops_copy;
 	bus->connected = bus->ops.control == NULL ? 1 : 0;
 	if (bus->ops.control != NULL) /* the TSC's rate is calibrated once per process */
 		bus->ctl_ticks =

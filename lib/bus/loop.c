@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "rte_vmsg_bus.h"
+#include "opts_priv.h"
 
 #define LOOP_DEFAULT_CAPACITY 256u
 #define LOOP_MAX_CAPACITY 65536u
@@ -101,14 +102,8 @@ int rte_vmsg_bus_loop_create(const struct rte_vmsg_bus_loop_opts *opts,
 	size_t i;
 	int rc = -ENOMEM;
 
-	if (opts == NULL || out == NULL || opts->sz < sizeof(size_t))
+	if (out == NULL || rte_vmsg__opts_copy(&o, sizeof(o), opts) < 0)
 		return -EINVAL;
-	/* Options from a newer caller: refuse bytes we do not understand. */
-	for (i = sizeof(o); i < opts->sz; i++)
-		if (((const uint8_t *)opts)[i] != 0)
-			return -EINVAL;
-	memset(&o, 0, sizeof(o));
-	memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
 	if (o.capacity == 0)
 		o.capacity = LOOP_DEFAULT_CAPACITY;
 	if (o.max_msg_size == 0)

@@ -24,6 +24,7 @@
 #include "rte_vmsg_ring.h"
 #include "amp_priv.h"
 #include "log_priv.h"
+#include "opts_priv.h"
 
 #define SHM_DEFAULT_ELEMS 256u
 #define SHM_DEFAULT_ESIZE 512u
@@ -132,16 +133,8 @@ const struct rte_vmsg_bus_ops *rte_vmsg_bus_shm_ops(void)
 
 static int shm_opts_get(const struct rte_vmsg_bus_shm_opts *opts, struct rte_vmsg_bus_shm_opts *o)
 {
-	size_t i;
-
-	if (opts == NULL || opts->sz < sizeof(size_t))
+	if (rte_vmsg__opts_copy(o, sizeof(*o), opts) < 0)
 		return -EINVAL;
-	/* Options from a newer caller: refuse bytes we do not understand. */
-	for (i = sizeof(*o); i < opts->sz; i++)
-		if (((const uint8_t *)opts)[i] != 0)
-			return -EINVAL;
-	memset(o, 0, sizeof(*o));
-	memcpy(o, opts, opts->sz < sizeof(*o) ? opts->sz : sizeof(*o));
 	if (o->path == NULL || (o->flags & ~SHM_FLAGS_KNOWN) != 0 ||
 	    (o->flags & (RTE_VMSG_BUS_SHM_F_NO_HUGE | RTE_VMSG_BUS_SHM_F_NO_FALLBACK)) ==
 		    (RTE_VMSG_BUS_SHM_F_NO_HUGE | RTE_VMSG_BUS_SHM_F_NO_FALLBACK))
@@ -807,19 +800,14 @@ int rte_vmsg_bus_shm_open(const struct rte_vmsg_bus_shm_opts *so,
 	struct rte_vmsg_bus *b = NULL;
 	struct rte_vmsg_bus_opts bo;
 	uint64_t end, wait;
-	size_t i;
 	int rc;
 
 	if (so == NULL || shm == NULL || bus == NULL)
 		return -EINVAL;
 	memset(&o, 0, sizeof(o));
 	if (oo != NULL) {
-		if (oo->sz < sizeof(size_t))
+		if (rte_vmsg__opts_copy(&o, sizeof(o), oo) < 0)
 			return -EINVAL;
-		for (i = sizeof(o); i < oo->sz; i++)
-			if (((const uint8_t *)oo)[i] != 0)
-				return -EINVAL;
-		memcpy(&o, oo, oo->sz < sizeof(o) ? oo->sz : sizeof(o));
 		if ((o.flags & ~RTE_VMSG_BUS_SHM_OPEN_F_NO_WAIT) != 0 ||
 		    ((o.flags & RTE_VMSG_BUS_SHM_OPEN_F_NO_WAIT) != 0 && o.wait_ns != 0))
 			return -EINVAL;

@@ -25,6 +25,7 @@
 
 #define RTE_VMSG__ALLOW_PVT
 #include "rte_vmsg_atomic_pvt.h"
+#include "opts_priv.h"
 #undef RTE_VMSG__ALLOW_PVT
 
 #define F(bit) (1ull << (bit))
@@ -1361,16 +1362,6 @@ RTE_VMSG_API uint64_t rte_vmsg_net_dev_supported_features(void)
 	return SUPPORTED_FEATURES;
 }
 
-static bool tail_zero(const void *o, size_t from, size_t sz)
-{
-	const unsigned char *p = o;
-
-	for (size_t i = from; i < sz; i++)
-		if (p[i] != 0)
-			return false;
-	return true;
-}
-
 RTE_VMSG_API int rte_vmsg_net_dev_create(const struct rte_vmsg_net_dev_opts *opts,
 					 struct rte_vmsg_net_dev **out)
 {
@@ -1384,11 +1375,8 @@ RTE_VMSG_API int rte_vmsg_net_dev_create(const struct rte_vmsg_net_dev_opts *opt
 
 	if (out != NULL)
 		*out = NULL;
-	if (opts == NULL || out == NULL || opts->sz < sizeof(o) ||
-	    !tail_zero(opts, sizeof(o), opts->sz))
+	if (out == NULL || rte_vmsg__opts_copy(&o, sizeof(o), opts) < 0)
 		return -EINVAL;
-	memset(&o, 0, sizeof(o));
-	memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
 	if (o.max_queue_pairs == 0)
 		o.max_queue_pairs = 1;
 	if (o.mtu == 0)

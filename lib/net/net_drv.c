@@ -17,6 +17,7 @@
 #include "rte_vmsg_msg.h"
 #include "net_priv.h"
 #include "log_priv.h"
+#include "opts_priv.h"
 
 #define F(bit) (1ull << (bit))
 
@@ -522,16 +523,6 @@ static int ctrl_cmd(struct rte_vmsg_net_drv *nd, uint8_t cls, uint8_t cmd, const
 	return cpl.len == 1 && nd->ctrl_buf[CTRL_BUF - 1] == NET_CTRL_OK ? 0 : -EIO;
 }
 
-static bool tail_zero(const void *o, size_t from, size_t sz)
-{
-	const unsigned char *p = o;
-
-	for (size_t i = from; i < sz; i++)
-		if (p[i] != 0)
-			return false;
-	return true;
-}
-
 static int drv_start(struct rte_vmsg_net_drv *nd);
 
 static int drv_bringup(struct rte_vmsg_net_drv *nd, const struct rte_vmsg_net_drv_opts *o)
@@ -689,11 +680,8 @@ RTE_VMSG_API int rte_vmsg_net_drv_create(const struct rte_vmsg_net_drv_opts *opt
 
 	if (out != NULL)
 		*out = NULL;
-	if (opts == NULL || out == NULL || opts->sz < sizeof(o) ||
-	    !tail_zero(opts, sizeof(o), opts->sz))
+	if (out == NULL || rte_vmsg__opts_copy(&o, sizeof(o), opts) < 0)
 		return -EINVAL;
-	memset(&o, 0, sizeof(o));
-	memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
 	if (o.bus == NULL || o.dma_addr == NULL || o.dma_size == 0 ||
 	    ((uintptr_t)o.dma_addr & 63u) != 0 || (o.dma_bus_addr & 63u) != 0 ||
 	    (o.flags & ~RTE_VMSG_NET_DRV_F_BUS_EVENTS) != 0 ||

@@ -20,17 +20,16 @@
 
 #include "rte_vmsg_ring.h"
 #include "log_priv.h"
+#include "opts_priv.h"
 
-int rte_vmsg_bell_create(const struct rte_vmsg_bell_opts *o, struct rte_vmsg_bell **out)
+int rte_vmsg_bell_create(const struct rte_vmsg_bell_opts *opts, struct rte_vmsg_bell **out)
 {
+	struct rte_vmsg_bell_opts oc;
+	const struct rte_vmsg_bell_opts *o = &oc;
 	struct rte_vmsg_bell *b;
-	size_t i;
 
-	if (o == NULL || out == NULL || o->sz < offsetof(struct rte_vmsg_bell_opts, poll_ns) + 8)
+	if (out == NULL || rte_vmsg__opts_copy(&oc, sizeof(oc), opts) < 0)
 		return -EINVAL;
-	for (i = sizeof(*o); i < o->sz; i++)
-		if (((const uint8_t *)o)[i] != 0)
-			return -EINVAL;
 	if (o->kind != RTE_VMSG_BELL_NONE && o->kind != RTE_VMSG_BELL_EVENTFD &&
 	    o->kind != RTE_VMSG_BELL_FUTEX && o->kind != RTE_VMSG_BELL_MMIO)
 		return -EINVAL;

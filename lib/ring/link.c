@@ -16,6 +16,7 @@
 
 #include "rte_vmsg_ring.h"
 #include "log_priv.h"
+#include "opts_priv.h"
 
 /* Where the device side puts things: each queue head and array on its own line. */
 #define LINE 64u
@@ -298,40 +299,29 @@ static int read_layout(struct rte_vmsg_link *l, uint32_t require_format)
 int rte_vmsg_link_create(void *base, size_t len, const struct rte_vmsg_link_opts *opts,
 			 struct rte_vmsg_link **out)
 {
+	struct rte_vmsg_link_opts o;
 	struct rte_vmsg_link *l;
-	uint32_t flags;
-	size_t i;
 	int rc, writer;
 
-	if (base == NULL || out == NULL || opts == NULL || opts->sz == 0 ||
-	    ((uintptr_t)base & (LINE - 1)) != 0)
+	if (base == NULL || out == NULL || ((uintptr_t)base & (LINE - 1)) != 0 ||
+	    rte_vmsg__opts_copy(&o, sizeof(o), opts) < 0)
 		return -EINVAL;
-	/* Options from a newer caller: refuse bytes we do not understand. */
-	for (i = sizeof(*opts); i < opts->sz; i++)
-		if (((const uint8_t *)opts)[i] != 0)
-			return -EINVAL;
-	if (opts->sz < offsetof(struct rte_vmsg_link_opts, require_format) + sizeof(uint32_t))
+	if (o.role != RTE_VMSG_LINK_DEVICE && o.role != RTE_VMSG_LINK_DRIVER)
 		return -EINVAL;
-	if (opts->role != RTE_VMSG_LINK_DEVICE && opts->role != RTE_VMSG_LINK_DRIVER)
+	if (o.require_format > 1u + RTE_VMSG_LINK_FMT_STAMPED)
 		return -EINVAL;
-	if (opts->require_format > 1u + RTE_VMSG_LINK_FMT_STAMPED)
+	if ((o.flags & ~RTE_VMSG_LINK_F_DRIVER_WRITES) != 0)
 		return -EINVAL;
-	/* Older callers end before the flags: they read as 0. */
-	flags = opts->sz >= offsetof(struct rte_vmsg_link_opts, flags) + sizeof(uint32_t)
-			? opts->flags
-			: 0u;
-	if ((flags & ~RTE_VMSG_LINK_F_DRIVER_WRITES) != 0)
-		return -EINVAL;
-	writer = (opts->role == RTE_VMSG_LINK_DEVICE) !=
-		 ((flags & RTE_VMSG_LINK_F_DRIVER_WRITES) != 0);
+	writer = (o.role == RTE_VMSG_LINK_DEVICE) !=
+		 ((o.flags & RTE_VMSG_LINK_F_DRIVER_WRITES) != 0);
 
 	l = calloc(1, sizeof(*l));
 	if (l == NULL)
 		return -ENOMEM;
 	l->base = base;
 	l->len = len;
-	l->role = opts->role;
-	rc = writer ? write_layout(l, opts) : read_layout(l, opts->require_format);
+	l->role = o.role;
+	rc = writer ? write_layout(l, &o) : read_layout(l, o.require_format);
 	if (rc < 0)
 		goto err_free;
 	l->own = (struct rte_vmsg_qhead *)(void *)(l->base + l->own_qhead_off);

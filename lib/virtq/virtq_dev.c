@@ -14,6 +14,7 @@
 
 #include "virtq_priv.h"
 #include "log_priv.h"
+#include "opts_priv.h"
 
 /* A chain's byte totals must fit the 32-bit used len. */
 #define DEV_MAX_BYTES UINT32_MAX
@@ -58,11 +59,8 @@ RTE_VMSG_API int rte_vmsg_vq_dev_attach(const struct rte_vmsg_vq_dev_opts *opts,
 
 	if (out != NULL)
 		*out = NULL;
-	if (opts == NULL || out == NULL || opts->sz < sizeof(size_t) ||
-	    !vq_tail_zero(opts, sizeof(o), opts->sz))
+	if (out == NULL || rte_vmsg__opts_copy(&o, sizeof(o), opts) < 0)
 		return -EINVAL;
-	memset(&o, 0, sizeof(o));
-	memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
 	if (!vq_size_ok(o.size) || o.policy > RTE_VMSG_VQ_POLICY_ADAPTIVE || o.map == NULL ||
 	    o.max_chain > 65536u)
 		return -EINVAL;

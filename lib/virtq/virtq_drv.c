@@ -12,6 +12,7 @@
 
 #include "virtq_priv.h"
 #include "log_priv.h"
+#include "opts_priv.h"
 
 static const char *const reason_names[RTE_VMSG_VQ_REASON_MAX] = {
 	[RTE_VMSG_VQ_OK] = "ok",
@@ -130,11 +131,8 @@ RTE_VMSG_API int rte_vmsg_vq_drv_create(const struct rte_vmsg_vq_drv_opts *opts,
 
 	if (out != NULL)
 		*out = NULL;
-	if (opts == NULL || out == NULL || opts->sz < sizeof(size_t) ||
-	    !vq_tail_zero(opts, sizeof(o), opts->sz))
+	if (out == NULL || rte_vmsg__opts_copy(&o, sizeof(o), opts) < 0)
 		return -EINVAL;
-	memset(&o, 0, sizeof(o));
-	memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
 	if (o.policy > RTE_VMSG_VQ_POLICY_ADAPTIVE ||
 	    rte_vmsg_vq_layout_get(o.size, o.indirect_max, &lay) != 0)
 		return -EINVAL;

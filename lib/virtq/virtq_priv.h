@@ -101,17 +101,6 @@ struct rte_vmsg_vq_dev {
 	struct rte_vmsg_vq_stats st;
 };
 
-/* True when bytes [from, sz) of the caller's options are all zero. */
-static inline bool vq_tail_zero(const void *o, size_t from, size_t sz)
-{
-	const unsigned char *p = (const unsigned char *)o;
-
-	for (size_t i = from; i < sz; i++)
-		if (p[i] != 0)
-			return false;
-	return true;
-}
-
 static inline bool vq_size_ok(uint32_t n)
 {
 	return n != 0 && n <= RTE_VMSG_VQ_MAX_SIZE && (n & (n - 1)) == 0;

@@ -23,6 +23,11 @@ extern "C" {
 /** Marks setup and teardown functions that never run on the fast path. */
 #define RTE_VMSG_COLD __attribute__((cold))
 
+/** Branch hints for the fast path: the condition is almost always true / false. */
+#define RTE_VMSG_LIKELY(x) __builtin_expect(!!(x), 1)
+/** @copydoc RTE_VMSG_LIKELY */
+#define RTE_VMSG_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
 /*
  * Casts in inline code of installed headers: named casts in C++ (the headers
  * compile warning-free with -Wold-style-cast), C casts in C. Internal.

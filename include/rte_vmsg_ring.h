@@ -189,7 +189,7 @@ static inline int rte_vmsg__ring_refresh(struct rte_vmsg_ring *r)
 	 */
 	uint32_t v = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(r->peer_idx));
 
-	if (__builtin_expect(v >= r->size, 0))
+	if (RTE_VMSG_UNLIKELY(v >= r->size))
 		return rte_vmsg__ring_bad(r);
 	r->peer_cache = v;
 	return 0;

@@ -275,6 +275,7 @@ static int shm_reuse_check(const struct rte_vmsg_bus_shm *s, const struct rte_vm
 	struct rte_vmsg_layout_hdr h;
 	struct shm_params c;
 
+	/* B2: pairs with B1 of the process that made the file (shm_device_init()). */
 	if (file_len < RTE_VMSG_SHM_PAGE_SIZE + sizeof(h) ||
 	    rte_vmsg_le32_to_cpu(rte_vmsg__load_acquire(&p->magic)) != RTE_VMSG_SHM_MAGIC)
 		return 0;

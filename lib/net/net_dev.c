@@ -190,12 +190,12 @@ static inline bool pair_enter(struct net_pair *p)
 	 * M_N1: busy store before gate load; pairs with M_N2 in pair_stop()
 	 * (there the membarrier when p->asym: then a compiler barrier here).
 	 */
-	if (NET_LIKELY(p->asym))
+	if (RTE_VMSG_LIKELY(p->asym))
 		rte_vmsg__compiler_barrier();
 	else
 		rte_vmsg__smp_mb();
 	/* A_N1: pairs with R_N1 in pair_start(): the queues attached before it are seen. */
-	if (NET_LIKELY(rte_vmsg__load_acquire(&p->gate) != 0))
+	if (RTE_VMSG_LIKELY(rte_vmsg__load_acquire(&p->gate) != 0))
 		return true;
 	rte_vmsg__store_release(&p->busy, 0u);
 	return false;
@@ -420,7 +420,7 @@ static int rx_deliver(struct rte_vmsg_net_dev *nd, struct net_pair *p, uint8_t *
 	struct wcur w;
 	int rc;
 
-	if (NET_UNLIKELY(q->vq == NULL || q->broken_seen))
+	if (RTE_VMSG_UNLIKELY(q->vq == NULL || q->broken_seen))
 		return -ENOSPC;
 	rc = stash_fill(q, s, 1);
 	if (rc < 0) {
@@ -552,7 +552,7 @@ static NET_ALWAYS_INLINE void tx_done(struct rte_vmsg_net_dev *nd, struct net_pa
 		q_broke(q);
 	else
 		q_notify(nd, q);
-	if (NET_UNLIKELY(p->tn > n)) {
+	if (RTE_VMSG_UNLIKELY(p->tn > n)) {
 		shift = p->treq[n].iov_first;
 		end = p->treq[p->tn - 1].iov_first + p->treq[p->tn - 1].n_iov;
 		memmove(p->treq, p->treq + n, (p->tn - n) * sizeof(p->treq[0]));
@@ -646,7 +646,7 @@ static inline int move_fast(const struct rte_vmsg_net_dev *nd, struct net_pair *
 	}
 	sp->q[Q_TX].st.packets++;
 	sp->q[Q_TX].st.bytes += len;
-	if (dnd != NULL && NET_UNLIKELY(len > rx_max(dnd, h))) {
+	if (dnd != NULL && RTE_VMSG_UNLIKELY(len > rx_max(dnd, h))) {
 		q->st.drops++; /* more than the destination takes */
 		return 0;
 	}

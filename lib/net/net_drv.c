@@ -169,7 +169,7 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 	if (nd == NULL || qp >= nd->nqp || (pkts == NULL && n != 0))
 		return -EINVAL;
 	q = &nd->q[2 * qp + 1];
-	if (NET_UNLIKELY(q->down))
+	if (RTE_VMSG_UNLIKELY(q->down))
 		return -EIO;
 	/*
 	 * Transmissions the device completed give their buffers back (a batch
@@ -292,7 +292,7 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 	if (nd == NULL || qp >= nd->nqp || (pkts == NULL && n != 0))
 		return -EINVAL;
 	q = &nd->q[2 * qp];
-	if (NET_UNLIKELY(q->down))
+	if (RTE_VMSG_UNLIKELY(q->down))
 		return -EIO;
 	rep = q->free; /* receive queues use it as the re-post list */
 	/*

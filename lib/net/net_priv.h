@@ -29,8 +29,6 @@
 /** Largest packet (header excluded) with TSO: an IP datagram plus Ethernet. */
 #define NET_MAX_GSO_PKT 65550u
 
-#define NET_LIKELY(x) __builtin_expect(!!(x), 1)
-#define NET_UNLIKELY(x) __builtin_expect(!!(x), 0)
 /* Per-burst helpers of the data path: inlined into each burst call, whatever their size. */
 #define NET_ALWAYS_INLINE inline __attribute__((always_inline))
 

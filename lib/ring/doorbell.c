@@ -117,6 +117,7 @@ int rte_vmsg__bell_kick(struct rte_vmsg_bell *b)
 	 * change makes its FUTEX_WAIT return at once, so a wake that races
 	 * with its going to sleep is not lost. We are the only writer of seq.
 	 */
+	/* D3: the committed elements before the new seq; pairs with D4 in rte_vmsg_bell_wait(). */
 	rte_vmsg__store_release(&b->shm->seq, rte_vmsg__read_once(&b->shm->seq) + 1u);
 	if (futex(&b->shm->seq, FUTEX_WAKE, INT_MAX, NULL) < 0)
 		return -errno;
@@ -216,6 +217,11 @@ int rte_vmsg_bell_wait(struct rte_vmsg_bell *b, const struct rte_vmsg_ring *r, u
 	if (b->shm == NULL)
 		return wait_unarmed(b, r, start, timeout_ns);
 	for (;;) {
+		/*
+		 * D4: pairs with D3 in rte_vmsg__bell_kick(): a waiter that
+		 * reads a bumped seq sees the elements of that kick when it
+		 * re-checks the ring below.
+		 */
 		seq0 = rte_vmsg__load_acquire(&b->shm->seq);
 		rte_vmsg__write_once(&b->shm->armed, 1u);
 		/*

@@ -331,6 +331,11 @@ int rte_vmsg_link_create(void *base, size_t len, const struct rte_vmsg_link_opts
 	/* Handshake step 1: our queue head INIT, then its magic. */
 	publish_status(l, RTE_VMSG_QSTATE_INIT);
 	reset_ends(l);
+	/*
+	 * R6: INIT and our zeroed indices before the queue-head magic; pairs
+	 * with A6 in rte_vmsg_link_poll() on the peer: a side that sees our
+	 * magic sees this incarnation's status and indices, never garbage.
+	 */
 	rte_vmsg__store_release(&l->own->magic, rte_vmsg_cpu_to_le16(RTE_VMSG_QHEAD_MAGIC));
 	*out = l;
 	return 0;
@@ -366,9 +371,13 @@ int rte_vmsg_link_poll(struct rte_vmsg_link *l)
 	if (l->broken || l->tx.broken || l->rx.broken)
 		return set_broken(l, NULL);
 
-	/* A4: the peer's state, then what it published before it; pairs with R4. */
+	/*
+	 * A6: the peer's queue-head magic first (pairs with R6: seen, it
+	 * comes with the status and indices published before it), then A4:
+	 * the peer's state, then what it published before it; pairs with R4.
+	 */
+	magic = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(&l->peer->magic));
 	status = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(&l->peer->status));
-	magic = rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&l->peer->magic));
 	if (magic != RTE_VMSG_QHEAD_MAGIC) {
 		if (l->peer_seen)
 			return set_broken(l, &l->st.bad_magic);
@@ -502,6 +511,7 @@ int rte_vmsg_link_reset(struct rte_vmsg_link *l)
 	l->peer_seen = 0;
 	reset_ends(l);
 	publish_status(l, RTE_VMSG_QSTATE_INIT);
+	/* R6, as in rte_vmsg_link_create(): pairs with A6 in rte_vmsg_link_poll(). */
 	rte_vmsg__store_release(&l->own->magic, rte_vmsg_cpu_to_le16(RTE_VMSG_QHEAD_MAGIC));
 	l->state = RTE_VMSG_LINK_CONNECTING;
 	return 0;

@@ -132,7 +132,7 @@ static inline int dev_refresh(struct rte_vmsg_vq_dev *vq)
 	 */
 	uint16_t v = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(&vq->avail->idx));
 
-	if (VQ_UNLIKELY((uint16_t)(v - vq->last_avail) > vq->size))
+	if (RTE_VMSG_UNLIKELY((uint16_t)(v - vq->last_avail) > vq->size))
 		return DEV_BREAK(vq, RTE_VMSG_VQ_BAD_AVAIL_IDX);
 	vq->avail_cache = v;
 	return 0;
@@ -159,7 +159,7 @@ static int dev_walk(struct rte_vmsg_vq_dev *vq, uint32_t head, struct rte_vmsg_v
 		uint16_t flags;
 		void *p;
 
-		if (VQ_UNLIKELY(++steps > entries))
+		if (RTE_VMSG_UNLIKELY(++steps > entries))
 			return DEV_BREAK(vq, RTE_VMSG_VQ_CHAIN_LOOP);
 		/*
 		 * One fetch of the descriptor into a local copy; the compiler
@@ -172,7 +172,7 @@ static int dev_walk(struct rte_vmsg_vq_dev *vq, uint32_t head, struct rte_vmsg_v
 		len = rte_vmsg_le32_to_cpu(dl.len);
 		flags = rte_vmsg_le16_to_cpu(dl.flags);
 
-		if (VQ_UNLIKELY((flags & RTE_VMSG_VRING_DESC_F_INDIRECT) != 0)) {
+		if (RTE_VMSG_UNLIKELY((flags & RTE_VMSG_VRING_DESC_F_INDIRECT) != 0)) {
 			if (ind)
 				return DEV_BREAK(vq, RTE_VMSG_VQ_INDIRECT_NESTED);
 			if (!vq->indirect)
@@ -193,18 +193,19 @@ static int dev_walk(struct rte_vmsg_vq_dev *vq, uint32_t head, struct rte_vmsg_v
 			continue;
 		}
 		p = rte_vmsg_memmap_translate(vq->map, addr, len);
-		if (VQ_UNLIKELY(p == NULL))
+		if (RTE_VMSG_UNLIKELY(p == NULL))
 			return DEV_BREAK(vq, RTE_VMSG_VQ_BAD_DESC_ADDR);
 		if ((flags & RTE_VMSG_VRING_DESC_F_WRITE) != 0) {
 			seen_w = true;
 			in += len;
 		} else {
 			/* virtio 1.x 2.7.4: readable descriptors before writable ones. */
-			if (VQ_UNLIKELY(seen_w))
+			if (RTE_VMSG_UNLIKELY(seen_w))
 				return DEV_BREAK(vq, RTE_VMSG_VQ_BAD_ORDER);
 			out += len;
 		}
-		if (VQ_UNLIKELY(n >= vq->max_chain || in > DEV_MAX_BYTES || out > DEV_MAX_BYTES))
+		if (RTE_VMSG_UNLIKELY(n >= vq->max_chain || in > DEV_MAX_BYTES ||
+				      out > DEV_MAX_BYTES))
 			return DEV_BREAK(vq, RTE_VMSG_VQ_CHAIN_TOO_LONG);
 		if (n >= cap)
 			return -ENOBUFS;
@@ -215,7 +216,7 @@ static int dev_walk(struct rte_vmsg_vq_dev *vq, uint32_t head, struct rte_vmsg_v
 		if ((flags & RTE_VMSG_VRING_DESC_F_NEXT) == 0)
 			break;
 		idx = rte_vmsg_le16_to_cpu(dl.next);
-		if (VQ_UNLIKELY(idx >= entries))
+		if (RTE_VMSG_UNLIKELY(idx >= entries))
 			return DEV_BREAK(vq, RTE_VMSG_VQ_BAD_NEXT);
 	}
 	req->head = head;
@@ -236,7 +237,7 @@ RTE_VMSG_API int rte_vmsg_vq_dev_pop_burst(struct rte_vmsg_vq_dev *vq, struct rt
 
 	if (vq == NULL || (reqs == NULL && nreq != 0) || (iov == NULL && niov != 0))
 		return -EINVAL;
-	if (VQ_UNLIKELY(vq->st.broken != 0))
+	if (RTE_VMSG_UNLIKELY(vq->st.broken != 0))
 		return -EIO;
 again:
 	ready = (uint16_t)(vq->avail_cache - vq->last_avail);
@@ -250,9 +251,9 @@ again:
 			rte_vmsg__read_once(&vq->avail->ring[vq->last_avail & vq->mask]));
 		struct rte_vmsg_vq_req *r = &reqs[got];
 
-		if (VQ_UNLIKELY(head >= vq->size))
+		if (RTE_VMSG_UNLIKELY(head >= vq->size))
 			return DEV_BREAK(vq, RTE_VMSG_VQ_BAD_HEAD);
-		if (VQ_UNLIKELY(vq->busy[head] != 0))
+		if (RTE_VMSG_UNLIKELY(vq->busy[head] != 0))
 			return DEV_BREAK(vq, RTE_VMSG_VQ_HEAD_IN_USE);
 		rc = dev_walk(vq, head, iov + used_iov, niov - used_iov, r);
 		if (rc == -ENOBUFS) {
@@ -297,7 +298,7 @@ RTE_VMSG_API int rte_vmsg_vq_dev_push_burst(struct rte_vmsg_vq_dev *vq,
 
 	if (vq == NULL || (used == NULL && n != 0))
 		return -EINVAL;
-	if (VQ_UNLIKELY(vq->st.broken != 0))
+	if (RTE_VMSG_UNLIKELY(vq->st.broken != 0))
 		return -EIO;
 	/* Check every entry first (and catch a head given twice): all or nothing. */
 	for (i = 0; i < n; i++) {
@@ -348,7 +349,7 @@ RTE_VMSG_API int rte_vmsg_vq_dev_need_notify(struct rte_vmsg_vq_dev *vq)
 
 	if (vq == NULL)
 		return -EINVAL;
-	if (VQ_UNLIKELY(vq->st.broken != 0))
+	if (RTE_VMSG_UNLIKELY(vq->st.broken != 0))
 		return -EIO;
 	nw = vq->used_idx;
 	old = vq->signalled;
@@ -380,7 +381,7 @@ RTE_VMSG_API int rte_vmsg_vq_dev_arm(struct rte_vmsg_vq_dev *vq)
 
 	if (vq == NULL)
 		return -EINVAL;
-	if (VQ_UNLIKELY(vq->st.broken != 0))
+	if (RTE_VMSG_UNLIKELY(vq->st.broken != 0))
 		return -EIO;
 	if (vq->policy == RTE_VMSG_VQ_POLICY_POLL)
 		return 1;

@@ -274,7 +274,7 @@ RTE_VMSG_API int rte_vmsg_vq_drv_add_burst(struct rte_vmsg_vq_drv *vq,
 
 	if (vq == NULL || (chains == NULL && n != 0))
 		return -EINVAL;
-	if (VQ_UNLIKELY(vq->st.broken != 0))
+	if (RTE_VMSG_UNLIKELY(vq->st.broken != 0))
 		return -EIO;
 	for (i = 0; i < n; i++)
 		if (!chain_ok(vq, &chains[i], &wlen))
@@ -358,7 +358,7 @@ RTE_VMSG_API int rte_vmsg_vq_drv_kick(struct rte_vmsg_vq_drv *vq, uint32_t *next
 
 	if (vq == NULL)
 		return -EINVAL;
-	if (VQ_UNLIKELY(vq->st.broken != 0))
+	if (RTE_VMSG_UNLIKELY(vq->st.broken != 0))
 		return -EIO;
 	nw = vq->avail_idx;
 	old = vq->kicked_idx;
@@ -405,7 +405,8 @@ static inline int drv_refresh(struct rte_vmsg_vq_drv *vq)
 	/* A_U: pairs with R_U in rte_vmsg_vq_dev_push_burst(): used entries and buffer data. */
 	uint16_t v = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(&vq->used->idx));
 
-	if (VQ_UNLIKELY((uint16_t)(v - vq->last_used) > (uint16_t)(vq->kicked_idx - vq->last_used)))
+	if (RTE_VMSG_UNLIKELY((uint16_t)(v - vq->last_used) >
+			      (uint16_t)(vq->kicked_idx - vq->last_used)))
 		return rte_vmsg__vq_break(&vq->st, RTE_VMSG_VQ_BAD_USED_IDX, "driver");
 	vq->used_cache = v;
 	return 0;
@@ -419,7 +420,7 @@ RTE_VMSG_API int rte_vmsg_vq_drv_reap_burst(struct rte_vmsg_vq_drv *vq, struct r
 
 	if (vq == NULL || (out == NULL && n != 0))
 		return -EINVAL;
-	if (VQ_UNLIKELY(vq->st.broken != 0))
+	if (RTE_VMSG_UNLIKELY(vq->st.broken != 0))
 		return -EIO;
 again:
 	ready = (uint16_t)(vq->used_cache - vq->last_used);
@@ -437,10 +438,10 @@ again:
 		struct vq_head *h;
 		uint32_t last, j;
 
-		if (VQ_UNLIKELY(id >= vq->size || vq->heads[id].ndesc == 0))
+		if (RTE_VMSG_UNLIKELY(id >= vq->size || vq->heads[id].ndesc == 0))
 			return rte_vmsg__vq_break(&vq->st, RTE_VMSG_VQ_BAD_USED_ID, "driver");
 		h = &vq->heads[id];
-		if (VQ_UNLIKELY(len > h->wlen))
+		if (RTE_VMSG_UNLIKELY(len > h->wlen))
 			return rte_vmsg__vq_break(&vq->st, RTE_VMSG_VQ_BAD_USED_LEN, "driver");
 		out[i].cookie = h->cookie;
 		out[i].len = len;
@@ -489,7 +490,7 @@ RTE_VMSG_API int rte_vmsg_vq_drv_arm(struct rte_vmsg_vq_drv *vq)
 
 	if (vq == NULL)
 		return -EINVAL;
-	if (VQ_UNLIKELY(vq->st.broken != 0))
+	if (RTE_VMSG_UNLIKELY(vq->st.broken != 0))
 		return -EIO;
 	if (vq->policy == RTE_VMSG_VQ_POLICY_POLL)
 		return 1;

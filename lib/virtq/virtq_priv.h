@@ -17,9 +17,6 @@
 #include "rte_vmsg_atomic_pvt.h"
 #undef RTE_VMSG__ALLOW_PVT
 
-#define VQ_LIKELY(x) __builtin_expect(!!(x), 1)
-#define VQ_UNLIKELY(x) __builtin_expect(!!(x), 0)
-
 /*
  * The split ring parts, as typed views of shared memory. The avail ring is
  * le16 words: [0] flags, [1] idx, [2 .. N+1] ring, [N+2] used_event. The used

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The librte_vmsg authors
  *
- * virtio-msg bus endpoint: tokens, in-flight table and timeouts (driver
- * role), device table, GET_DEVICES, PING and EVENT_DEVICE (device role).
+ * virtio-msg bus endpoint: creation, tokens, the in-flight table and
+ * timeouts (driver role), submission, the receive path and its dispatch,
+ * PING, and the backend's control path. Device numbers (the device table,
+ * GET_DEVICES, EVENT_DEVICE) are bus_devices.c's.
  */
 
 #define RTE_VMSG_LOG_PREFIX "bus: "
@@ -14,106 +16,11 @@
 #include <string.h>
 
 #include "rte_vmsg_bus.h"
+#include "bus_priv.h"
 #include "log_priv.h"
 #include "opts_priv.h"
 
-#define BUS_DEFAULT_INFLIGHT 256u
-#define BUS_MAX_INFLIGHT 4096u
-#define BUS_DEFAULT_TIMEOUT_NS 1000000000ull
-#define BUS_RX_BURST 16u
-#define BUS_NUM_DEVS 65536u
-
-/* What completes an in-flight entry. */
-enum req_kind {
-	REQ_USER,
-	REQ_PING,
-	REQ_ENUM,
-};
-
-struct inflight {
-	bool in_use;
-	uint8_t kind;		 /* enum req_kind */
-	uint16_t token;		 /* the bus's token on the wire */
-	uint16_t user_token;	 /* the caller's, restored in the response (BUS-14) */
-	struct rte_vmsg_hdr hdr; /* the request header, to match the response (GEN-7) */
-	uint64_t deadline;
-	uint64_t seq; /* submission order, for rte_vmsg_bus_fail_all() */
-	rte_vmsg_bus_done_fn done;
-	rte_vmsg_bus_ping_fn ping_done;
-	void *arg;
-};
-
-/* A registered device: its request handler and the handler's context. */
-struct dev_slot {
-	rte_vmsg_bus_request_fn fn;
-	void *ctx;
-};
-
-struct rte_vmsg_bus {
-	struct rte_vmsg_bus_ops ops;
-	void *be;
-	uint32_t role;
-	uint32_t max;
-	uint64_t features;
-	uint64_t timeout_ns;
-	uint64_t timeout_ticks; /* the same in TSC ticks: deadlines are TSC values */
-
-	/* In-flight table; free slots in a FIFO so a slot rests before reuse. */
-	struct inflight *tab;
-	uint16_t *free_fifo;
-	uint32_t cap;	/* power of two */
-	uint32_t shift; /* log2(cap): token = gen << shift | slot */
-	uint32_t free_head, free_tail;
-	uint32_t inflight;
-	uint64_t seq;
-	uint64_t next_deadline;
-
-	/* Receive burst, kept across polls while a response waits for room. */
-	uint8_t *rx;
-	size_t rx_lens[BUS_RX_BURST];
-	unsigned int rx_pos, rx_n;
-
-	/* Response waiting for room in the backend (device requests, bus answers). */
-	uint8_t *tx;
-	size_t tx_len;
-	bool tx_pending;
-
-	/* Submissions and events are built here (never parked). */
-	uint8_t *sub;
-
-	bool in_poll;
-
-	/* Backend control path (ops.control), run every CONTROL_INTERVAL. */
-	uint64_t ctl_last;  /* rte_vmsg_tsc() of the last run; 0: never */
-	uint64_t ctl_ticks; /* RTE_VMSG_BUS_CONTROL_INTERVAL_NS in TSC ticks */
-	int connected;	    /* 1, 0 or a negative errno (rte_vmsg_bus_connected()) */
-
-	rte_vmsg_bus_event_fn event_fn;
-	void *event_arg;
-	rte_vmsg_bus_dev_event_fn dev_event_fn;
-	void *dev_event_arg;
-
-	/* Enumeration (driver role). */
-	struct {
-		bool active;
-		bool need_send;
-		uint8_t *bitmap;
-		uint16_t offset; /* of the window in flight or to send */
-		uint16_t count;	 /* requested */
-		uint32_t ndevs;
-		rte_vmsg_bus_enum_fn done;
-		void *arg;
-	} en;
-
-	/* Device table (device role): a handler per device number (NULL: none). */
-	struct dev_slot *devs;
-	uint32_t ndevs;
-	uint16_t next_num;
-
-	struct rte_vmsg_bus_stats st;
-};
-
-static int tx_frame(struct rte_vmsg_bus *bus, const void *frame, size_t len)
+int bus_tx_frame(struct rte_vmsg_bus *bus, const void *frame, size_t len)
 {
 	int rc = bus->ops.tx(bus->be, frame, len);
 
@@ -282,7 +189,7 @@ static void slot_free(struct rte_vmsg_bus *bus, struct inflight *e)
 	bus->inflight--;
 }
 
-static void enum_finish(struct rte_vmsg_bus *bus, int status)
+void bus_enum_finish(struct rte_vmsg_bus *bus, int status)
 {
 	rte_vmsg_bus_enum_fn done = bus->en.done;
 
@@ -290,8 +197,6 @@ static void enum_finish(struct rte_vmsg_bus *bus, int status)
 	bus->en.need_send = false;
 	done(bus->en.arg, status, bus->en.ndevs);
 }
-
-static void enum_on_resp(struct rte_vmsg_bus *bus, int status, const void *resp, size_t len);
 
 /* Frees the entry, then runs its completion (which may submit again). */
 static void complete(struct rte_vmsg_bus *bus, struct inflight *e, int status, const void *resp,
@@ -319,7 +224,7 @@ static void complete(struct rte_vmsg_bus *bus, struct inflight *e, int status, c
 			  status == 0 ? rte_vmsg_get_le32((const uint8_t *)resp + 8) : 0);
 		break;
 	case REQ_ENUM:
-		enum_on_resp(bus, status, resp, len);
+		bus_enum_on_resp(bus, status, resp, len);
 		break;
 	}
 }
@@ -370,7 +275,7 @@ int rte_vmsg_bus_fail_all(struct rte_vmsg_bus *bus, int err)
 	}
 	/* An enumeration waiting to send its next window has nothing in flight. */
 	if (bus->en.active && bus->en.need_send)
-		enum_finish(bus, err);
+		bus_enum_finish(bus, err);
 	return n;
 }
 
@@ -387,8 +292,8 @@ static int check_frame(const struct rte_vmsg_bus *bus, const void *frame, size_t
 	return 0;
 }
 
-static int submit(struct rte_vmsg_bus *bus, const void *req, size_t len, enum req_kind kind,
-		  rte_vmsg_bus_done_fn done, rte_vmsg_bus_ping_fn ping_done, void *arg)
+int bus_submit(struct rte_vmsg_bus *bus, const void *req, size_t len, enum req_kind kind,
+	       rte_vmsg_bus_done_fn done, rte_vmsg_bus_ping_fn ping_done, void *arg)
 {
 	const uint8_t *f = req;
 	struct inflight *e;
@@ -418,7 +323,7 @@ static int submit(struct rte_vmsg_bus *bus, const void *req, size_t len, enum re
 	/* The bus owns the token field (virtio-msg §9): put ours in a copy. */
 	memcpy(bus->sub, req, len);
 	rte_vmsg_put_le16(bus->sub + RTE_VMSG_OFF_TOKEN, e->token);
-	rc = tx_frame(bus, bus->sub, len);
+	rc = bus_tx_frame(bus, bus->sub, len);
 	if (rc < 0)
 		return rc; /* the slot stays free; its generation moved on */
 	slot_commit(bus, e);
@@ -430,7 +335,7 @@ int rte_vmsg_bus_submit(struct rte_vmsg_bus *bus, const void *req, size_t len,
 {
 	if (bus == NULL || req == NULL || done == NULL)
 		return -EINVAL;
-	return submit(bus, req, len, REQ_USER, done, NULL, arg);
+	return bus_submit(bus, req, len, REQ_USER, done, NULL, arg);
 }
 
 int rte_vmsg_bus_send_event(struct rte_vmsg_bus *bus, const void *frame, size_t len)
@@ -448,7 +353,7 @@ int rte_vmsg_bus_send_event(struct rte_vmsg_bus *bus, const void *frame, size_t 
 		return -EINVAL;
 	memcpy(bus->sub, frame, len);
 	rte_vmsg_put_le16(bus->sub + RTE_VMSG_OFF_TOKEN, 0); /* [LIB] events carry token 0 */
-	return tx_frame(bus, bus->sub, len);
+	return bus_tx_frame(bus, bus->sub, len);
 }
 
 int rte_vmsg_bus_ping(struct rte_vmsg_bus *bus, uint32_t data, rte_vmsg_bus_ping_fn done, void *arg)
@@ -465,186 +370,7 @@ int rte_vmsg_bus_ping(struct rte_vmsg_bus *bus, uint32_t data, rte_vmsg_bus_ping
 	len = rte_vmsg_msg_build(buf, sizeof(buf), &m);
 	if (len < 0)
 		return len;
-	return submit(bus, buf, (size_t)len, REQ_PING, NULL, done, arg);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Enumeration (driver role)                                                 */
-/* ------------------------------------------------------------------------ */
-
-static int enum_send(struct rte_vmsg_bus *bus)
-{
-	struct rte_vmsg_msg m;
-	uint8_t buf[16];
-	uint32_t fit = (bus->max - RTE_VMSG_SIZE_GET_DEVICES_RESP_BASE) * 8u;
-	int len, rc;
-
-	/* The largest window whose response fits the max message size. */
-	bus->en.count = (uint16_t)(fit < UINT16_MAX ? fit : UINT16_MAX);
-	memset(&m, 0, sizeof(m));
-	m.kind = RTE_VMSG_MSG_BUS_GET_DEVICES_REQ;
-	m.u.get_devices.offset = bus->en.offset;
-	m.u.get_devices.count = bus->en.count;
-	len = rte_vmsg_msg_build(buf, sizeof(buf), &m);
-	if (len < 0)
-		return len;
-	rc = submit(bus, buf, (size_t)len, REQ_ENUM, NULL, NULL, NULL);
-	bus->en.need_send = rc == -EAGAIN;
-	return rc;
-}
-
-static void enum_on_resp(struct rte_vmsg_bus *bus, int status, const void *resp, size_t len)
-{
-	struct rte_vmsg_msg m;
-	uint32_t i;
-	int rc;
-
-	if (status < 0) {
-		enum_finish(bus, status);
-		return;
-	}
-	rc = rte_vmsg_msg_parse(resp, len, bus->max, &m, NULL);
-	if (rc < 0 || m.kind != RTE_VMSG_MSG_BUS_GET_DEVICES_RESP) {
-		enum_finish(bus, -EPROTO);
-		return;
-	}
-	/* §10: offset echoed, count <= requested, next_offset 0 or > offset. */
-	if (m.u.get_devices.offset != bus->en.offset || m.u.get_devices.count > bus->en.count ||
-	    (m.u.get_devices.next_offset != 0 && m.u.get_devices.next_offset <= bus->en.offset)) {
-		enum_finish(bus, -EPROTO);
-		return;
-	}
-	for (i = 0; i < m.u.get_devices.count; i++) {
-		uint32_t n = bus->en.offset + i;
-
-		if (n >= BUS_NUM_DEVS)
-			break;
-		if (rte_vmsg_msg_device_present(&m.u.get_devices, (uint16_t)i) &&
-		    (bus->en.bitmap[n / 8u] & (1u << (n % 8u))) == 0) {
-			bus->en.bitmap[n / 8u] |= (uint8_t)(1u << (n % 8u));
-			bus->en.ndevs++;
-		}
-	}
-	if (m.u.get_devices.next_offset == 0) {
-		enum_finish(bus, 0);
-		return;
-	}
-	bus->en.offset = m.u.get_devices.next_offset;
-	rc = enum_send(bus);
-	if (rc < 0 && rc != -EAGAIN)
-		enum_finish(bus, rc);
-}
-
-int rte_vmsg_bus_enumerate(struct rte_vmsg_bus *bus, uint8_t *bitmap, rte_vmsg_bus_enum_fn done,
-			   void *arg)
-{
-	int rc;
-
-	if (bus == NULL || bitmap == NULL || done == NULL)
-		return -EINVAL;
-	if (bus->role != RTE_VMSG_BUS_DRIVER)
-		return -EPERM;
-	if (bus->en.active)
-		return -EBUSY;
-	memset(bitmap, 0, RTE_VMSG_BUS_DEV_BITMAP_SIZE);
-	bus->en.bitmap = bitmap;
-	bus->en.offset = 0;
-	bus->en.ndevs = 0;
-	bus->en.done = done;
-	bus->en.arg = arg;
-	rc = enum_send(bus);
-	if (rc < 0) {
-		bus->en.need_send = false;
-		return rc;
-	}
-	bus->en.active = true;
-	return 0;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Device table (device role)                                                */
-/* ------------------------------------------------------------------------ */
-
-static void send_event_device(struct rte_vmsg_bus *bus, uint16_t dev_num, uint16_t state)
-{
-	struct rte_vmsg_msg m;
-	uint8_t buf[16];
-	int len;
-
-	memset(&m, 0, sizeof(m));
-	m.kind = RTE_VMSG_MSG_BUS_EVENT_DEVICE;
-	m.u.event_device.device_number = dev_num;
-	m.u.event_device.state = state;
-	len = rte_vmsg_msg_build(buf, sizeof(buf), &m);
-	/* EVENT_DEVICE has no delivery rule (§8); GET_DEVICES stays exact. */
-	if (len < 0 || tx_frame(bus, buf, (size_t)len) < 0)
-		bus->st.drop_tx_event++;
-	else
-		bus->st.device_events++;
-}
-
-int rte_vmsg_bus_dev_alloc_num(struct rte_vmsg_bus *bus, uint16_t *dev_num)
-{
-	uint32_t i;
-
-	if (bus == NULL || dev_num == NULL)
-		return -EINVAL;
-	if (bus->role != RTE_VMSG_BUS_DEVICE)
-		return -EPERM;
-	/* Round robin from the last number used: a freed number rests (BUS-5). */
-	for (i = 0; i < BUS_NUM_DEVS; i++) {
-		uint16_t n = (uint16_t)(bus->next_num + i);
-
-		if (bus->devs[n].fn == NULL) {
-			*dev_num = n;
-			bus->next_num = (uint16_t)(n + 1u);
-			return 0;
-		}
-	}
-	return -ENOSPC;
-}
-
-int rte_vmsg_bus_dev_register(struct rte_vmsg_bus *bus, uint16_t dev_num,
-			      rte_vmsg_bus_request_fn fn, void *ctx)
-{
-	uint16_t n = dev_num;
-
-	if (bus == NULL || fn == NULL)
-		return -EINVAL;
-	if (bus->role != RTE_VMSG_BUS_DEVICE)
-		return -EPERM;
-	if (bus->devs[n].fn != NULL)
-		return -EEXIST;
-	bus->devs[n].fn = fn;
-	bus->devs[n].ctx = ctx;
-	bus->ndevs++;
-	if ((uint16_t)(n - bus->next_num) < 0x8000u)
-		bus->next_num = (uint16_t)(n + 1u);
-	/* ADDED only once the device answers (BUS-22, BUS-23). */
-	send_event_device(bus, n, RTE_VMSG_DEVICE_BUS_STATE_ADDED);
-	return 0;
-}
-
-int rte_vmsg_bus_dev_unregister(struct rte_vmsg_bus *bus, uint16_t dev_num)
-{
-	if (bus == NULL)
-		return -EINVAL;
-	if (bus->role != RTE_VMSG_BUS_DEVICE)
-		return -EPERM;
-	if (bus->devs[dev_num].fn == NULL)
-		return -ENOENT;
-	bus->devs[dev_num].fn = NULL;
-	bus->devs[dev_num].ctx = NULL;
-	bus->ndevs--;
-	send_event_device(bus, dev_num, RTE_VMSG_DEVICE_BUS_STATE_REMOVED);
-	return 0;
-}
-
-void *rte_vmsg_bus_dev_lookup(const struct rte_vmsg_bus *bus, uint16_t dev_num)
-{
-	if (bus == NULL || bus->devs == NULL)
-		return NULL;
-	return bus->devs[dev_num].ctx;
+	return bus_submit(bus, buf, (size_t)len, REQ_PING, NULL, done, arg);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -652,9 +378,9 @@ void *rte_vmsg_bus_dev_lookup(const struct rte_vmsg_bus *bus, uint16_t dev_num)
 /* ------------------------------------------------------------------------ */
 
 /* Sends the response in bus->tx, or keeps it for the next poll. */
-static int send_response(struct rte_vmsg_bus *bus, size_t len)
+int bus_send_response(struct rte_vmsg_bus *bus, size_t len)
 {
-	int rc = tx_frame(bus, bus->tx, len);
+	int rc = bus_tx_frame(bus, bus->tx, len);
 
 	if (rc == -EAGAIN) {
 		bus->tx_len = len;
@@ -664,49 +390,6 @@ static int send_response(struct rte_vmsg_bus *bus, size_t len)
 	if (rc == 0)
 		bus->st.answered++;
 	return rc;
-}
-
-/* GET_DEVICES (virtio-msg §10, BUS-24, BUS-25). */
-static int answer_get_devices(struct rte_vmsg_bus *bus, const struct rte_vmsg_msg *req)
-{
-	uint32_t off = req->u.get_devices.offset;
-	uint32_t fit = (bus->max - RTE_VMSG_SIZE_GET_DEVICES_RESP_BASE) * 8u;
-	uint32_t n = req->u.get_devices.count, i, next = 0;
-	uint8_t *bm = bus->sub; /* scratch: no submission runs meanwhile */
-	struct rte_vmsg_msg m;
-	int len;
-
-	/* Shrink the window to fit the max size and the number space. */
-	if (n > fit)
-		n = fit;
-	if (n > BUS_NUM_DEVS - off)
-		n = BUS_NUM_DEVS - off;
-	memset(bm, 0, (n + 7u) / 8u);
-	for (i = 0; i < n; i++)
-		if (bus->devs[off + i].fn != NULL)
-			bm[i / 8u] |= (uint8_t)(1u << (i % 8u));
-	/*
-	 * next_offset: the first device past the window (skipping empty
-	 * windows), 0 when there is none; always > offset (BUS-25).
-	 */
-	for (i = off + (n > 0 ? n : 1u); i < BUS_NUM_DEVS; i++)
-		if (bus->devs[i].fn != NULL) {
-			next = i;
-			break;
-		}
-	memset(&m, 0, sizeof(m));
-	m.kind = RTE_VMSG_MSG_BUS_GET_DEVICES_RESP;
-	m.hdr.token = req->hdr.token;
-	m.u.get_devices.offset = (uint16_t)off;
-	m.u.get_devices.next_offset = (uint16_t)next;
-	m.u.get_devices.count = (uint16_t)n;
-	m.u.get_devices.bitmap = bm;
-	len = rte_vmsg_msg_build(bus->tx, bus->max, &m);
-	if (len < 0) {
-		bus->st.drop_malformed++;
-		return 0;
-	}
-	return send_response(bus, (size_t)len);
 }
 
 static int answer_ping(struct rte_vmsg_bus *bus, const struct rte_vmsg_msg *req)
@@ -723,7 +406,7 @@ static int answer_ping(struct rte_vmsg_bus *bus, const struct rte_vmsg_msg *req)
 		bus->st.drop_malformed++;
 		return 0;
 	}
-	return send_response(bus, (size_t)len);
+	return bus_send_response(bus, (size_t)len);
 }
 
 /* A response: match it by token, then by header (GEN-7). */
@@ -769,7 +452,7 @@ static int rx_bus_msg(struct rte_vmsg_bus *bus, uint8_t *f, size_t len)
 	case RTE_VMSG_MSG_BUS_GET_DEVICES_REQ:
 		if (bus->role != RTE_VMSG_BUS_DEVICE)
 			break;
-		return answer_get_devices(bus, &m);
+		return bus_answer_get_devices(bus, &m);
 	case RTE_VMSG_MSG_BUS_PING_RESP:
 	case RTE_VMSG_MSG_BUS_GET_DEVICES_RESP:
 		match_response(bus, f, len);
@@ -834,7 +517,7 @@ static int rx_transport_device(struct rte_vmsg_bus *bus, uint8_t *f, size_t len)
 		bus->st.drop_malformed++; /* a handler bug: never send past the maximum */
 		return 0;
 	}
-	return send_response(bus, (size_t)rc);
+	return bus_send_response(bus, (size_t)rc);
 }
 
 static int rx_one(struct rte_vmsg_bus *bus, uint8_t *f, size_t len)
@@ -913,7 +596,7 @@ int rte_vmsg_bus_poll(struct rte_vmsg_bus *bus)
 
 	/* A response parked by a full backend goes first, in order. */
 	if (bus->tx_pending) {
-		rc = tx_frame(bus, bus->tx, bus->tx_len);
+		rc = bus_tx_frame(bus, bus->tx, bus->tx_len);
 		if (rc == -EAGAIN) {
 			rc = 0;
 			goto out_expire;
@@ -924,9 +607,9 @@ int rte_vmsg_bus_poll(struct rte_vmsg_bus *bus)
 		bus->st.answered++;
 	}
 	if (bus->en.active && bus->en.need_send) {
-		rc = enum_send(bus);
+		rc = bus_enum_send(bus);
 		if (rc < 0 && rc != -EAGAIN)
-			enum_finish(bus, rc);
+			bus_enum_finish(bus, rc);
 		rc = 0;
 	}
 	if (bus->rx_pos == bus->rx_n) {

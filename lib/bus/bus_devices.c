@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * Device numbers on a bus: the device table of a device-role endpoint
+ * (handlers per number, EVENT_DEVICE, answers to GET_DEVICES) and the
+ * GET_DEVICES enumeration of a driver-role endpoint.
+ */
+
+#define RTE_VMSG_LOG_PREFIX "bus: "
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "bus_priv.h"
+#include "log_priv.h"
+
+/* ------------------------------------------------------------------------ */
+/* Enumeration (driver role)                                                 */
+/* ------------------------------------------------------------------------ */
+
+int bus_enum_send(struct rte_vmsg_bus *bus)
+{
+	struct rte_vmsg_msg m;
+	uint8_t buf[16];
+	uint32_t fit = (bus->max - RTE_VMSG_SIZE_GET_DEVICES_RESP_BASE) * 8u;
+	int len, rc;
+
+	/* The largest window whose response fits the max message size. */
+	bus->en.count = (uint16_t)(fit < UINT16_MAX ? fit : UINT16_MAX);
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_BUS_GET_DEVICES_REQ;
+	m.u.get_devices.offset = bus->en.offset;
+	m.u.get_devices.count = bus->en.count;
+	len = rte_vmsg_msg_build(buf, sizeof(buf), &m);
+	if (len < 0)
+		return len;
+	rc = bus_submit(bus, buf, (size_t)len, REQ_ENUM, NULL, NULL, NULL);
+	bus->en.need_send = rc == -EAGAIN;
+	return rc;
+}
+
+void bus_enum_on_resp(struct rte_vmsg_bus *bus, int status, const void *resp, size_t len)
+{
+	struct rte_vmsg_msg m;
+	uint32_t i;
+	int rc;
+
+	if (status < 0) {
+		bus_enum_finish(bus, status);
+		return;
+	}
+	rc = rte_vmsg_msg_parse(resp, len, bus->max, &m, NULL);
+	if (rc < 0 || m.kind != RTE_VMSG_MSG_BUS_GET_DEVICES_RESP) {
+		bus_enum_finish(bus, -EPROTO);
+		return;
+	}
+	/* §10: offset echoed, count <= requested, next_offset 0 or > offset. */
+	if (m.u.get_devices.offset != bus->en.offset || m.u.get_devices.count > bus->en.count ||
+	    (m.u.get_devices.next_offset != 0 && m.u.get_devices.next_offset <= bus->en.offset)) {
+		bus_enum_finish(bus, -EPROTO);
+		return;
+	}
+	for (i = 0; i < m.u.get_devices.count; i++) {
+		uint32_t n = bus->en.offset + i;
+
+		if (n >= BUS_NUM_DEVS)
+			break;
+		if (rte_vmsg_msg_device_present(&m.u.get_devices, (uint16_t)i) &&
+		    (bus->en.bitmap[n / 8u] & (1u << (n % 8u))) == 0) {
+			bus->en.bitmap[n / 8u] |= (uint8_t)(1u << (n % 8u));
+			bus->en.ndevs++;
+		}
+	}
+	if (m.u.get_devices.next_offset == 0) {
+		bus_enum_finish(bus, 0);
+		return;
+	}
+	bus->en.offset = m.u.get_devices.next_offset;
+	rc = bus_enum_send(bus);
+	if (rc < 0 && rc != -EAGAIN)
+		bus_enum_finish(bus, rc);
+}
+
+int rte_vmsg_bus_enumerate(struct rte_vmsg_bus *bus, uint8_t *bitmap, rte_vmsg_bus_enum_fn done,
+			   void *arg)
+{
+	int rc;
+
+	if (bus == NULL || bitmap == NULL || done == NULL)
+		return -EINVAL;
+	if (bus->role != RTE_VMSG_BUS_DRIVER)
+		return -EPERM;
+	if (bus->en.active)
+		return -EBUSY;
+	memset(bitmap, 0, RTE_VMSG_BUS_DEV_BITMAP_SIZE);
+	bus->en.bitmap = bitmap;
+	bus->en.offset = 0;
+	bus->en.ndevs = 0;
+	bus->en.done = done;
+	bus->en.arg = arg;
+	rc = bus_enum_send(bus);
+	if (rc < 0) {
+		bus->en.need_send = false;
+		return rc;
+	}
+	bus->en.active = true;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Device table (device role)                                                */
+/* ------------------------------------------------------------------------ */
+
+static void send_event_device(struct rte_vmsg_bus *bus, uint16_t dev_num, uint16_t state)
+{
+	struct rte_vmsg_msg m;
+	uint8_t buf[16];
+	int len;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_BUS_EVENT_DEVICE;
+	m.u.event_device.device_number = dev_num;
+	m.u.event_device.state = state;
+	len = rte_vmsg_msg_build(buf, sizeof(buf), &m);
+	/* EVENT_DEVICE has no delivery rule (§8); GET_DEVICES stays exact. */
+	if (len < 0 || bus_tx_frame(bus, buf, (size_t)len) < 0)
+		bus->st.drop_tx_event++;
+	else
+		bus->st.device_events++;
+}
+
+int rte_vmsg_bus_dev_alloc_num(struct rte_vmsg_bus *bus, uint16_t *dev_num)
+{
+	uint32_t i;
+
+	if (bus == NULL || dev_num == NULL)
+		return -EINVAL;
+	if (bus->role != RTE_VMSG_BUS_DEVICE)
+		return -EPERM;
+	/* Round robin from the last number used: a freed number rests (BUS-5). */
+	for (i = 0; i < BUS_NUM_DEVS; i++) {
+		uint16_t n = (uint16_t)(bus->next_num + i);
+
+		if (bus->devs[n].fn == NULL) {
+			*dev_num = n;
+			bus->next_num = (uint16_t)(n + 1u);
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+int rte_vmsg_bus_dev_register(struct rte_vmsg_bus *bus, uint16_t dev_num,
+			      rte_vmsg_bus_request_fn fn, void *ctx)
+{
+	uint16_t n = dev_num;
+
+	if (bus == NULL || fn == NULL)
+		return -EINVAL;
+	if (bus->role != RTE_VMSG_BUS_DEVICE)
+		return -EPERM;
+	if (bus->devs[n].fn != NULL)
+		return -EEXIST;
+	bus->devs[n].fn = fn;
+	bus->devs[n].ctx = ctx;
+	bus->ndevs++;
+	if ((uint16_t)(n - bus->next_num) < 0x8000u)
+		bus->next_num = (uint16_t)(n + 1u);
+	/* ADDED only once the device answers (BUS-22, BUS-23). */
+	send_event_device(bus, n, RTE_VMSG_DEVICE_BUS_STATE_ADDED);
+	return 0;
+}
+
+int rte_vmsg_bus_dev_unregister(struct rte_vmsg_bus *bus, uint16_t dev_num)
+{
+	if (bus == NULL)
+		return -EINVAL;
+	if (bus->role != RTE_VMSG_BUS_DEVICE)
+		return -EPERM;
+	if (bus->devs[dev_num].fn == NULL)
+		return -ENOENT;
+	bus->devs[dev_num].fn = NULL;
+	bus->devs[dev_num].ctx = NULL;
+	bus->ndevs--;
+	send_event_device(bus, dev_num, RTE_VMSG_DEVICE_BUS_STATE_REMOVED);
+	return 0;
+}
+
+void *rte_vmsg_bus_dev_lookup(const struct rte_vmsg_bus *bus, uint16_t dev_num)
+{
+	if (bus == NULL || bus->devs == NULL)
+		return NULL;
+	return bus->devs[dev_num].ctx;
+}
+
+/* GET_DEVICES (virtio-msg §10, BUS-24, BUS-25). */
+int bus_answer_get_devices(struct rte_vmsg_bus *bus, const struct rte_vmsg_msg *req)
+{
+	uint32_t off = req->u.get_devices.offset;
+	uint32_t fit = (bus->max - RTE_VMSG_SIZE_GET_DEVICES_RESP_BASE) * 8u;
+	uint32_t n = req->u.get_devices.count, i, next = 0;
+	uint8_t *bm = bus->sub; /* scratch: no submission runs meanwhile */
+	struct rte_vmsg_msg m;
+	int len;
+
+	/* Shrink the window to fit the max size and the number space. */
+	if (n > fit)
+		n = fit;
+	if (n > BUS_NUM_DEVS - off)
+		n = BUS_NUM_DEVS - off;
+	memset(bm, 0, (n + 7u) / 8u);
+	for (i = 0; i < n; i++)
+		if (bus->devs[off + i].fn != NULL)
+			bm[i / 8u] |= (uint8_t)(1u << (i % 8u));
+	/*
+	 * next_offset: the first device past the window (skipping empty
+	 * windows), 0 when there is none; always > offset (BUS-25).
+	 */
+	for (i = off + (n > 0 ? n : 1u); i < BUS_NUM_DEVS; i++)
+		if (bus->devs[i].fn != NULL) {
+			next = i;
+			break;
+		}
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_BUS_GET_DEVICES_RESP;
+	m.hdr.token = req->hdr.token;
+	m.u.get_devices.offset = (uint16_t)off;
+	m.u.get_devices.next_offset = (uint16_t)next;
+	m.u.get_devices.count = (uint16_t)n;
+	m.u.get_devices.bitmap = bm;
+	len = rte_vmsg_msg_build(bus->tx, bus->max, &m);
+	if (len < 0) {
+		bus->st.drop_malformed++;
+		return 0;
+	}
+	return bus_send_response(bus, (size_t)len);
+}

@@ -412,6 +412,62 @@ static inline int rte_vmsg_msg_answers(const struct rte_vmsg_hdr *req,
 	       req->msg_id == resp->msg_id && req->dev_num == resp->dev_num;
 }
 
+/**
+ * Payload profiles: which revision of the payloads a bus instance speaks
+ * (ARCHITECTURE.md §2.4b). There is no revision on the wire: the side that
+ * faces a peer is configured for it.
+ */
+enum rte_vmsg_payloads {
+	/** The v2 draft: every layout of this header (the default). */
+	RTE_VMSG_PAYLOADS_V2 = 0,
+	/**
+	 * The older revision the 2026 Linux virtio-msg-amp driver and QEMU's
+	 * AMP code speak (reference amp-pcie.md §1.8). Five payloads differ;
+	 * they are mapped onto the same views, so that the transport above
+	 * works unchanged:
+	 * - GET_DEVICES response: count @2, next_offset @4 (v2: the reverse);
+	 * - GET_DEVICE_INFO response (32-byte frame): num_feature_bits on the
+	 *   wire is num_feature_blocks × 32 in the view; no UUID (nil in the
+	 *   view, not sent); 16-bit admin queue start and count;
+	 * - GET_VQUEUE response (44-byte frame): no flags on the wire; a view
+	 *   parsed from one has the enabled bit set when its size is not 0;
+	 * - SET_VQUEUE request (44-byte frame): no flags and no op: it parses as
+	 *   "program and enable" (flags 1); only that can be built. The unused
+	 *   word @4 is the view's @c reserved (0 when valid);
+	 * - GET_SHM response (20-byte frame): 32-bit shmid, length, address.
+	 * A view that the older layout cannot carry (an admin queue number
+	 * above 65535, a shared memory region beyond 4 GiB, a SET_VQUEUE other
+	 * than "program and enable") is refused by the builder (-ERANGE).
+	 */
+	RTE_VMSG_PAYLOADS_PRE_V2 = 1,
+};
+
+/** The number of payload profiles (not a profile). */
+#define RTE_VMSG_PAYLOADS_COUNT 2u
+
+/**
+ * rte_vmsg_msg_parse() for a payload profile: the same checks, with the
+ * sizes and layouts of @p prof. RTE_VMSG_PAYLOADS_V2 is rte_vmsg_msg_parse().
+ *
+ * @return as rte_vmsg_msg_parse(); -EINVAL for an unknown @p prof.
+ */
+RTE_VMSG_API int rte_vmsg_msg_parse_profile(const void *buf, size_t len, uint32_t max_size,
+					    enum rte_vmsg_payloads prof, struct rte_vmsg_msg *out,
+					    enum rte_vmsg_msg_err *why);
+
+/**
+ * rte_vmsg_msg_build() for a payload profile.
+ *
+ * @return as rte_vmsg_msg_build(); -EINVAL for an unknown @p prof; -ERANGE
+ *         for a view the profile cannot carry (see enum rte_vmsg_payloads).
+ */
+RTE_VMSG_API int rte_vmsg_msg_build_profile(void *buf, size_t cap, enum rte_vmsg_payloads prof,
+					    const struct rte_vmsg_msg *m);
+
+/** rte_vmsg_msg_size() for a payload profile (0 for an unknown @p prof). */
+RTE_VMSG_API size_t rte_vmsg_msg_size_profile(const struct rte_vmsg_msg *m,
+					      enum rte_vmsg_payloads prof);
+
 /** Feature block @p k (0-based, < num_blocks) of a features view, host order. */
 static inline uint32_t rte_vmsg_msg_feature_block(const struct rte_vmsg_features *f, uint32_t k)
 {

@@ -168,33 +168,45 @@ step_fuzz() {
 	out=$dir/fuzz-artifacts
 	rm -rf "$dir/fuzz-corpus" "$out"
 	mkdir -p "$out"
-	echo "fuzz: ${targets[*]}, ${fuzz_seconds}s each, in parallel"
+	echo "fuzz: ${targets[*]}, ${fuzz_seconds}s each, two at a time (two cores)"
 	for t in "${targets[@]}"; do
-		# The seeds of fuzz_<corpus>_<what> are in test/fuzz/corpus/<corpus>;
-		# the run grows a copy, never the committed corpus.
+		# The seeds of fuzz_<name> are in test/fuzz/corpus/<name> when there
+		# is such a folder, else in test/fuzz/corpus/<prefix> for
+		# fuzz_<prefix>_<what>; the run grows a copy, never the committed corpus.
 		seeds=${t#fuzz_}
-		seeds=test/fuzz/corpus/${seeds%%_*}
-		seed_dirs+=("$seeds")
-		mkdir -p "$dir/fuzz-corpus/$t"
-		cp "$seeds"/* "$dir/fuzz-corpus/$t/"
-		"$dir/test/fuzz/$t" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
-			-print_final_stats=1 -artifact_prefix="$out/$t-" \
-			"$dir/fuzz-corpus/$t" >"$out/$t.log" 2>&1 &
-		pids+=($!)
+		[ -d "test/fuzz/corpus/$seeds" ] || seeds=${seeds%%_*}
+		seed_dirs+=("test/fuzz/corpus/$seeds")
 	done
-	for i in "${!targets[@]}"; do
-		t=${targets[$i]}
-		if wait "${pids[$i]}"; then
+	fuzz_report() { # index: waits for target i and says how it went
+		local t=${targets[$1]}
+		if wait "${pids[$1]}"; then
 			printf '%s: ok, %s runs, corpus %s -> %s files\n' "$t" \
 				"$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$t.log")" \
-				"$(find "${seed_dirs[$i]}" -type f | wc -l)" \
+				"$(find "${seed_dirs[$1]}" -type f | wc -l)" \
 				"$(find "$dir/fuzz-corpus/$t" -type f | wc -l)"
 		else
 			rc=1
 			echo "$t: FAILED; the end of its log:"
 			tail -n 60 "$out/$t.log"
 		fi
+	}
+	for i in "${!targets[@]}"; do
+		t=${targets[$i]}
+		mkdir -p "$dir/fuzz-corpus/$t"
+		cp "${seed_dirs[$i]}"/* "$dir/fuzz-corpus/$t/"
+		"$dir/test/fuzz/$t" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
+			-print_final_stats=1 -artifact_prefix="$out/$t-" \
+			"$dir/fuzz-corpus/$t" >"$out/$t.log" 2>&1 &
+		pids+=($!)
+		# Two running: the older one ends first (same time budget).
+		if [ $((i % 2)) -eq 1 ]; then
+			fuzz_report $((i - 1))
+			fuzz_report "$i"
+		fi
 	done
+	if [ $((${#targets[@]} % 2)) -eq 1 ]; then
+		fuzz_report $((${#targets[@]} - 1))
+	fi
 	if [ $rc -ne 0 ]; then
 		for a in "$out"/*-*; do
 			[ -f "$a" ] || continue

@@ -14,9 +14,15 @@
 #                                      lower-case enum rte_vmsg_msg_kind name
 #   malformed__<what>.bin              refused at link max 264
 #
-# usage: gen-fuzz-corpus.py [--check] [DIR]
-#   DIR defaults to test/fuzz/corpus/msg of this checkout. --check writes
-#   nothing and fails if DIR differs from what this script generates.
+# With --profile pre-v2 it writes the seeds of the pre-v2 payload profile
+# instead (test/fuzz/corpus/msg_prev2/): the five payloads of the older
+# revision that the 2026 Linux and QEMU AMP code speak, from the table of
+# shared/reference/amp-pcie.md §1.8, valid and malformed.
+#
+# usage: gen-fuzz-corpus.py [--check] [--profile v2|pre-v2] [DIR]
+#   DIR defaults to test/fuzz/corpus/msg (v2) or msg_prev2 (pre-v2) of this
+#   checkout. --check writes nothing and fails if DIR differs from what this
+#   script generates.
 
 import argparse
 import os
@@ -187,16 +193,56 @@ def generate():
     return f.files
 
 
+def generate_prev2():
+    """The pre-v2 payloads (amp-pcie.md §1.8), as the Linux driver and a device meet them."""
+    f = Frames()
+    # GET_DEVICES response: offset @0, num @2, next_offset @4, bitmap @6.
+    f.add("bus_get_devices_resp", BUS_RESP, BUS_GET_DEVICES, u16(0, 32, 0) + bytes([0x03, 0, 0, 0]))
+    f.add("bus_get_devices_resp__next", BUS_RESP, BUS_GET_DEVICES,
+          u16(0, 8, 40) + bytes([0x01]))
+    f.add("bus_get_devices_resp__tail_bits", BUS_RESP, BUS_GET_DEVICES, u16(8, 5, 0) + bytes([0xFF]))
+    # GET_DEVICE_INFO response, 24 bytes: device_id, vendor_id, num_feature_bits,
+    # config_size, max_vq_count, admin start le16, admin count le16.
+    f.add("get_device_info_resp", RESP, GET_DEVICE_INFO,
+          u32(1, 0x1AF4, 64, 12, 3) + u16(0, 0))
+    f.add("get_device_info_resp__odd_bits", RESP, GET_DEVICE_INFO,
+          u32(1, 0x1AF4, 33, 0, 1) + u16(2, 1))
+    # GET_VQUEUE response, 36 bytes: index, max_size, size, 3 addresses; no flags.
+    f.add("get_vqueue_resp", RESP, GET_VQUEUE,
+          u32(1, 256, 128) + u64(0x10000000, 0x10001000, 0x10002000))
+    f.add("get_vqueue_resp__unprogrammed", RESP, GET_VQUEUE, u32(0, 256, 0) + u64(0, 0, 0))
+    # SET_VQUEUE request, 36 bytes: index, unused (0), size, 3 addresses.
+    f.add("set_vqueue_req", REQ, SET_VQUEUE,
+          u32(1, 0, 128) + u64(0x10000000, 0x10001000, 0x10002000))
+    f.add("set_vqueue_req__unused", REQ, SET_VQUEUE, u32(0, 0xA5A5A5A5, 64) + u64(0, 0, 0))
+    # GET_SHM response, 12 bytes: index, count, addr.
+    f.add("get_shm_resp", RESP, GET_SHM, u32(0, 0x200000, 0x80000000))
+    # Same shape in both profiles.
+    f.add("get_config_req", REQ, GET_CONFIG, u32(0, 1))
+    f.add("event_used", REQ, EVENT_USED, u32(1))
+    # Malformed under pre-v2: the v2 sizes, counts that disagree.
+    f.add("malformed__v2_device_info", RESP, GET_DEVICE_INFO, bytes(44))
+    f.add("malformed__v2_get_vqueue", RESP, GET_VQUEUE, bytes(40))
+    f.add("malformed__v2_set_vqueue", REQ, SET_VQUEUE, u32(1, 1, 64, 0) + u64(0, 0, 0))
+    f.add("malformed__v2_get_shm", RESP, GET_SHM, u32(0, 0) + u64(0, 0))
+    f.add("malformed__get_devices_num", BUS_RESP, BUS_GET_DEVICES, u16(0, 0xFFFF, 0) + b"\x01")
+    f.add("malformed__get_devices_short", BUS_RESP, BUS_GET_DEVICES, u16(0))
+    return f.files
+
+
 def main():
     ap = argparse.ArgumentParser(description="Writes the seed corpus of the codec fuzz targets.")
     ap.add_argument("--check", action="store_true",
                     help="compare DIR with the generated corpus, write nothing")
-    ap.add_argument("dir", nargs="?",
-                    default=os.path.normpath(os.path.join(
-                        os.path.dirname(os.path.abspath(__file__)),
-                        "..", "test", "fuzz", "corpus", "msg")))
+    ap.add_argument("--profile", choices=["v2", "pre-v2"], default="v2",
+                    help="the payload profile whose seeds to write (default v2)")
+    ap.add_argument("dir", nargs="?")
     args = ap.parse_args()
-    files = generate()
+    if args.dir is None:
+        args.dir = os.path.normpath(os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "..", "test", "fuzz", "corpus",
+            "msg" if args.profile == "v2" else "msg_prev2"))
+    files = generate() if args.profile == "v2" else generate_prev2()
     have = set()
     if os.path.isdir(args.dir):
         have = {n for n in os.listdir(args.dir) if n.endswith(".bin")}

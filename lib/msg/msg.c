@@ -273,15 +273,22 @@ static void decode(struct rte_vmsg_msg *m, const uint8_t *p)
 int rte_vmsg_msg_parse(const void *buf, size_t len, uint32_t max_size, struct rte_vmsg_msg *out,
 		       enum rte_vmsg_msg_err *why)
 {
+	return rte_vmsg_msg_parse_profile(buf, len, max_size, RTE_VMSG_PAYLOADS_V2, out, why);
+}
+
+int rte_vmsg_msg_parse_profile(const void *buf, size_t len, uint32_t max_size,
+			       enum rte_vmsg_payloads prof, struct rte_vmsg_msg *out,
+			       enum rte_vmsg_msg_err *why)
+{
 	const uint8_t *p = buf;
 	const struct rte_vmsg__kind_desc *d;
 	struct rte_vmsg_msg m;
 	enum rte_vmsg_msg_kind kind;
 	uint32_t msg_size;
 	unsigned int type, id;
-	int rc;
+	int rc, pre;
 
-	if (buf == NULL || out == NULL)
+	if (buf == NULL || out == NULL || (unsigned int)prof >= RTE_VMSG_PAYLOADS_COUNT)
 		return fail(why, RTE_VMSG_MSG_ERR_ARG, -EINVAL);
 	if (max_size < RTE_VMSG_MAX_SIZE_MIN || max_size > RTE_VMSG_MAX_SIZE_MAX)
 		return fail(why, RTE_VMSG_MSG_ERR_MAX_SIZE, -EINVAL);
@@ -312,7 +319,9 @@ int rte_vmsg_msg_parse(const void *buf, size_t len, uint32_t max_size, struct rt
 		return fail(why, RTE_VMSG_MSG_ERR_UNKNOWN_ID, -EOPNOTSUPP);
 	d = &rte_vmsg__kinds[kind];
 
-	rc = check_size(d, p, msg_size, why);
+	pre = prof == RTE_VMSG_PAYLOADS_PRE_V2 && rte_vmsg__prev2_differs(kind);
+	rc = pre ? rte_vmsg__prev2_check_size(kind, p, msg_size, why)
+		 : check_size(d, p, msg_size, why);
 	if (rc < 0)
 		return rc;
 
@@ -331,7 +340,10 @@ int rte_vmsg_msg_parse(const void *buf, size_t len, uint32_t max_size, struct rt
 	m.hdr.dev_num = rte_vmsg_get_le16(p + RTE_VMSG_OFF_DEV_NUM);
 	m.hdr.token = rte_vmsg_get_le16(p + RTE_VMSG_OFF_TOKEN);
 	m.hdr.msg_size = (uint16_t)msg_size;
-	decode(&m, p);
+	if (pre)
+		rte_vmsg__prev2_decode(&m, p);
+	else
+		decode(&m, p);
 	*out = m;
 	if (why != NULL)
 		*why = RTE_VMSG_MSG_OK;
@@ -340,10 +352,18 @@ int rte_vmsg_msg_parse(const void *buf, size_t len, uint32_t max_size, struct rt
 
 size_t rte_vmsg_msg_size(const struct rte_vmsg_msg *m)
 {
+	return rte_vmsg_msg_size_profile(m, RTE_VMSG_PAYLOADS_V2);
+}
+
+size_t rte_vmsg_msg_size_profile(const struct rte_vmsg_msg *m, enum rte_vmsg_payloads prof)
+{
 	const struct rte_vmsg__kind_desc *d;
 
-	if (m == NULL || m->kind <= RTE_VMSG_MSG_INVALID || m->kind >= RTE_VMSG_MSG_KIND_COUNT)
+	if (m == NULL || m->kind <= RTE_VMSG_MSG_INVALID || m->kind >= RTE_VMSG_MSG_KIND_COUNT ||
+	    (unsigned int)prof >= RTE_VMSG_PAYLOADS_COUNT)
 		return 0;
+	if (prof == RTE_VMSG_PAYLOADS_PRE_V2 && rte_vmsg__prev2_differs(m->kind))
+		return rte_vmsg__prev2_size(m);
 	d = &rte_vmsg__kinds[m->kind];
 	switch (d->rule) {
 	case SZ_FEATURES:
@@ -528,18 +548,30 @@ static void encode(const struct rte_vmsg_msg *m, uint8_t *p)
 
 int rte_vmsg_msg_build(void *buf, size_t cap, const struct rte_vmsg_msg *m)
 {
+	return rte_vmsg_msg_build_profile(buf, cap, RTE_VMSG_PAYLOADS_V2, m);
+}
+
+int rte_vmsg_msg_build_profile(void *buf, size_t cap, enum rte_vmsg_payloads prof,
+			       const struct rte_vmsg_msg *m)
+{
 	uint8_t *p = buf;
 	unsigned int type, id;
 	size_t size;
-	int rc;
+	int rc, pre;
 
 	if (buf == NULL || m == NULL || m->kind <= RTE_VMSG_MSG_INVALID ||
-	    m->kind >= RTE_VMSG_MSG_KIND_COUNT)
+	    m->kind >= RTE_VMSG_MSG_KIND_COUNT || (unsigned int)prof >= RTE_VMSG_PAYLOADS_COUNT)
 		return -EINVAL;
 	rc = build_check(m, &type, &id);
 	if (rc < 0)
 		return rc;
-	size = rte_vmsg_msg_size(m);
+	pre = prof == RTE_VMSG_PAYLOADS_PRE_V2 && rte_vmsg__prev2_differs(m->kind);
+	if (pre) {
+		rc = rte_vmsg__prev2_check(m);
+		if (rc < 0)
+			return rc;
+	}
+	size = rte_vmsg_msg_size_profile(m, prof);
 	if (size > RTE_VMSG_MAX_SIZE_MAX || size > cap)
 		return -EMSGSIZE;
 
@@ -548,7 +580,10 @@ int rte_vmsg_msg_build(void *buf, size_t cap, const struct rte_vmsg_msg *m)
 	 * from this very buffer), and memmove handles that; the header goes
 	 * last so that it never overwrites payload bytes still to be read.
 	 */
-	encode(m, p);
+	if (pre)
+		rte_vmsg__prev2_encode(m, p);
+	else
+		encode(m, p);
 	p[RTE_VMSG_OFF_TYPE] = (uint8_t)type; /* GEN-4, DRV-11, DEV-3: reserved bits 0 */
 	p[RTE_VMSG_OFF_MSG_ID] = (uint8_t)id;
 	rte_vmsg_put_le16(p + RTE_VMSG_OFF_DEV_NUM, m->hdr.dev_num);

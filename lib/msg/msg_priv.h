@@ -22,4 +22,18 @@ struct rte_vmsg__kind_desc {
 
 extern const struct rte_vmsg__kind_desc rte_vmsg__kinds[RTE_VMSG_MSG_KIND_COUNT];
 
+/*
+ * The pre-v2 payload profile (msg_prev2.c): the five kinds whose payload
+ * differs, their sizes, and their codecs onto the v2 views.
+ */
+int rte_vmsg__prev2_differs(enum rte_vmsg_msg_kind kind);
+/* The frame size msg_size must have (fixed part read from @p p), or -EBADMSG via @p why. */
+int rte_vmsg__prev2_check_size(enum rte_vmsg_msg_kind kind, const uint8_t *p, uint32_t msg_size,
+			       enum rte_vmsg_msg_err *why);
+void rte_vmsg__prev2_decode(struct rte_vmsg_msg *m, const uint8_t *p);
+size_t rte_vmsg__prev2_size(const struct rte_vmsg_msg *m);
+/* Checks that the view fits the older layout: 0 or -ERANGE. */
+int rte_vmsg__prev2_check(const struct rte_vmsg_msg *m);
+void rte_vmsg__prev2_encode(const struct rte_vmsg_msg *m, uint8_t *p);
+
 #endif /* RTE_VMSG_MSG_PRIV_H */

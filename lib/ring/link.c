@@ -61,6 +61,16 @@ static void publish_status(struct rte_vmsg_link *l, enum rte_vmsg_qstate s)
 	rte_vmsg__store_release(&l->own->status, rte_vmsg_cpu_to_le16((uint16_t)s));
 }
 
+/* The peer's queue head is there and says RUN (read once, at create). */
+static int peer_running(const struct rte_vmsg_link *l)
+{
+	uint32_t magic = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(&l->peer->magic));
+	uint32_t status = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(&l->peer->status));
+
+	return magic == RTE_VMSG_QHEAD_MAGIC &&
+	       (status & RTE_VMSG_QSTATUS_STATE_MASK) == RTE_VMSG_QSTATE_RUN;
+}
+
 static void ring_end_init(struct rte_vmsg_link *l, struct rte_vmsg_ring *r, uint8_t *elems,
 			  rte_vmsg_le16 *own_idx, rte_vmsg_le16 *peer_idx)
 {
@@ -328,9 +338,20 @@ int rte_vmsg_link_create(void *base, size_t len, const struct rte_vmsg_link_opts
 	l->peer = (struct rte_vmsg_qhead *)(void *)(l->base + l->peer_qhead_off);
 	l->state = RTE_VMSG_LINK_CONNECTING;
 
-	/* Handshake step 1: our queue head INIT, then its magic. */
+	/*
+	 * Handshake step 1: our queue head INIT, then its magic. The side
+	 * that writes the layout goes straight to READY (indices zeroed)
+	 * unless the peer's head says RUN: a foreign driver (Linux) that finds
+	 * the device's head still INIT sleeps a second or two more before it
+	 * looks again, and one that finds it READY comes up at once. A peer in
+	 * RUN is a driver of an earlier incarnation of ours: its indices are
+	 * stale, so we start at INIT and wait for it to come back to READY or
+	 * lower (rte_vmsg_link_poll()).
+	 */
 	publish_status(l, RTE_VMSG_QSTATE_INIT);
 	reset_ends(l);
+	if (writer && !peer_running(l))
+		publish_status(l, RTE_VMSG_QSTATE_READY);
 	/*
 	 * R6: INIT and our zeroed indices before the queue-head magic; pairs
 	 * with A6 in rte_vmsg_link_poll() on the peer: a side that sees our

@@ -82,6 +82,7 @@ static void test_golden_layout(void)
 		0xC0, 0x00, 0x01, 0, 0, 0, 0, 0, /* @56 drv_queue_elements_offset 192 + 65536 */
 	};
 	static const uint8_t qhead_init[8] = { 0x4F, 0x51, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 };
+	static const uint8_t qhead_ready[8] = { 0x4F, 0x51, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00 };
 	static const uint8_t qhead_run[8] = { 0x4F, 0x51, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00 };
 	uint8_t *m = area_new();
 	struct rte_vmsg_link *dev, *drv;
@@ -90,7 +91,8 @@ static void test_golden_layout(void)
 
 	dev = link_new(m, AREA, RTE_VMSG_LINK_DEVICE, 1024, 64, RTE_VMSG_LINK_FMT_COMPAT);
 	CHECK_MEM(m, hdr, sizeof(hdr));
-	CHECK_MEM(m + 64, qhead_init, 8);
+	/* On a fresh layout the device is READY at once (head = tail = 0): see test_ready_at_once. */
+	CHECK_MEM(m + 64, qhead_ready, 8);
 	CHECK_EQ(rte_vmsg_link_layout_size(1024, 64), 192 + 2 * 1024 * 64);
 	drv = link_new(m, AREA, RTE_VMSG_LINK_DRIVER, 0, 0, RTE_VMSG_LINK_FMT_COMPAT);
 	CHECK_MEM(m + 128, qhead_init, 8);
@@ -487,6 +489,63 @@ static void test_restart(void)
 	free(m);
 }
 
+/*
+ * A foreign driver (Linux) that finds the device's head still INIT sleeps a
+ * second or two before it looks again: on a fresh layout, and on a restart
+ * under a driver that is not running, the device publishes READY (head =
+ * tail = 0) in create, before any poll. Under a driver still in RUN (the
+ * device crashed and came back) it starts at INIT and waits for the driver
+ * to come back to READY or lower: the driver's stale indices are never
+ * taken for a live link, and nothing stale is read.
+ */
+static void test_ready_at_once(void)
+{
+	uint8_t *m = area_new();
+	struct rte_vmsg_link *dev, *drv;
+	struct rte_vmsg_link_stats st;
+	uint8_t msg[56 * 4], in[56 * 4];
+
+	dev = link_new(m, AREA, RTE_VMSG_LINK_DEVICE, 32, 64, RTE_VMSG_LINK_FMT_COMPAT);
+	CHECK_EQ(m[64 + 2], RTE_VMSG_QSTATE_READY);
+	CHECK_EQ(m[64 + 4] | m[64 + 5] | m[64 + 6] | m[64 + 7], 0);
+	/* A driver that goes INIT, READY, RUN by itself sees READY: up in one pass each. */
+	drv = link_new(m, AREA, RTE_VMSG_LINK_DRIVER, 0, 0, 0);
+	CHECK_EQ(rte_vmsg_link_poll(drv), RTE_VMSG_LINK_CONNECTING); /* READY -> RUN, peer READY */
+	CHECK_EQ(m[128 + 2], RTE_VMSG_QSTATE_RUN);
+	CHECK_EQ(rte_vmsg_link_poll(dev), RTE_VMSG_LINK_UP);
+	CHECK_EQ(rte_vmsg_link_poll(drv), RTE_VMSG_LINK_UP);
+
+	/* Traffic, then the device crashes (no SHUTDOWN): the driver's head says RUN. */
+	memset(msg, 7, sizeof(msg));
+	CHECK_EQ(rte_vmsg_ring_enqueue_burst(rte_vmsg_link_tx(drv), msg, 56, 3), 3);
+	free(dev);
+	dev = link_new(m, AREA, RTE_VMSG_LINK_DEVICE, 32, 64, RTE_VMSG_LINK_FMT_COMPAT);
+	CHECK_EQ(m[64 + 2], RTE_VMSG_QSTATE_INIT); /* not READY under a running driver */
+	/* The device waits while the driver still says RUN. */
+	CHECK_EQ(rte_vmsg_link_poll(dev), RTE_VMSG_LINK_CONNECTING);
+	CHECK_EQ(m[64 + 2], RTE_VMSG_QSTATE_INIT);
+	/* The driver sees INIT, resets; then both come up and nothing stale arrives. */
+	CHECK_EQ(connect_pair(dev, drv), 0);
+	CHECK_EQ(rte_vmsg_ring_dequeue_burst(rte_vmsg_link_rx(dev), in, 56, 4), 0);
+	CHECK_EQ(rte_vmsg_link_stats_get(drv, &st), 0);
+	CHECK(st.reconnects >= 1);
+	CHECK_EQ(st.broken, 0);
+	memset(msg, 8, sizeof(msg));
+	CHECK_EQ(rte_vmsg_ring_enqueue_burst(rte_vmsg_link_tx(drv), msg, 56, 1), 1);
+	CHECK_EQ(rte_vmsg_ring_dequeue_burst(rte_vmsg_link_rx(dev), in, 56, 4), 1);
+	CHECK_EQ(in[0], 8);
+
+	/* A clean restart (SHUTDOWN, the driver back at INIT): READY at once again. */
+	rte_vmsg_link_destroy(dev);
+	CHECK_EQ(rte_vmsg_link_poll(drv), RTE_VMSG_LINK_PEER_DOWN);
+	dev = link_new(m, AREA, RTE_VMSG_LINK_DEVICE, 32, 64, RTE_VMSG_LINK_FMT_COMPAT);
+	CHECK_EQ(m[64 + 2], RTE_VMSG_QSTATE_READY);
+	CHECK_EQ(connect_pair(dev, drv), 0);
+	rte_vmsg_link_destroy(drv);
+	rte_vmsg_link_destroy(dev);
+	free(m);
+}
+
 /* Values that cannot be: detected, counted, link broken; in-range values are only data. */
 static void test_hostile_values(void)
 {
@@ -668,6 +727,7 @@ int main(void)
 	test_create_errors();
 	test_foreign_layout();
 	test_restart();
+	test_ready_at_once();
 	test_restart_while_polled();
 	test_hostile_values();
 	test_relayout();

@@ -23,6 +23,7 @@
 #include <rte_vmsg_mem.h>
 
 #include "bench.h"
+#include "vmsg_util.h"
 
 /* Writes the CPUs of @p set as a list such as "0-1,4" into @p buf. */
 static void cpuset_str(const cpu_set_t *set, char *buf, size_t cap)
@@ -350,28 +351,17 @@ static __attribute__((noreturn)) void child_main(struct bench_env *env, bench_si
  */
 static int reap_child(pid_t pid, uint64_t secs)
 {
-	uint64_t deadline = rte_vmsg_time_ns() + secs * 1000000000u;
-	struct timespec nap = { 0, 1000000 };
-	int status;
-	pid_t w;
+	int status, rc;
 
-	for (;;) {
-		w = waitpid(pid, &status, WNOHANG);
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR) {
-			fprintf(stderr, "vmsg-bench: waitpid: %s\n", strerror(errno));
-			return -1;
-		}
-		if (rte_vmsg_time_ns() > deadline) {
-			fprintf(stderr,
-				"vmsg-bench: the peer process %d did not exit; killing it\n",
-				(int)pid);
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			return -1;
-		}
-		nanosleep(&nap, NULL);
+	rc = vmsg_util_wait_child(pid, secs * 1000000000u, 1000000, &status);
+	if (rc == -ETIMEDOUT) {
+		fprintf(stderr, "vmsg-bench: the peer process %d did not exit; killing it\n",
+			(int)pid);
+		return -1;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "vmsg-bench: waitpid: %s\n", strerror(-rc));
+		return -1;
 	}
 	if (WIFSIGNALED(status)) {
 		fprintf(stderr, "vmsg-bench: the peer process died of signal %d\n",

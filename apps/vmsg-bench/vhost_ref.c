@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "vhost_ref_priv.h"
+#include "vmsg_util.h"
 
 const char *vhost_ref_path_name(enum vhost_ref_path p)
 {
@@ -195,22 +196,15 @@ int vhost_ref_available(char *why, size_t cap)
 		execl(path, path, "-h", (char *)NULL);
 		_exit(127);
 	}
-	for (int i = 0; i < 1000; i++) {
-		struct timespec nap = { 0, 10 * 1000 * 1000 };
-		pid_t w = waitpid(pid, &status, WNOHANG);
-
-		if (w == pid) {
-			if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-				goto yes;
-			snprintf(msg, sizeof(msg),
-				 "%s -h failed (exit status %d): a broken DPDK installation?", path,
-				 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-			goto no;
-		}
-		nanosleep(&nap, NULL);
+	/* At most 10 s, then killed. */
+	if (vmsg_util_wait_child(pid, 10000000000ull, 10 * 1000 * 1000, &status) == 0) {
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			goto yes;
+		snprintf(msg, sizeof(msg),
+			 "%s -h failed (exit status %d): a broken DPDK installation?", path,
+			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		goto no;
 	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
 	snprintf(msg, sizeof(msg), "%s -h did not exit within 10 s", path);
 	goto no;
 yes:

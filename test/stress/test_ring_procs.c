@@ -33,6 +33,7 @@
 #include <rte_vmsg_ring.h>
 
 #include "stress_common.h"
+#include "vmsg_util.h"
 #include "vtest.h"
 
 #define NUM_ELEMS 1024u
@@ -198,27 +199,23 @@ static int child_failed(void *arg)
 /* Waits for the child until @p deadline; kills it then. Returns 0 when it exited with 0. */
 static int child_wait(struct child *c, uint64_t deadline)
 {
-	struct timespec nap = { 0, 1000000 };
+	uint64_t now = rte_vmsg_time_ns();
+	int rc;
 
-	while (!c->reaped) {
-		pid_t p = waitpid(c->pid, &c->status, WNOHANG);
-
-		if (p == c->pid) {
+	if (!c->reaped) {
+		rc = vmsg_util_wait_child(c->pid, deadline > now ? deadline - now : 0, 1000000,
+					  &c->status);
+		if (rc == -ETIMEDOUT) {
+			fprintf(stderr, "child %d: timed out, killed\n", (int)c->pid);
 			c->reaped = 1;
-			break;
+			return -1;
 		}
-		if (p < 0) {
+		if (rc < 0) {
+			errno = -rc;
 			perror("waitpid");
 			return -1;
 		}
-		if (rte_vmsg_time_ns() > deadline) {
-			fprintf(stderr, "child %d: timed out, killed\n", (int)c->pid);
-			kill(c->pid, SIGKILL);
-			waitpid(c->pid, &c->status, 0);
-			c->reaped = 1;
-			return -1;
-		}
-		nanosleep(&nap, NULL);
+		c->reaped = 1;
 	}
 	if (WIFSIGNALED(c->status)) {
 		fprintf(stderr, "child %d: killed by signal %d (%s)\n", (int)c->pid,

@@ -53,6 +53,7 @@
 #include <rte_vmsg_virtq.h>
 
 #include "stress_common.h"
+#include "vmsg_util.h"
 #include "vtest.h"
 
 #define QSIZE 256u
@@ -109,20 +110,12 @@ static pid_t fwd_start(char *const args[])
 /* SIGINT, then the exit status (or -1 when it does not end in time). */
 static int fwd_stop(pid_t pid)
 {
-	uint64_t end = rte_vmsg_time_ns() + WAIT_NS;
 	int status;
 
 	kill(pid, SIGINT);
-	while (rte_vmsg_time_ns() < end) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
+	if (vmsg_util_wait_child(pid, WAIT_NS, 10000000, &status) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 struct totals {

@@ -19,6 +19,7 @@
 #include <rte_vmsg_ring.h>
 
 #include "bench.h"
+#include "vmsg_util.h"
 
 /* Counts that keep a debug build's run short; a release build measures for real. */
 #ifdef __OPTIMIZE__
@@ -147,53 +148,6 @@ static void usage(FILE *f)
 		DEFAULT_SAMPLES, DEFAULT_MESSAGES, QUICK_SAMPLES, QUICK_MESSAGES);
 }
 
-static int parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
-
-/* A count: decimal digits, optionally followed by e<digits> (1e6). */
-static int parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-	unsigned long long v, e = 0;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	if (*end == 'e' || *end == 'E') {
-		const char *x = end + 1;
-
-		if (*x < '0' || *x > '9')
-			return -1;
-		e = strtoull(x, &end, 10);
-		if (errno != 0 || e > 19)
-			return -1;
-		while (e-- > 0) {
-			if (v > hi / 10)
-				return -1;
-			v *= 10;
-		}
-	}
-	if (*end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int parse_format(const char *s, int both_ok)
 {
 	if (strcmp(s, "compat") == 0)
@@ -316,7 +270,7 @@ int main(int argc, char **argv)
 			have_cpus = 1;
 			break;
 		case OPT_NUMA:
-			if (parse_u32(optarg, 0, 1023, &u) < 0)
+			if (vmsg_util_parse_u32(optarg, 0, 0, 1023, &u) < 0)
 				return bad_arg("--numa-node", optarg,
 					       "a node number from 0 to 1023");
 			cfg.numa_node = (int)u;
@@ -347,17 +301,19 @@ int main(int argc, char **argv)
 			cfg.vhost_ref = 1;
 			break;
 		case OPT_SAMPLES:
-			if (parse_count(optarg, 1, MAX_SAMPLES, &cfg.samples) < 0)
+			if (vmsg_util_parse_u64(optarg, 10, VMSG_UTIL_PARSE_EXP, 1, MAX_SAMPLES,
+						&cfg.samples) < 0)
 				return bad_arg("--samples", optarg, "a count from 1 to 1e8");
 			have_samples = 1;
 			break;
 		case OPT_MESSAGES:
-			if (parse_count(optarg, 1, MAX_MESSAGES, &cfg.messages) < 0)
+			if (vmsg_util_parse_u64(optarg, 10, VMSG_UTIL_PARSE_EXP, 1, MAX_MESSAGES,
+						&cfg.messages) < 0)
 				return bad_arg("--messages", optarg, "a count from 1 to 1e12");
 			have_messages = 1;
 			break;
 		case OPT_REPEAT:
-			if (parse_u32(optarg, 1, MAX_REPEAT, &cfg.repeat) < 0)
+			if (vmsg_util_parse_u32(optarg, 0, 1, MAX_REPEAT, &cfg.repeat) < 0)
 				return bad_arg("--repeat", optarg, "an integer from 1 to 99");
 			have_repeat = 1;
 			break;
@@ -390,15 +346,15 @@ int main(int argc, char **argv)
 				return bad_arg("--spin", optarg, "tight or pause");
 			break;
 		case OPT_ELEMS:
-			if (parse_u32(optarg, 2, 65535, &cfg.elems) < 0)
+			if (vmsg_util_parse_u32(optarg, 0, 2, 65535, &cfg.elems) < 0)
 				return bad_arg("--elems", optarg, "an integer from 2 to 65535");
 			break;
 		case OPT_QUICK:
 			cfg.quick = 1;
 			break;
 		case OPT_MAX_SIZE:
-			if (parse_u32(optarg, RTE_VMSG_MAX_SIZE_MIN, RTE_VMSG_MAX_SIZE_MAX,
-				      &max_size) < 0) {
+			if (vmsg_util_parse_u32(optarg, 0, RTE_VMSG_MAX_SIZE_MIN,
+						RTE_VMSG_MAX_SIZE_MAX, &max_size) < 0) {
 				fprintf(stderr,
 					"vmsg-bench: --max-size '%s': expected an integer from %u "
 					"to %u\n",

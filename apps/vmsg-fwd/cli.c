@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "fwd.h"
+#include "vmsg_util.h"
 
 static void usage(FILE *f)
 {
@@ -93,22 +94,6 @@ static int bad(const char *opt, const char *val, const char *expect)
 	return -FWD_EXIT_USAGE;
 }
 
-/* An unsigned integer in [lo, hi], the whole string. */
-static int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int parse_secs(const char *s, double hi, double *out)
 {
 	char *end;
@@ -157,7 +142,7 @@ static int parse_numa(const char *opt, const char *val, int *out)
 	uint64_t v;
 	FILE *f;
 
-	if (parse_u64(val, 0, 1023, &v) < 0) {
+	if (vmsg_util_parse_u64(val, 10, 0, 0, 1023, &v) < 0) {
 		fprintf(stderr, FWD_NAME ": %s%s: expected a NUMA node number, 0-1023\n", opt, val);
 		return -1;
 	}
@@ -229,11 +214,11 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 		}
 		*val++ = '\0';
 		if (strcmp(kv, "qp") == 0) {
-			if (parse_u64(val, 1, FWD_MAX_QP, &v) < 0)
+			if (vmsg_util_parse_u64(val, 10, 0, 1, FWD_MAX_QP, &v) < 0)
 				return port_err(spec, "qp: expected 1 to 64 queue pairs");
 			p->qp = (uint32_t)v;
 		} else if (strcmp(kv, "qsize") == 0) {
-			if (parse_u64(val, 2, 32768, &v) < 0 || (v & (v - 1)) != 0)
+			if (vmsg_util_parse_u64(val, 10, 0, 2, 32768, &v) < 0 || (v & (v - 1)) != 0)
 				return port_err(spec,
 						"qsize: expected a power of two from 2 to 32768");
 			p->qsize = (uint32_t)v;
@@ -277,12 +262,12 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 				return port_err(spec, "mac: 00:00:00:00:00:00 is not an address");
 			p->have_mac = 1;
 		} else if (strcmp(kv, "mtu") == 0) {
-			if (parse_u64(val, 68, 65535, &v) < 0)
+			if (vmsg_util_parse_u64(val, 10, 0, 68, 65535, &v) < 0)
 				return port_err(spec, "mtu: expected 68 to 65535");
 			p->mtu = (uint16_t)v;
 			have_mtu = 1;
 		} else if (strcmp(kv, "dev") == 0) {
-			if (parse_u64(val, 0, 65535, &v) < 0)
+			if (vmsg_util_parse_u64(val, 10, 0, 0, 65535, &v) < 0)
 				return port_err(spec,
 						"dev: expected a device number from 0 to 65535");
 			p->dev_num = (uint16_t)v;
@@ -332,8 +317,8 @@ static int parse_peer(struct fwd_cfg *cfg, const char *s, uint32_t pairs[][2], u
 	memcpy(a, s, (size_t)(colon - s));
 	a[colon - s] = '\0';
 	snprintf(b, sizeof(b), "%s", colon + 1);
-	if (parse_u64(a, 0, FWD_MAX_PORTS - 1, &va) < 0 ||
-	    parse_u64(b, 0, FWD_MAX_PORTS - 1, &vb) < 0)
+	if (vmsg_util_parse_u64(a, 10, 0, 0, FWD_MAX_PORTS - 1, &va) < 0 ||
+	    vmsg_util_parse_u64(b, 10, 0, 0, FWD_MAX_PORTS - 1, &vb) < 0)
 		return bad("--peer", s, "A:B, two port numbers");
 	if (*npairs >= FWD_MAX_PORTS)
 		return bad("--peer", s, "at most 16 pairs");
@@ -688,27 +673,27 @@ int fwd_parse_args(struct fwd_cfg *cfg, int argc, char **argv)
 				return rc;
 			break;
 		case OPT_BURST:
-			if (parse_u64(optarg, 1, FWD_MAX_BURST, &v) < 0)
+			if (vmsg_util_parse_u64(optarg, 10, 0, 1, FWD_MAX_BURST, &v) < 0)
 				return bad("--burst", optarg, "1 to 32 packets");
 			cfg->burst = (uint32_t)v;
 			break;
 		case OPT_RETRIES:
-			if (parse_u64(optarg, 0, 1000000, &v) < 0)
+			if (vmsg_util_parse_u64(optarg, 10, 0, 0, 1000000, &v) < 0)
 				return bad("--retries", optarg, "0 to 1000000");
 			cfg->retries = (uint32_t)v;
 			break;
 		case OPT_MAXPKT:
-			if (parse_u64(optarg, 64, 65535, &v) < 0)
+			if (vmsg_util_parse_u64(optarg, 10, 0, 64, 65535, &v) < 0)
 				return bad("--max-pkt-len", optarg, "64 to 65535 bytes");
 			cfg->buf_cap = (uint32_t)v;
 			break;
 		case OPT_TXPKT:
-			if (parse_u64(optarg, 60, 65535, &v) < 0)
+			if (vmsg_util_parse_u64(optarg, 10, 0, 60, 65535, &v) < 0)
 				return bad("--txpkt-len", optarg, "60 to 65535 bytes");
 			cfg->txpkt_len = (uint32_t)v;
 			break;
 		case OPT_IDLE:
-			if (parse_u64(optarg, 0, 100000, &v) < 0)
+			if (vmsg_util_parse_u64(optarg, 10, 0, 0, 100000, &v) < 0)
 				return bad("--idle-sleep", optarg, "0 to 100000 microseconds");
 			cfg->idle_us = (uint32_t)v;
 			break;

@@ -930,7 +930,6 @@ static int measure(uint32_t size, double seconds)
 	char p0[400], p1[400];
 	char *args[] = { "--port", p0, "--port", p1, "--stats-period", "0", "--cpus", "1", NULL };
 	uint64_t got = 0, t0, t1, c0 = 0;
-	cpu_set_t set;
 	uint32_t k;
 	pid_t pid;
 	int n;
@@ -939,9 +938,7 @@ static int measure(uint32_t size, double seconds)
 	snprintf(p1, sizeof(p1), "vmsg:file=%s,qsize=1024", files[1]);
 	pid = fwd_start(args);
 	/* This side on CPU 0 (vmsg-fwd's thread is on CPU 1, its main thread anywhere). */
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	sched_setaffinity(0, sizeof(set), &set);
+	vmsg_util_pin_self(0);
 	if (drv_end_open(&a, files[0], 1) != 0 || drv_end_open(&b, files[1], 1) != 0) {
 		fwd_stop(pid);
 		show_output();

@@ -216,6 +216,29 @@ int bench_json_write(const char *path, const struct bench_env *env, const struct
 		     size_t n, const struct bench_ratios *main_ratios,
 		     const struct bench_ratios *other_ratios);
 
+/* cases.c: the measurements of a mode, run and reported; report.c: the ratios. */
+#define TARGET_PP 1.2
+#define TARGET_TPUT 1.5
+#define TARGET_TP 2.0
+#define TARGET_NET 1.0
+
+struct case_list {
+	struct bench_case *v;
+	size_t n, cap;
+};
+
+int bench_run_all(struct bench_cfg *cfg, const char *mode);
+const struct bench_case *bench_case_find(const struct case_list *l, enum bench_mode m,
+					 enum bench_test t, uint32_t esize, uint32_t burst,
+					 int fmt);
+const struct bench_case *bench_case_find_pps64(const struct case_list *l, enum bench_mode m);
+void bench_ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r);
+void bench_print_paired(const struct bench_ratios *r, const char *indent);
+void bench_print_ratios(const struct bench_ratios *r, const char *indent);
+void bench_print_summary(const struct bench_cfg *cfg, const struct case_list *l,
+			 const struct bench_ratios *r, const char *json, const char *plot,
+			 double wall_s);
+
 /* pair.c: CPUs, the two sides (threads or processes), bounded waits. */
 int bench_cpus_parse(const char *s, int cpu[2]);
 int bench_cpus_default(int cpu[2]);

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The librte_vmsg authors
  *
- * vmsg-bench: measures librte_vmsg. The command line, the list of
- * measurements each mode makes, the repetitions, and the ratios of
- * ARCHITECTURE.md §5. Mode "describe" prints what the codec knows.
+ * vmsg-bench: measures librte_vmsg. The command line: its options, their
+ * checks and defaults (cases.c runs the measurements, report.c prints the
+ * ratios of ARCHITECTURE.md §5). Mode "describe" prints what the codec knows.
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <rte_vmsg_ring.h>
 
 #include "bench.h"
+#include "vmsg_util.h"
 
 /* Counts that keep a debug build's run short; a release build measures for real. */
 #ifdef __OPTIMIZE__
@@ -35,25 +35,11 @@
 #define MAX_MESSAGES 1000000000000u
 #define MAX_REPEAT 99u
 
-/* What an 8 KiB v1 area holds with 64-byte elements: reported beside --elems. */
-#define V1_SMALL_ELEMS 63u
-
-#define TARGET_PP 1.2
-#define TARGET_TPUT 1.5
-#define TARGET_TP 2.0
-#define TARGET_NET 1.0
-
-/* net: packet sizes (testpmd's: 64, 256 and 1518-byte frames). */
-static const uint32_t net_sizes[] = { 64, 256, 1518 };
-
 /* demo's files, in the current directory, unless --json, --plot or --no-files. */
 #define DEMO_JSON "vmsg-bench.json"
 #define DEMO_PLOT "vmsg-bench.svg"
 
 int bench_progress_tty;
-
-static const uint32_t sizes[] = { 64, 256 };
-static const uint32_t bursts[] = { 1, 8, 32 };
 
 static void usage(FILE *f)
 {
@@ -162,53 +148,6 @@ static void usage(FILE *f)
 		DEFAULT_SAMPLES, DEFAULT_MESSAGES, QUICK_SAMPLES, QUICK_MESSAGES);
 }
 
-static int parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
-
-/* A count: decimal digits, optionally followed by e<digits> (1e6). */
-static int parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-	unsigned long long v, e = 0;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	if (*end == 'e' || *end == 'E') {
-		const char *x = end + 1;
-
-		if (*x < '0' || *x > '9')
-			return -1;
-		e = strtoull(x, &end, 10);
-		if (errno != 0 || e > 19)
-			return -1;
-		while (e-- > 0) {
-			if (v > hi / 10)
-				return -1;
-			v *= 10;
-		}
-	}
-	if (*end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int parse_format(const char *s, int both_ok)
 {
 	if (strcmp(s, "compat") == 0)
@@ -259,811 +198,6 @@ static int out_path_check(const char *opt, const char *path, const char *ext)
 		return -1;
 	}
 	return 0;
-}
-
-/* ------------------------------------------------------------------------ */
-
-struct case_list {
-	struct bench_case *v;
-	size_t n, cap;
-};
-
-static struct bench_case *case_add(struct case_list *l, enum bench_mode m, enum bench_test t,
-				   uint32_t esize, uint32_t burst, uint32_t elems, int fmt)
-{
-	struct bench_case *c;
-
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 32;
-		struct bench_case *v = realloc(l->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return NULL;
-		l->v = v;
-		l->cap = cap;
-	}
-	c = &l->v[l->n++];
-	memset(c, 0, sizeof(*c));
-	c->mode = m;
-	c->test = t;
-	c->elem_size = esize;
-	c->burst = burst;
-	c->elems = elems;
-	c->format = fmt;
-	c->msg_bytes = esize - (fmt == RTE_VMSG_LINK_FMT_STAMPED ? RTE_VMSG_STAMP_HDR_SIZE : 0);
-	return c;
-}
-
-/* net: our cases, then the vhost-user reference when it can run. */
-static int build_net_cases(const struct bench_cfg *cfg, struct case_list *l)
-{
-	struct bench_case *c;
-	char why[256];
-	size_t i;
-	int notify, path;
-
-	for (notify = 0; notify < 2; notify++)
-		for (i = 0; i < sizeof(net_sizes) / sizeof(net_sizes[0]); i++) {
-			c = case_add(l, BENCH_NET, BENCH_NET_PPS, net_sizes[i], 32, 1024, -1);
-			if (c == NULL)
-				return -1;
-			c->notify = notify;
-			c = case_add(l, BENCH_NET, BENCH_NET_LAT, net_sizes[i], 1, 1024, -1);
-			if (c == NULL)
-				return -1;
-			c->notify = notify;
-		}
-	if (!vhost_usable(why, sizeof(why))) {
-		printf("net: no vhost-user reference: %s\n", why);
-		return 0;
-	}
-	/* Each takes about ten seconds (two testpmd start-ups): --quick keeps 64 B only. */
-	for (path = 0; path < 3; path++)
-		for (i = 0; i < sizeof(net_sizes) / sizeof(net_sizes[0]); i++) {
-			if (cfg->quick && net_sizes[i] != 64)
-				continue;
-			c = case_add(l, BENCH_VHOST, BENCH_NET_PPS, net_sizes[i], 32, 1024, -1);
-			if (c == NULL)
-				return -1;
-			c->path = path;
-		}
-	return 0;
-}
-
-/*
- * demo: message latency (the limit and the ring ping-pong 64/1 it is read
- * against), transport round trips and virtio-net throughput; the
- * vhost-user reference only with --vhost-ref.
- */
-static int build_demo_cases(const struct bench_cfg *cfg, struct case_list *l)
-{
-	struct bench_case *c;
-	char why[256];
-	int fmt;
-
-	if (case_add(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, 0, -1) == NULL)
-		return -1;
-	for (fmt = 0; fmt < 2; fmt++)
-		if ((cfg->formats & (1 << fmt)) != 0 &&
-		    case_add(l, BENCH_RING, BENCH_PINGPONG, 64, 1, cfg->elems, fmt) == NULL)
-			return -1;
-	if (case_add(l, BENCH_TRANSPORT, BENCH_GET_STATUS, 64, 1, cfg->elems, cfg->ratio_format) ==
-		    NULL ||
-	    case_add(l, BENCH_TRANSPORT, BENCH_GET_CONFIG32, 64, 1, cfg->elems,
-		     cfg->ratio_format) == NULL)
-		return -1;
-	if (case_add(l, BENCH_NET, BENCH_NET_PPS, 64, 32, 1024, -1) == NULL ||
-	    case_add(l, BENCH_NET, BENCH_NET_PPS, 1518, 32, 1024, -1) == NULL ||
-	    case_add(l, BENCH_NET, BENCH_NET_LAT, 64, 1, 1024, -1) == NULL)
-		return -1;
-	if (!cfg->vhost_ref)
-		return 0;
-	if (!vhost_usable(why, sizeof(why))) {
-		printf("demo: --vhost-ref: no vhost-user reference: %s\n", why);
-		return 0;
-	}
-	c = case_add(l, BENCH_VHOST, BENCH_NET_PPS, 64, 32, 1024, -1);
-	return c == NULL ? -1 : 0;
-}
-
-static int build_cases(const struct bench_cfg *cfg, struct case_list *l, int limit, int ring,
-		       int rte, int tp, int net)
-{
-	int fmt, t;
-	size_t i, j;
-
-	if (limit && case_add(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, 0, -1) == NULL)
-		return -1;
-	for (fmt = 0; ring && fmt < 2; fmt++) {
-		if ((cfg->formats & (1 << fmt)) == 0)
-			continue;
-		for (t = BENCH_PINGPONG; t <= BENCH_THROUGHPUT; t++)
-			for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
-				for (j = 0; j < sizeof(bursts) / sizeof(bursts[0]); j++) {
-					/* A ping-pong burst must fit in the ring at once. */
-					if (t == BENCH_PINGPONG && bursts[j] > cfg->elems - 1)
-						continue;
-					if (case_add(l, BENCH_RING, (enum bench_test)t, sizes[i],
-						     bursts[j], cfg->elems, fmt) == NULL)
-						return -1;
-				}
-		if (cfg->elems != V1_SMALL_ELEMS) {
-			struct bench_case *c;
-
-			c = case_add(l, BENCH_RING, BENCH_PINGPONG, 64, 1, V1_SMALL_ELEMS, fmt);
-			if (c == NULL)
-				return -1;
-			c->extra_elems = 1;
-			c = case_add(l, BENCH_RING, BENCH_THROUGHPUT, 64, 32, V1_SMALL_ELEMS, fmt);
-			if (c == NULL)
-				return -1;
-			c->extra_elems = 1;
-		}
-	}
-#ifdef VMSG_BENCH_HAVE_DPDK
-	for (t = BENCH_PINGPONG; rte && t <= BENCH_THROUGHPUT; t++)
-		for (j = 0; j < sizeof(bursts) / sizeof(bursts[0]); j++) {
-			uint32_t n = rtering_elems(cfg->elems);
-
-			if (t == BENCH_PINGPONG && bursts[j] > n - 1)
-				continue;
-			if (case_add(l, BENCH_RTE_RING, (enum bench_test)t, 64, bursts[j], n, -1) ==
-			    NULL)
-				return -1;
-		}
-#else
-	(void)rte;
-#endif
-	/* transport: 64-byte elements of the ratios' format, as the ring 64/1 it is divided by. */
-	if (tp && (case_add(l, BENCH_TRANSPORT, BENCH_GET_STATUS, 64, 1, cfg->elems,
-			    cfg->ratio_format) == NULL ||
-		   case_add(l, BENCH_TRANSPORT, BENCH_GET_CONFIG32, 64, 1, cfg->elems,
-			    cfg->ratio_format) == NULL ||
-		   case_add(l, BENCH_TRANSPORT, BENCH_INIT1000, 64, 1, cfg->elems,
-			    cfg->ratio_format) == NULL))
-		return -1;
-	if (net && build_net_cases(cfg, l) < 0)
-		return -1;
-	return 0;
-}
-
-static size_t case_area(const struct bench_case *c)
-{
-	switch (c->mode) {
-	case BENCH_LIMIT:
-		return 512;
-	case BENCH_RING:
-		return ring_area_size(c->elems, c->elem_size);
-	case BENCH_RTE_RING:
-#ifdef VMSG_BENCH_HAVE_DPDK
-		return rtering_area_size(c->elems, c->elem_size);
-#else
-		break;
-#endif
-	case BENCH_TRANSPORT:
-	case BENCH_NET:
-	case BENCH_VHOST:
-		return 512; /* the bus has its own file; testpmd its own memory */
-	}
-	return 0;
-}
-
-static int case_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
-{
-	memset(out, 0, sizeof(*out));
-	switch (c->mode) {
-	case BENCH_LIMIT:
-		return limit_run(env, c, out);
-	case BENCH_RING:
-		return ring_run(env, c, out);
-	case BENCH_RTE_RING:
-#ifdef VMSG_BENCH_HAVE_DPDK
-		return rtering_run(env, c, out);
-#else
-		break;
-#endif
-	case BENCH_TRANSPORT:
-		return transport_run(env, c, out);
-	case BENCH_NET:
-		return net_run(env, c, out);
-	case BENCH_VHOST:
-		return vhost_run(env, c, out);
-	}
-	return -1;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Ratios                                                                   */
-
-static const struct bench_case *find(const struct case_list *l, enum bench_mode m,
-				     enum bench_test t, uint32_t esize, uint32_t burst, int fmt)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		const struct bench_case *c = &l->v[i];
-
-		if (c->mode == m && c->test == t && c->elem_size == esize && c->burst == burst &&
-		    c->format == fmt && !c->extra_elems)
-			return c;
-	}
-	return NULL;
-}
-
-/* The 64-byte pps case of net (polling: notify 0) or of vhost-user (split: path 0). */
-static const struct bench_case *find_pps64(const struct case_list *l, enum bench_mode m)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		const struct bench_case *c = &l->v[i];
-
-		if (c->mode == m && c->test == BENCH_NET_PPS && c->elem_size == 64 &&
-		    c->notify == 0 && c->path == 0)
-			return c;
-	}
-	return NULL;
-}
-
-static void ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->format = fmt;
-	r->pp = r->tput = r->tp = r->net = -1;
-	r->net_pps = find_pps64(l, BENCH_NET);
-	r->vhost_pps = find_pps64(l, BENCH_VHOST);
-	if (r->net_pps != NULL && r->vhost_pps != NULL)
-		r->net = r->net_pps->runs[r->net_pps->median].mps /
-			 r->vhost_pps->runs[r->vhost_pps->median].mps;
-	r->limit_pp = find(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, -1);
-	r->ring_pp = find(l, BENCH_RING, BENCH_PINGPONG, 64, 1, fmt);
-	r->ring_tput = find(l, BENCH_RING, BENCH_THROUGHPUT, 64, 32, fmt);
-	r->rte_tput = find(l, BENCH_RTE_RING, BENCH_THROUGHPUT, 64, 32, -1);
-	r->tp_status = find(l, BENCH_TRANSPORT, BENCH_GET_STATUS, 64, 1, fmt);
-	if (r->tp_status != NULL && r->ring_pp != NULL)
-		r->tp = r->tp_status->runs[r->tp_status->median].p50_ns /
-			r->ring_pp->runs[r->ring_pp->median].p50_ns;
-	if (r->limit_pp != NULL && r->ring_pp != NULL)
-		r->pp = r->ring_pp->runs[r->ring_pp->median].p50_ns /
-			r->limit_pp->runs[r->limit_pp->median].p50_ns;
-	if (r->ring_tput != NULL && r->rte_tput != NULL)
-		r->tput = r->ring_tput->runs[r->ring_tput->median].mps /
-			  r->rte_tput->runs[r->rte_tput->median].mps;
-}
-
-/* The ratios' measurements first (limit, then what divides by it), then the rest. */
-static size_t *run_order(const struct case_list *l)
-{
-	size_t *order = malloc((l->n ? l->n : 1) * sizeof(*order)), k = 0, i, j;
-	const struct bench_case *first[10];
-	struct bench_ratios r[2];
-
-	if (order == NULL)
-		return NULL;
-	ratios_of(l, RTE_VMSG_LINK_FMT_STAMPED, &r[0]);
-	ratios_of(l, RTE_VMSG_LINK_FMT_COMPAT, &r[1]);
-	first[0] = r[0].limit_pp;
-	first[1] = r[0].ring_pp;
-	first[2] = r[1].ring_pp;
-	first[3] = r[0].rte_tput;
-	first[4] = r[0].ring_tput;
-	first[5] = r[1].ring_tput;
-	/* transport GET_DEVICE_STATUS right after the ring ping-pong it is divided by. */
-	first[6] = r[0].tp_status != NULL ? r[0].tp_status : r[1].tp_status;
-	/* net 64 B polling and the vhost-user split path back to back. */
-	first[7] = r[0].net_pps;
-	first[8] = r[0].vhost_pps;
-	first[9] = NULL;
-	for (j = 0; j < 9; j++)
-		if (first[j] != NULL)
-			order[k++] = (size_t)(first[j] - l->v);
-	for (i = 0; i < l->n; i++) {
-		for (j = 0; j < 9 && first[j] != &l->v[i]; j++)
-			;
-		if (j == 9)
-			order[k++] = i;
-	}
-	return order;
-}
-
-/* The same ratios run by run: how much of the spread is the host's. */
-static void print_paired(const struct bench_ratios *r, const char *indent)
-{
-	uint32_t i;
-
-	if (r->pp >= 0) {
-		printf("%s  per run, paired:", indent);
-		for (i = 0; i < r->ring_pp->nruns; i++)
-			printf(" %.3f", r->ring_pp->runs[i].p50_ns / r->limit_pp->runs[i].p50_ns);
-		printf(" (p50); means: %.1f / %.1f ns = %.3f\n",
-		       r->ring_pp->runs[r->ring_pp->median].mean_ns,
-		       r->limit_pp->runs[r->limit_pp->median].mean_ns,
-		       r->ring_pp->runs[r->ring_pp->median].mean_ns /
-			       r->limit_pp->runs[r->limit_pp->median].mean_ns);
-	}
-	if (r->tput >= 0) {
-		printf("%s  per run, paired:", indent);
-		for (i = 0; i < r->ring_tput->nruns; i++)
-			printf(" %.3f", r->ring_tput->runs[i].mps / r->rte_tput->runs[i].mps);
-		printf(" (Mmsg/s)\n");
-	}
-	if (r->tp >= 0) {
-		printf("%s  per run, paired:", indent);
-		for (i = 0; i < r->tp_status->nruns; i++)
-			printf(" %.3f", r->tp_status->runs[i].p50_ns / r->ring_pp->runs[i].p50_ns);
-		printf(" (transport p50 / ring p50)\n");
-	}
-	if (r->net >= 0) {
-		printf("%s  per run, paired:", indent);
-		for (i = 0; i < r->net_pps->nruns; i++)
-			printf(" %.3f", r->net_pps->runs[i].mps / r->vhost_pps->runs[i].mps);
-		printf(" (net Mpps / vhost-user split Mpps)\n");
-	}
-}
-
-static void print_ratios(const struct bench_ratios *r, const char *indent)
-{
-	if (r->pp >= 0)
-		printf("%sring_pp_p50_over_limit  %6.3f   ring 64/1 p50 %.1f ns / limit p50 %.1f "
-		       "ns "
-		       "(target <= %.1f: %s)\n",
-		       indent, r->pp, r->ring_pp->runs[r->ring_pp->median].p50_ns,
-		       r->limit_pp->runs[r->limit_pp->median].p50_ns, TARGET_PP,
-		       r->pp <= TARGET_PP ? "met" : "NOT met");
-	else
-		printf("%sring_pp_p50_over_limit  not measured\n", indent);
-	if (r->tput >= 0)
-		printf("%sring_tput_over_rte_ring %6.3f   ring 64/32 %.2f Mmsg/s / rte_ring 64/32 "
-		       "%.2f Mmsg/s (target >= %.1f: %s)\n",
-		       indent, r->tput, r->ring_tput->runs[r->ring_tput->median].mps / 1e6,
-		       r->rte_tput->runs[r->rte_tput->median].mps / 1e6, TARGET_TPUT,
-		       r->tput >= TARGET_TPUT ? "met" : "NOT met");
-	else
-		printf("%sring_tput_over_rte_ring not measured%s\n", indent,
-#ifdef VMSG_BENCH_HAVE_DPDK
-		       ""
-#else
-		       " (this build has no DPDK)"
-#endif
-		);
-	if (r->tp >= 0)
-		printf("%stransport_rtt_p50_over_ring_pp %6.3f   transport get_status p50 %.1f ns "
-		       "/ "
-		       "ring 64/1 p50 %.1f ns (target <= %.1f: %s)\n",
-		       indent, r->tp, r->tp_status->runs[r->tp_status->median].p50_ns,
-		       r->ring_pp->runs[r->ring_pp->median].p50_ns, TARGET_TP,
-		       r->tp <= TARGET_TP ? "met" : "NOT met");
-	if (r->net >= 0)
-		printf("%snet_mpps_over_vhost_user %6.3f   net 64 B polling %.2f Mpps / vhost-user "
-		       "split %.2f Mpps (target >= %.1f: %s)\n",
-		       indent, r->net, r->net_pps->runs[r->net_pps->median].mps / 1e6,
-		       r->vhost_pps->runs[r->vhost_pps->median].mps / 1e6, TARGET_NET,
-		       r->net >= TARGET_NET ? "met" : "NOT met");
-	else if (r->net_pps != NULL)
-		printf("%snet_mpps_over_vhost_user not measured (no vhost-user reference)\n",
-		       indent);
-}
-
-/* ------------------------------------------------------------------------ */
-/* The summary table: one line per key figure, then where the files went.   */
-
-static const struct bench_case *find_net(const struct case_list *l, enum bench_test t,
-					 uint32_t size)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (l->v[i].mode == BENCH_NET && l->v[i].test == t && l->v[i].elem_size == size &&
-		    l->v[i].notify == 0)
-			return &l->v[i];
-	return NULL;
-}
-
-static const struct bench_run *med(const struct bench_case *c)
-{
-	return &c->runs[c->median];
-}
-
-static void sum_line(const char *figure, const char *value, const char *against, const char *target)
-{
-	char line[160];
-	int n = snprintf(line, sizeof(line), "  %-44s %13s  %-24s %s", figure, value, against,
-			 target);
-
-	/* No trailing blanks when the last columns are empty. */
-	while (n > 0 && (size_t)n < sizeof(line) && line[n - 1] == ' ')
-		line[--n] = '\0';
-	puts(line);
-}
-
-static void sum_ratio(const char *figure, const char *value, double ratio, const char *against,
-		      int le, double target)
-{
-	char a[64], t[64];
-	int met = le ? ratio <= target : ratio >= target;
-
-	snprintf(a, sizeof(a), "%.3f x %s", ratio, against);
-	snprintf(t, sizeof(t), "%s %.1f: %s", le ? "<=" : ">=", target, met ? "met" : "NOT met");
-	sum_line(figure, value, a, t);
-}
-
-static void print_summary(const struct bench_cfg *cfg, const struct case_list *l,
-			  const struct bench_ratios *r, const char *json, const char *plot,
-			  double wall_s)
-{
-	const struct bench_case *c;
-	char v[64], fig[64];
-	uint32_t sizes_net[] = { 64, 256, 1518 };
-	size_t i;
-
-	printf("\nsummary (%s format, CPUs %d,%d, %s, %.1f s):\n",
-	       bench_format_name(cfg->ratio_format), cfg->cpu[0], cfg->cpu[1],
-	       cfg->procs ? "two processes" : "two threads", wall_s);
-	sum_line("figure", "value", "ratio", "target");
-	if (r->limit_pp != NULL) {
-		snprintf(v, sizeof(v), "%.1f ns", med(r->limit_pp)->p50_ns);
-		sum_line("limit ping-pong p50 (the floor)", v, "-", "");
-	}
-	if (r->ring_pp != NULL) {
-		snprintf(v, sizeof(v), "%.1f ns", med(r->ring_pp)->p50_ns);
-		snprintf(fig, sizeof(fig), "ring ping-pong p50, 64 B burst 1");
-		if (r->pp >= 0)
-			sum_ratio(fig, v, r->pp, "limit", 1, TARGET_PP);
-		else
-			sum_line(fig, v, "-", "");
-	}
-	/* A reference first, then the figure divided by it, with the ratio. */
-	if (r->rte_tput != NULL) {
-		snprintf(v, sizeof(v), "%.2f Mmsg/s", med(r->rte_tput)->mps / 1e6);
-		sum_line("DPDK rte_ring throughput, 64 B burst 32", v, "-", "");
-	}
-	if (r->ring_tput != NULL) {
-		snprintf(v, sizeof(v), "%.2f Mmsg/s", med(r->ring_tput)->mps / 1e6);
-		if (r->tput >= 0)
-			sum_ratio("ring throughput, 64 B burst 32", v, r->tput, "rte_ring", 0,
-				  TARGET_TPUT);
-		else
-			sum_line("ring throughput, 64 B burst 32", v, "-", "");
-	}
-	if (r->tp_status != NULL) {
-		snprintf(v, sizeof(v), "%.1f ns", med(r->tp_status)->p50_ns);
-		if (r->tp >= 0)
-			sum_ratio("transport round trip p50, GET_DEVICE_STATUS", v, r->tp,
-				  "ring ping-pong", 1, TARGET_TP);
-		else
-			sum_line("transport round trip p50, GET_DEVICE_STATUS", v, "-", "");
-	}
-	c = find(l, BENCH_TRANSPORT, BENCH_GET_CONFIG32, 64, 1, cfg->ratio_format);
-	if (c != NULL) {
-		snprintf(v, sizeof(v), "%.1f ns", med(c)->p50_ns);
-		sum_line("transport round trip p50, GET_CONFIG 32 B", v, "-", "");
-	}
-	c = find(l, BENCH_TRANSPORT, BENCH_INIT1000, 64, 1, cfg->ratio_format);
-	if (c != NULL && med(c)->devices > 0) {
-		snprintf(v, sizeof(v), "%.2f us", med(c)->real_ns / med(c)->devices / 1e3);
-		sum_line("transport init, per device (of 1000)", v, "-", "");
-	}
-	if (r->vhost_pps != NULL) {
-		snprintf(v, sizeof(v), "%.2f Mpps", med(r->vhost_pps)->mps / 1e6);
-		sum_line("DPDK vhost-user split 64 B (reference)", v, "-", "");
-	} else if (r->net_pps != NULL) {
-		sum_line("DPDK vhost-user split 64 B (reference)", "not run", "-",
-			 !strcmp(cfg->mode, "demo") ? "(--vhost-ref runs it)" : "");
-	}
-	for (i = 0; i < sizeof(sizes_net) / sizeof(sizes_net[0]); i++) {
-		c = find_net(l, BENCH_NET_PPS, sizes_net[i]);
-		if (c == NULL)
-			continue;
-		snprintf(v, sizeof(v), "%.2f Mpps", med(c)->mps / 1e6);
-		snprintf(fig, sizeof(fig), "virtio-net %u B, polling", sizes_net[i]);
-		if (c == r->net_pps && r->net >= 0)
-			sum_ratio(fig, v, r->net, "vhost-user", 0, TARGET_NET);
-		else
-			sum_line(fig, v, "-", "");
-	}
-	c = find_net(l, BENCH_NET_LAT, 64);
-	if (c != NULL) {
-		snprintf(v, sizeof(v), "%.1f ns", med(c)->p50_ns);
-		sum_line("virtio-net 64 B round trip p50, polling", v, "-", "");
-	}
-	if (bench_perf.on) {
-		double csw = 0, pgf = 0;
-
-		for (i = 0; i < l->n; i++) {
-			csw += med(&l->v[i])->perf[BENCH_PERF_CTX_SWITCHES];
-			pgf += med(&l->v[i])->perf[BENCH_PERF_PAGE_FAULTS];
-		}
-		/*
-		 * What a reader of the figures needs to know first: were they
-		 * disturbed? (User space only, context switches are not counted.)
-		 */
-		if (csw > 0 || pgf > 0)
-			printf("perf: %.0f context switches, %.0f page faults in the timed parts\n"
-			       "  (median runs): the measuring side was interrupted (the ctxsw\n"
-			       "  and pgfault columns say where)\n",
-			       csw, pgf);
-		else
-			printf("perf: no %spage fault in the timed parts (median runs)\n",
-			       bench_perf.exclude_kernel ? "" : "context switch and no ");
-	}
-	if (json != NULL)
-		printf("JSON written to %s\n", json);
-	if (plot != NULL)
-		printf("plot written to %s\n", plot);
-	if (json == NULL && plot == NULL)
-		printf("no files written (--json FILE, --plot FILE.svg)\n");
-}
-
-/* ------------------------------------------------------------------------ */
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * What two back-to-back TSC reads measure (median of 1001): every latency
- * sample includes it, the limit's as much as the rings'.
- */
-static double timer_overhead_ns(uint64_t hz)
-{
-	uint64_t d[1001], t0;
-	size_t i;
-
-	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
-		t0 = rte_vmsg_tsc();
-		d[i] = rte_vmsg_tsc() - t0;
-	}
-	qsort(d, sizeof(d) / sizeof(d[0]), sizeof(d[0]), cmp_u64);
-	return (double)d[500] * 1e9 / (double)hz;
-}
-
-/* The smallest step the TSC makes here (coarser than 1 tick in some VMs). */
-static double tsc_step_ns(uint64_t hz)
-{
-	uint64_t prev = rte_vmsg_tsc(), t, step = UINT64_MAX;
-	int k = 0;
-
-	while (k < 64) {
-		t = rte_vmsg_tsc();
-		if (t != prev) {
-			if (t - prev < step)
-				step = t - prev;
-			prev = t;
-			k++;
-		}
-	}
-	return (double)step * 1e9 / (double)hz;
-}
-
-static int run_all(struct bench_cfg *cfg, const char *mode)
-{
-	int limit = 0, ring = 0, rte = 0, tp = 0, net = 0, rc = BENCH_EXIT_FAIL, prog = isatty(2);
-	int demo = strcmp(mode, "demo") == 0, json_ok = 0, plot_ok = 0;
-	struct bench_ratios main_r, other_r;
-	struct case_list l = { NULL, 0, 0 };
-	struct bench_env env;
-	size_t i, area = 4096, *order = NULL, step = 0, steps = 0;
-	uint64_t t_start = rte_vmsg_time_ns();
-	uint32_t rep;
-
-	/* The progress line only on a terminal: a log or a pipe never sees a \r. */
-	bench_progress_tty = prog;
-	if (demo)
-		limit = ring = tp = net = 1; /* their parts only: build_demo_cases() */
-	else if (strcmp(mode, "all") == 0)
-		limit = ring = rte = tp = net = 1;
-	else if (strcmp(mode, "limit") == 0)
-		limit = 1;
-	else if (strcmp(mode, "ring") == 0)
-		ring = 1;
-	else if (strcmp(mode, "rte-ring") == 0)
-		rte = 1;
-	else if (strcmp(mode, "transport") == 0)
-		tp = 1;
-	else if (strcmp(mode, "net") == 0)
-		net = 1;
-#ifndef VMSG_BENCH_HAVE_DPDK
-	if (rte && !limit) {
-		fprintf(stderr, "vmsg-bench: mode rte-ring needs DPDK, and this build has none "
-				"(install libdpdk-dev and reconfigure with -Ddpdk=enabled)\n");
-		return BENCH_EXIT_USAGE;
-	}
-#endif
-	memset(&env, 0, sizeof(env));
-	env.cfg = cfg;
-	if ((demo ? build_demo_cases(cfg, &l) : build_cases(cfg, &l, limit, ring, rte, tp, net)) <
-	    0) {
-		fprintf(stderr, "vmsg-bench: out of memory\n");
-		goto out;
-	}
-	for (i = 0; i < l.n; i++) {
-		l.v[i].nruns = cfg->repeat;
-		l.v[i].runs = calloc(cfg->repeat, sizeof(struct bench_run));
-		if (l.v[i].runs == NULL) {
-			fprintf(stderr, "vmsg-bench: out of memory\n");
-			goto out;
-		}
-		if (case_area(&l.v[i]) > area)
-			area = case_area(&l.v[i]);
-	}
-	/*
-	 * The vhost-user cells take about ten seconds each (two testpmd
-	 * start-ups): only the ratio's (split, 64 B) is repeated, the others
-	 * run once.
-	 */
-	for (i = 0; i < l.n; i++)
-		if (l.v[i].mode == BENCH_VHOST && find_pps64(&l, BENCH_VHOST) != &l.v[i])
-			l.v[i].nruns = 1;
-	for (i = 0; i < l.n; i++)
-		steps += l.v[i].nruns;
-	if (cfg->numa_node >= 0 && bench_numa_bind(cfg->numa_node) < 0) {
-		rc = BENCH_EXIT_USAGE;
-		goto out;
-	}
-	env.tsc_hz = rte_vmsg_tsc_hz();
-	env.timer_ns = timer_overhead_ns(env.tsc_hz);
-	env.tsc_step_ns = tsc_step_ns(env.tsc_hz);
-	/* Every sample slot touched now, so that no page fault happens in a timed loop. */
-	env.ticks = bench_samples_alloc(cfg->samples);
-	if (env.ticks == NULL) {
-		fprintf(stderr, "vmsg-bench: no memory for %llu samples\n",
-			(unsigned long long)cfg->samples);
-		goto out;
-	}
-	rc = bench_mem_open(&env, area);
-	if (rc < 0) {
-		rc = -rc;
-		goto out;
-	}
-	rc = BENCH_EXIT_FAIL;
-
-	printf("vmsg-bench %s: CPUs %d,%d (%s), memory %s %s%s, TSC %.1f MHz (a read pair: "
-	       "%.1f ns)\n",
-	       rte_vmsg_version(), cfg->cpu[0], cfg->cpu[1], cfg->procs ? "processes" : "threads",
-	       env.mem_kind, env.mem_path, cfg->numa_node >= 0 ? ", NUMA-bound" : "",
-	       (double)env.tsc_hz / 1e6, env.timer_ns);
-	printf("%llu ping-pong samples and %llu throughput messages per run, %u run%s per "
-	       "measurement%s, link N=%u\n",
-	       (unsigned long long)cfg->samples, (unsigned long long)cfg->messages, cfg->repeat,
-	       cfg->repeat > 1 ? "s" : "", cfg->repeat > 1 ? " (the median is reported)" : "",
-	       cfg->elems);
-	if (cfg->perf) {
-		if (bench_perf_probe(cfg->perf == 2) < 0)
-			goto out_mem;
-		bench_perf_describe(stdout);
-	}
-	fflush(stdout);
-
-	/*
-	 * Repetitions interleaved, so that drift of a noisy host spreads over
-	 * all measurements alike; in each, the measurements the ratios pair
-	 * run first and back to back.
-	 */
-	order = run_order(&l);
-	if (order == NULL) {
-		fprintf(stderr, "vmsg-bench: out of memory\n");
-		goto out_mem;
-	}
-	for (rep = 0; rep < cfg->repeat; rep++)
-		for (i = 0; i < l.n; i++) {
-			struct bench_case *c = &l.v[order[i]];
-			char name[96];
-
-			if (rep >= c->nruns)
-				continue;
-			bench_case_name(c, name, sizeof(name));
-			step++;
-			if (prog) {
-				uint64_t s = (rte_vmsg_time_ns() - t_start) / 1000000000u;
-
-				int w = steps >= 100 ? 3 : steps >= 10 ? 2 : 1;
-
-				/* "[ 7/21] NAME run 2/3  0:35", rewritten in place. */
-				fprintf(stderr, "\r\033[K[%*zu/%zu] %s run %u/%u  %u:%02u", w, step,
-					steps, name, rep + 1, c->nruns, (unsigned)(s / 60),
-					(unsigned)(s % 60));
-			}
-			if (case_run(&env, c, &c->runs[rep]) < 0) {
-				fprintf(stderr, "%svmsg-bench: %s failed (run %u)\n",
-					prog ? "\n" : "", name, rep + 1);
-				goto out_mem;
-			}
-		}
-	if (prog)
-		fprintf(stderr, "\r\033[K");
-
-	printf("\n");
-	bench_print_header(stdout);
-	for (i = 0; i < l.n; i++) {
-		bench_pick_median(&l.v[i]);
-		bench_print_case(stdout, &l.v[i]);
-	}
-	if (cfg->verbose && cfg->repeat > 1) {
-		printf("\nevery run:\n");
-		for (i = 0; i < l.n; i++)
-			for (rep = 0; rep < l.v[i].nruns; rep++)
-				bench_print_run(stdout, &l.v[i], rep);
-	}
-	printf("\nlatency: round trip of a burst, ns; throughput: TSC cycles per message at the "
-	       "consumer; link messages fill the element (stamped: elem - %u B); transport "
-	       "init1000: per device, open to DRIVER_OK\n",
-	       RTE_VMSG_STAMP_HDR_SIZE);
-	if (net)
-		printf("net: always two processes (device, driver); elem is the frame size; pps "
-		       "in the Mmsg/s column (Mpps received by the driver, each sent back); lat: "
-		       "one packet's round trip. vhost_user: dpdk-testpmd's Rx-pps on the vhost "
-		       "side, median of its samples\n");
-	for (i = 0; i < l.n; i++)
-		if (l.v[i].test == BENCH_INIT1000) {
-			printf("\n");
-			bench_print_init(stdout, &l.v[i]);
-		}
-
-	ratios_of(&l, cfg->ratio_format, &main_r);
-	ratios_of(&l, !cfg->ratio_format, &other_r);
-	if (limit && ring && rte) {
-		printf("\nratios (%s format, link N=%u, spin %s):\n",
-		       bench_format_name(cfg->ratio_format), cfg->elems,
-		       bench_spin_pause ? "pause" : "tight");
-		print_ratios(&main_r, "  ");
-		if (cfg->formats == (BENCH_FMT_COMPAT | BENCH_FMT_STAMPED)) {
-			printf("info, %s format (not the reported ratios):\n",
-			       bench_format_name(!cfg->ratio_format));
-			print_ratios(&other_r, "  info: ");
-		}
-		printf("info: TSC step %.1f ns, so every latency is a multiple of it",
-		       env.tsc_step_ns);
-		if (main_r.limit_pp != NULL)
-			printf("; one step is %.2f of the p50 ratio",
-			       env.tsc_step_ns /
-				       main_r.limit_pp->runs[main_r.limit_pp->median].p50_ns);
-		printf("\n");
-		print_paired(&main_r, "info, ratio format:");
-		if (cfg->formats == (BENCH_FMT_COMPAT | BENCH_FMT_STAMPED))
-			print_paired(&other_r, "info, other format:");
-	}
-	if (net && !demo && !(limit && ring && rte)) {
-		printf("\nratio:\n");
-		if (main_r.net >= 0)
-			print_paired(&main_r, "info:");
-		if (main_r.net >= 0)
-			printf("  net_mpps_over_vhost_user %6.3f   net 64 B polling %.2f Mpps / "
-			       "vhost-user split %.2f Mpps (target >= %.1f: %s)\n",
-			       main_r.net, main_r.net_pps->runs[main_r.net_pps->median].mps / 1e6,
-			       main_r.vhost_pps->runs[main_r.vhost_pps->median].mps / 1e6,
-			       TARGET_NET, main_r.net >= TARGET_NET ? "met" : "NOT met");
-		else
-			printf("  net_mpps_over_vhost_user not measured (no vhost-user "
-			       "reference)\n");
-	}
-	rc = 0;
-	if (cfg->json != NULL) {
-		json_ok = bench_json_write(cfg->json, &env, l.v, l.n, &main_r,
-					   cfg->formats == (BENCH_FMT_COMPAT | BENCH_FMT_STAMPED)
-						   ? &other_r
-						   : NULL) == 0;
-		if (!json_ok)
-			rc = BENCH_EXIT_FAIL;
-	}
-	if (cfg->plot != NULL) {
-		plot_ok = bench_plot_write(cfg->plot, &env, l.v, l.n) == 0;
-		if (!plot_ok)
-			rc = BENCH_EXIT_FAIL;
-	}
-	print_summary(cfg, &l, &main_r, json_ok ? cfg->json : NULL, plot_ok ? cfg->plot : NULL,
-		      (double)(rte_vmsg_time_ns() - t_start) / 1e9);
-out_mem:
-	bench_mem_close(&env);
-out:
-	for (i = 0; i < l.n; i++)
-		free(l.v[i].runs);
-	free(order);
-	free(l.v);
-	bench_samples_free(env.ticks, cfg->samples);
-	return rc;
 }
 
 int main(int argc, char **argv)
@@ -1136,7 +270,7 @@ int main(int argc, char **argv)
 			have_cpus = 1;
 			break;
 		case OPT_NUMA:
-			if (parse_u32(optarg, 0, 1023, &u) < 0)
+			if (vmsg_util_parse_u32(optarg, 0, 0, 1023, &u) < 0)
 				return bad_arg("--numa-node", optarg,
 					       "a node number from 0 to 1023");
 			cfg.numa_node = (int)u;
@@ -1167,17 +301,19 @@ int main(int argc, char **argv)
 			cfg.vhost_ref = 1;
 			break;
 		case OPT_SAMPLES:
-			if (parse_count(optarg, 1, MAX_SAMPLES, &cfg.samples) < 0)
+			if (vmsg_util_parse_u64(optarg, 10, VMSG_UTIL_PARSE_EXP, 1, MAX_SAMPLES,
+						&cfg.samples) < 0)
 				return bad_arg("--samples", optarg, "a count from 1 to 1e8");
 			have_samples = 1;
 			break;
 		case OPT_MESSAGES:
-			if (parse_count(optarg, 1, MAX_MESSAGES, &cfg.messages) < 0)
+			if (vmsg_util_parse_u64(optarg, 10, VMSG_UTIL_PARSE_EXP, 1, MAX_MESSAGES,
+						&cfg.messages) < 0)
 				return bad_arg("--messages", optarg, "a count from 1 to 1e12");
 			have_messages = 1;
 			break;
 		case OPT_REPEAT:
-			if (parse_u32(optarg, 1, MAX_REPEAT, &cfg.repeat) < 0)
+			if (vmsg_util_parse_u32(optarg, 0, 1, MAX_REPEAT, &cfg.repeat) < 0)
 				return bad_arg("--repeat", optarg, "an integer from 1 to 99");
 			have_repeat = 1;
 			break;
@@ -1210,15 +346,15 @@ int main(int argc, char **argv)
 				return bad_arg("--spin", optarg, "tight or pause");
 			break;
 		case OPT_ELEMS:
-			if (parse_u32(optarg, 2, 65535, &cfg.elems) < 0)
+			if (vmsg_util_parse_u32(optarg, 0, 2, 65535, &cfg.elems) < 0)
 				return bad_arg("--elems", optarg, "an integer from 2 to 65535");
 			break;
 		case OPT_QUICK:
 			cfg.quick = 1;
 			break;
 		case OPT_MAX_SIZE:
-			if (parse_u32(optarg, RTE_VMSG_MAX_SIZE_MIN, RTE_VMSG_MAX_SIZE_MAX,
-				      &max_size) < 0) {
+			if (vmsg_util_parse_u32(optarg, 0, RTE_VMSG_MAX_SIZE_MIN,
+						RTE_VMSG_MAX_SIZE_MAX, &max_size) < 0) {
 				fprintf(stderr,
 					"vmsg-bench: --max-size '%s': expected an integer from %u "
 					"to %u\n",
@@ -1317,5 +453,5 @@ int main(int argc, char **argv)
 
 	rte_vmsg_log_set_handler(rte_vmsg_log_stderr,
 				 cfg.verbose ? RTE_VMSG_LOG_INFO : RTE_VMSG_LOG_WARNING, NULL);
-	return run_all(&cfg, mode);
+	return bench_run_all(&cfg, mode);
 }

@@ -8,7 +8,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -23,6 +22,7 @@
 #include <rte_vmsg_mem.h>
 
 #include "bench.h"
+#include "vmsg_util.h"
 
 /* Writes the CPUs of @p set as a list such as "0-1,4" into @p buf. */
 static void cpuset_str(const cpu_set_t *set, char *buf, size_t cap)
@@ -127,17 +127,13 @@ bad:
 
 int bench_cpus_default(int cpu[2])
 {
-	cpu_set_t allowed;
-	int c, k = 0;
+	int rc = vmsg_util_two_cpus(cpu);
 
-	if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) {
-		fprintf(stderr, "vmsg-bench: sched_getaffinity: %s\n", strerror(errno));
+	if (rc < 0 && rc != -ENOENT) {
+		fprintf(stderr, "vmsg-bench: sched_getaffinity: %s\n", strerror(-rc));
 		return -1;
 	}
-	for (c = 0; c < CPU_SETSIZE && k < 2; c++)
-		if (CPU_ISSET(c, &allowed))
-			cpu[k++] = c;
-	if (k < 2) {
+	if (rc < 0) {
 		fprintf(stderr, "vmsg-bench: the affinity mask allows only one CPU; two are needed "
 				"(one per "
 				"side)\n");
@@ -213,7 +209,6 @@ struct side_thread {
 	struct bench_side s;
 	bench_side_fn fn;
 	int cpu;
-	int rc;
 };
 
 static int pin_self_check(int cpu)
@@ -241,28 +236,21 @@ static __attribute__((noinline)) void prefault_stack(void)
 		pad[i] = 0;
 }
 
-static void *side_thread_main(void *p)
+/* A side's thread, pinned by vmsg_util_run_pair(). */
+static int side_thread_main(void *p, int pinned)
 {
 	struct side_thread *t = p;
-	cpu_set_t set;
-	int rc;
 
-	CPU_ZERO(&set);
-	CPU_SET(t->cpu, &set);
-	rc = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-	if (rc != 0) {
-		bench_fail(&t->s, "pthread_setaffinity_np(CPU %d): %s", t->cpu, strerror(rc));
-		t->rc = -1;
-		return NULL;
+	if (pinned < 0) {
+		bench_fail(&t->s, "sched_setaffinity(CPU %d): %s", t->cpu, strerror(-pinned));
+		return -1;
 	}
 	if (pin_self_check(t->cpu) < 0) {
 		bench_fail(&t->s, "could not move to CPU %d", t->cpu);
-		t->rc = -1;
-		return NULL;
+		return -1;
 	}
 	prefault_stack();
-	t->rc = t->fn(&t->s);
-	return NULL;
+	return t->fn(&t->s);
 }
 
 static void side_init(struct bench_side *s, int side, const struct bench_env *env, uint8_t *base,
@@ -278,41 +266,41 @@ static void side_init(struct bench_side *s, int side, const struct bench_env *en
 	s->arg = arg;
 }
 
+/* A side could not start: the one that did stops at its next idle check. */
+static void threads_failed(void *arg, int err)
+{
+	struct bench_env *env = arg;
+
+	fprintf(stderr, "vmsg-bench: pthread_create: %s\n", strerror(-err));
+	__atomic_store_n(&env->ctl->abort, 1u, __ATOMIC_RELAXED);
+}
+
 static int run_threads(struct bench_env *env, bench_side_fn fn, void *arg)
 {
 	struct side_thread t[2];
-	pthread_t tid[2];
-	int i, rc, started = 0;
+	struct vmsg_util_side side[2];
+	int i;
 
 	for (i = 0; i < 2; i++) {
 		side_init(&t[i].s, i, env, env->base, arg);
 		t[i].fn = fn;
 		t[i].cpu = env->cfg->cpu[i];
-		t[i].rc = -1;
+		side[i].cpu = t[i].cpu;
+		side[i].fn = side_thread_main;
+		side[i].arg = &t[i];
+		side[i].rc = -1;
 	}
-	for (i = 0; i < 2; i++) {
-		rc = pthread_create(&tid[i], NULL, side_thread_main, &t[i]);
-		if (rc != 0) {
-			fprintf(stderr, "vmsg-bench: pthread_create: %s\n", strerror(rc));
-			__atomic_store_n(&env->ctl->abort, 1u, __ATOMIC_RELAXED);
-			break;
-		}
-		started++;
-	}
-	for (i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
-	return started == 2 && t[0].rc == 0 && t[1].rc == 0 ? 0 : -1;
+	if (vmsg_util_run_pair(side, threads_failed, env) < 0)
+		return -1;
+	return side[0].rc == 0 && side[1].rc == 0 ? 0 : -1;
 }
 
 static int pin_process(int cpu)
 {
-	cpu_set_t set;
+	int rc = vmsg_util_pin_self(cpu);
 
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set) != 0) {
-		fprintf(stderr, "vmsg-bench: sched_setaffinity(CPU %d): %s\n", cpu,
-			strerror(errno));
+	if (rc < 0) {
+		fprintf(stderr, "vmsg-bench: sched_setaffinity(CPU %d): %s\n", cpu, strerror(-rc));
 		return -1;
 	}
 	return pin_self_check(cpu);
@@ -350,28 +338,17 @@ static __attribute__((noreturn)) void child_main(struct bench_env *env, bench_si
  */
 static int reap_child(pid_t pid, uint64_t secs)
 {
-	uint64_t deadline = rte_vmsg_time_ns() + secs * 1000000000u;
-	struct timespec nap = { 0, 1000000 };
-	int status;
-	pid_t w;
+	int status, rc;
 
-	for (;;) {
-		w = waitpid(pid, &status, WNOHANG);
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR) {
-			fprintf(stderr, "vmsg-bench: waitpid: %s\n", strerror(errno));
-			return -1;
-		}
-		if (rte_vmsg_time_ns() > deadline) {
-			fprintf(stderr,
-				"vmsg-bench: the peer process %d did not exit; killing it\n",
-				(int)pid);
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			return -1;
-		}
-		nanosleep(&nap, NULL);
+	rc = vmsg_util_wait_child(pid, secs * 1000000000u, 1000000, &status);
+	if (rc == -ETIMEDOUT) {
+		fprintf(stderr, "vmsg-bench: the peer process %d did not exit; killing it\n",
+			(int)pid);
+		return -1;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "vmsg-bench: waitpid: %s\n", strerror(-rc));
+		return -1;
 	}
 	if (WIFSIGNALED(status)) {
 		fprintf(stderr, "vmsg-bench: the peer process died of signal %d\n",

@@ -195,6 +195,13 @@ static inline void fwd_add(uint64_t *p, uint64_t v)
 	__atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + v, __ATOMIC_RELAXED);
 }
 
+/* cli.c: fills @p cfg from the command line; 0, 1 (--help, --version: done) or -FWD_EXIT_*. */
+int fwd_parse_args(struct fwd_cfg *cfg, int argc, char **argv);
+
+/* stats.c */
+void fwd_print_stats(const struct fwd_cfg *cfg, double elapsed, double dt);
+void fwd_print_final(const struct fwd_cfg *cfg, double elapsed);
+
 /* fwd.c: the pair threads */
 int fwd_threads_start(struct fwd_cfg *cfg);
 void fwd_threads_stop(struct fwd_cfg *cfg);

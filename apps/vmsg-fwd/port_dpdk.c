@@ -19,6 +19,7 @@
 #include <rte_mempool.h>
 
 #include "fwd.h"
+#include "vmsg_util.h"
 
 #define POOL_CACHE 256u
 
@@ -59,12 +60,10 @@ void fwd_dpdk_fini(void)
 /* The port named @p name: a port id, or a device name such as net_ring0. */
 static int find_port(const char *name, uint16_t *id)
 {
-	char *end;
-	unsigned long v;
+	uint64_t v;
 
 	if (name[0] >= '0' && name[0] <= '9') {
-		v = strtoul(name, &end, 10);
-		if (*end != '\0' || v >= RTE_MAX_ETHPORTS ||
+		if (vmsg_util_parse_u64(name, 10, 0, 0, RTE_MAX_ETHPORTS - 1, &v) < 0 ||
 		    !rte_eth_dev_is_valid_port((uint16_t)v))
 			return -ENODEV;
 		*id = (uint16_t)v;

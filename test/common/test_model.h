@@ -14,19 +14,10 @@
 
 #include <rte_vmsg_transport.h>
 
-struct tmodel {
-	uint8_t cfg[8];
-};
+#include "vmsg_util.h"
 
-static struct tmodel tmodel_the = { .cfg = { 1, 2, 3, 4, 5, 6, 7, 8 } };
-
-static inline int tmodel_config_read(void *ctx, uint32_t off, void *buf, uint32_t len)
-{
-	struct tmodel *m = ctx;
-
-	memcpy(buf, m->cfg + off, len);
-	return 0;
-}
+static const uint8_t tmodel_cfg[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+static struct vmsg_util_model tmodel_the = { tmodel_cfg, sizeof(tmodel_cfg) };
 
 /*
  * A device numbered @p num on a link of @p max bytes, or (@p bus not NULL)
@@ -40,14 +31,9 @@ static inline struct rte_vmsg_dev *tmodel_dev_make(uint16_t num, uint32_t max, u
 	struct rte_vmsg_dev_opts o;
 	struct rte_vmsg_dev *d = NULL;
 
-	memset(&ops, 0, sizeof(ops));
-	ops.sz = sizeof(ops);
-	ops.device_id = 1;
-	ops.vendor_id = 0x1af4;
-	ops.config_size = sizeof(tmodel_the.cfg);
+	vmsg_util_model_ops(&ops, &tmodel_the, 1);
 	ops.num_queues = 1;
 	ops.queue_max_size = 64;
-	ops.config_read = tmodel_config_read;
 	memset(&o, 0, sizeof(o));
 	o.sz = sizeof(o);
 	o.dev_num = num;

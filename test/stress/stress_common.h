@@ -209,37 +209,4 @@ static inline int stress_connect(struct rte_vmsg_link *a, struct rte_vmsg_link *
 	return -1;
 }
 
-/*
- * Pins the calling thread (sched_setaffinity with pid 0 acts on the calling
- * thread, in a process of one thread or of many); -1 leaves it alone.
- */
-static inline int stress_pin(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return 0;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set);
-}
-
-/* The first two CPUs this process may run on (-1 for a missing one). */
-static inline void stress_two_cpus(int *a, int *b)
-{
-	cpu_set_t set;
-	int i;
-
-	*a = *b = -1;
-	if (sched_getaffinity(0, sizeof(set), &set) != 0)
-		return;
-	for (i = 0; i < CPU_SETSIZE; i++)
-		if (CPU_ISSET(i, &set)) {
-			if (*a < 0)
-				*a = i;
-			else if (*b < 0)
-				*b = i;
-		}
-}
-
 #endif /* STRESS_COMMON_H */

@@ -62,6 +62,7 @@
 #include <rte_vmsg_ring.h>
 
 #include "stress_common.h"
+#include "vmsg_util.h"
 #include "vtest.h"
 
 #define MS 1000000ull
@@ -210,7 +211,7 @@ static int child_setup(struct env *e, pid_t supervisor)
 	vtest_checks = 0;
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != supervisor)
 		return -1;
-	if (stress_pin(e->cpu) != 0)
+	if (vmsg_util_pin_self(e->cpu) != 0)
 		return -1;
 	if (mprotect(e->inherited, e->inh_len, PROT_NONE) != 0) {
 		perror("mprotect");
@@ -1144,7 +1145,7 @@ int main(void)
 	uint64_t seed = vtest_seed();
 	char name[64];
 	unsigned int i;
-	int cpu_a, cpu_b, ret;
+	int cpu[2], ret;
 
 	snprintf(name, sizeof(name), "vmsg-stress-hostile.%d", (int)getpid());
 	ro.kind = RTE_VMSG_REGION_KIND_FILE;
@@ -1165,9 +1166,9 @@ int main(void)
 	       (rte_vmsg_region_flags(reg) & RTE_VMSG_REGION_F_GUARD) ? "before and after"
 								      : "NONE");
 	CHECK(rte_vmsg_region_flags(reg) & RTE_VMSG_REGION_F_GUARD);
-	stress_two_cpus(&cpu_a, &cpu_b);
+	vmsg_util_two_cpus(cpu);
 	for (i = 0; i < sizeof(cfgs) / sizeof(cfgs[0]); i++) {
-		run_config(&cfgs[i], i, reg, ctl, cpu_a, cpu_b, seed);
+		run_config(&cfgs[i], i, reg, ctl, cpu[0], cpu[1], seed);
 		if (vtest_failures != 0)
 			break;
 	}

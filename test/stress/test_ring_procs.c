@@ -33,6 +33,7 @@
 #include <rte_vmsg_ring.h>
 
 #include "stress_common.h"
+#include "vmsg_util.h"
 #include "vtest.h"
 
 #define NUM_ELEMS 1024u
@@ -122,7 +123,7 @@ static int child_main(const struct run *run, const char *path, void *inherited, 
 	/* Die with the parent; it may already be gone. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent_pid)
 		return CHILD_SETUP;
-	if (stress_pin(cpu) != 0)
+	if (vmsg_util_pin_self(cpu) != 0)
 		return CHILD_SETUP;
 	/*
 	 * The parent's mapping is inherited across fork: make it inaccessible so
@@ -198,27 +199,23 @@ static int child_failed(void *arg)
 /* Waits for the child until @p deadline; kills it then. Returns 0 when it exited with 0. */
 static int child_wait(struct child *c, uint64_t deadline)
 {
-	struct timespec nap = { 0, 1000000 };
+	uint64_t now = rte_vmsg_time_ns();
+	int rc;
 
-	while (!c->reaped) {
-		pid_t p = waitpid(c->pid, &c->status, WNOHANG);
-
-		if (p == c->pid) {
+	if (!c->reaped) {
+		rc = vmsg_util_wait_child(c->pid, deadline > now ? deadline - now : 0, 1000000,
+					  &c->status);
+		if (rc == -ETIMEDOUT) {
+			fprintf(stderr, "child %d: timed out, killed\n", (int)c->pid);
 			c->reaped = 1;
-			break;
+			return -1;
 		}
-		if (p < 0) {
+		if (rc < 0) {
+			errno = -rc;
 			perror("waitpid");
 			return -1;
 		}
-		if (rte_vmsg_time_ns() > deadline) {
-			fprintf(stderr, "child %d: timed out, killed\n", (int)c->pid);
-			kill(c->pid, SIGKILL);
-			waitpid(c->pid, &c->status, 0);
-			c->reaped = 1;
-			return -1;
-		}
-		nanosleep(&nap, NULL);
+		c->reaped = 1;
 	}
 	if (WIFSIGNALED(c->status)) {
 		fprintf(stderr, "child %d: killed by signal %d (%s)\n", (int)c->pid,
@@ -305,7 +302,7 @@ int main(void)
 	struct rte_vmsg_region *reg = NULL;
 	uint64_t total = stress_messages(100000000ull) / 8;
 	char mnt[256], name[64];
-	int cpu_a, cpu_b, fmt, e, dir, ret;
+	int cpu[2], fmt, e, dir, ret;
 
 	rte_vmsg_log_set_handler(rte_vmsg_log_stderr, RTE_VMSG_LOG_WARNING, NULL);
 	if (rte_vmsg_hugetlbfs_find(mnt, sizeof(mnt)) != 0)
@@ -326,11 +323,11 @@ int main(void)
 		return vtest_done("test_ring_procs");
 
 	parent_pid = getpid();
-	stress_two_cpus(&cpu_a, &cpu_b);
-	CHECK_EQ(stress_pin(cpu_a), 0);
+	vmsg_util_two_cpus(cpu);
+	CHECK_EQ(vmsg_util_pin_self(cpu[0]), 0);
 	printf("file %s; 8 runs of %llu messages, parent (device) on CPU %d, child (driver) on "
 	       "CPU %d\n",
-	       rte_vmsg_region_path(reg), (unsigned long long)total, cpu_a, cpu_b);
+	       rte_vmsg_region_path(reg), (unsigned long long)total, cpu[0], cpu[1]);
 	for (fmt = 0; fmt < 2; fmt++)
 		for (e = 0; e < 2; e++)
 			for (dir = 0; dir < 2; dir++) {
@@ -346,7 +343,7 @@ int main(void)
 				 * with small counts less than one.
 				 */
 				run.deadline = rte_vmsg_time_ns() + 60 * SEC;
-				one_run(reg, &run, cpu_a, cpu_b);
+				one_run(reg, &run, cpu[0], cpu[1]);
 				if (vtest_failures != 0)
 					goto out;
 			}

@@ -7,7 +7,6 @@
  */
 
 #define _GNU_SOURCE
-#include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,22 +14,24 @@
 #include <rte_vmsg_ring.h>
 
 #include "stress_common.h"
+#include "vmsg_util.h"
 #include "vtest.h"
 
 struct side {
 	struct rte_vmsg_ring *ring;
 	uint64_t total, deadline;
-	int cpu, produce, rc;
+	int produce, rc;
 };
 
-static void *run(void *arg)
+/* Unpinned (one CPU allowed here), a side is still correct, only slower. */
+static int run(void *arg, int pinned)
 {
 	struct side *s = arg;
 
-	stress_pin(s->cpu);
+	(void)pinned;
 	s->rc = s->produce ? stress_produce(s->ring, s->total, s->deadline)
 			   : stress_consume(s->ring, s->total, s->deadline);
-	return NULL;
+	return s->rc;
 }
 
 int main(void)
@@ -39,20 +40,20 @@ int main(void)
 	uint64_t total = stress_messages(100000000ull) / 8;
 	size_t len = 4u << 20;
 	uint8_t *mem = aligned_alloc(4096, len);
-	int cpu_a, cpu_b, fmt, e, dir;
+	int cpu[2], fmt, e, dir;
 
 	if (mem == NULL)
 		return 1;
-	stress_two_cpus(&cpu_a, &cpu_b);
-	printf("8 runs of %llu messages on CPUs %d and %d\n", (unsigned long long)total, cpu_a,
-	       cpu_b);
+	vmsg_util_two_cpus(cpu);
+	printf("8 runs of %llu messages on CPUs %d and %d\n", (unsigned long long)total, cpu[0],
+	       cpu[1]);
 	for (fmt = 0; fmt < 2; fmt++)
 		for (e = 0; e < 2; e++)
 			for (dir = 0; dir < 2; dir++) {
 				struct rte_vmsg_link_opts o = { .sz = sizeof(o) };
 				struct rte_vmsg_link *dev = NULL, *drv = NULL;
 				struct side p, c;
-				pthread_t tp, tc;
+				struct vmsg_util_side two[2];
 				uint64_t t0 = rte_vmsg_time_ns();
 
 				memset(mem, 0, len);
@@ -76,12 +77,10 @@ int main(void)
 				p.total = c.total = total;
 				p.deadline = c.deadline = t0 + 120ull * 1000000000ull;
 				p.produce = 1;
-				p.cpu = cpu_a;
-				c.cpu = cpu_b;
-				pthread_create(&tc, NULL, run, &c);
-				pthread_create(&tp, NULL, run, &p);
-				pthread_join(tp, NULL);
-				pthread_join(tc, NULL);
+				/* The consumer's thread first, as before. */
+				two[0] = (struct vmsg_util_side){ cpu[1], run, &c, -1 };
+				two[1] = (struct vmsg_util_side){ cpu[0], run, &p, -1 };
+				CHECK_EQ(vmsg_util_run_pair(two, NULL, NULL), 0);
 				CHECK_EQ(p.rc, 0);
 				CHECK_EQ(c.rc, 0);
 				printf("%s esize %u %s: %llu messages checked in %.2f s\n",

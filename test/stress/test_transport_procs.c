@@ -40,6 +40,7 @@
 #include <rte_vmsg_ring.h>
 #include <rte_vmsg_transport.h>
 
+#include "vmsg_util.h"
 #include "vtest.h"
 
 #define NDEV 1000u
@@ -59,6 +60,7 @@ static char path[64];
 /* The device process                                                        */
 
 struct mdev {
+	struct vmsg_util_model model; /* first: ctx is the mdev; model.cfg is cfg */
 	uint16_t num;
 	uint8_t cfg[CFG_SIZE];
 	struct rte_vmsg_dev *dev;
@@ -76,14 +78,6 @@ static void cfg_fill(uint8_t *cfg, uint16_t num, uint8_t incarnation)
 		cfg[i] = (uint8_t)(num * 31u + i * 7u + incarnation);
 }
 
-static int m_config_read(void *ctx, uint32_t off, void *buf, uint32_t len)
-{
-	struct mdev *m = ctx;
-
-	memcpy(buf, m->cfg + off, len);
-	return 0;
-}
-
 static const uint32_t m_features[2] = { 0x21u, 0x1u }; /* two device bits, VERSION_1 */
 
 static struct mdev *mdev_new(struct rte_vmsg_bus *bus, uint8_t incarnation)
@@ -95,16 +89,13 @@ static struct mdev *mdev_new(struct rte_vmsg_bus *bus, uint8_t incarnation)
 	if (m == NULL || rte_vmsg_bus_dev_alloc_num(bus, &m->num) != 0)
 		_exit(3);
 	cfg_fill(m->cfg, m->num, incarnation);
-	memset(&ops, 0, sizeof(ops));
-	ops.sz = sizeof(ops);
-	ops.device_id = 0x42;
-	ops.vendor_id = 0x1af4;
+	m->model.cfg = m->cfg;
+	m->model.cfg_size = CFG_SIZE;
+	vmsg_util_model_ops(&ops, &m->model, 0x42);
 	ops.features = m_features;
 	ops.num_feature_blocks = 2;
-	ops.config_size = CFG_SIZE;
 	ops.num_queues = 2;
 	ops.queue_max_size = QSIZE;
-	ops.config_read = m_config_read;
 	memset(&o, 0, sizeof(o));
 	o.sz = sizeof(o);
 	o.dev_num = m->num;

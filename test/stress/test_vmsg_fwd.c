@@ -53,6 +53,7 @@
 #include <rte_vmsg_virtq.h>
 
 #include "stress_common.h"
+#include "vmsg_util.h"
 #include "vtest.h"
 
 #define QSIZE 256u
@@ -109,20 +110,12 @@ static pid_t fwd_start(char *const args[])
 /* SIGINT, then the exit status (or -1 when it does not end in time). */
 static int fwd_stop(pid_t pid)
 {
-	uint64_t end = rte_vmsg_time_ns() + WAIT_NS;
 	int status;
 
 	kill(pid, SIGINT);
-	while (rte_vmsg_time_ns() < end) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
+	if (vmsg_util_wait_child(pid, WAIT_NS, 10000000, &status) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 struct totals {
@@ -937,7 +930,6 @@ static int measure(uint32_t size, double seconds)
 	char p0[400], p1[400];
 	char *args[] = { "--port", p0, "--port", p1, "--stats-period", "0", "--cpus", "1", NULL };
 	uint64_t got = 0, t0, t1, c0 = 0;
-	cpu_set_t set;
 	uint32_t k;
 	pid_t pid;
 	int n;
@@ -946,9 +938,7 @@ static int measure(uint32_t size, double seconds)
 	snprintf(p1, sizeof(p1), "vmsg:file=%s,qsize=1024", files[1]);
 	pid = fwd_start(args);
 	/* This side on CPU 0 (vmsg-fwd's thread is on CPU 1, its main thread anywhere). */
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	sched_setaffinity(0, sizeof(set), &set);
+	vmsg_util_pin_self(0);
 	if (drv_end_open(&a, files[0], 1) != 0 || drv_end_open(&b, files[1], 1) != 0) {
 		fwd_stop(pid);
 		show_output();

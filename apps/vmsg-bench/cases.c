@@ -1,0 +1,566 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * vmsg-bench: the list of measurements each mode makes, the order they run
+ * in, the repetitions, and what is printed after them.
+ */
+
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_vmsg.h>
+#include <rte_vmsg_ring.h>
+
+#include "bench.h"
+
+/* What an 8 KiB v1 area holds with 64-byte elements: reported beside --elems. */
+#define V1_SMALL_ELEMS 63u
+
+/* net: packet sizes (testpmd's: 64, 256 and 1518-byte frames). */
+static const uint32_t net_sizes[] = { 64, 256, 1518 };
+
+static const uint32_t sizes[] = { 64, 256 };
+static const uint32_t bursts[] = { 1, 8, 32 };
+
+static struct bench_case *case_add(struct case_list *l, enum bench_mode m, enum bench_test t,
+				   uint32_t esize, uint32_t burst, uint32_t elems, int fmt)
+{
+	struct bench_case *c;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 32;
+		struct bench_case *v = realloc(l->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		l->v = v;
+		l->cap = cap;
+	}
+	c = &l->v[l->n++];
+	memset(c, 0, sizeof(*c));
+	c->mode = m;
+	c->test = t;
+	c->elem_size = esize;
+	c->burst = burst;
+	c->elems = elems;
+	c->format = fmt;
+	c->msg_bytes = esize - (fmt == RTE_VMSG_LINK_FMT_STAMPED ? RTE_VMSG_STAMP_HDR_SIZE : 0);
+	return c;
+}
+
+/* net: our cases, then the vhost-user reference when it can run. */
+static int build_net_cases(const struct bench_cfg *cfg, struct case_list *l)
+{
+	struct bench_case *c;
+	char why[256];
+	size_t i;
+	int notify, path;
+
+	for (notify = 0; notify < 2; notify++)
+		for (i = 0; i < sizeof(net_sizes) / sizeof(net_sizes[0]); i++) {
+			c = case_add(l, BENCH_NET, BENCH_NET_PPS, net_sizes[i], 32, 1024, -1);
+			if (c == NULL)
+				return -1;
+			c->notify = notify;
+			c = case_add(l, BENCH_NET, BENCH_NET_LAT, net_sizes[i], 1, 1024, -1);
+			if (c == NULL)
+				return -1;
+			c->notify = notify;
+		}
+	if (!vhost_usable(why, sizeof(why))) {
+		printf("net: no vhost-user reference: %s\n", why);
+		return 0;
+	}
+	/* Each takes about ten seconds (two testpmd start-ups): --quick keeps 64 B only. */
+	for (path = 0; path < 3; path++)
+		for (i = 0; i < sizeof(net_sizes) / sizeof(net_sizes[0]); i++) {
+			if (cfg->quick && net_sizes[i] != 64)
+				continue;
+			c = case_add(l, BENCH_VHOST, BENCH_NET_PPS, net_sizes[i], 32, 1024, -1);
+			if (c == NULL)
+				return -1;
+			c->path = path;
+		}
+	return 0;
+}
+
+/*
+ * demo: message latency (the limit and the ring ping-pong 64/1 it is read
+ * against), transport round trips and virtio-net throughput; the
+ * vhost-user reference only with --vhost-ref.
+ */
+static int build_demo_cases(const struct bench_cfg *cfg, struct case_list *l)
+{
+	struct bench_case *c;
+	char why[256];
+	int fmt;
+
+	if (case_add(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, 0, -1) == NULL)
+		return -1;
+	for (fmt = 0; fmt < 2; fmt++)
+		if ((cfg->formats & (1 << fmt)) != 0 &&
+		    case_add(l, BENCH_RING, BENCH_PINGPONG, 64, 1, cfg->elems, fmt) == NULL)
+			return -1;
+	if (case_add(l, BENCH_TRANSPORT, BENCH_GET_STATUS, 64, 1, cfg->elems, cfg->ratio_format) ==
+		    NULL ||
+	    case_add(l, BENCH_TRANSPORT, BENCH_GET_CONFIG32, 64, 1, cfg->elems,
+		     cfg->ratio_format) == NULL)
+		return -1;
+	if (case_add(l, BENCH_NET, BENCH_NET_PPS, 64, 32, 1024, -1) == NULL ||
+	    case_add(l, BENCH_NET, BENCH_NET_PPS, 1518, 32, 1024, -1) == NULL ||
+	    case_add(l, BENCH_NET, BENCH_NET_LAT, 64, 1, 1024, -1) == NULL)
+		return -1;
+	if (!cfg->vhost_ref)
+		return 0;
+	if (!vhost_usable(why, sizeof(why))) {
+		printf("demo: --vhost-ref: no vhost-user reference: %s\n", why);
+		return 0;
+	}
+	c = case_add(l, BENCH_VHOST, BENCH_NET_PPS, 64, 32, 1024, -1);
+	return c == NULL ? -1 : 0;
+}
+
+static int build_cases(const struct bench_cfg *cfg, struct case_list *l, int limit, int ring,
+		       int rte, int tp, int net)
+{
+	int fmt, t;
+	size_t i, j;
+
+	if (limit && case_add(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, 0, -1) == NULL)
+		return -1;
+	for (fmt = 0; ring && fmt < 2; fmt++) {
+		if ((cfg->formats & (1 << fmt)) == 0)
+			continue;
+		for (t = BENCH_PINGPONG; t <= BENCH_THROUGHPUT; t++)
+			for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+				for (j = 0; j < sizeof(bursts) / sizeof(bursts[0]); j++) {
+					/* A ping-pong burst must fit in the ring at once. */
+					if (t == BENCH_PINGPONG && bursts[j] > cfg->elems - 1)
+						continue;
+					if (case_add(l, BENCH_RING, (enum bench_test)t, sizes[i],
+						     bursts[j], cfg->elems, fmt) == NULL)
+						return -1;
+				}
+		if (cfg->elems != V1_SMALL_ELEMS) {
+			struct bench_case *c;
+
+			c = case_add(l, BENCH_RING, BENCH_PINGPONG, 64, 1, V1_SMALL_ELEMS, fmt);
+			if (c == NULL)
+				return -1;
+			c->extra_elems = 1;
+			c = case_add(l, BENCH_RING, BENCH_THROUGHPUT, 64, 32, V1_SMALL_ELEMS, fmt);
+			if (c == NULL)
+				return -1;
+			c->extra_elems = 1;
+		}
+	}
+#ifdef VMSG_BENCH_HAVE_DPDK
+	for (t = BENCH_PINGPONG; rte && t <= BENCH_THROUGHPUT; t++)
+		for (j = 0; j < sizeof(bursts) / sizeof(bursts[0]); j++) {
+			uint32_t n = rtering_elems(cfg->elems);
+
+			if (t == BENCH_PINGPONG && bursts[j] > n - 1)
+				continue;
+			if (case_add(l, BENCH_RTE_RING, (enum bench_test)t, 64, bursts[j], n, -1) ==
+			    NULL)
+				return -1;
+		}
+#else
+	(void)rte;
+#endif
+	/* transport: 64-byte elements of the ratios' format, as the ring 64/1 it is divided by. */
+	if (tp && (case_add(l, BENCH_TRANSPORT, BENCH_GET_STATUS, 64, 1, cfg->elems,
+			    cfg->ratio_format) == NULL ||
+		   case_add(l, BENCH_TRANSPORT, BENCH_GET_CONFIG32, 64, 1, cfg->elems,
+			    cfg->ratio_format) == NULL ||
+		   case_add(l, BENCH_TRANSPORT, BENCH_INIT1000, 64, 1, cfg->elems,
+			    cfg->ratio_format) == NULL))
+		return -1;
+	if (net && build_net_cases(cfg, l) < 0)
+		return -1;
+	return 0;
+}
+
+static size_t case_area(const struct bench_case *c)
+{
+	switch (c->mode) {
+	case BENCH_LIMIT:
+		return 512;
+	case BENCH_RING:
+		return ring_area_size(c->elems, c->elem_size);
+	case BENCH_RTE_RING:
+#ifdef VMSG_BENCH_HAVE_DPDK
+		return rtering_area_size(c->elems, c->elem_size);
+#else
+		break;
+#endif
+	case BENCH_TRANSPORT:
+	case BENCH_NET:
+	case BENCH_VHOST:
+		return 512; /* the bus has its own file; testpmd its own memory */
+	}
+	return 0;
+}
+
+static int case_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
+{
+	memset(out, 0, sizeof(*out));
+	switch (c->mode) {
+	case BENCH_LIMIT:
+		return limit_run(env, c, out);
+	case BENCH_RING:
+		return ring_run(env, c, out);
+	case BENCH_RTE_RING:
+#ifdef VMSG_BENCH_HAVE_DPDK
+		return rtering_run(env, c, out);
+#else
+		break;
+#endif
+	case BENCH_TRANSPORT:
+		return transport_run(env, c, out);
+	case BENCH_NET:
+		return net_run(env, c, out);
+	case BENCH_VHOST:
+		return vhost_run(env, c, out);
+	}
+	return -1;
+}
+
+const struct bench_case *bench_case_find(const struct case_list *l, enum bench_mode m,
+					 enum bench_test t, uint32_t esize, uint32_t burst, int fmt)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct bench_case *c = &l->v[i];
+
+		if (c->mode == m && c->test == t && c->elem_size == esize && c->burst == burst &&
+		    c->format == fmt && !c->extra_elems)
+			return c;
+	}
+	return NULL;
+}
+
+/* The 64-byte pps case of net (polling: notify 0) or of vhost-user (split: path 0). */
+const struct bench_case *bench_case_find_pps64(const struct case_list *l, enum bench_mode m)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct bench_case *c = &l->v[i];
+
+		if (c->mode == m && c->test == BENCH_NET_PPS && c->elem_size == 64 &&
+		    c->notify == 0 && c->path == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* The ratios' measurements first (limit, then what divides by it), then the rest. */
+static size_t *run_order(const struct case_list *l)
+{
+	size_t *order = malloc((l->n ? l->n : 1) * sizeof(*order)), k = 0, i, j;
+	const struct bench_case *first[10];
+	struct bench_ratios r[2];
+
+	if (order == NULL)
+		return NULL;
+	bench_ratios_of(l, RTE_VMSG_LINK_FMT_STAMPED, &r[0]);
+	bench_ratios_of(l, RTE_VMSG_LINK_FMT_COMPAT, &r[1]);
+	first[0] = r[0].limit_pp;
+	first[1] = r[0].ring_pp;
+	first[2] = r[1].ring_pp;
+	first[3] = r[0].rte_tput;
+	first[4] = r[0].ring_tput;
+	first[5] = r[1].ring_tput;
+	/* transport GET_DEVICE_STATUS right after the ring ping-pong it is divided by. */
+	first[6] = r[0].tp_status != NULL ? r[0].tp_status : r[1].tp_status;
+	/* net 64 B polling and the vhost-user split path back to back. */
+	first[7] = r[0].net_pps;
+	first[8] = r[0].vhost_pps;
+	first[9] = NULL;
+	for (j = 0; j < 9; j++)
+		if (first[j] != NULL)
+			order[k++] = (size_t)(first[j] - l->v);
+	for (i = 0; i < l->n; i++) {
+		for (j = 0; j < 9 && first[j] != &l->v[i]; j++)
+			;
+		if (j == 9)
+			order[k++] = i;
+	}
+	return order;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * What two back-to-back TSC reads measure (median of 1001): every latency
+ * sample includes it, the limit's as much as the rings'.
+ */
+static double timer_overhead_ns(uint64_t hz)
+{
+	uint64_t d[1001], t0;
+	size_t i;
+
+	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+		t0 = rte_vmsg_tsc();
+		d[i] = rte_vmsg_tsc() - t0;
+	}
+	qsort(d, sizeof(d) / sizeof(d[0]), sizeof(d[0]), cmp_u64);
+	return (double)d[500] * 1e9 / (double)hz;
+}
+
+/* The smallest step the TSC makes here (coarser than 1 tick in some VMs). */
+static double tsc_step_ns(uint64_t hz)
+{
+	uint64_t prev = rte_vmsg_tsc(), t, step = UINT64_MAX;
+	int k = 0;
+
+	while (k < 64) {
+		t = rte_vmsg_tsc();
+		if (t != prev) {
+			if (t - prev < step)
+				step = t - prev;
+			prev = t;
+			k++;
+		}
+	}
+	return (double)step * 1e9 / (double)hz;
+}
+
+int bench_run_all(struct bench_cfg *cfg, const char *mode)
+{
+	int limit = 0, ring = 0, rte = 0, tp = 0, net = 0, rc = BENCH_EXIT_FAIL, prog = isatty(2);
+	int demo = strcmp(mode, "demo") == 0, json_ok = 0, plot_ok = 0;
+	struct bench_ratios main_r, other_r;
+	struct case_list l = { NULL, 0, 0 };
+	struct bench_env env;
+	size_t i, area = 4096, *order = NULL, step = 0, steps = 0;
+	uint64_t t_start = rte_vmsg_time_ns();
+	uint32_t rep;
+
+	/* The progress line only on a terminal: a log or a pipe never sees a \r. */
+	bench_progress_tty = prog;
+	if (demo)
+		limit = ring = tp = net = 1; /* their parts only: build_demo_cases() */
+	else if (strcmp(mode, "all") == 0)
+		limit = ring = rte = tp = net = 1;
+	else if (strcmp(mode, "limit") == 0)
+		limit = 1;
+	else if (strcmp(mode, "ring") == 0)
+		ring = 1;
+	else if (strcmp(mode, "rte-ring") == 0)
+		rte = 1;
+	else if (strcmp(mode, "transport") == 0)
+		tp = 1;
+	else if (strcmp(mode, "net") == 0)
+		net = 1;
+#ifndef VMSG_BENCH_HAVE_DPDK
+	if (rte && !limit) {
+		fprintf(stderr, "vmsg-bench: mode rte-ring needs DPDK, and this build has none "
+				"(install libdpdk-dev and reconfigure with -Ddpdk=enabled)\n");
+		return BENCH_EXIT_USAGE;
+	}
+#endif
+	memset(&env, 0, sizeof(env));
+	env.cfg = cfg;
+	if ((demo ? build_demo_cases(cfg, &l) : build_cases(cfg, &l, limit, ring, rte, tp, net)) <
+	    0) {
+		fprintf(stderr, "vmsg-bench: out of memory\n");
+		goto out;
+	}
+	for (i = 0; i < l.n; i++) {
+		l.v[i].nruns = cfg->repeat;
+		l.v[i].runs = calloc(cfg->repeat, sizeof(struct bench_run));
+		if (l.v[i].runs == NULL) {
+			fprintf(stderr, "vmsg-bench: out of memory\n");
+			goto out;
+		}
+		if (case_area(&l.v[i]) > area)
+			area = case_area(&l.v[i]);
+	}
+	/*
+	 * The vhost-user cells take about ten seconds each (two testpmd
+	 * start-ups): only the ratio's (split, 64 B) is repeated, the others
+	 * run once.
+	 */
+	for (i = 0; i < l.n; i++)
+		if (l.v[i].mode == BENCH_VHOST && bench_case_find_pps64(&l, BENCH_VHOST) != &l.v[i])
+			l.v[i].nruns = 1;
+	for (i = 0; i < l.n; i++)
+		steps += l.v[i].nruns;
+	if (cfg->numa_node >= 0 && bench_numa_bind(cfg->numa_node) < 0) {
+		rc = BENCH_EXIT_USAGE;
+		goto out;
+	}
+	env.tsc_hz = rte_vmsg_tsc_hz();
+	env.timer_ns = timer_overhead_ns(env.tsc_hz);
+	env.tsc_step_ns = tsc_step_ns(env.tsc_hz);
+	/* Every sample slot touched now, so that no page fault happens in a timed loop. */
+	env.ticks = bench_samples_alloc(cfg->samples);
+	if (env.ticks == NULL) {
+		fprintf(stderr, "vmsg-bench: no memory for %llu samples\n",
+			(unsigned long long)cfg->samples);
+		goto out;
+	}
+	rc = bench_mem_open(&env, area);
+	if (rc < 0) {
+		rc = -rc;
+		goto out;
+	}
+	rc = BENCH_EXIT_FAIL;
+
+	printf("vmsg-bench %s: CPUs %d,%d (%s), memory %s %s%s, TSC %.1f MHz (a read pair: "
+	       "%.1f ns)\n",
+	       rte_vmsg_version(), cfg->cpu[0], cfg->cpu[1], cfg->procs ? "processes" : "threads",
+	       env.mem_kind, env.mem_path, cfg->numa_node >= 0 ? ", NUMA-bound" : "",
+	       (double)env.tsc_hz / 1e6, env.timer_ns);
+	printf("%llu ping-pong samples and %llu throughput messages per run, %u run%s per "
+	       "measurement%s, link N=%u\n",
+	       (unsigned long long)cfg->samples, (unsigned long long)cfg->messages, cfg->repeat,
+	       cfg->repeat > 1 ? "s" : "", cfg->repeat > 1 ? " (the median is reported)" : "",
+	       cfg->elems);
+	if (cfg->perf) {
+		if (bench_perf_probe(cfg->perf == 2) < 0)
+			goto out_mem;
+		bench_perf_describe(stdout);
+	}
+	fflush(stdout);
+
+	/*
+	 * Repetitions interleaved, so that drift of a noisy host spreads over
+	 * all measurements alike; in each, the measurements the ratios pair
+	 * run first and back to back.
+	 */
+	order = run_order(&l);
+	if (order == NULL) {
+		fprintf(stderr, "vmsg-bench: out of memory\n");
+		goto out_mem;
+	}
+	for (rep = 0; rep < cfg->repeat; rep++)
+		for (i = 0; i < l.n; i++) {
+			struct bench_case *c = &l.v[order[i]];
+			char name[96];
+
+			if (rep >= c->nruns)
+				continue;
+			bench_case_name(c, name, sizeof(name));
+			step++;
+			if (prog) {
+				uint64_t s = (rte_vmsg_time_ns() - t_start) / 1000000000u;
+
+				int w = steps >= 100 ? 3 : steps >= 10 ? 2 : 1;
+
+				/* "[ 7/21] NAME run 2/3  0:35", rewritten in place. */
+				fprintf(stderr, "\r\033[K[%*zu/%zu] %s run %u/%u  %u:%02u", w, step,
+					steps, name, rep + 1, c->nruns, (unsigned)(s / 60),
+					(unsigned)(s % 60));
+			}
+			if (case_run(&env, c, &c->runs[rep]) < 0) {
+				fprintf(stderr, "%svmsg-bench: %s failed (run %u)\n",
+					prog ? "\n" : "", name, rep + 1);
+				goto out_mem;
+			}
+		}
+	if (prog)
+		fprintf(stderr, "\r\033[K");
+
+	printf("\n");
+	bench_print_header(stdout);
+	for (i = 0; i < l.n; i++) {
+		bench_pick_median(&l.v[i]);
+		bench_print_case(stdout, &l.v[i]);
+	}
+	if (cfg->verbose && cfg->repeat > 1) {
+		printf("\nevery run:\n");
+		for (i = 0; i < l.n; i++)
+			for (rep = 0; rep < l.v[i].nruns; rep++)
+				bench_print_run(stdout, &l.v[i], rep);
+	}
+	printf("\nlatency: round trip of a burst, ns; throughput: TSC cycles per message at the "
+	       "consumer; link messages fill the element (stamped: elem - %u B); transport "
+	       "init1000: per device, open to DRIVER_OK\n",
+	       RTE_VMSG_STAMP_HDR_SIZE);
+	if (net)
+		printf("net: always two processes (device, driver); elem is the frame size; pps "
+		       "in the Mmsg/s column (Mpps received by the driver, each sent back); lat: "
+		       "one packet's round trip. vhost_user: dpdk-testpmd's Rx-pps on the vhost "
+		       "side, median of its samples\n");
+	for (i = 0; i < l.n; i++)
+		if (l.v[i].test == BENCH_INIT1000) {
+			printf("\n");
+			bench_print_init(stdout, &l.v[i]);
+		}
+
+	bench_ratios_of(&l, cfg->ratio_format, &main_r);
+	bench_ratios_of(&l, !cfg->ratio_format, &other_r);
+	if (limit && ring && rte) {
+		printf("\nratios (%s format, link N=%u, spin %s):\n",
+		       bench_format_name(cfg->ratio_format), cfg->elems,
+		       bench_spin_pause ? "pause" : "tight");
+		bench_print_ratios(&main_r, "  ");
+		if (cfg->formats == (BENCH_FMT_COMPAT | BENCH_FMT_STAMPED)) {
+			printf("info, %s format (not the reported ratios):\n",
+			       bench_format_name(!cfg->ratio_format));
+			bench_print_ratios(&other_r, "  info: ");
+		}
+		printf("info: TSC step %.1f ns, so every latency is a multiple of it",
+		       env.tsc_step_ns);
+		if (main_r.limit_pp != NULL)
+			printf("; one step is %.2f of the p50 ratio",
+			       env.tsc_step_ns /
+				       main_r.limit_pp->runs[main_r.limit_pp->median].p50_ns);
+		printf("\n");
+		bench_print_paired(&main_r, "info, ratio format:");
+		if (cfg->formats == (BENCH_FMT_COMPAT | BENCH_FMT_STAMPED))
+			bench_print_paired(&other_r, "info, other format:");
+	}
+	if (net && !demo && !(limit && ring && rte)) {
+		printf("\nratio:\n");
+		if (main_r.net >= 0)
+			bench_print_paired(&main_r, "info:");
+		if (main_r.net >= 0)
+			printf("  net_mpps_over_vhost_user %6.3f   net 64 B polling %.2f Mpps / "
+			       "vhost-user split %.2f Mpps (target >= %.1f: %s)\n",
+			       main_r.net, main_r.net_pps->runs[main_r.net_pps->median].mps / 1e6,
+			       main_r.vhost_pps->runs[main_r.vhost_pps->median].mps / 1e6,
+			       TARGET_NET, main_r.net >= TARGET_NET ? "met" : "NOT met");
+		else
+			printf("  net_mpps_over_vhost_user not measured (no vhost-user "
+			       "reference)\n");
+	}
+	rc = 0;
+	if (cfg->json != NULL) {
+		json_ok = bench_json_write(cfg->json, &env, l.v, l.n, &main_r,
+					   cfg->formats == (BENCH_FMT_COMPAT | BENCH_FMT_STAMPED)
+						   ? &other_r
+						   : NULL) == 0;
+		if (!json_ok)
+			rc = BENCH_EXIT_FAIL;
+	}
+	if (cfg->plot != NULL) {
+		plot_ok = bench_plot_write(cfg->plot, &env, l.v, l.n) == 0;
+		if (!plot_ok)
+			rc = BENCH_EXIT_FAIL;
+	}
+	bench_print_summary(cfg, &l, &main_r, json_ok ? cfg->json : NULL,
+			    plot_ok ? cfg->plot : NULL,
+			    (double)(rte_vmsg_time_ns() - t_start) / 1e9);
+out_mem:
+	bench_mem_close(&env);
+out:
+	for (i = 0; i < l.n; i++)
+		free(l.v[i].runs);
+	free(order);
+	free(l.v);
+	bench_samples_free(env.ticks, cfg->samples);
+	return rc;
+}

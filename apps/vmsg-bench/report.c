@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * vmsg-bench: the ratios of ARCHITECTURE.md §5, run by run too, and the
+ * summary table of the key figures.
+ */
+
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_vmsg.h>
+#include <rte_vmsg_ring.h>
+
+#include "bench.h"
+
+void bench_ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->format = fmt;
+	r->pp = r->tput = r->tp = r->net = -1;
+	r->net_pps = bench_case_find_pps64(l, BENCH_NET);
+	r->vhost_pps = bench_case_find_pps64(l, BENCH_VHOST);
+	if (r->net_pps != NULL && r->vhost_pps != NULL)
+		r->net = r->net_pps->runs[r->net_pps->median].mps /
+			 r->vhost_pps->runs[r->vhost_pps->median].mps;
+	r->limit_pp = bench_case_find(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, -1);
+	r->ring_pp = bench_case_find(l, BENCH_RING, BENCH_PINGPONG, 64, 1, fmt);
+	r->ring_tput = bench_case_find(l, BENCH_RING, BENCH_THROUGHPUT, 64, 32, fmt);
+	r->rte_tput = bench_case_find(l, BENCH_RTE_RING, BENCH_THROUGHPUT, 64, 32, -1);
+	r->tp_status = bench_case_find(l, BENCH_TRANSPORT, BENCH_GET_STATUS, 64, 1, fmt);
+	if (r->tp_status != NULL && r->ring_pp != NULL)
+		r->tp = r->tp_status->runs[r->tp_status->median].p50_ns /
+			r->ring_pp->runs[r->ring_pp->median].p50_ns;
+	if (r->limit_pp != NULL && r->ring_pp != NULL)
+		r->pp = r->ring_pp->runs[r->ring_pp->median].p50_ns /
+			r->limit_pp->runs[r->limit_pp->median].p50_ns;
+	if (r->ring_tput != NULL && r->rte_tput != NULL)
+		r->tput = r->ring_tput->runs[r->ring_tput->median].mps /
+			  r->rte_tput->runs[r->rte_tput->median].mps;
+}
+
+/* The same ratios run by run: how much of the spread is the host's. */
+void bench_print_paired(const struct bench_ratios *r, const char *indent)
+{
+	uint32_t i;
+
+	if (r->pp >= 0) {
+		printf("%s  per run, paired:", indent);
+		for (i = 0; i < r->ring_pp->nruns; i++)
+			printf(" %.3f", r->ring_pp->runs[i].p50_ns / r->limit_pp->runs[i].p50_ns);
+		printf(" (p50); means: %.1f / %.1f ns = %.3f\n",
+		       r->ring_pp->runs[r->ring_pp->median].mean_ns,
+		       r->limit_pp->runs[r->limit_pp->median].mean_ns,
+		       r->ring_pp->runs[r->ring_pp->median].mean_ns /
+			       r->limit_pp->runs[r->limit_pp->median].mean_ns);
+	}
+	if (r->tput >= 0) {
+		printf("%s  per run, paired:", indent);
+		for (i = 0; i < r->ring_tput->nruns; i++)
+			printf(" %.3f", r->ring_tput->runs[i].mps / r->rte_tput->runs[i].mps);
+		printf(" (Mmsg/s)\n");
+	}
+	if (r->tp >= 0) {
+		printf("%s  per run, paired:", indent);
+		for (i = 0; i < r->tp_status->nruns; i++)
+			printf(" %.3f", r->tp_status->runs[i].p50_ns / r->ring_pp->runs[i].p50_ns);
+		printf(" (transport p50 / ring p50)\n");
+	}
+	if (r->net >= 0) {
+		printf("%s  per run, paired:", indent);
+		for (i = 0; i < r->net_pps->nruns; i++)
+			printf(" %.3f", r->net_pps->runs[i].mps / r->vhost_pps->runs[i].mps);
+		printf(" (net Mpps / vhost-user split Mpps)\n");
+	}
+}
+
+void bench_print_ratios(const struct bench_ratios *r, const char *indent)
+{
+	if (r->pp >= 0)
+		printf("%sring_pp_p50_over_limit  %6.3f   ring 64/1 p50 %.1f ns / limit p50 %.1f "
+		       "ns "
+		       "(target <= %.1f: %s)\n",
+		       indent, r->pp, r->ring_pp->runs[r->ring_pp->median].p50_ns,
+		       r->limit_pp->runs[r->limit_pp->median].p50_ns, TARGET_PP,
+		       r->pp <= TARGET_PP ? "met" : "NOT met");
+	else
+		printf("%sring_pp_p50_over_limit  not measured\n", indent);
+	if (r->tput >= 0)
+		printf("%sring_tput_over_rte_ring %6.3f   ring 64/32 %.2f Mmsg/s / rte_ring 64/32 "
+		       "%.2f Mmsg/s (target >= %.1f: %s)\n",
+		       indent, r->tput, r->ring_tput->runs[r->ring_tput->median].mps / 1e6,
+		       r->rte_tput->runs[r->rte_tput->median].mps / 1e6, TARGET_TPUT,
+		       r->tput >= TARGET_TPUT ? "met" : "NOT met");
+	else
+		printf("%sring_tput_over_rte_ring not measured%s\n", indent,
+#ifdef VMSG_BENCH_HAVE_DPDK
+		       ""
+#else
+		       " (this build has no DPDK)"
+#endif
+		);
+	if (r->tp >= 0)
+		printf("%stransport_rtt_p50_over_ring_pp %6.3f   transport get_status p50 %.1f ns "
+		       "/ "
+		       "ring 64/1 p50 %.1f ns (target <= %.1f: %s)\n",
+		       indent, r->tp, r->tp_status->runs[r->tp_status->median].p50_ns,
+		       r->ring_pp->runs[r->ring_pp->median].p50_ns, TARGET_TP,
+		       r->tp <= TARGET_TP ? "met" : "NOT met");
+	if (r->net >= 0)
+		printf("%snet_mpps_over_vhost_user %6.3f   net 64 B polling %.2f Mpps / vhost-user "
+		       "split %.2f Mpps (target >= %.1f: %s)\n",
+		       indent, r->net, r->net_pps->runs[r->net_pps->median].mps / 1e6,
+		       r->vhost_pps->runs[r->vhost_pps->median].mps / 1e6, TARGET_NET,
+		       r->net >= TARGET_NET ? "met" : "NOT met");
+	else if (r->net_pps != NULL)
+		printf("%snet_mpps_over_vhost_user not measured (no vhost-user reference)\n",
+		       indent);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The summary table: one line per key figure, then where the files went.   */
+
+static const struct bench_case *find_net(const struct case_list *l, enum bench_test t,
+					 uint32_t size)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].mode == BENCH_NET && l->v[i].test == t && l->v[i].elem_size == size &&
+		    l->v[i].notify == 0)
+			return &l->v[i];
+	return NULL;
+}
+
+static const struct bench_run *med(const struct bench_case *c)
+{
+	return &c->runs[c->median];
+}
+
+static void sum_line(const char *figure, const char *value, const char *against, const char *target)
+{
+	char line[160];
+	int n = snprintf(line, sizeof(line), "  %-44s %13s  %-24s %s", figure, value, against,
+			 target);
+
+	/* No trailing blanks when the last columns are empty. */
+	while (n > 0 && (size_t)n < sizeof(line) && line[n - 1] == ' ')
+		line[--n] = '\0';
+	puts(line);
+}
+
+static void sum_ratio(const char *figure, const char *value, double ratio, const char *against,
+		      int le, double target)
+{
+	char a[64], t[64];
+	int met = le ? ratio <= target : ratio >= target;
+
+	snprintf(a, sizeof(a), "%.3f x %s", ratio, against);
+	snprintf(t, sizeof(t), "%s %.1f: %s", le ? "<=" : ">=", target, met ? "met" : "NOT met");
+	sum_line(figure, value, a, t);
+}
+
+void bench_print_summary(const struct bench_cfg *cfg, const struct case_list *l,
+			 const struct bench_ratios *r, const char *json, const char *plot,
+			 double wall_s)
+{
+	const struct bench_case *c;
+	char v[64], fig[64];
+	uint32_t sizes_net[] = { 64, 256, 1518 };
+	size_t i;
+
+	printf("\nsummary (%s format, CPUs %d,%d, %s, %.1f s):\n",
+	       bench_format_name(cfg->ratio_format), cfg->cpu[0], cfg->cpu[1],
+	       cfg->procs ? "two processes" : "two threads", wall_s);
+	sum_line("figure", "value", "ratio", "target");
+	if (r->limit_pp != NULL) {
+		snprintf(v, sizeof(v), "%.1f ns", med(r->limit_pp)->p50_ns);
+		sum_line("limit ping-pong p50 (the floor)", v, "-", "");
+	}
+	if (r->ring_pp != NULL) {
+		snprintf(v, sizeof(v), "%.1f ns", med(r->ring_pp)->p50_ns);
+		snprintf(fig, sizeof(fig), "ring ping-pong p50, 64 B burst 1");
+		if (r->pp >= 0)
+			sum_ratio(fig, v, r->pp, "limit", 1, TARGET_PP);
+		else
+			sum_line(fig, v, "-", "");
+	}
+	/* A reference first, then the figure divided by it, with the ratio. */
+	if (r->rte_tput != NULL) {
+		snprintf(v, sizeof(v), "%.2f Mmsg/s", med(r->rte_tput)->mps / 1e6);
+		sum_line("DPDK rte_ring throughput, 64 B burst 32", v, "-", "");
+	}
+	if (r->ring_tput != NULL) {
+		snprintf(v, sizeof(v), "%.2f Mmsg/s", med(r->ring_tput)->mps / 1e6);
+		if (r->tput >= 0)
+			sum_ratio("ring throughput, 64 B burst 32", v, r->tput, "rte_ring", 0,
+				  TARGET_TPUT);
+		else
+			sum_line("ring throughput, 64 B burst 32", v, "-", "");
+	}
+	if (r->tp_status != NULL) {
+		snprintf(v, sizeof(v), "%.1f ns", med(r->tp_status)->p50_ns);
+		if (r->tp >= 0)
+			sum_ratio("transport round trip p50, GET_DEVICE_STATUS", v, r->tp,
+				  "ring ping-pong", 1, TARGET_TP);
+		else
+			sum_line("transport round trip p50, GET_DEVICE_STATUS", v, "-", "");
+	}
+	c = bench_case_find(l, BENCH_TRANSPORT, BENCH_GET_CONFIG32, 64, 1, cfg->ratio_format);
+	if (c != NULL) {
+		snprintf(v, sizeof(v), "%.1f ns", med(c)->p50_ns);
+		sum_line("transport round trip p50, GET_CONFIG 32 B", v, "-", "");
+	}
+	c = bench_case_find(l, BENCH_TRANSPORT, BENCH_INIT1000, 64, 1, cfg->ratio_format);
+	if (c != NULL && med(c)->devices > 0) {
+		snprintf(v, sizeof(v), "%.2f us", med(c)->real_ns / med(c)->devices / 1e3);
+		sum_line("transport init, per device (of 1000)", v, "-", "");
+	}
+	if (r->vhost_pps != NULL) {
+		snprintf(v, sizeof(v), "%.2f Mpps", med(r->vhost_pps)->mps / 1e6);
+		sum_line("DPDK vhost-user split 64 B (reference)", v, "-", "");
+	} else if (r->net_pps != NULL) {
+		sum_line("DPDK vhost-user split 64 B (reference)", "not run", "-",
+			 !strcmp(cfg->mode, "demo") ? "(--vhost-ref runs it)" : "");
+	}
+	for (i = 0; i < sizeof(sizes_net) / sizeof(sizes_net[0]); i++) {
+		c = find_net(l, BENCH_NET_PPS, sizes_net[i]);
+		if (c == NULL)
+			continue;
+		snprintf(v, sizeof(v), "%.2f Mpps", med(c)->mps / 1e6);
+		snprintf(fig, sizeof(fig), "virtio-net %u B, polling", sizes_net[i]);
+		if (c == r->net_pps && r->net >= 0)
+			sum_ratio(fig, v, r->net, "vhost-user", 0, TARGET_NET);
+		else
+			sum_line(fig, v, "-", "");
+	}
+	c = find_net(l, BENCH_NET_LAT, 64);
+	if (c != NULL) {
+		snprintf(v, sizeof(v), "%.1f ns", med(c)->p50_ns);
+		sum_line("virtio-net 64 B round trip p50, polling", v, "-", "");
+	}
+	if (bench_perf.on) {
+		double csw = 0, pgf = 0;
+
+		for (i = 0; i < l->n; i++) {
+			csw += med(&l->v[i])->perf[BENCH_PERF_CTX_SWITCHES];
+			pgf += med(&l->v[i])->perf[BENCH_PERF_PAGE_FAULTS];
+		}
+		/*
+		 * What a reader of the figures needs to know first: were they
+		 * disturbed? (User space only, context switches are not counted.)
+		 */
+		if (csw > 0 || pgf > 0)
+			printf("perf: %.0f context switches, %.0f page faults in the timed parts\n"
+			       "  (median runs): the measuring side was interrupted (the ctxsw\n"
+			       "  and pgfault columns say where)\n",
+			       csw, pgf);
+		else
+			printf("perf: no %spage fault in the timed parts (median runs)\n",
+			       bench_perf.exclude_kernel ? "" : "context switch and no ");
+	}
+	if (json != NULL)
+		printf("JSON written to %s\n", json);
+	if (plot != NULL)
+		printf("plot written to %s\n", plot);
+	if (json == NULL && plot == NULL)
+		printf("no files written (--json FILE, --plot FILE.svg)\n");
+}

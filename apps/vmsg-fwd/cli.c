@@ -1,0 +1,766 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * vmsg-fwd's command line: the options, the --port specifications, and the
+ * plan of ports, pairs and forwarding threads they make.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fwd.h"
+#include "vmsg_util.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vmsg-fwd --port SPEC [--port SPEC...] [options] [-- EAL ARGS]\n"
+		"\n"
+		"Forwards packets between ports: virtio-net over virtio-msg (shm bus files) in\n"
+		"the device or the driver role, and DPDK ports. Ports are paired 0<->1,\n"
+		"2<->3... (or with --peer); a single port sends back out of itself. One pinned\n"
+		"thread per queue pair of each port pair moves both directions.\n"
+		"\n"
+		"Ports:\n"
+		"  --port vmsg:KEY=VAL[,KEY=VAL...]\n"
+		"      role=device|driver  device: create the bus file and a virtio-net device\n"
+		"                          in it (default); driver: attach an existing file\n"
+		"                          and drive its device\n"
+		"      file=PATH           the bus file (required); a bare name goes to the\n"
+		"                          hugetlbfs mount (or /dev/shm)\n"
+		"      qp=N                queue pairs, 1-64 (default 1)\n"
+		"      qsize=N             entries per queue, a power of two 2-32768 (default "
+		"256)\n"
+		"      notify=poll|event   notifications (default poll; driver role: poll only)\n"
+		"      mac=XX:XX:XX:XX:XX:XX  the device's unicast MAC (device role; default\n"
+		"                          02:00:00:00:00:<port+1>)\n"
+		"      mtu=N               the device's MTU, 68-65535 (device role; default 1500)\n"
+		"      dev=N               device number on the bus, 0-65535 (default 1)\n"
+		"      numa=N              NUMA node of the bus file (device role; default:\n"
+		"                          as --numa-node, else not bound)\n"
+		"  --port dpdk:ID|NAME[,qp=N][,qsize=N][,numa=N]\n"
+		"                          a DPDK ethdev by port id or device name (needs --dpdk)\n"
+		"                          numa=N: socket of its mbuf pool and rings (default:\n"
+		"                          as --numa-node, else the device's socket)\n"
+		"  --peer A:B              pair ports A and B (repeatable; A:A sends back out of "
+		"A)\n"
+		"\n"
+		"Forwarding:\n"
+		"  --mode M                io (default), macswap (swap Ethernet addresses),\n"
+		"                          txonly (generate), rxonly (receive and free)\n"
+		"  --cpus LIST             CPUs of the forwarding threads, e.g. 0,1 or 2-5: one\n"
+		"                          per thread, in order (default: the allowed CPUs in "
+		"turn)\n"
+		"  --burst N               packets per burst, 1-32 (default 32)\n"
+		"  --retries N             tries to send held packets before dropping them,\n"
+		"                          0-1000000 (default 64)\n"
+		"  --max-pkt-len N         largest frame carried, 64-65535 (default: the largest\n"
+		"                          MTU + 18, at least 1518)\n"
+		"  --txpkt-len N           txonly frame length, 60-max-pkt-len (default 64)\n"
+		"  --idle-sleep US         an idle thread sleeps US microseconds after 256 empty\n"
+		"                          polls, 0-100000 (default 0: always spin)\n"
+		"\n"
+		"Run:\n"
+		"  --stats-period S        statistics every S seconds, 0 = off (default 1)\n"
+		"  --duration S            stop after S seconds (default 0: at SIGINT/SIGTERM)\n"
+		"  --hugepages auto|none|require\n"
+		"                          auto: hugetlbfs, else shared memory with a warning\n"
+		"                          (default); none: bare names go to /dev/shm; require:\n"
+		"                          fail without hugepages\n"
+		"  --numa-node N           default NUMA node of device-role bus files and DPDK\n"
+		"                          ports' memory (a port's numa= wins; driver-role\n"
+		"                          ports map the file where its creator put it)\n"
+		"  --keep                  keep the bus files this process created at exit\n"
+		"  --dpdk \"EAL ARGS\"       start DPDK's EAL with these arguments (or put them\n"
+		"                          after --), e.g. \"-l 0 --no-huge --vdev=net_ring0\"\n"
+		"  --help, --version\n"
+		"\n"
+		"Exit status: 0 after a clean stop, 1 when set-up failed, 2 for bad usage.\n");
+}
+
+static int bad(const char *opt, const char *val, const char *expect)
+{
+	fprintf(stderr, FWD_NAME ": %s %s: expected %s\n", opt, val, expect);
+	return -FWD_EXIT_USAGE;
+}
+
+static int parse_secs(const char *s, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	if (s == NULL || ((*s < '0' || *s > '9') && *s != '.'))
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v) || v < 0 || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char tail;
+	int i;
+
+	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+				      &b[4], &b[5], &tail) != 6)
+		return -1;
+	for (i = 0; i < 6; i++) {
+		if (s[3 * i] == ' ' || s[3 * i + 1] == ' ' || (i < 5 && s[3 * i + 2] != ':'))
+			return -1;
+		mac[i] = (uint8_t)b[i];
+	}
+	return 0;
+}
+
+static int port_err(const char *spec, const char *what)
+{
+	fprintf(stderr, FWD_NAME ": --port %s: %s\n", spec, what);
+	return -FWD_EXIT_USAGE;
+}
+
+/*
+ * A NUMA node number that exists on this machine (sysfs; a kernel without
+ * NUMA has node 0 only): 0, or -1 after a message naming @p opt and @p val.
+ */
+static int parse_numa(const char *opt, const char *val, int *out)
+{
+	char path[64], nodes[128] = "0";
+	uint64_t v;
+	FILE *f;
+
+	if (vmsg_util_parse_u64(val, 10, 0, 0, 1023, &v) < 0) {
+		fprintf(stderr, FWD_NAME ": %s%s: expected a NUMA node number, 0-1023\n", opt, val);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%u", (unsigned int)v);
+	if (access(path, F_OK) != 0 && (v != 0 || access("/sys/devices/system/node", F_OK) == 0)) {
+		f = fopen("/sys/devices/system/node/online", "re");
+		if (f != NULL) {
+			if (fgets(nodes, sizeof(nodes), f) == NULL)
+				snprintf(nodes, sizeof(nodes), "unknown");
+			nodes[strcspn(nodes, "\n")] = '\0';
+			fclose(f);
+		}
+		fprintf(stderr, FWD_NAME ": %s%s: no NUMA node %u on this machine (nodes: %s)\n",
+			opt, val, (unsigned int)v, nodes);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* Parses "vmsg:k=v,..." or "dpdk:NAME,k=v". */
+static int parse_port(struct fwd_cfg *cfg, const char *spec)
+{
+	struct fwd_port *p;
+	char buf[1024], *save = NULL, *kv, nopt[FWD_PATH_MAX + 32];
+	int have_role = 0, have_mtu = 0, have_notify = 0, is_dpdk;
+	uint64_t v;
+
+	if (cfg->nports >= FWD_MAX_PORTS)
+		return bad("--port", spec, "at most 16 ports");
+	if (strlen(spec) >= sizeof(buf) || strlen(spec) >= FWD_PATH_MAX)
+		return port_err(spec, "too long");
+	p = &cfg->ports[cfg->nports];
+	memset(p, 0, sizeof(*p));
+	p->index = cfg->nports;
+	p->peer = -1;
+	p->qp = 1;
+	p->qsize = 256;
+	p->mtu = 1500;
+	p->dev_num = 1;
+	p->role = RTE_VMSG_BUS_DEVICE;
+	p->notify = RTE_VMSG_NET_NOTIFY_POLL;
+	p->numa = -1;
+	snprintf(p->spec, sizeof(p->spec), "%s", spec);
+	if (strncmp(spec, "vmsg:", 5) == 0) {
+		is_dpdk = 0;
+		snprintf(buf, sizeof(buf), "%s", spec + 5);
+	} else if (strncmp(spec, "dpdk:", 5) == 0) {
+		is_dpdk = 1;
+		snprintf(buf, sizeof(buf), "%s", spec + 5);
+	} else {
+		return port_err(spec, "expected vmsg:KEY=VAL,... or dpdk:ID|NAME");
+	}
+	p->kind = is_dpdk ? FWD_PORT_DPDK : FWD_PORT_VMSG;
+	kv = strtok_r(buf, ",", &save);
+	if (is_dpdk) {
+		if (kv == NULL || strchr(kv, '=') != NULL)
+			return port_err(spec, "expected a DPDK port id or device name after dpdk:");
+		snprintf(p->dpdk_name, sizeof(p->dpdk_name), "%s", kv);
+		kv = strtok_r(NULL, ",", &save);
+	}
+	for (; kv != NULL; kv = strtok_r(NULL, ",", &save)) {
+		char *val = strchr(kv, '=');
+		char msg[300];
+
+		if (val == NULL) {
+			snprintf(msg, sizeof(msg), "'%s': expected KEY=VALUE", kv);
+			return port_err(spec, msg);
+		}
+		*val++ = '\0';
+		if (strcmp(kv, "qp") == 0) {
+			if (vmsg_util_parse_u64(val, 10, 0, 1, FWD_MAX_QP, &v) < 0)
+				return port_err(spec, "qp: expected 1 to 64 queue pairs");
+			p->qp = (uint32_t)v;
+		} else if (strcmp(kv, "qsize") == 0) {
+			if (vmsg_util_parse_u64(val, 10, 0, 2, 32768, &v) < 0 || (v & (v - 1)) != 0)
+				return port_err(spec,
+						"qsize: expected a power of two from 2 to 32768");
+			p->qsize = (uint32_t)v;
+		} else if (strcmp(kv, "numa") == 0) {
+			snprintf(nopt, sizeof(nopt), "--port %s: numa=", spec);
+			if (parse_numa(nopt, val, &p->numa) < 0)
+				return -FWD_EXIT_USAGE;
+		} else if (is_dpdk) {
+			snprintf(msg, sizeof(msg),
+				 "unknown key '%s' (a dpdk port takes qp, qsize, numa)", kv);
+			return port_err(spec, msg);
+		} else if (strcmp(kv, "role") == 0) {
+			if (strcmp(val, "device") == 0)
+				p->role = RTE_VMSG_BUS_DEVICE;
+			else if (strcmp(val, "driver") == 0)
+				p->role = RTE_VMSG_BUS_DRIVER;
+			else
+				return port_err(spec, "role: expected device or driver");
+			have_role = 1;
+		} else if (strcmp(kv, "file") == 0) {
+			if (val[0] == '\0')
+				return port_err(spec, "file: empty");
+			snprintf(p->file, sizeof(p->file), "%s", val);
+		} else if (strcmp(kv, "notify") == 0) {
+			if (strcmp(val, "poll") == 0)
+				p->notify = RTE_VMSG_NET_NOTIFY_POLL;
+			else if (strcmp(val, "event") == 0)
+				p->notify = RTE_VMSG_NET_NOTIFY_EVENT;
+			else
+				return port_err(spec, "notify: expected poll or event");
+			have_notify = 1;
+		} else if (strcmp(kv, "mac") == 0) {
+			if (parse_mac(val, p->mac) < 0)
+				return port_err(
+					spec,
+					"mac: expected six hex bytes such as 02:00:00:00:00:01");
+			if (p->mac[0] & 1u)
+				return port_err(spec, "mac: a multicast address (the first byte is "
+						      "odd); a device needs a unicast one");
+			if (memcmp(p->mac, "\0\0\0\0\0\0", 6) == 0)
+				return port_err(spec, "mac: 00:00:00:00:00:00 is not an address");
+			p->have_mac = 1;
+		} else if (strcmp(kv, "mtu") == 0) {
+			if (vmsg_util_parse_u64(val, 10, 0, 68, 65535, &v) < 0)
+				return port_err(spec, "mtu: expected 68 to 65535");
+			p->mtu = (uint16_t)v;
+			have_mtu = 1;
+		} else if (strcmp(kv, "dev") == 0) {
+			if (vmsg_util_parse_u64(val, 10, 0, 0, 65535, &v) < 0)
+				return port_err(spec,
+						"dev: expected a device number from 0 to 65535");
+			p->dev_num = (uint16_t)v;
+		} else {
+			snprintf(msg, sizeof(msg),
+				 "unknown key '%s' (keys: role, file, qp, qsize, notify, mac, mtu, "
+				 "dev, numa)",
+				 kv);
+			return port_err(spec, msg);
+		}
+	}
+	(void)have_role;
+	if (!is_dpdk) {
+		if (p->file[0] == '\0')
+			return port_err(spec, "file=PATH is required");
+		if (p->role == RTE_VMSG_BUS_DRIVER) {
+			if (p->have_mac || have_mtu)
+				return port_err(spec, "mac and mtu are for role=device (a driver "
+						      "takes them from the device)");
+			if (have_notify && p->notify != RTE_VMSG_NET_NOTIFY_POLL)
+				return port_err(
+					spec, "notify=event is for role=device only (a driver-role "
+					      "port polls: its pair threads send no message)");
+			if (p->numa >= 0)
+				return port_err(spec,
+						"numa is for role=device (a driver-role port "
+						"maps the file where the device that created it "
+						"placed it)");
+		}
+		if (!p->have_mac) {
+			memcpy(p->mac, "\x02\x00\x00\x00\x00\x00", 6);
+			p->mac[5] = (uint8_t)(p->index + 1);
+		}
+	}
+	cfg->nports++;
+	return 0;
+}
+
+static int parse_peer(struct fwd_cfg *cfg, const char *s, uint32_t pairs[][2], uint32_t *npairs)
+{
+	char a[32], b[32];
+	const char *colon = strchr(s, ':');
+	uint64_t va, vb;
+
+	if (colon == NULL || (size_t)(colon - s) >= sizeof(a) || strlen(colon + 1) >= sizeof(b))
+		return bad("--peer", s, "A:B, two port numbers");
+	memcpy(a, s, (size_t)(colon - s));
+	a[colon - s] = '\0';
+	snprintf(b, sizeof(b), "%s", colon + 1);
+	if (vmsg_util_parse_u64(a, 10, 0, 0, FWD_MAX_PORTS - 1, &va) < 0 ||
+	    vmsg_util_parse_u64(b, 10, 0, 0, FWD_MAX_PORTS - 1, &vb) < 0)
+		return bad("--peer", s, "A:B, two port numbers");
+	if (*npairs >= FWD_MAX_PORTS)
+		return bad("--peer", s, "at most 16 pairs");
+	(void)cfg;
+	pairs[*npairs][0] = (uint32_t)va;
+	pairs[*npairs][1] = (uint32_t)vb;
+	(*npairs)++;
+	return 0;
+}
+
+/* "0,1", "2-5", "0-1,4": into cfg->cpus, in order. */
+static int parse_cpus(struct fwd_cfg *cfg, const char *s)
+{
+	const char *c = s;
+	char *end;
+	long a, b, x;
+
+	cfg->ncpus = 0;
+	while (*c != '\0') {
+		if (*c < '0' || *c > '9')
+			goto badlist;
+		a = strtol(c, &end, 10);
+		b = a;
+		if (*end == '-') {
+			c = end + 1;
+			if (*c < '0' || *c > '9')
+				goto badlist;
+			b = strtol(c, &end, 10);
+			if (b < a)
+				goto badlist;
+		}
+		if (a < 0 || b >= CPU_SETSIZE) {
+			fprintf(stderr, FWD_NAME ": --cpus %s: CPU numbers go from 0 to %d\n", s,
+				CPU_SETSIZE - 1);
+			return -FWD_EXIT_USAGE;
+		}
+		for (x = a; x <= b; x++) {
+			uint32_t i;
+
+			if (cfg->ncpus >= FWD_MAX_THREADS)
+				return bad("--cpus", s, "at most 256 CPUs");
+			for (i = 0; i < cfg->ncpus; i++)
+				if (cfg->cpus[i] == (int)x) {
+					fprintf(stderr,
+						FWD_NAME
+						": --cpus %s: CPU %ld is listed twice (one "
+						"thread per CPU)\n",
+						s, x);
+					return -FWD_EXIT_USAGE;
+				}
+			cfg->cpus[cfg->ncpus++] = (int)x;
+		}
+		if (*end == ',')
+			end++;
+		else if (*end != '\0')
+			goto badlist;
+		c = end;
+	}
+	if (cfg->ncpus == 0)
+		goto badlist;
+	cfg->have_cpus = 1;
+	return 0;
+badlist:
+	return bad("--cpus", s, "a CPU list such as 0,1 or 2-5 or 0-1,4");
+}
+
+/* Checks the ports together, pairs them and lays out the threads. */
+static int plan(struct fwd_cfg *cfg, uint32_t pairs[][2], uint32_t npairs)
+{
+	uint32_t i, j, q, nt = 0, maxmtu = 0, n = 0, groups[FWD_MAX_PORTS][2];
+	cpu_set_t allowed;
+	int c;
+
+	if (cfg->nports == 0) {
+		fprintf(stderr, FWD_NAME ": no --port given (see --help)\n");
+		return -FWD_EXIT_USAGE;
+	}
+	for (i = 0; i < cfg->nports; i++) {
+		struct fwd_port *p = &cfg->ports[i];
+
+		if (p->kind == FWD_PORT_DPDK && !fwd_dpdk_available()) {
+			fprintf(stderr,
+				FWD_NAME ": --port %s: DPDK ports are not in this build (DPDK was "
+					 "not found when it was configured)\n",
+				p->spec);
+			return -FWD_EXIT_USAGE;
+		}
+		if (p->kind == FWD_PORT_DPDK && !cfg->dpdk_on) {
+			fprintf(stderr,
+				FWD_NAME ": --port %s: a DPDK port needs --dpdk \"EAL ARGS\"\n",
+				p->spec);
+			return -FWD_EXIT_USAGE;
+		}
+		for (j = 0; j < i; j++) {
+			const struct fwd_port *o = &cfg->ports[j];
+
+			if (p->kind == FWD_PORT_VMSG && o->kind == FWD_PORT_VMSG &&
+			    strcmp(p->file, o->file) == 0) {
+				fprintf(stderr,
+					FWD_NAME ": --port %s: file %s is already port %u's (one "
+						 "port per file)\n",
+					p->spec, p->file, j);
+				return -FWD_EXIT_USAGE;
+			}
+			if (p->kind == FWD_PORT_DPDK && o->kind == FWD_PORT_DPDK &&
+			    strcmp(p->dpdk_name, o->dpdk_name) == 0) {
+				fprintf(stderr,
+					FWD_NAME ": --port %s: DPDK port %s is given twice\n",
+					p->spec, p->dpdk_name);
+				return -FWD_EXIT_USAGE;
+			}
+		}
+		if (p->kind == FWD_PORT_VMSG && p->role == RTE_VMSG_BUS_DEVICE && p->mtu > maxmtu)
+			maxmtu = p->mtu;
+		/* --numa-node is the default of the ports that place memory. */
+		if (p->numa < 0 && (p->kind == FWD_PORT_DPDK || p->role == RTE_VMSG_BUS_DEVICE))
+			p->numa = cfg->numa_node;
+	}
+	/* Pairs. */
+	if (npairs == 0) {
+		if (cfg->nports == 1) {
+			pairs[0][0] = pairs[0][1] = 0;
+			npairs = 1;
+		} else if (cfg->nports % 2 != 0) {
+			fprintf(stderr,
+				FWD_NAME ": %u ports cannot be paired 0<->1, 2<->3...: give --peer "
+					 "A:B for each pair\n",
+				cfg->nports);
+			return -FWD_EXIT_USAGE;
+		} else {
+			for (i = 0; i < cfg->nports; i += 2) {
+				pairs[npairs][0] = i;
+				pairs[npairs][1] = i + 1;
+				npairs++;
+			}
+		}
+	}
+	for (i = 0; i < npairs; i++) {
+		uint32_t a = pairs[i][0], b = pairs[i][1];
+
+		if (a >= cfg->nports || b >= cfg->nports) {
+			fprintf(stderr, FWD_NAME ": --peer %u:%u: there are %u ports (0 to %u)\n",
+				a, b, cfg->nports, cfg->nports - 1);
+			return -FWD_EXIT_USAGE;
+		}
+		if (cfg->ports[a].peer >= 0 || cfg->ports[b].peer >= 0) {
+			fprintf(stderr, FWD_NAME ": --peer %u:%u: port %u already has a peer\n", a,
+				b, cfg->ports[a].peer >= 0 ? a : b);
+			return -FWD_EXIT_USAGE;
+		}
+		if (cfg->ports[a].qp != cfg->ports[b].qp) {
+			fprintf(stderr,
+				FWD_NAME ": ports %u and %u are paired but have %u and %u queue "
+					 "pairs (give both the same qp)\n",
+				a, b, cfg->ports[a].qp, cfg->ports[b].qp);
+			return -FWD_EXIT_USAGE;
+		}
+		cfg->ports[a].peer = (int)b;
+		cfg->ports[b].peer = (int)a;
+		groups[n][0] = a;
+		groups[n][1] = b;
+		n++;
+	}
+	for (i = 0; i < cfg->nports; i++)
+		if (cfg->ports[i].peer < 0) {
+			fprintf(stderr, FWD_NAME ": port %u has no peer (add --peer %u:B)\n", i, i);
+			return -FWD_EXIT_USAGE;
+		}
+	/* Packet buffers. */
+	if (cfg->buf_cap == 0)
+		cfg->buf_cap = (maxmtu + 18u > 1518u ? maxmtu + 18u : 1518u);
+	if (cfg->txpkt_len > cfg->buf_cap) {
+		fprintf(stderr, FWD_NAME ": --txpkt-len %u: longer than the largest frame (%u)\n",
+			cfg->txpkt_len, cfg->buf_cap);
+		return -FWD_EXIT_USAGE;
+	}
+	/* Threads: queue pair q of each group. */
+	for (i = 0; i < n; i++)
+		nt += cfg->ports[groups[i][0]].qp;
+	if (nt > FWD_MAX_THREADS) {
+		fprintf(stderr, FWD_NAME ": %u forwarding threads: at most %u\n", nt,
+			FWD_MAX_THREADS);
+		return -FWD_EXIT_USAGE;
+	}
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) {
+		fprintf(stderr, FWD_NAME ": sched_getaffinity: %s\n", strerror(errno));
+		return -FWD_EXIT_FAIL;
+	}
+	if (cfg->have_cpus) {
+		if (cfg->ncpus < nt) {
+			fprintf(stderr,
+				FWD_NAME ": --cpus: %u CPU(s) listed for %u forwarding threads "
+					 "(one per queue pair of each port pair)\n",
+				cfg->ncpus, nt);
+			return -FWD_EXIT_USAGE;
+		}
+		for (i = 0; i < cfg->ncpus; i++) {
+			char path[64];
+
+			snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d", cfg->cpus[i]);
+			if (access(path, F_OK) != 0) {
+				fprintf(stderr, FWD_NAME ": --cpus: CPU %d does not exist\n",
+					cfg->cpus[i]);
+				return -FWD_EXIT_USAGE;
+			}
+			if (!CPU_ISSET(cfg->cpus[i], &allowed)) {
+				fprintf(stderr,
+					FWD_NAME ": --cpus: CPU %d is not in this process's "
+						 "affinity mask (see taskset -p %d)\n",
+					cfg->cpus[i], (int)getpid());
+				return -FWD_EXIT_USAGE;
+			}
+		}
+	}
+	cfg->threads = calloc(nt, sizeof(*cfg->threads));
+	if (cfg->threads == NULL)
+		return -FWD_EXIT_FAIL;
+	cfg->nthreads = nt;
+	c = -1;
+	for (i = 0, j = 0; i < n; i++) {
+		struct fwd_port *a = &cfg->ports[groups[i][0]], *b = &cfg->ports[groups[i][1]];
+
+		for (q = 0; q < a->qp; q++, j++) {
+			struct fwd_thread *t = &cfg->threads[j];
+
+			t->q = q;
+			t->st[0].in = a;
+			t->st[0].out = b;
+			t->st[0].q = q;
+			t->nstreams = 1;
+			if (a != b) {
+				t->st[1].in = b;
+				t->st[1].out = a;
+				t->st[1].q = q;
+				t->nstreams = 2;
+			}
+			if (cfg->have_cpus) {
+				t->cpu = cfg->cpus[j];
+			} else {
+				/* The allowed CPUs in turn. */
+				do
+					c = (c + 1) % CPU_SETSIZE;
+				while (!CPU_ISSET(c, &allowed));
+				t->cpu = c;
+			}
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+
+enum {
+	OPT_PORT = 256,
+	OPT_PEER,
+	OPT_MODE,
+	OPT_CPUS,
+	OPT_BURST,
+	OPT_RETRIES,
+	OPT_MAXPKT,
+	OPT_TXPKT,
+	OPT_IDLE,
+	OPT_STATS,
+	OPT_DURATION,
+	OPT_HUGEPAGES,
+	OPT_KEEP,
+	OPT_NUMA,
+	OPT_DPDK,
+	OPT_HELP,
+	OPT_VERSION,
+};
+
+/* Splits "A B C" into words for the EAL (argv[0] first). */
+static int split_eal(struct fwd_cfg *cfg, const char *s, int extra_argc, char **extra_argv)
+{
+	char *copy = strdup(s), *save = NULL, *w;
+	int n = 1, i;
+
+	if (copy == NULL)
+		return -FWD_EXIT_FAIL;
+	cfg->dpdk_argv = calloc(strlen(s) + (size_t)extra_argc + 2, sizeof(char *));
+	if (cfg->dpdk_argv == NULL) {
+		free(copy);
+		return -FWD_EXIT_FAIL;
+	}
+	cfg->dpdk_argv[0] = (char *)FWD_NAME;
+	cfg->dpdk_words = copy;
+	for (w = strtok_r(copy, " \t", &save); w != NULL; w = strtok_r(NULL, " \t", &save))
+		cfg->dpdk_argv[n++] = w;
+	for (i = 0; i < extra_argc; i++)
+		cfg->dpdk_argv[n++] = extra_argv[i];
+	cfg->dpdk_argc = n;
+	return 0;
+}
+
+int fwd_parse_args(struct fwd_cfg *cfg, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "port", required_argument, NULL, OPT_PORT },
+		{ "peer", required_argument, NULL, OPT_PEER },
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "cpus", required_argument, NULL, OPT_CPUS },
+		{ "burst", required_argument, NULL, OPT_BURST },
+		{ "retries", required_argument, NULL, OPT_RETRIES },
+		{ "max-pkt-len", required_argument, NULL, OPT_MAXPKT },
+		{ "txpkt-len", required_argument, NULL, OPT_TXPKT },
+		{ "idle-sleep", required_argument, NULL, OPT_IDLE },
+		{ "stats-period", required_argument, NULL, OPT_STATS },
+		{ "duration", required_argument, NULL, OPT_DURATION },
+		{ "hugepages", required_argument, NULL, OPT_HUGEPAGES },
+		{ "keep", no_argument, NULL, OPT_KEEP },
+		{ "numa-node", required_argument, NULL, OPT_NUMA },
+		{ "dpdk", required_argument, NULL, OPT_DPDK },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	static uint32_t pairs[FWD_MAX_PORTS][2];
+	const char *eal = NULL;
+	uint32_t npairs = 0;
+	uint64_t v;
+	int c, rc;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_PORT:
+			rc = parse_port(cfg, optarg);
+			if (rc < 0)
+				return rc;
+			break;
+		case OPT_PEER:
+			rc = parse_peer(cfg, optarg, pairs, &npairs);
+			if (rc < 0)
+				return rc;
+			break;
+		case OPT_MODE:
+			if (strcmp(optarg, "io") == 0)
+				cfg->mode = FWD_MODE_IO;
+			else if (strcmp(optarg, "macswap") == 0)
+				cfg->mode = FWD_MODE_MACSWAP;
+			else if (strcmp(optarg, "txonly") == 0)
+				cfg->mode = FWD_MODE_TXONLY;
+			else if (strcmp(optarg, "rxonly") == 0)
+				cfg->mode = FWD_MODE_RXONLY;
+			else
+				return bad("--mode", optarg, "io, macswap, txonly or rxonly");
+			break;
+		case OPT_CPUS:
+			rc = parse_cpus(cfg, optarg);
+			if (rc < 0)
+				return rc;
+			break;
+		case OPT_BURST:
+			if (vmsg_util_parse_u64(optarg, 10, 0, 1, FWD_MAX_BURST, &v) < 0)
+				return bad("--burst", optarg, "1 to 32 packets");
+			cfg->burst = (uint32_t)v;
+			break;
+		case OPT_RETRIES:
+			if (vmsg_util_parse_u64(optarg, 10, 0, 0, 1000000, &v) < 0)
+				return bad("--retries", optarg, "0 to 1000000");
+			cfg->retries = (uint32_t)v;
+			break;
+		case OPT_MAXPKT:
+			if (vmsg_util_parse_u64(optarg, 10, 0, 64, 65535, &v) < 0)
+				return bad("--max-pkt-len", optarg, "64 to 65535 bytes");
+			cfg->buf_cap = (uint32_t)v;
+			break;
+		case OPT_TXPKT:
+			if (vmsg_util_parse_u64(optarg, 10, 0, 60, 65535, &v) < 0)
+				return bad("--txpkt-len", optarg, "60 to 65535 bytes");
+			cfg->txpkt_len = (uint32_t)v;
+			break;
+		case OPT_IDLE:
+			if (vmsg_util_parse_u64(optarg, 10, 0, 0, 100000, &v) < 0)
+				return bad("--idle-sleep", optarg, "0 to 100000 microseconds");
+			cfg->idle_us = (uint32_t)v;
+			break;
+		case OPT_STATS:
+			if (parse_secs(optarg, 86400, &cfg->stats_period) < 0 ||
+			    (cfg->stats_period > 0 && cfg->stats_period < 0.01))
+				return bad("--stats-period", optarg,
+					   "0 (off) or 0.01 to 86400 seconds");
+			break;
+		case OPT_DURATION:
+			if (parse_secs(optarg, 31536000, &cfg->duration) < 0)
+				return bad("--duration", optarg, "0 (until a signal) or seconds");
+			break;
+		case OPT_HUGEPAGES:
+			if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "none") != 0 &&
+			    strcmp(optarg, "require") != 0)
+				return bad("--hugepages", optarg, "auto, none or require");
+			cfg->hugepages = optarg;
+			break;
+		case OPT_KEEP:
+			cfg->keep = 1;
+			break;
+		case OPT_NUMA:
+			if (parse_numa("--numa-node ", optarg, &cfg->numa_node) < 0)
+				return -FWD_EXIT_USAGE;
+			break;
+		case OPT_DPDK:
+			eal = optarg;
+			break;
+		case OPT_HELP:
+		case 'h':
+			usage(stdout);
+			return 1;
+		case OPT_VERSION:
+			printf(FWD_NAME " %s (librte_vmsg %s)%s\n", FWD_VERSION, rte_vmsg_version(),
+			       fwd_dpdk_available() ? ", with DPDK ports" : "");
+			return 1;
+		case ':':
+			fprintf(stderr, FWD_NAME ": %s needs a value (see --help)\n",
+				argv[optind - 1]);
+			return -FWD_EXIT_USAGE;
+		default:
+			fprintf(stderr, FWD_NAME ": unknown option %s (see --help)\n",
+				argv[optind - 1]);
+			return -FWD_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		/* After "--": EAL arguments. */
+		if (strcmp(argv[optind - 1], "--") != 0) {
+			fprintf(stderr, FWD_NAME ": unexpected argument '%s' (see --help)\n",
+				argv[optind]);
+			return -FWD_EXIT_USAGE;
+		}
+		if (eal == NULL)
+			eal = "";
+	}
+	if (eal != NULL) {
+		if (!fwd_dpdk_available()) {
+			fprintf(stderr, FWD_NAME ": --dpdk: DPDK ports are not in this build (DPDK "
+						 "was not found when it was configured)\n");
+			return -FWD_EXIT_USAGE;
+		}
+		rc = split_eal(cfg, eal, argc - optind, argv + optind);
+		if (rc < 0)
+			return rc;
+		cfg->dpdk_on = 1;
+	}
+	return plan(cfg, pairs, npairs);
+}

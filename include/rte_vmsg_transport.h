@@ -82,7 +82,8 @@ struct rte_vmsg_dev_vq {
  * What a device model gives the transport: its identity and limits, which
  * the library copies at creation, and its hooks. Zero-initialise, then set
  * @c sz to sizeof(struct rte_vmsg_dev_ops); bytes past the fields this
- * library knows must be zero.
+ * library knows must be zero. A table from an older header (a smaller
+ * @c sz) is accepted: the fields past its @c sz read as zero.
  *
  * Every hook receives the @c model_ctx given to rte_vmsg_dev_create(),
  * returns 0 or a negative errno, and may be NULL (the default is given
@@ -213,7 +214,8 @@ struct rte_vmsg_bus;
 
 /**
  * Options of rte_vmsg_dev_create(); zero-initialise, then set @c sz. A
- * caller built against an older header (without @c bus) is accepted.
+ * caller built against an older header (a smaller @c sz, for example
+ * without @c bus) is accepted: the fields past its @c sz read as zero.
  */
 struct rte_vmsg_dev_opts {
 	size_t sz;	    /**< sizeof(struct rte_vmsg_dev_opts) */
@@ -285,7 +287,8 @@ struct rte_vmsg_dev;
  * @param model_ctx  passed to every hook
  * @param out        receives the device
  * @return 0;
- *         -EINVAL for NULL arguments, a bad @c sz, unknown non-zero option or
+ *         -EINVAL for NULL arguments, an @c sz below sizeof(size_t) in
+ *         @p opts or @p ops, unknown non-zero option or
  *         ops bytes, unknown flags or transport feature bits, max_msg_size
  *         outside 52..65535, a @c bus that is not a device-role endpoint or
  *         whose max message size or transport features differ from non-zero
@@ -602,7 +605,11 @@ typedef void (*rte_vmsg_drv_used_fn)(void *arg, struct rte_vmsg_drv *drv, uint32
  */
 #define RTE_VMSG_DRV_F_BUS_EVENTS (1ull << 0)
 
-/** Options of rte_vmsg_drv_open(); zero-initialise, then set @c sz. */
+/**
+ * Options of rte_vmsg_drv_open(); zero-initialise, then set @c sz. An older
+ * caller's smaller struct is accepted: the fields past its @c sz read as
+ * zero.
+ */
 struct rte_vmsg_drv_opts {
 	size_t sz;	     /**< sizeof(struct rte_vmsg_drv_opts) */
 	uint64_t flags;	     /**< RTE_VMSG_DRV_F_* */
@@ -628,7 +635,8 @@ struct rte_vmsg_drv_opts {
  * @param opts     options, or NULL for the defaults
  * @param out      receives the handle
  * @return 0; -EINVAL for NULL @p bus or @p out, a bus endpoint not in the
- *         driver role, a bad @c sz, unknown non-zero bytes or flags;
+ *         driver role, an @c sz below sizeof(size_t), unknown non-zero
+ *         bytes (past the fields known here) or flags;
  *         -ENOMEM. With RTE_VMSG_DRV_F_BUS_EVENTS
  *         the handle replaces the bus's event callback.
  */

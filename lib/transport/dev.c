@@ -17,6 +17,7 @@
 
 #define RTE_VMSG_LOG_PREFIX "dev: "
 #include "log_priv.h"
+#include "opts_priv.h"
 
 /* Status bits the driver may set; DEVICE_NEEDS_RESET belongs to the device. */
 #define DRIVER_STATUS_BITS                                                                  \
@@ -74,18 +75,6 @@ struct rte_vmsg_dev {
 /* ------------------------------------------------------------------------ */
 /* Creation                                                                  */
 
-/* Options and ops from a newer caller: refuse bytes this library does not know. */
-static bool tail_is_zero(const void *p, size_t known, size_t sz)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = known; i < sz; i++)
-		if (b[i] != 0)
-			return false;
-	return true;
-}
-
 static bool uuid_is_nil(const uint8_t *u)
 {
 	size_t i;
@@ -96,10 +85,9 @@ static bool uuid_is_nil(const uint8_t *u)
 	return true;
 }
 
+/* Checks the model description, once copied by rte_vmsg__opts_copy(). */
 static int check_ops(const struct rte_vmsg_dev_ops *ops)
 {
-	if (ops->sz < sizeof(*ops) || !tail_is_zero(ops, sizeof(*ops), ops->sz))
-		return -EINVAL;
 	/* DEV-8: max_virtqueues <= 65536, admin queues included. */
 	if (ops->num_queues > MAX_VIRTQUEUES)
 		return -EINVAL;
@@ -154,6 +142,7 @@ int rte_vmsg_dev_create(const struct rte_vmsg_dev_opts *opts, const struct rte_v
 {
 	const uint64_t known_flags = RTE_VMSG_DEV_F_NO_EVENT_AVAIL | RTE_VMSG_DEV_F_NO_EVENT_USED;
 	struct rte_vmsg_dev_opts o;
+	struct rte_vmsg_dev_ops m;
 	struct rte_vmsg_dev *d;
 	uint32_t n, i;
 	int rc;
@@ -161,15 +150,17 @@ int rte_vmsg_dev_create(const struct rte_vmsg_dev_opts *opts, const struct rte_v
 	if (opts == NULL || ops == NULL || out == NULL)
 		return -EINVAL;
 	/*
-	 * Options from an older caller end just before @c bus (its 0.1 size);
-	 * from a newer one, they are zero past the fields known here. A size
-	 * that ends inside a field is a bug.
+	 * The options rule (STYLE 5), for the options and the ops table alike:
+	 * an older caller's smaller struct (the 0.1 options end before @c bus)
+	 * reads as zero past its sz; a newer one's is zero past what is known.
+	 * Only the copies are read from here on.
 	 */
-	if ((opts->sz < sizeof(o) && opts->sz != offsetof(struct rte_vmsg_dev_opts, bus)) ||
-	    !tail_is_zero(opts, sizeof(o), opts->sz))
-		return -EINVAL;
-	memset(&o, 0, sizeof(o));
-	memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	rc = rte_vmsg__opts_copy(&o, sizeof(o), opts);
+	if (rc == 0)
+		rc = rte_vmsg__opts_copy(&m, sizeof(m), ops);
+	if (rc < 0)
+		return rc;
+	ops = &m;
 	if (o.reserved0 != 0 || (o.flags & ~known_flags) != 0 ||
 	    (o.transport_features & ~RTE_VMSG_F_STRICT_CONFIG_GENERATION) != 0)
 		return -EINVAL;

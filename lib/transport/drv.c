@@ -16,6 +16,7 @@
 #include "rte_vmsg_bus.h"
 #include "rte_vmsg_transport.h"
 #include "log_priv.h"
+#include "opts_priv.h"
 
 #define DEF_TIMEOUT_NS 2000000000ull
 #define DEF_RESET_TIMEOUT_NS 1000000000ull
@@ -105,17 +106,6 @@ struct drv_op {
 	struct rte_vmsg_vqueue vq;
 	uint8_t scratch[]; /* [max_msg] */
 };
-
-static bool tail_is_zero(const void *p, size_t known, size_t sz)
-{
-	const unsigned char *b = p;
-	size_t i;
-
-	for (i = known; i < sz; i++)
-		if (b[i] != 0)
-			return false;
-	return true;
-}
 
 static uint32_t min_u32(uint32_t a, uint32_t b)
 {
@@ -546,11 +536,9 @@ int rte_vmsg_drv_open(struct rte_vmsg_bus *bus, uint16_t dev_num,
 		return -EINVAL;
 	}
 	memset(&o, 0, sizeof(o));
-	if (opts != NULL) {
-		if (opts->sz < sizeof(o) || !tail_is_zero(opts, sizeof(o), opts->sz))
-			return -EINVAL;
-		memcpy(&o, opts, sizeof(o));
-	}
+	/* The options rule (STYLE 5): NULL, or an older or newer struct. */
+	if (opts != NULL && rte_vmsg__opts_copy(&o, sizeof(o), opts) < 0)
+		return -EINVAL;
 	if ((o.flags & ~RTE_VMSG_DRV_F_BUS_EVENTS) != 0)
 		return -EINVAL;
 	drv = calloc(1, sizeof(*drv));

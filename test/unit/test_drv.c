@@ -8,6 +8,7 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,17 +309,40 @@ static void test_args(void)
 {
 	struct env_cfg c = { .max = 264, .nblocks = 2, .features = feat2 };
 	struct rte_vmsg_drv_opts o;
+	struct {
+		struct rte_vmsg_drv_opts o;
+		uint64_t extra;
+	} big;
 	struct rte_vmsg_drv *d = NULL;
 	struct env e;
 	uint8_t b[4];
 	uint32_t st;
 
 	env_init(&e, &c);
+	/*
+	 * The options rule: an sz below sizeof(size_t) is refused; an older
+	 * caller's smaller struct is accepted, missing bytes zero; a larger one
+	 * only with a zero tail.
+	 */
 	memset(&o, 0, sizeof(o));
-	o.sz = sizeof(o) - 1;
 	CHECK_EQ(rte_vmsg_drv_open(e.drvb, 5, &o, &d), -EINVAL);
+	o.sz = sizeof(o) - 1;
+	CHECK_EQ(rte_vmsg_drv_open(e.drvb, 5, &o, &d), 0);
+	rte_vmsg_drv_close(d);
+	d = NULL;
+	o.sz = offsetof(struct rte_vmsg_drv_opts, flags);
+	o.flags = 1ull << 9; /* past the caller's sz: not read */
+	CHECK_EQ(rte_vmsg_drv_open(e.drvb, 5, &o, &d), 0);
+	rte_vmsg_drv_close(d);
+	d = NULL;
+	memset(&big, 0, sizeof(big));
+	big.o.sz = sizeof(big);
+	CHECK_EQ(rte_vmsg_drv_open(e.drvb, 5, &big.o, &d), 0);
+	rte_vmsg_drv_close(d);
+	d = NULL;
+	big.extra = 1;
+	CHECK_EQ(rte_vmsg_drv_open(e.drvb, 5, &big.o, &d), -EINVAL);
 	o.sz = sizeof(o);
-	o.flags = 1ull << 9;
 	CHECK_EQ(rte_vmsg_drv_open(e.drvb, 5, &o, &d), -EINVAL);
 	CHECK_EQ(rte_vmsg_drv_open(NULL, 5, NULL, &d), -EINVAL);
 	/* Config before GET_DEVICE_INFO: config_size unknown (DRV-13, DRV-15). */

@@ -36,6 +36,7 @@ static uint64_t ns_to_ticks(uint64_t ns)
 
 static void drv_free(struct rte_vmsg_drv *drv)
 {
+	rte_vmsg__drv_flow_free(&drv->flow);
 	free(drv->feat);
 	free(drv->vq_max);
 	free(drv->vq_on);

@@ -49,6 +49,42 @@ enum op_kind {
 
 struct drv_op;
 
+/* The init-flow call running on a handle (drv_init.c), one at a time. */
+enum flow_kind {
+	FLOW_NONE, /* none: a flow may start */
+	FLOW_INIT,
+	FLOW_VQ,
+	FLOW_DRIVER_OK,
+};
+
+/*
+ * The state machine of rte_vmsg_drv_init_async(), _vq_setup_async() or
+ * _driver_ok_async(): each step is one asynchronous call of drv_req.c
+ * whose completion runs the next step. Lives in the handle (no allocation
+ * per flow but the feature arrays; freed with the handle).
+ */
+struct drv_flow {
+	enum flow_kind kind;
+	int step;		   /* the step whose request is in flight */
+	rte_vmsg_drv_done_fn done; /* NULL: detached, it ends at its next step, silently */
+	void *arg;
+	uint64_t deadline; /* TSC: of the step's op (the synchronous wait's bound) */
+	uint32_t want;	   /* status bits written by the step */
+	uint32_t st;	   /* the status the device answered */
+	/* FLOW_INIT */
+	uint32_t *wanted; /* [nwanted] the caller's wanted blocks, copied */
+	uint32_t nwanted;
+	uint32_t nblocks;     /* words of @negotiated */
+	uint32_t *negotiated; /* the caller's, or NULL */
+	uint32_t nfb;	      /* offered feature blocks (GET_DEVICE_INFO) */
+	uint32_t *offered;    /* [nfb + 1] */
+	uint32_t *sel;	      /* [nfb + 1] the driver-selected set */
+	struct rte_vmsg_dev_info info;
+	/* FLOW_VQ */
+	struct rte_vmsg_vqueue set; /* the SET_VQUEUE asked for */
+	struct rte_vmsg_vqueue vq;  /* GET_VQUEUE answers */
+};
+
 struct rte_vmsg_drv {
 	struct rte_vmsg_bus *bus;
 	uint16_t dev_num;
@@ -81,6 +117,7 @@ struct rte_vmsg_drv {
 	bool closed;
 	struct drv_op *last_op; /* started by the last successful async call */
 	uint8_t *tx;		/* [max_msg] request scratch (the bus copies it) */
+	struct drv_flow flow;	/* the init-flow call running, if any */
 };
 
 /* One asynchronous call, possibly several requests long. */
@@ -126,5 +163,8 @@ void rte_vmsg__drv_sync_done(void *arg, int status);
 
 /* Polls until the op the async call that returned @p rc started completes. */
 int rte_vmsg__drv_sync_wait(struct rte_vmsg_drv *drv, struct drv_sync *s, int rc);
+
+/* Frees the flow's arrays (the handle is freed, or the flow ended). */
+void rte_vmsg__drv_flow_free(struct drv_flow *f);
 
 #endif /* RTE_VMSG_DRV_PRIV_H */

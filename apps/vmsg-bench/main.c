@@ -42,6 +42,7 @@
 #define TARGET_TPUT 1.5
 #define TARGET_TP 2.0
 #define TARGET_NET 1.0
+#define TARGET_INIT 0.3 /* ARCHITECTURE §5: init1000 asynchronous / synchronous */
 
 /* net: packet sizes (testpmd's: 64, 256 and 1518-byte frames). */
 static const uint32_t net_sizes[] = { 64, 256, 1518 };
@@ -82,7 +83,10 @@ static void usage(FILE *f)
 		"                Round trips of GET_DEVICE_STATUS and a 32-byte GET_CONFIG to a\n"
 		"                device with 64 B of config; init1000: enumerate 1000 devices\n"
 		"                (GET_DEVICES) and initialise each (open, init with feature\n"
-		"                negotiation, two queues of 256, DRIVER_OK)\n"
+		"                negotiation, two queues of 256, DRIVER_OK) with the\n"
+		"                synchronous calls, one device at a time; init1000async: the\n"
+		"                same with the asynchronous calls, devices in flight together\n"
+		"                (the ratio init1000_async_over_sync, target <= 0.3)\n"
 		"  net           virtio-net over virtio-msg: a device process (a loopback\n"
 		"                virtio-net device: every packet comes back, MACs swapped) and a\n"
 		"                driver process on one shm bus file, one CPU each; pps: 512\n"
@@ -420,6 +424,8 @@ static int build_cases(const struct bench_cfg *cfg, struct case_list *l, int lim
 		   case_add(l, BENCH_TRANSPORT, BENCH_GET_CONFIG32, 64, 1, cfg->elems,
 			    cfg->ratio_format) == NULL ||
 		   case_add(l, BENCH_TRANSPORT, BENCH_INIT1000, 64, 1, cfg->elems,
+			    cfg->ratio_format) == NULL ||
+		   case_add(l, BENCH_TRANSPORT, BENCH_INIT1000_ASYNC, 64, 1, cfg->elems,
 			    cfg->ratio_format) == NULL))
 		return -1;
 	if (net && build_net_cases(cfg, l) < 0)
@@ -509,7 +515,13 @@ static void ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r
 {
 	memset(r, 0, sizeof(*r));
 	r->format = fmt;
-	r->pp = r->tput = r->tp = r->net = -1;
+	r->pp = r->tput = r->tp = r->net = r->init = -1;
+	r->init_sync = find(l, BENCH_TRANSPORT, BENCH_INIT1000, 64, 1, fmt);
+	r->init_async = find(l, BENCH_TRANSPORT, BENCH_INIT1000_ASYNC, 64, 1, fmt);
+	if (r->init_sync != NULL && r->init_async != NULL &&
+	    r->init_sync->runs[r->init_sync->median].real_ns > 0)
+		r->init = r->init_async->runs[r->init_async->median].real_ns /
+			  r->init_sync->runs[r->init_sync->median].real_ns;
 	r->net_pps = find_pps64(l, BENCH_NET);
 	r->vhost_pps = find_pps64(l, BENCH_VHOST);
 	if (r->net_pps != NULL && r->vhost_pps != NULL)
@@ -599,6 +611,24 @@ static void print_paired(const struct bench_ratios *r, const char *indent)
 			printf(" %.3f", r->net_pps->runs[i].mps / r->vhost_pps->runs[i].mps);
 		printf(" (net Mpps / vhost-user split Mpps)\n");
 	}
+	if (r->init >= 0) {
+		printf("%s  per run, paired:", indent);
+		for (i = 0; i < r->init_async->nruns; i++)
+			printf(" %.3f",
+			       r->init_async->runs[i].real_ns / r->init_sync->runs[i].real_ns);
+		printf(" (init1000 asynchronous / synchronous)\n");
+	}
+}
+
+static void print_init_ratio(const struct bench_ratios *r, const char *indent)
+{
+	if (r->init >= 0)
+		printf("%sinit1000_async_over_sync %6.3f   init1000async %.1f us / init1000 %.1f "
+		       "us "
+		       "(target <= %.1f: %s)\n",
+		       indent, r->init, r->init_async->runs[r->init_async->median].real_ns / 1e3,
+		       r->init_sync->runs[r->init_sync->median].real_ns / 1e3, TARGET_INIT,
+		       r->init <= TARGET_INIT ? "met" : "NOT met");
 }
 
 static void print_ratios(const struct bench_ratios *r, const char *indent)
@@ -633,6 +663,7 @@ static void print_ratios(const struct bench_ratios *r, const char *indent)
 		       indent, r->tp, r->tp_status->runs[r->tp_status->median].p50_ns,
 		       r->ring_pp->runs[r->ring_pp->median].p50_ns, TARGET_TP,
 		       r->tp <= TARGET_TP ? "met" : "NOT met");
+	print_init_ratio(r, indent);
 	if (r->net >= 0)
 		printf("%snet_mpps_over_vhost_user %6.3f   net 64 B polling %.2f Mpps / vhost-user "
 		       "split %.2f Mpps (target >= %.1f: %s)\n",
@@ -738,10 +769,20 @@ static void print_summary(const struct bench_cfg *cfg, const struct case_list *l
 		snprintf(v, sizeof(v), "%.1f ns", med(c)->p50_ns);
 		sum_line("transport round trip p50, GET_CONFIG 32 B", v, "-", "");
 	}
-	c = find(l, BENCH_TRANSPORT, BENCH_INIT1000, 64, 1, cfg->ratio_format);
+	c = r->init_sync;
 	if (c != NULL && med(c)->devices > 0) {
 		snprintf(v, sizeof(v), "%.2f us", med(c)->real_ns / med(c)->devices / 1e3);
 		sum_line("transport init, per device (of 1000)", v, "-", "");
+	}
+	/* The asynchronous init, divided by the synchronous one of the same run. */
+	c = r->init_async;
+	if (c != NULL && med(c)->devices > 0) {
+		snprintf(v, sizeof(v), "%.2f us", med(c)->real_ns / med(c)->devices / 1e3);
+		if (r->init >= 0)
+			sum_ratio("transport init, per device, asynchronous", v, r->init,
+				  "synchronous", 1, TARGET_INIT);
+		else
+			sum_line("transport init, per device, asynchronous", v, "-", "");
 	}
 	if (r->vhost_pps != NULL) {
 		snprintf(v, sizeof(v), "%.2f Mpps", med(r->vhost_pps)->mps / 1e6);
@@ -997,7 +1038,7 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 		       "one packet's round trip. vhost_user: dpdk-testpmd's Rx-pps on the vhost "
 		       "side, median of its samples\n");
 	for (i = 0; i < l.n; i++)
-		if (l.v[i].test == BENCH_INIT1000) {
+		if (bench_test_is_init(l.v[i].test)) {
 			printf("\n");
 			bench_print_init(stdout, &l.v[i]);
 		}
@@ -1024,6 +1065,11 @@ static int run_all(struct bench_cfg *cfg, const char *mode)
 		print_paired(&main_r, "info, ratio format:");
 		if (cfg->formats == (BENCH_FMT_COMPAT | BENCH_FMT_STAMPED))
 			print_paired(&other_r, "info, other format:");
+	}
+	if (tp && !demo && !(limit && ring && rte) && main_r.init >= 0) {
+		printf("\nratio:\n");
+		print_init_ratio(&main_r, "  ");
+		print_paired(&main_r, "info:");
 	}
 	if (net && !demo && !(limit && ring && rte)) {
 		printf("\nratio:\n");

@@ -82,7 +82,8 @@ struct rte_vmsg_dev_vq {
  * What a device model gives the transport: its identity and limits, which
  * the library copies at creation, and its hooks. Zero-initialise, then set
  * @c sz to sizeof(struct rte_vmsg_dev_ops); bytes past the fields this
- * library knows must be zero.
+ * library knows must be zero. A table from an older header (a smaller
+ * @c sz) is accepted: the fields past its @c sz read as zero.
  *
  * Every hook receives the @c model_ctx given to rte_vmsg_dev_create(),
  * returns 0 or a negative errno, and may be NULL (the default is given
@@ -213,7 +214,8 @@ struct rte_vmsg_bus;
 
 /**
  * Options of rte_vmsg_dev_create(); zero-initialise, then set @c sz. A
- * caller built against an older header (without @c bus) is accepted.
+ * caller built against an older header (a smaller @c sz, for example
+ * without @c bus) is accepted: the fields past its @c sz read as zero.
  */
 struct rte_vmsg_dev_opts {
 	size_t sz;	    /**< sizeof(struct rte_vmsg_dev_opts) */
@@ -285,7 +287,8 @@ struct rte_vmsg_dev;
  * @param model_ctx  passed to every hook
  * @param out        receives the device
  * @return 0;
- *         -EINVAL for NULL arguments, a bad @c sz, unknown non-zero option or
+ *         -EINVAL for NULL arguments, an @c sz below sizeof(size_t) in
+ *         @p opts or @p ops, unknown non-zero option or
  *         ops bytes, unknown flags or transport feature bits, max_msg_size
  *         outside 52..65535, a @c bus that is not a device-role endpoint or
  *         whose max message size or transport features differ from non-zero
@@ -602,7 +605,11 @@ typedef void (*rte_vmsg_drv_used_fn)(void *arg, struct rte_vmsg_drv *drv, uint32
  */
 #define RTE_VMSG_DRV_F_BUS_EVENTS (1ull << 0)
 
-/** Options of rte_vmsg_drv_open(); zero-initialise, then set @c sz. */
+/**
+ * Options of rte_vmsg_drv_open(); zero-initialise, then set @c sz. An older
+ * caller's smaller struct is accepted: the fields past its @c sz read as
+ * zero.
+ */
 struct rte_vmsg_drv_opts {
 	size_t sz;	     /**< sizeof(struct rte_vmsg_drv_opts) */
 	uint64_t flags;	     /**< RTE_VMSG_DRV_F_* */
@@ -628,7 +635,8 @@ struct rte_vmsg_drv_opts {
  * @param opts     options, or NULL for the defaults
  * @param out      receives the handle
  * @return 0; -EINVAL for NULL @p bus or @p out, a bus endpoint not in the
- *         driver role, a bad @c sz, unknown non-zero bytes or flags;
+ *         driver role, an @c sz below sizeof(size_t), unknown non-zero
+ *         bytes (past the fields known here) or flags;
  *         -ENOMEM. With RTE_VMSG_DRV_F_BUS_EVENTS
  *         the handle replaces the bus's event callback.
  */
@@ -816,7 +824,45 @@ RTE_VMSG_API int rte_vmsg_drv_get_shm_async(struct rte_vmsg_drv *drv, uint32_t s
 RTE_VMSG_API int rte_vmsg_drv_get_shm(struct rte_vmsg_drv *drv, uint32_t shmid, uint64_t *length,
 				      uint64_t *address);
 
-/* Initialization flow (§5), synchronous. */
+/*
+ * Initialization flow (§5). Each call has an asynchronous form (suffix
+ * _async) and a synchronous one that runs the same flow and polls the bus
+ * (and the poll_peer hook) until it completes.
+ *
+ * The asynchronous form is a small state machine: it checks its arguments
+ * and submits its first request, then each completion submits the next
+ * request; it never blocks and never polls the bus itself (the completions
+ * run inside rte_vmsg_bus_poll()). So N handles, on one bus or several,
+ * initialise with their requests in flight together. @p done runs exactly
+ * once, from rte_vmsg_bus_poll() (or rte_vmsg_bus_fail_all(),
+ * rte_vmsg_bus_destroy()), with 0 or a negative errno, and the handle is
+ * then in exactly the state the synchronous call leaves (the synchronous
+ * call is the asynchronous one and a wait). When the async call itself
+ * returns an error, nothing is in flight and @p done is not called.
+ *
+ * One flow at a time per handle: an init, vq_setup or driver_ok call
+ * (either form) while another runs on the handle returns -EBUSY. The
+ * single requests above may run beside a flow; their answers change the
+ * handle as they always do.
+ *
+ * Errors of a request in flight end the flow with that request's errno:
+ * -ETIMEDOUT (the bus timeout; the handle is marked as needing a reset),
+ * -ECONNRESET when the bus lost its peer (the peer died or restarted:
+ * every request in flight fails at once, so every flow on that bus
+ * completes once with -ECONNRESET and sends nothing more), -ECANCELED when
+ * the bus is destroyed, -EAGAIN when the bus's in-flight table or its
+ * backend was full for the next request (nothing of it was sent: keep the
+ * number of flows in flight on a bus within its max_inflight and its
+ * link's capacity). The handle keeps what the completed steps did (for
+ * example a device reset), as after a synchronous call that failed there.
+ *
+ * Buffers (@p wanted is copied at the call; @p negotiated) must stay valid
+ * until @p done ran. rte_vmsg_drv_close() during a flow: the flow ends
+ * without calling @p done (as every async call). Concurrency: as for every
+ * call on the handle (one thread, the one that polls its bus); the async
+ * forms may be called from a bus callback, @p done included (to start the
+ * next flow of the handle: the handle is free again when @p done runs).
+ */
 
 /**
  * Runs §5 steps 2-7 (DRV-13, DRV-14): GET_DEVICE_INFO; reset with a bounded
@@ -827,14 +873,34 @@ RTE_VMSG_API int rte_vmsg_drv_get_shm(struct rte_vmsg_drv *drv, uint32_t shmid, 
  * rte_vmsg_drv_driver_ok(). Also the way back after DEVICE_NEEDS_RESET.
  *
  * @param wanted      @p nblocks feature words (host order); may be NULL when
- *                    @p nblocks is 0
+ *                    @p nblocks is 0; copied at the call
  * @param nblocks     words in @p wanted and @p negotiated
- * @param negotiated  optional; receives the negotiated set (@p nblocks words)
- * @return 0; the errors of the requests; -EPROTO for a device reporting more
- *         than 4096 feature blocks or a status without the bits written;
- *         -ENOTSUP when the device refused the feature set (FEATURES_OK
- *         clear; FAILED is then written); -ESTALE when the device asks for a
- *         reset during the flow.
+ * @param negotiated  optional; receives the negotiated set (@p nblocks
+ *                    words) on success
+ * @param done        completion (required)
+ * @param arg         passed to @p done
+ * @return 0 (the flow runs; @p done gets its result);
+ *         -EINVAL for NULL @p drv or @p done, or NULL @p wanted with
+ *         @p nblocks > 0; -EBUSY while another flow runs on the handle;
+ *         -ENOMEM; the errors of the first request (GET_DEVICE_INFO).
+ *         @p done gets 0; the errors of the requests (see above);
+ *         -EPROTO for a device reporting more than 4096 feature blocks or a
+ *         status without the bits written; -ENOTSUP when the device
+ *         refused the feature set (FEATURES_OK clear; FAILED is then
+ *         written); -ESTALE when the device asks for a reset during the
+ *         flow; -ENOMEM.
+ */
+RTE_VMSG_API int rte_vmsg_drv_init_async(struct rte_vmsg_drv *drv, const uint32_t *wanted,
+					 uint32_t nblocks, uint32_t *negotiated,
+					 rte_vmsg_drv_done_fn done, void *arg);
+
+/**
+ * Synchronous rte_vmsg_drv_init_async(): the same flow, polled until done.
+ *
+ * @return what rte_vmsg_drv_init_async() returns or its @p done gets
+ *         (-EINVAL for NULL @p drv or NULL @p wanted with @p nblocks > 0);
+ *         -EBUSY from a bus callback; -ETIMEDOUT when a step outlived its
+ *         bound (the handle needs a reset).
  */
 RTE_VMSG_API int rte_vmsg_drv_init(struct rte_vmsg_drv *drv, const uint32_t *wanted,
 				   uint32_t nblocks, uint32_t *negotiated);
@@ -845,10 +911,29 @@ RTE_VMSG_API int rte_vmsg_drv_init(struct rte_vmsg_drv *drv, const uint32_t *wan
  * the enabled bit (DRV-22). Split-ring alignment is required: @p desc 16,
  * @p driver 2, @p device 4 bytes.
  *
+ * @return 0 (the flow runs); -EINVAL for NULL @p drv or @p done, size 0 or
+ *         misaligned addresses; -EBUSY while another flow runs on the
+ *         handle; -EPERM before rte_vmsg_drv_init() succeeded; the errors
+ *         of the first request (GET_VQUEUE: -ESTALE when the handle needs
+ *         a reset...).
+ *         @p done gets 0; -ENOENT when the queue does not exist (max_size
+ *         0); -EBUSY when it is enabled already (DRV-21); -EINVAL for a
+ *         size above max_size; -EIO when the read-back differs; the errors
+ *         of the requests (see above).
+ */
+RTE_VMSG_API int rte_vmsg_drv_vq_setup_async(struct rte_vmsg_drv *drv, uint32_t index,
+					     uint32_t size, uint64_t desc, uint64_t driver,
+					     uint64_t device, rte_vmsg_drv_done_fn done, void *arg);
+
+/**
+ * Synchronous rte_vmsg_drv_vq_setup_async().
+ *
  * @return 0; -EPERM before rte_vmsg_drv_init() succeeded; -ENOENT when the
  *         queue does not exist (max_size 0); -EBUSY when it is enabled
- *         already (DRV-21); -EINVAL for size 0, above max_size, or misaligned
- *         addresses; -EIO when the read-back differs; the request errors.
+ *         already (DRV-21), while another flow runs on the handle or from
+ *         a bus callback; -EINVAL for NULL @p drv, size 0, above max_size,
+ *         or misaligned addresses; -EIO when the read-back differs;
+ *         -ETIMEDOUT when a step outlived its bound; the request errors.
  */
 RTE_VMSG_API int rte_vmsg_drv_vq_setup(struct rte_vmsg_drv *drv, uint32_t index, uint32_t size,
 				       uint64_t desc, uint64_t driver, uint64_t device);
@@ -856,8 +941,25 @@ RTE_VMSG_API int rte_vmsg_drv_vq_setup(struct rte_vmsg_drv *drv, uint32_t index,
 /**
  * Sets DRIVER_OK (§5 step 10, DRV-24) and checks it in the returned status.
  *
- * @return 0; -EPERM before rte_vmsg_drv_init() succeeded; -EIO when the
- *         returned status lacks DRIVER_OK; the request errors.
+ * @return 0 (the flow runs); -EINVAL for NULL @p drv or @p done; -EBUSY
+ *         while another flow runs on the handle; -EPERM before
+ *         rte_vmsg_drv_init() succeeded; -ESTALE when the handle needs a
+ *         reset; the errors of the request (SET_DEVICE_STATUS).
+ *         @p done gets 0; -EIO when the returned status lacks DRIVER_OK;
+ *         -ESTALE when it has DEVICE_NEEDS_RESET; the errors of the
+ *         request (see above).
+ */
+RTE_VMSG_API int rte_vmsg_drv_driver_ok_async(struct rte_vmsg_drv *drv, rte_vmsg_drv_done_fn done,
+					      void *arg);
+
+/**
+ * Synchronous rte_vmsg_drv_driver_ok_async().
+ *
+ * @return 0; -EINVAL for NULL @p drv; -EPERM before rte_vmsg_drv_init()
+ *         succeeded; -ESTALE when the handle needs a reset or the status
+ *         has DEVICE_NEEDS_RESET; -EIO when the returned status lacks
+ *         DRIVER_OK; -EBUSY while another flow runs on the handle or from
+ *         a bus callback; -ETIMEDOUT; the request errors.
  */
 RTE_VMSG_API int rte_vmsg_drv_driver_ok(struct rte_vmsg_drv *drv);
 

@@ -119,9 +119,16 @@ enum bench_test {
 	BENCH_GET_STATUS,
 	BENCH_GET_CONFIG32,
 	BENCH_INIT1000,
-	BENCH_NET_PPS, /* packets forwarded per second (a throughput test) */
-	BENCH_NET_LAT, /* one packet's round trip */
+	BENCH_INIT1000_ASYNC, /* the same with the asynchronous calls, devices in flight together */
+	BENCH_NET_PPS,	      /* packets forwarded per second (a throughput test) */
+	BENCH_NET_LAT,	      /* one packet's round trip */
 };
+
+/* init1000 and init1000async: one sample per device, the total init time. */
+static inline int bench_test_is_init(enum bench_test t)
+{
+	return t == BENCH_INIT1000 || t == BENCH_INIT1000_ASYNC;
+}
 
 /* Tests reported as a rate (packets or messages per second), not as latencies. */
 static inline int bench_test_is_rate(enum bench_test t)
@@ -152,6 +159,7 @@ struct bench_run {
 	double cycles_per_msg;				 /* TSC ticks per message */
 	/* init1000 only: real_ns is the time to initialise every device. */
 	uint32_t devices;	    /* devices initialised */
+	uint32_t window;	    /* init1000async: devices in flight at most */
 	uint32_t enum_requests;	    /* GET_DEVICES windows of the enumeration */
 	double enum_ns;		    /* the first enumeration */
 	double enum_warm_ns;	    /* a second one, right after */
@@ -207,8 +215,10 @@ struct bench_ratios {
 	double pp;   /* ring ping-pong p50 / limit p50; < 0 when not measured */
 	double tput; /* ring msg/s / rte_ring msg/s; < 0 when not measured */
 	double tp; /* transport GET_DEVICE_STATUS p50 / ring ping-pong 64/1 p50; < 0: not measured */
-	double net; /* net 64 B polling pps / vhost-user split pps 64 B; < 0: not measured */
+	double net;  /* net 64 B polling pps / vhost-user split pps 64 B; < 0: not measured */
+	double init; /* init1000async init time / init1000 init time; < 0: not measured */
 	const struct bench_case *ring_pp, *limit_pp, *ring_tput, *rte_tput, *tp_status;
+	const struct bench_case *init_sync, *init_async; /* transport init1000, init1000async */
 	const struct bench_case *net_pps, *vhost_pps;
 };
 
@@ -221,6 +231,7 @@ int bench_json_write(const char *path, const struct bench_env *env, const struct
 #define TARGET_TPUT 1.5
 #define TARGET_TP 2.0
 #define TARGET_NET 1.0
+#define TARGET_INIT 0.3 /* ARCHITECTURE §5: init1000 asynchronous / synchronous */
 
 struct case_list {
 	struct bench_case *v;
@@ -235,6 +246,7 @@ const struct bench_case *bench_case_find_pps64(const struct case_list *l, enum b
 void bench_ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r);
 void bench_print_paired(const struct bench_ratios *r, const char *indent);
 void bench_print_ratios(const struct bench_ratios *r, const char *indent);
+void bench_print_init_ratio(const struct bench_ratios *r, const char *indent);
 void bench_print_summary(const struct bench_cfg *cfg, const struct case_list *l,
 			 const struct bench_ratios *r, const char *json, const char *plot,
 			 double wall_s);
@@ -259,13 +271,14 @@ int bench_start_line(struct bench_side *s);
 /*
  * The driver end of an shm bus for side @p s: waits (BENCH_TIMEOUT_S, or
  * until either side aborts) for the device end's file and the link, then
- * writes the file's path as mapped into @p attached. 0 or a negative errno.
+ * writes the file's path as mapped into @p attached; @p max_inflight: of
+ * the driver-role bus endpoint (0: its default). 0 or a negative errno.
  */
 struct rte_vmsg_bus_shm;
 struct rte_vmsg_bus;
 int bench_shm_attach(struct bench_side *s, const char *path, uint32_t shm_flags,
-		     struct rte_vmsg_bus_shm **shm, struct rte_vmsg_bus **bus, char *attached,
-		     size_t cap);
+		     uint32_t max_inflight, struct rte_vmsg_bus_shm **shm,
+		     struct rte_vmsg_bus **bus, char *attached, size_t cap);
 
 /* perf.c: --perf. What the probe found, fixed before any side runs. */
 struct bench_perf_cfg {

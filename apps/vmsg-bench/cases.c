@@ -177,6 +177,8 @@ static int build_cases(const struct bench_cfg *cfg, struct case_list *l, int lim
 		   case_add(l, BENCH_TRANSPORT, BENCH_GET_CONFIG32, 64, 1, cfg->elems,
 			    cfg->ratio_format) == NULL ||
 		   case_add(l, BENCH_TRANSPORT, BENCH_INIT1000, 64, 1, cfg->elems,
+			    cfg->ratio_format) == NULL ||
+		   case_add(l, BENCH_TRANSPORT, BENCH_INIT1000_ASYNC, 64, 1, cfg->elems,
 			    cfg->ratio_format) == NULL))
 		return -1;
 	if (net && build_net_cases(cfg, l) < 0)
@@ -495,7 +497,7 @@ int bench_run_all(struct bench_cfg *cfg, const char *mode)
 		       "one packet's round trip. vhost_user: dpdk-testpmd's Rx-pps on the vhost "
 		       "side, median of its samples\n");
 	for (i = 0; i < l.n; i++)
-		if (l.v[i].test == BENCH_INIT1000) {
+		if (bench_test_is_init(l.v[i].test)) {
 			printf("\n");
 			bench_print_init(stdout, &l.v[i]);
 		}
@@ -522,6 +524,11 @@ int bench_run_all(struct bench_cfg *cfg, const char *mode)
 		bench_print_paired(&main_r, "info, ratio format:");
 		if (cfg->formats == (BENCH_FMT_COMPAT | BENCH_FMT_STAMPED))
 			bench_print_paired(&other_r, "info, other format:");
+	}
+	if (tp && !demo && !(limit && ring && rte) && main_r.init >= 0) {
+		printf("\nratio:\n");
+		bench_print_init_ratio(&main_r, "  ");
+		bench_print_paired(&main_r, "info:");
 	}
 	if (net && !demo && !(limit && ring && rte)) {
 		printf("\nratio:\n");

@@ -209,7 +209,7 @@ struct net_drv_end {
 
 static int net_drv_up(struct bench_side *s, struct net_args *a, struct net_drv_end *e)
 {
-	int rc = bench_shm_attach(s, a->path, a->shm_flags, &e->shm, &e->bus, a->attached,
+	int rc = bench_shm_attach(s, a->path, a->shm_flags, 0, &e->shm, &e->bus, a->attached,
 				  sizeof(a->attached));
 
 	if (rc < 0) {

@@ -3,8 +3,10 @@
  *
  * transport: the whole stack over the shm backend, each end made by its own
  * side (thread or process). Side 0 is the driver and measures: request round
- * trips (GET_DEVICE_STATUS, a 32-byte GET_CONFIG) and init1000 (enumerate and
- * initialise 1000 devices). Side 1 is the device end: it creates the file.
+ * trips (GET_DEVICE_STATUS, a 32-byte GET_CONFIG), init1000 (enumerate and
+ * initialise 1000 devices with the synchronous calls) and init1000async (the
+ * same with the asynchronous calls). Side 1 is the device end: it creates
+ * the file.
  */
 
 #define _GNU_SOURCE
@@ -40,6 +42,14 @@
 #define TP_VQ_DRIVER 4096u
 #define TP_VQ_DEVICE 4608u
 #define TP_DMA_INIT ((uint64_t)TP_INIT_DEVS * TP_INIT_QUEUES * TP_VQ_STRIDE)
+
+/*
+ * init1000async: the driver bus's in-flight table (its default, 256, would
+ * hold a quarter of the devices). Each device has one request in flight at
+ * a time, so the devices in flight are bounded by this and by the link's
+ * capacity (N - 1 frames): then no request ever finds either full.
+ */
+#define TP_ASYNC_INFLIGHT 1024u
 
 /* Offered: bits 0 and 5 (device type), 32 (VERSION_1) and 35; wanted: 0 and 32. */
 static const uint32_t tp_offered[2] = { 0x21u, 0x9u };
@@ -84,6 +94,27 @@ struct tp_args {
 	uint64_t *dev_ticks;   /* side 0, init1000: one per device */
 	struct bench_run *out; /* side 0 */
 	char attached[256];    /* side 0: the file as the driver end found it */
+};
+
+/* init1000async: one device, walked from init to DRIVER_OK by its completions. */
+struct tp_flow {
+	struct tp_async *as;
+	struct rte_vmsg_drv *drv;
+	uint64_t dma; /* its queues' area */
+	uint64_t t0;  /* TSC at its start */
+	uint64_t *tick;
+	uint32_t neg[2];
+	uint16_t num;
+	int stage; /* 0 init, 1 and 2 the queues, 3 DRIVER_OK */
+};
+
+/* init1000async: the devices in flight. */
+struct tp_async {
+	uint32_t running;  /* devices started, not finished */
+	uint32_t finished; /* devices at DRIVER_OK */
+	int err;	   /* the first error, 0 */
+	const char *what;  /* its call */
+	uint16_t err_num;  /* its device */
 };
 
 /* The driver end (side 0). */
@@ -342,21 +373,153 @@ fail:
 	return -1;
 }
 
+static void tp_flow_next(void *arg, int status);
+
+/* Starts the device's next stage (its completion is tp_flow_next()); 0 or -errno. */
+static int tp_flow_start(struct tp_flow *f)
+{
+	uint64_t b;
+
+	switch (f->stage) {
+	case 0:
+		f->as->what = "rte_vmsg_drv_init_async";
+		return rte_vmsg_drv_init_async(f->drv, tp_wanted, 2, f->neg, tp_flow_next, f);
+	case 1:
+	case 2:
+		b = f->dma + (uint64_t)(f->stage - 1) * TP_VQ_STRIDE;
+		f->as->what = "rte_vmsg_drv_vq_setup_async";
+		return rte_vmsg_drv_vq_setup_async(f->drv, (uint32_t)f->stage - 1u, TP_INIT_QSIZE,
+						   b, b + TP_VQ_DRIVER, b + TP_VQ_DEVICE,
+						   tp_flow_next, f);
+	default:
+		f->as->what = "rte_vmsg_drv_driver_ok_async";
+		return rte_vmsg_drv_driver_ok_async(f->drv, tp_flow_next, f);
+	}
+}
+
+/* A device ends: at DRIVER_OK (@p rc 0), or failed. */
+static void tp_flow_end(struct tp_flow *f, int rc)
+{
+	struct tp_async *as = f->as;
+
+	as->running--;
+	if (rc == 0 && (f->neg[0] != tp_wanted[0] || f->neg[1] != tp_wanted[1])) {
+		as->what = "negotiated features";
+		rc = -EPROTO;
+	}
+	if (rc < 0) {
+		if (as->err == 0) {
+			as->err = rc;
+			as->err_num = f->num;
+		}
+		return;
+	}
+	*f->tick = rte_vmsg_tsc() - f->t0;
+	as->finished++;
+}
+
+/* A stage completed (inside the bus poll): the next one starts from here. */
+static void tp_flow_next(void *arg, int status)
+{
+	struct tp_flow *f = arg;
+	int rc = status;
+
+	if (rc == 0 && ++f->stage <= 3) {
+		rc = tp_flow_start(f);
+		if (rc == 0)
+			return;
+	}
+	tp_flow_end(f, rc);
+}
+
+/*
+ * init1000async: open each device and start its init with the asynchronous
+ * calls, up to @p window devices in flight; each device's stages start from
+ * the previous one's completion. 0 when all @p n are at DRIVER_OK, or -1
+ * after saying why.
+ */
+static int tp_init_async(struct tp_drv_end *e, struct tp_args *a, const uint16_t *nums, uint32_t n,
+			 uint32_t window, uint64_t dma, struct rte_vmsg_drv **h,
+			 struct bench_wait *w)
+{
+	struct tp_flow *fl = calloc(n, sizeof(*fl));
+	struct tp_async as;
+	uint64_t spins = 0;
+	uint32_t next = 0;
+	int rc;
+
+	if (fl == NULL) {
+		tp_fail(e->s, "out of memory");
+		return -1;
+	}
+	memset(&as, 0, sizeof(as));
+	for (;;) {
+		while (as.err == 0 && as.running < window && next < n) {
+			struct tp_flow *f = &fl[next];
+
+			f->as = &as;
+			f->num = nums[next];
+			f->dma = dma + (uint64_t)next * TP_INIT_QUEUES * TP_VQ_STRIDE;
+			f->tick = &a->dev_ticks[next];
+			f->t0 = rte_vmsg_tsc();
+			as.what = "rte_vmsg_drv_open";
+			rc = rte_vmsg_drv_open(e->bus, f->num, NULL, &h[next]);
+			if (rc == 0) {
+				f->drv = h[next];
+				rc = tp_flow_start(f);
+			}
+			if (rc < 0) {
+				as.err = rc;
+				as.err_num = f->num;
+				break;
+			}
+			as.running++;
+			next++;
+		}
+		if (as.err != 0 || as.finished == n)
+			break;
+		rc = rte_vmsg_bus_poll(e->bus);
+		if (rc < 0) {
+			tp_fail(e->s, "init: rte_vmsg_bus_poll(driver): %s", strerror(-rc));
+			free(fl);
+			return -1;
+		}
+		if (rc > 0) {
+			bench_progress(&spins);
+			continue;
+		}
+		rc = bench_idle(w, &spins);
+		if (rc < 0) {
+			tp_fail(e->s, "init: no answer (%s)", bench_why(rc));
+			free(fl);
+			return -1;
+		}
+	}
+	free(fl);
+	if (as.err != 0) {
+		tp_fail(e->s, "device %u: %s: %s", as.err_num, as.what, tp_status_why(e, as.err));
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * init1000: enumerate (GET_DEVICES windows), then open and initialise every
- * device found, one at a time: rte_vmsg_drv_init(), _vq_setup() and
- * _driver_ok() have no asynchronous form, so nothing is pipelined.
+ * device found. init1000: one at a time, with the synchronous calls (each
+ * waits for its answers: nothing is pipelined). init1000async: the same
+ * flow with the asynchronous calls, the devices in flight together.
  */
 static int tp_init1000(struct tp_drv_end *e, struct tp_args *a)
 {
 	struct rte_vmsg_bus_stats st0, st1, st2;
 	struct rte_vmsg_drv **h = NULL;
 	struct bench_run *out = a->out;
+	uint16_t nums[TP_INIT_DEVS];
 	uint8_t *bitmap = NULL;
 	uint64_t dma = 0, dma_size = 0, t0, t1, t2, t3, ti, tw;
 	struct bench_wait w;
 	struct tp_done d;
-	uint32_t n, k = 0;
+	uint32_t n, k = 0, window;
 	struct bench_perf_ctx perf;
 	double cpu0;
 	int rc = -1;
@@ -413,21 +576,37 @@ static int tp_init1000(struct tp_drv_end *e, struct tp_args *a)
 	}
 	rte_vmsg_bus_stats_get(e->bus, &st1);
 
-	bench_perf_begin(&perf);
-	cpu0 = bench_thread_cpu_ns();
-	t2 = rte_vmsg_tsc();
-	for (n = 0; n < 65536u && rc == 0; n++) {
+	/* The devices found, in order (not timed: the bitmap is the enumeration's). */
+	for (n = 0; n < 65536u; n++) {
 		if ((bitmap[n / 8] & (1u << (n % 8))) == 0)
 			continue;
 		if (k == TP_INIT_DEVS || n >= TP_INIT_DEVS) {
 			tp_fail(e->s, "enumeration found device %u, not one of 0..%u", n,
 				TP_INIT_DEVS - 1);
 			rc = -1;
-			break;
+			goto out;
 		}
-		ti = rte_vmsg_tsc();
-		rc = tp_init_one(e, (uint16_t)n, k, dma, &h[k]);
-		a->dev_ticks[k++] = rte_vmsg_tsc() - ti;
+		nums[k++] = (uint16_t)n;
+	}
+	/* init1000async: as many in flight as the bus and the link carry. */
+	window = TP_INIT_DEVS;
+	if (window > TP_ASYNC_INFLIGHT)
+		window = TP_ASYNC_INFLIGHT;
+	if (window > a->elems - 1)
+		window = a->elems - 1;
+	out->window = a->test == BENCH_INIT1000_ASYNC ? window : 1;
+
+	bench_perf_begin(&perf);
+	cpu0 = bench_thread_cpu_ns();
+	t2 = rte_vmsg_tsc();
+	if (a->test == BENCH_INIT1000_ASYNC) {
+		rc = tp_init_async(e, a, nums, k, window, dma, h, &w);
+	} else {
+		for (n = 0; n < k && rc == 0; n++) {
+			ti = rte_vmsg_tsc();
+			rc = tp_init_one(e, nums[n], n, dma, &h[n]);
+			a->dev_ticks[n] = rte_vmsg_tsc() - ti;
+		}
 	}
 	t3 = rte_vmsg_tsc();
 	cpu0 = bench_thread_cpu_ns() - cpu0;
@@ -456,8 +635,9 @@ out:
 /* Attaches the file the device end made (waiting until it is complete), bus, link up. */
 static int tp_drv_up(struct tp_drv_end *e, struct tp_args *a)
 {
-	int rc = bench_shm_attach(e->s, a->path, a->shm_flags, &e->shm, &e->bus, a->attached,
-				  sizeof(a->attached));
+	uint32_t inflight = a->test == BENCH_INIT1000_ASYNC ? TP_ASYNC_INFLIGHT : 0;
+	int rc = bench_shm_attach(e->s, a->path, a->shm_flags, inflight, &e->shm, &e->bus,
+				  a->attached, sizeof(a->attached));
 
 	if (rc < 0) {
 		tp_fail(e->s, "attaching %s (driver): %s", a->path, strerror(-rc));
@@ -477,7 +657,7 @@ static int tp_driver(struct bench_side *s, struct tp_args *a)
 	if (rc == 0)
 		rc = bench_start_line(s);
 	if (rc == 0)
-		rc = a->test == BENCH_INIT1000 ? tp_init1000(&e, a) : tp_rtt(&e, a);
+		rc = bench_test_is_init(a->test) ? tp_init1000(&e, a) : tp_rtt(&e, a);
 	/* Pairs with the acquire in tp_device(): stop before this end goes away. */
 	bench_store_release(&tp_sh(s)->stop, 1u);
 	rte_vmsg_bus_shm_close(e.shm, e.bus);
@@ -544,7 +724,7 @@ static int tp_dev_up(struct bench_side *s, struct tp_args *a, struct tp_dev_end 
 	ops.config_size = TP_CONFIG_SIZE;
 	ops.config_read = tp_config_read;
 	n = 1;
-	if (a->test == BENCH_INIT1000) {
+	if (bench_test_is_init(a->test)) {
 		ops.features = tp_offered;
 		ops.num_feature_blocks = 2;
 		ops.num_queues = TP_INIT_QUEUES;
@@ -638,7 +818,7 @@ static int tp_device(struct bench_side *s, struct tp_args *a)
 	 * init1000: every device reached DRIVER_OK with both queues in the DMA
 	 * area (unless the driver end failed and said so already).
 	 */
-	if (rc == 0 && a->test == BENCH_INIT1000 && bench_read_once(&s->ctl->abort) == 0) {
+	if (rc == 0 && bench_test_is_init(a->test) && bench_read_once(&s->ctl->abort) == 0) {
 		for (k = 0; k < d.ndevs; k++)
 			ok += (uint32_t)rte_vmsg_dev_driver_ok(d.devs[k]);
 		if (ok != TP_INIT_DEVS || d.model.enabled != TP_INIT_DEVS * TP_INIT_QUEUES ||
@@ -674,12 +854,12 @@ int transport_run(struct bench_env *env, struct bench_case *c, struct bench_run 
 	a.elems = c->elems;
 	a.elem_size = c->elem_size;
 	a.format = c->format;
-	a.dma_size = c->test == BENCH_INIT1000 ? TP_DMA_INIT : TP_DMA_SMALL;
+	a.dma_size = bench_test_is_init(c->test) ? TP_DMA_INIT : TP_DMA_SMALL;
 	a.count = env->cfg->samples;
 	a.warmup = bench_warmup(a.count);
 	a.ticks = env->ticks;
 	a.out = out;
-	if (c->test == BENCH_INIT1000) {
+	if (bench_test_is_init(c->test)) {
 		/* Touched now: no page fault in the timed part. */
 		a.dev_ticks = bench_samples_alloc(TP_INIT_DEVS);
 		if (a.dev_ticks == NULL) {
@@ -699,7 +879,7 @@ int transport_run(struct bench_env *env, struct bench_case *c, struct bench_run 
 			unlink(a.attached);
 		return -1;
 	}
-	if (c->test != BENCH_INIT1000) {
+	if (!bench_test_is_init(c->test)) {
 		bench_latency_stats(env->ticks, a.count, env->tsc_hz, out);
 		out->mps = (double)a.count * 1e9 / out->real_ns;
 	}

@@ -463,8 +463,8 @@ static int bench_aborted(void *side)
 }
 
 int bench_shm_attach(struct bench_side *s, const char *path, uint32_t shm_flags,
-		     struct rte_vmsg_bus_shm **shm, struct rte_vmsg_bus **bus, char *attached,
-		     size_t cap)
+		     uint32_t max_inflight, struct rte_vmsg_bus_shm **shm,
+		     struct rte_vmsg_bus **bus, char *attached, size_t cap)
 {
 	struct rte_vmsg_bus_shm_open_opts oo;
 	struct rte_vmsg_bus_shm_opts so;
@@ -477,6 +477,7 @@ int bench_shm_attach(struct bench_side *s, const char *path, uint32_t shm_flags,
 	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT | shm_flags;
 	memset(&oo, 0, sizeof(oo));
 	oo.sz = sizeof(oo);
+	oo.max_inflight = max_inflight;
 	oo.wait_ns = (uint64_t)BENCH_TIMEOUT_S * 1000000000u;
 	oo.cancel = bench_aborted;
 	oo.cancel_arg = s;

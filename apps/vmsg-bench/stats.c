@@ -70,6 +70,8 @@ const char *bench_test_name(enum bench_test t)
 		return "get_config32";
 	case BENCH_INIT1000:
 		return "init1000";
+	case BENCH_INIT1000_ASYNC:
+		return "init1000async";
 	case BENCH_NET_PPS:
 		return "pps";
 	case BENCH_NET_LAT:
@@ -158,8 +160,8 @@ void bench_case_name(const struct bench_case *c, char *buf, size_t cap)
 
 static double run_key(const struct bench_case *c, const struct bench_run *r)
 {
-	/* init1000: the time to initialise every device. */
-	if (c->test == BENCH_INIT1000)
+	/* init1000, init1000async: the time to initialise every device. */
+	if (bench_test_is_init(c->test))
 		return r->real_ns;
 	return !bench_test_is_rate(c->test) ? r->p50_ns : r->mps;
 }
@@ -217,7 +219,7 @@ void bench_print_header(FILE *f)
 {
 	int i;
 
-	fprintf(f, "%-9s %-10s %4s %5s %-7s %5s %9s %9s %9s %10s %9s %8s %8s", "mode", "test",
+	fprintf(f, "%-9s %-13s %4s %5s %-7s %5s %9s %9s %9s %10s %9s %8s %8s", "mode", "test",
 		"elem", "burst", "format", "elems", "p50_ns", "p99_ns", "p99.9_ns", "max_ns",
 		"samples", "Mmsg/s", "cyc/msg");
 	for (i = 0; bench_perf.on && i < bench_perf.n; i++)
@@ -258,7 +260,7 @@ static void print_line(FILE *f, const struct bench_case *c, const struct bench_r
 		snprintf(elems, sizeof(elems), "-");
 	else
 		snprintf(elems, sizeof(elems), "%u", c->elems);
-	fprintf(f, "%-9s %-10s %4u %5u %-7s %5s ", bench_mode_name(c->mode),
+	fprintf(f, "%-9s %-13s %4u %5u %-7s %5s ", bench_mode_name(c->mode),
 		bench_test_name(c->test), c->elem_size, c->burst, variant_name(c), elems);
 	if (c->mode == BENCH_VHOST)
 		fprintf(f, "%9s %9s %9s %10s %9llu %8.2f %8s", "-", "-", "-", "-",
@@ -269,7 +271,7 @@ static void print_line(FILE *f, const struct bench_case *c, const struct bench_r
 	else
 		fprintf(f, "%9s %9s %9s %10s %9llu %8.2f %8.1f", "-", "-", "-", "-",
 			(unsigned long long)r->iterations, r->mps / 1e6, r->cycles_per_msg);
-	print_perf(f, r, c->test == BENCH_INIT1000 ? r->devices : r->iterations);
+	print_perf(f, r, bench_test_is_init(c->test) ? r->devices : r->iterations);
 	fprintf(f, "%s\n", tag);
 }
 
@@ -309,19 +311,30 @@ void bench_print_init(FILE *f, const struct bench_case *c)
 {
 	const struct bench_run *r = &c->runs[c->median];
 
+	if (c->test == BENCH_INIT1000_ASYNC)
+		fprintf(f,
+			"transport init1000async (%s format, the init flow's asynchronous calls: "
+			"up "
+			"to %u devices in flight together):\n",
+			bench_format_name(c->format), r->window);
+	else
+		fprintf(f,
+			"transport init1000 (%s format, one device at a time: the init flow's "
+			"calls "
+			"are synchronous):\n",
+			bench_format_name(c->format));
 	fprintf(f,
-		"transport init1000 (%s format, one device at a time: the init flow's calls are "
-		"synchronous):\n"
 		"  enumerate     %9.1f us  (%u GET_DEVICES windows, %u devices; first of the bus, "
 		"again: %.1f us)\n"
 		"  init, total   %9.1f us  (open, init with feature negotiation, 2 x vq_setup, "
 		"DRIVER_OK)\n"
 		"  init, device  %9.2f us  (%.1f requests each; per-device p50 %.2f us, p99 %.2f "
-		"us)\n",
-		bench_format_name(c->format), bench_median_enum_ns(c, 0) / 1e3, r->enum_requests,
-		r->devices, bench_median_enum_ns(c, 1) / 1e3, r->real_ns / 1e3,
+		"us%s)\n",
+		bench_median_enum_ns(c, 0) / 1e3, r->enum_requests, r->devices,
+		bench_median_enum_ns(c, 1) / 1e3, r->real_ns / 1e3,
 		r->devices ? r->real_ns / r->devices / 1e3 : 0.0, r->requests_per_device,
-		r->p50_ns / 1e3, r->p99_ns / 1e3);
+		r->p50_ns / 1e3, r->p99_ns / 1e3,
+		c->test == BENCH_INIT1000_ASYNC ? ", start to DRIVER_OK, overlapping" : "");
 	if (c->nruns > 1)
 		fprintf(f, "  (medians of %u runs: enumerate on its own, init by the total)\n",
 			c->nruns);
@@ -603,8 +616,16 @@ static void json_init(FILE *f, const struct bench_case *c, const char *name, int
 	fputs(",\n      \"time_unit\": \"us\",\n", f);
 	fputs("      \"items_per_second\": ", f);
 	json_num(f, r->mps);
-	fprintf(f, ",\n      \"label\": \"%s, %u devices, synchronous calls, one at a time\",\n",
-		bench_format_name(c->format), r->devices);
+	if (c->test == BENCH_INIT1000_ASYNC)
+		fprintf(f,
+			",\n      \"label\": \"%s, %u devices, asynchronous calls, up to %u in "
+			"flight\",\n",
+			bench_format_name(c->format), r->devices, r->window);
+	else
+		fprintf(f,
+			",\n      \"label\": \"%s, %u devices, synchronous calls, one at a "
+			"time\",\n",
+			bench_format_name(c->format), r->devices);
 	fprintf(f, "      \"elem_size\": %u,\n      \"burst\": %u,\n", c->elem_size, c->burst);
 	fprintf(f, "      \"elems\": %u,\n", c->elems);
 	fprintf(f, "      \"devices\": %u,\n", r->devices);
@@ -632,7 +653,7 @@ static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 	double it = (double)r->iterations;
 
 	bench_case_name(c, name, sizeof(name));
-	if (c->test == BENCH_INIT1000) {
+	if (bench_test_is_init(c->test)) {
 		json_init(f, c, name, family, last);
 		return;
 	}
@@ -684,6 +705,11 @@ static void json_ratios(FILE *f, const struct bench_ratios *r)
 	if (r != NULL && r->tp_status != NULL) {
 		fputs(", \"transport_rtt_p50_over_ring_pp\": ", f);
 		json_num(f, r->tp >= 0 ? r->tp : NAN);
+	}
+	/* The init ratio when transport init1000 (either form) was measured. */
+	if (r != NULL && (r->init_sync != NULL || r->init_async != NULL)) {
+		fputs(", \"init1000_async_over_sync\": ", f);
+		json_num(f, r->init >= 0 ? r->init : NAN);
 	}
 	/* The fourth when net was measured (null without the vhost-user reference). */
 	if (r != NULL && r->net_pps != NULL) {

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The librte_vmsg authors
  *
- * virtio-msg device side: the request dispatcher, the device state it keeps
- * (status, features, generation, queues) and the device-originated events,
- * sent through the device's bus when it has one.
+ * virtio-msg device side: creation, the request dispatcher and the device
+ * state it keeps (status, features, generation, queues), the getters. The
+ * device-originated events are in dev_notify.c.
  */
 
 #include <errno.h>
@@ -17,74 +17,11 @@
 
 #define RTE_VMSG_LOG_PREFIX "dev: "
 #include "log_priv.h"
-
-/* Status bits the driver may set; DEVICE_NEEDS_RESET belongs to the device. */
-#define DRIVER_STATUS_BITS                                                                  \
-	(RTE_VMSG_STATUS_ACKNOWLEDGE | RTE_VMSG_STATUS_DRIVER | RTE_VMSG_STATUS_DRIVER_OK | \
-	 RTE_VMSG_STATUS_FEATURES_OK | RTE_VMSG_STATUS_FAILED)
-
-#define MAX_VIRTQUEUES 65536u
-
-/* Drop reasons, one bit each, to log the first drop of each kind only. */
-enum drop_reason {
-	DROP_MALFORMED,
-	DROP_UNSUPPORTED,
-	DROP_RESP_TOO_BIG,
-	DROP_BUS,
-	DROP_NOT_REQUEST,
-	DROP_DEV_NUM,
-	DROP_EVENT_QUEUE,
-	DROP_EVENT_EARLY,
-	DROP_EVENT_POLLING,
-};
-
-struct rte_vmsg_dev {
-	struct rte_vmsg_dev_ops ops; /* copy; its array pointers are not used */
-	void *ctx;
-	uint64_t flags;
-	uint32_t max_msg;
-	uint16_t dev_num;
-	bool strict; /* strict config profile (DEV-35) */
-
-	uint32_t nblocks;      /* offered feature blocks, trailing zero blocks trimmed */
-	uint32_t *offered;     /* [nblocks] */
-	uint32_t *driver;      /* [nblocks] driver-selected set */
-	bool driver_extra;     /* a bit past the offered blocks was selected (until reset) */
-	uint32_t status;       /* as the driver reads it, outside a reset */
-	uint32_t reset_status; /* what it reads while a reset is in progress */
-	bool resetting;	       /* reset requested, the model has not finished it */
-	bool busy;	       /* a mutator runs: hooks may not re-enter one */
-	uint32_t generation;
-	uint32_t nq;
-	struct rte_vmsg_dev_vq *vqs; /* [nq] */
-	uint32_t logged;	     /* drop reasons already logged */
-	struct rte_vmsg_dev_stats st;
-
-	/* With a bus (rte_vmsg_dev_opts.bus): the device sends its own events. */
-	struct rte_vmsg_bus *bus;
-	uint8_t *evbuf; /* [max_msg]: EVENT_CONFIG is built here, just before it is sent */
-	/*
-	 * An EVENT_CONFIG that found the backend full: its range, built again
-	 * (current status, generation and bytes) when it is sent.
-	 */
-	bool ev_kept;
-	uint32_t ev_off, ev_len;
-};
+#include "opts_priv.h"
+#include "dev_priv.h"
 
 /* ------------------------------------------------------------------------ */
 /* Creation                                                                  */
-
-/* Options and ops from a newer caller: refuse bytes this library does not know. */
-static bool tail_is_zero(const void *p, size_t known, size_t sz)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = known; i < sz; i++)
-		if (b[i] != 0)
-			return false;
-	return true;
-}
 
 static bool uuid_is_nil(const uint8_t *u)
 {
@@ -96,10 +33,9 @@ static bool uuid_is_nil(const uint8_t *u)
 	return true;
 }
 
+/* Checks the model description, once copied by rte_vmsg__opts_copy(). */
 static int check_ops(const struct rte_vmsg_dev_ops *ops)
 {
-	if (ops->sz < sizeof(*ops) || !tail_is_zero(ops, sizeof(*ops), ops->sz))
-		return -EINVAL;
 	/* DEV-8: max_virtqueues <= 65536, admin queues included. */
 	if (ops->num_queues > MAX_VIRTQUEUES)
 		return -EINVAL;
@@ -154,6 +90,7 @@ int rte_vmsg_dev_create(const struct rte_vmsg_dev_opts *opts, const struct rte_v
 {
 	const uint64_t known_flags = RTE_VMSG_DEV_F_NO_EVENT_AVAIL | RTE_VMSG_DEV_F_NO_EVENT_USED;
 	struct rte_vmsg_dev_opts o;
+	struct rte_vmsg_dev_ops m;
 	struct rte_vmsg_dev *d;
 	uint32_t n, i;
 	int rc;
@@ -161,15 +98,17 @@ int rte_vmsg_dev_create(const struct rte_vmsg_dev_opts *opts, const struct rte_v
 	if (opts == NULL || ops == NULL || out == NULL)
 		return -EINVAL;
 	/*
-	 * Options from an older caller end just before @c bus (its 0.1 size);
-	 * from a newer one, they are zero past the fields known here. A size
-	 * that ends inside a field is a bug.
+	 * The options rule (STYLE 5), for the options and the ops table alike:
+	 * an older caller's smaller struct (the 0.1 options end before @c bus)
+	 * reads as zero past its sz; a newer one's is zero past what is known.
+	 * Only the copies are read from here on.
 	 */
-	if ((opts->sz < sizeof(o) && opts->sz != offsetof(struct rte_vmsg_dev_opts, bus)) ||
-	    !tail_is_zero(opts, sizeof(o), opts->sz))
-		return -EINVAL;
-	memset(&o, 0, sizeof(o));
-	memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	rc = rte_vmsg__opts_copy(&o, sizeof(o), opts);
+	if (rc == 0)
+		rc = rte_vmsg__opts_copy(&m, sizeof(m), ops);
+	if (rc < 0)
+		return rc;
+	ops = &m;
 	if (o.reserved0 != 0 || (o.flags & ~known_flags) != 0 ||
 	    (o.transport_features & ~RTE_VMSG_F_STRICT_CONFIG_GENERATION) != 0)
 		return -EINVAL;
@@ -271,30 +210,12 @@ void rte_vmsg_dev_destroy(struct rte_vmsg_dev *dev)
 /* ------------------------------------------------------------------------ */
 /* State helpers                                                             */
 
-static uint32_t cur_status(const struct rte_vmsg_dev *d)
-{
-	return d->resetting ? d->reset_status : d->status;
-}
-
-static bool driver_ok(const struct rte_vmsg_dev *d)
-{
-	return !d->resetting && (d->status & RTE_VMSG_STATUS_DRIVER_OK) != 0 &&
-	       (d->status & (RTE_VMSG_STATUS_FAILED | RTE_VMSG_STATUS_DEVICE_NEEDS_RESET)) == 0;
-}
-
 static bool negotiated(const struct rte_vmsg_dev *d, uint32_t bit)
 {
 	if (d->resetting || (d->status & RTE_VMSG_STATUS_FEATURES_OK) == 0 ||
 	    bit / 32u >= d->nblocks)
 		return false;
 	return (d->driver[bit / 32u] >> (bit % 32u) & 1u) != 0;
-}
-
-static const struct rte_vmsg_dev_vq *vq_of(const struct rte_vmsg_dev *d, uint32_t index)
-{
-	if (index >= d->nq || d->vqs[index].max_size == 0)
-		return NULL;
-	return &d->vqs[index];
 }
 
 static void vq_clear(struct rte_vmsg_dev_vq *q)
@@ -784,260 +705,6 @@ int rte_vmsg_dev_handle(struct rte_vmsg_dev *dev, const void *frame, size_t len,
 		return -ENOBUFS;
 	dev->busy = true;
 	rc = handle(dev, frame, len, resp_buf);
-	dev->busy = false;
-	return rc;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Device-originated events                                                  */
-
-static int check_out(const struct rte_vmsg_dev *d, const void *buf, size_t cap)
-{
-	if (d == NULL || buf == NULL)
-		return -EINVAL;
-	if (cap < d->max_msg)
-		return -ENOBUFS;
-	return 0;
-}
-
-static int build_event_config(struct rte_vmsg_dev *d, uint32_t offset, uint32_t length,
-			      uint8_t *buf)
-{
-	uint8_t *data = buf + RTE_VMSG_SIZE_EVENT_CONFIG_BASE;
-	struct rte_vmsg_msg e;
-	int n;
-
-	memset(&e, 0, sizeof(e));
-	e.kind = RTE_VMSG_MSG_EVENT_CONFIG;
-	e.hdr.dev_num = d->dev_num;
-	e.hdr.token = 0; /* [LIB] §9: events carry token 0 */
-	e.u.config.device_status = cur_status(d);
-	e.u.config.generation = d->generation; /* DEV-15 */
-	e.u.config.offset = offset;
-	e.u.config.length = length;
-	/* DEV-23: data only when it fits; otherwise the range without data. */
-	if (length != 0 && (uint64_t)RTE_VMSG_SIZE_EVENT_CONFIG_BASE + length <= d->max_msg) {
-		if (d->ops.config_read(d->ctx, offset, data, length) == 0)
-			e.u.config.data = data;
-		else
-			d->st.model_errors++;
-	}
-	n = rte_vmsg_msg_build(buf, d->max_msg, &e); /* DEV-1 */
-	return n;
-}
-
-int rte_vmsg_dev_config_changed(struct rte_vmsg_dev *dev, uint32_t offset, uint32_t length,
-				void *buf, size_t cap)
-{
-	int rc = check_out(dev, buf, cap);
-
-	if (rc < 0)
-		return rc;
-	if (dev->busy)
-		return -EBUSY;
-	if (length == 0 ? offset != 0 : (uint64_t)offset + length > dev->ops.config_size)
-		return -EINVAL;
-	/* DEV-16: a reader mixing bytes from before and after now sees two generations. */
-	dev->generation++;
-	dev->busy = true; /* the config_read hook runs */
-	rc = build_event_config(dev, offset, length, buf);
-	dev->busy = false;
-	if (rc > 0)
-		dev->st.config_events++;
-	return rc;
-}
-
-int rte_vmsg_dev_needs_reset(struct rte_vmsg_dev *dev, void *buf, size_t cap)
-{
-	int rc = check_out(dev, buf, cap);
-
-	if (rc < 0)
-		return rc;
-	if (dev->busy)
-		return -EBUSY;
-	/* Already reported, or the driver is resetting already: nothing new. */
-	if (dev->resetting || (dev->status & RTE_VMSG_STATUS_DEVICE_NEEDS_RESET) != 0)
-		return 0;
-	dev->status |= RTE_VMSG_STATUS_DEVICE_NEEDS_RESET;
-	/* DEV-22: status-only event, offset = length = 0, no data. */
-	rc = build_event_config(dev, 0, 0, buf);
-	if (rc > 0)
-		dev->st.config_events++;
-	return rc;
-}
-
-int rte_vmsg_dev_reset_done(struct rte_vmsg_dev *dev)
-{
-	if (dev == NULL)
-		return -EINVAL;
-	if (dev->busy)
-		return -EBUSY;
-	if (!dev->resetting)
-		return -EALREADY;
-	dev->resetting = false; /* DEV-25: status reads 0 from now on */
-	return 0;
-}
-
-/* EVENT_USED (12 bytes) into @p buf of @p cap >= 12 bytes; 0 in polling-only mode. */
-static int build_event_used(struct rte_vmsg_dev *dev, uint32_t vq, void *buf, size_t cap)
-{
-	const struct rte_vmsg_dev_vq *q;
-	struct rte_vmsg_msg e;
-
-	q = vq_of(dev, vq);
-	if (q == NULL)
-		return -EINVAL;
-	/* virtio-msg §8: polling-only, no EVENT_USED. */
-	if (dev->flags & RTE_VMSG_DEV_F_NO_EVENT_USED)
-		return 0;
-	/* DEV-33 */
-	if (!q->enabled || !driver_ok(dev))
-		return -EPERM;
-	memset(&e, 0, sizeof(e));
-	e.kind = RTE_VMSG_MSG_EVENT_USED;
-	e.hdr.dev_num = dev->dev_num;
-	e.u.vq_index = vq;
-	return rte_vmsg_msg_build(buf, cap, &e);
-}
-
-int rte_vmsg_dev_build_event_used(struct rte_vmsg_dev *dev, uint32_t vq, void *buf, size_t cap)
-{
-	int rc = check_out(dev, buf, cap);
-
-	if (rc < 0)
-		return rc;
-	rc = build_event_used(dev, vq, buf, dev->max_msg);
-	if (rc > 0)
-		dev->st.used_events++;
-	return rc;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Device-originated events sent through the device's bus                    */
-
-/*
- * Builds the kept EVENT_CONFIG now (current status and generation, DEV-15;
- * the bytes of its range as they are now, DEV-23) and sends it. The
- * config_read hook runs: the caller holds dev->busy.
- * @return 1 sent; 0 nothing kept; -EAGAIN still kept (backend full);
- *         another negative errno: dropped (the backend's error).
- */
-static int kept_send(struct rte_vmsg_dev *d)
-{
-	int n, rc;
-
-	if (!d->ev_kept)
-		return 0;
-	n = build_event_config(d, d->ev_off, d->ev_len, d->evbuf);
-	if (n < 0) {
-		d->ev_kept = false; /* cannot happen: the range was checked */
-		return n;
-	}
-	rc = rte_vmsg_bus_send_event(d->bus, d->evbuf, (size_t)n);
-	if (rc == -EAGAIN)
-		return rc;
-	d->ev_kept = false;
-	if (rc < 0)
-		return rc;
-	d->st.config_events++;
-	return 1;
-}
-
-/*
- * Keeps an EVENT_CONFIG for [@p off, @p off + @p len) and tries to send it.
- * One already kept is folded in: same range, or "something changed" (0, 0)
- * when the ranges differ; its status and generation are the current ones
- * anyway, so one event reports both changes.
- */
-static int kept_add_send(struct rte_vmsg_dev *d, uint32_t off, uint32_t len)
-{
-	int rc;
-
-	if (d->ev_kept && (d->ev_off != off || d->ev_len != len))
-		off = len = 0;
-	d->ev_kept = true;
-	d->ev_off = off;
-	d->ev_len = len;
-	d->busy = true; /* the config_read hook runs */
-	rc = kept_send(d);
-	d->busy = false;
-	return rc < 0 ? rc : 0;
-}
-
-/* The checks of every notify call: a device with a bus, outside its hooks. */
-static int check_notify(const struct rte_vmsg_dev *dev)
-{
-	if (dev == NULL)
-		return -EINVAL;
-	if (dev->bus == NULL)
-		return -ENOTCONN;
-	if (dev->busy)
-		return -EBUSY;
-	return 0;
-}
-
-int rte_vmsg_dev_notify_used(struct rte_vmsg_dev *dev, uint32_t vq)
-{
-	uint8_t buf[RTE_VMSG_HDR_SIZE + 8];
-	int n, rc;
-
-	/* May run inside a hook (changes no device state): no busy check. */
-	if (dev == NULL)
-		return -EINVAL;
-	if (dev->bus == NULL)
-		return -ENOTCONN;
-	n = build_event_used(dev, vq, buf, sizeof(buf));
-	if (n <= 0)
-		return n; /* 0: polling-only, nothing to send */
-	rc = rte_vmsg_bus_send_event(dev->bus, buf, (size_t)n);
-	if (rc < 0)
-		return rc; /* -EAGAIN: nothing sent, the caller retries */
-	dev->st.used_events++;
-	return 0;
-}
-
-int rte_vmsg_dev_notify_config(struct rte_vmsg_dev *dev, uint32_t offset, uint32_t length)
-{
-	int rc = check_notify(dev);
-
-	if (rc < 0)
-		return rc;
-	if (length == 0 ? offset != 0 : (uint64_t)offset + length > dev->ops.config_size)
-		return -EINVAL;
-	/* DEV-16, once per change: a retry is rte_vmsg_dev_notify_flush(), never this. */
-	dev->generation++;
-	return kept_add_send(dev, offset, length);
-}
-
-int rte_vmsg_dev_notify_needs_reset(struct rte_vmsg_dev *dev)
-{
-	int rc = check_notify(dev);
-
-	if (rc < 0)
-		return rc;
-	/* Already reported, or the driver is resetting already: nothing new. */
-	if (dev->resetting || (dev->status & RTE_VMSG_STATUS_DEVICE_NEEDS_RESET) != 0) {
-		if (!dev->ev_kept)
-			return -EALREADY;
-		/* Called again after -EAGAIN: the retry of the kept event. */
-		dev->busy = true;
-		rc = kept_send(dev);
-		dev->busy = false;
-		return rc < 0 ? rc : 0;
-	}
-	dev->status |= RTE_VMSG_STATUS_DEVICE_NEEDS_RESET; /* DEV-24 */
-	/* DEV-22: status-only event, offset = length = 0, no data. */
-	return kept_add_send(dev, 0, 0);
-}
-
-int rte_vmsg_dev_notify_flush(struct rte_vmsg_dev *dev)
-{
-	int rc = check_notify(dev);
-
-	if (rc < 0)
-		return rc;
-	dev->busy = true;
-	rc = kept_send(dev);
 	dev->busy = false;
 	return rc;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The librte_vmsg authors
  *
- * virtio-msg driver side: one handle per remote device, the requests of
- * virtio-msg §4 as chunked asynchronous operations, their synchronous
- * wrappers and the initialization flow of §5.
+ * virtio-msg driver side: the handle, and the engine that runs each call
+ * as an asynchronous operation of one or more requests (chunks, retries,
+ * polls), with the synchronous wait. The requests are in drv_req.c, the
+ * initialization flow of §5 in drv_init.c.
  */
 
 #define RTE_VMSG_LOG_PREFIX "drv: "
@@ -15,107 +16,9 @@
 
 #include "rte_vmsg_bus.h"
 #include "rte_vmsg_transport.h"
+#include "drv_priv.h"
 #include "log_priv.h"
-
-#define DEF_TIMEOUT_NS 2000000000ull
-#define DEF_RESET_TIMEOUT_NS 1000000000ull
-#define MAX_GEN_RETRIES 8u
-#define MAX_FEATURE_BLOCKS 4096u
-#define MAX_VIRTQUEUES 65536u
-
-/* Status bits a driver may write (§4.6); DEVICE_NEEDS_RESET is the device's. */
-#define DRIVER_STATUS_BITS                                                                  \
-	(RTE_VMSG_STATUS_ACKNOWLEDGE | RTE_VMSG_STATUS_DRIVER | RTE_VMSG_STATUS_DRIVER_OK | \
-	 RTE_VMSG_STATUS_FEATURES_OK | RTE_VMSG_STATUS_FAILED)
-
-enum drv_state {
-	ST_OPEN,	/* nothing negotiated */
-	ST_FEATURES_OK, /* rte_vmsg_drv_init() succeeded */
-	ST_LIVE,	/* DRIVER_OK reported by the device */
-};
-
-enum op_kind {
-	OP_INFO,
-	OP_GET_FEAT,
-	OP_SET_FEAT,
-	OP_GET_CFG,
-	OP_SET_CFG,
-	OP_GET_STATUS,
-	OP_SET_STATUS,
-	OP_RESET,
-	OP_GET_VQ,
-	OP_SET_VQ,
-	OP_RESET_VQ,
-	OP_SHM,
-};
-
-struct drv_op;
-
-struct rte_vmsg_drv {
-	struct rte_vmsg_bus *bus;
-	uint16_t dev_num;
-	bool strict; /* strict config profile, from the bus (DRV-4) */
-	uint32_t max_msg;
-	uint64_t flags;
-	uint64_t timeout_ns;
-	uint64_t reset_timeout_ns;
-	uint64_t timeout_ticks; /* the two bounds in TSC ticks: deadlines are TSC values */
-	uint64_t reset_timeout_ticks;
-	void (*poll_peer)(void *arg);
-	void *poll_peer_arg;
-	rte_vmsg_drv_config_fn config_cb;
-	void *config_arg;
-	rte_vmsg_drv_used_fn used_cb;
-	void *used_arg;
-
-	struct rte_vmsg_dev_info info;
-	bool have_info;
-	uint32_t *vq_max; /* [info.max_virtqueues] max_size last read, 0 unknown */
-	uint8_t *vq_on;	  /* [info.max_virtqueues] set up by rte_vmsg_drv_vq_setup() */
-	uint32_t nvq;
-	uint32_t generation; /* newest seen (DRV-6) */
-	bool needs_reset;    /* DEVICE_NEEDS_RESET seen or a request timed out */
-	enum drv_state state;
-	uint32_t *feat; /* [nfeat] negotiated blocks */
-	uint32_t nfeat;
-
-	uint32_t inflight;
-	bool closed;
-	struct drv_op *last_op; /* started by the last successful async call */
-	uint8_t *tx;		/* [max_msg] request scratch (the bus copies it) */
-};
-
-/* One asynchronous call, possibly several requests long. */
-struct drv_op {
-	struct rte_vmsg_drv *drv;
-	enum op_kind kind;
-	int phase; /* OP_RESET: 1 polling; OP_SET_CFG: 1 re-reading after a refusal */
-	rte_vmsg_drv_done_fn done;
-	void *arg;
-	uint64_t deadline;
-	uint32_t a; /* block_index, offset, index, status or shmid */
-	uint32_t n; /* blocks or bytes in all */
-	uint32_t pos;
-	uint32_t chunk; /* blocks or bytes of the request in flight */
-	uint32_t gen;
-	uint32_t retries;
-	void *out;
-	void *out2;
-	const void *in;
-	struct rte_vmsg_vqueue vq;
-	uint8_t scratch[]; /* [max_msg] */
-};
-
-static bool tail_is_zero(const void *p, size_t known, size_t sz)
-{
-	const unsigned char *b = p;
-	size_t i;
-
-	for (i = known; i < sz; i++)
-		if (b[i] != 0)
-			return false;
-	return true;
-}
+#include "opts_priv.h"
 
 static uint32_t min_u32(uint32_t a, uint32_t b)
 {
@@ -133,6 +36,7 @@ static uint64_t ns_to_ticks(uint64_t ns)
 
 static void drv_free(struct rte_vmsg_drv *drv)
 {
+	rte_vmsg__drv_flow_free(&drv->flow);
 	free(drv->feat);
 	free(drv->vq_max);
 	free(drv->vq_on);
@@ -439,8 +343,8 @@ static void op_complete(void *arg, int status, const void *resp, size_t len)
 }
 
 /* Allocates an op; *rc gets -errno when NULL is returned. */
-static struct drv_op *op_new(struct rte_vmsg_drv *drv, enum op_kind kind, bool io,
-			     rte_vmsg_drv_done_fn done, void *arg, int *rc)
+struct drv_op *rte_vmsg__drv_op_new(struct rte_vmsg_drv *drv, enum op_kind kind, bool io,
+				    rte_vmsg_drv_done_fn done, void *arg, int *rc)
 {
 	struct drv_op *op;
 
@@ -464,7 +368,7 @@ static struct drv_op *op_new(struct rte_vmsg_drv *drv, enum op_kind kind, bool i
 	return op;
 }
 
-static int op_start(struct drv_op *op)
+int rte_vmsg__drv_op_start(struct drv_op *op)
 {
 	int rc = op_send(op);
 
@@ -480,14 +384,9 @@ static int op_start(struct drv_op *op)
 /* ------------------------------------------------------------------------ */
 /* Synchronous waits                                                         */
 
-struct sync {
-	int done;
-	int status;
-};
-
-static void sync_done(void *arg, int status)
+void rte_vmsg__drv_sync_done(void *arg, int status)
 {
-	struct sync *s = arg;
+	struct drv_sync *s = arg;
 
 	s->status = status;
 	s->done = 1;
@@ -499,7 +398,7 @@ static void sync_done(void *arg, int status)
  * op deadline, so this ends; the extra bound (deadline + timeout_ns) only
  * guards against a bus that is not polled (-EBUSY inside a callback).
  */
-static int sync_wait(struct rte_vmsg_drv *drv, struct sync *s, int rc)
+int rte_vmsg__drv_sync_wait(struct rte_vmsg_drv *drv, struct drv_sync *s, int rc)
 {
 	struct drv_op *op;
 	uint64_t end;
@@ -546,11 +445,9 @@ int rte_vmsg_drv_open(struct rte_vmsg_bus *bus, uint16_t dev_num,
 		return -EINVAL;
 	}
 	memset(&o, 0, sizeof(o));
-	if (opts != NULL) {
-		if (opts->sz < sizeof(o) || !tail_is_zero(opts, sizeof(o), opts->sz))
-			return -EINVAL;
-		memcpy(&o, opts, sizeof(o));
-	}
+	/* The options rule (STYLE 5): NULL, or an older or newer struct. */
+	if (opts != NULL && rte_vmsg__opts_copy(&o, sizeof(o), opts) < 0)
+		return -EINVAL;
 	if ((o.flags & ~RTE_VMSG_DRV_F_BUS_EVENTS) != 0)
 		return -EINVAL;
 	drv = calloc(1, sizeof(*drv));
@@ -638,514 +535,6 @@ int rte_vmsg_drv_set_used_cb(struct rte_vmsg_drv *drv, rte_vmsg_drv_used_fn fn, 
 		return -EINVAL;
 	drv->used_cb = fn;
 	drv->used_arg = arg;
-	return 0;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Requests                                                                  */
-
-/* Checks a config range against config_size (DRV-15). */
-static int config_range(const struct rte_vmsg_drv *drv, uint32_t offset, uint32_t len)
-{
-	if (!drv->have_info)
-		return -EPERM;
-	if (len == 0 || (uint64_t)offset + len > drv->info.config_size)
-		return -EINVAL;
-	return 0;
-}
-
-int rte_vmsg_drv_get_info_async(struct rte_vmsg_drv *drv, struct rte_vmsg_dev_info *info,
-				rte_vmsg_drv_done_fn done, void *arg)
-{
-	struct drv_op *op;
-	int rc;
-
-	if (info == NULL)
-		return -EINVAL;
-	op = op_new(drv, OP_INFO, false, done, arg, &rc);
-	if (op == NULL)
-		return rc;
-	op->out = info;
-	return op_start(op);
-}
-
-int rte_vmsg_drv_get_info(struct rte_vmsg_drv *drv, struct rte_vmsg_dev_info *info)
-{
-	struct sync s = { 0, 0 };
-
-	return sync_wait(drv, &s, rte_vmsg_drv_get_info_async(drv, info, sync_done, &s));
-}
-
-int rte_vmsg_drv_get_features_async(struct rte_vmsg_drv *drv, uint32_t block_index, uint32_t n,
-				    uint32_t *blocks, rte_vmsg_drv_done_fn done, void *arg)
-{
-	struct drv_op *op;
-	int rc;
-
-	if (blocks == NULL || n == 0 || (uint64_t)block_index + n > UINT32_MAX)
-		return -EINVAL;
-	op = op_new(drv, OP_GET_FEAT, true, done, arg, &rc);
-	if (op == NULL)
-		return rc;
-	op->a = block_index;
-	op->n = n;
-	op->out = blocks;
-	return op_start(op);
-}
-
-int rte_vmsg_drv_get_features(struct rte_vmsg_drv *drv, uint32_t block_index, uint32_t n,
-			      uint32_t *blocks)
-{
-	struct sync s = { 0, 0 };
-
-	return sync_wait(
-		drv, &s,
-		rte_vmsg_drv_get_features_async(drv, block_index, n, blocks, sync_done, &s));
-}
-
-int rte_vmsg_drv_set_features_async(struct rte_vmsg_drv *drv, uint32_t block_index, uint32_t n,
-				    const uint32_t *blocks, rte_vmsg_drv_done_fn done, void *arg)
-{
-	uint32_t nc = RTE_VMSG_VIRTIO_F_NOTIF_CONFIG_DATA;
-	struct drv_op *op;
-	int rc;
-
-	if (blocks == NULL || n == 0 || (uint64_t)block_index + n > UINT32_MAX)
-		return -EINVAL;
-	/* Never accept VIRTIO_F_NOTIF_CONFIG_DATA (DRV-17). */
-	if (nc / 32u >= block_index && nc / 32u < block_index + n &&
-	    (blocks[nc / 32u - block_index] & (1u << (nc % 32u))) != 0)
-		return -EINVAL;
-	op = op_new(drv, OP_SET_FEAT, true, done, arg, &rc);
-	if (op == NULL)
-		return rc;
-	op->a = block_index;
-	op->n = n;
-	op->in = blocks;
-	return op_start(op);
-}
-
-int rte_vmsg_drv_set_features(struct rte_vmsg_drv *drv, uint32_t block_index, uint32_t n,
-			      const uint32_t *blocks)
-{
-	struct sync s = { 0, 0 };
-
-	return sync_wait(
-		drv, &s,
-		rte_vmsg_drv_set_features_async(drv, block_index, n, blocks, sync_done, &s));
-}
-
-int rte_vmsg_drv_get_config_async(struct rte_vmsg_drv *drv, uint32_t offset, uint32_t len,
-				  void *buf, uint32_t *generation, rte_vmsg_drv_done_fn done,
-				  void *arg)
-{
-	struct drv_op *op;
-	int rc;
-
-	if (drv == NULL || buf == NULL)
-		return -EINVAL;
-	rc = config_range(drv, offset, len);
-	if (rc < 0)
-		return rc;
-	op = op_new(drv, OP_GET_CFG, true, done, arg, &rc);
-	if (op == NULL)
-		return rc;
-	op->a = offset;
-	op->n = len;
-	op->out = buf;
-	op->out2 = generation;
-	return op_start(op);
-}
-
-int rte_vmsg_drv_get_config(struct rte_vmsg_drv *drv, uint32_t offset, uint32_t len, void *buf,
-			    uint32_t *generation)
-{
-	struct sync s = { 0, 0 };
-
-	return sync_wait(
-		drv, &s,
-		rte_vmsg_drv_get_config_async(drv, offset, len, buf, generation, sync_done, &s));
-}
-
-int rte_vmsg_drv_set_config_async(struct rte_vmsg_drv *drv, uint32_t offset, uint32_t len,
-				  const void *buf, rte_vmsg_drv_done_fn done, void *arg)
-{
-	struct drv_op *op;
-	int rc;
-
-	if (drv == NULL || buf == NULL)
-		return -EINVAL;
-	rc = config_range(drv, offset, len);
-	if (rc < 0)
-		return rc;
-	op = op_new(drv, OP_SET_CFG, true, done, arg, &rc);
-	if (op == NULL)
-		return rc;
-	op->a = offset;
-	op->n = len;
-	op->in = buf;
-	return op_start(op);
-}
-
-int rte_vmsg_drv_set_config(struct rte_vmsg_drv *drv, uint32_t offset, uint32_t len,
-			    const void *buf)
-{
-	struct sync s = { 0, 0 };
-
-	return sync_wait(drv, &s,
-			 rte_vmsg_drv_set_config_async(drv, offset, len, buf, sync_done, &s));
-}
-
-int rte_vmsg_drv_get_status_async(struct rte_vmsg_drv *drv, uint32_t *status,
-				  rte_vmsg_drv_done_fn done, void *arg)
-{
-	struct drv_op *op;
-	int rc;
-
-	if (status == NULL)
-		return -EINVAL;
-	op = op_new(drv, OP_GET_STATUS, false, done, arg, &rc);
-	if (op == NULL)
-		return rc;
-	op->out = status;
-	return op_start(op);
-}
-
-int rte_vmsg_drv_get_status(struct rte_vmsg_drv *drv, uint32_t *status)
-{
-	struct sync s = { 0, 0 };
-
-	return sync_wait(drv, &s, rte_vmsg_drv_get_status_async(drv, status, sync_done, &s));
-}
-
-int rte_vmsg_drv_set_status_async(struct rte_vmsg_drv *drv, uint32_t status, uint32_t *result,
-				  rte_vmsg_drv_done_fn done, void *arg)
-{
-	struct drv_op *op;
-	int rc;
-
-	/* Bits 31:8 are written as 0; DEVICE_NEEDS_RESET is the device's (§4.6). */
-	if ((status & ~DRIVER_STATUS_BITS) != 0)
-		return -EINVAL;
-	op = op_new(drv, OP_SET_STATUS, false, done, arg, &rc);
-	if (op == NULL)
-		return rc;
-	op->a = status;
-	op->out = result;
-	return op_start(op);
-}
-
-int rte_vmsg_drv_set_status(struct rte_vmsg_drv *drv, uint32_t status, uint32_t *result)
-{
-	struct sync s = { 0, 0 };
-
-	return sync_wait(drv, &s,
-			 rte_vmsg_drv_set_status_async(drv, status, result, sync_done, &s));
-}
-
-int rte_vmsg_drv_reset_async(struct rte_vmsg_drv *drv, rte_vmsg_drv_done_fn done, void *arg)
-{
-	struct drv_op *op;
-	int rc;
-
-	op = op_new(drv, OP_RESET, false, done, arg, &rc);
-	if (op == NULL)
-		return rc;
-	return op_start(op);
-}
-
-int rte_vmsg_drv_reset(struct rte_vmsg_drv *drv)
-{
-	struct sync s = { 0, 0 };
-
-	return sync_wait(drv, &s, rte_vmsg_drv_reset_async(drv, sync_done, &s));
-}
-
-int rte_vmsg_drv_get_vqueue_async(struct rte_vmsg_drv *drv, uint32_t index,
-				  struct rte_vmsg_vqueue *vq, rte_vmsg_drv_done_fn done, void *arg)
-{
-	struct drv_op *op;
-	int rc;
-
-	if (vq == NULL)
-		return -EINVAL;
-	op = op_new(drv, OP_GET_VQ, true, done, arg, &rc);
-	if (op == NULL)
-		return rc;
-	op->a = index;
-	op->out = vq;
-	return op_start(op);
-}
-
-int rte_vmsg_drv_get_vqueue(struct rte_vmsg_drv *drv, uint32_t index, struct rte_vmsg_vqueue *vq)
-{
-	struct sync s = { 0, 0 };
-
-	return sync_wait(drv, &s, rte_vmsg_drv_get_vqueue_async(drv, index, vq, sync_done, &s));
-}
-
-int rte_vmsg_drv_set_vqueue_async(struct rte_vmsg_drv *drv, const struct rte_vmsg_vqueue *vq,
-				  rte_vmsg_drv_done_fn done, void *arg)
-{
-	struct drv_op *op;
-	int rc;
-
-	if (drv == NULL || vq == NULL)
-		return -EINVAL;
-	/* DRV-20: reserved 0, flags[31:6] 0, op != 3, size <= max_size. */
-	if (vq->reserved != 0 || (vq->flags & RTE_VMSG_VQ_FLAGS_RESERVED) != 0 ||
-	    (vq->flags & RTE_VMSG_VQ_OP_MASK) == RTE_VMSG_VQ_OP_RESERVED)
-		return -EINVAL;
-	if ((vq->flags & RTE_VMSG_VQ_IGNORE_SIZE) == 0 &&
-	    (vq->index >= drv->nvq || vq->size > drv->vq_max[vq->index]))
-		return -EINVAL; /* unknown max_size: GET_VQUEUE first (DRV-19) */
-	op = op_new(drv, OP_SET_VQ, true, done, arg, &rc);
-	if (op == NULL)
-		return rc;
-	op->vq = *vq;
-	return op_start(op);
-}
-
-int rte_vmsg_drv_set_vqueue(struct rte_vmsg_drv *drv, const struct rte_vmsg_vqueue *vq)
-{
-	struct sync s = { 0, 0 };
-
-	return sync_wait(drv, &s, rte_vmsg_drv_set_vqueue_async(drv, vq, sync_done, &s));
-}
-
-int rte_vmsg_drv_reset_vqueue_async(struct rte_vmsg_drv *drv, uint32_t index,
-				    rte_vmsg_drv_done_fn done, void *arg)
-{
-	struct drv_op *op;
-	int rc;
-
-	if (drv == NULL)
-		return -EINVAL;
-	/* Only with VIRTIO_F_RING_RESET negotiated (DRV-25). */
-	if (!rte_vmsg_drv_has_feature(drv, RTE_VMSG_VIRTIO_F_RING_RESET))
-		return -EOPNOTSUPP;
-	op = op_new(drv, OP_RESET_VQ, true, done, arg, &rc);
-	if (op == NULL)
-		return rc;
-	op->a = index;
-	/* From now on the queue is not programmed: no EVENT_AVAIL for it (DRV-23). */
-	if (index < drv->nvq)
-		drv->vq_on[index] = 0;
-	return op_start(op);
-}
-
-int rte_vmsg_drv_reset_vqueue(struct rte_vmsg_drv *drv, uint32_t index)
-{
-	struct sync s = { 0, 0 };
-
-	return sync_wait(drv, &s, rte_vmsg_drv_reset_vqueue_async(drv, index, sync_done, &s));
-}
-
-int rte_vmsg_drv_get_shm_async(struct rte_vmsg_drv *drv, uint32_t shmid, uint64_t *length,
-			       uint64_t *address, rte_vmsg_drv_done_fn done, void *arg)
-{
-	struct drv_op *op;
-	int rc;
-
-	if (length == NULL || address == NULL)
-		return -EINVAL;
-	op = op_new(drv, OP_SHM, true, done, arg, &rc);
-	if (op == NULL)
-		return rc;
-	op->a = shmid;
-	op->out = length;
-	op->out2 = address;
-	return op_start(op);
-}
-
-int rte_vmsg_drv_get_shm(struct rte_vmsg_drv *drv, uint32_t shmid, uint64_t *length,
-			 uint64_t *address)
-{
-	struct sync s = { 0, 0 };
-
-	return sync_wait(drv, &s,
-			 rte_vmsg_drv_get_shm_async(drv, shmid, length, address, sync_done, &s));
-}
-
-/* ------------------------------------------------------------------------ */
-/* Initialization flow (§5)                                                  */
-
-/* Writes @want and checks the answer holds it; -ESTALE on DEVICE_NEEDS_RESET. */
-static int write_status(struct rte_vmsg_drv *drv, uint32_t want, uint32_t *got)
-{
-	uint32_t st = 0;
-	int rc = rte_vmsg_drv_set_status(drv, want, &st);
-
-	if (rc < 0)
-		return rc;
-	if (got != NULL)
-		*got = st;
-	if ((st & RTE_VMSG_STATUS_DEVICE_NEEDS_RESET) != 0)
-		return -ESTALE;
-	return 0;
-}
-
-int rte_vmsg_drv_init(struct rte_vmsg_drv *drv, const uint32_t *wanted, uint32_t nblocks,
-		      uint32_t *negotiated)
-{
-	const uint32_t nc = RTE_VMSG_VIRTIO_F_NOTIF_CONFIG_DATA;
-	uint32_t st = 0, want, nfb, k;
-	struct rte_vmsg_dev_info info;
-	uint32_t *offered = NULL, *sel = NULL;
-	int rc;
-
-	if (drv == NULL || (wanted == NULL && nblocks > 0))
-		return -EINVAL;
-	rc = rte_vmsg_drv_get_info(drv, &info); /* DRV-13 */
-	if (rc < 0)
-		return rc;
-	nfb = info.num_feature_blocks;
-	if (nfb > MAX_FEATURE_BLOCKS)
-		return -EPROTO;
-	rc = rte_vmsg_drv_reset(drv); /* DRV-14, DRV-26 */
-	if (rc < 0)
-		return rc;
-	want = RTE_VMSG_STATUS_ACKNOWLEDGE;
-	rc = write_status(drv, want, &st);
-	if (rc < 0)
-		return rc;
-	want |= RTE_VMSG_STATUS_DRIVER;
-	rc = write_status(drv, want, &st);
-	if (rc < 0)
-		return rc;
-	if ((st & want) != want)
-		return -EPROTO;
-	offered = calloc(nfb + 1u, sizeof(*offered));
-	sel = calloc(nfb + 1u, sizeof(*sel));
-	rc = -ENOMEM;
-	if (offered == NULL || sel == NULL)
-		goto out;
-	if (nfb > 0) {
-		rc = rte_vmsg_drv_get_features(drv, 0, nfb, offered); /* DRV-16 */
-		if (rc < 0)
-			goto out;
-		for (k = 0; k < nfb; k++)
-			sel[k] = offered[k] & (k < nblocks ? wanted[k] : 0u);
-		if (nc / 32u < nfb)
-			sel[nc / 32u] &= ~(1u << (nc % 32u)); /* DRV-17 */
-		rc = rte_vmsg_drv_set_features(drv, 0, nfb, sel);
-		if (rc < 0)
-			goto out;
-	}
-	want |= RTE_VMSG_STATUS_FEATURES_OK;
-	rc = write_status(drv, want, &st);
-	if (rc < 0)
-		goto out;
-	if ((st & RTE_VMSG_STATUS_FEATURES_OK) == 0) {
-		/* Refused (DRV-18): give up on the device until a reset. */
-		(void)rte_vmsg_drv_set_status(
-			drv, (want & ~RTE_VMSG_STATUS_FEATURES_OK) | RTE_VMSG_STATUS_FAILED, NULL);
-		rc = -ENOTSUP;
-		goto out;
-	}
-	free(drv->feat);
-	drv->feat = sel;
-	drv->nfeat = nfb;
-	sel = NULL;
-	drv->state = ST_FEATURES_OK;
-	if (negotiated != NULL)
-		for (k = 0; k < nblocks; k++)
-			negotiated[k] = k < nfb ? drv->feat[k] : 0u;
-	rc = 0;
-out:
-	free(offered);
-	free(sel);
-	return rc;
-}
-
-int rte_vmsg_drv_vq_setup(struct rte_vmsg_drv *drv, uint32_t index, uint32_t size, uint64_t desc,
-			  uint64_t driver, uint64_t device)
-{
-	struct rte_vmsg_vqueue vq, set;
-	int rc;
-
-	if (drv == NULL)
-		return -EINVAL;
-	/* Queues only after FEATURES_OK was accepted (DRV-18). */
-	if (drv->state == ST_OPEN)
-		return -EPERM;
-	/* Split-ring alignment (DRV-20). */
-	if (size == 0 || (desc & 15u) != 0 || (driver & 1u) != 0 || (device & 3u) != 0)
-		return -EINVAL;
-	rc = rte_vmsg_drv_get_vqueue(drv, index, &vq); /* DRV-19 */
-	if (rc < 0)
-		return rc;
-	if (vq.max_size == 0)
-		return -ENOENT;
-	if ((vq.flags & RTE_VMSG_VQ_ENABLED) != 0)
-		return -EBUSY; /* DRV-21: never rewrite an enabled queue */
-	if (size > vq.max_size)
-		return -EINVAL;
-	memset(&set, 0, sizeof(set));
-	set.index = index;
-	set.flags = RTE_VMSG_VQ_OP_ENABLE;
-	set.size = size;
-	set.desc_addr = desc;
-	set.driver_addr = driver;
-	set.device_addr = device;
-	rc = rte_vmsg_drv_set_vqueue(drv, &set);
-	if (rc < 0)
-		return rc;
-	/* The response is the same whatever happened: read back (DRV-22). */
-	rc = rte_vmsg_drv_get_vqueue(drv, index, &vq);
-	if (rc < 0)
-		return rc;
-	if ((vq.flags & RTE_VMSG_VQ_ENABLED) == 0 || vq.size != size || vq.desc_addr != desc ||
-	    vq.driver_addr != driver || vq.device_addr != device)
-		return -EIO;
-	if (index < drv->nvq)
-		drv->vq_on[index] = 1;
-	return 0;
-}
-
-int rte_vmsg_drv_event_avail(struct rte_vmsg_drv *drv, uint32_t vq_index, uint32_t next_offset)
-{
-	struct rte_vmsg_msg m;
-	int len;
-
-	if (drv == NULL)
-		return -EINVAL;
-	/* Only for a queue this handle programmed and enabled (DRV-23). */
-	if (drv->state != ST_LIVE || vq_index >= drv->nvq || !drv->vq_on[vq_index])
-		return -EPERM;
-	/* next_offset is 0 unless VIRTIO_F_NOTIFICATION_DATA was negotiated (DRV-30). */
-	if (next_offset != 0 && !rte_vmsg_drv_has_feature(drv, RTE_VMSG_VIRTIO_F_NOTIFICATION_DATA))
-		return -EINVAL;
-	memset(&m, 0, sizeof(m));
-	m.kind = RTE_VMSG_MSG_EVENT_AVAIL;
-	m.hdr.dev_num = drv->dev_num;
-	m.u.event_avail.vq_index = vq_index;
-	m.u.event_avail.next_offset = next_offset;
-	len = rte_vmsg_msg_build(drv->tx, drv->max_msg, &m);
-	if (len < 0)
-		return len;
-	return rte_vmsg_bus_send_event(drv->bus, drv->tx, (size_t)len);
-}
-
-int rte_vmsg_drv_driver_ok(struct rte_vmsg_drv *drv)
-{
-	const uint32_t want = RTE_VMSG_STATUS_ACKNOWLEDGE | RTE_VMSG_STATUS_DRIVER |
-			      RTE_VMSG_STATUS_FEATURES_OK | RTE_VMSG_STATUS_DRIVER_OK;
-	uint32_t st = 0;
-	int rc;
-
-	if (drv == NULL)
-		return -EINVAL;
-	if (drv->state == ST_OPEN)
-		return -EPERM; /* DRV-24: after negotiation */
-	if (drv->needs_reset)
-		return -ESTALE;
-	rc = write_status(drv, want, &st);
-	if (rc < 0)
-		return rc;
-	if ((st & RTE_VMSG_STATUS_DRIVER_OK) == 0)
-		return -EIO; /* I/O starts only once the device reports it */
-	drv->state = ST_LIVE;
 	return 0;
 }
 

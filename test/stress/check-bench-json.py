@@ -6,7 +6,9 @@
 # Benchmark's format and the ratios object: the keys tools read are there,
 # with the types they expect, and the ratios are exactly the two ring names,
 # plus transport_rtt_p50_over_ring_pp when transport was measured, and
-# the transport/init1000 entry (enumerate and initialise 1000 devices), and
+# the transport/init1000 and transport/init1000async entries (enumerate and
+# initialise 1000 devices, with the synchronous and the asynchronous calls)
+# with init1000_async_over_sync (async init_us / sync init_us of the run), and
 # net_mpps_over_vhost_user when net was measured (a number when DPDK's
 # vhost-user reference ran in the same run, else null).
 # Every run also draws --plot: the SVG must parse as XML and hold one series
@@ -95,7 +97,7 @@ for b in doc.get("benchmarks", []):
     if len(parts) < 4 or \
             parts[0] not in ("limit", "ring", "rte_ring", "transport", "net", "vhost_user") or \
             parts[1] not in ("pingpong", "throughput", "get_status", "get_config32", "init1000",
-                             "pps", "lat"):
+                             "init1000async", "pps", "lat"):
         errors.append(f"benchmark name {name!r} is not <mode>/<test>/<elem>/<burst>...")
     for k, t in (("iterations", int), ("real_time", (int, float)), ("cpu_time", (int, float)),
                  ("time_unit", str), ("run_name", str), ("run_type", str)):
@@ -110,7 +112,8 @@ for b in doc.get("benchmarks", []):
         for k in (f"perf_{perf_keys.get(c, c)}", f"perf_{perf_keys.get(c, c)}_per_iter"):
             if not (isinstance(b.get(k), (int, float)) and b[k] >= 0):
                 errors.append(f"{name}: {k} missing (--perf counted {c})")
-    if parts[1:2] in (["pingpong"], ["get_status"], ["get_config32"], ["init1000"], ["lat"]):
+    if parts[1:2] in (["pingpong"], ["get_status"], ["get_config32"], ["init1000"],
+                      ["init1000async"], ["lat"]):
         latency.append(name)
         for k in ("p50_ns", "p99_ns", "p999_ns", "max_ns"):
             if not isinstance(b.get(k), (int, float)):
@@ -119,7 +122,7 @@ for b in doc.get("benchmarks", []):
             errors.append(f"{name}: percentiles out of order")
     if parts[1:2] in (["throughput"], ["pps"]) and not b.get("items_per_second", 0) > 0:
         errors.append(f"{name}: items_per_second missing")
-    if parts[1:2] == ["init1000"]:
+    if parts[1:2] in (["init1000"], ["init1000async"]):
         # One iteration per device initialised; times in microseconds.
         if b.get("time_unit") != "us" or b.get("devices") != 1000 or \
                 b.get("iterations") != 1000:
@@ -152,12 +155,28 @@ if mode == "all":
         errors.append("ring/pingpong/64/1 missing")
 ratios = doc.get("ratios", {})
 want = {"ring_pp_p50_over_limit", "ring_tput_over_rte_ring"}
+init_ratio = "init1000_async_over_sync"
 if mode == "transport" or any(n.startswith("transport/") for n in names):
     want.add("transport_rtt_p50_over_ring_pp")
     for must in ("transport/get_status/64/1", "transport/get_config32/64/1",
-                 "transport/init1000/64/1"):
+                 "transport/init1000/64/1", "transport/init1000async/64/1"):
         if mode != "demo" and must not in names:
             errors.append(f"benchmark {must} missing")
+if any(n.startswith("transport/init1000") for n in names):
+    # Measured in the same run: async init_us / sync init_us, a number > 0.
+    want.add(init_ratio)
+    byname = {b.get("name"): b for b in doc.get("benchmarks", [])}
+    sync_b = byname.get("transport/init1000/64/1", {})
+    async_b = byname.get("transport/init1000async/64/1", {})
+    v = ratios.get(init_ratio)
+    if not (isinstance(v, (int, float)) and v > 0):
+        errors.append(f"{init_ratio}: {v}, a number > 0 expected")
+    elif isinstance(sync_b.get("init_us"), (int, float)) and \
+            isinstance(async_b.get("init_us"), (int, float)) and \
+            abs(v - async_b["init_us"] / sync_b["init_us"]) > 1e-3 * v:
+        errors.append(f"{init_ratio} {v} is not init1000async init_us / init1000 init_us")
+    if "init1000_async_over_sync" not in text or "<= 0.3" not in text:
+        errors.append(f"{init_ratio}: not in the output with its target <= 0.3")
 net_ratio = "net_mpps_over_vhost_user"
 if mode == "net" or any(n.startswith("net/") for n in names):
     want.add(net_ratio)
@@ -184,7 +203,7 @@ elif mode == "demo" and not all(isinstance(ratios.get(k), (int, float)) and rati
                                          "transport_rtt_p50_over_ring_pp")):
     errors.append(f"ratios values {ratios}: demo measures the ring and transport ratios")
 elif mode in ("transport", "net") and any(v is not None for k, v in ratios.items()
-                                          if k != net_ratio):
+                                          if k not in (net_ratio, init_ratio)):
     errors.append(f"ratios values {ratios}: nothing to divide by in mode {mode}")
 
 def tty_progress():

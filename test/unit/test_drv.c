@@ -8,6 +8,7 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ struct model {
 	int reset_polls;     /* poll_peer turns before rte_vmsg_dev_reset_done(); <0 never */
 	int reset_pending;
 	uint32_t bump_after_reads; /* bump the generation once this many reads happened */
+	int refuse_queue;	   /* queue_enable refuses: SET_VQUEUE changes nothing */
 };
 
 /* The bus request handler of a transport device (@p ctx). */
@@ -74,6 +76,15 @@ static int m_reset(void *ctx)
 		return 0;
 	m->reset_pending = 1;
 	return -EINPROGRESS;
+}
+
+static int m_queue_enable(void *ctx, uint32_t index, const struct rte_vmsg_dev_vq *vq)
+{
+	struct model *m = ctx;
+
+	(void)index;
+	(void)vq;
+	return m->refuse_queue ? -EINVAL : 0;
 }
 
 static int m_get_shm(void *ctx, uint32_t shmid, uint64_t *length, uint64_t *address)
@@ -250,6 +261,7 @@ static void env_init(struct env *e, const struct env_cfg *c)
 	ops.config_write = m_config_write;
 	ops.reset = m_reset;
 	ops.get_shm = m_get_shm;
+	ops.queue_enable = m_queue_enable;
 	memset(&dopts, 0, sizeof(dopts));
 	dopts.sz = sizeof(dopts);
 	dopts.dev_num = 5;
@@ -308,17 +320,40 @@ static void test_args(void)
 {
 	struct env_cfg c = { .max = 264, .nblocks = 2, .features = feat2 };
 	struct rte_vmsg_drv_opts o;
+	struct {
+		struct rte_vmsg_drv_opts o;
+		uint64_t extra;
+	} big;
 	struct rte_vmsg_drv *d = NULL;
 	struct env e;
 	uint8_t b[4];
 	uint32_t st;
 
 	env_init(&e, &c);
+	/*
+	 * The options rule: an sz below sizeof(size_t) is refused; an older
+	 * caller's smaller struct is accepted, missing bytes zero; a larger one
+	 * only with a zero tail.
+	 */
 	memset(&o, 0, sizeof(o));
-	o.sz = sizeof(o) - 1;
 	CHECK_EQ(rte_vmsg_drv_open(e.drvb, 5, &o, &d), -EINVAL);
+	o.sz = sizeof(o) - 1;
+	CHECK_EQ(rte_vmsg_drv_open(e.drvb, 5, &o, &d), 0);
+	rte_vmsg_drv_close(d);
+	d = NULL;
+	o.sz = offsetof(struct rte_vmsg_drv_opts, flags);
+	o.flags = 1ull << 9; /* past the caller's sz: not read */
+	CHECK_EQ(rte_vmsg_drv_open(e.drvb, 5, &o, &d), 0);
+	rte_vmsg_drv_close(d);
+	d = NULL;
+	memset(&big, 0, sizeof(big));
+	big.o.sz = sizeof(big);
+	CHECK_EQ(rte_vmsg_drv_open(e.drvb, 5, &big.o, &d), 0);
+	rte_vmsg_drv_close(d);
+	d = NULL;
+	big.extra = 1;
+	CHECK_EQ(rte_vmsg_drv_open(e.drvb, 5, &big.o, &d), -EINVAL);
 	o.sz = sizeof(o);
-	o.flags = 1ull << 9;
 	CHECK_EQ(rte_vmsg_drv_open(e.drvb, 5, &o, &d), -EINVAL);
 	CHECK_EQ(rte_vmsg_drv_open(NULL, 5, NULL, &d), -EINVAL);
 	/* Config before GET_DEVICE_INFO: config_size unknown (DRV-13, DRV-15). */
@@ -891,6 +926,435 @@ static void test_event_avail(void)
 	}
 }
 
+/* ------------------------------------------------------------------------ */
+/* Asynchronous init flow                                                    */
+
+/* Polls both buses of @p e until @p a is done (bounded). */
+static void async_wait(struct env *e, const struct async_ctx *a)
+{
+	int spins;
+
+	for (spins = 0; spins < 100000 && a->done == 0; spins++) {
+		rte_vmsg_bus_poll(e->devb);
+		rte_vmsg_bus_poll(e->drvb);
+	}
+}
+
+#define FLEET 64u
+
+/* One device of the fleet and its handle, walked through the flow by its completions. */
+struct member {
+	struct rte_vmsg_dev *dev;
+	struct rte_vmsg_drv *drv;
+	struct model m;
+	uint32_t neg[3];
+	int stage;     /* 0 init, 1 and 2 the queues, 3 DRIVER_OK, 4 done */
+	int done[4];   /* completions of each stage */
+	int status[4]; /* their status */
+	int start_rc;  /* the async call started from a completion */
+};
+
+static const uint32_t fleet_want[3] = { 0x5u, 0xFFFFFFFFu, 0xFFFFFFFFu };
+
+static void member_next(void *arg, int status);
+
+/* Starts the member's next stage; its completion is member_next(). */
+static int member_start(struct member *mb)
+{
+	switch (mb->stage) {
+	case 0:
+		return rte_vmsg_drv_init_async(mb->drv, fleet_want, 3, mb->neg, member_next, mb);
+	case 1:
+	case 2:
+		return rte_vmsg_drv_vq_setup_async(mb->drv, (uint32_t)mb->stage - 1u, 32, 0x10000,
+						   0x20000, 0x30000, member_next, mb);
+	case 3:
+		return rte_vmsg_drv_driver_ok_async(mb->drv, member_next, mb);
+	}
+	return -EINVAL;
+}
+
+/* A stage completed: the next one starts from this completion (inside the bus poll). */
+static void member_next(void *arg, int status)
+{
+	struct member *mb = arg;
+
+	mb->done[mb->stage]++;
+	mb->status[mb->stage] = status;
+	if (status < 0 || ++mb->stage == 4)
+		return;
+	mb->start_rc = member_start(mb);
+	if (mb->start_rc < 0)
+		mb->stage = 4;
+}
+
+/*
+ * FLEET devices on one loop bus, every one initialised with the asynchronous
+ * calls, all flows in flight together (each stage starts from the previous
+ * one's completion), plus one initialised with the synchronous calls: each
+ * flow completes exactly once with 0 and every device and handle ends in
+ * the synchronous one's state (features, queues, status).
+ */
+static void test_init_async_many(void)
+{
+	static const uint32_t qmax[4] = { 64, 128, 256, 0 };
+	struct env_cfg c = { .max = 264, .nblocks = 2, .features = feat2 };
+	struct rte_vmsg_bus_loop_opts lo;
+	struct rte_vmsg_bus_loop *loop;
+	struct rte_vmsg_bus *drvb, *devb;
+	struct rte_vmsg_dev_ops ops;
+	struct rte_vmsg_dev_opts dopts;
+	struct rte_vmsg_dev_vq ref_vq[4], vq;
+	struct rte_vmsg_drv_opts o;
+	uint32_t ref_feat[3], feat[3], k, q, bit, max_inflight = 0;
+	struct member *fl, *ref;
+	struct env pe; /* poll_peer() of the synchronous handle polls pe.devb */
+	int spins, all;
+
+	fl = calloc(FLEET + 1u, sizeof(*fl));
+	CHECK(fl != NULL);
+	memset(&lo, 0, sizeof(lo));
+	lo.sz = sizeof(lo);
+	CHECK_EQ(rte_vmsg_bus_loop_create(&lo, &loop), 0);
+	drvb = bus_new(rte_vmsg_bus_loop_ops(), rte_vmsg_bus_loop_end(loop, 0), RTE_VMSG_BUS_DRIVER,
+		       &c);
+	devb = bus_new(rte_vmsg_bus_loop_ops(), rte_vmsg_bus_loop_end(loop, 1), RTE_VMSG_BUS_DEVICE,
+		       &c);
+	memset(&ops, 0, sizeof(ops));
+	ops.sz = sizeof(ops);
+	ops.device_id = 1;
+	ops.vendor_id = 0x1af4;
+	ops.features = feat2;
+	ops.num_feature_blocks = 2;
+	ops.config_size = CFG_SIZE;
+	ops.num_queues = 4;
+	ops.queue_max_sizes = qmax;
+	ops.config_read = m_config_read;
+	ops.reset = m_reset;
+	memset(&dopts, 0, sizeof(dopts));
+	dopts.sz = sizeof(dopts);
+	dopts.bus = devb;
+	memset(&pe, 0, sizeof(pe));
+	pe.devb = devb;
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.poll_peer = poll_peer;
+	o.poll_peer_arg = &pe;
+	for (k = 0; k <= FLEET; k++) {
+		dopts.dev_num = (uint16_t)k;
+		CHECK_EQ(rte_vmsg_dev_create(&dopts, &ops, &fl[k].m, &fl[k].dev), 0);
+		CHECK_EQ(rte_vmsg_drv_open(drvb, (uint16_t)k, &o, &fl[k].drv), 0);
+	}
+	rte_vmsg_bus_poll(drvb); /* EVENT_DEVICE ADDED */
+
+	/* The reference: the synchronous calls, one after the other. */
+	ref = &fl[FLEET];
+	pe.dev = ref->dev;
+	CHECK_EQ(rte_vmsg_drv_init(ref->drv, fleet_want, 3, ref->neg), 0);
+	CHECK_EQ(rte_vmsg_drv_vq_setup(ref->drv, 0, 32, 0x10000, 0x20000, 0x30000), 0);
+	CHECK_EQ(rte_vmsg_drv_vq_setup(ref->drv, 1, 32, 0x10000, 0x20000, 0x30000), 0);
+	CHECK_EQ(rte_vmsg_drv_driver_ok(ref->drv), 0);
+
+	/* Every flow started at once; nothing answered before the first poll. */
+	for (k = 0; k < FLEET; k++)
+		CHECK_EQ(member_start(&fl[k]), 0);
+	CHECK_EQ(rte_vmsg_bus_inflight(drvb), FLEET);
+	for (spins = 0; spins < 10000; spins++) {
+		rte_vmsg_bus_poll(devb);
+		if (rte_vmsg_bus_inflight(drvb) > max_inflight)
+			max_inflight = rte_vmsg_bus_inflight(drvb);
+		rte_vmsg_bus_poll(drvb);
+		for (k = 0, all = 1; k < FLEET; k++)
+			all &= fl[k].stage == 4;
+		if (all)
+			break;
+	}
+	CHECK_EQ(max_inflight, FLEET); /* in flight together, at every step */
+	for (k = 0; k < FLEET; k++) {
+		CHECK_EQ(fl[k].stage, 4);
+		CHECK_EQ(fl[k].start_rc, 0);
+		for (q = 0; q < 4; q++) {
+			CHECK_EQ(fl[k].done[q], 1); /* exactly once */
+			CHECK_EQ(fl[k].status[q], 0);
+		}
+	}
+	/* Nothing more completes later. */
+	for (spins = 0; spins < 10; spins++) {
+		rte_vmsg_bus_poll(devb);
+		rte_vmsg_bus_poll(drvb);
+	}
+	CHECK_EQ(rte_vmsg_bus_inflight(drvb), 0);
+
+	/* The synchronous reference's state, on every device and handle. */
+	CHECK_EQ(rte_vmsg_dev_features_get(ref->dev, 0, ref_feat, 3), 0);
+	for (q = 0; q < 4; q++)
+		CHECK_EQ(rte_vmsg_dev_vq_get(ref->dev, q, &ref_vq[q]), 0);
+	CHECK_EQ(rte_vmsg_dev_driver_ok(ref->dev), 1);
+	for (k = 0; k < FLEET; k++) {
+		CHECK_U64(rte_vmsg_dev_status(fl[k].dev), rte_vmsg_dev_status(ref->dev));
+		CHECK_EQ(rte_vmsg_dev_driver_ok(fl[k].dev), 1);
+		CHECK_EQ(rte_vmsg_dev_features_get(fl[k].dev, 0, feat, 3), 0);
+		CHECK_MEM(feat, ref_feat, sizeof(feat));
+		CHECK_MEM(fl[k].neg, ref->neg, sizeof(ref->neg));
+		for (q = 0; q < 4; q++) {
+			CHECK_EQ(rte_vmsg_dev_vq_get(fl[k].dev, q, &vq), 0);
+			CHECK_MEM(&vq, &ref_vq[q], sizeof(vq));
+		}
+		for (bit = 0; bit < 96; bit++)
+			CHECK_EQ(rte_vmsg_drv_has_feature(fl[k].drv, bit),
+				 rte_vmsg_drv_has_feature(ref->drv, bit));
+		CHECK_EQ(rte_vmsg_drv_needs_reset(fl[k].drv), 0);
+		/* Live: EVENT_AVAIL for a queue it set up (DRV-23). */
+		CHECK_EQ(rte_vmsg_drv_event_avail(fl[k].drv, 1, 0), 0);
+		CHECK_EQ(rte_vmsg_drv_event_avail(fl[k].drv, 2, 0), -EPERM);
+	}
+	CHECK_U64(ref_feat[0], 0x5u);
+	CHECK_EQ(ref_vq[1].enabled, 1);
+	CHECK_EQ(ref_vq[2].enabled, 0);
+
+	for (k = 0; k <= FLEET; k++)
+		rte_vmsg_drv_close(fl[k].drv);
+	rte_vmsg_bus_destroy(drvb);
+	for (k = 0; k <= FLEET; k++)
+		rte_vmsg_dev_destroy(fl[k].dev);
+	rte_vmsg_bus_destroy(devb);
+	rte_vmsg_bus_loop_destroy(loop);
+	free(fl);
+}
+
+/*
+ * One flow at a time per handle (-EBUSY for a second, in either form); the
+ * argument and state checks of the async forms, before anything is sent.
+ */
+static void test_init_async_busy(void)
+{
+	struct env_cfg c = { .max = 264, .nblocks = 2, .features = feat2 };
+	struct async_ctx a, b;
+	uint32_t neg[2] = { 0xdead, 0xdead }, before;
+	struct env e;
+
+	env_init(&e, &c);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	CHECK_EQ(rte_vmsg_drv_init_async(NULL, feat2, 2, neg, async_done, &a), -EINVAL);
+	CHECK_EQ(rte_vmsg_drv_init_async(e.drv, feat2, 2, neg, NULL, &a), -EINVAL);
+	CHECK_EQ(rte_vmsg_drv_init_async(e.drv, NULL, 2, neg, async_done, &a), -EINVAL);
+	CHECK_EQ(rte_vmsg_drv_vq_setup_async(e.drv, 0, 8, 0x1000, 0x2000, 0x3000, async_done, &a),
+		 -EPERM);
+	CHECK_EQ(rte_vmsg_drv_driver_ok_async(e.drv, async_done, &a), -EPERM);
+	CHECK_EQ(rte_vmsg_drv_driver_ok_async(NULL, async_done, &a), -EINVAL);
+	CHECK_EQ(e.ntx, 0u);
+
+	CHECK_EQ(rte_vmsg_drv_init_async(e.drv, feat2, 2, neg, async_done, &a), 0);
+	before = e.ntx;
+	CHECK_EQ(rte_vmsg_drv_init_async(e.drv, feat2, 2, NULL, async_done, &b), -EBUSY);
+	CHECK_EQ(rte_vmsg_drv_vq_setup_async(e.drv, 0, 8, 0x1000, 0x2000, 0x3000, async_done, &b),
+		 -EBUSY);
+	CHECK_EQ(rte_vmsg_drv_driver_ok_async(e.drv, async_done, &b), -EBUSY);
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), -EBUSY);
+	CHECK_EQ(rte_vmsg_drv_vq_setup(e.drv, 0, 8, 0x1000, 0x2000, 0x3000), -EBUSY);
+	CHECK_EQ(rte_vmsg_drv_driver_ok(e.drv), -EBUSY);
+	CHECK_EQ(e.ntx, before); /* refused locally */
+	/* A single request beside the flow is fine. */
+	CHECK_EQ(rte_vmsg_drv_get_status_async(e.drv, &before, async_done, &b), 0);
+	async_wait(&e, &a);
+	CHECK_EQ(a.done, 1);
+	CHECK_EQ(a.status, 0);
+	CHECK_EQ(b.done, 1);
+	CHECK_EQ(b.status, 0);
+	CHECK_U64(neg[0], feat2[0]);
+	CHECK_U64(neg[1], feat2[1]);
+	/* Free again once done ran; and from inside done (member_next() does it). */
+	memset(&a, 0, sizeof(a));
+	CHECK_EQ(rte_vmsg_drv_vq_setup_async(e.drv, 0, 8, 0x1000, 0x2000, 0x3000, async_done, &a),
+		 0);
+	async_wait(&e, &a);
+	CHECK_EQ(a.done, 1);
+	CHECK_EQ(a.status, 0);
+	memset(&a, 0, sizeof(a));
+	CHECK_EQ(rte_vmsg_drv_driver_ok_async(e.drv, async_done, &a), 0);
+	async_wait(&e, &a);
+	CHECK_EQ(a.done, 1);
+	CHECK_EQ(a.status, 0);
+	CHECK_EQ(rte_vmsg_dev_driver_ok(e.dev), 1);
+
+	/* Closed mid-flow: done never runs, nothing leaks (the handle goes with its last op). */
+	memset(&a, 0, sizeof(a));
+	CHECK_EQ(rte_vmsg_drv_init_async(e.drv, feat2, 2, neg, async_done, &a), 0);
+	rte_vmsg_bus_poll(e.devb);
+	rte_vmsg_drv_close(e.drv);
+	e.drv = NULL;
+	async_wait(&e, &a);
+	CHECK_EQ(a.done, 0);
+	env_fini(&e);
+}
+
+/*
+ * Every error path of the flows, asynchronously: FEATURES_OK refused
+ * (DRV-18), a queue size above max_size, an absent queue, an enabled queue
+ * (DRV-21), a read-back that differs (DRV-22), DEVICE_NEEDS_RESET in the
+ * middle (DRV-27), a timeout (DRV-10) and the peer lost with requests in
+ * flight: each flow completes exactly once, with the synchronous call's
+ * error, and leaves the handle as the synchronous call does.
+ */
+static void test_init_async_errors(void)
+{
+	struct env_cfg c = {
+		.max = 264, .nblocks = 2, .features = feat2, .drv_flags = RTE_VMSG_DRV_F_BUS_EVENTS
+	};
+	struct rte_vmsg_dev_vq dvq;
+	struct async_ctx a;
+	uint8_t ev[264];
+	uint32_t neg[2], before, st;
+	struct env e;
+	int spins, len;
+
+	/* FEATURES_OK refused: FAILED written, -ENOTSUP, no queue setup. */
+	env_init(&e, &c);
+	e.m.refuse_features = 1;
+	memset(&a, 0, sizeof(a));
+	CHECK_EQ(rte_vmsg_drv_init_async(e.drv, feat2, 2, neg, async_done, &a), 0);
+	async_wait(&e, &a);
+	CHECK_EQ(a.done, 1);
+	CHECK_EQ(a.status, -ENOTSUP);
+	CHECK_EQ(rte_vmsg_dev_status(e.dev) & RTE_VMSG_STATUS_FEATURES_OK, 0);
+	CHECK(rte_vmsg_dev_status(e.dev) & RTE_VMSG_STATUS_FAILED);
+	CHECK_EQ(last_id(&e), RTE_VMSG_ID_SET_DEVICE_STATUS);
+	CHECK_EQ(rte_vmsg_drv_has_feature(e.drv, 0), 0);
+	CHECK_EQ(rte_vmsg_drv_vq_setup_async(e.drv, 0, 8, 0x1000, 0x2000, 0x3000, async_done, &a),
+		 -EPERM);
+	e.m.refuse_features = 0;
+	memset(&a, 0, sizeof(a));
+	CHECK_EQ(rte_vmsg_drv_init_async(e.drv, feat2, 2, neg, async_done, &a), 0);
+	async_wait(&e, &a);
+	CHECK_EQ(a.status, 0);
+
+	/* Queues: above max_size, absent, enabled already, read-back differs. */
+	memset(&a, 0, sizeof(a));
+	before = e.ntx;
+	CHECK_EQ(rte_vmsg_drv_vq_setup_async(e.drv, 1, 129, 0x1000, 0x2000, 0x3000, async_done, &a),
+		 0);
+	async_wait(&e, &a);
+	CHECK_EQ(a.done, 1);
+	CHECK_EQ(a.status, -EINVAL);
+	CHECK_EQ(e.ntx, before + 1); /* GET_VQUEUE only */
+	CHECK_EQ(rte_vmsg_dev_vq_get(e.dev, 1, &dvq), 0);
+	CHECK_EQ(dvq.enabled, 0);
+	memset(&a, 0, sizeof(a));
+	CHECK_EQ(rte_vmsg_drv_vq_setup_async(e.drv, 3, 8, 0x1000, 0x2000, 0x3000, async_done, &a),
+		 0);
+	async_wait(&e, &a);
+	CHECK_EQ(a.status, -ENOENT);
+	CHECK_EQ(rte_vmsg_drv_vq_setup(e.drv, 0, 8, 0x1000, 0x2000, 0x3000), 0);
+	memset(&a, 0, sizeof(a));
+	CHECK_EQ(rte_vmsg_drv_vq_setup_async(e.drv, 0, 8, 0x1000, 0x2000, 0x3000, async_done, &a),
+		 0);
+	async_wait(&e, &a);
+	CHECK_EQ(a.status, -EBUSY);
+	e.m.refuse_queue = 1;
+	memset(&a, 0, sizeof(a));
+	CHECK_EQ(rte_vmsg_drv_vq_setup_async(e.drv, 1, 8, 0x1000, 0x2000, 0x3000, async_done, &a),
+		 0);
+	async_wait(&e, &a);
+	CHECK_EQ(a.done, 1);
+	CHECK_EQ(a.status, -EIO);
+	CHECK_EQ(last_id(&e), RTE_VMSG_ID_GET_VQUEUE); /* the read-back */
+	CHECK_EQ(rte_vmsg_drv_vq_setup(e.drv, 1, 8, 0x1000, 0x2000, 0x3000), -EIO); /* the same */
+	e.m.refuse_queue = 0;
+
+	/* DEVICE_NEEDS_RESET in the middle of an init: -ESTALE, the handle marked. */
+	memset(&a, 0, sizeof(a));
+	CHECK_EQ(rte_vmsg_drv_init_async(e.drv, feat2, 2, neg, async_done, &a), 0);
+	for (spins = 0; spins < 1000 && a.done == 0; spins++) {
+		rte_vmsg_bus_poll(e.devb);
+		/* Once the driver acknowledged the reset device: it fails. */
+		if (rte_vmsg_dev_status(e.dev) == RTE_VMSG_STATUS_ACKNOWLEDGE)
+			CHECK(rte_vmsg_dev_needs_reset(e.dev, ev, sizeof(ev)) > 0);
+		rte_vmsg_bus_poll(e.drvb);
+	}
+	CHECK_EQ(a.done, 1);
+	CHECK_EQ(a.status, -ESTALE);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 1);
+	CHECK_EQ(rte_vmsg_drv_has_feature(e.drv, 0), 0);
+	CHECK_EQ(rte_vmsg_drv_vq_setup_async(e.drv, 0, 8, 0x1000, 0x2000, 0x3000, async_done, &a),
+		 -EPERM);
+	/* ... and in the middle of a queue setup, reported by EVENT_CONFIG. */
+	memset(&a, 0, sizeof(a));
+	CHECK_EQ(rte_vmsg_drv_init_async(e.drv, feat2, 2, neg, async_done, &a), 0);
+	async_wait(&e, &a);
+	CHECK_EQ(a.status, 0);
+	memset(&a, 0, sizeof(a));
+	CHECK_EQ(rte_vmsg_drv_vq_setup_async(e.drv, 2, 8, 0x1000, 0x2000, 0x3000, async_done, &a),
+		 0);
+	rte_vmsg_bus_poll(e.devb); /* answers GET_VQUEUE */
+	len = rte_vmsg_dev_notify_needs_reset(e.dev);
+	CHECK_EQ(len, 0);
+	async_wait(&e, &a);
+	CHECK_EQ(a.done, 1);
+	CHECK_EQ(a.status, -ESTALE);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 1);
+	memset(&a, 0, sizeof(a));
+	CHECK_EQ(rte_vmsg_drv_driver_ok_async(e.drv, async_done, &a), -ESTALE);
+	/* The way back: init again. */
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), 0);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 0);
+
+	/*
+	 * The peer lost with flows in flight: the bus fails every request
+	 * (-ECONNRESET, as its control path does); each flow completes once
+	 * with it and sends nothing more.
+	 */
+	memset(&a, 0, sizeof(a));
+	CHECK_EQ(rte_vmsg_drv_vq_setup_async(e.drv, 0, 8, 0x1000, 0x2000, 0x3000, async_done, &a),
+		 0);
+	CHECK_EQ(rte_vmsg_bus_fail_all(e.drvb, -ECONNRESET), 1);
+	CHECK_EQ(a.done, 1);
+	CHECK_EQ(a.status, -ECONNRESET);
+	before = e.ntx;
+	async_wait(&e, &a);
+	CHECK_EQ(a.done, 1);
+	CHECK_EQ(e.ntx, before);
+	CHECK_EQ(rte_vmsg_bus_inflight(e.drvb), 0);
+	env_fini(&e);
+
+	/* Lost in the middle of an init (after the reset): the same. */
+	env_init(&e, &c);
+	memset(&a, 0, sizeof(a));
+	CHECK_EQ(rte_vmsg_drv_init_async(e.drv, feat2, 2, neg, async_done, &a), 0);
+	for (spins = 0; spins < 1000 && a.done == 0; spins++) {
+		rte_vmsg_bus_poll(e.devb);
+		rte_vmsg_bus_poll(e.drvb);
+		if (rte_vmsg_dev_status(e.dev) & RTE_VMSG_STATUS_DRIVER)
+			CHECK_EQ(rte_vmsg_bus_fail_all(e.drvb, -ECONNRESET), 1);
+	}
+	CHECK_EQ(a.done, 1);
+	CHECK_EQ(a.status, -ECONNRESET);
+	before = e.ntx;
+	for (spins = 0; spins < 10; spins++) {
+		rte_vmsg_bus_poll(e.devb);
+		rte_vmsg_bus_poll(e.drvb);
+	}
+	CHECK_EQ(e.ntx, before);
+	CHECK_EQ(a.done, 1);
+	CHECK_EQ(rte_vmsg_drv_has_feature(e.drv, 0), 0);
+	CHECK_EQ(rte_vmsg_drv_get_status(e.drv, &st), 0); /* the handle works on */
+	env_fini(&e);
+
+	/* A device that never answers: -ETIMEDOUT in done, the handle needs a reset. */
+	c.bus_timeout = 20000000ull;
+	c.drv_dev_num = 77;
+	env_init(&e, &c);
+	memset(&a, 0, sizeof(a));
+	CHECK_EQ(rte_vmsg_drv_init_async(e.drv, feat2, 2, neg, async_done, &a), 0);
+	async_wait(&e, &a);
+	for (spins = 0; spins < 100000000 && a.done == 0; spins++)
+		rte_vmsg_bus_poll(e.drvb);
+	CHECK_EQ(a.done, 1);
+	CHECK_EQ(a.status, -ETIMEDOUT);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 1);
+	env_fini(&e);
+}
+
 int main(void)
 {
 	test_args();
@@ -906,5 +1370,8 @@ int main(void)
 	test_event_filter();
 	test_timeout();
 	test_event_avail();
+	test_init_async_many();
+	test_init_async_busy();
+	test_init_async_errors();
 	return vtest_done("test_drv");
 }

@@ -22,6 +22,8 @@
 #include <rte_vmsg_ring.h>
 #include <rte_vmsg_transport.h>
 
+#include "vmsg_util.h"
+
 #include "bench.h"
 
 #define TP_CONFIG_SIZE 64u
@@ -66,6 +68,7 @@ struct tp_shared {
 
 /* What the device end answers from: config byte k is k; queue checks. */
 struct tp_model {
+	struct vmsg_util_model model; /* first: the config_read hook's context is this struct */
 	uint8_t cfg[TP_CONFIG_SIZE];
 	uint64_t dma_lo, dma_hi; /* the DMA area, bus addresses [lo, hi) */
 	uint32_t enabled;	 /* queues enabled */
@@ -142,14 +145,6 @@ static __attribute__((format(printf, 2, 3))) void tp_fail(struct bench_side *s, 
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-}
-
-static int tp_config_read(void *ctx, uint32_t offset, void *buf, uint32_t len)
-{
-	struct tp_model *m = ctx;
-
-	memcpy(buf, m->cfg + offset, len);
-	return 0;
 }
 
 static int tp_in_dma(const struct tp_model *m, uint64_t addr, uint64_t len)
@@ -717,12 +712,9 @@ static int tp_dev_up(struct bench_side *s, struct tp_args *a, struct tp_dev_end 
 	d->model.dma_lo = dma;
 	d->model.dma_hi = dma + dma_size;
 
-	memset(&ops, 0, sizeof(ops));
-	ops.sz = sizeof(ops);
-	ops.device_id = 1;
-	ops.vendor_id = 0x1af4;
-	ops.config_size = TP_CONFIG_SIZE;
-	ops.config_read = tp_config_read;
+	d->model.model.cfg = d->model.cfg;
+	d->model.model.cfg_size = TP_CONFIG_SIZE;
+	vmsg_util_model_ops(&ops, &d->model.model, 1);
 	n = 1;
 	if (bench_test_is_init(a->test)) {
 		ops.features = tp_offered;

@@ -36,6 +36,12 @@ static uint64_t ns_to_ticks(uint64_t ns)
 
 static void drv_free(struct rte_vmsg_drv *drv)
 {
+	struct drv_op *op;
+
+	while ((op = drv->op_cache) != NULL) {
+		drv->op_cache = op->out;
+		free(op);
+	}
 	rte_vmsg__drv_flow_free(&drv->flow);
 	free(drv->feat);
 	free(drv->vq_max);
@@ -148,6 +154,18 @@ static int op_build(struct drv_op *op)
 
 static void op_complete(void *arg, int status, const void *resp, size_t len);
 
+/* An op that ended: kept for the next call of its handle, or freed. */
+static void op_put(struct rte_vmsg_drv *drv, struct drv_op *op)
+{
+	if (drv->op_cached >= DRV_OP_CACHE) {
+		free(op);
+		return;
+	}
+	op->out = drv->op_cache;
+	drv->op_cache = op;
+	drv->op_cached++;
+}
+
 static int op_send(struct drv_op *op)
 {
 	int n = op_build(op);
@@ -166,7 +184,7 @@ static void op_finish(struct drv_op *op, int rc)
 	drv->inflight--;
 	if (drv->last_op == op)
 		drv->last_op = NULL;
-	free(op);
+	op_put(drv, op);
 	if (drv->closed) {
 		if (drv->inflight == 0)
 			drv_free(drv);
@@ -354,10 +372,17 @@ struct drv_op *rte_vmsg__drv_op_new(struct rte_vmsg_drv *drv, enum op_kind kind,
 	*rc = -ESTALE;
 	if (io && drv->needs_reset)
 		return NULL; /* DRV-27: no I/O before the reset */
-	*rc = -ENOMEM;
-	op = calloc(1, sizeof(*op) + drv->max_msg);
-	if (op == NULL)
-		return NULL;
+	op = drv->op_cache;
+	if (op != NULL) {
+		drv->op_cache = op->out;
+		drv->op_cached--;
+		memset(op, 0, sizeof(*op)); /* the scratch is written before it is read */
+	} else {
+		*rc = -ENOMEM;
+		op = calloc(1, sizeof(*op) + drv->max_msg);
+		if (op == NULL)
+			return NULL;
+	}
 	op->drv = drv;
 	op->kind = kind;
 	op->done = done;
@@ -373,7 +398,7 @@ int rte_vmsg__drv_op_start(struct drv_op *op)
 	int rc = op_send(op);
 
 	if (rc < 0) {
-		free(op);
+		op_put(op->drv, op);
 		return rc;
 	}
 	op->drv->inflight++;

@@ -118,7 +118,18 @@ struct rte_vmsg_drv {
 	struct drv_op *last_op; /* started by the last successful async call */
 	uint8_t *tx;		/* [max_msg] request scratch (the bus copies it) */
 	struct drv_flow flow;	/* the init-flow call running, if any */
+	/*
+	 * Ops that ended, kept for the next calls (linked through ->out): no
+	 * malloc and free per request. With many handles in flight together
+	 * the heap would otherwise grow and shrink around them, and each
+	 * shrink is a TLB shootdown (a few microseconds in a VM).
+	 */
+	struct drv_op *op_cache;
+	uint32_t op_cached;
 };
+
+/* Ops kept per handle for reuse (one init flow needs one at a time). */
+#define DRV_OP_CACHE 4u
 
 /* One asynchronous call, possibly several requests long. */
 struct drv_op {

@@ -169,6 +169,15 @@ struct rte_vmsg_bus_opts {
 	uint64_t transport_features;
 	/** Per-request timeout in nanoseconds; 0: 1 s (BUS-10). */
 	uint64_t timeout_ns;
+	/**
+	 * The payload profile the bus instance speaks (enum rte_vmsg_payloads):
+	 * RTE_VMSG_PAYLOADS_V2 (0, the default) or RTE_VMSG_PAYLOADS_PRE_V2 for
+	 * a peer of the 2026 Linux/QEMU AMP code. There is no revision on the
+	 * wire: both ends must be configured alike. The bus messages and the
+	 * transport above (devices and driver handles on this bus) use it.
+	 */
+	uint32_t payloads;
+	uint32_t reserved0; /**< must be 0 */
 };
 
 /** Counters of a bus endpoint (nothing is dropped without a count). */
@@ -436,6 +445,9 @@ RTE_VMSG_API uint32_t rte_vmsg_bus_inflight(const struct rte_vmsg_bus *bus);
 
 /** The role of the endpoint (enum rte_vmsg_bus_role), or 0 for NULL. */
 RTE_VMSG_API uint32_t rte_vmsg_bus_role(const struct rte_vmsg_bus *bus);
+
+/** The payload profile of the bus instance (enum rte_vmsg_payloads; 0, v2, for NULL). */
+RTE_VMSG_API uint32_t rte_vmsg_bus_payloads(const struct rte_vmsg_bus *bus);
 
 /** The per-request timeout in nanoseconds, or 0 for NULL. */
 RTE_VMSG_API uint64_t rte_vmsg_bus_timeout_ns(const struct rte_vmsg_bus *bus);

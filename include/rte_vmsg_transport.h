@@ -244,6 +244,13 @@ struct rte_vmsg_dev_opts {
 	 * caller keeps the bus alive until the device is destroyed.
 	 */
 	struct rte_vmsg_bus *bus;
+	/**
+	 * The payload profile (enum rte_vmsg_payloads) of the frames the
+	 * device parses and builds. With @c bus: 0 (the bus's) or equal to the
+	 * bus's; without, the profile of the peer this I/O-free device faces.
+	 */
+	uint32_t payloads;
+	uint32_t reserved1; /**< must be 0 */
 };
 
 /**

@@ -69,6 +69,8 @@ int rte_vmsg_bus_create(const struct rte_vmsg_bus_opts *opts, const struct rte_v
 		return -EINVAL;
 	if (o.timeout_ns == 0)
 		o.timeout_ns = BUS_DEFAULT_TIMEOUT_NS;
+	if (o.payloads >= RTE_VMSG_PAYLOADS_COUNT || o.reserved0 != 0)
+		return -EINVAL;
 
 	bus = calloc(1, sizeof(*bus));
 	if (bus == NULL)
@@ -82,6 +84,7 @@ int rte_vmsg_bus_create(const struct rte_vmsg_bus_opts *opts, const struct rte_v
 	bus->role = o.role;
 	bus->max = o.max_msg_size;
 	bus->features = o.transport_features;
+	bus->payloads = o.payloads;
 	bus->timeout_ns = o.timeout_ns;
 	/*
 	 * Deadlines in TSC ticks: one cheap read per request and per poll
@@ -367,7 +370,7 @@ int rte_vmsg_bus_ping(struct rte_vmsg_bus *bus, uint32_t data, rte_vmsg_bus_ping
 	memset(&m, 0, sizeof(m));
 	m.kind = RTE_VMSG_MSG_BUS_PING_REQ;
 	m.u.ping = data;
-	len = rte_vmsg_msg_build(buf, sizeof(buf), &m);
+	len = rte_vmsg_msg_build_profile(buf, sizeof(buf), bus->payloads, &m);
 	if (len < 0)
 		return len;
 	return bus_submit(bus, buf, (size_t)len, REQ_PING, NULL, done, arg);
@@ -401,7 +404,7 @@ static int answer_ping(struct rte_vmsg_bus *bus, const struct rte_vmsg_msg *req)
 	m.kind = RTE_VMSG_MSG_BUS_PING_RESP;
 	m.hdr.token = req->hdr.token; /* responders copy the request token */
 	m.u.ping = req->u.ping;	      /* BUS-26: echoed unchanged */
-	len = rte_vmsg_msg_build(bus->tx, bus->max, &m);
+	len = rte_vmsg_msg_build_profile(bus->tx, bus->max, bus->payloads, &m);
 	if (len < 0) {
 		bus->st.drop_malformed++;
 		return 0;
@@ -437,7 +440,7 @@ static int rx_bus_msg(struct rte_vmsg_bus *bus, uint8_t *f, size_t len)
 	struct rte_vmsg_msg m;
 	int rc;
 
-	rc = rte_vmsg_msg_parse(f, len, bus->max, &m, NULL);
+	rc = rte_vmsg_msg_parse_profile(f, len, bus->max, bus->payloads, &m, NULL);
 	if (rc < 0) {
 		/* BUS-11: dropped without a reply, whatever it was. */
 		if (rc == -EOPNOTSUPP)
@@ -679,6 +682,11 @@ uint32_t rte_vmsg_bus_inflight(const struct rte_vmsg_bus *bus)
 uint32_t rte_vmsg_bus_role(const struct rte_vmsg_bus *bus)
 {
 	return bus == NULL ? 0 : bus->role;
+}
+
+uint32_t rte_vmsg_bus_payloads(const struct rte_vmsg_bus *bus)
+{
+	return bus == NULL ? RTE_VMSG_PAYLOADS_V2 : bus->payloads;
 }
 
 uint64_t rte_vmsg_bus_timeout_ns(const struct rte_vmsg_bus *bus)

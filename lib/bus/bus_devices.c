@@ -33,7 +33,7 @@ int bus_enum_send(struct rte_vmsg_bus *bus)
 	m.kind = RTE_VMSG_MSG_BUS_GET_DEVICES_REQ;
 	m.u.get_devices.offset = bus->en.offset;
 	m.u.get_devices.count = bus->en.count;
-	len = rte_vmsg_msg_build(buf, sizeof(buf), &m);
+	len = rte_vmsg_msg_build_profile(buf, sizeof(buf), bus->payloads, &m);
 	if (len < 0)
 		return len;
 	rc = bus_submit(bus, buf, (size_t)len, REQ_ENUM, NULL, NULL, NULL);
@@ -51,7 +51,7 @@ void bus_enum_on_resp(struct rte_vmsg_bus *bus, int status, const void *resp, si
 		bus_enum_finish(bus, status);
 		return;
 	}
-	rc = rte_vmsg_msg_parse(resp, len, bus->max, &m, NULL);
+	rc = rte_vmsg_msg_parse_profile(resp, len, bus->max, bus->payloads, &m, NULL);
 	if (rc < 0 || m.kind != RTE_VMSG_MSG_BUS_GET_DEVICES_RESP) {
 		bus_enum_finish(bus, -EPROTO);
 		return;
@@ -123,7 +123,7 @@ static void send_event_device(struct rte_vmsg_bus *bus, uint16_t dev_num, uint16
 	m.kind = RTE_VMSG_MSG_BUS_EVENT_DEVICE;
 	m.u.event_device.device_number = dev_num;
 	m.u.event_device.state = state;
-	len = rte_vmsg_msg_build(buf, sizeof(buf), &m);
+	len = rte_vmsg_msg_build_profile(buf, sizeof(buf), bus->payloads, &m);
 	/* EVENT_DEVICE has no delivery rule (§8); GET_DEVICES stays exact. */
 	if (len < 0 || bus_tx_frame(bus, buf, (size_t)len) < 0)
 		bus->st.drop_tx_event++;
@@ -230,7 +230,7 @@ int bus_answer_get_devices(struct rte_vmsg_bus *bus, const struct rte_vmsg_msg *
 	m.u.get_devices.next_offset = (uint16_t)next;
 	m.u.get_devices.count = (uint16_t)n;
 	m.u.get_devices.bitmap = bm;
-	len = rte_vmsg_msg_build(bus->tx, bus->max, &m);
+	len = rte_vmsg_msg_build_profile(bus->tx, bus->max, bus->payloads, &m);
 	if (len < 0) {
 		bus->st.drop_malformed++;
 		return 0;

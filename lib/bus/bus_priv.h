@@ -53,6 +53,7 @@ struct rte_vmsg_bus {
 	void *be;
 	uint32_t role;
 	uint32_t max;
+	uint32_t payloads; /* enum rte_vmsg_payloads */
 	uint64_t features;
 	uint64_t timeout_ns;
 	uint64_t timeout_ticks; /* the same in TSC ticks: deadlines are TSC values */

@@ -62,20 +62,25 @@ static int check_ops(const struct rte_vmsg_dev_ops *ops)
  */
 static int take_bus_params(struct rte_vmsg_dev_opts *o)
 {
-	uint32_t max;
+	uint32_t max, payloads;
 	uint64_t features;
 
+	if (o->payloads >= RTE_VMSG_PAYLOADS_COUNT || o->reserved1 != 0)
+		return -EINVAL;
 	if (o->bus == NULL)
 		return 0;
 	if (rte_vmsg_bus_role(o->bus) != RTE_VMSG_BUS_DEVICE)
 		return -EINVAL;
 	max = rte_vmsg_bus_max_msg_size(o->bus);
 	features = rte_vmsg_bus_transport_features(o->bus);
+	payloads = rte_vmsg_bus_payloads(o->bus);
 	if ((o->max_msg_size != 0 && o->max_msg_size != max) ||
-	    (o->transport_features != 0 && o->transport_features != features))
+	    (o->transport_features != 0 && o->transport_features != features) ||
+	    (o->payloads != 0 && o->payloads != payloads))
 		return -EINVAL;
 	o->max_msg_size = max;
 	o->transport_features = features;
+	o->payloads = payloads;
 	return 0;
 }
 
@@ -131,6 +136,7 @@ int rte_vmsg_dev_create(const struct rte_vmsg_dev_opts *opts, const struct rte_v
 	d->ctx = model_ctx;
 	d->flags = o.flags;
 	d->max_msg = o.max_msg_size;
+	d->payloads = o.payloads;
 	d->dev_num = o.dev_num;
 	d->strict = (o.transport_features & RTE_VMSG_F_STRICT_CONFIG_GENERATION) != 0;
 
@@ -633,7 +639,7 @@ static int answer(struct rte_vmsg_dev *d, const struct rte_vmsg_msg *m, uint8_t 
 	}
 
 	/* DEV-1: never larger than the bus maximum (resp_cap >= max_msg was checked). */
-	n = rte_vmsg_msg_build(resp, d->max_msg, &r);
+	n = rte_vmsg_msg_build_profile(resp, d->max_msg, d->payloads, &r);
 	if (n < 0) {
 		/* Cannot happen: the parser refused requests with too large responses. */
 		count_drop(d, DROP_RESP_TOO_BIG, &d->st.drop_resp_too_big,
@@ -651,7 +657,7 @@ static int handle(struct rte_vmsg_dev *dev, const void *frame, size_t len, uint8
 	int rc;
 
 	/* DEV-2: malformed and unsupported frames are dropped without a response. */
-	rc = rte_vmsg_msg_parse(frame, len, dev->max_msg, &m, &why);
+	rc = rte_vmsg_msg_parse_profile(frame, len, dev->max_msg, dev->payloads, &m, &why);
 	if (rc == -EOPNOTSUPP) {
 		count_drop(dev, DROP_UNSUPPORTED, &dev->st.drop_unsupported, "unknown message ID");
 		return 0;

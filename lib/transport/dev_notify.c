@@ -49,7 +49,7 @@ static int build_event_config(struct rte_vmsg_dev *d, uint32_t offset, uint32_t 
 		else
 			d->st.model_errors++;
 	}
-	n = rte_vmsg_msg_build(buf, d->max_msg, &e); /* DEV-1 */
+	n = rte_vmsg_msg_build_profile(buf, d->max_msg, d->payloads, &e); /* DEV-1 */
 	return n;
 }
 
@@ -124,7 +124,7 @@ static int build_event_used(struct rte_vmsg_dev *dev, uint32_t vq, void *buf, si
 	e.kind = RTE_VMSG_MSG_EVENT_USED;
 	e.hdr.dev_num = dev->dev_num;
 	e.u.vq_index = vq;
-	return rte_vmsg_msg_build(buf, cap, &e);
+	return rte_vmsg_msg_build_profile(buf, cap, dev->payloads, &e);
 }
 
 int rte_vmsg_dev_build_event_used(struct rte_vmsg_dev *dev, uint32_t vq, void *buf, size_t cap)

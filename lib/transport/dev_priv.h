@@ -39,6 +39,7 @@ struct rte_vmsg_dev {
 	void *ctx;
 	uint64_t flags;
 	uint32_t max_msg;
+	uint32_t payloads; /* enum rte_vmsg_payloads: how frames are parsed and built */
 	uint16_t dev_num;
 	bool strict; /* strict config profile (DEV-35) */
 

@@ -149,7 +149,7 @@ static int op_build(struct drv_op *op)
 		m.u.shm.shmid = op->a;
 		break;
 	}
-	return rte_vmsg_msg_build(drv->tx, drv->max_msg, &m);
+	return rte_vmsg_msg_build_profile(drv->tx, drv->max_msg, drv->payloads, &m);
 }
 
 static void op_complete(void *arg, int status, const void *resp, size_t len);
@@ -339,7 +339,8 @@ static void op_complete(void *arg, int status, const void *resp, size_t len)
 
 	if (rc == 0) {
 		/* Malformed or unexpected responses are not used (DRV-9). */
-		if (rte_vmsg_msg_parse(resp, len, op->drv->max_msg, &m, NULL) != 0)
+		if (rte_vmsg_msg_parse_profile(resp, len, op->drv->max_msg, op->drv->payloads, &m,
+					       NULL) != 0)
 			rc = -EPROTO;
 		else if (op->drv->closed || op->done == NULL)
 			rc = -ECANCELED; /* nobody waits: write no output, send no more */
@@ -481,6 +482,7 @@ int rte_vmsg_drv_open(struct rte_vmsg_bus *bus, uint16_t dev_num,
 	drv->bus = bus;
 	drv->dev_num = dev_num;
 	drv->max_msg = rte_vmsg_bus_max_msg_size(bus);
+	drv->payloads = rte_vmsg_bus_payloads(bus);
 	/* The profile is the bus instance's, not a device feature (DRV-4). */
 	drv->strict =
 		(rte_vmsg_bus_transport_features(bus) & RTE_VMSG_F_STRICT_CONFIG_GENERATION) != 0;
@@ -527,7 +529,7 @@ int rte_vmsg_drv_event(struct rte_vmsg_drv *drv, const void *frame, size_t len)
 	if (drv == NULL || frame == NULL)
 		return -EINVAL;
 	/* Malformed or unsupported: dropped, never answered (DRV-9). */
-	if (rte_vmsg_msg_parse(frame, len, drv->max_msg, &m, NULL) != 0)
+	if (rte_vmsg_msg_parse_profile(frame, len, drv->max_msg, drv->payloads, &m, NULL) != 0)
 		return -EBADMSG;
 	if (m.kind != RTE_VMSG_MSG_EVENT_CONFIG && m.kind != RTE_VMSG_MSG_EVENT_USED)
 		return -EBADMSG;

@@ -90,6 +90,7 @@ struct rte_vmsg_drv {
 	uint16_t dev_num;
 	bool strict; /* strict config profile, from the bus (DRV-4) */
 	uint32_t max_msg;
+	uint32_t payloads; /* the bus's enum rte_vmsg_payloads */
 	uint64_t flags;
 	uint64_t timeout_ns;
 	uint64_t reset_timeout_ns;

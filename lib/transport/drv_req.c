@@ -371,7 +371,7 @@ int rte_vmsg_drv_event_avail(struct rte_vmsg_drv *drv, uint32_t vq_index, uint32
 	m.hdr.dev_num = drv->dev_num;
 	m.u.event_avail.vq_index = vq_index;
 	m.u.event_avail.next_offset = next_offset;
-	len = rte_vmsg_msg_build(drv->tx, drv->max_msg, &m);
+	len = rte_vmsg_msg_build_profile(drv->tx, drv->max_msg, drv->payloads, &m);
 	if (len < 0)
 		return len;
 	return rte_vmsg_bus_send_event(drv->bus, drv->tx, (size_t)len);

@@ -48,6 +48,19 @@ static void usage(FILE *f)
 		"      dev=N               device number on the bus, 0-65535 (default 1)\n"
 		"      numa=N              NUMA node of the bus file (device role; default:\n"
 		"                          as --numa-node, else not bound)\n"
+		"      bus=shm|amp         shm: the project's bus file (default); amp: a bare\n"
+		"                          AMP link on a plain file used as it is (a QEMU\n"
+		"                          ivshmem backing file), with these keys:\n"
+		"      offset=N            where the layout starts in the file (default 0)\n"
+		"      esize=N, elems=N    element size and count (device role; default 64\n"
+		"                          bytes, as many as fit)\n"
+		"      layout=v1           the ring layout (v1)\n"
+		"      payloads=v2|pre-v2  the payload profile (default v2; pre-v2: the 2026\n"
+		"                          Linux and QEMU AMP code)\n"
+		"      mem=FILE[@BASE]     the peer's memory: bus address BASE + x is offset x\n"
+		"                          of FILE (repeatable; a driver's rings and buffers go\n"
+		"                          in the first); none: offsets in the link file\n"
+		"      size=N              creates a missing link file of N bytes (device role)\n"
 		"  --port dpdk:ID|NAME[,qp=N][,qsize=N][,numa=N]\n"
 		"                          a DPDK ethdev by port id or device name (needs --dpdk)\n"
 		"                          numa=N: socket of its mbuf pool and rings (default:\n"
@@ -163,12 +176,118 @@ static int parse_numa(const char *opt, const char *val, int *out)
 	return 0;
 }
 
+/* Says what is wrong with a bare-link key and marks it (*@p have = -1). */
+static int amp_bad(const char *spec, const char *what, int *have)
+{
+	(void)port_err(spec, what);
+	*have = -1;
+	return 1;
+}
+
+/*
+ * The keys of a bare AMP link (bus=amp, ...). Returns 0 when @p kv is not one
+ * of them; 1 when it is, with *@p have set to 1, or to -1 after saying what
+ * is wrong with the value.
+ */
+static int amp_key(const char *spec, struct fwd_port *p, const char *kv, char *val, int *have)
+{
+	uint64_t v;
+	char *at;
+
+	if (strcmp(kv, "bus") == 0) {
+		if (strcmp(val, "shm") == 0)
+			p->bus_kind = FWD_BUS_SHM;
+		else if (strcmp(val, "amp") == 0)
+			p->bus_kind = FWD_BUS_AMP;
+		else
+			return amp_bad(spec, "bus: expected shm or amp", have);
+		return 1; /* not an amp key by itself: bus=shm is the default */
+	}
+	if (strcmp(kv, "offset") == 0) {
+		if (vmsg_util_parse_u64(val, 0, 0, 0, UINT64_MAX / 2, &v) < 0 || (v & 63u) != 0)
+			return amp_bad(spec,
+				       "offset: expected a multiple of 64 "
+				       "(where the layout starts in the file)",
+				       have);
+		p->offset = v;
+	} else if (strcmp(kv, "esize") == 0) {
+		if (vmsg_util_parse_u64(val, 10, 0, 64, 32768, &v) < 0 || (v & (v - 1)) != 0)
+			return amp_bad(spec,
+				       "esize: expected a power of two from 64 "
+				       "to 32768",
+				       have);
+		p->esize = (uint32_t)v;
+	} else if (strcmp(kv, "elems") == 0) {
+		if (vmsg_util_parse_u64(val, 10, 0, 2, 65535, &v) < 0)
+			return amp_bad(spec, "elems: expected 2 to 65535", have);
+		p->elems = (uint32_t)v;
+	} else if (strcmp(kv, "layout") == 0) {
+		if (strcmp(val, "v1") != 0)
+			return amp_bad(spec, "layout: expected v1", have);
+	} else if (strcmp(kv, "payloads") == 0) {
+		if (strcmp(val, "v2") == 0)
+			p->payloads = RTE_VMSG_PAYLOADS_V2;
+		else if (strcmp(val, "pre-v2") == 0)
+			p->payloads = RTE_VMSG_PAYLOADS_PRE_V2;
+		else
+			return amp_bad(spec, "payloads: expected v2 or pre-v2", have);
+	} else if (strcmp(kv, "size") == 0) {
+		if (vmsg_util_parse_u64(val, 0, 0, 4096, (uint64_t)1 << 40, &v) < 0)
+			return amp_bad(spec, "size: expected 4096 bytes to 1 TiB", have);
+		p->size = v;
+	} else if (strcmp(kv, "mem") == 0) {
+		if (p->nmem == FWD_MAX_MEM)
+			return amp_bad(spec, "mem: at most 8 files", have);
+		at = strrchr(val, '@');
+		v = 0;
+		if (at != NULL) {
+			*at++ = '\0';
+			if (vmsg_util_parse_u64(at, 0, 0, 0, UINT64_MAX / 2, &v) < 0)
+				return amp_bad(spec,
+					       "mem: expected FILE[@BASE], BASE a "
+					       "bus address such as 0x40000000",
+					       have);
+		}
+		if (val[0] == '\0' || strlen(val) >= FWD_PATH_MAX)
+			return amp_bad(spec, "mem: expected FILE[@BASE]", have);
+		snprintf(p->mem[p->nmem], sizeof(p->mem[0]), "%s", val);
+		p->mem_base[p->nmem++] = v;
+	} else {
+		return 0;
+	}
+	if (*have == 0)
+		*have = 1;
+	return 1;
+}
+
+/* The bare link's keys go with bus=amp; a driver there needs mem= for its rings. */
+static int amp_check(const char *spec, const struct fwd_port *p, int have)
+{
+	if (p->bus_kind != FWD_BUS_AMP) {
+		if (have > 0)
+			return port_err(spec,
+					"offset, esize, elems, layout, payloads, mem and size "
+					"are for bus=amp (a bare AMP link)");
+		return 0;
+	}
+	if (p->role == RTE_VMSG_BUS_DRIVER && (p->esize != 0 || p->elems != 0 || p->size != 0))
+		return port_err(spec, "esize, elems and size are for role=device (it writes the "
+				      "layout; a driver takes them from it)");
+	if (p->role == RTE_VMSG_BUS_DRIVER && p->nmem == 0)
+		return port_err(spec, "role=driver with bus=amp needs mem=FILE[@BASE] for its "
+				      "virtqueues and buffers");
+	if (p->numa >= 0)
+		return port_err(spec, "numa is for bus=shm (a bare link uses the file as it is)");
+	return 0;
+}
+
 /* Parses "vmsg:k=v,..." or "dpdk:NAME,k=v". */
 static int parse_port(struct fwd_cfg *cfg, const char *spec)
 {
 	struct fwd_port *p;
 	char buf[1024], *save = NULL, *kv, nopt[FWD_PATH_MAX + 32];
 	int have_role = 0, have_mtu = 0, have_notify = 0, is_dpdk;
+	int have_amp = 0; /* bus=amp keys seen: 1; a bad one: -1 */
 	uint64_t v;
 
 	if (cfg->nports >= FWD_MAX_PORTS)
@@ -271,10 +390,14 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 				return port_err(spec,
 						"dev: expected a device number from 0 to 65535");
 			p->dev_num = (uint16_t)v;
+		} else if (amp_key(spec, p, kv, val, &have_amp) != 0) {
+			if (have_amp < 0)
+				return -FWD_EXIT_USAGE;
 		} else {
 			snprintf(msg, sizeof(msg),
 				 "unknown key '%s' (keys: role, file, qp, qsize, notify, mac, mtu, "
-				 "dev, numa)",
+				 "dev, numa; bus, offset, esize, elems, layout, payloads, mem, "
+				 "size)",
 				 kv);
 			return port_err(spec, msg);
 		}
@@ -283,6 +406,8 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 	if (!is_dpdk) {
 		if (p->file[0] == '\0')
 			return port_err(spec, "file=PATH is required");
+		if (amp_check(spec, p, have_amp) < 0)
+			return -FWD_EXIT_USAGE;
 		if (p->role == RTE_VMSG_BUS_DRIVER) {
 			if (p->have_mac || have_mtu)
 				return port_err(spec, "mac and mtu are for role=device (a driver "

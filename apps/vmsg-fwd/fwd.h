@@ -37,6 +37,15 @@ enum fwd_mode {
 	FWD_MODE_RXONLY = 3,  /* receive and free, transmit nothing */
 };
 
+/* The bus under a vmsg port. */
+enum fwd_bus_kind {
+	FWD_BUS_SHM = 0, /* the project's shm bus file (bus page, link, DMA area) */
+	FWD_BUS_AMP = 1, /* a bare AMP link on a plain file (a QEMU ivshmem BAR, ...) */
+};
+
+/* mem= files a bus=amp port may name. */
+#define FWD_MAX_MEM 8u
+
 enum fwd_port_kind {
 	FWD_PORT_VMSG = 0,
 	FWD_PORT_DPDK = 1,
@@ -86,9 +95,20 @@ struct fwd_port {
 	int peer; /* the port its packets go to; -1: not set */
 	int numa; /* NUMA node of the port's memory (numa=, else --numa-node); -1: not bound */
 	char dpdk_name[FWD_PATH_MAX];
+	/* vmsg ports, bus=amp: a bare AMP link on a plain file (no bus page). */
+	uint32_t bus_kind; /* enum fwd_bus_kind */
+	uint64_t offset;   /* offset=: where the layout starts in the file */
+	uint64_t size;	   /* size=: creates a missing file of this size; 0: must exist */
+	uint32_t esize;	   /* esize=: element size, for the side that writes the layout */
+	uint32_t elems;	   /* elems=: elements per direction, likewise; 0: as many as fit */
+	uint32_t payloads; /* payloads=: enum rte_vmsg_payloads */
+	uint32_t nmem;	   /* mem= given */
+	char mem[FWD_MAX_MEM][FWD_PATH_MAX]; /* the peer's memory files */
+	uint64_t mem_base[FWD_MAX_MEM];	     /* bus address of offset 0 of each */
 
 	/* vmsg run-time state (main thread, except the handles the pair threads call) */
 	struct rte_vmsg_bus_shm *shm;
+	struct fwd_amp_end *amp; /* bus=amp */
 	struct rte_vmsg_bus *bus;
 	struct rte_vmsg_net_dev *ndev;
 	struct rte_vmsg_net_drv *ndrv;
@@ -210,6 +230,15 @@ void fwd_resume(struct fwd_cfg *cfg);
 
 /* port_vmsg.c */
 int fwd_vmsg_open(struct fwd_cfg *cfg, struct fwd_port *p);
+/*
+ * port_amp.c, bus=amp: maps the link file (creating it with size=) and the
+ * mem= files, makes the amp end and the bus. 0; -ENOENT (no such file);
+ * -EAGAIN (driver: the layout is not written yet); another -errno (said).
+ */
+int fwd_amp_open(const struct fwd_cfg *cfg, struct fwd_port *p);
+void fwd_amp_close(struct fwd_port *p);
+/* The driver's DMA area: the first mem= file (its local address, bus address, size). */
+void fwd_amp_dma(const struct fwd_port *p, void **addr, uint64_t *bus_addr, uint64_t *size);
 /* The port's control path; returns non-zero while it wants frequent calls. */
 int fwd_vmsg_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now);
 void fwd_vmsg_close(struct fwd_cfg *cfg, struct fwd_port *p);

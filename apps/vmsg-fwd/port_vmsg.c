@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The librte_vmsg authors
  *
- * vmsg-fwd: virtio-net ports over an shm bus, in the device role (this
- * process creates the file and an APP-backend virtio-net device) or the
- * driver role (it attaches an existing file and drives the device in it).
+ * vmsg-fwd: virtio-net ports over an shm bus or a bare AMP link (bus=amp,
+ * port_amp.c), in the device role (this process creates the file, or lays
+ * the link out in one, and an APP-backend virtio-net device) or the driver
+ * role (it attaches an existing file and drives the device in it).
  * The control path (bus polls, bring-up, resets, lost peers) runs on the
  * main thread; the burst calls run on the pair threads.
  */
@@ -87,6 +88,18 @@ static int dev_open(struct fwd_cfg *cfg, struct fwd_port *p)
 	int rc;
 
 	resolve(cfg, p, path, sizeof(path));
+	if (p->bus_kind == FWD_BUS_AMP) {
+		rc = fwd_amp_open(cfg, p);
+		if (rc == -ENOENT)
+			fprintf(stderr,
+				FWD_NAME
+				": port %u: no such file %s (bus=amp uses a file as it is: "
+				"size=N creates a missing one)\n",
+				p->index, p->file);
+		if (rc < 0)
+			return -FWD_EXIT_FAIL;
+		goto have_bus;
+	}
 	memset(&so, 0, sizeof(so));
 	so.sz = sizeof(so);
 	so.path = path;
@@ -110,10 +123,14 @@ static int dev_open(struct fwd_cfg *cfg, struct fwd_port *p)
 	if (rc < 0)
 		goto fail;
 	p->created = 1;
+have_bus:
 	memset(&no, 0, sizeof(no));
 	no.sz = sizeof(no);
 	no.bus = p->bus;
-	/* The driver's addresses are offsets in the file: the bus's map is the whole file. */
+	/*
+	 * The driver's addresses: offsets in the file on the shm bus (the
+	 * bus's map is the whole file); on a bare link, its mem= files.
+	 */
 	no.map = rte_vmsg_bus_memmap(p->bus);
 	no.dev_num = p->dev_num;
 	no.max_queue_pairs = (uint16_t)p->qp;
@@ -151,7 +168,7 @@ static int drv_attach(const struct fwd_cfg *cfg, struct fwd_port *p)
 	so.path = path;
 	so.role = RTE_VMSG_BUS_DRIVER;
 	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT;
-	rc = shm_open(cfg, &so, p);
+	rc = p->bus_kind == FWD_BUS_AMP ? fwd_amp_open(cfg, p) : shm_open(cfg, &so, p);
 	if (rc < 0)
 		return rc;
 	p->connected = 0;
@@ -163,6 +180,8 @@ static void drv_detach(struct fwd_port *p)
 {
 	rte_vmsg_net_drv_destroy(p->ndrv);
 	p->ndrv = NULL;
+	if (p->amp != NULL)
+		fwd_amp_close(p);
 	rte_vmsg_bus_shm_close(p->shm, p->bus);
 	p->bus = NULL;
 	p->shm = NULL;
@@ -174,7 +193,10 @@ static int drv_bringup(struct fwd_port *p)
 	uint64_t dma_bus = 0, dma_size = 0;
 	void *dma = NULL;
 
-	rte_vmsg_bus_shm_dma(p->shm, &dma, &dma_bus, &dma_size);
+	if (p->amp != NULL)
+		fwd_amp_dma(p, &dma, &dma_bus, &dma_size); /* the first mem= file */
+	else
+		rte_vmsg_bus_shm_dma(p->shm, &dma, &dma_bus, &dma_size);
 	memset(&o, 0, sizeof(o));
 	o.sz = sizeof(o);
 	o.bus = p->bus;
@@ -398,6 +420,8 @@ void fwd_vmsg_close(struct fwd_cfg *cfg, struct fwd_port *p)
 	p->ndev = NULL;
 	rte_vmsg_net_drv_destroy(p->ndrv);
 	p->ndrv = NULL;
+	if (p->amp != NULL)
+		fwd_amp_close(p);
 	rte_vmsg_bus_shm_close(p->shm, p->bus);
 	p->bus = NULL;
 	p->shm = NULL;

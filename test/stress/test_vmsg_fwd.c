@@ -33,6 +33,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
@@ -186,6 +187,10 @@ static void show_output(void)
 struct end {
 	/* driver role (against a device-role vmsg-fwd port) */
 	struct rte_vmsg_bus_shm *shm;
+	/* ... over a bare AMP link (bus=amp): the link file, the "guest RAM", the link end */
+	struct rte_vmsg_region *link, *ram;
+	struct rte_vmsg_memmap *map;
+	struct rte_vmsg_bus_amp *amp;
 	struct rte_vmsg_bus *bus;
 	struct rte_vmsg_net_drv *drv;
 	/* device role (against a driver-role vmsg-fwd port) */
@@ -291,8 +296,94 @@ static void end_close(struct end *e)
 {
 	rte_vmsg_net_drv_destroy(e->drv);
 	rte_vmsg_net_dev_destroy(e->dev);
-	rte_vmsg_bus_shm_close(e->shm, e->bus);
+	if (e->amp != NULL)
+		rte_vmsg_bus_destroy(e->bus);
+	else
+		rte_vmsg_bus_shm_close(e->shm, e->bus);
+	rte_vmsg_bus_amp_destroy(e->amp);
+	rte_vmsg_memmap_destroy(e->map);
+	rte_vmsg_region_destroy(e->ram);
+	rte_vmsg_region_destroy(e->link);
 	memset(e, 0, sizeof(*e));
+}
+
+/* An existing file, mapped as it is (bus address @p base = offset 0). */
+static int attach_file(const char *path, uint64_t base, struct rte_vmsg_region **out)
+{
+	struct rte_vmsg_region_opts ro;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.sz = sizeof(ro);
+	ro.kind = RTE_VMSG_REGION_KIND_FILE;
+	ro.flags = RTE_VMSG_REGION_OPT_ATTACH | RTE_VMSG_REGION_OPT_NO_HUGE;
+	ro.path = path;
+	ro.bus_addr = base;
+	return rte_vmsg_region_create(&ro, out);
+}
+
+/*
+ * The driver end of a bare AMP link that a bus=amp vmsg-fwd port lays out at
+ * +4096 of @p link (as in an ivshmem BAR), in payload profile @p payloads,
+ * its virtqueues and buffers in @p ram (a "guest RAM" file: bus address =
+ * file offset), as a VM's driver would place them.
+ */
+static int amp_end_open(struct end *e, const char *link, const char *ram, uint32_t payloads,
+			uint32_t qp)
+{
+	uint64_t end = rte_vmsg_time_ns() + WAIT_NS;
+	struct rte_vmsg_bus_amp_opts ao;
+	struct rte_vmsg_net_drv_opts o;
+	struct rte_vmsg_bus_opts bo;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	e->qp = qp;
+	/* A link file vmsg-fwd makes (size=) appears when it starts: wait for it too. */
+	while ((rc = attach_file(link, 0, &e->link)) == -ENOENT && rte_vmsg_time_ns() < end)
+		usleep(2000);
+	if (rc == 0)
+		rc = attach_file(ram, 0, &e->ram);
+	if (rc != 0)
+		return rc;
+	memset(&ao, 0, sizeof(ao));
+	ao.sz = sizeof(ao);
+	ao.role = RTE_VMSG_BUS_DRIVER;
+	ao.region = e->link;
+	ao.offset = 4096;
+	/* The device writes the layout when vmsg-fwd starts: wait for it (bounded). */
+	while ((rc = rte_vmsg_bus_amp_create(&ao, &e->amp)) == -EAGAIN && rte_vmsg_time_ns() < end)
+		usleep(2000);
+	if (rc != 0) {
+		fprintf(stderr, "%s: the AMP link: %s\n", link, strerror(-rc));
+		return rc;
+	}
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	bo.role = RTE_VMSG_BUS_DRIVER;
+	bo.payloads = payloads;
+	rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), e->amp, &e->bus);
+	if (rc != 0)
+		return rc;
+	while (rte_vmsg_bus_connected(e->bus) != 1 && rte_vmsg_time_ns() < end)
+		rte_vmsg_bus_poll(e->bus);
+	if (rte_vmsg_bus_connected(e->bus) != 1) {
+		fprintf(stderr, "%s: the link did not come up\n", link);
+		return -ETIMEDOUT;
+	}
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.bus = e->bus;
+	o.dev_num = 1;
+	o.queue_pairs = (uint16_t)qp;
+	o.queue_size = QSIZE;
+	o.dma_addr = rte_vmsg_region_addr(e->ram);
+	o.dma_bus_addr = rte_vmsg_region_bus_addr(e->ram);
+	o.dma_size = rte_vmsg_region_len(e->ram);
+	o.flags = RTE_VMSG_NET_DRV_F_BUS_EVENTS;
+	rc = rte_vmsg_net_drv_create(&o, &e->drv);
+	if (rc != 0)
+		fprintf(stderr, "%s: rte_vmsg_net_drv_create: %s\n", link, strerror(-rc));
+	return rc;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -570,6 +661,84 @@ static void dev_ends_poll(void *arg)
 
 	end_poll(&e[0]);
 	end_poll(&e[1]);
+}
+
+/* A file of @p size zero bytes, as QEMU makes an ivshmem or guest-RAM backing file. */
+static int file_make(const char *path, uint64_t size)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	int rc = fd >= 0 && ftruncate(fd, (off_t)size) == 0 ? 0 : -1;
+
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static char amp_files[4][128];
+
+/*
+ * 8: two bus=amp device ports, each a bare link at +4096 of its own file
+ * with the driver's rings and buffers in its own "guest RAM" file (mem=),
+ * in payload profile @p payloads; this process drives both with amp driver
+ * ends, as a VM's driver would, and checks every packet.
+ */
+static void bare_link(const char *payloads, uint64_t per_flow)
+{
+	static struct traffic t;
+	struct end a, b;
+	struct totals tot[2];
+	char p0[600], p1[600];
+	char *args[] = { "--port",	   p0,	  "--port",	  p1,	"--mode", "io",
+			 "--stats-period", "0.5", "--idle-sleep", "20", NULL };
+	uint32_t prof =
+		strcmp(payloads, "pre-v2") == 0 ? RTE_VMSG_PAYLOADS_PRE_V2 : RTE_VMSG_PAYLOADS_V2;
+	uint64_t t0 = rte_vmsg_time_ns();
+	pid_t pid;
+	int i, rc;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(amp_files[i], sizeof(amp_files[i]), "/dev/shm/vft_amp_%d_%d",
+			 (int)getpid(), i);
+		/* Port 1's link file is vmsg-fwd's to make (size=). */
+		if (i != 1)
+			CHECK_EQ(file_make(amp_files[i], i < 2 ? 65536u : 8u << 20), 0);
+	}
+	snprintf(p0, sizeof(p0),
+		 "vmsg:bus=amp,file=%s,offset=4096,esize=64,elems=64,layout=v1,payloads=%s,"
+		 "mem=%s,notify=event",
+		 amp_files[0], payloads, amp_files[2]);
+	snprintf(p1, sizeof(p1),
+		 "vmsg:bus=amp,file=%s,size=65536,offset=4096,esize=64,elems=64,layout=v1,"
+		 "payloads=%s,mem=%s@0,mac=02:00:00:00:00:42",
+		 amp_files[1], payloads, amp_files[3]);
+	pid = fwd_start(args);
+	CHECK_EQ(amp_end_open(&a, amp_files[0], amp_files[2], prof, 1), 0);
+	CHECK_EQ(amp_end_open(&b, amp_files[1], amp_files[3], prof, 1), 0);
+	if (a.drv == NULL || b.drv == NULL) {
+		fwd_stop(pid);
+		show_output();
+		exit(1);
+	}
+	traffic_init(&t, &a, &b, 1);
+	traffic_run(&t, per_flow, NULL, NULL);
+	rc = fwd_stop(pid);
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(fwd_totals(tot, 2), 0);
+	check_totals(&t, tot);
+	/*
+	 * The files QEMU would make stay where they were; the one vmsg-fwd made
+	 * (size=) goes with it.
+	 */
+	CHECK(!gone(amp_files[0]) && !gone(amp_files[2]) && gone(amp_files[1]));
+	if (vtest_failures != 0)
+		show_output();
+	printf("bare link, payloads %s: %" PRIu64 " packets checked in %.2f s; totals match\n",
+	       payloads, recv_at(&t, 0, 0) + recv_at(&t, 1, 0),
+	       (double)(rte_vmsg_time_ns() - t0) / 1e9);
+	end_close(&a);
+	end_close(&b);
+	for (i = 0; i < 4; i++)
+		unlink(amp_files[i]);
 }
 
 /* 3: vmsg-fwd in the driver role on two devices of this process. */
@@ -989,8 +1158,13 @@ static int measure(uint32_t size, double seconds)
 
 static void on_exit_cleanup(void)
 {
+	int i;
+
 	unlink(files[0]);
 	unlink(files[1]);
+	for (i = 0; i < 4; i++)
+		if (amp_files[i][0] != '\0')
+			unlink(amp_files[i]);
 	if (out_path[0] != '\0')
 		unlink(out_path);
 }
@@ -1051,5 +1225,9 @@ int main(int argc, char **argv)
 		dying_device(scaled(50000));
 	if (RUN(7))
 		hostile_driver(scaled(100000));
+	if (RUN(8)) {
+		bare_link("v2", scaled(100000));
+		bare_link("pre-v2", scaled(100000));
+	}
 	return vtest_done("vmsg_fwd");
 }

@@ -82,11 +82,8 @@ struct rte_vmsg_bus_shm {
 	uint64_t hb_timeouts;
 };
 
-#if defined(__cplusplus)
-static_assert(RTE_VMSG_BUS_SHM_PEER_LOST == RTE_VMSG_BUS_AMP_PEER_LOST, "one loss bit");
-#else
+/* rte_vmsg_bus_shm_poll() returns what rte_vmsg_bus_amp_poll() does. */
 _Static_assert(RTE_VMSG_BUS_SHM_PEER_LOST == RTE_VMSG_BUS_AMP_PEER_LOST, "one loss bit");
-#endif
 
 /*
  * The bus parameters of a bus page, read once from shared memory into this

@@ -195,6 +195,11 @@ static int amp_link(struct rte_vmsg_bus_amp *a, const struct rte_vmsg_bus_amp_op
 	if (amp_writes_layout(o)) {
 		if (o->format > RTE_VMSG_LINK_FMT_STAMPED)
 			return -EINVAL;
+		/* What an element will carry: checked before anything is written. */
+		carry = (o->elem_size != 0 ? o->elem_size : 64u) -
+			(o->format == RTE_VMSG_LINK_FMT_STAMPED ? RTE_VMSG_STAMP_HDR_SIZE : 0u);
+		if (o->max_msg_size > carry)
+			return -EINVAL;
 		lo.num_elems = o->num_elems;
 		lo.elem_size = o->elem_size;
 		lo.format = (enum rte_vmsg_link_format)o->format;

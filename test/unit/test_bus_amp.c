@@ -147,6 +147,8 @@ static void test_opts(void)
 	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
 	o.max_msg_size = 128; /* a 64-byte element carries 64 */
 	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &a), -EINVAL);
+	/* Refused before anything was written: no layout, no queue head. */
+	CHECK_MEM(e.mem + LINK_OFF, (const uint8_t[256]){ 0 }, 256);
 	o.max_msg_size = 40; /* below the v2 minimum (BUS-2) */
 	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &a), -EINVAL);
 	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);

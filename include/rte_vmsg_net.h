@@ -197,12 +197,18 @@ struct rte_vmsg_net_dev_opts {
 
 /** Device counters besides the per-queue ones. */
 struct rte_vmsg_net_dev_stats {
-	uint64_t ctrl_ok;	 /**< control commands acknowledged OK */
-	uint64_t ctrl_err;	 /**< control commands answered ERR */
-	uint64_t needs_reset;	 /**< DEVICE_NEEDS_RESET raised */
-	uint64_t events_tx;	 /**< EVENT_USED and EVENT_CONFIG frames sent */
-	uint64_t events_retry;	 /**< sends that found the bus full (retried later) */
-	uint64_t attach_refused; /**< SET_VQUEUE refused: rings outside the map, misaligned */
+	uint64_t ctrl_ok;      /**< control commands acknowledged OK */
+	uint64_t ctrl_err;     /**< control commands answered ERR */
+	uint64_t needs_reset;  /**< DEVICE_NEEDS_RESET raised */
+	uint64_t events_tx;    /**< EVENT_USED and EVENT_CONFIG frames sent */
+	uint64_t events_retry; /**< sends that found the bus full (retried later) */
+	/**
+	 * Queues that could not be attached when the driver enabled them
+	 * (rings outside the map, misaligned): each is stored as programmed
+	 * and broken (its @c broken counted, DEVICE_NEEDS_RESET raised);
+	 * nothing is refused
+	 */
+	uint64_t attach_refused;
 };
 
 struct rte_vmsg_net_dev;

@@ -9,6 +9,7 @@
 #ifndef RTE_VMSG_TRANSPORT_H
 #define RTE_VMSG_TRANSPORT_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -163,10 +164,38 @@ struct rte_vmsg_dev_ops {
 	int (*status_changed)(void *ctx, uint32_t old_status, uint32_t new_status);
 
 	/**
-	 * Queue @p index is about to be enabled with the fields in @p vq (size
-	 * non-zero and <= max_size). Return 0 to accept; a negative errno
-	 * refuses it, and the whole SET_VQUEUE changes nothing (for example
-	 * misaligned or untranslatable addresses). Default (NULL): accept.
+	 * Queue @p index is being enabled with the fields in @p vq (size
+	 * non-zero and <= max_size), by a SET_VQUEUE that passed every check
+	 * of the draft (DEV-28, DEV-29) and of the library (size <= max_size,
+	 * size non-zero to enable). The draft says such a request is applied
+	 * (virtio-msg §4.8), so what the hook returns decides only how:
+	 *
+	 * - 0: the queue is enabled and usable.
+	 * - a negative errno (for example rings outside the model's address
+	 *   map, misaligned rings, no memory): the queue is broken. The
+	 *   request is applied all the same (GET_VQUEUE reads back the
+	 *   programmed size and addresses, enabled), the failure is counted
+	 *   in @c queue_errors, and DEVICE_NEEDS_RESET is set (DEV-24): the
+	 *   driver sees it in the status at once (GET_DEVICE_STATUS, and the
+	 *   SET_DEVICE_STATUS response that sets DRIVER_OK), the data path
+	 *   stays closed (rte_vmsg_dev_driver_ok() is 0, EVENT_AVAIL dropped)
+	 *   and a device reset brings the queue back to "disabled,
+	 *   unprogrammed". The status-only EVENT_CONFIG (DEV-22) cannot go out
+	 *   from rte_vmsg_dev_handle(), before the response: the device keeps
+	 *   it. On a bus, the model sends it with rte_vmsg_dev_notify_flush()
+	 *   (or rte_vmsg_dev_notify_needs_reset()) once the response is out,
+	 *   that is after rte_vmsg_bus_poll() returns; without a bus,
+	 *   rte_vmsg_dev_needs_reset() builds it for the caller to send after
+	 *   the response. The model must not use the queue.
+	 * - RTE_VMSG_DEV_VQ_REFUSE: [LIB] the model refuses this
+	 *   configuration: the whole SET_VQUEUE changes nothing, as for the
+	 *   draft's reject cases (counted in @c refused), and the driver
+	 *   finds out by reading back with GET_VQUEUE. The draft does not
+	 *   list such a refusal (DEV-28, DEV-29): a driver that follows it
+	 *   may not expect one, so refuse only what the draft leaves to the
+	 *   device (none of its checks), and prefer failing.
+	 *
+	 * Default (NULL): accept.
 	 */
 	int (*queue_enable)(void *ctx, uint32_t index, const struct rte_vmsg_dev_vq *vq);
 
@@ -204,6 +233,14 @@ struct rte_vmsg_dev_ops {
 	 */
 	int (*event_avail)(void *ctx, uint32_t vq_index, uint32_t next_offset);
 };
+
+/**
+ * What the queue_enable hook returns to refuse a configuration (the
+ * SET_VQUEUE changes nothing); any other negative errno breaks the queue
+ * instead (see rte_vmsg_dev_ops.queue_enable). A model that passes a lower
+ * layer's errno through makes sure it is not this one.
+ */
+#define RTE_VMSG_DEV_VQ_REFUSE (-ECANCELED)
 
 /** Polling-only agreement, driver to device: no EVENT_AVAIL expected (virtio-msg §8). */
 #define RTE_VMSG_DEV_F_NO_EVENT_AVAIL (1ull << 0)
@@ -274,6 +311,11 @@ struct rte_vmsg_dev_stats {
 	uint64_t model_errors;	     /**< unexpected errors returned by the ops */
 	uint64_t config_events;	     /**< EVENT_CONFIG frames built */
 	uint64_t used_events;	     /**< EVENT_USED frames built */
+	/**
+	 * Queues broken at enable: SET_VQUEUE applied while the queue_enable
+	 * hook failed (DEVICE_NEEDS_RESET set), not counted in @c refused
+	 */
+	uint64_t queue_errors;
 };
 
 struct rte_vmsg_dev;
@@ -368,12 +410,16 @@ RTE_VMSG_API int rte_vmsg_dev_config_changed(struct rte_vmsg_dev *dev, uint32_t 
  * Sets DEVICE_NEEDS_RESET after a fatal device error (DEV-24) and builds the
  * status-only EVENT_CONFIG (offset = length = 0, no data; DEV-22). The bit
  * stays until the driver resets the device. DRIVER_OK no longer counts as
- * reached (rte_vmsg_dev_driver_ok()).
+ * reached (rte_vmsg_dev_driver_ok()). When rte_vmsg_dev_handle() set the
+ * bit itself (a queue broke at enable, see rte_vmsg_dev_ops.queue_enable),
+ * this call builds the event it kept, once: call it after sending the
+ * response.
  *
  * @param buf  where to write the event; @p cap >= max_msg_size
  * @return the frame length (> 0);
- *         0 when the bit was already set, or a reset is in progress (the
- *         driver is resetting already): nothing new to report;
+ *         0 when the bit was already set (and its event built), or a reset
+ *         is in progress (the driver is resetting already): nothing new to
+ *         report;
  *         -EINVAL for NULL arguments; -ENOBUFS when @p cap < max_msg_size;
  *         -EBUSY from inside a hook.
  */
@@ -460,7 +506,9 @@ RTE_VMSG_API int rte_vmsg_dev_notify_config(struct rte_vmsg_dev *dev, uint32_t o
  * rte_vmsg_dev_needs_reset() builds, sent. A full backend keeps the event
  * as rte_vmsg_dev_notify_config() says; as the bit is set once, calling this
  * again is a retry too (it sends the kept event, as
- * rte_vmsg_dev_notify_flush() does).
+ * rte_vmsg_dev_notify_flush() does). So is a call after rte_vmsg_dev_handle()
+ * set the bit itself (a queue broke at enable): it sends the event kept
+ * then.
  *
  * @return 0 when sent (now, or the kept event on a retry);
  *         -EAGAIN when the backend is full (the bit is set, the event
@@ -477,9 +525,12 @@ RTE_VMSG_API int rte_vmsg_dev_notify_needs_reset(struct rte_vmsg_dev *dev);
 
 /**
  * Sends the EVENT_CONFIG kept by rte_vmsg_dev_notify_config() or
- * rte_vmsg_dev_notify_needs_reset() after -EAGAIN, built now (current
- * status, generation and bytes). Changes no device state: the retry of
- * those calls. The config_read hook may run.
+ * rte_vmsg_dev_notify_needs_reset() after -EAGAIN, or by
+ * rte_vmsg_dev_handle() when a queue broke at enable (DEVICE_NEEDS_RESET,
+ * see rte_vmsg_dev_ops.queue_enable), built now (current status,
+ * generation and bytes). Changes no device state: the retry of those
+ * calls. The config_read hook may run. A model on a bus calls it after
+ * each rte_vmsg_bus_poll() that may have broken a queue.
  *
  * @return 1 when the kept event was sent; 0 when no event is kept;
  *         -EAGAIN when the backend is still full (still kept);

@@ -162,7 +162,7 @@ static int tp_queue_enable(void *ctx, uint32_t index, const struct rte_vmsg_dev_
 	if (!tp_in_dma(m, vq->desc_addr, 16 * n) || !tp_in_dma(m, vq->driver_addr, 6 + 2 * n) ||
 	    !tp_in_dma(m, vq->device_addr, 6 + 8 * n)) {
 		m->bad++;
-		return -EINVAL;
+		return RTE_VMSG_DEV_VQ_REFUSE; /* nothing stored, as before */
 	}
 	m->enabled++;
 	return 0;

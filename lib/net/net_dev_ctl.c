@@ -352,11 +352,19 @@ static int h_queue_enable(void *ctx, uint32_t index, const struct rte_vmsg_dev_v
 	o.device_addr = v->device_addr;
 	o.map = nd->map;
 	o.max_chain = NET_MAX_CHAIN;
-	/* The rings must lie in the map, aligned: else SET_VQUEUE changes nothing. */
+	/*
+	 * The rings must lie in the map, aligned. If not, the transport still
+	 * stores the SET_VQUEUE (virtio-msg §4.8) and the queue is broken: it
+	 * stays without a device half, counted like a queue broken later,
+	 * and rte_vmsg_net_dev_service() raises DEVICE_NEEDS_RESET's event
+	 * (the transport has set the bit by then, DEV-24).
+	 */
 	rc = rte_vmsg_vq_dev_attach(&o, &vq);
 	if (rc != 0) {
 		nd->ds.attach_refused++;
-		return rc;
+		vq = NULL;
+		if (rc == RTE_VMSG_DEV_VQ_REFUSE)
+			rc = -EIO; /* fails, never refuses */
 	}
 	if (!nd->running) {
 		/* Read by the pair threads once their gate opens (R_N1). */
@@ -372,6 +380,9 @@ static int h_queue_enable(void *ctx, uint32_t index, const struct rte_vmsg_dev_v
 	}
 	q_detach(q);
 	q->vq = vq;
+	/* The pair thread's fields: written here with its gate closed (the control queue: ours). */
+	if (vq == NULL)
+		net_q_broke(q);
 	if (p != NULL) {
 		if (index % 2 == Q_RX)
 			net_stash_clear(&p->stash);
@@ -380,7 +391,7 @@ static int h_queue_enable(void *ctx, uint32_t index, const struct rte_vmsg_dev_v
 		if (nd->running)
 			pair_start(p);
 	}
-	return 0;
+	return rc;
 }
 
 static void pair_reset(struct net_pair *p, int which)
@@ -415,6 +426,12 @@ static int h_queue_reset(void *ctx, uint32_t index)
 	return 0;
 }
 
+/* A breakage the service call has not handled yet is moot after a device reset. */
+static void q_forget_break(struct net_q *q)
+{
+	q->break_seen = rte_vmsg__read_once(&q->break_req);
+}
+
 static int h_reset(void *ctx)
 {
 	struct rte_vmsg_net_dev *nd = ctx;
@@ -424,8 +441,12 @@ static int h_reset(void *ctx)
 	for (i = 0; i < nd->nqp; i++) {
 		pair_stop(&nd->pairs[i]);
 		pair_reset(&nd->pairs[i], -1);
+		/* The pair thread is out (gate closed): its break_req holds still. */
+		q_forget_break(&nd->pairs[i].q[Q_RX]);
+		q_forget_break(&nd->pairs[i].q[Q_TX]);
 	}
 	q_detach(&nd->ctrl);
+	q_forget_break(&nd->ctrl);
 	nd->feat = 0;
 	nd->mrg = false;
 	nd->needs_reset_pending = false;

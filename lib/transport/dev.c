@@ -469,13 +469,38 @@ static void on_get_vqueue(struct rte_vmsg_dev *d, uint32_t index, struct rte_vms
 }
 
 /*
+ * The queue_enable hook failed on a SET_VQUEUE the draft says to apply: the
+ * request was stored, the queue reads enabled, and the model cannot use it.
+ * A fatal device error (DEV-24): DEVICE_NEEDS_RESET, in the status at once.
+ * Its status-only EVENT_CONFIG (DEV-22) cannot go out before the response
+ * does: it is kept, folded into one already kept (offset = length = 0 is
+ * "something changed" and covers any range), and sent by the model's next
+ * rte_vmsg_dev_notify_flush() or rte_vmsg_dev_notify_needs_reset() (built
+ * by rte_vmsg_dev_needs_reset() without a bus). A reset drops it.
+ */
+static void queue_broke(struct rte_vmsg_dev *d)
+{
+	d->st.queue_errors++;
+	if ((d->status & RTE_VMSG_STATUS_DEVICE_NEEDS_RESET) != 0)
+		return; /* reported already: nothing new */
+	d->status |= RTE_VMSG_STATUS_DEVICE_NEEDS_RESET;
+	d->ev_kept = true;
+	d->ev_off = 0;
+	d->ev_len = 0;
+}
+
+/*
  * SET_VQUEUE, all or nothing (virtio-msg §4.8, DEV-28..30). Returns true when
- * the request was acceptable (whether or not anything changed).
+ * the request was acceptable (whether or not anything changed), false when
+ * it changed nothing: one of the draft's reject cases, a [LIB] size rule, or
+ * the model's refusal (RTE_VMSG_DEV_VQ_REFUSE). An acceptable request is
+ * applied even when the queue_enable hook fails: the queue is then broken.
  */
 static bool set_vqueue(struct rte_vmsg_dev *d, const struct rte_vmsg_vqueue *v)
 {
 	struct rte_vmsg_dev_vq *q, next;
 	uint32_t op = v->flags & RTE_VMSG_VQ_OP_MASK;
+	int rc = 0;
 
 	/* DEV-28: invalid index, reserved != 0, flags[31:6] != 0, op 3. */
 	if (vq_of(d, v->index) == NULL || v->reserved != 0 ||
@@ -520,10 +545,16 @@ static bool set_vqueue(struct rte_vmsg_dev *d, const struct rte_vmsg_vqueue *v)
 		if (next.size == 0)
 			return false;
 		next.enabled = 1;
-		if (d->ops.queue_enable != NULL && d->ops.queue_enable(d->ctx, v->index, &next) < 0)
+		if (d->ops.queue_enable != NULL)
+			rc = d->ops.queue_enable(d->ctx, v->index, &next);
+		/* [LIB] the model's refusal: nothing changes, as for DEV-28/29. */
+		if (rc == RTE_VMSG_DEV_VQ_REFUSE)
 			return false;
 	}
+	/* §4.8: passed the checks, so applied: GET_VQUEUE reads back what was programmed. */
 	*q = next;
+	if (rc < 0)
+		queue_broke(d);
 	return true;
 }
 

@@ -82,9 +82,15 @@ int rte_vmsg_dev_needs_reset(struct rte_vmsg_dev *dev, void *buf, size_t cap)
 		return rc;
 	if (dev->busy)
 		return -EBUSY;
-	/* Already reported, or the driver is resetting already: nothing new. */
-	if (dev->resetting || (dev->status & RTE_VMSG_STATUS_DEVICE_NEEDS_RESET) != 0)
+	/* The driver is resetting already: nothing new. */
+	if (dev->resetting)
 		return 0;
+	if ((dev->status & RTE_VMSG_STATUS_DEVICE_NEEDS_RESET) != 0) {
+		/* Reported already, unless rte_vmsg_dev_handle() set it and kept the event. */
+		if (!dev->ev_kept)
+			return 0;
+		dev->ev_kept = false;
+	}
 	dev->status |= RTE_VMSG_STATUS_DEVICE_NEEDS_RESET;
 	/* DEV-22: status-only event, offset = length = 0, no data. */
 	rc = build_event_config(dev, 0, 0, buf);

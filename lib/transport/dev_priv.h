@@ -61,8 +61,10 @@ struct rte_vmsg_dev {
 	struct rte_vmsg_bus *bus;
 	uint8_t *evbuf; /* [max_msg]: EVENT_CONFIG is built here, just before it is sent */
 	/*
-	 * An EVENT_CONFIG that found the backend full: its range, built again
-	 * (current status, generation and bytes) when it is sent.
+	 * An EVENT_CONFIG that found the backend full, or the status-only one
+	 * of a queue that broke inside rte_vmsg_dev_handle() (with or without
+	 * a bus): its range, built again (current status, generation and
+	 * bytes) when it is sent.
 	 */
 	bool ev_kept;
 	uint32_t ev_off, ev_len;

@@ -34,7 +34,8 @@ struct model {
 	int refuse_features; /* features_check refuses */
 	int reset_rc;	     /* what the reset hook returns */
 	int fail_status;     /* status_changed fails (fatal model error) */
-	int refuse_enable;   /* queue_enable refuses */
+	int refuse_enable;   /* queue_enable refuses (RTE_VMSG_DEV_VQ_REFUSE: nothing stored) */
+	int fail_enable;     /* queue_enable fails (the queue breaks: stored, NEEDS_RESET) */
 	int refuse_qreset;   /* queue_reset refuses */
 	int avail_rc;	     /* what event_avail returns */
 	/* Calls seen. */
@@ -116,7 +117,9 @@ static int m_queue_enable(void *ctx, uint32_t index, const struct rte_vmsg_dev_v
 	(void)index;
 	m->n_enable++;
 	m->enable_vq = *vq;
-	return m->refuse_enable ? -EINVAL : 0;
+	if (m->refuse_enable)
+		return RTE_VMSG_DEV_VQ_REFUSE;
+	return m->fail_enable ? -EFAULT : 0;
 }
 
 static int m_queue_reset(void *ctx, uint32_t index)
@@ -1573,13 +1576,15 @@ static void test_set_vqueue_atomic(void)
 	set_vq(t, 0, RTE_VMSG_VQ_OP_ENABLE, 0, 0x5000, 0x6000, 0x7000);
 	CHECK_EQ(get_vq(t, 0).flags, 0);
 	CHECK_EQ(get_vq(t, 0).desc_addr, 0);
-	/* The model refuses to enable: nothing applied, fields included. */
+	/* [LIB] The model refuses to enable: nothing applied, fields included. */
 	t->m.refuse_enable = 1;
 	set_vq(t, 2, RTE_VMSG_VQ_OP_ENABLE, 1024, 0x5000, 0x6000, 0x7000);
 	q = get_vq(t, 2);
 	CHECK_EQ(q.size, 512);
 	CHECK_U64(q.desc_addr, 0x1000);
 	CHECK_EQ(q.flags, 0);
+	CHECK_EQ(get_status(t) & RTE_VMSG_STATUS_DEVICE_NEEDS_RESET, 0);
+	CHECK_EQ(stats(t).queue_errors, 0);
 	t->m.refuse_enable = 0;
 	/* Fields then state in one message: the hook already sees the new fields. */
 	set_vq(t, 2, RTE_VMSG_VQ_OP_ENABLE, 1024, 0x5000, 0x6000, 0x7000);
@@ -1597,6 +1602,134 @@ static void test_set_vqueue_atomic(void)
 	/* Size exactly max_size is fine. */
 	set_vq(t, 3, RTE_VMSG_VQ_OP_ENABLE, 64, 1, 2, 3);
 	CHECK_EQ(get_vq(t, 3).flags, RTE_VMSG_VQ_ENABLED);
+	tdev_free(t);
+}
+
+/* Expects a status-only EVENT_CONFIG (DEV-22) with DEVICE_NEEDS_RESET and @p status in @p ev. */
+static void expect_needs_reset_event(const uint8_t *ev, int n, uint32_t max, uint32_t status)
+{
+	struct rte_vmsg_msg e;
+
+	CHECK_EQ(n, 24);
+	if (n <= 0)
+		return;
+	CHECK_EQ(rte_vmsg_msg_parse(ev, (size_t)n, max, &e, NULL), 0);
+	CHECK_EQ(e.kind, RTE_VMSG_MSG_EVENT_CONFIG);
+	CHECK_EQ(e.hdr.token, 0);
+	CHECK_EQ(e.u.config.offset, 0);
+	CHECK_EQ(e.u.config.length, 0);
+	CHECK_EQ(e.u.config.device_status, status | RTE_VMSG_STATUS_DEVICE_NEEDS_RESET);
+}
+
+/*
+ * DEV-24, DEV-26, DEV-28..30: a SET_VQUEUE that passes every check is
+ * applied even when the model's queue_enable hook fails (for example rings
+ * outside its address map): the normal empty response, GET_VQUEUE reads
+ * back what was programmed with the enabled bit, and the queue is broken:
+ * DEVICE_NEEDS_RESET in the status at once, counted in queue_errors, no
+ * data path, its EVENT_CONFIG built after the response. A reset brings the
+ * queue back to disabled and unprogrammed, and it can be set up again and
+ * used. The model's refusal (RTE_VMSG_DEV_VQ_REFUSE) still changes nothing.
+ */
+static void test_set_vqueue_broken(void)
+{
+	struct tdev *t = tdev_new(1, 264, 0, 0);
+	struct rte_vmsg_dev_stats st;
+	struct rte_vmsg_vqueue q;
+	struct rte_vmsg_dev_vq dq;
+	uint8_t ev[264];
+
+	to_features_ok(t, offered, 3);
+	enable_vq(t, 0, 128); /* a good queue beside the broken one */
+	t->m.fail_enable = 1;
+	set_vq(t, 2, RTE_VMSG_VQ_OP_ENABLE, 512, 0xF0001000ull, 0xF0002000ull, 0xF0003000ull);
+	CHECK_EQ(t->m.n_enable, 2);
+	CHECK_EQ(t->m.enable_vq.size, 512); /* the hook saw the new fields */
+	/* DEV-26, DEV-30: applied, fields then state, as programmed. */
+	q = get_vq(t, 2);
+	CHECK_EQ(q.max_size, 1024);
+	CHECK_EQ(q.size, 512);
+	CHECK_EQ(q.flags, RTE_VMSG_VQ_ENABLED);
+	CHECK_U64(q.desc_addr, 0xF0001000ull);
+	CHECK_U64(q.driver_addr, 0xF0002000ull);
+	CHECK_U64(q.device_addr, 0xF0003000ull);
+	CHECK_EQ(rte_vmsg_dev_vq_get(t->dev, 2, &dq), 0);
+	CHECK_EQ(dq.enabled, 1);
+	/* DEV-24: a fatal device error, in the status at once. */
+	CHECK_EQ(get_status(t), S_FEAT | RTE_VMSG_STATUS_DEVICE_NEEDS_RESET);
+	st = stats(t);
+	CHECK_EQ(st.queue_errors, 1);
+	CHECK_EQ(st.refused, 0);
+	CHECK_EQ(st.model_errors, 0);
+	/* The event was not sent from inside the request; built now, once (DEV-22). */
+	CHECK_EQ(st.config_events, 0);
+	expect_needs_reset_event(ev, rte_vmsg_dev_needs_reset(t->dev, ev, sizeof(ev)), 264, S_FEAT);
+	CHECK_EQ(rte_vmsg_dev_needs_reset(t->dev, ev, sizeof(ev)), 0);
+	CHECK_EQ(stats(t).config_events, 1);
+	/* No data path: DRIVER_OK is taken but does not count, nothing reaches the model. */
+	CHECK_EQ(set_status(t, S_LIVE), S_LIVE | RTE_VMSG_STATUS_DEVICE_NEEDS_RESET);
+	CHECK(!rte_vmsg_dev_driver_ok(t->dev));
+	CHECK_EQ(event_avail(t, 2, 0), 0);
+	CHECK_EQ(event_avail(t, 0, 0), 0);
+	CHECK_EQ(t->m.n_avail, 0);
+	CHECK_EQ(rte_vmsg_dev_build_event_used(t->dev, 2, ev, sizeof(ev)), -EPERM);
+	CHECK_EQ(stats(t).drop_event_early, 2);
+	/* DEV-29 still holds on the broken queue: no field change. */
+	set_vq(t, 2, RTE_VMSG_VQ_OP_KEEP_STATE, 256, 0x1000, 0x2000, 0x3000);
+	CHECK_EQ(get_vq(t, 2).size, 512);
+	CHECK_EQ(stats(t).refused, 1);
+	/* A second queue breaking: counted, nothing new to report. */
+	set_vq(t, 3, RTE_VMSG_VQ_OP_ENABLE, 64, 1, 2, 3);
+	CHECK_EQ(get_vq(t, 3).flags, RTE_VMSG_VQ_ENABLED);
+	CHECK_EQ(stats(t).queue_errors, 2);
+	CHECK_EQ(rte_vmsg_dev_needs_reset(t->dev, ev, sizeof(ev)), 0);
+	/* DEV-28: the draft's reject cases are still refused before the hook. */
+	CHECK_EQ(deliver(t, raw_set_vq(t, 0, RTE_VMSG_VQ_OP_ENABLE, 64, 1)), 8);
+	CHECK_EQ(t->m.n_enable, 3);
+
+	/* A device reset recovers: queues disabled and unprogrammed, status 0. */
+	t->m.fail_enable = 0;
+	CHECK_EQ(set_status(t, 0), 0);
+	q = get_vq(t, 2);
+	CHECK_EQ(q.flags, 0);
+	CHECK_EQ(q.size, 0);
+	CHECK_U64(q.desc_addr | q.driver_addr | q.device_addr, 0);
+	CHECK_EQ(q.max_size, 1024);
+	/* Set up correctly and used. */
+	to_features_ok(t, offered, 3);
+	set_vq(t, 2, RTE_VMSG_VQ_OP_ENABLE, 512, 0x5000, 0x6000, 0x7000);
+	q = get_vq(t, 2);
+	CHECK_EQ(q.flags, RTE_VMSG_VQ_ENABLED);
+	CHECK_U64(q.desc_addr, 0x5000);
+	CHECK_EQ(set_status(t, S_LIVE), S_LIVE);
+	CHECK(rte_vmsg_dev_driver_ok(t->dev));
+	CHECK_EQ(event_avail(t, 2, 9), 0);
+	CHECK_EQ(t->m.n_avail, 1);
+	CHECK_EQ(t->m.last_vq, 2);
+	CHECK_EQ(rte_vmsg_dev_build_event_used(t->dev, 2, ev, sizeof(ev)), 12);
+	CHECK_EQ(stats(t).queue_errors, 2);
+
+	/* [LIB] The model's refusal, late setup after DRIVER_OK: nothing changes at all. */
+	t->m.refuse_enable = 1;
+	set_vq(t, 3, RTE_VMSG_VQ_OP_ENABLE, 64, 0xF0001000ull, 0xF0002000ull, 0xF0003000ull);
+	q = get_vq(t, 3);
+	CHECK_EQ(q.flags, 0);
+	CHECK_EQ(q.size, 0);
+	CHECK_U64(q.desc_addr, 0);
+	CHECK_EQ(get_status(t), S_LIVE);
+	CHECK(rte_vmsg_dev_driver_ok(t->dev));
+	tdev_free(t);
+
+	/* Refused in the first place: status and counters untouched. */
+	t = tdev_new(1, 264, 0, 0);
+	t->m.refuse_enable = 1;
+	set_vq(t, 0, RTE_VMSG_VQ_OP_ENABLE, 64, 1, 2, 3);
+	CHECK_EQ(get_vq(t, 0).flags, 0);
+	CHECK_EQ(get_status(t), 0);
+	st = stats(t);
+	CHECK_EQ(st.refused, 1);
+	CHECK_EQ(st.queue_errors, 0);
+	CHECK_EQ(rte_vmsg_dev_needs_reset(t->dev, ev, 10), -ENOBUFS);
 	tdev_free(t);
 }
 
@@ -2519,6 +2652,84 @@ static void test_notify(void)
 	free(buf);
 }
 
+/*
+ * DEV-22, DEV-24, DEV-30 on a bus: the SET_VQUEUE that broke a queue is
+ * answered through the bus like any other; the device keeps its
+ * EVENT_CONFIG, which goes out after the response, with the model's
+ * rte_vmsg_dev_notify_flush() or rte_vmsg_dev_notify_needs_reset(), once.
+ * A reset drops it.
+ */
+static void test_set_vqueue_broken_bus(void)
+{
+	struct rte_vmsg_msg m;
+	struct dbus b;
+	struct tdev *t;
+	uint8_t *buf = malloc(BUF);
+	int len;
+
+	if (buf == NULL)
+		abort();
+	dbus_init(&b, RTE_VMSG_BUS_DEVICE, 264, 16, 0);
+	t = tdev_new_bus(9, 0, 0, 0, NULL, b.bus);
+	dbus_expect_dev_event(&b, 9, RTE_VMSG_DEVICE_BUS_STATE_ADDED);
+	to_features_ok(t, offered, 3);
+	t->m.fail_enable = 1;
+
+	/* Through the bus: the empty response, and nothing else yet. */
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_SET_VQUEUE_REQ;
+	m.hdr.dev_num = 9;
+	m.hdr.token = 0x4242;
+	m.u.vqueue.index = 2;
+	m.u.vqueue.flags = RTE_VMSG_VQ_OP_ENABLE;
+	m.u.vqueue.size = 256;
+	m.u.vqueue.desc_addr = 0xF0001000ull;
+	m.u.vqueue.driver_addr = 0xF0002000ull;
+	m.u.vqueue.device_addr = 0xF0003000ull;
+	len = rte_vmsg_msg_build(buf, BUF, &m);
+	CHECK(len > 0);
+	CHECK_EQ(rte_vmsg_bus_loop_ops()->tx(b.drv_end, buf, (size_t)len), 0);
+	CHECK_EQ(rte_vmsg_bus_poll(b.bus), 1);
+	CHECK_EQ(dbus_rx(&b, buf, &m), 1);
+	CHECK_EQ(m.kind, RTE_VMSG_MSG_SET_VQUEUE_RESP);
+	CHECK_EQ(m.hdr.token, 0x4242);
+	CHECK_EQ(m.hdr.msg_size, 8);
+	CHECK_EQ(dbus_rx(&b, buf, &m), 0);
+	CHECK_EQ(get_vq(t, 2).flags, RTE_VMSG_VQ_ENABLED);
+	CHECK(rte_vmsg_dev_status(t->dev) & RTE_VMSG_STATUS_DEVICE_NEEDS_RESET);
+	/* The model's service call sends it, after the response; once. */
+	CHECK_EQ(rte_vmsg_dev_notify_flush(t->dev), 1);
+	CHECK_EQ(dbus_rx(&b, buf, &m), 1);
+	expect_needs_reset_event(buf, (int)m.hdr.msg_size, 264, S_FEAT);
+	CHECK_EQ(dbus_rx(&b, buf, &m), 0);
+	CHECK_EQ(rte_vmsg_dev_notify_flush(t->dev), 0);
+	CHECK_EQ(rte_vmsg_dev_notify_needs_reset(t->dev), -EALREADY);
+	CHECK_EQ(stats(t).config_events, 1);
+	CHECK_EQ(stats(t).queue_errors, 1);
+
+	/* rte_vmsg_dev_notify_needs_reset() sends the kept event too. */
+	to_features_ok(t, offered, 3);
+	set_vq(t, 2, RTE_VMSG_VQ_OP_ENABLE, 256, 1, 2, 3);
+	CHECK_EQ(dbus_rx(&b, buf, &m), 0);
+	CHECK_EQ(rte_vmsg_dev_notify_needs_reset(t->dev), 0);
+	CHECK_EQ(dbus_rx(&b, buf, &m), 1);
+	expect_needs_reset_event(buf, (int)m.hdr.msg_size, 264, S_FEAT);
+	CHECK_EQ(rte_vmsg_dev_notify_needs_reset(t->dev), -EALREADY);
+
+	/* A reset drops a kept one: the driver reads everything again. */
+	to_features_ok(t, offered, 3);
+	set_vq(t, 2, RTE_VMSG_VQ_OP_ENABLE, 256, 1, 2, 3);
+	CHECK_EQ(set_status(t, 0), 0);
+	CHECK_EQ(rte_vmsg_dev_notify_flush(t->dev), 0);
+	CHECK_EQ(dbus_rx(&b, buf, &m), 0);
+	CHECK_EQ(stats(t).queue_errors, 3);
+	CHECK_EQ(stats(t).config_events, 2);
+	tdev_free(t);
+	dbus_expect_dev_event(&b, 9, RTE_VMSG_DEVICE_BUS_STATE_REMOVED);
+	dbus_fini(&b);
+	free(buf);
+}
+
 int main(void)
 {
 	test_create_negative();
@@ -2544,6 +2755,7 @@ int main(void)
 	test_set_vqueue_invalid();
 	test_set_vqueue_enabled();
 	test_set_vqueue_atomic();
+	test_set_vqueue_broken();
 	test_reset_vqueue();
 	test_get_shm();
 	test_driver_ok_gate();
@@ -2553,5 +2765,6 @@ int main(void)
 	test_random_frames();
 	test_on_bus();
 	test_notify();
+	test_set_vqueue_broken_bus();
 	return vtest_done("test_dev");
 }

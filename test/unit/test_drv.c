@@ -84,7 +84,7 @@ static int m_queue_enable(void *ctx, uint32_t index, const struct rte_vmsg_dev_v
 
 	(void)index;
 	(void)vq;
-	return m->refuse_queue ? -EINVAL : 0;
+	return m->refuse_queue ? RTE_VMSG_DEV_VQ_REFUSE : 0;
 }
 
 static int m_get_shm(void *ctx, uint32_t shmid, uint64_t *length, uint64_t *address)

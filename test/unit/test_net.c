@@ -1111,6 +1111,128 @@ out:
 	env_fini(&e);
 }
 
+/* Completion of an asynchronous transport call: its status, and that it ran. */
+static void rec_done(void *arg, int status)
+{
+	int *r = arg;
+
+	r[0] = 1;
+	r[1] = status;
+}
+
+/*
+ * DEV-24, DEV-30: a driver enables a queue whose rings are not in the
+ * device's map (late, after DRIVER_OK, on a queue it reset). The transport
+ * stores the SET_VQUEUE (read back as programmed, enabled), the model
+ * cannot attach it: the queue breaks like one broken by a hostile ring
+ * (broken, attach_refused, DEVICE_NEEDS_RESET and its EVENT_CONFIG, sent by
+ * the service call), no data path uses it, and a device reset recovers it.
+ */
+static void test_enable_outside_map(void)
+{
+	struct cfg c = { .qp = 2 };
+	struct rte_vmsg_net_queue_stats qs;
+	struct rte_vmsg_net_dev_stats ds;
+	struct rte_vmsg_net_drv_stats drs;
+	struct rte_vmsg_dev_stats ts;
+	struct rte_vmsg_vqueue v;
+	struct rte_vmsg_dev_vq dq;
+	struct rte_vmsg_dev *vdev;
+	struct rte_vmsg_drv *h;
+	int r1[2] = { 0, 0 }, r2[2] = { 0, 0 };
+	uint32_t st = 0xFF;
+	struct env e;
+
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	h = rte_vmsg_net_drv_handle(e.drv[0]);
+	vdev = rte_vmsg_net_dev_vdev(e.dev[0]);
+	CHECK_U64(loop_traffic(&e, 0, 0, 200, 1514), 200);
+	CHECK_U64(loop_traffic(&e, 0, 1, 200, 1514), 200);
+	CHECK_EQ(rte_vmsg_drv_reset_vqueue(h, 3), 0);
+	CHECK(rte_vmsg_net_dev_vq(e.dev[0], 3) == NULL);
+
+	/* Pair 1's transmit queue, rings below the region the map holds. */
+	memset(&v, 0, sizeof(v));
+	v.index = 3;
+	v.flags = RTE_VMSG_VQ_OP_ENABLE;
+	v.size = 256;
+	v.desc_addr = 0x1000;
+	v.driver_addr = 0x3000;
+	v.device_addr = 0x4000;
+	CHECK_EQ(rte_vmsg_drv_set_vqueue(h, &v), 0); /* the normal empty response */
+	turn(&e);
+	CHECK_EQ(rte_vmsg_dev_vq_get(vdev, 3, &dq), 0);
+	CHECK_EQ(dq.enabled, 1);
+	CHECK_EQ(dq.size, 256);
+	CHECK_U64(dq.desc_addr, 0x1000);
+	CHECK_U64(dq.driver_addr, 0x3000);
+	CHECK_U64(dq.device_addr, 0x4000);
+	CHECK((rte_vmsg_dev_status(vdev) & RTE_VMSG_STATUS_DEVICE_NEEDS_RESET) != 0);
+	CHECK_EQ(rte_vmsg_dev_stats_get(vdev, &ts), 0);
+	CHECK_U64(ts.queue_errors, 1);
+	CHECK_U64(ts.refused, 0);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 3, &qs, &ds), 0);
+	CHECK_U64(qs.broken, 1);
+	CHECK_U64(ds.attach_refused, 1);
+	CHECK_U64(ds.needs_reset, 1);
+	/* The EVENT_CONFIG reached the driver: it asks for a reset. */
+	CHECK_U64(e.ev_config_nr, 1);
+	CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 0, NULL, &drs), 0);
+	CHECK_U64(drs.needs_reset, 1);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(h), 1);
+	CHECK_EQ(rte_vmsg_net_drv_queue_reset(e.drv[0], 1), -ESTALE);
+	/* No data path on it; the pair's other queue is still there. */
+	CHECK(rte_vmsg_net_dev_vq(e.dev[0], 3) == NULL);
+	CHECK(rte_vmsg_net_dev_vq(e.dev[0], 2) != NULL);
+	CHECK_EQ(rte_vmsg_net_dev_poll(e.dev[0], 1), 0);
+	turn(&e);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 3, &qs, &ds), 0);
+	CHECK_U64(qs.packets, 200);
+	CHECK_U64(qs.broken, 1);
+	CHECK_U64(ds.needs_reset, 1);
+	CHECK_U64(e.ev_config_nr, 1); /* once */
+
+	/* A device reset recovers it: both pairs carry traffic again. */
+	CHECK_EQ(rte_vmsg_net_drv_reset(e.drv[0]), 0);
+	CHECK_EQ(rte_vmsg_dev_status(vdev) & RTE_VMSG_STATUS_DEVICE_NEEDS_RESET, 0);
+	CHECK(rte_vmsg_net_dev_vq(e.dev[0], 3) != NULL);
+	CHECK_U64(loop_traffic(&e, 0, 1, 500, 1514), 500);
+	CHECK_U64(loop_traffic(&e, 0, 0, 500, 1514), 500);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 3, &qs, &ds), 0);
+	CHECK_U64(qs.packets, 700);
+	CHECK_U64(qs.broken, 1);
+	CHECK_U64(ds.needs_reset, 1);
+	CHECK_U64(ds.attach_refused, 1);
+	CHECK_EQ(rte_vmsg_dev_stats_get(vdev, &ts), 0);
+	CHECK_U64(ts.queue_errors, 1);
+
+	/*
+	 * Broken, then reset in the same poll of the device's bus, before
+	 * any service call: the breakage is moot, nothing is raised on the
+	 * reset device.
+	 */
+	CHECK_EQ(rte_vmsg_drv_reset_vqueue(h, 3), 0);
+	CHECK_EQ(rte_vmsg_drv_set_vqueue_async(h, &v, rec_done, r1), 0);
+	CHECK_EQ(rte_vmsg_drv_set_status_async(h, 0, &st, rec_done, r2), 0);
+	rte_vmsg_bus_poll(e.devb);
+	CHECK_EQ(rte_vmsg_dev_status(vdev), 0);
+	CHECK_EQ(rte_vmsg_net_dev_service(e.dev[0]), 0);
+	CHECK_EQ(rte_vmsg_dev_status(vdev), 0);
+	rte_vmsg_bus_poll(e.drvb);
+	CHECK(r1[0] == 1 && r1[1] == 0);
+	CHECK(r2[0] == 1 && r2[1] == 0);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 3, &qs, &ds), 0);
+	CHECK_U64(qs.broken, 2);
+	CHECK_U64(ds.needs_reset, 1);
+	CHECK_U64(e.ev_config_nr, 1);
+	CHECK_EQ(rte_vmsg_net_drv_reset(e.drv[0]), 0);
+	CHECK_U64(loop_traffic(&e, 0, 1, 100, 1514), 100);
+out:
+	env_fini(&e);
+}
+
 /* MRG_RXBUF with a 9000-byte MTU: packets span up to five 2 KiB buffers. */
 static void test_jumbo(void)
 {
@@ -1247,6 +1369,7 @@ int main(void)
 	RUN(test_queue_reset());
 	RUN(test_queue_reset_notsup());
 	RUN(test_queue_reset_broken());
+	RUN(test_enable_outside_map());
 	RUN(test_jumbo());
 	RUN(test_threads());
 	return vtest_done("net");

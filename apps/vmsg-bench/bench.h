@@ -48,6 +48,8 @@ struct bench_cfg {
 	int ratio_format;      /* enum rte_vmsg_link_format the ratios use */
 	int procs;	       /* two processes instead of two threads */
 	const char *hugepages; /* "auto", "none" or a hugetlbfs directory */
+	int bus_amp;	       /* net: --bus amp, a bare AMP link on plain files */
+	uint32_t payloads;     /* net: --payloads, enum rte_vmsg_payloads */
 	int quick;	       /* small counts */
 	int verbose;
 	const char *argv0;

@@ -93,6 +93,12 @@ static void usage(FILE *f)
 		"  --hugepages P         auto (a hugetlbfs mount, else shared memory with a\n"
 		"                        warning), none (plain shared memory), or a hugetlbfs\n"
 		"                        directory (required: fails without free hugepages)\n"
+		"  --bus B               net: shm (the shm bus file, default) or amp (a bare\n"
+		"                        AMP link at +4096 of a plain file, the driver's rings\n"
+		"                        and buffers in a second \"guest RAM\" file, as a VM's\n"
+		"                        driver over an ivshmem BAR)\n"
+		"  --payloads P          net, --bus amp: the payload profile, v2 (default) or\n"
+		"                        pre-v2 (the 2026 Linux and QEMU AMP code)\n"
 		"  --numa-node N         bind the memory to NUMA node N%s\n"
 		"  --format F            link element format: compat, stamped or both (default\n"
 		"                        both; demo: the ratio format)\n"
@@ -214,6 +220,8 @@ int main(int argc, char **argv)
 		OPT_REPEAT,
 		OPT_PROCS,
 		OPT_HUGEPAGES,
+		OPT_BUS,
+		OPT_PAYLOADS,
 		OPT_FORMAT,
 		OPT_RATIO_FORMAT,
 		OPT_ELEMS,
@@ -234,6 +242,8 @@ int main(int argc, char **argv)
 		{ "repeat", required_argument, NULL, OPT_REPEAT },
 		{ "procs", no_argument, NULL, OPT_PROCS },
 		{ "hugepages", required_argument, NULL, OPT_HUGEPAGES },
+		{ "bus", required_argument, NULL, OPT_BUS },
+		{ "payloads", required_argument, NULL, OPT_PAYLOADS },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "ratio-format", required_argument, NULL, OPT_RATIO_FORMAT },
 		{ "elems", required_argument, NULL, OPT_ELEMS },
@@ -252,6 +262,7 @@ int main(int argc, char **argv)
 	struct bench_cfg cfg;
 	uint32_t max_size = RTE_VMSG_MAX_SIZE_DEFAULT, u;
 	int c, have_cpus = 0, have_samples = 0, have_messages = 0, have_repeat = 0;
+	int have_payloads = 0;
 	int ratio_fmt = -1, have_format = 0, no_files = 0;
 	const char *cpus = NULL, *mode = "demo";
 
@@ -329,6 +340,18 @@ int main(int argc, char **argv)
 					       "auto, none or a hugetlbfs directory");
 			cfg.hugepages = optarg;
 			break;
+		case OPT_BUS:
+			if (strcmp(optarg, "shm") != 0 && strcmp(optarg, "amp") != 0)
+				return bad_arg("--bus", optarg, "shm or amp");
+			cfg.bus_amp = strcmp(optarg, "amp") == 0;
+			break;
+		case OPT_PAYLOADS:
+			if (strcmp(optarg, "v2") != 0 && strcmp(optarg, "pre-v2") != 0)
+				return bad_arg("--payloads", optarg, "v2 or pre-v2");
+			cfg.payloads = strcmp(optarg, "pre-v2") == 0 ? RTE_VMSG_PAYLOADS_PRE_V2
+								     : RTE_VMSG_PAYLOADS_V2;
+			have_payloads = 1;
+			break;
 		case OPT_FORMAT:
 			cfg.formats = parse_format(optarg, 1);
 			if (cfg.formats < 0)
@@ -400,6 +423,14 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "describe") == 0)
 		return describe_run(max_size);
 	cfg.mode = mode;
+	if ((cfg.bus_amp || have_payloads) && strcmp(mode, "net") != 0) {
+		fprintf(stderr, "vmsg-bench: --bus and --payloads are for the net mode\n");
+		return BENCH_EXIT_USAGE;
+	}
+	if (have_payloads && !cfg.bus_amp) {
+		fprintf(stderr, "vmsg-bench: --payloads needs --bus amp (the shm bus speaks v2)\n");
+		return BENCH_EXIT_USAGE;
+	}
 	if (strcmp(mode, "demo") != 0 && strcmp(mode, "all") != 0 && strcmp(mode, "limit") != 0 &&
 	    strcmp(mode, "ring") != 0 && strcmp(mode, "rte-ring") != 0 &&
 	    strcmp(mode, "transport") != 0 && strcmp(mode, "net") != 0) {

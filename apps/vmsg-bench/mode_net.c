@@ -57,7 +57,118 @@ struct net_args {
 	uint64_t *ticks;    /* side 0, lat: one per round trip */
 	struct bench_run *out;
 	char attached[256]; /* side 0: the file as the driver end found it */
+	/* --bus amp: a bare link at +4096 of @c link, the driver's memory in @c ram. */
+	int amp;
+	uint32_t payloads;
+	char link[128], ram[128];
 };
+
+/*
+ * --bus amp: the memory of one end of a bare link, as a VM's driver and a
+ * host device meet over an ivshmem BAR: the link file, the "guest RAM" file
+ * (bus address = file offset), the map, the amp end.
+ */
+struct net_amp {
+	struct rte_vmsg_region *link, *ram;
+	struct rte_vmsg_memmap *map;
+	struct rte_vmsg_bus_amp *amp;
+};
+
+#define NET_AMP_LINK (64u * 1024u) /* an ivshmem BAR's worth: the layout at +4096 */
+#define NET_AMP_OFFSET 4096u
+
+static void net_amp_free(struct net_amp *m)
+{
+	rte_vmsg_bus_amp_destroy(m->amp);
+	rte_vmsg_memmap_destroy(m->map);
+	rte_vmsg_region_destroy(m->ram);
+	rte_vmsg_region_destroy(m->link);
+	memset(m, 0, sizeof(*m));
+}
+
+/* A plain shared file: created (device end, removed at its exit) or attached as it is. */
+static int net_amp_file(const char *path, size_t size, struct rte_vmsg_region **out)
+{
+	struct rte_vmsg_region_opts ro;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.sz = sizeof(ro);
+	ro.kind = RTE_VMSG_REGION_KIND_FILE;
+	ro.flags = RTE_VMSG_REGION_OPT_NO_HUGE;
+	if (size != 0)
+		ro.flags |= RTE_VMSG_REGION_OPT_REPLACE | RTE_VMSG_REGION_OPT_UNLINK;
+	else
+		ro.flags |= RTE_VMSG_REGION_OPT_ATTACH;
+	ro.path = path;
+	ro.size = size;
+	return rte_vmsg_region_create(&ro, out);
+}
+
+/*
+ * One end of the bare link and its bus. The device end makes both files and
+ * lays the link out; the driver end waits (bounded, or until either side
+ * aborts) for them and for the layout.
+ */
+static int net_amp_open(struct bench_side *s, const struct net_args *a, uint32_t role,
+			struct net_amp *m, struct rte_vmsg_bus **bus, const char **what)
+{
+	uint64_t end = rte_vmsg_time_ns() + (uint64_t)BENCH_TIMEOUT_S * 1000000000u;
+	struct timespec nap = { 0, 1000000 };
+	struct rte_vmsg_bus_amp_opts ao;
+	struct rte_vmsg_bus_opts bo;
+	int dev = role == RTE_VMSG_BUS_DEVICE, rc;
+
+	memset(m, 0, sizeof(*m));
+	*what = "the link file";
+	for (;;) {
+		rc = net_amp_file(a->link, dev ? NET_AMP_LINK : 0, &m->link);
+		if (rc == 0)
+			rc = net_amp_file(a->ram, dev ? NET_DMA : 0, &m->ram);
+		if (rc == 0 || dev || rc != -ENOENT)
+			break;
+		rte_vmsg_region_destroy(m->link);
+		m->link = NULL;
+		if (rte_vmsg_time_ns() > end || bench_read_once(&s->ctl->abort) != 0)
+			return rc;
+		nanosleep(&nap, NULL);
+	}
+	if (rc < 0)
+		return rc;
+	*what = "the map of the guest RAM";
+	rc = rte_vmsg_memmap_create(&m->map);
+	if (rc == 0)
+		rc = rte_vmsg_memmap_add(m->map, m->ram);
+	if (rc < 0)
+		return rc;
+	memset(&ao, 0, sizeof(ao));
+	ao.sz = sizeof(ao);
+	ao.role = role;
+	ao.region = m->link;
+	ao.offset = NET_AMP_OFFSET;
+	ao.elem_size = dev ? 64u : 0u; /* the Linux driver's element */
+	ao.map = m->map;
+	*what = "the AMP link";
+	while ((rc = rte_vmsg_bus_amp_create(&ao, &m->amp)) == -EAGAIN &&
+	       rte_vmsg_time_ns() < end && bench_read_once(&s->ctl->abort) == 0)
+		nanosleep(&nap, NULL);
+	if (rc < 0)
+		return rc;
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	bo.role = role;
+	bo.payloads = a->payloads;
+	*what = "the bus";
+	rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), m->amp, bus);
+	if (rc < 0 || dev)
+		return rc;
+	*what = "the link";
+	while (rte_vmsg_bus_connected(*bus) != 1) {
+		if (rte_vmsg_time_ns() > end || bench_read_once(&s->ctl->abort) != 0)
+			return -ETIMEDOUT;
+		rte_vmsg_bus_poll(*bus);
+	}
+	return 0;
+}
 
 static __attribute__((format(printf, 2, 3))) void net_fail(struct bench_side *s, const char *fmt,
 							   ...)
@@ -84,6 +195,7 @@ static struct net_shared *net_sh(const struct bench_side *s)
 
 struct net_dev_end {
 	struct rte_vmsg_bus_shm *shm;
+	struct net_amp amp; /* --bus amp */
 	struct rte_vmsg_bus *bus;
 	struct rte_vmsg_net_dev *nd;
 };
@@ -91,7 +203,10 @@ struct net_dev_end {
 static void net_dev_down(struct net_dev_end *d)
 {
 	rte_vmsg_net_dev_destroy(d->nd);
-	rte_vmsg_bus_shm_close(d->shm, d->bus);
+	if (d->shm == NULL)
+		rte_vmsg_bus_destroy(d->bus);
+	rte_vmsg_bus_shm_close(d->shm, d->shm != NULL ? d->bus : NULL);
+	net_amp_free(&d->amp);
 }
 
 static int net_dev_up(struct bench_side *s, const struct net_args *a, struct net_dev_end *d)
@@ -109,13 +224,16 @@ static int net_dev_up(struct bench_side *s, const struct net_args *a, struct net
 	so.flags |= a->shm_flags;
 	so.dma_size = NET_DMA;
 	what = "rte_vmsg_bus_shm_open(device)";
-	rc = rte_vmsg_bus_shm_open(&so, NULL, &d->shm, &d->bus);
+	if (a->amp)
+		rc = net_amp_open(s, a, RTE_VMSG_BUS_DEVICE, &d->amp, &d->bus, &what);
+	else
+		rc = rte_vmsg_bus_shm_open(&so, NULL, &d->shm, &d->bus);
 	if (rc < 0)
 		goto fail;
 	memset(&no, 0, sizeof(no));
 	no.sz = sizeof(no);
 	no.bus = d->bus;
-	/* The driver's addresses are offsets in the file: the bus's map is the whole file. */
+	/* The driver's addresses: offsets in the shm file, or in the guest RAM file. */
 	no.map = rte_vmsg_bus_memmap(d->bus);
 	no.dev_num = NET_DEV_NUM;
 	no.queue_size = NET_QSIZE;
@@ -201,6 +319,7 @@ static int net_device(struct bench_side *s, struct net_args *a)
 
 struct net_drv_end {
 	struct rte_vmsg_bus_shm *shm;
+	struct net_amp amp; /* --bus amp */
 	struct rte_vmsg_bus *bus;
 	struct rte_vmsg_net_drv *nd;
 	struct rte_vmsg_net_pkt pkts[NET_BURST];
@@ -209,9 +328,20 @@ struct net_drv_end {
 
 static int net_drv_up(struct bench_side *s, struct net_args *a, struct net_drv_end *e)
 {
-	int rc = bench_shm_attach(s, a->path, a->shm_flags, 0, &e->shm, &e->bus, a->attached,
-				  sizeof(a->attached));
+	const char *what;
+	int rc;
 
+	if (a->amp) {
+		rc = net_amp_open(s, a, RTE_VMSG_BUS_DRIVER, &e->amp, &e->bus, &what);
+		if (rc < 0) {
+			net_fail(s, "set-up, driver end of the bare link, %s (%s): %s", what,
+				 a->link, strerror(-rc));
+			return -1;
+		}
+		return 0;
+	}
+	rc = bench_shm_attach(s, a->path, a->shm_flags, 0, &e->shm, &e->bus, a->attached,
+			      sizeof(a->attached));
 	if (rc < 0) {
 		net_fail(s, "set-up, rte_vmsg_bus_shm_open(driver) (%s): %s", a->path,
 			 strerror(-rc));
@@ -228,7 +358,13 @@ static int net_drv_open(struct bench_side *s, struct net_args *a, struct net_drv
 	void *dma = NULL;
 	int rc;
 
-	rte_vmsg_bus_shm_dma(e->shm, &dma, &dma_bus, &dma_size);
+	if (e->amp.ram != NULL) { /* the driver's rings and buffers in the guest RAM */
+		dma = rte_vmsg_region_addr(e->amp.ram);
+		dma_bus = rte_vmsg_region_bus_addr(e->amp.ram);
+		dma_size = rte_vmsg_region_len(e->amp.ram);
+	} else {
+		rte_vmsg_bus_shm_dma(e->shm, &dma, &dma_bus, &dma_size);
+	}
 	memset(&o, 0, sizeof(o));
 	o.sz = sizeof(o);
 	o.bus = e->bus;
@@ -420,7 +556,10 @@ static int net_driver(struct bench_side *s, struct net_args *a)
 	/* Release pairs with the acquire in net_serve(). */
 	bench_store_release(&net_sh(s)->stop, 1u);
 	rte_vmsg_net_drv_destroy(e.nd);
-	rte_vmsg_bus_shm_close(e.shm, e.bus);
+	if (e.shm == NULL)
+		rte_vmsg_bus_destroy(e.bus);
+	rte_vmsg_bus_shm_close(e.shm, e.shm != NULL ? e.bus : NULL);
+	net_amp_free(&e.amp);
 	free(e.bufs);
 	return rc < 0 ? -1 : 0;
 }
@@ -444,6 +583,10 @@ int net_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 	a.pkt_len = c->elem_size;
 	a.notify = c->notify;
 	a.shm_flags = bench_shm_path(env->cfg, "net", a.path, sizeof(a.path));
+	a.amp = env->cfg->bus_amp;
+	a.payloads = env->cfg->payloads;
+	snprintf(a.link, sizeof(a.link), "/dev/shm/vmsg_bench_amp_%d.link", (int)getpid());
+	snprintf(a.ram, sizeof(a.ram), "/dev/shm/vmsg_bench_amp_%d.ram", (int)getpid());
 	if (c->test == BENCH_NET_PPS) {
 		/* A tenth of the ring's message count: each packet is a few lines. */
 		a.count = env->cfg->messages / 10;

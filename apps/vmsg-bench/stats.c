@@ -511,6 +511,9 @@ static void json_context(FILE *f, const struct bench_env *env)
 	fprintf(f, "    \"ratio_format\": \"%s\",\n", bench_format_name(cfg->ratio_format));
 	fprintf(f, "    \"spin\": \"%s\",\n", bench_spin_pause ? "pause" : "tight");
 	fprintf(f, "    \"elems\": %u,\n", cfg->elems);
+	fprintf(f, "    \"bus\": \"%s\",\n    \"payloads\": \"%s\",\n",
+		cfg->bus_amp ? "amp" : "shm",
+		cfg->payloads == RTE_VMSG_PAYLOADS_PRE_V2 ? "pre-v2" : "v2");
 	fputs("    \"memory\": ", f);
 	json_str(f, env->mem_kind);
 	fputs(",\n    \"memory_path\": ", f);

@@ -195,6 +195,34 @@ static inline int rte_vmsg__ring_refresh(struct rte_vmsg_ring *r)
 	return 0;
 }
 
+/*
+ * Producer end: 1 when the consumer's published index is somewhere no
+ * consumer of this session can be (between the last value we saw and our
+ * own index, both included): the consumer started over with zeroed indices
+ * and this end never saw it leave RUN, as when the Linux driver restarts
+ * against a device whose queue head says RUN (it goes INIT, READY, RUN
+ * within microseconds and does not wait). A1 as in rte_vmsg__ring_refresh().
+ * An index >= N is left to the checks that break the ring. Producer end
+ * only (it moves the end's cache of the consumer's index forward).
+ */
+static inline int rte_vmsg__ring_consumer_rewound(struct rte_vmsg_ring *r)
+{
+	uint32_t v = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(r->peer_idx));
+
+	if (v >= r->size)
+		return 0;
+	if (rte_vmsg__ring_dist(r, v, r->peer_cache) >
+	    rte_vmsg__ring_dist(r, r->idx, r->peer_cache))
+		return 1;
+	/*
+	 * A value of this session: keep it, so that the window stays as
+	 * narrow as the consumer's progress (a stale cache would let a
+	 * rewound index fall inside it).
+	 */
+	r->peer_cache = v;
+	return 0;
+}
+
 /**
  * Reserves up to @p n free elements for zero-copy writing. Fill each with
  * rte_vmsg_ring_slot(r, i) for i < the returned count, then publish them with

@@ -28,6 +28,20 @@
 /* ------------------------------------------------------------------------ */
 /* Backend ops                                                               */
 
+/*
+ * A restart of the peer the control path has not handled yet: its head
+ * went back (rte_vmsg__ring_consumer_rewound()), seen here first, between
+ * two runs of the control path. Until the control op has reset the link
+ * (rte_vmsg_link_poll()) and reported the loss, no frame goes to or comes
+ * from the new peer: the bus must drop the old session's state first, or a
+ * new driver's first requests would be answered from stale ends, or
+ * answered and then undone by the device reset that follows the loss.
+ */
+static int amp_restart_pending(struct rte_vmsg_bus_amp *a)
+{
+	return rte_vmsg__ring_consumer_rewound(a->tx);
+}
+
 static int amp_tx(void *ctx, const void *frame, size_t len)
 {
 	struct rte_vmsg_bus_amp *a = ctx;
@@ -37,7 +51,7 @@ static int amp_tx(void *ctx, const void *frame, size_t len)
 		return -EINVAL;
 	if (len > a->max_msg)
 		return -EMSGSIZE;
-	if (a->state != RTE_VMSG_LINK_UP) {
+	if (a->state != RTE_VMSG_LINK_UP || amp_restart_pending(a)) {
 		a->st.tx_notconn++;
 		return a->state < 0 ? -EIO : -ENOTCONN;
 	}
@@ -68,7 +82,7 @@ static int amp_rx_burst(void *ctx, void *bufs, size_t stride, size_t *lens, unsi
 		return -EINVAL;
 	if (a->state < 0)
 		return -EIO;
-	if (a->state != RTE_VMSG_LINK_UP || n == 0)
+	if (a->state != RTE_VMSG_LINK_UP || n == 0 || amp_restart_pending(a))
 		return 0;
 	k = rte_vmsg_ring_peek(a->rx, n);
 	if (k <= 0)

@@ -418,6 +418,20 @@ int rte_vmsg_link_poll(struct rte_vmsg_link *l)
 	if (ptail >= l->n || phead >= l->n)
 		return set_broken(l, &l->st.bad_index);
 
+	/*
+	 * We run and the peer's head went back behind what it had consumed
+	 * of our queue: it started over (indices zeroed, INIT, READY, RUN)
+	 * between two of our polls, and a Linux driver that finds our head
+	 * RUN does not wait for us. Its indices are zero: drop this session's
+	 * ends and go on running with it; the restart counts as one.
+	 */
+	if (l->own_state == RTE_VMSG_QSTATE_RUN &&
+	    (pstate == RTE_VMSG_QSTATE_READY || pstate == RTE_VMSG_QSTATE_RUN) &&
+	    rte_vmsg__ring_consumer_rewound(&l->tx)) {
+		l->st.reconnects++;
+		l->st.dropped += reset_ends(l);
+	}
+
 	switch (l->own_state) {
 	case RTE_VMSG_QSTATE_PEER_DEAD:
 		/* The peer died; wait until its new incarnation shows up. */

@@ -524,6 +524,82 @@ out:
 	env_free(&e);
 }
 
+/*
+ * The Linux driver restarting against a device whose queue head says RUN:
+ * it zeroes its indices and goes INIT, READY, RUN between two polls of the
+ * device, then sends at once. The device must see its head go back, hold
+ * its frames until the control path has reset the link and reported the
+ * loss, then read the new frames from element 0 and answer at element 0,
+ * never a frame of the old session.
+ */
+static void test_foreign_restart(void)
+{
+	struct rte_vmsg_bus_amp *dev = NULL, *drv = NULL;
+	struct rte_vmsg_bus_amp_opts od, or_;
+	const struct rte_vmsg_bus_ops *ops = rte_vmsg_bus_amp_ops();
+	struct rte_vmsg_layout_hdr h;
+	struct rte_vmsg_qhead *dq, *vq;
+	uint8_t f[64], in[4][64];
+	size_t len, lens[4];
+	struct env e;
+	int i, rc;
+
+	CHECK_EQ(env_new(&e), 0);
+	opts_base(&od, &e, RTE_VMSG_BUS_DEVICE);
+	opts_base(&or_, &e, RTE_VMSG_BUS_DRIVER);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&od, &dev), 0);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&or_, &drv), 0);
+	if (dev == NULL || drv == NULL)
+		goto out;
+	CHECK_EQ(both_up(dev, drv), 0);
+	CHECK_EQ(ops->control(dev) & RTE_VMSG_BUS_CTL_UP, RTE_VMSG_BUS_CTL_UP);
+	/* An old session: three frames each way, all consumed. */
+	len = ping_frame(f, 1);
+	for (i = 0; i < 3; i++) {
+		CHECK_EQ(ops->tx(dev, f, len), 0);
+		CHECK_EQ(ops->tx(drv, f, len), 0);
+	}
+	CHECK_EQ(ops->rx_burst(drv, in, sizeof(in[0]), lens, 1), 1);
+	CHECK_EQ(ops->rx_burst(drv, in, sizeof(in[0]), lens, 4), 2);
+	CHECK_EQ(ops->rx_burst(dev, in, sizeof(in[0]), lens, 4), 3);
+	CHECK_EQ(ops->tx(dev, f, len), 0); /* the device learns the driver's head */
+	CHECK_EQ(ops->rx_burst(drv, in, sizeof(in[0]), lens, 4), 1);
+
+	/* The driver (no longer polled: the foreign one) starts over at once. */
+	memcpy(&h, e.mem + LINK_OFF, sizeof(h));
+	dq = (struct rte_vmsg_qhead *)(void *)(e.mem + LINK_OFF +
+					       rte_vmsg_le64_to_cpu(h.drv_queue_head_offset));
+	vq = (struct rte_vmsg_qhead *)(void *)(e.mem + LINK_OFF +
+					       rte_vmsg_le64_to_cpu(h.dev_queue_head_offset));
+	dq->status = rte_vmsg_cpu_to_le16(RTE_VMSG_QSTATE_INIT);
+	memset(e.mem + LINK_OFF + rte_vmsg_le64_to_cpu(h.drv_queue_elements_offset), 0, 16u * 64u);
+	dq->tail = rte_vmsg_cpu_to_le16(0);
+	dq->head = rte_vmsg_cpu_to_le16(0);
+	dq->status = rte_vmsg_cpu_to_le16(RTE_VMSG_QSTATE_READY);
+	CHECK_EQ(rte_vmsg_le16_to_cpu(vq->status), RTE_VMSG_QSTATE_RUN);
+	dq->status = rte_vmsg_cpu_to_le16(RTE_VMSG_QSTATE_RUN);
+	len = ping_frame(f, 0x1234);
+	memcpy(e.mem + LINK_OFF + rte_vmsg_le64_to_cpu(h.drv_queue_elements_offset), f, len);
+	__atomic_store_n(&dq->tail, rte_vmsg_cpu_to_le16(1), __ATOMIC_RELEASE);
+
+	/* Held until the control path has run: nothing read, nothing sent. */
+	CHECK_EQ(ops->rx_burst(dev, in, sizeof(in[0]), lens, 4), 0);
+	CHECK_EQ(ops->tx(dev, f, len), -ENOTCONN);
+	rc = ops->control(dev);
+	CHECK_EQ(rc, RTE_VMSG_BUS_CTL_UP | RTE_VMSG_BUS_CTL_PEER_LOST);
+	CHECK_EQ(rte_vmsg_le16_to_cpu(vq->tail), 0);
+	/* The new session: its frame from element 0, ours to element 0. */
+	CHECK_EQ(ops->rx_burst(dev, in, sizeof(in[0]), lens, 4), 1);
+	CHECK_MEM(in[0], f, len);
+	CHECK_EQ(ops->tx(dev, f, len), 0);
+	CHECK_EQ(rte_vmsg_le16_to_cpu(vq->tail), 1);
+	CHECK_EQ(ops->control(dev), RTE_VMSG_BUS_CTL_UP);
+out:
+	rte_vmsg_bus_amp_destroy(dev);
+	rte_vmsg_bus_amp_destroy(drv);
+	env_free(&e);
+}
+
 static int live_verdict;
 static int live_calls;
 
@@ -659,6 +735,7 @@ int main(void)
 	test_bell_wakes(BELL_EVENTFD_BARE);
 	test_bell_mmio();
 	test_restart();
+	test_foreign_restart();
 	test_liveness();
 	test_hostile();
 	return vtest_done("test_bus_amp");

@@ -663,6 +663,60 @@ static void dev_ends_poll(void *arg)
 	end_poll(&e[1]);
 }
 
+/*
+ * A device of this process on a bare AMP link at +4096 of @p link (it lays
+ * the layout out), translating the driver's addresses through @p ram (bus
+ * address = file offset), in payload profile @p payloads.
+ */
+static int amp_dev_end_open(struct end *e, const char *link, const char *ram, uint32_t payloads,
+			    uint8_t mac_last)
+{
+	struct rte_vmsg_bus_amp_opts ao;
+	struct rte_vmsg_net_dev_opts no;
+	struct rte_vmsg_bus_opts bo;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	e->qp = 1;
+	rc = attach_file(link, 0, &e->link);
+	if (rc == 0)
+		rc = attach_file(ram, 0, &e->ram);
+	if (rc == 0)
+		rc = rte_vmsg_memmap_create(&e->map);
+	if (rc == 0)
+		rc = rte_vmsg_memmap_add(e->map, e->ram);
+	if (rc != 0)
+		return rc;
+	memset(&ao, 0, sizeof(ao));
+	ao.sz = sizeof(ao);
+	ao.role = RTE_VMSG_BUS_DEVICE;
+	ao.region = e->link;
+	ao.offset = 4096;
+	ao.elem_size = 64;
+	ao.map = e->map;
+	rc = rte_vmsg_bus_amp_create(&ao, &e->amp);
+	if (rc != 0)
+		return rc;
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	bo.role = RTE_VMSG_BUS_DEVICE;
+	bo.payloads = payloads;
+	rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), e->amp, &e->bus);
+	if (rc != 0)
+		return rc;
+	memset(&no, 0, sizeof(no));
+	no.sz = sizeof(no);
+	no.bus = e->bus;
+	no.map = e->map;
+	no.dev_num = 1;
+	no.max_queue_pairs = 1;
+	no.queue_size = QSIZE;
+	no.backend = RTE_VMSG_NET_BACKEND_APP;
+	no.mac[0] = 0x02;
+	no.mac[5] = mac_last;
+	return rte_vmsg_net_dev_create(&no, &e->dev);
+}
+
 /* A file of @p size zero bytes, as QEMU makes an ivshmem or guest-RAM backing file. */
 static int file_make(const char *path, uint64_t size)
 {
@@ -737,6 +791,66 @@ static void bare_link(const char *payloads, uint64_t per_flow)
 	       (double)(rte_vmsg_time_ns() - t0) / 1e9);
 	end_close(&a);
 	end_close(&b);
+	for (i = 0; i < 4; i++)
+		unlink(amp_files[i]);
+}
+
+/*
+ * 9: vmsg-fwd in the driver role on two bare links whose devices are this
+ * process's, in payload profile @p payloads: each port carves its rings and
+ * buffers from its mem= file (the "guest RAM"), which the device translates.
+ */
+static void bare_link_driver(const char *payloads, uint64_t per_flow)
+{
+	static struct traffic t;
+	struct end e[2];
+	struct totals tot[2];
+	char p0[600], p1[600];
+	char *args[] = { "--port",	 p0,   "--port", p1, "--stats-period", "0",
+			 "--idle-sleep", "20", NULL };
+	uint32_t prof =
+		strcmp(payloads, "pre-v2") == 0 ? RTE_VMSG_PAYLOADS_PRE_V2 : RTE_VMSG_PAYLOADS_V2;
+	uint64_t t0 = rte_vmsg_time_ns(), end;
+	pid_t pid;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(amp_files[i], sizeof(amp_files[i]), "/dev/shm/vft_ampd_%d_%d",
+			 (int)getpid(), i);
+		CHECK_EQ(file_make(amp_files[i], i < 2 ? 65536u : 8u << 20), 0);
+	}
+	CHECK_EQ(amp_dev_end_open(&e[0], amp_files[0], amp_files[2], prof, 1), 0);
+	CHECK_EQ(amp_dev_end_open(&e[1], amp_files[1], amp_files[3], prof, 2), 0);
+	if (e[0].dev == NULL || e[1].dev == NULL)
+		exit(1);
+	snprintf(p0, sizeof(p0), "vmsg:role=driver,bus=amp,file=%s,offset=4096,payloads=%s,mem=%s",
+		 amp_files[0], payloads, amp_files[2]);
+	snprintf(p1, sizeof(p1),
+		 "vmsg:role=driver,bus=amp,file=%s,offset=4096,payloads=%s,mem=%s@0", amp_files[1],
+		 payloads, amp_files[3]);
+	pid = fwd_start(args);
+	end = rte_vmsg_time_ns() + WAIT_NS;
+	while (rte_vmsg_time_ns() < end &&
+	       (!rte_vmsg_dev_driver_ok(rte_vmsg_net_dev_vdev(e[0].dev)) ||
+		!rte_vmsg_dev_driver_ok(rte_vmsg_net_dev_vdev(e[1].dev)) ||
+		rte_vmsg_net_dev_active_pairs(e[0].dev) != 1 ||
+		rte_vmsg_net_dev_active_pairs(e[1].dev) != 1))
+		dev_ends_poll(e);
+	CHECK_EQ(rte_vmsg_net_dev_active_pairs(e[0].dev), 1);
+	CHECK_EQ(rte_vmsg_net_dev_active_pairs(e[1].dev), 1);
+	traffic_init(&t, &e[0], &e[1], 1);
+	traffic_run(&t, per_flow, dev_ends_poll, e);
+	CHECK_EQ(fwd_stop(pid), 0);
+	CHECK_EQ(fwd_totals(tot, 2), 0);
+	check_totals(&t, tot);
+	if (vtest_failures != 0)
+		show_output();
+	printf("bare link, driver role, payloads %s: %" PRIu64 " packets checked in %.2f s; "
+	       "totals match\n",
+	       payloads, recv_at(&t, 0, 0) + recv_at(&t, 1, 0),
+	       (double)(rte_vmsg_time_ns() - t0) / 1e9);
+	end_close(&e[0]);
+	end_close(&e[1]);
 	for (i = 0; i < 4; i++)
 		unlink(amp_files[i]);
 }
@@ -1228,6 +1342,10 @@ int main(int argc, char **argv)
 	if (RUN(8)) {
 		bare_link("v2", scaled(100000));
 		bare_link("pre-v2", scaled(100000));
+	}
+	if (RUN(9)) {
+		bare_link_driver("v2", scaled(100000));
+		bare_link_driver("pre-v2", scaled(100000));
 	}
 	return vtest_done("vmsg_fwd");
 }

@@ -60,6 +60,8 @@ struct net_args {
 	/* --bus amp: a bare link at +4096 of @c link, the driver's memory in @c ram. */
 	int amp;
 	uint32_t payloads;
+	uint32_t elems;	  /* --elems: elements per direction */
+	size_t link_size; /* +4096, then the layout, 4 KiB aligned */
 	char link[128], ram[128];
 };
 
@@ -74,8 +76,8 @@ struct net_amp {
 	struct rte_vmsg_bus_amp *amp;
 };
 
-#define NET_AMP_LINK (64u * 1024u) /* an ivshmem BAR's worth: the layout at +4096 */
-#define NET_AMP_OFFSET 4096u
+#define NET_AMP_OFFSET 4096u /* where QEMU's amp-pci model and the Linux driver put it */
+#define NET_AMP_ESIZE 64u    /* the Linux driver's element */
 
 static void net_amp_free(struct net_amp *m)
 {
@@ -121,7 +123,7 @@ static int net_amp_open(struct bench_side *s, const struct net_args *a, uint32_t
 	memset(m, 0, sizeof(*m));
 	*what = "the link file";
 	for (;;) {
-		rc = net_amp_file(a->link, dev ? NET_AMP_LINK : 0, &m->link);
+		rc = net_amp_file(a->link, dev ? a->link_size : 0, &m->link);
 		if (rc == 0)
 			rc = net_amp_file(a->ram, dev ? NET_DMA : 0, &m->ram);
 		if (rc == 0 || dev || rc != -ENOENT)
@@ -145,7 +147,8 @@ static int net_amp_open(struct bench_side *s, const struct net_args *a, uint32_t
 	ao.role = role;
 	ao.region = m->link;
 	ao.offset = NET_AMP_OFFSET;
-	ao.elem_size = dev ? 64u : 0u; /* the Linux driver's element */
+	ao.elem_size = dev ? NET_AMP_ESIZE : 0u;
+	ao.num_elems = dev ? a->elems : 0u;
 	ao.map = m->map;
 	*what = "the AMP link";
 	while ((rc = rte_vmsg_bus_amp_create(&ao, &m->amp)) == -EAGAIN &&
@@ -585,6 +588,9 @@ int net_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 	a.shm_flags = bench_shm_path(env->cfg, "net", a.path, sizeof(a.path));
 	a.amp = env->cfg->bus_amp;
 	a.payloads = env->cfg->payloads;
+	a.elems = env->cfg->elems;
+	a.link_size = (NET_AMP_OFFSET + rte_vmsg_link_layout_size(a.elems, NET_AMP_ESIZE) + 4095u) &
+		      ~(size_t)4095u;
 	snprintf(a.link, sizeof(a.link), "/dev/shm/vmsg_bench_amp_%d.link", (int)getpid());
 	snprintf(a.ram, sizeof(a.ram), "/dev/shm/vmsg_bench_amp_%d.ram", (int)getpid());
 	if (c->test == BENCH_NET_PPS) {

@@ -2,9 +2,10 @@
  * Copyright (c) 2026 The librte_vmsg authors
  *
  * virtio-msg bus endpoints (v2 draft, transport revision 1): the backend
- * interface, the in-process loop backend, and the bus in the driver role
- * (tokens, in-flight table, timeouts) and the device role (device table,
- * GET_DEVICES, PING, EVENT_DEVICE).
+ * interface, the bus in the driver role (tokens, in-flight table, timeouts)
+ * and the device role (a request handler per device number, GET_DEVICES,
+ * PING, EVENT_DEVICE), and the backends: loop (in-process), amp (an AMP
+ * link on any memory) and shm (two processes on one file, over amp).
  */
 
 #ifndef RTE_VMSG_BUS_H
@@ -46,8 +47,10 @@ extern "C" {
 /**
  * A bus backend: moves whole frames (header + payload, no bus framing)
  * between the two ends of a bus instance. Zero-initialise, then set @c sz;
- * bytes past the fields this library knows must be zero. Backends: loop
- * (below); later shm (AMP link in a shared hugepage file) and pcie_amp.
+ * bytes past the fields this library knows must be zero (the options rule:
+ * an older caller's smaller table reads as zero past its sz). Backends: loop,
+ * amp (an AMP link on any memory) and shm (set up over amp), below; later
+ * pcie_amp (drivers/).
  */
 struct rte_vmsg_bus_ops {
 	size_t sz; /**< sizeof(struct rte_vmsg_bus_ops) */

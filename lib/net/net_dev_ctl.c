@@ -205,7 +205,8 @@ static int ev_used(struct rte_vmsg_net_dev *nd, struct net_q *q, uint32_t index)
 	if (rc < 0 || nd->notify == RTE_VMSG_NET_NOTIFY_POLL)
 		return 0;
 	nd->ds.events_tx++;
-	q->ev_tx++;
+	/* One writer (this thread); read by stats_get from any thread. */
+	rte_vmsg__write_once(&q->ev_tx, q->ev_tx + 1);
 	return 1;
 }
 
@@ -480,11 +481,12 @@ static int h_event_avail(void *ctx, uint32_t index, uint32_t next_offset)
 
 	(void)next_offset;
 	if (index == nd->ctrl_index) {
-		nd->ctrl.ev_rx++;
+		rte_vmsg__write_once(&nd->ctrl.ev_rx, nd->ctrl.ev_rx + 1);
 		return 0;
 	}
 	p = &nd->pairs[index / 2];
-	p->q[index % 2].ev_rx++;
+	/* One writer (the bus thread); a pair thread may read it through stats_get. */
+	rte_vmsg__write_once(&p->q[index % 2].ev_rx, p->q[index % 2].ev_rx + 1);
 	rte_vmsg__write_once(&p->kick_mark, p->kick_mark + 1);
 	return 0;
 }
@@ -642,8 +644,9 @@ RTE_VMSG_API int rte_vmsg_net_dev_stats_get(const struct rte_vmsg_net_dev *nd, u
 		if (q == NULL)
 			return -EINVAL;
 		*qs = q->st;
-		qs->notifies = q->ev_tx;
-		qs->events = q->ev_rx;
+		/* Bus-thread counters, read from whichever thread asks. */
+		qs->notifies = rte_vmsg__read_once(&q->ev_tx);
+		qs->events = rte_vmsg__read_once(&q->ev_rx);
 	}
 	if (ds != NULL)
 		*ds = nd->ds;

@@ -78,6 +78,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fwd_child.h"
 #include "vmsg_util.h"
 #include "vtest.h"
 
@@ -217,41 +218,12 @@ static pid_t fwd_pid;
 
 static pid_t fwd_start(char *const args[])
 {
-	char *argv[32];
-	pid_t pid;
-	int i, n = 0;
-
-	argv[n++] = (char *)fwd_bin;
-	for (i = 0; args[i] != NULL && n < 31; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
-	unlink(out_path);
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		perror("fork");
-		exit(1);
-	}
-	if (pid == 0) {
-		if (freopen(out_path, "w", stdout) == NULL)
-			_exit(127);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		execv(fwd_bin, argv);
-		_exit(127);
-	}
-	return pid;
+	return fwd_child_start(fwd_bin, out_path, args);
 }
 
-/* SIGINT, then its exit status (-1 when it had to be killed). */
 static int fwd_stop(pid_t pid)
 {
-	int status;
-
-	kill(pid, SIGINT);
-	if (vmsg_util_wait_child(pid, WAIT_NS, 10000000, &status) < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return fwd_child_stop(pid, WAIT_NS);
 }
 
 /* 1 while vmsg-fwd runs. */
@@ -264,50 +236,13 @@ static int fwd_alive(void)
 
 static void show_output(void)
 {
-	FILE *f = fopen(out_path, "r");
-	char line[512];
-
-	if (f == NULL)
-		return;
-	fprintf(stderr, "--- vmsg-fwd output ---\n");
-	while (fgets(line, sizeof(line), f) != NULL)
-		fputs(line, stderr);
-	fclose(f);
+	fwd_child_show(out_path);
 }
 
-struct totals {
-	unsigned long long rx, rx_bytes, tx, tx_bytes, drops, broken, errors, lost, resets;
-};
-
 /* Port 0's "all" row of vmsg-fwd's final totals. */
-static int fwd_totals(struct totals *t)
+static int fwd_totals(struct fwd_totals *t)
 {
-	FILE *f = fopen(out_path, "r");
-	char line[512], q[16];
-	int in = 0, found = 0;
-	unsigned int port;
-
-	if (f == NULL)
-		return -1;
-	memset(t, 0, sizeof(*t));
-	while (fgets(line, sizeof(line), f) != NULL) {
-		struct totals x;
-
-		if (strncmp(line, "final totals", 12) == 0) {
-			in = 1;
-			continue;
-		}
-		if (!in || sscanf(line, "%u %15s %llu %llu %llu %llu %llu %llu %llu %llu %llu",
-				  &port, q, &x.rx, &x.rx_bytes, &x.tx, &x.tx_bytes, &x.drops,
-				  &x.broken, &x.errors, &x.lost, &x.resets) != 11)
-			continue;
-		if (strcmp(q, "all") == 0 && port == 0) {
-			*t = x;
-			found++;
-		}
-	}
-	fclose(f);
-	return found == 1 ? 0 : -1;
+	return fwd_child_totals(out_path, t, 1);
 }
 
 /* Ends the run: the reason, vmsg-fwd's output, exit 1 (the files go at exit). */
@@ -1255,7 +1190,7 @@ static void run(const char *payloads, uint64_t npkts)
 	char *args[] = { "--port",	   port, "--peer", "0:0", "--mode", "io",
 			 "--stats-period", "0",	 NULL };
 	uint64_t t0 = now_ns(), pkts = 0, bytes = 0;
-	struct totals tot;
+	struct fwd_totals tot;
 	uint8_t *link;
 	uint32_t i;
 	int rc;

@@ -53,6 +53,7 @@
 #include <rte_vmsg_transport.h>
 #include <rte_vmsg_virtq.h>
 
+#include "fwd_child.h"
 #include "stress_common.h"
 #include "vmsg_util.h"
 #include "vtest.h"
@@ -81,104 +82,27 @@ static uint64_t scaled(uint64_t n)
 
 static pid_t fwd_start(char *const args[])
 {
-	char *argv[64];
-	pid_t pid;
-	int i, n = 0;
-
-	argv[n++] = (char *)fwd_bin;
-	for (i = 0; args[i] != NULL && n < 62; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
-	/* The last run's output goes now, not in the child: it must not be read again. */
-	unlink(out_path);
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		exit(1);
-	if (pid == 0) {
-		FILE *f = freopen(out_path, "w", stdout);
-
-		if (f == NULL)
-			_exit(127);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		execv(fwd_bin, argv);
-		_exit(127);
-	}
-	return pid;
+	return fwd_child_start(fwd_bin, out_path, args);
 }
 
-/* SIGINT, then the exit status (or -1 when it does not end in time). */
 static int fwd_stop(pid_t pid)
 {
-	int status;
-
-	kill(pid, SIGINT);
-	if (vmsg_util_wait_child(pid, WAIT_NS, 10000000, &status) < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return fwd_child_stop(pid, WAIT_NS);
 }
 
-struct totals {
-	unsigned long long rx, rx_bytes, tx, tx_bytes, drops, broken, errors, lost, resets;
-};
-
-/* The "all" rows of the final totals in vmsg-fwd's output. */
-static int fwd_totals(struct totals *t, uint32_t nports)
+static int fwd_totals(struct fwd_totals *t, uint32_t nports)
 {
-	FILE *f = fopen(out_path, "r");
-	char line[512], q[16];
-	int in = 0, found = 0;
-	unsigned int port;
-
-	if (f == NULL)
-		return -1;
-	memset(t, 0, sizeof(*t) * nports);
-	while (fgets(line, sizeof(line), f) != NULL) {
-		struct totals x;
-
-		if (strncmp(line, "final totals", 12) == 0) {
-			in = 1;
-			continue;
-		}
-		if (!in || sscanf(line, "%u %15s %llu %llu %llu %llu %llu %llu %llu %llu %llu",
-				  &port, q, &x.rx, &x.rx_bytes, &x.tx, &x.tx_bytes, &x.drops,
-				  &x.broken, &x.errors, &x.lost, &x.resets) != 11)
-			continue;
-		if (strcmp(q, "all") == 0 && port < nports) {
-			t[port] = x;
-			found++;
-		}
-	}
-	fclose(f);
-	return found == (int)nports ? 0 : -1;
+	return fwd_child_totals(out_path, t, nports);
 }
 
 static int output_has(const char *what)
 {
-	FILE *f = fopen(out_path, "r");
-	char line[512];
-	int yes = 0;
-
-	if (f == NULL)
-		return 0;
-	while (!yes && fgets(line, sizeof(line), f) != NULL)
-		yes = strstr(line, what) != NULL;
-	fclose(f);
-	return yes;
+	return fwd_child_output_has(out_path, what);
 }
 
 static void show_output(void)
 {
-	FILE *f = fopen(out_path, "r");
-	char line[512];
-
-	if (f == NULL)
-		return;
-	fprintf(stderr, "--- vmsg-fwd output ---\n");
-	while (fgets(line, sizeof(line), f) != NULL)
-		fputs(line, stderr);
-	fclose(f);
+	fwd_child_show(out_path);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -587,7 +511,7 @@ static uint64_t recv_at(const struct traffic *t, uint32_t at, int bytes)
 }
 
 /* vmsg-fwd's totals against ours: what we sent at an end it received, and the reverse. */
-static void check_totals(const struct traffic *t, const struct totals *tot)
+static void check_totals(const struct traffic *t, const struct fwd_totals *tot)
 {
 	uint32_t i;
 
@@ -619,7 +543,7 @@ static void device_role(const char *mode, uint32_t qp, uint64_t per_flow)
 {
 	static struct traffic t;
 	struct end a, b;
-	struct totals tot[2];
+	struct fwd_totals tot[2];
 	char p0[400], p1[400], qps[16];
 	char *args[] = { "--port",	   p0,	  "--port",	  p1,	"--mode", (char *)mode,
 			 "--stats-period", "0.5", "--idle-sleep", "20", NULL };
@@ -740,7 +664,7 @@ static void bare_link(const char *payloads, uint64_t per_flow)
 {
 	static struct traffic t;
 	struct end a, b;
-	struct totals tot[2];
+	struct fwd_totals tot[2];
 	char p0[600], p1[600];
 	char *args[] = { "--port",	   p0,	  "--port",	  p1,	"--mode", "io",
 			 "--stats-period", "0.5", "--idle-sleep", "20", NULL };
@@ -804,7 +728,7 @@ static void bare_link_driver(const char *payloads, uint64_t per_flow)
 {
 	static struct traffic t;
 	struct end e[2];
-	struct totals tot[2];
+	struct fwd_totals tot[2];
 	char p0[600], p1[600];
 	char *args[] = { "--port",	 p0,   "--port", p1, "--stats-period", "0",
 			 "--idle-sleep", "20", NULL };
@@ -860,7 +784,7 @@ static void driver_role(uint32_t qp, uint64_t per_flow)
 {
 	static struct traffic t;
 	struct end e[2];
-	struct totals tot[2];
+	struct fwd_totals tot[2];
 	char p0[400], p1[400], qps[16];
 	char *args[] = { "--port",	 p0,   "--port", p1, "--stats-period", "0",
 			 "--idle-sleep", "20", NULL };
@@ -930,7 +854,7 @@ static void dying_peer(uint64_t per_flow)
 {
 	static struct traffic t;
 	struct end a, b;
-	struct totals tot[2];
+	struct fwd_totals tot[2];
 	char p0[400], p1[400];
 	char *args[] = { "--port",	 p0,   "--port", p1, "--stats-period", "0",
 			 "--idle-sleep", "20", NULL };
@@ -1005,7 +929,7 @@ static void hostile_driver(uint64_t per_flow)
 {
 	static struct traffic t;
 	struct end a, b;
-	struct totals tot[2];
+	struct fwd_totals tot[2];
 	char p0[400], p1[400];
 	char *args[] = { "--port",	 p0,   "--port", p1, "--stats-period", "0",
 			 "--idle-sleep", "20", NULL };
@@ -1078,7 +1002,7 @@ static void dying_device(uint64_t per_flow)
 {
 	static struct traffic t;
 	struct end e[2];
-	struct totals tot[2];
+	struct fwd_totals tot[2];
 	char p0[400], p1[400];
 	char *args[] = { "--port",	 p0,   "--port", p1, "--stats-period", "0",
 			 "--idle-sleep", "20", NULL };
@@ -1156,7 +1080,7 @@ static void dpdk_port(uint64_t per_flow)
 {
 	static struct traffic t;
 	struct end a;
-	struct totals tot[2];
+	struct fwd_totals tot[2];
 	char p0[400], eal[300];
 	char *args[] = { "--port",
 			 p0,
@@ -1209,7 +1133,7 @@ static int measure(uint32_t size, double seconds)
 	static uint8_t bufs[BURST][2048];
 	struct rte_vmsg_net_pkt tx[BURST], rx[BURST];
 	struct end a, b;
-	struct totals tot[2];
+	struct fwd_totals tot[2];
 	char p0[400], p1[400];
 	char *args[] = { "--port", p0, "--port", p1, "--stats-period", "0", "--cpus", "1", NULL };
 	uint64_t got = 0, t0, t1, c0 = 0;

@@ -204,11 +204,11 @@ static inline int rte_vmsg__ring_refresh(struct rte_vmsg_ring *r)
  * within microseconds and does not wait). A1 as in rte_vmsg__ring_refresh().
  * An index >= N is left to the checks that break the ring. Producer end
  * only (it moves the end's cache of the consumer's index forward).
+ * rte_vmsg__ring_rewound_at() judges a value the caller already read (with
+ * acquire) and checked, so that the shared word is read once.
  */
-static inline int rte_vmsg__ring_consumer_rewound(struct rte_vmsg_ring *r)
+static inline int rte_vmsg__ring_rewound_at(struct rte_vmsg_ring *r, uint32_t v)
 {
-	uint32_t v = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(r->peer_idx));
-
 	if (v >= r->size)
 		return 0;
 	if (rte_vmsg__ring_dist(r, v, r->peer_cache) >
@@ -221,6 +221,13 @@ static inline int rte_vmsg__ring_consumer_rewound(struct rte_vmsg_ring *r)
 	 */
 	r->peer_cache = v;
 	return 0;
+}
+
+/* The same on the consumer's index as published now (A1). */
+static inline int rte_vmsg__ring_consumer_rewound(struct rte_vmsg_ring *r)
+{
+	return rte_vmsg__ring_rewound_at(r,
+					 rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(r->peer_idx)));
 }
 
 /**

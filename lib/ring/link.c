@@ -414,7 +414,8 @@ int rte_vmsg_link_poll(struct rte_vmsg_link *l)
 	 * queue head (write_layout()).
 	 */
 	ptail = rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&l->peer->tail));
-	phead = rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&l->peer->head));
+	/* A1 (as in rte_vmsg__ring_refresh()): it may become our end's cache below. */
+	phead = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(&l->peer->head));
 	if (ptail >= l->n || phead >= l->n)
 		return set_broken(l, &l->st.bad_index);
 
@@ -427,7 +428,7 @@ int rte_vmsg_link_poll(struct rte_vmsg_link *l)
 	 */
 	if (l->own_state == RTE_VMSG_QSTATE_RUN &&
 	    (pstate == RTE_VMSG_QSTATE_READY || pstate == RTE_VMSG_QSTATE_RUN) &&
-	    rte_vmsg__ring_consumer_rewound(&l->tx)) {
+	    rte_vmsg__ring_rewound_at(&l->tx, phead)) { /* the checked copy, not a reread */
 		l->st.reconnects++;
 		l->st.dropped += reset_ends(l);
 	}

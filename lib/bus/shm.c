@@ -59,7 +59,6 @@ struct rte_vmsg_bus_shm {
 	uint64_t dma_off;
 	uint64_t dma_size;
 	uint32_t role;
-	uint32_t max_msg;
 	uint32_t revision;
 	uint32_t notify_mode;
 	uint64_t features;
@@ -387,7 +386,6 @@ have_region:
 	rc = shm_amp_init(s, link_size, o->max_msg_size, o);
 	if (rc < 0)
 		return rc;
-	s->max_msg = s->amp.max_msg;
 	s->revision = o->transport_revision;
 	s->features = o->transport_features;
 	s->dma_off = dma_off;
@@ -405,7 +403,7 @@ have_region:
 
 	p->version = rte_vmsg_cpu_to_le32(RTE_VMSG_SHM_VERSION);
 	p->transport_revision = rte_vmsg_cpu_to_le32(s->revision);
-	p->max_msg_size = rte_vmsg_cpu_to_le32(s->max_msg);
+	p->max_msg_size = rte_vmsg_cpu_to_le32(s->amp.max_msg);
 	p->transport_features = rte_vmsg_cpu_to_le64(s->features);
 	p->notify_mode = rte_vmsg_cpu_to_le32(s->notify_mode);
 	p->link_offset = rte_vmsg_cpu_to_le64(RTE_VMSG_SHM_PAGE_SIZE);
@@ -487,7 +485,6 @@ static int shm_driver_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus
 	if (rc < 0)
 		return rc;
 	s->revision = c.revision;
-	s->max_msg = c.max_msg;
 	s->notify_mode = c.notify;
 	s->features = c.features;
 	s->dma_off = c.dma_off;
@@ -497,8 +494,8 @@ static int shm_driver_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus
 		if (o->transport_revision != s->revision)
 			SHM_REFUSE("transport revision %u, driver configured for %u", s->revision,
 				   o->transport_revision);
-		if (o->max_msg_size != 0 && o->max_msg_size != s->max_msg)
-			SHM_REFUSE("max message size %u, driver configured for %u", s->max_msg,
+		if (o->max_msg_size != 0 && o->max_msg_size != c.max_msg)
+			SHM_REFUSE("max message size %u, driver configured for %u", c.max_msg,
 				   o->max_msg_size);
 		if (o->transport_features != s->features)
 			SHM_REFUSE("transport features 0x%" PRIx64
@@ -514,7 +511,7 @@ static int shm_driver_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus
 
 	s->page = p;
 	/* amp refuses (-EPROTO, logged) a max message size above what an element carries. */
-	return shm_amp_init(s, c.link_size, s->max_msg, NULL);
+	return shm_amp_init(s, c.link_size, c.max_msg, NULL);
 }
 
 int rte_vmsg_bus_shm_create(const struct rte_vmsg_bus_shm_opts *opts, struct rte_vmsg_bus_shm **out)
@@ -695,7 +692,7 @@ int rte_vmsg_bus_shm_bus_opts(const struct rte_vmsg_bus_shm *shm, struct rte_vms
 		return -EINVAL;
 	bo->role = shm->role;
 	bo->transport_revision = shm->revision;
-	bo->max_msg_size = shm->max_msg;
+	bo->max_msg_size = shm->amp.max_msg;
 	bo->transport_features = shm->features;
 	return 0;
 }

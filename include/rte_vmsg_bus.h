@@ -468,6 +468,23 @@ RTE_VMSG_API int rte_vmsg_bus_stats_get(const struct rte_vmsg_bus *bus,
 					struct rte_vmsg_bus_stats *st);
 
 /**
+ * Polls @p bus (with 50 us naps) until its backend says frames can flow
+ * (rte_vmsg_bus_connected() is 1): the bounded wait for a link to come up
+ * after the endpoint is made. The peer must poll its own end meanwhile.
+ *
+ * Concurrency: the thread that runs the endpoint. Blocking.
+ *
+ * @param timeout_ns  the bound
+ * @param cancel      optional, asked about every millisecond: non-zero stops the wait
+ * @param arg         passed to @p cancel
+ * @return 0 when connected; -ETIMEDOUT; -ECANCELED; the negative errno of a
+ *         broken backend; -EINVAL for NULL @p bus.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_bus_wait_connected(struct rte_vmsg_bus *bus,
+							   uint64_t timeout_ns,
+							   int (*cancel)(void *arg), void *arg);
+
+/**
  * The backend's map of the peer's memory (rte_vmsg_bus_ops.memmap): what a
  * device-side virtqueue translates the driver's addresses through. For an
  * shm bus, the whole file (bus address = file offset); for an amp backend,

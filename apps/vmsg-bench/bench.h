@@ -278,6 +278,8 @@ int bench_start_line(struct bench_side *s);
  */
 struct rte_vmsg_bus_shm;
 struct rte_vmsg_bus;
+/* The cancel callback of a bounded wait: either side set the shared abort word. */
+int bench_aborted(void *side);
 int bench_shm_attach(struct bench_side *s, const char *path, uint32_t shm_flags,
 		     uint32_t max_inflight, struct rte_vmsg_bus_shm **shm,
 		     struct rte_vmsg_bus **bus, char *attached, size_t cap);

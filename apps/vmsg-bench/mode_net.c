@@ -114,7 +114,7 @@ static int net_amp_file(const char *path, size_t size, struct rte_vmsg_region **
 static int net_amp_open(struct bench_side *s, const struct net_args *a, uint32_t role,
 			struct net_amp *m, struct rte_vmsg_bus **bus, const char **what)
 {
-	uint64_t end = rte_vmsg_time_ns() + (uint64_t)BENCH_TIMEOUT_S * 1000000000u;
+	uint64_t now, end = rte_vmsg_time_ns() + (uint64_t)BENCH_TIMEOUT_S * 1000000000u;
 	struct timespec nap = { 0, 1000000 };
 	struct rte_vmsg_bus_amp_opts ao;
 	struct rte_vmsg_bus_opts bo;
@@ -165,12 +165,8 @@ static int net_amp_open(struct bench_side *s, const struct net_args *a, uint32_t
 	if (rc < 0 || dev)
 		return rc;
 	*what = "the link";
-	while (rte_vmsg_bus_connected(*bus) != 1) {
-		if (rte_vmsg_time_ns() > end || bench_read_once(&s->ctl->abort) != 0)
-			return -ETIMEDOUT;
-		rte_vmsg_bus_poll(*bus);
-	}
-	return 0;
+	now = rte_vmsg_time_ns();
+	return rte_vmsg_bus_wait_connected(*bus, now < end ? end - now : 0, bench_aborted, s);
 }
 
 static __attribute__((format(printf, 2, 3))) void net_fail(struct bench_side *s, const char *fmt,
@@ -296,18 +292,15 @@ static int net_serve(struct bench_side *s, struct net_dev_end *d)
 
 static int net_device(struct bench_side *s, struct net_args *a)
 {
-	uint64_t end = rte_vmsg_time_ns() + (uint64_t)BENCH_TIMEOUT_S * 1000000000u;
 	struct net_dev_end d;
 	int rc;
 
 	memset(&d, 0, sizeof(d));
 	rc = net_dev_up(s, a, &d);
-	while (rc == 0 && rte_vmsg_bus_connected(d.bus) != 1) {
-		rte_vmsg_bus_poll(d.bus);
-		if (rte_vmsg_time_ns() > end || bench_read_once(&s->ctl->abort) != 0) {
-			net_fail(s, "the shm link did not come up (no driver end)");
-			rc = -1;
-		}
+	if (rc == 0 && rte_vmsg_bus_wait_connected(d.bus, (uint64_t)BENCH_TIMEOUT_S * 1000000000u,
+						   bench_aborted, s) != 0) {
+		net_fail(s, "the link did not come up (no driver end)");
+		rc = -1;
 	}
 	if (rc == 0)
 		rc = bench_start_line(s);

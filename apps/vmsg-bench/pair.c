@@ -454,8 +454,8 @@ double bench_thread_cpu_ns(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-/* rte_vmsg_bus_shm_open()'s cancel: either side set the shared abort word. */
-static int bench_aborted(void *side)
+/* A bounded wait's cancel: either side set the shared abort word. */
+int bench_aborted(void *side)
 {
 	const struct bench_side *s = side;
 

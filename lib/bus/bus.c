@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "rte_vmsg_bus.h"
 #include "bus_priv.h"
@@ -712,4 +713,32 @@ const struct rte_vmsg_memmap *rte_vmsg_bus_memmap(const struct rte_vmsg_bus *bus
 	if (bus == NULL || bus->ops.memmap == NULL)
 		return NULL;
 	return bus->ops.memmap(bus->be);
+}
+
+int rte_vmsg_bus_wait_connected(struct rte_vmsg_bus *bus, uint64_t timeout_ns,
+				int (*cancel)(void *arg), void *arg)
+{
+	struct timespec nap = { 0, 50000 };
+	uint64_t now = rte_vmsg_time_ns(), end = now + timeout_ns, next_cancel = now;
+	int rc;
+
+	if (bus == NULL)
+		return -EINVAL;
+	for (;;) {
+		rc = rte_vmsg_bus_poll(bus);
+		if (rc < 0 && rc != -ENOTCONN)
+			return rc;
+		rc = rte_vmsg_bus_connected(bus);
+		if (rc != 0)
+			return rc > 0 ? 0 : rc;
+		now = rte_vmsg_time_ns();
+		if (now >= end)
+			return -ETIMEDOUT;
+		if (cancel != NULL && now >= next_cancel) {
+			if (cancel(arg) != 0)
+				return -ECANCELED;
+			next_cancel = now + 1000000u;
+		}
+		nanosleep(&nap, NULL);
+	}
 }

@@ -758,33 +758,6 @@ static int shm_open_cancelled(const struct rte_vmsg_bus_shm_open_opts *o)
 	return o->cancel != NULL && o->cancel(o->cancel_arg) != 0;
 }
 
-/* Polls @p bus until its link is up, @p end passes or the caller cancels. */
-static int shm_open_link(struct rte_vmsg_bus *bus, const struct rte_vmsg_bus_shm_open_opts *o,
-			 uint64_t end)
-{
-	struct timespec nap = { 0, 50000 };
-	uint64_t next_cancel = 0, now;
-	int rc;
-
-	for (;;) {
-		rc = rte_vmsg_bus_poll(bus);
-		if (rc < 0 && rc != -ENOTCONN)
-			return rc;
-		rc = rte_vmsg_bus_connected(bus);
-		if (rc != 0)
-			return rc > 0 ? 0 : rc;
-		now = rte_vmsg_time_ns();
-		if (now >= end)
-			return -ETIMEDOUT;
-		if (now >= next_cancel) {
-			if (shm_open_cancelled(o))
-				return -ECANCELED;
-			next_cancel = now + 1000000u;
-		}
-		nanosleep(&nap, NULL);
-	}
-}
-
 int rte_vmsg_bus_shm_open(const struct rte_vmsg_bus_shm_opts *so,
 			  const struct rte_vmsg_bus_shm_open_opts *oo,
 			  struct rte_vmsg_bus_shm **shm, struct rte_vmsg_bus **bus)
@@ -794,7 +767,7 @@ int rte_vmsg_bus_shm_open(const struct rte_vmsg_bus_shm_opts *so,
 	struct rte_vmsg_bus_shm *s = NULL;
 	struct rte_vmsg_bus *b = NULL;
 	struct rte_vmsg_bus_opts bo;
-	uint64_t end, wait;
+	uint64_t end, wait, now;
 	int rc;
 
 	if (so == NULL || shm == NULL || bus == NULL)
@@ -833,8 +806,11 @@ int rte_vmsg_bus_shm_open(const struct rte_vmsg_bus_shm_opts *so,
 	rc = rte_vmsg_bus_shm_bus_opts(s, &bo);
 	if (rc == 0)
 		rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_shm_ops(), s, &b);
-	if (rc == 0 && wait != 0)
-		rc = shm_open_link(b, &o, end);
+	if (rc == 0 && wait != 0) {
+		now = rte_vmsg_time_ns();
+		rc = rte_vmsg_bus_wait_connected(b, now < end ? end - now : 0, o.cancel,
+						 o.cancel_arg);
+	}
 	if (rc < 0) {
 		rte_vmsg_bus_shm_close(s, b);
 		return rc;

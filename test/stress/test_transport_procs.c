@@ -323,11 +323,7 @@ static void on_dev_event(void *arg, uint16_t num, uint16_t state)
 
 static void wait_connected(void)
 {
-	uint64_t end = rte_vmsg_time_ns() + WAIT_NS;
-
-	while (rte_vmsg_bus_connected(g.bus) != 1 && rte_vmsg_time_ns() < end)
-		rte_vmsg_bus_poll(g.bus);
-	CHECK_EQ(rte_vmsg_bus_connected(g.bus), 1);
+	CHECK_EQ(rte_vmsg_bus_wait_connected(g.bus, WAIT_NS, NULL, NULL), 0);
 }
 
 static void attach(void)

@@ -288,11 +288,10 @@ static int amp_end_open(struct end *e, const char *link, const char *ram, uint32
 	rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), e->amp, &e->bus);
 	if (rc != 0)
 		return rc;
-	while (rte_vmsg_bus_connected(e->bus) != 1 && rte_vmsg_time_ns() < end)
-		rte_vmsg_bus_poll(e->bus);
-	if (rte_vmsg_bus_connected(e->bus) != 1) {
-		fprintf(stderr, "%s: the link did not come up\n", link);
-		return -ETIMEDOUT;
+	rc = rte_vmsg_bus_wait_connected(e->bus, WAIT_NS, NULL, NULL);
+	if (rc != 0) {
+		fprintf(stderr, "%s: the link did not come up: %s\n", link, strerror(-rc));
+		return rc;
 	}
 	memset(&o, 0, sizeof(o));
 	o.sz = sizeof(o);

@@ -725,6 +725,57 @@ out:
 	env_free(&e);
 }
 
+static int cancel_at_once(void *arg)
+{
+	(*(int *)arg)++;
+	return 1;
+}
+
+/* rte_vmsg_bus_wait_connected(): bounded, cancellable, 0 once the link is up. */
+static void test_wait_connected(void)
+{
+	struct rte_vmsg_bus_amp *dev = NULL, *drv = NULL;
+	struct rte_vmsg_bus *devb = NULL;
+	struct rte_vmsg_bus_amp_opts o;
+	struct rte_vmsg_bus_opts bo;
+	uint64_t t0;
+	struct env e;
+	int calls = 0;
+
+	CHECK_EQ(env_new(&e), 0);
+	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &dev), 0);
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	bo.role = RTE_VMSG_BUS_DEVICE;
+	CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), dev, &devb), 0);
+	if (devb == NULL)
+		goto out;
+	CHECK_EQ(rte_vmsg_bus_wait_connected(NULL, 1000, NULL, NULL), -EINVAL);
+	t0 = rte_vmsg_time_ns();
+	CHECK_EQ(rte_vmsg_bus_wait_connected(devb, 5000000, NULL, NULL), -ETIMEDOUT); /* no peer */
+	CHECK(rte_vmsg_time_ns() - t0 >= 5000000);
+	CHECK_EQ(rte_vmsg_bus_wait_connected(devb, 5000000000ull, cancel_at_once, &calls),
+		 -ECANCELED);
+	CHECK_EQ(calls, 1);
+	/* The driver end comes (its handshake runs in its poll): then 0. */
+	opts_base(&o, &e, RTE_VMSG_BUS_DRIVER);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &drv), 0);
+	if (drv != NULL) {
+		CHECK_EQ(rte_vmsg_bus_amp_poll(drv) >= 0, 1);
+		t0 = rte_vmsg_time_ns();
+		while (rte_vmsg_bus_wait_connected(devb, 1000000, NULL, NULL) != 0 &&
+		       rte_vmsg_time_ns() - t0 < 2000000000ull)
+			rte_vmsg_bus_amp_poll(drv);
+		CHECK_EQ(rte_vmsg_bus_wait_connected(devb, 1000000, NULL, NULL), 0);
+	}
+out:
+	rte_vmsg_bus_destroy(devb);
+	rte_vmsg_bus_amp_destroy(dev);
+	rte_vmsg_bus_amp_destroy(drv);
+	env_free(&e);
+}
+
 int main(void)
 {
 	test_opts();
@@ -738,5 +789,6 @@ int main(void)
 	test_foreign_restart();
 	test_liveness();
 	test_hostile();
+	test_wait_connected();
 	return vtest_done("test_bus_amp");
 }

@@ -54,7 +54,9 @@ static void usage(FILE *f)
 		"      offset=N            where the layout starts in the file (default 0)\n"
 		"      esize=N, elems=N    element size and count (device role; default 64\n"
 		"                          bytes, as many as fit)\n"
-		"      layout=v1           the ring layout (v1)\n"
+		"      layout=v1|v0        the ring layout (default v1; v0: the older spsc\n"
+		"                          layout of Arm's amp-pci model, a 4 KiB page per\n"
+		"                          queue from offset=, both sides configured alike)\n"
 		"      payloads=v2|pre-v2  the payload profile (default v2; pre-v2: the 2026\n"
 		"                          Linux and QEMU AMP code)\n"
 		"      mem=FILE[@BASE]     the peer's memory: bus address BASE + x is offset x\n"
@@ -222,8 +224,12 @@ static int amp_key(const char *spec, struct fwd_port *p, const char *kv, char *v
 			return amp_bad(spec, "elems: expected 2 to 65535", have);
 		p->elems = (uint32_t)v;
 	} else if (strcmp(kv, "layout") == 0) {
-		if (strcmp(val, "v1") != 0)
-			return amp_bad(spec, "layout: expected v1", have);
+		if (strcmp(val, "v1") == 0)
+			p->layout = RTE_VMSG_AMP_LAYOUT_V1;
+		else if (strcmp(val, "v0") == 0)
+			p->layout = RTE_VMSG_AMP_LAYOUT_V0;
+		else
+			return amp_bad(spec, "layout: expected v1 or v0", have);
 	} else if (strcmp(kv, "payloads") == 0) {
 		if (strcmp(val, "v2") == 0)
 			p->payloads = RTE_VMSG_PAYLOADS_V2;
@@ -270,6 +276,10 @@ static int amp_check(const char *spec, const struct fwd_port *p, int have)
 					"are for bus=amp (a bare AMP link)");
 		return 0;
 	}
+	if (p->layout == RTE_VMSG_AMP_LAYOUT_V0 &&
+	    (p->elems != 0 || (p->esize != 0 && p->esize != 64)))
+		return port_err(spec, "layout=v0 has 64-byte slots, as many as a 4 KiB page holds "
+				      "(no esize or elems)");
 	if (p->role == RTE_VMSG_BUS_DRIVER && (p->esize != 0 || p->elems != 0 || p->size != 0))
 		return port_err(spec, "esize, elems and size are for role=device (it writes the "
 				      "layout; a driver takes them from it)");

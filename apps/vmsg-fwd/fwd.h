@@ -102,6 +102,7 @@ struct fwd_port {
 	uint32_t esize;	   /* esize=: element size, for the side that writes the layout */
 	uint32_t elems;	   /* elems=: elements per direction, likewise; 0: as many as fit */
 	uint32_t payloads; /* payloads=: enum rte_vmsg_payloads */
+	uint32_t layout;   /* layout=: enum rte_vmsg_amp_layout */
 	uint32_t nmem;	   /* mem= given */
 	char mem[FWD_MAX_MEM][FWD_PATH_MAX]; /* the peer's memory files */
 	uint64_t mem_base[FWD_MAX_MEM];	     /* bus address of offset 0 of each */

@@ -3,8 +3,9 @@
  *
  * vmsg-fwd, bus=amp: a bare AMP link on a plain file that someone else may
  * have made (a QEMU ivshmem backing file, a BAR), with no bus page and no
- * liveness words: the layout at offset=, written by the device side with
- * esize= and elems=, the payload profile payloads=, and the peer's memory
+ * liveness words: the layout at offset= (v1: written by the device side
+ * with esize= and elems=; v0: two 4 KiB queues, nothing written), the
+ * payload profile payloads=, and the peer's memory
  * as mem=FILE[@BASE] files (bus address BASE + x is offset x of FILE). The
  * link's handshake, restarts and hostile values are the library's amp
  * backend's; the rest of the port is port_vmsg.c's, as for the shm bus.
@@ -123,8 +124,8 @@ int fwd_amp_open(const struct fwd_cfg *cfg, struct fwd_port *p)
 	ao.role = p->role;
 	ao.region = e->link;
 	ao.offset = p->offset;
-	ao.layout = RTE_VMSG_AMP_LAYOUT_V1;
-	if (p->role == RTE_VMSG_BUS_DEVICE) {
+	ao.layout = p->layout;
+	if (p->role == RTE_VMSG_BUS_DEVICE && p->layout == RTE_VMSG_AMP_LAYOUT_V1) {
 		ao.num_elems = p->elems;
 		ao.elem_size = p->esize;
 	}

@@ -390,36 +390,40 @@ static int v0_setup(struct rte_vmsg_link *l, const struct rte_vmsg_link_opts *o)
 static int link_break(struct rte_vmsg_link *l, uint64_t *counter);
 
 /*
- * v0 has no handshake: this side takes up where the peer is. Our consumer
- * index goes to the peer's producer index (what lies between is of an
- * earlier session: skipped) and our producer index to the peer's consumer
- * index (our queue is empty); each peer word is read once. On zeroed memory
- * all stay 0. A peer index that cannot be leaves the link broken until the
- * peer's indices are both 0 (it re-initialised its queues).
+ * v0 has no handshake: attaching (creating or re-opening the link)
+ * re-initialises this side's queues, its two index words to 0, as the
+ * amp-pci models do on reset; the peer does the same when it attaches. On
+ * fresh memory a side that comes first may already have sent: the other
+ * reads it from 0. The peer's words are read once; one that cannot be
+ * leaves the link broken until the peer's indices are both 0 (it
+ * re-initialised its queues).
  */
 static void v0_attach(struct rte_vmsg_link *l)
 {
-	/* A1/A2 as in rte_vmsg__ring_refresh(): the peer's published indices. */
-	uint32_t cons = rte_vmsg_le32_to_cpu(
-		rte_vmsg__load_acquire(v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_CONS)));
-	uint32_t prod = rte_vmsg_le32_to_cpu(
-		rte_vmsg__load_acquire(v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_PROD)));
+	uint32_t cons, prod;
 
 	l->broken = 0;
 	if (l->tx.size != 0)
 		l->st.dropped += inflight(l);
 	l->st.bad_index += l->tx.bad_index + l->rx.bad_index;
 	v0_ends_init(l);
-	if (cons >= l->n || prod >= l->n) {
-		rte_vmsg__write_once(v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_PROD), 0);
-		rte_vmsg__write_once(v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_CONS), 0);
+	rte_vmsg__write_once(v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_PROD), 0);
+	rte_vmsg__write_once(v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_CONS), 0);
+	/* A1/A2 as in rte_vmsg__ring_refresh(): the peer's published indices. */
+	cons = rte_vmsg_le32_to_cpu(
+		rte_vmsg__load_acquire(v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_CONS)));
+	prod = rte_vmsg_le32_to_cpu(
+		rte_vmsg__load_acquire(v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_PROD)));
+	/*
+	 * The peer's consumer index on our queue can only be 0 now (our
+	 * producer's is): another value is its earlier session's, so it must
+	 * re-initialise too; we wait for that, broken. Its producer index
+	 * may be ahead: what it sent before we came.
+	 */
+	if (cons != 0 || prod >= l->n) {
 		(void)link_break(l, &l->st.bad_index);
 		return;
 	}
-	l->tx.idx = l->tx.peer_cache = cons;
-	l->rx.idx = l->rx.peer_cache = prod;
-	rte_vmsg__ring_publish(&l->tx, cons);
-	rte_vmsg__ring_publish(&l->rx, prod);
 	l->state = RTE_VMSG_LINK_UP;
 }
 
@@ -758,8 +762,7 @@ static int v1_poll(struct rte_vmsg_link *l)
  * peer that started over without telling (it zeroed its queues) or a
  * hostile one: the link breaks (nothing is written: the peer may still be
  * reading our words), and comes back when both its indices are 0 (it
- * re-initialised its queues) or both equal ours (it re-opened and took up
- * where we are, as v0_attach() does).
+ * re-initialised its queues, as v0_attach() does) or both equal ours again.
  */
 static int v0_poll(struct rte_vmsg_link *l)
 {
@@ -778,9 +781,10 @@ static int v0_poll(struct rte_vmsg_link *l)
 			l->st.dropped += reset_ends(l);
 		} else if (cons == tx_idx && prod == rx_idx && cons < l->n && prod < l->n) {
 			/*
-			 * It took up where we are (re-opened, as v0_attach()
-			 * does): both queues empty and in step; our words are
-			 * written again in case they were what it broke.
+			 * Back in step with us (the value that broke the link
+			 * was put back): both queues empty, nothing lost; our
+			 * words are written again in case they were what it
+			 * broke.
 			 */
 			l->st.dropped += inflight(l);
 			l->st.bad_index += l->tx.bad_index + l->rx.bad_index;

@@ -251,6 +251,9 @@ static int attach_file(const char *path, uint64_t base, struct rte_vmsg_region *
  * its virtqueues and buffers in @p ram (a "guest RAM" file: bus address =
  * file offset), as a VM's driver would place them.
  */
+/* The ring layout of the bare-link scenarios: v1, or v0 (Arm's amp-pci model). */
+static uint32_t amp_layout;
+
 static int amp_end_open(struct end *e, const char *link, const char *ram, uint32_t payloads,
 			uint32_t qp)
 {
@@ -274,6 +277,7 @@ static int amp_end_open(struct end *e, const char *link, const char *ram, uint32
 	ao.role = RTE_VMSG_BUS_DRIVER;
 	ao.region = e->link;
 	ao.offset = 4096;
+	ao.layout = amp_layout;
 	/* The device writes the layout when vmsg-fwd starts: wait for it (bounded). */
 	while ((rc = rte_vmsg_bus_amp_create(&ao, &e->amp)) == -EAGAIN && rte_vmsg_time_ns() < end)
 		usleep(2000);
@@ -616,6 +620,7 @@ static int amp_dev_end_open(struct end *e, const char *link, const char *ram, ui
 	ao.region = e->link;
 	ao.offset = 4096;
 	ao.elem_size = 64;
+	ao.layout = amp_layout;
 	ao.map = e->map;
 	rc = rte_vmsg_bus_amp_create(&ao, &e->amp);
 	if (rc != 0)
@@ -680,14 +685,16 @@ static void bare_link(const char *payloads, uint64_t per_flow)
 		if (i != 1)
 			CHECK_EQ(file_make(amp_files[i], i < 2 ? 65536u : 8u << 20), 0);
 	}
+	/* v0: the driver's queue at +4 KiB and the device's at +8 KiB, as in the 9039 model. */
 	snprintf(p0, sizeof(p0),
-		 "vmsg:bus=amp,file=%s,offset=4096,esize=64,elems=64,layout=v1,payloads=%s,"
-		 "mem=%s,notify=event",
-		 amp_files[0], payloads, amp_files[2]);
+		 "vmsg:bus=amp,file=%s,offset=4096,%s,payloads=%s,mem=%s,notify=event",
+		 amp_files[0], amp_layout ? "layout=v0" : "esize=64,elems=64,layout=v1", payloads,
+		 amp_files[2]);
 	snprintf(p1, sizeof(p1),
-		 "vmsg:bus=amp,file=%s,size=65536,offset=4096,esize=64,elems=64,layout=v1,"
-		 "payloads=%s,mem=%s@0,mac=02:00:00:00:00:42",
-		 amp_files[1], payloads, amp_files[3]);
+		 "vmsg:bus=amp,file=%s,size=65536,offset=4096,%s,payloads=%s,mem=%s@0,"
+		 "mac=02:00:00:00:00:42",
+		 amp_files[1], amp_layout ? "layout=v0" : "esize=64,elems=64,layout=v1", payloads,
+		 amp_files[3]);
 	pid = fwd_start(args);
 	CHECK_EQ(amp_end_open(&a, amp_files[0], amp_files[2], prof, 1), 0);
 	CHECK_EQ(amp_end_open(&b, amp_files[1], amp_files[3], prof, 1), 0);
@@ -709,8 +716,9 @@ static void bare_link(const char *payloads, uint64_t per_flow)
 	CHECK(!gone(amp_files[0]) && !gone(amp_files[2]) && gone(amp_files[1]));
 	if (vtest_failures != 0)
 		show_output();
-	printf("bare link, payloads %s: %" PRIu64 " packets checked in %.2f s; totals match\n",
-	       payloads, recv_at(&t, 0, 0) + recv_at(&t, 1, 0),
+	printf("bare link, layout %s, payloads %s: %" PRIu64
+	       " packets checked in %.2f s; totals match\n",
+	       amp_layout ? "v0" : "v1", payloads, recv_at(&t, 0, 0) + recv_at(&t, 1, 0),
 	       (double)(rte_vmsg_time_ns() - t0) / 1e9);
 	end_close(&a);
 	end_close(&b);
@@ -746,11 +754,12 @@ static void bare_link_driver(const char *payloads, uint64_t per_flow)
 	CHECK_EQ(amp_dev_end_open(&e[1], amp_files[1], amp_files[3], prof, 2), 0);
 	if (e[0].dev == NULL || e[1].dev == NULL)
 		exit(1);
-	snprintf(p0, sizeof(p0), "vmsg:role=driver,bus=amp,file=%s,offset=4096,payloads=%s,mem=%s",
-		 amp_files[0], payloads, amp_files[2]);
+	snprintf(p0, sizeof(p0),
+		 "vmsg:role=driver,bus=amp,file=%s,offset=4096,layout=%s,payloads=%s,mem=%s",
+		 amp_files[0], amp_layout ? "v0" : "v1", payloads, amp_files[2]);
 	snprintf(p1, sizeof(p1),
-		 "vmsg:role=driver,bus=amp,file=%s,offset=4096,payloads=%s,mem=%s@0", amp_files[1],
-		 payloads, amp_files[3]);
+		 "vmsg:role=driver,bus=amp,file=%s,offset=4096,layout=%s,payloads=%s,mem=%s@0",
+		 amp_files[1], amp_layout ? "v0" : "v1", payloads, amp_files[3]);
 	pid = fwd_start(args);
 	end = rte_vmsg_time_ns() + WAIT_NS;
 	while (rte_vmsg_time_ns() < end &&
@@ -768,12 +777,94 @@ static void bare_link_driver(const char *payloads, uint64_t per_flow)
 	check_totals(&t, tot);
 	if (vtest_failures != 0)
 		show_output();
-	printf("bare link, driver role, payloads %s: %" PRIu64 " packets checked in %.2f s; "
-	       "totals match\n",
-	       payloads, recv_at(&t, 0, 0) + recv_at(&t, 1, 0),
+	printf("bare link, driver role, layout %s, payloads %s: %" PRIu64
+	       " packets checked in %.2f s; totals match\n",
+	       amp_layout ? "v0" : "v1", payloads, recv_at(&t, 0, 0) + recv_at(&t, 1, 0),
 	       (double)(rte_vmsg_time_ns() - t0) / 1e9);
 	end_close(&e[0]);
 	end_close(&e[1]);
+	for (i = 0; i < 4; i++)
+		unlink(amp_files[i]);
+}
+
+/*
+ * 11: one vmsg-fwd process, its port 0 a bare v1 link (device role), serves
+ * three drivers of this process in turn; the second is hostile: after its
+ * traffic it writes an index that cannot be into its own queue head. The
+ * device must answer with PEER_DEAD in its queue head, then serve the third
+ * driver with no restart; every phase's packets are checked byte by byte
+ * and vmsg-fwd's totals are the sum of the phases.
+ */
+static void three_drivers(uint64_t per_flow)
+{
+	static struct traffic t;
+	struct end d, b;
+	struct fwd_totals tot[2];
+	char p0[600], p1[600];
+	char *args[] = { "--port",	 p0,   "--port", p1, "--stats-period", "0",
+			 "--idle-sleep", "20", NULL };
+	uint64_t sent[2] = { 0, 0 }, recv[2] = { 0, 0 }, end;
+	uint8_t *qh;
+	pid_t pid;
+	int i, k;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(amp_files[i], sizeof(amp_files[i]), "/dev/shm/vft_amp3_%d_%d",
+			 (int)getpid(), i);
+		CHECK_EQ(file_make(amp_files[i], i < 2 ? 65536u : 8u << 20), 0);
+	}
+	for (i = 0; i < 2; i++)
+		snprintf(i == 0 ? p0 : p1, sizeof(p0),
+			 "vmsg:bus=amp,file=%s,offset=4096,esize=64,elems=64,layout=v1,mem=%s%s",
+			 amp_files[i], amp_files[2 + i], i == 1 ? ",mac=02:00:00:00:00:42" : "");
+	pid = fwd_start(args);
+	CHECK_EQ(amp_end_open(&b, amp_files[1], amp_files[3], RTE_VMSG_PAYLOADS_V2, 1), 0);
+	for (k = 0; k < 3; k++) {
+		CHECK_EQ(amp_end_open(&d, amp_files[0], amp_files[2], RTE_VMSG_PAYLOADS_V2, 1), 0);
+		if (d.drv == NULL || b.drv == NULL) {
+			fwd_stop(pid);
+			show_output();
+			exit(1);
+		}
+		traffic_init(&t, &d, &b, 1);
+		traffic_run(&t, per_flow, NULL, NULL);
+		for (i = 0; i < 2; i++) {
+			sent[i] += sent_at(&t, (uint32_t)i, 0);
+			recv[i] += recv_at(&t, (uint32_t)i, 0);
+		}
+		if (k == 1) {
+			/*
+			 * Hostile: the tail of its own queue head (the driver's,
+			 * at +128 of the layout) past every N.
+			 */
+			qh = (uint8_t *)rte_vmsg_region_addr(d.link) + 4096 + 128;
+			__atomic_store_n((uint16_t *)(void *)(qh + 4), rte_vmsg_cpu_to_le16(0xFFF0),
+					 __ATOMIC_RELEASE);
+			end = rte_vmsg_time_ns() + WAIT_NS;
+			while (rte_vmsg_get_le16(qh - 64 + 2) != RTE_VMSG_QSTATE_PEER_DEAD &&
+			       rte_vmsg_time_ns() < end)
+				usleep(1000);
+			CHECK_EQ(rte_vmsg_get_le16(qh - 64 + 2), RTE_VMSG_QSTATE_PEER_DEAD);
+		}
+		end_close(&d);
+	}
+	CHECK_EQ(kill(pid, 0), 0);
+	CHECK_EQ(fwd_stop(pid), 0);
+	CHECK_EQ(fwd_totals(tot, 2), 0);
+	CHECK_U64(tot[0].rx, sent[0]);
+	CHECK_U64(tot[1].rx, sent[1]);
+	CHECK_U64(tot[0].tx, recv[0]);
+	CHECK_U64(tot[1].tx, recv[1]);
+	CHECK_U64(tot[0].drops + tot[1].drops, 0);
+	/* Each driver that went away, the hostile one included, is a peer lost. */
+	CHECK(tot[0].lost >= 2);
+	CHECK_U64(tot[1].lost, 0);
+	if (vtest_failures != 0)
+		show_output();
+	printf("three drivers in turn, the second hostile: device answered PEER_DEAD, served the "
+	       "third; %llu packets checked, port 0 peer losses %llu\n",
+	       (unsigned long long)(recv[0] + recv[1]), tot[0].lost);
+	end_close(&b);
 	for (i = 0; i < 4; i++)
 		unlink(amp_files[i]);
 }
@@ -1191,7 +1282,8 @@ static int measure(uint32_t size, double seconds)
 	return 0;
 }
 
-#define RUN(n) (only_list == NULL || strchr(only_list, '0' + (n)) != NULL)
+/* Scenarios 1-9 by their digit, 10 as 'A', 11 as 'B'. */
+#define RUN(n) (only_list == NULL || strchr(only_list, (n) < 10 ? '0' + (n) : 'A' + (n)-10) != NULL)
 
 static void on_exit_cleanup(void)
 {
@@ -1270,5 +1362,16 @@ int main(int argc, char **argv)
 		bare_link_driver("v2", scaled(100000));
 		bare_link_driver("pre-v2", scaled(100000));
 	}
+	/* 10: the same over the v0 layout, both ways, both payload profiles. */
+	if (RUN(10)) {
+		amp_layout = RTE_VMSG_AMP_LAYOUT_V0;
+		bare_link("v2", scaled(50000));
+		bare_link("pre-v2", scaled(50000));
+		bare_link_driver("v2", scaled(50000));
+		bare_link_driver("pre-v2", scaled(50000));
+		amp_layout = RTE_VMSG_AMP_LAYOUT_V1;
+	}
+	if (RUN(11))
+		three_drivers(scaled(30000));
 	return vtest_done("vmsg_fwd");
 }

@@ -430,6 +430,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	/* One line at a time: the logs are read while the program runs. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);

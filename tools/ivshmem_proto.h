@@ -10,6 +10,7 @@
 #ifndef VMSG_IVSHMEM_PROTO_H
 #define VMSG_IVSHMEM_PROTO_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /** The protocol version the server sends first. */
@@ -30,5 +31,47 @@ int ivshmem_proto_send(int sock, int64_t value, int fd);
  *         (EAGAIN: nothing yet; EPROTO: a short or malformed message).
  */
 int ivshmem_proto_recv(int sock, int64_t *value, int *fd);
+
+/* ------------------------------------------------------------------------ */
+/* A client: what QEMU is to the server, also what vmsg-card is to it.      */
+
+#define IVSHMEM_CLIENT_MAX_PEERS 16u
+
+struct ivshmem_peer {
+	int used;
+	uint16_t id;
+	uint32_t nfd; /* its vectors' eventfds, in vector order */
+	int efd[IVSHMEM_PROTO_MAX_VECTORS];
+};
+
+struct ivshmem_client {
+	int sock;					    /* non-blocking after the greeting */
+	int shm_fd;					    /* the shared memory */
+	uint16_t id;					    /* ours */
+	struct ivshmem_peer peer[IVSHMEM_CLIENT_MAX_PEERS]; /* ours included */
+};
+
+/**
+ * Connects to a server at @p path and takes its greeting: the version, our
+ * id, the memory, then every peer's eventfds and ours, which come last:
+ * it returns once ours number @p vectors (or the greeting stalls 5 s).
+ * @return 0, or -1 with a one-line reason in @p err (@p errlen bytes).
+ */
+int ivshmem_client_connect(struct ivshmem_client *c, const char *path, uint32_t vectors, char *err,
+			   size_t errlen);
+
+/**
+ * Takes what the server sent since (peers that came, with their eventfds,
+ * or left). Never blocks.
+ * @return the number of messages taken, or -1 when the server hung up or
+ *         spoke out of protocol.
+ */
+int ivshmem_client_poll(struct ivshmem_client *c);
+
+/** The peer of id @p id, or NULL. */
+struct ivshmem_peer *ivshmem_client_peer(struct ivshmem_client *c, uint16_t id);
+
+/** Closes the socket, the memory and every eventfd. */
+void ivshmem_client_close(struct ivshmem_client *c);
 
 #endif /* VMSG_IVSHMEM_PROTO_H */

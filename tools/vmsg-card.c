@@ -48,15 +48,7 @@
 #include "vmsg_card_frames.h"
 
 #define NAME "vmsg-card"
-#define MAX_PEERS 16
 #define BURST 32u
-
-struct ivpeer {
-	int used;
-	uint16_t id;
-	uint32_t nfd;
-	int efd[IVSHMEM_PROTO_MAX_VECTORS];
-};
 
 /* One round of traffic (vmsg_card_frames.h). */
 struct round {
@@ -80,18 +72,17 @@ static struct {
 	uint32_t irq_vector;  /* the guest's vector this card rings */
 	uint32_t bell_vector; /* this card's vector the guest rings */
 	uint16_t dev_num;
+	uint32_t elems;
 	uint32_t queue_size;
 	uint32_t payloads;
 	uint32_t idle_us;
 	int verbose;
 	/* memory and peers */
-	int sock;
+	struct ivshmem_client iv; /* with --server */
 	int shm_fd;
 	uint8_t *mem;
 	uint64_t mem_len;
-	struct ivpeer peer[MAX_PEERS];
-	int guest;	   /* index in peer[] of the guest this card rings, or -1 */
-	uint16_t guest_id; /* its id, to see a new guest */
+	int guest_id; /* the guest the device rings, or -1 */
 	struct rte_vmsg_region *region;
 	struct rte_vmsg_memmap *map;
 	/* the device: one incarnation per card reset */
@@ -135,13 +126,13 @@ static void usage(FILE *f)
 		"  -f, --shm FILE         map FILE instead (ivshmem-plain's memory-backend-file):\n"
 		"                         polling only\n"
 		"  -o, --offset BYTES     where the layout starts (default 4096)\n"
-		"  -l, --size BYTES       bytes of the layout (default: up to the end of the "
-		"memory)\n"
+		"  -l, --size BYTES       bytes the layout may take (default: to the end)\n"
+		"  -E, --elems N          link elements per direction, 2..65535 (default 64);\n"
+		"                         the driver's DMA area is what the layout leaves\n"
 		"  -b, --mem-base ADDR    bus address of the memory's first byte in the driver's\n"
 		"                         virtqueue addresses (default 0: offsets in the memory)\n"
 		"  -e, --notify MODE      poll (default: no doorbells, no EVENT_AVAIL/EVENT_USED)\n"
-		"                         or event (EVENT_* messages, MSI-X and doorbells; "
-		"--server)\n"
+		"                         or event (EVENT_* messages, MSI-X, doorbells; --server)\n"
 		"  -i, --irq-vector N     the guest's MSI-X vector this card rings (default 0)\n"
 		"  -d, --bell-vector N    this card's vector the guest's doorbell hits (default "
 		"0)\n"
@@ -196,160 +187,41 @@ static int parse_u64(const char *s, uint64_t *out)
 /* ------------------------------------------------------------------------ */
 /* The memory and the eventfds                                               */
 
-static struct ivpeer *peer_get(uint16_t id, int create)
+/* The guest to ring: the newest (highest id) peer besides us, or NULL. */
+static struct ivshmem_peer *guest_peer(void)
 {
-	int i, free_slot = -1;
+	struct ivshmem_peer *g = NULL;
+	uint32_t i;
 
-	for (i = 0; i < MAX_PEERS; i++) {
-		if (card.peer[i].used && card.peer[i].id == id)
-			return &card.peer[i];
-		if (!card.peer[i].used && free_slot < 0)
-			free_slot = i;
+	for (i = 0; i < IVSHMEM_CLIENT_MAX_PEERS; i++) {
+		struct ivshmem_peer *p = &card.iv.peer[i];
+
+		if (p->used && p->id != 0 && p->nfd > card.irq_vector &&
+		    (g == NULL || p->id > g->id))
+			g = p;
 	}
-	if (!create || free_slot < 0)
-		return NULL;
-	memset(&card.peer[free_slot], 0, sizeof(card.peer[0]));
-	card.peer[free_slot].used = 1;
-	card.peer[free_slot].id = id;
-	return &card.peer[free_slot];
-}
-
-static void peer_drop(struct ivpeer *p)
-{
-	uint32_t v;
-
-	for (v = 0; v < p->nfd; v++)
-		close(p->efd[v]);
-	p->nfd = 0;
-	p->used = 0;
-}
-
-/* The guest to ring: the highest id there is (the newest QEMU), or -1. */
-static void pick_guest(void)
-{
-	int i;
-
-	card.guest = -1;
-	for (i = 0; i < MAX_PEERS; i++)
-		if (card.peer[i].used && card.peer[i].id != 0 &&
-		    (card.guest < 0 || card.peer[i].id > card.peer[card.guest].id))
-			card.guest = i;
-}
-
-/*
- * One protocol message after the greeting: a peer's eventfd (its vectors
- * come in order) or, without a descriptor, its departure.
- */
-static int server_msg(int64_t v, int fd)
-{
-	struct ivpeer *p;
-
-	if (v < 0 || v > UINT16_MAX) {
-		if (fd >= 0)
-			close(fd);
-		fprintf(stderr, NAME ": the server sent %" PRId64 ": not a peer id\n", v);
-		return -1;
-	}
-	p = peer_get((uint16_t)v, fd >= 0);
-	if (fd < 0) {
-		if (p != NULL) {
-			if (card.verbose)
-				printf(NAME ": guest peer %u left\n", p->id);
-			peer_drop(p);
-		}
-	} else if (p == NULL || p->nfd == IVSHMEM_PROTO_MAX_VECTORS) {
-		close(fd);
-	} else {
-		p->efd[p->nfd++] = fd;
-	}
-	pick_guest();
-	return 0;
-}
-
-/* Reads what the server has sent (non-blocking). @return -1 when it hung up. */
-static int server_poll(void)
-{
-	int64_t v;
-	int fd, rc;
-
-	for (;;) {
-		rc = ivshmem_proto_recv(card.sock, &v, &fd);
-		if (rc == 0) {
-			fprintf(stderr, NAME ": the ivshmem server hung up\n");
-			return -1;
-		}
-		if (rc < 0)
-			return errno == EAGAIN ? 0 : -1;
-		if (server_msg(v, fd) < 0)
-			return -1;
-	}
-}
-
-/* Blocking receive with a bound, for the greeting. */
-static int recv_wait(int64_t *v, int *fd, int ms)
-{
-	struct pollfd pfd = { .fd = card.sock, .events = POLLIN };
-	int rc = poll(&pfd, 1, ms);
-
-	if (rc <= 0) {
-		errno = rc == 0 ? ETIMEDOUT : errno;
-		return -1;
-	}
-	rc = ivshmem_proto_recv(card.sock, v, fd);
-	if (rc == 0)
-		errno = ECONNRESET;
-	return rc == 1 ? 0 : -1;
+	return g;
 }
 
 static int server_attach(void)
 {
-	struct sockaddr_un sa;
-	struct ivpeer *self;
-	int64_t v;
-	int fd = -1;
+	char err[256];
 
-	if (strlen(card.server) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, NAME ": socket path too long: %s\n", card.server);
+	/* Our own vectors come last in the greeting: wait until the one we sleep on is there. */
+	if (ivshmem_client_connect(&card.iv, card.server, card.bell_vector + 1, err, sizeof(err)) <
+	    0) {
+		fprintf(stderr, NAME ": %s\n", err);
 		return -1;
 	}
-	card.sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	strcpy(sa.sun_path, card.server);
-	if (card.sock < 0 || connect(card.sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fprintf(stderr, NAME ": connecting to %s: %s\n", card.server, strerror(errno));
-		return -1;
-	}
-	/* The greeting: version, our id (0: the card), the memory. */
-	if (recv_wait(&v, &fd, 5000) < 0 || v != IVSHMEM_PROTO_VERSION || fd >= 0)
-		goto bad;
-	if (recv_wait(&v, &fd, 5000) < 0 || v != 0 || fd >= 0) {
+	if (card.iv.id != 0) {
 		fprintf(stderr,
-			NAME ": the server gave this card peer id %" PRId64
-			     ", not 0: is --server the server's --card-socket?\n",
-			v);
+			NAME ": the server made this card peer %u, not 0: is --server the "
+			     "server's --card-socket?\n",
+			card.iv.id);
 		return -1;
 	}
-	if (recv_wait(&v, &card.shm_fd, 5000) < 0 || v != -1 || card.shm_fd < 0)
-		goto bad;
-	/*
-	 * Then the guests' eventfds and ours (peer 0) last, one per vector:
-	 * wait for ours, then take whatever else is already there.
-	 */
-	for (;;) {
-		if (recv_wait(&v, &fd, 5000) < 0 || fd < 0 || server_msg(v, fd) < 0)
-			goto bad;
-		self = peer_get(0, 0);
-		if (self != NULL && self->nfd > card.bell_vector)
-			break;
-	}
-	if (fcntl(card.sock, F_SETFL, O_NONBLOCK) < 0 || server_poll() < 0)
-		goto bad;
+	card.shm_fd = card.iv.shm_fd;
 	return 0;
-bad:
-	fprintf(stderr, NAME ": %s: not the greeting of an ivshmem server (%s)\n", card.server,
-		strerror(errno));
-	return -1;
 }
 
 static int map_memory(void)
@@ -420,7 +292,7 @@ static int device_up(void)
 	struct rte_vmsg_bus_amp_opts ao;
 	struct rte_vmsg_bus_opts bo;
 	struct rte_vmsg_net_dev_opts no;
-	struct ivpeer *self = peer_get(0, 0);
+	struct ivshmem_peer *self = ivshmem_client_peer(&card.iv, 0), *guest = guest_peer();
 	const char *what;
 	int rc;
 
@@ -431,12 +303,13 @@ static int device_up(void)
 	ao.offset = card.offset;
 	ao.size = card.size;
 	ao.layout = RTE_VMSG_AMP_LAYOUT_V1;
+	ao.num_elems = card.elems;
 	ao.map = card.map;
 	if (card.event) {
 		/* Without shared words: every frame sent rings the guest's vector. */
 		ao.tx_bell.sz = sizeof(ao.tx_bell);
 		ao.tx_bell.kind = RTE_VMSG_BELL_EVENTFD;
-		ao.tx_bell.fd = card.peer[card.guest].efd[card.irq_vector];
+		ao.tx_bell.fd = guest->efd[card.irq_vector];
 		ao.rx_wait.sz = sizeof(ao.rx_wait);
 		ao.rx_wait.kind = RTE_VMSG_BELL_EVENTFD;
 		ao.rx_wait.fd = self->efd[card.bell_vector];
@@ -468,8 +341,7 @@ static int device_up(void)
 	rc = rte_vmsg_net_dev_create(&no, &card.nd);
 	if (rc < 0)
 		goto fail;
-	if (card.event)
-		card.guest_id = card.peer[card.guest].id;
+	card.guest_id = card.event ? guest->id : -1;
 	return 0;
 fail:
 	fprintf(stderr, NAME ": %s: %s\n", what, strerror(-rc));
@@ -599,19 +471,25 @@ static int run(void)
 	int st, moved, attached;
 
 	while (!stop) {
-		if (card.sock >= 0 && server_poll() < 0)
+		struct ivshmem_peer *guest = NULL;
+
+		if (card.server != NULL && ivshmem_client_poll(&card.iv) < 0) {
+			fprintf(stderr, NAME ": the ivshmem server hung up\n");
 			return 1;
-		if (card.event && card.guest < 0) {
+		}
+		if (card.event)
+			guest = guest_peer();
+		if (card.event && guest == NULL) {
 			/* No guest to ring yet (or it left): wait for one. */
 			if (card.amp != NULL) {
 				device_down();
 				if (card.verbose)
 					printf(NAME ": no guest: device down\n");
 			}
-			poll(&(struct pollfd){ .fd = card.sock, .events = POLLIN }, 1, 100);
+			poll(&(struct pollfd){ .fd = card.iv.sock, .events = POLLIN }, 1, 100);
 			continue;
 		}
-		if (card.amp == NULL || (card.event && card.peer[card.guest].id != card.guest_id)) {
+		if (card.amp == NULL || (guest != NULL && guest->id != card.guest_id)) {
 			if (card_reset(card.amp == NULL ? "start" : "a new guest") < 0)
 				return 1;
 		}
@@ -673,6 +551,7 @@ int main(int argc, char **argv)
 		{ "irq-vector", required_argument, NULL, 'i' },
 		{ "bell-vector", required_argument, NULL, 'd' },
 		{ "dev-num", required_argument, NULL, 'n' },
+		{ "elems", required_argument, NULL, 'E' },
 		{ "queue-size", required_argument, NULL, 'q' },
 		{ "payloads", required_argument, NULL, 'p' },
 		{ "idle-us", required_argument, NULL, 'I' },
@@ -686,12 +565,14 @@ int main(int argc, char **argv)
 
 	card.offset = 4096;
 	card.dev_num = 1;
+	card.elems = 64;
 	card.queue_size = 256;
 	card.idle_us = 50;
-	card.sock = -1;
+	card.iv.sock = -1;
+	card.iv.shm_fd = -1;
 	card.shm_fd = -1;
-	card.guest = -1;
-	while ((c = getopt_long(argc, argv, "s:f:o:l:b:e:i:d:n:q:p:I:vh", lo, NULL)) != -1) {
+	card.guest_id = -1;
+	while ((c = getopt_long(argc, argv, "s:f:o:l:b:e:i:d:n:E:q:p:I:vh", lo, NULL)) != -1) {
 		const char *bad = NULL;
 
 		switch (c) {
@@ -729,6 +610,7 @@ int main(int argc, char **argv)
 		case 'i':
 		case 'd':
 		case 'n':
+		case 'E':
 		case 'q':
 		case 'I':
 			if (parse_u64(optarg, &v) < 0) {
@@ -751,6 +633,10 @@ int main(int argc, char **argv)
 				bad = "a device number is 0..65535";
 			else if (c == 'n')
 				card.dev_num = (uint16_t)v;
+			else if (c == 'E' && (v < 2 || v > 65535))
+				bad = "2..65535";
+			else if (c == 'E')
+				card.elems = (uint32_t)v;
 			else if (c == 'q' && (v < 2 || v > 32768 || (v & (v - 1)) != 0))
 				bad = "a power of two, 2..32768";
 			else if (c == 'q')
@@ -778,6 +664,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	/* One line at a time: the logs are read while the program runs. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -799,5 +687,9 @@ int main(int argc, char **argv)
 	rte_vmsg_memmap_destroy(card.map);
 	rte_vmsg_region_destroy(card.region);
 	munmap(card.mem, card.mem_len);
+	if (card.server != NULL)
+		ivshmem_client_close(&card.iv);
+	else if (card.shm_fd >= 0)
+		close(card.shm_fd);
 	return rc != 0 ? rc : card.rounds_bad != 0 ? 3 : 0;
 }

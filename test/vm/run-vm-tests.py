@@ -175,8 +175,12 @@ def make_initrd(path, busybox, kdir, programs, scenarios, bind):
 # One boot
 
 
-def boot(args, env, name, boot_def):
-    """Boots once, runs boot_def's scenarios; returns the serial log text."""
+def boot(args, env, name, boot_def, ctx):
+    """Boots once, runs boot_def's scenarios.
+
+    Returns the serial log text and, per scenario with a card, where the
+    card's log stood when the scenario started and ended (its slice).
+    """
     work = env["work"]
     serial = os.path.join(work, name + ".serial.log")
     initrd = os.path.join(work, name + ".initrd.gz")
@@ -201,6 +205,8 @@ def boot(args, env, name, boot_def):
                                 stdin=subprocess.DEVNULL)
         seen = 0
         text = ""
+        marks = {}
+        cardof = {s["name"]: ctx[s["card"]] for s in boot_def["scenarios"] if "card" in s}
         deadline = t0 + boot_def["secs"]
         try:
             while True:
@@ -209,6 +215,12 @@ def boot(args, env, name, boot_def):
                         text = f.read()
                 except OSError:
                     text = ""
+                for m in re.finditer(r"^VMTEST (\S+) (START|EXIT)", text, re.M):
+                    n, what = m.group(1), m.group(2)
+                    if n in cardof and (n not in marks or (what == "EXIT" and
+                                                           marks[n][1] is None)):
+                        at = len(cardof[n].text())
+                        marks[n] = (at, None) if what == "START" else (marks[n][0], at)
                 # The host's part: act on each cue once, in order.
                 for m in re.finditer(r"^\S+\| VMSYNC (\S+)", text[seen:], re.M):
                     hook = boot_def.get("cues", {}).get(m.group(1))
@@ -234,7 +246,11 @@ def boot(args, env, name, boot_def):
         with open(serial, errors="replace") as f:
             text = f.read()
         log("vm: boot %s: %.1f s, QEMU exit %d" % (name, time.monotonic() - t0, qemu.returncode))
-    return text
+    time.sleep(0.1)  # the cards' last lines
+    for n, c in cardof.items():
+        a, z = marks.get(n, (0, None))
+        marks[n] = (a, z if z is not None else len(c.text()))
+    return text, marks
 
 
 def scenario_output(text, name):
@@ -283,11 +299,118 @@ def scenarios_vfio_bind():
     }]
 
 
+def scenarios_traffic(guest, plain, bell):
+    """The scenarios of one driver program against the two cards.
+
+    guest: the program; plain / bell: its arguments that open the polling
+    card (ivshmem-plain) and the doorbell card (ivshmem-doorbell).
+    """
+    ok = r"^vm-guest: ok$"
+    return [{
+        "name": "poll", "secs": 60, "card": "card_poll", "rounds": 1,
+        "cmd": "%s %s --notify poll --count 10000" % (guest, plain),
+        "expect": [ok, r"EVENT_AVAIL sent 0, EVENT_USED received 0"],
+        "what": "polling only: bring-up and 10^4 frames each way, no event, no doorbell",
+    }, {
+        "name": "msix", "secs": 90, "card": "card_bell", "rounds": 1,
+        "cmd": "%s %s --notify event --count 10000 --expect-irq" % (guest, bell),
+        "expect": [ok],
+        "what": "MSI-X and doorbells: 10^4 frames each way in event mode, interrupts counted",
+    }, {
+        "name": "traffic", "secs": 120, "card": "card_poll", "rounds": 1,
+        "cmd": "%s %s --notify poll --count 100000 --seed 7 --timeout 110" % (guest, plain),
+        "expect": [ok, r"round 7: 100000 frames each way checked byte by byte"],
+        "what": "10^5 virtio-net frames each way, each checked byte by byte at both ends",
+    }, {
+        "name": "reopen", "secs": 60, "card": "card_bell", "rounds": 2,
+        "cmd": ("%s %s --notify event --count 2000 --seed 11 && "
+                "%s %s --notify event --count 2000 --seed 12" % (guest, bell, guest, bell)),
+        "expect": [r"round 11: 2000 frames", r"round 12: 2000 frames"],
+        "what": "the program exits and a new one opens the card again (close/open path)",
+    }, {
+        "name": "card-restart", "secs": 90, "card": "card_bell", "rounds": 1,
+        "cmd": ("%s %s --notify event --count 20000 --seed 21 --cue card-restart"
+                % (guest, bell)),
+        "expect": [ok, r"recovered from [1-9]"],
+        "cue": ("card-restart", "card_bell"),
+        "what": "the card emulator SIGKILLed and restarted under the running driver, which recovers",
+    }]
+
+
+def scenarios_errors(guest):
+    """The one-line errors of a card that cannot be opened."""
+    return [{
+        "name": "not-bound", "secs": 20, "rc": "nonzero",
+        "cmd": "%s --pcie %s --notify poll" % (guest, BDF_SPARE),
+        "expect": [r"not bound to vfio-pci"],
+        "what": "a function not bound to vfio-pci: the named one-line error, exit non-zero",
+    }]
+
+
+def scenarios_no_iommu(guest):
+    return [{
+        "name": "no-iommu", "secs": 20, "rc": "nonzero",
+        "cmd": "%s --pcie %s --notify poll" % (guest, BDF_PLAIN),
+        "expect": [r"IOMMU"],
+        "what": "a guest booted without intel_iommu=on: the named one-line error, exit non-zero",
+    }]
+
+
+def check_card(s, ctx, slice_text):
+    """The card's side of a scenario: its rounds in the scenario's time, all ok."""
+    if "card" not in s:
+        return ""
+    bad = [l for l in slice_text.splitlines() if "FAILED" in l]
+    if bad:
+        return "the card: " + bad[0]
+    n = len(re.findall(r"^vmsg-card: round \d+: .*: ok$", slice_text, re.M))
+    if n < s["rounds"]:
+        return "the card logged %d good rounds, want %d" % (n, s["rounds"])
+    return ""
+
+
+def run_host(args, ctx, scenarios):
+    """Host mode: each scenario's driver program runs here; the same judging."""
+    results = []
+    for s in scenarios:
+        card = ctx.get(s.get("card"))
+        mark = len(card.text()) if card else 0
+        log("vm: host: %s: %s" % (s["name"], s["cmd"]))
+        p = subprocess.Popen(["sh", "-c", s["cmd"]], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+        out = []
+        t0 = time.monotonic()
+        for line in p.stdout:
+            out.append(line.rstrip("\n"))
+            cue = s.get("cue")
+            if cue and line.startswith("VMSYNC " + cue[0]):
+                c = ctx[cue[1]]
+                c.kill()
+                c.start()
+        try:
+            rc = p.wait(timeout=max(1, s["secs"] - (time.monotonic() - t0)))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            rc = 124
+        time.sleep(0.1)  # the card's last line
+        text = "\n".join("%s| %s" % (s["name"], l) for l in out)
+        text += "\nVMTEST %s EXIT %d\n" % (s["name"], rc)
+        why = judge(text, s, ctx) or (check_card(s, ctx, card.text()[mark:]) if card else "")
+        if why:
+            log("\n".join(out[-10:]))
+        results.append((s["name"], why, s["what"]))
+    return results
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--server", required=True, help="vmsg-ivshmem-server")
     ap.add_argument("--card", required=True, help="vmsg-card")
-    ap.add_argument("--guest", action="append", default=[], help="static guest programs")
+    ap.add_argument("--guest", help="the static vm-guest, with drivers/pcie_amp")
+    ap.add_argument("--host-guest",
+                    help="host mode: no VM; this vm-guest-host drives the cards directly")
+    ap.add_argument("--pcie-scenarios", action="store_true",
+                    help="in the VM, also the scenarios through the pcie API (needs --guest)")
     ap.add_argument("--work", required=True, help="working directory (wiped)")
     ap.add_argument("--cache", default=os.environ.get("VMSG_VM_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "librte_vmsg", "vm"),
@@ -296,15 +419,21 @@ def main():
     args = ap.parse_args()
     ci = os.environ.get("CI") == "true"
     t_all = time.monotonic()
+    if args.pcie_scenarios and not args.guest:
+        ap.error("--pcie-scenarios needs --guest (a build with drivers/pcie_amp)")
 
-    try:
-        qemu, busybox, kdir = prerequisites(args)
-    except Prereq as e:
-        if ci:
-            log("vm: FAIL: CI=true and a prerequisite is missing: %s" % e)
-            return 1
-        log("vm: SKIP: %s" % e)
-        return SKIP
+    env = None
+    if not args.host_guest:
+        try:
+            qemu, busybox, kdir = prerequisites(args)
+        except Prereq as e:
+            if ci:
+                log("vm: FAIL: CI=true and a prerequisite is missing: %s" % e)
+                return 1
+            log("vm: SKIP: %s" % e)
+            return SKIP
+        env = {"qemu": qemu, "busybox": busybox, "kdir": kdir, "work": args.work,
+               "programs": [args.guest] if args.guest else []}
 
     shutil.rmtree(args.work, ignore_errors=True)
     os.makedirs(args.work)
@@ -312,9 +441,8 @@ def main():
     sockdir = tempfile.mkdtemp(prefix="vmsg-vm.")
     shm_plain = "/dev/shm/vmsg-vm-%d-plain" % os.getpid()
     shm_spare = "/dev/shm/vmsg-vm-%d-spare" % os.getpid()
-    env = {"qemu": qemu, "busybox": busybox, "kdir": kdir, "work": args.work,
-           "programs": args.guest}
     procs = []
+    cards = []
     results = []
     try:
         for p in (shm_plain, shm_spare):
@@ -337,42 +465,24 @@ def main():
         card_bell = Card(args.card, ["--server", csock, "--offset", str(LAYOUT_OFFSET),
                                      "--notify", "event", "--verbose"],
                          os.path.join(args.work, "card-doorbell.log"))
+        cards = [card_poll, card_bell]
         card_poll.start()
         card_bell.start()
         ctx = {"card_poll": card_poll, "card_bell": card_bell}
 
-        main_boot = {
-            "iommu": True,
-            "secs": 240,
-            "bind": [BDF_PLAIN, BDF_BELL],
-            "devices": [
-                "-object", "memory-backend-file,id=plain,mem-path=%s,size=%d,share=on"
-                % (shm_plain, MEM_SIZE),
-                "-device", "ivshmem-plain,memdev=plain,addr=0x10",
-                "-chardev", "socket,path=%s,id=ivs" % qsock,
-                "-device", "ivshmem-doorbell,chardev=ivs,vectors=%d,addr=0x11" % VECTORS,
-                "-object", "memory-backend-file,id=spare,mem-path=%s,size=%d,share=on"
-                % (shm_spare, MEM_SIZE),
-                "-device", "ivshmem-plain,memdev=spare,addr=0x12",
-            ],
-            "scenarios": scenarios_vfio_bind(),
-            "cues": {},
-        }
-        boots = [("main", main_boot)]
-        for bname, b in boots:
+        if args.host_guest:
+            scen = scenarios_traffic(args.host_guest, "--shm " + shm_plain, "--ivshmem " + qsock)
             if args.only:
-                b["scenarios"] = [s for s in b["scenarios"] if s["name"] in args.only]
-            if not b["scenarios"]:
-                continue
-            text = boot(args, env, bname, b)
-            for s in b["scenarios"]:
-                why = judge(text, s, ctx)
-                results.append((s["name"], why, s["what"]))
-        for c in (card_poll, card_bell):
+                scen = [s for s in scen if s["name"] in args.only]
+            results = run_host(args, ctx, scen)
+        else:
+            results = run_vm(args, env, ctx, shm_plain, shm_spare, qsock)
+        for c in cards:
             if not c.alive():
-                results.append(("card", "%s exited on its own" % c.logpath, "the cards live on"))
+                results.append(("cards", "%s: the card exited on its own" % c.logpath,
+                                "the cards live through every scenario"))
     finally:
-        for c in [v for v in locals().get("ctx", {}).values()]:
+        for c in cards:
             c.kill(signal.SIGTERM)
         for p in procs:
             if p.poll() is None:
@@ -390,14 +500,70 @@ def main():
                                     (": " + why) if why else ""))
     log("vm: %d scenarios, %d failed, %.1f s; logs in %s" %
         (len(results), len(bad), time.monotonic() - t_all, args.work))
-    if bad:
-        for n in ("main.serial.log",):
-            p = os.path.join(args.work, n)
-            if os.path.exists(p):
-                log("--- the end of %s:" % p)
-                with open(p, errors="replace") as f:
-                    log("".join(f.readlines()[-40:]))
     return 1 if bad or not results else 0
+
+
+def run_vm(args, env, ctx, shm_plain, shm_spare, qsock):
+    guest = "/vm/vm-guest"
+    main_scen = scenarios_vfio_bind()
+    if args.pcie_scenarios:
+        main_scen += scenarios_traffic(guest, "--pcie " + BDF_PLAIN, "--pcie " + BDF_BELL)
+        main_scen += scenarios_errors(guest)
+
+    def restart(card):
+        def hook():
+            ctx[card].kill()
+            ctx[card].start()
+        return hook
+
+    main_boot = {
+        "iommu": True,
+        "secs": 300,
+        "bind": [BDF_PLAIN, BDF_BELL],
+        "devices": [
+            "-object", "memory-backend-file,id=plain,mem-path=%s,size=%d,share=on"
+            % (shm_plain, MEM_SIZE),
+            "-device", "ivshmem-plain,memdev=plain,addr=0x10",
+            "-chardev", "socket,path=%s,id=ivs" % qsock,
+            "-device", "ivshmem-doorbell,chardev=ivs,vectors=%d,addr=0x11" % VECTORS,
+            "-object", "memory-backend-file,id=spare,mem-path=%s,size=%d,share=on"
+            % (shm_spare, MEM_SIZE),
+            "-device", "ivshmem-plain,memdev=spare,addr=0x12",
+        ],
+        "scenarios": main_scen,
+        "cues": {s["cue"][0]: restart(s["cue"][1]) for s in main_scen if "cue" in s},
+    }
+    boots = [("main", main_boot)]
+    if args.pcie_scenarios:
+        boots.append(("no-iommu", {
+            "iommu": False,
+            "secs": 60,
+            "bind": [BDF_PLAIN],
+            "devices": [
+                "-object", "memory-backend-file,id=plain,mem-path=%s,size=%d,share=on"
+                % (shm_spare, MEM_SIZE),
+                "-device", "ivshmem-plain,memdev=plain,addr=0x10",
+            ],
+            "scenarios": scenarios_no_iommu(guest),
+        }))
+    results = []
+    for bname, b in boots:
+        if args.only:
+            b["scenarios"] = [s for s in b["scenarios"] if s["name"] in args.only]
+        if not b["scenarios"]:
+            continue
+        text, marks = boot(args, env, bname, b, ctx)
+        for s in b["scenarios"]:
+            why = judge(text, s, ctx)
+            if not why and "card" in s:
+                a, z = marks.get(s["name"], (0, 0))
+                why = check_card(s, ctx, ctx[s["card"]].text()[a:z])
+            results.append((s["name"], why, s["what"]))
+        if any(r[1] for r in results):
+            p = os.path.join(args.work, bname + ".serial.log")
+            log("--- the end of %s:" % p)
+            log("\n".join(text.splitlines()[-40:]))
+    return results
 
 
 if __name__ == "__main__":

@@ -39,7 +39,11 @@
 #include <rte_vmsg_mem.h>
 #include <rte_vmsg_net.h>
 #ifdef VM_GUEST_PCIE
+#include <sys/eventfd.h>
+
 #include <rte_vmsg_pcie.h>
+
+#include "pcie_amp_priv.h"
 #endif
 
 #include "ivshmem_proto.h"
@@ -50,7 +54,8 @@
 #define SEC UINT64_C(1000000000)
 
 static struct {
-	const char *pcie, *ivshmem, *shm;
+	const char *pcie, *ivshmem, *shm, *probe;
+	uint32_t probe_msix;
 	int event;
 	uint32_t count, rounds, seed;
 	const char *cue;
@@ -88,7 +93,10 @@ static void usage(FILE *f)
 		"  --cue NAME        print 'VMSYNC NAME' halfway through round 1 and require\n"
 		"                    a recovery from a card restart before it ends\n"
 		"  --expect-irq      event mode: require doorbells and MSI-X interrupts counted\n"
-		"  --timeout SEC     whole run (default 60); --stall SEC without progress (10)\n");
+		"  --timeout SEC     whole run (default 60); --stall SEC without progress (10)\n"
+		"  --vfio-probe BDF  only the VFIO layer of drivers/pcie_amp on the card: open,\n"
+		"                    regions, BARs, the card's layout magic through the BAR2\n"
+		"                    mapping; --msix N: N MSI-X vectors armed to eventfds\n");
 }
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -238,6 +246,72 @@ static void card_idle(void)
 #endif
 	(void)rte_vmsg_bus_amp_wait(g.amp, 1000000);
 }
+
+#ifdef VM_GUEST_PCIE
+/*
+ * The VFIO layer alone (drivers/pcie_amp's private ops), below the card
+ * layer: the kernel's vfio-pci with the emulated IOMMU, the BAR mapping of
+ * the card's memory, the MSI-X vectors. Its set-up errors are the one-line
+ * messages of the layer.
+ */
+static int vfio_probe(const char *bdf)
+{
+	const struct pcie_amp_vfio_ops *ops = &pcie_amp_vfio_kernel;
+	struct pcie_amp_bar bar;
+	uint64_t size[3];
+	uint32_t magic, i;
+	void *dev;
+	int fds[8], rc;
+
+	/* The layer takes the canonical DDDD:BB:DD.F only. */
+	if (strlen(bdf) != 12 || bdf[4] != ':' || bdf[7] != ':' || bdf[10] != '.')
+		fail("--vfio-probe %s: give DDDD:BB:DD.F", bdf);
+	rc = ops->open(NULL, bdf, &dev);
+	if (rc < 0)
+		fail("the VFIO layer cannot open %s: %s", bdf, strerror(-rc));
+	/*
+	 * Not ops->info(): on a conventional PCI function (ivshmem on q35's
+	 * root bus) the kernel answers VFIO_DEVICE_GET_IRQ_INFO for the ERR
+	 * index with -EINVAL, which the layer takes for a failure today.
+	 */
+	for (i = 0; i < 3; i++)
+		if (ops->bar_size(dev, i, &size[i]) < 0)
+			fail("the size of BAR%u", i);
+	printf(NAME ": %s: BAR0 %" PRIu64 " B, BAR1 %" PRIu64 " B, BAR2 %" PRIu64 " B\n", bdf,
+	       size[0], size[1], size[2]);
+	rc = ops->bar_map(dev, 2, &bar);
+	if (rc < 0)
+		fail("mapping BAR2: %s", strerror(-rc));
+	if (bar.io_ops != NULL)
+		magic = bar.io_ops->read32(bar.io_arg, 4096);
+	else
+		magic = *(volatile uint32_t *)(void *)((uint8_t *)bar.addr + 4096);
+	printf(NAME ": BAR2 +4096 reads 0x%08x\n", magic);
+	if ((magic & 0xffffu) != 0x4C4Fu)
+		fail("no v1 layout magic (0x4C4F) at BAR2 + 4096: the card's memory is not seen");
+	printf(NAME ": the card's v1 layout is seen through the BAR2 mapping\n");
+	ops->bar_unmap(dev, &bar);
+	if (g.probe_msix > 0) {
+		if (g.probe_msix > 8)
+			fail("--msix %u: at most 8", g.probe_msix);
+		for (i = 0; i < g.probe_msix; i++)
+			if ((fds[i] = eventfd(0, EFD_CLOEXEC)) < 0)
+				fail("eventfd: %s", strerror(errno));
+		rc = ops->irq_set(dev, PCIE_AMP_IRQ_MSIX, 0, g.probe_msix, fds);
+		if (rc < 0)
+			fail("arming %u MSI-X vectors: %s", g.probe_msix, strerror(-rc));
+		rc = ops->irq_set(dev, PCIE_AMP_IRQ_MSIX, 0, 0, NULL);
+		if (rc < 0)
+			fail("disarming MSI-X: %s", strerror(-rc));
+		printf(NAME ": %u MSI-X vectors armed to eventfds and disarmed\n", g.probe_msix);
+		for (i = 0; i < g.probe_msix; i++)
+			close(fds[i]);
+	}
+	ops->close(dev);
+	printf(NAME ": ok\n");
+	return 0;
+}
+#endif
 
 /* ------------------------------------------------------------------------ */
 /* The device                                                                */
@@ -455,6 +529,19 @@ static void check_counters(void)
 		fail("polling only, and events went: %" PRIu64 " EVENT_AVAIL, %" PRIu64
 		     " EVENT_USED",
 		     notifies, events);
+	if (g.amp != NULL) {
+		/* Host tests: the eventfd doorbells of the ivshmem server instead of MSI-X. */
+		struct rte_vmsg_bus_amp_stats as;
+
+		if (rte_vmsg_bus_amp_stats_get(g.amp, &as) == 0) {
+			printf(NAME ": doorbells %" PRIu64 ", sleeps on the card's eventfd %" PRIu64
+				    "\n",
+			       as.bell_kicks, as.bell_sleeps);
+			if (g.expect_irq && (as.bell_kicks == 0 || as.bell_sleeps == 0))
+				fail("event mode, and no doorbell rung or no sleep on the card's "
+				     "eventfd");
+		}
+	}
 #ifdef VM_GUEST_PCIE
 	if (g.card != NULL) {
 		struct rte_vmsg_pcie_stats ps;
@@ -485,6 +572,8 @@ int main(int argc, char **argv)
 		{ "expect-irq", no_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "stall", required_argument, NULL, 'T' },
+		{ "vfio-probe", required_argument, NULL, 'F' },
+		{ "msix", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -536,6 +625,12 @@ int main(int argc, char **argv)
 		case 'T':
 			g.stall_ns = strtoull(optarg, NULL, 0) * SEC;
 			break;
+		case 'F':
+			g.probe = optarg;
+			break;
+		case 'm':
+			g.probe_msix = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -544,14 +639,14 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	srcs = (g.pcie != NULL) + (g.ivshmem != NULL) + (g.shm != NULL);
+	srcs = (g.pcie != NULL) + (g.ivshmem != NULL) + (g.shm != NULL) + (g.probe != NULL);
 	if (optind != argc || srcs != 1 || g.count == 0 || g.rounds == 0) {
 		usage(stderr);
 		return 2;
 	}
 #ifndef VM_GUEST_PCIE
-	if (g.pcie != NULL) {
-		fprintf(stderr, NAME ": built without drivers/pcie_amp: no --pcie\n");
+	if (g.pcie != NULL || g.probe != NULL) {
+		fprintf(stderr, NAME ": built without drivers/pcie_amp: no --pcie, --vfio-probe\n");
 		return 2;
 	}
 #endif
@@ -562,6 +657,10 @@ int main(int argc, char **argv)
 	/* The library is silent by default: its one-line errors are what the tests check. */
 	rte_vmsg_log_set_handler(rte_vmsg_log_stderr, RTE_VMSG_LOG_WARNING, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+#ifdef VM_GUEST_PCIE
+	if (g.probe != NULL)
+		return vfio_probe(g.probe);
+#endif
 
 	deadline = rte_vmsg_time_ns() + g.timeout_ns;
 	card_open();

@@ -68,6 +68,19 @@ enum rte_vmsg_pcie_placement {
 	RTE_VMSG_PCIE_PLACEMENT_HOST = 2,
 };
 
+/**
+ * ivshmem profile, BAR placement: where the card writes the v1 layout in
+ * BAR2 (the first 4 KiB stay free, as QEMU's amp-pci models keep them).
+ */
+#define RTE_VMSG_PCIE_IVSHMEM_LINK_OFFSET 4096u
+/**
+ * ivshmem profile, BAR placement: the end of the link window and the start
+ * of the DMA area in BAR2. The card's layout must fit in
+ * [RTE_VMSG_PCIE_IVSHMEM_LINK_OFFSET, RTE_VMSG_PCIE_IVSHMEM_DMA_OFFSET);
+ * virtqueue and buffer bus addresses are offsets in BAR2.
+ */
+#define RTE_VMSG_PCIE_IVSHMEM_DMA_OFFSET 65536u
+
 /** How each side learns that the other sent (struct rte_vmsg_pcie_opts @c notify). */
 enum rte_vmsg_pcie_notify {
 	/** Polling only: no doorbell write, no interrupt (ARCHITECTURE.md §1). */
@@ -167,7 +180,8 @@ struct rte_vmsg_pcie_stats {
 	uint64_t bar_reads[RTE_VMSG_PCIE_MAX_BARS];
 	uint64_t bar_writes[RTE_VMSG_PCIE_MAX_BARS]; /**< see @c bar_reads */
 	uint64_t doorbells;			     /**< doorbell register writes (host to card) */
-	uint64_t interrupts;   /**< MSI-X interrupts consumed by rte_vmsg_pcie_wait() */
+	/** Wake-ups of rte_vmsg_pcie_wait(): MSI-X interrupts, or frames found while polling. */
+	uint64_t interrupts;
 	uint64_t req_notified; /**< the kernel asked for the device back (REQ notifier) */
 };
 

@@ -257,6 +257,7 @@ static void card_idle(void)
 static int vfio_probe(const char *bdf)
 {
 	const struct pcie_amp_vfio_ops *ops = &pcie_amp_vfio_kernel;
+	struct pcie_amp_dev_info di;
 	struct pcie_amp_bar bar;
 	uint64_t size[3];
 	uint32_t magic, i;
@@ -269,16 +270,16 @@ static int vfio_probe(const char *bdf)
 	rc = ops->open(NULL, bdf, &dev);
 	if (rc < 0)
 		fail("the VFIO layer cannot open %s: %s", bdf, strerror(-rc));
-	/*
-	 * Not ops->info(): on a conventional PCI function (ivshmem on q35's
-	 * root bus) the kernel answers VFIO_DEVICE_GET_IRQ_INFO for the ERR
-	 * index with -EINVAL, which the layer takes for a failure today.
-	 */
+	rc = ops->info(dev, &di);
+	if (rc < 0)
+		fail("device info: %s", strerror(-rc));
 	for (i = 0; i < 3; i++)
 		if (ops->bar_size(dev, i, &size[i]) < 0)
 			fail("the size of BAR%u", i);
-	printf(NAME ": %s: BAR0 %" PRIu64 " B, BAR1 %" PRIu64 " B, BAR2 %" PRIu64 " B\n", bdf,
-	       size[0], size[1], size[2]);
+	printf(NAME ": %s: %u regions, %u IRQ indices, %u MSI-X vectors, reset %s; "
+		    "BAR0 %" PRIu64 " B, BAR1 %" PRIu64 " B, BAR2 %" PRIu64 " B\n",
+	       bdf, di.num_regions, di.num_irqs, di.irq_count[PCIE_AMP_IRQ_MSIX],
+	       di.can_reset ? "yes" : "no", size[0], size[1], size[2]);
 	rc = ops->bar_map(dev, 2, &bar);
 	if (rc < 0)
 		fail("mapping BAR2: %s", strerror(-rc));
@@ -292,8 +293,9 @@ static int vfio_probe(const char *bdf)
 	printf(NAME ": the card's v1 layout is seen through the BAR2 mapping\n");
 	ops->bar_unmap(dev, &bar);
 	if (g.probe_msix > 0) {
-		if (g.probe_msix > 8)
-			fail("--msix %u: at most 8", g.probe_msix);
+		if (g.probe_msix > 8 || g.probe_msix > di.irq_count[PCIE_AMP_IRQ_MSIX])
+			fail("%u MSI-X vectors wanted, the device has %u", g.probe_msix,
+			     di.irq_count[PCIE_AMP_IRQ_MSIX]);
 		for (i = 0; i < g.probe_msix; i++)
 			if ((fds[i] = eventfd(0, EFD_CLOEXEC)) < 0)
 				fail("eventfd: %s", strerror(errno));

@@ -29,6 +29,8 @@
 #include <unistd.h>
 
 #include "ivshmem_proto.h"
+#include "tool_util.h"
+#include "vmsg_util.h"
 
 #define NAME "vmsg-ivshmem-server"
 #define MAX_GUESTS 16
@@ -85,40 +87,6 @@ static void usage(FILE *f)
 		"\n"
 		"It runs until SIGINT or SIGTERM and then removes its sockets.\n",
 		IVSHMEM_PROTO_MAX_VECTORS);
-}
-
-static int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno != 0 || end == s)
-		return -1;
-	switch (*end) {
-	case 'k':
-	case 'K':
-		v <<= 10;
-		end++;
-		break;
-	case 'm':
-	case 'M':
-		v <<= 20;
-		end++;
-		break;
-	case 'g':
-	case 'G':
-		v <<= 30;
-		end++;
-		break;
-	default:
-		break;
-	}
-	if (*end != '\0')
-		return -1;
-	*out = v;
-	return 0;
 }
 
 static int listen_on(const char *path)
@@ -376,7 +344,6 @@ int main(int argc, char **argv)
 	};
 	struct sigaction sa;
 	uint32_t i;
-	char *end;
 	int c, rc;
 
 	srv.vectors = 2;
@@ -397,17 +364,15 @@ int main(int argc, char **argv)
 			srv.shm_path = optarg;
 			break;
 		case 'l':
-			if (parse_size(optarg, &srv.size) < 0 || srv.size == 0 ||
+			if (tool_parse_size(optarg, 1, UINT64_MAX, &srv.size) < 0 ||
 			    (srv.size & (srv.size - 1)) != 0) {
 				fprintf(stderr, NAME ": --size %s: want a power of two\n", optarg);
 				return 2;
 			}
 			break;
 		case 'n':
-			errno = 0;
-			srv.vectors = (uint32_t)strtoul(optarg, &end, 0);
-			if (errno != 0 || *end != '\0' || srv.vectors == 0 ||
-			    srv.vectors > IVSHMEM_PROTO_MAX_VECTORS) {
+			if (vmsg_util_parse_u32(optarg, 0, 1, IVSHMEM_PROTO_MAX_VECTORS,
+						&srv.vectors) < 0) {
 				fprintf(stderr, NAME ": --vectors %s: want 1..%u\n", optarg,
 					IVSHMEM_PROTO_MAX_VECTORS);
 				return 2;

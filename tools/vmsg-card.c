@@ -45,6 +45,7 @@
 #include <rte_vmsg_ring.h>
 
 #include "ivshmem_proto.h"
+#include "tool_util.h"
 #include "vmsg_card_frames.h"
 
 #define NAME "vmsg-card"
@@ -148,40 +149,6 @@ static void usage(FILE *f)
 		"sends its DATA frames, checks the driver's byte by byte, answers with a\n"
 		"VERDICT and prints one line per round:\n"
 		"  " NAME ": round N: rx C/C good, B bad; tx C; T s\n");
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno != 0 || end == s)
-		return -1;
-	switch (*end) {
-	case 'k':
-	case 'K':
-		v <<= 10;
-		end++;
-		break;
-	case 'm':
-	case 'M':
-		v <<= 20;
-		end++;
-		break;
-	case 'g':
-	case 'G':
-		v <<= 30;
-		end++;
-		break;
-	default:
-		break;
-	}
-	if (*end != '\0')
-		return -1;
-	*out = v;
-	return 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -613,7 +580,7 @@ int main(int argc, char **argv)
 		case 'E':
 		case 'q':
 		case 'I':
-			if (parse_u64(optarg, &v) < 0) {
+			if (tool_parse_size(optarg, 0, UINT64_MAX, &v) < 0) {
 				bad = "not a number";
 				break;
 			}

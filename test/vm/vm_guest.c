@@ -47,6 +47,7 @@
 #endif
 
 #include "ivshmem_proto.h"
+#include "vmsg_util.h"
 #include "vmsg_card_frames.h"
 
 #define NAME "vm-guest"
@@ -293,7 +294,7 @@ static int vfio_probe(const char *bdf)
 	printf(NAME ": the card's v1 layout is seen through the BAR2 mapping\n");
 	ops->bar_unmap(dev, &bar);
 	if (g.probe_msix > 0) {
-		if (g.probe_msix > 8 || g.probe_msix > di.irq_count[PCIE_AMP_IRQ_MSIX])
+		if (g.probe_msix > di.irq_count[PCIE_AMP_IRQ_MSIX])
 			fail("%u MSI-X vectors wanted, the device has %u", g.probe_msix,
 			     di.irq_count[PCIE_AMP_IRQ_MSIX]);
 		for (i = 0; i < g.probe_msix; i++)
@@ -579,9 +580,9 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint64_t deadline;
+	uint64_t deadline, v = 0;
 	uint32_t i;
-	int c, srcs;
+	int c, srcs, bad;
 
 	g.count = 1000;
 	g.rounds = 1;
@@ -589,6 +590,7 @@ int main(int argc, char **argv)
 	g.timeout_ns = 60 * SEC;
 	g.stall_ns = 10 * SEC;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		bad = 0;
 		switch (c) {
 		case 'P':
 			g.pcie = optarg;
@@ -607,13 +609,13 @@ int main(int argc, char **argv)
 			g.event = strcmp(optarg, "event") == 0;
 			break;
 		case 'c':
-			g.count = (uint32_t)strtoul(optarg, NULL, 0);
+			bad = vmsg_util_parse_u32(optarg, 0, 1, UINT32_MAX - 1, &g.count);
 			break;
 		case 'r':
-			g.rounds = (uint32_t)strtoul(optarg, NULL, 0);
+			bad = vmsg_util_parse_u32(optarg, 0, 1, 1000000, &g.rounds);
 			break;
 		case 's':
-			g.seed = (uint32_t)strtoul(optarg, NULL, 0);
+			bad = vmsg_util_parse_u32(optarg, 0, 0, UINT32_MAX, &g.seed);
 			break;
 		case 'C':
 			g.cue = optarg;
@@ -622,16 +624,15 @@ int main(int argc, char **argv)
 			g.expect_irq = 1;
 			break;
 		case 't':
-			g.timeout_ns = strtoull(optarg, NULL, 0) * SEC;
-			break;
 		case 'T':
-			g.stall_ns = strtoull(optarg, NULL, 0) * SEC;
+			bad = vmsg_util_parse_u64(optarg, 0, 0, 1, 86400, &v);
+			*(c == 't' ? &g.timeout_ns : &g.stall_ns) = v * SEC;
 			break;
 		case 'F':
 			g.probe = optarg;
 			break;
 		case 'm':
-			g.probe_msix = (uint32_t)strtoul(optarg, NULL, 0);
+			bad = vmsg_util_parse_u32(optarg, 0, 1, 8, &g.probe_msix);
 			break;
 		case 'h':
 			usage(stdout);
@@ -640,9 +641,14 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+		if (bad < 0) {
+			fprintf(stderr, NAME ": %s: %s (see --help)\n", optarg,
+				bad == -ERANGE ? "out of range" : "not a number");
+			return 2;
+		}
 	}
 	srcs = (g.pcie != NULL) + (g.ivshmem != NULL) + (g.shm != NULL) + (g.probe != NULL);
-	if (optind != argc || srcs != 1 || g.count == 0 || g.rounds == 0) {
+	if (optind != argc || srcs != 1) {
 		usage(stderr);
 		return 2;
 	}

@@ -92,6 +92,25 @@ struct pcie_amp_vfio_env {
 /* The kernel's vfio-pci (vfio.c). */
 extern const struct pcie_amp_vfio_ops pcie_amp_vfio_kernel;
 
+/* The mmap'able areas of a BAR (VFIO_REGION_INFO_CAP_SPARSE_MMAP). */
+#define PCIE_AMP_SPARSE_MAX 8u
+struct pcie_amp_sparse {
+	uint32_t n;
+	uint64_t off[PCIE_AMP_SPARSE_MAX];
+	uint64_t len[PCIE_AMP_SPARSE_MAX];
+};
+
+/*
+ * Reads the sparse-mmap capability of a VFIO_DEVICE_GET_REGION_INFO answer
+ * (@p info, @p len bytes, for a BAR of @p bar_size bytes): *found is 1 and
+ * @p sp holds the areas (empty ones dropped) when there is one; the rest
+ * of the BAR (the MSI-X table, unless the kernel says it is mappable) is
+ * not to be mmap'd. 0, or -EPROTO for a malformed chain or an area outside
+ * the BAR (vfio.c).
+ */
+int pcie_amp_sparse_parse(const void *info, size_t len, uint64_t bar_size,
+			  struct pcie_amp_sparse *sp, int *found);
+
 /* ------------------------------------------------------------------------ */
 /* IOVA allocation (iova.c)                                                  */
 

@@ -215,6 +215,84 @@ static void test_iova(void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* BAR regions: the sparse-mmap areas around the MSI-X table                 */
+
+/* A VFIO_DEVICE_GET_REGION_INFO answer with a sparse-mmap capability of @p n areas. */
+static size_t sparse_image(uint8_t *buf, const uint64_t (*areas)[2], uint32_t n)
+{
+	struct vfio_region_info ri;
+	struct vfio_region_info_cap_sparse_mmap sm;
+	size_t off = sizeof(ri);
+	uint32_t i;
+
+	memset(&ri, 0, sizeof(ri));
+	ri.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
+		   VFIO_REGION_INFO_FLAG_MMAP | VFIO_REGION_INFO_FLAG_CAPS;
+	ri.index = 1;
+	ri.cap_offset = (uint32_t)off;
+	ri.size = 0x4000;
+	memset(&sm, 0, sizeof(sm));
+	sm.header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+	sm.header.version = 1;
+	sm.nr_areas = n;
+	memcpy(buf + off, &sm, sizeof(sm));
+	for (i = 0; i < n; i++) {
+		struct vfio_region_sparse_mmap_area a = { areas[i][0], areas[i][1] };
+
+		memcpy(buf + off + sizeof(sm) + i * sizeof(a), &a, sizeof(a));
+	}
+	ri.argsz = (uint32_t)(off + sizeof(sm) + n * sizeof(struct vfio_region_sparse_mmap_area));
+	memcpy(buf, &ri, sizeof(ri));
+	return ri.argsz;
+}
+
+static void test_sparse(void)
+{
+	/* A 16 KiB BAR whose MSI-X table is the page at 8 KiB: two areas around it, one empty. */
+	const uint64_t hole[3][2] = { { 0, 0x2000 }, { 0x2000, 0 }, { 0x3000, 0x1000 } };
+	const uint64_t outside[1][2] = { { 0x3000, 0x2000 } };
+	struct vfio_region_info plain;
+	struct pcie_amp_sparse sp;
+	uint8_t buf[512];
+	int found = 9;
+	size_t len;
+
+	memset(&plain, 0, sizeof(plain));
+	plain.argsz = sizeof(plain);
+	plain.flags = VFIO_REGION_INFO_FLAG_MMAP;
+	CHECK_EQ(pcie_amp_sparse_parse(&plain, sizeof(plain), 0x4000, &sp, &found), 0);
+	CHECK_EQ(found, 0); /* no capability: all of it mmap'able */
+	CHECK_EQ(pcie_amp_sparse_parse(&plain, 8, 0x4000, &sp, &found), -EPROTO);
+
+	memset(buf, 0, sizeof(buf));
+	len = sparse_image(buf, hole, 3);
+	CHECK_EQ(pcie_amp_sparse_parse(buf, len, 0x4000, &sp, &found), 0);
+	CHECK_EQ(found, 1);
+	CHECK_EQ(sp.n, 2);
+	CHECK_U64(sp.off[0], 0);
+	CHECK_U64(sp.len[0], 0x2000);
+	CHECK_U64(sp.off[1], 0x3000);
+	CHECK_U64(sp.len[1], 0x1000);
+	/* Truncated: the areas would be read past the answer. */
+	CHECK_EQ(pcie_amp_sparse_parse(buf, len - 1, 0x4000, &sp, &found), -EPROTO);
+	/* An area past the end of the BAR. */
+	memset(buf, 0, sizeof(buf));
+	len = sparse_image(buf, outside, 1);
+	CHECK_EQ(pcie_amp_sparse_parse(buf, len, 0x4000, &sp, &found), -EPROTO);
+	/* A chain that loops. */
+	memset(buf, 0, sizeof(buf));
+	len = sparse_image(buf, hole, 3);
+	{
+		struct vfio_info_cap_header ch;
+
+		memcpy(&ch, buf + sizeof(struct vfio_region_info), sizeof(ch));
+		ch.next = sizeof(struct vfio_region_info);
+		memcpy(buf + sizeof(struct vfio_region_info), &ch, sizeof(ch));
+		CHECK_EQ(pcie_amp_sparse_parse(buf, len, 0x4000, &sp, &found), -EPROTO);
+	}
+}
+
+/* ------------------------------------------------------------------------ */
 /* The kernel layer's checks, on a made-up sysfs tree                        */
 
 static char tree[PATH_MAX];
@@ -993,6 +1071,7 @@ int main(void)
 	rte_vmsg_log_set_handler(log_capture, RTE_VMSG_LOG_DEBUG, NULL);
 	test_bdf();
 	test_iova();
+	test_sparse();
 	test_vfio_errors();
 	test_dma();
 	test_open_errors();

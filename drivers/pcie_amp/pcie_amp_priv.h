@@ -173,14 +173,15 @@ struct pcie_amp_profile {
 	uint16_t vendor, device;
 	uint32_t placements; /* bit n: enum rte_vmsg_pcie_placement n offered */
 	uint32_t def_placement;
-	int32_t reg_bar;       /* registers and doorbells; -1: none */
-	uint64_t reg_bar_min;  /* bytes the registers need */
-	int32_t msix_bar;      /* the MSI-X table's BAR, never mapped here; -1: none */
-	int32_t ram_bar;       /* card RAM holding the link (BAR placement); -1: none */
-	uint64_t link_offset;  /* where the layout starts in ram_bar */
-	uint64_t dma_offset;   /* where the DMA area starts in ram_bar (end of the link window) */
-	uint64_t ram_bar_min;  /* bytes ram_bar needs: the link window and some DMA area */
-	uint32_t doorbell_off; /* the doorbell register in reg_bar */
+	int32_t reg_bar;      /* registers and doorbells; -1: none */
+	uint64_t reg_bar_min; /* bytes the registers need */
+	int32_t msix_bar;     /* the MSI-X table's BAR, never mapped here; -1: none */
+	int32_t ram_bar;      /* card RAM holding the link (BAR placement); -1: none */
+	uint64_t link_offset; /* where the layout starts in ram_bar */
+	uint64_t dma_offset;  /* where the DMA area starts in ram_bar (end of the link window) */
+	uint64_t ram_bar_min; /* bytes ram_bar needs: the link window and some DMA area */
+	const char *ram_bar_hint; /* how a user gives the card a larger ram_bar */
+	uint32_t doorbell_off;	  /* the doorbell register in reg_bar */
 	uint32_t (*doorbell_value)(uint32_t peer, uint32_t vector);
 	uint32_t own_id_off; /* a register that says this host's peer ID; UINT32_MAX: none */
 };

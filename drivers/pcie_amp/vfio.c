@@ -378,8 +378,16 @@ static int vfio_info(void *dev, struct pcie_amp_dev_info *di)
 		memset(&ii, 0, sizeof(ii));
 		ii.argsz = sizeof(ii);
 		ii.index = i;
-		if (ioctl(d->device, VFIO_DEVICE_GET_IRQ_INFO, &ii) < 0)
+		if (ioctl(d->device, VFIO_DEVICE_GET_IRQ_INFO, &ii) < 0) {
+			/*
+			 * vfio-pci answers -EINVAL for an index the function
+			 * cannot have (the ERR index of a conventional PCI
+			 * function: ivshmem on q35's root bus): none of it.
+			 */
+			if (errno == EINVAL)
+				continue;
 			return vfio_fail(d->bdf, "VFIO_DEVICE_GET_IRQ_INFO", errno);
+		}
 		if (ii.flags & VFIO_IRQ_INFO_EVENTFD)
 			di->irq_count[i] = ii.count;
 	}

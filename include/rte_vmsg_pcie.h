@@ -215,6 +215,7 @@ struct rte_vmsg_pcie;
  *         -ENODEV when there is no such device, it is not bound to vfio-pci,
  *         or it has no IOMMU group (IOMMU off);
  *         -EBUSY when the group is not viable or already in use;
+ *         -ENOENT when /dev/vfio/vfio is missing (vfio-pci is not loaded);
  *         -EACCES, -EPERM when /dev/vfio is not accessible;
  *         -ENOTSUP when the profile does not fit the card, is not
  *         implemented yet, or does not offer the placement or notify mode
@@ -223,8 +224,8 @@ struct rte_vmsg_pcie;
  *         area does not fit;
  *         -ENOMEM (no hugepages for the HOST placement included);
  *         -EAGAIN when the card has not written its layout (in time);
- *         -EPROTO for an invalid layout, or queue sizes that differ from
- *         the options;
+ *         -EPROTO for an invalid layout, queue sizes that differ from the
+ *         options, or a malformed VFIO capability chain;
  *         -ETIMEDOUT when the link did not come up in time;
  *         -ECANCELED when @c cancel said so;
  *         -EIO when the link broke while coming up;

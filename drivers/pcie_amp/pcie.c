@@ -246,9 +246,12 @@ static int map_bar(struct rte_vmsg_pcie *c, int32_t bar, uint64_t min, const cha
 	if (c->bar_size[b] < min) {
 		RTE_VMSG_LOG(ERR,
 			     "%s: BAR%u (%s) is %" PRIu64 " bytes; the %s profile needs at least "
-			     "%" PRIu64 " (give the card a larger BAR%s)",
+			     "%" PRIu64 " (give the card a larger BAR%s%s)",
 			     c->bdf, b, what, c->bar_size[b], c->prof->name, min,
-			     b == 2 ? ": ivshmem's size= of the memory backend" : "");
+			     bar == c->prof->ram_bar && c->prof->ram_bar_hint != NULL ? "; " : "",
+			     bar == c->prof->ram_bar && c->prof->ram_bar_hint != NULL
+				     ? c->prof->ram_bar_hint
+				     : "");
 		return -ENOSPC;
 	}
 	rc = c->ops->bar_map(c->dev, b, &c->bar[b]);

@@ -92,6 +92,25 @@ struct pcie_amp_vfio_env {
 /* The kernel's vfio-pci (vfio.c). */
 extern const struct pcie_amp_vfio_ops pcie_amp_vfio_kernel;
 
+/* The mmap'able areas of a BAR (VFIO_REGION_INFO_CAP_SPARSE_MMAP). */
+#define PCIE_AMP_SPARSE_MAX 8u
+struct pcie_amp_sparse {
+	uint32_t n;
+	uint64_t off[PCIE_AMP_SPARSE_MAX];
+	uint64_t len[PCIE_AMP_SPARSE_MAX];
+};
+
+/*
+ * Reads the sparse-mmap capability of a VFIO_DEVICE_GET_REGION_INFO answer
+ * (@p info, @p len bytes, for a BAR of @p bar_size bytes): *found is 1 and
+ * @p sp holds the areas (empty ones dropped) when there is one; the rest
+ * of the BAR (the MSI-X table, unless the kernel says it is mappable) is
+ * not to be mmap'd. 0, or -EPROTO for a malformed chain or an area outside
+ * the BAR (vfio.c).
+ */
+int pcie_amp_sparse_parse(const void *info, size_t len, uint64_t bar_size,
+			  struct pcie_amp_sparse *sp, int *found);
+
 /* ------------------------------------------------------------------------ */
 /* IOVA allocation (iova.c)                                                  */
 
@@ -154,14 +173,15 @@ struct pcie_amp_profile {
 	uint16_t vendor, device;
 	uint32_t placements; /* bit n: enum rte_vmsg_pcie_placement n offered */
 	uint32_t def_placement;
-	int32_t reg_bar;       /* registers and doorbells; -1: none */
-	uint64_t reg_bar_min;  /* bytes the registers need */
-	int32_t msix_bar;      /* the MSI-X table's BAR, never mapped here; -1: none */
-	int32_t ram_bar;       /* card RAM holding the link (BAR placement); -1: none */
-	uint64_t link_offset;  /* where the layout starts in ram_bar */
-	uint64_t dma_offset;   /* where the DMA area starts in ram_bar (end of the link window) */
-	uint64_t ram_bar_min;  /* bytes ram_bar needs: the link window and some DMA area */
-	uint32_t doorbell_off; /* the doorbell register in reg_bar */
+	int32_t reg_bar;      /* registers and doorbells; -1: none */
+	uint64_t reg_bar_min; /* bytes the registers need */
+	int32_t msix_bar;     /* the MSI-X table's BAR, never mapped here; -1: none */
+	int32_t ram_bar;      /* card RAM holding the link (BAR placement); -1: none */
+	uint64_t link_offset; /* where the layout starts in ram_bar */
+	uint64_t dma_offset;  /* where the DMA area starts in ram_bar (end of the link window) */
+	uint64_t ram_bar_min; /* bytes ram_bar needs: the link window and some DMA area */
+	const char *ram_bar_hint; /* how a user gives the card a larger ram_bar */
+	uint32_t doorbell_off;	  /* the doorbell register in reg_bar */
 	uint32_t (*doorbell_value)(uint32_t peer, uint32_t vector);
 	uint32_t own_id_off; /* a register that says this host's peer ID; UINT32_MAX: none */
 };

@@ -31,6 +31,7 @@ static const struct pcie_amp_profile profiles[] = {
 		.link_offset = RTE_VMSG_PCIE_IVSHMEM_LINK_OFFSET,
 		.dma_offset = RTE_VMSG_PCIE_IVSHMEM_DMA_OFFSET,
 		.ram_bar_min = 2 * RTE_VMSG_PCIE_IVSHMEM_DMA_OFFSET,
+		.ram_bar_hint = "QEMU: the size= of ivshmem's memory backend",
 		.doorbell_off = 12,
 		.doorbell_value = ivshmem_doorbell,
 		.own_id_off = 8,

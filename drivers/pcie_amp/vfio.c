@@ -44,13 +44,11 @@ struct vfio_dev {
 /* A BAR mapping's own record (pcie_amp_bar.priv). */
 struct vfio_bar {
 	struct vfio_dev *d;
-	uint8_t *base;	  /* the reservation: the whole BAR, PROT_NONE outside the areas */
-	size_t map_len;	  /* bytes reserved (the BAR rounded up to pages) */
-	uint64_t fd_off;  /* the region's offset in the device fd */
-	uint64_t size;	  /* bytes of the BAR */
-	uint32_t n_areas; /* mmap'd areas; 0 with io_ops over pread/pwrite only */
-	uint64_t area_off[8];
-	uint64_t area_len[8];
+	uint8_t *base;		   /* the reservation: the whole BAR, PROT_NONE outside the areas */
+	size_t map_len;		   /* bytes reserved (the BAR rounded up to pages) */
+	uint64_t fd_off;	   /* the region's offset in the device fd */
+	uint64_t size;		   /* bytes of the BAR */
+	struct pcie_amp_sparse sp; /* the mmap'd areas; none: pread/pwrite only */
 	struct rte_vmsg_region_io_ops io; /* used when some of the BAR is not mmap'd */
 };
 
@@ -443,8 +441,8 @@ static uint8_t *bar_area_ptr(const struct vfio_bar *b, uint64_t off)
 {
 	uint32_t i;
 
-	for (i = 0; i < b->n_areas; i++)
-		if (off >= b->area_off[i] && off - b->area_off[i] + 4 <= b->area_len[i])
+	for (i = 0; i < b->sp.n; i++)
+		if (off >= b->sp.off[i] && off - b->sp.off[i] + 4 <= b->sp.len[i])
 			return b->base + off;
 	return NULL;
 }
@@ -476,22 +474,25 @@ static void bar_write32(void *arg, uint64_t off, uint32_t v)
 	(void)!pwrite(b->d->device, &v, sizeof(v), (off_t)(b->fd_off + off));
 }
 
-/*
- * The sparse-mmap capability of a region, if any: the areas that may be
- * mmap'd (the kernel leaves the MSI-X table out unless it reports
- * VFIO_REGION_INFO_CAP_MSIX_MAPPABLE). 0 and the areas; -EPROTO.
- */
-static int bar_sparse(const uint8_t *buf, uint32_t len, uint32_t cap_offset, struct vfio_bar *b,
-		      int *sparse)
+int pcie_amp_sparse_parse(const void *info, size_t len, uint64_t bar_size,
+			  struct pcie_amp_sparse *sp, int *found)
 {
-	uint32_t off = cap_offset, hops = 0;
+	const uint8_t *buf = info;
+	struct vfio_region_info ri;
+	uint32_t off, hops = 0;
 
-	*sparse = 0;
-	while (off != 0) {
+	*found = 0;
+	memset(sp, 0, sizeof(*sp));
+	if (len < sizeof(ri))
+		return -EPROTO;
+	memcpy(&ri, buf, sizeof(ri));
+	if ((ri.flags & VFIO_REGION_INFO_FLAG_CAPS) == 0)
+		return 0;
+	/* The kernel wrote the chain; still, no loop and no read outside it. */
+	for (off = ri.cap_offset; off != 0; hops++) {
 		struct vfio_info_cap_header ch;
 
-		if (hops++ > 64 || off < sizeof(struct vfio_region_info) || off > len ||
-		    len - off < sizeof(ch))
+		if (hops > 64 || off < sizeof(ri) || off > len || len - off < sizeof(ch))
 			return -EPROTO;
 		memcpy(&ch, buf + off, sizeof(ch));
 		if (ch.id == VFIO_REGION_INFO_CAP_SPARSE_MMAP) {
@@ -504,17 +505,17 @@ static int bar_sparse(const uint8_t *buf, uint32_t len, uint32_t cap_offset, str
 			memcpy(&sm, buf + off, sizeof(sm));
 			if (sm.nr_areas > (len - off - sizeof(sm)) / sizeof(a))
 				return -EPROTO;
-			*sparse = 1;
-			b->n_areas = 0;
+			*found = 1;
+			sp->n = 0;
 			for (i = 0; i < sm.nr_areas; i++) {
 				memcpy(&a, buf + off + sizeof(sm) + i * sizeof(a), sizeof(a));
 				if (a.size == 0)
 					continue;
-				if (a.offset > b->size || a.size > b->size - a.offset ||
-				    b->n_areas == 8)
+				if (a.offset > bar_size || a.size > bar_size - a.offset ||
+				    sp->n == PCIE_AMP_SPARSE_MAX)
 					return -EPROTO;
-				b->area_off[b->n_areas] = a.offset;
-				b->area_len[b->n_areas++] = a.size;
+				sp->off[sp->n] = a.offset;
+				sp->len[sp->n++] = a.size;
 			}
 		}
 		off = ch.next;
@@ -560,7 +561,7 @@ static int vfio_bar_map(void *dev, uint32_t bar, struct pcie_amp_bar *out)
 			rc = vfio_fail(d->bdf, "VFIO_DEVICE_GET_REGION_INFO(caps)", errno);
 			goto fail;
 		}
-		rc = bar_sparse((const uint8_t *)full, ri.argsz, full->cap_offset, b, &sparse);
+		rc = pcie_amp_sparse_parse(full, ri.argsz, ri.size, &b->sp, &sparse);
 		if (rc < 0) {
 			RTE_VMSG_LOG(ERR, "%s: BAR%u: malformed capability chain", d->bdf, bar);
 			goto fail;
@@ -578,24 +579,24 @@ static int vfio_bar_map(void *dev, uint32_t bar, struct pcie_amp_bar *out)
 		goto fail;
 	}
 	if ((ri.flags & VFIO_REGION_INFO_FLAG_MMAP) && !sparse) {
-		b->n_areas = 1;
-		b->area_off[0] = 0;
-		b->area_len[0] = ri.size;
+		b->sp.n = 1;
+		b->sp.off[0] = 0;
+		b->sp.len[0] = ri.size;
 	} else if ((ri.flags & VFIO_REGION_INFO_FLAG_MMAP) == 0) {
-		b->n_areas = 0;
+		b->sp.n = 0;
 	}
-	for (i = 0; i < b->n_areas; i++) {
+	for (i = 0; i < b->sp.n; i++) {
 		int prot = ((ri.flags & VFIO_REGION_INFO_FLAG_READ) ? PROT_READ : 0) |
 			   ((ri.flags & VFIO_REGION_INFO_FLAG_WRITE) ? PROT_WRITE : 0);
-		size_t len = ((size_t)b->area_len[i] + page - 1) & ~(page - 1);
+		size_t len = ((size_t)b->sp.len[i] + page - 1) & ~(page - 1);
 
-		if ((b->area_off[i] & (page - 1)) != 0 || len > b->map_len - b->area_off[i]) {
+		if ((b->sp.off[i] & (page - 1)) != 0 || len > b->map_len - b->sp.off[i]) {
 			rc = -EPROTO;
 			RTE_VMSG_LOG(ERR, "%s: BAR%u: mmap area not page aligned", d->bdf, bar);
 			goto fail;
 		}
-		if (mmap(b->base + b->area_off[i], len, prot, MAP_SHARED | MAP_FIXED, d->device,
-			 (off_t)(ri.offset + b->area_off[i])) == MAP_FAILED) {
+		if (mmap(b->base + b->sp.off[i], len, prot, MAP_SHARED | MAP_FIXED, d->device,
+			 (off_t)(ri.offset + b->sp.off[i])) == MAP_FAILED) {
 			rc = vfio_fail(d->bdf, "mmap of a BAR", errno);
 			goto fail;
 		}
@@ -604,7 +605,7 @@ static int vfio_bar_map(void *dev, uint32_t bar, struct pcie_amp_bar *out)
 	out->size = (size_t)ri.size;
 	out->priv = b;
 	/* All of it mmap'd: real loads and stores; else the accessors go by area or by fd. */
-	if (!(b->n_areas == 1 && b->area_off[0] == 0 && b->area_len[0] == ri.size)) {
+	if (!(b->sp.n == 1 && b->sp.off[0] == 0 && b->sp.len[0] == ri.size)) {
 		b->io.sz = sizeof(b->io);
 		b->io.read32 = bar_read32;
 		b->io.write32 = bar_write32;

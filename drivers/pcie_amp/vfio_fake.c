@@ -331,8 +331,12 @@ static int fake_bar_map(void *dev, uint32_t bar, struct pcie_amp_bar *out)
 	if (bar >= RTE_VMSG_PCIE_MAX_BARS || f->bar[bar].size == 0)
 		return -ENODEV;
 	b = &f->bar[bar];
-	/* The RAM BAR carries the link (plain accesses in the BAR placement); every other is I/O. */
-	emulated = bar != 2 || f->cfg.ram_prot_none;
+	/*
+	 * The RAM BAR carries the link and the virtqueues, which lib/ring and
+	 * lib/virtq still access with plain loads and stores in the BAR
+	 * placement (doc/pcie.md): it stays mapped. Every other BAR is I/O only.
+	 */
+	emulated = bar != 2;
 	out->addr = mmap(NULL, b->size, emulated ? PROT_NONE : PROT_READ | PROT_WRITE, MAP_SHARED,
 			 b->fd, 0);
 	if (out->addr == MAP_FAILED) {

@@ -23,11 +23,6 @@ struct pcie_fake_cfg {
 	bool can_reset;				   /* offers VFIO_DEVICE_RESET */
 	uint32_t iv_position;			   /* this host's peer ID (IVPosition) */
 	uint32_t card_id;			   /* the card's peer ID (Doorbell target) */
-	/*
-	 * The RAM BAR (2) mapped PROT_NONE for the library too, with emulated
-	 * accesses: for tests that never let the link run on it.
-	 */
-	bool ram_prot_none;
 	/* Failure injection: the op of this name fails with fail_rc. */
 	const char *fail_op;
 	int fail_rc;

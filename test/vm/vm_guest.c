@@ -13,8 +13,9 @@
  * VERDICT on ours. A card that restarts or resets under us (the link's peer
  * lost, a broken queue, DEVICE_NEEDS_RESET) is recovered from: the virtio-net
  * driver is made again and the round starts over. --cue NAME prints
- * "VMSYNC NAME" halfway through the first round and then requires such a
- * recovery before the round may end (the host restarts the card on the cue).
+ * "VMSYNC NAME" halfway through the first round, then holds its frames back
+ * until such a recovery (the host restarts the card on the cue), which the
+ * round then requires.
  *
  * Exit 0 when every round passed; 1 on a failure (one line says which);
  * 2 for a usage error.
@@ -468,7 +469,12 @@ static void run_round(uint32_t seed, int cue, uint64_t deadline)
 	while (!r.verdict) {
 		rte_vmsg_bus_poll(g.bus);
 		why = NULL;
-		k1 = tx_frames(&r);
+		/*
+		 * After the cue, hold our frames back (the bus and the receive
+		 * side still run) until the card restarts: the round cannot end
+		 * before the host acts, however slow it is to.
+		 */
+		k1 = cued && g.recoveries == recov0 ? 0 : tx_frames(&r);
 		k2 = k1 < 0 ? 0 : rx_frames(&r);
 		if (k1 < 0 || k2 < 0)
 			why = "a queue broke";

@@ -558,7 +558,7 @@ def run_vm(args, env, ctx, shm_plain, shm_spare, qsock):
 
     main_boot = {
         "iommu": True,
-        "secs": 300,
+        "secs": 240,  # with the second boot's 60 s, inside meson's 360 s
         "bind": [BDF_PLAIN, BDF_BELL],
         "devices": [
             "-object", "memory-backend-file,id=plain,mem-path=%s,size=%d,share=on"

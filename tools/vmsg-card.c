@@ -104,14 +104,6 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -338,7 +330,7 @@ static void round_end(void)
 
 	printf(NAME ": round %" PRIu64 ": rx %u/%u good, %u bad; tx %u; %.2f s: %s\n",
 	       card.rounds_ok + card.rounds_bad + 1, r->good, r->count, r->bad, r->tx_next,
-	       (double)(now_ns() - r->t0) / 1e9, ok ? "ok" : "FAILED");
+	       (double)(rte_vmsg_time_ns() - r->t0) / 1e9, ok ? "ok" : "FAILED");
 	if (ok)
 		card.rounds_ok++;
 	else
@@ -365,7 +357,7 @@ static void on_frame(const uint8_t *buf, uint32_t len)
 		r->active = 1;
 		r->count = h.count;
 		r->seed = h.seed;
-		r->t0 = now_ns();
+		r->t0 = rte_vmsg_time_ns();
 		return;
 	}
 	if (!r->active || h.kind != VMSG_CARD_DATA)
@@ -463,6 +455,8 @@ static int run(void)
 		rte_vmsg_bus_poll(card.bus);
 		st = rte_vmsg_bus_amp_poll(card.amp);
 		if (st < 0) {
+			/* The driver wrote a value that cannot be: a reset, not too often. */
+			nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
 			if (card_reset("the link broke") < 0)
 				return 1;
 			continue;
@@ -489,7 +483,6 @@ static int run(void)
 			}
 		}
 		moved = attached ? traffic() : 0;
-		fflush(stdout);
 		if (moved > 0) {
 			idle = 0;
 			continue;
@@ -646,7 +639,6 @@ int main(int argc, char **argv)
 	printf(NAME ": %" PRIu64 "-byte memory, layout at %" PRIu64 ", %s, device %u\n",
 	       card.mem_len, card.offset,
 	       card.event ? "event mode (MSI-X and doorbells)" : "polling only", card.dev_num);
-	fflush(stdout);
 	rc = run();
 	device_down();
 	printf(NAME ": stopped: %" PRIu64 " rounds ok, %" PRIu64 " failed, %" PRIu64 " resets\n",

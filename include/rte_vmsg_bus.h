@@ -283,7 +283,7 @@ RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_bus_destroy(struct rte_vmsg_bus *bus);
  *
  * It also runs the backend's control path (handshake, liveness) about every
  * RTE_VMSG_BUS_CONTROL_INTERVAL_NS: a lost peer fails every request in flight
- * with -ECONNRESET at once (driver role), not at its timeout.
+ * with -ECONNRESET at once (either role), not at its timeout.
  *
  * @return the number of frames received (>= 0); -EINVAL for NULL @p bus;
  *         -EBUSY from a callback; a negative errno from the backend.
@@ -502,6 +502,14 @@ RTE_VMSG_API const struct rte_vmsg_memmap *rte_vmsg_bus_memmap(const struct rte_
 /** Ring layouts of rte_vmsg_bus_amp_opts.layout. */
 enum rte_vmsg_amp_layout {
 	RTE_VMSG_AMP_LAYOUT_V1 = 0, /**< the 2026 v1 virtio-msg-amp layout (reference §1.4) */
+	/**
+	 * The older v0 spsc layout (reference §1.3; RTE_VMSG_LINK_LAYOUT_V0):
+	 * at @c offset the driver's queue, then the device's, each @c size / 2
+	 * bytes (@c size 0: two 4 KiB pages, as Arm's amp-pci model has them
+	 * at BAR1 + 4 KiB). Both ends alike: @c num_elems, @c format and
+	 * @c flags 0, @c elem_size 0 or 64.
+	 */
+	RTE_VMSG_AMP_LAYOUT_V0 = 1,
 };
 
 /**
@@ -533,7 +541,8 @@ struct rte_vmsg_bus_amp_opts {
 	 */
 	struct rte_vmsg_region *region;
 	uint64_t offset; /**< where the layout starts in @c region, 64-byte aligned */
-	uint64_t size;	 /**< bytes of the layout from @c offset; 0: to the end of the region */
+	/** Bytes of the layout from @c offset; 0: to the end of the region (v1), 8 KiB (v0). */
+	uint64_t size;
 	uint32_t layout; /**< enum rte_vmsg_amp_layout */
 	/* The side that writes the layout only (the other takes them from it; must be 0): */
 	uint32_t num_elems; /**< elements per direction, 2..65535; 0: as many as fit */
@@ -565,13 +574,20 @@ struct rte_vmsg_bus_amp_opts {
 struct rte_vmsg_bus_amp_stats {
 	uint64_t tx_frames;   /**< frames enqueued */
 	uint64_t tx_full;     /**< tx refused with -EAGAIN: ring full */
-	uint64_t tx_notconn;  /**< tx refused with -ENOTCONN (link not up) or -EIO (broken) */
+	uint64_t tx_notconn;  /**< tx refused with -ENOTCONN: link not up (or broken) */
 	uint64_t rx_frames;   /**< frames handed to the bus */
 	uint64_t rx_garbage;  /**< elements dropped: msg_size < 8 or above the max or stride */
 	uint64_t peer_lost;   /**< peer deaths and restarts reported by the control path */
 	uint64_t live_lost;   /**< of which reported by the liveness source */
 	uint64_t bell_kicks;  /**< doorbell rings sent (system calls or register writes) */
 	uint64_t bell_sleeps; /**< times rte_vmsg_bus_amp_wait() slept */
+	/**
+	 * Times the link broke on a peer value that cannot be (each also a
+	 * peer loss: what was in flight failed); rte_vmsg_link_stats_get()
+	 * names the checks.
+	 */
+	uint64_t link_breaks;
+	uint64_t link_recoveries; /**< broken links that met the peer's new start */
 };
 
 /** Bit in the value of rte_vmsg_bus_amp_poll(): the peer died or restarted. */
@@ -585,8 +601,12 @@ struct rte_vmsg_bus_amp;
  * map and the liveness source. The side that writes the layout lays it out
  * now; the other validates it, keeps a private copy and never reads it
  * again. The handshake then runs in the control path (the bus poll, or
- * rte_vmsg_bus_amp_poll()); a peer restart is a reconnect, a peer value
- * that cannot be breaks the link (-EIO).
+ * rte_vmsg_bus_amp_poll()); a peer restart is a reconnect; a peer value
+ * that cannot be breaks the link: a peer loss (what is in flight fails
+ * once), the link down until the peer starts over (v1: our queue head
+ * PEER_DEAD until the peer's is back in INIT or READY; v0: until its
+ * indices are both 0 or in step with ours), then up again, counted in
+ * link_breaks and link_recoveries.
  *
  * @param opts  options (required)
  * @param out   receives the end
@@ -818,6 +838,8 @@ struct rte_vmsg_bus_shm_stats {
 	uint64_t hb_timeouts;  /**< of which seen as a heartbeat standing still */
 	uint64_t bell_kicks;   /**< doorbell wake-ups sent (NOTIFY_EVENT) */
 	uint64_t bell_sleeps;  /**< times rte_vmsg_bus_shm_wait() slept */
+	uint64_t link_breaks;  /**< of the losses: the link broke on a value that cannot be */
+	uint64_t link_recoveries; /**< broken links that met the peer's new start */
 };
 
 /** Bit in the return value of rte_vmsg_bus_shm_poll(): the peer died or restarted. */

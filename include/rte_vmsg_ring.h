@@ -135,8 +135,8 @@ struct rte_vmsg_ring {
 	uint32_t seq;	     /**< stamped: next stamp to write / expected */
 	uint32_t pending;    /**< reserved (producer) or peeked (consumer), not yet committed */
 	uint32_t broken;     /**< non-zero: every call returns -EIO */
-	uint32_t pad_;
-	uint64_t bad_index; /**< impossible peer index values seen */
+	uint32_t idx32;	     /**< index words are 32 bits (v0 layout), else 16 */
+	uint64_t bad_index;  /**< impossible peer index values seen */
 };
 
 /* The ring end is exposed for the inline fast path: its layout is ABI. */
@@ -165,6 +165,30 @@ static inline uint32_t rte_vmsg__ring_dist(const struct rte_vmsg_ring *r, uint32
 	return a >= b ? a - b : a + r->size - b;
 }
 
+/*
+ * The peer's index word, loaded with acquire (A1/A2, named where it is
+ * used): 16 bits in the v1 layout, 32 in v0. The whole word, so that a v0
+ * peer's upper half is checked like the rest.
+ */
+static inline uint32_t rte_vmsg__ring_peer_load(const struct rte_vmsg_ring *r)
+{
+	if (r->idx32)
+		return rte_vmsg_le32_to_cpu(
+			rte_vmsg__load_acquire(RTE_VMSG__CPTR(const rte_vmsg_le32 *, r->peer_idx)));
+	return rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(r->peer_idx));
+}
+
+/* Publishes this end's index with release (R1/R2, named by the callers). */
+static inline void rte_vmsg__ring_publish(struct rte_vmsg_ring *r, uint32_t idx)
+{
+	if (r->idx32)
+		rte_vmsg__store_release(RTE_VMSG__PTR(rte_vmsg_le32 *, r->own_idx),
+					rte_vmsg_cpu_to_le32(idx));
+	else
+		rte_vmsg__store_release(r->own_idx,
+					rte_vmsg_cpu_to_le16(RTE_VMSG__CAST(uint16_t, idx)));
+}
+
 /* Marks a ring end broken after an impossible peer value; cold. */
 static inline int rte_vmsg__ring_bad(struct rte_vmsg_ring *r)
 {
@@ -187,7 +211,7 @@ static inline int rte_vmsg__ring_refresh(struct rte_vmsg_ring *r)
 	 * rte_vmsg_ring_commit(): the slot contents are visible once the
 	 * tail that covers them is.
 	 */
-	uint32_t v = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(r->peer_idx));
+	uint32_t v = rte_vmsg__ring_peer_load(r);
 
 	if (RTE_VMSG_UNLIKELY(v >= r->size))
 		return rte_vmsg__ring_bad(r);
@@ -226,8 +250,7 @@ static inline int rte_vmsg__ring_rewound_at(struct rte_vmsg_ring *r, uint32_t v)
 /* The same on the consumer's index as published now (A1). */
 static inline int rte_vmsg__ring_consumer_rewound(struct rte_vmsg_ring *r)
 {
-	return rte_vmsg__ring_rewound_at(r,
-					 rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(r->peer_idx)));
+	return rte_vmsg__ring_rewound_at(r, rte_vmsg__ring_peer_load(r));
 }
 
 /**
@@ -312,7 +335,7 @@ static inline int rte_vmsg_ring_commit(struct rte_vmsg_ring *r, uint32_t n)
 	r->idx = idx;
 	r->pending = 0;
 	/* R1: the elements before the tail; pairs with A2 in rte_vmsg__ring_refresh(). */
-	rte_vmsg__store_release(r->own_idx, rte_vmsg_cpu_to_le16(RTE_VMSG__CAST(uint16_t, idx)));
+	rte_vmsg__ring_publish(r, idx);
 	return RTE_VMSG__CAST(int, n);
 }
 
@@ -384,7 +407,7 @@ static inline int rte_vmsg_ring_release(struct rte_vmsg_ring *r, uint32_t n)
 	r->pending = 0;
 	/* R2: our reads of the elements before the head; pairs with A1 in
 	 * rte_vmsg__ring_refresh() on the producer. */
-	rte_vmsg__store_release(r->own_idx, rte_vmsg_cpu_to_le16(RTE_VMSG__CAST(uint16_t, r->idx)));
+	rte_vmsg__ring_publish(r, r->idx);
 	return RTE_VMSG__CAST(int, n);
 }
 
@@ -461,7 +484,7 @@ static inline int rte_vmsg_ring_ready(const struct rte_vmsg_ring *r)
 	if (r->peer_cache != r->idx)
 		return 1;
 	/* A2 again: pairs with R1 in rte_vmsg_ring_commit(). */
-	return rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(r->peer_idx)) != r->idx;
+	return rte_vmsg__ring_peer_load(r) != r->idx;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -620,6 +643,32 @@ enum rte_vmsg_link_format {
 	RTE_VMSG_LINK_FMT_STAMPED = 1, /**< RTE_VMSG_LAYOUT_F_STAMPED */
 };
 
+/** Ring layouts (rte_vmsg_link_opts.layout). */
+enum rte_vmsg_link_layout {
+	/** The 2026 v1 layout: header, queue heads with states, handshake (§1.4). */
+	RTE_VMSG_LINK_LAYOUT_V1 = 0,
+	/**
+	 * The older v0 spsc layout (reference amp-pcie.md §1.3), as Arm's v2
+	 * QEMU amp-pci model and older firmware use it: no header, no state,
+	 * no handshake; two queues, each @c v0_queue_size bytes (one 4 KiB
+	 * page by default), the driver's at the link base and the device's
+	 * right after it. A queue holds its producer's index (le32) at 0, its
+	 * consumer's index (le32) at 64 and 64-byte slots from 128; indices
+	 * wrap at the capacity, (queue size - 128) / 64 (62 in a page). Both
+	 * sides are configured alike: neither writes a layout.
+	 */
+	RTE_VMSG_LINK_LAYOUT_V0 = 1,
+};
+
+/** v0 layout: the queue size of the amp-pci models (one page per queue). */
+#define RTE_VMSG_V0_QUEUE_SIZE 4096u
+/** v0 layout: offsets in a queue (producer index, consumer index, slots). */
+#define RTE_VMSG_V0_OFF_PROD 0u
+#define RTE_VMSG_V0_OFF_CONS 64u
+#define RTE_VMSG_V0_OFF_SLOTS 128u
+/** v0 layout: the slot size, fixed by the format. */
+#define RTE_VMSG_V0_SLOT_SIZE 64u
+
 /** Options of rte_vmsg_link_create(); zero-initialise, then set @c sz. */
 struct rte_vmsg_link_opts {
 	size_t sz; /**< sizeof(struct rte_vmsg_link_opts) */
@@ -631,6 +680,14 @@ struct rte_vmsg_link_opts {
 	/* The side that reads the layout only: refuse a layout whose format differs. */
 	uint32_t require_format; /**< 0 (accept any), or 1 + enum rte_vmsg_link_format */
 	uint32_t flags;		 /**< RTE_VMSG_LINK_F_* */
+	/**
+	 * enum rte_vmsg_link_layout. For RTE_VMSG_LINK_LAYOUT_V0, @c num_elems,
+	 * @c format, @c require_format and @c flags must be 0 and @c elem_size
+	 * 0 or 64.
+	 */
+	uint32_t layout;
+	/** v0: bytes per queue, a multiple of 64, 256..4194304; 0: RTE_VMSG_V0_QUEUE_SIZE. */
+	uint32_t v0_queue_size;
 };
 
 /**
@@ -645,19 +702,23 @@ struct rte_vmsg_link_opts {
 /** Link states as rte_vmsg_link_poll() reports them. */
 enum rte_vmsg_link_state {
 	RTE_VMSG_LINK_CONNECTING = 0, /**< handshake in progress (peer absent, INIT or READY) */
-	RTE_VMSG_LINK_UP = 1,	      /**< both sides RUN: the rings may be used */
+	RTE_VMSG_LINK_UP = 1,	      /**< both sides RUN (v0: not broken): the rings may be used */
 	RTE_VMSG_LINK_PEER_DOWN = 2,  /**< peer in SHUTDOWN or PEER_DEAD; waits for it to restart */
 };
 
 /** Counters of a link (rule 2: nothing is lost silently). */
 struct rte_vmsg_link_stats {
-	uint64_t bad_index;  /**< peer indices >= N seen (rings and handshake) */
+	uint64_t bad_index;  /**< peer indices that cannot be seen (rings and handshake) */
 	uint64_t bad_state;  /**< peer status values that cannot be */
 	uint64_t bad_magic;  /**< peer queue-head magic lost after it was seen */
-	uint64_t reconnects; /**< peer restarts handled */
+	uint64_t reconnects; /**< peer restarts handled (recoveries included) */
 	uint64_t dropped;    /**< messages in flight discarded by a reconnect */
-	uint32_t broken;     /**< non-zero once the link is broken */
+	uint32_t broken;     /**< non-zero while broken (until the peer starts over) */
 	uint32_t state;	     /**< enum rte_vmsg_link_state */
+	uint64_t breaks;     /**< times the link broke on a value that cannot be */
+	uint64_t recoveries; /**< times a broken link met the peer's new start */
+	uint64_t bad_layout; /**< v1 reader: the layout header changed into one it refuses */
+	uint64_t relayouts;  /**< v1 reader: the writer laid out a new layout, adopted */
 };
 
 struct rte_vmsg_link;
@@ -705,9 +766,10 @@ RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_link_create(void *base, size_t len,
 RTE_VMSG_API int rte_vmsg_link_poll(struct rte_vmsg_link *link);
 
 /**
- * Polls the handshake until the link is up or @p timeout_ns elapses.
+ * Polls the handshake until the link is up or @p timeout_ns elapses; a
+ * broken link is polled too (the peer may start over meanwhile).
  *
- * @return 0 when up; -ETIMEDOUT; -EIO when broken.
+ * @return 0 when up; -ETIMEDOUT; -EIO when still broken at the end.
  */
 RTE_VMSG_API int rte_vmsg_link_wait_up(struct rte_vmsg_link *link, uint64_t timeout_ns);
 

@@ -53,11 +53,14 @@ static int amp_tx(void *ctx, const void *frame, size_t len)
 		return -EMSGSIZE;
 	if (a->state != RTE_VMSG_LINK_UP || amp_restart_pending(a)) {
 		a->st.tx_notconn++;
-		return a->state < 0 ? -EIO : -ENOTCONN;
+		return -ENOTCONN;
 	}
 	k = rte_vmsg_ring_reserve(a->tx, 1);
-	if (k < 0)
-		return k;
+	if (k < 0) {
+		/* The ring end saw a value that cannot be: the control path breaks the link. */
+		a->st.tx_notconn++;
+		return -ENOTCONN;
+	}
 	if (k == 0) {
 		a->st.tx_full++;
 		return -EAGAIN;
@@ -80,13 +83,11 @@ static int amp_rx_burst(void *ctx, void *bufs, size_t stride, size_t *lens, unsi
 
 	if (bufs == NULL || lens == NULL || stride < RTE_VMSG_HDR_SIZE)
 		return -EINVAL;
-	if (a->state < 0)
-		return -EIO;
 	if (a->state != RTE_VMSG_LINK_UP || n == 0 || amp_restart_pending(a))
 		return 0;
 	k = rte_vmsg_ring_peek(a->rx, n);
 	if (k <= 0)
-		return k;
+		return 0; /* -EIO: broken; the next pass of the control path says so */
 	for (i = 0; i < (uint32_t)k; i++) {
 		const uint8_t *src = rte_vmsg_ring_slot(a->rx, i);
 		uint16_t size;
@@ -107,9 +108,7 @@ static int amp_rx_burst(void *ctx, void *bufs, size_t stride, size_t *lens, unsi
 		memcpy((uint8_t *)bufs + (size_t)got * stride, src, size);
 		lens[got++] = size;
 	}
-	k = rte_vmsg_ring_release(a->rx, (uint32_t)k);
-	if (k < 0)
-		return k;
+	(void)rte_vmsg_ring_release(a->rx, (uint32_t)k); /* k was peeked: cannot fail */
 	a->st.rx_frames += got;
 	return (int)got;
 }
@@ -152,7 +151,13 @@ static int amp_opts_get(const struct rte_vmsg_bus_amp_opts *opts, struct rte_vms
 	if (rte_vmsg__opts_copy(o, sizeof(*o), opts) < 0)
 		return -EINVAL;
 	if (o->region == NULL || (o->flags & ~AMP_FLAGS_KNOWN) != 0 || o->reserved0 != 0 ||
-	    o->layout != RTE_VMSG_AMP_LAYOUT_V1)
+	    (o->layout != RTE_VMSG_AMP_LAYOUT_V1 && o->layout != RTE_VMSG_AMP_LAYOUT_V0))
+		return -EINVAL;
+	/* v0: both ends alike, nothing to lay out. */
+	if (o->layout == RTE_VMSG_AMP_LAYOUT_V0 &&
+	    (o->flags != 0 || o->num_elems != 0 || o->format != 0 ||
+	     (o->elem_size != 0 && o->elem_size != RTE_VMSG_V0_SLOT_SIZE) ||
+	     o->size % (2u * RTE_VMSG_V0_SLOT_SIZE) != 0))
 		return -EINVAL;
 	if (o->role != RTE_VMSG_BUS_DEVICE && o->role != RTE_VMSG_BUS_DRIVER)
 		return -EINVAL;
@@ -198,15 +203,24 @@ static int amp_link(struct rte_vmsg_bus_amp *a, const struct rte_vmsg_bus_amp_op
 	    (((uintptr_t)base + o->offset) & (AMP_LINE - 1)) != 0)
 		return -EINVAL;
 	if (size == 0)
-		size = rlen - o->offset;
+		size = o->layout == RTE_VMSG_AMP_LAYOUT_V0 ? 2u * RTE_VMSG_V0_QUEUE_SIZE
+							   : rlen - o->offset;
 	if (size > rlen - o->offset || size > SIZE_MAX)
 		return -EINVAL;
 	memset(&lo, 0, sizeof(lo));
 	lo.sz = sizeof(lo);
 	lo.role = o->role == RTE_VMSG_BUS_DEVICE ? RTE_VMSG_LINK_DEVICE : RTE_VMSG_LINK_DRIVER;
+	if (o->layout == RTE_VMSG_AMP_LAYOUT_V0) {
+		if (size / 2 > UINT32_MAX)
+			return -EINVAL;
+		lo.layout = RTE_VMSG_LINK_LAYOUT_V0;
+		lo.v0_queue_size = (uint32_t)(size / 2);
+	}
 	if (o->flags & RTE_VMSG_BUS_AMP_F_DRIVER_WRITES)
 		lo.flags |= RTE_VMSG_LINK_F_DRIVER_WRITES;
-	if (amp_writes_layout(o)) {
+	if (o->layout == RTE_VMSG_AMP_LAYOUT_V0) {
+		/* checked in amp_opts_get(); 64-byte slots */
+	} else if (amp_writes_layout(o)) {
 		if (o->format > RTE_VMSG_LINK_FMT_STAMPED)
 			return -EINVAL;
 		/* What an element will carry: checked before anything is written. */
@@ -307,7 +321,7 @@ void rte_vmsg_bus_amp_destroy(struct rte_vmsg_bus_amp *amp)
 /*
  * One pass: the liveness source, the link handshake. Counts each loss once
  * in st.peer_lost (each consumer, the API and the control op, reports it
- * from there). Returns the link state or -EIO.
+ * from there). Returns the link state (a broken link is PEER_DOWN here).
  */
 static int amp_service(struct rte_vmsg_bus_amp *a)
 {
@@ -324,12 +338,23 @@ static int amp_service(struct rte_vmsg_bus_amp *a)
 		if (ls.reconnects != a->reconnects)
 			lost = 1; /* the peer restarted: what was in flight is gone */
 		a->reconnects = ls.reconnects;
+		if (ls.breaks != a->breaks) {
+			a->st.link_breaks += ls.breaks - a->breaks;
+			lost = 1;
+		}
+		a->breaks = ls.breaks;
+		a->st.link_recoveries = ls.recoveries;
 	}
+	/*
+	 * Broken on a value that cannot be: to the bus, a peer lost (what was
+	 * in flight fails once) that stays down until it starts over; the
+	 * link waits for that with its head PEER_DEAD (v1).
+	 */
+	if (state < 0)
+		state = RTE_VMSG_LINK_PEER_DOWN;
 	if (a->state == RTE_VMSG_LINK_UP && state != RTE_VMSG_LINK_UP)
 		lost = 1;
 	a->state = state;
-	if (state < 0)
-		return state; /* broken: the caller fails what is in flight */
 	/*
 	 * Count each loss once: while the peer stays lost (not up again),
 	 * further signs of the same loss (its pidfd, then its reconnect) are
@@ -352,8 +377,6 @@ int rte_vmsg_bus_amp_poll(struct rte_vmsg_bus_amp *amp)
 	if (amp == NULL)
 		return -EINVAL;
 	state = amp_service(amp);
-	if (state < 0)
-		return state;
 	if (amp->api_seen != amp->st.peer_lost) {
 		amp->api_seen = amp->st.peer_lost;
 		return state | RTE_VMSG_BUS_AMP_PEER_LOST;
@@ -367,8 +390,6 @@ static int amp_control(void *ctx)
 	int state, rc;
 
 	state = amp_service(amp);
-	if (state < 0)
-		return state;
 	rc = state == RTE_VMSG_LINK_UP ? RTE_VMSG_BUS_CTL_UP : 0;
 	if (amp->ctl_seen != amp->st.peer_lost) {
 		amp->ctl_seen = amp->st.peer_lost;
@@ -383,8 +404,6 @@ int rte_vmsg_bus_amp_wait(struct rte_vmsg_bus_amp *amp, uint64_t timeout_ns)
 
 	if (amp == NULL)
 		return -EINVAL;
-	if (amp->state < 0)
-		return 1; /* broken: the next poll says so */
 	if (amp->state != RTE_VMSG_LINK_UP) {
 		/* Nothing can arrive before the handshake: nap, then let the caller poll. */
 		if (timeout_ns < 1000000u)

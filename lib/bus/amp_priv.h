@@ -26,6 +26,7 @@ struct rte_vmsg_bus_amp {
 	int state;	     /* last enum rte_vmsg_link_state, or -EIO */
 	int lost;	     /* a loss was reported and the link has not been up since */
 	uint64_t reconnects; /* link reconnect counter at the last pass */
+	uint64_t breaks;     /* link break counter at the last pass */
 	/* st.peer_lost as rte_vmsg_bus_amp_poll() and the control op last reported it. */
 	uint64_t api_seen;
 	uint64_t ctl_seen;

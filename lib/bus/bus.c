@@ -574,11 +574,11 @@ static void control(struct rte_vmsg_bus *bus)
 	if ((rc & RTE_VMSG_BUS_CTL_PEER_LOST) == 0)
 		return;
 	bus->st.peer_lost++;
-	if (bus->role == RTE_VMSG_BUS_DRIVER) {
-		/* What was in flight went with the old peer: fail it now (BUS-10). */
-		(void)rte_vmsg_bus_fail_all(bus, -ECONNRESET);
+	/* What was in flight went with the old peer: fail it now (BUS-10); a
+	 * device's own requests (PING) too. */
+	(void)rte_vmsg_bus_fail_all(bus, -ECONNRESET);
+	if (bus->role == RTE_VMSG_BUS_DRIVER)
 		return;
-	}
 	/* Answers and requests of the old peer mean nothing to a new one. */
 	bus->st.drop_peer_lost += (bus->tx_pending ? 1u : 0u) + (bus->rx_n - bus->rx_pos);
 	bus->tx_pending = false;

@@ -745,6 +745,8 @@ int rte_vmsg_bus_shm_stats_get(const struct rte_vmsg_bus_shm *shm,
 	st->hb_timeouts = shm->hb_timeouts;
 	st->bell_kicks = as.bell_kicks;
 	st->bell_sleeps = as.bell_sleeps;
+	st->link_breaks = as.link_breaks;
+	st->link_recoveries = as.link_recoveries;
 	return 0;
 }
 

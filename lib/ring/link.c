@@ -36,7 +36,17 @@ struct rte_vmsg_link {
 	enum rte_vmsg_qstate own_state; /* what we last published */
 	int peer_seen;			/* peer magic was seen once */
 	int state;			/* enum rte_vmsg_link_state */
-	uint32_t broken;
+	uint32_t broken;		/* waiting for the peer to start over */
+	uint32_t layout;		/* enum rte_vmsg_link_layout */
+	uint32_t writer;		/* this side wrote the layout (v1) */
+	uint32_t require_format;	/* v1 reader: from the options */
+	uint32_t relayout;		/* v1 reader: the header changed; own head not ours now */
+	uint32_t quiet;			/* read_layout(): do not log (a poll retrying) */
+	uint32_t layout_refused;	/* v1 reader: the new header was refused (counted) */
+	uint32_t peer_last;		/* v1: the peer's state at the previous poll */
+	uint32_t v0_qsize;		/* v0: bytes per queue */
+	/* v1 reader: the header as validated, to notice the writer laying out anew. */
+	struct rte_vmsg_layout_hdr hdr;
 	struct rte_vmsg_link_stats st;
 };
 
@@ -85,6 +95,35 @@ static void ring_end_init(struct rte_vmsg_link *l, struct rte_vmsg_ring *r, uint
 	if (r->msg_max > 65535u)
 		r->msg_max = 65535u;
 	r->seq = 1;
+	r->idx32 = l->layout == RTE_VMSG_LINK_LAYOUT_V0;
+}
+
+/*
+ * v0: a 32-bit index word of a queue. The queues are named like v1's
+ * element arrays: own_elems_off is the queue this side produces into,
+ * peer_elems_off the one it consumes from.
+ */
+static rte_vmsg_le32 *v0_word(const struct rte_vmsg_link *l, uint64_t queue, uint32_t off)
+{
+	return (rte_vmsg_le32 *)(void *)(l->base + queue + off);
+}
+
+static void v0_ends_init(struct rte_vmsg_link *l)
+{
+	/* The ring ends keep 16-bit pointer types; idx32 makes them 32-bit words. */
+	ring_end_init(l, &l->tx, l->base + l->own_elems_off + RTE_VMSG_V0_OFF_SLOTS,
+		      (rte_vmsg_le16 *)(void *)v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_PROD),
+		      (rte_vmsg_le16 *)(void *)v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_CONS));
+	ring_end_init(l, &l->rx, l->base + l->peer_elems_off + RTE_VMSG_V0_OFF_SLOTS,
+		      (rte_vmsg_le16 *)(void *)v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_CONS),
+		      (rte_vmsg_le16 *)(void *)v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_PROD));
+}
+
+/* Sent and not known consumed, and known arrived and not yet read. */
+static uint64_t inflight(const struct rte_vmsg_link *l)
+{
+	return rte_vmsg__ring_dist(&l->tx, l->tx.idx, l->tx.peer_cache) +
+	       rte_vmsg__ring_dist(&l->rx, l->rx.peer_cache, l->rx.idx);
 }
 
 /*
@@ -95,14 +134,18 @@ static void ring_end_init(struct rte_vmsg_link *l, struct rte_vmsg_ring *r, uint
  */
 static uint64_t reset_ends(struct rte_vmsg_link *l)
 {
-	/* Sent and not known consumed, and known arrived and not yet read. */
-	uint64_t inflight = rte_vmsg__ring_dist(&l->tx, l->tx.idx, l->tx.peer_cache) +
-			    rte_vmsg__ring_dist(&l->rx, l->rx.peer_cache, l->rx.idx);
+	uint64_t inflight_ = l->tx.size != 0 ? inflight(l) : 0;
 	uint32_t i;
 
 	/* The ring ends' counters outlive them (rule 2: nothing is lost silently). */
 	l->st.bad_index += l->tx.bad_index + l->rx.bad_index;
 
+	if (l->layout == RTE_VMSG_LINK_LAYOUT_V0) {
+		v0_ends_init(l);
+		rte_vmsg__write_once(v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_PROD), 0);
+		rte_vmsg__write_once(v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_CONS), 0);
+		return inflight_;
+	}
 	ring_end_init(l, &l->tx, l->base + l->own_elems_off, &l->own->tail, &l->peer->head);
 	ring_end_init(l, &l->rx, l->base + l->peer_elems_off, &l->own->head, &l->peer->tail);
 	if (l->tx.msg_off != 0)
@@ -112,7 +155,21 @@ static uint64_t reset_ends(struct rte_vmsg_link *l)
 				rte_vmsg_cpu_to_le32(0));
 	rte_vmsg__write_once(&l->own->tail, rte_vmsg_cpu_to_le16(0));
 	rte_vmsg__write_once(&l->own->head, rte_vmsg_cpu_to_le16(0));
-	return inflight;
+	return inflight_;
+}
+
+/*
+ * Back to INIT to meet the peer's next incarnation: indices zeroed, INIT,
+ * then the magic again (R6, as in rte_vmsg_link_create()): a peer that lost
+ * ours (a corruption of our queue head) finds it back.
+ */
+static uint64_t restart_handshake(struct rte_vmsg_link *l)
+{
+	uint64_t dropped = reset_ends(l);
+
+	publish_status(l, RTE_VMSG_QSTATE_INIT);
+	rte_vmsg__store_release(&l->own->magic, rte_vmsg_cpu_to_le16(RTE_VMSG_QHEAD_MAGIC));
+	return dropped;
 }
 
 static int write_layout(struct rte_vmsg_link *l, const struct rte_vmsg_link_opts *o)
@@ -209,10 +266,11 @@ static int overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 	return a < b + blen && b < a + alen;
 }
 
-#define PROTO_ERR(...)                                             \
-	do {                                                       \
-		RTE_VMSG_LOG(ERR, "layout refused: " __VA_ARGS__); \
-		return -EPROTO;                                    \
+#define PROTO_ERR(...)                                                     \
+	do {                                                               \
+		if (!l->quiet)                                             \
+			RTE_VMSG_LOG(ERR, "layout refused: " __VA_ARGS__); \
+		return -EPROTO;                                            \
 	} while (0)
 
 static int read_layout(struct rte_vmsg_link *l, uint32_t require_format)
@@ -296,6 +354,7 @@ static int read_layout(struct rte_vmsg_link *l, uint32_t require_format)
 			    overlap(off[i], size[i], off[j], size[j]))
 				PROTO_ERR("areas %u and %u overlap", i, j);
 
+	l->hdr = h;
 	l->n = (uint32_t)n;
 	l->esize = (uint32_t)esize;
 	/* Ours are named after our role, whoever wrote the layout. */
@@ -304,6 +363,64 @@ static int read_layout(struct rte_vmsg_link *l, uint32_t require_format)
 	l->own_elems_off = l->role == RTE_VMSG_LINK_DRIVER ? off[5] : off[2];
 	l->peer_elems_off = l->role == RTE_VMSG_LINK_DRIVER ? off[2] : off[5];
 	return 0;
+}
+
+/* v0: the two queues, both sides configured alike (nobody writes a layout). */
+static int v0_setup(struct rte_vmsg_link *l, const struct rte_vmsg_link_opts *o)
+{
+	uint64_t q = o->v0_queue_size != 0 ? o->v0_queue_size : RTE_VMSG_V0_QUEUE_SIZE;
+
+	if (o->num_elems != 0 || o->format != 0 || o->require_format != 0 || o->flags != 0 ||
+	    (o->elem_size != 0 && o->elem_size != RTE_VMSG_V0_SLOT_SIZE))
+		return -EINVAL;
+	if (q % RTE_VMSG_V0_SLOT_SIZE != 0 || q < 256u || q > 4194304u)
+		return -EINVAL;
+	if (l->len < 2u * q)
+		return -ENOSPC;
+	l->v0_qsize = (uint32_t)q;
+	l->n = (uint32_t)((q - RTE_VMSG_V0_OFF_SLOTS) / RTE_VMSG_V0_SLOT_SIZE);
+	l->esize = RTE_VMSG_V0_SLOT_SIZE;
+	l->features = 0;
+	/* The driver's queue first, as in every amp-pci model. */
+	l->own_elems_off = l->role == RTE_VMSG_LINK_DRIVER ? 0 : q;
+	l->peer_elems_off = l->role == RTE_VMSG_LINK_DRIVER ? q : 0;
+	return 0;
+}
+
+static int link_break(struct rte_vmsg_link *l, uint64_t *counter);
+
+/*
+ * v0 has no handshake: this side takes up where the peer is. Our consumer
+ * index goes to the peer's producer index (what lies between is of an
+ * earlier session: skipped) and our producer index to the peer's consumer
+ * index (our queue is empty); each peer word is read once. On zeroed memory
+ * all stay 0. A peer index that cannot be leaves the link broken until the
+ * peer's indices are both 0 (it re-initialised its queues).
+ */
+static void v0_attach(struct rte_vmsg_link *l)
+{
+	/* A1/A2 as in rte_vmsg__ring_refresh(): the peer's published indices. */
+	uint32_t cons = rte_vmsg_le32_to_cpu(
+		rte_vmsg__load_acquire(v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_CONS)));
+	uint32_t prod = rte_vmsg_le32_to_cpu(
+		rte_vmsg__load_acquire(v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_PROD)));
+
+	l->broken = 0;
+	if (l->tx.size != 0)
+		l->st.dropped += inflight(l);
+	l->st.bad_index += l->tx.bad_index + l->rx.bad_index;
+	v0_ends_init(l);
+	if (cons >= l->n || prod >= l->n) {
+		rte_vmsg__write_once(v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_PROD), 0);
+		rte_vmsg__write_once(v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_CONS), 0);
+		(void)link_break(l, &l->st.bad_index);
+		return;
+	}
+	l->tx.idx = l->tx.peer_cache = cons;
+	l->rx.idx = l->rx.peer_cache = prod;
+	rte_vmsg__ring_publish(&l->tx, cons);
+	rte_vmsg__ring_publish(&l->rx, prod);
+	l->state = RTE_VMSG_LINK_UP;
 }
 
 int rte_vmsg_link_create(void *base, size_t len, const struct rte_vmsg_link_opts *opts,
@@ -322,6 +439,10 @@ int rte_vmsg_link_create(void *base, size_t len, const struct rte_vmsg_link_opts
 		return -EINVAL;
 	if ((o.flags & ~RTE_VMSG_LINK_F_DRIVER_WRITES) != 0)
 		return -EINVAL;
+	if (o.layout != RTE_VMSG_LINK_LAYOUT_V1 && o.layout != RTE_VMSG_LINK_LAYOUT_V0)
+		return -EINVAL;
+	if (o.layout == RTE_VMSG_LINK_LAYOUT_V1 && o.v0_queue_size != 0)
+		return -EINVAL;
 	writer = (o.role == RTE_VMSG_LINK_DEVICE) !=
 		 ((o.flags & RTE_VMSG_LINK_F_DRIVER_WRITES) != 0);
 
@@ -331,6 +452,17 @@ int rte_vmsg_link_create(void *base, size_t len, const struct rte_vmsg_link_opts
 	l->base = base;
 	l->len = len;
 	l->role = o.role;
+	l->layout = o.layout;
+	l->require_format = o.require_format;
+	if (o.layout == RTE_VMSG_LINK_LAYOUT_V0) {
+		rc = v0_setup(l, &o);
+		if (rc < 0)
+			goto err_free;
+		v0_attach(l);
+		*out = l;
+		return 0;
+	}
+	l->writer = (uint32_t)writer;
 	rc = writer ? write_layout(l, &o) : read_layout(l, o.require_format);
 	if (rc < 0)
 		goto err_free;
@@ -367,30 +499,118 @@ err_free:
 }
 
 /*
- * Marks the link and both ring ends broken: from now on every fast-path call
- * of either direction returns -EIO, whichever check saw the impossible value.
- * A ring end that broke on its own is folded in at the next poll.
+ * The peer wrote a value that cannot be (ARCHITECTURE.md §2.4b): both ring
+ * ends refuse every call (-EIO) and, in v1, our queue head says PEER_DEAD,
+ * until the peer starts over (v1: its head back in INIT or READY; v0: its
+ * indices both 0). rte_vmsg_link_poll() then resets the ends and, in v1,
+ * runs the handshake again; what was in flight is counted as dropped there.
+ * The counter names the check; st.breaks counts the breaks.
  */
-static int set_broken(struct rte_vmsg_link *l, uint64_t *counter)
+static int link_break(struct rte_vmsg_link *l, uint64_t *counter)
 {
 	if (counter != NULL)
 		(*counter)++;
-	if (!l->broken)
-		RTE_VMSG_LOG(ERR, "link broken: the peer wrote a value that cannot be");
-	l->broken = 1;
 	l->tx.broken = 1;
 	l->rx.broken = 1;
+	if (l->broken)
+		return -EIO;
+	l->broken = 1;
+	l->peer_seen = 0;
+	l->st.breaks++;
+	l->state = RTE_VMSG_LINK_PEER_DOWN;
+	RTE_VMSG_LOG(ERR, "link broken: the peer wrote a value that cannot be; "
+			  "waiting for it to start over");
+	/* Never at the old place once the layout moved: it may be data now. */
+	if (l->layout == RTE_VMSG_LINK_LAYOUT_V1 && !l->relayout)
+		publish_status(l, RTE_VMSG_QSTATE_PEER_DEAD);
 	return -EIO;
 }
 
-int rte_vmsg_link_poll(struct rte_vmsg_link *l)
+/*
+ * v1 reader, when the peer starts over (and while the link waits broken):
+ * the layout it starts with. The header was read once at creation and is
+ * never used again while the link runs (scribbles on it change nothing);
+ * but a writer that restarts may have laid out a new geometry (it clears
+ * the magic and both queue heads, writes a new header, then the magic). If
+ * the header differs from our copy, our queue head may lie inside the new
+ * arrays: nothing is written at the old places from then on. Once the new
+ * header is complete and valid, with the element size and features this end
+ * was made for (the bus above fixed its message size), we move to it.
+ * Returns 0 (the same layout, or the new one adopted), -EAGAIN while the
+ * header is incomplete (its magic not there: being written), or -EPROTO
+ * when the new header is refused (counted once in bad_layout).
+ */
+static int layout_recheck(struct rte_vmsg_link *l)
 {
-	uint32_t magic, status, pstate, ptail, phead;
+	struct rte_vmsg_layout_hdr h;
+	struct rte_vmsg_link t;
+	int rc;
 
-	if (l == NULL)
-		return -EINVAL;
-	if (l->broken || l->tx.broken || l->rx.broken)
-		return set_broken(l, NULL);
+	if (l->writer)
+		return 0;
+	memcpy(&h, l->base, sizeof(h)); /* compared, never used */
+	if (memcmp(&h, &l->hdr, sizeof(h)) == 0) {
+		/* Back as it was: our places are ours again. */
+		if (l->relayout && l->broken)
+			publish_status(l, RTE_VMSG_QSTATE_PEER_DEAD); /* not told yet */
+		l->relayout = 0;
+		l->layout_refused = 0;
+		return 0;
+	}
+	l->relayout = 1;
+	t = *l;
+	t.quiet = 1;
+	rc = read_layout(&t, l->require_format);
+	if (rc == 0 && (t.esize != l->esize || t.features != l->features))
+		rc = -EPROTO;
+	if (rc < 0) {
+		if (rc != -EAGAIN && !l->layout_refused) {
+			l->layout_refused = 1;
+			l->st.bad_layout++;
+			RTE_VMSG_LOG(WARNING, "the peer laid out a new layout that this end cannot "
+					      "take (invalid, or another element size or format)");
+		}
+		return rc == -EAGAIN ? -EAGAIN : -EPROTO;
+	}
+	/* Adopt it: the geometry, then our ends and queue head at their new places. */
+	l->hdr = t.hdr;
+	l->n = t.n;
+	l->own_qhead_off = t.own_qhead_off;
+	l->peer_qhead_off = t.peer_qhead_off;
+	l->own_elems_off = t.own_elems_off;
+	l->peer_elems_off = t.peer_elems_off;
+	l->own = (struct rte_vmsg_qhead *)(void *)(l->base + l->own_qhead_off);
+	l->peer = (struct rte_vmsg_qhead *)(void *)(l->base + l->peer_qhead_off);
+	l->relayout = 0;
+	l->layout_refused = 0;
+	l->st.relayouts++;
+	RTE_VMSG_LOG(INFO, "the peer laid out a new layout: %u elements per direction", l->n);
+	/* Our ends take the new geometry now, our head its INIT at the new place. */
+	l->st.dropped += restart_handshake(l);
+	return 0;
+}
+
+static int v1_poll(struct rte_vmsg_link *l)
+{
+	uint32_t magic, status, pstate, ptail, phead, peer_last;
+
+	if (!l->broken && (l->tx.broken || l->rx.broken))
+		return link_break(l, NULL); /* the ring end counted it */
+	/*
+	 * Not running: the peer may be starting over in a new layout (a
+	 * writer moves our queue heads only when it lays out anew). Running,
+	 * the header is not looked at.
+	 */
+	if (l->broken || l->own_state != RTE_VMSG_QSTATE_RUN) {
+		int rc = layout_recheck(l);
+
+		if (rc < 0 && l->broken)
+			return -EIO;
+		if (rc == -EAGAIN) /* being written: wait, writing nothing */
+			return l->state = RTE_VMSG_LINK_CONNECTING;
+		if (rc < 0)
+			return link_break(l, NULL); /* counted in bad_layout */
+	}
 
 	/*
 	 * A6: the peer's queue-head magic first (pairs with R6: seen, it
@@ -399,48 +619,82 @@ int rte_vmsg_link_poll(struct rte_vmsg_link *l)
 	 */
 	magic = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(&l->peer->magic));
 	status = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(&l->peer->status));
+	pstate = status & RTE_VMSG_QSTATUS_STATE_MASK;
+	if (l->broken) {
+		/* Our head says PEER_DEAD: wait for the peer's new start. */
+		if (magic != RTE_VMSG_QHEAD_MAGIC ||
+		    (pstate != RTE_VMSG_QSTATE_INIT && pstate != RTE_VMSG_QSTATE_READY))
+			return -EIO;
+		RTE_VMSG_LOG(INFO, "the peer started over: handshaking again");
+		l->broken = 0;
+		l->st.recoveries++;
+		if (l->own_state != RTE_VMSG_QSTATE_PEER_DEAD) {
+			/* Moved to a new layout: INIT there already. */
+			l->st.reconnects++;
+		}
+	}
 	if (magic != RTE_VMSG_QHEAD_MAGIC) {
 		if (l->peer_seen)
-			return set_broken(l, &l->st.bad_magic);
+			return link_break(l, &l->st.bad_magic);
 		return l->state = RTE_VMSG_LINK_CONNECTING;
 	}
 	l->peer_seen = 1;
-	pstate = status & RTE_VMSG_QSTATUS_STATE_MASK;
 	if (pstate > RTE_VMSG_QSTATE_PEER_DEAD)
-		return set_broken(l, &l->st.bad_state);
+		return link_break(l, &l->st.bad_state);
+	peer_last = l->peer_last;
+	l->peer_last = pstate;
 	/*
-	 * The peer's indices are below N in every state: it zeroes them before
-	 * READY, and a device that changes the geometry clears the driver's
-	 * queue head (write_layout()).
+	 * The peer's indices mean something in READY (zeroed before it) and
+	 * RUN, and stay below N there: a device that changes the geometry
+	 * clears the driver's queue head (write_layout()). In INIT and after
+	 * they are the old session's, never used.
 	 */
-	ptail = rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&l->peer->tail));
-	/* A1 (as in rte_vmsg__ring_refresh()): it may become our end's cache below. */
-	phead = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(&l->peer->head));
-	if (ptail >= l->n || phead >= l->n)
-		return set_broken(l, &l->st.bad_index);
+	if (pstate == RTE_VMSG_QSTATE_READY || pstate == RTE_VMSG_QSTATE_RUN) {
+		ptail = rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&l->peer->tail));
+		/* A1 (as in rte_vmsg__ring_refresh()): it may become our end's cache below. */
+		phead = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(&l->peer->head));
+		if (ptail >= l->n || phead >= l->n)
+			return link_break(l, &l->st.bad_index);
+		/*
+		 * We run and the peer's head went back behind what it had
+		 * consumed of our queue: it started over (indices zeroed,
+		 * INIT, READY, RUN) between two of our polls, and a Linux
+		 * driver that finds our head RUN does not wait for us. Its
+		 * indices are zero: drop this session's ends and go on running
+		 * with it; the restart counts as one.
+		 */
+		if (l->own_state == RTE_VMSG_QSTATE_RUN &&
+		    rte_vmsg__ring_rewound_at(&l->tx, phead)) { /* the checked copy */
+			l->st.reconnects++;
+			l->st.dropped += reset_ends(l);
+		} else if (l->own_state == RTE_VMSG_QSTATE_RUN && pstate == RTE_VMSG_QSTATE_READY &&
+			   peer_last == RTE_VMSG_QSTATE_RUN) {
+			/*
+			 * It ran and is READY again: it started over between
+			 * two of our polls. A writer may have laid out anew
+			 * (wiping our queue head): look at the header, then
+			 * start our side over too, so that it finds our head.
+			 */
+			uint64_t relayouts = l->st.relayouts;
+			int rc = layout_recheck(l);
 
-	/*
-	 * We run and the peer's head went back behind what it had consumed
-	 * of our queue: it started over (indices zeroed, INIT, READY, RUN)
-	 * between two of our polls, and a Linux driver that finds our head
-	 * RUN does not wait for us. Its indices are zero: drop this session's
-	 * ends and go on running with it; the restart counts as one.
-	 */
-	if (l->own_state == RTE_VMSG_QSTATE_RUN &&
-	    (pstate == RTE_VMSG_QSTATE_READY || pstate == RTE_VMSG_QSTATE_RUN) &&
-	    rte_vmsg__ring_rewound_at(&l->tx, phead)) { /* the checked copy, not a reread */
-		l->st.reconnects++;
-		l->st.dropped += reset_ends(l);
+			if (rc == -EAGAIN)
+				return l->state = RTE_VMSG_LINK_CONNECTING;
+			if (rc < 0)
+				return link_break(l, NULL);
+			l->st.reconnects++;
+			if (l->st.relayouts == relayouts)
+				l->st.dropped += restart_handshake(l);
+		}
 	}
 
 	switch (l->own_state) {
 	case RTE_VMSG_QSTATE_PEER_DEAD:
-		/* The peer died; wait until its new incarnation shows up. */
+		/* The peer died or broke; wait until its new incarnation shows up. */
 		if (pstate != RTE_VMSG_QSTATE_INIT && pstate != RTE_VMSG_QSTATE_READY)
 			return l->state = RTE_VMSG_LINK_PEER_DOWN;
-		l->st.dropped += reset_ends(l);
 		l->st.reconnects++;
-		publish_status(l, RTE_VMSG_QSTATE_INIT);
+		l->st.dropped += restart_handshake(l);
 		/* fall through */
 	case RTE_VMSG_QSTATE_INIT:
 		/*
@@ -474,16 +728,90 @@ int rte_vmsg_link_poll(struct rte_vmsg_link *l)
 		return l->state = RTE_VMSG_LINK_CONNECTING;
 	case RTE_VMSG_QSTATE_INIT:
 		/* The peer restarted: start over; what was in flight is gone. */
+		switch (layout_recheck(l)) {
+		case 0:
+			break;
+		case -EAGAIN:
+			return l->state = RTE_VMSG_LINK_CONNECTING;
+		default:
+			return link_break(l, NULL);
+		}
 		l->st.reconnects++;
-		l->st.dropped += reset_ends(l);
-		publish_status(l, RTE_VMSG_QSTATE_INIT);
+		l->st.dropped += restart_handshake(l);
 		return l->state = RTE_VMSG_LINK_CONNECTING;
 	default:
-		/* SHUTDOWN or PEER_DEAD: back to INIT, to meet its next incarnation. */
-		l->st.dropped += reset_ends(l);
-		publish_status(l, RTE_VMSG_QSTATE_INIT);
+		/*
+		 * SHUTDOWN or PEER_DEAD (it broke on something it saw, or its
+		 * process saw ours die): back to INIT, to meet its next
+		 * incarnation, our magic published again in case it was what
+		 * the peer refused.
+		 */
+		l->st.dropped += restart_handshake(l);
 		return l->state = RTE_VMSG_LINK_PEER_DOWN;
 	}
+}
+
+/*
+ * v0: no states, so the peer's indices are all there is. Each is read once
+ * and must be below N; the consumer's must lie between what we saw last and
+ * our own index, and the producer's must not go back. Anything else is a
+ * peer that started over without telling (it zeroed its queues) or a
+ * hostile one: the link breaks (nothing is written: the peer may still be
+ * reading our words), and comes back when both its indices are 0 (it
+ * re-initialised its queues) or both equal ours (it re-opened and took up
+ * where we are, as v0_attach() does).
+ */
+static int v0_poll(struct rte_vmsg_link *l)
+{
+	uint32_t cons, prod;
+
+	/* A1/A2 as in rte_vmsg__ring_refresh(). */
+	cons = rte_vmsg_le32_to_cpu(
+		rte_vmsg__load_acquire(v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_CONS)));
+	prod = rte_vmsg_le32_to_cpu(
+		rte_vmsg__load_acquire(v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_PROD)));
+	if (l->broken) {
+		uint32_t tx_idx = l->tx.idx, rx_idx = l->rx.idx;
+
+		if (cons == 0 && prod == 0) {
+			/* It re-initialised its queues: so do we. */
+			l->st.dropped += reset_ends(l);
+		} else if (cons == tx_idx && prod == rx_idx && cons < l->n && prod < l->n) {
+			/*
+			 * It took up where we are (re-opened, as v0_attach()
+			 * does): both queues empty and in step; our words are
+			 * written again in case they were what it broke.
+			 */
+			l->st.dropped += inflight(l);
+			l->st.bad_index += l->tx.bad_index + l->rx.bad_index;
+			v0_ends_init(l);
+			l->tx.idx = l->tx.peer_cache = tx_idx;
+			l->rx.idx = l->rx.peer_cache = rx_idx;
+			rte_vmsg__ring_publish(&l->tx, tx_idx);
+			rte_vmsg__ring_publish(&l->rx, rx_idx);
+		} else {
+			return -EIO;
+		}
+		RTE_VMSG_LOG(INFO, "the peer started over: link up again");
+		l->broken = 0;
+		l->st.recoveries++;
+		l->st.reconnects++;
+		return l->state = RTE_VMSG_LINK_UP;
+	}
+	if (l->tx.broken || l->rx.broken)
+		return link_break(l, NULL); /* the ring end counted it */
+	if (cons >= l->n || prod >= l->n || rte_vmsg__ring_rewound_at(&l->tx, cons) ||
+	    rte_vmsg__ring_dist(&l->rx, prod, l->rx.idx) <
+		    rte_vmsg__ring_dist(&l->rx, l->rx.peer_cache, l->rx.idx))
+		return link_break(l, &l->st.bad_index);
+	return l->state = RTE_VMSG_LINK_UP;
+}
+
+int rte_vmsg_link_poll(struct rte_vmsg_link *l)
+{
+	if (l == NULL)
+		return -EINVAL;
+	return l->layout == RTE_VMSG_LINK_LAYOUT_V0 ? v0_poll(l) : v1_poll(l);
 }
 
 int rte_vmsg_link_wait_up(struct rte_vmsg_link *l, uint64_t timeout_ns)
@@ -493,13 +821,14 @@ int rte_vmsg_link_wait_up(struct rte_vmsg_link *l, uint64_t timeout_ns)
 	int rc;
 
 	for (;;) {
+		/* Broken (-EIO) is a state too: the peer may start over in time. */
 		rc = rte_vmsg_link_poll(l);
-		if (rc < 0)
-			return rc;
 		if (rc == RTE_VMSG_LINK_UP)
 			return 0;
+		if (rc == -EINVAL)
+			return rc;
 		if (rte_vmsg_time_ns() >= deadline)
-			return -ETIMEDOUT;
+			return rc == -EIO ? -EIO : -ETIMEDOUT;
 		nanosleep(&nap, NULL);
 	}
 }
@@ -534,7 +863,14 @@ int rte_vmsg_link_peer_dead(struct rte_vmsg_link *l)
 {
 	if (l == NULL)
 		return -EINVAL;
-	publish_status(l, RTE_VMSG_QSTATE_PEER_DEAD);
+	if (l->layout == RTE_VMSG_LINK_LAYOUT_V0) {
+		/* No state to publish: wait for its queues to be re-initialised. */
+		l->broken = 1;
+		l->tx.broken = 1;
+		l->rx.broken = 1;
+	} else if (!l->relayout) {
+		publish_status(l, RTE_VMSG_QSTATE_PEER_DEAD);
+	}
 	l->state = RTE_VMSG_LINK_PEER_DOWN;
 	return 0;
 }
@@ -543,13 +879,16 @@ int rte_vmsg_link_reset(struct rte_vmsg_link *l)
 {
 	if (l == NULL)
 		return -EINVAL;
+	if (l->layout == RTE_VMSG_LINK_LAYOUT_V0) {
+		v0_attach(l);
+		return 0;
+	}
+	l->state = RTE_VMSG_LINK_CONNECTING;
+	if (l->relayout)
+		return 0; /* the poll moves to the new layout first */
 	l->broken = 0;
 	l->peer_seen = 0;
-	reset_ends(l);
-	publish_status(l, RTE_VMSG_QSTATE_INIT);
-	/* R6, as in rte_vmsg_link_create(): pairs with A6 in rte_vmsg_link_poll(). */
-	rte_vmsg__store_release(&l->own->magic, rte_vmsg_cpu_to_le16(RTE_VMSG_QHEAD_MAGIC));
-	l->state = RTE_VMSG_LINK_CONNECTING;
+	l->st.dropped += restart_handshake(l);
 	return 0;
 }
 
@@ -557,7 +896,8 @@ void rte_vmsg_link_destroy(struct rte_vmsg_link *l)
 {
 	if (l == NULL)
 		return;
-	publish_status(l, RTE_VMSG_QSTATE_SHUTDOWN);
+	if (l->layout == RTE_VMSG_LINK_LAYOUT_V1 && !l->relayout)
+		publish_status(l, RTE_VMSG_QSTATE_SHUTDOWN);
 	free(l);
 }
 

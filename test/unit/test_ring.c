@@ -616,6 +616,27 @@ static void test_hostile_values(void)
 	CHECK_EQ(rte_vmsg_ring_enqueue_burst(rte_vmsg_link_tx(drv), saved, 64, 1), 1);
 	CHECK_EQ(rte_vmsg_ring_dequeue_burst(rte_vmsg_link_rx(dev), in, 64, 1), 1);
 	CHECK_MEM(in, saved, 64);
+
+	/*
+	 * But when the device starts over, the driver looks at the header
+	 * again: the same layout back, it goes on; a garbage one is refused
+	 * (counted once) and the link waits, writing nothing.
+	 */
+	rte_vmsg_link_destroy(dev);
+	CHECK_EQ(rte_vmsg_link_poll(drv), RTE_VMSG_LINK_PEER_DOWN); /* SHUTDOWN */
+	rte_vmsg_put_le16(m + 64 + 2, RTE_VMSG_QSTATE_INIT);	    /* a new start... */
+	rte_vmsg_put_le16(m, RTE_VMSG_LAYOUT_MAGIC);		    /* ...over garbage */
+	CHECK_EQ(rte_vmsg_link_poll(drv), -EIO);
+	CHECK_EQ(rte_vmsg_link_poll(drv), -EIO);
+	rte_vmsg_link_stats_get(drv, &st);
+	CHECK_U64(st.bad_layout, 1);
+	CHECK_EQ(m[128 + 2], RTE_VMSG_QSTATE_INIT); /* as it was: nothing written */
+	memcpy(m, saved, 64);
+	dev = link_new(m, AREA, RTE_VMSG_LINK_DEVICE, 100, 64, RTE_VMSG_LINK_FMT_COMPAT);
+	CHECK_EQ(connect_pair(dev, drv), 0);
+	rte_vmsg_link_stats_get(drv, &st);
+	CHECK_U64(st.recoveries, 1);
+	CHECK_U64(st.relayouts, 0);
 	rte_vmsg_link_destroy(drv);
 	rte_vmsg_link_destroy(dev);
 	free(m);
@@ -652,6 +673,34 @@ static void test_relayout(void)
 	CHECK_EQ(st.bad_index, 0);
 	CHECK_EQ(rte_vmsg_ring_enqueue_burst(rte_vmsg_link_tx(drv), msg, 56, 1), 1);
 	CHECK_EQ(rte_vmsg_ring_dequeue_burst(rte_vmsg_link_rx(dev), msg, 56, 8), 1);
+
+	/*
+	 * A driver that stays while the device starts over with another N
+	 * (same element size and format) moves to the new layout; with
+	 * another element size it refuses it and waits, writing nothing.
+	 */
+	rte_vmsg_link_destroy(dev);
+	dev = link_new(m, AREA, RTE_VMSG_LINK_DEVICE, 40, 64, RTE_VMSG_LINK_FMT_STAMPED);
+	CHECK_EQ(connect_pair(dev, drv), 0);
+	CHECK_EQ(rte_vmsg_link_stats_get(drv, &st), 0);
+	CHECK_U64(st.relayouts, 1);
+	for (int i = 0; i < 20; i++) { /* 160 messages: past a wrap of N = 40 */
+		memset(msg, i, sizeof(msg));
+		CHECK_EQ(rte_vmsg_ring_enqueue_burst(rte_vmsg_link_tx(drv), msg, 56, 8), 8);
+		memset(msg, 0xEE, sizeof(msg));
+		CHECK_EQ(rte_vmsg_ring_dequeue_burst(rte_vmsg_link_rx(dev), msg, 56, 8), 8);
+		CHECK_EQ(msg[56 * 7 + 55], i);
+	}
+	CHECK_EQ(rte_vmsg_link_poll(drv), RTE_VMSG_LINK_UP);
+	rte_vmsg_link_destroy(dev);
+	dev = link_new(m, AREA, RTE_VMSG_LINK_DEVICE, 40, 128, RTE_VMSG_LINK_FMT_STAMPED);
+	for (int i = 0; i < 4; i++) {
+		CHECK(rte_vmsg_link_poll(dev) >= 0);
+		CHECK_EQ(rte_vmsg_link_poll(drv), -EIO);
+	}
+	CHECK_EQ(rte_vmsg_link_stats_get(drv, &st), 0);
+	CHECK_U64(st.bad_layout, 1);
+	CHECK_U64(st.relayouts, 1);
 	rte_vmsg_link_destroy(drv);
 	rte_vmsg_link_destroy(dev);
 	free(m);

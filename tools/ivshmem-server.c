@@ -57,14 +57,6 @@ static struct {
 	uint16_t next_id;
 } srv;
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -291,7 +283,7 @@ static int serve(void)
 	struct peer *who[3 + MAX_GUESTS];
 	uint32_t i, n;
 
-	while (!stop) {
+	while (!tool_stop) {
 		n = 0;
 		pfd[n++] = (struct pollfd){ .fd = srv.lsock, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = srv.lcard, .events = POLLIN };
@@ -342,7 +334,6 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct sigaction sa;
 	uint32_t i;
 	int c, rc;
 
@@ -395,13 +386,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	/* One line at a time: the logs are read while the program runs. */
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	tool_process_setup();
 
 	rc = 1;
 	srv.shm_fd = make_shm();

@@ -5,6 +5,8 @@
  */
 
 #include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tool_util.h"
@@ -47,4 +49,24 @@ int tool_parse_size(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 		return -ERANGE;
 	*out = v;
 	return 0;
+}
+
+volatile sig_atomic_t tool_stop;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	tool_stop = 1;
+}
+
+void tool_process_setup(void)
+{
+	struct sigaction sa;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 }

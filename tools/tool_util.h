@@ -8,7 +8,18 @@
 #ifndef VMSG_TOOL_UTIL_H
 #define VMSG_TOOL_UTIL_H
 
+#include <signal.h>
 #include <stdint.h>
+
+/** Set by SIGINT and SIGTERM once tool_process_setup() ran: the main loop stops. */
+extern volatile sig_atomic_t tool_stop;
+
+/**
+ * What both programs of the test card do first: stdout a line at a time
+ * (their logs are read while they run), SIGINT and SIGTERM set tool_stop,
+ * SIGPIPE ignored (a peer that hangs up is seen in the send's error).
+ */
+void tool_process_setup(void);
 
 /**
  * A byte count or offset in [@p lo, @p hi]: a number as

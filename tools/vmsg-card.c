@@ -96,14 +96,6 @@ static struct {
 	uint64_t rounds_ok, rounds_bad;
 } card;
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -429,7 +421,7 @@ static int run(void)
 	uint32_t idle = 0;
 	int st, moved, attached;
 
-	while (!stop) {
+	while (!tool_stop) {
 		struct ivshmem_peer *guest = NULL;
 
 		if (card.server != NULL && ivshmem_client_poll(&card.iv) < 0) {
@@ -519,7 +511,6 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct sigaction sa;
 	uint64_t v;
 	int c, rc;
 
@@ -624,13 +615,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	/* One line at a time: the logs are read while the program runs. */
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	tool_process_setup();
 
 	if (card.server != NULL && server_attach() < 0)
 		return 1;

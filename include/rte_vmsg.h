@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The librte_vmsg authors
  *
- * librte_vmsg umbrella header: includes every public header of the library.
+ * librte_vmsg umbrella header: includes every public header of the library
+ * but <rte_vmsg_pcie.h>, which exists only where the library is built with
+ * drivers/pcie_amp (Linux VFIO): include it by name.
  */
 
 #ifndef RTE_VMSG_H

@@ -365,6 +365,78 @@ RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_region_alloc_reset(struct rte_vmsg_regi
  */
 RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_hugetlbfs_find(char *buf, size_t cap);
 
+/*
+ * I/O accessors: the only way the library touches I/O memory
+ * (RTE_VMSG_REGION_F_IO: a BAR). Each is one naturally aligned 32-bit access,
+ * little-endian on the bus, CPU order at the call; no barrier (the caller
+ * places rte_vmsg__io_wmb() where a later access must follow earlier ones),
+ * no atomics. Each access is counted per region, so that a test can prove
+ * which BAR accesses a path makes (ARCHITECTURE.md §2.7: no host BAR reads
+ * on the fast path of the default placement).
+ */
+
+/**
+ * An emulated I/O region: functions that the accessors call instead of
+ * loading and storing (a BAR of an in-process card emulator, a test's
+ * counting alias of a PROT_NONE mapping). Zero-initialise, then set @c sz.
+ */
+struct rte_vmsg_region_io_ops {
+	size_t sz; /**< sizeof(struct rte_vmsg_region_io_ops) */
+	/** Reads the 32-bit register at byte @p off (aligned, in range). Required. */
+	uint32_t (*read32)(void *arg, uint64_t off);
+	/** Writes @p v to the 32-bit register at byte @p off (aligned, in range). Required. */
+	void (*write32)(void *arg, uint64_t off, uint32_t v);
+};
+
+/**
+ * Makes the accessors of an I/O region call @p ops instead of touching its
+ * memory (whose mapping may then be inaccessible: PROT_NONE). Setup only.
+ *
+ * Not thread-safe against accesses to the region.
+ *
+ * @param r    an I/O region (RTE_VMSG_REGION_F_IO)
+ * @param ops  the functions (copied by reference: must outlive the region); NULL
+ *             restores real accesses
+ * @param arg  passed to them
+ * @return 0; -EINVAL for NULL @p r, a region without RTE_VMSG_REGION_F_IO, a bad
+ *         @c sz, non-zero unknown bytes or a missing function.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_region_io_ops_set(struct rte_vmsg_region *r,
+							  const struct rte_vmsg_region_io_ops *ops,
+							  void *arg);
+
+/**
+ * Reads the 32-bit register at byte @p off of an I/O region (a non-posted
+ * read of the device: microseconds on real PCIe; keep it off fast paths).
+ *
+ * Concurrency: one thread at a time per region for exact counts (the count
+ * is not an atomic increment); the access itself is safe from any thread.
+ * Wait-free apart from the device.
+ *
+ * @param r    the region
+ * @param off  byte offset, a multiple of 4, with @p off + 4 ≤ the region's length
+ * @param v    receives the value (CPU order)
+ * @return 0; -EINVAL for NULL arguments, a misaligned or out-of-range @p off.
+ */
+RTE_VMSG_API int rte_vmsg_region_io_read32(struct rte_vmsg_region *r, uint64_t off, uint32_t *v);
+
+/**
+ * Writes the 32-bit register at byte @p off of an I/O region (a posted
+ * write). Same rules as rte_vmsg_region_io_read32().
+ *
+ * @return 0; -EINVAL for NULL @p r, a misaligned or out-of-range @p off.
+ */
+RTE_VMSG_API int rte_vmsg_region_io_write32(struct rte_vmsg_region *r, uint64_t off, uint32_t v);
+
+/**
+ * The accessors' counts of reads and writes of a region since it was made.
+ * Either output may be NULL.
+ *
+ * @return 0; -EINVAL for NULL @p r.
+ */
+RTE_VMSG_API int rte_vmsg_region_io_stats(const struct rte_vmsg_region *r, uint64_t *reads,
+					  uint64_t *writes);
+
 /** Most regions a bus-address map holds. */
 #define RTE_VMSG_MEMMAP_MAX_REGIONS 16u
 

@@ -490,6 +490,8 @@ static inline int rte_vmsg_ring_ready(const struct rte_vmsg_ring *r)
 /* ------------------------------------------------------------------------ */
 /* Doorbells: how a producer wakes a consumer that went to sleep.            */
 
+struct rte_vmsg_region;
+
 /** Doorbell kinds. */
 enum rte_vmsg_bell_kind {
 	RTE_VMSG_BELL_NONE = 0,	   /**< polling only: notify is free, wait only polls */
@@ -531,8 +533,16 @@ struct rte_vmsg_bell_opts {
 	 * doorbell and sleeps. 0 arms at once; UINT64_MAX never sleeps.
 	 */
 	uint64_t poll_ns;
-	/** MMIO: the register, 4-byte aligned (in an I/O mapping: a BAR). */
+	/** MMIO: the register, 4-byte aligned (in an I/O mapping: a BAR); NULL with @c mmio_region. */
 	void *mmio;
+	/**
+	 * MMIO, instead of @c mmio: the register at byte @c mmio_offset of an
+	 * I/O region (RTE_VMSG_REGION_F_IO, borrowed: must outlive the bell),
+	 * written through the lib/mem I/O accessor, which counts it (and which
+	 * an emulated BAR serves).
+	 */
+	struct rte_vmsg_region *mmio_region;
+	uint64_t mmio_offset; /**< MMIO with @c mmio_region: 4-byte aligned, inside it */
 };
 
 /**
@@ -553,6 +563,8 @@ struct rte_vmsg_bell {
 	volatile uint32_t *mmio;
 	uint32_t mmio_value;
 	uint32_t pad2_;
+	struct rte_vmsg_region *mmio_region;
+	uint64_t mmio_offset;
 };
 
 /** Sends the wake-up: cold, out of line (a system call or a register write). */

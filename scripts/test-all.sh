@@ -6,7 +6,9 @@
 # hugepages, the clang-format check, then five builds, each in its own
 # build-ci-* directory (wiped first):
 #   asan     gcc debug, ASan+UBSan: suite unit (and stress, small counts)
-#   release  gcc release, -Werror: every suite but hw; hw may only skip
+#   release  gcc release, -Werror: every suite but hw and vm; hw may only skip
+#   vm       suite vm on the release build: vfio-pci in QEMU guests on the
+#            test card (doc/vm-tests.md); with CI=true it may not skip
 #   tsan     gcc, TSan: suite stress (small counts), when it has tests
 #   fuzz     clang, -Dfuzz=enabled: each libFuzzer target for FUZZ_SECONDS
 #   install  meson install of the release build into a DESTDIR, checked
@@ -14,7 +16,7 @@
 # the dependencies); the summary at the end lists each with its time.
 #
 # Environment: CI=true (FUZZ_SECONDS defaults to 60, else 10), FUZZ_SECONDS,
-# VMSG_STEPS="format asan release tsan fuzz install" (the steps to run after
+# VMSG_STEPS="format asan release vm tsan fuzz install" (the steps to run after
 # deps and hugepages; default all).
 set -euo pipefail
 
@@ -26,7 +28,7 @@ if [ "${CI:-}" = true ]; then
 else
 	fuzz_seconds=${FUZZ_SECONDS:-10}
 fi
-steps=${VMSG_STEPS:-format asan release tsan fuzz install}
+steps=${VMSG_STEPS:-format asan release vm tsan fuzz install}
 
 # Sanitizers stop at the first report (meson 1.0 sets no *SAN_OPTIONS).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1:print_summary=1}
@@ -127,7 +129,7 @@ step_asan() {
 step_release() {
 	local dir=build-ci-release
 	setup $dir -Dbuildtype=release -Dwerror=true
-	meson test -C $dir --no-rebuild --print-errorlogs --no-suite hw
+	meson test -C $dir --no-rebuild --print-errorlogs --no-suite hw --no-suite vm
 	no_skips $dir
 	if has_tests $dir hw; then
 		# Without a card these skip (exit 77), which is the one allowed skip.
@@ -135,6 +137,24 @@ step_release() {
 	else
 		echo "hw: no tests yet"
 	fi
+}
+
+step_vm() {
+	local dir=build-ci-release
+	if [ ! -f $dir/build.ninja ]; then
+		setup $dir -Dbuildtype=release -Dwerror=true
+	else
+		# Run alone (VMSG_STEPS=vm) on an older release build: bring it up to date.
+		meson compile -C $dir >$dir/compile-vm.log 2>&1 || {
+			grep -v '^\[[0-9]*/[0-9]*\] ' $dir/compile-vm.log | tail -n 80
+			return 1
+		}
+	fi
+	# The guest kernel is cached outside the build directories, which CI wipes.
+	export VMSG_VM_CACHE=${VMSG_VM_CACHE:-$root/.cache/vm}
+	# --verbose: the one line per scenario that the suite prints.
+	meson test -C $dir --no-rebuild --verbose --suite vm
+	no_skips $dir
 }
 
 step_tsan() {
@@ -336,7 +356,7 @@ fi
 run_step hugepages scripts/setup-hugepages.sh
 for s in $steps; do
 	case $s in
-	format | asan | release | tsan | fuzz | install) run_step "$s" "step_$s" ;;
+	format | asan | release | vm | tsan | fuzz | install) run_step "$s" "step_$s" ;;
 	*) echo "test-all: unknown step $s" >&2; exit 2 ;;
 	esac
 done

@@ -6,6 +6,7 @@
  */
 
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -63,6 +64,18 @@ static void usage(FILE *f)
 		"                          of FILE (repeatable; a driver's rings and buffers go\n"
 		"                          in the first); none: offsets in the link file\n"
 		"      size=N              creates a missing link file of N bytes (device role)\n"
+		"  --port pcie:BDF[,KEY=VAL...]\n"
+		"                          a PCIe card bound to vfio-pci, at PCI address BDF\n"
+		"                          (0000:00:03.0), in the driver role: the card is the\n"
+		"                          virtio-net device (doc/pcie.md); keys qp, qsize, dev\n"
+		"                          as above, and:\n"
+		"      profile=auto|ivshmem|amp-pci|versal  the card (default auto: by PCI ID)\n"
+		"      placement=default|bar|host  where the link and virtqueues live (default:\n"
+		"                          the profile's; ivshmem: bar)\n"
+		"      notify=poll|event   the card's doorbells: poll (default) uses none;\n"
+		"                          event rings its doorbell register after each frame\n"
+		"                          and arms its MSI-X vector\n"
+		"      payloads=v2|pre-v2  the payload profile the card speaks (default v2)\n"
 		"  --port dpdk:ID|NAME[,qp=N][,qsize=N][,numa=N]\n"
 		"                          a DPDK ethdev by port id or device name (needs --dpdk)\n"
 		"                          numa=N: socket of its mbuf pool and rings (default:\n"
@@ -291,12 +304,74 @@ static int amp_check(const char *spec, const struct fwd_port *p, int have)
 	return 0;
 }
 
+/* A PCI address as the library takes it: [DDDD:]BB:DD.F, hex digits. */
+static int pcie_addr_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+	const char *shape = n == 12 ? "hhhh:hh:hh.h" : "hh:hh.h";
+
+	if (n != 12 && n != 7)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (shape[i] == 'h' ? !isxdigit((unsigned char)s[i]) : s[i] != shape[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * The keys only a pcie port takes (profile, placement, notify, payloads).
+ * Returns 0 when @p kv is not one of them, 1 when it is and its value is
+ * good, -1 after saying what is wrong.
+ */
+static int pcie_key(const char *spec, struct fwd_port *p, const char *kv, const char *val)
+{
+	if (strcmp(kv, "profile") == 0) {
+		if (strcmp(val, "auto") == 0)
+			p->pcie_profile = 0;
+		else if (strcmp(val, "ivshmem") == 0)
+			p->pcie_profile = 1;
+		else if (strcmp(val, "amp-pci") == 0)
+			p->pcie_profile = 2;
+		else if (strcmp(val, "versal") == 0)
+			p->pcie_profile = 3;
+		else
+			return port_err(spec, "profile: expected auto, ivshmem, amp-pci or versal");
+	} else if (strcmp(kv, "placement") == 0) {
+		if (strcmp(val, "default") == 0)
+			p->pcie_placement = 0;
+		else if (strcmp(val, "bar") == 0)
+			p->pcie_placement = 1;
+		else if (strcmp(val, "host") == 0)
+			p->pcie_placement = 2;
+		else
+			return port_err(spec, "placement: expected default, bar or host");
+	} else if (strcmp(kv, "notify") == 0) {
+		if (strcmp(val, "poll") == 0)
+			p->pcie_notify = 0;
+		else if (strcmp(val, "event") == 0)
+			p->pcie_notify = 1;
+		else
+			return port_err(spec, "notify: expected poll or event");
+	} else if (strcmp(kv, "payloads") == 0) {
+		if (strcmp(val, "v2") == 0)
+			p->payloads = RTE_VMSG_PAYLOADS_V2;
+		else if (strcmp(val, "pre-v2") == 0)
+			p->payloads = RTE_VMSG_PAYLOADS_PRE_V2;
+		else
+			return port_err(spec, "payloads: expected v2 or pre-v2");
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
 /* Parses "vmsg:k=v,..." or "dpdk:NAME,k=v". */
+/* ... or "pcie:BDF,k=v". */
 static int parse_port(struct fwd_cfg *cfg, const char *spec)
 {
 	struct fwd_port *p;
 	char buf[1024], *save = NULL, *kv, nopt[FWD_PATH_MAX + 32];
-	int have_role = 0, have_mtu = 0, have_notify = 0, is_dpdk;
+	int have_role = 0, have_mtu = 0, have_notify = 0, is_dpdk, is_pcie = 0;
 	int have_amp = 0; /* bus=amp keys seen: 1; a bad one: -1 */
 	uint64_t v;
 
@@ -322,11 +397,29 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 	} else if (strncmp(spec, "dpdk:", 5) == 0) {
 		is_dpdk = 1;
 		snprintf(buf, sizeof(buf), "%s", spec + 5);
+	} else if (strncmp(spec, "pcie:", 5) == 0) {
+		is_dpdk = 0;
+		is_pcie = 1;
+		snprintf(buf, sizeof(buf), "%s", spec + 5);
 	} else {
-		return port_err(spec, "expected vmsg:KEY=VAL,... or dpdk:ID|NAME");
+		return port_err(spec, "expected vmsg:KEY=VAL,..., pcie:BDF[,KEY=VAL...] or "
+				      "dpdk:ID|NAME");
 	}
 	p->kind = is_dpdk ? FWD_PORT_DPDK : FWD_PORT_VMSG;
 	kv = strtok_r(buf, ",", &save);
+	if (is_pcie) {
+		/* A card through VFIO: this side drives it; the card is the device. */
+		if (!fwd_pcie_available())
+			return port_err(spec, "this vmsg-fwd was built without the PCIe driver "
+					      "(drivers/pcie_amp)");
+		if (kv == NULL || !pcie_addr_ok(kv))
+			return port_err(spec, "expected a PCI address such as 0000:00:03.0 after "
+					      "pcie:");
+		snprintf(p->file, sizeof(p->file), "%s", kv);
+		p->bus_kind = FWD_BUS_PCIE;
+		p->role = RTE_VMSG_BUS_DRIVER;
+		kv = strtok_r(NULL, ",", &save);
+	}
 	if (is_dpdk) {
 		if (kv == NULL || strchr(kv, '=') != NULL)
 			return port_err(spec, "expected a DPDK port id or device name after dpdk:");
@@ -351,6 +444,23 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 				return port_err(spec,
 						"qsize: expected a power of two from 2 to 32768");
 			p->qsize = (uint32_t)v;
+		} else if (is_pcie && strcmp(kv, "dev") == 0) {
+			if (vmsg_util_parse_u64(val, 10, 0, 0, 65535, &v) < 0)
+				return port_err(spec,
+						"dev: expected a device number from 0 to 65535");
+			p->dev_num = (uint16_t)v;
+		} else if (is_pcie) {
+			int k = pcie_key(spec, p, kv, val);
+
+			if (k < 0)
+				return -FWD_EXIT_USAGE;
+			if (k == 0) {
+				snprintf(msg, sizeof(msg),
+					 "unknown key '%s' (a pcie port takes qp, qsize, dev, "
+					 "profile, placement, notify, payloads)",
+					 kv);
+				return port_err(spec, msg);
+			}
 		} else if (strcmp(kv, "numa") == 0) {
 			snprintf(nopt, sizeof(nopt), "--port %s: numa=", spec);
 			if (parse_numa(nopt, val, &p->numa) < 0)
@@ -413,6 +523,10 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 		}
 	}
 	(void)have_role;
+	if (is_pcie) {
+		cfg->nports++;
+		return 0;
+	}
 	if (!is_dpdk) {
 		if (p->file[0] == '\0')
 			return port_err(spec, "file=PATH is required");

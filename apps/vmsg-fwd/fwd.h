@@ -39,8 +39,9 @@ enum fwd_mode {
 
 /* The bus under a vmsg port. */
 enum fwd_bus_kind {
-	FWD_BUS_SHM = 0, /* the project's shm bus file (bus page, link, DMA area) */
-	FWD_BUS_AMP = 1, /* a bare AMP link on a plain file (a QEMU ivshmem BAR, ...) */
+	FWD_BUS_SHM = 0,  /* the project's shm bus file (bus page, link, DMA area) */
+	FWD_BUS_AMP = 1,  /* a bare AMP link on a plain file (a QEMU ivshmem BAR, ...) */
+	FWD_BUS_PCIE = 2, /* a PCIe card through VFIO (drivers/pcie_amp; driver role) */
 };
 
 /* mem= files a bus=amp port may name. */
@@ -76,6 +77,7 @@ struct fwd_qstats {
 } __attribute__((aligned(64)));
 
 struct fwd_dpdk_port;
+struct rte_vmsg_pcie;
 
 /* A port: its configuration (from the command line) and its run-time state. */
 struct fwd_port {
@@ -107,9 +109,15 @@ struct fwd_port {
 	char mem[FWD_MAX_MEM][FWD_PATH_MAX]; /* the peer's memory files */
 	uint64_t mem_base[FWD_MAX_MEM];	     /* bus address of offset 0 of each */
 
+	/* pcie ports (bus_kind FWD_BUS_PCIE; file holds the PCI address): */
+	uint32_t pcie_profile;	 /* profile=: enum rte_vmsg_pcie_profile */
+	uint32_t pcie_placement; /* placement=: enum rte_vmsg_pcie_placement */
+	uint32_t pcie_notify;	 /* notify=: enum rte_vmsg_pcie_notify (the card's doorbells) */
+
 	/* vmsg run-time state (main thread, except the handles the pair threads call) */
 	struct rte_vmsg_bus_shm *shm;
-	struct fwd_amp_end *amp; /* bus=amp */
+	struct fwd_amp_end *amp;    /* bus=amp */
+	struct rte_vmsg_pcie *card; /* pcie: */
 	struct rte_vmsg_bus *bus;
 	struct rte_vmsg_net_dev *ndev;
 	struct rte_vmsg_net_drv *ndrv;
@@ -240,6 +248,18 @@ int fwd_amp_open(const struct fwd_cfg *cfg, struct fwd_port *p);
 void fwd_amp_close(struct fwd_port *p);
 /* The driver's DMA area: the first mem= file (its local address, bus address, size). */
 void fwd_amp_dma(const struct fwd_port *p, void **addr, uint64_t *bus_addr, uint64_t *size);
+/*
+ * port_pcie.c, pcie:BDF: opens the card (rte_vmsg_pcie_open(), not
+ * waiting) and takes its bus. 0; -EAGAIN (the card has not written its
+ * layout yet: retry); -ENOTSUP (built without drivers/pcie_amp); another
+ * -errno (the library logged why).
+ */
+int fwd_pcie_open(const struct fwd_cfg *cfg, struct fwd_port *p);
+void fwd_pcie_close(struct fwd_port *p);
+/* The card's DMA area (its local address, bus address, size). */
+void fwd_pcie_dma(const struct fwd_port *p, void **addr, uint64_t *bus_addr, uint64_t *size);
+/* Whether this vmsg-fwd was built with drivers/pcie_amp. */
+int fwd_pcie_available(void);
 /* The port's control path; returns non-zero while it wants frequent calls. */
 int fwd_vmsg_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now);
 void fwd_vmsg_close(struct fwd_cfg *cfg, struct fwd_port *p);

@@ -168,7 +168,10 @@ static int drv_attach(const struct fwd_cfg *cfg, struct fwd_port *p)
 	so.path = path;
 	so.role = RTE_VMSG_BUS_DRIVER;
 	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT;
-	rc = p->bus_kind == FWD_BUS_AMP ? fwd_amp_open(cfg, p) : shm_open(cfg, &so, p);
+	if (p->bus_kind == FWD_BUS_PCIE)
+		rc = fwd_pcie_open(cfg, p);
+	else
+		rc = p->bus_kind == FWD_BUS_AMP ? fwd_amp_open(cfg, p) : shm_open(cfg, &so, p);
 	if (rc < 0)
 		return rc;
 	p->connected = 0;
@@ -182,6 +185,8 @@ static void drv_detach(struct fwd_port *p)
 	p->ndrv = NULL;
 	if (p->amp != NULL)
 		fwd_amp_close(p);
+	if (p->card != NULL)
+		fwd_pcie_close(p); /* the card's bus goes with it */
 	rte_vmsg_bus_shm_close(p->shm, p->bus);
 	p->bus = NULL;
 	p->shm = NULL;
@@ -195,6 +200,8 @@ static int drv_bringup(struct fwd_port *p)
 
 	if (p->amp != NULL)
 		fwd_amp_dma(p, &dma, &dma_bus, &dma_size); /* the first mem= file */
+	else if (p->card != NULL)
+		fwd_pcie_dma(p, &dma, &dma_bus, &dma_size); /* in the BAR, or host DMA memory */
 	else
 		rte_vmsg_bus_shm_dma(p->shm, &dma, &dma_bus, &dma_size);
 	memset(&o, 0, sizeof(o));
@@ -219,6 +226,14 @@ int fwd_vmsg_open(struct fwd_cfg *cfg, struct fwd_port *p)
 	if (p->role == RTE_VMSG_BUS_DEVICE)
 		return dev_open(cfg, p);
 	rc = drv_attach(cfg, p);
+	if (rc < 0 && rc != -EAGAIN && p->bus_kind == FWD_BUS_PCIE) {
+		fprintf(stderr,
+			FWD_NAME
+			": port %u: opening the card %s: %s (the library's line above says "
+			"why, and the fix)\n",
+			p->index, p->file, strerror(-rc));
+		return -FWD_EXIT_FAIL;
+	}
 	if (rc == -ENOENT) {
 		resolve(cfg, p, path, sizeof(path));
 		fprintf(stderr,
@@ -422,6 +437,8 @@ void fwd_vmsg_close(struct fwd_cfg *cfg, struct fwd_port *p)
 	p->ndrv = NULL;
 	if (p->amp != NULL)
 		fwd_amp_close(p);
+	if (p->card != NULL)
+		fwd_pcie_close(p); /* the card's bus goes with it */
 	rte_vmsg_bus_shm_close(p->shm, p->bus);
 	p->bus = NULL;
 	p->shm = NULL;

@@ -32,7 +32,7 @@ void rte_vmsg_log_stderr(enum rte_vmsg_log_level level, const char *msg, void *a
 void rte_vmsg__log(enum rte_vmsg_log_level level, const char *fmt, ...)
 {
 	rte_vmsg_log_fn fn = log_fn;
-	char line[256];
+	char line[512]; /* a set-up error with the sysfs commands that fix it is one line */
 	va_list ap;
 
 	if (fn == NULL)

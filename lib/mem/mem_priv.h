@@ -32,6 +32,11 @@ struct rte_vmsg_region {
 	char *path;	    /* FILE kind: the file actually used */
 	int numa_want;	    /* RTE_VMSG_REGION_OPT_NUMA: the node to bind to; -1 without */
 	int numa_node;	    /* bound regions: the node of the first page after prefault; -1 */
+	/* I/O regions (io.c): emulated accesses, and counts of the accessors' accesses. */
+	const struct rte_vmsg_region_io_ops *io_ops; /* NULL: real loads and stores */
+	void *io_arg;				     /* passed to io_ops */
+	uint64_t io_reads;  /* one writer at a time: the thread accessing the region */
+	uint64_t io_writes; /* likewise */
 };
 
 /* Whether statfs() says the file system is of type @p magic (linux/magic.h). */

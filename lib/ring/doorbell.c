@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rte_vmsg_mem.h"
 #include "rte_vmsg_ring.h"
 #include "log_priv.h"
 #include "opts_priv.h"
@@ -36,10 +37,19 @@ int rte_vmsg_bell_create(const struct rte_vmsg_bell_opts *opts, struct rte_vmsg_
 	/* The shared words: required by the futex, optional otherwise. */
 	if ((o->kind == RTE_VMSG_BELL_FUTEX && o->shm == NULL) || ((uintptr_t)o->shm & 3u) != 0)
 		return -EINVAL;
-	if (o->kind == RTE_VMSG_BELL_MMIO && (o->mmio == NULL || ((uintptr_t)o->mmio & 3u) != 0))
+	/* MMIO: a register by address, or by offset in an I/O region; one of the two. */
+	if (o->kind == RTE_VMSG_BELL_MMIO && o->mmio_region == NULL &&
+	    (o->mmio == NULL || ((uintptr_t)o->mmio & 3u) != 0 || o->mmio_offset != 0))
+		return -EINVAL;
+	if (o->kind == RTE_VMSG_BELL_MMIO && o->mmio_region != NULL &&
+	    (o->mmio != NULL || (o->mmio_offset & 3u) != 0 ||
+	     (rte_vmsg_region_flags(o->mmio_region) & RTE_VMSG_REGION_F_IO) == 0 ||
+	     rte_vmsg_region_len(o->mmio_region) < 4 ||
+	     o->mmio_offset > rte_vmsg_region_len(o->mmio_region) - 4))
 		return -EINVAL;
 	/* Fields of other kinds stay zero: a misplaced option is a mistake, not a default. */
-	if (o->kind != RTE_VMSG_BELL_MMIO && (o->mmio != NULL || o->mmio_value != 0))
+	if (o->kind != RTE_VMSG_BELL_MMIO && (o->mmio != NULL || o->mmio_value != 0 ||
+					      o->mmio_region != NULL || o->mmio_offset != 0))
 		return -EINVAL;
 
 	b = calloc(1, sizeof(*b));
@@ -52,6 +62,8 @@ int rte_vmsg_bell_create(const struct rte_vmsg_bell_opts *opts, struct rte_vmsg_
 	if (o->kind == RTE_VMSG_BELL_MMIO) {
 		b->mmio = (volatile uint32_t *)o->mmio;
 		b->mmio_value = o->mmio_value;
+		b->mmio_region = o->mmio_region;
+		b->mmio_offset = o->mmio_offset;
 	}
 	if (o->kind == RTE_VMSG_BELL_EVENTFD) {
 		if (o->fd >= 0) {
@@ -104,6 +116,9 @@ int rte_vmsg__bell_kick(struct rte_vmsg_bell *b)
 		 * may otherwise let the doorbell pass them).
 		 */
 		rte_vmsg__io_wmb();
+		if (b->mmio_region != NULL)
+			return rte_vmsg_region_io_write32(b->mmio_region, b->mmio_offset,
+							  b->mmio_value);
 		rte_vmsg__io_write32(b->mmio, rte_vmsg_cpu_to_le32(b->mmio_value));
 		return 0;
 	}

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_vmsg_mem.h>
 #include <rte_vmsg_ring.h>
 
 #include "vtest.h"
@@ -225,6 +226,41 @@ static void test_create_errors(void)
 	CHECK_EQ(rte_vmsg_le32_to_cpu(w.armed), 0x10002);
 	CHECK_EQ(b->kicks, 1);
 	rte_vmsg_bell_destroy(b);
+	/* MMIO by offset in an I/O region: through the counting accessor. */
+	{
+		uint32_t regs[4] = { 0 };
+		struct rte_vmsg_region *io = NULL, *ram = NULL;
+		uint64_t wr = 0;
+
+		CHECK_EQ(rte_vmsg_region_register(regs, sizeof(regs), 0, RTE_VMSG_REGION_F_IO, &io),
+			 0);
+		CHECK_EQ(rte_vmsg_region_register(regs, sizeof(regs), 0, 0, &ram), 0);
+		o.mmio_region = io;
+		CHECK_EQ(rte_vmsg_bell_create(&o, &b), -EINVAL); /* both an address and a region */
+		o.mmio = NULL;
+		o.mmio_offset = 16;
+		CHECK_EQ(rte_vmsg_bell_create(&o, &b), -EINVAL); /* past the end */
+		o.mmio_offset = 6;
+		CHECK_EQ(rte_vmsg_bell_create(&o, &b), -EINVAL); /* misaligned */
+		o.mmio_offset = 12;
+		o.mmio_region = ram;
+		CHECK_EQ(rte_vmsg_bell_create(&o, &b), -EINVAL); /* not I/O memory */
+		o.mmio_region = io;
+		CHECK_EQ(rte_vmsg_bell_create(&o, &b), 0);
+		CHECK_EQ(rte_vmsg_bell_notify(b), 0);
+		CHECK_EQ(rte_vmsg_le32_to_cpu(regs[3]), 0x10002);
+		CHECK_EQ(rte_vmsg_region_io_stats(io, NULL, &wr), 0);
+		CHECK_U64(wr, 1);
+		rte_vmsg_bell_destroy(b);
+		o.kind = RTE_VMSG_BELL_NONE;
+		CHECK_EQ(rte_vmsg_bell_create(&o, &b), -EINVAL); /* region on another kind */
+		o.kind = RTE_VMSG_BELL_MMIO;
+		o.mmio_region = NULL;
+		o.mmio_offset = 0;
+		o.mmio = &w.armed;
+		rte_vmsg_region_destroy(ram);
+		rte_vmsg_region_destroy(io);
+	}
 	o.kind = RTE_VMSG_BELL_FUTEX;
 	o.shm = &w;
 	CHECK_EQ(rte_vmsg_bell_create(&o, &b), -EINVAL); /* mmio fields on a futex */

@@ -1391,6 +1391,72 @@ static void check_nothing_left(const char *dir)
 	closedir(d);
 }
 
+/* The I/O accessors: real accesses, emulated ones, counts and refusals. */
+static uint32_t io_fake_regs[4];
+static uint64_t io_fake_last_off;
+
+static uint32_t io_fake_read(void *arg, uint64_t off)
+{
+	CHECK(arg == &io_fake_regs);
+	io_fake_last_off = off;
+	return io_fake_regs[off / 4] + 1;
+}
+
+static void io_fake_write(void *arg, uint64_t off, uint32_t v)
+{
+	CHECK(arg == &io_fake_regs);
+	io_fake_last_off = off;
+	io_fake_regs[off / 4] = v;
+}
+
+static void test_io(void)
+{
+	struct rte_vmsg_region_io_ops ops = { sizeof(ops), io_fake_read, io_fake_write };
+	struct rte_vmsg_region_io_ops bad = ops;
+	uint32_t regs[4] = { 0 }, v = 0;
+	struct rte_vmsg_region *r = NULL, *plain = NULL;
+	uint64_t rd = 9, wr = 9;
+
+	CHECK_EQ(rte_vmsg_region_register(regs, sizeof(regs), 0, RTE_VMSG_REGION_F_IO, &r), 0);
+	CHECK_EQ(rte_vmsg_region_register(regs, sizeof(regs), 0, 0, &plain), 0);
+	CHECK_EQ(rte_vmsg_region_io_write32(r, 8, 0x11223344u), 0);
+	CHECK_U64(regs[2], rte_vmsg_cpu_to_le32(0x11223344u));
+	CHECK_EQ(rte_vmsg_region_io_read32(r, 8, &v), 0);
+	CHECK_U64(v, 0x11223344u);
+	/* Misaligned, past the end, NULL: refused and not counted. */
+	CHECK_EQ(rte_vmsg_region_io_read32(r, 2, &v), -EINVAL);
+	CHECK_EQ(rte_vmsg_region_io_read32(r, 16, &v), -EINVAL);
+	CHECK_EQ(rte_vmsg_region_io_read32(r, UINT64_MAX - 3, &v), -EINVAL);
+	CHECK_EQ(rte_vmsg_region_io_read32(r, 0, NULL), -EINVAL);
+	CHECK_EQ(rte_vmsg_region_io_write32(r, 13, 1), -EINVAL);
+	CHECK_EQ(rte_vmsg_region_io_write32(NULL, 0, 1), -EINVAL);
+	CHECK_EQ(rte_vmsg_region_io_stats(r, &rd, &wr), 0);
+	CHECK_U64(rd, 1);
+	CHECK_U64(wr, 1);
+	CHECK_EQ(rte_vmsg_region_io_stats(NULL, &rd, &wr), -EINVAL);
+	/* Emulated: the functions see every access, the memory none. */
+	CHECK_EQ(rte_vmsg_region_io_ops_set(plain, &ops, io_fake_regs), -EINVAL);
+	bad.write32 = NULL;
+	CHECK_EQ(rte_vmsg_region_io_ops_set(r, &bad, io_fake_regs), -EINVAL);
+	bad = ops;
+	bad.sz = 4;
+	CHECK_EQ(rte_vmsg_region_io_ops_set(r, &bad, io_fake_regs), -EINVAL);
+	CHECK_EQ(rte_vmsg_region_io_ops_set(r, &ops, io_fake_regs), 0);
+	CHECK_EQ(rte_vmsg_region_io_write32(r, 4, 7), 0);
+	CHECK_U64(io_fake_regs[1], 7);
+	CHECK_U64(io_fake_last_off, 4);
+	CHECK_EQ(rte_vmsg_region_io_read32(r, 4, &v), 0);
+	CHECK_U64(v, 8);
+	CHECK_U64(regs[1], 0);
+	CHECK_EQ(rte_vmsg_region_io_stats(r, &rd, NULL), 0);
+	CHECK_U64(rd, 2);
+	CHECK_EQ(rte_vmsg_region_io_ops_set(r, NULL, NULL), 0);
+	CHECK_EQ(rte_vmsg_region_io_read32(r, 8, &v), 0);
+	CHECK_U64(v, 0x11223344u);
+	rte_vmsg_region_destroy(plain);
+	rte_vmsg_region_destroy(r);
+}
+
 int main(void)
 {
 	page4k = (size_t)sysconf(_SC_PAGESIZE);
@@ -1406,6 +1472,7 @@ int main(void)
 	test_guard();
 	test_alloc();
 	test_register();
+	test_io();
 	test_memmap();
 	test_negative();
 	test_numa();

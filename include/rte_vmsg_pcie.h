@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * PCIe cards through VFIO (drivers/pcie_amp): open a card by PCI address,
+ * get a driver-role virtio-msg bus over the AMP link it carries, close it.
+ */
+
+#ifndef RTE_VMSG_PCIE_H
+#define RTE_VMSG_PCIE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_vmsg_bus.h>
+#include <rte_vmsg_common.h>
+#include <rte_vmsg_mem.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * @file
+ * @warning EXPERIMENTAL: this API may change before 1.0.
+ *
+ * A card is a PCI function bound to vfio-pci (doc/pcie.md says how) that
+ * carries one AMP link: this host is the driver side of it, the card (its
+ * firmware, or the process that plays it) the device side. A **profile**
+ * says which BAR holds what on a given card (registers, doorbells, shared
+ * RAM, the MSI-X table) and where the link goes; a **placement** says in
+ * which memory the link and the virtqueues live: in the card's BAR (the
+ * compatibility mode of QEMU's models and older firmware) or in host
+ * hugepage memory that the card reaches by DMA (ARCHITECTURE.md §2.7: the
+ * host then polls only host memory and only writes card memory).
+ *
+ * The bus this gives (rte_vmsg_pcie_bus()) is used exactly like an shm bus
+ * in the driver role: rte_vmsg_drv_* and rte_vmsg_net_drv_* on it, with the
+ * DMA area of rte_vmsg_pcie_dma() for the virtqueues and buffers.
+ *
+ * Concurrency: a card and its bus are used by one thread at a time (the
+ * thread that runs the bus). Open and close are setup calls.
+ */
+
+/** Card profiles (struct rte_vmsg_pcie_opts @c profile). */
+enum rte_vmsg_pcie_profile {
+	/** Chosen by the card's PCI vendor and device ID. */
+	RTE_VMSG_PCIE_PROFILE_AUTO = 0,
+	/**
+	 * QEMU ivshmem-doorbell or ivshmem-plain, 1af4:1110: BAR0 registers
+	 * (IntrMask 0x0, IntrStatus 0x4, IVPosition 0x8, Doorbell 0xc =
+	 * peer << 16 | vector), BAR1 the MSI-X table (doorbell variant), BAR2
+	 * the shared RAM with the v1 layout at +4 KiB written by the card.
+	 */
+	RTE_VMSG_PCIE_PROFILE_IVSHMEM = 1,
+	/** QEMU virtio-msg-amp-pci, 10ee:9039 (not yet: -ENOTSUP). */
+	RTE_VMSG_PCIE_PROFILE_AMP_PCI = 2,
+	/** The AMD Versal card, 10ee:9038 (not yet: -ENOTSUP). */
+	RTE_VMSG_PCIE_PROFILE_VERSAL = 3,
+};
+
+/** Where the link and the virtqueues live (struct rte_vmsg_pcie_opts @c placement). */
+enum rte_vmsg_pcie_placement {
+	/** The profile's default (ivshmem: BAR, the only one it has). */
+	RTE_VMSG_PCIE_PLACEMENT_DEFAULT = 0,
+	/** In the card's BAR: the card writes the layout there; the DMA area follows it. */
+	RTE_VMSG_PCIE_PLACEMENT_BAR = 1,
+	/** In host hugepage memory mapped for the card's DMA (not yet: -ENOTSUP). */
+	RTE_VMSG_PCIE_PLACEMENT_HOST = 2,
+};
+
+/**
+ * ivshmem profile, BAR placement: where the card writes the v1 layout in
+ * BAR2 (the first 4 KiB stay free, as QEMU's amp-pci models keep them).
+ */
+#define RTE_VMSG_PCIE_IVSHMEM_LINK_OFFSET 4096u
+/**
+ * ivshmem profile, BAR placement: the end of the link window and the start
+ * of the DMA area in BAR2. The card's layout must fit in
+ * [RTE_VMSG_PCIE_IVSHMEM_LINK_OFFSET, RTE_VMSG_PCIE_IVSHMEM_DMA_OFFSET);
+ * virtqueue and buffer bus addresses are offsets in BAR2.
+ */
+#define RTE_VMSG_PCIE_IVSHMEM_DMA_OFFSET 65536u
+
+/** How each side learns that the other sent (struct rte_vmsg_pcie_opts @c notify). */
+enum rte_vmsg_pcie_notify {
+	/** Polling only: no doorbell write, no interrupt (ARCHITECTURE.md §1). */
+	RTE_VMSG_PCIE_NOTIFY_POLL = 0,
+	/**
+	 * Doorbells: a register write host to card (ivshmem: Doorbell) after
+	 * each frame sent, and an MSI-X vector card to host (an eventfd that
+	 * rte_vmsg_pcie_wait() sleeps on).
+	 */
+	RTE_VMSG_PCIE_NOTIFY_EVENT = 1,
+};
+
+/**
+ * Option flag: do not wait at all in rte_vmsg_pcie_open(): a card whose
+ * layout is not written yet fails with -EAGAIN (open again later); a link
+ * not up yet comes up in the bus poll (rte_vmsg_bus_connected() says when).
+ */
+#define RTE_VMSG_PCIE_F_NO_WAIT (1u << 0)
+/**
+ * Option flag: no VFIO_DEVICE_RESET at open and close (vfio-pci resets a
+ * function that supports it on open and release anyway).
+ */
+#define RTE_VMSG_PCIE_F_NO_RESET (1u << 1)
+
+/** Most BARs of a PCI function. */
+#define RTE_VMSG_PCIE_MAX_BARS 6u
+
+/** Options of rte_vmsg_pcie_open(); zero-initialise, then set @c sz. */
+struct rte_vmsg_pcie_opts {
+	size_t sz;	    /**< sizeof(struct rte_vmsg_pcie_opts) */
+	uint32_t profile;   /**< enum rte_vmsg_pcie_profile; 0: by PCI ID */
+	uint32_t placement; /**< enum rte_vmsg_pcie_placement; 0: the profile's default */
+	uint32_t notify;    /**< enum rte_vmsg_pcie_notify; 0: polling only */
+	uint32_t flags;	    /**< RTE_VMSG_PCIE_F_* */
+	/**
+	 * Link queue sizes. The side that writes the layout chooses them (the
+	 * card, in the BAR placement); here they are what this host expects:
+	 * 0 takes what the card wrote, non-zero must equal it (-EPROTO).
+	 */
+	uint32_t num_elems; /**< elements per direction; 0: any */
+	uint32_t elem_size; /**< bytes per element; 0: any */
+	/** The payload profile the card speaks (enum rte_vmsg_payloads); 0: v2. */
+	uint32_t payloads;
+	/**
+	 * ivshmem: the card's peer ID, the one Doorbell writes go to (the
+	 * ivshmem server's first client, ID 0, by default). Other profiles: 0.
+	 */
+	uint32_t peer_id;
+	/** ivshmem: the card's interrupt vector that Doorbell writes raise; 0 by default. */
+	uint32_t peer_vector;
+	/** The host's MSI-X vector the card raises after sending; 0 by default. */
+	uint32_t msix_vector;
+	/**
+	 * Bytes of the DMA area (virtqueues and buffers) wanted; 0: all that
+	 * the placement leaves (BAR: the rest of the BAR after the link, 4 KiB
+	 * aligned). More than there is fails with -ENOSPC.
+	 */
+	uint64_t dma_size;
+	uint32_t max_inflight; /**< of the bus endpoint (rte_vmsg_bus_opts); 0: its default */
+	uint32_t reserved0;    /**< must be 0 */
+	uint64_t timeout_ns;   /**< per-request timeout of the bus endpoint; 0: its default */
+	/**
+	 * How long rte_vmsg_pcie_open() waits for the card's layout and then
+	 * the link (the card's side running too); 0: 10 s. Must be 0 with
+	 * RTE_VMSG_PCIE_F_NO_WAIT.
+	 */
+	uint64_t wait_ns;
+	/** Optional: asked about every millisecond while waiting; non-zero stops it. */
+	int (*cancel)(void *arg);
+	void *cancel_arg; /**< passed to @c cancel */
+};
+
+/** What rte_vmsg_pcie_info() reports about an open card. */
+struct rte_vmsg_pcie_info {
+	size_t sz;	       /**< sizeof(struct rte_vmsg_pcie_info), set by the caller */
+	char bdf[16];	       /**< the PCI address, e.g. "0000:00:03.0" */
+	uint16_t vendor_id;    /**< PCI vendor ID */
+	uint16_t device_id;    /**< PCI device ID */
+	uint32_t profile;      /**< enum rte_vmsg_pcie_profile in use */
+	uint32_t placement;    /**< enum rte_vmsg_pcie_placement in use */
+	uint32_t notify;       /**< enum rte_vmsg_pcie_notify in use */
+	uint32_t msix_vectors; /**< MSI-X vectors the function has (0 without MSI-X) */
+	uint32_t iv_position;  /**< ivshmem: this host's own peer ID (IVPosition); else 0 */
+	uint64_t bar_size[RTE_VMSG_PCIE_MAX_BARS]; /**< bytes of each BAR, 0 when absent */
+	uint64_t link_offset; /**< where the link layout starts (in its BAR or host memory) */
+	uint64_t link_size;   /**< bytes of the link layout */
+};
+
+/** Counters of an open card. */
+struct rte_vmsg_pcie_stats {
+	/**
+	 * 32-bit reads and writes of each BAR made through the lib/mem I/O
+	 * accessors (rte_vmsg_region_io_read32() and write32()): register and
+	 * doorbell accesses. In the BAR placement the link and the virtqueues
+	 * in the BAR are not counted here (doc/pcie.md).
+	 */
+	uint64_t bar_reads[RTE_VMSG_PCIE_MAX_BARS];
+	uint64_t bar_writes[RTE_VMSG_PCIE_MAX_BARS]; /**< see @c bar_reads */
+	uint64_t doorbells;			     /**< doorbell register writes (host to card) */
+	/** Wake-ups of rte_vmsg_pcie_wait(): MSI-X interrupts, or frames found while polling. */
+	uint64_t interrupts;
+	uint64_t req_notified; /**< the kernel asked for the device back (REQ notifier) */
+};
+
+/** An open card (opaque). */
+struct rte_vmsg_pcie;
+
+/**
+ * Opens a card by PCI address and brings its link up: the VFIO container,
+ * group and device, the profile (by PCI ID, or the one asked for, which the
+ * ID must fit), a reset where the device offers it, bus mastering, the BARs
+ * the profile uses mapped (registered as lib/mem regions flagged
+ * RTE_VMSG_REGION_F_IO), the MSI-X vector and the REQ notifier armed, the
+ * link attached in the driver role (the card writes the layout), the bus
+ * endpoint created, and a bounded wait for the card's layout and the link.
+ *
+ * Every failure logs one line naming the step and the fix (a device not
+ * bound to vfio-pci, with the sysfs commands that bind it; a group not
+ * viable, with the other devices in it; no IOMMU; no hugepages; a BAR
+ * smaller than the profile needs). Install a log hook (rte_vmsg_log_set())
+ * to see them: the library is silent by default.
+ *
+ * Concurrency: setup; blocking up to @c wait_ns (naps of 50 us to 1 ms).
+ *
+ * @param bdf   PCI address, "DDDD:BB:DD.F" or "BB:DD.F" (domain 0)
+ * @param opts  options (NULL: defaults)
+ * @param out   receives the card; NULL on failure
+ * @return 0;
+ *         -EINVAL for NULL @p bdf or @p out, a malformed address, a bad
+ *         @c sz, unknown non-zero bytes or flags, an unknown profile,
+ *         placement or notify mode, @c wait_ns with RTE_VMSG_PCIE_F_NO_WAIT;
+ *         -ENODEV when there is no such device, it is not bound to vfio-pci,
+ *         or it has no IOMMU group (IOMMU off);
+ *         -EBUSY when the group is not viable or already in use;
+ *         -ENOENT when /dev/vfio/vfio is missing (vfio-pci is not loaded);
+ *         -EACCES, -EPERM when /dev/vfio is not accessible;
+ *         -ENOTSUP when the profile does not fit the card, is not
+ *         implemented yet, or does not offer the placement or notify mode
+ *         (a card without MSI-X asked for NOTIFY_EVENT);
+ *         -ENOSPC when a BAR is smaller than the profile needs or the DMA
+ *         area does not fit;
+ *         -ENOMEM (no hugepages for the HOST placement included);
+ *         -EAGAIN when the card has not written its layout (in time);
+ *         -EPROTO for an invalid layout, queue sizes that differ from the
+ *         options, or a malformed VFIO capability chain;
+ *         -ETIMEDOUT when the link did not come up in time;
+ *         -ECANCELED when @c cancel said so;
+ *         -EIO when the link broke while coming up;
+ *         other negative errno values of the VFIO ioctls.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_pcie_open(const char *bdf,
+						  const struct rte_vmsg_pcie_opts *opts,
+						  struct rte_vmsg_pcie **out);
+
+/**
+ * Closes a card: the bus endpoint (its requests in flight complete with
+ * -ECANCELED), the link (its queue head goes SHUTDOWN), interrupts off, bus
+ * mastering off, the BARs unmapped, DMA unmapped, the device, group and
+ * container closed. Nothing obtained from the card may be used after.
+ *
+ * @param card  the card; NULL does nothing
+ */
+RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_pcie_close(struct rte_vmsg_pcie *card);
+
+/**
+ * The driver-role bus endpoint over the card's link, owned by the card.
+ *
+ * @param card  the card
+ * @return the bus, or NULL for NULL @p card.
+ */
+RTE_VMSG_API struct rte_vmsg_bus *rte_vmsg_pcie_bus(const struct rte_vmsg_pcie *card);
+
+/**
+ * The DMA area for virtqueues and buffers: its local address, the bus
+ * address the card sees it at (what SET_VQUEUE and descriptors carry) and
+ * its size. Any output pointer may be NULL. In the BAR placement the area
+ * lies in the BAR after the link and bus addresses are offsets in that BAR.
+ *
+ * @return 0; -EINVAL for NULL @p card.
+ */
+RTE_VMSG_API int rte_vmsg_pcie_dma(const struct rte_vmsg_pcie *card, void **addr,
+				   uint64_t *bus_addr, uint64_t *size);
+
+/**
+ * Sleeps until the card signals (its MSI-X vector), a frame is there to
+ * read, @p timeout_ns passes or a signal comes; polls with naps in polling
+ * mode. Run the bus poll after.
+ *
+ * Concurrency: the thread that runs the bus. Blocking.
+ *
+ * @return 1 when something can be read (or the link broke); 0 on timeout
+ *         or while the link is not up; -EINTR; -EINVAL for NULL @p card.
+ */
+RTE_VMSG_API int rte_vmsg_pcie_wait(struct rte_vmsg_pcie *card, uint64_t timeout_ns);
+
+/**
+ * Whether the kernel asked for the device back (the VFIO REQ notifier: an
+ * unbind or a hot unplug is waiting). The bus then reports the peer lost;
+ * the application must stop using the card and close it soon: the kernel
+ * waits for the close.
+ *
+ * @return 1 when asked, 0 otherwise; -EINVAL for NULL @p card.
+ */
+RTE_VMSG_API int rte_vmsg_pcie_release_requested(struct rte_vmsg_pcie *card);
+
+/**
+ * Describes the open card.
+ *
+ * @param card  the card
+ * @param info  receives the description; set its @c sz first
+ * @return 0; -EINVAL for NULL arguments or a bad @c sz.
+ */
+RTE_VMSG_API int rte_vmsg_pcie_info(const struct rte_vmsg_pcie *card,
+				    struct rte_vmsg_pcie_info *info);
+
+/**
+ * Copies the counters.
+ *
+ * @return 0; -EINVAL for NULL arguments.
+ */
+RTE_VMSG_API int rte_vmsg_pcie_stats_get(const struct rte_vmsg_pcie *card,
+					 struct rte_vmsg_pcie_stats *st);
+
+/**
+ * The profile of a name: "auto", "ivshmem", "amp-pci" or "versal" (for
+ * command lines).
+ *
+ * @return the enum rte_vmsg_pcie_profile value (≥ 0); -EINVAL for NULL or
+ *         an unknown name.
+ */
+RTE_VMSG_API int rte_vmsg_pcie_profile_from_name(const char *name);
+
+/** The name of a profile ("auto", "ivshmem", ...), or NULL for an unknown value. */
+RTE_VMSG_API const char *rte_vmsg_pcie_profile_name(uint32_t profile);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_VMSG_PCIE_H */

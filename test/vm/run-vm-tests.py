@@ -1,0 +1,610 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The librte_vmsg authors
+"""The vm suite: real vfio-pci in a QEMU guest, on the project's test card.
+
+The host side of each scenario is the test card (tools/: vmsg-ivshmem-server
+and vmsg-card, the device side of this library on QEMU's ivshmem memory); the
+guest side is a static test program that drives the card through vfio-pci
+with the pcie API (drivers/pcie_amp). QEMU runs under TCG (q35, intel-iommu)
+with the Debian cloud kernel (test/vm/vm-assets.sh) and a busybox initramfs
+whose /init (test/vm/init.sh) runs a list of scenarios and reports each on
+the serial log. One boot runs many scenarios; this script starts the cards,
+boots, plays the host's part (a card restart on the guest's cue), then
+judges each scenario from the serial log and the cards' logs, and prints
+one line per scenario.
+
+Exit 0 when every scenario passed; 77 (skip) when QEMU, busybox or a
+kernel cannot be had and CI is not "true"; 1 otherwise.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SKIP = 77
+
+# The guest's PCI functions: fixed slots, so that scenarios name them.
+BDF_PLAIN = "0000:00:10.0"  # ivshmem-plain, vmsg-card --shm (polling only)
+BDF_BELL = "0000:00:11.0"  # ivshmem-doorbell, vmsg-card --server (MSI-X)
+BDF_SPARE = "0000:00:12.0"  # ivshmem-plain left without a driver
+MEM_SIZE = 4 << 20
+VECTORS = 2
+LAYOUT_OFFSET = 4096
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+class Prereq(Exception):
+    """Something the suite needs is missing: a skip, or a failure in CI."""
+
+
+class Card:
+    """One vmsg-card process, restartable; its output goes to one log file."""
+
+    def __init__(self, exe, args, logpath):
+        self.exe, self.args, self.logpath = exe, args, logpath
+        self.proc = None
+        self.starts = 0
+
+    def start(self):
+        self.starts += 1
+        f = open(self.logpath, "a")
+        f.write("=== start %d: %s %s\n" % (self.starts, self.exe, " ".join(self.args)))
+        f.flush()
+        self.proc = subprocess.Popen([self.exe] + self.args, stdout=f, stderr=subprocess.STDOUT)
+        f.close()
+
+    def kill(self, sig=signal.SIGKILL):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        rc = self.proc.returncode if self.proc is not None else None
+        self.proc = None
+        return rc
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def text(self):
+        try:
+            with open(self.logpath) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+
+def wait_for(pred, secs, what):
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        if pred():
+            return
+        time.sleep(0.02)
+    raise RuntimeError("timed out waiting for " + what)
+
+
+# ---------------------------------------------------------------------------
+# Prerequisites
+
+
+def prerequisites(args):
+    qemu = shutil.which("qemu-system-x86_64")
+    if qemu is None:
+        raise Prereq("qemu-system-x86_64 not found (apt-get install qemu-system-x86)")
+    busybox = None
+    for b in ("/bin/busybox", "/usr/bin/busybox"):
+        if os.path.exists(b):
+            busybox = b
+            break
+    if busybox is None:
+        raise Prereq("busybox not found (apt-get install busybox-static)")
+    # A dynamically linked busybox cannot run in the initramfs.
+    if b"ld-linux" in open(busybox, "rb").read(65536):
+        raise Prereq(busybox + " is not static (apt-get install busybox-static)")
+    r = subprocess.run(
+        [os.path.join(HERE, "vm-assets.sh"), args.cache],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    sys.stderr.write(r.stderr)
+    if r.returncode == SKIP:
+        raise Prereq("no guest kernel: " + r.stderr.strip().splitlines()[-1])
+    if r.returncode != 0:
+        raise RuntimeError("test/vm/vm-assets.sh failed")
+    return qemu, busybox, r.stdout.strip()
+
+
+# ---------------------------------------------------------------------------
+# The initramfs
+
+
+def make_initrd(path, busybox, kdir, programs, scenarios, bind):
+    root = tempfile.mkdtemp(prefix="initrd.", dir=os.path.dirname(path))
+    try:
+        for d in ("bin", "vm", "proc", "sys", "dev", "tmp"):
+            os.makedirs(os.path.join(root, d))
+        shutil.copy(busybox, os.path.join(root, "bin", "busybox"))
+        shutil.copy(os.path.join(HERE, "init.sh"), os.path.join(root, "init"))
+        os.chmod(os.path.join(root, "init"), 0o755)
+        for ko in os.listdir(kdir):
+            if ko.endswith(".ko"):
+                shutil.copy(os.path.join(kdir, ko), os.path.join(root, "vm", ko))
+        for p in programs:
+            shutil.copy(p, os.path.join(root, "vm", os.path.basename(p)))
+        with open(os.path.join(root, "vm", "scenarios"), "w") as f:
+            for s in scenarios:
+                f.write("%s %d %s\n" % (s["name"], s["secs"], s["cmd"]))
+        with open(os.path.join(root, "vm", "bind"), "w") as f:
+            f.write("\n".join(bind) + "\n")
+        files = subprocess.run(
+            ["find", "."], cwd=root, stdout=subprocess.PIPE, check=True, text=True
+        ).stdout
+        with open(path, "wb") as out:
+            cpio = subprocess.Popen(
+                [busybox, "cpio", "-o", "-H", "newc"],
+                cwd=root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+            gz = subprocess.Popen(["gzip", "-1"], stdin=cpio.stdout, stdout=out)
+            cpio.stdout.close()
+            cpio.stdin.write(files.encode())
+            cpio.stdin.close()
+            if cpio.wait() != 0 or gz.wait() != 0:
+                raise RuntimeError("packing the initramfs failed")
+    finally:
+        shutil.rmtree(root)
+
+
+# ---------------------------------------------------------------------------
+# One boot
+
+
+def boot(args, env, name, boot_def, ctx):
+    """Boots once, runs boot_def's scenarios.
+
+    Returns the serial log text and, per scenario with a card, where the
+    card's log stood when the scenario started and ended (its slice).
+    """
+    work = env["work"]
+    serial = os.path.join(work, name + ".serial.log")
+    initrd = os.path.join(work, name + ".initrd.gz")
+    make_initrd(initrd, env["busybox"], env["kdir"], env["programs"], boot_def["scenarios"],
+                boot_def["bind"])
+    # Debian's kernel turns the Intel IOMMU on by default (INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF):
+    # leaving intel_iommu=on out is not enough to have none; say off.
+    append = "console=ttyS0 panic=-1 quiet " + ("intel_iommu=on" if boot_def["iommu"]
+                                                else "intel_iommu=off")
+    cmd = [
+        env["qemu"], "-machine", "q35", "-accel", "tcg", "-cpu", "max", "-smp", "1", "-m", "256",
+        "-nographic", "-no-reboot", "-nodefaults", "-serial", "file:" + serial,
+        "-device", "intel-iommu,intremap=on",
+        "-kernel", os.path.join(env["kdir"], "vmlinuz"), "-initrd", initrd,
+        "-append", append,
+    ]  # fmt: skip
+    cmd += boot_def["devices"]
+    log("vm: boot %s: %d scenarios, kernel command line: %s" %
+        (name, len(boot_def["scenarios"]), append))
+    with open(os.path.join(work, name + ".qemu.log"), "w") as qlog:
+        qlog.write(" ".join(cmd) + "\n")
+        qlog.flush()
+        t0 = time.monotonic()
+        qemu = subprocess.Popen(cmd, stdout=qlog, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL)
+        seen = 0
+        text = ""
+        marks = {}
+        cardof = {s["name"]: ctx[s["card"]] for s in boot_def["scenarios"] if "card" in s}
+        deadline = t0 + boot_def["secs"]
+        try:
+            while True:
+                try:
+                    with open(serial, errors="replace") as f:
+                        text = f.read()
+                except OSError:
+                    text = ""
+                for m in re.finditer(r"^VMTEST (\S+) (START|EXIT)", text, re.M):
+                    n, what = m.group(1), m.group(2)
+                    if n in cardof and (n not in marks or (what == "EXIT" and
+                                                           marks[n][1] is None)):
+                        at = len(cardof[n].text())
+                        marks[n] = (at, None) if what == "START" else (marks[n][0], at)
+                # The host's part: act on each cue once, in order.
+                for m in re.finditer(r"^\S+\| VMSYNC (\S+)", text[seen:], re.M):
+                    hook = boot_def.get("cues", {}).get(m.group(1))
+                    log("vm: %s: guest cue %s" % (name, m.group(1)))
+                    if hook is not None:
+                        hook()
+                    seen += m.end()
+                    break
+                else:
+                    if qemu.poll() is not None:
+                        break
+                    if time.monotonic() > deadline:
+                        log("vm: boot %s: no end after %d s: QEMU killed" %
+                            (name, boot_def["secs"]))
+                        qemu.kill()
+                        qemu.wait()
+                        break
+                    time.sleep(0.05)
+        finally:
+            if qemu.poll() is None:
+                qemu.kill()
+                qemu.wait()
+        with open(serial, errors="replace") as f:
+            text = f.read()
+        log("vm: boot %s: %.1f s, QEMU exit %d" % (name, time.monotonic() - t0, qemu.returncode))
+    time.sleep(0.1)  # the cards' last lines
+    for n, c in cardof.items():
+        a, z = marks.get(n, (0, None))
+        marks[n] = (a, z if z is not None else len(c.text()))
+    return text, marks
+
+
+def scenario_output(text, name):
+    """(exit code or None, output lines) of one scenario in the serial log."""
+    lines = [l[len(name) + 2:] for l in text.splitlines() if l.startswith(name + "| ")]
+    m = re.search(r"^VMTEST %s EXIT (\d+)" % re.escape(name), text, re.M)
+    return (int(m.group(1)) if m else None), lines
+
+
+def judge(text, s, ctx):
+    """'' when scenario s passed, else why not."""
+    rc, out = scenario_output(text, s["name"])
+    if rc is None:
+        return "no result in the serial log (the guest hung or crashed?)"
+    if rc == 124 or rc == 143:
+        return "timed out in the guest after %d s" % s["secs"]
+    want = s.get("rc", 0)
+    if want == "nonzero":
+        if rc == 0:
+            return "exit 0, and an error was expected"
+    elif rc != want:
+        tail = "; ".join(out[-3:])
+        return "exit %d (want %d): %s" % (rc, want, tail)
+    joined = "\n".join(out)
+    for pat in s.get("expect", []):
+        if re.search(pat, joined, re.M) is None:
+            return "no line matches /%s/" % pat
+    check = s.get("check")
+    return check(out, ctx) if check is not None else ""
+
+
+# ---------------------------------------------------------------------------
+# Scenarios
+
+
+def scenarios_vfio_bind():
+    """Harness self-check: both cards' functions are bound to vfio-pci in an IOMMU group."""
+    cmd = ("for b in %s %s; do g=$(readlink /sys/bus/pci/devices/$b/iommu_group) || exit 1; "
+           "d=$(readlink /sys/bus/pci/devices/$b/driver) || exit 1; "
+           "test -c /dev/vfio/${g##*/} || exit 1; "
+           "echo $b ${d##*/} group ${g##*/}; done" % (BDF_PLAIN, BDF_BELL))
+    return [{
+        "name": "vfio-bind", "secs": 10, "cmd": cmd,
+        "expect": [BDF_PLAIN + " vfio-pci group", BDF_BELL + " vfio-pci group"],
+        "what": "the ivshmem functions bound to vfio-pci, each in an IOMMU group (harness check)",
+    }]
+
+
+def scenarios_traffic(guest, plain, bell):
+    """The scenarios of one driver program against the two cards.
+
+    guest: the program; plain / bell: its arguments that open the polling
+    card (ivshmem-plain) and the doorbell card (ivshmem-doorbell).
+    """
+    ok = r"^vm-guest: ok$"
+    return [{
+        "name": "poll", "secs": 60, "card": "card_poll", "rounds": 1,
+        "cmd": "%s %s --notify poll --count 10000" % (guest, plain),
+        "expect": [ok, r"EVENT_AVAIL sent 0, EVENT_USED received 0"],
+        "what": "polling only: bring-up and 10^4 frames each way, no event, no doorbell",
+    }, {
+        # Rounds of 500: each one's start and end make the driver wait on
+        # the card's interrupt; within a round it mostly finds work.
+        "name": "msix", "secs": 90, "card": "card_bell", "rounds": 20,
+        "cmd": "%s %s --notify event --count 500 --rounds 20 --expect-irq" % (guest, bell),
+        "expect": [ok],
+        "what": "MSI-X and doorbells: 20 rounds of 500 frames each way in event mode, "
+                "doorbells and interrupts counted",
+    }, {
+        "name": "traffic", "secs": 120, "card": "card_poll", "rounds": 1,
+        "cmd": "%s %s --notify poll --count 100000 --seed 7 --timeout 110" % (guest, plain),
+        "expect": [ok, r"round 7: 100000 frames each way checked byte by byte"],
+        "what": "10^5 virtio-net frames each way, each checked byte by byte at both ends",
+    }, {
+        "name": "reopen", "secs": 60, "card": "card_bell", "rounds": 2,
+        "cmd": ("%s %s --notify event --count 2000 --seed 11 && "
+                "%s %s --notify event --count 2000 --seed 12" % (guest, bell, guest, bell)),
+        "expect": [r"round 11: 2000 frames", r"round 12: 2000 frames"],
+        "what": "the program exits and a new one opens the card again (close/open path)",
+    }, {
+        "name": "card-restart", "secs": 90, "card": "card_bell", "rounds": 1,
+        "cmd": ("%s %s --notify event --count 20000 --seed 21 --cue card-restart"
+                % (guest, bell)),
+        "expect": [ok, r"recovered from [1-9]"],
+        "cue": ("card-restart", "card_bell"),
+        "what": "the card emulator SIGKILLed and restarted under the running driver, which recovers",
+    }]
+
+
+def scenarios_vfio_probe(guest):
+    """drivers/pcie_amp's VFIO layer alone on both cards, below its card layer."""
+    return [{
+        "name": "vfio-probe", "secs": 30,
+        "cmd": ("%s --vfio-probe %s && %s --vfio-probe %s --msix 2"
+                % (guest, BDF_PLAIN, guest, BDF_BELL)),
+        "expect": [BDF_PLAIN + r": .* 0 MSI-X vectors, .*BAR0 256 B, BAR1 0 B, BAR2 %d B"
+                   % MEM_SIZE,
+                   BDF_BELL + r": .* 2 MSI-X vectors, .*BAR0 256 B, BAR1 4096 B, BAR2 %d B"
+                   % MEM_SIZE,
+                   r"the card's v1 layout is seen through the BAR2 mapping",
+                   r"2 MSI-X vectors armed to eventfds and disarmed"],
+        "what": "the VFIO layer: open, regions, BAR2 maps the card's memory (its layout "
+                "magic), 2 MSI-X vectors armed",
+    }]
+
+
+def scenarios_errors(guest, opener):
+    """The one-line errors of a card that cannot be opened (opener: --pcie or --vfio-probe)."""
+    return [{
+        "name": "not-bound", "secs": 20, "rc": "nonzero",
+        "cmd": "%s %s %s" % (guest, opener, BDF_SPARE),
+        "expect": [BDF_SPARE + r": bound to no driver, not vfio-pci: bind it with"],
+        "what": "a function not bound to vfio-pci: the named one-line error, exit non-zero",
+    }]
+
+
+def scenarios_no_iommu(guest, opener):
+    return [{
+        "name": "no-iommu", "secs": 20, "rc": "nonzero",
+        "cmd": "%s %s %s" % (guest, opener, BDF_PLAIN),
+        "expect": [BDF_PLAIN + r": no IOMMU group .*intel_iommu=on"],
+        "what": "a guest booted without the IOMMU (intel_iommu=off): the named one-line "
+                "error, exit non-zero",
+    }]
+
+
+def check_card(s, ctx, slice_text):
+    """The card's side of a scenario: its rounds in the scenario's time, all ok."""
+    if "card" not in s:
+        return ""
+    bad = [l for l in slice_text.splitlines() if "FAILED" in l]
+    if bad:
+        return "the card: " + bad[0]
+    n = len(re.findall(r"^vmsg-card: round \d+: .*: ok$", slice_text, re.M))
+    if n < s["rounds"]:
+        return "the card logged %d good rounds, want %d" % (n, s["rounds"])
+    return ""
+
+
+def run_host(args, ctx, scenarios):
+    """Host mode: each scenario's driver program runs here; the same judging."""
+    results = []
+    for s in scenarios:
+        card = ctx.get(s.get("card"))
+        mark = len(card.text()) if card else 0
+        log("vm: host: %s: %s" % (s["name"], s["cmd"]))
+        p = subprocess.Popen(["sh", "-c", s["cmd"]], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+        out = []
+        t0 = time.monotonic()
+        for line in p.stdout:
+            out.append(line.rstrip("\n"))
+            cue = s.get("cue")
+            if cue and line.startswith("VMSYNC " + cue[0]):
+                c = ctx[cue[1]]
+                c.kill()
+                c.start()
+        try:
+            rc = p.wait(timeout=max(1, s["secs"] - (time.monotonic() - t0)))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            rc = 124
+        time.sleep(0.1)  # the card's last line
+        text = "\n".join("%s| %s" % (s["name"], l) for l in out)
+        text += "\nVMTEST %s EXIT %d\n" % (s["name"], rc)
+        why = judge(text, s, ctx) or (check_card(s, ctx, card.text()[mark:]) if card else "")
+        if why:
+            log("\n".join(out[-10:]))
+        results.append((s["name"], why, s["what"]))
+    return results
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--server", required=True, help="vmsg-ivshmem-server")
+    ap.add_argument("--card", required=True, help="vmsg-card")
+    ap.add_argument("--guest", help="the static vm-guest, with drivers/pcie_amp")
+    ap.add_argument("--host-guest",
+                    help="host mode: no VM; this vm-guest-host drives the cards directly")
+    ap.add_argument("--pcie-scenarios", action="store_true",
+                    help="in the VM, also the scenarios through the pcie API (needs --guest)")
+    ap.add_argument("--work", required=True, help="working directory (wiped)")
+    ap.add_argument("--cache", default=os.environ.get("VMSG_VM_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "librte_vmsg", "vm"),
+        help="where the guest kernel is cached (env VMSG_VM_CACHE)")
+    ap.add_argument("--only", action="append", default=[], help="run only these scenarios")
+    args = ap.parse_args()
+    ci = os.environ.get("CI") == "true"
+    t_all = time.monotonic()
+    if args.pcie_scenarios and not args.guest:
+        ap.error("--pcie-scenarios needs --guest (a build with drivers/pcie_amp)")
+
+    env = None
+    if not args.host_guest:
+        try:
+            qemu, busybox, kdir = prerequisites(args)
+        except Prereq as e:
+            if ci:
+                log("vm: FAIL: CI=true and a prerequisite is missing: %s" % e)
+                return 1
+            log("vm: SKIP: %s" % e)
+            return SKIP
+        env = {"qemu": qemu, "busybox": busybox, "kdir": kdir, "work": args.work,
+               "programs": [args.guest] if args.guest else []}
+
+    shutil.rmtree(args.work, ignore_errors=True)
+    os.makedirs(args.work)
+    # Unix socket paths are short (108 bytes): keep them in /tmp.
+    sockdir = tempfile.mkdtemp(prefix="vmsg-vm.")
+    shm_plain = "/dev/shm/vmsg-vm-%d-plain" % os.getpid()
+    shm_spare = "/dev/shm/vmsg-vm-%d-spare" % os.getpid()
+    procs = []
+    cards = []
+    results = []
+    try:
+        for p in (shm_plain, shm_spare):
+            with open(p, "wb") as f:
+                f.truncate(MEM_SIZE)
+        qsock = os.path.join(sockdir, "qemu.sock")
+        csock = os.path.join(sockdir, "card.sock")
+        slog = open(os.path.join(args.work, "server.log"), "w")
+        server = subprocess.Popen([args.server, "--socket", qsock, "--card-socket", csock,
+                                   "--size", str(MEM_SIZE), "--vectors", str(VECTORS),
+                                   "--verbose"], stdout=slog, stderr=subprocess.STDOUT)
+        procs.append(server)
+        wait_for(lambda: os.path.exists(csock) or server.poll() is not None, 10,
+                 "the ivshmem server")
+        if server.poll() is not None:
+            raise RuntimeError("vmsg-ivshmem-server exited %d" % server.returncode)
+        card_poll = Card(args.card, ["--shm", shm_plain, "--offset", str(LAYOUT_OFFSET),
+                                     "--notify", "poll", "--verbose"],
+                         os.path.join(args.work, "card-plain.log"))
+        card_bell = Card(args.card, ["--server", csock, "--offset", str(LAYOUT_OFFSET),
+                                     "--notify", "event", "--verbose"],
+                         os.path.join(args.work, "card-doorbell.log"))
+        cards = [card_poll, card_bell]
+        card_poll.start()
+        card_bell.start()
+        ctx = {"card_poll": card_poll, "card_bell": card_bell}
+
+        if args.host_guest:
+            scen = scenarios_traffic(args.host_guest, "--shm " + shm_plain, "--ivshmem " + qsock)
+            if args.only:
+                scen = [s for s in scen if s["name"] in args.only]
+            results = run_host(args, ctx, scen)
+        else:
+            results = run_vm(args, env, ctx, shm_plain, shm_spare, qsock)
+        for c in cards:
+            if not c.alive():
+                results.append(("cards", "%s: the card exited on its own" % c.logpath,
+                                "the cards live through every scenario"))
+        # The end: each card and the server stop cleanly on SIGTERM (a
+        # sanitizer build reports its findings in the exit status).
+        for c in cards:
+            rc = c.kill(signal.SIGTERM)
+            if rc != 0:
+                results.append(("cards", "%s: exit %s on SIGTERM" % (c.logpath, rc),
+                                "the cards stop cleanly"))
+        server.terminate()
+        if server.wait() != 0:
+            results.append(("server", "exit %d on SIGTERM" % server.returncode,
+                            "the ivshmem server stops cleanly"))
+    finally:
+        for c in cards:
+            c.kill(signal.SIGTERM)
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+                p.wait()
+        for p in (shm_plain, shm_spare):
+            if os.path.exists(p):
+                os.unlink(p)
+        shutil.rmtree(sockdir, ignore_errors=True)
+
+    bad = [r for r in results if r[1]]
+    log("")
+    for name, why, what in results:
+        log("vm: %-14s %s  %s%s" % (name, "FAIL" if why else "PASS", what,
+                                    (": " + why) if why else ""))
+    log("vm: %d scenarios, %d failed, %.1f s; logs in %s" %
+        (len(results), len(bad), time.monotonic() - t_all, args.work))
+    return 1 if bad or not results else 0
+
+
+def run_vm(args, env, ctx, shm_plain, shm_spare, qsock):
+    guest = "/vm/vm-guest"
+    # The errors through the public open once it works; through the VFIO layer until then.
+    opener = "--pcie" if args.pcie_scenarios else "--vfio-probe"
+    main_scen = scenarios_vfio_bind()
+    if args.guest:
+        main_scen += scenarios_vfio_probe(guest)
+    if args.pcie_scenarios:
+        main_scen += scenarios_traffic(guest, "--pcie " + BDF_PLAIN, "--pcie " + BDF_BELL)
+    if args.guest:
+        main_scen += scenarios_errors(guest, opener)
+
+    def restart(card):
+        def hook():
+            ctx[card].kill()
+            ctx[card].start()
+        return hook
+
+    main_boot = {
+        "iommu": True,
+        "secs": 240,  # with the second boot's 60 s, inside meson's 360 s
+        "bind": [BDF_PLAIN, BDF_BELL],
+        "devices": [
+            "-object", "memory-backend-file,id=plain,mem-path=%s,size=%d,share=on"
+            % (shm_plain, MEM_SIZE),
+            "-device", "ivshmem-plain,memdev=plain,addr=0x10",
+            "-chardev", "socket,path=%s,id=ivs" % qsock,
+            "-device", "ivshmem-doorbell,chardev=ivs,vectors=%d,addr=0x11" % VECTORS,
+            "-object", "memory-backend-file,id=spare,mem-path=%s,size=%d,share=on"
+            % (shm_spare, MEM_SIZE),
+            "-device", "ivshmem-plain,memdev=spare,addr=0x12",
+        ],
+        "scenarios": main_scen,
+        "cues": {s["cue"][0]: restart(s["cue"][1]) for s in main_scen if "cue" in s},
+    }
+    boots = [("main", main_boot)]
+    if args.guest:
+        boots.append(("no-iommu", {
+            "iommu": False,
+            "secs": 60,
+            "bind": [BDF_PLAIN],
+            "devices": [
+                "-object", "memory-backend-file,id=plain,mem-path=%s,size=%d,share=on"
+                % (shm_spare, MEM_SIZE),
+                "-device", "ivshmem-plain,memdev=plain,addr=0x10",
+            ],
+            "scenarios": scenarios_no_iommu(guest, opener),
+        }))
+    results = []
+    for bname, b in boots:
+        if args.only:
+            b["scenarios"] = [s for s in b["scenarios"] if s["name"] in args.only]
+        if not b["scenarios"]:
+            continue
+        text, marks = boot(args, env, bname, b, ctx)
+        for s in b["scenarios"]:
+            why = judge(text, s, ctx)
+            if not why and "card" in s:
+                a, z = marks.get(s["name"], (0, 0))
+                why = check_card(s, ctx, ctx[s["card"]].text()[a:z])
+            results.append((s["name"], why, s["what"]))
+        if any(r[1] for r in results):
+            p = os.path.join(args.work, bname + ".serial.log")
+            log("--- the end of %s:" % p)
+            log("\n".join(text.splitlines()[-40:]))
+    return results
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,423 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * vmsg-ivshmem-server: the project's own server for QEMU's ivshmem-doorbell
+ * device (Debian ships none). It owns the shared memory and one eventfd per
+ * peer and vector, and hands them out over a unix socket in the documented
+ * protocol (reference amp-pcie.md §2). Peer 0 is the card: its eventfds live
+ * as long as the server, and a card emulator (vmsg-card) fetches them over a
+ * second socket, so that the card can restart under a running guest without
+ * QEMU noticing. QEMU clients are peers 1, 2, ...
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ivshmem_proto.h"
+#include "tool_util.h"
+#include "vmsg_util.h"
+
+#define NAME "vmsg-ivshmem-server"
+#define MAX_GUESTS 16
+
+struct peer {
+	int sock;			    /* -1: the slot is free */
+	uint16_t id;			    /* ivshmem peer id (0: the card) */
+	int efd[IVSHMEM_PROTO_MAX_VECTORS]; /* what peers write to interrupt this one */
+};
+
+static struct {
+	const char *sock_path;
+	const char *card_path;
+	const char *shm_path;
+	uint64_t size;
+	uint32_t vectors;
+	int verbose;
+	int shm_fd;
+	int lsock;  /* QEMU's socket */
+	int lcard;  /* the card's socket */
+	int cardfd; /* the card emulator connected now, or -1 */
+	struct peer card;
+	struct peer guest[MAX_GUESTS];
+	uint16_t next_id;
+} srv;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: " NAME " --socket PATH --card-socket PATH --size BYTES [options]\n"
+		"\n"
+		"The ivshmem-doorbell server of librte_vmsg's test card. QEMU connects to\n"
+		"--socket (-chardev socket,path=PATH); the card emulator (vmsg-card\n"
+		"--server PATH) to --card-socket and is always peer 0, whose eventfds outlive\n"
+		"it: the card may restart under a running guest. Guests are peers 1, 2, ...\n"
+		"\n"
+		"  -s, --socket PATH       unix socket for QEMU (replaced if it exists)\n"
+		"  -c, --card-socket PATH  unix socket for the card emulator\n"
+		"  -m, --shm PATH          back the memory with this file (created, sized;\n"
+		"                          hugetlbfs works); default: an anonymous memfd\n"
+		"  -l, --size BYTES        memory size, a power of two (suffix k, M, G)\n"
+		"  -n, --vectors N         interrupt vectors per peer, 1..%u (default 2);\n"
+		"                          QEMU's vectors= must be the same\n"
+		"  -v, --verbose           one line per connection and disconnection\n"
+		"  -h, --help              this text\n"
+		"\n"
+		"It runs until SIGINT or SIGTERM and then removes its sockets.\n",
+		IVSHMEM_PROTO_MAX_VECTORS);
+}
+
+static int listen_on(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, NAME ": socket path too long: %s\n", path);
+		return -1;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		fprintf(stderr, NAME ": socket: %s\n", strerror(errno));
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	strcpy(sa.sun_path, path);
+	(void)unlink(path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 4) < 0) {
+		fprintf(stderr, NAME ": %s: %s\n", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int make_shm(void)
+{
+	int fd;
+
+	if (srv.shm_path != NULL)
+		fd = open(srv.shm_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	else
+		fd = memfd_create("vmsg-ivshmem", MFD_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, NAME ": %s: %s\n", srv.shm_path ? srv.shm_path : "memfd_create",
+			strerror(errno));
+		return -1;
+	}
+	/* hugetlbfs takes ftruncate() to a multiple of its page size only. */
+	if (ftruncate(fd, (off_t)srv.size) < 0) {
+		fprintf(stderr, NAME ": sizing the memory to %" PRIu64 " bytes: %s\n", srv.size,
+			strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int peer_init(struct peer *p, uint16_t id)
+{
+	uint32_t v;
+
+	p->id = id;
+	for (v = 0; v < IVSHMEM_PROTO_MAX_VECTORS; v++)
+		p->efd[v] = -1;
+	for (v = 0; v < srv.vectors; v++) {
+		p->efd[v] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (p->efd[v] < 0) {
+			fprintf(stderr, NAME ": eventfd: %s\n", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void peer_fini(struct peer *p)
+{
+	uint32_t v;
+
+	for (v = 0; v < IVSHMEM_PROTO_MAX_VECTORS; v++) {
+		if (p->efd[v] >= 0)
+			close(p->efd[v]);
+		p->efd[v] = -1;
+	}
+	if (p->sock >= 0)
+		close(p->sock);
+	p->sock = -1;
+}
+
+/* Tells @p to about peer @p p: its id once per vector, each with its eventfd. */
+static int announce(int to, const struct peer *p)
+{
+	uint32_t v;
+
+	for (v = 0; v < srv.vectors; v++)
+		if (ivshmem_proto_send(to, p->id, p->efd[v]) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * The greeting, in the order of the protocol: version, the client's id, the
+ * memory, every other peer's eventfds, then its own.
+ */
+static int greet(int sock, const struct peer *self)
+{
+	uint32_t i;
+
+	if (ivshmem_proto_send(sock, IVSHMEM_PROTO_VERSION, -1) < 0 ||
+	    ivshmem_proto_send(sock, self->id, -1) < 0 ||
+	    ivshmem_proto_send(sock, -1, srv.shm_fd) < 0)
+		return -1;
+	if (self != &srv.card && announce(sock, &srv.card) < 0)
+		return -1;
+	for (i = 0; i < MAX_GUESTS; i++)
+		if (srv.guest[i].sock >= 0 && &srv.guest[i] != self &&
+		    announce(sock, &srv.guest[i]) < 0)
+			return -1;
+	return announce(sock, self);
+}
+
+static void guest_connect(void)
+{
+	struct peer *p = NULL;
+	uint32_t i;
+	int fd;
+
+	fd = accept4(srv.lsock, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	for (i = 0; i < MAX_GUESTS && p == NULL; i++)
+		if (srv.guest[i].sock < 0)
+			p = &srv.guest[i];
+	if (p == NULL) {
+		fprintf(stderr, NAME ": more than %u guests: refused\n", MAX_GUESTS);
+		close(fd);
+		return;
+	}
+	if (peer_init(p, srv.next_id) < 0) {
+		peer_fini(p);
+		close(fd);
+		return;
+	}
+	p->sock = fd;
+	if (greet(fd, p) < 0) {
+		fprintf(stderr, NAME ": greeting peer %u: %s\n", p->id, strerror(errno));
+		peer_fini(p);
+		return;
+	}
+	srv.next_id = (uint16_t)(srv.next_id == UINT16_MAX ? 1 : srv.next_id + 1);
+	/* The others learn of it: the other guests and the card, if attached. */
+	for (i = 0; i < MAX_GUESTS; i++)
+		if (srv.guest[i].sock >= 0 && &srv.guest[i] != p)
+			(void)announce(srv.guest[i].sock, p);
+	if (srv.cardfd >= 0)
+		(void)announce(srv.cardfd, p);
+	if (srv.verbose)
+		printf(NAME ": guest peer %u connected\n", p->id);
+}
+
+static void guest_gone(struct peer *p)
+{
+	uint16_t id = p->id;
+	uint32_t i;
+
+	peer_fini(p);
+	for (i = 0; i < MAX_GUESTS; i++)
+		if (srv.guest[i].sock >= 0)
+			(void)ivshmem_proto_send(srv.guest[i].sock, id, -1);
+	if (srv.cardfd >= 0)
+		(void)ivshmem_proto_send(srv.cardfd, id, -1);
+	if (srv.verbose)
+		printf(NAME ": guest peer %u disconnected\n", id);
+}
+
+static void card_connect(void)
+{
+	int fd = accept4(srv.lcard, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (srv.cardfd >= 0) {
+		fprintf(stderr, NAME ": a card is attached already: second one refused\n");
+		close(fd);
+		return;
+	}
+	if (greet(fd, &srv.card) < 0) {
+		fprintf(stderr, NAME ": greeting the card: %s\n", strerror(errno));
+		close(fd);
+		return;
+	}
+	srv.cardfd = fd;
+	if (srv.verbose)
+		printf(NAME ": card attached (peer 0)\n");
+}
+
+/* A client said something (nothing is expected) or hung up: true when it is gone. */
+static int hung_up(int fd)
+{
+	char buf[64];
+	ssize_t n = read(fd, buf, sizeof(buf));
+
+	return n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR);
+}
+
+static int serve(void)
+{
+	struct pollfd pfd[3 + MAX_GUESTS];
+	struct peer *who[3 + MAX_GUESTS];
+	uint32_t i, n;
+
+	while (!tool_stop) {
+		n = 0;
+		pfd[n++] = (struct pollfd){ .fd = srv.lsock, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = srv.lcard, .events = POLLIN };
+		if (srv.cardfd >= 0)
+			pfd[n++] = (struct pollfd){ .fd = srv.cardfd, .events = POLLIN };
+		for (i = 0; i < MAX_GUESTS; i++)
+			if (srv.guest[i].sock >= 0) {
+				who[n] = &srv.guest[i];
+				pfd[n++] = (struct pollfd){ .fd = srv.guest[i].sock,
+							    .events = POLLIN };
+			}
+		if (poll(pfd, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, NAME ": poll: %s\n", strerror(errno));
+			return 1;
+		}
+		for (i = 2; i < n; i++) {
+			if (pfd[i].revents == 0 || !hung_up(pfd[i].fd))
+				continue;
+			if (pfd[i].fd == srv.cardfd) {
+				close(srv.cardfd);
+				srv.cardfd = -1;
+				if (srv.verbose)
+					printf(NAME ": card detached (its eventfds stay)\n");
+			} else {
+				guest_gone(who[i]);
+			}
+		}
+		if (pfd[0].revents & POLLIN)
+			guest_connect();
+		if (pfd[1].revents & POLLIN)
+			card_connect();
+		fflush(stdout);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "card-socket", required_argument, NULL, 'c' },
+		{ "shm", required_argument, NULL, 'm' },
+		{ "size", required_argument, NULL, 'l' },
+		{ "vectors", required_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint32_t i;
+	int c, rc;
+
+	srv.vectors = 2;
+	srv.next_id = 1;
+	srv.cardfd = -1;
+	srv.card.sock = -1;
+	for (i = 0; i < MAX_GUESTS; i++)
+		srv.guest[i].sock = -1;
+	while ((c = getopt_long(argc, argv, "s:c:m:l:n:vh", lo, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			srv.sock_path = optarg;
+			break;
+		case 'c':
+			srv.card_path = optarg;
+			break;
+		case 'm':
+			srv.shm_path = optarg;
+			break;
+		case 'l':
+			if (tool_parse_size(optarg, 1, UINT64_MAX, &srv.size) < 0 ||
+			    (srv.size & (srv.size - 1)) != 0) {
+				fprintf(stderr, NAME ": --size %s: want a power of two\n", optarg);
+				return 2;
+			}
+			break;
+		case 'n':
+			if (vmsg_util_parse_u32(optarg, 0, 1, IVSHMEM_PROTO_MAX_VECTORS,
+						&srv.vectors) < 0) {
+				fprintf(stderr, NAME ": --vectors %s: want 1..%u\n", optarg,
+					IVSHMEM_PROTO_MAX_VECTORS);
+				return 2;
+			}
+			break;
+		case 'v':
+			srv.verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc || srv.sock_path == NULL || srv.card_path == NULL || srv.size == 0) {
+		fprintf(stderr,
+			NAME ": --socket, --card-socket and --size are required (see --help)\n");
+		return 2;
+	}
+
+	tool_process_setup();
+
+	rc = 1;
+	srv.shm_fd = make_shm();
+	if (srv.shm_fd < 0)
+		return 1;
+	if (peer_init(&srv.card, 0) < 0)
+		goto out;
+	srv.lsock = listen_on(srv.sock_path);
+	if (srv.lsock < 0)
+		goto out;
+	srv.lcard = listen_on(srv.card_path);
+	if (srv.lcard < 0) {
+		close(srv.lsock);
+		unlink(srv.sock_path);
+		goto out;
+	}
+	printf(NAME ": %" PRIu64 " bytes, %u vectors per peer; QEMU on %s, the card on %s\n",
+	       srv.size, srv.vectors, srv.sock_path, srv.card_path);
+	fflush(stdout);
+	rc = serve();
+	for (i = 0; i < MAX_GUESTS; i++)
+		if (srv.guest[i].sock >= 0)
+			peer_fini(&srv.guest[i]);
+	if (srv.cardfd >= 0)
+		close(srv.cardfd);
+	close(srv.lsock);
+	close(srv.lcard);
+	unlink(srv.sock_path);
+	unlink(srv.card_path);
+out:
+	peer_fini(&srv.card);
+	close(srv.shm_fd);
+	return rc;
+}

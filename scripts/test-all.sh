@@ -9,7 +9,7 @@
 #   release  gcc release, -Werror: every suite but hw and vm; hw may only skip
 #   vm       suite vm on the release build: vfio-pci in QEMU guests on the
 #            test card (doc/vm-tests.md); with CI=true it may not skip
-#   tsan     gcc, TSan: suite stress (small counts), when it has tests
+#   tsan     gcc, TSan: suites unit and stress (small counts)
 #   fuzz     clang, -Dfuzz=enabled: each libFuzzer target for FUZZ_SECONDS
 #   install  meson install of the release build into a DESTDIR, checked
 # Every step runs even when an earlier one failed (except a failed install of
@@ -171,6 +171,8 @@ step_tsan() {
 		echo "tsan: the stress suite has no tests yet; nothing to run"
 		return 77
 	fi
+	meson test -C $dir --no-rebuild --print-errorlogs --suite unit
+	no_skips $dir
 	VMSG_STRESS_SCALE=small meson test -C $dir --no-rebuild --print-errorlogs --suite stress
 	no_skips $dir
 }

@@ -319,10 +319,15 @@ static void test_recover(int v0, int victim, enum field f, int reopen)
 	CHECK_U64(bs.failed, INFLIGHT);
 
 	/* The peer's new start: up again within a second. */
-	rte_vmsg_bus_stats_get(e.bus[hostile], &hs0);
 	peer_starts_over(&e, hostile, reopen);
 	took = both_connected(&e, 1000000000ull);
 	CHECK(took >= 0);
+	/*
+	 * The peer may have read and answered the victim's old requests in
+	 * the old session, before it saw the break (the answers die with that
+	 * session); from the new handshake on it answers new requests only.
+	 */
+	rte_vmsg_bus_stats_get(e.bus[hostile], &hs0);
 	CHECK_EQ(rte_vmsg_link_stats_get(rte_vmsg_bus_amp_link(e.amp[victim]), &ls), 0);
 	CHECK_U64(ls.breaks, 1);
 	CHECK_U64(ls.recoveries, 1);
@@ -343,7 +348,7 @@ static void test_recover(int v0, int victim, enum field f, int reopen)
 	CHECK_U64(bs.completed, 5 + PINGS);
 	rte_vmsg_bus_stats_get(e.bus[hostile], &hs1);
 	/* The peer answered the new PINGs only (not the four from before the break). */
-	CHECK_U64(hs1.answered - (e.v0 ? 0 : hs0.answered), PINGS);
+	CHECK_U64(hs1.answered - hs0.answered, PINGS);
 	CHECK_U64(hs1.drop_malformed, 0);
 	env_free(&e);
 }

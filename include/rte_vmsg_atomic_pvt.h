@@ -86,7 +86,8 @@
 #endif
 
 /* One aligned 32-bit MMIO store and load (BAR registers, doorbells). */
-#define rte_vmsg__io_write32(addr, v) (*(volatile uint32_t *)(addr) = (uint32_t)(v))
-#define rte_vmsg__io_read32(addr) (*(const volatile uint32_t *)(addr))
+#define rte_vmsg__io_write32(addr, v) \
+	(*(volatile uint32_t *)(volatile void *)(addr) = (uint32_t)(v))
+#define rte_vmsg__io_read32(addr) (*(const volatile uint32_t *)(const volatile void *)(addr))
 
 #endif /* RTE_VMSG_ATOMIC_PVT_H */

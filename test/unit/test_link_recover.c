@@ -45,6 +45,7 @@
 
 enum field {
 	F_V1_TAIL_N,	/* the hostile end's tail = N */
+	F_V1_HEAD_N,	/* its head = N: only the link's own check sees it */
 	F_V1_HEAD_BIG,	/* its head = 0xFFFF */
 	F_V1_STATUS,	/* its state = 31 */
 	F_V1_MAGIC,	/* its queue-head magic gone */
@@ -54,8 +55,8 @@ enum field {
 };
 
 static const char *const field_name[] = {
-	"v1 tail = N", "v1 head = 0xFFFF",  "v1 state 31",	 "v1 magic gone",
-	"v0 prod = N", "v0 cons | 0x10000", "v0 cons past prod",
+	"v1 tail = N",	 "v1 head = N", "v1 head = 0xFFFF",  "v1 state 31",
+	"v1 magic gone", "v0 prod = N", "v0 cons | 0x10000", "v0 cons past prod",
 };
 
 struct env {
@@ -177,6 +178,9 @@ static void corrupt(struct env *e, int hostile, enum field f)
 	switch (f) {
 	case F_V1_TAIL_N:
 		rte_vmsg_put_le16(qhead(e, hostile, QH_TAIL), N_V1);
+		break;
+	case F_V1_HEAD_N:
+		rte_vmsg_put_le16(qhead(e, hostile, QH_HEAD), N_V1);
 		break;
 	case F_V1_HEAD_BIG:
 		rte_vmsg_put_le16(qhead(e, hostile, QH_HEAD), 0xFFFF);
@@ -439,8 +443,8 @@ static void test_v0_opts(void)
 
 int main(void)
 {
-	static const enum field v1_fields[] = { F_V1_TAIL_N, F_V1_HEAD_BIG, F_V1_STATUS,
-						F_V1_MAGIC };
+	static const enum field v1_fields[] = { F_V1_TAIL_N, F_V1_HEAD_N, F_V1_HEAD_BIG,
+						F_V1_STATUS, F_V1_MAGIC };
 	static const enum field v0_fields[] = { F_V0_PROD_N, F_V0_CONS_HIGH, F_V0_CONS_PAST };
 	unsigned int i;
 	int victim;

@@ -371,7 +371,11 @@ RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_dev_destroy(struct rte_vmsg_dev *dev);
  * another dev_num.
  *
  * @param dev       the device
- * @param frame     the received frame (may be a ring slot longer than the frame)
+ * @param frame     the received frame (may be a ring slot longer than the frame,
+ *                  which the peer may still write: it is parsed in place, each
+ *                  field read once, rte_vmsg_msg_parse(); the data of a
+ *                  SET_CONFIG and the blocks of a SET_DRIVER_FEATURES are
+ *                  read in place, within msg_size)
  * @param len       bytes readable at @p frame
  * @param resp_buf  where to write the response; may be @p frame itself (the
  *                  request is consumed before the response is written), must

@@ -815,6 +815,92 @@ static void test_get_devices_window(void)
 		rte_vmsg_dev_destroy(d[i]);
 }
 
+static int null_handler(void *ctx, const void *frame, size_t len, void *resp, size_t cap)
+{
+	(void)ctx;
+	(void)frame;
+	(void)len;
+	(void)resp;
+	(void)cap;
+	return 0;
+}
+
+/*
+ * BUS-24, BUS-25 against a model: random sets of numbers (clustered at 64-bit
+ * word edges and at the top of the number space), registered and
+ * unregistered, then random windows; every bit of every answer and its
+ * next_offset checked.
+ */
+static void test_get_devices_model(void)
+{
+	static uint8_t present[65536];
+	uint64_t s = vtest_seed();
+	uint8_t buf[65536];
+	struct rte_vmsg_msg r;
+	struct pair p;
+	size_t len;
+
+	pair_init(&p, 52, 16, 0, 1, 0);
+	memset(present, 0, sizeof(present));
+	for (int round = 0; round < 4; round++) {
+		for (int k = 0; k < 300; k++) {
+			uint32_t v = (uint32_t)vtest_rand(&s);
+			uint16_t n;
+
+			switch (v % 4u) {
+			case 0:
+				n = (uint16_t)(v >> 8);
+				break;
+			case 1: /* a 64-bit word edge */
+				n = (uint16_t)(((v >> 8) & ~63u) + ((v >> 4) & 1u ? 63u : 0u));
+				break;
+			case 2:
+				n = (uint16_t)(65535u - ((v >> 8) % 200u));
+				break;
+			default:
+				n = (uint16_t)((v >> 8) % 700u);
+				break;
+			}
+			if (present[n]) {
+				CHECK_EQ(rte_vmsg_bus_dev_unregister(p.devb, n), 0);
+				present[n] = 0;
+			} else {
+				CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, n, null_handler, NULL),
+					 0);
+				present[n] = 1;
+			}
+			CHECK_EQ(raw_rx(p.end[0], buf, &len), 1); /* its EVENT_DEVICE */
+		}
+		for (int q = 0; q < 400; q++) {
+			uint32_t v = (uint32_t)vtest_rand(&s);
+			uint16_t off = (uint16_t)(q % 3 == 0   ? (v >> 8) % 800u
+						  : q % 3 == 1 ? 65535u - (v >> 8) % 400u
+							       : (v >> 8));
+			uint16_t count = (uint16_t)((v & 0xff) + (q & 1 ? 100u : 0u));
+			uint32_t want_next = 0, i, n;
+
+			get_devices_raw(&p, off, count, &r, buf);
+			n = r.u.get_devices.count;
+			CHECK(n <= 304u && (uint32_t)off + n <= 65536u);
+			for (i = 0; i < n; i++)
+				if (rte_vmsg_msg_device_present(&r.u.get_devices, (uint16_t)i) !=
+				    (present[off + i] != 0)) {
+					fprintf(stderr, "offset %u count %u: bit %u wrong\n", off,
+						count, i);
+					CHECK(0);
+					break;
+				}
+			for (i = (uint32_t)off + (n > 0 ? n : 1u); i < 65536u; i++)
+				if (present[i]) {
+					want_next = i;
+					break;
+				}
+			CHECK_EQ(r.u.get_devices.next_offset, want_next);
+		}
+	}
+	pair_fini(&p);
+}
+
 /* BUS-6, BUS-24, BUS-25: enumeration of 1000 devices (plus one far away) in 52-byte windows. */
 struct enum_rec {
 	int calls;
@@ -1178,6 +1264,7 @@ int main(void)
 	test_ping();
 	test_event_device();
 	test_get_devices_window();
+	test_get_devices_model();
 	test_enumerate_1000();
 	test_enumerate_bad_peer();
 	test_malformed_dropped();

@@ -114,6 +114,7 @@ struct env {
 	uint32_t max;
 	uint16_t dev_num; /* the handle's device */
 	uint32_t bad_tx;  /* frames that break DRV-2 or DRV-11 */
+	int close_turns;  /* poll_peer closes the handle at this turn (0: never) */
 };
 
 static struct env *the_env;
@@ -174,6 +175,10 @@ static void poll_peer(void *arg)
 	int len;
 
 	rte_vmsg_bus_poll(e->devb);
+	if (e->close_turns > 0 && --e->close_turns == 0) {
+		rte_vmsg_drv_close(e->drv);
+		e->drv = NULL;
+	}
 	if (e->m.bump_after_reads != 0 && e->m.reads >= e->m.bump_after_reads) {
 		e->m.bump_after_reads = 0;
 		e->m.cfg[40] ^= 0xFF; /* a device-originated change, mid-read */
@@ -545,6 +550,56 @@ static void test_config_read_retry(void)
 	CHECK_EQ(rte_vmsg_drv_set_config(e.drv, CFG_SIZE, 1, buf), -EINVAL);
 	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 0, 0, buf, NULL), -EINVAL);
 	CHECK_EQ(e.m.reads, 0);
+	env_fini(&e);
+}
+
+static void close_on_config(void *arg, struct rte_vmsg_drv *drv, const struct rte_vmsg_config *ev)
+{
+	int *n = arg;
+
+	(void)ev;
+	(*n)++;
+	rte_vmsg_drv_close(drv);
+	the_env->drv = NULL;
+}
+
+/*
+ * The handle closed from a callback while a synchronous call on it waits:
+ * from the config callback (an EVENT_CONFIG between two chunks of a
+ * GET_CONFIG) and from poll_peer (during a GET_CONFIG and during init). The
+ * call returns -ECANCELED and never touches the freed handle (ASan); what
+ * was in flight ends when the bus is destroyed.
+ */
+static void test_close_in_callback(void)
+{
+	struct env_cfg c = {
+		.max = 52, .nblocks = 2, .features = feat2, .drv_flags = RTE_VMSG_DRV_F_BUS_EVENTS
+	};
+	uint8_t buf[CFG_SIZE];
+	int closes = 0;
+	struct env e;
+
+	env_init(&e, &c);
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), 0);
+	CHECK_EQ(rte_vmsg_drv_set_config_cb(e.drv, close_on_config, &closes), 0);
+	e.m.reads = 0;
+	e.m.bump_after_reads = 1; /* an EVENT_CONFIG after the first chunk */
+	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 0, CFG_SIZE, buf, NULL), -ECANCELED);
+	CHECK_EQ(closes, 1);
+	CHECK(e.drv == NULL);
+	env_fini(&e);
+
+	env_init(&e, &c);
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), 0);
+	e.close_turns = 2; /* the second turn: chunk 2 in flight */
+	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 0, CFG_SIZE, buf, NULL), -ECANCELED);
+	CHECK(e.drv == NULL);
+	env_fini(&e);
+
+	env_init(&e, &c);
+	e.close_turns = 3; /* in the middle of the init flow */
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), -ECANCELED);
+	CHECK(e.drv == NULL);
 	env_fini(&e);
 }
 
@@ -1361,6 +1416,7 @@ int main(void)
 	test_init_flow();
 	test_features_chunked();
 	test_config_read_retry();
+	test_close_in_callback();
 	test_config_write_baseline();
 	test_config_write_strict();
 	test_features_refused();

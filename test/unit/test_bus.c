@@ -406,6 +406,72 @@ static void test_timeout_once(void)
 }
 
 /*
+ * BUS-10, BUS-14: a request times out and its slot of the in-flight table is
+ * reused by the next request (one slot); the late answer to the first, with
+ * the same header as an answer to the second, must not complete the second
+ * with the old data: the token's generation tells them apart. It is dropped
+ * and counted in drop_unmatched; the second gets its own answer.
+ */
+static void test_late_answer_reused_slot(void)
+{
+	struct rte_vmsg_bus_stats st;
+	struct rte_vmsg_bus_opts o;
+	struct done_rec a, b;
+	uint8_t buf[65536];
+	struct rte_vmsg_msg m;
+	uint16_t tok_a, tok_b;
+	struct pair p;
+	size_t len;
+
+	pair_init(&p, MAXF, 16, 0, 0, 0);
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.role = RTE_VMSG_BUS_DRIVER;
+	o.max_msg_size = MAXF;
+	o.max_inflight = 1;
+	o.timeout_ns = SHORT_TIMEOUT_NS;
+	CHECK_EQ(rte_vmsg_bus_create(&o, rte_vmsg_bus_loop_ops(), p.end[0], &p.drv), 0);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	len = build_status_req(buf, 1, 7);
+	CHECK_EQ(rte_vmsg_bus_submit(p.drv, buf, len, on_done, &a), 0);
+	CHECK_EQ(raw_rx(p.end[1], buf, &len), 1);
+	tok_a = rte_vmsg_get_le16(buf + 4);
+	pump_until(&p, &a.calls);
+	CHECK_EQ(a.status, -ETIMEDOUT);
+	/* The same request again: the same (only) slot, another token. */
+	len = build_status_req(buf, 1, 8);
+	CHECK_EQ(rte_vmsg_bus_submit(p.drv, buf, len, on_done, &b), 0);
+	CHECK_EQ(raw_rx(p.end[1], buf, &len), 1);
+	tok_b = rte_vmsg_get_le16(buf + 4);
+	CHECK(tok_b != tok_a);
+	/* The late answer to the first: dropped, counted, the second still waits. */
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_GET_DEVICE_STATUS_RESP;
+	m.hdr.dev_num = 1;
+	m.hdr.token = tok_a;
+	m.u.status = 0x11;
+	len = build(buf, &m);
+	CHECK_EQ(raw_tx(p.end[1], buf, len), 0);
+	rte_vmsg_bus_poll(p.drv);
+	CHECK_EQ(b.calls, 0);
+	rte_vmsg_bus_stats_get(p.drv, &st);
+	CHECK_U64(st.drop_unmatched, 1);
+	/* Its own answer completes it, with its own data and token. */
+	m.hdr.token = tok_b;
+	m.u.status = 0x22;
+	len = build(buf, &m);
+	CHECK_EQ(raw_tx(p.end[1], buf, len), 0);
+	rte_vmsg_bus_poll(p.drv);
+	CHECK_EQ(b.calls, 1);
+	CHECK_EQ(b.status, 0);
+	CHECK_EQ(b.value, 0x22);
+	CHECK_EQ(b.token, 8);
+	CHECK_EQ(a.calls, 1);
+	pair_fini(&p);
+}
+
+/*
  * BUS-10: fail_all (peer died or restarted) completes each request in flight
  * exactly once; a request submitted from one of those callbacks stays; the
  * late answers are dropped. destroy cancels what is left.
@@ -1257,6 +1323,7 @@ int main(void)
 	test_create_negative();
 	test_tokens_out_of_order();
 	test_timeout_once();
+	test_late_answer_reused_slot();
 	test_fail_all();
 	test_inflight_full();
 	test_round_trip();

@@ -136,7 +136,7 @@ static void stop_writer(pid_t pid)
 
 /*
  * Runs @p step until it reports a broken view, for at least 200 ms and
- * 200,000 flips of the writer (up to 5 s on a loaded machine).
+ * 200,000 flips of the writer (up to 2 s on a loaded machine).
  */
 static int race(const char *name, int (*step)(const uint8_t *), const uint8_t *frame)
 {
@@ -153,7 +153,7 @@ static int race(const char *name, int (*step)(const uint8_t *), const uint8_t *f
 
 			if ((t >= 200 &&
 			     __atomic_load_n(&ctl->flips, __ATOMIC_RELAXED) >= 200000) ||
-			    t >= 5000)
+			    t >= 2000)
 				break;
 		}
 	}

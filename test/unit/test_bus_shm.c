@@ -1058,7 +1058,7 @@ static void test_no_huge(void)
 
 struct serve_arg {
 	struct rte_vmsg_bus *bus;
-	volatile int stop;
+	int stop; /* written by the main thread, read by serve_thread(): atomics */
 };
 
 static void *serve_thread(void *arg)
@@ -1066,7 +1066,7 @@ static void *serve_thread(void *arg)
 	struct serve_arg *sa = arg;
 	struct timespec nap = { 0, 20000 };
 
-	while (!sa->stop) {
+	while (!__atomic_load_n(&sa->stop, __ATOMIC_ACQUIRE)) {
 		rte_vmsg_bus_poll(sa->bus);
 		nanosleep(&nap, NULL);
 	}
@@ -1178,7 +1178,7 @@ static void test_open(void)
 	oo.timeout_ns = 123000000;
 	oo.wait_ns = 5000000000ull;
 	CHECK_EQ(rte_vmsg_bus_shm_open(&r, &oo, &rshm, &drvb), 0);
-	sa.stop = 1;
+	__atomic_store_n(&sa.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(t, NULL);
 	if (drvb != NULL) {
 		const struct rte_vmsg_memmap *m = rte_vmsg_bus_memmap(drvb);

@@ -130,6 +130,8 @@ struct env {
 	int shift_cfg_offset;  /* GET_CONFIG responses: offset + 4 */
 	int shift_feat_block;  /* GET_DEVICE_FEATURES responses: block_index + 1 */
 	int new_gen_each_read; /* GET_CONFIG responses: a new generation every time */
+	int shift_vq_index;    /* GET_VQUEUE responses: index + 1 */
+	int big_max_vq;	       /* GET_DEVICE_INFO responses: max_virtqueues 65537 */
 	uint32_t gen_counter;
 	uint32_t get_config_tx; /* GET_CONFIG requests sent */
 };
@@ -203,6 +205,11 @@ static void spy_mutate(uint8_t *f, size_t len)
 		rte_vmsg_put_le32(f + 8, 1000u + e->gen_counter++);
 	if (f[1] == RTE_VMSG_ID_GET_DEVICE_FEATURES && e->shift_feat_block)
 		rte_vmsg_put_le32(f + 8, rte_vmsg_get_le32(f + 8) + 1u);
+	if (f[1] == RTE_VMSG_ID_GET_VQUEUE && e->shift_vq_index)
+		rte_vmsg_put_le32(f + 8, rte_vmsg_get_le32(f + 8) + 1u);
+	if (f[1] == RTE_VMSG_ID_GET_DEVICE_INFO && e->big_max_vq && len >= 44)
+		rte_vmsg_put_le32(f + 40,
+				  65537u); /* max_virtqueues, one above the handle's limit */
 }
 
 static int spy_rx(void *ctx, void *bufs, size_t stride, size_t *lens, unsigned int n)
@@ -662,6 +669,22 @@ static void test_close_in_callback(void)
 	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), -ECANCELED);
 	CHECK(e.drv == NULL);
 	env_fini(&e);
+
+	/*
+	 * The answer, then in the same poll an EVENT_CONFIG whose callback
+	 * closes the handle: nothing is in flight any more, but the call has
+	 * not returned yet; it returns its result, then the handle is freed.
+	 */
+	env_init(&e, &c);
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), 0);
+	CHECK_EQ(rte_vmsg_drv_set_config_cb(e.drv, close_on_config, &closes), 0);
+	e.m.reads = 0;
+	e.m.bump_after_reads = 1; /* the event right after the (only) chunk's answer */
+	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 0, 8, buf, NULL), 0);
+	CHECK_MEM(buf, e.m.cfg, 8);
+	CHECK_EQ(closes, 2);
+	CHECK(e.drv == NULL);
+	env_fini(&e);
 }
 
 /*
@@ -675,6 +698,8 @@ static void test_echo_checks(void)
 	struct env_cfg c = { .max = 52, .nblocks = NBLOCKS, .features = feat12 };
 	uint8_t buf[CFG_SIZE], ref[CFG_SIZE];
 	uint32_t blocks[NBLOCKS], bref[NBLOCKS];
+	struct rte_vmsg_dev_info info, iref;
+	struct rte_vmsg_vqueue vq, vref;
 	uint32_t gen = 77;
 	struct env e;
 
@@ -704,6 +729,26 @@ static void test_echo_checks(void)
 	e.shift_feat_block = 0;
 	CHECK_EQ(rte_vmsg_drv_get_features(e.drv, 0, 2, blocks), 0);
 	CHECK_EQ(blocks[0], feat12[0]);
+
+	/* GET_VQUEUE for another queue (DRV-22's read-back must be of the queue asked). */
+	e.shift_vq_index = 1;
+	memset(&vq, 0xAA, sizeof(vq));
+	memcpy(&vref, &vq, sizeof(vq));
+	CHECK_EQ(rte_vmsg_drv_get_vqueue(e.drv, 0, &vq), -EPROTO);
+	CHECK_MEM(&vq, &vref, sizeof(vq));
+	e.shift_vq_index = 0;
+	CHECK_EQ(rte_vmsg_drv_get_vqueue(e.drv, 0, &vq), 0);
+	CHECK_EQ(vq.index, 0);
+
+	/* GET_DEVICE_INFO asking for more queue state than a handle keeps (65536). */
+	e.big_max_vq = 1;
+	memset(&info, 0xAA, sizeof(info));
+	memcpy(&iref, &info, sizeof(info));
+	CHECK_EQ(rte_vmsg_drv_get_info(e.drv, &info), -EPROTO);
+	CHECK_MEM(&info, &iref, sizeof(info));
+	e.big_max_vq = 0;
+	CHECK_EQ(rte_vmsg_drv_get_info(e.drv, &info), 0);
+	CHECK_EQ(info.max_virtqueues, 4);
 	env_fini(&e);
 }
 

@@ -472,6 +472,52 @@ static void test_late_answer_reused_slot(void)
 }
 
 /*
+ * BUS-11: a frame whose msg_size claims more than was received (or more than
+ * the maximum) is dropped and counted at the bus, before anything reads it:
+ * a response shorter than its msg_size would otherwise complete its request
+ * with bytes past what was received (and past the receive buffer, above the
+ * maximum).
+ */
+static void test_rx_size(void)
+{
+	static const uint16_t claims[] = { 13, 200, 0x7000 };
+	struct rte_vmsg_bus_stats st;
+	struct done_rec rec;
+	uint8_t buf[65536];
+	struct rte_vmsg_msg m;
+	uint16_t tok;
+	struct pair p;
+	size_t len;
+
+	pair_init(&p, MAXF, 16, 1, 0, 0);
+	memset(&rec, 0, sizeof(rec));
+	len = build_status_req(buf, 1, 7);
+	CHECK_EQ(rte_vmsg_bus_submit(p.drv, buf, len, on_done, &rec), 0);
+	CHECK_EQ(raw_rx(p.end[1], buf, &len), 1);
+	tok = rte_vmsg_get_le16(buf + 4);
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_GET_DEVICE_STATUS_RESP;
+	m.hdr.dev_num = 1;
+	m.hdr.token = tok;
+	m.u.status = 0x33;
+	for (size_t i = 0; i < sizeof(claims) / sizeof(claims[0]); i++) {
+		len = build(buf, &m); /* 12 bytes */
+		rte_vmsg_put_le16(buf + 6, claims[i]);
+		CHECK_EQ(raw_tx(p.end[1], buf, len), 0);
+		rte_vmsg_bus_poll(p.drv);
+		CHECK_EQ(rec.calls, 0);
+	}
+	rte_vmsg_bus_stats_get(p.drv, &st);
+	CHECK_U64(st.drop_malformed, 3);
+	len = build(buf, &m);
+	CHECK_EQ(raw_tx(p.end[1], buf, len), 0);
+	rte_vmsg_bus_poll(p.drv);
+	CHECK_EQ(rec.calls, 1);
+	CHECK_EQ(rec.value, 0x33);
+	pair_fini(&p);
+}
+
+/*
  * BUS-10: fail_all (peer died or restarted) completes each request in flight
  * exactly once; a request submitted from one of those callbacks stays; the
  * late answers are dropped. destroy cancels what is left.
@@ -1425,6 +1471,7 @@ int main(void)
 	test_tokens_out_of_order();
 	test_timeout_once();
 	test_late_answer_reused_slot();
+	test_rx_size();
 	test_fail_all();
 	test_inflight_full();
 	test_round_trip();

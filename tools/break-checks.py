@@ -4,7 +4,7 @@
 """Break each critical check of the library in turn and expect a test to fail.
 
 Reads tools/critical-checks.txt (one [id] block per check: file, find,
-replace, guards), copies the tracked files of the working tree into a
+replace, guards, and optionally env: KEY=VALUE settings for its test runs), copies the tracked files of the working tree into a
 scratch directory, builds it once (release), runs the tests once unbroken
 (they must pass), then for every check: replaces the pattern (which must
 occur exactly once), rebuilds, runs the tests, restores the file. A check
@@ -56,6 +56,8 @@ def load_checks(path):
             "find": unescape(c["find"]),
             "replace": unescape(c["replace"]),
             "guards": c["guards"],
+            # Optional: KEY=VALUE ... for the test runs of this check only.
+            "env": dict(kv.split("=", 1) for kv in c.get("env", "").split() if "=" in kv),
         })
     return checks
 
@@ -108,8 +110,9 @@ def failed_tests(build):
     return bad
 
 
-def run_tests(build, args, log):
+def run_tests(build, args, log, extra_env=None):
     env = dict(os.environ)
+    env.update(extra_env or {})
     env["VMSG_STRESS_SCALE"] = "small"  # stress tests, in the suite or extra
     rc = run(test_cmd(build, args) + args.tests, log, env=env)
     names = failed_tests(build)
@@ -132,9 +135,10 @@ def keep_log(build, scratch, name):
         pass
 
 
-def rerun_fails(build, args, log, name):
+def rerun_fails(build, args, log, name, extra_env=None):
     """Runs one test again (its name as meson lists it); True when it fails again."""
     env = dict(os.environ)
+    env.update(extra_env or {})
     env["VMSG_STRESS_SCALE"] = "small"
     short = name.split(" / ")[-1]
     return run(["meson", "test", "-C", build, "--no-rebuild", short], log, env=env) != 0
@@ -217,13 +221,13 @@ def main():
             if run(["ninja", "-C", build], log) != 0:
                 result, names = "BUILD FAILED", []
             else:
-                rc, names = run_tests(build, args, log)
+                rc, names = run_tests(build, args, log, c["env"])
                 result = "CAUGHT" if rc != 0 else "MISSED"
                 keep_log(build, scratch, c["id"])
                 if rc != 0 and names:
                     # A failure must repeat: a test that fails once under load
                     # is not evidence that the check is guarded.
-                    again = [n for n in names if rerun_fails(build, args, log, n)]
+                    again = [n for n in names if rerun_fails(build, args, log, n, c["env"])]
                     if not again:
                         result = "FLAKY"
                     names = again

@@ -74,7 +74,19 @@ def copy_tree(src, dst):
             continue  # deleted in the working tree
         d = os.path.join(dst, rel)
         os.makedirs(os.path.dirname(d), exist_ok=True)
-        shutil.copy2(s, d)
+        # Only what differs, stamped now: a kept scratch copy left broken by
+        # an interrupted run is rebuilt (copying the old mtime would not be).
+        with open(s, "rb") as f:
+            data = f.read()
+        try:
+            with open(d, "rb") as f:
+                same = f.read() == data
+        except OSError:
+            same = False
+        if not same:
+            with open(d, "wb") as f:
+                f.write(data)
+            shutil.copymode(s, d)
 
 
 def run(cmd, log, env=None, cwd=None):

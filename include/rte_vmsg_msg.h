@@ -325,6 +325,19 @@ struct rte_vmsg_msg {
  * @p max_size. Reserved type bits 7:2 are ignored (GEN-4). Never reads past
  * msg_size or @p len.
  *
+ * Parsing in place: @p buf may be memory the peer can still write (a ring
+ * slot, a shared buffer). Every header field and every fixed payload field
+ * (counts, lengths, offsets, indices) is read from @p buf exactly once, into
+ * the view, and the checks above are made on that copy: the view is
+ * consistent whatever the peer writes meanwhile (its counts and lengths are
+ * the ones validated against msg_size). The variable-length part (feature
+ * blocks, config data, the GET_DEVICES bitmap, an implementation-defined
+ * payload) is not copied: the view points into @p buf, within msg_size, and
+ * the peer may change those bytes after the call; a caller that validates
+ * their content copies them first. (Reading each field once was chosen over
+ * copying the frame's fixed part first: vmsg-bench-gbench BM_msg_parse
+ * measured the copy slower.)
+ *
  * Thread-safe; wait-free; no allocation.
  *
  * @param buf       the frame; may hold more than msg_size bytes (a ring slot)

@@ -371,7 +371,11 @@ RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_dev_destroy(struct rte_vmsg_dev *dev);
  * another dev_num.
  *
  * @param dev       the device
- * @param frame     the received frame (may be a ring slot longer than the frame)
+ * @param frame     the received frame (may be a ring slot longer than the frame,
+ *                  which the peer may still write: it is parsed in place, each
+ *                  field read once, rte_vmsg_msg_parse(); the data of a
+ *                  SET_CONFIG and the blocks of a SET_DRIVER_FEATURES are
+ *                  read in place, within msg_size)
  * @param len       bytes readable at @p frame
  * @param resp_buf  where to write the response; may be @p frame itself (the
  *                  request is consumed before the response is written), must
@@ -635,7 +639,8 @@ RTE_VMSG_API int rte_vmsg_dev_stats_get(const struct rte_vmsg_dev *dev,
  * that polls its bus. Synchronous calls must not be made from a bus
  * callback (they return -EBUSY there, as rte_vmsg_bus_poll() does).
  * Asynchronous calls may. Nothing blocks except the synchronous calls, which
- * spin for at most their bound.
+ * spin for at most their bound. A synchronous call returns -ECANCELED when
+ * the handle is closed (rte_vmsg_drv_close()) from a callback it runs.
  */
 
 struct rte_vmsg_bus;
@@ -707,7 +712,11 @@ RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_drv_open(struct rte_vmsg_bus *bus, uint1
  * @p done nor writing their outputs (the handle's memory is freed when the
  * last one ends: poll or destroy the bus afterwards). With
  * RTE_VMSG_DRV_F_BUS_EVENTS the bus event callback is cleared. NULL is a
- * no-op. Not from a bus callback.
+ * no-op. It may be called from a callback (a done callback, the config and
+ * used callbacks, the poll_peer hook, a bus callback), also while a
+ * synchronous call on the handle waits: that call stops waiting and returns
+ * -ECANCELED, and the handle is freed once it returned and nothing is in
+ * flight.
  */
 RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_drv_close(struct rte_vmsg_drv *drv);
 

@@ -363,8 +363,15 @@ RTE_VMSG_API int rte_vmsg_vq_drv_kick(struct rte_vmsg_vq_drv *vq, uint32_t *next
  * @param vq   the queue
  * @param out  receives up to @p n completions
  * @param n    capacity of @p out
- * @return the number reaped (0: none); -EINVAL for NULL arguments; -EIO when
- *         the queue is broken (now or before).
+ * A bad used entry breaks the queue. The chains reaped before it in the same
+ * call have had their descriptors freed: they are returned in @p out and
+ * counted, and that call returns their number; the next call returns -EIO.
+ * So every completion is reported once, and rte_vmsg_vq_drv_reset() (which
+ * hands back the cookies still in flight) never needs to know of them.
+ *
+ * @return the number reaped (0: none; after a bad entry, those before it);
+ *         -EINVAL for NULL arguments; -EIO when the queue is broken (by an
+ *         earlier call, or by this one at its first entry).
  */
 RTE_VMSG_API int rte_vmsg_vq_drv_reap_burst(struct rte_vmsg_vq_drv *vq, struct rte_vmsg_vq_cpl *out,
 					    uint32_t n);

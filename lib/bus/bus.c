@@ -111,7 +111,8 @@ int rte_vmsg_bus_create(const struct rte_vmsg_bus_opts *opts, const struct rte_v
 		goto err_free;
 	if (bus->role == RTE_VMSG_BUS_DEVICE) {
 		bus->devs = calloc(BUS_NUM_DEVS, sizeof(*bus->devs));
-		if (bus->devs == NULL)
+		bus->dev_bits = calloc(BUS_DEV_WORDS, sizeof(*bus->dev_bits));
+		if (bus->devs == NULL || bus->dev_bits == NULL)
 			goto err_free;
 	}
 	for (i = 0; i < bus->cap; i++) {
@@ -124,6 +125,7 @@ int rte_vmsg_bus_create(const struct rte_vmsg_bus_opts *opts, const struct rte_v
 	return 0;
 
 err_free:
+	free(bus->dev_bits);
 	free(bus->devs);
 	free(bus->sub);
 	free(bus->tx);
@@ -139,6 +141,7 @@ void rte_vmsg_bus_destroy(struct rte_vmsg_bus *bus)
 	if (bus == NULL)
 		return;
 	rte_vmsg_bus_fail_all(bus, -ECANCELED);
+	free(bus->dev_bits);
 	free(bus->devs);
 	free(bus->sub);
 	free(bus->tx);

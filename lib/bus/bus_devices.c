@@ -131,6 +131,57 @@ static void send_event_device(struct rte_vmsg_bus *bus, uint16_t dev_num, uint16
 		bus->st.device_events++;
 }
 
+/* Number n in or out of the bitmaps that GET_DEVICES answers from. */
+static void dev_bit_set(struct rte_vmsg_bus *bus, uint32_t n, bool on)
+{
+	uint32_t w = n / 64u;
+
+	if (on)
+		bus->dev_bits[w] |= 1ull << (n % 64u);
+	else
+		bus->dev_bits[w] &= ~(1ull << (n % 64u));
+	if (bus->dev_bits[w] != 0)
+		bus->dev_sum[w / 64u] |= 1ull << (w % 64u);
+	else
+		bus->dev_sum[w / 64u] &= ~(1ull << (w % 64u));
+}
+
+/* The 8 bits of numbers pos..pos+7 (pos < BUS_NUM_DEVS), bit 0 = pos. */
+static uint8_t dev_bits8(const struct rte_vmsg_bus *bus, uint32_t pos)
+{
+	uint32_t w = pos / 64u, sh = pos % 64u;
+	uint64_t v = bus->dev_bits[w] >> sh;
+
+	if (sh > 56u && w + 1u < BUS_DEV_WORDS)
+		v |= bus->dev_bits[w + 1u] << (64u - sh);
+	return (uint8_t)v;
+}
+
+/*
+ * The first registered number >= pos, or 0 when there is none: one word of
+ * dev_bits, then at most BUS_DEV_WORDS / 64 words of dev_sum.
+ */
+static uint32_t dev_next(const struct rte_vmsg_bus *bus, uint32_t pos)
+{
+	uint32_t w, s;
+	uint64_t v;
+
+	if (pos >= BUS_NUM_DEVS)
+		return 0;
+	w = pos / 64u;
+	v = bus->dev_bits[w] & (~0ull << (pos % 64u));
+	if (v != 0)
+		return w * 64u + (uint32_t)__builtin_ctzll(v);
+	for (s = w + 1u; s < BUS_DEV_WORDS; s = (s / 64u + 1u) * 64u) {
+		v = bus->dev_sum[s / 64u] & (~0ull << (s % 64u));
+		if (v != 0) {
+			w = (s / 64u) * 64u + (uint32_t)__builtin_ctzll(v);
+			return w * 64u + (uint32_t)__builtin_ctzll(bus->dev_bits[w]);
+		}
+	}
+	return 0;
+}
+
 int rte_vmsg_bus_dev_alloc_num(struct rte_vmsg_bus *bus, uint16_t *dev_num)
 {
 	uint32_t i;
@@ -165,6 +216,7 @@ int rte_vmsg_bus_dev_register(struct rte_vmsg_bus *bus, uint16_t dev_num,
 		return -EEXIST;
 	bus->devs[n].fn = fn;
 	bus->devs[n].ctx = ctx;
+	dev_bit_set(bus, n, true);
 	bus->ndevs++;
 	if ((uint16_t)(n - bus->next_num) < 0x8000u)
 		bus->next_num = (uint16_t)(n + 1u);
@@ -183,6 +235,7 @@ int rte_vmsg_bus_dev_unregister(struct rte_vmsg_bus *bus, uint16_t dev_num)
 		return -ENOENT;
 	bus->devs[dev_num].fn = NULL;
 	bus->devs[dev_num].ctx = NULL;
+	dev_bit_set(bus, dev_num, false);
 	bus->ndevs--;
 	send_event_device(bus, dev_num, RTE_VMSG_DEVICE_BUS_STATE_REMOVED);
 	return 0;
@@ -210,19 +263,17 @@ int bus_answer_get_devices(struct rte_vmsg_bus *bus, const struct rte_vmsg_msg *
 		n = fit;
 	if (n > BUS_NUM_DEVS - off)
 		n = BUS_NUM_DEVS - off;
-	memset(bm, 0, (n + 7u) / 8u);
-	for (i = 0; i < n; i++)
-		if (bus->devs[off + i].fn != NULL)
-			bm[i / 8u] |= (uint8_t)(1u << (i % 8u));
+	/*
+	 * The window from the bitmap, a byte at a time: the cost is the size
+	 * of the answer (the builder clears the bits past n, BUS-24).
+	 */
+	for (i = 0; i < (n + 7u) / 8u; i++)
+		bm[i] = dev_bits8(bus, off + 8u * i);
 	/*
 	 * next_offset: the first device past the window (skipping empty
 	 * windows), 0 when there is none; always > offset (BUS-25).
 	 */
-	for (i = off + (n > 0 ? n : 1u); i < BUS_NUM_DEVS; i++)
-		if (bus->devs[i].fn != NULL) {
-			next = i;
-			break;
-		}
+	next = dev_next(bus, off + (n > 0 ? n : 1u));
 	memset(&m, 0, sizeof(m));
 	m.kind = RTE_VMSG_MSG_BUS_GET_DEVICES_RESP;
 	m.hdr.token = req->hdr.token;

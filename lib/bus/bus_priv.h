@@ -21,6 +21,7 @@
 #define BUS_DEFAULT_TIMEOUT_NS 1000000000ull
 #define BUS_RX_BURST 16u
 #define BUS_NUM_DEVS 65536u
+#define BUS_DEV_WORDS (BUS_NUM_DEVS / 64u) /* 64-bit words of the device bitmap */
 
 /* What completes an in-flight entry. */
 enum req_kind {
@@ -109,6 +110,14 @@ struct rte_vmsg_bus {
 	struct dev_slot *devs;
 	uint32_t ndevs;
 	uint16_t next_num;
+	/*
+	 * The same set as bits, so that a GET_DEVICES answer costs what it
+	 * holds, not a scan of the number space (a peer may send one per
+	 * frame): bit n of dev_bits set when number n is registered; bit w of
+	 * dev_sum set when dev_bits[w] is not 0.
+	 */
+	uint64_t *dev_bits; /* BUS_DEV_WORDS */
+	uint64_t dev_sum[BUS_DEV_WORDS / 64u];
 
 	struct rte_vmsg_bus_stats st;
 };

@@ -108,44 +108,51 @@ static int fail(enum rte_vmsg_msg_err *why, enum rte_vmsg_msg_err e, int err)
 }
 
 /*
- * The size msg_size must have given the fixed part already read, or 0 when
- * both sizes allowed by an optional-data rule are acceptable and msg_size is
- * one of them. Counts are widened to 64 bits so that no count can overflow.
+ * The fixed fields are all there: msg_size is at least the fixed part of its
+ * kind. Checked before decode() reads them.
  */
-static int check_size(const struct rte_vmsg__kind_desc *d, const uint8_t *p, uint32_t msg_size,
-		      enum rte_vmsg_msg_err *why)
+static int check_fixed(const struct rte_vmsg__kind_desc *d, uint32_t msg_size,
+		       enum rte_vmsg_msg_err *why)
 {
-	const uint8_t *pl = p + RTE_VMSG_HDR_SIZE;
-	uint64_t want;
-
 	if (d->rule != SZ_IMPL && msg_size < d->size) {
 		/* The fixed fields themselves are missing. */
 		return fail(why,
 			    d->rule == SZ_FIXED ? RTE_VMSG_MSG_ERR_SIZE : RTE_VMSG_MSG_ERR_COUNT,
 			    -EBADMSG);
 	}
+	return 0;
+}
+
+/*
+ * msg_size against the size formula of the kind, with the count or length
+ * that decode() already copied into @p m: the frame is never read again, so
+ * a peer that can still write it cannot make the validated count differ
+ * from the one used (ARCHITECTURE §3). Counts are widened to 64 bits so that
+ * no count can overflow.
+ */
+static int check_size(const struct rte_vmsg__kind_desc *d, const struct rte_vmsg_msg *m,
+		      uint32_t msg_size, enum rte_vmsg_msg_err *why)
+{
+	uint64_t want;
+
 	switch (d->rule) {
 	case SZ_FIXED:
 		want = d->size;
 		break;
 	case SZ_FEATURES:
-		want = d->size + 4ull * rte_vmsg_get_le32(pl + 4);
+		want = d->size + 4ull * m->u.features.num_blocks;
 		break;
 	case SZ_CONFIG:
-		want = d->size + (uint64_t)rte_vmsg_get_le32(pl + 8);
+		want = d->size + (uint64_t)m->u.config.length;
 		break;
 	case SZ_CONFIG_OPT:
-		want = d->size + (uint64_t)rte_vmsg_get_le32(pl + 8);
-		if (msg_size == d->size)
-			return 0;
-		break;
 	case SZ_EVENT_CFG:
-		want = d->size + (uint64_t)rte_vmsg_get_le32(pl + 12);
 		if (msg_size == d->size)
 			return 0;
+		want = d->size + (uint64_t)m->u.config.length;
 		break;
 	case SZ_GET_DEVICES:
-		want = d->size + ((uint64_t)rte_vmsg_get_le16(pl + 4) + 7u) / 8u;
+		want = d->size + ((uint64_t)m->u.get_devices.count + 7u) / 8u;
 		break;
 	case SZ_IMPL:
 	default:
@@ -165,100 +172,100 @@ static void decode(struct rte_vmsg_msg *m, const uint8_t *p)
 
 	switch (m->kind) {
 	case RTE_VMSG_MSG_GET_DEVICE_INFO_RESP:
-		m->u.dev_info.device_id = rte_vmsg_get_le32(pl + 0);
-		m->u.dev_info.vendor_id = rte_vmsg_get_le32(pl + 4);
+		m->u.dev_info.device_id = rte_vmsg__once32(pl + 0);
+		m->u.dev_info.vendor_id = rte_vmsg__once32(pl + 4);
 		memcpy(m->u.dev_info.uuid, pl + 8, 16);
-		m->u.dev_info.num_feature_blocks = rte_vmsg_get_le32(pl + 24);
-		m->u.dev_info.config_size = rte_vmsg_get_le32(pl + 28);
-		m->u.dev_info.max_virtqueues = rte_vmsg_get_le32(pl + 32);
-		m->u.dev_info.admin_vq_start = rte_vmsg_get_le32(pl + 36);
-		m->u.dev_info.admin_vq_count = rte_vmsg_get_le32(pl + 40);
+		m->u.dev_info.num_feature_blocks = rte_vmsg__once32(pl + 24);
+		m->u.dev_info.config_size = rte_vmsg__once32(pl + 28);
+		m->u.dev_info.max_virtqueues = rte_vmsg__once32(pl + 32);
+		m->u.dev_info.admin_vq_start = rte_vmsg__once32(pl + 36);
+		m->u.dev_info.admin_vq_count = rte_vmsg__once32(pl + 40);
 		break;
 	case RTE_VMSG_MSG_GET_DEVICE_FEATURES_REQ:
 	case RTE_VMSG_MSG_GET_DEVICE_FEATURES_RESP:
 	case RTE_VMSG_MSG_SET_DRIVER_FEATURES_REQ:
-		m->u.features.block_index = rte_vmsg_get_le32(pl + 0);
-		m->u.features.num_blocks = rte_vmsg_get_le32(pl + 4);
+		m->u.features.block_index = rte_vmsg__once32(pl + 0);
+		m->u.features.num_blocks = rte_vmsg__once32(pl + 4);
 		m->u.features.blocks =
 			m->kind == RTE_VMSG_MSG_GET_DEVICE_FEATURES_REQ ? NULL : pl + 8;
 		break;
 	case RTE_VMSG_MSG_GET_CONFIG_REQ:
-		m->u.config.offset = rte_vmsg_get_le32(pl + 0);
-		m->u.config.length = rte_vmsg_get_le32(pl + 4);
+		m->u.config.offset = rte_vmsg__once32(pl + 0);
+		m->u.config.length = rte_vmsg__once32(pl + 4);
 		break;
 	case RTE_VMSG_MSG_GET_CONFIG_RESP:
 	case RTE_VMSG_MSG_SET_CONFIG_REQ:
 	case RTE_VMSG_MSG_SET_CONFIG_RESP:
-		m->u.config.generation = rte_vmsg_get_le32(pl + 0);
-		m->u.config.offset = rte_vmsg_get_le32(pl + 4);
-		m->u.config.length = rte_vmsg_get_le32(pl + 8);
+		m->u.config.generation = rte_vmsg__once32(pl + 0);
+		m->u.config.offset = rte_vmsg__once32(pl + 4);
+		m->u.config.length = rte_vmsg__once32(pl + 8);
 		m->u.config.data = size > RTE_VMSG_SIZE_CONFIG_BASE ? pl + 12 : NULL;
 		break;
 	case RTE_VMSG_MSG_EVENT_CONFIG:
-		m->u.config.device_status = rte_vmsg_get_le32(pl + 0);
-		m->u.config.generation = rte_vmsg_get_le32(pl + 4);
-		m->u.config.offset = rte_vmsg_get_le32(pl + 8);
-		m->u.config.length = rte_vmsg_get_le32(pl + 12);
+		m->u.config.device_status = rte_vmsg__once32(pl + 0);
+		m->u.config.generation = rte_vmsg__once32(pl + 4);
+		m->u.config.offset = rte_vmsg__once32(pl + 8);
+		m->u.config.length = rte_vmsg__once32(pl + 12);
 		m->u.config.data = size > RTE_VMSG_SIZE_EVENT_CONFIG_BASE ? pl + 16 : NULL;
 		break;
 	case RTE_VMSG_MSG_GET_DEVICE_STATUS_RESP:
 	case RTE_VMSG_MSG_SET_DEVICE_STATUS_REQ:
 	case RTE_VMSG_MSG_SET_DEVICE_STATUS_RESP:
-		m->u.status = rte_vmsg_get_le32(pl);
+		m->u.status = rte_vmsg__once32(pl);
 		break;
 	case RTE_VMSG_MSG_GET_VQUEUE_REQ:
 	case RTE_VMSG_MSG_RESET_VQUEUE_REQ:
 	case RTE_VMSG_MSG_EVENT_USED:
-		m->u.vq_index = rte_vmsg_get_le32(pl);
+		m->u.vq_index = rte_vmsg__once32(pl);
 		break;
 	case RTE_VMSG_MSG_GET_VQUEUE_RESP:
-		m->u.vqueue.index = rte_vmsg_get_le32(pl + 0);
-		m->u.vqueue.max_size = rte_vmsg_get_le32(pl + 4);
-		m->u.vqueue.size = rte_vmsg_get_le32(pl + 8);
-		m->u.vqueue.flags = rte_vmsg_get_le32(pl + 12);
-		m->u.vqueue.desc_addr = rte_vmsg_get_le64(pl + 16);
-		m->u.vqueue.driver_addr = rte_vmsg_get_le64(pl + 24);
-		m->u.vqueue.device_addr = rte_vmsg_get_le64(pl + 32);
+		m->u.vqueue.index = rte_vmsg__once32(pl + 0);
+		m->u.vqueue.max_size = rte_vmsg__once32(pl + 4);
+		m->u.vqueue.size = rte_vmsg__once32(pl + 8);
+		m->u.vqueue.flags = rte_vmsg__once32(pl + 12);
+		m->u.vqueue.desc_addr = rte_vmsg__once64(pl + 16);
+		m->u.vqueue.driver_addr = rte_vmsg__once64(pl + 24);
+		m->u.vqueue.device_addr = rte_vmsg__once64(pl + 32);
 		break;
 	case RTE_VMSG_MSG_SET_VQUEUE_REQ:
-		m->u.vqueue.index = rte_vmsg_get_le32(pl + 0);
-		m->u.vqueue.flags = rte_vmsg_get_le32(pl + 4);
-		m->u.vqueue.size = rte_vmsg_get_le32(pl + 8);
-		m->u.vqueue.reserved = rte_vmsg_get_le32(pl + 12);
-		m->u.vqueue.desc_addr = rte_vmsg_get_le64(pl + 16);
-		m->u.vqueue.driver_addr = rte_vmsg_get_le64(pl + 24);
-		m->u.vqueue.device_addr = rte_vmsg_get_le64(pl + 32);
+		m->u.vqueue.index = rte_vmsg__once32(pl + 0);
+		m->u.vqueue.flags = rte_vmsg__once32(pl + 4);
+		m->u.vqueue.size = rte_vmsg__once32(pl + 8);
+		m->u.vqueue.reserved = rte_vmsg__once32(pl + 12);
+		m->u.vqueue.desc_addr = rte_vmsg__once64(pl + 16);
+		m->u.vqueue.driver_addr = rte_vmsg__once64(pl + 24);
+		m->u.vqueue.device_addr = rte_vmsg__once64(pl + 32);
 		break;
 	case RTE_VMSG_MSG_GET_SHM_REQ:
-		m->u.shm.shmid = rte_vmsg_get_le32(pl);
+		m->u.shm.shmid = rte_vmsg__once32(pl);
 		break;
 	case RTE_VMSG_MSG_GET_SHM_RESP:
-		m->u.shm.shmid = rte_vmsg_get_le32(pl + 0);
-		m->u.shm.reserved = rte_vmsg_get_le32(pl + 4);
-		m->u.shm.length = rte_vmsg_get_le64(pl + 8);
-		m->u.shm.address = rte_vmsg_get_le64(pl + 16);
+		m->u.shm.shmid = rte_vmsg__once32(pl + 0);
+		m->u.shm.reserved = rte_vmsg__once32(pl + 4);
+		m->u.shm.length = rte_vmsg__once64(pl + 8);
+		m->u.shm.address = rte_vmsg__once64(pl + 16);
 		break;
 	case RTE_VMSG_MSG_EVENT_AVAIL:
-		m->u.event_avail.vq_index = rte_vmsg_get_le32(pl + 0);
-		m->u.event_avail.next_offset = rte_vmsg_get_le32(pl + 4);
+		m->u.event_avail.vq_index = rte_vmsg__once32(pl + 0);
+		m->u.event_avail.next_offset = rte_vmsg__once32(pl + 4);
 		break;
 	case RTE_VMSG_MSG_BUS_GET_DEVICES_REQ:
-		m->u.get_devices.offset = rte_vmsg_get_le16(pl + 0);
-		m->u.get_devices.count = rte_vmsg_get_le16(pl + 2);
+		m->u.get_devices.offset = rte_vmsg__once16(pl + 0);
+		m->u.get_devices.count = rte_vmsg__once16(pl + 2);
 		break;
 	case RTE_VMSG_MSG_BUS_GET_DEVICES_RESP:
-		m->u.get_devices.offset = rte_vmsg_get_le16(pl + 0);
-		m->u.get_devices.next_offset = rte_vmsg_get_le16(pl + 2);
-		m->u.get_devices.count = rte_vmsg_get_le16(pl + 4);
+		m->u.get_devices.offset = rte_vmsg__once16(pl + 0);
+		m->u.get_devices.next_offset = rte_vmsg__once16(pl + 2);
+		m->u.get_devices.count = rte_vmsg__once16(pl + 4);
 		m->u.get_devices.bitmap = pl + 6;
 		break;
 	case RTE_VMSG_MSG_BUS_PING_REQ:
 	case RTE_VMSG_MSG_BUS_PING_RESP:
-		m->u.ping = rte_vmsg_get_le32(pl);
+		m->u.ping = rte_vmsg__once32(pl);
 		break;
 	case RTE_VMSG_MSG_BUS_EVENT_DEVICE:
-		m->u.event_device.device_number = rte_vmsg_get_le16(pl + 0);
-		m->u.event_device.state = rte_vmsg_get_le16(pl + 2);
+		m->u.event_device.device_number = rte_vmsg__once16(pl + 0);
+		m->u.event_device.state = rte_vmsg__once16(pl + 2);
 		break;
 	case RTE_VMSG_MSG_IMPL:
 		m->u.impl.len = (uint16_t)(size - RTE_VMSG_HDR_SIZE);
@@ -286,6 +293,8 @@ int rte_vmsg_msg_parse_profile(const void *buf, size_t len, uint32_t max_size,
 	enum rte_vmsg_msg_kind kind;
 	uint32_t msg_size;
 	unsigned int type, id;
+	uint16_t dev_num, token;
+	uint8_t raw_type;
 	int rc, pre;
 
 	if (buf == NULL || out == NULL || (unsigned int)prof >= RTE_VMSG_PAYLOADS_COUNT)
@@ -295,7 +304,17 @@ int rte_vmsg_msg_parse_profile(const void *buf, size_t len, uint32_t max_size,
 	if (len < RTE_VMSG_HDR_SIZE)
 		return fail(why, RTE_VMSG_MSG_ERR_SHORT_BUFFER, -EBADMSG);
 
-	msg_size = rte_vmsg_get_le16(p + RTE_VMSG_OFF_MSG_SIZE);
+	/*
+	 * Every header field is read from the frame exactly once, into a
+	 * private copy that is checked and then used; so is every payload
+	 * field (decode()): the peer may still be writing the frame (a ring
+	 * slot, ARCHITECTURE §3).
+	 */
+	msg_size = rte_vmsg__once16(p + RTE_VMSG_OFF_MSG_SIZE);
+	raw_type = rte_vmsg__once8(p + RTE_VMSG_OFF_TYPE);
+	id = rte_vmsg__once8(p + RTE_VMSG_OFF_MSG_ID);
+	dev_num = rte_vmsg__once16(p + RTE_VMSG_OFF_DEV_NUM);
+	token = rte_vmsg__once16(p + RTE_VMSG_OFF_TOKEN);
 	if (msg_size < RTE_VMSG_HDR_SIZE)
 		return fail(why, RTE_VMSG_MSG_ERR_SIZE_UNDER_HDR, -EBADMSG);
 	if (msg_size > max_size)
@@ -304,14 +323,13 @@ int rte_vmsg_msg_parse_profile(const void *buf, size_t len, uint32_t max_size,
 		return fail(why, RTE_VMSG_MSG_ERR_TRUNCATED, -EBADMSG);
 
 	/* GEN-4: reserved type bits 7:2 are ignored. */
-	type = p[RTE_VMSG_OFF_TYPE] & RTE_VMSG_TYPE_KNOWN_MASK;
-	id = p[RTE_VMSG_OFF_MSG_ID];
+	type = raw_type & RTE_VMSG_TYPE_KNOWN_MASK;
 
 	/* GEN-5: an event is never a response. */
 	if ((id & RTE_VMSG_ID_EVENT) && (type & RTE_VMSG_TYPE_RESPONSE))
 		return fail(why, RTE_VMSG_MSG_ERR_EVENT_RESPONSE, -EBADMSG);
 	/* GEN-6: bus messages carry dev_num 0. */
-	if ((type & RTE_VMSG_TYPE_BUS) && rte_vmsg_get_le16(p + RTE_VMSG_OFF_DEV_NUM) != 0)
+	if ((type & RTE_VMSG_TYPE_BUS) && dev_num != 0)
 		return fail(why, RTE_VMSG_MSG_ERR_BUS_DEV_NUM, -EBADMSG);
 
 	kind = (id & RTE_VMSG_ID_IMPL) ? RTE_VMSG_MSG_IMPL : kind_of(type, id);
@@ -319,31 +337,36 @@ int rte_vmsg_msg_parse_profile(const void *buf, size_t len, uint32_t max_size,
 		return fail(why, RTE_VMSG_MSG_ERR_UNKNOWN_ID, -EOPNOTSUPP);
 	d = &rte_vmsg__kinds[kind];
 
+	/* The fixed fields first (they are read below), then the sizes they give. */
 	pre = prof == RTE_VMSG_PAYLOADS_PRE_V2 && rte_vmsg__prev2_differs(kind);
-	rc = pre ? rte_vmsg__prev2_check_size(kind, p, msg_size, why)
-		 : check_size(d, p, msg_size, why);
+	rc = pre ? rte_vmsg__prev2_check_fixed(kind, msg_size, why) : check_fixed(d, msg_size, why);
 	if (rc < 0)
 		return rc;
 
-	/* Requests whose full response would not fit the link (virtio-msg §9). */
-	if (kind == RTE_VMSG_MSG_GET_CONFIG_REQ &&
-	    RTE_VMSG_SIZE_CONFIG_BASE + (uint64_t)rte_vmsg_get_le32(p + 12) > max_size)
-		return fail(why, RTE_VMSG_MSG_ERR_RESP_OVER_MAX, -EBADMSG);
-	if (kind == RTE_VMSG_MSG_GET_DEVICE_FEATURES_REQ &&
-	    RTE_VMSG_SIZE_FEATURES_BASE + 4ull * rte_vmsg_get_le32(p + 12) > max_size)
-		return fail(why, RTE_VMSG_MSG_ERR_RESP_OVER_MAX, -EBADMSG);
-
 	memset(&m, 0, sizeof(m));
 	m.kind = kind;
-	m.hdr.type = p[RTE_VMSG_OFF_TYPE];
+	m.hdr.type = raw_type;
 	m.hdr.msg_id = (uint8_t)id;
-	m.hdr.dev_num = rte_vmsg_get_le16(p + RTE_VMSG_OFF_DEV_NUM);
-	m.hdr.token = rte_vmsg_get_le16(p + RTE_VMSG_OFF_TOKEN);
+	m.hdr.dev_num = dev_num;
+	m.hdr.token = token;
 	m.hdr.msg_size = (uint16_t)msg_size;
 	if (pre)
 		rte_vmsg__prev2_decode(&m, p);
 	else
 		decode(&m, p);
+
+	rc = pre ? rte_vmsg__prev2_check_size(&m, msg_size, why) : check_size(d, &m, msg_size, why);
+	if (rc < 0)
+		return rc;
+
+	/* Requests whose full response would not fit the link (virtio-msg §9). */
+	if (kind == RTE_VMSG_MSG_GET_CONFIG_REQ &&
+	    RTE_VMSG_SIZE_CONFIG_BASE + (uint64_t)m.u.config.length > max_size)
+		return fail(why, RTE_VMSG_MSG_ERR_RESP_OVER_MAX, -EBADMSG);
+	if (kind == RTE_VMSG_MSG_GET_DEVICE_FEATURES_REQ &&
+	    RTE_VMSG_SIZE_FEATURES_BASE + 4ull * m.u.features.num_blocks > max_size)
+		return fail(why, RTE_VMSG_MSG_ERR_RESP_OVER_MAX, -EBADMSG);
+
 	*out = m;
 	if (why != NULL)
 		*why = RTE_VMSG_MSG_OK;

@@ -52,17 +52,28 @@ static uint32_t fixed_size(enum rte_vmsg_msg_kind kind)
 	}
 }
 
-int rte_vmsg__prev2_check_size(enum rte_vmsg_msg_kind kind, const uint8_t *p, uint32_t msg_size,
+int rte_vmsg__prev2_check_fixed(enum rte_vmsg_msg_kind kind, uint32_t msg_size,
+				enum rte_vmsg_msg_err *why)
+{
+	if (msg_size < fixed_size(kind)) {
+		if (why != NULL)
+			*why = kind == RTE_VMSG_MSG_BUS_GET_DEVICES_RESP ? RTE_VMSG_MSG_ERR_COUNT
+									 : RTE_VMSG_MSG_ERR_SIZE;
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+int rte_vmsg__prev2_check_size(const struct rte_vmsg_msg *m, uint32_t msg_size,
 			       enum rte_vmsg_msg_err *why)
 {
-	uint64_t want = fixed_size(kind);
+	uint64_t want = fixed_size(m->kind);
 	enum rte_vmsg_msg_err e = RTE_VMSG_MSG_ERR_SIZE;
 
-	if (kind == RTE_VMSG_MSG_BUS_GET_DEVICES_RESP) {
+	if (m->kind == RTE_VMSG_MSG_BUS_GET_DEVICES_RESP) {
 		e = RTE_VMSG_MSG_ERR_COUNT;
-		/* num is at payload @2 here (v2: count @4); read only once it is there. */
-		if (msg_size >= want)
-			want += ((uint64_t)rte_vmsg_get_le16(p + RTE_VMSG_HDR_SIZE + 2) + 7u) / 8u;
+		/* num as decoded (payload @2 here, v2: count @4): the frame is not read again. */
+		want += ((uint64_t)m->u.get_devices.count + 7u) / 8u;
 	}
 	if (msg_size != want) {
 		if (why != NULL)
@@ -79,29 +90,29 @@ void rte_vmsg__prev2_decode(struct rte_vmsg_msg *m, const uint8_t *p)
 
 	switch (m->kind) {
 	case RTE_VMSG_MSG_GET_DEVICE_INFO_RESP:
-		m->u.dev_info.device_id = rte_vmsg_get_le32(pl + 0);
-		m->u.dev_info.vendor_id = rte_vmsg_get_le32(pl + 4);
+		m->u.dev_info.device_id = rte_vmsg__once32(pl + 0);
+		m->u.dev_info.vendor_id = rte_vmsg__once32(pl + 4);
 		memset(m->u.dev_info.uuid, 0, sizeof(m->u.dev_info.uuid)); /* no UUID: nil */
 		/* Bits, rounded up to whole 32-bit blocks (the Linux driver sends 64: 2). */
 		m->u.dev_info.num_feature_blocks =
-			(uint32_t)(((uint64_t)rte_vmsg_get_le32(pl + 8) + 31u) / 32u);
-		m->u.dev_info.config_size = rte_vmsg_get_le32(pl + 12);
-		m->u.dev_info.max_virtqueues = rte_vmsg_get_le32(pl + 16);
-		m->u.dev_info.admin_vq_start = rte_vmsg_get_le16(pl + 20);
-		m->u.dev_info.admin_vq_count = rte_vmsg_get_le16(pl + 22);
+			(uint32_t)(((uint64_t)rte_vmsg__once32(pl + 8) + 31u) / 32u);
+		m->u.dev_info.config_size = rte_vmsg__once32(pl + 12);
+		m->u.dev_info.max_virtqueues = rte_vmsg__once32(pl + 16);
+		m->u.dev_info.admin_vq_start = rte_vmsg__once16(pl + 20);
+		m->u.dev_info.admin_vq_count = rte_vmsg__once16(pl + 22);
 		break;
 	case RTE_VMSG_MSG_GET_VQUEUE_RESP:
-		q->index = rte_vmsg_get_le32(pl + 0);
-		q->max_size = rte_vmsg_get_le32(pl + 4);
-		q->size = rte_vmsg_get_le32(pl + 8);
+		q->index = rte_vmsg__once32(pl + 0);
+		q->max_size = rte_vmsg__once32(pl + 4);
+		q->size = rte_vmsg__once32(pl + 8);
 		/* No flags on the wire: a programmed queue is an enabled one. */
 		q->flags = q->size != 0 ? VQ_ENABLED : 0u;
-		q->desc_addr = rte_vmsg_get_le64(pl + 12);
-		q->driver_addr = rte_vmsg_get_le64(pl + 20);
-		q->device_addr = rte_vmsg_get_le64(pl + 28);
+		q->desc_addr = rte_vmsg__once64(pl + 12);
+		q->driver_addr = rte_vmsg__once64(pl + 20);
+		q->device_addr = rte_vmsg__once64(pl + 28);
 		break;
 	case RTE_VMSG_MSG_SET_VQUEUE_REQ:
-		q->index = rte_vmsg_get_le32(pl + 0);
+		q->index = rte_vmsg__once32(pl + 0);
 		/*
 		 * No op: the driver sends nothing else for the queue before
 		 * DRIVER_OK, so a programmed queue is enabled ("program and
@@ -109,22 +120,22 @@ void rte_vmsg__prev2_decode(struct rte_vmsg_msg *m, const uint8_t *p)
 		 * reserved: the device checks it like one.
 		 */
 		q->flags = VQ_OP_ENABLE;
-		q->reserved = rte_vmsg_get_le32(pl + 4);
-		q->size = rte_vmsg_get_le32(pl + 8);
-		q->desc_addr = rte_vmsg_get_le64(pl + 12);
-		q->driver_addr = rte_vmsg_get_le64(pl + 20);
-		q->device_addr = rte_vmsg_get_le64(pl + 28);
+		q->reserved = rte_vmsg__once32(pl + 4);
+		q->size = rte_vmsg__once32(pl + 8);
+		q->desc_addr = rte_vmsg__once64(pl + 12);
+		q->driver_addr = rte_vmsg__once64(pl + 20);
+		q->device_addr = rte_vmsg__once64(pl + 28);
 		break;
 	case RTE_VMSG_MSG_GET_SHM_RESP:
-		m->u.shm.shmid = rte_vmsg_get_le32(pl + 0);
+		m->u.shm.shmid = rte_vmsg__once32(pl + 0);
 		m->u.shm.reserved = 0;
-		m->u.shm.length = rte_vmsg_get_le32(pl + 4);
-		m->u.shm.address = rte_vmsg_get_le32(pl + 8);
+		m->u.shm.length = rte_vmsg__once32(pl + 4);
+		m->u.shm.address = rte_vmsg__once32(pl + 8);
 		break;
 	case RTE_VMSG_MSG_BUS_GET_DEVICES_RESP:
-		m->u.get_devices.offset = rte_vmsg_get_le16(pl + 0);
-		m->u.get_devices.count = rte_vmsg_get_le16(pl + 2);
-		m->u.get_devices.next_offset = rte_vmsg_get_le16(pl + 4);
+		m->u.get_devices.offset = rte_vmsg__once16(pl + 0);
+		m->u.get_devices.count = rte_vmsg__once16(pl + 2);
+		m->u.get_devices.next_offset = rte_vmsg__once16(pl + 4);
 		m->u.get_devices.bitmap = pl + 6;
 		break;
 	default:

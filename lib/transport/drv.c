@@ -186,8 +186,14 @@ static void op_finish(struct drv_op *op, int rc)
 		drv->last_op = NULL;
 	op_put(drv, op);
 	if (drv->closed) {
-		if (drv->inflight == 0)
-			drv_free(drv);
+		/*
+		 * Closed meanwhile: no callback, but a synchronous call that
+		 * waits for this op learns that it ended (its state is on its
+		 * stack; the handle stays allocated while it waits).
+		 */
+		if (done == rte_vmsg__drv_sync_done)
+			done(arg, -ECANCELED);
+		rte_vmsg__drv_release(drv);
 		return;
 	}
 	/* Last: the callback may close the handle. */
@@ -424,6 +430,12 @@ void rte_vmsg__drv_sync_done(void *arg, int status)
  * op deadline, so this ends; the extra bound (deadline + timeout_ns) only
  * guards against a bus that is not polled (-EBUSY inside a callback).
  */
+void rte_vmsg__drv_release(struct rte_vmsg_drv *drv)
+{
+	if (drv->closed && drv->inflight == 0 && drv->waiting == 0)
+		drv_free(drv);
+}
+
 int rte_vmsg__drv_sync_wait(struct rte_vmsg_drv *drv, struct drv_sync *s, int rc)
 {
 	struct drv_op *op;
@@ -433,21 +445,38 @@ int rte_vmsg__drv_sync_wait(struct rte_vmsg_drv *drv, struct drv_sync *s, int rc
 		return rc;
 	op = drv->last_op;
 	end = op->deadline + drv->timeout_ticks;
+	/*
+	 * A callback run from here (an event, another request's completion,
+	 * poll_peer) may close the handle: it stays allocated while we wait,
+	 * and we stop waiting once it is closed.
+	 */
+	drv->waiting++;
 	while (s->done == 0) {
 		rc = rte_vmsg_bus_poll(drv->bus);
 		if (s->done != 0)
 			break;
-		if (drv->poll_peer != NULL)
+		if (!drv->closed && drv->poll_peer != NULL)
 			drv->poll_peer(drv->poll_peer_arg);
+		/* s->done == 0: the op is still in flight, so op is valid. */
+		if (drv->closed) {
+			op->done = NULL; /* detached: it ends later, silently */
+			rc = -ECANCELED;
+			goto out;
+		}
 		if (rc == -EBUSY || rte_vmsg_tsc() > end) {
 			op->done = NULL; /* detached: it ends later, silently */
-			if (rc == -EBUSY)
-				return -EBUSY;
-			drv->needs_reset = true; /* state unknown (DRV-10) */
-			return -ETIMEDOUT;
+			if (rc != -EBUSY) {
+				drv->needs_reset = true; /* state unknown (DRV-10) */
+				rc = -ETIMEDOUT;
+			}
+			goto out;
 		}
 	}
-	return s->status;
+	rc = s->status;
+out:
+	drv->waiting--;
+	rte_vmsg__drv_release(drv);
+	return rc;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -518,8 +547,7 @@ void rte_vmsg_drv_close(struct rte_vmsg_drv *drv)
 	if ((drv->flags & RTE_VMSG_DRV_F_BUS_EVENTS) != 0)
 		(void)rte_vmsg_bus_set_event_cb(drv->bus, NULL, NULL);
 	drv->closed = true;
-	if (drv->inflight == 0)
-		drv_free(drv);
+	rte_vmsg__drv_release(drv);
 }
 
 int rte_vmsg_drv_event(struct rte_vmsg_drv *drv, const void *frame, size_t len)

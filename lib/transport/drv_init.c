@@ -397,23 +397,33 @@ static int flow_wait(struct rte_vmsg_drv *drv, struct drv_sync *s, int rc)
 
 	if (rc < 0)
 		return rc;
+	/* A callback may close the handle: kept allocated while we wait (rte_vmsg__drv_sync_wait()). */
+	drv->waiting++;
 	while (s->done == 0) {
 		rc = rte_vmsg_bus_poll(drv->bus);
 		if (s->done != 0)
 			break;
-		if (drv->poll_peer != NULL)
+		if (!drv->closed && drv->poll_peer != NULL)
 			drv->poll_peer(drv->poll_peer_arg);
-		if (rc == -EBUSY || rte_vmsg_tsc() > f->deadline + drv->timeout_ticks) {
+		if (drv->closed || rc == -EBUSY ||
+		    rte_vmsg_tsc() > f->deadline + drv->timeout_ticks) {
 			/* Detached: it ends at its next step, silently, writing nothing. */
 			f->done = NULL;
 			f->negotiated = NULL;
-			if (rc == -EBUSY)
-				return -EBUSY;
-			drv->needs_reset = true; /* state unknown (DRV-10) */
-			return -ETIMEDOUT;
+			if (drv->closed) {
+				rc = -ECANCELED;
+			} else if (rc != -EBUSY) {
+				drv->needs_reset = true; /* state unknown (DRV-10) */
+				rc = -ETIMEDOUT;
+			}
+			goto out;
 		}
 	}
-	return s->status;
+	rc = s->status;
+out:
+	drv->waiting--;
+	rte_vmsg__drv_release(drv);
+	return rc;
 }
 
 int rte_vmsg_drv_init(struct rte_vmsg_drv *drv, const uint32_t *wanted, uint32_t nblocks,

@@ -115,6 +115,12 @@ struct rte_vmsg_drv {
 	uint32_t nfeat;
 
 	uint32_t inflight;
+	/*
+	 * Synchronous calls polling on this handle: a callback they run may
+	 * close it, and it is freed only once none runs and nothing is in
+	 * flight (rte_vmsg__drv_release()).
+	 */
+	uint32_t waiting;
 	bool closed;
 	struct drv_op *last_op; /* started by the last successful async call */
 	uint8_t *tx;		/* [max_msg] request scratch (the bus copies it) */
@@ -175,6 +181,8 @@ void rte_vmsg__drv_sync_done(void *arg, int status);
 
 /* Polls until the op the async call that returned @p rc started completes. */
 int rte_vmsg__drv_sync_wait(struct rte_vmsg_drv *drv, struct drv_sync *s, int rc);
+/* Frees a closed handle once nothing is in flight and no synchronous call waits on it. */
+void rte_vmsg__drv_release(struct rte_vmsg_drv *drv);
 
 /* Frees the flow's arrays (the handle is freed, or the flow ended). */
 void rte_vmsg__drv_flow_free(struct drv_flow *f);

@@ -417,6 +417,7 @@ RTE_VMSG_API int rte_vmsg_vq_drv_reap_burst(struct rte_vmsg_vq_drv *vq, struct r
 {
 	uint32_t k, i, ready;
 	bool retried = false;
+	int rc = 0;
 
 	if (vq == NULL || (out == NULL && n != 0))
 		return -EINVAL;
@@ -438,11 +439,20 @@ again:
 		struct vq_head *h;
 		uint32_t last, j;
 
-		if (RTE_VMSG_UNLIKELY(id >= vq->size || vq->heads[id].ndesc == 0))
-			return rte_vmsg__vq_break(&vq->st, RTE_VMSG_VQ_BAD_USED_ID, "driver");
+		/*
+		 * A bad entry breaks the queue, but the chains already freed
+		 * above are reported first (rule 2: nothing lost silently);
+		 * the next call returns -EIO.
+		 */
+		if (RTE_VMSG_UNLIKELY(id >= vq->size || vq->heads[id].ndesc == 0)) {
+			rc = rte_vmsg__vq_break(&vq->st, RTE_VMSG_VQ_BAD_USED_ID, "driver");
+			break;
+		}
 		h = &vq->heads[id];
-		if (RTE_VMSG_UNLIKELY(len > h->wlen))
-			return rte_vmsg__vq_break(&vq->st, RTE_VMSG_VQ_BAD_USED_LEN, "driver");
+		if (RTE_VMSG_UNLIKELY(len > h->wlen)) {
+			rc = rte_vmsg__vq_break(&vq->st, RTE_VMSG_VQ_BAD_USED_LEN, "driver");
+			break;
+		}
 		out[i].cookie = h->cookie;
 		out[i].len = len;
 		out[i].reserved = 0;
@@ -463,6 +473,10 @@ again:
 		vq->num_free += h->ndesc;
 		h->ndesc = 0;
 		vq->last_used++;
+	}
+	if (RTE_VMSG_UNLIKELY(rc < 0)) {
+		vq->st.completions += i;
+		return i != 0 ? (int)i : rc;
 	}
 	vq->st.completions += k;
 

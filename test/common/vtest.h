@@ -91,6 +91,29 @@ static inline int vtest_done(const char *name)
 		exit(VTEST_SKIP);                      \
 	} while (0)
 
+/*
+ * Hugepages are a resource: a test may skip when the machine has none. With
+ * VTEST_REQUIRE_HUGE=1 (set by scripts/test-all.sh when CI=true) their
+ * absence is a failure instead, so that a CI machine without them cannot
+ * turn the multi-process tests into skips.
+ */
+static inline int vtest_require_huge(void)
+{
+	const char *e = getenv("VTEST_REQUIRE_HUGE");
+
+	return e != NULL && atoi(e) != 0;
+}
+
+#define VTEST_SKIP_NO_HUGE(...)                                                       \
+	do {                                                                          \
+		if (vtest_require_huge()) {                                           \
+			fprintf(stderr, "FAIL (VTEST_REQUIRE_HUGE=1): " __VA_ARGS__); \
+			fputc('\n', stderr);                                          \
+			exit(1);                                                      \
+		}                                                                     \
+		VTEST_SKIP_BECAUSE(__VA_ARGS__);                                      \
+	} while (0)
+
 /* xorshift64*: reproducible random values for property tests. */
 static inline uint64_t vtest_rand(uint64_t *s)
 {

@@ -18,6 +18,24 @@
 
 #include <rte_vmsg_ring.h>
 
+/* HugePages_Free of /proc/meminfo, or -1: is a hugepage failure a missing resource? */
+static inline long stress_free_hugepages(void)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "HugePages_Free:", 15) == 0) {
+			v = strtol(line + 15, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
 /*
  * A frame length in [@p min, @p max] from the random value @p r, mostly small
  * as on real links (about 60% up to 128 bytes, 30% of 129..600, 10% above):

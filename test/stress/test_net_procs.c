@@ -523,7 +523,7 @@ static void spawn_device(void)
 	pfd.events = POLLIN;
 	if (poll(&pfd, 1, 10000) == 1 && read(g.ack_fd, &c, 1) == 1 && c == 'H') {
 		waitpid(g.child, NULL, 0);
-		VTEST_SKIP_BECAUSE("no free hugepages for the shm bus file (see HugePages_Free "
+		VTEST_SKIP_NO_HUGE("no free hugepages for the shm bus file (see HugePages_Free "
 				   "in /proc/meminfo; scripts/setup-hugepages.sh reserves them)");
 	}
 	if (c != 'R') {
@@ -575,7 +575,7 @@ int main(void)
 	int status;
 
 	if (rte_vmsg_hugetlbfs_find(mnt, sizeof(mnt)) < 0)
-		VTEST_SKIP_BECAUSE("no hugetlbfs mount (run scripts/setup-hugepages.sh as root)");
+		VTEST_SKIP_NO_HUGE("no hugetlbfs mount (run scripts/setup-hugepages.sh as root)");
 	g.rng = vtest_seed();
 	snprintf(path, sizeof(path), "vmsg_net_procs_%d", (int)getpid());
 	spawn_device();

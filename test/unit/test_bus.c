@@ -406,6 +406,118 @@ static void test_timeout_once(void)
 }
 
 /*
+ * BUS-10, BUS-14: a request times out and its slot of the in-flight table is
+ * reused by the next request (one slot); the late answer to the first, with
+ * the same header as an answer to the second, must not complete the second
+ * with the old data: the token's generation tells them apart. It is dropped
+ * and counted in drop_unmatched; the second gets its own answer.
+ */
+static void test_late_answer_reused_slot(void)
+{
+	struct rte_vmsg_bus_stats st;
+	struct rte_vmsg_bus_opts o;
+	struct done_rec a, b;
+	uint8_t buf[65536];
+	struct rte_vmsg_msg m;
+	uint16_t tok_a, tok_b;
+	struct pair p;
+	size_t len;
+
+	pair_init(&p, MAXF, 16, 0, 0, 0);
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.role = RTE_VMSG_BUS_DRIVER;
+	o.max_msg_size = MAXF;
+	o.max_inflight = 1;
+	o.timeout_ns = SHORT_TIMEOUT_NS;
+	CHECK_EQ(rte_vmsg_bus_create(&o, rte_vmsg_bus_loop_ops(), p.end[0], &p.drv), 0);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	len = build_status_req(buf, 1, 7);
+	CHECK_EQ(rte_vmsg_bus_submit(p.drv, buf, len, on_done, &a), 0);
+	CHECK_EQ(raw_rx(p.end[1], buf, &len), 1);
+	tok_a = rte_vmsg_get_le16(buf + 4);
+	pump_until(&p, &a.calls);
+	CHECK_EQ(a.status, -ETIMEDOUT);
+	/* The same request again: the same (only) slot, another token. */
+	len = build_status_req(buf, 1, 8);
+	CHECK_EQ(rte_vmsg_bus_submit(p.drv, buf, len, on_done, &b), 0);
+	CHECK_EQ(raw_rx(p.end[1], buf, &len), 1);
+	tok_b = rte_vmsg_get_le16(buf + 4);
+	CHECK(tok_b != tok_a);
+	/* The late answer to the first: dropped, counted, the second still waits. */
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_GET_DEVICE_STATUS_RESP;
+	m.hdr.dev_num = 1;
+	m.hdr.token = tok_a;
+	m.u.status = 0x11;
+	len = build(buf, &m);
+	CHECK_EQ(raw_tx(p.end[1], buf, len), 0);
+	rte_vmsg_bus_poll(p.drv);
+	CHECK_EQ(b.calls, 0);
+	rte_vmsg_bus_stats_get(p.drv, &st);
+	CHECK_U64(st.drop_unmatched, 1);
+	/* Its own answer completes it, with its own data and token. */
+	m.hdr.token = tok_b;
+	m.u.status = 0x22;
+	len = build(buf, &m);
+	CHECK_EQ(raw_tx(p.end[1], buf, len), 0);
+	rte_vmsg_bus_poll(p.drv);
+	CHECK_EQ(b.calls, 1);
+	CHECK_EQ(b.status, 0);
+	CHECK_EQ(b.value, 0x22);
+	CHECK_EQ(b.token, 8);
+	CHECK_EQ(a.calls, 1);
+	pair_fini(&p);
+}
+
+/*
+ * BUS-11: a frame whose msg_size claims more than was received (or more than
+ * the maximum) is dropped and counted at the bus, before anything reads it:
+ * a response shorter than its msg_size would otherwise complete its request
+ * with bytes past what was received (and past the receive buffer, above the
+ * maximum).
+ */
+static void test_rx_size(void)
+{
+	static const uint16_t claims[] = { 13, 200, 0x7000 };
+	struct rte_vmsg_bus_stats st;
+	struct done_rec rec;
+	uint8_t buf[65536];
+	struct rte_vmsg_msg m;
+	uint16_t tok;
+	struct pair p;
+	size_t len;
+
+	pair_init(&p, MAXF, 16, 1, 0, 0);
+	memset(&rec, 0, sizeof(rec));
+	len = build_status_req(buf, 1, 7);
+	CHECK_EQ(rte_vmsg_bus_submit(p.drv, buf, len, on_done, &rec), 0);
+	CHECK_EQ(raw_rx(p.end[1], buf, &len), 1);
+	tok = rte_vmsg_get_le16(buf + 4);
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_GET_DEVICE_STATUS_RESP;
+	m.hdr.dev_num = 1;
+	m.hdr.token = tok;
+	m.u.status = 0x33;
+	for (size_t i = 0; i < sizeof(claims) / sizeof(claims[0]); i++) {
+		len = build(buf, &m); /* 12 bytes */
+		rte_vmsg_put_le16(buf + 6, claims[i]);
+		CHECK_EQ(raw_tx(p.end[1], buf, len), 0);
+		rte_vmsg_bus_poll(p.drv);
+		CHECK_EQ(rec.calls, 0);
+	}
+	rte_vmsg_bus_stats_get(p.drv, &st);
+	CHECK_U64(st.drop_malformed, 3);
+	len = build(buf, &m);
+	CHECK_EQ(raw_tx(p.end[1], buf, len), 0);
+	rte_vmsg_bus_poll(p.drv);
+	CHECK_EQ(rec.calls, 1);
+	CHECK_EQ(rec.value, 0x33);
+	pair_fini(&p);
+}
+
+/*
  * BUS-10: fail_all (peer died or restarted) completes each request in flight
  * exactly once; a request submitted from one of those callbacks stays; the
  * late answers are dropped. destroy cancels what is left.
@@ -815,6 +927,92 @@ static void test_get_devices_window(void)
 		rte_vmsg_dev_destroy(d[i]);
 }
 
+static int null_handler(void *ctx, const void *frame, size_t len, void *resp, size_t cap)
+{
+	(void)ctx;
+	(void)frame;
+	(void)len;
+	(void)resp;
+	(void)cap;
+	return 0;
+}
+
+/*
+ * BUS-24, BUS-25 against a model: random sets of numbers (clustered at 64-bit
+ * word edges and at the top of the number space), registered and
+ * unregistered, then random windows; every bit of every answer and its
+ * next_offset checked.
+ */
+static void test_get_devices_model(void)
+{
+	static uint8_t present[65536];
+	uint64_t s = vtest_seed();
+	uint8_t buf[65536];
+	struct rte_vmsg_msg r;
+	struct pair p;
+	size_t len;
+
+	pair_init(&p, 52, 16, 0, 1, 0);
+	memset(present, 0, sizeof(present));
+	for (int round = 0; round < 4; round++) {
+		for (int k = 0; k < 300; k++) {
+			uint32_t v = (uint32_t)vtest_rand(&s);
+			uint16_t n;
+
+			switch (v % 4u) {
+			case 0:
+				n = (uint16_t)(v >> 8);
+				break;
+			case 1: /* a 64-bit word edge */
+				n = (uint16_t)(((v >> 8) & ~63u) + ((v >> 4) & 1u ? 63u : 0u));
+				break;
+			case 2:
+				n = (uint16_t)(65535u - ((v >> 8) % 200u));
+				break;
+			default:
+				n = (uint16_t)((v >> 8) % 700u);
+				break;
+			}
+			if (present[n]) {
+				CHECK_EQ(rte_vmsg_bus_dev_unregister(p.devb, n), 0);
+				present[n] = 0;
+			} else {
+				CHECK_EQ(rte_vmsg_bus_dev_register(p.devb, n, null_handler, NULL),
+					 0);
+				present[n] = 1;
+			}
+			CHECK_EQ(raw_rx(p.end[0], buf, &len), 1); /* its EVENT_DEVICE */
+		}
+		for (int q = 0; q < 400; q++) {
+			uint32_t v = (uint32_t)vtest_rand(&s);
+			uint16_t off = (uint16_t)(q % 3 == 0   ? (v >> 8) % 800u
+						  : q % 3 == 1 ? 65535u - (v >> 8) % 400u
+							       : (v >> 8));
+			uint16_t count = (uint16_t)((v & 0xff) + (q & 1 ? 100u : 0u));
+			uint32_t want_next = 0, i, n;
+
+			get_devices_raw(&p, off, count, &r, buf);
+			n = r.u.get_devices.count;
+			CHECK(n <= 304u && (uint32_t)off + n <= 65536u);
+			for (i = 0; i < n; i++)
+				if (rte_vmsg_msg_device_present(&r.u.get_devices, (uint16_t)i) !=
+				    (present[off + i] != 0)) {
+					fprintf(stderr, "offset %u count %u: bit %u wrong\n", off,
+						count, i);
+					CHECK(0);
+					break;
+				}
+			for (i = (uint32_t)off + (n > 0 ? n : 1u); i < 65536u; i++)
+				if (present[i]) {
+					want_next = i;
+					break;
+				}
+			CHECK_EQ(r.u.get_devices.next_offset, want_next);
+		}
+	}
+	pair_fini(&p);
+}
+
 /* BUS-6, BUS-24, BUS-25: enumeration of 1000 devices (plus one far away) in 52-byte windows. */
 struct enum_rec {
 	int calls;
@@ -1027,6 +1225,107 @@ static void test_backpressure(void)
 	pair_fini(&p);
 }
 
+/* The order in which callbacks ran: 'a', 'b' (responses), 'e' (the event). */
+static char order_log[8];
+static unsigned int order_n;
+
+static void order_done(void *arg, int status, const void *resp, size_t len)
+{
+	(void)status;
+	(void)resp;
+	(void)len;
+	if (order_n < sizeof(order_log) - 1)
+		order_log[order_n++] = *(const char *)arg;
+}
+
+static void order_event(void *arg, const void *frame, size_t len)
+{
+	(void)arg;
+	(void)frame;
+	(void)len;
+	if (order_n < sizeof(order_log) - 1)
+		order_log[order_n++] = 'e';
+}
+
+/*
+ * BUS-16: events are never held back to keep an order. On the driver side,
+ * an event received between two responses reaches its callback between the
+ * two completions, in the same poll. On the device side (BUS-20's bound), an
+ * event that the backend cannot take is refused at once (-EAGAIN), never
+ * queued behind a parked response, and one it can take goes out at once.
+ */
+static void test_events_not_held(void)
+{
+	static const char a = 'a', b = 'b';
+	uint8_t buf[65536];
+	struct rte_vmsg_msg m;
+	uint16_t tok[2];
+	struct pair p;
+	size_t len;
+	int i;
+
+	pair_init(&p, MAXF, 16, 1, 0, 0);
+	CHECK_EQ(rte_vmsg_bus_set_event_cb(p.drv, order_event, NULL), 0);
+	for (i = 0; i < 2; i++) {
+		len = build_status_req(buf, 1, (uint16_t)(i + 1));
+		CHECK_EQ(rte_vmsg_bus_submit(p.drv, buf, len, order_done, (void *)(i ? &b : &a)),
+			 0);
+		CHECK_EQ(raw_rx(p.end[1], buf, &len), 1);
+		tok[i] = rte_vmsg_get_le16(buf + 4);
+	}
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_GET_DEVICE_STATUS_RESP;
+	m.hdr.dev_num = 1;
+	m.hdr.token = tok[0];
+	len = build(buf, &m);
+	CHECK_EQ(raw_tx(p.end[1], buf, len), 0);
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_EVENT_USED;
+	m.hdr.dev_num = 1;
+	len = build(buf, &m);
+	CHECK_EQ(raw_tx(p.end[1], buf, len), 0);
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_GET_DEVICE_STATUS_RESP;
+	m.hdr.dev_num = 1;
+	m.hdr.token = tok[1];
+	len = build(buf, &m);
+	CHECK_EQ(raw_tx(p.end[1], buf, len), 0);
+	order_n = 0;
+	CHECK_EQ(rte_vmsg_bus_poll(p.drv), 3);
+	order_log[order_n] = 0;
+	CHECK(strcmp(order_log, "aeb") == 0);
+	pair_fini(&p);
+
+	/* Device side: a response parked behind a full backend; events are not queued. */
+	pair_init(&p, MAXF, 2, 0, 1, 0);
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_BUS_PING_REQ;
+	for (i = 1; i <= 3; i++) {
+		m.u.ping = (uint32_t)i;
+		len = build(buf, &m);
+		CHECK_EQ(raw_tx(p.end[0], buf, len), 0);
+		if (i == 2)
+			CHECK_EQ(rte_vmsg_bus_poll(p.devb), 2); /* both answers fill the way back */
+	}
+	CHECK_EQ(rte_vmsg_bus_poll(p.devb), 1); /* PING 3: its answer is parked */
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_EVENT_USED;
+	m.hdr.dev_num = 1;
+	len = build(buf, &m);
+	CHECK_EQ(rte_vmsg_bus_send_event(p.devb, buf, len), -EAGAIN);
+	CHECK_EQ(raw_rx(p.end[0], buf, &len), 1); /* room for one frame */
+	len = build(buf, &m);
+	CHECK_EQ(rte_vmsg_bus_send_event(p.devb, buf, len),
+		 0);				  /* out at once, before the parked answer */
+	CHECK_EQ(raw_rx(p.end[0], buf, &len), 1); /* PING 2's answer */
+	CHECK_EQ(raw_rx(p.end[0], buf, &len), 1);
+	CHECK_EQ(buf[1], RTE_VMSG_ID_EVENT_USED);
+	rte_vmsg_bus_poll(p.devb); /* the parked answer now */
+	CHECK_EQ(raw_rx(p.end[0], buf, &len), 1);
+	CHECK_U64(rte_vmsg_get_le32(buf + 8), 3);
+	pair_fini(&p);
+}
+
 /*
  * BUS-7, BUS-9, BUS-15, BUS-22: the bus calls no transport code: a plain
  * handler registered per device number (function + context) gets the
@@ -1171,6 +1470,8 @@ int main(void)
 	test_create_negative();
 	test_tokens_out_of_order();
 	test_timeout_once();
+	test_late_answer_reused_slot();
+	test_rx_size();
 	test_fail_all();
 	test_inflight_full();
 	test_round_trip();
@@ -1178,10 +1479,12 @@ int main(void)
 	test_ping();
 	test_event_device();
 	test_get_devices_window();
+	test_get_devices_model();
 	test_enumerate_1000();
 	test_enumerate_bad_peer();
 	test_malformed_dropped();
 	test_backpressure();
+	test_events_not_held();
 	test_handlers();
 	return vtest_done("test_bus");
 }

@@ -1058,7 +1058,7 @@ static void test_no_huge(void)
 
 struct serve_arg {
 	struct rte_vmsg_bus *bus;
-	int stop; /* atomic */
+	int stop; /* written by the main thread, read by serve_thread(): atomics */
 };
 
 static void *serve_thread(void *arg)

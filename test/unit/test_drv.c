@@ -34,6 +34,7 @@ struct model {
 	int reset_pending;
 	uint32_t bump_after_reads; /* bump the generation once this many reads happened */
 	int refuse_queue;	   /* queue_enable refuses: SET_VQUEUE changes nothing */
+	uint32_t avail_next;	   /* next_offset of the last EVENT_AVAIL the model got */
 };
 
 /* The bus request handler of a transport device (@p ctx). */
@@ -87,6 +88,15 @@ static int m_queue_enable(void *ctx, uint32_t index, const struct rte_vmsg_dev_v
 	return m->refuse_queue ? RTE_VMSG_DEV_VQ_REFUSE : 0;
 }
 
+static int m_event_avail(void *ctx, uint32_t index, uint32_t next_offset)
+{
+	struct model *m = ctx;
+
+	(void)index;
+	m->avail_next = next_offset;
+	return 0;
+}
+
 static int m_get_shm(void *ctx, uint32_t shmid, uint64_t *length, uint64_t *address)
 {
 	(void)ctx;
@@ -114,6 +124,16 @@ struct env {
 	uint32_t max;
 	uint16_t dev_num; /* the handle's device */
 	uint32_t bad_tx;  /* frames that break DRV-2 or DRV-11 */
+	int close_turns;  /* poll_peer closes the handle at this turn (0: never) */
+	int silent;	  /* the test expects the driver to send nothing at all */
+	/* A hostile device: responses changed on their way to the driver. */
+	int shift_cfg_offset;  /* GET_CONFIG responses: offset + 4 */
+	int shift_feat_block;  /* GET_DEVICE_FEATURES responses: block_index + 1 */
+	int new_gen_each_read; /* GET_CONFIG responses: a new generation every time */
+	int shift_vq_index;    /* GET_VQUEUE responses: index + 1 */
+	int big_max_vq;	       /* GET_DEVICE_INFO responses: max_virtqueues 65537 */
+	uint32_t gen_counter;
+	uint32_t get_config_tx; /* GET_CONFIG requests sent */
 };
 
 static struct env *the_env;
@@ -137,6 +157,19 @@ static void spy_check(const uint8_t *f, size_t len)
 	ok = ok && ((f[1] >= RTE_VMSG_ID_GET_DEVICE_INFO && f[1] <= RTE_VMSG_ID_GET_SHM) ||
 		    f[1] == RTE_VMSG_ID_EVENT_AVAIL);
 	ok = ok && rte_vmsg_get_le16(f + 6) == len && rte_vmsg_get_le16(f + 2) == the_env->dev_num;
+	/*
+	 * Zero reserved fields and padding (DRV-11): the parser keeps
+	 * reserved values in the view and the builder writes them as zero,
+	 * so the frame rebuilt from its view must be byte for byte the same.
+	 */
+	if (ok) {
+		uint8_t again[RTE_VMSG_MAX_SIZE_DEFAULT];
+		int n = rte_vmsg_msg_build(again, sizeof(again), &m);
+
+		ok = n == (int)len && memcmp(again, f, len) == 0;
+		if (!ok)
+			why = RTE_VMSG_MSG_OK; /* reported as "header" below: not zero */
+	}
 	if (!ok) {
 		fprintf(stderr, "driver sent a bad frame (type 0x%02x id 0x%02x, %zu bytes): %s\n",
 			f[0], f[1], len,
@@ -153,13 +186,39 @@ static int spy_tx(void *ctx, const void *frame, size_t len)
 		spy_check(frame, len);
 		memcpy(the_env->last, frame, len);
 		the_env->ntx++;
+		if (((const uint8_t *)frame)[1] == RTE_VMSG_ID_GET_CONFIG)
+			the_env->get_config_tx++;
 	}
 	return rc;
 }
 
+/* What a hostile device would answer: responses changed before the driver bus sees them. */
+static void spy_mutate(uint8_t *f, size_t len)
+{
+	struct env *e = the_env;
+
+	if (len < 12 || f[0] != RTE_VMSG_TYPE_RESPONSE)
+		return;
+	if (f[1] == RTE_VMSG_ID_GET_CONFIG && e->shift_cfg_offset)
+		rte_vmsg_put_le32(f + 12, rte_vmsg_get_le32(f + 12) + 4u);
+	if (f[1] == RTE_VMSG_ID_GET_CONFIG && e->new_gen_each_read)
+		rte_vmsg_put_le32(f + 8, 1000u + e->gen_counter++);
+	if (f[1] == RTE_VMSG_ID_GET_DEVICE_FEATURES && e->shift_feat_block)
+		rte_vmsg_put_le32(f + 8, rte_vmsg_get_le32(f + 8) + 1u);
+	if (f[1] == RTE_VMSG_ID_GET_VQUEUE && e->shift_vq_index)
+		rte_vmsg_put_le32(f + 8, rte_vmsg_get_le32(f + 8) + 1u);
+	if (f[1] == RTE_VMSG_ID_GET_DEVICE_INFO && e->big_max_vq && len >= 44)
+		rte_vmsg_put_le32(f + 40,
+				  65537u); /* max_virtqueues, one above the handle's limit */
+}
+
 static int spy_rx(void *ctx, void *bufs, size_t stride, size_t *lens, unsigned int n)
 {
-	return rte_vmsg_bus_loop_ops()->rx_burst(ctx, bufs, stride, lens, n);
+	int rc = rte_vmsg_bus_loop_ops()->rx_burst(ctx, bufs, stride, lens, n);
+
+	for (int i = 0; i < rc; i++)
+		spy_mutate((uint8_t *)bufs + (size_t)i * stride, lens[i]);
+	return rc;
 }
 
 static uint32_t spy_max(void *ctx)
@@ -174,6 +233,10 @@ static void poll_peer(void *arg)
 	int len;
 
 	rte_vmsg_bus_poll(e->devb);
+	if (e->close_turns > 0 && --e->close_turns == 0) {
+		rte_vmsg_drv_close(e->drv);
+		e->drv = NULL;
+	}
 	if (e->m.bump_after_reads != 0 && e->m.reads >= e->m.bump_after_reads) {
 		e->m.bump_after_reads = 0;
 		e->m.cfg[40] ^= 0xFF; /* a device-originated change, mid-read */
@@ -262,6 +325,7 @@ static void env_init(struct env *e, const struct env_cfg *c)
 	ops.reset = m_reset;
 	ops.get_shm = m_get_shm;
 	ops.queue_enable = m_queue_enable;
+	ops.event_avail = m_event_avail;
 	memset(&dopts, 0, sizeof(dopts));
 	dopts.sz = sizeof(dopts);
 	dopts.dev_num = 5;
@@ -296,7 +360,11 @@ static void env_init(struct env *e, const struct env_cfg *c)
 static void env_fini(struct env *e)
 {
 	/* DRV-2, DRV-11: every frame the driver sent in the test was clean. */
-	CHECK(e->ntx > 0 || e->bad_tx == 0);
+	/* The spy saw frames (the checks below are not vacuous), or none where none is due. */
+	if (e->silent)
+		CHECK_EQ(e->ntx, 0);
+	else
+		CHECK(e->ntx > 0);
 	CHECK_EQ(e->bad_tx, 0);
 	rte_vmsg_drv_close(e->drv);
 	rte_vmsg_bus_destroy(e->drvb);
@@ -311,6 +379,10 @@ static uint8_t last_id(const struct env *e)
 }
 
 static const uint32_t feat2[2] = { 0x0000000Fu, 1u << (RTE_VMSG_VIRTIO_F_RING_RESET - 32u) };
+/* Twelve non-zero blocks (bit 39, NOTIF_CONFIG_DATA, clear): GET_DEVICE_FEATURES in chunks. */
+static const uint32_t feat12[NBLOCKS] = {
+	0x0000000Fu, 0x00000100u, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
+};
 
 /* ------------------------------------------------------------------------ */
 /* Tests                                                                     */
@@ -365,6 +437,7 @@ static void test_args(void)
 	CHECK_EQ(rte_vmsg_drv_driver_ok(e.drv), -EPERM);
 	CHECK_EQ(e.ntx, 0u);
 	rte_vmsg_drv_close(NULL);
+	e.silent = 1; /* nothing is sent: local refusals, or events to the driver */
 	env_fini(&e);
 }
 
@@ -545,6 +618,169 @@ static void test_config_read_retry(void)
 	CHECK_EQ(rte_vmsg_drv_set_config(e.drv, CFG_SIZE, 1, buf), -EINVAL);
 	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 0, 0, buf, NULL), -EINVAL);
 	CHECK_EQ(e.m.reads, 0);
+	env_fini(&e);
+}
+
+static void close_on_config(void *arg, struct rte_vmsg_drv *drv, const struct rte_vmsg_config *ev)
+{
+	int *n = arg;
+
+	(void)ev;
+	(*n)++;
+	rte_vmsg_drv_close(drv);
+	the_env->drv = NULL;
+}
+
+/*
+ * The handle closed from a callback while a synchronous call on it waits:
+ * from the config callback (an EVENT_CONFIG between two chunks of a
+ * GET_CONFIG) and from poll_peer (during a GET_CONFIG and during init). The
+ * call returns -ECANCELED and never touches the freed handle (ASan); what
+ * was in flight ends when the bus is destroyed.
+ */
+static void test_close_in_callback(void)
+{
+	struct env_cfg c = {
+		.max = 52, .nblocks = 2, .features = feat2, .drv_flags = RTE_VMSG_DRV_F_BUS_EVENTS
+	};
+	uint8_t buf[CFG_SIZE];
+	int closes = 0;
+	struct env e;
+
+	env_init(&e, &c);
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), 0);
+	CHECK_EQ(rte_vmsg_drv_set_config_cb(e.drv, close_on_config, &closes), 0);
+	e.m.reads = 0;
+	e.m.bump_after_reads = 1; /* an EVENT_CONFIG after the first chunk */
+	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 0, CFG_SIZE, buf, NULL), -ECANCELED);
+	CHECK_EQ(closes, 1);
+	CHECK(e.drv == NULL);
+	env_fini(&e);
+
+	env_init(&e, &c);
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), 0);
+	e.close_turns = 2; /* the second turn: chunk 2 in flight */
+	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 0, CFG_SIZE, buf, NULL), -ECANCELED);
+	CHECK(e.drv == NULL);
+	env_fini(&e);
+
+	env_init(&e, &c);
+	e.close_turns = 3; /* in the middle of the init flow */
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), -ECANCELED);
+	CHECK(e.drv == NULL);
+	env_fini(&e);
+
+	/*
+	 * The answer, then in the same poll an EVENT_CONFIG whose callback
+	 * closes the handle: nothing is in flight any more, but the call has
+	 * not returned yet; it returns its result, then the handle is freed.
+	 */
+	env_init(&e, &c);
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), 0);
+	CHECK_EQ(rte_vmsg_drv_set_config_cb(e.drv, close_on_config, &closes), 0);
+	e.m.reads = 0;
+	e.m.bump_after_reads = 1; /* the event right after the (only) chunk's answer */
+	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 0, 8, buf, NULL), 0);
+	CHECK_MEM(buf, e.m.cfg, 8);
+	CHECK_EQ(closes, 2);
+	CHECK(e.drv == NULL);
+	env_fini(&e);
+}
+
+/*
+ * DRV-3: a response that does not echo what was asked is not used. A device
+ * that answers GET_CONFIG at another offset, or GET_DEVICE_FEATURES with
+ * another block_index, gets -EPROTO, and the output buffer stays untouched
+ * (in one request and in the first chunk of several).
+ */
+static void test_echo_checks(void)
+{
+	struct env_cfg c = { .max = 52, .nblocks = NBLOCKS, .features = feat12 };
+	uint8_t buf[CFG_SIZE], ref[CFG_SIZE];
+	uint32_t blocks[NBLOCKS], bref[NBLOCKS];
+	struct rte_vmsg_dev_info info, iref;
+	struct rte_vmsg_vqueue vq, vref;
+	uint32_t gen = 77;
+	struct env e;
+
+	env_init(&e, &c);
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat12, NBLOCKS, NULL), 0);
+	memset(ref, 0xAA, sizeof(ref));
+	memset(bref, 0xAA, sizeof(bref));
+
+	e.shift_cfg_offset = 1;
+	memcpy(buf, ref, sizeof(buf));
+	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 8, 8, buf, &gen), -EPROTO);
+	CHECK_MEM(buf, ref, sizeof(buf));
+	CHECK_EQ(gen, 77);
+	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 0, CFG_SIZE, buf, &gen), -EPROTO);
+	CHECK_MEM(buf, ref, sizeof(buf));
+	CHECK_EQ(gen, 77);
+	e.shift_cfg_offset = 0;
+	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 8, 8, buf, &gen), 0); /* honest again */
+	CHECK_MEM(buf, e.m.cfg + 8, 8);
+
+	e.shift_feat_block = 1;
+	memcpy(blocks, bref, sizeof(blocks));
+	CHECK_EQ(rte_vmsg_drv_get_features(e.drv, 0, 2, blocks), -EPROTO);
+	CHECK_MEM(blocks, bref, sizeof(blocks));
+	CHECK_EQ(rte_vmsg_drv_get_features(e.drv, 0, NBLOCKS, blocks), -EPROTO);
+	CHECK_MEM(blocks, bref, sizeof(blocks));
+	e.shift_feat_block = 0;
+	CHECK_EQ(rte_vmsg_drv_get_features(e.drv, 0, 2, blocks), 0);
+	CHECK_EQ(blocks[0], feat12[0]);
+
+	/* GET_VQUEUE for another queue (DRV-22's read-back must be of the queue asked). */
+	e.shift_vq_index = 1;
+	memset(&vq, 0xAA, sizeof(vq));
+	memcpy(&vref, &vq, sizeof(vq));
+	CHECK_EQ(rte_vmsg_drv_get_vqueue(e.drv, 0, &vq), -EPROTO);
+	CHECK_MEM(&vq, &vref, sizeof(vq));
+	e.shift_vq_index = 0;
+	CHECK_EQ(rte_vmsg_drv_get_vqueue(e.drv, 0, &vq), 0);
+	CHECK_EQ(vq.index, 0);
+
+	/* GET_DEVICE_INFO asking for more queue state than a handle keeps (65536). */
+	e.big_max_vq = 1;
+	memset(&info, 0xAA, sizeof(info));
+	memcpy(&iref, &info, sizeof(info));
+	CHECK_EQ(rte_vmsg_drv_get_info(e.drv, &info), -EPROTO);
+	CHECK_MEM(&info, &iref, sizeof(info));
+	e.big_max_vq = 0;
+	CHECK_EQ(rte_vmsg_drv_get_info(e.drv, &info), 0);
+	CHECK_EQ(info.max_virtqueues, 4);
+	env_fini(&e);
+}
+
+/*
+ * DRV-8's bound: a device whose generation changes on every read never gives
+ * a consistent read. The driver re-reads a bounded number of times and
+ * returns -EAGAIN (rte_vmsg_drv_get_config()), long before the handle's
+ * timeout; the output buffer and generation stay untouched.
+ */
+static void test_config_reread_cap(void)
+{
+	struct env_cfg c = { .max = 52, .nblocks = 2, .features = feat2 };
+	uint8_t buf[CFG_SIZE], ref[CFG_SIZE];
+	uint32_t gen = 77;
+	uint64_t t0;
+	struct env e;
+
+	env_init(&e, &c);
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), 0);
+	memset(ref, 0xAA, sizeof(ref));
+	memcpy(buf, ref, sizeof(buf));
+	e.new_gen_each_read = 1;
+	e.get_config_tx = 0;
+	t0 = rte_vmsg_time_ns();
+	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 0, CFG_SIZE, buf, &gen), -EAGAIN);
+	CHECK(rte_vmsg_time_ns() - t0 < 250000000ull); /* not the 500 ms timeout */
+	/* Each try reads chunk 1 and 2 (3 chunks of 32): at most 2 per try. */
+	CHECK(e.get_config_tx >= 4 && e.get_config_tx <= 2u * 16u);
+	CHECK_EQ(gen, 77);
+	e.new_gen_each_read = 0;
+	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 0, CFG_SIZE, buf, &gen), 0);
+	CHECK_MEM(buf, e.m.cfg, CFG_SIZE);
 	env_fini(&e);
 }
 
@@ -840,6 +1076,7 @@ static void test_event_filter(void)
 	len = rte_vmsg_msg_build(f, sizeof(f), &m);
 	CHECK_EQ(rte_vmsg_drv_event(e.drv, f, (size_t)len), 0);
 	CHECK_EQ(used, 3);
+	e.silent = 1; /* nothing is sent: local refusals, or events to the driver */
 	env_fini(&e);
 }
 
@@ -913,6 +1150,8 @@ static void test_event_avail(void)
 		poll_peer(&e);
 		CHECK_EQ(rte_vmsg_dev_stats_get(e.dev, &ds), 0);
 		CHECK_U64(ds.events, 1); /* DRV-29: the device took it */
+		/* BUS-21: next_offset reaches the device model unchanged through the bus. */
+		CHECK_U64(e.m.avail_next, round == 0 ? 0 : 37);
 		CHECK_U64(ds.drop_event_queue + ds.drop_event_early, 0);
 		/* A queue being reset is unprogrammed: no more events for it. */
 		CHECK_EQ(rte_vmsg_drv_reset_vqueue(e.drv, 0), 0);
@@ -1361,6 +1600,9 @@ int main(void)
 	test_init_flow();
 	test_features_chunked();
 	test_config_read_retry();
+	test_close_in_callback();
+	test_echo_checks();
+	test_config_reread_cap();
 	test_config_write_baseline();
 	test_config_write_strict();
 	test_features_refused();

@@ -139,7 +139,7 @@ static void env_probe(void)
 		       "/proc/sys/vm/nr_hugepages; "
 		       "mkdir -p /dev/hugepages; mount -t hugetlbfs -o pagesize=2M nodev "
 		       "/dev/hugepages\n");
-	if (getenv("VTEST_REQUIRE_HUGE") != NULL && atoi(getenv("VTEST_REQUIRE_HUGE")) != 0) {
+	if (vtest_require_huge()) {
 		/* The CI asks for the real thing: its absence is a failure, not a note. */
 		CHECK(env.huge_file);
 	}

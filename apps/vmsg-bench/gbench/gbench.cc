@@ -489,6 +489,78 @@ void BM_net_loopback(benchmark::State &state)
 	state.SetBytesProcessed(state.iterations() * burst * len);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Bus: what one request from the peer costs the device-role bus.           */
+
+int bus_null_handler(void *, const void *, size_t, void *, size_t)
+{
+	return 0;
+}
+
+/*
+ * A device-role bus on end 1 of a loop with 16 devices registered (numbers
+ * 100..115); the benchmark plays the driver on end 0 with raw frames. One
+ * iteration: a request sent, rte_vmsg_bus_poll() of the device bus (which
+ * answers it), the answer received. kind: 0 PING, 1 GET_DEVICES of the
+ * largest window (offset 0) that the max message size allows.
+ */
+void BM_bus_answer(benchmark::State &state)
+{
+	const bool get_devices = state.range(0) != 0;
+	const uint32_t max = static_cast<uint32_t>(state.range(1));
+	const struct rte_vmsg_bus_ops *ops = rte_vmsg_bus_loop_ops();
+	struct rte_vmsg_bus_loop_opts lo = {};
+	struct rte_vmsg_bus_opts bo = {};
+	struct rte_vmsg_bus_loop *loop = nullptr;
+	struct rte_vmsg_bus *bus = nullptr;
+	std::vector<uint8_t> req(16), ans(max);
+	struct rte_vmsg_msg m = {};
+	size_t alen = 0;
+	void *end0;
+	int len;
+
+	lo.sz = sizeof(lo);
+	lo.max_msg_size = max;
+	bo.sz = sizeof(bo);
+	bo.role = RTE_VMSG_BUS_DEVICE;
+	bo.max_msg_size = max;
+	if (rte_vmsg_bus_loop_create(&lo, &loop) != 0 ||
+	    rte_vmsg_bus_create(&bo, ops, rte_vmsg_bus_loop_end(loop, 1), &bus) != 0) {
+		state.SkipWithError("bus set-up failed");
+		rte_vmsg_bus_loop_destroy(loop);
+		return;
+	}
+	end0 = rte_vmsg_bus_loop_end(loop, 0);
+	for (uint16_t n = 100; n < 116; n++)
+		(void)rte_vmsg_bus_dev_register(bus, n, bus_null_handler, nullptr);
+	while (ops->rx_burst(end0, ans.data(), max, &alen, 1) > 0) /* the EVENT_DEVICEs */
+		;
+	if (get_devices) {
+		m.kind = RTE_VMSG_MSG_BUS_GET_DEVICES_REQ;
+		m.u.get_devices.offset = 0;
+		m.u.get_devices.count = 0xffff; /* the bus shrinks it to what fits */
+	} else {
+		m.kind = RTE_VMSG_MSG_BUS_PING_REQ;
+		m.u.ping = 0x1234;
+	}
+	len = rte_vmsg_msg_build(req.data(), req.size(), &m);
+	for (auto _ : state) {
+		if (__builtin_expect(ops->tx(end0, req.data(), static_cast<size_t>(len)) != 0 ||
+					     rte_vmsg_bus_poll(bus) < 0 ||
+					     ops->rx_burst(end0, ans.data(), max, &alen, 1) != 1,
+				     0)) {
+			state.SkipWithError("no answer");
+			break;
+		}
+		benchmark::DoNotOptimize(ans.data());
+		benchmark::ClobberMemory();
+	}
+	state.counters["answer_bytes"] = static_cast<double>(alen);
+	state.SetItemsProcessed(state.iterations());
+	rte_vmsg_bus_destroy(bus);
+	rte_vmsg_bus_loop_destroy(loop);
+}
+
 void register_all()
 {
 	for (int kind = RTE_VMSG_MSG_INVALID + 1; kind < RTE_VMSG_MSG_KIND_COUNT; kind++) {
@@ -525,6 +597,12 @@ void register_all()
 	for (int64_t len : { 64, 1518 })
 		for (int64_t burst : { 1, 8, 32 })
 			net->Args({ len, burst });
+	auto *bus = benchmark::RegisterBenchmark("BM_bus_answer", BM_bus_answer);
+
+	bus->ArgNames({ "get_devices", "max" });
+	for (int64_t max : { 264, 65535 })
+		for (int64_t gd : { 0, 1 })
+			bus->Args({ gd, max });
 }
 
 } // namespace

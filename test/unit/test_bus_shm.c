@@ -215,6 +215,10 @@ static void test_negative(void)
 	opts_dev(&o);
 	o.num_elems = 1;
 	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &s), -EINVAL);
+	/* 65536: a power of two that the v1 layout's 16-bit field cannot hold. */
+	opts_dev(&o);
+	o.elem_size = 65536;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &s), -EINVAL);
 	opts_dev(&o);
 	o.transport_revision = 2;
 	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &s), -EINVAL);
@@ -293,6 +297,25 @@ static void test_negative(void)
 	rte_vmsg_put_le32(b + 8, 2); /* transport revision */
 	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
 	rte_vmsg_put_le32(b + 8, 1);
+	/* Each reserved field of the bus page, a byte not 0: refused. */
+	{
+		static const unsigned int rsv[] = {
+			offsetof(struct rte_vmsg_shm_bus_page, reserved0),
+			offsetof(struct rte_vmsg_shm_bus_page, reserved1) + 3,
+			offsetof(struct rte_vmsg_shm_bus_page, pad1) + 47,
+			offsetof(struct rte_vmsg_shm_bus_page, reserved2),
+			offsetof(struct rte_vmsg_shm_bus_page, pad2),
+			offsetof(struct rte_vmsg_shm_bus_page, reserved),
+			RTE_VMSG_SHM_PAGE_SIZE - 1,
+		};
+		unsigned int i;
+
+		for (i = 0; i < sizeof(rsv) / sizeof(rsv[0]); i++) {
+			b[rsv[i]] = 0x80;
+			CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
+			b[rsv[i]] = 0;
+		}
+	}
 	CHECK(s == NULL);
 	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), 0);
 	rte_vmsg_bus_shm_destroy(s);

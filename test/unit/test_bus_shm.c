@@ -8,6 +8,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -1236,6 +1237,89 @@ static void test_open(void)
 	rte_vmsg_bus_shm_close(NULL, NULL);
 }
 
+/* ------------------------------------------------------------------------ */
+/* A peer that truncates the file (doc/bus.md, "A file cut short")           */
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	_exit(42);
+}
+
+static void test_truncated(void)
+{
+	struct rte_vmsg_bus_shm_opts o, d;
+	struct rte_vmsg_bus_shm *dev, *s = NULL;
+	struct rte_vmsg_region *reg;
+	static uint8_t saved[128 << 10]; /* the link layout, and more */
+	const char *file;
+	int fds[2], status = 0, fd;
+	off_t full;
+	pid_t pid;
+	char c;
+
+	path_new();
+	opts_dev(&o);
+	o.flags |= RTE_VMSG_BUS_SHM_F_NO_HUGE;
+	dev = shm_new(&o);
+	reg = rte_vmsg_bus_shm_region(dev);
+	file = rte_vmsg_region_path(reg);
+	fd = open(file, O_RDWR | O_CLOEXEC);
+	CHECK(fd >= 0);
+	full = (off_t)rte_vmsg_region_len(reg);
+
+	memcpy(saved, (uint8_t *)rte_vmsg_region_addr(reg) + RTE_VMSG_SHM_PAGE_SIZE, sizeof(saved));
+	/* Cut short before the driver comes: its size check at attach refuses it. */
+	CHECK_EQ(ftruncate(fd, RTE_VMSG_SHM_PAGE_SIZE), 0);
+	opts_drv(&d);
+	d.flags = RTE_VMSG_BUS_SHM_F_NO_HUGE;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
+	CHECK(s == NULL);
+	/* Whole again, the layout back (the pages past the cut came back as zeros). */
+	CHECK_EQ(ftruncate(fd, full), 0);
+	memcpy((uint8_t *)rte_vmsg_region_addr(reg) + RTE_VMSG_SHM_PAGE_SIZE, saved, sizeof(saved));
+
+	/*
+	 * Cut short under an attached driver: its next touch of the link is
+	 * SIGBUS, as with any shared file. The library installs no handler;
+	 * this driver process has one of its own, as an application that must
+	 * survive it would (it exits 42 here).
+	 */
+	CHECK_EQ(pipe(fds), 0);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		struct sigaction sa;
+		uint64_t end;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_sigbus;
+		sigaction(SIGBUS, &sa, NULL);
+		status = rte_vmsg_bus_shm_create(&d, &s);
+		if (status != 0) {
+			fprintf(stderr, "truncated: driver attach: %d\n", status);
+			_exit(2);
+		}
+		c = 'A';
+		if (write(fds[1], &c, 1) != 1)
+			_exit(3);
+		end = rte_vmsg_time_ns() + 2000000000ull;
+		while (rte_vmsg_time_ns() < end)
+			rte_vmsg_bus_shm_poll(s);
+		_exit(0); /* no SIGBUS: the test fails */
+	}
+	close(fds[1]);
+	CHECK_EQ(read(fds[0], &c, 1), 1);
+	close(fds[0]);
+	CHECK_EQ(ftruncate(fd, RTE_VMSG_SHM_PAGE_SIZE), 0);
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 42);
+	/* Whole again before our own end touches its link (destroy writes SHUTDOWN). */
+	CHECK_EQ(ftruncate(fd, full), 0);
+	close(fd);
+	rte_vmsg_bus_shm_destroy(dev);
+}
+
 int main(void)
 {
 	test_bus_page();
@@ -1250,5 +1334,6 @@ int main(void)
 	test_numa();
 	test_no_huge();
 	test_open();
+	test_truncated();
 	return vtest_done("bus_shm");
 }

@@ -35,7 +35,10 @@
  *            the flipper rewrites the driver's virtqueues (descriptors,
  *            avail and used rings) and the buffers (net headers, frames);
  *            a broken driver is made again (the flipper calm meanwhile);
- *            then calm, a new driver, and checked packets come back.
+ *            then the flipper rewrites the frames in the ring slots while
+ *            the driver resets the device again and again (bus, transport
+ *            device and driver); then calm, a new driver, and checked
+ *            packets come back.
  *
  * The victim is this process; the flipper is a child pinned to the other
  * CPU (when there are two), killed with its parent. In the link and net
@@ -867,6 +870,34 @@ static void surface_net(void)
 	printf("net, flipped: %" PRIu64 " sent, %" PRIu64 " back (%" PRIu64
 	       " intact), drivers made again %" PRIu64 "\n",
 	       c.sent, c.recv, c.good, c.remade);
+
+	/*
+	 * The frames in the ring slots (transport requests, responses and
+	 * events) while the driver resets the device again and again: the
+	 * whole init flow through the bus and both transport ends.
+	 */
+	{
+		uint64_t link_size = rte_vmsg_get_le64(
+			(uint8_t *)rte_vmsg_region_addr(rte_vmsg_bus_shm_region(n.vshm)) +
+			PAGE_FIELD(link_size));
+		uint64_t ok = 0, failed = 0;
+
+		r[0] = (struct frange){
+			RTE_VMSG_SHM_PAGE_SIZE + 192, link_size - 192, K_RANDOM, 0, 0, 0, 0
+		};
+		flip_set(r, 1, 20000);
+		end = now_ns() + FLIP_NS;
+		while (n.nv != NULL && now_ns() < end) {
+			if (rte_vmsg_net_drv_reset(n.nv) == 0)
+				ok++;
+			else
+				failed++;
+		}
+		flip_pause();
+		printf("net, frames flipped: %" PRIu64 " resets done, %" PRIu64 " failed\n", ok,
+		       failed);
+		CHECK(ok + failed > 0);
+	}
 
 	/* Calm: a new driver, and checked packets come back. */
 	rte_vmsg_net_drv_destroy(n.nv);

@@ -34,7 +34,7 @@
 #define SHM_FLAGS_KNOWN                                                                            \
 	(RTE_VMSG_BUS_SHM_F_NO_FALLBACK | RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK | \
 	 RTE_VMSG_BUS_SHM_F_ADOPT | RTE_VMSG_BUS_SHM_F_REUSE | RTE_VMSG_BUS_SHM_F_NUMA |           \
-	 RTE_VMSG_BUS_SHM_F_NO_HUGE)
+	 RTE_VMSG_BUS_SHM_F_NO_HUGE | RTE_VMSG_BUS_SHM_F_GUARD)
 #define SHM_MAX_PEER_TIMEOUT_MS 3600000u
 
 /* The page options of the shm file's region, from the bus options. */
@@ -46,6 +46,8 @@ static uint32_t shm_page_flags(const struct rte_vmsg_bus_shm_opts *o)
 		f |= RTE_VMSG_REGION_OPT_NO_FALLBACK;
 	if (o->flags & RTE_VMSG_BUS_SHM_F_NO_HUGE)
 		f |= RTE_VMSG_REGION_OPT_NO_HUGE;
+	if (o->flags & RTE_VMSG_BUS_SHM_F_GUARD)
+		f |= RTE_VMSG_REGION_OPT_GUARD;
 	return f;
 }
 

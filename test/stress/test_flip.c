@@ -41,9 +41,9 @@
  *            packets come back.
  *
  * The victim is this process; the flipper is a child pinned to the other
- * CPU (when there are two), killed with its parent. In the link and net
- * surfaces the victim puts PROT_NONE guard pages right before and after
- * its mapping of the file (where the address space allows).
+ * CPU (when there are two), killed with its parent. Every mapping of the
+ * file in the victim lies between PROT_NONE guard pages
+ * (RTE_VMSG_BUS_SHM_F_GUARD).
  */
 
 #define _GNU_SOURCE
@@ -80,6 +80,11 @@
 #define NELEMS 64u
 #define ESIZE 256u
 #define FAR ((uint64_t)1 << 40)
+#ifdef RTE_VMSG_BUS_SHM_F_GUARD
+#define FLIP_GUARD RTE_VMSG_BUS_SHM_F_GUARD /* both ends' mappings between guard pages */
+#else
+#define FLIP_GUARD 0u /* built against an older tree (the F1 measurement) */
+#endif
 
 enum { K_RANDOM, K_TOGGLE };
 
@@ -350,7 +355,7 @@ static int driver_new(struct rte_vmsg_bus_shm **s)
 	o.sz = sizeof(o);
 	o.path = path;
 	o.role = RTE_VMSG_BUS_DRIVER;
-	o.flags = RTE_VMSG_BUS_SHM_F_ADOPT | RTE_VMSG_BUS_SHM_F_NO_HUGE;
+	o.flags = RTE_VMSG_BUS_SHM_F_ADOPT | RTE_VMSG_BUS_SHM_F_NO_HUGE | FLIP_GUARD;
 	*s = NULL;
 	return rte_vmsg_bus_shm_create(&o, s);
 }
@@ -503,24 +508,6 @@ static void surface_attach(int layout)
 
 #ifndef FLIP_BUS_PAGE_ONLY
 /* ------------------------------------------------------------------------ */
-/* Guard pages                                                               */
-
-static void guard(struct rte_vmsg_region *reg)
-{
-	long pg = sysconf(_SC_PAGESIZE);
-	uint8_t *a = rte_vmsg_region_addr(reg);
-	size_t len = (rte_vmsg_region_len(reg) + (size_t)pg - 1) & ~((size_t)pg - 1);
-	void *g1, *g2;
-
-	g1 = mmap(a - pg, (size_t)pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
-		  -1, 0);
-	g2 = mmap(a + len, (size_t)pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
-		  -1, 0);
-	printf("guard pages: before %s, after %s\n", g1 == a - pg ? "yes" : "taken",
-	       g2 == a + len ? "yes" : "taken");
-}
-
-/* ------------------------------------------------------------------------ */
 /* link: queue heads and frames                                              */
 
 static void both_up(struct rte_vmsg_bus_shm *a, struct rte_vmsg_bus_shm *b, int must)
@@ -601,8 +588,6 @@ static void surface_link(void)
 	uint64_t end, polls = 0, resets = 0;
 
 	CHECK_EQ(driver_new(&drv), 0);
-	guard(reg);
-	guard(rte_vmsg_bus_shm_region(drv));
 	both_up(dev, drv, 1);
 	ld = rte_vmsg_bus_shm_link(dev);
 	lv = rte_vmsg_bus_shm_link(drv);
@@ -793,8 +778,6 @@ static void surface_net(void)
 	n.dbus = bus_over(n.dshm);
 	CHECK_EQ(driver_new(&n.vshm), 0);
 	n.vbus = bus_over(n.vshm);
-	guard(rte_vmsg_bus_shm_region(n.dshm));
-	guard(rte_vmsg_bus_shm_region(n.vshm));
 	CHECK_EQ(rte_vmsg_bus_set_event_cb(n.vbus, net_on_event, NULL), 0);
 	memset(&o, 0, sizeof(o));
 	o.sz = sizeof(o);

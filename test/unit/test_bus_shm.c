@@ -1320,6 +1320,26 @@ static void test_truncated(void)
 	rte_vmsg_bus_shm_destroy(dev);
 }
 
+/* RTE_VMSG_BUS_SHM_F_GUARD: both sides' mappings between guard pages. */
+static void test_guard(void)
+{
+	struct rte_vmsg_bus_shm_opts o, d;
+	struct rte_vmsg_bus_shm *dev, *drv;
+
+	path_new();
+	opts_dev(&o);
+	o.flags |= RTE_VMSG_BUS_SHM_F_NO_HUGE | RTE_VMSG_BUS_SHM_F_GUARD;
+	dev = shm_new(&o);
+	opts_drv(&d);
+	d.flags = RTE_VMSG_BUS_SHM_F_NO_HUGE | RTE_VMSG_BUS_SHM_F_GUARD;
+	drv = shm_new(&d);
+	CHECK(rte_vmsg_region_flags(rte_vmsg_bus_shm_region(dev)) & RTE_VMSG_REGION_F_GUARD);
+	CHECK(rte_vmsg_region_flags(rte_vmsg_bus_shm_region(drv)) & RTE_VMSG_REGION_F_GUARD);
+	shm_up(dev, drv);
+	rte_vmsg_bus_shm_destroy(drv);
+	rte_vmsg_bus_shm_destroy(dev);
+}
+
 int main(void)
 {
 	test_bus_page();
@@ -1335,5 +1355,6 @@ int main(void)
 	test_no_huge();
 	test_open();
 	test_truncated();
+	test_guard();
 	return vtest_done("bus_shm");
 }

@@ -292,15 +292,17 @@ static void flipper_start(const char *file)
 		flipper_main();
 }
 
+static void flip_pause(void);
+
 /* New ranges; returns when the flipper works on them. */
 static void flip_set(const struct frange *r, uint32_t n, uint32_t pace_ns)
 {
-	uint32_t go = ctl->go + 1;
+	uint32_t go;
 	uint64_t end = now_ns() + 5 * SEC;
 
-	STORE(&ctl->nranges, 0);
-	while (LOAD(&ctl->seen_go) != ctl->go && now_ns() < end)
-		usleep(50);
+	/* The old ranges out of use first: the flipper never sees half of the new ones. */
+	flip_pause();
+	go = ctl->go + 1;
 	memcpy(ctl->r, r, n * sizeof(*r));
 	ctl->pace_ns = pace_ns;
 	STORE(&ctl->nranges, n);

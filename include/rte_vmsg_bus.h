@@ -795,6 +795,13 @@ _Static_assert(offsetof(struct rte_vmsg_shm_bus_page, bell_to_drv) == 192, "bus 
  * (-EINVAL).
  */
 #define RTE_VMSG_BUS_SHM_F_NO_HUGE (1u << 6)
+/**
+ * Option flag, both sides: map the file between two inaccessible
+ * (PROT_NONE) guard pages (RTE_VMSG_REGION_OPT_GUARD), so that an access
+ * just outside it faults at once: for tests and hardening (the flipper,
+ * test/stress/test_flip.c, runs with it).
+ */
+#define RTE_VMSG_BUS_SHM_F_GUARD (1u << 7)
 
 /** Options of rte_vmsg_bus_shm_create(); zero-initialise, then set @c sz. */
 struct rte_vmsg_bus_shm_opts {

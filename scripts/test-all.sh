@@ -5,7 +5,8 @@
 # The whole test run of librte_vmsg, as CI runs it (.ci/run): dependencies,
 # hugepages, the clang-format check, then five builds, each in its own
 # build-ci-* directory (wiped first):
-#   asan     gcc debug, ASan+UBSan: suite unit (and stress, small counts)
+#   asan     gcc debug, ASan+UBSan: suites unit, stress (small counts) and flip
+#            (the flipper process: races on purpose, never under TSan)
 #   release  gcc release, -Werror: every suite but hw and vm; hw may only skip
 #   vm       suite vm on the release build: vfio-pci in QEMU guests on the
 #            test card (doc/vm-tests.md); with CI=true it may not skip
@@ -128,6 +129,9 @@ step_asan() {
 	else
 		echo "stress: no tests yet"
 	fi
+	# The flipper (test/stress/test_flip.c): races on purpose, so ASan, never TSan.
+	meson test -C $dir --no-rebuild --print-errorlogs --suite flip
+	no_skips $dir
 }
 
 step_release() {

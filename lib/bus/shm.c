@@ -28,13 +28,13 @@
 
 #define SHM_DEFAULT_ELEMS 256u
 #define SHM_DEFAULT_ESIZE 512u
-#define SHM_MAX_ESIZE 65536u
+#define SHM_MAX_ESIZE 32768u /* the largest the v1 layout takes (rte_vmsg_link_create()) */
 #define SHM_DEFAULT_DMA ((uint64_t)1 << 20)
 #define SHM_ALIGN 4096u
 #define SHM_FLAGS_KNOWN                                                                            \
 	(RTE_VMSG_BUS_SHM_F_NO_FALLBACK | RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK | \
 	 RTE_VMSG_BUS_SHM_F_ADOPT | RTE_VMSG_BUS_SHM_F_REUSE | RTE_VMSG_BUS_SHM_F_NUMA |           \
-	 RTE_VMSG_BUS_SHM_F_NO_HUGE)
+	 RTE_VMSG_BUS_SHM_F_NO_HUGE | RTE_VMSG_BUS_SHM_F_GUARD)
 #define SHM_MAX_PEER_TIMEOUT_MS 3600000u
 
 /* The page options of the shm file's region, from the bus options. */
@@ -46,6 +46,8 @@ static uint32_t shm_page_flags(const struct rte_vmsg_bus_shm_opts *o)
 		f |= RTE_VMSG_REGION_OPT_NO_FALLBACK;
 	if (o->flags & RTE_VMSG_BUS_SHM_F_NO_HUGE)
 		f |= RTE_VMSG_REGION_OPT_NO_HUGE;
+	if (o->flags & RTE_VMSG_BUS_SHM_F_GUARD)
+		f |= RTE_VMSG_REGION_OPT_GUARD;
 	return f;
 }
 
@@ -92,14 +94,46 @@ _Static_assert(RTE_VMSG_BUS_SHM_PEER_LOST == RTE_VMSG_BUS_AMP_PEER_LOST, "one lo
 struct shm_params {
 	uint32_t version, revision, max_msg, notify;
 	uint64_t features, link_off, link_size, dma_off, dma_size;
+	uint32_t rsv_off; /* offset of the first reserved byte that is not 0; 0: none */
+	uint32_t rsv_val; /* its value */
+};
+
+/* The reserved bytes of the bus page, 0 in this version: [offset, +length). */
+static const struct {
+	uint16_t off, len;
+} shm_reserved[] = {
+	{ offsetof(struct rte_vmsg_shm_bus_page, reserved0), 4 },
+	{ offsetof(struct rte_vmsg_shm_bus_page, reserved1), 4 },
+	{ offsetof(struct rte_vmsg_shm_bus_page, pad1), 48 },
+	{ offsetof(struct rte_vmsg_shm_bus_page, reserved2), 4 },
+	{ offsetof(struct rte_vmsg_shm_bus_page, pad2), 48 },
+	{ offsetof(struct rte_vmsg_shm_bus_page, reserved), RTE_VMSG_SHM_PAGE_SIZE - 320 },
 };
 
 static void shm_params_read(const struct rte_vmsg_shm_bus_page *p, struct shm_params *c)
 {
 	struct rte_vmsg_shm_bus_page head;
+	uint8_t *b = (uint8_t *)&head;
+	unsigned int i, j;
 
-	/* One copy of the parameter line (everything before dev_pid). */
+	/*
+	 * One copy of the parameter line (everything before dev_pid) and of
+	 * the reserved bytes; not of the live words (pids, heartbeats,
+	 * doorbells), which their writers may be changing now.
+	 */
 	memcpy(&head, p, offsetof(struct rte_vmsg_shm_bus_page, dev_pid));
+	for (i = 1; i < sizeof(shm_reserved) / sizeof(shm_reserved[0]); i++)
+		memcpy(&b[shm_reserved[i].off], (const uint8_t *)p + shm_reserved[i].off,
+		       shm_reserved[i].len);
+	c->rsv_off = 0;
+	c->rsv_val = 0;
+	for (i = 0; i < sizeof(shm_reserved) / sizeof(shm_reserved[0]) && c->rsv_off == 0; i++)
+		for (j = shm_reserved[i].off; j < shm_reserved[i].off + shm_reserved[i].len; j++)
+			if (b[j] != 0) {
+				c->rsv_off = j;
+				c->rsv_val = b[j];
+				break;
+			}
 	c->version = rte_vmsg_le32_to_cpu(head.version);
 	c->revision = rte_vmsg_le32_to_cpu(head.transport_revision);
 	c->max_msg = rte_vmsg_le32_to_cpu(head.max_msg_size);
@@ -431,6 +465,9 @@ static int shm_page_check(const struct shm_params *c, uint64_t file_len, const c
 	if (c->version != RTE_VMSG_SHM_VERSION)
 		SHM_REFUSE("bus page version %u, this library knows %u", c->version,
 			   RTE_VMSG_SHM_VERSION);
+	if (c->rsv_off != 0)
+		SHM_REFUSE("reserved byte at offset %u of the bus page is 0x%02x, not 0",
+			   c->rsv_off, c->rsv_val);
 	if (c->link_off != RTE_VMSG_SHM_PAGE_SIZE || c->link_size < 64 ||
 	    c->link_size > file_len - c->link_off || c->dma_off < c->link_off + c->link_size ||
 	    (c->dma_off % SHM_ALIGN) != 0 || c->dma_off > file_len ||

@@ -340,12 +340,13 @@ static int read_layout(struct rte_vmsg_link *l, uint32_t require_format)
 				  i, off[i], size[i], total);
 		if (off[i] < sizeof(h))
 			PROTO_ERR("area %u overlaps the header", i);
-		/* Queue heads: 2 (16-bit atomic access); notification words: 8;
-		 * elements: 8 when stamped (32-bit stamps), else any. */
-		if ((off[i] & (i == 1 || i == 4				 ? 1u
-			       : is_notif				 ? 7u
-			       : l->features & RTE_VMSG_LAYOUT_F_STAMPED ? 7u
-									 : 0u)) != 0)
+		/*
+		 * Queue heads: 2 (16-bit atomic access); notification words
+		 * and elements: 8 (stamps are 32-bit words, and
+		 * rte_vmsg_ring_slot() promises 8-byte aligned messages in
+		 * either format; element sizes are powers of two from 64).
+		 */
+		if ((off[i] & (i == 1 || i == 4 ? 1u : 7u)) != 0)
 			PROTO_ERR("area %u offset %" PRIu64 " misaligned", i, off[i]);
 	}
 	for (i = 0; i < 6; i++)

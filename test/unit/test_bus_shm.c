@@ -8,6 +8,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -215,6 +216,10 @@ static void test_negative(void)
 	opts_dev(&o);
 	o.num_elems = 1;
 	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &s), -EINVAL);
+	/* 65536: a power of two that the v1 layout's 16-bit field cannot hold. */
+	opts_dev(&o);
+	o.elem_size = 65536;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &s), -EINVAL);
 	opts_dev(&o);
 	o.transport_revision = 2;
 	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &s), -EINVAL);
@@ -293,6 +298,25 @@ static void test_negative(void)
 	rte_vmsg_put_le32(b + 8, 2); /* transport revision */
 	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
 	rte_vmsg_put_le32(b + 8, 1);
+	/* Each reserved field of the bus page, a byte not 0: refused. */
+	{
+		static const unsigned int rsv[] = {
+			offsetof(struct rte_vmsg_shm_bus_page, reserved0),
+			offsetof(struct rte_vmsg_shm_bus_page, reserved1) + 3,
+			offsetof(struct rte_vmsg_shm_bus_page, pad1) + 47,
+			offsetof(struct rte_vmsg_shm_bus_page, reserved2),
+			offsetof(struct rte_vmsg_shm_bus_page, pad2),
+			offsetof(struct rte_vmsg_shm_bus_page, reserved),
+			RTE_VMSG_SHM_PAGE_SIZE - 1,
+		};
+		unsigned int i;
+
+		for (i = 0; i < sizeof(rsv) / sizeof(rsv[0]); i++) {
+			b[rsv[i]] = 0x80;
+			CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
+			b[rsv[i]] = 0;
+		}
+	}
 	CHECK(s == NULL);
 	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), 0);
 	rte_vmsg_bus_shm_destroy(s);
@@ -1213,6 +1237,109 @@ static void test_open(void)
 	rte_vmsg_bus_shm_close(NULL, NULL);
 }
 
+/* ------------------------------------------------------------------------ */
+/* A peer that truncates the file (doc/bus.md, "A file cut short")           */
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	_exit(42);
+}
+
+static void test_truncated(void)
+{
+	struct rte_vmsg_bus_shm_opts o, d;
+	struct rte_vmsg_bus_shm *dev, *s = NULL;
+	struct rte_vmsg_region *reg;
+	static uint8_t saved[128 << 10]; /* the link layout, and more */
+	const char *file;
+	int fds[2], status = 0, fd;
+	off_t full;
+	pid_t pid;
+	char c;
+
+	path_new();
+	opts_dev(&o);
+	o.flags |= RTE_VMSG_BUS_SHM_F_NO_HUGE;
+	dev = shm_new(&o);
+	reg = rte_vmsg_bus_shm_region(dev);
+	file = rte_vmsg_region_path(reg);
+	fd = open(file, O_RDWR | O_CLOEXEC);
+	CHECK(fd >= 0);
+	full = (off_t)rte_vmsg_region_len(reg);
+
+	memcpy(saved, (uint8_t *)rte_vmsg_region_addr(reg) + RTE_VMSG_SHM_PAGE_SIZE, sizeof(saved));
+	/* Cut short before the driver comes: its size check at attach refuses it. */
+	CHECK_EQ(ftruncate(fd, RTE_VMSG_SHM_PAGE_SIZE), 0);
+	opts_drv(&d);
+	d.flags = RTE_VMSG_BUS_SHM_F_NO_HUGE;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
+	CHECK(s == NULL);
+	/* Whole again, the layout back (the pages past the cut came back as zeros). */
+	CHECK_EQ(ftruncate(fd, full), 0);
+	memcpy((uint8_t *)rte_vmsg_region_addr(reg) + RTE_VMSG_SHM_PAGE_SIZE, saved, sizeof(saved));
+
+	/*
+	 * Cut short under an attached driver: its next touch of the link is
+	 * SIGBUS, as with any shared file. The library installs no handler;
+	 * this driver process has one of its own, as an application that must
+	 * survive it would (it exits 42 here).
+	 */
+	CHECK_EQ(pipe(fds), 0);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		struct sigaction sa;
+		uint64_t end;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_sigbus;
+		sigaction(SIGBUS, &sa, NULL);
+		status = rte_vmsg_bus_shm_create(&d, &s);
+		if (status != 0) {
+			fprintf(stderr, "truncated: driver attach: %d\n", status);
+			_exit(2);
+		}
+		c = 'A';
+		if (write(fds[1], &c, 1) != 1)
+			_exit(3);
+		end = rte_vmsg_time_ns() + 2000000000ull;
+		while (rte_vmsg_time_ns() < end)
+			rte_vmsg_bus_shm_poll(s);
+		_exit(0); /* no SIGBUS: the test fails */
+	}
+	close(fds[1]);
+	CHECK_EQ(read(fds[0], &c, 1), 1);
+	close(fds[0]);
+	CHECK_EQ(ftruncate(fd, RTE_VMSG_SHM_PAGE_SIZE), 0);
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 42);
+	/* Whole again before our own end touches its link (destroy writes SHUTDOWN). */
+	CHECK_EQ(ftruncate(fd, full), 0);
+	close(fd);
+	rte_vmsg_bus_shm_destroy(dev);
+}
+
+/* RTE_VMSG_BUS_SHM_F_GUARD: both sides' mappings between guard pages. */
+static void test_guard(void)
+{
+	struct rte_vmsg_bus_shm_opts o, d;
+	struct rte_vmsg_bus_shm *dev, *drv;
+
+	path_new();
+	opts_dev(&o);
+	o.flags |= RTE_VMSG_BUS_SHM_F_NO_HUGE | RTE_VMSG_BUS_SHM_F_GUARD;
+	dev = shm_new(&o);
+	opts_drv(&d);
+	d.flags = RTE_VMSG_BUS_SHM_F_NO_HUGE | RTE_VMSG_BUS_SHM_F_GUARD;
+	drv = shm_new(&d);
+	CHECK(rte_vmsg_region_flags(rte_vmsg_bus_shm_region(dev)) & RTE_VMSG_REGION_F_GUARD);
+	CHECK(rte_vmsg_region_flags(rte_vmsg_bus_shm_region(drv)) & RTE_VMSG_REGION_F_GUARD);
+	shm_up(dev, drv);
+	rte_vmsg_bus_shm_destroy(drv);
+	rte_vmsg_bus_shm_destroy(dev);
+}
+
 int main(void)
 {
 	test_bus_page();
@@ -1227,5 +1354,7 @@ int main(void)
 	test_numa();
 	test_no_huge();
 	test_open();
+	test_truncated();
+	test_guard();
 	return vtest_done("bus_shm");
 }

@@ -50,13 +50,18 @@ enum field {
 	F_V1_STATUS,	/* its state = 31 */
 	F_V1_MAGIC,	/* its queue-head magic gone */
 	F_V0_PROD_N,	/* its producer index = N */
+	F_V0_CONS_N,	/* its consumer index = N: only the link's own check sees it */
 	F_V0_CONS_HIGH, /* its consumer index with the upper half set */
 	F_V0_CONS_PAST, /* its consumer index past the victim's producer index */
 };
 
+/* Indexed by enum field: in the same order. */
 static const char *const field_name[] = {
-	"v1 tail = N",	 "v1 head = N", "v1 head = 0xFFFF",  "v1 state 31",
-	"v1 magic gone", "v0 prod = N", "v0 cons | 0x10000", "v0 cons past prod",
+	[F_V1_TAIL_N] = "v1 tail = N",		[F_V1_HEAD_N] = "v1 head = N",
+	[F_V1_HEAD_BIG] = "v1 head = 0xFFFF",	[F_V1_STATUS] = "v1 state 31",
+	[F_V1_MAGIC] = "v1 magic gone",		[F_V0_PROD_N] = "v0 prod = N",
+	[F_V0_CONS_N] = "v0 cons = N",		[F_V0_CONS_HIGH] = "v0 cons | 0x10000",
+	[F_V0_CONS_PAST] = "v0 cons past prod",
 };
 
 struct env {
@@ -193,6 +198,9 @@ static void corrupt(struct env *e, int hostile, enum field f)
 		break;
 	case F_V0_PROD_N:
 		rte_vmsg_put_le32(v0_queue(e, hostile) + RTE_VMSG_V0_OFF_PROD, N_V0);
+		break;
+	case F_V0_CONS_N:
+		rte_vmsg_put_le32(v0_queue(e, victim) + RTE_VMSG_V0_OFF_CONS, N_V0);
 		break;
 	case F_V0_CONS_HIGH:
 		rte_vmsg_put_le32(
@@ -445,7 +453,8 @@ int main(void)
 {
 	static const enum field v1_fields[] = { F_V1_TAIL_N, F_V1_HEAD_N, F_V1_HEAD_BIG,
 						F_V1_STATUS, F_V1_MAGIC };
-	static const enum field v0_fields[] = { F_V0_PROD_N, F_V0_CONS_HIGH, F_V0_CONS_PAST };
+	static const enum field v0_fields[] = { F_V0_PROD_N, F_V0_CONS_N, F_V0_CONS_HIGH,
+						F_V0_CONS_PAST };
 	unsigned int i;
 	int victim;
 

@@ -287,23 +287,25 @@ static void test_create_errors(void)
 		unsigned int off, len;
 		uint64_t val;
 	} bad[] = {
-		{ 2, 2, 63 },		   /* length */
-		{ 4, 2, 2 },		   /* version */
-		{ 6, 2, 0x0100 },	   /* unknown feature */
-		{ 8, 1, 65 },		   /* num_notif */
-		{ 9, 1, 3 },		   /* num_vq_notif_per_device */
-		{ 10, 2, 1 },		   /* num_queue_elements */
-		{ 12, 2, 48 },		   /* element size not a power of two >= 64 */
-		{ 12, 2, 32 },		   /* element size < 64 */
-		{ 14, 2, 1 },		   /* reserved */
-		{ 24, 8, 0 },		   /* dev qhead offset 0 */
-		{ 24, 8, 65 },		   /* dev qhead misaligned */
-		{ 24, 8, 32 },		   /* dev qhead inside the header */
-		{ 32, 8, AREA },	   /* dev elements outside */
-		{ 56, 8, UINT64_MAX - 8 }, /* drv elements: offset + size overflows */
-		{ 48, 8, 64 },		   /* drv qhead on the dev qhead */
-		{ 56, 8, 192 },		   /* drv elements on the dev elements */
-		{ 16, 8, 4096 },	   /* notif offset with num_notif 0 is ignored... */
+		{ 2, 2, 63 },			  /* length */
+		{ 4, 2, 2 },			  /* version */
+		{ 6, 2, 0x0100 },		  /* unknown feature */
+		{ 8, 1, 65 },			  /* num_notif */
+		{ 9, 1, 3 },			  /* num_vq_notif_per_device */
+		{ 10, 2, 1 },			  /* num_queue_elements */
+		{ 12, 2, 48 },			  /* element size not a power of two >= 64 */
+		{ 12, 2, 32 },			  /* element size < 64 */
+		{ 14, 2, 1 },			  /* reserved */
+		{ 24, 8, 0 },			  /* dev qhead offset 0 */
+		{ 24, 8, 65 },			  /* dev qhead misaligned */
+		{ 24, 8, 32 },			  /* dev qhead inside the header */
+		{ 32, 8, AREA },		  /* dev elements outside */
+		{ 56, 8, UINT64_MAX - 8 },	  /* drv elements: offset + size overflows */
+		{ 48, 8, 64 },			  /* drv qhead on the dev qhead */
+		{ 56, 8, 192 },			  /* drv elements on the dev elements */
+		{ 56, 8, 192 + 64 * 64 + 4 },	  /* drv elements 4-byte aligned (compat) */
+		{ 32, 8, 192 + 2 * 64 * 64 + 1 }, /* dev elements misaligned, past drv's */
+		{ 16, 8, 4096 },		  /* notif offset with num_notif 0 is ignored... */
 	};
 
 	CHECK_EQ(rte_vmsg_link_create(NULL, AREA, &o, &l), -EINVAL);

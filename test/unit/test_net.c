@@ -652,6 +652,80 @@ out:
 	env_fini(&e);
 }
 
+/*
+ * A hostile device on the driver's receive path (MRG_RXBUF): a used length
+ * shorter than the virtio-net header in a two-buffer packet, and a
+ * num_buffers past the queue's buffers. Each is dropped and counted; the
+ * valid packet after them arrives whole. Without the length check the copy
+ * of the first buffer underflows; without the num_buffers bound the driver
+ * waits for buffers that can never come and delivers nothing more.
+ */
+static void test_hostile_device_rx(void)
+{
+	struct cfg c = { .qp = 1, .backend = RTE_VMSG_NET_BACKEND_APP };
+	static struct pbuf rx[8];
+	static uint8_t want[60];
+	struct rte_vmsg_net_pkt rp[8];
+	struct rte_vmsg_net_queue_stats qs;
+	struct rte_vmsg_vq_req req[8];
+	struct rte_vmsg_vq_iov iov[16];
+	struct rte_vmsg_vq_used used[4];
+	struct rte_vmsg_vq_dev *vq;
+	uint8_t *b[4];
+	int n, i, got = 0, rc;
+	struct env e;
+
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	vq = rte_vmsg_net_dev_vq(e.dev[0], 0);
+	CHECK(vq != NULL);
+	if (vq == NULL)
+		goto out;
+	n = rte_vmsg_vq_dev_pop_burst(vq, req, 4, iov, 16);
+	CHECK_EQ(n, 4);
+	if (n != 4)
+		goto out;
+	for (i = 0; i < 4; i++) {
+		b[i] = iov[req[i].iov_first].base;
+		memset(b[i], 0, 12);
+		used[i].head = req[i].head;
+	}
+	/* 1: a packet of two buffers whose first is 4 bytes long, header and all. */
+	rte_vmsg_put_le16(b[0] + 10, 2);
+	used[0].len = 4;
+	rte_vmsg_put_le16(b[1] + 10, 0); /* 2: read as a packet of its own: no buffers */
+	used[1].len = 100;
+	/* 3: num_buffers past every buffer the queue has. */
+	rte_vmsg_put_le16(b[2] + 10, 60000);
+	used[2].len = 12 + 60;
+	/* 4: a valid packet of 60 bytes. */
+	rte_vmsg_put_le16(b[3] + 10, 1);
+	pkt_fill(want, 60, 9, 1);
+	memcpy(b[3] + 12, want, 60);
+	used[3].len = 12 + 60;
+	CHECK_EQ(rte_vmsg_vq_dev_push_burst(vq, used, 4), 4);
+	for (i = 0; i < 8; i++) {
+		memset(&rp[i], 0, sizeof(rp[i]));
+		rp[i].data = rx[i].b;
+		rp[i].cap = PKT_MAX;
+	}
+	for (i = 0; i < 8 && got == 0; i++) {
+		rc = rte_vmsg_net_drv_rx_burst(e.drv[0], 0, rp, 8);
+		CHECK(rc >= 0);
+		if (rc > 0)
+			got += rc;
+	}
+	CHECK_EQ(got, 1);
+	CHECK_EQ(rp[0].len, 60);
+	CHECK_MEM(rx[0].b, want, 60);
+	CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 0, &qs, NULL), 0);
+	CHECK_U64(qs.errors, 3);
+	CHECK_U64(qs.broken, 0);
+out:
+	env_fini(&e);
+}
+
 /* Application backend, both ways; num_buffers with MRG_RXBUF. */
 static void test_app(void)
 {
@@ -1409,6 +1483,7 @@ int main(void)
 	RUN(test_app());
 	RUN(test_event());
 	RUN(test_short_packets());
+	RUN(test_hostile_device_rx());
 	RUN(test_hostile());
 	RUN(test_queue_reset());
 	RUN(test_queue_reset_notsup());

@@ -90,8 +90,132 @@ def link_seeds():
     return seeds
 
 
+# ------------------------------------------------- the codec's seed frames
+def codec_frames():
+    """name -> frame, from tools/gen-fuzz-corpus.py (v2 and pre-v2 tables)."""
+    import importlib.util
+    here = os.path.dirname(os.path.abspath(__file__))
+    spec = importlib.util.spec_from_file_location("gen_fuzz_corpus",
+                                                  os.path.join(here, "gen-fuzz-corpus.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    v2 = {n[:-4]: b for n, b in mod.generate().items()}
+    pre = {n[:-4]: b for n, b in mod.generate_prev2().items()}
+    return v2, pre, mod
+
+
+def frame_with(mod, type_, msg_id, payload=b"", dev=1, token=0x77):
+    return mod.HDR.pack(type_, msg_id, dev, token, mod.HDR_SIZE + len(payload)) + payload
+
+
+# -------------------------------------------------------- fuzz_dev_transport
+def dt_frame(f, in_place=0):
+    return u8(0 | in_place << 2) + u16(len(f)) + f
+
+
+def dev_transport_seeds():
+    v2, pre, mod = codec_frames()
+    R = mod.REQ
+
+    def init(max_msg):
+        s = b""
+        s += dt_frame(v2["get_device_info_req"])
+        s += dt_frame(v2["get_device_features_req"])
+        s += dt_frame(frame_with(mod, R, mod.SET_DRIVER_FEATURES, u32(0, 2, 0x30000000, 0x101)))
+        s += dt_frame(frame_with(mod, R, mod.SET_DEVICE_STATUS, u32(0x0B)))
+        s += dt_frame(frame_with(mod, R, mod.GET_VQUEUE, u32(0)))
+        s += dt_frame(frame_with(mod, R, mod.SET_VQUEUE, u32(0, 1, 64, 0) +
+                                 struct.pack("<3Q", 0x1000, 0x2000, 0x3000)))
+        s += dt_frame(frame_with(mod, R, mod.SET_DEVICE_STATUS, u32(0x0F)))
+        s += dt_frame(frame_with(mod, R, mod.EVENT_AVAIL, u32(0, 0x80000001)))
+        s += dt_frame(frame_with(mod, R, mod.GET_CONFIG, u32(0, max_msg - 24)), 1)
+        s += dt_frame(frame_with(mod, R, mod.GET_CONFIG, u32(250, 50)))
+        s += dt_frame(frame_with(mod, R, mod.SET_CONFIG, u32(0, 8, 4) + u32(0xA5A5A5A5)))
+        s += u8(1 | 2 << 2, 16)  # config changed at 16, 16 bytes
+        s += u8(2 | 4 | 0 << 4)  # needs reset, EVENT_USED of queue 0
+        s += dt_frame(frame_with(mod, R, mod.RESET_VQUEUE, u32(0)))
+        s += dt_frame(frame_with(mod, R, mod.GET_SHM, u32(2)))
+        s += dt_frame(frame_with(mod, R, mod.SET_DEVICE_STATUS, u32(0)))
+        s += u8(2 | 4)
+        s += dt_frame(v2["get_device_status_req"])
+        return s
+
+    seeds = {}
+    for i, mx in enumerate((52, 64, 128, 264)):
+        seeds["init_max%d" % mx] = u8(i) + init(mx)
+        seeds["init_max%d_strict" % mx] = u8(i | 4) + init(mx)
+    seeds["init_failing_model"] = u8(3 | 7 << 5) + init(264)
+    seeds["init_polling"] = u8(3 | 16) + init(264)
+    s = u8(3 | 8)
+    for n in ("set_vqueue_req", "set_vqueue_req__unused", "get_config_req", "event_used"):
+        s += dt_frame(pre[n])
+    seeds["prev2"] = s
+    s = u8(3)
+    for n in sorted(v2):
+        s += dt_frame(v2[n])
+    seeds["every_codec_seed"] = s
+    return seeds
+
+
+# ---------------------------------------------------------------- fuzz_vq_dev
+def vq_dev_seeds():
+    def desc(i, off, ln, flags, nxt, raw=0):
+        return u8(0 | i << 3, flags | raw) + u16(off) + u32(ln)[:2] + u8(nxt)
+
+    def ind(i, off, ln, flags, nxt):
+        return u8(1 | i << 3, flags) + u16(off) + u32(ln)[:2] + u8(nxt)
+
+    def avail(i, head):
+        return u8(2 | i << 3, head)
+
+    def idx(k):
+        return u8(3 | k << 3)
+
+    POP, PUSH = u8(4 | 7 << 3), u8(5, 0)
+    seeds = {}
+    for log2 in range(5):
+        for pol in range(3):
+            s = u8(log2 | 8 | 16 | pol << 5, 0)
+            s += desc(0, 0x300, 64, 1, 1) + desc(1, 0x340, 128, 2, 0)
+            s += avail(0, 0) + idx(1) + POP + PUSH
+            s += desc(0, 0x400, 48, 4, 0) + ind(0, 0x300, 32, 1, 1) + ind(1, 0x320, 32, 2, 0)
+            s += avail(1, 0) + idx(1) + POP + PUSH + u8(6)
+            s += avail(2, 0) + idx(1) + POP + PUSH + u8(6 | 8)
+            seeds["n%d_policy%d" % (1 << log2, pol)] = s
+    s = u8(2, 0) + desc(0, 0x300, 64, 1, 0) + avail(0, 0) + idx(1) + POP + idx(1) + POP
+    seeds["n4_head_in_use"] = s
+    s = u8(2, 0) + desc(0, 0x300, 64, 1, 0) + avail(0, 0) + idx(15) + POP
+    seeds["n4_chain_loop"] = s
+    return seeds
+
+
+# ---------------------------------------------------------------- fuzz_vq_drv
+def vq_drv_seeds():
+    seeds = {}
+    for log2 in range(6):
+        n = 1 << log2
+        for pol in range(3):
+            s = u8(log2 | 8 | 16 | pol << 5) + bytes((i * 37) & 0xFF for i in range(n))
+            # the device uses heads 0 and (n - 1), then the rest
+            s += u8(1 | 0 << 3, 0) + u16(1) + u8(1 | 1 << 3, (n - 1) & 0x7F) + u16(2)
+            s += u8(2 | 2 << 3) + u8(4 | 3 << 3) + u8(5)
+            s += u8(0 | 1 << 3, 0x81, 0x02)
+            s += u8(3) + u16(0) + u16(3) + u8(4 | 31 << 3) + u8(6)
+            seeds["n%d_policy%d" % (n, pol)] = s
+    s = u8(3) + bytes(8) + u8(1, 0x80) + u16(0) + u8(2 | 1 << 3) + u8(4)
+    seeds["n8_bad_used_id"] = s
+    s = u8(3) + bytes(8) + u8(1, 0) + u16(0xFFFF) + u8(2 | 1 << 3) + u8(4)
+    seeds["n8_bad_used_len"] = s
+    s = u8(3) + bytes(8) + u8(2 | 30 << 3) + u8(4)
+    seeds["n8_bad_used_idx"] = s
+    return seeds
+
+
 TARGETS = {
     "link": link_seeds,
+    "dev_transport": dev_transport_seeds,
+    "vq_dev": vq_dev_seeds,
+    "vq_drv": vq_drv_seeds,
 }
 
 

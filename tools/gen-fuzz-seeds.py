@@ -211,11 +211,33 @@ def vq_drv_seeds():
     return seeds
 
 
+# -------------------------------------------------------------- fuzz_bus_page
+def bus_page_seeds():
+    """XOR masks over what the device side writes: zero is the valid page."""
+    seeds = {
+        "valid": u8(0),
+        "valid_adopt": u8(1),
+        "file_short": u8(0xFE),
+        "file_long": u8(0x04),
+        "version": u8(1) + bytes(4) + u32(2),
+        "max_msg": u8(0) + bytes(12) + u32(0x100),
+        "max_msg_adopt": u8(1) + bytes(12) + u32(0x300),
+        "features": u8(1) + bytes(16) + u32(2),
+        "notify": u8(1) + bytes(24) + u32(1),
+        "link_size": u8(1) + bytes(40) + u32(0x40),
+        "dma_offset": u8(1) + bytes(48) + u32(0x1000),
+        "dma_size": u8(1) + bytes(56) + u32(0x2000),
+        "magic": u8(0) + u32(1),
+    }
+    return seeds
+
+
 TARGETS = {
     "link": link_seeds,
     "dev_transport": dev_transport_seeds,
     "vq_dev": vq_dev_seeds,
     "vq_drv": vq_drv_seeds,
+    "bus_page": bus_page_seeds,
 }
 
 

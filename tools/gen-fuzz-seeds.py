@@ -232,12 +232,45 @@ def bus_page_seeds():
     return seeds
 
 
+# ---------------------------------------------------------------- fuzz_bus_rx
+def bus_rx_seeds():
+    def resp(k, payload):
+        """Frame k-th newest sent back as its response, this payload."""
+        f = bytes(8) + payload
+        return u8(3 | 8 | k << 4, len(f)) + f
+
+    POLL = u8(4)
+    seeds = {}
+    for mx in range(4):
+        for log2 in (0, 3):
+            cfg = log2 | mx << 3
+            s = u8(cfg)
+            s += u8(0x00) + u8(0x10) + u8(0x02) + u8(0x0A)  # info, config, ping, enumerate
+            s += resp(0, u16(0, 0, 0))  # GET_DEVICES: none, done
+            s += resp(1, u32(0x02))  # PING echo
+            s += resp(2, u32(0, 0, 4) + u32(0x04030201))  # GET_CONFIG
+            s += resp(3, bytes(44))  # GET_DEVICE_INFO
+            s += POLL
+            s += resp(3, bytes(44)) + POLL  # late duplicate
+            s += u8(0x00) + u8(5) + u8(0x7) + u8(0x00) + u8(0x6 | 8) + u8(0x00) + u8(0x06)
+            s += POLL
+            seeds["max%d_inflight%d" % (mx, 1 << log2)] = s
+    s = u8(3 | 3 << 3) + u8(0x0A) + resp(0, u16(0, 16, 0) + u8(0x25, 0)) + POLL
+    seeds["enumerate_found"] = s
+    s = u8(3 | 3 << 3) + u8(0x0A) + resp(0, u16(0, 300, 0) + u8(0x25, 0)) + POLL
+    seeds["enumerate_bad_count"] = s
+    s = u8(3 | 3 << 3) + u8(3, 12) + bytes([2, 0x40, 0, 0, 0, 0, 12, 0, 5, 0, 1, 0]) + POLL
+    seeds["event_device"] = s
+    return seeds
+
+
 TARGETS = {
     "link": link_seeds,
     "dev_transport": dev_transport_seeds,
     "vq_dev": vq_dev_seeds,
     "vq_drv": vq_drv_seeds,
     "bus_page": bus_page_seeds,
+    "bus_rx": bus_rx_seeds,
 }
 
 

@@ -264,6 +264,41 @@ def bus_rx_seeds():
     return seeds
 
 
+# --------------------------------------------------------------- fuzz_drv_ops
+def drv_ops_seeds():
+    def r(payload):
+        return u8(len(payload)) + payload
+
+    info = r(u32(1, 0x1AF4) + bytes(16) + u32(2, 64, 2, 0, 0))
+    status0 = r(u32(0))
+    seeds = {}
+    for mx in range(4):
+        s = u8(mx)
+        s += u8(0) + info
+        s += u8(1 | 1 << 4, 0) + r(u32(0, 2, 0x30000020, 0x1))
+        s += u8(2, 0x20, 0, 0, 0x30) + r(b"")
+        s += u8(3, 0) + u16(8) + r(u32(1, 0, 8) + bytes(range(8)))
+        s += u8(4, 4, 2, 0xAA) + r(u32(2, 4, 2) + u8(0xAA, 0xAA))
+        s += u8(5) + r(u32(0x0F))
+        s += u8(6, 0x0B) + r(u32(0x0B))
+        s += u8(7) + status0 + status0
+        s += u8(8 | 1 << 4) + r(u32(1, 64, 0, 0) + bytes(24))
+        s += u8(9 | 1 << 4 | 1 << 5) + r(b"") + r(u32(1, 64, 2, 1) + u32(0x1000, 0, 0x2000, 0, 0x3000, 0))
+        s += u8(10 | 1 << 4) + r(b"")
+        s += u8(12 | 0x10, 24) + bytes(8) + u32(0x0F, 3, 0, 0)
+        s += u8(12 | 0x30, 12) + bytes(8) + u32(1)
+        s += u8(13 | 1 << 4) + u32(5)
+        seeds["calls_max%d" % mx] = s
+    s = u8(3)
+    s += u8(11) + u32(0x30000020, 1)
+    for payload in (u32(0), u32(0), u32(0x01), u32(0x03), bytes(44) , u32(0, 2, 0x30000020, 1),
+                    b"", u32(0x0B), u32(0x0B)):
+        s += r(payload)
+    seeds["init"] = s
+    seeds["init_strict_prev2"] = u8(3 | 4 | 8) + s[1:]
+    return seeds
+
+
 TARGETS = {
     "link": link_seeds,
     "dev_transport": dev_transport_seeds,
@@ -271,6 +306,7 @@ TARGETS = {
     "vq_drv": vq_drv_seeds,
     "bus_page": bus_page_seeds,
     "bus_rx": bus_rx_seeds,
+    "drv_ops": drv_ops_seeds,
 }
 
 

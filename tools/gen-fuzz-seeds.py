@@ -299,6 +299,36 @@ def drv_ops_seeds():
     return seeds
 
 
+# ------------------------------------------------------------------- fuzz_net
+def net_seeds():
+    def pkts(n, ln, hdr=None):
+        s = b""
+        for _ in range(n):
+            s += u16(ln)
+            s += u8(0) if hdr is None else u8(1) + hdr
+        return s
+
+    csum = u8(1, 0) + u16(0, 0, 14, 16)  # NEEDS_CSUM at 14 + 16
+    gso = u8(0, 1) + u16(54, 1400, 0, 0)  # TCPv4 GSO without the feature
+    seeds = {}
+    for cfg in range(16):
+        s = u8(cfg)
+        s += u8(0 | 1 << 3) + pkts(2, 60) + u8(2) + u8(2)
+        s += u8(1, 1) + u16(1600) + u16(100)
+        if cfg & 1:
+            s += u8(3 | 8, 1) + u16(1600) + u16(1600)
+            s += u8(3 | 1 << 4) + pkts(2, 200, csum) + u8(2)
+        s += u8(0) + pkts(1, 1514, csum) + u8(2) + u8(2) + u8(1, 0) + u16(1600)
+        seeds["cfg%02d" % cfg] = s
+    seeds["gso_header"] = u8(0) + u8(0) + pkts(1, 1514, gso) + u8(2) + u8(2) + u8(1, 0) + u16(1600)
+    seeds["queue_reset"] = u8(0) + u8(0) + pkts(1, 60) + u8(6) + u8(0) + pkts(1, 60) + u8(2)
+    # The device's used index runs ahead (the driver's view of a bad device).
+    seeds["ring_scribble"] = (u8(0) + u8(0) + pkts(1, 60) + u8(5) + u16(0x40) + u16(0xFFFF) +
+                              u8(2) + u8(1, 0) + u16(1600) + u8(4) + u16(0) + u32(0xFFFFFFFF) +
+                              u8(2) + u8(0) + pkts(1, 60) + u8(2))
+    return seeds
+
+
 TARGETS = {
     "link": link_seeds,
     "dev_transport": dev_transport_seeds,
@@ -307,6 +337,7 @@ TARGETS = {
     "bus_page": bus_page_seeds,
     "bus_rx": bus_rx_seeds,
     "drv_ops": drv_ops_seeds,
+    "net": net_seeds,
 }
 
 

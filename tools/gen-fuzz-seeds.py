@@ -178,7 +178,7 @@ def vq_dev_seeds():
             s = u8(log2 | 8 | 16 | pol << 5, 0)
             s += desc(0, 0x300, 64, 1, 1) + desc(1, 0x340, 128, 2, 0)
             s += avail(0, 0) + idx(1) + POP + PUSH
-            s += desc(0, 0x400, 48, 4, 0) + ind(0, 0x300, 32, 1, 1) + ind(1, 0x320, 32, 2, 0)
+            s += desc(0, 0x000, 48, 4, 0) + ind(0, 0x300, 32, 1, 1) + ind(1, 0x320, 32, 2, 0)
             s += avail(1, 0) + idx(1) + POP + PUSH + u8(6)
             s += avail(2, 0) + idx(1) + POP + PUSH + u8(6 | 8)
             seeds["n%d_policy%d" % (1 << log2, pol)] = s

@@ -54,10 +54,13 @@ struct fz {
 	uint64_t popped[16];
 };
 
-/* A descriptor address: mostly inside the buffer, sometimes anything. */
+/*
+ * A descriptor address: an offset in the data area (up to 64 bytes past
+ * its end), or any 64-bit value.
+ */
 static uint64_t addr(struct fz *f, struct in *in, int raw)
 {
-	return raw ? take(in, 8) : BUS + take(in, 2) % (f->len + 64);
+	return raw ? take(in, 8) : BUS + f->lay.bytes + take(in, 2) % (DATA + 64);
 }
 
 static void pop(struct fz *f, uint32_t nreq, uint32_t niov)
@@ -138,7 +141,7 @@ static void step(struct fz *f, struct in *in)
 		rte_vmsg_put_le16(&d->flags, (uint16_t)(v & 7));
 		rte_vmsg_put_le16(&d->next, (uint16_t)take(in, 1));
 		return;
-	case 1: /* an indirect table in the data area: desc (op >> 3) of it */
+	case 1: /* an indirect table at the start of the data area: desc (op >> 3) of it */
 		d = (struct rte_vmsg_vring_desc *)(void *)(f->buf + f->lay.bytes) + (op >> 3);
 		v = (uint32_t)take(in, 1);
 		rte_vmsg_put_le64(&d->addr, addr(f, in, v & 0x80));

@@ -51,7 +51,8 @@ int rte_vmsg_region_io_read32(struct rte_vmsg_region *r, uint64_t off, uint32_t 
 	if (r->io_ops != NULL)
 		*v = r->io_ops->read32(r->io_arg, off);
 	else
-		*v = rte_vmsg_le32_to_cpu(rte_vmsg__io_read32(r->addr + off));
+		/* Aligned: the region starts on a page and io_ok() checked off. */
+		*v = rte_vmsg_le32_to_cpu(rte_vmsg__io_read32((void *)(r->addr + off)));
 	return 0;
 }
 
@@ -63,7 +64,7 @@ int rte_vmsg_region_io_write32(struct rte_vmsg_region *r, uint64_t off, uint32_t
 	if (r->io_ops != NULL)
 		r->io_ops->write32(r->io_arg, off, v);
 	else
-		rte_vmsg__io_write32(r->addr + off, rte_vmsg_cpu_to_le32(v));
+		rte_vmsg__io_write32((void *)(r->addr + off), rte_vmsg_cpu_to_le32(v));
 	return 0;
 }
 

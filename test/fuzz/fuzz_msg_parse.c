@@ -2,10 +2,15 @@
  * Copyright (c) 2026 The librte_vmsg authors
  *
  * Fuzz target: rte_vmsg_msg_parse() and rte_vmsg_msg_format() on any bytes.
- * The input is the frame itself. Besides not crashing, the parser must keep
- * its documented properties: errno and reason agree, a view describes only
- * bytes inside msg_size, bytes past msg_size change nothing, and a frame
- * accepted at one link maximum is accepted at every larger one.
+ * Besides not crashing, the parser must keep its documented properties:
+ * errno and reason agree, a view describes only bytes inside msg_size, bytes
+ * past msg_size change nothing, and a frame accepted at one link maximum is
+ * accepted at every larger one.
+ *
+ * Each input is read two ways: as a frame, parsed at the fixed maxima 52,
+ * 264 and 65535 (the seed corpus is frames: it stays valid), and as a link
+ * maximum (le16, the first two bytes) followed by a frame, so that the
+ * fuzzer chooses the maximum too, those below 52 included (refused).
  */
 
 #include <errno.h>
@@ -14,17 +19,6 @@
 #include <rte_vmsg_msg.h>
 
 #include "fuzz.h"
-
-/* Link maximum from the first two input bytes, clamped into 52..65535. */
-static uint32_t max_from_input(const uint8_t *data, size_t size)
-{
-	uint32_t v;
-
-	if (size < 2)
-		return RTE_VMSG_MAX_SIZE_MIN;
-	v = rte_vmsg_get_le16(data);
-	return v < RTE_VMSG_MAX_SIZE_MIN ? RTE_VMSG_MAX_SIZE_MIN : v;
-}
 
 /* The errno a parse error reason comes with. */
 static int errno_of(enum rte_vmsg_msg_err why)
@@ -165,10 +159,11 @@ static void check_parse(const uint8_t *data, size_t size, uint32_t max)
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* One frame at the link maximum @p max, and at the fixed ones. */
+static void check_frame(const uint8_t *data, size_t size, uint32_t max)
 {
 	const uint32_t maxes[] = {
-		max_from_input(data, size),
+		max,
 		RTE_VMSG_MAX_SIZE_MIN,
 		RTE_VMSG_MAX_SIZE_DEFAULT,
 		RTE_VMSG_MAX_SIZE_MAX,
@@ -177,16 +172,38 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum rte_vmsg_msg_err why;
 	size_t i;
 
-	if (data == NULL)
-		return 0;
 	for (i = 0; i < sizeof(maxes) / sizeof(maxes[0]); i++)
 		check_parse(data, size, maxes[i]);
-	check_format(data, size, maxes[0]);
+	check_format(data, size, max);
 
 	/* Out-of-range link maxima are refused, and still formatted. */
 	FUZZ_CHECK(rte_vmsg_msg_parse(data, size, RTE_VMSG_MAX_SIZE_MIN - 1u, &m, &why) == -EINVAL);
 	FUZZ_CHECK(why == RTE_VMSG_MSG_ERR_MAX_SIZE);
 	FUZZ_CHECK(rte_vmsg_msg_parse(data, size, RTE_VMSG_MAX_SIZE_MAX + 1u, &m, &why) == -EINVAL);
 	check_format(data, size, 0);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct rte_vmsg_msg m;
+	enum rte_vmsg_msg_err why;
+	uint32_t max;
+
+	if (data == NULL)
+		return 0;
+	/* The whole input is a frame. */
+	check_frame(data, size, RTE_VMSG_MAX_SIZE_DEFAULT);
+	if (size < 2)
+		return 0;
+
+	/* The first two bytes are the link maximum, the rest the frame. */
+	max = rte_vmsg_get_le16(data);
+	if (max < RTE_VMSG_MAX_SIZE_MIN) {
+		FUZZ_CHECK(rte_vmsg_msg_parse(data + 2, size - 2, max, &m, &why) == -EINVAL);
+		FUZZ_CHECK(why == RTE_VMSG_MSG_ERR_MAX_SIZE);
+		check_format(data + 2, size - 2, max);
+		return 0;
+	}
+	check_frame(data + 2, size - 2, max);
 	return 0;
 }

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * Fuzz target: the device half of a split virtqueue (lib/virtq virtq_dev.c).
+ * One buffer of exactly the queue block plus a 1 KiB data area is registered
+ * as a region of a bus-address map; the device half attaches to the rings
+ * in it. The input writes descriptors, avail entries, the avail index and
+ * raw words (the driver is the peer: anything in the block may change at any
+ * time), and pops, pushes, checks notifications, arms and resets. Every
+ * popped buffer must lie inside the region, with the chain's totals and
+ * the readable-first order as documented; pushing back what was popped
+ * must succeed, pushing anything else must be refused.
+ *
+ * Input: byte 0: bits 2:0 log2 N (0..4), bit 3 INDIRECT_DESC, bit 4
+ * EVENT_IDX, bits 6:5 the policy; byte 1 max_chain; then steps of one
+ * opcode byte (bits 2:0) and its arguments.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_vmsg_mem.h>
+#include <rte_vmsg_virtq.h>
+
+#include "fuzz.h"
+
+#define BUS 0x100000ull
+#define DATA 1024u
+#define MAX_STEPS 64
+#define NIOV 24
+
+struct in {
+	const uint8_t *p;
+	size_t n;
+};
+
+static uint64_t take(struct in *in, size_t bytes)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < bytes && in->n > 0; i++, in->p++, in->n--)
+		v |= (uint64_t)in->p[0] << (8 * i);
+	return v;
+}
+
+struct fz {
+	uint8_t *buf;
+	size_t len;
+	uint32_t n;
+	struct rte_vmsg_vq_layout lay;
+	struct rte_vmsg_vq_dev *vq;
+	/* Popped, not yet pushed: head -> in_len + 1 (0: not popped). */
+	uint64_t popped[16];
+};
+
+/*
+ * A descriptor address: an offset in the data area (up to 64 bytes past
+ * its end), or any 64-bit value.
+ */
+static uint64_t addr(struct fz *f, struct in *in, int raw)
+{
+	return raw ? take(in, 8) : BUS + f->lay.bytes + take(in, 2) % (DATA + 64);
+}
+
+static void pop(struct fz *f, uint32_t nreq, uint32_t niov)
+{
+	struct rte_vmsg_vq_req reqs[16];
+	struct rte_vmsg_vq_iov iov[NIOV];
+	uint32_t i, j, out, in, seen_w;
+	int k;
+
+	k = rte_vmsg_vq_dev_pop_burst(f->vq, reqs, nreq, iov, niov);
+	FUZZ_CHECK(k == -ENOBUFS || k == -EIO || (k >= 0 && (uint32_t)k <= nreq));
+	for (i = 0; k > 0 && i < (uint32_t)k; i++) {
+		FUZZ_CHECK(reqs[i].head < f->n && f->popped[reqs[i].head] == 0);
+		FUZZ_CHECK(reqs[i].n_iov >= 1 && reqs[i].iov_first + reqs[i].n_iov <= niov);
+		out = in = seen_w = 0;
+		for (j = reqs[i].iov_first; j < reqs[i].iov_first + reqs[i].n_iov; j++) {
+			const uint8_t *b = iov[j].base;
+
+			/* Inside the data the region maps, never past it. */
+			FUZZ_CHECK(b >= f->buf && iov[j].len <= f->len &&
+				   (size_t)(b - f->buf) <= f->len - iov[j].len);
+			if (iov[j].writable) {
+				seen_w = 1;
+				in += iov[j].len;
+				memset(iov[j].base, 0x5a, iov[j].len);
+			} else {
+				FUZZ_CHECK(!seen_w); /* readable buffers first */
+				out += iov[j].len;
+			}
+		}
+		FUZZ_CHECK(out == reqs[i].out_len && in == reqs[i].in_len);
+		f->popped[reqs[i].head] = (uint64_t)in + 1;
+	}
+}
+
+static void push(struct fz *f, struct in *in)
+{
+	struct rte_vmsg_vq_used u[16];
+	uint32_t h, n = 0, lens = (uint32_t)take(in, 1);
+	int rc;
+
+	for (h = 0; h < f->n; h++) {
+		if (f->popped[h] == 0)
+			continue;
+		u[n].head = h;
+		u[n].len = (uint32_t)(f->popped[h] - 1) >> (lens & 7);
+		n++;
+	}
+	if (lens & 8 && n > 0) {
+		/* Claims one byte more than the chain can hold: refused, nothing written. */
+		u[0].len = (uint32_t)(f->popped[u[0].head] - 1) + 1;
+		FUZZ_CHECK(rte_vmsg_vq_dev_push_burst(f->vq, u, n) < 0);
+		u[0].len--;
+	}
+	rc = rte_vmsg_vq_dev_push_burst(f->vq, u, n);
+	FUZZ_CHECK(rc == (int)n || rc == -EIO);
+	if (rc == (int)n)
+		memset(f->popped, 0, sizeof(f->popped));
+	if (n > 0 && rc == (int)n)
+		FUZZ_CHECK(rte_vmsg_vq_dev_push_burst(f->vq, u, 1) == -EINVAL);
+}
+
+static void step(struct fz *f, struct in *in)
+{
+	uint8_t op = (uint8_t)take(in, 1);
+	struct rte_vmsg_vring_desc *d;
+	uint32_t i, v;
+	uint8_t *avail = f->buf + f->lay.avail_off;
+	int rc;
+
+	switch (op & 7) {
+	case 0: /* descriptor i of the ring table */
+		d = (struct rte_vmsg_vring_desc *)(void *)(f->buf + f->lay.desc_off) +
+		    ((op >> 3) % f->n);
+		v = (uint32_t)take(in, 1);
+		rte_vmsg_put_le64(&d->addr, addr(f, in, v & 0x80));
+		rte_vmsg_put_le32(&d->len, (uint32_t)take(in, 2));
+		rte_vmsg_put_le16(&d->flags, (uint16_t)(v & 7));
+		rte_vmsg_put_le16(&d->next, (uint16_t)take(in, 1));
+		return;
+	case 1: /* an indirect table at the start of the data area: desc (op >> 3) of it */
+		d = (struct rte_vmsg_vring_desc *)(void *)(f->buf + f->lay.bytes) + (op >> 3);
+		v = (uint32_t)take(in, 1);
+		rte_vmsg_put_le64(&d->addr, addr(f, in, v & 0x80));
+		rte_vmsg_put_le32(&d->len, (uint32_t)take(in, 2));
+		rte_vmsg_put_le16(&d->flags, (uint16_t)(v & 7));
+		rte_vmsg_put_le16(&d->next, (uint16_t)take(in, 1));
+		return;
+	case 2: /* avail ring entry (op >> 3), then optionally the index */
+		rte_vmsg_put_le16(avail + 4 + 2 * ((op >> 3) % f->n), (uint16_t)take(in, 1));
+		return;
+	case 3: /* avail idx += (op >> 3), or flags/used_event */
+		if (op & 0x80) {
+			rte_vmsg_put_le16(avail, (uint16_t)take(in, 2));
+			rte_vmsg_put_le16(avail + 4 + 2 * f->n, (uint16_t)take(in, 2));
+			return;
+		}
+		rte_vmsg_put_le16(avail + 2,
+				  (uint16_t)(rte_vmsg_get_le16(avail + 2) + ((op >> 3) & 15)));
+		return;
+	case 4:
+		pop(f, (op >> 3) % 16 + 1, (op >> 7) ? 2 : NIOV);
+		return;
+	case 5:
+		push(f, in);
+		rc = rte_vmsg_vq_dev_need_notify(f->vq);
+		FUZZ_CHECK(rc == 0 || rc == 1 || rc == -EIO);
+		return;
+	case 6:
+		rc = (op & 8) ? rte_vmsg_vq_dev_reset(f->vq) : rte_vmsg_vq_dev_arm(f->vq);
+		FUZZ_CHECK(rc >= 0 || rc == -EIO);
+		if (op & 8)
+			memset(f->popped, 0, sizeof(f->popped));
+		return;
+	default: /* a raw 32-bit word anywhere in the block */
+		i = (uint32_t)take(in, 2) % (uint32_t)f->len & ~3u;
+		rte_vmsg_put_le32(f->buf + i, (uint32_t)take(in, 4));
+		return;
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct in in = { data, size };
+	struct rte_vmsg_vq_dev_opts o;
+	struct rte_vmsg_vq_stats st;
+	struct rte_vmsg_region *reg;
+	struct rte_vmsg_memmap *map;
+	struct fz f;
+	uint32_t cfg, steps;
+	int rc;
+
+	if (size < 2)
+		return 0;
+	memset(&f, 0, sizeof(f));
+	cfg = (uint32_t)take(&in, 1);
+	f.n = 1u << ((cfg & 7) % 5);
+	FUZZ_CHECK(rte_vmsg_vq_layout_get(f.n, 0, &f.lay) == 0);
+	f.len = f.lay.bytes + DATA;
+	f.buf = aligned_alloc(RTE_VMSG_VQ_ALIGN, f.len);
+	FUZZ_CHECK(f.buf != NULL);
+	memset(f.buf, 0, f.len);
+	FUZZ_CHECK(rte_vmsg_region_register(f.buf, f.len, BUS, 0, &reg) == 0);
+	FUZZ_CHECK(rte_vmsg_memmap_create(&map) == 0);
+	FUZZ_CHECK(rte_vmsg_memmap_add(map, reg) == 0);
+
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.size = f.n;
+	o.policy = (cfg >> 5) & 3;
+	o.features = (cfg & 8 ? 1ull << RTE_VMSG_VIRTIO_F_INDIRECT_DESC : 0) |
+		     (cfg & 16 ? 1ull << RTE_VMSG_VIRTIO_F_EVENT_IDX : 0);
+	o.desc_addr = BUS + f.lay.desc_off;
+	o.driver_addr = BUS + f.lay.avail_off;
+	o.device_addr = BUS + f.lay.used_off;
+	o.map = map;
+	o.max_chain = (uint32_t)take(&in, 1) % 40;
+	rc = rte_vmsg_vq_dev_attach(&o, &f.vq);
+	FUZZ_CHECK(rc == 0 || (rc == -EINVAL && o.policy > RTE_VMSG_VQ_POLICY_ADAPTIVE));
+	for (steps = 0; rc == 0 && steps < MAX_STEPS && in.n > 0; steps++) {
+		step(&f, &in);
+		FUZZ_CHECK(rte_vmsg_vq_dev_stats_get(f.vq, &st) == 0);
+		FUZZ_CHECK(st.broken < RTE_VMSG_VQ_REASON_MAX);
+	}
+	rte_vmsg_vq_dev_detach(f.vq);
+	rte_vmsg_memmap_destroy(map);
+	rte_vmsg_region_destroy(reg);
+	free(f.buf);
+	return 0;
+}

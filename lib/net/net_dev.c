@@ -357,13 +357,16 @@ static int64_t tx_check(struct rte_vmsg_net_dev *nd, struct net_pair *p,
 	c->n = r->n_iov;
 	c->i = 0;
 	c->off = 0;
-	if (r->out_len < NET_HDR_LEN)
+	/*
+	 * The header and at least an Ethernet header: one check, which also
+	 * keeps len from underflowing; the chain's readable bytes are out_len,
+	 * so the header read then takes all of it.
+	 */
+	if (r->out_len < NET_HDR_LEN + 14u)
 		goto bad;
 	len = r->out_len - NET_HDR_LEN;
-	if (net_rcur_read(c, h, NET_HDR_LEN) != NET_HDR_LEN)
-		goto bad;
-	if (len < 14u ||
-	    len > (h->gso_type != RTE_VMSG_NET_HDR_GSO_NONE ? NET_MAX_GSO_PKT : nd->max_pkt))
+	(void)net_rcur_read(c, h, NET_HDR_LEN);
+	if (len > (h->gso_type != RTE_VMSG_NET_HDR_GSO_NONE ? NET_MAX_GSO_PKT : nd->max_pkt))
 		goto bad;
 	return len;
 bad:

@@ -755,13 +755,17 @@ RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_link_create(void *base, size_t len,
  * Advances the handshake and watches the peer; call it from the control
  * loop (not per message). Handles a peer restart (its queue head back to
  * INIT) by resetting this end and reconnecting; counts and drops what was in
- * flight. Detects a peer state, magic or index that cannot be and marks the
- * link broken.
+ * flight. Detects a peer state, magic or index that cannot be (or, on a v1
+ * reader, a layout it cannot take when the peer starts over) and breaks the
+ * link: v1 sets this end PEER_DEAD, both ring ends refuse (-EIO), and the
+ * link comes back by itself when the peer starts over (v1: its head back in
+ * INIT or READY; v0: its indices both 0 or in step with ours), counted in
+ * breaks and recoveries (doc/ring.md).
  *
  * Concurrency: the thread owning the link; must not run concurrently with
  * the fast path of this end (a reconnect resets the ring ends).
  *
- * @return enum rte_vmsg_link_state (>= 0), or -EIO when broken.
+ * @return enum rte_vmsg_link_state (>= 0), or -EIO while broken.
  */
 RTE_VMSG_API int rte_vmsg_link_poll(struct rte_vmsg_link *link);
 
@@ -791,14 +795,16 @@ RTE_VMSG_API int rte_vmsg_link_stats_get(const struct rte_vmsg_link *link,
 
 /**
  * Reports that the peer is known dead (its process exited, its card was
- * reset): sets this end PEER_DEAD; the next rte_vmsg_link_poll() that sees
- * the peer back in INIT reconnects.
+ * reset): sets this end PEER_DEAD (v1); the next rte_vmsg_link_poll() that
+ * sees the peer back in INIT or READY reconnects. v0 has no state word: the
+ * link waits, down, for the peer's re-initialised queues.
  */
 RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_link_peer_dead(struct rte_vmsg_link *link);
 
 /**
- * Clears a broken link and restarts the handshake from INIT (after the
- * application decided to trust the peer again).
+ * Restarts this end at once, broken or not: v1 back to INIT (the handshake
+ * again), v0 re-initialises this side's indices (re-opening the link). A
+ * broken link does not need it: it recovers when the peer starts over.
  */
 RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_link_reset(struct rte_vmsg_link *link);
 

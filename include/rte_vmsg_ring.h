@@ -2,8 +2,9 @@
  * Copyright (c) 2026 The librte_vmsg authors
  *
  * SPSC message rings and the AMP link: the v1 virtio-msg-amp shared-memory
- * layout (layout header, two queue heads, two element arrays), its handshake,
- * and the inline burst and zero-copy fast path.
+ * layout (layout header, two queue heads, two element arrays), its handshake
+ * and its recovery, the older v0 spsc layout, and the inline burst and
+ * zero-copy fast path.
  */
 
 #ifndef RTE_VMSG_RING_H

@@ -119,6 +119,19 @@ static void v0_ends_init(struct rte_vmsg_link *l)
 		      (rte_vmsg_le16 *)(void *)v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_PROD));
 }
 
+/*
+ * v0: the peer's two words, each read once (A1/A2 as in
+ * rte_vmsg__ring_refresh()): its consumer index on our queue and its
+ * producer index on its own.
+ */
+static void v0_peer_words(const struct rte_vmsg_link *l, uint32_t *cons, uint32_t *prod)
+{
+	*cons = rte_vmsg_le32_to_cpu(
+		rte_vmsg__load_acquire(v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_CONS)));
+	*prod = rte_vmsg_le32_to_cpu(
+		rte_vmsg__load_acquire(v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_PROD)));
+}
+
 /* Sent and not known consumed, and known arrived and not yet read. */
 static uint64_t inflight(const struct rte_vmsg_link *l)
 {
@@ -404,17 +417,8 @@ static void v0_attach(struct rte_vmsg_link *l)
 	uint32_t cons, prod;
 
 	l->broken = 0;
-	if (l->tx.size != 0)
-		l->st.dropped += inflight(l);
-	l->st.bad_index += l->tx.bad_index + l->rx.bad_index;
-	v0_ends_init(l);
-	rte_vmsg__write_once(v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_PROD), 0);
-	rte_vmsg__write_once(v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_CONS), 0);
-	/* A1/A2 as in rte_vmsg__ring_refresh(): the peer's published indices. */
-	cons = rte_vmsg_le32_to_cpu(
-		rte_vmsg__load_acquire(v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_CONS)));
-	prod = rte_vmsg_le32_to_cpu(
-		rte_vmsg__load_acquire(v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_PROD)));
+	l->st.dropped += reset_ends(l); /* our two words to 0 */
+	v0_peer_words(l, &cons, &prod);
 	/*
 	 * The peer's consumer index on our queue can only be 0 now (our
 	 * producer's is): another value is its earlier session's, so it must
@@ -769,11 +773,7 @@ static int v0_poll(struct rte_vmsg_link *l)
 {
 	uint32_t cons, prod;
 
-	/* A1/A2 as in rte_vmsg__ring_refresh(). */
-	cons = rte_vmsg_le32_to_cpu(
-		rte_vmsg__load_acquire(v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_CONS)));
-	prod = rte_vmsg_le32_to_cpu(
-		rte_vmsg__load_acquire(v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_PROD)));
+	v0_peer_words(l, &cons, &prod);
 	if (l->broken) {
 		uint32_t tx_idx = l->tx.idx, rx_idx = l->rx.idx;
 

@@ -191,6 +191,25 @@ static int parse_numa(const char *opt, const char *val, int *out)
 	return 0;
 }
 
+/*
+ * A keyword value: its index in @p names (NULL-terminated; the order of the
+ * enum it stands for), or -1.
+ */
+static int keyword(const char *val, const char *const *names)
+{
+	int i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(val, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* enum rte_vmsg_payloads, by name. */
+static const char *const payload_names[] = { "v2", "pre-v2", NULL };
+_Static_assert(RTE_VMSG_PAYLOADS_V2 == 0 && RTE_VMSG_PAYLOADS_PRE_V2 == 1, "payload_names");
+_Static_assert(RTE_VMSG_AMP_LAYOUT_V1 == 0 && RTE_VMSG_AMP_LAYOUT_V0 == 1, "layout names");
+
 /* Says what is wrong with a bare-link key and marks it (*@p have = -1). */
 static int amp_bad(const char *spec, const char *what, int *have)
 {
@@ -237,19 +256,19 @@ static int amp_key(const char *spec, struct fwd_port *p, const char *kv, char *v
 			return amp_bad(spec, "elems: expected 2 to 65535", have);
 		p->elems = (uint32_t)v;
 	} else if (strcmp(kv, "layout") == 0) {
-		if (strcmp(val, "v1") == 0)
-			p->layout = RTE_VMSG_AMP_LAYOUT_V1;
-		else if (strcmp(val, "v0") == 0)
-			p->layout = RTE_VMSG_AMP_LAYOUT_V0;
-		else
+		static const char *const names[] = { "v1", "v0",
+						     NULL }; /* enum rte_vmsg_amp_layout */
+		int k = keyword(val, names);
+
+		if (k < 0)
 			return amp_bad(spec, "layout: expected v1 or v0", have);
+		p->layout = (uint32_t)k;
 	} else if (strcmp(kv, "payloads") == 0) {
-		if (strcmp(val, "v2") == 0)
-			p->payloads = RTE_VMSG_PAYLOADS_V2;
-		else if (strcmp(val, "pre-v2") == 0)
-			p->payloads = RTE_VMSG_PAYLOADS_PRE_V2;
-		else
+		int k = keyword(val, payload_names);
+
+		if (k < 0)
 			return amp_bad(spec, "payloads: expected v2 or pre-v2", have);
+		p->payloads = (uint32_t)k;
 	} else if (strcmp(kv, "size") == 0) {
 		if (vmsg_util_parse_u64(val, 0, 0, 4096, (uint64_t)1 << 40, &v) < 0)
 			return amp_bad(spec, "size: expected 4096 bytes to 1 TiB", have);
@@ -325,40 +344,28 @@ static int pcie_addr_ok(const char *s)
  */
 static int pcie_key(const char *spec, struct fwd_port *p, const char *kv, const char *val)
 {
+	/* The orders of enum rte_vmsg_pcie_profile, _placement and _notify. */
+	static const char *const profiles[] = { "auto", "ivshmem", "amp-pci", "versal", NULL };
+	static const char *const placements[] = { "default", "bar", "host", NULL };
+	static const char *const notifies[] = { "poll", "event", NULL };
+	int k;
+
 	if (strcmp(kv, "profile") == 0) {
-		if (strcmp(val, "auto") == 0)
-			p->pcie_profile = 0;
-		else if (strcmp(val, "ivshmem") == 0)
-			p->pcie_profile = 1;
-		else if (strcmp(val, "amp-pci") == 0)
-			p->pcie_profile = 2;
-		else if (strcmp(val, "versal") == 0)
-			p->pcie_profile = 3;
-		else
+		if ((k = keyword(val, profiles)) < 0)
 			return port_err(spec, "profile: expected auto, ivshmem, amp-pci or versal");
+		p->pcie_profile = (uint32_t)k;
 	} else if (strcmp(kv, "placement") == 0) {
-		if (strcmp(val, "default") == 0)
-			p->pcie_placement = 0;
-		else if (strcmp(val, "bar") == 0)
-			p->pcie_placement = 1;
-		else if (strcmp(val, "host") == 0)
-			p->pcie_placement = 2;
-		else
+		if ((k = keyword(val, placements)) < 0)
 			return port_err(spec, "placement: expected default, bar or host");
+		p->pcie_placement = (uint32_t)k;
 	} else if (strcmp(kv, "notify") == 0) {
-		if (strcmp(val, "poll") == 0)
-			p->pcie_notify = 0;
-		else if (strcmp(val, "event") == 0)
-			p->pcie_notify = 1;
-		else
+		if ((k = keyword(val, notifies)) < 0)
 			return port_err(spec, "notify: expected poll or event");
+		p->pcie_notify = (uint32_t)k;
 	} else if (strcmp(kv, "payloads") == 0) {
-		if (strcmp(val, "v2") == 0)
-			p->payloads = RTE_VMSG_PAYLOADS_V2;
-		else if (strcmp(val, "pre-v2") == 0)
-			p->payloads = RTE_VMSG_PAYLOADS_PRE_V2;
-		else
+		if ((k = keyword(val, payload_names)) < 0)
 			return port_err(spec, "payloads: expected v2 or pre-v2");
+		p->payloads = (uint32_t)k;
 	} else {
 		return 0;
 	}

@@ -26,4 +26,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		}                                                                             \
 	} while (0)
 
+/* The fuzz input, taken from the front as little-endian values. */
+struct in {
+	const uint8_t *p;
+	size_t n;
+};
+
+/* The next @p bytes (at most 8) as a little-endian value; missing bytes are 0. */
+static inline uint64_t take64(struct in *in, size_t bytes)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < bytes && i < 8 && in->n > 0; i++, in->p++, in->n--)
+		v |= (uint64_t)in->p[0] << (8 * i);
+	return v;
+}
+
+/* The same for at most 4 bytes. */
+static inline uint32_t take(struct in *in, size_t bytes)
+{
+	return (uint32_t)take64(in, bytes < 4 ? bytes : 4);
+}
+
 #endif /* VMSG_FUZZ_H */

@@ -131,21 +131,6 @@ static void done_enum(void *arg, int status, uint32_t ndevs)
 	(void)ndevs;
 }
 
-struct in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint32_t take(struct in *in, size_t bytes)
-{
-	uint32_t v = 0;
-	size_t i;
-
-	for (i = 0; i < bytes && in->n > 0; i++, in->p++, in->n--)
-		v |= (uint32_t)in->p[0] << (8 * i);
-	return v;
-}
-
 /* A request of each kind the transport sends; dev_num and token set later. */
 static size_t request(uint8_t *f, uint32_t which)
 {

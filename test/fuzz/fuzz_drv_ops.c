@@ -31,21 +31,6 @@
 #define DEV_NUM 3
 #define NQ 4
 
-struct in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint32_t take(struct in *in, size_t bytes)
-{
-	uint32_t v = 0;
-	size_t i;
-
-	for (i = 0; i < bytes && in->n > 0; i++, in->p++, in->n--)
-		v |= (uint32_t)in->p[0] << (8 * i);
-	return v;
-}
-
 struct dev {
 	struct in *in;
 	uint32_t max;

@@ -27,21 +27,6 @@
 
 #define MAX_STEPS 96
 
-struct in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint32_t take(struct in *in, size_t bytes)
-{
-	uint32_t v = 0;
-	size_t i;
-
-	for (i = 0; i < bytes && in->n > 0; i++, in->p++, in->n--)
-		v |= (uint32_t)in->p[0] << (8 * i);
-	return v;
-}
-
 struct fz {
 	uint8_t *buf;
 	size_t len;

@@ -34,21 +34,6 @@
 #define NPKT 4
 #define PKT_CAP 1600u
 
-struct in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint32_t take(struct in *in, size_t bytes)
-{
-	uint32_t v = 0;
-	size_t i;
-
-	for (i = 0; i < bytes && in->n > 0; i++, in->p++, in->n--)
-		v |= (uint32_t)in->p[0] << (8 * i);
-	return v;
-}
-
 struct env {
 	struct rte_vmsg_bus_loop *loop;
 	struct rte_vmsg_bus *drvb, *devb;

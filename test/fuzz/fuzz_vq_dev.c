@@ -29,21 +29,6 @@
 #define MAX_STEPS 64
 #define NIOV 24
 
-struct in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint64_t take(struct in *in, size_t bytes)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	for (i = 0; i < bytes && in->n > 0; i++, in->p++, in->n--)
-		v |= (uint64_t)in->p[0] << (8 * i);
-	return v;
-}
-
 struct fz {
 	uint8_t *buf;
 	size_t len;
@@ -60,7 +45,7 @@ struct fz {
  */
 static uint64_t addr(struct fz *f, struct in *in, int raw)
 {
-	return raw ? take(in, 8) : BUS + f->lay.bytes + take(in, 2) % (DATA + 64);
+	return raw ? take64(in, 8) : BUS + f->lay.bytes + take64(in, 2) % (DATA + 64);
 }
 
 static void pop(struct fz *f, uint32_t nreq, uint32_t niov)
@@ -99,7 +84,7 @@ static void pop(struct fz *f, uint32_t nreq, uint32_t niov)
 static void push(struct fz *f, struct in *in)
 {
 	struct rte_vmsg_vq_used u[16];
-	uint32_t h, n = 0, lens = (uint32_t)take(in, 1);
+	uint32_t h, n = 0, lens = (uint32_t)take64(in, 1);
 	int rc;
 
 	for (h = 0; h < f->n; h++) {
@@ -125,7 +110,7 @@ static void push(struct fz *f, struct in *in)
 
 static void step(struct fz *f, struct in *in)
 {
-	uint8_t op = (uint8_t)take(in, 1);
+	uint8_t op = (uint8_t)take64(in, 1);
 	struct rte_vmsg_vring_desc *d;
 	uint32_t i, v;
 	uint8_t *avail = f->buf + f->lay.avail_off;
@@ -135,27 +120,27 @@ static void step(struct fz *f, struct in *in)
 	case 0: /* descriptor i of the ring table */
 		d = (struct rte_vmsg_vring_desc *)(void *)(f->buf + f->lay.desc_off) +
 		    ((op >> 3) % f->n);
-		v = (uint32_t)take(in, 1);
+		v = (uint32_t)take64(in, 1);
 		rte_vmsg_put_le64(&d->addr, addr(f, in, v & 0x80));
-		rte_vmsg_put_le32(&d->len, (uint32_t)take(in, 2));
+		rte_vmsg_put_le32(&d->len, (uint32_t)take64(in, 2));
 		rte_vmsg_put_le16(&d->flags, (uint16_t)(v & 7));
-		rte_vmsg_put_le16(&d->next, (uint16_t)take(in, 1));
+		rte_vmsg_put_le16(&d->next, (uint16_t)take64(in, 1));
 		return;
 	case 1: /* an indirect table at the start of the data area: desc (op >> 3) of it */
 		d = (struct rte_vmsg_vring_desc *)(void *)(f->buf + f->lay.bytes) + (op >> 3);
-		v = (uint32_t)take(in, 1);
+		v = (uint32_t)take64(in, 1);
 		rte_vmsg_put_le64(&d->addr, addr(f, in, v & 0x80));
-		rte_vmsg_put_le32(&d->len, (uint32_t)take(in, 2));
+		rte_vmsg_put_le32(&d->len, (uint32_t)take64(in, 2));
 		rte_vmsg_put_le16(&d->flags, (uint16_t)(v & 7));
-		rte_vmsg_put_le16(&d->next, (uint16_t)take(in, 1));
+		rte_vmsg_put_le16(&d->next, (uint16_t)take64(in, 1));
 		return;
 	case 2: /* avail ring entry (op >> 3), then optionally the index */
-		rte_vmsg_put_le16(avail + 4 + 2 * ((op >> 3) % f->n), (uint16_t)take(in, 1));
+		rte_vmsg_put_le16(avail + 4 + 2 * ((op >> 3) % f->n), (uint16_t)take64(in, 1));
 		return;
 	case 3: /* avail idx += (op >> 3), or flags/used_event */
 		if (op & 0x80) {
-			rte_vmsg_put_le16(avail, (uint16_t)take(in, 2));
-			rte_vmsg_put_le16(avail + 4 + 2 * f->n, (uint16_t)take(in, 2));
+			rte_vmsg_put_le16(avail, (uint16_t)take64(in, 2));
+			rte_vmsg_put_le16(avail + 4 + 2 * f->n, (uint16_t)take64(in, 2));
 			return;
 		}
 		rte_vmsg_put_le16(avail + 2,
@@ -176,8 +161,8 @@ static void step(struct fz *f, struct in *in)
 			memset(f->popped, 0, sizeof(f->popped));
 		return;
 	default: /* a raw 32-bit word anywhere in the block */
-		i = (uint32_t)take(in, 2) % (uint32_t)f->len & ~3u;
-		rte_vmsg_put_le32(f->buf + i, (uint32_t)take(in, 4));
+		i = (uint32_t)take64(in, 2) % (uint32_t)f->len & ~3u;
+		rte_vmsg_put_le32(f->buf + i, (uint32_t)take64(in, 4));
 		return;
 	}
 }
@@ -196,7 +181,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2)
 		return 0;
 	memset(&f, 0, sizeof(f));
-	cfg = (uint32_t)take(&in, 1);
+	cfg = (uint32_t)take64(&in, 1);
 	f.n = 1u << ((cfg & 7) % 5);
 	FUZZ_CHECK(rte_vmsg_vq_layout_get(f.n, 0, &f.lay) == 0);
 	f.len = f.lay.bytes + DATA;
@@ -217,7 +202,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.driver_addr = BUS + f.lay.avail_off;
 	o.device_addr = BUS + f.lay.used_off;
 	o.map = map;
-	o.max_chain = (uint32_t)take(&in, 1) % 40;
+	o.max_chain = (uint32_t)take64(&in, 1) % 40;
 	rc = rte_vmsg_vq_dev_attach(&o, &f.vq);
 	FUZZ_CHECK(rc == 0 || (rc == -EINVAL && o.policy > RTE_VMSG_VQ_POLICY_ADAPTIVE));
 	for (steps = 0; rc == 0 && steps < MAX_STEPS && in.n > 0; steps++) {

@@ -24,21 +24,6 @@
 #define MAX_N 32u
 #define MAX_STEPS 64
 
-struct in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint64_t take(struct in *in, size_t bytes)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	for (i = 0; i < bytes && in->n > 0; i++, in->p++, in->n--)
-		v |= (uint64_t)in->p[0] << (8 * i);
-	return v;
-}
-
 /* The chains: cookie i is &chain[i]; state 1 in flight, 0 not. */
 struct chain {
 	int in_flight;
@@ -91,7 +76,7 @@ static void add(struct fz *f, struct in *in, uint32_t count, int indirect)
 		ch = &f->ch[f->next % (2 * MAX_N)];
 		if (ch->in_flight)
 			return;
-		shape = (uint32_t)take(in, 1);
+		shape = (uint32_t)take64(in, 1);
 		memset(&c, 0, sizeof(c));
 		memset(bufs, 0, sizeof(bufs));
 		c.n_out = (uint16_t)(shape & 1);
@@ -134,7 +119,7 @@ static void reap(struct fz *f, uint32_t n)
 
 static void step(struct fz *f, struct in *in)
 {
-	uint8_t op = (uint8_t)take(in, 1);
+	uint8_t op = (uint8_t)take64(in, 1);
 	uint8_t *used = f->buf + f->lay.used_off;
 	uint32_t v;
 	int rc;
@@ -146,16 +131,16 @@ static void step(struct fz *f, struct in *in)
 		FUZZ_CHECK(rc == 0 || rc == 1 || rc == -EIO);
 		return;
 	case 1: /* the device uses element (op >> 3): id and len */
-		v = (uint32_t)take(in, 1);
+		v = (uint32_t)take64(in, 1);
 		rte_vmsg_put_le32(used + 4 + 8 * ((op >> 3) % f->n), v & 0x80 ? v : v % f->n);
-		rte_vmsg_put_le32(used + 8 + 8 * ((op >> 3) % f->n), (uint32_t)take(in, 2));
+		rte_vmsg_put_le32(used + 8 + 8 * ((op >> 3) % f->n), (uint32_t)take64(in, 2));
 		return;
 	case 2: /* used idx moves on by (op >> 3) */
 		rte_vmsg_put_le16(used + 2, (uint16_t)(rte_vmsg_get_le16(used + 2) + (op >> 3)));
 		return;
 	case 3: /* used flags and avail_event */
-		rte_vmsg_put_le16(used, (uint16_t)take(in, 2));
-		rte_vmsg_put_le16(used + 4 + 8 * f->n, (uint16_t)take(in, 2));
+		rte_vmsg_put_le16(used, (uint16_t)take64(in, 2));
+		rte_vmsg_put_le16(used + 4 + 8 * f->n, (uint16_t)take64(in, 2));
 		return;
 	case 4:
 		reap(f, (op >> 3) % MAX_N + 1);
@@ -169,8 +154,8 @@ static void step(struct fz *f, struct in *in)
 		FUZZ_CHECK(rc >= 0 && f->used_descs == 0);
 		return;
 	default: /* a raw word anywhere in the block: the device may write it all */
-		v = (uint32_t)take(in, 2) % (uint32_t)f->lay.bytes & ~3u;
-		rte_vmsg_put_le32(f->buf + v, (uint32_t)take(in, 4));
+		v = (uint32_t)take64(in, 2) % (uint32_t)f->lay.bytes & ~3u;
+		rte_vmsg_put_le32(f->buf + v, (uint32_t)take64(in, 4));
 		return;
 	}
 }
@@ -186,7 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	memset(&f, 0, sizeof(f));
-	cfg = (uint32_t)take(&in, 1);
+	cfg = (uint32_t)take64(&in, 1);
 	f.n = 1u << ((cfg & 7) % 6);
 	memset(&o, 0, sizeof(o));
 	o.sz = sizeof(o);

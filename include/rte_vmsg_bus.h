@@ -605,7 +605,7 @@ struct rte_vmsg_bus_amp;
  * that cannot be breaks the link: a peer loss (what is in flight fails
  * once), the link down until the peer starts over (v1: our queue head
  * PEER_DEAD until the peer's is back in INIT or READY; v0: until its
- * indices are both 0 or in step with ours), then up again, counted in
+ * consumer index is 0 or both are in step with ours), then up again, counted in
  * link_breaks and link_recoveries.
  *
  * @param opts  options (required)

@@ -35,7 +35,11 @@ extern "C" {
  *
  * The bus this gives (rte_vmsg_pcie_bus()) is used exactly like an shm bus
  * in the driver role: rte_vmsg_drv_* and rte_vmsg_net_drv_* on it, with the
- * DMA area of rte_vmsg_pcie_dma() for the virtqueues and buffers.
+ * DMA area of rte_vmsg_pcie_dma() for the virtqueues and buffers. The DMA
+ * area is always host hugepage memory mapped for the card (the card reaches
+ * virtqueues by DMA in both placements, as QEMU's amp-pci model and the
+ * Versal card do); the placement decides where the link goes. A link in a
+ * BAR is touched only through the lib/mem I/O accessors.
  *
  * Concurrency: a card and its bus are used by one thread at a time (the
  * thread that runs the bus). Open and close are setup calls.
@@ -52,19 +56,43 @@ enum rte_vmsg_pcie_profile {
 	 * the shared RAM with the v1 layout at +4 KiB written by the card.
 	 */
 	RTE_VMSG_PCIE_PROFILE_IVSHMEM = 1,
-	/** QEMU virtio-msg-amp-pci, 10ee:9039 (not yet: -ENOTSUP). */
+	/**
+	 * QEMU virtio-msg-amp-pci, 10ee:9039: BAR0 registers (VERSION 0x00
+	 * must read 1, NOTIFY[i] at 0x20 + 4i: any write makes the card drain
+	 * FIFO i), BAR1 RAM with FIFO 0's queues (v1: the layout at +4 KiB,
+	 * written by the card; v0: the driver queue at +4 KiB, the device
+	 * queue at +8 KiB), BAR2 the MSI-X table, one vector per FIFO. BAR
+	 * placement only; the layout is never guessed: v1 unless asked.
+	 */
 	RTE_VMSG_PCIE_PROFILE_AMP_PCI = 2,
-	/** The AMD Versal card, 10ee:9038 (not yet: -ENOTSUP). */
+	/**
+	 * The AMD Versal "Sapphire" card, 10ee:9038: HOST placement only. The
+	 * link in host DMA memory, v0 by default (the driver queue at the
+	 * published address, the device queue 4 KiB after it), v1 on request;
+	 * the address published through the BAR1 mailbox at
+	 * RTE_VMSG_PCIE_VERSAL_MAILBOX; the doorbell at
+	 * RTE_VMSG_PCIE_VERSAL_DOORBELL, read back after each write to flush it.
+	 */
 	RTE_VMSG_PCIE_PROFILE_VERSAL = 3,
 };
 
 /** Where the link and the virtqueues live (struct rte_vmsg_pcie_opts @c placement). */
 enum rte_vmsg_pcie_placement {
-	/** The profile's default (ivshmem: BAR, the only one it has). */
+	/** The profile's default: ivshmem and amp-pci BAR, versal HOST. */
 	RTE_VMSG_PCIE_PLACEMENT_DEFAULT = 0,
-	/** In the card's BAR: the card writes the layout there; the DMA area follows it. */
+	/**
+	 * The link in the card's BAR, where the card writes the layout (the
+	 * compatibility mode of QEMU's models): each frame costs the host BAR
+	 * reads (the card's index, the frames it sent).
+	 */
 	RTE_VMSG_PCIE_PLACEMENT_BAR = 1,
-	/** In host hugepage memory mapped for the card's DMA (not yet: -ENOTSUP). */
+	/**
+	 * The link in host hugepage memory mapped for the card's DMA: this host
+	 * writes the layout at the start of its DMA memory and publishes the
+	 * address through the card's mailbox; it then polls only host memory
+	 * and only writes to the card (doorbells, the mailbox): no BAR read on
+	 * the data path (ARCHITECTURE.md §2.7).
+	 */
 	RTE_VMSG_PCIE_PLACEMENT_HOST = 2,
 };
 
@@ -74,12 +102,44 @@ enum rte_vmsg_pcie_placement {
  */
 #define RTE_VMSG_PCIE_IVSHMEM_LINK_OFFSET 4096u
 /**
- * ivshmem profile, BAR placement: the end of the link window and the start
- * of the DMA area in BAR2. The card's layout must fit in
- * [RTE_VMSG_PCIE_IVSHMEM_LINK_OFFSET, RTE_VMSG_PCIE_IVSHMEM_DMA_OFFSET);
- * virtqueue and buffer bus addresses are offsets in BAR2.
+ * ivshmem profile, BAR placement: the end of the link window in BAR2. The
+ * card's layout must fit in
+ * [RTE_VMSG_PCIE_IVSHMEM_LINK_OFFSET, RTE_VMSG_PCIE_IVSHMEM_DMA_OFFSET).
  */
 #define RTE_VMSG_PCIE_IVSHMEM_DMA_OFFSET 65536u
+
+/**
+ * ivshmem profile, HOST placement: the mailbox this project defines for its
+ * test card, three 32-bit little-endian words at this offset of BAR2: the
+ * link's bus address (IOVA) low at +0, high at +4, then enable at +8,
+ * written 1 last (after a write barrier). The card takes the address when
+ * it sees enable 1 and writes enable back to 0. The same words as the
+ * Versal mailbox (doc/pcie.md).
+ */
+#define RTE_VMSG_PCIE_IVSHMEM_MAILBOX 0u
+/** Versal profile: the mailbox in BAR1 (address low, high, then enable = 1). */
+#define RTE_VMSG_PCIE_VERSAL_MAILBOX 0x4000u
+/** Versal profile: the host-to-card doorbell register in BAR1. */
+#define RTE_VMSG_PCIE_VERSAL_DOORBELL 0x50000u
+/** Mailbox words, as byte offsets from the mailbox. */
+#define RTE_VMSG_PCIE_MBOX_ADDR_LO 0u
+#define RTE_VMSG_PCIE_MBOX_ADDR_HI 4u
+#define RTE_VMSG_PCIE_MBOX_ENABLE 8u
+/** amp-pci profile: BAR0 registers. */
+#define RTE_VMSG_PCIE_AMP_PCI_VERSION 0x00u
+#define RTE_VMSG_PCIE_AMP_PCI_NOTIFY 0x20u
+/** amp-pci profile: where FIFO 0's queues start in BAR1. */
+#define RTE_VMSG_PCIE_AMP_PCI_LINK_OFFSET 4096u
+
+/** The link's layout (struct rte_vmsg_pcie_opts @c layout). */
+enum rte_vmsg_pcie_layout {
+	/** The profile's: v1, but v0 for versal. */
+	RTE_VMSG_PCIE_LAYOUT_DEFAULT = 0,
+	/** The 2026 v1 virtio-msg-amp layout (header, queue heads, handshake). */
+	RTE_VMSG_PCIE_LAYOUT_V1 = 1,
+	/** The older v0 spsc layout: two 4 KiB queues, no header, no handshake. */
+	RTE_VMSG_PCIE_LAYOUT_V0 = 2,
+};
 
 /** How each side learns that the other sent (struct rte_vmsg_pcie_opts @c notify). */
 enum rte_vmsg_pcie_notify {
@@ -104,6 +164,14 @@ enum rte_vmsg_pcie_notify {
  * function that supports it on open and release anyway).
  */
 #define RTE_VMSG_PCIE_F_NO_RESET (1u << 1)
+/**
+ * Option flag: the card sees host memory at its physical address (IOVA =
+ * PA, read from /proc/self/pagemap as root and mapped with that IOVA): for
+ * the project's test card in a QEMU guest, whose emulator reads guest RAM
+ * at guest-physical offsets. The DMA memory must then be physically
+ * contiguous (one hugepage at least as large as it; -ENOMEM otherwise).
+ */
+#define RTE_VMSG_PCIE_F_IOVA_PA (1u << 2)
 
 /** Most BARs of a PCI function. */
 #define RTE_VMSG_PCIE_MAX_BARS 6u
@@ -116,9 +184,11 @@ struct rte_vmsg_pcie_opts {
 	uint32_t notify;    /**< enum rte_vmsg_pcie_notify; 0: polling only */
 	uint32_t flags;	    /**< RTE_VMSG_PCIE_F_* */
 	/**
-	 * Link queue sizes. The side that writes the layout chooses them (the
-	 * card, in the BAR placement); here they are what this host expects:
-	 * 0 takes what the card wrote, non-zero must equal it (-EPROTO).
+	 * Link queue sizes. The side that writes the layout chooses them. BAR
+	 * placement (the card writes it): what this host expects, 0 takes what
+	 * the card wrote, non-zero must equal it (-EPROTO). HOST placement v1
+	 * (this host writes it): what it lays out, 0: 64 elements of 64 bytes.
+	 * v0: fixed, 0 or 62 elements of 64 bytes.
 	 */
 	uint32_t num_elems; /**< elements per direction; 0: any */
 	uint32_t elem_size; /**< bytes per element; 0: any */
@@ -134,13 +204,13 @@ struct rte_vmsg_pcie_opts {
 	/** The host's MSI-X vector the card raises after sending; 0 by default. */
 	uint32_t msix_vector;
 	/**
-	 * Bytes of the DMA area (virtqueues and buffers) wanted; 0: all that
-	 * the placement leaves (BAR: the rest of the BAR after the link, 4 KiB
-	 * aligned). More than there is fails with -ENOSPC.
+	 * Bytes of the DMA area (virtqueues and buffers) in host hugepage
+	 * memory; 0: 2 MiB less the link (HOST placement), 2 MiB (BAR). At
+	 * most 1 GiB.
 	 */
 	uint64_t dma_size;
 	uint32_t max_inflight; /**< of the bus endpoint (rte_vmsg_bus_opts); 0: its default */
-	uint32_t reserved0;    /**< must be 0 */
+	uint32_t layout;       /**< enum rte_vmsg_pcie_layout; 0: the profile's */
 	uint64_t timeout_ns;   /**< per-request timeout of the bus endpoint; 0: its default */
 	/**
 	 * How long rte_vmsg_pcie_open() waits for the card's layout and then
@@ -165,21 +235,27 @@ struct rte_vmsg_pcie_info {
 	uint32_t msix_vectors; /**< MSI-X vectors the function has (0 without MSI-X) */
 	uint32_t iv_position;  /**< ivshmem: this host's own peer ID (IVPosition); else 0 */
 	uint64_t bar_size[RTE_VMSG_PCIE_MAX_BARS]; /**< bytes of each BAR, 0 when absent */
-	uint64_t link_offset; /**< where the link layout starts (in its BAR or host memory) */
+	uint64_t link_offset; /**< BAR: offset in the BAR; HOST: the bus address (IOVA) */
 	uint64_t link_size;   /**< bytes of the link layout */
+	uint32_t layout;      /**< enum rte_vmsg_pcie_layout in use (never DEFAULT) */
+	uint32_t link_bar;    /**< BAR placement: the BAR holding the link; HOST: UINT32_MAX */
 };
 
 /** Counters of an open card. */
 struct rte_vmsg_pcie_stats {
 	/**
-	 * 32-bit reads and writes of each BAR made through the lib/mem I/O
-	 * accessors (rte_vmsg_region_io_read32() and write32()): register and
-	 * doorbell accesses. In the BAR placement the link and the virtqueues
-	 * in the BAR are not counted here (doc/pcie.md).
+	 * Reads and writes of each BAR made through the lib/mem I/O accessors,
+	 * since the card was opened: registers, doorbells, the mailbox, and in
+	 * the BAR placement the link. Doorbell read-backs are among the reads
+	 * and also in @c doorbell_readbacks.
 	 */
 	uint64_t bar_reads[RTE_VMSG_PCIE_MAX_BARS];
 	uint64_t bar_writes[RTE_VMSG_PCIE_MAX_BARS]; /**< see @c bar_reads */
 	uint64_t doorbells;			     /**< doorbell register writes (host to card) */
+	/** Reads of the doorbell register after a write, to flush it (versal). */
+	uint64_t doorbell_readbacks;
+	/** HOST placement: times the link address was written to the card's mailbox. */
+	uint64_t publishes;
 	/** Wake-ups of rte_vmsg_pcie_wait(): MSI-X interrupts, or frames found while polling. */
 	uint64_t interrupts;
 	uint64_t req_notified; /**< the kernel asked for the device back (REQ notifier) */
@@ -194,8 +270,12 @@ struct rte_vmsg_pcie;
  * ID must fit), a reset where the device offers it, bus mastering, the BARs
  * the profile uses mapped (registered as lib/mem regions flagged
  * RTE_VMSG_REGION_F_IO), the MSI-X vector and the REQ notifier armed, the
- * link attached in the driver role (the card writes the layout), the bus
- * endpoint created, and a bounded wait for the card's layout and the link.
+ * DMA memory allocated and mapped, the link attached in the driver role
+ * (BAR placement: the card writes the layout; HOST: this host writes it in
+ * its DMA memory and publishes its address in the card's mailbox, again
+ * each time the link is down for 100 ms, as a card that reset waits for
+ * it), the bus endpoint created, and a bounded wait for the card's layout
+ * and the link.
  *
  * Every failure logs one line naming the step and the fix (a device not
  * bound to vfio-pci, with the sysfs commands that bind it; a group not
@@ -217,8 +297,9 @@ struct rte_vmsg_pcie;
  *         -EBUSY when the group is not viable or already in use;
  *         -ENOENT when /dev/vfio/vfio is missing (vfio-pci is not loaded);
  *         -EACCES, -EPERM when /dev/vfio is not accessible;
- *         -ENOTSUP when the profile does not fit the card, is not
- *         implemented yet, or does not offer the placement or notify mode
+ *         -ENOTSUP when the profile does not fit the card (amp-pci: its
+ *         VERSION register is not 1), or does not offer the placement,
+ *         layout or notify mode
  *         (a card without MSI-X asked for NOTIFY_EVENT);
  *         -ENOSPC when a BAR is smaller than the profile needs or the DMA
  *         area does not fit;
@@ -255,9 +336,9 @@ RTE_VMSG_API struct rte_vmsg_bus *rte_vmsg_pcie_bus(const struct rte_vmsg_pcie *
 
 /**
  * The DMA area for virtqueues and buffers: its local address, the bus
- * address the card sees it at (what SET_VQUEUE and descriptors carry) and
- * its size. Any output pointer may be NULL. In the BAR placement the area
- * lies in the BAR after the link and bus addresses are offsets in that BAR.
+ * address the card sees it at (the IOVA: what SET_VQUEUE and descriptors
+ * carry) and its size. Any output pointer may be NULL. Host hugepage
+ * memory in both placements.
  *
  * @return 0; -EINVAL for NULL @p card.
  */

@@ -516,10 +516,20 @@ struct rte_vmsg_bell_shm {
 	uint32_t armed; /**< written by the waiter: non-zero while it may sleep */
 };
 
+/**
+ * Bell flag, MMIO only: read the register back after each write. A read
+ * cannot pass the posted write before it, so the write has reached the
+ * card when the read returns (the Versal card's doorbell wants it). It
+ * costs a non-posted round trip of the bus per ring, counted as a read of
+ * the region.
+ */
+#define RTE_VMSG_BELL_F_READBACK (1u << 0)
+
 /** Options of rte_vmsg_bell_create(); zero-initialise, then set @c sz. */
 struct rte_vmsg_bell_opts {
 	size_t sz; /**< sizeof(struct rte_vmsg_bell_opts) */
 	enum rte_vmsg_bell_kind kind;
+	uint32_t flags; /**< RTE_VMSG_BELL_F_*; 0 for kinds other than MMIO */
 	/**
 	 * Shared words, 4-byte aligned: required for FUTEX. Optional for
 	 * EVENTFD and MMIO: with them the ringer skips the wake-up while the
@@ -563,7 +573,7 @@ struct rte_vmsg_bell {
 	uint64_t sleeps; /**< times wait went to sleep */
 	volatile uint32_t *mmio;
 	uint32_t mmio_value;
-	uint32_t pad2_;
+	uint32_t flags; /* RTE_VMSG_BELL_F_* */
 	struct rte_vmsg_region *mmio_region;
 	uint64_t mmio_offset;
 };
@@ -760,7 +770,7 @@ RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_link_create(void *base, size_t len,
  * reader, a layout it cannot take when the peer starts over) and breaks the
  * link: v1 sets this end PEER_DEAD, both ring ends refuse (-EIO), and the
  * link comes back by itself when the peer starts over (v1: its head back in
- * INIT or READY; v0: its indices both 0 or in step with ours), counted in
+ * INIT or READY; v0: its consumer index 0 or both in step with ours), counted in
  * breaks and recoveries (doc/ring.md).
  *
  * Concurrency: the thread owning the link; must not run concurrently with

@@ -120,3 +120,16 @@ int pcie_amp_iova_alloc(struct pcie_amp_iova *iova, uint64_t len, uint64_t align
 	}
 	return -ENOSPC;
 }
+
+int pcie_amp_iova_check(const struct pcie_amp_iova *iova, uint64_t start, uint64_t len)
+{
+	uint32_t i;
+
+	if (len == 0)
+		return -ERANGE;
+	for (i = 0; i < iova->n; i++)
+		if (start >= iova->start[i] && start <= iova->end[i] &&
+		    len - 1 <= iova->end[i] - start)
+			return 0;
+	return -ERANGE;
+}

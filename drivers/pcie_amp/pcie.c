@@ -3,8 +3,11 @@
  *
  * The card layer of drivers/pcie_amp and its public face, rte_vmsg_pcie_*:
  * a VFIO device and a card profile set up the driver side of an amp
- * backend (ARCHITECTURE.md §2.4, §2.7) on a BAR, with the card's doorbell
- * register and MSI-X vector as doorbells, or none.
+ * backend (ARCHITECTURE.md §2.4, §2.7), with the card's doorbell register
+ * and MSI-X vector as doorbells, or none. The link lives in the card's BAR
+ * (BAR placement: the card writes the layout) or in host DMA memory (HOST
+ * placement: this side writes it and publishes its address through the
+ * card's mailbox); virtqueues and buffers always live in host DMA memory.
  */
 
 #define RTE_VMSG_LOG_PREFIX "pcie_amp: "
@@ -23,8 +26,16 @@
 #include "opts_priv.h"
 #include "pcie_amp_priv.h"
 
-#define PCIE_FLAGS_KNOWN (RTE_VMSG_PCIE_F_NO_WAIT | RTE_VMSG_PCIE_F_NO_RESET)
+#define PCIE_FLAGS_KNOWN \
+	(RTE_VMSG_PCIE_F_NO_WAIT | RTE_VMSG_PCIE_F_NO_RESET | RTE_VMSG_PCIE_F_IOVA_PA)
 #define PCIE_WAIT_DEFAULT_NS 10000000000ull
+/* HOST placement: the link's window at the start of the DMA memory. */
+#define PCIE_HOST_LINK_WINDOW 65536u
+#define PCIE_HOST_DEF_ELEMS 64u
+#define PCIE_DMA_DEFAULT (2u << 20)
+#define PCIE_DMA_MAX (1ull << 30)
+/* HOST placement: how long the link may be down before the address is published again. */
+#define PCIE_REPUBLISH_NS 100000000ull
 /* How often the control path looks at the REQ notifier (a read of an eventfd). */
 #define PCIE_REQ_PERIOD_NS 1000000ull
 
@@ -48,9 +59,15 @@ struct rte_vmsg_pcie {
 	struct rte_vmsg_memmap *map;
 	struct rte_vmsg_bus_amp *amp;
 	struct rte_vmsg_bus *bus;
+	uint32_t layout; /* enum rte_vmsg_pcie_layout, resolved */
+	struct pcie_amp_dma dma;
 	uint8_t *dma_addr;
 	uint64_t dma_bus, dma_size;
 	uint64_t link_offset, link_size;
+	/* HOST placement: the mailbox's writes. */
+	uint64_t publishes;
+	uint64_t publish_next_ns; /* when the link being down earns a new publish */
+	int was_up;		  /* the link was up at the previous pass */
 	/* Control path (the bus thread). */
 	uint64_t req_next_ns;
 	int req_seen;
@@ -149,9 +166,10 @@ static int opts_get(const struct rte_vmsg_pcie_opts *opts, struct rte_vmsg_pcie_
 	} else if (rte_vmsg__opts_copy(o, sizeof(*o), opts) < 0) {
 		return -EINVAL;
 	}
-	if ((o->flags & ~PCIE_FLAGS_KNOWN) != 0 || o->reserved0 != 0 ||
-	    o->profile >= NUM_PROFILES || o->placement > RTE_VMSG_PCIE_PLACEMENT_HOST ||
-	    o->notify > RTE_VMSG_PCIE_NOTIFY_EVENT || o->payloads > RTE_VMSG_PAYLOADS_PRE_V2)
+	if ((o->flags & ~PCIE_FLAGS_KNOWN) != 0 || o->layout > RTE_VMSG_PCIE_LAYOUT_V0 ||
+	    o->dma_size > PCIE_DMA_MAX || o->profile >= NUM_PROFILES ||
+	    o->placement > RTE_VMSG_PCIE_PLACEMENT_HOST || o->notify > RTE_VMSG_PCIE_NOTIFY_EVENT ||
+	    o->payloads > RTE_VMSG_PAYLOADS_PRE_V2)
 		return -EINVAL;
 	if ((o->flags & RTE_VMSG_PCIE_F_NO_WAIT) && o->wait_ns != 0)
 		return -EINVAL;
@@ -178,11 +196,10 @@ static int pick_profile(struct rte_vmsg_pcie *c)
 	if (c->o.profile == RTE_VMSG_PCIE_PROFILE_AUTO) {
 		p = pcie_amp_profile_match(c->vendor, c->device);
 		if (p == NULL) {
-			RTE_VMSG_LOG(
-				ERR,
-				"%s: no profile drives %04x:%04x (ivshmem is 1af4:1110; "
-				"amp-pci 10ee:9039 and versal 10ee:9038 are not implemented yet)",
-				c->bdf, c->vendor, c->device);
+			RTE_VMSG_LOG(ERR,
+				     "%s: no profile drives %04x:%04x (ivshmem is 1af4:1110, "
+				     "amp-pci 10ee:9039, versal 10ee:9038)",
+				     c->bdf, c->vendor, c->device);
 			return -ENOTSUP;
 		}
 	} else {
@@ -205,6 +222,20 @@ static int pick_profile(struct rte_vmsg_pcie *c)
 		RTE_VMSG_LOG(ERR, "%s: the %s profile has no %s placement", c->bdf, p->name,
 			     c->placement == RTE_VMSG_PCIE_PLACEMENT_HOST ? "host" : "bar");
 		return -ENOTSUP;
+	}
+	c->layout = c->o.layout != RTE_VMSG_PCIE_LAYOUT_DEFAULT ? c->o.layout : p->def_layout;
+	if ((p->layouts & (1u << c->layout)) == 0) {
+		RTE_VMSG_LOG(ERR, "%s: the %s profile has no %s layout", c->bdf, p->name,
+			     c->layout == RTE_VMSG_PCIE_LAYOUT_V0 ? "v0" : "v1");
+		return -ENOTSUP;
+	}
+	/* v0 has fixed queues: 62 elements of 64 bytes in each 4 KiB page. */
+	if (c->layout == RTE_VMSG_PCIE_LAYOUT_V0 &&
+	    ((c->o.num_elems != 0 && c->o.num_elems != 62) ||
+	     (c->o.elem_size != 0 && c->o.elem_size != 64))) {
+		RTE_VMSG_LOG(ERR, "%s: the v0 layout has 62 elements of 64 bytes per queue",
+			     c->bdf);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -322,22 +353,66 @@ static int arm_irqs(struct rte_vmsg_pcie *c)
 }
 
 /*
- * The liveness source of the amp end: the kernel asked for the device
- * back (VFIO REQ). The link is then lost for good: the application must
- * stop and close. Looked at once a millisecond (one read of an eventfd).
+ * HOST placement: the link's bus address in the card's mailbox: low, high,
+ * then enable. Writes only (posted): a card that reset, or that started
+ * after us, finds it there.
+ */
+static int publish(struct rte_vmsg_pcie *c, uint64_t now)
+{
+	const struct pcie_amp_profile *p = c->prof;
+	struct rte_vmsg_region *r = c->region[p->mbox_bar];
+	uint64_t a = c->link_offset;
+	int rc;
+
+	rc = rte_vmsg_region_io_write32(r, p->mbox_off + RTE_VMSG_PCIE_MBOX_ADDR_LO, (uint32_t)a);
+	if (rc == 0)
+		rc = rte_vmsg_region_io_write32(r, p->mbox_off + RTE_VMSG_PCIE_MBOX_ADDR_HI,
+						(uint32_t)(a >> 32));
+	/*
+	 * W2: the layout in host memory and the address words before enable:
+	 * the card reads them once it sees enable (the CPU-to-device barrier).
+	 */
+	rte_vmsg__io_wmb();
+	if (rc == 0)
+		rc = rte_vmsg_region_io_write32(r, p->mbox_off + RTE_VMSG_PCIE_MBOX_ENABLE, 1);
+	c->publishes++;
+	c->publish_next_ns = now + PCIE_REPUBLISH_NS;
+	return rc;
+}
+
+/*
+ * The liveness source of the amp end, run on each pass of the control
+ * path: the kernel asked for the device back (VFIO REQ), and in the HOST
+ * placement the address published again after the link was down for
+ * PCIE_REPUBLISH_NS (the card reset, or lost it). The REQ notifier is read
+ * once a millisecond (one read of an eventfd); after it the link is lost
+ * for good: the application must stop and close.
  */
 static int pcie_live(void *arg, int link_state)
 {
 	struct rte_vmsg_pcie *c = arg;
 	uint64_t now, v;
 
-	(void)link_state;
 	if (c->req_seen)
 		return 1;
-	if (c->req_fd < 0)
-		return 0;
 	now = rte_vmsg_time_ns();
-	if (now < c->req_next_ns)
+	if (c->placement == RTE_VMSG_PCIE_PLACEMENT_HOST) {
+		/*
+		 * Down after up (a card reset shows as its v1 head leaving RUN,
+		 * or as its v0 indices back at 0): publish at once, as the
+		 * card re-arms its mailbox after a reset; again every
+		 * PCIE_REPUBLISH_NS while the link stays down. A v0 link may
+		 * be down for a single pass: the card re-initialised its
+		 * queues and ours followed.
+		 */
+		if (link_state == RTE_VMSG_LINK_UP)
+			c->was_up = 1;
+		else if (c->was_up || now >= c->publish_next_ns)
+			(void)publish(c, now);
+		if (link_state != RTE_VMSG_LINK_UP)
+			c->was_up = 0;
+	}
+	if (c->req_fd < 0 || now < c->req_next_ns)
 		return 0;
 	c->req_next_ns = now + PCIE_REQ_PERIOD_NS;
 	if (read(c->req_fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
@@ -362,46 +437,106 @@ static void nap(uint64_t ns)
 	nanosleep(&ts, NULL);
 }
 
-/* The driver end of the link in the card's RAM BAR, retried while the card has not written it. */
+/* The doorbells: the card's register host to card, the host's MSI-X vector back. */
+static void link_bells(const struct rte_vmsg_pcie *c, struct rte_vmsg_bus_amp_opts *ao)
+{
+	const struct pcie_amp_profile *p = c->prof;
+
+	if (c->o.notify != RTE_VMSG_PCIE_NOTIFY_EVENT)
+		return;
+	ao->tx_bell.sz = sizeof(ao->tx_bell);
+	ao->tx_bell.kind = RTE_VMSG_BELL_MMIO;
+	ao->tx_bell.flags = p->doorbell_readback ? RTE_VMSG_BELL_F_READBACK : 0;
+	ao->tx_bell.fd = -1;
+	ao->tx_bell.mmio_region = c->region[p->reg_bar];
+	ao->tx_bell.mmio_offset = p->doorbell_off;
+	ao->tx_bell.mmio_value = p->doorbell_value(c->o.peer_id, c->o.peer_vector);
+	ao->rx_wait.sz = sizeof(ao->rx_wait);
+	ao->rx_wait.kind = RTE_VMSG_BELL_EVENTFD;
+	ao->rx_wait.fd = c->msix_fd;
+}
+
+/* Bytes of the HOST placement's link window: the v1 layout (or v0's 8 KiB), 64 KiB rounded. */
+static uint64_t host_link_window(const struct rte_vmsg_pcie *c)
+{
+	uint64_t n = c->o.num_elems != 0 ? c->o.num_elems : PCIE_HOST_DEF_ELEMS;
+	uint64_t e = c->o.elem_size != 0 ? c->o.elem_size : 64;
+	uint64_t need = c->layout == RTE_VMSG_PCIE_LAYOUT_V0 ? 8192 : 4096 + 2 * n * e;
+
+	return (need + PCIE_HOST_LINK_WINDOW - 1) / PCIE_HOST_LINK_WINDOW * PCIE_HOST_LINK_WINDOW;
+}
+
+/*
+ * The host DMA memory: the link window (HOST placement), then the DMA area
+ * for virtqueues and buffers, in hugepages mapped for the card.
+ */
+static int make_dma(struct rte_vmsg_pcie *c)
+{
+	uint64_t win = c->placement == RTE_VMSG_PCIE_PLACEMENT_HOST ? host_link_window(c) : 0;
+	uint64_t area = c->o.dma_size != 0 ? c->o.dma_size : PCIE_DMA_DEFAULT - win;
+	int rc;
+
+	if (c->o.dma_size == 0 && win >= PCIE_DMA_DEFAULT)
+		area = PCIE_DMA_DEFAULT;
+	rc = pcie_amp_dma_alloc(c->ops, c->dev, c->bdf, (size_t)(win + area), 0,
+				(c->o.flags & RTE_VMSG_PCIE_F_IOVA_PA) != 0, &c->dma);
+	if (rc < 0)
+		return rc;
+	c->dma_addr = (uint8_t *)rte_vmsg_region_addr(c->dma.mem) + win;
+	c->dma_bus = c->dma.iova + win;
+	c->dma_size = c->dma.len - win;
+	c->link_size = win;
+	rc = rte_vmsg_memmap_create(&c->map);
+	if (rc == 0)
+		rc = rte_vmsg_memmap_add(c->map, c->dma.view);
+	return rc;
+}
+
+/*
+ * The driver end of the link. BAR placement: in the card's RAM BAR, where
+ * the card writes the layout (retried while it has not). HOST placement:
+ * laid out here at the start of the DMA memory, then published.
+ */
 static int attach_link(struct rte_vmsg_pcie *c, uint64_t deadline)
 {
 	const struct pcie_amp_profile *p = c->prof;
-	struct rte_vmsg_region *ram = c->region[p->ram_bar];
 	struct rte_vmsg_bus_amp_opts ao;
 	const struct rte_vmsg_ring *tx;
-	int rc;
+	int host = c->placement == RTE_VMSG_PCIE_PLACEMENT_HOST, rc;
 
 	memset(&ao, 0, sizeof(ao));
 	ao.sz = sizeof(ao);
 	ao.role = RTE_VMSG_BUS_DRIVER;
-	ao.region = ram;
-	ao.offset = p->link_offset;
-	ao.size = p->dma_offset - p->link_offset;
-	ao.layout = RTE_VMSG_AMP_LAYOUT_V1;
-	if (c->o.notify == RTE_VMSG_PCIE_NOTIFY_EVENT) {
-		ao.tx_bell.sz = sizeof(ao.tx_bell);
-		ao.tx_bell.kind = RTE_VMSG_BELL_MMIO;
-		ao.tx_bell.fd = -1;
-		ao.tx_bell.mmio_region = c->region[p->reg_bar];
-		ao.tx_bell.mmio_offset = p->doorbell_off;
-		ao.tx_bell.mmio_value = p->doorbell_value(c->o.peer_id, c->o.peer_vector);
-		ao.rx_wait.sz = sizeof(ao.rx_wait);
-		ao.rx_wait.kind = RTE_VMSG_BELL_EVENTFD;
-		ao.rx_wait.fd = c->msix_fd;
+	ao.layout = c->layout == RTE_VMSG_PCIE_LAYOUT_V0 ? RTE_VMSG_AMP_LAYOUT_V0
+							 : RTE_VMSG_AMP_LAYOUT_V1;
+	if (host) {
+		ao.region = c->dma.view;
+		ao.offset = 0;
+		if (c->layout == RTE_VMSG_PCIE_LAYOUT_V1) {
+			ao.flags = RTE_VMSG_BUS_AMP_F_DRIVER_WRITES;
+			ao.size = c->link_size;
+			ao.num_elems = c->o.num_elems != 0 ? c->o.num_elems : PCIE_HOST_DEF_ELEMS;
+			ao.elem_size = c->o.elem_size;
+		}
+	} else {
+		ao.region = c->region[p->ram_bar];
+		ao.offset = p->link_offset;
+		ao.size = c->layout == RTE_VMSG_PCIE_LAYOUT_V0 ? 0 : p->link_end - p->link_offset;
 	}
+	link_bells(c, &ao);
 	ao.map = c->map;
 	ao.live = pcie_live;
 	ao.live_arg = c;
 	for (;;) {
 		rc = rte_vmsg_bus_amp_create(&ao, &c->amp);
-		if (rc != -EAGAIN || (c->o.flags & RTE_VMSG_PCIE_F_NO_WAIT) ||
+		if (host || rc != -EAGAIN || (c->o.flags & RTE_VMSG_PCIE_F_NO_WAIT) ||
 		    rte_vmsg_time_ns() >= deadline)
 			break;
 		if (cancelled(c))
 			return -ECANCELED;
 		nap(1000000);
 	}
-	if (rc == -EAGAIN) {
+	if (rc == -EAGAIN && !host) {
 		RTE_VMSG_LOG(ERR,
 			     "%s: the card has not written its layout at BAR%d+%" PRIu64
 			     " (is its side running?)",
@@ -409,38 +544,51 @@ static int attach_link(struct rte_vmsg_pcie *c, uint64_t deadline)
 		return rc;
 	}
 	if (rc < 0) {
-		RTE_VMSG_LOG(ERR, "%s: the link at BAR%d+%" PRIu64 ": %s", c->bdf, p->ram_bar,
-			     p->link_offset, strerror(-rc));
+		if (host)
+			RTE_VMSG_LOG(ERR, "%s: the link in host memory: %s", c->bdf, strerror(-rc));
+		else
+			RTE_VMSG_LOG(ERR, "%s: the link at BAR%d+%" PRIu64 ": %s", c->bdf,
+				     p->ram_bar, p->link_offset, strerror(-rc));
 		return rc;
 	}
 	tx = rte_vmsg_link_tx(rte_vmsg_bus_amp_link(c->amp));
-	if ((c->o.num_elems != 0 && tx->size != c->o.num_elems) ||
-	    (c->o.elem_size != 0 && tx->esize != c->o.elem_size)) {
+	if (!host && c->layout == RTE_VMSG_PCIE_LAYOUT_V1 &&
+	    ((c->o.num_elems != 0 && tx->size != c->o.num_elems) ||
+	     (c->o.elem_size != 0 && tx->esize != c->o.elem_size))) {
 		RTE_VMSG_LOG(ERR,
 			     "%s: the card's link has %u elements of %u bytes; asked for %u of %u",
 			     c->bdf, tx->size, tx->esize, c->o.num_elems, c->o.elem_size);
 		return -EPROTO;
 	}
+	if (host) {
+		c->link_offset = c->dma.iova;
+		return publish(c, rte_vmsg_time_ns());
+	}
 	c->link_offset = p->link_offset;
-	c->link_size = ao.size;
+	c->link_size = c->layout == RTE_VMSG_PCIE_LAYOUT_V0 ? 8192 : ao.size;
 	return 0;
 }
 
-static int make_dma_area(struct rte_vmsg_pcie *c)
+/* amp-pci: the VERSION register says which register set this is ("v0.1"). */
+static int check_version(struct rte_vmsg_pcie *c)
 {
 	const struct pcie_amp_profile *p = c->prof;
-	uint64_t avail = c->bar_size[p->ram_bar] - p->dma_offset;
+	uint32_t v = 0;
+	int rc;
 
-	if (c->o.dma_size > avail) {
-		RTE_VMSG_LOG(ERR,
-			     "%s: a DMA area of %" PRIu64 " bytes does not fit in BAR%d "
-			     "(%" PRIu64 " bytes after the link)",
-			     c->bdf, c->o.dma_size, p->ram_bar, avail);
-		return -ENOSPC;
+	if (p->version_off == UINT32_MAX)
+		return 0;
+	/* A set-up read of the card: never on the fast path. */
+	rc = rte_vmsg_region_io_read32(c->region[p->reg_bar], p->version_off, &v);
+	if (rc < 0)
+		return rc;
+	if (v != p->version_val) {
+		RTE_VMSG_LOG(
+			ERR,
+			"%s: the %s profile needs VERSION %u at BAR%d+0x%x; the card says 0x%x",
+			c->bdf, p->name, p->version_val, p->reg_bar, p->version_off, v);
+		return -ENOTSUP;
 	}
-	c->dma_addr = (uint8_t *)c->bar[p->ram_bar].addr + p->dma_offset;
-	c->dma_bus = p->dma_offset;
-	c->dma_size = c->o.dma_size != 0 ? c->o.dma_size : avail;
 	return 0;
 }
 
@@ -480,6 +628,8 @@ void rte_vmsg_pcie_close(struct rte_vmsg_pcie *c)
 	rte_vmsg_bus_destroy(c->bus);
 	rte_vmsg_bus_amp_destroy(c->amp);
 	rte_vmsg_memmap_destroy(c->map);
+	if (c->dev != NULL)
+		pcie_amp_dma_free(c->ops, c->dev, &c->dma);
 	if (c->dev != NULL) {
 		if (c->msix_fd >= 0)
 			(void)c->ops->irq_set(c->dev, PCIE_AMP_IRQ_MSIX, 0, 0, NULL);
@@ -557,8 +707,12 @@ int pcie_amp_open(const char *bdf, const struct rte_vmsg_pcie_opts *opts,
 	rc = bus_master(c, 1);
 	if (rc == 0)
 		rc = map_bar(c, p->reg_bar, p->reg_bar_min, "registers");
-	if (rc == 0)
+	if (rc == 0 && c->placement == RTE_VMSG_PCIE_PLACEMENT_BAR)
 		rc = map_bar(c, p->ram_bar, p->ram_bar_min, "shared RAM");
+	else if (rc == 0 && p->mbox_bar == p->ram_bar)
+		rc = map_bar(c, p->ram_bar, p->mbox_off + 12, "the mailbox");
+	if (rc == 0)
+		rc = check_version(c);
 	if (rc < 0)
 		goto fail;
 	if (p->own_id_off != UINT32_MAX && p->reg_bar >= 0) {
@@ -571,13 +725,9 @@ int pcie_amp_open(const char *bdf, const struct rte_vmsg_pcie_opts *opts,
 	rc = arm_irqs(c);
 	if (rc < 0)
 		goto fail;
-	rc = rte_vmsg_memmap_create(&c->map);
-	if (rc == 0)
-		rc = rte_vmsg_memmap_add(c->map, c->region[p->ram_bar]);
+	rc = make_dma(c);
 	if (rc == 0)
 		rc = attach_link(c, deadline);
-	if (rc == 0)
-		rc = make_dma_area(c);
 	if (rc == 0)
 		rc = make_bus(c, deadline);
 	if (rc < 0)
@@ -660,6 +810,9 @@ int rte_vmsg_pcie_info(const struct rte_vmsg_pcie *c, struct rte_vmsg_pcie_info 
 		in.bar_size[i] = c->bar_size[i];
 	in.link_offset = c->link_offset;
 	in.link_size = c->link_size;
+	in.layout = c->layout;
+	in.link_bar = c->placement == RTE_VMSG_PCIE_PLACEMENT_BAR ? (uint32_t)c->prof->ram_bar
+								  : UINT32_MAX;
 	/* An older caller's smaller struct gets what it knows; a newer one's tail is zeroed. */
 	if (sz > sizeof(in)) {
 		memset(info, 0, sz);
@@ -680,8 +833,12 @@ int rte_vmsg_pcie_stats_get(const struct rte_vmsg_pcie *c, struct rte_vmsg_pcie_
 	for (i = 0; i < RTE_VMSG_PCIE_MAX_BARS; i++)
 		(void)rte_vmsg_region_io_stats(c->region[i], &st->bar_reads[i], &st->bar_writes[i]);
 	if (rte_vmsg_bus_amp_stats_get(c->amp, &as) == 0 &&
-	    c->o.notify == RTE_VMSG_PCIE_NOTIFY_EVENT)
+	    c->o.notify == RTE_VMSG_PCIE_NOTIFY_EVENT) {
 		st->doorbells = as.bell_kicks;
+		if (c->prof->doorbell_readback)
+			st->doorbell_readbacks = as.bell_kicks;
+	}
+	st->publishes = c->publishes;
 	st->interrupts = c->wakeups;
 	st->req_notified = (uint64_t)c->req_seen;
 	return 0;

@@ -75,7 +75,11 @@ struct pcie_amp_vfio_ops {
 	 */
 	int (*irq_set)(void *dev, uint32_t index, uint32_t start, uint32_t count, const int *fds);
 	int (*reset)(void *dev); /* -ENOTSUP when the device offers none */
-	/* DMA: maps [va, va + len) for the device; *iova is where it sees it. */
+	/*
+	 * DMA: maps [va, va + len) for the device; *iova is where it sees it:
+	 * PCIE_AMP_IOVA_ANY on input lets the layer choose, any other value is
+	 * the IOVA wanted (IOVA = PA), which must lie in a usable range.
+	 */
 	int (*dma_map)(void *dev, void *va, uint64_t len, uint64_t *iova);
 	int (*dma_unmap)(void *dev, uint64_t iova, uint64_t len);
 };
@@ -88,6 +92,8 @@ struct pcie_amp_vfio_env {
 	const char *sysfs;
 	const char *dev_vfio;
 };
+
+#define PCIE_AMP_IOVA_ANY UINT64_MAX
 
 /* The kernel's vfio-pci (vfio.c). */
 extern const struct pcie_amp_vfio_ops pcie_amp_vfio_kernel;
@@ -142,6 +148,9 @@ void pcie_amp_iova_default(struct pcie_amp_iova *iova);
  */
 int pcie_amp_iova_alloc(struct pcie_amp_iova *iova, uint64_t len, uint64_t align, uint64_t *out);
 
+/* Whether [start, start + len) lies inside one usable range: 0, or -ERANGE. */
+int pcie_amp_iova_check(const struct pcie_amp_iova *iova, uint64_t start, uint64_t len);
+
 /* ------------------------------------------------------------------------ */
 /* DMA memory (dma.c)                                                        */
 
@@ -156,10 +165,15 @@ struct pcie_amp_dma {
 /*
  * A hugepage region of @p size bytes (pages of @p page_size, 0: 2 MiB;
  * never normal pages: -ENOMEM with the fix logged), mapped for the device
- * of @p ops / @p dev. 0 or -errno; nothing is left on failure.
+ * of @p ops / @p dev: at an IOVA the layer chooses, or with @p iova_pa at
+ * its physical address (which must then be contiguous: -ENOMEM otherwise;
+ * reading it needs root: -EPERM). 0 or -errno; nothing is left on failure.
  */
 int pcie_amp_dma_alloc(const struct pcie_amp_vfio_ops *ops, void *dev, const char *bdf, size_t size,
-		       size_t page_size, struct pcie_amp_dma *out);
+		       size_t page_size, bool iova_pa, struct pcie_amp_dma *out);
+
+/* The physical address of @p va (mapped, touched) from /proc/self/pagemap: 0 or -errno. */
+int pcie_amp_phys_addr(const void *va, uint64_t *pa);
 
 /* Unmaps and frees what pcie_amp_dma_alloc() made; a zeroed @p d does nothing. */
 void pcie_amp_dma_free(const struct pcie_amp_vfio_ops *ops, void *dev, struct pcie_amp_dma *d);
@@ -173,17 +187,25 @@ struct pcie_amp_profile {
 	uint16_t vendor, device;
 	uint32_t placements; /* bit n: enum rte_vmsg_pcie_placement n offered */
 	uint32_t def_placement;
-	int32_t reg_bar;      /* registers and doorbells; -1: none */
-	uint64_t reg_bar_min; /* bytes the registers need */
-	int32_t msix_bar;     /* the MSI-X table's BAR, never mapped here; -1: none */
-	int32_t ram_bar;      /* card RAM holding the link (BAR placement); -1: none */
-	uint64_t link_offset; /* where the layout starts in ram_bar */
-	uint64_t dma_offset;  /* where the DMA area starts in ram_bar (end of the link window) */
-	uint64_t ram_bar_min; /* bytes ram_bar needs: the link window and some DMA area */
+	uint32_t layouts; /* bit n: enum rte_vmsg_pcie_layout n offered */
+	uint32_t def_layout;
+	int32_t reg_bar;	  /* registers and doorbells; -1: none */
+	uint64_t reg_bar_min;	  /* bytes the registers need */
+	int32_t msix_bar;	  /* the MSI-X table's BAR, never mapped here; -1: none */
+	int32_t ram_bar;	  /* card RAM holding the link (BAR placement); -1: none */
+	uint64_t link_offset;	  /* BAR placement: where the layout starts in ram_bar */
+	uint64_t link_end;	  /* BAR placement: the end of the link window in ram_bar */
+	uint64_t ram_bar_min;	  /* bytes ram_bar needs (BAR placement) */
 	const char *ram_bar_hint; /* how a user gives the card a larger ram_bar */
 	uint32_t doorbell_off;	  /* the doorbell register in reg_bar */
 	uint32_t (*doorbell_value)(uint32_t peer, uint32_t vector);
-	uint32_t own_id_off; /* a register that says this host's peer ID; UINT32_MAX: none */
+	bool doorbell_readback; /* read the doorbell back after each write */
+	uint32_t own_id_off;	/* a register that says this host's peer ID; UINT32_MAX: none */
+	/* HOST placement: the mailbox (address low, high, enable) in mbox_bar; -1: none. */
+	int32_t mbox_bar;
+	uint64_t mbox_off;
+	/* A register in reg_bar that must read version_val; UINT32_MAX: none. */
+	uint32_t version_off, version_val;
 };
 
 /* The profile of @p id, or NULL. */

@@ -682,11 +682,23 @@ static int vfio_dma_map(void *dev, void *va, uint64_t len, uint64_t *iova)
 	uint64_t align = (len % RTE_VMSG_PAGE_SIZE_2M) == 0 ? RTE_VMSG_PAGE_SIZE_2M : 4096u;
 	int rc;
 
-	rc = pcie_amp_iova_alloc(&d->iova, len, align, iova);
-	if (rc < 0) {
-		RTE_VMSG_LOG(ERR, "%s: no room for %llu bytes in the IOMMU's IOVA ranges", d->bdf,
-			     (unsigned long long)len);
-		return rc;
+	if (*iova != PCIE_AMP_IOVA_ANY) {
+		/* IOVA = PA: the address must be one the IOMMU can map. */
+		rc = pcie_amp_iova_check(&d->iova, *iova, len);
+		if (rc < 0) {
+			RTE_VMSG_LOG(ERR,
+				     "%s: the physical address 0x%llx (+%llu bytes) is outside the "
+				     "IOMMU's usable IOVA ranges: IOVA = PA cannot map it",
+				     d->bdf, (unsigned long long)*iova, (unsigned long long)len);
+			return rc;
+		}
+	} else {
+		rc = pcie_amp_iova_alloc(&d->iova, len, align, iova);
+		if (rc < 0) {
+			RTE_VMSG_LOG(ERR, "%s: no room for %llu bytes in the IOMMU's IOVA ranges",
+				     d->bdf, (unsigned long long)len);
+			return rc;
+		}
 	}
 	memset(&m, 0, sizeof(m));
 	m.argsz = sizeof(m);

@@ -23,6 +23,7 @@
 #include "vfio_fake.h"
 
 #define FAKE_MAX_VEC 64u
+#define FAKE_MAX_DMA 8u
 
 struct fake_bar {
 	int fd;
@@ -44,6 +45,17 @@ struct pcie_fake {
 	int msix_fd[FAKE_MAX_VEC]; /* the card's ends; dup2'd onto the host's when armed */
 	int req_fd;		   /* the host's REQ eventfd (a dup), -1 */
 	uint32_t intr_mask, intr_status;
+	/* The doorbell register of amp-pci and versal; the RAM BAR the library maps (-1: none). */
+	int32_t bell_bar, ram_bar;
+	uint32_t bell_off;
+	/* The host's DMA mappings, as an IOMMU keeps them. */
+	struct {
+		uint64_t iova, len;
+		uint8_t *va;
+	} dma[FAKE_MAX_DMA];
+	uint64_t iova_next;
+	void (*unmap_hook)(void *arg);
+	void *unmap_arg;
 	struct pcie_fake_stats st;
 };
 
@@ -69,7 +81,25 @@ struct pcie_fake *pcie_fake_create(const struct pcie_fake_cfg *cfg)
 	}
 	for (i = 0; i < RTE_VMSG_PCIE_MAX_BARS && f->cfg.bar_size[i] == 0; i++)
 		;
-	if (i == RTE_VMSG_PCIE_MAX_BARS) {
+	f->bell_bar = -1;
+	f->ram_bar = 2;
+	f->iova_next = PCIE_FAKE_IOVA_BASE;
+	if (f->cfg.vendor == 0x10ee && f->cfg.device == 0x9039) {
+		if (i == RTE_VMSG_PCIE_MAX_BARS) {
+			f->cfg.bar_size[0] = 16384;
+			f->cfg.bar_size[1] = 16384;
+			f->cfg.bar_size[2] = f->cfg.msix_vectors != 0 ? 4096 : 0;
+		}
+		f->bell_bar = 0;
+		f->bell_off = RTE_VMSG_PCIE_AMP_PCI_NOTIFY;
+		f->ram_bar = 1;
+	} else if (f->cfg.vendor == 0x10ee && f->cfg.device == 0x9038) {
+		if (i == RTE_VMSG_PCIE_MAX_BARS)
+			f->cfg.bar_size[1] = 512u << 10;
+		f->bell_bar = 1;
+		f->bell_off = RTE_VMSG_PCIE_VERSAL_DOORBELL;
+		f->ram_bar = -1;
+	} else if (i == RTE_VMSG_PCIE_MAX_BARS) {
 		f->cfg.bar_size[0] = 256;
 		f->cfg.bar_size[1] = f->cfg.msix_vectors != 0 ? 4096 : 0;
 		f->cfg.bar_size[2] = 4u << 20;
@@ -101,6 +131,11 @@ struct pcie_fake *pcie_fake_create(const struct pcie_fake_cfg *cfg)
 			b->card = NULL;
 			goto fail;
 		}
+	}
+	if (f->cfg.vendor == 0x10ee && f->cfg.device == 0x9039 && f->bar[0].card != NULL) {
+		uint32_t one = rte_vmsg_cpu_to_le32(1); /* VERSION: "v0.1" */
+
+		memcpy(f->bar[0].card + RTE_VMSG_PCIE_AMP_PCI_VERSION, &one, sizeof(one));
 	}
 	return f;
 fail:
@@ -197,6 +232,9 @@ static uint32_t fake_read32(void *arg, uint64_t off)
 			v = 0;
 			break;
 		}
+	} else if ((int32_t)b->index == f->bell_bar && off == f->bell_off) {
+		f->st.doorbell_readbacks++;
+		v = 0;
 	} else {
 		memcpy(&v, b->card + off, sizeof(v));
 		v = rte_vmsg_le32_to_cpu(v);
@@ -226,9 +264,18 @@ static void fake_write32(void *arg, uint64_t off, uint32_t v)
 				f->st.doorbell_other++;
 			}
 		}
+	} else if ((int32_t)b->index == f->bell_bar && off == f->bell_off) {
+		/* amp-pci NOTIFY[0], versal's doorbell: any write rings the card. */
+		f->st.last_doorbell = v;
+		f->st.doorbells++;
+		(void)!write(f->doorbell_fd, &one, sizeof(one));
 	} else {
-		v = rte_vmsg_cpu_to_le32(v);
-		memcpy(b->card + off, &v, sizeof(v));
+		/*
+		 * Release: the card polls these words (a mailbox) from its own
+		 * mapping; what the host wrote before is visible with them.
+		 */
+		__atomic_store_n((uint32_t *)(void *)(b->card + off), rte_vmsg_cpu_to_le32(v),
+				 __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&f->lock);
 }
@@ -332,11 +379,11 @@ static int fake_bar_map(void *dev, uint32_t bar, struct pcie_amp_bar *out)
 		return -ENODEV;
 	b = &f->bar[bar];
 	/*
-	 * The RAM BAR carries the link and the virtqueues, which lib/ring and
-	 * lib/virtq still access with plain loads and stores in the BAR
-	 * placement (doc/pcie.md): it stays mapped. Every other BAR is I/O only.
+	 * The RAM BAR carries the link in the BAR placement, which lib/ring
+	 * still accesses with plain loads and stores (doc/pcie.md): it stays
+	 * mapped. Every other BAR is I/O only.
 	 */
-	emulated = bar != 2;
+	emulated = (int32_t)bar != f->ram_bar;
 	out->addr = mmap(NULL, b->size, emulated ? PROT_NONE : PROT_READ | PROT_WRITE, MAP_SHARED,
 			 b->fd, 0);
 	if (out->addr == MAP_FAILED) {
@@ -427,22 +474,86 @@ static int fake_dma_map(void *dev, void *va, uint64_t len, uint64_t *iova)
 {
 	struct pcie_fake *f = dev;
 	int rc = fake_fail(f, "dma_map");
+	uint32_t i;
 
 	if (rc < 0)
 		return rc;
-	*iova = (uint64_t)(uintptr_t)va; /* identity: the card is this process */
-	f->st.dma_maps++;
-	(void)len;
-	return 0;
+	pthread_mutex_lock(&f->lock);
+	for (i = 0; i < FAKE_MAX_DMA && f->dma[i].len != 0; i++)
+		;
+	if (i == FAKE_MAX_DMA) {
+		rc = -ENOSPC;
+	} else {
+		if (*iova == PCIE_AMP_IOVA_ANY) {
+			/* Never the local address: a card that does not translate is caught. */
+			*iova = f->iova_next;
+			f->iova_next += (len + 0xfffffu) & ~0xfffffull;
+		}
+		f->dma[i].iova = *iova;
+		f->dma[i].len = len;
+		f->dma[i].va = va;
+		f->st.dma_maps++;
+	}
+	pthread_mutex_unlock(&f->lock);
+	return rc;
 }
 
 static int fake_dma_unmap(void *dev, uint64_t iova, uint64_t len)
 {
 	struct pcie_fake *f = dev;
+	uint32_t i;
+	int rc = -ENOENT;
 
-	(void)iova, (void)len;
-	f->st.dma_unmaps++;
-	return 0;
+	if (f->unmap_hook != NULL)
+		f->unmap_hook(f->unmap_arg);
+	pthread_mutex_lock(&f->lock);
+	for (i = 0; i < FAKE_MAX_DMA; i++)
+		if (f->dma[i].len == len && f->dma[i].iova == iova) {
+			memset(&f->dma[i], 0, sizeof(f->dma[i]));
+			f->st.dma_unmaps++;
+			rc = 0;
+			break;
+		}
+	pthread_mutex_unlock(&f->lock);
+	return rc;
+}
+
+int pcie_fake_dma_get(struct pcie_fake *f, uint32_t i, uint64_t *iova, void **va, uint64_t *len)
+{
+	int rc = -ENOENT;
+
+	pthread_mutex_lock(&f->lock);
+	if (i < FAKE_MAX_DMA && f->dma[i].len != 0) {
+		*iova = f->dma[i].iova;
+		*va = f->dma[i].va;
+		*len = f->dma[i].len;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&f->lock);
+	return rc;
+}
+
+void pcie_fake_set_unmap_hook(struct pcie_fake *f, void (*hook)(void *arg), void *arg)
+{
+	f->unmap_hook = hook;
+	f->unmap_arg = arg;
+}
+
+void *pcie_fake_dma_ptr(struct pcie_fake *f, uint64_t iova, uint64_t len)
+{
+	void *p = NULL;
+	uint32_t i;
+
+	pthread_mutex_lock(&f->lock);
+	for (i = 0; i < FAKE_MAX_DMA && p == NULL; i++)
+		if (f->dma[i].len != 0 && iova >= f->dma[i].iova &&
+		    iova - f->dma[i].iova <= f->dma[i].len &&
+		    len <= f->dma[i].len - (iova - f->dma[i].iova))
+			p = f->dma[i].va + (iova - f->dma[i].iova);
+	if (p == NULL)
+		f->st.dma_refused++;
+	pthread_mutex_unlock(&f->lock);
+	return p;
 }
 
 const struct pcie_amp_vfio_ops pcie_fake_ops = {

@@ -14,10 +14,17 @@
 
 #include "pcie_amp_priv.h"
 
-/* The card to emulate; zero fields take the ivshmem-doorbell defaults. */
+/*
+ * The card to emulate; zero fields take the defaults of its PCI ID:
+ * ivshmem-doorbell 1af4:1110 (BAR0 256 B of registers, BAR1 4 KiB MSI-X,
+ * BAR2 4 MiB RAM), amp-pci 10ee:9039 (BAR0 16 KiB of registers with
+ * VERSION 1 and NOTIFY[0] the doorbell, BAR1 16 KiB RAM, BAR2 4 KiB
+ * MSI-X, one vector), versal 10ee:9038 (BAR1 512 KiB: the mailbox at
+ * 0x4000, the doorbell at 0x50000).
+ */
 struct pcie_fake_cfg {
 	uint16_t vendor, device;		   /* 0: 1af4:1110 */
-	uint64_t bar_size[RTE_VMSG_PCIE_MAX_BARS]; /* all 0: 256 B, 4 KiB, 4 MiB */
+	uint64_t bar_size[RTE_VMSG_PCIE_MAX_BARS]; /* all 0: the PCI ID's */
 	uint32_t msix_vectors;			   /* MSI-X vectors (0: none, ivshmem-plain) */
 	bool no_req;				   /* no REQ notifier */
 	bool can_reset;				   /* offers VFIO_DEVICE_RESET */
@@ -53,6 +60,28 @@ int pcie_fake_msix_fd(struct pcie_fake *f, uint32_t v);
 /* The kernel asks for the device back: the host's REQ eventfd fires. 0, or -ENOENT unarmed. */
 int pcie_fake_request(struct pcie_fake *f);
 
+/*
+ * The card's DMA: the local address of [iova, iova + len) if the host
+ * mapped all of it (as an IOMMU would translate it), NULL otherwise (and
+ * counted in dma_refused, as an IOMMU fault).
+ */
+void *pcie_fake_dma_ptr(struct pcie_fake *f, uint64_t iova, uint64_t len);
+
+/*
+ * The host's DMA mapping @p i (0..7): its IOVA, local address and length;
+ * 0, or -ENOENT when that slot maps nothing.
+ */
+int pcie_fake_dma_get(struct pcie_fake *f, uint32_t i, uint64_t *iova, void **va, uint64_t *len);
+
+/*
+ * Called at the start of each DMA unmap, before the memory goes away: the
+ * card stops using it there (an IOMMU would fault its accesses after).
+ */
+void pcie_fake_set_unmap_hook(struct pcie_fake *f, void (*hook)(void *arg), void *arg);
+
+/* The IOVA the fake hands out first (never the local address: the card must translate). */
+#define PCIE_FAKE_IOVA_BASE 0x100000000ull
+
 /* The address of BAR @p bar as the library mapped it (PROT_NONE unless the RAM BAR), or NULL. */
 void *pcie_fake_lib_addr(struct pcie_fake *f, uint32_t bar);
 
@@ -67,7 +96,9 @@ struct pcie_fake_stats {
 	uint32_t msix_armed;		/* vectors with an eventfd */
 	bool req_armed;
 	uint64_t dma_maps, dma_unmaps;
-	uint32_t bars_mapped; /* bit n: BAR n mapped now */
+	uint64_t dma_refused;	     /* pcie_fake_dma_ptr() outside the host's mappings */
+	uint64_t doorbell_readbacks; /* reads of the doorbell register (amp-pci, versal) */
+	uint32_t bars_mapped;	     /* bit n: BAR n mapped now */
 };
 
 void pcie_fake_stats_get(struct pcie_fake *f, struct pcie_fake_stats *st);

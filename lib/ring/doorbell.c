@@ -48,8 +48,11 @@ int rte_vmsg_bell_create(const struct rte_vmsg_bell_opts *opts, struct rte_vmsg_
 	     o->mmio_offset > rte_vmsg_region_len(o->mmio_region) - 4))
 		return -EINVAL;
 	/* Fields of other kinds stay zero: a misplaced option is a mistake, not a default. */
-	if (o->kind != RTE_VMSG_BELL_MMIO && (o->mmio != NULL || o->mmio_value != 0 ||
-					      o->mmio_region != NULL || o->mmio_offset != 0))
+	if (o->kind != RTE_VMSG_BELL_MMIO &&
+	    (o->mmio != NULL || o->mmio_value != 0 || o->mmio_region != NULL ||
+	     o->mmio_offset != 0 || o->flags != 0))
+		return -EINVAL;
+	if ((o->flags & ~RTE_VMSG_BELL_F_READBACK) != 0)
 		return -EINVAL;
 
 	b = calloc(1, sizeof(*b));
@@ -64,6 +67,7 @@ int rte_vmsg_bell_create(const struct rte_vmsg_bell_opts *opts, struct rte_vmsg_
 		b->mmio_value = o->mmio_value;
 		b->mmio_region = o->mmio_region;
 		b->mmio_offset = o->mmio_offset;
+		b->flags = o->flags;
 	}
 	if (o->kind == RTE_VMSG_BELL_EVENTFD) {
 		if (o->fd >= 0) {
@@ -116,10 +120,18 @@ int rte_vmsg__bell_kick(struct rte_vmsg_bell *b)
 		 * may otherwise let the doorbell pass them).
 		 */
 		rte_vmsg__io_wmb();
-		if (b->mmio_region != NULL)
-			return rte_vmsg_region_io_write32(b->mmio_region, b->mmio_offset,
-							  b->mmio_value);
+		if (b->mmio_region != NULL) {
+			uint32_t v;
+			int rc = rte_vmsg_region_io_write32(b->mmio_region, b->mmio_offset,
+							    b->mmio_value);
+
+			if (rc == 0 && (b->flags & RTE_VMSG_BELL_F_READBACK))
+				rc = rte_vmsg_region_io_read32(b->mmio_region, b->mmio_offset, &v);
+			return rc;
+		}
 		rte_vmsg__io_write32(b->mmio, rte_vmsg_cpu_to_le32(b->mmio_value));
+		if (b->flags & RTE_VMSG_BELL_F_READBACK)
+			(void)rte_vmsg__io_read32(b->mmio);
 		return 0;
 	}
 	if (b->kind == RTE_VMSG_BELL_EVENTFD) {

@@ -409,7 +409,7 @@ static int link_break(struct rte_vmsg_link *l, uint64_t *counter);
  * amp-pci models do on reset; the peer does the same when it attaches. On
  * fresh memory a side that comes first may already have sent: the other
  * reads it from 0. The peer's words are read once; one that cannot be
- * leaves the link broken until the peer's indices are both 0 (it
+ * leaves the link broken until the peer's consumer index is 0 (it
  * re-initialised its queues).
  */
 static void v0_attach(struct rte_vmsg_link *l)
@@ -511,7 +511,7 @@ err_free:
  * The peer wrote a value that cannot be (ARCHITECTURE.md §2.4b): both ring
  * ends refuse every call (-EIO) and, in v1, our queue head says PEER_DEAD,
  * until the peer starts over (v1: its head back in INIT or READY; v0: its
- * indices both 0). rte_vmsg_link_poll() then resets the ends and, in v1,
+ * consumer index 0). rte_vmsg_link_poll() then resets the ends and, in v1,
  * runs the handshake again; what was in flight is counted as dropped there.
  * The counter names the check; st.breaks counts the breaks.
  */
@@ -766,8 +766,9 @@ static int v1_poll(struct rte_vmsg_link *l)
  * our own index, and the producer's must not go back. Anything else is a
  * peer that started over without telling (it zeroed its queues) or a
  * hostile one: the link breaks (nothing is written: the peer may still be
- * reading our words), and comes back when both its indices are 0 (it
- * re-initialised its queues, as v0_attach() does) or both equal ours again.
+ * reading our words), and comes back when its consumer index is 0 (it
+ * re-initialised its queues, as v0_attach() does; its producer index may
+ * have moved on since) or both its indices equal ours again.
  */
 static int v0_poll(struct rte_vmsg_link *l)
 {
@@ -777,8 +778,13 @@ static int v0_poll(struct rte_vmsg_link *l)
 	if (l->broken) {
 		uint32_t tx_idx = l->tx.idx, rx_idx = l->rx.idx;
 
-		if (cons == 0 && prod == 0) {
-			/* It re-initialised its queues: so do we. */
+		if (cons == 0 && prod < l->n) {
+			/*
+			 * It re-initialised its queues: so do we. Its producer
+			 * index may be ahead already (it attached and sent
+			 * before this pass saw it, as v0_attach() allows): we
+			 * read its queue from 0.
+			 */
 			l->st.dropped += reset_ends(l);
 		} else if (cons == tx_idx && prod == rx_idx && cons < l->n && prod < l->n) {
 			/*

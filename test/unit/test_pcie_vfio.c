@@ -342,14 +342,14 @@ static void test_dma(void)
 	if (free_pages("1048576") == 0) {
 		log_clear();
 		CHECK_EQ(pcie_amp_dma_alloc(&pcie_fake_ops, dev, BDF, 4096, RTE_VMSG_PAGE_SIZE_1G,
-					    &d),
+					    false, &d),
 			 -ENOMEM);
 		CHECK(log_has("no hugepages"));
 		CHECK(log_has("hugepages-1048576kB/nr_hugepages"));
 		CHECK(d.mem == NULL);
 	}
 	if (free_pages("2048") >= 1) {
-		rc = pcie_amp_dma_alloc(&pcie_fake_ops, dev, BDF, 4096, 0, &d);
+		rc = pcie_amp_dma_alloc(&pcie_fake_ops, dev, BDF, 4096, 0, false, &d);
 		CHECK_EQ(rc, 0);
 		if (rc == 0) {
 			CHECK(rte_vmsg_region_flags(d.mem) & RTE_VMSG_REGION_F_HUGE);

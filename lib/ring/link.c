@@ -559,11 +559,20 @@ static int layout_recheck(struct rte_vmsg_link *l)
 		return 0;
 	memcpy(&h, l->base, sizeof(h)); /* compared, never used */
 	if (memcmp(&h, &l->hdr, sizeof(h)) == 0) {
-		/* Back as it was: our places are ours again. */
-		if (l->relayout && l->broken)
-			publish_status(l, RTE_VMSG_QSTATE_PEER_DEAD); /* not told yet */
+		uint32_t was = l->relayout;
+
+		/*
+		 * Back as it was: our places are ours again. A writer that laid
+		 * out again cleared both queue heads on the way: ours is
+		 * written again (PEER_DEAD while broken, else INIT with its
+		 * magic), or the writer would wait for it for ever.
+		 */
 		l->relayout = 0;
 		l->layout_refused = 0;
+		if (was && l->broken)
+			publish_status(l, RTE_VMSG_QSTATE_PEER_DEAD); /* not told yet */
+		else if (was)
+			l->st.dropped += restart_handshake(l);
 		return 0;
 	}
 	l->relayout = 1;
@@ -608,9 +617,10 @@ static int v1_poll(struct rte_vmsg_link *l)
 	/*
 	 * Not running: the peer may be starting over in a new layout (a
 	 * writer moves our queue heads only when it lays out anew). Running,
-	 * the header is not looked at.
+	 * the header is not looked at, unless a restart of the peer found it
+	 * changed (relayout): then until it is back or adopted.
 	 */
-	if (l->broken || l->own_state != RTE_VMSG_QSTATE_RUN) {
+	if (l->broken || l->own_state != RTE_VMSG_QSTATE_RUN || l->relayout) {
 		int rc = layout_recheck(l);
 
 		if (rc < 0 && l->broken)

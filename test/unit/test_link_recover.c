@@ -449,6 +449,62 @@ static void test_v0_opts(void)
 	rte_vmsg_region_destroy(reg);
 }
 
+/*
+ * A writer (the device) that starts over over garbage in its own header and
+ * then lays out the same layout again, as a card that misbehaves and then
+ * resets (tools/vmsg-card --hostile layout). The garbage keeps the header's
+ * magic (a complete header the reader must refuse: bad_layout, a break) or
+ * not (a header being written: the reader waits, writing nothing). Its
+ * re-layout clears the reader's queue head: the reader must write it again,
+ * or both would wait for each other for ever. Then traffic, checked.
+ */
+static void test_writer_garbage(int keep_magic)
+{
+	struct rte_vmsg_link_stats ls;
+	struct env e;
+	uint64_t t_end;
+	uint32_t i;
+	int rc;
+
+	printf("writer restarts over a garbage header (%s)\n",
+	       keep_magic ? "its magic kept" : "its magic gone");
+	CHECK_EQ(env_new(&e, 0), 0);
+	if (e.bus[0] == NULL)
+		goto out;
+	memset(e.mem + LINK_OFF + (keep_magic ? 2 : 0), 0xa5, keep_magic ? 62 : 64);
+	CHECK_EQ(rte_vmsg_link_reset(rte_vmsg_bus_amp_link(e.amp[0])), 0);
+	/* The driver sees the device start over and the header it cannot take. */
+	t_end = rte_vmsg_time_ns() + 200000000ull;
+	while (rte_vmsg_time_ns() < t_end) {
+		rte_vmsg_bus_poll(e.bus[0]);
+		rte_vmsg_bus_poll(e.bus[1]);
+	}
+	CHECK_EQ(rte_vmsg_bus_connected(e.bus[1]), 0);
+	CHECK_EQ(rte_vmsg_link_stats_get(rte_vmsg_bus_amp_link(e.amp[1]), &ls), 0);
+	CHECK_U64(ls.bad_layout, keep_magic ? 1 : 0);
+	CHECK_U64(ls.breaks, keep_magic ? 1 : 0);
+	/* The device's reset: the layout written again (it clears both queue heads). */
+	end_free(&e, 0);
+	CHECK_EQ(end_new(&e, 0), 0);
+	CHECK(both_connected(&e, 1000000000ull) >= 0);
+	for (i = 0; i < 3 * N_V1; i++) {
+		struct ping_rec r = { 0, 0, 0 };
+
+		rc = rte_vmsg_bus_ping(e.bus[1], 0x5000u + i, on_ping, &r);
+		CHECK_EQ(rc, 0);
+		t_end = rte_vmsg_time_ns() + 1000000000ull;
+		while (r.calls == 0 && rte_vmsg_time_ns() < t_end) {
+			rte_vmsg_bus_poll(e.bus[0]);
+			rte_vmsg_bus_poll(e.bus[1]);
+		}
+		CHECK_EQ(r.calls, 1);
+		CHECK_EQ(r.status, 0);
+		CHECK_U64(r.data, 0x5000u + i);
+	}
+out:
+	env_free(&e);
+}
+
 int main(void)
 {
 	static const enum field v1_fields[] = { F_V1_TAIL_N, F_V1_HEAD_N, F_V1_HEAD_BIG,
@@ -460,6 +516,8 @@ int main(void)
 
 	test_v0_layout();
 	test_v0_opts();
+	test_writer_garbage(0);
+	test_writer_garbage(1);
 	for (victim = 0; victim < 2; victim++) {
 		for (i = 0; i < sizeof(v1_fields) / sizeof(v1_fields[0]); i++)
 			test_recover(0, victim, v1_fields[i], 0);

@@ -256,6 +256,9 @@ struct rte_vmsg_pcie_stats {
 	uint64_t doorbell_readbacks;
 	/** HOST placement: times the link address was written to the card's mailbox. */
 	uint64_t publishes;
+	/** Times the link broke on a value from the card that cannot be (rte_vmsg_bus_amp_stats). */
+	uint64_t link_breaks;
+	uint64_t link_recoveries; /**< broken links that met the card's new start */
 	/** Wake-ups of rte_vmsg_pcie_wait(): MSI-X interrupts, or frames found while polling. */
 	uint64_t interrupts;
 	uint64_t req_notified; /**< the kernel asked for the device back (REQ notifier) */

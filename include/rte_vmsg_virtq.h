@@ -601,6 +601,19 @@ RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_vq_dev_reset(struct rte_vmsg_vq_dev *vq)
 RTE_VMSG_API int rte_vmsg_vq_dev_stats_get(const struct rte_vmsg_vq_dev *vq,
 					   struct rte_vmsg_vq_stats *st);
 
+/**
+ * Where the queue's three parts are mapped in this process: the descriptor
+ * table, the driver area (avail ring) and the device area (used ring), as
+ * translated from the driver's bus addresses at attach. For diagnostics and
+ * test harnesses (a card emulator that plays a faulty device writes the
+ * used ring through it); the library's own accesses never depend on what
+ * a caller writes there being sane. Any output pointer may be NULL.
+ *
+ * @return 0; -EINVAL for NULL @p vq.
+ */
+RTE_VMSG_API int rte_vmsg_vq_dev_vring(const struct rte_vmsg_vq_dev *vq, const void **desc,
+				       const void **driver, void **device);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,6 +15,23 @@
  * layout and starts a new device. Killed and started again under a running
  * guest, it takes the same memory and eventfds and the driver reconnects.
  *
+ * With --guest-ram (the guest's RAM, QEMU's memory-backend-file share=on)
+ * the card reaches host memory as a card does by DMA: the driver's
+ * virtqueue and buffer addresses are guest-physical addresses, offsets in
+ * that file (the guest maps its DMA memory at IOVA = PA). --placement host
+ * then takes the link's address from the mailbox in ivshmem memory
+ * (rte_vmsg_pcie.h: RTE_VMSG_PCIE_IVSHMEM_MAILBOX) and attaches the device
+ * end of the link the driver laid out in its own memory. A card restarted
+ * under a running driver takes the last address still in the mailbox.
+ *
+ * --hostile FILE: on SIGUSR1 the card misbehaves once, as the first word of
+ * FILE says: "index" (its queue head's producer index out of range),
+ * "status" (a state that cannot be in its queue head), "used" (the receive
+ * queue's used index jumps far ahead) or "layout" (garbage in the layout
+ * header it wrote, then a restart of its handshake: BAR placement), then
+ * stops for half a second so that the value stays. The driver must detect
+ * it and recover; the card then behaves again.
+ *
  * Traffic: vmsg_card_frames.h. The driver starts a round with a START frame;
  * both ends send the round's DATA frames, each checked byte by byte on
  * arrival; the card answers with a VERDICT. One line per round on stdout.
@@ -42,7 +59,9 @@
 #include <rte_vmsg_common.h>
 #include <rte_vmsg_mem.h>
 #include <rte_vmsg_net.h>
+#include <rte_vmsg_pcie.h>
 #include <rte_vmsg_ring.h>
+#include <rte_vmsg_virtq.h>
 
 #include "ivshmem_proto.h"
 #include "tool_util.h"
@@ -78,6 +97,9 @@ static struct {
 	uint32_t payloads;
 	uint32_t idle_us;
 	int verbose;
+	const char *guest_ram; /* the guest's RAM file: where its DMA addresses point */
+	int host_placement;    /* the link in the guest's memory, its address in the mailbox */
+	const char *hostile;   /* the file naming the misdeed of the next SIGUSR1 */
 	/* memory and peers */
 	struct ivshmem_client iv; /* with --server */
 	int shm_fd;
@@ -86,6 +108,12 @@ static struct {
 	int guest_id; /* the guest the device rings, or -1 */
 	struct rte_vmsg_region *region;
 	struct rte_vmsg_memmap *map;
+	uint8_t *ram; /* --guest-ram */
+	uint64_t ram_len;
+	struct rte_vmsg_region *ram_region;
+	uint64_t link_addr; /* HOST placement: the link's guest-physical address */
+	int have_link;	    /* link_addr is set */
+	uint64_t refused;   /* mailbox addresses outside the guest's RAM */
 	/* the device: one incarnation per card reset */
 	struct rte_vmsg_bus_amp *amp;
 	struct rte_vmsg_bus *bus;
@@ -126,6 +154,13 @@ static void usage(FILE *f)
 		"  -p, --payloads P       v2 (default) or pre-v2\n"
 		"  -I, --idle-us US       polling: nap this long after a thousand idle\n"
 		"                         turns (default 50; 0 spins)\n"
+		"  -g, --guest-ram FILE   the guest's RAM (memory-backend-file, share=on): the\n"
+		"                         driver's DMA addresses are guest-physical, in it\n"
+		"  -P, --placement P      bar (default: the layout in the ivshmem memory at\n"
+		"                         --offset) or host (the driver's link in its RAM, its\n"
+		"                         address in the mailbox at offset 0; needs --guest-ram)\n"
+		"  -H, --hostile FILE     on SIGUSR1, misbehave once as FILE's first word says:\n"
+		"                         index, status, used or layout\n"
 		"  -v, --verbose          one line per card reset and driver session\n"
 		"  -h, --help             this text\n"
 		"\n"
@@ -207,15 +242,81 @@ static int map_memory(void)
 			card.offset, card.size, card.mem_len);
 		return -1;
 	}
-	/* The driver's virtqueue and buffer addresses: bus address mem_base + x is byte x. */
+	/*
+	 * The driver's virtqueue and buffer addresses: guest-physical addresses
+	 * in its RAM (--guest-ram), or bus address mem_base + x is byte x of
+	 * the ivshmem memory (a driver that keeps its DMA area there).
+	 */
 	if (rte_vmsg_region_register(card.mem, (size_t)card.mem_len, card.mem_base,
 				     RTE_VMSG_REGION_F_SHARED, &card.region) < 0 ||
-	    rte_vmsg_memmap_create(&card.map) < 0 ||
-	    rte_vmsg_memmap_add(card.map, card.region) < 0) {
+	    rte_vmsg_memmap_create(&card.map) < 0) {
+		fprintf(stderr, NAME ": the map of the driver's memory\n");
+		return -1;
+	}
+	if (card.guest_ram != NULL) {
+		fd = open(card.guest_ram, O_RDWR | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) < 0 || st.st_size <= 0) {
+			fprintf(stderr, NAME ": %s: %s\n", card.guest_ram,
+				fd < 0 ? strerror(errno) : "no size");
+			return -1;
+		}
+		card.ram_len = (uint64_t)st.st_size;
+		card.ram = mmap(NULL, card.ram_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		close(fd);
+		if (card.ram == MAP_FAILED) {
+			fprintf(stderr, NAME ": mapping the guest's RAM: %s\n", strerror(errno));
+			return -1;
+		}
+		/* q35, RAM below the PCI hole: guest-physical address x is byte x. */
+		if (rte_vmsg_region_register(card.ram, (size_t)card.ram_len, 0,
+					     RTE_VMSG_REGION_F_SHARED, &card.ram_region) < 0 ||
+		    rte_vmsg_memmap_add(card.map, card.ram_region) < 0) {
+			fprintf(stderr, NAME ": the map of the guest's RAM\n");
+			return -1;
+		}
+		return 0;
+	}
+	if (rte_vmsg_memmap_add(card.map, card.region) < 0) {
 		fprintf(stderr, NAME ": the map of the driver's memory\n");
 		return -1;
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The mailbox (HOST placement)                                              */
+
+static uint32_t *mbox_word(uint32_t off)
+{
+	return (uint32_t *)(void *)(card.mem + RTE_VMSG_PCIE_IVSHMEM_MAILBOX + off);
+}
+
+/*
+ * An address the driver published: taken when enable is 1 (enable back to
+ * 0), or at start the last one still there (a card restarted under a
+ * running driver). 1 with *addr set, 0 when there is none.
+ */
+static int mbox_take(int at_start, uint64_t *addr)
+{
+	uint32_t lo, hi;
+
+	/* Acquire: pairs with the driver's barrier before enable (rte_vmsg_pcie publish()). */
+	if (__atomic_load_n(mbox_word(RTE_VMSG_PCIE_MBOX_ENABLE), __ATOMIC_ACQUIRE) != 1 &&
+	    !at_start)
+		return 0;
+	lo = rte_vmsg_le32_to_cpu(
+		__atomic_load_n(mbox_word(RTE_VMSG_PCIE_MBOX_ADDR_LO), __ATOMIC_RELAXED));
+	hi = rte_vmsg_le32_to_cpu(
+		__atomic_load_n(mbox_word(RTE_VMSG_PCIE_MBOX_ADDR_HI), __ATOMIC_RELAXED));
+	__atomic_store_n(mbox_word(RTE_VMSG_PCIE_MBOX_ENABLE), 0, __ATOMIC_RELEASE);
+	*addr = (uint64_t)hi << 32 | lo;
+	return *addr != 0;
+}
+
+/* The driver's address, checked as an IOMMU would: inside the guest's RAM, with room. */
+static int link_addr_ok(uint64_t a)
+{
+	return (a & 63u) == 0 && a < card.ram_len && card.ram_len - a >= 8192;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -250,11 +351,18 @@ static int device_up(void)
 	memset(&ao, 0, sizeof(ao));
 	ao.sz = sizeof(ao);
 	ao.role = RTE_VMSG_BUS_DEVICE;
-	ao.region = card.region;
-	ao.offset = card.offset;
-	ao.size = card.size;
 	ao.layout = RTE_VMSG_AMP_LAYOUT_V1;
-	ao.num_elems = card.elems;
+	if (card.host_placement) {
+		/* The driver laid the link out in its memory: take its layout. */
+		ao.flags = RTE_VMSG_BUS_AMP_F_DRIVER_WRITES;
+		ao.region = card.ram_region;
+		ao.offset = card.link_addr;
+	} else {
+		ao.region = card.region;
+		ao.offset = card.offset;
+		ao.size = card.size;
+		ao.num_elems = card.elems;
+	}
 	ao.map = card.map;
 	if (card.event) {
 		/* Without shared words: every frame sent rings the guest's vector. */
@@ -415,14 +523,81 @@ static int traffic(void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* A hostile card (--hostile)                                                */
+
+static volatile sig_atomic_t hostile_req;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	hostile_req = 1;
+}
+
+/* One misdeed, as the --hostile file names it; the driver must detect it. */
+static void hostile_act(void)
+{
+	struct rte_vmsg_link *l = rte_vmsg_bus_amp_link(card.amp);
+	const struct rte_vmsg_ring *tx = rte_vmsg_link_tx(l);
+	char what[32] = "";
+	FILE *f = fopen(card.hostile, "r");
+
+	if (f == NULL || fscanf(f, "%31s", what) != 1)
+		snprintf(what, sizeof(what), "index");
+	if (f != NULL)
+		fclose(f);
+	if (strcmp(what, "index") == 0) {
+		/* Our producer index, which the driver reads: 65535 is no index of ours. */
+		__atomic_store_n(tx->own_idx, rte_vmsg_cpu_to_le16(0xffff), __ATOMIC_RELEASE);
+	} else if (strcmp(what, "status") == 0) {
+		/* The status word beside that index in our queue head: state 31 does not exist. */
+		rte_vmsg_le16 *status = tx->own_idx - 1;
+
+		__atomic_store_n(status, rte_vmsg_cpu_to_le16(0x1f), __ATOMIC_RELEASE);
+	} else if (strcmp(what, "used") == 0) {
+		struct rte_vmsg_vq_dev *vq =
+			card.nd != NULL ? rte_vmsg_net_dev_vq(card.nd, 0) : NULL;
+		void *used = NULL;
+		rte_vmsg_le16 *idx;
+
+		if (vq == NULL || rte_vmsg_vq_dev_vring(vq, NULL, NULL, &used) < 0 ||
+		    used == NULL) {
+			printf(NAME ": hostile: no receive queue to corrupt yet\n");
+			return;
+		}
+		/* The used ring's idx (after its flags word) runs far past what was made available. */
+		idx = (rte_vmsg_le16 *)used + 1;
+		__atomic_store_n(
+			idx, rte_vmsg_cpu_to_le16((uint16_t)(rte_vmsg_le16_to_cpu(*idx) + 1000u)),
+			__ATOMIC_RELEASE);
+	} else if (strcmp(what, "layout") == 0 && !card.host_placement) {
+		/*
+		 * Garbage over the header we wrote (its magic kept: a complete
+		 * header, not one being written), then our handshake again:
+		 * the driver re-reads it and must refuse it.
+		 */
+		memset(card.mem + card.offset + 2, 0xa5, 62);
+		(void)rte_vmsg_link_reset(l);
+	} else {
+		printf(NAME ": hostile: unknown misdeed '%s'\n", what);
+		return;
+	}
+	printf(NAME ": hostile: %s\n", what);
+	/*
+	 * Stuck that way for half a second: our next frame or used entry
+	 * would write a sane value over it before a slow driver (a TCG
+	 * guest that sleeps 50 ms on its interrupt) had looked.
+	 */
+	nanosleep(&(struct timespec){ 0, 500000000 }, NULL);
+}
 
 static int run(void)
 {
 	uint32_t idle = 0;
-	int st, moved, attached;
+	int st, moved, attached, first = 1;
 
 	while (!tool_stop) {
 		struct ivshmem_peer *guest = NULL;
+		uint64_t a;
 
 		if (card.server != NULL && ivshmem_client_poll(&card.iv) < 0) {
 			fprintf(stderr, NAME ": the ivshmem server hung up\n");
@@ -440,23 +615,77 @@ static int run(void)
 			poll(&(struct pollfd){ .fd = card.iv.sock, .events = POLLIN }, 1, 100);
 			continue;
 		}
+		if (card.host_placement) {
+			if (mbox_take(first, &a)) {
+				if (!link_addr_ok(a)) {
+					/* What an IOMMU would refuse: nothing is read or written there. */
+					card.refused++;
+					printf(NAME ": mailbox address 0x%" PRIx64
+						    " is outside the guest's RAM: refused\n",
+					       a);
+					device_down();
+					card.have_link = 0;
+				} else if (card.amp == NULL || !card.have_link ||
+					   a != card.link_addr) {
+					card.link_addr = a;
+					card.have_link = 1;
+					device_down();
+					if (card.verbose)
+						printf(NAME ": the driver's link at 0x%" PRIx64
+							    "\n",
+						       a);
+				}
+			}
+			first = 0;
+			if (!card.have_link) {
+				nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+				continue;
+			}
+		}
 		if (card.amp == NULL || (guest != NULL && guest->id != card.guest_id)) {
-			if (card_reset(card.amp == NULL ? "start" : "a new guest") < 0)
-				return 1;
+			if (card_reset(card.amp == NULL ? "start" : "a new guest") < 0) {
+				if (!card.host_placement)
+					return 1;
+				card.have_link = 0; /* not a layout we can take: wait for another */
+				continue;
+			}
+		}
+		if (hostile_req && card.hostile != NULL) {
+			hostile_req = 0;
+			hostile_act();
 		}
 		rte_vmsg_bus_poll(card.bus);
 		st = rte_vmsg_bus_amp_poll(card.amp);
-		if (st < 0) {
-			/* The driver wrote a value that cannot be: a reset, not too often. */
-			nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
-			if (card_reset("the link broke") < 0)
-				return 1;
-			continue;
-		}
-		if (st & RTE_VMSG_BUS_AMP_PEER_LOST) {
-			/* The driver's head went back to INIT or SHUTDOWN (or died): the card's reset. */
-			if (card_reset("the driver restarted or left") < 0)
-				return 1;
+		if (st < 0 || (st & RTE_VMSG_BUS_AMP_PEER_LOST)) {
+			/*
+			 * The driver wrote a value that cannot be (a reset, not
+			 * too often), or its head went back to INIT or SHUTDOWN
+			 * (or it died): the card's reset. In the HOST placement a
+			 * driver that left took its address back from the mailbox.
+			 */
+			if (st < 0)
+				nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+			if (card.host_placement && !mbox_take(1, &a)) {
+				if (card.verbose)
+					printf(NAME ": the driver left: waiting for its address\n");
+				device_down();
+				card.have_link = 0;
+				continue;
+			}
+			if (card.host_placement && a != card.link_addr) {
+				card.link_addr = a;
+				if (!link_addr_ok(a)) {
+					device_down();
+					card.have_link = 0;
+					continue;
+				}
+			}
+			if (card_reset(st < 0 ? "the link broke" : "the driver restarted or left") <
+			    0) {
+				if (!card.host_placement)
+					return 1;
+				card.have_link = 0;
+			}
 			continue;
 		}
 		rte_vmsg_net_dev_service(card.nd);
@@ -507,6 +736,9 @@ int main(int argc, char **argv)
 		{ "queue-size", required_argument, NULL, 'q' },
 		{ "payloads", required_argument, NULL, 'p' },
 		{ "idle-us", required_argument, NULL, 'I' },
+		{ "guest-ram", required_argument, NULL, 'g' },
+		{ "placement", required_argument, NULL, 'P' },
+		{ "hostile", required_argument, NULL, 'H' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -523,7 +755,8 @@ int main(int argc, char **argv)
 	card.iv.shm_fd = -1;
 	card.shm_fd = -1;
 	card.guest_id = -1;
-	while ((c = getopt_long(argc, argv, "s:f:o:l:b:e:i:d:n:E:q:p:I:vh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:f:o:l:b:e:i:d:n:E:q:p:I:g:P:H:vh", lo, NULL)) !=
+	       -1) {
 		const char *bad = NULL;
 
 		switch (c) {
@@ -548,6 +781,20 @@ int main(int argc, char **argv)
 				card.payloads = RTE_VMSG_PAYLOADS_PRE_V2;
 			else
 				bad = "want v2 or pre-v2";
+			break;
+		case 'g':
+			card.guest_ram = optarg;
+			break;
+		case 'P':
+			if (strcmp(optarg, "bar") == 0)
+				card.host_placement = 0;
+			else if (strcmp(optarg, "host") == 0)
+				card.host_placement = 1;
+			else
+				bad = "want bar or host";
+			break;
+		case 'H':
+			card.hostile = optarg;
 			break;
 		case 'v':
 			card.verbose = 1;
@@ -614,23 +861,40 @@ int main(int argc, char **argv)
 		fprintf(stderr, NAME ": --notify event needs the doorbells of --server\n");
 		return 2;
 	}
+	if (card.host_placement && card.guest_ram == NULL) {
+		fprintf(stderr, NAME ": --placement host needs --guest-ram (the link is there)\n");
+		return 2;
+	}
 
 	tool_process_setup();
+	if (card.hostile != NULL)
+		signal(SIGUSR1, on_usr1);
 
 	if (card.server != NULL && server_attach() < 0)
 		return 1;
 	if (map_memory() < 0)
 		return 1;
-	printf(NAME ": %" PRIu64 "-byte memory, layout at %" PRIu64 ", %s, device %u\n",
-	       card.mem_len, card.offset,
-	       card.event ? "event mode (MSI-X and doorbells)" : "polling only", card.dev_num);
+	if (card.host_placement)
+		printf(NAME ": %" PRIu64 "-byte memory, the link in the guest's RAM (%" PRIu64
+			    " bytes) at the mailbox's address, %s, device %u\n",
+		       card.mem_len, card.ram_len,
+		       card.event ? "event mode (MSI-X and doorbells)" : "polling only",
+		       card.dev_num);
+	else
+		printf(NAME ": %" PRIu64 "-byte memory, layout at %" PRIu64 ", %s, device %u\n",
+		       card.mem_len, card.offset,
+		       card.event ? "event mode (MSI-X and doorbells)" : "polling only",
+		       card.dev_num);
 	rc = run();
 	device_down();
 	printf(NAME ": stopped: %" PRIu64 " rounds ok, %" PRIu64 " failed, %" PRIu64 " resets\n",
 	       card.rounds_ok, card.rounds_bad, card.resets);
 	rte_vmsg_memmap_destroy(card.map);
 	rte_vmsg_region_destroy(card.region);
+	rte_vmsg_region_destroy(card.ram_region);
 	munmap(card.mem, card.mem_len);
+	if (card.ram != NULL)
+		munmap(card.ram, card.ram_len);
 	if (card.server != NULL)
 		ivshmem_client_close(&card.iv);
 	else if (card.shm_fd >= 0)

@@ -381,6 +381,25 @@ static int publish(struct rte_vmsg_pcie *c, uint64_t now)
 }
 
 /*
+ * HOST placement, at close: the address taken back (enable, low, high all
+ * 0), read back so that the writes have reached the card before our queue
+ * head says SHUTDOWN in host memory: a card that sees us leave finds no
+ * address to go back to, and one that restarts takes none (the memory is
+ * about to be freed).
+ */
+static void withdraw(struct rte_vmsg_pcie *c)
+{
+	const struct pcie_amp_profile *p = c->prof;
+	struct rte_vmsg_region *r = c->region[p->mbox_bar];
+	uint32_t v;
+
+	(void)rte_vmsg_region_io_write32(r, p->mbox_off + RTE_VMSG_PCIE_MBOX_ENABLE, 0);
+	(void)rte_vmsg_region_io_write32(r, p->mbox_off + RTE_VMSG_PCIE_MBOX_ADDR_LO, 0);
+	(void)rte_vmsg_region_io_write32(r, p->mbox_off + RTE_VMSG_PCIE_MBOX_ADDR_HI, 0);
+	(void)rte_vmsg_region_io_read32(r, p->mbox_off + RTE_VMSG_PCIE_MBOX_ENABLE, &v);
+}
+
+/*
  * The liveness source of the amp end, run on each pass of the control
  * path: the kernel asked for the device back (VFIO REQ), and in the HOST
  * placement the address published again after the link was down for
@@ -626,6 +645,8 @@ void rte_vmsg_pcie_close(struct rte_vmsg_pcie *c)
 	if (c == NULL)
 		return;
 	rte_vmsg_bus_destroy(c->bus);
+	if (c->publishes != 0)
+		withdraw(c);
 	rte_vmsg_bus_amp_destroy(c->amp);
 	rte_vmsg_memmap_destroy(c->map);
 	if (c->dev != NULL)
@@ -832,11 +853,14 @@ int rte_vmsg_pcie_stats_get(const struct rte_vmsg_pcie *c, struct rte_vmsg_pcie_
 	memset(st, 0, sizeof(*st));
 	for (i = 0; i < RTE_VMSG_PCIE_MAX_BARS; i++)
 		(void)rte_vmsg_region_io_stats(c->region[i], &st->bar_reads[i], &st->bar_writes[i]);
-	if (rte_vmsg_bus_amp_stats_get(c->amp, &as) == 0 &&
-	    c->o.notify == RTE_VMSG_PCIE_NOTIFY_EVENT) {
-		st->doorbells = as.bell_kicks;
-		if (c->prof->doorbell_readback)
-			st->doorbell_readbacks = as.bell_kicks;
+	if (rte_vmsg_bus_amp_stats_get(c->amp, &as) == 0) {
+		st->link_breaks = as.link_breaks;
+		st->link_recoveries = as.link_recoveries;
+		if (c->o.notify == RTE_VMSG_PCIE_NOTIFY_EVENT) {
+			st->doorbells = as.bell_kicks;
+			if (c->prof->doorbell_readback)
+				st->doorbell_readbacks = as.bell_kicks;
+		}
 	}
 	st->publishes = c->publishes;
 	st->interrupts = c->wakeups;

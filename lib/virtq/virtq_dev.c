@@ -404,3 +404,17 @@ RTE_VMSG_API int rte_vmsg_vq_dev_stats_get(const struct rte_vmsg_vq_dev *vq,
 	*st = vq->st;
 	return 0;
 }
+
+RTE_VMSG_API int rte_vmsg_vq_dev_vring(const struct rte_vmsg_vq_dev *vq, const void **desc,
+				       const void **driver, void **device)
+{
+	if (vq == NULL)
+		return -EINVAL;
+	if (desc != NULL)
+		*desc = vq->desc;
+	if (driver != NULL)
+		*driver = vq->avail;
+	if (device != NULL)
+		*device = vq->used;
+	return 0;
+}

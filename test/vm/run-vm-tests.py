@@ -35,7 +35,12 @@ SKIP = 77
 BDF_PLAIN = "0000:00:10.0"  # ivshmem-plain, vmsg-card --shm (polling only)
 BDF_BELL = "0000:00:11.0"  # ivshmem-doorbell, vmsg-card --server (MSI-X)
 BDF_SPARE = "0000:00:12.0"  # ivshmem-plain left without a driver
+BDF_HPLAIN = "0000:00:13.0"  # ivshmem-plain, vmsg-card --placement host (polling only)
+BDF_HBELL = "0000:00:14.0"  # ivshmem-doorbell, vmsg-card --placement host (MSI-X)
 MEM_SIZE = 4 << 20
+# The guest's RAM, shared with the cards (they reach the driver's DMA memory
+# in it at guest-physical offsets: q35 puts this much all below the PCI hole).
+RAM_MB = 256
 VECTORS = 2
 LAYOUT_OFFSET = 4096
 
@@ -78,6 +83,13 @@ class Card:
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
+
+    def hostile(self, what):
+        """Makes the card misbehave once (vmsg-card --hostile): writes what, then SIGUSR1."""
+        with open(self.hostile_file, "w") as f:
+            f.write(what + "\n")
+        if self.alive():
+            self.proc.send_signal(signal.SIGUSR1)
 
     def text(self):
         try:
@@ -190,8 +202,12 @@ def boot(args, env, name, boot_def, ctx):
     # leaving intel_iommu=on out is not enough to have none; say off.
     append = "console=ttyS0 panic=-1 quiet " + ("intel_iommu=on" if boot_def["iommu"]
                                                 else "intel_iommu=off")
+    # The guest's RAM is a shared file: the cards read the driver's DMA memory in it.
     cmd = [
-        env["qemu"], "-machine", "q35", "-accel", "tcg", "-cpu", "max", "-smp", "1", "-m", "256",
+        env["qemu"], "-machine", "q35,memory-backend=ram", "-accel", "tcg", "-cpu", "max",
+        "-smp", "1", "-m", "%d" % RAM_MB,
+        "-object", "memory-backend-file,id=ram,size=%dM,mem-path=%s,share=on"
+        % (RAM_MB, env["ram"]),
         "-nographic", "-no-reboot", "-nodefaults", "-serial", "file:" + serial,
         "-device", "intel-iommu,intremap=on",
         "-kernel", os.path.join(env["kdir"], "vmlinuz"), "-initrd", initrd,
@@ -338,8 +354,78 @@ def scenarios_traffic(guest, plain, bell):
         "cmd": ("%s %s --notify event --count 20000 --seed 21 --cue card-restart"
                 % (guest, bell)),
         "expect": [ok, r"recovered from [1-9]"],
-        "cue": ("card-restart", "card_bell"),
+        "cue": ("card-restart", "card_bell", None),
         "what": "the card emulator SIGKILLed and restarted under the running driver, which recovers",
+    }]
+
+
+def scenarios_host(guest):
+    """The HOST placement (the link in the guest's DMA memory) and hostile cards."""
+    ok = r"^vm-guest: ok$"
+    hp = "--pcie %s --placement host" % BDF_HPLAIN
+    hb = "--pcie %s --placement host" % BDF_HBELL
+    # ARCHITECTURE.md §2.7: after the open (IVPosition, once), not one BAR read.
+    zero = r"BAR0 reads 1, BAR2 reads 0, BAR2 writes [1-9]\d*, address published [1-9]"
+    recovered = r"recovered from [1-9]"
+    return [{
+        "name": "host-poll", "secs": 90, "card": "card_hpoll", "rounds": 1,
+        "cmd": "%s %s --notify poll --count 20000 --seed 31" % (guest, hp),
+        "expect": [ok, r"round 31: 20000 frames each way checked byte by byte",
+                   r"EVENT_AVAIL sent 0, EVENT_USED received 0", zero],
+        "what": "HOST placement, polling only: the link in the guest's DMA memory, its "
+                "address in the card's mailbox; 2*10^4 frames each way checked, "
+                "no BAR read on the data path",
+    }, {
+        "name": "host-msix", "secs": 90, "card": "card_hbell", "rounds": 10,
+        "cmd": "%s %s --notify event --count 500 --rounds 10 --expect-irq" % (guest, hb),
+        "expect": [ok, zero],
+        "what": "HOST placement with MSI-X and doorbells: 10 rounds of 500 frames each way, "
+                "no BAR read on the data path",
+    }, {
+        "name": "host-reopen", "secs": 60, "card": "card_hbell", "rounds": 2,
+        "cmd": ("%s %s --notify event --count 2000 --seed 35 && "
+                "%s %s --notify event --count 2000 --seed 36" % (guest, hb, guest, hb)),
+        "expect": [r"round 35: 2000 frames", r"round 36: 2000 frames"],
+        "what": "HOST placement: the program exits (its address taken back) and a new one "
+                "publishes its own",
+    }, {
+        "name": "host-restart", "secs": 90, "card": "card_hbell", "rounds": 1,
+        "cmd": ("%s %s --notify event --count 20000 --seed 41 --cue host-restart"
+                % (guest, hb)),
+        "expect": [ok, recovered],
+        "cue": ("host-restart", "card_hbell", None),
+        "what": "HOST placement: the card emulator SIGKILLed and restarted under the running "
+                "driver takes the address again; the driver recovers",
+    }, {
+        "name": "hostile-index", "secs": 90, "card": "card_bell", "rounds": 1,
+        "cmd": ("%s --pcie %s --notify event --count 4000 --seed 51 --cue hostile-index"
+                % (guest, BDF_BELL)),
+        "expect": [ok, recovered, r"link breaks [1-9]"],
+        "cue": ("hostile-index", "card_bell", "index"),
+        "what": "a hostile card (BAR placement): its producer index out of range; the driver "
+                "breaks the link, no crash, the link recovers, traffic checked after",
+    }, {
+        "name": "hostile-layout", "secs": 90, "card": "card_poll", "rounds": 1,
+        "cmd": ("%s --pcie %s --notify poll --count 4000 --seed 52 --cue hostile-layout"
+                % (guest, BDF_PLAIN)),
+        "expect": [ok, recovered, r"link breaks [1-9]"],
+        "cue": ("hostile-layout", "card_poll", "layout"),
+        "what": "a hostile card (BAR placement): garbage in the layout header it wrote, then "
+                "its handshake again; the driver refuses the header, recovers",
+    }, {
+        "name": "hostile-used", "secs": 90, "card": "card_hpoll", "rounds": 1,
+        "cmd": "%s %s --notify poll --count 4000 --seed 53 --cue hostile-used" % (guest, hp),
+        "expect": [ok, recovered, r"queue breaks [1-9]"],
+        "cue": ("hostile-used", "card_hpoll", "used"),
+        "what": "a hostile card (HOST placement): the receive queue's used index far ahead; "
+                "the driver breaks that queue only, resets the device, traffic checked after",
+    }, {
+        "name": "hostile-status", "secs": 90, "card": "card_hbell", "rounds": 1,
+        "cmd": "%s %s --notify event --count 4000 --seed 54 --cue hostile-status" % (guest, hb),
+        "expect": [ok, recovered, r"link breaks [1-9]"],
+        "cue": ("hostile-status", "card_hbell", "status"),
+        "what": "a hostile card (HOST placement): a state that cannot be in its queue head; "
+                "the link breaks, the address is published again, the link recovers",
     }]
 
 
@@ -409,8 +495,11 @@ def run_host(args, ctx, scenarios):
             cue = s.get("cue")
             if cue and line.startswith("VMSYNC " + cue[0]):
                 c = ctx[cue[1]]
-                c.kill()
-                c.start()
+                if cue[2] is not None:
+                    c.hostile(cue[2])
+                else:
+                    c.kill()
+                    c.start()
         try:
             rc = p.wait(timeout=max(1, s["secs"] - (time.monotonic() - t0)))
         except subprocess.TimeoutExpired:
@@ -465,13 +554,21 @@ def main():
     sockdir = tempfile.mkdtemp(prefix="vmsg-vm.")
     shm_plain = "/dev/shm/vmsg-vm-%d-plain" % os.getpid()
     shm_spare = "/dev/shm/vmsg-vm-%d-spare" % os.getpid()
+    shm_hplain = "/dev/shm/vmsg-vm-%d-hplain" % os.getpid()
+    ram = "/dev/shm/vmsg-vm-%d-ram" % os.getpid()
+    files = [shm_plain, shm_spare, shm_hplain, ram]
     procs = []
     cards = []
     results = []
     try:
-        for p in (shm_plain, shm_spare):
+        for p in (shm_plain, shm_spare, shm_hplain):
             with open(p, "wb") as f:
                 f.truncate(MEM_SIZE)
+        if env is not None:
+            # The guest's RAM: QEMU's memory backend, which the cards map first.
+            with open(ram, "wb") as f:
+                f.truncate(RAM_MB << 20)
+            env["ram"] = ram
         qsock = os.path.join(sockdir, "qemu.sock")
         csock = os.path.join(sockdir, "card.sock")
         slog = open(os.path.join(args.work, "server.log"), "w")
@@ -483,16 +580,42 @@ def main():
                  "the ivshmem server")
         if server.poll() is not None:
             raise RuntimeError("vmsg-ivshmem-server exited %d" % server.returncode)
-        card_poll = Card(args.card, ["--shm", shm_plain, "--offset", str(LAYOUT_OFFSET),
-                                     "--notify", "poll", "--verbose"],
-                         os.path.join(args.work, "card-plain.log"))
-        card_bell = Card(args.card, ["--server", csock, "--offset", str(LAYOUT_OFFSET),
-                                     "--notify", "event", "--verbose"],
-                         os.path.join(args.work, "card-doorbell.log"))
+        # In the VM the driver's DMA memory is in the guest's RAM (IOVA = PA).
+        gram = ["--guest-ram", ram] if env is not None else []
+
+        def card(name, a):
+            c = Card(args.card, a + gram + ["--verbose", "--hostile",
+                                            os.path.join(args.work, name + ".hostile")],
+                     os.path.join(args.work, name + ".log"))
+            c.hostile_file = os.path.join(args.work, name + ".hostile")
+            return c
+        card_poll = card("card-plain", ["--shm", shm_plain, "--offset", str(LAYOUT_OFFSET),
+                                        "--notify", "poll"])
+        card_bell = card("card-doorbell", ["--server", csock, "--offset", str(LAYOUT_OFFSET),
+                                           "--notify", "event"])
         cards = [card_poll, card_bell]
-        card_poll.start()
-        card_bell.start()
         ctx = {"card_poll": card_poll, "card_bell": card_bell}
+        if env is not None:
+            # The HOST placement's cards: a second plain function, a second doorbell one.
+            qsock2 = os.path.join(sockdir, "qemu2.sock")
+            csock2 = os.path.join(sockdir, "card2.sock")
+            slog2 = open(os.path.join(args.work, "server2.log"), "w")
+            server2 = subprocess.Popen([args.server, "--socket", qsock2, "--card-socket",
+                                        csock2, "--size", str(MEM_SIZE), "--vectors",
+                                        str(VECTORS), "--verbose"],
+                                       stdout=slog2, stderr=subprocess.STDOUT)
+            procs.append(server2)
+            wait_for(lambda: os.path.exists(csock2) or server2.poll() is not None, 10,
+                     "the second ivshmem server")
+            ctx["card_hpoll"] = card("card-host-plain", ["--shm", shm_hplain, "--placement",
+                                                         "host", "--notify", "poll"])
+            ctx["card_hbell"] = card("card-host-doorbell", ["--server", csock2, "--placement",
+                                                            "host", "--notify", "event"])
+            ctx["shm_hplain"] = shm_hplain
+            ctx["qsock2"] = qsock2
+            cards += [ctx["card_hpoll"], ctx["card_hbell"]]
+        for c in cards:
+            c.start()
 
         if args.host_guest:
             scen = scenarios_traffic(args.host_guest, "--shm " + shm_plain, "--ivshmem " + qsock)
@@ -523,7 +646,7 @@ def main():
             if p.poll() is None:
                 p.terminate()
                 p.wait()
-        for p in (shm_plain, shm_spare):
+        for p in files:
             if os.path.exists(p):
                 os.unlink(p)
         shutil.rmtree(sockdir, ignore_errors=True)
@@ -547,19 +670,24 @@ def run_vm(args, env, ctx, shm_plain, shm_spare, qsock):
         main_scen += scenarios_vfio_probe(guest)
     if args.pcie_scenarios:
         main_scen += scenarios_traffic(guest, "--pcie " + BDF_PLAIN, "--pcie " + BDF_BELL)
+        main_scen += scenarios_host(guest)
     if args.guest:
         main_scen += scenarios_errors(guest, opener)
 
-    def restart(card):
+    def act(cue):
         def hook():
-            ctx[card].kill()
-            ctx[card].start()
+            card = ctx[cue[1]]
+            if cue[2] is not None:
+                card.hostile(cue[2])  # misbehave once
+            else:
+                card.kill()
+                card.start()
         return hook
 
     main_boot = {
         "iommu": True,
         "secs": 240,  # with the second boot's 60 s, inside meson's 360 s
-        "bind": [BDF_PLAIN, BDF_BELL],
+        "bind": [BDF_PLAIN, BDF_BELL, BDF_HPLAIN, BDF_HBELL],
         "devices": [
             "-object", "memory-backend-file,id=plain,mem-path=%s,size=%d,share=on"
             % (shm_plain, MEM_SIZE),
@@ -569,9 +697,14 @@ def run_vm(args, env, ctx, shm_plain, shm_spare, qsock):
             "-object", "memory-backend-file,id=spare,mem-path=%s,size=%d,share=on"
             % (shm_spare, MEM_SIZE),
             "-device", "ivshmem-plain,memdev=spare,addr=0x12",
+            "-object", "memory-backend-file,id=hplain,mem-path=%s,size=%d,share=on"
+            % (ctx["shm_hplain"], MEM_SIZE),
+            "-device", "ivshmem-plain,memdev=hplain,addr=0x13",
+            "-chardev", "socket,path=%s,id=ivs2" % ctx["qsock2"],
+            "-device", "ivshmem-doorbell,chardev=ivs2,vectors=%d,addr=0x14" % VECTORS,
         ],
         "scenarios": main_scen,
-        "cues": {s["cue"][0]: restart(s["cue"][1]) for s in main_scen if "cue" in s},
+        "cues": {s["cue"][0]: act(s["cue"]) for s in main_scen if "cue" in s},
     }
     boots = [("main", main_boot)]
     if args.guest:

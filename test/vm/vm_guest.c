@@ -59,6 +59,7 @@ static struct {
 	const char *pcie, *ivshmem, *shm, *probe;
 	uint32_t probe_msix;
 	int event;
+	int host_placement; /* --placement host */
 	uint32_t count, rounds, seed;
 	const char *cue;
 	uint64_t timeout_ns, stall_ns;
@@ -79,6 +80,7 @@ static struct {
 	struct rte_vmsg_net_drv *nd;
 	uint64_t lost_seen;
 	uint32_t recoveries;
+	uint32_t queue_breaks; /* virtqueues that broke (a hostile card), recovered from */
 } g;
 
 static void usage(FILE *f)
@@ -89,6 +91,8 @@ static void usage(FILE *f)
 		"  --ivshmem SOCK    host test: attach through vmsg-ivshmem-server's QEMU socket\n"
 		"  --shm FILE        host test: attach an ivshmem-plain file (polling only)\n"
 		"  --notify MODE     poll (default) or event (doorbells and MSI-X)\n"
+		"  --placement P     --pcie: bar (default: the link in the card's BAR2) or host\n"
+		"                    (in this side's DMA memory, published in the mailbox)\n"
 		"  --count N         DATA frames each way per round (default 1000)\n"
 		"  --rounds N        rounds (default 1)\n"
 		"  --seed S          seed of the first round (default 1)\n"
@@ -98,7 +102,8 @@ static void usage(FILE *f)
 		"  --timeout SEC     whole run (default 60); --stall SEC without progress (10)\n"
 		"  --vfio-probe BDF  only the VFIO layer of drivers/pcie_amp on the card: open,\n"
 		"                    regions, BARs, the card's layout magic through the BAR2\n"
-		"                    mapping; --msix N: N MSI-X vectors armed to eventfds\n");
+		"                    mapping; --msix N: N MSI-X vectors armed to eventfds\n"
+		"With VMG_DEBUG set in the environment, the library logs at debug level.\n");
 }
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -206,6 +211,14 @@ static void card_open(void)
 		memset(&po, 0, sizeof(po));
 		po.sz = sizeof(po);
 		po.notify = g.event ? RTE_VMSG_PCIE_NOTIFY_EVENT : RTE_VMSG_PCIE_NOTIFY_POLL;
+		po.placement = g.host_placement ? RTE_VMSG_PCIE_PLACEMENT_HOST
+						: RTE_VMSG_PCIE_PLACEMENT_BAR;
+		/*
+		 * The test card's emulator reads the guest's RAM at guest-physical
+		 * offsets: the DMA memory goes at IOVA = PA (a real card reaches
+		 * any IOVA through the IOMMU).
+		 */
+		po.flags = RTE_VMSG_PCIE_F_IOVA_PA;
 		rc = rte_vmsg_pcie_open(g.pcie, &po, &g.card);
 		if (rc < 0)
 			fail("rte_vmsg_pcie_open(%s): %s", g.pcie, strerror(-rc));
@@ -492,9 +505,10 @@ static void run_round(uint32_t seed, int cue, uint64_t deadline)
 		 */
 		k1 = cued && g.recoveries == recov0 ? 0 : tx_frames(&r);
 		k2 = k1 < 0 ? 0 : rx_frames(&r);
-		if (k1 < 0 || k2 < 0)
+		if (k1 < 0 || k2 < 0) {
 			why = "a queue broke";
-		else if (peer_lost() != g.lost_seen)
+			g.queue_breaks++;
+		} else if (peer_lost() != g.lost_seen)
 			why = "the card restarted";
 		else if (rte_vmsg_drv_needs_reset(rte_vmsg_net_drv_handle(g.nd)))
 			why = "the device needs a reset";
@@ -554,6 +568,27 @@ static void check_counters(void)
 		fail("polling only, and events went: %" PRIu64 " EVENT_AVAIL, %" PRIu64
 		     " EVENT_USED",
 		     notifies, events);
+	{
+		/* What a hostile card made this side see (each one recovered from). */
+		uint64_t breaks = 0, recov = 0;
+		struct rte_vmsg_bus_amp_stats as;
+
+		if (g.amp != NULL && rte_vmsg_bus_amp_stats_get(g.amp, &as) == 0) {
+			breaks = as.link_breaks;
+			recov = as.link_recoveries;
+		}
+#ifdef VM_GUEST_PCIE
+		struct rte_vmsg_pcie_stats ps;
+
+		if (g.card != NULL && rte_vmsg_pcie_stats_get(g.card, &ps) == 0) {
+			breaks = ps.link_breaks;
+			recov = ps.link_recoveries;
+		}
+#endif
+		printf(NAME ": link breaks %" PRIu64 ", link recoveries %" PRIu64
+			    ", queue breaks %u\n",
+		       breaks, recov, g.queue_breaks);
+	}
 	if (g.amp != NULL) {
 		/* Host tests: the eventfd doorbells of the ivshmem server instead of MSI-X. */
 		struct rte_vmsg_bus_amp_stats as;
@@ -574,6 +609,10 @@ static void check_counters(void)
 		if (rte_vmsg_pcie_stats_get(g.card, &ps) == 0) {
 			printf(NAME ": doorbells %" PRIu64 ", MSI-X interrupts %" PRIu64 "\n",
 			       ps.doorbells, ps.interrupts);
+			printf(NAME ": BAR0 reads %" PRIu64 ", BAR2 reads %" PRIu64
+				    ", BAR2 writes %" PRIu64 ", address published %" PRIu64
+				    " times\n",
+			       ps.bar_reads[0], ps.bar_reads[2], ps.bar_writes[2], ps.publishes);
 			if (!g.event && (ps.doorbells != 0 || ps.interrupts != 0))
 				fail("polling only, and doorbells rang or interrupts came");
 			if (g.expect_irq && (ps.doorbells == 0 || ps.interrupts == 0))
@@ -590,6 +629,7 @@ int main(int argc, char **argv)
 		{ "ivshmem", required_argument, NULL, 'V' },
 		{ "shm", required_argument, NULL, 'S' },
 		{ "notify", required_argument, NULL, 'n' },
+		{ "placement", required_argument, NULL, 'L' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 's' },
@@ -642,6 +682,13 @@ int main(int argc, char **argv)
 		case 'C':
 			g.cue = optarg;
 			break;
+		case 'L':
+			if (strcmp(optarg, "bar") != 0 && strcmp(optarg, "host") != 0) {
+				fprintf(stderr, NAME ": --placement %s: bar or host\n", optarg);
+				return 2;
+			}
+			g.host_placement = strcmp(optarg, "host") == 0;
+			break;
 		case 'i':
 			g.expect_irq = 1;
 			break;
@@ -685,7 +732,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	/* The library is silent by default: its one-line errors are what the tests check. */
-	rte_vmsg_log_set_handler(rte_vmsg_log_stderr, RTE_VMSG_LOG_WARNING, NULL);
+	rte_vmsg_log_set_handler(rte_vmsg_log_stderr,
+				 getenv("VMG_DEBUG") ? RTE_VMSG_LOG_DEBUG : RTE_VMSG_LOG_WARNING,
+				 NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 #ifdef VM_GUEST_PCIE
 	if (g.probe != NULL)

@@ -70,8 +70,15 @@ static void usage(FILE *f)
 		"                          virtio-net device (doc/pcie.md); keys qp, qsize, dev\n"
 		"                          as above, and:\n"
 		"      profile=auto|ivshmem|amp-pci|versal  the card (default auto: by PCI ID)\n"
-		"      placement=default|bar|host  where the link and virtqueues live (default:\n"
-		"                          the profile's; ivshmem: bar)\n"
+		"      placement=default|bar|host  where the link lives: the card's BAR, or\n"
+		"                          host memory the card reaches by DMA (default: the\n"
+		"                          profile's: ivshmem and amp-pci bar, versal host);\n"
+		"                          the virtqueues are in host DMA memory either way\n"
+		"      layout=default|v1|v0  the link's layout (default: the profile's: v1,\n"
+		"                          versal v0); never guessed from the card\n"
+		"      iova=va|pa          va (default): the IOMMU maps DMA memory where the\n"
+		"                          driver chooses; pa: at its physical address (the\n"
+		"                          project's test card in a QEMU guest; needs root)\n"
 		"      notify=poll|event   the card's doorbells: poll (default) uses none;\n"
 		"                          event rings its doorbell register after each frame\n"
 		"                          and arms its MSI-X vector\n"
@@ -338,7 +345,8 @@ static int pcie_addr_ok(const char *s)
 }
 
 /*
- * The keys only a pcie port takes (profile, placement, notify, payloads).
+ * The keys only a pcie port takes (profile, placement, layout, iova, notify,
+ * payloads).
  * Returns 0 when @p kv is not one of them, 1 when it is and its value is
  * good, -1 after saying what is wrong.
  */
@@ -347,6 +355,8 @@ static int pcie_key(const char *spec, struct fwd_port *p, const char *kv, const 
 	/* The orders of enum rte_vmsg_pcie_profile, _placement and _notify. */
 	static const char *const profiles[] = { "auto", "ivshmem", "amp-pci", "versal", NULL };
 	static const char *const placements[] = { "default", "bar", "host", NULL };
+	static const char *const layouts[] = { "default", "v1", "v0", NULL };
+	static const char *const iovas[] = { "va", "pa", NULL };
 	static const char *const notifies[] = { "poll", "event", NULL };
 	int k;
 
@@ -358,6 +368,14 @@ static int pcie_key(const char *spec, struct fwd_port *p, const char *kv, const 
 		if ((k = keyword(val, placements)) < 0)
 			return port_err(spec, "placement: expected default, bar or host");
 		p->pcie_placement = (uint32_t)k;
+	} else if (strcmp(kv, "layout") == 0) {
+		if ((k = keyword(val, layouts)) < 0)
+			return port_err(spec, "layout: expected default, v1 or v0");
+		p->pcie_layout = (uint32_t)k; /* enum rte_vmsg_pcie_layout */
+	} else if (strcmp(kv, "iova") == 0) {
+		if ((k = keyword(val, iovas)) < 0)
+			return port_err(spec, "iova: expected va or pa");
+		p->pcie_iova_pa = k == 1;
 	} else if (strcmp(kv, "notify") == 0) {
 		if ((k = keyword(val, notifies)) < 0)
 			return port_err(spec, "notify: expected poll or event");

@@ -113,6 +113,8 @@ struct fwd_port {
 	uint32_t pcie_profile;	 /* profile=: enum rte_vmsg_pcie_profile */
 	uint32_t pcie_placement; /* placement=: enum rte_vmsg_pcie_placement */
 	uint32_t pcie_notify;	 /* notify=: enum rte_vmsg_pcie_notify (the card's doorbells) */
+	uint32_t pcie_layout;	 /* layout=: enum rte_vmsg_pcie_layout */
+	int pcie_iova_pa;	 /* iova=pa: RTE_VMSG_PCIE_F_IOVA_PA */
 
 	/* vmsg run-time state (main thread, except the handles the pair threads call) */
 	struct rte_vmsg_bus_shm *shm;

@@ -37,6 +37,7 @@ BDF_BELL = "0000:00:11.0"  # ivshmem-doorbell, vmsg-card --server (MSI-X)
 BDF_SPARE = "0000:00:12.0"  # ivshmem-plain left without a driver
 BDF_HPLAIN = "0000:00:13.0"  # ivshmem-plain, vmsg-card --placement host (polling only)
 BDF_HBELL = "0000:00:14.0"  # ivshmem-doorbell, vmsg-card --placement host (MSI-X)
+BDF_E1K = "0000:00:15.0"  # an e1000: a device whose DMA goes through the guest's IOMMU
 MEM_SIZE = 4 << 20
 # The guest's RAM, shared with the cards (they reach the driver's DMA memory
 # in it at guest-physical offsets: q35 puts this much all below the PCI hole).
@@ -429,6 +430,36 @@ def scenarios_host(guest):
     }]
 
 
+def iommu_fault_at_lure(out, ctx):
+    """The fault the guest kernel logged is at the address of the unmapped ring."""
+    text = "\n".join(out)
+    lure = re.search(r"ring at physical address (0x[0-9a-f]+)", text)
+    fault = re.search(r"Request device \[00:15\.0\] fault addr (0x[0-9a-f]+)", text)
+    if not lure or not fault:
+        return "no lure or no fault line"
+    if int(lure.group(1), 16) != int(fault.group(1), 16):
+        return "the fault is at %s, the unmapped ring at %s" % (fault.group(1), lure.group(1))
+    return ""
+
+
+def scenarios_iommu(guest):
+    """The IOMMU refuses a DMA outside what the driver mapped (a real DMA: QEMU's e1000)."""
+    return [{
+        "name": "iommu-refuses", "secs": 30,
+        "cmd": ("%s --iommu-check %s; rc=$?; dmesg | grep 'DMAR' | grep -i fault | head -2; "
+                "exit $rc" % (guest, BDF_E1K)),
+        "expect": [r"^vm-guest: mapped: the device's DMA through the IOMMU wrote the "
+                   r"descriptor back",
+                   r"stays untouched: the IOMMU refused the DMA",
+                   r"DMAR: \[DMA Read.*\] Request device \[00:15\.0\] fault addr",
+                   r"^vm-guest: ok$"],
+        "check": iommu_fault_at_lure,
+        "what": "a device's DMA to memory never mapped for it is refused by the IOMMU (the "
+                "guest kernel logs the fault) and the memory stays untouched, while its DMA "
+                "to mapped memory lands",
+    }]
+
+
 def scenarios_vfio_probe(guest):
     """drivers/pcie_amp's VFIO layer alone on both cards, below its card layer."""
     return [{
@@ -671,6 +702,7 @@ def run_vm(args, env, ctx, shm_plain, shm_spare, qsock):
     if args.pcie_scenarios:
         main_scen += scenarios_traffic(guest, "--pcie " + BDF_PLAIN, "--pcie " + BDF_BELL)
         main_scen += scenarios_host(guest)
+        main_scen += scenarios_iommu(guest)
     if args.guest:
         main_scen += scenarios_errors(guest, opener)
 
@@ -687,7 +719,7 @@ def run_vm(args, env, ctx, shm_plain, shm_spare, qsock):
     main_boot = {
         "iommu": True,
         "secs": 240,  # with the second boot's 60 s, inside meson's 360 s
-        "bind": [BDF_PLAIN, BDF_BELL, BDF_HPLAIN, BDF_HBELL],
+        "bind": [BDF_PLAIN, BDF_BELL, BDF_HPLAIN, BDF_HBELL, BDF_E1K],
         "devices": [
             "-object", "memory-backend-file,id=plain,mem-path=%s,size=%d,share=on"
             % (shm_plain, MEM_SIZE),
@@ -702,6 +734,7 @@ def run_vm(args, env, ctx, shm_plain, shm_spare, qsock):
             "-device", "ivshmem-plain,memdev=hplain,addr=0x13",
             "-chardev", "socket,path=%s,id=ivs2" % ctx["qsock2"],
             "-device", "ivshmem-doorbell,chardev=ivs2,vectors=%d,addr=0x14" % VECTORS,
+            "-device", "e1000,addr=0x15",
         ],
         "scenarios": main_scen,
         "cues": {s["cue"][0]: act(s["cue"]) for s in main_scen if "cue" in s},

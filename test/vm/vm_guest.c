@@ -56,7 +56,7 @@
 #define SEC UINT64_C(1000000000)
 
 static struct {
-	const char *pcie, *ivshmem, *shm, *probe;
+	const char *pcie, *ivshmem, *shm, *probe, *iommu;
 	uint32_t probe_msix;
 	int event;
 	int host_placement; /* --placement host */
@@ -103,6 +103,8 @@ static void usage(FILE *f)
 		"  --vfio-probe BDF  only the VFIO layer of drivers/pcie_amp on the card: open,\n"
 		"                    regions, BARs, the card's layout magic through the BAR2\n"
 		"                    mapping; --msix N: N MSI-X vectors armed to eventfds\n"
+		"  --iommu-check BDF an emulated e1000 bound to vfio-pci: its DMA reaches a ring\n"
+		"                    mapped for it; a ring at memory never mapped stays untouched\n"
 		"With VMG_DEBUG set in the environment, the library logs at debug level.\n");
 }
 
@@ -336,6 +338,149 @@ static int vfio_probe(const char *bdf)
 	printf(NAME ": ok\n");
 	return 0;
 }
+
+/*
+ * The IOMMU between a device and host memory (--iommu-check BDF, an
+ * emulated e1000 bound to vfio-pci: QEMU's e1000 reads its transmit
+ * descriptors and writes their status back by DMA, through the guest's
+ * IOMMU). The test card's emulator reads the guest's RAM directly and so
+ * never meets the IOMMU; this device does. First the write-back reaches a
+ * descriptor ring mapped for the device (IOVA 1 GiB); then the ring's
+ * address is the physical address of memory that is NOT mapped, holding a
+ * descriptor asking for a write-back: the IOMMU refuses the read (the
+ * guest kernel logs the DMAR fault), and the memory stays as it was.
+ */
+#define E1K_TCTL 0x0400u
+#define E1K_TDBAL 0x3800u
+#define E1K_TDBAH 0x3804u
+#define E1K_TDLEN 0x3808u
+#define E1K_TDH 0x3810u
+#define E1K_TDT 0x3818u
+#define E1K_TCTL_EN 0x2u
+#define E1K_TCTL_PSP 0x8u
+#define E1K_CMD_EOP_IFCS_RS (0x01u | 0x02u | 0x08u)
+#define IOMMU_IOVA 0x40000000ull
+
+struct e1k_desc {
+	uint64_t addr;
+	uint32_t lower; /* length, CSO, CMD << 24 */
+	uint32_t upper; /* STA (bit 0: DD), CSS, special */
+};
+
+static void e1k_w32(struct pcie_amp_bar *b, uint32_t off, uint32_t v)
+{
+	if (b->io_ops != NULL)
+		b->io_ops->write32(b->io_arg, off, v);
+	else
+		*(volatile uint32_t *)(void *)((uint8_t *)b->addr + off) = v;
+}
+
+static uint32_t e1k_r32(struct pcie_amp_bar *b, uint32_t off)
+{
+	if (b->io_ops != NULL)
+		return b->io_ops->read32(b->io_arg, off);
+	return *(volatile uint32_t *)(void *)((uint8_t *)b->addr + off);
+}
+
+/* Points the transmit ring at @p ring_iova and hands the device one descriptor. */
+static void e1k_kick(struct pcie_amp_bar *b, uint64_t ring_iova)
+{
+	e1k_w32(b, E1K_TCTL, 0);
+	e1k_w32(b, E1K_TDBAL, (uint32_t)ring_iova);
+	e1k_w32(b, E1K_TDBAH, (uint32_t)(ring_iova >> 32));
+	e1k_w32(b, E1K_TDLEN, 8 * sizeof(struct e1k_desc));
+	e1k_w32(b, E1K_TDH, 0);
+	e1k_w32(b, E1K_TDT, 0);
+	e1k_w32(b, E1K_TCTL, E1K_TCTL_EN | E1K_TCTL_PSP);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	e1k_w32(b, E1K_TDT, 1);
+}
+
+static struct rte_vmsg_region *hugepage(void)
+{
+	struct rte_vmsg_region_opts ro;
+	struct rte_vmsg_region *r = NULL;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.sz = sizeof(ro);
+	ro.kind = RTE_VMSG_REGION_KIND_ANON;
+	ro.flags = RTE_VMSG_REGION_OPT_NO_FALLBACK | RTE_VMSG_REGION_OPT_PREFAULT;
+	ro.size = 2u << 20;
+	if (rte_vmsg_region_create(&ro, &r) < 0)
+		fail("no hugepage for the check");
+	return r;
+}
+
+static int iommu_check(const char *bdf)
+{
+	const struct pcie_amp_vfio_ops *ops = &pcie_amp_vfio_kernel;
+	struct rte_vmsg_region *mapped = hugepage(), *unmapped = hugepage();
+	volatile struct e1k_desc *ring = rte_vmsg_region_addr(mapped);
+	volatile struct e1k_desc *lure = rte_vmsg_region_addr(unmapped);
+	struct e1k_desc want;
+	struct pcie_amp_bar bar;
+	uint64_t iova = IOMMU_IOVA, pa, t_end;
+	uint16_t cmd;
+	void *dev;
+	int rc;
+
+	rc = ops->open(NULL, bdf, &dev);
+	if (rc < 0)
+		fail("the VFIO layer cannot open %s: %s", bdf, strerror(-rc));
+	if (ops->cfg_read(dev, PCIE_AMP_CFG_COMMAND, &cmd, 2) < 0)
+		fail("reading the command register");
+	cmd |= PCIE_AMP_CMD_MEMORY | PCIE_AMP_CMD_MASTER;
+	if (ops->cfg_write(dev, PCIE_AMP_CFG_COMMAND, &cmd, 2) < 0)
+		fail("bus mastering on");
+	rc = ops->bar_map(dev, 0, &bar);
+	if (rc < 0)
+		fail("mapping BAR0: %s", strerror(-rc));
+	rc = ops->dma_map(dev, (void *)(uintptr_t)ring, 2u << 20, &iova);
+	if (rc < 0)
+		fail("VFIO_IOMMU_MAP_DMA at 0x%" PRIx64 ": %s", iova, strerror(-rc));
+
+	/* 1. A ring the device was given: its write-back lands. */
+	memset(&want, 0, sizeof(want));
+	want.addr = IOMMU_IOVA + 4096; /* a 64-byte frame in the mapped page */
+	want.lower = 64u | E1K_CMD_EOP_IFCS_RS << 24;
+	memset((void *)(uintptr_t)ring, 0, 4096);
+	ring[0].addr = want.addr;
+	ring[0].lower = want.lower;
+	e1k_kick(&bar, IOMMU_IOVA);
+	t_end = rte_vmsg_time_ns() + 2 * SEC;
+	while ((ring[0].upper & 1u) == 0 && rte_vmsg_time_ns() < t_end)
+		usleep(1000);
+	if ((ring[0].upper & 1u) == 0)
+		fail("the device never wrote its descriptor back at IOVA 0x%" PRIx64
+		     " (TDH %u): no DMA through the IOMMU",
+		     iova, e1k_r32(&bar, E1K_TDH));
+	printf(NAME ": mapped: the device's DMA through the IOMMU wrote the descriptor "
+		    "back at IOVA 0x%" PRIx64 "\n",
+	       iova);
+
+	/* 2. A ring at memory it was not given, by its physical address. */
+	if (pcie_amp_phys_addr((const void *)(uintptr_t)lure, &pa) < 0)
+		fail("the physical address of the lure (run as root)");
+	memset((void *)(uintptr_t)lure, 0, 4096);
+	lure[0].addr = want.addr;
+	lure[0].lower = want.lower;
+	e1k_kick(&bar, pa);
+	usleep(300000);
+	if (lure[0].upper != 0 || lure[0].addr != want.addr || lure[0].lower != want.lower)
+		fail("memory the device was never given changed: the IOMMU let it through");
+	printf(NAME ": unmapped: a ring at physical address 0x%" PRIx64
+		    " (not mapped for the device) stays untouched: the IOMMU refused the DMA\n",
+	       pa);
+	(void)ops->dma_unmap(dev, IOMMU_IOVA, 2u << 20);
+	e1k_w32(&bar, E1K_TCTL, 0);
+	ops->bar_unmap(dev, &bar);
+	ops->close(dev);
+	rte_vmsg_region_destroy(mapped);
+	rte_vmsg_region_destroy(unmapped);
+	printf(NAME ": ok\n");
+	return 0;
+}
+
 #endif
 
 /* ------------------------------------------------------------------------ */
@@ -639,6 +784,7 @@ int main(int argc, char **argv)
 		{ "stall", required_argument, NULL, 'T' },
 		{ "vfio-probe", required_argument, NULL, 'F' },
 		{ "msix", required_argument, NULL, 'm' },
+		{ "iommu-check", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -703,6 +849,9 @@ int main(int argc, char **argv)
 		case 'm':
 			bad = vmsg_util_parse_u32(optarg, 0, 1, 8, &g.probe_msix);
 			break;
+		case 'M':
+			g.iommu = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -716,14 +865,16 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	srcs = (g.pcie != NULL) + (g.ivshmem != NULL) + (g.shm != NULL) + (g.probe != NULL);
+	srcs = (g.pcie != NULL) + (g.ivshmem != NULL) + (g.shm != NULL) + (g.probe != NULL) +
+	       (g.iommu != NULL);
 	if (optind != argc || srcs != 1) {
 		usage(stderr);
 		return 2;
 	}
 #ifndef VM_GUEST_PCIE
-	if (g.pcie != NULL || g.probe != NULL) {
-		fprintf(stderr, NAME ": built without drivers/pcie_amp: no --pcie, --vfio-probe\n");
+	if (g.pcie != NULL || g.probe != NULL || g.iommu != NULL) {
+		fprintf(stderr, NAME ": built without drivers/pcie_amp: no --pcie, --vfio-probe, "
+				     "--iommu-check\n");
 		return 2;
 	}
 #endif
@@ -739,6 +890,8 @@ int main(int argc, char **argv)
 #ifdef VM_GUEST_PCIE
 	if (g.probe != NULL)
 		return vfio_probe(g.probe);
+	if (g.iommu != NULL)
+		return iommu_check(g.iommu);
 #endif
 
 	deadline = rte_vmsg_time_ns() + g.timeout_ns;

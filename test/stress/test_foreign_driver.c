@@ -153,7 +153,8 @@
 
 #define WAIT_NS 10000000000ull /* any single wait */
 #define REQ_NS 5000000000ull   /* one request (Linux: 100 s) */
-#define EVENT_NS 5000000000ull /* used entries without an EVENT_USED (a loaded machine
+#define EVENT_NS \
+	5000000000ull /* used entries without an EVENT_USED (a loaded machine
 				 * may stop either process for a second) */
 
 static const char *fwd_bin;

@@ -304,15 +304,13 @@ static void *card_main(void *arg)
 			n += k > 0 ? k : 0;
 			rte_vmsg_net_dev_service(c->ndev);
 		}
+		/* The wait too under the lock: the unmap hook may destroy the link. */
+		if (n <= 0 && c->amp != NULL && c->event &&
+		    rte_vmsg_bus_amp_wait(c->amp, 200000) > 0)
+			__atomic_fetch_add(&c->doorbell_wakes, 1, __ATOMIC_RELAXED);
 		pthread_mutex_unlock(&c->lock);
-		if (n > 0)
-			continue;
-		if (c->amp != NULL && c->event) {
-			if (rte_vmsg_bus_amp_wait(c->amp, 200000) > 0)
-				__atomic_fetch_add(&c->doorbell_wakes, 1, __ATOMIC_RELAXED);
-		} else {
+		if (n <= 0 && !c->event)
 			usleep(50);
-		}
 	}
 	return NULL;
 }

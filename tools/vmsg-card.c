@@ -35,6 +35,9 @@
  * Traffic: vmsg_card_frames.h. The driver starts a round with a START frame;
  * both ends send the round's DATA frames, each checked byte by byte on
  * arrival; the card answers with a VERDICT. One line per round on stdout.
+ * With --backend loopback the device is lib/net's loopback instead: every
+ * frame the driver sends comes back, Ethernet addresses swapped (what
+ * vmsg-bench pcie measures packets per second through).
  */
 
 #define _GNU_SOURCE
@@ -100,6 +103,7 @@ static struct {
 	const char *guest_ram; /* the guest's RAM file: where its DMA addresses point */
 	int host_placement;    /* the link in the guest's memory, its address in the mailbox */
 	const char *hostile;   /* the file naming the misdeed of the next SIGUSR1 */
+	int loopback;	       /* --backend loopback: every frame back (vmsg-bench pcie) */
 	/* memory and peers */
 	struct ivshmem_client iv; /* with --server */
 	int shm_fd;
@@ -161,6 +165,9 @@ static void usage(FILE *f)
 		"                         address in the mailbox at offset 0; needs --guest-ram)\n"
 		"  -H, --hostile FILE     on SIGUSR1, misbehave once as FILE's first word says:\n"
 		"                         index, status, used or layout\n"
+		"  -B, --backend B        app (default: the rounds of vmsg_card_frames.h) or\n"
+		"                         loopback (every frame back, addresses swapped: for\n"
+		"                         vmsg-bench pcie)\n"
 		"  -v, --verbose          one line per card reset and driver session\n"
 		"  -h, --help             this text\n"
 		"\n"
@@ -392,7 +399,7 @@ static int device_up(void)
 	no.map = card.map;
 	no.dev_num = card.dev_num;
 	no.queue_size = card.queue_size;
-	no.backend = RTE_VMSG_NET_BACKEND_APP;
+	no.backend = card.loopback ? RTE_VMSG_NET_BACKEND_LOOPBACK : RTE_VMSG_NET_BACKEND_APP;
 	no.notify = card.event ? RTE_VMSG_NET_NOTIFY_EVENT : RTE_VMSG_NET_NOTIFY_POLL;
 	no.mac[0] = 0x02;
 	no.mac[5] = (uint8_t)card.dev_num;
@@ -703,7 +710,12 @@ static int run(void)
 				card.rd.active = 0;
 			}
 		}
-		moved = attached ? traffic() : 0;
+		if (!attached)
+			moved = 0;
+		else if (card.loopback)
+			moved = rte_vmsg_net_dev_poll(card.nd, 0);
+		else
+			moved = traffic();
 		if (moved > 0) {
 			idle = 0;
 			continue;
@@ -739,6 +751,7 @@ int main(int argc, char **argv)
 		{ "guest-ram", required_argument, NULL, 'g' },
 		{ "placement", required_argument, NULL, 'P' },
 		{ "hostile", required_argument, NULL, 'H' },
+		{ "backend", required_argument, NULL, 'B' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -755,7 +768,7 @@ int main(int argc, char **argv)
 	card.iv.shm_fd = -1;
 	card.shm_fd = -1;
 	card.guest_id = -1;
-	while ((c = getopt_long(argc, argv, "s:f:o:l:b:e:i:d:n:E:q:p:I:g:P:H:vh", lo, NULL)) !=
+	while ((c = getopt_long(argc, argv, "s:f:o:l:b:e:i:d:n:E:q:p:I:g:P:H:B:vh", lo, NULL)) !=
 	       -1) {
 		const char *bad = NULL;
 
@@ -795,6 +808,14 @@ int main(int argc, char **argv)
 			break;
 		case 'H':
 			card.hostile = optarg;
+			break;
+		case 'B':
+			if (strcmp(optarg, "app") == 0)
+				card.loopback = 0;
+			else if (strcmp(optarg, "loopback") == 0)
+				card.loopback = 1;
+			else
+				bad = "want app or loopback";
 			break;
 		case 'v':
 			card.verbose = 1;
@@ -876,15 +897,15 @@ int main(int argc, char **argv)
 		return 1;
 	if (card.host_placement)
 		printf(NAME ": %" PRIu64 "-byte memory, the link in the guest's RAM (%" PRIu64
-			    " bytes) at the mailbox's address, %s, device %u\n",
+			    " bytes) at the mailbox's address, %s, device %u%s\n",
 		       card.mem_len, card.ram_len,
 		       card.event ? "event mode (MSI-X and doorbells)" : "polling only",
-		       card.dev_num);
+		       card.dev_num, card.loopback ? ", loopback" : "");
 	else
-		printf(NAME ": %" PRIu64 "-byte memory, layout at %" PRIu64 ", %s, device %u\n",
+		printf(NAME ": %" PRIu64 "-byte memory, layout at %" PRIu64 ", %s, device %u%s\n",
 		       card.mem_len, card.offset,
 		       card.event ? "event mode (MSI-X and doorbells)" : "polling only",
-		       card.dev_num);
+		       card.dev_num, card.loopback ? ", loopback" : "");
 	rc = run();
 	device_down();
 	printf(NAME ": stopped: %" PRIu64 " rounds ok, %" PRIu64 " failed, %" PRIu64 " resets\n",

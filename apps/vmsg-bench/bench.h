@@ -53,6 +53,11 @@ struct bench_cfg {
 	int quick;	       /* small counts */
 	int verbose;
 	const char *argv0;
+	/* pcie: the card (mode_pcie.c) */
+	const char *pcie_bdf;	 /* --pcie BDF */
+	uint32_t pcie_placement; /* enum rte_vmsg_pcie_placement; 0: the profile's */
+	uint32_t pcie_notify;	 /* enum rte_vmsg_pcie_notify */
+	int pcie_tcg;		 /* --tcg: the launcher says the guest runs under TCG */
 };
 
 /*
@@ -84,6 +89,7 @@ struct bench_env {
 	double timer_ns;    /* two back-to-back TSC reads, included in every latency sample */
 	uint64_t *ticks;    /* cfg->samples entries, prefaulted */
 	uint32_t run_id;    /* bumped per measurement: the start barrier's generation */
+	const struct bench_pcie_env *pcie; /* mode pcie: the card; else NULL */
 };
 
 /* One side of a measurement, as the side function sees it. */
@@ -109,7 +115,8 @@ enum bench_mode {
 	BENCH_RTE_RING,
 	BENCH_TRANSPORT,
 	BENCH_NET,
-	BENCH_VHOST
+	BENCH_VHOST,
+	BENCH_PCIE /* over a PCIe card through VFIO, this host the driver (mode_pcie.c) */
 };
 /*
  * Every test but throughput is a latency test (percentiles from per-request
@@ -124,6 +131,7 @@ enum bench_test {
 	BENCH_INIT1000_ASYNC, /* the same with the asynchronous calls, devices in flight together */
 	BENCH_NET_PPS,	      /* packets forwarded per second (a throughput test) */
 	BENCH_NET_LAT,	      /* one packet's round trip */
+	BENCH_BUS_PING,	      /* a bus PING's round trip (pcie) */
 };
 
 /* init1000 and init1000async: one sample per device, the total init time. */
@@ -150,6 +158,27 @@ enum bench_perf_ev {
 };
 
 #define BENCH_CURVE_PTS 201u
+
+/* pcie: the card's counters over a timed part (rte_vmsg_pcie_stats, after - before). */
+#define BENCH_PCIE_BARS 6u
+struct bench_pcie_counts {
+	uint64_t bar_reads[BENCH_PCIE_BARS];
+	uint64_t bar_writes[BENCH_PCIE_BARS];
+	uint64_t doorbells;
+	uint64_t doorbell_readbacks; /* among bar_reads, off the data path (versal) */
+	uint64_t interrupts;
+	uint64_t tx_packets, rx_packets; /* pps: sent and received in the timed part */
+};
+
+/* pcie: the card a run measured, for the output (mode_pcie.c fills it). */
+struct bench_pcie_env {
+	char bdf[16];
+	uint16_t vendor_id, device_id;
+	const char *profile, *placement, *notify, *layout;
+	int iova_pa;		/* DMA at IOVA = PA (the test card in a QEMU guest) */
+	int functional_only;	/* under QEMU TCG: the figures say nothing of speed */
+	char emulated_why[160]; /* how that was found */
+};
 
 /* One run of one measurement. */
 struct bench_run {
@@ -178,6 +207,7 @@ struct bench_run {
 	float curve[BENCH_CURVE_PTS];
 	uint32_t ncurve;
 	double curve_x_max;
+	struct bench_pcie_counts pcie; /* pcie only */
 };
 
 /* One measurement, with its runs. */
@@ -191,7 +221,7 @@ struct bench_case {
 	int format;		/* enum rte_vmsg_link_format, -1 when not a link */
 	int extra_elems;	/* the N=63 extra: elems is part of the name */
 	int notify;		/* net: enum rte_vmsg_net_notify */
-	int path;		/* vhost: enum vhost_ref_path */
+	int path;		/* vhost: enum vhost_ref_path; pcie: enum rte_vmsg_pcie_placement */
 	struct bench_run *runs; /* cfg->repeat of them */
 	uint32_t nruns;
 	uint32_t median; /* index of the reported run */
@@ -352,6 +382,9 @@ int vhost_usable(char *why, size_t cap);
 const char *bench_notify_name(int notify);
 const char *bench_vhost_path_name(int path);
 int describe_run(uint32_t max_size);
+/* mode pcie: the whole run (one side: the card's firmware or emulator is the other). */
+int pcie_bench_run(struct bench_cfg *cfg);
+const char *bench_pcie_placement_name(int placement);
 
 /* ------------------------------------------------------------------------ */
 /* Bounded waiting, used inside the timed loops.                            */

@@ -202,6 +202,7 @@ static size_t case_area(const struct bench_case *c)
 	case BENCH_TRANSPORT:
 	case BENCH_NET:
 	case BENCH_VHOST:
+	case BENCH_PCIE:
 		return 512; /* the bus has its own file; testpmd its own memory */
 	}
 	return 0;
@@ -227,6 +228,8 @@ static int case_run(struct bench_env *env, struct bench_case *c, struct bench_ru
 		return net_run(env, c, out);
 	case BENCH_VHOST:
 		return vhost_run(env, c, out);
+	case BENCH_PCIE:
+		break; /* pcie_bench_run() runs its own */
 	}
 	return -1;
 }

@@ -82,6 +82,12 @@ static void usage(FILE *f)
 		"                one core each; split, split in-order and packed in-order\n"
 		"                paths) forwarding the same sizes: the reference of the ratio\n"
 		"                net_mpps_over_vhost_user\n"
+		"  pcie          over a PCIe card through VFIO (--pcie BDF), this host the\n"
+		"                driver, the card (or its emulator, tools/vmsg-card) the other\n"
+		"                side: bus PING round trips, virtio-net pps at 64 and 1518 B\n"
+		"                through the card's loopback device, and the card's BAR reads\n"
+		"                and writes over each timed part (the HOST placement reads\n"
+		"                none); under QEMU TCG the figures are functional only%s\n"
 		"  describe      print every virtio-msg v2 message the codec knows, with an\n"
 		"                example frame built and parsed back by the library\n"
 		"\n"
@@ -136,6 +142,16 @@ static void usage(FILE *f)
 		"                        kernel refuses, say so and go on without) or require\n"
 		"                        (then exit 1)\n"
 		"  -v, --verbose         print every run, not only the median\n"
+		"  --pcie BDF            pcie: the card, a PCI function bound to vfio-pci\n"
+		"                        (DDDD:BB:DD.F or BB:DD.F)\n"
+		"  --placement P         pcie: where the link lives, bar (in the card's BAR) or\n"
+		"                        host (in this host's DMA memory; default: the card\n"
+		"                        profile's)\n"
+		"  --notify N            pcie: poll (default: polling only) or event (doorbells\n"
+		"                        and MSI-X)\n"
+		"  --tcg                 pcie: say the figures are functional only (the guest\n"
+		"                        runs under QEMU TCG; also found from CPUID and\n"
+		"                        /proc/cpuinfo)\n"
 		"  --max-size N          link maximum message size for describe (52..65535,\n"
 		"                        default 264)\n"
 		"  -h, --help            this text\n"
@@ -149,6 +165,11 @@ static void usage(FILE *f)
 		"",
 #else
 		" (not in this build: no DPDK)",
+#endif
+#ifdef VMSG_BENCH_HAVE_PCIE
+		"",
+#else
+		" (not in this build: no drivers/pcie_amp)",
 #endif
 #ifdef VMSG_BENCH_HAVE_NUMA
 		"",
@@ -233,6 +254,10 @@ int main(int argc, char **argv)
 		OPT_PERF,
 		OPT_NO_FILES,
 		OPT_VHOST_REF,
+		OPT_PCIE,
+		OPT_PLACEMENT,
+		OPT_NOTIFY,
+		OPT_TCG,
 	};
 	static const struct option opts[] = {
 		{ "cpus", required_argument, NULL, OPT_CPUS },
@@ -255,6 +280,10 @@ int main(int argc, char **argv)
 		{ "perf", optional_argument, NULL, OPT_PERF },
 		{ "no-files", no_argument, NULL, OPT_NO_FILES },
 		{ "vhost-ref", no_argument, NULL, OPT_VHOST_REF },
+		{ "pcie", required_argument, NULL, OPT_PCIE },
+		{ "placement", required_argument, NULL, OPT_PLACEMENT },
+		{ "notify", required_argument, NULL, OPT_NOTIFY },
+		{ "tcg", no_argument, NULL, OPT_TCG },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -263,7 +292,7 @@ int main(int argc, char **argv)
 	struct bench_cfg cfg;
 	uint32_t max_size = RTE_VMSG_MAX_SIZE_DEFAULT, u;
 	int c, have_cpus = 0, have_samples = 0, have_messages = 0, have_repeat = 0;
-	int have_payloads = 0;
+	int have_payloads = 0, have_pcie_opt = 0;
 	int ratio_fmt = -1, have_format = 0, no_files = 0;
 	const char *cpus = NULL, *mode = "demo";
 
@@ -314,6 +343,28 @@ int main(int argc, char **argv)
 			break;
 		case OPT_VHOST_REF:
 			cfg.vhost_ref = 1;
+			break;
+		case OPT_PCIE:
+			cfg.pcie_bdf = optarg;
+			have_pcie_opt = 1;
+			break;
+		case OPT_PLACEMENT:
+			/* enum rte_vmsg_pcie_placement: 1 BAR, 2 HOST. */
+			if (strcmp(optarg, "bar") != 0 && strcmp(optarg, "host") != 0)
+				return bad_arg("--placement", optarg, "bar or host");
+			cfg.pcie_placement = strcmp(optarg, "bar") == 0 ? 1u : 2u;
+			have_pcie_opt = 1;
+			break;
+		case OPT_NOTIFY:
+			/* enum rte_vmsg_pcie_notify: 0 polling only, 1 doorbells and MSI-X. */
+			if (strcmp(optarg, "poll") != 0 && strcmp(optarg, "event") != 0)
+				return bad_arg("--notify", optarg, "poll or event");
+			cfg.pcie_notify = strcmp(optarg, "event") == 0;
+			have_pcie_opt = 1;
+			break;
+		case OPT_TCG:
+			cfg.pcie_tcg = 1;
+			have_pcie_opt = 1;
 			break;
 		case OPT_SAMPLES:
 			if (vmsg_util_parse_u64(optarg, 10, VMSG_UTIL_PARSE_EXP, 1, MAX_SAMPLES,
@@ -428,13 +479,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmsg-bench: --bus and --payloads are for the net mode\n");
 		return BENCH_EXIT_USAGE;
 	}
+	if (have_pcie_opt && strcmp(mode, "pcie") != 0) {
+		fprintf(stderr, "vmsg-bench: --pcie, --placement, --notify and --tcg are for the "
+				"pcie mode\n");
+		return BENCH_EXIT_USAGE;
+	}
 	if (have_payloads && !cfg.bus_amp) {
 		fprintf(stderr, "vmsg-bench: --payloads needs --bus amp (the shm bus speaks v2)\n");
 		return BENCH_EXIT_USAGE;
 	}
 	if (strcmp(mode, "demo") != 0 && strcmp(mode, "all") != 0 && strcmp(mode, "limit") != 0 &&
 	    strcmp(mode, "ring") != 0 && strcmp(mode, "rte-ring") != 0 &&
-	    strcmp(mode, "transport") != 0 && strcmp(mode, "net") != 0) {
+	    strcmp(mode, "transport") != 0 && strcmp(mode, "net") != 0 &&
+	    strcmp(mode, "pcie") != 0) {
 		fprintf(stderr, "vmsg-bench: unknown mode '%s' (try --help)\n", mode);
 		return BENCH_EXIT_USAGE;
 	}
@@ -483,6 +540,24 @@ int main(int argc, char **argv)
 	}
 	cfg.ratio_format = ratio_fmt == BENCH_FMT_STAMPED ? RTE_VMSG_LINK_FMT_STAMPED
 							  : RTE_VMSG_LINK_FMT_COMPAT;
+	if (strcmp(mode, "pcie") == 0) {
+		/* One side: the card is the other. No CPU pair, no shared memory. */
+#ifdef VMSG_BENCH_HAVE_PCIE
+		if (cfg.pcie_bdf == NULL) {
+			fprintf(stderr, "vmsg-bench: mode pcie needs --pcie BDF (a PCI function "
+					"bound to vfio-pci)\n");
+			return BENCH_EXIT_USAGE;
+		}
+		rte_vmsg_log_set_handler(rte_vmsg_log_stderr,
+					 cfg.verbose ? RTE_VMSG_LOG_INFO : RTE_VMSG_LOG_WARNING,
+					 NULL);
+		return pcie_bench_run(&cfg);
+#else
+		fprintf(stderr, "vmsg-bench: mode pcie needs drivers/pcie_amp, and this build has "
+				"none (Linux <linux/vfio.h>; -Dpcie_amp=enabled)\n");
+		return BENCH_EXIT_USAGE;
+#endif
+	}
 	if (have_cpus ? bench_cpus_parse(cpus, cfg.cpu) < 0 : bench_cpus_default(cfg.cpu) < 0)
 		return BENCH_EXIT_USAGE;
 

@@ -38,6 +38,8 @@ const char *bench_mode_name(enum bench_mode m)
 		return "net";
 	case BENCH_VHOST:
 		return "vhost_user";
+	case BENCH_PCIE:
+		return "pcie";
 	}
 	return "?";
 }
@@ -47,9 +49,28 @@ const char *bench_notify_name(int notify)
 	return notify == 0 ? "poll" : "event";
 }
 
+const char *bench_pcie_placement_name(int placement)
+{
+	return placement == 1 ? "bar" : placement == 2 ? "host" : "default";
+}
+
+/* pcie: the placement and the notify mode, "host-poll" ... */
+static const char *pcie_variant(const struct bench_case *c)
+{
+	static const char *const v[3][2] = {
+		{ "default-poll", "default-event" },
+		{ "bar-poll", "bar-event" },
+		{ "host-poll", "host-event" },
+	};
+
+	return v[c->path >= 0 && c->path <= 2 ? c->path : 0][c->notify != 0];
+}
+
 /* The column and name part after the burst: link format, notify mode or vhost path. */
 static const char *variant_name(const struct bench_case *c)
 {
+	if (c->mode == BENCH_PCIE)
+		return pcie_variant(c);
 	if (c->mode == BENCH_NET)
 		return bench_notify_name(c->notify);
 	if (c->mode == BENCH_VHOST)
@@ -76,6 +97,8 @@ const char *bench_test_name(enum bench_test t)
 		return "pps";
 	case BENCH_NET_LAT:
 		return "lat";
+	case BENCH_BUS_PING:
+		return "ping";
 	}
 	return "?";
 }
@@ -152,7 +175,7 @@ void bench_case_name(const struct bench_case *c, char *buf, size_t cap)
 		return;
 	/* transport names carry no format (its label does); net its notify mode, vhost its path. */
 	if ((c->format >= 0 && c->mode != BENCH_TRANSPORT) || c->mode == BENCH_NET ||
-	    c->mode == BENCH_VHOST)
+	    c->mode == BENCH_VHOST || c->mode == BENCH_PCIE)
 		k += snprintf(buf + k, cap - (size_t)k, "/%s", variant_name(c));
 	if (c->extra_elems && (size_t)k < cap)
 		snprintf(buf + k, cap - (size_t)k, "/elems:%u", c->elems);
@@ -256,7 +279,7 @@ static void print_line(FILE *f, const struct bench_case *c, const struct bench_r
 {
 	char elems[16];
 
-	if (c->mode == BENCH_LIMIT || c->mode == BENCH_VHOST)
+	if (c->mode == BENCH_LIMIT || c->mode == BENCH_VHOST || c->mode == BENCH_PCIE)
 		snprintf(elems, sizeof(elems), "-");
 	else
 		snprintf(elems, sizeof(elems), "%u", c->elems);
@@ -523,6 +546,26 @@ static void json_context(FILE *f, const struct bench_env *env)
 	fprintf(f, "    \"timer_overhead_ns\": %.1f,\n", env->timer_ns);
 	fprintf(f, "    \"tsc_step_ns\": %.1f,\n", env->tsc_step_ns);
 	fprintf(f, "    \"repetitions\": %u", cfg->repeat);
+	if (env->pcie != NULL) {
+		/* The card, and whether the figures mean anything for speed. */
+		const struct bench_pcie_env *p = env->pcie;
+
+		fputs(",\n    \"pcie\": { \"bdf\": ", f);
+		json_str(f, p->bdf);
+		fprintf(f, ", \"vendor_id\": \"%04x\", \"device_id\": \"%04x\", \"profile\": ",
+			p->vendor_id, p->device_id);
+		json_str(f, p->profile);
+		fputs(", \"placement\": ", f);
+		json_str(f, p->placement);
+		fputs(", \"notify\": ", f);
+		json_str(f, p->notify);
+		fputs(", \"layout\": ", f);
+		json_str(f, p->layout);
+		fprintf(f, ", \"iova_pa\": %s }", p->iova_pa ? "true" : "false");
+		fprintf(f, ",\n    \"functional_only\": %s", p->functional_only ? "true" : "false");
+		fputs(",\n    \"functional_only_why\": ", f);
+		json_str(f, p->functional_only ? p->emulated_why : "");
+	}
 	if (cfg->perf) {
 		/* Which counters --perf used, on which side, and why the others are missing. */
 		fputs(",\n    \"perf_counters\": ", f);
@@ -649,6 +692,58 @@ static void json_init(FILE *f, const struct bench_case *c, const char *name, int
 	fprintf(f, "    }%s\n", last ? "" : ",");
 }
 
+static void json_u64s(FILE *f, const char *key, const uint64_t *v, uint32_t n)
+{
+	uint32_t i;
+
+	fprintf(f, "      \"%s\": [", key);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%llu", i ? ", " : "", (unsigned long long)v[i]);
+	fputs("],\n", f);
+}
+
+/*
+ * pcie: the card's counters over the timed part, each line ending with a
+ * comma (the entry goes on): BAR reads and writes in all and per BAR, per
+ * iteration, doorbells, read-backs and interrupts; pps: each way.
+ */
+static void json_pcie(FILE *f, const struct bench_case *c, const struct bench_run *r)
+{
+	const struct bench_pcie_counts *p = &r->pcie;
+	uint64_t rd = 0, wr = 0;
+	double it = r->iterations ? (double)r->iterations : NAN;
+	uint32_t i;
+
+	for (i = 0; i < BENCH_PCIE_BARS; i++) {
+		rd += p->bar_reads[i];
+		wr += p->bar_writes[i];
+	}
+	fprintf(f, "      \"placement\": \"%s\",\n      \"notify\": \"%s\",\n",
+		bench_pcie_placement_name(c->path), bench_notify_name(c->notify));
+	fprintf(f, "      \"bar_reads\": %llu,\n      \"bar_writes\": %llu,\n",
+		(unsigned long long)rd, (unsigned long long)wr);
+	json_u64s(f, "bar_reads_per_bar", p->bar_reads, BENCH_PCIE_BARS);
+	json_u64s(f, "bar_writes_per_bar", p->bar_writes, BENCH_PCIE_BARS);
+	fputs("      \"bar_reads_per_iter\": ", f);
+	json_num(f, (double)rd / it);
+	fputs(",\n      \"bar_writes_per_iter\": ", f);
+	json_num(f, (double)wr / it);
+	fprintf(f,
+		",\n      \"doorbells\": %llu,\n      \"doorbell_readbacks\": %llu,\n"
+		"      \"interrupts\": %llu,\n",
+		(unsigned long long)p->doorbells, (unsigned long long)p->doorbell_readbacks,
+		(unsigned long long)p->interrupts);
+	if (c->test == BENCH_NET_PPS) {
+		fprintf(f, "      \"tx_packets\": %llu,\n      \"rx_packets\": %llu,\n",
+			(unsigned long long)p->tx_packets, (unsigned long long)p->rx_packets);
+		fputs("      \"tx_pps\": ", f);
+		json_num(f, (double)p->tx_packets * 1e9 / r->real_ns);
+		fputs(",\n      \"rx_pps\": ", f);
+		json_num(f, (double)p->rx_packets * 1e9 / r->real_ns);
+		fputs(",\n", f);
+	}
+}
+
 static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 {
 	const struct bench_run *r = &c->runs[c->median];
@@ -679,6 +774,10 @@ static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 		else if (c->mode == BENCH_VHOST)
 			snprintf(label, sizeof(label), "dpdk-testpmd %s, %u B packets",
 				 variant_name(c), c->elem_size);
+		else if (c->mode == BENCH_PCIE)
+			snprintf(label, sizeof(label), "%s placement, %s, %s",
+				 bench_pcie_placement_name(c->path), c->notify ? "event" : "poll",
+				 c->test == BENCH_BUS_PING ? "bus PING" : "virtio-net loopback");
 		else
 			snprintf(label, sizeof(label), "%s%s%u B messages",
 				 c->format >= 0 ? bench_format_name(c->format) : "",
@@ -688,6 +787,8 @@ static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 	fprintf(f, ",\n      \"elem_size\": %u,\n      \"burst\": %u,\n", c->elem_size, c->burst);
 	fprintf(f, "      \"elems\": %u,\n      \"msg_bytes\": %u,\n", c->elems, c->msg_bytes);
 	json_perf(f, r, r->iterations);
+	if (c->mode == BENCH_PCIE)
+		json_pcie(f, c, r);
 	if (!bench_test_is_rate(c->test)) {
 		json_latency(f, r);
 	} else {

@@ -85,9 +85,40 @@
 #define rte_vmsg__io_rmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #endif
 
-/* One aligned 32-bit MMIO store and load (BAR registers, doorbells). */
+/*
+ * The I/O barriers by what they order, for a ring or a register block in
+ * BAR memory (lib/common/io_priv.h accessors, lib/ring/ring_io.c):
+ *
+ * rte_vmsg__io_wmb(): earlier stores (element words, write-combined ones
+ * included) before a later store (the index word, a doorbell). Used where
+ * a producer publishes; pairs with the reader's rte_vmsg__io_rmb() after
+ * its read of that index.
+ *
+ * rte_vmsg__io_rmb(): an earlier I/O read (an index word) before later
+ * loads and stores. Used where a consumer has read the producer's index
+ * and goes on to read the elements it covers (pairs with the producer's
+ * io_wmb), and where an end has read the other's index and goes on to
+ * write (a producer reusing freed slots, a consumer freeing the slots it
+ * read: its element reads before its index store). x86: lfence (stores
+ * are never moved before an earlier load, whatever the memory type);
+ * arm64: dsb ld, which orders loads before later loads and stores.
+ */
+
+/*
+ * Naturally aligned MMIO loads and stores (BAR registers, doorbells, ring
+ * words in a BAR), each one volatile access of its width, never an atomic.
+ * Single-copy atomic on 64-bit hosts; on 32-bit x86 a 64-bit access may be
+ * split in two by the compiler (the I/O rings never need 64-bit atomicity:
+ * their indices are 16 or 32 bits).
+ */
+#define rte_vmsg__io_write16(addr, v) \
+	(*(volatile uint16_t *)(volatile void *)(addr) = (uint16_t)(v))
+#define rte_vmsg__io_read16(addr) (*(const volatile uint16_t *)(const volatile void *)(addr))
 #define rte_vmsg__io_write32(addr, v) \
 	(*(volatile uint32_t *)(volatile void *)(addr) = (uint32_t)(v))
 #define rte_vmsg__io_read32(addr) (*(const volatile uint32_t *)(const volatile void *)(addr))
+#define rte_vmsg__io_write64(addr, v) \
+	(*(volatile uint64_t *)(volatile void *)(addr) = (uint64_t)(v))
+#define rte_vmsg__io_read64(addr) (*(const volatile uint64_t *)(const volatile void *)(addr))
 
 #endif /* RTE_VMSG_ATOMIC_PVT_H */

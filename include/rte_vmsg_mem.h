@@ -85,7 +85,10 @@ enum rte_vmsg_region_kind {
  */
 /** Backed by huge pages. */
 #define RTE_VMSG_REGION_F_HUGE (1u << 0)
-/** I/O memory (uncached or write-combined BAR): only aligned 32/64-bit accesses, no atomics. */
+/**
+ * I/O memory (uncached or write-combined BAR): only naturally aligned 16/32/64-bit accesses
+ * through the I/O accessors below, no plain loads or stores, no atomics.
+ */
 #define RTE_VMSG_REGION_F_IO (1u << 1)
 /** Mapped MAP_SHARED: visible to other processes mapping the same object, and across fork. */
 #define RTE_VMSG_REGION_F_SHARED (1u << 2)
@@ -221,7 +224,8 @@ RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_region_create(const struct rte_vmsg_regi
  * @param len       bytes, not 0; @p addr + @p len must not wrap
  * @param bus_addr  bus address of @p addr; @p bus_addr + @p len - 1 must not pass 2^64 - 1
  * @param flags     0 or RTE_VMSG_REGION_F_IO and/or RTE_VMSG_REGION_F_SHARED; I/O
- *                  memory only takes aligned 32/64-bit accesses and no atomics
+ *                  memory is only touched through the I/O accessors (which may go
+ *                  to an alias instead: rte_vmsg_region_io_alias_set())
  * @param out       receives the region (RTE_VMSG_REGION_F_EXTERNAL is added); NULL on failure
  * @return 0;
  *         -EINVAL for a NULL argument, @p len 0, a wrapping range, other flag bits;
@@ -367,18 +371,40 @@ RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_hugetlbfs_find(char *buf, size_t cap);
 
 /*
  * I/O accessors: the only way the library touches I/O memory
- * (RTE_VMSG_REGION_F_IO: a BAR). Each is one naturally aligned 32-bit access,
- * little-endian on the bus, CPU order at the call; no barrier (the caller
- * places rte_vmsg__io_wmb() where a later access must follow earlier ones),
- * no atomics. Each access is counted per region, so that a test can prove
- * which BAR accesses a path makes (ARCHITECTURE.md §2.7: no host BAR reads
- * on the fast path of the default placement).
+ * (RTE_VMSG_REGION_F_IO: a BAR). Each is one naturally aligned 16, 32 or
+ * 64-bit volatile access (a copy: one per 64-bit word), little-endian on the
+ * bus, CPU order at the call; no barrier (the caller orders accesses that
+ * must follow one another with the CPU-to-device barriers, as lib/ring's I/O
+ * rings do), no atomics. Each access is counted per region, so that a test
+ * can prove which BAR accesses a path makes (ARCHITECTURE.md §2.7: no host
+ * BAR reads on the fast path of the default placement).
+ *
+ * They go to the region's memory at its own address, or to a private alias
+ * (rte_vmsg_region_io_alias_set()), or to an emulation
+ * (rte_vmsg_region_io_ops_set()), in that order of precedence reversed: ops
+ * first, then the alias, then the address. With an alias or ops, the
+ * region's own mapping (rte_vmsg_region_addr()) may be inaccessible: a test
+ * or an in-process card maps it PROT_NONE, so that any plain access by
+ * library code faults. The library's users of I/O regions (a link over a
+ * BAR, the doorbell registers of drivers/pcie_amp) go through these
+ * accessors only.
+ *
+ * The accessors also serve a region of normal memory (counted alike), as
+ * rte_vmsg_region_io_read32() always did.
+ *
+ * Concurrency, all of them: one thread at a time per region for exact
+ * counts (a count is not an atomic increment); the accesses themselves are
+ * safe from any thread. Wait-free apart from the device; no system call, no
+ * allocation, no lock (emulated regions: whatever the ops do).
  */
 
 /**
  * An emulated I/O region: functions that the accessors call instead of
  * loading and storing (a BAR of an in-process card emulator, a test's
  * counting alias of a PROT_NONE mapping). Zero-initialise, then set @c sz.
+ * The functions are 32-bit: a 64-bit access is made of two calls, low word
+ * first; a 16-bit read takes its half of the aligned 32-bit word, and a
+ * 16-bit write is a 32-bit read-modify-write of that word.
  */
 struct rte_vmsg_region_io_ops {
 	size_t sz; /**< sizeof(struct rte_vmsg_region_io_ops) */
@@ -390,7 +416,8 @@ struct rte_vmsg_region_io_ops {
 
 /**
  * Makes the accessors of an I/O region call @p ops instead of touching its
- * memory (whose mapping may then be inaccessible: PROT_NONE). Setup only.
+ * memory (whose mapping may then be inaccessible: PROT_NONE). Setup only;
+ * takes precedence over an alias.
  *
  * Not thread-safe against accesses to the region.
  *
@@ -406,12 +433,35 @@ RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_region_io_ops_set(struct rte_vmsg_region
 							  void *arg);
 
 /**
+ * Gives an I/O region a private alias: the accessors access @p alias + off
+ * instead of the region's address + off, while the library's own view (the
+ * address given to rte_vmsg_region_register(), which rte_vmsg_region_addr()
+ * returns and from which links and offsets are computed) may be mapped
+ * PROT_NONE. The alias must map the same bytes, the region's length of
+ * them, readable and writable: the same memfd or BAR mapped a second time.
+ * A fake card does:
+ *
+ *     view  = mmap(NULL, len, PROT_NONE, MAP_SHARED, fd, 0);
+ *     alias = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+ *     rte_vmsg_region_register(view, len, bus, RTE_VMSG_REGION_F_IO, &r);
+ *     rte_vmsg_region_io_alias_set(r, alias);
+ *
+ * The region does not own the alias: unmap it after destroying the region.
+ * Setup only. Not thread-safe against accesses to the region.
+ *
+ * @param r      an I/O region (RTE_VMSG_REGION_F_IO)
+ * @param alias  the alias, congruent with the region's address modulo 8 (page
+ *               aligned mappings are); NULL goes back to the region's address
+ * @return 0; -EINVAL for NULL @p r, a region without RTE_VMSG_REGION_F_IO, a
+ *         misaligned alias or one whose range wraps.
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_region_io_alias_set(struct rte_vmsg_region *r, void *alias);
+
+/**
  * Reads the 32-bit register at byte @p off of an I/O region (a non-posted
  * read of the device: microseconds on real PCIe; keep it off fast paths).
  *
- * Concurrency: one thread at a time per region for exact counts (the count
- * is not an atomic increment); the access itself is safe from any thread.
- * Wait-free apart from the device.
+ * Concurrency as above. Wait-free apart from the device.
  *
  * @param r    the region
  * @param off  byte offset, a multiple of 4, with @p off + 4 ≤ the region's length
@@ -429,8 +479,65 @@ RTE_VMSG_API int rte_vmsg_region_io_read32(struct rte_vmsg_region *r, uint64_t o
 RTE_VMSG_API int rte_vmsg_region_io_write32(struct rte_vmsg_region *r, uint64_t off, uint32_t v);
 
 /**
- * The accessors' counts of reads and writes of a region since it was made.
- * Either output may be NULL.
+ * Reads the 16-bit word at byte @p off (a multiple of 2, inside the region).
+ * Same rules as rte_vmsg_region_io_read32().
+ *
+ * @return 0; -EINVAL for NULL arguments, a misaligned or out-of-range @p off.
+ */
+RTE_VMSG_API int rte_vmsg_region_io_read16(struct rte_vmsg_region *r, uint64_t off, uint16_t *v);
+
+/**
+ * Writes the 16-bit word at byte @p off (a multiple of 2, inside the region).
+ *
+ * @return 0; -EINVAL for NULL @p r, a misaligned or out-of-range @p off.
+ */
+RTE_VMSG_API int rte_vmsg_region_io_write16(struct rte_vmsg_region *r, uint64_t off, uint16_t v);
+
+/**
+ * Reads the 64-bit word at byte @p off (a multiple of 8, inside the region):
+ * one access (two 32-bit calls on an emulated region).
+ *
+ * @return 0; -EINVAL for NULL arguments, a misaligned or out-of-range @p off.
+ */
+RTE_VMSG_API int rte_vmsg_region_io_read64(struct rte_vmsg_region *r, uint64_t off, uint64_t *v);
+
+/**
+ * Writes the 64-bit word at byte @p off (a multiple of 8, inside the region).
+ *
+ * @return 0; -EINVAL for NULL @p r, a misaligned or out-of-range @p off.
+ */
+RTE_VMSG_API int rte_vmsg_region_io_write64(struct rte_vmsg_region *r, uint64_t off, uint64_t v);
+
+/**
+ * Copies @p len bytes from @p src into the region at @p off in aligned
+ * 64-bit writes, ceil(@p len / 8) of them (each counted): the bytes of the
+ * last word past @p len are written as zeroes, so the caller must own
+ * [@p off, @p off + @p len rounded up to 8), e.g. a ring element. Bytes
+ * keep their order (a frame, not a number).
+ *
+ * @param off  a multiple of 8; the rounded-up range must lie inside the region
+ * @return 0 (@p len 0 writes nothing); -EINVAL for NULL @p r, NULL @p src with
+ *         @p len non-zero, a misaligned @p off or a range outside the region.
+ */
+RTE_VMSG_API int rte_vmsg_region_io_copy_in(struct rte_vmsg_region *r, uint64_t off,
+					    const void *src, size_t len);
+
+/**
+ * Copies @p len bytes at @p off of the region to @p dst, reading each
+ * aligned 64-bit word that covers them once (each counted); only @p len
+ * bytes of @p dst are written.
+ *
+ * @param off  any offset; the covering words must lie inside the region
+ * @return 0 (@p len 0 reads nothing); -EINVAL for NULL @p r, NULL @p dst with
+ *         @p len non-zero or a range outside the region.
+ */
+RTE_VMSG_API int rte_vmsg_region_io_copy_out(struct rte_vmsg_region *r, uint64_t off, void *dst,
+					     size_t len);
+
+/**
+ * The accessors' counts of reads and writes of a region since it was made:
+ * one per access (a copy counts one per 64-bit word). Either output may be
+ * NULL.
  *
  * @return 0; -EINVAL for NULL @p r.
  */

@@ -16,6 +16,7 @@
 #include <sys/statfs.h>
 
 #include "rte_vmsg_mem.h"
+#include "io_priv.h"
 #include "opts_priv.h"
 
 struct rte_vmsg_region {
@@ -32,11 +33,12 @@ struct rte_vmsg_region {
 	char *path;	    /* FILE kind: the file actually used */
 	int numa_want;	    /* RTE_VMSG_REGION_OPT_NUMA: the node to bind to; -1 without */
 	int numa_node;	    /* bound regions: the node of the first page after prefault; -1 */
-	/* I/O regions (io.c): emulated accesses, and counts of the accessors' accesses. */
-	const struct rte_vmsg_region_io_ops *io_ops; /* NULL: real loads and stores */
-	void *io_arg;				     /* passed to io_ops */
-	uint64_t io_reads;  /* one writer at a time: the thread accessing the region */
-	uint64_t io_writes; /* likewise */
+	/*
+	 * I/O regions (io.c): where the accessors go (addr, or the alias),
+	 * emulated accesses, and the counts of the accessors' accesses.
+	 */
+	struct rte_vmsg__io_win io;
+	uint8_t *io_alias; /* rte_vmsg_region_io_alias_set(); NULL: addr */
 };
 
 /* Whether statfs() says the file system is of type @p magic (linux/magic.h). */

@@ -695,6 +695,9 @@ int rte_vmsg_region_create(const struct rte_vmsg_region_opts *opts, struct rte_v
 	ret = finish(r, &o);
 	if (ret < 0)
 		goto err_release;
+	/* The 32-bit register accessors have always served any region: same view. */
+	r->io.base = r->addr;
+	r->io.len = r->len;
 	*out = r;
 	return 0;
 err_release:
@@ -732,6 +735,8 @@ int rte_vmsg_region_register(void *addr, size_t len, uint64_t bus_addr, uint32_t
 	r->fd = -1;
 	r->numa_want = -1;
 	r->numa_node = -1;
+	r->io.base = addr; /* the accessors' view until an alias is set */
+	r->io.len = len;
 	*out = r;
 	return 0;
 }

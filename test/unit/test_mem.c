@@ -1457,6 +1457,117 @@ static void test_io(void)
 	rte_vmsg_region_destroy(r);
 }
 
+/*
+ * The accessors of every width and the copies, through a private alias of a
+ * PROT_NONE view (the memfd mapped twice: any plain access through the view
+ * would fault), and over an emulation of 32-bit registers.
+ */
+static uint8_t io_emul_mem[64];
+
+static uint32_t io_emul_read(void *arg, uint64_t off)
+{
+	uint32_t v;
+
+	CHECK(arg == io_emul_mem);
+	memcpy(&v, io_emul_mem + off, 4);
+	return rte_vmsg_le32_to_cpu(v);
+}
+
+static void io_emul_write(void *arg, uint64_t off, uint32_t v)
+{
+	CHECK(arg == io_emul_mem);
+	v = rte_vmsg_cpu_to_le32(v);
+	memcpy(io_emul_mem + off, &v, 4);
+}
+
+static void io_widths(struct rte_vmsg_region *r, const uint8_t *mem)
+{
+	uint8_t buf[24], out[24];
+	uint16_t v16 = 0;
+	uint32_t v32 = 0;
+	uint64_t v64 = 0, rd0, wr0, rd, wr;
+	unsigned int i;
+
+	CHECK_EQ(rte_vmsg_region_io_stats(r, &rd0, &wr0), 0);
+	CHECK_EQ(rte_vmsg_region_io_write16(r, 2, 0xA1B2u), 0);
+	CHECK_EQ(rte_vmsg_region_io_write32(r, 4, 0x01020304u), 0);
+	CHECK_EQ(rte_vmsg_region_io_write64(r, 8, 0x1122334455667788ull), 0);
+	CHECK_U64(mem[2], 0xB2);
+	CHECK_U64(mem[3], 0xA1);
+	CHECK_U64(mem[4], 0x04);
+	CHECK_U64(mem[8], 0x88);
+	CHECK_U64(mem[15], 0x11);
+	CHECK_EQ(rte_vmsg_region_io_read16(r, 2, &v16), 0);
+	CHECK_U64(v16, 0xA1B2u);
+	CHECK_EQ(rte_vmsg_region_io_read32(r, 4, &v32), 0);
+	CHECK_U64(v32, 0x01020304u);
+	CHECK_EQ(rte_vmsg_region_io_read64(r, 8, &v64), 0);
+	CHECK_U64(v64, 0x1122334455667788ull);
+	/* Misaligned or outside: refused, not counted. */
+	CHECK_EQ(rte_vmsg_region_io_read16(r, 1, &v16), -EINVAL);
+	CHECK_EQ(rte_vmsg_region_io_write64(r, 4, 0), -EINVAL);
+	CHECK_EQ(rte_vmsg_region_io_read64(r, 64, &v64), -EINVAL);
+	CHECK_EQ(rte_vmsg_region_io_copy_in(r, 4, buf, 8), -EINVAL);
+	CHECK_EQ(rte_vmsg_region_io_copy_in(r, 56, buf, 9), -EINVAL);
+	CHECK_EQ(rte_vmsg_region_io_copy_out(r, 60, out, 5), -EINVAL);
+	/* A copy of 21 bytes: 3 words, the tail of the last zeroed. */
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(0x30 + i);
+	CHECK_EQ(rte_vmsg_region_io_write64(r, 32 + 16, UINT64_MAX), 0);
+	CHECK_EQ(rte_vmsg_region_io_copy_in(r, 32, buf, 21), 0);
+	CHECK(memcmp(mem + 32, buf, 21) == 0);
+	CHECK_U64(mem[32 + 21], 0);
+	CHECK_U64(mem[32 + 23], 0);
+	/* Out at an odd offset: the covering words, each read once. */
+	memset(out, 0xEE, sizeof(out));
+	CHECK_EQ(rte_vmsg_region_io_copy_out(r, 35, out, 13), 0);
+	CHECK(memcmp(out, buf + 3, 13) == 0);
+	CHECK_U64(out[13], 0xEE);
+	CHECK_EQ(rte_vmsg_region_io_stats(r, &rd, &wr), 0);
+	CHECK_U64(rd - rd0, 3 + 2);	/* read16/32/64, then the two words of [35, 48) */
+	CHECK_U64(wr - wr0, 3 + 1 + 3); /* write16/32/64, the write64, the copy's 3 words */
+}
+
+static void test_io_alias(void)
+{
+	struct rte_vmsg_region_io_ops ops = { sizeof(ops), io_emul_read, io_emul_write };
+	size_t len = page4k;
+	int fd = (int)syscall(SYS_memfd_create, "vmsg-io-alias", 0u);
+	struct rte_vmsg_region *r = NULL, *plain = NULL;
+	uint8_t *view, *alias, other[64];
+
+	CHECK(fd >= 0);
+	CHECK_EQ(ftruncate(fd, (off_t)len), 0);
+	view = mmap(NULL, len, PROT_NONE, MAP_SHARED, fd, 0);
+	alias = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(view != MAP_FAILED && alias != MAP_FAILED);
+	CHECK_EQ(rte_vmsg_region_register(view, 64, 0, RTE_VMSG_REGION_F_IO, &r), 0);
+	CHECK_EQ(rte_vmsg_region_register(other, sizeof(other), 0, 0, &plain), 0);
+	CHECK_EQ(rte_vmsg_region_io_alias_set(NULL, alias), -EINVAL);
+	CHECK_EQ(rte_vmsg_region_io_alias_set(plain, alias), -EINVAL);
+	CHECK_EQ(rte_vmsg_region_io_alias_set(r, alias + 4), -EINVAL);
+	CHECK_EQ(rte_vmsg_region_io_alias_set(r, alias), 0);
+	CHECK(rte_vmsg_region_addr(r) == view);
+	io_widths(r, alias);
+	/* Emulated 32-bit registers serve every width and the copies too. */
+	CHECK_EQ(rte_vmsg_region_io_ops_set(r, &ops, io_emul_mem), 0);
+	io_widths(r, io_emul_mem);
+	CHECK_EQ(rte_vmsg_region_io_ops_set(r, NULL, NULL), 0);
+	/* Back to the alias (not the view) once the ops are gone. */
+	alias[0] = 0x5A;
+	{
+		uint16_t v = 0;
+
+		CHECK_EQ(rte_vmsg_region_io_read16(r, 0, &v), 0);
+		CHECK_U64(v & 0xFF, 0x5A);
+	}
+	rte_vmsg_region_destroy(plain);
+	rte_vmsg_region_destroy(r);
+	munmap(view, len);
+	munmap(alias, len);
+	close(fd);
+}
+
 int main(void)
 {
 	page4k = (size_t)sysconf(_SC_PAGESIZE);
@@ -1473,6 +1584,7 @@ int main(void)
 	test_alloc();
 	test_register();
 	test_io();
+	test_io_alias();
 	test_memmap();
 	test_negative();
 	test_numa();

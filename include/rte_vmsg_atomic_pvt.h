@@ -69,20 +69,24 @@
 #define rte_vmsg__dma_rmb() rte_vmsg__compiler_barrier()
 /* Orders all earlier stores, write-combined BAR stores included, before an MMIO write. */
 #define rte_vmsg__io_wmb() __asm__ __volatile__("sfence" ::: "memory")
-/* Orders an MMIO read before later loads. */
+/* Orders an MMIO read before later loads (and stores: x86 never moves a store before a load). */
 #define rte_vmsg__io_rmb() __asm__ __volatile__("lfence" ::: "memory")
+/* Orders every earlier access, I/O or not, before every later one. */
+#define rte_vmsg__io_mb() __asm__ __volatile__("mfence" ::: "memory")
 #elif defined(__aarch64__)
 #define rte_vmsg__cpu_relax() __asm__ __volatile__("yield" ::: "memory")
 #define rte_vmsg__dma_wmb() __asm__ __volatile__("dmb oshst" ::: "memory")
 #define rte_vmsg__dma_rmb() __asm__ __volatile__("dmb oshld" ::: "memory")
 #define rte_vmsg__io_wmb() __asm__ __volatile__("dsb st" ::: "memory")
 #define rte_vmsg__io_rmb() __asm__ __volatile__("dsb ld" ::: "memory")
+#define rte_vmsg__io_mb() __asm__ __volatile__("dsb sy" ::: "memory")
 #else
 #define rte_vmsg__cpu_relax() rte_vmsg__compiler_barrier()
 #define rte_vmsg__dma_wmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define rte_vmsg__dma_rmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define rte_vmsg__io_wmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define rte_vmsg__io_rmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define rte_vmsg__io_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #endif
 
 /*
@@ -102,6 +106,12 @@
  * read: its element reads before its index store). x86: lfence (stores
  * are never moved before an earlier load, whatever the memory type);
  * arm64: dsb ld, which orders loads before later loads and stores.
+ *
+ * rte_vmsg__io_mb(): everything before, everything after. The link's
+ * control path in a BAR uses it where the RAM code has a release store or
+ * an acquire load (queue-head states, magics, the layout header: IOR4-6 /
+ * IOA4-6 in lib/ring/link.c), so that each keeps both halves of its
+ * ordering whatever the memory type; cost does not matter there.
  */
 
 /*

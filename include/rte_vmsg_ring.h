@@ -120,6 +120,31 @@ _Static_assert(sizeof(struct rte_vmsg_qhead) == 8, "v1 queue head is 8 bytes");
  * when the cache says there is not enough to do the whole burst.
  */
 
+/*
+ * Ring ends in I/O memory (a link over a region with RTE_VMSG_REGION_F_IO:
+ * a PCIe BAR). Every access to the index words and the elements goes
+ * through the lib/mem I/O accessors (naturally aligned volatile accesses,
+ * counted per region, possibly to a private alias of a PROT_NONE view),
+ * ordered by the CPU-to-device barriers, never a plain load, store or
+ * atomic. The inline functions below keep the RAM fast path as it was and
+ * test RTE_VMSG_RING_MODE_IO at the points where memory is touched (the
+ * peer's index, the publish of ours, the copies), on a predictable, unlikely
+ * branch, calling the out-of-line I/O versions (lib/ring/ring_io.c) there.
+ *
+ * What works on an I/O ring: the burst copies (rte_vmsg_ring_enqueue_burst,
+ * rte_vmsg_ring_dequeue_burst), and reserve/peek with the copy forms of the
+ * slot (rte_vmsg_ring_slot_write, rte_vmsg_ring_slot_read) before
+ * commit/release. What does not: zero-copy pointers. rte_vmsg_ring_slot()
+ * returns NULL on an I/O ring: no pointer into the BAR is handed out. The
+ * stamped element format is refused on I/O links (its consumer would poll
+ * BAR memory, and its stamps would need ordered 32-bit element accesses).
+ */
+
+/** rte_vmsg_ring.mode: the index words are 32 bits (the v0 layout), else 16. */
+#define RTE_VMSG_RING_MODE_IDX32 0x1u
+/** rte_vmsg_ring.mode: the ring lives in I/O memory: accessors only, no zero copy. */
+#define RTE_VMSG_RING_MODE_IO 0x2u
+
 /** One end of one ring: the producer end or the consumer end. */
 struct rte_vmsg_ring {
 	/* Read-mostly, set at connection time. */
@@ -136,7 +161,7 @@ struct rte_vmsg_ring {
 	uint32_t seq;	     /**< stamped: next stamp to write / expected */
 	uint32_t pending;    /**< reserved (producer) or peeked (consumer), not yet committed */
 	uint32_t broken;     /**< non-zero: every call returns -EIO */
-	uint32_t idx32;	     /**< index words are 32 bits (v0 layout), else 16 */
+	uint32_t mode;	     /**< RTE_VMSG_RING_MODE_* (0: a v1 ring in RAM); set by the link */
 	uint64_t bad_index;  /**< impossible peer index values seen */
 };
 
@@ -146,6 +171,22 @@ static_assert(sizeof(struct rte_vmsg_ring) == 72, "struct rte_vmsg_ring is ABI")
 #else
 _Static_assert(sizeof(struct rte_vmsg_ring) == 72, "struct rte_vmsg_ring is ABI");
 #endif
+
+/*
+ * The out-of-line I/O versions (lib/ring/ring_io.c), for ring ends with
+ * RTE_VMSG_RING_MODE_IO only (of a link: they find the accessors beside the
+ * end). Not API: call the inline functions, which dispatch.
+ */
+RTE_VMSG_API uint32_t rte_vmsg__ring_io_peer_load(const struct rte_vmsg_ring *r);
+RTE_VMSG_API void rte_vmsg__ring_io_publish(struct rte_vmsg_ring *r, uint32_t idx);
+RTE_VMSG_API int rte_vmsg__ring_io_slot_write(struct rte_vmsg_ring *r, uint32_t i, const void *src,
+					      uint32_t len);
+RTE_VMSG_API int rte_vmsg__ring_io_slot_read(const struct rte_vmsg_ring *r, uint32_t i,
+					     uint32_t off, void *dst, uint32_t len);
+RTE_VMSG_API int rte_vmsg__ring_io_enqueue_burst(struct rte_vmsg_ring *r, const void *msgs,
+						 uint32_t len, uint32_t n);
+RTE_VMSG_API int rte_vmsg__ring_io_dequeue_burst(struct rte_vmsg_ring *r, void *msgs, uint32_t len,
+						 uint32_t n);
 
 /** Element @p i (0 <= i < N) of a ring end. */
 static inline uint8_t *rte_vmsg__ring_elem(const struct rte_vmsg_ring *r, uint32_t i)
@@ -169,25 +210,37 @@ static inline uint32_t rte_vmsg__ring_dist(const struct rte_vmsg_ring *r, uint32
 /*
  * The peer's index word, loaded with acquire (A1/A2, named where it is
  * used): 16 bits in the v1 layout, 32 in v0. The whole word, so that a v0
- * peer's upper half is checked like the rest.
+ * peer's upper half is checked like the rest. An I/O ring reads it through
+ * the accessors, then io_rmb (IOA1/IOA2 in ring_io.c).
  */
 static inline uint32_t rte_vmsg__ring_peer_load(const struct rte_vmsg_ring *r)
 {
-	if (r->idx32)
-		return rte_vmsg_le32_to_cpu(
-			rte_vmsg__load_acquire(RTE_VMSG__CPTR(const rte_vmsg_le32 *, r->peer_idx)));
-	return rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(r->peer_idx));
+	uint32_t m = r->mode;
+
+	if (RTE_VMSG_LIKELY(m == 0))
+		return rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(r->peer_idx));
+	if (RTE_VMSG_UNLIKELY((m & RTE_VMSG_RING_MODE_IO) != 0))
+		return rte_vmsg__ring_io_peer_load(r);
+	return rte_vmsg_le32_to_cpu(
+		rte_vmsg__load_acquire(RTE_VMSG__CPTR(const rte_vmsg_le32 *, r->peer_idx)));
 }
 
-/* Publishes this end's index with release (R1/R2, named by the callers). */
+/*
+ * Publishes this end's index with release (R1/R2, named by the callers); an
+ * I/O ring after the CPU-to-device barrier (IOR1/IOR2 in ring_io.c).
+ */
 static inline void rte_vmsg__ring_publish(struct rte_vmsg_ring *r, uint32_t idx)
 {
-	if (r->idx32)
-		rte_vmsg__store_release(RTE_VMSG__PTR(rte_vmsg_le32 *, r->own_idx),
-					rte_vmsg_cpu_to_le32(idx));
-	else
+	uint32_t m = r->mode;
+
+	if (RTE_VMSG_LIKELY(m == 0))
 		rte_vmsg__store_release(r->own_idx,
 					rte_vmsg_cpu_to_le16(RTE_VMSG__CAST(uint16_t, idx)));
+	else if (RTE_VMSG_UNLIKELY((m & RTE_VMSG_RING_MODE_IO) != 0))
+		rte_vmsg__ring_io_publish(r, idx);
+	else
+		rte_vmsg__store_release(RTE_VMSG__PTR(rte_vmsg_le32 *, r->own_idx),
+					rte_vmsg_cpu_to_le32(idx));
 }
 
 /* Marks a ring end broken after an impossible peer value; cold. */
@@ -255,10 +308,11 @@ static inline int rte_vmsg__ring_consumer_rewound(struct rte_vmsg_ring *r)
 }
 
 /**
- * Reserves up to @p n free elements for zero-copy writing. Fill each with
- * rte_vmsg_ring_slot(r, i) for i < the returned count, then publish them with
- * rte_vmsg_ring_commit(). A second reserve before the commit replaces the
- * first.
+ * Reserves up to @p n free elements for writing. Fill each with
+ * rte_vmsg_ring_slot(r, i) (zero copy, RAM rings only) or
+ * rte_vmsg_ring_slot_write(r, i, ...) (any ring) for i < the returned count,
+ * then publish them with rte_vmsg_ring_commit(). A second reserve before the
+ * commit replaces the first.
  *
  * Concurrency: producer end only, one thread; safe with one concurrent
  * consumer in another thread or process. Wait-free.
@@ -284,14 +338,74 @@ static inline int rte_vmsg_ring_reserve(struct rte_vmsg_ring *r, uint32_t n)
 	return RTE_VMSG__CAST(int, n);
 }
 
+/* The message area of the @p i-th reserved or peeked element of a RAM ring. */
+static inline uint8_t *rte_vmsg__ring_slot_ram(const struct rte_vmsg_ring *r, uint32_t i)
+{
+	return rte_vmsg__ring_elem(r, rte_vmsg__ring_add(r, r->idx, i)) + r->msg_off;
+}
+
 /**
  * The message area of the @p i-th reserved (producer) or peeked (consumer)
  * element: r->msg_max bytes, 8-byte aligned. @p i must be below the count
- * that reserve or peek returned.
+ * that reserve or peek returned (not checked).
+ *
+ * Zero copy: NULL for a ring in I/O memory (RTE_VMSG_RING_MODE_IO), where no
+ * pointer into the BAR is handed out; use rte_vmsg_ring_slot_write() and
+ * rte_vmsg_ring_slot_read() there (they work on every ring).
  */
 static inline void *rte_vmsg_ring_slot(const struct rte_vmsg_ring *r, uint32_t i)
 {
-	return rte_vmsg__ring_elem(r, rte_vmsg__ring_add(r, r->idx, i)) + r->msg_off;
+	if (RTE_VMSG_UNLIKELY((r->mode & RTE_VMSG_RING_MODE_IO) != 0))
+		return NULL;
+	return rte_vmsg__ring_slot_ram(r, i);
+}
+
+/**
+ * Copies @p len bytes from @p src into the message area of the @p i-th
+ * reserved element (the copy form of rte_vmsg_ring_slot(), for any ring).
+ * An I/O ring writes whole 64-bit words: the area's bytes from @p len up to
+ * the next multiple of 8 are written as zeroes (they are inside the element).
+ *
+ * Concurrency: producer end only, between reserve and commit. Wait-free.
+ *
+ * @return 0; -EMSGSIZE if @p len exceeds r->msg_max; -EINVAL if @p i is not
+ *         below the reserved count.
+ */
+static inline int rte_vmsg_ring_slot_write(struct rte_vmsg_ring *r, uint32_t i, const void *src,
+					   uint32_t len)
+{
+	if (RTE_VMSG_UNLIKELY(len > r->msg_max))
+		return -EMSGSIZE;
+	if (RTE_VMSG_UNLIKELY(i >= r->pending))
+		return -EINVAL;
+	if (RTE_VMSG_UNLIKELY((r->mode & RTE_VMSG_RING_MODE_IO) != 0))
+		return rte_vmsg__ring_io_slot_write(r, i, src, len);
+	memcpy(rte_vmsg__ring_slot_ram(r, i), src, len);
+	return 0;
+}
+
+/**
+ * Copies @p len bytes at byte @p off of the message area of the @p i-th
+ * peeked element to @p dst (the copy form of rte_vmsg_ring_slot(), for any
+ * ring). The bytes are untrusted peer data, read once by this call: a value
+ * checked after one call may differ in a second call's copy.
+ *
+ * Concurrency: consumer end only, between peek and release. Wait-free.
+ *
+ * @return 0; -EMSGSIZE if [@p off, @p off + @p len) passes r->msg_max;
+ *         -EINVAL if @p i is not below the peeked count.
+ */
+static inline int rte_vmsg_ring_slot_read(const struct rte_vmsg_ring *r, uint32_t i, uint32_t off,
+					  void *dst, uint32_t len)
+{
+	if (RTE_VMSG_UNLIKELY(off > r->msg_max || len > r->msg_max - off))
+		return -EMSGSIZE;
+	if (RTE_VMSG_UNLIKELY(i >= r->pending))
+		return -EINVAL;
+	if (RTE_VMSG_UNLIKELY((r->mode & RTE_VMSG_RING_MODE_IO) != 0))
+		return rte_vmsg__ring_io_slot_read(r, i, off, dst, len);
+	memcpy(dst, rte_vmsg__ring_slot_ram(r, i) + off, len);
+	return 0;
 }
 
 /**
@@ -342,8 +456,9 @@ static inline int rte_vmsg_ring_commit(struct rte_vmsg_ring *r, uint32_t n)
 
 /**
  * Looks at up to @p n received elements without consuming them. Read each
- * with rte_vmsg_ring_slot(r, i) for i < the returned count (the message is
- * untrusted peer data: validate it), then free them with
+ * with rte_vmsg_ring_slot(r, i) (zero copy, RAM rings only) or
+ * rte_vmsg_ring_slot_read(r, i, ...) (any ring) for i < the returned count
+ * (the message is untrusted peer data: validate it), then free them with
  * rte_vmsg_ring_release().
  *
  * Concurrency: consumer end only, one thread; safe with one concurrent
@@ -416,6 +531,9 @@ static inline int rte_vmsg_ring_release(struct rte_vmsg_ring *r, uint32_t n)
  * Copies up to @p n messages of @p len bytes each, stored back to back at
  * @p msgs, into the ring (DPDK's "burst elem" shape).
  *
+ * Works on every ring; an I/O ring copies in 64-bit words (out of line),
+ * as rte_vmsg_ring_slot_write() says.
+ *
  * Concurrency: producer end only; wait-free.
  *
  * @return the number enqueued (0 when full), -EIO if broken, -EMSGSIZE if
@@ -430,17 +548,21 @@ static inline int rte_vmsg_ring_enqueue_burst(struct rte_vmsg_ring *r, const voi
 
 	if (len > r->msg_max)
 		return -EMSGSIZE;
+	if (RTE_VMSG_UNLIKELY((r->mode & RTE_VMSG_RING_MODE_IO) != 0))
+		return rte_vmsg__ring_io_enqueue_burst(r, msgs, len, n);
 	k = rte_vmsg_ring_reserve(r, n);
 	if (k <= 0)
 		return k;
 	for (i = 0; i < RTE_VMSG__CAST(uint32_t, k); i++)
-		memcpy(rte_vmsg_ring_slot(r, i), src + RTE_VMSG__CAST(size_t, i) * len, len);
+		memcpy(rte_vmsg__ring_slot_ram(r, i), src + RTE_VMSG__CAST(size_t, i) * len, len);
 	return rte_vmsg_ring_commit(r, RTE_VMSG__CAST(uint32_t, k));
 }
 
 /**
  * Copies up to @p n messages out of the ring, @p len bytes of each element
  * (len <= r->msg_max), back to back into @p msgs.
+ *
+ * Works on every ring; an I/O ring copies out in 64-bit words (out of line).
  *
  * Concurrency: consumer end only; wait-free.
  *
@@ -456,11 +578,13 @@ static inline int rte_vmsg_ring_dequeue_burst(struct rte_vmsg_ring *r, void *msg
 
 	if (len > r->msg_max)
 		return -EMSGSIZE;
+	if (RTE_VMSG_UNLIKELY((r->mode & RTE_VMSG_RING_MODE_IO) != 0))
+		return rte_vmsg__ring_io_dequeue_burst(r, msgs, len, n);
 	k = rte_vmsg_ring_peek(r, n);
 	if (k <= 0)
 		return k;
 	for (i = 0; i < RTE_VMSG__CAST(uint32_t, k); i++)
-		memcpy(dst + RTE_VMSG__CAST(size_t, i) * len, rte_vmsg_ring_slot(r, i), len);
+		memcpy(dst + RTE_VMSG__CAST(size_t, i) * len, rte_vmsg__ring_slot_ram(r, i), len);
 	return rte_vmsg_ring_release(r, RTE_VMSG__CAST(uint32_t, k));
 }
 
@@ -699,6 +823,19 @@ struct rte_vmsg_link_opts {
 	uint32_t layout;
 	/** v0: bytes per queue, a multiple of 64, 256..4194304; 0: RTE_VMSG_V0_QUEUE_SIZE. */
 	uint32_t v0_queue_size;
+	/**
+	 * The region that holds the layout (borrowed: must outlive the link),
+	 * or NULL: normal memory. When it is I/O memory
+	 * (RTE_VMSG_REGION_F_IO: a PCIe BAR), the link touches the layout only
+	 * through the lib/mem I/O accessors (counted per region; they may go
+	 * to a private alias while the region's own view is PROT_NONE):
+	 * header, queue heads, v0 index words and elements alike, in the
+	 * handshake as on the fast path. Its ring ends then have
+	 * RTE_VMSG_RING_MODE_IO (no zero copy: rte_vmsg_ring_slot() is NULL)
+	 * and the stamped format is refused. @p base and @p len must then lie
+	 * inside the region, @p base at a multiple of 8 from its start.
+	 */
+	struct rte_vmsg_region *region;
 };
 
 /**
@@ -751,11 +888,12 @@ struct rte_vmsg_link;
  * @param opts  options (NULL: device role defaults are not implied; required)
  * @param out   receives the link
  * @return 0;
- *         -EINVAL for bad arguments, options or unknown option bytes;
+ *         -EINVAL for bad arguments, options or unknown option bytes, a
+ *         layout outside @c region, or the stamped format on I/O memory;
  *         -ENOSPC when the device layout does not fit in @p len;
  *         -EAGAIN (driver) when the layout magic is not there yet: retry;
  *         -EPROTO (driver) when the layout is invalid or not supported
- *         (the reason is logged);
+ *         (the reason is logged; on I/O memory, the stamped format);
  *         -ENOMEM.
  */
 RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_link_create(void *base, size_t len,

@@ -15,8 +15,10 @@
 #include <time.h>
 
 #include "rte_vmsg_ring.h"
+#include "rte_vmsg_mem.h"
 #include "log_priv.h"
 #include "opts_priv.h"
+#include "ring_priv.h"
 
 /* Where the device side puts things: each queue head and array on its own line. */
 #define LINE 64u
@@ -31,8 +33,10 @@ struct rte_vmsg_link {
 	/* Private, validated copy of the layout, host order; never re-read. */
 	uint32_t n, esize, features;
 	uint64_t own_qhead_off, peer_qhead_off, own_elems_off, peer_elems_off;
-	struct rte_vmsg_qhead *own, *peer;
-	struct rte_vmsg_ring tx, rx;
+	struct rte_vmsg__ring_end txe, rxe; /* rte_vmsg_link_tx()/rx() hand out .r */
+	/* I/O memory (a BAR): every access below goes through these accessors. */
+	struct rte_vmsg__io_win *io;	/* NULL: normal memory */
+	uint64_t io_off;		/* the layout's offset in the region */
 	enum rte_vmsg_qstate own_state; /* what we last published */
 	int peer_seen;			/* peer magic was seen once */
 	int state;			/* enum rte_vmsg_link_state */
@@ -55,6 +59,105 @@ static int is_pow2(uint64_t x)
 	return x != 0 && (x & (x - 1)) == 0;
 }
 
+/*
+ * The layout's shared words and bytes, by offset from the base. In normal
+ * memory, the atomics wrappers they are named after. In I/O memory, the
+ * lib/mem accessors only: an acquire is the read then rte_vmsg__io_mb(), a
+ * release rte_vmsg__io_mb() then the write; each pairs as the RAM tag it
+ * stands for (R4-R6 / A4-A6, named at the callers; IOR4-6 / IOA4-6 in the
+ * barrier comments of rte_vmsg_atomic_pvt.h). This is the control path:
+ * a full barrier costs nothing that matters here.
+ */
+static void *at(const struct rte_vmsg_link *l, uint64_t off)
+{
+	return l->base + off;
+}
+
+static uint32_t ld16_acquire(const struct rte_vmsg_link *l, uint64_t off)
+{
+	uint16_t v;
+
+	if (l->io == NULL)
+		return rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire((rte_vmsg_le16 *)at(l, off)));
+	v = rte_vmsg__io_rd16(l->io, l->io_off + off);
+	rte_vmsg__io_mb();
+	return v;
+}
+
+static uint32_t ld16_once(const struct rte_vmsg_link *l, uint64_t off)
+{
+	if (l->io == NULL)
+		return rte_vmsg_le16_to_cpu(rte_vmsg__read_once((rte_vmsg_le16 *)at(l, off)));
+	return rte_vmsg__io_rd16(l->io, l->io_off + off);
+}
+
+static void st16_release(const struct rte_vmsg_link *l, uint64_t off, uint32_t v)
+{
+	if (l->io == NULL) {
+		rte_vmsg__store_release((rte_vmsg_le16 *)at(l, off),
+					rte_vmsg_cpu_to_le16((uint16_t)v));
+		return;
+	}
+	rte_vmsg__io_mb();
+	rte_vmsg__io_wr16(l->io, l->io_off + off, (uint16_t)v);
+}
+
+static void st16_once(const struct rte_vmsg_link *l, uint64_t off, uint32_t v)
+{
+	if (l->io == NULL)
+		rte_vmsg__write_once((rte_vmsg_le16 *)at(l, off),
+				     rte_vmsg_cpu_to_le16((uint16_t)v));
+	else
+		rte_vmsg__io_wr16(l->io, l->io_off + off, (uint16_t)v);
+}
+
+static uint32_t ld32_acquire(const struct rte_vmsg_link *l, uint64_t off)
+{
+	uint32_t v;
+
+	if (l->io == NULL)
+		return rte_vmsg_le32_to_cpu(rte_vmsg__load_acquire((rte_vmsg_le32 *)at(l, off)));
+	v = rte_vmsg__io_rd32(l->io, l->io_off + off);
+	rte_vmsg__io_mb();
+	return v;
+}
+
+static void st32_once(const struct rte_vmsg_link *l, uint64_t off, uint32_t v)
+{
+	if (l->io == NULL)
+		rte_vmsg__write_once((rte_vmsg_le32 *)at(l, off), rte_vmsg_cpu_to_le32(v));
+	else
+		rte_vmsg__io_wr32(l->io, l->io_off + off, v);
+}
+
+/* [off, off + len) of the layout into @p dst: off and len multiples of 8 in I/O memory. */
+static void bytes_get(const struct rte_vmsg_link *l, uint64_t off, void *dst, size_t len)
+{
+	if (l->io == NULL)
+		memcpy(dst, at(l, off), len);
+	else
+		rte_vmsg__io_copy_out(l->io, l->io_off + off, dst, len);
+}
+
+/* Zeroes [off, off + len): off and len multiples of 8 in I/O memory. */
+static void bytes_zero(const struct rte_vmsg_link *l, uint64_t off, size_t len)
+{
+	size_t i;
+
+	if (l->io == NULL) {
+		memset(at(l, off), 0, len);
+		return;
+	}
+	for (i = 0; i < len; i += 8)
+		rte_vmsg__io_wr64(l->io, l->io_off + off + i, 0);
+}
+
+/* Queue-head fields, by their offset in struct rte_vmsg_qhead. */
+#define QH_MAGIC offsetof(struct rte_vmsg_qhead, magic)
+#define QH_STATUS offsetof(struct rte_vmsg_qhead, status)
+#define QH_TAIL offsetof(struct rte_vmsg_qhead, tail)
+#define QH_HEAD offsetof(struct rte_vmsg_qhead, head)
+
 size_t rte_vmsg_link_layout_size(uint32_t num_elems, uint32_t elem_size)
 {
 	return OFF_ELEMS + 2u * (size_t)num_elems * elem_size;
@@ -68,26 +171,42 @@ static void publish_status(struct rte_vmsg_link *l, enum rte_vmsg_qstate s)
 	 * indices and stamps on the way to READY) is visible before the new
 	 * state; pairs with A4 in rte_vmsg_link_poll() on the peer.
 	 */
-	rte_vmsg__store_release(&l->own->status, rte_vmsg_cpu_to_le16((uint16_t)s));
+	st16_release(l, l->own_qhead_off + QH_STATUS, (uint32_t)s);
 }
 
 /* The peer's queue head is there and says RUN (read once, at create). */
 static int peer_running(const struct rte_vmsg_link *l)
 {
-	uint32_t magic = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(&l->peer->magic));
-	uint32_t status = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(&l->peer->status));
+	uint32_t magic = ld16_acquire(l, l->peer_qhead_off + QH_MAGIC);
+	uint32_t status = ld16_acquire(l, l->peer_qhead_off + QH_STATUS);
 
 	return magic == RTE_VMSG_QHEAD_MAGIC &&
 	       (status & RTE_VMSG_QSTATUS_STATE_MASK) == RTE_VMSG_QSTATE_RUN;
 }
 
-static void ring_end_init(struct rte_vmsg_link *l, struct rte_vmsg_ring *r, uint8_t *elems,
-			  rte_vmsg_le16 *own_idx, rte_vmsg_le16 *peer_idx)
+/*
+ * One ring end over the layout: its element array and index words by
+ * offset from the base. In I/O memory the pointers are the library's view
+ * (never dereferenced: it may be PROT_NONE) and the end keeps the offsets
+ * in the region for its accessors.
+ */
+static void ring_end_init(struct rte_vmsg_link *l, struct rte_vmsg__ring_end *e, uint64_t elems,
+			  uint64_t own_idx, uint64_t peer_idx)
 {
-	memset(r, 0, sizeof(*r));
-	r->elems = elems;
-	r->own_idx = own_idx;
-	r->peer_idx = peer_idx;
+	struct rte_vmsg_ring *r = &e->r;
+
+	memset(e, 0, sizeof(*e));
+	r->elems = l->base + elems;
+	r->own_idx = (rte_vmsg_le16 *)at(l, own_idx);
+	r->peer_idx = (rte_vmsg_le16 *)at(l, peer_idx);
+	e->producer = e == &l->txe;
+	if (l->io != NULL) {
+		e->io = l->io;
+		e->elems_off = l->io_off + elems;
+		e->own_off = l->io_off + own_idx;
+		e->peer_off = l->io_off + peer_idx;
+		r->mode |= RTE_VMSG_RING_MODE_IO;
+	}
 	r->size = l->n;
 	r->esize = l->esize;
 	r->msg_off = (l->features & RTE_VMSG_LAYOUT_F_STAMPED) ? RTE_VMSG_STAMP_HDR_SIZE : 0;
@@ -95,7 +214,8 @@ static void ring_end_init(struct rte_vmsg_link *l, struct rte_vmsg_ring *r, uint
 	if (r->msg_max > 65535u)
 		r->msg_max = 65535u;
 	r->seq = 1;
-	r->idx32 = l->layout == RTE_VMSG_LINK_LAYOUT_V0;
+	if (l->layout == RTE_VMSG_LINK_LAYOUT_V0)
+		r->mode |= RTE_VMSG_RING_MODE_IDX32;
 }
 
 /*
@@ -103,20 +223,21 @@ static void ring_end_init(struct rte_vmsg_link *l, struct rte_vmsg_ring *r, uint
  * element arrays: own_elems_off is the queue this side produces into,
  * peer_elems_off the one it consumes from.
  */
-static rte_vmsg_le32 *v0_word(const struct rte_vmsg_link *l, uint64_t queue, uint32_t off)
+static uint64_t v0_word(const struct rte_vmsg_link *l, uint64_t queue, uint32_t off)
 {
-	return (rte_vmsg_le32 *)(void *)(l->base + queue + off);
+	(void)l;
+	return queue + off;
 }
 
 static void v0_ends_init(struct rte_vmsg_link *l)
 {
-	/* The ring ends keep 16-bit pointer types; idx32 makes them 32-bit words. */
-	ring_end_init(l, &l->tx, l->base + l->own_elems_off + RTE_VMSG_V0_OFF_SLOTS,
-		      (rte_vmsg_le16 *)(void *)v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_PROD),
-		      (rte_vmsg_le16 *)(void *)v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_CONS));
-	ring_end_init(l, &l->rx, l->base + l->peer_elems_off + RTE_VMSG_V0_OFF_SLOTS,
-		      (rte_vmsg_le16 *)(void *)v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_CONS),
-		      (rte_vmsg_le16 *)(void *)v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_PROD));
+	/* The ring ends keep 16-bit pointer types; RTE_VMSG_RING_MODE_IDX32 makes them 32-bit words. */
+	ring_end_init(l, &l->txe, l->own_elems_off + RTE_VMSG_V0_OFF_SLOTS,
+		      v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_PROD),
+		      v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_CONS));
+	ring_end_init(l, &l->rxe, l->peer_elems_off + RTE_VMSG_V0_OFF_SLOTS,
+		      v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_CONS),
+		      v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_PROD));
 }
 
 /*
@@ -126,17 +247,15 @@ static void v0_ends_init(struct rte_vmsg_link *l)
  */
 static void v0_peer_words(const struct rte_vmsg_link *l, uint32_t *cons, uint32_t *prod)
 {
-	*cons = rte_vmsg_le32_to_cpu(
-		rte_vmsg__load_acquire(v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_CONS)));
-	*prod = rte_vmsg_le32_to_cpu(
-		rte_vmsg__load_acquire(v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_PROD)));
+	*cons = ld32_acquire(l, v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_CONS));
+	*prod = ld32_acquire(l, v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_PROD));
 }
 
 /* Sent and not known consumed, and known arrived and not yet read. */
 static uint64_t inflight(const struct rte_vmsg_link *l)
 {
-	return rte_vmsg__ring_dist(&l->tx, l->tx.idx, l->tx.peer_cache) +
-	       rte_vmsg__ring_dist(&l->rx, l->rx.peer_cache, l->rx.idx);
+	return rte_vmsg__ring_dist(&l->txe.r, l->txe.r.idx, l->txe.r.peer_cache) +
+	       rte_vmsg__ring_dist(&l->rxe.r, l->rxe.r.peer_cache, l->rxe.r.idx);
 }
 
 /*
@@ -147,27 +266,30 @@ static uint64_t inflight(const struct rte_vmsg_link *l)
  */
 static uint64_t reset_ends(struct rte_vmsg_link *l)
 {
-	uint64_t inflight_ = l->tx.size != 0 ? inflight(l) : 0;
+	uint64_t inflight_ = l->txe.r.size != 0 ? inflight(l) : 0;
 	uint32_t i;
 
 	/* The ring ends' counters outlive them (rule 2: nothing is lost silently). */
-	l->st.bad_index += l->tx.bad_index + l->rx.bad_index;
+	l->st.bad_index += l->txe.r.bad_index + l->rxe.r.bad_index;
 
 	if (l->layout == RTE_VMSG_LINK_LAYOUT_V0) {
 		v0_ends_init(l);
-		rte_vmsg__write_once(v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_PROD), 0);
-		rte_vmsg__write_once(v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_CONS), 0);
+		st32_once(l, v0_word(l, l->own_elems_off, RTE_VMSG_V0_OFF_PROD), 0);
+		st32_once(l, v0_word(l, l->peer_elems_off, RTE_VMSG_V0_OFF_CONS), 0);
 		return inflight_;
 	}
-	ring_end_init(l, &l->tx, l->base + l->own_elems_off, &l->own->tail, &l->peer->head);
-	ring_end_init(l, &l->rx, l->base + l->peer_elems_off, &l->own->head, &l->peer->tail);
-	if (l->tx.msg_off != 0)
+	ring_end_init(l, &l->txe, l->own_elems_off, l->own_qhead_off + QH_TAIL,
+		      l->peer_qhead_off + QH_HEAD);
+	ring_end_init(l, &l->rxe, l->peer_elems_off, l->own_qhead_off + QH_HEAD,
+		      l->peer_qhead_off + QH_TAIL);
+	/* Stamped (never in I/O memory: refused at create). */
+	if (l->txe.r.msg_off != 0)
 		for (i = 0; i < l->n; i++)
 			rte_vmsg__write_once(
-				(rte_vmsg_le32 *)(void *)rte_vmsg__ring_elem(&l->tx, i),
+				(rte_vmsg_le32 *)(void *)rte_vmsg__ring_elem(&l->txe.r, i),
 				rte_vmsg_cpu_to_le32(0));
-	rte_vmsg__write_once(&l->own->tail, rte_vmsg_cpu_to_le16(0));
-	rte_vmsg__write_once(&l->own->head, rte_vmsg_cpu_to_le16(0));
+	st16_once(l, l->own_qhead_off + QH_TAIL, 0);
+	st16_once(l, l->own_qhead_off + QH_HEAD, 0);
 	return inflight_;
 }
 
@@ -181,21 +303,24 @@ static uint64_t restart_handshake(struct rte_vmsg_link *l)
 	uint64_t dropped = reset_ends(l);
 
 	publish_status(l, RTE_VMSG_QSTATE_INIT);
-	rte_vmsg__store_release(&l->own->magic, rte_vmsg_cpu_to_le16(RTE_VMSG_QHEAD_MAGIC));
+	st16_release(l, l->own_qhead_off + QH_MAGIC, RTE_VMSG_QHEAD_MAGIC);
 	return dropped;
 }
 
 static int write_layout(struct rte_vmsg_link *l, const struct rte_vmsg_link_opts *o)
 {
-	struct rte_vmsg_layout_hdr h;
+	struct rte_vmsg_layout_hdr h, cur;
 	uint32_t esize = o->elem_size != 0 ? o->elem_size : 64u;
 	uint64_t n = o->num_elems;
-	struct rte_vmsg_qhead *oq; /* our queue head */
+	uint64_t oq; /* our queue head */
 	int fresh;
 
 	if (!is_pow2(esize) || esize < 64u || esize > 32768u)
 		return -EINVAL;
 	if (o->format != RTE_VMSG_LINK_FMT_COMPAT && o->format != RTE_VMSG_LINK_FMT_STAMPED)
+		return -EINVAL;
+	/* Stamps in a BAR: the consumer would poll device memory. Not offered. */
+	if (o->format == RTE_VMSG_LINK_FMT_STAMPED && l->io != NULL)
 		return -EINVAL;
 	if (n == 0) {
 		if (l->len < OFF_ELEMS)
@@ -216,7 +341,7 @@ static int write_layout(struct rte_vmsg_link *l, const struct rte_vmsg_link_opts
 	l->peer_qhead_off = l->role == RTE_VMSG_LINK_DEVICE ? OFF_DRV_QHEAD : OFF_DEV_QHEAD;
 	l->own_elems_off = OFF_ELEMS + (l->role == RTE_VMSG_LINK_DEVICE ? 0 : (uint64_t)n * esize);
 	l->peer_elems_off = OFF_ELEMS + (l->role == RTE_VMSG_LINK_DEVICE ? (uint64_t)n * esize : 0);
-	oq = (struct rte_vmsg_qhead *)(void *)(l->base + l->own_qhead_off);
+	oq = l->own_qhead_off;
 
 	memset(&h, 0, sizeof(h));
 	h.length = rte_vmsg_cpu_to_le16(sizeof(h));
@@ -240,9 +365,9 @@ static int write_layout(struct rte_vmsg_link *l, const struct rte_vmsg_link_opts
 	 * indices belong to another geometry. Then hide the old layout, so
 	 * that a reader never sees a mix of two.
 	 */
-	fresh = memcmp(l->base, &h, sizeof(h)) != 0;
-	if (!fresh &&
-	    rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&oq->magic)) == RTE_VMSG_QHEAD_MAGIC) {
+	bytes_get(l, 0, &cur, sizeof(cur));
+	fresh = memcmp(&cur, &h, sizeof(h)) != 0;
+	if (!fresh && ld16_once(l, oq + QH_MAGIC) == RTE_VMSG_QHEAD_MAGIC) {
 		/*
 		 * A restart on the same layout, with a driver that may be
 		 * polling right now: both magics stay, so it never sees a
@@ -252,19 +377,25 @@ static int write_layout(struct rte_vmsg_link *l, const struct rte_vmsg_link_opts
 		 * resets on seeing INIT. The indices it may see meanwhile
 		 * are our old ones, below N, so its checks hold throughout.
 		 */
-		rte_vmsg__store_release(&oq->status, rte_vmsg_cpu_to_le16(RTE_VMSG_QSTATE_INIT));
+		st16_release(l, oq + QH_STATUS, RTE_VMSG_QSTATE_INIT);
 		return 0;
 	}
-	rte_vmsg__store_release(&((struct rte_vmsg_layout_hdr *)(void *)l->base)->magic,
-				rte_vmsg_cpu_to_le16(0));
-	memset(l->base + l->own_qhead_off, 0, LINE);
+	st16_release(l, offsetof(struct rte_vmsg_layout_hdr, magic), 0);
+	bytes_zero(l, l->own_qhead_off, LINE);
 	if (fresh)
-		memset(l->base + l->peer_qhead_off, 0, LINE);
-	memcpy(l->base + 2, (const uint8_t *)&h + 2, sizeof(h) - 2);
+		bytes_zero(l, l->peer_qhead_off, LINE);
+	if (l->io == NULL) {
+		memcpy(l->base + 2, (const uint8_t *)&h + 2, sizeof(h) - 2);
+	} else {
+		/* All but the magic: three 16-bit words, then whole 64-bit ones. */
+		rte_vmsg__io_wr16(l->io, l->io_off + 2, rte_vmsg_le16_to_cpu(h.length));
+		rte_vmsg__io_wr16(l->io, l->io_off + 4, rte_vmsg_le16_to_cpu(h.version));
+		rte_vmsg__io_wr16(l->io, l->io_off + 6, rte_vmsg_le16_to_cpu(h.features));
+		rte_vmsg__io_copy_in(l->io, l->io_off + 8, (const uint8_t *)&h + 8, sizeof(h) - 8);
+	}
 	/* R5: the header and clean queue heads before the magic; pairs with A5
 	 * in read_layout(). */
-	rte_vmsg__store_release(&((struct rte_vmsg_layout_hdr *)(void *)l->base)->magic,
-				rte_vmsg_cpu_to_le16(RTE_VMSG_LAYOUT_MAGIC));
+	st16_release(l, offsetof(struct rte_vmsg_layout_hdr, magic), RTE_VMSG_LAYOUT_MAGIC);
 	return 0;
 }
 
@@ -295,12 +426,10 @@ static int read_layout(struct rte_vmsg_link *l, uint32_t require_format)
 	if (l->len < sizeof(h))
 		return -EINVAL;
 	/* A5: the magic first, then the rest; pairs with R5 in write_layout(). */
-	if (rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(
-		    &((const struct rte_vmsg_layout_hdr *)(const void *)l->base)->magic)) !=
-	    RTE_VMSG_LAYOUT_MAGIC)
+	if (ld16_acquire(l, offsetof(struct rte_vmsg_layout_hdr, magic)) != RTE_VMSG_LAYOUT_MAGIC)
 		return -EAGAIN;
 	/* Read once into a private copy: later writes by the peer change nothing. */
-	memcpy(&h, l->base, sizeof(h));
+	bytes_get(l, 0, &h, sizeof(h));
 	if (rte_vmsg_le16_to_cpu(h.length) != sizeof(h))
 		PROTO_ERR("length %u, expected %zu", rte_vmsg_le16_to_cpu(h.length), sizeof(h));
 	if (rte_vmsg_le16_to_cpu(h.version) != RTE_VMSG_LAYOUT_VERSION)
@@ -308,6 +437,9 @@ static int read_layout(struct rte_vmsg_link *l, uint32_t require_format)
 	l->features = rte_vmsg_le16_to_cpu(h.features);
 	if (l->features & ~RTE_VMSG_LAYOUT_F_KNOWN)
 		PROTO_ERR("unknown features 0x%04x", l->features & ~RTE_VMSG_LAYOUT_F_KNOWN);
+	if ((l->features & RTE_VMSG_LAYOUT_F_STAMPED) && l->io != NULL)
+		PROTO_ERR("stamped element format in I/O memory (not supported: use the compatible "
+			  "format)");
 	if (rte_vmsg_le16_to_cpu(h.reserved) != 0)
 		PROTO_ERR("reserved field 0x%04x", rte_vmsg_le16_to_cpu(h.reserved));
 	if (h.num_notif > 64)
@@ -436,7 +568,9 @@ int rte_vmsg_link_create(void *base, size_t len, const struct rte_vmsg_link_opts
 			 struct rte_vmsg_link **out)
 {
 	struct rte_vmsg_link_opts o;
+	struct rte_vmsg__io_win *io = NULL;
 	struct rte_vmsg_link *l;
+	uint64_t io_off = 0;
 	int rc, writer;
 
 	if (base == NULL || out == NULL || ((uintptr_t)base & (LINE - 1)) != 0 ||
@@ -455,11 +589,28 @@ int rte_vmsg_link_create(void *base, size_t len, const struct rte_vmsg_link_opts
 	writer = (o.role == RTE_VMSG_LINK_DEVICE) !=
 		 ((o.flags & RTE_VMSG_LINK_F_DRIVER_WRITES) != 0);
 
+	if (o.region != NULL) {
+		/* The layout inside the region; in I/O memory, its accessors only. */
+		uintptr_t ra = (uintptr_t)rte_vmsg_region_addr(o.region), b = (uintptr_t)base;
+		size_t rl = rte_vmsg_region_len(o.region);
+
+		if (b < ra || b - ra > rl || len > rl - (b - ra))
+			return -EINVAL;
+		if ((rte_vmsg_region_flags(o.region) & RTE_VMSG_REGION_F_IO) != 0) {
+			io = rte_vmsg__region_io_win(o.region);
+			io_off = b - ra;
+			if (io == NULL || (io_off & 7u) != 0)
+				return -EINVAL;
+		}
+	}
+
 	l = calloc(1, sizeof(*l));
 	if (l == NULL)
 		return -ENOMEM;
 	l->base = base;
 	l->len = len;
+	l->io = io;
+	l->io_off = io_off;
 	l->role = o.role;
 	l->layout = o.layout;
 	l->require_format = o.require_format;
@@ -475,8 +626,6 @@ int rte_vmsg_link_create(void *base, size_t len, const struct rte_vmsg_link_opts
 	rc = writer ? write_layout(l, &o) : read_layout(l, o.require_format);
 	if (rc < 0)
 		goto err_free;
-	l->own = (struct rte_vmsg_qhead *)(void *)(l->base + l->own_qhead_off);
-	l->peer = (struct rte_vmsg_qhead *)(void *)(l->base + l->peer_qhead_off);
 	l->state = RTE_VMSG_LINK_CONNECTING;
 
 	/*
@@ -498,7 +647,7 @@ int rte_vmsg_link_create(void *base, size_t len, const struct rte_vmsg_link_opts
 	 * with A6 in rte_vmsg_link_poll() on the peer: a side that sees our
 	 * magic sees this incarnation's status and indices, never garbage.
 	 */
-	rte_vmsg__store_release(&l->own->magic, rte_vmsg_cpu_to_le16(RTE_VMSG_QHEAD_MAGIC));
+	st16_release(l, l->own_qhead_off + QH_MAGIC, RTE_VMSG_QHEAD_MAGIC);
 	*out = l;
 	return 0;
 
@@ -519,8 +668,8 @@ static int link_break(struct rte_vmsg_link *l, uint64_t *counter)
 {
 	if (counter != NULL)
 		(*counter)++;
-	l->tx.broken = 1;
-	l->rx.broken = 1;
+	l->txe.r.broken = 1;
+	l->rxe.r.broken = 1;
 	if (l->broken)
 		return -EIO;
 	l->broken = 1;
@@ -557,7 +706,7 @@ static int layout_recheck(struct rte_vmsg_link *l)
 
 	if (l->writer)
 		return 0;
-	memcpy(&h, l->base, sizeof(h)); /* compared, never used */
+	bytes_get(l, 0, &h, sizeof(h)); /* compared, never used */
 	if (memcmp(&h, &l->hdr, sizeof(h)) == 0) {
 		uint32_t was = l->relayout;
 
@@ -597,8 +746,6 @@ static int layout_recheck(struct rte_vmsg_link *l)
 	l->peer_qhead_off = t.peer_qhead_off;
 	l->own_elems_off = t.own_elems_off;
 	l->peer_elems_off = t.peer_elems_off;
-	l->own = (struct rte_vmsg_qhead *)(void *)(l->base + l->own_qhead_off);
-	l->peer = (struct rte_vmsg_qhead *)(void *)(l->base + l->peer_qhead_off);
 	l->relayout = 0;
 	l->layout_refused = 0;
 	l->st.relayouts++;
@@ -612,7 +759,7 @@ static int v1_poll(struct rte_vmsg_link *l)
 {
 	uint32_t magic, status, pstate, ptail, phead, peer_last;
 
-	if (!l->broken && (l->tx.broken || l->rx.broken))
+	if (!l->broken && (l->txe.r.broken || l->rxe.r.broken))
 		return link_break(l, NULL); /* the ring end counted it */
 	/*
 	 * Not running: the peer may be starting over in a new layout (a
@@ -636,8 +783,8 @@ static int v1_poll(struct rte_vmsg_link *l)
 	 * comes with the status and indices published before it), then A4:
 	 * the peer's state, then what it published before it; pairs with R4.
 	 */
-	magic = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(&l->peer->magic));
-	status = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(&l->peer->status));
+	magic = ld16_acquire(l, l->peer_qhead_off + QH_MAGIC);
+	status = ld16_acquire(l, l->peer_qhead_off + QH_STATUS);
 	pstate = status & RTE_VMSG_QSTATUS_STATE_MASK;
 	if (l->broken) {
 		/* Our head says PEER_DEAD: wait for the peer's new start. */
@@ -669,9 +816,9 @@ static int v1_poll(struct rte_vmsg_link *l)
 	 * they are the old session's, never used.
 	 */
 	if (pstate == RTE_VMSG_QSTATE_READY || pstate == RTE_VMSG_QSTATE_RUN) {
-		ptail = rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&l->peer->tail));
+		ptail = ld16_once(l, l->peer_qhead_off + QH_TAIL);
 		/* A1 (as in rte_vmsg__ring_refresh()): it may become our end's cache below. */
-		phead = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(&l->peer->head));
+		phead = ld16_acquire(l, l->peer_qhead_off + QH_HEAD);
 		if (ptail >= l->n || phead >= l->n)
 			return link_break(l, &l->st.bad_index);
 		/*
@@ -683,7 +830,7 @@ static int v1_poll(struct rte_vmsg_link *l)
 		 * with it; the restart counts as one.
 		 */
 		if (l->own_state == RTE_VMSG_QSTATE_RUN &&
-		    rte_vmsg__ring_rewound_at(&l->tx, phead)) { /* the checked copy */
+		    rte_vmsg__ring_rewound_at(&l->txe.r, phead)) { /* the checked copy */
 			l->st.reconnects++;
 			l->st.dropped += reset_ends(l);
 		} else if (l->own_state == RTE_VMSG_QSTATE_RUN && pstate == RTE_VMSG_QSTATE_READY &&
@@ -786,7 +933,7 @@ static int v0_poll(struct rte_vmsg_link *l)
 
 	v0_peer_words(l, &cons, &prod);
 	if (l->broken) {
-		uint32_t tx_idx = l->tx.idx, rx_idx = l->rx.idx;
+		uint32_t tx_idx = l->txe.r.idx, rx_idx = l->rxe.r.idx;
 
 		if (cons == 0 && prod < l->n) {
 			/*
@@ -804,12 +951,12 @@ static int v0_poll(struct rte_vmsg_link *l)
 			 * broke.
 			 */
 			l->st.dropped += inflight(l);
-			l->st.bad_index += l->tx.bad_index + l->rx.bad_index;
+			l->st.bad_index += l->txe.r.bad_index + l->rxe.r.bad_index;
 			v0_ends_init(l);
-			l->tx.idx = l->tx.peer_cache = tx_idx;
-			l->rx.idx = l->rx.peer_cache = rx_idx;
-			rte_vmsg__ring_publish(&l->tx, tx_idx);
-			rte_vmsg__ring_publish(&l->rx, rx_idx);
+			l->txe.r.idx = l->txe.r.peer_cache = tx_idx;
+			l->rxe.r.idx = l->rxe.r.peer_cache = rx_idx;
+			rte_vmsg__ring_publish(&l->txe.r, tx_idx);
+			rte_vmsg__ring_publish(&l->rxe.r, rx_idx);
 		} else {
 			return -EIO;
 		}
@@ -819,11 +966,11 @@ static int v0_poll(struct rte_vmsg_link *l)
 		l->st.reconnects++;
 		return l->state = RTE_VMSG_LINK_UP;
 	}
-	if (l->tx.broken || l->rx.broken)
+	if (l->txe.r.broken || l->rxe.r.broken)
 		return link_break(l, NULL); /* the ring end counted it */
-	if (cons >= l->n || prod >= l->n || rte_vmsg__ring_rewound_at(&l->tx, cons) ||
-	    rte_vmsg__ring_dist(&l->rx, prod, l->rx.idx) <
-		    rte_vmsg__ring_dist(&l->rx, l->rx.peer_cache, l->rx.idx))
+	if (cons >= l->n || prod >= l->n || rte_vmsg__ring_rewound_at(&l->txe.r, cons) ||
+	    rte_vmsg__ring_dist(&l->rxe.r, prod, l->rxe.r.idx) <
+		    rte_vmsg__ring_dist(&l->rxe.r, l->rxe.r.peer_cache, l->rxe.r.idx))
 		return link_break(l, &l->st.bad_index);
 	return l->state = RTE_VMSG_LINK_UP;
 }
@@ -856,17 +1003,17 @@ int rte_vmsg_link_wait_up(struct rte_vmsg_link *l, uint64_t timeout_ns)
 
 struct rte_vmsg_ring *rte_vmsg_link_tx(struct rte_vmsg_link *l)
 {
-	return l != NULL ? &l->tx : NULL;
+	return l != NULL ? &l->txe.r : NULL;
 }
 
 struct rte_vmsg_ring *rte_vmsg_link_rx(struct rte_vmsg_link *l)
 {
-	return l != NULL ? &l->rx : NULL;
+	return l != NULL ? &l->rxe.r : NULL;
 }
 
 uint32_t rte_vmsg_link_max_msg(const struct rte_vmsg_link *l)
 {
-	return l != NULL ? l->tx.msg_max : 0;
+	return l != NULL ? l->txe.r.msg_max : 0;
 }
 
 int rte_vmsg_link_stats_get(const struct rte_vmsg_link *l, struct rte_vmsg_link_stats *st)
@@ -874,8 +1021,8 @@ int rte_vmsg_link_stats_get(const struct rte_vmsg_link *l, struct rte_vmsg_link_
 	if (l == NULL || st == NULL)
 		return -EINVAL;
 	*st = l->st;
-	st->bad_index += l->tx.bad_index + l->rx.bad_index;
-	st->broken = l->broken || l->tx.broken || l->rx.broken;
+	st->bad_index += l->txe.r.bad_index + l->rxe.r.bad_index;
+	st->broken = l->broken || l->txe.r.broken || l->rxe.r.broken;
 	st->state = (uint32_t)l->state;
 	return 0;
 }
@@ -887,8 +1034,8 @@ int rte_vmsg_link_peer_dead(struct rte_vmsg_link *l)
 	if (l->layout == RTE_VMSG_LINK_LAYOUT_V0) {
 		/* No state to publish: wait for its queues to be re-initialised. */
 		l->broken = 1;
-		l->tx.broken = 1;
-		l->rx.broken = 1;
+		l->txe.r.broken = 1;
+		l->rxe.r.broken = 1;
 	} else if (!l->relayout) {
 		publish_status(l, RTE_VMSG_QSTATE_PEER_DEAD);
 	}

@@ -65,8 +65,10 @@ static int amp_tx(void *ctx, const void *frame, size_t len)
 		a->st.tx_full++;
 		return -EAGAIN;
 	}
-	memcpy(rte_vmsg_ring_slot(a->tx, 0), frame, len);
-	k = rte_vmsg_ring_commit(a->tx, 1);
+	/* A plain copy in RAM; 64-bit accessor words in a BAR (rounded up inside the element). */
+	k = rte_vmsg_ring_slot_write(a->tx, 0, frame, (uint32_t)len);
+	if (k == 0)
+		k = rte_vmsg_ring_commit(a->tx, 1);
 	if (k < 0)
 		return k;
 	a->st.tx_frames++;
@@ -89,7 +91,6 @@ static int amp_rx_burst(void *ctx, void *bufs, size_t stride, size_t *lens, unsi
 	if (k <= 0)
 		return 0; /* -EIO: broken; the next pass of the control path says so */
 	for (i = 0; i < (uint32_t)k; i++) {
-		const uint8_t *src = rte_vmsg_ring_slot(a->rx, i);
 		uint16_t size;
 
 		/*
@@ -97,15 +98,18 @@ static int amp_rx_burst(void *ctx, void *bufs, size_t stride, size_t *lens, unsi
 		 * against the bus max (which the element carries) and the
 		 * caller's buffer before copying exactly that much. The bus
 		 * validates the copy again; the peer cannot make it differ
-		 * from what was checked here.
+		 * from what was checked here. Both copies go through the ring
+		 * (the I/O accessors when the link is in a BAR); neither can
+		 * fail for an element that was peeked with sizes within it.
 		 */
-		memcpy(&size, src + RTE_VMSG_OFF_MSG_SIZE, sizeof(size));
+		(void)rte_vmsg_ring_slot_read(a->rx, i, RTE_VMSG_OFF_MSG_SIZE, &size, sizeof(size));
 		size = rte_vmsg_le16_to_cpu(size);
 		if (size < RTE_VMSG_HDR_SIZE || size > a->max_msg || size > stride) {
 			a->st.rx_garbage++;
 			continue;
 		}
-		memcpy((uint8_t *)bufs + (size_t)got * stride, src, size);
+		(void)rte_vmsg_ring_slot_read(a->rx, i, 0, (uint8_t *)bufs + (size_t)got * stride,
+					      size);
 		lens[got++] = size;
 	}
 	(void)rte_vmsg_ring_release(a->rx, (uint32_t)k); /* k was peeked: cannot fail */
@@ -209,6 +213,7 @@ static int amp_link(struct rte_vmsg_bus_amp *a, const struct rte_vmsg_bus_amp_op
 		return -EINVAL;
 	memset(&lo, 0, sizeof(lo));
 	lo.sz = sizeof(lo);
+	lo.region = o->region; /* a BAR: the link touches it through the accessors only */
 	lo.role = o->role == RTE_VMSG_BUS_DEVICE ? RTE_VMSG_LINK_DEVICE : RTE_VMSG_LINK_DRIVER;
 	if (o->layout == RTE_VMSG_AMP_LAYOUT_V0) {
 		if (size / 2 > UINT32_MAX)

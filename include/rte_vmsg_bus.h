@@ -538,6 +538,9 @@ struct rte_vmsg_bus_amp_opts {
 	 * The memory that holds the link (required; borrowed, must outlive the
 	 * backend): a file, memfd or hugepage region, or an external mapping
 	 * (rte_vmsg_region_register()) such as a BAR or a QEMU ivshmem file.
+	 * An I/O region (RTE_VMSG_REGION_F_IO) is touched only through the
+	 * lib/mem I/O accessors (counted; possibly to a private alias), with
+	 * the compatible element format (rte_vmsg_link_opts.region).
 	 */
 	struct rte_vmsg_region *region;
 	uint64_t offset; /**< where the layout starts in @c region, 64-byte aligned */
@@ -631,7 +634,8 @@ RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_bus_amp_destroy(struct rte_vmsg_bus_amp
 /**
  * The backend ops of the amp backend (a static table); the context to pass
  * with them to rte_vmsg_bus_create() is the rte_vmsg_bus_amp itself. tx
- * copies one frame into one element (-EAGAIN when full, -ENOTCONN when the
+ * copies one frame into one element (rte_vmsg_ring_slot_write(): 64-bit
+ * accessor words on an I/O link) (-EAGAIN when full, -ENOTCONN when the
  * link is not up, -EIO when broken) and rings the tx doorbell; rx_burst reads
  * each element's msg_size once, checks it, then copies exactly that much, and
  * drops and counts garbage; control runs rte_vmsg_bus_amp_poll()'s pass;

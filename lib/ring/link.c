@@ -64,9 +64,9 @@ static int is_pow2(uint64_t x)
  * memory, the atomics wrappers they are named after. In I/O memory, the
  * lib/mem accessors only: an acquire is the read then rte_vmsg__io_mb(), a
  * release rte_vmsg__io_mb() then the write; each pairs as the RAM tag it
- * stands for (R4-R6 / A4-A6, named at the callers; IOR4-6 / IOA4-6 in the
- * barrier comments of rte_vmsg_atomic_pvt.h). This is the control path:
- * a full barrier costs nothing that matters here.
+ * stands for (R4-R6 / A4-A6, named at the callers; listed as IOR4-6 /
+ * IOA4-6 in doc/memory-ordering.md). This is the control path: a full
+ * barrier costs nothing that matters here.
  */
 static void *at(const struct rte_vmsg_link *l, uint64_t off)
 {

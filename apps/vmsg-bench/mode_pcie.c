@@ -624,13 +624,8 @@ int pcie_bench_run(struct bench_cfg *cfg)
 		       host_reads == 0 ? " (the data path reads no card memory)"
 				       : ": NOT the 0 of ARCHITECTURE.md §2.7");
 	else if (host_reads == 0)
-		/*
-		 * drivers/pcie_amp counts the calls of its register accessors;
-		 * the link's loads and stores go through the BAR mapping itself.
-		 */
 		printf("BAR placement: no BAR read counted, though the link is in the card's BAR: "
-		       "the counters are drivers/pcie_amp's register accesses, not the link's "
-		       "loads through the BAR mapping\n");
+		       "NOT what the accessors should count\n");
 	else
 		printf("BAR placement: the link is in the card's BAR, so the data path reads it "
 		       "(the HOST placement reads none)\n");

@@ -293,6 +293,8 @@ static int map_bar(struct rte_vmsg_pcie *c, int32_t bar, uint64_t min, const cha
 				      &c->region[b]);
 	if (rc == 0 && c->bar[b].io_ops != NULL)
 		rc = rte_vmsg_region_io_ops_set(c->region[b], c->bar[b].io_ops, c->bar[b].io_arg);
+	if (rc == 0 && c->bar[b].alias != NULL)
+		rc = rte_vmsg_region_io_alias_set(c->region[b], c->bar[b].alias);
 	return rc;
 }
 

@@ -49,6 +49,8 @@ struct pcie_amp_bar {
 	/* Non-NULL: the accessors call these (a BAR served by pread/pwrite, or the fake). */
 	const struct rte_vmsg_region_io_ops *io_ops;
 	void *io_arg;
+	/* Non-NULL: the accessors use this mapping, @c addr is PROT_NONE (the fake's RAM BAR). */
+	void *alias;
 	void *priv; /* the layer's own, for unmap */
 };
 

@@ -2,10 +2,10 @@
  * Copyright (c) 2026 The librte_vmsg authors
  *
  * The in-process VFIO layer of the unit tests (vfio_fake.h). Every BAR is
- * a memfd. The library's mapping of the register BAR (and of any BAR but
- * the RAM BAR) is PROT_NONE: its accesses must go through the lib/mem
- * accessors, which this layer serves from its own mapping of the memfd
- * (and counts); a plain load or store faults. MSI-X vectors are eventfds
+ * a memfd. The library's mapping of every BAR is PROT_NONE: its accesses
+ * must go through the lib/mem accessors, which this layer serves from its
+ * own mapping of the memfd (register BARs: emulated and counted here; the
+ * RAM BAR: an alias the accessors count); a plain load or store faults. MSI-X vectors are eventfds
  * the card writes: arming a vector makes that fd number refer to the
  * host's eventfd (dup2), as the kernel routes a vector to the eventfd
  * VFIO_DEVICE_SET_IRQS gave it.
@@ -379,19 +379,22 @@ static int fake_bar_map(void *dev, uint32_t bar, struct pcie_amp_bar *out)
 		return -ENODEV;
 	b = &f->bar[bar];
 	/*
-	 * The RAM BAR carries the link in the BAR placement, which lib/ring
-	 * still accesses with plain loads and stores (doc/pcie.md): it stays
-	 * mapped. Every other BAR is I/O only.
+	 * What the library sees of every BAR is PROT_NONE: a plain load or
+	 * store faults. Register BARs are emulated (the accessors call
+	 * fake_read32/write32); the RAM BAR, which holds the link in the BAR
+	 * placement, is memory: the accessors reach it through an alias, the
+	 * card's own read-write mapping of the same memfd.
 	 */
 	emulated = (int32_t)bar != f->ram_bar;
-	out->addr = mmap(NULL, b->size, emulated ? PROT_NONE : PROT_READ | PROT_WRITE, MAP_SHARED,
-			 b->fd, 0);
+	out->addr = mmap(NULL, b->size, PROT_NONE, MAP_SHARED, b->fd, 0);
 	if (out->addr == MAP_FAILED) {
 		out->addr = NULL;
 		return -errno;
 	}
 	out->size = b->size;
 	out->priv = b;
+	if (!emulated)
+		out->alias = b->card;
 	if (emulated) {
 		b->io.sz = sizeof(b->io);
 		b->io.read32 = fake_read32;

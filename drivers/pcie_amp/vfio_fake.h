@@ -82,7 +82,7 @@ void pcie_fake_set_unmap_hook(struct pcie_fake *f, void (*hook)(void *arg), void
 /* The IOVA the fake hands out first (never the local address: the card must translate). */
 #define PCIE_FAKE_IOVA_BASE 0x100000000ull
 
-/* The address of BAR @p bar as the library mapped it (PROT_NONE unless the RAM BAR), or NULL. */
+/* The address of BAR @p bar as the library mapped it (PROT_NONE, every BAR), or NULL. */
 void *pcie_fake_lib_addr(struct pcie_fake *f, uint32_t bar);
 
 /* What the host did. */

@@ -53,17 +53,16 @@
 #include "net_vmsg_args.h"
 
 #define NVM_BURST 32u
-#define NVM_TSO_MAX 65536u	  /* largest packet sent with TSO (bounce buffer) */
-#define NVM_POLL_BUSY_US 20u	  /* control thread: between polls while things happen */
-#define NVM_POLL_IDLE_US 1000u	  /* control thread: between polls when idle */
+#define NVM_TSO_MAX 65536u     /* largest packet sent with TSO (bounce buffer) */
+#define NVM_POLL_BUSY_US 20u   /* control thread: between polls while things happen */
+#define NVM_POLL_IDLE_US 1000u /* control thread: between polls when idle */
 #define NVM_ATTACH_RETRY_NS 200000000ull
 #define NVM_LINK_WAIT_NS 1000000000ull
 #define NVM_INIT_RETRY_NS 1000000000ull
 
 RTE_LOG_REGISTER_DEFAULT(nvm_logtype, NOTICE);
-#define NVM_LOG(level, p, fmt, ...)                                                       \
-	rte_log(RTE_LOG_##level, nvm_logtype, "net_vmsg: %s: " fmt "\n", (p)->name,         \
-		##__VA_ARGS__)
+#define NVM_LOG(level, p, fmt, ...) \
+	rte_log(RTE_LOG_##level, nvm_logtype, "net_vmsg: %s: " fmt "\n", (p)->name, ##__VA_ARGS__)
 
 struct nvm_port;
 
@@ -191,8 +190,8 @@ static uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 	if (p->a.role == RTE_VMSG_BUS_DRIVER && !enter(&rq->busy, p))
 		return 0;
 	if (rq->nstash < n) {
-		if (rte_pktmbuf_alloc_bulk(rq->mp, &rq->stash[rq->nstash], NVM_BURST - rq->nstash) ==
-		    0)
+		if (rte_pktmbuf_alloc_bulk(rq->mp, &rq->stash[rq->nstash],
+					   NVM_BURST - rq->nstash) == 0)
 			rq->nstash = NVM_BURST;
 		else
 			rq->nombuf++;
@@ -373,8 +372,8 @@ static void lsc_alarm(void *arg)
 	struct rte_eth_link l;
 
 	fill_link(p, &l);
-	if (rte_eth_linkstatus_set(dev, &l) == 0)
-		return; /* no change since the last report */
+	if (rte_eth_linkstatus_set(dev, &l) != 0)
+		return; /* no change since the last report (-1) */
 	if (dev->data->dev_conf.intr_conf.lsc)
 		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
 }
@@ -704,8 +703,8 @@ static int drv_round(struct nvm_port *p)
 		rc = bus_open(p);
 		if (rc < 0) {
 			if (!p->said_waiting)
-				NVM_LOG(NOTICE, p, "waiting for the device file %s (%s)",
-					p->a.file, strerror(-rc));
+				NVM_LOG(NOTICE, p, "waiting for the device file %s (%s)", p->a.file,
+					strerror(-rc));
 			p->said_waiting = 1;
 			p->next_ns = now + NVM_ATTACH_RETRY_NS;
 			return 0;
@@ -719,7 +718,8 @@ static int drv_round(struct nvm_port *p)
 		p->peer_lost_seen = peer_lost_now(p);
 		if (rte_vmsg_bus_connected(p->bus) != 1) {
 			if (now > p->next_ns) {
-				drv_detach(p); /* a dead device's file: map it again, it may be new */
+				drv_detach(
+					p); /* a dead device's file: map it again, it may be new */
 				p->st = NVM_ATTACH;
 			}
 			return 0;
@@ -928,9 +928,8 @@ static int nvm_infos(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	return 0;
 }
 
-static int nvm_rxq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc,
-			 unsigned int socket, const struct rte_eth_rxconf *conf,
-			 struct rte_mempool *mp)
+static int nvm_rxq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc, unsigned int socket,
+			 const struct rte_eth_rxconf *conf, struct rte_mempool *mp)
 {
 	struct nvm_port *p = dev->data->dev_private;
 	struct nvm_rxq *rq;
@@ -954,8 +953,8 @@ static int nvm_rxq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc,
 	return 0;
 }
 
-static int nvm_txq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc,
-			 unsigned int socket, const struct rte_eth_txconf *conf)
+static int nvm_txq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc, unsigned int socket,
+			 const struct rte_eth_txconf *conf)
 {
 	struct nvm_port *p = dev->data->dev_private;
 	struct nvm_txq *tq;
@@ -968,8 +967,8 @@ static int nvm_txq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc,
 	tq = rte_zmalloc_socket("net_vmsg_txq", sizeof(*tq), RTE_CACHE_LINE_SIZE, (int)socket);
 	if (tq == NULL)
 		return -ENOMEM;
-	tq->bounce = rte_malloc_socket("net_vmsg_bounce", NVM_TSO_MAX, RTE_CACHE_LINE_SIZE,
-				       (int)socket);
+	tq->bounce =
+		rte_malloc_socket("net_vmsg_bounce", NVM_TSO_MAX, RTE_CACHE_LINE_SIZE, (int)socket);
 	if (tq->bounce == NULL) {
 		rte_free(tq);
 		return -ENOMEM;
@@ -1130,7 +1129,7 @@ static int nvm_stats_reset(struct rte_eth_dev *dev)
 }
 
 static const char *const xnames[] = {
-	"broken_queues", "resets",	 "peer_lost",	  "link_ups",	   "link_downs",
+	"broken_queues", "resets",	  "peer_lost",	  "link_ups",	   "link_downs",
 	"lib_rx_drops",	 "lib_rx_errors", "lib_tx_drops", "lib_tx_errors",
 };
 #define NVM_NXSTATS (sizeof(xnames) / sizeof(xnames[0]))

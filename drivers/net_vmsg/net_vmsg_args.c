@@ -48,9 +48,8 @@ static int parse_mac(const char *v, uint8_t mac[6])
 	char tail;
 	int i;
 
-	if (strlen(v) != 17 ||
-	    sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-		   &tail) != 6)
+	if (strlen(v) != 17 || sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+				      &b[4], &b[5], &tail) != 6)
 		return -1;
 	for (i = 0; i < 6; i++)
 		mac[i] = (uint8_t)b[i];
@@ -68,8 +67,8 @@ static int pick(const char *v, const char *const *names)
 }
 
 /* One key. @p amp_keys counts the bare-link keys seen. */
-static int key(struct nvm_args *a, const char *k, char *v, int *amp_keys, int *have_role,
-	       char *why, size_t wl)
+static int key(struct nvm_args *a, const char *k, char *v, int *amp_keys, int *have_role, char *why,
+	       size_t wl)
 {
 	static const char *const roles[] = { "driver", "device", NULL };
 	static const char *const notifies[] = { "poll", "event", NULL };
@@ -126,8 +125,9 @@ static int key(struct nvm_args *a, const char *k, char *v, int *amp_keys, int *h
 		else if (strcmp(v, "amp") == 0)
 			a->bus = NVM_BUS_AMP;
 		else if (strcmp(v, "pcie") == 0)
-			return bad(why, wl, "bus=pcie: not available yet (the PCIe card devarg "
-					    "comes with the PCIe driver)");
+			return bad(why, wl,
+				   "bus=pcie: not available yet (the PCIe card devarg "
+				   "comes with the PCIe driver)");
 		else
 			return bad(why, wl, "bus: expected shm or amp, not '%s'", v);
 	} else if (strcmp(k, "offset") == 0) {
@@ -170,7 +170,8 @@ static int key(struct nvm_args *a, const char *k, char *v, int *amp_keys, int *h
 		if (at != NULL) {
 			*at++ = '\0';
 			if (num(at, 0, UINT64_MAX / 2, &x) < 0)
-				return bad(why, wl, "mem: expected FILE[@BASE], BASE a bus address");
+				return bad(why, wl,
+					   "mem: expected FILE[@BASE], BASE a bus address");
 		}
 		if (v[0] == '\0' || strlen(v) >= NVM_PATH_MAX)
 			return bad(why, wl, "mem: expected FILE[@BASE]");
@@ -190,6 +191,7 @@ int nvm_args_parse(const char *s, struct nvm_args *a, char *why, size_t wl)
 
 	memset(a, 0, sizeof(*a));
 	a->role = RTE_VMSG_BUS_DRIVER;
+	a->dev_num = 1;
 	a->queues = 1;
 	a->notify = RTE_VMSG_NET_NOTIFY_POLL;
 	why[0] = '\0';
@@ -212,8 +214,9 @@ int nvm_args_parse(const char *s, struct nvm_args *a, char *why, size_t wl)
 	if (!have_role)
 		return bad(why, wl, "role: required (driver: attach the file; device: create it)");
 	if (a->bus != NVM_BUS_AMP && amp_keys > 0)
-		return bad(why, wl, "offset, size, esize, elems, layout, payloads and mem are for "
-				    "bus=amp (a bare AMP link)");
+		return bad(why, wl,
+			   "offset, size, esize, elems, layout, payloads and mem are for "
+			   "bus=amp (a bare AMP link)");
 	if (a->bus == NVM_BUS_AMP) {
 		if (a->layout == RTE_VMSG_AMP_LAYOUT_V0 &&
 		    (a->elems != 0 || (a->esize != 0 && a->esize != 64)))
@@ -221,12 +224,14 @@ int nvm_args_parse(const char *s, struct nvm_args *a, char *why, size_t wl)
 		if (a->role == RTE_VMSG_BUS_DRIVER && (a->esize || a->elems || a->size))
 			return bad(why, wl, "esize, elems and size are for role=device");
 		if (a->role == RTE_VMSG_BUS_DRIVER && a->nmem == 0)
-			return bad(why, wl, "role=driver with bus=amp needs mem=FILE[@BASE] for "
-					    "its virtqueues and buffers");
+			return bad(why, wl,
+				   "role=driver with bus=amp needs mem=FILE[@BASE] for "
+				   "its virtqueues and buffers");
 	}
 	if (a->role == RTE_VMSG_BUS_DRIVER && a->notify == RTE_VMSG_NET_NOTIFY_EVENT)
-		return bad(why, wl, "notify=event is for role=device (a driver-role port's bursts "
-				    "run on the lcores and send no message)");
+		return bad(why, wl,
+			   "notify=event is for role=device (a driver-role port's bursts "
+			   "run on the lcores and send no message)");
 	if (a->role == RTE_VMSG_BUS_DRIVER && a->mtu != 0)
 		return bad(why, wl, "mtu is for role=device (a driver takes the device's)");
 	return 0;

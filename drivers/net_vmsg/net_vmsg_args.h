@@ -26,7 +26,7 @@ struct nvm_args {
 	char file[NVM_PATH_MAX];
 	uint32_t role;	  /* enum rte_vmsg_bus_role */
 	uint32_t bus;	  /* enum nvm_bus_kind */
-	uint16_t dev_num; /* dev= */
+	uint16_t dev_num; /* dev= (default 1, as vmsg-fwd) */
 	uint16_t queues;  /* queues= (pairs), 1..64 */
 	uint32_t qsize;	  /* qsize=, power of two; 0: the library's default */
 	uint32_t notify;  /* enum rte_vmsg_net_notify */
@@ -51,10 +51,10 @@ struct nvm_args {
 int nvm_args_parse(const char *s, struct nvm_args *a, char *why, size_t why_len);
 
 /* The keys, for the registration string. */
-#define NVM_ARGS_HELP                                                                        \
-	"file=<path> role=driver|device dev=<n> queues=<1..64> qsize=<pow2> "                 \
-	"notify=poll|event mac=<xx:xx:xx:xx:xx:xx> mtu=<68..65535> huge=0|1 bus=shm|amp "      \
-	"offset=<n> size=<n> esize=<n> elems=<n> layout=v1|v0 payloads=v2|pre-v2 "            \
+#define NVM_ARGS_HELP                                                                     \
+	"file=<path> role=driver|device dev=<n> queues=<1..64> qsize=<pow2> "             \
+	"notify=poll|event mac=<xx:xx:xx:xx:xx:xx> mtu=<68..65535> huge=0|1 bus=shm|amp " \
+	"offset=<n> size=<n> esize=<n> elems=<n> layout=v1|v0 payloads=v2|pre-v2 "        \
 	"mem=<file[@base]>"
 
 #endif /* NET_VMSG_ARGS_H */

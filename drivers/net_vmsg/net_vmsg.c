@@ -70,7 +70,8 @@ struct nvm_rxq {
 	struct nvm_port *p;
 	uint16_t q;
 	uint16_t port_id;
-	uint32_t busy; /* driver role: a burst runs (see the file comment) */
+	uint32_t busy;	/* driver role: a burst runs (see the file comment) */
+	uint32_t broke; /* driver role: the helper said -EIO; the control thread resets */
 	struct rte_mempool *mp;
 	uint32_t cap;	 /* bytes an mbuf of @c mp takes after its headroom */
 	uint32_t nstash; /* mbufs ready in @c stash */
@@ -83,6 +84,7 @@ struct nvm_txq {
 	struct nvm_port *p;
 	uint16_t q;
 	uint32_t busy;
+	uint32_t broke;
 	uint64_t packets, bytes, errors;
 	uint8_t *bounce; /* multi-segment packets are made contiguous here */
 	struct rte_vmsg_net_pkt v[NVM_BURST];
@@ -208,8 +210,10 @@ static uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 		got = rte_vmsg_net_dev_recv_burst(p->ndev, rq->q, rq->v, m);
 	if (p->a.role == RTE_VMSG_BUS_DRIVER)
 		leave(&rq->busy);
+	if (unlikely(got == -EIO) && p->a.role == RTE_VMSG_BUS_DRIVER)
+		__atomic_store_n(&rq->broke, 1, __ATOMIC_RELAXED); /* counted by the library */
 	if (got <= 0)
-		return 0; /* -EIO: the queue broke; counted by the library, the control thread acts */
+		return 0;
 	for (i = 0; i < (uint32_t)got; i++) {
 		struct rte_mbuf *mb = rq->stash[top - i];
 
@@ -287,6 +291,9 @@ static inline uint32_t tx_some(struct nvm_txq *tq, uint32_t n)
 			done++;
 			continue;
 		}
+		if (unlikely(rc == -EIO) && tq->p->a.role == RTE_VMSG_BUS_DRIVER)
+			__atomic_store_n(&tq->broke, 1,
+					 __ATOMIC_RELAXED); /* counted by the library */
 		if (rc <= 0)
 			break;
 		done += (uint32_t)rc;
@@ -690,10 +697,34 @@ static void drv_down(struct nvm_port *p, const char *why)
 	NVM_LOG(NOTICE, p, "%s; attaching again", why);
 }
 
+/* Tests and clears the broken marks of pair @p q. */
+static int pair_broke(struct nvm_port *p, uint32_t q)
+{
+	int b = 0;
+
+	if (p->rxq[q] != NULL)
+		b |= (int)__atomic_exchange_n(&p->rxq[q]->broke, 0, __ATOMIC_RELAXED);
+	if (p->txq[q] != NULL)
+		b |= (int)__atomic_exchange_n(&p->txq[q]->broke, 0, __ATOMIC_RELAXED);
+	return b;
+}
+
+static int queues_broke(const struct nvm_port *p)
+{
+	uint32_t q;
+
+	for (q = 0; q < p->nq; q++)
+		if ((p->rxq[q] != NULL && __atomic_load_n(&p->rxq[q]->broke, __ATOMIC_RELAXED)) ||
+		    (p->txq[q] != NULL && __atomic_load_n(&p->txq[q]->broke, __ATOMIC_RELAXED)))
+			return 1;
+	return 0;
+}
+
 /* Driver role: one round. Returns nonzero when something happened. */
 static int drv_round(struct nvm_port *p)
 {
 	uint64_t now = now_ns(), lost;
+	uint32_t q;
 	int rc, busy;
 
 	switch (p->st) {
@@ -735,6 +766,8 @@ static int drv_round(struct nvm_port *p)
 		}
 		p->peer_lost_seen = peer_lost_now(p);
 		p->said_waiting = 0;
+		for (q = 0; q < p->nq; q++)
+			(void)pair_broke(p, q); /* marks of the handle before: gone with it */
 		p->st = NVM_UP;
 		__atomic_store_n(&p->live, 1, __ATOMIC_SEQ_CST);
 		set_link(p, 1);
@@ -757,6 +790,27 @@ static int drv_round(struct nvm_port *p)
 		p->peer_lost++;
 		pthread_mutex_unlock(&p->lock);
 		drv_down(p, "the link broke");
+		return 1;
+	}
+	if (queues_broke(p)) {
+		/* A queue the driver found broken: that pair alone, else the device. */
+		quiesce(p);
+		for (q = 0; q < p->nq; q++) {
+			if (!pair_broke(p, q))
+				continue;
+			rc = rte_vmsg_net_drv_queue_reset(p->ndrv, q);
+			if (rc < 0)
+				rc = rte_vmsg_net_drv_reset(p->ndrv);
+			pthread_mutex_lock(&p->lock);
+			p->resets++;
+			pthread_mutex_unlock(&p->lock);
+			if (rc < 0) {
+				drv_down(p, "a broken queue could not be reset");
+				return 1;
+			}
+			NVM_LOG(NOTICE, p, "queue pair %u broke: reset, carrying on", q);
+		}
+		__atomic_store_n(&p->live, 1, __ATOMIC_SEQ_CST);
 		return 1;
 	}
 	if (rte_vmsg_drv_needs_reset(rte_vmsg_net_drv_handle(p->ndrv))) {

@@ -38,7 +38,7 @@ cleanup() {
 trap cleanup EXIT
 
 "$fwd" --hugepages none --port "vmsg:file=$f0" --port "vmsg:file=$f1" --mode "$mode" \
-	--cpus 0 --duration 20 --stats-period 0 >"$dir/fwd.log" 2>&1 &
+	--cpus 0 --duration 25 --stats-period 0 >"$dir/fwd.log" 2>&1 &
 fpid=$!
 i=0
 while [ ! -e "$f1" ] && [ $i -lt 50 ]; do
@@ -48,7 +48,7 @@ done
 
 # Commands: the ports must be up before tx_first (the link is seen in 'show port info').
 {
-	sleep 2
+	sleep 3
 	echo "start tx_first"
 	sleep 3
 	echo "stop"
@@ -74,8 +74,14 @@ import re, sys
 tp = open(sys.argv[1]).read()
 fw = open(sys.argv[2]).read()
 ports = {}
-for m in re.finditer(r"Forward statistics for port (\d+)\s*-+\s*\n\s*RX-packets:\s*(\d+)\s+RX-dropped:\s*(\d+).*\n\s*TX-packets:\s*(\d+)\s+TX-dropped:\s*(\d+)", tp):
-    ports[int(m.group(1))] = [int(x) for x in m.groups()[1:]]
+# Each block up to the next one (testpmd's prompt may land inside it).
+blocks = re.split(r"Forward statistics for port ", tp)[1:]
+for b in blocks:
+    b = b.split("Accumulated forward statistics")[0]
+    vals = [re.search(k + r":\s*(\d+)", b) for k in ("RX-packets", "RX-dropped", "TX-packets",
+                                                     "TX-dropped")]
+    if b[:1].isdigit() and all(vals):
+        ports[int(re.match(r"\d+", b).group(0))] = [int(v.group(1)) for v in vals]
 if sorted(ports) != [0, 1]:
     print(tp)
     sys.exit("testpmd_fwd: no forward statistics for ports 0 and 1")
@@ -115,6 +121,8 @@ if rx < 10000:
     bad.append(f"only {rx} packets went round")
 if bad:
     print(tp[-4000:])
+    print("--- vmsg-fwd:")
+    print(fw[-3000:])
     sys.exit("testpmd_fwd: " + "; ".join(bad))
 print(f"testpmd_fwd: {rx} packets forwarded, none dropped")
 PY

@@ -93,6 +93,49 @@ static int check(const uint8_t *b, uint32_t len, uint32_t q, uint64_t *seq)
 	return memcmp(want, b, len) == 0 ? 0 : -1;
 }
 
+/*
+ * --offload (NVMT_OFFLOAD=1 in the children), driver-role sender: every
+ * packet with seq % 4 == 1 asks for a TCP checksum (the receiver must see
+ * the partial checksum as RTE_MBUF_F_RX_L4_CKSUM_NONE, the others nothing),
+ * every one with seq % 4 == 3 goes as a chain of two mbufs.
+ */
+static int offload;
+
+static struct rte_mbuf *make_pkt(struct rte_mempool *mp, uint64_t seq, uint32_t q)
+{
+	static uint8_t tmp[MAX_LEN];
+	uint32_t len = pkt_len(seq, q), cut = 100;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp), *m2;
+
+	if (m == NULL)
+		return NULL;
+	if (!offload || seq % 4 != 3 || len <= cut) {
+		fill(rte_pktmbuf_mtod(m, uint8_t *), seq, q, len);
+		m->data_len = (uint16_t)len;
+		m->pkt_len = len;
+		if (offload && seq % 4 == 1) {
+			m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+			m->l2_len = 14;
+			m->l3_len = 20;
+		}
+		return m;
+	}
+	m2 = rte_pktmbuf_alloc(mp);
+	if (m2 == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	fill(tmp, seq, q, len);
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), tmp, cut);
+	memcpy(rte_pktmbuf_mtod(m2, uint8_t *), tmp + cut, len - cut);
+	m->data_len = (uint16_t)cut;
+	m2->data_len = (uint16_t)(len - cut);
+	m->pkt_len = len;
+	m->nb_segs = 2;
+	m->next = m2;
+	return m;
+}
+
 static int lsc_events;
 
 static int on_lsc(uint16_t port, enum rte_eth_event_type ev, void *arg, void *ret)
@@ -216,15 +259,14 @@ static int sender(uint16_t port, struct rte_mempool *mp, uint16_t nq, uint64_t n
 			k = BURST;
 			if (!endless && n - seq[q] < k)
 				k = (uint16_t)(n - seq[q]);
-			if (rte_pktmbuf_alloc_bulk(mp, m, k) != 0)
-				continue;
 			for (i = 0; i < k; i++) {
-				uint32_t len = pkt_len(seq[q] + i, q);
-
-				fill(rte_pktmbuf_mtod(m[i], uint8_t *), seq[q] + i, q, len);
-				m[i]->data_len = (uint16_t)len;
-				m[i]->pkt_len = len;
+				m[i] = make_pkt(mp, seq[q] + i, q);
+				if (m[i] == NULL)
+					break;
 			}
+			k = i;
+			if (k == 0)
+				continue;
 			sent = rte_eth_tx_burst(port, q, m, k);
 			if (sent < k)
 				rte_pktmbuf_free_bulk(&m[sent], k - sent);
@@ -279,6 +321,15 @@ static int receiver(uint16_t port, uint16_t nq, uint64_t n, int gaps)
 						"receiver: queue %u: seq %" PRIu64
 						", expected %" PRIu64 "\n",
 						q, seq, next[q]);
+					return 1;
+				}
+				if (offload &&
+				    (m[i]->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) !=
+					    (seq % 4 == 1 ? RTE_MBUF_F_RX_L4_CKSUM_NONE : 0)) {
+					fprintf(stderr,
+						"receiver: seq %" PRIu64 ": ol_flags 0x%" PRIx64
+						", the checksum request did not come through\n",
+						seq, m[i]->ol_flags);
 					return 1;
 				}
 				first[q] = 0;
@@ -392,6 +443,9 @@ static int run(const char *self, int argc, char **argv)
 		else if (strcmp(argv[i], "--restart") == 0)
 			restart = argv[i + 1];
 	}
+	for (i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--offload") == 0)
+			setenv("NVMT_OFFLOAD", "1", 1);
 	if (getenv("VMSG_STRESS_SCALE") != NULL &&
 	    strcmp(getenv("VMSG_STRESS_SCALE"), "small") == 0 && strtoull(n, NULL, 0) > 100000)
 		snprintf(n, sizeof(n), "100000");
@@ -488,6 +542,7 @@ static int badargs(const char *prog)
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	offload = getenv("NVMT_OFFLOAD") != NULL;
 	if (argc >= 8 && strcmp(argv[1], "child") == 0)
 		return child(argc, argv, argv[0]);
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)

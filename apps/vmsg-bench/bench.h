@@ -117,7 +117,7 @@ enum bench_mode {
 	BENCH_NET,
 	BENCH_VHOST,
 	BENCH_PCIE, /* over a PCIe card through VFIO, this host the driver (mode_pcie.c) */
-	BENCH_PMD /* testpmd over net_vmsg (mode_pmd.c), measured as BENCH_VHOST */
+	BENCH_PMD   /* testpmd over net_vmsg (mode_pmd.c), measured as BENCH_VHOST */
 };
 /*
  * Every test but throughput is a latency test (percentiles from per-request

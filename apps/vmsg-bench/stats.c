@@ -179,8 +179,7 @@ void bench_case_name(const struct bench_case *c, char *buf, size_t cap)
 		return;
 	/* transport names carry no format (its label does); net its notify mode, vhost its path. */
 	if ((c->format >= 0 && c->mode != BENCH_TRANSPORT) || c->mode == BENCH_NET ||
-	    c->mode == BENCH_VHOST || c->mode == BENCH_PCIE ||
-	    c->mode == BENCH_PMD)
+	    c->mode == BENCH_VHOST || c->mode == BENCH_PCIE || c->mode == BENCH_PMD)
 		k += snprintf(buf + k, cap - (size_t)k, "/%s", variant_name(c));
 	if (c->extra_elems && (size_t)k < cap)
 		snprintf(buf + k, cap - (size_t)k, "/elems:%u", c->elems);

@@ -22,11 +22,13 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <ftw.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -393,6 +395,24 @@ static int child(int argc, char **argv, const char *prog)
 	return rc;
 }
 
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* EAL's runtime directory of a process of this test (its prefix is nvmt<pid>). */
+static void rm_runtime_dir(pid_t pid)
+{
+	char dir[64];
+
+	snprintf(dir, sizeof(dir), "/var/run/dpdk/nvmt%d", (int)pid);
+	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
 static pid_t spawn(const char *self, const char *role, const char *what, const char *file,
 		   const char *nq, const char *n, const char *cpu, const char *flag)
 {
@@ -419,6 +439,7 @@ static int reap(pid_t pid, const char *what)
 		}
 		usleep(10000);
 	}
+	rm_runtime_dir(pid);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		fprintf(stderr, "%s: failed (status 0x%x)\n", what, st);
 		return 1;
@@ -475,6 +496,7 @@ static int run(const char *self, int argc, char **argv)
 		}
 		kill(pr, SIGKILL);
 		waitpid(pr, NULL, 0);
+		rm_runtime_dir(pr);
 		printf("killed the %s process mid-traffic; starting it again\n", recv_role);
 		if (strcmp(recv_role, "device") == 0)
 			unlink(file); /* the dead device's file: its successor makes a new one */
@@ -534,6 +556,7 @@ static int badargs(const char *prog)
 		fails++;
 	}
 	rte_eal_cleanup();
+	rm_runtime_dir(getpid());
 	printf("%u bad devargs strings refused%s\n", (unsigned int)(sizeof(bad) / sizeof(bad[0])),
 	       fails ? " (but some were accepted)" : "");
 	return fails ? 1 : 0;

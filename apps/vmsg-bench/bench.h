@@ -116,7 +116,8 @@ enum bench_mode {
 	BENCH_TRANSPORT,
 	BENCH_NET,
 	BENCH_VHOST,
-	BENCH_PCIE /* over a PCIe card through VFIO, this host the driver (mode_pcie.c) */
+	BENCH_PCIE, /* over a PCIe card through VFIO, this host the driver (mode_pcie.c) */
+	BENCH_PMD   /* testpmd over net_vmsg (mode_pmd.c), measured as BENCH_VHOST */
 };
 /*
  * Every test but throughput is a latency test (percentiles from per-request
@@ -242,6 +243,14 @@ void bench_print_init(FILE *f, const struct bench_case *c);
 double bench_median_enum_ns(const struct bench_case *c, int warm);
 
 /* The two ratios of ARCHITECTURE.md §5, for one link format. */
+/* mode_pmd.c: testpmd over net_vmsg against the vhost-user pair, same run. */
+struct pmd_ratios {
+	int measured;
+	double over_split, over_best64, over_best1518;	  /* < 0: not measured */
+	double pmd64, pmd1518, split64, best64, best1518; /* Mpps */
+	const char *best64_path, *best1518_path;
+};
+
 struct bench_ratios {
 	int format;
 	double pp;   /* ring ping-pong p50 / limit p50; < 0 when not measured */
@@ -252,6 +261,7 @@ struct bench_ratios {
 	const struct bench_case *ring_pp, *limit_pp, *ring_tput, *rte_tput, *tp_status;
 	const struct bench_case *init_sync, *init_async; /* transport init1000, init1000async */
 	const struct bench_case *net_pps, *vhost_pps;
+	struct pmd_ratios pmd;
 };
 
 int bench_json_write(const char *path, const struct bench_env *env, const struct bench_case *cases,
@@ -379,6 +389,11 @@ int net_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
 int vhost_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
 /* 1 when the vhost-user reference can run here; else 0 and why. */
 int vhost_usable(char *why, size_t cap);
+struct case_list;
+int pmd_usable(char *why, size_t cap);
+int pmd_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
+void pmd_ratios(const struct case_list *l, struct pmd_ratios *r);
+void pmd_ratios_print(const struct pmd_ratios *r);
 const char *bench_notify_name(int notify);
 const char *bench_vhost_path_name(int path);
 int describe_run(uint32_t max_size);

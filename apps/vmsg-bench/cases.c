@@ -74,6 +74,14 @@ static int build_net_cases(const struct bench_cfg *cfg, struct case_list *l)
 		printf("net: no vhost-user reference: %s\n", why);
 		return 0;
 	}
+	/* testpmd over net_vmsg beside the pair it is measured against (mode_pmd.c). */
+	if (!pmd_usable(why, sizeof(why)))
+		printf("net: no testpmd over net_vmsg: %s\n", why);
+	else
+		for (i = 0; i < sizeof(net_sizes) / sizeof(net_sizes[0]); i++)
+			if (case_add(l, BENCH_PMD, BENCH_NET_PPS, net_sizes[i], 32, 1024, -1) ==
+			    NULL)
+				return -1;
 	/* Each takes about ten seconds (two testpmd start-ups): --quick keeps 64 B only. */
 	for (path = 0; path < 3; path++)
 		for (i = 0; i < sizeof(net_sizes) / sizeof(net_sizes[0]); i++) {
@@ -203,6 +211,7 @@ static size_t case_area(const struct bench_case *c)
 	case BENCH_NET:
 	case BENCH_VHOST:
 	case BENCH_PCIE:
+	case BENCH_PMD:
 		return 512; /* the bus has its own file; testpmd its own memory */
 	}
 	return 0;
@@ -230,6 +239,8 @@ static int case_run(struct bench_env *env, struct bench_case *c, struct bench_ru
 		return vhost_run(env, c, out);
 	case BENCH_PCIE:
 		break; /* pcie_bench_run() runs its own */
+	case BENCH_PMD:
+		return pmd_run(env, c, out);
 	}
 	return -1;
 }
@@ -398,7 +409,9 @@ int bench_run_all(struct bench_cfg *cfg, const char *mode)
 	 * run once.
 	 */
 	for (i = 0; i < l.n; i++)
-		if (l.v[i].mode == BENCH_VHOST && bench_case_find_pps64(&l, BENCH_VHOST) != &l.v[i])
+		if ((l.v[i].mode == BENCH_VHOST &&
+		     bench_case_find_pps64(&l, BENCH_VHOST) != &l.v[i]) ||
+		    l.v[i].mode == BENCH_PMD) /* as long as a vhost-user cell: once */
 			l.v[i].nruns = 1;
 	for (i = 0; i < l.n; i++)
 		steps += l.v[i].nruns;
@@ -547,6 +560,8 @@ int bench_run_all(struct bench_cfg *cfg, const char *mode)
 			printf("  net_mpps_over_vhost_user not measured (no vhost-user "
 			       "reference)\n");
 	}
+	if (net && !demo)
+		pmd_ratios_print(&main_r.pmd);
 	rc = 0;
 	if (cfg->json != NULL) {
 		json_ok = bench_json_write(cfg->json, &env, l.v, l.n, &main_r,

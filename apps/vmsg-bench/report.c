@@ -30,6 +30,7 @@ void bench_ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r)
 	if (r->net_pps != NULL && r->vhost_pps != NULL)
 		r->net = r->net_pps->runs[r->net_pps->median].mps /
 			 r->vhost_pps->runs[r->vhost_pps->median].mps;
+	pmd_ratios(l, &r->pmd);
 	r->limit_pp = bench_case_find(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, -1);
 	r->ring_pp = bench_case_find(l, BENCH_RING, BENCH_PINGPONG, 64, 1, fmt);
 	r->ring_tput = bench_case_find(l, BENCH_RING, BENCH_THROUGHPUT, 64, 32, fmt);

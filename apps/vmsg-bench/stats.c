@@ -40,6 +40,8 @@ const char *bench_mode_name(enum bench_mode m)
 		return "vhost_user";
 	case BENCH_PCIE:
 		return "pcie";
+	case BENCH_PMD:
+		return "net_vmsg_pmd";
 	}
 	return "?";
 }
@@ -75,6 +77,8 @@ static const char *variant_name(const struct bench_case *c)
 		return bench_notify_name(c->notify);
 	if (c->mode == BENCH_VHOST)
 		return bench_vhost_path_name(c->path);
+	if (c->mode == BENCH_PMD)
+		return "testpmd";
 	return bench_format_name(c->format);
 }
 
@@ -175,7 +179,7 @@ void bench_case_name(const struct bench_case *c, char *buf, size_t cap)
 		return;
 	/* transport names carry no format (its label does); net its notify mode, vhost its path. */
 	if ((c->format >= 0 && c->mode != BENCH_TRANSPORT) || c->mode == BENCH_NET ||
-	    c->mode == BENCH_VHOST || c->mode == BENCH_PCIE)
+	    c->mode == BENCH_VHOST || c->mode == BENCH_PCIE || c->mode == BENCH_PMD)
 		k += snprintf(buf + k, cap - (size_t)k, "/%s", variant_name(c));
 	if (c->extra_elems && (size_t)k < cap)
 		snprintf(buf + k, cap - (size_t)k, "/elems:%u", c->elems);
@@ -279,13 +283,14 @@ static void print_line(FILE *f, const struct bench_case *c, const struct bench_r
 {
 	char elems[16];
 
-	if (c->mode == BENCH_LIMIT || c->mode == BENCH_VHOST || c->mode == BENCH_PCIE)
+	if (c->mode == BENCH_LIMIT || c->mode == BENCH_VHOST || c->mode == BENCH_PCIE ||
+	    c->mode == BENCH_PMD)
 		snprintf(elems, sizeof(elems), "-");
 	else
 		snprintf(elems, sizeof(elems), "%u", c->elems);
 	fprintf(f, "%-9s %-13s %4u %5u %-7s %5s ", bench_mode_name(c->mode),
 		bench_test_name(c->test), c->elem_size, c->burst, variant_name(c), elems);
-	if (c->mode == BENCH_VHOST)
+	if (c->mode == BENCH_VHOST || c->mode == BENCH_PMD)
 		fprintf(f, "%9s %9s %9s %10s %9llu %8.2f %8s", "-", "-", "-", "-",
 			(unsigned long long)r->iterations, r->mps / 1e6, "-");
 	else if (!bench_test_is_rate(c->test))
@@ -771,7 +776,7 @@ static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 		if (c->mode == BENCH_NET)
 			snprintf(label, sizeof(label), "%s, %u B packets", variant_name(c),
 				 c->elem_size);
-		else if (c->mode == BENCH_VHOST)
+		else if (c->mode == BENCH_VHOST || c->mode == BENCH_PMD)
 			snprintf(label, sizeof(label), "dpdk-testpmd %s, %u B packets",
 				 variant_name(c), c->elem_size);
 		else if (c->mode == BENCH_PCIE)
@@ -819,6 +824,15 @@ static void json_ratios(FILE *f, const struct bench_ratios *r)
 	if (r != NULL && r->net_pps != NULL) {
 		fputs(", \"net_mpps_over_vhost_user\": ", f);
 		json_num(f, r->net >= 0 ? r->net : NAN);
+	}
+	/* testpmd over net_vmsg (null without the vhost-user reference). */
+	if (r != NULL && r->pmd.measured) {
+		fputs(", \"pmd_mpps_over_vhost_split\": ", f);
+		json_num(f, r->pmd.over_split >= 0 ? r->pmd.over_split : NAN);
+		fputs(", \"pmd64_mpps_over_dpdk_best\": ", f);
+		json_num(f, r->pmd.over_best64 >= 0 ? r->pmd.over_best64 : NAN);
+		fputs(", \"pmd1518_mpps_over_dpdk_best\": ", f);
+		json_num(f, r->pmd.over_best1518 >= 0 ? r->pmd.over_best1518 : NAN);
 	}
 }
 

@@ -99,7 +99,8 @@ for b in doc.get("benchmarks", []):
     names.add(name)
     parts = name.split("/")
     if len(parts) < 4 or \
-            parts[0] not in ("limit", "ring", "rte_ring", "transport", "net", "vhost_user") or \
+            parts[0] not in ("limit", "ring", "rte_ring", "transport", "net", "vhost_user",
+                             "net_vmsg_pmd") or \
             parts[1] not in ("pingpong", "throughput", "get_status", "get_config32", "init1000",
                              "init1000async", "pps", "lat"):
         errors.append(f"benchmark name {name!r} is not <mode>/<test>/<elem>/<burst>...")
@@ -107,11 +108,11 @@ for b in doc.get("benchmarks", []):
                  ("time_unit", str), ("run_name", str), ("run_type", str)):
         if not isinstance(b.get(k), t):
             errors.append(f"{name}: {k} missing or not {t}")
-    if parts[0] in ("net", "vhost_user") and (len(parts) != 5 or parts[4] not in (
-            "poll", "event", "split", "split-inorder", "packed-inorder")):
+    if parts[0] in ("net", "vhost_user", "net_vmsg_pmd") and (len(parts) != 5 or parts[4] not in (
+            "poll", "event", "split", "split-inorder", "packed-inorder", "testpmd")):
         errors.append(f"{name}: not <mode>/<test>/<frame size>/<burst>/<notify or path>")
     for c in counters:
-        if parts[0] == "vhost_user":
+        if parts[0] in ("vhost_user", "net_vmsg_pmd"):  # testpmd's work, not ours
             break
         for k in (f"perf_{perf_keys.get(c, c)}", f"perf_{perf_keys.get(c, c)}_per_iter"):
             if not (isinstance(b.get(k), (int, float)) and b[k] >= 0):
@@ -197,17 +198,27 @@ if mode == "net" or any(n.startswith("net/") for n in names):
             errors.append(f"{net_ratio}: {ratios.get(net_ratio)} with the reference measured")
     else:
         print(f"note: no vhost-user reference in this run: {net_ratio} null")
+# testpmd over net_vmsg (doc/net_vmsg.md): its three ratios when it ran
+# (numbers with the vhost-user reference in the same run, else null).
+pmd_ratios = ("pmd_mpps_over_vhost_split", "pmd64_mpps_over_dpdk_best",
+              "pmd1518_mpps_over_dpdk_best")
+if any(n.startswith("net_vmsg_pmd/") for n in names):
+    want.update(pmd_ratios)
+    if any(n.startswith("vhost_user/") for n in names) and not (
+            isinstance(ratios.get(pmd_ratios[0]), (int, float)) and ratios[pmd_ratios[0]] > 0):
+        errors.append(f"{pmd_ratios[0]}: {ratios.get(pmd_ratios[0])} with the reference measured")
 if set(ratios) != want:
     errors.append(f"ratios keys {sorted(ratios)}")
 elif mode == "all" and not all(isinstance(v, (int, float)) and v > 0
-                               for k, v in ratios.items() if k != net_ratio):
+                               for k, v in ratios.items()
+                               if k != net_ratio and k not in pmd_ratios):
     errors.append(f"ratios values {ratios}")
 elif mode == "demo" and not all(isinstance(ratios.get(k), (int, float)) and ratios[k] > 0
                                for k in ("ring_pp_p50_over_limit",
                                          "transport_rtt_p50_over_ring_pp")):
     errors.append(f"ratios values {ratios}: demo measures the ring and transport ratios")
 elif mode in ("transport", "net") and any(v is not None for k, v in ratios.items()
-                                          if k not in (net_ratio, init_ratio)):
+                                          if k not in (net_ratio, init_ratio) + pmd_ratios):
     errors.append(f"ratios values {ratios}: nothing to divide by in mode {mode}")
 
 # Every target verdict the output prints ("NAME VALUE ... (target <= T: met)"

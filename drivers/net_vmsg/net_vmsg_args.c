@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * net_vmsg devargs parser. Every key is checked here, so that a bad one is
+ * refused at probe with one line that names it, before anything is mapped.
+ */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_vmsg_bus.h>
+#include <rte_vmsg_net.h>
+
+#include "net_vmsg_args.h"
+
+static __attribute__((format(printf, 3, 4))) int bad(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* A whole unsigned number (decimal, or 0x hex) in [lo, hi]. */
+static int num(const char *v, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	unsigned long long x;
+	char *end;
+
+	if (v[0] < '0' || v[0] > '9')
+		return -1;
+	errno = 0;
+	x = strtoull(v, &end, 0);
+	if (errno != 0 || *end != '\0' || x < lo || x > hi)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+static int parse_mac(const char *v, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char tail;
+	int i;
+
+	if (strlen(v) != 17 || sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+				      &b[4], &b[5], &tail) != 6)
+		return -1;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return (mac[0] & 1u) ? -1 : 0; /* a multicast address is no port's address */
+}
+
+static int pick(const char *v, const char *const *names)
+{
+	int i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(v, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* One key. @p amp_keys counts the bare-link keys seen. */
+static int key(struct nvm_args *a, const char *k, char *v, int *amp_keys, int *have_role, char *why,
+	       size_t wl)
+{
+	static const char *const roles[] = { "driver", "device", NULL };
+	static const char *const notifies[] = { "poll", "event", NULL };
+	static const char *const layouts[] = { "v1", "v0", NULL };
+	static const char *const payloads[] = { "v2", "pre-v2", NULL };
+	uint64_t x;
+	char *at;
+	int i;
+
+	if (strcmp(k, "file") == 0) {
+		if (v[0] == '\0' || strlen(v) >= NVM_PATH_MAX)
+			return bad(why, wl, "file: expected a path of 1 to %d bytes",
+				   NVM_PATH_MAX - 1);
+		snprintf(a->file, sizeof(a->file), "%s", v);
+	} else if (strcmp(k, "role") == 0) {
+		i = pick(v, roles);
+		if (i < 0)
+			return bad(why, wl, "role: expected driver or device, not '%s'", v);
+		a->role = i == 0 ? RTE_VMSG_BUS_DRIVER : RTE_VMSG_BUS_DEVICE;
+		*have_role = 1;
+	} else if (strcmp(k, "dev") == 0) {
+		if (num(v, 0, 65535, &x) < 0)
+			return bad(why, wl, "dev: expected a device number 0 to 65535");
+		a->dev_num = (uint16_t)x;
+	} else if (strcmp(k, "queues") == 0) {
+		if (num(v, 1, NVM_MAX_QUEUES, &x) < 0)
+			return bad(why, wl, "queues: expected 1 to %d queue pairs", NVM_MAX_QUEUES);
+		a->queues = (uint16_t)x;
+	} else if (strcmp(k, "qsize") == 0) {
+		if (num(v, 2, 32768, &x) < 0 || (x & (x - 1)) != 0)
+			return bad(why, wl, "qsize: expected a power of two from 2 to 32768");
+		a->qsize = (uint32_t)x;
+	} else if (strcmp(k, "notify") == 0) {
+		i = pick(v, notifies);
+		if (i < 0)
+			return bad(why, wl, "notify: expected poll or event, not '%s'", v);
+		a->notify = i == 0 ? RTE_VMSG_NET_NOTIFY_POLL : RTE_VMSG_NET_NOTIFY_EVENT;
+	} else if (strcmp(k, "mac") == 0) {
+		if (parse_mac(v, a->mac) < 0)
+			return bad(why, wl,
+				   "mac: expected a unicast address such as 02:00:00:00:00:01");
+		a->have_mac = 1;
+	} else if (strcmp(k, "mtu") == 0) {
+		if (num(v, 68, 65535, &x) < 0)
+			return bad(why, wl, "mtu: expected 68 to 65535");
+		a->mtu = (uint16_t)x;
+	} else if (strcmp(k, "huge") == 0) {
+		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+			return bad(why, wl, "huge: expected 0 (plain shared memory) or 1");
+		a->no_huge = v[0] == '0';
+	} else if (strcmp(k, "bus") == 0) {
+		if (strcmp(v, "shm") == 0)
+			a->bus = NVM_BUS_SHM;
+		else if (strcmp(v, "amp") == 0)
+			a->bus = NVM_BUS_AMP;
+		else if (strcmp(v, "pcie") == 0)
+			return bad(why, wl,
+				   "bus=pcie: not available yet (the PCIe card devarg "
+				   "comes with the PCIe driver)");
+		else
+			return bad(why, wl, "bus: expected shm or amp, not '%s'", v);
+	} else if (strcmp(k, "offset") == 0) {
+		if (num(v, 0, UINT64_MAX / 2, &x) < 0 || (x & 63u) != 0)
+			return bad(why, wl, "offset: expected a multiple of 64");
+		a->offset = x;
+		(*amp_keys)++;
+	} else if (strcmp(k, "size") == 0) {
+		if (num(v, 4096, (uint64_t)1 << 40, &x) < 0)
+			return bad(why, wl, "size: expected 4096 bytes to 1 TiB");
+		a->size = x;
+		(*amp_keys)++;
+	} else if (strcmp(k, "esize") == 0) {
+		if (num(v, 64, 32768, &x) < 0 || (x & (x - 1)) != 0)
+			return bad(why, wl, "esize: expected a power of two from 64 to 32768");
+		a->esize = (uint32_t)x;
+		(*amp_keys)++;
+	} else if (strcmp(k, "elems") == 0) {
+		if (num(v, 2, 65535, &x) < 0)
+			return bad(why, wl, "elems: expected 2 to 65535");
+		a->elems = (uint32_t)x;
+		(*amp_keys)++;
+	} else if (strcmp(k, "layout") == 0) {
+		i = pick(v, layouts);
+		if (i < 0)
+			return bad(why, wl, "layout: expected v1 or v0, not '%s'", v);
+		a->layout = i == 0 ? RTE_VMSG_AMP_LAYOUT_V1 : RTE_VMSG_AMP_LAYOUT_V0;
+		(*amp_keys)++;
+	} else if (strcmp(k, "payloads") == 0) {
+		i = pick(v, payloads);
+		if (i < 0)
+			return bad(why, wl, "payloads: expected v2 or pre-v2, not '%s'", v);
+		a->payloads = i == 0 ? RTE_VMSG_PAYLOADS_V2 : RTE_VMSG_PAYLOADS_PRE_V2;
+		(*amp_keys)++;
+	} else if (strcmp(k, "mem") == 0) {
+		if (a->nmem == NVM_MAX_MEM)
+			return bad(why, wl, "mem: at most %d files", NVM_MAX_MEM);
+		x = 0;
+		at = strrchr(v, '@');
+		if (at != NULL) {
+			*at++ = '\0';
+			if (num(at, 0, UINT64_MAX / 2, &x) < 0)
+				return bad(why, wl,
+					   "mem: expected FILE[@BASE], BASE a bus address");
+		}
+		if (v[0] == '\0' || strlen(v) >= NVM_PATH_MAX)
+			return bad(why, wl, "mem: expected FILE[@BASE]");
+		snprintf(a->mem[a->nmem], sizeof(a->mem[0]), "%s", v);
+		a->mem_base[a->nmem++] = x;
+		(*amp_keys)++;
+	} else {
+		return bad(why, wl, "unknown key '%s' (keys: " NVM_ARGS_HELP ")", k);
+	}
+	return 0;
+}
+
+int nvm_args_parse(const char *s, struct nvm_args *a, char *why, size_t wl)
+{
+	char buf[4096], *save = NULL, *tok, *eq;
+	int amp_keys = 0, have_role = 0, rc;
+
+	memset(a, 0, sizeof(*a));
+	a->role = RTE_VMSG_BUS_DRIVER;
+	a->dev_num = 1;
+	a->queues = 1;
+	a->notify = RTE_VMSG_NET_NOTIFY_POLL;
+	why[0] = '\0';
+	if (s == NULL)
+		s = "";
+	if (strlen(s) >= sizeof(buf))
+		return bad(why, wl, "devargs longer than %zu bytes", sizeof(buf) - 1);
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		eq = strchr(tok, '=');
+		if (eq == NULL)
+			return bad(why, wl, "'%s': expected key=value", tok);
+		*eq = '\0';
+		rc = key(a, tok, eq + 1, &amp_keys, &have_role, why, wl);
+		if (rc < 0)
+			return rc;
+	}
+	if (a->file[0] == '\0')
+		return bad(why, wl, "file: required (the shm bus file, or the bare link's file)");
+	if (!have_role)
+		return bad(why, wl, "role: required (driver: attach the file; device: create it)");
+	if (a->bus != NVM_BUS_AMP && amp_keys > 0)
+		return bad(why, wl,
+			   "offset, size, esize, elems, layout, payloads and mem are for "
+			   "bus=amp (a bare AMP link)");
+	if (a->bus == NVM_BUS_AMP) {
+		if (a->layout == RTE_VMSG_AMP_LAYOUT_V0 &&
+		    (a->elems != 0 || (a->esize != 0 && a->esize != 64)))
+			return bad(why, wl, "layout=v0 has 64-byte slots (no esize or elems)");
+		if (a->role == RTE_VMSG_BUS_DRIVER && (a->esize || a->elems || a->size))
+			return bad(why, wl, "esize, elems and size are for role=device");
+		if (a->role == RTE_VMSG_BUS_DRIVER && a->nmem == 0)
+			return bad(why, wl,
+				   "role=driver with bus=amp needs mem=FILE[@BASE] for "
+				   "its virtqueues and buffers");
+	}
+	if (a->role == RTE_VMSG_BUS_DRIVER && a->notify == RTE_VMSG_NET_NOTIFY_EVENT)
+		return bad(why, wl,
+			   "notify=event is for role=device (a driver-role port's bursts "
+			   "run on the lcores and send no message)");
+	if (a->role == RTE_VMSG_BUS_DRIVER && a->mtu != 0)
+		return bad(why, wl, "mtu is for role=device (a driver takes the device's)");
+	return 0;
+}

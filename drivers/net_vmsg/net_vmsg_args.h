@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * net_vmsg devargs: parsed into plain C (no DPDK type), so that the parser
+ * is tested on its own and reused by any front end.
+ */
+
+#ifndef NET_VMSG_ARGS_H
+#define NET_VMSG_ARGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NVM_PATH_MAX 256
+#define NVM_MAX_MEM 8
+#define NVM_MAX_QUEUES 64
+
+/* Where the port's device lives. PCIE is parsed and refused until the PCIe driver is wired in. */
+enum nvm_bus_kind {
+	NVM_BUS_SHM = 0, /* an shm bus file (file=) */
+	NVM_BUS_AMP = 1, /* a bare AMP link (file= plus the bare-link keys) */
+	NVM_BUS_PCIE = 2 /* a PCIe card (card=): later */
+};
+
+struct nvm_args {
+	char file[NVM_PATH_MAX];
+	uint32_t role;	  /* enum rte_vmsg_bus_role */
+	uint32_t bus;	  /* enum nvm_bus_kind */
+	uint16_t dev_num; /* dev= (default 1, as vmsg-fwd) */
+	uint16_t queues;  /* queues= (pairs), 1..64 */
+	uint32_t qsize;	  /* qsize=, power of two; 0: the library's default */
+	uint32_t notify;  /* enum rte_vmsg_net_notify */
+	uint16_t mtu;	  /* mtu= (device role), 0: 1500 */
+	uint8_t mac[6];
+	int have_mac;
+	int no_huge; /* huge=0: plain shared memory for the bus file */
+	/* bus=amp */
+	uint64_t offset;
+	uint64_t size;
+	uint32_t esize, elems, layout, payloads;
+	uint32_t nmem;
+	char mem[NVM_MAX_MEM][NVM_PATH_MAX];
+	uint64_t mem_base[NVM_MAX_MEM];
+};
+
+/*
+ * Parses @p s ("key=value,key=value", may be NULL or empty) into @p a.
+ * Returns 0, or -EINVAL with one line in @p why (no newline) saying which key
+ * is wrong and what is expected.
+ */
+int nvm_args_parse(const char *s, struct nvm_args *a, char *why, size_t why_len);
+
+/* The keys, for the registration string. */
+#define NVM_ARGS_HELP                                                                     \
+	"file=<path> role=driver|device dev=<n> queues=<1..64> qsize=<pow2> "             \
+	"notify=poll|event mac=<xx:xx:xx:xx:xx:xx> mtu=<68..65535> huge=0|1 bus=shm|amp " \
+	"offset=<n> size=<n> esize=<n> elems=<n> layout=v1|v0 payloads=v2|pre-v2 "        \
+	"mem=<file[@base]>"
+
+#endif /* NET_VMSG_ARGS_H */

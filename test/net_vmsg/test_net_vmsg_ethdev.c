@@ -1,0 +1,580 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * net_vmsg through the ethdev API only: a device-role port in one process
+ * and a driver-role port in another (this program, run again in the child
+ * roles). Every packet has a random size and content derived from its
+ * sequence number and queue, so the receiver checks every byte and the
+ * order on each queue.
+ *
+ *   test_net_vmsg_ethdev run [--packets N] [--queues Q] [--from driver|device]
+ *                            [--restart driver|device]
+ *   test_net_vmsg_ethdev badargs
+ *
+ * run: the receiver must get N packets per run, in order, byte-exact. With
+ * --restart X, the X process (the receiver) is killed after about N/4
+ * packets and started again: the sender's port must show the link going
+ * down then up (LSC events, xstats peer_lost), the new receiver then gets N
+ * packets in increasing order (the ones in flight at the kill may be lost).
+ * badargs: every bad devargs string is refused by rte_vdev_init().
+ * Exit 0 on success, 1 on a failure (the line before says which).
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_bus_vdev.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#define BURST 32
+#define MAXQ 8
+#define MIN_LEN 60
+#define MAX_LEN 1514
+#define TIMEOUT_S 120
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	return x ^ (x >> 33);
+}
+
+static uint32_t pkt_len(uint64_t seq, uint32_t q)
+{
+	return MIN_LEN + (uint32_t)(mix(seq * MAXQ + q) % (MAX_LEN - MIN_LEN + 1));
+}
+
+/* The packet: 12 bytes of addresses, seq (8), queue (4), then a pattern. */
+static void fill(uint8_t *b, uint64_t seq, uint32_t q, uint32_t len)
+{
+	uint64_t r = mix(seq ^ ((uint64_t)q << 56));
+	uint32_t i;
+
+	memset(b, 0x02, 12);
+	memcpy(b + 12, &seq, 8);
+	memcpy(b + 20, &q, 4);
+	for (i = 24; i < len; i++) {
+		b[i] = (uint8_t)(r >> ((i & 7) * 8)) ^ (uint8_t)i;
+	}
+}
+
+static int check(const uint8_t *b, uint32_t len, uint32_t q, uint64_t *seq)
+{
+	static uint8_t want[MAX_LEN];
+	uint32_t qq;
+
+	if (len < 24)
+		return -1;
+	memcpy(seq, b + 12, 8);
+	memcpy(&qq, b + 20, 4);
+	if (qq != q || len != pkt_len(*seq, q))
+		return -1;
+	fill(want, *seq, q, len);
+	return memcmp(want, b, len) == 0 ? 0 : -1;
+}
+
+/*
+ * --offload (NVMT_OFFLOAD=1 in the children), driver-role sender: every
+ * packet with seq % 4 == 1 asks for a TCP checksum (the receiver must see
+ * the partial checksum as RTE_MBUF_F_RX_L4_CKSUM_NONE, the others nothing),
+ * every one with seq % 4 == 3 goes as a chain of two mbufs.
+ */
+static int offload;
+
+static struct rte_mbuf *make_pkt(struct rte_mempool *mp, uint64_t seq, uint32_t q)
+{
+	static uint8_t tmp[MAX_LEN];
+	uint32_t len = pkt_len(seq, q), cut = 100;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp), *m2;
+
+	if (m == NULL)
+		return NULL;
+	if (!offload || seq % 4 != 3 || len <= cut) {
+		fill(rte_pktmbuf_mtod(m, uint8_t *), seq, q, len);
+		m->data_len = (uint16_t)len;
+		m->pkt_len = len;
+		if (offload && seq % 4 == 1) {
+			m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+			m->l2_len = 14;
+			m->l3_len = 20;
+		}
+		return m;
+	}
+	m2 = rte_pktmbuf_alloc(mp);
+	if (m2 == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	fill(tmp, seq, q, len);
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), tmp, cut);
+	memcpy(rte_pktmbuf_mtod(m2, uint8_t *), tmp + cut, len - cut);
+	m->data_len = (uint16_t)cut;
+	m2->data_len = (uint16_t)(len - cut);
+	m->pkt_len = len;
+	m->nb_segs = 2;
+	m->next = m2;
+	return m;
+}
+
+static int lsc_events;
+
+static int on_lsc(uint16_t port, enum rte_eth_event_type ev, void *arg, void *ret)
+{
+	(void)port;
+	(void)ev;
+	(void)arg;
+	(void)ret;
+	__atomic_fetch_add(&lsc_events, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+static int eal(const char *prog, const char *cpu, const char *vdev)
+{
+	char prefix[64];
+	char *argv[16];
+	int argc = 0;
+
+	snprintf(prefix, sizeof(prefix), "nvmt%d", (int)getpid());
+	argv[argc++] = (char *)(uintptr_t)prog;
+	argv[argc++] = (char *)(uintptr_t) "-l";
+	argv[argc++] = (char *)(uintptr_t)cpu;
+	argv[argc++] = (char *)(uintptr_t) "--no-huge";
+	argv[argc++] = (char *)(uintptr_t) "-m";
+	argv[argc++] = (char *)(uintptr_t) "256";
+	argv[argc++] = (char *)(uintptr_t) "--no-pci";
+	argv[argc++] = (char *)(uintptr_t) "--no-shconf";
+	argv[argc++] = (char *)(uintptr_t) "--no-telemetry";
+	argv[argc++] = (char *)(uintptr_t) "--log-level=lib.eal:error";
+	argv[argc++] = (char *)(uintptr_t) "--file-prefix";
+	argv[argc++] = prefix;
+	if (vdev != NULL) {
+		argv[argc++] = (char *)(uintptr_t) "--vdev";
+		argv[argc++] = (char *)(uintptr_t)vdev;
+	}
+	argv[argc] = NULL;
+	return rte_eal_init(argc, argv);
+}
+
+static struct rte_mempool *port_up(uint16_t port, uint16_t nq)
+{
+	struct rte_eth_conf conf;
+	struct rte_mempool *mp;
+	uint16_t q;
+
+	mp = rte_pktmbuf_pool_create("mp", 8191, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				     (int)rte_socket_id());
+	if (mp == NULL)
+		return NULL;
+	memset(&conf, 0, sizeof(conf));
+	conf.intr_conf.lsc = 1;
+	if (rte_eth_dev_configure(port, nq, nq, &conf) != 0)
+		return NULL;
+	for (q = 0; q < nq; q++)
+		if (rte_eth_rx_queue_setup(port, q, 256, (unsigned int)rte_socket_id(), NULL, mp) !=
+			    0 ||
+		    rte_eth_tx_queue_setup(port, q, 256, (unsigned int)rte_socket_id(), NULL) != 0)
+			return NULL;
+	rte_eth_dev_callback_register(port, RTE_ETH_EVENT_INTR_LSC, on_lsc, NULL);
+	if (rte_eth_dev_start(port) != 0)
+		return NULL;
+	return mp;
+}
+
+static int link_up(uint16_t port)
+{
+	struct rte_eth_link l;
+
+	return rte_eth_link_get_nowait(port, &l) == 0 && l.link_status == RTE_ETH_LINK_UP;
+}
+
+static uint64_t xstat(uint16_t port, const char *name)
+{
+	uint64_t id, v = 0;
+
+	if (rte_eth_xstats_get_id_by_name(port, name, &id) == 0)
+		rte_eth_xstats_get_by_id(port, &id, &v, 1);
+	return v;
+}
+
+/*
+ * The sender: N packets per queue (forever with @p endless, until killed or
+ * until the link went down and up again and N more went through).
+ */
+static int sender(uint16_t port, struct rte_mempool *mp, uint16_t nq, uint64_t n, int endless)
+{
+	uint64_t seq[MAXQ] = { 0 }, after[MAXQ] = { 0 },
+		 deadline = now_ns() + TIMEOUT_S * 1000000000ull;
+	struct rte_mbuf *m[BURST];
+	int saw_down = 0, back = 0;
+	uint16_t q, i, k, sent;
+
+	for (;;) {
+		int done = 1;
+
+		if (now_ns() > deadline) {
+			fprintf(stderr, "sender: timed out (seq[0] %" PRIu64 ")\n", seq[0]);
+			return 1;
+		}
+		if (endless) {
+			if (!link_up(port)) {
+				if (!saw_down || back)
+					printf("sender: link down after %" PRIu64 " packets\n",
+					       seq[0]);
+				saw_down = 1;
+				back = 0;
+			} else if (saw_down && !back) {
+				back = 1;
+				memcpy(after, seq, sizeof(after));
+				printf("sender: link up again after %" PRIu64 " packets\n", seq[0]);
+			}
+		}
+		for (q = 0; q < nq; q++)
+			if (endless ? !back || seq[q] - after[q] < n : seq[q] < n)
+				done = 0;
+		if (done)
+			break;
+		for (q = 0; q < nq; q++) {
+			if (!endless && seq[q] >= n)
+				continue;
+			k = BURST;
+			if (!endless && n - seq[q] < k)
+				k = (uint16_t)(n - seq[q]);
+			for (i = 0; i < k; i++) {
+				m[i] = make_pkt(mp, seq[q] + i, q);
+				if (m[i] == NULL)
+					break;
+			}
+			k = i;
+			if (k == 0)
+				continue;
+			sent = rte_eth_tx_burst(port, q, m, k);
+			if (sent < k)
+				rte_pktmbuf_free_bulk(&m[sent], k - sent);
+			seq[q] += sent;
+		}
+	}
+	if (endless) {
+		if (xstat(port, "peer_lost") == 0 || xstat(port, "link_downs") == 0 ||
+		    __atomic_load_n(&lsc_events, __ATOMIC_RELAXED) < 2) {
+			fprintf(stderr,
+				"sender: peer_lost %" PRIu64 " link_downs %" PRIu64
+				" lsc events %d: the restart was not seen\n",
+				xstat(port, "peer_lost"), xstat(port, "link_downs"), lsc_events);
+			return 1;
+		}
+		printf("sender: link went down and up (%d LSC events, peer_lost %" PRIu64 ")\n",
+		       lsc_events, xstat(port, "peer_lost"));
+	}
+	return 0;
+}
+
+/* The receiver: N packets per queue, byte-exact, in order (strictly +1 unless @p gaps). */
+static int receiver(uint16_t port, uint16_t nq, uint64_t n, int gaps)
+{
+	uint64_t got[MAXQ] = { 0 }, next[MAXQ] = { 0 }, total = 0,
+		 deadline = now_ns() + TIMEOUT_S * 1000000000ull, seq;
+	struct rte_mbuf *m[BURST];
+	uint16_t q, i, k;
+	int first[MAXQ];
+
+	for (q = 0; q < MAXQ; q++)
+		first[q] = 1;
+	while (total < n * nq) {
+		if (now_ns() > deadline) {
+			fprintf(stderr, "receiver: timed out after %" PRIu64 " packets\n", total);
+			return 1;
+		}
+		for (q = 0; q < nq; q++) {
+			k = rte_eth_rx_burst(port, q, m, BURST);
+			for (i = 0; i < k; i++) {
+				if (m[i]->nb_segs != 1 || check(rte_pktmbuf_mtod(m[i], uint8_t *),
+								m[i]->pkt_len, q, &seq) != 0) {
+					fprintf(stderr,
+						"receiver: queue %u packet %" PRIu64
+						": bad bytes or length %u\n",
+						q, got[q], m[i]->pkt_len);
+					return 1;
+				}
+				if ((gaps && !first[q] && seq < next[q]) ||
+				    (!gaps && seq != next[q])) {
+					fprintf(stderr,
+						"receiver: queue %u: seq %" PRIu64
+						", expected %" PRIu64 "\n",
+						q, seq, next[q]);
+					return 1;
+				}
+				if (offload &&
+				    (m[i]->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) !=
+					    (seq % 4 == 1 ? RTE_MBUF_F_RX_L4_CKSUM_NONE : 0)) {
+					fprintf(stderr,
+						"receiver: seq %" PRIu64 ": ol_flags 0x%" PRIx64
+						", the checksum request did not come through\n",
+						seq, m[i]->ol_flags);
+					return 1;
+				}
+				first[q] = 0;
+				next[q] = seq + 1;
+				if (got[q] < n)
+					total++;
+				got[q]++;
+			}
+			if (k != 0)
+				rte_pktmbuf_free_bulk(m, k);
+		}
+	}
+	printf("receiver: %" PRIu64 " packets on %u queue(s), every byte and the order checked\n",
+	       total, nq);
+	return 0;
+}
+
+/* A child: --role R --send|--recv FILE Q N CPU [endless|gaps] */
+static int child(int argc, char **argv, const char *prog)
+{
+	const char *role = argv[2], *what = argv[3], *file = argv[4];
+	uint16_t nq = (uint16_t)atoi(argv[5]), port = 0;
+	uint64_t n = strtoull(argv[6], NULL, 0);
+	const char *cpu = argv[7];
+	int flag = argc > 8;
+	int forever = argc > 8 && strcmp(argv[8], "forever") == 0;
+	struct rte_mempool *mp;
+	char vdev[512];
+	int rc;
+
+	snprintf(vdev, sizeof(vdev), "net_vmsg0,file=%s,role=%s,queues=%u,huge=0", file, role, nq);
+	if (eal(prog, cpu, vdev) < 0) {
+		fprintf(stderr, "%s: EAL init failed\n", role);
+		return 1;
+	}
+	mp = port_up(port, nq);
+	if (mp == NULL) {
+		fprintf(stderr, "%s: port set-up failed\n", role);
+		return 1;
+	}
+	{
+		uint64_t d = now_ns() + 30000000000ull;
+
+		while (!link_up(port)) {
+			if (now_ns() > d) {
+				fprintf(stderr, "%s: no link in 30 s\n", role);
+				return 1;
+			}
+			usleep(1000);
+		}
+	}
+	if (strcmp(what, "send") == 0)
+		rc = sender(port, mp, nq, n, flag);
+	else
+		rc = receiver(port, nq, forever ? UINT64_MAX / MAXQ : n, flag);
+	if (strcmp(what, "send") == 0 && rc == 0)
+		usleep(300000); /* let the receiver take the last packets before the link goes */
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	rte_eal_cleanup();
+	return rc;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* EAL's runtime directory of a process of this test (its prefix is nvmt<pid>). */
+static void rm_runtime_dir(pid_t pid)
+{
+	char dir[64];
+
+	snprintf(dir, sizeof(dir), "/var/run/dpdk/nvmt%d", (int)pid);
+	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+static pid_t spawn(const char *self, const char *role, const char *what, const char *file,
+		   const char *nq, const char *n, const char *cpu, const char *flag)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execl(self, self, "child", role, what, file, nq, n, cpu, flag, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int reap(pid_t pid, const char *what)
+{
+	uint64_t d = now_ns() + (TIMEOUT_S + 30) * 1000000000ull;
+	int st;
+
+	while (waitpid(pid, &st, WNOHANG) == 0) {
+		if (now_ns() > d) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			fprintf(stderr, "%s: hung, killed\n", what);
+			return 1;
+		}
+		usleep(10000);
+	}
+	rm_runtime_dir(pid);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "%s: failed (status 0x%x)\n", what, st);
+		return 1;
+	}
+	return 0;
+}
+
+static int run(const char *self, int argc, char **argv)
+{
+	const char *from = "device", *restart = NULL, *recv_role;
+	char file[128], nq[16] = "1", n[32] = "1000000";
+	pid_t ps, pr;
+	int i, rc = 0;
+
+	for (i = 2; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--packets") == 0)
+			snprintf(n, sizeof(n), "%s", argv[i + 1]);
+		else if (strcmp(argv[i], "--queues") == 0)
+			snprintf(nq, sizeof(nq), "%s", argv[i + 1]);
+		else if (strcmp(argv[i], "--from") == 0)
+			from = argv[i + 1];
+		else if (strcmp(argv[i], "--restart") == 0)
+			restart = argv[i + 1];
+	}
+	for (i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--offload") == 0)
+			setenv("NVMT_OFFLOAD", "1", 1);
+	if (getenv("VMSG_STRESS_SCALE") != NULL &&
+	    strcmp(getenv("VMSG_STRESS_SCALE"), "small") == 0 && strtoull(n, NULL, 0) > 100000)
+		snprintf(n, sizeof(n), "100000");
+	recv_role = strcmp(from, "device") == 0 ? "driver" : "device";
+	snprintf(file, sizeof(file), "/dev/shm/nvmt-%d", (int)getpid());
+	unlink(file);
+	if (restart != NULL && strcmp(restart, recv_role) != 0) {
+		fprintf(stderr, "--restart names the receiving role (%s)\n", recv_role);
+		return 2;
+	}
+	/* The device first (it creates the file); the driver attaches when it is there. */
+	if (strcmp(from, "device") == 0) {
+		ps = spawn(self, "device", "send", file, nq, n, "0", restart ? "endless" : NULL);
+		usleep(200000);
+		pr = spawn(self, "driver", "recv", file, nq, n, "1", restart ? "forever" : NULL);
+	} else {
+		pr = spawn(self, "device", "recv", file, nq, n, "1", restart ? "forever" : NULL);
+		usleep(200000);
+		ps = spawn(self, "driver", "send", file, nq, n, "0", restart ? "endless" : NULL);
+	}
+	if (restart != NULL) {
+		/* Mid-traffic: the receiver is killed, and started again. */
+		usleep(1500000);
+		if (waitpid(pr, NULL, WNOHANG) != 0) {
+			fprintf(stderr, "the first receiver ended before it was killed\n");
+			rc = 1;
+		}
+		kill(pr, SIGKILL);
+		waitpid(pr, NULL, 0);
+		rm_runtime_dir(pr);
+		printf("killed the %s process mid-traffic; starting it again\n", recv_role);
+		if (strcmp(recv_role, "device") == 0)
+			unlink(file); /* the dead device's file: its successor makes a new one */
+		usleep(500000);
+		pr = spawn(self, recv_role, "recv", file, nq, n, "1", "gaps");
+	}
+	rc |= reap(pr, "receiver");
+	rc |= reap(ps, "sender");
+	unlink(file);
+	if (rc == 0)
+		printf("ok\n");
+	return rc;
+}
+
+static int badargs(const char *prog)
+{
+	static const char *const bad[] = {
+		"",
+		"role=driver",
+		"file=/dev/shm/x",
+		"file=/dev/shm/x,role=both",
+		"file=/dev/shm/x,role=driver,queues=0",
+		"file=/dev/shm/x,role=driver,queues=65",
+		"file=/dev/shm/x,role=driver,qsize=100",
+		"file=/dev/shm/x,role=driver,notify=sometimes",
+		"file=/dev/shm/x,role=driver,notify=event",
+		"file=/dev/shm/x,role=driver,mac=01:00:00:00:00:01",
+		"file=/dev/shm/x,role=driver,mac=zz",
+		"file=/dev/shm/x,role=driver,dev=70000",
+		"file=/dev/shm/x,role=driver,bogus=1",
+		"file=/dev/shm/x,role=driver,offset=64",
+		"file=/dev/shm/x,role=driver,bus=amp",
+		"file=/dev/shm/x,role=driver,bus=pcie",
+		"file=/dev/shm/x,role=device,bus=amp,layout=v0,elems=8",
+		"file=/dev/shm/x,role=driver,mtu=9000",
+		"file=/dev/shm/x,role=driver,huge=2",
+		"file=/dev/shm/x,role=driver,noequals",
+	};
+	char name[32];
+	unsigned int i;
+	int fails = 0;
+
+	if (eal(prog, "0", NULL) < 0) {
+		fprintf(stderr, "EAL init failed\n");
+		return 1;
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(name, sizeof(name), "net_vmsg%u", i);
+		if (rte_vdev_init(name, bad[i]) == 0) {
+			fprintf(stderr, "accepted: '%s'\n", bad[i]);
+			rte_vdev_uninit(name);
+			fails++;
+		}
+	}
+	if (rte_eth_dev_count_avail() != 0) {
+		fprintf(stderr, "a port was left behind\n");
+		fails++;
+	}
+	rte_eal_cleanup();
+	rm_runtime_dir(getpid());
+	printf("%u bad devargs strings refused%s\n", (unsigned int)(sizeof(bad) / sizeof(bad[0])),
+	       fails ? " (but some were accepted)" : "");
+	return fails ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	offload = getenv("NVMT_OFFLOAD") != NULL;
+	if (argc >= 8 && strcmp(argv[1], "child") == 0)
+		return child(argc, argv, argv[0]);
+	if (argc >= 2 && strcmp(argv[1], "run") == 0)
+		return run("/proc/self/exe", argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "badargs") == 0)
+		return badargs(argv[0]);
+	fprintf(stderr,
+		"usage: %s run [--packets N] [--queues Q] [--from driver|device] "
+		"[--restart driver|device] | badargs\n",
+		argv[0]);
+	return 2;
+}

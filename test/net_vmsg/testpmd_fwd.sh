@@ -1,0 +1,128 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The librte_vmsg authors
+#
+# dpdk-testpmd with two net_vmsg driver-role ports (the PMD loaded with -d)
+# against vmsg-fwd with the two device-role ports, in vmsg-fwd mode io or
+# macswap. testpmd forwards port 0 <-> port 1 (io), vmsg-fwd port 0 <->
+# port 1: `start tx_first` puts 32 packets on each port and they go round.
+# Then the counters must show every packet forwarded, none dropped:
+#   testpmd: RX-dropped and TX-dropped 0 on both ports; TX = RX + 64 (the
+#   first bursts); a few thousand packets at least;
+#   vmsg-fwd: drops, errors, broken 0; it received on port p all testpmd
+#   transmitted on port p, and sent on one port all it received on the
+#   other; the 64 packets of tx_first are all still there at testpmd's stop
+#   (what vmsg-fwd sent on port p and testpmd did not take yet).
+#
+# usage: testpmd_fwd.sh VMSG_FWD PMD_SO io|macswap
+set -eu
+
+fwd=$1
+pmd=$2
+mode=$3
+testpmd=${DPDK_TESTPMD:-dpdk-testpmd}
+command -v "$testpmd" >/dev/null 2>&1 || {
+	echo "testpmd_fwd: $testpmd not found (apt-get install dpdk)" >&2
+	exit 1
+}
+tag=nvtp$$
+f0=/dev/shm/$tag-0
+f1=/dev/shm/$tag-1
+dir=$(mktemp -d)
+fpid=
+cleanup() {
+	[ -n "$fpid" ] && kill "$fpid" 2>/dev/null || true
+	rm -f "$f0" "$f1"
+	rm -rf "$dir" "/var/run/dpdk/$tag"
+}
+trap cleanup EXIT
+
+"$fwd" --hugepages none --port "vmsg:file=$f0" --port "vmsg:file=$f1" --mode "$mode" \
+	--cpus 0 --duration 25 --stats-period 0 >"$dir/fwd.log" 2>&1 &
+fpid=$!
+i=0
+while [ ! -e "$f1" ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+
+# Commands: the ports must be up before tx_first (the link is seen in 'show port info').
+{
+	sleep 3
+	echo "start tx_first"
+	sleep 3
+	echo "stop"
+	sleep 1
+	echo "show port xstats all"
+	echo "quit"
+} | timeout 30 "$testpmd" -d "$pmd" -l 0-1 --no-huge -m 1024 --no-pci --no-telemetry \
+	--file-prefix "$tag" \
+	--vdev "net_vmsg0,file=$f0,role=driver,huge=0" \
+	--vdev "net_vmsg1,file=$f1,role=driver,huge=0" \
+	-- -i --nb-cores=1 --forward-mode=io >"$dir/testpmd.log" 2>&1 || {
+	cat "$dir/testpmd.log"
+	echo "testpmd_fwd: testpmd failed" >&2
+	exit 1
+}
+kill -INT "$fpid" 2>/dev/null || true
+wait "$fpid" || true
+fpid=
+
+# testpmd's "Forward statistics for port N" blocks, after stop.
+python3 - "$dir/testpmd.log" "$dir/fwd.log" <<'PY'
+import re, sys
+tp = open(sys.argv[1]).read()
+fw = open(sys.argv[2]).read()
+ports = {}
+# Each block up to the next one (testpmd's prompt may land inside it).
+blocks = re.split(r"Forward statistics for port ", tp)[1:]
+for b in blocks:
+    b = b.split("Accumulated forward statistics")[0]
+    vals = [re.search(k + r":\s*(\d+)", b) for k in ("RX-packets", "RX-dropped", "TX-packets",
+                                                     "TX-dropped")]
+    if b[:1].isdigit() and all(vals):
+        ports[int(re.match(r"\d+", b).group(0))] = [int(v.group(1)) for v in vals]
+if sorted(ports) != [0, 1]:
+    print(tp)
+    sys.exit("testpmd_fwd: no forward statistics for ports 0 and 1")
+f = {}
+tail = fw[fw.rfind("final totals"):]
+for m in re.finditer(r"^\s*(\d+) all\s+(\d+)\s+\d+\s+(\d+)\s+\d+\s+(\d+)\s+(\d+)\s+(\d+)", tail, re.M):
+    f[int(m.group(1))] = [int(x) for x in m.groups()[1:]]
+if sorted(f) != [0, 1]:
+    print(fw)
+    sys.exit("testpmd_fwd: no final totals from vmsg-fwd")
+bad = []
+rx = sum(p[0] for p in ports.values())
+tx = sum(p[2] for p in ports.values())
+for n, (prx, pdrop, ptx, ptxdrop) in sorted(ports.items()):
+    print(f"testpmd port {n}: rx {prx} tx {ptx} rx-dropped {pdrop} tx-dropped {ptxdrop}")
+    if pdrop or ptxdrop:
+        bad.append(f"testpmd port {n} dropped packets")
+for n, (frx, ftx, drops, broken, errors) in sorted(f.items()):
+    print(f"vmsg-fwd port {n}: rx {frx} tx {ftx} drops {drops} broken {broken} errors {errors}")
+    if drops or broken or errors:
+        bad.append(f"vmsg-fwd port {n}: drops/broken/errors")
+    if frx != ports[n][2]:
+        bad.append(f"vmsg-fwd port {n} received {frx}, testpmd sent {ports[n][2]}")
+    if ftx < ports[n][0]:
+        bad.append(f"vmsg-fwd port {n} sent {ftx}, testpmd received {ports[n][0]}")
+if f[0][0] != f[1][1] or f[1][0] != f[0][1]:
+    bad.append("vmsg-fwd did not send on one port all it received on the other")
+# The 64 packets of tx_first are still going round at testpmd's stop: in
+# testpmd's receive queues (sent by vmsg-fwd, not yet taken).
+waiting = sum(f[n][1] - ports[n][0] for n in (0, 1))
+print(f"packets waiting in testpmd's receive queues at its stop: {waiting}")
+if waiting != 64:
+    bad.append(f"{waiting} packets in flight, not the 64 of tx_first: some were lost")
+if tx != rx + 64:
+    bad.append(f"testpmd sent {tx}, received {rx}: not received + 64")
+if rx < 10000:
+    bad.append(f"only {rx} packets went round")
+if bad:
+    print(tp[-4000:])
+    print("--- vmsg-fwd:")
+    print(fw[-3000:])
+    sys.exit("testpmd_fwd: " + "; ".join(bad))
+print(f"testpmd_fwd: {rx} packets forwarded, none dropped")
+PY

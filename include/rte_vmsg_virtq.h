@@ -631,8 +631,14 @@ RTE_VMSG_API int rte_vmsg_vq_dev_pop_burst(struct rte_vmsg_vq_dev *vq, struct rt
  * @param vq    the queue
  * @param used  @p n entries
  * @param n     number of entries
+ * With VIRTIO_F_IN_ORDER the entries must come in the order the chains
+ * were popped, and a chain used with its whole in_len that another entry of
+ * the burst follows gets no used entry of its own (the next one stands for
+ * it).
+ *
  * @return @p n; -EINVAL for NULL arguments, a head not popped (or pushed
- *         twice) or a len above its chain's in_len; -EIO when broken.
+ *         twice), a len above its chain's in_len, or (IN_ORDER) a head that
+ *         is not the oldest popped; -EIO when broken.
  */
 RTE_VMSG_API int rte_vmsg_vq_dev_push_burst(struct rte_vmsg_vq_dev *vq,
 					    const struct rte_vmsg_vq_used *used, uint32_t n);

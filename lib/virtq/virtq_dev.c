@@ -134,6 +134,7 @@ RTE_VMSG_API int rte_vmsg_vq_dev_attach(const struct rte_vmsg_vq_dev_opts *opts,
 	vq->idle_threshold = o.idle_threshold != 0 ? o.idle_threshold : RTE_VMSG_VQ_IDLE_DEFAULT;
 	vq->event_idx = (o.features & (1ull << RTE_VMSG_VIRTIO_F_EVENT_IDX)) != 0;
 	vq->indirect = (o.features & (1ull << RTE_VMSG_VIRTIO_F_INDIRECT_DESC)) != 0;
+	vq->in_order = (o.features & (1ull << RTE_VMSG_VIRTIO_F_IN_ORDER)) != 0;
 	dev_init(vq);
 	*out = vq;
 	return 0;
@@ -304,6 +305,7 @@ again:
 		used_iov += r->n_iov;
 		vq->in_len[head] = r->in_len;
 		vq->busy[head] = 1;
+		vq->ord[vq->pop_seq++ & vq->mask] = (uint16_t)head;
 		vq->last_avail++;
 		ready--;
 		got++;
@@ -331,16 +333,21 @@ again:
 RTE_VMSG_API int rte_vmsg_vq_dev_push_burst(struct rte_vmsg_vq_dev *vq,
 					    const struct rte_vmsg_vq_used *used, uint32_t n)
 {
-	uint32_t i, h;
+	uint32_t i, h, run;
 
 	if (vq == NULL || (used == NULL && n != 0))
 		return -EINVAL;
 	if (RTE_VMSG_UNLIKELY(vq->st.broken != 0))
 		return -EIO;
-	/* Check every entry first (and catch a head given twice): all or nothing. */
+	/*
+	 * Check every entry first (and catch a head given twice): all or
+	 * nothing. IN_ORDER: in the order they were popped (virtio 1.1 2.7.9,
+	 * 2.8.21: the device uses buffers in the order made available).
+	 */
 	for (i = 0; i < n; i++) {
 		h = used[i].head;
-		if (h >= vq->size || vq->busy[h] == 0 || used[i].len > vq->in_len[h])
+		if (h >= vq->size || vq->busy[h] == 0 || used[i].len > vq->in_len[h] ||
+		    (vq->in_order && vq->ord[(vq->push_seq + i) & vq->mask] != h))
 			break;
 		vq->busy[h] = 0;
 	}
@@ -351,11 +358,25 @@ RTE_VMSG_API int rte_vmsg_vq_dev_push_burst(struct rte_vmsg_vq_dev *vq,
 	}
 	if (vq->packed)
 		return rte_vmsg__vqp_dev_push(vq, used, n);
-	for (i = 0; i < n; i++) {
-		struct rte_vmsg_vring_used_elem *e =
-			&vq->used->ring[(uint16_t)(vq->used_idx + i) & vq->mask];
+	for (i = 0, run = 0; i < n; i++) {
+		struct rte_vmsg_vring_used_elem *e;
 		rte_vmsg_le32 id = rte_vmsg_cpu_to_le32(used[i].head);
 		rte_vmsg_le32 len = rte_vmsg_cpu_to_le32(used[i].len);
+
+		/*
+		 * IN_ORDER (virtio 1.1 2.7.9): a chain used whole that another
+		 * follows in this burst needs no entry; the run's last chain
+		 * writes one, in the slot of the run's first, and used idx
+		 * still moves by every chain.
+		 */
+		if (vq->in_order) {
+			if (i + 1 < n && used[i].len == vq->in_len[used[i].head])
+				continue;
+			e = &vq->used->ring[(uint16_t)(vq->used_idx + run) & vq->mask];
+			run = i + 1;
+		} else {
+			e = &vq->used->ring[(uint16_t)(vq->used_idx + i) & vq->mask];
+		}
 
 		/*
 		 * Written only when it changes: with a driver that re-posts in
@@ -372,6 +393,7 @@ RTE_VMSG_API int rte_vmsg_vq_dev_push_burst(struct rte_vmsg_vq_dev *vq,
 		}
 	}
 	vq->used_idx = (uint16_t)(vq->used_idx + n);
+	vq->push_seq += n;
 	/*
 	 * R_U: buffer writes and used entries before used idx; pairs with A_U
 	 * in drv_refresh() and rte_vmsg_vq_drv_arm().

@@ -218,6 +218,7 @@ RTE_VMSG_API int rte_vmsg_vq_drv_create(const struct rte_vmsg_vq_drv_opts *opts,
 	vq->idle_threshold = o.idle_threshold != 0 ? o.idle_threshold : RTE_VMSG_VQ_IDLE_DEFAULT;
 	vq->event_idx = (o.features & (1ull << RTE_VMSG_VIRTIO_F_EVENT_IDX)) != 0;
 	vq->notif_data = (o.features & (1ull << RTE_VMSG_VIRTIO_F_NOTIFICATION_DATA)) != 0;
+	vq->in_order = (o.features & (1ull << RTE_VMSG_VIRTIO_F_IN_ORDER)) != 0;
 	drv_init(vq);
 	*out = vq;
 	return 0;
@@ -343,6 +344,8 @@ RTE_VMSG_API int rte_vmsg_vq_drv_add_burst(struct rte_vmsg_vq_drv *vq,
 			vq->heads[head].ndesc = 1;
 			vq->heads[head].cookie = c->cookie;
 			vq->heads[head].wlen = c->n_in != 0 ? c->bufs[0].len : 0;
+			vq->heads[head].seq = vq->add_seq;
+			vq->ord[vq->add_seq++ & vq->mask] = (uint16_t)head;
 			avail_put(vq, (uint16_t)head);
 			vq->avail_idx++;
 			continue;
@@ -388,6 +391,8 @@ RTE_VMSG_API int rte_vmsg_vq_drv_add_burst(struct rte_vmsg_vq_drv *vq,
 		}
 		vq->heads[head].cookie = c->cookie;
 		vq->heads[head].wlen = (uint32_t)w;
+		vq->heads[head].seq = vq->add_seq;
+		vq->ord[vq->add_seq++ & vq->mask] = (uint16_t)head;
 		/* Published by the release of avail idx in rte_vmsg_vq_drv_kick() (R_A). */
 		avail_put(vq, (uint16_t)head);
 		vq->avail_idx++;
@@ -481,27 +486,48 @@ again:
 	}
 	k = n < ready ? n : ready;
 	for (i = 0; i < k; i++) {
-		const struct rte_vmsg_vring_used_elem *e =
-			&vq->used->ring[vq->last_used & vq->mask];
-		uint32_t id = rte_vmsg_le32_to_cpu(rte_vmsg__read_once(&e->id));
-		uint32_t len = rte_vmsg_le32_to_cpu(rte_vmsg__read_once(&e->len));
 		struct vq_head *h;
-		uint32_t last, j;
+		uint32_t id, len, last, j;
 
-		/*
-		 * A bad entry breaks the queue, but the chains already freed
-		 * above are reported first (rule 2: nothing lost silently);
-		 * the next call returns -EIO.
-		 */
-		if (RTE_VMSG_UNLIKELY(id >= vq->size || vq->heads[id].ndesc == 0)) {
-			rc = rte_vmsg__vq_break(&vq->st, RTE_VMSG_VQ_BAD_USED_ID, "driver");
-			break;
+		if (!vq->in_order || vq->run_left == 0) {
+			const struct rte_vmsg_vring_used_elem *e =
+				&vq->used->ring[vq->last_used & vq->mask];
+
+			id = rte_vmsg_le32_to_cpu(rte_vmsg__read_once(&e->id));
+			len = rte_vmsg_le32_to_cpu(rte_vmsg__read_once(&e->len));
+			/*
+			 * A bad entry breaks the queue, but the chains already
+			 * freed above are reported first (rule 2: nothing lost
+			 * silently); the next call returns -EIO. IN_ORDER: the
+			 * run the entry closes must lie within the used idx.
+			 */
+			if (RTE_VMSG_UNLIKELY(id >= vq->size || vq->heads[id].ndesc == 0 ||
+					      (vq->in_order &&
+					       vq->heads[id].seq - vq->reap_seq >= ready - i))) {
+				rc = rte_vmsg__vq_break(&vq->st, RTE_VMSG_VQ_BAD_USED_ID, "driver");
+				break;
+			}
+			if (RTE_VMSG_UNLIKELY(len > vq->heads[id].wlen)) {
+				rc = rte_vmsg__vq_break(&vq->st, RTE_VMSG_VQ_BAD_USED_LEN,
+							"driver");
+				break;
+			}
+			/*
+			 * IN_ORDER (virtio 1.1 2.7.9): the entry stands for the
+			 * chains from the oldest in flight up to id; all but
+			 * the last were used whole.
+			 */
+			if (vq->in_order) {
+				vq->run_left = vq->heads[id].seq - vq->reap_seq + 1;
+				vq->run_len = len;
+			}
+		}
+		if (vq->in_order) {
+			/* The chains of a run, from the add order. */
+			id = vq->ord[vq->reap_seq & vq->mask];
+			len = --vq->run_left != 0 ? vq->heads[id].wlen : vq->run_len;
 		}
 		h = &vq->heads[id];
-		if (RTE_VMSG_UNLIKELY(len > h->wlen)) {
-			rc = rte_vmsg__vq_break(&vq->st, RTE_VMSG_VQ_BAD_USED_LEN, "driver");
-			break;
-		}
 		out[i].cookie = h->cookie;
 		out[i].len = len;
 		out[i].reserved = 0;
@@ -522,6 +548,7 @@ again:
 		vq->num_free += h->ndesc;
 		h->ndesc = 0;
 		vq->last_used++;
+		vq->reap_seq++;
 	}
 	if (RTE_VMSG_UNLIKELY(rc < 0)) {
 		vq->st.completions += i;

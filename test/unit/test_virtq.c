@@ -1056,7 +1056,7 @@ static void test_two_threads(void)
 int main(void)
 {
 	/* The tests that hold for every layout, once per layout and IN_ORDER setting. */
-	static const uint64_t modes[] = { 0, F_PACKED };
+	static const uint64_t modes[] = { 0, F_INORDER, F_PACKED, F_PACKED | F_INORDER };
 
 	if (harness_setup() != 0)
 		return 1;

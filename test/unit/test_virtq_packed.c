@@ -528,6 +528,117 @@ static void test_publish_at_kick(void)
 	qp_close(&q);
 }
 
+/* ---- IN_ORDER, both layouts ---- */
+
+static void used_entry(struct qp *q, uint32_t slot, uint32_t *id, uint32_t *len, uint16_t *fl)
+{
+	if ((xfeat & F_PACKED) != 0) {
+		*id = rte_vmsg_get_le16(q_desc(q, slot) + 12);
+		*len = rte_vmsg_get_le32(q_desc(q, slot) + 8);
+		*fl = rte_vmsg_get_le16(q_desc(q, slot) + 14);
+	} else {
+		*id = rte_vmsg_get_le32(q_used(q) + 4 + 8 * (size_t)slot);
+		*len = rte_vmsg_get_le32(q_used(q) + 8 + 8 * (size_t)slot);
+		*fl = 0;
+	}
+}
+
+/*
+ * The device writes one used entry for a run of chains used whole, ended by
+ * the next chain (virtio 1.1 2.7.9, 2.8.21); the driver reports every chain
+ * with its length, in order, also across calls that take part of a run.
+ */
+static void test_in_order_runs(void)
+{
+	static const uint32_t lens[5] = { 8, 8, 3, 8, 8 };
+	struct rte_vmsg_vq_req r[8];
+	struct rte_vmsg_vq_iov iov[16];
+	struct rte_vmsg_vq_used u[8];
+	struct rte_vmsg_vq_cpl c[8];
+	int cookie[5];
+	uint32_t id, len, heads[5];
+	uint16_t fl;
+	uint64_t data;
+	struct qp q;
+	bool packed = (xfeat & F_PACKED) != 0;
+
+	mem_reset();
+	data = buf_alloc(4096);
+	CHECK_EQ(qp_open(&q, 16, 0, F_INORDER, RTE_VMSG_VQ_POLICY_POLL), 0);
+	for (int k = 0; k < 5; k++)
+		one_chain(&q, data + 128u * (uint64_t)k,
+			  &cookie[k]); /* 2 descriptors, 8 writable */
+	CHECK_EQ(rte_vmsg_vq_drv_kick(q.drv, NULL), 0);
+	CHECK_EQ(rte_vmsg_vq_dev_pop_burst(q.dev, r, 8, iov, 16), 5);
+	for (int k = 0; k < 5; k++) {
+		heads[k] = r[k].head;
+		u[k].head = r[k].head;
+		u[k].len = lens[k];
+	}
+	/* Out of order: refused, nothing written. */
+	CHECK_EQ(rte_vmsg_vq_dev_push_burst(q.dev, &u[1], 1), -EINVAL);
+	CHECK_EQ(rte_vmsg_vq_dev_push_burst(q.dev, u, 5), 5);
+	/* Two entries: {chain 2, 3} where chain 0 was, {chain 4, 8} where chain 3 was. */
+	used_entry(&q, 0, &id, &len, &fl);
+	CHECK_EQ(id, heads[2]);
+	CHECK_EQ(len, 3);
+	used_entry(&q, packed ? 6 : 3, &id, &len, &fl);
+	CHECK_EQ(id, heads[4]);
+	CHECK_EQ(len, 8);
+	if (packed) {
+		CHECK_EQ(fl, PD_AVAIL | PD_USED);
+		used_entry(&q, 2, &id, &len,
+			   &fl); /* chain 1's slot: still as the driver wrote it */
+		CHECK_EQ(fl, PD_AVAIL | PD_NEXT);
+	} else {
+		CHECK_EQ(rte_vmsg_get_le16(q_used(&q) + 2), 5); /* used idx moved by all five */
+		used_entry(&q, 1, &id, &len, &fl);
+		CHECK_EQ(id, 0);
+		CHECK_EQ(len, 0);
+	}
+	CHECK_EQ(rte_vmsg_vq_drv_reap_burst(q.drv, c, 2), 2); /* part of the first run */
+	CHECK_EQ(rte_vmsg_vq_drv_arm(q.drv), 1);	      /* POLL */
+	CHECK_EQ(rte_vmsg_vq_drv_reap_burst(q.drv, c + 2, 8), 3);
+	for (int k = 0; k < 5; k++) {
+		CHECK(c[k].cookie == &cookie[k]);
+		CHECK_EQ(c[k].len, lens[k]);
+	}
+	CHECK_EQ(rte_vmsg_vq_drv_free_count(q.drv), 16);
+	qp_close(&q);
+}
+
+/* An IN_ORDER used entry whose run reaches past what the device may have used. */
+static void test_in_order_hostile(void)
+{
+	struct rte_vmsg_vq_cpl c[4];
+	struct rte_vmsg_vq_stats s;
+	int cookie[3];
+	uint64_t data;
+	struct qp v;
+
+	mem_reset();
+	data = buf_alloc(4096);
+	CHECK_EQ(qp_open(&v, 8, 0, F_INORDER, RTE_VMSG_VQ_POLICY_POLL), 0);
+	one_chain(&v, data, &cookie[0]); /* split heads 0, 2; packed ids 0, 1 */
+	one_chain(&v, data + 128, &cookie[1]);
+	CHECK_EQ(rte_vmsg_vq_drv_kick(v.drv, NULL), 0);
+	one_chain(&v, data + 256, &cookie[2]); /* not published */
+	if ((xfeat & F_PACKED) != 0) {
+		/* Run up to the unpublished chain (id 2). */
+		pput(q_desc(&v, 0), 0, 0, 2, PD_AVAIL | PD_USED);
+	} else {
+		/* Used idx 1, but the entry names the second chain: a run of two. */
+		rte_vmsg_put_le32(q_used(&v) + 4, 2);
+		rte_vmsg_put_le32(q_used(&v) + 8, 0);
+		rte_vmsg_put_le16(q_used(&v) + 2, 1);
+	}
+	CHECK_EQ(rte_vmsg_vq_drv_reap_burst(v.drv, c, 4), -EIO);
+	CHECK_EQ(rte_vmsg_vq_drv_stats_get(v.drv, &s), 0);
+	CHECK_EQ(s.broken, RTE_VMSG_VQ_BAD_USED_ID);
+	CHECK_EQ(rte_vmsg_vq_drv_reset(v.drv, NULL, NULL), 3);
+	qp_close(&v);
+}
+
 int main(void)
 {
 	if (harness_setup() != 0)
@@ -540,6 +651,11 @@ int main(void)
 	test_hostile_packed_driver();
 	test_reap_partial_packed();
 	test_publish_at_kick();
+	for (xfeat = 0; xfeat <= F_PACKED; xfeat += F_PACKED) {
+		test_in_order_runs();
+		test_in_order_hostile();
+	}
+	xfeat = 0;
 	harness_teardown();
 	return vtest_done("test_virtq_packed");
 }

@@ -50,8 +50,14 @@ const char *bench_notify_name(int notify)
 /* The column and name part after the burst: link format, notify mode or vhost path. */
 static const char *variant_name(const struct bench_case *c)
 {
+	/* net: the notify mode, then the ring mode unless packed in-order (enum bench_ring). */
+	static const char *const net_names[2][4] = {
+		{ "poll/split", "poll/split-io", "poll/packed", "poll" },
+		{ "event/split", "event/split-io", "event/packed", "event" },
+	};
+
 	if (c->mode == BENCH_NET)
-		return bench_notify_name(c->notify);
+		return net_names[c->notify != 0][c->ring & 3];
 	if (c->mode == BENCH_VHOST)
 		return bench_vhost_path_name(c->path);
 	return bench_format_name(c->format);

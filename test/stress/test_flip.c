@@ -38,7 +38,12 @@
  *            then the flipper rewrites the frames in the ring slots while
  *            the driver resets the device again and again (bus, transport
  *            device and driver); then calm, a new driver, and checked
- *            packets come back.
+ *            packets come back. Split rings (the device offers neither
+ *            RING_PACKED nor IN_ORDER).
+ *  net_packed  the same over packed in-order queues (the default of two
+ *            librte_vmsg ends): the flipper rewrites the descriptor rings
+ *            (available and used descriptors, flags with the wrap bits),
+ *            both event suppression structures and the buffers.
  *
  * The victim is this process; the flipper is a child pinned to the other
  * CPU (when there are two), killed with its parent. Every mapping of the
@@ -772,7 +777,7 @@ static void net_step(uint64_t *seq, struct net_count *c, int check)
 	}
 }
 
-static void surface_net(void)
+static void surface_net(int packed)
 {
 	struct rte_vmsg_net_dev_opts o;
 	struct rte_vmsg_net_queue_stats qs;
@@ -795,6 +800,11 @@ static void surface_net(void)
 	o.queue_size = NET_QSIZE;
 	o.backend = RTE_VMSG_NET_BACKEND_LOOPBACK;
 	o.mac[0] = 0x02;
+	/* The layout of the pass: split (the device holds packed and in-order back) or packed. */
+	o.features = rte_vmsg_net_dev_supported_features();
+	if (!packed)
+		o.features &= ~((1ull << RTE_VMSG_VIRTIO_F_RING_PACKED) |
+				(1ull << RTE_VMSG_VIRTIO_F_IN_ORDER));
 	CHECK_EQ(rte_vmsg_net_dev_create(&o, &n.nd), 0);
 	{
 		uint64_t e = now_ns() + 3 * SEC;
@@ -814,9 +824,14 @@ static void surface_net(void)
 	for (i = 0; i < 2; i++) {
 		CHECK_EQ(rte_vmsg_vq_drv_addrs(rte_vmsg_net_drv_vq(n.nv, i), &desc, &avail, &used),
 			 0);
+		/* Packed: the descriptor ring and the two event suppression structures. */
 		r[nr++] = (struct frange){ desc - base_bus, 16 * NET_QSIZE, K_RANDOM, 0, 0, 0 };
-		r[nr++] = (struct frange){ avail - base_bus, 6 + 2 * NET_QSIZE, K_RANDOM, 0, 0, 0 };
-		r[nr++] = (struct frange){ used - base_bus, 6 + 8 * NET_QSIZE, K_RANDOM, 0, 0, 0 };
+		r[nr++] = (struct frange){
+			avail - base_bus, packed ? 4 : 6 + 2 * NET_QSIZE, K_RANDOM, 0, 0, 0
+		};
+		r[nr++] = (struct frange){
+			used - base_bus, packed ? 4 : 6 + 8 * NET_QSIZE, K_RANDOM, 0, 0, 0
+		};
 	}
 	/* Buffers (net headers and frames): the rest of the area the driver carved. */
 	r[nr++] = (struct frange){ n.dma_bus - base_bus,
@@ -928,10 +943,12 @@ int main(int argc, char **argv)
 	else if (strcmp(s, "link") == 0)
 		surface_link();
 	else if (strcmp(s, "net") == 0)
-		surface_net();
+		surface_net(0);
+	else if (strcmp(s, "net_packed") == 0)
+		surface_net(1);
 #endif
 	else {
-		fprintf(stderr, "usage: test_flip bus_page|layout|link|net\n");
+		fprintf(stderr, "usage: test_flip bus_page|layout|link|net|net_packed\n");
 		return 2;
 	}
 	return vtest_done(s);

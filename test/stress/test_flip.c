@@ -671,6 +671,8 @@ static struct {
 	struct rte_vmsg_bus *dbus, *vbus;
 	struct rte_vmsg_net_dev *nd;
 	struct rte_vmsg_net_drv *nv;
+	struct rte_vmsg_region *dreg; /* the device's view of the DMA area, its only map */
+	struct rte_vmsg_memmap *dmap;
 	void *dma;
 	uint64_t dma_bus, dma_size;
 } n;
@@ -795,7 +797,22 @@ static void surface_net(int packed)
 	memset(&o, 0, sizeof(o));
 	o.sz = sizeof(o);
 	o.bus = n.dbus;
-	o.map = rte_vmsg_bus_memmap(n.dbus);
+	/*
+	 * The device translates through the DMA area only, not the bus's map
+	 * of the whole file: the flipper's descriptors then cannot point the
+	 * device's receive writes at the bus page (its pids, the link), which
+	 * the whole-file map allows a hostile driver (doc/robustness.md).
+	 */
+	{
+		void *da;
+		uint64_t db, ds;
+
+		CHECK_EQ(rte_vmsg_bus_shm_dma(n.dshm, &da, &db, &ds), 0);
+		CHECK_EQ(rte_vmsg_region_register(da, (size_t)ds, db, 0, &n.dreg), 0);
+		CHECK_EQ(rte_vmsg_memmap_create(&n.dmap), 0);
+		CHECK_EQ(rte_vmsg_memmap_add(n.dmap, n.dreg), 0);
+	}
+	o.map = n.dmap;
 	o.dev_num = NET_DEV;
 	o.queue_size = NET_QSIZE;
 	o.backend = RTE_VMSG_NET_BACKEND_LOOPBACK;
@@ -918,6 +935,8 @@ static void surface_net(int packed)
 	flipper_stop();
 	rte_vmsg_net_drv_destroy(n.nv);
 	rte_vmsg_net_dev_destroy(n.nd);
+	rte_vmsg_memmap_destroy(n.dmap);
+	rte_vmsg_region_destroy(n.dreg);
 	rte_vmsg_bus_destroy(n.vbus);
 	rte_vmsg_bus_destroy(n.dbus);
 	rte_vmsg_bus_shm_destroy(n.vshm);

@@ -213,7 +213,11 @@ struct rte_vmsg_net_dev_stats {
 
 struct rte_vmsg_net_dev;
 
-/** The features rte_vmsg_net_dev_create() offers by default. Thread-safe. */
+/**
+ * The features rte_vmsg_net_dev_create() offers by default (RING_PACKED and
+ * IN_ORDER among them; a device offering neither keeps its queues split).
+ * Thread-safe.
+ */
 RTE_VMSG_API uint64_t rte_vmsg_net_dev_supported_features(void);
 
 /**
@@ -416,6 +420,14 @@ struct rte_vmsg_net_drv_stats {
 };
 
 struct rte_vmsg_net_drv;
+
+/**
+ * The features rte_vmsg_net_drv_create() asks for when its opts leave
+ * @c features 0 (RING_PACKED and IN_ORDER among them: the queues take the
+ * fastest layout the device also offers). A caller that wants less passes
+ * this value with bits cleared. Thread-safe.
+ */
+RTE_VMSG_API uint64_t rte_vmsg_net_drv_default_features(void);
 
 /**
  * Opens device @p dev_num and brings it up: initialization and feature

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The librte_vmsg authors
  *
- * Split virtqueues (virtio 1.x layout) in shared memory: the driver half that
- * adds buffer chains and reaps used ones, and the device half that pops
- * available chains as bounds-checked I/O vectors and pushes used ones.
+ * Virtqueues (virtio 1.x split and virtio 1.1+ packed layouts) in shared
+ * memory: the driver half that adds buffer chains and reaps used ones, and the
+ * device half that pops available chains as bounds-checked I/O vectors and
+ * pushes used ones.
  */
 
 #ifndef RTE_VMSG_VIRTQ_H
@@ -40,6 +41,29 @@ extern "C" {
  * descriptors per head, so the table of a chain is found from its head id and
  * needs no allocator.
  *
+ * Packed layout (VIRTIO_F_RING_PACKED in the features of both halves; virtio
+ * 1.1+ 2.8), N a power of two, 1 to 32768:
+ *
+ * | part | bytes | alignment | written by |
+ * |---|---|---|---|
+ * | descriptor ring {addr, len, id, flags} | 16 N | 16 | driver (available), device (used) |
+ * | driver event suppression {off_wrap, flags} | 4 | 4 | driver |
+ * | device event suppression {off_wrap, flags} | 4 | 4 | device |
+ *
+ * The same calls serve both layouts: the layout is chosen by the features
+ * given at create and attach (rte_vmsg_vq_layout_features_get() sizes the
+ * block). For SET_VQUEUE, the "driver" address is the driver event
+ * suppression structure and the "device" address the device one. Ring
+ * positions are kept as free-running 16-bit counters c: the slot is
+ * c mod N and the wrap counter is 1 when (c / N) is even, so that one
+ * counter says both (2N divides 65536).
+ *
+ * With VIRTIO_F_IN_ORDER (either layout) the driver hands descriptors out in
+ * ring order, the device uses chains in the order it popped them, and a
+ * device push may write one used entry for a run of chains (virtio 1.1
+ * 2.7.9, 2.8.21): every chain of the run but the last was used with its
+ * full writable length, which the driver then reports.
+ *
  * Both halves are single-threaded objects: one thread drives the driver half
  * of a queue, one thread (usually in another process, or the peer) drives
  * the device half; they synchronise only through the shared rings. No
@@ -59,6 +83,10 @@ extern "C" {
 #define RTE_VMSG_VIRTIO_F_INDIRECT_DESC 28u
 /** VIRTIO_F_EVENT_IDX: used_event / avail_event suppress notifications. */
 #define RTE_VMSG_VIRTIO_F_EVENT_IDX 29u
+/** VIRTIO_F_RING_PACKED: the packed layout (virtio 1.1+ 2.8). */
+#define RTE_VMSG_VIRTIO_F_RING_PACKED 34u
+/** VIRTIO_F_IN_ORDER: buffers are used in the order they were made available. */
+#define RTE_VMSG_VIRTIO_F_IN_ORDER 35u
 
 /** Largest queue size of a split ring. */
 #define RTE_VMSG_VQ_MAX_SIZE 32768u
@@ -73,6 +101,29 @@ extern "C" {
 #define RTE_VMSG_VRING_AVAIL_F_NO_INTERRUPT 1u
 /** Used ring flag: the device does not want avail notifications (EVENT_AVAIL). */
 #define RTE_VMSG_VRING_USED_F_NO_NOTIFY 1u
+
+/* Packed ring: descriptor flag bits besides NEXT, WRITE and INDIRECT. */
+#define RTE_VMSG_VRING_PACKED_DESC_F_AVAIL \
+	0x0080u					  /**< = the driver's wrap counter when available */
+#define RTE_VMSG_VRING_PACKED_DESC_F_USED 0x8000u /**< = AVAIL once used */
+/* Packed ring event suppression flags (the low two bits of the flags word). */
+#define RTE_VMSG_VRING_PACKED_EVENT_ENABLE 0u  /**< notify on every change */
+#define RTE_VMSG_VRING_PACKED_EVENT_DISABLE 1u /**< never notify */
+#define RTE_VMSG_VRING_PACKED_EVENT_DESC 2u    /**< notify at off_wrap (needs EVENT_IDX) */
+
+/** A packed-ring descriptor, 16 bytes; also the entry of a packed indirect table. */
+struct rte_vmsg_vring_packed_desc {
+	rte_vmsg_le64 addr;  /**< bus address of the buffer */
+	rte_vmsg_le32 len;   /**< bytes; used: bytes the device wrote */
+	rte_vmsg_le16 id;    /**< buffer id (in the last descriptor of a chain) */
+	rte_vmsg_le16 flags; /**< RTE_VMSG_VRING_DESC_F_* and the AVAIL/USED bits */
+};
+
+/** A packed-ring event suppression structure, 4 bytes. */
+struct rte_vmsg_vring_packed_event {
+	rte_vmsg_le16 off_wrap; /**< bits 14:0 ring offset, bit 15 wrap counter */
+	rte_vmsg_le16 flags;	/**< RTE_VMSG_VRING_PACKED_EVENT_* */
+};
 
 /** A split-ring descriptor, 16 bytes. */
 struct rte_vmsg_vring_desc {
@@ -92,10 +143,17 @@ struct rte_vmsg_vring_used_elem {
 static_assert(sizeof(struct rte_vmsg_vring_desc) == 16, "virtio descriptor is 16 bytes");
 static_assert(offsetof(struct rte_vmsg_vring_desc, next) == 14, "virtio descriptor layout");
 static_assert(sizeof(struct rte_vmsg_vring_used_elem) == 8, "virtio used element is 8 bytes");
+static_assert(sizeof(struct rte_vmsg_vring_packed_desc) == 16, "packed descriptor is 16 bytes");
+static_assert(offsetof(struct rte_vmsg_vring_packed_desc, flags) == 14, "packed descriptor layout");
+static_assert(sizeof(struct rte_vmsg_vring_packed_event) == 4, "packed event suppression");
 #else
 _Static_assert(sizeof(struct rte_vmsg_vring_desc) == 16, "virtio descriptor is 16 bytes");
 _Static_assert(offsetof(struct rte_vmsg_vring_desc, next) == 14, "virtio descriptor layout");
 _Static_assert(sizeof(struct rte_vmsg_vring_used_elem) == 8, "virtio used element is 8 bytes");
+_Static_assert(sizeof(struct rte_vmsg_vring_packed_desc) == 16, "packed descriptor is 16 bytes");
+_Static_assert(offsetof(struct rte_vmsg_vring_packed_desc, flags) == 14,
+	       "packed descriptor layout");
+_Static_assert(sizeof(struct rte_vmsg_vring_packed_event) == 4, "packed event suppression");
 #endif
 
 /**
@@ -117,9 +175,9 @@ static inline int rte_vmsg_vq_need_event(uint16_t event_idx, uint16_t new_idx, u
 
 /** Offsets of the parts of a queue in its block (see rte_vmsg_vq_layout_get()). */
 struct rte_vmsg_vq_layout {
-	size_t desc_off;     /**< descriptor table: 0 */
-	size_t avail_off;    /**< avail ring */
-	size_t used_off;     /**< used ring, on its own RTE_VMSG_VQ_ALIGN line(s) */
+	size_t desc_off;     /**< descriptor table (packed: descriptor ring): 0 */
+	size_t avail_off;    /**< avail ring (packed: driver event suppression) */
+	size_t used_off;     /**< used ring (packed: device event suppression), own line */
 	size_t indirect_off; /**< indirect pool (N tables); equals @c bytes without one */
 	size_t bytes;	     /**< whole block, a multiple of RTE_VMSG_VQ_ALIGN */
 };
@@ -135,6 +193,23 @@ struct rte_vmsg_vq_layout {
  */
 RTE_VMSG_API int rte_vmsg_vq_layout_get(uint32_t size, uint32_t indirect_max,
 					struct rte_vmsg_vq_layout *out);
+
+/**
+ * Like rte_vmsg_vq_layout_get(), for the layout @p features select: the
+ * packed one with VIRTIO_F_RING_PACKED (descriptor ring at 0, the driver
+ * event suppression structure right after it, the device's on its own
+ * RTE_VMSG_VQ_ALIGN line, then the pool), the split one otherwise. Other
+ * feature bits are ignored. Thread-safe; pure.
+ *
+ * @param size          queue size N: a power of two, 1 to RTE_VMSG_VQ_MAX_SIZE
+ * @param indirect_max  descriptors per indirect table (0: no pool), at most
+ *                      RTE_VMSG_VQ_MAX_SIZE
+ * @param features      negotiated features (bit n = feature n)
+ * @param out           receives the offsets
+ * @return 0; -EINVAL for NULL @p out, a bad @p size or @p indirect_max.
+ */
+RTE_VMSG_API int rte_vmsg_vq_layout_features_get(uint32_t size, uint32_t indirect_max,
+						 uint64_t features, struct rte_vmsg_vq_layout *out);
 
 /**
  * Notify policy of a queue half (virtio-msg §8). Both ends of a queue must
@@ -167,21 +242,24 @@ enum rte_vmsg_vq_policy {
 enum rte_vmsg_vq_reason {
 	RTE_VMSG_VQ_OK = 0,
 	/* Device half: values the driver wrote. */
-	RTE_VMSG_VQ_BAD_AVAIL_IDX = 1,	       /**< avail idx more than N ahead of the last seen */
-	RTE_VMSG_VQ_BAD_HEAD = 2,	       /**< head index >= N */
-	RTE_VMSG_VQ_HEAD_IN_USE = 3,	       /**< head made available again before it was used */
-	RTE_VMSG_VQ_BAD_DESC_ADDR = 4,	       /**< buffer or indirect table outside the map */
-	RTE_VMSG_VQ_BAD_NEXT = 5,	       /**< next index >= the table's size */
-	RTE_VMSG_VQ_CHAIN_LOOP = 6,	       /**< more steps than the table has entries */
-	RTE_VMSG_VQ_CHAIN_TOO_LONG = 7,	       /**< more than max_chain descriptors or 4 GiB */
-	RTE_VMSG_VQ_BAD_ORDER = 8,	       /**< readable descriptor after a writable one */
+	/** avail idx more than N ahead of the last seen (packed: more than N descriptors in flight) */
+	RTE_VMSG_VQ_BAD_AVAIL_IDX = 1,
+	RTE_VMSG_VQ_BAD_HEAD = 2,	/**< head index >= N */
+	RTE_VMSG_VQ_HEAD_IN_USE = 3,	/**< head made available again before it was used */
+	RTE_VMSG_VQ_BAD_DESC_ADDR = 4,	/**< buffer or indirect table outside the map */
+	RTE_VMSG_VQ_BAD_NEXT = 5,	/**< next index >= the table's size */
+	RTE_VMSG_VQ_CHAIN_LOOP = 6,	/**< more steps than the table (packed: ring) has entries */
+	RTE_VMSG_VQ_CHAIN_TOO_LONG = 7, /**< more than max_chain descriptors or 4 GiB */
+	RTE_VMSG_VQ_BAD_ORDER = 8,	/**< readable descriptor after a writable one */
 	RTE_VMSG_VQ_INDIRECT_UNNEGOTIATED = 9, /**< F_INDIRECT without VIRTIO_F_INDIRECT_DESC */
 	RTE_VMSG_VQ_INDIRECT_CHAINED = 10,     /**< F_INDIRECT together with F_NEXT */
 	RTE_VMSG_VQ_INDIRECT_NESTED = 11,      /**< F_INDIRECT inside an indirect table */
 	RTE_VMSG_VQ_INDIRECT_BAD_LEN = 12,     /**< table length 0, not 16 n, or > 32768 entries */
 	/* Driver half: values the device wrote. */
-	RTE_VMSG_VQ_BAD_USED_IDX = 13, /**< used idx ahead of the chains made available */
-	RTE_VMSG_VQ_BAD_USED_ID = 14,  /**< used id >= N or not a chain in flight */
+	/** used idx ahead of the chains made available (packed: a used descriptor with none in flight) */
+	RTE_VMSG_VQ_BAD_USED_IDX = 13,
+	/** used id >= N, not a chain in flight, or (IN_ORDER) a run past the chains used */
+	RTE_VMSG_VQ_BAD_USED_ID = 14,
 	RTE_VMSG_VQ_BAD_USED_LEN = 15, /**< used len above the chain's writable bytes */
 	RTE_VMSG_VQ_REASON_MAX = 16,
 };
@@ -227,7 +305,8 @@ struct rte_vmsg_vq_drv_opts {
 	uint32_t indirect_max;
 	/**
 	 * Negotiated virtio features (bit n = feature n). The queue looks at
-	 * INDIRECT_DESC (28), EVENT_IDX (29), NOTIFICATION_DATA (38); others are ignored.
+	 * INDIRECT_DESC (28), EVENT_IDX (29), RING_PACKED (34: the packed
+	 * layout), IN_ORDER (35), NOTIFICATION_DATA (38); others are ignored.
 	 */
 	uint64_t features;
 	/** enum rte_vmsg_vq_policy. */
@@ -442,13 +521,16 @@ struct rte_vmsg_vq_dev_opts {
 	uint32_t size;
 	/** enum rte_vmsg_vq_policy. */
 	uint32_t policy;
-	/** Negotiated features; INDIRECT_DESC (28) and EVENT_IDX (29) matter. */
+	/**
+	 * Negotiated features; INDIRECT_DESC (28), EVENT_IDX (29), RING_PACKED
+	 * (34: the packed layout) and IN_ORDER (35) matter.
+	 */
 	uint64_t features;
 	/** Descriptor table bus address (16-byte aligned). */
 	uint64_t desc_addr;
-	/** Avail ring bus address (2-byte aligned). */
+	/** Avail ring bus address (2-byte aligned; packed: driver event suppression, 4). */
 	uint64_t driver_addr;
-	/** Used ring bus address (4-byte aligned). */
+	/** Used ring bus address (4-byte aligned; packed: device event suppression, 4). */
 	uint64_t device_addr;
 	/** Translates every bus address; must outlive the queue and not change meanwhile. */
 	const struct rte_vmsg_memmap *map;
@@ -549,8 +631,14 @@ RTE_VMSG_API int rte_vmsg_vq_dev_pop_burst(struct rte_vmsg_vq_dev *vq, struct rt
  * @param vq    the queue
  * @param used  @p n entries
  * @param n     number of entries
+ * With VIRTIO_F_IN_ORDER the entries must come in the order the chains
+ * were popped, and a chain used with its whole in_len that another entry of
+ * the burst follows gets no used entry of its own (the next one stands for
+ * it).
+ *
  * @return @p n; -EINVAL for NULL arguments, a head not popped (or pushed
- *         twice) or a len above its chain's in_len; -EIO when broken.
+ *         twice), a len above its chain's in_len, or (IN_ORDER) a head that
+ *         is not the oldest popped; -EIO when broken.
  */
 RTE_VMSG_API int rte_vmsg_vq_dev_push_burst(struct rte_vmsg_vq_dev *vq,
 					    const struct rte_vmsg_vq_used *used, uint32_t n);

@@ -202,12 +202,79 @@ def vq_drv_seeds():
             s += u8(0 | 1 << 3, 0x81, 0x02)
             s += u8(3) + u16(0) + u16(3) + u8(4 | 31 << 3) + u8(6)
             seeds["n%d_policy%d" % (n, pol)] = s
+            # IN_ORDER: one used entry (head 0's run) for the first chains
+            s = u8(log2 | 8 | 16 | pol << 5 | 0x80) + bytes((i * 37) & 0xFF for i in range(n))
+            s += u8(1 | 0 << 3, 0) + u16(1) + u8(2 | 3 << 3) + u8(4 | 1 << 3) + u8(4 | 7 << 3)
+            seeds["n%d_policy%d_in_order" % (n, pol)] = s
     s = u8(3) + bytes(8) + u8(1, 0x80) + u16(0) + u8(2 | 1 << 3) + u8(4)
     seeds["n8_bad_used_id"] = s
     s = u8(3) + bytes(8) + u8(1, 0) + u16(0xFFFF) + u8(2 | 1 << 3) + u8(4)
     seeds["n8_bad_used_len"] = s
     s = u8(3) + bytes(8) + u8(2 | 30 << 3) + u8(4)
     seeds["n8_bad_used_idx"] = s
+    return seeds
+
+
+# --------------------------------------------------------------- fuzz_vqp_dev
+def vqp_dev_seeds():
+    # v: flags NEXT 1, WRITE 2, INDIRECT 4, AVAIL 8, USED 16 (one-byte id)
+    def desc(i, off, ln, v, id_):
+        return u8(0 | i << 3, v) + u16(off, ln) + u8(id_)
+
+    def ind(i, off, ln, v):
+        return u8(1 | i << 3, v) + u16(off, ln) + u8(0)
+
+    def one(slot, lap, id_):
+        return u8(2 | slot << 3 | lap << 7) + u16(0x300 + 64 * (slot % 4)) + u8(id_)
+
+    POP, PUSH_WHOLE, PUSH_PART = u8(4 | 7 << 3), u8(5, 0x0F), u8(5, 0x01)
+    seeds = {}
+    for log2 in range(5):
+        n = 1 << log2
+        for pol in range(3):
+            for io in range(2):
+                s = u8(log2 | 8 | 16 | pol << 5 | io << 7, 0)
+                # Two laps of one-buffer chains, pushed whole or in part.
+                for k in range(2 * n):
+                    s += one(k % n, (k // n) % 2, k % n) + POP
+                    s += PUSH_WHOLE if k % 3 else PUSH_PART
+                s += u8(6 | 8)  # reset: lap 0 again
+                if n >= 2:
+                    s += desc(0, 0x300, 64, 1 | 8, 0) + desc(1, 0x340, 128, 2 | 8, 0)
+                    s += POP + PUSH_WHOLE
+                s += ind(0, 0x300, 32, 0) + ind(1, 0x320, 32, 2)
+                s += desc(2 % n, 0x000, 32, 4 | 8, 1 % n) + POP + PUSH_WHOLE + u8(6)
+                seeds["n%d_policy%d%s" % (n, pol, "_in_order" if io else "")] = s
+    s = u8(2 | 8, 0) + desc(0, 0x300, 64, 8, 1) + desc(1, 0x300, 64, 8, 1) + POP
+    seeds["n4_id_in_use"] = s
+    s = u8(2 | 8, 0) + b"".join(desc(i, 0x300, 64, 1 | 8, 0) for i in range(4)) + POP
+    seeds["n4_ring_loop"] = s
+    return seeds
+
+
+# --------------------------------------------------------------- fuzz_vqp_drv
+def vqp_drv_seeds():
+    seeds = {}
+    for log2 in range(6):
+        n = 1 << log2
+        for pol in range(3):
+            for io in range(2):
+                s = u8(log2 | 8 | 16 | pol << 5 | io << 7)
+                s += bytes((i * 37) & 0x7F for i in range(n))
+                # the device uses id 0 at slot 0 (lap 0: AVAIL and USED), then
+                # id n - 1 at slot 1 (an IN_ORDER run), then reaps
+                s += u8(1 | 0 << 3, 0x80) + u16(1)
+                s += u8(1 | 1 << 3, 0x80 | ((n - 1) & 0x3F)) + u16(2)
+                s += u8(4 | 3 << 3) + u8(5)
+                s += u8(0 | 1 << 3, 0x81, 0x02)
+                s += u8(2) + u16(0) + u16(2) + u8(4 | 31 << 3) + u8(6)
+                seeds["n%d_policy%d%s" % (n, pol, "_in_order" if io else "")] = s
+    s = u8(3) + bytes(8) + u8(1, 0x80 | 0x40) + u16(0) + u8(4)
+    seeds["n8_bad_used_id"] = s
+    s = u8(3) + bytes(8) + u8(1, 0x80) + u16(0xFFFF) + u8(4)
+    seeds["n8_bad_used_len"] = s
+    s = u8(3) + bytes(8) + u8(6) + u8(1, 0x80) + u16(0) + u8(4)
+    seeds["n8_used_none_in_flight"] = s
     return seeds
 
 
@@ -334,6 +401,8 @@ TARGETS = {
     "dev_transport": dev_transport_seeds,
     "vq_dev": vq_dev_seeds,
     "vq_drv": vq_drv_seeds,
+    "vqp_dev": vqp_dev_seeds,
+    "vqp_drv": vqp_drv_seeds,
     "bus_page": bus_page_seeds,
     "bus_rx": bus_rx_seeds,
     "drv_ops": drv_ops_seeds,

@@ -32,6 +32,18 @@ struct rte_vmsg_region;
 #define BENCH_FMT_STAMPED 0x2
 
 /* What the user asked for (main.c fills it from the command line). */
+/*
+ * net: the virtqueue features the device end offers (the driver end wants
+ * both): bit 0 IN_ORDER, bit 1 RING_PACKED. PACKED_IO is what two
+ * librte_vmsg ends negotiate by default; its cases keep the names they had.
+ */
+enum bench_ring {
+	BENCH_RING_SPLIT = 0,
+	BENCH_RING_SPLIT_IO = 1,
+	BENCH_RING_PACKED = 2,
+	BENCH_RING_PACKED_IO = 3,
+};
+
 struct bench_cfg {
 	const char *mode;      /* "limit", "ring", "rte-ring", "transport", "net", "all" */
 	int cpu[2];	       /* side 0 (device, measuring) and side 1 */
@@ -50,6 +62,7 @@ struct bench_cfg {
 	const char *hugepages; /* "auto", "none" or a hugetlbfs directory */
 	int bus_amp;	       /* net: --bus amp, a bare AMP link on plain files */
 	uint32_t payloads;     /* net: --payloads, enum rte_vmsg_payloads */
+	int rings;	       /* net: --ring, --in-order: mask of BENCH_RING_* to run (bit r) */
 	int quick;	       /* small counts */
 	int verbose;
 	const char *argv0;
@@ -223,6 +236,7 @@ struct bench_case {
 	int extra_elems;	/* the N=63 extra: elems is part of the name */
 	int notify;		/* net: enum rte_vmsg_net_notify */
 	int path;		/* vhost: enum vhost_ref_path; pcie: enum rte_vmsg_pcie_placement */
+	int ring;		/* net: BENCH_RING_*: the virtqueue layout the device offers */
 	struct bench_run *runs; /* cfg->repeat of them */
 	uint32_t nruns;
 	uint32_t median; /* index of the reported run */

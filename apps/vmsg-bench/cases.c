@@ -47,6 +47,7 @@ static struct bench_case *case_add(struct case_list *l, enum bench_mode m, enum 
 	c->burst = burst;
 	c->elems = elems;
 	c->format = fmt;
+	c->ring = BENCH_RING_PACKED_IO;
 	c->msg_bytes = esize - (fmt == RTE_VMSG_LINK_FMT_STAMPED ? RTE_VMSG_STAMP_HDR_SIZE : 0);
 	return c;
 }
@@ -57,19 +58,33 @@ static int build_net_cases(const struct bench_cfg *cfg, struct case_list *l)
 	struct bench_case *c;
 	char why[256];
 	size_t i;
-	int notify, path;
+	int notify, path, ring, first = 1;
 
-	for (notify = 0; notify < 2; notify++)
-		for (i = 0; i < sizeof(net_sizes) / sizeof(net_sizes[0]); i++) {
-			c = case_add(l, BENCH_NET, BENCH_NET_PPS, net_sizes[i], 32, 1024, -1);
-			if (c == NULL)
-				return -1;
-			c->notify = notify;
-			c = case_add(l, BENCH_NET, BENCH_NET_LAT, net_sizes[i], 1, 1024, -1);
-			if (c == NULL)
-				return -1;
-			c->notify = notify;
-		}
+	/*
+	 * Each ring mode --ring/--in-order keep, polling; event mode for the
+	 * first of them only (packed in-order by default: what two librte_vmsg
+	 * ends negotiate).
+	 */
+	for (ring = BENCH_RING_PACKED_IO; ring >= 0; ring--) {
+		if ((cfg->rings & (1 << ring)) == 0)
+			continue;
+		for (notify = 0; notify < (first ? 2 : 1); notify++)
+			for (i = 0; i < sizeof(net_sizes) / sizeof(net_sizes[0]); i++) {
+				c = case_add(l, BENCH_NET, BENCH_NET_PPS, net_sizes[i], 32, 1024,
+					     -1);
+				if (c == NULL)
+					return -1;
+				c->notify = notify;
+				c->ring = ring;
+				c = case_add(l, BENCH_NET, BENCH_NET_LAT, net_sizes[i], 1, 1024,
+					     -1);
+				if (c == NULL)
+					return -1;
+				c->notify = notify;
+				c->ring = ring;
+			}
+		first = 0;
+	}
 	if (!vhost_usable(why, sizeof(why))) {
 		printf("net: no vhost-user reference: %s\n", why);
 		return 0;

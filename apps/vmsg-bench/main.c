@@ -106,6 +106,10 @@ static void usage(FILE *f)
 		"BAR)\n"
 		"  --payloads P          net, --bus amp: the payload profile, v2 (default) or\n"
 		"                        pre-v2 (the 2026 Linux and QEMU AMP code)\n"
+		"  --ring R              net: the virtqueue layouts measured: split, packed or\n"
+		"                        all (default)\n"
+		"  --in-order I          net: with VIRTIO_F_IN_ORDER (1), without (0) or both\n"
+		"                        (all, default)\n"
 		"  --numa-node N         bind the memory to NUMA node N%s\n"
 		"  --format F            link element format: compat, stamped or both (default\n"
 		"                        both; demo: the ratio format)\n"
@@ -258,6 +262,8 @@ int main(int argc, char **argv)
 		OPT_PLACEMENT,
 		OPT_NOTIFY,
 		OPT_TCG,
+		OPT_RING,
+		OPT_IN_ORDER,
 	};
 	static const struct option opts[] = {
 		{ "cpus", required_argument, NULL, OPT_CPUS },
@@ -284,6 +290,8 @@ int main(int argc, char **argv)
 		{ "placement", required_argument, NULL, OPT_PLACEMENT },
 		{ "notify", required_argument, NULL, OPT_NOTIFY },
 		{ "tcg", no_argument, NULL, OPT_TCG },
+		{ "ring", required_argument, NULL, OPT_RING },
+		{ "in-order", required_argument, NULL, OPT_IN_ORDER },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -293,7 +301,7 @@ int main(int argc, char **argv)
 	uint32_t max_size = RTE_VMSG_MAX_SIZE_DEFAULT, u;
 	int c, have_cpus = 0, have_samples = 0, have_messages = 0, have_repeat = 0;
 	int have_payloads = 0, have_pcie_opt = 0;
-	int ratio_fmt = -1, have_format = 0, no_files = 0;
+	int ratio_fmt = -1, have_format = 0, no_files = 0, ring_keep = 0xf;
 	const char *cpus = NULL, *mode = "demo";
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -415,6 +423,24 @@ int main(int argc, char **argv)
 			if (ratio_fmt < 0)
 				return bad_arg("--ratio-format", optarg, "compat or stamped");
 			break;
+		case OPT_RING:
+			/* bit 1 of a ring mode is packed: keep the modes of the named layout. */
+			if (strcmp(optarg, "split") == 0)
+				ring_keep &= 0x3;
+			else if (strcmp(optarg, "packed") == 0)
+				ring_keep &= 0xc;
+			else if (strcmp(optarg, "all") != 0)
+				return bad_arg("--ring", optarg, "split, packed or all");
+			break;
+		case OPT_IN_ORDER:
+			/* bit 0 of a ring mode is in-order. */
+			if (strcmp(optarg, "0") == 0)
+				ring_keep &= 0x5;
+			else if (strcmp(optarg, "1") == 0)
+				ring_keep &= 0xa;
+			else if (strcmp(optarg, "all") != 0)
+				return bad_arg("--in-order", optarg, "0, 1 or all");
+			break;
 		case OPT_SPIN:
 			if (strcmp(optarg, "tight") == 0)
 				bench_spin_pause = 0;
@@ -466,6 +492,7 @@ int main(int argc, char **argv)
 			return BENCH_EXIT_USAGE;
 		}
 	}
+	cfg.rings = ring_keep;
 	if (optind < argc)
 		mode = argv[optind++];
 	if (optind < argc) {

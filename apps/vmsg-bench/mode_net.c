@@ -50,6 +50,7 @@ struct net_args {
 	enum bench_test test;
 	uint32_t pkt_len; /* frame bytes, without the virtio-net header */
 	uint32_t notify;  /* enum rte_vmsg_net_notify */
+	int ring;	  /* enum bench_ring: what the device end offers */
 	char path[300];
 	uint32_t shm_flags; /* the page flags of --hugepages (bench_shm_path()) */
 	uint64_t count;	    /* packets (pps) or round trips (lat), timed */
@@ -238,6 +239,12 @@ static int net_dev_up(struct bench_side *s, const struct net_args *a, struct net
 	no.queue_size = NET_QSIZE;
 	no.backend = RTE_VMSG_NET_BACKEND_LOOPBACK;
 	no.notify = a->notify;
+	/* --ring, --in-order: the device end holds back what the case does not use. */
+	no.features = rte_vmsg_net_dev_supported_features();
+	if ((a->ring & BENCH_RING_SPLIT_IO) == 0)
+		no.features &= ~(1ull << RTE_VMSG_VIRTIO_F_IN_ORDER);
+	if ((a->ring & BENCH_RING_PACKED) == 0)
+		no.features &= ~(1ull << RTE_VMSG_VIRTIO_F_RING_PACKED);
 	no.mac[0] = 0x02;
 	no.mac[5] = 0x01;
 	what = "rte_vmsg_net_dev_create";
@@ -578,6 +585,7 @@ int net_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 	a.test = c->test;
 	a.pkt_len = c->elem_size;
 	a.notify = c->notify;
+	a.ring = c->ring;
 	a.shm_flags = bench_shm_path(env->cfg, "net", a.path, sizeof(a.path));
 	a.amp = env->cfg->bus_amp;
 	a.payloads = env->cfg->payloads;

@@ -71,10 +71,16 @@ static const char *pcie_variant(const struct bench_case *c)
 /* The column and name part after the burst: link format, notify mode or vhost path. */
 static const char *variant_name(const struct bench_case *c)
 {
+	/* net: the notify mode, then the ring mode unless packed in-order (enum bench_ring). */
+	static const char *const net_names[2][4] = {
+		{ "poll/split", "poll/split-io", "poll/packed", "poll" },
+		{ "event/split", "event/split-io", "event/packed", "event" },
+	};
+
 	if (c->mode == BENCH_PCIE)
 		return pcie_variant(c);
 	if (c->mode == BENCH_NET)
-		return bench_notify_name(c->notify);
+		return net_names[c->notify != 0][c->ring & 3];
 	if (c->mode == BENCH_VHOST)
 		return bench_vhost_path_name(c->path);
 	if (c->mode == BENCH_PMD)

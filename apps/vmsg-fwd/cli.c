@@ -43,6 +43,10 @@ static void usage(FILE *f)
 		"      qsize=N             entries per queue, a power of two 2-32768 (default "
 		"256)\n"
 		"      notify=poll|event   notifications (default poll; driver role: poll only)\n"
+		"      ring=split|packed   the virtqueue layout offered (device) or wanted\n"
+		"                          (driver); default packed: the peer may still pick\n"
+		"                          split, as a pre-v2 peer does\n"
+		"      in_order=0|1        VIRTIO_F_IN_ORDER offered or wanted (default 1)\n"
 		"      mac=XX:XX:XX:XX:XX:XX  the device's unicast MAC (device role; default\n"
 		"                          02:00:00:00:00:<port+1>)\n"
 		"      mtu=N               the device's MTU, 68-65535 (device role; default 1500)\n"
@@ -530,6 +534,19 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 				return port_err(spec, "mtu: expected 68 to 65535");
 			p->mtu = (uint16_t)v;
 			have_mtu = 1;
+		} else if (strcmp(kv, "ring") == 0 || strcmp(kv, "in_order") == 0) {
+			/* Which virtqueue features the port offers (device) or wants (driver). */
+			static const char *const rings[] = { "split", "packed", NULL };
+			static const char *const bools[] = { "0", "1", NULL };
+			int packed = strcmp(kv, "ring") == 0;
+			uint64_t bit = 1ull << (packed ? RTE_VMSG_VIRTIO_F_RING_PACKED
+						       : RTE_VMSG_VIRTIO_F_IN_ORDER);
+			int k = keyword(val, packed ? rings : bools);
+
+			if (k < 0)
+				return port_err(spec, packed ? "ring: expected split or packed"
+							     : "in_order: expected 0 or 1");
+			p->ring_off = k != 0 ? p->ring_off & ~bit : p->ring_off | bit;
 		} else if (strcmp(kv, "dev") == 0) {
 			if (vmsg_util_parse_u64(val, 10, 0, 0, 65535, &v) < 0)
 				return port_err(spec,
@@ -539,11 +556,12 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 			if (have_amp < 0)
 				return -FWD_EXIT_USAGE;
 		} else {
-			snprintf(msg, sizeof(msg),
-				 "unknown key '%s' (keys: role, file, qp, qsize, notify, mac, mtu, "
-				 "dev, numa; bus, offset, esize, elems, layout, payloads, mem, "
-				 "size)",
-				 kv);
+			snprintf(
+				msg, sizeof(msg),
+				"unknown key '%s' (keys: role, file, qp, qsize, notify, ring, "
+				"in_order, mac, mtu, dev, numa; bus, offset, esize, elems, layout, "
+				"payloads, mem, size)",
+				kv);
 			return port_err(spec, msg);
 		}
 	}

@@ -89,7 +89,8 @@ struct fwd_port {
 	char spec[FWD_PATH_MAX]; /* the --port argument, for messages */
 	uint32_t qp;
 	uint32_t qsize;
-	uint32_t notify; /* enum rte_vmsg_net_notify */
+	uint32_t notify;   /* enum rte_vmsg_net_notify */
+	uint64_t ring_off; /* ring=, in_order=: RING_PACKED, IN_ORDER left out of the features */
 	uint16_t mtu;
 	uint16_t dev_num;
 	uint8_t mac[6];

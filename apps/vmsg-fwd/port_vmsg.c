@@ -138,6 +138,7 @@ have_bus:
 	no.queue_size = p->qsize;
 	no.backend = RTE_VMSG_NET_BACKEND_APP;
 	no.notify = p->notify;
+	no.features = rte_vmsg_net_dev_supported_features() & ~p->ring_off;
 	memcpy(no.mac, p->mac, 6);
 	what = "creating the virtio-net device";
 	rc = rte_vmsg_net_dev_create(&no, &p->ndev);
@@ -214,6 +215,7 @@ static int drv_bringup(struct fwd_port *p)
 	o.dma_bus_addr = dma_bus;
 	o.dma_size = dma_size;
 	o.notify = RTE_VMSG_NET_NOTIFY_POLL;
+	o.features = rte_vmsg_net_drv_default_features() & ~p->ring_off;
 	o.flags = RTE_VMSG_NET_DRV_F_BUS_EVENTS;
 	return rte_vmsg_net_drv_create(&o, &p->ndrv);
 }

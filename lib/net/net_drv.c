@@ -28,10 +28,13 @@
 	 F(RTE_VMSG_NET_F_HOST_TSO4) | F(RTE_VMSG_NET_F_HOST_TSO6) | F(RTE_VMSG_NET_F_MRG_RXBUF) | \
 	 F(RTE_VMSG_NET_F_STATUS) | F(RTE_VMSG_NET_F_CTRL_VQ) | F(RTE_VMSG_NET_F_MQ) |             \
 	 F(RTE_VMSG_VIRTIO_F_EVENT_IDX) | F(RTE_VMSG_VIRTIO_F_VERSION_1) |                         \
+	 F(RTE_VMSG_VIRTIO_F_RING_PACKED) | F(RTE_VMSG_VIRTIO_F_IN_ORDER) |                        \
 	 F(RTE_VMSG_VIRTIO_F_RING_RESET))
 
 /*
- * Wanted by default: TSO needs 64 KiB transmit buffers (or, without
+ * Wanted by default (RING_PACKED and IN_ORDER among them: the queues take
+ * the packed layout and in-order runs whenever the device offers them, the
+ * split ring otherwise): TSO needs 64 KiB transmit buffers (or, without
  * MRG_RXBUF, receive buffers), which the caller asks for explicitly.
  */
 #define DRV_DEFAULT                                                                     \
@@ -429,7 +432,8 @@ static int vq_new(struct rte_vmsg_net_drv *nd, uint32_t size, struct rte_vmsg_vq
 	struct rte_vmsg_vq_layout lay;
 	int rc;
 
-	rc = rte_vmsg_vq_layout_get(size, 0, &lay);
+	/* The negotiated features choose the layout (split or packed). */
+	rc = rte_vmsg_vq_layout_features_get(size, 0, nd->feat, &lay);
 	if (rc != 0)
 		return rc;
 	memset(&o, 0, sizeof(o));
@@ -668,6 +672,11 @@ static int drv_start(struct rte_vmsg_net_drv *nd)
 			return rc;
 	}
 	return 0;
+}
+
+RTE_VMSG_API uint64_t rte_vmsg_net_drv_default_features(void)
+{
+	return DRV_DEFAULT;
 }
 
 RTE_VMSG_API int rte_vmsg_net_drv_create(const struct rte_vmsg_net_drv_opts *opts,

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The librte_vmsg authors
  *
- * Device half of a split virtqueue: attach through a bus-address map, pop
- * available chains as checked I/O vectors, push used ones, notify checks.
+ * Device half of a virtqueue: attach through a bus-address map, pop
+ * available chains as checked I/O vectors, push used ones, notify checks (the
+ * split layout here, the packed one's data path in virtq_packed.c).
  * Nothing the driver wrote is trusted.
  */
 
@@ -45,8 +46,13 @@ static void dev_init(struct rte_vmsg_vq_dev *vq)
 	vq->used_idx = 0;
 	vq->signalled = 0;
 	vq->idle = 0;
+	vq->pop_seq = 0;
+	vq->push_seq = 0;
 	memset(vq->busy, 0, vq->size);
-	dev_set_armed(vq, vq->policy == RTE_VMSG_VQ_POLICY_EVENT);
+	if (vq->packed)
+		rte_vmsg__vqp_dev_set_armed(vq, vq->policy == RTE_VMSG_VQ_POLICY_EVENT);
+	else
+		dev_set_armed(vq, vq->policy == RTE_VMSG_VQ_POLICY_EVENT);
 	vq->st.broken = 0;
 }
 
@@ -56,6 +62,7 @@ RTE_VMSG_API int rte_vmsg_vq_dev_attach(const struct rte_vmsg_vq_dev_opts *opts,
 	struct rte_vmsg_vq_dev_opts o;
 	struct rte_vmsg_vq_dev *vq;
 	void *d, *a, *u;
+	bool packed;
 
 	if (out != NULL)
 		*out = NULL;
@@ -64,17 +71,32 @@ RTE_VMSG_API int rte_vmsg_vq_dev_attach(const struct rte_vmsg_vq_dev_opts *opts,
 	if (!vq_size_ok(o.size) || o.policy > RTE_VMSG_VQ_POLICY_ADAPTIVE || o.map == NULL ||
 	    o.max_chain > 65536u)
 		return -EINVAL;
-	/* Split-ring alignment (virtio 1.x 2.7): desc 16, avail 2, used 4. */
-	if ((o.desc_addr & 15) != 0 || (o.driver_addr & 1) != 0 || (o.device_addr & 3) != 0)
-		return -EINVAL;
-	d = rte_vmsg_memmap_translate(o.map, o.desc_addr,
-				      (uint64_t)o.size * sizeof(struct rte_vmsg_vring_desc));
-	a = rte_vmsg_memmap_translate(o.map, o.driver_addr, 6 + 2 * (uint64_t)o.size);
-	u = rte_vmsg_memmap_translate(o.map, o.device_addr, 6 + 8 * (uint64_t)o.size);
+	packed = (o.features & (1ull << RTE_VMSG_VIRTIO_F_RING_PACKED)) != 0;
+	if (packed) {
+		/* Packed-ring alignment (virtio 1.1 2.8.10.1): ring 16, event structures 4. */
+		if ((o.desc_addr & 15) != 0 || (o.driver_addr & 3) != 0 || (o.device_addr & 3) != 0)
+			return -EINVAL;
+		d = rte_vmsg_memmap_translate(o.map, o.desc_addr,
+					      (uint64_t)o.size *
+						      sizeof(struct rte_vmsg_vring_packed_desc));
+		a = rte_vmsg_memmap_translate(o.map, o.driver_addr,
+					      sizeof(struct rte_vmsg_vring_packed_event));
+		u = rte_vmsg_memmap_translate(o.map, o.device_addr,
+					      sizeof(struct rte_vmsg_vring_packed_event));
+	} else {
+		/* Split-ring alignment (virtio 1.x 2.7): desc 16, avail 2, used 4. */
+		if ((o.desc_addr & 15) != 0 || (o.driver_addr & 1) != 0 || (o.device_addr & 3) != 0)
+			return -EINVAL;
+		d = rte_vmsg_memmap_translate(
+			o.map, o.desc_addr, (uint64_t)o.size * sizeof(struct rte_vmsg_vring_desc));
+		a = rte_vmsg_memmap_translate(o.map, o.driver_addr, 6 + 2 * (uint64_t)o.size);
+		u = rte_vmsg_memmap_translate(o.map, o.device_addr, 6 + 8 * (uint64_t)o.size);
+	}
 	if (d == NULL || a == NULL || u == NULL)
 		return -EFAULT;
 	/* Atomics need natural alignment of the local addresses too. */
-	if (((uintptr_t)d & 15) != 0 || ((uintptr_t)a & 1) != 0 || ((uintptr_t)u & 3) != 0)
+	if (((uintptr_t)d & 15) != 0 || ((uintptr_t)a & (packed ? 3 : 1)) != 0 ||
+	    ((uintptr_t)u & 3) != 0)
 		return -EINVAL;
 
 	vq = calloc(1, sizeof(*vq));
@@ -82,17 +104,28 @@ RTE_VMSG_API int rte_vmsg_vq_dev_attach(const struct rte_vmsg_vq_dev_opts *opts,
 		return -ENOMEM;
 	vq->in_len = calloc(o.size, sizeof(*vq->in_len));
 	vq->busy = calloc(o.size, 1);
-	if (vq->in_len == NULL || vq->busy == NULL) {
+	vq->ord = calloc(o.size, sizeof(*vq->ord));
+	vq->ndesc = calloc(o.size, sizeof(*vq->ndesc));
+	if (vq->in_len == NULL || vq->busy == NULL || vq->ord == NULL || vq->ndesc == NULL) {
 		free(vq->in_len);
 		free(vq->busy);
+		free(vq->ord);
+		free(vq->ndesc);
 		free(vq);
 		return -ENOMEM;
 	}
-	vq->desc = d;
-	vq->avail = a;
-	vq->used = u;
-	vq->used_event = &vq->avail->ring[o.size];
-	vq->avail_event = (rte_vmsg_le16 *)(void *)&vq->used->ring[o.size];
+	vq->packed = packed;
+	if (packed) {
+		vq->pring = d;
+		vq->drv_ev = a;
+		vq->dev_ev = u;
+	} else {
+		vq->desc = d;
+		vq->avail = a;
+		vq->used = u;
+		vq->used_event = &vq->avail->ring[o.size];
+		vq->avail_event = (rte_vmsg_le16 *)(void *)&vq->used->ring[o.size];
+	}
 	vq->map = o.map;
 	vq->size = o.size;
 	vq->mask = o.size - 1;
@@ -101,6 +134,7 @@ RTE_VMSG_API int rte_vmsg_vq_dev_attach(const struct rte_vmsg_vq_dev_opts *opts,
 	vq->idle_threshold = o.idle_threshold != 0 ? o.idle_threshold : RTE_VMSG_VQ_IDLE_DEFAULT;
 	vq->event_idx = (o.features & (1ull << RTE_VMSG_VIRTIO_F_EVENT_IDX)) != 0;
 	vq->indirect = (o.features & (1ull << RTE_VMSG_VIRTIO_F_INDIRECT_DESC)) != 0;
+	vq->in_order = (o.features & (1ull << RTE_VMSG_VIRTIO_F_IN_ORDER)) != 0;
 	dev_init(vq);
 	*out = vq;
 	return 0;
@@ -112,6 +146,8 @@ RTE_VMSG_API void rte_vmsg_vq_dev_detach(struct rte_vmsg_vq_dev *vq)
 		return;
 	free(vq->in_len);
 	free(vq->busy);
+	free(vq->ord);
+	free(vq->ndesc);
 	free(vq);
 }
 
@@ -239,6 +275,8 @@ RTE_VMSG_API int rte_vmsg_vq_dev_pop_burst(struct rte_vmsg_vq_dev *vq, struct rt
 		return -EINVAL;
 	if (RTE_VMSG_UNLIKELY(vq->st.broken != 0))
 		return -EIO;
+	if (vq->packed)
+		return rte_vmsg__vqp_dev_pop(vq, reqs, nreq, iov, niov);
 again:
 	ready = (uint16_t)(vq->avail_cache - vq->last_avail);
 	if (ready == 0) {
@@ -267,6 +305,7 @@ again:
 		used_iov += r->n_iov;
 		vq->in_len[head] = r->in_len;
 		vq->busy[head] = 1;
+		vq->ord[vq->pop_seq++ & vq->mask] = (uint16_t)head;
 		vq->last_avail++;
 		ready--;
 		got++;
@@ -294,16 +333,21 @@ again:
 RTE_VMSG_API int rte_vmsg_vq_dev_push_burst(struct rte_vmsg_vq_dev *vq,
 					    const struct rte_vmsg_vq_used *used, uint32_t n)
 {
-	uint32_t i, h;
+	uint32_t i, h, run;
 
 	if (vq == NULL || (used == NULL && n != 0))
 		return -EINVAL;
 	if (RTE_VMSG_UNLIKELY(vq->st.broken != 0))
 		return -EIO;
-	/* Check every entry first (and catch a head given twice): all or nothing. */
+	/*
+	 * Check every entry first (and catch a head given twice): all or
+	 * nothing. IN_ORDER: in the order they were popped (virtio 1.1 2.7.9,
+	 * 2.8.21: the device uses buffers in the order made available).
+	 */
 	for (i = 0; i < n; i++) {
 		h = used[i].head;
-		if (h >= vq->size || vq->busy[h] == 0 || used[i].len > vq->in_len[h])
+		if (h >= vq->size || vq->busy[h] == 0 || used[i].len > vq->in_len[h] ||
+		    (vq->in_order && vq->ord[(vq->push_seq + i) & vq->mask] != h))
 			break;
 		vq->busy[h] = 0;
 	}
@@ -312,11 +356,27 @@ RTE_VMSG_API int rte_vmsg_vq_dev_push_burst(struct rte_vmsg_vq_dev *vq,
 			vq->busy[used[i].head] = 1;
 		return -EINVAL;
 	}
-	for (i = 0; i < n; i++) {
-		struct rte_vmsg_vring_used_elem *e =
-			&vq->used->ring[(uint16_t)(vq->used_idx + i) & vq->mask];
+	if (vq->packed)
+		return rte_vmsg__vqp_dev_push(vq, used, n);
+	for (i = 0, run = 0; i < n; i++) {
+		struct rte_vmsg_vring_used_elem *e;
 		rte_vmsg_le32 id = rte_vmsg_cpu_to_le32(used[i].head);
 		rte_vmsg_le32 len = rte_vmsg_cpu_to_le32(used[i].len);
+
+		/*
+		 * IN_ORDER (virtio 1.1 2.7.9): a chain used whole that another
+		 * follows in this burst needs no entry; the run's last chain
+		 * writes one, in the slot of the run's first, and used idx
+		 * still moves by every chain.
+		 */
+		if (vq->in_order) {
+			if (i + 1 < n && used[i].len == vq->in_len[used[i].head])
+				continue;
+			e = &vq->used->ring[(uint16_t)(vq->used_idx + run) & vq->mask];
+			run = i + 1;
+		} else {
+			e = &vq->used->ring[(uint16_t)(vq->used_idx + i) & vq->mask];
+		}
 
 		/*
 		 * Written only when it changes: with a driver that re-posts in
@@ -333,6 +393,7 @@ RTE_VMSG_API int rte_vmsg_vq_dev_push_burst(struct rte_vmsg_vq_dev *vq,
 		}
 	}
 	vq->used_idx = (uint16_t)(vq->used_idx + n);
+	vq->push_seq += n;
 	/*
 	 * R_U: buffer writes and used entries before used idx; pairs with A_U
 	 * in drv_refresh() and rte_vmsg_vq_drv_arm().
@@ -351,6 +412,8 @@ RTE_VMSG_API int rte_vmsg_vq_dev_need_notify(struct rte_vmsg_vq_dev *vq)
 		return -EINVAL;
 	if (RTE_VMSG_UNLIKELY(vq->st.broken != 0))
 		return -EIO;
+	if (vq->packed)
+		return rte_vmsg__vqp_dev_need_notify(vq);
 	nw = vq->used_idx;
 	old = vq->signalled;
 	vq->signalled = nw;
@@ -385,6 +448,8 @@ RTE_VMSG_API int rte_vmsg_vq_dev_arm(struct rte_vmsg_vq_dev *vq)
 		return -EIO;
 	if (vq->policy == RTE_VMSG_VQ_POLICY_POLL)
 		return 1;
+	if (vq->packed)
+		return rte_vmsg__vqp_dev_arm(vq);
 	dev_set_armed(vq, true);
 	vq->st.arms++;
 	/*

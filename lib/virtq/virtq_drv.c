@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The librte_vmsg authors
  *
- * Driver half of a split virtqueue: layout, chain add, kick, reap, reset.
+ * Driver half of a virtqueue: layout, chain add, kick, reap, reset (the split
+ * layout here, the packed one's data path in virtq_packed.c).
  */
 
 #define RTE_VMSG_LOG_PREFIX "virtq: "
@@ -79,6 +80,31 @@ RTE_VMSG_API int rte_vmsg_vq_layout_get(uint32_t size, uint32_t indirect_max,
 	return 0;
 }
 
+RTE_VMSG_API int rte_vmsg_vq_layout_features_get(uint32_t size, uint32_t indirect_max,
+						 uint64_t features, struct rte_vmsg_vq_layout *out)
+{
+	uint64_t pool;
+	size_t end;
+
+	if ((features & (1ull << RTE_VMSG_VIRTIO_F_RING_PACKED)) == 0)
+		return rte_vmsg_vq_layout_get(size, indirect_max, out);
+	if (out == NULL || !vq_size_ok(size) || indirect_max > RTE_VMSG_VQ_MAX_SIZE)
+		return -EINVAL;
+	out->desc_off = 0;
+	/* The driver's event suppression word right after its ring... */
+	out->avail_off = (size_t)size * sizeof(struct rte_vmsg_vring_packed_desc);
+	end = out->avail_off + sizeof(struct rte_vmsg_vring_packed_event);
+	/* ... and the device's on a line of its own. */
+	out->used_off = align_up(end, RTE_VMSG_VQ_ALIGN);
+	end = out->used_off + sizeof(struct rte_vmsg_vring_packed_event);
+	out->indirect_off = align_up(end, RTE_VMSG_VQ_ALIGN);
+	pool = (uint64_t)size * indirect_max * sizeof(struct rte_vmsg_vring_packed_desc);
+	if (pool > SIZE_MAX - out->indirect_off - RTE_VMSG_VQ_ALIGN)
+		return -EINVAL;
+	out->bytes = align_up(out->indirect_off + (size_t)pool, RTE_VMSG_VQ_ALIGN);
+	return 0;
+}
+
 /*
  * Notification suppression of the driver half: the avail ring's flags and
  * used_event are ours. Armed: notify me (flags 0, used_event = next used
@@ -117,7 +143,14 @@ static void drv_init(struct rte_vmsg_vq_drv *vq)
 	vq->free_head = 0;
 	vq->free_tail = vq->size - 1;
 	vq->num_free = vq->size;
-	drv_set_armed(vq, vq->policy == RTE_VMSG_VQ_POLICY_EVENT);
+	vq->add_seq = 0;
+	vq->kick_seq = 0;
+	vq->reap_seq = 0;
+	vq->run_left = 0;
+	if (vq->packed)
+		rte_vmsg__vqp_drv_init(vq);
+	else
+		drv_set_armed(vq, vq->policy == RTE_VMSG_VQ_POLICY_EVENT);
 	vq->st.broken = 0;
 }
 
@@ -134,7 +167,7 @@ RTE_VMSG_API int rte_vmsg_vq_drv_create(const struct rte_vmsg_vq_drv_opts *opts,
 	if (out == NULL || rte_vmsg__opts_copy(&o, sizeof(o), opts) < 0)
 		return -EINVAL;
 	if (o.policy > RTE_VMSG_VQ_POLICY_ADAPTIVE ||
-	    rte_vmsg_vq_layout_get(o.size, o.indirect_max, &lay) != 0)
+	    rte_vmsg_vq_layout_features_get(o.size, o.indirect_max, o.features, &lay) != 0)
 		return -EINVAL;
 	if (o.indirect_max != 0 && (o.features & (1ull << RTE_VMSG_VIRTIO_F_INDIRECT_DESC)) == 0)
 		return -EINVAL;
@@ -148,9 +181,11 @@ RTE_VMSG_API int rte_vmsg_vq_drv_create(const struct rte_vmsg_vq_drv_opts *opts,
 		return -ENOMEM;
 	vq->next = calloc(o.size, sizeof(*vq->next));
 	vq->heads = calloc(o.size, sizeof(*vq->heads));
-	if (vq->next == NULL || vq->heads == NULL) {
+	vq->ord = calloc(o.size, sizeof(*vq->ord));
+	if (vq->next == NULL || vq->heads == NULL || vq->ord == NULL) {
 		free(vq->next);
 		free(vq->heads);
+		free(vq->ord);
 		free(vq);
 		return -ENOMEM;
 	}
@@ -159,11 +194,18 @@ RTE_VMSG_API int rte_vmsg_vq_drv_create(const struct rte_vmsg_vq_drv_opts *opts,
 	vq->bytes = lay.bytes;
 	vq->size = o.size;
 	vq->mask = o.size - 1;
-	vq->desc = (struct rte_vmsg_vring_desc *)(void *)(mem + lay.desc_off);
-	vq->avail = (struct vq_avail *)(void *)(mem + lay.avail_off);
-	vq->used = (struct vq_used *)(void *)(mem + lay.used_off);
-	vq->used_event = &vq->avail->ring[o.size];
-	vq->avail_event = (rte_vmsg_le16 *)(void *)&vq->used->ring[o.size];
+	vq->packed = (o.features & (1ull << RTE_VMSG_VIRTIO_F_RING_PACKED)) != 0;
+	if (vq->packed) {
+		vq->pring = (struct rte_vmsg_vring_packed_desc *)(void *)(mem + lay.desc_off);
+		vq->drv_ev = (struct rte_vmsg_vring_packed_event *)(void *)(mem + lay.avail_off);
+		vq->dev_ev = (struct rte_vmsg_vring_packed_event *)(void *)(mem + lay.used_off);
+	} else {
+		vq->desc = (struct rte_vmsg_vring_desc *)(void *)(mem + lay.desc_off);
+		vq->avail = (struct vq_avail *)(void *)(mem + lay.avail_off);
+		vq->used = (struct vq_used *)(void *)(mem + lay.used_off);
+		vq->used_event = &vq->avail->ring[o.size];
+		vq->avail_event = (rte_vmsg_le16 *)(void *)&vq->used->ring[o.size];
+	}
 	vq->bus_desc = o.bus_addr + lay.desc_off;
 	vq->bus_avail = o.bus_addr + lay.avail_off;
 	vq->bus_used = o.bus_addr + lay.used_off;
@@ -176,6 +218,7 @@ RTE_VMSG_API int rte_vmsg_vq_drv_create(const struct rte_vmsg_vq_drv_opts *opts,
 	vq->idle_threshold = o.idle_threshold != 0 ? o.idle_threshold : RTE_VMSG_VQ_IDLE_DEFAULT;
 	vq->event_idx = (o.features & (1ull << RTE_VMSG_VIRTIO_F_EVENT_IDX)) != 0;
 	vq->notif_data = (o.features & (1ull << RTE_VMSG_VIRTIO_F_NOTIFICATION_DATA)) != 0;
+	vq->in_order = (o.features & (1ull << RTE_VMSG_VIRTIO_F_IN_ORDER)) != 0;
 	drv_init(vq);
 	*out = vq;
 	return 0;
@@ -187,6 +230,7 @@ RTE_VMSG_API void rte_vmsg_vq_drv_destroy(struct rte_vmsg_vq_drv *vq)
 		return;
 	free(vq->next);
 	free(vq->heads);
+	free(vq->ord);
 	free(vq);
 }
 
@@ -279,6 +323,8 @@ RTE_VMSG_API int rte_vmsg_vq_drv_add_burst(struct rte_vmsg_vq_drv *vq,
 	for (i = 0; i < n; i++)
 		if (!chain_ok(vq, &chains[i], &wlen))
 			return -EINVAL;
+	if (vq->packed)
+		return rte_vmsg__vqp_drv_add(vq, chains, n);
 
 	for (i = 0; i < n; i++) {
 		const struct rte_vmsg_vq_chain *c = &chains[i];
@@ -298,6 +344,8 @@ RTE_VMSG_API int rte_vmsg_vq_drv_add_burst(struct rte_vmsg_vq_drv *vq,
 			vq->heads[head].ndesc = 1;
 			vq->heads[head].cookie = c->cookie;
 			vq->heads[head].wlen = c->n_in != 0 ? c->bufs[0].len : 0;
+			vq->heads[head].seq = vq->add_seq;
+			vq->ord[vq->add_seq++ & vq->mask] = (uint16_t)head;
 			avail_put(vq, (uint16_t)head);
 			vq->avail_idx++;
 			continue;
@@ -343,6 +391,8 @@ RTE_VMSG_API int rte_vmsg_vq_drv_add_burst(struct rte_vmsg_vq_drv *vq,
 		}
 		vq->heads[head].cookie = c->cookie;
 		vq->heads[head].wlen = (uint32_t)w;
+		vq->heads[head].seq = vq->add_seq;
+		vq->ord[vq->add_seq++ & vq->mask] = (uint16_t)head;
 		/* Published by the release of avail idx in rte_vmsg_vq_drv_kick() (R_A). */
 		avail_put(vq, (uint16_t)head);
 		vq->avail_idx++;
@@ -360,6 +410,8 @@ RTE_VMSG_API int rte_vmsg_vq_drv_kick(struct rte_vmsg_vq_drv *vq, uint32_t *next
 		return -EINVAL;
 	if (RTE_VMSG_UNLIKELY(vq->st.broken != 0))
 		return -EIO;
+	if (vq->packed)
+		return rte_vmsg__vqp_drv_kick(vq, next_offset);
 	nw = vq->avail_idx;
 	old = vq->kicked_idx;
 	/*
@@ -423,6 +475,8 @@ RTE_VMSG_API int rte_vmsg_vq_drv_reap_burst(struct rte_vmsg_vq_drv *vq, struct r
 		return -EINVAL;
 	if (RTE_VMSG_UNLIKELY(vq->st.broken != 0))
 		return -EIO;
+	if (vq->packed)
+		return rte_vmsg__vqp_drv_reap(vq, out, n);
 again:
 	ready = (uint16_t)(vq->used_cache - vq->last_used);
 	if (ready == 0) {
@@ -432,27 +486,48 @@ again:
 	}
 	k = n < ready ? n : ready;
 	for (i = 0; i < k; i++) {
-		const struct rte_vmsg_vring_used_elem *e =
-			&vq->used->ring[vq->last_used & vq->mask];
-		uint32_t id = rte_vmsg_le32_to_cpu(rte_vmsg__read_once(&e->id));
-		uint32_t len = rte_vmsg_le32_to_cpu(rte_vmsg__read_once(&e->len));
 		struct vq_head *h;
-		uint32_t last, j;
+		uint32_t id, len, last, j;
 
-		/*
-		 * A bad entry breaks the queue, but the chains already freed
-		 * above are reported first (rule 2: nothing lost silently);
-		 * the next call returns -EIO.
-		 */
-		if (RTE_VMSG_UNLIKELY(id >= vq->size || vq->heads[id].ndesc == 0)) {
-			rc = rte_vmsg__vq_break(&vq->st, RTE_VMSG_VQ_BAD_USED_ID, "driver");
-			break;
+		if (!vq->in_order || vq->run_left == 0) {
+			const struct rte_vmsg_vring_used_elem *e =
+				&vq->used->ring[vq->last_used & vq->mask];
+
+			id = rte_vmsg_le32_to_cpu(rte_vmsg__read_once(&e->id));
+			len = rte_vmsg_le32_to_cpu(rte_vmsg__read_once(&e->len));
+			/*
+			 * A bad entry breaks the queue, but the chains already
+			 * freed above are reported first (rule 2: nothing lost
+			 * silently); the next call returns -EIO. IN_ORDER: the
+			 * run the entry closes must lie within the used idx.
+			 */
+			if (RTE_VMSG_UNLIKELY(id >= vq->size || vq->heads[id].ndesc == 0 ||
+					      (vq->in_order &&
+					       vq->heads[id].seq - vq->reap_seq >= ready - i))) {
+				rc = rte_vmsg__vq_break(&vq->st, RTE_VMSG_VQ_BAD_USED_ID, "driver");
+				break;
+			}
+			if (RTE_VMSG_UNLIKELY(len > vq->heads[id].wlen)) {
+				rc = rte_vmsg__vq_break(&vq->st, RTE_VMSG_VQ_BAD_USED_LEN,
+							"driver");
+				break;
+			}
+			/*
+			 * IN_ORDER (virtio 1.1 2.7.9): the entry stands for the
+			 * chains from the oldest in flight up to id; all but
+			 * the last were used whole.
+			 */
+			if (vq->in_order) {
+				vq->run_left = vq->heads[id].seq - vq->reap_seq + 1;
+				vq->run_len = len;
+			}
+		}
+		if (vq->in_order) {
+			/* The chains of a run, from the add order. */
+			id = vq->ord[vq->reap_seq & vq->mask];
+			len = --vq->run_left != 0 ? vq->heads[id].wlen : vq->run_len;
 		}
 		h = &vq->heads[id];
-		if (RTE_VMSG_UNLIKELY(len > h->wlen)) {
-			rc = rte_vmsg__vq_break(&vq->st, RTE_VMSG_VQ_BAD_USED_LEN, "driver");
-			break;
-		}
 		out[i].cookie = h->cookie;
 		out[i].len = len;
 		out[i].reserved = 0;
@@ -473,6 +548,7 @@ again:
 		vq->num_free += h->ndesc;
 		h->ndesc = 0;
 		vq->last_used++;
+		vq->reap_seq++;
 	}
 	if (RTE_VMSG_UNLIKELY(rc < 0)) {
 		vq->st.completions += i;
@@ -508,6 +584,8 @@ RTE_VMSG_API int rte_vmsg_vq_drv_arm(struct rte_vmsg_vq_drv *vq)
 		return -EIO;
 	if (vq->policy == RTE_VMSG_VQ_POLICY_POLL)
 		return 1;
+	if (vq->packed)
+		return rte_vmsg__vqp_drv_arm(vq);
 	drv_set_armed(vq, true);
 	vq->st.arms++;
 	/*

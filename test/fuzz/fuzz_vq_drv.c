@@ -9,7 +9,8 @@
  * bytes, and the free count must add up.
  *
  * Input: byte 0: bits 2:0 log2 N (0..5), bit 3 an indirect pool, bit 4
- * EVENT_IDX, bits 6:5 the policy; then steps of one opcode byte (bits 2:0)
+ * EVENT_IDX, bits 6:5 the policy, bit 7 IN_ORDER (a used entry may stand
+ * for a run of chains); then steps of one opcode byte (bits 2:0)
  * and its arguments.
  */
 
@@ -179,7 +180,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.indirect_max = cfg & 8 ? 4 : 0;
 	f.pool = o.indirect_max != 0;
 	o.features = (cfg & 8 ? 1ull << RTE_VMSG_VIRTIO_F_INDIRECT_DESC : 0) |
-		     (cfg & 16 ? 1ull << RTE_VMSG_VIRTIO_F_EVENT_IDX : 0);
+		     (cfg & 16 ? 1ull << RTE_VMSG_VIRTIO_F_EVENT_IDX : 0) |
+		     (cfg & 0x80 ? 1ull << RTE_VMSG_VIRTIO_F_IN_ORDER : 0);
 	o.policy = ((cfg >> 5) & 3) % 3;
 	FUZZ_CHECK(rte_vmsg_vq_layout_get(f.n, o.indirect_max, &f.lay) == 0);
 	f.buf = aligned_alloc(RTE_VMSG_VQ_ALIGN, f.lay.bytes);

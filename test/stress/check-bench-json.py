@@ -108,9 +108,14 @@ for b in doc.get("benchmarks", []):
                  ("time_unit", str), ("run_name", str), ("run_type", str)):
         if not isinstance(b.get(k), t):
             errors.append(f"{name}: {k} missing or not {t}")
-    if parts[0] in ("net", "vhost_user", "net_vmsg_pmd") and (len(parts) != 5 or parts[4] not in (
-            "poll", "event", "split", "split-inorder", "packed-inorder", "testpmd")):
-        errors.append(f"{name}: not <mode>/<test>/<frame size>/<burst>/<notify or path>")
+    # net: then the ring mode unless packed-io (vmsg-bench --ring, --in-order)
+    if parts[0] in ("net", "vhost_user", "net_vmsg_pmd") and (
+            len(parts) not in (5, 6) or parts[4] not in (
+                "poll", "event", "split", "split-inorder", "packed-inorder", "testpmd") or
+            (len(parts) == 6 and (parts[0] != "net" or
+                                  parts[5] not in ("split", "split-io", "packed")))):
+        errors.append(f"{name}: not <mode>/<test>/<frame size>/<burst>/<notify or path>"
+                      "[/<ring>]")
     for c in counters:
         if parts[0] in ("vhost_user", "net_vmsg_pmd"):  # testpmd's work, not ours
             break

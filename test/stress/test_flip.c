@@ -38,7 +38,12 @@
  *            then the flipper rewrites the frames in the ring slots while
  *            the driver resets the device again and again (bus, transport
  *            device and driver); then calm, a new driver, and checked
- *            packets come back.
+ *            packets come back. Split rings (the device offers neither
+ *            RING_PACKED nor IN_ORDER).
+ *  net_packed  the same over packed in-order queues (the default of two
+ *            librte_vmsg ends): the flipper rewrites the descriptor rings
+ *            (available and used descriptors, flags with the wrap bits),
+ *            both event suppression structures and the buffers.
  *
  * The victim is this process; the flipper is a child pinned to the other
  * CPU (when there are two), killed with its parent. Every mapping of the
@@ -666,6 +671,8 @@ static struct {
 	struct rte_vmsg_bus *dbus, *vbus;
 	struct rte_vmsg_net_dev *nd;
 	struct rte_vmsg_net_drv *nv;
+	struct rte_vmsg_region *dreg; /* the device's view of the DMA area, its only map */
+	struct rte_vmsg_memmap *dmap;
 	void *dma;
 	uint64_t dma_bus, dma_size;
 } n;
@@ -772,7 +779,7 @@ static void net_step(uint64_t *seq, struct net_count *c, int check)
 	}
 }
 
-static void surface_net(void)
+static void surface_net(int packed)
 {
 	struct rte_vmsg_net_dev_opts o;
 	struct rte_vmsg_net_queue_stats qs;
@@ -790,11 +797,31 @@ static void surface_net(void)
 	memset(&o, 0, sizeof(o));
 	o.sz = sizeof(o);
 	o.bus = n.dbus;
-	o.map = rte_vmsg_bus_memmap(n.dbus);
+	/*
+	 * The device translates through the DMA area only, not the bus's map
+	 * of the whole file: the flipper's descriptors then cannot point the
+	 * device's receive writes at the bus page (its pids, the link), which
+	 * the whole-file map allows a hostile driver (doc/robustness.md).
+	 */
+	{
+		void *da;
+		uint64_t db, ds;
+
+		CHECK_EQ(rte_vmsg_bus_shm_dma(n.dshm, &da, &db, &ds), 0);
+		CHECK_EQ(rte_vmsg_region_register(da, (size_t)ds, db, 0, &n.dreg), 0);
+		CHECK_EQ(rte_vmsg_memmap_create(&n.dmap), 0);
+		CHECK_EQ(rte_vmsg_memmap_add(n.dmap, n.dreg), 0);
+	}
+	o.map = n.dmap;
 	o.dev_num = NET_DEV;
 	o.queue_size = NET_QSIZE;
 	o.backend = RTE_VMSG_NET_BACKEND_LOOPBACK;
 	o.mac[0] = 0x02;
+	/* The layout of the pass: split (the device holds packed and in-order back) or packed. */
+	o.features = rte_vmsg_net_dev_supported_features();
+	if (!packed)
+		o.features &= ~((1ull << RTE_VMSG_VIRTIO_F_RING_PACKED) |
+				(1ull << RTE_VMSG_VIRTIO_F_IN_ORDER));
 	CHECK_EQ(rte_vmsg_net_dev_create(&o, &n.nd), 0);
 	{
 		uint64_t e = now_ns() + 3 * SEC;
@@ -814,9 +841,14 @@ static void surface_net(void)
 	for (i = 0; i < 2; i++) {
 		CHECK_EQ(rte_vmsg_vq_drv_addrs(rte_vmsg_net_drv_vq(n.nv, i), &desc, &avail, &used),
 			 0);
+		/* Packed: the descriptor ring and the two event suppression structures. */
 		r[nr++] = (struct frange){ desc - base_bus, 16 * NET_QSIZE, K_RANDOM, 0, 0, 0 };
-		r[nr++] = (struct frange){ avail - base_bus, 6 + 2 * NET_QSIZE, K_RANDOM, 0, 0, 0 };
-		r[nr++] = (struct frange){ used - base_bus, 6 + 8 * NET_QSIZE, K_RANDOM, 0, 0, 0 };
+		r[nr++] = (struct frange){
+			avail - base_bus, packed ? 4 : 6 + 2 * NET_QSIZE, K_RANDOM, 0, 0, 0
+		};
+		r[nr++] = (struct frange){
+			used - base_bus, packed ? 4 : 6 + 8 * NET_QSIZE, K_RANDOM, 0, 0, 0
+		};
 	}
 	/* Buffers (net headers and frames): the rest of the area the driver carved. */
 	r[nr++] = (struct frange){ n.dma_bus - base_bus,
@@ -903,6 +935,8 @@ static void surface_net(void)
 	flipper_stop();
 	rte_vmsg_net_drv_destroy(n.nv);
 	rte_vmsg_net_dev_destroy(n.nd);
+	rte_vmsg_memmap_destroy(n.dmap);
+	rte_vmsg_region_destroy(n.dreg);
 	rte_vmsg_bus_destroy(n.vbus);
 	rte_vmsg_bus_destroy(n.dbus);
 	rte_vmsg_bus_shm_destroy(n.vshm);
@@ -928,10 +962,12 @@ int main(int argc, char **argv)
 	else if (strcmp(s, "link") == 0)
 		surface_link();
 	else if (strcmp(s, "net") == 0)
-		surface_net();
+		surface_net(0);
+	else if (strcmp(s, "net_packed") == 0)
+		surface_net(1);
 #endif
 	else {
-		fprintf(stderr, "usage: test_flip bus_page|layout|link|net\n");
+		fprintf(stderr, "usage: test_flip bus_page|layout|link|net|net_packed\n");
 		return 2;
 	}
 	return vtest_done(s);

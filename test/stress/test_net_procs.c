@@ -9,7 +9,9 @@
  *     with VMSG_STRESS_SCALE=small) of random sizes, each checked on its
  *     way back: the Ethernet addresses swapped, the sequence number, the
  *     payload bytes and the virtio-net header. Nothing lost, nothing
- *     duplicated, order kept.
+ *     duplicated, order kept. The four devices offer one ring mode each
+ *     (packed in-order, split, packed, split in-order), so every mode
+ *     carries checked traffic between the processes.
  *  2. A hostile driver: this process writes bogus descriptors straight into
  *     the transmit queue of device B (an address outside the file, a chain
  *     loop, a huge length, a jumping avail index, a head out of range) while
@@ -83,6 +85,16 @@ static int net_dev_new(struct rte_vmsg_bus *bus, const struct rte_vmsg_memmap *m
 	o.queue_size = QSIZE;
 	o.backend = RTE_VMSG_NET_BACKEND_LOOPBACK;
 	o.notify = notify;
+	/*
+	 * One ring mode per device, so that the traffic crosses all four: A
+	 * packed in-order (the default), B split, A' (events) packed, B'
+	 * (events, then the bogus split rings) split in-order.
+	 */
+	o.features = rte_vmsg_net_dev_supported_features();
+	if (num == DEV_B || num == DEV_B + 2)
+		o.features &= ~(1ull << RTE_VMSG_VIRTIO_F_RING_PACKED);
+	if (num == DEV_B || num == DEV_A + 2)
+		o.features &= ~(1ull << RTE_VMSG_VIRTIO_F_IN_ORDER);
 	o.mac[0] = 0x02;
 	o.mac[5] = (uint8_t)num;
 	return rte_vmsg_net_dev_create(&o, out);

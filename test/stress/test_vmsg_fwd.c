@@ -557,7 +557,9 @@ static void device_role(const char *mode, uint32_t qp, uint64_t per_flow)
 
 	snprintf(qps, sizeof(qps), "%u", qp);
 	snprintf(p0, sizeof(p0), "vmsg:role=device,file=%s,qp=%s", files[0], qps);
-	snprintf(p1, sizeof(p1), "vmsg:file=%s,qp=%s,mac=02:00:00:00:00:42", files[1], qps);
+	/* Port 0 negotiates packed in-order with our driver end, port 1 split rings. */
+	snprintf(p1, sizeof(p1), "vmsg:file=%s,qp=%s,mac=02:00:00:00:00:42,ring=split,in_order=0",
+		 files[1], qps);
 	pid = fwd_start(args);
 	CHECK_EQ(drv_end_open(&a, files[0], qp), 0);
 	CHECK_EQ(drv_end_open(&b, files[1], qp), 0);
@@ -892,7 +894,8 @@ static void driver_role(uint32_t qp, uint64_t per_flow)
 		VTEST_SKIP_NO_HUGE("no free hugepages for the bus files");
 	CHECK_EQ(rc, 0);
 	snprintf(p0, sizeof(p0), "vmsg:role=driver,file=%s,qp=%s", files[0], qps);
-	snprintf(p1, sizeof(p1), "vmsg:role=driver,file=%s,qp=%s", files[1], qps);
+	/* Port 1 wants packed rings without IN_ORDER (port 0: the default, in-order). */
+	snprintf(p1, sizeof(p1), "vmsg:role=driver,file=%s,qp=%s,in_order=0", files[1], qps);
 	pid = fwd_start(args);
 	end = rte_vmsg_time_ns() + WAIT_NS;
 	/* Serve both devices until vmsg-fwd has brought them up. */
@@ -1033,7 +1036,8 @@ static void hostile_driver(uint64_t per_flow)
 	pid_t pid;
 	int rc;
 
-	snprintf(p0, sizeof(p0), "vmsg:file=%s", files[0]);
+	/* The bogus entry below is a split avail ring's. */
+	snprintf(p0, sizeof(p0), "vmsg:file=%s,ring=split", files[0]);
 	snprintf(p1, sizeof(p1), "vmsg:file=%s", files[1]);
 	pid = fwd_start(args);
 	CHECK_EQ(drv_end_open(&a, files[0], 1), 0);

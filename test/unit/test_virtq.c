@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The librte_vmsg authors
  *
- * Unit tests of lib/virtq: both halves of split virtqueues in one process
+ * Unit tests of lib/virtq: both halves of virtqueues in one process
  * over one region and bus-address map, rings at the end of the region before
  * a PROT_NONE guard page. Layout, chains of 1..N buffers (direct and
  * indirect), traffic past the 16-bit index wrap at several sizes, the
  * event-index arithmetic, suppression per policy, EVENT_AVAIL next_offset
  * (DRV-30), ring reset, a table of hostile ring values (each breaks its queue
  * with the expected reason while a second queue keeps working), and a
- * two-thread smoke pass with content checks.
+ * two-thread smoke pass with content checks. Chain lengths, traffic, reset
+ * and the two-thread pass run again for the packed layout (the packed
+ * layout's own tests are in test_virtq_packed.c).
  */
 
 #include <errno.h>
@@ -24,334 +26,7 @@
 
 #include "vtest.h"
 
-#define REG_SIZE (16u << 20)
-#define BUS_BASE 0x4000000000ull
-#define BUFSZ 32u
-#define F_IND (1ull << RTE_VMSG_VIRTIO_F_INDIRECT_DESC)
-#define F_EVT (1ull << RTE_VMSG_VIRTIO_F_EVENT_IDX)
-#define F_NDATA (1ull << RTE_VMSG_VIRTIO_F_NOTIFICATION_DATA)
-
-static struct rte_vmsg_region *reg;
-static struct rte_vmsg_memmap *map;
-static uint8_t *base;
-static size_t reg_len;
-static size_t top; /* ring blocks are carved downward from the end (the guard page) */
-static size_t lo;  /* data buffers upward from the start */
-static uint64_t seed;
-
-static void *local_of(uint64_t bus)
-{
-	return base + (bus - BUS_BASE);
-}
-
-static uint64_t buf_alloc(size_t len)
-{
-	uint64_t b = BUS_BASE + lo;
-
-	lo = (lo + len + 63) & ~(size_t)63;
-	if (lo > top)
-		abort();
-	return b;
-}
-
-static void mem_reset(void)
-{
-	top = reg_len;
-	lo = 0;
-}
-
-struct qp {
-	struct rte_vmsg_vq_drv *drv;
-	struct rte_vmsg_vq_dev *dev;
-	struct rte_vmsg_vq_layout lay;
-	uint8_t *mem;
-	uint64_t bus;
-	uint32_t size;
-	uint32_t ind;
-};
-
-/* A driver half and a device half of one queue; the block at the top of free memory. */
-static int qp_open_ex(struct qp *q, uint32_t size, uint32_t ind, uint64_t feat, uint32_t dpol,
-		      uint32_t vpol, uint32_t max_chain, uint32_t idle)
-{
-	struct rte_vmsg_vq_drv_opts o = { .sz = sizeof(o) };
-	struct rte_vmsg_vq_dev_opts v = { .sz = sizeof(v) };
-	int rc;
-
-	memset(q, 0, sizeof(*q));
-	if (rte_vmsg_vq_layout_get(size, ind, &q->lay) != 0)
-		return -EINVAL;
-	if (q->lay.bytes > top - lo)
-		return -ENOMEM;
-	top = (top - q->lay.bytes) & ~(size_t)(RTE_VMSG_VQ_ALIGN - 1);
-	q->mem = base + top;
-	q->bus = BUS_BASE + top;
-	q->size = size;
-	q->ind = ind;
-	o.size = size;
-	o.indirect_max = ind;
-	o.features = feat;
-	o.policy = dpol;
-	o.idle_threshold = idle;
-	o.mem = q->mem;
-	o.bus_addr = q->bus;
-	o.mem_len = q->lay.bytes;
-	rc = rte_vmsg_vq_drv_create(&o, &q->drv);
-	if (rc != 0)
-		return rc;
-	v.size = size;
-	v.policy = vpol;
-	v.features = feat;
-	v.map = map;
-	v.max_chain = max_chain;
-	v.idle_threshold = idle;
-	CHECK_EQ(rte_vmsg_vq_drv_addrs(q->drv, &v.desc_addr, &v.driver_addr, &v.device_addr), 0);
-	rc = rte_vmsg_vq_dev_attach(&v, &q->dev);
-	if (rc != 0) {
-		rte_vmsg_vq_drv_destroy(q->drv);
-		q->drv = NULL;
-	}
-	return rc;
-}
-
-static int qp_open(struct qp *q, uint32_t size, uint32_t ind, uint64_t feat, uint32_t pol)
-{
-	return qp_open_ex(q, size, ind, feat, pol, pol, 0, 0);
-}
-
-static void qp_close(struct qp *q)
-{
-	rte_vmsg_vq_dev_detach(q->dev);
-	rte_vmsg_vq_drv_destroy(q->drv);
-	q->dev = NULL;
-	q->drv = NULL;
-}
-
-/* Shared-memory views of a queue, for checks and for hostile writes. */
-static uint8_t *q_desc(struct qp *q, uint32_t i)
-{
-	return q->mem + q->lay.desc_off + 16 * (size_t)i;
-}
-
-static uint8_t *q_avail(struct qp *q)
-{
-	return q->mem + q->lay.avail_off;
-}
-
-static uint8_t *q_used(struct qp *q)
-{
-	return q->mem + q->lay.used_off;
-}
-
-static uint16_t avail_flags(struct qp *q)
-{
-	return rte_vmsg_get_le16(q_avail(q));
-}
-
-static uint16_t used_flags(struct qp *q)
-{
-	return rte_vmsg_get_le16(q_used(q));
-}
-
-static uint16_t used_event(struct qp *q)
-{
-	return rte_vmsg_get_le16(q_avail(q) + 4 + 2 * (size_t)q->size);
-}
-
-static uint16_t avail_event(struct qp *q)
-{
-	return rte_vmsg_get_le16(q_used(q) + 4 + 8 * (size_t)q->size);
-}
-
-/* ---- traffic engine: driver adds, device pops/checks/writes/pushes, driver reaps ---- */
-
-struct meta {
-	uint16_t total, n_out;
-	uint32_t lens[8];
-	uint32_t used_len;
-};
-
-#define TMAX_BUFS 8u
-
-static uint8_t pat(uint64_t seq, uint32_t j, uint32_t k, int writer)
-{
-	return (uint8_t)(seq * 131u + j * 17u + k + (writer ? 0x5a : 0));
-}
-
-struct traffic {
-	struct qp *q;
-	uint32_t max_bufs; /* direct chains */
-	bool ind;	   /* use indirect chains at random */
-	/*
-	 * Per slot: seq mod nslots. In flight are at most N chains and a burst being built
-	 * takes 8 more, so N + 8 slots never hand out one that is still in use.
-	 */
-	struct meta *meta;
-	uint32_t nslots;
-	uint64_t slots_bus;
-	uint64_t added, popped, reaped;
-	bool check_noff;
-	bool drain; /* add nothing more */
-};
-
-static uint64_t slot_bus(struct traffic *t, uint64_t seq, uint32_t j)
-{
-	return t->slots_bus + ((seq % t->nslots) * TMAX_BUFS + j) * BUFSZ;
-}
-
-static void traffic_init(struct traffic *t, struct qp *q, uint32_t max_bufs, bool ind)
-{
-	memset(t, 0, sizeof(*t));
-	t->q = q;
-	t->max_bufs = max_bufs;
-	t->ind = ind;
-	t->nslots = q->size + 8;
-	t->meta = calloc(t->nslots, sizeof(*t->meta));
-	t->slots_bus = buf_alloc((size_t)t->nslots * TMAX_BUFS * BUFSZ);
-}
-
-static void traffic_fini(struct traffic *t)
-{
-	free(t->meta);
-}
-
-/* One round; returns false on the first failed check. */
-static bool traffic_round(struct traffic *t)
-{
-	struct rte_vmsg_vq_chain ch[8];
-	struct rte_vmsg_vq_buf bufs[8][TMAX_BUFS];
-	struct rte_vmsg_vq_req reqs[8];
-	struct rte_vmsg_vq_iov iov[8 * TMAX_BUFS];
-	struct rte_vmsg_vq_used used[8];
-	struct rte_vmsg_vq_cpl cpl[8];
-	struct qp *q = t->q;
-	uint32_t nb = t->drain ? 0 : 1 + (uint32_t)(vtest_rand(&seed) % 8), i, j, k;
-	uint32_t noff;
-	int rc;
-
-	for (i = 0; i < nb; i++) {
-		uint64_t seq = t->added + i;
-		struct meta *m = &t->meta[seq % t->nslots];
-		bool ind = t->ind && (vtest_rand(&seed) & 1);
-		uint32_t lim = ind ? q->ind : t->max_bufs;
-		uint32_t total = 1 + (uint32_t)(vtest_rand(&seed) % lim);
-
-		m->total = (uint16_t)total;
-		m->n_out = (uint16_t)(vtest_rand(&seed) % (total + 1));
-		for (j = 0; j < total; j++) {
-			uint8_t *p;
-
-			m->lens[j] = 1 + (uint32_t)(vtest_rand(&seed) % BUFSZ);
-			bufs[i][j].addr = slot_bus(t, seq, j);
-			bufs[i][j].len = m->lens[j];
-			bufs[i][j].reserved = 0;
-			p = local_of(bufs[i][j].addr);
-			for (k = 0; k < m->lens[j]; k++)
-				p[k] = j < m->n_out ? pat(seq, j, k, 0) : 0;
-		}
-		ch[i].bufs = bufs[i];
-		ch[i].n_out = m->n_out;
-		ch[i].n_in = (uint16_t)(total - m->n_out);
-		ch[i].flags = ind ? RTE_VMSG_VQ_CHAIN_INDIRECT : 0;
-		ch[i].cookie = (void *)(uintptr_t)(seq + 1);
-	}
-	rc = rte_vmsg_vq_drv_add_burst(q->drv, ch, nb);
-	if (rc < 0) {
-		CHECK_EQ(rc, 0);
-		return false;
-	}
-	t->added += (uint32_t)rc;
-	rc = rte_vmsg_vq_drv_kick(q->drv, &noff);
-	CHECK(rc >= 0);
-	if (t->check_noff) {
-		/* DRV-30: the full 16-bit avail idx in bits 15:0, wrap bit 31 clear. */
-		CHECK_EQ(noff, (uint32_t)(t->added & 0xffff));
-		CHECK_EQ(noff & RTE_VMSG_AVAIL_WRAP, 0);
-	}
-
-	/* Device. */
-	rc = rte_vmsg_vq_dev_pop_burst(q->dev, reqs, 1 + (uint32_t)(vtest_rand(&seed) % 8), iov,
-				       8 * TMAX_BUFS);
-	if (rc < 0) {
-		CHECK_EQ(rc, 0);
-		return false;
-	}
-	for (i = 0; i < (uint32_t)rc; i++) {
-		uint64_t seq = t->popped++;
-		struct meta *m = &t->meta[seq % t->nslots];
-		struct rte_vmsg_vq_req *r = &reqs[i];
-		uint32_t out = 0, in = 0, wrote = 0;
-
-		if (r->n_iov != m->total) {
-			CHECK_EQ(r->n_iov, m->total);
-			return false;
-		}
-		for (j = 0; j < m->total; j++) {
-			struct rte_vmsg_vq_iov *v = &iov[r->iov_first + j];
-			uint8_t *p = v->base;
-
-			CHECK(v->base == local_of(slot_bus(t, seq, j)));
-			CHECK_EQ(v->len, m->lens[j]);
-			CHECK_EQ(v->writable, j >= m->n_out);
-			for (k = 0; k < v->len; k++) {
-				if (v->writable) {
-					p[k] = pat(seq, j, k, 1);
-				} else if (p[k] != pat(seq, j, k, 0)) {
-					CHECK_EQ(p[k], pat(seq, j, k, 0));
-					return false;
-				}
-			}
-			if (v->writable)
-				in += v->len;
-			else
-				out += v->len;
-		}
-		CHECK_EQ(r->out_len, out);
-		CHECK_EQ(r->in_len, in);
-		wrote = in > 0 ? in - (uint32_t)(seq % 2) : 0;
-		m->used_len = wrote;
-		used[i].head = r->head;
-		used[i].len = wrote;
-	}
-	if (rc > 0)
-		CHECK_EQ(rte_vmsg_vq_dev_push_burst(q->dev, used, (uint32_t)rc), rc);
-	CHECK(rte_vmsg_vq_dev_need_notify(q->dev) >= 0);
-
-	/* Driver reaps. */
-	rc = rte_vmsg_vq_drv_reap_burst(q->drv, cpl, 1 + (uint32_t)(vtest_rand(&seed) % 8));
-	if (rc < 0) {
-		CHECK_EQ(rc, 0);
-		return false;
-	}
-	for (i = 0; i < (uint32_t)rc; i++) {
-		uint64_t seq = t->reaped++;
-		struct meta *m = &t->meta[seq % t->nslots];
-
-		if (cpl[i].cookie != (void *)(uintptr_t)(seq + 1)) {
-			CHECK(cpl[i].cookie == (void *)(uintptr_t)(seq + 1));
-			return false;
-		}
-		CHECK_EQ(cpl[i].len, m->used_len);
-		for (j = m->n_out; j < m->total; j++) {
-			uint8_t *p = local_of(slot_bus(t, seq, j));
-
-			for (k = 0; k < m->lens[j]; k++)
-				if (p[k] != pat(seq, j, k, 1)) {
-					CHECK_EQ(p[k], pat(seq, j, k, 1));
-					return false;
-				}
-		}
-	}
-	return true;
-}
-
-static bool traffic_run(struct traffic *t, uint64_t chains)
-{
-	while (t->reaped < chains)
-		if (!traffic_round(t))
-			return false;
-	return true;
-}
+#include "virtq_harness.h"
 
 /* ---- tests ---- */
 
@@ -551,8 +226,7 @@ static void test_traffic(void)
 		CHECK_EQ(s.broken, 0);
 		CHECK_U64(s.chains, t.popped);
 		CHECK_EQ(rte_vmsg_vq_drv_free_count(q.drv), t.added == t.reaped ? cfg[i].size : 0);
-		printf("size %u: %llu chains, used idx now %u\n", cfg[i].size,
-		       (unsigned long long)t.reaped, rte_vmsg_get_le16(q_used(&q) + 2));
+		printf("size %u: %llu chains\n", cfg[i].size, (unsigned long long)t.reaped);
 		traffic_fini(&t);
 		qp_close(&q);
 	}
@@ -680,30 +354,6 @@ static void test_need_event(void)
 				t[i].nw, t[i].old);
 		CHECK_EQ(got, t[i].need);
 	}
-}
-
-static void one_chain(struct qp *q, uint64_t data, void *cookie)
-{
-	struct rte_vmsg_vq_buf b[2] = { { data, 8, 0 }, { data + 64, 8, 0 } };
-	struct rte_vmsg_vq_chain ch = { .bufs = b, .n_out = 1, .n_in = 1, .cookie = cookie };
-
-	CHECK_EQ(rte_vmsg_vq_drv_add_burst(q->drv, &ch, 1), 1);
-}
-
-static int pop_push_all(struct qp *q)
-{
-	struct rte_vmsg_vq_req r[16];
-	struct rte_vmsg_vq_iov iov[32];
-	struct rte_vmsg_vq_used u[16];
-	int n = rte_vmsg_vq_dev_pop_burst(q->dev, r, 16, iov, 32);
-
-	for (int i = 0; i < n; i++) {
-		u[i].head = r[i].head;
-		u[i].len = 0;
-	}
-	if (n > 0)
-		CHECK_EQ(rte_vmsg_vq_dev_push_burst(q->dev, u, (uint32_t)n), n);
-	return n;
 }
 
 /* Suppression flags and notify decisions per policy (DRV-29, DRV-33, DEV-34). */
@@ -858,17 +508,6 @@ static void test_drv30_next_offset(void)
 	qp_close(&q);
 }
 
-static void collect(void *arg, void *cookie)
-{
-	uint32_t *seen = arg;
-	uintptr_t c = (uintptr_t)cookie;
-
-	if (c >= 1 && c <= 32)
-		seen[c]++;
-	else
-		seen[0]++;
-}
-
 /* Ring reset (VIRTIO_F_RING_RESET semantics) gives back every outstanding cookie. */
 static void test_reset(void)
 {
@@ -908,11 +547,20 @@ static void test_reset(void)
 	for (int i = 2; i <= 8; i++)
 		CHECK_EQ(seen[i], 1);
 	CHECK_EQ(rte_vmsg_vq_drv_free_count(q.drv), 16);
-	CHECK_EQ(rte_vmsg_get_le16(q_avail(&q) + 2), 0); /* avail idx */
-	CHECK_EQ(rte_vmsg_get_le16(q_used(&q) + 2), 0);	 /* used idx */
-	CHECK_EQ(avail_flags(&q), RTE_VMSG_VRING_AVAIL_F_NO_INTERRUPT);
-	CHECK_EQ(rte_vmsg_vq_dev_reset(q.dev), 0);
-	CHECK_EQ(used_flags(&q), RTE_VMSG_VRING_USED_F_NO_NOTIFY);
+	if ((xfeat & F_PACKED) != 0) {
+		/* Packed: ring cleared, both event suppression structures DISABLE. */
+		for (uint32_t i = 0; i < 16; i++)
+			CHECK_EQ(rte_vmsg_get_le16(q_desc(&q, i) + 14), 0);
+		CHECK_EQ(rte_vmsg_get_le16(q_avail(&q) + 2), RTE_VMSG_VRING_PACKED_EVENT_DISABLE);
+		CHECK_EQ(rte_vmsg_vq_dev_reset(q.dev), 0);
+		CHECK_EQ(rte_vmsg_get_le16(q_used(&q) + 2), RTE_VMSG_VRING_PACKED_EVENT_DISABLE);
+	} else {
+		CHECK_EQ(rte_vmsg_get_le16(q_avail(&q) + 2), 0); /* avail idx */
+		CHECK_EQ(rte_vmsg_get_le16(q_used(&q) + 2), 0);	 /* used idx */
+		CHECK_EQ(avail_flags(&q), RTE_VMSG_VRING_AVAIL_F_NO_INTERRUPT);
+		CHECK_EQ(rte_vmsg_vq_dev_reset(q.dev), 0);
+		CHECK_EQ(used_flags(&q), RTE_VMSG_VRING_USED_F_NO_NOTIFY);
+	}
 	CHECK_EQ(rte_vmsg_vq_drv_reset(q.drv, NULL, NULL), 0);
 	CHECK_EQ(rte_vmsg_vq_drv_reset(NULL, NULL, NULL), -EINVAL);
 	CHECK_EQ(rte_vmsg_vq_dev_reset(NULL), -EINVAL);
@@ -993,35 +641,6 @@ static const struct {
 	[H_HEAD] = { "head >= size", RTE_VMSG_VQ_BAD_HEAD },
 	[H_HEAD_IN_USE] = { "head made available twice", RTE_VMSG_VQ_HEAD_IN_USE },
 };
-
-static void check_broken_dev(struct qp *q, uint32_t reason)
-{
-	struct rte_vmsg_vq_req r[4];
-	struct rte_vmsg_vq_iov iov[16];
-	struct rte_vmsg_vq_used u = { 0, 0 };
-	struct rte_vmsg_vq_stats s;
-
-	CHECK_EQ(rte_vmsg_vq_dev_pop_burst(q->dev, r, 4, iov, 16), -EIO);
-	CHECK_EQ(rte_vmsg_vq_dev_push_burst(q->dev, &u, 1), -EIO);
-	CHECK_EQ(rte_vmsg_vq_dev_need_notify(q->dev), -EIO);
-	CHECK_EQ(rte_vmsg_vq_dev_arm(q->dev), -EIO);
-	CHECK_EQ(rte_vmsg_vq_dev_stats_get(q->dev, &s), 0);
-	CHECK_EQ(s.broken, reason);
-	for (uint32_t i = 1; i < RTE_VMSG_VQ_REASON_MAX; i++)
-		CHECK_U64(s.reasons[i], i == reason ? 1 : 0);
-}
-
-static void bystander_ok(struct qp *b)
-{
-	struct rte_vmsg_vq_stats s;
-	struct traffic t;
-
-	traffic_init(&t, b, 4, true);
-	CHECK(traffic_run(&t, 300));
-	traffic_fini(&t);
-	CHECK_EQ(rte_vmsg_vq_dev_stats_get(b->dev, &s), 0);
-	CHECK_EQ(s.broken, 0);
-}
 
 static void test_hostile_device_side(void)
 {
@@ -1436,39 +1055,29 @@ static void test_two_threads(void)
 
 int main(void)
 {
-	struct rte_vmsg_region_opts o = { .sz = sizeof(o) };
+	/* The tests that hold for every layout, once per layout and IN_ORDER setting. */
+	static const uint64_t modes[] = { 0, F_INORDER, F_PACKED, F_PACKED | F_INORDER };
 
-	seed = vtest_seed();
-	o.kind = RTE_VMSG_REGION_KIND_ANON;
-	o.flags = RTE_VMSG_REGION_OPT_NO_HUGE | RTE_VMSG_REGION_OPT_GUARD;
-	o.size = REG_SIZE;
-	o.bus_addr = BUS_BASE;
-	/* Ordinary pages: no resource can be missing, a failure is the library's. */
-	if (rte_vmsg_region_create(&o, &reg) != 0) {
-		fprintf(stderr, "cannot create an anonymous region of ordinary pages\n");
+	if (harness_setup() != 0)
 		return 1;
-	}
-	CHECK((rte_vmsg_region_flags(reg) & RTE_VMSG_REGION_F_GUARD) != 0);
-	base = rte_vmsg_region_addr(reg);
-	reg_len = rte_vmsg_region_len(reg);
-	CHECK_EQ(rte_vmsg_memmap_create(&map), 0);
-	CHECK_EQ(rte_vmsg_memmap_add(map, reg), 0);
-
 	test_layout();
 	test_create_errors();
 	test_need_event();
-	test_chain_lengths();
-	test_traffic();
 	test_policies();
 	test_drv30_next_offset();
-	test_reset();
 	test_hostile_device_side();
 	test_hostile_driver_side();
 	test_reap_partial();
 	test_unaligned_indirect();
-	test_two_threads();
-
-	rte_vmsg_memmap_destroy(map);
-	rte_vmsg_region_destroy(reg);
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		xfeat = modes[m];
+		printf("features +%#llx\n", (unsigned long long)xfeat);
+		test_chain_lengths();
+		test_traffic();
+		test_reset();
+		test_two_threads();
+	}
+	xfeat = 0;
+	harness_teardown();
 	return vtest_done("test_virtq");
 }

@@ -27,7 +27,8 @@
  * --hostile FILE: on SIGUSR1 the card misbehaves once, as the first word of
  * FILE says: "index" (its queue head's producer index out of range),
  * "status" (a state that cannot be in its queue head), "used" (the receive
- * queue's used index jumps far ahead) or "layout" (garbage in the layout
+ * queue's used index jumps far ahead: a split ring, --ring split) or
+ * "layout" (garbage in the layout
  * header it wrote, then a restart of its handshake: BAR placement), then
  * stops for half a second so that the value stays. The driver must detect
  * it and recover; the card then behaves again.
@@ -103,6 +104,7 @@ static struct {
 	const char *guest_ram; /* the guest's RAM file: where its DMA addresses point */
 	int host_placement;    /* the link in the guest's memory, its address in the mailbox */
 	const char *hostile;   /* the file naming the misdeed of the next SIGUSR1 */
+	int split_only;	       /* --ring split: no RING_PACKED offered */
 	int loopback;	       /* --backend loopback: every frame back (vmsg-bench pcie) */
 	/* memory and peers */
 	struct ivshmem_client iv; /* with --server */
@@ -164,7 +166,9 @@ static void usage(FILE *f)
 		"                         --offset) or host (the driver's link in its RAM, its\n"
 		"                         address in the mailbox at offset 0; needs --guest-ram)\n"
 		"  -H, --hostile FILE     on SIGUSR1, misbehave once as FILE's first word says:\n"
-		"                         index, status, used or layout\n"
+		"                         index, status, used (split rings) or layout\n"
+		"  -R, --ring R           any (default: the device offers packed rings too) or\n"
+		"                         split (no RING_PACKED: the driver's queues stay split)\n"
 		"  -B, --backend B        app (default: the rounds of vmsg_card_frames.h) or\n"
 		"                         loopback (every frame back, addresses swapped: for\n"
 		"                         vmsg-bench pcie)\n"
@@ -403,6 +407,9 @@ static int device_up(void)
 	no.notify = card.event ? RTE_VMSG_NET_NOTIFY_EVENT : RTE_VMSG_NET_NOTIFY_POLL;
 	no.mac[0] = 0x02;
 	no.mac[5] = (uint8_t)card.dev_num;
+	if (card.split_only)
+		no.features = rte_vmsg_net_dev_supported_features() &
+			      ~(1ull << RTE_VMSG_VIRTIO_F_RING_PACKED);
 	what = "the virtio-net device";
 	rc = rte_vmsg_net_dev_create(&no, &card.nd);
 	if (rc < 0)
@@ -751,6 +758,7 @@ int main(int argc, char **argv)
 		{ "guest-ram", required_argument, NULL, 'g' },
 		{ "placement", required_argument, NULL, 'P' },
 		{ "hostile", required_argument, NULL, 'H' },
+		{ "ring", required_argument, NULL, 'R' },
 		{ "backend", required_argument, NULL, 'B' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -768,7 +776,7 @@ int main(int argc, char **argv)
 	card.iv.shm_fd = -1;
 	card.shm_fd = -1;
 	card.guest_id = -1;
-	while ((c = getopt_long(argc, argv, "s:f:o:l:b:e:i:d:n:E:q:p:I:g:P:H:B:vh", lo, NULL)) !=
+	while ((c = getopt_long(argc, argv, "s:f:o:l:b:e:i:d:n:E:q:p:I:g:P:H:B:R:vh", lo, NULL)) !=
 	       -1) {
 		const char *bad = NULL;
 
@@ -808,6 +816,14 @@ int main(int argc, char **argv)
 			break;
 		case 'H':
 			card.hostile = optarg;
+			break;
+		case 'R':
+			if (strcmp(optarg, "any") == 0)
+				card.split_only = 0;
+			else if (strcmp(optarg, "split") == 0)
+				card.split_only = 1;
+			else
+				bad = "want any or split";
 			break;
 		case 'B':
 			if (strcmp(optarg, "app") == 0)

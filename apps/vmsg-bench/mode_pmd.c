@@ -18,7 +18,9 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,11 +36,76 @@
 #endif
 
 /* The PMD's shared object: $VMSG_NET_VMSG_PMD, else the one of this build. */
-static const char *pmd_path(void)
+static const char *pmd_built(void)
 {
 	const char *e = getenv("VMSG_NET_VMSG_PMD");
 
 	return e != NULL && e[0] != '\0' ? e : VMSG_BENCH_NET_VMSG_PMD;
+}
+
+/* Whether @p path or a folder above it is world-writable (EAL refuses to load it then). */
+static int unsafe_place(const char *path)
+{
+	char d[PATH_MAX], *slash;
+	struct stat st;
+
+	if (realpath(path, d) == NULL)
+		return 0;
+	while ((slash = strrchr(d, '/')) != NULL) {
+		*slash = '\0';
+		if (stat(d[0] != '\0' ? d : "/", &st) == 0 && (st.st_mode & S_IWOTH))
+			return 1;
+		if (d[0] == '\0')
+			break;
+	}
+	return 0;
+}
+
+/*
+ * What testpmd's -d gets: the PMD where it was built, or, when a folder
+ * above it is world-writable (a checkout in /tmp), which DPDK's EAL
+ * refuses ("directory path /tmp is world-writable and insecure"), a copy
+ * in $HOME/.cache/librte_vmsg/pmd (made private). The built one on failure.
+ */
+static const char *pmd_path(void)
+{
+	static char copy[PATH_MAX];
+	const char *so = pmd_built(), *home = getenv("HOME");
+	char dir[PATH_MAX - 32];
+	int in, out, ok = 0;
+	ssize_t k;
+	char buf[65536];
+
+	if (copy[0] != '\0')
+		return copy;
+	if (so[0] == '\0' || !unsafe_place(so) || home == NULL || home[0] == '\0')
+		return so;
+	snprintf(dir, sizeof(dir), "%s/.cache", home);
+	(void)mkdir(dir, 0700);
+	snprintf(dir, sizeof(dir), "%s/.cache/librte_vmsg", home);
+	(void)mkdir(dir, 0700);
+	snprintf(dir, sizeof(dir), "%s/.cache/librte_vmsg/pmd", home);
+	(void)mkdir(dir, 0700);
+	if (chmod(dir, 0700) != 0 || unsafe_place(dir))
+		return so;
+	snprintf(copy, sizeof(copy), "%s/librte_net_vmsg.so", dir);
+	in = open(so, O_RDONLY | O_CLOEXEC);
+	out = open(copy, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (in >= 0 && out >= 0) {
+		ok = 1;
+		while ((k = read(in, buf, sizeof(buf))) > 0)
+			if (write(out, buf, (size_t)k) != k)
+				ok = 0;
+		if (k < 0)
+			ok = 0;
+	}
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) != 0)
+		ok = 0;
+	if (!ok)
+		copy[0] = '\0';
+	return ok ? copy : so;
 }
 
 int pmd_usable(char *why, size_t cap)

@@ -37,6 +37,24 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# DPDK's EAL refuses a plugin below a world-writable folder (a checkout in
+# /tmp): load a copy from a private folder of $HOME then.
+unsafe=0
+d=$(dirname "$(readlink -f "$pmd")")
+while :; do
+	[ -n "$(find "$d" -maxdepth 0 -perm -0002 2>/dev/null)" ] && unsafe=1
+	[ "$d" = / ] && break
+	d=$(dirname "$d")
+done
+if [ $unsafe = 1 ]; then
+	priv=${HOME:-/root}/.cache/librte_vmsg/pmd-test-$$
+	mkdir -p "$priv"
+	chmod 0700 "$priv" "${HOME:-/root}/.cache/librte_vmsg"
+	cp "$pmd" "$priv/librte_net_vmsg.so"
+	pmd=$priv/librte_net_vmsg.so
+	trap 'cleanup; rm -rf "$priv"' EXIT
+fi
+
 "$fwd" --hugepages none --port "vmsg:file=$f0" --port "vmsg:file=$f1" --mode "$mode" \
 	--cpus 0 --duration 25 --stats-period 0 >"$dir/fwd.log" 2>&1 &
 fpid=$!

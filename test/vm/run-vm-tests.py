@@ -635,8 +635,10 @@ def main():
             procs.append(server2)
             wait_for(lambda: os.path.exists(csock2) or server2.poll() is not None, 10,
                      "the second ivshmem server")
+            # Split rings: its hostile "used" act writes a split ring's used index.
             ctx["card_hpoll"] = card("card-host-plain", ["--shm", shm_hplain, "--placement",
-                                                         "host", "--notify", "poll"])
+                                                         "host", "--notify", "poll",
+                                                         "--ring", "split"])
             ctx["card_hbell"] = card("card-host-doorbell", ["--server", csock2, "--placement",
                                                             "host", "--notify", "event"])
             ctx["shm_hplain"] = shm_hplain

@@ -377,7 +377,8 @@ static int publish(struct rte_vmsg_pcie *c, uint64_t now)
 	rte_vmsg__io_wmb();
 	if (rc == 0)
 		rc = rte_vmsg_region_io_write32(r, p->mbox_off + RTE_VMSG_PCIE_MBOX_ENABLE, 1);
-	c->publishes++;
+	if (rc == 0)
+		c->publishes++;
 	c->publish_next_ns = now + PCIE_REPUBLISH_NS;
 	return rc;
 }
@@ -416,6 +417,8 @@ static int pcie_live(void *arg, int link_state)
 
 	if (c->req_seen)
 		return 1;
+	if (c->placement != RTE_VMSG_PCIE_PLACEMENT_HOST && c->req_fd < 0)
+		return 0; /* nothing to look at: not even the clock */
 	now = rte_vmsg_time_ns();
 	if (c->placement == RTE_VMSG_PCIE_PLACEMENT_HOST) {
 		/*

@@ -178,6 +178,8 @@ static int drv_end_open(struct end *e, const char *path, uint32_t qp)
 	o.dma_addr = dma;
 	o.dma_bus_addr = dma_bus;
 	o.dma_size = dma_size;
+	/* RING_PACKED wanted too: a port offering it gets packed rings. */
+	o.features = rte_vmsg_net_drv_default_features() | (1ull << RTE_VMSG_VIRTIO_F_RING_PACKED);
 	o.flags = RTE_VMSG_NET_DRV_F_BUS_EVENTS;
 	rc = rte_vmsg_net_drv_create(&o, &e->drv);
 	if (rc != 0)
@@ -894,8 +896,12 @@ static void driver_role(uint32_t qp, uint64_t per_flow)
 		VTEST_SKIP_NO_HUGE("no free hugepages for the bus files");
 	CHECK_EQ(rc, 0);
 	snprintf(p0, sizeof(p0), "vmsg:role=driver,file=%s,qp=%s", files[0], qps);
-	/* Port 1 wants packed rings without IN_ORDER (port 0: the default, in-order). */
-	snprintf(p1, sizeof(p1), "vmsg:role=driver,file=%s,qp=%s,in_order=0", files[1], qps);
+	/*
+	 * Port 0 takes the default (split rings, in-order), port 1 wants packed
+	 * rings without IN_ORDER.
+	 */
+	snprintf(p1, sizeof(p1), "vmsg:role=driver,file=%s,qp=%s,ring=packed,in_order=0", files[1],
+		 qps);
 	pid = fwd_start(args);
 	end = rte_vmsg_time_ns() + WAIT_NS;
 	/* Serve both devices until vmsg-fwd has brought them up. */

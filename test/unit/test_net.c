@@ -31,22 +31,18 @@
 
 static uint64_t seed;
 /*
- * Features taken out of every device's offer: the ring mode of a pass
- * (RING_PACKED, IN_ORDER); the tests that write split-ring values by hand
- * take both out.
+ * The ring mode of a pass: features taken out of every device's offer
+ * (RING_PACKED, IN_ORDER; the tests that write split-ring values by hand
+ * take both out), and RING_PACKED added to what every driver wants (the
+ * helper's default wants split rings).
  */
-static uint64_t ring_off;
+static uint64_t ring_off, ring_on;
 #define RING_BITS (F(RTE_VMSG_VIRTIO_F_RING_PACKED) | F(RTE_VMSG_VIRTIO_F_IN_ORDER))
 /* Receive buffer size when loop_traffic() checks num_buffers (MRG_RXBUF); 0: no check. */
 static uint32_t expect_bufsz;
 
 /* What the driver helper asks for without MRG_RXBUF (and without TSO: no 64 KiB buffers). */
-#define NO_MRG                                                              \
-	(rte_vmsg_net_dev_supported_features() &                            \
-	 ~(F(RTE_VMSG_NET_F_MRG_RXBUF) | F(RTE_VMSG_NET_F_CTRL_RX) |        \
-	   F(RTE_VMSG_NET_F_CTRL_MAC_ADDR) | F(RTE_VMSG_NET_F_GUEST_TSO4) | \
-	   F(RTE_VMSG_NET_F_GUEST_TSO6) | F(RTE_VMSG_NET_F_HOST_TSO4) |     \
-	   F(RTE_VMSG_NET_F_HOST_TSO6) | F(RTE_VMSG_VIRTIO_F_INDIRECT_DESC)))
+#define NO_MRG (rte_vmsg_net_drv_default_features() & ~F(RTE_VMSG_NET_F_MRG_RXBUF))
 
 /* ------------------------------------------------------------------------ */
 /* Harness                                                                   */
@@ -223,7 +219,9 @@ static int env_add_drv(struct env *e, const struct cfg *c, int i)
 	d.bus = e->drvb;
 	d.dev_num = e->dev_num[i];
 	d.queue_pairs = c->drv_qp;
-	d.features = c->drv_features;
+	d.features =
+		(c->drv_features != 0 ? c->drv_features : rte_vmsg_net_drv_default_features()) |
+		ring_on;
 	d.dma_addr = (uint8_t *)rte_vmsg_region_addr(e->reg) + (size_t)i * slice;
 	d.dma_bus_addr = REGION_BUS + (uint64_t)i * slice;
 	d.dma_size = slice;
@@ -498,9 +496,12 @@ static void test_loopback(int mrg, uint64_t npkts)
 	h = rte_vmsg_net_drv_handle(e.drv[0]);
 	CHECK_EQ(rte_vmsg_drv_has_feature(h, RTE_VMSG_NET_F_MRG_RXBUF), mrg);
 	CHECK_EQ(rte_vmsg_drv_has_feature(h, RTE_VMSG_VIRTIO_F_VERSION_1), 1);
-	/* The fastest ring both sides offer: packed and in-order unless the device holds back. */
+	/*
+	 * The mode of the pass: split in-order by default (the faster), packed
+	 * when the driver asks for it, in-order unless the device holds back.
+	 */
 	CHECK_EQ(rte_vmsg_drv_has_feature(h, RTE_VMSG_VIRTIO_F_RING_PACKED),
-		 (ring_off & F(RTE_VMSG_VIRTIO_F_RING_PACKED)) == 0);
+		 (ring_on & ~ring_off & F(RTE_VMSG_VIRTIO_F_RING_PACKED)) != 0);
 	CHECK_EQ(rte_vmsg_drv_has_feature(h, RTE_VMSG_VIRTIO_F_IN_ORDER),
 		 (ring_off & F(RTE_VMSG_VIRTIO_F_IN_ORDER)) == 0);
 	CHECK_EQ(
@@ -1507,15 +1508,19 @@ int main(void)
 	RUN(test_enable_outside_map());
 	RUN(test_jumbo());
 	RUN(test_threads());
-	/* The default (above) negotiates packed in-order; the other three ring modes. */
+	/*
+	 * The default (above) negotiates split in-order; the other three ring
+	 * modes: packed, split, packed in-order.
+	 */
 	for (int m = 1; m < 4; m++) {
-		ring_off = (m & 1 ? F(RTE_VMSG_VIRTIO_F_IN_ORDER) : 0) |
-			   (m & 2 ? F(RTE_VMSG_VIRTIO_F_RING_PACKED) : 0);
+		ring_off = m != 3 ? F(RTE_VMSG_VIRTIO_F_IN_ORDER) : 0;
+		ring_on = m & 1 ? F(RTE_VMSG_VIRTIO_F_RING_PACKED) : 0;
 		RUN(test_loopback(1, 20000));
 		RUN(test_loopback(0, 20000));
 		RUN(test_mq());
 		RUN(test_threads());
 	}
 	ring_off = 0;
+	ring_on = 0;
 	return vtest_done("net");
 }

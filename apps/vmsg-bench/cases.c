@@ -62,8 +62,9 @@ static int build_net_cases(const struct bench_cfg *cfg, struct case_list *l)
 
 	/*
 	 * Each ring mode --ring/--in-order keep, polling; event mode for the
-	 * first of them only (packed in-order by default: what two librte_vmsg
-	 * ends negotiate).
+	 * first of them only (packed in-order when it runs: its cases keep
+	 * the names without a ring suffix; what two librte_vmsg ends
+	 * negotiate by default is split in-order, BENCH_RING_DEFAULT).
 	 */
 	for (ring = BENCH_RING_PACKED_IO; ring >= 0; ring--) {
 		if ((cfg->rings & (1 << ring)) == 0)

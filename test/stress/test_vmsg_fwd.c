@@ -559,7 +559,7 @@ static void device_role(const char *mode, uint32_t qp, uint64_t per_flow)
 
 	snprintf(qps, sizeof(qps), "%u", qp);
 	snprintf(p0, sizeof(p0), "vmsg:role=device,file=%s,qp=%s", files[0], qps);
-	/* Port 0 negotiates packed in-order with our driver end, port 1 split rings. */
+	/* Port 0 negotiates packed in-order with our driver end (it wants packed), port 1 split. */
 	snprintf(p1, sizeof(p1), "vmsg:file=%s,qp=%s,mac=02:00:00:00:00:42,ring=split,in_order=0",
 		 files[1], qps);
 	pid = fwd_start(args);

@@ -399,7 +399,10 @@ struct rte_vmsg_net_drv_opts {
 	uint16_t dev_num;	  /**< the device */
 	uint16_t queue_pairs;	  /**< pairs wanted; 0: all the device has */
 	uint32_t queue_size;	  /**< entries per queue (power of two); 0: min(256, max) */
-	/** Features wanted (bit n = feature n); 0: all this helper supports. */
+	/**
+	 * Features wanted (bit n = feature n); 0:
+	 * rte_vmsg_net_drv_default_features() (split rings, in-order).
+	 */
 	uint64_t features;
 	/** The DMA area: local address (64-byte aligned), bus address, bytes. */
 	void *dma_addr;
@@ -423,9 +426,11 @@ struct rte_vmsg_net_drv;
 
 /**
  * The features rte_vmsg_net_drv_create() asks for when its opts leave
- * @c features 0 (RING_PACKED and IN_ORDER among them: the queues take the
- * fastest layout the device also offers). A caller that wants less passes
- * this value with bits cleared. Thread-safe.
+ * @c features 0: IN_ORDER but not RING_PACKED, so the queues take the split
+ * ring with in-order runs, the fastest mode measured (doc/net.md). A caller
+ * that wants the packed layout passes this value with
+ * RTE_VMSG_VIRTIO_F_RING_PACKED added (it is used when the device offers
+ * it); one that wants less passes it with bits cleared. Thread-safe.
  */
 RTE_VMSG_API uint64_t rte_vmsg_net_drv_default_features(void);
 

@@ -34,14 +34,17 @@ struct rte_vmsg_region;
 /* What the user asked for (main.c fills it from the command line). */
 /*
  * net: the virtqueue features the device end offers (the driver end wants
- * both): bit 0 IN_ORDER, bit 1 RING_PACKED. PACKED_IO is what two
- * librte_vmsg ends negotiate by default; its cases keep the names they had.
+ * both): bit 0 IN_ORDER, bit 1 RING_PACKED. PACKED_IO's cases keep the
+ * names they had (no ring suffix); SPLIT_IO is what two librte_vmsg ends
+ * negotiate by default (BENCH_RING_DEFAULT: the summary's and the ratio's
+ * net figure).
  */
 enum bench_ring {
 	BENCH_RING_SPLIT = 0,
 	BENCH_RING_SPLIT_IO = 1,
 	BENCH_RING_PACKED = 2,
 	BENCH_RING_PACKED_IO = 3,
+	BENCH_RING_DEFAULT = BENCH_RING_SPLIT_IO,
 };
 
 struct bench_cfg {

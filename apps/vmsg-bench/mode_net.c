@@ -378,6 +378,9 @@ static int net_drv_open(struct bench_side *s, struct net_args *a, struct net_drv
 	o.dma_bus_addr = dma_bus;
 	o.dma_size = dma_size;
 	o.notify = a->notify;
+	/* Both ring features wanted: the device end's offer makes the case's mode. */
+	o.features = rte_vmsg_net_drv_default_features() | (1ull << RTE_VMSG_VIRTIO_F_RING_PACKED) |
+		     (1ull << RTE_VMSG_VIRTIO_F_IN_ORDER);
 	o.flags = RTE_VMSG_NET_DRV_F_BUS_EVENTS;
 	rc = rte_vmsg_net_drv_create(&o, &e->nd);
 	if (rc < 0) {

@@ -149,13 +149,19 @@ void bench_print_ratios(const struct bench_ratios *r, const char *indent)
 static const struct bench_case *find_net(const struct case_list *l, enum bench_test t,
 					 uint32_t size)
 {
+	const struct bench_case *first = NULL;
 	size_t i;
 
+	/* The ring mode the library negotiates by default, when it ran; else the first. */
 	for (i = 0; i < l->n; i++)
 		if (l->v[i].mode == BENCH_NET && l->v[i].test == t && l->v[i].elem_size == size &&
-		    l->v[i].notify == 0)
-			return &l->v[i];
-	return NULL;
+		    l->v[i].notify == 0) {
+			if (l->v[i].ring == BENCH_RING_DEFAULT)
+				return &l->v[i];
+			if (first == NULL)
+				first = &l->v[i];
+		}
+	return first;
 }
 
 static const struct bench_run *med(const struct bench_case *c)

@@ -44,8 +44,8 @@ static void usage(FILE *f)
 		"256)\n"
 		"      notify=poll|event   notifications (default poll; driver role: poll only)\n"
 		"      ring=split|packed   the virtqueue layout offered (device) or wanted\n"
-		"                          (driver); default packed: the peer may still pick\n"
-		"                          split, as a pre-v2 peer does\n"
+		"                          (driver); default: a device offers both, a driver\n"
+		"                          wants split (the faster, doc/net.md)\n"
 		"      in_order=0|1        VIRTIO_F_IN_ORDER offered or wanted (default 1)\n"
 		"      mac=XX:XX:XX:XX:XX:XX  the device's unicast MAC (device role; default\n"
 		"                          02:00:00:00:00:<port+1>)\n"
@@ -546,7 +546,13 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 			if (k < 0)
 				return port_err(spec, packed ? "ring: expected split or packed"
 							     : "in_order: expected 0 or 1");
-			p->ring_off = k != 0 ? p->ring_off & ~bit : p->ring_off | bit;
+			if (k != 0) {
+				p->ring_off &= ~bit;
+				p->ring_on |= bit;
+			} else {
+				p->ring_off |= bit;
+				p->ring_on &= ~bit;
+			}
 		} else if (strcmp(kv, "dev") == 0) {
 			if (vmsg_util_parse_u64(val, 10, 0, 0, 65535, &v) < 0)
 				return port_err(spec,

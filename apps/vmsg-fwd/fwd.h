@@ -91,6 +91,8 @@ struct fwd_port {
 	uint32_t qsize;
 	uint32_t notify;   /* enum rte_vmsg_net_notify */
 	uint64_t ring_off; /* ring=, in_order=: RING_PACKED, IN_ORDER left out of the features */
+	uint64_t
+		ring_on; /* ring=, in_order=: of them, those a driver port wants beyond its default */
 	uint16_t mtu;
 	uint16_t dev_num;
 	uint8_t mac[6];

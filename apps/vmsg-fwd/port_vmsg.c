@@ -215,7 +215,7 @@ static int drv_bringup(struct fwd_port *p)
 	o.dma_bus_addr = dma_bus;
 	o.dma_size = dma_size;
 	o.notify = RTE_VMSG_NET_NOTIFY_POLL;
-	o.features = rte_vmsg_net_drv_default_features() & ~p->ring_off;
+	o.features = (rte_vmsg_net_drv_default_features() | p->ring_on) & ~p->ring_off;
 	o.flags = RTE_VMSG_NET_DRV_F_BUS_EVENTS;
 	return rte_vmsg_net_drv_create(&o, &p->ndrv);
 }

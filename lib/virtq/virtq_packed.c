@@ -252,6 +252,10 @@ static inline void drv_complete(struct rte_vmsg_vq_drv *vq, uint16_t id, uint32_
 
 int rte_vmsg__vqp_drv_reap(struct rte_vmsg_vq_drv *vq, struct rte_vmsg_vq_cpl *out, uint32_t n)
 {
+	/* In locals: the stores into out[] could alias them for the compiler. */
+	const struct rte_vmsg_vring_packed_desc *ring = vq->pring;
+	struct vq_head *heads = vq->heads;
+	const uint32_t size = vq->size, mask = vq->mask;
 	bool retried = false;
 	uint32_t i = 0;
 	int rc = 0;
@@ -271,10 +275,10 @@ again:
 			continue;
 		}
 		c = vq->last_used;
-		d = &vq->pring[c & vq->mask];
+		d = &ring[c & mask];
 		/* A_P: pairs with R_P in rte_vmsg__vqp_dev_push(): used descriptor and buffer data. */
 		fl = rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(&d->flags));
-		if (!pd_used(fl, c, vq->size))
+		if (!pd_used(fl, c, size))
 			break;
 		if (RTE_VMSG_UNLIKELY(vq->kick_seq == vq->reap_seq)) {
 			rc = DRV_BREAK(vq, RTE_VMSG_VQ_BAD_USED_IDX);
@@ -282,12 +286,12 @@ again:
 		}
 		id = rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&d->id));
 		len = rte_vmsg_le32_to_cpu(rte_vmsg__read_once(&d->len));
-		if (RTE_VMSG_UNLIKELY(id >= vq->size || vq->heads[id].ndesc == 0 ||
-				      (int32_t)(vq->heads[id].seq - vq->kick_seq) >= 0)) {
+		if (RTE_VMSG_UNLIKELY(id >= size || heads[id].ndesc == 0 ||
+				      (int32_t)(heads[id].seq - vq->kick_seq) >= 0)) {
 			rc = DRV_BREAK(vq, RTE_VMSG_VQ_BAD_USED_ID);
 			break;
 		}
-		h = &vq->heads[id];
+		h = &heads[id];
 		if (RTE_VMSG_UNLIKELY(len > h->wlen)) {
 			rc = DRV_BREAK(vq, RTE_VMSG_VQ_BAD_USED_LEN);
 			break;
@@ -425,14 +429,38 @@ static int pwalk_table(struct rte_vmsg_vq_dev *vq, struct pwalk *w, uint64_t add
 }
 
 /*
- * Walks the chain whose head is at position @p c (flags @p fl, read by the
- * caller's acquire). Every field of every descriptor is read once. Returns
- * 0 with the ring descriptors it holds in *nd, -ENOBUFS (nothing consumed),
- * or -EIO.
+ * The checks every chain ends with, on the id of its last descriptor, and
+ * its request. @p steps: the ring descriptors the chain holds.
  */
-static int pdev_walk(struct rte_vmsg_vq_dev *vq, uint16_t c, uint16_t fl,
-		     struct rte_vmsg_vq_iov *iov, uint32_t cap, struct rte_vmsg_vq_req *req,
-		     uint16_t *nd)
+static inline int pdev_finish(struct rte_vmsg_vq_dev *vq, uint16_t c, uint32_t steps, uint16_t id,
+			      const struct pwalk *w, struct rte_vmsg_vq_req *req, uint16_t *nd)
+{
+	/* The buffer id is the last descriptor's (virtio 1.1 2.8.6). */
+	if (RTE_VMSG_UNLIKELY(id >= vq->size))
+		return DEV_BREAK(vq, RTE_VMSG_VQ_BAD_HEAD);
+	if (RTE_VMSG_UNLIKELY(vq->busy[id] != 0))
+		return DEV_BREAK(vq, RTE_VMSG_VQ_HEAD_IN_USE);
+	/* At most N descriptors between the used and the avail position. */
+	if (RTE_VMSG_UNLIKELY((uint16_t)(c + steps - vq->used_idx) > vq->size))
+		return DEV_BREAK(vq, RTE_VMSG_VQ_BAD_AVAIL_IDX);
+	req->head = id;
+	req->n_iov = w->n;
+	req->out_len = (uint32_t)w->out;
+	req->in_len = (uint32_t)w->in;
+	req->reserved = 0;
+	*nd = (uint16_t)steps;
+	return 0;
+}
+
+/*
+ * The general walk (several descriptors, or an indirect table) of the chain
+ * whose head is at position @p c, flags @p fl. Apart from pdev_walk(), so
+ * that the common chain of one descriptor keeps its walk state in
+ * registers (this one's goes to pwalk_table()).
+ */
+static int pdev_walk_chain(struct rte_vmsg_vq_dev *vq, uint16_t c, uint16_t fl,
+			   struct rte_vmsg_vq_iov *iov, uint32_t cap, struct rte_vmsg_vq_req *req,
+			   uint16_t *nd)
 {
 	struct pwalk w = { .iov = iov, .cap = cap };
 	uint32_t steps = 0;
@@ -468,21 +496,37 @@ static int pdev_walk(struct rte_vmsg_vq_dev *vq, uint16_t c, uint16_t fl,
 		if (RTE_VMSG_UNLIKELY(steps >= vq->size))
 			return DEV_BREAK(vq, RTE_VMSG_VQ_CHAIN_LOOP);
 	}
-	/* The buffer id is the last descriptor's (virtio 1.1 2.8.6). */
-	if (RTE_VMSG_UNLIKELY(id >= vq->size))
-		return DEV_BREAK(vq, RTE_VMSG_VQ_BAD_HEAD);
-	if (RTE_VMSG_UNLIKELY(vq->busy[id] != 0))
-		return DEV_BREAK(vq, RTE_VMSG_VQ_HEAD_IN_USE);
-	/* At most N descriptors between the used and the avail position. */
-	if (RTE_VMSG_UNLIKELY((uint16_t)(c + steps - vq->used_idx) > vq->size))
-		return DEV_BREAK(vq, RTE_VMSG_VQ_BAD_AVAIL_IDX);
-	req->head = id;
-	req->n_iov = w.n;
-	req->out_len = (uint32_t)w.out;
-	req->in_len = (uint32_t)w.in;
-	req->reserved = 0;
-	*nd = (uint16_t)steps;
-	return 0;
+	return pdev_finish(vq, c, steps, id, &w, req, nd);
+}
+
+/*
+ * Walks the chain whose head is at position @p c (flags @p fl, read by the
+ * caller's acquire). Every field of every descriptor is read once, the
+ * head's flags never again. Returns 0 with the ring descriptors it holds in
+ * *nd, -ENOBUFS (nothing consumed), or -EIO.
+ */
+static inline int pdev_walk(struct rte_vmsg_vq_dev *vq, uint16_t c, uint16_t fl,
+			    struct rte_vmsg_vq_iov *iov, uint32_t cap, struct rte_vmsg_vq_req *req,
+			    uint16_t *nd)
+{
+	const struct rte_vmsg_vring_packed_desc *d = &vq->pring[c & vq->mask];
+	struct pwalk w = { .iov = iov, .cap = cap };
+	uint64_t addr;
+	uint32_t len;
+	uint16_t id;
+	int rc;
+
+	if (RTE_VMSG_UNLIKELY(
+		    (fl & (RTE_VMSG_VRING_DESC_F_NEXT | RTE_VMSG_VRING_DESC_F_INDIRECT)) != 0))
+		return pdev_walk_chain(vq, c, fl, iov, cap, req, nd);
+	/* One descriptor: a packet, a receive buffer. */
+	addr = rte_vmsg_le64_to_cpu(rte_vmsg__read_once(&d->addr));
+	len = rte_vmsg_le32_to_cpu(rte_vmsg__read_once(&d->len));
+	id = rte_vmsg_le16_to_cpu(rte_vmsg__read_once(&d->id));
+	rc = pwalk_buf(vq, &w, addr, len, (fl & RTE_VMSG_VRING_DESC_F_WRITE) != 0);
+	if (rc != 0)
+		return rc;
+	return pdev_finish(vq, c, 1, id, &w, req, nd);
 }
 
 int rte_vmsg__vqp_dev_pop(struct rte_vmsg_vq_dev *vq, struct rte_vmsg_vq_req *reqs, uint32_t nreq,

@@ -40,8 +40,8 @@
  *            device and driver); then calm, a new driver, and checked
  *            packets come back. Split rings (the device offers neither
  *            RING_PACKED nor IN_ORDER).
- *  net_packed  the same over packed in-order queues (the default of two
- *            librte_vmsg ends): the flipper rewrites the descriptor rings
+ *  net_packed  the same over packed in-order queues (the driver adds
+ *            RING_PACKED to its default): the flipper rewrites the descriptor rings
  *            (available and used descriptors, flags with the wrap bits),
  *            both event suppression structures and the buffers.
  *
@@ -721,6 +721,8 @@ static int net_drv_open(void)
 	o.dma_size = n.dma_size;
 	o.timeout_ns = 200 * MS;
 	o.poll_peer = net_device_turn;
+	/* RING_PACKED wanted too: the device's offer makes the pass's layout. */
+	o.features = rte_vmsg_net_drv_default_features() | (1ull << RTE_VMSG_VIRTIO_F_RING_PACKED);
 	return rte_vmsg_net_drv_create(&o, &n.nv);
 }
 

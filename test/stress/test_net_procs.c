@@ -86,9 +86,10 @@ static int net_dev_new(struct rte_vmsg_bus *bus, const struct rte_vmsg_memmap *m
 	o.backend = RTE_VMSG_NET_BACKEND_LOOPBACK;
 	o.notify = notify;
 	/*
-	 * One ring mode per device, so that the traffic crosses all four: A
-	 * packed in-order (the default), B split, A' (events) packed, B'
-	 * (events, then the bogus split rings) split in-order.
+	 * One ring mode per device, so that the traffic crosses all four
+	 * (the driver wants them all): A packed in-order, B split, A'
+	 * (events) packed, B' (events, then the bogus split rings) split
+	 * in-order.
 	 */
 	o.features = rte_vmsg_net_dev_supported_features();
 	if (num == DEV_B || num == DEV_B + 2)
@@ -272,6 +273,8 @@ static int drv_open(uint32_t i, uint16_t num)
 	o.dma_bus_addr = g.dma_bus + i * half;
 	o.dma_size = half;
 	o.notify = g.notify;
+	/* RING_PACKED wanted too: each device's offer makes its ring mode. */
+	o.features = rte_vmsg_net_drv_default_features() | (1ull << RTE_VMSG_VIRTIO_F_RING_PACKED);
 	rc = rte_vmsg_net_drv_create(&o, &g.nd[i]);
 	if (rc == 0)
 		g.num[i] = num;

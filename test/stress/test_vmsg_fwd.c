@@ -25,7 +25,8 @@
  *     devices a new process made on files of the same names.
  *  7. A hostile driver: a head index out of range in port 0's transmit
  *     queue breaks that queue (counted in broken), vmsg-fwd raises
- *     DEVICE_NEEDS_RESET and carries checked traffic after the reset.
+ *     DEVICE_NEEDS_RESET and carries checked traffic after the reset; over
+ *     a split ring, then a packed in-order one (a buffer id out of range).
  *
  * With --measure [--size N] [--seconds S]: no checks, the forwarding rate of
  * one queue pair in io mode (this process sends on port 0 and receives on
@@ -178,6 +179,8 @@ static int drv_end_open(struct end *e, const char *path, uint32_t qp)
 	o.dma_addr = dma;
 	o.dma_bus_addr = dma_bus;
 	o.dma_size = dma_size;
+	/* RING_PACKED wanted too: a port offering it gets packed rings. */
+	o.features = rte_vmsg_net_drv_default_features() | (1ull << RTE_VMSG_VIRTIO_F_RING_PACKED);
 	o.flags = RTE_VMSG_NET_DRV_F_BUS_EVENTS;
 	rc = rte_vmsg_net_drv_create(&o, &e->drv);
 	if (rc != 0)
@@ -557,7 +560,7 @@ static void device_role(const char *mode, uint32_t qp, uint64_t per_flow)
 
 	snprintf(qps, sizeof(qps), "%u", qp);
 	snprintf(p0, sizeof(p0), "vmsg:role=device,file=%s,qp=%s", files[0], qps);
-	/* Port 0 negotiates packed in-order with our driver end, port 1 split rings. */
+	/* Port 0 negotiates packed in-order with our driver end (it wants packed), port 1 split. */
 	snprintf(p1, sizeof(p1), "vmsg:file=%s,qp=%s,mac=02:00:00:00:00:42,ring=split,in_order=0",
 		 files[1], qps);
 	pid = fwd_start(args);
@@ -894,8 +897,12 @@ static void driver_role(uint32_t qp, uint64_t per_flow)
 		VTEST_SKIP_NO_HUGE("no free hugepages for the bus files");
 	CHECK_EQ(rc, 0);
 	snprintf(p0, sizeof(p0), "vmsg:role=driver,file=%s,qp=%s", files[0], qps);
-	/* Port 1 wants packed rings without IN_ORDER (port 0: the default, in-order). */
-	snprintf(p1, sizeof(p1), "vmsg:role=driver,file=%s,qp=%s,in_order=0", files[1], qps);
+	/*
+	 * Port 0 takes the default (split rings, in-order), port 1 wants packed
+	 * rings without IN_ORDER.
+	 */
+	snprintf(p1, sizeof(p1), "vmsg:role=driver,file=%s,qp=%s,ring=packed,in_order=0", files[1],
+		 qps);
 	pid = fwd_start(args);
 	end = rte_vmsg_time_ns() + WAIT_NS;
 	/* Serve both devices until vmsg-fwd has brought them up. */
@@ -1015,12 +1022,42 @@ static void dying_peer(uint64_t per_flow)
 }
 
 /*
- * 7: a hostile driver writes a head index out of range into the transmit
- * queue of port 0: vmsg-fwd's device breaks that queue (counted), raises
- * DEVICE_NEEDS_RESET, and after the driver's reset carries checked traffic
- * again; nothing crashes, the other port never notices.
+ * Makes a chain available in packed ring @p r (N = QSIZE) behind the
+ * driver's back: one descriptor of 64 bytes at @p addr with buffer id
+ * @p id, at the driver's next position. That position is found from the
+ * AVAIL bits, which every write of a slot sets to its lap's wrap counter:
+ * the slots before it hold this lap's, the others the last lap's. The
+ * flags last, with release.
  */
-static void hostile_driver(uint64_t per_flow)
+static void packed_bogus(struct rte_vmsg_vring_packed_desc *r, uint64_t addr, uint16_t id)
+{
+	uint16_t a0 = rte_vmsg_le16_to_cpu(r[0].flags) & RTE_VMSG_VRING_PACKED_DESC_F_AVAIL;
+	uint32_t i;
+	int w;
+
+	for (i = 1; i < QSIZE &&
+		    (rte_vmsg_le16_to_cpu(r[i].flags) & RTE_VMSG_VRING_PACKED_DESC_F_AVAIL) == a0;
+	     i++)
+		;
+	w = i == QSIZE ? a0 == 0 : a0 != 0; /* a whole lap written: the next one starts */
+	i %= QSIZE;
+	r[i].addr = rte_vmsg_cpu_to_le64(addr);
+	r[i].len = rte_vmsg_cpu_to_le32(64);
+	r[i].id = rte_vmsg_cpu_to_le16(id);
+	__atomic_store_n(&r[i].flags,
+			 rte_vmsg_cpu_to_le16(w ? RTE_VMSG_VRING_PACKED_DESC_F_AVAIL
+						: RTE_VMSG_VRING_PACKED_DESC_F_USED),
+			 __ATOMIC_RELEASE);
+}
+
+/*
+ * 7: a hostile driver writes a head index (@p packed: a buffer id) out of
+ * range into the transmit queue of port 0, a split ring or (@p packed) a
+ * packed in-order one: vmsg-fwd's device breaks that queue (counted),
+ * raises DEVICE_NEEDS_RESET, and after the driver's reset carries checked
+ * traffic again; nothing crashes, the other port never notices.
+ */
+static void hostile_driver(uint64_t per_flow, int packed)
 {
 	static struct traffic t;
 	struct end a, b;
@@ -1036,8 +1073,8 @@ static void hostile_driver(uint64_t per_flow)
 	pid_t pid;
 	int rc;
 
-	/* The bogus entry below is a split avail ring's. */
-	snprintf(p0, sizeof(p0), "vmsg:file=%s,ring=split", files[0]);
+	/* Port 0 offers one layout: the bogus entry below is written for it. */
+	snprintf(p0, sizeof(p0), "vmsg:file=%s,ring=%s", files[0], packed ? "packed" : "split");
 	snprintf(p1, sizeof(p1), "vmsg:file=%s", files[1]);
 	pid = fwd_start(args);
 	CHECK_EQ(drv_end_open(&a, files[0], 1), 0);
@@ -1055,11 +1092,20 @@ static void hostile_driver(uint64_t per_flow)
 	CHECK_EQ(rte_vmsg_vq_drv_addrs(vq, &desc_b, &avail_b, &used_b), 0);
 	CHECK_EQ(rte_vmsg_bus_shm_dma(a.shm, &dmav, &dma_bus, NULL), 0);
 	dma = dmav;
-	avail = dma + (avail_b - dma_bus);
-	idx = rte_vmsg_get_le16(avail + 2);
-	rte_vmsg_put_le16(avail + 4 + 2u * (idx % QSIZE), (uint16_t)(QSIZE + 7));
-	__atomic_store_n((uint16_t *)(void *)(avail + 2), rte_vmsg_cpu_to_le16((uint16_t)(idx + 1)),
-			 __ATOMIC_RELEASE);
+	CHECK_EQ(rte_vmsg_drv_has_feature(rte_vmsg_net_drv_handle(a.drv),
+					  RTE_VMSG_VIRTIO_F_RING_PACKED),
+		 packed);
+	if (packed) {
+		packed_bogus(
+			(struct rte_vmsg_vring_packed_desc *)(void *)(dma + (desc_b - dma_bus)),
+			dma_bus, (uint16_t)(QSIZE + 7));
+	} else {
+		avail = dma + (avail_b - dma_bus);
+		idx = rte_vmsg_get_le16(avail + 2);
+		rte_vmsg_put_le16(avail + 4 + 2u * (idx % QSIZE), (uint16_t)(QSIZE + 7));
+		__atomic_store_n((uint16_t *)(void *)(avail + 2),
+				 rte_vmsg_cpu_to_le16((uint16_t)(idx + 1)), __ATOMIC_RELEASE);
+	}
 	end = rte_vmsg_time_ns() + WAIT_NS;
 	while (!rte_vmsg_drv_needs_reset(rte_vmsg_net_drv_handle(a.drv)) &&
 	       rte_vmsg_time_ns() < end) {
@@ -1082,9 +1128,9 @@ static void hostile_driver(uint64_t per_flow)
 	CHECK_U64(tot[0].drops + tot[1].drops, 0);
 	if (vtest_failures != 0)
 		show_output();
-	printf("hostile driver: a bogus ring broke port 0's queue (broken %llu), reset, %" PRIu64
-	       " packets checked\n",
-	       tot[0].broken, recv_at(&t, 0, 0) + recv_at(&t, 1, 0));
+	printf("hostile driver (%s): a bogus ring broke port 0's queue (broken %llu), reset, "
+	       "%" PRIu64 " packets checked\n",
+	       packed ? "packed" : "split", tot[0].broken, recv_at(&t, 0, 0) + recv_at(&t, 1, 0));
 	end_close(&a);
 	end_close(&b);
 }
@@ -1359,8 +1405,10 @@ int main(int argc, char **argv)
 		dying_peer(scaled(50000));
 	if (RUN(6))
 		dying_device(scaled(50000));
-	if (RUN(7))
-		hostile_driver(scaled(100000));
+	if (RUN(7)) {
+		hostile_driver(scaled(100000), 0);
+		hostile_driver(scaled(100000), 1);
+	}
 	if (RUN(8)) {
 		bare_link("v2", scaled(100000));
 		bare_link("pre-v2", scaled(100000));

@@ -31,22 +31,18 @@
 
 static uint64_t seed;
 /*
- * Features taken out of every device's offer: the ring mode of a pass
- * (RING_PACKED, IN_ORDER); the tests that write split-ring values by hand
- * take both out.
+ * The ring mode of a pass: features taken out of every device's offer
+ * (RING_PACKED, IN_ORDER; the tests that write split-ring values by hand
+ * take both out), and RING_PACKED added to what every driver wants (the
+ * helper's default wants split rings).
  */
-static uint64_t ring_off;
+static uint64_t ring_off, ring_on;
 #define RING_BITS (F(RTE_VMSG_VIRTIO_F_RING_PACKED) | F(RTE_VMSG_VIRTIO_F_IN_ORDER))
 /* Receive buffer size when loop_traffic() checks num_buffers (MRG_RXBUF); 0: no check. */
 static uint32_t expect_bufsz;
 
 /* What the driver helper asks for without MRG_RXBUF (and without TSO: no 64 KiB buffers). */
-#define NO_MRG                                                              \
-	(rte_vmsg_net_dev_supported_features() &                            \
-	 ~(F(RTE_VMSG_NET_F_MRG_RXBUF) | F(RTE_VMSG_NET_F_CTRL_RX) |        \
-	   F(RTE_VMSG_NET_F_CTRL_MAC_ADDR) | F(RTE_VMSG_NET_F_GUEST_TSO4) | \
-	   F(RTE_VMSG_NET_F_GUEST_TSO6) | F(RTE_VMSG_NET_F_HOST_TSO4) |     \
-	   F(RTE_VMSG_NET_F_HOST_TSO6) | F(RTE_VMSG_VIRTIO_F_INDIRECT_DESC)))
+#define NO_MRG (rte_vmsg_net_drv_default_features() & ~F(RTE_VMSG_NET_F_MRG_RXBUF))
 
 /* ------------------------------------------------------------------------ */
 /* Harness                                                                   */
@@ -223,7 +219,9 @@ static int env_add_drv(struct env *e, const struct cfg *c, int i)
 	d.bus = e->drvb;
 	d.dev_num = e->dev_num[i];
 	d.queue_pairs = c->drv_qp;
-	d.features = c->drv_features;
+	d.features =
+		(c->drv_features != 0 ? c->drv_features : rte_vmsg_net_drv_default_features()) |
+		ring_on;
 	d.dma_addr = (uint8_t *)rte_vmsg_region_addr(e->reg) + (size_t)i * slice;
 	d.dma_bus_addr = REGION_BUS + (uint64_t)i * slice;
 	d.dma_size = slice;
@@ -498,9 +496,12 @@ static void test_loopback(int mrg, uint64_t npkts)
 	h = rte_vmsg_net_drv_handle(e.drv[0]);
 	CHECK_EQ(rte_vmsg_drv_has_feature(h, RTE_VMSG_NET_F_MRG_RXBUF), mrg);
 	CHECK_EQ(rte_vmsg_drv_has_feature(h, RTE_VMSG_VIRTIO_F_VERSION_1), 1);
-	/* The fastest ring both sides offer: packed and in-order unless the device holds back. */
+	/*
+	 * The mode of the pass: split in-order by default (the faster), packed
+	 * when the driver asks for it, in-order unless the device holds back.
+	 */
 	CHECK_EQ(rte_vmsg_drv_has_feature(h, RTE_VMSG_VIRTIO_F_RING_PACKED),
-		 (ring_off & F(RTE_VMSG_VIRTIO_F_RING_PACKED)) == 0);
+		 (ring_on & ~ring_off & F(RTE_VMSG_VIRTIO_F_RING_PACKED)) != 0);
 	CHECK_EQ(rte_vmsg_drv_has_feature(h, RTE_VMSG_VIRTIO_F_IN_ORDER),
 		 (ring_off & F(RTE_VMSG_VIRTIO_F_IN_ORDER)) == 0);
 	CHECK_EQ(
@@ -847,6 +848,84 @@ out:
 	env_fini(&e);
 }
 
+/* Queues of the net tests: 256 entries (the device's default maximum). */
+#define QN 256u
+#define PD_AVAIL RTE_VMSG_VRING_PACKED_DESC_F_AVAIL
+#define PD_USED RTE_VMSG_VRING_PACKED_DESC_F_USED
+
+static int drv_packed(struct env *e, int d)
+{
+	return rte_vmsg_drv_has_feature(rte_vmsg_net_drv_handle(e->drv[d]),
+					RTE_VMSG_VIRTIO_F_RING_PACKED) == 1;
+}
+
+/*
+ * The packed descriptor ring of driver queue @p index, and the driver's next
+ * avail position in it, modulo 2N (below N: wrap counter 1), found from the
+ * AVAIL bits, which every write of a slot (the driver's, and the device's
+ * used one) sets to the lap's wrap counter: the slots before the position
+ * hold this lap's, the others the last lap's (all 0 in a new ring).
+ */
+static struct rte_vmsg_vring_packed_desc *pring(struct env *e, int d, uint32_t index, uint32_t *pos)
+{
+	struct rte_vmsg_vq_drv *vq = rte_vmsg_net_drv_vq(e->drv[d], index);
+	struct rte_vmsg_vring_packed_desc *r;
+	uint64_t db = 0;
+	uint16_t a0;
+	uint32_t i;
+
+	CHECK(vq != NULL);
+	if (vq == NULL)
+		return NULL;
+	rte_vmsg_vq_drv_addrs(vq, &db, NULL, NULL);
+	r = (struct rte_vmsg_vring_packed_desc *)(void *)((uint8_t *)rte_vmsg_region_addr(e->reg) +
+							  (db - REGION_BUS));
+	a0 = rte_vmsg_le16_to_cpu(r[0].flags) & PD_AVAIL;
+	for (i = 1; i < QN && (rte_vmsg_le16_to_cpu(r[i].flags) & PD_AVAIL) == a0; i++)
+		;
+	if (i == QN) /* a whole lap written with a0: the next one starts */
+		*pos = a0 != 0 ? QN : 0;
+	else
+		*pos = a0 != 0 ? i : QN + i;
+	return r;
+}
+
+/* Flags of a descriptor at position @p p (mod 2N): available, or with @p used, used. */
+static rte_vmsg_le16 pflags(uint32_t p, uint16_t more, int used)
+{
+	int w = (p % (2 * QN)) < QN;
+
+	return rte_vmsg_cpu_to_le16(
+		(uint16_t)(more | (w ? PD_AVAIL : 0) | ((used ? w : !w) ? PD_USED : 0)));
+}
+
+/*
+ * A hostile driver on a packed ring: a chain made available at the driver's
+ * position, behind its back: a buffer outside the map (@p loop 0), or NEXT
+ * on every descriptor of the ring. The head's flags last, with release.
+ */
+static void inject_packed(struct env *e, int d, uint32_t index, int loop)
+{
+	struct rte_vmsg_vring_packed_desc *r;
+	uint32_t p = 0, j;
+
+	r = pring(e, d, index, &p);
+	if (r == NULL)
+		return;
+	for (j = loop ? QN : 1; j-- > 0;) {
+		struct rte_vmsg_vring_packed_desc *x = &r[(p + j) % QN];
+
+		x->addr = rte_vmsg_cpu_to_le64(loop ? REGION_BUS + 4096
+						    : REGION_BUS + REGION_SIZE + 0x100000);
+		x->len = rte_vmsg_cpu_to_le32(64);
+		x->id = rte_vmsg_cpu_to_le16(5);
+		if (j != 0)
+			x->flags = pflags(p + j, RTE_VMSG_VRING_DESC_F_NEXT, 0);
+	}
+	__atomic_store_n(&r[p % QN].flags, pflags(p, loop ? RTE_VMSG_VRING_DESC_F_NEXT : 0, 0),
+			 __ATOMIC_RELEASE);
+}
+
 static void inject(struct env *e, int d, uint32_t index, int loop)
 {
 	struct rte_vmsg_vq_drv *vq = rte_vmsg_net_drv_vq(e->drv[d], index);
@@ -860,6 +939,10 @@ static void inject(struct env *e, int d, uint32_t index, int loop)
 	CHECK(vq != NULL);
 	if (vq == NULL)
 		return;
+	if (drv_packed(e, d)) {
+		inject_packed(e, d, index, loop);
+		return;
+	}
 	rte_vmsg_vq_drv_addrs(vq, &db, &ab, NULL);
 	desc = (struct rte_vmsg_vring_desc *)(void *)(base + (db - REGION_BUS));
 	avail = (uint16_t *)(void *)(base + (ab - REGION_BUS));
@@ -1148,7 +1231,12 @@ static void test_queue_reset_notsup(void)
 	}
 }
 
-/* Puts a used entry with a head out of range on queue @p index (a hostile device). */
+/*
+ * Puts a used entry with a head (packed: buffer id) out of range on queue
+ * @p index (a hostile device). Packed: at the driver's used position, its
+ * avail position less the descriptors in flight (every chain of the net
+ * helper is one descriptor).
+ */
 static void bad_used(struct env *e, uint32_t index)
 {
 	struct rte_vmsg_vq_drv *vq = rte_vmsg_net_drv_vq(e->drv[0], index);
@@ -1160,6 +1248,19 @@ static void bad_used(struct env *e, uint32_t index)
 	CHECK(vq != NULL);
 	if (vq == NULL)
 		return;
+	if (drv_packed(e, 0)) {
+		struct rte_vmsg_vring_packed_desc *r;
+		uint32_t p = 0, u;
+
+		r = pring(e, 0, index, &p);
+		if (r == NULL)
+			return;
+		u = (p + 2 * QN - (QN - rte_vmsg_vq_drv_free_count(vq))) % (2 * QN);
+		r[u % QN].id = rte_vmsg_cpu_to_le16(0xFFFFu);
+		r[u % QN].len = 0;
+		__atomic_store_n(&r[u % QN].flags, pflags(u, 0, 1), __ATOMIC_RELEASE);
+		return;
+	}
 	rte_vmsg_vq_drv_addrs(vq, NULL, NULL, &ub);
 	used = (uint16_t *)(void *)(base + (ub - REGION_BUS));
 	ring = (struct rte_vmsg_vring_used_elem *)(void *)(used + 2);
@@ -1503,19 +1604,32 @@ int main(void)
 	RUN(test_queue_reset());
 	RUN(test_queue_reset_notsup());
 	RUN(test_queue_reset_broken());
+	/* The same hostile peers on packed rings (the helpers write packed values), in-order or not. */
 	ring_off = 0;
+	ring_on = F(RTE_VMSG_VIRTIO_F_RING_PACKED);
+	RUN(test_hostile());
+	RUN(test_queue_reset_broken());
+	ring_off = F(RTE_VMSG_VIRTIO_F_IN_ORDER);
+	RUN(test_hostile());
+	RUN(test_queue_reset_broken());
+	ring_off = 0;
+	ring_on = 0;
 	RUN(test_enable_outside_map());
 	RUN(test_jumbo());
 	RUN(test_threads());
-	/* The default (above) negotiates packed in-order; the other three ring modes. */
+	/*
+	 * The default (above) negotiates split in-order; the other three ring
+	 * modes: packed, split, packed in-order.
+	 */
 	for (int m = 1; m < 4; m++) {
-		ring_off = (m & 1 ? F(RTE_VMSG_VIRTIO_F_IN_ORDER) : 0) |
-			   (m & 2 ? F(RTE_VMSG_VIRTIO_F_RING_PACKED) : 0);
+		ring_off = m != 3 ? F(RTE_VMSG_VIRTIO_F_IN_ORDER) : 0;
+		ring_on = m & 1 ? F(RTE_VMSG_VIRTIO_F_RING_PACKED) : 0;
 		RUN(test_loopback(1, 20000));
 		RUN(test_loopback(0, 20000));
 		RUN(test_mq());
 		RUN(test_threads());
 	}
 	ring_off = 0;
+	ring_on = 0;
 	return vtest_done("net");
 }

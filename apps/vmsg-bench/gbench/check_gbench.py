@@ -37,12 +37,15 @@ def expected():
             for esize in (64, 256):
                 for burst in (1, 8, 32):
                     names.add(f"{fam}/{fmt}/esize:{esize}/burst:{burst}")
-    for bufs in (1, 2):
-        for burst in (1, 8, 32):
-            names.add(f"BM_virtq/burst:{burst}/bufs:{bufs}")
+    for ring in ("", "split_io/", "packed/", "packed_io/"):
+        for bufs in (1, 2):
+            for burst in (1, 8, 32):
+                names.add(f"BM_virtq/{ring}burst:{burst}/bufs:{bufs}")
     for length in (64, 1518):
         for burst in (1, 8, 32):
             names.add(f"BM_net_loopback/len:{length}/burst:{burst}")
+        for ring in ("split", "split_io", "packed", "packed_io"):
+            names.add(f"BM_net_loopback/{ring}/len:{length}/burst:32")
     return names
 
 

@@ -276,12 +276,30 @@ constexpr uint32_t vq_size = 256;
 constexpr uint32_t vq_buf_bytes = 64;
 
 /*
- * One split queue of 256 entries, polling policy, both halves on this
- * thread. Each chain has one 64-byte readable buffer and, with bufs:2, one
+ * The four virtqueue modes: the name part of a benchmark and the features
+ * that select it (RING_PACKED, IN_ORDER). The split ring without IN_ORDER
+ * keeps the unqualified names.
+ */
+struct ring_mode {
+	const char *name;
+	uint64_t features;
+};
+
+const ring_mode ring_modes[] = {
+	{ "", 0 },
+	{ "split_io", 1ull << RTE_VMSG_VIRTIO_F_IN_ORDER },
+	{ "packed", 1ull << RTE_VMSG_VIRTIO_F_RING_PACKED },
+	{ "packed_io",
+	  (1ull << RTE_VMSG_VIRTIO_F_RING_PACKED) | (1ull << RTE_VMSG_VIRTIO_F_IN_ORDER) },
+};
+
+/*
+ * One queue of 256 entries (split, or the layout @p features select),
+ * polling policy, both halves on this thread. Each chain has one 64-byte readable buffer and, with bufs:2, one
  * 64-byte writable buffer the device reports as filled (its contents are not
  * touched: this is the queue's cost, not the copy's).
  */
-void BM_virtq(benchmark::State &state)
+void BM_virtq(benchmark::State &state, uint64_t features)
 {
 	const uint32_t burst = static_cast<uint32_t>(state.range(0));
 	const uint32_t nbufs = static_cast<uint32_t>(state.range(1));
@@ -300,7 +318,8 @@ void BM_virtq(benchmark::State &state)
 	uint64_t block_bus = 0, data_bus = 0;
 	dma mem;
 
-	if (!mem.open(4u << 20) || rte_vmsg_vq_layout_get(vq_size, 0, &lay) != 0 ||
+	if (!mem.open(4u << 20) ||
+	    rte_vmsg_vq_layout_features_get(vq_size, 0, features, &lay) != 0 ||
 	    rte_vmsg_region_alloc(mem.reg, lay.bytes, RTE_VMSG_VQ_ALIGN, &block, &block_bus) != 0 ||
 	    rte_vmsg_region_alloc(mem.reg, bufs.size() * vq_buf_bytes, 64, &data, &data_bus) != 0) {
 		state.SkipWithError("memory setup failed");
@@ -312,9 +331,11 @@ void BM_virtq(benchmark::State &state)
 	o.mem = block;
 	o.bus_addr = block_bus;
 	o.mem_len = lay.bytes;
+	o.features = features;
 	v.sz = sizeof(v);
 	v.size = vq_size;
 	v.policy = RTE_VMSG_VQ_POLICY_POLL;
+	v.features = features;
 	v.map = mem.map;
 	if (rte_vmsg_vq_drv_create(&o, &drv) != 0 ||
 	    rte_vmsg_vq_drv_addrs(drv, &v.desc_addr, &v.driver_addr, &v.device_addr) != 0 ||
@@ -392,9 +413,14 @@ struct net_env {
 		rte_vmsg_net_dev_service(e->dev);
 	}
 
-	/* Returns nullptr, or why it failed. */
-	const char *open()
+	/*
+	 * Returns nullptr, or why it failed. @p ring: nullptr for what the
+	 * library negotiates by default, else the virtqueue mode both ends use.
+	 */
+	const char *open(const ring_mode *ring)
 	{
+		constexpr uint64_t ring_bits = (1ull << RTE_VMSG_VIRTIO_F_RING_PACKED) |
+					       (1ull << RTE_VMSG_VIRTIO_F_IN_ORDER);
 		constexpr size_t dma_size = 16u << 20;
 		struct rte_vmsg_bus_loop_opts lo = {};
 		struct rte_vmsg_bus_opts bo = {};
@@ -422,6 +448,9 @@ struct net_env {
 		no.dev_num = 1;
 		no.backend = RTE_VMSG_NET_BACKEND_LOOPBACK;
 		no.notify = RTE_VMSG_NET_NOTIFY_POLL;
+		if (ring != nullptr)
+			no.features = (rte_vmsg_net_dev_supported_features() & ~ring_bits) |
+				      ring->features;
 		std::memcpy(no.mac, mac, sizeof(mac));
 		if (rte_vmsg_net_dev_create(&no, &dev) != 0)
 			return "rte_vmsg_net_dev_create failed";
@@ -433,6 +462,9 @@ struct net_env {
 		d.dma_bus_addr = rte_vmsg_region_bus_addr(mem.reg);
 		d.dma_size = dma_size;
 		d.notify = RTE_VMSG_NET_NOTIFY_POLL;
+		if (ring != nullptr)
+			d.features =
+				(rte_vmsg_net_drv_default_features() & ~ring_bits) | ring->features;
 		d.flags = RTE_VMSG_NET_DRV_F_BUS_EVENTS;
 		d.poll_peer = poll_peer;
 		d.poll_peer_arg = this;
@@ -443,7 +475,7 @@ struct net_env {
 };
 
 /* Packets of len:N bytes (Ethernet header included), bursts of burst:N, pair 0. */
-void BM_net_loopback(benchmark::State &state)
+void BM_net_loopback(benchmark::State &state, const ring_mode *ring)
 {
 	const uint32_t len = static_cast<uint32_t>(state.range(0));
 	const uint32_t burst = static_cast<uint32_t>(state.range(1));
@@ -452,7 +484,7 @@ void BM_net_loopback(benchmark::State &state)
 	std::vector<uint8_t> rx_data(static_cast<size_t>(burst) * rx_cap);
 	std::vector<struct rte_vmsg_net_pkt> tx(burst), rx(burst);
 	net_env e;
-	const char *why = e.open();
+	const char *why = e.open(ring);
 
 	if (why != nullptr) {
 		state.SkipWithError(why);
@@ -585,18 +617,31 @@ void register_all()
 					     BM_ring_zc, f.fmt)
 			->Apply(ring_args);
 	}
-	auto *vq = benchmark::RegisterBenchmark("BM_virtq", BM_virtq);
+	for (const auto &r : ring_modes) {
+		std::string name = std::string("BM_virtq") + (r.name[0] ? "/" : "") + r.name;
+		auto *vq = benchmark::RegisterBenchmark(name.c_str(), BM_virtq, r.features);
 
-	vq->ArgNames({ "burst", "bufs" });
-	for (int64_t bufs : { 1, 2 })
-		for (int64_t burst : { 1, 8, 32 })
-			vq->Args({ burst, bufs });
-	auto *net = benchmark::RegisterBenchmark("BM_net_loopback", BM_net_loopback);
+		vq->ArgNames({ "burst", "bufs" });
+		for (int64_t bufs : { 1, 2 })
+			for (int64_t burst : { 1, 8, 32 })
+				vq->Args({ burst, bufs });
+	}
+	/* What the library negotiates by default, then each mode at bursts of 32. */
+	auto *net = benchmark::RegisterBenchmark("BM_net_loopback", BM_net_loopback,
+						 static_cast<const ring_mode *>(nullptr));
 
 	net->ArgNames({ "len", "burst" });
 	for (int64_t len : { 64, 1518 })
 		for (int64_t burst : { 1, 8, 32 })
 			net->Args({ len, burst });
+	for (const auto &r : ring_modes) {
+		std::string name = std::string("BM_net_loopback/") + (r.name[0] ? r.name : "split");
+		auto *nr = benchmark::RegisterBenchmark(name.c_str(), BM_net_loopback, &r);
+
+		nr->ArgNames({ "len", "burst" });
+		for (int64_t len : { 64, 1518 })
+			nr->Args({ len, 32 });
+	}
 	auto *bus = benchmark::RegisterBenchmark("BM_bus_answer", BM_bus_answer);
 
 	bus->ArgNames({ "get_devices", "max" });

@@ -523,11 +523,50 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
  * or with a bad num_buffers or length, is dropped and counted (errors).
  *
  * @return packets received (>= 0); -EINVAL for NULL arguments or a bad
- *         @p qp; -EIO when the queue is broken, or the pair's last
+ *         @p qp; -EBUSY while a rte_vmsg_net_drv_rx_burst_zc() burst is
+ *         lent; -EIO when the queue is broken, or the pair's last
  *         rte_vmsg_net_drv_queue_reset() failed.
  */
 RTE_VMSG_API int rte_vmsg_net_drv_rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 					   struct rte_vmsg_net_pkt *pkts, uint32_t n);
+
+/**
+ * Receives up to @p n packets on pair @p qp without copying them: each
+ * pkts[k].data points at the packet in the receive buffer the device wrote
+ * (@c len and @c hdr set, @c cap the room in that buffer), lent to the
+ * caller until rte_vmsg_net_drv_rx_release(), which posts the buffers
+ * again. What @c data and @c cap held before is ignored. The bytes are the
+ * device's, as with rte_vmsg_net_drv_rx_burst(): treat them as untrusted.
+ * Each packet is one buffer: a packet that spans several (MRG_RXBUF with a
+ * packet larger than a buffer, i.e. with GUEST_TSO) ends the burst before
+ * it, and when it comes first the call returns -EMSGSIZE: take it with
+ * rte_vmsg_net_drv_rx_burst(), which merges. A packet with a bad length or
+ * num_buffers is dropped and counted (errors).
+ *
+ * Concurrency: see the file comment; wait-free. One lent burst at a time
+ * per pair.
+ *
+ * @return packets received (>= 0; with 0 nothing is lent); -EINVAL for NULL
+ *         arguments or a bad @p qp; -EBUSY while a burst is lent (release
+ *         it first; rte_vmsg_net_drv_rx_burst() says the same); -EMSGSIZE
+ *         as above; -EIO when the queue is broken, or the pair's last
+ *         rte_vmsg_net_drv_queue_reset() failed.
+ */
+RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_zc(struct rte_vmsg_net_drv *nd, uint32_t qp,
+					      struct rte_vmsg_net_pkt *pkts, uint32_t n);
+
+/**
+ * Gives back the buffers of the last rte_vmsg_net_drv_rx_burst_zc() of pair
+ * @p qp: they are posted again (one kick); the packets' @c data pointers
+ * are no longer the caller's. Nothing lent: nothing to do. A queue reset
+ * (pair or device) takes the lent buffers back with the others.
+ *
+ * Concurrency: see the file comment; wait-free.
+ *
+ * @return 0; -EINVAL for a NULL @p nd or a bad @p qp; -EIO when the queue is
+ *         broken, or the pair's last rte_vmsg_net_drv_queue_reset() failed.
+ */
+RTE_VMSG_API int rte_vmsg_net_drv_rx_release(struct rte_vmsg_net_drv *nd, uint32_t qp);
 
 /**
  * Hands a transport event (EVENT_CONFIG, EVENT_USED) of this device to the

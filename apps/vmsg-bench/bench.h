@@ -66,6 +66,9 @@ struct bench_cfg {
 	int bus_amp;	       /* net: --bus amp, a bare AMP link on plain files */
 	uint32_t payloads;     /* net: --payloads, enum rte_vmsg_payloads */
 	int rings;	       /* net: --ring, --in-order: mask of BENCH_RING_* to run (bit r) */
+	int net_sizes;	       /* net: --sizes, bit i keeps net_sizes[i]; 0: all */
+	int net_notify;	       /* net: --net-notify, 0 default, 1 poll, 2 event */
+	int no_refs;	       /* net: --no-refs, our cases only */
 	int quick;	       /* small counts */
 	int verbose;
 	const char *argv0;

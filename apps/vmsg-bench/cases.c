@@ -52,6 +52,20 @@ static struct bench_case *case_add(struct case_list *l, enum bench_mode m, enum 
 	return c;
 }
 
+/* --sizes keeps net_sizes[i]. */
+static int net_size_kept(const struct bench_cfg *cfg, size_t i)
+{
+	return cfg->net_sizes == 0 || (cfg->net_sizes & (1 << i)) != 0;
+}
+
+/* --net-notify keeps @p notify (0 polling, 1 event) of a ring mode (first: the first kept). */
+static int net_notify_kept(const struct bench_cfg *cfg, int notify, int first)
+{
+	if (cfg->net_notify == 0)
+		return notify == 0 || first;
+	return notify == cfg->net_notify - 1;
+}
+
 /* net: our cases, then the vhost-user reference when it can run. */
 static int build_net_cases(const struct bench_cfg *cfg, struct case_list *l)
 {
@@ -69,8 +83,10 @@ static int build_net_cases(const struct bench_cfg *cfg, struct case_list *l)
 	for (ring = BENCH_RING_PACKED_IO; ring >= 0; ring--) {
 		if ((cfg->rings & (1 << ring)) == 0)
 			continue;
-		for (notify = 0; notify < (first ? 2 : 1); notify++)
+		for (notify = 0; notify < (first || cfg->net_notify == 2 ? 2 : 1); notify++)
 			for (i = 0; i < sizeof(net_sizes) / sizeof(net_sizes[0]); i++) {
+				if (!net_size_kept(cfg, i) || !net_notify_kept(cfg, notify, first))
+					continue;
 				c = case_add(l, BENCH_NET, BENCH_NET_PPS, net_sizes[i], 32, 1024,
 					     -1);
 				if (c == NULL)
@@ -86,6 +102,8 @@ static int build_net_cases(const struct bench_cfg *cfg, struct case_list *l)
 			}
 		first = 0;
 	}
+	if (cfg->no_refs)
+		return 0;
 	if (!vhost_usable(why, sizeof(why))) {
 		printf("net: no vhost-user reference: %s\n", why);
 		return 0;
@@ -95,13 +113,13 @@ static int build_net_cases(const struct bench_cfg *cfg, struct case_list *l)
 		printf("net: no testpmd over net_vmsg: %s\n", why);
 	else
 		for (i = 0; i < sizeof(net_sizes) / sizeof(net_sizes[0]); i++)
-			if (case_add(l, BENCH_PMD, BENCH_NET_PPS, net_sizes[i], 32, 1024, -1) ==
-			    NULL)
+			if (net_size_kept(cfg, i) && case_add(l, BENCH_PMD, BENCH_NET_PPS,
+							      net_sizes[i], 32, 1024, -1) == NULL)
 				return -1;
 	/* Each takes about ten seconds (two testpmd start-ups): --quick keeps 64 B only. */
 	for (path = 0; path < 3; path++)
 		for (i = 0; i < sizeof(net_sizes) / sizeof(net_sizes[0]); i++) {
-			if (cfg->quick && net_sizes[i] != 64)
+			if ((cfg->quick && net_sizes[i] != 64) || !net_size_kept(cfg, i))
 				continue;
 			c = case_add(l, BENCH_VHOST, BENCH_NET_PPS, net_sizes[i], 32, 1024, -1);
 			if (c == NULL)

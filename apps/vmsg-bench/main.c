@@ -110,6 +110,12 @@ static void usage(FILE *f)
 		"                        all (default)\n"
 		"  --in-order I          net: with VIRTIO_F_IN_ORDER (1), without (0) or both\n"
 		"                        (all, default)\n"
+		"  --sizes L             net: the frame sizes measured, a comma-separated list\n"
+		"                        of 64, 256 and 1518 (default all three)\n"
+		"  --net-notify N        net: one notify mode for our cases, poll or event\n"
+		"                        (default: polling, and event for the first ring mode)\n"
+		"  --no-refs             net: our cases only (no DPDK vhost-user reference and\n"
+		"                        no testpmd over net_vmsg)\n"
 		"  --numa-node N         bind the memory to NUMA node N%s\n"
 		"  --format F            link element format: compat, stamped or both (default\n"
 		"                        both; demo: the ratio format)\n"
@@ -194,6 +200,28 @@ static int parse_format(const char *s, int both_ok)
 	return -1;
 }
 
+/* --sizes: a mask of net frame sizes (bit 0: 64 B, 1: 256 B, 2: 1518 B). */
+static int parse_sizes(const char *arg, int *mask)
+{
+	static const char *const names[] = { "64", "256", "1518" };
+	const char *p = arg;
+	size_t i, n;
+
+	*mask = 0;
+	for (;;) {
+		n = strcspn(p, ",");
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strlen(names[i]) == n && strncmp(p, names[i], n) == 0)
+				break;
+		if (i == sizeof(names) / sizeof(names[0]))
+			return -1;
+		*mask |= 1 << i;
+		if (p[n] == '\0')
+			return 0;
+		p += n + 1;
+	}
+}
+
 static int bad_arg(const char *opt, const char *val, const char *expect)
 {
 	fprintf(stderr, "vmsg-bench: %s '%s': expected %s\n", opt, val, expect);
@@ -264,6 +292,9 @@ int main(int argc, char **argv)
 		OPT_TCG,
 		OPT_RING,
 		OPT_IN_ORDER,
+		OPT_SIZES,
+		OPT_NO_REFS,
+		OPT_NET_NOTIFY,
 	};
 	static const struct option opts[] = {
 		{ "cpus", required_argument, NULL, OPT_CPUS },
@@ -292,6 +323,9 @@ int main(int argc, char **argv)
 		{ "tcg", no_argument, NULL, OPT_TCG },
 		{ "ring", required_argument, NULL, OPT_RING },
 		{ "in-order", required_argument, NULL, OPT_IN_ORDER },
+		{ "sizes", required_argument, NULL, OPT_SIZES },
+		{ "no-refs", no_argument, NULL, OPT_NO_REFS },
+		{ "net-notify", required_argument, NULL, OPT_NET_NOTIFY },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -440,6 +474,22 @@ int main(int argc, char **argv)
 				ring_keep &= 0xa;
 			else if (strcmp(optarg, "all") != 0)
 				return bad_arg("--in-order", optarg, "0, 1 or all");
+			break;
+		case OPT_SIZES:
+			if (parse_sizes(optarg, &cfg.net_sizes) < 0)
+				return bad_arg("--sizes", optarg,
+					       "a comma-separated list of 64, 256 and 1518");
+			break;
+		case OPT_NO_REFS:
+			cfg.no_refs = 1;
+			break;
+		case OPT_NET_NOTIFY:
+			if (strcmp(optarg, "poll") == 0)
+				cfg.net_notify = 1;
+			else if (strcmp(optarg, "event") == 0)
+				cfg.net_notify = 2;
+			else
+				return bad_arg("--net-notify", optarg, "poll or event");
 			break;
 		case OPT_SPIN:
 			if (strcmp(optarg, "tight") == 0)

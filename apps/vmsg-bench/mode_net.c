@@ -9,7 +9,8 @@
  *
  *  - pps: NET_WINDOW packets circulate; the driver sends back everything it
  *    receives, as testpmd's mac forwarding does on either side of DPDK's
- *    vhost-user pair, and counts the packets it receives per second;
+ *    vhost-user pair (from the receive buffers, as testpmd forwards the
+ *    mbufs it received), and counts the packets it receives per second;
  *  - lat: one packet at a time, the round trip from tx_burst to the
  *    rx_burst that returns it.
  *
@@ -325,7 +326,8 @@ struct net_drv_end {
 	struct net_amp amp; /* --bus amp */
 	struct rte_vmsg_bus *bus;
 	struct rte_vmsg_net_drv *nd;
-	struct rte_vmsg_net_pkt pkts[NET_BURST];
+	struct rte_vmsg_net_pkt pkts[NET_BURST];  /* into bufs: the window's first packets, lat */
+	struct rte_vmsg_net_pkt zpkts[NET_BURST]; /* pps: lent by the receive queue */
 	uint8_t (*bufs)[NET_FRAME_MAX];
 };
 
@@ -397,21 +399,29 @@ static void net_frame(uint8_t *f, uint32_t len)
 	memcpy(f, "\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02\x88\xb5", 14);
 }
 
-/* Receives what came back and sends it again; returns packets received or -errno. */
+/*
+ * Receives what came back and sends it again; returns packets received or
+ * -errno. As a forwarding application does: the packets are sent from the
+ * receive buffers they arrived in (zero-copy receive), one copy into the
+ * transmit buffers, and the receive buffers go back after that.
+ */
 static int net_turn(struct net_drv_end *e, uint32_t notify)
 {
-	int n, k;
+	int n, k, rc;
 
 	if (notify == RTE_VMSG_NET_NOTIFY_EVENT)
 		rte_vmsg_bus_poll(e->bus); /* EVENT_USED in, the ring kept drained */
-	n = rte_vmsg_net_drv_rx_burst(e->nd, 0, e->pkts, NET_BURST);
+	n = rte_vmsg_net_drv_rx_burst_zc(e->nd, 0, e->zpkts, NET_BURST);
 	if (n <= 0)
 		return n;
 	for (k = 0; k < n; k++)
-		e->pkts[k].hdr.flags = 0;
-	k = rte_vmsg_net_drv_tx_burst(e->nd, 0, e->pkts, (uint32_t)n);
+		e->zpkts[k].hdr.flags = 0;
+	k = rte_vmsg_net_drv_tx_burst(e->nd, 0, e->zpkts, (uint32_t)n);
+	rc = rte_vmsg_net_drv_rx_release(e->nd, 0);
 	if (k < 0)
 		return k;
+	if (rc < 0)
+		return rc;
 	/* The transmit queue is as deep as the window: it always takes them all. */
 	return k == n ? n : -ENOSPC;
 }

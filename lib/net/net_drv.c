@@ -72,6 +72,9 @@ struct drv_q {
 	uint32_t fpos, nfree;
 	struct rte_vmsg_vq_cpl *cpl; /* receive: reaped, not consumed: [cpl_pos, cpl_n) */
 	uint32_t cpl_pos, cpl_n;
+	/* Receive: buffers lent by rte_vmsg_net_drv_rx_burst_zc(), free[0 .. lent), not posted. */
+	uint32_t lent;
+	bool lending; /* a zero-copy burst is out: rx_release() before the next receive */
 	struct rte_vmsg_vq_chain *chains; /* [nbuf] */
 	struct rte_vmsg_vq_buf *vbufs;	  /* [nbuf] */
 	struct rte_vmsg_net_queue_stats st;
@@ -286,13 +289,19 @@ static int rx_reap(struct drv_q *q, uint32_t want)
 	return (int)(q->cpl_n - q->cpl_pos);
 }
 
-RTE_VMSG_API int rte_vmsg_net_drv_rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
-					   struct rte_vmsg_net_pkt *pkts, uint32_t n)
+/*
+ * The receive burst, copying (@p zc false) or lending (true: each packet
+ * one buffer, pkts[k].data pointing into it; the buffers stay out of the
+ * queue, in free[0 .. lent), until rte_vmsg_net_drv_rx_release()).
+ */
+static NET_ALWAYS_INLINE int rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
+				      struct rte_vmsg_net_pkt *pkts, uint32_t n, bool zc)
 {
 	struct rte_vmsg_virtio_net_hdr wh;
 	struct drv_q *q;
 	uint32_t k = 0, nrep = 0, nb, j, total, off;
 	uint32_t *rep;
+	bool span = false;
 	int rc;
 
 	if (nd == NULL || qp >= nd->nqp || (pkts == NULL && n != 0))
@@ -300,6 +309,8 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 	q = &nd->q[2 * qp];
 	if (RTE_VMSG_UNLIKELY(q->down))
 		return -EIO;
+	if (RTE_VMSG_UNLIKELY(q->lending))
+		return -EBUSY;
 	rep = q->free; /* receive queues use it as the re-post list */
 	/*
 	 * Reap up front and start the loads of the buffers the burst will
@@ -345,6 +356,24 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 			}
 			if ((uint32_t)rc < nb)
 				break; /* the rest of the packet is not there yet */
+			if (zc) {
+				if (nb > 1) {
+					span = true; /* one buffer per packet is lent */
+					break;
+				}
+				/* c->len <= buf_len: lib/virtq checked it against the chain. */
+				pkts[k].data = b + NET_HDR_LEN;
+				pkts[k].len = c->len - NET_HDR_LEN;
+				pkts[k].cap = q->buf_len - NET_HDR_LEN;
+				net_hdr_from_wire(&wh, &pkts[k].hdr);
+				pkts[k].hdr.num_buffers = 1;
+				q->st.packets++;
+				q->st.bytes += pkts[k].len;
+				k++;
+				rep[nrep++] = idx_of(c->cookie);
+				q->cpl_pos++;
+				continue;
+			}
 			total = 0;
 			for (j = 0; j < nb; j++)
 				total += q->cpl[q->cpl_pos + j].len;
@@ -378,12 +407,56 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 			rep[nrep++] = idx_of(q->cpl[q->cpl_pos + j].cookie);
 		q->cpl_pos += nb;
 	}
+	if (zc && k != 0) {
+		/* Malformed packets (counted) go back with the lent buffers. */
+		q->lent = nrep;
+		q->lending = true;
+		return (int)k;
+	}
 	rc = rx_post(nd, q, rep, nrep);
 	if (rc < 0)
 		return rc == -EIO ? q_broke(q) : rc;
 	if (nrep == 0)
 		q_event(nd, q, 0, 0);
+	if (zc && span)
+		return -EMSGSIZE; /* nothing lent: the first packet spans buffers */
 	return (int)k;
+}
+
+RTE_VMSG_API int rte_vmsg_net_drv_rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
+					   struct rte_vmsg_net_pkt *pkts, uint32_t n)
+{
+	return rx_burst(nd, qp, pkts, n, false);
+}
+
+RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_zc(struct rte_vmsg_net_drv *nd, uint32_t qp,
+					      struct rte_vmsg_net_pkt *pkts, uint32_t n)
+{
+	return rx_burst(nd, qp, pkts, n, true);
+}
+
+RTE_VMSG_API int rte_vmsg_net_drv_rx_release(struct rte_vmsg_net_drv *nd, uint32_t qp)
+{
+	struct drv_q *q;
+	uint32_t n;
+	int rc;
+
+	if (nd == NULL || qp >= nd->nqp)
+		return -EINVAL;
+	q = &nd->q[2 * qp];
+	if (RTE_VMSG_UNLIKELY(q->down))
+		return -EIO;
+	if (!q->lending)
+		return 0;
+	n = q->lent;
+	q->lent = 0;
+	q->lending = false;
+	rc = rx_post(nd, q, q->free, n);
+	if (rc < 0)
+		return rc == -EIO ? q_broke(q) : rc;
+	if (n == 0)
+		q_event(nd, q, 0, 0);
+	return 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -769,6 +842,8 @@ static void q_reset(struct drv_q *q, bool tx)
 	q->down = false;
 	q->cpl_pos = 0;
 	q->cpl_n = 0;
+	q->lent = 0;
+	q->lending = false; /* the lent buffers are posted again with the others */
 	q->fpos = 0;
 	q->nfree = 0; /* transmit buffers come back with tx_free_all(), once programmed */
 }

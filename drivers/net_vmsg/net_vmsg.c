@@ -73,11 +73,12 @@ struct nvm_rxq {
 	uint32_t busy;	/* driver role: a burst runs (see the file comment) */
 	uint32_t broke; /* driver role: the helper said -EIO; the control thread resets */
 	struct rte_mempool *mp;
-	uint32_t cap;	 /* bytes an mbuf of @c mp takes after its headroom */
-	uint32_t nstash; /* mbufs ready in @c stash */
+	uint32_t cap;	   /* bytes an mbuf of @c mp takes after its headroom */
+	uint32_t data_off; /* from an mbuf of @c mp to its data once reset */
+	uint32_t hole;	   /* stash[0 .. hole) are empty, stash[hole ..] hold fresh mbufs */
 	uint64_t packets, bytes, nombuf;
 	struct rte_mbuf *stash[NVM_BURST];
-	struct rte_vmsg_net_pkt v[NVM_BURST];
+	struct rte_vmsg_net_pkt v[NVM_BURST]; /* v[i].data: stash[i]'s data */
 } __rte_cache_aligned;
 
 struct nvm_txq {
@@ -185,29 +186,36 @@ static uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 {
 	struct nvm_rxq *rq = queue;
 	struct nvm_port *p = rq->p;
-	uint32_t n = nb < NVM_BURST ? nb : NVM_BURST, m, i, top;
+	uint32_t n = nb < NVM_BURST ? nb : NVM_BURST, h = rq->hole, m, i;
 	uint64_t bytes = 0;
 	int got;
 
 	if (p->a.role == RTE_VMSG_BUS_DRIVER && !enter(&rq->busy, p))
 		return 0;
-	if (rq->nstash < n) {
-		if (rte_pktmbuf_alloc_bulk(rq->mp, &rq->stash[rq->nstash],
-					   NVM_BURST - rq->nstash) == 0)
-			rq->nstash = NVM_BURST;
-		else
+	/*
+	 * The mbufs handed out by the last bursts are replaced, and only
+	 * they: an empty poll touches no mbuf. Where a fresh mbuf's data
+	 * starts is known without reading its header (a cache and TLB miss
+	 * per mbuf): a pktmbuf pool's buffer follows the mbuf and its private
+	 * area, and a reset mbuf's data starts after the headroom (rxq_setup
+	 * checks the pool).
+	 */
+	if (unlikely(h != 0)) {
+		if (rte_pktmbuf_alloc_bulk(rq->mp, rq->stash, h) == 0) {
+			for (i = 0; i < h; i++)
+				rq->v[i].data = (char *)rq->stash[i] + rq->data_off;
+			h = 0;
+			rq->hole = 0;
+		} else {
 			rq->nombuf++;
+		}
 	}
-	m = n < rq->nstash ? n : rq->nstash;
-	top = rq->nstash - 1;
-	for (i = 0; i < m; i++) {
-		rq->v[i].data = rte_pktmbuf_mtod(rq->stash[top - i], void *);
-		rq->v[i].cap = rq->cap;
-	}
+	m = NVM_BURST - h;
+	m = n < m ? n : m;
 	if (p->a.role == RTE_VMSG_BUS_DRIVER)
-		got = rte_vmsg_net_drv_rx_burst(p->ndrv, rq->q, rq->v, m);
+		got = rte_vmsg_net_drv_rx_burst(p->ndrv, rq->q, &rq->v[h], m);
 	else
-		got = rte_vmsg_net_dev_recv_burst(p->ndev, rq->q, rq->v, m);
+		got = rte_vmsg_net_dev_take_burst(p->ndev, rq->q, &rq->v[h], m);
 	if (p->a.role == RTE_VMSG_BUS_DRIVER)
 		leave(&rq->busy);
 	if (unlikely(got == -EIO) && p->a.role == RTE_VMSG_BUS_DRIVER)
@@ -215,16 +223,18 @@ static uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 	if (got <= 0)
 		return 0;
 	for (i = 0; i < (uint32_t)got; i++) {
-		struct rte_mbuf *mb = rq->stash[top - i];
+		struct rte_mbuf *mb = rq->stash[h + i];
+		const struct rte_vmsg_net_pkt *v = &rq->v[h + i];
 
-		mb->data_len = (uint16_t)rq->v[i].len;
-		mb->pkt_len = rq->v[i].len;
+		mb->data_len = (uint16_t)v->len;
+		mb->pkt_len = v->len;
 		mb->port = rq->port_id;
-		rx_offload(mb, &rq->v[i].hdr);
+		rx_offload(mb, &v->hdr);
 		bufs[i] = mb;
-		bytes += rq->v[i].len;
+		bytes += v->len;
 	}
-	rq->nstash -= (uint32_t)got;
+	/* Slots [0, h + got) are empty now: the next burst fills them. */
+	rq->hole = h + (uint32_t)got;
 	rq->packets += (uint64_t)got;
 	rq->bytes += bytes;
 	return (uint16_t)got;
@@ -272,7 +282,7 @@ static inline int tx_call(struct nvm_port *p, uint16_t q, const struct rte_vmsg_
 {
 	if (p->a.role == RTE_VMSG_BUS_DRIVER)
 		return rte_vmsg_net_drv_tx_burst(p->ndrv, q, v, n);
-	return rte_vmsg_net_dev_send_burst(p->ndev, q, v, n);
+	return rte_vmsg_net_dev_give_burst(p->ndev, q, v, n);
 }
 
 /*
@@ -899,8 +909,8 @@ static void rxq_free(struct nvm_port *p, uint16_t q)
 
 	if (rq == NULL)
 		return;
-	if (rq->nstash != 0)
-		rte_pktmbuf_free_bulk(rq->stash, rq->nstash);
+	if (rq->hole < NVM_BURST)
+		rte_pktmbuf_free_bulk(&rq->stash[rq->hole], NVM_BURST - rq->hole);
 	p->rxq[q] = NULL;
 	rte_free(rq);
 }
@@ -987,12 +997,18 @@ static int nvm_rxq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc, 
 {
 	struct nvm_port *p = dev->data->dev_private;
 	struct nvm_rxq *rq;
-	uint32_t room = rte_pktmbuf_data_room_size(mp);
+	uint32_t room = rte_pktmbuf_data_room_size(mp), i;
 
 	(void)nb_desc;
 	(void)conf;
 	if (q >= p->nq || room <= RTE_PKTMBUF_HEADROOM)
 		return -EINVAL;
+	/* Pools whose mbufs carry pinned external buffers: the data is elsewhere. */
+	if ((rte_pktmbuf_priv_flags(mp) & RTE_PKTMBUF_POOL_F_PINNED_EXT_BUF) != 0) {
+		NVM_LOG(ERR, p,
+			"Rx queue %u: a mempool of pinned external buffers is not supported", q);
+		return -ENOTSUP;
+	}
 	rxq_free(p, q);
 	rq = rte_zmalloc_socket("net_vmsg_rxq", sizeof(*rq), RTE_CACHE_LINE_SIZE, (int)socket);
 	if (rq == NULL)
@@ -1002,6 +1018,11 @@ static int nvm_rxq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc, 
 	rq->port_id = dev->data->port_id;
 	rq->mp = mp;
 	rq->cap = room - RTE_PKTMBUF_HEADROOM;
+	rq->data_off = (uint32_t)sizeof(struct rte_mbuf) + rte_pktmbuf_priv_size(mp) +
+		       RTE_PKTMBUF_HEADROOM;
+	for (i = 0; i < NVM_BURST; i++)
+		rq->v[i].cap = rq->cap; /* the library writes len and hdr only */
+	rq->hole = NVM_BURST;		/* filled by the first burst */
 	p->rxq[q] = rq;
 	dev->data->rx_queues[q] = rq;
 	return 0;

@@ -13,10 +13,16 @@
  * which never touches a packet. In the device role the library's per-pair
  * gate keeps the bursts idle while the device changes. In the driver role
  * the handle itself is replaced after a lost peer: each burst raises its
- * queue's busy word, then reads the port's live word (both sequentially
- * consistent); the control thread clears live and waits for every busy word
- * to fall before it resets or destroys the handle (a Dekker pair: one
- * exchange per burst, no lock).
+ * queue's busy word, then reads the port's live word; the control thread
+ * clears live and waits for every busy word to fall before it resets or
+ * destroys the handle (a Dekker pair, no lock). The store-load order each
+ * side needs is a full barrier on the control thread's side only, where the
+ * kernel has membarrier(PRIVATE_EXPEDITED): it runs a full barrier on every
+ * CPU running a thread of the process (a thread not running passed one when
+ * it was switched out), so either it comes after a burst's busy store and
+ * the control thread sees busy, or before the burst's live load, which
+ * then sees live cleared; the burst itself only keeps the compiler from
+ * reordering. Without membarrier both sides use a full barrier.
  *
  * Link changes are reported through rte_eal_alarm: the control thread sets
  * an alarm whose callback, on DPDK's interrupt thread, updates the link and
@@ -31,6 +37,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
 
 #include <bus_vdev_driver.h>
 #include <ethdev_driver.h>
@@ -125,6 +133,7 @@ struct nvm_port {
 
 	/* Shared: fast path reads, control thread writes */
 	uint32_t live; /* driver role: the handle may be used */
+	bool asym;     /* quiesce() fences the lcores with membarrier (set at probe) */
 	uint32_t link; /* 1: up (reported by link_update and the LSC alarm) */
 	uint32_t started;
 	uint64_t feat; /* negotiated virtio-net features of the live handle (driver role) */
@@ -148,20 +157,47 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+static int nvm_membarrier(int cmd)
+{
+	return (int)syscall(SYS_membarrier, cmd, 0u, 0);
+}
+
+/* Whether quiesce() can use membarrier (registers the process for it). */
+static bool nvm_asym_init(void)
+{
+	int q = nvm_membarrier(MEMBARRIER_CMD_QUERY);
+
+	if (q < 0 || (q & MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0 ||
+	    (q & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0)
+		return false;
+	return nvm_membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Fast path                                                                 */
 /* ------------------------------------------------------------------------ */
 
-/* Driver role: the burst may use the handle (pairs with nvm_quiesce()). */
+/*
+ * Driver role: the burst may use the handle. M_Q1: the busy store before the
+ * live load; pairs with M_Q2 in quiesce(). With p->asym the full barrier is
+ * quiesce()'s membarrier, which runs one on this thread's CPU: here a
+ * compiler barrier is enough (the file comment says why).
+ */
 static inline int enter(uint32_t *busy, const struct nvm_port *p)
 {
-	__atomic_store_n(busy, 1, __ATOMIC_SEQ_CST);
-	if (likely(__atomic_load_n(&p->live, __ATOMIC_SEQ_CST)))
+	__atomic_store_n(busy, 1, __ATOMIC_RELAXED);
+	if (likely(p->asym))
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	else
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* A_Q1: pairs with R_Q1 where the control thread sets live: the handle it made is seen. */
+	if (likely(__atomic_load_n(&p->live, __ATOMIC_ACQUIRE)))
 		return 1;
 	__atomic_store_n(busy, 0, __ATOMIC_RELEASE);
 	return 0;
 }
 
+/* R_Q2: the burst's use of the handle before busy falls; pairs with A_Q2 in quiesce(). */
 static inline void leave(uint32_t *busy)
 {
 	__atomic_store_n(busy, 0, __ATOMIC_RELEASE);
@@ -436,11 +472,16 @@ static void quiesce(struct nvm_port *p)
 {
 	uint32_t q;
 
-	__atomic_store_n(&p->live, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&p->live, 0, __ATOMIC_RELAXED);
+	/* M_Q2: the live store before the busy loads; pairs with M_Q1 in enter(). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (p->asym)
+		nvm_membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);
 	for (q = 0; q < p->nq; q++) {
-		while (p->rxq[q] != NULL && __atomic_load_n(&p->rxq[q]->busy, __ATOMIC_SEQ_CST))
+		/* A_Q2: pairs with R_Q2 in leave(). */
+		while (p->rxq[q] != NULL && __atomic_load_n(&p->rxq[q]->busy, __ATOMIC_ACQUIRE))
 			rte_pause();
-		while (p->txq[q] != NULL && __atomic_load_n(&p->txq[q]->busy, __ATOMIC_SEQ_CST))
+		while (p->txq[q] != NULL && __atomic_load_n(&p->txq[q]->busy, __ATOMIC_ACQUIRE))
 			rte_pause();
 	}
 }
@@ -779,7 +820,7 @@ static int drv_round(struct nvm_port *p)
 		for (q = 0; q < p->nq; q++)
 			(void)pair_broke(p, q); /* marks of the handle before: gone with it */
 		p->st = NVM_UP;
-		__atomic_store_n(&p->live, 1, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&p->live, 1, __ATOMIC_RELEASE); /* R_Q1 */
 		set_link(p, 1);
 		return 1;
 	case NVM_UP:
@@ -820,7 +861,7 @@ static int drv_round(struct nvm_port *p)
 			}
 			NVM_LOG(NOTICE, p, "queue pair %u broke: reset, carrying on", q);
 		}
-		__atomic_store_n(&p->live, 1, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&p->live, 1, __ATOMIC_RELEASE); /* R_Q1 */
 		return 1;
 	}
 	if (rte_vmsg_drv_needs_reset(rte_vmsg_net_drv_handle(p->ndrv))) {
@@ -831,7 +872,7 @@ static int drv_round(struct nvm_port *p)
 		pthread_mutex_unlock(&p->lock);
 		if (rc == 0) {
 			NVM_LOG(NOTICE, p, "DEVICE_NEEDS_RESET: device reset, carrying on");
-			__atomic_store_n(&p->live, 1, __ATOMIC_SEQ_CST);
+			__atomic_store_n(&p->live, 1, __ATOMIC_RELEASE); /* R_Q1 */
 		} else {
 			drv_down(p, "DEVICE_NEEDS_RESET: the reset failed");
 		}
@@ -1356,6 +1397,7 @@ static int nvm_probe(struct rte_vdev_device *vdev)
 	} else {
 		p->st = NVM_ATTACH;
 		p->next_ns = 0;
+		p->asym = nvm_asym_init();
 	}
 	rc = rte_ctrl_thread_create(&p->ctl, "net_vmsg-ctl", NULL, ctl_main, p);
 	if (rc != 0) {

@@ -107,7 +107,8 @@ static void usage(FILE *f)
 		"  --payloads P          net, --bus amp: the payload profile, v2 (default) or\n"
 		"                        pre-v2 (the 2026 Linux and QEMU AMP code)\n"
 		"  --ring R              net: the virtqueue layouts measured: split, packed or\n"
-		"                        all (default)\n"
+		"                        all (default); none: only the testpmd cells (the\n"
+		"                        vhost-user reference and testpmd over net_vmsg)\n"
 		"  --in-order I          net: with VIRTIO_F_IN_ORDER (1), without (0) or both\n"
 		"                        (all, default)\n"
 		"  --sizes L             net: the frame sizes measured, a comma-separated list\n"
@@ -463,8 +464,10 @@ int main(int argc, char **argv)
 				ring_keep &= 0x3;
 			else if (strcmp(optarg, "packed") == 0)
 				ring_keep &= 0xc;
+			else if (strcmp(optarg, "none") == 0)
+				ring_keep = 0; /* only the testpmd cells */
 			else if (strcmp(optarg, "all") != 0)
-				return bad_arg("--ring", optarg, "split, packed or all");
+				return bad_arg("--ring", optarg, "split, packed, all or none");
 			break;
 		case OPT_IN_ORDER:
 			/* bit 0 of a ring mode is in-order. */

@@ -773,3 +773,179 @@ out:
 	pair_leave(sp);
 	return sent;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Bursts for a poll-mode driver                                             */
+
+/*
+ * One transmitted chain of a single readable buffer, header and packet in
+ * it (the layout every driver of this library and DPDK's use): checks it as
+ * tx_check() does and copies it out to @p pk. Returns 1 (taken), 0 (dropped,
+ * counted) or 2 when the general path must handle it (nothing counted).
+ */
+static inline int take_fast(const struct rte_vmsg_net_dev *nd, struct net_pair *p,
+			    const struct rte_vmsg_vq_req *r, struct rte_vmsg_net_pkt *pk)
+{
+	const struct rte_vmsg_vq_iov *v = &p->tiov[r->iov_first];
+	struct rte_vmsg_virtio_net_hdr h;
+	uint32_t len;
+
+	if (r->n_iov != 1 || r->out_len < NET_HDR_LEN + 14u)
+		return 2;
+	/* One vector of out_len readable bytes. The header is read once, then used from here. */
+	memcpy(&h, v->base, NET_HDR_LEN);
+	rte_vmsg__compiler_barrier();
+	len = r->out_len - NET_HDR_LEN;
+	if (len > (h.gso_type != RTE_VMSG_NET_HDR_GSO_NONE ? NET_MAX_GSO_PKT : nd->max_pkt) ||
+	    len > pk->cap || pk->data == NULL) {
+		p->q[Q_TX].st.errors++;
+		return 0;
+	}
+	/* memmove: the caller's buffer may lie in the shared area too (zero-copy pools). */
+	memmove(pk->data, (const uint8_t *)v->base + NET_HDR_LEN, len);
+	pk->len = len;
+	net_hdr_from_wire(&h, &pk->hdr);
+	p->q[Q_TX].st.packets++;
+	p->q[Q_TX].st.bytes += len;
+	return 1;
+}
+
+RTE_VMSG_API int rte_vmsg_net_dev_take_burst(struct rte_vmsg_net_dev *nd, uint32_t qp,
+					     struct rte_vmsg_net_pkt *pkts, uint32_t n)
+{
+	struct rte_vmsg_virtio_net_hdr h;
+	struct net_pair *p;
+	uint32_t got, i, k = 0;
+	struct rcur c;
+	int64_t len;
+
+	if (pair_check(nd, qp, RTE_VMSG_NET_BACKEND_APP) != 0 || (pkts == NULL && n != 0))
+		return -EINVAL;
+	p = &nd->pairs[qp];
+	if (!pair_enter(p))
+		return 0;
+	if (qp >= rte_vmsg__read_once(&nd->active))
+		goto out;
+	got = tx_pop(p, n < RTE_VMSG_NET_BURST ? n : RTE_VMSG_NET_BURST);
+	/* The driver wrote these buffers: they are in its cache. Start every load of the burst. */
+	for (i = 0; i < got; i++) {
+		const struct rte_vmsg_vq_iov *v = &p->tiov[p->treq[i].iov_first];
+
+		NET_PREFETCH(v->base, v->len, 0);
+	}
+	for (i = 0; i < got; i++) {
+		struct rte_vmsg_net_pkt *pk = &pkts[k];
+		int rc = take_fast(nd, p, &p->treq[i], pk);
+
+		if (RTE_VMSG_LIKELY(rc != 2)) {
+			k += (uint32_t)rc;
+			continue;
+		}
+		/* Several buffers, or too short: the general path of rte_vmsg_net_dev_recv_burst(). */
+		len = tx_check(nd, p, &p->treq[i], &c, &h);
+		if (len < 0)
+			continue;
+		if ((uint64_t)len > pk->cap || pk->data == NULL) {
+			p->q[Q_TX].st.errors++;
+			continue;
+		}
+		net_rcur_read(&c, pk->data, (uint32_t)len);
+		pk->len = (uint32_t)len;
+		net_hdr_from_wire(&h, &pk->hdr);
+		p->q[Q_TX].st.packets++;
+		p->q[Q_TX].st.bytes += (uint64_t)len;
+		k++;
+	}
+	tx_done(nd, p, got);
+out:
+	pair_leave(p);
+	return (int)k;
+}
+
+/*
+ * Packet @p pk into the next receive chain of pair @p p when that chain is
+ * one writable buffer that holds it (header included). Returns 1 when
+ * delivered, 2 when the general path must handle it (nothing done).
+ */
+static inline int give_fast(struct net_pair *p, const struct rte_vmsg_net_pkt *pk)
+{
+	struct net_stash *s = &p->stash;
+	const struct rte_vmsg_vq_req *rr;
+	const struct rte_vmsg_vq_iov *w;
+	uint32_t need = NET_HDR_LEN + pk->len;
+
+	if (s->n == 0 || p->nused == RX_USED || p->q[Q_RX].broken_seen)
+		return 2;
+	rr = &s->req[s->first];
+	if (rr->n_iov != 1 || rr->in_len < need)
+		return 2;
+	w = &s->iov[rr->iov_first];
+	net_hdr_to_wire(&pk->hdr, (struct rte_vmsg_virtio_net_hdr *)w->base, 1);
+	memmove((uint8_t *)w->base + NET_HDR_LEN, pk->data, pk->len);
+	p->used[p->nused].head = rr->head;
+	p->used[p->nused].len = need;
+	p->nused++;
+	s->first++;
+	s->n--;
+	p->q[Q_RX].st.packets++;
+	p->q[Q_RX].st.bytes += pk->len;
+	return 1;
+}
+
+RTE_VMSG_API int rte_vmsg_net_dev_give_burst(struct rte_vmsg_net_dev *nd, uint32_t qp,
+					     const struct rte_vmsg_net_pkt *pkts, uint32_t n)
+{
+	struct rte_vmsg_vq_iov v;
+	struct net_pair *p;
+	struct net_q *q;
+	uint8_t pre[NET_HDR_LEN];
+	uint32_t i = 0, want;
+	struct rcur c;
+	int rc;
+
+	if (pair_check(nd, qp, RTE_VMSG_NET_BACKEND_APP) != 0 || (pkts == NULL && n != 0))
+		return -EINVAL;
+	p = &nd->pairs[qp];
+	if (!pair_enter(p))
+		return 0;
+	if (qp >= rte_vmsg__read_once(&nd->active))
+		goto out;
+	q = &p->q[Q_RX];
+	if (q->vq == NULL || q->broken_seen)
+		goto out; /* no receive buffer: the caller keeps them all */
+	/* The burst's receive chains, popped ahead; their heads are written: fetch them for it. */
+	want = n < STASH_REQ ? n : STASH_REQ;
+	if (stash_fill(q, &p->stash, want) < 0)
+		net_q_broke(q);
+	for (i = 0; i < want && i < p->stash.n; i++) {
+		const struct rte_vmsg_vq_iov *w =
+			&p->stash.iov[p->stash.req[p->stash.first + i].iov_first];
+		uint32_t len = NET_HDR_LEN + pkts[i].len;
+
+		NET_PREFETCH(w->base, len < w->len ? len : w->len, 1);
+	}
+	for (i = 0; i < n; i++) {
+		if (pkts[i].data == NULL && pkts[i].len != 0) {
+			q->st.errors++;
+			continue;
+		}
+		if (RTE_VMSG_LIKELY(give_fast(p, &pkts[i]) == 1))
+			continue;
+		/* Several buffers (MRG_RXBUF), a split chain, none left: the general path. */
+		net_hdr_to_wire(&pkts[i].hdr, (struct rte_vmsg_virtio_net_hdr *)(void *)pre, 1);
+		v.base = pkts[i].data;
+		v.len = pkts[i].len;
+		v.writable = 0;
+		c.iov = &v;
+		c.n = 1;
+		c.i = 0;
+		c.off = 0;
+		rc = rx_deliver(nd, p, pre, NET_HDR_LEN, &c, pkts[i].len);
+		if (rc == -ENOSPC)
+			break; /* the caller keeps this one and the rest */
+	}
+	rx_flush(nd, p);
+out:
+	pair_leave(p);
+	return (int)i;
+}

@@ -349,6 +349,49 @@ static int receiver(uint16_t port, uint16_t nq, uint64_t n, int gaps)
 	return 0;
 }
 
+/*
+ * MTU and MAC changed after probe, on a started port with its link up:
+ * what the port allows is taken and read back, an MTU above the device's
+ * refused; both are set back, and the traffic that follows shows the port
+ * still works.
+ */
+static int mtu_mac_check(uint16_t port, const char *role)
+{
+	struct rte_ether_addr mac0, mac1, got;
+	struct rte_eth_dev_info info;
+	uint16_t mtu0 = 0, mtu = 0;
+
+	if (rte_eth_dev_info_get(port, &info) != 0 || rte_eth_dev_get_mtu(port, &mtu0) != 0 ||
+	    rte_eth_macaddr_get(port, &mac0) != 0) {
+		fprintf(stderr, "%s: no device info, MTU or MAC\n", role);
+		return 1;
+	}
+	if (rte_eth_dev_set_mtu(port, 1400) != 0 || rte_eth_dev_get_mtu(port, &mtu) != 0 ||
+	    mtu != 1400) {
+		fprintf(stderr, "%s: MTU 1400 not taken (read back %u)\n", role, mtu);
+		return 1;
+	}
+	if (info.max_mtu < UINT16_MAX && rte_eth_dev_set_mtu(port, info.max_mtu + 1) == 0) {
+		fprintf(stderr, "%s: MTU %u above the device's %u taken\n", role, info.max_mtu + 1,
+			info.max_mtu);
+		return 1;
+	}
+	mac1 = mac0;
+	mac1.addr_bytes[0] = 0x02; /* locally administered, unicast */
+	mac1.addr_bytes[5] ^= 0x5a;
+	if (rte_eth_dev_default_mac_addr_set(port, &mac1) != 0 ||
+	    rte_eth_macaddr_get(port, &got) != 0 || !rte_is_same_ether_addr(&got, &mac1)) {
+		fprintf(stderr, "%s: MAC change not taken\n", role);
+		return 1;
+	}
+	if (rte_eth_dev_set_mtu(port, mtu0) != 0 ||
+	    rte_eth_dev_default_mac_addr_set(port, &mac0) != 0) {
+		fprintf(stderr, "%s: MTU or MAC not set back\n", role);
+		return 1;
+	}
+	return 0;
+}
+
 /* A child: --role R --send|--recv FILE Q N CPU [endless|gaps] */
 static int child(int argc, char **argv, const char *prog)
 {
@@ -383,6 +426,8 @@ static int child(int argc, char **argv, const char *prog)
 			usleep(1000);
 		}
 	}
+	if (mtu_mac_check(port, role) != 0)
+		return 1;
 	if (strcmp(what, "send") == 0)
 		rc = sender(port, mp, nq, n, flag);
 	else

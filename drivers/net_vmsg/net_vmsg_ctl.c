@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * net_vmsg's control thread, one per port from probe to close: everything
+ * that talks to the bus (polls, the driver's bring-up, resets, lost peers,
+ * the device's service), the link state and its LSC alarm. It never
+ * touches a packet; net_vmsg.c's file comment tells how it and the bursts
+ * share a port.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+
+#include <rte_alarm.h>
+#include <rte_pause.h>
+
+#include "net_vmsg_priv.h"
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int nvm_membarrier(int cmd)
+{
+	return (int)syscall(SYS_membarrier, cmd, 0u, 0);
+}
+
+/* Whether nvm_quiesce() can use membarrier (registers the process for it). */
+bool nvm_asym_init(void)
+{
+	int q = nvm_membarrier(MEMBARRIER_CMD_QUERY);
+
+	if (q < 0 || (q & MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0 ||
+	    (q & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0)
+		return false;
+	return nvm_membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Link state                                                                */
+/* ------------------------------------------------------------------------ */
+
+void nvm_fill_link(const struct nvm_port *p, struct rte_eth_link *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->link_speed = RTE_ETH_SPEED_NUM_UNKNOWN;
+	l->link_duplex = RTE_ETH_LINK_FULL_DUPLEX;
+	l->link_autoneg = RTE_ETH_LINK_FIXED;
+	l->link_status = __atomic_load_n(&p->link, __ATOMIC_ACQUIRE) && p->started
+				 ? RTE_ETH_LINK_UP
+				 : RTE_ETH_LINK_DOWN;
+}
+
+/* On DPDK's interrupt thread: the link changed. */
+void nvm_lsc_alarm(void *arg)
+{
+	struct rte_eth_dev *dev = arg;
+	struct nvm_port *p = dev->data->dev_private;
+	struct rte_eth_link l;
+
+	nvm_fill_link(p, &l);
+	if (rte_eth_linkstatus_set(dev, &l) != 0)
+		return; /* no change since the last report (-1) */
+	if (dev->data->dev_conf.intr_conf.lsc)
+		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
+}
+
+static void set_link(struct nvm_port *p, uint32_t up)
+{
+	if (__atomic_load_n(&p->link, __ATOMIC_RELAXED) == up)
+		return;
+	__atomic_store_n(&p->link, up, __ATOMIC_RELEASE);
+	pthread_mutex_lock(&p->lock);
+	if (up)
+		p->link_ups++;
+	else
+		p->link_downs++;
+	pthread_mutex_unlock(&p->lock);
+	NVM_LOG(INFO, p, "link %s", up ? "up" : "down");
+	rte_eal_alarm_set(1, nvm_lsc_alarm, p->eth);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Control thread                                                            */
+/* ------------------------------------------------------------------------ */
+
+static void fold_handle(struct nvm_port *p)
+{
+	struct rte_vmsg_net_queue_stats rx, tx;
+	uint32_t q;
+
+	for (q = 0; q < p->nq; q++) {
+		if (rte_vmsg_net_drv_stats_get(p->ndrv, 2 * q, &rx, NULL) != 0 ||
+		    rte_vmsg_net_drv_stats_get(p->ndrv, 2 * q + 1, &tx, NULL) != 0)
+			continue;
+		p->gone.rx_drops += rx.drops;
+		p->gone.rx_errors += rx.errors;
+		p->gone.tx_drops += tx.drops;
+		p->gone.tx_errors += tx.errors;
+		p->gone.broken += rx.broken + tx.broken;
+	}
+}
+
+/* Driver role: stops the bursts from using the handle, and waits for those running. */
+void nvm_quiesce(struct nvm_port *p)
+{
+	uint32_t q;
+
+	__atomic_store_n(&p->live, 0, __ATOMIC_RELAXED);
+	/* M_Q2: the live store before the busy loads; pairs with M_Q1 in enter() (net_vmsg_rxtx.c). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (p->asym)
+		nvm_membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);
+	for (q = 0; q < p->nq; q++) {
+		/* A_Q2: pairs with R_Q2 in leave() (net_vmsg_rxtx.c). */
+		while (p->rxq[q] != NULL && __atomic_load_n(&p->rxq[q]->busy, __ATOMIC_ACQUIRE))
+			rte_pause();
+		while (p->txq[q] != NULL && __atomic_load_n(&p->txq[q]->busy, __ATOMIC_ACQUIRE))
+			rte_pause();
+	}
+}
+
+static int map_file(const char *path, uint64_t base, struct rte_vmsg_region **out)
+{
+	struct rte_vmsg_region_opts ro;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.sz = sizeof(ro);
+	ro.kind = RTE_VMSG_REGION_KIND_FILE;
+	ro.flags = RTE_VMSG_REGION_OPT_ATTACH | RTE_VMSG_REGION_OPT_NO_HUGE;
+	ro.path = path;
+	ro.bus_addr = base;
+	return rte_vmsg_region_create(&ro, out);
+}
+
+static void amp_close(struct nvm_port *p)
+{
+	uint32_t i;
+
+	rte_vmsg_bus_destroy(p->bus);
+	p->bus = NULL;
+	rte_vmsg_bus_amp_destroy(p->amp);
+	p->amp = NULL;
+	rte_vmsg_memmap_destroy(p->map);
+	p->map = NULL;
+	for (i = 0; i < p->nmem; i++)
+		rte_vmsg_region_destroy(p->mem_rg[i]);
+	p->nmem = 0;
+	rte_vmsg_region_destroy(p->link_rg);
+	p->link_rg = NULL;
+}
+
+/* bus=amp: the link file (created with size= by a device when missing), mem= files, the link. */
+static int amp_open(struct nvm_port *p)
+{
+	struct rte_vmsg_bus_amp_opts ao;
+	struct rte_vmsg_region_opts ro;
+	struct rte_vmsg_bus_opts bo;
+	uint32_t i;
+	int rc;
+
+	rc = map_file(p->a.file, 0, &p->link_rg);
+	if (rc == -ENOENT && p->a.size != 0 && p->a.role == RTE_VMSG_BUS_DEVICE) {
+		memset(&ro, 0, sizeof(ro));
+		ro.sz = sizeof(ro);
+		ro.kind = RTE_VMSG_REGION_KIND_FILE;
+		ro.flags = RTE_VMSG_REGION_OPT_NO_HUGE | RTE_VMSG_REGION_OPT_UNLINK;
+		ro.path = p->a.file;
+		ro.size = (size_t)p->a.size;
+		rc = rte_vmsg_region_create(&ro, &p->link_rg);
+	}
+	if (rc < 0)
+		goto fail;
+	if (p->a.offset >= rte_vmsg_region_len(p->link_rg)) {
+		rc = -EINVAL;
+		goto fail;
+	}
+	for (i = 0; i < p->a.nmem; i++) {
+		rc = map_file(p->a.mem[i], p->a.mem_base[i], &p->mem_rg[i]);
+		if (rc < 0)
+			goto fail;
+		p->nmem++;
+	}
+	rc = rte_vmsg_memmap_create(&p->map);
+	for (i = 0; rc == 0 && i < p->nmem; i++)
+		rc = rte_vmsg_memmap_add(p->map, p->mem_rg[i]);
+	if (rc == 0 && p->nmem == 0)
+		rc = rte_vmsg_memmap_add(p->map, p->link_rg);
+	if (rc < 0)
+		goto fail;
+	memset(&ao, 0, sizeof(ao));
+	ao.sz = sizeof(ao);
+	ao.role = p->a.role;
+	ao.region = p->link_rg;
+	ao.offset = p->a.offset;
+	ao.layout = p->a.layout;
+	if (p->a.role == RTE_VMSG_BUS_DEVICE && p->a.layout == RTE_VMSG_AMP_LAYOUT_V1) {
+		ao.num_elems = p->a.elems;
+		ao.elem_size = p->a.esize;
+	}
+	ao.map = p->map;
+	rc = rte_vmsg_bus_amp_create(&ao, &p->amp);
+	if (rc < 0)
+		goto fail;
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	bo.role = p->a.role;
+	bo.payloads = p->a.payloads;
+	rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), p->amp, &p->bus);
+	if (rc < 0)
+		goto fail;
+	return 0;
+fail:
+	amp_close(p);
+	return rc;
+}
+
+void nvm_bus_close(struct nvm_port *p)
+{
+	if (p->amp != NULL || p->link_rg != NULL) {
+		amp_close(p);
+		return;
+	}
+	rte_vmsg_bus_shm_close(p->shm, p->bus);
+	p->shm = NULL;
+	p->bus = NULL;
+}
+
+static uint64_t dma_bytes(const struct nvm_port *p)
+{
+	uint32_t qs = p->a.qsize != 0 ? p->a.qsize : 256u;
+	uint32_t mtu = p->a.mtu != 0 ? p->a.mtu : 1500u;
+	uint64_t txbuf = ((uint64_t)mtu + 12u + 18u + 63u) & ~63ull;
+	uint64_t per_q = (uint64_t)qs * (2048u + 64u) + (uint64_t)qs * txbuf;
+
+	return (uint64_t)p->nq * per_q + (1ull << 20);
+}
+
+static int shm_open_(struct nvm_port *p, uint32_t role)
+{
+	struct rte_vmsg_bus_shm_open_opts oo;
+	struct rte_vmsg_bus_shm_opts so;
+
+	memset(&so, 0, sizeof(so));
+	so.sz = sizeof(so);
+	so.path = p->a.file;
+	so.role = role;
+	if (role == RTE_VMSG_BUS_DEVICE) {
+		so.flags = RTE_VMSG_BUS_SHM_F_UNLINK;
+		so.dma_size = dma_bytes(p);
+	} else {
+		so.flags = RTE_VMSG_BUS_SHM_F_ADOPT;
+	}
+	if (p->a.no_huge)
+		so.flags |= RTE_VMSG_BUS_SHM_F_NO_HUGE;
+	memset(&oo, 0, sizeof(oo));
+	oo.sz = sizeof(oo);
+	oo.flags = RTE_VMSG_BUS_SHM_OPEN_F_NO_WAIT;
+	return rte_vmsg_bus_shm_open(&so, &oo, &p->shm, &p->bus);
+}
+
+int nvm_bus_open(struct nvm_port *p)
+{
+	if (p->a.bus == NVM_BUS_AMP)
+		return amp_open(p);
+	return shm_open_(p, p->a.role);
+}
+
+static uint64_t peer_lost_now(const struct nvm_port *p)
+{
+	struct rte_vmsg_bus_stats bs;
+
+	if (p->bus == NULL || rte_vmsg_bus_stats_get(p->bus, &bs) != 0)
+		return p->peer_lost_seen;
+	return bs.peer_lost;
+}
+
+/* Device role: one round. Returns nonzero when something happened. */
+static int dev_round(struct nvm_port *p)
+{
+	int busy, conn, ok;
+	uint64_t lost;
+
+	busy = rte_vmsg_bus_poll(p->bus) > 0;
+	busy |= rte_vmsg_net_dev_service(p->ndev) > 0;
+	lost = peer_lost_now(p);
+	if (lost != p->peer_lost_seen) {
+		pthread_mutex_lock(&p->lock);
+		p->peer_lost += lost - p->peer_lost_seen;
+		pthread_mutex_unlock(&p->lock);
+		p->peer_lost_seen = lost;
+		NVM_LOG(NOTICE, p, "the driver went away");
+	}
+	conn = rte_vmsg_bus_connected(p->bus);
+	ok = rte_vmsg_dev_driver_ok(rte_vmsg_net_dev_vdev(p->ndev));
+	if (p->driver_ok && !ok) {
+		pthread_mutex_lock(&p->lock);
+		p->resets++;
+		pthread_mutex_unlock(&p->lock);
+	}
+	p->connected = conn;
+	p->driver_ok = ok;
+	set_link(p, conn == 1 && ok);
+	return busy || !ok;
+}
+
+void nvm_drv_detach(struct nvm_port *p)
+{
+	if (p->ndrv != NULL) {
+		pthread_mutex_lock(&p->lock);
+		fold_handle(p);
+		rte_vmsg_net_drv_destroy(p->ndrv);
+		p->ndrv = NULL;
+		pthread_mutex_unlock(&p->lock);
+	}
+	nvm_bus_close(p);
+}
+
+static int drv_bringup(struct nvm_port *p)
+{
+	struct rte_vmsg_net_drv_opts o;
+	struct rte_vmsg_net_config cfg;
+	struct rte_vmsg_net_drv *nd;
+	uint64_t dma_bus = 0, dma_size = 0, feat = 0;
+	struct rte_vmsg_drv *h;
+	void *dma = NULL;
+	uint32_t b;
+	int rc;
+
+	if (p->amp != NULL) {
+		dma = rte_vmsg_region_addr(p->mem_rg[0]);
+		dma_bus = rte_vmsg_region_bus_addr(p->mem_rg[0]);
+		dma_size = rte_vmsg_region_len(p->mem_rg[0]);
+	} else {
+		rte_vmsg_bus_shm_dma(p->shm, &dma, &dma_bus, &dma_size);
+	}
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.bus = p->bus;
+	o.dev_num = p->a.dev_num;
+	o.queue_pairs = p->nq;
+	o.queue_size = p->a.qsize;
+	o.dma_addr = dma;
+	o.dma_bus_addr = dma_bus;
+	o.dma_size = dma_size;
+	o.notify = RTE_VMSG_NET_NOTIFY_POLL;
+	o.flags = RTE_VMSG_NET_DRV_F_BUS_EVENTS;
+	rc = rte_vmsg_net_drv_create(&o, &nd);
+	if (rc < 0)
+		return rc;
+	if (rte_vmsg_net_drv_queue_pairs(nd) < p->nq) {
+		NVM_LOG(ERR, p, "the device has %u queue pairs, queues=%u asked",
+			rte_vmsg_net_drv_queue_pairs(nd), p->nq);
+		rte_vmsg_net_drv_destroy(nd);
+		return -ENOTSUP;
+	}
+	h = rte_vmsg_net_drv_handle(nd);
+	for (b = 0; b < 64; b++)
+		if (rte_vmsg_drv_has_feature(h, b))
+			feat |= 1ull << b;
+	if (rte_vmsg_net_drv_config(nd, &cfg) == 0) {
+		if ((feat & (1ull << RTE_VMSG_NET_F_MAC)) && !p->a.have_mac)
+			memcpy(p->mac.addr_bytes, cfg.mac, 6);
+		if (feat & (1ull << RTE_VMSG_NET_F_MTU))
+			p->mtu = rte_vmsg_le16_to_cpu(cfg.mtu);
+	}
+	pthread_mutex_lock(&p->lock);
+	p->ndrv = nd;
+	pthread_mutex_unlock(&p->lock);
+	p->feat = feat;
+	return 0;
+}
+
+static void drv_down(struct nvm_port *p, const char *why)
+{
+	nvm_quiesce(p);
+	set_link(p, 0);
+	nvm_drv_detach(p);
+	p->st = NVM_ATTACH;
+	p->next_ns = now_ns() + NVM_ATTACH_RETRY_NS;
+	p->said_waiting = 0;
+	NVM_LOG(NOTICE, p, "%s; attaching again", why);
+}
+
+/* Tests and clears the broken marks of pair @p q. */
+static int pair_broke(struct nvm_port *p, uint32_t q)
+{
+	int b = 0;
+
+	if (p->rxq[q] != NULL)
+		b |= (int)__atomic_exchange_n(&p->rxq[q]->broke, 0, __ATOMIC_RELAXED);
+	if (p->txq[q] != NULL)
+		b |= (int)__atomic_exchange_n(&p->txq[q]->broke, 0, __ATOMIC_RELAXED);
+	return b;
+}
+
+static int queues_broke(const struct nvm_port *p)
+{
+	uint32_t q;
+
+	for (q = 0; q < p->nq; q++)
+		if ((p->rxq[q] != NULL && __atomic_load_n(&p->rxq[q]->broke, __ATOMIC_RELAXED)) ||
+		    (p->txq[q] != NULL && __atomic_load_n(&p->txq[q]->broke, __ATOMIC_RELAXED)))
+			return 1;
+	return 0;
+}
+
+/* Driver role: one round. Returns nonzero when something happened. */
+static int drv_round(struct nvm_port *p)
+{
+	uint64_t now = now_ns(), lost;
+	uint32_t q;
+	int rc, busy;
+
+	switch (p->st) {
+	case NVM_ATTACH:
+		if (now < p->next_ns)
+			return 0;
+		rc = nvm_bus_open(p);
+		if (rc < 0) {
+			if (!p->said_waiting)
+				NVM_LOG(NOTICE, p, "waiting for the device file %s (%s)", p->a.file,
+					strerror(-rc));
+			p->said_waiting = 1;
+			p->next_ns = now + NVM_ATTACH_RETRY_NS;
+			return 0;
+		}
+		p->peer_lost_seen = peer_lost_now(p);
+		p->st = NVM_LINK;
+		p->next_ns = now + NVM_LINK_WAIT_NS;
+		return 1;
+	case NVM_LINK:
+		rte_vmsg_bus_poll(p->bus);
+		p->peer_lost_seen = peer_lost_now(p);
+		if (rte_vmsg_bus_connected(p->bus) != 1) {
+			if (now > p->next_ns) {
+				nvm_drv_detach(
+					p); /* a dead device's file: map it again, it may be new */
+				p->st = NVM_ATTACH;
+			}
+			return 0;
+		}
+		rc = drv_bringup(p);
+		if (rc < 0) {
+			NVM_LOG(NOTICE, p, "bringing the device up failed: %s; retrying",
+				strerror(-rc));
+			nvm_drv_detach(p);
+			p->st = NVM_ATTACH;
+			p->next_ns = now + NVM_INIT_RETRY_NS;
+			return 0;
+		}
+		p->peer_lost_seen = peer_lost_now(p);
+		p->said_waiting = 0;
+		for (q = 0; q < p->nq; q++)
+			(void)pair_broke(p, q); /* marks of the handle before: gone with it */
+		p->st = NVM_UP;
+		__atomic_store_n(&p->live, 1, __ATOMIC_RELEASE); /* R_Q1 */
+		set_link(p, 1);
+		return 1;
+	case NVM_UP:
+		break;
+	}
+	busy = rte_vmsg_bus_poll(p->bus) > 0;
+	lost = peer_lost_now(p);
+	if (lost != p->peer_lost_seen) {
+		pthread_mutex_lock(&p->lock);
+		p->peer_lost += lost - p->peer_lost_seen;
+		pthread_mutex_unlock(&p->lock);
+		p->peer_lost_seen = lost;
+		drv_down(p, "the device went away");
+		return 1;
+	}
+	if (rte_vmsg_bus_connected(p->bus) < 0) {
+		pthread_mutex_lock(&p->lock);
+		p->peer_lost++;
+		pthread_mutex_unlock(&p->lock);
+		drv_down(p, "the link broke");
+		return 1;
+	}
+	if (queues_broke(p)) {
+		/* A queue the driver found broken: that pair alone, else the device. */
+		nvm_quiesce(p);
+		for (q = 0; q < p->nq; q++) {
+			if (!pair_broke(p, q))
+				continue;
+			rc = rte_vmsg_net_drv_queue_reset(p->ndrv, q);
+			if (rc < 0)
+				rc = rte_vmsg_net_drv_reset(p->ndrv);
+			pthread_mutex_lock(&p->lock);
+			p->resets++;
+			pthread_mutex_unlock(&p->lock);
+			if (rc < 0) {
+				drv_down(p, "a broken queue could not be reset");
+				return 1;
+			}
+			NVM_LOG(NOTICE, p, "queue pair %u broke: reset, carrying on", q);
+		}
+		__atomic_store_n(&p->live, 1, __ATOMIC_RELEASE); /* R_Q1 */
+		return 1;
+	}
+	if (rte_vmsg_drv_needs_reset(rte_vmsg_net_drv_handle(p->ndrv))) {
+		nvm_quiesce(p);
+		rc = rte_vmsg_net_drv_reset(p->ndrv);
+		pthread_mutex_lock(&p->lock);
+		p->resets++;
+		pthread_mutex_unlock(&p->lock);
+		if (rc == 0) {
+			NVM_LOG(NOTICE, p, "DEVICE_NEEDS_RESET: device reset, carrying on");
+			__atomic_store_n(&p->live, 1, __ATOMIC_RELEASE); /* R_Q1 */
+		} else {
+			drv_down(p, "DEVICE_NEEDS_RESET: the reset failed");
+		}
+		return 1;
+	}
+	return busy;
+}
+
+void *nvm_ctl_main(void *arg)
+{
+	struct nvm_port *p = arg;
+	int busy;
+
+	while (!__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE)) {
+		if (p->a.role == RTE_VMSG_BUS_DEVICE)
+			busy = dev_round(p);
+		else
+			busy = drv_round(p);
+		usleep(busy ? NVM_POLL_BUSY_US : NVM_POLL_IDLE_US);
+	}
+	return NULL;
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * net_vmsg's private state, shared by its three files: net_vmsg.c (ethdev
+ * ops, probe and close), net_vmsg_rxtx.c (the bursts, on the lcores) and
+ * net_vmsg_ctl.c (the control thread). Each field says which thread writes it.
+ */
+
+#ifndef NET_VMSG_PRIV_H
+#define NET_VMSG_PRIV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ethdev_driver.h>
+#include <rte_ether.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+
+#include <rte_vmsg_bus.h>
+#include <rte_vmsg_mem.h>
+#include <rte_vmsg_net.h>
+#include <rte_vmsg_transport.h>
+
+#include "net_vmsg_args.h"
+
+#define NVM_BURST 32u
+#define NVM_TSO_MAX 65536u     /* largest packet sent with TSO (bounce buffer) */
+#define NVM_POLL_BUSY_US 20u   /* control thread: between polls while things happen */
+#define NVM_POLL_IDLE_US 1000u /* control thread: between polls when idle */
+#define NVM_ATTACH_RETRY_NS 200000000ull
+#define NVM_LINK_WAIT_NS 1000000000ull
+#define NVM_INIT_RETRY_NS 1000000000ull
+
+extern int nvm_logtype;
+#define NVM_LOG(level, p, fmt, ...) \
+	rte_log(RTE_LOG_##level, nvm_logtype, "net_vmsg: %s: " fmt "\n", (p)->name, ##__VA_ARGS__)
+
+struct nvm_port;
+
+struct nvm_rxq {
+	struct nvm_port *p;
+	uint16_t q;
+	uint16_t port_id;
+	uint32_t busy;	/* driver role: a burst runs (see the file comment) */
+	uint32_t broke; /* driver role: the helper said -EIO; the control thread resets */
+	struct rte_mempool *mp;
+	uint32_t cap;	   /* bytes an mbuf of @c mp takes after its headroom */
+	uint32_t data_off; /* from an mbuf of @c mp to its data once reset */
+	uint32_t hole;	   /* stash[0 .. hole) are empty, stash[hole ..] hold fresh mbufs */
+	uint64_t packets, bytes, nombuf;
+	struct rte_mbuf *stash[NVM_BURST];
+	struct rte_vmsg_net_pkt v[NVM_BURST]; /* v[i].data: stash[i]'s data */
+} __rte_cache_aligned;
+
+struct nvm_txq {
+	struct nvm_port *p;
+	uint16_t q;
+	uint32_t busy;
+	uint32_t broke;
+	uint64_t packets, bytes, errors;
+	uint8_t *bounce; /* multi-segment packets are made contiguous here */
+	struct rte_vmsg_net_pkt v[NVM_BURST];
+} __rte_cache_aligned;
+
+enum nvm_drv_state { NVM_ATTACH, NVM_LINK, NVM_UP };
+
+/* Counters of the library's handles, kept across handles (driver role replaces them). */
+struct nvm_lib_counts {
+	uint64_t rx_drops, rx_errors, tx_drops, tx_errors, broken;
+};
+
+struct nvm_port {
+	char name[RTE_DEV_NAME_MAX_LEN];
+	struct nvm_args a;
+	struct rte_eth_dev *eth;
+	uint16_t nq; /* queue pairs (queues=) */
+
+	/* Control thread's (and probe/close's) */
+	struct rte_vmsg_bus *bus;
+	struct rte_vmsg_bus_shm *shm;
+	struct rte_vmsg_region *link_rg; /* bus=amp */
+	struct rte_vmsg_region *mem_rg[NVM_MAX_MEM];
+	uint32_t nmem;
+	struct rte_vmsg_memmap *map;
+	struct rte_vmsg_bus_amp *amp;
+	struct rte_vmsg_net_dev *ndev;
+	struct rte_vmsg_net_drv *ndrv;
+	enum nvm_drv_state st;
+	uint64_t next_ns;
+	uint64_t peer_lost_seen;
+	int said_waiting;
+	int connected, driver_ok;
+	pthread_t ctl;
+	int ctl_running;
+	uint32_t stop;
+
+	/* Shared: fast path reads, control thread writes */
+	uint32_t live; /* driver role: the handle may be used */
+	bool asym;     /* quiesce() fences the lcores with membarrier (set at probe) */
+	uint32_t link; /* 1: up (reported by link_update and the LSC alarm) */
+	uint32_t started;
+	uint64_t feat; /* negotiated virtio-net features of the live handle (driver role) */
+
+	/* Under @c lock: the handles vs the stats calls */
+	pthread_mutex_t lock;
+	struct nvm_lib_counts gone; /* of destroyed handles */
+	uint64_t resets, peer_lost, link_ups, link_downs;
+
+	uint16_t mtu;
+	struct rte_ether_addr mac;
+	struct nvm_rxq *rxq[NVM_MAX_QUEUES];
+	struct nvm_txq *txq[NVM_MAX_QUEUES];
+};
+
+/* net_vmsg_rxtx.c: the burst functions of every port. */
+uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb);
+uint16_t nvm_tx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb);
+
+/* net_vmsg_ctl.c: the control thread, and what probe, the ops and close call of it. */
+void *nvm_ctl_main(void *arg);
+bool nvm_asym_init(void);
+void nvm_fill_link(const struct nvm_port *p, struct rte_eth_link *l);
+void nvm_lsc_alarm(void *arg);
+void nvm_quiesce(struct nvm_port *p);
+int nvm_bus_open(struct nvm_port *p);
+void nvm_bus_close(struct nvm_port *p);
+void nvm_drv_detach(struct nvm_port *p);
+
+#endif /* NET_VMSG_PRIV_H */

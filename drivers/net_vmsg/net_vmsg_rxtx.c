@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * net_vmsg's bursts, on the application's lcores: mbufs to and from the
+ * library's packet bursts (rte_vmsg_net_drv_rx/tx_burst in the driver role,
+ * rte_vmsg_net_dev_take/give_burst in the device role), one copy each way,
+ * done by the library. The driver role's gate (enter()/leave()) pairs with
+ * nvm_quiesce() in net_vmsg_ctl.c; net_vmsg.c's file comment tells the whole.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_tcp.h>
+#include <rte_udp.h>
+
+#include "net_vmsg_priv.h"
+
+/*
+ * Driver role: the burst may use the handle. M_Q1: the busy store before the
+ * live load; pairs with M_Q2 in nvm_quiesce(). With p->asym the full barrier is
+ * nvm_quiesce()'s membarrier, which runs one on this thread's CPU: here a
+ * compiler barrier is enough (the file comment says why).
+ */
+static inline int enter(uint32_t *busy, const struct nvm_port *p)
+{
+	__atomic_store_n(busy, 1, __ATOMIC_RELAXED);
+	if (likely(p->asym))
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	else
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* A_Q1: pairs with R_Q1 where the control thread sets live: the handle it made is seen. */
+	if (likely(__atomic_load_n(&p->live, __ATOMIC_ACQUIRE)))
+		return 1;
+	__atomic_store_n(busy, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* R_Q2: the burst's use of the handle before busy falls; pairs with A_Q2 in nvm_quiesce(). */
+static inline void leave(uint32_t *busy)
+{
+	__atomic_store_n(busy, 0, __ATOMIC_RELEASE);
+}
+
+static inline void rx_offload(struct rte_mbuf *m, const struct rte_vmsg_net_hdr *h)
+{
+	uint64_t f = 0;
+
+	if (h->flags & RTE_VMSG_NET_HDR_F_NEEDS_CSUM)
+		f |= RTE_MBUF_F_RX_L4_CKSUM_NONE; /* partial: the data is good, the field is not */
+	else if (h->flags & RTE_VMSG_NET_HDR_F_DATA_VALID)
+		f |= RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+	if (h->gso_type != RTE_VMSG_NET_HDR_GSO_NONE) {
+		f |= RTE_MBUF_F_RX_LRO;
+		m->tso_segsz = h->gso_size;
+	}
+	m->ol_flags = f;
+}
+
+uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
+{
+	struct nvm_rxq *rq = queue;
+	struct nvm_port *p = rq->p;
+	uint32_t n = nb < NVM_BURST ? nb : NVM_BURST, h = rq->hole, m, i;
+	uint64_t bytes = 0;
+	int got;
+
+	if (p->a.role == RTE_VMSG_BUS_DRIVER && !enter(&rq->busy, p))
+		return 0;
+	/*
+	 * The mbufs handed out by the last bursts are replaced, and only
+	 * they: an empty poll touches no mbuf. Where a fresh mbuf's data
+	 * starts is known without reading its header (a cache and TLB miss
+	 * per mbuf): a pktmbuf pool's buffer follows the mbuf and its private
+	 * area, and a reset mbuf's data starts after the headroom (rxq_setup
+	 * checks the pool).
+	 */
+	if (unlikely(h != 0)) {
+		if (rte_pktmbuf_alloc_bulk(rq->mp, rq->stash, h) == 0) {
+			for (i = 0; i < h; i++)
+				rq->v[i].data = (char *)rq->stash[i] + rq->data_off;
+			h = 0;
+			rq->hole = 0;
+		} else {
+			rq->nombuf++;
+		}
+	}
+	m = NVM_BURST - h;
+	m = n < m ? n : m;
+	if (p->a.role == RTE_VMSG_BUS_DRIVER)
+		got = rte_vmsg_net_drv_rx_burst(p->ndrv, rq->q, &rq->v[h], m);
+	else
+		got = rte_vmsg_net_dev_take_burst(p->ndev, rq->q, &rq->v[h], m);
+	if (p->a.role == RTE_VMSG_BUS_DRIVER)
+		leave(&rq->busy);
+	if (unlikely(got == -EIO) && p->a.role == RTE_VMSG_BUS_DRIVER)
+		__atomic_store_n(&rq->broke, 1, __ATOMIC_RELAXED); /* counted by the library */
+	if (got <= 0)
+		return 0;
+	for (i = 0; i < (uint32_t)got; i++) {
+		struct rte_mbuf *mb = rq->stash[h + i];
+		const struct rte_vmsg_net_pkt *v = &rq->v[h + i];
+
+		mb->data_len = (uint16_t)v->len;
+		mb->pkt_len = v->len;
+		mb->port = rq->port_id;
+		rx_offload(mb, &v->hdr);
+		bufs[i] = mb;
+		bytes += v->len;
+	}
+	/* Slots [0, h + got) are empty now: the next burst fills them. */
+	rq->hole = h + (uint32_t)got;
+	rq->packets += (uint64_t)got;
+	rq->bytes += bytes;
+	return (uint16_t)got;
+}
+
+/* The virtio-net header of an mbuf's offload requests, as negotiated. */
+static inline void tx_offload(const struct nvm_port *p, const struct rte_mbuf *m,
+			      struct rte_vmsg_net_hdr *h)
+{
+	uint64_t f = m->ol_flags;
+	uint16_t l34 = (uint16_t)(m->l2_len + m->l3_len);
+
+	memset(h, 0, sizeof(*h));
+	if (likely((f & (RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG)) == 0))
+		return;
+	if ((f & RTE_MBUF_F_TX_TCP_SEG) != 0 &&
+	    (p->feat & ((1ull << RTE_VMSG_NET_F_HOST_TSO4) | (1ull << RTE_VMSG_NET_F_HOST_TSO6)))) {
+		h->flags = RTE_VMSG_NET_HDR_F_NEEDS_CSUM;
+		h->gso_type = (f & RTE_MBUF_F_TX_IPV6) ? RTE_VMSG_NET_HDR_GSO_TCPV6
+						       : RTE_VMSG_NET_HDR_GSO_TCPV4;
+		h->gso_size = m->tso_segsz;
+		h->hdr_len = (uint16_t)(l34 + m->l4_len);
+		h->csum_start = l34;
+		h->csum_offset = offsetof(struct rte_tcp_hdr, cksum);
+		return;
+	}
+	if ((p->feat & (1ull << RTE_VMSG_NET_F_CSUM)) == 0)
+		return;
+	switch (f & RTE_MBUF_F_TX_L4_MASK) {
+	case RTE_MBUF_F_TX_TCP_CKSUM:
+		h->csum_offset = offsetof(struct rte_tcp_hdr, cksum);
+		break;
+	case RTE_MBUF_F_TX_UDP_CKSUM:
+		h->csum_offset = offsetof(struct rte_udp_hdr, dgram_cksum);
+		break;
+	default:
+		return;
+	}
+	h->flags = RTE_VMSG_NET_HDR_F_NEEDS_CSUM;
+	h->csum_start = l34;
+}
+
+static inline int tx_call(struct nvm_port *p, uint16_t q, const struct rte_vmsg_net_pkt *v,
+			  uint32_t n)
+{
+	if (p->a.role == RTE_VMSG_BUS_DRIVER)
+		return rte_vmsg_net_drv_tx_burst(p->ndrv, q, v, n);
+	return rte_vmsg_net_dev_give_burst(p->ndev, q, v, n);
+}
+
+/*
+ * Sends v[0..n): returns how many were taken; a packet the driver helper
+ * finds too big (-EMSGSIZE) counts as taken and as an error.
+ */
+static inline uint32_t tx_some(struct nvm_txq *tq, uint32_t n)
+{
+	uint32_t done = 0;
+	int rc;
+
+	while (done < n) {
+		rc = tx_call(tq->p, tq->q, &tq->v[done], n - done);
+		if (rc == -EMSGSIZE) {
+			tq->errors++;
+			done++;
+			continue;
+		}
+		if (unlikely(rc == -EIO) && tq->p->a.role == RTE_VMSG_BUS_DRIVER)
+			__atomic_store_n(&tq->broke, 1,
+					 __ATOMIC_RELAXED); /* counted by the library */
+		if (rc <= 0)
+			break;
+		done += (uint32_t)rc;
+		if ((uint32_t)rc < n - done + (uint32_t)rc)
+			break; /* the queue is full: the rest stays with the caller */
+	}
+	return done;
+}
+
+uint16_t nvm_tx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
+{
+	struct nvm_txq *tq = queue;
+	struct nvm_port *p = tq->p;
+	uint32_t total = 0, n, i, k, sent;
+	uint64_t bytes;
+
+	if (p->a.role == RTE_VMSG_BUS_DRIVER && !enter(&tq->busy, p))
+		return 0;
+	while (total < nb) {
+		n = nb - total < NVM_BURST ? nb - total : NVM_BURST;
+		/* Single-segment mbufs go as they are; a chain goes alone, through the bounce buffer. */
+		for (k = 0; k < n; k++) {
+			struct rte_mbuf *m = bufs[total + k];
+
+			if (m->nb_segs != 1) {
+				if (k != 0)
+					break;
+				if (m->pkt_len > NVM_TSO_MAX ||
+				    rte_pktmbuf_read(m, 0, m->pkt_len, tq->bounce) == NULL)
+					tq->v[0].data = NULL;
+				else
+					tq->v[0].data = tq->bounce;
+				tq->v[0].len = m->pkt_len;
+				tx_offload(p, m, &tq->v[0].hdr);
+				k = 1;
+				break;
+			}
+			tq->v[k].data = rte_pktmbuf_mtod(m, void *);
+			tq->v[k].len = m->data_len;
+			tx_offload(p, m, &tq->v[k].hdr);
+		}
+		if (k == 1 && tq->v[0].data == NULL) {
+			sent = 1; /* an oversized chain: dropped */
+			tq->errors++;
+		} else {
+			sent = tx_some(tq, k);
+		}
+		bytes = 0;
+		for (i = 0; i < sent; i++)
+			bytes += bufs[total + i]->pkt_len;
+		tq->bytes += bytes;
+		rte_pktmbuf_free_bulk(&bufs[total], sent);
+		total += sent;
+		if (sent < k)
+			break;
+	}
+	if (p->a.role == RTE_VMSG_BUS_DRIVER)
+		leave(&tq->busy);
+	tq->packets += total;
+	return (uint16_t)total;
+}

@@ -270,9 +270,11 @@ struct bench_ratios {
 	double pp;   /* ring ping-pong p50 / limit p50; < 0 when not measured */
 	double tput; /* ring msg/s / rte_ring msg/s; < 0 when not measured */
 	double tp; /* transport GET_DEVICE_STATUS p50 / ring ping-pong 64/1 p50; < 0: not measured */
-	double net;  /* net 64 B polling pps / vhost-user split pps 64 B; < 0: not measured */
-	double init; /* init1000async init time / init1000 init time; < 0: not measured */
+	double net;    /* net 64 B polling pps / vhost-user split pps 64 B; < 0: not measured */
+	double init;   /* init1000async init time / init1000 init time; < 0: not measured */
+	double stream; /* ring 64/32 msg/s / the stream's lines/s; < 0: not measured */
 	const struct bench_case *ring_pp, *limit_pp, *ring_tput, *rte_tput, *tp_status;
+	const struct bench_case *limit_stream;		 /* limit throughput: the stream */
 	const struct bench_case *init_sync, *init_async; /* transport init1000, init1000async */
 	const struct bench_case *net_pps, *vhost_pps;
 	struct pmd_ratios pmd;
@@ -287,7 +289,8 @@ int bench_json_write(const char *path, const struct bench_env *env, const struct
 #define TARGET_TPUT 1.5
 #define TARGET_TP 2.0
 #define TARGET_NET 1.0
-#define TARGET_INIT 0.3 /* ARCHITECTURE §5: init1000 asynchronous / synchronous */
+#define TARGET_INIT 0.3	  /* ARCHITECTURE §5: init1000 asynchronous / synchronous */
+#define TARGET_STREAM 0.9 /* ARCHITECTURE §5: ring 64/32 over the stream of 64-byte lines */
 
 struct case_list {
 	struct bench_case *v;
@@ -391,6 +394,9 @@ uint32_t bench_shm_path(const struct bench_cfg *cfg, const char *tag, char *buf,
 
 /* The modes. Each returns 0, or -1 after printing why. */
 int limit_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
+/* The stream (limit throughput): lines per block, one publish each; its area. */
+#define BENCH_STREAM_LINES 64u
+size_t limit_stream_area(uint32_t lines);
 int ring_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
 size_t ring_area_size(uint32_t elems, uint32_t elem_size);
 #ifdef VMSG_BENCH_HAVE_DPDK

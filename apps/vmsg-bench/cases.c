@@ -152,7 +152,10 @@ static int build_cases(const struct bench_cfg *cfg, struct case_list *l, int lim
 	int fmt, t;
 	size_t i, j;
 
-	if (limit && case_add(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, 0, -1) == NULL)
+	/* The floors: the cache-line ping-pong, and the stream of 64-byte lines. */
+	if (limit &&
+	    (case_add(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, 0, -1) == NULL ||
+	     case_add(l, BENCH_LIMIT, BENCH_THROUGHPUT, 64, BENCH_STREAM_LINES, 0, -1) == NULL))
 		return -1;
 	for (fmt = 0; ring && fmt < 2; fmt++) {
 		if ((cfg->formats & (1 << fmt)) == 0)
@@ -213,7 +216,7 @@ static size_t case_area(const struct bench_case *c)
 {
 	switch (c->mode) {
 	case BENCH_LIMIT:
-		return 512;
+		return c->test == BENCH_THROUGHPUT ? limit_stream_area(c->burst) : 512;
 	case BENCH_RING:
 		return ring_area_size(c->elems, c->elem_size);
 	case BENCH_RTE_RING:
@@ -291,10 +294,11 @@ const struct bench_case *bench_case_find_pps64(const struct case_list *l, enum b
 }
 
 /* The ratios' measurements first (limit, then what divides by it), then the rest. */
+#define NFIRST 10
 static size_t *run_order(const struct case_list *l)
 {
 	size_t *order = malloc((l->n ? l->n : 1) * sizeof(*order)), k = 0, i, j;
-	const struct bench_case *first[10];
+	const struct bench_case *first[NFIRST];
 	struct bench_ratios r[2];
 
 	if (order == NULL)
@@ -304,22 +308,23 @@ static size_t *run_order(const struct case_list *l)
 	first[0] = r[0].limit_pp;
 	first[1] = r[0].ring_pp;
 	first[2] = r[1].ring_pp;
-	first[3] = r[0].rte_tput;
+	/* The ring's throughput between its two references: the stream and rte_ring. */
+	first[3] = r[0].limit_stream;
 	first[4] = r[0].ring_tput;
 	first[5] = r[1].ring_tput;
+	first[6] = r[0].rte_tput;
 	/* transport GET_DEVICE_STATUS right after the ring ping-pong it is divided by. */
-	first[6] = r[0].tp_status != NULL ? r[0].tp_status : r[1].tp_status;
+	first[7] = r[0].tp_status != NULL ? r[0].tp_status : r[1].tp_status;
 	/* net 64 B polling and the vhost-user split path back to back. */
-	first[7] = r[0].net_pps;
-	first[8] = r[0].vhost_pps;
-	first[9] = NULL;
-	for (j = 0; j < 9; j++)
+	first[8] = r[0].net_pps;
+	first[9] = r[0].vhost_pps;
+	for (j = 0; j < NFIRST; j++)
 		if (first[j] != NULL)
 			order[k++] = (size_t)(first[j] - l->v);
 	for (i = 0; i < l->n; i++) {
-		for (j = 0; j < 9 && first[j] != &l->v[i]; j++)
+		for (j = 0; j < NFIRST && first[j] != &l->v[i]; j++)
 			;
-		if (j == 9)
+		if (j == NFIRST)
 			order[k++] = i;
 	}
 	return order;

@@ -18,7 +18,7 @@ void bench_ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->format = fmt;
-	r->pp = r->tput = r->tp = r->net = r->init = -1;
+	r->pp = r->tput = r->tp = r->net = r->init = r->stream = -1;
 	r->init_sync = bench_case_find(l, BENCH_TRANSPORT, BENCH_INIT1000, 64, 1, fmt);
 	r->init_async = bench_case_find(l, BENCH_TRANSPORT, BENCH_INIT1000_ASYNC, 64, 1, fmt);
 	if (r->init_sync != NULL && r->init_async != NULL &&
@@ -45,6 +45,11 @@ void bench_ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r)
 	if (r->ring_tput != NULL && r->rte_tput != NULL)
 		r->tput = r->ring_tput->runs[r->ring_tput->median].mps /
 			  r->rte_tput->runs[r->rte_tput->median].mps;
+	r->limit_stream =
+		bench_case_find(l, BENCH_LIMIT, BENCH_THROUGHPUT, 64, BENCH_STREAM_LINES, -1);
+	if (r->ring_tput != NULL && r->limit_stream != NULL)
+		r->stream = r->ring_tput->runs[r->ring_tput->median].mps /
+			    r->limit_stream->runs[r->limit_stream->median].mps;
 }
 
 /* The same ratios run by run: how much of the spread is the host's. */
@@ -67,6 +72,12 @@ void bench_print_paired(const struct bench_ratios *r, const char *indent)
 		for (i = 0; i < r->ring_tput->nruns; i++)
 			printf(" %.3f", r->ring_tput->runs[i].mps / r->rte_tput->runs[i].mps);
 		printf(" (Mmsg/s)\n");
+	}
+	if (r->stream >= 0) {
+		printf("%s  per run, paired:", indent);
+		for (i = 0; i < r->ring_tput->nruns; i++)
+			printf(" %.3f", r->ring_tput->runs[i].mps / r->limit_stream->runs[i].mps);
+		printf(" (ring Mmsg/s / stream Mlines/s)\n");
 	}
 	if (r->tp >= 0) {
 		printf("%s  per run, paired:", indent);
@@ -124,6 +135,14 @@ void bench_print_ratios(const struct bench_ratios *r, const char *indent)
 		       " (this build has no DPDK)"
 #endif
 		);
+	if (r->stream >= 0)
+		printf("%sring_tput_over_stream_limit %6.3f   ring 64/32 %.2f Mmsg/s / stream of "
+		       "64 B lines %.2f Mlines/s (target >= %.1f: %s)\n",
+		       indent, r->stream, r->ring_tput->runs[r->ring_tput->median].mps / 1e6,
+		       r->limit_stream->runs[r->limit_stream->median].mps / 1e6, TARGET_STREAM,
+		       r->stream >= TARGET_STREAM ? "met" : "NOT met");
+	else if (r->ring_tput != NULL)
+		printf("%sring_tput_over_stream_limit not measured (limit not run)\n", indent);
 	if (r->tp >= 0)
 		printf("%stransport_rtt_p50_over_ring_pp %6.3f   transport get_status p50 %.1f ns "
 		       "/ "
@@ -211,6 +230,10 @@ void bench_print_summary(const struct bench_cfg *cfg, const struct case_list *l,
 		else
 			sum_line(fig, v, "-", "");
 	}
+	if (r->limit_stream != NULL) {
+		snprintf(v, sizeof(v), "%.2f Ml/s", med(r->limit_stream)->mps / 1e6);
+		sum_line("limit stream of 64-byte lines (the floor)", v, "-", "");
+	}
 	/* A reference first, then the figure divided by it, with the ratio. */
 	if (r->rte_tput != NULL) {
 		snprintf(v, sizeof(v), "%.2f Mmsg/s", med(r->rte_tput)->mps / 1e6);
@@ -223,6 +246,9 @@ void bench_print_summary(const struct bench_cfg *cfg, const struct case_list *l,
 				  TARGET_TPUT);
 		else
 			sum_line("ring throughput, 64 B burst 32", v, "-", "");
+		if (r->stream >= 0)
+			sum_ratio("  the same, over the stream limit", "", r->stream, "stream", 0,
+				  TARGET_STREAM);
 	}
 	if (r->tp_status != NULL) {
 		snprintf(v, sizeof(v), "%.1f ns", med(r->tp_status)->p50_ns);

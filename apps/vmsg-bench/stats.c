@@ -299,6 +299,11 @@ static void print_line(FILE *f, const struct bench_case *c, const struct bench_r
 	if (c->mode == BENCH_VHOST || c->mode == BENCH_PMD)
 		fprintf(f, "%9s %9s %9s %10s %9llu %8.2f %8s", "-", "-", "-", "-",
 			(unsigned long long)r->iterations, r->mps / 1e6, "-");
+	else if (c->mode == BENCH_LIMIT && bench_test_is_rate(c->test))
+		/* The stream: its percentiles are of the time per block (burst lines). */
+		fprintf(f, "%9.1f %9.1f %9.1f %10.1f %9llu %8.2f %8.1f", r->p50_ns, r->p99_ns,
+			r->p999_ns, r->max_ns, (unsigned long long)r->iterations, r->mps / 1e6,
+			r->cycles_per_msg);
 	else if (!bench_test_is_rate(c->test))
 		fprintf(f, "%9.1f %9.1f %9.1f %10.1f %9llu %8s %8s", r->p50_ns, r->p99_ns,
 			r->p999_ns, r->max_ns, (unsigned long long)r->iterations, "-", "-");
@@ -785,6 +790,9 @@ static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 		else if (c->mode == BENCH_VHOST || c->mode == BENCH_PMD)
 			snprintf(label, sizeof(label), "dpdk-testpmd %s, %u B packets",
 				 variant_name(c), c->elem_size);
+		else if (c->mode == BENCH_LIMIT && bench_test_is_rate(c->test))
+			snprintf(label, sizeof(label), "stream of 64 B lines, %u per block",
+				 c->burst);
 		else if (c->mode == BENCH_PCIE)
 			snprintf(label, sizeof(label), "%s placement, %s, %s",
 				 bench_pcie_placement_name(c->path), c->notify ? "event" : "poll",
@@ -802,6 +810,21 @@ static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 		json_pcie(f, c, r);
 	if (!bench_test_is_rate(c->test)) {
 		json_latency(f, r);
+	} else if (c->mode == BENCH_LIMIT) {
+		/* The stream: the time per block of c->burst lines, percentiles over the blocks. */
+		fputs("      \"block_p50_ns\": ", f);
+		json_num(f, r->p50_ns);
+		fputs(",\n      \"block_p99_ns\": ", f);
+		json_num(f, r->p99_ns);
+		fputs(",\n      \"block_p999_ns\": ", f);
+		json_num(f, r->p999_ns);
+		fputs(",\n      \"block_max_ns\": ", f);
+		json_num(f, r->max_ns);
+		fprintf(f, ",\n      \"blocks\": %llu,\n",
+			(unsigned long long)(c->burst ? r->iterations / c->burst : 0));
+		fputs("      \"cycles_per_msg\": ", f);
+		json_num(f, r->cycles_per_msg);
+		fputs("\n", f);
 	} else {
 		fputs("      \"cycles_per_msg\": ", f);
 		json_num(f, r->cycles_per_msg);
@@ -816,6 +839,8 @@ static void json_ratios(FILE *f, const struct bench_ratios *r)
 	json_num(f, r != NULL && r->pp >= 0 ? r->pp : NAN);
 	fputs(", \"ring_tput_over_rte_ring\": ", f);
 	json_num(f, r != NULL && r->tput >= 0 ? r->tput : NAN);
+	fputs(", \"ring_tput_over_stream_limit\": ", f);
+	json_num(f, r != NULL && r->stream >= 0 ? r->stream : NAN);
 	/* The third key only when transport was measured in the ratios' format. */
 	if (r != NULL && r->tp_status != NULL) {
 		fputs(", \"transport_rtt_p50_over_ring_pp\": ", f);

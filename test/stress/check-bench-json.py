@@ -4,7 +4,9 @@
 #
 # Runs vmsg-bench with small counts and checks its JSON against Google
 # Benchmark's format and the ratios object: the keys tools read are there,
-# with the types they expect, and the ratios are exactly the two ring names,
+# with the types they expect, and the ratios are exactly the three ring names
+# (ring_tput_over_stream_limit: ring 64/32 over limit/throughput/64/64, the
+# stream of 64-byte lines, whose entry carries its time per block's percentiles),
 # plus transport_rtt_p50_over_ring_pp when transport was measured, and
 # the transport/init1000 and transport/init1000async entries (enumerate and
 # initialise 1000 devices, with the synchronous and the asynchronous calls)
@@ -158,13 +160,28 @@ if mode == "demo":
     if ctx.get("sides") != "processes":
         errors.append(f"demo: sides {ctx.get('sides')}, expected processes")
 if mode == "all":
-    for must in ("limit/pingpong/64/1", "rte_ring/throughput/64/32"):
+    for must in ("limit/pingpong/64/1", "limit/throughput/64/64", "rte_ring/throughput/64/32"):
         if must not in names:
             errors.append(f"benchmark {must} missing")
     if not any(n.startswith("ring/pingpong/64/1/") for n in names):
         errors.append("ring/pingpong/64/1 missing")
 ratios = doc.get("ratios", {})
-want = {"ring_pp_p50_over_limit", "ring_tput_over_rte_ring"}
+want = {"ring_pp_p50_over_limit", "ring_tput_over_rte_ring", "ring_tput_over_stream_limit"}
+byname = {b.get("name"): b for b in doc.get("benchmarks", [])}
+stream = byname.get("limit/throughput/64/64")
+if stream is not None:
+    # The stream of 64-byte lines: a rate, and the time per block's percentiles in order.
+    if not all(isinstance(stream.get(k), (int, float)) for k in
+               ("block_p50_ns", "block_p99_ns", "block_p999_ns", "block_max_ns", "blocks")):
+        errors.append("limit/throughput/64/64: block_p50_ns ... block_max_ns, blocks missing")
+    elif not stream["block_p50_ns"] <= stream["block_p99_ns"] <= stream["block_p999_ns"] <= \
+            stream["block_max_ns"]:
+        errors.append("limit/throughput/64/64: block percentiles out of order")
+    ring32 = byname.get("ring/throughput/64/32/" + ctx.get("ratio_format", "compat"))
+    v = ratios.get("ring_tput_over_stream_limit")
+    if ring32 is not None and isinstance(v, (int, float)) and \
+            abs(v - ring32["items_per_second"] / stream["items_per_second"]) > 1e-3 * v:
+        errors.append(f"ring_tput_over_stream_limit {v} is not ring 64/32 / the stream")
 init_ratio = "init1000_async_over_sync"
 if mode == "transport" or any(n.startswith("transport/") for n in names):
     want.add("transport_rtt_p50_over_ring_pp")
@@ -252,6 +269,9 @@ for n in not_met:
     print("TARGET NOT MET:", n)
 if not_met and os.environ.get("VMSG_BENCH_REQUIRE_TARGETS", "0") not in ("", "0"):
     errors.append(f"targets not met (VMSG_BENCH_REQUIRE_TARGETS): {'; '.join(not_met)}")
+if stream is not None and any(n.startswith("ring/throughput/64/32/") for n in names) and \
+        not any(v[0] == "ring_tput_over_stream_limit" for v in verdicts):
+    errors.append("ring_tput_over_stream_limit: no target verdict in the output")
 if any(n.startswith("transport/init1000") for n in names) and \
         not any(v[0] == init_ratio for v in verdicts):
     errors.append(f"{init_ratio}: no target verdict in the output")

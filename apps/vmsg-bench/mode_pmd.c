@@ -4,8 +4,9 @@
  * net_vmsg_pmd: testpmd over the net_vmsg PMD, measured exactly as the
  * vhost-user reference beside it (vhost_ref.c): two dpdk-testpmd processes
  * with the same EAL and testpmd arguments, one forwarding core each on the
- * bench's two CPUs (each process's main lcore on the other CPU), mac
- * forwarding, --txd/--rxd 1024; the device-role side (net_vmsg0,role=device,
+ * bench's two CPUs (each process's main lcore on the other CPU), the same
+ * memory (hugepages when the reference has them), mac forwarding,
+ * --txd/--rxd 1024; the device-role side (net_vmsg0,role=device,
  * the vhost side's place) creates the bus file and runs `start tx_first 32`
  * and its Rx-pps is read; the driver-role side (the virtio-user side's
  * place) attaches and runs `start`. Only the --vdev strings and the -d of
@@ -149,44 +150,12 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 	return 0;
 }
 
-#define PMD_ARGS 22
-
-/* vhost_ref.c's command line, plus -d PMD. */
-static void pmd_argv(const char **a, const struct run *r, const char *lcores,
-		     const char *main_lcore, const char *prefix, const char *vdev)
-{
-	int n = 0;
-
-	a[n++] = r->testpmd;
-	a[n++] = "-d";
-	a[n++] = pmd_path();
-	a[n++] = "-l";
-	a[n++] = lcores;
-	a[n++] = "--main-lcore";
-	a[n++] = main_lcore;
-	a[n++] = "--no-huge";
-	a[n++] = "-m";
-	a[n++] = "1024";
-	a[n++] = "--no-pci";
-	a[n++] = "--no-telemetry";
-	a[n++] = "--file-prefix";
-	a[n++] = prefix;
-	a[n++] = "--vdev";
-	a[n++] = vdev;
-	a[n++] = "--";
-	a[n++] = "-i";
-	a[n++] = "--nb-cores=1";
-	a[n++] = "--txd=1024";
-	a[n++] = "--rxd=1024";
-	a[n] = NULL;
-}
-
 static int pmd_measure(struct run *r, unsigned cpu0, unsigned cpu1, unsigned len, double secs,
 		       double *mpps, unsigned *nsamples)
 {
 	struct tp *dv = &r->tp[VHOST], *dr = &r->tp[VIRTIO];
 	char ld[32], lr[32], md[16], mr[16], vdev_d[256], vdev_r[256], line[64];
-	const char *argv_d[PMD_ARGS], *argv_r[PMD_ARGS];
+	const char *argv_d[VHR_ARGS], *argv_r[VHR_ARGS];
 	double samples[VHOST_REF_SAMPLES_MAX], s[VHOST_REF_SAMPLES_MAX];
 	unsigned n, i, j;
 	long long interval, t0;
@@ -200,8 +169,9 @@ static int pmd_measure(struct run *r, unsigned cpu0, unsigned cpu1, unsigned len
 	snprintf(vdev_d, sizeof(vdev_d), "net_vmsg0,file=%s,role=device,qsize=1024", r->sock);
 	snprintf(vdev_r, sizeof(vdev_r), "net_vmsg0,file=%s,role=driver,qsize=1024,mac=%s", r->sock,
 		 VIRTIO_MAC);
-	pmd_argv(argv_d, r, ld, md, dv->prefix, vdev_d);
-	pmd_argv(argv_r, r, lr, mr, dr->prefix, vdev_r);
+	/* vhost_ref.c's command line, plus -d PMD. */
+	vhr_argv(argv_d, r, pmd_path(), ld, md, dv->prefix, vdev_d, NULL);
+	vhr_argv(argv_r, r, pmd_path(), lr, mr, dr->prefix, vdev_r, NULL);
 	/* The device side creates the bus file: it goes first, as the vhost side does. */
 	rc = vhr_tp_start(r, dv, argv_d);
 	if (rc == 0)
@@ -308,6 +278,8 @@ int pmd_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 	/* The bus file: a name (hugetlbfs when mounted, else /dev/shm). */
 	snprintf(r.sock, sizeof(r.sock), "vmsg-pmdref-%d-%u", (int)getpid(), seq);
 	seq++;
+	/* The same memory as the vhost-user pair it is read against. */
+	r.huge = vhost_ref_hugepages(res.mem_why, sizeof(res.mem_why));
 	rc = vhr_find_testpmd(NULL, r.testpmd, sizeof(r.testpmd), res.error, sizeof(res.error));
 	for (i = 0; rc == 0 && i < 2; i++) {
 		r.tp[i].buf = malloc(OUT_CAP);
@@ -321,6 +293,7 @@ int pmd_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 		vhr_tp_kill(&r, &r.tp[i]);
 		snprintf(dir, sizeof(dir), "/var/run/dpdk/%s", r.tp[i].prefix);
 		nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+		vhr_remove_huge_files(r.tp[i].prefix);
 		free(r.tp[i].buf);
 	}
 	snprintf(dir, sizeof(dir), "/dev/hugepages/%s", r.sock);

@@ -149,10 +149,10 @@ void bench_print_ratios(const struct bench_ratios *r, const char *indent)
 	if (r->pp >= 0)
 		printf("%sring_pp_p50_over_limit  %6.3f   ring 64/1 p50 %.1f ns / limit p50 %.1f "
 		       "ns "
-		       "(target <= %.1f: %s)\n",
+		       "(target <= %.2f: %s)\n",
 		       indent, r->pp, r->ring_pp->runs[r->ring_pp->median].p50_ns,
-		       r->limit_pp->runs[r->limit_pp->median].p50_ns, TARGET_PP,
-		       r->pp <= TARGET_PP ? "met" : "NOT met");
+		       r->limit_pp->runs[r->limit_pp->median].p50_ns, TARGET_PP(r->format),
+		       r->pp <= TARGET_PP(r->format) ? "met" : "NOT met");
 	else
 		printf("%sring_pp_p50_over_limit  not measured\n", indent);
 	if (r->tput >= 0)
@@ -360,7 +360,7 @@ static void sum_ratio(const char *figure, const char *value, double ratio, const
 	int met = le ? ratio <= target : ratio >= target;
 
 	snprintf(a, sizeof(a), "%.3f x %s", ratio, against);
-	snprintf(t, sizeof(t), "%s %.1f: %s", le ? "<=" : ">=", target, met ? "met" : "NOT met");
+	snprintf(t, sizeof(t), "%s %g: %s", le ? "<=" : ">=", target, met ? "met" : "NOT met");
 	sum_line(figure, value, a, t);
 }
 
@@ -385,7 +385,7 @@ void bench_print_summary(const struct bench_cfg *cfg, const struct case_list *l,
 		snprintf(v, sizeof(v), "%.1f ns", med(r->ring_pp)->p50_ns);
 		snprintf(fig, sizeof(fig), "ring ping-pong p50, 64 B burst 1");
 		if (r->pp >= 0)
-			sum_ratio(fig, v, r->pp, "limit", 1, TARGET_PP);
+			sum_ratio(fig, v, r->pp, "limit", 1, TARGET_PP(r->format));
 		else
 			sum_line(fig, v, "-", "");
 	}

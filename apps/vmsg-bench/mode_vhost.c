@@ -42,7 +42,7 @@ int vhost_run(struct bench_env *env, struct bench_case *c, struct bench_run *out
 	cfg.path = (enum vhost_ref_path)c->path;
 	cfg.mem = VHOST_REF_MEM_AUTO;
 	/*
-	 * Three samples of half a second after the one-second warm-up: one
+	 * Three samples of half a second after the half-second warm-up: one
 	 * run's samples agree within a few percent, runs differ far more, so
 	 * the time goes into runs (start-up is most of one) rather than samples.
 	 */

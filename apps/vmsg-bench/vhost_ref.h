@@ -95,10 +95,11 @@ int vhost_ref_available(char *why, size_t cap);
  * Runs one measurement: starts both testpmd processes, waits for the link,
  * sets the length (`set txpkts`), starts traffic (`start tx_first 32` from the
  * vhost side: 1024 packets then circulate, forwarded by both sides with
- * `set fwd mac`), samples `show port stats all` on the vhost side after a one
- * second warm-up, and stops, reaps and cleans up on every path (socket,
- * EAL's runtime directory). Never hangs: every wait is bounded. About 10 s
- * on an idle host (start-up dominates), about 15 s on a loaded one.
+ * `set fwd mac`), samples `show port stats all` on the vhost side after a
+ * half-second warm-up, and stops, reaps and cleans up on every path (socket,
+ * EAL's runtime directory and hugepage files). Never hangs: every wait is
+ * bounded. About 4 s with 1.5 s of samples on hugepages (start-up
+ * dominates), about 9 s with --no-huge on a loaded host.
  *
  * 1518-byte frames need no testpmd option: one default 2048-byte mbuf holds
  * them, and each takes one descriptor, mergeable or not. @p out->pkt_bytes

@@ -228,7 +228,17 @@ struct bench_run {
 	uint32_t ncurve;
 	double curve_x_max;
 	struct bench_pcie_counts pcie; /* pcie only */
+	/*
+	 * A DPDK testpmd run (vhost-user, net_vmsg_pmd) that failed, or that
+	 * read far outside the other runs of its case (bench_mark_outliers()):
+	 * reported as such, never the median, never in a ratio.
+	 */
+	int invalid; /* BENCH_RUN_OK, BENCH_RUN_FAILED, BENCH_RUN_OUTLIER */
 };
+
+#define BENCH_RUN_OK 0
+#define BENCH_RUN_FAILED 1
+#define BENCH_RUN_OUTLIER 2
 
 /* One measurement, with its runs. */
 struct bench_case {
@@ -246,7 +256,25 @@ struct bench_case {
 	struct bench_run *runs; /* cfg->repeat of them */
 	uint32_t nruns;
 	uint32_t median; /* index of the reported run */
+	uint32_t nvalid; /* runs neither failed nor outliers (bench_pick_median()) */
+	/* vhost, pmd: DPDK did not take the path (-ENOTSUP): no run is made. */
+	int refused;
+	int hugepages;	  /* vhost, pmd: the testpmd processes ran on hugepages */
+	char rx_path[96]; /* vhost: the Rx path virtio-user logged */
+	char note[256];	  /* vhost, pmd: why a run failed or the path was refused */
 };
+
+/* A DPDK testpmd cell (vhost-user pair, testpmd over net_vmsg): its runs may fail. */
+static inline int bench_case_is_testpmd(const struct bench_case *c)
+{
+	return c->mode == BENCH_VHOST || c->mode == BENCH_PMD;
+}
+
+/* The case has a median run to report and divide by. */
+static inline int bench_case_valid(const struct bench_case *c)
+{
+	return c->nvalid > 0;
+}
 
 const char *bench_mode_name(enum bench_mode m);
 const char *bench_test_name(enum bench_test t);
@@ -256,6 +284,13 @@ const char *bench_format_name(int format);
 void bench_latency_stats(uint64_t *ticks, uint64_t n, uint64_t hz, struct bench_run *out);
 void bench_case_name(const struct bench_case *c, char *buf, size_t cap);
 void bench_pick_median(struct bench_case *c);
+/*
+ * The outlier rule of the testpmd cells: a run below half, or above twice,
+ * the median of its case's other successful runs is an outlier. With a
+ * single successful run nothing is marked (nothing to compare with).
+ */
+#define BENCH_OUTLIER_FACTOR 2.0
+void bench_mark_outliers(struct bench_case *c);
 void bench_print_header(FILE *f);
 void bench_print_case(FILE *f, const struct bench_case *c);
 void bench_print_run(FILE *f, const struct bench_case *c, uint32_t i);
@@ -264,6 +299,7 @@ double bench_median_enum_ns(const struct bench_case *c, int warm);
 
 /* The two ratios of ARCHITECTURE.md §5, for one link format. */
 /* mode_pmd.c: testpmd over net_vmsg against the vhost-user pair, same run. */
+struct case_list;
 struct pmd_ratios {
 	int measured;
 	double over_split, over_best64, over_best1518;	  /* < 0: not measured */
@@ -276,24 +312,45 @@ struct bench_ratios {
 	double pp;   /* ring ping-pong p50 / limit p50; < 0 when not measured */
 	double tput; /* ring msg/s / rte_ring msg/s; < 0 when not measured */
 	double tp; /* transport GET_DEVICE_STATUS p50 / ring ping-pong 64/1 p50; < 0: not measured */
-	double net;  /* net 64 B polling pps / vhost-user split pps 64 B; < 0: not measured */
-	double init; /* init1000async init time / init1000 init time; < 0: not measured */
+	double net;    /* net 64 B polling pps / vhost-user split pps 64 B; < 0: not measured */
+	double init;   /* init1000async init time / init1000 init time; < 0: not measured */
+	double stream; /* ring 64/32 msg/s / the stream's lines/s; < 0: not measured */
 	const struct bench_case *ring_pp, *limit_pp, *ring_tput, *rte_tput, *tp_status;
+	const struct bench_case *limit_stream;		 /* limit throughput: the stream */
 	const struct bench_case *init_sync, *init_async; /* transport init1000, init1000async */
 	const struct bench_case *net_pps, *vhost_pps;
+	/*
+	 * Ours (net pps, polling, the best ring mode) over DPDK's best path, at
+	 * 64 and 1518 B; < 0: not measured. [0] is 64 B, [1] 1518 B.
+	 */
+	double net_best[2];
+	const struct bench_case *ours_best[2], *dpdk_best[2];
 	struct pmd_ratios pmd;
 };
+
+/* The two sizes the *_over_dpdk_best ratios are read at. */
+#define BENCH_BEST_SIZES   \
+	{                  \
+		64u, 1518u \
+	}
 
 int bench_json_write(const char *path, const struct bench_env *env, const struct bench_case *cases,
 		     size_t n, const struct bench_ratios *main_ratios,
 		     const struct bench_ratios *other_ratios);
 
 /* cases.c: the measurements of a mode, run and reported; report.c: the ratios. */
-#define TARGET_PP 1.2
-#define TARGET_TPUT 1.5
-#define TARGET_TP 2.0
-#define TARGET_NET 1.0
-#define TARGET_INIT 0.3 /* ARCHITECTURE §5: init1000 asynchronous / synchronous */
+/*
+ * The targets of ARCHITECTURE §5. Ring ping-pong over the limit: 1.15 in the
+ * compat format (RTE_VMSG_LINK_FMT_COMPAT, 0), 1.1 stamped (1).
+ */
+#define TARGET_PP(fmt) ((fmt) == 1 ? 1.1 : 1.15)
+#define TARGET_TPUT 1.1		/* ring 64/32 over rte_ring 64/32 */
+#define TARGET_TP 1.5		/* transport round trip p50 over ring ping-pong p50 */
+#define TARGET_NET 2.0		/* net 64 B over DPDK's split path */
+#define TARGET_NET64_BEST 1.3	/* ARCHITECTURE §5: net 64 B over DPDK's best path */
+#define TARGET_NET1518_BEST 1.0 /* the same at 1518 B */
+#define TARGET_INIT 0.3		/* ARCHITECTURE §5: init1000 asynchronous / synchronous */
+#define TARGET_STREAM 0.9	/* ARCHITECTURE §5: ring 64/32 over the stream of 64-byte lines */
 
 struct case_list {
 	struct bench_case *v;
@@ -305,6 +362,15 @@ const struct bench_case *bench_case_find(const struct case_list *l, enum bench_m
 					 enum bench_test t, uint32_t esize, uint32_t burst,
 					 int fmt);
 const struct bench_case *bench_case_find_pps64(const struct case_list *l, enum bench_mode m);
+/*
+ * The pps case with the highest median at @p size among the valid ones of
+ * @p m (BENCH_VHOST: DPDK's best path; BENCH_NET: polling only, our best
+ * ring mode), or NULL.
+ */
+const struct bench_case *bench_best_pps(const struct case_list *l, enum bench_mode m,
+					uint32_t size);
+void bench_print_net_ratios(const struct bench_ratios *r, const char *indent);
+void bench_print_dpdk_ref(const struct case_list *l, const struct bench_ratios *r);
 void bench_ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r);
 void bench_print_paired(const struct bench_ratios *r, const char *indent);
 void bench_print_ratios(const struct bench_ratios *r, const char *indent);
@@ -397,6 +463,9 @@ uint32_t bench_shm_path(const struct bench_cfg *cfg, const char *tag, char *buf,
 
 /* The modes. Each returns 0, or -1 after printing why. */
 int limit_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
+/* The stream (limit throughput): lines per block, one publish each; its area. */
+#define BENCH_STREAM_LINES 64u
+size_t limit_stream_area(uint32_t lines);
 int ring_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
 size_t ring_area_size(uint32_t elems, uint32_t elem_size);
 #ifdef VMSG_BENCH_HAVE_DPDK
@@ -416,6 +485,7 @@ void pmd_ratios(const struct case_list *l, struct pmd_ratios *r);
 void pmd_ratios_print(const struct pmd_ratios *r);
 const char *bench_notify_name(int notify);
 const char *bench_vhost_path_name(int path);
+int bench_vhost_npaths(void); /* DPDK's virtio-user paths the reference knows */
 int describe_run(uint32_t max_size);
 /* mode pcie: the whole run (one side: the card's firmware or emulator is the other). */
 int pcie_bench_run(struct bench_cfg *cfg);

@@ -6,6 +6,7 @@
  */
 
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,8 @@
 
 /* net: packet sizes (testpmd's: 64, 256 and 1518-byte frames). */
 static const uint32_t net_sizes[] = { 64, 256, 1518 };
+/* vhost-user: the sizes of the *_over_dpdk_best ratios. */
+static const uint32_t best_sizes[] = BENCH_BEST_SIZES;
 
 static const uint32_t sizes[] = { 64, 256 };
 static const uint32_t bursts[] = { 1, 8, 32 };
@@ -56,6 +59,17 @@ static struct bench_case *case_add(struct case_list *l, enum bench_mode m, enum 
 static int net_size_kept(const struct bench_cfg *cfg, size_t i)
 {
 	return cfg->net_sizes == 0 || (cfg->net_sizes & (1 << i)) != 0;
+}
+
+/* --sizes keeps frames of @p len bytes. */
+static int net_len_kept(const struct bench_cfg *cfg, uint32_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(net_sizes) / sizeof(net_sizes[0]); i++)
+		if (net_sizes[i] == len)
+			return net_size_kept(cfg, i);
+	return 0;
 }
 
 /* --net-notify keeps @p notify (0 polling, 1 event) of a ring mode (first: the first kept). */
@@ -116,12 +130,18 @@ static int build_net_cases(const struct bench_cfg *cfg, struct case_list *l)
 			if (net_size_kept(cfg, i) && case_add(l, BENCH_PMD, BENCH_NET_PPS,
 							      net_sizes[i], 32, 1024, -1) == NULL)
 				return -1;
-	/* Each takes about ten seconds (two testpmd start-ups): --quick keeps 64 B only. */
-	for (path = 0; path < 3; path++)
-		for (i = 0; i < sizeof(net_sizes) / sizeof(net_sizes[0]); i++) {
-			if ((cfg->quick && net_sizes[i] != 64) || !net_size_kept(cfg, i))
+	/*
+	 * Every DPDK path at the two sizes its ratios are read at (256 B has
+	 * none: its runs would cost a third more time). Each run takes about 5 s
+	 * on hugepages (two testpmd start-ups): --quick runs every path at 64 B
+	 * and the split path at 1518 B, once.
+	 */
+	for (path = 0; path < bench_vhost_npaths(); path++)
+		for (i = 0; i < sizeof(best_sizes) / sizeof(best_sizes[0]); i++) {
+			if ((cfg->quick && best_sizes[i] != 64 && path != 0) ||
+			    !net_len_kept(cfg, best_sizes[i]))
 				continue;
-			c = case_add(l, BENCH_VHOST, BENCH_NET_PPS, net_sizes[i], 32, 1024, -1);
+			c = case_add(l, BENCH_VHOST, BENCH_NET_PPS, best_sizes[i], 32, 1024, -1);
 			if (c == NULL)
 				return -1;
 			c->path = path;
@@ -177,7 +197,10 @@ static int build_cases(const struct bench_cfg *cfg, struct case_list *l, int lim
 	int fmt, t;
 	size_t i, j;
 
-	if (limit && case_add(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, 0, -1) == NULL)
+	/* The floors: the cache-line ping-pong, and the stream of 64-byte lines. */
+	if (limit &&
+	    (case_add(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, 0, -1) == NULL ||
+	     case_add(l, BENCH_LIMIT, BENCH_THROUGHPUT, 64, BENCH_STREAM_LINES, 0, -1) == NULL))
 		return -1;
 	for (fmt = 0; ring && fmt < 2; fmt++) {
 		if ((cfg->formats & (1 << fmt)) == 0)
@@ -238,7 +261,7 @@ static size_t case_area(const struct bench_case *c)
 {
 	switch (c->mode) {
 	case BENCH_LIMIT:
-		return 512;
+		return c->test == BENCH_THROUGHPUT ? limit_stream_area(c->burst) : 512;
 	case BENCH_RING:
 		return ring_area_size(c->elems, c->elem_size);
 	case BENCH_RTE_RING:
@@ -323,37 +346,87 @@ const struct bench_case *bench_case_find_pps64(const struct case_list *l, enum b
 }
 
 /* The ratios' measurements first (limit, then what divides by it), then the rest. */
+#define NFIRST 10
+
+static int is_first(const struct bench_case *const *first, const struct bench_case *c)
+{
+	for (int j = 0; j < NFIRST; j++)
+		if (first[j] == c)
+			return 1;
+	return 0;
+}
+
+static int is_net_family(const struct bench_case *c)
+{
+	return c->mode == BENCH_NET || bench_case_is_testpmd(c);
+}
+
 static size_t *run_order(const struct case_list *l)
 {
 	size_t *order = malloc((l->n ? l->n : 1) * sizeof(*order)), k = 0, i, j;
-	const struct bench_case *first[10];
+	size_t na = 0, nb = 0, ia, ib, *ours, *refs,
+	       *merged = malloc((l->n ? l->n : 1) * sizeof(*order));
+	const struct bench_case *first[NFIRST];
 	struct bench_ratios r[2];
 
-	if (order == NULL)
+	if (order == NULL || merged == NULL) {
+		free(order);
+		free(merged);
 		return NULL;
+	}
 	bench_ratios_of(l, RTE_VMSG_LINK_FMT_STAMPED, &r[0]);
 	bench_ratios_of(l, RTE_VMSG_LINK_FMT_COMPAT, &r[1]);
 	first[0] = r[0].limit_pp;
 	first[1] = r[0].ring_pp;
 	first[2] = r[1].ring_pp;
-	first[3] = r[0].rte_tput;
+	/* The ring's throughput between its two references: the stream and rte_ring. */
+	first[3] = r[0].limit_stream;
 	first[4] = r[0].ring_tput;
 	first[5] = r[1].ring_tput;
+	first[6] = r[0].rte_tput;
 	/* transport GET_DEVICE_STATUS right after the ring ping-pong it is divided by. */
-	first[6] = r[0].tp_status != NULL ? r[0].tp_status : r[1].tp_status;
+	first[7] = r[0].tp_status != NULL ? r[0].tp_status : r[1].tp_status;
 	/* net 64 B polling and the vhost-user split path back to back. */
-	first[7] = r[0].net_pps;
-	first[8] = r[0].vhost_pps;
-	first[9] = NULL;
-	for (j = 0; j < 9; j++)
+	first[8] = r[0].net_pps;
+	first[9] = r[0].vhost_pps;
+	for (j = 0; j < NFIRST; j++)
 		if (first[j] != NULL)
 			order[k++] = (size_t)(first[j] - l->v);
-	for (i = 0; i < l->n; i++) {
-		for (j = 0; j < 9 && first[j] != &l->v[i]; j++)
-			;
-		if (j == 9)
+	/*
+	 * Then the rest in list order, but for net: our cells and the testpmd
+	 * cells (DPDK's paths, net_vmsg's) alternate, spread evenly, so that
+	 * no stretch of minutes holds only DPDK runs or only ours.
+	 */
+	for (i = 0; i < l->n; i++)
+		if (!is_first(first, &l->v[i]) && !is_net_family(&l->v[i]))
 			order[k++] = i;
+	/* ours[] and refs[] at the end of order[], then merged into place. */
+	for (i = 0; i < l->n; i++)
+		if (!is_first(first, &l->v[i]) && is_net_family(&l->v[i]) &&
+		    !bench_case_is_testpmd(&l->v[i]))
+			nb++;
+	ours = order + k;
+	refs = ours + nb;
+	for (i = 0, na = 0, nb = 0; i < l->n; i++) {
+		if (is_first(first, &l->v[i]) || !is_net_family(&l->v[i]))
+			continue;
+		if (bench_case_is_testpmd(&l->v[i]))
+			refs[na++] = i;
+		else
+			ours[nb++] = i;
 	}
+	/* na testpmd cells among nb of ours: one is due each time its share comes up. */
+	for (ia = ib = 0; ia < na || ib < nb;) {
+		if (ia < na && (ib == nb || (ia + 1) * (nb + 1) <= (ib + 1) * (na + 1))) {
+			merged[ia + ib] = refs[ia];
+			ia++;
+		} else {
+			merged[ia + ib] = ours[ib];
+			ib++;
+		}
+	}
+	memcpy(order + k, merged, (na + nb) * sizeof(*order));
+	free(merged);
 	return order;
 }
 
@@ -399,8 +472,23 @@ static double tsc_step_ns(uint64_t hz)
 	return (double)step * 1e9 / (double)hz;
 }
 
+/* DPDK refused @p c's path (-ENOTSUP): every cell of that path, at any size, is refused. */
+static void refuse_path(struct case_list *l, const struct bench_case *c)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct bench_case *o = &l->v[i];
+
+		if (o->mode == c->mode && o->path == c->path) {
+			o->refused = 1;
+			if (o != c)
+				snprintf(o->note, sizeof(o->note), "%s", c->note);
+		}
+	}
+}
+
 int bench_run_all(struct bench_cfg *cfg, const char *mode)
 {
+	int crc;
 	int limit = 0, ring = 0, rte = 0, tp = 0, net = 0, rc = BENCH_EXIT_FAIL, prog = isatty(2);
 	int demo = strcmp(mode, "demo") == 0, json_ok = 0, plot_ok = 0;
 	struct bench_ratios main_r, other_r;
@@ -450,16 +538,7 @@ int bench_run_all(struct bench_cfg *cfg, const char *mode)
 		if (case_area(&l.v[i]) > area)
 			area = case_area(&l.v[i]);
 	}
-	/*
-	 * The vhost-user cells take about ten seconds each (two testpmd
-	 * start-ups): only the ratio's (split, 64 B) is repeated, the others
-	 * run once.
-	 */
-	for (i = 0; i < l.n; i++)
-		if ((l.v[i].mode == BENCH_VHOST &&
-		     bench_case_find_pps64(&l, BENCH_VHOST) != &l.v[i]) ||
-		    l.v[i].mode == BENCH_PMD) /* as long as a vhost-user cell: once */
-			l.v[i].nruns = 1;
+	/* Every cell, the testpmd ones too, runs --repeat times: their medians are reported. */
 	for (i = 0; i < l.n; i++)
 		steps += l.v[i].nruns;
 	if (cfg->numa_node >= 0 && bench_numa_bind(cfg->numa_node) < 0) {
@@ -519,6 +598,11 @@ int bench_run_all(struct bench_cfg *cfg, const char *mode)
 				continue;
 			bench_case_name(c, name, sizeof(name));
 			step++;
+			/* A path DPDK refused is not tried again: the refusal is its result. */
+			if (c->refused) {
+				c->runs[rep].invalid = BENCH_RUN_FAILED;
+				continue;
+			}
 			if (prog) {
 				uint64_t s = (rte_vmsg_time_ns() - t_start) / 1000000000u;
 
@@ -529,7 +613,18 @@ int bench_run_all(struct bench_cfg *cfg, const char *mode)
 					steps, name, rep + 1, c->nruns, (unsigned)(s / 60),
 					(unsigned)(s % 60));
 			}
-			if (case_run(&env, c, &c->runs[rep]) < 0) {
+			crc = case_run(&env, c, &c->runs[rep]);
+			if (crc < 0 && bench_case_is_testpmd(c)) {
+				/* A reference run that fails is reported as such, never used. */
+				c->runs[rep].invalid = BENCH_RUN_FAILED;
+				if (crc == -ENOTSUP)
+					refuse_path(&l, c);
+				fprintf(stderr, "%svmsg-bench: %s run %u %s: reported, not used\n",
+					prog ? "\n" : "", name, rep + 1,
+					crc == -ENOTSUP ? "refused by DPDK" : "failed");
+				continue;
+			}
+			if (crc < 0) {
 				fprintf(stderr, "%svmsg-bench: %s failed (run %u)\n",
 					prog ? "\n" : "", name, rep + 1);
 				goto out_mem;
@@ -541,6 +636,8 @@ int bench_run_all(struct bench_cfg *cfg, const char *mode)
 	printf("\n");
 	bench_print_header(stdout);
 	for (i = 0; i < l.n; i++) {
+		if (bench_case_is_testpmd(&l.v[i]))
+			bench_mark_outliers(&l.v[i]);
 		bench_pick_median(&l.v[i]);
 		bench_print_case(stdout, &l.v[i]);
 	}
@@ -593,6 +690,8 @@ int bench_run_all(struct bench_cfg *cfg, const char *mode)
 		bench_print_init_ratio(&main_r, "  ");
 		bench_print_paired(&main_r, "info:");
 	}
+	if (net && !demo)
+		bench_print_dpdk_ref(&l, &main_r);
 	if (net && !demo && !(limit && ring && rte)) {
 		printf("\nratio:\n");
 		if (main_r.net >= 0)
@@ -606,6 +705,7 @@ int bench_run_all(struct bench_cfg *cfg, const char *mode)
 		else
 			printf("  net_mpps_over_vhost_user not measured (no vhost-user "
 			       "reference)\n");
+		bench_print_net_ratios(&main_r, "  ");
 	}
 	if (net && !demo)
 		pmd_ratios_print(&main_r.pmd);

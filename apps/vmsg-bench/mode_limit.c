@@ -5,6 +5,14 @@
  * lines, each written by one side only: A writes a sequence number into X,
  * B waits for it and writes it into Y, A waits for Y. One round trip moves
  * each line once in each direction, as a ring message ideally would.
+ *
+ * And the throughput limit, the stream: 64-byte lines moved one way with no
+ * ring protocol. Side 1 fills a block of lines and publishes it with one
+ * sequence word; side 0 reads every word of the block (as a ring's dequeue
+ * copies its messages out), checks it and hands it back with one word of its
+ * own. Two blocks
+ * take turns (double buffering), so that side 1 fills one while side 0 reads
+ * the other: the most lines per second the two CPUs can move.
  */
 
 #define _GNU_SOURCE
@@ -107,11 +115,190 @@ fail:
 	return -1;
 }
 
+/* ------------------------------------------------------------------------ */
+/* The stream.                                                               */
+
+/*
+ * The area: two flag lines written by side 1 (FLAG(b): the number of the
+ * last block published in buffer b), two written by side 0 (ACK(b): the
+ * number of the last block read out of buffer b), each in its own 128-byte
+ * pair, then the two buffers of @c lines 64-byte lines each.
+ */
+#define STREAM_FLAG(b) ((size_t)(b)*128u)
+#define STREAM_ACK(b) (256u + (size_t)(b)*128u)
+#define STREAM_DATA 512u
+#define STREAM_LINE 64u
+
+struct stream_args {
+	uint32_t lines;	 /* lines per block: one publish each */
+	uint64_t blocks; /* timed blocks */
+	uint64_t warmup; /* blocks before timing */
+	uint64_t *ticks; /* side 0: one per timed block, TSC ticks since the previous */
+	struct bench_run *out;
+};
+
+size_t limit_stream_area(uint32_t lines)
+{
+	return STREAM_DATA + 2u * (size_t)lines * STREAM_LINE;
+}
+
+static inline uint64_t *stream_word(uint8_t *area, size_t off)
+{
+	return (uint64_t *)(void *)(area + off);
+}
+
+static inline uint8_t *stream_block(uint8_t *area, uint32_t lines, uint64_t k)
+{
+	return area + STREAM_DATA + (size_t)(k & 1) * lines * STREAM_LINE;
+}
+
+/* Side 1: fills block k (from 1) once side 0 has read k - 2 out of the same buffer. */
+static int stream_write(struct bench_side *s, const struct stream_args *a)
+{
+	uint64_t total = a->warmup + a->blocks, k, seq = 1, spins = 0;
+	struct bench_wait w;
+	uint32_t i, j;
+	int rc = 0;
+
+	bench_wait_init(&w, s);
+	for (k = 1; k <= total; k++) {
+		uint64_t *ack = stream_word(s->area, STREAM_ACK(k & 1));
+		uint8_t *blk = stream_block(s->area, a->lines, k);
+
+		/* SA: pairs with side 0's release of ACK(b) (SR below): the buffer is free. */
+		while (bench_load_acquire(ack) + 2 < k) {
+			rc = bench_idle(&w, &spins);
+			if (rc < 0)
+				goto fail;
+		}
+		bench_progress(&spins);
+		for (i = 0; i < a->lines; i++, seq++) {
+			uint64_t *line = (uint64_t *)(void *)(blk + (size_t)i * STREAM_LINE);
+
+			/* A whole line written: its sequence number, then seven words of it. */
+			for (j = 0; j < STREAM_LINE / 8; j++)
+				line[j] = seq + j;
+		}
+		/* SF: the lines before the flag; pairs with side 0's acquire of FLAG(b). */
+		bench_store_release(stream_word(s->area, STREAM_FLAG(k & 1)), k);
+	}
+	return 0;
+fail:
+	bench_fail(s, "stream writer stopped at block %llu: %s", (unsigned long long)k,
+		   bench_why(rc));
+	return -1;
+}
+
+/* Side 0: reads @p n blocks from *@p k on, each line read whole and checked; times each. */
+static inline __attribute__((always_inline)) int stream_read(struct bench_side *s,
+							     const struct stream_args *a,
+							     uint64_t *k, uint64_t n,
+							     uint64_t *ticks, struct bench_wait *w)
+{
+	uint64_t end = *k + n, seq = (*k - 1) * a->lines + 1, spins = 0, prev = rte_vmsg_tsc(), now,
+		 bad;
+	uint32_t i, j;
+	int rc;
+
+	for (; *k < end; (*k)++) {
+		const uint64_t *flag = stream_word(s->area, STREAM_FLAG(*k & 1));
+		const uint8_t *blk = stream_block(s->area, a->lines, *k);
+
+		/* SF: pairs with side 1's release of FLAG(b). */
+		while (bench_load_acquire(flag) != *k) {
+			rc = bench_idle(w, &spins);
+			if (rc < 0)
+				return rc;
+		}
+		bench_progress(&spins);
+		/* Every word of every line read and checked, as a dequeue copies and checks. */
+		for (i = 0, bad = 0; i < a->lines; i++, seq++) {
+			const uint64_t *line =
+				(const uint64_t *)(const void *)(blk + (size_t)i * STREAM_LINE);
+
+			for (j = 0; j < STREAM_LINE / 8; j++)
+				bad |= line[j] ^ (seq + j);
+		}
+		if (__builtin_expect(bad != 0, 0))
+			return -EBADMSG;
+		/* SR: the reads before the hand-back; pairs with side 1's acquire (SA). */
+		bench_store_release(stream_word(s->area, STREAM_ACK(*k & 1)), *k);
+		now = rte_vmsg_tsc();
+		if (ticks != NULL)
+			ticks[*k - (end - n)] = now - prev;
+		prev = now;
+	}
+	return 0;
+}
+
+static int stream_side(struct bench_side *s)
+{
+	const struct stream_args *a = s->arg;
+	struct bench_perf_ctx perf;
+	struct bench_wait w;
+	uint64_t k = 1, t0;
+	double cpu0;
+	int rc;
+
+	if (bench_start_line(s) < 0)
+		return -1;
+	if (s->side == 1)
+		return stream_write(s, a);
+	bench_wait_init(&w, s);
+	rc = stream_read(s, a, &k, a->warmup, NULL, &w);
+	if (rc < 0)
+		goto fail;
+	bench_perf_begin(&perf);
+	cpu0 = bench_thread_cpu_ns();
+	t0 = rte_vmsg_tsc();
+	rc = stream_read(s, a, &k, a->blocks, a->ticks, &w);
+	t0 = rte_vmsg_tsc() - t0;
+	cpu0 = bench_thread_cpu_ns() - cpu0;
+	bench_perf_end(&perf, a->out);
+	if (rc < 0)
+		goto fail;
+	a->out->real_ns = (double)t0 * 1e9 / (double)s->tsc_hz;
+	a->out->cpu_ns = cpu0;
+	a->out->cycles_per_msg = (double)t0 / (double)(a->blocks * a->lines);
+	return 0;
+fail:
+	bench_fail(s, "stream reader stopped at block %llu: %s", (unsigned long long)k,
+		   rc == -EBADMSG ? "a line held the wrong sequence number" : bench_why(rc));
+	return -1;
+}
+
+static int stream_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
+{
+	struct stream_args a;
+
+	memset(&a, 0, sizeof(a));
+	a.lines = c->burst;
+	/* As many lines as a ring throughput run has messages; one sample per block. */
+	a.blocks = env->cfg->messages / a.lines;
+	if (a.blocks > env->cfg->samples)
+		a.blocks = env->cfg->samples;
+	if (a.blocks < 100)
+		a.blocks = 100;
+	a.warmup = bench_warmup(a.blocks);
+	a.ticks = env->ticks;
+	a.out = out;
+	c->msg_bytes = STREAM_LINE;
+	memset(env->area, 0, limit_stream_area(a.lines));
+	if (bench_pair_run(env, stream_side, &a) < 0)
+		return -1;
+	/* Percentiles of the time per block; the rate in lines per second. */
+	bench_latency_stats(env->ticks, a.blocks, env->tsc_hz, out);
+	out->iterations = a.blocks * a.lines;
+	out->mps = (double)out->iterations * 1e9 / out->real_ns;
+	return 0;
+}
+
 int limit_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 {
 	struct limit_args a;
 
-	(void)c;
+	if (c->test == BENCH_THROUGHPUT)
+		return stream_run(env, c, out);
 	memset(&a, 0, sizeof(a));
 	a.count = env->cfg->samples;
 	a.warmup = bench_warmup(a.count);

@@ -4,8 +4,9 @@
  * net_vmsg_pmd: testpmd over the net_vmsg PMD, measured exactly as the
  * vhost-user reference beside it (vhost_ref.c): two dpdk-testpmd processes
  * with the same EAL and testpmd arguments, one forwarding core each on the
- * bench's two CPUs (each process's main lcore on the other CPU), mac
- * forwarding, --txd/--rxd 1024; the device-role side (net_vmsg0,role=device,
+ * bench's two CPUs (each process's main lcore on the other CPU), the same
+ * memory (hugepages when the reference has them), mac forwarding,
+ * --txd/--rxd 1024; the device-role side (net_vmsg0,role=device,
  * the vhost side's place) creates the bus file and runs `start tx_first 32`
  * and its Rx-pps is read; the driver-role side (the virtio-user side's
  * place) attaches and runs `start`. Only the --vdev strings and the -d of
@@ -149,44 +150,12 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 	return 0;
 }
 
-#define PMD_ARGS 22
-
-/* vhost_ref.c's command line, plus -d PMD. */
-static void pmd_argv(const char **a, const struct run *r, const char *lcores,
-		     const char *main_lcore, const char *prefix, const char *vdev)
-{
-	int n = 0;
-
-	a[n++] = r->testpmd;
-	a[n++] = "-d";
-	a[n++] = pmd_path();
-	a[n++] = "-l";
-	a[n++] = lcores;
-	a[n++] = "--main-lcore";
-	a[n++] = main_lcore;
-	a[n++] = "--no-huge";
-	a[n++] = "-m";
-	a[n++] = "1024";
-	a[n++] = "--no-pci";
-	a[n++] = "--no-telemetry";
-	a[n++] = "--file-prefix";
-	a[n++] = prefix;
-	a[n++] = "--vdev";
-	a[n++] = vdev;
-	a[n++] = "--";
-	a[n++] = "-i";
-	a[n++] = "--nb-cores=1";
-	a[n++] = "--txd=1024";
-	a[n++] = "--rxd=1024";
-	a[n] = NULL;
-}
-
 static int pmd_measure(struct run *r, unsigned cpu0, unsigned cpu1, unsigned len, double secs,
 		       double *mpps, unsigned *nsamples)
 {
 	struct tp *dv = &r->tp[VHOST], *dr = &r->tp[VIRTIO];
 	char ld[32], lr[32], md[16], mr[16], vdev_d[256], vdev_r[256], line[64];
-	const char *argv_d[PMD_ARGS], *argv_r[PMD_ARGS];
+	const char *argv_d[VHR_ARGS], *argv_r[VHR_ARGS];
 	double samples[VHOST_REF_SAMPLES_MAX], s[VHOST_REF_SAMPLES_MAX];
 	unsigned n, i, j;
 	long long interval, t0;
@@ -200,8 +169,9 @@ static int pmd_measure(struct run *r, unsigned cpu0, unsigned cpu1, unsigned len
 	snprintf(vdev_d, sizeof(vdev_d), "net_vmsg0,file=%s,role=device,qsize=1024", r->sock);
 	snprintf(vdev_r, sizeof(vdev_r), "net_vmsg0,file=%s,role=driver,qsize=1024,mac=%s", r->sock,
 		 VIRTIO_MAC);
-	pmd_argv(argv_d, r, ld, md, dv->prefix, vdev_d);
-	pmd_argv(argv_r, r, lr, mr, dr->prefix, vdev_r);
+	/* vhost_ref.c's command line, plus -d PMD. */
+	vhr_argv(argv_d, r, pmd_path(), ld, md, dv->prefix, vdev_d, NULL);
+	vhr_argv(argv_r, r, pmd_path(), lr, mr, dr->prefix, vdev_r, NULL);
 	/* The device side creates the bus file: it goes first, as the vhost side does. */
 	rc = vhr_tp_start(r, dv, argv_d);
 	if (rc == 0)
@@ -308,6 +278,8 @@ int pmd_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 	/* The bus file: a name (hugetlbfs when mounted, else /dev/shm). */
 	snprintf(r.sock, sizeof(r.sock), "vmsg-pmdref-%d-%u", (int)getpid(), seq);
 	seq++;
+	/* The same memory as the vhost-user pair it is read against. */
+	r.huge = vhost_ref_hugepages(res.mem_why, sizeof(res.mem_why));
 	rc = vhr_find_testpmd(NULL, r.testpmd, sizeof(r.testpmd), res.error, sizeof(res.error));
 	for (i = 0; rc == 0 && i < 2; i++) {
 		r.tp[i].buf = malloc(OUT_CAP);
@@ -316,11 +288,13 @@ int pmd_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 	}
 	if (rc == 0)
 		rc = pmd_measure(&r, (unsigned)env->cfg->cpu[0], (unsigned)env->cfg->cpu[1],
-				 c->elem_size, env->cfg->quick ? 1.0 : 3.0, &mpps, &nsamples);
+				 c->elem_size, env->cfg->quick ? 1.0 : 1.5, &mpps, &nsamples);
+	c->hugepages = r.huge;
 	for (i = 0; i < 2; i++) {
 		vhr_tp_kill(&r, &r.tp[i]);
 		snprintf(dir, sizeof(dir), "/var/run/dpdk/%s", r.tp[i].prefix);
 		nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+		vhr_remove_huge_files(r.tp[i].prefix);
 		free(r.tp[i].buf);
 	}
 	snprintf(dir, sizeof(dir), "/dev/hugepages/%s", r.sock);
@@ -328,14 +302,17 @@ int pmd_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 	snprintf(dir, sizeof(dir), "/dev/shm/%s", r.sock);
 	unlink(dir);
 	if (rc < 0) {
+		snprintf(c->note, sizeof(c->note), "%s",
+			 res.error[0] != '\0' ? res.error : strerror(-rc));
 		fprintf(stderr, "vmsg-bench: testpmd over net_vmsg %u B: %s\n", c->elem_size,
-			res.error[0] != '\0' ? res.error : strerror(-rc));
+			c->note);
 		return -1;
 	}
 	c->msg_bytes = c->elem_size;
 	out->mps = mpps * 1e6;
-	out->real_ns = (double)nsamples * 1e9;
-	out->iterations = (uint64_t)(out->mps * (double)nsamples);
+	(void)nsamples;
+	out->real_ns = (env->cfg->quick ? 1.0 : 1.5) * 1e9; /* the sampled time */
+	out->iterations = (uint64_t)(out->mps * out->real_ns / 1e9);
 	out->cpu_ns = out->real_ns;
 	return 0;
 }
@@ -345,35 +322,39 @@ static double med_mps(const struct bench_case *c)
 	return c->runs[c->median].mps;
 }
 
-/* The pps case of @p m at @p size; for BENCH_VHOST the path @p path, or the best (-1). */
+/* The pps case of @p m at @p size with a valid median; for BENCH_VHOST the path @p path. */
 static const struct bench_case *find(const struct case_list *l, enum bench_mode m, uint32_t size,
 				     int path)
 {
-	const struct bench_case *best = NULL;
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
 		const struct bench_case *c = &l->v[i];
 
-		if (c->mode != m || c->test != BENCH_NET_PPS || c->elem_size != size ||
-		    c->nruns == 0 || (path >= 0 && c->path != path))
-			continue;
-		if (best == NULL || med_mps(c) > med_mps(best))
-			best = c;
+		if (c->mode == m && c->test == BENCH_NET_PPS && c->elem_size == size &&
+		    bench_case_valid(c) && c->path == path)
+			return c;
 	}
-	return best;
+	return NULL;
 }
 
+/*
+ * DPDK's best path at each size is the one report.c names for every
+ * *_over_dpdk_best ratio (bench_best_pps()): the highest median among the
+ * paths with a valid median, failed runs and outliers left out.
+ */
 void pmd_ratios(const struct case_list *l, struct pmd_ratios *r)
 {
-	const struct bench_case *p64 = find(l, BENCH_PMD, 64, -1),
-				*p1518 = find(l, BENCH_PMD, 1518, -1),
+	const struct bench_case *p64 = bench_best_pps(l, BENCH_PMD, 64),
+				*p1518 = bench_best_pps(l, BENCH_PMD, 1518),
 				*split = find(l, BENCH_VHOST, 64, 0),
-				*b64 = find(l, BENCH_VHOST, 64, -1),
-				*b1518 = find(l, BENCH_VHOST, 1518, -1);
+				*b64 = bench_best_pps(l, BENCH_VHOST, 64),
+				*b1518 = bench_best_pps(l, BENCH_VHOST, 1518);
+	size_t i;
 
 	memset(r, 0, sizeof(*r));
-	r->measured = p64 != NULL || p1518 != NULL;
+	for (i = 0; i < l->n; i++)
+		r->measured |= l->v[i].mode == BENCH_PMD;
 	r->over_split = p64 && split ? med_mps(p64) / med_mps(split) : -1;
 	r->over_best64 = p64 && b64 ? med_mps(p64) / med_mps(b64) : -1;
 	r->over_best1518 = p1518 && b1518 ? med_mps(p1518) / med_mps(b1518) : -1;

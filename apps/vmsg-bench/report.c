@@ -14,11 +14,32 @@
 
 #include "bench.h"
 
+const struct bench_case *bench_best_pps(const struct case_list *l, enum bench_mode m, uint32_t size)
+{
+	const struct bench_case *best = NULL;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct bench_case *c = &l->v[i];
+
+		if (c->mode != m || c->test != BENCH_NET_PPS || c->elem_size != size ||
+		    c->nruns == 0 || (m == BENCH_NET && c->notify != 0) ||
+		    (bench_case_is_testpmd(c) && !bench_case_valid(c)))
+			continue;
+		if (best == NULL || c->runs[c->median].mps > best->runs[best->median].mps)
+			best = c;
+	}
+	return best;
+}
+
 void bench_ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r)
 {
+	static const uint32_t best_sizes[] = BENCH_BEST_SIZES;
+	int k;
+
 	memset(r, 0, sizeof(*r));
 	r->format = fmt;
-	r->pp = r->tput = r->tp = r->net = r->init = -1;
+	r->pp = r->tput = r->tp = r->net = r->init = r->stream = -1;
 	r->init_sync = bench_case_find(l, BENCH_TRANSPORT, BENCH_INIT1000, 64, 1, fmt);
 	r->init_async = bench_case_find(l, BENCH_TRANSPORT, BENCH_INIT1000_ASYNC, 64, 1, fmt);
 	if (r->init_sync != NULL && r->init_async != NULL &&
@@ -27,9 +48,18 @@ void bench_ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r)
 			  r->init_sync->runs[r->init_sync->median].real_ns;
 	r->net_pps = bench_case_find_pps64(l, BENCH_NET);
 	r->vhost_pps = bench_case_find_pps64(l, BENCH_VHOST);
-	if (r->net_pps != NULL && r->vhost_pps != NULL)
+	if (r->net_pps != NULL && r->vhost_pps != NULL && bench_case_valid(r->vhost_pps))
 		r->net = r->net_pps->runs[r->net_pps->median].mps /
 			 r->vhost_pps->runs[r->vhost_pps->median].mps;
+	/* Our best ring mode, polling, over DPDK's best path, each at that size. */
+	for (k = 0; k < 2; k++) {
+		r->net_best[k] = -1;
+		r->ours_best[k] = bench_best_pps(l, BENCH_NET, best_sizes[k]);
+		r->dpdk_best[k] = bench_best_pps(l, BENCH_VHOST, best_sizes[k]);
+		if (r->ours_best[k] != NULL && r->dpdk_best[k] != NULL)
+			r->net_best[k] = r->ours_best[k]->runs[r->ours_best[k]->median].mps /
+					 r->dpdk_best[k]->runs[r->dpdk_best[k]->median].mps;
+	}
 	pmd_ratios(l, &r->pmd);
 	r->limit_pp = bench_case_find(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, -1);
 	r->ring_pp = bench_case_find(l, BENCH_RING, BENCH_PINGPONG, 64, 1, fmt);
@@ -45,6 +75,11 @@ void bench_ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r)
 	if (r->ring_tput != NULL && r->rte_tput != NULL)
 		r->tput = r->ring_tput->runs[r->ring_tput->median].mps /
 			  r->rte_tput->runs[r->rte_tput->median].mps;
+	r->limit_stream =
+		bench_case_find(l, BENCH_LIMIT, BENCH_THROUGHPUT, 64, BENCH_STREAM_LINES, -1);
+	if (r->ring_tput != NULL && r->limit_stream != NULL)
+		r->stream = r->ring_tput->runs[r->ring_tput->median].mps /
+			    r->limit_stream->runs[r->limit_stream->median].mps;
 }
 
 /* The same ratios run by run: how much of the spread is the host's. */
@@ -68,6 +103,12 @@ void bench_print_paired(const struct bench_ratios *r, const char *indent)
 			printf(" %.3f", r->ring_tput->runs[i].mps / r->rte_tput->runs[i].mps);
 		printf(" (Mmsg/s)\n");
 	}
+	if (r->stream >= 0) {
+		printf("%s  per run, paired:", indent);
+		for (i = 0; i < r->ring_tput->nruns; i++)
+			printf(" %.3f", r->ring_tput->runs[i].mps / r->limit_stream->runs[i].mps);
+		printf(" (ring Mmsg/s / stream Mlines/s)\n");
+	}
 	if (r->tp >= 0) {
 		printf("%s  per run, paired:", indent);
 		for (i = 0; i < r->tp_status->nruns; i++)
@@ -76,9 +117,13 @@ void bench_print_paired(const struct bench_ratios *r, const char *indent)
 	}
 	if (r->net >= 0) {
 		printf("%s  per run, paired:", indent);
-		for (i = 0; i < r->net_pps->nruns; i++)
-			printf(" %.3f", r->net_pps->runs[i].mps / r->vhost_pps->runs[i].mps);
-		printf(" (net Mpps / vhost-user split Mpps)\n");
+		for (i = 0; i < r->net_pps->nruns && i < r->vhost_pps->nruns; i++)
+			if (r->vhost_pps->runs[i].invalid == BENCH_RUN_OK)
+				printf(" %.3f",
+				       r->net_pps->runs[i].mps / r->vhost_pps->runs[i].mps);
+			else
+				printf(" -");
+		printf(" (net Mpps / vhost-user split Mpps; -: a reference run not used)\n");
 	}
 	if (r->init >= 0) {
 		printf("%s  per run, paired:", indent);
@@ -104,10 +149,10 @@ void bench_print_ratios(const struct bench_ratios *r, const char *indent)
 	if (r->pp >= 0)
 		printf("%sring_pp_p50_over_limit  %6.3f   ring 64/1 p50 %.1f ns / limit p50 %.1f "
 		       "ns "
-		       "(target <= %.1f: %s)\n",
+		       "(target <= %.2f: %s)\n",
 		       indent, r->pp, r->ring_pp->runs[r->ring_pp->median].p50_ns,
-		       r->limit_pp->runs[r->limit_pp->median].p50_ns, TARGET_PP,
-		       r->pp <= TARGET_PP ? "met" : "NOT met");
+		       r->limit_pp->runs[r->limit_pp->median].p50_ns, TARGET_PP(r->format),
+		       r->pp <= TARGET_PP(r->format) ? "met" : "NOT met");
 	else
 		printf("%sring_pp_p50_over_limit  not measured\n", indent);
 	if (r->tput >= 0)
@@ -124,6 +169,14 @@ void bench_print_ratios(const struct bench_ratios *r, const char *indent)
 		       " (this build has no DPDK)"
 #endif
 		);
+	if (r->stream >= 0)
+		printf("%sring_tput_over_stream_limit %6.3f   ring 64/32 %.2f Mmsg/s / stream of "
+		       "64 B lines %.2f Mlines/s (target >= %.1f: %s)\n",
+		       indent, r->stream, r->ring_tput->runs[r->ring_tput->median].mps / 1e6,
+		       r->limit_stream->runs[r->limit_stream->median].mps / 1e6, TARGET_STREAM,
+		       r->stream >= TARGET_STREAM ? "met" : "NOT met");
+	else if (r->ring_tput != NULL)
+		printf("%sring_tput_over_stream_limit not measured (limit not run)\n", indent);
 	if (r->tp >= 0)
 		printf("%stransport_rtt_p50_over_ring_pp %6.3f   transport get_status p50 %.1f ns "
 		       "/ "
@@ -141,6 +194,131 @@ void bench_print_ratios(const struct bench_ratios *r, const char *indent)
 	else if (r->net_pps != NULL)
 		printf("%snet_mpps_over_vhost_user not measured (no vhost-user reference)\n",
 		       indent);
+	bench_print_net_ratios(r, indent);
+}
+
+/* net{64,1518}_mpps_over_dpdk_best, each with its target (when net was measured). */
+void bench_print_net_ratios(const struct bench_ratios *r, const char *indent)
+{
+	static const uint32_t sizes[] = BENCH_BEST_SIZES;
+	static const double target[] = { TARGET_NET64_BEST, TARGET_NET1518_BEST };
+	static const char *const key[] = { "net64_mpps_over_dpdk_best",
+					   "net1518_mpps_over_dpdk_best" };
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		const struct bench_case *o = r->ours_best[k], *d = r->dpdk_best[k];
+
+		if (o == NULL)
+			continue;
+		if (r->net_best[k] < 0) {
+			printf("%s%s not measured (no valid DPDK reference at %u B)\n", indent,
+			       key[k], sizes[k]);
+			continue;
+		}
+		printf("%s%s %6.3f   net %u B polling, our best (%s) %.2f Mpps / DPDK best (%s) "
+		       "%.2f Mpps (target >= %.1f: %s)\n",
+		       indent, key[k], r->net_best[k], sizes[k],
+		       o->ring == BENCH_RING_PACKED_IO	? "packed-io"
+		       : o->ring == BENCH_RING_PACKED	? "packed"
+		       : o->ring == BENCH_RING_SPLIT_IO ? "split-io"
+							: "split",
+		       o->runs[o->median].mps / 1e6, bench_vhost_path_name(d->path),
+		       d->runs[d->median].mps / 1e6, target[k],
+		       r->net_best[k] >= target[k] ? "met" : "NOT met");
+	}
+}
+
+/*
+ * The DPDK reference, path by path: the median of each size, every run
+ * (failed and outliers marked), the memory, refusals, and the best path of
+ * each size, the reference of every *_over_dpdk_best ratio.
+ */
+void bench_print_dpdk_ref(const struct case_list *l, const struct bench_ratios *r)
+{
+	static const uint32_t sizes[] = BENCH_BEST_SIZES;
+	int path, k, any = 0, huge = -1, mixed = 0;
+	size_t i;
+	uint32_t j;
+
+	for (i = 0; i < l->n; i++) {
+		const struct bench_case *c = &l->v[i];
+
+		if (c->mode != BENCH_VHOST)
+			continue;
+		for (j = 0; j < c->nruns; j++)
+			if (c->runs[j].invalid != BENCH_RUN_FAILED) {
+				mixed |= huge >= 0 && huge != c->hugepages;
+				huge = c->hugepages;
+			}
+		any = 1;
+	}
+	if (!any)
+		return;
+	printf("\nDPDK vhost-user/virtio-user reference (testpmd, one forwarding core each; %s):\n",
+	       mixed	   ? "some runs on hugepages, some with --no-huge"
+	       : huge == 1 ? "hugepages, --single-file-segments"
+	       : huge == 0 ? "--no-huge: no hugepages free, see the notes"
+			   : "no run succeeded");
+	printf("  %-21s %-30s %s\n", "path", "64 B Mpps: median (runs)", "1518 B Mpps");
+	for (path = 0; path < 32; path++) {
+		char col[2][96];
+		int seen = 0;
+
+		for (k = 0; k < 2; k++) {
+			const struct bench_case *c = NULL;
+			size_t n = 0;
+
+			for (i = 0; i < l->n; i++)
+				if (l->v[i].mode == BENCH_VHOST && l->v[i].path == path &&
+				    l->v[i].test == BENCH_NET_PPS && l->v[i].elem_size == sizes[k])
+					c = &l->v[i];
+			snprintf(col[k], sizeof(col[k]), "-");
+			if (c == NULL)
+				continue;
+			seen = 1;
+			if (c->refused) {
+				snprintf(col[k], sizeof(col[k]), "refused by DPDK");
+				continue;
+			}
+			n = (size_t)snprintf(col[k], sizeof(col[k]), "%s", "not used");
+			if (bench_case_valid(c))
+				n = (size_t)snprintf(col[k], sizeof(col[k]), "%.2f",
+						     c->runs[c->median].mps / 1e6);
+			/* Every run: its figure (* an outlier), or failed. */
+			for (j = 0; j < c->nruns && n + 16 < sizeof(col[k]); j++) {
+				const struct bench_run *u = &c->runs[j];
+
+				if (u->invalid == BENCH_RUN_FAILED)
+					n += (size_t)snprintf(col[k] + n, sizeof(col[k]) - n,
+							      "%sfailed", j ? " " : " (");
+				else
+					n += (size_t)snprintf(
+						col[k] + n, sizeof(col[k]) - n, "%s%.2f%s",
+						j ? " " : " (", u->mps / 1e6,
+						u->invalid == BENCH_RUN_OUTLIER ? "*" : "");
+			}
+			if (c->nruns > 0 && n + 1 < sizeof(col[k]))
+				snprintf(col[k] + n, sizeof(col[k]) - n, ")");
+		}
+		if (seen)
+			printf("  %-21s %-30s %s\n", bench_vhost_path_name(path), col[0], col[1]);
+	}
+	for (k = 0; k < 2; k++)
+		if (r->dpdk_best[k] != NULL)
+			printf("  best path at %u B: %s, %.2f Mpps\n", sizes[k],
+			       bench_vhost_path_name(r->dpdk_best[k]->path),
+			       r->dpdk_best[k]->runs[r->dpdk_best[k]->median].mps / 1e6);
+		else
+			printf("  best path at %u B: none (no path has a valid median)\n",
+			       sizes[k]);
+	printf("  a run below half, or above twice, the median of its path's other runs at "
+	       "that size is an outlier (*): shown, never used\n");
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].mode == BENCH_VHOST && l->v[i].note[0] != '\0' &&
+		    (l->v[i].refused || l->v[i].nvalid < l->v[i].nruns))
+			printf("  note, %s %u B: %s\n", bench_vhost_path_name(l->v[i].path),
+			       l->v[i].elem_size, l->v[i].note);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -188,7 +366,7 @@ static void sum_ratio(const char *figure, const char *value, double ratio, const
 	int met = le ? ratio <= target : ratio >= target;
 
 	snprintf(a, sizeof(a), "%.3f x %s", ratio, against);
-	snprintf(t, sizeof(t), "%s %.1f: %s", le ? "<=" : ">=", target, met ? "met" : "NOT met");
+	snprintf(t, sizeof(t), "%s %g: %s", le ? "<=" : ">=", target, met ? "met" : "NOT met");
 	sum_line(figure, value, a, t);
 }
 
@@ -213,9 +391,13 @@ void bench_print_summary(const struct bench_cfg *cfg, const struct case_list *l,
 		snprintf(v, sizeof(v), "%.1f ns", med(r->ring_pp)->p50_ns);
 		snprintf(fig, sizeof(fig), "ring ping-pong p50, 64 B burst 1");
 		if (r->pp >= 0)
-			sum_ratio(fig, v, r->pp, "limit", 1, TARGET_PP);
+			sum_ratio(fig, v, r->pp, "limit", 1, TARGET_PP(r->format));
 		else
 			sum_line(fig, v, "-", "");
+	}
+	if (r->limit_stream != NULL) {
+		snprintf(v, sizeof(v), "%.2f Ml/s", med(r->limit_stream)->mps / 1e6);
+		sum_line("limit stream of 64-byte lines (the floor)", v, "-", "");
 	}
 	/* A reference first, then the figure divided by it, with the ratio. */
 	if (r->rte_tput != NULL) {
@@ -229,6 +411,9 @@ void bench_print_summary(const struct bench_cfg *cfg, const struct case_list *l,
 				  TARGET_TPUT);
 		else
 			sum_line("ring throughput, 64 B burst 32", v, "-", "");
+		if (r->stream >= 0)
+			sum_ratio("  the same, over the stream limit", "", r->stream, "stream", 0,
+				  TARGET_STREAM);
 	}
 	if (r->tp_status != NULL) {
 		snprintf(v, sizeof(v), "%.1f ns", med(r->tp_status)->p50_ns);
@@ -258,9 +443,11 @@ void bench_print_summary(const struct bench_cfg *cfg, const struct case_list *l,
 		else
 			sum_line("transport init, per device, asynchronous", v, "-", "");
 	}
-	if (r->vhost_pps != NULL) {
+	if (r->vhost_pps != NULL && bench_case_valid(r->vhost_pps)) {
 		snprintf(v, sizeof(v), "%.2f Mpps", med(r->vhost_pps)->mps / 1e6);
 		sum_line("DPDK vhost-user split 64 B (reference)", v, "-", "");
+	} else if (r->vhost_pps != NULL) {
+		sum_line("DPDK vhost-user split 64 B (reference)", "no valid run", "-", "");
 	} else if (r->net_pps != NULL) {
 		sum_line("DPDK vhost-user split 64 B (reference)", "not run", "-",
 			 !strcmp(cfg->mode, "demo") ? "(--vhost-ref runs it)" : "");
@@ -273,6 +460,28 @@ void bench_print_summary(const struct bench_cfg *cfg, const struct case_list *l,
 		snprintf(fig, sizeof(fig), "virtio-net %u B, polling", sizes_net[i]);
 		if (c == r->net_pps && r->net >= 0)
 			sum_ratio(fig, v, r->net, "vhost-user", 0, TARGET_NET);
+		else
+			sum_line(fig, v, "-", "");
+	}
+	/* DPDK's best path at each size, then our best ring mode divided by it. */
+	for (i = 0; i < 2; i++) {
+		static const uint32_t bs[] = BENCH_BEST_SIZES;
+		static const double bt[] = { TARGET_NET64_BEST, TARGET_NET1518_BEST };
+		const struct bench_case *d = r->dpdk_best[i], *o = r->ours_best[i];
+
+		if (o == NULL || r->vhost_pps == NULL)
+			continue;
+		snprintf(fig, sizeof(fig), "DPDK best path %u B: %s", bs[i],
+			 d != NULL ? bench_vhost_path_name(d->path) : "none valid");
+		if (d != NULL)
+			snprintf(v, sizeof(v), "%.2f Mpps", med(d)->mps / 1e6);
+		else
+			snprintf(v, sizeof(v), "-");
+		sum_line(fig, v, "-", "");
+		snprintf(fig, sizeof(fig), "virtio-net %u B, polling, our best ring", bs[i]);
+		snprintf(v, sizeof(v), "%.2f Mpps", med(o)->mps / 1e6);
+		if (r->net_best[i] >= 0)
+			sum_ratio(fig, v, r->net_best[i], "DPDK best", 0, bt[i]);
 		else
 			sum_line(fig, v, "-", "");
 	}

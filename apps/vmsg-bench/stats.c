@@ -201,23 +201,56 @@ static double run_key(const struct bench_case *c, const struct bench_run *r)
 
 void bench_pick_median(struct bench_case *c)
 {
-	uint32_t i, j, below, same;
+	uint32_t i, j, below, same, n = 0;
 
-	/* The run whose key (p50 or msg/s) has as many runs above as below it. */
+	/* Failed runs and outliers are never the median: count the others. */
+	for (i = 0; i < c->nruns; i++)
+		n += c->runs[i].invalid == BENCH_RUN_OK;
+	c->nvalid = n;
+	c->median = 0;
+	/* The run whose key (p50 or msg/s) has as many valid runs above as below it. */
 	for (i = 0; i < c->nruns; i++) {
+		if (c->runs[i].invalid != BENCH_RUN_OK)
+			continue;
 		below = same = 0;
 		for (j = 0; j < c->nruns; j++) {
 			double x = run_key(c, &c->runs[j]), y = run_key(c, &c->runs[i]);
 
+			if (c->runs[j].invalid != BENCH_RUN_OK)
+				continue;
 			below += x < y;
 			same += x == y;
 		}
-		if (below <= (c->nruns - 1) / 2 && below + same > (c->nruns - 1) / 2) {
+		if (below <= (n - 1) / 2 && below + same > (n - 1) / 2) {
 			c->median = i;
 			return;
 		}
 	}
-	c->median = 0;
+}
+
+static int cmp_double(const void *a, const void *b);
+
+void bench_mark_outliers(struct bench_case *c)
+{
+	double v[128];
+	uint32_t i, j, n;
+
+	for (i = 0; i < c->nruns; i++) {
+		double m, x = c->runs[i].mps;
+
+		if (c->runs[i].invalid != BENCH_RUN_OK)
+			continue;
+		/* The median of the other successful runs (outliers among them included). */
+		for (j = n = 0; j < c->nruns && n < 128; j++)
+			if (j != i && c->runs[j].invalid != BENCH_RUN_FAILED)
+				v[n++] = c->runs[j].mps;
+		if (n == 0)
+			continue;
+		qsort(v, n, sizeof(v[0]), cmp_double);
+		m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+		if (x * BENCH_OUTLIER_FACTOR < m || x > m * BENCH_OUTLIER_FACTOR)
+			c->runs[i].invalid = BENCH_RUN_OUTLIER;
+	}
 }
 
 /* --perf columns: per iteration for cycles, instructions and task-clock; per run for the rest. */
@@ -296,9 +329,17 @@ static void print_line(FILE *f, const struct bench_case *c, const struct bench_r
 		snprintf(elems, sizeof(elems), "%u", c->elems);
 	fprintf(f, "%-9s %-13s %4u %5u %-7s %5s ", bench_mode_name(c->mode),
 		bench_test_name(c->test), c->elem_size, c->burst, variant_name(c), elems);
-	if (c->mode == BENCH_VHOST || c->mode == BENCH_PMD)
+	if (bench_case_is_testpmd(c) && r->invalid == BENCH_RUN_FAILED)
+		fprintf(f, "%9s %9s %9s %10s %9s %8s %8s", "-", "-", "-", "-", "-",
+			c->refused ? "refused" : "failed", "-");
+	else if (bench_case_is_testpmd(c))
 		fprintf(f, "%9s %9s %9s %10s %9llu %8.2f %8s", "-", "-", "-", "-",
 			(unsigned long long)r->iterations, r->mps / 1e6, "-");
+	else if (c->mode == BENCH_LIMIT && bench_test_is_rate(c->test))
+		/* The stream: its percentiles are of the time per block (burst lines). */
+		fprintf(f, "%9.1f %9.1f %9.1f %10.1f %9llu %8.2f %8.1f", r->p50_ns, r->p99_ns,
+			r->p999_ns, r->max_ns, (unsigned long long)r->iterations, r->mps / 1e6,
+			r->cycles_per_msg);
 	else if (!bench_test_is_rate(c->test))
 		fprintf(f, "%9.1f %9.1f %9.1f %10.1f %9llu %8s %8s", r->p50_ns, r->p99_ns,
 			r->p999_ns, r->max_ns, (unsigned long long)r->iterations, "-", "-");
@@ -311,14 +352,29 @@ static void print_line(FILE *f, const struct bench_case *c, const struct bench_r
 
 void bench_print_case(FILE *f, const struct bench_case *c)
 {
-	print_line(f, c, &c->runs[c->median], "");
+	char tag[64] = "";
+
+	/* A testpmd cell without a valid run: what happened to it. */
+	if (bench_case_is_testpmd(c) && !bench_case_valid(c))
+		snprintf(tag, sizeof(tag), "  (%s)",
+			 c->refused ? "DPDK refused the path"
+			 : c->runs[c->median].invalid == BENCH_RUN_OUTLIER
+				 ? "runs disagree: not used"
+				 : "failed");
+	else if (bench_case_is_testpmd(c) && c->nvalid < c->nruns)
+		snprintf(tag, sizeof(tag), "  (median of %u valid runs of %u)", c->nvalid,
+			 c->nruns);
+	print_line(f, c, &c->runs[c->median], tag);
 }
 
 void bench_print_run(FILE *f, const struct bench_case *c, uint32_t i)
 {
-	char tag[32];
+	char tag[48];
 
-	snprintf(tag, sizeof(tag), "  (run %u/%u)", i + 1, c->nruns);
+	snprintf(tag, sizeof(tag), "  (run %u/%u%s)", i + 1, c->nruns,
+		 c->runs[i].invalid == BENCH_RUN_FAILED	   ? ", failed"
+		 : c->runs[i].invalid == BENCH_RUN_OUTLIER ? ", outlier"
+							   : "");
 	print_line(f, c, &c->runs[i], tag);
 }
 
@@ -755,11 +811,49 @@ static void json_pcie(FILE *f, const struct bench_case *c, const struct bench_ru
 	}
 }
 
+/*
+ * A testpmd cell: its status (ok; refused, failed or outliers: no valid
+ * run), every run's Mpps and status (ok, failed, outlier), the memory,
+ * virtio-user's Rx path and the note of a failure. Each line starts with a
+ * comma (the entry has begun).
+ */
+static void json_testpmd(FILE *f, const struct bench_case *c)
+{
+	static const char *const st[] = { "ok", "failed", "outlier" };
+	uint32_t i;
+
+	fprintf(f, ",\n      \"status\": \"%s\"",
+		bench_case_valid(c)						  ? "ok"
+		: c->refused							  ? "refused"
+		: c->nruns > 0 && c->runs[c->median].invalid == BENCH_RUN_OUTLIER ? "outliers"
+										  : "failed");
+	fputs(",\n      \"runs_mpps\": [", f);
+	for (i = 0; i < c->nruns; i++) {
+		fputs(i ? ", " : "", f);
+		json_num(f, c->runs[i].invalid == BENCH_RUN_FAILED ? NAN : c->runs[i].mps / 1e6);
+	}
+	fputs("],\n      \"runs_status\": [", f);
+	for (i = 0; i < c->nruns; i++)
+		fprintf(f, "%s\"%s\"", i ? ", " : "",
+			st[c->runs[i].invalid >= 0 && c->runs[i].invalid <= 2 ? c->runs[i].invalid
+									      : 1]);
+	fprintf(f, "],\n      \"hugepages\": %s", c->hugepages ? "true" : "false");
+	if (c->mode == BENCH_VHOST) {
+		fputs(",\n      \"rx_path\": ", f);
+		json_str(f, c->rx_path);
+	}
+	if (c->note[0] != '\0') {
+		fputs(",\n      \"note\": ", f);
+		json_str(f, c->note);
+	}
+}
+
 static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 {
 	const struct bench_run *r = &c->runs[c->median];
 	char name[96];
-	double it = (double)r->iterations;
+	/* A testpmd cell without a valid run: 0 iterations, times 0 (Google Benchmark's numbers). */
+	double it = r->iterations ? (double)r->iterations : INFINITY;
 
 	bench_case_name(c, name, sizeof(name));
 	if (bench_test_is_init(c->test)) {
@@ -767,14 +861,20 @@ static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 		return;
 	}
 	json_head(f, c, name, family);
-	fprintf(f, "      \"iterations\": %llu,\n", (unsigned long long)r->iterations);
+	if (bench_case_is_testpmd(c) && !bench_case_valid(c))
+		it = INFINITY;
+	fprintf(f, "      \"iterations\": %llu,\n",
+		(unsigned long long)(isfinite(it) ? r->iterations : 0));
 	fputs("      \"real_time\": ", f);
 	json_num(f, r->real_ns / it);
 	fputs(",\n      \"cpu_time\": ", f);
 	json_num(f, r->cpu_ns / it);
 	fputs(",\n      \"time_unit\": \"ns\",\n", f);
 	fputs("      \"items_per_second\": ", f);
-	json_num(f, r->mps);
+	/* A testpmd cell without a valid run has no rate: null, and its status says why. */
+	json_num(f, bench_case_is_testpmd(c) && !bench_case_valid(c) ? NAN : r->mps);
+	if (bench_case_is_testpmd(c))
+		json_testpmd(f, c);
 	fputs(",\n      \"label\": ", f);
 	{
 		char label[64];
@@ -785,6 +885,9 @@ static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 		else if (c->mode == BENCH_VHOST || c->mode == BENCH_PMD)
 			snprintf(label, sizeof(label), "dpdk-testpmd %s, %u B packets",
 				 variant_name(c), c->elem_size);
+		else if (c->mode == BENCH_LIMIT && bench_test_is_rate(c->test))
+			snprintf(label, sizeof(label), "stream of 64 B lines, %u per block",
+				 c->burst);
 		else if (c->mode == BENCH_PCIE)
 			snprintf(label, sizeof(label), "%s placement, %s, %s",
 				 bench_pcie_placement_name(c->path), c->notify ? "event" : "poll",
@@ -802,6 +905,21 @@ static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 		json_pcie(f, c, r);
 	if (!bench_test_is_rate(c->test)) {
 		json_latency(f, r);
+	} else if (c->mode == BENCH_LIMIT) {
+		/* The stream: the time per block of c->burst lines, percentiles over the blocks. */
+		fputs("      \"block_p50_ns\": ", f);
+		json_num(f, r->p50_ns);
+		fputs(",\n      \"block_p99_ns\": ", f);
+		json_num(f, r->p99_ns);
+		fputs(",\n      \"block_p999_ns\": ", f);
+		json_num(f, r->p999_ns);
+		fputs(",\n      \"block_max_ns\": ", f);
+		json_num(f, r->max_ns);
+		fprintf(f, ",\n      \"blocks\": %llu,\n",
+			(unsigned long long)(c->burst ? r->iterations / c->burst : 0));
+		fputs("      \"cycles_per_msg\": ", f);
+		json_num(f, r->cycles_per_msg);
+		fputs("\n", f);
 	} else {
 		fputs("      \"cycles_per_msg\": ", f);
 		json_num(f, r->cycles_per_msg);
@@ -816,6 +934,8 @@ static void json_ratios(FILE *f, const struct bench_ratios *r)
 	json_num(f, r != NULL && r->pp >= 0 ? r->pp : NAN);
 	fputs(", \"ring_tput_over_rte_ring\": ", f);
 	json_num(f, r != NULL && r->tput >= 0 ? r->tput : NAN);
+	fputs(", \"ring_tput_over_stream_limit\": ", f);
+	json_num(f, r != NULL && r->stream >= 0 ? r->stream : NAN);
 	/* The third key only when transport was measured in the ratios' format. */
 	if (r != NULL && r->tp_status != NULL) {
 		fputs(", \"transport_rtt_p50_over_ring_pp\": ", f);
@@ -830,6 +950,11 @@ static void json_ratios(FILE *f, const struct bench_ratios *r)
 	if (r != NULL && r->net_pps != NULL) {
 		fputs(", \"net_mpps_over_vhost_user\": ", f);
 		json_num(f, r->net >= 0 ? r->net : NAN);
+		/* Ours at its best over DPDK's best path, at 64 and 1518 B (null: not both). */
+		fputs(", \"net64_mpps_over_dpdk_best\": ", f);
+		json_num(f, r->net_best[0] >= 0 ? r->net_best[0] : NAN);
+		fputs(", \"net1518_mpps_over_dpdk_best\": ", f);
+		json_num(f, r->net_best[1] >= 0 ? r->net_best[1] : NAN);
 	}
 	/* testpmd over net_vmsg (null without the vhost-user reference). */
 	if (r != NULL && r->pmd.measured) {
@@ -840,6 +965,41 @@ static void json_ratios(FILE *f, const struct bench_ratios *r)
 		fputs(", \"pmd1518_mpps_over_dpdk_best\": ", f);
 		json_num(f, r->pmd.over_best1518 >= 0 ? r->pmd.over_best1518 : NAN);
 	}
+}
+
+/*
+ * "dpdk_reference": the best path at each ratio size (name and Mpps, null
+ * when no path has a valid median) and the outlier rule, when vhost-user
+ * cells ran.
+ */
+static void json_dpdk_ref(FILE *f, const struct bench_case *cases, size_t n,
+			  const struct bench_ratios *r)
+{
+	static const uint32_t sizes[] = BENCH_BEST_SIZES;
+	size_t i;
+	int k, any = 0;
+
+	for (i = 0; i < n; i++)
+		any |= cases[i].mode == BENCH_VHOST;
+	if (!any || r == NULL)
+		return;
+	fputs(",\n  \"dpdk_reference\": { ", f);
+	for (k = 0; k < 2; k++) {
+		const struct bench_case *b = r->dpdk_best[k];
+
+		fprintf(f, "\"best_path_%u\": ", sizes[k]);
+		if (b != NULL)
+			json_str(f, bench_vhost_path_name(b->path));
+		else
+			fputs("null", f);
+		fprintf(f, ", \"best_mpps_%u\": ", sizes[k]);
+		json_num(f, b != NULL ? b->runs[b->median].mps / 1e6 : NAN);
+		fputs(", ", f);
+	}
+	fprintf(f,
+		"\"outlier_rule\": \"a run below 1/%g or above %g times the median of its "
+		"path's other runs at that size\" }",
+		BENCH_OUTLIER_FACTOR, BENCH_OUTLIER_FACTOR);
 }
 
 int bench_json_write(const char *path, const struct bench_env *env, const struct bench_case *cases,
@@ -862,6 +1022,7 @@ int bench_json_write(const char *path, const struct bench_env *env, const struct
 	fputs("  ],\n  \"ratios\": { ", f);
 	json_ratios(f, main_ratios);
 	fputs(" }", f);
+	json_dpdk_ref(f, cases, n, main_ratios);
 	if (other_ratios != NULL) {
 		fprintf(f, ",\n  \"ratios_other_format\": { \"format\": \"%s\", ",
 			bench_format_name(other_ratios->format));

@@ -29,30 +29,58 @@
 #include "vhost_ref_priv.h"
 #include "vmsg_util.h"
 
+/*
+ * Each path: its devargs, and the Rx (and Tx) path virtio-user logs when it
+ * takes it (set_rxtx_funcs() in DPDK 22.11's virtio_ethdev.c: "virtio:
+ * using <what> Rx path on port N"). Split in-order uses its in-order Rx
+ * path, mergeable or not; packed in-order logs as packed.
+ */
+static const struct vhr_path {
+	const char *name, *devargs, *rx, *tx; /* tx: NULL when any Tx path will do */
+	int vec;			      /* needs --force-max-simd-bitwidth=512 */
+} vhr_paths[VHOST_REF_NPATHS] = {
+	[VHOST_REF_SPLIT] = { "split", "packed_vq=0,in_order=0,mrg_rxbuf=1,vectorized=0",
+			      "using mergeable buffer Rx path", NULL, 0 },
+	[VHOST_REF_SPLIT_INORDER] = { "split-inorder",
+				      "packed_vq=0,in_order=1,mrg_rxbuf=1,vectorized=0",
+				      "using inorder Rx path", NULL, 0 },
+	[VHOST_REF_PACKED_INORDER] = { "packed-inorder",
+				       "packed_vq=1,in_order=1,mrg_rxbuf=1,vectorized=0",
+				       "using packed ring mergeable buffer Rx path", NULL, 0 },
+	[VHOST_REF_SPLIT_NOMRG] = { "split-nomrg",
+				    "packed_vq=0,in_order=0,mrg_rxbuf=0,vectorized=0",
+				    "using standard Rx path", NULL, 0 },
+	[VHOST_REF_SPLIT_INORDER_NOMRG] = { "split-inorder-nomrg",
+					    "packed_vq=0,in_order=1,mrg_rxbuf=0,vectorized=0",
+					    "using inorder Rx path", NULL, 0 },
+	[VHOST_REF_SPLIT_VEC] = { "split-vec", "packed_vq=0,in_order=0,mrg_rxbuf=0,vectorized=1",
+				  "using vectorized Rx path", NULL, 0 },
+	[VHOST_REF_PACKED] = { "packed", "packed_vq=1,in_order=0,mrg_rxbuf=1,vectorized=0",
+			       "using packed ring mergeable buffer Rx path", NULL, 0 },
+	[VHOST_REF_PACKED_NOMRG] = { "packed-nomrg",
+				     "packed_vq=1,in_order=0,mrg_rxbuf=0,vectorized=0",
+				     "using packed ring standard Rx path", NULL, 0 },
+	[VHOST_REF_PACKED_INORDER_NOMRG] = { "packed-inorder-nomrg",
+					     "packed_vq=1,in_order=1,mrg_rxbuf=0,vectorized=0",
+					     "using packed ring standard Rx path", NULL, 0 },
+	[VHOST_REF_PACKED_VEC] = { "packed-vec", "packed_vq=1,in_order=1,mrg_rxbuf=0,vectorized=1",
+				   "using packed ring vectorized Rx path",
+				   "using packed ring vectorized Tx path", 1 },
+};
+
+static const struct vhr_path *path_of(enum vhost_ref_path p)
+{
+	return (unsigned)p < VHOST_REF_NPATHS ? &vhr_paths[p] : NULL;
+}
+
 const char *vhost_ref_path_name(enum vhost_ref_path p)
 {
-	switch (p) {
-	case VHOST_REF_SPLIT:
-		return "split";
-	case VHOST_REF_SPLIT_INORDER:
-		return "split-inorder";
-	case VHOST_REF_PACKED_INORDER:
-		return "packed-inorder";
-	}
-	return "?";
+	return path_of(p) != NULL ? path_of(p)->name : "?";
 }
 
 const char *vhost_ref_path_devargs(enum vhost_ref_path p)
 {
-	switch (p) {
-	case VHOST_REF_SPLIT:
-		return "packed_vq=0,in_order=0,mrg_rxbuf=1,vectorized=0";
-	case VHOST_REF_SPLIT_INORDER:
-		return "packed_vq=0,in_order=1,mrg_rxbuf=1,vectorized=0";
-	case VHOST_REF_PACKED_INORDER:
-		return "packed_vq=1,in_order=1,mrg_rxbuf=1,vectorized=0";
-	}
-	return NULL;
+	return path_of(p) != NULL ? path_of(p)->devargs : NULL;
 }
 
 /* The text right after @p key in @p s, or NULL. */
@@ -140,6 +168,9 @@ static void sweep_stale(void)
 	runtime_dir("", dir, sizeof(dir));
 	sweep_dir(dir, "vmsg-vhref-");
 	sweep_dir("/tmp", "vmsg-vhref-");
+	/* EAL's hugepage files (<prefix>map_N with --single-file-segments). */
+	if (vhr_huge_dir(dir, sizeof(dir)) == 0)
+		sweep_dir(dir, "vmsg-vhref-");
 }
 
 static void cleanup(struct run *r)
@@ -154,6 +185,7 @@ static void cleanup(struct run *r)
 		if (r->tp[i].prefix[0] != '\0') {
 			runtime_dir(r->tp[i].prefix, dir, sizeof(dir));
 			nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+			vhr_remove_huge_files(r->tp[i].prefix);
 		}
 		free(r->tp[i].buf);
 		r->tp[i].buf = NULL;
@@ -234,39 +266,60 @@ static double median(const double *v, unsigned n)
 }
 
 /*
- * One side's command line (environment.md, "DPDK 22.11"): two lcores, the
- * main one on the other side's CPU, 1 GB of plain memory, no PCI scan, no
- * telemetry socket, a private file prefix; interactive with one forwarding
- * core and 1024-entry rings. Debian's testpmd finds the vhost and virtio PMDs
- * in its plugin directory: no -d is needed.
+ * The last line of @p t's output that holds "using " and @p what ("Rx
+ * path", "Tx path"), from "using" to the end of @p what, in @p buf.
  */
-#define TESTPMD_ARGS 20
-
-static void testpmd_argv(const char **a, const struct run *r, const char *lcores,
-			 const char *main_lcore, const char *prefix, const char *vdev)
+static void logged_path(const struct tp *t, const char *what, char *buf, size_t cap)
 {
-	int n = 0;
+	const char *p = t->buf, *end = t->buf + t->len, *hit = NULL, *u;
+	size_t k = strlen(what);
 
-	a[n++] = r->testpmd;
-	a[n++] = "-l";
-	a[n++] = lcores;
-	a[n++] = "--main-lcore";
-	a[n++] = main_lcore;
-	a[n++] = "--no-huge";
-	a[n++] = "-m";
-	a[n++] = "1024";
-	a[n++] = "--no-pci";
-	a[n++] = "--no-telemetry";
-	a[n++] = "--file-prefix";
-	a[n++] = prefix;
-	a[n++] = "--vdev";
-	a[n++] = vdev;
-	a[n++] = "--";
-	a[n++] = "-i";
-	a[n++] = "--nb-cores=1";
-	a[n++] = "--txd=1024";
-	a[n++] = "--rxd=1024";
-	a[n] = NULL;
+	buf[0] = '\0';
+	while ((p = memmem(p, (size_t)(end - p), what, k)) != NULL) {
+		hit = p;
+		p += k;
+	}
+	if (hit == NULL)
+		return;
+	for (u = hit; u > t->buf && u[-1] != '\n' && u[-1] != ':'; u--)
+		;
+	while (u < hit && *u == ' ')
+		u++;
+	snprintf(buf, cap, "%.*s", (int)(hit + k - u), u);
+}
+
+/* The last "disabled ..." line of @p t's output (why DPDK turned a path down), or "". */
+static void disabled_line(const struct tp *t, char *buf, size_t cap)
+{
+	const char *p = t->buf, *end = t->buf + t->len, *hit = NULL, *e;
+
+	buf[0] = '\0';
+	while ((p = memmem(p, (size_t)(end - p), "disabled ", 9)) != NULL)
+		hit = p++;
+	if (hit == NULL)
+		return;
+	for (e = hit; e < end && *e != '\n' && *e != '\r'; e++)
+		;
+	snprintf(buf, cap, "%.*s", (int)(e - hit), hit);
+}
+
+/* After start-up: did virtio-user take the path asked for? 0, or -ENOTSUP and why. */
+static int check_path(struct run *r, const struct vhr_path *pa)
+{
+	struct tp *vu = &r->tp[VIRTIO];
+	char why[160];
+
+	logged_path(vu, " Rx path", r->res->rx_path, sizeof(r->res->rx_path));
+	logged_path(vu, " Tx path", r->res->tx_path, sizeof(r->res->tx_path));
+	if (strstr(r->res->rx_path, pa->rx) != NULL &&
+	    (pa->tx == NULL || strstr(r->res->tx_path, pa->tx) != NULL))
+		return 0;
+	disabled_line(vu, why, sizeof(why));
+	return vhr_fail(r, NULL, -ENOTSUP,
+			"DPDK did not take the %s path: virtio-user says '%s', '%s'%s%s", pa->name,
+			r->res->rx_path[0] ? r->res->rx_path : "no Rx path logged",
+			r->res->tx_path[0] ? r->res->tx_path : "no Tx path logged",
+			why[0] ? "; " : "", why);
 }
 
 static int measure(struct run *r)
@@ -275,7 +328,12 @@ static int measure(struct run *r)
 	struct vhost_ref_result *res = r->res;
 	struct tp *vh = &r->tp[VHOST], *vu = &r->tp[VIRTIO];
 	char lh[32], lv[32], mh[16], mv[16], vdev_h[256], vdev_v[384], line[64];
-	const char *argv_h[TESTPMD_ARGS], *argv_v[TESTPMD_ARGS];
+	const char *argv_h[VHR_ARGS], *argv_v[VHR_ARGS];
+	const struct vhr_path *pa = path_of(c->path);
+	/* virtio-user says which paths it takes at info level; the vectorized ones need 512 bits. */
+	const char *const log_v[] = { "--log-level=pmd.net.virtio.init:info",
+				      "--log-level=pmd.net.virtio.driver:info",
+				      pa->vec ? "--force-max-simd-bitwidth=512" : NULL, NULL };
 	double secs = c->seconds > 0 ? c->seconds : 3.0;
 	unsigned n, len = c->pkt_len ? c->pkt_len : 64, i;
 	unsigned long long pkts = 0, bytes = 0;
@@ -290,12 +348,15 @@ static int measure(struct run *r)
 		 r->sock, vhost_ref_path_devargs(c->path));
 	snprintf(mh, sizeof(mh), "%u", c->cpu[1]);
 	snprintf(mv, sizeof(mv), "%u", c->cpu[0]);
-	testpmd_argv(argv_h, r, lh, mh, vh->prefix, vdev_h);
-	testpmd_argv(argv_v, r, lv, mv, vu->prefix, vdev_v);
+	vhr_argv(argv_h, r, NULL, lh, mh, vh->prefix, vdev_h, NULL);
+	vhr_argv(argv_v, r, NULL, lv, mv, vu->prefix, vdev_v, log_v);
 	/* The vhost side owns the socket (client=0): it listens before its prompt. */
 	rc = vhr_tp_start(r, vh, argv_h);
 	if (rc == 0)
 		rc = vhr_tp_start(r, vu, argv_v);
+	/* virtio-user has started its port: it has logged its Rx and Tx paths. */
+	if (rc == 0)
+		rc = check_path(r, pa);
 	if (rc < 0)
 		return rc;
 	ans = malloc(16384);
@@ -426,12 +487,21 @@ int vhost_ref_run(const struct vhost_ref_cfg *cfg, struct vhost_ref_result *out)
 	/* 60: testpmd's minimum; 1518: fits one 2048-byte mbuf and the default MTU. */
 	if (len < 60 || len > 1518)
 		return vhr_fail(&r, NULL, -EINVAL, "packet length %u is outside 60..1518", len);
-	if (vhost_ref_path_devargs(cfg->path) == NULL)
+	if (path_of(cfg->path) == NULL)
 		return vhr_fail(&r, NULL, -EINVAL, "unknown virtio-user path %d", (int)cfg->path);
 	rc = vhr_find_testpmd(cfg->testpmd, r.testpmd, sizeof(r.testpmd), out->error,
 			      sizeof(out->error));
 	if (rc < 0)
 		return rc;
+	if (cfg->mem == VHOST_REF_MEM_NOHUGE) {
+		snprintf(out->mem_why, sizeof(out->mem_why), "--no-huge asked for");
+	} else if (vhost_ref_hugepages(out->mem_why, sizeof(out->mem_why))) {
+		out->hugepages = 1;
+	} else if (cfg->mem == VHOST_REF_MEM_HUGE) {
+		return vhr_fail(&r, NULL, -ENOMEM, "no hugepages for the reference: %s",
+				out->mem_why);
+	}
+	r.huge = out->hugepages;
 
 	for (i = 0; i < 2; i++) {
 		r.tp[i].buf = malloc(OUT_CAP);

@@ -2,7 +2,7 @@
  * Copyright (c) 2026 The librte_vmsg authors
  *
  * vhost-ref: runs the vhost-user <-> virtio-user reference alone and prints
- * the three virtio-user paths by three packet sizes (a test tool for vhost_ref.c).
+ * every virtio-user path by three packet sizes (a test tool for vhost_ref.c).
  */
 
 #define _GNU_SOURCE
@@ -15,13 +15,18 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vhost-ref [-c A,B] [-s SECONDS] [-p PATH] [-l LEN] [-t TESTPMD] [-v]\n"
-		   "  -c A,B     CPUs: vhost forwards on A, virtio-user on B (default 0,1)\n"
-		   "  -s SECONDS sampled time per measurement (default 3: 3 samples)\n"
-		   "  -p PATH    split, split-inorder or packed-inorder (default: all three)\n"
-		   "  -l LEN     packet length (default: 64, 256 and 1518)\n"
-		   "  -t TESTPMD dpdk-testpmd to run (default: $VMSG_TESTPMD, then $PATH)\n"
-		   "  -v         show the commands and testpmd's output\n");
+	fprintf(f,
+		"usage: vhost-ref [-c A,B] [-s SECONDS] [-p PATH] [-l LEN] [-m MEM] [-t TESTPMD] "
+		"[-v]\n"
+		"  -c A,B     CPUs: vhost forwards on A, virtio-user on B (default 0,1)\n"
+		"  -s SECONDS sampled time per measurement (default 3: 3 samples)\n"
+		"  -p PATH    split, split-inorder, packed-inorder, split-nomrg,\n"
+		"             split-inorder-nomrg, split-vec, packed, packed-nomrg,\n"
+		"             packed-inorder-nomrg or packed-vec (default: all)\n"
+		"  -m MEM     auto (default: hugepages when free), huge or nohuge\n"
+		"  -l LEN     packet length (default: 64, 256 and 1518)\n"
+		"  -t TESTPMD dpdk-testpmd to run (default: $VMSG_TESTPMD, then $PATH)\n"
+		"  -v         show the commands and testpmd's output\n");
 }
 
 int main(int argc, char **argv)
@@ -68,6 +73,18 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			break;
+		case 'm':
+			if (strcmp(v, "auto") == 0)
+				cfg.mem = VHOST_REF_MEM_AUTO;
+			else if (strcmp(v, "huge") == 0)
+				cfg.mem = VHOST_REF_MEM_HUGE;
+			else if (strcmp(v, "nohuge") == 0)
+				cfg.mem = VHOST_REF_MEM_NOHUGE;
+			else {
+				usage(stderr);
+				return 2;
+			}
+			break;
 		case 'p':
 			for (int p = 0; p < VHOST_REF_NPATHS; p++)
 				if (strcmp(v, vhost_ref_path_name((enum vhost_ref_path)p)) == 0)
@@ -88,8 +105,8 @@ int main(int argc, char **argv)
 	}
 	printf("# vhost-user <-> virtio-user, testpmd %s, CPUs %u,%u, Mpps on the vhost side\n",
 	       why, cfg.cpu[0], cfg.cpu[1]);
-	printf("%-15s %5s %8s %8s %8s %8s %7s %6s  %s\n", "path", "len", "rx_mpps", "tx_mpps",
-	       "rx_min", "rx_max", "bytes", "time_s", "samples");
+	printf("%-20s %5s %8s %8s %8s %8s %7s %6s %4s  %s\n", "path", "len", "rx_mpps", "tx_mpps",
+	       "rx_min", "rx_max", "bytes", "time_s", "huge", "samples; virtio-user Rx path");
 	fflush(stdout);
 	for (int p = 0; p < VHOST_REF_NPATHS; p++) {
 		if (one_path >= 0 && p != one_path)
@@ -103,7 +120,7 @@ int main(int argc, char **argv)
 			cfg.pkt_len = one_len ? one_len : sizes[k];
 			rc = vhost_ref_run(&cfg, &res);
 			if (rc < 0) {
-				printf("%-15s %5u  failed (-%s after %.1f s): %s\n",
+				printf("%-20s %5u  failed (-%s after %.1f s): %s\n",
 				       vhost_ref_path_name(cfg.path), cfg.pkt_len,
 				       strerrorname_np(-rc), res.run_s, res.error);
 				failed = 1;
@@ -113,12 +130,13 @@ int main(int argc, char **argv)
 					lo = res.samples[i] < lo ? res.samples[i] : lo;
 					hi = res.samples[i] > hi ? res.samples[i] : hi;
 				}
-				printf("%-15s %5u %8.3f %8.3f %8.3f %8.3f %7.1f %6.1f ",
+				printf("%-20s %5u %8.3f %8.3f %8.3f %8.3f %7.1f %6.1f %4s ",
 				       vhost_ref_path_name(cfg.path), cfg.pkt_len, res.rx_mpps,
-				       res.tx_mpps, lo, hi, res.pkt_bytes, res.run_s);
+				       res.tx_mpps, lo, hi, res.pkt_bytes, res.run_s,
+				       res.hugepages ? "yes" : "no");
 				for (unsigned i = 0; i < res.nsamples; i++)
 					printf(" %.3f", res.samples[i]);
-				putchar('\n');
+				printf("; %s\n", res.rx_path);
 			}
 			fflush(stdout);
 			if (one_len)

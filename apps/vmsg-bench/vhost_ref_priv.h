@@ -28,7 +28,8 @@
 #define START_MS 60000
 #define CMD_MS 15000
 #define LINK_MS 15000
-#define WARMUP_MS 1000
+/* Forwarding is steady within milliseconds of tx_first: half a second is ample. */
+#define WARMUP_MS 500
 #define QUIT_MS 10000
 #define TERM_MS 3000
 
@@ -51,6 +52,7 @@ struct tp {
 
 struct run {
 	const struct vhost_ref_cfg *cfg;
+	int huge; /* 1: hugepages (--single-file-segments); 0: --no-huge */
 	struct vhost_ref_result *res;
 	struct tp tp[2];
 	char dir[64]; /* private temporary directory holding the socket */
@@ -58,7 +60,39 @@ struct run {
 	char testpmd[512];
 };
 
+/*
+ * The memory each process asks for: with hugepages, -m 256 of them (both
+ * together: VHR_HUGE_PAGES of 2 MiB, a margin included); with --no-huge,
+ * -m 1024 of plain memory. Both pools hold VHR_MBUFS mbufs: the two
+ * 1024-entry rings, the packets in flight and the per-core caches need under
+ * 4096; testpmd's default (about 160000) only lengthens the start-up and
+ * would not leave the hugepages for two processes.
+ */
+#define VHR_HUGE_MB "256"
+#define VHR_HUGE_PAGES (2 * 256 / 2 + 16)
+#define VHR_NOHUGE_MB "1024"
+#define VHR_MBUFS "16384"
+
+/* Entries of a testpmd command line (vhr_argv()), the NULL included. */
+#define VHR_ARGS 32
+
 /* vhost_ref_proc.c */
+/*
+ * One testpmd's command line, the same for every pair the bench runs
+ * (environment.md, "DPDK 22.11"): two lcores, the main one on the other
+ * side's CPU; hugepages or not (@p r->huge); no PCI scan, no telemetry
+ * socket, a private file prefix; @p dso (NULL: none) loaded with -d, and
+ * up to four @p extra EAL arguments (NULL-terminated, may be NULL);
+ * interactive, one forwarding core, 1024-entry rings. Debian's testpmd
+ * finds the vhost and virtio PMDs in its plugin directory.
+ */
+void vhr_argv(const char **a, const struct run *r, const char *dso, const char *lcores,
+	      const char *main_lcore, const char *prefix, const char *vdev,
+	      const char *const *extra);
+/* The hugetlbfs mount of 2 MiB pages: 0 and its path, or -ENOENT. */
+int vhr_huge_dir(char *buf, size_t cap);
+/* Removes the hugepage files EAL made for @p prefix (a killed run leaves them). */
+void vhr_remove_huge_files(const char *prefix);
 long long vhr_now_ms(void);
 void vhr_end_lines(struct run *r);
 int vhr_find_testpmd(const char *want, char *buf, size_t cap, char *why, size_t whycap);

@@ -94,6 +94,117 @@ int vhr_find_testpmd(const char *want, char *buf, size_t cap, char *why, size_t 
 }
 
 /* ------------------------------------------------------------------------ */
+/* Command line and memory.                                                  */
+
+void vhr_argv(const char **a, const struct run *r, const char *dso, const char *lcores,
+	      const char *main_lcore, const char *prefix, const char *vdev,
+	      const char *const *extra)
+{
+	int n = 0, i;
+
+	a[n++] = r->testpmd;
+	if (dso != NULL) {
+		a[n++] = "-d";
+		a[n++] = dso;
+	}
+	a[n++] = "-l";
+	a[n++] = lcores;
+	a[n++] = "--main-lcore";
+	a[n++] = main_lcore;
+	if (r->huge) {
+		/* vhost-user maps the peer's memory by the descriptors it is sent: one per list. */
+		a[n++] = "--single-file-segments";
+		a[n++] = "-m";
+		a[n++] = VHR_HUGE_MB;
+	} else {
+		a[n++] = "--no-huge";
+		a[n++] = "-m";
+		a[n++] = VHR_NOHUGE_MB;
+	}
+	a[n++] = "--no-pci";
+	a[n++] = "--no-telemetry";
+	a[n++] = "--file-prefix";
+	a[n++] = prefix;
+	a[n++] = "--vdev";
+	a[n++] = vdev;
+	for (i = 0; extra != NULL && extra[i] != NULL && i < 4; i++)
+		a[n++] = extra[i];
+	a[n++] = "--";
+	a[n++] = "-i";
+	a[n++] = "--nb-cores=1";
+	a[n++] = "--txd=1024";
+	a[n++] = "--rxd=1024";
+	a[n++] = "--total-num-mbufs=" VHR_MBUFS;
+	a[n] = NULL;
+}
+
+int vhr_huge_dir(char *buf, size_t cap)
+{
+	char dev[256], dir[512], type[64], opts[512];
+	FILE *f = fopen("/proc/mounts", "r");
+	int rc = -ENOENT;
+
+	if (f == NULL)
+		return rc;
+	while (fscanf(f, "%255s %511s %63s %511s %*d %*d", dev, dir, type, opts) == 4) {
+		/* 2 MiB pages: said so, or the default size when the mount does not say. */
+		if (strcmp(type, "hugetlbfs") != 0 ||
+		    (strstr(opts, "pagesize=") != NULL && strstr(opts, "pagesize=2M") == NULL))
+			continue;
+		if ((size_t)snprintf(buf, cap, "%s", dir) < cap)
+			rc = 0;
+		break;
+	}
+	fclose(f);
+	return rc;
+}
+
+void vhr_remove_huge_files(const char *prefix)
+{
+	char dir[256], path[512];
+	size_t n = strlen(prefix);
+	struct dirent *e;
+	DIR *d;
+
+	if (n == 0 || vhr_huge_dir(dir, sizeof(dir)) < 0 || (d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, prefix, n) == 0 && strncmp(e->d_name + n, "map_", 4) == 0 &&
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < sizeof(path))
+			unlink(path);
+	closedir(d);
+}
+
+int vhost_ref_hugepages(char *why, size_t cap)
+{
+	char dir[256], line[128];
+	long free_pages = -1, size_kb = -1;
+	FILE *f;
+
+	if (vhr_huge_dir(dir, sizeof(dir)) < 0) {
+		snprintf(why, cap, "no hugetlbfs mount of 2 MiB pages");
+		return 0;
+	}
+	f = fopen("/proc/meminfo", "r");
+	if (f != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL) {
+			sscanf(line, "HugePages_Free: %ld", &free_pages);
+			sscanf(line, "Hugepagesize: %ld", &size_kb);
+		}
+		fclose(f);
+	}
+	/* HugePages_Free counts pages of the default size: only 2 MiB is understood here. */
+	if (size_kb != 2048 || free_pages < VHR_HUGE_PAGES) {
+		snprintf(why, cap,
+			 "%ld free hugepages of %ld kB in %s, %d of 2048 kB needed (-m %s each)",
+			 free_pages, size_kb, dir, VHR_HUGE_PAGES, VHR_HUGE_MB);
+		return 0;
+	}
+	snprintf(why, cap, "hugepages in %s, --single-file-segments -m %s", dir, VHR_HUGE_MB);
+	return 1;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Errors: the message, then the process's last output lines.                */
 
 static void tail_lines(const struct tp *t, unsigned nlines, char *dst, size_t cap)

@@ -4,7 +4,9 @@
 #
 # Runs vmsg-bench with small counts and checks its JSON against Google
 # Benchmark's format and the ratios object: the keys tools read are there,
-# with the types they expect, and the ratios are exactly the two ring names,
+# with the types they expect, and the ratios are exactly the three ring names
+# (ring_tput_over_stream_limit: ring 64/32 over limit/throughput/64/64, the
+# stream of 64-byte lines, whose entry carries its time per block's percentiles),
 # plus transport_rtt_p50_over_ring_pp when transport was measured, and
 # the transport/init1000 and transport/init1000async entries (enumerate and
 # initialise 1000 devices, with the synchronous and the asynchronous calls)
@@ -68,6 +70,9 @@ with tempfile.TemporaryDirectory() as d:
         series = None
         errors.append(f"{svg}: {e}")
 text = r.stdout
+# "NAME VALUE ... (target OP T: met|NOT met)": every target verdict printed (checked below).
+verdicts = re.findall(r"^\s*(\w+)\s+(-?[0-9.]+)\s.*\(target ([<>]=) ([0-9.]+): (met|NOT met)\)\s*$",
+                      text, re.M)
 if "\r" in text:
     errors.append("a carriage return in output that is not a terminal (progress line)")
 if "\nsummary (" not in text:
@@ -92,6 +97,9 @@ if perf and "perf_counters" not in ctx:
     errors.append("--perf: context.perf_counters missing")
 if perf:
     print(f"perf counters: {counters or 'none'}; unavailable: {ctx.get('perf_unavailable')}")
+# DPDK's virtio-user paths (vhost_ref.c), each run at 64 and 1518 B.
+DPDK_PATHS = ("split", "split-inorder", "packed-inorder", "split-nomrg", "split-inorder-nomrg",
+              "split-vec", "packed", "packed-nomrg", "packed-inorder-nomrg", "packed-vec")
 names = set()
 latency = []
 for b in doc.get("benchmarks", []):
@@ -110,8 +118,8 @@ for b in doc.get("benchmarks", []):
             errors.append(f"{name}: {k} missing or not {t}")
     # net: then the ring mode unless packed-io (vmsg-bench --ring, --in-order)
     if parts[0] in ("net", "vhost_user", "net_vmsg_pmd") and (
-            len(parts) not in (5, 6) or parts[4] not in (
-                "poll", "event", "split", "split-inorder", "packed-inorder", "testpmd") or
+            len(parts) not in (5, 6) or parts[4] not in (("poll", "event", "testpmd") +
+                                                         DPDK_PATHS) or
             (len(parts) == 6 and (parts[0] != "net" or
                                   parts[5] not in ("split", "split-io", "packed")))):
         errors.append(f"{name}: not <mode>/<test>/<frame size>/<burst>/<notify or path>"
@@ -130,7 +138,24 @@ for b in doc.get("benchmarks", []):
                 errors.append(f"{name}: {k} missing")
         if not b["p50_ns"] <= b["p99_ns"] <= b["p999_ns"] <= b["max_ns"]:
             errors.append(f"{name}: percentiles out of order")
-    if parts[1:2] in (["throughput"], ["pps"]) and not b.get("items_per_second", 0) > 0:
+    if parts[0] in ("vhost_user", "net_vmsg_pmd"):
+        # A testpmd cell: every run's figure and status; no rate without a valid run.
+        st, runs = b.get("status"), b.get("runs_status")
+        if st not in ("ok", "refused", "failed", "outliers") or not isinstance(runs, list) or \
+                len(runs) != b.get("repetitions") or \
+                len(b.get("runs_mpps", [])) != len(runs) or \
+                any(x not in ("ok", "failed", "outlier") for x in runs) or \
+                not isinstance(b.get("hugepages"), bool):
+            errors.append(f"{name}: status, runs_status, runs_mpps or hugepages wrong")
+        elif (st == "ok") != ("ok" in runs):
+            errors.append(f"{name}: status {st} with runs {runs}")
+        elif st == "ok" and not b.get("items_per_second", 0) > 0:
+            errors.append(f"{name}: items_per_second missing")
+        elif st != "ok" and b.get("items_per_second") is not None:
+            errors.append(f"{name}: a rate without a valid run")
+        if st != "ok":
+            print(f"note: {name}: {st}: {b.get('note', '')[:160]}")
+    elif parts[1:2] in (["throughput"], ["pps"]) and not b.get("items_per_second", 0) > 0:
         errors.append(f"{name}: items_per_second missing")
     if parts[1:2] in (["init1000"], ["init1000async"]):
         # One iteration per device initialised; times in microseconds.
@@ -158,13 +183,28 @@ if mode == "demo":
     if ctx.get("sides") != "processes":
         errors.append(f"demo: sides {ctx.get('sides')}, expected processes")
 if mode == "all":
-    for must in ("limit/pingpong/64/1", "rte_ring/throughput/64/32"):
+    for must in ("limit/pingpong/64/1", "limit/throughput/64/64", "rte_ring/throughput/64/32"):
         if must not in names:
             errors.append(f"benchmark {must} missing")
     if not any(n.startswith("ring/pingpong/64/1/") for n in names):
         errors.append("ring/pingpong/64/1 missing")
 ratios = doc.get("ratios", {})
-want = {"ring_pp_p50_over_limit", "ring_tput_over_rte_ring"}
+want = {"ring_pp_p50_over_limit", "ring_tput_over_rte_ring", "ring_tput_over_stream_limit"}
+byname = {b.get("name"): b for b in doc.get("benchmarks", [])}
+stream = byname.get("limit/throughput/64/64")
+if stream is not None:
+    # The stream of 64-byte lines: a rate, and the time per block's percentiles in order.
+    if not all(isinstance(stream.get(k), (int, float)) for k in
+               ("block_p50_ns", "block_p99_ns", "block_p999_ns", "block_max_ns", "blocks")):
+        errors.append("limit/throughput/64/64: block_p50_ns ... block_max_ns, blocks missing")
+    elif not stream["block_p50_ns"] <= stream["block_p99_ns"] <= stream["block_p999_ns"] <= \
+            stream["block_max_ns"]:
+        errors.append("limit/throughput/64/64: block percentiles out of order")
+    ring32 = byname.get("ring/throughput/64/32/" + ctx.get("ratio_format", "compat"))
+    v = ratios.get("ring_tput_over_stream_limit")
+    if ring32 is not None and isinstance(v, (int, float)) and \
+            abs(v - ring32["items_per_second"] / stream["items_per_second"]) > 1e-3 * v:
+        errors.append(f"ring_tput_over_stream_limit {v} is not ring 64/32 / the stream")
 init_ratio = "init1000_async_over_sync"
 if mode == "transport" or any(n.startswith("transport/") for n in names):
     want.add("transport_rtt_p50_over_ring_pp")
@@ -188,6 +228,46 @@ if any(n.startswith("transport/init1000") for n in names):
     if "init1000_async_over_sync" not in text or "<= 0.3" not in text:
         errors.append(f"{init_ratio}: not in the output with its target <= 0.3")
 net_ratio = "net_mpps_over_vhost_user"
+BEST_RATIOS = ("net64_mpps_over_dpdk_best", "net1518_mpps_over_dpdk_best")
+
+
+def check_best():
+    """DPDK's best path per size: the valid vhost-user cell with the highest rate, named in
+    dpdk_reference; net{64,1518}_mpps_over_dpdk_best = our best polling pps / that rate, and
+    pmd{64,1518}_mpps_over_dpdk_best divide by the same."""
+    ref = doc.get("dpdk_reference")
+    if not isinstance(ref, dict):
+        errors.append("dpdk_reference missing")
+        return
+    for size, key in ((64, BEST_RATIOS[0]), (1518, BEST_RATIOS[1])):
+        cells = [b for b in doc["benchmarks"] if b["name"].startswith(f"vhost_user/pps/{size}/")
+                 and b.get("status") == "ok"]
+        best = max(cells, key=lambda b: b["items_per_second"], default=None)
+        if (best["name"].split("/")[4] if best else None) != ref.get(f"best_path_{size}"):
+            errors.append(f"dpdk_reference.best_path_{size} {ref.get(f'best_path_{size}')}, "
+                          f"the fastest valid path is {best and best['name']}")
+            continue
+        ours = [b["items_per_second"] for b in doc["benchmarks"]
+                if b["name"].startswith(f"net/pps/{size}/32/poll")]
+        v = ratios.get(key)
+        if best is None or not ours:
+            if v is not None:
+                errors.append(f"{key}: {v} without both sides")
+            continue
+        if not isinstance(v, (int, float)) or \
+                abs(v - max(ours) / best["items_per_second"]) > 1e-3 * v:
+            errors.append(f"{key}: {v}, expected our best {max(ours)} / DPDK best "
+                          f"{best['items_per_second']}")
+        elif not any(x[0] == key for x in verdicts):
+            errors.append(f"{key}: no target verdict in the output")
+        pmd = byname.get(f"net_vmsg_pmd/pps/{size}/32/testpmd")
+        pk = f"pmd{size}_mpps_over_dpdk_best"
+        if pmd is not None and pmd.get("status") == "ok" and \
+                not (isinstance(ratios.get(pk), (int, float)) and
+                     abs(ratios[pk] - pmd["items_per_second"] / best["items_per_second"])
+                     <= 1e-3 * ratios[pk]):
+            errors.append(f"{pk}: {ratios.get(pk)}, not net_vmsg's rate / DPDK's best path")
+
 if mode == "net" or any(n.startswith("net/") for n in names):
     want.add(net_ratio)
     for size in (64, 256, 1518) if mode != "demo" else ():
@@ -196,11 +276,19 @@ if mode == "net" or any(n.startswith("net/") for n in names):
                 must = f"net/{test}/{size}/{burst}/{notify}"
                 if must not in names:
                     errors.append(f"benchmark {must} missing")
+    want.update(BEST_RATIOS)
     if any(n.startswith("vhost_user/") for n in names):
-        if "vhost_user/pps/64/32/split" not in names:
-            errors.append("benchmark vhost_user/pps/64/32/split missing")
-        if not (isinstance(ratios.get(net_ratio), (int, float)) and ratios[net_ratio] > 0):
-            errors.append(f"{net_ratio}: {ratios.get(net_ratio)} with the reference measured")
+        for p in DPDK_PATHS if mode in ("all", "net") else ():
+            if f"vhost_user/pps/64/32/{p}" not in names:
+                errors.append(f"benchmark vhost_user/pps/64/32/{p} missing")
+        if "vhost_user/pps/1518/32/split" not in names and mode in ("all", "net"):
+            errors.append("benchmark vhost_user/pps/1518/32/split missing")
+        split_ok = byname.get("vhost_user/pps/64/32/split", {}).get("status") == "ok"
+        if split_ok != (isinstance(ratios.get(net_ratio), (int, float)) and
+                        ratios[net_ratio] > 0):
+            errors.append(f"{net_ratio}: {ratios.get(net_ratio)} with the split path "
+                          f"{'measured' if split_ok else 'not measured'}")
+        check_best()
     else:
         print(f"note: no vhost-user reference in this run: {net_ratio} null")
 # testpmd over net_vmsg (doc/net_vmsg.md): its three ratios when it ran
@@ -216,14 +304,15 @@ if set(ratios) != want:
     errors.append(f"ratios keys {sorted(ratios)}")
 elif mode == "all" and not all(isinstance(v, (int, float)) and v > 0
                                for k, v in ratios.items()
-                               if k != net_ratio and k not in pmd_ratios):
+                               if k != net_ratio and k not in pmd_ratios + BEST_RATIOS):
     errors.append(f"ratios values {ratios}")
 elif mode == "demo" and not all(isinstance(ratios.get(k), (int, float)) and ratios[k] > 0
                                for k in ("ring_pp_p50_over_limit",
                                          "transport_rtt_p50_over_ring_pp")):
     errors.append(f"ratios values {ratios}: demo measures the ring and transport ratios")
 elif mode in ("transport", "net") and any(v is not None for k, v in ratios.items()
-                                          if k not in (net_ratio, init_ratio) + pmd_ratios):
+                                          if k not in (net_ratio, init_ratio) + pmd_ratios +
+                                          BEST_RATIOS):
     errors.append(f"ratios values {ratios}: nothing to divide by in mode {mode}")
 
 # Every target verdict the output prints ("NAME VALUE ... (target <= T: met)"
@@ -252,6 +341,9 @@ for n in not_met:
     print("TARGET NOT MET:", n)
 if not_met and os.environ.get("VMSG_BENCH_REQUIRE_TARGETS", "0") not in ("", "0"):
     errors.append(f"targets not met (VMSG_BENCH_REQUIRE_TARGETS): {'; '.join(not_met)}")
+if stream is not None and any(n.startswith("ring/throughput/64/32/") for n in names) and \
+        not any(v[0] == "ring_tput_over_stream_limit" for v in verdicts):
+    errors.append("ring_tput_over_stream_limit: no target verdict in the output")
 if any(n.startswith("transport/init1000") for n in names) and \
         not any(v[0] == init_ratio for v in verdicts):
     errors.append(f"{init_ratio}: no target verdict in the output")

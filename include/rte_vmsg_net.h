@@ -282,42 +282,16 @@ RTE_VMSG_API int rte_vmsg_net_dev_recv_burst(struct rte_vmsg_net_dev *nd, uint32
  * @p qp. Stops at the first packet that finds no (or not enough) receive
  * buffers: the caller keeps the rest. A packet bigger than a whole chain
  * without MRG_RXBUF is dropped and counted (drops) and counts as taken.
+ * The burst's receive chains are popped ahead (at most 64) and their heads
+ * fetched for writing; a packet that fits the next chain's single buffer is
+ * written there directly (num_buffers 1), others (MRG_RXBUF spans, split
+ * chains) through the general path.
  *
  * Concurrency: the pair's thread; wait-free.
  *
  * @return packets taken (>= 0); -EINVAL as rte_vmsg_net_dev_recv_burst().
  */
 RTE_VMSG_API int rte_vmsg_net_dev_send_burst(struct rte_vmsg_net_dev *nd, uint32_t qp,
-					     const struct rte_vmsg_net_pkt *pkts, uint32_t n);
-
-/**
- * APP backend: rte_vmsg_net_dev_recv_burst() for a poll-mode driver, same
- * contract and counters: the loads of the burst's transmit buffers are
- * started together, and a chain of one buffer (header and packet in it, as
- * this library's driver and DPDK's virtio drivers build them) is copied out
- * directly; other chains take rte_vmsg_net_dev_recv_burst()'s path. At most
- * RTE_VMSG_NET_BURST packets a call. @c data may lie in the shared area.
- *
- * Concurrency: the pair's thread; wait-free.
- *
- * @return packets taken (>= 0); -EINVAL as rte_vmsg_net_dev_recv_burst().
- */
-RTE_VMSG_API int rte_vmsg_net_dev_take_burst(struct rte_vmsg_net_dev *nd, uint32_t qp,
-					     struct rte_vmsg_net_pkt *pkts, uint32_t n);
-
-/**
- * APP backend: rte_vmsg_net_dev_send_burst() for a poll-mode driver, same
- * contract and counters: the burst's receive chains are popped ahead (at
- * most 64) and their heads fetched for writing, and a packet that fits the
- * next chain's single buffer is written there directly (num_buffers 1);
- * others (MRG_RXBUF spans, split chains) take rte_vmsg_net_dev_send_burst()'s
- * path.
- *
- * Concurrency: the pair's thread; wait-free.
- *
- * @return packets taken (>= 0); -EINVAL as rte_vmsg_net_dev_recv_burst().
- */
-RTE_VMSG_API int rte_vmsg_net_dev_give_burst(struct rte_vmsg_net_dev *nd, uint32_t qp,
 					     const struct rte_vmsg_net_pkt *pkts, uint32_t n);
 
 /** rte_vmsg_net_dev_forward_burst(): swap the Ethernet addresses in the destination buffer. */

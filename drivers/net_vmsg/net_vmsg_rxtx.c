@@ -3,7 +3,7 @@
  *
  * net_vmsg's bursts, on the application's lcores: mbufs to and from the
  * library's packet bursts (rte_vmsg_net_drv_rx/tx_burst in the driver role,
- * rte_vmsg_net_dev_take/give_burst in the device role), one copy each way,
+ * rte_vmsg_net_dev_recv/send_burst in the device role), one copy each way,
  * done by the library. The driver role's gate (enter()/leave()) pairs with
  * nvm_quiesce() in net_vmsg_ctl.c; net_vmsg.c's file comment tells the whole.
  */
@@ -90,7 +90,7 @@ uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 	if (p->a.role == RTE_VMSG_BUS_DRIVER)
 		got = rte_vmsg_net_drv_rx_burst(p->ndrv, rq->q, &rq->v[h], m);
 	else
-		got = rte_vmsg_net_dev_take_burst(p->ndev, rq->q, &rq->v[h], m);
+		got = rte_vmsg_net_dev_recv_burst(p->ndev, rq->q, &rq->v[h], m);
 	if (p->a.role == RTE_VMSG_BUS_DRIVER)
 		leave(&rq->busy);
 	if (unlikely(got == -EIO) && p->a.role == RTE_VMSG_BUS_DRIVER)
@@ -157,7 +157,7 @@ static inline int tx_call(struct nvm_port *p, uint16_t q, const struct rte_vmsg_
 {
 	if (p->a.role == RTE_VMSG_BUS_DRIVER)
 		return rte_vmsg_net_drv_tx_burst(p->ndrv, q, v, n);
-	return rte_vmsg_net_dev_give_burst(p->ndev, q, v, n);
+	return rte_vmsg_net_dev_send_burst(p->ndev, q, v, n);
 }
 
 /*

@@ -566,87 +566,6 @@ out:
 	return moved;
 }
 
-RTE_VMSG_API int rte_vmsg_net_dev_recv_burst(struct rte_vmsg_net_dev *nd, uint32_t qp,
-					     struct rte_vmsg_net_pkt *pkts, uint32_t n)
-{
-	struct rte_vmsg_virtio_net_hdr h;
-	struct net_pair *p;
-	uint32_t got, i, k = 0;
-	struct rcur c;
-	int64_t len;
-
-	if (pair_check(nd, qp, RTE_VMSG_NET_BACKEND_APP) != 0 || (pkts == NULL && n != 0))
-		return -EINVAL;
-	p = &nd->pairs[qp];
-	if (!pair_enter(p))
-		return 0;
-	if (qp >= rte_vmsg__read_once(&nd->active))
-		goto out;
-	got = tx_pop(p, n < RTE_VMSG_NET_BURST ? n : RTE_VMSG_NET_BURST);
-	for (i = 0; i < got; i++) {
-		struct rte_vmsg_net_pkt *pk = &pkts[k];
-
-		len = tx_check(nd, p, &p->treq[i], &c, &h);
-		if (len < 0)
-			continue;
-		if ((uint64_t)len > pk->cap || pk->data == NULL) {
-			p->q[Q_TX].st.errors++;
-			continue;
-		}
-		net_rcur_read(&c, pk->data, (uint32_t)len);
-		pk->len = (uint32_t)len;
-		net_hdr_from_wire(&h, &pk->hdr);
-		p->q[Q_TX].st.packets++;
-		p->q[Q_TX].st.bytes += (uint64_t)len;
-		k++;
-	}
-	tx_done(nd, p, got);
-out:
-	pair_leave(p);
-	return (int)k;
-}
-
-RTE_VMSG_API int rte_vmsg_net_dev_send_burst(struct rte_vmsg_net_dev *nd, uint32_t qp,
-					     const struct rte_vmsg_net_pkt *pkts, uint32_t n)
-{
-	struct rte_vmsg_vq_iov v;
-	struct net_pair *p;
-	uint8_t pre[NET_HDR_LEN];
-	uint32_t i;
-	struct rcur c;
-	int rc;
-
-	if (pair_check(nd, qp, RTE_VMSG_NET_BACKEND_APP) != 0 || (pkts == NULL && n != 0))
-		return -EINVAL;
-	p = &nd->pairs[qp];
-	if (!pair_enter(p))
-		return 0;
-	i = 0;
-	if (qp >= rte_vmsg__read_once(&nd->active))
-		goto out;
-	for (; i < n; i++) {
-		if (pkts[i].data == NULL && pkts[i].len != 0) {
-			p->q[Q_RX].st.errors++;
-			continue;
-		}
-		net_hdr_to_wire(&pkts[i].hdr, (struct rte_vmsg_virtio_net_hdr *)(void *)pre, 1);
-		v.base = pkts[i].data;
-		v.len = pkts[i].len;
-		v.writable = 0;
-		c.iov = &v;
-		c.n = 1;
-		c.i = 0;
-		c.off = 0;
-		rc = rx_deliver(nd, p, pre, NET_HDR_LEN, &c, pkts[i].len);
-		if (rc == -ENOSPC)
-			break; /* the caller keeps this one and the rest */
-	}
-	rx_flush(nd, p);
-out:
-	pair_leave(p);
-	return (int)i;
-}
-
 /*
  * Receive chains of pair @p dp that can take a packet (room for the header),
  * popped ahead into the stash: at most @p want. Each packet needs at least
@@ -810,7 +729,7 @@ static inline int take_fast(const struct rte_vmsg_net_dev *nd, struct net_pair *
 	return 1;
 }
 
-RTE_VMSG_API int rte_vmsg_net_dev_take_burst(struct rte_vmsg_net_dev *nd, uint32_t qp,
+RTE_VMSG_API int rte_vmsg_net_dev_recv_burst(struct rte_vmsg_net_dev *nd, uint32_t qp,
 					     struct rte_vmsg_net_pkt *pkts, uint32_t n)
 {
 	struct rte_vmsg_virtio_net_hdr h;
@@ -841,7 +760,7 @@ RTE_VMSG_API int rte_vmsg_net_dev_take_burst(struct rte_vmsg_net_dev *nd, uint32
 			k += (uint32_t)rc;
 			continue;
 		}
-		/* Several buffers, or too short: the general path of rte_vmsg_net_dev_recv_burst(). */
+		/* Several buffers, or too short: the general path, through the cursors. */
 		len = tx_check(nd, p, &p->treq[i], &c, &h);
 		if (len < 0)
 			continue;
@@ -892,7 +811,7 @@ static inline int give_fast(struct net_pair *p, const struct rte_vmsg_net_pkt *p
 	return 1;
 }
 
-RTE_VMSG_API int rte_vmsg_net_dev_give_burst(struct rte_vmsg_net_dev *nd, uint32_t qp,
+RTE_VMSG_API int rte_vmsg_net_dev_send_burst(struct rte_vmsg_net_dev *nd, uint32_t qp,
 					     const struct rte_vmsg_net_pkt *pkts, uint32_t n)
 {
 	struct rte_vmsg_vq_iov v;

@@ -860,13 +860,13 @@ out:
 }
 
 /*
- * rte_vmsg_net_dev_take_burst() and _give_burst(), the calls of a poll-mode
- * driver: random sizes both ways over many bursts (their one-buffer fast
+ * rte_vmsg_net_dev_recv_burst() and _send_burst() as a poll-mode driver
+ * calls them: random sizes both ways over many bursts (their one-buffer fast
  * path), every byte, header and the order checked; a packet spanning two
  * MRG_RXBUF buffers and one over the caller's cap (their general path);
- * the same counters as recv/send_burst.
+ * the counters.
  */
-static void test_app_take_give(void)
+static void test_app_bursts(void)
 {
 	struct cfg c = { .qp = 1, .backend = RTE_VMSG_NET_BACKEND_APP };
 	static struct pbuf a[32], b[32];
@@ -880,9 +880,9 @@ static void test_app_take_give(void)
 	env_up(&e, &c);
 	if (e.drv[0] == NULL)
 		goto out;
-	CHECK_EQ(rte_vmsg_net_dev_take_burst(NULL, 0, rp, 1), -EINVAL);
-	CHECK_EQ(rte_vmsg_net_dev_give_burst(e.dev[0], 1, tp, 1), -EINVAL); /* no pair 1 */
-	CHECK_EQ(rte_vmsg_net_dev_take_burst(e.dev[0], 0, NULL, 1), -EINVAL);
+	CHECK_EQ(rte_vmsg_net_dev_recv_burst(NULL, 0, rp, 1), -EINVAL);
+	CHECK_EQ(rte_vmsg_net_dev_send_burst(e.dev[0], 1, tp, 1), -EINVAL); /* no pair 1 */
+	CHECK_EQ(rte_vmsg_net_dev_recv_burst(e.dev[0], 0, NULL, 1), -EINVAL);
 	for (round = 0; round < 200; round++) {
 		n = 1 + (uint32_t)(vtest_rand(&seed) % 32);
 		/* Driver to application: taken in order, byte-exact. */
@@ -906,7 +906,7 @@ static void test_app_take_give(void)
 		}
 		got = 0;
 		for (k = 0; k < 4 && got < n; k++) {
-			rc = rte_vmsg_net_dev_take_burst(e.dev[0], 0, rp + got, n - got);
+			rc = rte_vmsg_net_dev_recv_burst(e.dev[0], 0, rp + got, n - got);
 			CHECK(rc >= 0);
 			if (rc > 0)
 				got += (uint32_t)rc;
@@ -918,7 +918,7 @@ static void test_app_take_give(void)
 			CHECK(hdr_same(&rp[i].hdr, &tp[i].hdr));
 		}
 		/* Application to driver: given in order, byte-exact, one buffer each. */
-		CHECK_EQ(rte_vmsg_net_dev_give_burst(e.dev[0], 0, tp, n), (int)n);
+		CHECK_EQ(rte_vmsg_net_dev_send_burst(e.dev[0], 0, tp, n), (int)n);
 		turn(&e);
 		for (i = 0; i < 32; i++) {
 			rp[i].data = b[i].b;
@@ -948,7 +948,7 @@ static void test_app_take_give(void)
 	pkt_fill(a[1].b, 100, 8, 8);
 	tp[1].data = a[1].b;
 	tp[1].len = 100;
-	CHECK_EQ(rte_vmsg_net_dev_give_burst(e.dev[0], 0, tp, 2), 2);
+	CHECK_EQ(rte_vmsg_net_dev_send_burst(e.dev[0], 0, tp, 2), 2);
 	turn(&e);
 	rp[0].data = b[0].b;
 	rp[0].cap = PKT_MAX;
@@ -974,7 +974,7 @@ static void test_app_take_give(void)
 	rp[1].cap = 1000;
 	got = 0;
 	for (k = 0; k < 4 && got == 0; k++) {
-		rc = rte_vmsg_net_dev_take_burst(e.dev[0], 0, rp, 2);
+		rc = rte_vmsg_net_dev_recv_burst(e.dev[0], 0, rp, 2);
 		CHECK(rc >= 0);
 		if (rc > 0)
 			got += (uint32_t)rc;
@@ -1815,7 +1815,7 @@ int main(void)
 	RUN(test_mq());
 	RUN(test_drops());
 	RUN(test_app());
-	RUN(test_app_take_give());
+	RUN(test_app_bursts());
 	RUN(test_event());
 	RUN(test_short_packets());
 	RUN(test_hostile_device_rx());

@@ -175,9 +175,10 @@ if series is not None and series != latency:
 elif series is not None:
     print(f"plot: {len(series)} series, one per latency entry")
 if mode == "demo":
+    # net: the ring mode the library negotiates by default, split in-order
     for must in ("limit/pingpong/64/1", "ring/pingpong/64/1/compat", "transport/get_status/64/1",
-                 "transport/get_config32/64/1", "net/pps/64/32/poll", "net/pps/1518/32/poll",
-                 "net/lat/64/1/poll"):
+                 "transport/get_config32/64/1", "net/pps/64/32/poll/split-io",
+                 "net/pps/1518/32/poll/split-io", "net/lat/64/1/poll/split-io"):
         if must not in names:
             errors.append(f"benchmark {must} missing")
     if ctx.get("sides") != "processes":

@@ -369,22 +369,35 @@ void pmd_ratios(const struct case_list *l, struct pmd_ratios *r)
 
 static const char *verdict(double v, double target)
 {
-	return v < 0 ? "not measured" : v >= target ? "met" : "NOT met";
+	return v >= target ? "met" : "NOT met";
 }
 
 void pmd_ratios_print(const struct pmd_ratios *r)
 {
 	if (!r->measured)
 		return;
-	printf("  pmd_mpps_over_vhost_split   %6.3f   testpmd/net_vmsg 64 B %.2f Mpps / vhost-user "
-	       "split %.2f Mpps (target >= 1.5: %s)\n",
-	       r->over_split, r->pmd64, r->split64, verdict(r->over_split, 1.5));
-	printf("  pmd64_mpps_over_dpdk_best   %6.3f   testpmd/net_vmsg 64 B %.2f Mpps / vhost-user "
-	       "%s %.2f Mpps (target >= 1.0: %s)\n",
-	       r->over_best64, r->pmd64, r->best64_path, r->best64, verdict(r->over_best64, 1.0));
-	printf("  pmd1518_mpps_over_dpdk_best %6.3f   testpmd/net_vmsg 1518 B %.2f Mpps / "
-	       "vhost-user "
-	       "%s %.2f Mpps (target >= 1.0: %s)\n",
-	       r->over_best1518, r->pmd1518, r->best1518_path, r->best1518,
-	       verdict(r->over_best1518, 1.0));
+	if (r->over_split < 0)
+		printf("  pmd_mpps_over_vhost_split   not measured (no valid PMD or vhost-user "
+		       "split "
+		       "median at 64 B)\n");
+	else
+		printf("  pmd_mpps_over_vhost_split   %6.3f   testpmd/net_vmsg 64 B %.2f Mpps / "
+		       "vhost-user split %.2f Mpps (target >= 1.5: %s)\n",
+		       r->over_split, r->pmd64, r->split64, verdict(r->over_split, 1.5));
+	if (r->over_best64 < 0)
+		printf("  pmd64_mpps_over_dpdk_best   not measured (no valid PMD or DPDK median at "
+		       "64 B)\n");
+	else
+		printf("  pmd64_mpps_over_dpdk_best   %6.3f   testpmd/net_vmsg 64 B %.2f Mpps / "
+		       "vhost-user %s %.2f Mpps (target >= 1.0: %s)\n",
+		       r->over_best64, r->pmd64, r->best64_path, r->best64,
+		       verdict(r->over_best64, 1.0));
+	if (r->over_best1518 < 0)
+		printf("  pmd1518_mpps_over_dpdk_best not measured (no valid PMD or DPDK median at "
+		       "1518 B)\n");
+	else
+		printf("  pmd1518_mpps_over_dpdk_best %6.3f   testpmd/net_vmsg 1518 B %.2f Mpps / "
+		       "vhost-user %s %.2f Mpps (target >= 1.0: %s)\n",
+		       r->over_best1518, r->pmd1518, r->best1518_path, r->best1518,
+		       verdict(r->over_best1518, 1.0));
 }

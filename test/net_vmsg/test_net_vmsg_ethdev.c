@@ -227,6 +227,7 @@ static int sender(uint16_t port, struct rte_mempool *mp, uint16_t nq, uint64_t n
 	uint64_t seq[MAXQ] = { 0 }, after[MAXQ] = { 0 },
 		 deadline = now_ns() + TIMEOUT_S * 1000000000ull;
 	struct rte_mbuf *m[BURST];
+	uint64_t polls = 0, downs = endless ? xstat(port, "link_downs") : 0;
 	int saw_down = 0, back = 0;
 	uint16_t q, i, k, sent;
 
@@ -238,7 +239,15 @@ static int sender(uint16_t port, struct rte_mempool *mp, uint16_t nq, uint64_t n
 			return 1;
 		}
 		if (endless) {
-			if (!link_up(port)) {
+			/*
+			 * A down seen by the link's level, or by the count of downs
+			 * when it came and went between two looks at the level (a
+			 * peer restarted within microseconds, seen under ASan).
+			 */
+			uint64_t d = (polls++ & 63) == 0 ? xstat(port, "link_downs") : downs;
+
+			if (!link_up(port) || d != downs) {
+				downs = d;
 				if (!saw_down || back)
 					printf("sender: link down after %" PRIu64 " packets\n",
 					       seq[0]);
@@ -290,7 +299,22 @@ static int sender(uint16_t port, struct rte_mempool *mp, uint16_t nq, uint64_t n
 	return 0;
 }
 
-/* The receiver: N packets per queue, byte-exact, in order (strictly +1 unless @p gaps). */
+/* SIGTERM to a lingering receiver: the sender is done. */
+static volatile sig_atomic_t rx_stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	rx_stop = 1;
+}
+
+/*
+ * The receiver: N packets per queue, byte-exact, in order (strictly +1
+ * unless @p gaps). With @p gaps (the receiver started again after a kill)
+ * it then keeps draining until SIGTERM: the sender counts its N from the
+ * moment it sees the link up again, a little after this side's first
+ * packets, so the sender may still be sending when this side has its N.
+ */
 static int receiver(uint16_t port, uint16_t nq, uint64_t n, int gaps)
 {
 	uint64_t got[MAXQ] = { 0 }, next[MAXQ] = { 0 }, total = 0,
@@ -346,6 +370,17 @@ static int receiver(uint16_t port, uint16_t nq, uint64_t n, int gaps)
 	}
 	printf("receiver: %" PRIu64 " packets on %u queue(s), every byte and the order checked\n",
 	       total, nq);
+	while (gaps && !rx_stop) {
+		if (now_ns() > deadline) {
+			fprintf(stderr, "receiver: no SIGTERM after the sender's end\n");
+			return 1;
+		}
+		for (q = 0; q < nq; q++) {
+			k = rte_eth_rx_burst(port, q, m, BURST);
+			if (k != 0)
+				rte_pktmbuf_free_bulk(m, k);
+		}
+	}
 	return 0;
 }
 
@@ -401,10 +436,13 @@ static int child(int argc, char **argv, const char *prog)
 	const char *cpu = argv[7];
 	int flag = argc > 8;
 	int forever = argc > 8 && strcmp(argv[8], "forever") == 0;
+	int gaps = argc > 8 && strcmp(argv[8], "gaps") == 0;
 	struct rte_mempool *mp;
 	char vdev[512];
 	int rc;
 
+	if (gaps)
+		signal(SIGTERM, on_term);
 	snprintf(vdev, sizeof(vdev), "net_vmsg0,file=%s,role=%s,queues=%u,huge=0", file, role, nq);
 	if (eal(prog, cpu, vdev) < 0) {
 		fprintf(stderr, "%s: EAL init failed\n", role);
@@ -547,9 +585,14 @@ static int run(const char *self, int argc, char **argv)
 			unlink(file); /* the dead device's file: its successor makes a new one */
 		usleep(500000);
 		pr = spawn(self, recv_role, "recv", file, nq, n, "1", "gaps");
+		/* The new receiver drains until the sender is done. */
+		rc |= reap(ps, "sender");
+		kill(pr, SIGTERM);
+		rc |= reap(pr, "receiver");
+	} else {
+		rc |= reap(pr, "receiver");
+		rc |= reap(ps, "sender");
 	}
-	rc |= reap(pr, "receiver");
-	rc |= reap(ps, "sender");
 	unlink(file);
 	if (rc == 0)
 		printf("ok\n");

@@ -279,6 +279,8 @@ static inline int bench_case_valid(const struct bench_case *c)
 const char *bench_mode_name(enum bench_mode m);
 const char *bench_test_name(enum bench_test t);
 const char *bench_format_name(int format);
+/* A ring mode's name in the summary: split, split-io, packed or packed-io. */
+const char *bench_ring_name(enum bench_ring ring);
 
 /* stats.c */
 void bench_latency_stats(uint64_t *ticks, uint64_t n, uint64_t hz, struct bench_run *out);

@@ -218,11 +218,7 @@ void bench_print_net_ratios(const struct bench_ratios *r, const char *indent)
 		}
 		printf("%s%s %6.3f   net %u B polling, our best (%s) %.2f Mpps / DPDK best (%s) "
 		       "%.2f Mpps (target >= %.1f: %s)\n",
-		       indent, key[k], r->net_best[k], sizes[k],
-		       o->ring == BENCH_RING_PACKED_IO	? "packed-io"
-		       : o->ring == BENCH_RING_PACKED	? "packed"
-		       : o->ring == BENCH_RING_SPLIT_IO ? "split-io"
-							: "split",
+		       indent, key[k], r->net_best[k], sizes[k], bench_ring_name(o->ring),
 		       o->runs[o->median].mps / 1e6, bench_vhost_path_name(d->path),
 		       d->runs[d->median].mps / 1e6, target[k],
 		       r->net_best[k] >= target[k] ? "met" : "NOT met");

@@ -118,6 +118,13 @@ const char *bench_format_name(int format)
 	return format == 0 ? "compat" : format == 1 ? "stamped" : "-";
 }
 
+const char *bench_ring_name(enum bench_ring ring)
+{
+	static const char *const names[4] = { "split", "split-io", "packed", "packed-io" };
+
+	return names[ring & 3];
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

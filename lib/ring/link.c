@@ -752,6 +752,15 @@ static int layout_recheck(struct rte_vmsg_link *l)
 	RTE_VMSG_LOG(INFO, "the peer laid out a new layout: %u elements per direction", l->n);
 	/* Our ends take the new geometry now, our head its INIT at the new place. */
 	l->st.dropped += restart_handshake(l);
+	/*
+	 * Broken, the ends keep refusing until the peer's new start is seen
+	 * (v1_poll()): made anew, they would take calls on a link that is
+	 * not up, in a geometry the peer may still be writing.
+	 */
+	if (l->broken) {
+		l->txe.r.broken = 1;
+		l->rxe.r.broken = 1;
+	}
 	return 0;
 }
 

@@ -153,6 +153,11 @@ struct rte_vmsg_net_queue_stats {
 	uint64_t broken;   /**< times the queue broke (-EIO from the virtqueue) */
 	uint64_t notifies; /**< EVENT_USED (device) or EVENT_AVAIL (driver) sent */
 	uint64_t events;   /**< EVENT_AVAIL (device) or EVENT_USED (driver) received */
+	/**
+	 * Driver transmit queue: packets sent from the receive buffer they were
+	 * lent in (rte_vmsg_net_drv_rx_burst_zc()), without a copy.
+	 */
+	uint64_t zc_packets;
 };
 
 /* ======================================================================== */
@@ -509,6 +514,16 @@ RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_net_drv_destroy(struct rte_vmsg_net_drv
  * copies each packet with its header into a transmit buffer, adds the
  * chains and kicks once; in event mode sends EVENT_AVAIL when the kick asks
  * for it. Stops when the queue is full.
+ *
+ * No copy for a packet that the pair's last rte_vmsg_net_drv_rx_burst_zc()
+ * lent, its @c data where that call put it: its header is written in front
+ * of it and the receive buffer goes out as it is (zero-copy forwarding); a
+ * free transmit buffer takes its place among the lent ones, posted by
+ * rte_vmsg_net_drv_rx_release(). Counted in the queue's @c zc_packets. This
+ * holds when the pair's receive and transmit buffers can stand in for one
+ * another (no TSO: both hold a frame of the MTU); otherwise, or for a
+ * packet anywhere else, the packet is copied. Either way the caller still
+ * releases the burst.
  *
  * Concurrency: see the file comment; wait-free.
  *

@@ -401,9 +401,10 @@ static void net_frame(uint8_t *f, uint32_t len)
 
 /*
  * Receives what came back and sends it again; returns packets received or
- * -errno. As a forwarding application does: the packets are sent from the
- * receive buffers they arrived in (zero-copy receive), one copy into the
- * transmit buffers, and the receive buffers go back after that.
+ * -errno. As a forwarding application does (DPDK's io forwarding): the
+ * packets are lent in the receive buffers they arrived in and sent from
+ * there without a copy (lib/net's zero-copy forwarding, doc/net.md); free
+ * transmit buffers take their place in the receive queue at the release.
  */
 static int net_turn(struct net_drv_end *e, uint32_t notify)
 {

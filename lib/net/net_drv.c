@@ -50,14 +50,23 @@
 #define CTRL_QSIZE 8u
 #define CTRL_BUF 64u
 #define CPL_BATCH 64u
+/* Largest buffer of a pair whose receive and transmit buffers share a pool of unequal sizes. */
+#define NET_POOL_SHARED_MAX 4096u
 
 struct drv_q {
 	struct rte_vmsg_vq_drv *vq;
 	uint32_t index;
-	uint8_t *buf; /* nbuf buffers of buf_len bytes */
+	uint8_t *buf; /* buffer idx at buf + idx * stride */
 	uint64_t buf_bus;
-	uint32_t buf_len;
+	uint32_t
+		buf_len; /* what a buffer takes: posted length (receive), largest packet (transmit) */
+	uint32_t stride;
 	uint32_t nbuf;
+	/*
+	 * Transmit: the index of its first buffer (nbuf when the pair shares
+	 * one pool: receive 0 .. nbuf - 1, transmit nbuf .. 2 nbuf - 1).
+	 */
+	uint32_t first;
 	bool broken_seen;
 	bool kick_pending; /* an EVENT_AVAIL to send (the bus was full) */
 	bool down;	   /* its pair's queue reset did not finish: no I/O (DRV-23) */
@@ -75,6 +84,13 @@ struct drv_q {
 	/* Receive: buffers lent by rte_vmsg_net_drv_rx_burst_zc(), free[0 .. lent), not posted. */
 	uint32_t lent;
 	bool lending; /* a zero-copy burst is out: rx_release() before the next receive */
+	/*
+	 * Receive, pairs that share a pool: for each of its 2 nbuf buffers,
+	 * 1 + its place in free[0 .. lent) while lent to the application, else
+	 * 0. A lent buffer the application sends on the pair's transmit queue
+	 * goes out as it is; a free transmit buffer takes its place here.
+	 */
+	uint32_t *lentpos;
 	struct rte_vmsg_vq_chain *chains; /* [nbuf] */
 	struct rte_vmsg_vq_buf *vbufs;	  /* [nbuf] */
 	struct rte_vmsg_net_queue_stats st;
@@ -171,8 +187,9 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 					   const struct rte_vmsg_net_pkt *pkts, uint32_t n)
 {
 	struct rte_vmsg_vq_cpl cpl[CPL_BATCH];
-	struct drv_q *q;
+	struct drv_q *q, *rx;
 	uint32_t i, k, idx;
+	uintptr_t lo, span;
 	int rc;
 
 	if (nd == NULL || qp >= nd->nqp || (pkts == NULL && n != 0))
@@ -193,14 +210,23 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 			q->free[(q->fpos + q->nfree++) & (q->nbuf - 1)] = idx_of(cpl[i].cookie);
 	} while (rc == (int)CPL_BATCH);
 
-	/* The buffers this burst fills: the device read them last, so they are not ours yet. */
+	/*
+	 * The buffers this burst fills: the device read them last, so they are
+	 * not ours yet. A packet in a lent receive buffer is not copied.
+	 */
+	rx = &nd->q[2 * qp];
+	lo = (uintptr_t)q->buf + NET_HDR_LEN;
+	span = rx->lentpos != NULL ? (uintptr_t)2u * q->nbuf * q->stride : 0;
 	for (k = 0; k < n && k < q->nfree; k++) {
-		uint8_t *pb = q->buf + (size_t)q->free[(q->fpos + k) & (q->nbuf - 1)] * q->buf_len;
+		uint8_t *pb = q->buf + (size_t)q->free[(q->fpos + k) & (q->nbuf - 1)] * q->stride;
 
-		NET_PREFETCH(pb, NET_HDR_LEN + (pkts[k].len < q->buf_len ? pkts[k].len : 0), 1);
+		if ((uintptr_t)pkts[k].data - lo >= span)
+			NET_PREFETCH(pb, NET_HDR_LEN + (pkts[k].len < q->buf_len ? pkts[k].len : 0),
+				     1);
 	}
 	for (k = 0; k < n && q->nfree > 0; k++) {
 		const struct rte_vmsg_net_pkt *p = &pkts[k];
+		uintptr_t off = (uintptr_t)p->data - lo;
 		uint8_t *b;
 
 		if (p->len > q->buf_len - NET_HDR_LEN || (p->data == NULL && p->len != 0)) {
@@ -210,10 +236,29 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 		}
 		idx = q->free[q->fpos++ & (q->nbuf - 1)];
 		q->nfree--;
-		b = q->buf + (size_t)idx * q->buf_len;
-		net_hdr_to_wire(&p->hdr, (struct rte_vmsg_virtio_net_hdr *)(void *)b, 0);
-		memcpy(b + NET_HDR_LEN, p->data, p->len);
-		q->vbufs[k].addr = q->buf_bus + (uint64_t)idx * q->buf_len;
+		if (off < span && (uint32_t)off % q->stride == 0 &&
+		    rx->lentpos[(uint32_t)off / q->stride] != 0) {
+			/*
+			 * Lent by the receive queue: it goes out as it is, and
+			 * the free buffer takes its place among the lent ones
+			 * (posted again by rte_vmsg_net_drv_rx_release()).
+			 */
+			uint32_t lent = (uint32_t)off / q->stride;
+
+			rx->free[rx->lentpos[lent] - 1] = idx;
+			rx->lentpos[lent] = 0;
+			/* In the free buffer's FIFO slot: a chain not added gives it back. */
+			q->free[(q->fpos - 1) & (q->nbuf - 1)] = lent;
+			idx = lent;
+			b = q->buf + (size_t)idx * q->stride;
+			net_hdr_to_wire(&p->hdr, (struct rte_vmsg_virtio_net_hdr *)(void *)b, 0);
+			q->st.zc_packets++;
+		} else {
+			b = q->buf + (size_t)idx * q->stride;
+			net_hdr_to_wire(&p->hdr, (struct rte_vmsg_virtio_net_hdr *)(void *)b, 0);
+			memcpy(b + NET_HDR_LEN, p->data, p->len);
+		}
+		q->vbufs[k].addr = q->buf_bus + (uint64_t)idx * q->stride;
 		q->vbufs[k].len = NET_HDR_LEN + p->len;
 		q->vbufs[k].reserved = 0;
 		q->chains[k].bufs = &q->vbufs[k];
@@ -254,7 +299,7 @@ static int rx_post(struct rte_vmsg_net_drv *nd, struct drv_q *q, const uint32_t 
 	int rc;
 
 	for (i = 0; i < n; i++) {
-		q->vbufs[i].addr = q->buf_bus + (uint64_t)idx[i] * q->buf_len;
+		q->vbufs[i].addr = q->buf_bus + (uint64_t)idx[i] * q->stride;
 		q->vbufs[i].len = q->buf_len;
 		q->vbufs[i].reserved = 0;
 		q->chains[i].bufs = &q->vbufs[i];
@@ -320,7 +365,8 @@ static NET_ALWAYS_INLINE int rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 	for (j = 0; rc > 0 && j < (uint32_t)rc && j < n; j++) {
 		const struct rte_vmsg_vq_cpl *e = &q->cpl[q->cpl_pos + j];
 
-		NET_PREFETCH(q->buf + (size_t)idx_of(e->cookie) * q->buf_len, e->len, 0);
+		NET_PREFETCH(q->buf + (size_t)idx_of(e->cookie) * q->stride,
+			     zc ? NET_HDR_LEN : e->len, 0);
 	}
 	while (k < n) {
 		const struct rte_vmsg_vq_cpl *c;
@@ -335,7 +381,7 @@ static NET_ALWAYS_INLINE int rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 		if (rc == 0)
 			break;
 		c = &q->cpl[q->cpl_pos];
-		b = q->buf + (size_t)idx_of(c->cookie) * q->buf_len;
+		b = q->buf + (size_t)idx_of(c->cookie) * q->stride;
 		nb = 1;
 		if (c->len < NET_HDR_LEN) {
 			bad = true;
@@ -370,6 +416,8 @@ static NET_ALWAYS_INLINE int rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 				q->st.packets++;
 				q->st.bytes += pkts[k].len;
 				k++;
+				if (q->lentpos != NULL)
+					q->lentpos[idx_of(c->cookie)] = nrep + 1;
 				rep[nrep++] = idx_of(c->cookie);
 				q->cpl_pos++;
 				continue;
@@ -385,7 +433,7 @@ static NET_ALWAYS_INLINE int rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 				for (j = 0; j < nb; j++) {
 					const struct rte_vmsg_vq_cpl *e = &q->cpl[q->cpl_pos + j];
 					const uint8_t *src =
-						q->buf + (size_t)idx_of(e->cookie) * q->buf_len;
+						q->buf + (size_t)idx_of(e->cookie) * q->stride;
 					uint32_t skip = j == 0 ? NET_HDR_LEN : 0;
 
 					memcpy((uint8_t *)pkts[k].data + off, src + skip,
@@ -438,7 +486,7 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_zc(struct rte_vmsg_net_drv *nd, uint3
 RTE_VMSG_API int rte_vmsg_net_drv_rx_release(struct rte_vmsg_net_drv *nd, uint32_t qp)
 {
 	struct drv_q *q;
-	uint32_t n;
+	uint32_t n, i;
 	int rc;
 
 	if (nd == NULL || qp >= nd->nqp)
@@ -451,6 +499,9 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_release(struct rte_vmsg_net_drv *nd, uint32
 	n = q->lent;
 	q->lent = 0;
 	q->lending = false;
+	if (q->lentpos != NULL)
+		for (i = 0; i < n; i++)
+			q->lentpos[q->free[i]] = 0;
 	rc = rx_post(nd, q, q->free, n);
 	if (rc < 0)
 		return rc == -EIO ? q_broke(q) : rc;
@@ -499,6 +550,7 @@ static void q_free(struct drv_q *q)
 	free(q->cpl);
 	free(q->chains);
 	free(q->vbufs);
+	free(q->lentpos);
 }
 
 /* Creates the driver half of a queue in the DMA area. */
@@ -540,16 +592,51 @@ static int q_new(struct rte_vmsg_net_drv *nd, struct drv_q *q, uint32_t index, u
 	q->index = index;
 	q->nbuf = nd->qsize;
 	q->buf_len = buf_len;
+	q->stride = buf_len;
 	q->free = calloc(q->nbuf, sizeof(*q->free));
 	q->cpl = calloc(q->nbuf, sizeof(*q->cpl));
 	q->chains = calloc(q->nbuf, sizeof(*q->chains));
 	q->vbufs = calloc(q->nbuf, sizeof(*q->vbufs));
 	if (q->free == NULL || q->cpl == NULL || q->chains == NULL || q->vbufs == NULL)
 		return -ENOMEM;
-	q->buf = dma_alloc(nd, (uint64_t)q->nbuf * buf_len, &q->buf_bus);
-	if (q->buf == NULL)
-		return -ENOMEM;
 	return vq_new(nd, nd->qsize, &q->vq);
+}
+
+/*
+ * The buffers of a pair. When its receive and transmit buffers are of one
+ * size, or both small (no TSO), they form one pool of 2 nbuf buffers of the
+ * larger size, receive first: a buffer the receive queue lent can then go
+ * out on the transmit queue as it is, a free transmit buffer taking its
+ * place (rte_vmsg_net_drv_tx_burst()). Otherwise, or when the DMA area has
+ * no room for that, each queue has its own.
+ */
+static int pair_bufs(struct rte_vmsg_net_drv *nd, struct drv_q *rx, struct drv_q *tx)
+{
+	uint32_t stride = rx->buf_len > tx->buf_len ? rx->buf_len : tx->buf_len;
+
+	if (rx->buf_len == tx->buf_len || stride <= NET_POOL_SHARED_MAX) {
+		rx->buf = dma_alloc(nd, 2ull * rx->nbuf * stride, &rx->buf_bus);
+		rx->lentpos = rx->buf != NULL ? calloc(2u * rx->nbuf, sizeof(*rx->lentpos)) : NULL;
+		if (rx->lentpos != NULL) {
+			rx->stride = tx->stride = stride;
+			tx->buf = rx->buf;
+			tx->buf_bus = rx->buf_bus;
+			tx->first = tx->nbuf;
+			return 0;
+		}
+		if (rx->buf != NULL) {
+			/* calloc failed: give the area back (it was the last carved). */
+			nd->dma_off = rx->buf_bus - nd->dma_bus;
+			return -ENOMEM;
+		}
+		RTE_VMSG_LOG(INFO,
+			     "queue %u: no room for a shared buffer pool in the DMA area; "
+			     "transmissions copy every packet",
+			     tx->index);
+	}
+	rx->buf = dma_alloc(nd, (uint64_t)rx->nbuf * rx->buf_len, &rx->buf_bus);
+	tx->buf = dma_alloc(nd, (uint64_t)tx->nbuf * tx->buf_len, &tx->buf_bus);
+	return rx->buf != NULL && tx->buf != NULL ? 0 : -ENOMEM;
 }
 
 /* Runs one control command and waits for its ack (virtio 1.x 5.1.6.5). */
@@ -669,6 +756,11 @@ static int drv_bringup(struct rte_vmsg_net_drv *nd, const struct rte_vmsg_net_dr
 		if (rc != 0)
 			return rc;
 	}
+	for (i = 0; i < nd->nqp; i++) {
+		rc = pair_bufs(nd, &nd->q[2 * i], &nd->q[2 * i + 1]);
+		if (rc != 0)
+			return rc;
+	}
 	if ((nd->feat & F(RTE_VMSG_NET_F_CTRL_VQ)) != 0) {
 		rc = rte_vmsg_drv_get_vqueue(nd->drv, nd->ctrl_index, &vqi);
 		if (rc != 0)
@@ -695,7 +787,7 @@ static void tx_free_all(struct drv_q *q)
 	uint32_t j;
 
 	for (j = 0; j < q->nbuf; j++)
-		q->free[j] = j;
+		q->free[j] = q->first + j;
 	q->fpos = 0;
 	q->nfree = q->nbuf;
 }
@@ -844,6 +936,8 @@ static void q_reset(struct drv_q *q, bool tx)
 	q->cpl_n = 0;
 	q->lent = 0;
 	q->lending = false; /* the lent buffers are posted again with the others */
+	if (q->lentpos != NULL)
+		memset(q->lentpos, 0, 2u * q->nbuf * sizeof(*q->lentpos));
 	q->fpos = 0;
 	q->nfree = 0; /* transmit buffers come back with tx_free_all(), once programmed */
 }

@@ -204,6 +204,7 @@ struct cfg {
 	uint64_t dev_features; /* 0: default */
 	uint64_t drv_features; /* 0: default */
 	uint16_t drv_qp;
+	uint32_t drv_qsize; /* 0: the driver's default */
 };
 
 static const uint8_t MAC[6] = { 0x02, 0x00, 0x5e, 0x10, 0x20, 0x30 };
@@ -219,6 +220,7 @@ static int env_add_drv(struct env *e, const struct cfg *c, int i)
 	d.bus = e->drvb;
 	d.dev_num = e->dev_num[i];
 	d.queue_pairs = c->drv_qp;
+	d.queue_size = c->drv_qsize;
 	d.features =
 		(c->drv_features != 0 ? c->drv_features : rte_vmsg_net_drv_default_features()) |
 		ring_on;
@@ -1699,6 +1701,363 @@ out:
 	env_fini(&e);
 }
 
+/*
+ * Zero-copy forwarding: packets that rx_burst_zc() lent go out again with
+ * tx_burst() from the buffers they came in. Each frame carries its id and
+ * lap and a pattern of both and its length; every lap it is checked, given
+ * a new length and pattern in place, and sent back. A buffer owned twice
+ * (posted for receive while a transmission still reads it) shows as a
+ * wrong frame.
+ */
+#define ZC_WINDOW 200u
+
+struct zc_exp {
+	uint32_t len, lap;
+};
+
+static void zc_fill(uint8_t *p, uint32_t len, uint32_t id, uint32_t lap)
+{
+	uint64_t s = (((uint64_t)id << 32) | lap) * 0x9e3779b97f4a7c15ull + len;
+
+	memcpy(p, "\xd0\xd1\xd2\xd3\xd4\xd5\x50\x51\x52\x53\x54\x55\x88\xb5", 14);
+	rte_vmsg_put_le32(p + 14, id);
+	rte_vmsg_put_le32(p + 18, lap);
+	for (uint32_t i = 22; i < len; i++) {
+		s = s * 6364136223846793005ull + 1442695040888963407ull;
+		p[i] = (uint8_t)(s >> 56);
+	}
+}
+
+/* Checks a frame that came back (addresses swapped); returns its id, or -1. */
+static int zc_check(const uint8_t *p, uint32_t len, const struct zc_exp *exp, uint32_t n)
+{
+	static uint8_t want[PKT_MAX];
+	uint32_t id;
+
+	if (len < 22 || len > PKT_MAX)
+		return -1;
+	id = rte_vmsg_get_le32(p + 14);
+	if (id >= n || len != exp[id].len || rte_vmsg_get_le32(p + 18) != exp[id].lap)
+		return -1;
+	zc_fill(want, len, id, exp[id].lap);
+	if (memcmp(p, want + 6, 6) != 0 || memcmp(p + 6, want, 6) != 0 ||
+	    memcmp(p + 12, want + 12, len - 12) != 0)
+		return -1;
+	return (int)id;
+}
+
+static uint64_t zc_sent(struct env *e, uint32_t qp)
+{
+	struct rte_vmsg_net_queue_stats qs;
+
+	CHECK_EQ(rte_vmsg_net_drv_stats_get(e->drv[0], 2 * qp + 1, &qs, NULL), 0);
+	return qs.zc_packets;
+}
+
+/*
+ * Forwards @p laps x ZC_WINDOW frames on pair 0; one in 16 is moved two
+ * bytes into its buffer first (then it must be copied). Returns the frames
+ * checked; *zc gets how many went out without a copy.
+ */
+static uint64_t zc_forward(struct env *e, uint32_t maxlen, uint32_t laps, uint64_t *zc,
+			   uint64_t *moved)
+{
+	static struct zc_exp exp[ZC_WINDOW];
+	static uint8_t tmp[PKT_MAX];
+	struct rte_vmsg_net_pkt zp[32];
+	uint64_t done = 0, goal = (uint64_t)laps * ZC_WINDOW, z0 = zc_sent(e, 0), bad = 0;
+	uint64_t deadline = rte_vmsg_time_ns() + 20000000000ull;
+	int n, k;
+
+	*moved = 0;
+	for (uint32_t id = 0; id < ZC_WINDOW; id++) {
+		exp[id].len = 60 + (uint32_t)(vtest_rand(&seed) % (maxlen - 59));
+		exp[id].lap = 0;
+		zc_fill(tmp, exp[id].len, id, 0);
+		zp[0].data = tmp;
+		zp[0].len = exp[id].len;
+		memset(&zp[0].hdr, 0, sizeof(zp[0].hdr));
+		CHECK_EQ(rte_vmsg_net_drv_tx_burst(e->drv[0], 0, zp, 1), 1);
+	}
+	while (done < goal && rte_vmsg_time_ns() < deadline) {
+		turn(e);
+		n = rte_vmsg_net_drv_rx_burst_zc(e->drv[0], 0, zp, 32);
+		if (n == -EMSGSIZE) {
+			/* Spans buffers (merged): copied out, sent back copied. */
+			zp[0].data = tmp;
+			zp[0].cap = sizeof(tmp);
+			n = rte_vmsg_net_drv_rx_burst(e->drv[0], 0, zp, 1);
+			CHECK_EQ(n, 1);
+			k = zc_check(tmp, zp[0].len, exp, ZC_WINDOW);
+			CHECK(k >= 0);
+			if (k < 0)
+				return done;
+			exp[k].lap++;
+			zc_fill(tmp, exp[k].len, (uint32_t)k, exp[k].lap);
+			CHECK_EQ(rte_vmsg_net_drv_tx_burst(e->drv[0], 0, zp, 1), 1);
+			done++;
+			continue;
+		}
+		CHECK(n >= 0);
+		if (n <= 0) {
+			if (n < 0)
+				return done;
+			continue;
+		}
+		for (int i = 0; i < n; i++) {
+			uint8_t *d = zp[i].data;
+			uint32_t lim;
+
+			k = zc_check(d, zp[i].len, exp, ZC_WINDOW);
+			if (k < 0) {
+				if (bad++ < 4)
+					fprintf(stderr,
+						"zc_forward: frame %llu of len %u wrong (id %u lap "
+						"%u)\n",
+						(unsigned long long)done + (uint64_t)i, zp[i].len,
+						zp[i].len >= 22 ? rte_vmsg_get_le32(d + 14) : 0,
+						zp[i].len >= 22 ? rte_vmsg_get_le32(d + 18) : 0);
+				zp[i].len = 0; /* sent as an empty frame: lost to the count */
+				continue;
+			}
+			exp[k].lap++;
+			/* A new length the buffer holds (it holds a frame of the MTU, or 2 KiB merged). */
+			lim = maxlen < zp[i].cap ? maxlen : zp[i].cap;
+			exp[k].len = 60 + (uint32_t)(vtest_rand(&seed) % (lim - 59));
+			if (vtest_rand(&seed) % 16 == 0 && exp[k].len + 2 <= zp[i].cap) {
+				zp[i].data = d + 2;
+				(*moved)++;
+			}
+			zc_fill(zp[i].data, exp[k].len, (uint32_t)k, exp[k].lap);
+			zp[i].len = exp[k].len;
+			zp[i].hdr.flags = 0;
+		}
+		CHECK_EQ(rte_vmsg_net_drv_tx_burst(e->drv[0], 0, zp, (uint32_t)n), n);
+		CHECK_EQ(rte_vmsg_net_drv_rx_release(e->drv[0], 0), 0);
+		done += (uint64_t)n;
+	}
+	CHECK_U64(bad, 0);
+	CHECK(done >= goal);
+	*zc = zc_sent(e, 0) - z0;
+	return done;
+}
+
+static void test_tx_zc(int mrg, uint16_t mtu, int shared)
+{
+	struct cfg c = { .qp = 1, .mtu = mtu };
+	uint64_t zc, moved, done;
+	struct env e;
+
+	if (!mrg)
+		c.drv_features = NO_MRG;
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	done = zc_forward(&e, (uint32_t)mtu + 14, 40, &zc, &moved);
+	/* Every frame not moved went out as it came, when the pair shares its pool. */
+	if (shared) {
+		CHECK_U64(zc, done - moved);
+		CHECK(moved > 0);
+	} else {
+		CHECK_U64(zc, 0);
+	}
+out:
+	env_fini(&e);
+}
+
+/*
+ * The corners of zero-copy transmission: a lent frame sent twice in a
+ * burst (the second is copied), on another pair (copied), a burst the
+ * transmit queue takes only in part (the rest stays lent and is released),
+ * and a pair reset with a frame out. The forwarding afterwards checks that
+ * no buffer was lost or owned twice.
+ */
+static void test_tx_zc_corners(void)
+{
+	struct cfg c = { .qp = 2 };
+	static uint8_t f[3][1514];
+	struct rte_vmsg_net_pkt p[4], zp[4];
+	uint64_t zc, moved, z0, z1;
+	struct env e;
+	int got, n, i;
+
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	for (i = 0; i < 3; i++) {
+		zc_fill(f[i], 100 + 300 * (uint32_t)i, (uint32_t)i, 7);
+		p[i].data = f[i];
+		p[i].len = 100 + 300 * (uint32_t)i;
+		memset(&p[i].hdr, 0, sizeof(p[i].hdr));
+	}
+	/* Twice in one burst, then on pair 1. */
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, p, 2), 2);
+	turn(&e);
+	CHECK_EQ(rte_vmsg_net_drv_rx_burst_zc(e.drv[0], 0, zp, 4), 2);
+	zp[2] = zp[0];
+	z0 = zc_sent(&e, 0);
+	z1 = zc_sent(&e, 1);
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, zp, 3), 3);
+	CHECK_U64(zc_sent(&e, 0) - z0, 2);
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 1, zp, 1), 1); /* sent already: copied */
+	CHECK_U64(zc_sent(&e, 1) - z1, 0);
+	CHECK_EQ(rte_vmsg_net_drv_rx_release(e.drv[0], 0), 0);
+	for (got = 0, i = 0; i < 100 && got < 4; i++) {
+		struct rte_vmsg_net_pkt r[4];
+		static uint8_t rb[4][1514];
+
+		turn(&e);
+		for (int j = 0; j < 4; j++) {
+			r[j].data = rb[j];
+			r[j].cap = sizeof(rb[j]);
+		}
+		for (uint32_t qp = 0; qp < 2; qp++) {
+			n = rte_vmsg_net_drv_rx_burst(e.drv[0], qp, r, 4);
+			CHECK(n >= 0);
+			for (int j = 0; j < n; j++) {
+				/* Came back twice swapped: as sent. */
+				uint32_t id = r[j].len == 100 ? 0 : 1;
+
+				CHECK(memcmp(rb[j], f[id], r[j].len) == 0);
+				got++;
+			}
+		}
+	}
+	CHECK_EQ(got, 4);
+
+	/* A pair reset with a swapped buffer out and a burst lent. */
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, p, 3), 3);
+	turn(&e);
+	CHECK_EQ(rte_vmsg_net_drv_rx_burst_zc(e.drv[0], 0, zp, 4), 3);
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, zp, 1), 1);
+	CHECK_EQ(rte_vmsg_net_drv_queue_reset(e.drv[0], 0), 0);
+	CHECK_EQ(rte_vmsg_net_drv_rx_release(e.drv[0], 0), 0); /* taken back by the reset */
+	z0 = zc_sent(&e, 0);
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, &zp[1], 2), 2); /* no longer lent: copied */
+	CHECK_U64(zc_sent(&e, 0) - z0, 0);
+	for (got = 0, i = 0; i < 100 && got < 2; i++) {
+		struct rte_vmsg_net_pkt r[4];
+		static uint8_t rb[4][1514];
+
+		turn(&e);
+		for (int j = 0; j < 4; j++) {
+			r[j].data = rb[j];
+			r[j].cap = sizeof(rb[j]);
+		}
+		n = rte_vmsg_net_drv_rx_burst(e.drv[0], 0, r, 4);
+		CHECK(n >= 0);
+		got += n > 0 ? n : 0;
+	}
+	CHECK_EQ(got, 2);
+	CHECK_U64(loop_traffic(&e, 0, 0, 2000, 1514), 2000);
+	CHECK(zc_forward(&e, 1514, 10, &zc, &moved) >= 10 * ZC_WINDOW);
+	CHECK(zc > 0);
+out:
+	env_fini(&e);
+}
+
+/*
+ * Who owns a buffer, made visible: the device is the application's
+ * (APP backend) and the queues hold 8, so that it fills the receive
+ * buffers the driver just posted before it reads the transmit queue. A lent
+ * buffer sent as it is and also posted for receive (the swap forgotten),
+ * or one released and still taken for a lent one (its mark kept), is
+ * overwritten there before it is read: the frame read differs.
+ * Every fourth round the transmit queue takes only part of the burst.
+ */
+static void test_tx_zc_owner(void)
+{
+	struct cfg c = { .qp = 1, .backend = RTE_VMSG_NET_BACKEND_APP, .drv_qsize = 8 };
+	static uint8_t dv[8][1514], cp[8][1514];
+	struct rte_vmsg_net_pkt zp[8], dp[8];
+	uint32_t r, i, lap, sent;
+	uint64_t z0;
+	struct env e;
+	int n;
+
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	for (r = 0; r < 64; r++) {
+		lap = 16 * r;
+		/* The device fills all 8 receive buffers. */
+		for (i = 0; i < 8; i++) {
+			zc_fill(dv[i], 200 + 100 * i, i, lap);
+			dp[i].data = dv[i];
+			dp[i].len = 200 + 100 * i;
+			memset(&dp[i].hdr, 0, sizeof(dp[i].hdr));
+		}
+		CHECK_EQ(rte_vmsg_net_dev_send_burst(e.dev[0], 0, dp, 8), 8);
+		turn(&e);
+		n = rte_vmsg_net_drv_rx_burst_zc(e.drv[0], 0, zp, 8);
+		CHECK_EQ(n, 8);
+		if (n != 8)
+			break;
+		/* Rewritten in place; sent back without a copy. */
+		for (i = 0; i < 8; i++) {
+			CHECK(memcmp((uint8_t *)zp[i].data + 12, dv[i] + 12, zp[i].len - 12) == 0);
+			zc_fill(zp[i].data, zp[i].len, i, lap + 1);
+		}
+		z0 = zc_sent(&e, 0);
+		if (r % 4 == 3) {
+			/* 6 copies first: the queue takes 2 of the burst; 6 stay lent. */
+			for (i = 0; i < 6; i++) {
+				zc_fill(cp[i], 300, 100 + i, lap + 2);
+				dp[i].data = cp[i];
+				dp[i].len = 300;
+			}
+			CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, dp, 6), 6);
+			CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, zp, 8), 2);
+			CHECK_EQ(rte_vmsg_net_drv_rx_release(e.drv[0], 0), 0);
+			CHECK_U64(zc_sent(&e, 0) - z0, 2);
+		} else {
+			/* 7 of 8; the 8th after the release, when it is no longer lent: copied. */
+			CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, zp, 7), 7);
+			CHECK_EQ(rte_vmsg_net_drv_rx_release(e.drv[0], 0), 0);
+			CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, &zp[7], 1), 1);
+			CHECK_U64(zc_sent(&e, 0) - z0, 7);
+		}
+		/* The device writes the receive buffers the driver posted, then reads. */
+		for (i = 0; i < 8; i++) {
+			zc_fill(dv[i], 64, 200 + i, lap + 3);
+			dp[i].data = dv[i];
+			dp[i].len = 64;
+		}
+		CHECK_EQ(rte_vmsg_net_dev_send_burst(e.dev[0], 0, dp, 8), 8);
+		for (i = 0; i < 8; i++) {
+			dp[i].data = cp[i];
+			dp[i].cap = sizeof(cp[i]);
+		}
+		n = rte_vmsg_net_dev_recv_burst(e.dev[0], 0, dp, 8);
+		CHECK_EQ(n, 8);
+		for (sent = 0; sent < (uint32_t)n; sent++) {
+			/* In order: the 6 copies (partial round), then the lent ones. */
+			uint32_t id = r % 4 == 3 ? (sent < 6 ? 100 + sent : sent - 6) : sent;
+			uint32_t l = r % 4 == 3 && sent < 6 ? lap + 2 : lap + 1;
+			static uint8_t want[1514];
+
+			zc_fill(want, dp[sent].len, id, l);
+			CHECK(dp[sent].len >= 22 &&
+			      memcmp(cp[sent] + 12, want + 12, dp[sent].len - 12) == 0);
+		}
+		/* The driver takes the device's 8 (copied out): all its buffers are posted again. */
+		for (i = 0; i < 8; i++) {
+			dp[i].data = cp[i];
+			dp[i].cap = sizeof(cp[i]);
+		}
+		turn(&e);
+		CHECK_EQ(rte_vmsg_net_drv_rx_burst(e.drv[0], 0, dp, 8), 8);
+		for (i = 0; i < 8; i++) {
+			static uint8_t want[1514];
+
+			zc_fill(want, 64, 200 + i, lap + 3);
+			CHECK(memcmp(cp[i] + 12, want + 12, 52) == 0);
+		}
+	}
+out:
+	env_fini(&e);
+}
+
 /* A pair thread polls the device while the main thread runs the bus, bring-up and reset. */
 struct pair_thr {
 	struct env *e;
@@ -1840,6 +2199,12 @@ int main(void)
 	RUN(test_rx_zc(0, 1500));
 	RUN(test_rx_zc(1, 9000));
 	RUN(test_rx_zc(0, 9000));
+	RUN(test_tx_zc(1, 1500, 1));
+	RUN(test_tx_zc(0, 1500, 1));
+	RUN(test_tx_zc(0, 9000, 1)); /* equal sizes: one pool */
+	RUN(test_tx_zc(1, 9000, 0)); /* 2 KiB and 9 KiB buffers: two pools, every frame copied */
+	RUN(test_tx_zc_corners());
+	RUN(test_tx_zc_owner());
 	RUN(test_threads());
 	/*
 	 * The default (above) negotiates split in-order; the other three ring

@@ -279,6 +279,7 @@ int pmd_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 	snprintf(r.sock, sizeof(r.sock), "vmsg-pmdref-%d-%u", (int)getpid(), seq);
 	seq++;
 	/* The same memory as the vhost-user pair it is read against. */
+	vhr_sweep_stale(); /* a killed run's hugepage files go before the count */
 	r.huge = vhost_ref_hugepages(res.mem_why, sizeof(res.mem_why));
 	rc = vhr_find_testpmd(NULL, r.testpmd, sizeof(r.testpmd), res.error, sizeof(res.error));
 	for (i = 0; rc == 0 && i < 2; i++) {

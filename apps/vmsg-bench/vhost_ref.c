@@ -158,19 +158,26 @@ static void sweep_dir(const char *dir, const char *stem)
 
 /*
  * What a run killed with SIGKILL left behind (its testpmds die with it, see
- * tp_spawn()): the socket directory and EAL's runtime directories, both named
- * after the bench's pid.
+ * tp_spawn()), for both references (vhost-user's and the PMD's): the socket
+ * directory, EAL's runtime directories and its hugepage files, all named
+ * after the bench's pid. The hugepage files (up to 512 MiB a pair) go before
+ * the free pages are counted, or the next run would measure DPDK without
+ * hugepages.
  */
-static void sweep_stale(void)
+void vhr_sweep_stale(void)
 {
-	char dir[512];
+	static const char *const stem[] = { "vmsg-vhref-", "vmsg-pmdref-" };
+	char dir[512], huge[256];
+	int has_huge = vhr_huge_dir(huge, sizeof(huge)) == 0;
 
 	runtime_dir("", dir, sizeof(dir));
-	sweep_dir(dir, "vmsg-vhref-");
-	sweep_dir("/tmp", "vmsg-vhref-");
-	/* EAL's hugepage files (<prefix>map_N with --single-file-segments). */
-	if (vhr_huge_dir(dir, sizeof(dir)) == 0)
-		sweep_dir(dir, "vmsg-vhref-");
+	for (size_t i = 0; i < sizeof(stem) / sizeof(stem[0]); i++) {
+		sweep_dir(dir, stem[i]);
+		sweep_dir("/tmp", stem[i]);
+		/* EAL's hugepage files (<prefix>map_N with --single-file-segments). */
+		if (has_huge)
+			sweep_dir(huge, stem[i]);
+	}
 }
 
 static void cleanup(struct run *r)
@@ -493,6 +500,7 @@ int vhost_ref_run(const struct vhost_ref_cfg *cfg, struct vhost_ref_result *out)
 			      sizeof(out->error));
 	if (rc < 0)
 		return rc;
+	vhr_sweep_stale(); /* a killed run's hugepage files go before the count */
 	if (cfg->mem == VHOST_REF_MEM_NOHUGE) {
 		snprintf(out->mem_why, sizeof(out->mem_why), "--no-huge asked for");
 	} else if (vhost_ref_hugepages(out->mem_why, sizeof(out->mem_why))) {
@@ -513,7 +521,6 @@ int vhost_ref_run(const struct vhost_ref_cfg *cfg, struct vhost_ref_result *out)
 			 (int)getpid(), seq, i == VHOST ? 'h' : 'v');
 	}
 	seq++;
-	sweep_stale();
 	snprintf(r.dir, sizeof(r.dir), "/tmp/vmsg-vhref-%d.XXXXXX", (int)getpid());
 	if (mkdtemp(r.dir) == NULL) {
 		rc = vhr_fail(&r, NULL, -errno, "mkdtemp %s: %s", r.dir, strerror(errno));

@@ -91,6 +91,8 @@ void vhr_argv(const char **a, const struct run *r, const char *dso, const char *
 	      const char *const *extra);
 /* The hugetlbfs mount of 2 MiB pages: 0 and its path, or -ENOENT. */
 int vhr_huge_dir(char *buf, size_t cap);
+/* Removes what a killed bench's references left (its pid gone); vhost_ref.c. */
+void vhr_sweep_stale(void);
 /* Removes the hugepage files EAL made for @p prefix (a killed run leaves them). */
 void vhr_remove_huge_files(const char *prefix);
 long long vhr_now_ms(void);

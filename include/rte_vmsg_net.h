@@ -41,9 +41,10 @@ struct rte_vmsg_bus;
  * polls the device-role bus. The two meet only through per-pair words (a
  * gate the bus thread closes before it attaches or detaches a queue, and
  * counters with one writer each). Driver: every call of a handle runs on the
- * thread that polls the driver-role bus, except that in polling mode
- * rte_vmsg_net_drv_tx_burst() and _rx_burst() of pair q may run on a thread
- * of their own (they then send no message).
+ * thread that polls the driver-role bus, except that in polling mode, or
+ * in event mode with RTE_VMSG_NET_DRV_F_DEFER_EVENTS, the bursts of pair q
+ * (tx, rx, rx_zc, rx_release) may run on a thread of their own (they then
+ * send no message).
  */
 
 /* virtio-net feature bits (virtio 1.x 5.1.3), bit numbers. */
@@ -401,6 +402,14 @@ RTE_VMSG_API struct rte_vmsg_vq_dev *rte_vmsg_net_dev_vq(const struct rte_vmsg_n
  */
 #define RTE_VMSG_NET_DRV_F_BUS_EVENTS (1u << 0)
 
+/**
+ * Event mode with the bursts on threads of their own: a burst whose kick
+ * asks for EVENT_AVAIL does not send it (a burst sends no message); it
+ * leaves the request for rte_vmsg_net_drv_service(), which sends it on the
+ * bus thread, as late as that call's period. Without event mode: no effect.
+ */
+#define RTE_VMSG_NET_DRV_F_DEFER_EVENTS (1u << 1)
+
 /** Options of rte_vmsg_net_drv_create(); zero-initialise, then set @c sz. */
 struct rte_vmsg_net_drv_opts {
 	size_t sz;		  /**< sizeof(struct rte_vmsg_net_drv_opts) */
@@ -594,6 +603,17 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_release(struct rte_vmsg_net_drv *nd, uint32
  * @return 0; the errors of rte_vmsg_drv_event().
  */
 RTE_VMSG_API int rte_vmsg_net_drv_event(struct rte_vmsg_net_drv *nd, const void *frame, size_t len);
+
+/**
+ * The bus thread's share of the work with RTE_VMSG_NET_DRV_F_DEFER_EVENTS:
+ * sends the EVENT_AVAIL each queue's bursts asked for since the last call
+ * (one per queue, with the latest position; counted in its @c notifies).
+ * A full bus leaves the rest for the next call. Without the flag, or in
+ * polling mode, nothing to do. Call on the bus thread.
+ *
+ * @return EVENT_AVAILs sent (>= 0); -EINVAL for NULL @p nd.
+ */
+RTE_VMSG_API int rte_vmsg_net_drv_service(struct rte_vmsg_net_drv *nd);
 
 /** Queue pairs in use (after VQ_PAIRS_SET); 0 for NULL. */
 RTE_VMSG_API uint32_t rte_vmsg_net_drv_queue_pairs(const struct rte_vmsg_net_drv *nd);

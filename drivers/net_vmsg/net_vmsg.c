@@ -323,11 +323,7 @@ static void lib_counts(const struct nvm_port *p, struct nvm_lib_counts *c)
 		}
 		if (rc != 0)
 			continue;
-		c->rx_drops += rx.drops;
-		c->rx_errors += rx.errors;
-		c->tx_drops += tx.drops;
-		c->tx_errors += tx.errors;
-		c->broken += rx.broken + tx.broken;
+		nvm_counts_add(c, &rx, &tx);
 	}
 }
 
@@ -400,8 +396,9 @@ static int nvm_stats_reset(struct rte_eth_dev *dev)
 }
 
 static const char *const xnames[] = {
-	"broken_queues", "resets",	  "peer_lost",	  "link_ups",	   "link_downs",
-	"lib_rx_drops",	 "lib_rx_errors", "lib_tx_drops", "lib_tx_errors",
+	"broken_queues", "resets",	 "peer_lost",	    "link_ups",
+	"link_downs",	 "lib_rx_drops", "lib_rx_errors",   "lib_tx_drops",
+	"lib_tx_errors", "events_sent",	 "events_received",
 };
 #define NVM_NXSTATS (sizeof(xnames) / sizeof(xnames[0]))
 
@@ -439,6 +436,8 @@ static int nvm_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs, uns
 	v[6] = c.rx_errors;
 	v[7] = c.tx_drops;
 	v[8] = c.tx_errors;
+	v[9] = c.notifies;
+	v[10] = c.events;
 	for (i = 0; i < NVM_NXSTATS; i++) {
 		xs[i].id = i;
 		xs[i].value = v[i];

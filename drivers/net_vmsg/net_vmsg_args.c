@@ -228,10 +228,6 @@ int nvm_args_parse(const char *s, struct nvm_args *a, char *why, size_t wl)
 				   "role=driver with bus=amp needs mem=FILE[@BASE] for "
 				   "its virtqueues and buffers");
 	}
-	if (a->role == RTE_VMSG_BUS_DRIVER && a->notify == RTE_VMSG_NET_NOTIFY_EVENT)
-		return bad(why, wl,
-			   "notify=event is for role=device (a driver-role port's bursts "
-			   "run on the lcores and send no message)");
 	if (a->role == RTE_VMSG_BUS_DRIVER && a->mtu != 0)
 		return bad(why, wl, "mtu is for role=device (a driver takes the device's)");
 	return 0;

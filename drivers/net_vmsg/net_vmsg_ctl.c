@@ -102,11 +102,7 @@ static void fold_handle(struct nvm_port *p)
 		if (rte_vmsg_net_drv_stats_get(p->ndrv, 2 * q, &rx, NULL) != 0 ||
 		    rte_vmsg_net_drv_stats_get(p->ndrv, 2 * q + 1, &tx, NULL) != 0)
 			continue;
-		p->gone.rx_drops += rx.drops;
-		p->gone.rx_errors += rx.errors;
-		p->gone.tx_drops += tx.drops;
-		p->gone.tx_errors += tx.errors;
-		p->gone.broken += rx.broken + tx.broken;
+		nvm_counts_add(&p->gone, &rx, &tx);
 	}
 }
 
@@ -352,8 +348,9 @@ static int drv_bringup(struct nvm_port *p)
 	o.dma_addr = dma;
 	o.dma_bus_addr = dma_bus;
 	o.dma_size = dma_size;
-	o.notify = RTE_VMSG_NET_NOTIFY_POLL;
-	o.flags = RTE_VMSG_NET_DRV_F_BUS_EVENTS;
+	/* Event mode: the bursts (on the lcores) leave EVENT_AVAIL to this thread. */
+	o.notify = p->a.notify;
+	o.flags = RTE_VMSG_NET_DRV_F_BUS_EVENTS | RTE_VMSG_NET_DRV_F_DEFER_EVENTS;
 	rc = rte_vmsg_net_drv_create(&o, &nd);
 	if (rc < 0)
 		return rc;
@@ -470,6 +467,7 @@ static int drv_round(struct nvm_port *p)
 		break;
 	}
 	busy = rte_vmsg_bus_poll(p->bus) > 0;
+	busy |= rte_vmsg_net_drv_service(p->ndrv) > 0;
 	lost = peer_lost_now(p);
 	if (lost != p->peer_lost_seen) {
 		pthread_mutex_lock(&p->lock);

@@ -69,7 +69,22 @@ enum nvm_drv_state { NVM_ATTACH, NVM_LINK, NVM_UP };
 /* Counters of the library's handles, kept across handles (driver role replaces them). */
 struct nvm_lib_counts {
 	uint64_t rx_drops, rx_errors, tx_drops, tx_errors, broken;
+	uint64_t notifies, events; /* events sent (EVENT_AVAIL or EVENT_USED), received */
 };
+
+/* Adds the library's counters of one pair. */
+static inline void nvm_counts_add(struct nvm_lib_counts *c,
+				  const struct rte_vmsg_net_queue_stats *rx,
+				  const struct rte_vmsg_net_queue_stats *tx)
+{
+	c->rx_drops += rx->drops;
+	c->rx_errors += rx->errors;
+	c->tx_drops += tx->drops;
+	c->tx_errors += tx->errors;
+	c->broken += rx->broken + tx->broken;
+	c->notifies += rx->notifies + tx->notifies;
+	c->events += rx->events + tx->events;
+}
 
 struct nvm_port {
 	char name[RTE_DEV_NAME_MAX_LEN];

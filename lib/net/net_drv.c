@@ -69,7 +69,16 @@ struct drv_q {
 	uint32_t first;
 	bool broken_seen;
 	bool kick_pending; /* an EVENT_AVAIL to send (the bus was full) */
-	bool down;	   /* its pair's queue reset did not finish: no I/O (DRV-23) */
+	/*
+	 * RTE_VMSG_NET_DRV_F_DEFER_EVENTS: EVENT_AVAILs asked for by the
+	 * bursts (one writer: the pair's thread), with the position of the
+	 * last; those handled and sent by rte_vmsg_net_drv_service() (one
+	 * writer: the bus thread).
+	 */
+	uint64_t ev_req;
+	uint32_t ev_next;
+	uint64_t ev_done, ev_sent;
+	bool down; /* its pair's queue reset did not finish: no I/O (DRV-23) */
 	/*
 	 * Transmit: free buffer indices, a FIFO of nbuf (a power of two)
 	 * entries free[fpos .. fpos + nfree) modulo nbuf, so that buffers go
@@ -114,6 +123,7 @@ struct rte_vmsg_net_drv {
 	uint8_t *dma;
 	uint64_t dma_bus, dma_size, dma_off;
 	uint64_t timeout_ns;
+	bool defer; /* RTE_VMSG_NET_DRV_F_DEFER_EVENTS */
 	void (*poll_peer)(void *arg);
 	void *poll_peer_arg;
 	struct rte_vmsg_net_drv_stats ds;
@@ -146,6 +156,14 @@ static void q_event(struct rte_vmsg_net_drv *nd, struct drv_q *q, int kick, uint
 {
 	int rc;
 
+	if (nd->defer) {
+		if (kick > 0 && nd->notify == RTE_VMSG_NET_NOTIFY_EVENT) {
+			/* R_E: the position, then the request; pairs with A_E in the service call. */
+			rte_vmsg__write_once(&q->ev_next, next);
+			__atomic_store_n(&q->ev_req, q->ev_req + 1, __ATOMIC_RELEASE);
+		}
+		return;
+	}
 	if (kick > 0)
 		q->kick_pending = true;
 	if (!q->kick_pending || nd->notify != RTE_VMSG_NET_NOTIFY_EVENT)
@@ -533,6 +551,34 @@ static void on_used(void *arg, struct rte_vmsg_drv *drv, uint32_t vq_index)
 		nd->q[vq_index].used_ev++;
 }
 
+RTE_VMSG_API int rte_vmsg_net_drv_service(struct rte_vmsg_net_drv *nd)
+{
+	uint32_t i;
+	int sent = 0, rc;
+
+	if (nd == NULL)
+		return -EINVAL;
+	if (!nd->defer || nd->notify != RTE_VMSG_NET_NOTIFY_EVENT || nd->q == NULL)
+		return 0;
+	for (i = 0; i < 2 * nd->nqp; i++) {
+		struct drv_q *q = &nd->q[i];
+		/* A_E: pairs with R_E in q_event(); a newer position read with it only repeats the event. */
+		uint64_t want = __atomic_load_n(&q->ev_req, __ATOMIC_ACQUIRE);
+
+		if (want == q->ev_done)
+			continue;
+		rc = rte_vmsg_drv_event_avail(nd->drv, q->index, rte_vmsg__read_once(&q->ev_next));
+		if (rc == -EAGAIN)
+			break; /* the bus is full: the next call */
+		q->ev_done = want;
+		if (rc == 0) {
+			rte_vmsg__write_once(&q->ev_sent, q->ev_sent + 1);
+			sent++;
+		}
+	}
+	return sent;
+}
+
 RTE_VMSG_API int rte_vmsg_net_drv_event(struct rte_vmsg_net_drv *nd, const void *frame, size_t len)
 {
 	if (nd == NULL)
@@ -861,7 +907,7 @@ RTE_VMSG_API int rte_vmsg_net_drv_create(const struct rte_vmsg_net_drv_opts *opt
 		return -EINVAL;
 	if (o.bus == NULL || o.dma_addr == NULL || o.dma_size == 0 ||
 	    ((uintptr_t)o.dma_addr & 63u) != 0 || (o.dma_bus_addr & 63u) != 0 ||
-	    (o.flags & ~RTE_VMSG_NET_DRV_F_BUS_EVENTS) != 0 ||
+	    (o.flags & ~(RTE_VMSG_NET_DRV_F_BUS_EVENTS | RTE_VMSG_NET_DRV_F_DEFER_EVENTS)) != 0 ||
 	    o.notify > RTE_VMSG_NET_NOTIFY_EVENT || (o.features & ~DRV_FEATURES) != 0 ||
 	    o.queue_pairs > RTE_VMSG_NET_MAX_QP || o.queue_size > RTE_VMSG_VQ_MAX_SIZE)
 		return -EINVAL;
@@ -870,6 +916,7 @@ RTE_VMSG_API int rte_vmsg_net_drv_create(const struct rte_vmsg_net_drv_opts *opt
 		return -ENOMEM;
 	nd->bus = o.bus;
 	nd->notify = o.notify;
+	nd->defer = (o.flags & RTE_VMSG_NET_DRV_F_DEFER_EVENTS) != 0;
 	nd->dma = o.dma_addr;
 	nd->dma_bus = o.dma_bus_addr;
 	nd->dma_size = o.dma_size;
@@ -931,6 +978,7 @@ static void q_reset(struct drv_q *q, bool tx)
 	rte_vmsg_vq_drv_reset(q->vq, tx ? tx_lost : NULL, q);
 	q->broken_seen = false;
 	q->kick_pending = false;
+	q->ev_done = rte_vmsg__read_once(&q->ev_req); /* asked for before: nothing to tell now */
 	q->down = false;
 	q->cpl_pos = 0;
 	q->cpl_n = 0;
@@ -1088,6 +1136,7 @@ RTE_VMSG_API int rte_vmsg_net_drv_stats_get(const struct rte_vmsg_net_drv *nd, u
 			return -EINVAL;
 		*qs = nd->q[index].st;
 		qs->events = nd->q[index].used_ev;
+		qs->notifies += rte_vmsg__read_once(&nd->q[index].ev_sent);
 	}
 	if (ds != NULL)
 		*ds = nd->ds;

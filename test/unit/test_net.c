@@ -205,6 +205,7 @@ struct cfg {
 	uint64_t drv_features; /* 0: default */
 	uint16_t drv_qp;
 	uint32_t drv_qsize; /* 0: the driver's default */
+	uint32_t drv_flags; /* RTE_VMSG_NET_DRV_F_* */
 };
 
 static const uint8_t MAC[6] = { 0x02, 0x00, 0x5e, 0x10, 0x20, 0x30 };
@@ -221,6 +222,7 @@ static int env_add_drv(struct env *e, const struct cfg *c, int i)
 	d.dev_num = e->dev_num[i];
 	d.queue_pairs = c->drv_qp;
 	d.queue_size = c->drv_qsize;
+	d.flags = c->drv_flags;
 	d.features =
 		(c->drv_features != 0 ? c->drv_features : rte_vmsg_net_drv_default_features()) |
 		ring_on;
@@ -1019,6 +1021,161 @@ static void test_event(void)
 	CHECK_U64(ds.needs_reset, 0);
 	/* An idle device does nothing without an event. */
 	CHECK_EQ(rte_vmsg_net_dev_poll(e.dev[0], 0), 0);
+out:
+	env_fini(&e);
+}
+
+/*
+ * Event mode with the bursts' EVENT_AVAIL deferred to the bus thread
+ * (RTE_VMSG_NET_DRV_F_DEFER_EVENTS): a burst sends no message; the event
+ * device (it works only when EVENT_AVAIL marked the pair) takes nothing
+ * until rte_vmsg_net_drv_service() sends it, once per queue.
+ */
+static void test_event_deferred(void)
+{
+	struct cfg c = { .qp = 1,
+			 .notify = RTE_VMSG_NET_NOTIFY_EVENT,
+			 .drv_flags = RTE_VMSG_NET_DRV_F_DEFER_EVENTS };
+	static uint8_t f[2][1514];
+	struct rte_vmsg_net_pkt p[2];
+	struct rte_vmsg_net_queue_stats dq;
+	uint64_t avail0;
+	struct env e;
+	int i, got = 0;
+
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	CHECK_EQ(rte_vmsg_net_drv_service(NULL), -EINVAL);
+	for (i = 0; i < 4; i++)
+		turn(&e);
+	/* The receive queue's fill at bring-up asked for one. */
+	CHECK(rte_vmsg_net_drv_service(e.drv[0]) >= 0);
+	for (i = 0; i < 4; i++)
+		turn(&e); /* the device idles: it arms its transmit queue */
+	CHECK_EQ(rte_vmsg_net_drv_service(e.drv[0]), 0); /* nothing asked since */
+	avail0 = e.ev_avail;
+	for (i = 0; i < 2; i++) {
+		pkt_fill(f[i], 100, (uint32_t)i, 5);
+		p[i].data = f[i];
+		p[i].len = 100;
+		memset(&p[i].hdr, 0, sizeof(p[i].hdr));
+	}
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, p, 1), 1);
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, &p[1], 1), 1);
+	CHECK_U64(e.ev_avail, avail0); /* the bursts sent nothing */
+	for (i = 0; i < 4; i++)
+		turn(&e);
+	p[0].data = f[0];
+	p[0].cap = sizeof(f[0]);
+	CHECK_EQ(rte_vmsg_net_drv_rx_burst(e.drv[0], 0, p, 1), 0); /* the device slept */
+	CHECK_EQ(rte_vmsg_net_drv_service(e.drv[0]), 1);	   /* one for both kicks */
+	CHECK_U64(e.ev_avail, avail0 + 1);
+	CHECK_EQ(rte_vmsg_net_drv_service(e.drv[0]), 0);
+	for (i = 0; i < 16 && got < 2; i++) {
+		int n;
+
+		turn(&e);
+		p[0].data = f[got];
+		p[0].cap = sizeof(f[got]);
+		n = rte_vmsg_net_drv_rx_burst(e.drv[0], 0, p, 1);
+		CHECK(n >= 0);
+		got += n > 0 ? n : 0;
+	}
+	CHECK_EQ(got, 2);
+	CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 1, &dq, NULL), 0);
+	CHECK_U64(dq.notifies, 1); /* the transmit queue's, sent by the service call */
+out:
+	env_fini(&e);
+}
+
+/*
+ * The same with the bursts on a thread of their own (what the PMD does): the
+ * bus thread polls both buses, the device and the service call while the
+ * burst thread sends and receives; TSan watches the request words.
+ */
+struct burst_thr {
+	struct env *e;
+	uint32_t total;
+	uint32_t back, bad; /* read after the join */
+	int done;	    /* atomic */
+};
+
+static void *burst_main(void *arg)
+{
+	struct burst_thr *t = arg;
+	static uint8_t tx[16][256], rx[16][256];
+	struct rte_vmsg_net_pkt p[16];
+	uint32_t sent = 0, i;
+	uint64_t deadline = rte_vmsg_time_ns() + 20000000000ull;
+
+	while (t->back < t->total && rte_vmsg_time_ns() < deadline) {
+		uint32_t n = t->total - sent < 16 ? t->total - sent : 16;
+		int k;
+
+		if (sent - t->back + n > 64)
+			n = 0; /* at most 64 in flight */
+		for (i = 0; i < n; i++) {
+			pkt_fill(tx[(sent + i) % 16], 200, sent + i, sent + i);
+			p[i].data = tx[(sent + i) % 16];
+			p[i].len = 200;
+			memset(&p[i].hdr, 0, sizeof(p[i].hdr));
+		}
+		k = n != 0 ? rte_vmsg_net_drv_tx_burst(t->e->drv[0], 0, p, n) : 0;
+		if (k < 0)
+			break;
+		sent += (uint32_t)k; /* tx_burst copied them: tx[] may be filled again */
+		for (i = 0; i < 16; i++) {
+			p[i].data = rx[i];
+			p[i].cap = sizeof(rx[i]);
+		}
+		k = rte_vmsg_net_drv_rx_burst(t->e->drv[0], 0, p, 16);
+		if (k < 0)
+			break;
+		for (i = 0; i < (uint32_t)k; i++) {
+			uint8_t want[256];
+
+			pkt_fill(want, 200, t->back, t->back);
+			if (p[i].len != 200 || !pkt_same_swapped(want, rx[i], 200))
+				t->bad++;
+			t->back++;
+		}
+		if (k == 0)
+			sched_yield();
+	}
+	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void test_event_deferred_threads(void)
+{
+	struct cfg c = { .qp = 1,
+			 .notify = RTE_VMSG_NET_NOTIFY_EVENT,
+			 .drv_flags = RTE_VMSG_NET_DRV_F_DEFER_EVENTS };
+	struct burst_thr t = { .total = 20000 };
+	uint64_t sent = 0;
+	pthread_t th;
+	struct env e;
+
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	t.e = &e;
+	e.threaded = 0; /* the device is polled here, on the bus thread */
+	if (pthread_create(&th, NULL, burst_main, &t) != 0)
+		exit(1);
+	while (!__atomic_load_n(&t.done, __ATOMIC_ACQUIRE)) {
+		int rc = rte_vmsg_net_drv_service(e.drv[0]);
+
+		CHECK(rc >= 0);
+		sent += rc > 0 ? (uint64_t)rc : 0;
+		turn(&e);
+		sched_yield();
+	}
+	pthread_join(th, NULL);
+	CHECK_EQ(t.back, t.total);
+	CHECK_EQ(t.bad, 0);
+	CHECK(sent > 0);
 out:
 	env_fini(&e);
 }
@@ -2176,6 +2333,8 @@ int main(void)
 	RUN(test_app());
 	RUN(test_app_bursts());
 	RUN(test_event());
+	RUN(test_event_deferred());
+	RUN(test_event_deferred_threads());
 	RUN(test_short_packets());
 	RUN(test_hostile_device_rx());
 	ring_off = RING_BITS; /* they write split-ring values */

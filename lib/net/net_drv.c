@@ -58,8 +58,7 @@ struct drv_q {
 	uint32_t index;
 	uint8_t *buf; /* buffer idx at buf + idx * stride */
 	uint64_t buf_bus;
-	uint32_t
-		buf_len; /* what a buffer takes: posted length (receive), largest packet (transmit) */
+	uint32_t buf_len; /* posted length (receive), largest packet + header (transmit) */
 	uint32_t stride;
 	uint32_t nbuf;
 	/*

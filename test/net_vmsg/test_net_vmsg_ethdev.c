@@ -8,7 +8,7 @@
  * order on each queue.
  *
  *   test_net_vmsg_ethdev run [--packets N] [--queues Q] [--from driver|device]
- *                            [--restart driver|device]
+ *                            [--restart driver|device] [--offload] [--event]
  *   test_net_vmsg_ethdev badargs
  *
  * run: the receiver must get N packets per run, in order, byte-exact. With
@@ -16,6 +16,8 @@
  * packets and started again: the sender's port must show the link going
  * down then up (LSC events, xstats peer_lost), the new receiver then gets N
  * packets in increasing order (the ones in flight at the kill may be lost).
+ * --event: both ports with notify=event; the sender's port must have sent
+ * events and the receiver's must have received some (xstats).
  * badargs: every bad devargs string is refused by rte_vdev_init().
  * Exit 0 on success, 1 on a failure (the line before says which).
  */
@@ -427,7 +429,6 @@ static int mtu_mac_check(uint16_t port, const char *role)
 	return 0;
 }
 
-/* A child: --role R --send|--recv FILE Q N CPU [endless|gaps] */
 /*
  * notify=event on both ports: each side's events went through. The sender
  * tells the receiver's idle queue that there is work (driver: EVENT_AVAIL,
@@ -449,6 +450,7 @@ static int event_check(uint16_t port, const char *role, const char *what)
 	return 0;
 }
 
+/* A child: --role R --send|--recv FILE Q N CPU [endless|gaps] */
 static int child(int argc, char **argv, const char *prog)
 {
 	const char *role = argv[2], *what = argv[3], *file = argv[4];

@@ -2023,6 +2023,37 @@ out:
 }
 
 /*
+ * Receives (copied out) on pairs 0 .. nqp - 1 until @p want came or 100
+ * turns passed. With @p sent, each frame must be sent[0] (100 bytes) or
+ * sent[1]: it went through the loopback twice, its addresses swapped back.
+ * Returns the frames received.
+ */
+static int zc_take(struct env *e, uint32_t nqp, int want, uint8_t (*sent)[1514])
+{
+	static uint8_t rb[4][1514];
+	struct rte_vmsg_net_pkt r[4];
+	int got = 0, n;
+
+	for (int i = 0; i < 100 && got < want; i++) {
+		turn(e);
+		for (uint32_t qp = 0; qp < nqp; qp++) {
+			for (int j = 0; j < 4; j++) {
+				r[j].data = rb[j];
+				r[j].cap = sizeof(rb[j]);
+			}
+			n = rte_vmsg_net_drv_rx_burst(e->drv[0], qp, r, 4);
+			CHECK(n >= 0);
+			for (int j = 0; j < n; j++)
+				if (sent != NULL)
+					CHECK(memcmp(rb[j], sent[r[j].len == 100 ? 0 : 1],
+						     r[j].len) == 0);
+			got += n > 0 ? n : 0;
+		}
+	}
+	return got;
+}
+
+/*
  * The corners of zero-copy transmission: a lent frame sent twice in a
  * burst (the second is copied), on another pair (copied), a burst the
  * transmit queue takes only in part (the rest stays lent and is released),
@@ -2036,7 +2067,7 @@ static void test_tx_zc_corners(void)
 	struct rte_vmsg_net_pkt p[4], zp[4];
 	uint64_t zc, moved, z0, z1;
 	struct env e;
-	int got, n, i;
+	int i;
 
 	env_up(&e, &c);
 	if (e.drv[0] == NULL)
@@ -2059,28 +2090,7 @@ static void test_tx_zc_corners(void)
 	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 1, zp, 1), 1); /* sent already: copied */
 	CHECK_U64(zc_sent(&e, 1) - z1, 0);
 	CHECK_EQ(rte_vmsg_net_drv_rx_release(e.drv[0], 0), 0);
-	for (got = 0, i = 0; i < 100 && got < 4; i++) {
-		struct rte_vmsg_net_pkt r[4];
-		static uint8_t rb[4][1514];
-
-		turn(&e);
-		for (int j = 0; j < 4; j++) {
-			r[j].data = rb[j];
-			r[j].cap = sizeof(rb[j]);
-		}
-		for (uint32_t qp = 0; qp < 2; qp++) {
-			n = rte_vmsg_net_drv_rx_burst(e.drv[0], qp, r, 4);
-			CHECK(n >= 0);
-			for (int j = 0; j < n; j++) {
-				/* Came back twice swapped: as sent. */
-				uint32_t id = r[j].len == 100 ? 0 : 1;
-
-				CHECK(memcmp(rb[j], f[id], r[j].len) == 0);
-				got++;
-			}
-		}
-	}
-	CHECK_EQ(got, 4);
+	CHECK_EQ(zc_take(&e, 2, 4, f), 4);
 
 	/* A pair reset with a swapped buffer out and a burst lent. */
 	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, p, 3), 3);
@@ -2092,20 +2102,7 @@ static void test_tx_zc_corners(void)
 	z0 = zc_sent(&e, 0);
 	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, &zp[1], 2), 2); /* no longer lent: copied */
 	CHECK_U64(zc_sent(&e, 0) - z0, 0);
-	for (got = 0, i = 0; i < 100 && got < 2; i++) {
-		struct rte_vmsg_net_pkt r[4];
-		static uint8_t rb[4][1514];
-
-		turn(&e);
-		for (int j = 0; j < 4; j++) {
-			r[j].data = rb[j];
-			r[j].cap = sizeof(rb[j]);
-		}
-		n = rte_vmsg_net_drv_rx_burst(e.drv[0], 0, r, 4);
-		CHECK(n >= 0);
-		got += n > 0 ? n : 0;
-	}
-	CHECK_EQ(got, 2);
+	CHECK_EQ(zc_take(&e, 1, 2, NULL), 2);
 	CHECK_U64(loop_traffic(&e, 0, 0, 2000, 1514), 2000);
 	CHECK(zc_forward(&e, 1514, 10, &zc, &moved) >= 10 * ZC_WINDOW);
 	CHECK(zc > 0);

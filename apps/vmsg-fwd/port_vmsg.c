@@ -73,7 +73,8 @@ static int shm_open(const struct fwd_cfg *cfg, struct rte_vmsg_bus_shm_opts *so,
 static uint64_t dma_bytes(const struct fwd_port *p)
 {
 	uint64_t txbuf = ((uint64_t)p->mtu + 12u + 18u + 63u) & ~63ull;
-	uint64_t per_q = (uint64_t)p->qsize * (2048u + 64u) + (uint64_t)p->qsize * txbuf;
+	/* lib/net's driver keeps a pair's buffers in one pool of the larger size. */
+	uint64_t per_q = (uint64_t)p->qsize * (2u * (txbuf > 2048u ? txbuf : 2048u) + 64u);
 
 	/* Both queues of every pair (rings and buffers), the control queue, slack. */
 	return (uint64_t)p->qp * per_q + (1ull << 20);

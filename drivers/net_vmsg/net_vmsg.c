@@ -173,8 +173,13 @@ static int nvm_infos(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	if (p->a.role == RTE_VMSG_BUS_DRIVER) {
 		/* What the driver helper asks for; used only when the device took it. */
-		info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
-					 RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_TSO;
+		info->tx_offload_capa |=
+			RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+		if (p->a.tso)
+			info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
+	} else if (p->a.tso) {
+		/* The driver's TSO packets arrive whole, as LRO mbufs. */
+		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_TCP_LRO;
 	}
 	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
 	info->rx_desc_lim.nb_max = 32768;
@@ -497,6 +502,11 @@ static int dev_create(struct nvm_port *p)
 	no.queue_size = p->a.qsize;
 	no.backend = RTE_VMSG_NET_BACKEND_APP;
 	no.notify = p->a.notify;
+	/* TSO from the driver only with tso=1: the DMA area was sized for it (dma_bytes()). */
+	no.features = rte_vmsg_net_dev_supported_features();
+	if (!p->a.tso)
+		no.features &=
+			~((1ull << RTE_VMSG_NET_F_HOST_TSO4) | (1ull << RTE_VMSG_NET_F_HOST_TSO6));
 	memcpy(no.mac, p->mac.addr_bytes, 6);
 	rc = rte_vmsg_net_dev_create(&no, &p->ndev);
 	if (rc < 0) {

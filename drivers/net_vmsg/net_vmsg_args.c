@@ -115,6 +115,10 @@ static int key(struct nvm_args *a, const char *k, char *v, int *amp_keys, int *h
 		if (num(v, 68, 65535, &x) < 0)
 			return bad(why, wl, "mtu: expected 68 to 65535");
 		a->mtu = (uint16_t)x;
+	} else if (strcmp(k, "tso") == 0) {
+		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+			return bad(why, wl, "tso: expected 0 or 1");
+		a->tso = v[0] == '1';
 	} else if (strcmp(k, "huge") == 0) {
 		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
 			return bad(why, wl, "huge: expected 0 (plain shared memory) or 1");

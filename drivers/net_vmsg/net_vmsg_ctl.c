@@ -231,13 +231,23 @@ void nvm_bus_close(struct nvm_port *p)
 	p->bus = NULL;
 }
 
+/*
+ * The DMA area a device-role port makes for its driver: per pair, the two
+ * rings and the buffers of a driver like lib/net's (2 KiB merged receive
+ * buffers, transmit buffers of a frame, in one pool of the larger size for
+ * its zero-copy forwarding; with tso=1, 64 KiB transmit buffers), plus
+ * slack for the control queue.
+ */
 static uint64_t dma_bytes(const struct nvm_port *p)
 {
 	uint32_t qs = p->a.qsize != 0 ? p->a.qsize : 256u;
 	uint32_t mtu = p->a.mtu != 0 ? p->a.mtu : 1500u;
-	uint64_t txbuf = ((uint64_t)mtu + 12u + 18u + 63u) & ~63ull;
-	uint64_t per_q = (uint64_t)qs * (2048u + 64u) + (uint64_t)qs * txbuf;
+	uint64_t txbuf = ((uint64_t)mtu + 12u + 18u + 63u) & ~63ull, per_q;
 
+	if (p->a.tso)
+		per_q = (uint64_t)qs * (2048u + 64u) + (uint64_t)qs * ((12u + 65550u + 63u) & ~63u);
+	else
+		per_q = (uint64_t)qs * (2u * (txbuf > 2048u ? txbuf : 2048u) + 64u);
 	return (uint64_t)p->nq * per_q + (1ull << 20);
 }
 
@@ -350,6 +360,11 @@ static int drv_bringup(struct nvm_port *p)
 	o.dma_size = dma_size;
 	/* Event mode: the bursts (on the lcores) leave EVENT_AVAIL to this thread. */
 	o.notify = p->a.notify;
+	/* tso=1: the device's HOST_TSO4/6 too (64 KiB transmit buffers in the DMA area). */
+	if (p->a.tso)
+		o.features = rte_vmsg_net_drv_default_features() |
+			     (1ull << RTE_VMSG_NET_F_HOST_TSO4) |
+			     (1ull << RTE_VMSG_NET_F_HOST_TSO6);
 	o.flags = RTE_VMSG_NET_DRV_F_BUS_EVENTS | RTE_VMSG_NET_DRV_F_DEFER_EVENTS;
 	rc = rte_vmsg_net_drv_create(&o, &nd);
 	if (rc < 0)
@@ -374,6 +389,11 @@ static int drv_bringup(struct nvm_port *p)
 	p->ndrv = nd;
 	pthread_mutex_unlock(&p->lock);
 	p->feat = feat;
+	if (p->a.tso &&
+	    (feat & ((1ull << RTE_VMSG_NET_F_HOST_TSO4) | (1ull << RTE_VMSG_NET_F_HOST_TSO6))) == 0)
+		NVM_LOG(WARNING, p,
+			"tso=1, but the device did not offer HOST_TSO4/6: a TSO mbuf larger "
+			"than the MTU is dropped and counted (oerrors)");
 	return 0;
 }
 

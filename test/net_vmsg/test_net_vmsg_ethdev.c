@@ -8,7 +8,7 @@
  * order on each queue.
  *
  *   test_net_vmsg_ethdev run [--packets N] [--queues Q] [--from driver|device]
- *                            [--restart driver|device] [--offload] [--event]
+ *                            [--restart driver|device] [--offload] [--event] [--tso]
  *   test_net_vmsg_ethdev badargs
  *
  * run: the receiver must get N packets per run, in order, byte-exact. With
@@ -16,6 +16,9 @@
  * packets and started again: the sender's port must show the link going
  * down then up (LSC events, xstats peer_lost), the new receiver then gets N
  * packets in increasing order (the ones in flight at the kill may be lost).
+ * --tso: both ports with tso=1, from the driver: every fourth packet (3000
+ * to 9000 bytes) asks for TCP segmentation and must arrive whole, as an LRO
+ * mbuf with its segment size and a partial checksum.
  * --event: both ports with notify=event; the sender's port must have sent
  * events and the receiver's must have received some (xstats).
  * badargs: every bad devargs string is refused by rte_vdev_init().
@@ -44,6 +47,11 @@
 #define MAXQ 8
 #define MIN_LEN 60
 #define MAX_LEN 1514
+/* --tso: packets of 3000 to 9000 bytes, one mbuf each (TSO_ROOM of data room). */
+#define TSO_MIN 3000
+#define TSO_MAX 9000
+#define TSO_SEGSZ 1000
+#define TSO_ROOM 10240
 #define TIMEOUT_S 120
 
 static uint64_t now_ns(void)
@@ -63,8 +71,18 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 33);
 }
 
+static int tso; /* --tso (NVMT_TSO=1 in the children) */
+
+/* --tso, driver-role sender: every packet with seq % 4 == 2 goes with TSO. */
+static int is_tso(uint64_t seq)
+{
+	return tso && seq % 4 == 2;
+}
+
 static uint32_t pkt_len(uint64_t seq, uint32_t q)
 {
+	if (is_tso(seq))
+		return TSO_MIN + (uint32_t)(mix(seq * MAXQ + q) % (TSO_MAX - TSO_MIN + 1));
 	return MIN_LEN + (uint32_t)(mix(seq * MAXQ + q) % (MAX_LEN - MIN_LEN + 1));
 }
 
@@ -84,7 +102,7 @@ static void fill(uint8_t *b, uint64_t seq, uint32_t q, uint32_t len)
 
 static int check(const uint8_t *b, uint32_t len, uint32_t q, uint64_t *seq)
 {
-	static uint8_t want[MAX_LEN];
+	static uint8_t want[TSO_MAX];
 	uint32_t qq;
 
 	if (len < 24)
@@ -107,7 +125,7 @@ static int offload;
 
 static struct rte_mbuf *make_pkt(struct rte_mempool *mp, uint64_t seq, uint32_t q)
 {
-	static uint8_t tmp[MAX_LEN];
+	static uint8_t tmp[TSO_MAX];
 	uint32_t len = pkt_len(seq, q), cut = 100;
 	struct rte_mbuf *m = rte_pktmbuf_alloc(mp), *m2;
 
@@ -121,6 +139,13 @@ static struct rte_mbuf *make_pkt(struct rte_mempool *mp, uint64_t seq, uint32_t 
 			m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
 			m->l2_len = 14;
 			m->l3_len = 20;
+		}
+		if (is_tso(seq)) {
+			m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_SEG;
+			m->l2_len = 14;
+			m->l3_len = 20;
+			m->l4_len = 20;
+			m->tso_segsz = TSO_SEGSZ;
 		}
 		return m;
 	}
@@ -185,7 +210,9 @@ static struct rte_mempool *port_up(uint16_t port, uint16_t nq)
 	struct rte_mempool *mp;
 	uint16_t q;
 
-	mp = rte_pktmbuf_pool_create("mp", 8191, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+	mp = rte_pktmbuf_pool_create("mp", 8191, 256, 0,
+				     tso ? RTE_PKTMBUF_HEADROOM + TSO_ROOM
+					 : RTE_MBUF_DEFAULT_BUF_SIZE,
 				     (int)rte_socket_id());
 	if (mp == NULL)
 		return NULL;
@@ -351,9 +378,20 @@ static int receiver(uint16_t port, uint16_t nq, uint64_t n, int gaps)
 						q, seq, next[q]);
 					return 1;
 				}
-				if (offload &&
+				if (is_tso(seq) != ((m[i]->ol_flags & RTE_MBUF_F_RX_LRO) != 0) ||
+				    (is_tso(seq) && m[i]->tso_segsz != TSO_SEGSZ)) {
+					fprintf(stderr,
+						"receiver: seq %" PRIu64 ": ol_flags 0x%" PRIx64
+						", tso_segsz %u: the TSO request did not come "
+						"through as it was sent\n",
+						seq, m[i]->ol_flags, m[i]->tso_segsz);
+					return 1;
+				}
+				if ((offload || tso) &&
 				    (m[i]->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) !=
-					    (seq % 4 == 1 ? RTE_MBUF_F_RX_L4_CKSUM_NONE : 0)) {
+					    ((offload && seq % 4 == 1) || is_tso(seq)
+						     ? RTE_MBUF_F_RX_L4_CKSUM_NONE
+						     : 0)) {
 					fprintf(stderr,
 						"receiver: seq %" PRIu64 ": ol_flags 0x%" PRIx64
 						", the checksum request did not come through\n",
@@ -467,8 +505,8 @@ static int child(int argc, char **argv, const char *prog)
 
 	if (gaps)
 		signal(SIGTERM, on_term);
-	snprintf(vdev, sizeof(vdev), "net_vmsg0,file=%s,role=%s,queues=%u,huge=0%s", file, role, nq,
-		 event ? ",notify=event" : "");
+	snprintf(vdev, sizeof(vdev), "net_vmsg0,file=%s,role=%s,queues=%u,huge=0%s%s", file, role,
+		 nq, event ? ",notify=event" : "", tso ? ",tso=1" : "");
 	if (eal(prog, cpu, vdev) < 0) {
 		fprintf(stderr, "%s: EAL init failed\n", role);
 		return 1;
@@ -579,6 +617,8 @@ static int run(const char *self, int argc, char **argv)
 			setenv("NVMT_OFFLOAD", "1", 1);
 		else if (strcmp(argv[i], "--event") == 0)
 			setenv("NVMT_NOTIFY", "event", 1);
+		else if (strcmp(argv[i], "--tso") == 0)
+			setenv("NVMT_TSO", "1", 1);
 	if (getenv("VMSG_STRESS_SCALE") != NULL &&
 	    strcmp(getenv("VMSG_STRESS_SCALE"), "small") == 0 && strtoull(n, NULL, 0) > 100000)
 		snprintf(n, sizeof(n), "100000");
@@ -650,6 +690,7 @@ static int badargs(const char *prog)
 		"file=/dev/shm/x,role=driver,mtu=9000",
 		"file=/dev/shm/x,role=driver,huge=2",
 		"file=/dev/shm/x,role=driver,noequals",
+		"file=/dev/shm/x,role=driver,tso=2",
 	};
 	char name[32];
 	unsigned int i;
@@ -682,6 +723,7 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	offload = getenv("NVMT_OFFLOAD") != NULL;
+	tso = getenv("NVMT_TSO") != NULL;
 	if (argc >= 8 && strcmp(argv[1], "child") == 0)
 		return child(argc, argv, argv[0]);
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
@@ -690,7 +732,7 @@ int main(int argc, char **argv)
 		return badargs(argv[0]);
 	fprintf(stderr,
 		"usage: %s run [--packets N] [--queues Q] [--from driver|device] "
-		"[--restart driver|device] | badargs\n",
+		"[--restart driver|device] [--offload] [--event] [--tso] | badargs\n",
 		argv[0]);
 	return 2;
 }

@@ -44,7 +44,9 @@ struct rte_vmsg_bus;
  * thread that polls the driver-role bus, except that in polling mode, or
  * in event mode with RTE_VMSG_NET_DRV_F_DEFER_EVENTS, the bursts of pair q
  * (tx, rx, rx_zc, rx_release) may run on a thread of their own (they then
- * send no message).
+ * send no message): the receive and transmit bursts of a pair may even run
+ * on two, as long as the pair lends nothing (rx_burst_zc() and the
+ * tx_burst() that sends what it lent share the pair's buffers: one thread).
  */
 
 /* virtio-net feature bits (virtio 1.x 5.1.3), bit numbers. */

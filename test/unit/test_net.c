@@ -2373,6 +2373,9 @@ int main(void)
 		RUN(test_loopback(0, 20000));
 		RUN(test_mq());
 		RUN(test_threads());
+		/* Zero-copy sends rewrite descriptor addresses: every layout. */
+		RUN(test_tx_zc(1, 1500, 1));
+		RUN(test_tx_zc_owner());
 	}
 	ring_off = 0;
 	ring_on = 0;

@@ -296,12 +296,19 @@ static uint64_t reset_ends(struct rte_vmsg_link *l)
 /*
  * Back to INIT to meet the peer's next incarnation: indices zeroed, INIT,
  * then the magic again (R6, as in rte_vmsg_link_create()): a peer that lost
- * ours (a corruption of our queue head) finds it back.
+ * ours (a corruption of our queue head) finds it back. A link still broken
+ * (it moved to a new layout while it waits) keeps its new ends refusing
+ * until the peer's new start is seen (v1_poll()): they would take calls on
+ * a link that is not up, in a geometry the peer may still be writing.
  */
 static uint64_t restart_handshake(struct rte_vmsg_link *l)
 {
 	uint64_t dropped = reset_ends(l);
 
+	if (l->broken) {
+		l->txe.r.broken = 1;
+		l->rxe.r.broken = 1;
+	}
 	publish_status(l, RTE_VMSG_QSTATE_INIT);
 	st16_release(l, l->own_qhead_off + QH_MAGIC, RTE_VMSG_QHEAD_MAGIC);
 	return dropped;
@@ -752,15 +759,6 @@ static int layout_recheck(struct rte_vmsg_link *l)
 	RTE_VMSG_LOG(INFO, "the peer laid out a new layout: %u elements per direction", l->n);
 	/* Our ends take the new geometry now, our head its INIT at the new place. */
 	l->st.dropped += restart_handshake(l);
-	/*
-	 * Broken, the ends keep refusing until the peer's new start is seen
-	 * (v1_poll()): made anew, they would take calls on a link that is
-	 * not up, in a geometry the peer may still be writing.
-	 */
-	if (l->broken) {
-		l->txe.r.broken = 1;
-		l->rxe.r.broken = 1;
-	}
 	return 0;
 }
 

@@ -290,22 +290,29 @@ static uint64_t peer_lost_now(const struct nvm_port *p)
 	return bs.peer_lost;
 }
 
+/* Folds the bus's new peer losses into the port's count; 1 when there were some. */
+static int peer_lost_fold(struct nvm_port *p)
+{
+	uint64_t lost = peer_lost_now(p);
+
+	if (lost == p->peer_lost_seen)
+		return 0;
+	pthread_mutex_lock(&p->lock);
+	p->peer_lost += lost - p->peer_lost_seen;
+	pthread_mutex_unlock(&p->lock);
+	p->peer_lost_seen = lost;
+	return 1;
+}
+
 /* Device role: one round. Returns nonzero when something happened. */
 static int dev_round(struct nvm_port *p)
 {
 	int busy, conn, ok;
-	uint64_t lost;
 
 	busy = rte_vmsg_bus_poll(p->bus) > 0;
 	busy |= rte_vmsg_net_dev_service(p->ndev) > 0;
-	lost = peer_lost_now(p);
-	if (lost != p->peer_lost_seen) {
-		pthread_mutex_lock(&p->lock);
-		p->peer_lost += lost - p->peer_lost_seen;
-		pthread_mutex_unlock(&p->lock);
-		p->peer_lost_seen = lost;
+	if (peer_lost_fold(p))
 		NVM_LOG(NOTICE, p, "the driver went away");
-	}
 	conn = rte_vmsg_bus_connected(p->bus);
 	ok = rte_vmsg_dev_driver_ok(rte_vmsg_net_dev_vdev(p->ndev));
 	if (p->driver_ok && !ok) {
@@ -434,7 +441,7 @@ static int queues_broke(const struct nvm_port *p)
 /* Driver role: one round. Returns nonzero when something happened. */
 static int drv_round(struct nvm_port *p)
 {
-	uint64_t now = now_ns(), lost;
+	uint64_t now = now_ns();
 	uint32_t q;
 	int rc, busy;
 
@@ -488,12 +495,7 @@ static int drv_round(struct nvm_port *p)
 	}
 	busy = rte_vmsg_bus_poll(p->bus) > 0;
 	busy |= rte_vmsg_net_drv_service(p->ndrv) > 0;
-	lost = peer_lost_now(p);
-	if (lost != p->peer_lost_seen) {
-		pthread_mutex_lock(&p->lock);
-		p->peer_lost += lost - p->peer_lost_seen;
-		pthread_mutex_unlock(&p->lock);
-		p->peer_lost_seen = lost;
+	if (peer_lost_fold(p)) {
 		drv_down(p, "the device went away");
 		return 1;
 	}

@@ -373,6 +373,18 @@ static const char *verdict(double v, double target)
 	return v >= target ? "met" : "NOT met";
 }
 
+/* One pmd*_mpps_over_dpdk_best line: the PMD at @p size over DPDK's best path there (target 1.0). */
+static void best_line(const char *key, uint32_t size, double ratio, double pmd, const char *path,
+		      double best)
+{
+	if (ratio < 0)
+		printf("  %s not measured (no valid PMD or DPDK median at %u B)\n", key, size);
+	else
+		printf("  %s %6.3f   testpmd/net_vmsg %u B %.2f Mpps / vhost-user %s %.2f Mpps "
+		       "(target >= 1.0: %s)\n",
+		       key, ratio, size, pmd, path, best, verdict(ratio, 1.0));
+}
+
 void pmd_ratios_print(const struct pmd_ratios *r)
 {
 	if (!r->measured)
@@ -385,20 +397,8 @@ void pmd_ratios_print(const struct pmd_ratios *r)
 		printf("  pmd_mpps_over_vhost_split   %6.3f   testpmd/net_vmsg 64 B %.2f Mpps / "
 		       "vhost-user split %.2f Mpps (target >= 1.5: %s)\n",
 		       r->over_split, r->pmd64, r->split64, verdict(r->over_split, 1.5));
-	if (r->over_best64 < 0)
-		printf("  pmd64_mpps_over_dpdk_best   not measured (no valid PMD or DPDK median at "
-		       "64 B)\n");
-	else
-		printf("  pmd64_mpps_over_dpdk_best   %6.3f   testpmd/net_vmsg 64 B %.2f Mpps / "
-		       "vhost-user %s %.2f Mpps (target >= 1.0: %s)\n",
-		       r->over_best64, r->pmd64, r->best64_path, r->best64,
-		       verdict(r->over_best64, 1.0));
-	if (r->over_best1518 < 0)
-		printf("  pmd1518_mpps_over_dpdk_best not measured (no valid PMD or DPDK median at "
-		       "1518 B)\n");
-	else
-		printf("  pmd1518_mpps_over_dpdk_best %6.3f   testpmd/net_vmsg 1518 B %.2f Mpps / "
-		       "vhost-user %s %.2f Mpps (target >= 1.0: %s)\n",
-		       r->over_best1518, r->pmd1518, r->best1518_path, r->best1518,
-		       verdict(r->over_best1518, 1.0));
+	best_line("pmd64_mpps_over_dpdk_best  ", 64, r->over_best64, r->pmd64, r->best64_path,
+		  r->best64);
+	best_line("pmd1518_mpps_over_dpdk_best", 1518, r->over_best1518, r->pmd1518,
+		  r->best1518_path, r->best1518);
 }

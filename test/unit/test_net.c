@@ -864,6 +864,38 @@ out:
 }
 
 /*
+ * Receives @p n packets on pair 0 of the APP-backend test (up to four
+ * calls: the device's recv_burst with @p dev_side, else the driver's
+ * rx_burst) into b[], and checks them against tp[] in order: lengths,
+ * bytes, headers. Returns how many came.
+ */
+static uint32_t app_recv_check(struct env *e, int dev_side, const struct rte_vmsg_net_pkt *tp,
+			       uint32_t n, struct pbuf *b, struct rte_vmsg_net_pkt *rp)
+{
+	uint32_t i, k, got = 0;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		rp[i].data = b[i].b;
+		rp[i].cap = PKT_MAX;
+	}
+	for (k = 0; k < 4 && got < n; k++) {
+		rc = dev_side ? rte_vmsg_net_dev_recv_burst(e->dev[0], 0, rp + got, n - got)
+			      : rte_vmsg_net_drv_rx_burst(e->drv[0], 0, rp + got, n - got);
+		CHECK(rc >= 0);
+		if (rc > 0)
+			got += (uint32_t)rc;
+	}
+	CHECK_EQ(got, n);
+	for (i = 0; i < got; i++) {
+		CHECK_EQ(rp[i].len, tp[i].len);
+		CHECK_MEM(rp[i].data, tp[i].data, tp[i].len);
+		CHECK(hdr_same(&rp[i].hdr, &tp[i].hdr));
+	}
+	return got;
+}
+
+/*
  * rte_vmsg_net_dev_recv_burst() and _send_burst() as a poll-mode driver
  * calls them: random sizes both ways over many bursts (their one-buffer fast
  * path), every byte, header and the order checked; a packet spanning two
@@ -904,44 +936,13 @@ static void test_app_bursts(void)
 		       (rc = rte_vmsg_net_drv_tx_burst(e.drv[0], 0, tp + sent, n - sent)) > 0)
 			sent += (uint32_t)rc;
 		CHECK_EQ(sent, n);
-		for (i = 0; i < 32; i++) {
-			rp[i].data = b[i].b;
-			rp[i].cap = PKT_MAX;
-		}
-		got = 0;
-		for (k = 0; k < 4 && got < n; k++) {
-			rc = rte_vmsg_net_dev_recv_burst(e.dev[0], 0, rp + got, n - got);
-			CHECK(rc >= 0);
-			if (rc > 0)
-				got += (uint32_t)rc;
-		}
-		CHECK_EQ(got, n);
-		for (i = 0; i < got; i++) {
-			CHECK_EQ(rp[i].len, tp[i].len);
-			CHECK_MEM(rp[i].data, tp[i].data, tp[i].len);
-			CHECK(hdr_same(&rp[i].hdr, &tp[i].hdr));
-		}
+		app_recv_check(&e, 1, tp, n, b, rp);
 		/* Application to driver: given in order, byte-exact, one buffer each. */
 		CHECK_EQ(rte_vmsg_net_dev_send_burst(e.dev[0], 0, tp, n), (int)n);
 		turn(&e);
-		for (i = 0; i < 32; i++) {
-			rp[i].data = b[i].b;
-			rp[i].cap = PKT_MAX;
-		}
-		got = 0;
-		for (k = 0; k < 4 && got < n; k++) {
-			rc = rte_vmsg_net_drv_rx_burst(e.drv[0], 0, rp + got, n - got);
-			CHECK(rc >= 0);
-			if (rc > 0)
-				got += (uint32_t)rc;
-		}
-		CHECK_EQ(got, n);
-		for (i = 0; i < got; i++) {
-			CHECK_EQ(rp[i].len, tp[i].len);
-			CHECK_MEM(rp[i].data, tp[i].data, tp[i].len);
-			CHECK(hdr_same(&rp[i].hdr, &tp[i].hdr));
+		got = app_recv_check(&e, 0, tp, n, b, rp);
+		for (i = 0; i < got; i++)
 			CHECK_EQ(rp[i].hdr.num_buffers, 1);
-		}
 		if (got != n)
 			break;
 	}

@@ -86,6 +86,14 @@ int vmsg_util_run_pair(struct vmsg_util_side side[2], void (*on_error)(void *arg
 /* model.c: a config-only device model.                                      */
 
 struct rte_vmsg_dev_ops;
+struct rte_vmsg_region;
+
+/*
+ * Maps the existing file @p path as it is (its size unchanged, no hugepages
+ * needed), at bus address @p base (region.c; links librte_vmsg).
+ * @return 0, or the errors of rte_vmsg_region_create() (-ENOENT: no file).
+ */
+int vmsg_util_attach_file(const char *path, uint64_t base, struct rte_vmsg_region **out);
 
 /*
  * A device that only has a config space: GET_CONFIG reads @c cfg. A caller

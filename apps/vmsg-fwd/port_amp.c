@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "fwd.h"
+#include "vmsg_util.h"
 
 struct fwd_amp_end {
 	struct rte_vmsg_region *link; /* the file holding the layout */
@@ -40,25 +41,11 @@ static void amp_end_free(struct fwd_amp_end *e)
 	free(e);
 }
 
-/* Maps an existing file, its size unchanged, at bus address @p base. */
-static int map_file(const char *path, uint64_t base, struct rte_vmsg_region **out)
-{
-	struct rte_vmsg_region_opts ro;
-
-	memset(&ro, 0, sizeof(ro));
-	ro.sz = sizeof(ro);
-	ro.kind = RTE_VMSG_REGION_KIND_FILE;
-	ro.flags = RTE_VMSG_REGION_OPT_ATTACH | RTE_VMSG_REGION_OPT_NO_HUGE;
-	ro.path = path;
-	ro.bus_addr = base;
-	return rte_vmsg_region_create(&ro, out);
-}
-
 /* The link file: mapped as it is, or created with size= (device role) when missing. */
 static int map_link(const struct fwd_cfg *cfg, struct fwd_port *p, struct fwd_amp_end *e)
 {
 	struct rte_vmsg_region_opts ro;
-	int rc = map_file(p->file, 0, &e->link);
+	int rc = vmsg_util_attach_file(p->file, 0, &e->link);
 
 	if (rc != -ENOENT || p->size == 0 || p->role != RTE_VMSG_BUS_DEVICE)
 		return rc;
@@ -101,7 +88,7 @@ int fwd_amp_open(const struct fwd_cfg *cfg, struct fwd_port *p)
 	}
 	what = "mapping a mem= file";
 	for (i = 0; i < p->nmem; i++) {
-		rc = map_file(p->mem[i], p->mem_base[i], &e->mem[i]);
+		rc = vmsg_util_attach_file(p->mem[i], p->mem_base[i], &e->mem[i]);
 		if (rc < 0)
 			goto fail;
 		e->nmem++;

@@ -235,20 +235,6 @@ static void end_close(struct end *e)
 	memset(e, 0, sizeof(*e));
 }
 
-/* An existing file, mapped as it is (bus address @p base = offset 0). */
-static int attach_file(const char *path, uint64_t base, struct rte_vmsg_region **out)
-{
-	struct rte_vmsg_region_opts ro;
-
-	memset(&ro, 0, sizeof(ro));
-	ro.sz = sizeof(ro);
-	ro.kind = RTE_VMSG_REGION_KIND_FILE;
-	ro.flags = RTE_VMSG_REGION_OPT_ATTACH | RTE_VMSG_REGION_OPT_NO_HUGE;
-	ro.path = path;
-	ro.bus_addr = base;
-	return rte_vmsg_region_create(&ro, out);
-}
-
 /*
  * The driver end of a bare AMP link that a bus=amp vmsg-fwd port lays out at
  * +4096 of @p link (as in an ivshmem BAR), in payload profile @p payloads,
@@ -270,10 +256,11 @@ static int amp_end_open(struct end *e, const char *link, const char *ram, uint32
 	memset(e, 0, sizeof(*e));
 	e->qp = qp;
 	/* A link file vmsg-fwd makes (size=) appears when it starts: wait for it too. */
-	while ((rc = attach_file(link, 0, &e->link)) == -ENOENT && rte_vmsg_time_ns() < end)
+	while ((rc = vmsg_util_attach_file(link, 0, &e->link)) == -ENOENT &&
+	       rte_vmsg_time_ns() < end)
 		usleep(2000);
 	if (rc == 0)
-		rc = attach_file(ram, 0, &e->ram);
+		rc = vmsg_util_attach_file(ram, 0, &e->ram);
 	if (rc != 0)
 		return rc;
 	memset(&ao, 0, sizeof(ao));
@@ -611,9 +598,9 @@ static int amp_dev_end_open(struct end *e, const char *link, const char *ram, ui
 
 	memset(e, 0, sizeof(*e));
 	e->qp = 1;
-	rc = attach_file(link, 0, &e->link);
+	rc = vmsg_util_attach_file(link, 0, &e->link);
 	if (rc == 0)
-		rc = attach_file(ram, 0, &e->ram);
+		rc = vmsg_util_attach_file(ram, 0, &e->ram);
 	if (rc == 0)
 		rc = rte_vmsg_memmap_create(&e->map);
 	if (rc == 0)

@@ -474,7 +474,7 @@ static void move_prefetch(const struct net_pair *sp, const struct net_pair *dp, 
 
 static uint32_t loop_pair(struct rte_vmsg_net_dev *nd, struct net_pair *p)
 {
-	uint8_t pre[NET_HDR_LEN + 12];
+	_Alignas(struct rte_vmsg_virtio_net_hdr) uint8_t pre[NET_HDR_LEN + 12];
 	uint32_t n, i, moved = 0;
 	struct rcur c;
 	int64_t len;
@@ -601,7 +601,7 @@ static uint32_t rx_room(struct net_pair *dp, uint32_t want)
 static void fwd_pair(struct rte_vmsg_net_dev *src, struct net_pair *sp,
 		     struct rte_vmsg_net_dev *dst, struct net_pair *dp, uint32_t n, bool swap)
 {
-	uint8_t pre[NET_HDR_LEN + 12];
+	_Alignas(struct rte_vmsg_virtio_net_hdr) uint8_t pre[NET_HDR_LEN + 12];
 	struct rte_vmsg_virtio_net_hdr *h = (struct rte_vmsg_virtio_net_hdr *)(void *)pre;
 	struct net_q *tq = &sp->q[Q_TX];
 	uint32_t k, i;
@@ -799,7 +799,7 @@ static inline int give_fast(struct net_pair *p, const struct rte_vmsg_net_pkt *p
 	if (rr->n_iov != 1 || rr->in_len < need)
 		return 2;
 	w = &s->iov[rr->iov_first];
-	net_hdr_to_wire(&pk->hdr, (struct rte_vmsg_virtio_net_hdr *)w->base, 1);
+	net_hdr_to_wire(&pk->hdr, w->base, 1);
 	memmove((uint8_t *)w->base + NET_HDR_LEN, pk->data, pk->len);
 	p->used[p->nused].head = rr->head;
 	p->used[p->nused].len = need;
@@ -817,7 +817,7 @@ RTE_VMSG_API int rte_vmsg_net_dev_send_burst(struct rte_vmsg_net_dev *nd, uint32
 	struct rte_vmsg_vq_iov v;
 	struct net_pair *p;
 	struct net_q *q;
-	uint8_t pre[NET_HDR_LEN];
+	_Alignas(struct rte_vmsg_virtio_net_hdr) uint8_t pre[NET_HDR_LEN];
 	uint32_t i = 0, want;
 	struct rcur c;
 	int rc;
@@ -851,7 +851,7 @@ RTE_VMSG_API int rte_vmsg_net_dev_send_burst(struct rte_vmsg_net_dev *nd, uint32
 		if (RTE_VMSG_LIKELY(give_fast(p, &pkts[i]) == 1))
 			continue;
 		/* Several buffers (MRG_RXBUF), a split chain, none left: the general path. */
-		net_hdr_to_wire(&pkts[i].hdr, (struct rte_vmsg_virtio_net_hdr *)(void *)pre, 1);
+		net_hdr_to_wire(&pkts[i].hdr, pre, 1);
 		v.base = pkts[i].data;
 		v.len = pkts[i].len;
 		v.writable = 0;

@@ -268,11 +268,11 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 			q->free[(q->fpos - 1) & (q->nbuf - 1)] = lent;
 			idx = lent;
 			b = q->buf + (size_t)idx * q->stride;
-			net_hdr_to_wire(&p->hdr, (struct rte_vmsg_virtio_net_hdr *)(void *)b, 0);
+			net_hdr_to_wire(&p->hdr, b, 0);
 			q->st.zc_packets++;
 		} else {
 			b = q->buf + (size_t)idx * q->stride;
-			net_hdr_to_wire(&p->hdr, (struct rte_vmsg_virtio_net_hdr *)(void *)b, 0);
+			net_hdr_to_wire(&p->hdr, b, 0);
 			memcpy(b + NET_HDR_LEN, p->data, p->len);
 		}
 		q->vbufs[k].addr = q->buf_bus + (uint64_t)idx * q->stride;

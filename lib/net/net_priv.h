@@ -32,16 +32,23 @@
 /* Per-burst helpers of the data path: inlined into each burst call, whatever their size. */
 #define NET_ALWAYS_INLINE inline __attribute__((always_inline))
 
-static inline void net_hdr_to_wire(const struct rte_vmsg_net_hdr *h,
-				   struct rte_vmsg_virtio_net_hdr *w, uint16_t num_buffers)
+/*
+ * Writes the wire header at w, which may have any alignment: a device writes
+ * it at the address the driver posted, and a peer chooses that (the fuzzer
+ * found an odd one). Built in a private copy and stored with one memcpy.
+ */
+static inline void net_hdr_to_wire(const struct rte_vmsg_net_hdr *h, void *w, uint16_t num_buffers)
 {
-	w->flags = h->flags;
-	w->gso_type = h->gso_type;
-	w->hdr_len = rte_vmsg_cpu_to_le16(h->hdr_len);
-	w->gso_size = rte_vmsg_cpu_to_le16(h->gso_size);
-	w->csum_start = rte_vmsg_cpu_to_le16(h->csum_start);
-	w->csum_offset = rte_vmsg_cpu_to_le16(h->csum_offset);
-	w->num_buffers = rte_vmsg_cpu_to_le16(num_buffers);
+	struct rte_vmsg_virtio_net_hdr t;
+
+	t.flags = h->flags;
+	t.gso_type = h->gso_type;
+	t.hdr_len = rte_vmsg_cpu_to_le16(h->hdr_len);
+	t.gso_size = rte_vmsg_cpu_to_le16(h->gso_size);
+	t.csum_start = rte_vmsg_cpu_to_le16(h->csum_start);
+	t.csum_offset = rte_vmsg_cpu_to_le16(h->csum_offset);
+	t.num_buffers = rte_vmsg_cpu_to_le16(num_buffers);
+	memcpy(w, &t, sizeof(t));
 }
 
 static inline void net_hdr_from_wire(const struct rte_vmsg_virtio_net_hdr *w,

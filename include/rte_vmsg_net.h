@@ -43,10 +43,13 @@ struct rte_vmsg_bus;
  * counters with one writer each). Driver: every call of a handle runs on the
  * thread that polls the driver-role bus, except that in polling mode, or
  * in event mode with RTE_VMSG_NET_DRV_F_DEFER_EVENTS, the bursts of pair q
- * (tx, rx, rx_zc, rx_release) may run on a thread of their own (they then
- * send no message): the receive and transmit bursts of a pair may even run
- * on two, as long as the pair lends nothing (rx_burst_zc() and the
- * tx_burst() that sends what it lent share the pair's buffers: one thread).
+ * (tx, rx, rx_zc, rx_release and the _ext calls) may run on a thread of
+ * their own (they then send no message): the receive calls (rx, rx_zc,
+ * rx_release, rx_post_ext, rx_burst_ext) and the transmit calls (tx,
+ * tx_burst_ext, tx_done_ext) of a pair may even run on two, as long as the
+ * pair lends nothing (rx_burst_zc() and the tx_burst() that sends what it
+ * lent share the pair's buffers: one thread). A reset or destroy runs
+ * while no burst of the handle does.
  */
 
 /* virtio-net feature bits (virtio 1.x 5.1.3), bit numbers. */
@@ -412,6 +415,16 @@ RTE_VMSG_API struct rte_vmsg_vq_dev *rte_vmsg_net_dev_vq(const struct rte_vmsg_n
  */
 #define RTE_VMSG_NET_DRV_F_DEFER_EVENTS (1u << 1)
 
+/**
+ * The receive queues take the caller's buffers, in the DMA area
+ * (rte_vmsg_net_drv_rx_post_ext(), rte_vmsg_net_drv_rx_burst_ext()): the
+ * helper posts none of its own, and rx_burst(), rx_burst_zc() return
+ * -ENOTSUP. For a caller whose packet buffers live in the DMA area (an
+ * mbuf pool over it: drivers/net_vmsg's zerocopy=1), so that a received
+ * packet is never copied. Needs @c ext_release.
+ */
+#define RTE_VMSG_NET_DRV_F_EXT_RX (1u << 2)
+
 /** Options of rte_vmsg_net_drv_create(); zero-initialise, then set @c sz. */
 struct rte_vmsg_net_drv_opts {
 	size_t sz;		  /**< sizeof(struct rte_vmsg_net_drv_opts) */
@@ -433,6 +446,16 @@ struct rte_vmsg_net_drv_opts {
 	uint64_t timeout_ns;	      /**< bound of each synchronous step; 0: 2 s */
 	void (*poll_peer)(void *arg); /**< as in struct rte_vmsg_drv_opts */
 	void *poll_peer_arg;
+	/**
+	 * Gives back a caller's buffer (its @c cookie) that the helper holds
+	 * when a reset or destroy ends its use outside a burst: a receive
+	 * buffer posted or reaped and not yet returned, a transmission in
+	 * flight or completed and not yet collected. Called on the thread of
+	 * that call, once per buffer. Required with
+	 * RTE_VMSG_NET_DRV_F_EXT_RX and for rte_vmsg_net_drv_tx_burst_ext().
+	 */
+	void (*ext_release)(void *arg, uint32_t qp, void *cookie);
+	void *ext_release_arg;
 };
 
 /** Driver helper counters besides the per-queue ones. */
@@ -597,6 +620,124 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_zc(struct rte_vmsg_net_drv *nd, uint3
  *         broken, or the pair's last rte_vmsg_net_drv_queue_reset() failed.
  */
 RTE_VMSG_API int rte_vmsg_net_drv_rx_release(struct rte_vmsg_net_drv *nd, uint32_t qp);
+
+/** A buffer of the caller's in the DMA area, for the _ext calls. */
+struct rte_vmsg_net_xbuf {
+	/**
+	 * Where the 12-byte virtio-net header goes (any alignment), the packet
+	 * right after it; all of [addr, addr + len) in the DMA area.
+	 */
+	void *addr;
+	/**
+	 * rx_post_ext: bytes the device may write (header included);
+	 * rx_burst_ext: packet bytes in this buffer (after the header in a
+	 * packet's first); tx_burst_ext: header + packet.
+	 */
+	uint32_t len;
+	uint32_t flags;		     /**< rx_burst_ext: RTE_VMSG_NET_XBUF_F_* */
+	void *cookie;		     /**< the caller's, handed back with the buffer */
+	struct rte_vmsg_net_hdr hdr; /**< rx: the packet's (its first buffer); tx: sent */
+};
+
+/** rx_burst_ext: the packet goes on in the next entry (MRG_RXBUF). */
+#define RTE_VMSG_NET_XBUF_F_MORE (1u << 0)
+/**
+ * rx_burst_ext: no packet here (a malformed one, dropped and counted in
+ * @c errors): the buffer is the caller's again, to post or free.
+ */
+#define RTE_VMSG_NET_XBUF_F_DROP (1u << 1)
+
+/**
+ * The least @c len a buffer posted with rte_vmsg_net_drv_rx_post_ext() may
+ * have (header included): a frame of the MTU, or 2 KiB with MRG_RXBUF, as
+ * the helper's own. 0 for NULL.
+ */
+RTE_VMSG_API uint32_t rte_vmsg_net_drv_rx_buf_len(const struct rte_vmsg_net_drv *nd);
+
+/**
+ * The part of the DMA area the helper left unused at create (64-byte
+ * aligned), for the caller's own buffers (the _ext calls). With
+ * RTE_VMSG_NET_DRV_F_EXT_RX it includes the receive buffers the helper
+ * did not make.
+ *
+ * @return 0 (@p len may be 0); -EINVAL for NULL arguments.
+ */
+RTE_VMSG_API int rte_vmsg_net_drv_dma_spare(const struct rte_vmsg_net_drv *nd, void **addr,
+					    uint64_t *bus_addr, uint64_t *len);
+
+/**
+ * Posts the caller's receive buffers @p bufs[0 .. n) (@c addr, @c len,
+ * @c cookie) on pair @p qp, in one add and one kick; the device may write
+ * them until rte_vmsg_net_drv_rx_burst_ext() or a reset gives them back.
+ * Needs RTE_VMSG_NET_DRV_F_EXT_RX.
+ *
+ * Concurrency: the receive burst's (see the file comment).
+ *
+ * @return buffers posted (>= 0; fewer than @p n when the queue is full);
+ *         -EINVAL for NULL arguments, a bad @p qp, a buffer outside the
+ *         DMA area or shorter than rte_vmsg_net_drv_rx_buf_len() (none
+ *         posted); -ENOTSUP without the flag; -EIO when the queue is
+ *         broken, or the pair's last reset failed.
+ */
+RTE_VMSG_API int rte_vmsg_net_drv_rx_post_ext(struct rte_vmsg_net_drv *nd, uint32_t qp,
+					      const struct rte_vmsg_net_xbuf *bufs, uint32_t n);
+
+/**
+ * Receives on pair @p qp into the caller's buffers: fills up to @p n
+ * entries, one per buffer the device used, with whole packets only. A
+ * packet's first entry has its header (read once, into @c hdr) and
+ * @c len the packet bytes after it; with MRG_RXBUF a packet may take
+ * several entries (RTE_VMSG_NET_XBUF_F_MORE on all but its last), each
+ * @c len its bytes. Entries with RTE_VMSG_NET_XBUF_F_DROP carry no packet
+ * (a bad length or num_buffers: counted in @c errors; a packet of more
+ * buffers than @p n is dropped the same way, over several calls). Every
+ * entry's buffer is the caller's again; the packet bytes are the device's,
+ * in shared memory: treat them as untrusted, and as the peer's to write
+ * still when it is hostile. Needs RTE_VMSG_NET_DRV_F_EXT_RX.
+ *
+ * Concurrency: the receive burst's (see the file comment).
+ *
+ * @return entries filled (>= 0); -EINVAL for NULL arguments or a bad
+ *         @p qp; -ENOTSUP without the flag; -EIO when the queue is
+ *         broken, or the pair's last reset failed.
+ */
+RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_ext(struct rte_vmsg_net_drv *nd, uint32_t qp,
+					       struct rte_vmsg_net_xbuf *out, uint32_t n);
+
+/**
+ * Transmits the caller's buffers @p pkts[0 .. n) on pair @p qp without a
+ * copy: each header (@c hdr) is written at @c addr, and the device reads
+ * [addr, addr + len). The buffers stay the device's until
+ * rte_vmsg_net_drv_tx_done_ext() hands their cookies back (or a reset,
+ * through @c ext_release). May be mixed with rte_vmsg_net_drv_tx_burst()
+ * on the same queue, packets going out in call order. Counted in the
+ * queue's @c packets and @c zc_packets.
+ *
+ * Concurrency: the transmit burst's (see the file comment).
+ *
+ * @return packets queued (>= 0; fewer when the queue is full);
+ *         -EINVAL for NULL arguments, a bad @p qp, a buffer outside the
+ *         DMA area or shorter than the header (when it comes first);
+ *         -EMSGSIZE when the first packet is larger than the device takes;
+ *         -ENOTSUP without @c ext_release; -EIO when the queue is broken,
+ *         or the pair's last reset failed.
+ */
+RTE_VMSG_API int rte_vmsg_net_drv_tx_burst_ext(struct rte_vmsg_net_drv *nd, uint32_t qp,
+					       const struct rte_vmsg_net_xbuf *pkts, uint32_t n);
+
+/**
+ * Collects up to @p n cookies of rte_vmsg_net_drv_tx_burst_ext() buffers
+ * the device has finished with (it reaps the queue first): those buffers
+ * are the caller's again.
+ *
+ * Concurrency: the transmit burst's (see the file comment).
+ *
+ * @return cookies written (>= 0); -EINVAL for NULL arguments or a bad
+ *         @p qp; -EIO when the queue is broken, or the pair's last reset
+ *         failed.
+ */
+RTE_VMSG_API int rte_vmsg_net_drv_tx_done_ext(struct rte_vmsg_net_drv *nd, uint32_t qp,
+					      void **cookies, uint32_t n);
 
 /**
  * Hands a transport event (EVENT_CONFIG, EVENT_USED) of this device to the

@@ -52,6 +52,20 @@
 #define CPL_BATCH 64u
 /* Largest buffer of a pair whose receive and transmit buffers share a pool of unequal sizes. */
 #define NET_POOL_SHARED_MAX 4096u
+/*
+ * Chain cookies: cookie_of(idx) for the helper's buffer idx (below
+ * 2 * RTE_VMSG_VQ_MAX_SIZE), cookie_of(NET_XBASE + s) for the caller's
+ * buffer in slot s (the _ext calls).
+ */
+#define NET_XBASE (1u << 20)
+
+struct rte_vmsg_net_drv;
+
+/* A caller's buffer the helper holds (the _ext calls). */
+struct drv_xslot {
+	uint8_t *addr;
+	void *cookie;
+};
 
 struct drv_q {
 	struct rte_vmsg_vq_drv *vq;
@@ -103,6 +117,19 @@ struct drv_q {
 	struct rte_vmsg_vq_buf *vbufs;	  /* [nbuf] */
 	struct rte_vmsg_net_queue_stats st;
 	uint64_t used_ev; /* EVENT_USED received (bus thread) */
+	/*
+	 * The caller's buffers (_ext calls): slots [nbuf], the free ones a
+	 * stack xfree[0 .. nxfree). Transmit: slots the device completed, not
+	 * yet collected, a FIFO xdone[xdpos .. xdpos + nxdone) modulo nbuf (a
+	 * slot is freed when collected, so they never outnumber the slots).
+	 * Receive (ext): buffers of a dropped packet still to hand back.
+	 */
+	struct drv_xslot *xs;
+	uint32_t *xfree, nxfree;
+	uint32_t *xdone, xdpos, nxdone;
+	uint32_t xdrop;
+	bool ext; /* receive: RTE_VMSG_NET_DRV_F_EXT_RX */
+	struct rte_vmsg_net_drv *nd;
 };
 
 struct rte_vmsg_net_drv {
@@ -121,10 +148,14 @@ struct rte_vmsg_net_drv {
 	uint64_t ctrl_bus;
 	uint8_t *dma;
 	uint64_t dma_bus, dma_size, dma_off;
+	uint64_t xoff; /* the caller's buffers lie in [dma + xoff, dma + dma_size) */
 	uint64_t timeout_ns;
 	bool defer; /* RTE_VMSG_NET_DRV_F_DEFER_EVENTS */
 	void (*poll_peer)(void *arg);
 	void *poll_peer_arg;
+	void (*ext_release)(void *arg, uint32_t qp, void *cookie);
+	void *ext_arg;
+	bool ext_rx; /* RTE_VMSG_NET_DRV_F_EXT_RX */
 	struct rte_vmsg_net_drv_stats ds;
 };
 
@@ -200,10 +231,37 @@ static int q_broke(struct drv_q *q)
 /* ------------------------------------------------------------------------ */
 /* Data path                                                                 */
 
+/*
+ * Reaps the transmissions the device completed: the helper's buffers go
+ * back to the free FIFO, the caller's slots to xdone (a batch of two bursts:
+ * a reap that empties the batch exactly is followed by one that re-reads
+ * the used idx, a line the device is writing).
+ */
+static NET_ALWAYS_INLINE int tx_reap(struct drv_q *q)
+{
+	struct rte_vmsg_vq_cpl cpl[CPL_BATCH];
+	uint32_t i, idx;
+	int rc;
+
+	do {
+		rc = rte_vmsg_vq_drv_reap_burst(q->vq, cpl, CPL_BATCH);
+		if (rc < 0)
+			return rc;
+		for (i = 0; i < (uint32_t)rc; i++) {
+			idx = idx_of(cpl[i].cookie);
+			if (RTE_VMSG_LIKELY(idx < NET_XBASE))
+				q->free[(q->fpos + q->nfree++) & (q->nbuf - 1)] = idx;
+			else
+				q->xdone[(q->xdpos + q->nxdone++) & (q->nbuf - 1)] =
+					idx - NET_XBASE;
+		}
+	} while (rc == (int)CPL_BATCH);
+	return 0;
+}
+
 RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 					   const struct rte_vmsg_net_pkt *pkts, uint32_t n)
 {
-	struct rte_vmsg_vq_cpl cpl[CPL_BATCH];
 	struct drv_q *q, *rx;
 	uint32_t i, k, idx;
 	uintptr_t lo, span;
@@ -214,18 +272,9 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 	q = &nd->q[2 * qp + 1];
 	if (RTE_VMSG_UNLIKELY(q->down))
 		return -EIO;
-	/*
-	 * Transmissions the device completed give their buffers back (a batch
-	 * of two bursts: a reap that empties the batch exactly is followed by
-	 * one that re-reads the used idx, a line the device is writing).
-	 */
-	do {
-		rc = rte_vmsg_vq_drv_reap_burst(q->vq, cpl, CPL_BATCH);
-		if (rc < 0)
-			return q_broke(q);
-		for (i = 0; i < (uint32_t)rc; i++)
-			q->free[(q->fpos + q->nfree++) & (q->nbuf - 1)] = idx_of(cpl[i].cookie);
-	} while (rc == (int)CPL_BATCH);
+	/* Transmissions the device completed give their buffers back. */
+	if (tx_reap(q) < 0)
+		return q_broke(q);
 
 	/*
 	 * The buffers this burst fills: the device read them last, so they are
@@ -290,9 +339,10 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 	}
 	rc = rte_vmsg_vq_drv_add_burst(q->vq, q->chains, k);
 	/*
-	 * Chains not added (an error, or no descriptor: cannot happen, one per
-	 * buffer) give their buffers back: they are the last taken, still in
-	 * their FIFO slots (nothing was appended since), so the FIFO rewinds.
+	 * Chains not added (an error, or no descriptor: the caller's buffers,
+	 * rte_vmsg_net_drv_tx_burst_ext(), may hold some) give their buffers
+	 * back: they are the last taken, still in their FIFO slots (nothing
+	 * was appended since), so the FIFO rewinds.
 	 */
 	i = rc < 0 ? k : k - (uint32_t)rc;
 	q->fpos -= i;
@@ -373,7 +423,9 @@ static NET_ALWAYS_INLINE int rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 		return -EIO;
 	if (RTE_VMSG_UNLIKELY(q->lending))
 		return -EBUSY;
-	rep = q->free; /* receive queues use it as the re-post list */
+	if (RTE_VMSG_UNLIKELY(q->ext))
+		return -ENOTSUP; /* the caller's buffers: rte_vmsg_net_drv_rx_burst_ext() */
+	rep = q->free;		 /* receive queues use it as the re-post list */
 	/*
 	 * Reap up front and start the loads of the buffers the burst will
 	 * copy out (the device wrote them: they are in its cache, not ours).
@@ -528,6 +580,313 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_release(struct rte_vmsg_net_drv *nd, uint32
 }
 
 /* ------------------------------------------------------------------------ */
+/* The caller's buffers                                                      */
+
+/*
+ * The bus address of the caller's [addr, addr + len) when it lies in the
+ * part of the DMA area the helper left (rte_vmsg_net_drv_dma_spare()).
+ */
+static inline int x_bus(const struct rte_vmsg_net_drv *nd, const void *addr, uint32_t len,
+			uint64_t *bus)
+{
+	uintptr_t off = (uintptr_t)addr - (uintptr_t)nd->dma;
+
+	if ((uintptr_t)addr < (uintptr_t)nd->dma || off < nd->xoff || off > nd->dma_size ||
+	    len > nd->dma_size - off)
+		return -1;
+	*bus = nd->dma_bus + off;
+	return 0;
+}
+
+/* Hands the caller's buffer in slot @p s of @p q back through ext_release; frees the slot. */
+static void x_release(struct drv_q *q, uint32_t s)
+{
+	struct rte_vmsg_net_drv *nd = q->nd;
+
+	nd->ext_release(nd->ext_arg, q->index / 2, q->xs[s].cookie);
+	q->xs[s].cookie = NULL;
+	q->xfree[q->nxfree++] = s;
+}
+
+/* The caller's buffer of slot @p s in entry @p e; frees the slot. */
+static inline void x_give(struct drv_q *q, uint32_t s, struct rte_vmsg_net_xbuf *e, uint32_t len,
+			  uint32_t flags)
+{
+	e->addr = q->xs[s].addr;
+	e->cookie = q->xs[s].cookie;
+	e->len = len;
+	e->flags = flags;
+	q->xs[s].cookie = NULL;
+	q->xfree[q->nxfree++] = s;
+}
+
+/*
+ * Gives back the caller's buffers the helper holds outside the ring, for a
+ * reset or destroy: reaped receive completions not yet handed out, and
+ * completed transmissions not yet collected.
+ */
+static void x_release_held(struct drv_q *q)
+{
+	uint32_t i, idx;
+
+	if (q->xs == NULL)
+		return;
+	for (i = q->cpl_pos; i < q->cpl_n; i++) {
+		idx = idx_of(q->cpl[i].cookie);
+		if (idx >= NET_XBASE)
+			x_release(q, idx - NET_XBASE);
+	}
+	while (q->nxdone != 0) {
+		x_release(q, q->xdone[q->xdpos++ & (q->nbuf - 1)]);
+		q->nxdone--;
+	}
+	q->xdpos = 0;
+	q->xdrop = 0;
+}
+
+RTE_VMSG_API uint32_t rte_vmsg_net_drv_rx_buf_len(const struct rte_vmsg_net_drv *nd)
+{
+	return nd != NULL && nd->q != NULL ? nd->q[0].buf_len : 0;
+}
+
+RTE_VMSG_API int rte_vmsg_net_drv_dma_spare(const struct rte_vmsg_net_drv *nd, void **addr,
+					    uint64_t *bus_addr, uint64_t *len)
+{
+	if (nd == NULL || addr == NULL || bus_addr == NULL || len == NULL)
+		return -EINVAL;
+	*addr = nd->dma + nd->xoff;
+	*bus_addr = nd->dma_bus + nd->xoff;
+	*len = nd->dma_size - nd->xoff;
+	return 0;
+}
+
+RTE_VMSG_API int rte_vmsg_net_drv_rx_post_ext(struct rte_vmsg_net_drv *nd, uint32_t qp,
+					      const struct rte_vmsg_net_xbuf *bufs, uint32_t n)
+{
+	struct drv_q *q;
+	uint32_t i, k, s;
+	uint64_t bus;
+	int rc;
+
+	if (nd == NULL || qp >= nd->nqp || (bufs == NULL && n != 0))
+		return -EINVAL;
+	q = &nd->q[2 * qp];
+	if (!q->ext)
+		return -ENOTSUP;
+	if (RTE_VMSG_UNLIKELY(q->down))
+		return -EIO;
+	k = n < q->nxfree ? n : q->nxfree;
+	for (i = 0; i < k; i++) {
+		if (bufs[i].len < q->buf_len || x_bus(nd, bufs[i].addr, bufs[i].len, &bus) != 0)
+			return -EINVAL;
+		s = q->xfree[q->nxfree - 1 - i];
+		q->vbufs[i].addr = bus;
+		q->vbufs[i].len = bufs[i].len;
+		q->vbufs[i].reserved = 0;
+		q->chains[i].bufs = &q->vbufs[i];
+		q->chains[i].n_out = 0;
+		q->chains[i].n_in = 1;
+		q->chains[i].flags = 0;
+		q->chains[i].cookie = cookie_of(NET_XBASE + s);
+	}
+	if (k == 0)
+		return 0;
+	rc = rte_vmsg_vq_drv_add_burst(q->vq, q->chains, k);
+	if (rc < 0)
+		return rc == -EIO ? q_broke(q) : rc;
+	for (i = 0; i < (uint32_t)rc; i++) {
+		s = q->xfree[--q->nxfree];
+		q->xs[s].addr = bufs[i].addr;
+		q->xs[s].cookie = bufs[i].cookie;
+	}
+	/* Added: the caller's buffers are the queue's now, whatever the kick does. */
+	if (q_kick(nd, q) < 0)
+		(void)q_broke(q);
+	return rc;
+}
+
+RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_ext(struct rte_vmsg_net_drv *nd, uint32_t qp,
+					       struct rte_vmsg_net_xbuf *out, uint32_t n)
+{
+	struct rte_vmsg_virtio_net_hdr wh;
+	struct drv_q *q;
+	uint32_t k = 0, nb, j, s, total;
+	bool broke = false;
+	int rc;
+
+	if (nd == NULL || qp >= nd->nqp || (out == NULL && n != 0))
+		return -EINVAL;
+	q = &nd->q[2 * qp];
+	if (!q->ext)
+		return -ENOTSUP;
+	if (RTE_VMSG_UNLIKELY(q->down))
+		return -EIO;
+	/* Reap up front and start the loads of the headers (the device wrote them). */
+	rc = rx_reap(q, n);
+	for (j = 0; rc > 0 && j < (uint32_t)rc && j < n; j++)
+		__builtin_prefetch(q->xs[idx_of(q->cpl[q->cpl_pos + j].cookie) - NET_XBASE].addr,
+				   0);
+	while (k < n) {
+		const struct rte_vmsg_vq_cpl *c;
+
+		rc = rx_reap(q, 1);
+		if (rc <= 0) {
+			broke = rc < 0;
+			break;
+		}
+		c = &q->cpl[q->cpl_pos];
+		s = idx_of(c->cookie) - NET_XBASE;
+		if (q->xdrop != 0) {
+			/* The rest of a packet dropped in an earlier call. */
+			x_give(q, s, &out[k++], 0, RTE_VMSG_NET_XBUF_F_DROP);
+			q->cpl_pos++;
+			q->xdrop--;
+			continue;
+		}
+		nb = 1;
+		if (c->len >= NET_HDR_LEN) {
+			/* Read once, into the private copy. */
+			memcpy(&wh, q->xs[s].addr, NET_HDR_LEN);
+			if (nd->mrg)
+				nb = rte_vmsg_le16_to_cpu(wh.num_buffers);
+		}
+		if (c->len < NET_HDR_LEN || nb == 0 || nb > q->nbuf) {
+			q->st.errors++;
+			x_give(q, s, &out[k++], 0, RTE_VMSG_NET_XBUF_F_DROP);
+			q->cpl_pos++;
+			continue;
+		}
+		rc = rx_reap(q, nb);
+		if (rc < 0) {
+			broke = true;
+			break;
+		}
+		if ((uint32_t)rc < nb)
+			break; /* the rest of the packet is not there yet */
+		total = 0;
+		for (j = 0; j < nb; j++)
+			total += q->cpl[q->cpl_pos + j]
+					 .len; /* each within its buffer: no overflow */
+		total -= NET_HDR_LEN;
+		if (nb > n - k || total > NET_MAX_GSO_PKT) {
+			if (k != 0 && total <= NET_MAX_GSO_PKT)
+				break; /* whole, in the next call */
+			/* More buffers than the caller takes at once, or too long: dropped. */
+			q->st.errors++;
+			q->xdrop = nb;
+			continue;
+		}
+		for (j = 0; j < nb; j++) {
+			const struct rte_vmsg_vq_cpl *e = &q->cpl[q->cpl_pos + j];
+			uint32_t skip = j == 0 ? NET_HDR_LEN : 0;
+
+			x_give(q, idx_of(e->cookie) - NET_XBASE, &out[k + j], e->len - skip,
+			       j + 1 < nb ? RTE_VMSG_NET_XBUF_F_MORE : 0);
+		}
+		net_hdr_from_wire(&wh, &out[k].hdr);
+		if (!nd->mrg)
+			out[k].hdr.num_buffers = 1;
+		q->st.packets++;
+		q->st.bytes += total;
+		q->cpl_pos += nb;
+		k += nb;
+	}
+	if (broke) {
+		(void)q_broke(q);
+		/* The entries filled are the caller's buffers: hand them out; the next call says -EIO. */
+		return k != 0 ? (int)k : -EIO;
+	}
+	return (int)k;
+}
+
+RTE_VMSG_API int rte_vmsg_net_drv_tx_burst_ext(struct rte_vmsg_net_drv *nd, uint32_t qp,
+					       const struct rte_vmsg_net_xbuf *pkts, uint32_t n)
+{
+	struct drv_q *q;
+	uint32_t i, k, s;
+	uint64_t bus;
+	int rc;
+
+	if (nd == NULL || qp >= nd->nqp || (pkts == NULL && n != 0))
+		return -EINVAL;
+	q = &nd->q[2 * qp + 1];
+	if (q->xs == NULL)
+		return -ENOTSUP;
+	if (RTE_VMSG_UNLIKELY(q->down))
+		return -EIO;
+	if (tx_reap(q) < 0)
+		return q_broke(q);
+	for (k = 0; k < n && k < q->nxfree; k++) {
+		const struct rte_vmsg_net_xbuf *p = &pkts[k];
+
+		if (p->len < NET_HDR_LEN || x_bus(nd, p->addr, p->len, &bus) != 0) {
+			if (k == 0)
+				return -EINVAL;
+			break;
+		}
+		if (p->len > q->buf_len) {
+			if (k == 0)
+				return -EMSGSIZE;
+			break;
+		}
+		s = q->xfree[q->nxfree - 1 - k];
+		net_hdr_to_wire(&p->hdr, p->addr, 0);
+		q->vbufs[k].addr = bus;
+		q->vbufs[k].len = p->len;
+		q->vbufs[k].reserved = 0;
+		q->chains[k].bufs = &q->vbufs[k];
+		q->chains[k].n_out = 1;
+		q->chains[k].n_in = 0;
+		q->chains[k].flags = 0;
+		q->chains[k].cookie = cookie_of(NET_XBASE + s);
+	}
+	if (k == 0) {
+		q_event(nd, q, 0, 0);
+		return 0;
+	}
+	rc = rte_vmsg_vq_drv_add_burst(q->vq, q->chains, k);
+	if (rc < 0)
+		return rc == -EIO ? q_broke(q) : rc;
+	for (i = 0; i < (uint32_t)rc; i++) {
+		s = q->xfree[--q->nxfree];
+		q->xs[s].addr = pkts[i].addr;
+		q->xs[s].cookie = pkts[i].cookie;
+		q->st.packets++;
+		q->st.bytes += pkts[i].len - NET_HDR_LEN;
+	}
+	q->st.zc_packets += (uint32_t)rc;
+	/* Added: the caller's buffers are the queue's now, whatever the kick does. */
+	if (q_kick(nd, q) < 0)
+		(void)q_broke(q);
+	return rc;
+}
+
+RTE_VMSG_API int rte_vmsg_net_drv_tx_done_ext(struct rte_vmsg_net_drv *nd, uint32_t qp,
+					      void **cookies, uint32_t n)
+{
+	struct drv_q *q;
+	uint32_t k, s;
+
+	if (nd == NULL || qp >= nd->nqp || (cookies == NULL && n != 0))
+		return -EINVAL;
+	q = &nd->q[2 * qp + 1];
+	if (q->xs == NULL)
+		return 0; /* nothing of the caller's was ever sent */
+	if (RTE_VMSG_UNLIKELY(q->down))
+		return -EIO;
+	if (q->nxdone < n && tx_reap(q) < 0)
+		return q_broke(q);
+	for (k = 0; k < n && q->nxdone != 0; k++) {
+		s = q->xdone[q->xdpos++ & (q->nbuf - 1)];
+		q->nxdone--;
+		cookies[k] = q->xs[s].cookie;
+		q->xs[s].cookie = NULL;
+		q->xfree[q->nxfree++] = s;
+	}
+	return (int)k;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Events                                                                    */
 
 static void on_config(void *arg, struct rte_vmsg_drv *drv, const struct rte_vmsg_config *ev)
@@ -596,6 +955,9 @@ static void q_free(struct drv_q *q)
 	free(q->chains);
 	free(q->vbufs);
 	free(q->lentpos);
+	free(q->xs);
+	free(q->xfree);
+	free(q->xdone);
 }
 
 /* Creates the driver half of a queue in the DMA area. */
@@ -644,6 +1006,21 @@ static int q_new(struct rte_vmsg_net_drv *nd, struct drv_q *q, uint32_t index, u
 	q->vbufs = calloc(q->nbuf, sizeof(*q->vbufs));
 	if (q->free == NULL || q->cpl == NULL || q->chains == NULL || q->vbufs == NULL)
 		return -ENOMEM;
+	q->nd = nd;
+	q->ext = index % 2 == 0 && nd->ext_rx;
+	/* Slots for the caller's buffers: receive with EXT_RX, transmit whenever they may come. */
+	if (nd->ext_release != NULL && (index % 2 == 1 || q->ext)) {
+		uint32_t j;
+
+		q->xs = calloc(q->nbuf, sizeof(*q->xs));
+		q->xfree = calloc(q->nbuf, sizeof(*q->xfree));
+		q->xdone = calloc(q->nbuf, sizeof(*q->xdone));
+		if (q->xs == NULL || q->xfree == NULL || q->xdone == NULL)
+			return -ENOMEM;
+		for (j = 0; j < q->nbuf; j++)
+			q->xfree[j] = q->nbuf - 1 - j;
+		q->nxfree = q->nbuf;
+	}
 	return vq_new(nd, nd->qsize, &q->vq);
 }
 
@@ -659,6 +1036,11 @@ static int pair_bufs(struct rte_vmsg_net_drv *nd, struct drv_q *rx, struct drv_q
 {
 	uint32_t stride = rx->buf_len > tx->buf_len ? rx->buf_len : tx->buf_len;
 
+	if (rx->ext) {
+		/* The caller's receive buffers: the transmit queue's own alone. */
+		tx->buf = dma_alloc(nd, (uint64_t)tx->nbuf * tx->buf_len, &tx->buf_bus);
+		return tx->buf != NULL ? 0 : -ENOMEM;
+	}
 	if (rx->buf_len == tx->buf_len || stride <= NET_POOL_SHARED_MAX) {
 		rx->buf = dma_alloc(nd, 2ull * rx->nbuf * stride, &rx->buf_bus);
 		rx->lentpos = rx->buf != NULL ? calloc(2u * rx->nbuf, sizeof(*rx->lentpos)) : NULL;
@@ -842,6 +1224,8 @@ static int rx_fill(struct rte_vmsg_net_drv *nd, struct drv_q *q)
 {
 	uint32_t j;
 
+	if (q->ext)
+		return 0; /* the caller posts its own (rte_vmsg_net_drv_rx_post_ext()) */
 	for (j = 0; j < q->nbuf; j++)
 		q->free[j] = j;
 	return rx_post(nd, q, q->free, q->nbuf);
@@ -906,7 +1290,9 @@ RTE_VMSG_API int rte_vmsg_net_drv_create(const struct rte_vmsg_net_drv_opts *opt
 		return -EINVAL;
 	if (o.bus == NULL || o.dma_addr == NULL || o.dma_size == 0 ||
 	    ((uintptr_t)o.dma_addr & 63u) != 0 || (o.dma_bus_addr & 63u) != 0 ||
-	    (o.flags & ~(RTE_VMSG_NET_DRV_F_BUS_EVENTS | RTE_VMSG_NET_DRV_F_DEFER_EVENTS)) != 0 ||
+	    (o.flags & ~(RTE_VMSG_NET_DRV_F_BUS_EVENTS | RTE_VMSG_NET_DRV_F_DEFER_EVENTS |
+			 RTE_VMSG_NET_DRV_F_EXT_RX)) != 0 ||
+	    ((o.flags & RTE_VMSG_NET_DRV_F_EXT_RX) != 0 && o.ext_release == NULL) ||
 	    o.notify > RTE_VMSG_NET_NOTIFY_EVENT || (o.features & ~DRV_FEATURES) != 0 ||
 	    o.queue_pairs > RTE_VMSG_NET_MAX_QP || o.queue_size > RTE_VMSG_VQ_MAX_SIZE)
 		return -EINVAL;
@@ -922,6 +1308,9 @@ RTE_VMSG_API int rte_vmsg_net_drv_create(const struct rte_vmsg_net_drv_opts *opt
 	nd->timeout_ns = o.timeout_ns != 0 ? o.timeout_ns : 2000000000ull;
 	nd->poll_peer = o.poll_peer;
 	nd->poll_peer_arg = o.poll_peer_arg;
+	nd->ext_release = o.ext_release;
+	nd->ext_arg = o.ext_release_arg;
+	nd->ext_rx = (o.flags & RTE_VMSG_NET_DRV_F_EXT_RX) != 0;
 	memset(&dopts, 0, sizeof(dopts));
 	dopts.sz = sizeof(dopts);
 	dopts.flags =
@@ -942,17 +1331,26 @@ RTE_VMSG_API int rte_vmsg_net_drv_create(const struct rte_vmsg_net_drv_opts *opt
 		rte_vmsg_net_drv_destroy(nd);
 		return rc;
 	}
+	nd->xoff = (nd->dma_off + 63u) & ~(uint64_t)63u;
+	if (nd->xoff > nd->dma_size)
+		nd->xoff = nd->dma_size;
 	*out = nd;
 	return 0;
 }
 
-/* Counts a transmission that was in flight when its queue was reset. */
-static void tx_lost(void *arg, void *cookie)
+/*
+ * A chain outstanding when its queue was reset: a transmission counts as
+ * lost, and a buffer of the caller's goes back to it.
+ */
+static void q_lost(void *arg, void *cookie)
 {
 	struct drv_q *q = arg;
+	uint32_t idx = idx_of(cookie);
 
-	(void)cookie;
-	q->st.drops++;
+	if (idx >= NET_XBASE)
+		x_release(q, idx - NET_XBASE);
+	if (q->index % 2 == 1)
+		q->st.drops++;
 }
 
 /*
@@ -963,18 +1361,14 @@ static void tx_lost(void *arg, void *cookie)
  */
 static void tx_reap_done(struct drv_q *q)
 {
-	struct rte_vmsg_vq_cpl cpl[CPL_BATCH];
-	int n;
-
-	do
-		n = rte_vmsg_vq_drv_reap_burst(q->vq, cpl, CPL_BATCH);
-	while (n == (int)CPL_BATCH);
+	(void)tx_reap(q);
 }
 
 /* Re-initialises the driver half of @p q (the device has stopped using it) and its state. */
-static void q_reset(struct drv_q *q, bool tx)
+static void q_reset(struct drv_q *q)
 {
-	rte_vmsg_vq_drv_reset(q->vq, tx ? tx_lost : NULL, q);
+	rte_vmsg_vq_drv_reset(q->vq, q_lost, q);
+	x_release_held(q);
 	q->broken_seen = false;
 	q->kick_pending = false;
 	q->ev_done = rte_vmsg__read_once(&q->ev_req); /* asked for before: nothing to tell now */
@@ -1009,7 +1403,7 @@ RTE_VMSG_API int rte_vmsg_net_drv_reset(struct rte_vmsg_net_drv *nd)
 	if (((uint64_t)got[0] | ((uint64_t)got[1] << 32)) != nd->feat)
 		return -EPROTO;
 	for (i = 0; i < 2 * nd->nqp; i++)
-		q_reset(&nd->q[i], i % 2 == 1);
+		q_reset(&nd->q[i]);
 	if (nd->ctrl != NULL)
 		rte_vmsg_vq_drv_reset(nd->ctrl, NULL, NULL);
 	return drv_start(nd);
@@ -1057,8 +1451,8 @@ RTE_VMSG_API int rte_vmsg_net_drv_queue_reset(struct rte_vmsg_net_drv *nd, uint3
 	 * what is still outstanding after this reap was not delivered.
 	 */
 	tx_reap_done(tx);
-	q_reset(tx, true);
-	q_reset(rx, false);
+	q_reset(tx);
+	q_reset(rx);
 	rx->down = true;
 	tx->down = true;
 	/* §6: disabled now; program and enable again, with read-back (DRV-19..22). */
@@ -1085,8 +1479,16 @@ RTE_VMSG_API void rte_vmsg_net_drv_destroy(struct rte_vmsg_net_drv *nd)
 		return;
 	rte_vmsg_drv_close(nd->drv);
 	if (nd->q != NULL)
-		for (i = 0; i < 2 * nd->nqp; i++)
-			q_free(&nd->q[i]);
+		for (i = 0; i < 2 * nd->nqp; i++) {
+			struct drv_q *q = &nd->q[i];
+
+			/* The caller's buffers the queue still holds go back to it. */
+			if (q->xs != NULL && q->vq != NULL) {
+				rte_vmsg_vq_drv_reset(q->vq, q_lost, q);
+				x_release_held(q);
+			}
+			q_free(q);
+		}
 	rte_vmsg_vq_drv_destroy(nd->ctrl);
 	free(nd->q);
 	free(nd);

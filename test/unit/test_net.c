@@ -206,7 +206,10 @@ struct cfg {
 	uint16_t drv_qp;
 	uint32_t drv_qsize; /* 0: the driver's default */
 	uint32_t drv_flags; /* RTE_VMSG_NET_DRV_F_* */
+	int ext;	    /* the driver gets xp_release() as its ext_release */
 };
+
+static void xp_release(void *arg, uint32_t qp, void *cookie);
 
 static const uint8_t MAC[6] = { 0x02, 0x00, 0x5e, 0x10, 0x20, 0x30 };
 
@@ -233,6 +236,8 @@ static int env_add_drv(struct env *e, const struct cfg *c, int i)
 	d.timeout_ns = 1000000000ull;
 	d.poll_peer = poll_peer;
 	d.poll_peer_arg = e;
+	if (c->ext)
+		d.ext_release = xp_release;
 	return rte_vmsg_net_drv_create(&d, &e->drv[i]);
 }
 
@@ -1860,6 +1865,390 @@ out:
 }
 
 /*
+ * The caller's buffers (the _ext calls): a pool of XP_N buffers in the DMA
+ * area's spare part, each FREE, posted for receive (XS_RX) or sent (XS_TX);
+ * the cookie is the index + 1. Every buffer must come back exactly once:
+ * through rx_burst_ext(), tx_done_ext(), or xp_release() at a reset or
+ * destroy; a buffer handed back twice, or not at all, fails.
+ */
+#define XP_N 1024u
+enum { XS_FREE, XS_RX, XS_TX };
+
+static struct xpool {
+	uint8_t *base;
+	uint32_t sz, n, nfree;
+	uint8_t state[XP_N];
+	uint32_t freel[XP_N];
+	uint64_t released, twice;
+} xp;
+
+static void *xp_cookie(uint32_t i)
+{
+	return (void *)(uintptr_t)(i + 1u);
+}
+
+/* Takes buffer @p cookie back from state @p was (counted as wrong when it is not in it). */
+static void xp_back(void *cookie, int was)
+{
+	uint32_t i = (uint32_t)((uintptr_t)cookie - 1u);
+
+	if (i >= xp.n || xp.state[i] != was) {
+		xp.twice++;
+		return;
+	}
+	xp.state[i] = XS_FREE;
+	xp.freel[xp.nfree++] = i;
+}
+
+static void xp_release(void *arg, uint32_t qp, void *cookie)
+{
+	uint32_t i = (uint32_t)((uintptr_t)cookie - 1u);
+
+	(void)arg;
+	(void)qp;
+	xp.released++;
+	xp_back(cookie, i < xp.n && xp.state[i] == XS_TX ? XS_TX : XS_RX);
+}
+
+static void xp_init(struct env *e, uint32_t sz)
+{
+	uint64_t bus, len;
+	void *a;
+
+	memset(&xp, 0, sizeof(xp));
+	CHECK_EQ(rte_vmsg_net_drv_dma_spare(e->drv[0], &a, &bus, &len), 0);
+	xp.base = a;
+	xp.sz = sz;
+	xp.n = len / sz < XP_N ? (uint32_t)(len / sz) : XP_N;
+	CHECK(xp.n >= 512);
+	for (uint32_t i = 0; i < xp.n; i++)
+		xp.freel[xp.nfree++] = xp.n - 1 - i;
+}
+
+/* Buffers not free. */
+static uint32_t xp_out(void)
+{
+	return xp.n - xp.nfree;
+}
+
+/* Posts free buffers until the receive queue is full. */
+static void xp_post(struct env *e)
+{
+	struct rte_vmsg_net_xbuf b[64];
+	uint32_t k, i;
+	int rc;
+
+	do {
+		for (k = 0; k < 64 && xp.nfree > k; k++) {
+			i = xp.freel[xp.nfree - 1 - k];
+			b[k].addr = xp.base + (size_t)i * xp.sz;
+			b[k].len = xp.sz;
+			b[k].cookie = xp_cookie(i);
+		}
+		rc = rte_vmsg_net_drv_rx_post_ext(e->drv[0], 0, b, k);
+		CHECK(rc >= 0);
+		for (i = 0; rc > 0 && i < (uint32_t)rc; i++)
+			xp.state[xp.freel[--xp.nfree]] = XS_RX;
+	} while (rc == (int)k && k == 64);
+}
+
+/* Collects the completed transmissions of pair 0. */
+static void xp_done(struct env *e)
+{
+	void *ck[64];
+	int rc;
+
+	while ((rc = rte_vmsg_net_drv_tx_done_ext(e->drv[0], 0, ck, 64)) > 0)
+		for (int j = 0; j < rc; j++)
+			xp_back(ck[j], XS_TX);
+	CHECK(rc >= 0);
+}
+
+/*
+ * @p total packets of random sizes 14..max through the loopback, every
+ * other burst sent from the caller's buffers (tx_burst_ext(), packets that
+ * fit one) or copied (tx_burst()), all received into the caller's buffers
+ * and checked: bytes, addresses swapped, header, and num_buffers against
+ * the buffer size.
+ */
+static uint64_t xp_traffic(struct env *e, uint64_t total, uint32_t max)
+{
+	static struct pbuf tx[32], got;
+	struct rte_vmsg_net_pkt tp[32];
+	struct rte_vmsg_net_xbuf xb[32], out[64];
+	uint64_t done = 0, bad = 0, bursts = 0;
+
+	while (done < total) {
+		uint32_t n = total - done < 32 ? (uint32_t)(total - done) : 32, k = 0, i;
+		int ext = (int)(bursts++ & 1), rc;
+		uint64_t deadline;
+
+		xp_done(e);
+		if (ext && xp.nfree < n)
+			ext = 0;
+		for (i = 0; i < n; i++) {
+			uint32_t m = ext && max > xp.sz - 12 ? xp.sz - 12 : max;
+			uint32_t len = 14 + (uint32_t)(vtest_rand(&seed) % (m - 13));
+
+			pkt_fill(tx[i].b, len, (uint32_t)(done + i), vtest_rand(&seed));
+			tp[i].data = tx[i].b;
+			tp[i].len = len;
+			hdr_rand(&tp[i].hdr, &seed);
+			if (ext) {
+				uint32_t b = xp.freel[--xp.nfree];
+
+				xp.state[b] = XS_TX;
+				xb[i].addr = xp.base + (size_t)b * xp.sz;
+				xb[i].len = 12 + len;
+				xb[i].cookie = xp_cookie(b);
+				xb[i].hdr = tp[i].hdr;
+				memcpy((uint8_t *)xb[i].addr + 12, tx[i].b, len);
+			}
+		}
+		rc = ext ? rte_vmsg_net_drv_tx_burst_ext(e->drv[0], 0, xb, n)
+			 : rte_vmsg_net_drv_tx_burst(e->drv[0], 0, tp, n);
+		CHECK_EQ(rc, (int)n);
+		if (rc != (int)n)
+			return done;
+		deadline = rte_vmsg_time_ns() + 2000000000ull;
+		while (k < n && rte_vmsg_time_ns() < deadline) {
+			turn(e);
+			xp_post(e);
+			rc = rte_vmsg_net_drv_rx_burst_ext(e->drv[0], 0, out, 64);
+			CHECK(rc >= 0);
+			for (uint32_t j = 0; rc > 0 && j < (uint32_t)rc; j++) {
+				uint32_t first = j, off = 0, nb = 0;
+
+				CHECK_EQ(out[j].flags & RTE_VMSG_NET_XBUF_F_DROP, 0);
+				/* A packet: its entries, gathered. */
+				for (;; j++) {
+					const struct rte_vmsg_net_xbuf *x = &out[j];
+
+					if (off + x->len <= sizeof(got.b))
+						memcpy(got.b + off,
+						       (uint8_t *)x->addr + (j == first ? 12 : 0),
+						       x->len);
+					off += x->len;
+					nb++;
+					xp_back(x->cookie, XS_RX);
+					if ((x->flags & RTE_VMSG_NET_XBUF_F_MORE) == 0)
+						break;
+					CHECK(j + 1 < (uint32_t)rc); /* whole packets only */
+					if (j + 1 >= (uint32_t)rc)
+						break;
+				}
+				if (k >= n || off != tp[k].len ||
+				    out[first].hdr.num_buffers != nb ||
+				    nb != (12 + off + xp.sz - 1) / xp.sz ||
+				    !pkt_same_swapped(tx[k].b, got.b, off) ||
+				    !hdr_same(&tp[k].hdr, &out[first].hdr))
+					bad++;
+				k++;
+			}
+		}
+		CHECK_EQ(k, n);
+		done += k;
+		if (k != n)
+			break;
+	}
+	CHECK_U64(bad, 0);
+	CHECK_U64(xp.twice, 0);
+	return done;
+}
+
+/*
+ * RTE_VMSG_NET_DRV_F_EXT_RX and the _ext calls: traffic through the
+ * loopback in the caller's buffers (2 KiB, MRG_RXBUF), with MTU 1500 (one
+ * buffer a packet) or 9000 (up to five); a queue reset and a device reset
+ * with buffers posted and in flight, after which each of them has come
+ * back once (xp_release()), and traffic goes on; destroy gives back the
+ * posted ones.
+ */
+static void test_ext(uint16_t mtu)
+{
+	struct cfg c = { .qp = 1, .mtu = mtu, .drv_flags = RTE_VMSG_NET_DRV_F_EXT_RX, .ext = 1 };
+	struct rte_vmsg_net_queue_stats qs;
+	struct rte_vmsg_net_xbuf b;
+	struct rte_vmsg_net_pkt p;
+	uint32_t sz = 2048, held;
+	struct env e;
+
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	CHECK_EQ(rte_vmsg_net_drv_rx_buf_len(e.drv[0]), sz);
+	CHECK_EQ(rte_vmsg_net_drv_rx_buf_len(NULL), 0);
+	xp_init(&e, sz);
+	/* The copying receive bursts do not apply. */
+	p.data = NULL;
+	p.cap = 0;
+	CHECK_EQ(rte_vmsg_net_drv_rx_burst(e.drv[0], 0, &p, 1), -ENOTSUP);
+	CHECK_EQ(rte_vmsg_net_drv_rx_burst_zc(e.drv[0], 0, &p, 1), -ENOTSUP);
+	/* Buffers outside the spare part, short or too long are refused; nothing is posted. */
+	memset(&b, 0, sizeof(b));
+	b.addr = xp.base - 64;
+	b.len = sz;
+	b.cookie = xp_cookie(0);
+	CHECK_EQ(rte_vmsg_net_drv_rx_post_ext(e.drv[0], 0, &b, 1), -EINVAL);
+	b.addr = xp.base;
+	b.len = sz - 1;
+	CHECK_EQ(rte_vmsg_net_drv_rx_post_ext(e.drv[0], 0, &b, 1), -EINVAL);
+	b.len = UINT32_MAX;
+	CHECK_EQ(rte_vmsg_net_drv_rx_post_ext(e.drv[0], 0, &b, 1), -EINVAL);
+	b.len = sz;
+	CHECK_EQ(rte_vmsg_net_drv_rx_post_ext(e.drv[0], 1, &b, 1), -EINVAL);
+	CHECK_EQ(rte_vmsg_net_drv_rx_post_ext(NULL, 0, &b, 1), -EINVAL);
+	CHECK_EQ(rte_vmsg_net_drv_rx_burst_ext(e.drv[0], 0, NULL, 1), -EINVAL);
+	b.len = 11;
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst_ext(e.drv[0], 0, &b, 1), -EINVAL);
+	b.addr = (uint8_t *)rte_vmsg_region_addr(e.reg); /* the helper's own rings */
+	b.len = 100;
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst_ext(e.drv[0], 0, &b, 1), -EINVAL);
+	b.addr = xp.base;
+	b.len = 12u + mtu + 18u + 64u + 1u;
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst_ext(e.drv[0], 0, &b, 1), -EMSGSIZE);
+	CHECK_EQ(xp_out(), 0);
+
+	xp_post(&e);
+	CHECK_EQ(xp_out(), 256u); /* the queue's size */
+	CHECK_U64(xp_traffic(&e, 5000, mtu + 14u), 5000);
+	CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 1, &qs, NULL), 0);
+	CHECK(qs.zc_packets >= 2000 && qs.zc_packets < 5000);
+
+	/* Packets in flight, buffers posted, then a queue reset: each buffer back once. */
+	for (int r = 0; r < 2; r++) {
+		struct rte_vmsg_net_xbuf xb[8];
+		uint32_t i;
+
+		for (i = 0; i < 8; i++) {
+			uint32_t k = xp.freel[--xp.nfree];
+
+			xp.state[k] = XS_TX;
+			xb[i].addr = xp.base + (size_t)k * sz;
+			xb[i].len = 12 + 60;
+			xb[i].cookie = xp_cookie(k);
+			memset(&xb[i].hdr, 0, sizeof(xb[i].hdr));
+			pkt_fill((uint8_t *)xb[i].addr + 12, 60, i, 1);
+		}
+		CHECK_EQ(rte_vmsg_net_drv_tx_burst_ext(e.drv[0], 0, xb, 8), 8);
+		if (r == 1) {
+			/*
+			 * The device loops them back; one is received, the
+			 * other 7 reaped and held; the 8 completions are
+			 * reaped (a burst of none), not collected.
+			 */
+			turn(&e);
+			CHECK_EQ(rte_vmsg_net_drv_rx_burst_ext(e.drv[0], 0, &b, 1), 1);
+			xp_back(b.cookie, XS_RX);
+			CHECK_EQ(rte_vmsg_net_drv_tx_burst_ext(e.drv[0], 0, NULL, 0), 0);
+		}
+		held = xp_out(); /* sent, held and posted */
+		CHECK(held > 200);
+		xp.released = 0;
+		if (r == 0)
+			CHECK_EQ(rte_vmsg_net_drv_queue_reset(e.drv[0], 0), 0);
+		else
+			CHECK_EQ(rte_vmsg_net_drv_reset(e.drv[0]), 0);
+		CHECK_U64(xp.released, held);
+		CHECK_EQ(xp_out(), 0);
+		CHECK_U64(xp.twice, 0);
+		xp_post(&e);
+		CHECK_U64(xp_traffic(&e, 2000, mtu + 14u), 2000);
+	}
+	held = xp_out();
+	CHECK(held > 200);
+	xp.released = 0;
+	env_fini(&e);
+	CHECK_U64(xp.released, held);
+	CHECK_EQ(xp_out(), 0);
+	CHECK_U64(xp.twice, 0);
+	return;
+out:
+	env_fini(&e);
+}
+
+/*
+ * A hostile device writing the caller's receive buffers (MRG_RXBUF): a
+ * packet of two buffers whose first is shorter than the header,
+ * num_buffers 0, and num_buffers past the queue's buffers, each handed
+ * back as a DROP entry (counted); the valid packet after them arrives.
+ * Without the length check the first entry's length underflows; without
+ * the num_buffers bound the burst waits for buffers that never come.
+ */
+static void test_ext_hostile(void)
+{
+	struct cfg c = { .qp = 1,
+			 .backend = RTE_VMSG_NET_BACKEND_APP,
+			 .drv_flags = RTE_VMSG_NET_DRV_F_EXT_RX,
+			 .ext = 1 };
+	struct rte_vmsg_net_queue_stats qs;
+	struct rte_vmsg_net_xbuf out[8];
+	struct rte_vmsg_vq_req req[8];
+	struct rte_vmsg_vq_iov iov[16];
+	struct rte_vmsg_vq_used used[4];
+	struct rte_vmsg_vq_dev *vq;
+	static uint8_t want[60];
+	uint8_t *b[4];
+	int n, i, got = 0, rc, drops = 0;
+	struct env e;
+
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	CHECK(rte_vmsg_drv_has_feature(rte_vmsg_net_drv_handle(e.drv[0]),
+				       RTE_VMSG_NET_F_MRG_RXBUF));
+	xp_init(&e, 2048);
+	xp_post(&e);
+	vq = rte_vmsg_net_dev_vq(e.dev[0], 0);
+	CHECK(vq != NULL);
+	if (vq == NULL)
+		goto out;
+	n = rte_vmsg_vq_dev_pop_burst(vq, req, 4, iov, 16);
+	CHECK_EQ(n, 4);
+	if (n != 4)
+		goto out;
+	for (i = 0; i < 4; i++) {
+		b[i] = iov[req[i].iov_first].base;
+		memset(b[i], 0, 12);
+		used[i].head = req[i].head;
+	}
+	rte_vmsg_put_le16(b[0] + 10, 2);
+	used[0].len = 4;
+	rte_vmsg_put_le16(b[1] + 10, 0);
+	used[1].len = 100;
+	rte_vmsg_put_le16(b[2] + 10, 60000);
+	used[2].len = 12 + 60;
+	rte_vmsg_put_le16(b[3] + 10, 1);
+	pkt_fill(want, 60, 9, 1);
+	memcpy(b[3] + 12, want, 60);
+	used[3].len = 12 + 60;
+	CHECK_EQ(rte_vmsg_vq_dev_push_burst(vq, used, 4), 4);
+	for (i = 0; i < 8 && got + drops < 4; i++) {
+		rc = rte_vmsg_net_drv_rx_burst_ext(e.drv[0], 0, out, 8);
+		CHECK(rc >= 0);
+		for (int j = 0; j < rc; j++) {
+			xp_back(out[j].cookie, XS_RX);
+			if (out[j].flags & RTE_VMSG_NET_XBUF_F_DROP) {
+				drops++;
+				continue;
+			}
+			got++;
+			CHECK_EQ(out[j].len, 60);
+			CHECK_EQ(out[j].flags, 0);
+			CHECK_MEM((uint8_t *)out[j].addr + 12, want, 60);
+		}
+	}
+	CHECK_EQ(got, 1);
+	CHECK_EQ(drops, 3);
+	CHECK_U64(xp.twice, 0);
+	CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 0, &qs, NULL), 0);
+	CHECK_U64(qs.errors, 3);
+	CHECK_U64(qs.broken, 0);
+out:
+	env_fini(&e);
+}
+
+/*
  * Zero-copy forwarding: packets that rx_burst_zc() lent go out again with
  * tx_burst() from the buffers they came in. Each frame carries its id and
  * lap and a pattern of both and its length; every lap it is checked, given
@@ -2362,6 +2751,9 @@ int main(void)
 	RUN(test_tx_zc(1, 9000, 0)); /* 2 KiB and 9 KiB buffers: two pools, every frame copied */
 	RUN(test_tx_zc_corners());
 	RUN(test_tx_zc_owner());
+	RUN(test_ext(1500));
+	RUN(test_ext(9000));
+	RUN(test_ext_hostile());
 	RUN(test_threads());
 	/*
 	 * The default (above) negotiates split in-order; the other three ring
@@ -2377,6 +2769,7 @@ int main(void)
 		/* Zero-copy sends rewrite descriptor addresses: every layout. */
 		RUN(test_tx_zc(1, 1500, 1));
 		RUN(test_tx_zc_owner());
+		RUN(test_ext(9000));
 	}
 	ring_off = 0;
 	ring_on = 0;

@@ -65,6 +65,7 @@ struct rte_vmsg_net_drv;
 struct drv_xslot {
 	uint8_t *addr;
 	void *cookie;
+	bool used; /* the buffer is the helper's (posted, reaped, sent, completed) */
 };
 
 struct drv_q {
@@ -605,6 +606,7 @@ static void x_release(struct drv_q *q, uint32_t s)
 
 	nd->ext_release(nd->ext_arg, q->index / 2, q->xs[s].cookie);
 	q->xs[s].cookie = NULL;
+	q->xs[s].used = false;
 	q->xfree[q->nxfree++] = s;
 }
 
@@ -617,6 +619,7 @@ static inline void x_give(struct drv_q *q, uint32_t s, struct rte_vmsg_net_xbuf 
 	e->len = len;
 	e->flags = flags;
 	q->xs[s].cookie = NULL;
+	q->xs[s].used = false;
 	q->xfree[q->nxfree++] = s;
 }
 
@@ -698,6 +701,7 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_post_ext(struct rte_vmsg_net_drv *nd, uint3
 		s = q->xfree[--q->nxfree];
 		q->xs[s].addr = bufs[i].addr;
 		q->xs[s].cookie = bufs[i].cookie;
+		q->xs[s].used = true;
 	}
 	/* Added: the caller's buffers are the queue's now, whatever the kick does. */
 	if (q_kick(nd, q) < 0)
@@ -851,6 +855,7 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst_ext(struct rte_vmsg_net_drv *nd, uint
 		s = q->xfree[--q->nxfree];
 		q->xs[s].addr = pkts[i].addr;
 		q->xs[s].cookie = pkts[i].cookie;
+		q->xs[s].used = true;
 		q->st.packets++;
 		q->st.bytes += pkts[i].len - NET_HDR_LEN;
 	}
@@ -881,6 +886,7 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_done_ext(struct rte_vmsg_net_drv *nd, uint3
 		q->nxdone--;
 		cookies[k] = q->xs[s].cookie;
 		q->xs[s].cookie = NULL;
+		q->xs[s].used = false;
 		q->xfree[q->nxfree++] = s;
 	}
 	return (int)k;
@@ -1482,11 +1488,14 @@ RTE_VMSG_API void rte_vmsg_net_drv_destroy(struct rte_vmsg_net_drv *nd)
 		for (i = 0; i < 2 * nd->nqp; i++) {
 			struct drv_q *q = &nd->q[i];
 
-			/* The caller's buffers the queue still holds go back to it. */
-			if (q->xs != NULL && q->vq != NULL) {
-				rte_vmsg_vq_drv_reset(q->vq, q_lost, q);
-				x_release_held(q);
-			}
+			/*
+			 * The caller's buffers the queue still holds go back to
+			 * it (the rings are left as they are: the device may
+			 * still read them).
+			 */
+			for (uint32_t s = 0; q->xs != NULL && s < q->nbuf; s++)
+				if (q->xs[s].used)
+					x_release(q, s);
 			q_free(q);
 		}
 	rte_vmsg_vq_drv_destroy(nd->ctrl);

@@ -10,7 +10,9 @@
  * the vhost side's place) creates the bus file and runs `start tx_first 32`
  * and its Rx-pps is read; the driver-role side (the virtio-user side's
  * place) attaches and runs `start`. Only the --vdev strings and the -d of
- * the PMD differ. It reuses vhost_ref_proc.c's process driving.
+ * the PMD differ. Both sides take zerocopy=1: the driver side forwards the
+ * mbufs the device wrote, in the DMA area, as virtio-user forwards the
+ * mbufs vhost wrote. It reuses vhost_ref_proc.c's process driving.
  *
  * Ratios (ARCHITECTURE §5), from the same run: pmd_mpps_over_vhost_split
  * (64 B, the vhost-user split path), pmd64_mpps_over_dpdk_best and
@@ -166,9 +168,15 @@ static int pmd_measure(struct run *r, unsigned cpu0, unsigned cpu1, unsigned len
 	snprintf(lr, sizeof(lr), "%u,%u", cpu0, cpu1);
 	snprintf(md, sizeof(md), "%u", cpu1);
 	snprintf(mr, sizeof(mr), "%u", cpu0);
-	snprintf(vdev_d, sizeof(vdev_d), "net_vmsg0,file=%s,role=device,qsize=1024", r->sock);
-	snprintf(vdev_r, sizeof(vdev_r), "net_vmsg0,file=%s,role=driver,qsize=1024,mac=%s", r->sock,
-		 VIRTIO_MAC);
+	/*
+	 * zerocopy=1: the driver side receives into mbufs of the DMA area and
+	 * sends them back as they are, as virtio-user posts its mbufs in the
+	 * vring; the device side makes room for them (doc/net_vmsg.md).
+	 */
+	snprintf(vdev_d, sizeof(vdev_d), "net_vmsg0,file=%s,role=device,qsize=1024,zerocopy=1",
+		 r->sock);
+	snprintf(vdev_r, sizeof(vdev_r),
+		 "net_vmsg0,file=%s,role=driver,qsize=1024,zerocopy=1,mac=%s", r->sock, VIRTIO_MAC);
 	/* vhost_ref.c's command line, plus -d PMD. */
 	vhr_argv(argv_d, r, pmd_path(), ld, md, dv->prefix, vdev_d, NULL);
 	vhr_argv(argv_r, r, pmd_path(), lr, mr, dr->prefix, vdev_r, NULL);

@@ -50,6 +50,8 @@ static void usage(FILE *f)
 		"      mac=XX:XX:XX:XX:XX:XX  the device's unicast MAC (device role; default\n"
 		"                          02:00:00:00:00:<port+1>)\n"
 		"      mtu=N               the device's MTU, 68-65535 (device role; default 1500)\n"
+		"      zerocopy=0|1        room in the DMA area for the mbuf pool of a\n"
+		"                          net_vmsg driver with zerocopy=1 (device role)\n"
 		"      dev=N               device number on the bus, 0-65535 (default 1)\n"
 		"      numa=N              NUMA node of the bus file (device role; default:\n"
 		"                          as --numa-node, else not bound)\n"
@@ -534,6 +536,10 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 				return port_err(spec, "mtu: expected 68 to 65535");
 			p->mtu = (uint16_t)v;
 			have_mtu = 1;
+		} else if (strcmp(kv, "zerocopy") == 0) {
+			if (strcmp(val, "0") != 0 && strcmp(val, "1") != 0)
+				return port_err(spec, "zerocopy: expected 0 or 1");
+			p->zerocopy = val[0] == '1';
 		} else if (strcmp(kv, "ring") == 0 || strcmp(kv, "in_order") == 0) {
 			/* Which virtqueue features the port offers (device) or wants (driver). */
 			static const char *const rings[] = { "split", "packed", NULL };
@@ -562,12 +568,12 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 			if (have_amp < 0)
 				return -FWD_EXIT_USAGE;
 		} else {
-			snprintf(
-				msg, sizeof(msg),
-				"unknown key '%s' (keys: role, file, qp, qsize, notify, ring, "
-				"in_order, mac, mtu, dev, numa; bus, offset, esize, elems, layout, "
-				"payloads, mem, size)",
-				kv);
+			snprintf(msg, sizeof(msg),
+				 "unknown key '%s' (keys: role, file, qp, qsize, notify, ring, "
+				 "in_order, mac, mtu, zerocopy, dev, numa; bus, offset, esize, "
+				 "elems, layout, "
+				 "payloads, mem, size)",
+				 kv);
 			return port_err(spec, msg);
 		}
 	}
@@ -585,6 +591,9 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 			if (p->have_mac || have_mtu)
 				return port_err(spec, "mac and mtu are for role=device (a driver "
 						      "takes them from the device)");
+			if (p->zerocopy)
+				return port_err(spec, "zerocopy is for role=device (room for a "
+						      "zero-copy driver's buffers)");
 			if (have_notify && p->notify != RTE_VMSG_NET_NOTIFY_POLL)
 				return port_err(
 					spec, "notify=event is for role=device only (a driver-role "

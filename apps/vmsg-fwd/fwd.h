@@ -97,8 +97,9 @@ struct fwd_port {
 	uint16_t dev_num;
 	uint8_t mac[6];
 	int have_mac;
-	int peer; /* the port its packets go to; -1: not set */
-	int numa; /* NUMA node of the port's memory (numa=, else --numa-node); -1: not bound */
+	int zerocopy; /* device role: a DMA area with room for a zero-copy driver's mbufs */
+	int peer;     /* the port its packets go to; -1: not set */
+	int numa;     /* NUMA node of the port's memory (numa=, else --numa-node); -1: not bound */
 	char dpdk_name[FWD_PATH_MAX];
 	/* vmsg ports, bus=amp: a bare AMP link on a plain file (no bus page). */
 	uint32_t bus_kind; /* enum fwd_bus_kind */

@@ -76,6 +76,13 @@ static uint64_t dma_bytes(const struct fwd_port *p)
 	/* lib/net's driver keeps a pair's buffers in one pool of the larger size. */
 	uint64_t per_q = (uint64_t)p->qsize * (2u * (txbuf > 2048u ? txbuf : 2048u) + 64u);
 
+	/*
+	 * zerocopy=1: a net_vmsg driver with zerocopy=1 keeps its mbufs' data
+	 * in the DMA area too: three per queue entry and its caches, each a
+	 * 128-byte headroom and 2 KiB or a frame (drivers/net_vmsg, zc_pool()).
+	 */
+	if (p->zerocopy)
+		per_q += (3ull * p->qsize + 1024u) * (128u + (txbuf > 2048u ? txbuf : 2048u));
 	/* Both queues of every pair (rings and buffers), the control queue, slack. */
 	return (uint64_t)p->qp * per_q + (1ull << 20);
 }

@@ -139,6 +139,7 @@ static void port_free(struct nvm_port *p)
 		nvm_bus_close(p);
 	} else {
 		nvm_drv_detach(p);
+		nvm_zc_sweep(p, 1);
 	}
 	for (q = 0; q < NVM_MAX_QUEUES; q++) {
 		rxq_free(p, q);
@@ -390,6 +391,7 @@ static int nvm_stats_reset(struct rte_eth_dev *dev)
 			p->rxq[q]->packets = 0;
 			p->rxq[q]->bytes = 0;
 			p->rxq[q]->nombuf = 0;
+			p->rxq[q]->zc_packets = 0;
 		}
 		if (p->txq[q] != NULL) {
 			p->txq[q]->packets = 0;
@@ -401,9 +403,10 @@ static int nvm_stats_reset(struct rte_eth_dev *dev)
 }
 
 static const char *const xnames[] = {
-	"broken_queues", "resets",	 "peer_lost",	    "link_ups",
-	"link_downs",	 "lib_rx_drops", "lib_rx_errors",   "lib_tx_drops",
-	"lib_tx_errors", "events_sent",	 "events_received",
+	"broken_queues",	"resets",	"peer_lost",	   "link_ups",
+	"link_downs",		"lib_rx_drops", "lib_rx_errors",   "lib_tx_drops",
+	"lib_tx_errors",	"events_sent",	"events_received", "rx_zero_copy_packets",
+	"tx_zero_copy_packets",
 };
 #define NVM_NXSTATS (sizeof(xnames) / sizeof(xnames[0]))
 
@@ -443,6 +446,11 @@ static int nvm_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs, uns
 	v[8] = c.tx_errors;
 	v[9] = c.notifies;
 	v[10] = c.events;
+	v[11] = 0;
+	for (i = 0; i < p->nq; i++)
+		if (p->rxq[i] != NULL)
+			v[11] += p->rxq[i]->zc_packets;
+	v[12] = c.tx_zc;
 	for (i = 0; i < NVM_NXSTATS; i++) {
 		xs[i].id = i;
 		xs[i].value = v[i];

@@ -119,6 +119,10 @@ static int key(struct nvm_args *a, const char *k, char *v, int *amp_keys, int *h
 		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
 			return bad(why, wl, "tso: expected 0 or 1");
 		a->tso = v[0] == '1';
+	} else if (strcmp(k, "zerocopy") == 0) {
+		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+			return bad(why, wl, "zerocopy: expected 0 or 1");
+		a->zerocopy = v[0] == '1';
 	} else if (strcmp(k, "huge") == 0) {
 		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
 			return bad(why, wl, "huge: expected 0 (plain shared memory) or 1");
@@ -234,5 +238,9 @@ int nvm_args_parse(const char *s, struct nvm_args *a, char *why, size_t wl)
 	}
 	if (a->role == RTE_VMSG_BUS_DRIVER && a->mtu != 0)
 		return bad(why, wl, "mtu is for role=device (a driver takes the device's)");
+	if (a->zerocopy && a->bus != NVM_BUS_SHM)
+		return bad(why, wl,
+			   "zerocopy=1 is for bus=shm (the mbuf pool lives in the bus file's "
+			   "DMA area)");
 	return 0;
 }

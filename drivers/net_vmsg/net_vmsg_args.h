@@ -35,6 +35,11 @@ struct nvm_args {
 	int have_mac;
 	int no_huge; /* huge=0: plain shared memory for the bus file */
 	int tso;     /* tso=1: TCP segmentation offload (HOST_TSO4/6) */
+	/*
+	 * zerocopy=1: driver role, the mbufs' data in the DMA area (no copy
+	 * either way); device role, a DMA area with room for that pool.
+	 */
+	int zerocopy;
 	/* bus=amp */
 	uint64_t offset;
 	uint64_t size;
@@ -56,6 +61,6 @@ int nvm_args_parse(const char *s, struct nvm_args *a, char *why, size_t why_len)
 	"file=<path> role=driver|device dev=<n> queues=<1..64> qsize=<pow2> "             \
 	"notify=poll|event mac=<xx:xx:xx:xx:xx:xx> mtu=<68..65535> huge=0|1 bus=shm|amp " \
 	"offset=<n> size=<n> esize=<n> elems=<n> layout=v1|v0 payloads=v2|pre-v2 "        \
-	"mem=<file[@base]> tso=0|1"
+	"mem=<file[@base]> tso=0|1 zerocopy=0|1"
 
 #endif /* NET_VMSG_ARGS_H */

@@ -17,6 +17,8 @@
 #include <sys/syscall.h>
 
 #include <rte_alarm.h>
+#include <rte_errno.h>
+#include <rte_mempool.h>
 #include <rte_pause.h>
 
 #include "net_vmsg_priv.h"
@@ -248,6 +250,14 @@ static uint64_t dma_bytes(const struct nvm_port *p)
 		per_q = (uint64_t)qs * (2048u + 64u) + (uint64_t)qs * ((12u + 65550u + 63u) & ~63u);
 	else
 		per_q = (uint64_t)qs * (2u * (txbuf > 2048u ? txbuf : 2048u) + 64u);
+	/*
+	 * zerocopy=1: room for a zero-copy driver's mbuf pool too (three
+	 * buffers per entry, the headroom and 2 KiB or a frame each, and the
+	 * caches); see zc_pool().
+	 */
+	if (p->a.zerocopy)
+		per_q += (3ull * qs + 4u * NVM_ZCACHE) *
+			 (RTE_PKTMBUF_HEADROOM + (txbuf > NVM_ZELT_MIN ? txbuf : NVM_ZELT_MIN));
 	return (uint64_t)p->nq * per_q + (1ull << 20);
 }
 
@@ -326,16 +336,137 @@ static int dev_round(struct nvm_port *p)
 	return busy || !ok;
 }
 
+/* ------------------------------------------------------------------------ */
+/* zerocopy=1: the mbuf pool over the DMA area                              */
+
+/*
+ * The handle's ext_release: a buffer it gives back at a reset or destroy
+ * (control thread, bursts quiesced). A receive buffer's cookie has bit 0
+ * set (net_vmsg_rxtx.c): it is no longer posted.
+ */
+static void zc_release(void *arg, uint32_t qp, void *cookie)
+{
+	struct nvm_port *p = arg;
+	uintptr_t c = (uintptr_t)cookie;
+
+	if ((c & 1u) != 0 && qp < NVM_MAX_QUEUES && p->zposted[qp] != 0)
+		p->zposted[qp]--;
+	rte_pktmbuf_free((struct rte_mbuf *)(c & ~(uintptr_t)1u));
+}
+
+/*
+ * The pool of a zero-copy handle: pinned external buffers carved out of
+ * the DMA area the handle left (rte_vmsg_net_drv_dma_spare()), each the
+ * headroom plus a receive buffer's data (2 KiB at least), mbuf headers in
+ * DPDK memory. Sized for the receive queues full, as many transmissions in
+ * flight and as many mbufs with the application; at least two thirds of
+ * that, or NULL (the handle then copies).
+ */
+static struct rte_mempool *zc_pool(struct nvm_port *p, struct rte_vmsg_net_drv *nd)
+{
+	struct rte_pktmbuf_extmem ext;
+	struct rte_mempool *mp;
+	uint32_t data = rte_vmsg_net_drv_rx_buf_len(nd), elt, qs, n, need;
+	char name[RTE_MEMPOOL_NAMESIZE];
+	uint64_t bus, len;
+	void *a;
+
+	qs = rte_vmsg_vq_drv_free_count(rte_vmsg_net_drv_vq(nd, 0)); /* nothing posted yet */
+	data = data < NVM_ZELT_MIN ? NVM_ZELT_MIN : (data + 63u) & ~63u;
+	elt = RTE_PKTMBUF_HEADROOM + data;
+	if (qs == 0 || elt > UINT16_MAX || rte_vmsg_net_drv_dma_spare(nd, &a, &bus, &len) != 0)
+		return NULL;
+	need = 2u * qs * p->nq + 2u * NVM_ZCACHE;
+	n = 3u * qs * p->nq + 4u * NVM_ZCACHE;
+	if (len / elt < n)
+		n = (uint32_t)(len / elt);
+	if (n < need) {
+		NVM_LOG(WARNING, p,
+			"zerocopy=1: the DMA area has room for %u mbufs of %u bytes, %u needed "
+			"(give the device role zerocopy=1 too): copying",
+			n, elt, need);
+		return NULL;
+	}
+	memset(&ext, 0, sizeof(ext));
+	ext.buf_ptr = a;
+	ext.buf_iova = RTE_BAD_IOVA; /* device addresses are not IOVAs (doc/net_vmsg.md) */
+	ext.buf_len = (size_t)n * elt;
+	ext.elt_size = (uint16_t)elt;
+	snprintf(name, sizeof(name), "nvmzc%u_%u", p->eth->data->port_id, p->zgen++);
+	mp = rte_pktmbuf_pool_create_extbuf(name, n, NVM_ZCACHE, 0, (uint16_t)elt,
+					    (int)rte_socket_id(), &ext, 1);
+	if (mp == NULL)
+		NVM_LOG(WARNING, p, "zerocopy=1: the mbuf pool %s failed (%s): copying", name,
+			rte_strerror(rte_errno));
+	else
+		p->zqsize = qs;
+	return mp;
+}
+
+/*
+ * Frees the pools of earlier attachments whose mbufs have all come back,
+ * and unmaps their files. @p closing: the port goes away; a pool still
+ * short of mbufs is left mapped (an application that holds mbufs after
+ * close keeps readable memory), and said.
+ */
+void nvm_zc_sweep(struct nvm_port *p, int closing)
+{
+	uint32_t i = 0;
+
+	while (i < p->nretired) {
+		struct nvm_zpool *z = &p->retired[i];
+
+		if (!rte_mempool_full(z->mp)) {
+			if (closing)
+				NVM_LOG(WARNING, p,
+					"closing with %u mbufs of pool %s still out: its memory "
+					"stays mapped",
+					rte_mempool_in_use_count(z->mp), z->mp->name);
+			i++;
+			continue;
+		}
+		rte_mempool_free(z->mp);
+		rte_vmsg_bus_shm_close(z->shm, z->bus);
+		*z = p->retired[--p->nretired];
+	}
+}
+
 void nvm_drv_detach(struct nvm_port *p)
 {
 	if (p->ndrv != NULL) {
 		pthread_mutex_lock(&p->lock);
 		fold_handle(p);
-		rte_vmsg_net_drv_destroy(p->ndrv);
+		rte_vmsg_net_drv_destroy(p->ndrv); /* gives back every mbuf it held */
 		p->ndrv = NULL;
 		pthread_mutex_unlock(&p->lock);
 	}
-	nvm_bus_close(p);
+	if (p->zmp != NULL) {
+		/*
+		 * The application may still hold mbufs of the pool: it stays,
+		 * the file mapped, until they are back (nvm_zc_sweep()).
+		 */
+		if (rte_mempool_full(p->zmp)) {
+			rte_mempool_free(p->zmp);
+		} else if (p->nretired < NVM_MAX_RETIRED) {
+			p->retired[p->nretired].mp = p->zmp;
+			p->retired[p->nretired].shm = p->shm;
+			p->retired[p->nretired].bus = p->bus;
+			p->nretired++;
+			p->shm = NULL;
+			p->bus = NULL;
+		} else {
+			NVM_LOG(ERR, p,
+				"%u pools with mbufs out: pool %s and its file are left mapped "
+				"for good",
+				p->nretired, p->zmp->name);
+			p->shm = NULL;
+			p->bus = NULL;
+		}
+		p->zmp = NULL;
+	}
+	memset(p->zposted, 0, sizeof(p->zposted));
+	if (p->bus != NULL || p->amp != NULL || p->link_rg != NULL)
+		nvm_bus_close(p);
 }
 
 static int drv_bringup(struct nvm_port *p)
@@ -344,10 +475,11 @@ static int drv_bringup(struct nvm_port *p)
 	struct rte_vmsg_net_config cfg;
 	struct rte_vmsg_net_drv *nd;
 	uint64_t dma_bus = 0, dma_size = 0, feat = 0;
+	struct rte_mempool *zmp = NULL;
 	struct rte_vmsg_drv *h;
 	void *dma = NULL;
 	uint32_t b;
-	int rc;
+	int rc, zc;
 
 	if (p->amp != NULL) {
 		dma = rte_vmsg_region_addr(p->mem_rg[0]);
@@ -373,13 +505,41 @@ static int drv_bringup(struct nvm_port *p)
 			     (1ull << RTE_VMSG_NET_F_HOST_TSO4) |
 			     (1ull << RTE_VMSG_NET_F_HOST_TSO6);
 	o.flags = RTE_VMSG_NET_DRV_F_BUS_EVENTS | RTE_VMSG_NET_DRV_F_DEFER_EVENTS;
+	o.ext_release = zc_release;
+	o.ext_release_arg = p;
+	/*
+	 * zerocopy=1: receive buffers are mbufs of a pool over the DMA area,
+	 * unless mbufs of an earlier attachment's pool are still out (its
+	 * buffers may lie in this same file: the handle then copies).
+	 */
+	zc = p->a.zerocopy;
+	if (zc && p->nretired != 0) {
+		NVM_LOG(NOTICE, p,
+			"zerocopy=1: mbufs of the previous attachment are still out; "
+			"this one copies");
+		zc = 0;
+	}
+	if (zc)
+		o.flags |= RTE_VMSG_NET_DRV_F_EXT_RX;
 	rc = rte_vmsg_net_drv_create(&o, &nd);
 	if (rc < 0)
 		return rc;
+	if (zc) {
+		zmp = zc_pool(p, nd);
+		if (zmp == NULL) {
+			/* No pool: the same handle, copying. */
+			rte_vmsg_net_drv_destroy(nd);
+			o.flags &= ~RTE_VMSG_NET_DRV_F_EXT_RX;
+			rc = rte_vmsg_net_drv_create(&o, &nd);
+			if (rc < 0)
+				return rc;
+		}
+	}
 	if (rte_vmsg_net_drv_queue_pairs(nd) < p->nq) {
 		NVM_LOG(ERR, p, "the device has %u queue pairs, queues=%u asked",
 			rte_vmsg_net_drv_queue_pairs(nd), p->nq);
 		rte_vmsg_net_drv_destroy(nd);
+		rte_mempool_free(zmp); /* nothing was posted: all in */
 		return -ENOTSUP;
 	}
 	h = rte_vmsg_net_drv_handle(nd);
@@ -396,6 +556,8 @@ static int drv_bringup(struct nvm_port *p)
 	p->ndrv = nd;
 	pthread_mutex_unlock(&p->lock);
 	p->feat = feat;
+	p->zmp = zmp; /* published to the bursts by the live store (R_Q1) */
+	memset(p->zposted, 0, sizeof(p->zposted));
 	if (p->a.tso &&
 	    (feat & ((1ull << RTE_VMSG_NET_F_HOST_TSO4) | (1ull << RTE_VMSG_NET_F_HOST_TSO6))) == 0)
 		NVM_LOG(WARNING, p,
@@ -445,6 +607,8 @@ static int drv_round(struct nvm_port *p)
 	uint32_t q;
 	int rc, busy;
 
+	if (p->nretired != 0)
+		nvm_zc_sweep(p, 0);
 	switch (p->st) {
 	case NVM_ATTACH:
 		if (now < p->next_ns)

@@ -32,6 +32,12 @@
 #define NVM_ATTACH_RETRY_NS 200000000ull
 #define NVM_LINK_WAIT_NS 1000000000ull
 #define NVM_INIT_RETRY_NS 1000000000ull
+/* zerocopy=1 */
+#define NVM_HDR 12u	   /* the virtio-net header, in front of the data in the headroom */
+#define NVM_ZREFILL 64u	   /* receive buffers posted at most per burst */
+#define NVM_ZELT_MIN 2048u /* data bytes of a pool buffer at least (after the headroom) */
+#define NVM_ZCACHE 256u	   /* the pool's per-lcore cache */
+#define NVM_MAX_RETIRED 8u /* pools of earlier attachments whose mbufs are still out */
 
 extern int nvm_logtype;
 #define NVM_LOG(level, p, fmt, ...) \
@@ -50,8 +56,10 @@ struct nvm_rxq {
 	uint32_t data_off; /* from an mbuf of @c mp to its data once reset */
 	uint32_t hole;	   /* stash[0 .. hole) are empty, stash[hole ..] hold fresh mbufs */
 	uint64_t packets, bytes, nombuf;
+	uint64_t zc_packets; /* zerocopy=1: received in mbufs of the DMA area's pool */
 	struct rte_mbuf *stash[NVM_BURST];
-	struct rte_vmsg_net_pkt v[NVM_BURST]; /* v[i].data: stash[i]'s data */
+	struct rte_vmsg_net_pkt v[NVM_BURST];	 /* v[i].data: stash[i]'s data */
+	struct rte_vmsg_net_xbuf x[NVM_ZREFILL]; /* zerocopy=1: posted, then received */
 } __rte_cache_aligned;
 
 struct nvm_txq {
@@ -62,6 +70,8 @@ struct nvm_txq {
 	uint64_t packets, bytes, errors;
 	uint8_t *bounce; /* multi-segment packets are made contiguous here */
 	struct rte_vmsg_net_pkt v[NVM_BURST];
+	struct rte_vmsg_net_xbuf x[NVM_BURST]; /* zerocopy=1: mbufs sent as they are */
+	void *done[2 * NVM_BURST];	       /* zerocopy=1: their cookies, sent */
 } __rte_cache_aligned;
 
 enum nvm_drv_state { NVM_ATTACH, NVM_LINK, NVM_UP };
@@ -70,6 +80,7 @@ enum nvm_drv_state { NVM_ATTACH, NVM_LINK, NVM_UP };
 struct nvm_lib_counts {
 	uint64_t rx_drops, rx_errors, tx_drops, tx_errors, broken;
 	uint64_t notifies, events; /* events sent (EVENT_AVAIL or EVENT_USED), received */
+	uint64_t tx_zc;		   /* packets sent without a copy */
 };
 
 /* Adds the library's counters of one pair. */
@@ -84,7 +95,18 @@ static inline void nvm_counts_add(struct nvm_lib_counts *c,
 	c->broken += rx->broken + tx->broken;
 	c->notifies += rx->notifies + tx->notifies;
 	c->events += rx->events + tx->events;
+	c->tx_zc += tx->zc_packets;
 }
+
+/*
+ * zerocopy=1: the mbuf pool over the DMA area of one attachment of the bus
+ * file; kept, with the file mapped, while its mbufs are out.
+ */
+struct nvm_zpool {
+	struct rte_mempool *mp;
+	struct rte_vmsg_bus_shm *shm;
+	struct rte_vmsg_bus *bus;
+};
 
 struct nvm_port {
 	char name[RTE_DEV_NAME_MAX_LEN];
@@ -107,6 +129,9 @@ struct nvm_port {
 	uint64_t peer_lost_seen;
 	int said_waiting;
 	int connected, driver_ok;
+	uint32_t zgen;				   /* zerocopy=1: pools made, for their names */
+	struct nvm_zpool retired[NVM_MAX_RETIRED]; /* of attachments gone, mbufs still out */
+	uint32_t nretired;
 	pthread_t ctl;
 	int ctl_running;
 	uint32_t stop;
@@ -117,6 +142,15 @@ struct nvm_port {
 	uint32_t link; /* 1: up (reported by link_update and the LSC alarm) */
 	uint32_t started;
 	uint64_t feat; /* negotiated virtio-net features of the live handle (driver role) */
+	/*
+	 * zerocopy=1, the live handle's (driver role): the mbuf pool over its
+	 * DMA area (NULL: the handle copies), its receive queues' size, and
+	 * the receive buffers each pair has posted (the pair's Rx lcore, and
+	 * ext_release on the control thread while the bursts are quiesced).
+	 */
+	struct rte_mempool *zmp;
+	uint32_t zqsize;
+	uint32_t zposted[NVM_MAX_QUEUES];
 
 	/* Under @c lock: the handles vs the stats calls */
 	pthread_mutex_t lock;
@@ -142,5 +176,6 @@ void nvm_quiesce(struct nvm_port *p);
 int nvm_bus_open(struct nvm_port *p);
 void nvm_bus_close(struct nvm_port *p);
 void nvm_drv_detach(struct nvm_port *p);
+void nvm_zc_sweep(struct nvm_port *p, int closing);
 
 #endif /* NET_VMSG_PRIV_H */

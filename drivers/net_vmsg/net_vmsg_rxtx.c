@@ -4,7 +4,9 @@
  * net_vmsg's bursts, on the application's lcores: mbufs to and from the
  * library's packet bursts (rte_vmsg_net_drv_rx/tx_burst in the driver role,
  * rte_vmsg_net_dev_recv/send_burst in the device role), one copy each way,
- * done by the library. The driver role's gate (enter()/leave()) pairs with
+ * done by the library; with zerocopy=1 in the driver role, mbufs whose data
+ * lies in the DMA area, posted, received and sent as they are (the _ext
+ * calls). The driver role's gate (enter()/leave()) pairs with
  * nvm_quiesce() in net_vmsg_ctl.c; net_vmsg.c's file comment tells the whole.
  */
 
@@ -54,7 +56,105 @@ static inline void rx_offload(struct rte_mbuf *m, const struct rte_vmsg_net_hdr 
 		f |= RTE_MBUF_F_RX_LRO;
 		m->tso_segsz = h->gso_size;
 	}
-	m->ol_flags = f;
+	m->ol_flags = (m->ol_flags & RTE_MBUF_F_EXTERNAL) | f; /* a pinned buffer stays marked */
+}
+
+/*
+ * zerocopy=1. A receive buffer's cookie is its mbuf with bit 0 set, so
+ * that nvm_zc_release() tells it from a transmission's (the mbuf itself).
+ */
+static inline void *rx_cookie(struct rte_mbuf *m)
+{
+	return (void *)((uintptr_t)m | 1u);
+}
+
+static inline struct rte_mbuf *cookie_mbuf(void *c)
+{
+	return (struct rte_mbuf *)((uintptr_t)c & ~(uintptr_t)1u);
+}
+
+/*
+ * zerocopy=1: tops the receive queue up with fresh mbufs of the pool, each
+ * posted from its headroom's last 12 bytes (the header) to its end, once
+ * a burst's worth of room is free.
+ */
+static inline void zc_refill(struct nvm_port *p, struct nvm_rxq *rq, struct rte_mempool *mp)
+{
+	struct rte_mbuf *ms[NVM_ZREFILL];
+	uint32_t want = p->zqsize - p->zposted[rq->q], i;
+	int rc;
+
+	if (want < NVM_BURST)
+		return;
+	if (want > NVM_ZREFILL)
+		want = NVM_ZREFILL;
+	if (rte_pktmbuf_alloc_bulk(mp, ms, want) != 0) {
+		rq->nombuf++;
+		return;
+	}
+	for (i = 0; i < want; i++) {
+		rq->x[i].addr = rte_pktmbuf_mtod(ms[i], uint8_t *) - NVM_HDR;
+		rq->x[i].len = NVM_HDR + ms[i]->buf_len - ms[i]->data_off;
+		rq->x[i].cookie = rx_cookie(ms[i]);
+	}
+	rc = rte_vmsg_net_drv_rx_post_ext(p->ndrv, rq->q, rq->x, want);
+	if (unlikely(rc == -EIO))
+		__atomic_store_n(&rq->broke, 1, __ATOMIC_RELAXED);
+	i = rc > 0 ? (uint32_t)rc : 0;
+	p->zposted[rq->q] += i;
+	if (i < want)
+		rte_pktmbuf_free_bulk(&ms[i], want - i);
+}
+
+/*
+ * zerocopy=1: up to @p n packets, each the mbufs the device wrote (one per
+ * buffer, chained with MRG_RXBUF); a dropped packet's mbufs go back to the
+ * pool. Then the queue is topped up.
+ */
+static inline uint16_t zc_rx(struct nvm_port *p, struct nvm_rxq *rq, struct rte_mempool *mp,
+			     struct rte_mbuf **bufs, uint32_t n)
+{
+	struct rte_mbuf *head = NULL, *last = NULL, *m;
+	uint32_t i, k = 0;
+	uint64_t bytes = 0;
+	int got;
+
+	got = rte_vmsg_net_drv_rx_burst_ext(p->ndrv, rq->q, rq->x, n);
+	if (unlikely(got == -EIO))
+		__atomic_store_n(&rq->broke, 1, __ATOMIC_RELAXED);
+	for (i = 0; got > 0 && i < (uint32_t)got; i++) {
+		const struct rte_vmsg_net_xbuf *x = &rq->x[i];
+
+		m = cookie_mbuf(x->cookie);
+		if (unlikely(x->flags & RTE_VMSG_NET_XBUF_F_DROP)) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		m->data_len = (uint16_t)x->len;
+		if (head == NULL) {
+			head = m;
+			m->pkt_len = x->len;
+			m->port = rq->port_id;
+			rx_offload(m, &x->hdr);
+		} else {
+			last->next = m;
+			head->nb_segs++;
+			head->pkt_len += x->len;
+		}
+		last = m;
+		if ((x->flags & RTE_VMSG_NET_XBUF_F_MORE) == 0) {
+			bufs[k++] = head;
+			bytes += head->pkt_len;
+			head = NULL;
+		}
+	}
+	if (got > 0)
+		p->zposted[rq->q] -= (uint32_t)got;
+	zc_refill(p, rq, mp);
+	rq->packets += k;
+	rq->zc_packets += k;
+	rq->bytes += bytes;
+	return (uint16_t)k;
 }
 
 uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
@@ -65,8 +165,18 @@ uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 	uint64_t bytes = 0;
 	int got;
 
-	if (p->a.role == RTE_VMSG_BUS_DRIVER && !enter(&rq->busy, p))
-		return 0;
+	if (p->a.role == RTE_VMSG_BUS_DRIVER) {
+		struct rte_mempool *zmp;
+
+		if (!enter(&rq->busy, p))
+			return 0;
+		zmp = p->zmp; /* the live handle's, seen through enter() */
+		if (zmp != NULL) {
+			m = zc_rx(p, rq, zmp, bufs, n);
+			leave(&rq->busy);
+			return (uint16_t)m;
+		}
+	}
 	/*
 	 * The mbufs handed out by the last bursts are replaced, and only
 	 * they: an empty poll touches no mbuf. Where a fresh mbuf's data
@@ -188,21 +298,92 @@ static inline uint32_t tx_some(struct nvm_txq *tq, uint32_t n)
 	return done;
 }
 
+/*
+ * zerocopy=1: an mbuf that goes out as it is: of the live handle's pool
+ * (so its data lies in the DMA area), one segment, not shared (its
+ * headroom takes the header), and room for the header in front.
+ */
+static inline int zc_ok(const struct rte_mempool *zmp, const struct rte_mbuf *m)
+{
+	return m->pool == zmp && m->nb_segs == 1 && !RTE_MBUF_CLONED(m) &&
+	       rte_mbuf_refcnt_read(m) == 1 && m->data_off >= NVM_HDR;
+}
+
+/*
+ * zerocopy=1: sends the run of bufs[0 .. n) that zc_ok() takes, from their
+ * mbufs (freed once the device is done with them); returns how many were
+ * taken (a packet too large counts as taken, an error, and is freed).
+ */
+static inline uint32_t zc_tx(struct nvm_txq *tq, const struct rte_mempool *zmp,
+			     struct rte_mbuf **bufs, uint32_t n, uint64_t *bytes)
+{
+	struct nvm_port *p = tq->p;
+	uint32_t k, i;
+	int rc;
+
+	for (k = 0; k < n && zc_ok(zmp, bufs[k]); k++) {
+		struct rte_mbuf *m = bufs[k];
+
+		tq->x[k].addr = rte_pktmbuf_mtod(m, uint8_t *) - NVM_HDR;
+		tq->x[k].len = NVM_HDR + m->data_len;
+		tq->x[k].cookie = m;
+		tx_offload(p, m, &tq->x[k].hdr);
+	}
+	rc = rte_vmsg_net_drv_tx_burst_ext(p->ndrv, tq->q, tq->x, k);
+	if (rc == -EMSGSIZE) {
+		tq->errors++;
+		rte_pktmbuf_free(bufs[0]);
+		return 1;
+	}
+	if (unlikely(rc == -EIO))
+		__atomic_store_n(&tq->broke, 1, __ATOMIC_RELAXED); /* counted by the library */
+	if (rc <= 0)
+		return 0;
+	for (i = 0; i < (uint32_t)rc; i++)
+		*bytes += bufs[i]->pkt_len;
+	return (uint32_t)rc;
+}
+
 uint16_t nvm_tx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 {
 	struct nvm_txq *tq = queue;
 	struct nvm_port *p = tq->p;
+	struct rte_mempool *zmp = NULL;
 	uint32_t total = 0, n, i, k, sent;
 	uint64_t bytes;
+	int rc;
 
-	if (p->a.role == RTE_VMSG_BUS_DRIVER && !enter(&tq->busy, p))
-		return 0;
+	if (p->a.role == RTE_VMSG_BUS_DRIVER) {
+		if (!enter(&tq->busy, p))
+			return 0;
+		zmp = p->zmp;
+	}
+	if (zmp != NULL) {
+		/* The mbufs the device is done with go back to the pool. */
+		rc = rte_vmsg_net_drv_tx_done_ext(p->ndrv, tq->q, tq->done, 2 * NVM_BURST);
+		if (rc > 0)
+			rte_pktmbuf_free_bulk((struct rte_mbuf **)tq->done, (unsigned int)rc);
+	}
 	while (total < nb) {
 		n = nb - total < NVM_BURST ? nb - total : NVM_BURST;
-		/* Single-segment mbufs go as they are; a chain goes alone, through the bounce buffer. */
+		if (zmp != NULL && zc_ok(zmp, bufs[total])) {
+			bytes = 0;
+			sent = zc_tx(tq, zmp, &bufs[total], n, &bytes);
+			tq->bytes += bytes;
+			total += sent;
+			if (sent == 0 || (sent < n && zc_ok(zmp, bufs[total])))
+				break; /* the queue is full */
+			continue;
+		}
+		/*
+		 * Single-segment mbufs go as they are; a chain goes alone, through
+		 * the bounce buffer; the run stops at an mbuf that goes without a copy.
+		 */
 		for (k = 0; k < n; k++) {
 			struct rte_mbuf *m = bufs[total + k];
 
+			if (zmp != NULL && k != 0 && zc_ok(zmp, m))
+				break;
 			if (m->nb_segs != 1) {
 				if (k != 0)
 					break;

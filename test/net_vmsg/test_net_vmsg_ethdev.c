@@ -9,6 +9,7 @@
  *
  *   test_net_vmsg_ethdev run [--packets N] [--queues Q] [--from driver|device]
  *                            [--restart driver|device] [--offload] [--event] [--tso]
+ *                            [--zerocopy] [--zc-hold]
  *   test_net_vmsg_ethdev badargs
  *
  * run: the receiver must get N packets per run, in order, byte-exact. With
@@ -21,6 +22,13 @@
  * mbuf with its segment size and a partial checksum.
  * --event: both ports with notify=event; the sender's port must have sent
  * events and the receiver's must have received some (xstats).
+ * --zerocopy: both ports with zerocopy=1; a driver-role receiver must have
+ * received every packet in mbufs of the DMA area (xstats).
+ * --zc-hold (zerocopy=1, from the device): the driver-role receiver keeps a
+ * burst of mbufs, and the device is killed and started again meanwhile:
+ * the old attachment's pool must stay, its file mapped, with the kept
+ * mbufs' bytes intact, until they are freed, and go then; the new
+ * attachment (which copies while they are out) delivers N packets.
  * badargs: every bad devargs string is refused by rte_vdev_init().
  * Exit 0 on success, 1 on a failure (the line before says which).
  */
@@ -42,6 +50,7 @@
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_mempool.h>
 
 #define BURST 32
 #define MAXQ 8
@@ -72,6 +81,7 @@ static uint64_t mix(uint64_t x)
 }
 
 static int tso; /* --tso (NVMT_TSO=1 in the children) */
+static int zc;	/* --zerocopy, --zc-hold (NVMT_ZC=1 in the children) */
 
 /* --tso, driver-role sender: every packet with seq % 4 == 2 goes with TSO. */
 static int is_tso(uint64_t seq)
@@ -410,6 +420,11 @@ static int receiver(uint16_t port, uint16_t nq, uint64_t n, int gaps)
 	}
 	printf("receiver: %" PRIu64 " packets on %u queue(s), every byte and the order checked\n",
 	       total, nq);
+	if (zc && !gaps && xstat(port, "rx_zero_copy_packets") < total) {
+		fprintf(stderr, "receiver: %" PRIu64 " of %" PRIu64 " packets without a copy\n",
+			xstat(port, "rx_zero_copy_packets"), total);
+		return 1;
+	}
 	while (gaps && !rx_stop) {
 		if (now_ns() > deadline) {
 			fprintf(stderr, "receiver: no SIGTERM after the sender's end\n");
@@ -422,6 +437,98 @@ static int receiver(uint16_t port, uint16_t nq, uint64_t n, int gaps)
 		}
 	}
 	return 0;
+}
+
+/* Polls the link of @p port until it is @p up; 0, or 1 after @p s seconds. */
+static int link_wait(uint16_t port, int up, unsigned int s, struct rte_mbuf **m)
+{
+	uint64_t d = now_ns() + s * 1000000000ull;
+	uint16_t k;
+
+	while (link_up(port) != up) {
+		if (now_ns() > d)
+			return 1;
+		k = rte_eth_rx_burst(port, 0, m, BURST);
+		if (k != 0)
+			rte_pktmbuf_free_bulk(m, k);
+		usleep(1000);
+	}
+	return 0;
+}
+
+/*
+ * --zc-hold, the driver-role receiver (zerocopy=1): keeps a burst of the
+ * first attachment's mbufs (and a copy of their bytes) past the device's
+ * restart, which the parent does once @p held exists.
+ */
+static int receiver_hold(uint16_t port, uint64_t n, const char *held)
+{
+	static uint8_t copy[BURST][2048];
+	struct rte_mbuf *keep[BURST], *m[BURST];
+	uint64_t got = 0, seq, d;
+	uint16_t k = 0, i;
+	FILE *f;
+
+	d = now_ns() + 60000000000ull;
+	while (got < 2000 || k == 0) {
+		if (now_ns() > d) {
+			fprintf(stderr, "receiver: no traffic to hold\n");
+			return 1;
+		}
+		k = rte_eth_rx_burst(port, 0, m, BURST);
+		got += k;
+		if (got < 2000 && k != 0) {
+			rte_pktmbuf_free_bulk(m, k);
+			k = 0;
+		}
+	}
+	for (i = 0; i < k; i++) {
+		keep[i] = m[i];
+		if (m[i]->pkt_len > sizeof(copy[0]) || m[i]->nb_segs != 1 ||
+		    check(rte_pktmbuf_mtod(m[i], uint8_t *), m[i]->pkt_len, 0, &seq) != 0) {
+			fprintf(stderr, "receiver: a kept packet is bad\n");
+			return 1;
+		}
+		memcpy(copy[i], rte_pktmbuf_mtod(m[i], uint8_t *), m[i]->pkt_len);
+	}
+	if (rte_mempool_lookup("nvmzc0_0") == NULL ||
+	    keep[0]->pool != rte_mempool_lookup("nvmzc0_0")) {
+		fprintf(stderr, "receiver: the kept mbufs are not of the zero-copy pool\n");
+		return 1;
+	}
+	f = fopen(held, "w");
+	if (f != NULL)
+		fclose(f);
+	printf("receiver: keeping %u mbufs of pool nvmzc0_0 across the device's restart\n", k);
+	if (link_wait(port, 0, 30, m) != 0 || link_wait(port, 1, 30, m) != 0) {
+		fprintf(stderr, "receiver: the link did not go down and up\n");
+		return 1;
+	}
+	/* The old pool is there, its file mapped: the kept bytes read back as they were. */
+	if (rte_mempool_lookup("nvmzc0_0") == NULL) {
+		fprintf(stderr, "receiver: the pool of the kept mbufs went away\n");
+		return 1;
+	}
+	for (i = 0; i < k; i++)
+		if (memcmp(copy[i], rte_pktmbuf_mtod(keep[i], uint8_t *), keep[i]->pkt_len) != 0) {
+			fprintf(stderr, "receiver: kept mbuf %u changed\n", i);
+			return 1;
+		}
+	rte_pktmbuf_free_bulk(keep, k);
+	/* All back: the control thread frees the pool and unmaps the old file. */
+	d = now_ns() + 5000000000ull;
+	while (rte_mempool_lookup("nvmzc0_0") != NULL) {
+		if (now_ns() > d) {
+			fprintf(stderr,
+				"receiver: the old pool stayed after its mbufs came back\n");
+			return 1;
+		}
+		usleep(1000);
+	}
+	printf("receiver: kept mbufs intact after the restart; their pool went once they were "
+	       "freed\n");
+	rx_stop = 1; /* N packets from the new device (gaps at the start), no draining after */
+	return receiver(port, 1, n, 1);
 }
 
 /*
@@ -495,7 +602,7 @@ static int child(int argc, char **argv, const char *prog)
 	uint16_t nq = (uint16_t)atoi(argv[5]), port = 0;
 	uint64_t n = strtoull(argv[6], NULL, 0);
 	const char *cpu = argv[7];
-	int flag = argc > 8;
+	int flag = argc > 8 && strcmp(argv[8], "hold") != 0;
 	int forever = argc > 8 && strcmp(argv[8], "forever") == 0;
 	int gaps = argc > 8 && strcmp(argv[8], "gaps") == 0;
 	int event = getenv("NVMT_NOTIFY") != NULL && strcmp(getenv("NVMT_NOTIFY"), "event") == 0;
@@ -505,8 +612,8 @@ static int child(int argc, char **argv, const char *prog)
 
 	if (gaps)
 		signal(SIGTERM, on_term);
-	snprintf(vdev, sizeof(vdev), "net_vmsg0,file=%s,role=%s,queues=%u,huge=0%s%s", file, role,
-		 nq, event ? ",notify=event" : "", tso ? ",tso=1" : "");
+	snprintf(vdev, sizeof(vdev), "net_vmsg0,file=%s,role=%s,queues=%u,huge=0%s%s%s", file, role,
+		 nq, event ? ",notify=event" : "", tso ? ",tso=1" : "", zc ? ",zerocopy=1" : "");
 	if (eal(prog, cpu, vdev) < 0) {
 		fprintf(stderr, "%s: EAL init failed\n", role);
 		return 1;
@@ -529,10 +636,16 @@ static int child(int argc, char **argv, const char *prog)
 	}
 	if (mtu_mac_check(port, role) != 0)
 		return 1;
-	if (strcmp(what, "send") == 0)
+	if (strcmp(what, "send") == 0) {
 		rc = sender(port, mp, nq, n, flag);
-	else
+	} else if (argc > 8 && strcmp(argv[8], "hold") == 0) {
+		char held[300];
+
+		snprintf(held, sizeof(held), "%s.held", file);
+		rc = receiver_hold(port, n, held);
+	} else {
 		rc = receiver(port, nq, forever ? UINT64_MAX / MAXQ : n, flag);
+	}
 	if (strcmp(what, "send") == 0 && rc == 0)
 		usleep(300000); /* let the receiver take the last packets before the link goes */
 	if (event && rc == 0)
@@ -595,6 +708,51 @@ static int reap(pid_t pid, const char *what)
 	return 0;
 }
 
+/*
+ * --zc-hold: a device sender, a driver receiver that keeps mbufs
+ * (receiver_hold()); once it keeps them, the device is killed and a new
+ * one started, endless; the receiver must end well, then the sender is
+ * stopped.
+ */
+static int run_hold(const char *self, const char *n)
+{
+	char file[128], held[160];
+	uint64_t d;
+	pid_t ps, pr;
+	int rc = 0;
+
+	snprintf(file, sizeof(file), "/dev/shm/nvmt-%d", (int)getpid());
+	snprintf(held, sizeof(held), "%s.held", file);
+	unlink(file);
+	unlink(held);
+	ps = spawn(self, "device", "send", file, "1", n, "0", "endless");
+	usleep(200000);
+	pr = spawn(self, "driver", "recv", file, "1", n, "1", "hold");
+	d = now_ns() + 60000000000ull;
+	while (access(held, F_OK) != 0 && now_ns() < d && waitpid(pr, NULL, WNOHANG) == 0)
+		usleep(10000);
+	if (access(held, F_OK) != 0) {
+		fprintf(stderr, "the receiver never kept its mbufs\n");
+		rc = 1;
+	}
+	kill(ps, SIGKILL);
+	waitpid(ps, NULL, 0);
+	rm_runtime_dir(ps);
+	unlink(file); /* the dead device's file: its successor makes a new one */
+	printf("killed the device while the driver keeps mbufs of its file; starting it again\n");
+	usleep(300000);
+	ps = spawn(self, "device", "send", file, "1", n, "0", "endless");
+	rc |= reap(pr, "receiver");
+	kill(ps, SIGKILL); /* endless: it sends until stopped */
+	waitpid(ps, NULL, 0);
+	rm_runtime_dir(ps);
+	unlink(file);
+	unlink(held);
+	if (rc == 0)
+		printf("ok\n");
+	return rc;
+}
+
 static int run(const char *self, int argc, char **argv)
 {
 	const char *from = "device", *restart = NULL, *recv_role;
@@ -619,6 +777,11 @@ static int run(const char *self, int argc, char **argv)
 			setenv("NVMT_NOTIFY", "event", 1);
 		else if (strcmp(argv[i], "--tso") == 0)
 			setenv("NVMT_TSO", "1", 1);
+		else if (strcmp(argv[i], "--zerocopy") == 0 || strcmp(argv[i], "--zc-hold") == 0)
+			setenv("NVMT_ZC", "1", 1);
+	for (i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--zc-hold") == 0)
+			return run_hold(self, n);
 	if (getenv("VMSG_STRESS_SCALE") != NULL &&
 	    strcmp(getenv("VMSG_STRESS_SCALE"), "small") == 0 && strtoull(n, NULL, 0) > 100000)
 		snprintf(n, sizeof(n), "100000");
@@ -691,6 +854,8 @@ static int badargs(const char *prog)
 		"file=/dev/shm/x,role=driver,huge=2",
 		"file=/dev/shm/x,role=driver,noequals",
 		"file=/dev/shm/x,role=driver,tso=2",
+		"file=/dev/shm/x,role=driver,zerocopy=yes",
+		"file=/dev/shm/x,role=driver,bus=amp,mem=/dev/shm/y,zerocopy=1",
 	};
 	char name[32];
 	unsigned int i;
@@ -724,6 +889,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	offload = getenv("NVMT_OFFLOAD") != NULL;
 	tso = getenv("NVMT_TSO") != NULL;
+	zc = getenv("NVMT_ZC") != NULL;
 	if (argc >= 8 && strcmp(argv[1], "child") == 0)
 		return child(argc, argv, argv[0]);
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
@@ -732,7 +898,8 @@ int main(int argc, char **argv)
 		return badargs(argv[0]);
 	fprintf(stderr,
 		"usage: %s run [--packets N] [--queues Q] [--from driver|device] "
-		"[--restart driver|device] [--offload] [--event] [--tso] | badargs\n",
+		"[--restart driver|device] [--offload] [--event] [--tso] [--zerocopy] "
+		"[--zc-hold] | badargs\n",
 		argv[0]);
 	return 2;
 }

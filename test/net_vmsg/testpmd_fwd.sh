@@ -14,12 +14,21 @@
 #   other; the 64 packets of tx_first are all still there at testpmd's stop
 #   (what vmsg-fwd sent on port p and testpmd did not take yet).
 #
-# usage: testpmd_fwd.sh VMSG_FWD PMD_SO io|macswap
+# With zc (a fourth argument) there is one port on each side, both with
+# zerocopy=1, and each side sends what it receives back out of the same
+# port: testpmd's port receives into mbufs of its bus file's DMA area and
+# sends them back without a copy. The xstats must show every packet
+# received and sent that way (but the first burst's, from testpmd's own
+# pool). Without zc they must show none; with two ports, a packet received
+# in one port's file and sent on the other is copied.
+#
+# usage: testpmd_fwd.sh VMSG_FWD PMD_SO io|macswap [zc]
 set -eu
 
 fwd=$1
 pmd=$2
 mode=$3
+zc=${4:-}
 testpmd=${DPDK_TESTPMD:-dpdk-testpmd}
 command -v "$testpmd" >/dev/null 2>&1 || {
 	echo "testpmd_fwd: $testpmd not found (apt-get install dpdk)" >&2
@@ -28,6 +37,15 @@ command -v "$testpmd" >/dev/null 2>&1 || {
 tag=nvtp$$
 f0=/dev/shm/$tag-0
 f1=/dev/shm/$tag-1
+ports0="--port vmsg:file=$f0"
+ports1="--port vmsg:file=$f1"
+vdev0="net_vmsg0,file=$f0,role=driver,huge=0"
+vdev1="net_vmsg1,file=$f1,role=driver,huge=0"
+if [ "$zc" = zc ]; then
+	ports0="$ports0,zerocopy=1"
+	ports1=
+	vdev0="$vdev0,zerocopy=1"
+fi
 dir=$(mktemp -d)
 fpid=
 cleanup() {
@@ -55,11 +73,14 @@ if [ $unsafe = 1 ]; then
 	trap 'cleanup; rm -rf "$priv"' EXIT
 fi
 
-"$fwd" --hugepages none --port "vmsg:file=$f0" --port "vmsg:file=$f1" --mode "$mode" \
+# shellcheck disable=SC2086 # the port options are words
+"$fwd" --hugepages none $ports0 $ports1 --mode "$mode" \
 	--cpus 0 --duration 25 --stats-period 0 >"$dir/fwd.log" 2>&1 &
 fpid=$!
 i=0
-while [ ! -e "$f1" ] && [ $i -lt 50 ]; do
+last=$f1
+[ -z "$ports1" ] && last=$f0
+while [ ! -e "$last" ] && [ $i -lt 50 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
@@ -75,8 +96,7 @@ done
 	echo "quit"
 } | timeout 30 "$testpmd" -d "$pmd" -l 0-1 --no-huge -m 1024 --no-pci --no-telemetry \
 	--file-prefix "$tag" \
-	--vdev "net_vmsg0,file=$f0,role=driver,huge=0" \
-	--vdev "net_vmsg1,file=$f1,role=driver,huge=0" \
+	--vdev "$vdev0" ${ports1:+--vdev "$vdev1"} \
 	-- -i --nb-cores=1 --forward-mode=io >"$dir/testpmd.log" 2>&1 || {
 	cat "$dir/testpmd.log"
 	echo "testpmd_fwd: testpmd failed" >&2
@@ -87,10 +107,13 @@ wait "$fpid" || true
 fpid=
 
 # testpmd's "Forward statistics for port N" blocks, after stop.
-python3 - "$dir/testpmd.log" "$dir/fwd.log" <<'PY'
+python3 - "$dir/testpmd.log" "$dir/fwd.log" "$zc" <<'PY'
 import re, sys
 tp = open(sys.argv[1]).read()
 fw = open(sys.argv[2]).read()
+zc = sys.argv[3] == "zc"
+want = [0] if zc else [0, 1]
+first = 32 * len(want)  # tx_first: one burst per port
 ports = {}
 # Each block up to the next one (testpmd's prompt may land inside it).
 blocks = re.split(r"Forward statistics for port ", tp)[1:]
@@ -100,14 +123,14 @@ for b in blocks:
                                                      "TX-dropped")]
     if b[:1].isdigit() and all(vals):
         ports[int(re.match(r"\d+", b).group(0))] = [int(v.group(1)) for v in vals]
-if sorted(ports) != [0, 1]:
+if sorted(ports) != want:
     print(tp)
-    sys.exit("testpmd_fwd: no forward statistics for ports 0 and 1")
+    sys.exit(f"testpmd_fwd: no forward statistics for ports {want}")
 f = {}
 tail = fw[fw.rfind("final totals"):]
 for m in re.finditer(r"^\s*(\d+) all\s+(\d+)\s+\d+\s+(\d+)\s+\d+\s+(\d+)\s+(\d+)\s+(\d+)", tail, re.M):
     f[int(m.group(1))] = [int(x) for x in m.groups()[1:]]
-if sorted(f) != [0, 1]:
+if sorted(f) != want:
     print(fw)
     sys.exit("testpmd_fwd: no final totals from vmsg-fwd")
 bad = []
@@ -125,18 +148,34 @@ for n, (frx, ftx, drops, broken, errors) in sorted(f.items()):
         bad.append(f"vmsg-fwd port {n} received {frx}, testpmd sent {ports[n][2]}")
     if ftx < ports[n][0]:
         bad.append(f"vmsg-fwd port {n} sent {ftx}, testpmd received {ports[n][0]}")
-if f[0][0] != f[1][1] or f[1][0] != f[0][1]:
-    bad.append("vmsg-fwd did not send on one port all it received on the other")
-# The 64 packets of tx_first are still going round at testpmd's stop: in
+# vmsg-fwd sends on one port all it received on the other (on the same
+# port with one).
+if any(f[n][0] != f[want[-1 - i]][1] for i, n in enumerate(want)):
+    bad.append("vmsg-fwd did not send all it received")
+# The packets of tx_first are still going round at testpmd's stop: in
 # testpmd's receive queues (sent by vmsg-fwd, not yet taken).
-waiting = sum(f[n][1] - ports[n][0] for n in (0, 1))
+waiting = sum(f[n][1] - ports[n][0] for n in want)
 print(f"packets waiting in testpmd's receive queues at its stop: {waiting}")
-if waiting != 64:
-    bad.append(f"{waiting} packets in flight, not the 64 of tx_first: some were lost")
-if tx != rx + 64:
-    bad.append(f"testpmd sent {tx}, received {rx}: not received + 64")
+if waiting != first:
+    bad.append(f"{waiting} packets in flight, not the {first} of tx_first: some were lost")
+if tx != rx + first:
+    bad.append(f"testpmd sent {tx}, received {rx}: not received + {first}")
 if rx < 10000:
     bad.append(f"only {rx} packets went round")
+# xstats, per port in order: rx_zero_copy_packets and tx_zero_copy_packets.
+zrx = [int(v) for v in re.findall(r"rx_zero_copy_packets:\s*(\d+)", tp)]
+ztx = [int(v) for v in re.findall(r"tx_zero_copy_packets:\s*(\d+)", tp)]
+if len(zrx) != len(want) or len(ztx) != len(want):
+    bad.append("no zero-copy xstats for every port")
+elif zc:
+    print(f"zero-copy: received {sum(zrx)} of {rx}, sent {sum(ztx)} of {tx}")
+    if sum(zrx) != rx:
+        bad.append(f"zerocopy=1: {sum(zrx)} of {rx} packets received without a copy")
+    if sum(ztx) != tx - first:
+        bad.append(f"zerocopy=1: {sum(ztx)} of {tx - first} forwarded packets sent "
+                   "without a copy")
+elif sum(zrx) or sum(ztx):
+    bad.append("zerocopy=0, but packets went without a copy")
 if bad:
     print(tp[-4000:])
     print("--- vmsg-fwd:")

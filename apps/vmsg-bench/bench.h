@@ -307,6 +307,7 @@ struct pmd_ratios {
 	double over_split, over_best64, over_best1518;	  /* < 0: not measured */
 	double pmd64, pmd1518, split64, best64, best1518; /* Mpps */
 	const char *best64_path, *best1518_path;
+	const char *pmd64_path, *pmd1518_path; /* the PMD's best path at 64 and 1518 B */
 };
 
 struct bench_ratios {
@@ -482,6 +483,8 @@ int vhost_run(struct bench_env *env, struct bench_case *c, struct bench_run *out
 int vhost_usable(char *why, size_t cap);
 struct case_list;
 int pmd_usable(char *why, size_t cap);
+/* The PMD's two paths: "copy" (0) and "zerocopy" (1, zerocopy=1 on both sides). */
+const char *bench_pmd_path_name(int path);
 int pmd_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
 void pmd_ratios(const struct case_list *l, struct pmd_ratios *r);
 void pmd_ratios_print(const struct pmd_ratios *r);

@@ -114,10 +114,15 @@ static int build_net_cases(const struct bench_cfg *cfg, struct case_list *l)
 	if (!pmd_usable(why, sizeof(why)))
 		printf("net: no testpmd over net_vmsg: %s\n", why);
 	else
+		/* Both paths of the PMD (path 0: copying; 1: zerocopy=1): the best is read. */
 		for (i = 0; i < sizeof(net_sizes) / sizeof(net_sizes[0]); i++)
-			if (net_size_kept(cfg, i) && case_add(l, BENCH_PMD, BENCH_NET_PPS,
-							      net_sizes[i], 32, 1024, -1) == NULL)
-				return -1;
+			for (path = 0; path < 2 && net_size_kept(cfg, i); path++) {
+				c = case_add(l, BENCH_PMD, BENCH_NET_PPS, net_sizes[i], 32, 1024,
+					     -1);
+				if (c == NULL)
+					return -1;
+				c->path = (int)path;
+			}
 	/*
 	 * Every DPDK path at each frame size of ours (the ratios are read at 64
 	 * and 1518 B; 256 B is there to set each ring mode of ours beside DPDK's

@@ -10,9 +10,11 @@
  * the vhost side's place) creates the bus file and runs `start tx_first 32`
  * and its Rx-pps is read; the driver-role side (the virtio-user side's
  * place) attaches and runs `start`. Only the --vdev strings and the -d of
- * the PMD differ. Both sides take zerocopy=1: the driver side forwards the
- * mbufs the device wrote, in the DMA area, as virtio-user forwards the
- * mbufs vhost wrote. It reuses vhost_ref_proc.c's process driving.
+ * the PMD differ. Two paths, as DPDK's: copying (path 0), and zerocopy=1
+ * on both sides (path 1), where the driver side forwards the mbufs the
+ * device wrote, in the DMA area, as virtio-user forwards the mbufs vhost
+ * wrote; the ratios take the better at each size, and name it. It reuses
+ * vhost_ref_proc.c's process driving.
  *
  * Ratios (ARCHITECTURE §5), from the same run: pmd_mpps_over_vhost_split
  * (64 B, the vhost-user split path), pmd64_mpps_over_dpdk_best and
@@ -152,8 +154,13 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 	return 0;
 }
 
-static int pmd_measure(struct run *r, unsigned cpu0, unsigned cpu1, unsigned len, double secs,
-		       double *mpps, unsigned *nsamples)
+const char *bench_pmd_path_name(int path)
+{
+	return path == 1 ? "zerocopy" : "copy";
+}
+
+static int pmd_measure(struct run *r, unsigned cpu0, unsigned cpu1, unsigned len, int zc,
+		       double secs, double *mpps, unsigned *nsamples)
 {
 	struct tp *dv = &r->tp[VHOST], *dr = &r->tp[VIRTIO];
 	char ld[32], lr[32], md[16], mr[16], vdev_d[256], vdev_r[256], line[64];
@@ -169,14 +176,15 @@ static int pmd_measure(struct run *r, unsigned cpu0, unsigned cpu1, unsigned len
 	snprintf(md, sizeof(md), "%u", cpu1);
 	snprintf(mr, sizeof(mr), "%u", cpu0);
 	/*
-	 * zerocopy=1: the driver side receives into mbufs of the DMA area and
-	 * sends them back as they are, as virtio-user posts its mbufs in the
-	 * vring; the device side makes room for them (doc/net_vmsg.md).
+	 * zerocopy=1 (path 1): the driver side receives into mbufs of the DMA
+	 * area and sends them back as they are, as virtio-user posts its mbufs
+	 * in the vring; the device side makes room for them (doc/net_vmsg.md).
 	 */
-	snprintf(vdev_d, sizeof(vdev_d), "net_vmsg0,file=%s,role=device,qsize=1024,zerocopy=1",
-		 r->sock);
+	snprintf(vdev_d, sizeof(vdev_d), "net_vmsg0,file=%s,role=device,qsize=1024,zerocopy=%d",
+		 r->sock, zc);
 	snprintf(vdev_r, sizeof(vdev_r),
-		 "net_vmsg0,file=%s,role=driver,qsize=1024,zerocopy=1,mac=%s", r->sock, VIRTIO_MAC);
+		 "net_vmsg0,file=%s,role=driver,qsize=1024,zerocopy=%d,mac=%s", r->sock, zc,
+		 VIRTIO_MAC);
 	/* vhost_ref.c's command line, plus -d PMD. */
 	vhr_argv(argv_d, r, pmd_path(), ld, md, dv->prefix, vdev_d, NULL);
 	vhr_argv(argv_r, r, pmd_path(), lr, mr, dr->prefix, vdev_r, NULL);
@@ -297,7 +305,8 @@ int pmd_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 	}
 	if (rc == 0)
 		rc = pmd_measure(&r, (unsigned)env->cfg->cpu[0], (unsigned)env->cfg->cpu[1],
-				 c->elem_size, env->cfg->quick ? 1.0 : 1.5, &mpps, &nsamples);
+				 c->elem_size, c->path == 1, env->cfg->quick ? 1.0 : 1.5, &mpps,
+				 &nsamples);
 	c->hugepages = r.huge;
 	for (i = 0; i < 2; i++) {
 		vhr_tp_kill(&r, &r.tp[i]);
@@ -372,6 +381,8 @@ void pmd_ratios(const struct case_list *l, struct pmd_ratios *r)
 	r->split64 = split ? med_mps(split) / 1e6 : -1;
 	r->best64 = b64 ? med_mps(b64) / 1e6 : -1;
 	r->best1518 = b1518 ? med_mps(b1518) / 1e6 : -1;
+	r->pmd64_path = p64 ? bench_pmd_path_name(p64->path) : "-";
+	r->pmd1518_path = p1518 ? bench_pmd_path_name(p1518->path) : "-";
 	r->best64_path = b64 ? bench_vhost_path_name(b64->path) : "-";
 	r->best1518_path = b1518 ? bench_vhost_path_name(b1518->path) : "-";
 }
@@ -381,16 +392,19 @@ static const char *verdict(double v, double target)
 	return v >= target ? "met" : "NOT met";
 }
 
-/* One pmd*_mpps_over_dpdk_best line: the PMD at @p size over DPDK's best path there (target 1.0). */
-static void best_line(const char *key, uint32_t size, double ratio, double pmd, const char *path,
-		      double best)
+/*
+ * One pmd*_mpps_over_dpdk_best line: the PMD's best path (@p ppath) at @p size
+ * over DPDK's best path there (target 1.0).
+ */
+static void best_line(const char *key, uint32_t size, double ratio, double pmd, const char *ppath,
+		      const char *path, double best)
 {
 	if (ratio < 0)
 		printf("  %s not measured (no valid PMD or DPDK median at %u B)\n", key, size);
 	else
-		printf("  %s %6.3f   testpmd/net_vmsg %u B %.2f Mpps / vhost-user %s %.2f Mpps "
+		printf("  %s %6.3f   testpmd/net_vmsg %s %u B %.2f Mpps / vhost-user %s %.2f Mpps "
 		       "(target >= 1.0: %s)\n",
-		       key, ratio, size, pmd, path, best, verdict(ratio, 1.0));
+		       key, ratio, ppath, size, pmd, path, best, verdict(ratio, 1.0));
 }
 
 void pmd_ratios_print(const struct pmd_ratios *r)
@@ -402,11 +416,12 @@ void pmd_ratios_print(const struct pmd_ratios *r)
 		       "split "
 		       "median at 64 B)\n");
 	else
-		printf("  pmd_mpps_over_vhost_split   %6.3f   testpmd/net_vmsg 64 B %.2f Mpps / "
+		printf("  pmd_mpps_over_vhost_split   %6.3f   testpmd/net_vmsg %s 64 B %.2f Mpps / "
 		       "vhost-user split %.2f Mpps (target >= 1.5: %s)\n",
-		       r->over_split, r->pmd64, r->split64, verdict(r->over_split, 1.5));
-	best_line("pmd64_mpps_over_dpdk_best  ", 64, r->over_best64, r->pmd64, r->best64_path,
-		  r->best64);
+		       r->over_split, r->pmd64_path, r->pmd64, r->split64,
+		       verdict(r->over_split, 1.5));
+	best_line("pmd64_mpps_over_dpdk_best  ", 64, r->over_best64, r->pmd64, r->pmd64_path,
+		  r->best64_path, r->best64);
 	best_line("pmd1518_mpps_over_dpdk_best", 1518, r->over_best1518, r->pmd1518,
-		  r->best1518_path, r->best1518);
+		  r->pmd1518_path, r->best1518_path, r->best1518);
 }

@@ -84,7 +84,7 @@ static const char *variant_name(const struct bench_case *c)
 	if (c->mode == BENCH_VHOST)
 		return bench_vhost_path_name(c->path);
 	if (c->mode == BENCH_PMD)
-		return "testpmd";
+		return bench_pmd_path_name(c->path);
 	return bench_format_name(c->format);
 }
 

@@ -157,7 +157,7 @@ for b in doc.get("benchmarks", []):
             errors.append(f"{name}: {k} missing or not {t}")
     # net: then the ring mode unless packed-io (vmsg-bench --ring, --in-order)
     if parts[0] in ("net", "vhost_user", "net_vmsg_pmd") and (
-            len(parts) not in (5, 6) or parts[4] not in (("poll", "event", "testpmd") +
+            len(parts) not in (5, 6) or parts[4] not in (("poll", "event", "copy", "zerocopy") +
                                                          DPDK_PATHS) or
             (len(parts) == 6 and (parts[0] != "net" or
                                   parts[5] not in ("split", "split-io", "packed")))):
@@ -300,13 +300,16 @@ def check_best():
                           f"{best['items_per_second']}")
         elif not any(x[0] == key for x in verdicts):
             errors.append(f"{key}: no target verdict in the output")
-        pmd = byname.get(f"net_vmsg_pmd/pps/{size}/32/testpmd")
+        # The PMD's better path (copy or zerocopy) over DPDK's best.
+        pmds = [byname[n]["items_per_second"] for n in
+                (f"net_vmsg_pmd/pps/{size}/32/{p}" for p in ("copy", "zerocopy"))
+                if n in byname and byname[n].get("status") == "ok"]
         pk = f"pmd{size}_mpps_over_dpdk_best"
-        if pmd is not None and pmd.get("status") == "ok" and \
-                not (isinstance(ratios.get(pk), (int, float)) and
-                     abs(ratios[pk] - pmd["items_per_second"] / best["items_per_second"])
-                     <= 1e-3 * ratios[pk]):
-            errors.append(f"{pk}: {ratios.get(pk)}, not net_vmsg's rate / DPDK's best path")
+        if pmds and not (isinstance(ratios.get(pk), (int, float)) and
+                         abs(ratios[pk] - max(pmds) / best["items_per_second"])
+                         <= 1e-3 * ratios[pk]):
+            errors.append(f"{pk}: {ratios.get(pk)}, not net_vmsg's best rate / DPDK's best "
+                          "path")
 
 if mode == "net" or any(n.startswith("net/") for n in names):
     want.add(net_ratio)

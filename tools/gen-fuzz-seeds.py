@@ -389,6 +389,13 @@ def net_seeds():
         seeds["cfg%02d" % cfg] = s
     seeds["gso_header"] = u8(0) + u8(0) + pkts(1, 1514, gso) + u8(2) + u8(2) + u8(1, 0) + u16(1600)
     seeds["queue_reset"] = u8(0) + u8(0) + pkts(1, 60) + u8(6) + u8(0) + pkts(1, 60) + u8(2)
+    # The caller's buffers (cfg bit 4): sends copied and from its buffers,
+    # receives into them, a queue reset with buffers out, collections.
+    for cfg in (16, 17, 20, 21):
+        s = u8(cfg)
+        s += u8(1, 8) + u8(0) + pkts(2, 60) + u8(0 | 8 | 1 << 4) + pkts(2, 300) + u8(2) + u8(2)
+        s += u8(1, 8) + u8(2) + u8(0 | 8) + pkts(1, 1514) + u8(6) + u8(2) + u8(1, 8)
+        seeds["ext_cfg%02d" % cfg] = s
     # The device's used index runs ahead (the driver's view of a bad device).
     seeds["ring_scribble"] = (u8(0) + u8(0) + pkts(1, 60) + u8(5) + u16(0x40) + u16(0xFFFF) +
                               u8(2) + u8(1, 0) + u16(1600) + u8(4) + u16(0) + u32(0xFFFFFFFF) +

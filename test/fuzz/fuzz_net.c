@@ -13,10 +13,15 @@
  * Every call must return what its documentation lists; a received packet
  * fits its buffer.
  *
+ * With the caller's buffers (RTE_VMSG_NET_DRV_F_EXT_RX, the _ext calls),
+ * buffers of the DMA area's spare part are posted, received into, sent and
+ * collected; each one's owner is tracked, and must get it back exactly
+ * once (from a burst, or ext_release at a reset or destroy).
+ *
  * Input: byte 0: bit 0 the app backend (else loopback), bit 1 event
  * notifications (else polling), bit 2 no mergeable receive buffers, bit 3
- * no EVENT_IDX; then steps of one opcode byte (bits 2:0) and
- * its arguments.
+ * no EVENT_IDX, bit 4 the caller's buffers; then steps of one opcode byte
+ * (bits 2:0) and its arguments.
  */
 
 #include <errno.h>
@@ -33,6 +38,10 @@
 #define MAX_STEPS 48
 #define NPKT 4
 #define PKT_CAP 1600u
+#define XBUF 2048u /* the caller's buffers: at least rte_vmsg_net_drv_rx_buf_len() */
+#define XMAX 24u
+
+enum { X_FREE, X_RX, X_TX };
 
 struct env {
 	struct rte_vmsg_bus_loop *loop;
@@ -43,7 +52,113 @@ struct env {
 	struct rte_vmsg_net_drv *drv;
 	uint8_t *dma;
 	int app;
+	/* The caller's buffers: where, how many, each one's owner. */
+	uint8_t *xbase;
+	uint32_t nx;
+	uint8_t xs[XMAX];
 };
+
+static struct env *the_env;
+
+/* Takes back buffer @p cookie (index + 1), which must be in state @p was, or RX or TX for -1. */
+static uint32_t x_back(struct env *e, void *cookie, int was)
+{
+	uint32_t i = (uint32_t)((uintptr_t)cookie - 1u);
+
+	FUZZ_CHECK(i < e->nx && e->xs[i] != X_FREE && (was < 0 || e->xs[i] == was));
+	e->xs[i] = X_FREE;
+	return i;
+}
+
+static void x_release(void *arg, uint32_t qp, void *cookie)
+{
+	FUZZ_CHECK(arg == the_env && qp == 0);
+	x_back(the_env, cookie, -1);
+}
+
+/* Posts every free buffer (the queue takes what it has room for). */
+static void x_post(struct env *e)
+{
+	struct rte_vmsg_net_xbuf b[XMAX];
+	uint32_t i, n = 0;
+	int k;
+
+	for (i = 0; i < e->nx; i++)
+		if (e->xs[i] == X_FREE) {
+			b[n].addr = e->xbase + (size_t)i * XBUF;
+			b[n].len = XBUF;
+			b[n].cookie = (void *)(uintptr_t)(i + 1u);
+			n++;
+		}
+	k = rte_vmsg_net_drv_rx_post_ext(e->drv, 0, b, n);
+	FUZZ_CHECK(k == -EIO || (k >= 0 && (uint32_t)k <= n));
+	for (i = 0; k > 0 && i < (uint32_t)k; i++)
+		e->xs[(uintptr_t)b[i].cookie - 1u] = X_RX;
+}
+
+/* Receives into the caller's buffers: whole packets, each entry within its buffer. */
+static void x_receive(struct env *e, struct in *in)
+{
+	struct rte_vmsg_net_xbuf out[XMAX];
+	uint32_t n = take(in, 1) % XMAX + 1, i, first = 1;
+	int k;
+
+	x_post(e);
+	k = rte_vmsg_net_drv_rx_burst_ext(e->drv, 0, out, n);
+	FUZZ_CHECK(k == -EIO || (k >= 0 && (uint32_t)k <= n));
+	for (i = 0; k > 0 && i < (uint32_t)k; i++) {
+		uint32_t b = x_back(e, out[i].cookie, X_RX);
+
+		FUZZ_CHECK(out[i].addr == e->xbase + (size_t)b * XBUF);
+		FUZZ_CHECK((out[i].flags & ~3u) == 0);
+		if (out[i].flags & RTE_VMSG_NET_XBUF_F_DROP) {
+			FUZZ_CHECK(first);
+			continue;
+		}
+		FUZZ_CHECK(out[i].len + (first ? 12u : 0u) <= XBUF);
+		first = !(out[i].flags & RTE_VMSG_NET_XBUF_F_MORE);
+	}
+	FUZZ_CHECK(first); /* no packet cut */
+}
+
+/* Sends packets from the caller's buffers, lengths and headers from the input. */
+static void x_send(struct env *e, struct in *in, uint32_t n)
+{
+	struct rte_vmsg_net_xbuf p[NPKT];
+	uint32_t i, k = 0;
+	int r;
+
+	for (i = 0; i < e->nx && k < n; i++) {
+		if (e->xs[i] != X_FREE)
+			continue;
+		memset(&p[k], 0, sizeof(p[k]));
+		p[k].addr = e->xbase + (size_t)i * XBUF;
+		p[k].len = take(in, 2) % (XBUF + 1);
+		p[k].cookie = (void *)(uintptr_t)(i + 1u);
+		if (take(in, 1) & 1) {
+			p[k].hdr.flags = (uint8_t)take(in, 1);
+			p[k].hdr.gso_type = (uint8_t)take(in, 1);
+			p[k].hdr.gso_size = (uint16_t)take(in, 2);
+		}
+		k++;
+	}
+	r = rte_vmsg_net_drv_tx_burst_ext(e->drv, 0, p, k);
+	FUZZ_CHECK(r == -EIO || r == -EMSGSIZE || r == -EINVAL || (r >= 0 && (uint32_t)r <= k));
+	for (i = 0; r > 0 && i < (uint32_t)r; i++)
+		e->xs[(uintptr_t)p[i].cookie - 1u] = X_TX;
+}
+
+/* Collects the completed transmissions of the caller's buffers. */
+static void x_done(struct env *e)
+{
+	void *c[XMAX];
+	int k, i;
+
+	k = rte_vmsg_net_drv_tx_done_ext(e->drv, 0, c, XMAX);
+	FUZZ_CHECK(k == -EIO || (k >= 0 && k <= (int)XMAX));
+	for (i = 0; i < k; i++)
+		x_back(e, c[i], X_TX);
+}
 
 static void dev_side(struct env *e)
 {
@@ -117,16 +232,25 @@ static void step(struct env *e, struct in *in)
 
 	switch (op & 7) {
 	case 0:
+		if (e->nx != 0 && (op & 8)) {
+			x_send(e, in, (op >> 4) % NPKT + 1);
+			return;
+		}
 		n = packets(in, p, bufs, (op >> 3) % NPKT + 1);
 		k = rte_vmsg_net_drv_tx_burst(e->drv, 0, p, n);
 		FUZZ_CHECK(k == -EIO || k == -EMSGSIZE || (k >= 0 && (uint32_t)k <= n));
 		return;
 	case 1:
-		receive(e, in, 0);
+		if (e->nx != 0)
+			x_receive(e, in);
+		else
+			receive(e, in, 0);
 		return;
 	case 2:
 		dev_side(e);
 		FUZZ_CHECK(rte_vmsg_bus_poll(e->drvb) >= 0);
+		if (e->nx != 0)
+			x_done(e);
 		return;
 	case 3:
 		if (!e->app)
@@ -176,6 +300,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rte_vmsg_log_set_handler(rte_vmsg_log_stderr, RTE_VMSG_LOG_DEBUG, NULL);
 	cfg = take(&in, 1);
 	memset(&e, 0, sizeof(e));
+	the_env = &e;
 	e.app = cfg & 1;
 	memset(&lo, 0, sizeof(lo));
 	lo.sz = sizeof(lo);
@@ -237,13 +362,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	d.timeout_ns = bo.timeout_ns;
 	d.poll_peer = poll_peer;
 	d.poll_peer_arg = &e;
+	if (cfg & 16) {
+		d.flags |= RTE_VMSG_NET_DRV_F_EXT_RX;
+		d.ext_release = x_release;
+		d.ext_release_arg = &e;
+	}
 	rc = rte_vmsg_net_drv_create(&d, &e.drv);
 	FUZZ_CHECK(rc == 0);
+	if (cfg & 16) {
+		uint64_t bus, len;
+		void *a;
+
+		FUZZ_CHECK(rte_vmsg_net_drv_dma_spare(e.drv, &a, &bus, &len) == 0);
+		FUZZ_CHECK(rte_vmsg_net_drv_rx_buf_len(e.drv) <= XBUF);
+		e.xbase = a;
+		e.nx = len / XBUF < XMAX ? (uint32_t)(len / XBUF) : XMAX;
+		FUZZ_CHECK(e.nx >= 8);
+	}
 
 	for (steps = 0; steps < MAX_STEPS && in.n > 0; steps++)
 		step(&e, &in);
 
 	rte_vmsg_net_drv_destroy(e.drv);
+	for (uint32_t i = 0; i < e.nx; i++)
+		FUZZ_CHECK(e.xs[i] == X_FREE); /* every buffer back, once */
 	rte_vmsg_net_dev_destroy(e.dev);
 	rte_vmsg_bus_destroy(e.drvb);
 	rte_vmsg_bus_destroy(e.devb);

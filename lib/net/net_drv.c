@@ -663,37 +663,38 @@ RTE_VMSG_API int rte_vmsg_net_drv_dma_spare(const struct rte_vmsg_net_drv *nd, v
 	return 0;
 }
 
-RTE_VMSG_API int rte_vmsg_net_drv_rx_post_ext(struct rte_vmsg_net_drv *nd, uint32_t qp,
-					      const struct rte_vmsg_net_xbuf *bufs, uint32_t n)
+/*
+ * Chain i of the caller's buffers about to be added: one buffer at @p bus
+ * of @p len, readable (@p out) or writable, in the i-th free slot from the
+ * top of the stack (x_add() takes them in that order).
+ */
+static inline void x_chain(struct drv_q *q, uint32_t i, uint64_t bus, uint32_t len, bool out)
 {
-	struct drv_q *q;
-	uint32_t i, k, s;
-	uint64_t bus;
+	q->vbufs[i].addr = bus;
+	q->vbufs[i].len = len;
+	q->vbufs[i].reserved = 0;
+	q->chains[i].bufs = &q->vbufs[i];
+	q->chains[i].n_out = out ? 1 : 0;
+	q->chains[i].n_in = out ? 0 : 1;
+	q->chains[i].flags = 0;
+	q->chains[i].cookie = cookie_of(NET_XBASE + q->xfree[q->nxfree - 1 - i]);
+}
+
+/*
+ * Adds the @p k chains x_chain() made for @p bufs (one add, one kick): the
+ * slots of those added hold their buffers. Returns how many were added, or
+ * the add's error.
+ */
+static int x_add(struct rte_vmsg_net_drv *nd, struct drv_q *q, const struct rte_vmsg_net_xbuf *bufs,
+		 uint32_t k)
+{
+	uint32_t i, s;
 	int rc;
 
-	if (nd == NULL || qp >= nd->nqp || (bufs == NULL && n != 0))
-		return -EINVAL;
-	q = &nd->q[2 * qp];
-	if (!q->ext)
-		return -ENOTSUP;
-	if (RTE_VMSG_UNLIKELY(q->down))
-		return -EIO;
-	k = n < q->nxfree ? n : q->nxfree;
-	for (i = 0; i < k; i++) {
-		if (bufs[i].len < q->buf_len || x_bus(nd, bufs[i].addr, bufs[i].len, &bus) != 0)
-			return -EINVAL;
-		s = q->xfree[q->nxfree - 1 - i];
-		q->vbufs[i].addr = bus;
-		q->vbufs[i].len = bufs[i].len;
-		q->vbufs[i].reserved = 0;
-		q->chains[i].bufs = &q->vbufs[i];
-		q->chains[i].n_out = 0;
-		q->chains[i].n_in = 1;
-		q->chains[i].flags = 0;
-		q->chains[i].cookie = cookie_of(NET_XBASE + s);
-	}
-	if (k == 0)
+	if (k == 0) {
+		q_event(nd, q, 0, 0);
 		return 0;
+	}
 	rc = rte_vmsg_vq_drv_add_burst(q->vq, q->chains, k);
 	if (rc < 0)
 		return rc == -EIO ? q_broke(q) : rc;
@@ -709,6 +710,42 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_post_ext(struct rte_vmsg_net_drv *nd, uint3
 	return rc;
 }
 
+/* The receive queue of pair @p qp for the _ext calls on @p arr[0 .. n): 0, or their error. */
+static inline int x_rxq(struct rte_vmsg_net_drv *nd, uint32_t qp, const void *arr, uint32_t n,
+			struct drv_q **out)
+{
+	struct drv_q *q;
+
+	if (nd == NULL || qp >= nd->nqp || (arr == NULL && n != 0))
+		return -EINVAL;
+	q = &nd->q[2 * qp];
+	if (!q->ext)
+		return -ENOTSUP;
+	if (RTE_VMSG_UNLIKELY(q->down))
+		return -EIO;
+	*out = q;
+	return 0;
+}
+
+RTE_VMSG_API int rte_vmsg_net_drv_rx_post_ext(struct rte_vmsg_net_drv *nd, uint32_t qp,
+					      const struct rte_vmsg_net_xbuf *bufs, uint32_t n)
+{
+	struct drv_q *q;
+	uint32_t i, k;
+	uint64_t bus;
+	int rc = x_rxq(nd, qp, bufs, n, &q);
+
+	if (rc != 0)
+		return rc;
+	k = n < q->nxfree ? n : q->nxfree;
+	for (i = 0; i < k; i++) {
+		if (bufs[i].len < q->buf_len || x_bus(nd, bufs[i].addr, bufs[i].len, &bus) != 0)
+			return -EINVAL;
+		x_chain(q, i, bus, bufs[i].len, false);
+	}
+	return x_add(nd, q, bufs, k);
+}
+
 RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_ext(struct rte_vmsg_net_drv *nd, uint32_t qp,
 					       struct rte_vmsg_net_xbuf *out, uint32_t n)
 {
@@ -716,15 +753,10 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_ext(struct rte_vmsg_net_drv *nd, uint
 	struct drv_q *q;
 	uint32_t k = 0, nb, j, s, total;
 	bool broke = false;
-	int rc;
+	int rc = x_rxq(nd, qp, out, n, &q);
 
-	if (nd == NULL || qp >= nd->nqp || (out == NULL && n != 0))
-		return -EINVAL;
-	q = &nd->q[2 * qp];
-	if (!q->ext)
-		return -ENOTSUP;
-	if (RTE_VMSG_UNLIKELY(q->down))
-		return -EIO;
+	if (rc != 0)
+		return rc;
 	/* Reap up front and start the loads of the headers (the device wrote them). */
 	rc = rx_reap(q, n);
 	for (j = 0; rc > 0 && j < (uint32_t)rc && j < n; j++)
@@ -807,7 +839,7 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst_ext(struct rte_vmsg_net_drv *nd, uint
 					       const struct rte_vmsg_net_xbuf *pkts, uint32_t n)
 {
 	struct drv_q *q;
-	uint32_t i, k, s;
+	uint32_t i, k;
 	uint64_t bus;
 	int rc;
 
@@ -833,36 +865,16 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst_ext(struct rte_vmsg_net_drv *nd, uint
 				return -EMSGSIZE;
 			break;
 		}
-		s = q->xfree[q->nxfree - 1 - k];
 		net_hdr_to_wire(&p->hdr, p->addr, 0);
-		q->vbufs[k].addr = bus;
-		q->vbufs[k].len = p->len;
-		q->vbufs[k].reserved = 0;
-		q->chains[k].bufs = &q->vbufs[k];
-		q->chains[k].n_out = 1;
-		q->chains[k].n_in = 0;
-		q->chains[k].flags = 0;
-		q->chains[k].cookie = cookie_of(NET_XBASE + s);
+		x_chain(q, k, bus, p->len, true);
 	}
-	if (k == 0) {
-		q_event(nd, q, 0, 0);
-		return 0;
-	}
-	rc = rte_vmsg_vq_drv_add_burst(q->vq, q->chains, k);
-	if (rc < 0)
-		return rc == -EIO ? q_broke(q) : rc;
-	for (i = 0; i < (uint32_t)rc; i++) {
-		s = q->xfree[--q->nxfree];
-		q->xs[s].addr = pkts[i].addr;
-		q->xs[s].cookie = pkts[i].cookie;
-		q->xs[s].used = true;
+	rc = x_add(nd, q, pkts, k);
+	for (i = 0; rc > 0 && i < (uint32_t)rc; i++) {
 		q->st.packets++;
 		q->st.bytes += pkts[i].len - NET_HDR_LEN;
 	}
-	q->st.zc_packets += (uint32_t)rc;
-	/* Added: the caller's buffers are the queue's now, whatever the kick does. */
-	if (q_kick(nd, q) < 0)
-		(void)q_broke(q);
+	if (rc > 0)
+		q->st.zc_packets += (uint32_t)rc;
 	return rc;
 }
 

@@ -721,6 +721,50 @@ out:
 }
 
 /*
+ * The hostile device of test_hostile_device_rx() and test_ext_hostile():
+ * it takes four receive chains of pair 0 and completes them with, in
+ * order, a packet of two buffers whose first is 4 bytes long (header and
+ * all), num_buffers 0, num_buffers past every buffer the queue has, and a
+ * valid packet of 60 bytes (@p want). Returns 0, or -1 (checked) when the
+ * device had not four chains.
+ */
+static int hostile_rx_push(struct env *e, uint8_t *want)
+{
+	struct rte_vmsg_vq_req req[8];
+	struct rte_vmsg_vq_iov iov[16];
+	struct rte_vmsg_vq_used used[4];
+	struct rte_vmsg_vq_dev *vq;
+	uint8_t *b[4];
+	int n, i;
+
+	vq = rte_vmsg_net_dev_vq(e->dev[0], 0);
+	CHECK(vq != NULL);
+	if (vq == NULL)
+		return -1;
+	n = rte_vmsg_vq_dev_pop_burst(vq, req, 4, iov, 16);
+	CHECK_EQ(n, 4);
+	if (n != 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		b[i] = iov[req[i].iov_first].base;
+		memset(b[i], 0, 12);
+		used[i].head = req[i].head;
+	}
+	rte_vmsg_put_le16(b[0] + 10, 2);
+	used[0].len = 4;
+	rte_vmsg_put_le16(b[1] + 10, 0); /* read as a packet of its own: no buffers */
+	used[1].len = 100;
+	rte_vmsg_put_le16(b[2] + 10, 60000);
+	used[2].len = 12 + 60;
+	rte_vmsg_put_le16(b[3] + 10, 1);
+	pkt_fill(want, 60, 9, 1);
+	memcpy(b[3] + 12, want, 60);
+	used[3].len = 12 + 60;
+	CHECK_EQ(rte_vmsg_vq_dev_push_burst(vq, used, 4), 4);
+	return 0;
+}
+
+/*
  * A hostile device on the driver's receive path (MRG_RXBUF): a used length
  * shorter than the virtio-net header in a two-buffer packet, and a
  * num_buffers past the queue's buffers. Each is dropped and counted; the
@@ -735,44 +779,14 @@ static void test_hostile_device_rx(void)
 	static uint8_t want[60];
 	struct rte_vmsg_net_pkt rp[8];
 	struct rte_vmsg_net_queue_stats qs;
-	struct rte_vmsg_vq_req req[8];
-	struct rte_vmsg_vq_iov iov[16];
-	struct rte_vmsg_vq_used used[4];
-	struct rte_vmsg_vq_dev *vq;
-	uint8_t *b[4];
-	int n, i, got = 0, rc;
+	int i, got = 0, rc;
 	struct env e;
 
 	env_up(&e, &c);
 	if (e.drv[0] == NULL)
 		goto out;
-	vq = rte_vmsg_net_dev_vq(e.dev[0], 0);
-	CHECK(vq != NULL);
-	if (vq == NULL)
+	if (hostile_rx_push(&e, want) != 0)
 		goto out;
-	n = rte_vmsg_vq_dev_pop_burst(vq, req, 4, iov, 16);
-	CHECK_EQ(n, 4);
-	if (n != 4)
-		goto out;
-	for (i = 0; i < 4; i++) {
-		b[i] = iov[req[i].iov_first].base;
-		memset(b[i], 0, 12);
-		used[i].head = req[i].head;
-	}
-	/* 1: a packet of two buffers whose first is 4 bytes long, header and all. */
-	rte_vmsg_put_le16(b[0] + 10, 2);
-	used[0].len = 4;
-	rte_vmsg_put_le16(b[1] + 10, 0); /* 2: read as a packet of its own: no buffers */
-	used[1].len = 100;
-	/* 3: num_buffers past every buffer the queue has. */
-	rte_vmsg_put_le16(b[2] + 10, 60000);
-	used[2].len = 12 + 60;
-	/* 4: a valid packet of 60 bytes. */
-	rte_vmsg_put_le16(b[3] + 10, 1);
-	pkt_fill(want, 60, 9, 1);
-	memcpy(b[3] + 12, want, 60);
-	used[3].len = 12 + 60;
-	CHECK_EQ(rte_vmsg_vq_dev_push_burst(vq, used, 4), 4);
 	for (i = 0; i < 8; i++) {
 		memset(&rp[i], 0, sizeof(rp[i]));
 		rp[i].data = rx[i].b;
@@ -2183,13 +2197,8 @@ static void test_ext_hostile(void)
 			 .ext = 1 };
 	struct rte_vmsg_net_queue_stats qs;
 	struct rte_vmsg_net_xbuf out[8];
-	struct rte_vmsg_vq_req req[8];
-	struct rte_vmsg_vq_iov iov[16];
-	struct rte_vmsg_vq_used used[4];
-	struct rte_vmsg_vq_dev *vq;
 	static uint8_t want[60];
-	uint8_t *b[4];
-	int n, i, got = 0, rc, drops = 0;
+	int i, got = 0, rc, drops = 0;
 	struct env e;
 
 	env_up(&e, &c);
@@ -2199,30 +2208,8 @@ static void test_ext_hostile(void)
 				       RTE_VMSG_NET_F_MRG_RXBUF));
 	xp_init(&e, 2048);
 	xp_post(&e);
-	vq = rte_vmsg_net_dev_vq(e.dev[0], 0);
-	CHECK(vq != NULL);
-	if (vq == NULL)
+	if (hostile_rx_push(&e, want) != 0)
 		goto out;
-	n = rte_vmsg_vq_dev_pop_burst(vq, req, 4, iov, 16);
-	CHECK_EQ(n, 4);
-	if (n != 4)
-		goto out;
-	for (i = 0; i < 4; i++) {
-		b[i] = iov[req[i].iov_first].base;
-		memset(b[i], 0, 12);
-		used[i].head = req[i].head;
-	}
-	rte_vmsg_put_le16(b[0] + 10, 2);
-	used[0].len = 4;
-	rte_vmsg_put_le16(b[1] + 10, 0);
-	used[1].len = 100;
-	rte_vmsg_put_le16(b[2] + 10, 60000);
-	used[2].len = 12 + 60;
-	rte_vmsg_put_le16(b[3] + 10, 1);
-	pkt_fill(want, 60, 9, 1);
-	memcpy(b[3] + 12, want, 60);
-	used[3].len = 12 + 60;
-	CHECK_EQ(rte_vmsg_vq_dev_push_burst(vq, used, 4), 4);
 	for (i = 0; i < 8 && got + drops < 4; i++) {
 		rc = rte_vmsg_net_drv_rx_burst_ext(e.drv[0], 0, out, 8);
 		CHECK(rc >= 0);

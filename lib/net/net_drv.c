@@ -850,8 +850,11 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst_ext(struct rte_vmsg_net_drv *nd, uint
 		return -ENOTSUP;
 	if (RTE_VMSG_UNLIKELY(q->down))
 		return -EIO;
-	if (tx_reap(q) < 0)
-		return q_broke(q);
+	/*
+	 * No reap: a slot comes back only when rte_vmsg_net_drv_tx_done_ext()
+	 * hands its cookie over, and that call reaps (a caller collects once
+	 * per burst: one read of the used index, not two).
+	 */
 	for (k = 0; k < n && k < q->nxfree; k++) {
 		const struct rte_vmsg_net_xbuf *p = &pkts[k];
 

@@ -178,6 +178,9 @@ static int nvm_infos(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 			RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
 		if (p->a.tso)
 			info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
+		/* zerocopy=1: a packet of several receive buffers comes as a chain. */
+		if (p->a.zerocopy)
+			info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	} else if (p->a.tso) {
 		/* The driver's TSO packets arrive whole, as LRO mbufs. */
 		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_TCP_LRO;

@@ -61,7 +61,8 @@ static inline void rx_offload(struct rte_mbuf *m, const struct rte_vmsg_net_hdr 
 
 /*
  * zerocopy=1. A receive buffer's cookie is its mbuf with bit 0 set, so
- * that nvm_zc_release() tells it from a transmission's (the mbuf itself).
+ * that zc_release() (net_vmsg_ctl.c) tells it from a transmission's (the
+ * mbuf itself).
  */
 static inline void *rx_cookie(struct rte_mbuf *m)
 {
@@ -130,6 +131,12 @@ static inline uint16_t zc_rx(struct nvm_port *p, struct nvm_rxq *rq, struct rte_
 			rte_pktmbuf_free(m);
 			continue;
 		}
+		/*
+		 * The data: after the header in a packet's first buffer, from
+		 * the posted start (the header's place) in the others.
+		 */
+		m->data_off = (uint16_t)((uint8_t *)x->addr - (uint8_t *)m->buf_addr +
+					 (head == NULL ? NVM_HDR : 0u));
 		m->data_len = (uint16_t)x->len;
 		if (head == NULL) {
 			head = m;

@@ -9,7 +9,7 @@
  *
  *   test_net_vmsg_ethdev run [--packets N] [--queues Q] [--from driver|device]
  *                            [--restart driver|device] [--offload] [--event] [--tso]
- *                            [--zerocopy] [--zc-hold]
+ *                            [--zerocopy] [--zc-hold] [--jumbo]
  *   test_net_vmsg_ethdev badargs
  *
  * run: the receiver must get N packets per run, in order, byte-exact. With
@@ -24,6 +24,9 @@
  * events and the receiver's must have received some (xstats).
  * --zerocopy: both ports with zerocopy=1; a driver-role receiver must have
  * received every packet in mbufs of the DMA area (xstats).
+ * --jumbo: the device's MTU 9000, and every fourth packet 3000 to 9000
+ * bytes; a receiver takes mbuf chains (a zero-copy driver-role port makes
+ * one per 2 KiB receive buffer) and must have seen some.
  * --zc-hold (zerocopy=1, from the device): the driver-role receiver keeps a
  * burst of mbufs, and the device is killed and started again meanwhile:
  * the old attachment's pool must stay, its file mapped, with the kept
@@ -80,8 +83,9 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 33);
 }
 
-static int tso; /* --tso (NVMT_TSO=1 in the children) */
-static int zc;	/* --zerocopy, --zc-hold (NVMT_ZC=1 in the children) */
+static int tso;	  /* --tso (NVMT_TSO=1 in the children) */
+static int zc;	  /* --zerocopy, --zc-hold (NVMT_ZC=1 in the children) */
+static int jumbo; /* --jumbo (NVMT_JUMBO=1 in the children) */
 
 /* --tso, driver-role sender: every packet with seq % 4 == 2 goes with TSO. */
 static int is_tso(uint64_t seq)
@@ -91,7 +95,7 @@ static int is_tso(uint64_t seq)
 
 static uint32_t pkt_len(uint64_t seq, uint32_t q)
 {
-	if (is_tso(seq))
+	if (is_tso(seq) || (jumbo && seq % 4 == 3))
 		return TSO_MIN + (uint32_t)(mix(seq * MAXQ + q) % (TSO_MAX - TSO_MIN + 1));
 	return MIN_LEN + (uint32_t)(mix(seq * MAXQ + q) % (MAX_LEN - MIN_LEN + 1));
 }
@@ -221,8 +225,8 @@ static struct rte_mempool *port_up(uint16_t port, uint16_t nq)
 	uint16_t q;
 
 	mp = rte_pktmbuf_pool_create("mp", 8191, 256, 0,
-				     tso ? RTE_PKTMBUF_HEADROOM + TSO_ROOM
-					 : RTE_MBUF_DEFAULT_BUF_SIZE,
+				     tso || jumbo ? RTE_PKTMBUF_HEADROOM + TSO_ROOM
+						  : RTE_MBUF_DEFAULT_BUF_SIZE,
 				     (int)rte_socket_id());
 	if (mp == NULL)
 		return NULL;
@@ -356,7 +360,8 @@ static void on_term(int sig)
  */
 static int receiver(uint16_t port, uint16_t nq, uint64_t n, int gaps)
 {
-	uint64_t got[MAXQ] = { 0 }, next[MAXQ] = { 0 }, total = 0,
+	static uint8_t lin[TSO_MAX];
+	uint64_t got[MAXQ] = { 0 }, next[MAXQ] = { 0 }, total = 0, chains = 0,
 		 deadline = now_ns() + TIMEOUT_S * 1000000000ull, seq;
 	struct rte_mbuf *m[BURST];
 	uint16_t q, i, k;
@@ -372,8 +377,17 @@ static int receiver(uint16_t port, uint16_t nq, uint64_t n, int gaps)
 		for (q = 0; q < nq; q++) {
 			k = rte_eth_rx_burst(port, q, m, BURST);
 			for (i = 0; i < k; i++) {
-				if (m[i]->nb_segs != 1 || check(rte_pktmbuf_mtod(m[i], uint8_t *),
-								m[i]->pkt_len, q, &seq) != 0) {
+				const uint8_t *d = rte_pktmbuf_mtod(m[i], uint8_t *);
+
+				/* --jumbo: a chain, made contiguous (chains counted). */
+				if (jumbo && m[i]->nb_segs != 1) {
+					chains++;
+					d = m[i]->pkt_len <= sizeof(lin)
+						    ? rte_pktmbuf_read(m[i], 0, m[i]->pkt_len, lin)
+						    : NULL;
+				}
+				if ((m[i]->nb_segs != 1 && !jumbo) || d == NULL ||
+				    check(d, m[i]->pkt_len, q, &seq) != 0) {
 					fprintf(stderr,
 						"receiver: queue %u packet %" PRIu64
 						": bad bytes or length %u\n",
@@ -420,6 +434,10 @@ static int receiver(uint16_t port, uint16_t nq, uint64_t n, int gaps)
 	}
 	printf("receiver: %" PRIu64 " packets on %u queue(s), every byte and the order checked\n",
 	       total, nq);
+	if (jumbo && zc && chains == 0) {
+		fprintf(stderr, "receiver: --jumbo, but no packet came as a chain\n");
+		return 1;
+	}
 	if (zc && !gaps && xstat(port, "rx_zero_copy_packets") < total) {
 		fprintf(stderr, "receiver: %" PRIu64 " of %" PRIu64 " packets without a copy\n",
 			xstat(port, "rx_zero_copy_packets"), total);
@@ -612,8 +630,9 @@ static int child(int argc, char **argv, const char *prog)
 
 	if (gaps)
 		signal(SIGTERM, on_term);
-	snprintf(vdev, sizeof(vdev), "net_vmsg0,file=%s,role=%s,queues=%u,huge=0%s%s%s", file, role,
-		 nq, event ? ",notify=event" : "", tso ? ",tso=1" : "", zc ? ",zerocopy=1" : "");
+	snprintf(vdev, sizeof(vdev), "net_vmsg0,file=%s,role=%s,queues=%u,huge=0%s%s%s%s", file,
+		 role, nq, event ? ",notify=event" : "", tso ? ",tso=1" : "",
+		 zc ? ",zerocopy=1" : "", jumbo && strcmp(role, "device") == 0 ? ",mtu=9000" : "");
 	if (eal(prog, cpu, vdev) < 0) {
 		fprintf(stderr, "%s: EAL init failed\n", role);
 		return 1;
@@ -779,6 +798,8 @@ static int run(const char *self, int argc, char **argv)
 			setenv("NVMT_TSO", "1", 1);
 		else if (strcmp(argv[i], "--zerocopy") == 0 || strcmp(argv[i], "--zc-hold") == 0)
 			setenv("NVMT_ZC", "1", 1);
+		else if (strcmp(argv[i], "--jumbo") == 0)
+			setenv("NVMT_JUMBO", "1", 1);
 	for (i = 2; i < argc; i++)
 		if (strcmp(argv[i], "--zc-hold") == 0)
 			return run_hold(self, n);
@@ -890,6 +911,7 @@ int main(int argc, char **argv)
 	offload = getenv("NVMT_OFFLOAD") != NULL;
 	tso = getenv("NVMT_TSO") != NULL;
 	zc = getenv("NVMT_ZC") != NULL;
+	jumbo = getenv("NVMT_JUMBO") != NULL;
 	if (argc >= 8 && strcmp(argv[1], "child") == 0)
 		return child(argc, argv, argv[0]);
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
@@ -899,7 +921,7 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"usage: %s run [--packets N] [--queues Q] [--from driver|device] "
 		"[--restart driver|device] [--offload] [--event] [--tso] [--zerocopy] "
-		"[--zc-hold] | badargs\n",
+		"[--zc-hold] [--jumbo] | badargs\n",
 		argv[0]);
 	return 2;
 }

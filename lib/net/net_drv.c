@@ -751,7 +751,8 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_ext(struct rte_vmsg_net_drv *nd, uint
 {
 	struct rte_vmsg_virtio_net_hdr wh;
 	struct drv_q *q;
-	uint32_t k = 0, nb, j, s, total;
+	uint32_t k = 0, nb, j, s;
+	uint64_t total; /* up to nbuf buffers of the caller's sizes */
 	bool broke = false;
 	int rc = x_rxq(nd, qp, out, n, &q);
 
@@ -801,8 +802,7 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_ext(struct rte_vmsg_net_drv *nd, uint
 			break; /* the rest of the packet is not there yet */
 		total = 0;
 		for (j = 0; j < nb; j++)
-			total += q->cpl[q->cpl_pos + j]
-					 .len; /* each within its buffer: no overflow */
+			total += q->cpl[q->cpl_pos + j].len; /* each within its buffer */
 		total -= NET_HDR_LEN;
 		if (nb > n - k || total > NET_MAX_GSO_PKT) {
 			if (k != 0 && total <= NET_MAX_GSO_PKT)

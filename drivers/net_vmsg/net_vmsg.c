@@ -108,6 +108,7 @@ static void rxq_free(struct nvm_port *p, uint16_t q)
 	if (rq->hole < NVM_BURST)
 		rte_pktmbuf_free_bulk(&rq->stash[rq->hole], NVM_BURST - rq->hole);
 	p->rxq[q] = NULL;
+	rte_free(rq->bounce);
 	rte_free(rq);
 }
 
@@ -178,9 +179,8 @@ static int nvm_infos(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 			RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
 		if (p->a.tso)
 			info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
-		/* zerocopy=1: a packet of several receive buffers comes as a chain. */
-		if (p->a.zerocopy)
-			info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_SCATTER;
+		/* A frame larger than an Rx mbuf comes as a chain (zerocopy=1: always so). */
+		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	} else if (p->a.tso) {
 		/* The driver's TSO packets arrive whole, as LRO mbufs. */
 		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_TCP_LRO;
@@ -218,6 +218,13 @@ static int nvm_rxq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc, 
 	rq = rte_zmalloc_socket("net_vmsg_rxq", sizeof(*rq), RTE_CACHE_LINE_SIZE, (int)socket);
 	if (rq == NULL)
 		return -ENOMEM;
+	/* Scattered Rx merges a packet of several receive buffers here first. */
+	rq->bounce = rte_malloc_socket("net_vmsg_rx_bounce", NVM_TSO_MAX, RTE_CACHE_LINE_SIZE,
+				       (int)socket);
+	if (rq->bounce == NULL) {
+		rte_free(rq);
+		return -ENOMEM;
+	}
 	rq->p = p;
 	rq->q = q;
 	rq->port_id = dev->data->port_id;

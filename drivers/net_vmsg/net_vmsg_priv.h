@@ -33,11 +33,12 @@
 #define NVM_LINK_WAIT_NS 1000000000ull
 #define NVM_INIT_RETRY_NS 1000000000ull
 /* zerocopy=1 */
-#define NVM_HDR 12u	   /* the virtio-net header, in front of the data in the headroom */
-#define NVM_ZREFILL 64u	   /* receive buffers posted at most per burst */
-#define NVM_ZELT_MIN 2048u /* data bytes of a pool buffer at least (after the headroom) */
-#define NVM_ZCACHE 256u	   /* the pool's per-lcore cache */
-#define NVM_MAX_RETIRED 8u /* pools of earlier attachments whose mbufs are still out */
+#define NVM_HDR 12u	     /* the virtio-net header, in front of the data in the headroom */
+#define NVM_ETH_OVERHEAD 18u /* what the MTU does not count: Ethernet header, a VLAN tag */
+#define NVM_ZREFILL 64u	     /* receive buffers posted at most per burst */
+#define NVM_ZELT_MIN 2048u   /* data bytes of a pool buffer at least (after the headroom) */
+#define NVM_ZCACHE 256u	     /* the pool's per-lcore cache */
+#define NVM_MAX_RETIRED 8u   /* pools of earlier attachments whose mbufs are still out */
 
 extern int nvm_logtype;
 #define NVM_LOG(level, p, fmt, ...) \
@@ -60,6 +61,9 @@ struct nvm_rxq {
 	struct rte_mbuf *stash[NVM_BURST];
 	struct rte_vmsg_net_pkt v[NVM_BURST];	 /* v[i].data: stash[i]'s data */
 	struct rte_vmsg_net_xbuf x[NVM_ZREFILL]; /* zerocopy=1: posted, then received */
+	/* Scattered Rx (driver role, copying): packets lent by the library, a merged one */
+	struct rte_vmsg_net_pkt lv[NVM_BURST];
+	uint8_t *bounce; /* NVM_TSO_MAX bytes */
 } __rte_cache_aligned;
 
 struct nvm_txq {

@@ -164,6 +164,82 @@ static inline uint16_t zc_rx(struct nvm_port *p, struct nvm_rxq *rq, struct rte_
 	return (uint16_t)k;
 }
 
+/*
+ * Scattered Rx: @p len bytes at @p src copied into a chain of fresh mbufs
+ * of @p mp, each filled to its room; NULL when the pool runs out.
+ */
+static struct rte_mbuf *chain_copy(struct rte_mempool *mp, const uint8_t *src, uint32_t len)
+{
+	struct rte_mbuf *head = NULL, *last = NULL, *m;
+	uint32_t off = 0, k;
+
+	do {
+		m = rte_pktmbuf_alloc(mp);
+		if (m == NULL) {
+			rte_pktmbuf_free(head);
+			return NULL;
+		}
+		k = rte_pktmbuf_tailroom(m);
+		k = len - off < k ? len - off : k;
+		memcpy(rte_pktmbuf_mtod(m, uint8_t *), src + off, k);
+		m->data_len = (uint16_t)k;
+		if (head == NULL) {
+			head = m;
+			m->pkt_len = len;
+		} else {
+			last->next = m;
+			head->nb_segs++;
+		}
+		last = m;
+		off += k;
+	} while (off < len);
+	return head;
+}
+
+/*
+ * Scattered Rx, driver role without zerocopy, when the queue's mbufs are
+ * smaller than a frame of the device's MTU: the library lends the burst's
+ * packets (rte_vmsg_net_drv_rx_burst_zc()), each is copied into an mbuf
+ * chain, and the burst is given back at once; a packet of several receive
+ * buffers (MRG_RXBUF) is merged by rte_vmsg_net_drv_rx_burst() into the
+ * queue's bounce buffer first. A packet the pool has no mbufs for is
+ * dropped (rx_nombuf).
+ */
+static uint16_t scatter_rx(struct nvm_port *p, struct nvm_rxq *rq, struct rte_mbuf **bufs,
+			   uint32_t n)
+{
+	struct rte_mbuf *m;
+	uint64_t bytes = 0;
+	uint32_t i, k = 0;
+	int got, lent = 1;
+
+	got = rte_vmsg_net_drv_rx_burst_zc(p->ndrv, rq->q, rq->lv, n);
+	if (got == -EMSGSIZE) {
+		lent = 0;
+		rq->lv[0].data = rq->bounce;
+		rq->lv[0].cap = NVM_TSO_MAX;
+		got = rte_vmsg_net_drv_rx_burst(p->ndrv, rq->q, rq->lv, 1);
+	}
+	if (unlikely(got == -EIO))
+		__atomic_store_n(&rq->broke, 1, __ATOMIC_RELAXED);
+	for (i = 0; got > 0 && i < (uint32_t)got; i++) {
+		m = chain_copy(rq->mp, rq->lv[i].data, rq->lv[i].len);
+		if (m == NULL) {
+			rq->nombuf++;
+			continue;
+		}
+		m->port = rq->port_id;
+		rx_offload(m, &rq->lv[i].hdr);
+		bufs[k++] = m;
+		bytes += m->pkt_len;
+	}
+	if (got > 0 && lent)
+		rte_vmsg_net_drv_rx_release(p->ndrv, rq->q);
+	rq->packets += k;
+	rq->bytes += bytes;
+	return (uint16_t)k;
+}
+
 uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 {
 	struct nvm_rxq *rq = queue;
@@ -180,6 +256,12 @@ uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 		zmp = p->zmp; /* the live handle's, seen through enter() */
 		if (zmp != NULL) {
 			m = zc_rx(p, rq, zmp, bufs, n);
+			leave(&rq->busy);
+			return (uint16_t)m;
+		}
+		/* A frame of the device's MTU does not fit one mbuf: chains. */
+		if (unlikely(rq->cap < (uint32_t)p->mtu + NVM_ETH_OVERHEAD)) {
+			m = scatter_rx(p, rq, bufs, n);
 			leave(&rq->busy);
 			return (uint16_t)m;
 		}

@@ -675,8 +675,8 @@ RTE_VMSG_API int rte_vmsg_net_drv_dma_spare(const struct rte_vmsg_net_drv *nd, v
  *
  * @return buffers posted (>= 0; fewer than @p n when the queue is full);
  *         -EINVAL for NULL arguments, a bad @p qp, a buffer outside the
- *         DMA area or shorter than rte_vmsg_net_drv_rx_buf_len() (none
- *         posted); -ENOTSUP without the flag; -EIO when the queue is
+ *         part of the DMA area rte_vmsg_net_drv_dma_spare() gives, or
+ *         shorter than rte_vmsg_net_drv_rx_buf_len() (none posted); -ENOTSUP without the flag; -EIO when the queue is
  *         broken, or the pair's last reset failed.
  */
 RTE_VMSG_API int rte_vmsg_net_drv_rx_post_ext(struct rte_vmsg_net_drv *nd, uint32_t qp,
@@ -689,8 +689,9 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_post_ext(struct rte_vmsg_net_drv *nd, uint3
  * @c len the packet bytes after it; with MRG_RXBUF a packet may take
  * several entries (RTE_VMSG_NET_XBUF_F_MORE on all but its last), each
  * @c len its bytes. Entries with RTE_VMSG_NET_XBUF_F_DROP carry no packet
- * (a bad length or num_buffers: counted in @c errors; a packet of more
- * buffers than @p n is dropped the same way, over several calls). Every
+ * (a bad length or num_buffers, or more than 64 KiB in all: counted in
+ * @c errors; a packet of more buffers than @p n is dropped the same way,
+ * over several calls). Every
  * entry's buffer is the caller's again; the packet bytes are the device's,
  * in shared memory: treat them as untrusted, and as the peer's to write
  * still when it is hostile. Needs RTE_VMSG_NET_DRV_F_EXT_RX.
@@ -709,7 +710,9 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_ext(struct rte_vmsg_net_drv *nd, uint
  * copy: each header (@c hdr) is written at @c addr, and the device reads
  * [addr, addr + len). The buffers stay the device's until
  * rte_vmsg_net_drv_tx_done_ext() hands their cookies back (or a reset,
- * through @c ext_release). May be mixed with rte_vmsg_net_drv_tx_burst()
+ * through @c ext_release); this call does not reap, so a caller collects
+ * once per burst, or its slots run out (the queue then reads full). May
+ * be mixed with rte_vmsg_net_drv_tx_burst()
  * on the same queue, packets going out in call order. Counted in the
  * queue's @c packets and @c zc_packets.
  *
@@ -717,7 +720,8 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_ext(struct rte_vmsg_net_drv *nd, uint
  *
  * @return packets queued (>= 0; fewer when the queue is full);
  *         -EINVAL for NULL arguments, a bad @p qp, a buffer outside the
- *         DMA area or shorter than the header (when it comes first);
+ *         part of the DMA area rte_vmsg_net_drv_dma_spare() gives, or
+ *         shorter than the header (when it comes first);
  *         -EMSGSIZE when the first packet is larger than the device takes;
  *         -ENOTSUP without @c ext_release; -EIO when the queue is broken,
  *         or the pair's last reset failed.

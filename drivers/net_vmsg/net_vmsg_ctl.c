@@ -711,6 +711,7 @@ static int drv_round(struct nvm_port *p)
 void *nvm_ctl_main(void *arg)
 {
 	struct nvm_port *p = arg;
+	uint32_t idle = NVM_POLL_IDLE_US;
 	int busy;
 
 	while (!__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE)) {
@@ -718,7 +719,15 @@ void *nvm_ctl_main(void *arg)
 			busy = dev_round(p);
 		else
 			busy = drv_round(p);
-		usleep(busy ? NVM_POLL_BUSY_US : NVM_POLL_IDLE_US);
+		if (busy) {
+			usleep(NVM_POLL_BUSY_US);
+			idle = NVM_POLL_IDLE_US;
+			continue;
+		}
+		usleep(idle);
+		/* Polling mode: no event waits on this thread; it backs off (NVM_POLL_IDLE_MAX_US). */
+		if (p->a.notify == RTE_VMSG_NET_NOTIFY_POLL && idle < NVM_POLL_IDLE_MAX_US)
+			idle = idle * 2 < NVM_POLL_IDLE_MAX_US ? idle * 2 : NVM_POLL_IDLE_MAX_US;
 	}
 	return NULL;
 }

@@ -29,6 +29,12 @@
 #define NVM_TSO_MAX 65536u     /* largest packet sent with TSO (bounce buffer) */
 #define NVM_POLL_BUSY_US 20u   /* control thread: between polls while things happen */
 #define NVM_POLL_IDLE_US 1000u /* control thread: between polls when idle */
+/*
+ * notify=poll: the idle period doubles up to this. When every CPU is an
+ * lcore, DPDK runs control threads on the main lcore's CPU, which may be
+ * another process's forwarding CPU: each wake-up preempts it.
+ */
+#define NVM_POLL_IDLE_MAX_US 10000u
 #define NVM_ATTACH_RETRY_NS 200000000ull
 #define NVM_LINK_WAIT_NS 1000000000ull
 #define NVM_INIT_RETRY_NS 1000000000ull

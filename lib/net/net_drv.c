@@ -599,15 +599,23 @@ static inline int x_bus(const struct rte_vmsg_net_drv *nd, const void *addr, uin
 	return 0;
 }
 
+/* Frees slot @p s of @p q: its buffer is the caller's again. Returns the buffer's cookie. */
+static inline void *x_free(struct drv_q *q, uint32_t s)
+{
+	void *cookie = q->xs[s].cookie;
+
+	q->xs[s].cookie = NULL;
+	q->xs[s].used = false;
+	q->xfree[q->nxfree++] = s;
+	return cookie;
+}
+
 /* Hands the caller's buffer in slot @p s of @p q back through ext_release; frees the slot. */
 static void x_release(struct drv_q *q, uint32_t s)
 {
 	struct rte_vmsg_net_drv *nd = q->nd;
 
-	nd->ext_release(nd->ext_arg, q->index / 2, q->xs[s].cookie);
-	q->xs[s].cookie = NULL;
-	q->xs[s].used = false;
-	q->xfree[q->nxfree++] = s;
+	nd->ext_release(nd->ext_arg, q->index / 2, x_free(q, s));
 }
 
 /* The caller's buffer of slot @p s in entry @p e; frees the slot. */
@@ -615,12 +623,9 @@ static inline void x_give(struct drv_q *q, uint32_t s, struct rte_vmsg_net_xbuf 
 			  uint32_t flags)
 {
 	e->addr = q->xs[s].addr;
-	e->cookie = q->xs[s].cookie;
 	e->len = len;
 	e->flags = flags;
-	q->xs[s].cookie = NULL;
-	q->xs[s].used = false;
-	q->xfree[q->nxfree++] = s;
+	e->cookie = x_free(q, s);
 }
 
 /*
@@ -899,10 +904,7 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_done_ext(struct rte_vmsg_net_drv *nd, uint3
 	for (k = 0; k < n && q->nxdone != 0; k++) {
 		s = q->xdone[q->xdpos++ & (q->nbuf - 1)];
 		q->nxdone--;
-		cookies[k] = q->xs[s].cookie;
-		q->xs[s].cookie = NULL;
-		q->xs[s].used = false;
-		q->xfree[q->nxfree++] = s;
+		cookies[k] = x_free(q, s);
 	}
 	return (int)k;
 }

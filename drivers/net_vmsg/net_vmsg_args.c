@@ -238,9 +238,9 @@ int nvm_args_parse(const char *s, struct nvm_args *a, char *why, size_t wl)
 	}
 	if (a->role == RTE_VMSG_BUS_DRIVER && a->mtu != 0)
 		return bad(why, wl, "mtu is for role=device (a driver takes the device's)");
-	if (a->zerocopy && a->bus != NVM_BUS_SHM)
+	if (a->zerocopy && a->bus == NVM_BUS_AMP && a->role == RTE_VMSG_BUS_DEVICE)
 		return bad(why, wl,
-			   "zerocopy=1 is for bus=shm (the mbuf pool lives in the bus file's "
-			   "DMA area)");
+			   "zerocopy=1 with bus=amp is for role=driver (the mbuf pool lives in "
+			   "its first mem= file, which the caller sizes)");
 	return 0;
 }

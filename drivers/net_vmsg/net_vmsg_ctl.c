@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/membarrier.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include <rte_alarm.h>
@@ -405,7 +406,7 @@ static struct rte_mempool *zc_pool(struct nvm_port *p, struct rte_vmsg_net_drv *
 
 /*
  * Frees the pools of earlier attachments whose mbufs have all come back,
- * and unmaps their files. @p closing: the port goes away; a pool still
+ * and unmaps their memory. @p closing: the port goes away; a pool still
  * short of mbufs is left mapped (an application that holds mbufs after
  * close keeps readable memory), and said.
  */
@@ -427,8 +428,65 @@ void nvm_zc_sweep(struct nvm_port *p, int closing)
 		}
 		rte_mempool_free(z->mp);
 		rte_vmsg_bus_shm_close(z->shm, z->bus);
+		rte_vmsg_region_destroy(z->rg);
 		*z = p->retired[--p->nretired];
 	}
+}
+
+/*
+ * The retired pool whose file the port would map again: its path still
+ * names the same file (bus=amp's mem= file always; an shm file while its
+ * device has not made a new one). NULL when there is none.
+ */
+static const struct nvm_zpool *zc_in_the_way(const struct nvm_port *p)
+{
+	struct stat st;
+	uint32_t i;
+
+	for (i = 0; i < p->nretired; i++) {
+		const struct nvm_zpool *z = &p->retired[i];
+
+		if (z->path[0] == '\0' ||
+		    (stat(z->path, &st) == 0 && st.st_dev == z->dev && st.st_ino == z->ino))
+			return z;
+	}
+	return NULL;
+}
+
+/* Moves the live pool, and the memory it lies in, to p->retired[]; 0, or -ENOSPC. */
+static int zc_retire(struct nvm_port *p)
+{
+	struct rte_vmsg_region *rg;
+	struct nvm_zpool *z;
+	const char *path;
+	struct stat st;
+	int fd;
+
+	if (p->nretired == NVM_MAX_RETIRED)
+		return -ENOSPC;
+	z = &p->retired[p->nretired++];
+	memset(z, 0, sizeof(*z));
+	z->mp = p->zmp;
+	if (p->amp != NULL) {
+		rg = p->mem_rg[0];
+		z->rg = rg;
+		p->mem_rg[0] = NULL; /* amp_close() leaves it */
+	} else {
+		rg = rte_vmsg_bus_shm_region(p->shm);
+		z->shm = p->shm;
+		z->bus = p->bus;
+		p->shm = NULL;
+		p->bus = NULL;
+	}
+	path = rte_vmsg_region_path(rg);
+	fd = rte_vmsg_region_fd(rg);
+	if (path != NULL && fd >= 0 && fstat(fd, &st) == 0 && strlen(path) < sizeof(z->path)) {
+		snprintf(z->path, sizeof(z->path), "%s", path);
+		z->dev = st.st_dev;
+		z->ino = st.st_ino;
+	}
+	/* else the file is not known again (path ""): attaching waits until the pool is back. */
+	return 0;
 }
 
 void nvm_drv_detach(struct nvm_port *p)
@@ -443,24 +501,21 @@ void nvm_drv_detach(struct nvm_port *p)
 	if (p->zmp != NULL) {
 		/*
 		 * The application may still hold mbufs of the pool: it stays,
-		 * the file mapped, until they are back (nvm_zc_sweep()).
+		 * its memory mapped, until they are back (nvm_zc_sweep()).
 		 */
 		if (rte_mempool_full(p->zmp)) {
 			rte_mempool_free(p->zmp);
-		} else if (p->nretired < NVM_MAX_RETIRED) {
-			p->retired[p->nretired].mp = p->zmp;
-			p->retired[p->nretired].shm = p->shm;
-			p->retired[p->nretired].bus = p->bus;
-			p->nretired++;
-			p->shm = NULL;
-			p->bus = NULL;
-		} else {
+		} else if (zc_retire(p) != 0) {
 			NVM_LOG(ERR, p,
-				"%u pools with mbufs out: pool %s and its file are left mapped "
+				"%u pools with mbufs out: pool %s and its memory are left mapped "
 				"for good",
 				p->nretired, p->zmp->name);
-			p->shm = NULL;
-			p->bus = NULL;
+			if (p->amp != NULL) {
+				p->mem_rg[0] = NULL;
+			} else {
+				p->shm = NULL;
+				p->bus = NULL;
+			}
 		}
 		p->zmp = NULL;
 	}
@@ -508,17 +563,10 @@ static int drv_bringup(struct nvm_port *p)
 	o.ext_release = zc_release;
 	o.ext_release_arg = p;
 	/*
-	 * zerocopy=1: receive buffers are mbufs of a pool over the DMA area,
-	 * unless mbufs of an earlier attachment's pool are still out (its
-	 * buffers may lie in this same file: the handle then copies).
+	 * zerocopy=1: receive buffers are mbufs of a pool over the DMA area
+	 * (never the memory of a retired pool: drv_round() waits for it).
 	 */
 	zc = p->a.zerocopy;
-	if (zc && p->nretired != 0) {
-		NVM_LOG(NOTICE, p,
-			"zerocopy=1: mbufs of the previous attachment are still out; "
-			"this one copies");
-		zc = 0;
-	}
 	if (zc)
 		o.flags |= RTE_VMSG_NET_DRV_F_EXT_RX;
 	rc = rte_vmsg_net_drv_create(&o, &nd);
@@ -603,6 +651,7 @@ static int queues_broke(const struct nvm_port *p)
 /* Driver role: one round. Returns nonzero when something happened. */
 static int drv_round(struct nvm_port *p)
 {
+	const struct nvm_zpool *z;
 	uint64_t now = now_ns();
 	uint32_t q;
 	int rc, busy;
@@ -613,6 +662,19 @@ static int drv_round(struct nvm_port *p)
 	case NVM_ATTACH:
 		if (now < p->next_ns)
 			return 0;
+		z = zc_in_the_way(p);
+		if (z != NULL) {
+			if (!p->said_held)
+				NVM_LOG(NOTICE, p,
+					"%u mbufs of pool %s are still out and %s is still "
+					"their file: attaching again once they are freed",
+					rte_mempool_in_use_count(z->mp), z->mp->name,
+					z->path[0] != '\0' ? z->path : "(a file not known again)");
+			p->said_held = 1;
+			p->next_ns = now + NVM_ATTACH_RETRY_NS;
+			return 0;
+		}
+		p->said_held = 0;
 		rc = nvm_bus_open(p);
 		if (rc < 0) {
 			if (!p->said_waiting)

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <ethdev_driver.h>
 #include <rte_ether.h>
@@ -109,13 +110,20 @@ static inline void nvm_counts_add(struct nvm_lib_counts *c,
 }
 
 /*
- * zerocopy=1: the mbuf pool over the DMA area of one attachment of the bus
- * file; kept, with the file mapped, while its mbufs are out.
+ * zerocopy=1: the mbuf pool over the DMA area of one attachment; kept, with
+ * its memory mapped, while its mbufs are out. The file the pool lies in is
+ * known by path and identity: while that path still names it (bus=amp's
+ * mem= file, an shm file whose device did not make a new one), attaching
+ * again waits, or the new attachment's rings would land on the mbufs.
  */
 struct nvm_zpool {
 	struct rte_mempool *mp;
-	struct rte_vmsg_bus_shm *shm;
+	struct rte_vmsg_bus_shm *shm; /* bus=shm: the whole attachment */
 	struct rte_vmsg_bus *bus;
+	struct rte_vmsg_region *rg; /* bus=amp: the first mem= file's mapping */
+	char path[NVM_PATH_MAX];
+	dev_t dev;
+	ino_t ino;
 };
 
 struct nvm_port {
@@ -138,6 +146,7 @@ struct nvm_port {
 	uint64_t next_ns;
 	uint64_t peer_lost_seen;
 	int said_waiting;
+	int said_held; /* zerocopy=1: attaching waits for a retired pool (said once) */
 	int connected, driver_ok;
 	uint32_t zgen;				   /* zerocopy=1: pools made, for their names */
 	struct nvm_zpool retired[NVM_MAX_RETIRED]; /* of attachments gone, mbufs still out */

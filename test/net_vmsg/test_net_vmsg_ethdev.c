@@ -9,7 +9,7 @@
  *
  *   test_net_vmsg_ethdev run [--packets N] [--queues Q] [--from driver|device]
  *                            [--restart driver|device] [--offload] [--event] [--tso]
- *                            [--zerocopy] [--zc-hold] [--jumbo]
+ *                            [--zerocopy] [--zc-hold] [--jumbo] [--amp]
  *   test_net_vmsg_ethdev badargs
  *
  * run: the receiver must get N packets per run, in order, byte-exact. With
@@ -32,7 +32,12 @@
  * burst of mbufs, and the device is killed and started again meanwhile:
  * the old attachment's pool must stay, its file mapped, with the kept
  * mbufs' bytes intact, until they are freed, and go then; the new
- * attachment (which copies while they are out) delivers N packets.
+ * attachment delivers N packets.
+ * --amp: both ports over a bare AMP link (bus=amp): the device lays the
+ * link out in FILE (size=), the driver's rings and buffers are in FILE.mem
+ * (mem=, made by this program), which both map. With --zc-hold the kept
+ * mbufs lie in FILE.mem, which the new device maps again: the driver must
+ * not attach again (link down, kept bytes intact) until they are freed.
  * badargs: every bad devargs string is refused by rte_vdev_init().
  * Exit 0 on success, 1 on a failure (the line before says which).
  */
@@ -87,6 +92,28 @@ static uint64_t mix(uint64_t x)
 static int tso;	  /* --tso (NVMT_TSO=1 in the children) */
 static int zc;	  /* --zerocopy, --zc-hold (NVMT_ZC=1 in the children) */
 static int jumbo; /* --jumbo (NVMT_JUMBO=1 in the children) */
+static int amp;	  /* --amp (NVMT_AMP=1 in the children) */
+
+/* --amp: the driver's memory file beside the link file, 64 MiB (sparse). */
+static int amp_mem(const char *file, char *mem, size_t cap, int create)
+{
+	FILE *f;
+
+	snprintf(mem, cap, "%s.mem", file);
+	if (!create) {
+		unlink(mem);
+		return 0;
+	}
+	f = fopen(mem, "w");
+	if (f == NULL || ftruncate(fileno(f), 64ll << 20) != 0) {
+		fprintf(stderr, "%s: %s\n", mem, strerror(errno));
+		if (f != NULL)
+			fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
 
 /* --tso, driver-role sender: every packet with seq % 4 == 2 goes with TSO. */
 static int is_tso(uint64_t seq)
@@ -520,8 +547,19 @@ static int receiver_hold(uint16_t port, uint64_t n, const char *held)
 	if (f != NULL)
 		fclose(f);
 	printf("receiver: keeping %u mbufs of pool nvmzc0_0 across the device's restart\n", k);
-	if (link_wait(port, 0, 30, m) != 0 || link_wait(port, 1, 30, m) != 0) {
-		fprintf(stderr, "receiver: the link did not go down and up\n");
+	if (link_wait(port, 0, 30, m) != 0) {
+		fprintf(stderr, "receiver: the link did not go down\n");
+		return 1;
+	}
+	if (amp) {
+		/* The new device is up within 0.3 s, over FILE.mem again: no attaching yet. */
+		if (link_wait(port, 1, 2, m) == 0) {
+			fprintf(stderr, "receiver: the link came up while mbufs in its memory were "
+					"out\n");
+			return 1;
+		}
+	} else if (link_wait(port, 1, 30, m) != 0) {
+		fprintf(stderr, "receiver: the link did not come up again\n");
 		return 1;
 	}
 	/* The old pool is there, its file mapped: the kept bytes read back as they were. */
@@ -535,6 +573,10 @@ static int receiver_hold(uint16_t port, uint64_t n, const char *held)
 			return 1;
 		}
 	rte_pktmbuf_free_bulk(keep, k);
+	if (amp && link_wait(port, 1, 30, m) != 0) {
+		fprintf(stderr, "receiver: the link did not come up once the mbufs were freed\n");
+		return 1;
+	}
 	/* All back: the control thread frees the pool and unmaps the old file. */
 	d = now_ns() + 5000000000ull;
 	while (rte_mempool_lookup("nvmzc0_0") != NULL) {
@@ -626,15 +668,20 @@ static int child(int argc, char **argv, const char *prog)
 	int forever = argc > 8 && strcmp(argv[8], "forever") == 0;
 	int gaps = argc > 8 && strcmp(argv[8], "gaps") == 0;
 	int event = getenv("NVMT_NOTIFY") != NULL && strcmp(getenv("NVMT_NOTIFY"), "event") == 0;
+	int dev = strcmp(role, "device") == 0;
 	struct rte_mempool *mp;
-	char vdev[512];
+	char vdev[768], ampk[400] = "";
 	int rc;
 
 	if (gaps)
 		signal(SIGTERM, on_term);
-	snprintf(vdev, sizeof(vdev), "net_vmsg0,file=%s,role=%s,queues=%u,huge=0%s%s%s%s", file,
+	/* --amp: zerocopy=1 is the driver's (the device does not size mem=). */
+	if (amp)
+		snprintf(ampk, sizeof(ampk), ",bus=amp,mem=%s.mem%s", file,
+			 dev ? ",size=65536" : "");
+	snprintf(vdev, sizeof(vdev), "net_vmsg0,file=%s,role=%s,queues=%u,huge=0%s%s%s%s%s", file,
 		 role, nq, event ? ",notify=event" : "", tso ? ",tso=1" : "",
-		 zc ? ",zerocopy=1" : "", jumbo && strcmp(role, "device") == 0 ? ",mtu=9000" : "");
+		 zc && !(amp && dev) ? ",zerocopy=1" : "", jumbo && dev ? ",mtu=9000" : "", ampk);
 	if (eal(prog, cpu, vdev) < 0) {
 		fprintf(stderr, "%s: EAL init failed\n", role);
 		return 1;
@@ -738,7 +785,7 @@ static int reap(pid_t pid, const char *what)
  */
 static int run_hold(const char *self, const char *n)
 {
-	char file[128], held[160];
+	char file[128], held[160], mem[160];
 	uint64_t d;
 	pid_t ps, pr;
 	int rc = 0;
@@ -747,6 +794,8 @@ static int run_hold(const char *self, const char *n)
 	snprintf(held, sizeof(held), "%s.held", file);
 	unlink(file);
 	unlink(held);
+	if (amp_mem(file, mem, sizeof(mem), amp) != 0)
+		return 1;
 	ps = spawn(self, "device", "send", file, "1", n, "0", "endless");
 	usleep(200000);
 	pr = spawn(self, "driver", "recv", file, "1", n, "1", "hold");
@@ -760,7 +809,8 @@ static int run_hold(const char *self, const char *n)
 	kill(ps, SIGKILL);
 	waitpid(ps, NULL, 0);
 	rm_runtime_dir(ps);
-	unlink(file); /* the dead device's file: its successor makes a new one */
+	if (!amp)
+		unlink(file); /* the dead device's file: its successor makes a new one */
 	printf("killed the device while the driver keeps mbufs of its file; starting it again\n");
 	usleep(300000);
 	ps = spawn(self, "device", "send", file, "1", n, "0", "endless");
@@ -770,6 +820,7 @@ static int run_hold(const char *self, const char *n)
 	rm_runtime_dir(ps);
 	unlink(file);
 	unlink(held);
+	amp_mem(file, mem, sizeof(mem), 0);
 	if (rc == 0)
 		printf("ok\n");
 	return rc;
@@ -778,7 +829,7 @@ static int run_hold(const char *self, const char *n)
 static int run(const char *self, int argc, char **argv)
 {
 	const char *from = "device", *restart = NULL, *recv_role;
-	char file[128], nq[16] = "1", n[32] = "1000000";
+	char file[128], mem[160], nq[16] = "1", n[32] = "1000000";
 	pid_t ps, pr;
 	int i, rc = 0;
 
@@ -803,6 +854,10 @@ static int run(const char *self, int argc, char **argv)
 			setenv("NVMT_ZC", "1", 1);
 		else if (strcmp(argv[i], "--jumbo") == 0)
 			setenv("NVMT_JUMBO", "1", 1);
+		else if (strcmp(argv[i], "--amp") == 0) {
+			setenv("NVMT_AMP", "1", 1);
+			amp = 1;
+		}
 	for (i = 2; i < argc; i++)
 		if (strcmp(argv[i], "--zc-hold") == 0)
 			return run_hold(self, n);
@@ -816,6 +871,8 @@ static int run(const char *self, int argc, char **argv)
 		fprintf(stderr, "--restart names the receiving role (%s)\n", recv_role);
 		return 2;
 	}
+	if (amp_mem(file, mem, sizeof(mem), amp) != 0)
+		return 1;
 	/* The device first (it creates the file); the driver attaches when it is there. */
 	if (strcmp(from, "device") == 0) {
 		ps = spawn(self, "device", "send", file, nq, n, "0", restart ? "endless" : NULL);
@@ -837,8 +894,9 @@ static int run(const char *self, int argc, char **argv)
 		waitpid(pr, NULL, 0);
 		rm_runtime_dir(pr);
 		printf("killed the %s process mid-traffic; starting it again\n", recv_role);
-		if (strcmp(recv_role, "device") == 0)
-			unlink(file); /* the dead device's file: its successor makes a new one */
+		/* The dead device's file: its successor makes a new one (--amp: lays it out again). */
+		if (strcmp(recv_role, "device") == 0 && !amp)
+			unlink(file);
 		usleep(500000);
 		pr = spawn(self, recv_role, "recv", file, nq, n, "1", "gaps");
 		/* The new receiver drains until the sender is done. */
@@ -850,6 +908,7 @@ static int run(const char *self, int argc, char **argv)
 		rc |= reap(ps, "sender");
 	}
 	unlink(file);
+	amp_mem(file, mem, sizeof(mem), 0);
 	if (rc == 0)
 		printf("ok\n");
 	return rc;
@@ -879,7 +938,7 @@ static int badargs(const char *prog)
 		"file=/dev/shm/x,role=driver,noequals",
 		"file=/dev/shm/x,role=driver,tso=2",
 		"file=/dev/shm/x,role=driver,zerocopy=yes",
-		"file=/dev/shm/x,role=driver,bus=amp,mem=/dev/shm/y,zerocopy=1",
+		"file=/dev/shm/x,role=device,bus=amp,size=65536,zerocopy=1",
 	};
 	char name[32];
 	unsigned int i;
@@ -915,6 +974,7 @@ int main(int argc, char **argv)
 	tso = getenv("NVMT_TSO") != NULL;
 	zc = getenv("NVMT_ZC") != NULL;
 	jumbo = getenv("NVMT_JUMBO") != NULL;
+	amp = getenv("NVMT_AMP") != NULL;
 	if (argc >= 8 && strcmp(argv[1], "child") == 0)
 		return child(argc, argv, argv[0]);
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
@@ -924,7 +984,7 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"usage: %s run [--packets N] [--queues Q] [--from driver|device] "
 		"[--restart driver|device] [--offload] [--event] [--tso] [--zerocopy] "
-		"[--zc-hold] [--jumbo] | badargs\n",
+		"[--zc-hold] [--jumbo] [--amp] | badargs\n",
 		argv[0]);
 	return 2;
 }

@@ -179,12 +179,12 @@ static int nvm_infos(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 			RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
 		if (p->a.tso)
 			info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
-		/* A frame larger than an Rx mbuf comes as a chain (zerocopy=1: always so). */
-		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	} else if (p->a.tso) {
 		/* The driver's TSO packets arrive whole, as LRO mbufs. */
 		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_TCP_LRO;
 	}
+	/* A packet larger than an Rx mbuf comes as a chain (zerocopy=1: always so). */
+	info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
 	info->rx_desc_lim.nb_max = 32768;
 	info->rx_desc_lim.nb_min = 1;
@@ -202,7 +202,7 @@ static int nvm_rxq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc, 
 {
 	struct nvm_port *p = dev->data->dev_private;
 	struct nvm_rxq *rq;
-	uint32_t room = rte_pktmbuf_data_room_size(mp), i;
+	uint32_t room = rte_pktmbuf_data_room_size(mp), i, big;
 
 	(void)nb_desc;
 	(void)conf;
@@ -218,18 +218,36 @@ static int nvm_rxq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc, 
 	rq = rte_zmalloc_socket("net_vmsg_rxq", sizeof(*rq), RTE_CACHE_LINE_SIZE, (int)socket);
 	if (rq == NULL)
 		return -ENOMEM;
-	/* Scattered Rx merges a packet of several receive buffers here first. */
-	rq->bounce = rte_malloc_socket("net_vmsg_rx_bounce", NVM_TSO_MAX, RTE_CACHE_LINE_SIZE,
-				       (int)socket);
-	if (rq->bounce == NULL) {
-		rte_free(rq);
-		return -ENOMEM;
+	rq->cap = room - RTE_PKTMBUF_HEADROOM;
+	/*
+	 * Scattered Rx. Driver role: a packet of several receive buffers is
+	 * merged in the bounce buffer first. Device role, mbufs smaller than
+	 * the largest packet the device takes (MTU + 18; an LRO packet with
+	 * tso=1): the library copies a burst into the bounce slots.
+	 */
+	if (p->a.role == RTE_VMSG_BUS_DRIVER) {
+		big = NVM_TSO_MAX;
+	} else {
+		big = p->a.tso ? NVM_LRO_MAX : (uint32_t)p->mtu + NVM_ETH_OVERHEAD;
+		if (rq->cap < big) {
+			rq->slot = (big + 63u) & ~63u;
+			big = NVM_BURST * rq->slot;
+		} else {
+			big = 0;
+		}
+	}
+	if (big != 0) {
+		rq->bounce = rte_malloc_socket("net_vmsg_rx_bounce", big, RTE_CACHE_LINE_SIZE,
+					       (int)socket);
+		if (rq->bounce == NULL) {
+			rte_free(rq);
+			return -ENOMEM;
+		}
 	}
 	rq->p = p;
 	rq->q = q;
 	rq->port_id = dev->data->port_id;
 	rq->mp = mp;
-	rq->cap = room - RTE_PKTMBUF_HEADROOM;
 	rq->data_off = (uint32_t)sizeof(struct rte_mbuf) + rte_pktmbuf_priv_size(mp) +
 		       RTE_PKTMBUF_HEADROOM;
 	for (i = 0; i < NVM_BURST; i++)

@@ -28,6 +28,7 @@
 
 #define NVM_BURST 32u
 #define NVM_TSO_MAX 65536u     /* largest packet sent with TSO (bounce buffer) */
+#define NVM_LRO_MAX 65550u     /* largest packet a device-role port takes with tso=1 */
 #define NVM_POLL_BUSY_US 20u   /* control thread: between polls while things happen */
 #define NVM_POLL_IDLE_US 1000u /* control thread: between polls when idle */
 /*
@@ -68,9 +69,16 @@ struct nvm_rxq {
 	struct rte_mbuf *stash[NVM_BURST];
 	struct rte_vmsg_net_pkt v[NVM_BURST];	 /* v[i].data: stash[i]'s data */
 	struct rte_vmsg_net_xbuf x[NVM_ZREFILL]; /* zerocopy=1: posted, then received */
-	/* Scattered Rx (driver role, copying): packets lent by the library, a merged one */
+	/*
+	 * Scattered Rx. Driver role, copying: packets lent by the library, and
+	 * @c bounce (NVM_TSO_MAX bytes) for a merged one. Device role, when the
+	 * mbufs are smaller than the largest packet the device takes: @c lv
+	 * point into @c bounce, NVM_BURST slots of @c slot bytes (0: no
+	 * scattering, no bounce).
+	 */
 	struct rte_vmsg_net_pkt lv[NVM_BURST];
-	uint8_t *bounce; /* NVM_TSO_MAX bytes */
+	uint8_t *bounce;
+	uint32_t slot;
 } __rte_cache_aligned;
 
 struct nvm_txq {

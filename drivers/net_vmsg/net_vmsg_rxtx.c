@@ -196,6 +196,29 @@ static struct rte_mbuf *chain_copy(struct rte_mempool *mp, const uint8_t *src, u
 	return head;
 }
 
+/* Scattered Rx: the packets of rq->lv[0 .. got) copied into mbuf chains at @p bufs. */
+static uint32_t scatter_out(struct nvm_rxq *rq, struct rte_mbuf **bufs, uint32_t got)
+{
+	struct rte_mbuf *m;
+	uint64_t bytes = 0;
+	uint32_t i, k = 0;
+
+	for (i = 0; i < got; i++) {
+		m = chain_copy(rq->mp, rq->lv[i].data, rq->lv[i].len);
+		if (m == NULL) {
+			rq->nombuf++;
+			continue;
+		}
+		m->port = rq->port_id;
+		rx_offload(m, &rq->lv[i].hdr);
+		bufs[k++] = m;
+		bytes += m->pkt_len;
+	}
+	rq->packets += k;
+	rq->bytes += bytes;
+	return k;
+}
+
 /*
  * Scattered Rx, driver role without zerocopy, when the queue's mbufs are
  * smaller than a frame of the device's MTU: the library lends the burst's
@@ -208,9 +231,7 @@ static struct rte_mbuf *chain_copy(struct rte_mempool *mp, const uint8_t *src, u
 static uint16_t scatter_rx(struct nvm_port *p, struct nvm_rxq *rq, struct rte_mbuf **bufs,
 			   uint32_t n)
 {
-	struct rte_mbuf *m;
-	uint64_t bytes = 0;
-	uint32_t i, k = 0;
+	uint32_t k = 0;
 	int got, lent = 1;
 
 	got = rte_vmsg_net_drv_rx_burst_zc(p->ndrv, rq->q, rq->lv, n);
@@ -222,22 +243,33 @@ static uint16_t scatter_rx(struct nvm_port *p, struct nvm_rxq *rq, struct rte_mb
 	}
 	if (unlikely(got == -EIO))
 		__atomic_store_n(&rq->broke, 1, __ATOMIC_RELAXED);
-	for (i = 0; got > 0 && i < (uint32_t)got; i++) {
-		m = chain_copy(rq->mp, rq->lv[i].data, rq->lv[i].len);
-		if (m == NULL) {
-			rq->nombuf++;
-			continue;
-		}
-		m->port = rq->port_id;
-		rx_offload(m, &rq->lv[i].hdr);
-		bufs[k++] = m;
-		bytes += m->pkt_len;
+	if (got > 0) {
+		k = scatter_out(rq, bufs, (uint32_t)got);
+		if (lent)
+			rte_vmsg_net_drv_rx_release(p->ndrv, rq->q);
 	}
-	if (got > 0 && lent)
-		rte_vmsg_net_drv_rx_release(p->ndrv, rq->q);
-	rq->packets += k;
-	rq->bytes += bytes;
 	return (uint16_t)k;
+}
+
+/*
+ * Scattered Rx, device role, when the queue's mbufs are smaller than the
+ * largest packet the device takes: the library copies the burst into the
+ * queue's bounce slots (each of that size), and each packet is copied on
+ * into an mbuf chain (a second copy, from a private buffer the CPU just
+ * wrote). A packet the pool has no mbufs for is dropped (rx_nombuf).
+ */
+static uint16_t dev_scatter_rx(struct nvm_port *p, struct nvm_rxq *rq, struct rte_mbuf **bufs,
+			       uint32_t n)
+{
+	uint32_t i;
+	int got;
+
+	for (i = 0; i < n; i++) {
+		rq->lv[i].data = rq->bounce + (size_t)i * rq->slot;
+		rq->lv[i].cap = rq->slot;
+	}
+	got = rte_vmsg_net_dev_recv_burst(p->ndev, rq->q, rq->lv, n);
+	return got > 0 ? (uint16_t)scatter_out(rq, bufs, (uint32_t)got) : 0;
 }
 
 uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
@@ -248,6 +280,8 @@ uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 	uint64_t bytes = 0;
 	int got;
 
+	if (unlikely(rq->slot != 0))
+		return dev_scatter_rx(p, rq, bufs, n); /* device role, small mbufs */
 	if (p->a.role == RTE_VMSG_BUS_DRIVER) {
 		struct rte_mempool *zmp;
 

@@ -25,8 +25,8 @@
  * --zerocopy: both ports with zerocopy=1; a driver-role receiver must have
  * received every packet in mbufs of the DMA area (xstats).
  * --jumbo: the device's MTU 9000, and every fourth packet 3000 to 9000
- * bytes; a driver-role receiver, with 2 KiB mbufs, takes mbuf chains
- * (scattered Rx; with zerocopy=1 one mbuf per receive buffer) and must
+ * bytes; the receiver, with 2 KiB mbufs, takes mbuf chains (scattered Rx;
+ * a driver-role one with zerocopy=1: one mbuf per receive buffer) and must
  * have seen some.
  * --zc-hold (zerocopy=1, from the device): the driver-role receiver keeps a
  * burst of mbufs, and the device is killed and started again meanwhile:

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "prefetch_priv.h"
 #include "rte_vmsg_net.h"
 
 /* Control queue: a command is { class, cmd } + data (readable), then an ack byte (writable). */
@@ -35,20 +36,24 @@
 /*
  * Writes the wire header at w, which may have any alignment: a device writes
  * it at the address the driver posted, and a peer chooses that (the fuzzer
- * found an odd one). Built in a private copy and stored with one memcpy.
+ * found an odd one). Composed in registers and stored as two words: a copy
+ * built field by field on the stack and then loaded whole (one memcpy)
+ * fails store-to-load forwarding, and that load waits for every older store
+ * to drain, among them the previous packet's stores into the peer's memory,
+ * each a trip across the cores: the burst's misses then come one at a time.
  */
+_Static_assert(sizeof(struct rte_vmsg_virtio_net_hdr) == 12, "the wire header is two words: 8 + 4");
+
 static inline void net_hdr_to_wire(const struct rte_vmsg_net_hdr *h, void *w, uint16_t num_buffers)
 {
-	struct rte_vmsg_virtio_net_hdr t;
+	rte_vmsg_le64 lo = rte_vmsg_cpu_to_le64(
+		(uint64_t)h->flags | (uint64_t)h->gso_type << 8 | (uint64_t)h->hdr_len << 16 |
+		(uint64_t)h->gso_size << 32 | (uint64_t)h->csum_start << 48);
+	rte_vmsg_le32 hi =
+		rte_vmsg_cpu_to_le32((uint32_t)h->csum_offset | (uint32_t)num_buffers << 16);
 
-	t.flags = h->flags;
-	t.gso_type = h->gso_type;
-	t.hdr_len = rte_vmsg_cpu_to_le16(h->hdr_len);
-	t.gso_size = rte_vmsg_cpu_to_le16(h->gso_size);
-	t.csum_start = rte_vmsg_cpu_to_le16(h->csum_start);
-	t.csum_offset = rte_vmsg_cpu_to_le16(h->csum_offset);
-	t.num_buffers = rte_vmsg_cpu_to_le16(num_buffers);
-	memcpy(w, &t, sizeof(t));
+	memcpy(w, &lo, sizeof(lo));
+	memcpy((uint8_t *)w + sizeof(lo), &hi, sizeof(hi));
 }
 
 static inline void net_hdr_from_wire(const struct rte_vmsg_virtio_net_hdr *w,
@@ -80,16 +85,24 @@ static inline void net_swap_mac(uint8_t *p)
  * Prefetches the head of [p, p + len) for reading (rw 0) or writing (rw 1):
  * two lines always (header and a small packet), up to NET_PREFETCH_LINES.
  */
-#define NET_PREFETCH(p, len, rw)                                   \
-	do {                                                       \
-		const char *pf_ = (const char *)(p);               \
-		uint32_t pl_ = ((uint32_t)(len) + 63u) / 64u;      \
-		__builtin_prefetch(pf_, (rw));                     \
-		__builtin_prefetch(pf_ + 64, (rw));                \
-		if (pl_ > NET_PREFETCH_LINES)                      \
-			pl_ = NET_PREFETCH_LINES;                  \
-		for (uint32_t pi_ = 2; pi_ < pl_; pi_++)           \
-			__builtin_prefetch(pf_ + 64u * pi_, (rw)); \
+static inline __attribute__((always_inline)) void net_prefetch1(const char *p, int rw)
+{
+	if (rw)
+		rte_vmsg__prefetch_w(p); /* owned at once: the peer's CPU read it last */
+	else
+		rte_vmsg__prefetch_r(p);
+}
+
+#define NET_PREFETCH(p, len, rw)                              \
+	do {                                                  \
+		const char *pf_ = (const char *)(p);          \
+		uint32_t pl_ = ((uint32_t)(len) + 63u) / 64u; \
+		net_prefetch1(pf_, (rw));                     \
+		net_prefetch1(pf_ + 64, (rw));                \
+		if (pl_ > NET_PREFETCH_LINES)                 \
+			pl_ = NET_PREFETCH_LINES;             \
+		for (uint32_t pi_ = 2; pi_ < pl_; pi_++)      \
+			net_prefetch1(pf_ + 64u * pi_, (rw)); \
 	} while (0)
 
 static inline uint32_t net_align64(uint32_t x)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prefetch_priv.h"
 #include "virtq_priv.h"
 #include "log_priv.h"
 #include "opts_priv.h"
@@ -132,6 +133,10 @@ static void drv_init(struct rte_vmsg_vq_drv *vq)
 	uint32_t i;
 
 	memset(vq->mem, 0, vq->bytes);
+	if (!vq->packed) {
+		memset(vq->dshadow, 0, sizeof(*vq->dshadow) * vq->size);
+		memset(vq->ashadow, 0, sizeof(*vq->ashadow) * vq->size);
+	}
 	vq->avail_idx = 0;
 	vq->kicked_idx = 0;
 	vq->last_used = 0;
@@ -182,10 +187,15 @@ RTE_VMSG_API int rte_vmsg_vq_drv_create(const struct rte_vmsg_vq_drv_opts *opts,
 	vq->next = calloc(o.size, sizeof(*vq->next));
 	vq->heads = calloc(o.size, sizeof(*vq->heads));
 	vq->ord = calloc(o.size, sizeof(*vq->ord));
-	if (vq->next == NULL || vq->heads == NULL || vq->ord == NULL) {
+	vq->dshadow = calloc(o.size, sizeof(*vq->dshadow));
+	vq->ashadow = calloc(o.size, sizeof(*vq->ashadow));
+	if (vq->next == NULL || vq->heads == NULL || vq->ord == NULL || vq->dshadow == NULL ||
+	    vq->ashadow == NULL) {
 		free(vq->next);
 		free(vq->heads);
 		free(vq->ord);
+		free(vq->dshadow);
+		free(vq->ashadow);
 		free(vq);
 		return -ENOMEM;
 	}
@@ -231,6 +241,8 @@ RTE_VMSG_API void rte_vmsg_vq_drv_destroy(struct rte_vmsg_vq_drv *vq)
 	free(vq->next);
 	free(vq->heads);
 	free(vq->ord);
+	free(vq->dshadow);
+	free(vq->ashadow);
 	free(vq);
 }
 
@@ -279,22 +291,36 @@ static bool chain_ok(const struct rte_vmsg_vq_drv *vq, const struct rte_vmsg_vq_
  * Writes a descriptor, or leaves it alone when it already holds these
  * values: a receive buffer that comes back to the same descriptor (the free
  * list is FIFO, so with a device that uses chains in order it does) then
- * costs a read of a line both CPUs share instead of stealing the line from
- * the device's cache. The device sees the old value, which is the new one;
- * it was published by an earlier release of avail idx (R_A), and this chain
- * is published by the next.
+ * costs nothing instead of stealing the line from the device's cache. The
+ * device sees the old value, which is the new one; it was published by an
+ * earlier release of avail idx (R_A), and this chain is published by the
+ * next. A ring descriptor is compared with its private shadow @p sh (what
+ * this side wrote there last): reading the shared line instead costs a trip
+ * across the cores whenever the device's reads took it away (zero-copy
+ * receive posts a new buffer every time). An indirect table's (@p sh NULL)
+ * is compared where it is.
  */
-static inline void desc_put(struct rte_vmsg_vring_desc *d, const struct rte_vmsg_vq_buf *b,
-			    uint16_t flags, uint16_t next)
+/* Descriptors add_burst fetches ahead, at most (a burst's). */
+#define VQ_PREFETCH_MAX 64u
+
+static inline void desc_put(struct rte_vmsg_vring_desc *d, struct rte_vmsg_vring_desc *sh,
+			    const struct rte_vmsg_vq_buf *b, uint16_t flags, uint16_t next)
 {
+	const struct rte_vmsg_vring_desc *c = sh != NULL ? sh : d;
 	rte_vmsg_le64 a = rte_vmsg_cpu_to_le64(b->addr);
 	rte_vmsg_le32 l = rte_vmsg_cpu_to_le32(b->len);
 	rte_vmsg_le16 f = rte_vmsg_cpu_to_le16(flags);
 	rte_vmsg_le16 nx = rte_vmsg_cpu_to_le16(next);
 
-	if (rte_vmsg__read_once(&d->addr) == a && rte_vmsg__read_once(&d->len) == l &&
-	    rte_vmsg__read_once(&d->flags) == f && rte_vmsg__read_once(&d->next) == nx)
+	if (rte_vmsg__read_once(&c->addr) == a && rte_vmsg__read_once(&c->len) == l &&
+	    rte_vmsg__read_once(&c->flags) == f && rte_vmsg__read_once(&c->next) == nx)
 		return;
+	if (sh != NULL) {
+		sh->addr = a;
+		sh->len = l;
+		sh->flags = f;
+		sh->next = nx;
+	}
 	rte_vmsg__write_once(&d->addr, a);
 	rte_vmsg__write_once(&d->len, l);
 	rte_vmsg__write_once(&d->flags, f);
@@ -304,11 +330,13 @@ static inline void desc_put(struct rte_vmsg_vring_desc *d, const struct rte_vmsg
 /* An avail ring entry, written only when it changes (see desc_put()). */
 static inline void avail_put(struct rte_vmsg_vq_drv *vq, uint16_t head)
 {
-	rte_vmsg_le16 *e = &vq->avail->ring[vq->avail_idx & vq->mask];
+	uint32_t i = vq->avail_idx & vq->mask;
 	rte_vmsg_le16 v = rte_vmsg_cpu_to_le16(head);
 
-	if (rte_vmsg__read_once(e) != v)
-		rte_vmsg__write_once(e, v);
+	if (vq->ashadow[i] == v)
+		return;
+	vq->ashadow[i] = v;
+	rte_vmsg__write_once(&vq->avail->ring[i], v);
 }
 
 RTE_VMSG_API int rte_vmsg_vq_drv_add_burst(struct rte_vmsg_vq_drv *vq,
@@ -326,6 +354,25 @@ RTE_VMSG_API int rte_vmsg_vq_drv_add_burst(struct rte_vmsg_vq_drv *vq,
 	if (vq->packed)
 		return rte_vmsg__vqp_drv_add(vq, chains, n);
 
+	/*
+	 * The descriptors of the burst's one-buffer chains that change are
+	 * fetched owned up front: the device read them last, and their
+	 * stores would otherwise take their trips across the cores one after
+	 * another once the store queue fills. Unchanged ones are left where
+	 * they are (the device keeps reading them from its cache).
+	 */
+	for (i = 0, j = vq->free_head; i < n && i < vq->num_free && i < VQ_PREFETCH_MAX; i++) {
+		const struct rte_vmsg_vq_chain *c = &chains[i];
+		const struct rte_vmsg_vring_desc *sh = &vq->dshadow[j];
+
+		if ((uint32_t)c->n_out + c->n_in != 1 ||
+		    (c->flags & RTE_VMSG_VQ_CHAIN_INDIRECT) != 0)
+			break;
+		if (sh->addr != rte_vmsg_cpu_to_le64(c->bufs[0].addr) ||
+		    sh->len != rte_vmsg_cpu_to_le32(c->bufs[0].len))
+			rte_vmsg__prefetch_w(&vq->desc[j]);
+		j = vq->next[j];
+	}
 	for (i = 0; i < n; i++) {
 		const struct rte_vmsg_vq_chain *c = &chains[i];
 		uint32_t total = (uint32_t)c->n_out + c->n_in;
@@ -337,7 +384,7 @@ RTE_VMSG_API int rte_vmsg_vq_drv_add_burst(struct rte_vmsg_vq_drv *vq,
 			break;
 		if (total == 1 && !ind) {
 			/* One buffer (a packet, a receive buffer): no chain to link. */
-			desc_put(&vq->desc[head], c->bufs,
+			desc_put(&vq->desc[head], &vq->dshadow[head], c->bufs,
 				 c->n_in != 0 ? RTE_VMSG_VRING_DESC_F_WRITE : 0, 0);
 			vq->free_head = vq->next[head];
 			vq->num_free--;
@@ -361,14 +408,15 @@ RTE_VMSG_API int rte_vmsg_vq_drv_add_burst(struct rte_vmsg_vq_drv *vq,
 
 				if (j + 1 < total)
 					f |= RTE_VMSG_VRING_DESC_F_NEXT;
-				desc_put(&t[j], &c->bufs[j], f,
+				desc_put(&t[j], NULL, &c->bufs[j], f,
 					 (uint16_t)(j + 1 < total ? j + 1 : 0));
 			}
 			tb.addr = vq->pool_bus + (uint64_t)head * vq->indirect_max *
 							 sizeof(struct rte_vmsg_vring_desc);
 			tb.len = total * (uint32_t)sizeof(struct rte_vmsg_vring_desc);
 			tb.reserved = 0;
-			desc_put(&vq->desc[head], &tb, RTE_VMSG_VRING_DESC_F_INDIRECT, 0);
+			desc_put(&vq->desc[head], &vq->dshadow[head], &tb,
+				 RTE_VMSG_VRING_DESC_F_INDIRECT, 0);
 			vq->free_head = vq->next[head];
 			vq->num_free--;
 			vq->heads[head].ndesc = 1;
@@ -381,7 +429,7 @@ RTE_VMSG_API int rte_vmsg_vq_drv_add_burst(struct rte_vmsg_vq_drv *vq,
 					f |= RTE_VMSG_VRING_DESC_F_NEXT;
 					nx = vq->next[d];
 				}
-				desc_put(&vq->desc[d], &c->bufs[j], f, nx);
+				desc_put(&vq->desc[d], &vq->dshadow[d], &c->bufs[j], f, nx);
 				if (j + 1 < total)
 					d = nx;
 			}

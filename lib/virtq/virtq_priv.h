@@ -92,12 +92,19 @@ struct rte_vmsg_vq_drv {
 	struct rte_vmsg_vring_packed_event *drv_ev; /* written by us */
 	struct rte_vmsg_vring_packed_event *dev_ev; /* written by the device */
 	/* Private state, this thread only. */
-	uint32_t add_seq;    /* chains added */
-	uint32_t kick_seq;   /* add_seq at the last kick */
-	uint32_t reap_seq;   /* chains reaped */
-	uint32_t run_left;   /* IN_ORDER: chains of the current used run still to report */
-	uint32_t run_len;    /* IN_ORDER: used len of the run's last chain */
-	uint16_t *ord;	     /* IN_ORDER: head of chain number s at ord[s mod N] */
+	uint32_t add_seq;  /* chains added */
+	uint32_t kick_seq; /* add_seq at the last kick */
+	uint32_t reap_seq; /* chains reaped */
+	uint32_t run_left; /* IN_ORDER: chains of the current used run still to report */
+	uint32_t run_len;  /* IN_ORDER: used len of the run's last chain */
+	uint16_t *ord;	   /* IN_ORDER: head of chain number s at ord[s mod N] */
+	/*
+	 * Split: what this side last wrote in each descriptor and avail ring
+	 * entry, so that desc_put() and avail_put() tell an unchanged one
+	 * without reading the line the device reads.
+	 */
+	struct rte_vmsg_vring_desc *dshadow;
+	rte_vmsg_le16 *ashadow;
 	uint16_t pend_pos;   /* packed: slot of the first head flags not yet published */
 	uint16_t pend_flags; /* packed: its flags, stored by the next kick */
 	bool pend;	     /* packed: a head waits for the kick */

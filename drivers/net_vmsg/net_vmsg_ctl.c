@@ -369,7 +369,7 @@ static struct rte_mempool *zc_pool(struct nvm_port *p, struct rte_vmsg_net_drv *
 	struct rte_mempool *mp;
 	uint32_t data = rte_vmsg_net_drv_rx_buf_len(nd), elt, qs, n, need;
 	char name[RTE_MEMPOOL_NAMESIZE];
-	uint64_t bus, len;
+	uint64_t bus, len, skip;
 	void *a;
 
 	qs = rte_vmsg_vq_drv_free_count(rte_vmsg_net_drv_vq(nd, 0)); /* nothing posted yet */
@@ -377,6 +377,12 @@ static struct rte_mempool *zc_pool(struct nvm_port *p, struct rte_vmsg_net_drv *
 	elt = RTE_PKTMBUF_HEADROOM + data;
 	if (qs == 0 || elt > UINT16_MAX || rte_vmsg_net_drv_dma_spare(nd, &a, &bus, &len) != 0)
 		return NULL;
+	/* Buffers on cache line boundaries (zc_refill() posts them from one). */
+	skip = (64u - ((uintptr_t)a & 63u)) & 63u;
+	if (len < skip)
+		return NULL;
+	a = (uint8_t *)a + skip;
+	len -= skip;
 	need = 2u * qs * p->nq + 2u * NVM_ZCACHE;
 	n = 3u * qs * p->nq + 4u * NVM_ZCACHE;
 	if (len / elt < n)

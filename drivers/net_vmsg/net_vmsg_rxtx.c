@@ -75,9 +75,14 @@ static inline struct rte_mbuf *cookie_mbuf(void *c)
 }
 
 /*
- * zerocopy=1: tops the receive queue up with fresh mbufs of the pool, each
- * posted from its headroom's last 12 bytes (the header) to its end, once
- * a burst's worth of room is free.
+ * zerocopy=1: tops the receive queue up with fresh mbufs of the pool, once
+ * a burst's worth of room is free. Each is posted from the end of its
+ * headroom (a cache line boundary: pool buffers are 64-byte multiples) to
+ * the end of its buffer, so the device writes the header at the start of a
+ * line and the Ethernet header right after it: the two things a forwarder
+ * writes (the header again for transmission, the MACs) share one line,
+ * fetched once. The packet's data then starts 12 bytes into the data room
+ * (zc_rx() sets data_off), the header's room in front of it for sending.
  */
 static inline void zc_refill(struct nvm_port *p, struct nvm_rxq *rq, struct rte_mempool *mp)
 {
@@ -94,8 +99,9 @@ static inline void zc_refill(struct nvm_port *p, struct nvm_rxq *rq, struct rte_
 		return;
 	}
 	for (i = 0; i < want; i++) {
-		rq->x[i].addr = rte_pktmbuf_mtod(ms[i], uint8_t *) - NVM_HDR;
-		rq->x[i].len = NVM_HDR + ms[i]->buf_len - ms[i]->data_off;
+		rq->x[i].addr =
+			rte_pktmbuf_mtod(ms[i], uint8_t *); /* a fresh mbuf: the headroom's end */
+		rq->x[i].len = (uint32_t)ms[i]->buf_len - ms[i]->data_off;
 		rq->x[i].cookie = rx_cookie(ms[i]);
 	}
 	rc = rte_vmsg_net_drv_rx_post_ext(p->ndrv, rq->q, rq->x, want);

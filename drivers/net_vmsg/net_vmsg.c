@@ -202,7 +202,7 @@ static int nvm_rxq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc, 
 {
 	struct nvm_port *p = dev->data->dev_private;
 	struct nvm_rxq *rq;
-	uint32_t room = rte_pktmbuf_data_room_size(mp), i, big;
+	uint32_t room = rte_pktmbuf_data_room_size(mp), i, frame, bytes;
 
 	(void)nb_desc;
 	(void)conf;
@@ -226,23 +226,25 @@ static int nvm_rxq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc, 
 	 * tso=1): the library copies a burst into the bounce slots.
 	 */
 	if (p->a.role == RTE_VMSG_BUS_DRIVER) {
-		big = NVM_TSO_MAX;
+		bytes = NVM_TSO_MAX;
 	} else {
-		big = p->a.tso ? NVM_LRO_MAX : (uint32_t)p->mtu + NVM_ETH_OVERHEAD;
-		if (rq->cap < big) {
-			rq->slot = (big + 63u) & ~63u;
-			big = NVM_BURST * rq->slot;
-		} else {
-			big = 0;
-		}
+		frame = p->a.tso ? NVM_LRO_MAX : (uint32_t)p->mtu + NVM_ETH_OVERHEAD;
+		if (rq->cap < frame)
+			rq->slot = RTE_ALIGN_CEIL(frame, RTE_CACHE_LINE_SIZE);
+		bytes = NVM_BURST * rq->slot;
 	}
-	if (big != 0) {
-		rq->bounce = rte_malloc_socket("net_vmsg_rx_bounce", big, RTE_CACHE_LINE_SIZE,
+	if (bytes != 0) {
+		rq->bounce = rte_malloc_socket("net_vmsg_rx_bounce", bytes, RTE_CACHE_LINE_SIZE,
 					       (int)socket);
 		if (rq->bounce == NULL) {
 			rte_free(rq);
 			return -ENOMEM;
 		}
+	}
+	/* Device role, scattering: the bursts' packets land in the slots (the library sets len and hdr). */
+	for (i = 0; rq->slot != 0 && i < NVM_BURST; i++) {
+		rq->lv[i].data = rq->bounce + (size_t)i * rq->slot;
+		rq->lv[i].cap = rq->slot;
 	}
 	rq->p = p;
 	rq->q = q;

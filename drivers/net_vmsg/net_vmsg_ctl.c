@@ -378,10 +378,10 @@ static struct rte_mempool *zc_pool(struct nvm_port *p, struct rte_vmsg_net_drv *
 	if (qs == 0 || elt > UINT16_MAX || rte_vmsg_net_drv_dma_spare(nd, &a, &bus, &len) != 0)
 		return NULL;
 	/* Buffers on cache line boundaries (zc_refill() posts them from one). */
-	skip = (64u - ((uintptr_t)a & 63u)) & 63u;
+	skip = RTE_PTR_DIFF(RTE_PTR_ALIGN_CEIL(a, RTE_CACHE_LINE_SIZE), a);
 	if (len < skip)
 		return NULL;
-	a = (uint8_t *)a + skip;
+	a = RTE_PTR_ADD(a, skip);
 	len -= skip;
 	need = 2u * qs * p->nq + 2u * NVM_ZCACHE;
 	n = 3u * qs * p->nq + 4u * NVM_ZCACHE;
@@ -459,39 +459,47 @@ static const struct nvm_zpool *zc_in_the_way(const struct nvm_port *p)
 	return NULL;
 }
 
-/* Moves the live pool, and the memory it lies in, to p->retired[]; 0, or -ENOSPC. */
+/*
+ * Takes the live pool, and the memory it lies in, off the port, into
+ * p->retired[]: 0; or -ENOSPC when that is full, the memory then left
+ * mapped for good (said).
+ */
 static int zc_retire(struct nvm_port *p)
 {
 	struct rte_vmsg_region *rg;
-	struct nvm_zpool *z;
+	struct nvm_zpool z;
 	const char *path;
 	struct stat st;
 	int fd;
 
-	if (p->nretired == NVM_MAX_RETIRED)
-		return -ENOSPC;
-	z = &p->retired[p->nretired++];
-	memset(z, 0, sizeof(*z));
-	z->mp = p->zmp;
+	memset(&z, 0, sizeof(z));
+	z.mp = p->zmp;
 	if (p->amp != NULL) {
 		rg = p->mem_rg[0];
-		z->rg = rg;
+		z.rg = rg;
 		p->mem_rg[0] = NULL; /* amp_close() leaves it */
 	} else {
 		rg = rte_vmsg_bus_shm_region(p->shm);
-		z->shm = p->shm;
-		z->bus = p->bus;
+		z.shm = p->shm;
+		z.bus = p->bus;
 		p->shm = NULL;
 		p->bus = NULL;
 	}
+	if (p->nretired == NVM_MAX_RETIRED) {
+		NVM_LOG(ERR, p,
+			"%u pools with mbufs out: pool %s and its memory are left mapped for good",
+			p->nretired, z.mp->name);
+		return -ENOSPC;
+	}
 	path = rte_vmsg_region_path(rg);
 	fd = rte_vmsg_region_fd(rg);
-	if (path != NULL && fd >= 0 && fstat(fd, &st) == 0 && strlen(path) < sizeof(z->path)) {
-		snprintf(z->path, sizeof(z->path), "%s", path);
-		z->dev = st.st_dev;
-		z->ino = st.st_ino;
+	if (path != NULL && fd >= 0 && fstat(fd, &st) == 0 && strlen(path) < sizeof(z.path)) {
+		snprintf(z.path, sizeof(z.path), "%s", path);
+		z.dev = st.st_dev;
+		z.ino = st.st_ino;
 	}
 	/* else the file is not known again (path ""): attaching waits until the pool is back. */
+	p->retired[p->nretired++] = z;
 	return 0;
 }
 
@@ -509,20 +517,10 @@ void nvm_drv_detach(struct nvm_port *p)
 		 * The application may still hold mbufs of the pool: it stays,
 		 * its memory mapped, until they are back (nvm_zc_sweep()).
 		 */
-		if (rte_mempool_full(p->zmp)) {
+		if (rte_mempool_full(p->zmp))
 			rte_mempool_free(p->zmp);
-		} else if (zc_retire(p) != 0) {
-			NVM_LOG(ERR, p,
-				"%u pools with mbufs out: pool %s and its memory are left mapped "
-				"for good",
-				p->nretired, p->zmp->name);
-			if (p->amp != NULL) {
-				p->mem_rg[0] = NULL;
-			} else {
-				p->shm = NULL;
-				p->bus = NULL;
-			}
-		}
+		else
+			(void)zc_retire(p); /* -ENOSPC: left mapped, said */
 		p->zmp = NULL;
 	}
 	memset(p->zposted, 0, sizeof(p->zposted));

@@ -260,21 +260,16 @@ static uint16_t scatter_rx(struct nvm_port *p, struct nvm_rxq *rq, struct rte_mb
 /*
  * Scattered Rx, device role, when the queue's mbufs are smaller than the
  * largest packet the device takes: the library copies the burst into the
- * queue's bounce slots (each of that size), and each packet is copied on
- * into an mbuf chain (a second copy, from a private buffer the CPU just
- * wrote). A packet the pool has no mbufs for is dropped (rx_nombuf).
+ * queue's bounce slots (each of that size, rq->lv pointing at them since
+ * setup), and each packet is copied on into an mbuf chain (a second copy,
+ * from a private buffer the CPU just wrote). A packet the pool has no
+ * mbufs for is dropped (rx_nombuf).
  */
 static uint16_t dev_scatter_rx(struct nvm_port *p, struct nvm_rxq *rq, struct rte_mbuf **bufs,
 			       uint32_t n)
 {
-	uint32_t i;
-	int got;
+	int got = rte_vmsg_net_dev_recv_burst(p->ndev, rq->q, rq->lv, n);
 
-	for (i = 0; i < n; i++) {
-		rq->lv[i].data = rq->bounce + (size_t)i * rq->slot;
-		rq->lv[i].cap = rq->slot;
-	}
-	got = rte_vmsg_net_dev_recv_burst(p->ndev, rq->q, rq->lv, n);
 	return got > 0 ? (uint16_t)scatter_out(rq, bufs, (uint32_t)got) : 0;
 }
 

@@ -91,6 +91,31 @@ setup() {
 	echo "built $(grep -c '^\[[0-9]*/[0-9]*\] ' "$dir/compile.log") targets in $dir"
 }
 
+# mtest DIR ARGS...: meson test on DIR. When a test fails, its name and the
+# end of its output also go to $failures, which the summary repeats last: a
+# CI log that keeps only its tail still says which test failed, and how.
+failures=$root/.ci-failures.log
+: >"$failures"
+mtest() {
+	local dir=$1
+	shift
+	meson test -C "$dir" --no-rebuild "$@" && return 0
+	# testlog.json, or testlog-<wrapper>.json: the newest one is this run's.
+	python3 - "$(ls -t "$dir"/meson-logs/testlog*.json | head -n 1)" "$dir" \
+		>>"$failures" <<-'EOF'
+		import json, sys
+		for line in open(sys.argv[1]):
+		    t = json.loads(line)
+		    if t["result"] in ("OK", "SKIP", "EXPECTEDFAIL"):
+		        continue
+		    print("-- %s: %s %s after %.1fs; the end of its output:"
+		          % (sys.argv[2], t["name"], t["result"], t.get("duration", 0)))
+		    out = (t.get("stdout") or "") + (t.get("stderr") or "")
+		    print("\n".join(out.rstrip().splitlines()[-25:]))
+	EOF
+	return 1
+}
+
 # has_tests DIR SUITE: the suite has at least one test ("project:suite / name").
 has_tests() {
 	local list
@@ -123,27 +148,27 @@ step_asan() {
 	local dir=build-ci-asan
 	setup $dir -Dbuildtype=debug -Dwerror=true \
 		-Db_sanitize=address,undefined -Db_lundef=false
-	meson test -C $dir --no-rebuild --print-errorlogs --suite unit
+	mtest $dir --print-errorlogs --suite unit
 	no_skips $dir
 	if has_tests $dir stress; then
-		VMSG_STRESS_SCALE=small meson test -C $dir --no-rebuild --print-errorlogs --suite stress
+		VMSG_STRESS_SCALE=small mtest $dir --print-errorlogs --suite stress
 		no_skips $dir
 	else
 		echo "stress: no tests yet"
 	fi
 	# The flipper (test/stress/test_flip.c): races on purpose, so ASan, never TSan.
-	meson test -C $dir --no-rebuild --print-errorlogs --suite flip
+	mtest $dir --print-errorlogs --suite flip
 	no_skips $dir
 }
 
 step_release() {
 	local dir=build-ci-release
 	setup $dir -Dbuildtype=release -Dwerror=true
-	meson test -C $dir --no-rebuild --print-errorlogs --no-suite hw --no-suite vm
+	mtest $dir --print-errorlogs --no-suite hw --no-suite vm
 	no_skips $dir
 	if has_tests $dir hw; then
 		# Without a card these skip (exit 77), which is the one allowed skip.
-		meson test -C $dir --no-rebuild --print-errorlogs --suite hw
+		mtest $dir --print-errorlogs --suite hw
 	else
 		echo "hw: no tests yet"
 	fi
@@ -163,7 +188,7 @@ step_vm() {
 	# The guest kernel is cached outside the build directories, which CI wipes.
 	export VMSG_VM_CACHE=${VMSG_VM_CACHE:-$root/.cache/vm}
 	# --verbose: the one line per scenario that the suite prints.
-	meson test -C $dir --no-rebuild --verbose --suite vm
+	mtest $dir --verbose --suite vm
 	no_skips $dir
 }
 
@@ -181,9 +206,9 @@ step_tsan() {
 		echo "tsan: the stress suite has no tests yet; nothing to run"
 		return 77
 	fi
-	meson test -C $dir --no-rebuild --print-errorlogs --suite unit
+	mtest $dir --print-errorlogs --suite unit
 	no_skips $dir
-	VMSG_STRESS_SCALE=small meson test -C $dir --no-rebuild --print-errorlogs --suite stress
+	VMSG_STRESS_SCALE=small mtest $dir --print-errorlogs --suite stress
 	no_skips $dir
 	# Said, not skipped in silence: the DPDK scenario is not in this build.
 	echo "tsan: vmsg_fwd_dpdk is not built here (-Ddpdk=disabled); it runs in the asan and release steps"
@@ -380,5 +405,9 @@ done
 
 printf '\n== summary\n'
 printf '%s\n' "${summary[@]}"
+if [ -s "$failures" ]; then
+	printf '\n== failed tests\n'
+	cat "$failures"
+fi
 printf '%-10s %-4s %8s\n' total "$([ $failed -eq 0 ] && echo PASS || echo FAIL)" "$(elapsed "$t_all")"
 [ $failed -eq 0 ]

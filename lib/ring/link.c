@@ -26,6 +26,13 @@
 #define OFF_DRV_QHEAD 128u
 #define OFF_ELEMS 192u
 
+/*
+ * How long a running side waits for a peer seen in INIT to go on to READY
+ * by itself (the Linux driver starting over) before it starts over too (a
+ * peer of this library waits in INIT for it to leave RUN). See v1_poll().
+ */
+#define INIT_GRACE_NS 20000000ull
+
 struct rte_vmsg_link {
 	uint8_t *base;
 	size_t len;
@@ -48,6 +55,7 @@ struct rte_vmsg_link {
 	uint32_t quiet;			/* read_layout(): do not log (a poll retrying) */
 	uint32_t layout_refused;	/* v1 reader: the new header was refused (counted) */
 	uint32_t peer_last;		/* v1: the peer's state at the previous poll */
+	uint64_t init_since;		/* v1, running: when the peer was first seen in INIT */
 	uint32_t v0_qsize;		/* v0: bytes per queue */
 	/* v1 reader: the header as validated, to notice the writer laying out anew. */
 	struct rte_vmsg_layout_hdr hdr;
@@ -816,6 +824,8 @@ static int v1_poll(struct rte_vmsg_link *l)
 		return link_break(l, &l->st.bad_state);
 	peer_last = l->peer_last;
 	l->peer_last = pstate;
+	if (pstate != RTE_VMSG_QSTATE_INIT)
+		l->init_since = 0;
 	/*
 	 * The peer's indices mean something in READY (zeroed before it) and
 	 * RUN, and stay below N there: a device that changes the geometry
@@ -899,8 +909,30 @@ static int v1_poll(struct rte_vmsg_link *l)
 	case RTE_VMSG_QSTATE_READY:
 		/* It saw us and is about to run: not up until it does. */
 		return l->state = RTE_VMSG_LINK_CONNECTING;
-	case RTE_VMSG_QSTATE_INIT:
-		/* The peer restarted: start over; what was in flight is gone. */
+	case RTE_VMSG_QSTATE_INIT: {
+		/*
+		 * The peer restarted under our RUN (the switch above went
+		 * through READY otherwise): a reconnect, and what was in
+		 * flight is gone. A peer of this library waits in INIT until
+		 * we leave RUN; the Linux driver passes through INIT to READY
+		 * and RUN within microseconds, without waiting, and takes our
+		 * head leaving RUN for a device gone. So our ends start over
+		 * at once (indices 0: the driver reads nothing stale), our
+		 * head stays RUN, and the link holds (not up) for
+		 * INIT_GRACE_NS. A peer that goes on to READY or RUN in that
+		 * time finds us running a new session; one still in INIT after
+		 * it waits for us: we start over with it.
+		 */
+		uint64_t now = rte_vmsg_time_ns();
+
+		if (l->init_since == 0) {
+			l->init_since = now != 0 ? now : 1;
+			l->st.reconnects++;
+			l->st.dropped += reset_ends(l);
+		}
+		if (now - l->init_since < INIT_GRACE_NS)
+			return l->state = RTE_VMSG_LINK_CONNECTING;
+		l->init_since = 0;
 		switch (layout_recheck(l)) {
 		case 0:
 			break;
@@ -909,9 +941,9 @@ static int v1_poll(struct rte_vmsg_link *l)
 		default:
 			return link_break(l, NULL);
 		}
-		l->st.reconnects++;
 		l->st.dropped += restart_handshake(l);
 		return l->state = RTE_VMSG_LINK_CONNECTING;
+	}
 	default:
 		/*
 		 * SHUTDOWN or PEER_DEAD (it broke on something it saw, or its

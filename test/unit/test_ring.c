@@ -48,9 +48,11 @@ static struct rte_vmsg_link *link_new(uint8_t *base, size_t len, enum rte_vmsg_l
 /* Polls both ends until both report UP (a handful of rounds suffices). */
 static int connect_pair(struct rte_vmsg_link *a, struct rte_vmsg_link *b)
 {
-	int i, ra = 0, rb = 0;
+	/* A peer's restart may hold the link for the INIT grace (doc/ring.md). */
+	uint64_t end = rte_vmsg_time_ns() + 2000000000ull;
+	int ra = 0, rb = 0;
 
-	for (i = 0; i < 8; i++) {
+	while (rte_vmsg_time_ns() < end) {
 		ra = rte_vmsg_link_poll(a);
 		rb = rte_vmsg_link_poll(b);
 		if (ra == RTE_VMSG_LINK_UP && rb == RTE_VMSG_LINK_UP)

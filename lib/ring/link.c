@@ -925,14 +925,14 @@ static int v1_poll(struct rte_vmsg_link *l)
 		 */
 		uint64_t now = rte_vmsg_time_ns();
 
-		if (l->init_since == 0) {
+		/* A first sight, or INIT again after a poll that saw it elsewhere. */
+		if (l->init_since == 0 || peer_last != RTE_VMSG_QSTATE_INIT) {
 			l->init_since = now != 0 ? now : 1;
 			l->st.reconnects++;
 			l->st.dropped += reset_ends(l);
 		}
 		if (now - l->init_since < INIT_GRACE_NS)
 			return l->state = RTE_VMSG_LINK_CONNECTING;
-		l->init_since = 0;
 		switch (layout_recheck(l)) {
 		case 0:
 			break;
@@ -941,6 +941,7 @@ static int v1_poll(struct rte_vmsg_link *l)
 		default:
 			return link_break(l, NULL);
 		}
+		l->init_since = 0;
 		l->st.dropped += restart_handshake(l);
 		return l->state = RTE_VMSG_LINK_CONNECTING;
 	}

@@ -45,7 +45,7 @@ static struct rte_vmsg_link *link_new(uint8_t *base, size_t len, enum rte_vmsg_l
 	return l;
 }
 
-/* Polls both ends until both report UP (a handful of rounds suffices). */
+/* Polls both ends until both report UP (a handful of rounds, or the INIT grace after a restart). */
 static int connect_pair(struct rte_vmsg_link *a, struct rte_vmsg_link *b)
 {
 	/* A peer's restart may hold the link for the INIT grace (doc/ring.md). */

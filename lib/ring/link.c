@@ -925,8 +925,8 @@ static int v1_poll(struct rte_vmsg_link *l)
 		 */
 		uint64_t now = rte_vmsg_time_ns();
 
-		/* A first sight, or INIT again after a poll that saw it elsewhere. */
-		if (l->init_since == 0 || peer_last != RTE_VMSG_QSTATE_INIT) {
+		/* A first sight (any poll that sees another state clears init_since). */
+		if (l->init_since == 0) {
 			l->init_since = now != 0 ? now : 1;
 			l->st.reconnects++;
 			l->st.dropped += reset_ends(l);

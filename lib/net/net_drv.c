@@ -777,7 +777,7 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_ext(struct rte_vmsg_net_drv *nd, uint
 		const uint8_t *a = q->xs[idx_of(q->cpl[q->cpl_pos + j].cookie) - NET_XBASE].addr;
 
 		rte_vmsg__prefetch_w(a);
-		rte_vmsg__prefetch_w(a + NET_HDR_LEN + 13u);
+		rte_vmsg__prefetch_w(a + NET_HDR_LEN + 13u); /* the Ethernet header's last byte */
 	}
 	while (k < n) {
 		const struct rte_vmsg_vq_cpl *c;

@@ -48,6 +48,7 @@
 #include <rte_malloc.h>
 
 #include "net_vmsg_priv.h"
+#include "rte_pmd_net_vmsg.h"
 
 RTE_LOG_REGISTER_DEFAULT(nvm_logtype, NOTICE);
 
@@ -511,6 +512,31 @@ static const struct eth_dev_ops nvm_ops = {
 	.xstats_get_names = nvm_xstats_names,
 };
 
+__attribute__((visibility("default"))) int rte_pmd_net_vmsg_features_get(uint16_t port_id,
+									 uint64_t *features)
+{
+	struct rte_eth_dev *dev;
+	struct nvm_port *p;
+	int rc = 0;
+
+	if (features == NULL)
+		return -EINVAL;
+	if (!rte_eth_dev_is_valid_port(port_id))
+		return -ENODEV;
+	dev = &rte_eth_devices[port_id];
+	if (dev->dev_ops != &nvm_ops || dev->data->dev_private == NULL)
+		return -ENODEV;
+	p = dev->data->dev_private;
+	pthread_mutex_lock(&p->lock);
+	/* The link goes up after the set is stored, and down before it changes. */
+	if (__atomic_load_n(&p->link, __ATOMIC_ACQUIRE) == 0)
+		rc = -ENOTCONN;
+	else
+		*features = p->neg_feat;
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Probe / remove                                                            */
 /* ------------------------------------------------------------------------ */
@@ -540,8 +566,12 @@ static int dev_create(struct nvm_port *p)
 	no.queue_size = p->a.qsize;
 	no.backend = RTE_VMSG_NET_BACKEND_APP;
 	no.notify = p->a.notify;
-	/* TSO from the driver only with tso=1: the DMA area was sized for it (dma_bytes()). */
-	no.features = rte_vmsg_net_dev_supported_features();
+	/*
+	 * TSO from the driver only with tso=1: the DMA area was sized for it
+	 * (dma_bytes()). ring=split, in_order=0: that layout feature is not
+	 * offered (the driver's wants choose among the rest).
+	 */
+	no.features = rte_vmsg_net_dev_supported_features() & ~p->a.ring_off;
 	if (!p->a.tso)
 		no.features &=
 			~((1ull << RTE_VMSG_NET_F_HOST_TSO4) | (1ull << RTE_VMSG_NET_F_HOST_TSO6));

@@ -123,6 +123,24 @@ static int key(struct nvm_args *a, const char *k, char *v, int *amp_keys, int *h
 		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
 			return bad(why, wl, "zerocopy: expected 0 or 1");
 		a->zerocopy = v[0] == '1';
+	} else if (strcmp(k, "ring") == 0 || strcmp(k, "in_order") == 0) {
+		static const char *const rings[] = { "split", "packed", NULL };
+		static const char *const bools[] = { "0", "1", NULL };
+		int packed = strcmp(k, "ring") == 0;
+		uint64_t bit = 1ull << (packed ? RTE_VMSG_VIRTIO_F_RING_PACKED
+					       : RTE_VMSG_VIRTIO_F_IN_ORDER);
+
+		i = pick(v, packed ? rings : bools);
+		if (i < 0)
+			return packed ? bad(why, wl, "ring: expected split or packed, not '%s'", v)
+				      : bad(why, wl, "in_order: expected 0 or 1");
+		if (i != 0) {
+			a->ring_off &= ~bit;
+			a->ring_on |= bit;
+		} else {
+			a->ring_off |= bit;
+			a->ring_on &= ~bit;
+		}
 	} else if (strcmp(k, "huge") == 0) {
 		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
 			return bad(why, wl, "huge: expected 0 (plain shared memory) or 1");

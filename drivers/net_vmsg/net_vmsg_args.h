@@ -40,6 +40,13 @@ struct nvm_args {
 	 * either way); device role, a DMA area with room for that pool.
 	 */
 	int zerocopy;
+	/*
+	 * ring=, in_order=: of VIRTIO_F_RING_PACKED and VIRTIO_F_IN_ORDER, the
+	 * bits left out of what the port offers (device) or wants (driver),
+	 * and those a driver wants beyond the library's default (split
+	 * in-order), as vmsg-fwd's keys of the same names.
+	 */
+	uint64_t ring_off, ring_on;
 	/* bus=amp */
 	uint64_t offset;
 	uint64_t size;
@@ -61,6 +68,6 @@ int nvm_args_parse(const char *s, struct nvm_args *a, char *why, size_t why_len)
 	"file=<path> role=driver|device dev=<n> queues=<1..64> qsize=<pow2> "             \
 	"notify=poll|event mac=<xx:xx:xx:xx:xx:xx> mtu=<68..65535> huge=0|1 bus=shm|amp " \
 	"offset=<n> size=<n> esize=<n> elems=<n> layout=v1|v0 payloads=v2|pre-v2 "        \
-	"mem=<file[@base]> tso=0|1 zerocopy=0|1"
+	"mem=<file[@base]> tso=0|1 zerocopy=0|1 ring=split|packed in_order=0|1"
 
 #endif /* NET_VMSG_ARGS_H */

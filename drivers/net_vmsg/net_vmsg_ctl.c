@@ -81,14 +81,22 @@ static void set_link(struct nvm_port *p, uint32_t up)
 {
 	if (__atomic_load_n(&p->link, __ATOMIC_RELAXED) == up)
 		return;
+	uint64_t f;
+
 	__atomic_store_n(&p->link, up, __ATOMIC_RELEASE);
 	pthread_mutex_lock(&p->lock);
 	if (up)
 		p->link_ups++;
 	else
 		p->link_downs++;
+	f = p->neg_feat;
 	pthread_mutex_unlock(&p->lock);
-	NVM_LOG(INFO, p, "link %s", up ? "up" : "down");
+	if (up)
+		NVM_LOG(INFO, p, "link up: %s ring%s",
+			(f >> RTE_VMSG_VIRTIO_F_RING_PACKED) & 1 ? "packed" : "split",
+			(f >> RTE_VMSG_VIRTIO_F_IN_ORDER) & 1 ? ", in-order" : "");
+	else
+		NVM_LOG(INFO, p, "link down");
 	rte_eal_alarm_set(1, nvm_lsc_alarm, p->eth);
 }
 
@@ -326,6 +334,15 @@ static int dev_round(struct nvm_port *p)
 		NVM_LOG(NOTICE, p, "the driver went away");
 	conn = rte_vmsg_bus_connected(p->bus);
 	ok = rte_vmsg_dev_driver_ok(rte_vmsg_net_dev_vdev(p->ndev));
+	if (ok && !p->driver_ok) {
+		uint32_t blk[2] = { 0, 0 };
+
+		/* The driver's features, accepted before its DRIVER_OK. */
+		(void)rte_vmsg_dev_features_get(rte_vmsg_net_dev_vdev(p->ndev), 0, blk, 2);
+		pthread_mutex_lock(&p->lock);
+		p->neg_feat = blk[0] | (uint64_t)blk[1] << 32;
+		pthread_mutex_unlock(&p->lock);
+	}
 	if (p->driver_ok && !ok) {
 		pthread_mutex_lock(&p->lock);
 		p->resets++;
@@ -558,11 +575,16 @@ static int drv_bringup(struct nvm_port *p)
 	o.dma_size = dma_size;
 	/* Event mode: the bursts (on the lcores) leave EVENT_AVAIL to this thread. */
 	o.notify = p->a.notify;
-	/* tso=1: the device's HOST_TSO4/6 too (64 KiB transmit buffers in the DMA area). */
+	/*
+	 * tso=1: the device's HOST_TSO4/6 too (64 KiB transmit buffers in the
+	 * DMA area). ring=, in_order=: the virtqueue layout wanted beyond the
+	 * default (split in-order), or left out of it.
+	 */
+	o.features = rte_vmsg_net_drv_default_features() | p->a.ring_on;
 	if (p->a.tso)
-		o.features = rte_vmsg_net_drv_default_features() |
-			     (1ull << RTE_VMSG_NET_F_HOST_TSO4) |
-			     (1ull << RTE_VMSG_NET_F_HOST_TSO6);
+		o.features |=
+			(1ull << RTE_VMSG_NET_F_HOST_TSO4) | (1ull << RTE_VMSG_NET_F_HOST_TSO6);
+	o.features &= ~p->a.ring_off;
 	o.flags = RTE_VMSG_NET_DRV_F_BUS_EVENTS | RTE_VMSG_NET_DRV_F_DEFER_EVENTS;
 	o.ext_release = zc_release;
 	o.ext_release_arg = p;
@@ -606,6 +628,7 @@ static int drv_bringup(struct nvm_port *p)
 	}
 	pthread_mutex_lock(&p->lock);
 	p->ndrv = nd;
+	p->neg_feat = feat;
 	pthread_mutex_unlock(&p->lock);
 	p->feat = feat;
 	p->zmp = zmp; /* published to the bursts by the live store (R_Q1) */

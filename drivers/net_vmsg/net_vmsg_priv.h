@@ -183,6 +183,11 @@ struct nvm_port {
 	pthread_mutex_t lock;
 	struct nvm_lib_counts gone; /* of destroyed handles */
 	uint64_t resets, peer_lost, link_ups, link_downs;
+	/*
+	 * The virtio features negotiated with the peer (either role), for
+	 * rte_pmd_net_vmsg_features_get(): set before the link goes up.
+	 */
+	uint64_t neg_feat;
 
 	uint16_t mtu;
 	struct rte_ether_addr mac;

@@ -10,6 +10,8 @@
  *   test_net_vmsg_ethdev run [--packets N] [--queues Q] [--from driver|device]
  *                            [--restart driver|device] [--offload] [--event] [--tso]
  *                            [--zerocopy] [--zc-hold] [--jumbo] [--amp]
+ *                            [--ring split|packed] [--in-order 0|1]
+ *                            [--device-in-order 0|1]
  *   test_net_vmsg_ethdev badargs
  *
  * run: the receiver must get N packets per run, in order, byte-exact. With
@@ -38,6 +40,11 @@
  * (mem=, made by this program), which both map. With --zc-hold the kept
  * mbufs lie in FILE.mem, which the new device maps again: the driver must
  * not attach again (link down, kept bytes intact) until they are freed.
+ * --ring, --in-order: both ports with ring= and in_order= (default: neither
+ * key, so split in-order); --device-in-order: in_order= for the device-role
+ * port only (what it offers). Every run checks, once the link is up, that
+ * each port reports the layout both ends allow negotiated
+ * (rte_pmd_net_vmsg_features_get()).
  * badargs: every bad devargs string is refused by rte_vdev_init().
  * Exit 0 on success, 1 on a failure (the line before says which).
  */
@@ -60,6 +67,7 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_pmd_net_vmsg.h>
 
 #define BURST 32
 #define MAXQ 8
@@ -71,6 +79,9 @@
 #define TSO_SEGSZ 1000
 #define TSO_ROOM 10240
 #define TIMEOUT_S 120
+/* The virtio spec's feature bits of the ring layout. */
+#define F_RING_PACKED 34
+#define F_IN_ORDER 35
 
 static uint64_t now_ns(void)
 {
@@ -93,6 +104,9 @@ static int tso;	  /* --tso (NVMT_TSO=1 in the children) */
 static int zc;	  /* --zerocopy, --zc-hold (NVMT_ZC=1 in the children) */
 static int jumbo; /* --jumbo (NVMT_JUMBO=1 in the children) */
 static int amp;	  /* --amp (NVMT_AMP=1 in the children) */
+/* --ring, --in-order (NVMT_RING, NVMT_IN_ORDER in the children): NULL when not given. */
+static const char *ring_arg, *in_order_arg;
+static const char *dev_in_order_arg; /* --device-in-order (NVMT_DEV_IN_ORDER) */
 
 /* --amp: the driver's memory file beside the link file, 64 MiB (sparse). */
 static int amp_mem(const char *file, char *mem, size_t cap, int create)
@@ -657,6 +671,35 @@ static int event_check(uint16_t port, const char *role, const char *what)
 	return 0;
 }
 
+/*
+ * The ring layout the port reports negotiated: packed only with --ring
+ * packed, in-order unless --in-order 0 (the driver's default is split
+ * in-order, and the device offers all four).
+ */
+static int ring_check(uint16_t port, const char *role)
+{
+	int want_packed = ring_arg != NULL && strcmp(ring_arg, "packed") == 0;
+	int want_io = (in_order_arg == NULL || strcmp(in_order_arg, "1") == 0) &&
+		      (dev_in_order_arg == NULL || strcmp(dev_in_order_arg, "1") == 0);
+	uint64_t f = 0;
+	int rc = rte_pmd_net_vmsg_features_get(port, &f);
+
+	if (rc != 0) {
+		fprintf(stderr, "%s: no negotiated features with the link up: %s\n", role,
+			strerror(-rc));
+		return 1;
+	}
+	if ((int)((f >> F_RING_PACKED) & 1) != want_packed ||
+	    (int)((f >> F_IN_ORDER) & 1) != want_io) {
+		fprintf(stderr, "%s: negotiated features 0x%" PRIx64 ": %s%s, but %s%s was asked\n",
+			role, f, (f >> F_RING_PACKED) & 1 ? "packed" : "split",
+			(f >> F_IN_ORDER) & 1 ? " in-order" : "", want_packed ? "packed" : "split",
+			want_io ? " in-order" : "");
+		return 1;
+	}
+	return 0;
+}
+
 /* A child: --role R --send|--recv FILE Q N CPU [endless|gaps] */
 static int child(int argc, char **argv, const char *prog)
 {
@@ -670,7 +713,8 @@ static int child(int argc, char **argv, const char *prog)
 	int event = getenv("NVMT_NOTIFY") != NULL && strcmp(getenv("NVMT_NOTIFY"), "event") == 0;
 	int dev = strcmp(role, "device") == 0;
 	struct rte_mempool *mp;
-	char vdev[768], ampk[400] = "";
+	const char *io = dev && dev_in_order_arg != NULL ? dev_in_order_arg : in_order_arg;
+	char vdev[768], ampk[400] = "", ringk[64] = "";
 	int rc;
 
 	if (gaps)
@@ -679,9 +723,12 @@ static int child(int argc, char **argv, const char *prog)
 	if (amp)
 		snprintf(ampk, sizeof(ampk), ",bus=amp,mem=%s.mem%s", file,
 			 dev ? ",size=65536" : "");
-	snprintf(vdev, sizeof(vdev), "net_vmsg0,file=%s,role=%s,queues=%u,huge=0%s%s%s%s%s", file,
+	snprintf(ringk, sizeof(ringk), "%s%s%s%s", ring_arg ? ",ring=" : "",
+		 ring_arg ? ring_arg : "", io ? ",in_order=" : "", io ? io : "");
+	snprintf(vdev, sizeof(vdev), "net_vmsg0,file=%s,role=%s,queues=%u,huge=0%s%s%s%s%s%s", file,
 		 role, nq, event ? ",notify=event" : "", tso ? ",tso=1" : "",
-		 zc && !(amp && dev) ? ",zerocopy=1" : "", jumbo && dev ? ",mtu=9000" : "", ampk);
+		 zc && !(amp && dev) ? ",zerocopy=1" : "", jumbo && dev ? ",mtu=9000" : "", ampk,
+		 ringk);
 	if (eal(prog, cpu, vdev) < 0) {
 		fprintf(stderr, "%s: EAL init failed\n", role);
 		return 1;
@@ -703,7 +750,7 @@ static int child(int argc, char **argv, const char *prog)
 			usleep(1000);
 		}
 	}
-	if (mtu_mac_check(port, role) != 0)
+	if (mtu_mac_check(port, role) != 0 || ring_check(port, role) != 0)
 		return 1;
 	if (strcmp(what, "send") == 0) {
 		rc = sender(port, mp, nq, n, flag);
@@ -842,6 +889,12 @@ static int run(const char *self, int argc, char **argv)
 			from = argv[i + 1];
 		else if (strcmp(argv[i], "--restart") == 0)
 			restart = argv[i + 1];
+		else if (strcmp(argv[i], "--ring") == 0)
+			setenv("NVMT_RING", argv[i + 1], 1);
+		else if (strcmp(argv[i], "--in-order") == 0)
+			setenv("NVMT_IN_ORDER", argv[i + 1], 1);
+		else if (strcmp(argv[i], "--device-in-order") == 0)
+			setenv("NVMT_DEV_IN_ORDER", argv[i + 1], 1);
 	}
 	for (i = 2; i < argc; i++)
 		if (strcmp(argv[i], "--offload") == 0)
@@ -939,6 +992,8 @@ static int badargs(const char *prog)
 		"file=/dev/shm/x,role=driver,tso=2",
 		"file=/dev/shm/x,role=driver,zerocopy=yes",
 		"file=/dev/shm/x,role=device,bus=amp,size=65536,zerocopy=1",
+		"file=/dev/shm/x,role=driver,ring=ring",
+		"file=/dev/shm/x,role=device,in_order=yes",
 	};
 	char name[32];
 	unsigned int i;
@@ -975,6 +1030,9 @@ int main(int argc, char **argv)
 	zc = getenv("NVMT_ZC") != NULL;
 	jumbo = getenv("NVMT_JUMBO") != NULL;
 	amp = getenv("NVMT_AMP") != NULL;
+	ring_arg = getenv("NVMT_RING");
+	in_order_arg = getenv("NVMT_IN_ORDER");
+	dev_in_order_arg = getenv("NVMT_DEV_IN_ORDER");
 	if (argc >= 8 && strcmp(argv[1], "child") == 0)
 		return child(argc, argv, argv[0]);
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
@@ -984,7 +1042,8 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"usage: %s run [--packets N] [--queues Q] [--from driver|device] "
 		"[--restart driver|device] [--offload] [--event] [--tso] [--zerocopy] "
-		"[--zc-hold] [--jumbo] [--amp] | badargs\n",
+		"[--zc-hold] [--jumbo] [--amp] [--ring split|packed] [--in-order 0|1] "
+		"[--device-in-order 0|1] | badargs\n",
 		argv[0]);
 	return 2;
 }

@@ -114,9 +114,12 @@ static int build_net_cases(const struct bench_cfg *cfg, struct case_list *l)
 	if (!pmd_usable(why, sizeof(why)))
 		printf("net: no testpmd over net_vmsg: %s\n", why);
 	else
-		/* Both paths of the PMD (path 0: copying; 1: zerocopy=1): the best is read. */
+		/*
+		 * Every path of the PMD (copying, zerocopy=1, each over split
+		 * in-order and packed in-order rings): the best is read.
+		 */
 		for (i = 0; i < sizeof(net_sizes) / sizeof(net_sizes[0]); i++)
-			for (path = 0; path < 2 && net_size_kept(cfg, i); path++) {
+			for (path = 0; path < BENCH_PMD_NPATHS && net_size_kept(cfg, i); path++) {
 				c = case_add(l, BENCH_PMD, BENCH_NET_PPS, net_sizes[i], 32, 1024,
 					     -1);
 				if (c == NULL)

@@ -10,10 +10,12 @@
  * the vhost side's place) creates the bus file and runs `start tx_first 32`
  * and its Rx-pps is read; the driver-role side (the virtio-user side's
  * place) attaches and runs `start`. Only the --vdev strings and the -d of
- * the PMD differ. Two paths, as DPDK's: copying (path 0), and zerocopy=1
- * on both sides (path 1), where the driver side forwards the mbufs the
- * device wrote, in the DMA area, as virtio-user forwards the mbufs vhost
- * wrote; the ratios take the better at each size, and name it. It reuses
+ * the PMD differ. Four paths, as DPDK's split and packed ones: copying
+ * (path 0), and zerocopy=1 on both sides (path 1), where the driver side
+ * forwards the mbufs the device wrote, in the DMA area, as virtio-user
+ * forwards the mbufs vhost wrote; then both with ring=packed on both sides
+ * (paths 2 and 3: packed in-order rings, as virtio-user's packed_vq=1).
+ * The ratios take the best at each size, and name it. It reuses
  * vhost_ref_proc.c's process driving.
  *
  * Ratios (ARCHITECTURE §5), from the same run: pmd_mpps_over_vhost_split
@@ -154,12 +156,20 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 	return 0;
 }
 
+/*
+ * The PMD's paths: its default ring (split in-order) copying (0) or with
+ * zerocopy=1 (1), then the same over packed in-order rings (ring=packed on
+ * both ports, 2 and 3), as DPDK's virtio-user has its packed_vq paths.
+ */
+static const char *const pmd_paths[BENCH_PMD_NPATHS] = { "copy", "zerocopy", "packed-copy",
+							 "packed-zerocopy" };
+
 const char *bench_pmd_path_name(int path)
 {
-	return path == 1 ? "zerocopy" : "copy";
+	return path >= 0 && path < BENCH_PMD_NPATHS ? pmd_paths[path] : "?";
 }
 
-static int pmd_measure(struct run *r, unsigned cpu0, unsigned cpu1, unsigned len, int zc,
+static int pmd_measure(struct run *r, unsigned cpu0, unsigned cpu1, unsigned len, int path,
 		       double secs, double *mpps, unsigned *nsamples)
 {
 	struct tp *dv = &r->tp[VHOST], *dr = &r->tp[VIRTIO];
@@ -168,23 +178,27 @@ static int pmd_measure(struct run *r, unsigned cpu0, unsigned cpu1, unsigned len
 	double samples[VHOST_REF_SAMPLES_MAX], s[VHOST_REF_SAMPLES_MAX];
 	unsigned n, i, j;
 	long long interval, t0;
+	const char *ring = path >= 2 ? ",ring=packed" : "";
+	int rc, ok, zc = path & 1;
 	char *ans;
-	int rc, ok;
 
 	snprintf(ld, sizeof(ld), "%u,%u", cpu1, cpu0);
 	snprintf(lr, sizeof(lr), "%u,%u", cpu0, cpu1);
 	snprintf(md, sizeof(md), "%u", cpu1);
 	snprintf(mr, sizeof(mr), "%u", cpu0);
 	/*
-	 * zerocopy=1 (path 1): the driver side receives into mbufs of the DMA
-	 * area and sends them back as they are, as virtio-user posts its mbufs
-	 * in the vring; the device side makes room for them (doc/net_vmsg.md).
+	 * zerocopy=1 (paths 1 and 3): the driver side receives into mbufs of
+	 * the DMA area and sends them back as they are, as virtio-user posts
+	 * its mbufs in the vring; the device side makes room for them
+	 * (doc/net_vmsg.md). ring=packed (paths 2 and 3) on both ports: the
+	 * driver wants it, the device offers it (it offers every layout by
+	 * default; the key on its side only says what the run asks).
 	 */
-	snprintf(vdev_d, sizeof(vdev_d), "net_vmsg0,file=%s,role=device,qsize=1024,zerocopy=%d",
-		 r->sock, zc);
+	snprintf(vdev_d, sizeof(vdev_d), "net_vmsg0,file=%s,role=device,qsize=1024,zerocopy=%d%s",
+		 r->sock, zc, ring);
 	snprintf(vdev_r, sizeof(vdev_r),
-		 "net_vmsg0,file=%s,role=driver,qsize=1024,zerocopy=%d,mac=%s", r->sock, zc,
-		 VIRTIO_MAC);
+		 "net_vmsg0,file=%s,role=driver,qsize=1024,zerocopy=%d,mac=%s%s", r->sock, zc,
+		 VIRTIO_MAC, ring);
 	/* vhost_ref.c's command line, plus -d PMD. */
 	vhr_argv(argv_d, r, pmd_path(), ld, md, dv->prefix, vdev_d, NULL);
 	vhr_argv(argv_r, r, pmd_path(), lr, mr, dr->prefix, vdev_r, NULL);
@@ -305,7 +319,7 @@ int pmd_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 	}
 	if (rc == 0)
 		rc = pmd_measure(&r, (unsigned)env->cfg->cpu[0], (unsigned)env->cfg->cpu[1],
-				 c->elem_size, c->path == 1, env->cfg->quick ? 1.0 : 1.5, &mpps,
+				 c->elem_size, c->path, env->cfg->quick ? 1.0 : 1.5, &mpps,
 				 &nsamples);
 	c->hugepages = r.huge;
 	for (i = 0; i < 2; i++) {

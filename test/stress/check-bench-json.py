@@ -139,6 +139,8 @@ if perf:
 # DPDK's virtio-user paths (vhost_ref.c), each run at 64 and 1518 B.
 DPDK_PATHS = ("split", "split-inorder", "packed-inorder", "split-nomrg", "split-inorder-nomrg",
               "split-vec", "packed", "packed-nomrg", "packed-inorder-nomrg", "packed-vec")
+# testpmd over net_vmsg: its paths (apps/vmsg-bench/mode_pmd.c).
+PMD_PATHS = ("copy", "zerocopy", "packed-copy", "packed-zerocopy")
 names = set()
 latency = []
 for b in doc.get("benchmarks", []):
@@ -157,8 +159,9 @@ for b in doc.get("benchmarks", []):
             errors.append(f"{name}: {k} missing or not {t}")
     # net: then the ring mode unless packed-io (vmsg-bench --ring, --in-order)
     if parts[0] in ("net", "vhost_user", "net_vmsg_pmd") and (
-            len(parts) not in (5, 6) or parts[4] not in (("poll", "event", "copy", "zerocopy") +
-                                                         DPDK_PATHS) or
+            len(parts) not in (5, 6) or
+            parts[4] not in {"net": ("poll", "event"), "vhost_user": DPDK_PATHS,
+                             "net_vmsg_pmd": PMD_PATHS}[parts[0]] or
             (len(parts) == 6 and (parts[0] != "net" or
                                   parts[5] not in ("split", "split-io", "packed")))):
         errors.append(f"{name}: not <mode>/<test>/<frame size>/<burst>/<notify or path>"
@@ -300,9 +303,9 @@ def check_best():
                           f"{best['items_per_second']}")
         elif not any(x[0] == key for x in verdicts):
             errors.append(f"{key}: no target verdict in the output")
-        # The PMD's better path (copy or zerocopy) over DPDK's best.
+        # The PMD's best path (of PMD_PATHS) over DPDK's best.
         pmds = [byname[n]["items_per_second"] for n in
-                (f"net_vmsg_pmd/pps/{size}/32/{p}" for p in ("copy", "zerocopy"))
+                (f"net_vmsg_pmd/pps/{size}/32/{p}" for p in PMD_PATHS)
                 if n in byname and byname[n].get("status") == "ok"]
         pk = f"pmd{size}_mpps_over_dpdk_best"
         if pmds and not (isinstance(ratios.get(pk), (int, float)) and
@@ -340,6 +343,10 @@ pmd_ratios = ("pmd_mpps_over_vhost_split", "pmd64_mpps_over_dpdk_best",
               "pmd1518_mpps_over_dpdk_best")
 if any(n.startswith("net_vmsg_pmd/") for n in names):
     want.update(pmd_ratios)
+    # Every path at 64 B (the sizes a run keeps are the same for all).
+    for p in PMD_PATHS:
+        if f"net_vmsg_pmd/pps/64/32/{p}" not in names:
+            errors.append(f"net_vmsg_pmd/pps/64/32/{p}: missing")
     if any(n.startswith("vhost_user/") for n in names) and not (
             isinstance(ratios.get(pmd_ratios[0]), (int, float)) and ratios[pmd_ratios[0]] > 0):
         errors.append(f"{pmd_ratios[0]}: {ratios.get(pmd_ratios[0])} with the reference measured")

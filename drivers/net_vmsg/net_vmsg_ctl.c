@@ -79,10 +79,10 @@ void nvm_lsc_alarm(void *arg)
 
 static void set_link(struct nvm_port *p, uint32_t up)
 {
-	if (__atomic_load_n(&p->link, __ATOMIC_RELAXED) == up)
-		return;
 	uint64_t f;
 
+	if (__atomic_load_n(&p->link, __ATOMIC_RELAXED) == up)
+		return;
 	__atomic_store_n(&p->link, up, __ATOMIC_RELEASE);
 	pthread_mutex_lock(&p->lock);
 	if (up)
@@ -334,14 +334,22 @@ static int dev_round(struct nvm_port *p)
 		NVM_LOG(NOTICE, p, "the driver went away");
 	conn = rte_vmsg_bus_connected(p->bus);
 	ok = rte_vmsg_dev_driver_ok(rte_vmsg_net_dev_vdev(p->ndev));
-	if (ok && !p->driver_ok) {
+	if (ok) {
 		uint32_t blk[2] = { 0, 0 };
+		uint64_t f;
 
-		/* The driver's features, accepted before its DRIVER_OK. */
+		/*
+		 * The driver's features, accepted before its DRIVER_OK; read each
+		 * round, since a driver may reset and come back between two.
+		 */
 		(void)rte_vmsg_dev_features_get(rte_vmsg_net_dev_vdev(p->ndev), 0, blk, 2);
-		pthread_mutex_lock(&p->lock);
-		p->neg_feat = blk[0] | (uint64_t)blk[1] << 32;
-		pthread_mutex_unlock(&p->lock);
+		f = blk[0] | (uint64_t)blk[1] << 32;
+		if (f != p->dev_feat) {
+			p->dev_feat = f;
+			pthread_mutex_lock(&p->lock);
+			p->neg_feat = f;
+			pthread_mutex_unlock(&p->lock);
+		}
 	}
 	if (p->driver_ok && !ok) {
 		pthread_mutex_lock(&p->lock);

@@ -156,7 +156,8 @@ struct nvm_port {
 	int said_waiting;
 	int said_held; /* zerocopy=1: attaching waits for a retired pool (said once) */
 	int connected, driver_ok;
-	uint32_t zgen;				   /* zerocopy=1: pools made, for their names */
+	uint64_t dev_feat; /* device role: the driver's features as last read (neg_feat's source) */
+	uint32_t zgen;	   /* zerocopy=1: pools made, for their names */
 	struct nvm_zpool retired[NVM_MAX_RETIRED]; /* of attachments gone, mbufs still out */
 	uint32_t nretired;
 	pthread_t ctl;

@@ -216,6 +216,42 @@ static inline uint64_t rte_vmsg_tsc(void)
 #endif
 }
 
+/*
+ * Prefetching a line the caller is about to write, for the data paths that
+ * write into shared memory the peer's CPU read last (a ring slot the
+ * consumer copied out, a transmit buffer the device read, a receive buffer
+ * the driver read): a read prefetch brings such a line in shared, and the
+ * store then waits for a second trip across the cores to own it; a write
+ * prefetch asks for it owned at once. On x86 that is PREFETCHW, which the
+ * compiler emits for __builtin_prefetch(p, 1) only when built for a CPU
+ * that has it: without -mprfchw the library asks CPUID once, before main()
+ * (lib/common/prefetch.c), and uses it where the CPU has it, a read
+ * prefetch elsewhere. Internal (inline in the ring's fast path).
+ */
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(__PRFCHW__)
+/* Nonzero when the CPU has PREFETCHW. */
+RTE_VMSG_API extern int rte_vmsg__has_prefetchw;
+#endif
+
+/* Prefetches the line at @p p for writing. */
+static inline __attribute__((always_inline)) void rte_vmsg__prefetch_w(const void *p)
+{
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(__PRFCHW__)
+	if (RTE_VMSG_LIKELY(rte_vmsg__has_prefetchw))
+		__asm__ volatile("prefetchw %0" : : "m"(*RTE_VMSG__CPTR(const char *, p)));
+	else
+		__builtin_prefetch(p, 0);
+#else
+	__builtin_prefetch(p, 1);
+#endif
+}
+
+/* Prefetches the line at @p p for reading. */
+static inline __attribute__((always_inline)) void rte_vmsg__prefetch_r(const void *p)
+{
+	__builtin_prefetch(p, 0);
+}
+
 /**
  * Ticks per second of rte_vmsg_tsc(). Calibrated against CLOCK_MONOTONIC_RAW
  * once (about 20 ms, on the first call; later calls return the cached value).

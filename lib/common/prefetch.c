@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The librte_vmsg authors
  *
- * Whether the CPU has PREFETCHW (prefetch_priv.h), asked once before main().
+ * Whether the CPU has PREFETCHW (rte_vmsg__prefetch_w() in
+ * rte_vmsg_common.h), asked once before main().
  */
 
-#include "prefetch_priv.h"
+#include "rte_vmsg_common.h"
 
 #if (defined(__x86_64__) || defined(__i386__)) && !defined(__PRFCHW__)
 #include <cpuid.h>

@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "prefetch_priv.h"
 #include "rte_vmsg_net.h"
 
 /* Control queue: a command is { class, cmd } + data (readable), then an ack byte (writable). */

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prefetch_priv.h"
 #include "virtq_priv.h"
 #include "log_priv.h"
 #include "opts_priv.h"

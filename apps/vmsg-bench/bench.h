@@ -483,8 +483,10 @@ int vhost_run(struct bench_env *env, struct bench_case *c, struct bench_run *out
 int vhost_usable(char *why, size_t cap);
 struct case_list;
 int pmd_usable(char *why, size_t cap);
-/* The PMD's two paths: "copy" (0) and "zerocopy" (1, zerocopy=1 on both sides). */
-/* testpmd over net_vmsg: copy, zerocopy, and both over packed in-order rings. */
+/*
+ * testpmd over net_vmsg, its paths: "copy" (0), "zerocopy" (1, zerocopy=1 on
+ * both sides), and both over packed in-order rings (2, 3: ring=packed).
+ */
 #define BENCH_PMD_NPATHS 4
 const char *bench_pmd_path_name(int path);
 int pmd_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);

@@ -180,6 +180,12 @@ if bad:
     print(tp[-4000:])
     print("--- vmsg-fwd:")
     print(fw[-3000:])
+    # The PMD's own account, last, where a log cut to its tail still shows it.
+    keys = ("link_ups", "link_downs", "resets", "peer_lost", "broken_queues", "lib_rx_drops",
+            "lib_rx_errors", "lib_tx_drops", "lib_tx_errors")
+    got = {k: ",".join(re.findall(k + r":\s*(\d+)", tp)) or "-" for k in keys}
+    print("--- testpmd's net_vmsg xstats, per port: " +
+          "; ".join(f"{k} {v}" for k, v in got.items()))
     sys.exit("testpmd_fwd: " + "; ".join(bad))
 print(f"testpmd_fwd: {rx} packets forwarded, none dropped")
 PY

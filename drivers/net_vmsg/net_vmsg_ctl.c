@@ -344,8 +344,7 @@ static int dev_round(struct nvm_port *p)
 		 */
 		(void)rte_vmsg_dev_features_get(rte_vmsg_net_dev_vdev(p->ndev), 0, blk, 2);
 		f = blk[0] | (uint64_t)blk[1] << 32;
-		if (f != p->dev_feat) {
-			p->dev_feat = f;
+		if (f != p->neg_feat) {
 			pthread_mutex_lock(&p->lock);
 			p->neg_feat = f;
 			pthread_mutex_unlock(&p->lock);

@@ -156,8 +156,7 @@ struct nvm_port {
 	int said_waiting;
 	int said_held; /* zerocopy=1: attaching waits for a retired pool (said once) */
 	int connected, driver_ok;
-	uint64_t dev_feat; /* device role: the driver's features as last read (neg_feat's source) */
-	uint32_t zgen;	   /* zerocopy=1: pools made, for their names */
+	uint32_t zgen;				   /* zerocopy=1: pools made, for their names */
 	struct nvm_zpool retired[NVM_MAX_RETIRED]; /* of attachments gone, mbufs still out */
 	uint32_t nretired;
 	pthread_t ctl;
@@ -186,7 +185,9 @@ struct nvm_port {
 	uint64_t resets, peer_lost, link_ups, link_downs;
 	/*
 	 * The virtio features negotiated with the peer (either role), for
-	 * rte_pmd_net_vmsg_features_get(): set before the link goes up.
+	 * rte_pmd_net_vmsg_features_get(): set before the link goes up and
+	 * kept current while it is. Written by the control thread only, which
+	 * reads it without the lock.
 	 */
 	uint64_t neg_feat;
 

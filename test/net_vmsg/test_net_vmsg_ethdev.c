@@ -68,6 +68,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_pmd_net_vmsg.h>
+#include <rte_vmsg_virtq.h>
 
 #define BURST 32
 #define MAXQ 8
@@ -79,9 +80,6 @@
 #define TSO_SEGSZ 1000
 #define TSO_ROOM 10240
 #define TIMEOUT_S 120
-/* The virtio spec's feature bits of the ring layout. */
-#define F_RING_PACKED 34
-#define F_IN_ORDER 35
 
 static uint64_t now_ns(void)
 {
@@ -689,12 +687,12 @@ static int ring_check(uint16_t port, const char *role)
 			strerror(-rc));
 		return 1;
 	}
-	if ((int)((f >> F_RING_PACKED) & 1) != want_packed ||
-	    (int)((f >> F_IN_ORDER) & 1) != want_io) {
+	if ((int)((f >> RTE_VMSG_VIRTIO_F_RING_PACKED) & 1) != want_packed ||
+	    (int)((f >> RTE_VMSG_VIRTIO_F_IN_ORDER) & 1) != want_io) {
 		fprintf(stderr, "%s: negotiated features 0x%" PRIx64 ": %s%s, but %s%s was asked\n",
-			role, f, (f >> F_RING_PACKED) & 1 ? "packed" : "split",
-			(f >> F_IN_ORDER) & 1 ? " in-order" : "", want_packed ? "packed" : "split",
-			want_io ? " in-order" : "");
+			role, f, (f >> RTE_VMSG_VIRTIO_F_RING_PACKED) & 1 ? "packed" : "split",
+			(f >> RTE_VMSG_VIRTIO_F_IN_ORDER) & 1 ? " in-order" : "",
+			want_packed ? "packed" : "split", want_io ? " in-order" : "");
 		return 1;
 	}
 	return 0;

@@ -462,13 +462,13 @@ static void move_prefetch(const struct net_pair *sp, const struct net_pair *dp, 
 	for (i = 0; i < n; i++) {
 		const struct rte_vmsg_vq_iov *v = &sp->tiov[sp->treq[i].iov_first];
 
-		NET_PREFETCH(v->base, v->len, 0);
+		net_prefetch(v->base, v->len, 0);
 	}
 	for (i = 0; i < n && i < s->n; i++) {
 		const struct rte_vmsg_vq_iov *w = &s->iov[s->req[s->first + i].iov_first];
 		uint32_t len = sp->treq[i].out_len < w->len ? sp->treq[i].out_len : w->len;
 
-		NET_PREFETCH(w->base, len, 1);
+		net_prefetch(w->base, len, 1);
 	}
 }
 
@@ -750,7 +750,7 @@ RTE_VMSG_API int rte_vmsg_net_dev_recv_burst(struct rte_vmsg_net_dev *nd, uint32
 	for (i = 0; i < got; i++) {
 		const struct rte_vmsg_vq_iov *v = &p->tiov[p->treq[i].iov_first];
 
-		NET_PREFETCH(v->base, v->len, 0);
+		net_prefetch(v->base, v->len, 0);
 	}
 	for (i = 0; i < got; i++) {
 		struct rte_vmsg_net_pkt *pk = &pkts[k];
@@ -841,7 +841,7 @@ RTE_VMSG_API int rte_vmsg_net_dev_send_burst(struct rte_vmsg_net_dev *nd, uint32
 			&p->stash.iov[p->stash.req[p->stash.first + i].iov_first];
 		uint32_t len = NET_HDR_LEN + pkts[i].len;
 
-		NET_PREFETCH(w->base, len < w->len ? len : w->len, 1);
+		net_prefetch(w->base, len < w->len ? len : w->len, 1);
 	}
 	for (i = 0; i < n; i++) {
 		if (pkts[i].data == NULL && pkts[i].len != 0) {

@@ -288,7 +288,7 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 		uint8_t *pb = q->buf + (size_t)q->free[(q->fpos + k) & (q->nbuf - 1)] * q->stride;
 
 		if ((uintptr_t)pkts[k].data - lo >= span)
-			NET_PREFETCH(pb, NET_HDR_LEN + (pkts[k].len < q->buf_len ? pkts[k].len : 0),
+			net_prefetch(pb, NET_HDR_LEN + (pkts[k].len < q->buf_len ? pkts[k].len : 0),
 				     1);
 	}
 	for (k = 0; k < n && q->nfree > 0; k++) {
@@ -435,7 +435,7 @@ static NET_ALWAYS_INLINE int rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 	for (j = 0; rc > 0 && j < (uint32_t)rc && j < n; j++) {
 		const struct rte_vmsg_vq_cpl *e = &q->cpl[q->cpl_pos + j];
 
-		NET_PREFETCH(q->buf + (size_t)idx_of(e->cookie) * q->stride,
+		net_prefetch(q->buf + (size_t)idx_of(e->cookie) * q->stride,
 			     zc ? NET_HDR_LEN : e->len, 0);
 	}
 	while (k < n) {

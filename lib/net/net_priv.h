@@ -80,10 +80,7 @@ static inline void net_swap_mac(uint8_t *p)
 /* Cache lines of a packet's head that the data paths prefetch (a burst of 32 stays in the miss queues). */
 #define NET_PREFETCH_LINES 6u
 
-/*
- * Prefetches the head of [p, p + len) for reading (rw 0) or writing (rw 1):
- * two lines always (header and a small packet), up to NET_PREFETCH_LINES.
- */
+/* Prefetches one line for reading (@p rw 0) or writing (1). */
 static inline __attribute__((always_inline)) void net_prefetch1(const char *p, int rw)
 {
 	if (rw)
@@ -92,17 +89,26 @@ static inline __attribute__((always_inline)) void net_prefetch1(const char *p, i
 		rte_vmsg__prefetch_r(p);
 }
 
-#define NET_PREFETCH(p, len, rw)                              \
-	do {                                                  \
-		const char *pf_ = (const char *)(p);          \
-		uint32_t pl_ = ((uint32_t)(len) + 63u) / 64u; \
-		net_prefetch1(pf_, (rw));                     \
-		net_prefetch1(pf_ + 64, (rw));                \
-		if (pl_ > NET_PREFETCH_LINES)                 \
-			pl_ = NET_PREFETCH_LINES;             \
-		for (uint32_t pi_ = 2; pi_ < pl_; pi_++)      \
-			net_prefetch1(pf_ + 64u * pi_, (rw)); \
-	} while (0)
+/*
+ * Prefetches the lines that [p, p + len) touches, for reading (rw 0) or
+ * writing (rw 1): at least one, at most NET_PREFETCH_LINES. Only those: a
+ * neighbouring line is not the caller's to fetch. With zero-copy receive
+ * (12 bytes of header asked for) the old two-line minimum also read the
+ * packet's second line, which the device writes again when the buffer
+ * comes back, so every packet paid one more line across the cores: 64-byte
+ * forwarding ran at 14.3 Mpps with it, 18.3 without (doc/net.md).
+ */
+static inline __attribute__((always_inline)) void net_prefetch(const void *p, uint32_t len, int rw)
+{
+	const char *a = (const char *)((uintptr_t)p & ~(uintptr_t)63);
+	uint32_t n = (uint32_t)(((uintptr_t)p & 63u) + (len != 0 ? len : 1u) + 63u) / 64u;
+
+	if (n > NET_PREFETCH_LINES)
+		n = NET_PREFETCH_LINES;
+	net_prefetch1(a, rw);
+	for (uint32_t i = 1; i < n; i++)
+		net_prefetch1(a + 64u * i, rw);
+}
 
 static inline uint32_t net_align64(uint32_t x)
 {

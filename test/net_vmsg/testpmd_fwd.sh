@@ -48,7 +48,9 @@ if [ "$zc" = zc ]; then
 fi
 dir=$(mktemp -d)
 fpid=
+tpid=
 cleanup() {
+	[ -n "$tpid" ] && kill "$tpid" 2>/dev/null || true
 	[ -n "$fpid" ] && kill "$fpid" 2>/dev/null || true
 	rm -f "$f0" "$f1"
 	rm -rf "$dir" "/var/run/dpdk/$tag"
@@ -75,7 +77,7 @@ fi
 
 # shellcheck disable=SC2086 # the port options are words
 "$fwd" --hugepages none $ports0 $ports1 --mode "$mode" \
-	--cpus 0 --duration 25 --stats-period 0 >"$dir/fwd.log" 2>&1 &
+	--cpus 0 --duration 90 --stats-period 0 >"$dir/fwd.log" 2>&1 &
 fpid=$!
 i=0
 last=$f1
@@ -85,23 +87,56 @@ while [ ! -e "$last" ] && [ $i -lt 50 ]; do
 	i=$((i + 1))
 done
 
-# Commands: the ports must be up before tx_first (the link is seen in 'show port info').
-{
-	sleep 3
-	echo "start tx_first"
-	sleep 3
-	echo "stop"
-	sleep 1
-	echo "show port xstats all"
-	echo "quit"
-} | timeout 30 "$testpmd" -d "$pmd" -l 0-1 --no-huge -m 1024 --no-pci --no-telemetry \
+# testpmd reads its commands from a FIFO, each sent once testpmd is ready
+# for it: its start-up (1 GiB without hugepages, the PMD loaded) can take
+# longer than any fixed pause on a loaded machine, and commands queued
+# early would run back to back (tx_first, then stop at once).
+mkfifo "$dir/cmd"
+stdbuf -oL timeout 90 "$testpmd" -d "$pmd" -l 0-1 --no-huge -m 1024 --no-pci --no-telemetry \
 	--file-prefix "$tag" \
 	--vdev "$vdev0" ${ports1:+--vdev "$vdev1"} \
-	-- -i --nb-cores=1 --forward-mode=io >"$dir/testpmd.log" 2>&1 || {
+	-- -i --nb-cores=1 --forward-mode=io <"$dir/cmd" >"$dir/testpmd.log" 2>&1 &
+tpid=$!
+exec 3>"$dir/cmd"
+nports=2
+[ -z "$ports1" ] && nports=1
+tp_fail() {
+	exec 3>&-
+	kill "$tpid" 2>/dev/null || true
+	wait "$tpid" 2>/dev/null || true
 	cat "$dir/testpmd.log"
-	echo "testpmd_fwd: testpmd failed" >&2
+	echo "testpmd_fwd: $1" >&2
 	exit 1
 }
+# The prompt, then every port's link up in testpmd's port summary (its
+# last one: the lines after the last "Number of available ports").
+i=0
+until grep -q "testpmd> " "$dir/testpmd.log" 2>/dev/null; do
+	kill -0 "$tpid" 2>/dev/null || tp_fail "testpmd failed"
+	[ $i -ge 400 ] && tp_fail "no testpmd prompt in 40 s"
+	sleep 0.1
+	i=$((i + 1))
+done
+i=0
+while :; do
+	echo "show port summary all" >&3
+	sleep 0.5
+	up=$(awk '/Number of available ports/ { n = 0 } /net_vmsg/ && / up / { n++ } END { print n + 0 }' \
+		"$dir/testpmd.log")
+	[ "$up" -ge "$nports" ] && break
+	kill -0 "$tpid" 2>/dev/null || tp_fail "testpmd failed"
+	[ $i -ge 40 ] && tp_fail "the ports' links did not come up in 20 s"
+	i=$((i + 1))
+done
+echo "start tx_first" >&3
+sleep 3
+echo "stop" >&3
+sleep 1
+echo "show port xstats all" >&3
+echo "quit" >&3
+exec 3>&-
+wait "$tpid" || tp_fail "testpmd failed"
+tpid=
 kill -INT "$fpid" 2>/dev/null || true
 wait "$fpid" || true
 fpid=

@@ -108,6 +108,11 @@ tp_fail() {
 	echo "testpmd_fwd: $1" >&2
 	exit 1
 }
+# A command; a testpmd gone makes the write fail (EPIPE), not kill the script.
+trap '' PIPE
+send() {
+	printf '%s\n' "$1" >&3 2>/dev/null || tp_fail "testpmd exited before '$1'"
+}
 # The prompt, then every port's link up in testpmd's port summary (its
 # last one: the lines after the last "Number of available ports").
 i=0
@@ -119,7 +124,7 @@ until grep -q "testpmd> " "$dir/testpmd.log" 2>/dev/null; do
 done
 i=0
 while :; do
-	echo "show port summary all" >&3
+	send "show port summary all"
 	sleep 0.5
 	up=$(awk '/Number of available ports/ { n = 0 } /net_vmsg/ && / up / { n++ } END { print n + 0 }' \
 		"$dir/testpmd.log")
@@ -128,12 +133,12 @@ while :; do
 	[ $i -ge 40 ] && tp_fail "the ports' links did not come up in 20 s"
 	i=$((i + 1))
 done
-echo "start tx_first" >&3
+send "start tx_first"
 sleep 3
-echo "stop" >&3
+send "stop"
 sleep 1
-echo "show port xstats all" >&3
-echo "quit" >&3
+send "show port xstats all"
+send "quit"
 exec 3>&-
 wait "$tpid" || tp_fail "testpmd failed"
 tpid=

@@ -243,6 +243,12 @@ static inline void rte_vmsg__ring_publish(struct rte_vmsg_ring *r, uint32_t idx)
 					rte_vmsg_cpu_to_le32(idx));
 }
 
+/* Producer end: the elements free as far as it knows (the consumer's index as last read). */
+static inline uint32_t rte_vmsg__ring_free(const struct rte_vmsg_ring *r)
+{
+	return r->size - 1 - rte_vmsg__ring_dist(r, r->idx, r->peer_cache);
+}
+
 /* Marks a ring end broken after an impossible peer value; cold. */
 static inline int rte_vmsg__ring_bad(struct rte_vmsg_ring *r)
 {
@@ -326,11 +332,11 @@ static inline int rte_vmsg_ring_reserve(struct rte_vmsg_ring *r, uint32_t n)
 
 	if (r->broken)
 		return -EIO;
-	free_ = r->size - 1 - rte_vmsg__ring_dist(r, r->idx, r->peer_cache);
+	free_ = rte_vmsg__ring_free(r);
 	if (free_ < n) {
 		if (rte_vmsg__ring_refresh(r) < 0)
 			return -EIO;
-		free_ = r->size - 1 - rte_vmsg__ring_dist(r, r->idx, r->peer_cache);
+		free_ = rte_vmsg__ring_free(r);
 		if (free_ < n)
 			n = free_;
 	}
@@ -421,7 +427,7 @@ static inline int rte_vmsg_ring_slot_read(const struct rte_vmsg_ring *r, uint32_
  */
 static inline void rte_vmsg__ring_prefetch_next(const struct rte_vmsg_ring *r, uint32_t n)
 {
-	uint32_t free_ = r->size - 1 - rte_vmsg__ring_dist(r, r->idx, r->peer_cache), i;
+	uint32_t free_ = rte_vmsg__ring_free(r), i;
 
 	if (n > free_)
 		n = free_;

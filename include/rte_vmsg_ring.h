@@ -422,8 +422,12 @@ static inline int rte_vmsg_ring_slot_read(const struct rte_vmsg_ring *r, uint32_
  * store, for lines the consumer's CPU read a lap ago. Lines the consumer
  * may still read are never touched: that would take them from under it.
  * The indices are this end's private copies (the consumer's was checked
- * when read), so the lines are inside the ring. doc/ring.md, "The
- * producer's prefetch", has what it was measured to do.
+ * when read), so the lines are inside the ring. A stamped commit of one
+ * element fetches nothing: a consumer that keeps up spins on the next
+ * element's stamp, and taking that line from it makes the next message
+ * wait for it to come back (at bursts, the consumer is mostly behind and
+ * the fetch pays). doc/ring.md, "The producer's prefetch", has what it
+ * was measured to do.
  */
 static inline void rte_vmsg__ring_prefetch_next(const struct rte_vmsg_ring *r, uint32_t n)
 {
@@ -431,6 +435,8 @@ static inline void rte_vmsg__ring_prefetch_next(const struct rte_vmsg_ring *r, u
 
 	if (n > free_)
 		n = free_;
+	if (r->msg_off != 0 && n == 1)
+		return;
 	for (i = 0; i < n; i++)
 		rte_vmsg__prefetch_w(rte_vmsg__ring_elem(r, rte_vmsg__ring_add(r, r->idx, i)));
 }

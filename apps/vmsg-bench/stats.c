@@ -208,14 +208,21 @@ static double run_key(const struct bench_case *c, const struct bench_run *r)
 
 void bench_pick_median(struct bench_case *c)
 {
-	uint32_t i, j, below, same, n = 0;
+	uint32_t i, j, below, same, mid, n = 0;
 
 	/* Failed runs and outliers are never the median: count the others. */
 	for (i = 0; i < c->nruns; i++)
 		n += c->runs[i].invalid == BENCH_RUN_OK;
 	c->nvalid = n;
 	c->median = 0;
-	/* The run whose key (p50 or msg/s) has as many valid runs above as below it. */
+	/*
+	 * The run whose key (p50, time or msg/s) has as many valid runs above
+	 * as below it. Of an even count (a run failed or left out as an
+	 * outlier), the better of the two middle ones: the higher rate, the
+	 * lower latency or time. A reference left with two runs is then never
+	 * measured by its weaker one, and neither is our own case.
+	 */
+	mid = n == 0 ? 0 : bench_test_is_rate(c->test) ? n / 2 : (n - 1) / 2;
 	for (i = 0; i < c->nruns; i++) {
 		if (c->runs[i].invalid != BENCH_RUN_OK)
 			continue;
@@ -228,7 +235,7 @@ void bench_pick_median(struct bench_case *c)
 			below += x < y;
 			same += x == y;
 		}
-		if (below <= (n - 1) / 2 && below + same > (n - 1) / 2) {
+		if (below <= mid && below + same > mid) {
 			c->median = i;
 			return;
 		}

@@ -195,6 +195,12 @@ for b in doc.get("benchmarks", []):
             errors.append(f"{name}: items_per_second missing")
         elif st != "ok" and b.get("items_per_second") is not None:
             errors.append(f"{name}: a rate without a valid run")
+        else:
+            # The median of the valid runs; of an even count, the higher of the middle two.
+            ok = sorted(x for x, r in zip(b["runs_mpps"], runs) if r == "ok")
+            if ok and abs(b["items_per_second"] / 1e6 - ok[len(ok) // 2]) > 1e-3 * ok[len(ok) // 2]:
+                errors.append(f"{name}: {b['items_per_second'] / 1e6:.4f} Mpps is not the median "
+                              f"of the valid runs {ok}")
         if st != "ok":
             print(f"note: {name}: {st}: {b.get('note', '')[:160]}")
     elif parts[1:2] in (["throughput"], ["pps"]) and not b.get("items_per_second", 0) > 0:

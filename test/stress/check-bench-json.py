@@ -22,6 +22,8 @@
 # Mode demo runs without --json/--plot in a scratch directory and checks its
 # default files (vmsg-bench.json, vmsg-bench.svg); then a short limit run
 # with stderr on a pseudo-terminal must show the progress line.
+# Every testpmd cell's rate must be the median of its valid runs (of an even
+# count, the higher middle one).
 # Every "target ...: met / NOT met" verdict printed must agree with its ratio;
 # targets not met are listed (TARGET NOT MET), failures only with
 # VMSG_BENCH_REQUIRE_TARGETS=1.

@@ -487,9 +487,13 @@ RTE_VMSG_API uint64_t rte_vmsg_net_drv_default_features(void);
  * 64 KiB with HOST_TSO4/6). Synchronous; call on the bus thread.
  *
  * @return 0; -EINVAL for NULL arguments, a bad @c sz, unknown non-zero
- *         bytes or flags, a bad value, a device that is not virtio-net;
+ *         bytes or flags, a bad value (features with MQ but not CTRL_VQ),
+ *         a device that is not virtio-net;
  *         -ENOMEM when the DMA area is too small (or malloc fails);
  *         -ENOTSUP when the device lacks VERSION_1 or refused the features;
+ *         -EPROTO for a device whose offer or configuration cannot be: MQ
+ *         without CTRL_VQ, with MTU an MTU below 68, with MQ no queue pair
+ *         or more than RTE_VMSG_NET_MAX_QP, with CTRL_VQ no control queue;
  *         -EIO when the control queue refused the pair count;
  *         the errors of rte_vmsg_drv_*() (-ETIMEDOUT...).
  */

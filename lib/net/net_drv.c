@@ -1153,6 +1153,12 @@ static int ctrl_cmd(struct rte_vmsg_net_drv *nd, uint8_t cls, uint8_t cmd, const
 
 static int drv_start(struct rte_vmsg_net_drv *nd);
 
+/* virtio 1.x 5.1.3.1: MQ requires CTRL_VQ (the pair count goes through the control queue). */
+static inline bool mq_has_ctrl(uint64_t feat)
+{
+	return (feat & F(RTE_VMSG_NET_F_MQ)) == 0 || (feat & F(RTE_VMSG_NET_F_CTRL_VQ)) != 0;
+}
+
 static int drv_bringup(struct rte_vmsg_net_drv *nd, const struct rte_vmsg_net_drv_opts *o)
 {
 	struct rte_vmsg_dev_info info;
@@ -1170,6 +1176,12 @@ static int drv_bringup(struct rte_vmsg_net_drv *nd, const struct rte_vmsg_net_dr
 	nd->feat = (uint64_t)got[0] | ((uint64_t)got[1] << 32);
 	if ((nd->feat & F(RTE_VMSG_VIRTIO_F_VERSION_1)) == 0)
 		return -ENOTSUP;
+	if (!mq_has_ctrl(nd->feat)) {
+		/* A device that offered MQ without CTRL_VQ: no way to set the pairs. */
+		RTE_VMSG_LOG(ERR, "driver: device %u offers MQ without CTRL_VQ: refused",
+			     o->dev_num);
+		return -EPROTO;
+	}
 	rc = rte_vmsg_drv_get_info(nd->drv, &info);
 	if (rc != 0)
 		return rc;
@@ -1328,7 +1340,8 @@ RTE_VMSG_API int rte_vmsg_net_drv_create(const struct rte_vmsg_net_drv_opts *opt
 			 RTE_VMSG_NET_DRV_F_EXT_RX)) != 0 ||
 	    ((o.flags & RTE_VMSG_NET_DRV_F_EXT_RX) != 0 && o.ext_release == NULL) ||
 	    o.notify > RTE_VMSG_NET_NOTIFY_EVENT || (o.features & ~DRV_FEATURES) != 0 ||
-	    o.queue_pairs > RTE_VMSG_NET_MAX_QP || o.queue_size > RTE_VMSG_VQ_MAX_SIZE)
+	    !mq_has_ctrl(o.features) || o.queue_pairs > RTE_VMSG_NET_MAX_QP ||
+	    o.queue_size > RTE_VMSG_VQ_MAX_SIZE)
 		return -EINVAL;
 	nd = calloc(1, sizeof(*nd));
 	if (nd == NULL)

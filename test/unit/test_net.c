@@ -526,6 +526,8 @@ static void test_args(void)
 	d.dma_addr = rte_vmsg_region_addr(e.reg);
 	d.features = F(RTE_VMSG_NET_F_CTRL_RX); /* not something the helper drives */
 	CHECK_EQ(rte_vmsg_net_drv_create(&d, &dv), -EINVAL);
+	d.features = rte_vmsg_net_drv_default_features() & ~F(RTE_VMSG_NET_F_CTRL_VQ);
+	CHECK_EQ(rte_vmsg_net_drv_create(&d, &dv), -EINVAL); /* MQ needs CTRL_VQ */
 	CHECK_EQ(rte_vmsg_net_drv_tx_burst(NULL, 0, NULL, 0), -EINVAL);
 	rte_vmsg_net_drv_destroy(NULL);
 	env_fini(&e);
@@ -851,6 +853,96 @@ static void test_over_mtu_chain(void)
 	CHECK_EQ(got, 1);
 	CHECK(got == 1 && rp[0].len == 64 && memcmp(rx[0].b, sp + off[1], 64) == 0);
 out:
+	env_fini(&e);
+}
+
+/* A device that says it is virtio-net, with the config bytes a test gives. */
+struct bad_net {
+	struct rte_vmsg_net_config cfg;
+};
+
+static int bad_net_config_read(void *ctx, uint32_t offset, void *buf, uint32_t len)
+{
+	const struct bad_net *b = ctx;
+
+	if (offset > sizeof(b->cfg) || len > sizeof(b->cfg) - offset)
+		return -EINVAL;
+	memcpy(buf, (const uint8_t *)&b->cfg + offset, len);
+	return 0;
+}
+
+/*
+ * The driver helper against a device whose offer or configuration cannot
+ * be: MQ without CTRL_VQ (@p which 5: the pair count has no way to the
+ * device; this crashed the helper), with VIRTIO_NET_F_MTU an MTU below 68
+ * (1: the least IPv4 allows), with VIRTIO_NET_F_MQ no queue pair (2) or
+ * more than the helper has room for (3), with VIRTIO_NET_F_CTRL_VQ no
+ * control queue (4). Each is refused with -EPROTO at create, and nothing
+ * is left behind; the same device with sane values (0: MTU 1500, one
+ * pair, no control queue, since no model here answers its commands) is
+ * taken.
+ */
+static void test_hostile_config(int which)
+{
+	static const uint32_t nq = 2 * (RTE_VMSG_NET_MAX_QP + 1) + 1;
+	static uint32_t qmax[2 * (RTE_VMSG_NET_MAX_QP + 1) + 1];
+	struct cfg c = { .qp = 1, .drv_features = NO_MRG };
+	struct rte_vmsg_dev_opts dopts;
+	struct rte_vmsg_dev_ops ops;
+	struct rte_vmsg_dev *dev = NULL;
+	static struct bad_net b;
+	uint32_t feat[2], i, pairs = 1;
+	struct env e;
+
+	env_init(&e);
+	rte_vmsg_bus_set_event_cb(e.drvb, drv_events, &e);
+	memset(&b, 0, sizeof(b));
+	memcpy(b.cfg.mac, MAC, 6);
+	b.cfg.mtu = rte_vmsg_cpu_to_le16(1500);
+	if (which == 1)
+		b.cfg.mtu = rte_vmsg_cpu_to_le16(60);
+	if (which == 3)
+		pairs = RTE_VMSG_NET_MAX_QP + 1;
+	b.cfg.max_virtqueue_pairs = rte_vmsg_cpu_to_le16(which == 2 ? 0 : pairs);
+	for (i = 0; i < nq; i++)
+		qmax[i] = 256;
+	if (which == 4)
+		qmax[2 * pairs] = 0; /* the control queue is absent */
+	feat[0] = (1u << RTE_VMSG_NET_F_MAC) | (1u << RTE_VMSG_NET_F_MTU);
+	if (which == 2 || which == 3 || which == 5)
+		feat[0] |= 1u << RTE_VMSG_NET_F_MQ;
+	if (which >= 2 && which <= 4)
+		feat[0] |= 1u << RTE_VMSG_NET_F_CTRL_VQ;
+	feat[1] = 1u << (RTE_VMSG_VIRTIO_F_VERSION_1 - 32);
+	memset(&ops, 0, sizeof(ops));
+	ops.sz = sizeof(ops);
+	ops.device_id = 1;
+	ops.vendor_id = 0x1af4;
+	ops.features = feat;
+	ops.num_feature_blocks = 2;
+	ops.config_size = sizeof(b.cfg);
+	ops.num_queues = 2 * pairs + (which >= 2 && which <= 4 ? 1 : 0);
+	ops.queue_max_sizes = qmax;
+	ops.config_read = bad_net_config_read;
+	memset(&dopts, 0, sizeof(dopts));
+	dopts.sz = sizeof(dopts);
+	dopts.dev_num = 9;
+	dopts.max_msg_size = rte_vmsg_bus_max_msg_size(e.devb);
+	dopts.transport_features = rte_vmsg_bus_transport_features(e.devb);
+	dopts.bus = e.devb;
+	CHECK_EQ(rte_vmsg_dev_create(&dopts, &ops, &b, &dev), 0);
+	if (dev == NULL)
+		goto out;
+	rte_vmsg_bus_poll(e.drvb); /* EVENT_DEVICE ADDED */
+	e.dev_num[0] = 9;
+	e.ndev = 1;
+	CHECK_EQ(env_add_drv(&e, &c, 0), which == 0 ? 0 : -EPROTO);
+	CHECK((which == 0) == (e.drv[0] != NULL));
+	rte_vmsg_net_drv_destroy(e.drv[0]);
+	e.drv[0] = NULL;
+	rte_vmsg_dev_destroy(dev);
+out:
+	e.ndev = 0;
 	env_fini(&e);
 }
 
@@ -2847,6 +2939,12 @@ int main(void)
 	RUN(test_over_mtu(0));
 	RUN(test_over_mtu(1));
 	RUN(test_over_mtu_chain());
+	RUN(test_hostile_config(0));
+	RUN(test_hostile_config(1));
+	RUN(test_hostile_config(2));
+	RUN(test_hostile_config(3));
+	RUN(test_hostile_config(4));
+	RUN(test_hostile_config(5));
 	RUN(test_hostile_device_rx());
 	ring_off = RING_BITS; /* they write split-ring values */
 	RUN(test_hostile());

@@ -1669,6 +1669,72 @@ static void burst_in(struct env *e, uint32_t qp, const struct pbuf *tx,
 }
 
 /*
+ * A hostile driver breaks device 1's receive queue of pair 0: an avail
+ * entry for a buffer outside the map, made behind the helper's back after
+ * the buffers it posted (the helper's next kick then moves avail idx back
+ * over it, which cannot be either). The device finds one or the other
+ * while it writes packets, looped back or (@p app) sent by the
+ * application: the queue is broken, counted once, and the device asks for
+ * a reset (DEVICE_NEEDS_RESET, seen by the driver). The reset brings
+ * traffic back. Without the device's check of the pop's result on those
+ * paths the queue would stay dead with no reset asked for.
+ */
+static void test_hostile_rxq(int app)
+{
+	struct cfg c = { .qp = 1 };
+	static struct pbuf tx, rx[32];
+	struct rte_vmsg_net_pkt tp[32], rp[32];
+	struct rte_vmsg_net_queue_stats qs;
+	struct rte_vmsg_net_dev_stats ds;
+	struct rte_vmsg_vq_stats vs;
+	uint32_t i, round;
+	int rc;
+	struct env e;
+
+	if (app)
+		c.backend = RTE_VMSG_NET_BACKEND_APP;
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	inject(&e, 0, 0, 0);
+	pkt_fill(tx.b, 100, 5, 3);
+	memset(tp, 0, sizeof(tp));
+	for (i = 0; i < 32; i++) {
+		tp[i].data = tx.b;
+		tp[i].len = 100;
+		rp[i].data = rx[i].b;
+		rp[i].cap = PKT_MAX;
+	}
+	memset(&vs, 0, sizeof(vs));
+	for (round = 0; round < 40 && vs.broken == 0; round++) {
+		rc = app ? rte_vmsg_net_dev_send_burst(e.dev[0], 0, tp, 32)
+			 : rte_vmsg_net_drv_tx_burst(e.drv[0], 0, tp, 32);
+		CHECK(rc >= 0);
+		turn(&e);
+		while (rte_vmsg_net_drv_rx_burst(e.drv[0], 0, rp, 32) > 0)
+			;
+		turn(&e);
+		CHECK(rte_vmsg_vq_dev_stats_get(rte_vmsg_net_dev_vq(e.dev[0], 0), &vs) == 0);
+	}
+	CHECK(vs.broken == RTE_VMSG_VQ_BAD_DESC_ADDR || vs.broken == RTE_VMSG_VQ_BAD_AVAIL_IDX);
+	for (i = 0; i < 4; i++)
+		turn(&e);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 0, &qs, &ds), 0);
+	CHECK_U64(qs.broken, 1);
+	CHECK_U64(ds.needs_reset, 1);
+	CHECK((rte_vmsg_dev_status(rte_vmsg_net_dev_vdev(e.dev[0])) &
+	       RTE_VMSG_STATUS_DEVICE_NEEDS_RESET) != 0);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(rte_vmsg_net_drv_handle(e.drv[0])), 1);
+	CHECK_EQ(rte_vmsg_net_drv_reset(e.drv[0]), 0);
+	if (!app)
+		CHECK_U64(loop_traffic(&e, 0, 0, 500, 1514), 500);
+	else
+		CHECK_EQ(rte_vmsg_net_dev_send_burst(e.dev[0], 0, tp, 32), 32);
+out:
+	env_fini(&e);
+}
+
+/*
  * Two pairs with traffic; pair 1 is reset with packets in flight on both
  * pairs and packets received on pair 1 not taken yet: the transmissions
  * the device had not completed are counted as drops (exactly those), pair
@@ -2948,6 +3014,8 @@ int main(void)
 	RUN(test_hostile_device_rx());
 	ring_off = RING_BITS; /* they write split-ring values */
 	RUN(test_hostile());
+	RUN(test_hostile_rxq(0));
+	RUN(test_hostile_rxq(1));
 	RUN(test_queue_reset());
 	RUN(test_queue_reset_notsup());
 	RUN(test_queue_reset_broken());

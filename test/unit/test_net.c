@@ -880,7 +880,9 @@ static int bad_net_config_read(void *ctx, uint32_t offset, void *buf, uint32_t l
  * control queue (4). Each is refused with -EPROTO at create, and nothing
  * is left behind; the same device with sane values (0: MTU 1500, one
  * pair, no control queue, since no model here answers its commands) is
- * taken.
+ * taken. And (6) that device taken, then replaced at its number by one
+ * without MTU: rte_vmsg_net_drv_reset() refuses it with -EPROTO, since
+ * the buffers were sized for the first feature set.
  */
 static void test_hostile_config(int which)
 {
@@ -936,8 +938,18 @@ static void test_hostile_config(int which)
 	rte_vmsg_bus_poll(e.drvb); /* EVENT_DEVICE ADDED */
 	e.dev_num[0] = 9;
 	e.ndev = 1;
-	CHECK_EQ(env_add_drv(&e, &c, 0), which == 0 ? 0 : -EPROTO);
-	CHECK((which == 0) == (e.drv[0] != NULL));
+	CHECK_EQ(env_add_drv(&e, &c, 0), which == 0 || which == 6 ? 0 : -EPROTO);
+	CHECK((which == 0 || which == 6) == (e.drv[0] != NULL));
+	if (which == 6 && e.drv[0] != NULL) {
+		/* The device comes back at its number without MTU: a reset cannot keep the buffers. */
+		rte_vmsg_dev_destroy(dev);
+		dev = NULL;
+		rte_vmsg_bus_poll(e.drvb);
+		feat[0] &= ~(1u << RTE_VMSG_NET_F_MTU);
+		CHECK_EQ(rte_vmsg_dev_create(&dopts, &ops, &b, &dev), 0);
+		rte_vmsg_bus_poll(e.drvb);
+		CHECK_EQ(rte_vmsg_net_drv_reset(e.drv[0]), -EPROTO);
+	}
 	rte_vmsg_net_drv_destroy(e.drv[0]);
 	e.drv[0] = NULL;
 	rte_vmsg_dev_destroy(dev);
@@ -3011,6 +3023,7 @@ int main(void)
 	RUN(test_hostile_config(3));
 	RUN(test_hostile_config(4));
 	RUN(test_hostile_config(5));
+	RUN(test_hostile_config(6));
 	RUN(test_hostile_device_rx());
 	ring_off = RING_BITS; /* they write split-ring values */
 	RUN(test_hostile());

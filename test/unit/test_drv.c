@@ -132,6 +132,7 @@ struct env {
 	int new_gen_each_read; /* GET_CONFIG responses: a new generation every time */
 	int shift_vq_index;    /* GET_VQUEUE responses: index + 1 */
 	int big_max_vq;	       /* GET_DEVICE_INFO responses: max_virtqueues 65537 */
+	uint32_t strip_status; /* SET_DEVICE_STATUS responses: these bits cleared */
 	uint32_t gen_counter;
 	uint32_t get_config_tx; /* GET_CONFIG requests sent */
 };
@@ -207,6 +208,8 @@ static void spy_mutate(uint8_t *f, size_t len)
 		rte_vmsg_put_le32(f + 8, rte_vmsg_get_le32(f + 8) + 1u);
 	if (f[1] == RTE_VMSG_ID_GET_VQUEUE && e->shift_vq_index)
 		rte_vmsg_put_le32(f + 8, rte_vmsg_get_le32(f + 8) + 1u);
+	if (f[1] == RTE_VMSG_ID_SET_DEVICE_STATUS && e->strip_status != 0)
+		rte_vmsg_put_le32(f + 8, rte_vmsg_get_le32(f + 8) & ~e->strip_status);
 	if (f[1] == RTE_VMSG_ID_GET_DEVICE_INFO && e->big_max_vq && len >= 44)
 		rte_vmsg_put_le32(f + 40,
 				  65537u); /* max_virtqueues, one above the handle's limit */
@@ -1594,6 +1597,43 @@ static void test_init_async_errors(void)
 	env_fini(&e);
 }
 
+/*
+ * Peers the init flow refuses with -EPROTO: a device whose answer to the
+ * DRIVER status write lacks the bit (a device that did not take it: the
+ * flow stops before it reads a feature), and one that reports more
+ * feature blocks than the driver reads (4097 words: the flow stops at
+ * GET_DEVICE_INFO). Each check removed, the flow goes on (tried).
+ */
+static void test_init_peer_refuses(void)
+{
+	static uint32_t many[4097];
+	struct env_cfg c = { .max = 264, .nblocks = 2, .features = feat2 };
+	uint32_t neg[2], before;
+	struct env e;
+
+	env_init(&e, &c);
+	e.strip_status = RTE_VMSG_STATUS_DRIVER;
+	before = e.ntx;
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, neg), -EPROTO);
+	CHECK_EQ(last_id(&e), RTE_VMSG_ID_SET_DEVICE_STATUS);
+	CHECK(e.ntx > before);
+	CHECK_EQ(rte_vmsg_drv_has_feature(e.drv, 0), 0);
+	e.strip_status = 0;
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, neg), 0);
+	env_fini(&e);
+
+	memset(many, 0, sizeof(many));
+	many[0] = feat2[0];
+	many[4096] = 1;
+	c.nblocks = 4097;
+	c.features = many;
+	env_init(&e, &c);
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, neg), -EPROTO);
+	CHECK_EQ(last_id(&e), RTE_VMSG_ID_GET_DEVICE_INFO);
+	CHECK_EQ(rte_vmsg_dev_status(e.dev), 0);
+	env_fini(&e);
+}
+
 int main(void)
 {
 	test_args();
@@ -1615,5 +1655,6 @@ int main(void)
 	test_init_async_many();
 	test_init_async_busy();
 	test_init_async_errors();
+	test_init_peer_refuses();
 	return vtest_done("test_drv");
 }

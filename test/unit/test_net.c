@@ -723,6 +723,31 @@ out:
 }
 
 /*
+ * Up to four packets into @p rp (over @p rx) within eight turns: from the
+ * device's application receive burst (@p app), else from the driver's.
+ * Returns how many came.
+ */
+static int take_four(struct env *e, int app, struct rte_vmsg_net_pkt *rp, struct pbuf *rx)
+{
+	int i, rc, got = 0;
+
+	for (i = 0; i < 4; i++) {
+		memset(&rp[i], 0, sizeof(rp[i]));
+		rp[i].data = rx[i].b;
+		rp[i].cap = PKT_MAX;
+	}
+	for (i = 0; i < 8 && got < 4; i++) {
+		turn(e);
+		rc = app ? rte_vmsg_net_dev_recv_burst(e->dev[0], 0, rp + got, 4 - (uint32_t)got)
+			 : rte_vmsg_net_drv_rx_burst(e->drv[0], 0, rp + got, 4 - (uint32_t)got);
+		CHECK(rc >= 0);
+		if (rc > 0)
+			got += rc;
+	}
+	return got;
+}
+
+/*
  * A driver that did not take VIRTIO_NET_F_MTU sends, between two frames
  * within the device's MTU (1000: frames up to 1018 bytes), one of 1200
  * bytes. The device drops that one, counted in its transmit queue's
@@ -738,7 +763,7 @@ static void test_over_mtu(int app)
 	struct rte_vmsg_net_pkt tp[3], rp[4];
 	struct rte_vmsg_net_queue_stats qs;
 	uint32_t i;
-	int rc, got = 0;
+	int got;
 	struct env e;
 
 	c.drv_features = NO_MRG & ~F(RTE_VMSG_NET_F_MTU);
@@ -754,19 +779,7 @@ static void test_over_mtu(int app)
 		tp[i].len = len[i];
 	}
 	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, tp, 3), 3);
-	for (i = 0; i < 4; i++) {
-		memset(&rp[i], 0, sizeof(rp[i]));
-		rp[i].data = rx[i].b;
-		rp[i].cap = PKT_MAX;
-	}
-	for (i = 0; i < 8 && got < 4; i++) {
-		turn(&e);
-		rc = app ? rte_vmsg_net_dev_recv_burst(e.dev[0], 0, rp + got, 4 - (uint32_t)got)
-			 : rte_vmsg_net_drv_rx_burst(e.drv[0], 0, rp + got, 4 - (uint32_t)got);
-		CHECK(rc >= 0);
-		if (rc > 0)
-			got += rc;
-	}
+	got = take_four(&e, app, rp, rx);
 	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 1, &qs, NULL), 0);
 	CHECK_U64(qs.errors, 1);
 	CHECK_EQ(got, 2);
@@ -807,7 +820,7 @@ static void test_over_mtu_chain(void)
 	void *spare = NULL;
 	uint8_t *sp;
 	uint32_t i;
-	int rc, got = 0;
+	int got;
 	struct env e;
 
 	env_up(&e, &c);
@@ -836,18 +849,7 @@ static void test_over_mtu_chain(void)
 	}
 	CHECK_EQ(rte_vmsg_vq_drv_add_burst(vq, ch, 2), 2);
 	CHECK(rte_vmsg_vq_drv_kick(vq, NULL) >= 0);
-	for (i = 0; i < 4; i++) {
-		memset(&rp[i], 0, sizeof(rp[i]));
-		rp[i].data = rx[i].b;
-		rp[i].cap = PKT_MAX;
-	}
-	for (i = 0; i < 8 && got < 4; i++) {
-		turn(&e);
-		rc = rte_vmsg_net_dev_recv_burst(e.dev[0], 0, rp + got, 4 - (uint32_t)got);
-		CHECK(rc >= 0);
-		if (rc > 0)
-			got += rc;
-	}
+	got = take_four(&e, 1, rp, rx);
 	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 1, &qs, NULL), 0);
 	CHECK_U64(qs.errors, 1);
 	CHECK_EQ(got, 1);

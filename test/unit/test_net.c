@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -888,8 +889,8 @@ static int bad_net_config_read(void *ctx, uint32_t offset, void *buf, uint32_t l
  */
 static void test_hostile_config(int which)
 {
-	static const uint32_t nq = 2 * (RTE_VMSG_NET_MAX_QP + 1) + 1;
 	static uint32_t qmax[2 * (RTE_VMSG_NET_MAX_QP + 1) + 1];
+	const bool mq = which == 2 || which == 3 || which == 5, ctrl = which >= 2 && which <= 4;
 	struct cfg c = { .qp = 1, .drv_features = NO_MRG };
 	struct rte_vmsg_dev_opts dopts;
 	struct rte_vmsg_dev_ops ops;
@@ -908,14 +909,14 @@ static void test_hostile_config(int which)
 	if (which == 3)
 		pairs = RTE_VMSG_NET_MAX_QP + 1;
 	b.cfg.max_virtqueue_pairs = rte_vmsg_cpu_to_le16(which == 2 ? 0 : pairs);
-	for (i = 0; i < nq; i++)
+	for (i = 0; i < sizeof(qmax) / sizeof(qmax[0]); i++)
 		qmax[i] = 256;
 	if (which == 4)
 		qmax[2 * pairs] = 0; /* the control queue is absent */
 	feat[0] = (1u << RTE_VMSG_NET_F_MAC) | (1u << RTE_VMSG_NET_F_MTU);
-	if (which == 2 || which == 3 || which == 5)
+	if (mq)
 		feat[0] |= 1u << RTE_VMSG_NET_F_MQ;
-	if (which >= 2 && which <= 4)
+	if (ctrl)
 		feat[0] |= 1u << RTE_VMSG_NET_F_CTRL_VQ;
 	feat[1] = 1u << (RTE_VMSG_VIRTIO_F_VERSION_1 - 32);
 	memset(&ops, 0, sizeof(ops));
@@ -925,7 +926,7 @@ static void test_hostile_config(int which)
 	ops.features = feat;
 	ops.num_feature_blocks = 2;
 	ops.config_size = sizeof(b.cfg);
-	ops.num_queues = 2 * pairs + (which >= 2 && which <= 4 ? 1 : 0);
+	ops.num_queues = 2 * pairs + (ctrl ? 1 : 0);
 	ops.queue_max_sizes = qmax;
 	ops.config_read = bad_net_config_read;
 	memset(&dopts, 0, sizeof(dopts));

@@ -414,42 +414,46 @@ static inline int rte_vmsg_ring_slot_read(const struct rte_vmsg_ring *r, uint32_
 	return 0;
 }
 
+/* Lines the producer's prefetch asks for after one commit, at most (4 KiB). */
+#define RTE_VMSG__RING_PREFETCH_MAX 64u
+
 /*
  * Producer end, RAM ring, after a commit of @p n: fetches owned the first
- * line of each of the next @p n elements that are known free (the
- * consumer's index as last read), so that the next burst, if as long,
- * writes lines already in this CPU's cache instead of waiting, store by
- * store, for lines the consumer's CPU read a lap ago. Lines the consumer
- * may still read are never touched: that would take them from under it.
- * The indices are this end's private copies (the consumer's was checked
- * when read), so the lines are inside the ring. A stamped commit of one
- * element fetches nothing: a consumer that keeps up spins on the next
- * element's stamp, and taking that line from it makes the next message
- * wait for it to come back (at bursts, the consumer is mostly behind and
- * the fetch pays). doc/ring.md, "The producer's prefetch", has what it
- * was measured to do.
+ * @p lines lines of each of the next @p n elements that are known free
+ * (the consumer's index as last read), RTE_VMSG__RING_PREFETCH_MAX lines
+ * at most, so that the next burst, if like this one, writes lines already
+ * in this CPU's cache instead of waiting, store by store, for lines the
+ * consumer's CPU read a lap ago. Lines the consumer may still read are
+ * never touched: that would take them from under it. The indices are this
+ * end's private copies (the consumer's was checked when read), so the
+ * lines are inside the ring. A stamped commit of one element fetches
+ * nothing: a consumer that keeps up spins on the next element's stamp, and
+ * taking that line from it makes the next message wait for it to come
+ * back (at bursts, the consumer is mostly behind and the fetch pays).
+ * doc/ring.md, "The producer's prefetch", has what it was measured to do.
  */
-static inline void rte_vmsg__ring_prefetch_next(const struct rte_vmsg_ring *r, uint32_t n)
+static inline void rte_vmsg__ring_prefetch_next(const struct rte_vmsg_ring *r, uint32_t n,
+						uint32_t lines)
 {
-	uint32_t free_ = rte_vmsg__ring_free(r), i;
+	uint32_t free_ = rte_vmsg__ring_free(r), left = RTE_VMSG__RING_PREFETCH_MAX, i, j;
 
 	if (n > free_)
 		n = free_;
 	if (r->msg_off != 0 && n == 1)
 		return;
-	for (i = 0; i < n; i++)
-		rte_vmsg__prefetch_w(rte_vmsg__ring_elem(r, rte_vmsg__ring_add(r, r->idx, i)));
+	for (i = 0; i < n && left != 0; i++) {
+		uint8_t *e = rte_vmsg__ring_elem(r, rte_vmsg__ring_add(r, r->idx, i));
+
+		for (j = 0; j < lines && left != 0; j++, left--)
+			rte_vmsg__prefetch_w(e + RTE_VMSG__CAST(size_t, j) * 64u);
+	}
 }
 
-/**
- * Publishes the first @p n reserved elements (n <= the reserved count; the
- * rest are dropped) to the consumer.
- *
- * Concurrency: producer end only. Wait-free.
- *
- * @return @p n, or -EIO if broken, -EINVAL if @p n exceeds the reservation.
+/*
+ * rte_vmsg_ring_commit(), the next burst's prefetch asking for the first
+ * @p lines lines of each element (1 .. esize / 64).
  */
-static inline int rte_vmsg_ring_commit(struct rte_vmsg_ring *r, uint32_t n)
+static inline int rte_vmsg__ring_commit(struct rte_vmsg_ring *r, uint32_t n, uint32_t lines)
 {
 	uint32_t i, idx = r->idx;
 
@@ -485,8 +489,22 @@ static inline int rte_vmsg_ring_commit(struct rte_vmsg_ring *r, uint32_t n)
 	/* R1: the elements before the tail; pairs with A2 in rte_vmsg__ring_refresh(). */
 	rte_vmsg__ring_publish(r, idx);
 	if (RTE_VMSG_LIKELY((r->mode & RTE_VMSG_RING_MODE_IO) == 0))
-		rte_vmsg__ring_prefetch_next(r, n);
+		rte_vmsg__ring_prefetch_next(r, n, lines);
 	return RTE_VMSG__CAST(int, n);
+}
+
+/**
+ * Publishes the first @p n reserved elements (n <= the reserved count; the
+ * rest are dropped) to the consumer.
+ *
+ * Concurrency: producer end only. Wait-free.
+ *
+ * @return @p n, or -EIO if broken, -EINVAL if @p n exceeds the reservation.
+ */
+static inline int rte_vmsg_ring_commit(struct rte_vmsg_ring *r, uint32_t n)
+{
+	/* The messages' lengths are not known here: the line every message writes. */
+	return rte_vmsg__ring_commit(r, n, 1);
 }
 
 /**
@@ -590,7 +608,9 @@ static inline int rte_vmsg_ring_enqueue_burst(struct rte_vmsg_ring *r, const voi
 		return k;
 	for (i = 0; i < RTE_VMSG__CAST(uint32_t, k); i++)
 		memcpy(rte_vmsg__ring_slot_ram(r, i), src + RTE_VMSG__CAST(size_t, i) * len, len);
-	return rte_vmsg_ring_commit(r, RTE_VMSG__CAST(uint32_t, k));
+	/* The next burst's prefetch: the lines these messages took (len <= msg_max). */
+	i = (r->msg_off + len + 63u) / 64u;
+	return rte_vmsg__ring_commit(r, RTE_VMSG__CAST(uint32_t, k), i != 0 ? i : 1u);
 }
 
 /**

@@ -596,7 +596,7 @@ static inline int rte_vmsg_ring_enqueue_burst(struct rte_vmsg_ring *r, const voi
 					      uint32_t len, uint32_t n)
 {
 	const uint8_t *src = RTE_VMSG__CAST(const uint8_t *, msgs);
-	uint32_t i;
+	uint32_t i, lines;
 	int k;
 
 	if (len > r->msg_max)
@@ -609,8 +609,8 @@ static inline int rte_vmsg_ring_enqueue_burst(struct rte_vmsg_ring *r, const voi
 	for (i = 0; i < RTE_VMSG__CAST(uint32_t, k); i++)
 		memcpy(rte_vmsg__ring_slot_ram(r, i), src + RTE_VMSG__CAST(size_t, i) * len, len);
 	/* The next burst's prefetch: the lines these messages took (len <= msg_max). */
-	i = (r->msg_off + len + 63u) / 64u;
-	return rte_vmsg__ring_commit(r, RTE_VMSG__CAST(uint32_t, k), i != 0 ? i : 1u);
+	lines = (r->msg_off + len + 63u) / 64u;
+	return rte_vmsg__ring_commit(r, RTE_VMSG__CAST(uint32_t, k), lines != 0 ? lines : 1u);
 }
 
 /**

@@ -144,6 +144,16 @@ _Static_assert(sizeof(struct rte_vmsg_qhead) == 8, "v1 queue head is 8 bytes");
 #define RTE_VMSG_RING_MODE_IDX32 0x1u
 /** rte_vmsg_ring.mode: the ring lives in I/O memory: accessors only, no zero copy. */
 #define RTE_VMSG_RING_MODE_IO 0x2u
+/**
+ * rte_vmsg_ring.mode, producer end in RAM: rte_vmsg_ring_enqueue_burst()
+ * streams a burst of whole elements of at least RTE_VMSG_RING_STREAM_MIN
+ * bytes to memory (RTE_VMSG_LINK_F_STREAM).
+ */
+#define RTE_VMSG_RING_MODE_STREAM 0x4u
+/* The mode bits that change how the index words and elements are reached. */
+#define RTE_VMSG__RING_MODE_ACCESS (RTE_VMSG_RING_MODE_IDX32 | RTE_VMSG_RING_MODE_IO)
+/** The fewest bytes a burst writes for the streaming copy to take it (RTE_VMSG_RING_MODE_STREAM). */
+#define RTE_VMSG_RING_STREAM_MIN 2048u
 
 /** One end of one ring: the producer end or the consumer end. */
 struct rte_vmsg_ring {
@@ -187,6 +197,11 @@ RTE_VMSG_API int rte_vmsg__ring_io_enqueue_burst(struct rte_vmsg_ring *r, const 
 						 uint32_t len, uint32_t n);
 RTE_VMSG_API int rte_vmsg__ring_io_dequeue_burst(struct rte_vmsg_ring *r, void *msgs, uint32_t len,
 						 uint32_t n);
+/*
+ * Copies @p len bytes (a multiple of 64, @p dst 64-byte aligned) with
+ * non-temporal stores, then fences them (lib/ring/ring_stream.c).
+ */
+RTE_VMSG_API void rte_vmsg__ring_stream_copy(void *dst, const void *src, size_t len);
 
 /** Element @p i (0 <= i < N) of a ring end. */
 static inline uint8_t *rte_vmsg__ring_elem(const struct rte_vmsg_ring *r, uint32_t i)
@@ -217,7 +232,7 @@ static inline uint32_t rte_vmsg__ring_peer_load(const struct rte_vmsg_ring *r)
 {
 	uint32_t m = r->mode;
 
-	if (RTE_VMSG_LIKELY(m == 0))
+	if (RTE_VMSG_LIKELY((m & RTE_VMSG__RING_MODE_ACCESS) == 0))
 		return rte_vmsg_le16_to_cpu(rte_vmsg__load_acquire(r->peer_idx));
 	if (RTE_VMSG_UNLIKELY((m & RTE_VMSG_RING_MODE_IO) != 0))
 		return rte_vmsg__ring_io_peer_load(r);
@@ -233,7 +248,7 @@ static inline void rte_vmsg__ring_publish(struct rte_vmsg_ring *r, uint32_t idx)
 {
 	uint32_t m = r->mode;
 
-	if (RTE_VMSG_LIKELY(m == 0))
+	if (RTE_VMSG_LIKELY((m & RTE_VMSG__RING_MODE_ACCESS) == 0))
 		rte_vmsg__store_release(r->own_idx,
 					rte_vmsg_cpu_to_le16(RTE_VMSG__CAST(uint16_t, idx)));
 	else if (RTE_VMSG_UNLIKELY((m & RTE_VMSG_RING_MODE_IO) != 0))
@@ -451,7 +466,8 @@ static inline void rte_vmsg__ring_prefetch_next(const struct rte_vmsg_ring *r, u
 
 /*
  * rte_vmsg_ring_commit(), the next burst's prefetch asking for the first
- * @p lines lines of each element (1 .. esize / 64).
+ * @p lines lines of each element (1 .. esize / 64; 0: no prefetch, after a
+ * streaming copy, whose stores would only evict the lines again).
  */
 static inline int rte_vmsg__ring_commit(struct rte_vmsg_ring *r, uint32_t n, uint32_t lines)
 {
@@ -488,7 +504,7 @@ static inline int rte_vmsg__ring_commit(struct rte_vmsg_ring *r, uint32_t n, uin
 	r->pending = 0;
 	/* R1: the elements before the tail; pairs with A2 in rte_vmsg__ring_refresh(). */
 	rte_vmsg__ring_publish(r, idx);
-	if (RTE_VMSG_LIKELY((r->mode & RTE_VMSG_RING_MODE_IO) == 0))
+	if (RTE_VMSG_LIKELY((r->mode & RTE_VMSG_RING_MODE_IO) == 0) && lines != 0)
 		rte_vmsg__ring_prefetch_next(r, n, lines);
 	return RTE_VMSG__CAST(int, n);
 }
@@ -580,12 +596,37 @@ static inline int rte_vmsg_ring_release(struct rte_vmsg_ring *r, uint32_t n)
 	return RTE_VMSG__CAST(int, n);
 }
 
+/*
+ * Producer end with RTE_VMSG_RING_MODE_STREAM: the @p k reserved elements,
+ * each filled by a @p len = esize byte message of the back-to-back array
+ * @p src, written with the streaming copy, one call per run of elements up
+ * to the ring's end.
+ */
+static inline void rte_vmsg__ring_stream_in(const struct rte_vmsg_ring *r, const uint8_t *src,
+					    uint32_t len, uint32_t k)
+{
+	uint32_t run = r->size - r->idx;
+
+	if (run > k)
+		run = k;
+	rte_vmsg__ring_stream_copy(rte_vmsg__ring_elem(r, r->idx), src,
+				   RTE_VMSG__CAST(size_t, run) * len);
+	if (run < k)
+		rte_vmsg__ring_stream_copy(r->elems, src + RTE_VMSG__CAST(size_t, run) * len,
+					   RTE_VMSG__CAST(size_t, k - run) * len);
+}
+
 /**
  * Copies up to @p n messages of @p len bytes each, stored back to back at
  * @p msgs, into the ring (DPDK's "burst elem" shape).
  *
  * Works on every ring; an I/O ring copies in 64-bit words (out of line),
- * as rte_vmsg_ring_slot_write() says.
+ * as rte_vmsg_ring_slot_write() says. On a producer end with
+ * RTE_VMSG_RING_MODE_STREAM (RTE_VMSG_LINK_F_STREAM), a burst whose
+ * messages fill their elements (@p len equal to the element size: the
+ * compatible format) and that writes at least RTE_VMSG_RING_STREAM_MIN
+ * bytes goes to memory with non-temporal stores; any other burst is
+ * copied as without it.
  *
  * Concurrency: producer end only; wait-free.
  *
@@ -606,6 +647,11 @@ static inline int rte_vmsg_ring_enqueue_burst(struct rte_vmsg_ring *r, const voi
 	k = rte_vmsg_ring_reserve(r, n);
 	if (k <= 0)
 		return k;
+	if (RTE_VMSG_UNLIKELY((r->mode & RTE_VMSG_RING_MODE_STREAM) != 0) && len == r->esize &&
+	    RTE_VMSG__CAST(size_t, k) * len >= RTE_VMSG_RING_STREAM_MIN) {
+		rte_vmsg__ring_stream_in(r, src, len, RTE_VMSG__CAST(uint32_t, k));
+		return rte_vmsg__ring_commit(r, RTE_VMSG__CAST(uint32_t, k), 0);
+	}
 	for (i = 0; i < RTE_VMSG__CAST(uint32_t, k); i++)
 		memcpy(rte_vmsg__ring_slot_ram(r, i), src + RTE_VMSG__CAST(size_t, i) * len, len);
 	/* The next burst's prefetch: the lines these messages took (len <= msg_max). */
@@ -872,8 +918,8 @@ struct rte_vmsg_link_opts {
 	uint32_t flags;		 /**< RTE_VMSG_LINK_F_* */
 	/**
 	 * enum rte_vmsg_link_layout. For RTE_VMSG_LINK_LAYOUT_V0, @c num_elems,
-	 * @c format, @c require_format and @c flags must be 0 and @c elem_size
-	 * 0 or 64.
+	 * @c format and @c require_format must be 0, @c flags 0 or
+	 * RTE_VMSG_LINK_F_STREAM, and @c elem_size 0 or 64.
 	 */
 	uint32_t layout;
 	/** v0: bytes per queue, a multiple of 64, 256..4194304; 0: RTE_VMSG_V0_QUEUE_SIZE. */
@@ -901,6 +947,24 @@ struct rte_vmsg_link_opts {
  * the layout.
  */
 #define RTE_VMSG_LINK_F_DRIVER_WRITES (1u << 0)
+
+/**
+ * Link option flag, this side only (the peer neither sees nor needs it),
+ * both layouts: this side's producer end writes a burst of
+ * rte_vmsg_ring_enqueue_burst() whose messages fill their elements (the
+ * compatible format, @c len equal to the element size) and that amounts
+ * to at least RTE_VMSG_RING_STREAM_MIN bytes with non-temporal stores,
+ * straight to memory, and does not prefetch after it. It pays when the
+ * consumer's CPU does not share a cache with this one (two CPUs of
+ * different dies or sockets, a card that reads by DMA): a line the
+ * consumer read a lap ago is then written without first being taken back
+ * from it. Where the two CPUs share a cache it costs, and smaller bursts
+ * lose either way (doc/ring.md, "Streaming bursts", has the figures). No
+ * effect on a link in I/O memory, on the stamped format, or on
+ * rte_vmsg_ring_commit() after slot writes; x86-64 only (elsewhere the
+ * copy is the ordinary one).
+ */
+#define RTE_VMSG_LINK_F_STREAM (1u << 1)
 
 /** Link states as rte_vmsg_link_poll() reports them. */
 enum rte_vmsg_link_state {

@@ -50,6 +50,7 @@ struct rte_vmsg_link {
 	uint32_t broken;		/* waiting for the peer to start over */
 	uint32_t layout;		/* enum rte_vmsg_link_layout */
 	uint32_t writer;		/* this side wrote the layout (v1) */
+	uint32_t stream;		/* RTE_VMSG_LINK_F_STREAM: our producer end streams */
 	uint32_t require_format;	/* v1 reader: from the options */
 	uint32_t relayout;		/* v1 reader: the header changed; own head not ours now */
 	uint32_t quiet;			/* read_layout(): do not log (a poll retrying) */
@@ -214,6 +215,8 @@ static void ring_end_init(struct rte_vmsg_link *l, struct rte_vmsg__ring_end *e,
 		e->own_off = l->io_off + own_idx;
 		e->peer_off = l->io_off + peer_idx;
 		r->mode |= RTE_VMSG_RING_MODE_IO;
+	} else if (l->stream && e->producer) {
+		r->mode |= RTE_VMSG_RING_MODE_STREAM;
 	}
 	r->size = l->n;
 	r->esize = l->esize;
@@ -531,7 +534,8 @@ static int v0_setup(struct rte_vmsg_link *l, const struct rte_vmsg_link_opts *o)
 {
 	uint64_t q = o->v0_queue_size != 0 ? o->v0_queue_size : RTE_VMSG_V0_QUEUE_SIZE;
 
-	if (o->num_elems != 0 || o->format != 0 || o->require_format != 0 || o->flags != 0 ||
+	if (o->num_elems != 0 || o->format != 0 || o->require_format != 0 ||
+	    (o->flags & ~RTE_VMSG_LINK_F_STREAM) != 0 ||
 	    (o->elem_size != 0 && o->elem_size != RTE_VMSG_V0_SLOT_SIZE))
 		return -EINVAL;
 	if (q % RTE_VMSG_V0_SLOT_SIZE != 0 || q < 256u || q > 4194304u)
@@ -595,7 +599,7 @@ int rte_vmsg_link_create(void *base, size_t len, const struct rte_vmsg_link_opts
 		return -EINVAL;
 	if (o.require_format > 1u + RTE_VMSG_LINK_FMT_STAMPED)
 		return -EINVAL;
-	if ((o.flags & ~RTE_VMSG_LINK_F_DRIVER_WRITES) != 0)
+	if ((o.flags & ~(RTE_VMSG_LINK_F_DRIVER_WRITES | RTE_VMSG_LINK_F_STREAM)) != 0)
 		return -EINVAL;
 	if (o.layout != RTE_VMSG_LINK_LAYOUT_V1 && o.layout != RTE_VMSG_LINK_LAYOUT_V0)
 		return -EINVAL;
@@ -629,6 +633,7 @@ int rte_vmsg_link_create(void *base, size_t len, const struct rte_vmsg_link_opts
 	l->role = o.role;
 	l->layout = o.layout;
 	l->require_format = o.require_format;
+	l->stream = (o.flags & RTE_VMSG_LINK_F_STREAM) != 0;
 	if (o.layout == RTE_VMSG_LINK_LAYOUT_V0) {
 		rc = v0_setup(l, &o);
 		if (rc < 0)

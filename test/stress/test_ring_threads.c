@@ -3,7 +3,9 @@
  *
  * Stress: two threads pinned to two CPUs pass 10^8 sequence-numbered messages
  * of varying lengths through a link (both element formats, 64- and 256-byte
- * elements, both directions) and check every byte and the order.
+ * elements, both directions) and check every byte and the order; then the
+ * streaming producer (RTE_VMSG_LINK_F_STREAM): whole-element bursts through
+ * rte_vmsg_ring_enqueue_burst(), non-temporal stores across the cores.
  */
 
 #define _GNU_SOURCE
@@ -20,8 +22,84 @@
 struct side {
 	struct rte_vmsg_ring *ring;
 	uint64_t total, deadline;
-	int produce, rc;
+	int produce, rc,
+		bursts; /* bursts: rte_vmsg_ring_enqueue_burst/dequeue_burst of whole elements */
 };
+
+/* Word w of message @p seq (every word of every message differs). */
+static inline uint64_t burst_word(uint64_t seq, uint32_t w)
+{
+	return seq * 0x9E3779B97F4A7C15ull + w;
+}
+
+/* Whole-element bursts of 1 to 64, most of them streaming (>= RTE_VMSG_RING_STREAM_MIN). */
+static int burst_produce(struct side *s)
+{
+	struct rte_vmsg_ring *r = s->ring;
+	uint32_t len = r->msg_max, w, i;
+	uint64_t *buf = aligned_alloc(64, 64u * 256u), seq = 0, calls = 0;
+
+	if (buf == NULL)
+		return -1;
+	while (seq < s->total) {
+		uint32_t want = calls++ % 8 == 7 ? 3u : 32u + (uint32_t)(calls % 33);
+		int k;
+
+		if (want > s->total - seq)
+			want = (uint32_t)(s->total - seq);
+		for (i = 0; i < want; i++)
+			for (w = 0; w < len / 8; w++)
+				buf[(size_t)i * (len / 8) + w] = burst_word(seq + i, w);
+		while ((k = rte_vmsg_ring_enqueue_burst(r, buf, len, want)) == 0) {
+			if ((calls & 0xFFF) == 0 && rte_vmsg_time_ns() > s->deadline)
+				break;
+			rte_vmsg__cpu_relax();
+		}
+		if (k <= 0) {
+			fprintf(stderr, "burst producer: %d at message %llu\n", k,
+				(unsigned long long)seq);
+			free(buf);
+			return -1;
+		}
+		seq += (uint64_t)k;
+	}
+	free(buf);
+	return 0;
+}
+
+static int burst_consume(struct side *s)
+{
+	struct rte_vmsg_ring *r = s->ring;
+	uint32_t len = r->msg_max, w, i;
+	uint64_t *buf = aligned_alloc(64, 64u * 256u), seq = 0, calls = 0;
+
+	if (buf == NULL)
+		return -1;
+	while (seq < s->total) {
+		int k = rte_vmsg_ring_dequeue_burst(r, buf, len, 64);
+
+		if (k < 0)
+			break;
+		if (k == 0) {
+			if ((++calls & 0xFFFF) == 0 && rte_vmsg_time_ns() > s->deadline)
+				break;
+			rte_vmsg__cpu_relax();
+			continue;
+		}
+		for (i = 0; i < (uint32_t)k; i++)
+			for (w = 0; w < len / 8; w++)
+				if (buf[(size_t)i * (len / 8) + w] != burst_word(seq + i, w)) {
+					fprintf(stderr,
+						"burst consumer: message %llu word %u wrong\n",
+						(unsigned long long)(seq + i), w);
+					free(buf);
+					return -1;
+				}
+		seq += (uint64_t)k;
+	}
+	free(buf);
+	return seq == s->total ? 0 : -1;
+}
 
 /* Unpinned (one CPU allowed here), a side is still correct, only slower. */
 static int run(void *arg, int pinned)
@@ -29,8 +107,11 @@ static int run(void *arg, int pinned)
 	struct side *s = arg;
 
 	(void)pinned;
-	s->rc = s->produce ? stress_produce(s->ring, s->total, s->deadline)
-			   : stress_consume(s->ring, s->total, s->deadline);
+	if (s->bursts)
+		s->rc = s->produce ? burst_produce(s) : burst_consume(s);
+	else
+		s->rc = s->produce ? stress_produce(s->ring, s->total, s->deadline)
+				   : stress_consume(s->ring, s->total, s->deadline);
 	return s->rc;
 }
 
@@ -45,7 +126,7 @@ int main(void)
 	if (mem == NULL)
 		return 1;
 	vmsg_util_two_cpus(cpu);
-	printf("8 runs of %llu messages on CPUs %d and %d\n", (unsigned long long)total, cpu[0],
+	printf("10 runs of %llu messages on CPUs %d and %d\n", (unsigned long long)total, cpu[0],
 	       cpu[1]);
 	for (fmt = 0; fmt < 2; fmt++)
 		for (e = 0; e < 2; e++)
@@ -91,6 +172,47 @@ int main(void)
 				rte_vmsg_link_destroy(drv);
 				rte_vmsg_link_destroy(dev);
 			}
+	/* The streaming producer, device to driver, 64- and 256-byte elements. */
+	for (e = 0; e < 2; e++) {
+		struct rte_vmsg_link_opts o = { .sz = sizeof(o) };
+		struct rte_vmsg_link *dev = NULL, *drv = NULL;
+		struct side p, c;
+		struct vmsg_util_side two[2];
+		uint64_t t0 = rte_vmsg_time_ns();
+
+		memset(mem, 0, len);
+		o.role = RTE_VMSG_LINK_DEVICE;
+		o.num_elems = 1024;
+		o.elem_size = esizes[e];
+		o.flags = RTE_VMSG_LINK_F_STREAM;
+		CHECK_EQ(rte_vmsg_link_create(mem, len, &o, &dev), 0);
+		memset(&o, 0, sizeof(o));
+		o.sz = sizeof(o);
+		o.role = RTE_VMSG_LINK_DRIVER;
+		CHECK_EQ(rte_vmsg_link_create(mem, len, &o, &drv), 0);
+		if (dev == NULL || drv == NULL)
+			return vtest_done("test_ring_threads");
+		CHECK_EQ(stress_connect(dev, drv), 0);
+		CHECK((rte_vmsg_link_tx(dev)->mode & RTE_VMSG_RING_MODE_STREAM) != 0);
+		memset(&p, 0, sizeof(p));
+		memset(&c, 0, sizeof(c));
+		p.ring = rte_vmsg_link_tx(dev);
+		c.ring = rte_vmsg_link_rx(drv);
+		p.total = c.total = total;
+		p.deadline = c.deadline = t0 + 120ull * 1000000000ull;
+		p.produce = 1;
+		p.bursts = c.bursts = 1;
+		two[0] = (struct vmsg_util_side){ cpu[1], run, &c, -1 };
+		two[1] = (struct vmsg_util_side){ cpu[0], run, &p, -1 };
+		CHECK_EQ(vmsg_util_run_pair(two, NULL, NULL), 0);
+		CHECK_EQ(p.rc, 0);
+		CHECK_EQ(c.rc, 0);
+		printf("compat esize %u streaming bursts: %llu messages checked in %.2f s\n",
+		       esizes[e], (unsigned long long)total,
+		       (double)(rte_vmsg_time_ns() - t0) / 1e9);
+		rte_vmsg_link_destroy(drv);
+		rte_vmsg_link_destroy(dev);
+	}
 	free(mem);
 	return vtest_done("test_ring_threads");
 }

@@ -4,7 +4,8 @@
  * Unit tests of lib/ring in one thread: golden images of the v1 layout
  * header and queue heads, the handshake, empty/full/wrap at every element
  * size in both element formats, attach validation, a foreign (QEMU-packed)
- * layout, peer restarts, and values a hostile peer can write.
+ * layout, peer restarts, values a hostile peer can write, and the
+ * streaming producer (RTE_VMSG_LINK_F_STREAM).
  */
 
 #include <errno.h>
@@ -819,6 +820,125 @@ static void test_restart_while_polled(void)
 	free(m);
 }
 
+/* A message of @p len bytes whose every byte follows from @p seq. */
+static void stream_msg(uint8_t *m, uint32_t len, uint64_t seq)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		m[i] = (uint8_t)(seq * 131u + i * 7u + (i >> 8));
+}
+
+/*
+ * RTE_VMSG_LINK_F_STREAM: only this side's producer end in RAM streams;
+ * bursts large enough to take the streaming copy (and smaller ones between
+ * them) cross the ring's end again and again, every byte checked; the
+ * stamped format and the v0 layout take the flag and copy as before.
+ */
+static void test_stream(void)
+{
+	static const uint32_t esizes[] = { 64, 256 };
+	uint8_t *mem = area_new();
+	uint8_t *out = malloc(64u * 256u), *in = malloc(64u * 256u);
+	struct rte_vmsg_link_opts o = { .sz = sizeof(o) };
+	struct rte_vmsg_link *dev = NULL, *drv = NULL;
+	size_t e;
+	int fmt;
+
+	CHECK(out != NULL && in != NULL);
+	for (fmt = 0; fmt < 2; fmt++)
+		for (e = 0; e < 2; e++) {
+			struct rte_vmsg_ring *tx, *rx;
+			uint64_t sent = 0, got = 0;
+			uint32_t len, round, esize = esizes[e];
+
+			memset(mem, 0, AREA);
+			memset(&o, 0, sizeof(o));
+			o.sz = sizeof(o);
+			o.role = RTE_VMSG_LINK_DEVICE;
+			o.num_elems = 100; /* the runs break at odd places */
+			o.elem_size = esize;
+			o.format = (enum rte_vmsg_link_format)fmt;
+			o.flags = RTE_VMSG_LINK_F_STREAM;
+			CHECK_EQ(rte_vmsg_link_create(mem, AREA, &o, &dev), 0);
+			drv = link_new(mem, AREA, RTE_VMSG_LINK_DRIVER, 0, 0, 0);
+			CHECK_EQ(connect_pair(dev, drv), 0);
+			tx = rte_vmsg_link_tx(dev);
+			rx = rte_vmsg_link_rx(drv);
+			/* This side's producer end only. */
+			CHECK((tx->mode & RTE_VMSG_RING_MODE_STREAM) != 0);
+			CHECK((rte_vmsg_link_rx(dev)->mode & RTE_VMSG_RING_MODE_STREAM) == 0);
+			CHECK((rte_vmsg_link_tx(drv)->mode & RTE_VMSG_RING_MODE_STREAM) == 0);
+			len = rte_vmsg_link_max_msg(dev);
+			CHECK_EQ(len, fmt ? esize - RTE_VMSG_STAMP_HDR_SIZE : esize);
+			for (round = 0; round < 200; round++) {
+				/* Streaming bursts (up to 99 free), and short ones between. */
+				uint32_t want = round % 3 == 2 ? 1u + round % 5u
+							       : RTE_VMSG_RING_STREAM_MIN / esize +
+									 round % 40u,
+					 i;
+				int k;
+
+				if (want > 64)
+					want = 64;
+				for (i = 0; i < want; i++)
+					stream_msg(out + (size_t)i * len, len, sent + i);
+				k = rte_vmsg_ring_enqueue_burst(tx, out, len, want);
+				CHECK(k > 0);
+				sent += (uint64_t)k;
+				/* Leave some behind every other round, so that bursts meet a full ring. */
+				k = rte_vmsg_ring_dequeue_burst(rx, in, len, round % 2 ? 64u : 7u);
+				CHECK(k >= 0);
+				for (i = 0; i < (uint32_t)k; i++) {
+					stream_msg(out, len, got + i);
+					CHECK(memcmp(in + (size_t)i * len, out, len) == 0);
+				}
+				got += (uint64_t)k;
+			}
+			while (got < sent) {
+				int k = rte_vmsg_ring_dequeue_burst(rx, in, len, 64);
+				uint32_t i;
+
+				CHECK(k > 0);
+				if (k <= 0)
+					break;
+				for (i = 0; i < (uint32_t)k; i++) {
+					stream_msg(out, len, got + i);
+					CHECK(memcmp(in + (size_t)i * len, out, len) == 0);
+				}
+				got += (uint64_t)k;
+			}
+			CHECK(sent > 20u * 100u);
+			CHECK_EQ(rte_vmsg_ring_dequeue_burst(rx, in, len, 1), 0);
+			rte_vmsg_link_destroy(drv);
+			rte_vmsg_link_destroy(dev);
+		}
+	/* v0 takes the flag (this side's only); any other flag is still refused there. */
+	memset(mem, 0, AREA);
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.role = RTE_VMSG_LINK_DRIVER;
+	o.layout = RTE_VMSG_LINK_LAYOUT_V0;
+	o.flags = RTE_VMSG_LINK_F_DRIVER_WRITES;
+	CHECK_EQ(rte_vmsg_link_create(mem, AREA, &o, &drv), -EINVAL);
+	o.flags = RTE_VMSG_LINK_F_STREAM;
+	CHECK_EQ(rte_vmsg_link_create(mem, AREA, &o, &drv), 0);
+	if (drv != NULL) {
+		CHECK((rte_vmsg_link_tx(drv)->mode & RTE_VMSG_RING_MODE_STREAM) != 0);
+		CHECK((rte_vmsg_link_rx(drv)->mode & RTE_VMSG_RING_MODE_STREAM) == 0);
+		rte_vmsg_link_destroy(drv);
+	}
+	/* An unknown flag beside it is refused. */
+	memset(mem, 0, AREA);
+	o.layout = RTE_VMSG_LINK_LAYOUT_V1;
+	o.role = RTE_VMSG_LINK_DEVICE;
+	o.flags = RTE_VMSG_LINK_F_STREAM | (1u << 7);
+	CHECK_EQ(rte_vmsg_link_create(mem, AREA, &o, &dev), -EINVAL);
+	free(out);
+	free(in);
+	free(mem);
+}
+
 int main(void)
 {
 	test_golden_layout();
@@ -833,5 +953,6 @@ int main(void)
 	test_hostile_values();
 	test_relayout();
 	test_relayout_while_broken();
+	test_stream();
 	return vtest_done("test_ring");
 }

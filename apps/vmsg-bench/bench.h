@@ -246,10 +246,16 @@ struct bench_case {
 	enum bench_test test;
 	uint32_t elem_size;
 	uint32_t burst;
-	uint32_t elems;		/* N of the ring */
-	uint32_t msg_bytes;	/* bytes copied per message */
-	int format;		/* enum rte_vmsg_link_format, -1 when not a link */
-	int extra_elems;	/* the N=63 extra: elems is part of the name */
+	uint32_t elems;	    /* N of the ring */
+	uint32_t msg_bytes; /* bytes copied per message */
+	int format;	    /* enum rte_vmsg_link_format, -1 when not a link */
+	int extra_elems;    /* the N=63 extra: elems is part of the name */
+	/*
+	 * ring throughput: the producer's link has RTE_VMSG_LINK_F_STREAM;
+	 * limit throughput: the stream is written with non-temporal stores.
+	 * Part of the name (.../compat-stream, limit/throughput/64/64/stream).
+	 */
+	int stream;
 	int notify;		/* net: enum rte_vmsg_net_notify */
 	int path;		/* vhost: enum vhost_ref_path; pcie: enum rte_vmsg_pcie_placement */
 	int ring;		/* net: BENCH_RING_*: the virtqueue layout the device offers */
@@ -319,7 +325,14 @@ struct bench_ratios {
 	double init;   /* init1000async init time / init1000 init time; < 0: not measured */
 	double stream; /* ring 64/32 msg/s / the stream's lines/s; < 0: not measured */
 	const struct bench_case *ring_pp, *limit_pp, *ring_tput, *rte_tput, *tp_status;
-	const struct bench_case *limit_stream;		 /* limit throughput: the stream */
+	/*
+	 * ring_tput: the better (median Mmsg/s) of ring_tput_plain (64/32)
+	 * and its twin with RTE_VMSG_LINK_F_STREAM (NULL if not measured);
+	 * limit_stream: the better of the stream with ordinary stores and with
+	 * non-temporal ones.
+	 */
+	const struct bench_case *ring_tput_plain, *ring_tput_stream;
+	const struct bench_case *limit_stream, *limit_stream_plain, *limit_stream_nt;
 	const struct bench_case *init_sync, *init_async; /* transport init1000, init1000async */
 	const struct bench_case *net_pps, *vhost_pps;
 	/*
@@ -361,6 +374,9 @@ struct case_list {
 };
 
 int bench_run_all(struct bench_cfg *cfg, const char *mode);
+const struct bench_case *bench_case_find_stream(const struct case_list *l, enum bench_mode m,
+						enum bench_test t, uint32_t esize, uint32_t burst,
+						int fmt);
 const struct bench_case *bench_case_find(const struct case_list *l, enum bench_mode m,
 					 enum bench_test t, uint32_t esize, uint32_t burst,
 					 int fmt);
@@ -468,6 +484,12 @@ uint32_t bench_shm_path(const struct bench_cfg *cfg, const char *tag, char *buf,
 int limit_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
 /* The stream (limit throughput): lines per block, one publish each; its area. */
 #define BENCH_STREAM_LINES 64u
+/* Non-temporal stores for the stream and RTE_VMSG_LINK_F_STREAM (x86-64 only). */
+#if defined(__x86_64__)
+#define BENCH_HAVE_STREAM 1
+#else
+#define BENCH_HAVE_STREAM 0
+#endif
 size_t limit_stream_area(uint32_t lines);
 int ring_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
 size_t ring_area_size(uint32_t elems, uint32_t elem_size);

@@ -199,6 +199,15 @@ static int build_cases(const struct bench_cfg *cfg, struct case_list *l, int lim
 	    (case_add(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, 0, -1) == NULL ||
 	     case_add(l, BENCH_LIMIT, BENCH_THROUGHPUT, 64, BENCH_STREAM_LINES, 0, -1) == NULL))
 		return -1;
+	/* The stream again with non-temporal stores. */
+	if (BENCH_HAVE_STREAM && limit) {
+		struct bench_case *c =
+			case_add(l, BENCH_LIMIT, BENCH_THROUGHPUT, 64, BENCH_STREAM_LINES, 0, -1);
+
+		if (c == NULL)
+			return -1;
+		c->stream = 1;
+	}
 	for (fmt = 0; ring && fmt < 2; fmt++) {
 		if ((cfg->formats & (1 << fmt)) == 0)
 			continue;
@@ -212,6 +221,27 @@ static int build_cases(const struct bench_cfg *cfg, struct case_list *l, int lim
 						     bursts[j], cfg->elems, fmt) == NULL)
 						return -1;
 				}
+		/*
+		 * The compatible format's bursts of at least
+		 * RTE_VMSG_RING_STREAM_MIN bytes again with
+		 * RTE_VMSG_LINK_F_STREAM on the producer (x86-64: elsewhere
+		 * the flag changes nothing).
+		 */
+		for (i = 0; BENCH_HAVE_STREAM && fmt == RTE_VMSG_LINK_FMT_COMPAT &&
+			    i < sizeof(sizes) / sizeof(sizes[0]);
+		     i++)
+			for (j = 0; j < sizeof(bursts) / sizeof(bursts[0]); j++) {
+				struct bench_case *c;
+
+				if (sizes[i] * bursts[j] < RTE_VMSG_RING_STREAM_MIN ||
+				    bursts[j] > cfg->elems - 1)
+					continue;
+				c = case_add(l, BENCH_RING, BENCH_THROUGHPUT, sizes[i], bursts[j],
+					     cfg->elems, fmt);
+				if (c == NULL)
+					return -1;
+				c->stream = 1;
+			}
 		if (cfg->elems != V1_SMALL_ELEMS) {
 			struct bench_case *c;
 
@@ -314,7 +344,24 @@ const struct bench_case *bench_case_find(const struct case_list *l, enum bench_m
 		const struct bench_case *c = &l->v[i];
 
 		if (c->mode == m && c->test == t && c->elem_size == esize && c->burst == burst &&
-		    c->format == fmt && !c->extra_elems)
+		    c->format == fmt && !c->extra_elems && !c->stream)
+			return c;
+	}
+	return NULL;
+}
+
+/* The streaming twin of a case (c->stream), or NULL. */
+const struct bench_case *bench_case_find_stream(const struct case_list *l, enum bench_mode m,
+						enum bench_test t, uint32_t esize, uint32_t burst,
+						int fmt)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct bench_case *c = &l->v[i];
+
+		if (c->mode == m && c->test == t && c->elem_size == esize && c->burst == burst &&
+		    c->format == fmt && !c->extra_elems && c->stream)
 			return c;
 	}
 	return NULL;
@@ -343,7 +390,7 @@ const struct bench_case *bench_case_find_pps64(const struct case_list *l, enum b
 }
 
 /* The ratios' measurements first (limit, then what divides by it), then the rest. */
-#define NFIRST 10
+#define NFIRST 12
 
 static int is_first(const struct bench_case *const *first, const struct bench_case *c)
 {
@@ -376,16 +423,22 @@ static size_t *run_order(const struct case_list *l)
 	first[0] = r[0].limit_pp;
 	first[1] = r[0].ring_pp;
 	first[2] = r[1].ring_pp;
-	/* The ring's throughput between its two references: the stream and rte_ring. */
-	first[3] = r[0].limit_stream;
-	first[4] = r[0].ring_tput;
-	first[5] = r[1].ring_tput;
-	first[6] = r[0].rte_tput;
+	/*
+	 * The ring's throughput between its two references, the stream and
+	 * rte_ring, each with its streaming twin (the ratios take the better
+	 * of each pair).
+	 */
+	first[3] = r[0].limit_stream_plain;
+	first[4] = r[0].limit_stream_nt;
+	first[5] = r[0].ring_tput_plain;
+	first[6] = r[1].ring_tput_plain;
+	first[7] = r[1].ring_tput_stream;
+	first[8] = r[0].rte_tput;
 	/* transport GET_DEVICE_STATUS right after the ring ping-pong it is divided by. */
-	first[7] = r[0].tp_status != NULL ? r[0].tp_status : r[1].tp_status;
+	first[9] = r[0].tp_status != NULL ? r[0].tp_status : r[1].tp_status;
 	/* net 64 B polling and the vhost-user split path back to back. */
-	first[8] = r[0].net_pps;
-	first[9] = r[0].vhost_pps;
+	first[10] = r[0].net_pps;
+	first[11] = r[0].vhost_pps;
 	for (j = 0; j < NFIRST; j++)
 		if (first[j] != NULL)
 			order[k++] = (size_t)(first[j] - l->v);

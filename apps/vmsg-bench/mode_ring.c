@@ -21,6 +21,7 @@ struct ring_args {
 	uint32_t burst;
 	uint32_t len; /* bytes per message: the link's maximum */
 	int format;
+	int stream;	/* the producer (side 1) streams its bursts: RTE_VMSG_LINK_F_STREAM */
 	uint64_t count; /* round trips or messages, timed */
 	uint64_t warmup;
 	uint64_t *ticks;	   /* side 0 */
@@ -326,6 +327,7 @@ static int ring_side(struct bench_side *s)
 		o.sz = sizeof(o);
 		o.role = RTE_VMSG_LINK_DRIVER;
 		o.require_format = 1u + (uint32_t)a->format;
+		o.flags = a->stream ? RTE_VMSG_LINK_F_STREAM : 0u;
 		while ((rc = rte_vmsg_link_create(s->area, s->area_len, &o, &l)) == -EAGAIN &&
 		       rte_vmsg_time_ns() < deadline && bench_read_once(&s->ctl->abort) == 0)
 			nanosleep(&nap, NULL);
@@ -365,6 +367,7 @@ int ring_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 	memset(&a, 0, sizeof(a));
 	a.test = c->test;
 	a.burst = c->burst;
+	a.stream = c->stream;
 	a.format = c->format;
 	a.count = c->test == BENCH_PINGPONG ? env->cfg->samples : env->cfg->messages;
 	a.warmup = bench_warmup(a.count);

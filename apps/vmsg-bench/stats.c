@@ -85,6 +85,9 @@ static const char *variant_name(const struct bench_case *c)
 		return bench_vhost_path_name(c->path);
 	if (c->mode == BENCH_PMD)
 		return bench_pmd_path_name(c->path);
+	/* The streaming twins: the ring's with RTE_VMSG_LINK_F_STREAM, the limit's stream. */
+	if (c->stream)
+		return c->mode == BENCH_LIMIT ? "stream" : "compat-stream";
 	return bench_format_name(c->format);
 }
 
@@ -180,7 +183,8 @@ void bench_latency_stats(uint64_t *ticks, uint64_t n, uint64_t hz, struct bench_
 
 /*
  * Names: <mode>/<test>/<element size>/<burst>, then for link measurements
- * /<format> (compat or stamped), then /elems:<N> only for the extra
+ * /<format> (compat or stamped; compat-stream with RTE_VMSG_LINK_F_STREAM),
+ * for the limit's stream of non-temporal stores /stream, then /elems:<N> only for the extra
  * measurements at an element count other than --elems (the N=63 ones).
  */
 void bench_case_name(const struct bench_case *c, char *buf, size_t cap)
@@ -191,7 +195,7 @@ void bench_case_name(const struct bench_case *c, char *buf, size_t cap)
 	if (k < 0 || (size_t)k >= cap)
 		return;
 	/* transport names carry no format (its label does); net its notify mode, vhost its path. */
-	if ((c->format >= 0 && c->mode != BENCH_TRANSPORT) || c->mode == BENCH_NET ||
+	if ((c->format >= 0 && c->mode != BENCH_TRANSPORT) || c->stream || c->mode == BENCH_NET ||
 	    c->mode == BENCH_VHOST || c->mode == BENCH_PCIE || c->mode == BENCH_PMD)
 		k += snprintf(buf + k, cap - (size_t)k, "/%s", variant_name(c));
 	if (c->extra_elems && (size_t)k < cap)

@@ -115,6 +115,63 @@ static int run(void *arg, int pinned)
 	return s->rc;
 }
 
+/*
+ * One run: a link of 1024 @p esize-byte elements in format @p fmt (@p flags
+ * on the device side), @p total messages device to driver (@p dir 0) or back,
+ * each side on one of @p cpu. @p bursts: whole-element bursts (burst_produce()).
+ * Returns 0, or -1 when a link could not be made.
+ */
+static int one_run(uint8_t *mem, size_t len, const int cpu[2], uint32_t esize, int fmt, int dir,
+		   uint32_t flags, int bursts, uint64_t total)
+{
+	struct rte_vmsg_link_opts o = { .sz = sizeof(o) };
+	struct rte_vmsg_link *dev = NULL, *drv = NULL;
+	struct side p, c;
+	struct vmsg_util_side two[2];
+	uint64_t t0 = rte_vmsg_time_ns();
+
+	memset(mem, 0, len);
+	o.role = RTE_VMSG_LINK_DEVICE;
+	o.num_elems = 1024;
+	o.elem_size = esize;
+	o.format = (enum rte_vmsg_link_format)fmt;
+	o.flags = flags;
+	CHECK_EQ(rte_vmsg_link_create(mem, len, &o, &dev), 0);
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.role = RTE_VMSG_LINK_DRIVER;
+	CHECK_EQ(rte_vmsg_link_create(mem, len, &o, &drv), 0);
+	if (dev == NULL || drv == NULL)
+		return -1;
+	CHECK_EQ(stress_connect(dev, drv), 0);
+	if (flags & RTE_VMSG_LINK_F_STREAM)
+		CHECK((rte_vmsg_link_tx(dev)->mode & RTE_VMSG_RING_MODE_STREAM) != 0);
+
+	memset(&p, 0, sizeof(p));
+	memset(&c, 0, sizeof(c));
+	p.ring = rte_vmsg_link_tx(dir ? drv : dev);
+	c.ring = rte_vmsg_link_rx(dir ? dev : drv);
+	p.total = c.total = total;
+	p.deadline = c.deadline = t0 + 120ull * 1000000000ull;
+	p.produce = 1;
+	p.bursts = c.bursts = bursts;
+	/* The consumer's thread first, as before. */
+	two[0] = (struct vmsg_util_side){ cpu[1], run, &c, -1 };
+	two[1] = (struct vmsg_util_side){ cpu[0], run, &p, -1 };
+	CHECK_EQ(vmsg_util_run_pair(two, NULL, NULL), 0);
+	CHECK_EQ(p.rc, 0);
+	CHECK_EQ(c.rc, 0);
+	printf("%s esize %u %s: %llu messages checked in %.2f s\n", fmt ? "stamped" : "compat",
+	       esize,
+	       bursts ? "streaming bursts"
+	       : dir  ? "driver->device"
+		      : "device->driver",
+	       (unsigned long long)total, (double)(rte_vmsg_time_ns() - t0) / 1e9);
+	rte_vmsg_link_destroy(drv);
+	rte_vmsg_link_destroy(dev);
+	return 0;
+}
+
 int main(void)
 {
 	static const uint32_t esizes[] = { 64, 256 };
@@ -130,89 +187,13 @@ int main(void)
 	       cpu[1]);
 	for (fmt = 0; fmt < 2; fmt++)
 		for (e = 0; e < 2; e++)
-			for (dir = 0; dir < 2; dir++) {
-				struct rte_vmsg_link_opts o = { .sz = sizeof(o) };
-				struct rte_vmsg_link *dev = NULL, *drv = NULL;
-				struct side p, c;
-				struct vmsg_util_side two[2];
-				uint64_t t0 = rte_vmsg_time_ns();
-
-				memset(mem, 0, len);
-				o.role = RTE_VMSG_LINK_DEVICE;
-				o.num_elems = 1024;
-				o.elem_size = esizes[e];
-				o.format = (enum rte_vmsg_link_format)fmt;
-				CHECK_EQ(rte_vmsg_link_create(mem, len, &o, &dev), 0);
-				memset(&o, 0, sizeof(o));
-				o.sz = sizeof(o);
-				o.role = RTE_VMSG_LINK_DRIVER;
-				CHECK_EQ(rte_vmsg_link_create(mem, len, &o, &drv), 0);
-				if (dev == NULL || drv == NULL)
+			for (dir = 0; dir < 2; dir++)
+				if (one_run(mem, len, cpu, esizes[e], fmt, dir, 0, 0, total) < 0)
 					return vtest_done("test_ring_threads");
-				CHECK_EQ(stress_connect(dev, drv), 0);
-
-				memset(&p, 0, sizeof(p));
-				memset(&c, 0, sizeof(c));
-				p.ring = rte_vmsg_link_tx(dir ? drv : dev);
-				c.ring = rte_vmsg_link_rx(dir ? dev : drv);
-				p.total = c.total = total;
-				p.deadline = c.deadline = t0 + 120ull * 1000000000ull;
-				p.produce = 1;
-				/* The consumer's thread first, as before. */
-				two[0] = (struct vmsg_util_side){ cpu[1], run, &c, -1 };
-				two[1] = (struct vmsg_util_side){ cpu[0], run, &p, -1 };
-				CHECK_EQ(vmsg_util_run_pair(two, NULL, NULL), 0);
-				CHECK_EQ(p.rc, 0);
-				CHECK_EQ(c.rc, 0);
-				printf("%s esize %u %s: %llu messages checked in %.2f s\n",
-				       fmt ? "stamped" : "compat", esizes[e],
-				       dir ? "driver->device" : "device->driver",
-				       (unsigned long long)total,
-				       (double)(rte_vmsg_time_ns() - t0) / 1e9);
-				rte_vmsg_link_destroy(drv);
-				rte_vmsg_link_destroy(dev);
-			}
 	/* The streaming producer, device to driver, 64- and 256-byte elements. */
-	for (e = 0; e < 2; e++) {
-		struct rte_vmsg_link_opts o = { .sz = sizeof(o) };
-		struct rte_vmsg_link *dev = NULL, *drv = NULL;
-		struct side p, c;
-		struct vmsg_util_side two[2];
-		uint64_t t0 = rte_vmsg_time_ns();
-
-		memset(mem, 0, len);
-		o.role = RTE_VMSG_LINK_DEVICE;
-		o.num_elems = 1024;
-		o.elem_size = esizes[e];
-		o.flags = RTE_VMSG_LINK_F_STREAM;
-		CHECK_EQ(rte_vmsg_link_create(mem, len, &o, &dev), 0);
-		memset(&o, 0, sizeof(o));
-		o.sz = sizeof(o);
-		o.role = RTE_VMSG_LINK_DRIVER;
-		CHECK_EQ(rte_vmsg_link_create(mem, len, &o, &drv), 0);
-		if (dev == NULL || drv == NULL)
+	for (e = 0; e < 2; e++)
+		if (one_run(mem, len, cpu, esizes[e], 0, 0, RTE_VMSG_LINK_F_STREAM, 1, total) < 0)
 			return vtest_done("test_ring_threads");
-		CHECK_EQ(stress_connect(dev, drv), 0);
-		CHECK((rte_vmsg_link_tx(dev)->mode & RTE_VMSG_RING_MODE_STREAM) != 0);
-		memset(&p, 0, sizeof(p));
-		memset(&c, 0, sizeof(c));
-		p.ring = rte_vmsg_link_tx(dev);
-		c.ring = rte_vmsg_link_rx(drv);
-		p.total = c.total = total;
-		p.deadline = c.deadline = t0 + 120ull * 1000000000ull;
-		p.produce = 1;
-		p.bursts = c.bursts = 1;
-		two[0] = (struct vmsg_util_side){ cpu[1], run, &c, -1 };
-		two[1] = (struct vmsg_util_side){ cpu[0], run, &p, -1 };
-		CHECK_EQ(vmsg_util_run_pair(two, NULL, NULL), 0);
-		CHECK_EQ(p.rc, 0);
-		CHECK_EQ(c.rc, 0);
-		printf("compat esize %u streaming bursts: %llu messages checked in %.2f s\n",
-		       esizes[e], (unsigned long long)total,
-		       (double)(rte_vmsg_time_ns() - t0) / 1e9);
-		rte_vmsg_link_destroy(drv);
-		rte_vmsg_link_destroy(dev);
-	}
 	free(mem);
 	return vtest_done("test_ring_threads");
 }

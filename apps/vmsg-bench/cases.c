@@ -335,8 +335,10 @@ static int case_run(struct bench_env *env, struct bench_case *c, struct bench_ru
 	return -1;
 }
 
-const struct bench_case *bench_case_find(const struct case_list *l, enum bench_mode m,
-					 enum bench_test t, uint32_t esize, uint32_t burst, int fmt)
+/* The case of these parameters, the streaming twin (c->stream) or the other one. */
+static const struct bench_case *case_find(const struct case_list *l, enum bench_mode m,
+					  enum bench_test t, uint32_t esize, uint32_t burst,
+					  int fmt, int stream)
 {
 	size_t i;
 
@@ -344,10 +346,16 @@ const struct bench_case *bench_case_find(const struct case_list *l, enum bench_m
 		const struct bench_case *c = &l->v[i];
 
 		if (c->mode == m && c->test == t && c->elem_size == esize && c->burst == burst &&
-		    c->format == fmt && !c->extra_elems && !c->stream)
+		    c->format == fmt && !c->extra_elems && c->stream == stream)
 			return c;
 	}
 	return NULL;
+}
+
+const struct bench_case *bench_case_find(const struct case_list *l, enum bench_mode m,
+					 enum bench_test t, uint32_t esize, uint32_t burst, int fmt)
+{
+	return case_find(l, m, t, esize, burst, fmt, 0);
 }
 
 /* The streaming twin of a case (c->stream), or NULL. */
@@ -355,16 +363,7 @@ const struct bench_case *bench_case_find_stream(const struct case_list *l, enum 
 						enum bench_test t, uint32_t esize, uint32_t burst,
 						int fmt)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		const struct bench_case *c = &l->v[i];
-
-		if (c->mode == m && c->test == t && c->elem_size == esize && c->burst == burst &&
-		    c->format == fmt && !c->extra_elems && c->stream)
-			return c;
-	}
-	return NULL;
+	return case_find(l, m, t, esize, burst, fmt, 1);
 }
 
 /* The 64-byte pps case of net (polling: notify 0) or of vhost-user (split: path 0). */

@@ -35,7 +35,7 @@ void rte_vmsg__ring_stream_copy(void *dst, const void *src, size_t len)
 	}
 	rec.calls++;
 	rec.bytes += len;
-	/* What the library's promises: whole lines, line-aligned. */
+	/* What the library promises: whole lines, line-aligned. */
 	CHECK(((uintptr_t)dst & 63u) == 0);
 	CHECK(len % 64u == 0 && len != 0);
 	memcpy(dst, src, len);

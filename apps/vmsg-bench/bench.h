@@ -256,6 +256,13 @@ struct bench_case {
 	 * Part of the name (.../compat-stream, limit/throughput/64/64/stream).
 	 */
 	int stream;
+	/*
+	 * limit ping-pong: each message goes in the next 64-byte line of a
+	 * ring of @c elems lines per direction, where a stamped consumer
+	 * polls it (the floor of a ring whose consumer polls the element
+	 * itself), instead of in one line each way. Named .../walk.
+	 */
+	int walk;
 	int notify;		/* net: enum rte_vmsg_net_notify */
 	int path;		/* vhost: enum vhost_ref_path; pcie: enum rte_vmsg_pcie_placement */
 	int ring;		/* net: BENCH_RING_*: the virtqueue layout the device offers */
@@ -333,6 +340,16 @@ struct bench_ratios {
 	 */
 	const struct bench_case *ring_tput_plain, *ring_tput_stream;
 	const struct bench_case *limit_stream, *limit_stream_plain, *limit_stream_nt;
+	/*
+	 * The floors that bound two figures, not targets: the stamped ring
+	 * ping-pong over the walk (limit/pingpong/64/1/walk; < 0 in the
+	 * compatible format, whose consumer polls the tail, or when not
+	 * measured), and ring 64/32 over the better stream at its own burst
+	 * (BENCH_TPUT_BURST lines per block: one publication per burst).
+	 */
+	double walk, burst_stream;
+	const struct bench_case *limit_walk, *burst_stream_best, *burst_stream_plain,
+		*burst_stream_nt;
 	const struct bench_case *init_sync, *init_async; /* transport init1000, init1000async */
 	const struct bench_case *net_pps, *vhost_pps;
 	/*
@@ -380,6 +397,8 @@ const struct bench_case *bench_case_find_stream(const struct case_list *l, enum 
 const struct bench_case *bench_case_find(const struct case_list *l, enum bench_mode m,
 					 enum bench_test t, uint32_t esize, uint32_t burst,
 					 int fmt);
+/* The limit's walk ping-pong (c->walk), or NULL. */
+const struct bench_case *bench_case_find_walk(const struct case_list *l);
 const struct bench_case *bench_case_find_pps64(const struct case_list *l, enum bench_mode m);
 /*
  * The pps case with the highest median at @p size among the valid ones of
@@ -484,6 +503,8 @@ uint32_t bench_shm_path(const struct bench_cfg *cfg, const char *tag, char *buf,
 int limit_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
 /* The stream (limit throughput): lines per block, one publish each; its area. */
 #define BENCH_STREAM_LINES 64u
+/* The burst of the throughput ratios (ring and rte_ring 64/32), and of the stream's twin. */
+#define BENCH_TPUT_BURST 32u
 /* Non-temporal stores for the stream and RTE_VMSG_LINK_F_STREAM (x86-64 only). */
 #if defined(__x86_64__)
 #define BENCH_HAVE_STREAM 1
@@ -491,6 +512,8 @@ int limit_run(struct bench_env *env, struct bench_case *c, struct bench_run *out
 #define BENCH_HAVE_STREAM 0
 #endif
 size_t limit_stream_area(uint32_t lines);
+/* The walk ping-pong's area: two rings of @p lines 64-byte lines. */
+size_t limit_walk_area(uint32_t lines);
 int ring_run(struct bench_env *env, struct bench_case *c, struct bench_run *out);
 size_t ring_area_size(uint32_t elems, uint32_t elem_size);
 #ifdef VMSG_BENCH_HAVE_DPDK

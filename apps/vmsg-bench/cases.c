@@ -208,6 +208,27 @@ static int build_cases(const struct bench_cfg *cfg, struct case_list *l, int lim
 			return -1;
 		c->stream = 1;
 	}
+	/*
+	 * What bounds two ratios (doc/vmsg-bench.md, "Floors"): the ping-pong
+	 * over a ring of lines, as a stamped consumer polls its elements, and
+	 * the stream published once per burst of the throughput ratios.
+	 */
+	if (limit) {
+		struct bench_case *c =
+			case_add(l, BENCH_LIMIT, BENCH_PINGPONG, 64, 1, cfg->elems, -1);
+
+		if (c == NULL)
+			return -1;
+		c->walk = 1;
+		if (case_add(l, BENCH_LIMIT, BENCH_THROUGHPUT, 64, BENCH_TPUT_BURST, 0, -1) == NULL)
+			return -1;
+		if (BENCH_HAVE_STREAM) {
+			c = case_add(l, BENCH_LIMIT, BENCH_THROUGHPUT, 64, BENCH_TPUT_BURST, 0, -1);
+			if (c == NULL)
+				return -1;
+			c->stream = 1;
+		}
+	}
 	for (fmt = 0; ring && fmt < 2; fmt++) {
 		if ((cfg->formats & (1 << fmt)) == 0)
 			continue;
@@ -288,7 +309,9 @@ static size_t case_area(const struct bench_case *c)
 {
 	switch (c->mode) {
 	case BENCH_LIMIT:
-		return c->test == BENCH_THROUGHPUT ? limit_stream_area(c->burst) : 512;
+		if (c->test == BENCH_THROUGHPUT)
+			return limit_stream_area(c->burst);
+		return c->walk ? limit_walk_area(c->elems) : 512;
 	case BENCH_RING:
 		return ring_area_size(c->elems, c->elem_size);
 	case BENCH_RTE_RING:
@@ -346,9 +369,19 @@ static const struct bench_case *case_find(const struct case_list *l, enum bench_
 		const struct bench_case *c = &l->v[i];
 
 		if (c->mode == m && c->test == t && c->elem_size == esize && c->burst == burst &&
-		    c->format == fmt && !c->extra_elems && c->stream == stream)
+		    c->format == fmt && !c->extra_elems && c->stream == stream && !c->walk)
 			return c;
 	}
+	return NULL;
+}
+
+const struct bench_case *bench_case_find_walk(const struct case_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].mode == BENCH_LIMIT && l->v[i].walk)
+			return &l->v[i];
 	return NULL;
 }
 

@@ -20,6 +20,13 @@
  * taking it owned from the reader's cache first; where the two CPUs share no
  * cache that moves more lines (doc/vmsg-bench.md, "The stream"), and the
  * limit is the better of the two.
+ *
+ * And two floors of what a ring does that the limit does not (doc/vmsg-bench.md,
+ * "Floors"): the walk, a ping-pong whose every message goes in the next line
+ * of a ring of lines (as a stamped consumer polls the element itself: a line
+ * neither side touched for a lap, where the limit reuses one line each way),
+ * and the stream published once per BENCH_TPUT_BURST lines, the burst of the
+ * throughput ratios.
  */
 
 #define _GNU_SOURCE
@@ -33,91 +40,157 @@
 #define LINE_X 0u
 #define LINE_Y 256u
 
+/*
+ * The walk: X and Y are the lines of two rings of @c lines lines each (X's at
+ * the start, Y's from the next page past it), and message q goes in line
+ * (q - 1) % lines of each, as a stamped ring's consumer polls its elements.
+ */
+#define WALK_LINE 64u
+
+static size_t walk_y(uint32_t lines)
+{
+	return ((size_t)lines * WALK_LINE + 4095u) / 4096u * 4096u;
+}
+
+size_t limit_walk_area(uint32_t lines)
+{
+	return walk_y(lines) + (size_t)lines * WALK_LINE;
+}
+
+/* The next line of a walk of @p lines (1: the same line, compiled away). */
+static inline __attribute__((always_inline)) uint32_t walk_next(uint32_t j, uint32_t lines)
+{
+	return j + 1u == lines ? 0u : j + 1u;
+}
+
+static inline __attribute__((always_inline)) uint64_t *walk_line(uint8_t *ring, uint32_t j)
+{
+	return (uint64_t *)(void *)(ring + (size_t)j * WALK_LINE);
+}
+
 struct limit_args {
+	uint32_t lines; /* 1: the limit; more: the walk over rings of that many lines */
 	uint64_t count;
 	uint64_t warmup;
 	uint64_t *ticks;
 	struct bench_run *out;
 };
 
-/* A: @p n round trips from sequence number *@p seq; with @p ticks, each one's TSC ticks. */
-static inline __attribute__((always_inline)) int limit_ping(uint64_t *x, const uint64_t *y,
-							    uint64_t *seq, uint64_t n,
+/*
+ * A: @p n round trips from sequence number *@p seq, in lines *@p j of the
+ * walks @p x and @p y of @p lines lines (1: the two lines of the limit); with
+ * @p ticks, each one's TSC ticks.
+ */
+static inline __attribute__((always_inline)) int limit_ping(uint8_t *x, uint8_t *y, uint32_t lines,
+							    uint32_t *j, uint64_t *seq, uint64_t n,
 							    uint64_t *ticks, struct bench_wait *w)
 {
 	uint64_t spins = 0;
 	uint64_t i, t0, t1, q = *seq;
-	int rc;
+	uint32_t k = *j;
+	int rc = 0;
 
-	for (i = 0; i < n; i++, q++) {
+	for (i = 0; i < n; i++, q++, k = walk_next(k, lines)) {
 		t0 = rte_vmsg_tsc();
 		/* LX: the release pairs with B's acquire of X; the value is the message. */
-		bench_store_release(x, q);
+		bench_store_release(walk_line(x, k), q);
 		/* LY: pairs with B's release of Y. */
-		while (bench_load_acquire(y) != q) {
+		while (bench_load_acquire(walk_line(y, k)) != q) {
 			rc = bench_idle(w, &spins);
-			if (rc < 0) {
-				*seq = q;
-				return rc;
-			}
+			if (rc < 0)
+				goto out;
 		}
 		t1 = rte_vmsg_tsc();
 		bench_progress(&spins);
 		if (ticks != NULL)
 			ticks[i] = t1 - t0;
 	}
+out:
 	*seq = q;
+	*j = k;
+	return rc < 0 ? rc : 0;
+}
+
+/* A: the warm-up, then the timed round trips; system calls only between the two. */
+static inline __attribute__((always_inline)) int limit_a(struct bench_side *s,
+							 const struct limit_args *a, uint8_t *x,
+							 uint8_t *y, uint32_t lines, uint64_t *q,
+							 struct bench_wait *w)
+{
+	struct bench_perf_ctx perf;
+	uint64_t start;
+	uint32_t j = 0;
+	double cpu0;
+	int rc;
+
+	rc = limit_ping(x, y, lines, &j, q, a->warmup, NULL, w);
+	if (rc < 0)
+		return rc;
+	bench_perf_begin(&perf);
+	cpu0 = bench_thread_cpu_ns();
+	start = rte_vmsg_tsc();
+	rc = limit_ping(x, y, lines, &j, q, a->count, a->ticks, w);
+	start = rte_vmsg_tsc() - start;
+	cpu0 = bench_thread_cpu_ns() - cpu0;
+	/* Before the results are stored: their page is copy-on-write after a fork. */
+	bench_perf_end(&perf, a->out);
+	if (rc < 0)
+		return rc;
+	a->out->real_ns = (double)start * 1e9 / (double)s->tsc_hz;
+	a->out->cpu_ns = cpu0;
+	return 0;
+}
+
+/* B: answers every round trip of A in the same lines. */
+static inline __attribute__((always_inline)) int limit_b(uint8_t *x, uint8_t *y, uint32_t lines,
+							 uint64_t total, uint64_t *q,
+							 struct bench_wait *w)
+{
+	uint64_t spins = 0;
+	uint32_t j = 0;
+	int rc;
+
+	for (*q = 1; *q <= total; (*q)++, j = walk_next(j, lines)) {
+		/* LX: pairs with A's release of X. */
+		while (bench_load_acquire(walk_line(x, j)) != *q) {
+			rc = bench_idle(w, &spins);
+			if (rc < 0)
+				return rc;
+		}
+		bench_progress(&spins);
+		/* LY: pairs with A's acquire of Y. */
+		bench_store_release(walk_line(y, j), *q);
+	}
 	return 0;
 }
 
 static int limit_side(struct bench_side *s)
 {
-	uint64_t spins = 0;
 	const struct limit_args *a = s->arg;
-	uint64_t *x = (uint64_t *)(void *)(s->area + LINE_X);
-	uint64_t *y = (uint64_t *)(void *)(s->area + LINE_Y);
-	uint64_t total = a->warmup + a->count, q = 1, start;
-	struct bench_perf_ctx perf;
+	uint64_t q = 1;
 	struct bench_wait w;
-	double cpu0;
+	uint8_t *x, *y;
 	int rc;
 
 	if (bench_start_line(s) < 0)
 		return -1;
 	bench_wait_init(&w, s);
-	if (s->side == 0) {
-		/* Warm-up, then the timed round trips; system calls only between the two. */
-		rc = limit_ping(x, y, &q, a->warmup, NULL, &w);
-		if (rc < 0)
-			goto fail;
-		bench_perf_begin(&perf);
-		cpu0 = bench_thread_cpu_ns();
-		start = rte_vmsg_tsc();
-		rc = limit_ping(x, y, &q, a->count, a->ticks, &w);
-		start = rte_vmsg_tsc() - start;
-		cpu0 = bench_thread_cpu_ns() - cpu0;
-		/* Before the results are stored: their page is copy-on-write after a fork. */
-		bench_perf_end(&perf, a->out);
-		if (rc < 0)
-			goto fail;
-		a->out->real_ns = (double)start * 1e9 / (double)s->tsc_hz;
-		a->out->cpu_ns = cpu0;
+	/* Two instances: the limit's constant single line folds the walk away. */
+	if (a->lines == 1) {
+		x = s->area + LINE_X;
+		y = s->area + LINE_Y;
+		rc = s->side == 0 ? limit_a(s, a, x, y, 1, &q, &w)
+				  : limit_b(x, y, 1, a->warmup + a->count, &q, &w);
+	} else {
+		x = s->area;
+		y = s->area + walk_y(a->lines);
+		rc = s->side == 0 ? limit_a(s, a, x, y, a->lines, &q, &w)
+				  : limit_b(x, y, a->lines, a->warmup + a->count, &q, &w);
+	}
+	if (rc == 0)
 		return 0;
-	}
-	for (q = 1; q <= total; q++) {
-		/* LX: pairs with A's release of X. */
-		while (bench_load_acquire(x) != q) {
-			rc = bench_idle(&w, &spins);
-			if (rc < 0)
-				goto fail;
-		}
-		bench_progress(&spins);
-		/* LY: pairs with A's acquire of Y. */
-		bench_store_release(y, q);
-	}
-	return 0;
-fail:
-	bench_fail(s, "limit ping-pong stopped at round trip %llu: %s", (unsigned long long)q,
+	bench_fail(s, "limit ping-pong%s stopped at round trip %llu: %s",
+		   a->lines == 1 ? "" : " (walk)", (unsigned long long)q,
 		   rc == -ETIMEDOUT ? "the other side stopped answering" : "the other side failed");
 	return -1;
 }
@@ -343,12 +416,13 @@ int limit_run(struct bench_env *env, struct bench_case *c, struct bench_run *out
 	if (c->test == BENCH_THROUGHPUT)
 		return stream_run(env, c, out);
 	memset(&a, 0, sizeof(a));
+	a.lines = c->walk ? c->elems : 1;
 	a.count = env->cfg->samples;
 	a.warmup = bench_warmup(a.count);
 	a.ticks = env->ticks;
 	a.out = out;
 	/* Fresh lines: sequence numbers start from 1 again. */
-	memset(env->area, 0, LINE_Y + 64);
+	memset(env->area, 0, c->walk ? limit_walk_area(a.lines) : LINE_Y + 64);
 	if (bench_pair_run(env, limit_side, &a) < 0)
 		return -1;
 	bench_latency_stats(env->ticks, a.count, env->tsc_hz, out);

@@ -261,7 +261,7 @@ int bench_plot_write(const char *path, const struct bench_env *env, const struct
 		/* The limit is the floor everything else is read against: black and thick. */
 		if (c->mode == BENCH_LIMIT) {
 			color = "#000";
-			dash = "";
+			dash = c->walk ? "6,3" : ""; /* the walk: the stamped ring's floor */
 			w = 3;
 		} else {
 			color = palette[k % (sizeof(palette) / sizeof(palette[0]))];

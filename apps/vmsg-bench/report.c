@@ -49,7 +49,7 @@ void bench_ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r)
 
 	memset(r, 0, sizeof(*r));
 	r->format = fmt;
-	r->pp = r->tput = r->tp = r->net = r->init = r->stream = -1;
+	r->pp = r->tput = r->tp = r->net = r->init = r->stream = r->walk = r->burst_stream = -1;
 	r->init_sync = bench_case_find(l, BENCH_TRANSPORT, BENCH_INIT1000, 64, 1, fmt);
 	r->init_async = bench_case_find(l, BENCH_TRANSPORT, BENCH_INIT1000_ASYNC, 64, 1, fmt);
 	if (r->init_sync != NULL && r->init_async != NULL &&
@@ -95,6 +95,19 @@ void bench_ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r)
 	if (r->ring_tput != NULL && r->limit_stream != NULL)
 		r->stream = r->ring_tput->runs[r->ring_tput->median].mps /
 			    r->limit_stream->runs[r->limit_stream->median].mps;
+	/* The floors (not targets): the walk bounds a consumer that polls the element. */
+	r->limit_walk = bench_case_find_walk(l);
+	if (fmt == RTE_VMSG_LINK_FMT_STAMPED && r->limit_walk != NULL && r->ring_pp != NULL)
+		r->walk = r->ring_pp->runs[r->ring_pp->median].p50_ns /
+			  r->limit_walk->runs[r->limit_walk->median].p50_ns;
+	r->burst_stream_plain =
+		bench_case_find(l, BENCH_LIMIT, BENCH_THROUGHPUT, 64, BENCH_TPUT_BURST, -1);
+	r->burst_stream_nt =
+		bench_case_find_stream(l, BENCH_LIMIT, BENCH_THROUGHPUT, 64, BENCH_TPUT_BURST, -1);
+	r->burst_stream_best = better_rate(r->burst_stream_plain, r->burst_stream_nt);
+	if (r->ring_tput != NULL && r->burst_stream_best != NULL)
+		r->burst_stream = r->ring_tput->runs[r->ring_tput->median].mps /
+				  r->burst_stream_best->runs[r->burst_stream_best->median].mps;
 }
 
 /* The same ratios run by run: how much of the spread is the host's. */
@@ -159,6 +172,27 @@ void bench_print_init_ratio(const struct bench_ratios *r, const char *indent)
 		       r->init <= TARGET_INIT ? "met" : "NOT met");
 }
 
+/*
+ * What bounds the ring's two physical ratios, beside them: the stamped
+ * ping-pong over the walk, and ring 64/32 over the stream published once per
+ * burst of 32 lines (doc/vmsg-bench.md, "Floors"). Not targets.
+ */
+static void bench_print_floors(const struct bench_ratios *r, const char *indent)
+{
+	if (r->walk >= 0)
+		printf("%s  floor: ring 64/1 p50 over the walk %.3f (walk p50 %.1f ns: "
+		       "each message in the next of %u lines, as this format's consumer "
+		       "polls them)\n",
+		       indent, r->walk, r->limit_walk->runs[r->limit_walk->median].p50_ns,
+		       r->limit_walk->elems);
+	if (r->burst_stream >= 0)
+		printf("%s  floor: ring 64/32 over the stream at its burst %.3f (%u lines per "
+		       "block%s: %.2f Mlines/s)\n",
+		       indent, r->burst_stream, r->burst_stream_best->burst,
+		       r->burst_stream_best->stream ? ", non-temporal" : "",
+		       r->burst_stream_best->runs[r->burst_stream_best->median].mps / 1e6);
+}
+
 void bench_print_ratios(const struct bench_ratios *r, const char *indent)
 {
 	if (r->pp >= 0)
@@ -196,6 +230,7 @@ void bench_print_ratios(const struct bench_ratios *r, const char *indent)
 		       r->stream >= TARGET_STREAM ? "met" : "NOT met");
 	else if (r->ring_tput != NULL)
 		printf("%sring_tput_over_stream_limit not measured (limit not run)\n", indent);
+	bench_print_floors(r, indent);
 	if (r->tp >= 0)
 		printf("%stransport_rtt_p50_over_ring_pp %6.3f   transport get_status p50 %.1f ns "
 		       "/ "
@@ -433,6 +468,11 @@ void bench_print_summary(const struct bench_cfg *cfg, const struct case_list *l,
 		if (r->stream >= 0)
 			sum_ratio("  the same, over the stream limit", "", r->stream, "stream", 0,
 				  TARGET_STREAM);
+		if (r->burst_stream >= 0) {
+			snprintf(v, sizeof(v), "%.3f x stream/%u", r->burst_stream,
+				 r->burst_stream_best->burst);
+			sum_line("  the same, over the stream at its burst", "", v, "(a floor)");
+		}
 	}
 	if (r->tp_status != NULL) {
 		snprintf(v, sizeof(v), "%.1f ns", med(r->tp_status)->p50_ns);

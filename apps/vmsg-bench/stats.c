@@ -85,6 +85,8 @@ static const char *variant_name(const struct bench_case *c)
 		return bench_vhost_path_name(c->path);
 	if (c->mode == BENCH_PMD)
 		return bench_pmd_path_name(c->path);
+	if (c->walk)
+		return "walk";
 	/* The streaming twins: the ring's with RTE_VMSG_LINK_F_STREAM, the limit's stream. */
 	if (c->stream)
 		return c->mode == BENCH_LIMIT ? "stream" : "compat-stream";
@@ -184,8 +186,9 @@ void bench_latency_stats(uint64_t *ticks, uint64_t n, uint64_t hz, struct bench_
 /*
  * Names: <mode>/<test>/<element size>/<burst>, then for link measurements
  * /<format> (compat or stamped; compat-stream with RTE_VMSG_LINK_F_STREAM),
- * for the limit's stream of non-temporal stores /stream, then /elems:<N> only for the extra
- * measurements at an element count other than --elems (the N=63 ones).
+ * for the limit's stream of non-temporal stores /stream, for its walk /walk,
+ * then /elems:<N> only for the extra measurements at an element count other
+ * than --elems (the N=63 ones).
  */
 void bench_case_name(const struct bench_case *c, char *buf, size_t cap)
 {
@@ -195,8 +198,9 @@ void bench_case_name(const struct bench_case *c, char *buf, size_t cap)
 	if (k < 0 || (size_t)k >= cap)
 		return;
 	/* transport names carry no format (its label does); net its notify mode, vhost its path. */
-	if ((c->format >= 0 && c->mode != BENCH_TRANSPORT) || c->stream || c->mode == BENCH_NET ||
-	    c->mode == BENCH_VHOST || c->mode == BENCH_PCIE || c->mode == BENCH_PMD)
+	if ((c->format >= 0 && c->mode != BENCH_TRANSPORT) || c->stream || c->walk ||
+	    c->mode == BENCH_NET || c->mode == BENCH_VHOST || c->mode == BENCH_PCIE ||
+	    c->mode == BENCH_PMD)
 		k += snprintf(buf + k, cap - (size_t)k, "/%s", variant_name(c));
 	if (c->extra_elems && (size_t)k < cap)
 		snprintf(buf + k, cap - (size_t)k, "/elems:%u", c->elems);
@@ -340,8 +344,8 @@ static void print_line(FILE *f, const struct bench_case *c, const struct bench_r
 {
 	char elems[16];
 
-	if (c->mode == BENCH_LIMIT || c->mode == BENCH_VHOST || c->mode == BENCH_PCIE ||
-	    c->mode == BENCH_PMD)
+	if ((c->mode == BENCH_LIMIT && !c->walk) || c->mode == BENCH_VHOST ||
+	    c->mode == BENCH_PCIE || c->mode == BENCH_PMD)
 		snprintf(elems, sizeof(elems), "-");
 	else
 		snprintf(elems, sizeof(elems), "%u", c->elems);
@@ -906,6 +910,9 @@ static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 		else if (c->mode == BENCH_LIMIT && bench_test_is_rate(c->test))
 			snprintf(label, sizeof(label), "stream of 64 B lines, %u per block",
 				 c->burst);
+		else if (c->walk)
+			snprintf(label, sizeof(label),
+				 "64 B messages, each in the next of %u lines", c->elems);
 		else if (c->mode == BENCH_PCIE)
 			snprintf(label, sizeof(label), "%s placement, %s, %s",
 				 bench_pcie_placement_name(c->path), c->notify ? "event" : "poll",
@@ -986,6 +993,25 @@ static void json_ratios(FILE *f, const struct bench_ratios *r)
 }
 
 /*
+ * "floors", when the limit's walk or its stream at the throughput burst ran:
+ * the stamped ring ping-pong p50 over the walk's, and ring 64/32 (the ratio
+ * format's) over the better stream at 32 lines per block. Not targets: what
+ * bounds ring_pp_p50_over_limit (stamped) and ring_tput_over_stream_limit.
+ */
+static void json_floors(FILE *f, const struct bench_ratios *m, const struct bench_ratios *o)
+{
+	const struct bench_ratios *st = m != NULL && m->walk >= 0 ? m : o;
+
+	if (m == NULL || (m->limit_walk == NULL && m->burst_stream_best == NULL))
+		return;
+	fputs(",\n  \"floors\": { \"stamped_pp_p50_over_walk\": ", f);
+	json_num(f, st != NULL && st->walk >= 0 ? st->walk : NAN);
+	fputs(", \"ring_tput_over_burst_stream\": ", f);
+	json_num(f, m->burst_stream >= 0 ? m->burst_stream : NAN);
+	fputs(" }", f);
+}
+
+/*
  * "dpdk_reference": the best path at each ratio size (name and Mpps, null
  * when no path has a valid median) and the outlier rule, when vhost-user
  * cells ran.
@@ -1041,6 +1067,7 @@ int bench_json_write(const char *path, const struct bench_env *env, const struct
 	json_ratios(f, main_ratios);
 	fputs(" }", f);
 	json_dpdk_ref(f, cases, n, main_ratios);
+	json_floors(f, main_ratios, other_ratios);
 	if (other_ratios != NULL) {
 		fprintf(f, ",\n  \"ratios_other_format\": { \"format\": \"%s\", ",
 			bench_format_name(other_ratios->format));

@@ -7,6 +7,8 @@
 # with the types they expect, and the ratios are exactly the three ring names
 # (ring_tput_over_stream_limit: ring 64/32 over limit/throughput/64/64, the
 # stream of 64-byte lines, whose entry carries its time per block's percentiles),
+# the "floors" object beside them (the stamped ring ping-pong over the walk,
+# limit/pingpong/64/1/walk, and ring 64/32 over the stream at 32 lines a block),
 # plus transport_rtt_p50_over_ring_pp when transport was measured, and
 # the transport/init1000 and transport/init1000async entries (enumerate and
 # initialise 1000 devices, with the synchronous and the asynchronous calls)
@@ -264,6 +266,34 @@ if stream is not None:
             abs(v - max(rings) / max(streams)) > 1e-3 * v:
         errors.append(f"ring_tput_over_stream_limit {v} is not the better ring 64/32 / "
                       "the better stream")
+    # The floors: the walk ping-pong and the stream at the ratio's burst, and
+    # the two "floors" ratios, each from the entries it names.
+    walk = byname.get("limit/pingpong/64/1/walk")
+    bursts = [b["items_per_second"] for b in (byname.get("limit/throughput/64/32"),
+                                              byname.get("limit/throughput/64/32/stream"))
+              if b is not None and isinstance(b.get("items_per_second"), (int, float))]
+    floors = doc.get("floors")
+    if walk is None or not bursts:
+        errors.append("limit/pingpong/64/1/walk or limit/throughput/64/32 missing")
+    elif not isinstance(floors, dict) or \
+            set(floors) != {"stamped_pp_p50_over_walk", "ring_tput_over_burst_stream"}:
+        errors.append(f"floors {floors!r}: not exactly the two floor ratios")
+    else:
+        if not isinstance(walk.get("elems"), int) or walk["elems"] < 2 or \
+                not isinstance(walk.get("p50_ns"), (int, float)):
+            errors.append(f"limit/pingpong/64/1/walk: elems or p50_ns wrong: {walk!r}")
+        f = floors["ring_tput_over_burst_stream"]
+        if rings and (not isinstance(f, (int, float)) or
+                      abs(f - max(rings) / max(bursts)) > 1e-3 * f):
+            errors.append(f"floors: ring_tput_over_burst_stream {f} is not the better ring "
+                          "64/32 / the better stream at 32 lines")
+        st = byname.get("ring/pingpong/64/1/stamped")
+        f = floors["stamped_pp_p50_over_walk"]
+        if st is not None and isinstance(walk.get("p50_ns"), (int, float)) and \
+                (not isinstance(f, (int, float)) or
+                 abs(f - st["p50_ns"] / walk["p50_ns"]) > 1e-3 * f):
+            errors.append(f"floors: stamped_pp_p50_over_walk {f} is not the stamped ring "
+                          "ping-pong p50 / the walk's")
 init_ratio = "init1000_async_over_sync"
 if mode == "transport" or any(n.startswith("transport/") for n in names):
     want.add("transport_rtt_p50_over_ring_pp")

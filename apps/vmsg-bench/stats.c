@@ -870,6 +870,26 @@ static void json_testpmd(FILE *f, const struct bench_case *c)
 	}
 }
 
+/*
+ * Our own cases: every run's figure (the median's key: msg/s of a rate,
+ * p50 of a latency), so that the median, and the spread, can be read
+ * back from the JSON as from a testpmd cell's runs_mpps.
+ */
+static void json_runs(FILE *f, const struct bench_case *c)
+{
+	int rate = bench_test_is_rate(c->test);
+	uint32_t i;
+
+	fprintf(f, ",\n      \"%s\": [", rate ? "runs_items_per_second" : "runs_p50_ns");
+	for (i = 0; i < c->nruns; i++) {
+		const struct bench_run *r = &c->runs[i];
+
+		fputs(i ? ", " : "", f);
+		json_num(f, r->invalid != BENCH_RUN_OK ? NAN : rate ? r->mps : r->p50_ns);
+	}
+	fputs("]", f);
+}
+
 static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 {
 	const struct bench_run *r = &c->runs[c->median];
@@ -897,6 +917,8 @@ static void json_case(FILE *f, const struct bench_case *c, int family, int last)
 	json_num(f, bench_case_is_testpmd(c) && !bench_case_valid(c) ? NAN : r->mps);
 	if (bench_case_is_testpmd(c))
 		json_testpmd(f, c);
+	else
+		json_runs(f, c);
 	fputs(",\n      \"label\": ", f);
 	{
 		char label[64];

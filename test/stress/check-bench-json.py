@@ -25,7 +25,9 @@
 # default files (vmsg-bench.json, vmsg-bench.svg); then a short limit run
 # with stderr on a pseudo-terminal must show the progress line.
 # Every testpmd cell's rate must be the median of its valid runs (of an even
-# count, the higher middle one).
+# count, the higher middle one); every other entry but init1000 lists its
+# runs' figures too (runs_items_per_second or runs_p50_ns), and its own
+# figure must be their median.
 # Every "target ...: met / NOT met" verdict printed must agree with its ratio;
 # targets not met are listed (TARGET NOT MET), failures only with
 # VMSG_BENCH_REQUIRE_TARGETS=1.
@@ -209,6 +211,21 @@ for b in doc.get("benchmarks", []):
             print(f"note: {name}: {st}: {b.get('note', '')[:160]}")
     elif parts[1:2] in (["throughput"], ["pps"]) and not b.get("items_per_second", 0) > 0:
         errors.append(f"{name}: items_per_second missing")
+    elif parts[1:2] not in (["init1000"], ["init1000async"]):
+        # Our own case: every run's figure, and the reported one is their median
+        # (a rate: of an even count the higher middle one; a latency: the lower).
+        rate = parts[1] in ("throughput", "pps")
+        key, val = ("runs_items_per_second", b.get("items_per_second")) if rate else \
+            ("runs_p50_ns", b.get("p50_ns"))
+        runs = b.get(key)
+        if not isinstance(runs, list) or len(runs) != b.get("repetitions") or \
+                not all(isinstance(x, (int, float)) for x in runs):
+            errors.append(f"{name}: {key} missing or not one number per run: {runs!r}")
+        elif isinstance(val, (int, float)):
+            v = sorted(runs)
+            m = v[len(v) // 2] if rate else v[(len(v) - 1) // 2]
+            if abs(val - m) > 1e-6 * max(abs(m), 1e-9):
+                errors.append(f"{name}: {val} is not the median of its runs {v}")
     if parts[1:2] in (["init1000"], ["init1000async"]):
         # One iteration per device initialised; times in microseconds.
         if b.get("time_unit") != "us" or b.get("devices") != 1000 or \

@@ -199,9 +199,10 @@ RTE_VMSG_API int rte_vmsg__ring_io_dequeue_burst(struct rte_vmsg_ring *r, void *
 						 uint32_t n);
 /*
  * Copies @p len bytes (a multiple of 64, @p dst 64-byte aligned) with
- * non-temporal stores, then fences them (lib/ring/ring_stream.c).
+ * non-temporal stores; with @p fence, then fences them and every earlier
+ * one (lib/ring/ring_stream.c).
  */
-RTE_VMSG_API void rte_vmsg__ring_stream_copy(void *dst, const void *src, size_t len);
+RTE_VMSG_API void rte_vmsg__ring_stream_copy(void *dst, const void *src, size_t len, int fence);
 
 /** Element @p i (0 <= i < N) of a ring end. */
 static inline uint8_t *rte_vmsg__ring_elem(const struct rte_vmsg_ring *r, uint32_t i)
@@ -600,7 +601,7 @@ static inline int rte_vmsg_ring_release(struct rte_vmsg_ring *r, uint32_t n)
  * Producer end with RTE_VMSG_RING_MODE_STREAM: the @p k reserved elements,
  * each filled by a @p len = esize byte message of the back-to-back array
  * @p src, written with the streaming copy, one call per run of elements up
- * to the ring's end.
+ * to the ring's end; the last one fences both.
  */
 static inline void rte_vmsg__ring_stream_in(const struct rte_vmsg_ring *r, const uint8_t *src,
 					    uint32_t len, uint32_t k)
@@ -610,10 +611,10 @@ static inline void rte_vmsg__ring_stream_in(const struct rte_vmsg_ring *r, const
 	if (run > k)
 		run = k;
 	rte_vmsg__ring_stream_copy(rte_vmsg__ring_elem(r, r->idx), src,
-				   RTE_VMSG__CAST(size_t, run) * len);
+				   RTE_VMSG__CAST(size_t, run) * len, run == k);
 	if (run < k)
 		rte_vmsg__ring_stream_copy(r->elems, src + RTE_VMSG__CAST(size_t, run) * len,
-					   RTE_VMSG__CAST(size_t, k - run) * len);
+					   RTE_VMSG__CAST(size_t, k - run) * len, 1);
 }
 
 /**

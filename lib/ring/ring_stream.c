@@ -18,7 +18,7 @@
 
 #include "ring_priv.h"
 
-void rte_vmsg__ring_stream_copy(void *dst, const void *src, size_t len)
+void rte_vmsg__ring_stream_copy(void *dst, const void *src, size_t len, int fence)
 {
 #if defined(__x86_64__)
 	/* SSE2 is part of x86-64: four 16-byte stores fill one line's write-combining buffer. */
@@ -38,11 +38,15 @@ void rte_vmsg__ring_stream_copy(void *dst, const void *src, size_t len)
 	/*
 	 * R1s: non-temporal stores are not ordered by the release store of
 	 * the tail that follows (x86 orders only ordinary stores): the fence
-	 * makes every line of the burst visible first. Pairs with A2, as R1.
+	 * makes every line of the burst visible first, those of a run before
+	 * the ring's end copied by an earlier call included. Pairs with A2,
+	 * as R1.
 	 */
-	_mm_sfence();
+	if (fence)
+		_mm_sfence();
 #else
 	/* No streaming store here: an ordinary copy (the commit's release orders it). */
+	(void)fence;
 	memcpy(dst, src, len);
 #endif
 }

@@ -27,8 +27,9 @@ static struct {
 	size_t len[4];
 } rec;
 
-void rte_vmsg__ring_stream_copy(void *dst, const void *src, size_t len)
+void rte_vmsg__ring_stream_copy(void *dst, const void *src, size_t len, int fence)
 {
+	(void)fence;
 	if (rec.calls < 4) {
 		rec.dst[rec.calls] = dst;
 		rec.len[rec.calls] = len;

@@ -150,6 +150,14 @@ _Static_assert(sizeof(struct rte_vmsg_qhead) == 8, "v1 queue head is 8 bytes");
  * bytes to memory (RTE_VMSG_LINK_F_STREAM).
  */
 #define RTE_VMSG_RING_MODE_STREAM 0x4u
+/**
+ * rte_vmsg_ring.mode, producer end in RAM with RTE_VMSG_RING_MODE_STREAM,
+ * stamped format, 64-byte elements, on a CPU with MOVDIR64B
+ * (rte_vmsg_link_stream_direct()): rte_vmsg_ring_enqueue_burst() writes a
+ * burst of at least RTE_VMSG_RING_STREAM_MIN bytes as whole elements,
+ * stamp and message, each with one 64-byte direct store, and no fence.
+ */
+#define RTE_VMSG_RING_MODE_DIRECT 0x8u
 /* The mode bits that change how the index words and elements are reached. */
 #define RTE_VMSG__RING_MODE_ACCESS (RTE_VMSG_RING_MODE_IDX32 | RTE_VMSG_RING_MODE_IO)
 /** The fewest bytes a burst writes for the streaming copy to take it (RTE_VMSG_RING_MODE_STREAM). */
@@ -203,6 +211,14 @@ RTE_VMSG_API int rte_vmsg__ring_io_dequeue_burst(struct rte_vmsg_ring *r, void *
  * one (lib/ring/ring_stream.c).
  */
 RTE_VMSG_API void rte_vmsg__ring_stream_copy(void *dst, const void *src, size_t len, int fence);
+/*
+ * RTE_VMSG_RING_MODE_DIRECT: the @p k reserved elements from r->idx, stamps
+ * from r->seq, each its @p len <= 56 byte message of the back-to-back array
+ * @p src (zeros after it), written with one 64-byte direct store each
+ * (lib/ring/ring_stream.c).
+ */
+RTE_VMSG_API void rte_vmsg__ring_direct_in(struct rte_vmsg_ring *r, const uint8_t *src,
+					   uint32_t len, uint32_t k);
 
 /** Element @p i (0 <= i < N) of a ring end. */
 static inline uint8_t *rte_vmsg__ring_elem(const struct rte_vmsg_ring *r, uint32_t i)
@@ -468,9 +484,11 @@ static inline void rte_vmsg__ring_prefetch_next(const struct rte_vmsg_ring *r, u
 /*
  * rte_vmsg_ring_commit(), the next burst's prefetch asking for the first
  * @p lines lines of each element (1 .. esize / 64; 0: no prefetch, after a
- * streaming copy, whose stores would only evict the lines again).
+ * streaming copy, whose stores would only evict the lines again). With
+ * @p stamped, the elements already carry their stamps (a direct burst).
  */
-static inline int rte_vmsg__ring_commit(struct rte_vmsg_ring *r, uint32_t n, uint32_t lines)
+static inline int rte_vmsg__ring_commit(struct rte_vmsg_ring *r, uint32_t n, uint32_t lines,
+					int stamped)
 {
 	uint32_t i, idx = r->idx;
 
@@ -478,7 +496,16 @@ static inline int rte_vmsg__ring_commit(struct rte_vmsg_ring *r, uint32_t n, uin
 		return -EIO;
 	if (n > r->pending)
 		return -EINVAL;
-	if (r->msg_off != 0) {
+	if (r->msg_off != 0 && stamped) {
+		/*
+		 * R3d: each element came with its stamp in one direct store
+		 * (rte_vmsg__ring_direct_in()). The tail below may then show
+		 * before the elements: this format's consumer reads none of
+		 * them by it.
+		 */
+		idx = rte_vmsg__ring_add(r, idx, n);
+		r->seq += n;
+	} else if (r->msg_off != 0) {
 		/*
 		 * R3: each stamp is released after its message; pairs with A3
 		 * in rte_vmsg_ring_peek(). The stamp tells the consumer the
@@ -521,7 +548,7 @@ static inline int rte_vmsg__ring_commit(struct rte_vmsg_ring *r, uint32_t n, uin
 static inline int rte_vmsg_ring_commit(struct rte_vmsg_ring *r, uint32_t n)
 {
 	/* The messages' lengths are not known here: the line every message writes. */
-	return rte_vmsg__ring_commit(r, n, 1);
+	return rte_vmsg__ring_commit(r, n, 1, 0);
 }
 
 /**
@@ -626,8 +653,10 @@ static inline void rte_vmsg__ring_stream_in(const struct rte_vmsg_ring *r, const
  * RTE_VMSG_RING_MODE_STREAM (RTE_VMSG_LINK_F_STREAM), a burst whose
  * messages fill their elements (@p len equal to the element size: the
  * compatible format) and that writes at least RTE_VMSG_RING_STREAM_MIN
- * bytes goes to memory with non-temporal stores; any other burst is
- * copied as without it.
+ * bytes goes to memory with non-temporal stores; with
+ * RTE_VMSG_RING_MODE_DIRECT (the stamped format's 64-byte elements), a
+ * burst of at least that many bytes of elements goes with one direct store
+ * per element; any other burst is copied as without it.
  *
  * Concurrency: producer end only; wait-free.
  *
@@ -651,13 +680,18 @@ static inline int rte_vmsg_ring_enqueue_burst(struct rte_vmsg_ring *r, const voi
 	if (RTE_VMSG_UNLIKELY((r->mode & RTE_VMSG_RING_MODE_STREAM) != 0) && len == r->esize &&
 	    RTE_VMSG__CAST(size_t, k) * len >= RTE_VMSG_RING_STREAM_MIN) {
 		rte_vmsg__ring_stream_in(r, src, len, RTE_VMSG__CAST(uint32_t, k));
-		return rte_vmsg__ring_commit(r, RTE_VMSG__CAST(uint32_t, k), 0);
+		return rte_vmsg__ring_commit(r, RTE_VMSG__CAST(uint32_t, k), 0, 0);
+	}
+	if (RTE_VMSG_UNLIKELY((r->mode & RTE_VMSG_RING_MODE_DIRECT) != 0) &&
+	    RTE_VMSG__CAST(size_t, k) * r->esize >= RTE_VMSG_RING_STREAM_MIN) {
+		rte_vmsg__ring_direct_in(r, src, len, RTE_VMSG__CAST(uint32_t, k));
+		return rte_vmsg__ring_commit(r, RTE_VMSG__CAST(uint32_t, k), 0, 1);
 	}
 	for (i = 0; i < RTE_VMSG__CAST(uint32_t, k); i++)
 		memcpy(rte_vmsg__ring_slot_ram(r, i), src + RTE_VMSG__CAST(size_t, i) * len, len);
 	/* The next burst's prefetch: the lines these messages took (len <= msg_max). */
 	lines = (r->msg_off + len + 63u) / 64u;
-	return rte_vmsg__ring_commit(r, RTE_VMSG__CAST(uint32_t, k), lines != 0 ? lines : 1u);
+	return rte_vmsg__ring_commit(r, RTE_VMSG__CAST(uint32_t, k), lines != 0 ? lines : 1u, 0);
 }
 
 /**
@@ -960,12 +994,27 @@ struct rte_vmsg_link_opts {
  * different dies or sockets, a card that reads by DMA): a line the
  * consumer read a lap ago is then written without first being taken back
  * from it. Where the two CPUs share a cache it costs, and smaller bursts
- * lose either way (doc/ring.md, "Streaming bursts", has the figures). No
- * effect on a link in I/O memory, on the stamped format, or on
- * rte_vmsg_ring_commit() after slot writes; x86-64 only (elsewhere the
- * copy is the ordinary one).
+ * lose either way (doc/ring.md, "Streaming bursts", has the figures). The
+ * non-temporal stores end with one store fence before the tail. In the
+ * stamped format with 64-byte elements, on a CPU with MOVDIR64B
+ * (rte_vmsg_link_stream_direct()), a burst of at least that many bytes of
+ * elements is written instead with one 64-byte direct store per element,
+ * stamp included, and no fence. No effect on a link in I/O memory, on the
+ * stamped format otherwise, or on rte_vmsg_ring_commit() after slot
+ * writes; x86-64 only (elsewhere the copy is the ordinary one).
  */
 #define RTE_VMSG_LINK_F_STREAM (1u << 1)
+
+/**
+ * Whether RTE_VMSG_LINK_F_STREAM, on a stamped link of 64-byte elements,
+ * writes its streaming bursts with direct stores on this CPU: x86-64 with
+ * MOVDIR64B (CPUID leaf 7, ECX bit 28). Each element, stamp and message,
+ * is then one 64-byte write that the consumer sees whole or not at all, so
+ * the burst needs no store fence (doc/ring.md, "Streaming bursts").
+ *
+ * @return 1 or 0.
+ */
+RTE_VMSG_API int rte_vmsg_link_stream_direct(void);
 
 /** Link states as rte_vmsg_link_poll() reports them. */
 enum rte_vmsg_link_state {

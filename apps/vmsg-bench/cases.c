@@ -243,19 +243,21 @@ static int build_cases(const struct bench_cfg *cfg, struct case_list *l, int lim
 						return -1;
 				}
 		/*
-		 * The compatible format's bursts of at least
-		 * RTE_VMSG_RING_STREAM_MIN bytes again with
-		 * RTE_VMSG_LINK_F_STREAM on the producer (x86-64: elsewhere
-		 * the flag changes nothing).
+		 * The bursts of at least RTE_VMSG_RING_STREAM_MIN bytes again
+		 * with RTE_VMSG_LINK_F_STREAM on the producer: the compatible
+		 * format's (x86-64: elsewhere the flag changes nothing), and
+		 * the stamped format's 64-byte ones where the CPU writes them
+		 * with direct stores (rte_vmsg_link_stream_direct()).
 		 */
-		for (i = 0; BENCH_HAVE_STREAM && fmt == RTE_VMSG_LINK_FMT_COMPAT &&
-			    i < sizeof(sizes) / sizeof(sizes[0]);
-		     i++)
+		for (i = 0; BENCH_HAVE_STREAM && i < sizeof(sizes) / sizeof(sizes[0]); i++)
 			for (j = 0; j < sizeof(bursts) / sizeof(bursts[0]); j++) {
 				struct bench_case *c;
 
 				if (sizes[i] * bursts[j] < RTE_VMSG_RING_STREAM_MIN ||
 				    bursts[j] > cfg->elems - 1)
+					continue;
+				if (fmt != RTE_VMSG_LINK_FMT_COMPAT &&
+				    (sizes[i] != 64 || !rte_vmsg_link_stream_direct()))
 					continue;
 				c = case_add(l, BENCH_RING, BENCH_THROUGHPUT, sizes[i], bursts[j],
 					     cfg->elems, fmt);
@@ -422,7 +424,7 @@ const struct bench_case *bench_case_find_pps64(const struct case_list *l, enum b
 }
 
 /* The ratios' measurements first (limit, then what divides by it), then the rest. */
-#define NFIRST 12
+#define NFIRST 13
 
 static int is_first(const struct bench_case *const *first, const struct bench_case *c)
 {
@@ -465,12 +467,13 @@ static size_t *run_order(const struct case_list *l)
 	first[5] = r[0].ring_tput_plain;
 	first[6] = r[1].ring_tput_plain;
 	first[7] = r[1].ring_tput_stream;
-	first[8] = r[0].rte_tput;
+	first[8] = r[0].ring_tput_stream; /* direct stores, where the CPU has them */
+	first[9] = r[0].rte_tput;
 	/* transport GET_DEVICE_STATUS right after the ring ping-pong it is divided by. */
-	first[9] = r[0].tp_status != NULL ? r[0].tp_status : r[1].tp_status;
+	first[10] = r[0].tp_status != NULL ? r[0].tp_status : r[1].tp_status;
 	/* net 64 B polling and the vhost-user split path back to back. */
-	first[10] = r[0].net_pps;
-	first[11] = r[0].vhost_pps;
+	first[11] = r[0].net_pps;
+	first[12] = r[0].vhost_pps;
 	for (j = 0; j < NFIRST; j++)
 		if (first[j] != NULL)
 			order[k++] = (size_t)(first[j] - l->v);

@@ -87,9 +87,15 @@ static const char *variant_name(const struct bench_case *c)
 		return bench_pmd_path_name(c->path);
 	if (c->walk)
 		return "walk";
-	/* The streaming twins: the ring's with RTE_VMSG_LINK_F_STREAM, the limit's stream. */
+	/*
+	 * The streaming twins: the ring's with RTE_VMSG_LINK_F_STREAM
+	 * (non-temporal, or direct stores in the stamped format), the limit's
+	 * stream.
+	 */
 	if (c->stream)
-		return c->mode == BENCH_LIMIT ? "stream" : "compat-stream";
+		return c->mode == BENCH_LIMIT			? "stream"
+		       : c->format == RTE_VMSG_LINK_FMT_STAMPED ? "stamped-stream"
+								: "compat-stream";
 	return bench_format_name(c->format);
 }
 
@@ -185,7 +191,8 @@ void bench_latency_stats(uint64_t *ticks, uint64_t n, uint64_t hz, struct bench_
 
 /*
  * Names: <mode>/<test>/<element size>/<burst>, then for link measurements
- * /<format> (compat or stamped; compat-stream with RTE_VMSG_LINK_F_STREAM),
+ * /<format> (compat or stamped; compat-stream, stamped-stream with
+ * RTE_VMSG_LINK_F_STREAM),
  * for the limit's stream of non-temporal stores /stream, for its walk /walk,
  * then /elems:<N> only for the extra measurements at an element count other
  * than --elems (the N=63 ones).

@@ -14,6 +14,10 @@
 #include <string.h>
 #include <time.h>
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
 #include "rte_vmsg_ring.h"
 #include "rte_vmsg_mem.h"
 #include "log_priv.h"
@@ -25,6 +29,24 @@
 #define OFF_DEV_QHEAD 64u
 #define OFF_DRV_QHEAD 128u
 #define OFF_ELEMS 192u
+
+int rte_vmsg_link_stream_direct(void)
+{
+#if defined(__x86_64__)
+	static int known = -1;
+	unsigned int a, b, c, d;
+	int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
+
+	if (v < 0) {
+		/* CPUID leaf 7, subleaf 0, ECX bit 28: MOVDIR64B. */
+		v = __get_cpuid_count(7u, 0u, &a, &b, &c, &d) != 0 && ((c >> 28) & 1u) != 0;
+		__atomic_store_n(&known, v, __ATOMIC_RELAXED);
+	}
+	return v;
+#else
+	return 0;
+#endif
+}
 
 /*
  * How long a running side waits for a peer seen in INIT to go on to READY
@@ -224,6 +246,13 @@ static void ring_end_init(struct rte_vmsg_link *l, struct rte_vmsg__ring_end *e,
 	r->msg_max = l->esize - r->msg_off;
 	if (r->msg_max > 65535u)
 		r->msg_max = 65535u;
+	/*
+	 * A stamped element of one line is one direct store: the stamped
+	 * format's streaming bursts (doc/ring.md, "Streaming bursts").
+	 */
+	if ((r->mode & RTE_VMSG_RING_MODE_STREAM) != 0 && r->msg_off != 0 && r->esize == 64u &&
+	    rte_vmsg_link_stream_direct())
+		r->mode |= RTE_VMSG_RING_MODE_DIRECT;
 	r->seq = 1;
 	if (l->layout == RTE_VMSG_LINK_LAYOUT_V0)
 		r->mode |= RTE_VMSG_RING_MODE_IDX32;

@@ -5,7 +5,9 @@
  * of varying lengths through a link (both element formats, 64- and 256-byte
  * elements, both directions) and check every byte and the order; then the
  * streaming producer (RTE_VMSG_LINK_F_STREAM): whole-element bursts through
- * rte_vmsg_ring_enqueue_burst(), non-temporal stores across the cores.
+ * rte_vmsg_ring_enqueue_burst(), non-temporal stores across the cores, and
+ * in the stamped format's 64-byte elements 64-byte direct stores
+ * (MOVDIR64B) with no fence, where the CPU has them.
  */
 
 #define _GNU_SOURCE
@@ -145,8 +147,12 @@ static int one_run(uint8_t *mem, size_t len, const int cpu[2], uint32_t esize, i
 	if (dev == NULL || drv == NULL)
 		return -1;
 	CHECK_EQ(stress_connect(dev, drv), 0);
-	if (flags & RTE_VMSG_LINK_F_STREAM)
+	if (flags & RTE_VMSG_LINK_F_STREAM) {
 		CHECK((rte_vmsg_link_tx(dev)->mode & RTE_VMSG_RING_MODE_STREAM) != 0);
+		CHECK(((rte_vmsg_link_tx(dev)->mode & RTE_VMSG_RING_MODE_DIRECT) != 0) ==
+		      (fmt == RTE_VMSG_LINK_FMT_STAMPED && esize == 64 &&
+		       rte_vmsg_link_stream_direct()));
+	}
 
 	memset(&p, 0, sizeof(p));
 	memset(&c, 0, sizeof(c));
@@ -164,7 +170,9 @@ static int one_run(uint8_t *mem, size_t len, const int cpu[2], uint32_t esize, i
 	CHECK_EQ(c.rc, 0);
 	printf("%s esize %u %s: %llu messages checked in %.2f s\n", fmt ? "stamped" : "compat",
 	       esize,
-	       bursts ? "streaming bursts"
+	       bursts ? ((rte_vmsg_link_tx(dev)->mode & RTE_VMSG_RING_MODE_DIRECT) != 0
+				 ? "streaming bursts (direct stores)"
+				 : "streaming bursts")
 	       : dir  ? "driver->device"
 		      : "device->driver",
 	       (unsigned long long)total, (double)(rte_vmsg_time_ns() - t0) / 1e9);
@@ -184,17 +192,24 @@ int main(void)
 	if (mem == NULL)
 		return 1;
 	vmsg_util_two_cpus(cpu);
-	printf("10 runs of %llu messages on CPUs %d and %d\n", (unsigned long long)total, cpu[0],
+	printf("11 runs of %llu messages on CPUs %d and %d\n", (unsigned long long)total, cpu[0],
 	       cpu[1]);
 	for (fmt = 0; fmt < 2; fmt++)
 		for (e = 0; e < 2; e++)
 			for (dir = 0; dir < 2; dir++)
 				if (one_run(mem, len, cpu, esizes[e], fmt, dir, 0, 0, total) < 0)
 					return vtest_done("test_ring_threads");
-	/* The streaming producer, device to driver, 64- and 256-byte elements. */
+	/*
+	 * The streaming producer, device to driver: compat 64- and 256-byte
+	 * elements, then stamped 64-byte ones (direct stores where the CPU
+	 * has them, else as without the flag).
+	 */
 	for (e = 0; e < 2; e++)
 		if (one_run(mem, len, cpu, esizes[e], 0, 0, RTE_VMSG_LINK_F_STREAM, 1, total) < 0)
 			return vtest_done("test_ring_threads");
+	if (one_run(mem, len, cpu, 64, RTE_VMSG_LINK_FMT_STAMPED, 0, RTE_VMSG_LINK_F_STREAM, 1,
+		    total) < 0)
+		return vtest_done("test_ring_threads");
 	free(mem);
 	return vtest_done("test_ring_threads");
 }

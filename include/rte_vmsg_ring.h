@@ -485,10 +485,10 @@ static inline void rte_vmsg__ring_prefetch_next(const struct rte_vmsg_ring *r, u
  * rte_vmsg_ring_commit(), the next burst's prefetch asking for the first
  * @p lines lines of each element (1 .. esize / 64; 0: no prefetch, after a
  * streaming copy, whose stores would only evict the lines again). With
- * @p stamped, the elements already carry their stamps (a direct burst).
+ * @p stamps_done, the elements already carry their stamps (a direct burst).
  */
 static inline int rte_vmsg__ring_commit(struct rte_vmsg_ring *r, uint32_t n, uint32_t lines,
-					int stamped)
+					int stamps_done)
 {
 	uint32_t i, idx = r->idx;
 
@@ -496,7 +496,7 @@ static inline int rte_vmsg__ring_commit(struct rte_vmsg_ring *r, uint32_t n, uin
 		return -EIO;
 	if (n > r->pending)
 		return -EINVAL;
-	if (r->msg_off != 0 && stamped) {
+	if (r->msg_off != 0 && stamps_done) {
 		/*
 		 * R3d: each element came with its stamp in one direct store
 		 * (rte_vmsg__ring_direct_in()). The tail below may then show

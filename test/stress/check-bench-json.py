@@ -5,8 +5,10 @@
 # Runs vmsg-bench with small counts and checks its JSON against Google
 # Benchmark's format and the ratios object: the keys tools read are there,
 # with the types they expect, and the ratios are exactly the three ring names
-# (ring_tput_over_stream_limit: ring 64/32 over limit/throughput/64/64, the
-# stream of 64-byte lines, whose entry carries its time per block's percentiles),
+# (ring_tput_over_stream_limit: the better of ring 64/32 and its streaming
+# twin over limit/throughput/64/64, the stream of 64-byte lines, whose entry
+# carries its time per block's percentiles; checked for ratios_other_format
+# too, whose stamped twin writes with direct stores),
 # the "floors" object beside them (the stamped ring ping-pong over the walk,
 # limit/pingpong/64/1/walk, and ring 64/32 over the stream at 32 lines a block),
 # plus transport_rtt_p50_over_ring_pp when transport was measured, and
@@ -272,17 +274,22 @@ if stream is not None:
         errors.append("limit/throughput/64/64: block percentiles out of order")
     # Each side of the ratio is the better of a pair: the ring with and without
     # RTE_VMSG_LINK_F_STREAM, the stream with ordinary and non-temporal stores.
+    # The same for the other format's ratio (ratios_other_format), whose
+    # streaming twin is stamped-stream (direct stores) or compat-stream.
     fmt = ctx.get("ratio_format", "compat")
-    rings = [byname[n]["items_per_second"] for n in
-             ("ring/throughput/64/32/" + fmt, "ring/throughput/64/32/" + fmt + "-stream")
-             if n in byname and isinstance(byname[n].get("items_per_second"), (int, float))]
+    other = doc.get("ratios_other_format")
     streams = [b["items_per_second"] for b in (stream, byname.get("limit/throughput/64/64/stream"))
                if b is not None and isinstance(b.get("items_per_second"), (int, float))]
-    v = ratios.get("ring_tput_over_stream_limit")
-    if rings and streams and isinstance(v, (int, float)) and \
-            abs(v - max(rings) / max(streams)) > 1e-3 * v:
-        errors.append(f"ring_tput_over_stream_limit {v} is not the better ring 64/32 / "
-                      "the better stream")
+    for f, rs in ((fmt, ratios), (other.get("format") if isinstance(other, dict) else None,
+                                 other if isinstance(other, dict) else {})):
+        rings = [byname[n]["items_per_second"] for n in
+                 (f"ring/throughput/64/32/{f}", f"ring/throughput/64/32/{f}-stream")
+                 if n in byname and isinstance(byname[n].get("items_per_second"), (int, float))]
+        v = rs.get("ring_tput_over_stream_limit")
+        if rings and streams and isinstance(v, (int, float)) and \
+                abs(v - max(rings) / max(streams)) > 1e-3 * v:
+            errors.append(f"ring_tput_over_stream_limit ({f}) {v} is not the better ring "
+                          "64/32 / the better stream")
     # The floors: the walk ping-pong and the stream at the ratio's burst, and
     # the two "floors" ratios, each from the entries it names.
     walk = byname.get("limit/pingpong/64/1/walk")

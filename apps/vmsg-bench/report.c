@@ -105,7 +105,12 @@ void bench_ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r)
 	r->burst_stream_nt =
 		bench_case_find_stream(l, BENCH_LIMIT, BENCH_THROUGHPUT, 64, BENCH_TPUT_BURST, -1);
 	r->burst_stream_best = better_rate(r->burst_stream_plain, r->burst_stream_nt);
-	if (r->ring_tput != NULL && r->burst_stream_best != NULL)
+	/*
+	 * Not for the stamped format's streaming twin: each of its elements is
+	 * its own direct store, and nothing is published per burst.
+	 */
+	if (r->ring_tput != NULL && r->burst_stream_best != NULL &&
+	    !(r->ring_tput->stream && r->ring_tput->format == RTE_VMSG_LINK_FMT_STAMPED))
 		r->burst_stream = r->ring_tput->runs[r->ring_tput->median].mps /
 				  r->burst_stream_best->runs[r->burst_stream_best->median].mps;
 }

@@ -219,6 +219,12 @@ RTE_VMSG_API void rte_vmsg__ring_stream_copy(void *dst, const void *src, size_t 
  */
 RTE_VMSG_API void rte_vmsg__ring_direct_in(struct rte_vmsg_ring *r, const uint8_t *src,
 					   uint32_t len, uint32_t k);
+/*
+ * x86-64: 1 when rte_vmsg__ring_direct_in() builds each element with one
+ * 64-byte vector store (AVX-512 F and BW, asked once before main()), 0 when
+ * with ordinary copies. Tests set it to run both.
+ */
+RTE_VMSG_API extern int rte_vmsg__direct_wide;
 
 /** Element @p i (0 <= i < N) of a ring end. */
 static inline uint8_t *rte_vmsg__ring_elem(const struct rte_vmsg_ring *r, uint32_t i)

@@ -56,18 +56,50 @@ void rte_vmsg__ring_stream_copy(void *dst, const void *src, size_t len, int fenc
 #endif
 }
 
+int rte_vmsg__direct_wide;
+
 #if defined(__x86_64__)
-__attribute__((target("movdir64b"))) void rte_vmsg__ring_direct_in(struct rte_vmsg_ring *r,
-								   const uint8_t *src, uint32_t len,
-								   uint32_t k)
+/* Whether the CPU and the OS take 64-byte vector stores (AVX-512 F and BW), asked once. */
+static void __attribute__((constructor)) direct_wide_probe(void)
 {
-	/*
-	 * The element as it will be in the ring: stamp, reserved word,
-	 * message, zeros. One private line serves every element: two taking
-	 * turns (the next one built while the direct store reads this one)
-	 * wrote more lines a second alone, but moved half as many to a
-	 * consumer on the other CPU (doc/ring.md, "Streaming bursts").
-	 */
+	__builtin_cpu_init();
+	rte_vmsg__direct_wide =
+		__builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512bw") != 0;
+}
+
+/*
+ * The element as it will be in the ring (stamp, reserved word, message,
+ * zeros) built in a private line by one 64-byte store, so that the direct
+ * store's 64-byte read of it is served whole from that store instead of
+ * waiting for several smaller ones to reach the cache: 12 % more lines a
+ * second than direct_copy() (doc/ring.md, "Streaming bursts").
+ */
+__attribute__((target("movdir64b,avx512f,avx512bw"))) static void direct_wide(
+	struct rte_vmsg_ring *r, const uint8_t *src, uint32_t len, uint32_t k)
+{
+	uint8_t line[64] __attribute__((aligned(64)));
+	__mmask64 m = len >= 64u ? ~0ull : (1ull << len) - 1u;
+	uint32_t i, idx = r->idx, seq = r->seq;
+	const __m512i zero = _mm512_setzero_si512();
+
+	for (i = 0; i < k; i++) {
+		/* The message (nothing read past it), then one quadword up: the header's room. */
+		__m512i v = _mm512_maskz_loadu_epi8(m, src + (size_t)i * len);
+
+		v = _mm512_alignr_epi64(v, zero, 7);
+		v = _mm512_mask_set1_epi32(v, 1, (int)rte_vmsg_cpu_to_le32(seq + i));
+		_mm512_store_si512((void *)line, v);
+		/* R3d, as in direct_copy(). */
+		_movdir64b(rte_vmsg__ring_elem(r, idx), line);
+		idx = rte_vmsg__ring_add(r, idx, 1);
+	}
+}
+
+/* The element built by ordinary copies into one private line, for CPUs without AVX-512. */
+__attribute__((target("movdir64b"))) static void direct_copy(struct rte_vmsg_ring *r,
+							     const uint8_t *src, uint32_t len,
+							     uint32_t k)
+{
 	uint8_t line[64] __attribute__((aligned(64)));
 	uint32_t i, idx = r->idx, seq = r->seq;
 	rte_vmsg_le32 st;
@@ -88,6 +120,20 @@ __attribute__((target("movdir64b"))) void rte_vmsg__ring_direct_in(struct rte_vm
 		_movdir64b(rte_vmsg__ring_elem(r, idx), line);
 		idx = rte_vmsg__ring_add(r, idx, 1);
 	}
+}
+
+/*
+ * One private line serves every element: two taking turns (the next one
+ * built while the direct store reads this one) wrote more lines a second
+ * alone, but moved half as many to a consumer on the other CPU (doc/ring.md,
+ * "Streaming bursts").
+ */
+void rte_vmsg__ring_direct_in(struct rte_vmsg_ring *r, const uint8_t *src, uint32_t len, uint32_t k)
+{
+	if (rte_vmsg__direct_wide)
+		direct_wide(r, src, len, k);
+	else
+		direct_copy(r, src, len, k);
 }
 #else
 void rte_vmsg__ring_direct_in(struct rte_vmsg_ring *r, const uint8_t *src, uint32_t len, uint32_t k)

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The librte_vmsg authors
  *
- * Which bursts take the streaming copy of RTE_VMSG_LINK_F_STREAM. This
- * program defines rte_vmsg__ring_stream_copy() itself: the inline
- * rte_vmsg_ring_enqueue_burst() compiled here calls this one instead of the
- * library's, which records each call (and copies, so that every message can
- * still be checked). The copy itself, non-temporal stores across two CPUs,
- * is test_ring's and test_ring_threads' to check.
+ * Which bursts take the streaming copy of RTE_VMSG_LINK_F_STREAM, and which
+ * the stamped format's direct stores. This program defines
+ * rte_vmsg__ring_stream_copy() and rte_vmsg__ring_direct_in() itself: the
+ * inline rte_vmsg_ring_enqueue_burst() compiled here calls these instead of
+ * the library's, and they record each call (and write, so that every
+ * message can still be checked). The writes themselves, non-temporal and
+ * direct stores across two CPUs, are test_ring's and test_ring_threads' to
+ * check.
  */
 
 #include <errno.h>

@@ -830,6 +830,28 @@ static void stream_msg(uint8_t *m, uint32_t len, uint64_t seq)
 }
 
 /*
+ * A device side of 100 @p esize-byte elements in format @p fmt with
+ * RTE_VMSG_LINK_F_STREAM at the start of a cleared @p mem, and a driver
+ * side connected to it.
+ */
+static void stream_pair(uint8_t *mem, uint32_t esize, int fmt, struct rte_vmsg_link **dev,
+			struct rte_vmsg_link **drv)
+{
+	struct rte_vmsg_link_opts o = { .sz = sizeof(o) };
+
+	memset(mem, 0, AREA);
+	o.role = RTE_VMSG_LINK_DEVICE;
+	o.num_elems = 100; /* the runs break at odd places */
+	o.elem_size = esize;
+	o.format = (enum rte_vmsg_link_format)fmt;
+	o.flags = RTE_VMSG_LINK_F_STREAM;
+	*dev = NULL;
+	CHECK_EQ(rte_vmsg_link_create(mem, AREA, &o, dev), 0);
+	*drv = link_new(mem, AREA, RTE_VMSG_LINK_DRIVER, 0, 0, 0);
+	CHECK_EQ(connect_pair(*dev, *drv), 0);
+}
+
+/*
  * RTE_VMSG_LINK_F_STREAM: only this side's producer end in RAM streams;
  * bursts large enough to take the streaming copy (and smaller ones between
  * them) cross the ring's end again and again, every byte checked. The
@@ -854,17 +876,7 @@ static void test_stream(void)
 			uint64_t sent = 0, got = 0;
 			uint32_t len, round, esize = esizes[e];
 
-			memset(mem, 0, AREA);
-			memset(&o, 0, sizeof(o));
-			o.sz = sizeof(o);
-			o.role = RTE_VMSG_LINK_DEVICE;
-			o.num_elems = 100; /* the runs break at odd places */
-			o.elem_size = esize;
-			o.format = (enum rte_vmsg_link_format)fmt;
-			o.flags = RTE_VMSG_LINK_F_STREAM;
-			CHECK_EQ(rte_vmsg_link_create(mem, AREA, &o, &dev), 0);
-			drv = link_new(mem, AREA, RTE_VMSG_LINK_DRIVER, 0, 0, 0);
-			CHECK_EQ(connect_pair(dev, drv), 0);
+			stream_pair(mem, esize, fmt, &dev, &drv);
 			tx = rte_vmsg_link_tx(dev);
 			rx = rte_vmsg_link_rx(drv);
 			/* This side's producer end only. */
@@ -956,7 +968,6 @@ static void test_direct_elements(void)
 {
 	static const uint32_t lens[] = { 56, 20, 1, 55, 56 };
 	uint8_t *mem = area_new(), msgs[64 * 56], out[64 * 56];
-	struct rte_vmsg_link_opts o = { .sz = sizeof(o) };
 	struct rte_vmsg_link *dev = NULL, *drv = NULL;
 	const int saved = rte_vmsg__direct_wide;
 	int wide;
@@ -973,17 +984,7 @@ static void test_direct_elements(void)
 		if (wide && !saved)
 			break; /* no AVX-512 here: the ordinary copies only */
 		rte_vmsg__direct_wide = wide;
-		memset(mem, 0, AREA);
-		memset(&o, 0, sizeof(o));
-		o.sz = sizeof(o);
-		o.role = RTE_VMSG_LINK_DEVICE;
-		o.num_elems = 100;
-		o.elem_size = 64;
-		o.format = RTE_VMSG_LINK_FMT_STAMPED;
-		o.flags = RTE_VMSG_LINK_F_STREAM;
-		CHECK_EQ(rte_vmsg_link_create(mem, AREA, &o, &dev), 0);
-		drv = link_new(mem, AREA, RTE_VMSG_LINK_DRIVER, 0, 0, 0);
-		CHECK_EQ(connect_pair(dev, drv), 0);
+		stream_pair(mem, 64, RTE_VMSG_LINK_FMT_STAMPED, &dev, &drv);
 		tx = rte_vmsg_link_tx(dev);
 		rx = rte_vmsg_link_rx(drv);
 		CHECK((tx->mode & RTE_VMSG_RING_MODE_DIRECT) != 0);

@@ -225,7 +225,7 @@ static inline uint64_t rte_vmsg_tsc(void)
  * prefetch asks for it owned at once. On x86 that is PREFETCHW, which the
  * compiler emits for __builtin_prefetch(p, 1) only when built for a CPU
  * that has it: without -mprfchw the library asks CPUID once, before main()
- * (lib/common/prefetch.c), and uses it where the CPU has it, a read
+ * (lib/common/cpu.c), and uses it where the CPU has it, a read
  * prefetch elsewhere. Internal (inline in the ring's fast path).
  */
 #if (defined(__x86_64__) || defined(__i386__)) && !defined(__PRFCHW__)

@@ -221,8 +221,8 @@ RTE_VMSG_API void rte_vmsg__ring_direct_in(struct rte_vmsg_ring *r, const uint8_
 					   uint32_t len, uint32_t k);
 /*
  * x86-64: 1 when rte_vmsg__ring_direct_in() builds each element with one
- * 64-byte vector store (AVX-512 F and BW, asked once before main()), 0 when
- * with ordinary copies. Tests set it to run both.
+ * 64-byte vector store (AVX-512 F and BW, asked once before main() by
+ * lib/common/cpu.c), 0 when with ordinary copies. Tests set it to run both.
  */
 RTE_VMSG_API extern int rte_vmsg__direct_wide;
 

@@ -14,12 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-#if defined(__x86_64__)
-#include <cpuid.h>
-#endif
-
 #include "rte_vmsg_ring.h"
 #include "rte_vmsg_mem.h"
+#include "cpu_priv.h"
 #include "log_priv.h"
 #include "opts_priv.h"
 #include "ring_priv.h"
@@ -32,20 +29,7 @@
 
 int rte_vmsg_link_stream_direct(void)
 {
-#if defined(__x86_64__)
-	static int known = -1;
-	unsigned int a, b, c, d;
-	int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
-
-	if (v < 0) {
-		/* CPUID leaf 7, subleaf 0, ECX bit 28: MOVDIR64B. */
-		v = __get_cpuid_count(7u, 0u, &a, &b, &c, &d) != 0 && ((c >> 28) & 1u) != 0;
-		__atomic_store_n(&known, v, __ATOMIC_RELAXED);
-	}
-	return v;
-#else
-	return 0;
-#endif
+	return rte_vmsg__has_direct64 != 0;
 }
 
 /*

@@ -56,17 +56,7 @@ void rte_vmsg__ring_stream_copy(void *dst, const void *src, size_t len, int fenc
 #endif
 }
 
-int rte_vmsg__direct_wide;
-
 #if defined(__x86_64__)
-/* Whether the CPU and the OS take 64-byte vector stores (AVX-512 F and BW), asked once. */
-static void __attribute__((constructor)) direct_wide_probe(void)
-{
-	__builtin_cpu_init();
-	rte_vmsg__direct_wide =
-		__builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512bw") != 0;
-}
-
 /*
  * The element as it will be in the ring (stamp, reserved word, message,
  * zeros) built in a private line by one 64-byte store, so that the direct

@@ -11,7 +11,7 @@
 # polling); it ends with a summary table and writes vmsg-bench.json and
 # vmsg-bench.svg in the current directory. Extra arguments go to vmsg-bench,
 # e.g. scripts/run-bench.sh --vhost-ref --perf, or scripts/run-bench.sh all
-# for the full suite (about 11 minutes); see doc/vmsg-bench.md.
+# for the full suite (about 10 minutes); see doc/vmsg-bench.md.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

@@ -55,7 +55,7 @@ static void usage(FILE *f)
 		"                " DEMO_JSON " and " DEMO_PLOT " in the current directory\n"
 		"                and ends with a summary table\n"
 		"  all           limit, ring, rte-ring, transport and net in one run, then the\n"
-		"                ratios (the full suite: about 11 minutes on two vCPUs)\n"
+		"                ratios (the full suite: about 10 minutes on two vCPUs)\n"
 		"  limit         raw cache-line ping-pong between the two CPUs: the physical\n"
 		"                floor; and the stream of 64-byte lines, with ordinary and\n"
 		"                non-temporal stores: the throughput floor; then the walk\n"

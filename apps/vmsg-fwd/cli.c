@@ -488,7 +488,7 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 			if (k == 0) {
 				snprintf(msg, sizeof(msg),
 					 "unknown key '%s' (a pcie port takes qp, qsize, dev, "
-					 "profile, placement, notify, payloads)",
+					 "profile, placement, layout, iova, notify, payloads)",
 					 kv);
 				return port_err(spec, msg);
 			}

@@ -152,8 +152,8 @@ static int key(struct nvm_args *a, const char *k, char *v, int *amp_keys, int *h
 			a->bus = NVM_BUS_AMP;
 		else if (strcmp(v, "pcie") == 0)
 			return bad(why, wl,
-				   "bus=pcie: not available yet (the PCIe card devarg "
-				   "comes with the PCIe driver)");
+				   "bus=pcie: not available yet (this PMD does not open "
+				   "PCIe cards; vmsg-fwd's pcie: port does)");
 		else
 			return bad(why, wl, "bus: expected shm or amp, not '%s'", v);
 	} else if (strcmp(k, "offset") == 0) {

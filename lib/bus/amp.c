@@ -103,6 +103,12 @@ static int amp_rx_burst(void *ctx, void *bufs, size_t stride, size_t *lens, unsi
 		 * fail for an element that was peeked with sizes within it.
 		 */
 		(void)rte_vmsg_ring_slot_read(a->rx, i, RTE_VMSG_OFF_MSG_SIZE, &size, sizeof(size));
+		/*
+		 * On a RAM ring that copy is an inlined load: the barrier keeps
+		 * the compiler from loading the field again for the checks or
+		 * the length below (no double fetch).
+		 */
+		rte_vmsg__compiler_barrier();
 		size = rte_vmsg_le16_to_cpu(size);
 		if (size < RTE_VMSG_HDR_SIZE || size > a->max_msg || size > stride) {
 			a->st.rx_garbage++;

@@ -457,6 +457,8 @@ static NET_ALWAYS_INLINE int rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 			bad = true;
 		} else {
 			memcpy(&wh, b, NET_HDR_LEN);
+			/* The copy is the only read: no reload of num_buffers after its check. */
+			rte_vmsg__compiler_barrier();
 			if (nd->mrg)
 				nb = rte_vmsg_le16_to_cpu(wh.num_buffers);
 			if (nb == 0 || nb > q->nbuf) {
@@ -798,8 +800,9 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_ext(struct rte_vmsg_net_drv *nd, uint
 		}
 		nb = 1;
 		if (c->len >= NET_HDR_LEN) {
-			/* Read once, into the private copy. */
+			/* Read once, into the private copy (the barrier: no reload). */
 			memcpy(&wh, q->xs[s].addr, NET_HDR_LEN);
+			rte_vmsg__compiler_barrier();
 			if (nd->mrg)
 				nb = rte_vmsg_le16_to_cpu(wh.num_buffers);
 		}

@@ -292,7 +292,10 @@ RTE_VMSG_API int rte_vmsg_net_dev_recv_burst(struct rte_vmsg_net_dev *nd, uint32
  * num_buffers is set by the device) to the driver's receive queue of pair
  * @p qp. Stops at the first packet that finds no (or not enough) receive
  * buffers: the caller keeps the rest. A packet bigger than a whole chain
- * without MRG_RXBUF is dropped and counted (drops) and counts as taken.
+ * without MRG_RXBUF is dropped and counted (drops) and counts as taken; so
+ * is one longer than 65550 bytes (an IP datagram and its Ethernet header,
+ * the most a virtio-net driver takes) or with NULL @c data and a length,
+ * counted in errors.
  * The burst's receive chains are popped ahead (at most 64) and their heads
  * fetched for writing; a packet that fits the next chain's single buffer is
  * written there directly (num_buffers 1), others (MRG_RXBUF spans, split

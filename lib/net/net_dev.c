@@ -844,7 +844,12 @@ RTE_VMSG_API int rte_vmsg_net_dev_send_burst(struct rte_vmsg_net_dev *nd, uint32
 		net_prefetch(w->base, len < w->len ? len : w->len, 1);
 	}
 	for (i = 0; i < n; i++) {
-		if (pkts[i].data == NULL && pkts[i].len != 0) {
+		/*
+		 * No data, or longer than any driver takes (the header's room
+		 * added to such a length would also wrap the 32-bit sums that
+		 * size the copy): dropped and counted.
+		 */
+		if ((pkts[i].data == NULL && pkts[i].len != 0) || pkts[i].len > NET_MAX_GSO_PKT) {
 			q->st.errors++;
 			continue;
 		}

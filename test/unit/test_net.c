@@ -1166,6 +1166,7 @@ static void test_app_bursts(void)
 {
 	struct cfg c = { .qp = 1, .backend = RTE_VMSG_NET_BACKEND_APP };
 	static struct pbuf a[32], b[32];
+	static uint8_t big[65551];
 	struct rte_vmsg_net_pkt tp[32], rp[32];
 	struct rte_vmsg_net_queue_stats qs;
 	uint32_t i, k, n, got, sent, round;
@@ -1249,6 +1250,31 @@ static void test_app_bursts(void)
 	CHECK_MEM(rp[0].data, a[1].b, 100);
 	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 1, &qs, NULL), 0);
 	CHECK_U64(qs.errors, errs0 + 1);
+	/*
+	 * Lengths no driver takes, from the application: one just over the
+	 * largest (65550) and one whose header sum wraps to 0 in 32 bits
+	 * (which sized a 4 GiB copy into a 2 KiB buffer): each dropped and
+	 * counted, nothing read from them; the packet after them comes.
+	 */
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 0, &qs, NULL), 0);
+	errs0 = qs.errors;
+	tp[0].data = big;
+	tp[0].len = (uint32_t)sizeof(big);
+	tp[1].data = a[0].b;
+	tp[1].len = UINT32_MAX - 11u;
+	tp[2].data = a[1].b;
+	tp[2].len = 100;
+	CHECK_EQ(rte_vmsg_net_dev_send_burst(e.dev[0], 0, tp, 3), 3);
+	turn(&e);
+	rp[0].data = b[0].b;
+	rp[0].cap = PKT_MAX;
+	rp[1].data = b[1].b;
+	rp[1].cap = PKT_MAX;
+	CHECK_EQ(rte_vmsg_net_drv_rx_burst(e.drv[0], 0, rp, 2), 1);
+	CHECK_EQ(rp[0].len, 100);
+	CHECK_MEM(rp[0].data, a[1].b, 100);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 0, &qs, NULL), 0);
+	CHECK_U64(qs.errors, errs0 + 2);
 out:
 	env_fini(&e);
 }

@@ -22,6 +22,12 @@
 #define FWD_MAX_PORTS 16u
 #define FWD_MAX_QP RTE_VMSG_NET_MAX_QP
 #define FWD_MAX_BURST 32u
+/*
+ * The largest frame a DPDK port carries: one mbuf's data room, a 16-bit
+ * count that holds the headroom too (65535 - RTE_PKTMBUF_HEADROOM, 128 in
+ * DPDK's default build; port_dpdk.c checks the real one).
+ */
+#define FWD_DPDK_FRAME_MAX 65407u
 #define FWD_MAX_THREADS 256u
 #define FWD_PATH_MAX 256u
 

@@ -190,8 +190,8 @@ struct rte_vmsg_pcie_opts {
 	 * (this host writes it): what it lays out, 0: 64 elements of 64 bytes.
 	 * v0: fixed, 0 or 62 elements of 64 bytes.
 	 */
-	uint32_t num_elems; /**< elements per direction; 0: any */
-	uint32_t elem_size; /**< bytes per element; 0: any */
+	uint32_t num_elems; /**< elements per direction, 2..65535; 0: any */
+	uint32_t elem_size; /**< bytes per element, a power of two, 64..32768; 0: any */
 	/** The payload profile the card speaks (enum rte_vmsg_payloads); 0: v2. */
 	uint32_t payloads;
 	/**
@@ -294,7 +294,8 @@ struct rte_vmsg_pcie;
  * @return 0;
  *         -EINVAL for NULL @p bdf or @p out, a malformed address, a bad
  *         @c sz, unknown non-zero bytes or flags, an unknown profile,
- *         placement or notify mode, @c wait_ns with RTE_VMSG_PCIE_F_NO_WAIT;
+ *         placement or notify mode, @c wait_ns with RTE_VMSG_PCIE_F_NO_WAIT,
+ *         @c num_elems or @c elem_size outside the link's limits;
  *         -ENODEV when there is no such device, it is not bound to vfio-pci,
  *         or it has no IOMMU group (IOMMU off);
  *         -EBUSY when the group is not viable or already in use;

@@ -175,6 +175,15 @@ static int opts_get(const struct rte_vmsg_pcie_opts *opts, struct rte_vmsg_pcie_
 		return -EINVAL;
 	if (o->peer_id > 0xffff || o->peer_vector > 0xffff || o->msix_vector > 2047)
 		return -EINVAL;
+	/*
+	 * The link's own limits (16-bit indices; elements a power of two of 64
+	 * to 32768 bytes), checked before the HOST placement sizes its link
+	 * window from them.
+	 */
+	if (o->num_elems == 1 || o->num_elems > 65535u ||
+	    (o->elem_size != 0 && (o->elem_size < 64u || o->elem_size > 32768u ||
+				   (o->elem_size & (o->elem_size - 1u)) != 0)))
+		return -EINVAL;
 	return 0;
 }
 

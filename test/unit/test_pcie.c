@@ -464,6 +464,22 @@ static void test_open_errors(void)
 	o = opts_quick();
 	o.peer_id = 0x10000;
 	CHECK_EQ(fopen_card(f, &o, &c), -EINVAL);
+	/* Queue sizes the link cannot have: refused before any memory is sized by them. */
+	o = opts_quick();
+	o.num_elems = 65536;
+	CHECK_EQ(fopen_card(f, &o, &c), -EINVAL);
+	o = opts_quick();
+	o.num_elems = 1;
+	CHECK_EQ(fopen_card(f, &o, &c), -EINVAL);
+	o = opts_quick();
+	o.elem_size = 96;
+	CHECK_EQ(fopen_card(f, &o, &c), -EINVAL);
+	o = opts_quick();
+	o.elem_size = 65536;
+	CHECK_EQ(fopen_card(f, &o, &c), -EINVAL);
+	o = opts_quick();
+	o.elem_size = 32;
+	CHECK_EQ(fopen_card(f, &o, &c), -EINVAL);
 
 	/* The VFIO layer's own failure comes back as it is. */
 	fc.fail_op = "open";

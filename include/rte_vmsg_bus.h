@@ -357,7 +357,9 @@ RTE_VMSG_API int rte_vmsg_bus_ping(struct rte_vmsg_bus *bus, uint32_t data,
  * is 0. Bit n % 8 of @p bitmap[n / 8] is set for each device number n found;
  * @p done runs once at the end. A response that breaks §10 (offset not
  * echoed, count above the request, next_offset neither 0 nor above the
- * offset) ends it with -EPROTO. One enumeration at a time per endpoint.
+ * offset) ends it with -EPROTO. A window unanswered, or one the backend
+ * does not take within the request timeout (the peer never frees our
+ * queue), ends it with -ETIMEDOUT. One enumeration at a time per endpoint.
  *
  * @param bitmap  RTE_VMSG_BUS_DEV_BITMAP_SIZE bytes, zeroed here, owned by the
  *                caller until @p done runs

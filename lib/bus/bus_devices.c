@@ -37,6 +37,15 @@ int bus_enum_send(struct rte_vmsg_bus *bus)
 	if (len < 0)
 		return len;
 	rc = bus_submit(bus, buf, (size_t)len, REQ_ENUM, NULL, NULL, NULL);
+	/*
+	 * A window the backend cannot take now is sent again at each poll,
+	 * for one request timeout: a peer that never frees our queue (alive
+	 * for the link, stuck otherwise) ends the enumeration with
+	 * -ETIMEDOUT as an unanswered window would, instead of leaving it
+	 * pending with nothing in flight for the timeouts to see.
+	 */
+	if (rc == -EAGAIN && !bus->en.need_send)
+		bus->en.send_by = rte_vmsg_tsc() + bus->timeout_ticks;
 	bus->en.need_send = rc == -EAGAIN;
 	return rc;
 }

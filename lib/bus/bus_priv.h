@@ -98,6 +98,8 @@ struct rte_vmsg_bus {
 	struct {
 		bool active;
 		bool need_send;
+		/* need_send: rte_vmsg_tsc() after which the window fails (-ETIMEDOUT). */
+		uint64_t send_by;
 		uint8_t *bitmap;
 		uint16_t offset; /* of the window in flight or to send */
 		uint16_t count;	 /* requested */

@@ -1128,6 +1128,63 @@ static void test_enumerate_bad_peer(void)
 	pair_fini(&p);
 }
 
+/*
+ * A window that cannot be sent (the peer never frees our queue, the link
+ * still up) ends the enumeration with -ETIMEDOUT after one request
+ * timeout, exactly once, instead of leaving it pending with nothing in
+ * flight; the next enumeration then runs.
+ */
+static void test_enumerate_queue_stuck(void)
+{
+	static uint8_t bitmap[RTE_VMSG_BUS_DEV_BITMAP_SIZE];
+	static const uint8_t bits[2] = { 0x01, 0x00 };
+	uint8_t f[16], buf[65536];
+	struct rte_vmsg_msg m, q;
+	struct enum_rec r;
+	uint64_t t0, end;
+	struct pair p;
+	size_t len;
+
+	pair_init(&p, MAXF, 1, 1, 0, SHORT_TIMEOUT_NS);
+	memset(&r, 0, sizeof(r));
+	CHECK_EQ(rte_vmsg_bus_enumerate(p.drv, bitmap, on_enum, &r), 0);
+	CHECK_EQ(raw_rx(p.end[1], buf, &len), 1);
+	CHECK_EQ(rte_vmsg_msg_parse(buf, len, MAXF, &q, NULL), 0);
+	/* Our one slot taken again by a frame the peer does not read. */
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_BUS_PING_REQ;
+	len = build(f, &m);
+	CHECK_EQ(raw_tx(p.end[0], f, len), 0);
+	/* The first window's answer asks for a second, which cannot go. */
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_BUS_GET_DEVICES_RESP;
+	m.hdr.token = q.hdr.token;
+	m.u.get_devices.count = 16;
+	m.u.get_devices.next_offset = 16;
+	m.u.get_devices.bitmap = bits;
+	len = build(buf, &m);
+	CHECK_EQ(raw_tx(p.end[1], buf, len), 0);
+	t0 = rte_vmsg_time_ns();
+	end = t0 + 20 * SHORT_TIMEOUT_NS;
+	while (r.calls == 0 && rte_vmsg_time_ns() < end)
+		rte_vmsg_bus_poll(p.drv);
+	CHECK_EQ(r.calls, 1);
+	CHECK_EQ(r.status, -ETIMEDOUT);
+	CHECK_EQ(r.ndevs, 1); /* what the first window found */
+	CHECK(rte_vmsg_time_ns() - t0 >= SHORT_TIMEOUT_NS);
+	rte_vmsg_bus_poll(p.drv);
+	CHECK_EQ(r.calls, 1);
+	/* The queue freed: the next enumeration sends its window. */
+	CHECK_EQ(raw_rx(p.end[1], buf, &len), 1);
+	memset(&r, 0, sizeof(r));
+	CHECK_EQ(rte_vmsg_bus_enumerate(p.drv, bitmap, on_enum, &r), 0);
+	CHECK_EQ(raw_rx(p.end[1], buf, &len), 1);
+	CHECK_EQ(rte_vmsg_msg_parse(buf, len, MAXF, &q, NULL), 0);
+	CHECK_EQ(q.kind, RTE_VMSG_MSG_BUS_GET_DEVICES_REQ);
+	CHECK_EQ(rte_vmsg_bus_fail_all(p.drv, -EPIPE), 1);
+	pair_fini(&p);
+}
+
 /* BUS-11, BUS-12: malformed and unknown bus frames, and events, are dropped, never answered. */
 static void test_malformed_dropped(void)
 {
@@ -1482,6 +1539,7 @@ int main(void)
 	test_get_devices_model();
 	test_enumerate_1000();
 	test_enumerate_bad_peer();
+	test_enumerate_queue_stuck();
 	test_malformed_dropped();
 	test_backpressure();
 	test_events_not_held();

@@ -291,7 +291,9 @@ RTE_VMSG_API int rte_vmsg_net_dev_recv_burst(struct rte_vmsg_net_dev *nd, uint32
  * APP backend: supplies up to @p n packets (@c data, @c len, @c hdr; its
  * num_buffers is set by the device) to the driver's receive queue of pair
  * @p qp. Stops at the first packet that finds no (or not enough) receive
- * buffers: the caller keeps the rest. A packet bigger than a whole chain
+ * buffers: the caller keeps the rest (a receive chain too small for the
+ * header is handed back empty and counted in errors, 64 at most per packet
+ * tried, so a call can stop there too). A packet bigger than a whole chain
  * without MRG_RXBUF is dropped and counted (drops) and counts as taken; so
  * is one longer than 65550 bytes (an IP datagram and its Ethernet header,
  * the most a virtio-net driver takes) or with NULL @c data and a length,

@@ -195,7 +195,7 @@ static int rx_deliver(struct rte_vmsg_net_dev *nd, struct net_pair *p, uint8_t *
 {
 	struct net_q *q = &p->q[Q_RX];
 	struct net_stash *s = &p->stash;
-	uint32_t need = pre_len + rest, nch = 0;
+	uint32_t need = pre_len + rest, nch = 0, empty = 0;
 	uint64_t have = 0; /* in_len is the driver's: up to 4 GiB per chain */
 	struct rte_vmsg_virtio_net_hdr *h = (struct rte_vmsg_virtio_net_hdr *)(void *)pre;
 	struct wcur w;
@@ -208,8 +208,15 @@ static int rx_deliver(struct rte_vmsg_net_dev *nd, struct net_pair *p, uint8_t *
 		net_q_broke(q);
 		return -ENOSPC;
 	}
-	/* A receive chain without room for the header is given back empty. */
+	/*
+	 * A receive chain without room for the header is given back empty:
+	 * STASH_REQ of them per call at most, since a driver that posts them
+	 * again as fast as they come back would keep the loop going for as
+	 * long as it likes; then the packet waits for the next call.
+	 */
 	while (rc > 0 && s->req[s->first].in_len < NET_HDR_LEN) {
+		if (empty++ == STASH_REQ)
+			return -ENOSPC;
 		if (p->nused == RX_USED)
 			rx_flush(nd, p);
 		p->used[p->nused].head = s->req[s->first].head;

@@ -1776,6 +1776,75 @@ out:
 }
 
 /*
+ * A driver that posts receive chains too small for the header: the device
+ * hands them back empty, at most 64 per packet it tries to deliver (a
+ * driver re-posting them as fast as they come back must not hold one call
+ * for as long as it likes). 100 such chains, written straight into the
+ * receive ring after the driver's own buffers were all used: the first
+ * call gives back 64 and keeps its packet, the second the other 36.
+ */
+static void test_hostile_rx_tiny(void)
+{
+	struct cfg c = { .qp = 1, .backend = RTE_VMSG_NET_BACKEND_APP };
+	static struct pbuf tx;
+	struct rte_vmsg_net_pkt tp[32];
+	struct rte_vmsg_net_queue_stats qs;
+	struct rte_vmsg_vq_drv *vq;
+	struct rte_vmsg_vring_desc *desc;
+	uint64_t db, ab, errs0;
+	uint16_t *avail, a;
+	uint8_t *base;
+	uint32_t i, k;
+	int rc;
+	struct env e;
+
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	vq = rte_vmsg_net_drv_vq(e.drv[0], 0);
+	CHECK(vq != NULL);
+	if (vq == NULL || drv_packed(&e, 0))
+		goto out; /* the split ring's layout is written below */
+	pkt_fill(tx.b, 60, 1, 1);
+	for (i = 0; i < 32; i++) {
+		tp[i].data = tx.b;
+		tp[i].len = 60;
+		memset(&tp[i].hdr, 0, sizeof(tp[i].hdr));
+	}
+	/* Every buffer the driver posted used (not reaped): the device is at its avail idx. */
+	for (k = 0; k < 64; k++) {
+		rc = rte_vmsg_net_dev_send_burst(e.dev[0], 0, tp, 32);
+		CHECK(rc >= 0);
+		if (rc <= 0)
+			break;
+	}
+	base = rte_vmsg_region_addr(e.reg);
+	rte_vmsg_vq_drv_addrs(vq, &db, &ab, NULL);
+	desc = (struct rte_vmsg_vring_desc *)(void *)(base + (db - REGION_BUS));
+	avail = (uint16_t *)(void *)(base + (ab - REGION_BUS));
+	a = rte_vmsg_le16_to_cpu(__atomic_load_n(&avail[1], __ATOMIC_ACQUIRE));
+	for (i = 0; i < 100; i++) {
+		desc[i].addr = rte_vmsg_cpu_to_le64(REGION_BUS + 4096 + 64u * i);
+		desc[i].len = rte_vmsg_cpu_to_le32(4);
+		desc[i].flags = rte_vmsg_cpu_to_le16(RTE_VMSG_VRING_DESC_F_WRITE);
+		desc[i].next = 0;
+		avail[2 + ((a + i) & (QN - 1u))] = rte_vmsg_cpu_to_le16((uint16_t)i);
+	}
+	__atomic_store_n(&avail[1], rte_vmsg_cpu_to_le16((uint16_t)(a + 100u)), __ATOMIC_RELEASE);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 0, &qs, NULL), 0);
+	errs0 = qs.errors;
+	CHECK_EQ(rte_vmsg_net_dev_send_burst(e.dev[0], 0, tp, 1), 0);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 0, &qs, NULL), 0);
+	CHECK_U64(qs.errors, errs0 + 64);
+	CHECK_EQ(rte_vmsg_net_dev_send_burst(e.dev[0], 0, tp, 1), 0);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 0, &qs, NULL), 0);
+	CHECK_U64(qs.errors, errs0 + 100);
+	CHECK_U64(qs.broken, 0);
+out:
+	env_fini(&e);
+}
+
+/*
  * Two pairs with traffic; pair 1 is reset with packets in flight on both
  * pairs and packets received on pair 1 not taken yet: the transmissions
  * the device had not completed are counted as drops (exactly those), pair
@@ -3058,6 +3127,7 @@ int main(void)
 	RUN(test_hostile());
 	RUN(test_hostile_rxq(0));
 	RUN(test_hostile_rxq(1));
+	RUN(test_hostile_rx_tiny());
 	RUN(test_queue_reset());
 	RUN(test_queue_reset_notsup());
 	RUN(test_queue_reset_broken());

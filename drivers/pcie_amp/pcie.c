@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "rte_vmsg_pcie.h"
+#include "link_geom_priv.h"
 #include "log_priv.h"
 #include "opts_priv.h"
 #include "pcie_amp_priv.h"
@@ -175,14 +176,9 @@ static int opts_get(const struct rte_vmsg_pcie_opts *opts, struct rte_vmsg_pcie_
 		return -EINVAL;
 	if (o->peer_id > 0xffff || o->peer_vector > 0xffff || o->msix_vector > 2047)
 		return -EINVAL;
-	/*
-	 * The link's own limits (16-bit indices; elements a power of two of 64
-	 * to 32768 bytes), checked before the HOST placement sizes its link
-	 * window from them.
-	 */
-	if (o->num_elems == 1 || o->num_elems > 65535u ||
-	    (o->elem_size != 0 && (o->elem_size < 64u || o->elem_size > 32768u ||
-				   (o->elem_size & (o->elem_size - 1u)) != 0)))
+	/* The link's limits, before the HOST placement sizes its link window by them. */
+	if ((o->num_elems != 0 && !rte_vmsg__link_elems_ok(o->num_elems)) ||
+	    (o->elem_size != 0 && !rte_vmsg__link_esize_ok(o->elem_size)))
 		return -EINVAL;
 	return 0;
 }

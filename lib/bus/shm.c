@@ -23,12 +23,12 @@
 #include "rte_vmsg_mem.h"
 #include "rte_vmsg_ring.h"
 #include "amp_priv.h"
+#include "link_geom_priv.h"
 #include "log_priv.h"
 #include "opts_priv.h"
 
 #define SHM_DEFAULT_ELEMS 256u
 #define SHM_DEFAULT_ESIZE 512u
-#define SHM_MAX_ESIZE 32768u /* the largest the v1 layout takes (rte_vmsg_link_create()) */
 #define SHM_DEFAULT_DMA ((uint64_t)1 << 20)
 #define SHM_ALIGN 4096u
 #define SHM_FLAGS_KNOWN                                                                            \
@@ -191,8 +191,8 @@ static int shm_opts_get(const struct rte_vmsg_bus_shm_opts *opts, struct rte_vms
 			o->elem_size = SHM_DEFAULT_ESIZE;
 		if (o->dma_size == 0)
 			o->dma_size = SHM_DEFAULT_DMA;
-		if (o->num_elems < 2 || o->num_elems > 65535 || o->elem_size < 64 ||
-		    o->elem_size > SHM_MAX_ESIZE || (o->elem_size & (o->elem_size - 1)) != 0 ||
+		if (!rte_vmsg__link_elems_ok(o->num_elems) ||
+		    !rte_vmsg__link_esize_ok(o->elem_size) ||
 		    o->format > RTE_VMSG_LINK_FMT_STAMPED || o->dma_size > ((uint64_t)1 << 40))
 			return -EINVAL;
 		o->dma_size = align_up(o->dma_size, SHM_ALIGN);

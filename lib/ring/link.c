@@ -17,6 +17,7 @@
 #include "rte_vmsg_ring.h"
 #include "rte_vmsg_mem.h"
 #include "cpu_priv.h"
+#include "link_geom_priv.h"
 #include "log_priv.h"
 #include "opts_priv.h"
 #include "ring_priv.h"
@@ -68,11 +69,6 @@ struct rte_vmsg_link {
 	struct rte_vmsg_layout_hdr hdr;
 	struct rte_vmsg_link_stats st;
 };
-
-static int is_pow2(uint64_t x)
-{
-	return x != 0 && (x & (x - 1)) == 0;
-}
 
 /*
  * The layout's shared words and bytes, by offset from the base. In normal
@@ -346,7 +342,7 @@ static int write_layout(struct rte_vmsg_link *l, const struct rte_vmsg_link_opts
 	uint64_t oq; /* our queue head */
 	int fresh;
 
-	if (!is_pow2(esize) || esize < 64u || esize > 32768u)
+	if (!rte_vmsg__link_esize_ok(esize))
 		return -EINVAL;
 	if (o->format != RTE_VMSG_LINK_FMT_COMPAT && o->format != RTE_VMSG_LINK_FMT_STAMPED)
 		return -EINVAL;
@@ -360,7 +356,7 @@ static int write_layout(struct rte_vmsg_link *l, const struct rte_vmsg_link_opts
 		if (n > 65535u)
 			n = 65535u;
 	}
-	if (n < 2u || n > 65535u)
+	if (!rte_vmsg__link_elems_ok(n))
 		return n < 2u && o->num_elems == 0 ? -ENOSPC : -EINVAL;
 	if (rte_vmsg_link_layout_size((uint32_t)n, esize) > l->len)
 		return -ENOSPC;
@@ -482,7 +478,7 @@ static int read_layout(struct rte_vmsg_link *l, uint32_t require_format)
 	esize = rte_vmsg_le16_to_cpu(h.size_queue_elements);
 	if (n < 2)
 		PROTO_ERR("num_queue_elements %" PRIu64 " < 2", n);
-	if (!is_pow2(esize) || esize < 64)
+	if (!rte_vmsg__link_esize_ok(esize)) /* 16 bits: never above 32768 as a power of two */
 		PROTO_ERR("size_queue_elements %" PRIu64 " (need a power of two >= 64)", esize);
 	if (require_format != 0 &&
 	    require_format - 1 != ((l->features & RTE_VMSG_LAYOUT_F_STAMPED)

@@ -615,8 +615,6 @@ int rte_vmsg_bus_poll(struct rte_vmsg_bus *bus)
 	}
 	if (bus->en.active && bus->en.need_send) {
 		rc = bus_enum_send(bus);
-		if (rc == -EAGAIN && (int64_t)(rte_vmsg_tsc() - bus->en.send_by) > 0)
-			rc = -ETIMEDOUT;
 		if (rc < 0 && rc != -EAGAIN)
 			bus_enum_finish(bus, rc);
 		rc = 0;

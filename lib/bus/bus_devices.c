@@ -46,6 +46,8 @@ int bus_enum_send(struct rte_vmsg_bus *bus)
 	 */
 	if (rc == -EAGAIN && !bus->en.need_send)
 		bus->en.send_by = rte_vmsg_tsc() + bus->timeout_ticks;
+	else if (rc == -EAGAIN && (int64_t)(rte_vmsg_tsc() - bus->en.send_by) > 0)
+		rc = -ETIMEDOUT;
 	bus->en.need_send = rc == -EAGAIN;
 	return rc;
 }

@@ -798,13 +798,13 @@ static int plan(struct fwd_cfg *cfg, uint32_t pairs[][2], uint32_t npairs)
 	if (cfg->buf_cap == 0)
 		cfg->buf_cap = (maxmtu + 18u > 1518u ? maxmtu + 18u : 1518u);
 	for (i = 0; i < cfg->nports; i++)
-		if (cfg->ports[i].kind == FWD_PORT_DPDK && cfg->buf_cap > FWD_DPDK_FRAME_MAX) {
+		if (cfg->ports[i].kind == FWD_PORT_DPDK && cfg->buf_cap > fwd_dpdk_frame_max()) {
 			fprintf(stderr,
 				FWD_NAME
 				": --port %s: frames of %u bytes (--max-pkt-len, or the "
 				"largest mtu= + 18) do not fit one DPDK mbuf (at most %u): "
 				"lower them\n",
-				cfg->ports[i].spec, cfg->buf_cap, FWD_DPDK_FRAME_MAX);
+				cfg->ports[i].spec, cfg->buf_cap, fwd_dpdk_frame_max());
 			return -FWD_EXIT_USAGE;
 		}
 	if (cfg->txpkt_len > cfg->buf_cap) {

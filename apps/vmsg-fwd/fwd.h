@@ -22,12 +22,6 @@
 #define FWD_MAX_PORTS 16u
 #define FWD_MAX_QP RTE_VMSG_NET_MAX_QP
 #define FWD_MAX_BURST 32u
-/*
- * The largest frame a DPDK port carries: one mbuf's data room, a 16-bit
- * count that holds the headroom too (65535 - RTE_PKTMBUF_HEADROOM, 128 in
- * DPDK's default build; port_dpdk.c checks the real one).
- */
-#define FWD_DPDK_FRAME_MAX 65407u
 #define FWD_MAX_THREADS 256u
 #define FWD_PATH_MAX 256u
 
@@ -286,6 +280,11 @@ int fwd_vmsg_forward(struct fwd_port *in, struct fwd_port *out, uint32_t q, uint
 
 /* port_dpdk.c (or its stubs without DPDK) */
 int fwd_dpdk_available(void);
+/*
+ * The largest frame a DPDK port carries: one mbuf's data room, a 16-bit
+ * count that holds the headroom too (65407 in DPDK's default build).
+ */
+uint32_t fwd_dpdk_frame_max(void);
 int fwd_dpdk_init(int argc, char **argv);
 void fwd_dpdk_fini(void);
 int fwd_dpdk_open(struct fwd_port *p, uint32_t buf_cap);

@@ -32,6 +32,11 @@ struct fwd_dpdk_port {
 
 static int eal_up;
 
+uint32_t fwd_dpdk_frame_max(void)
+{
+	return UINT16_MAX - RTE_PKTMBUF_HEADROOM;
+}
+
 int fwd_dpdk_available(void)
 {
 	return 1;
@@ -116,16 +121,6 @@ int fwd_dpdk_open(struct fwd_port *p, uint32_t buf_cap)
 		socket = (int)rte_socket_id();
 	/* Enough for every descriptor of every queue, plus bursts in the forwarder. */
 	nmbuf = 2u * p->qp * p->qsize + p->qp * 2u * FWD_MAX_BURST + POOL_CACHE * 2u + 1024u;
-	/* cli.c refused larger frames by DPDK's default headroom; this build's may differ. */
-	if (buf_cap + RTE_PKTMBUF_HEADROOM > UINT16_MAX) {
-		fprintf(stderr,
-			FWD_NAME
-			": --port %s: frames of %u bytes do not fit one DPDK mbuf (at most "
-			"%u): lower --max-pkt-len or mtu=\n",
-			p->spec, buf_cap, (unsigned int)(UINT16_MAX - RTE_PKTMBUF_HEADROOM));
-		free(d);
-		return -FWD_EXIT_USAGE;
-	}
 	snprintf(pname, sizeof(pname), "fwd_pool_%u", p->index);
 	d->pool = rte_pktmbuf_pool_create(pname, nmbuf, POOL_CACHE, 0,
 					  (uint16_t)(buf_cap + RTE_PKTMBUF_HEADROOM), socket);
@@ -216,10 +211,8 @@ int fwd_dpdk_tx(struct fwd_port *p, uint32_t q, const struct rte_vmsg_net_pkt *p
 	if (rte_pktmbuf_alloc_bulk(d->pool, m, n) != 0)
 		return 0; /* no mbufs now: the packets stay held (retried, then dropped) */
 	for (i = 0; i < n; i++) {
-		/* Checked whole, not as the 16-bit count append takes. */
-		char *dst = pkts[i].len <= rte_pktmbuf_tailroom(m[i])
-				    ? rte_pktmbuf_append(m[i], (uint16_t)pkts[i].len)
-				    : NULL;
+		/* len <= buf_cap, which plan() keeps within one mbuf: the 16-bit count holds it. */
+		char *dst = rte_pktmbuf_append(m[i], (uint16_t)pkts[i].len);
 
 		if (dst == NULL) {
 			/* Larger than an mbuf: cannot happen, the pool's buffers are buf_cap. */

@@ -22,6 +22,11 @@ int fwd_dpdk_init(int argc, char **argv)
 	return -1;
 }
 
+uint32_t fwd_dpdk_frame_max(void)
+{
+	return 0; /* never asked: plan() refuses DPDK ports first */
+}
+
 void fwd_dpdk_fini(void)
 {
 }

@@ -1074,11 +1074,30 @@ static void test_enumerate_1000(void)
 }
 
 /* BUS-25 from the driver's side: a peer breaking §10 ends enumeration with -EPROTO; fail_all ends it too. */
+/* The peer's answer to a GET_DEVICES window: 16 numbers from @p offset, then @p next. */
+static void devices_resp(void *end, uint16_t token, uint16_t offset, uint16_t next,
+			 const uint8_t *bits)
+{
+	struct rte_vmsg_msg m;
+	uint8_t buf[64];
+	size_t len;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_BUS_GET_DEVICES_RESP;
+	m.hdr.token = token;
+	m.u.get_devices.offset = offset;
+	m.u.get_devices.count = 16;
+	m.u.get_devices.next_offset = next;
+	m.u.get_devices.bitmap = bits;
+	len = build(buf, &m);
+	CHECK_EQ(raw_tx(end, buf, len), 0);
+}
+
 static void test_enumerate_bad_peer(void)
 {
 	static uint8_t bitmap[RTE_VMSG_BUS_DEV_BITMAP_SIZE];
 	static const uint8_t bits[2] = { 0x03, 0x00 };
-	struct rte_vmsg_msg m, q;
+	struct rte_vmsg_msg q;
 	struct enum_rec r;
 	uint8_t buf[65536];
 	struct pair p;
@@ -1093,25 +1112,14 @@ static void test_enumerate_bad_peer(void)
 	CHECK_EQ(q.u.get_devices.offset, 0);
 	CHECK_EQ(q.u.get_devices.count, (MAXF - 14) * 8); /* the largest window that fits */
 	/* A good first window: devices 0 and 1, continue at 16. */
-	memset(&m, 0, sizeof(m));
-	m.kind = RTE_VMSG_MSG_BUS_GET_DEVICES_RESP;
-	m.hdr.token = q.hdr.token;
-	m.u.get_devices.count = 16;
-	m.u.get_devices.next_offset = 16;
-	m.u.get_devices.bitmap = bits;
-	len = build(buf, &m);
-	CHECK_EQ(raw_tx(p.end[1], buf, len), 0);
+	devices_resp(p.end[1], q.hdr.token, 0, 16, bits);
 	rte_vmsg_bus_poll(p.drv);
 	CHECK_EQ(r.calls, 0);
 	CHECK_EQ(raw_rx(p.end[1], buf, &len), 1);
 	CHECK_EQ(rte_vmsg_msg_parse(buf, len, MAXF, &q, NULL), 0);
 	CHECK_EQ(q.u.get_devices.offset, 16);
 	/* A bad second window: next_offset not above the offset. */
-	m.hdr.token = q.hdr.token;
-	m.u.get_devices.offset = 16;
-	m.u.get_devices.next_offset = 16;
-	len = build(buf, &m);
-	CHECK_EQ(raw_tx(p.end[1], buf, len), 0);
+	devices_resp(p.end[1], q.hdr.token, 16, 16, bits);
 	rte_vmsg_bus_poll(p.drv);
 	CHECK_EQ(r.calls, 1);
 	CHECK_EQ(r.status, -EPROTO);
@@ -1156,14 +1164,7 @@ static void test_enumerate_queue_stuck(void)
 	len = build(f, &m);
 	CHECK_EQ(raw_tx(p.end[0], f, len), 0);
 	/* The first window's answer asks for a second, which cannot go. */
-	memset(&m, 0, sizeof(m));
-	m.kind = RTE_VMSG_MSG_BUS_GET_DEVICES_RESP;
-	m.hdr.token = q.hdr.token;
-	m.u.get_devices.count = 16;
-	m.u.get_devices.next_offset = 16;
-	m.u.get_devices.bitmap = bits;
-	len = build(buf, &m);
-	CHECK_EQ(raw_tx(p.end[1], buf, len), 0);
+	devices_resp(p.end[1], q.hdr.token, 0, 16, bits);
 	t0 = rte_vmsg_time_ns();
 	end = t0 + 20 * SHORT_TIMEOUT_NS;
 	while (r.calls == 0 && rte_vmsg_time_ns() < end)

@@ -1155,6 +1155,17 @@ static uint32_t app_recv_check(struct env *e, int dev_side, const struct rte_vms
 	return got;
 }
 
+/* rp[0 .. n) receive into b[0 .. n), @p cap bytes each. */
+static void rx_into(struct rte_vmsg_net_pkt *rp, struct pbuf *b, uint32_t n, uint32_t cap)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		rp[i].data = b[i].b;
+		rp[i].cap = cap;
+	}
+}
+
 /*
  * rte_vmsg_net_dev_recv_burst() and _send_burst() as a poll-mode driver
  * calls them: random sizes both ways over many bursts (their one-buffer fast
@@ -1216,10 +1227,7 @@ static void test_app_bursts(void)
 	tp[1].len = 100;
 	CHECK_EQ(rte_vmsg_net_dev_send_burst(e.dev[0], 0, tp, 2), 2);
 	turn(&e);
-	rp[0].data = b[0].b;
-	rp[0].cap = PKT_MAX;
-	rp[1].data = b[1].b;
-	rp[1].cap = PKT_MAX;
+	rx_into(rp, b, 2, PKT_MAX);
 	rc = rte_vmsg_net_drv_rx_burst(e.drv[0], 0, rp, 2);
 	CHECK_EQ(rc, 2);
 	if (rc == 2) {
@@ -1234,10 +1242,7 @@ static void test_app_bursts(void)
 	errs0 = qs.errors;
 	tp[0].len = 1400;
 	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, tp, 2), 2);
-	rp[0].data = b[0].b;
-	rp[0].cap = 1000;
-	rp[1].data = b[1].b;
-	rp[1].cap = 1000;
+	rx_into(rp, b, 2, 1000);
 	got = 0;
 	for (k = 0; k < 4 && got == 0; k++) {
 		rc = rte_vmsg_net_dev_recv_burst(e.dev[0], 0, rp, 2);
@@ -1266,10 +1271,7 @@ static void test_app_bursts(void)
 	tp[2].len = 100;
 	CHECK_EQ(rte_vmsg_net_dev_send_burst(e.dev[0], 0, tp, 3), 3);
 	turn(&e);
-	rp[0].data = b[0].b;
-	rp[0].cap = PKT_MAX;
-	rp[1].data = b[1].b;
-	rp[1].cap = PKT_MAX;
+	rx_into(rp, b, 2, PKT_MAX);
 	CHECK_EQ(rte_vmsg_net_drv_rx_burst(e.drv[0], 0, rp, 2), 1);
 	CHECK_EQ(rp[0].len, 100);
 	CHECK_MEM(rp[0].data, a[1].b, 100);

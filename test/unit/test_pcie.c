@@ -424,6 +424,11 @@ static void test_open_errors(void)
 		struct rte_vmsg_pcie_opts o;
 		uint64_t extra;
 	} big;
+	/* num_elems, elem_size: outside the link's limits. */
+	static const uint32_t bad_geom[][2] = {
+		{ 65536, 0 }, { 1, 0 }, { 0, 96 }, { 0, 65536 }, { 0, 32 }
+	};
+	size_t i;
 
 	memset(&fc, 0, sizeof(fc));
 	fc.msix_vectors = 2;
@@ -465,21 +470,12 @@ static void test_open_errors(void)
 	o.peer_id = 0x10000;
 	CHECK_EQ(fopen_card(f, &o, &c), -EINVAL);
 	/* Queue sizes the link cannot have: refused before any memory is sized by them. */
-	o = opts_quick();
-	o.num_elems = 65536;
-	CHECK_EQ(fopen_card(f, &o, &c), -EINVAL);
-	o = opts_quick();
-	o.num_elems = 1;
-	CHECK_EQ(fopen_card(f, &o, &c), -EINVAL);
-	o = opts_quick();
-	o.elem_size = 96;
-	CHECK_EQ(fopen_card(f, &o, &c), -EINVAL);
-	o = opts_quick();
-	o.elem_size = 65536;
-	CHECK_EQ(fopen_card(f, &o, &c), -EINVAL);
-	o = opts_quick();
-	o.elem_size = 32;
-	CHECK_EQ(fopen_card(f, &o, &c), -EINVAL);
+	for (i = 0; i < sizeof(bad_geom) / sizeof(bad_geom[0]); i++) {
+		o = opts_quick();
+		o.num_elems = bad_geom[i][0];
+		o.elem_size = bad_geom[i][1];
+		CHECK_EQ(fopen_card(f, &o, &c), -EINVAL);
+	}
 
 	/* The VFIO layer's own failure comes back as it is. */
 	fc.fail_op = "open";

@@ -1073,7 +1073,6 @@ static void test_enumerate_1000(void)
 		rte_vmsg_dev_destroy(d[i]);
 }
 
-/* BUS-25 from the driver's side: a peer breaking §10 ends enumeration with -EPROTO; fail_all ends it too. */
 /* The peer's answer to a GET_DEVICES window: 16 numbers from @p offset, then @p next. */
 static void devices_resp(void *end, uint16_t token, uint16_t offset, uint16_t next,
 			 const uint8_t *bits)
@@ -1093,6 +1092,7 @@ static void devices_resp(void *end, uint16_t token, uint16_t offset, uint16_t ne
 	CHECK_EQ(raw_tx(end, buf, len), 0);
 }
 
+/* BUS-25 from the driver's side: a peer breaking §10 ends enumeration with -EPROTO; fail_all ends it too. */
 static void test_enumerate_bad_peer(void)
 {
 	static uint8_t bitmap[RTE_VMSG_BUS_DEV_BITMAP_SIZE];

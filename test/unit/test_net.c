@@ -1547,11 +1547,24 @@ static void inject_packed(struct env *e, int d, uint32_t index, int loop)
 			 __ATOMIC_RELEASE);
 }
 
+/*
+ * The descriptor table and avail ring (le16 words: flags, idx, ring) of the
+ * split queue @p vq of a driver of @p e, as the device reads them.
+ */
+static void split_view(const struct env *e, const struct rte_vmsg_vq_drv *vq,
+		       struct rte_vmsg_vring_desc **desc, uint16_t **avail)
+{
+	uint8_t *base = rte_vmsg_region_addr(e->reg);
+	uint64_t db, ab;
+
+	rte_vmsg_vq_drv_addrs(vq, &db, &ab, NULL);
+	*desc = (struct rte_vmsg_vring_desc *)(void *)(base + (db - REGION_BUS));
+	*avail = (uint16_t *)(void *)(base + (ab - REGION_BUS));
+}
+
 static void inject(struct env *e, int d, uint32_t index, int loop)
 {
 	struct rte_vmsg_vq_drv *vq = rte_vmsg_net_drv_vq(e->drv[d], index);
-	uint64_t db, ab;
-	uint8_t *base = rte_vmsg_region_addr(e->reg);
 	struct rte_vmsg_vring_desc *desc;
 	uint16_t *avail;
 	uint16_t idx;
@@ -1564,9 +1577,7 @@ static void inject(struct env *e, int d, uint32_t index, int loop)
 		inject_packed(e, d, index, loop);
 		return;
 	}
-	rte_vmsg_vq_drv_addrs(vq, &db, &ab, NULL);
-	desc = (struct rte_vmsg_vring_desc *)(void *)(base + (db - REGION_BUS));
-	avail = (uint16_t *)(void *)(base + (ab - REGION_BUS));
+	split_view(e, vq, &desc, &avail);
 	if (loop) {
 		desc[head].addr = rte_vmsg_cpu_to_le64(REGION_BUS + 4096);
 		desc[head].len = rte_vmsg_cpu_to_le32(64);
@@ -1793,9 +1804,8 @@ static void test_hostile_rx_tiny(void)
 	struct rte_vmsg_net_queue_stats qs;
 	struct rte_vmsg_vq_drv *vq;
 	struct rte_vmsg_vring_desc *desc;
-	uint64_t db, ab, errs0;
+	uint64_t errs0;
 	uint16_t *avail, a;
-	uint8_t *base;
 	uint32_t i, k;
 	int rc;
 	struct env e;
@@ -1820,10 +1830,7 @@ static void test_hostile_rx_tiny(void)
 		if (rc <= 0)
 			break;
 	}
-	base = rte_vmsg_region_addr(e.reg);
-	rte_vmsg_vq_drv_addrs(vq, &db, &ab, NULL);
-	desc = (struct rte_vmsg_vring_desc *)(void *)(base + (db - REGION_BUS));
-	avail = (uint16_t *)(void *)(base + (ab - REGION_BUS));
+	split_view(&e, vq, &desc, &avail);
 	a = rte_vmsg_le16_to_cpu(__atomic_load_n(&avail[1], __ATOMIC_ACQUIRE));
 	for (i = 0; i < 100; i++) {
 		desc[i].addr = rte_vmsg_cpu_to_le64(REGION_BUS + 4096 + 64u * i);

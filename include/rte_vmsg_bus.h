@@ -89,6 +89,13 @@ struct rte_vmsg_bus_ops {
 	 * (rte_vmsg_bus_memmap() then returns NULL).
 	 */
 	const struct rte_vmsg_memmap *(*memmap)(void *ctx);
+	/**
+	 * The bus endpoint's keepalive declared the peer lost (nothing heard
+	 * for rte_vmsg_bus_opts.peer_timeout_ms): the backend drops its link
+	 * as for a dead peer and reports the loss at its next control run.
+	 * Optional; an endpoint with a keepalive needs it.
+	 */
+	void (*peer_lost)(void *ctx);
 };
 
 /** Bit of the value of rte_vmsg_bus_ops.control: frames can flow. */
@@ -180,7 +187,19 @@ struct rte_vmsg_bus_opts {
 	 * transport above (devices and driver handles on this bus) use it.
 	 */
 	uint32_t payloads;
-	uint32_t reserved0; /**< must be 0 */
+	/**
+	 * Keepalive: while the link is up and nothing has come from the peer
+	 * for a quarter of this many milliseconds, the endpoint sends a PING
+	 * (BUS-26) from rte_vmsg_bus_poll(); when nothing at all has come for
+	 * the whole time, the peer is declared lost (a hung peer: stopped,
+	 * deadlocked, on another machine) as if it had died: requests in
+	 * flight fail with -ECONNRESET, the backend drops the link
+	 * (rte_vmsg_bus_ops.peer_lost) and waits for the peer to start over.
+	 * Any frame from the peer counts. The peer must answer PING and poll
+	 * its end at least that often. 0: off; 10..3600000 with a backend
+	 * that has a control path and @c peer_lost (amp, shm, pcie_amp).
+	 */
+	uint32_t peer_timeout_ms;
 };
 
 /** Counters of a bus endpoint (nothing is dropped without a count). */
@@ -204,6 +223,8 @@ struct rte_vmsg_bus_stats {
 	uint64_t drop_tx_event;	  /**< EVENT_DEVICE not sent: backend full or broken */
 	uint64_t peer_lost;	  /**< peer deaths and restarts reported by the backend */
 	uint64_t drop_peer_lost;  /**< device role: answers and requests of a lost peer */
+	uint64_t keepalive_pings; /**< PINGs the keepalive sent (also in requests) */
+	uint64_t keepalive_lost;  /**< peers the keepalive declared lost (also in peer_lost) */
 };
 
 /**
@@ -583,7 +604,7 @@ struct rte_vmsg_bus_amp_stats {
 	uint64_t rx_frames;   /**< frames handed to the bus */
 	uint64_t rx_garbage;  /**< elements dropped: msg_size < 8 or above the max or stride */
 	uint64_t peer_lost;   /**< peer deaths and restarts reported by the control path */
-	uint64_t live_lost;   /**< of which reported by the liveness source */
+	uint64_t live_lost;   /**< of which reported by the liveness source or the keepalive */
 	uint64_t bell_kicks;  /**< doorbell rings sent (system calls or register writes) */
 	uint64_t bell_sleeps; /**< times rte_vmsg_bus_amp_wait() slept */
 	/**

@@ -139,6 +139,14 @@ static const struct rte_vmsg_memmap *amp_memmap(void *ctx)
 	return a->map;
 }
 
+/* The endpoint's keepalive gave up on the peer: dropped at the next control run. */
+static void amp_peer_lost(void *ctx)
+{
+	struct rte_vmsg_bus_amp *a = ctx;
+
+	a->declared = 1;
+}
+
 static const struct rte_vmsg_bus_ops amp_ops = {
 	.sz = sizeof(struct rte_vmsg_bus_ops),
 	.tx = amp_tx,
@@ -146,6 +154,7 @@ static const struct rte_vmsg_bus_ops amp_ops = {
 	.max_msg_size = amp_max_msg_size,
 	.control = amp_control,
 	.memmap = amp_memmap,
+	.peer_lost = amp_peer_lost,
 };
 
 const struct rte_vmsg_bus_ops *rte_vmsg_bus_amp_ops(void)
@@ -339,8 +348,9 @@ static int amp_service(struct rte_vmsg_bus_amp *a)
 	struct rte_vmsg_link_stats ls;
 	int state, lost = 0;
 
-	if (a->live != NULL && a->live(a->live_arg, a->state) > 0) {
+	if ((a->live != NULL && a->live(a->live_arg, a->state) > 0) || a->declared) {
 		a->st.live_lost++;
+		a->declared = 0;
 		rte_vmsg_link_peer_dead(a->link);
 		lost = 1;
 	}

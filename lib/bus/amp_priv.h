@@ -25,6 +25,7 @@ struct rte_vmsg_bus_amp {
 	uint32_t max_msg;
 	int state;	     /* last enum rte_vmsg_link_state, or -EIO */
 	int lost;	     /* a loss was reported and the link has not been up since */
+	int declared;	     /* the bus endpoint's keepalive declared the peer lost */
 	uint64_t reconnects; /* link reconnect counter at the last pass */
 	uint64_t breaks;     /* link break counter at the last pass */
 	/* st.peer_lost as rte_vmsg_bus_amp_poll() and the control op last reported it. */

@@ -10,6 +10,7 @@
 #define RTE_VMSG_LOG_PREFIX "bus: "
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -70,8 +71,16 @@ int rte_vmsg_bus_create(const struct rte_vmsg_bus_opts *opts, const struct rte_v
 		return -EINVAL;
 	if (o.timeout_ns == 0)
 		o.timeout_ns = BUS_DEFAULT_TIMEOUT_NS;
-	if (o.payloads >= RTE_VMSG_PAYLOADS_COUNT || o.reserved0 != 0)
+	if (o.payloads >= RTE_VMSG_PAYLOADS_COUNT)
 		return -EINVAL;
+	if (o.peer_timeout_ms != 0 &&
+	    (o.peer_timeout_ms < BUS_KA_MIN_MS || o.peer_timeout_ms > BUS_KA_MAX_MS))
+		return -EINVAL;
+	if (o.peer_timeout_ms != 0 && (ops_copy.control == NULL || ops_copy.peer_lost == NULL)) {
+		RTE_VMSG_LOG(ERR, "peer_timeout_ms: the backend cannot drop its link (no control "
+				  "path or peer_lost op)");
+		return -ENOTSUP;
+	}
 
 	bus = calloc(1, sizeof(*bus));
 	if (bus == NULL)
@@ -97,6 +106,8 @@ int rte_vmsg_bus_create(const struct rte_vmsg_bus_opts *opts, const struct rte_v
 		(uint64_t)((double)o.timeout_ns * 1.01 * (double)rte_vmsg_tsc_hz() / 1e9);
 	if (bus->timeout_ticks == 0)
 		bus->timeout_ticks = 1;
+	if (o.peer_timeout_ms != 0)
+		bus->ka_ticks = (uint64_t)o.peer_timeout_ms * (rte_vmsg_tsc_hz() / 1000u);
 	bus->cap = o.max_inflight;
 	while ((1u << bus->shift) < bus->cap)
 		bus->shift++;
@@ -548,6 +559,54 @@ static int rx_one(struct rte_vmsg_bus *bus, uint8_t *f, size_t len)
 	return rx_transport_device(bus, f, msg_size);
 }
 
+/* Completion of a keepalive PING: its answer was counted as heard by the receive path. */
+static void ka_pong(void *arg, int status, uint32_t data)
+{
+	struct rte_vmsg_bus *bus = arg;
+
+	(void)status;
+	(void)data;
+	bus->ka_ping_out = false;
+}
+
+/*
+ * The keepalive, after each run of the backend's control path: the clock
+ * starts when the link comes up and again at every frame received; a PING
+ * goes out after a quarter of the timeout of silence (one at a time), and
+ * the peer is declared lost after the whole of it. The backend then drops
+ * its link (ops.peer_lost) and reports the loss at its next run, which is
+ * made the next poll's: the loss then takes the path of any other.
+ */
+static void keepalive(struct rte_vmsg_bus *bus, uint64_t now)
+{
+	uint64_t silent;
+
+	if (bus->connected != 1) {
+		bus->ka_heard = 0;
+		return;
+	}
+	if (bus->ka_heard == 0 || bus->st.rx_frames != bus->ka_rx) {
+		bus->ka_heard = now;
+		bus->ka_rx = bus->st.rx_frames;
+		return;
+	}
+	silent = now - bus->ka_heard;
+	if (silent >= bus->ka_ticks) {
+		bus->st.keepalive_lost++;
+		RTE_VMSG_LOG(WARNING, "nothing from the peer for %" PRIu64 " ms: peer lost",
+			     (uint64_t)(silent / (rte_vmsg_tsc_hz() / 1000u)));
+		bus->ka_heard = 0;
+		bus->ops.peer_lost(bus->be);
+		bus->ctl_last = 0;
+		return;
+	}
+	if (!bus->ka_ping_out && silent >= bus->ka_ticks / 4u &&
+	    rte_vmsg_bus_ping(bus, (uint32_t)bus->st.keepalive_pings, ka_pong, bus) == 0) {
+		bus->ka_ping_out = true;
+		bus->st.keepalive_pings++;
+	}
+}
+
 /*
  * The backend's control path, rate-limited: one TSC read per poll, the
  * backend run when RTE_VMSG_BUS_CONTROL_INTERVAL_NS has passed (and on the
@@ -574,8 +633,12 @@ static void control(struct rte_vmsg_bus *bus)
 		return;
 	}
 	bus->connected = (rc & RTE_VMSG_BUS_CTL_UP) != 0;
-	if ((rc & RTE_VMSG_BUS_CTL_PEER_LOST) == 0)
+	if ((rc & RTE_VMSG_BUS_CTL_PEER_LOST) == 0) {
+		if (bus->ka_ticks != 0)
+			keepalive(bus, now);
 		return;
+	}
+	bus->ka_heard = 0;
 	bus->st.peer_lost++;
 	/* What was in flight went with the old peer: fail it now (BUS-10); a
 	 * device's own requests (PING) too. */

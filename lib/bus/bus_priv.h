@@ -19,6 +19,8 @@
 #define BUS_DEFAULT_INFLIGHT 256u
 #define BUS_MAX_INFLIGHT 4096u
 #define BUS_DEFAULT_TIMEOUT_NS 1000000000ull
+#define BUS_KA_MIN_MS 10u /* peer_timeout_ms range */
+#define BUS_KA_MAX_MS 3600000u
 #define BUS_RX_BURST 16u
 #define BUS_NUM_DEVS 65536u
 #define BUS_DEV_WORDS (BUS_NUM_DEVS / 64u) /* 64-bit words of the device bitmap */
@@ -88,6 +90,12 @@ struct rte_vmsg_bus {
 	uint64_t ctl_last;  /* rte_vmsg_tsc() of the last run; 0: never */
 	uint64_t ctl_ticks; /* RTE_VMSG_BUS_CONTROL_INTERVAL_NS in TSC ticks */
 	int connected;	    /* 1, 0 or a negative errno (rte_vmsg_bus_connected()) */
+
+	/* Keepalive (opts.peer_timeout_ms), run with the control path. */
+	uint64_t ka_ticks; /* the timeout in TSC ticks; 0: off */
+	uint64_t ka_heard; /* rte_vmsg_tsc() when the peer was last heard; 0: not up */
+	uint64_t ka_rx;	   /* st.rx_frames then */
+	bool ka_ping_out;  /* a keepalive PING is in flight */
 
 	rte_vmsg_bus_event_fn event_fn;
 	void *event_arg;

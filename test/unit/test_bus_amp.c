@@ -5,7 +5,7 @@
  * an ivshmem BAR), bus endpoints over them (PING both ways, BUS-26), each
  * doorbell kind (futex and eventfd wake a sleeping waiter; the MMIO kind
  * writes its register word once per frame, after the barrier), a restart of
- * either side, a liveness source, hostile values in the queue heads and in
+ * either side, a liveness source, the endpoint's keepalive, hostile values in the queue heads and in
  * the elements, and the option checks.
  */
 
@@ -706,6 +706,144 @@ out:
 	env_free(&e);
 }
 
+/* Polls the endpoints of @p n for @p ms milliseconds. */
+static void poll_for(struct rte_vmsg_bus *const *b, int n, uint64_t ms)
+{
+	uint64_t t_end = rte_vmsg_time_ns() + ms * 1000000ull;
+	int i;
+
+	while (rte_vmsg_time_ns() < t_end)
+		for (i = 0; i < n; i++)
+			rte_vmsg_bus_poll(b[i]);
+}
+
+#define KA_MS 100u
+
+/*
+ * BUS-26, the keepalive (rte_vmsg_bus_opts.peer_timeout_ms) of the endpoint
+ * in role @p watcher: a silent link whose peer polls stays up (PINGs
+ * answered); a peer that stops polling (a hung process) is declared lost
+ * after the timeout, not before: the request in flight fails with
+ * -ECONNRESET, the link goes down; once the peer polls again, the link
+ * comes back and requests complete. Also the option's checks.
+ */
+static void test_keepalive(uint32_t watcher)
+{
+	struct rte_vmsg_bus_amp *dev = NULL, *drv = NULL;
+	struct rte_vmsg_bus *devb = NULL, *drvb = NULL, *w, *peer;
+	struct rte_vmsg_bus_loop_opts lo;
+	struct rte_vmsg_bus_loop *loop = NULL;
+	struct rte_vmsg_bus_amp_opts o;
+	struct rte_vmsg_bus_amp_stats ast;
+	struct rte_vmsg_bus_stats st;
+	struct rte_vmsg_bus_opts bo;
+	struct rte_vmsg_bus *b = NULL;
+	struct ping_rec pr;
+	uint64_t t0, t_down = 0;
+	struct env e;
+
+	CHECK_EQ(env_new(&e), 0);
+	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &dev), 0);
+	opts_base(&o, &e, RTE_VMSG_BUS_DRIVER);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &drv), 0);
+	if (dev == NULL || drv == NULL)
+		goto out;
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	bo.role = watcher;
+	/* The range, and a backend that cannot drop its link. */
+	bo.peer_timeout_ms = 9;
+	CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), dev, &b), -EINVAL);
+	bo.peer_timeout_ms = 3600001;
+	CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), dev, &b), -EINVAL);
+	memset(&lo, 0, sizeof(lo));
+	lo.sz = sizeof(lo);
+	CHECK_EQ(rte_vmsg_bus_loop_create(&lo, &loop), 0);
+	bo.peer_timeout_ms = KA_MS;
+	if (loop != NULL)
+		CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_loop_ops(),
+					     rte_vmsg_bus_loop_end(loop, 0), &b),
+			 -ENOTSUP);
+	rte_vmsg_bus_loop_destroy(loop);
+
+	bo.role = RTE_VMSG_BUS_DEVICE;
+	bo.peer_timeout_ms = watcher == RTE_VMSG_BUS_DEVICE ? KA_MS : 0;
+	CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), dev, &devb), 0);
+	bo.role = RTE_VMSG_BUS_DRIVER;
+	bo.peer_timeout_ms = watcher == RTE_VMSG_BUS_DRIVER ? KA_MS : 0;
+	CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), drv, &drvb), 0);
+	if (devb == NULL || drvb == NULL)
+		goto out;
+	w = watcher == RTE_VMSG_BUS_DEVICE ? devb : drvb;
+	peer = w == devb ? drvb : devb;
+	t0 = rte_vmsg_time_ns();
+	while ((rte_vmsg_bus_connected(devb) != 1 || rte_vmsg_bus_connected(drvb) != 1) &&
+	       rte_vmsg_time_ns() - t0 < 2000000000ull) {
+		rte_vmsg_bus_poll(devb);
+		rte_vmsg_bus_poll(drvb);
+	}
+	CHECK_EQ(rte_vmsg_bus_connected(w), 1);
+
+	/* A silent link whose peer polls: four timeouts, no loss, PINGs answered. */
+	poll_for((struct rte_vmsg_bus *[]){ devb, drvb }, 2, 4 * KA_MS);
+	CHECK_EQ(rte_vmsg_bus_connected(w), 1);
+	CHECK_EQ(rte_vmsg_bus_stats_get(w, &st), 0);
+	CHECK_U64(st.keepalive_lost, 0);
+	CHECK_U64(st.peer_lost, 0);
+	CHECK(st.keepalive_pings >= 4);
+	CHECK(st.completed >= st.keepalive_pings - 1);
+
+	/* The peer hangs: only the watcher polls, with a request in flight. */
+	memset(&pr, 0, sizeof(pr));
+	CHECK_EQ(rte_vmsg_bus_ping(w, 7, on_ping, &pr), 0);
+	t0 = rte_vmsg_time_ns();
+	while (rte_vmsg_time_ns() - t0 < 10ull * KA_MS * 1000000ull) {
+		rte_vmsg_bus_poll(w);
+		if (rte_vmsg_bus_connected(w) != 1) {
+			t_down = rte_vmsg_time_ns() - t0;
+			break;
+		}
+	}
+	CHECK(t_down != 0);
+	/*
+	 * Not before the timeout: its clock started at the last frame heard,
+	 * a PING's answer at most a quarter of it before the peer hung.
+	 */
+	CHECK(t_down >= (KA_MS - KA_MS / 4u - 5u) * 1000000ull);
+	CHECK(t_down <= 3ull * KA_MS * 1000000ull);
+	CHECK_EQ(pr.calls, 1);
+	CHECK_EQ(pr.status, -ECONNRESET);
+	CHECK_EQ(rte_vmsg_bus_stats_get(w, &st), 0);
+	CHECK_U64(st.keepalive_lost, 1);
+	CHECK_U64(st.peer_lost, 1);
+	CHECK_EQ(rte_vmsg_bus_amp_stats_get(w == devb ? dev : drv, &ast), 0);
+	CHECK_U64(ast.live_lost, 1);
+
+	/* The peer polls again: it sees our end PEER_DEAD, starts over, the link is back. */
+	t0 = rte_vmsg_time_ns();
+	while ((rte_vmsg_bus_connected(w) != 1 || rte_vmsg_bus_connected(peer) != 1) &&
+	       rte_vmsg_time_ns() - t0 < 2000000000ull) {
+		rte_vmsg_bus_poll(peer);
+		rte_vmsg_bus_poll(w);
+	}
+	CHECK_EQ(rte_vmsg_bus_connected(w), 1);
+	memset(&pr, 0, sizeof(pr));
+	CHECK_EQ(rte_vmsg_bus_ping(w, 8, on_ping, &pr), 0);
+	ping_wait(w, peer, &pr);
+	CHECK_EQ(pr.status, 0);
+	CHECK_U64(pr.data, 8);
+	poll_for((struct rte_vmsg_bus *[]){ devb, drvb }, 2, 2 * KA_MS);
+	CHECK_EQ(rte_vmsg_bus_stats_get(w, &st), 0);
+	CHECK_U64(st.keepalive_lost, 1);
+out:
+	rte_vmsg_bus_destroy(devb);
+	rte_vmsg_bus_destroy(drvb);
+	rte_vmsg_bus_amp_destroy(dev);
+	rte_vmsg_bus_amp_destroy(drv);
+	env_free(&e);
+}
+
 /*
  * Hostile values: an element whose msg_size is impossible is dropped and
  * counted; a peer index out of range breaks the link: the bus sees the peer
@@ -850,6 +988,8 @@ int main(void)
 	test_foreign_restart(0);
 	test_foreign_restart(1);
 	test_liveness();
+	test_keepalive(RTE_VMSG_BUS_DRIVER);
+	test_keepalive(RTE_VMSG_BUS_DEVICE);
 	test_hostile();
 	test_wait_connected();
 	return vtest_done("test_bus_amp");

@@ -202,6 +202,10 @@ struct rte_vmsg_bus_opts {
 	uint32_t peer_timeout_ms;
 };
 
+/** The range of rte_vmsg_bus_opts.peer_timeout_ms (besides 0, off). */
+#define RTE_VMSG_BUS_PEER_TIMEOUT_MIN_MS 10u
+#define RTE_VMSG_BUS_PEER_TIMEOUT_MAX_MS 3600000u
+
 /** Counters of a bus endpoint (nothing is dropped without a count). */
 struct rte_vmsg_bus_stats {
 	uint64_t tx_frames;	  /**< frames handed to the backend */

@@ -221,6 +221,12 @@ struct rte_vmsg_pcie_opts {
 	/** Optional: asked about every millisecond while waiting; non-zero stops it. */
 	int (*cancel)(void *arg);
 	void *cancel_arg; /**< passed to @c cancel */
+	/**
+	 * The bus endpoint's keepalive (rte_vmsg_bus_opts.peer_timeout_ms): a
+	 * card that stops answering for this many milliseconds is taken for
+	 * lost; 0: off.
+	 */
+	uint32_t peer_timeout_ms;
 };
 
 /** What rte_vmsg_pcie_info() reports about an open card. */

@@ -55,6 +55,10 @@ static void usage(FILE *f)
 		"      dev=N               device number on the bus, 0-65535 (default 1)\n"
 		"      numa=N              NUMA node of the bus file (device role; default:\n"
 		"                          as --numa-node, else not bound)\n"
+		"      peer_timeout=MS     take a peer that hangs (stopped, its pid alive)\n"
+		"                          for lost after MS milliseconds without a sign of\n"
+		"                          it: the shm heartbeat, or PINGs on a bare link\n"
+		"                          (0 off, the default; 10-3600000)\n"
 		"      bus=shm|amp         shm: the project's bus file (default); amp: a bare\n"
 		"                          AMP link on a plain file used as it is (a QEMU\n"
 		"                          ivshmem backing file), with these keys:\n"
@@ -89,6 +93,8 @@ static void usage(FILE *f)
 		"                          event rings its doorbell register after each frame\n"
 		"                          and arms its MSI-X vector\n"
 		"      payloads=v2|pre-v2  the payload profile the card speaks (default v2)\n"
+		"      peer_timeout=MS     take a card that stops answering PING for lost\n"
+		"                          after MS milliseconds (0 off, the default)\n"
 		"  --port dpdk:ID|NAME[,qp=N][,qsize=N][,numa=N]\n"
 		"                          a DPDK ethdev by port id or device name (needs --dpdk)\n"
 		"                          numa=N: socket of its mbuf pool and rings (default:\n"
@@ -475,6 +481,13 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 				return port_err(spec,
 						"qsize: expected a power of two from 2 to 32768");
 			p->qsize = (uint32_t)v;
+		} else if (!is_dpdk && strcmp(kv, "peer_timeout") == 0) {
+			if (vmsg_util_parse_u64(val, 10, 0, 0, RTE_VMSG_BUS_PEER_TIMEOUT_MAX_MS,
+						&v) < 0 ||
+			    (v != 0 && v < RTE_VMSG_BUS_PEER_TIMEOUT_MIN_MS))
+				return port_err(spec, "peer_timeout: expected 0 (off) or 10 to "
+						      "3600000 milliseconds");
+			p->peer_timeout_ms = (uint32_t)v;
 		} else if (is_pcie && strcmp(kv, "dev") == 0) {
 			if (vmsg_util_parse_u64(val, 10, 0, 0, 65535, &v) < 0)
 				return port_err(spec,
@@ -488,7 +501,8 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 			if (k == 0) {
 				snprintf(msg, sizeof(msg),
 					 "unknown key '%s' (a pcie port takes qp, qsize, dev, "
-					 "profile, placement, layout, iova, notify, payloads)",
+					 "profile, placement, layout, iova, notify, payloads, "
+					 "peer_timeout)",
 					 kv);
 				return port_err(spec, msg);
 			}
@@ -570,9 +584,8 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 		} else {
 			snprintf(msg, sizeof(msg),
 				 "unknown key '%s' (keys: role, file, qp, qsize, notify, ring, "
-				 "in_order, mac, mtu, zerocopy, dev, numa; bus, offset, esize, "
-				 "elems, layout, "
-				 "payloads, mem, size)",
+				 "in_order, mac, mtu, zerocopy, dev, numa, peer_timeout; bus, "
+				 "offset, esize, elems, layout, payloads, mem, size)",
 				 kv);
 			return port_err(spec, msg);
 		}

@@ -102,14 +102,15 @@ struct fwd_port {
 	int numa;     /* NUMA node of the port's memory (numa=, else --numa-node); -1: not bound */
 	char dpdk_name[FWD_PATH_MAX];
 	/* vmsg ports, bus=amp: a bare AMP link on a plain file (no bus page). */
-	uint32_t bus_kind; /* enum fwd_bus_kind */
-	uint64_t offset;   /* offset=: where the layout starts in the file */
-	uint64_t size;	   /* size=: creates a missing file of this size; 0: must exist */
-	uint32_t esize;	   /* esize=: element size, for the side that writes the layout */
-	uint32_t elems;	   /* elems=: elements per direction, likewise; 0: as many as fit */
-	uint32_t payloads; /* payloads=: enum rte_vmsg_payloads */
-	uint32_t layout;   /* layout=: enum rte_vmsg_amp_layout */
-	uint32_t nmem;	   /* mem= given */
+	uint32_t bus_kind;	  /* enum fwd_bus_kind */
+	uint64_t offset;	  /* offset=: where the layout starts in the file */
+	uint64_t size;		  /* size=: creates a missing file of this size; 0: must exist */
+	uint32_t esize;		  /* esize=: element size, for the side that writes the layout */
+	uint32_t elems;		  /* elems=: elements per direction, likewise; 0: as many as fit */
+	uint32_t payloads;	  /* payloads=: enum rte_vmsg_payloads */
+	uint32_t peer_timeout_ms; /* peer_timeout=: a hung peer taken for lost after it; 0: off */
+	uint32_t layout;	  /* layout=: enum rte_vmsg_amp_layout */
+	uint32_t nmem;		  /* mem= given */
 	char mem[FWD_MAX_MEM][FWD_PATH_MAX]; /* the peer's memory files */
 	uint64_t mem_base[FWD_MAX_MEM];	     /* bus address of offset 0 of each */
 

@@ -129,6 +129,7 @@ int fwd_amp_open(const struct fwd_cfg *cfg, struct fwd_port *p)
 	bo.sz = sizeof(bo);
 	bo.role = p->role;
 	bo.payloads = p->payloads;
+	bo.peer_timeout_ms = p->peer_timeout_ms; /* a bare link has no heartbeat: PINGs */
 	what = "the bus";
 	rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), e->amp, &p->bus);
 	if (rc < 0)

@@ -34,6 +34,7 @@ int fwd_pcie_open(const struct fwd_cfg *cfg, struct fwd_port *p)
 	o.notify = p->pcie_notify;
 	o.layout = p->pcie_layout;
 	o.payloads = p->payloads;
+	o.peer_timeout_ms = p->peer_timeout_ms;
 	/* The main loop serves every port: the link comes up in the bus poll. */
 	o.flags = RTE_VMSG_PCIE_F_NO_WAIT | (p->pcie_iova_pa ? RTE_VMSG_PCIE_F_IOVA_PA : 0);
 	rc = rte_vmsg_pcie_open(p->file, &o, &p->card);

@@ -56,6 +56,7 @@ static int shm_open(const struct fwd_cfg *cfg, struct rte_vmsg_bus_shm_opts *so,
 	struct rte_vmsg_bus_shm_open_opts oo;
 	int rc;
 
+	so->peer_timeout_ms = p->peer_timeout_ms; /* the peer's heartbeat in the bus page */
 	if (strcmp(cfg->hugepages, "none") == 0)
 		so->flags |= RTE_VMSG_BUS_SHM_F_NO_HUGE;
 	else if (strcmp(cfg->hugepages, "require") == 0)

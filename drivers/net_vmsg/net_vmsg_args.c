@@ -141,6 +141,12 @@ static int key(struct nvm_args *a, const char *k, char *v, int *amp_keys, int *h
 			a->ring_off |= bit;
 			a->ring_on &= ~bit;
 		}
+	} else if (strcmp(k, "peer_timeout") == 0) {
+		if (num(v, 0, RTE_VMSG_BUS_PEER_TIMEOUT_MAX_MS, &x) < 0 ||
+		    (x != 0 && x < RTE_VMSG_BUS_PEER_TIMEOUT_MIN_MS))
+			return bad(why, wl,
+				   "peer_timeout: expected 0 (off) or 10 to 3600000 milliseconds");
+		a->peer_timeout_ms = (uint32_t)x;
 	} else if (strcmp(k, "huge") == 0) {
 		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
 			return bad(why, wl, "huge: expected 0 (plain shared memory) or 1");

@@ -47,6 +47,12 @@ struct nvm_args {
 	 * in-order), as vmsg-fwd's keys of the same names.
 	 */
 	uint64_t ring_off, ring_on;
+	/*
+	 * peer_timeout=: milliseconds without a sign of the peer after which
+	 * a hung peer is taken for lost (shm: its heartbeat in the bus page;
+	 * bus=amp: the bus endpoint's PING keepalive); 0: off.
+	 */
+	uint32_t peer_timeout_ms;
 	/* bus=amp */
 	uint64_t offset;
 	uint64_t size;
@@ -68,6 +74,7 @@ int nvm_args_parse(const char *s, struct nvm_args *a, char *why, size_t why_len)
 	"file=<path> role=driver|device dev=<n> queues=<1..64> qsize=<pow2> "             \
 	"notify=poll|event mac=<xx:xx:xx:xx:xx:xx> mtu=<68..65535> huge=0|1 bus=shm|amp " \
 	"offset=<n> size=<n> esize=<n> elems=<n> layout=v1|v0 payloads=v2|pre-v2 "        \
-	"mem=<file[@base]> tso=0|1 zerocopy=0|1 ring=split|packed in_order=0|1"
+	"mem=<file[@base]> tso=0|1 zerocopy=0|1 ring=split|packed in_order=0|1 "          \
+	"peer_timeout=<0|10..3600000 ms>"
 
 #endif /* NET_VMSG_ARGS_H */

@@ -222,6 +222,7 @@ static int amp_open(struct nvm_port *p)
 	bo.sz = sizeof(bo);
 	bo.role = p->a.role;
 	bo.payloads = p->a.payloads;
+	bo.peer_timeout_ms = p->a.peer_timeout_ms; /* a bare link has no heartbeat: PINGs */
 	rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), p->amp, &p->bus);
 	if (rc < 0)
 		goto fail;
@@ -287,6 +288,7 @@ static int shm_open_(struct nvm_port *p, uint32_t role)
 	}
 	if (p->a.no_huge)
 		so.flags |= RTE_VMSG_BUS_SHM_F_NO_HUGE;
+	so.peer_timeout_ms = p->a.peer_timeout_ms; /* the peer's heartbeat in the bus page */
 	memset(&oo, 0, sizeof(oo));
 	oo.sz = sizeof(oo);
 	oo.flags = RTE_VMSG_BUS_SHM_OPEN_F_NO_WAIT;

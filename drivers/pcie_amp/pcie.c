@@ -176,6 +176,9 @@ static int opts_get(const struct rte_vmsg_pcie_opts *opts, struct rte_vmsg_pcie_
 		return -EINVAL;
 	if (o->peer_id > 0xffff || o->peer_vector > 0xffff || o->msix_vector > 2047)
 		return -EINVAL;
+	if (o->peer_timeout_ms != 0 && (o->peer_timeout_ms < RTE_VMSG_BUS_PEER_TIMEOUT_MIN_MS ||
+					o->peer_timeout_ms > RTE_VMSG_BUS_PEER_TIMEOUT_MAX_MS))
+		return -EINVAL;
 	/* The link's limits, before the HOST placement sizes its link window by them. */
 	if ((o->num_elems != 0 && !rte_vmsg__link_elems_ok(o->num_elems)) ||
 	    (o->elem_size != 0 && !rte_vmsg__link_esize_ok(o->elem_size)))
@@ -633,6 +636,7 @@ static int make_bus(struct rte_vmsg_pcie *c, uint64_t deadline)
 	bo.max_inflight = c->o.max_inflight;
 	bo.timeout_ns = c->o.timeout_ns;
 	bo.payloads = c->o.payloads;
+	bo.peer_timeout_ms = c->o.peer_timeout_ms;
 	rc = rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), c->amp, &c->bus);
 	if (rc < 0 || (c->o.flags & RTE_VMSG_PCIE_F_NO_WAIT))
 		return rc;

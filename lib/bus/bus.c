@@ -73,8 +73,8 @@ int rte_vmsg_bus_create(const struct rte_vmsg_bus_opts *opts, const struct rte_v
 		o.timeout_ns = BUS_DEFAULT_TIMEOUT_NS;
 	if (o.payloads >= RTE_VMSG_PAYLOADS_COUNT)
 		return -EINVAL;
-	if (o.peer_timeout_ms != 0 &&
-	    (o.peer_timeout_ms < BUS_KA_MIN_MS || o.peer_timeout_ms > BUS_KA_MAX_MS))
+	if (o.peer_timeout_ms != 0 && (o.peer_timeout_ms < RTE_VMSG_BUS_PEER_TIMEOUT_MIN_MS ||
+				       o.peer_timeout_ms > RTE_VMSG_BUS_PEER_TIMEOUT_MAX_MS))
 		return -EINVAL;
 	if (o.peer_timeout_ms != 0 && (ops_copy.control == NULL || ops_copy.peer_lost == NULL)) {
 		RTE_VMSG_LOG(ERR, "peer_timeout_ms: the backend cannot drop its link (no control "

@@ -19,8 +19,6 @@
 #define BUS_DEFAULT_INFLIGHT 256u
 #define BUS_MAX_INFLIGHT 4096u
 #define BUS_DEFAULT_TIMEOUT_NS 1000000000ull
-#define BUS_KA_MIN_MS 10u /* peer_timeout_ms range */
-#define BUS_KA_MAX_MS 3600000u
 #define BUS_RX_BURST 16u
 #define BUS_NUM_DEVS 65536u
 #define BUS_DEV_WORDS (BUS_NUM_DEVS / 64u) /* 64-bit words of the device bitmap */

@@ -8,7 +8,8 @@
  * order on each queue.
  *
  *   test_net_vmsg_ethdev run [--packets N] [--queues Q] [--from driver|device]
- *                            [--restart driver|device] [--offload] [--event] [--tso]
+ *                            [--restart driver|device] [--stop driver|device]
+ *                            [--offload] [--event] [--tso]
  *                            [--zerocopy] [--zc-hold] [--jumbo] [--amp]
  *                            [--ring split|packed] [--in-order 0|1]
  *                            [--device-in-order 0|1]
@@ -19,6 +20,11 @@
  * packets and started again: the sender's port must show the link going
  * down then up (LSC events, xstats peer_lost), the new receiver then gets N
  * packets in increasing order (the ones in flight at the kill may be lost).
+ * --stop X: both ports with peer_timeout=300; the X process (the receiver)
+ * is stopped (SIGSTOP: a hung peer, alive to its pidfd) for 1.5 s, then
+ * continued: the sender's port must show the link going down and up again
+ * as for a restart, and N more packets must go through; the receiver, the
+ * same process all along, takes them in increasing order.
  * --tso: both ports with tso=1, from the driver: every fourth packet (3000
  * to 9000 bytes) asks for TCP segmentation and must arrive whole, as an LRO
  * mbuf with its segment size and a partial checksum.
@@ -712,7 +718,7 @@ static int child(int argc, char **argv, const char *prog)
 	int dev = strcmp(role, "device") == 0;
 	struct rte_mempool *mp;
 	const char *io = dev && dev_in_order_arg != NULL ? dev_in_order_arg : in_order_arg;
-	char vdev[768], ampk[400] = "", ringk[64] = "";
+	char vdev[800], ampk[400] = "", ringk[64] = "", ptk[32] = "";
 	int rc;
 
 	if (gaps)
@@ -723,10 +729,12 @@ static int child(int argc, char **argv, const char *prog)
 			 dev ? ",size=65536" : "");
 	snprintf(ringk, sizeof(ringk), "%s%s%s%s", ring_arg ? ",ring=" : "",
 		 ring_arg ? ring_arg : "", io ? ",in_order=" : "", io ? io : "");
-	snprintf(vdev, sizeof(vdev), "net_vmsg0,file=%s,role=%s,queues=%u,huge=0%s%s%s%s%s%s", file,
-		 role, nq, event ? ",notify=event" : "", tso ? ",tso=1" : "",
+	if (getenv("NVMT_PEER_TIMEOUT") != NULL)
+		snprintf(ptk, sizeof(ptk), ",peer_timeout=%s", getenv("NVMT_PEER_TIMEOUT"));
+	snprintf(vdev, sizeof(vdev), "net_vmsg0,file=%s,role=%s,queues=%u,huge=0%s%s%s%s%s%s%s",
+		 file, role, nq, event ? ",notify=event" : "", tso ? ",tso=1" : "",
 		 zc && !(amp && dev) ? ",zerocopy=1" : "", jumbo && dev ? ",mtu=9000" : "", ampk,
-		 ringk);
+		 ringk, ptk);
 	if (eal(prog, cpu, vdev) < 0) {
 		fprintf(stderr, "%s: EAL init failed\n", role);
 		return 1;
@@ -873,8 +881,9 @@ static int run_hold(const char *self, const char *n)
 
 static int run(const char *self, int argc, char **argv)
 {
-	const char *from = "device", *restart = NULL, *recv_role;
+	const char *from = "device", *restart = NULL, *stop = NULL, *recv_role;
 	char file[128], mem[160], nq[16] = "1", n[32] = "1000000";
+	const char *rflag;
 	pid_t ps, pr;
 	int i, rc = 0;
 
@@ -887,6 +896,8 @@ static int run(const char *self, int argc, char **argv)
 			from = argv[i + 1];
 		else if (strcmp(argv[i], "--restart") == 0)
 			restart = argv[i + 1];
+		else if (strcmp(argv[i], "--stop") == 0)
+			stop = argv[i + 1];
 		else if (strcmp(argv[i], "--ring") == 0)
 			setenv("NVMT_RING", argv[i + 1], 1);
 		else if (strcmp(argv[i], "--in-order") == 0)
@@ -918,23 +929,40 @@ static int run(const char *self, int argc, char **argv)
 	recv_role = strcmp(from, "device") == 0 ? "driver" : "device";
 	snprintf(file, sizeof(file), "/dev/shm/nvmt-%d", (int)getpid());
 	unlink(file);
-	if (restart != NULL && strcmp(restart, recv_role) != 0) {
-		fprintf(stderr, "--restart names the receiving role (%s)\n", recv_role);
+	if ((restart != NULL && strcmp(restart, recv_role) != 0) ||
+	    (stop != NULL && strcmp(stop, recv_role) != 0)) {
+		fprintf(stderr, "--restart and --stop name the receiving role (%s)\n", recv_role);
 		return 2;
 	}
+	if (stop != NULL)
+		setenv("NVMT_PEER_TIMEOUT", "300", 1);
 	if (amp_mem(file, mem, sizeof(mem), amp) != 0)
 		return 1;
 	/* The device first (it creates the file); the driver attaches when it is there. */
+	rflag = restart ? "forever" : stop ? "gaps" : NULL;
 	if (strcmp(from, "device") == 0) {
-		ps = spawn(self, "device", "send", file, nq, n, "0", restart ? "endless" : NULL);
+		ps = spawn(self, "device", "send", file, nq, n, "0",
+			   restart || stop ? "endless" : NULL);
 		usleep(200000);
-		pr = spawn(self, "driver", "recv", file, nq, n, "1", restart ? "forever" : NULL);
+		pr = spawn(self, "driver", "recv", file, nq, n, "1", rflag);
 	} else {
-		pr = spawn(self, "device", "recv", file, nq, n, "1", restart ? "forever" : NULL);
+		pr = spawn(self, "device", "recv", file, nq, n, "1", rflag);
 		usleep(200000);
-		ps = spawn(self, "driver", "send", file, nq, n, "0", restart ? "endless" : NULL);
+		ps = spawn(self, "driver", "send", file, nq, n, "0",
+			   restart || stop ? "endless" : NULL);
 	}
-	if (restart != NULL) {
+	if (stop != NULL) {
+		/* Mid-traffic: the receiver hangs (its pid alive), then goes on. */
+		usleep(1500000);
+		kill(pr, SIGSTOP);
+		printf("stopped the %s process mid-traffic for 1.5 s\n", recv_role);
+		usleep(1500000);
+		kill(pr, SIGCONT);
+		/* The receiver drains until the sender has sent N more. */
+		rc |= reap(ps, "sender");
+		kill(pr, SIGTERM);
+		rc |= reap(pr, "receiver");
+	} else if (restart != NULL) {
 		/* Mid-traffic: the receiver is killed, and started again. */
 		usleep(1500000);
 		if (waitpid(pr, NULL, WNOHANG) != 0) {
@@ -992,6 +1020,9 @@ static int badargs(const char *prog)
 		"file=/dev/shm/x,role=device,bus=amp,size=65536,zerocopy=1",
 		"file=/dev/shm/x,role=driver,ring=ring",
 		"file=/dev/shm/x,role=device,in_order=yes",
+		"file=/dev/shm/x,role=driver,peer_timeout=5",
+		"file=/dev/shm/x,role=driver,peer_timeout=3600001",
+		"file=/dev/shm/x,role=driver,peer_timeout=soon",
 	};
 	char name[32];
 	unsigned int i;

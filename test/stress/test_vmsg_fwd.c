@@ -27,6 +27,10 @@
  *     queue breaks that queue (counted in broken), vmsg-fwd raises
  *     DEVICE_NEEDS_RESET and carries checked traffic after the reset; over
  *     a split ring, then a packed in-order one (a buffer id out of range).
+ *  8-11. Bare AMP links (bus=amp): device role, driver role, the v0
+ *     layout, three drivers in turn (the second hostile).
+ * 12. A hung driver on a bare link (peer_timeout=200): taken for lost by
+ *     vmsg-fwd's keepalive, not before the timeout; a new driver served.
  *
  * With --measure [--size N] [--seconds S]: no checks, the forwarding rate of
  * one queue pair in io mode (this process sends on port 0 and receives on
@@ -862,6 +866,87 @@ static void three_drivers(uint64_t per_flow)
 		unlink(amp_files[i]);
 }
 
+/*
+ * 12: a hung driver on a bare link, port 0 with peer_timeout=200. This
+ * process's driver stops polling, alive (nothing tells of a death): the
+ * keepalive's PINGs go unanswered, vmsg-fwd takes the driver for lost after
+ * the timeout, not before (its queue head PEER_DEAD), and serves a new
+ * driver with checked traffic.
+ */
+static void hung_driver(uint64_t per_flow)
+{
+	static struct traffic t;
+	struct end d, b;
+	struct fwd_totals tot[2];
+	char p0[600], p1[600];
+	char *args[] = { "--port",	 p0,   "--port", p1, "--stats-period", "0",
+			 "--idle-sleep", "20", NULL };
+	uint64_t sent[2] = { 0, 0 }, recv[2] = { 0, 0 }, t0, end, waited = 0;
+	const uint8_t *dev_qh;
+	pid_t pid;
+	int i, k;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(amp_files[i], sizeof(amp_files[i]), "/dev/shm/vft_amp4_%d_%d",
+			 (int)getpid(), i);
+		CHECK_EQ(file_make(amp_files[i], i < 2 ? 65536u : 8u << 20), 0);
+	}
+	for (i = 0; i < 2; i++)
+		snprintf(i == 0 ? p0 : p1, sizeof(p0),
+			 "vmsg:bus=amp,file=%s,offset=4096,esize=64,elems=64,layout=v1,mem=%s%s",
+			 amp_files[i], amp_files[2 + i],
+			 i == 0 ? ",peer_timeout=200" : ",mac=02:00:00:00:00:42");
+	pid = fwd_start(args);
+	CHECK_EQ(amp_end_open(&b, amp_files[1], amp_files[3], RTE_VMSG_PAYLOADS_V2, 1), 0);
+	for (k = 0; k < 2; k++) {
+		CHECK_EQ(amp_end_open(&d, amp_files[0], amp_files[2], RTE_VMSG_PAYLOADS_V2, 1), 0);
+		if (d.drv == NULL || b.drv == NULL) {
+			fwd_stop(pid);
+			show_output();
+			exit(1);
+		}
+		traffic_init(&t, &d, &b, 1);
+		traffic_run(&t, per_flow, NULL, NULL);
+		for (i = 0; i < 2; i++) {
+			sent[i] += sent_at(&t, (uint32_t)i, 0);
+			recv[i] += recv_at(&t, (uint32_t)i, 0);
+		}
+		if (k == 0) {
+			/* Hung: nothing polled here; the device's queue head (+64) goes PEER_DEAD. */
+			dev_qh = (const uint8_t *)rte_vmsg_region_addr(d.link) + 4096 + 64;
+			t0 = rte_vmsg_time_ns();
+			end = t0 + WAIT_NS;
+			while (rte_vmsg_get_le16(dev_qh + 2) != RTE_VMSG_QSTATE_PEER_DEAD &&
+			       rte_vmsg_time_ns() < end)
+				usleep(1000);
+			waited = rte_vmsg_time_ns() - t0;
+			CHECK_EQ(rte_vmsg_get_le16(dev_qh + 2), RTE_VMSG_QSTATE_PEER_DEAD);
+			/* The clock started at the last frame heard: a PING's answer, 50 ms at most before. */
+			CHECK(waited >= 140000000ull);
+		}
+		end_close(&d);
+	}
+	CHECK_EQ(kill(pid, 0), 0);
+	CHECK_EQ(fwd_stop(pid), 0);
+	CHECK_EQ(fwd_totals(tot, 2), 0);
+	CHECK_U64(tot[0].rx, sent[0]);
+	CHECK_U64(tot[1].rx, sent[1]);
+	CHECK_U64(tot[0].tx, recv[0]);
+	CHECK_U64(tot[1].tx, recv[1]);
+	CHECK_U64(tot[0].drops + tot[1].drops, 0);
+	CHECK(tot[0].lost >= 1);
+	CHECK_U64(tot[1].lost, 0);
+	CHECK(output_has("the driver went away"));
+	if (vtest_failures != 0)
+		show_output();
+	printf("a hung driver taken for lost after %llu ms (peer_timeout=200), a new one served; "
+	       "%llu packets checked\n",
+	       (unsigned long long)(waited / 1000000u), (unsigned long long)(recv[0] + recv[1]));
+	end_close(&b);
+	for (i = 0; i < 4; i++)
+		unlink(amp_files[i]);
+}
+
 /* 3: vmsg-fwd in the driver role on two devices of this process. */
 static void driver_role(uint32_t qp, uint64_t per_flow)
 {
@@ -1415,5 +1500,7 @@ int main(int argc, char **argv)
 	}
 	if (RUN(11))
 		three_drivers(scaled(30000));
+	if (RUN(12))
+		hung_driver(scaled(30000));
 	return vtest_done("vmsg_fwd");
 }

@@ -456,6 +456,12 @@ static void test_open_errors(void)
 	o.layout = 3;
 	CHECK_EQ(fopen_card(f, &o, &c), -EINVAL);
 	o = opts_quick();
+	o.peer_timeout_ms = RTE_VMSG_BUS_PEER_TIMEOUT_MIN_MS - 1;
+	CHECK_EQ(fopen_card(f, &o, &c), -EINVAL);
+	o = opts_quick();
+	o.peer_timeout_ms = RTE_VMSG_BUS_PEER_TIMEOUT_MAX_MS + 1;
+	CHECK_EQ(fopen_card(f, &o, &c), -EINVAL);
+	o = opts_quick();
 	o.dma_size = (1ull << 30) + 1;
 	CHECK_EQ(fopen_card(f, &o, &c), -EINVAL);
 	o = opts_quick();

@@ -461,6 +461,14 @@ struct rte_vmsg_net_drv_opts {
 	 */
 	void (*ext_release)(void *arg, uint32_t qp, void *cookie);
 	void *ext_release_arg;
+	/**
+	 * As in struct rte_vmsg_drv_opts: asked in every wait of a
+	 * synchronous step (bring-up, resets, control-queue commands);
+	 * non-zero ends it with -ECANCELED. For a control thread that must
+	 * stop at once however slow the device.
+	 */
+	int (*cancel)(void *arg);
+	void *cancel_arg;
 };
 
 /** Driver helper counters besides the per-queue ones. */
@@ -500,7 +508,7 @@ RTE_VMSG_API uint64_t rte_vmsg_net_drv_default_features(void);
  *         without CTRL_VQ, with MTU an MTU below 68, with MQ no queue pair
  *         or more than RTE_VMSG_NET_MAX_QP, with CTRL_VQ no control queue;
  *         -EIO when the control queue refused the pair count;
- *         the errors of rte_vmsg_drv_*() (-ETIMEDOUT...).
+ *         the errors of rte_vmsg_drv_*() (-ETIMEDOUT; -ECANCELED when @c cancel said stop).
  */
 RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_net_drv_create(const struct rte_vmsg_net_drv_opts *opts,
 						       struct rte_vmsg_net_drv **out);

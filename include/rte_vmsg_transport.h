@@ -640,7 +640,8 @@ RTE_VMSG_API int rte_vmsg_dev_stats_get(const struct rte_vmsg_dev *dev,
  * callback (they return -EBUSY there, as rte_vmsg_bus_poll() does).
  * Asynchronous calls may. Nothing blocks except the synchronous calls, which
  * spin for at most their bound. A synchronous call returns -ECANCELED when
- * the handle is closed (rte_vmsg_drv_close()) from a callback it runs.
+ * the handle is closed (rte_vmsg_drv_close()) from a callback it runs, or
+ * when the handle's @c cancel (rte_vmsg_drv_opts) says stop.
  */
 
 struct rte_vmsg_bus;
@@ -686,6 +687,16 @@ struct rte_vmsg_drv_opts {
 	 */
 	void (*poll_peer)(void *arg);
 	void *poll_peer_arg;
+	/**
+	 * Optional: asked in every turn of a synchronous call's wait (and of
+	 * the reset's); non-zero stops it. The call returns -ECANCELED, its
+	 * request goes on detached (it ends later, writing nothing), and the
+	 * handle needs a reset (rte_vmsg_drv_needs_reset()): the device's
+	 * state is unknown. For a thread that must give up a slow device at
+	 * once, e.g. when its program stops. Called on the waiting thread.
+	 */
+	int (*cancel)(void *arg);
+	void *cancel_arg; /**< passed to @c cancel */
 };
 
 /**

@@ -219,6 +219,11 @@ extern uint32_t fwd_stop;
 extern uint32_t fwd_pause_gen;
 /* The configuration the pair threads read (set before they start). */
 extern struct fwd_cfg *fwd_cfg_global;
+/*
+ * main.c: non-zero once SIGINT or SIGTERM came; the cancel of the driver
+ * handles, so that a bring-up or reset waiting for a slow device ends at once.
+ */
+int fwd_interrupted(void *arg);
 
 static inline uint64_t fwd_load(const uint64_t *p)
 {

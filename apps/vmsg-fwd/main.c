@@ -24,6 +24,12 @@
 
 static volatile sig_atomic_t got_signal;
 
+int fwd_interrupted(void *arg)
+{
+	(void)arg;
+	return got_signal != 0;
+}
+
 static void on_signal(int sig)
 {
 	got_signal = sig;

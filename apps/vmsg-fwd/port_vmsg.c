@@ -226,6 +226,7 @@ static int drv_bringup(struct fwd_port *p)
 	o.notify = RTE_VMSG_NET_NOTIFY_POLL;
 	o.features = (rte_vmsg_net_drv_default_features() | p->ring_on) & ~p->ring_off;
 	o.flags = RTE_VMSG_NET_DRV_F_BUS_EVENTS;
+	o.cancel = fwd_interrupted;
 	return rte_vmsg_net_drv_create(&o, &p->ndrv);
 }
 
@@ -361,8 +362,9 @@ static int drv_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now)
 		}
 		rc = drv_bringup(p);
 		if (rc < 0) {
-			printf("port %u: bringing the device up failed: %s; retrying\n", p->index,
-			       strerror(-rc));
+			if (!fwd_interrupted(NULL))
+				printf("port %u: bringing the device up failed: %s; retrying\n",
+				       p->index, strerror(-rc));
 			fflush(stdout);
 			drv_detach(p);
 			p->drv_state = FWD_DRV_ATTACH;

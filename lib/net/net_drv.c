@@ -154,6 +154,8 @@ struct rte_vmsg_net_drv {
 	bool defer; /* RTE_VMSG_NET_DRV_F_DEFER_EVENTS */
 	void (*poll_peer)(void *arg);
 	void *poll_peer_arg;
+	int (*cancel)(void *arg);
+	void *cancel_arg;
 	void (*ext_release)(void *arg, uint32_t qp, void *cookie);
 	void *ext_arg;
 	bool ext_rx; /* RTE_VMSG_NET_DRV_F_EXT_RX */
@@ -1147,6 +1149,8 @@ static int ctrl_cmd(struct rte_vmsg_net_drv *nd, uint8_t cls, uint8_t cmd, const
 			break;
 		if (rte_vmsg_time_ns() > deadline)
 			return -ETIMEDOUT;
+		if (nd->cancel != NULL && nd->cancel(nd->cancel_arg) != 0)
+			return -ECANCELED; /* the command's effect unknown: the caller resets */
 		rte_vmsg_bus_poll(nd->bus);
 		if (nd->poll_peer != NULL)
 			nd->poll_peer(nd->poll_peer_arg);
@@ -1358,6 +1362,8 @@ RTE_VMSG_API int rte_vmsg_net_drv_create(const struct rte_vmsg_net_drv_opts *opt
 	nd->timeout_ns = o.timeout_ns != 0 ? o.timeout_ns : 2000000000ull;
 	nd->poll_peer = o.poll_peer;
 	nd->poll_peer_arg = o.poll_peer_arg;
+	nd->cancel = o.cancel;
+	nd->cancel_arg = o.cancel_arg;
 	nd->ext_release = o.ext_release;
 	nd->ext_arg = o.ext_release_arg;
 	nd->ext_rx = (o.flags & RTE_VMSG_NET_DRV_F_EXT_RX) != 0;
@@ -1368,6 +1374,8 @@ RTE_VMSG_API int rte_vmsg_net_drv_create(const struct rte_vmsg_net_drv_opts *opt
 	dopts.timeout_ns = o.timeout_ns;
 	dopts.poll_peer = o.poll_peer;
 	dopts.poll_peer_arg = o.poll_peer_arg;
+	dopts.cancel = o.cancel;
+	dopts.cancel_arg = o.cancel_arg;
 	rc = rte_vmsg_drv_open(o.bus, o.dev_num, &dopts, &nd->drv);
 	if (rc != 0) {
 		free(nd);
@@ -1377,7 +1385,8 @@ RTE_VMSG_API int rte_vmsg_net_drv_create(const struct rte_vmsg_net_drv_opts *opt
 	rte_vmsg_drv_set_used_cb(nd->drv, on_used, nd);
 	rc = drv_bringup(nd, &o);
 	if (rc != 0) {
-		RTE_VMSG_LOG(ERR, "device %u: bring-up failed (%d)", o.dev_num, rc);
+		if (rc != -ECANCELED) /* the caller's cancel: nothing went wrong */
+			RTE_VMSG_LOG(ERR, "device %u: bring-up failed (%d)", o.dev_num, rc);
 		rte_vmsg_net_drv_destroy(nd);
 		return rc;
 	}

@@ -463,6 +463,12 @@ int rte_vmsg__drv_sync_wait(struct rte_vmsg_drv *drv, struct drv_sync *s, int rc
 			rc = -ECANCELED;
 			goto out;
 		}
+		if (drv->cancel != NULL && drv->cancel(drv->cancel_arg) != 0) {
+			op->done = NULL;
+			drv->needs_reset = true; /* state unknown (DRV-10) */
+			rc = -ECANCELED;
+			goto out;
+		}
 		if (rc == -EBUSY || rte_vmsg_tsc() > end) {
 			op->done = NULL; /* detached: it ends later, silently */
 			if (rc != -EBUSY) {
@@ -522,6 +528,8 @@ int rte_vmsg_drv_open(struct rte_vmsg_bus *bus, uint16_t dev_num,
 	drv->reset_timeout_ticks = ns_to_ticks(drv->reset_timeout_ns);
 	drv->poll_peer = o.poll_peer;
 	drv->poll_peer_arg = o.poll_peer_arg;
+	drv->cancel = o.cancel;
+	drv->cancel_arg = o.cancel_arg;
 	if (drv->max_msg < RTE_VMSG_MAX_SIZE_MIN) {
 		free(drv);
 		return -EINVAL;

@@ -400,17 +400,23 @@ static int flow_wait(struct rte_vmsg_drv *drv, struct drv_sync *s, int rc)
 	/* A callback may close the handle: kept allocated while we wait (rte_vmsg__drv_sync_wait()). */
 	drv->waiting++;
 	while (s->done == 0) {
+		bool cancelled;
+
 		rc = rte_vmsg_bus_poll(drv->bus);
 		if (s->done != 0)
 			break;
 		if (!drv->closed && drv->poll_peer != NULL)
 			drv->poll_peer(drv->poll_peer_arg);
-		if (drv->closed || rc == -EBUSY ||
+		cancelled =
+			!drv->closed && drv->cancel != NULL && drv->cancel(drv->cancel_arg) != 0;
+		if (drv->closed || cancelled || rc == -EBUSY ||
 		    rte_vmsg_tsc() > f->deadline + drv->timeout_ticks) {
 			/* Detached: it ends at its next step, silently, writing nothing. */
 			f->done = NULL;
 			f->negotiated = NULL;
-			if (drv->closed) {
+			if (drv->closed || cancelled) {
+				if (cancelled)
+					drv->needs_reset = true; /* state unknown (DRV-10) */
 				rc = -ECANCELED;
 			} else if (rc != -EBUSY) {
 				drv->needs_reset = true; /* state unknown (DRV-10) */

@@ -98,6 +98,8 @@ struct rte_vmsg_drv {
 	uint64_t reset_timeout_ticks;
 	void (*poll_peer)(void *arg);
 	void *poll_peer_arg;
+	int (*cancel)(void *arg); /* opts.cancel: asked in the synchronous waits */
+	void *cancel_arg;
 	rte_vmsg_drv_config_fn config_cb;
 	void *config_arg;
 	rte_vmsg_drv_used_fn used_cb;

@@ -14,6 +14,7 @@
  *                            [--ring split|packed] [--in-order 0|1]
  *                            [--device-in-order 0|1]
  *   test_net_vmsg_ethdev badargs
+ *   test_net_vmsg_ethdev closewait
  *
  * run: the receiver must get N packets per run, in order, byte-exact. With
  * --restart X, the X process (the receiver) is killed after about N/4
@@ -59,6 +60,7 @@
 #include <errno.h>
 #include <ftw.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +76,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_pmd_net_vmsg.h>
+#include <rte_vmsg_bus.h>
 #include <rte_vmsg_virtq.h>
 
 #define BURST 32
@@ -1051,6 +1054,97 @@ static int badargs(const char *prog)
 	return fails ? 1 : 0;
 }
 
+/* closewait: the silent device's bus, polled by a thread of its own. */
+struct silent_dev {
+	struct rte_vmsg_bus *bus;
+	uint32_t stop;
+	uint32_t asked; /* a request for the missing device came, and was dropped */
+};
+
+static void *silent_poll(void *arg)
+{
+	struct silent_dev *s = arg;
+	struct rte_vmsg_bus_stats st;
+
+	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
+		rte_vmsg_bus_poll(s->bus);
+		if (rte_vmsg_bus_stats_get(s->bus, &st) == 0 && st.drop_dev_num != 0)
+			__atomic_store_n(&s->asked, 1, __ATOMIC_RELEASE);
+		usleep(100);
+	}
+	return NULL;
+}
+
+/*
+ * closewait: a driver-role port whose device never answers (a bus file this
+ * program made, the link up, no device behind number 1). Once the port's
+ * first request reached it, the control thread waits in the bring-up, each
+ * step bounded by 2 s; rte_eth_dev_close() must not wait for that (the
+ * handle's cancel ends the step at once): it returns within 300 ms.
+ */
+static int closewait(const char *prog)
+{
+	struct rte_vmsg_bus_shm_open_opts oo;
+	struct rte_vmsg_bus_shm_opts so;
+	struct rte_vmsg_bus_shm *shm = NULL;
+	struct silent_dev s = { NULL, 0, 0 };
+	char file[128], vdev[300];
+	uint64_t d, t0, dt = 0;
+	pthread_t th;
+	int rc = 1;
+
+	snprintf(file, sizeof(file), "/dev/shm/nvmt-cw-%d", (int)getpid());
+	memset(&so, 0, sizeof(so));
+	so.sz = sizeof(so);
+	so.path = file;
+	so.role = RTE_VMSG_BUS_DEVICE;
+	so.flags = RTE_VMSG_BUS_SHM_F_UNLINK | RTE_VMSG_BUS_SHM_F_NO_HUGE;
+	so.dma_size = 4u << 20;
+	memset(&oo, 0, sizeof(oo));
+	oo.sz = sizeof(oo);
+	oo.flags = RTE_VMSG_BUS_SHM_OPEN_F_NO_WAIT;
+	if (rte_vmsg_bus_shm_open(&so, &oo, &shm, &s.bus) != 0) {
+		fprintf(stderr, "closewait: the device's bus file\n");
+		return 1;
+	}
+	if (pthread_create(&th, NULL, silent_poll, &s) != 0) {
+		rte_vmsg_bus_shm_close(shm, s.bus);
+		return 1;
+	}
+	snprintf(vdev, sizeof(vdev), "net_vmsg0,file=%s,role=driver,huge=0", file);
+	if (eal(prog, "0", vdev) < 0 || port_up(0, 1, 0) == NULL) {
+		fprintf(stderr, "closewait: EAL or port set-up failed\n");
+		goto out;
+	}
+	d = now_ns() + 10000000000ull;
+	while (!__atomic_load_n(&s.asked, __ATOMIC_ACQUIRE) && now_ns() < d)
+		usleep(1000);
+	if (!__atomic_load_n(&s.asked, __ATOMIC_ACQUIRE)) {
+		fprintf(stderr, "closewait: the port sent no request in 10 s\n");
+		goto out;
+	}
+	usleep(20000); /* well inside the step's wait */
+	t0 = now_ns();
+	rte_eth_dev_stop(0);
+	rte_eth_dev_close(0);
+	dt = now_ns() - t0;
+	printf("closewait: closed in %" PRIu64 " ms while the bring-up waited for a silent "
+	       "device\n",
+	       dt / 1000000u);
+	if (dt > 300000000ull)
+		fprintf(stderr, "closewait: close took %" PRIu64 " ms (bound 300)\n",
+			dt / 1000000u);
+	else
+		rc = 0;
+out:
+	__atomic_store_n(&s.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	rte_vmsg_bus_shm_close(shm, s.bus);
+	rte_eal_cleanup();
+	rm_runtime_dir(getpid());
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1068,11 +1162,13 @@ int main(int argc, char **argv)
 		return run("/proc/self/exe", argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "badargs") == 0)
 		return badargs(argv[0]);
+	if (argc >= 2 && strcmp(argv[1], "closewait") == 0)
+		return closewait(argv[0]);
 	fprintf(stderr,
 		"usage: %s run [--packets N] [--queues Q] [--from driver|device] "
 		"[--restart driver|device] [--offload] [--event] [--tso] [--zerocopy] "
 		"[--zc-hold] [--jumbo] [--amp] [--ring split|packed] [--in-order 0|1] "
-		"[--device-in-order 0|1] | badargs\n",
+		"[--device-in-order 0|1] | badargs | closewait\n",
 		argv[0]);
 	return 2;
 }

@@ -31,6 +31,8 @@
  *     layout, three drivers in turn (the second hostile).
  * 12. A hung driver on a bare link (peer_timeout=200): taken for lost by
  *     vmsg-fwd's keepalive, not before the timeout; a new driver served.
+ * 13. SIGINT while a driver-role port's bring-up waits for a device that
+ *     never answers: vmsg-fwd ends at once (the handle's cancel).
  *
  * With --measure [--size N] [--seconds S]: no checks, the forwarding rate of
  * one queue pair in io mode (this process sends on port 0 and receives on
@@ -947,6 +949,64 @@ static void hung_driver(uint64_t per_flow)
 		unlink(amp_files[i]);
 }
 
+/*
+ * 13: SIGINT while a driver-role port's bring-up waits for a device that
+ * never answers (this process's bus file: the link up, no device behind
+ * number 1; each step is bounded by 2 s): vmsg-fwd ends within 500 ms, with
+ * status 0.
+ */
+static void silent_device(void)
+{
+	struct rte_vmsg_bus_shm_open_opts oo;
+	struct rte_vmsg_bus_shm_opts so;
+	struct rte_vmsg_bus_shm *shm = NULL;
+	struct rte_vmsg_bus *bus = NULL;
+	struct rte_vmsg_bus_stats st;
+	char path[160], port[200];
+	char *args[] = { "--port", port, "--stats-period", "0", NULL };
+	uint64_t end, t0, dt;
+	pid_t pid;
+	int status = -1;
+
+	snprintf(path, sizeof(path), "/dev/shm/vft_silent_%d", (int)getpid());
+	memset(&so, 0, sizeof(so));
+	so.sz = sizeof(so);
+	so.path = path;
+	so.role = RTE_VMSG_BUS_DEVICE;
+	so.flags = RTE_VMSG_BUS_SHM_F_UNLINK | RTE_VMSG_BUS_SHM_F_NO_HUGE;
+	so.dma_size = 4u << 20;
+	memset(&oo, 0, sizeof(oo));
+	oo.sz = sizeof(oo);
+	oo.flags = RTE_VMSG_BUS_SHM_OPEN_F_NO_WAIT;
+	CHECK_EQ(rte_vmsg_bus_shm_open(&so, &oo, &shm, &bus), 0);
+	if (bus == NULL)
+		return;
+	snprintf(port, sizeof(port), "vmsg:role=driver,file=%s", path);
+	pid = fwd_start(args);
+	/* Until its first request, for the missing device, came and was dropped. */
+	end = rte_vmsg_time_ns() + WAIT_NS;
+	do {
+		rte_vmsg_bus_poll(bus);
+		usleep(100);
+	} while (rte_vmsg_bus_stats_get(bus, &st) == 0 && st.drop_dev_num == 0 &&
+		 rte_vmsg_time_ns() < end);
+	CHECK(st.drop_dev_num != 0);
+	usleep(20000); /* well inside the step's wait */
+	t0 = rte_vmsg_time_ns();
+	kill(pid, SIGINT);
+	if (vmsg_util_wait_child(pid, WAIT_NS, 1000000, &status) < 0)
+		status = -1;
+	dt = rte_vmsg_time_ns() - t0;
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK(dt < 500000000ull);
+	if (vtest_failures != 0)
+		show_output();
+	printf("SIGINT during a bring-up that waited for a silent device: vmsg-fwd ended in "
+	       "%llu ms\n",
+	       (unsigned long long)(dt / 1000000u));
+	rte_vmsg_bus_shm_close(shm, bus);
+}
+
 /* 3: vmsg-fwd in the driver role on two devices of this process. */
 static void driver_role(uint32_t qp, uint64_t per_flow)
 {
@@ -1502,5 +1562,7 @@ int main(int argc, char **argv)
 		three_drivers(scaled(30000));
 	if (RUN(12))
 		hung_driver(scaled(30000));
+	if (RUN(13))
+		silent_device();
 	return vtest_done("vmsg_fwd");
 }

@@ -263,6 +263,7 @@ struct env_cfg {
 	uint64_t reset_timeout;
 	uint64_t drv_flags;
 	uint16_t drv_dev_num;
+	int (*cancel)(void *arg); /* the handle's cancel, with the env as its argument */
 };
 
 static struct rte_vmsg_bus *bus_new(const struct rte_vmsg_bus_ops *ops, void *end, uint32_t role,
@@ -356,6 +357,8 @@ static void env_init(struct env *e, const struct env_cfg *c)
 	o.reset_timeout_ns = c->reset_timeout;
 	o.poll_peer = poll_peer;
 	o.poll_peer_arg = e;
+	o.cancel = c->cancel;
+	o.cancel_arg = e;
 	e->dev_num = c->drv_dev_num ? c->drv_dev_num : 5;
 	CHECK_EQ(rte_vmsg_drv_open(e->drvb, e->dev_num, &o, &e->drv), 0);
 }
@@ -1106,6 +1109,64 @@ static void test_timeout(void)
 	env_fini(&e);
 }
 
+static int cancel_turns; /* cancel_after() says stop once this reaches 0 */
+static int cancel_calls;
+
+static int cancel_after(void *arg)
+{
+	(void)arg;
+	cancel_calls++;
+	if (cancel_turns > 0)
+		cancel_turns--;
+	return cancel_turns == 0;
+}
+
+/*
+ * The handle's cancel: a synchronous call that waits for a device that does
+ * not answer stops when it says so, well before the timeout, with
+ * -ECANCELED and the handle marked for a reset (the device's state is
+ * unknown); a one-op call and a flow alike. Asked while waiting only: calls
+ * that complete are not cut short by a cancel that says 0.
+ */
+static void test_cancel(void)
+{
+	struct env_cfg c = { .max = 264,
+			     .nblocks = 2,
+			     .features = feat2,
+			     .bus_timeout = 5000000000ull,
+			     .drv_dev_num = 77,
+			     .cancel = cancel_after };
+	struct rte_vmsg_dev_info info;
+	uint64_t t0;
+	uint32_t st;
+	struct env e;
+
+	cancel_turns = -1; /* never */
+	env_init(&e, &c);
+	cancel_turns = 50;
+	t0 = rte_vmsg_time_ns();
+	CHECK_EQ(rte_vmsg_drv_get_info(e.drv, &info), -ECANCELED);
+	CHECK(rte_vmsg_time_ns() - t0 < 250000000ull); /* the call's bound is 500 ms */
+	CHECK(cancel_calls >= 50);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 1);
+	cancel_turns = 20;
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, NULL, 0, NULL), -ECANCELED);
+	cancel_turns = 20;
+	CHECK_EQ(rte_vmsg_drv_get_status(e.drv, &st), -ECANCELED);
+	env_fini(&e);
+
+	/* A device that answers: a cancel saying 0 changes nothing. */
+	c.drv_dev_num = 0;
+	c.bus_timeout = 0;
+	cancel_turns = -1;
+	cancel_calls = 0;
+	env_init(&e, &c);
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), 0);
+	CHECK_EQ(rte_vmsg_drv_get_info(e.drv, &info), 0);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 0);
+	env_fini(&e);
+}
+
 /*
  * EVENT_AVAIL from the driver: only for a programmed, enabled queue after
  * DRIVER_OK (DRV-23); next_offset 0 without NOTIFICATION_DATA and carried as
@@ -1656,5 +1717,6 @@ int main(void)
 	test_init_async_busy();
 	test_init_async_errors();
 	test_init_peer_refuses();
+	test_cancel();
 	return vtest_done("test_drv");
 }

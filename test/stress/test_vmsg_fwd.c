@@ -29,8 +29,9 @@
  *     a split ring, then a packed in-order one (a buffer id out of range).
  *  8-11. Bare AMP links (bus=amp): device role, driver role, the v0
  *     layout, three drivers in turn (the second hostile).
- * 12. A hung driver on a bare link (peer_timeout=200): taken for lost by
- *     vmsg-fwd's keepalive, not before the timeout; a new driver served.
+ * 12. A hung driver (peer_timeout=200), on a bare link and on an shm bus:
+ *     taken for lost by vmsg-fwd (the keepalive; the heartbeat), not
+ *     before the timeout; a new driver served.
  * 13. SIGINT while a driver-role port's bring-up waits for a device that
  *     never answers: vmsg-fwd ends at once (the handle's cancel).
  *
@@ -869,18 +870,19 @@ static void three_drivers(uint64_t per_flow)
 }
 
 /*
- * 12: a hung driver on a bare link, port 0 with peer_timeout=200. This
- * process's driver stops polling, alive (nothing tells of a death): the
- * keepalive's PINGs go unanswered, vmsg-fwd takes the driver for lost after
- * the timeout, not before (its queue head PEER_DEAD), and serves a new
- * driver with checked traffic.
+ * 12: a hung driver, port 0 with peer_timeout=200, on a bare link (@p amp)
+ * or an shm bus file. This process's driver stops polling, alive (nothing
+ * tells of a death): the keepalive's PINGs go unanswered (bare link), or
+ * its heartbeat in the bus page stands still (shm); vmsg-fwd takes the
+ * driver for lost after the timeout, not before (bare link: its queue head
+ * PEER_DEAD), and serves a new driver with checked traffic.
  */
-static void hung_driver(uint64_t per_flow)
+static void hung_driver(int amp, uint64_t per_flow)
 {
 	static struct traffic t;
 	struct end d, b;
 	struct fwd_totals tot[2];
-	char p0[600], p1[600];
+	char p0[700], p1[700];
 	char *args[] = { "--port",	 p0,   "--port", p1, "--stats-period", "0",
 			 "--idle-sleep", "20", NULL };
 	uint64_t sent[2] = { 0, 0 }, recv[2] = { 0, 0 }, t0, end, waited = 0;
@@ -888,20 +890,29 @@ static void hung_driver(uint64_t per_flow)
 	pid_t pid;
 	int i, k;
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; amp && i < 4; i++) {
 		snprintf(amp_files[i], sizeof(amp_files[i]), "/dev/shm/vft_amp4_%d_%d",
 			 (int)getpid(), i);
 		CHECK_EQ(file_make(amp_files[i], i < 2 ? 65536u : 8u << 20), 0);
 	}
 	for (i = 0; i < 2; i++)
-		snprintf(i == 0 ? p0 : p1, sizeof(p0),
-			 "vmsg:bus=amp,file=%s,offset=4096,esize=64,elems=64,layout=v1,mem=%s%s",
-			 amp_files[i], amp_files[2 + i],
-			 i == 0 ? ",peer_timeout=200" : ",mac=02:00:00:00:00:42");
+		if (amp)
+			snprintf(i == 0 ? p0 : p1, sizeof(p0),
+				 "vmsg:bus=amp,file=%s,offset=4096,esize=64,elems=64,layout=v1,"
+				 "mem=%s%s",
+				 amp_files[i], amp_files[2 + i],
+				 i == 0 ? ",peer_timeout=200" : ",mac=02:00:00:00:00:42");
+		else
+			snprintf(i == 0 ? p0 : p1, sizeof(p0), "vmsg:file=%s%s", files[i],
+				 i == 0 ? ",peer_timeout=200" : ",mac=02:00:00:00:00:42");
 	pid = fwd_start(args);
-	CHECK_EQ(amp_end_open(&b, amp_files[1], amp_files[3], RTE_VMSG_PAYLOADS_V2, 1), 0);
+	CHECK_EQ(amp ? amp_end_open(&b, amp_files[1], amp_files[3], RTE_VMSG_PAYLOADS_V2, 1)
+		     : drv_end_open(&b, files[1], 1),
+		 0);
 	for (k = 0; k < 2; k++) {
-		CHECK_EQ(amp_end_open(&d, amp_files[0], amp_files[2], RTE_VMSG_PAYLOADS_V2, 1), 0);
+		CHECK_EQ(amp ? amp_end_open(&d, amp_files[0], amp_files[2], RTE_VMSG_PAYLOADS_V2, 1)
+			     : drv_end_open(&d, files[0], 1),
+			 0);
 		if (d.drv == NULL || b.drv == NULL) {
 			fwd_stop(pid);
 			show_output();
@@ -914,17 +925,23 @@ static void hung_driver(uint64_t per_flow)
 			recv[i] += recv_at(&t, (uint32_t)i, 0);
 		}
 		if (k == 0) {
-			/* Hung: nothing polled here; the device's queue head (+64) goes PEER_DEAD. */
-			dev_qh = (const uint8_t *)rte_vmsg_region_addr(d.link) + 4096 + 64;
+			/* Hung: nothing polled here, until vmsg-fwd says the driver went away. */
 			t0 = rte_vmsg_time_ns();
 			end = t0 + WAIT_NS;
-			while (rte_vmsg_get_le16(dev_qh + 2) != RTE_VMSG_QSTATE_PEER_DEAD &&
-			       rte_vmsg_time_ns() < end)
+			while (!output_has("the driver went away") && rte_vmsg_time_ns() < end)
 				usleep(1000);
 			waited = rte_vmsg_time_ns() - t0;
-			CHECK_EQ(rte_vmsg_get_le16(dev_qh + 2), RTE_VMSG_QSTATE_PEER_DEAD);
-			/* The clock started at the last frame heard: a PING's answer, 50 ms at most before. */
+			CHECK(output_has("the driver went away"));
+			/*
+			 * Not before the timeout: its clock started at the last sign,
+			 * a PING's answer (50 ms at most before) or a heartbeat.
+			 */
 			CHECK(waited >= 140000000ull);
+			/* The bare link: the device's queue head (+64) says PEER_DEAD. */
+			dev_qh = amp ? (const uint8_t *)rte_vmsg_region_addr(d.link) + 4096 + 64
+				     : NULL;
+			if (amp)
+				CHECK_EQ(rte_vmsg_get_le16(dev_qh + 2), RTE_VMSG_QSTATE_PEER_DEAD);
 		}
 		end_close(&d);
 	}
@@ -938,14 +955,14 @@ static void hung_driver(uint64_t per_flow)
 	CHECK_U64(tot[0].drops + tot[1].drops, 0);
 	CHECK(tot[0].lost >= 1);
 	CHECK_U64(tot[1].lost, 0);
-	CHECK(output_has("the driver went away"));
 	if (vtest_failures != 0)
 		show_output();
-	printf("a hung driver taken for lost after %llu ms (peer_timeout=200), a new one served; "
-	       "%llu packets checked\n",
-	       (unsigned long long)(waited / 1000000u), (unsigned long long)(recv[0] + recv[1]));
+	printf("%s: a hung driver taken for lost after %llu ms (peer_timeout=200), a new one "
+	       "served; %llu packets checked\n",
+	       amp ? "bare link" : "shm bus", (unsigned long long)(waited / 1000000u),
+	       (unsigned long long)(recv[0] + recv[1]));
 	end_close(&b);
-	for (i = 0; i < 4; i++)
+	for (i = 0; amp && i < 4; i++)
 		unlink(amp_files[i]);
 }
 
@@ -963,7 +980,7 @@ static void silent_device(void)
 	struct rte_vmsg_bus *bus = NULL;
 	struct rte_vmsg_bus_stats st;
 	char path[160], port[200];
-	char *args[] = { "--port", port, "--stats-period", "0", NULL };
+	char *args[] = { "--port", port, "--stats-period", "0", "--hugepages", "none", NULL };
 	uint64_t end, t0, dt;
 	pid_t pid;
 	int status = -1;
@@ -1560,8 +1577,10 @@ int main(int argc, char **argv)
 	}
 	if (RUN(11))
 		three_drivers(scaled(30000));
-	if (RUN(12))
-		hung_driver(scaled(30000));
+	if (RUN(12)) {
+		hung_driver(1, scaled(30000));
+		hung_driver(0, scaled(30000));
+	}
 	if (RUN(13))
 		silent_device();
 	return vtest_done("vmsg_fwd");

@@ -5,6 +5,7 @@
  * refused at probe with one line that names it, before anything is mapped.
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -56,6 +57,20 @@ static int parse_mac(const char *v, uint8_t mac[6])
 	return (mac[0] & 1u) ? -1 : 0; /* a multicast address is no port's address */
 }
 
+/* A PCI address: DDDD:BB:DD.F, or BB:DD.F for domain 0 (hex digits). */
+static int pci_addr_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+	const char *shape = n == 12 ? "hhhh:hh:hh.h" : "hh:hh.h";
+
+	if (n != 12 && n != 7)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (shape[i] == 'h' ? !isxdigit((unsigned char)s[i]) : s[i] != shape[i])
+			return 0;
+	return 1;
+}
+
 static int pick(const char *v, const char *const *names)
 {
 	int i;
@@ -66,14 +81,27 @@ static int pick(const char *v, const char *const *names)
 	return -1;
 }
 
-/* One key. @p amp_keys counts the bare-link keys seen. */
-static int key(struct nvm_args *a, const char *k, char *v, int *amp_keys, int *have_role, char *why,
-	       size_t wl)
+/* The keys seen that belong to one kind of bus (checked against bus= at the end). */
+struct seen {
+	int amp;	    /* offset, size, esize, elems, mem: bus=amp only */
+	int link;	    /* layout, payloads: bus=amp or bus=pcie */
+	int pcie;	    /* card, profile, placement, iova: bus=pcie only */
+	int file;	    /* file= */
+	int role;	    /* role= */
+	int layout_default; /* layout=default (bus=pcie only) */
+};
+
+/* One key. */
+static int key(struct nvm_args *a, const char *k, char *v, struct seen *sn, char *why, size_t wl)
 {
 	static const char *const roles[] = { "driver", "device", NULL };
 	static const char *const notifies[] = { "poll", "event", NULL };
-	static const char *const layouts[] = { "v1", "v0", NULL };
+	static const char *const layouts[] = { "default", "v1", "v0", NULL };
 	static const char *const payloads[] = { "v2", "pre-v2", NULL };
+	/* The orders of enum rte_vmsg_pcie_profile and _placement. */
+	static const char *const profiles[] = { "auto", "ivshmem", "amp-pci", "versal", NULL };
+	static const char *const placements[] = { "default", "bar", "host", NULL };
+	static const char *const iovas[] = { "va", "pa", NULL };
 	uint64_t x;
 	char *at;
 	int i;
@@ -83,12 +111,38 @@ static int key(struct nvm_args *a, const char *k, char *v, int *amp_keys, int *h
 			return bad(why, wl, "file: expected a path of 1 to %d bytes",
 				   NVM_PATH_MAX - 1);
 		snprintf(a->file, sizeof(a->file), "%s", v);
+		sn->file = 1;
+	} else if (strcmp(k, "card") == 0) {
+		if (!pci_addr_ok(v))
+			return bad(why, wl,
+				   "card: expected a PCI address such as 0000:00:03.0, not '%s'",
+				   v);
+		snprintf(a->file, sizeof(a->file), "%s", v);
+		sn->pcie++;
+	} else if (strcmp(k, "profile") == 0) {
+		i = pick(v, profiles);
+		if (i < 0)
+			return bad(why, wl, "profile: expected auto, ivshmem, amp-pci or versal");
+		a->pcie_profile = (uint32_t)i;
+		sn->pcie++;
+	} else if (strcmp(k, "placement") == 0) {
+		i = pick(v, placements);
+		if (i < 0)
+			return bad(why, wl, "placement: expected default, bar or host");
+		a->pcie_placement = (uint32_t)i;
+		sn->pcie++;
+	} else if (strcmp(k, "iova") == 0) {
+		i = pick(v, iovas);
+		if (i < 0)
+			return bad(why, wl, "iova: expected va or pa");
+		a->pcie_iova_pa = i == 1;
+		sn->pcie++;
 	} else if (strcmp(k, "role") == 0) {
 		i = pick(v, roles);
 		if (i < 0)
 			return bad(why, wl, "role: expected driver or device, not '%s'", v);
 		a->role = i == 0 ? RTE_VMSG_BUS_DRIVER : RTE_VMSG_BUS_DEVICE;
-		*have_role = 1;
+		sn->role = 1;
 	} else if (strcmp(k, "dev") == 0) {
 		if (num(v, 0, 65535, &x) < 0)
 			return bad(why, wl, "dev: expected a device number 0 to 65535");
@@ -156,44 +210,52 @@ static int key(struct nvm_args *a, const char *k, char *v, int *amp_keys, int *h
 			a->bus = NVM_BUS_SHM;
 		else if (strcmp(v, "amp") == 0)
 			a->bus = NVM_BUS_AMP;
+#ifdef NVM_HAVE_PCIE
+		else if (strcmp(v, "pcie") == 0)
+			a->bus = NVM_BUS_PCIE;
+#else
 		else if (strcmp(v, "pcie") == 0)
 			return bad(why, wl,
-				   "bus=pcie: not available yet (this PMD does not open "
-				   "PCIe cards; vmsg-fwd's pcie: port does)");
+				   "bus=pcie: this build has no PCIe driver (drivers/pcie_amp "
+				   "needs <linux/vfio.h>)");
+#endif
 		else
-			return bad(why, wl, "bus: expected shm or amp, not '%s'", v);
+			return bad(why, wl, "bus: expected shm, amp or pcie, not '%s'", v);
 	} else if (strcmp(k, "offset") == 0) {
 		if (num(v, 0, UINT64_MAX / 2, &x) < 0 || (x & 63u) != 0)
 			return bad(why, wl, "offset: expected a multiple of 64");
 		a->offset = x;
-		(*amp_keys)++;
+		sn->amp++;
 	} else if (strcmp(k, "size") == 0) {
 		if (num(v, 4096, (uint64_t)1 << 40, &x) < 0)
 			return bad(why, wl, "size: expected 4096 bytes to 1 TiB");
 		a->size = x;
-		(*amp_keys)++;
+		sn->amp++;
 	} else if (strcmp(k, "esize") == 0) {
 		if (num(v, 64, 32768, &x) < 0 || (x & (x - 1)) != 0)
 			return bad(why, wl, "esize: expected a power of two from 64 to 32768");
 		a->esize = (uint32_t)x;
-		(*amp_keys)++;
+		sn->amp++;
 	} else if (strcmp(k, "elems") == 0) {
 		if (num(v, 2, 65535, &x) < 0)
 			return bad(why, wl, "elems: expected 2 to 65535");
 		a->elems = (uint32_t)x;
-		(*amp_keys)++;
+		sn->amp++;
 	} else if (strcmp(k, "layout") == 0) {
 		i = pick(v, layouts);
 		if (i < 0)
-			return bad(why, wl, "layout: expected v1 or v0, not '%s'", v);
-		a->layout = i == 0 ? RTE_VMSG_AMP_LAYOUT_V1 : RTE_VMSG_AMP_LAYOUT_V0;
-		(*amp_keys)++;
+			return bad(why, wl,
+				   "layout: expected v1 or v0 (or default, bus=pcie), not '%s'", v);
+		a->layout = i == 2 ? RTE_VMSG_AMP_LAYOUT_V0 : RTE_VMSG_AMP_LAYOUT_V1;
+		a->pcie_layout = (uint32_t)i; /* enum rte_vmsg_pcie_layout's order */
+		sn->layout_default = i == 0;
+		sn->link++;
 	} else if (strcmp(k, "payloads") == 0) {
 		i = pick(v, payloads);
 		if (i < 0)
 			return bad(why, wl, "payloads: expected v2 or pre-v2, not '%s'", v);
 		a->payloads = i == 0 ? RTE_VMSG_PAYLOADS_V2 : RTE_VMSG_PAYLOADS_PRE_V2;
-		(*amp_keys)++;
+		sn->link++;
 	} else if (strcmp(k, "mem") == 0) {
 		if (a->nmem == NVM_MAX_MEM)
 			return bad(why, wl, "mem: at most %d files", NVM_MAX_MEM);
@@ -209,23 +271,41 @@ static int key(struct nvm_args *a, const char *k, char *v, int *amp_keys, int *h
 			return bad(why, wl, "mem: expected FILE[@BASE]");
 		snprintf(a->mem[a->nmem], sizeof(a->mem[0]), "%s", v);
 		a->mem_base[a->nmem++] = x;
-		(*amp_keys)++;
+		sn->amp++;
 	} else {
 		return bad(why, wl, "unknown key '%s' (keys: " NVM_ARGS_HELP ")", k);
 	}
 	return 0;
 }
 
+/* bus=pcie: the card, driven by this port. */
+static int pcie_check(const struct nvm_args *a, const struct seen *sn, char *why, size_t wl)
+{
+	if (sn->file)
+		return bad(why, wl, "bus=pcie takes card=<PCI address>, not file=");
+	if (a->file[0] == '\0')
+		return bad(why, wl, "bus=pcie: card=<PCI address> is required (0000:00:03.0)");
+	if (a->role != RTE_VMSG_BUS_DRIVER)
+		return bad(why, wl, "bus=pcie is for role=driver (the card is the device)");
+	if (a->zerocopy)
+		return bad(why, wl,
+			   "zerocopy=1 is not available with bus=pcie (the mbufs would have "
+			   "to lie in the card's DMA area)");
+	return 0;
+}
+
 int nvm_args_parse(const char *s, struct nvm_args *a, char *why, size_t wl)
 {
 	char buf[4096], *save = NULL, *tok, *eq;
-	int amp_keys = 0, have_role = 0, rc;
+	struct seen sn;
+	int rc;
 
 	memset(a, 0, sizeof(*a));
 	a->role = RTE_VMSG_BUS_DRIVER;
 	a->dev_num = 1;
 	a->queues = 1;
 	a->notify = RTE_VMSG_NET_NOTIFY_POLL;
+	memset(&sn, 0, sizeof(sn));
 	why[0] = '\0';
 	if (s == NULL)
 		s = "";
@@ -237,18 +317,26 @@ int nvm_args_parse(const char *s, struct nvm_args *a, char *why, size_t wl)
 		if (eq == NULL)
 			return bad(why, wl, "'%s': expected key=value", tok);
 		*eq = '\0';
-		rc = key(a, tok, eq + 1, &amp_keys, &have_role, why, wl);
+		rc = key(a, tok, eq + 1, &sn, why, wl);
 		if (rc < 0)
 			return rc;
 	}
+	if (!sn.role)
+		return bad(why, wl, "role: required (driver: attach the file; device: create it)");
+	if (a->bus != NVM_BUS_PCIE && sn.pcie > 0)
+		return bad(why, wl, "card, profile, placement and iova are for bus=pcie");
+	if (a->bus != NVM_BUS_AMP && sn.amp > 0)
+		return bad(why, wl,
+			   "offset, size, esize, elems and mem are for bus=amp (a bare AMP "
+			   "link)");
+	if (a->bus == NVM_BUS_SHM && sn.link > 0)
+		return bad(why, wl, "layout and payloads are for bus=amp and bus=pcie");
+	if (a->bus != NVM_BUS_PCIE && sn.layout_default)
+		return bad(why, wl, "layout=default is for bus=pcie (bus=amp: v1 or v0)");
+	if (a->bus == NVM_BUS_PCIE && pcie_check(a, &sn, why, wl) < 0)
+		return -EINVAL;
 	if (a->file[0] == '\0')
 		return bad(why, wl, "file: required (the shm bus file, or the bare link's file)");
-	if (!have_role)
-		return bad(why, wl, "role: required (driver: attach the file; device: create it)");
-	if (a->bus != NVM_BUS_AMP && amp_keys > 0)
-		return bad(why, wl,
-			   "offset, size, esize, elems, layout, payloads and mem are for "
-			   "bus=amp (a bare AMP link)");
 	if (a->bus == NVM_BUS_AMP) {
 		if (a->layout == RTE_VMSG_AMP_LAYOUT_V0 &&
 		    (a->elems != 0 || (a->esize != 0 && a->esize != 64)))

@@ -15,22 +15,22 @@
 #define NVM_MAX_MEM 8
 #define NVM_MAX_QUEUES 64
 
-/* Where the port's device lives. PCIE is parsed and refused until the PCIe driver is wired in. */
+/* Where the port's device lives. */
 enum nvm_bus_kind {
 	NVM_BUS_SHM = 0, /* an shm bus file (file=) */
 	NVM_BUS_AMP = 1, /* a bare AMP link (file= plus the bare-link keys) */
-	NVM_BUS_PCIE = 2 /* a PCIe card (card=): later */
+	NVM_BUS_PCIE = 2 /* a PCIe card through VFIO (card=, drivers/pcie_amp) */
 };
 
 struct nvm_args {
-	char file[NVM_PATH_MAX];
-	uint32_t role;	  /* enum rte_vmsg_bus_role */
-	uint32_t bus;	  /* enum nvm_bus_kind */
-	uint16_t dev_num; /* dev= (default 1, as vmsg-fwd) */
-	uint16_t queues;  /* queues= (pairs), 1..64 */
-	uint32_t qsize;	  /* qsize=, power of two; 0: the library's default */
-	uint32_t notify;  /* enum rte_vmsg_net_notify */
-	uint16_t mtu;	  /* mtu= (device role), 0: 1500 */
+	char file[NVM_PATH_MAX]; /* bus=pcie: the card's PCI address (card=) */
+	uint32_t role;		 /* enum rte_vmsg_bus_role */
+	uint32_t bus;		 /* enum nvm_bus_kind */
+	uint16_t dev_num;	 /* dev= (default 1, as vmsg-fwd) */
+	uint16_t queues;	 /* queues= (pairs), 1..64 */
+	uint32_t qsize;		 /* qsize=, power of two; 0: the library's default */
+	uint32_t notify;	 /* enum rte_vmsg_net_notify */
+	uint16_t mtu;		 /* mtu= (device role), 0: 1500 */
 	uint8_t mac[6];
 	int have_mac;
 	int no_huge; /* huge=0: plain shared memory for the bus file */
@@ -53,7 +53,13 @@ struct nvm_args {
 	 * bus=amp: the bus endpoint's PING keepalive); 0: off.
 	 */
 	uint32_t peer_timeout_ms;
-	/* bus=amp */
+	/*
+	 * bus=pcie: the values of enum rte_vmsg_pcie_profile, _placement and
+	 * _layout (layout= v1, v0 or default), iova=pa.
+	 */
+	uint32_t pcie_profile, pcie_placement, pcie_layout;
+	int pcie_iova_pa;
+	/* bus=amp (layout and payloads: bus=pcie too) */
 	uint64_t offset;
 	uint64_t size;
 	uint32_t esize, elems, layout, payloads;
@@ -70,11 +76,13 @@ struct nvm_args {
 int nvm_args_parse(const char *s, struct nvm_args *a, char *why, size_t why_len);
 
 /* The keys, for the registration string. */
-#define NVM_ARGS_HELP                                                                     \
-	"file=<path> role=driver|device dev=<n> queues=<1..64> qsize=<pow2> "             \
-	"notify=poll|event mac=<xx:xx:xx:xx:xx:xx> mtu=<68..65535> huge=0|1 bus=shm|amp " \
-	"offset=<n> size=<n> esize=<n> elems=<n> layout=v1|v0 payloads=v2|pre-v2 "        \
-	"mem=<file[@base]> tso=0|1 zerocopy=0|1 ring=split|packed in_order=0|1 "          \
+#define NVM_ARGS_HELP                                                                      \
+	"file=<path> role=driver|device dev=<n> queues=<1..64> qsize=<pow2> "              \
+	"notify=poll|event mac=<xx:xx:xx:xx:xx:xx> mtu=<68..65535> huge=0|1 "              \
+	"bus=shm|amp|pcie card=<pci address> profile=auto|ivshmem|amp-pci|versal "         \
+	"placement=default|bar|host iova=va|pa "                                           \
+	"offset=<n> size=<n> esize=<n> elems=<n> layout=default|v1|v0 payloads=v2|pre-v2 " \
+	"mem=<file[@base]> tso=0|1 zerocopy=0|1 ring=split|packed in_order=0|1 "           \
 	"peer_timeout=<0|10..3600000 ms>"
 
 #endif /* NET_VMSG_ARGS_H */

@@ -22,6 +22,10 @@
 #include <rte_mempool.h>
 #include <rte_pause.h>
 
+#ifdef NVM_HAVE_PCIE
+#include <rte_vmsg_pcie.h>
+#endif
+
 #include "net_vmsg_priv.h"
 
 static uint64_t now_ns(void)
@@ -234,6 +238,14 @@ fail:
 
 void nvm_bus_close(struct nvm_port *p)
 {
+#ifdef NVM_HAVE_PCIE
+	if (p->card != NULL) {
+		rte_vmsg_pcie_close(p->card); /* its bus goes with it */
+		p->card = NULL;
+		p->bus = NULL;
+		return;
+	}
+#endif
 	if (p->amp != NULL || p->link_rg != NULL) {
 		amp_close(p);
 		return;
@@ -271,6 +283,37 @@ static uint64_t dma_bytes(const struct nvm_port *p)
 	return (uint64_t)p->nq * per_q + (1ull << 20);
 }
 
+#ifdef NVM_HAVE_PCIE
+/*
+ * bus=pcie: opens the card through VFIO without waiting (the control thread
+ * polls the bus, which brings the link up), with a DMA area for the pairs.
+ */
+static int pcie_open(struct nvm_port *p)
+{
+	struct rte_vmsg_pcie_opts o;
+	uint64_t dma = dma_bytes(p);
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.sz = sizeof(o);
+	o.flags = RTE_VMSG_PCIE_F_NO_WAIT | (p->a.pcie_iova_pa ? RTE_VMSG_PCIE_F_IOVA_PA : 0);
+	o.profile = p->a.pcie_profile;
+	o.placement = p->a.pcie_placement;
+	o.layout = p->a.pcie_layout;
+	/* notify=event: the card's doorbell after each frame, its MSI-X vector armed. */
+	o.notify = p->a.notify == RTE_VMSG_NET_NOTIFY_EVENT ? RTE_VMSG_PCIE_NOTIFY_EVENT
+							    : RTE_VMSG_PCIE_NOTIFY_POLL;
+	o.payloads = p->a.payloads;
+	o.peer_timeout_ms = p->a.peer_timeout_ms;
+	o.dma_size = dma > (2u << 20) ? dma : 0; /* 0: the driver's 2 MiB default */
+	rc = rte_vmsg_pcie_open(p->a.file, &o, &p->card);
+	if (rc < 0)
+		return rc;
+	p->bus = rte_vmsg_pcie_bus(p->card);
+	return 0;
+}
+#endif
+
 static int shm_open_(struct nvm_port *p, uint32_t role)
 {
 	struct rte_vmsg_bus_shm_open_opts oo;
@@ -297,6 +340,10 @@ static int shm_open_(struct nvm_port *p, uint32_t role)
 
 int nvm_bus_open(struct nvm_port *p)
 {
+#ifdef NVM_HAVE_PCIE
+	if (p->a.bus == NVM_BUS_PCIE)
+		return pcie_open(p);
+#endif
 	if (p->a.bus == NVM_BUS_AMP)
 		return amp_open(p);
 	return shm_open_(p, p->a.role);
@@ -550,7 +597,7 @@ void nvm_drv_detach(struct nvm_port *p)
 		p->zmp = NULL;
 	}
 	memset(p->zposted, 0, sizeof(p->zposted));
-	if (p->bus != NULL || p->amp != NULL || p->link_rg != NULL)
+	if (p->bus != NULL || p->amp != NULL || p->link_rg != NULL || p->card != NULL)
 		nvm_bus_close(p);
 }
 
@@ -582,6 +629,11 @@ static int drv_bringup(struct nvm_port *p)
 		dma = rte_vmsg_region_addr(p->mem_rg[0]);
 		dma_bus = rte_vmsg_region_bus_addr(p->mem_rg[0]);
 		dma_size = rte_vmsg_region_len(p->mem_rg[0]);
+#ifdef NVM_HAVE_PCIE
+	} else if (p->card != NULL) {
+		/* Host memory the card reaches by DMA (IOVAs), whatever the link's placement. */
+		(void)rte_vmsg_pcie_dma(p->card, &dma, &dma_bus, &dma_size);
+#endif
 	} else {
 		rte_vmsg_bus_shm_dma(p->shm, &dma, &dma_bus, &dma_size);
 	}
@@ -728,15 +780,17 @@ static int drv_round(struct nvm_port *p)
 		rc = nvm_bus_open(p);
 		if (rc < 0) {
 			if (!p->said_waiting)
-				NVM_LOG(NOTICE, p, "waiting for the device file %s (%s)", p->a.file,
-					strerror(-rc));
+				NVM_LOG(NOTICE, p, "waiting for the %s %s (%s)",
+					p->a.bus == NVM_BUS_PCIE ? "card" : "device file",
+					p->a.file, strerror(-rc));
 			p->said_waiting = 1;
 			p->next_ns = now + NVM_ATTACH_RETRY_NS;
 			return 0;
 		}
 		p->peer_lost_seen = peer_lost_now(p);
 		p->st = NVM_LINK;
-		p->next_ns = now + NVM_LINK_WAIT_NS;
+		p->next_ns =
+			now + (p->a.bus == NVM_BUS_PCIE ? NVM_PCIE_LINK_WAIT_NS : NVM_LINK_WAIT_NS);
 		return 1;
 	case NVM_LINK:
 		rte_vmsg_bus_poll(p->bus);

@@ -39,6 +39,8 @@
 #define NVM_POLL_IDLE_MAX_US 10000u
 #define NVM_ATTACH_RETRY_NS 200000000ull
 #define NVM_LINK_WAIT_NS 1000000000ull
+/* bus=pcie: opening a card again resets it; its side is given longer to come up. */
+#define NVM_PCIE_LINK_WAIT_NS 10000000000ull
 #define NVM_INIT_RETRY_NS 1000000000ull
 /* zerocopy=1 */
 #define NVM_HDR 12u	     /* the virtio-net header, in front of the data in the headroom */
@@ -53,6 +55,7 @@ extern int nvm_logtype;
 	rte_log(RTE_LOG_##level, nvm_logtype, "net_vmsg: %s: " fmt "\n", (p)->name, ##__VA_ARGS__)
 
 struct nvm_port;
+struct rte_vmsg_pcie;
 
 struct nvm_rxq {
 	struct nvm_port *p;
@@ -148,6 +151,7 @@ struct nvm_port {
 	uint32_t nmem;
 	struct rte_vmsg_memmap *map;
 	struct rte_vmsg_bus_amp *amp;
+	struct rte_vmsg_pcie *card; /* bus=pcie: the card, which owns its bus */
 	struct rte_vmsg_net_dev *ndev;
 	struct rte_vmsg_net_drv *ndrv;
 	enum nvm_drv_state st;

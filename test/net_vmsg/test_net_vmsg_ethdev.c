@@ -1026,6 +1026,20 @@ static int badargs(const char *prog)
 		"file=/dev/shm/x,role=driver,peer_timeout=5",
 		"file=/dev/shm/x,role=driver,peer_timeout=3600001",
 		"file=/dev/shm/x,role=driver,peer_timeout=soon",
+		/* bus=pcie: a card's address, driver role, the card keys for it alone. */
+		"role=driver,bus=pcie",
+		"role=driver,bus=pcie,card=00:03",
+		"role=driver,bus=pcie,card=0000:00:03.0.1",
+		"role=device,bus=pcie,card=00:03.0",
+		"role=driver,bus=pcie,card=00:03.0,zerocopy=1",
+		"role=driver,bus=pcie,card=00:03.0,offset=64",
+		"role=driver,bus=pcie,card=00:03.0,profile=edu",
+		"role=driver,bus=pcie,card=00:03.0,placement=card",
+		"role=driver,bus=pcie,card=00:03.0,iova=phys",
+		"role=driver,card=00:03.0",
+		"file=/dev/shm/x,role=driver,iova=pa",
+		"file=/dev/shm/x,role=driver,layout=v1",
+		"file=/dev/shm/x,role=device,bus=amp,size=65536,layout=default",
 	};
 	char name[32];
 	unsigned int i;

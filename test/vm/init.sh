@@ -9,7 +9,7 @@
 # serial console. The host (run-vm-tests.py) judges each scenario from that.
 # Power off at the end, whatever happened.
 
-/bin/busybox mkdir -p /proc /sys /dev /tmp /bin /sbin
+/bin/busybox mkdir -p /proc /sys /dev /tmp /bin /sbin /var/run
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin:/vm
 mount -t proc proc /proc

@@ -145,11 +145,32 @@ def prerequisites(args):
 # The initramfs
 
 
-def make_initrd(path, busybox, kdir, programs, scenarios, bind):
+def shared_libs(prog):
+    """The shared objects a dynamically linked program loads (ldd), loader included."""
+    out = subprocess.run(["ldd", prog], stdout=subprocess.PIPE, text=True, check=True).stdout
+    libs = []
+    for line in out.splitlines():
+        w = line.split()
+        if "=>" in w and len(w) > w.index("=>") + 1 and w[w.index("=>") + 1].startswith("/"):
+            libs.append(w[w.index("=>") + 1])
+        elif w and w[0].startswith("/"):
+            libs.append(w[0])
+    return libs
+
+
+def make_initrd(path, busybox, kdir, programs, scenarios, bind, libs=()):
+    """libs: shared objects, into /vm/lib (the loader at its own path)."""
     root = tempfile.mkdtemp(prefix="initrd.", dir=os.path.dirname(path))
     try:
-        for d in ("bin", "vm", "proc", "sys", "dev", "tmp"):
+        for d in ("bin", "vm", "vm/lib", "proc", "sys", "dev", "tmp"):
             os.makedirs(os.path.join(root, d))
+        for lib in libs:
+            base = os.path.basename(lib)
+            if base.startswith("ld-linux"):
+                os.makedirs(os.path.join(root, os.path.dirname(lib).lstrip("/")), exist_ok=True)
+                shutil.copy(lib, os.path.join(root, lib.lstrip("/")))
+            else:
+                shutil.copy(lib, os.path.join(root, "vm", "lib", base))
         shutil.copy(busybox, os.path.join(root, "bin", "busybox"))
         shutil.copy(os.path.join(HERE, "init.sh"), os.path.join(root, "init"))
         os.chmod(os.path.join(root, "init"), 0o755)
@@ -198,7 +219,7 @@ def boot(args, env, name, boot_def, ctx):
     serial = os.path.join(work, name + ".serial.log")
     initrd = os.path.join(work, name + ".initrd.gz")
     make_initrd(initrd, env["busybox"], env["kdir"], env["programs"], boot_def["scenarios"],
-                boot_def["bind"])
+                boot_def["bind"], env.get("libs", ()))
     # Debian's kernel turns the Intel IOMMU on by default (INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF):
     # leaving intel_iommu=on out is not enough to have none; say off.
     # no_timer_check: under TCG on a loaded host the kernel's check of the
@@ -359,6 +380,32 @@ def scenarios_traffic(guest, plain, bell):
         "expect": [ok, r"recovered from [1-9]"],
         "cue": ("card-restart", "card_bell", None),
         "what": "the card emulator SIGKILLed and restarted under the running driver, which recovers",
+    }]
+
+
+def scenarios_pmd(pmd):
+    """A DPDK application on the cards: the ethdev API over net_vmsg's bus=pcie."""
+    ok = r"^vm-pmd: ok$"
+    return [{
+        "name": "pmd-poll", "secs": 60, "card": "card_poll", "rounds": 1,
+        "cmd": "%s --card %s --notify poll --count 2000 --seed 31 --timeout 50" % (pmd, BDF_PLAIN),
+        "expect": [ok, r"round 31: 2000 frames each way checked byte by byte"],
+        "what": "a DPDK application (ethdev API only) on the card through net_vmsg bus=pcie: "
+                "2000 frames each way, every byte checked",
+    }, {
+        "name": "pmd-event", "secs": 60, "card": "card_bell", "rounds": 1,
+        "cmd": "%s --card %s --notify event --count 2000 --seed 32 --timeout 50" % (pmd, BDF_BELL),
+        "expect": [ok, r"round 32: 2000 frames each way", r"events sent [1-9]"],
+        "what": "the same on the doorbell card with notify=event: EVENT_AVAIL sent through "
+                "its doorbell, MSI-X armed",
+    }, {
+        "name": "pmd-restart", "secs": 90, "card": "card_poll", "rounds": 1,
+        "cmd": ("%s --card %s --notify poll --count 4000 --seed 33 --timeout 80 "
+                "--cue pmd-restart" % (pmd, BDF_PLAIN)),
+        "expect": [ok, r"recovered from [1-9] card restart"],
+        "cue": ("pmd-restart", "card_poll", None),
+        "what": "the card SIGKILLed and restarted under the running DPDK application: the "
+                "port's link goes down, net_vmsg opens the card again, the round starts over",
     }]
 
 
@@ -550,6 +597,8 @@ def main():
     ap.add_argument("--guest", help="the static vm-guest, with drivers/pcie_amp")
     ap.add_argument("--host-guest",
                     help="host mode: no VM; this vm-guest-host drives the cards directly")
+    ap.add_argument("--pmd", help="vm-pmd: a DPDK application on the card through net_vmsg "
+                    "(dynamically linked; its libraries go into the guest)")
     ap.add_argument("--pcie-scenarios", action="store_true",
                     help="in the VM, also the scenarios through the pcie API (needs --guest)")
     ap.add_argument("--work", required=True, help="working directory (wiped)")
@@ -575,6 +624,9 @@ def main():
             return SKIP
         env = {"qemu": qemu, "busybox": busybox, "kdir": kdir, "work": args.work,
                "programs": [args.guest] if args.guest else []}
+        if args.pmd:
+            env["programs"].append(args.pmd)
+            env["libs"] = shared_libs(args.pmd)
 
     shutil.rmtree(args.work, ignore_errors=True)
     os.makedirs(args.work)
@@ -704,6 +756,8 @@ def run_vm(args, env, ctx, shm_plain, shm_spare, qsock):
         main_scen += scenarios_iommu(guest)
     if args.guest:
         main_scen += scenarios_errors(guest, opener)
+    if args.pmd:
+        main_scen += scenarios_pmd("LD_LIBRARY_PATH=/vm/lib /vm/" + os.path.basename(args.pmd))
 
     def act(cue):
         def hook():

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The librte_vmsg authors
+ *
+ * vm-pmd: the test card (tools/vmsg-card) driven by a DPDK application
+ * through the ethdev API alone, its port a net_vmsg vdev with bus=pcie: the
+ * PMD opens the card through vfio-pci (drivers/pcie_amp) and drives its
+ * virtio-net device. Run in the vm suite's guest (dynamically linked: the
+ * harness copies its libraries into the initramfs).
+ *
+ *   vm-pmd --card BDF [--count N] [--seed S] [--notify poll|event] [--timeout S]
+ *          [--cue NAME]
+ *
+ * One round of the card's traffic (tools/vmsg_card_frames.h): START, then N
+ * DATA frames each way, every frame the card sends checked byte by byte
+ * here and in order, then the card's VERDICT on ours (all good, none bad).
+ * A card that restarts under the port shows as the port's peer lost and
+ * its link down, then up again: the round starts over on the new card.
+ * --cue NAME prints "VMSYNC NAME" halfway through the round and then holds
+ * its frames back until such a recovery (the host restarts the card on the
+ * cue), which the run then requires.
+ *
+ * Exit 0 and "vm-pmd: ok" when the round passed; 1 with one line saying
+ * what failed; 2 for a usage error.
+ */
+
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "vmsg_card_frames.h"
+
+#define NAME "vm-pmd"
+#define BURST 32u
+#define PORT 0
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static __attribute__((noreturn, format(printf, 1, 2))) void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf(NAME ": FAIL: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	exit(1);
+}
+
+static uint64_t xstat(const char *name)
+{
+	uint64_t id, v = 0;
+
+	if (rte_eth_xstats_get_id_by_name(PORT, name, &id) == 0)
+		rte_eth_xstats_get_by_id(PORT, &id, &v, 1);
+	return v;
+}
+
+/* Sends one frame of @p len bytes from @p buf; 1 when the port took it. */
+static int send_one(struct rte_mempool *mp, const uint8_t *buf, uint32_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	char *d;
+
+	if (m == NULL)
+		fail("no mbuf");
+	d = rte_pktmbuf_append(m, (uint16_t)len);
+	if (d == NULL)
+		fail("an mbuf too small for %u bytes", len);
+	memcpy(d, buf, len);
+	if (rte_eth_tx_burst(PORT, 0, &m, 1) == 1)
+		return 1;
+	rte_pktmbuf_free(m);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "card", required_argument, NULL, 'c' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "notify", required_argument, NULL, 'N' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "cue", required_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *card = NULL, *notify = "poll", *cue = NULL;
+	uint32_t count = 1000, seed = 1, tx_next = 0, rx_next = 0, good = 0, bad = 0, i;
+	uint64_t timeout_s = 50, deadline, t0;
+	char vdev[256], *eal_argv[20];
+	uint8_t buf[VMSG_CARD_MAX_LEN];
+	struct rte_eth_conf conf;
+	struct rte_mbuf *m[BURST];
+	struct rte_mempool *mp;
+	struct rte_eth_link l;
+	int eal_argc = 0, c, started = 0, verdict = 0, cued = 0;
+	uint64_t downs_seen, polls = 0;
+	uint32_t recoveries = 0;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			card = optarg;
+			break;
+		case 'n':
+			count = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			seed = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 'N':
+			notify = optarg;
+			break;
+		case 't':
+			timeout_s = strtoull(optarg, NULL, 0);
+			break;
+		case 'q':
+			cue = optarg;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (card == NULL || count == 0 || (strcmp(notify, "poll") != 0 && strcmp(notify, "event")))
+		return fprintf(stderr, "usage: " NAME " --card BDF [--count N] [--seed S] "
+				       "[--notify poll|event] [--timeout S] [--cue NAME]\n"),
+		       2;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/*
+	 * The card's emulator reads the guest's RAM at guest-physical offsets:
+	 * the DMA area goes at IOVA = PA. qsize=128 keeps it within one 2 MiB
+	 * hugepage, physically contiguous.
+	 */
+	snprintf(vdev, sizeof(vdev),
+		 "net_vmsg0,bus=pcie,card=%s,role=driver,iova=pa,qsize=128,notify=%s", card,
+		 notify);
+	eal_argv[eal_argc++] = argv[0];
+	eal_argv[eal_argc++] = (char *)(uintptr_t) "-l";
+	eal_argv[eal_argc++] = (char *)(uintptr_t) "0";
+	eal_argv[eal_argc++] = (char *)(uintptr_t) "--no-huge"; /* the hugepages: the card's DMA */
+	eal_argv[eal_argc++] = (char *)(uintptr_t) "-m";
+	eal_argv[eal_argc++] = (char *)(uintptr_t) "64";
+	eal_argv[eal_argc++] = (char *)(uintptr_t) "--no-pci";
+	eal_argv[eal_argc++] = (char *)(uintptr_t) "--no-shconf";
+	eal_argv[eal_argc++] = (char *)(uintptr_t) "--no-telemetry";
+	eal_argv[eal_argc++] = (char *)(uintptr_t) "--log-level=lib.eal:error";
+	eal_argv[eal_argc++] = (char *)(uintptr_t) "--vdev";
+	eal_argv[eal_argc++] = vdev;
+	eal_argv[eal_argc] = NULL;
+	if (rte_eal_init(eal_argc, eal_argv) < 0)
+		fail("EAL init (%s)", vdev);
+	if (rte_eth_dev_count_avail() != 1)
+		fail("no net_vmsg port (%s)", vdev);
+	mp = rte_pktmbuf_pool_create("mp", 1023, 32, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				     (int)rte_socket_id());
+	if (mp == NULL)
+		fail("the mbuf pool");
+	memset(&conf, 0, sizeof(conf));
+	if (rte_eth_dev_configure(PORT, 1, 1, &conf) != 0 ||
+	    rte_eth_rx_queue_setup(PORT, 0, 128, (unsigned int)rte_socket_id(), NULL, mp) != 0 ||
+	    rte_eth_tx_queue_setup(PORT, 0, 128, (unsigned int)rte_socket_id(), NULL) != 0 ||
+	    rte_eth_dev_start(PORT) != 0)
+		fail("port set-up");
+	t0 = now_ns();
+	deadline = t0 + timeout_s * 1000000000ull;
+	do {
+		if (now_ns() > deadline)
+			fail("no link in %" PRIu64 " s", timeout_s);
+		usleep(10000);
+		rte_eth_link_get_nowait(PORT, &l);
+	} while (l.link_status != RTE_ETH_LINK_UP);
+	printf(NAME ": link up in %" PRIu64 " ms\n", (now_ns() - t0) / 1000000u);
+	downs_seen = xstat("link_downs");
+
+	while (!verdict) {
+		uint16_t k;
+
+		if (now_ns() > deadline)
+			fail("round %u: at tx %u rx %u after %" PRIu64 " s", seed, tx_next, rx_next,
+			     timeout_s);
+		if ((polls++ & 15) == 0 && xstat("link_downs") != downs_seen) {
+			/*
+			 * The card went away: the port's link went down (its old
+			 * handle is out of use by then); the round starts over once
+			 * the link is back, on the new card.
+			 */
+			downs_seen = xstat("link_downs");
+			printf(NAME ": round %u: the card went away at tx %u rx %u; recovering\n",
+			       seed, tx_next, rx_next);
+			do {
+				if (now_ns() > deadline)
+					fail("round %u: no link again in %" PRIu64 " s", seed,
+					     timeout_s);
+				usleep(10000);
+				rte_eth_link_get_nowait(PORT, &l);
+			} while (l.link_status != RTE_ETH_LINK_UP);
+			recoveries++;
+			started = 0;
+			tx_next = rx_next = 0;
+			continue;
+		}
+		if (cue != NULL && !cued && rx_next >= count / 2) {
+			printf("VMSYNC %s\n", cue);
+			cued = 1;
+		}
+		if (cued && recoveries == 0) {
+			/* After the cue, nothing is sent until the card has restarted. */
+		} else if (!started) {
+			started = send_one(mp, buf,
+					   vmsg_card_control(buf, VMSG_CARD_TO_CARD,
+							     VMSG_CARD_START, 0, count, seed));
+		} else {
+			for (i = 0; i < BURST && tx_next < count; i++) {
+				uint32_t len = vmsg_card_data(buf, seed, VMSG_CARD_TO_CARD, tx_next,
+							      count);
+
+				if (!send_one(mp, buf, len))
+					break;
+				tx_next++;
+			}
+		}
+		k = rte_eth_rx_burst(PORT, 0, m, BURST);
+		for (i = 0; i < k; i++) {
+			const uint8_t *d = rte_pktmbuf_mtod(m[i], const uint8_t *);
+			uint32_t len = m[i]->pkt_len;
+			struct vmsg_card_hdr h;
+			int32_t at;
+
+			if (m[i]->nb_segs != 1 || vmsg_card_parse(d, len, &h) < 0)
+				fail("round %u: a frame of %u bytes that is not the card's", seed,
+				     len);
+			if (h.kind == VMSG_CARD_VERDICT) {
+				if (rx_next != count)
+					fail("round %u: the card's verdict after %u of its %u "
+					     "frames",
+					     seed, rx_next, count);
+				verdict = 1;
+				good = h.seq;
+				bad = h.count;
+			} else if (h.kind != VMSG_CARD_DATA || verdict) {
+				fail("round %u: a frame of kind %u out of place", seed, h.kind);
+			} else {
+				at = vmsg_card_check(d, len, seed, VMSG_CARD_TO_DRIVER, rx_next,
+						     count);
+				if (at >= 0)
+					fail("round %u: the card's frame %u (%u bytes) differs "
+					     "from "
+					     "byte %d",
+					     seed, rx_next, len, at);
+				rx_next++;
+			}
+		}
+		if (k != 0)
+			rte_pktmbuf_free_bulk(m, k);
+	}
+	if (good != count || bad != 0)
+		fail("round %u: the card took %u of our %u frames good and %u bad", seed, good,
+		     count, bad);
+	if (cue != NULL && recoveries == 0)
+		fail("round %u: --cue, but the card never went away", seed);
+	if (recoveries != 0 && xstat("peer_lost") == 0)
+		fail("round %u: the link went down %u time(s), but no peer was lost", seed,
+		     recoveries);
+	if (recoveries != 0)
+		printf(NAME ": recovered from %u card restart(s), link down and up\n", recoveries);
+	printf(NAME ": round %u: %u frames each way checked byte by byte, in %" PRIu64 " ms\n",
+	       seed, count, (now_ns() - t0) / 1000000u);
+	printf(NAME ": events sent %" PRIu64 ", received %" PRIu64 ", peer lost %" PRIu64 "\n",
+	       xstat("events_sent"), xstat("events_received"), xstat("peer_lost"));
+	rte_eth_dev_stop(PORT);
+	rte_eth_dev_close(PORT);
+	rte_mempool_free(mp);
+	rte_eal_cleanup();
+	printf(NAME ": ok\n");
+	return 0;
+}

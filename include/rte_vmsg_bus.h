@@ -447,6 +447,24 @@ typedef int (*rte_vmsg_bus_request_fn)(void *ctx, const void *frame, size_t len,
 RTE_VMSG_API int rte_vmsg_bus_dev_register(struct rte_vmsg_bus *bus, uint16_t dev_num,
 					   rte_vmsg_bus_request_fn fn, void *ctx);
 
+/** What a device does when its driver is lost: rte_vmsg_bus_dev_set_lost(). */
+typedef void (*rte_vmsg_bus_lost_fn)(void *ctx);
+
+/**
+ * Sets what the bus calls, with the device's context, when the peer (the
+ * driver) is lost: it died, restarted or was taken for hung. The call comes
+ * from the rte_vmsg_bus_poll() that sees the loss, before any frame of a
+ * new peer reaches the device: the device drops what the old driver set up
+ * (lib/transport's devices reset themselves, as for a status of 0), so that
+ * it never runs on with a driver that is gone. lib/transport sets it for
+ * the devices it registers; NULL clears it.
+ *
+ * @return 0; -EINVAL for NULL @p bus; -EPERM on a driver-role endpoint;
+ *         -ENOENT when no device has that number.
+ */
+RTE_VMSG_API int rte_vmsg_bus_dev_set_lost(struct rte_vmsg_bus *bus, uint16_t dev_num,
+					   rte_vmsg_bus_lost_fn fn);
+
 /**
  * Unregisters device @p dev_num and sends EVENT_DEVICE REMOVED (BUS-22).
  * Later frames for it are dropped and counted (drop_dev_num). The caller

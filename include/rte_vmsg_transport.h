@@ -316,6 +316,12 @@ struct rte_vmsg_dev_stats {
 	 * hook failed (DEVICE_NEEDS_RESET set), not counted in @c refused
 	 */
 	uint64_t queue_errors;
+	/**
+	 * Resets on the driver's loss: its bus reported the peer lost while
+	 * the device was set up (status not 0), and the device reset itself
+	 * as for a status of 0 (rte_vmsg_bus_dev_set_lost())
+	 */
+	uint64_t peer_resets;
 };
 
 struct rte_vmsg_dev;

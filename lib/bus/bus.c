@@ -649,6 +649,8 @@ static void control(struct rte_vmsg_bus *bus)
 	bus->st.drop_peer_lost += (bus->tx_pending ? 1u : 0u) + (bus->rx_n - bus->rx_pos);
 	bus->tx_pending = false;
 	bus->rx_pos = bus->rx_n = 0;
+	/* Nor what it set up in the devices: each drops it before a new peer's first frame. */
+	bus_devs_lost(bus);
 }
 
 int rte_vmsg_bus_poll(struct rte_vmsg_bus *bus)

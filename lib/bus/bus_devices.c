@@ -236,6 +236,44 @@ int rte_vmsg_bus_dev_register(struct rte_vmsg_bus *bus, uint16_t dev_num,
 	return 0;
 }
 
+int rte_vmsg_bus_dev_set_lost(struct rte_vmsg_bus *bus, uint16_t dev_num, rte_vmsg_bus_lost_fn fn)
+{
+	if (bus == NULL)
+		return -EINVAL;
+	if (bus->role != RTE_VMSG_BUS_DEVICE)
+		return -EPERM;
+	if (bus->devs[dev_num].fn == NULL)
+		return -ENOENT;
+	bus->devs[dev_num].lost = fn;
+	return 0;
+}
+
+/* The peer was lost: each registered device with a lost hook is told, in number order. */
+void bus_devs_lost(struct rte_vmsg_bus *bus)
+{
+	uint32_t s, w;
+
+	for (s = 0; s < BUS_DEV_WORDS / 64u; s++) {
+		uint64_t sum = bus->dev_sum[s];
+
+		while (sum != 0) {
+			uint64_t bits;
+
+			w = s * 64u + (uint32_t)__builtin_ctzll(sum);
+			sum &= sum - 1;
+			bits = bus->dev_bits[w];
+			while (bits != 0) {
+				uint32_t n = w * 64u + (uint32_t)__builtin_ctzll(bits);
+
+				bits &= bits - 1;
+				/* A hook may unregister devices: look again at each. */
+				if (bus->devs[n].fn != NULL && bus->devs[n].lost != NULL)
+					bus->devs[n].lost(bus->devs[n].ctx);
+			}
+		}
+	}
+}
+
 int rte_vmsg_bus_dev_unregister(struct rte_vmsg_bus *bus, uint16_t dev_num)
 {
 	if (bus == NULL)
@@ -246,6 +284,7 @@ int rte_vmsg_bus_dev_unregister(struct rte_vmsg_bus *bus, uint16_t dev_num)
 		return -ENOENT;
 	bus->devs[dev_num].fn = NULL;
 	bus->devs[dev_num].ctx = NULL;
+	bus->devs[dev_num].lost = NULL;
 	dev_bit_set(bus, dev_num, false);
 	bus->ndevs--;
 	send_event_device(bus, dev_num, RTE_VMSG_DEVICE_BUS_STATE_REMOVED);

@@ -47,6 +47,7 @@ struct inflight {
 struct dev_slot {
 	rte_vmsg_bus_request_fn fn;
 	void *ctx;
+	rte_vmsg_bus_lost_fn lost; /* the peer was lost (rte_vmsg_bus_dev_set_lost()) */
 };
 
 struct rte_vmsg_bus {
@@ -141,5 +142,6 @@ void bus_enum_finish(struct rte_vmsg_bus *bus, int status);
 int bus_enum_send(struct rte_vmsg_bus *bus);
 void bus_enum_on_resp(struct rte_vmsg_bus *bus, int status, const void *resp, size_t len);
 int bus_answer_get_devices(struct rte_vmsg_bus *bus, const struct rte_vmsg_msg *req);
+void bus_devs_lost(struct rte_vmsg_bus *bus);
 
 #endif /* RTE_VMSG_BUS_PRIV_H */

@@ -90,6 +90,14 @@ static int bus_request(void *ctx, const void *frame, size_t len, void *resp, siz
 	return rte_vmsg_dev_handle(ctx, frame, len, resp, cap);
 }
 
+static void dev_lost(struct rte_vmsg_dev *d);
+
+/* The bus's lost hook of a device created with a bus. */
+static void bus_lost(void *ctx)
+{
+	dev_lost(ctx);
+}
+
 int rte_vmsg_dev_create(const struct rte_vmsg_dev_opts *opts, const struct rte_vmsg_dev_ops *ops,
 			void *model_ctx, struct rte_vmsg_dev **out)
 {
@@ -181,6 +189,7 @@ int rte_vmsg_dev_create(const struct rte_vmsg_dev_opts *opts, const struct rte_v
 		rc = rte_vmsg_bus_dev_register(o.bus, d->dev_num, bus_request, d);
 		if (rc < 0)
 			goto err_evbuf;
+		(void)rte_vmsg_bus_dev_set_lost(o.bus, d->dev_num, bus_lost);
 		d->bus = o.bus;
 	}
 	*out = d;
@@ -392,6 +401,20 @@ static void start_reset(struct rte_vmsg_dev *d)
 		vq_clear(&d->vqs[i]);
 	if (rc == 0)
 		d->resetting = false;
+}
+
+/*
+ * The bus lost the driver (it died, restarted or hung), before a new one's
+ * first frame: what the old driver set up goes, as at a status of 0, so the
+ * device never runs on with queues of a driver that is gone; the new driver
+ * finds it reset (or resetting, the status then reads non-zero until done).
+ */
+static void dev_lost(struct rte_vmsg_dev *d)
+{
+	if (d->status == 0 || d->resetting)
+		return;
+	d->st.peer_resets++;
+	start_reset(d);
 }
 
 static bool features_acceptable(struct rte_vmsg_dev *d)

@@ -386,8 +386,22 @@ static int sender(uint16_t port, struct rte_mempool *mp, uint16_t nq, uint64_t n
 				xstat(port, "peer_lost"), xstat(port, "link_downs"), lsc_events);
 			return 1;
 		}
-		printf("sender: link went down and up (%d LSC events, peer_lost %" PRIu64 ")\n",
-		       lsc_events, xstat(port, "peer_lost"));
+		/*
+		 * Down once, up once more: a device-role port whose driver is
+		 * gone stays down until the new driver's DRIVER_OK (its device
+		 * reset itself at the loss), never up on the old driver's state.
+		 */
+		if (xstat(port, "link_ups") != xstat(port, "link_downs") + 1) {
+			fprintf(stderr,
+				"sender: link_downs %" PRIu64 ", link_ups %" PRIu64
+				": the link flapped\n",
+				xstat(port, "link_downs"), xstat(port, "link_ups"));
+			return 1;
+		}
+		printf("sender: link went down and up (%d LSC events, peer_lost %" PRIu64
+		       ", link_downs %" PRIu64 ", link_ups %" PRIu64 ")\n",
+		       lsc_events, xstat(port, "peer_lost"), xstat(port, "link_downs"),
+		       xstat(port, "link_ups"));
 	}
 	return 0;
 }

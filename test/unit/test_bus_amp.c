@@ -23,6 +23,7 @@
 #include <rte_vmsg_mem.h>
 #include <rte_vmsg_msg.h>
 #include <rte_vmsg_ring.h>
+#include <rte_vmsg_transport.h>
 
 #include "vtest.h"
 
@@ -819,6 +820,14 @@ static void test_keepalive(uint32_t watcher)
 	CHECK_U64(st.peer_lost, 1);
 	CHECK_EQ(rte_vmsg_bus_amp_stats_get(w == devb ? dev : drv, &ast), 0);
 	CHECK_U64(ast.live_lost, 1);
+	/* While the peer stays hung, the link stays down: nothing brings it back. */
+	t0 = rte_vmsg_time_ns();
+	while (rte_vmsg_time_ns() - t0 < 3ull * KA_MS * 1000000ull) {
+		rte_vmsg_bus_poll(w);
+		if (rte_vmsg_bus_connected(w) == 1)
+			break;
+	}
+	CHECK(rte_vmsg_bus_connected(w) != 1);
 
 	/* The peer polls again: it sees our end PEER_DEAD, starts over, the link is back. */
 	t0 = rte_vmsg_time_ns();
@@ -841,6 +850,146 @@ out:
 	rte_vmsg_bus_destroy(drvb);
 	rte_vmsg_bus_amp_destroy(dev);
 	rte_vmsg_bus_amp_destroy(drv);
+	env_free(&e);
+}
+
+/* test_driver_lost: the device's bus, polled from the driver handle's synchronous waits. */
+static void poll_bus(void *arg)
+{
+	rte_vmsg_bus_poll(arg);
+}
+
+static int lost_calls;
+
+static void lost_hook(void *ctx)
+{
+	(void)ctx;
+	lost_calls++;
+}
+
+/* A handler that answers nothing (the hook test's device 9). */
+static int silent_handler(void *ctx, const void *frame, size_t len, void *resp, size_t cap)
+{
+	(void)ctx, (void)frame, (void)len, (void)resp, (void)cap;
+	return -ENOTSUP;
+}
+
+/*
+ * The driver lost, on the device side: a transport device that its driver
+ * set up (status ACKNOWLEDGE | DRIVER) resets itself when its bus sees the
+ * driver restart, before any frame of the new one (peer_resets 1, status
+ * 0); the new driver then finds it reset. The hook's API: set on a
+ * registered number only, device role only; NULL clears it.
+ */
+static void test_driver_lost(void)
+{
+	static const uint32_t feat[2] = { 0, 1 }; /* VERSION_1 */
+	struct rte_vmsg_bus_amp *dev = NULL, *drv = NULL;
+	struct rte_vmsg_bus *devb = NULL, *drvb = NULL;
+	struct rte_vmsg_bus_amp_opts o;
+	struct rte_vmsg_bus_opts bo;
+	struct rte_vmsg_dev_opts dopts;
+	struct rte_vmsg_dev_ops ops;
+	struct rte_vmsg_dev_stats ds;
+	struct rte_vmsg_drv_opts ro;
+	struct rte_vmsg_drv *h = NULL;
+	struct rte_vmsg_dev *d = NULL;
+	uint32_t st = 0, k;
+	uint64_t t0;
+	struct env e;
+	int i;
+
+	CHECK_EQ(env_new(&e), 0);
+	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &dev), 0);
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	bo.role = RTE_VMSG_BUS_DEVICE;
+	CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), dev, &devb), 0);
+	if (dev == NULL || devb == NULL)
+		goto out;
+	memset(&ops, 0, sizeof(ops));
+	ops.sz = sizeof(ops);
+	ops.device_id = 1;
+	ops.vendor_id = 0x1af4;
+	ops.features = feat;
+	ops.num_feature_blocks = 2;
+	memset(&dopts, 0, sizeof(dopts));
+	dopts.sz = sizeof(dopts);
+	dopts.dev_num = 1;
+	dopts.bus = devb;
+	CHECK_EQ(rte_vmsg_dev_create(&dopts, &ops, NULL, &d), 0);
+	/* The hook's API, on a number of its own. */
+	CHECK_EQ(rte_vmsg_bus_dev_set_lost(devb, 9, lost_hook), -ENOENT);
+	CHECK_EQ(rte_vmsg_bus_dev_register(devb, 9, silent_handler, NULL), 0);
+	CHECK_EQ(rte_vmsg_bus_dev_set_lost(devb, 9, lost_hook), 0);
+	CHECK_EQ(rte_vmsg_bus_dev_set_lost(NULL, 9, lost_hook), -EINVAL);
+	if (d == NULL)
+		goto out;
+
+	for (i = 0; i < 2; i++) {
+		/* A driver: its end, its bus, a handle that sets ACKNOWLEDGE | DRIVER. */
+		opts_base(&o, &e, RTE_VMSG_BUS_DRIVER);
+		CHECK_EQ(rte_vmsg_bus_amp_create(&o, &drv), 0);
+		bo.role = RTE_VMSG_BUS_DRIVER;
+		CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), drv, &drvb), 0);
+		if (drv == NULL || drvb == NULL)
+			goto out;
+		if (i == 0)
+			CHECK_EQ(rte_vmsg_bus_dev_set_lost(drvb, 1, lost_hook), -EPERM);
+		t0 = rte_vmsg_time_ns();
+		while ((rte_vmsg_bus_connected(devb) != 1 || rte_vmsg_bus_connected(drvb) != 1) &&
+		       rte_vmsg_time_ns() - t0 < 2000000000ull) {
+			rte_vmsg_bus_poll(devb);
+			rte_vmsg_bus_poll(drvb);
+		}
+		CHECK_EQ(rte_vmsg_bus_connected(drvb), 1);
+		if (i == 1) {
+			/* The restart was seen before the new driver's first frame. */
+			CHECK_EQ(lost_calls, 1);
+			CHECK_EQ(rte_vmsg_dev_status(d), 0);
+			CHECK_EQ(rte_vmsg_dev_stats_get(d, &ds), 0);
+			CHECK_U64(ds.peer_resets, 1);
+		}
+		memset(&ro, 0, sizeof(ro));
+		ro.sz = sizeof(ro);
+		ro.poll_peer = poll_bus;
+		ro.poll_peer_arg = devb;
+		CHECK_EQ(rte_vmsg_drv_open(drvb, 1, &ro, &h), 0);
+		if (h == NULL)
+			goto out;
+		CHECK_EQ(rte_vmsg_drv_get_status(h, &st), 0);
+		CHECK_EQ(st, 0); /* a new driver finds the device reset */
+		k = RTE_VMSG_STATUS_ACKNOWLEDGE | RTE_VMSG_STATUS_DRIVER;
+		CHECK_EQ(rte_vmsg_drv_set_status(h, k, &st), 0);
+		CHECK_EQ(rte_vmsg_dev_status(d), k);
+		CHECK_EQ(lost_calls, i);
+		/* The driver goes: handle, bus, end (its queue head SHUTDOWN). */
+		rte_vmsg_drv_close(h);
+		h = NULL;
+		rte_vmsg_bus_destroy(drvb);
+		drvb = NULL;
+		rte_vmsg_bus_amp_destroy(drv);
+		drv = NULL;
+	}
+	/* The last driver left, and nothing came after: the device resets all the same. */
+	t0 = rte_vmsg_time_ns();
+	while (rte_vmsg_dev_status(d) != 0 && rte_vmsg_time_ns() - t0 < 2000000000ull)
+		rte_vmsg_bus_poll(devb);
+	CHECK_EQ(rte_vmsg_dev_status(d), 0);
+	CHECK_EQ(lost_calls, 2);
+	CHECK_EQ(rte_vmsg_dev_stats_get(d, &ds), 0);
+	CHECK_U64(ds.peer_resets, 2);
+	/* Cleared: not called again. */
+	CHECK_EQ(rte_vmsg_bus_dev_set_lost(devb, 9, NULL), 0);
+out:
+	rte_vmsg_drv_close(h);
+	rte_vmsg_bus_destroy(drvb);
+	rte_vmsg_bus_amp_destroy(drv);
+	rte_vmsg_dev_destroy(d);
+	(void)rte_vmsg_bus_dev_unregister(devb, 9);
+	rte_vmsg_bus_destroy(devb);
+	rte_vmsg_bus_amp_destroy(dev);
 	env_free(&e);
 }
 
@@ -990,6 +1139,7 @@ int main(void)
 	test_liveness();
 	test_keepalive(RTE_VMSG_BUS_DRIVER);
 	test_keepalive(RTE_VMSG_BUS_DEVICE);
+	test_driver_lost();
 	test_hostile();
 	test_wait_connected();
 	return vtest_done("test_bus_amp");

@@ -387,11 +387,12 @@ static int sender(uint16_t port, struct rte_mempool *mp, uint16_t nq, uint64_t n
 			return 1;
 		}
 		/*
-		 * Down once, up once more: a device-role port whose driver is
-		 * gone stays down until the new driver's DRIVER_OK (its device
-		 * reset itself at the loss), never up on the old driver's state.
+		 * One loss, one down, one more up: a device-role port whose
+		 * driver is gone stays down until the new driver's DRIVER_OK
+		 * (its device reset itself at the loss), never up on the old
+		 * driver's state in between.
 		 */
-		if (xstat(port, "link_ups") != xstat(port, "link_downs") + 1) {
+		if (xstat(port, "link_downs") != 1 || xstat(port, "link_ups") != 2) {
 			fprintf(stderr,
 				"sender: link_downs %" PRIu64 ", link_ups %" PRIu64
 				": the link flapped\n",

@@ -409,6 +409,23 @@ def scenarios_pmd(pmd):
     }]
 
 
+def scenarios_fwd(pmd, fwd):
+    """vmsg-fwd's pcie: port: forwarding between the card and a file port vm-pmd drives."""
+    cmd = ("%s --hugepages none --port vmsg:file=/tmp/fwd0 --port pcie:%s,iova=pa --stats-period 0 "
+           "--idle-sleep 200 --retries 1000000 >/tmp/fwd.out 2>&1 & f=$!; "
+           "%s --vdev net_vmsg0,file=/tmp/fwd0,role=driver --count 1000 --seed 35 --timeout 50; "
+           "rc=$?; kill -INT $f; wait $f; frc=$?; cat /tmp/fwd.out; "
+           "echo \"vmsg-fwd exit $frc\"; exit $rc" % (fwd, BDF_PLAIN, pmd))
+    return [{
+        "name": "fwd-pcie", "secs": 60, "card": "card_poll", "rounds": 1,
+        "cmd": cmd,
+        "expect": [r"^vm-pmd: ok$", r"round 35: 1000 frames each way checked byte by byte",
+                   r"^vmsg-fwd exit 0$"],
+        "what": "vmsg-fwd with a pcie: port on the card and a file port a DPDK application "
+                "drives: the card's round forwarded both ways, every byte checked, a clean exit",
+    }]
+
+
 def scenarios_host(guest):
     """The HOST placement (the link in the guest's DMA memory) and hostile cards."""
     ok = r"^vm-guest: ok$"
@@ -599,6 +616,7 @@ def main():
                     help="host mode: no VM; this vm-guest-host drives the cards directly")
     ap.add_argument("--pmd", help="vm-pmd: a DPDK application on the card through net_vmsg "
                     "(dynamically linked; its libraries go into the guest)")
+    ap.add_argument("--fwd", help="vmsg-fwd, to run with a pcie: port in the guest (needs --pmd)")
     ap.add_argument("--pcie-scenarios", action="store_true",
                     help="in the VM, also the scenarios through the pcie API (needs --guest)")
     ap.add_argument("--work", required=True, help="working directory (wiped)")
@@ -624,9 +642,13 @@ def main():
             return SKIP
         env = {"qemu": qemu, "busybox": busybox, "kdir": kdir, "work": args.work,
                "programs": [args.guest] if args.guest else []}
-        if args.pmd:
-            env["programs"].append(args.pmd)
-            env["libs"] = shared_libs(args.pmd)
+        # Dynamically linked programs: their shared objects come along.
+        libs = []
+        for p in (args.pmd, args.fwd):
+            if p:
+                env["programs"].append(p)
+                libs += [lib for lib in shared_libs(p) if lib not in libs]
+        env["libs"] = libs
 
     shutil.rmtree(args.work, ignore_errors=True)
     os.makedirs(args.work)
@@ -758,6 +780,9 @@ def run_vm(args, env, ctx, shm_plain, shm_spare, qsock):
         main_scen += scenarios_errors(guest, opener)
     if args.pmd:
         main_scen += scenarios_pmd("LD_LIBRARY_PATH=/vm/lib /vm/" + os.path.basename(args.pmd))
+    if args.pmd and args.fwd:
+        main_scen += scenarios_fwd("LD_LIBRARY_PATH=/vm/lib /vm/" + os.path.basename(args.pmd),
+                                   "LD_LIBRARY_PATH=/vm/lib /vm/" + os.path.basename(args.fwd))
 
     def act(cue):
         def hook():

@@ -7,8 +7,11 @@
  * virtio-net device. Run in the vm suite's guest (dynamically linked: the
  * harness copies its libraries into the initramfs).
  *
- *   vm-pmd --card BDF [--count N] [--seed S] [--notify poll|event] [--timeout S]
- *          [--cue NAME]
+ *   vm-pmd --card BDF|--vdev DEVARGS [--count N] [--seed S] [--notify poll|event]
+ *          [--timeout S] [--cue NAME]
+ *
+ * --vdev: the port's whole vdev string instead (net_vmsg0,...): the card
+ * then lies behind it, e.g. a vmsg-fwd between this port and the card.
  *
  * One round of the card's traffic (tools/vmsg_card_frames.h): START, then N
  * DATA frames each way, every frame the card sends checked byte by byte
@@ -101,9 +104,10 @@ int main(int argc, char **argv)
 		{ "notify", required_argument, NULL, 'N' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "cue", required_argument, NULL, 'q' },
+		{ "vdev", required_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *card = NULL, *notify = "poll", *cue = NULL;
+	const char *card = NULL, *notify = "poll", *cue = NULL, *vdev_arg = NULL;
 	uint32_t count = 1000, seed = 1, tx_next = 0, rx_next = 0, good = 0, bad = 0, i;
 	uint64_t timeout_s = 50, deadline, t0;
 	char vdev[256], *eal_argv[20];
@@ -136,13 +140,19 @@ int main(int argc, char **argv)
 		case 'q':
 			cue = optarg;
 			break;
+		case 'v':
+			vdev_arg = optarg;
+			break;
 		default:
 			return 2;
 		}
 	}
-	if (card == NULL || count == 0 || (strcmp(notify, "poll") != 0 && strcmp(notify, "event")))
-		return fprintf(stderr, "usage: " NAME " --card BDF [--count N] [--seed S] "
-				       "[--notify poll|event] [--timeout S] [--cue NAME]\n"),
+	if ((card == NULL) == (vdev_arg == NULL) || count == 0 ||
+	    (strcmp(notify, "poll") != 0 && strcmp(notify, "event")) ||
+	    (vdev_arg != NULL && strlen(vdev_arg) >= sizeof(vdev)))
+		return fprintf(stderr, "usage: " NAME " --card BDF|--vdev DEVARGS [--count N] "
+				       "[--seed S] [--notify poll|event] [--timeout S] "
+				       "[--cue NAME]\n"),
 		       2;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/*
@@ -150,9 +160,12 @@ int main(int argc, char **argv)
 	 * the DMA area goes at IOVA = PA. qsize=128 keeps it within one 2 MiB
 	 * hugepage, physically contiguous.
 	 */
-	snprintf(vdev, sizeof(vdev),
-		 "net_vmsg0,bus=pcie,card=%s,role=driver,iova=pa,qsize=128,notify=%s", card,
-		 notify);
+	if (vdev_arg != NULL)
+		snprintf(vdev, sizeof(vdev), "%s", vdev_arg);
+	else
+		snprintf(vdev, sizeof(vdev),
+			 "net_vmsg0,bus=pcie,card=%s,role=driver,iova=pa,qsize=128,notify=%s",
+			 card, notify);
 	eal_argv[eal_argc++] = argv[0];
 	eal_argv[eal_argc++] = (char *)(uintptr_t) "-l";
 	eal_argv[eal_argc++] = (char *)(uintptr_t) "0";

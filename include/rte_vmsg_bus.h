@@ -195,7 +195,9 @@ struct rte_vmsg_bus_opts {
 	 * deadlocked, on another machine) as if it had died: requests in
 	 * flight fail with -ECONNRESET, the backend drops the link
 	 * (rte_vmsg_bus_ops.peer_lost) and waits for the peer to start over.
-	 * Any frame from the peer counts. The peer must answer PING and poll
+	 * Any frame from the peer counts, and only its silence while this
+	 * side polls: a pause of our own polls longer than a quarter of the
+	 * time starts the clock again. The peer must answer PING and poll
 	 * its end at least that often. 0: off; 10..3600000 with a backend
 	 * that has a control path and @c peer_lost (amp, shm, pcie_amp).
 	 */

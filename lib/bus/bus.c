@@ -576,11 +576,19 @@ static void ka_pong(void *arg, int status, uint32_t data)
  * the peer is declared lost after the whole of it. The backend then drops
  * its link (ops.peer_lost) and reports the loss at its next run, which is
  * made the next poll's: the loss then takes the path of any other.
+ *
+ * Only the peer's silence while this side polls counts: after a pause of
+ * our own polls longer than a quarter of the timeout (a descheduled
+ * thread), the clock starts again, since the answers the peer sent meanwhile
+ * are still unread (the control path runs before the receive path).
  */
 static void keepalive(struct rte_vmsg_bus *bus, uint64_t now)
 {
 	uint64_t silent;
 
+	if (bus->ka_last != 0 && now - bus->ka_last > bus->ka_ticks / 4u)
+		bus->ka_heard = 0;
+	bus->ka_last = now;
 	if (bus->connected != 1) {
 		bus->ka_heard = 0;
 		return;

@@ -94,6 +94,7 @@ struct rte_vmsg_bus {
 	uint64_t ka_ticks; /* the timeout in TSC ticks; 0: off */
 	uint64_t ka_heard; /* rte_vmsg_tsc() when the peer was last heard; 0: not up */
 	uint64_t ka_rx;	   /* st.rx_frames then */
+	uint64_t ka_last;  /* rte_vmsg_tsc() of the last keepalive run; 0: none */
 	bool ka_ping_out;  /* a keepalive PING is in flight */
 
 	rte_vmsg_bus_event_fn event_fn;

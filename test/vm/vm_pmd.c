@@ -164,8 +164,8 @@ int main(int argc, char **argv)
 		snprintf(vdev, sizeof(vdev), "%s", vdev_arg);
 	else
 		snprintf(vdev, sizeof(vdev),
-			 "net_vmsg0,bus=pcie,card=%s,role=driver,iova=pa,qsize=128,notify=%s",
-			 card, notify);
+			 "net_vmsg0,bus=pcie,card=%s,role=driver,iova=pa,qsize=128,notify=%s", card,
+			 notify);
 	eal_argv[eal_argc++] = argv[0];
 	eal_argv[eal_argc++] = (char *)(uintptr_t) "-l";
 	eal_argv[eal_argc++] = (char *)(uintptr_t) "0";

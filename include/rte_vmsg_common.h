@@ -189,6 +189,13 @@ RTE_VMSG_API void rte_vmsg_log_set_handler(rte_vmsg_log_fn fn, enum rte_vmsg_log
 					   void *arg);
 
 /**
+ * The log callback installed, or NULL (silent). For a component that
+ * routes the library's lines into its own log (a DPDK driver into rte_log)
+ * when the application installed none.
+ */
+RTE_VMSG_API rte_vmsg_log_fn rte_vmsg_log_handler(void);
+
+/**
  * A ready-made handler that writes "vmsg: <level>: <msg>" lines to stderr.
  * Install it with rte_vmsg_log_set_handler(rte_vmsg_log_stderr, level, NULL).
  */

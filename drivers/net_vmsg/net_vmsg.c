@@ -50,7 +50,28 @@
 #include "net_vmsg_priv.h"
 #include "rte_pmd_net_vmsg.h"
 
-RTE_LOG_REGISTER_DEFAULT(nvm_logtype, NOTICE);
+RTE_LOG_REGISTER(nvm_logtype, pmd.net.vmsg, NOTICE);
+
+/* librte_vmsg's lines (why a card or a file could not be opened...) into DPDK's log. */
+static void nvm_lib_log(enum rte_vmsg_log_level level, const char *msg, void *arg)
+{
+	static const uint32_t map[] = { RTE_LOG_ERR, RTE_LOG_ERR, RTE_LOG_WARNING, RTE_LOG_INFO,
+					RTE_LOG_DEBUG };
+
+	(void)arg;
+	rte_log(map[(unsigned int)level < 5u ? (unsigned int)level : 0u], nvm_logtype,
+		"net_vmsg: librte_vmsg: %s\n", msg);
+}
+
+/*
+ * At the first probe, unless the application installed its own handler
+ * (the library is silent without one): DPDK's log level of the PMD filters.
+ */
+static void nvm_log_init(void)
+{
+	if (rte_vmsg_log_handler() == NULL)
+		rte_vmsg_log_set_handler(nvm_lib_log, RTE_VMSG_LOG_DEBUG, NULL);
+}
 
 /* ------------------------------------------------------------------------ */
 /* ethdev ops                                                                */
@@ -601,6 +622,7 @@ static int nvm_probe(struct rte_vdev_device *vdev)
 		RTE_LOG(ERR, PMD, "net_vmsg: %s: bad devargs: %s\n", name, why);
 		return -EINVAL;
 	}
+	nvm_log_init();
 	dev = rte_eth_vdev_allocate(vdev, sizeof(*p));
 	if (dev == NULL)
 		return -ENOMEM;
@@ -630,6 +652,20 @@ static int nvm_probe(struct rte_vdev_device *vdev)
 		p->st = NVM_ATTACH;
 		p->next_ns = 0;
 		p->asym = nvm_asym_init();
+		if (a.bus == NVM_BUS_PCIE) {
+			/*
+			 * A card is there or not, and set up right or not: opened
+			 * at once, so that a wrong address, a function not bound
+			 * to vfio-pci or the IOMMU off fails the probe with the
+			 * library's line saying what to do. Only a card whose
+			 * side has not written its layout yet is waited for.
+			 */
+			rc = nvm_drv_attach(p);
+			if (rc < 0 && rc != -EAGAIN) {
+				NVM_LOG(ERR, p, "opening the card %s: %s", a.file, strerror(-rc));
+				goto fail;
+			}
+		}
 	}
 	rc = rte_ctrl_thread_create(&p->ctl, "net_vmsg-ctl", NULL, nvm_ctl_main, p);
 	if (rc != 0) {

@@ -750,6 +750,24 @@ static int queues_broke(const struct nvm_port *p)
 	return 0;
 }
 
+/*
+ * Driver role: opens the bus file or the card (probe, and the control
+ * thread); on success the port waits for the link. 0 or nvm_bus_open()'s
+ * error, the port then still in NVM_ATTACH.
+ */
+int nvm_drv_attach(struct nvm_port *p)
+{
+	int rc = nvm_bus_open(p);
+
+	if (rc < 0)
+		return rc;
+	p->peer_lost_seen = peer_lost_now(p);
+	p->st = NVM_LINK;
+	p->next_ns =
+		now_ns() + (p->a.bus == NVM_BUS_PCIE ? NVM_PCIE_LINK_WAIT_NS : NVM_LINK_WAIT_NS);
+	return 0;
+}
+
 /* Driver role: one round. Returns nonzero when something happened. */
 static int drv_round(struct nvm_port *p)
 {
@@ -777,7 +795,7 @@ static int drv_round(struct nvm_port *p)
 			return 0;
 		}
 		p->said_held = 0;
-		rc = nvm_bus_open(p);
+		rc = nvm_drv_attach(p);
 		if (rc < 0) {
 			if (!p->said_waiting)
 				NVM_LOG(NOTICE, p, "waiting for the %s %s (%s)",
@@ -787,10 +805,6 @@ static int drv_round(struct nvm_port *p)
 			p->next_ns = now + NVM_ATTACH_RETRY_NS;
 			return 0;
 		}
-		p->peer_lost_seen = peer_lost_now(p);
-		p->st = NVM_LINK;
-		p->next_ns =
-			now + (p->a.bus == NVM_BUS_PCIE ? NVM_PCIE_LINK_WAIT_NS : NVM_LINK_WAIT_NS);
 		return 1;
 	case NVM_LINK:
 		rte_vmsg_bus_poll(p->bus);

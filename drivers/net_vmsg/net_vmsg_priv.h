@@ -212,6 +212,7 @@ void nvm_fill_link(const struct nvm_port *p, struct rte_eth_link *l);
 void nvm_lsc_alarm(void *arg);
 void nvm_quiesce(struct nvm_port *p);
 int nvm_bus_open(struct nvm_port *p);
+int nvm_drv_attach(struct nvm_port *p);
 void nvm_bus_close(struct nvm_port *p);
 void nvm_drv_detach(struct nvm_port *p);
 void nvm_zc_sweep(struct nvm_port *p, int closing);

@@ -20,6 +20,11 @@ void rte_vmsg_log_set_handler(rte_vmsg_log_fn fn, enum rte_vmsg_log_level level,
 	rte_vmsg__log_level = fn != NULL ? (int)level : 0;
 }
 
+rte_vmsg_log_fn rte_vmsg_log_handler(void)
+{
+	return log_fn;
+}
+
 void rte_vmsg_log_stderr(enum rte_vmsg_log_level level, const char *msg, void *arg)
 {
 	static const char *const names[] = { "?", "error", "warning", "info", "debug" };

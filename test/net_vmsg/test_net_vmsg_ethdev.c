@@ -1076,6 +1076,20 @@ static int badargs(const char *prog)
 		fprintf(stderr, "a port was left behind\n");
 		fails++;
 	}
+	{
+		/* The PMD's log type, by the name --log-level=pmd.net.vmsg:LEVEL takes. */
+		char dump[16384] = "";
+		FILE *f = fmemopen(dump, sizeof(dump) - 1, "w");
+
+		if (f != NULL) {
+			rte_log_dump(f);
+			fclose(f);
+		}
+		if (strstr(dump, "pmd.net.vmsg") == NULL) {
+			fprintf(stderr, "no log type pmd.net.vmsg\n");
+			fails++;
+		}
+	}
 	rte_eal_cleanup();
 	rm_runtime_dir(getpid());
 	printf("%u bad devargs strings refused%s\n", (unsigned int)(sizeof(bad) / sizeof(bad[0])),

@@ -406,6 +406,14 @@ def scenarios_pmd(pmd):
         "cue": ("pmd-restart", "card_poll", None),
         "what": "the card SIGKILLed and restarted under the running DPDK application: the "
                 "port's link goes down, net_vmsg opens the card again, the round starts over",
+    }, {
+        "name": "pmd-not-bound", "secs": 20, "rc": "nonzero",
+        "cmd": "%s --card %s --count 10" % (pmd, BDF_SPARE),
+        "expect": [r"net_vmsg: librte_vmsg: pcie_amp: " + BDF_SPARE +
+                   r": bound to no driver, not vfio-pci: bind it with",
+                   r"opening the card " + BDF_SPARE, r"vm-pmd: FAIL: no net_vmsg port"],
+        "what": "a function not bound to vfio-pci: the probe of the net_vmsg port fails, with "
+                "the library's line that says how to bind it (routed into DPDK's log)",
     }]
 
 

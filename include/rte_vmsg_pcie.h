@@ -274,6 +274,16 @@ struct rte_vmsg_pcie_stats {
 struct rte_vmsg_pcie;
 
 /**
+ * Checks a PCI address, "DDDD:BB:DD.F" or "BB:DD.F" (domain 0; hex digits,
+ * device at most 0x1f, function at most 7), and writes it in the kernel's
+ * form ("0000:00:03.0", lower case) to @p out: what rte_vmsg_pcie_open()
+ * takes, for a front end to check its arguments before.
+ *
+ * @return 0; -EINVAL for NULL arguments or a malformed address.
+ */
+RTE_VMSG_API int rte_vmsg_pcie_addr_parse(const char *bdf, char out[16]);
+
+/**
  * Opens a card by PCI address and brings its link up: the VFIO container,
  * group and device, the profile (by PCI ID, or the one asked for, which the
  * ID must fit), a reset where the device offers it, bus mastering, the BARs

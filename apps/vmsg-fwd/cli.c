@@ -6,7 +6,6 @@
  */
 
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -342,20 +341,6 @@ static int amp_check(const char *spec, const struct fwd_port *p, int have)
 	return 0;
 }
 
-/* A PCI address as the library takes it: [DDDD:]BB:DD.F, hex digits. */
-static int pcie_addr_ok(const char *s)
-{
-	size_t n = strlen(s), i;
-	const char *shape = n == 12 ? "hhhh:hh:hh.h" : "hh:hh.h";
-
-	if (n != 12 && n != 7)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (shape[i] == 'h' ? !isxdigit((unsigned char)s[i]) : s[i] != shape[i])
-			return 0;
-	return 1;
-}
-
 /*
  * The keys only a pcie port takes (profile, placement, layout, iova, notify,
  * payloads).
@@ -449,10 +434,9 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 		if (!fwd_pcie_available())
 			return port_err(spec, "this vmsg-fwd was built without the PCIe driver "
 					      "(drivers/pcie_amp)");
-		if (kv == NULL || !pcie_addr_ok(kv))
+		if (kv == NULL || fwd_pcie_addr(kv, p->file) < 0)
 			return port_err(spec, "expected a PCI address such as 0000:00:03.0 after "
 					      "pcie:");
-		snprintf(p->file, sizeof(p->file), "%s", kv);
 		p->bus_kind = FWD_BUS_PCIE;
 		p->role = RTE_VMSG_BUS_DRIVER;
 		kv = strtok_r(NULL, ",", &save);

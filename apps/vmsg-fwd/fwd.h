@@ -272,6 +272,8 @@ void fwd_pcie_close(struct fwd_port *p);
 void fwd_pcie_dma(const struct fwd_port *p, void **addr, uint64_t *bus_addr, uint64_t *size);
 /* Whether this vmsg-fwd was built with drivers/pcie_amp. */
 int fwd_pcie_available(void);
+/* A pcie: port's address, checked and in the kernel's form (16 bytes at @p out); -EINVAL. */
+int fwd_pcie_addr(const char *in, char *out);
 /* The port's control path; returns non-zero while it wants frequent calls. */
 int fwd_vmsg_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now);
 void fwd_vmsg_close(struct fwd_cfg *cfg, struct fwd_port *p);

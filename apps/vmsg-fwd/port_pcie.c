@@ -21,6 +21,11 @@ int fwd_pcie_available(void)
 	return 1;
 }
 
+int fwd_pcie_addr(const char *in, char *out)
+{
+	return rte_vmsg_pcie_addr_parse(in, out);
+}
+
 int fwd_pcie_open(const struct fwd_cfg *cfg, struct fwd_port *p)
 {
 	struct rte_vmsg_pcie_opts o;
@@ -63,6 +68,12 @@ void fwd_pcie_dma(const struct fwd_port *p, void **addr, uint64_t *bus_addr, uin
 int fwd_pcie_available(void)
 {
 	return 0;
+}
+
+int fwd_pcie_addr(const char *in, char *out)
+{
+	(void)in, (void)out;
+	return -EINVAL;
 }
 
 int fwd_pcie_open(const struct fwd_cfg *cfg, struct fwd_port *p)

@@ -5,7 +5,6 @@
  * refused at probe with one line that names it, before anything is mapped.
  */
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +13,9 @@
 
 #include <rte_vmsg_bus.h>
 #include <rte_vmsg_net.h>
+#ifdef NVM_HAVE_PCIE
+#include <rte_vmsg_pcie.h>
+#endif
 
 #include "net_vmsg_args.h"
 
@@ -55,20 +57,6 @@ static int parse_mac(const char *v, uint8_t mac[6])
 	for (i = 0; i < 6; i++)
 		mac[i] = (uint8_t)b[i];
 	return (mac[0] & 1u) ? -1 : 0; /* a multicast address is no port's address */
-}
-
-/* A PCI address: DDDD:BB:DD.F, or BB:DD.F for domain 0 (hex digits). */
-static int pci_addr_ok(const char *s)
-{
-	size_t n = strlen(s), i;
-	const char *shape = n == 12 ? "hhhh:hh:hh.h" : "hh:hh.h";
-
-	if (n != 12 && n != 7)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (shape[i] == 'h' ? !isxdigit((unsigned char)s[i]) : s[i] != shape[i])
-			return 0;
-	return 1;
 }
 
 static int pick(const char *v, const char *const *names)
@@ -113,12 +101,18 @@ static int key(struct nvm_args *a, const char *k, char *v, struct seen *sn, char
 		snprintf(a->file, sizeof(a->file), "%s", v);
 		sn->file = 1;
 	} else if (strcmp(k, "card") == 0) {
-		if (!pci_addr_ok(v))
+#ifdef NVM_HAVE_PCIE
+		/* Checked and written in the kernel's form (0000:00:03.0). */
+		if (rte_vmsg_pcie_addr_parse(v, a->file) < 0)
 			return bad(why, wl,
 				   "card: expected a PCI address such as 0000:00:03.0, not '%s'",
 				   v);
-		snprintf(a->file, sizeof(a->file), "%s", v);
 		sn->pcie++;
+#else
+		return bad(why, wl,
+			   "card: this build has no PCIe driver (drivers/pcie_amp needs "
+			   "<linux/vfio.h>)");
+#endif
 	} else if (strcmp(k, "profile") == 0) {
 		i = pick(v, profiles);
 		if (i < 0)

@@ -156,6 +156,13 @@ int pcie_amp_bdf_parse(const char *in, char out[16])
 	return 0;
 }
 
+int rte_vmsg_pcie_addr_parse(const char *bdf, char out[16])
+{
+	if (out == NULL)
+		return -EINVAL;
+	return pcie_amp_bdf_parse(bdf, out);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Set-up steps                                                              */
 

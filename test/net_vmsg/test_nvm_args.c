@@ -88,7 +88,8 @@ int main(void)
 	CHECK_EQ(a.pcie_iova_pa, 1);
 	CHECK_EQ(a.payloads, RTE_VMSG_PAYLOADS_PRE_V2);
 	CHECK_EQ(a.peer_timeout_ms, 1000);
-	CHECK_EQ(parse("bus=pcie,card=00:03.0,role=driver,layout=default", &a), 0);
+	CHECK_EQ(parse("bus=pcie,card=0A:1F.7,role=driver,layout=default", &a), 0);
+	CHECK(strcmp(a.file, "0000:0a:1f.7") == 0); /* the kernel's form */
 	CHECK_EQ(a.pcie_layout, 0);
 	CHECK_EQ(a.pcie_profile, 0);
 	CHECK_EQ(a.pcie_iova_pa, 0);

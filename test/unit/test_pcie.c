@@ -51,6 +51,11 @@ static void test_bdf(void)
 	CHECK_EQ(pcie_amp_bdf_parse("0000-00:03.0", out), -EINVAL);
 	CHECK_EQ(pcie_amp_bdf_parse("g0:03.0", out), -EINVAL);
 	CHECK_EQ(pcie_amp_bdf_parse(NULL, out), -EINVAL);
+	/* The public form, for front ends (net_vmsg's card=, vmsg-fwd's pcie:). */
+	CHECK_EQ(rte_vmsg_pcie_addr_parse("0A:1f.7", out), 0);
+	CHECK(strcmp(out, "0000:0a:1f.7") == 0);
+	CHECK_EQ(rte_vmsg_pcie_addr_parse("00:20.0", out), -EINVAL);
+	CHECK_EQ(rte_vmsg_pcie_addr_parse("00:03.0", NULL), -EINVAL);
 	CHECK_EQ(rte_vmsg_pcie_profile_from_name("ivshmem"), RTE_VMSG_PCIE_PROFILE_IVSHMEM);
 	CHECK_EQ(rte_vmsg_pcie_profile_from_name("amp-pci"), RTE_VMSG_PCIE_PROFILE_AMP_PCI);
 	CHECK_EQ(rte_vmsg_pcie_profile_from_name("versal"), RTE_VMSG_PCIE_PROFILE_VERSAL);

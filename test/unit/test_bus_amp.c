@@ -214,6 +214,32 @@ static void ping_wait(struct rte_vmsg_bus *x, struct rte_vmsg_bus *y, struct pin
 	}
 }
 
+/* The memfd and two v1 ends at LINK_OFF, device first (it writes the layout); 0 or -1. */
+static int ends_new(struct env *e, struct rte_vmsg_bus_amp **dev, struct rte_vmsg_bus_amp **drv)
+{
+	struct rte_vmsg_bus_amp_opts o;
+
+	CHECK_EQ(env_new(e), 0);
+	opts_base(&o, e, RTE_VMSG_BUS_DEVICE);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, dev), 0);
+	opts_base(&o, e, RTE_VMSG_BUS_DRIVER);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, drv), 0);
+	return *dev != NULL && *drv != NULL ? 0 : -1;
+}
+
+/* Polls two bus endpoints until both are connected (2 s at most); 1 when they are. */
+static int buses_up(struct rte_vmsg_bus *x, struct rte_vmsg_bus *y)
+{
+	uint64_t t_end = rte_vmsg_time_ns() + 2000000000ull;
+
+	while ((rte_vmsg_bus_connected(x) != 1 || rte_vmsg_bus_connected(y) != 1) &&
+	       rte_vmsg_time_ns() < t_end) {
+		rte_vmsg_bus_poll(x);
+		rte_vmsg_bus_poll(y);
+	}
+	return rte_vmsg_bus_connected(x) == 1 && rte_vmsg_bus_connected(y) == 1;
+}
+
 /*
  * Bus endpoints over two amp ends at an offset in one memfd: PING both ways
  * (BUS-26), the max message size from the elements, the peer-memory map
@@ -227,7 +253,6 @@ static void test_bus_over_amp(uint32_t flags)
 	struct rte_vmsg_bus_opts bo;
 	struct rte_vmsg_layout_hdr h;
 	struct ping_rec pr;
-	uint64_t t_end;
 	struct env e;
 
 	CHECK_EQ(env_new(&e), 0);
@@ -265,15 +290,8 @@ static void test_bus_over_amp(uint32_t flags)
 	CHECK_EQ(rte_vmsg_bus_max_msg_size(drvb), 64);
 	CHECK(rte_vmsg_bus_memmap(drvb) == e.map);
 	CHECK(rte_vmsg_bus_memmap(NULL) == NULL);
-	/* The bus runs the control path every RTE_VMSG_BUS_CONTROL_INTERVAL_NS: 2 s at most. */
-	t_end = rte_vmsg_time_ns() + 2000000000ull;
-	while ((rte_vmsg_bus_connected(devb) != 1 || rte_vmsg_bus_connected(drvb) != 1) &&
-	       rte_vmsg_time_ns() < t_end) {
-		rte_vmsg_bus_poll(devb);
-		rte_vmsg_bus_poll(drvb);
-	}
-	CHECK_EQ(rte_vmsg_bus_connected(drvb), 1);
-	CHECK_EQ(rte_vmsg_bus_connected(devb), 1);
+	/* The bus runs the control path every RTE_VMSG_BUS_CONTROL_INTERVAL_NS. */
+	CHECK(buses_up(devb, drvb));
 
 	memset(&pr, 0, sizeof(pr));
 	CHECK_EQ(rte_vmsg_bus_ping(drvb, 0xA5A55A5Au, on_ping, &pr), 0);
@@ -734,7 +752,6 @@ static void test_keepalive(uint32_t watcher)
 	struct rte_vmsg_bus *devb = NULL, *drvb = NULL, *w, *peer;
 	struct rte_vmsg_bus_loop_opts lo;
 	struct rte_vmsg_bus_loop *loop = NULL;
-	struct rte_vmsg_bus_amp_opts o;
 	struct rte_vmsg_bus_amp_stats ast;
 	struct rte_vmsg_bus_stats st;
 	struct rte_vmsg_bus_opts bo;
@@ -743,12 +760,7 @@ static void test_keepalive(uint32_t watcher)
 	uint64_t t0, t_down = 0;
 	struct env e;
 
-	CHECK_EQ(env_new(&e), 0);
-	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
-	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &dev), 0);
-	opts_base(&o, &e, RTE_VMSG_BUS_DRIVER);
-	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &drv), 0);
-	if (dev == NULL || drv == NULL)
+	if (ends_new(&e, &dev, &drv) != 0)
 		goto out;
 	memset(&bo, 0, sizeof(bo));
 	bo.sz = sizeof(bo);
@@ -778,13 +790,7 @@ static void test_keepalive(uint32_t watcher)
 		goto out;
 	w = watcher == RTE_VMSG_BUS_DEVICE ? devb : drvb;
 	peer = w == devb ? drvb : devb;
-	t0 = rte_vmsg_time_ns();
-	while ((rte_vmsg_bus_connected(devb) != 1 || rte_vmsg_bus_connected(drvb) != 1) &&
-	       rte_vmsg_time_ns() - t0 < 2000000000ull) {
-		rte_vmsg_bus_poll(devb);
-		rte_vmsg_bus_poll(drvb);
-	}
-	CHECK_EQ(rte_vmsg_bus_connected(w), 1);
+	CHECK(buses_up(devb, drvb));
 
 	/* A silent link whose peer polls: four timeouts, no loss, PINGs answered. */
 	poll_for((struct rte_vmsg_bus *[]){ devb, drvb }, 2, 4 * KA_MS);
@@ -947,13 +953,7 @@ static void test_driver_lost(void)
 			goto out;
 		if (i == 0)
 			CHECK_EQ(rte_vmsg_bus_dev_set_lost(drvb, 1, lost_hook), -EPERM);
-		t0 = rte_vmsg_time_ns();
-		while ((rte_vmsg_bus_connected(devb) != 1 || rte_vmsg_bus_connected(drvb) != 1) &&
-		       rte_vmsg_time_ns() - t0 < 2000000000ull) {
-			rte_vmsg_bus_poll(devb);
-			rte_vmsg_bus_poll(drvb);
-		}
-		CHECK_EQ(rte_vmsg_bus_connected(drvb), 1);
+		CHECK(buses_up(devb, drvb));
 		if (i == 1) {
 			/* The restart was seen before the new driver's first frame. */
 			CHECK_EQ(lost_calls, 1);
@@ -1013,7 +1013,6 @@ static void test_hostile(void)
 {
 	struct rte_vmsg_bus_amp *dev = NULL, *drv = NULL;
 	struct rte_vmsg_bus *drvb = NULL;
-	struct rte_vmsg_bus_amp_opts o;
 	struct rte_vmsg_bus_amp_stats st;
 	struct rte_vmsg_bus_stats bs;
 	struct rte_vmsg_bus_opts bo;
@@ -1023,12 +1022,7 @@ static void test_hostile(void)
 	uint16_t bad;
 	struct env e;
 
-	CHECK_EQ(env_new(&e), 0);
-	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
-	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &dev), 0);
-	opts_base(&o, &e, RTE_VMSG_BUS_DRIVER);
-	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &drv), 0);
-	if (dev == NULL || drv == NULL)
+	if (ends_new(&e, &dev, &drv) != 0)
 		goto out;
 	CHECK_EQ(both_up(dev, drv), 0);
 

@@ -30,8 +30,10 @@
  * queue's used index jumps far ahead: a split ring, --ring split) or
  * "layout" (garbage in the layout
  * header it wrote, then a restart of its handshake: BAR placement), then
- * stops for half a second so that the value stays. The driver must detect
- * it and recover; the card then behaves again.
+ * stops for half a second so that the value stays; or "stall" (the card
+ * hangs for 1.5 s, alive, polling nothing: a driver with a keepalive takes
+ * it for lost). The driver must detect it and recover; the card then
+ * behaves again.
  *
  * Traffic: vmsg_card_frames.h. The driver starts a round with a START frame;
  * both ends send the round's DATA frames, each checked byte by byte on
@@ -166,7 +168,7 @@ static void usage(FILE *f)
 		"                         --offset) or host (the driver's link in its RAM, its\n"
 		"                         address in the mailbox at offset 0; needs --guest-ram)\n"
 		"  -H, --hostile FILE     on SIGUSR1, misbehave once as FILE's first word says:\n"
-		"                         index, status, used (split rings) or layout\n"
+		"                         index, status, used (split rings), layout or stall\n"
 		"  -R, --ring R           any (default: the device offers packed rings too) or\n"
 		"                         split (no RING_PACKED: the driver's queues stay split)\n"
 		"  -B, --backend B        app (default: the rounds of vmsg_card_frames.h) or\n"
@@ -583,6 +585,12 @@ static void hostile_act(void)
 		__atomic_store_n(
 			idx, rte_vmsg_cpu_to_le16((uint16_t)(rte_vmsg_le16_to_cpu(*idx) + 1000u)),
 			__ATOMIC_RELEASE);
+	} else if (strcmp(what, "stall") == 0) {
+		/* Hung firmware: nothing polled, nothing answered, the queue head still RUN. */
+		printf(NAME ": hostile: stall\n");
+		fflush(stdout);
+		nanosleep(&(struct timespec){ 1, 500000000 }, NULL);
+		return;
 	} else if (strcmp(what, "layout") == 0 && !card.host_placement) {
 		/*
 		 * Garbage over the header we wrote (its magic kept: a complete

@@ -407,6 +407,16 @@ def scenarios_pmd(pmd):
         "what": "the card SIGKILLed and restarted under the running DPDK application: the "
                 "port's link goes down, net_vmsg opens the card again, the round starts over",
     }, {
+        "name": "pmd-stall", "secs": 90, "card": "card_poll", "rounds": 1,
+        "cmd": ("%s --card %s --notify poll --count 4000 --seed 36 --timeout 80 "
+                "--peer-timeout 300 --cue pmd-stall" % (pmd, BDF_PLAIN)),
+        "expect": [ok, r"recovered from [1-9] card restart",
+                   r"net_vmsg: librte_vmsg: bus: nothing from the peer for \d+ ms: peer lost"],
+        "cue": ("pmd-stall", "card_poll", "stall"),
+        "what": "the card hangs for 1.5 s (alive, its queue head RUN) under the running DPDK "
+                "application with peer_timeout=300: the bus keepalive takes it for lost, the "
+                "link goes down, and comes back when the card polls again",
+    }, {
         "name": "pmd-not-bound", "secs": 20, "rc": "nonzero",
         "cmd": "%s --card %s --count 10" % (pmd, BDF_SPARE),
         "expect": [r"net_vmsg: librte_vmsg: pcie_amp: " + BDF_SPARE +

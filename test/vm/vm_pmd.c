@@ -8,7 +8,7 @@
  * harness copies its libraries into the initramfs).
  *
  *   vm-pmd --card BDF|--vdev DEVARGS [--count N] [--seed S] [--notify poll|event]
- *          [--timeout S] [--cue NAME]
+ *          [--timeout S] [--cue NAME] [--peer-timeout MS]
  *
  * --vdev: the port's whole vdev string instead (net_vmsg0,...): the card
  * then lies behind it, e.g. a vmsg-fwd between this port and the card.
@@ -16,8 +16,9 @@
  * One round of the card's traffic (tools/vmsg_card_frames.h): START, then N
  * DATA frames each way, every frame the card sends checked byte by byte
  * here and in order, then the card's VERDICT on ours (all good, none bad).
- * A card that restarts under the port shows as the port's peer lost and
- * its link down, then up again: the round starts over on the new card.
+ * A card that restarts under the port, or hangs past --peer-timeout (the
+ * PMD's peer_timeout=, the bus keepalive), shows as the port's peer lost
+ * and its link down, then up again: the round starts over on the card.
  * --cue NAME prints "VMSYNC NAME" halfway through the round and then holds
  * its frames back until such a recovery (the host restarts the card on the
  * cue), which the run then requires.
@@ -105,6 +106,7 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "cue", required_argument, NULL, 'q' },
 		{ "vdev", required_argument, NULL, 'v' },
+		{ "peer-timeout", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *card = NULL, *notify = "poll", *cue = NULL, *vdev_arg = NULL;
@@ -118,7 +120,7 @@ int main(int argc, char **argv)
 	struct rte_eth_link l;
 	int eal_argc = 0, c, started = 0, verdict = 0, cued = 0;
 	uint64_t downs_seen, polls = 0;
-	uint32_t recoveries = 0;
+	uint32_t recoveries = 0, peer_timeout = 0;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -143,6 +145,9 @@ int main(int argc, char **argv)
 		case 'v':
 			vdev_arg = optarg;
 			break;
+		case 'P':
+			peer_timeout = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
 		default:
 			return 2;
 		}
@@ -152,7 +157,7 @@ int main(int argc, char **argv)
 	    (vdev_arg != NULL && strlen(vdev_arg) >= sizeof(vdev)))
 		return fprintf(stderr, "usage: " NAME " --card BDF|--vdev DEVARGS [--count N] "
 				       "[--seed S] [--notify poll|event] [--timeout S] "
-				       "[--cue NAME]\n"),
+				       "[--cue NAME] [--peer-timeout MS]\n"),
 		       2;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/*
@@ -164,8 +169,9 @@ int main(int argc, char **argv)
 		snprintf(vdev, sizeof(vdev), "%s", vdev_arg);
 	else
 		snprintf(vdev, sizeof(vdev),
-			 "net_vmsg0,bus=pcie,card=%s,role=driver,iova=pa,qsize=128,notify=%s", card,
-			 notify);
+			 "net_vmsg0,bus=pcie,card=%s,role=driver,iova=pa,qsize=128,notify=%s,"
+			 "peer_timeout=%u",
+			 card, notify, peer_timeout);
 	eal_argv[eal_argc++] = argv[0];
 	eal_argv[eal_argc++] = (char *)(uintptr_t) "-l";
 	eal_argv[eal_argc++] = (char *)(uintptr_t) "0";

@@ -248,30 +248,21 @@ int rte_vmsg_bus_dev_set_lost(struct rte_vmsg_bus *bus, uint16_t dev_num, rte_vm
 	return 0;
 }
 
-/* The peer was lost: each registered device with a lost hook is told, in number order. */
+/*
+ * The peer was lost: each registered device with a lost hook is told, in
+ * number order (a hook may unregister devices: the bits are read afresh).
+ */
 void bus_devs_lost(struct rte_vmsg_bus *bus)
 {
-	uint32_t s, w;
+	uint32_t n = dev_next(bus, 0);
 
-	for (s = 0; s < BUS_DEV_WORDS / 64u; s++) {
-		uint64_t sum = bus->dev_sum[s];
-
-		while (sum != 0) {
-			uint64_t bits;
-
-			w = s * 64u + (uint32_t)__builtin_ctzll(sum);
-			sum &= sum - 1;
-			bits = bus->dev_bits[w];
-			while (bits != 0) {
-				uint32_t n = w * 64u + (uint32_t)__builtin_ctzll(bits);
-
-				bits &= bits - 1;
-				/* A hook may unregister devices: look again at each. */
-				if (bus->devs[n].fn != NULL && bus->devs[n].lost != NULL)
-					bus->devs[n].lost(bus->devs[n].ctx);
-			}
-		}
-	}
+	if (n == 0 && bus->devs[0].fn == NULL)
+		return; /* none registered */
+	do {
+		if (bus->devs[n].lost != NULL)
+			bus->devs[n].lost(bus->devs[n].ctx);
+		n = dev_next(bus, n + 1u);
+	} while (n != 0);
 }
 
 int rte_vmsg_bus_dev_unregister(struct rte_vmsg_bus *bus, uint16_t dev_num)

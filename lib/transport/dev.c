@@ -90,13 +90,7 @@ static int bus_request(void *ctx, const void *frame, size_t len, void *resp, siz
 	return rte_vmsg_dev_handle(ctx, frame, len, resp, cap);
 }
 
-static void dev_lost(struct rte_vmsg_dev *d);
-
-/* The bus's lost hook of a device created with a bus. */
-static void bus_lost(void *ctx)
-{
-	dev_lost(ctx);
-}
+static void bus_lost(void *ctx);
 
 int rte_vmsg_dev_create(const struct rte_vmsg_dev_opts *opts, const struct rte_vmsg_dev_ops *ops,
 			void *model_ctx, struct rte_vmsg_dev **out)
@@ -404,13 +398,16 @@ static void start_reset(struct rte_vmsg_dev *d)
 }
 
 /*
- * The bus lost the driver (it died, restarted or hung), before a new one's
- * first frame: what the old driver set up goes, as at a status of 0, so the
- * device never runs on with queues of a driver that is gone; the new driver
- * finds it reset (or resetting, the status then reads non-zero until done).
+ * The bus's lost hook of a device created with a bus: the driver is gone
+ * (it died, restarted or hung), and a new one's first frame has not come.
+ * What the old driver set up goes, as at a status of 0, so the device never
+ * runs on with queues of a driver that is gone; the new driver finds it
+ * reset (or resetting, the status then reads non-zero until done).
  */
-static void dev_lost(struct rte_vmsg_dev *d)
+static void bus_lost(void *ctx)
 {
+	struct rte_vmsg_dev *d = ctx;
+
 	if (d->status == 0 || d->resetting)
 		return;
 	d->st.peer_resets++;

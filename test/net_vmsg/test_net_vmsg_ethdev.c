@@ -79,6 +79,8 @@
 #include <rte_vmsg_bus.h>
 #include <rte_vmsg_virtq.h>
 
+#include "silent_dev.h"
+
 #define BURST 32
 #define MAXQ 8
 #define MIN_LEN 60
@@ -1108,11 +1110,10 @@ struct silent_dev {
 static void *silent_poll(void *arg)
 {
 	struct silent_dev *s = arg;
-	struct rte_vmsg_bus_stats st;
 
 	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
 		rte_vmsg_bus_poll(s->bus);
-		if (rte_vmsg_bus_stats_get(s->bus, &st) == 0 && st.drop_dev_num != 0)
+		if (silent_dev_asked(s->bus))
 			__atomic_store_n(&s->asked, 1, __ATOMIC_RELEASE);
 		usleep(100);
 	}
@@ -1128,8 +1129,6 @@ static void *silent_poll(void *arg)
  */
 static int closewait(const char *prog)
 {
-	struct rte_vmsg_bus_shm_open_opts oo;
-	struct rte_vmsg_bus_shm_opts so;
 	struct rte_vmsg_bus_shm *shm = NULL;
 	struct silent_dev s = { NULL, 0, 0 };
 	char file[128], vdev[300];
@@ -1138,16 +1137,7 @@ static int closewait(const char *prog)
 	int rc = 1;
 
 	snprintf(file, sizeof(file), "/dev/shm/nvmt-cw-%d", (int)getpid());
-	memset(&so, 0, sizeof(so));
-	so.sz = sizeof(so);
-	so.path = file;
-	so.role = RTE_VMSG_BUS_DEVICE;
-	so.flags = RTE_VMSG_BUS_SHM_F_UNLINK | RTE_VMSG_BUS_SHM_F_NO_HUGE;
-	so.dma_size = 4u << 20;
-	memset(&oo, 0, sizeof(oo));
-	oo.sz = sizeof(oo);
-	oo.flags = RTE_VMSG_BUS_SHM_OPEN_F_NO_WAIT;
-	if (rte_vmsg_bus_shm_open(&so, &oo, &shm, &s.bus) != 0) {
+	if (silent_dev_open(file, &shm, &s.bus) != 0) {
 		fprintf(stderr, "closewait: the device's bus file\n");
 		return 1;
 	}

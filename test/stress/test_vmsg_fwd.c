@@ -63,6 +63,7 @@
 #include <rte_vmsg_virtq.h>
 
 #include "fwd_child.h"
+#include "silent_dev.h"
 #include "stress_common.h"
 #include "vmsg_util.h"
 #include "vtest.h"
@@ -727,6 +728,51 @@ static void bare_link(const char *payloads, uint64_t per_flow)
 }
 
 /*
+ * amp_files[0..3], named after @p tag: port 0's and port 1's link files
+ * (64 KiB), then their "guest RAM" files (8 MiB).
+ */
+static void amp_files_make(const char *tag)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(amp_files[i], sizeof(amp_files[i]), "/dev/shm/vft_%s_%d_%d", tag,
+			 (int)getpid(), i);
+		CHECK_EQ(file_make(amp_files[i], i < 2 ? 65536u : 8u << 20), 0);
+	}
+}
+
+/* A device-role bare-link port on amp_files[@p i] (v1, 64 x 64 B), then @p extra keys. */
+static void amp_port_spec(char *buf, size_t cap, int i, const char *extra)
+{
+	snprintf(buf, cap, "vmsg:bus=amp,file=%s,offset=4096,esize=64,elems=64,layout=v1,mem=%s%s",
+		 amp_files[i], amp_files[2 + i], extra);
+}
+
+/*
+ * One round of checked traffic through vmsg-fwd @p pid, from the driver
+ * end @p d on port 0 to @p b on port 1 and back; its counts added to
+ * @p sent and @p recv. An end that did not open ends the run.
+ */
+static void fwd_round(pid_t pid, struct traffic *t, struct end *d, struct end *b, uint64_t per_flow,
+		      uint64_t sent[2], uint64_t recv[2])
+{
+	uint32_t i;
+
+	if (d->drv == NULL || b->drv == NULL) {
+		fwd_stop(pid);
+		show_output();
+		exit(1);
+	}
+	traffic_init(t, d, b, 1);
+	traffic_run(t, per_flow, NULL, NULL);
+	for (i = 0; i < 2; i++) {
+		sent[i] += sent_at(t, i, 0);
+		recv[i] += recv_at(t, i, 0);
+	}
+}
+
+/*
  * 9: vmsg-fwd in the driver role on two bare links whose devices are this
  * process's, in payload profile @p payloads: each port carves its rings and
  * buffers from its mem= file (the "guest RAM"), which the device translates.
@@ -745,11 +791,7 @@ static void bare_link_driver(const char *payloads, uint64_t per_flow)
 	pid_t pid;
 	int i;
 
-	for (i = 0; i < 4; i++) {
-		snprintf(amp_files[i], sizeof(amp_files[i]), "/dev/shm/vft_ampd_%d_%d",
-			 (int)getpid(), i);
-		CHECK_EQ(file_make(amp_files[i], i < 2 ? 65536u : 8u << 20), 0);
-	}
+	amp_files_make("ampd");
 	CHECK_EQ(amp_dev_end_open(&e[0], amp_files[0], amp_files[2], prof, 1), 0);
 	CHECK_EQ(amp_dev_end_open(&e[1], amp_files[1], amp_files[3], prof, 2), 0);
 	if (e[0].dev == NULL || e[1].dev == NULL)
@@ -828,30 +870,14 @@ static void three_drivers(uint64_t per_flow)
 	pid_t pid;
 	int i, k;
 
-	for (i = 0; i < 4; i++) {
-		snprintf(amp_files[i], sizeof(amp_files[i]), "/dev/shm/vft_amp3_%d_%d",
-			 (int)getpid(), i);
-		CHECK_EQ(file_make(amp_files[i], i < 2 ? 65536u : 8u << 20), 0);
-	}
-	for (i = 0; i < 2; i++)
-		snprintf(i == 0 ? p0 : p1, sizeof(p0),
-			 "vmsg:bus=amp,file=%s,offset=4096,esize=64,elems=64,layout=v1,mem=%s%s",
-			 amp_files[i], amp_files[2 + i], i == 1 ? ",mac=02:00:00:00:00:42" : "");
+	amp_files_make("amp3");
+	amp_port_spec(p0, sizeof(p0), 0, "");
+	amp_port_spec(p1, sizeof(p1), 1, ",mac=02:00:00:00:00:42");
 	pid = fwd_start(args);
 	CHECK_EQ(amp_end_open(&b, amp_files[1], amp_files[3], RTE_VMSG_PAYLOADS_V2, 1), 0);
 	for (k = 0; k < 3; k++) {
 		CHECK_EQ(amp_end_open(&d, amp_files[0], amp_files[2], RTE_VMSG_PAYLOADS_V2, 1), 0);
-		if (d.drv == NULL || b.drv == NULL) {
-			fwd_stop(pid);
-			show_output();
-			exit(1);
-		}
-		traffic_init(&t, &d, &b, 1);
-		traffic_run(&t, per_flow, NULL, NULL);
-		for (i = 0; i < 2; i++) {
-			sent[i] += sent_at(&t, (uint32_t)i, 0);
-			recv[i] += recv_at(&t, (uint32_t)i, 0);
-		}
+		fwd_round(pid, &t, &d, &b, per_flow, sent, recv);
 		if (k == 1) {
 			/*
 			 * Hostile: the tail of its own queue head (the driver's,
@@ -901,21 +927,14 @@ static void hung_driver(int amp, uint64_t per_flow)
 	pid_t pid;
 	int i, k;
 
-	for (i = 0; amp && i < 4; i++) {
-		snprintf(amp_files[i], sizeof(amp_files[i]), "/dev/shm/vft_amp4_%d_%d",
-			 (int)getpid(), i);
-		CHECK_EQ(file_make(amp_files[i], i < 2 ? 65536u : 8u << 20), 0);
+	if (amp) {
+		amp_files_make("amp4");
+		amp_port_spec(p0, sizeof(p0), 0, ",peer_timeout=200");
+		amp_port_spec(p1, sizeof(p1), 1, ",mac=02:00:00:00:00:42");
+	} else {
+		snprintf(p0, sizeof(p0), "vmsg:file=%s,peer_timeout=200", files[0]);
+		snprintf(p1, sizeof(p1), "vmsg:file=%s,mac=02:00:00:00:00:42", files[1]);
 	}
-	for (i = 0; i < 2; i++)
-		if (amp)
-			snprintf(i == 0 ? p0 : p1, sizeof(p0),
-				 "vmsg:bus=amp,file=%s,offset=4096,esize=64,elems=64,layout=v1,"
-				 "mem=%s%s",
-				 amp_files[i], amp_files[2 + i],
-				 i == 0 ? ",peer_timeout=200" : ",mac=02:00:00:00:00:42");
-		else
-			snprintf(i == 0 ? p0 : p1, sizeof(p0), "vmsg:file=%s%s", files[i],
-				 i == 0 ? ",peer_timeout=200" : ",mac=02:00:00:00:00:42");
 	pid = fwd_start(args);
 	CHECK_EQ(amp ? amp_end_open(&b, amp_files[1], amp_files[3], RTE_VMSG_PAYLOADS_V2, 1)
 		     : drv_end_open(&b, files[1], 1),
@@ -924,17 +943,7 @@ static void hung_driver(int amp, uint64_t per_flow)
 		CHECK_EQ(amp ? amp_end_open(&d, amp_files[0], amp_files[2], RTE_VMSG_PAYLOADS_V2, 1)
 			     : drv_end_open(&d, files[0], 1),
 			 0);
-		if (d.drv == NULL || b.drv == NULL) {
-			fwd_stop(pid);
-			show_output();
-			exit(1);
-		}
-		traffic_init(&t, &d, &b, 1);
-		traffic_run(&t, per_flow, NULL, NULL);
-		for (i = 0; i < 2; i++) {
-			sent[i] += sent_at(&t, (uint32_t)i, 0);
-			recv[i] += recv_at(&t, (uint32_t)i, 0);
-		}
+		fwd_round(pid, &t, &d, &b, per_flow, sent, recv);
 		if (k == 0) {
 			/* Hung: nothing polled here, until vmsg-fwd says the driver went away. */
 			t0 = rte_vmsg_time_ns();
@@ -976,11 +985,8 @@ static void hung_driver(int amp, uint64_t per_flow)
  */
 static void silent_device(void)
 {
-	struct rte_vmsg_bus_shm_open_opts oo;
-	struct rte_vmsg_bus_shm_opts so;
 	struct rte_vmsg_bus_shm *shm = NULL;
 	struct rte_vmsg_bus *bus = NULL;
-	struct rte_vmsg_bus_stats st;
 	char path[160], port[200];
 	char *args[] = { "--port", port, "--stats-period", "0", "--hugepages", "none", NULL };
 	uint64_t end, t0, dt;
@@ -988,16 +994,7 @@ static void silent_device(void)
 	int status = -1;
 
 	snprintf(path, sizeof(path), "/dev/shm/vft_silent_%d", (int)getpid());
-	memset(&so, 0, sizeof(so));
-	so.sz = sizeof(so);
-	so.path = path;
-	so.role = RTE_VMSG_BUS_DEVICE;
-	so.flags = RTE_VMSG_BUS_SHM_F_UNLINK | RTE_VMSG_BUS_SHM_F_NO_HUGE;
-	so.dma_size = 4u << 20;
-	memset(&oo, 0, sizeof(oo));
-	oo.sz = sizeof(oo);
-	oo.flags = RTE_VMSG_BUS_SHM_OPEN_F_NO_WAIT;
-	CHECK_EQ(rte_vmsg_bus_shm_open(&so, &oo, &shm, &bus), 0);
+	CHECK_EQ(silent_dev_open(path, &shm, &bus), 0);
 	if (bus == NULL)
 		return;
 	snprintf(port, sizeof(port), "vmsg:role=driver,file=%s", path);
@@ -1007,9 +1004,8 @@ static void silent_device(void)
 	do {
 		rte_vmsg_bus_poll(bus);
 		usleep(100);
-	} while (rte_vmsg_bus_stats_get(bus, &st) == 0 && st.drop_dev_num == 0 &&
-		 rte_vmsg_time_ns() < end);
-	CHECK(st.drop_dev_num != 0);
+	} while (!silent_dev_asked(bus) && rte_vmsg_time_ns() < end);
+	CHECK(silent_dev_asked(bus));
 	usleep(20000); /* well inside the step's wait */
 	t0 = rte_vmsg_time_ns();
 	kill(pid, SIGINT);

@@ -227,6 +227,21 @@ static int ends_new(struct env *e, struct rte_vmsg_bus_amp **dev, struct rte_vms
 	return *dev != NULL && *drv != NULL ? 0 : -1;
 }
 
+/* A bus endpoint in @p role over the amp end @p a, its keepalive @p peer_timeout_ms; NULL on failure. */
+static struct rte_vmsg_bus *bus_over(struct rte_vmsg_bus_amp *a, uint32_t role,
+				     uint32_t peer_timeout_ms)
+{
+	struct rte_vmsg_bus_opts bo;
+	struct rte_vmsg_bus *b = NULL;
+
+	memset(&bo, 0, sizeof(bo));
+	bo.sz = sizeof(bo);
+	bo.role = role;
+	bo.peer_timeout_ms = peer_timeout_ms;
+	CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), a, &b), 0);
+	return b;
+}
+
 /* Polls two bus endpoints until both are connected (2 s at most); 1 when they are. */
 static int buses_up(struct rte_vmsg_bus *x, struct rte_vmsg_bus *y)
 {
@@ -250,7 +265,6 @@ static void test_bus_over_amp(uint32_t flags)
 	struct rte_vmsg_bus_amp *dev = NULL, *drv = NULL;
 	struct rte_vmsg_bus *devb = NULL, *drvb = NULL;
 	struct rte_vmsg_bus_amp_opts o;
-	struct rte_vmsg_bus_opts bo;
 	struct rte_vmsg_layout_hdr h;
 	struct ping_rec pr;
 	struct env e;
@@ -279,12 +293,8 @@ static void test_bus_over_amp(uint32_t flags)
 	CHECK_EQ(rte_vmsg_bus_amp_max_msg_size(dev), 64);
 	CHECK_EQ(rte_vmsg_bus_amp_max_msg_size(drv), 64);
 
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	bo.role = RTE_VMSG_BUS_DEVICE;
-	CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), dev, &devb), 0);
-	bo.role = RTE_VMSG_BUS_DRIVER;
-	CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), drv, &drvb), 0);
+	devb = bus_over(dev, RTE_VMSG_BUS_DEVICE, 0);
+	drvb = bus_over(drv, RTE_VMSG_BUS_DRIVER, 0);
 	if (devb == NULL || drvb == NULL)
 		goto out;
 	CHECK_EQ(rte_vmsg_bus_max_msg_size(drvb), 64);
@@ -780,12 +790,8 @@ static void test_keepalive(uint32_t watcher)
 			 -ENOTSUP);
 	rte_vmsg_bus_loop_destroy(loop);
 
-	bo.role = RTE_VMSG_BUS_DEVICE;
-	bo.peer_timeout_ms = watcher == RTE_VMSG_BUS_DEVICE ? KA_MS : 0;
-	CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), dev, &devb), 0);
-	bo.role = RTE_VMSG_BUS_DRIVER;
-	bo.peer_timeout_ms = watcher == RTE_VMSG_BUS_DRIVER ? KA_MS : 0;
-	CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), drv, &drvb), 0);
+	devb = bus_over(dev, RTE_VMSG_BUS_DEVICE, watcher == RTE_VMSG_BUS_DEVICE ? KA_MS : 0);
+	drvb = bus_over(drv, RTE_VMSG_BUS_DRIVER, watcher == RTE_VMSG_BUS_DRIVER ? KA_MS : 0);
 	if (devb == NULL || drvb == NULL)
 		goto out;
 	w = watcher == RTE_VMSG_BUS_DEVICE ? devb : drvb;
@@ -903,7 +909,6 @@ static void test_driver_lost(void)
 	struct rte_vmsg_bus_amp *dev = NULL, *drv = NULL;
 	struct rte_vmsg_bus *devb = NULL, *drvb = NULL;
 	struct rte_vmsg_bus_amp_opts o;
-	struct rte_vmsg_bus_opts bo;
 	struct rte_vmsg_dev_opts dopts;
 	struct rte_vmsg_dev_ops ops;
 	struct rte_vmsg_dev_stats ds;
@@ -918,11 +923,7 @@ static void test_driver_lost(void)
 	CHECK_EQ(env_new(&e), 0);
 	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
 	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &dev), 0);
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	bo.role = RTE_VMSG_BUS_DEVICE;
-	CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), dev, &devb), 0);
-	if (dev == NULL || devb == NULL)
+	if (dev == NULL || (devb = bus_over(dev, RTE_VMSG_BUS_DEVICE, 0)) == NULL)
 		goto out;
 	memset(&ops, 0, sizeof(ops));
 	ops.sz = sizeof(ops);
@@ -947,9 +948,7 @@ static void test_driver_lost(void)
 		/* A driver: its end, its bus, a handle that sets ACKNOWLEDGE | DRIVER. */
 		opts_base(&o, &e, RTE_VMSG_BUS_DRIVER);
 		CHECK_EQ(rte_vmsg_bus_amp_create(&o, &drv), 0);
-		bo.role = RTE_VMSG_BUS_DRIVER;
-		CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), drv, &drvb), 0);
-		if (drv == NULL || drvb == NULL)
+		if (drv == NULL || (drvb = bus_over(drv, RTE_VMSG_BUS_DRIVER, 0)) == NULL)
 			goto out;
 		if (i == 0)
 			CHECK_EQ(rte_vmsg_bus_dev_set_lost(drvb, 1, lost_hook), -EPERM);
@@ -1015,7 +1014,6 @@ static void test_hostile(void)
 	struct rte_vmsg_bus *drvb = NULL;
 	struct rte_vmsg_bus_amp_stats st;
 	struct rte_vmsg_bus_stats bs;
-	struct rte_vmsg_bus_opts bo;
 	uint8_t f[64], in[2][64];
 	size_t len, lens[2];
 	uint64_t t_end;
@@ -1047,10 +1045,7 @@ static void test_hostile(void)
 	 * bus sees as a peer lost and down (test_link_recover covers the
 	 * recovery on every side, field and layout).
 	 */
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	bo.role = RTE_VMSG_BUS_DRIVER;
-	CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), drv, &drvb), 0);
+	drvb = bus_over(drv, RTE_VMSG_BUS_DRIVER, 0);
 	bad = rte_vmsg_cpu_to_le16(0x7fff);
 	memcpy(e.mem + LINK_OFF + OFF_DEV_QHEAD + QHEAD_TAIL_OFF, &bad, 2);
 	t_end = rte_vmsg_time_ns() + 2000000000ull;
@@ -1089,7 +1084,6 @@ static void test_wait_connected(void)
 	struct rte_vmsg_bus_amp *dev = NULL, *drv = NULL;
 	struct rte_vmsg_bus *devb = NULL;
 	struct rte_vmsg_bus_amp_opts o;
-	struct rte_vmsg_bus_opts bo;
 	uint64_t t0;
 	struct env e;
 	int calls = 0;
@@ -1097,11 +1091,7 @@ static void test_wait_connected(void)
 	CHECK_EQ(env_new(&e), 0);
 	opts_base(&o, &e, RTE_VMSG_BUS_DEVICE);
 	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &dev), 0);
-	memset(&bo, 0, sizeof(bo));
-	bo.sz = sizeof(bo);
-	bo.role = RTE_VMSG_BUS_DEVICE;
-	CHECK_EQ(rte_vmsg_bus_create(&bo, rte_vmsg_bus_amp_ops(), dev, &devb), 0);
-	if (devb == NULL)
+	if (dev == NULL || (devb = bus_over(dev, RTE_VMSG_BUS_DEVICE, 0)) == NULL)
 		goto out;
 	CHECK_EQ(rte_vmsg_bus_wait_connected(NULL, 1000, NULL, NULL), -EINVAL);
 	t0 = rte_vmsg_time_ns();

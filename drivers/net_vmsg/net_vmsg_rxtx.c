@@ -511,11 +511,16 @@ uint16_t nvm_tx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 			if (m->nb_segs != 1) {
 				if (k != 0)
 					break;
-				if (m->pkt_len > NVM_TSO_MAX ||
-				    rte_pktmbuf_read(m, 0, m->pkt_len, tq->bounce) == NULL)
-					tq->v[0].data = NULL;
-				else
-					tq->v[0].data = tq->bounce;
+				/*
+				 * rte_pktmbuf_read() copies into the bounce buffer only
+				 * when the bytes span segments: a chain whose first
+				 * segment holds them all is read where it is (a send
+				 * only reads the data: the const goes).
+				 */
+				tq->v[0].data = m->pkt_len > NVM_TSO_MAX
+							? NULL
+							: (void *)(uintptr_t)rte_pktmbuf_read(
+								  m, 0, m->pkt_len, tq->bounce);
 				tq->v[0].len = m->pkt_len;
 				tx_offload(p, m, &tq->v[0].hdr);
 				k = 1;

@@ -184,7 +184,10 @@ static int check(const uint8_t *b, uint32_t len, uint32_t q, uint64_t *seq)
  * --offload (NVMT_OFFLOAD=1 in the children), driver-role sender: every
  * packet with seq % 4 == 1 asks for a TCP checksum (the receiver must see
  * the partial checksum as RTE_MBUF_F_RX_L4_CKSUM_NONE, the others nothing),
- * every one with seq % 4 == 3 goes as a chain of two mbufs.
+ * every one with seq % 4 == 3 goes as a chain of two mbufs: the second one
+ * empty when seq % 8 == 7 (the PMD must not take the bounce buffer's bytes
+ * then: rte_pktmbuf_read() leaves it alone for a chain whose first segment
+ * holds the whole packet).
  */
 static int offload;
 
@@ -219,6 +222,8 @@ static struct rte_mbuf *make_pkt(struct rte_mempool *mp, uint64_t seq, uint32_t 
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
+	if (seq % 8 == 7 && len <= rte_pktmbuf_tailroom(m))
+		cut = len;
 	fill(tmp, seq, q, len);
 	memcpy(rte_pktmbuf_mtod(m, uint8_t *), tmp, cut);
 	memcpy(rte_pktmbuf_mtod(m2, uint8_t *), tmp + cut, len - cut);

@@ -411,9 +411,10 @@ RTE_VMSG_API int rte_vmsg_bus_dev_alloc_num(struct rte_vmsg_bus *bus, uint16_t *
  * A device's request handler, registered per device number with
  * rte_vmsg_bus_dev_register(): it gets each transport frame (request or
  * event) addressed to that number, in arrival order, and writes the response
- * to send, if any, with the request's token, into @p resp. The bus never
- * calls up otherwise: lib/transport registers its devices this way when
- * they are created on a bus.
+ * to send, if any, with the request's token, into @p resp. Beside it, the
+ * bus calls a device only through the lost hook it may have
+ * (rte_vmsg_bus_dev_set_lost()): lib/transport registers its devices this
+ * way, with that hook, when they are created on a bus.
  *
  * It runs inside rte_vmsg_bus_poll(), on the polling thread, with the rules
  * of any bus callback (see the file's concurrency contract).

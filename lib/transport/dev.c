@@ -408,10 +408,13 @@ static void bus_lost(void *ctx)
 {
 	struct rte_vmsg_dev *d = ctx;
 
-	if (d->status == 0 || d->resetting)
+	if (d->status == 0 || d->resetting || d->busy)
 		return;
 	d->st.peer_resets++;
+	/* The model's reset op runs under the same contract as from a request. */
+	d->busy = true;
 	start_reset(d);
+	d->busy = false;
 }
 
 static bool features_acceptable(struct rte_vmsg_dev *d)

@@ -5,6 +5,7 @@
  * refused at probe with one line that names it, before anything is mapped.
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,16 +30,19 @@ static __attribute__((format(printf, 3, 4))) int bad(char *why, size_t len, cons
 	return -EINVAL;
 }
 
-/* A whole unsigned number (decimal, or 0x hex) in [lo, hi]. */
+/* A whole unsigned number (decimal, or 0x hex; a leading 0 is no octal) in [lo, hi]. */
 static int num(const char *v, uint64_t lo, uint64_t hi, uint64_t *out)
 {
+	int hex = v[0] == '0' && (v[1] == 'x' || v[1] == 'X');
 	unsigned long long x;
 	char *end;
 
-	if (v[0] < '0' || v[0] > '9')
+	if (hex)
+		v += 2;
+	if (!(v[0] >= '0' && v[0] <= '9') && !(hex && isxdigit((unsigned char)v[0])))
 		return -1;
 	errno = 0;
-	x = strtoull(v, &end, 0);
+	x = strtoull(v, &end, hex ? 16 : 10);
 	if (errno != 0 || *end != '\0' || x < lo || x > hi)
 		return -1;
 	*out = x;
@@ -77,6 +81,7 @@ struct seen {
 	int file;	    /* file= */
 	int role;	    /* role= */
 	int layout_default; /* layout=default (bus=pcie only) */
+	int huge;	    /* huge= (bus=shm only) */
 };
 
 /* One key. */
@@ -199,6 +204,7 @@ static int key(struct nvm_args *a, const char *k, char *v, struct seen *sn, char
 		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
 			return bad(why, wl, "huge: expected 0 (plain shared memory) or 1");
 		a->no_huge = v[0] == '0';
+		sn->huge = 1;
 	} else if (strcmp(k, "bus") == 0) {
 		if (strcmp(v, "shm") == 0)
 			a->bus = NVM_BUS_SHM;
@@ -325,6 +331,10 @@ int nvm_args_parse(const char *s, struct nvm_args *a, char *why, size_t wl)
 			   "link)");
 	if (a->bus == NVM_BUS_SHM && sn.link > 0)
 		return bad(why, wl, "layout and payloads are for bus=amp and bus=pcie");
+	if (a->bus != NVM_BUS_SHM && sn.huge)
+		return bad(why, wl,
+			   "huge is for bus=shm (bus=amp maps the files it is given; bus=pcie "
+			   "takes hugepages)");
 	if (a->bus != NVM_BUS_PCIE && sn.layout_default)
 		return bad(why, wl, "layout=default is for bus=pcie (bus=amp: v1 or v0)");
 	if (a->bus == NVM_BUS_PCIE && pcie_check(a, &sn, why, wl) < 0)

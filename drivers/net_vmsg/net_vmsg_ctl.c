@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -293,6 +294,16 @@ static int pcie_open(struct nvm_port *p)
 	struct rte_vmsg_pcie_opts o;
 	uint64_t dma = dma_bytes(p);
 	int rc;
+
+	/* rte_vmsg_pcie_opts.dma_size: at most 1 GiB of host memory for the card. */
+	if (dma > NVM_PCIE_DMA_MAX) {
+		NVM_LOG(ERR, p,
+			"bus=pcie: queues=%u, qsize=%u%s need %" PRIu64 " MiB of DMA memory, "
+			"more than a card's %llu MiB: ask for fewer or smaller queues",
+			p->nq, p->a.qsize != 0 ? p->a.qsize : 256u, p->a.tso ? ", tso=1" : "",
+			dma >> 20, NVM_PCIE_DMA_MAX >> 20);
+		return -EINVAL;
+	}
 
 	memset(&o, 0, sizeof(o));
 	o.sz = sizeof(o);

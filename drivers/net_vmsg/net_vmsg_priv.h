@@ -48,7 +48,8 @@
 #define NVM_ZREFILL 64u	     /* receive buffers posted at most per burst */
 #define NVM_ZELT_MIN 2048u   /* data bytes of a pool buffer at least (after the headroom) */
 #define NVM_ZCACHE 256u	     /* the pool's per-lcore cache */
-#define NVM_MAX_RETIRED 8u   /* pools of earlier attachments whose mbufs are still out */
+#define NVM_PCIE_DMA_MAX (1ull << 30) /* a card's DMA area at most (rte_vmsg_pcie_opts.dma_size) */
+#define NVM_MAX_RETIRED 8u	      /* pools of earlier attachments whose mbufs are still out */
 
 extern int nvm_logtype;
 #define NVM_LOG(level, p, fmt, ...) \

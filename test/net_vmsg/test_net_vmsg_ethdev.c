@@ -756,8 +756,8 @@ static int child(int argc, char **argv, const char *prog)
 		 ring_arg ? ring_arg : "", io ? ",in_order=" : "", io ? io : "");
 	if (getenv("NVMT_PEER_TIMEOUT") != NULL)
 		snprintf(ptk, sizeof(ptk), ",peer_timeout=%s", getenv("NVMT_PEER_TIMEOUT"));
-	snprintf(vdev, sizeof(vdev), "net_vmsg0,file=%s,role=%s,queues=%u,huge=0%s%s%s%s%s%s%s",
-		 file, role, nq, event ? ",notify=event" : "", tso ? ",tso=1" : "",
+	snprintf(vdev, sizeof(vdev), "net_vmsg0,file=%s,role=%s,queues=%u%s%s%s%s%s%s%s%s", file,
+		 role, nq, amp ? "" : ",huge=0", event ? ",notify=event" : "", tso ? ",tso=1" : "",
 		 zc && !(amp && dev) ? ",zerocopy=1" : "", jumbo && dev ? ",mtu=9000" : "", ampk,
 		 ringk, ptk);
 	if (eal(prog, cpu, vdev) < 0) {
@@ -1039,6 +1039,11 @@ static int badargs(const char *prog)
 		"file=/dev/shm/x,role=device,bus=amp,layout=v0,elems=8",
 		"file=/dev/shm/x,role=driver,mtu=9000",
 		"file=/dev/shm/x,role=driver,huge=2",
+		"file=/dev/shm/x,role=device,bus=amp,size=65536,huge=0",
+		"bus=pcie,card=00:03.0,role=driver,huge=1",
+		"file=/dev/shm/x,role=driver,dev=0x",
+		"file=/dev/shm/x,role=driver,dev=-1",
+		"file=/dev/shm/x,role=driver,queues=0x41",
 		"file=/dev/shm/x,role=driver,noequals",
 		"file=/dev/shm/x,role=driver,tso=2",
 		"file=/dev/shm/x,role=driver,zerocopy=yes",
@@ -1080,6 +1085,33 @@ static int badargs(const char *prog)
 			fails++;
 		}
 	}
+#ifdef NVM_HAVE_PCIE
+	{
+		/*
+		 * Good keys whose DMA area is more than a card takes (1 GiB):
+		 * refused before the card is opened, with the sizes said.
+		 */
+		char log[8192] = "";
+		FILE *f = fmemopen(log, sizeof(log) - 1, "w");
+
+		if (f != NULL) {
+			rte_openlog_stream(f);
+			if (rte_vdev_init("net_vmsg_big", "bus=pcie,card=00:03.0,role=driver,"
+							  "queues=4,qsize=4096,tso=1") == 0) {
+				fprintf(stderr, "accepted: a card's DMA area of more than 1 GiB\n");
+				rte_vdev_uninit("net_vmsg_big");
+				fails++;
+			}
+			rte_openlog_stream(NULL);
+			fclose(f);
+			if (strstr(log, "more than a card's 1024 MiB") == NULL) {
+				fprintf(stderr, "no reason given for the DMA area's size: %s\n",
+					log);
+				fails++;
+			}
+		}
+	}
+#endif
 	if (rte_eth_dev_count_avail() != 0) {
 		fprintf(stderr, "a port was left behind\n");
 		fails++;

@@ -61,6 +61,17 @@ int main(void)
 		  (1ull << RTE_VMSG_VIRTIO_F_RING_PACKED) | (1ull << RTE_VMSG_VIRTIO_F_IN_ORDER));
 	CHECK_EQ(a.peer_timeout_ms, 250);
 
+	/* Numbers: decimal (a leading 0 is no octal), or hex after 0x. */
+	CHECK_EQ(parse("file=f,role=driver,dev=010", &a), 0);
+	CHECK_EQ(a.dev_num, 10);
+	CHECK_EQ(parse("file=f,role=driver,dev=0x10,peer_timeout=0X3e8", &a), 0);
+	CHECK_EQ(a.dev_num, 16);
+	CHECK_EQ(a.peer_timeout_ms, 1000);
+	CHECK_EQ(parse("file=f,role=driver,dev=0x", &a), -EINVAL);
+	CHECK_EQ(parse("file=f,role=driver,dev=08x", &a), -EINVAL);
+	/* huge= is the shm bus file's. */
+	CHECK_EQ(parse("file=f,role=device,bus=amp,size=65536,huge=0", &a), -EINVAL);
+
 	/* A bare AMP link, driver role. */
 	CHECK_EQ(parse("file=link,role=driver,bus=amp,offset=4096,layout=v0,payloads=pre-v2,"
 		       "mem=ram@0x40000000,mem=ram2",

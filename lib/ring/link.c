@@ -55,16 +55,21 @@ struct rte_vmsg_link {
 	int peer_seen;			/* peer magic was seen once */
 	int state;			/* enum rte_vmsg_link_state */
 	uint32_t broken;		/* waiting for the peer to start over */
-	uint32_t layout;		/* enum rte_vmsg_link_layout */
-	uint32_t writer;		/* this side wrote the layout (v1) */
-	uint32_t stream;		/* RTE_VMSG_LINK_F_STREAM: our producer end streams */
-	uint32_t require_format;	/* v1 reader: from the options */
-	uint32_t relayout;		/* v1 reader: the header changed; own head not ours now */
-	uint32_t quiet;			/* read_layout(): do not log (a poll retrying) */
-	uint32_t layout_refused;	/* v1 reader: the new header was refused (counted) */
-	uint32_t peer_last;		/* v1: the peer's state at the previous poll */
-	uint64_t init_since;		/* v1, running: when the peer was first seen in INIT */
-	uint32_t v0_qsize;		/* v0: bytes per queue */
+	/*
+	 * v0: taken for lost by rte_vmsg_link_peer_dead() (a keepalive), not
+	 * broken on a value, and the peer's two words as they stood then.
+	 */
+	uint32_t v0_lost, v0_cons, v0_prod;
+	uint32_t layout;	 /* enum rte_vmsg_link_layout */
+	uint32_t writer;	 /* this side wrote the layout (v1) */
+	uint32_t stream;	 /* RTE_VMSG_LINK_F_STREAM: our producer end streams */
+	uint32_t require_format; /* v1 reader: from the options */
+	uint32_t relayout;	 /* v1 reader: the header changed; own head not ours now */
+	uint32_t quiet;		 /* read_layout(): do not log (a poll retrying) */
+	uint32_t layout_refused; /* v1 reader: the new header was refused (counted) */
+	uint32_t peer_last;	 /* v1: the peer's state at the previous poll */
+	uint64_t init_since;	 /* v1, running: when the peer was first seen in INIT */
+	uint32_t v0_qsize;	 /* v0: bytes per queue */
 	/* v1 reader: the header as validated, to notice the writer laying out anew. */
 	struct rte_vmsg_layout_hdr hdr;
 	struct rte_vmsg_link_stats st;
@@ -577,6 +582,7 @@ static void v0_attach(struct rte_vmsg_link *l)
 	uint32_t cons, prod;
 
 	l->broken = 0;
+	l->v0_lost = 0;
 	l->st.dropped += reset_ends(l); /* our two words to 0 */
 	v0_peer_words(l, &cons, &prod);
 	/*
@@ -979,7 +985,13 @@ static int v1_poll(struct rte_vmsg_link *l)
  * hostile one: the link breaks (nothing is written: the peer may still be
  * reading our words), and comes back when its consumer index is 0 (it
  * re-initialised its queues, as v0_attach() does; its producer index may
- * have moved on since) or both its indices equal ours again.
+ * have moved on since) or both its indices equal ours again. A peer taken
+ * for lost while its words were sound (rte_vmsg_link_peer_dead(): it went
+ * silent) cannot be told so, having no state: when it moves on from where
+ * it stood, its consumer index still between what we saw and what we
+ * sent, it was only slow, and the link comes back; what it sent since the
+ * loss is dropped (answers to requests already failed, or requests of a
+ * session the loss ended).
  */
 static int v0_poll(struct rte_vmsg_link *l)
 {
@@ -1011,9 +1023,23 @@ static int v0_poll(struct rte_vmsg_link *l)
 			l->rxe.r.idx = l->rxe.r.peer_cache = rx_idx;
 			rte_vmsg__ring_publish(&l->txe.r, tx_idx);
 			rte_vmsg__ring_publish(&l->rxe.r, rx_idx);
+		} else if (l->v0_lost && cons < l->n && prod < l->n &&
+			   (cons != l->v0_cons || prod != l->v0_prod) &&
+			   rte_vmsg__ring_dist(&l->txe.r, cons, l->txe.r.peer_cache) <=
+				   rte_vmsg__ring_dist(&l->txe.r, tx_idx, l->txe.r.peer_cache)) {
+			/* It was only slow: on from here, what it sent since dropped. */
+			l->st.dropped += rte_vmsg__ring_dist(&l->rxe.r, prod, rx_idx);
+			l->st.bad_index += l->txe.r.bad_index + l->rxe.r.bad_index;
+			v0_ends_init(l);
+			l->txe.r.idx = tx_idx;
+			l->txe.r.peer_cache = cons;
+			l->rxe.r.idx = l->rxe.r.peer_cache = prod;
+			rte_vmsg__ring_publish(&l->txe.r, tx_idx);
+			rte_vmsg__ring_publish(&l->rxe.r, prod);
 		} else {
 			return -EIO;
 		}
+		l->v0_lost = 0;
 		RTE_VMSG_LOG(INFO, "the peer started over: link up again");
 		l->broken = 0;
 		l->st.recoveries++;
@@ -1086,7 +1112,15 @@ int rte_vmsg_link_peer_dead(struct rte_vmsg_link *l)
 	if (l == NULL)
 		return -EINVAL;
 	if (l->layout == RTE_VMSG_LINK_LAYOUT_V0) {
-		/* No state to publish: wait for its queues to be re-initialised. */
+		/*
+		 * No state to publish: wait for its queues to be re-initialised,
+		 * or, if its words were sound until now, for it to move on
+		 * (v0_poll()).
+		 */
+		if (!l->broken) {
+			l->v0_lost = 1;
+			v0_peer_words(l, &l->v0_cons, &l->v0_prod);
+		}
 		l->broken = 1;
 		l->txe.r.broken = 1;
 		l->rxe.r.broken = 1;

@@ -365,6 +365,72 @@ static void test_recover(int v0, int victim, enum field f, int reopen)
 	env_free(&e);
 }
 
+/* Polls side @p side alone for @p ns, or until its endpoint's connected() is @p until. */
+static void poll_one(struct env *e, int side, uint64_t ns, int until)
+{
+	uint64_t t_end = rte_vmsg_time_ns() + ns;
+
+	while (rte_vmsg_time_ns() < t_end && rte_vmsg_bus_connected(e->bus[side]) != until)
+		rte_vmsg_bus_poll(e->bus[side]);
+}
+
+/*
+ * v0, a peer taken for lost while its words were sound, as the bus
+ * keepalive does it (the backend's peer_lost op, its PING unanswered): a
+ * v0 peer has no state to be told by, so the link stays down while the
+ * peer does nothing, and comes back as soon as it moves on (here: it reads
+ * the PING and answers it), what it sent meanwhile dropped; traffic then
+ * flows both ways, past a wrap of the indices. Both sides.
+ */
+static void test_v0_slow_peer(int victim, int hostile)
+{
+	struct rte_vmsg_link_stats ls;
+	struct ping_rec r;
+	int slow = !victim;
+	struct env e;
+
+	CHECK_EQ(env_new(&e, 1), 0);
+	CHECK_EQ(ping_rounds(&e, victim, 3, 0x100), 3);
+	memset(&r, 0, sizeof(r));
+	CHECK_EQ(rte_vmsg_bus_ping(e.bus[victim], 0x55, on_ping, &r), 0);
+	rte_vmsg_bus_amp_ops()->peer_lost(e.amp[victim]);
+	poll_one(&e, victim, 20000000ull, -1); /* 20 ms */
+	CHECK_EQ(rte_vmsg_bus_connected(e.bus[victim]), 0);
+	CHECK_EQ(r.calls, 1); /* the PING failed with the loss */
+	CHECK_EQ(r.status, -ECONNRESET);
+	if (hostile) {
+		/*
+		 * Moving on is not enough: its consumer index past what the
+		 * victim sent (and a frame) keeps the link down; put back, the
+		 * peer is only slow again.
+		 */
+		uint8_t *cw = v0_queue(&e, victim) + RTE_VMSG_V0_OFF_CONS;
+		uint8_t *pw = v0_queue(&e, slow) + RTE_VMSG_V0_OFF_PROD;
+		uint32_t c = rte_vmsg_get_le32(cw), p = rte_vmsg_get_le32(pw);
+
+		rte_vmsg_put_le32(
+			cw, (rte_vmsg_get_le32(v0_queue(&e, victim) + RTE_VMSG_V0_OFF_PROD) + 5u) %
+				    N_V0);
+		rte_vmsg_put_le32(pw, (p + 1u) % N_V0);
+		poll_one(&e, victim, 20000000ull, -1);
+		CHECK_EQ(rte_vmsg_bus_connected(e.bus[victim]), 0);
+		rte_vmsg_put_le32(cw, c);
+		rte_vmsg_put_le32(pw, p);
+	}
+	/* The peer goes on: it answers the PING, an answer the victim drops. */
+	rte_vmsg_bus_poll(e.bus[slow]);
+	poll_one(&e, victim, 1000000000ull, 1);
+	CHECK_EQ(rte_vmsg_bus_connected(e.bus[victim]), 1);
+	CHECK_EQ(rte_vmsg_link_stats_get(rte_vmsg_bus_amp_link(e.amp[victim]), &ls), 0);
+	CHECK_U64(ls.recoveries, 1);
+	CHECK_U64(ls.dropped, 1);
+	CHECK_U64(ls.breaks, 0);
+	CHECK_EQ(ping_rounds(&e, victim, PINGS, 0x200), PINGS);
+	CHECK_EQ(ping_rounds(&e, slow, PINGS, 0x300), PINGS);
+	CHECK_EQ(r.calls, 1);
+	env_free(&e);
+}
+
 /* v0's geometry, byte for byte: indices le32 at 0 and 64, 64-byte slots from 128. */
 static void test_v0_layout(void)
 {
@@ -519,6 +585,8 @@ int main(void)
 	test_writer_garbage(0);
 	test_writer_garbage(1);
 	for (victim = 0; victim < 2; victim++) {
+		test_v0_slow_peer(victim, 0);
+		test_v0_slow_peer(victim, 1);
 		for (i = 0; i < sizeof(v1_fields) / sizeof(v1_fields[0]); i++)
 			test_recover(0, victim, v1_fields[i], 0);
 		for (i = 0; i < sizeof(v0_fields) / sizeof(v0_fields[0]); i++) {

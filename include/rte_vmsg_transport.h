@@ -696,10 +696,12 @@ struct rte_vmsg_drv_opts {
 	/**
 	 * Optional: asked in every turn of a synchronous call's wait (and of
 	 * the reset's); non-zero stops it. The call returns -ECANCELED, its
-	 * request goes on detached (it ends later, writing nothing), and the
-	 * handle needs a reset (rte_vmsg_drv_needs_reset()): the device's
-	 * state is unknown. For a thread that must give up a slow device at
-	 * once, e.g. when its program stops. Called on the waiting thread.
+	 * request goes on detached (it ends later, writing and sending
+	 * nothing; a cancelled init, queue set-up or DRIVER_OK flow ends with
+	 * the call, so the next one can start at once), and the handle needs
+	 * a reset (rte_vmsg_drv_needs_reset()): the device's state is unknown.
+	 * For a thread that must give up a slow device at once, e.g. when its
+	 * program stops. Called on the waiting thread.
 	 */
 	int (*cancel)(void *arg);
 	void *cancel_arg; /**< passed to @c cancel */

@@ -94,7 +94,8 @@ static int flow_submitted(struct rte_vmsg_drv *drv, int step, int rc)
 	if (rc < 0)
 		return rc;
 	drv->flow.step = step;
-	drv->flow.deadline = drv->last_op->deadline; /* the op the call started */
+	drv->flow.op = drv->last_op; /* the op the call started */
+	drv->flow.deadline = drv->last_op->deadline;
 	return 1;
 }
 
@@ -363,6 +364,7 @@ static void flow_step(void *arg, int rc)
 	struct rte_vmsg_drv *drv = arg;
 	struct drv_flow *f = &drv->flow;
 
+	f->op = NULL; /* it ended */
 	if (f->done == NULL) {
 		flow_end(drv, rc); /* detached: nobody waits, send no more */
 		return;
@@ -411,9 +413,19 @@ static int flow_wait(struct rte_vmsg_drv *drv, struct drv_sync *s, int rc)
 			!drv->closed && drv->cancel != NULL && drv->cancel(drv->cancel_arg) != 0;
 		if (drv->closed || cancelled || rc == -EBUSY ||
 		    rte_vmsg_tsc() > f->deadline + drv->timeout_ticks) {
-			/* Detached: it ends at its next step, silently, writing nothing. */
+			/*
+			 * Detached, and the flow ends here: the step's request
+			 * in flight ends later, silently (its answer neither
+			 * writes nor sends anything, as a detached op's), and the
+			 * handle takes a new flow at once (a reset after the
+			 * cancel, say).
+			 */
 			f->done = NULL;
 			f->negotiated = NULL;
+			if (f->op != NULL)
+				f->op->done = NULL;
+			f->op = NULL;
+			flow_end(drv, 0);
 			if (drv->closed || cancelled) {
 				if (cancelled)
 					drv->needs_reset = true; /* state unknown (DRV-10) */

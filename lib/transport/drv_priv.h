@@ -66,6 +66,7 @@ enum flow_kind {
 struct drv_flow {
 	enum flow_kind kind;
 	int step;		   /* the step whose request is in flight */
+	struct drv_op *op;	   /* that request's op (NULL between steps) */
 	rte_vmsg_drv_done_fn done; /* NULL: detached, it ends at its next step, silently */
 	void *arg;
 	uint64_t deadline; /* TSC: of the step's op (the synchronous wait's bound) */

@@ -1151,6 +1151,9 @@ static void test_cancel(void)
 	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 1);
 	cancel_turns = 20;
 	CHECK_EQ(rte_vmsg_drv_init(e.drv, NULL, 0, NULL), -ECANCELED);
+	/* The cancelled flow ended with the call: another one starts at once (not -EBUSY). */
+	cancel_turns = 20;
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, NULL, 0, NULL), -ECANCELED);
 	cancel_turns = 20;
 	CHECK_EQ(rte_vmsg_drv_get_status(e.drv, &st), -ECANCELED);
 	env_fini(&e);
@@ -1161,6 +1164,21 @@ static void test_cancel(void)
 	cancel_turns = -1;
 	cancel_calls = 0;
 	env_init(&e, &c);
+	/*
+	 * Cancelled in the second turn (the first read GET_DEVICE_INFO's
+	 * answer and sent the reset), after the device answered the flow's
+	 * reset but before the driver read it: the late answer changes
+	 * nothing (the handle still needs its reset).
+	 */
+	cancel_turns = 2;
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), -ECANCELED);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 1);
+	for (int i = 0; i < 10; i++) {
+		rte_vmsg_bus_poll(e.drvb);
+		poll_peer(&e);
+	}
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 1);
+	cancel_turns = -1;
 	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), 0);
 	CHECK_EQ(rte_vmsg_drv_get_info(e.drv, &info), 0);
 	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 0);

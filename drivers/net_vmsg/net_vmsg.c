@@ -129,6 +129,7 @@ static void rxq_free(struct nvm_port *p, uint16_t q)
 		return;
 	if (rq->hole < NVM_BURST)
 		rte_pktmbuf_free_bulk(&rq->stash[rq->hole], NVM_BURST - rq->hole);
+	nvm_zc_pend_free(rq);
 	p->rxq[q] = NULL;
 	rte_free(rq->bounce);
 	rte_free(rq);

@@ -597,6 +597,12 @@ void nvm_drv_detach(struct nvm_port *p)
 		pthread_mutex_unlock(&p->lock);
 	}
 	if (p->zmp != NULL) {
+		uint32_t q;
+
+		/* Received, not yet handed out: back to the pool (the bursts are quiesced). */
+		for (q = 0; q < p->nq; q++)
+			if (p->rxq[q] != NULL)
+				nvm_zc_pend_free(p->rxq[q]);
 		/*
 		 * The application may still hold mbufs of the pool: it stays,
 		 * its memory mapped, until they are back (nvm_zc_sweep()).

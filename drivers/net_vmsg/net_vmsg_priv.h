@@ -74,6 +74,14 @@ struct nvm_rxq {
 	struct rte_vmsg_net_pkt v[NVM_BURST];	 /* v[i].data: stash[i]'s data */
 	struct rte_vmsg_net_xbuf x[NVM_ZREFILL]; /* zerocopy=1: posted, then received */
 	/*
+	 * zerocopy=1: packets received beyond the caller's burst, handed out
+	 * first at the next one (zpend[zpos .. znpend)): a burst asks the
+	 * library for whole packets of up to NVM_ZREFILL buffers, whatever
+	 * nb_pkts, so that no packet is too large for it.
+	 */
+	struct rte_mbuf *zpend[NVM_ZREFILL];
+	uint32_t zpos, znpend;
+	/*
 	 * Scattered Rx. Driver role, copying: packets lent by the library, and
 	 * @c bounce (NVM_TSO_MAX bytes) for a merged one. Device role, when the
 	 * mbufs are smaller than the largest packet the device takes: @c lv
@@ -204,6 +212,8 @@ struct nvm_port {
 
 /* net_vmsg_rxtx.c: the burst functions of every port. */
 uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb);
+/* zerocopy=1: frees the packets a queue keeps for its next burst (no burst running). */
+void nvm_zc_pend_free(struct nvm_rxq *rq);
 uint16_t nvm_tx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb);
 
 /* net_vmsg_ctl.c: the control thread, and what probe, the ops and close call of it. */

@@ -116,17 +116,27 @@ static inline void zc_refill(struct nvm_port *p, struct nvm_rxq *rq, struct rte_
 /*
  * zerocopy=1: up to @p n packets, each the mbufs the device wrote (one per
  * buffer, chained with MRG_RXBUF); a dropped packet's mbufs go back to the
- * pool. Then the queue is topped up.
+ * pool. Packets left from the last burst go first; the library is asked
+ * for as many buffers as rq->x holds (a packet may take many: a burst of
+ * one must still take a jumbo frame), and what does not fit in @p n waits
+ * for the next burst. Then the queue is topped up.
  */
 static inline uint16_t zc_rx(struct nvm_port *p, struct nvm_rxq *rq, struct rte_mempool *mp,
 			     struct rte_mbuf **bufs, uint32_t n)
 {
 	struct rte_mbuf *head = NULL, *last = NULL, *m;
-	uint32_t i, k = 0;
+	uint32_t i, k = 0, done = 0;
 	uint64_t bytes = 0;
 	int got;
 
-	got = rte_vmsg_net_drv_rx_burst_ext(p->ndrv, rq->q, rq->x, n);
+	while (k < n && rq->zpos < rq->znpend)
+		bufs[k++] = rq->zpend[rq->zpos++];
+	if (rq->zpos < rq->znpend)
+		return (uint16_t)k;
+	rq->zpos = rq->znpend = 0;
+	if (k == n)
+		return (uint16_t)k;
+	got = rte_vmsg_net_drv_rx_burst_ext(p->ndrv, rq->q, rq->x, NVM_ZREFILL);
 	if (unlikely(got == -EIO))
 		__atomic_store_n(&rq->broke, 1, __ATOMIC_RELAXED);
 	for (i = 0; got > 0 && i < (uint32_t)got; i++) {
@@ -156,18 +166,29 @@ static inline uint16_t zc_rx(struct nvm_port *p, struct nvm_rxq *rq, struct rte_
 		}
 		last = m;
 		if ((x->flags & RTE_VMSG_NET_XBUF_F_MORE) == 0) {
-			bufs[k++] = head;
+			if (k < n)
+				bufs[k++] = head;
+			else
+				rq->zpend[rq->znpend++] = head; /* fewer packets than buffers */
 			bytes += head->pkt_len;
+			done++;
 			head = NULL;
 		}
 	}
 	if (got > 0)
 		p->zposted[rq->q] -= (uint32_t)got;
 	zc_refill(p, rq, mp);
-	rq->packets += k;
-	rq->zc_packets += k;
+	rq->packets += done;
+	rq->zc_packets += done;
 	rq->bytes += bytes;
 	return (uint16_t)k;
+}
+
+void nvm_zc_pend_free(struct nvm_rxq *rq)
+{
+	while (rq->zpos < rq->znpend)
+		rte_pktmbuf_free(rq->zpend[rq->zpos++]);
+	rq->zpos = rq->znpend = 0;
 }
 
 /*

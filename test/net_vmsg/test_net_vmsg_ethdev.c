@@ -112,7 +112,9 @@ static uint64_t mix(uint64_t x)
 static int tso;	  /* --tso (NVMT_TSO=1 in the children) */
 static int zc;	  /* --zerocopy, --zc-hold (NVMT_ZC=1 in the children) */
 static int jumbo; /* --jumbo (NVMT_JUMBO=1 in the children) */
-static int amp;	  /* --amp (NVMT_AMP=1 in the children) */
+/* --rx-burst N (NVMT_RX_BURST): the receiver's nb_pkts, 1..BURST; BURST by default. */
+static uint16_t rx_burst = BURST;
+static int amp; /* --amp (NVMT_AMP=1 in the children) */
 /* --ring, --in-order (NVMT_RING, NVMT_IN_ORDER in the children): NULL when not given. */
 static const char *ring_arg, *in_order_arg;
 static const char *dev_in_order_arg; /* --device-in-order (NVMT_DEV_IN_ORDER) */
@@ -447,7 +449,7 @@ static int receiver(uint16_t port, uint16_t nq, uint64_t n, int gaps)
 			return 1;
 		}
 		for (q = 0; q < nq; q++) {
-			k = rte_eth_rx_burst(port, q, m, BURST);
+			k = rte_eth_rx_burst(port, q, m, rx_burst);
 			for (i = 0; i < k; i++) {
 				const uint8_t *d = rte_pktmbuf_mtod(m[i], uint8_t *);
 
@@ -925,6 +927,8 @@ static int run(const char *self, int argc, char **argv)
 			stop = argv[i + 1];
 		else if (strcmp(argv[i], "--ring") == 0)
 			setenv("NVMT_RING", argv[i + 1], 1);
+		else if (strcmp(argv[i], "--rx-burst") == 0)
+			setenv("NVMT_RX_BURST", argv[i + 1], 1);
 		else if (strcmp(argv[i], "--in-order") == 0)
 			setenv("NVMT_IN_ORDER", argv[i + 1], 1);
 		else if (strcmp(argv[i], "--device-in-order") == 0)
@@ -1223,6 +1227,11 @@ int main(int argc, char **argv)
 	tso = getenv("NVMT_TSO") != NULL;
 	zc = getenv("NVMT_ZC") != NULL;
 	jumbo = getenv("NVMT_JUMBO") != NULL;
+	if (getenv("NVMT_RX_BURST") != NULL) {
+		int b = atoi(getenv("NVMT_RX_BURST"));
+
+		rx_burst = (uint16_t)(b >= 1 && b <= BURST ? b : BURST);
+	}
 	amp = getenv("NVMT_AMP") != NULL;
 	ring_arg = getenv("NVMT_RING");
 	in_order_arg = getenv("NVMT_IN_ORDER");

@@ -668,6 +668,7 @@ static int nvm_probe(struct rte_vdev_device *vdev)
 			}
 		}
 	}
+	p->pcie_wait = 1; /* the control thread's opens of a card wait for its layout */
 	rc = rte_ctrl_thread_create(&p->ctl, "net_vmsg-ctl", NULL, nvm_ctl_main, p);
 	if (rc != 0) {
 		rc = -rc;

@@ -285,9 +285,16 @@ static uint64_t dma_bytes(const struct nvm_port *p)
 }
 
 #ifdef NVM_HAVE_PCIE
+static int nvm_stopping(void *arg);
+
 /*
- * bus=pcie: opens the card through VFIO without waiting (the control thread
- * polls the bus, which brings the link up), with a DMA area for the pairs.
+ * bus=pcie: opens the card through VFIO (the control thread polls the bus,
+ * which brings the link up), with a DMA area for the pairs. The probe's
+ * open does not wait: a card set up wrong fails it at once. The control
+ * thread's (a card whose side had not written its layout, or one opened
+ * again after a loss) waits up to NVM_PCIE_LINK_WAIT_NS for the layout the
+ * card writes after the open's reset and then for the link, cancelled by
+ * close, rather than resetting the card five times a second.
  */
 static int pcie_open(struct nvm_port *p)
 {
@@ -307,7 +314,14 @@ static int pcie_open(struct nvm_port *p)
 
 	memset(&o, 0, sizeof(o));
 	o.sz = sizeof(o);
-	o.flags = RTE_VMSG_PCIE_F_NO_WAIT | (p->a.pcie_iova_pa ? RTE_VMSG_PCIE_F_IOVA_PA : 0);
+	o.flags = p->a.pcie_iova_pa ? RTE_VMSG_PCIE_F_IOVA_PA : 0;
+	if (p->pcie_wait) {
+		o.wait_ns = NVM_PCIE_LINK_WAIT_NS;
+		o.cancel = nvm_stopping;
+		o.cancel_arg = p;
+	} else {
+		o.flags |= RTE_VMSG_PCIE_F_NO_WAIT;
+	}
 	o.profile = p->a.pcie_profile;
 	o.placement = p->a.pcie_placement;
 	o.layout = p->a.pcie_layout;

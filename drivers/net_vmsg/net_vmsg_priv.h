@@ -174,6 +174,7 @@ struct nvm_port {
 	uint32_t nretired;
 	pthread_t ctl;
 	int ctl_running;
+	int pcie_wait; /* bus=pcie: opens after the probe's wait for the card's layout */
 	uint32_t stop;
 
 	/* Shared: fast path reads, control thread writes */

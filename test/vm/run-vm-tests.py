@@ -26,6 +26,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -84,6 +85,14 @@ class Card:
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
+
+    def late_restart(self, secs=3.0):
+        """Killed, its link wiped (layout header and queue heads gone), started secs later."""
+        self.kill()
+        with open(self.shm, "r+b") as f:
+            f.seek(self.offset)
+            f.write(bytes(4096))
+        threading.Timer(secs, self.start).start()
 
     def hostile(self, what):
         """Makes the card misbehave once (vmsg-card --hostile): writes what, then SIGUSR1."""
@@ -383,6 +392,12 @@ def scenarios_traffic(guest, plain, bell):
     }]
 
 
+def late_opens(out, ctx):
+    """pmd-late: the card without its layout for 3 s was not opened again and again."""
+    n = sum(1 for l in out if "has not written its layout" in l)
+    return "" if n <= 2 else "the card was opened %d times without its layout" % n
+
+
 def scenarios_pmd(pmd):
     """A DPDK application on the cards: the ethdev API over net_vmsg's bus=pcie."""
     ok = r"^vm-pmd: ok$"
@@ -416,6 +431,16 @@ def scenarios_pmd(pmd):
         "what": "the card hangs for 1.5 s (alive, its queue head RUN) under the running DPDK "
                 "application with peer_timeout=300: the bus keepalive takes it for lost, the "
                 "link goes down, and comes back when the card polls again",
+    }, {
+        "name": "pmd-late", "secs": 90, "card": "card_poll", "rounds": 1,
+        "cmd": ("%s --card %s --notify poll --count 4000 --seed 37 --timeout 80 "
+                "--cue pmd-late" % (pmd, BDF_PLAIN)),
+        "expect": [ok, r"recovered from [1-9] card restart"],
+        "check": late_opens,
+        "cue": ("pmd-late", "card_poll", "late"),
+        "what": "the card killed and its link wiped under the running DPDK application, then "
+                "started 3 s later: the port waits in one open of the card for its layout "
+                "(no reset and error line five times a second), and the round completes",
     }, {
         "name": "pmd-not-bound", "secs": 20, "rc": "nonzero",
         "cmd": "%s --card %s --count 10" % (pmd, BDF_SPARE),
@@ -605,7 +630,9 @@ def run_host(args, ctx, scenarios):
             cue = s.get("cue")
             if cue and line.startswith("VMSYNC " + cue[0]):
                 c = ctx[cue[1]]
-                if cue[2] is not None:
+                if cue[2] == "late":
+                    c.late_restart()
+                elif cue[2] is not None:
                     c.hostile(cue[2])
                 else:
                     c.kill()
@@ -708,6 +735,9 @@ def main():
                                             os.path.join(args.work, name + ".hostile")],
                      os.path.join(args.work, name + ".log"))
             c.hostile_file = os.path.join(args.work, name + ".hostile")
+            if "--shm" in a:
+                c.shm = a[a.index("--shm") + 1]
+                c.offset = int(a[a.index("--offset") + 1]) if "--offset" in a else 0
             return c
         card_poll = card("card-plain", ["--shm", shm_plain, "--offset", str(LAYOUT_OFFSET),
                                         "--notify", "poll"])
@@ -805,7 +835,9 @@ def run_vm(args, env, ctx, shm_plain, shm_spare, qsock):
     def act(cue):
         def hook():
             card = ctx[cue[1]]
-            if cue[2] is not None:
+            if cue[2] == "late":
+                card.late_restart()
+            elif cue[2] is not None:
                 card.hostile(cue[2])  # misbehave once
             else:
                 card.kill()

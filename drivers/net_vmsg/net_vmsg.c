@@ -164,6 +164,9 @@ static void port_free(struct nvm_port *p)
 	} else {
 		nvm_drv_detach(p);
 		nvm_zc_sweep(p, 1);
+		free(p->retired); /* what is still out stays mapped (said) */
+		p->retired = NULL;
+		p->nretired = p->cap_retired = 0;
 	}
 	for (q = 0; q < NVM_MAX_QUEUES; q++) {
 		rxq_free(p, q);

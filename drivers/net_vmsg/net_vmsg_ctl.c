@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -559,8 +560,9 @@ static const struct nvm_zpool *zc_in_the_way(const struct nvm_port *p)
 
 /*
  * Takes the live pool, and the memory it lies in, off the port, into
- * p->retired[]: 0; or -ENOSPC when that is full, the memory then left
- * mapped for good (said).
+ * p->retired[] (grown as needed): 0; or -ENOMEM when it cannot grow, the
+ * memory then left mapped for good and the port kept from attaching again
+ * (it cannot tell whether the file it would map holds those mbufs), said.
  */
 static int zc_retire(struct nvm_port *p)
 {
@@ -583,11 +585,20 @@ static int zc_retire(struct nvm_port *p)
 		p->shm = NULL;
 		p->bus = NULL;
 	}
-	if (p->nretired == NVM_MAX_RETIRED) {
-		NVM_LOG(ERR, p,
-			"%u pools with mbufs out: pool %s and its memory are left mapped for good",
-			p->nretired, z.mp->name);
-		return -ENOSPC;
+	if (p->nretired == p->cap_retired) {
+		uint32_t cap = p->cap_retired != 0 ? 2u * p->cap_retired : 8u;
+		struct nvm_zpool *r = realloc(p->retired, cap * sizeof(*r));
+
+		if (r == NULL) {
+			NVM_LOG(ERR, p,
+				"out of memory with %u pools' mbufs out: pool %s and its memory "
+				"are left mapped for good, and the port stays down until closed",
+				p->nretired, z.mp->name);
+			p->zc_untracked = 1;
+			return -ENOMEM;
+		}
+		p->retired = r;
+		p->cap_retired = cap;
 	}
 	path = rte_vmsg_region_path(rg);
 	fd = rte_vmsg_region_fd(rg);
@@ -624,7 +635,7 @@ void nvm_drv_detach(struct nvm_port *p)
 		if (rte_mempool_full(p->zmp))
 			rte_mempool_free(p->zmp);
 		else
-			(void)zc_retire(p); /* -ENOSPC: left mapped, said */
+			(void)zc_retire(p); /* -ENOMEM: left mapped, the port held down, said */
 		p->zmp = NULL;
 	}
 	memset(p->zposted, 0, sizeof(p->zposted));
@@ -813,6 +824,15 @@ static int drv_round(struct nvm_port *p)
 	case NVM_ATTACH:
 		if (now < p->next_ns)
 			return 0;
+		if (p->zc_untracked) {
+			if (!p->said_held)
+				NVM_LOG(ERR, p,
+					"an mbuf pool that could not be kept track of may still "
+					"be out: not attaching again");
+			p->said_held = 1;
+			p->next_ns = now + NVM_ATTACH_RETRY_NS;
+			return 0;
+		}
 		z = zc_in_the_way(p);
 		if (z != NULL) {
 			if (!p->said_held)

@@ -49,7 +49,6 @@
 #define NVM_ZELT_MIN 2048u   /* data bytes of a pool buffer at least (after the headroom) */
 #define NVM_ZCACHE 256u	     /* the pool's per-lcore cache */
 #define NVM_PCIE_DMA_MAX (1ull << 30) /* a card's DMA area at most (rte_vmsg_pcie_opts.dma_size) */
-#define NVM_MAX_RETIRED 8u	      /* pools of earlier attachments whose mbufs are still out */
 
 extern int nvm_logtype;
 #define NVM_LOG(level, p, fmt, ...) \
@@ -169,9 +168,10 @@ struct nvm_port {
 	int said_waiting;
 	int said_held; /* zerocopy=1: attaching waits for a retired pool (said once) */
 	int connected, driver_ok;
-	uint32_t zgen;				   /* zerocopy=1: pools made, for their names */
-	struct nvm_zpool retired[NVM_MAX_RETIRED]; /* of attachments gone, mbufs still out */
-	uint32_t nretired;
+	uint32_t zgen;		   /* zerocopy=1: pools made, for their names */
+	struct nvm_zpool *retired; /* of attachments gone, mbufs still out (grows) */
+	uint32_t nretired, cap_retired;
+	int zc_untracked; /* zerocopy=1: a pool with mbufs out could not be retired */
 	pthread_t ctl;
 	int ctl_running;
 	int pcie_wait; /* bus=pcie: opens after the probe's wait for the card's layout */

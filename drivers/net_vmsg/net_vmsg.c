@@ -123,14 +123,18 @@ static int nvm_stop(struct rte_eth_dev *dev)
 
 static void rxq_free(struct nvm_port *p, uint16_t q)
 {
-	struct nvm_rxq *rq = p->rxq[q];
+	struct nvm_rxq *rq;
 
+	/* The control thread's detach frees a queue's pending packets under the lock too. */
+	pthread_mutex_lock(&p->lock);
+	rq = p->rxq[q];
+	p->rxq[q] = NULL;
+	pthread_mutex_unlock(&p->lock);
 	if (rq == NULL)
 		return;
 	if (rq->hole < NVM_BURST)
 		rte_pktmbuf_free_bulk(&rq->stash[rq->hole], NVM_BURST - rq->hole);
 	nvm_zc_pend_free(rq);
-	p->rxq[q] = NULL;
 	rte_free(rq->bounce);
 	rte_free(rq);
 }
@@ -274,6 +278,8 @@ static int nvm_rxq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc, 
 	}
 	rq->p = p;
 	rq->q = q;
+	rq->busy = &p->rxw[q].busy;
+	rq->broke = &p->rxw[q].broke;
 	rq->port_id = dev->data->port_id;
 	rq->mp = mp;
 	rq->data_off = (uint32_t)sizeof(struct rte_mbuf) + rte_pktmbuf_priv_size(mp) +
@@ -281,7 +287,9 @@ static int nvm_rxq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc, 
 	for (i = 0; i < NVM_BURST; i++)
 		rq->v[i].cap = rq->cap; /* the library writes len and hdr only */
 	rq->hole = NVM_BURST;		/* filled by the first burst */
+	pthread_mutex_lock(&p->lock);
 	p->rxq[q] = rq;
+	pthread_mutex_unlock(&p->lock);
 	dev->data->rx_queues[q] = rq;
 	return 0;
 }
@@ -308,6 +316,8 @@ static int nvm_txq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc, 
 	}
 	tq->p = p;
 	tq->q = q;
+	tq->busy = &p->txw[q].busy;
+	tq->broke = &p->txw[q].broke;
 	p->txq[q] = tq;
 	dev->data->tx_queues[q] = tq;
 	return 0;

@@ -135,9 +135,9 @@ void nvm_quiesce(struct nvm_port *p)
 		nvm_membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);
 	for (q = 0; q < p->nq; q++) {
 		/* A_Q2: pairs with R_Q2 in leave() (net_vmsg_rxtx.c). */
-		while (p->rxq[q] != NULL && __atomic_load_n(&p->rxq[q]->busy, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&p->rxw[q].busy, __ATOMIC_ACQUIRE))
 			rte_pause();
-		while (p->txq[q] != NULL && __atomic_load_n(&p->txq[q]->busy, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&p->txw[q].busy, __ATOMIC_ACQUIRE))
 			rte_pause();
 	}
 }
@@ -624,10 +624,15 @@ void nvm_drv_detach(struct nvm_port *p)
 	if (p->zmp != NULL) {
 		uint32_t q;
 
-		/* Received, not yet handed out: back to the pool (the bursts are quiesced). */
+		/*
+		 * Received, not yet handed out: back to the pool (the bursts are
+		 * quiesced; the lock keeps a queue release from freeing the queue).
+		 */
+		pthread_mutex_lock(&p->lock);
 		for (q = 0; q < p->nq; q++)
 			if (p->rxq[q] != NULL)
 				nvm_zc_pend_free(p->rxq[q]);
+		pthread_mutex_unlock(&p->lock);
 		/*
 		 * The application may still hold mbufs of the pool: it stays,
 		 * its memory mapped, until they are back (nvm_zc_sweep()).
@@ -774,10 +779,8 @@ static int pair_broke(struct nvm_port *p, uint32_t q)
 {
 	int b = 0;
 
-	if (p->rxq[q] != NULL)
-		b |= (int)__atomic_exchange_n(&p->rxq[q]->broke, 0, __ATOMIC_RELAXED);
-	if (p->txq[q] != NULL)
-		b |= (int)__atomic_exchange_n(&p->txq[q]->broke, 0, __ATOMIC_RELAXED);
+	b |= (int)__atomic_exchange_n(&p->rxw[q].broke, 0, __ATOMIC_RELAXED);
+	b |= (int)__atomic_exchange_n(&p->txw[q].broke, 0, __ATOMIC_RELAXED);
 	return b;
 }
 
@@ -786,8 +789,8 @@ static int queues_broke(const struct nvm_port *p)
 	uint32_t q;
 
 	for (q = 0; q < p->nq; q++)
-		if ((p->rxq[q] != NULL && __atomic_load_n(&p->rxq[q]->broke, __ATOMIC_RELAXED)) ||
-		    (p->txq[q] != NULL && __atomic_load_n(&p->txq[q]->broke, __ATOMIC_RELAXED)))
+		if (__atomic_load_n(&p->rxw[q].broke, __ATOMIC_RELAXED) ||
+		    __atomic_load_n(&p->txw[q].broke, __ATOMIC_RELAXED))
 			return 1;
 	return 0;
 }

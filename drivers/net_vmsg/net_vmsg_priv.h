@@ -57,12 +57,22 @@ extern int nvm_logtype;
 struct nvm_port;
 struct rte_vmsg_pcie;
 
+/*
+ * A queue's words the control thread reads, in the port (which outlives
+ * its queues): it never follows a queue pointer the application may be
+ * freeing (queue set-up or release on a stopped port).
+ */
+struct nvm_qword {
+	uint32_t busy;	/* driver role: a burst runs (see the file comment) */
+	uint32_t broke; /* driver role: the helper said -EIO; the control thread resets */
+} __rte_cache_aligned;
+
 struct nvm_rxq {
 	struct nvm_port *p;
 	uint16_t q;
 	uint16_t port_id;
-	uint32_t busy;	/* driver role: a burst runs (see the file comment) */
-	uint32_t broke; /* driver role: the helper said -EIO; the control thread resets */
+	uint32_t *busy;	 /* &p->rxw[q].busy */
+	uint32_t *broke; /* &p->rxw[q].broke */
 	struct rte_mempool *mp;
 	uint32_t cap;	   /* bytes an mbuf of @c mp takes after its headroom */
 	uint32_t data_off; /* from an mbuf of @c mp to its data once reset */
@@ -95,8 +105,8 @@ struct nvm_rxq {
 struct nvm_txq {
 	struct nvm_port *p;
 	uint16_t q;
-	uint32_t busy;
-	uint32_t broke;
+	uint32_t *busy;	 /* &p->txw[q].busy */
+	uint32_t *broke; /* &p->txw[q].broke */
 	uint64_t packets, bytes, errors;
 	uint8_t *bounce; /* multi-segment packets are made contiguous here */
 	struct rte_vmsg_net_pkt v[NVM_BURST];
@@ -207,6 +217,7 @@ struct nvm_port {
 
 	uint16_t mtu;
 	struct rte_ether_addr mac;
+	struct nvm_qword rxw[NVM_MAX_QUEUES], txw[NVM_MAX_QUEUES];
 	struct nvm_rxq *rxq[NVM_MAX_QUEUES];
 	struct nvm_txq *txq[NVM_MAX_QUEUES];
 };

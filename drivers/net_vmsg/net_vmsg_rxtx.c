@@ -106,7 +106,7 @@ static inline void zc_refill(struct nvm_port *p, struct nvm_rxq *rq, struct rte_
 	}
 	rc = rte_vmsg_net_drv_rx_post_ext(p->ndrv, rq->q, rq->x, want);
 	if (unlikely(rc == -EIO))
-		__atomic_store_n(&rq->broke, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(rq->broke, 1, __ATOMIC_RELAXED);
 	i = rc > 0 ? (uint32_t)rc : 0;
 	p->zposted[rq->q] += i;
 	if (i < want)
@@ -138,7 +138,7 @@ static inline uint16_t zc_rx(struct nvm_port *p, struct nvm_rxq *rq, struct rte_
 		return (uint16_t)k;
 	got = rte_vmsg_net_drv_rx_burst_ext(p->ndrv, rq->q, rq->x, NVM_ZREFILL);
 	if (unlikely(got == -EIO))
-		__atomic_store_n(&rq->broke, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(rq->broke, 1, __ATOMIC_RELAXED);
 	for (i = 0; got > 0 && i < (uint32_t)got; i++) {
 		const struct rte_vmsg_net_xbuf *x = &rq->x[i];
 
@@ -269,7 +269,7 @@ static uint16_t scatter_rx(struct nvm_port *p, struct nvm_rxq *rq, struct rte_mb
 		got = rte_vmsg_net_drv_rx_burst(p->ndrv, rq->q, rq->lv, 1);
 	}
 	if (unlikely(got == -EIO))
-		__atomic_store_n(&rq->broke, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(rq->broke, 1, __ATOMIC_RELAXED);
 	if (got > 0) {
 		k = scatter_out(rq, bufs, (uint32_t)got);
 		if (lent)
@@ -307,18 +307,18 @@ uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 	if (p->a.role == RTE_VMSG_BUS_DRIVER) {
 		struct rte_mempool *zmp;
 
-		if (!enter(&rq->busy, p))
+		if (!enter(rq->busy, p))
 			return 0;
 		zmp = p->zmp; /* the live handle's, seen through enter() */
 		if (zmp != NULL) {
 			m = zc_rx(p, rq, zmp, bufs, n);
-			leave(&rq->busy);
+			leave(rq->busy);
 			return (uint16_t)m;
 		}
 		/* A frame of the device's MTU does not fit one mbuf: chains. */
 		if (unlikely(rq->cap < (uint32_t)p->mtu + NVM_ETH_OVERHEAD)) {
 			m = scatter_rx(p, rq, bufs, n);
-			leave(&rq->busy);
+			leave(rq->busy);
 			return (uint16_t)m;
 		}
 	}
@@ -347,9 +347,9 @@ uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 	else
 		got = rte_vmsg_net_dev_recv_burst(p->ndev, rq->q, &rq->v[h], m);
 	if (p->a.role == RTE_VMSG_BUS_DRIVER)
-		leave(&rq->busy);
+		leave(rq->busy);
 	if (unlikely(got == -EIO) && p->a.role == RTE_VMSG_BUS_DRIVER)
-		__atomic_store_n(&rq->broke, 1, __ATOMIC_RELAXED); /* counted by the library */
+		__atomic_store_n(rq->broke, 1, __ATOMIC_RELAXED); /* counted by the library */
 	if (got <= 0)
 		return 0;
 	for (i = 0; i < (uint32_t)got; i++) {
@@ -432,7 +432,7 @@ static inline uint32_t tx_some(struct nvm_txq *tq, uint32_t n)
 			continue;
 		}
 		if (unlikely(rc == -EIO) && tq->p->a.role == RTE_VMSG_BUS_DRIVER)
-			__atomic_store_n(&tq->broke, 1,
+			__atomic_store_n(tq->broke, 1,
 					 __ATOMIC_RELAXED); /* counted by the library */
 		if (rc <= 0)
 			break;
@@ -481,7 +481,7 @@ static inline uint32_t zc_tx(struct nvm_txq *tq, const struct rte_mempool *zmp,
 		return 1;
 	}
 	if (unlikely(rc == -EIO))
-		__atomic_store_n(&tq->broke, 1, __ATOMIC_RELAXED); /* counted by the library */
+		__atomic_store_n(tq->broke, 1, __ATOMIC_RELAXED); /* counted by the library */
 	if (rc <= 0)
 		return 0;
 	for (i = 0; i < (uint32_t)rc; i++)
@@ -499,7 +499,7 @@ uint16_t nvm_tx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 	int rc;
 
 	if (p->a.role == RTE_VMSG_BUS_DRIVER) {
-		if (!enter(&tq->busy, p))
+		if (!enter(tq->busy, p))
 			return 0;
 		zmp = p->zmp;
 	}
@@ -567,7 +567,7 @@ uint16_t nvm_tx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 			break;
 	}
 	if (p->a.role == RTE_VMSG_BUS_DRIVER)
-		leave(&tq->busy);
+		leave(tq->busy);
 	tq->packets += total;
 	return (uint16_t)total;
 }

@@ -311,6 +311,35 @@ static int link_up(uint16_t port)
 	return rte_eth_link_get_nowait(port, &l) == 0 && l.link_status == RTE_ETH_LINK_UP;
 }
 
+/*
+ * --reconf: with the link up and the port's control thread polling, the
+ * port stopped, its queues set up again (the old ones released) and started,
+ * 50 times, as an application reconfigures a port; then the traffic.
+ */
+static int reconf(uint16_t port, uint16_t nq, struct rte_mempool *mp, const char *role)
+{
+	unsigned int i;
+	uint16_t q;
+
+	for (i = 0; i < 50; i++) {
+		if (rte_eth_dev_stop(port) != 0)
+			goto fail;
+		for (q = 0; q < nq; q++)
+			if (rte_eth_rx_queue_setup(port, q, 256, (unsigned int)rte_socket_id(),
+						   NULL, mp) != 0 ||
+			    rte_eth_tx_queue_setup(port, q, 256, (unsigned int)rte_socket_id(),
+						   NULL) != 0)
+				goto fail;
+		if (rte_eth_dev_start(port) != 0)
+			goto fail;
+		usleep(2000);
+	}
+	return 0;
+fail:
+	fprintf(stderr, "%s: reconfiguring the port failed (round %u)\n", role, i);
+	return 1;
+}
+
 static uint64_t xstat(uint16_t port, const char *name)
 {
 	uint64_t id, v = 0;
@@ -785,6 +814,8 @@ static int child(int argc, char **argv, const char *prog)
 	}
 	if (mtu_mac_check(port, role) != 0 || ring_check(port, role) != 0)
 		return 1;
+	if (getenv("NVMT_RECONF") != NULL && reconf(port, nq, mp, role) != 0)
+		return 1;
 	if (strcmp(what, "send") == 0) {
 		rc = sender(port, mp, nq, n, flag);
 	} else if (argc > 8 && strcmp(argv[8], "hold") == 0) {
@@ -945,6 +976,8 @@ static int run(const char *self, int argc, char **argv)
 			setenv("NVMT_ZC", "1", 1);
 		else if (strcmp(argv[i], "--jumbo") == 0)
 			setenv("NVMT_JUMBO", "1", 1);
+		else if (strcmp(argv[i], "--reconf") == 0)
+			setenv("NVMT_RECONF", "1", 1);
 		else if (strcmp(argv[i], "--amp") == 0) {
 			setenv("NVMT_AMP", "1", 1);
 			amp = 1;

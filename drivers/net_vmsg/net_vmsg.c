@@ -129,6 +129,8 @@ static void rxq_free(struct nvm_port *p, uint16_t q)
 	pthread_mutex_lock(&p->lock);
 	rq = p->rxq[q];
 	p->rxq[q] = NULL;
+	if (rq != NULL)
+		p->zc_rx_gone += rq->zc_packets; /* the xstat only grows */
 	pthread_mutex_unlock(&p->lock);
 	if (rq == NULL)
 		return;
@@ -399,10 +401,29 @@ static void lib_counts(const struct nvm_port *p, struct nvm_lib_counts *c)
 	}
 }
 
+/*
+ * The library's part of ierrors and oerrors. Driver role: the helper's
+ * receive errors are packets this side refused; its transmit drops,
+ * transmissions lost in a reset. Device role: receive drops are packets
+ * for which the driver had no buffer.
+ */
+static void lib_errors(const struct nvm_port *p, const struct nvm_lib_counts *c, uint64_t *ie,
+		       uint64_t *oe)
+{
+	if (p->a.role == RTE_VMSG_BUS_DRIVER) {
+		*ie = c->rx_errors;
+		*oe = c->tx_drops + c->tx_errors;
+	} else {
+		*ie = c->tx_errors;
+		*oe = c->rx_drops + c->rx_errors;
+	}
+}
+
 static int nvm_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *s)
 {
 	struct nvm_port *p = dev->data->dev_private;
 	struct nvm_lib_counts c;
+	uint64_t ie, oe;
 	uint16_t q;
 
 	memset(s, 0, sizeof(*s));
@@ -431,25 +452,17 @@ static int nvm_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *s)
 	}
 	pthread_mutex_lock(&p->lock);
 	lib_counts(p, &c);
+	lib_errors(p, &c, &ie, &oe);
+	s->ierrors += ie - p->ierr_base;
+	s->oerrors += oe - p->oerr_base;
 	pthread_mutex_unlock(&p->lock);
-	/*
-	 * Driver role: the helper's receive errors are packets this side
-	 * refused; its transmit drops, transmissions lost in a reset. Device
-	 * role: receive drops are packets for which the driver had no buffer.
-	 */
-	if (p->a.role == RTE_VMSG_BUS_DRIVER) {
-		s->ierrors += c.rx_errors;
-		s->oerrors += c.tx_drops + c.tx_errors;
-	} else {
-		s->ierrors += c.tx_errors;
-		s->oerrors += c.rx_drops + c.rx_errors;
-	}
 	return 0;
 }
 
 static int nvm_stats_reset(struct rte_eth_dev *dev)
 {
 	struct nvm_port *p = dev->data->dev_private;
+	struct nvm_lib_counts c;
 	uint16_t q;
 
 	for (q = 0; q < p->nq; q++) {
@@ -457,7 +470,6 @@ static int nvm_stats_reset(struct rte_eth_dev *dev)
 			p->rxq[q]->packets = 0;
 			p->rxq[q]->bytes = 0;
 			p->rxq[q]->nombuf = 0;
-			p->rxq[q]->zc_packets = 0;
 		}
 		if (p->txq[q] != NULL) {
 			p->txq[q]->packets = 0;
@@ -465,6 +477,11 @@ static int nvm_stats_reset(struct rte_eth_dev *dev)
 			p->txq[q]->errors = 0;
 		}
 	}
+	/* The library's counters only grow: what they read now is the new zero. */
+	pthread_mutex_lock(&p->lock);
+	lib_counts(p, &c);
+	lib_errors(p, &c, &p->ierr_base, &p->oerr_base);
+	pthread_mutex_unlock(&p->lock);
 	return 0;
 }
 
@@ -474,7 +491,7 @@ static const char *const xnames[] = {
 	"lib_tx_errors",	"events_sent",	"events_received", "rx_zero_copy_packets",
 	"tx_zero_copy_packets",
 };
-#define NVM_NXSTATS (sizeof(xnames) / sizeof(xnames[0]))
+_Static_assert(sizeof(xnames) / sizeof(xnames[0]) == NVM_NXSTATS, "xnames and NVM_NXSTATS");
 
 static int nvm_xstats_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
 			    unsigned int size)
@@ -489,39 +506,59 @@ static int nvm_xstats_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *
 	return (int)NVM_NXSTATS;
 }
 
-static int nvm_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs, unsigned int n)
+/* Every xstat as its counters read (since the port was made); under p->lock. */
+static void xstats_raw(const struct nvm_port *p, uint64_t v[NVM_NXSTATS])
 {
-	struct nvm_port *p = dev->data->dev_private;
 	struct nvm_lib_counts c;
-	uint64_t v[NVM_NXSTATS];
 	unsigned int i;
 
-	if (xs == NULL || n < NVM_NXSTATS)
-		return (int)NVM_NXSTATS;
-	pthread_mutex_lock(&p->lock);
 	lib_counts(p, &c);
 	v[0] = c.broken;
 	v[1] = p->resets;
 	v[2] = p->peer_lost;
 	v[3] = p->link_ups;
 	v[4] = p->link_downs;
-	pthread_mutex_unlock(&p->lock);
 	v[5] = c.rx_drops;
 	v[6] = c.rx_errors;
 	v[7] = c.tx_drops;
 	v[8] = c.tx_errors;
 	v[9] = c.notifies;
 	v[10] = c.events;
-	v[11] = 0;
+	v[11] = p->zc_rx_gone;
 	for (i = 0; i < p->nq; i++)
 		if (p->rxq[i] != NULL)
 			v[11] += p->rxq[i]->zc_packets;
 	v[12] = c.tx_zc;
+}
+
+static int nvm_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs, unsigned int n)
+{
+	struct nvm_port *p = dev->data->dev_private;
+	uint64_t v[NVM_NXSTATS];
+	unsigned int i;
+
+	if (xs == NULL || n < NVM_NXSTATS)
+		return (int)NVM_NXSTATS;
+	pthread_mutex_lock(&p->lock);
+	xstats_raw(p, v);
 	for (i = 0; i < NVM_NXSTATS; i++) {
 		xs[i].id = i;
-		xs[i].value = v[i];
+		xs[i].value = v[i] - p->xbase[i];
 	}
+	pthread_mutex_unlock(&p->lock);
 	return (int)NVM_NXSTATS;
+}
+
+/* The basic counters and the port's own xstats start again from 0. */
+static int nvm_xstats_reset(struct rte_eth_dev *dev)
+{
+	struct nvm_port *p = dev->data->dev_private;
+
+	(void)nvm_stats_reset(dev);
+	pthread_mutex_lock(&p->lock);
+	xstats_raw(p, p->xbase);
+	pthread_mutex_unlock(&p->lock);
+	return 0;
 }
 
 static const struct eth_dev_ops nvm_ops = {
@@ -544,6 +581,7 @@ static const struct eth_dev_ops nvm_ops = {
 	.stats_get = nvm_stats_get,
 	.stats_reset = nvm_stats_reset,
 	.xstats_get = nvm_xstats_get,
+	.xstats_reset = nvm_xstats_reset,
 	.xstats_get_names = nvm_xstats_names,
 };
 

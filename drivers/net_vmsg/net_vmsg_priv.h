@@ -27,6 +27,7 @@
 #include "net_vmsg_args.h"
 
 #define NVM_BURST 32u
+#define NVM_NXSTATS 13u	       /* the port's own xstats (net_vmsg.c's xnames) */
 #define NVM_TSO_MAX 65536u     /* largest packet sent with TSO (bounce buffer) */
 #define NVM_LRO_MAX 65550u     /* largest packet a device-role port takes with tso=1 */
 #define NVM_POLL_BUSY_US 20u   /* control thread: between polls while things happen */
@@ -182,6 +183,14 @@ struct nvm_port {
 	struct nvm_zpool *retired; /* of attachments gone, mbufs still out (grows) */
 	uint32_t nretired, cap_retired;
 	int zc_untracked; /* zerocopy=1: a pool with mbufs out could not be retired */
+	/*
+	 * What rte_eth_stats_reset() and rte_eth_xstats_reset() left: the
+	 * library's part of ierrors and oerrors, and every xstat, as they read
+	 * then (the counters behind them only grow).
+	 */
+	uint64_t ierr_base, oerr_base;
+	uint64_t zc_rx_gone; /* rx_zero_copy_packets of the queues released */
+	uint64_t xbase[NVM_NXSTATS];
 	pthread_t ctl;
 	int ctl_running;
 	int pcie_wait; /* bus=pcie: opens after the probe's wait for the card's layout */

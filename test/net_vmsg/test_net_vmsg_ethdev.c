@@ -350,6 +350,58 @@ static uint64_t xstat(uint16_t port, const char *name)
 }
 
 /*
+ * --reset-check, after the traffic: rte_eth_stats_reset() zeroes the basic
+ * counters, the library's part of ierrors/oerrors included, and
+ * rte_eth_xstats_reset() every xstat (the port's own and ethdev's); both
+ * counted something before (@p what, an xstat that must have moved).
+ */
+static int reset_check(uint16_t port, const char *role, const char *what)
+{
+	struct rte_eth_xstat_name *names = NULL;
+	struct rte_eth_xstat *xs = NULL;
+	struct rte_eth_stats st;
+	int n, i, bad = 0;
+
+	if (xstat(port, what) == 0) {
+		fprintf(stderr, "%s: %s is 0 before the reset\n", role, what);
+		return 1;
+	}
+	rte_eth_stats_reset(port);
+	if (rte_eth_stats_get(port, &st) != 0 || st.ipackets != 0 || st.opackets != 0 ||
+	    st.ibytes != 0 || st.obytes != 0 || st.ierrors != 0 || st.oerrors != 0) {
+		fprintf(stderr,
+			"%s: basic counters after rte_eth_stats_reset: %" PRIu64
+			" packets in, %" PRIu64 " out, %" PRIu64 " errors in, %" PRIu64 " out\n",
+			role, st.ipackets, st.opackets, st.ierrors, st.oerrors);
+		return 1;
+	}
+	if (xstat(port, what) == 0) {
+		fprintf(stderr, "%s: rte_eth_stats_reset zeroed the xstat %s\n", role, what);
+		return 1;
+	}
+	rte_eth_xstats_reset(port);
+	n = rte_eth_xstats_get(port, NULL, 0);
+	if (n > 0) {
+		names = calloc((size_t)n, sizeof(*names));
+		xs = calloc((size_t)n, sizeof(*xs));
+	}
+	if (names == NULL || xs == NULL || rte_eth_xstats_get_names(port, names, n) != n ||
+	    rte_eth_xstats_get(port, xs, n) != n) {
+		fprintf(stderr, "%s: no xstats\n", role);
+		bad = 1;
+	}
+	for (i = 0; !bad && i < n; i++)
+		if (xs[i].value != 0) {
+			fprintf(stderr, "%s: xstat %s is %" PRIu64 " after rte_eth_xstats_reset\n",
+				role, names[xs[i].id].name, xs[i].value);
+			bad = 1;
+		}
+	free(names);
+	free(xs);
+	return bad;
+}
+
+/*
  * The sender: N packets per queue (forever with @p endless, until killed or
  * until the link went down and up again and N more went through).
  */
@@ -830,6 +882,10 @@ static int child(int argc, char **argv, const char *prog)
 		usleep(300000); /* let the receiver take the last packets before the link goes */
 	if (event && rc == 0)
 		rc = event_check(port, role, what);
+	if (getenv("NVMT_RESET_CHECK") != NULL && rc == 0)
+		rc = reset_check(port, role,
+				 !dev && strcmp(what, "recv") == 0 ? "rx_zero_copy_packets"
+								   : "link_ups");
 	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);
 	rte_eal_cleanup();
@@ -978,6 +1034,8 @@ static int run(const char *self, int argc, char **argv)
 			setenv("NVMT_JUMBO", "1", 1);
 		else if (strcmp(argv[i], "--reconf") == 0)
 			setenv("NVMT_RECONF", "1", 1);
+		else if (strcmp(argv[i], "--reset-check") == 0)
+			setenv("NVMT_RESET_CHECK", "1", 1);
 		else if (strcmp(argv[i], "--amp") == 0) {
 			setenv("NVMT_AMP", "1", 1);
 			amp = 1;

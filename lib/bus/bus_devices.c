@@ -236,16 +236,23 @@ int rte_vmsg_bus_dev_register(struct rte_vmsg_bus *bus, uint16_t dev_num,
 	return 0;
 }
 
-int rte_vmsg_bus_dev_set_lost(struct rte_vmsg_bus *bus, uint16_t dev_num, rte_vmsg_bus_lost_fn fn)
+/* 0 when @p dev_num is registered on the device-role endpoint @p bus; else the API's -errno. */
+static int dev_registered(const struct rte_vmsg_bus *bus, uint16_t dev_num)
 {
 	if (bus == NULL)
 		return -EINVAL;
 	if (bus->role != RTE_VMSG_BUS_DEVICE)
 		return -EPERM;
-	if (bus->devs[dev_num].fn == NULL)
-		return -ENOENT;
-	bus->devs[dev_num].lost = fn;
-	return 0;
+	return bus->devs[dev_num].fn != NULL ? 0 : -ENOENT;
+}
+
+int rte_vmsg_bus_dev_set_lost(struct rte_vmsg_bus *bus, uint16_t dev_num, rte_vmsg_bus_lost_fn fn)
+{
+	int rc = dev_registered(bus, dev_num);
+
+	if (rc == 0)
+		bus->devs[dev_num].lost = fn;
+	return rc;
 }
 
 /*
@@ -267,12 +274,10 @@ void bus_devs_lost(struct rte_vmsg_bus *bus)
 
 int rte_vmsg_bus_dev_unregister(struct rte_vmsg_bus *bus, uint16_t dev_num)
 {
-	if (bus == NULL)
-		return -EINVAL;
-	if (bus->role != RTE_VMSG_BUS_DEVICE)
-		return -EPERM;
-	if (bus->devs[dev_num].fn == NULL)
-		return -ENOENT;
+	int rc = dev_registered(bus, dev_num);
+
+	if (rc < 0)
+		return rc;
 	bus->devs[dev_num].fn = NULL;
 	bus->devs[dev_num].ctx = NULL;
 	bus->devs[dev_num].lost = NULL;

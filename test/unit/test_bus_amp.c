@@ -25,6 +25,7 @@
 #include <rte_vmsg_ring.h>
 #include <rte_vmsg_transport.h>
 
+#include "vmsg_util.h"
 #include "vtest.h"
 
 #define MEM_LEN (64u * 1024u)
@@ -921,6 +922,7 @@ static int silent_handler(void *ctx, const void *frame, size_t len, void *resp, 
 static void test_driver_lost(void)
 {
 	static const uint32_t feat[2] = { 0, 1 }; /* VERSION_1 */
+	static const struct vmsg_util_model no_config = { NULL, 0 };
 	struct rte_vmsg_bus_amp *dev = NULL, *drv = NULL;
 	struct rte_vmsg_bus *devb = NULL, *drvb = NULL;
 	struct rte_vmsg_bus_amp_opts o;
@@ -940,10 +942,7 @@ static void test_driver_lost(void)
 	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &dev), 0);
 	if (dev == NULL || (devb = bus_over(dev, RTE_VMSG_BUS_DEVICE, 0)) == NULL)
 		goto out;
-	memset(&ops, 0, sizeof(ops));
-	ops.sz = sizeof(ops);
-	ops.device_id = 1;
-	ops.vendor_id = 0x1af4;
+	vmsg_util_model_ops(&ops, &no_config, 1);
 	ops.features = feat;
 	ops.num_feature_blocks = 2;
 	ops.reset = lost_reset;

@@ -284,6 +284,21 @@ struct rte_vmsg_pcie;
 RTE_VMSG_API int rte_vmsg_pcie_addr_parse(const char *bdf, char out[16]);
 
 /**
+ * Whether the function at @p bdf is bound to vfio-pci, read from sysfs
+ * (its driver link) and said nowhere: for a program whose card the kernel
+ * took back (rte_vmsg_pcie_release_requested()) to wait quietly until it is
+ * bound again before rte_vmsg_pcie_open(), which says at length why it
+ * fails. Says nothing of the IOMMU group or of who has the device open.
+ *
+ * Concurrency: any thread; a few system calls.
+ *
+ * @return 1 when bound to vfio-pci; 0 when bound to another driver or to
+ *         none, or when there is no such function; -EINVAL for NULL or a
+ *         malformed address.
+ */
+RTE_VMSG_API int rte_vmsg_pcie_bound(const char *bdf);
+
+/**
  * Opens a card by PCI address and brings its link up: the VFIO container,
  * group and device, the profile (by PCI ID, or the one asked for, which the
  * ID must fit), a reset where the device offers it, bus mastering, the BARs
@@ -313,7 +328,8 @@ RTE_VMSG_API int rte_vmsg_pcie_addr_parse(const char *bdf, char out[16]);
  *         placement or notify mode, @c wait_ns with RTE_VMSG_PCIE_F_NO_WAIT,
  *         @c num_elems or @c elem_size outside the link's limits;
  *         -ENODEV when there is no such device, it is not bound to vfio-pci,
- *         or it has no IOMMU group (IOMMU off);
+ *         it has no IOMMU group (IOMMU off), or the kernel asked for it
+ *         back (an unbind, a hot unplug) while the open waited;
  *         -EBUSY when the group is not viable or already in use;
  *         -ENOENT when /dev/vfio/vfio is missing (vfio-pci is not loaded);
  *         -EACCES, -EPERM when /dev/vfio is not accessible;
@@ -381,7 +397,8 @@ RTE_VMSG_API int rte_vmsg_pcie_wait(struct rte_vmsg_pcie *card, uint64_t timeout
  * Whether the kernel asked for the device back (the VFIO REQ notifier: an
  * unbind or a hot unplug is waiting). The bus then reports the peer lost;
  * the application must stop using the card and close it soon: the kernel
- * waits for the close.
+ * waits for the close. Opening it again before it is bound to vfio-pci
+ * once more fails: rte_vmsg_pcie_bound() says when it is.
  *
  * @return 1 when asked, 0 otherwise; -EINVAL for NULL @p card.
  */

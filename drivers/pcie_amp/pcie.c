@@ -163,6 +163,14 @@ int rte_vmsg_pcie_addr_parse(const char *bdf, char out[16])
 	return pcie_amp_bdf_parse(bdf, out);
 }
 
+int rte_vmsg_pcie_bound(const char *bdf)
+{
+	char a[16];
+	int rc = pcie_amp_bdf_parse(bdf, a);
+
+	return rc < 0 ? rc : pcie_amp_vfio_bound(NULL, a);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Set-up steps                                                              */
 
@@ -418,17 +426,40 @@ static void withdraw(struct rte_vmsg_pcie *c)
 }
 
 /*
- * The liveness source of the amp end, run on each pass of the control
- * path: the kernel asked for the device back (VFIO REQ), and in the HOST
- * placement the address published again after the link was down for
- * PCIE_REPUBLISH_NS (the card reset, or lost it). The REQ notifier is read
- * once a millisecond (one read of an eventfd); after it the link is lost
+ * The REQ notifier: 1 once the kernel has asked for the device back (an
+ * unbind or a hot unplug), said once. Read at most once a
+ * PCIE_REQ_PERIOD_NS (one read of an eventfd); after it the link is lost
  * for good: the application must stop and close.
+ */
+static int req_pending(struct rte_vmsg_pcie *c, uint64_t now)
+{
+	uint64_t v;
+
+	if (c->req_seen)
+		return 1;
+	if (c->req_fd < 0 || now < c->req_next_ns)
+		return 0;
+	c->req_next_ns = now + PCIE_REQ_PERIOD_NS;
+	if (read(c->req_fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
+		return 0;
+	c->req_seen = 1;
+	RTE_VMSG_LOG(WARNING,
+		     "%s: the kernel wants the device back (unbind or unplug): "
+		     "stop and close it",
+		     c->bdf);
+	return 1;
+}
+
+/*
+ * The liveness source of the amp end, run on each pass of the control
+ * path: the kernel asked for the device back (req_pending()), and in the
+ * HOST placement the address published again after the link was down for
+ * PCIE_REPUBLISH_NS (the card reset, or lost it).
  */
 static int pcie_live(void *arg, int link_state)
 {
 	struct rte_vmsg_pcie *c = arg;
-	uint64_t now, v;
+	uint64_t now;
 
 	if (c->req_seen)
 		return 1;
@@ -451,22 +482,31 @@ static int pcie_live(void *arg, int link_state)
 		if (link_state != RTE_VMSG_LINK_UP)
 			c->was_up = 0;
 	}
-	if (c->req_fd < 0 || now < c->req_next_ns)
-		return 0;
-	c->req_next_ns = now + PCIE_REQ_PERIOD_NS;
-	if (read(c->req_fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
-		return 0;
-	c->req_seen = 1;
-	RTE_VMSG_LOG(WARNING,
-		     "%s: the kernel wants the device back (unbind or unplug): "
-		     "stop and close it",
-		     c->bdf);
-	return 1;
+	return req_pending(c, now);
 }
 
 static int cancelled(const struct rte_vmsg_pcie *c)
 {
 	return c->o.cancel != NULL && c->o.cancel(c->o.cancel_arg) != 0;
+}
+
+/*
+ * The open's waits (the card's layout, then the link) end when the caller
+ * cancels, or at once when the kernel wants the device back: an unbind
+ * waits for the close.
+ */
+static int open_stop(void *arg)
+{
+	struct rte_vmsg_pcie *c = arg;
+
+	return cancelled(c) || req_pending(c, rte_vmsg_time_ns());
+}
+
+/* The open given up for the kernel's REQ: -ENODEV, said. */
+static int open_released(const struct rte_vmsg_pcie *c)
+{
+	RTE_VMSG_LOG(ERR, "%s: the kernel took the device back during the open: given up", c->bdf);
+	return -ENODEV;
 }
 
 static void nap(uint64_t ns)
@@ -571,8 +611,8 @@ static int attach_link(struct rte_vmsg_pcie *c, uint64_t deadline)
 		if (host || rc != -EAGAIN || (c->o.flags & RTE_VMSG_PCIE_F_NO_WAIT) ||
 		    rte_vmsg_time_ns() >= deadline)
 			break;
-		if (cancelled(c))
-			return -ECANCELED;
+		if (open_stop(c))
+			return c->req_seen ? open_released(c) : -ECANCELED;
 		nap(1000000);
 	}
 	if (rc == -EAGAIN && !host) {
@@ -648,8 +688,9 @@ static int make_bus(struct rte_vmsg_pcie *c, uint64_t deadline)
 	if (rc < 0 || (c->o.flags & RTE_VMSG_PCIE_F_NO_WAIT))
 		return rc;
 	now = rte_vmsg_time_ns();
-	rc = rte_vmsg_bus_wait_connected(c->bus, deadline > now ? deadline - now : 1, c->o.cancel,
-					 c->o.cancel_arg);
+	rc = rte_vmsg_bus_wait_connected(c->bus, deadline > now ? deadline - now : 1, open_stop, c);
+	if (rc < 0 && c->req_seen)
+		return open_released(c);
 	if (rc < 0)
 		RTE_VMSG_LOG(ERR, "%s: the link did not come up: %s (is the card's side polling?)",
 			     c->bdf, strerror(-rc));

@@ -100,6 +100,9 @@ struct pcie_amp_vfio_env {
 /* The kernel's vfio-pci (vfio.c). */
 extern const struct pcie_amp_vfio_ops pcie_amp_vfio_kernel;
 
+/* 1 when sysfs says vfio-pci drives @p bdf (kernel form), else 0; quiet. */
+int pcie_amp_vfio_bound(const struct pcie_amp_vfio_env *env, const char *bdf);
+
 /* The mmap'able areas of a BAR (VFIO_REGION_INFO_CAP_SPARSE_MMAP). */
 #define PCIE_AMP_SPARSE_MAX 8u
 struct pcie_amp_sparse {

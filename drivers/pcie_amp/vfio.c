@@ -126,6 +126,15 @@ static int group_blockers(const char *sysfs, const char *bdf, char *out, size_t 
 	return n;
 }
 
+int pcie_amp_vfio_bound(const struct pcie_amp_vfio_env *env, const char *bdf)
+{
+	char path[PATH_MAX], drv[64];
+
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/driver", env_sysfs(env), bdf);
+	link_base(path, drv, sizeof(drv));
+	return strcmp(drv, "vfio-pci") == 0;
+}
+
 /*
  * The checks that turn the usual set-up mistakes into one line each with
  * the fix: no such device, no IOMMU group (IOMMU off), not bound to

@@ -1132,6 +1132,58 @@ out:
 	rte_vmsg_pcie_close(NULL);
 }
 
+/* Asks for the device back as soon as the open has armed the REQ notifier. */
+static void *req_soon(void *arg)
+{
+	struct pcie_fake *f = arg;
+	uint64_t deadline = rte_vmsg_time_ns() + 5000000000ull;
+
+	while (pcie_fake_request(f) != 0 && rte_vmsg_time_ns() < deadline)
+		usleep(1000);
+	return NULL;
+}
+
+/*
+ * The kernel wants the device back while the open waits: for the card's
+ * layout (an ivshmem card whose side is not running), and for the link (the
+ * link in host memory, nobody on the card to take it). Each open
+ * gives up at once with -ENODEV, not at the end of its 5 s: the kernel's
+ * unbind waits for the close. And no reset at that close.
+ */
+static void test_req_open(void)
+{
+	struct pcie_fake_cfg fc;
+	struct rte_vmsg_pcie_opts o;
+	struct rte_vmsg_pcie *c = NULL;
+	struct pcie_fake_stats st;
+	struct pcie_fake *f;
+	pthread_t tid;
+	uint64_t t0;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		memset(&fc, 0, sizeof(fc));
+		fc.can_reset = true;
+		f = pcie_fake_create(&fc);
+		o = opts_quick();
+		o.wait_ns = 5000000000ull;
+		if (pass == 1)
+			o.placement = RTE_VMSG_PCIE_PLACEMENT_HOST;
+		CHECK_EQ(pthread_create(&tid, NULL, req_soon, f), 0);
+		t0 = rte_vmsg_time_ns();
+		CHECK_EQ(fopen_card(f, &o, &c), -ENODEV);
+		CHECK(rte_vmsg_time_ns() - t0 < 2000000000ull);
+		CHECK(c == NULL);
+		CHECK(log_has("the kernel wants the device back"));
+		CHECK(log_has("the kernel took the device back during the open: given up"));
+		pthread_join(tid, NULL);
+		check_left_clean(f);
+		pcie_fake_stats_get(f, &st);
+		CHECK_U64(st.resets, 1); /* at open only */
+		pcie_fake_destroy(f);
+	}
+}
+
 int main(void)
 {
 	rte_vmsg_log_set_handler(log_capture, RTE_VMSG_LOG_DEBUG, NULL);
@@ -1148,5 +1200,6 @@ int main(void)
 	run_profile(RTE_VMSG_PCIE_PROFILE_VERSAL, 0, 0, 1, 1);
 	run_profile(RTE_VMSG_PCIE_PROFILE_VERSAL, 0, RTE_VMSG_PCIE_LAYOUT_V1, 0, 1);
 	test_req();
+	test_req_open();
 	return vtest_done("test_pcie");
 }

@@ -254,6 +254,22 @@ static int kopen(void)
 	return rc;
 }
 
+/* pcie_amp_vfio_bound() on the made-up tree: quiet, 1 for vfio-pci alone. */
+static int kbound(void)
+{
+	char sysfs[PATH_MAX + 8];
+	struct pcie_amp_vfio_env env;
+	int rc;
+
+	snprintf(sysfs, sizeof(sysfs), "%s/sys", tree);
+	env.sysfs = sysfs;
+	env.dev_vfio = NULL;
+	log_clear();
+	rc = pcie_amp_vfio_bound(&env, BDF);
+	CHECK(!log_has(BDF));
+	return rc;
+}
+
 static void test_vfio_errors(void)
 {
 	char cmd[2 * PATH_MAX];
@@ -263,6 +279,7 @@ static void test_vfio_errors(void)
 	/* No such device. */
 	CHECK_EQ(kopen(), -ENODEV);
 	CHECK(log_has("no such PCI device"));
+	CHECK_EQ(kbound(), 0);
 	/* The device, no IOMMU group: the IOMMU is off. */
 	mkdirs("sys/bus/pci/devices/" BDF);
 	CHECK_EQ(kopen(), -ENODEV);
@@ -277,13 +294,18 @@ static void test_vfio_errors(void)
 	CHECK(log_has("/unbind"));
 	CHECK(log_has("echo " BDF " > "));
 	CHECK(log_has("/bus/pci/drivers_probe"));
+	CHECK_EQ(kbound(), 0);
 	/* Not bound at all. */
 	snprintf(cmd, sizeof(cmd), "%s/sys/bus/pci/devices/%s/driver", tree, BDF);
 	unlink(cmd);
 	CHECK_EQ(kopen(), -ENODEV);
 	CHECK(log_has("bound to no driver, not vfio-pci"));
+	CHECK_EQ(kbound(), 0);
+	sym("../../../bus/pci/drivers/vfio-pci-core", "sys/bus/pci/devices/" BDF "/driver");
+	CHECK_EQ(kbound(), 0); /* the name whole, not a prefix */
 	/* Bound, but another device of the group is held by a host driver. */
 	sym("../../../bus/pci/drivers/vfio-pci", "sys/bus/pci/devices/" BDF "/driver");
+	CHECK_EQ(kbound(), 1);
 	mkdirs("sys/kernel/iommu_groups/7/devices");
 	sym("../../../../bus/pci/devices/" BDF, "sys/kernel/iommu_groups/7/devices/" BDF);
 	mkdirs("sys/bus/pci/devices/0000:00:04.0");
@@ -305,6 +327,9 @@ static void test_vfio_errors(void)
 		CHECK_EQ(rte_vmsg_pcie_open("ff:1f.7", NULL, &c), -ENODEV);
 		CHECK(c == NULL);
 	}
+	CHECK_EQ(rte_vmsg_pcie_bound("ff:1f.7"), 0);
+	CHECK_EQ(rte_vmsg_pcie_bound("ff:20.7"), -EINVAL);
+	CHECK_EQ(rte_vmsg_pcie_bound(NULL), -EINVAL);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tree);
 	CHECK_EQ(system(cmd), 0);
 }

@@ -133,6 +133,7 @@ struct fwd_port {
 	uint32_t drv_state;	 /* enum fwd_drv_state */
 	uint64_t next_try_ns;	 /* driver role: next attach or bring-up attempt */
 	int waiting_said;	 /* a "waiting for" line was printed */
+	int released;		 /* pcie: the kernel took the card back; open once bound again */
 	int connected;		 /* last rte_vmsg_bus_connected() seen */
 	int driver_ok;		 /* device role: last DRIVER_OK seen */
 	uint64_t peer_lost_seen; /* bus stats peer_lost at the last look */
@@ -270,6 +271,10 @@ int fwd_pcie_open(const struct fwd_cfg *cfg, struct fwd_port *p);
 void fwd_pcie_close(struct fwd_port *p);
 /* The card's DMA area (its local address, bus address, size). */
 void fwd_pcie_dma(const struct fwd_port *p, void **addr, uint64_t *bus_addr, uint64_t *size);
+/* 1 when the kernel asked for the open card back (an unbind, a hot unplug). */
+int fwd_pcie_released(const struct fwd_port *p);
+/* 1 when the port's function is bound to vfio-pci (quiet). */
+int fwd_pcie_bound(const struct fwd_port *p);
 /* Whether this vmsg-fwd was built with drivers/pcie_amp. */
 int fwd_pcie_available(void);
 /* A pcie: port's address, checked and in the kernel's form (16 bytes at @p out); -EINVAL. */

@@ -63,7 +63,29 @@ void fwd_pcie_dma(const struct fwd_port *p, void **addr, uint64_t *bus_addr, uin
 	(void)rte_vmsg_pcie_dma(p->card, addr, bus_addr, size);
 }
 
+int fwd_pcie_released(const struct fwd_port *p)
+{
+	return p->card != NULL && rte_vmsg_pcie_release_requested(p->card) == 1;
+}
+
+int fwd_pcie_bound(const struct fwd_port *p)
+{
+	return rte_vmsg_pcie_bound(p->file) == 1;
+}
+
 #else /* built without drivers/pcie_amp */
+
+int fwd_pcie_released(const struct fwd_port *p)
+{
+	(void)p;
+	return 0;
+}
+
+int fwd_pcie_bound(const struct fwd_port *p)
+{
+	(void)p;
+	return 0;
+}
 
 int fwd_pcie_available(void)
 {

@@ -304,9 +304,25 @@ static int dev_control(struct fwd_port *p)
 	return busy || !ok;
 }
 
+/*
+ * pcie: the kernel asked for the card back (an unbind, a hot unplug: the
+ * VFIO REQ notifier), which the bus shows as a lost peer. The port closes
+ * the card, which the unbind waits for, and opens it again only once the
+ * function is bound to vfio-pci again, rather than failing an open with
+ * the library's error line every ATTACH_RETRY_NS.
+ */
+static int card_released(struct fwd_port *p)
+{
+	if (fwd_pcie_released(p))
+		p->released = 1;
+	return p->released;
+}
+
 /* Driver role, the port stops carrying packets: the pair threads are paused first. */
 static void drv_down(struct fwd_cfg *cfg, struct fwd_port *p, const char *why)
 {
+	if (card_released(p))
+		why = "the kernel asked for the card back (an unbind or a hot unplug): closing it";
 	fwd_pause(cfg);
 	p->up = 0;
 	fwd_resume(cfg);
@@ -314,7 +330,10 @@ static void drv_down(struct fwd_cfg *cfg, struct fwd_port *p, const char *why)
 	p->drv_state = FWD_DRV_ATTACH;
 	p->next_try_ns = fwd_now_ns() + ATTACH_RETRY_NS;
 	p->waiting_said = 0;
-	say(p, "%s; attaching again", why);
+	if (p->released)
+		say(p, "%s; opening it again once it is bound to vfio-pci", why);
+	else
+		say(p, "%s; attaching again", why);
 }
 
 static int drv_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now)
@@ -327,7 +346,25 @@ static int drv_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now)
 	case FWD_DRV_ATTACH:
 		if (now < p->next_try_ns)
 			return 1;
+		if (p->released) {
+			if (!fwd_pcie_bound(p)) {
+				p->next_try_ns = now + ATTACH_RETRY_NS;
+				return 1;
+			}
+			say(p, "card %s is bound to vfio-pci again: opening it", p->file);
+			p->released = 0;
+		}
 		rc = drv_attach(cfg, p);
+		if (rc == -ENODEV && p->bus_kind == FWD_BUS_PCIE) {
+			/* Not bound to vfio-pci (the library said why): wait until it is. */
+			say(p,
+			    "card %s is gone from vfio-pci: opening it again once it is bound to "
+			    "vfio-pci",
+			    p->file);
+			p->released = 1;
+			p->next_try_ns = now + ATTACH_RETRY_NS;
+			return 1;
+		}
 		if (rc < 0) {
 			if (!p->waiting_said) {
 				resolve(cfg, p, path, sizeof(path));
@@ -346,6 +383,10 @@ static int drv_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now)
 		rte_vmsg_bus_poll(p->bus);
 		if (rte_vmsg_bus_stats_get(p->bus, &bs) == 0)
 			p->peer_lost_seen = bs.peer_lost;
+		if (card_released(p)) {
+			drv_down(cfg, p, "");
+			return 1;
+		}
 		if (rte_vmsg_bus_connected(p->bus) != 1) {
 			if (now > p->next_try_ns) {
 				/* A dead device's file: map the file again (it may be new). */

@@ -763,15 +763,49 @@ static int drv_bringup(struct nvm_port *p)
 	return 0;
 }
 
+/*
+ * bus=pcie: the kernel asked for the card back (an unbind, a hot unplug:
+ * the VFIO REQ notifier). The bus takes it for a lost peer; the port then
+ * closes the card, which the kernel's unbind waits for, and opens it again
+ * only once the function is bound to vfio-pci again (pcie_rebound()),
+ * instead of failing an open with the library's error line every
+ * NVM_ATTACH_RETRY_NS.
+ */
+static int card_released(struct nvm_port *p)
+{
+#ifdef NVM_HAVE_PCIE
+	if (p->card != NULL && rte_vmsg_pcie_release_requested(p->card) == 1)
+		p->released = 1;
+#endif
+	return p->released;
+}
+
+/* bus=pcie after a release: 1 once the function is bound to vfio-pci again, said. */
+static int pcie_rebound(struct nvm_port *p)
+{
+#ifdef NVM_HAVE_PCIE
+	if (rte_vmsg_pcie_bound(p->a.file) != 1)
+		return 0;
+	NVM_LOG(NOTICE, p, "card %s is bound to vfio-pci again: opening it", p->a.file);
+#endif
+	p->released = 0;
+	return 1;
+}
+
 static void drv_down(struct nvm_port *p, const char *why)
 {
+	if (card_released(p))
+		why = "the kernel asked for the card back (an unbind or a hot unplug): closing it";
 	nvm_quiesce(p);
 	set_link(p, 0);
 	nvm_drv_detach(p);
 	p->st = NVM_ATTACH;
 	p->next_ns = now_ns() + NVM_ATTACH_RETRY_NS;
 	p->said_waiting = 0;
-	NVM_LOG(NOTICE, p, "%s; attaching again", why);
+	if (p->released)
+		NVM_LOG(NOTICE, p, "%s; opening it again once it is bound to vfio-pci", why);
+	else
+		NVM_LOG(NOTICE, p, "%s; attaching again", why);
 }
 
 /* Tests and clears the broken marks of pair @p q. */
@@ -849,7 +883,24 @@ static int drv_round(struct nvm_port *p)
 			return 0;
 		}
 		p->said_held = 0;
+		if (p->released && !pcie_rebound(p)) {
+			p->next_ns = now + NVM_ATTACH_RETRY_NS;
+			return 0;
+		}
 		rc = nvm_drv_attach(p);
+		if (rc == -ENODEV && p->a.bus == NVM_BUS_PCIE) {
+			/*
+			 * Not bound to vfio-pci (the library said why), or taken
+			 * back during the open's wait: wait until it is bound.
+			 */
+			NVM_LOG(NOTICE, p,
+				"card %s is gone from vfio-pci: opening it again once it is "
+				"bound to vfio-pci",
+				p->a.file);
+			p->released = 1;
+			p->next_ns = now + NVM_ATTACH_RETRY_NS;
+			return 0;
+		}
 		if (rc < 0) {
 			if (!p->said_waiting)
 				NVM_LOG(NOTICE, p, "waiting for the %s %s (%s)",
@@ -863,6 +914,10 @@ static int drv_round(struct nvm_port *p)
 	case NVM_LINK:
 		rte_vmsg_bus_poll(p->bus);
 		p->peer_lost_seen = peer_lost_now(p);
+		if (card_released(p)) {
+			drv_down(p, "");
+			return 1;
+		}
 		if (rte_vmsg_bus_connected(p->bus) != 1) {
 			if (now > p->next_ns) {
 				nvm_drv_detach(

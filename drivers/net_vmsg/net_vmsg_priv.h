@@ -194,6 +194,7 @@ struct nvm_port {
 	pthread_t ctl;
 	int ctl_running;
 	int pcie_wait; /* bus=pcie: opens after the probe's wait for the card's layout */
+	int released;  /* bus=pcie: the kernel took the card back; open once vfio-pci has it */
 	uint32_t stop;
 
 	/* Shared: fast path reads, control thread writes */

@@ -398,6 +398,12 @@ def late_opens(out, ctx):
     return "" if n <= 2 else "the card was opened %d times without its layout" % n
 
 
+def quiet_release(out, ctx):
+    """pmd-unbind, fwd-unbind: the card given back was not opened while it was on no driver."""
+    n = sum(1 for l in out if "not vfio-pci" in l)
+    return "" if n == 0 else "%d opens of the card while it was on no driver" % n
+
+
 def scenarios_pmd(pmd):
     """A DPDK application on the cards: the ethdev API over net_vmsg's bus=pcie."""
     ok = r"^vm-pmd: ok$"
@@ -442,6 +448,22 @@ def scenarios_pmd(pmd):
                 "started 3 s later: the port waits in one open of the card for its layout "
                 "(no reset and error line five times a second), and the round completes",
     }, {
+        "name": "pmd-unbind", "secs": 90, "card": "card_poll", "rounds": 1,
+        "cmd": ("%s --card %s --notify poll --count 4000 --seed 38 --timeout 80 "
+                "--cue pmd-unbind --unbind" % (pmd, BDF_PLAIN)),
+        "expect": [ok, r"recovered from 1 card restart",
+                   r"unbind: the kernel had the card back in \d+ ms",
+                   r"unbind: bound to vfio-pci again",
+                   r"librte_vmsg: pcie_amp: %s: the kernel wants the device back" % BDF_PLAIN,
+                   r"the kernel asked for the card back .*: closing it; opening it again once "
+                   r"it is bound to vfio-pci",
+                   r"card %s is bound to vfio-pci again: opening it" % BDF_PLAIN],
+        "check": quiet_release,
+        "what": "the card unbound from vfio-pci under the running DPDK application (the VFIO "
+                "REQ notifier): the port closes it, which the unbind waits for, opens it "
+                "again once it is bound to vfio-pci again (not before, and quietly), and the "
+                "round completes",
+    }, {
         "name": "pmd-not-bound", "secs": 20, "rc": "nonzero",
         "cmd": "%s --card %s --count 10" % (pmd, BDF_SPARE),
         "expect": [r"net_vmsg: librte_vmsg: pcie_amp: " + BDF_SPARE +
@@ -459,7 +481,34 @@ def scenarios_fwd(pmd, fwd):
            "%s --vdev net_vmsg0,file=/tmp/fwd0,role=driver --count 1000 --seed 35 --timeout 50; "
            "rc=$?; kill -INT $f; wait $f; frc=$?; cat /tmp/fwd.out; "
            "echo \"vmsg-fwd exit $frc\"; exit $rc" % (fwd, BDF_PLAIN, pmd))
+    # The card taken from vfio-pci and given back under a running vmsg-fwd,
+    # between two rounds through it: the second once the pcie: port is up again.
+    ucmd = ("%s --hugepages none --port vmsg:file=/tmp/fwd1 --port pcie:%s,iova=pa --stats-period 0 "
+            "--idle-sleep 200 --retries 1000000 >/tmp/fwd.out 2>&1 & f=$!; "
+            "%s --vdev net_vmsg0,file=/tmp/fwd1,role=driver --count 300 --seed 39 --timeout 30 "
+            "|| { kill -INT $f; wait $f; cat /tmp/fwd.out; exit 1; }; "
+            "echo %s >/sys/bus/pci/devices/%s/driver/unbind; echo \"unbind exit $?\"; "
+            "test -e /sys/bus/pci/devices/%s/driver && echo 'still bound'; sleep 1; "
+            "echo %s >/sys/bus/pci/drivers_probe; "
+            "for i in $(seq 100); do [ $(grep -c 'link up (driver' /tmp/fwd.out) -ge 2 ] && break; "
+            "sleep 0.1; done; "
+            "%s --vdev net_vmsg0,file=/tmp/fwd1,role=driver --count 1000 --seed 40 --timeout 40; "
+            "rc=$?; kill -INT $f; wait $f; frc=$?; cat /tmp/fwd.out; "
+            "echo \"vmsg-fwd exit $frc\"; exit $rc"
+            % (fwd, BDF_PLAIN, pmd, BDF_PLAIN, BDF_PLAIN, BDF_PLAIN, BDF_PLAIN, pmd))
     return [{
+        "name": "fwd-unbind", "secs": 90, "card": "card_poll", "rounds": 2,
+        "cmd": ucmd,
+        "expect": [r"^vm-pmd: ok$", r"round 40: 1000 frames each way checked byte by byte",
+                   r"^unbind exit 0$", r"^vmsg-fwd exit 0$",
+                   r"port 1: the kernel asked for the card back .*: closing it; opening it "
+                   r"again once it is bound to vfio-pci",
+                   r"port 1: card %s is bound to vfio-pci again: opening it" % BDF_PLAIN],
+        "check": quiet_release,
+        "what": "the card unbound from vfio-pci under a running vmsg-fwd and bound again: "
+                "the pcie: port closes it, which the unbind waits for, opens it again once "
+                "it is back on vfio-pci (quietly until then), and a round through it passes",
+    }, {
         "name": "fwd-pcie", "secs": 60, "card": "card_poll", "rounds": 1,
         "cmd": cmd,
         "expect": [r"^vm-pmd: ok$", r"round 35: 1000 frames each way checked byte by byte",

@@ -8,7 +8,7 @@
  * harness copies its libraries into the initramfs).
  *
  *   vm-pmd --card BDF|--vdev DEVARGS [--count N] [--seed S] [--notify poll|event]
- *          [--timeout S] [--cue NAME] [--peer-timeout MS]
+ *          [--timeout S] [--cue NAME] [--peer-timeout MS] [--unbind]
  *
  * --vdev: the port's whole vdev string instead (net_vmsg0,...): the card
  * then lies behind it, e.g. a vmsg-fwd between this port and the card.
@@ -23,13 +23,23 @@
  * its frames back until such a recovery (the host restarts the card on the
  * cue), which the run then requires.
  *
+ * --unbind (with --card): at the cue, a thread of this program asks the
+ * kernel for the card back as an operator would (its driver's unbind file:
+ * the write returns once the port has closed the card), checks that it is
+ * on no driver, waits a second and binds it to vfio-pci again
+ * (drivers_probe; its driver_override is still vfio-pci). The port must
+ * open it again by itself and the round start over.
+ *
  * Exit 0 and "vm-pmd: ok" when the round passed; 1 with one line saying
  * what failed; 2 for a usage error.
  */
 
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -78,6 +88,54 @@ static uint64_t xstat(const char *name)
 	return v;
 }
 
+/* Writes @p text to the sysfs file @p path; 0 or -errno. */
+static int sysfs_write(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/*
+ * --unbind: the card taken from vfio-pci under the running port and given
+ * back a second later. A failure here ends the program (fail()).
+ */
+static void *unbind_main(void *arg)
+{
+	const char *bdf = arg;
+	char path[256], link[256];
+	uint64_t t0 = now_ns();
+	ssize_t n;
+	int rc;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", bdf);
+	rc = sysfs_write(path, bdf);
+	if (rc < 0)
+		fail("unbind: writing %s: %s", path, strerror(-rc));
+	printf(NAME ": unbind: the kernel had the card back in %" PRIu64 " ms\n",
+	       (now_ns() - t0) / 1000000u);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n >= 0) {
+		link[n] = '\0';
+		fail("unbind: the card is still bound (%s)", link);
+	}
+	sleep(1);
+	rc = sysfs_write("/sys/bus/pci/drivers_probe", bdf);
+	if (rc < 0)
+		fail("unbind: drivers_probe: %s", strerror(-rc));
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0 || (link[n] = '\0', strstr(link, "/vfio-pci") == NULL))
+		fail("unbind: the card is not on vfio-pci again");
+	printf(NAME ": unbind: bound to vfio-pci again\n");
+	return NULL;
+}
+
 /* Sends one frame of @p len bytes from @p buf; 1 when the port took it. */
 static int send_one(struct rte_mempool *mp, const uint8_t *buf, uint32_t len)
 {
@@ -107,6 +165,7 @@ int main(int argc, char **argv)
 		{ "cue", required_argument, NULL, 'q' },
 		{ "vdev", required_argument, NULL, 'v' },
 		{ "peer-timeout", required_argument, NULL, 'P' },
+		{ "unbind", no_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *card = NULL, *notify = "poll", *cue = NULL, *vdev_arg = NULL;
@@ -118,7 +177,8 @@ int main(int argc, char **argv)
 	struct rte_mbuf *m[BURST];
 	struct rte_mempool *mp;
 	struct rte_eth_link l;
-	int eal_argc = 0, c, started = 0, verdict = 0, cued = 0;
+	int eal_argc = 0, c, started = 0, verdict = 0, cued = 0, unbind = 0;
+	pthread_t unbind_tid;
 	uint64_t downs_seen, polls = 0;
 	uint32_t recoveries = 0, peer_timeout = 0;
 
@@ -148,16 +208,21 @@ int main(int argc, char **argv)
 		case 'P':
 			peer_timeout = (uint32_t)strtoul(optarg, NULL, 0);
 			break;
+		case 'u':
+			unbind = 1;
+			break;
 		default:
 			return 2;
 		}
 	}
 	if ((card == NULL) == (vdev_arg == NULL) || count == 0 ||
 	    (strcmp(notify, "poll") != 0 && strcmp(notify, "event")) ||
-	    (vdev_arg != NULL && strlen(vdev_arg) >= sizeof(vdev)))
+	    (vdev_arg != NULL && strlen(vdev_arg) >= sizeof(vdev)) ||
+	    (unbind && (card == NULL || cue == NULL || strlen(card) > 32)))
 		return fprintf(stderr, "usage: " NAME " --card BDF|--vdev DEVARGS [--count N] "
 				       "[--seed S] [--notify poll|event] [--timeout S] "
-				       "[--cue NAME] [--peer-timeout MS]\n"),
+				       "[--cue NAME] [--peer-timeout MS] [--unbind (with --card, "
+				       "--cue)]\n"),
 		       2;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/*
@@ -240,6 +305,9 @@ int main(int argc, char **argv)
 		if (cue != NULL && !cued && rx_next >= count / 2) {
 			printf("VMSYNC %s\n", cue);
 			cued = 1;
+			if (unbind && pthread_create(&unbind_tid, NULL, unbind_main,
+						     (void *)(uintptr_t)card) != 0)
+				fail("unbind: no thread");
 		}
 		if (cued && recoveries == 0) {
 			/* After the cue, nothing is sent until the card has restarted. */
@@ -291,6 +359,8 @@ int main(int argc, char **argv)
 		if (k != 0)
 			rte_pktmbuf_free_bulk(m, k);
 	}
+	if (unbind && cued)
+		pthread_join(unbind_tid, NULL);
 	if (good != count || bad != 0)
 		fail("round %u: the card took %u of our %u frames good and %u bad", seed, good,
 		     count, bad);

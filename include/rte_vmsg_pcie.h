@@ -363,6 +363,25 @@ RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_pcie_open(const char *bdf,
 RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_pcie_close(struct rte_vmsg_pcie *card);
 
 /**
+ * Closes a card as rte_vmsg_pcie_close() does, but keeps its DMA memory
+ * (the area rte_vmsg_pcie_dma() describes, and in the HOST placement the
+ * link before it) mapped in this process: unmapped from the IOMMU (the
+ * card can no longer reach it), at the same address, the caller's to read
+ * and to free with rte_vmsg_region_destroy(). For buffers still in use
+ * after the card is gone, e.g. zero-copy mbufs the application holds while
+ * the card restarts. rte_vmsg_region_addr() of @p dma is where the memory
+ * starts (before the area, in the HOST placement).
+ *
+ * Concurrency: setup; as rte_vmsg_pcie_close().
+ *
+ * @param card  the card
+ * @param dma   receives the DMA memory; NULL on failure
+ * @return 0; -EINVAL for NULL @p card or @p dma (a NULL @p card is not closed).
+ */
+RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_pcie_close_keep_dma(struct rte_vmsg_pcie *card,
+							    struct rte_vmsg_region **dma);
+
+/**
  * The driver-role bus endpoint over the card's link, owned by the card.
  *
  * @param card  the card

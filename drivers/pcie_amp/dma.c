@@ -123,11 +123,15 @@ fail_region:
 	return rc;
 }
 
-void pcie_amp_dma_free(const struct pcie_amp_vfio_ops *ops, void *dev, struct pcie_amp_dma *d)
+void pcie_amp_dma_free(const struct pcie_amp_vfio_ops *ops, void *dev, struct pcie_amp_dma *d,
+		       struct rte_vmsg_region **keep)
 {
 	rte_vmsg_region_destroy(d->view);
 	if (d->mapped)
 		(void)ops->dma_unmap(dev, d->iova, d->len);
-	rte_vmsg_region_destroy(d->mem);
+	if (keep != NULL)
+		*keep = d->mem; /* out of the device's reach, still the caller's to read */
+	else
+		rte_vmsg_region_destroy(d->mem);
 	memset(d, 0, sizeof(*d));
 }

@@ -700,19 +700,18 @@ static int make_bus(struct rte_vmsg_pcie *c, uint64_t deadline)
 /* ------------------------------------------------------------------------ */
 /* Open and close                                                            */
 
-void rte_vmsg_pcie_close(struct rte_vmsg_pcie *c)
+/* Closes the card; with @p keep, its DMA memory goes there instead of away. */
+static void pcie_close(struct rte_vmsg_pcie *c, struct rte_vmsg_region **keep)
 {
 	uint32_t i;
 
-	if (c == NULL)
-		return;
 	rte_vmsg_bus_destroy(c->bus);
 	if (c->publishes != 0)
 		withdraw(c);
 	rte_vmsg_bus_amp_destroy(c->amp);
 	rte_vmsg_memmap_destroy(c->map);
 	if (c->dev != NULL)
-		pcie_amp_dma_free(c->ops, c->dev, &c->dma);
+		pcie_amp_dma_free(c->ops, c->dev, &c->dma, keep);
 	if (c->dev != NULL) {
 		if (c->msix_fd >= 0)
 			(void)c->ops->irq_set(c->dev, PCIE_AMP_IRQ_MSIX, 0, 0, NULL);
@@ -737,6 +736,22 @@ void rte_vmsg_pcie_close(struct rte_vmsg_pcie *c)
 		c->ops->close(c->dev);
 	}
 	free(c);
+}
+
+void rte_vmsg_pcie_close(struct rte_vmsg_pcie *c)
+{
+	if (c != NULL)
+		pcie_close(c, NULL);
+}
+
+int rte_vmsg_pcie_close_keep_dma(struct rte_vmsg_pcie *c, struct rte_vmsg_region **dma)
+{
+	if (dma != NULL)
+		*dma = NULL;
+	if (c == NULL || dma == NULL)
+		return -EINVAL;
+	pcie_close(c, dma);
+	return 0;
 }
 
 int pcie_amp_open(const char *bdf, const struct rte_vmsg_pcie_opts *opts,

@@ -180,8 +180,13 @@ int pcie_amp_dma_alloc(const struct pcie_amp_vfio_ops *ops, void *dev, const cha
 /* The physical address of @p va (mapped, touched) from /proc/self/pagemap: 0 or -errno. */
 int pcie_amp_phys_addr(const void *va, uint64_t *pa);
 
-/* Unmaps and frees what pcie_amp_dma_alloc() made; a zeroed @p d does nothing. */
-void pcie_amp_dma_free(const struct pcie_amp_vfio_ops *ops, void *dev, struct pcie_amp_dma *d);
+/*
+ * Unmaps and frees what pcie_amp_dma_alloc() made; a zeroed @p d does
+ * nothing. With @p keep, the hugepage region goes there, unmapped from the
+ * device but not freed.
+ */
+void pcie_amp_dma_free(const struct pcie_amp_vfio_ops *ops, void *dev, struct pcie_amp_dma *d,
+		       struct rte_vmsg_region **keep);
 
 /* ------------------------------------------------------------------------ */
 /* Card profiles (profile.c)                                                 */

@@ -1184,6 +1184,57 @@ static void test_req_open(void)
 	}
 }
 
+/*
+ * rte_vmsg_pcie_close_keep_dma(): the card closed as by rte_vmsg_pcie_close()
+ * (its DMA unmapped from the device, its link and BARs gone), the DMA
+ * memory still there with what was written in it, the caller's to free.
+ */
+static void test_keep_dma(void)
+{
+	struct rte_vmsg_pcie_opts o = opts_quick();
+	struct rte_vmsg_region *keep = (struct rte_vmsg_region *)1;
+	struct rte_vmsg_pcie *c = NULL;
+	struct pcie_fake_stats st;
+	struct pcie_fake_cfg fc;
+	uint64_t bus = 0, len = 0;
+	struct pcie_fake *f;
+	struct card card;
+	uint8_t *dma = NULL, *base;
+	uint64_t i;
+
+	CHECK_EQ(rte_vmsg_pcie_close_keep_dma(NULL, &keep), -EINVAL);
+	CHECK(keep == NULL);
+	memset(&fc, 0, sizeof(fc));
+	f = pcie_fake_create(&fc);
+	CHECK_EQ(card_start(&card, f, 0, 64), 0);
+	o.wait_ns = 2000000000ull;
+	CHECK_EQ(fopen_card(f, &o, &c), 0);
+	if (c == NULL)
+		goto out;
+	CHECK_EQ(rte_vmsg_pcie_close_keep_dma(c, NULL), -EINVAL); /* not closed */
+	CHECK_EQ(rte_vmsg_pcie_dma(c, (void **)&dma, &bus, &len), 0);
+	for (i = 0; i < len; i += 4096)
+		dma[i] = (uint8_t)(i >> 12);
+	CHECK_EQ(rte_vmsg_pcie_close_keep_dma(c, &keep), 0);
+	CHECK(keep != NULL);
+	if (keep == NULL)
+		goto out;
+	pcie_fake_stats_get(f, &st);
+	CHECK_U64(st.dma_maps, st.dma_unmaps);
+	CHECK_U64(st.opens, st.closes);
+	CHECK_EQ(st.bars_mapped, 0);
+	base = rte_vmsg_region_addr(keep);
+	CHECK(base <= dma && dma + len <= base + rte_vmsg_region_len(keep));
+	for (i = 0; i < len; i += 4096)
+		if (dma[i] != (uint8_t)(i >> 12))
+			break;
+	CHECK_U64(i >= len, 1);
+	rte_vmsg_region_destroy(keep);
+out:
+	card_stop(&card);
+	pcie_fake_destroy(f);
+}
+
 int main(void)
 {
 	rte_vmsg_log_set_handler(log_capture, RTE_VMSG_LOG_DEBUG, NULL);
@@ -1201,5 +1252,6 @@ int main(void)
 	run_profile(RTE_VMSG_PCIE_PROFILE_VERSAL, 0, RTE_VMSG_PCIE_LAYOUT_V1, 0, 1);
 	test_req();
 	test_req_open();
+	test_keep_dma();
 	return vtest_done("test_pcie");
 }

@@ -381,7 +381,7 @@ static void test_dma(void)
 			CHECK_U64(d.len, RTE_VMSG_PAGE_SIZE_2M);
 			CHECK_U64(rte_vmsg_region_bus_addr(d.view), d.iova);
 			CHECK(rte_vmsg_region_addr(d.view) == rte_vmsg_region_addr(d.mem));
-			pcie_amp_dma_free(&pcie_fake_ops, dev, &d);
+			pcie_amp_dma_free(&pcie_fake_ops, dev, &d, NULL);
 			pcie_fake_stats_get(f, &st);
 			CHECK_U64(st.dma_maps, 1);
 			CHECK_U64(st.dma_unmaps, 1);

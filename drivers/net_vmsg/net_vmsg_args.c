@@ -287,10 +287,6 @@ static int pcie_check(const struct nvm_args *a, const struct seen *sn, char *why
 		return bad(why, wl, "bus=pcie: card=<PCI address> is required (0000:00:03.0)");
 	if (a->role != RTE_VMSG_BUS_DRIVER)
 		return bad(why, wl, "bus=pcie is for role=driver (the card is the device)");
-	if (a->zerocopy)
-		return bad(why, wl,
-			   "zerocopy=1 is not available with bus=pcie (the mbufs would have "
-			   "to lie in the card's DMA area)");
 	return 0;
 }
 

@@ -264,11 +264,23 @@ void nvm_bus_close(struct nvm_port *p)
  * its zero-copy forwarding; with tso=1, 64 KiB transmit buffers), plus
  * slack for the control queue.
  */
+/*
+ * zerocopy=1: the pool's per-lcore cache for @p entries receive entries
+ * in all: as many, within [NVM_ZCACHE_MIN, NVM_ZCACHE], so that small
+ * queues (a card's DMA area in one 2 MiB hugepage) get a small pool.
+ */
+static uint32_t nvm_zcache(uint32_t entries)
+{
+	return entries < NVM_ZCACHE_MIN ? NVM_ZCACHE_MIN
+	       : entries > NVM_ZCACHE	? NVM_ZCACHE
+					: entries;
+}
+
 static uint64_t dma_bytes(const struct nvm_port *p)
 {
 	uint32_t qs = p->a.qsize != 0 ? p->a.qsize : 256u;
 	uint32_t mtu = p->a.mtu != 0 ? p->a.mtu : 1500u;
-	uint64_t txbuf = ((uint64_t)mtu + 12u + 18u + 63u) & ~63ull, per_q;
+	uint64_t txbuf = ((uint64_t)mtu + 12u + 18u + 63u) & ~63ull, per_q, zc = 0;
 
 	if (p->a.tso)
 		per_q = (uint64_t)qs * (2048u + 64u) + (uint64_t)qs * ((12u + 65550u + 63u) & ~63u);
@@ -280,9 +292,9 @@ static uint64_t dma_bytes(const struct nvm_port *p)
 	 * caches); see zc_pool().
 	 */
 	if (p->a.zerocopy)
-		per_q += (3ull * qs + 4u * NVM_ZCACHE) *
-			 (RTE_PKTMBUF_HEADROOM + (txbuf > NVM_ZELT_MIN ? txbuf : NVM_ZELT_MIN));
-	return (uint64_t)p->nq * per_q + (1ull << 20);
+		zc = (3ull * qs * p->nq + 4u * nvm_zcache(qs * p->nq)) *
+		     (RTE_PKTMBUF_HEADROOM + (txbuf > NVM_ZELT_MIN ? txbuf : NVM_ZELT_MIN));
+	return (uint64_t)p->nq * per_q + zc + (1ull << 20);
 }
 
 #ifdef NVM_HAVE_PCIE
@@ -466,7 +478,7 @@ static struct rte_mempool *zc_pool(struct nvm_port *p, struct rte_vmsg_net_drv *
 {
 	struct rte_pktmbuf_extmem ext;
 	struct rte_mempool *mp;
-	uint32_t data = rte_vmsg_net_drv_rx_buf_len(nd), elt, qs, n, need;
+	uint32_t data = rte_vmsg_net_drv_rx_buf_len(nd), elt, qs, n, need, cache;
 	char name[RTE_MEMPOOL_NAMESIZE];
 	uint64_t bus, len, skip;
 	void *a;
@@ -482,8 +494,9 @@ static struct rte_mempool *zc_pool(struct nvm_port *p, struct rte_vmsg_net_drv *
 		return NULL;
 	a = RTE_PTR_ADD(a, skip);
 	len -= skip;
-	need = 2u * qs * p->nq + 2u * NVM_ZCACHE;
-	n = 3u * qs * p->nq + 4u * NVM_ZCACHE;
+	cache = nvm_zcache(qs * p->nq);
+	need = 2u * qs * p->nq + 2u * cache;
+	n = 3u * qs * p->nq + 4u * cache;
 	if (len / elt < n)
 		n = (uint32_t)(len / elt);
 	if (n < need) {
@@ -499,8 +512,8 @@ static struct rte_mempool *zc_pool(struct nvm_port *p, struct rte_vmsg_net_drv *
 	ext.buf_len = (size_t)n * elt;
 	ext.elt_size = (uint16_t)elt;
 	snprintf(name, sizeof(name), "nvmzc%u_%u", p->eth->data->port_id, p->zgen++);
-	mp = rte_pktmbuf_pool_create_extbuf(name, n, NVM_ZCACHE, 0, (uint16_t)elt,
-					    (int)rte_socket_id(), &ext, 1);
+	mp = rte_pktmbuf_pool_create_extbuf(name, n, cache, 0, (uint16_t)elt, (int)rte_socket_id(),
+					    &ext, 1);
 	if (mp == NULL)
 		NVM_LOG(WARNING, p, "zerocopy=1: the mbuf pool %s failed (%s): copying", name,
 			rte_strerror(rte_errno));
@@ -551,6 +564,8 @@ static const struct nvm_zpool *zc_in_the_way(const struct nvm_port *p)
 	for (i = 0; i < p->nretired; i++) {
 		const struct nvm_zpool *z = &p->retired[i];
 
+		if (z->anon)
+			continue;
 		if (z->path[0] == '\0' ||
 		    (stat(z->path, &st) == 0 && st.st_dev == z->dev && st.st_ino == z->ino))
 			return z;
@@ -560,9 +575,11 @@ static const struct nvm_zpool *zc_in_the_way(const struct nvm_port *p)
 
 /*
  * Takes the live pool, and the memory it lies in, off the port, into
- * p->retired[] (grown as needed): 0; or -ENOMEM when it cannot grow, the
- * memory then left mapped for good and the port kept from attaching again
- * (it cannot tell whether the file it would map holds those mbufs), said.
+ * p->retired[] (grown as needed); bus=pcie closes the card here, keeping
+ * its DMA memory. 0; or -ENOMEM when the list cannot grow, the memory then
+ * left mapped for good and, with a file, the port kept from attaching
+ * again (it cannot tell whether the file it would map holds those mbufs),
+ * said.
  */
 static int zc_retire(struct nvm_port *p)
 {
@@ -578,6 +595,18 @@ static int zc_retire(struct nvm_port *p)
 		rg = p->mem_rg[0];
 		z.rg = rg;
 		p->mem_rg[0] = NULL; /* amp_close() leaves it */
+#ifdef NVM_HAVE_PCIE
+	} else if (p->card != NULL) {
+		/*
+		 * The card closed, out of reach of its DMA, its memory kept
+		 * mapped here; the next open makes new memory: never in the way.
+		 */
+		(void)rte_vmsg_pcie_close_keep_dma(p->card, &z.rg);
+		p->card = NULL;
+		p->bus = NULL;
+		rg = NULL;
+		z.anon = 1;
+#endif
 	} else {
 		rg = rte_vmsg_bus_shm_region(p->shm);
 		z.shm = p->shm;
@@ -592,16 +621,17 @@ static int zc_retire(struct nvm_port *p)
 		if (r == NULL) {
 			NVM_LOG(ERR, p,
 				"out of memory with %u pools' mbufs out: pool %s and its memory "
-				"are left mapped for good, and the port stays down until closed",
-				p->nretired, z.mp->name);
-			p->zc_untracked = 1;
+				"are left mapped for good%s",
+				p->nretired, z.mp->name,
+				z.anon ? "" : ", and the port stays down until closed");
+			p->zc_untracked = !z.anon;
 			return -ENOMEM;
 		}
 		p->retired = r;
 		p->cap_retired = cap;
 	}
-	path = rte_vmsg_region_path(rg);
-	fd = rte_vmsg_region_fd(rg);
+	path = rg != NULL ? rte_vmsg_region_path(rg) : NULL;
+	fd = rg != NULL ? rte_vmsg_region_fd(rg) : -1;
 	if (path != NULL && fd >= 0 && fstat(fd, &st) == 0 && strlen(path) < sizeof(z.path)) {
 		snprintf(z.path, sizeof(z.path), "%s", path);
 		z.dev = st.st_dev;

@@ -48,7 +48,8 @@
 #define NVM_ETH_OVERHEAD 18u /* what the MTU does not count: Ethernet header, a VLAN tag */
 #define NVM_ZREFILL 64u	     /* receive buffers posted at most per burst */
 #define NVM_ZELT_MIN 2048u   /* data bytes of a pool buffer at least (after the headroom) */
-#define NVM_ZCACHE 256u	     /* the pool's per-lcore cache */
+#define NVM_ZCACHE 256u	     /* the pool's per-lcore cache, at most (nvm_zcache()) */
+#define NVM_ZCACHE_MIN 64u   /* ... and at least */
 #define NVM_PCIE_DMA_MAX (1ull << 30) /* a card's DMA area at most (rte_vmsg_pcie_opts.dma_size) */
 
 extern int nvm_logtype;
@@ -150,7 +151,8 @@ struct nvm_zpool {
 	struct rte_mempool *mp;
 	struct rte_vmsg_bus_shm *shm; /* bus=shm: the whole attachment */
 	struct rte_vmsg_bus *bus;
-	struct rte_vmsg_region *rg; /* bus=amp: the first mem= file's mapping */
+	struct rte_vmsg_region *rg; /* bus=amp: the first mem= file's mapping; pcie: DMA memory */
+	int anon; /* bus=pcie: memory no later attachment maps again (never in the way) */
 	char path[NVM_PATH_MAX];
 	dev_t dev;
 	ino_t ino;

@@ -1154,7 +1154,6 @@ static int badargs(const char *prog)
 		"role=driver,bus=pcie,card=0000:00:03.0.1",
 		"role=driver,bus=pcie,card=00:20.0", /* device 32 */
 		"role=device,bus=pcie,card=00:03.0",
-		"role=driver,bus=pcie,card=00:03.0,zerocopy=1",
 		"role=driver,bus=pcie,card=00:03.0,offset=64",
 		"role=driver,bus=pcie,card=00:03.0,profile=edu",
 		"role=driver,bus=pcie,card=00:03.0,placement=card",

@@ -104,6 +104,8 @@ int main(void)
 	CHECK_EQ(a.pcie_layout, 0);
 	CHECK_EQ(a.pcie_profile, 0);
 	CHECK_EQ(a.pcie_iova_pa, 0);
+	CHECK_EQ(parse("bus=pcie,card=00:10.0,role=driver,zerocopy=1", &a), 0);
+	CHECK_EQ(a.zerocopy, 1); /* the mbuf pool in the card's DMA memory */
 #else
 	CHECK_EQ(nvm_args_parse("bus=pcie,card=00:03.0,role=driver", &a, why, sizeof(why)),
 		 -EINVAL);

@@ -448,6 +448,26 @@ def scenarios_pmd(pmd):
                 "started 3 s later: the port waits in one open of the card for its layout "
                 "(no reset and error line five times a second), and the round completes",
     }, {
+        "name": "pmd-zc", "secs": 60, "card": "card_poll", "rounds": 1,
+        "cmd": "%s --card %s --notify poll --count 2000 --seed 41 --timeout 50 --zerocopy "
+               "--qsize 32" % (pmd, BDF_PLAIN),
+        "expect": [ok, r"round 41: 2000 frames each way checked byte by byte",
+                   r"rx_zero_copy_packets [1-9]"],
+        "what": "zerocopy=1 on the card: the port's receive mbufs lie in the card's DMA memory "
+                "(the card writes the frames into them), every byte checked",
+    }, {
+        "name": "pmd-zc-restart", "secs": 90, "card": "card_poll", "rounds": 1,
+        "cmd": ("%s --card %s --notify poll --count 4000 --seed 42 --timeout 80 --zerocopy "
+                "--qsize 32 --cue pmd-zc-restart --hold" % (pmd, BDF_PLAIN)),
+        "expect": [ok, r"recovered from [1-9] card restart",
+                   r"held \d+ zero-copy mbufs across the card's restart, their bytes intact",
+                   r"rx_zero_copy_packets [1-9]"],
+        "cue": ("pmd-zc-restart", "card_poll", None),
+        "what": "zerocopy=1, the card SIGKILLed and restarted while the application holds "
+                "received mbufs: the port closes the card but keeps its DMA memory (out of "
+                "the card's reach) until they are back, opens the card again with new memory, "
+                "and the held frames read unchanged",
+    }, {
         "name": "pmd-unbind", "secs": 90, "card": "card_poll", "rounds": 1,
         "cmd": ("%s --card %s --notify poll --count 4000 --seed 38 --timeout 80 "
                 "--cue pmd-unbind --unbind" % (pmd, BDF_PLAIN)),

@@ -9,6 +9,7 @@
  *
  *   vm-pmd --card BDF|--vdev DEVARGS [--count N] [--seed S] [--notify poll|event]
  *          [--timeout S] [--cue NAME] [--peer-timeout MS] [--unbind]
+ *          [--zerocopy] [--qsize N] [--hold]
  *
  * --vdev: the port's whole vdev string instead (net_vmsg0,...): the card
  * then lies behind it, e.g. a vmsg-fwd between this port and the card.
@@ -29,6 +30,13 @@
  * on no driver, waits a second and binds it to vfio-pci again
  * (drivers_probe; its driver_override is still vfio-pci). The port must
  * open it again by itself and the round start over.
+ *
+ * --zerocopy: the port's zerocopy=1 (its receive mbufs in the card's DMA
+ * memory); --qsize: the port's qsize= (128 by default). --hold (with
+ * --zerocopy and --cue): the last burst received before the cue is kept
+ * across the card's restart, its bytes checked once the link is back (the
+ * port closed the card, and its DMA memory must stay readable while
+ * mbufs over it are out), then freed.
  *
  * Exit 0 and "vm-pmd: ok" when the round passed; 1 with one line saying
  * what failed; 2 for a usage error.
@@ -166,6 +174,9 @@ int main(int argc, char **argv)
 		{ "vdev", required_argument, NULL, 'v' },
 		{ "peer-timeout", required_argument, NULL, 'P' },
 		{ "unbind", no_argument, NULL, 'u' },
+		{ "zerocopy", no_argument, NULL, 'z' },
+		{ "qsize", required_argument, NULL, 'Q' },
+		{ "hold", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *card = NULL, *notify = "poll", *cue = NULL, *vdev_arg = NULL;
@@ -177,7 +188,10 @@ int main(int argc, char **argv)
 	struct rte_mbuf *m[BURST];
 	struct rte_mempool *mp;
 	struct rte_eth_link l;
-	int eal_argc = 0, c, started = 0, verdict = 0, cued = 0, unbind = 0;
+	int eal_argc = 0, c, started = 0, verdict = 0, cued = 0, unbind = 0, zc = 0, hold = 0;
+	uint32_t qsize = 128, nheld = 0;
+	struct rte_mbuf *held[BURST];
+	uint8_t *held_copy = NULL;
 	pthread_t unbind_tid;
 	uint64_t downs_seen, polls = 0;
 	uint32_t recoveries = 0, peer_timeout = 0;
@@ -211,6 +225,15 @@ int main(int argc, char **argv)
 		case 'u':
 			unbind = 1;
 			break;
+		case 'z':
+			zc = 1;
+			break;
+		case 'Q':
+			qsize = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 'H':
+			hold = 1;
+			break;
 		default:
 			return 2;
 		}
@@ -218,25 +241,27 @@ int main(int argc, char **argv)
 	if ((card == NULL) == (vdev_arg == NULL) || count == 0 ||
 	    (strcmp(notify, "poll") != 0 && strcmp(notify, "event")) ||
 	    (vdev_arg != NULL && strlen(vdev_arg) >= sizeof(vdev)) ||
-	    (unbind && (card == NULL || cue == NULL || strlen(card) > 32)))
+	    (unbind && (card == NULL || cue == NULL || strlen(card) > 32)) ||
+	    (hold && (!zc || cue == NULL)) || qsize == 0 || qsize > 4096)
 		return fprintf(stderr, "usage: " NAME " --card BDF|--vdev DEVARGS [--count N] "
 				       "[--seed S] [--notify poll|event] [--timeout S] "
 				       "[--cue NAME] [--peer-timeout MS] [--unbind (with --card, "
+				       "--cue)] [--zerocopy] [--qsize N] [--hold (with --zerocopy, "
 				       "--cue)]\n"),
 		       2;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/*
 	 * The card's emulator reads the guest's RAM at guest-physical offsets:
 	 * the DMA area goes at IOVA = PA. qsize=128 keeps it within one 2 MiB
-	 * hugepage, physically contiguous.
+	 * hugepage, physically contiguous (with zerocopy=1, qsize=32 does).
 	 */
 	if (vdev_arg != NULL)
 		snprintf(vdev, sizeof(vdev), "%s", vdev_arg);
 	else
 		snprintf(vdev, sizeof(vdev),
-			 "net_vmsg0,bus=pcie,card=%s,role=driver,iova=pa,qsize=128,notify=%s,"
-			 "peer_timeout=%u",
-			 card, notify, peer_timeout);
+			 "net_vmsg0,bus=pcie,card=%s,role=driver,iova=pa,qsize=%u,notify=%s,"
+			 "peer_timeout=%u%s",
+			 card, qsize, notify, peer_timeout, zc ? ",zerocopy=1" : "");
 	eal_argv[eal_argc++] = argv[0];
 	eal_argv[eal_argc++] = (char *)(uintptr_t) "-l";
 	eal_argv[eal_argc++] = (char *)(uintptr_t) "0";
@@ -250,6 +275,8 @@ int main(int argc, char **argv)
 	eal_argv[eal_argc++] = (char *)(uintptr_t) "--vdev";
 	eal_argv[eal_argc++] = vdev;
 	eal_argv[eal_argc] = NULL;
+	if (hold && (held_copy = malloc((size_t)BURST * VMSG_CARD_MAX_LEN)) == NULL)
+		fail("no memory");
 	if (rte_eal_init(eal_argc, eal_argv) < 0)
 		fail("EAL init (%s)", vdev);
 	if (rte_eth_dev_count_avail() != 1)
@@ -298,6 +325,22 @@ int main(int argc, char **argv)
 				rte_eth_link_get_nowait(PORT, &l);
 			} while (l.link_status != RTE_ETH_LINK_UP);
 			recoveries++;
+			if (nheld != 0) {
+				/* The card is gone and back: the mbufs held over its old DMA memory. */
+				for (i = 0; i < nheld; i++)
+					if (memcmp(rte_pktmbuf_mtod(held[i], const uint8_t *),
+						   held_copy + (size_t)i * VMSG_CARD_MAX_LEN,
+						   held[i]->pkt_len) != 0)
+						fail("round %u: held mbuf %u changed across the "
+						     "card's restart",
+						     seed, i);
+				printf(NAME ": held %u zero-copy mbufs across the card's restart, "
+					    "their bytes intact\n",
+				       nheld);
+				rte_pktmbuf_free_bulk(held, nheld);
+				nheld = 0;
+				hold = 0;
+			}
 			started = 0;
 			tx_next = rx_next = 0;
 			continue;
@@ -356,6 +399,20 @@ int main(int argc, char **argv)
 				rx_next++;
 			}
 		}
+		if (hold && !cued && nheld == 0 && k != 0 && rx_next >= count / 2) {
+			/* --hold: this burst stays out across the card's restart. */
+			for (i = 0; i < k; i++) {
+				if (strncmp(m[i]->pool->name, "nvmzc", 5) != 0)
+					fail("--hold: a received mbuf of pool %s, not a zero-copy "
+					     "pool",
+					     m[i]->pool->name);
+				memcpy(held_copy + (size_t)i * VMSG_CARD_MAX_LEN,
+				       rte_pktmbuf_mtod(m[i], const uint8_t *), m[i]->pkt_len);
+				held[i] = m[i];
+			}
+			nheld = k;
+			k = 0;
+		}
 		if (k != 0)
 			rte_pktmbuf_free_bulk(m, k);
 	}
@@ -366,6 +423,12 @@ int main(int argc, char **argv)
 		     count, bad);
 	if (cue != NULL && recoveries == 0)
 		fail("round %u: --cue, but the card never went away", seed);
+	if (hold)
+		fail("round %u: --hold, but no mbufs were held across a restart", seed);
+	if (zc && xstat("rx_zero_copy_packets") == 0)
+		fail("round %u: zerocopy=1, but no packet was received without a copy", seed);
+	if (zc)
+		printf(NAME ": rx_zero_copy_packets %" PRIu64 "\n", xstat("rx_zero_copy_packets"));
 	if (recoveries != 0 && xstat("peer_lost") == 0)
 		fail("round %u: the link went down %u time(s), but no peer was lost", seed,
 		     recoveries);
@@ -378,6 +441,7 @@ int main(int argc, char **argv)
 	rte_eth_dev_stop(PORT);
 	rte_eth_dev_close(PORT);
 	rte_mempool_free(mp);
+	free(held_copy);
 	rte_eal_cleanup();
 	printf(NAME ": ok\n");
 	return 0;

@@ -258,13 +258,6 @@ void nvm_bus_close(struct nvm_port *p)
 }
 
 /*
- * The DMA area a device-role port makes for its driver: per pair, the two
- * rings and the buffers of a driver like lib/net's (2 KiB merged receive
- * buffers, transmit buffers of a frame, in one pool of the larger size for
- * its zero-copy forwarding; with tso=1, 64 KiB transmit buffers), plus
- * slack for the control queue.
- */
-/*
  * zerocopy=1: the pool's per-lcore cache for @p entries receive entries
  * in all: as many, within [NVM_ZCACHE_MIN, NVM_ZCACHE], so that small
  * queues (a card's DMA area in one 2 MiB hugepage) get a small pool.
@@ -276,6 +269,13 @@ static uint32_t nvm_zcache(uint32_t entries)
 					: entries;
 }
 
+/*
+ * The DMA area a device-role port makes for its driver: per pair, the two
+ * rings and the buffers of a driver like lib/net's (2 KiB merged receive
+ * buffers, transmit buffers of a frame, in one pool of the larger size for
+ * its zero-copy forwarding; with tso=1, 64 KiB transmit buffers), plus
+ * slack for the control queue.
+ */
 static uint64_t dma_bytes(const struct nvm_port *p)
 {
 	uint32_t qs = p->a.qsize != 0 ? p->a.qsize : 256u;

@@ -419,6 +419,9 @@ RTE_VMSG_API int rte_vmsg_pcie_wait(struct rte_vmsg_pcie *card, uint64_t timeout
  * waits for the close. Opening it again before it is bound to vfio-pci
  * once more fails: rte_vmsg_pcie_bound() says when it is.
  *
+ * Concurrency: the thread that runs the bus (it reads the notifier, an
+ * eventfd, once; nothing else of the card is touched).
+ *
  * @return 1 when asked, 0 otherwise; -EINVAL for NULL @p card.
  */
 RTE_VMSG_API int rte_vmsg_pcie_release_requested(struct rte_vmsg_pcie *card);

@@ -881,8 +881,8 @@ int rte_vmsg_pcie_release_requested(struct rte_vmsg_pcie *c)
 {
 	if (c == NULL)
 		return -EINVAL;
-	c->req_next_ns = 0;
-	return pcie_live(c, 0);
+	c->req_next_ns = 0; /* read the notifier now */
+	return req_pending(c, rte_vmsg_time_ns());
 }
 
 int rte_vmsg_pcie_info(const struct rte_vmsg_pcie *c, struct rte_vmsg_pcie_info *info)

@@ -810,11 +810,22 @@ static int card_released(struct nvm_port *p)
 	return p->released;
 }
 
+/* bus=pcie: 1 when sysfs shows the card's function on vfio-pci. */
+static int pcie_bound(const struct nvm_port *p)
+{
+#ifdef NVM_HAVE_PCIE
+	return rte_vmsg_pcie_bound(p->a.file) == 1;
+#else
+	(void)p;
+	return 0;
+#endif
+}
+
 /* bus=pcie after a release: 1 once the function is bound to vfio-pci again, said. */
 static int pcie_rebound(struct nvm_port *p)
 {
 #ifdef NVM_HAVE_PCIE
-	if (rte_vmsg_pcie_bound(p->a.file) != 1)
+	if (!pcie_bound(p))
 		return 0;
 	NVM_LOG(NOTICE, p, "card %s is bound to vfio-pci again: opening it", p->a.file);
 #endif
@@ -918,7 +929,7 @@ static int drv_round(struct nvm_port *p)
 			return 0;
 		}
 		rc = nvm_drv_attach(p);
-		if (rc == -ENODEV && p->a.bus == NVM_BUS_PCIE) {
+		if (rc == -ENODEV && p->a.bus == NVM_BUS_PCIE && !pcie_bound(p)) {
 			/*
 			 * Not bound to vfio-pci (the library said why), or taken
 			 * back during the open's wait: wait until it is bound.
@@ -957,6 +968,10 @@ static int drv_round(struct nvm_port *p)
 			return 0;
 		}
 		rc = drv_bringup(p);
+		if (rc < 0 && card_released(p)) {
+			drv_down(p, ""); /* the kernel's REQ during the bring-up */
+			return 1;
+		}
 		if (rc < 0) {
 			if (!nvm_stopping(p))
 				NVM_LOG(NOTICE, p, "bringing the device up failed: %s; retrying",

@@ -576,6 +576,17 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 	}
 	(void)have_role;
 	if (is_pcie) {
+		uint64_t dma = fwd_pcie_dma_bytes(p);
+
+		if (dma > (1ull << 30)) {
+			char why[160];
+
+			snprintf(why, sizeof(why),
+				 "qp=%u, qsize=%u need %" PRIu64 " MiB of DMA memory, more than "
+				 "a card's 1024 MiB: ask for fewer or smaller queues",
+				 p->qp, p->qsize, dma >> 20);
+			return port_err(spec, why);
+		}
 		cfg->nports++;
 		return 0;
 	}

@@ -80,6 +80,8 @@ struct fwd_dpdk_port;
 struct rte_vmsg_pcie;
 
 /* A port: its configuration (from the command line) and its run-time state. */
+struct fwd_pcie_opener;
+
 struct fwd_port {
 	/* configuration */
 	uint32_t index;
@@ -123,8 +125,9 @@ struct fwd_port {
 
 	/* vmsg run-time state (main thread, except the handles the pair threads call) */
 	struct rte_vmsg_bus_shm *shm;
-	struct fwd_amp_end *amp;    /* bus=amp */
-	struct rte_vmsg_pcie *card; /* pcie: */
+	struct fwd_amp_end *amp;	/* bus=amp */
+	struct rte_vmsg_pcie *card;	/* pcie: */
+	struct fwd_pcie_opener *opener; /* pcie: an open in its own thread (port_pcie.c) */
 	struct rte_vmsg_bus *bus;
 	struct rte_vmsg_net_dev *ndev;
 	struct rte_vmsg_net_drv *ndrv;
@@ -265,9 +268,21 @@ void fwd_amp_dma(const struct fwd_port *p, void **addr, uint64_t *bus_addr, uint
  * port_pcie.c, pcie:BDF: opens the card (rte_vmsg_pcie_open(), not
  * waiting) and takes its bus. 0; -EAGAIN (the card has not written its
  * layout yet: retry); -ENOTSUP (built without drivers/pcie_amp); another
- * -errno (the library logged why).
+ * -errno (the library logged why). At start-up: a card set up wrong fails
+ * at once.
  */
 int fwd_pcie_open(const struct fwd_cfg *cfg, struct fwd_port *p);
+/*
+ * The control path's open: in a thread of its own, which waits up to
+ * FWD_PCIE_WAIT_NS for the card's layout and then for the link (cancelled
+ * by SIGINT or fwd_pcie_close()), rather than opening and closing (each a
+ * reset of the card) five times a second. -EINPROGRESS while it runs;
+ * then its result, as fwd_pcie_open()'s.
+ */
+int fwd_pcie_open_async(struct fwd_port *p);
+/* The DMA area a pcie: port asks of the card for its qp and qsize. */
+uint64_t fwd_pcie_dma_bytes(const struct fwd_port *p);
+/* Closes the card, or gives up an open in progress (and closes what it opened). */
 void fwd_pcie_close(struct fwd_port *p);
 /* The card's DMA area (its local address, bus address, size). */
 void fwd_pcie_dma(const struct fwd_port *p, void **addr, uint64_t *bus_addr, uint64_t *size);

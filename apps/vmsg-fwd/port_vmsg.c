@@ -18,9 +18,10 @@
 
 #include "fwd.h"
 
-#define LINK_WAIT_NS 1000000000ull   /* driver: link not up for this long: attach again */
-#define ATTACH_RETRY_NS 200000000ull /* driver: between attach attempts */
-#define INIT_RETRY_NS 1000000000ull  /* driver: between failed bring-ups */
+#define LINK_WAIT_NS 1000000000ull	 /* driver: link not up for this long: attach again */
+#define PCIE_LINK_WAIT_NS 10000000000ull /* ... for a card (its open waited for the link) */
+#define ATTACH_RETRY_NS 200000000ull	 /* driver: between attach attempts */
+#define INIT_RETRY_NS 1000000000ull	 /* driver: between failed bring-ups */
 
 static __attribute__((format(printf, 2, 3))) void say(const struct fwd_port *p, const char *fmt,
 						      ...)
@@ -165,8 +166,12 @@ fail:
 	return -FWD_EXIT_FAIL;
 }
 
-/* Driver role: maps the file and makes the bus. 0, -EAGAIN (retry) or -errno. */
-static int drv_attach(const struct fwd_cfg *cfg, struct fwd_port *p)
+/*
+ * Driver role: maps the file and makes the bus. 0, -EAGAIN (retry) or
+ * -errno. A card: opened at once at start-up; on the control path in a
+ * thread that waits for it (-EINPROGRESS until it is done).
+ */
+static int drv_attach(const struct fwd_cfg *cfg, struct fwd_port *p, int startup)
 {
 	struct rte_vmsg_bus_shm_opts so;
 	char path[FWD_PATH_MAX + 16];
@@ -179,7 +184,7 @@ static int drv_attach(const struct fwd_cfg *cfg, struct fwd_port *p)
 	so.role = RTE_VMSG_BUS_DRIVER;
 	so.flags = RTE_VMSG_BUS_SHM_F_ADOPT;
 	if (p->bus_kind == FWD_BUS_PCIE)
-		rc = fwd_pcie_open(cfg, p);
+		rc = startup ? fwd_pcie_open(cfg, p) : fwd_pcie_open_async(p);
 	else
 		rc = p->bus_kind == FWD_BUS_AMP ? fwd_amp_open(cfg, p) : shm_open(cfg, &so, p);
 	if (rc < 0)
@@ -195,7 +200,7 @@ static void drv_detach(struct fwd_port *p)
 	p->ndrv = NULL;
 	if (p->amp != NULL)
 		fwd_amp_close(p);
-	if (p->card != NULL)
+	if (p->card != NULL || p->opener != NULL)
 		fwd_pcie_close(p); /* the card's bus goes with it */
 	rte_vmsg_bus_shm_close(p->shm, p->bus);
 	p->bus = NULL;
@@ -237,7 +242,7 @@ int fwd_vmsg_open(struct fwd_cfg *cfg, struct fwd_port *p)
 
 	if (p->role == RTE_VMSG_BUS_DEVICE)
 		return dev_open(cfg, p);
-	rc = drv_attach(cfg, p);
+	rc = drv_attach(cfg, p, 1);
 	if (rc < 0 && rc != -EAGAIN && p->bus_kind == FWD_BUS_PCIE) {
 		fprintf(stderr,
 			FWD_NAME
@@ -260,7 +265,9 @@ int fwd_vmsg_open(struct fwd_cfg *cfg, struct fwd_port *p)
 		return -FWD_EXIT_FAIL;
 	}
 	p->drv_state = rc == 0 ? FWD_DRV_LINK : FWD_DRV_ATTACH;
-	p->next_try_ns = fwd_now_ns() + LINK_WAIT_NS * 10; /* the first link may take longer */
+	/* The first link may take longer; a card not ready is opened again at once, waiting. */
+	p->next_try_ns = rc == 0 || p->bus_kind != FWD_BUS_PCIE ? fwd_now_ns() + LINK_WAIT_NS * 10
+								: fwd_now_ns();
 	return 0;
 }
 
@@ -354,8 +361,10 @@ static int drv_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now)
 			say(p, "card %s is bound to vfio-pci again: opening it", p->file);
 			p->released = 0;
 		}
-		rc = drv_attach(cfg, p);
-		if (rc == -ENODEV && p->bus_kind == FWD_BUS_PCIE) {
+		rc = drv_attach(cfg, p, 0);
+		if (rc == -EINPROGRESS)
+			return 0; /* a card being opened: its thread waits */
+		if (rc == -ENODEV && p->bus_kind == FWD_BUS_PCIE && !fwd_pcie_bound(p)) {
 			/* Not bound to vfio-pci (the library said why): wait until it is. */
 			say(p,
 			    "card %s is gone from vfio-pci: opening it again once it is bound to "
@@ -367,9 +376,14 @@ static int drv_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now)
 		}
 		if (rc < 0) {
 			if (!p->waiting_said) {
-				resolve(cfg, p, path, sizeof(path));
-				printf("port %u: waiting for the device file %s (%s)\n", p->index,
-				       path, strerror(-rc));
+				if (p->bus_kind == FWD_BUS_PCIE) {
+					printf("port %u: waiting for the card %s (%s)\n", p->index,
+					       p->file, strerror(-rc));
+				} else {
+					resolve(cfg, p, path, sizeof(path));
+					printf("port %u: waiting for the device file %s (%s)\n",
+					       p->index, path, strerror(-rc));
+				}
 				fflush(stdout);
 				p->waiting_said = 1;
 			}
@@ -377,7 +391,8 @@ static int drv_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now)
 			return 1;
 		}
 		p->drv_state = FWD_DRV_LINK;
-		p->next_try_ns = now + LINK_WAIT_NS;
+		p->next_try_ns =
+			now + (p->bus_kind == FWD_BUS_PCIE ? PCIE_LINK_WAIT_NS : LINK_WAIT_NS);
 		return 1;
 	case FWD_DRV_LINK:
 		rte_vmsg_bus_poll(p->bus);
@@ -392,6 +407,9 @@ static int drv_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now)
 				/* A dead device's file: map the file again (it may be new). */
 				drv_detach(p);
 				p->drv_state = FWD_DRV_ATTACH;
+				if (p->bus_kind == FWD_BUS_PCIE)
+					p->next_try_ns =
+						now + ATTACH_RETRY_NS; /* each open resets it */
 				if (!p->waiting_said) {
 					printf("port %u: waiting for the device of %s\n", p->index,
 					       p->path);
@@ -402,6 +420,10 @@ static int drv_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now)
 			return 1;
 		}
 		rc = drv_bringup(p);
+		if (rc < 0 && card_released(p)) {
+			drv_down(cfg, p, ""); /* the kernel's REQ during the bring-up */
+			return 1;
+		}
 		if (rc < 0) {
 			if (!fwd_interrupted(NULL))
 				printf("port %u: bringing the device up failed: %s; retrying\n",
@@ -491,8 +513,8 @@ void fwd_vmsg_close(struct fwd_cfg *cfg, struct fwd_port *p)
 	p->ndrv = NULL;
 	if (p->amp != NULL)
 		fwd_amp_close(p);
-	if (p->card != NULL)
-		fwd_pcie_close(p); /* the card's bus goes with it */
+	if (p->card != NULL || p->opener != NULL)
+		fwd_pcie_close(p); /* the card's bus goes with it; an open in progress given up */
 	rte_vmsg_bus_shm_close(p->shm, p->bus);
 	p->bus = NULL;
 	p->shm = NULL;

@@ -516,7 +516,31 @@ def scenarios_fwd(pmd, fwd):
             "rc=$?; kill -INT $f; wait $f; frc=$?; cat /tmp/fwd.out; "
             "echo \"vmsg-fwd exit $frc\"; exit $rc"
             % (fwd, BDF_PLAIN, pmd, BDF_PLAIN, BDF_PLAIN, BDF_PLAIN, BDF_PLAIN, pmd))
+    # The card killed, its link wiped and started 3 s later under a running
+    # vmsg-fwd, between two rounds through it.
+    lcmd = ("%s --hugepages none --port vmsg:file=/tmp/fwd2 --port pcie:%s,iova=pa --stats-period 0 "
+            "--idle-sleep 200 --retries 1000000 >/tmp/fwd.out 2>&1 & f=$!; "
+            "%s --vdev net_vmsg0,file=/tmp/fwd2,role=driver --count 300 --seed 43 --timeout 30 "
+            "|| { kill -INT $f; wait $f; cat /tmp/fwd.out; exit 1; }; "
+            "echo 'VMSYNC fwd-late'; "
+            "for i in $(seq 200); do [ $(grep -c 'link up (driver' /tmp/fwd.out) -ge 2 ] && break; "
+            "sleep 0.1; done; "
+            "%s --vdev net_vmsg0,file=/tmp/fwd2,role=driver --count 1000 --seed 44 --timeout 40; "
+            "rc=$?; kill -INT $f; wait $f; frc=$?; cat /tmp/fwd.out; "
+            "echo \"vmsg-fwd exit $frc\"; exit $rc"
+            % (fwd, BDF_PLAIN, pmd, pmd))
     return [{
+        "name": "fwd-late", "secs": 90, "card": "card_poll", "rounds": 2,
+        "cmd": lcmd,
+        "expect": [r"^vm-pmd: ok$", r"round 44: 1000 frames each way checked byte by byte",
+                   r"^vmsg-fwd exit 0$", r"port 1: the device went away; attaching again"],
+        "check": late_opens,
+        "cue": ("fwd-late", "card_poll", "late"),
+        "what": "the card killed and its link wiped under a running vmsg-fwd, then started 3 s "
+                "later: the pcie: port waits in one open of the card (in a thread of its own) "
+                "for its layout, no reset and error line five times a second, and a round "
+                "through it passes",
+    }, {
         "name": "fwd-unbind", "secs": 90, "card": "card_poll", "rounds": 2,
         "cmd": ucmd,
         "expect": [r"^vm-pmd: ok$", r"round 40: 1000 frames each way checked byte by byte",

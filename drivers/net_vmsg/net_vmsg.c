@@ -372,6 +372,8 @@ static int nvm_mac_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
 	struct nvm_port *p = dev->data->dev_private;
 
 	p->mac = *addr; /* the port's own address; the device does not filter on it */
+	/* Kept when the device comes back: no more the device's (drv_bringup()). */
+	__atomic_store_n(&p->mac_app, 1, __ATOMIC_RELAXED);
 	return 0;
 }
 

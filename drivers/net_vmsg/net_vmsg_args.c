@@ -172,6 +172,21 @@ static int key(struct nvm_args *a, const char *k, char *v, struct seen *sn, char
 		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
 			return bad(why, wl, "tso: expected 0 or 1");
 		a->tso = v[0] == '1';
+	} else if (strcmp(k, "csum") == 0) {
+		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+			return bad(why, wl, "csum: expected 0 or 1");
+		/*
+		 * csum=0: neither VIRTIO_NET_F_CSUM nor GUEST_CSUM, asked or
+		 * offered, nor GUEST_TSO4/6, which need GUEST_CSUM.
+		 */
+		uint64_t bits =
+			(1ull << RTE_VMSG_NET_F_CSUM) | (1ull << RTE_VMSG_NET_F_GUEST_CSUM) |
+			(1ull << RTE_VMSG_NET_F_GUEST_TSO4) | (1ull << RTE_VMSG_NET_F_GUEST_TSO6);
+
+		if (v[0] == '0')
+			a->ring_off |= bits;
+		else
+			a->ring_off &= ~bits;
 	} else if (strcmp(k, "zerocopy") == 0) {
 		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
 			return bad(why, wl, "zerocopy: expected 0 or 1");
@@ -195,10 +210,16 @@ static int key(struct nvm_args *a, const char *k, char *v, struct seen *sn, char
 			a->ring_on &= ~bit;
 		}
 	} else if (strcmp(k, "peer_timeout") == 0) {
+		/*
+		 * At least NVM_PEER_TIMEOUT_MIN_MS: the control thread, whose polls
+		 * are the heartbeat, sleeps up to NVM_POLL_IDLE_MAX_US between two
+		 * (a timeout within a few of those takes an idle peer for lost).
+		 */
 		if (num(v, 0, RTE_VMSG_BUS_PEER_TIMEOUT_MAX_MS, &x) < 0 ||
-		    (x != 0 && x < RTE_VMSG_BUS_PEER_TIMEOUT_MIN_MS))
+		    (x != 0 && x < NVM_PEER_TIMEOUT_MIN_MS))
 			return bad(why, wl,
-				   "peer_timeout: expected 0 (off) or 10 to 3600000 milliseconds");
+				   "peer_timeout: expected 0 (off) or 50 to 3600000 milliseconds "
+				   "(the port's control thread polls at least every 10 ms)");
 		a->peer_timeout_ms = (uint32_t)x;
 	} else if (strcmp(k, "huge") == 0) {
 		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
@@ -350,6 +371,8 @@ int nvm_args_parse(const char *s, struct nvm_args *a, char *why, size_t wl)
 	}
 	if (a->role == RTE_VMSG_BUS_DRIVER && a->mtu != 0)
 		return bad(why, wl, "mtu is for role=device (a driver takes the device's)");
+	if (a->tso && (a->ring_off & (1ull << RTE_VMSG_NET_F_CSUM)) != 0)
+		return bad(why, wl, "tso=1 needs checksum offload: not with csum=0");
 	if (a->zerocopy && a->bus == NVM_BUS_AMP && a->role == RTE_VMSG_BUS_DEVICE)
 		return bad(why, wl,
 			   "zerocopy=1 with bus=amp is for role=driver (the mbuf pool lives in "

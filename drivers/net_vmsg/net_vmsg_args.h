@@ -14,6 +14,8 @@
 #define NVM_PATH_MAX 256
 #define NVM_MAX_MEM 8
 #define NVM_MAX_QUEUES 64
+/* peer_timeout=: at least this, 5 of the control thread's longest sleeps (NVM_POLL_IDLE_MAX_US) */
+#define NVM_PEER_TIMEOUT_MIN_MS 50u
 
 /* Where the port's device lives. */
 enum nvm_bus_kind {
@@ -44,7 +46,8 @@ struct nvm_args {
 	 * ring=, in_order=: of VIRTIO_F_RING_PACKED and VIRTIO_F_IN_ORDER, the
 	 * bits left out of what the port offers (device) or wants (driver),
 	 * and those a driver wants beyond the library's default (split
-	 * in-order), as vmsg-fwd's keys of the same names.
+	 * in-order), as vmsg-fwd's keys of the same names. csum=0 leaves
+	 * VIRTIO_NET_F_CSUM and GUEST_CSUM out too.
 	 */
 	uint64_t ring_off, ring_on;
 	/*
@@ -82,7 +85,7 @@ int nvm_args_parse(const char *s, struct nvm_args *a, char *why, size_t why_len)
 	"bus=shm|amp|pcie card=<pci address> profile=auto|ivshmem|amp-pci|versal "         \
 	"placement=default|bar|host iova=va|pa "                                           \
 	"offset=<n> size=<n> esize=<n> elems=<n> layout=default|v1|v0 payloads=v2|pre-v2 " \
-	"mem=<file[@base]> tso=0|1 zerocopy=0|1 ring=split|packed in_order=0|1 "           \
-	"peer_timeout=<0|10..3600000 ms>"
+	"mem=<file[@base]> tso=0|1 csum=0|1 zerocopy=0|1 ring=split|packed in_order=0|1 "  \
+	"peer_timeout=<0|50..3600000 ms>"
 
 #endif /* NET_VMSG_ARGS_H */

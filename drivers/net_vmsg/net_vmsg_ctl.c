@@ -474,6 +474,8 @@ static void zc_release(void *arg, uint32_t qp, void *cookie)
  * flight and as many mbufs with the application; at least two thirds of
  * that, or NULL (the handle then copies).
  */
+static uint32_t nvm_zgen; /* atomic: zero-copy pools made in this process */
+
 static struct rte_mempool *zc_pool(struct nvm_port *p, struct rte_vmsg_net_drv *nd)
 {
 	struct rte_pktmbuf_extmem ext;
@@ -511,7 +513,13 @@ static struct rte_mempool *zc_pool(struct nvm_port *p, struct rte_vmsg_net_drv *
 	ext.buf_iova = RTE_BAD_IOVA; /* device addresses are not IOVAs (doc/net_vmsg.md) */
 	ext.buf_len = (size_t)n * elt;
 	ext.elt_size = (uint16_t)elt;
-	snprintf(name, sizeof(name), "nvmzc%u_%u", p->eth->data->port_id, p->zgen++);
+	/*
+	 * Named by a count of the process's pools: a pool a closed port left
+	 * (mbufs still out) keeps its name, and a port probed again under the
+	 * same port id must not collide with it.
+	 */
+	snprintf(name, sizeof(name), "nvmzc%u_%u", p->eth->data->port_id,
+		 __atomic_fetch_add(&nvm_zgen, 1u, __ATOMIC_RELAXED));
 	mp = rte_pktmbuf_pool_create_extbuf(name, n, cache, 0, (uint16_t)elt, (int)rte_socket_id(),
 					    &ext, 1);
 	if (mp == NULL)
@@ -773,7 +781,9 @@ static int drv_bringup(struct nvm_port *p)
 		if (rte_vmsg_drv_has_feature(h, b))
 			feat |= 1ull << b;
 	if (rte_vmsg_net_drv_config(nd, &cfg) == 0) {
-		if ((feat & (1ull << RTE_VMSG_NET_F_MAC)) && !p->a.have_mac)
+		/* The device's address, unless mac= or the application gave one. */
+		if ((feat & (1ull << RTE_VMSG_NET_F_MAC)) && !p->a.have_mac &&
+		    !__atomic_load_n(&p->mac_app, __ATOMIC_RELAXED))
 			memcpy(p->mac.addr_bytes, cfg.mac, 6);
 		if (feat & (1ull << RTE_VMSG_NET_F_MTU))
 			p->mtu = rte_vmsg_le16_to_cpu(cfg.mtu);

@@ -181,7 +181,6 @@ struct nvm_port {
 	int said_waiting;
 	int said_held; /* zerocopy=1: attaching waits for a retired pool (said once) */
 	int connected, driver_ok;
-	uint32_t zgen;		   /* zerocopy=1: pools made, for their names */
 	struct nvm_zpool *retired; /* of attachments gone, mbufs still out (grows) */
 	uint32_t nretired, cap_retired;
 	int zc_untracked; /* zerocopy=1: a pool with mbufs out could not be retired */
@@ -195,8 +194,9 @@ struct nvm_port {
 	uint64_t xbase[NVM_NXSTATS];
 	pthread_t ctl;
 	int ctl_running;
-	int pcie_wait; /* bus=pcie: opens after the probe's wait for the card's layout */
-	int released;  /* bus=pcie: the kernel took the card back; open once vfio-pci has it */
+	int pcie_wait;	  /* bus=pcie: opens after the probe's wait for the card's layout */
+	int released;	  /* bus=pcie: the kernel took the card back; open once vfio-pci has it */
+	uint32_t mac_app; /* atomic: the application set the MAC (mac_addr_set): keep it */
 	uint32_t stop;
 
 	/* Shared: fast path reads, control thread writes */

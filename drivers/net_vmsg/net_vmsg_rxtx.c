@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_ip.h>
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
@@ -88,9 +89,11 @@ static inline void zc_refill(struct nvm_port *p, struct nvm_rxq *rq, struct rte_
 {
 	struct rte_mbuf *ms[NVM_ZREFILL];
 	uint32_t want = p->zqsize - p->zposted[rq->q], i;
+	/* Topped up once a burst's worth is free, or half of a smaller queue. */
+	uint32_t low = p->zqsize / 2u < NVM_BURST ? p->zqsize / 2u : NVM_BURST;
 	int rc;
 
-	if (want < NVM_BURST)
+	if (want == 0 || want < low)
 		return;
 	if (want > NVM_ZREFILL)
 		want = NVM_ZREFILL;
@@ -370,6 +373,8 @@ uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 	return (uint16_t)got;
 }
 
+#define NVM_F_TSO ((1ull << RTE_VMSG_NET_F_HOST_TSO4) | (1ull << RTE_VMSG_NET_F_HOST_TSO6))
+
 /* The virtio-net header of an mbuf's offload requests, as negotiated. */
 static inline void tx_offload(const struct nvm_port *p, const struct rte_mbuf *m,
 			      struct rte_vmsg_net_hdr *h)
@@ -380,8 +385,7 @@ static inline void tx_offload(const struct nvm_port *p, const struct rte_mbuf *m
 	memset(h, 0, sizeof(*h));
 	if (likely((f & (RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG)) == 0))
 		return;
-	if ((f & RTE_MBUF_F_TX_TCP_SEG) != 0 &&
-	    (p->feat & ((1ull << RTE_VMSG_NET_F_HOST_TSO4) | (1ull << RTE_VMSG_NET_F_HOST_TSO6)))) {
+	if ((f & RTE_MBUF_F_TX_TCP_SEG) != 0 && (p->feat & NVM_F_TSO)) {
 		h->flags = RTE_VMSG_NET_HDR_F_NEEDS_CSUM;
 		h->gso_type = (f & RTE_MBUF_F_TX_IPV6) ? RTE_VMSG_NET_HDR_GSO_TCPV6
 						       : RTE_VMSG_NET_HDR_GSO_TCPV4;
@@ -405,6 +409,73 @@ static inline void tx_offload(const struct nvm_port *p, const struct rte_mbuf *m
 	}
 	h->flags = RTE_VMSG_NET_HDR_F_NEEDS_CSUM;
 	h->csum_start = l34;
+}
+
+/*
+ * An offload request the virtio-net header alone cannot carry: TCP_SEG
+ * without HOST_TSO negotiated (a packet within the MTU: DPDK's TCP_SEG
+ * implies TCP_CKSUM, with a pseudo-header sum that leaves the length
+ * out, where a partial checksum needs it in), or a TCP or UDP checksum
+ * without VIRTIO_NET_F_CSUM. Such a packet goes alone through the bounce
+ * buffer, where tx_fix() finishes it.
+ */
+static inline int tx_needs_fix(const struct nvm_port *p, const struct rte_mbuf *m)
+{
+	uint64_t f = m->ol_flags, l4 = f & RTE_MBUF_F_TX_L4_MASK;
+
+	if (likely((f & (RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG)) == 0))
+		return 0;
+	if (f & RTE_MBUF_F_TX_TCP_SEG)
+		return (p->feat & NVM_F_TSO) == 0;
+	return (p->feat & (1ull << RTE_VMSG_NET_F_CSUM)) == 0 &&
+	       (l4 == RTE_MBUF_F_TX_TCP_CKSUM || l4 == RTE_MBUF_F_TX_UDP_CKSUM);
+}
+
+static inline uint16_t fold16(uint32_t sum)
+{
+	sum = (sum & 0xffffu) + (sum >> 16);
+	sum = (sum & 0xffffu) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/*
+ * The packet @p m in @p b (its copy, @p len bytes): the header for what
+ * tx_needs_fix() said, the packet finished as the header cannot say. With
+ * F_CSUM, a partial checksum (TCP_SEG's pseudo-header sum given its
+ * length); without, the checksum computed here. Header lengths that do
+ * not fit the packet leave it as it is, with no request.
+ */
+static void tx_fix(const struct nvm_port *p, const struct rte_mbuf *m, uint8_t *b, uint32_t len,
+		   struct rte_vmsg_net_hdr *h)
+{
+	uint64_t f = m->ol_flags;
+	int tcp = (f & RTE_MBUF_F_TX_TCP_SEG) != 0 ||
+		  (f & RTE_MBUF_F_TX_L4_MASK) == RTE_MBUF_F_TX_TCP_CKSUM;
+	uint32_t l34 = (uint32_t)m->l2_len + m->l3_len;
+	uint32_t at = l34 + (uint32_t)(tcp ? offsetof(struct rte_tcp_hdr, cksum)
+					   : offsetof(struct rte_udp_hdr, dgram_cksum));
+	uint16_t c;
+
+	memset(h, 0, sizeof(*h));
+	if (at + 2u > len)
+		return;
+	/* The field and the sums in the packet's byte order, as DPDK's helpers keep them. */
+	memcpy(&c, b + at, 2);
+	if (f & RTE_MBUF_F_TX_TCP_SEG) {
+		c = fold16((uint32_t)c + rte_cpu_to_be_16((uint16_t)(len - l34)));
+		memcpy(b + at, &c, 2);
+	}
+	if (p->feat & (1ull << RTE_VMSG_NET_F_CSUM)) {
+		h->flags = RTE_VMSG_NET_HDR_F_NEEDS_CSUM;
+		h->csum_start = (uint16_t)l34;
+		h->csum_offset = (uint16_t)(at - l34);
+		return;
+	}
+	/* The L4 bytes summed with the pseudo-header sum in the field: the checksum. */
+	c = (uint16_t)~rte_raw_cksum(b + l34, len - l34);
+	if (c == 0 && !tcp)
+		c = 0xffff; /* UDP: 0 means none */
+	memcpy(b + at, &c, 2);
 }
 
 static inline int tx_call(struct nvm_port *p, uint16_t q, const struct rte_vmsg_net_pkt *v,
@@ -448,10 +519,11 @@ static inline uint32_t tx_some(struct nvm_txq *tq, uint32_t n)
  * (so its data lies in the DMA area), one segment, not shared (its
  * headroom takes the header), and room for the header in front.
  */
-static inline int zc_ok(const struct rte_mempool *zmp, const struct rte_mbuf *m)
+static inline int zc_ok(const struct nvm_port *p, const struct rte_mempool *zmp,
+			const struct rte_mbuf *m)
 {
 	return m->pool == zmp && m->nb_segs == 1 && !RTE_MBUF_CLONED(m) &&
-	       rte_mbuf_refcnt_read(m) == 1 && m->data_off >= NVM_HDR;
+	       rte_mbuf_refcnt_read(m) == 1 && m->data_off >= NVM_HDR && !tx_needs_fix(p, m);
 }
 
 /*
@@ -466,7 +538,7 @@ static inline uint32_t zc_tx(struct nvm_txq *tq, const struct rte_mempool *zmp,
 	uint32_t k, i;
 	int rc;
 
-	for (k = 0; k < n && zc_ok(zmp, bufs[k]); k++) {
+	for (k = 0; k < n && zc_ok(p, zmp, bufs[k]); k++) {
 		struct rte_mbuf *m = bufs[k];
 
 		tq->x[k].addr = rte_pktmbuf_mtod(m, uint8_t *) - NVM_HDR;
@@ -511,12 +583,12 @@ uint16_t nvm_tx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 	}
 	while (total < nb) {
 		n = nb - total < NVM_BURST ? nb - total : NVM_BURST;
-		if (zmp != NULL && zc_ok(zmp, bufs[total])) {
+		if (zmp != NULL && zc_ok(p, zmp, bufs[total])) {
 			bytes = 0;
 			sent = zc_tx(tq, zmp, &bufs[total], n, &bytes);
 			tq->bytes += bytes;
 			total += sent;
-			if (sent == 0 || (sent < n && zc_ok(zmp, bufs[total])))
+			if (sent == 0 || (sent < n && zc_ok(p, zmp, bufs[total])))
 				break; /* the queue is full */
 			continue;
 		}
@@ -527,8 +599,26 @@ uint16_t nvm_tx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 		for (k = 0; k < n; k++) {
 			struct rte_mbuf *m = bufs[total + k];
 
-			if (zmp != NULL && k != 0 && zc_ok(zmp, m))
+			if (zmp != NULL && k != 0 && zc_ok(p, zmp, m))
 				break;
+			if (unlikely(tx_needs_fix(p, m))) {
+				if (k != 0)
+					break;
+				/* Copied whole into the bounce buffer, finished there. */
+				tq->v[0].data = NULL;
+				if (m->pkt_len <= NVM_TSO_MAX) {
+					const void *d =
+						rte_pktmbuf_read(m, 0, m->pkt_len, tq->bounce);
+
+					if (d != tq->bounce)
+						memcpy(tq->bounce, d, m->pkt_len);
+					tx_fix(p, m, tq->bounce, m->pkt_len, &tq->v[0].hdr);
+					tq->v[0].data = tq->bounce;
+				}
+				tq->v[0].len = m->pkt_len;
+				k = 1;
+				break;
+			}
 			if (m->nb_segs != 1) {
 				if (k != 0)
 					break;

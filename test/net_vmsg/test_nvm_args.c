@@ -119,5 +119,11 @@ int main(void)
 	CHECK_EQ(nvm_args_parse("file=x,role=driver,peer_timeout=5", &a, why, sizeof(why)),
 		 -EINVAL);
 	CHECK(strstr(why, "peer_timeout") != NULL);
+	/* Within a few of the control thread's sleeps: an idle peer would be taken for lost. */
+	CHECK_EQ(nvm_args_parse("file=x,role=driver,peer_timeout=49", &a, why, sizeof(why)),
+		 -EINVAL);
+	CHECK(strstr(why, "50 to 3600000") != NULL);
+	CHECK_EQ(parse("file=x,role=driver,peer_timeout=50", &a), 0);
+	CHECK_EQ(a.peer_timeout_ms, 50);
 	return vtest_done("test_nvm_args");
 }

@@ -143,11 +143,15 @@ static void rxq_free(struct nvm_port *p, uint16_t q)
 
 static void txq_free(struct nvm_port *p, uint16_t q)
 {
-	struct nvm_txq *tq = p->txq[q];
+	struct nvm_txq *tq;
 
+	/* Under the lock, as rxq_free(): stats_get() may run on another thread. */
+	pthread_mutex_lock(&p->lock);
+	tq = p->txq[q];
+	p->txq[q] = NULL;
+	pthread_mutex_unlock(&p->lock);
 	if (tq == NULL)
 		return;
-	p->txq[q] = NULL;
 	rte_free(tq->bounce);
 	rte_free(tq);
 }
@@ -320,7 +324,9 @@ static int nvm_txq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc, 
 	tq->q = q;
 	tq->busy = &p->txw[q].busy;
 	tq->broke = &p->txw[q].broke;
+	pthread_mutex_lock(&p->lock);
 	p->txq[q] = tq;
+	pthread_mutex_unlock(&p->lock);
 	dev->data->tx_queues[q] = tq;
 	return 0;
 }
@@ -429,6 +435,11 @@ static int nvm_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *s)
 	uint16_t q;
 
 	memset(s, 0, sizeof(*s));
+	/*
+	 * Under the lock: an application may read the stats on another thread
+	 * (telemetry) while a stopped port's queues are set up or released.
+	 */
+	pthread_mutex_lock(&p->lock);
 	for (q = 0; q < p->nq; q++) {
 		const struct nvm_rxq *rq = p->rxq[q];
 		const struct nvm_txq *tq = p->txq[q];
@@ -452,7 +463,6 @@ static int nvm_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *s)
 			}
 		}
 	}
-	pthread_mutex_lock(&p->lock);
 	lib_counts(p, &c);
 	lib_errors(p, &c, &ie, &oe);
 	s->ierrors += ie - p->ierr_base;
@@ -467,6 +477,7 @@ static int nvm_stats_reset(struct rte_eth_dev *dev)
 	struct nvm_lib_counts c;
 	uint16_t q;
 
+	pthread_mutex_lock(&p->lock);
 	for (q = 0; q < p->nq; q++) {
 		if (p->rxq[q] != NULL) {
 			p->rxq[q]->packets = 0;
@@ -480,7 +491,6 @@ static int nvm_stats_reset(struct rte_eth_dev *dev)
 		}
 	}
 	/* The library's counters only grow: what they read now is the new zero. */
-	pthread_mutex_lock(&p->lock);
 	lib_counts(p, &c);
 	lib_errors(p, &c, &p->ierr_base, &p->oerr_base);
 	pthread_mutex_unlock(&p->lock);

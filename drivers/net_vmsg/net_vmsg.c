@@ -241,7 +241,6 @@ static int nvm_rxq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc, 
 	uint32_t room = rte_pktmbuf_data_room_size(mp), i, frame, bytes;
 
 	(void)nb_desc;
-	(void)conf;
 	if (q >= p->nq || room <= RTE_PKTMBUF_HEADROOM)
 		return -EINVAL;
 	/* Pools whose mbufs carry pinned external buffers: the data is elsewhere. */
@@ -255,6 +254,10 @@ static int nvm_rxq_setup(struct rte_eth_dev *dev, uint16_t q, uint16_t nb_desc, 
 	if (rq == NULL)
 		return -ENOMEM;
 	rq->cap = room - RTE_PKTMBUF_HEADROOM;
+	/* Without Rx L4 checksum offload, partial checksums are finished (rx_done()). */
+	rq->csum_partial =
+		((dev->data->dev_conf.rxmode.offloads | (conf != NULL ? conf->offloads : 0)) &
+		 (RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM)) != 0;
 	/*
 	 * Scattered Rx. Driver role: a packet of several receive buffers is
 	 * merged in the bounce buffer first. Device role, mbufs smaller than

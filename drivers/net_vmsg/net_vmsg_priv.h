@@ -81,6 +81,7 @@ struct nvm_rxq {
 	uint32_t hole;	   /* stash[0 .. hole) are empty, stash[hole ..] hold fresh mbufs */
 	uint64_t packets, bytes, nombuf;
 	uint64_t zc_packets; /* zerocopy=1: received in mbufs of the DMA area's pool */
+	int csum_partial;    /* the application takes partial checksums (Rx L4 cksum offload) */
 	struct rte_mbuf *stash[NVM_BURST];
 	struct rte_vmsg_net_pkt v[NVM_BURST];	 /* v[i].data: stash[i]'s data */
 	struct rte_vmsg_net_xbuf x[NVM_ZREFILL]; /* zerocopy=1: posted, then received */

@@ -61,6 +61,37 @@ static inline void rx_offload(struct rte_mbuf *m, const struct rte_vmsg_net_hdr 
 }
 
 /*
+ * A partial checksum (NEEDS_CSUM) on a queue whose application did not ask
+ * for Rx L4 checksum offload: finished here, since such an application
+ * would pass the partial field on as it is (DPDK's virtio PMD spares it by
+ * not negotiating GUEST_CSUM; this port's device is set up before the
+ * application configures it). The mbuf then says GOOD. A field beyond the
+ * first segment, or outside the packet, stays partial (NONE).
+ */
+static void rx_csum_finish(struct rte_mbuf *m, const struct rte_vmsg_net_hdr *h)
+{
+	uint32_t start = h->csum_start, at = start + (uint32_t)h->csum_offset;
+	uint16_t sum, c;
+
+	if (at + 2u > m->data_len || start >= m->pkt_len ||
+	    rte_raw_cksum_mbuf(m, start, m->pkt_len - start, &sum) != 0)
+		return;
+	c = (uint16_t)~sum;
+	if (c == 0 && h->csum_offset == offsetof(struct rte_udp_hdr, dgram_cksum))
+		c = 0xffff; /* UDP: 0 means none */
+	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, at), &c, 2);
+	m->ol_flags = (m->ol_flags & ~RTE_MBUF_F_RX_L4_CKSUM_MASK) | RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+}
+
+/* A packet complete in its mbufs: what its header still asks of this queue. */
+static inline void rx_done(const struct nvm_rxq *rq, struct rte_mbuf *m,
+			   const struct rte_vmsg_net_hdr *h)
+{
+	if (unlikely((h->flags & RTE_VMSG_NET_HDR_F_NEEDS_CSUM) != 0) && !rq->csum_partial)
+		rx_csum_finish(m, h);
+}
+
+/*
  * zerocopy=1. A receive buffer's cookie is its mbuf with bit 0 set, so
  * that zc_release() (net_vmsg_ctl.c) tells it from a transmission's (the
  * mbuf itself).
@@ -128,10 +159,12 @@ static inline uint16_t zc_rx(struct nvm_port *p, struct nvm_rxq *rq, struct rte_
 			     struct rte_mbuf **bufs, uint32_t n)
 {
 	struct rte_mbuf *head = NULL, *last = NULL, *m;
+	struct rte_vmsg_net_hdr hh; /* the packet's, from its first buffer */
 	uint32_t i, k = 0, done = 0;
 	uint64_t bytes = 0;
 	int got;
 
+	memset(&hh, 0, sizeof(hh));
 	while (k < n && rq->zpos < rq->znpend)
 		bufs[k++] = rq->zpend[rq->zpos++];
 	if (rq->zpos < rq->znpend)
@@ -162,6 +195,7 @@ static inline uint16_t zc_rx(struct nvm_port *p, struct nvm_rxq *rq, struct rte_
 			m->pkt_len = x->len;
 			m->port = rq->port_id;
 			rx_offload(m, &x->hdr);
+			hh = x->hdr;
 		} else {
 			last->next = m;
 			head->nb_segs++;
@@ -169,6 +203,7 @@ static inline uint16_t zc_rx(struct nvm_port *p, struct nvm_rxq *rq, struct rte_
 		}
 		last = m;
 		if ((x->flags & RTE_VMSG_NET_XBUF_F_MORE) == 0) {
+			rx_done(rq, head, &hh);
 			if (k < n)
 				bufs[k++] = head;
 			else
@@ -241,6 +276,7 @@ static uint32_t scatter_out(struct nvm_rxq *rq, struct rte_mbuf **bufs, uint32_t
 		}
 		m->port = rq->port_id;
 		rx_offload(m, &rq->lv[i].hdr);
+		rx_done(rq, m, &rq->lv[i].hdr);
 		bufs[k++] = m;
 		bytes += m->pkt_len;
 	}
@@ -363,6 +399,7 @@ uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 		mb->pkt_len = v->len;
 		mb->port = rq->port_id;
 		rx_offload(mb, &v->hdr);
+		rx_done(rq, mb, &v->hdr);
 		bufs[i] = mb;
 		bytes += v->len;
 	}

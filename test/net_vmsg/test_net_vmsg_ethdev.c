@@ -291,6 +291,9 @@ static struct rte_mempool *port_up(uint16_t port, uint16_t nq, int big)
 		return NULL;
 	memset(&conf, 0, sizeof(conf));
 	conf.intr_conf.lsc = 1;
+	/* --offload, --tso: the receiver takes the partial checksums as they come. */
+	if (offload || tso)
+		conf.rxmode.offloads = RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
 	if (rte_eth_dev_configure(port, nq, nq, &conf) != 0)
 		return NULL;
 	for (q = 0; q < nq; q++)

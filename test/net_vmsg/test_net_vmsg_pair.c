@@ -24,6 +24,9 @@
  *          checksum that finishes right: partial (RX_L4_CKSUM_NONE, the
  *          pseudo-header with the length in the field) when the device
  *          took VIRTIO_NET_F_CSUM, else whole; every other byte as sent
+ *  csum_rx the same with the device port's application taking no Rx
+ *          checksum offload: the port finishes the partial checksums
+ *          itself (RX_L4_CKSUM_GOOD, the field right)
  *
  * Exit 0 and "ok", or 1 with the line that says what failed.
  */
@@ -90,6 +93,9 @@ static uint64_t xstat(uint16_t port, const char *name)
 	return v;
 }
 
+/* The ports' Rx offloads (csum: the device port's). */
+static uint64_t rx_offloads;
+
 /* One queue pair of 256 descriptors, a pool of its own (named @p pool), started. */
 static struct rte_mempool *port_up(uint16_t port, const char *pool)
 {
@@ -101,6 +107,7 @@ static struct rte_mempool *port_up(uint16_t port, const char *pool)
 	if (mp == NULL)
 		return NULL;
 	memset(&conf, 0, sizeof(conf));
+	conf.rxmode.offloads = rx_offloads;
 	if (rte_eth_dev_configure(port, 1, 1, &conf) != 0 ||
 	    rte_eth_rx_queue_setup(port, 0, 256, (unsigned int)rte_socket_id(), NULL, mp) != 0 ||
 	    rte_eth_tx_queue_setup(port, 0, 256, (unsigned int)rte_socket_id(), NULL) != 0 ||
@@ -325,7 +332,9 @@ static int csum_check(const struct rte_mbuf *m, uint32_t i, int partial_wanted)
 	if (m->pkt_len != len || m->nb_segs != 1)
 		return fail("csum: packet %u: %u bytes in %u segments, %u sent", i, m->pkt_len,
 			    m->nb_segs, len);
-	if (partial != partial_wanted)
+	if (partial != partial_wanted ||
+	    (!partial && rx_offloads == 0 && strstr(dev_args, "csum=0") == NULL &&
+	     (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) != RTE_MBUF_F_RX_L4_CKSUM_GOOD))
 		return fail("csum: packet %u (kind %u): ol_flags 0x%" PRIx64 ", a %s checksum "
 			    "wanted",
 			    i, kind, m->ol_flags, partial_wanted ? "partial" : "whole");
@@ -360,7 +369,7 @@ static int case_csum(void)
 	uint32_t sent = 0, got = 0, i, k;
 	struct rte_mbuf *m[32];
 	uint64_t end;
-	int partial = strstr(dev_args, "csum=0") == NULL;
+	int partial = strstr(dev_args, "csum=0") == NULL && rx_offloads != 0;
 
 	if (port_up(dv, "dv") == NULL || (mp = port_up(dr, "dr")) == NULL || both_up(dv, dr) != 0)
 		return 1;
@@ -400,9 +409,8 @@ int main(int argc, char **argv)
 	int eargc = 0, rc;
 
 	if (argc < 2 || argc > 4)
-		return fprintf(stderr,
-			       "usage: " NAME
-			       " mac|flow|reprobe|csum [DRIVER-DEVARGS [DEVICE-DEVARGS]]\n"),
+		return fprintf(stderr, "usage: " NAME " mac|flow|reprobe|csum|csum_rx "
+						      "[DRIVER-DEVARGS [DEVICE-DEVARGS]]\n"),
 		       2;
 	snprintf(file, sizeof(file), "/dev/shm/nvmpair%d", (int)getpid());
 	snprintf(prefix, sizeof(prefix), "nvmpair%d", (int)getpid());
@@ -441,6 +449,9 @@ int main(int argc, char **argv)
 	else if (strcmp(which, "reprobe") == 0)
 		rc = case_reprobe();
 	else if (strcmp(which, "csum") == 0)
+		rx_offloads = RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM,
+		rc = case_csum();
+	else if (strcmp(which, "csum_rx") == 0)
 		rc = case_csum();
 	else
 		rc = fail("no case '%s'", which);

@@ -173,8 +173,9 @@ static void port_free(struct nvm_port *p)
 		nvm_bus_close(p);
 	} else {
 		nvm_drv_detach(p);
-		nvm_zc_sweep(p, 1);
-		free(p->retired); /* what is still out stays mapped (said) */
+		nvm_zc_sweep(p, 1); /* what is still out goes to the process's orphans (said) */
+		free(p->retired);
+		nvm_zc_orphans_sweep();
 		p->retired = NULL;
 		p->nretired = p->cap_retired = 0;
 	}
@@ -685,6 +686,7 @@ static int nvm_probe(struct rte_vdev_device *vdev)
 		RTE_LOG(ERR, PMD, "net_vmsg: %s: secondary processes are not supported\n", name);
 		return -ENOTSUP;
 	}
+	nvm_zc_orphans_sweep(); /* pools of ports closed before, now full */
 	if (nvm_args_parse(rte_vdev_device_args(vdev), &a, why, sizeof(why)) < 0) {
 		RTE_LOG(ERR, PMD, "net_vmsg: %s: bad devargs: %s\n", name, why);
 		return -EINVAL;

@@ -530,11 +530,52 @@ static struct rte_mempool *zc_pool(struct nvm_port *p, struct rte_vmsg_net_drv *
 	return mp;
 }
 
+static void zpool_free(struct nvm_zpool *z)
+{
+	rte_mempool_free(z->mp);
+	rte_vmsg_bus_shm_close(z->shm, z->bus);
+	rte_vmsg_region_destroy(z->rg);
+}
+
+/*
+ * Retired pools that closed ports left with mbufs still out: the
+ * process's, freed once their mbufs are back (nvm_zc_orphans_sweep(), run
+ * when a port is probed or closed and by every driver-role control thread).
+ */
+static pthread_mutex_t orphan_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct nvm_zpool *orphans;
+static uint32_t norphans, cap_orphans; /* norphans: atomic reads outside the lock */
+
+void nvm_zc_orphans_sweep(void)
+{
+	uint32_t i = 0;
+
+	if (__atomic_load_n(&norphans, __ATOMIC_RELAXED) == 0)
+		return;
+	pthread_mutex_lock(&orphan_lock);
+	while (i < norphans) {
+		if (!rte_mempool_full(orphans[i].mp)) {
+			i++;
+			continue;
+		}
+		zpool_free(&orphans[i]);
+		orphans[i] = orphans[norphans - 1];
+		__atomic_store_n(&norphans, norphans - 1, __ATOMIC_RELAXED);
+	}
+	if (norphans == 0) {
+		free(orphans);
+		orphans = NULL;
+		cap_orphans = 0;
+	}
+	pthread_mutex_unlock(&orphan_lock);
+}
+
 /*
  * Frees the pools of earlier attachments whose mbufs have all come back,
  * and unmaps their memory. @p closing: the port goes away; a pool still
- * short of mbufs is left mapped (an application that holds mbufs after
- * close keeps readable memory), and said.
+ * short of mbufs stays mapped (an application that holds mbufs after close
+ * keeps readable memory) among the process's orphans until they are back,
+ * said.
  */
 void nvm_zc_sweep(struct nvm_port *p, int closing)
 {
@@ -543,18 +584,34 @@ void nvm_zc_sweep(struct nvm_port *p, int closing)
 	while (i < p->nretired) {
 		struct nvm_zpool *z = &p->retired[i];
 
-		if (!rte_mempool_full(z->mp)) {
-			if (closing)
-				NVM_LOG(WARNING, p,
-					"closing with %u mbufs of pool %s still out: its memory "
-					"stays mapped",
-					rte_mempool_in_use_count(z->mp), z->mp->name);
+		if (rte_mempool_full(z->mp)) {
+			zpool_free(z);
+			*z = p->retired[--p->nretired];
+			continue;
+		}
+		if (!closing) {
 			i++;
 			continue;
 		}
-		rte_mempool_free(z->mp);
-		rte_vmsg_bus_shm_close(z->shm, z->bus);
-		rte_vmsg_region_destroy(z->rg);
+		NVM_LOG(WARNING, p,
+			"closing with %u mbufs of pool %s still out: its memory stays mapped "
+			"until they are freed",
+			rte_mempool_in_use_count(z->mp), z->mp->name);
+		pthread_mutex_lock(&orphan_lock);
+		if (norphans == cap_orphans) {
+			uint32_t cap = cap_orphans != 0 ? 2u * cap_orphans : 8u;
+			struct nvm_zpool *o = realloc(orphans, cap * sizeof(*o));
+
+			if (o != NULL) {
+				orphans = o;
+				cap_orphans = cap;
+			}
+		}
+		if (norphans < cap_orphans) {
+			orphans[norphans] = *z;
+			__atomic_store_n(&norphans, norphans + 1, __ATOMIC_RELAXED);
+		} /* else out of memory: mapped for good */
+		pthread_mutex_unlock(&orphan_lock);
 		*z = p->retired[--p->nretired];
 	}
 }
@@ -908,6 +965,7 @@ static int drv_round(struct nvm_port *p)
 
 	if (p->nretired != 0)
 		nvm_zc_sweep(p, 0);
+	nvm_zc_orphans_sweep();
 	switch (p->st) {
 	case NVM_ATTACH:
 		if (now < p->next_ns)

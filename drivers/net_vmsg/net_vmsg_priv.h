@@ -252,5 +252,7 @@ int nvm_drv_attach(struct nvm_port *p);
 void nvm_bus_close(struct nvm_port *p);
 void nvm_drv_detach(struct nvm_port *p);
 void nvm_zc_sweep(struct nvm_port *p, int closing);
+/* Frees the pools closed ports left once their mbufs are back (any thread). */
+void nvm_zc_orphans_sweep(void);
 
 #endif /* NET_VMSG_PRIV_H */

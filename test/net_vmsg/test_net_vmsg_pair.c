@@ -408,10 +408,11 @@ int main(int argc, char **argv)
 	const char *which = argc > 1 ? argv[1] : "";
 	int eargc = 0, rc;
 
-	if (argc < 2 || argc > 4)
-		return fprintf(stderr, "usage: " NAME " mac|flow|reprobe|csum|csum_rx "
-						      "[DRIVER-DEVARGS [DEVICE-DEVARGS]]\n"),
-		       2;
+	if (argc < 2 || argc > 4) {
+		fprintf(stderr, "usage: " NAME " mac|flow|reprobe|csum|csum_rx "
+				"[DRIVER-DEVARGS [DEVICE-DEVARGS]]\n");
+		return 2;
+	}
 	snprintf(file, sizeof(file), "/dev/shm/nvmpair%d", (int)getpid());
 	snprintf(prefix, sizeof(prefix), "nvmpair%d", (int)getpid());
 	snprintf(dev_args, sizeof(dev_args), "file=%s,role=device,huge=0%s%s", file,

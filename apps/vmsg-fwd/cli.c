@@ -578,7 +578,7 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 	if (is_pcie) {
 		uint64_t dma = fwd_pcie_dma_bytes(p);
 
-		if (dma > (1ull << 30)) {
+		if (dma > FWD_PCIE_DMA_MAX) {
 			char why[160];
 
 			snprintf(why, sizeof(why),

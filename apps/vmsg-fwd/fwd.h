@@ -280,6 +280,8 @@ int fwd_pcie_open(const struct fwd_cfg *cfg, struct fwd_port *p);
  * then its result, as fwd_pcie_open()'s.
  */
 int fwd_pcie_open_async(struct fwd_port *p);
+/* What a card's DMA area may be (rte_vmsg_pcie_opts.dma_size). */
+#define FWD_PCIE_DMA_MAX (1ull << 30)
 /* The DMA area a pcie: port asks of the card for its qp and qsize. */
 uint64_t fwd_pcie_dma_bytes(const struct fwd_port *p);
 /* Closes the card, or gives up an open in progress (and closes what it opened). */

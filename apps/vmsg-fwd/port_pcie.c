@@ -20,8 +20,6 @@
 
 /* The control path's open: up to this long for the card's layout, then its link. */
 #define FWD_PCIE_WAIT_NS 10000000000ull
-/* What a card's DMA area may be (rte_vmsg_pcie_opts.dma_size). */
-#define FWD_PCIE_DMA_MAX (1ull << 30)
 
 /* An open in a thread of its own (fwd_pcie_open_async()). */
 struct fwd_pcie_opener {

@@ -146,7 +146,8 @@ static void sweep_dir(const char *dir, const char *stem)
 		if (strncmp(e->d_name, stem, n) != 0)
 			continue;
 		pid = strtol(e->d_name + n, &end, 10);
-		if (end == e->d_name + n || pid <= 0 || (*end != '-' && *end != '.'))
+		if (end == e->d_name + n || pid <= 0 ||
+		    (*end != '-' && *end != '.' && *end != '\0'))
 			continue;
 		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
@@ -162,7 +163,8 @@ static void sweep_dir(const char *dir, const char *stem)
  * directory, EAL's runtime directories and its hugepage files, all named
  * after the bench's pid. The hugepage files (up to 512 MiB a pair) go before
  * the free pages are counted, or the next run would measure DPDK without
- * hugepages.
+ * hugepages; so does the bench's own shared memory file (vmsg-bench.<pid>,
+ * which SIGINT and SIGTERM remove, SIGKILL not).
  */
 void vhr_sweep_stale(void)
 {
@@ -178,6 +180,8 @@ void vhr_sweep_stale(void)
 		if (has_huge)
 			sweep_dir(huge, stem[i]);
 	}
+	if (has_huge)
+		sweep_dir(huge, "vmsg-bench.");
 }
 
 static void cleanup(struct run *r)

@@ -80,8 +80,11 @@ if hd is not None and os.access(hd, os.W_OK):
     dead.wait()
     # Not a "*map_*" name, which EAL would remove itself when unlocked.
     stale = os.path.join(hd, f"vmsg-pmdref-{dead.pid}-0-d")
+    # A bench killed with SIGKILL leaves its own shared memory file too.
+    stale_mem = os.path.join(hd, f"vmsg-bench.{dead.pid}")
     live = os.path.join(hd, f"vmsg-vhref-{os.getpid()}-0-h" + "map_0")
     open(stale, "w").close()
+    open(stale_mem, "w").close()
     # Locked, as EAL locks the files it uses (EAL itself removes unlocked ones).
     live_f = open(live, "w")
     fcntl.flock(live_f, fcntl.LOCK_SH)
@@ -109,12 +112,13 @@ with tempfile.TemporaryDirectory() as d:
 text = r.stdout
 if stale is not None:
     if any(b["name"].startswith("vhost_user/") for b in doc.get("benchmarks", [])):
-        if os.path.exists(stale):
-            errors.append(f"{stale}: a gone bench's hugepage file was not removed")
+        for p in (stale, stale_mem):
+            if os.path.exists(p):
+                errors.append(f"{p}: a gone bench's hugepage file was not removed")
         if not os.path.exists(live):
             errors.append(f"{live}: a live bench's hugepage file was removed")
     live_f.close()
-    for p in (stale, live):
+    for p in (stale, stale_mem, live):
         if os.path.exists(p):
             os.unlink(p)
 # "NAME VALUE ... (target OP T: met|NOT met)": every target verdict printed (checked below).

@@ -530,6 +530,22 @@ static struct rte_mempool *zc_pool(struct nvm_port *p, struct rte_vmsg_net_drv *
 	return mp;
 }
 
+/* Room for one more pool in *@p v (@p n of *@p cap used; grown twofold from 8): 0 or -ENOMEM. */
+static int zpool_room(struct nvm_zpool **v, uint32_t n, uint32_t *cap)
+{
+	uint32_t c = *cap != 0 ? 2u * *cap : 8u;
+	struct nvm_zpool *r;
+
+	if (n < *cap)
+		return 0;
+	r = realloc(*v, c * sizeof(*r));
+	if (r == NULL)
+		return -ENOMEM;
+	*v = r;
+	*cap = c;
+	return 0;
+}
+
 static void zpool_free(struct nvm_zpool *z)
 {
 	rte_mempool_free(z->mp);
@@ -598,16 +614,7 @@ void nvm_zc_sweep(struct nvm_port *p, int closing)
 			"until they are freed",
 			rte_mempool_in_use_count(z->mp), z->mp->name);
 		pthread_mutex_lock(&orphan_lock);
-		if (norphans == cap_orphans) {
-			uint32_t cap = cap_orphans != 0 ? 2u * cap_orphans : 8u;
-			struct nvm_zpool *o = realloc(orphans, cap * sizeof(*o));
-
-			if (o != NULL) {
-				orphans = o;
-				cap_orphans = cap;
-			}
-		}
-		if (norphans < cap_orphans) {
+		if (zpool_room(&orphans, norphans, &cap_orphans) == 0) {
 			orphans[norphans] = *z;
 			__atomic_store_n(&norphans, norphans + 1, __ATOMIC_RELAXED);
 		} /* else out of memory: mapped for good */
@@ -679,21 +686,14 @@ static int zc_retire(struct nvm_port *p)
 		p->shm = NULL;
 		p->bus = NULL;
 	}
-	if (p->nretired == p->cap_retired) {
-		uint32_t cap = p->cap_retired != 0 ? 2u * p->cap_retired : 8u;
-		struct nvm_zpool *r = realloc(p->retired, cap * sizeof(*r));
-
-		if (r == NULL) {
-			NVM_LOG(ERR, p,
-				"out of memory with %u pools' mbufs out: pool %s and its memory "
-				"are left mapped for good%s",
-				p->nretired, z.mp->name,
-				z.anon ? "" : ", and the port stays down until closed");
-			p->zc_untracked = !z.anon;
-			return -ENOMEM;
-		}
-		p->retired = r;
-		p->cap_retired = cap;
+	if (zpool_room(&p->retired, p->nretired, &p->cap_retired) < 0) {
+		NVM_LOG(ERR, p,
+			"out of memory with %u pools' mbufs out: pool %s and its memory are left "
+			"mapped for good%s",
+			p->nretired, z.mp->name,
+			z.anon ? "" : ", and the port stays down until closed");
+		p->zc_untracked = !z.anon;
+		return -ENOMEM;
 	}
 	path = rg != NULL ? rte_vmsg_region_path(rg) : NULL;
 	fd = rg != NULL ? rte_vmsg_region_fd(rg) : -1;

@@ -494,41 +494,36 @@ def scenarios_pmd(pmd):
     }]
 
 
+def fwd_run(fwd, pmd, file, last, first=None, between=""):
+    """Shell: vmsg-fwd between a pcie: port on the card and a file port, vm-pmd rounds through
+    it ((count, seed, timeout) each): the first, if given, then the between commands and a wait
+    for the pcie: port's second link up; then the last; vmsg-fwd stopped, its output shown."""
+    rnd = "%s --vdev net_vmsg0,file=%s,role=driver --count %d --seed %d --timeout %d"
+    cmd = ("%s --hugepages none --port vmsg:file=%s --port pcie:%s,iova=pa --stats-period 0 "
+           "--idle-sleep 200 --retries 1000000 >/tmp/fwd.out 2>&1 & f=$!; " % (fwd, file, BDF_PLAIN))
+    if first is not None:
+        cmd += (rnd % ((pmd, file) + first) +
+                " || { kill -INT $f; wait $f; cat /tmp/fwd.out; exit 1; }; " + between +
+                "for i in $(seq 200); do [ $(grep -c 'link up (driver' /tmp/fwd.out) -ge 2 ] "
+                "&& break; sleep 0.1; done; ")
+    return cmd + (rnd % ((pmd, file) + last) +
+                  "; rc=$?; kill -INT $f; wait $f; frc=$?; cat /tmp/fwd.out; "
+                  "echo \"vmsg-fwd exit $frc\"; exit $rc")
+
+
 def scenarios_fwd(pmd, fwd):
     """vmsg-fwd's pcie: port: forwarding between the card and a file port vm-pmd drives."""
-    cmd = ("%s --hugepages none --port vmsg:file=/tmp/fwd0 --port pcie:%s,iova=pa --stats-period 0 "
-           "--idle-sleep 200 --retries 1000000 >/tmp/fwd.out 2>&1 & f=$!; "
-           "%s --vdev net_vmsg0,file=/tmp/fwd0,role=driver --count 1000 --seed 35 --timeout 50; "
-           "rc=$?; kill -INT $f; wait $f; frc=$?; cat /tmp/fwd.out; "
-           "echo \"vmsg-fwd exit $frc\"; exit $rc" % (fwd, BDF_PLAIN, pmd))
+    cmd = fwd_run(fwd, pmd, "/tmp/fwd0", (1000, 35, 50))
     # The card taken from vfio-pci and given back under a running vmsg-fwd,
     # between two rounds through it: the second once the pcie: port is up again.
-    ucmd = ("%s --hugepages none --port vmsg:file=/tmp/fwd1 --port pcie:%s,iova=pa --stats-period 0 "
-            "--idle-sleep 200 --retries 1000000 >/tmp/fwd.out 2>&1 & f=$!; "
-            "%s --vdev net_vmsg0,file=/tmp/fwd1,role=driver --count 300 --seed 39 --timeout 30 "
-            "|| { kill -INT $f; wait $f; cat /tmp/fwd.out; exit 1; }; "
-            "echo %s >/sys/bus/pci/devices/%s/driver/unbind; echo \"unbind exit $?\"; "
-            "test -e /sys/bus/pci/devices/%s/driver && echo 'still bound'; sleep 1; "
-            "echo %s >/sys/bus/pci/drivers_probe; "
-            "for i in $(seq 100); do [ $(grep -c 'link up (driver' /tmp/fwd.out) -ge 2 ] && break; "
-            "sleep 0.1; done; "
-            "%s --vdev net_vmsg0,file=/tmp/fwd1,role=driver --count 1000 --seed 40 --timeout 40; "
-            "rc=$?; kill -INT $f; wait $f; frc=$?; cat /tmp/fwd.out; "
-            "echo \"vmsg-fwd exit $frc\"; exit $rc"
-            % (fwd, BDF_PLAIN, pmd, BDF_PLAIN, BDF_PLAIN, BDF_PLAIN, BDF_PLAIN, pmd))
+    ucmd = fwd_run(fwd, pmd, "/tmp/fwd1", (1000, 40, 40), (300, 39, 30),
+                   "echo %s >/sys/bus/pci/devices/%s/driver/unbind; echo \"unbind exit $?\"; "
+                   "test -e /sys/bus/pci/devices/%s/driver && echo 'still bound'; sleep 1; "
+                   "echo %s >/sys/bus/pci/drivers_probe; " % ((BDF_PLAIN,) * 4))
     # The card killed, its link wiped and started 3 s later under a running
     # vmsg-fwd, between two rounds through it.
-    lcmd = ("%s --hugepages none --port vmsg:file=/tmp/fwd2 --port pcie:%s,iova=pa --stats-period 0 "
-            "--idle-sleep 200 --retries 1000000 >/tmp/fwd.out 2>&1 & f=$!; "
-            "%s --vdev net_vmsg0,file=/tmp/fwd2,role=driver --count 300 --seed 43 --timeout 30 "
-            "|| { kill -INT $f; wait $f; cat /tmp/fwd.out; exit 1; }; "
-            "echo 'VMSYNC fwd-late'; "
-            "for i in $(seq 200); do [ $(grep -c 'link up (driver' /tmp/fwd.out) -ge 2 ] && break; "
-            "sleep 0.1; done; "
-            "%s --vdev net_vmsg0,file=/tmp/fwd2,role=driver --count 1000 --seed 44 --timeout 40; "
-            "rc=$?; kill -INT $f; wait $f; frc=$?; cat /tmp/fwd.out; "
-            "echo \"vmsg-fwd exit $frc\"; exit $rc"
-            % (fwd, BDF_PLAIN, pmd, pmd))
+    lcmd = fwd_run(fwd, pmd, "/tmp/fwd2", (1000, 44, 40), (300, 43, 30),
+                   "echo 'VMSYNC fwd-late'; ")
     return [{
         "name": "fwd-late", "secs": 90, "card": "card_poll", "rounds": 2,
         "cmd": lcmd,

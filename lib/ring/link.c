@@ -454,14 +454,23 @@ static int read_layout(struct rte_vmsg_link *l, uint32_t require_format)
 	struct rte_vmsg_layout_hdr h;
 	uint64_t off[6], size[6], n, esize, notif_len, total = l->len;
 	unsigned int i, j, vqn;
+	uint32_t magic;
 
 	if (l->len < sizeof(h))
 		return -EINVAL;
-	/* A5: the magic first, then the rest; pairs with R5 in write_layout(). */
-	if (ld16_acquire(l, offsetof(struct rte_vmsg_layout_hdr, magic)) != RTE_VMSG_LAYOUT_MAGIC)
+	/*
+	 * A5: the magic first, then the rest; pairs with R5 in write_layout().
+	 * Each field is read once into a private copy: the magic is the value
+	 * checked here, the rest is copied after it (later writes by the peer
+	 * change nothing). Copying the magic again could bring a cleared one
+	 * (a writer starting over) into the copy that layout_recheck()
+	 * compares, and make it see a new layout where there is none.
+	 */
+	magic = ld16_acquire(l, offsetof(struct rte_vmsg_layout_hdr, magic));
+	if (magic != RTE_VMSG_LAYOUT_MAGIC)
 		return -EAGAIN;
-	/* Read once into a private copy: later writes by the peer change nothing. */
-	bytes_get(l, 0, &h, sizeof(h));
+	h.magic = rte_vmsg_cpu_to_le16((uint16_t)magic);
+	bytes_get(l, sizeof(h.magic), (uint8_t *)&h + sizeof(h.magic), sizeof(h) - sizeof(h.magic));
 	if (rte_vmsg_le16_to_cpu(h.length) != sizeof(h))
 		PROTO_ERR("length %u, expected %zu", rte_vmsg_le16_to_cpu(h.length), sizeof(h));
 	if (rte_vmsg_le16_to_cpu(h.version) != RTE_VMSG_LAYOUT_VERSION)

@@ -458,6 +458,67 @@ out:
 	env_free(&e);
 }
 
+/*
+ * The layout header's magic is read once (read_layout()): the value checked
+ * is the value kept. The reader's accesses are emulated over the alias; the
+ * second read of the header's first word, the copy of the header that
+ * follows the magic's check, finds the magic cleared, as when the writer
+ * starts over between the two. A reader that kept the copied magic took its
+ * own header for a new layout at its first poll (relayouts 1).
+ */
+static uint8_t *magic_mem;
+static unsigned int magic_reads;
+
+static uint32_t magic_read32(void *arg, uint64_t off)
+{
+	uint32_t v;
+
+	(void)arg;
+	memcpy(&v, magic_mem + off, 4);
+	if (off == LINK_OFF && ++magic_reads == 2)
+		v &= rte_vmsg_cpu_to_le32(0xffff0000u); /* the magic's two bytes cleared */
+	return v;
+}
+
+static void magic_write32(void *arg, uint64_t off, uint32_t v)
+{
+	(void)arg;
+	memcpy(magic_mem + off, &v, 4);
+}
+
+static void test_layout_magic_once(void)
+{
+	static const struct rte_vmsg_region_io_ops ops = {
+		.sz = sizeof(ops),
+		.read32 = magic_read32,
+		.write32 = magic_write32,
+	};
+	struct rte_vmsg_bus_amp *dev = NULL, *drv = NULL;
+	struct rte_vmsg_bus_amp_opts o;
+	struct rte_vmsg_link_stats ls;
+	struct env e;
+
+	CHECK_EQ(env_new(&e), 0);
+	magic_mem = e.alias;
+	magic_reads = 0;
+	CHECK_EQ(rte_vmsg_region_io_ops_set(e.bar, &ops, NULL), 0);
+	opts_base(&o, e.ram, RTE_VMSG_BUS_DEVICE, RTE_VMSG_AMP_LAYOUT_V1);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &dev), 0);
+	opts_base(&o, e.bar, RTE_VMSG_BUS_DRIVER, RTE_VMSG_AMP_LAYOUT_V1);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &drv), 0);
+	if (dev == NULL || drv == NULL)
+		goto out;
+	CHECK(magic_reads >= 2); /* the changed word was read */
+	CHECK_EQ(both_up(dev, drv), 0);
+	CHECK_EQ(rte_vmsg_link_stats_get(rte_vmsg_bus_amp_link(drv), &ls), 0);
+	CHECK_U64(ls.relayouts, 0);
+	CHECK_U64(ls.bad_layout, 0);
+out:
+	rte_vmsg_bus_amp_destroy(dev);
+	rte_vmsg_bus_amp_destroy(drv);
+	env_free(&e);
+}
+
 /* The stamped format is not offered in I/O memory; bad placements are refused. */
 static void test_refused(void)
 {
@@ -501,6 +562,7 @@ int main(void)
 	test_restart(RTE_VMSG_AMP_LAYOUT_V0);
 	test_hostile();
 	test_hostile_v0();
+	test_layout_magic_once();
 	test_refused();
 	return vtest_done("test_link_io");
 }

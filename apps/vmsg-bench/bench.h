@@ -69,6 +69,7 @@ struct bench_cfg {
 	int net_sizes;	       /* net: --sizes, bit i keeps net_sizes[i]; 0: all */
 	int net_notify;	       /* net: --net-notify, 0 default, 1 poll, 2 event */
 	int no_refs;	       /* net: --no-refs, our cases only */
+	int dpdk_mem;	       /* --dpdk-mem: enum vhost_ref_mem of the testpmd cells */
 	int quick;	       /* small counts */
 	int verbose;
 	const char *argv0;
@@ -234,6 +235,11 @@ struct bench_run {
 	 * reported as such, never the median, never in a ratio.
 	 */
 	int invalid; /* BENCH_RUN_OK, BENCH_RUN_FAILED, BENCH_RUN_OUTLIER */
+	/*
+	 * A testpmd run (vhost-user, net_vmsg_pmd) whose processes ran with
+	 * --no-huge: not the way DPDK measures itself (bench_ref_nohuge()).
+	 */
+	int nohuge;
 };
 
 #define BENCH_RUN_OK 0
@@ -289,6 +295,18 @@ static inline int bench_case_valid(const struct bench_case *c)
 	return c->nvalid > 0;
 }
 
+/*
+ * A DPDK reference whose median, the figure a ratio divides by, ran with
+ * --no-huge (no hugepages free): weaker than DPDK's own setup, so a ratio
+ * against it is printed and written with that caveat, and its target is
+ * never reported met (a "met" would overstate the lead).
+ */
+static inline int bench_ref_nohuge(const struct bench_case *c)
+{
+	return c != NULL && c->mode == BENCH_VHOST && bench_case_valid(c) &&
+	       c->runs[c->median].nohuge;
+}
+
 const char *bench_mode_name(enum bench_mode m);
 const char *bench_test_name(enum bench_test t);
 const char *bench_format_name(int format);
@@ -320,7 +338,8 @@ struct pmd_ratios {
 	double over_split, over_best64, over_best1518;	  /* < 0: not measured */
 	double pmd64, pmd1518, split64, best64, best1518; /* Mpps */
 	const char *best64_path, *best1518_path;
-	const char *pmd64_path, *pmd1518_path; /* the PMD's best path at 64 and 1518 B */
+	const char *pmd64_path, *pmd1518_path;	      /* the PMD's best path at 64 and 1518 B */
+	const struct bench_case *split, *b64, *b1518; /* the references (NULL: none valid) */
 };
 
 struct bench_ratios {
@@ -407,8 +426,16 @@ const struct bench_case *bench_case_find_pps64(const struct case_list *l, enum b
  */
 const struct bench_case *bench_best_pps(const struct case_list *l, enum bench_mode m,
 					uint32_t size);
+/* net_mpps_over_vhost_user's line (net measured), then net{64,1518}_mpps_over_dpdk_best's. */
+void bench_print_net_ratio(const struct bench_ratios *r, const char *indent);
 void bench_print_net_ratios(const struct bench_ratios *r, const char *indent);
-void bench_print_dpdk_ref(const struct case_list *l, const struct bench_ratios *r);
+/*
+ * A target's verdict: "met" or "NOT met", each with its caveat when @p ref
+ * (the DPDK reference divided by, or NULL) ran with --no-huge.
+ */
+const char *bench_verdict(int met, const struct bench_case *ref);
+/* @p dpdk_mem: --dpdk-mem (enum vhost_ref_mem), which says why a run had no hugepages. */
+void bench_print_dpdk_ref(const struct case_list *l, const struct bench_ratios *r, int dpdk_mem);
 void bench_ratios_of(const struct case_list *l, int fmt, struct bench_ratios *r);
 void bench_print_paired(const struct bench_ratios *r, const char *indent);
 void bench_print_ratios(const struct bench_ratios *r, const char *indent);

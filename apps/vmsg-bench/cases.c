@@ -776,20 +776,12 @@ int bench_run_all(struct bench_cfg *cfg, const char *mode)
 		bench_print_paired(&main_r, "info:");
 	}
 	if (net && !demo)
-		bench_print_dpdk_ref(&l, &main_r);
+		bench_print_dpdk_ref(&l, &main_r, cfg->dpdk_mem);
 	if (net && !demo && !(limit && ring && rte)) {
 		printf("\nratio:\n");
 		if (main_r.net >= 0)
 			bench_print_paired(&main_r, "info:");
-		if (main_r.net >= 0)
-			printf("  net_mpps_over_vhost_user %6.3f   net 64 B polling %.2f Mpps / "
-			       "vhost-user split %.2f Mpps (target >= %.1f: %s)\n",
-			       main_r.net, main_r.net_pps->runs[main_r.net_pps->median].mps / 1e6,
-			       main_r.vhost_pps->runs[main_r.vhost_pps->median].mps / 1e6,
-			       TARGET_NET, main_r.net >= TARGET_NET ? "met" : "NOT met");
-		else
-			printf("  net_mpps_over_vhost_user not measured (no vhost-user "
-			       "reference)\n");
+		bench_print_net_ratio(&main_r, "  ");
 		bench_print_net_ratios(&main_r, "  ");
 	}
 	if (net && !demo)

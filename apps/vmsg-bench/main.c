@@ -19,6 +19,7 @@
 #include <rte_vmsg_ring.h>
 
 #include "bench.h"
+#include "vhost_ref.h"
 #include "vmsg_util.h"
 
 /* Counts that keep a debug build's run short; a release build measures for real. */
@@ -124,6 +125,10 @@ static void usage(FILE *f)
 		"                        (default: polling, and event for the first ring mode)\n"
 		"  --no-refs             net: our cases only (no DPDK vhost-user reference and\n"
 		"                        no testpmd over net_vmsg)\n"
+		"  --dpdk-mem M          the testpmd cells' memory: auto (default: hugepages\n"
+		"                        when free, else --no-huge), huge (fail without free\n"
+		"                        hugepages) or nohuge; a ratio against a reference\n"
+		"                        that ran with --no-huge is never counted met\n"
 		"  --numa-node N         bind the memory to NUMA node N%s\n"
 		"  --format F            link element format: compat, stamped or both (default\n"
 		"                        both; demo: the ratio format)\n"
@@ -302,6 +307,7 @@ int main(int argc, char **argv)
 		OPT_IN_ORDER,
 		OPT_SIZES,
 		OPT_NO_REFS,
+		OPT_DPDK_MEM,
 		OPT_NET_NOTIFY,
 	};
 	static const struct option opts[] = {
@@ -333,6 +339,7 @@ int main(int argc, char **argv)
 		{ "in-order", required_argument, NULL, OPT_IN_ORDER },
 		{ "sizes", required_argument, NULL, OPT_SIZES },
 		{ "no-refs", no_argument, NULL, OPT_NO_REFS },
+		{ "dpdk-mem", required_argument, NULL, OPT_DPDK_MEM },
 		{ "net-notify", required_argument, NULL, OPT_NET_NOTIFY },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -492,6 +499,16 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_REFS:
 			cfg.no_refs = 1;
+			break;
+		case OPT_DPDK_MEM:
+			if (strcmp(optarg, "auto") == 0)
+				cfg.dpdk_mem = VHOST_REF_MEM_AUTO;
+			else if (strcmp(optarg, "huge") == 0)
+				cfg.dpdk_mem = VHOST_REF_MEM_HUGE;
+			else if (strcmp(optarg, "nohuge") == 0)
+				cfg.dpdk_mem = VHOST_REF_MEM_NOHUGE;
+			else
+				return bad_arg("--dpdk-mem", optarg, "auto, huge or nohuge");
 			break;
 		case OPT_NET_NOTIFY:
 			if (strcmp(optarg, "poll") == 0)

@@ -310,8 +310,13 @@ int pmd_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 	seq++;
 	/* The same memory as the vhost-user pair it is read against. */
 	vhr_sweep_stale(); /* a killed run's hugepage files go before the count */
-	r.huge = vhost_ref_hugepages(res.mem_why, sizeof(res.mem_why));
+	r.huge = env->cfg->dpdk_mem != VHOST_REF_MEM_NOHUGE &&
+		 vhost_ref_hugepages(res.mem_why, sizeof(res.mem_why));
 	rc = vhr_find_testpmd(NULL, r.testpmd, sizeof(r.testpmd), res.error, sizeof(res.error));
+	if (rc == 0 && !r.huge && env->cfg->dpdk_mem == VHOST_REF_MEM_HUGE) {
+		snprintf(res.error, sizeof(res.error), "no hugepages for testpmd: %s", res.mem_why);
+		rc = -ENOMEM;
+	}
 	for (i = 0; rc == 0 && i < 2; i++) {
 		r.tp[i].buf = malloc(OUT_CAP);
 		if (r.tp[i].buf == NULL)
@@ -342,6 +347,7 @@ int pmd_run(struct bench_env *env, struct bench_case *c, struct bench_run *out)
 	}
 	c->msg_bytes = c->elem_size;
 	out->mps = mpps * 1e6;
+	out->nohuge = !r.huge;
 	(void)nsamples;
 	out->real_ns = (env->cfg->quick ? 1.0 : 1.5) * 1e9; /* the sampled time */
 	out->iterations = (uint64_t)(out->mps * out->real_ns / 1e9);
@@ -399,11 +405,9 @@ void pmd_ratios(const struct case_list *l, struct pmd_ratios *r)
 	r->pmd1518_path = p1518 ? bench_pmd_path_name(p1518->path) : "-";
 	r->best64_path = b64 ? bench_vhost_path_name(b64->path) : "-";
 	r->best1518_path = b1518 ? bench_vhost_path_name(b1518->path) : "-";
-}
-
-static const char *verdict(double v, double target)
-{
-	return v >= target ? "met" : "NOT met";
+	r->split = split;
+	r->b64 = b64;
+	r->b1518 = b1518;
 }
 
 /*
@@ -411,14 +415,14 @@ static const char *verdict(double v, double target)
  * over DPDK's best path there (target 1.0).
  */
 static void best_line(const char *key, uint32_t size, double ratio, double pmd, const char *ppath,
-		      const char *path, double best)
+		      const char *path, double best, const struct bench_case *ref)
 {
 	if (ratio < 0)
 		printf("  %s not measured (no valid PMD or DPDK median at %u B)\n", key, size);
 	else
 		printf("  %s %6.3f   testpmd/net_vmsg %s %u B %.2f Mpps / vhost-user %s %.2f Mpps "
 		       "(target >= 1.0: %s)\n",
-		       key, ratio, ppath, size, pmd, path, best, verdict(ratio, 1.0));
+		       key, ratio, ppath, size, pmd, path, best, bench_verdict(ratio >= 1.0, ref));
 }
 
 void pmd_ratios_print(const struct pmd_ratios *r)
@@ -433,9 +437,9 @@ void pmd_ratios_print(const struct pmd_ratios *r)
 		printf("  pmd_mpps_over_vhost_split   %6.3f   testpmd/net_vmsg %s 64 B %.2f Mpps / "
 		       "vhost-user split %.2f Mpps (target >= 1.5: %s)\n",
 		       r->over_split, r->pmd64_path, r->pmd64, r->split64,
-		       verdict(r->over_split, 1.5));
+		       bench_verdict(r->over_split >= 1.5, r->split));
 	best_line("pmd64_mpps_over_dpdk_best  ", 64, r->over_best64, r->pmd64, r->pmd64_path,
-		  r->best64_path, r->best64);
+		  r->best64_path, r->best64, r->b64);
 	best_line("pmd1518_mpps_over_dpdk_best", 1518, r->over_best1518, r->pmd1518,
-		  r->pmd1518_path, r->best1518_path, r->best1518);
+		  r->pmd1518_path, r->best1518_path, r->best1518, r->b1518);
 }

@@ -40,7 +40,7 @@ int vhost_run(struct bench_env *env, struct bench_case *c, struct bench_run *out
 	cfg.cpu[1] = (unsigned int)env->cfg->cpu[1];
 	cfg.pkt_len = c->elem_size;
 	cfg.path = (enum vhost_ref_path)c->path;
-	cfg.mem = VHOST_REF_MEM_AUTO;
+	cfg.mem = (enum vhost_ref_mem)env->cfg->dpdk_mem;
 	/*
 	 * Three samples of half a second after the half-second warm-up: one
 	 * run's samples agree within a few percent, runs differ far more, so
@@ -60,6 +60,7 @@ int vhost_run(struct bench_env *env, struct bench_case *c, struct bench_run *out
 	}
 	snprintf(c->rx_path, sizeof(c->rx_path), "%s", res.rx_path);
 	c->msg_bytes = c->elem_size;
+	out->nohuge = !res.hugepages;
 	out->mps = res.rx_mpps * 1e6;
 	/* testpmd's samples are cfg.seconds / nsamples apart: that is the timed part. */
 	out->real_ns = cfg.seconds * 1e9;

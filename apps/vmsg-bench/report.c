@@ -13,6 +13,7 @@
 #include <rte_vmsg_ring.h>
 
 #include "bench.h"
+#include "vhost_ref.h"
 
 const struct bench_case *bench_best_pps(const struct case_list *l, enum bench_mode m, uint32_t size)
 {
@@ -244,16 +245,30 @@ void bench_print_ratios(const struct bench_ratios *r, const char *indent)
 		       r->ring_pp->runs[r->ring_pp->median].p50_ns, TARGET_TP,
 		       r->tp <= TARGET_TP ? "met" : "NOT met");
 	bench_print_init_ratio(r, indent);
+	if (r->net_pps != NULL)
+		bench_print_net_ratio(r, indent);
+	bench_print_net_ratios(r, indent);
+}
+
+const char *bench_verdict(int met, const struct bench_case *ref)
+{
+	if (!bench_ref_nohuge(ref))
+		return met ? "met" : "NOT met";
+	return met ? "not counted: met against a --no-huge reference"
+		   : "NOT met, against a --no-huge reference";
+}
+
+void bench_print_net_ratio(const struct bench_ratios *r, const char *indent)
+{
 	if (r->net >= 0)
 		printf("%snet_mpps_over_vhost_user %6.3f   net 64 B polling %.2f Mpps / vhost-user "
 		       "split %.2f Mpps (target >= %.1f: %s)\n",
 		       indent, r->net, r->net_pps->runs[r->net_pps->median].mps / 1e6,
 		       r->vhost_pps->runs[r->vhost_pps->median].mps / 1e6, TARGET_NET,
-		       r->net >= TARGET_NET ? "met" : "NOT met");
-	else if (r->net_pps != NULL)
+		       bench_verdict(r->net >= TARGET_NET, r->vhost_pps));
+	else
 		printf("%snet_mpps_over_vhost_user not measured (no vhost-user reference)\n",
 		       indent);
-	bench_print_net_ratios(r, indent);
 }
 
 /* net{64,1518}_mpps_over_dpdk_best, each with its target (when net was measured). */
@@ -280,7 +295,7 @@ void bench_print_net_ratios(const struct bench_ratios *r, const char *indent)
 		       indent, key[k], r->net_best[k], sizes[k], bench_ring_name(o->ring),
 		       o->runs[o->median].mps / 1e6, bench_vhost_path_name(d->path),
 		       d->runs[d->median].mps / 1e6, target[k],
-		       r->net_best[k] >= target[k] ? "met" : "NOT met");
+		       bench_verdict(r->net_best[k] >= target[k], d));
 	}
 }
 
@@ -289,7 +304,7 @@ void bench_print_net_ratios(const struct bench_ratios *r, const char *indent)
  * (failed and outliers marked), the memory, refusals, and the best path of
  * each size, the reference of every *_over_dpdk_best ratio.
  */
-void bench_print_dpdk_ref(const struct case_list *l, const struct bench_ratios *r)
+void bench_print_dpdk_ref(const struct case_list *l, const struct bench_ratios *r, int dpdk_mem)
 {
 	static const uint32_t sizes[] = BENCH_BEST_SIZES;
 	int path, k, any = 0, huge = -1, mixed = 0;
@@ -303,8 +318,8 @@ void bench_print_dpdk_ref(const struct case_list *l, const struct bench_ratios *
 			continue;
 		for (j = 0; j < c->nruns; j++)
 			if (c->runs[j].invalid != BENCH_RUN_FAILED) {
-				mixed |= huge >= 0 && huge != c->hugepages;
-				huge = c->hugepages;
+				mixed |= huge >= 0 && huge != !c->runs[j].nohuge;
+				huge = !c->runs[j].nohuge;
 			}
 		any = 1;
 	}
@@ -313,7 +328,9 @@ void bench_print_dpdk_ref(const struct case_list *l, const struct bench_ratios *
 	printf("\nDPDK vhost-user/virtio-user reference (testpmd, one forwarding core each; %s):\n",
 	       mixed	   ? "some runs on hugepages, some with --no-huge"
 	       : huge == 1 ? "hugepages, --single-file-segments"
-	       : huge == 0 ? "--no-huge: no hugepages free, see the notes"
+	       : huge == 0 && dpdk_mem == VHOST_REF_MEM_NOHUGE
+		       ? "--no-huge, as --dpdk-mem asked: ratios against it are not counted"
+	       : huge == 0 ? "--no-huge: no hugepages free, ratios against it are not counted"
 			   : "no run succeeded");
 	printf("  %-21s %-30s %s\n", "path", "64 B Mpps: median (runs)", "1518 B Mpps");
 	for (path = 0; path < 32; path++) {
@@ -349,9 +366,10 @@ void bench_print_dpdk_ref(const struct case_list *l, const struct bench_ratios *
 							      "%sfailed", j ? " " : " (");
 				else
 					n += (size_t)snprintf(
-						col[k] + n, sizeof(col[k]) - n, "%s%.2f%s",
+						col[k] + n, sizeof(col[k]) - n, "%s%.2f%s%s",
 						j ? " " : " (", u->mps / 1e6,
-						u->invalid == BENCH_RUN_OUTLIER ? "*" : "");
+						u->invalid == BENCH_RUN_OUTLIER ? "*" : "",
+						mixed && u->nohuge ? "n" : "");
 			}
 			if (c->nruns > 0 && n + 1 < sizeof(col[k]))
 				snprintf(col[k] + n, sizeof(col[k]) - n, ")");
@@ -369,6 +387,10 @@ void bench_print_dpdk_ref(const struct case_list *l, const struct bench_ratios *
 			       sizes[k]);
 	printf("  a run below half, or above twice, the median of its path's other runs at "
 	       "that size is an outlier (*): shown, never used\n");
+	if (mixed)
+		printf("  n: a run with --no-huge (no hugepages free then): a ratio whose "
+		       "reference's "
+		       "median is one is not counted\n");
 	for (i = 0; i < l->n; i++)
 		if (l->v[i].mode == BENCH_VHOST && l->v[i].note[0] != '\0' &&
 		    (l->v[i].refused || l->v[i].nvalid < l->v[i].nruns))
@@ -414,14 +436,15 @@ static void sum_line(const char *figure, const char *value, const char *against,
 	puts(line);
 }
 
+/* @p ref: the DPDK reference divided by, or NULL (bench_verdict()). */
 static void sum_ratio(const char *figure, const char *value, double ratio, const char *against,
-		      int le, double target)
+		      int le, double target, const struct bench_case *ref)
 {
-	char a[64], t[64];
+	char a[64], t[80];
 	int met = le ? ratio <= target : ratio >= target;
 
 	snprintf(a, sizeof(a), "%.3f x %s", ratio, against);
-	snprintf(t, sizeof(t), "%s %g: %s", le ? "<=" : ">=", target, met ? "met" : "NOT met");
+	snprintf(t, sizeof(t), "%s %g: %s", le ? "<=" : ">=", target, bench_verdict(met, ref));
 	sum_line(figure, value, a, t);
 }
 
@@ -446,7 +469,7 @@ void bench_print_summary(const struct bench_cfg *cfg, const struct case_list *l,
 		snprintf(v, sizeof(v), "%.1f ns", med(r->ring_pp)->p50_ns);
 		snprintf(fig, sizeof(fig), "ring ping-pong p50, 64 B burst 1");
 		if (r->pp >= 0)
-			sum_ratio(fig, v, r->pp, "limit", 1, TARGET_PP(r->format));
+			sum_ratio(fig, v, r->pp, "limit", 1, TARGET_PP(r->format), NULL);
 		else
 			sum_line(fig, v, "-", "");
 	}
@@ -467,12 +490,12 @@ void bench_print_summary(const struct bench_cfg *cfg, const struct case_list *l,
 		snprintf(fig, sizeof(fig), "ring throughput, 64 B burst 32%s",
 			 r->ring_tput->stream ? " (streaming)" : "");
 		if (r->tput >= 0)
-			sum_ratio(fig, v, r->tput, "rte_ring", 0, TARGET_TPUT);
+			sum_ratio(fig, v, r->tput, "rte_ring", 0, TARGET_TPUT, NULL);
 		else
 			sum_line(fig, v, "-", "");
 		if (r->stream >= 0)
 			sum_ratio("  the same, over the stream limit", "", r->stream, "stream", 0,
-				  TARGET_STREAM);
+				  TARGET_STREAM, NULL);
 		if (r->burst_stream >= 0) {
 			snprintf(v, sizeof(v), "%.3f x stream/%u", r->burst_stream,
 				 r->burst_stream_best->burst);
@@ -483,7 +506,7 @@ void bench_print_summary(const struct bench_cfg *cfg, const struct case_list *l,
 		snprintf(v, sizeof(v), "%.1f ns", med(r->tp_status)->p50_ns);
 		if (r->tp >= 0)
 			sum_ratio("transport round trip p50, GET_DEVICE_STATUS", v, r->tp,
-				  "ring ping-pong", 1, TARGET_TP);
+				  "ring ping-pong", 1, TARGET_TP, NULL);
 		else
 			sum_line("transport round trip p50, GET_DEVICE_STATUS", v, "-", "");
 	}
@@ -503,7 +526,7 @@ void bench_print_summary(const struct bench_cfg *cfg, const struct case_list *l,
 		snprintf(v, sizeof(v), "%.2f us", med(c)->real_ns / med(c)->devices / 1e3);
 		if (r->init >= 0)
 			sum_ratio("transport init, per device, asynchronous", v, r->init,
-				  "synchronous", 1, TARGET_INIT);
+				  "synchronous", 1, TARGET_INIT, NULL);
 		else
 			sum_line("transport init, per device, asynchronous", v, "-", "");
 	}
@@ -523,7 +546,7 @@ void bench_print_summary(const struct bench_cfg *cfg, const struct case_list *l,
 		snprintf(v, sizeof(v), "%.2f Mpps", med(c)->mps / 1e6);
 		snprintf(fig, sizeof(fig), "virtio-net %u B, polling", sizes_net[i]);
 		if (c == r->net_pps && r->net >= 0)
-			sum_ratio(fig, v, r->net, "vhost-user", 0, TARGET_NET);
+			sum_ratio(fig, v, r->net, "vhost-user", 0, TARGET_NET, r->vhost_pps);
 		else
 			sum_line(fig, v, "-", "");
 	}
@@ -545,7 +568,7 @@ void bench_print_summary(const struct bench_cfg *cfg, const struct case_list *l,
 		snprintf(fig, sizeof(fig), "virtio-net %u B, polling, our best ring", bs[i]);
 		snprintf(v, sizeof(v), "%.2f Mpps", med(o)->mps / 1e6);
 		if (r->net_best[i] >= 0)
-			sum_ratio(fig, v, r->net_best[i], "DPDK best", 0, bt[i]);
+			sum_ratio(fig, v, r->net_best[i], "DPDK best", 0, bt[i], d);
 		else
 			sum_line(fig, v, "-", "");
 	}

@@ -867,6 +867,14 @@ static void json_testpmd(FILE *f, const struct bench_case *c)
 			st[c->runs[i].invalid >= 0 && c->runs[i].invalid <= 2 ? c->runs[i].invalid
 									      : 1]);
 	fprintf(f, "],\n      \"hugepages\": %s", c->hugepages ? "true" : "false");
+	/* Each run's memory (a failed run's is unknown): the median's decides a caveat. */
+	fputs(",\n      \"runs_hugepages\": [", f);
+	for (i = 0; i < c->nruns; i++)
+		fprintf(f, "%s%s", i ? ", " : "",
+			c->runs[i].invalid == BENCH_RUN_FAILED ? "null"
+			: c->runs[i].nohuge		       ? "false"
+							       : "true");
+	fputs("]", f);
 	if (c->mode == BENCH_VHOST) {
 		fputs(",\n      \"rx_path\": ", f);
 		json_str(f, c->rx_path);
@@ -1075,6 +1083,46 @@ static void json_dpdk_ref(FILE *f, const struct bench_case *cases, size_t n,
 		BENCH_OUTLIER_FACTOR, BENCH_OUTLIER_FACTOR);
 }
 
+/*
+ * "ratio_caveats", when vhost-user cells ran: each ratio key (of either
+ * format's ratios) whose DPDK reference's median ran with --no-huge, and why
+ * that matters; {} when none did.
+ */
+static void json_caveats(FILE *f, const struct bench_case *cases, size_t n,
+			 const struct bench_ratios *r)
+{
+	static const char why[] = "the DPDK reference ran with --no-huge (no hugepages free, or "
+				  "--dpdk-mem nohuge): weaker than DPDK's own setup, not counted";
+	const struct {
+		const char *key;
+		const struct bench_case *ref;
+		int measured;
+	} k[] = {
+		{ "net_mpps_over_vhost_user", r->vhost_pps, r->net >= 0 },
+		{ "net64_mpps_over_dpdk_best", r->dpdk_best[0], r->net_best[0] >= 0 },
+		{ "net1518_mpps_over_dpdk_best", r->dpdk_best[1], r->net_best[1] >= 0 },
+		{ "pmd_mpps_over_vhost_split", r->pmd.split, r->pmd.over_split >= 0 },
+		{ "pmd64_mpps_over_dpdk_best", r->pmd.b64, r->pmd.over_best64 >= 0 },
+		{ "pmd1518_mpps_over_dpdk_best", r->pmd.b1518, r->pmd.over_best1518 >= 0 },
+	};
+	size_t i;
+	int any = 0, first = 1;
+
+	for (i = 0; i < n; i++)
+		any |= cases[i].mode == BENCH_VHOST;
+	if (!any)
+		return;
+	fputs(",\n  \"ratio_caveats\": {", f);
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		if (!k[i].measured || !bench_ref_nohuge(k[i].ref))
+			continue;
+		fprintf(f, "%s\"%s\": ", first ? " " : ", ", k[i].key);
+		json_str(f, why);
+		first = 0;
+	}
+	fputs(first ? "}" : " }", f);
+}
+
 int bench_json_write(const char *path, const struct bench_env *env, const struct bench_case *cases,
 		     size_t n, const struct bench_ratios *main_ratios,
 		     const struct bench_ratios *other_ratios)
@@ -1096,6 +1144,8 @@ int bench_json_write(const char *path, const struct bench_env *env, const struct
 	json_ratios(f, main_ratios);
 	fputs(" }", f);
 	json_dpdk_ref(f, cases, n, main_ratios);
+	if (main_ratios != NULL)
+		json_caveats(f, cases, n, main_ratios);
 	json_floors(f, main_ratios, other_ratios);
 	if (other_ratios != NULL) {
 		fprintf(f, ",\n  \"ratios_other_format\": { \"format\": \"%s\", ",

@@ -122,8 +122,11 @@ if stale is not None:
         if os.path.exists(p):
             os.unlink(p)
 # "NAME VALUE ... (target OP T: met|NOT met)": every target verdict printed (checked below).
-verdicts = re.findall(r"^\s*(\w+)\s+(-?[0-9.]+)\s.*\(target ([<>]=) ([0-9.]+): (met|NOT met)\)\s*$",
-                      text, re.M)
+# A ratio against a DPDK reference that ran with --no-huge: never counted met.
+NOHUGE_MET = "not counted: met against a --no-huge reference"
+NOHUGE_NOT = "NOT met, against a --no-huge reference"
+verdicts = re.findall(r"^\s*(\w+)\s+(-?[0-9.]+)\s.*\(target ([<>]=) ([0-9.]+): "
+                      r"(met|NOT met|" + NOHUGE_MET + "|" + NOHUGE_NOT + r")\)\s*$", text, re.M)
 if "\r" in text:
     errors.append("a carriage return in output that is not a terminal (progress line)")
 if "\nsummary (" not in text:
@@ -199,8 +202,12 @@ for b in doc.get("benchmarks", []):
                 len(runs) != b.get("repetitions") or \
                 len(b.get("runs_mpps", [])) != len(runs) or \
                 any(x not in ("ok", "failed", "outlier") for x in runs) or \
-                not isinstance(b.get("hugepages"), bool):
-            errors.append(f"{name}: status, runs_status, runs_mpps or hugepages wrong")
+                not isinstance(b.get("hugepages"), bool) or \
+                len(b.get("runs_hugepages", [])) != len(runs) or \
+                any((h is None) != (r == "failed") or (h is not None and not isinstance(h, bool))
+                    for h, r in zip(b["runs_hugepages"], runs)):
+            errors.append(f"{name}: status, runs_status, runs_mpps, hugepages or runs_hugepages "
+                          "wrong")
         elif (st == "ok") != ("ok" in runs):
             errors.append(f"{name}: status {st} with runs {runs}")
         elif st == "ok" and not b.get("items_per_second", 0) > 0:
@@ -361,6 +368,15 @@ net_ratio = "net_mpps_over_vhost_user"
 BEST_RATIOS = ("net64_mpps_over_dpdk_best", "net1518_mpps_over_dpdk_best")
 
 
+def median_hugepages(b):
+    """Whether the median run of a testpmd cell (the higher middle of its valid runs, as the
+    rate reported) ran on hugepages: True, False, or None when unknown."""
+    ok = sorted((m, i) for i, (m, r) in enumerate(zip(b.get("runs_mpps", []),
+                                                      b.get("runs_status", []))) if r == "ok")
+    hp = b.get("runs_hugepages", [])
+    return hp[ok[len(ok) // 2][1]] if ok and len(hp) == len(b.get("runs_status", [])) else None
+
+
 def check_best():
     """DPDK's best path per size: the valid vhost-user cell with the highest rate, named in
     dpdk_reference; net{64,1518}_mpps_over_dpdk_best = our best polling pps / that rate, and
@@ -384,11 +400,17 @@ def check_best():
             if v is not None:
                 errors.append(f"{key}: {v} without both sides")
             continue
+        if isinstance(v, (int, float)) and \
+                (median_hugepages(best) is False) != (key in doc.get("ratio_caveats", {})):
+            errors.append(f"{key}: in ratio_caveats {key in doc.get('ratio_caveats', {})}, "
+                          f"but {best['name']}'s median run hugepages "
+                          f"{median_hugepages(best)}")
         if not isinstance(v, (int, float)) or \
                 abs(v - max(ours) / best["items_per_second"]) > 1e-3 * v:
             errors.append(f"{key}: {v}, expected our best {max(ours)} / DPDK best "
                           f"{best['items_per_second']}")
-        elif not any(x[0] == key for x in verdicts):
+        elif mode != "demo" and not any(x[0] == key for x in verdicts):
+            # (demo prints its verdicts in the summary only)
             errors.append(f"{key}: no target verdict in the output")
         # The PMD's best path (of PMD_PATHS) over DPDK's best.
         pmds = [byname[n]["items_per_second"] for n in
@@ -437,6 +459,25 @@ if any(n.startswith("net_vmsg_pmd/") for n in names):
     if any(n.startswith("vhost_user/") for n in names) and not (
             isinstance(ratios.get(pmd_ratios[0]), (int, float)) and ratios[pmd_ratios[0]] > 0):
         errors.append(f"{pmd_ratios[0]}: {ratios.get(pmd_ratios[0])} with the reference measured")
+# --dpdk-mem nohuge: every testpmd run without hugepages, and every ratio against
+# the DPDK reference carries the caveat, in the JSON and in the summary's verdicts.
+if "--dpdk-mem" in args and args[args.index("--dpdk-mem") + 1:][:1] == ["nohuge"]:
+    dpdk_keys = [k for k in (net_ratio,) + BEST_RATIOS + pmd_ratios
+                 if isinstance(ratios.get(k), (int, float))]
+    if not dpdk_keys:
+        errors.append("--dpdk-mem nohuge: no ratio against the DPDK reference to check")
+    for b in doc.get("benchmarks", []):
+        if b["name"].startswith(("vhost_user/", "net_vmsg_pmd/")) and \
+                (b.get("hugepages") or any(b.get("runs_hugepages", [True]))):
+            errors.append(f"{b['name']}: hugepages with --dpdk-mem nohuge")
+    for k in dpdk_keys:
+        if k not in doc.get("ratio_caveats", {}):
+            errors.append(f"{k}: no caveat in ratio_caveats with --dpdk-mem nohuge")
+    summary = text[text.rfind("\nsummary ("):]
+    for against in ("x vhost-user", "x DPDK best"):
+        for line in (x for x in summary.splitlines() if against in x):
+            if "against a --no-huge reference" not in line:
+                errors.append(f"summary line without the --no-huge caveat: {line.strip()}")
 if set(ratios) != want:
     errors.append(f"ratios keys {sorted(ratios)}")
 elif mode == "all" and not all(isinstance(v, (int, float)) and v > 0
@@ -458,11 +499,20 @@ elif mode in ("transport", "net") and any(v is not None for k, v in ratios.items
 # are reported, never asserted, and these are --quick runs on a shared
 # machine): it is printed as TARGET NOT MET, and VMSG_BENCH_REQUIRE_TARGETS=1
 # makes it a failure (a run on a quiet, dedicated machine).
-verdicts = re.findall(r"^\s*(\w+)\s+(-?[0-9.]+)\s.*\(target ([<>]=) ([0-9.]+): (met|NOT met)\)\s*$",
-                      text, re.M)
+verdicts = re.findall(r"^\s*(\w+)\s+(-?[0-9.]+)\s.*\(target ([<>]=) ([0-9.]+): "
+                      r"(met|NOT met|" + NOHUGE_MET + "|" + NOHUGE_NOT + r")\)\s*$", text, re.M)
 not_met = []
+caveats = doc.get("ratio_caveats")
+if any(n.startswith("vhost_user/") for n in names) and not isinstance(caveats, dict):
+    errors.append("ratio_caveats missing (vhost-user cells ran)")
+caveats = caveats if isinstance(caveats, dict) else {}
 for name, value, op, target, verdict in verdicts:
     v, t = float(value), float(target)
+    # The caveat, printed and written alike; then judged as met or NOT met.
+    nohuge = "--no-huge" in verdict
+    if nohuge != (name in caveats):
+        errors.append(f"{name}: verdict {verdict!r}, ratio_caveats {sorted(caveats)}")
+    verdict = "met" if verdict in ("met", NOHUGE_MET) else "NOT met"
     ok = v <= t if op == "<=" else v >= t
     # The printed value is rounded to 3 decimals: judge the JSON's where it has one.
     jv = ratios.get(name)
@@ -475,8 +525,9 @@ for name, value, op, target, verdict in verdicts:
             ok = verdict == "met"
     if (verdict == "met") != ok:
         errors.append(f"{name} {value}: says '{verdict}' for target {op} {target}")
-    if verdict == "NOT met":
-        not_met.append(f"{name} {value} (target {op} {target})")
+    if verdict == "NOT met" or nohuge:
+        not_met.append(f"{name} {value} (target {op} {target}"
+                       f"{', against a --no-huge reference' if nohuge else ''})")
 for n in not_met:
     print("TARGET NOT MET:", n)
 if not_met and os.environ.get("VMSG_BENCH_REQUIRE_TARGETS", "0") not in ("", "0"):

@@ -61,25 +61,73 @@ static inline void rx_offload(struct rte_mbuf *m, const struct rte_vmsg_net_hdr 
 }
 
 /*
+ * The ones' complement sum (folded, not inverted) of bytes [off, off + len)
+ * of the chain @p m, which holds them. Not rte_raw_cksum_mbuf(): DPDK 22.11
+ * cuts a segment's unfolded sum to 16 bits before swapping the bytes of one
+ * that starts at an odd offset of the range, and loses its carries.
+ */
+static uint16_t chain_sum(const struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+	uint64_t sum = 0;
+	uint32_t done = 0;
+
+	for (; m != NULL && len > 0; m = m->next) {
+		uint32_t n, part;
+
+		if (off >= m->data_len) {
+			off -= m->data_len;
+			continue;
+		}
+		n = RTE_MIN(m->data_len - off, len);
+		part = __rte_raw_cksum_reduce(
+			__rte_raw_cksum(rte_pktmbuf_mtod_offset(m, const void *, off), n, 0));
+		/* Bytes from an odd place of the range sit in the other half of their words. */
+		sum += (done & 1u) != 0 ? rte_bswap16((uint16_t)part) : part;
+		done += n;
+		len -= n;
+		off = 0;
+	}
+	return __rte_raw_cksum_reduce(
+		(uint32_t)__rte_raw_cksum_reduce((uint32_t)(sum >> 32) + (uint32_t)sum));
+}
+
+/*
  * A partial checksum (NEEDS_CSUM) on a queue whose application did not ask
  * for Rx L4 checksum offload: finished here, since such an application
  * would pass the partial field on as it is (DPDK's virtio PMD spares it by
  * not negotiating GUEST_CSUM; this port's device is set up before the
- * application configures it). The mbuf then says GOOD. A field beyond the
- * first segment, or outside the packet, stays partial (NONE).
+ * application configures it). The mbuf then says GOOD. The field may lie in
+ * any segment of a chain (small mbufs), or across two; a field outside the
+ * packet stays partial (NONE).
  */
 static void rx_csum_finish(struct rte_mbuf *m, const struct rte_vmsg_net_hdr *h)
 {
-	uint32_t start = h->csum_start, at = start + (uint32_t)h->csum_offset;
+	uint32_t start = h->csum_start, at = start + (uint32_t)h->csum_offset, i;
+	uint8_t b[2], *to[2];
 	uint16_t sum, c;
 
-	if (at + 2u > m->data_len || start >= m->pkt_len ||
-	    rte_raw_cksum_mbuf(m, start, m->pkt_len - start, &sum) != 0)
+	if (at + 2u > m->pkt_len || start >= m->pkt_len)
 		return;
+	sum = chain_sum(m, start, m->pkt_len - start);
 	c = (uint16_t)~sum;
 	if (c == 0 && h->csum_offset == offsetof(struct rte_udp_hdr, dgram_cksum))
 		c = 0xffff; /* UDP: 0 means none */
-	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, at), &c, 2);
+	/* Each byte in the segment that holds it (the chain's lengths add up to pkt_len). */
+	for (i = 0; i < 2; i++) {
+		struct rte_mbuf *s = m;
+		uint32_t off = at + i;
+
+		while (s != NULL && off >= s->data_len) {
+			off -= s->data_len;
+			s = s->next;
+		}
+		if (s == NULL)
+			return;
+		to[i] = rte_pktmbuf_mtod_offset(s, uint8_t *, off);
+	}
+	memcpy(b, &c, 2);
+	*to[0] = b[0];
+	*to[1] = b[1];
 	m->ol_flags = (m->ol_flags & ~RTE_MBUF_F_RX_L4_CKSUM_MASK) | RTE_MBUF_F_RX_L4_CKSUM_GOOD;
 }
 

@@ -27,6 +27,10 @@
  *  csum_rx the same with the device port's application taking no Rx
  *          checksum offload: the port finishes the partial checksums
  *          itself (RX_L4_CKSUM_GOOD, the field right)
+ *  csum_seg csum_rx into the device port's mbufs of 65 data bytes, with
+ *          IPv4 options: each packet a chain, the UDP field across its
+ *          first two segments, the TCP one wholly in the second; finished
+ *          alike
  *
  * Exit 0 and "ok", or 1 with the line that says what failed.
  */
@@ -96,13 +100,28 @@ static uint64_t xstat(uint16_t port, const char *name)
 /* The ports' Rx offloads (csum: the device port's). */
 static uint64_t rx_offloads;
 
+/*
+ * csum_seg: the data room of the device port's mbufs (0: the default), and
+ * the IPv4 header's length (options make it 44: the UDP field at bytes 64
+ * and 65, across the first two segments of 65 bytes, TCP's at 74 and 75,
+ * wholly in the second; net_vmsg takes no Rx buffer under 64 bytes).
+ */
+static uint16_t dev_room;
+static uint32_t l3len = 20;
+#define SEG_ROOM 65u
+#define SEG_L3LEN 44u
+#define L4OFF (14u + l3len)
+
 /* One queue pair of 256 descriptors, a pool of its own (named @p pool), started. */
 static struct rte_mempool *port_up(uint16_t port, const char *pool)
 {
 	struct rte_eth_conf conf;
 	struct rte_mempool *mp;
 
-	mp = rte_pktmbuf_pool_create(pool, 4095, 128, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+	mp = rte_pktmbuf_pool_create(pool, dev_room != 0 ? 8191 : 4095, 128, 0,
+				     dev_room != 0 && strcmp(pool, "dv") == 0
+					     ? (uint16_t)(RTE_PKTMBUF_HEADROOM + dev_room)
+					     : RTE_MBUF_DEFAULT_BUF_SIZE,
 				     (int)rte_socket_id());
 	if (mp == NULL)
 		return NULL;
@@ -266,7 +285,7 @@ enum { K_TCP, K_TSO, K_UDP, K_N };
 
 static uint32_t csum_len(uint32_t i)
 {
-	return 14u + 20u + 20u + 1u + (i * 37u) % 1400u; /* odd lengths too */
+	return L4OFF + 20u + 1u + (i * 37u) % 1400u; /* odd lengths too */
 }
 
 /* Packet @p i: Ethernet, IPv4, TCP or UDP, a payload; its L4 checksum field as DPDK wants it. */
@@ -275,25 +294,25 @@ static void csum_build(struct rte_mbuf *m, uint32_t i)
 	uint32_t len = csum_len(i), kind = i % K_N, j;
 	uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(b + 14);
-	uint16_t l4 = (uint16_t)(len - 34u);
+	uint16_t l4 = (uint16_t)(len - L4OFF);
 
-	memset(b, 0, 34);
+	memset(b, 0, L4OFF);
 	memset(b, 0x02, 12);
 	b[12] = 0x08;
-	ip->version_ihl = 0x45;
+	ip->version_ihl = (uint8_t)(0x40u | l3len / 4u); /* options: zeros (end of list) */
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(len - 14u));
 	ip->time_to_live = 64;
 	ip->next_proto_id = kind == K_UDP ? IPPROTO_UDP : IPPROTO_TCP;
 	ip->src_addr = rte_cpu_to_be_32(0x0a000001u + i);
 	ip->dst_addr = rte_cpu_to_be_32(0x0a800001u);
-	for (j = 34; j < len; j++)
+	for (j = L4OFF; j < len; j++)
 		b[j] = (uint8_t)(j * 7u + i);
 	m->data_len = (uint16_t)len;
 	m->pkt_len = len;
 	m->l2_len = 14;
-	m->l3_len = 20;
+	m->l3_len = l3len;
 	if (kind == K_UDP) {
-		struct rte_udp_hdr *u = (struct rte_udp_hdr *)(b + 34);
+		struct rte_udp_hdr *u = (struct rte_udp_hdr *)(b + L4OFF);
 
 		if (l4 < 8) /* csum_len() gives 21 bytes of L4 at least */
 			return;
@@ -303,7 +322,7 @@ static void csum_build(struct rte_mbuf *m, uint32_t i)
 		return;
 	}
 	{
-		struct rte_tcp_hdr *t = (struct rte_tcp_hdr *)(b + 34);
+		struct rte_tcp_hdr *t = (struct rte_tcp_hdr *)(b + L4OFF);
 
 		t->data_off = 5u << 4;
 		m->l4_len = 20;
@@ -321,17 +340,20 @@ static void csum_build(struct rte_mbuf *m, uint32_t i)
 /* The received copy of packet @p i: 0 when its checksum is right and the rest as sent. */
 static int csum_check(const struct rte_mbuf *m, uint32_t i, int partial_wanted)
 {
-	static uint8_t want[2048];
-	const uint8_t *b = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t len = csum_len(i), kind = i % K_N, at = kind == K_UDP ? 34u + 6u : 34u + 16u;
+	static uint8_t want[2048], lin[2048];
+	const uint8_t *b;
+	uint32_t len = csum_len(i), kind = i % K_N, at = kind == K_UDP ? L4OFF + 6u : L4OFF + 16u;
 	int partial = (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_NONE;
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(want + 14);
 	uint16_t got, right;
 	struct rte_mbuf tmp;
 
-	if (m->pkt_len != len || m->nb_segs != 1)
+	/* csum_seg: every mbuf of the chain full but the last. */
+	if (m->pkt_len != len ||
+	    m->nb_segs != (dev_room != 0 ? (len + dev_room - 1) / dev_room : 1))
 		return fail("csum: packet %u: %u bytes in %u segments, %u sent", i, m->pkt_len,
 			    m->nb_segs, len);
+	b = rte_pktmbuf_read(m, 0, len, lin);
 	if (partial != partial_wanted ||
 	    (!partial && rx_offloads == 0 && strstr(dev_args, "csum=0") == NULL &&
 	     (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) != RTE_MBUF_F_RX_L4_CKSUM_GOOD))
@@ -347,10 +369,10 @@ static int csum_check(const struct rte_mbuf *m, uint32_t i, int partial_wanted)
 	if (memcmp(b, want, at) != 0 || memcmp(b + at + 2, want + at + 2, len - at - 2) != 0)
 		return fail("csum: packet %u: bytes other than its checksum changed", i);
 	memset(want + at, 0, 2);
-	right = rte_ipv4_udptcp_cksum(ip, want + 34);
+	right = rte_ipv4_udptcp_cksum(ip, want + L4OFF);
 	memcpy(&got, b + at, 2);
 	if (partial) { /* the field holds the pseudo-header sum, the length in it: finish it */
-		got = (uint16_t)~rte_raw_cksum(b + 34, len - 34);
+		got = (uint16_t)~rte_raw_cksum(b + L4OFF, len - L4OFF);
 		if (got == 0 && kind == K_UDP)
 			got = 0xffff;
 	}
@@ -409,7 +431,7 @@ int main(int argc, char **argv)
 	int eargc = 0, rc;
 
 	if (argc < 2 || argc > 4) {
-		fprintf(stderr, "usage: " NAME " mac|flow|reprobe|csum|csum_rx "
+		fprintf(stderr, "usage: " NAME " mac|flow|reprobe|csum|csum_rx|csum_seg "
 				"[DRIVER-DEVARGS [DEVICE-DEVARGS]]\n");
 		return 2;
 	}
@@ -454,6 +476,8 @@ int main(int argc, char **argv)
 		rc = case_csum();
 	else if (strcmp(which, "csum_rx") == 0)
 		rc = case_csum();
+	else if (strcmp(which, "csum_seg") == 0)
+		dev_room = SEG_ROOM, l3len = SEG_L3LEN, rc = case_csum();
 	else
 		rc = fail("no case '%s'", which);
 	if (rc == 0)

@@ -163,6 +163,10 @@ static inline struct rte_mbuf *cookie_mbuf(void *c)
  * writes (the header again for transmission, the MACs) share one line,
  * fetched once. The packet's data then starts 12 bytes into the data room
  * (zc_rx() sets data_off), the header's room in front of it for sending.
+ * A pool that has fewer mbufs than the room asks for (the application
+ * keeps many) gives what it has, halving the ask down to one (counted
+ * once in rx_nombuf), so that the queue never waits for a whole burst's
+ * worth to be freed.
  */
 static inline void zc_refill(struct nvm_port *p, struct nvm_rxq *rq, struct rte_mempool *mp)
 {
@@ -176,9 +180,13 @@ static inline void zc_refill(struct nvm_port *p, struct nvm_rxq *rq, struct rte_
 		return;
 	if (want > NVM_ZREFILL)
 		want = NVM_ZREFILL;
-	if (rte_pktmbuf_alloc_bulk(mp, ms, want) != 0) {
+	if (unlikely(rte_pktmbuf_alloc_bulk(mp, ms, want) != 0)) {
 		rq->nombuf++;
-		return;
+		do {
+			if (want == 1)
+				return;
+			want /= 2u;
+		} while (rte_pktmbuf_alloc_bulk(mp, ms, want) != 0);
 	}
 	for (i = 0; i < want; i++) {
 		rq->x[i].addr =

@@ -18,6 +18,10 @@
  *  reprobe zerocopy=1: the driver port closed while the application holds
  *          mbufs of its pool, those freed, the port probed again: its new
  *          pool (the same port id) receives without a copy
+ *  drain   zerocopy=1: the driver port's application keeps every packet
+ *          it receives: the port receives until every mbuf of its pool
+ *          is the application's (a refill takes what the pool has, not a
+ *          burst's worth or nothing); all freed, it receives again
  *  csum    TCP and UDP checksum requests and TSO requests within the MTU
  *          (RTE_MBUF_F_TX_TCP_SEG, DPDK's pseudo-header without the
  *          length) from the driver port: the device port gets each with a
@@ -248,6 +252,82 @@ static int case_flow(void)
 	return 0;
 }
 
+#define DRAIN_MAX 16384u
+#define DRAIN_FEW 5u /* fewer than any refill's worth (8 and more) */
+
+static struct rte_mbuf *drain_held[DRAIN_MAX];
+static uint32_t drain_kept;
+
+/* The device port sends all along; the driver port's packets are kept until 300 ms bring none. */
+static int drain(uint16_t dv, struct rte_mempool *mp, uint16_t dr)
+{
+	uint64_t quiet, end = now_ns() + 20000000000ull;
+	struct rte_mbuf *m[32];
+	uint32_t i, k;
+
+	for (quiet = now_ns() + 300000000ull; now_ns() < quiet;) {
+		if (now_ns() > end)
+			return fail("drain: still receiving after 20 s (%u kept)", drain_kept);
+		if (rte_pktmbuf_alloc_bulk(mp, m, 32) == 0) {
+			for (i = 0; i < 32; i++) {
+				memset(rte_pktmbuf_mtod(m[i], void *), 0x55, 100);
+				m[i]->data_len = 100;
+				m[i]->pkt_len = 100;
+			}
+			i = rte_eth_tx_burst(dv, 0, m, 32);
+			if (i < 32)
+				rte_pktmbuf_free_bulk(&m[i], 32 - i);
+		}
+		k = rte_eth_rx_burst(dr, 0, m, 32);
+		if (k > 0)
+			quiet = now_ns() + 300000000ull;
+		for (i = 0; i < k; i++) {
+			if (drain_kept == DRAIN_MAX)
+				return fail("drain: more than %u packets kept", DRAIN_MAX);
+			drain_held[drain_kept++] = m[i];
+		}
+	}
+	return 0;
+}
+
+static int case_drain(void)
+{
+	uint16_t dv = port_of(DEV), dr = port_of(DRV);
+	struct rte_mempool *mp = port_up(dv, "dv");
+	uint32_t size, round;
+
+	if (mp == NULL || port_up(dr, "dr") == NULL || both_up(dv, dr) != 0)
+		return 1;
+	/*
+	 * Every mbuf of the pool kept; then a few freed, fewer than a refill
+	 * asks for: they are posted and received again.
+	 */
+	for (round = 0; round < 2; round++) {
+		if (drain(dv, mp, dr) != 0)
+			return 1;
+		if (drain_kept == 0)
+			return fail("drain: nothing received");
+		size = drain_held[0]->pool->size;
+		if (xstat(dr, "rx_zero_copy_packets") != drain_kept + round * DRAIN_FEW ||
+		    drain_kept != size)
+			return fail("drain: the port stopped receiving with %u of its pool's %u "
+				    "mbufs kept by the application (%" PRIu64 " without a copy%s)",
+				    drain_kept, size, xstat(dr, "rx_zero_copy_packets"),
+				    round ? ", after a few were freed" : "");
+		if (round == 0) {
+			drain_kept -= DRAIN_FEW;
+			rte_pktmbuf_free_bulk(&drain_held[drain_kept], DRAIN_FEW);
+		}
+	}
+	rte_pktmbuf_free_bulk(drain_held, drain_kept);
+	if (pump(dv, mp, dr, 1000, NULL, 0) != 0)
+		return 1;
+	printf(NAME ": drain: all %u mbufs of the pool received and kept, %u freed and received "
+		    "again, then 1000 more\n",
+	       size, DRAIN_FEW);
+	return 0;
+}
+
 static int case_reprobe(void)
 {
 	uint16_t dv = port_of(DEV), dr = port_of(DRV);
@@ -431,7 +511,7 @@ int main(int argc, char **argv)
 	int eargc = 0, rc;
 
 	if (argc < 2 || argc > 4) {
-		fprintf(stderr, "usage: " NAME " mac|flow|reprobe|csum|csum_rx|csum_seg "
+		fprintf(stderr, "usage: " NAME " mac|flow|reprobe|drain|csum|csum_rx|csum_seg "
 				"[DRIVER-DEVARGS [DEVICE-DEVARGS]]\n");
 		return 2;
 	}
@@ -471,6 +551,8 @@ int main(int argc, char **argv)
 		rc = case_flow();
 	else if (strcmp(which, "reprobe") == 0)
 		rc = case_reprobe();
+	else if (strcmp(which, "drain") == 0)
+		rc = case_drain();
 	else if (strcmp(which, "csum") == 0)
 		rx_offloads = RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM,
 		rc = case_csum();

@@ -603,6 +603,7 @@ void nvm_zc_sweep(struct nvm_port *p, int closing)
 		if (rte_mempool_full(z->mp)) {
 			zpool_free(z);
 			*z = p->retired[--p->nretired];
+			p->zc_freed++;
 			continue;
 		}
 		if (!closing) {
@@ -955,6 +956,35 @@ int nvm_drv_attach(struct nvm_port *p)
 	return 0;
 }
 
+/*
+ * bus=pcie: the card's open found no memory for its DMA (the library said
+ * so). Each open resets the card, so none is tried for nothing: with
+ * retired zero-copy pools out (a restarted card's memory, kept while the
+ * application holds mbufs over it), the next waits until one of them is
+ * freed; with none, the retries back off from 200 ms to 5 s.
+ */
+static int pcie_nomem(struct nvm_port *p, uint64_t now)
+{
+	if (p->nretired != 0) {
+		NVM_LOG(NOTICE, p,
+			"no memory for the card's DMA while %u pool(s) of zero-copy mbufs the "
+			"application holds keep the memory of an earlier open: opening the card "
+			"again once one of them is freed",
+			p->nretired);
+		p->nomem_wait = 1;
+		p->nomem_freed = p->zc_freed;
+		p->next_ns = now + NVM_ATTACH_RETRY_NS;
+		return 0;
+	}
+	p->nomem_retry_ns = p->nomem_retry_ns == 0 ? NVM_ATTACH_RETRY_NS : 2u * p->nomem_retry_ns;
+	if (p->nomem_retry_ns > NVM_NOMEM_RETRY_MAX_NS)
+		p->nomem_retry_ns = NVM_NOMEM_RETRY_MAX_NS;
+	NVM_LOG(NOTICE, p, "no memory for the card's DMA: opening it again in %" PRIu64 " ms",
+		p->nomem_retry_ns / 1000000u);
+	p->next_ns = now + p->nomem_retry_ns;
+	return 0;
+}
+
 /* Driver role: one round. Returns nonzero when something happened. */
 static int drv_round(struct nvm_port *p)
 {
@@ -992,6 +1022,11 @@ static int drv_round(struct nvm_port *p)
 			return 0;
 		}
 		p->said_held = 0;
+		if (p->nomem_wait && p->nretired != 0 && p->zc_freed == p->nomem_freed) {
+			p->next_ns = now + NVM_ATTACH_RETRY_NS; /* no pool freed yet */
+			return 0;
+		}
+		p->nomem_wait = 0;
 		if (p->released && !pcie_rebound(p)) {
 			p->next_ns = now + NVM_ATTACH_RETRY_NS;
 			return 0;
@@ -1010,6 +1045,9 @@ static int drv_round(struct nvm_port *p)
 			p->next_ns = now + NVM_ATTACH_RETRY_NS;
 			return 0;
 		}
+		if (rc == -ENOMEM && p->a.bus == NVM_BUS_PCIE)
+			return pcie_nomem(p, now);
+		p->nomem_retry_ns = 0;
 		if (rc < 0) {
 			if (!p->said_waiting)
 				NVM_LOG(NOTICE, p, "waiting for the %s %s (%s)",

@@ -39,6 +39,8 @@
  */
 #define NVM_POLL_IDLE_MAX_US 10000u
 #define NVM_ATTACH_RETRY_NS 200000000ull
+/* bus=pcie: no memory for the card's DMA, no retired pool to wait for: retries back off to 5 s. */
+#define NVM_NOMEM_RETRY_MAX_NS 5000000000ull
 #define NVM_LINK_WAIT_NS 1000000000ull
 /* bus=pcie: opening a card again resets it; its side is given longer to come up. */
 #define NVM_PCIE_LINK_WAIT_NS 10000000000ull
@@ -184,7 +186,17 @@ struct nvm_port {
 	int connected, driver_ok;
 	struct nvm_zpool *retired; /* of attachments gone, mbufs still out (grows) */
 	uint32_t nretired, cap_retired;
-	int zc_untracked; /* zerocopy=1: a pool with mbufs out could not be retired */
+	uint32_t zc_freed; /* retired pools freed so far (nvm_zc_sweep()) */
+	int zc_untracked;  /* zerocopy=1: a pool with mbufs out could not be retired */
+	/*
+	 * bus=pcie, an open that found no memory for the card's DMA: with
+	 * retired pools out, the next open waits until one is freed (their
+	 * memory is what is missing: each try would reset the card for
+	 * nothing); with none, the retries back off (nomem_retry_ns).
+	 */
+	int nomem_wait;
+	uint32_t nomem_freed; /* zc_freed at that open */
+	uint64_t nomem_retry_ns;
 	/*
 	 * What rte_eth_stats_reset() and rte_eth_xstats_reset() left: the
 	 * library's part of ierrors and oerrors, and every xstat, as they read

@@ -404,6 +404,21 @@ def quiet_release(out, ctx):
     return "" if n == 0 else "%d opens of the card while it was on no driver" % n
 
 
+def nomem_once(out, ctx):
+    """pmd-zc-starve: the card was opened once without memory for its DMA, not again until the
+    held mbufs that kept the rest were freed (each open resets the card)."""
+    n = sum(1 for l in out if "no hugepages for" in l and "DMA memory" in l)
+    return "" if n == 1 else "%d opens of the card without memory for its DMA, want 1" % n
+
+
+def nomem_backoff(out, ctx):
+    """pmd-starve: the opens without memory for the card's DMA back off (200 ms, doubled): a
+    handful in the 3 s without it, not one every 200 ms."""
+    n = sum(1 for l in out if "no hugepages for" in l and "DMA memory" in l)
+    return "" if 2 <= n <= 6 else "%d opens of the card without memory for its DMA in 3 s, " \
+        "want 2 to 6" % n
+
+
 def scenarios_pmd(pmd):
     """A DPDK application on the cards: the ethdev API over net_vmsg's bus=pcie."""
     ok = r"^vm-pmd: ok$"
@@ -467,6 +482,35 @@ def scenarios_pmd(pmd):
                 "received mbufs: the port closes the card but keeps its DMA memory (out of "
                 "the card's reach) until they are back, opens the card again with new memory, "
                 "and the held frames read unchanged",
+    }, {
+        "name": "pmd-zc-starve", "secs": 90, "card": "card_poll", "rounds": 1,
+        "cmd": ("%s --card %s --notify poll --count 4000 --seed 43 --timeout 80 --zerocopy "
+                "--qsize 32 --cue pmd-zc-starve --hold --starve" % (pmd, BDF_PLAIN)),
+        "expect": [ok, r"recovered from 1 card restart",
+                   r"starve: took the guest's [1-9]\d* free hugepages",
+                   r"held \d+ zero-copy mbufs across the card's restart, their bytes intact "
+                   r"\(freed 2 s after the card went away\)",
+                   r"no memory for the card's DMA while 1 pool\(s\) of zero-copy mbufs the "
+                   r"application holds keep the memory of an earlier open"],
+        "check": nomem_once,
+        "cue": ("pmd-zc-starve", "card_poll", None),
+        "what": "as pmd-zc-restart with no hugepage free besides the held mbufs' memory: the "
+                "card's next open finds none for its DMA, and the port opens it again only "
+                "once the held mbufs are freed (2 s later), not every 200 ms (each open "
+                "resets the card)",
+    }, {
+        "name": "pmd-starve", "secs": 90, "card": "card_poll", "rounds": 1,
+        "cmd": ("%s --card %s --notify poll --count 4000 --seed 44 --timeout 80 "
+                "--cue pmd-starve --starve" % (pmd, BDF_PLAIN)),
+        "expect": [ok, r"recovered from 1 card restart",
+                   r"starve: took the guest's [1-9]\d* free hugepages",
+                   r"starve: gave the \d+ hugepages back 3 s after the card went away",
+                   r"no memory for the card's DMA: opening it again in 1600 ms"],
+        "check": nomem_backoff,
+        "cue": ("pmd-starve", "card_poll", None),
+        "what": "the card restarted while the guest has no hugepage free: the port's opens, "
+                "which find no memory for the card's DMA, back off from 200 ms (each open "
+                "resets the card), and it opens the card once the memory is back (3 s later)",
     }, {
         "name": "pmd-unbind", "secs": 90, "card": "card_poll", "rounds": 1,
         "cmd": ("%s --card %s --notify poll --count 4000 --seed 38 --timeout 80 "

@@ -9,7 +9,7 @@
  *
  *   vm-pmd --card BDF|--vdev DEVARGS [--count N] [--seed S] [--notify poll|event]
  *          [--timeout S] [--cue NAME] [--peer-timeout MS] [--unbind]
- *          [--zerocopy] [--qsize N] [--hold]
+ *          [--zerocopy] [--qsize N] [--hold] [--starve]
  *
  * --vdev: the port's whole vdev string instead (net_vmsg0,...): the card
  * then lies behind it, e.g. a vmsg-fwd between this port and the card.
@@ -36,7 +36,16 @@
  * --zerocopy and --cue): the last burst received before the cue is kept
  * across the card's restart, its bytes checked once the link is back (the
  * port closed the card, and its DMA memory must stay readable while
- * mbufs over it are out), then freed.
+ * mbufs over it are out), then freed. --starve (with --cue): from the
+ * cue, a thread of this program takes every hugepage of the guest that
+ * is or becomes free (the old card's DMA memory too, once the port frees
+ * it: the port opens the card again 200 ms later). With --hold it keeps
+ * them to the end (the thread stopped first), so that the held mbufs'
+ * memory is the only memory the card's next open could have: the held
+ * burst is checked and freed 2 s after the card went away, and the port
+ * must open the card then, without trying before. Without, it gives them back 3 s after the card went
+ * away, and the port, which found no memory meanwhile, must open the card
+ * then (its tries in between backing off).
  *
  * Exit 0 and "vm-pmd: ok" when the round passed; 1 with one line saying
  * what failed; 2 for a usage error.
@@ -54,6 +63,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -144,6 +154,49 @@ static void *unbind_main(void *arg)
 	return NULL;
 }
 
+/*
+ * --starve: a thread maps every 2 MiB hugepage that is free, one at a
+ * time, and any that becomes free (every 5 ms), until told to stop.
+ */
+#define STARVE_MAX 512u
+static void *starved[STARVE_MAX];
+static uint32_t nstarved, starve_stop;
+
+static void *starve_main(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&starve_stop, __ATOMIC_ACQUIRE)) {
+		void *p = nstarved < STARVE_MAX
+				  ? mmap(NULL, 2u << 20, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_POPULATE,
+					 -1, 0)
+				  : MAP_FAILED;
+
+		if (p != MAP_FAILED) {
+			starved[nstarved] = p;
+			__atomic_store_n(&nstarved, nstarved + 1, __ATOMIC_RELEASE);
+		} else {
+			usleep(5000);
+		}
+	}
+	return NULL;
+}
+
+/* --hold: the held mbufs' bytes as they were received, then the mbufs freed. */
+static void held_release(struct rte_mbuf **held, uint32_t nheld, const uint8_t *copy, uint32_t seed,
+			 const char *when)
+{
+	uint32_t i;
+
+	for (i = 0; i < nheld; i++)
+		if (memcmp(rte_pktmbuf_mtod(held[i], const uint8_t *),
+			   copy + (size_t)i * VMSG_CARD_MAX_LEN, held[i]->pkt_len) != 0)
+			fail("round %u: held mbuf %u changed across the card's restart", seed, i);
+	printf(NAME ": held %u zero-copy mbufs across the card's restart, their bytes intact%s\n",
+	       nheld, when);
+	rte_pktmbuf_free_bulk(held, nheld);
+}
+
 /* Sends one frame of @p len bytes from @p buf; 1 when the port took it. */
 static int send_one(struct rte_mempool *mp, const uint8_t *buf, uint32_t len)
 {
@@ -177,6 +230,7 @@ int main(int argc, char **argv)
 		{ "zerocopy", no_argument, NULL, 'z' },
 		{ "qsize", required_argument, NULL, 'Q' },
 		{ "hold", no_argument, NULL, 'H' },
+		{ "starve", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *card = NULL, *notify = "poll", *cue = NULL, *vdev_arg = NULL;
@@ -189,10 +243,11 @@ int main(int argc, char **argv)
 	struct rte_mempool *mp;
 	struct rte_eth_link l;
 	int eal_argc = 0, c, started = 0, verdict = 0, cued = 0, unbind = 0, zc = 0, hold = 0;
+	int starving = 0, give_back;
 	uint32_t qsize = 128, nheld = 0;
 	struct rte_mbuf *held[BURST];
 	uint8_t *held_copy = NULL;
-	pthread_t unbind_tid;
+	pthread_t unbind_tid, starve_tid;
 	uint64_t downs_seen, polls = 0;
 	uint32_t recoveries = 0, peer_timeout = 0;
 
@@ -234,6 +289,9 @@ int main(int argc, char **argv)
 		case 'H':
 			hold = 1;
 			break;
+		case 'S':
+			starving = 1;
+			break;
 		default:
 			return 2;
 		}
@@ -242,13 +300,15 @@ int main(int argc, char **argv)
 	    (strcmp(notify, "poll") != 0 && strcmp(notify, "event")) ||
 	    (vdev_arg != NULL && strlen(vdev_arg) >= sizeof(vdev)) ||
 	    (unbind && (card == NULL || cue == NULL || strlen(card) > 32)) ||
-	    (hold && (!zc || cue == NULL)) || qsize == 0 || qsize > 4096)
+	    (hold && (!zc || cue == NULL)) || (starving && cue == NULL) || qsize == 0 ||
+	    qsize > 4096)
 		return fprintf(stderr, "usage: " NAME " --card BDF|--vdev DEVARGS [--count N] "
 				       "[--seed S] [--notify poll|event] [--timeout S] "
 				       "[--cue NAME] [--peer-timeout MS] [--unbind (with --card, "
 				       "--cue)] [--zerocopy] [--qsize N] [--hold (with --zerocopy, "
-				       "--cue)]\n"),
+				       "--cue)] [--starve (with --cue)]\n"),
 		       2;
+	give_back = starving && !hold; /* else the held mbufs' memory is what comes back */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/*
 	 * The card's emulator reads the guest's RAM at guest-physical offsets:
@@ -315,29 +375,49 @@ int main(int argc, char **argv)
 			 * the link is back, on the new card.
 			 */
 			downs_seen = xstat("link_downs");
+			uint64_t gone = now_ns();
+
 			printf(NAME ": round %u: the card went away at tx %u rx %u; recovering\n",
 			       seed, tx_next, rx_next);
 			do {
 				if (now_ns() > deadline)
 					fail("round %u: no link again in %" PRIu64 " s", seed,
 					     timeout_s);
+				if (starving && nheld != 0 && now_ns() - gone > 2000000000ull) {
+					/*
+					 * Their memory is all the card's next open can
+					 * have: the thread stops taking pages (it keeps
+					 * those it has), then they are freed.
+					 */
+					__atomic_store_n(&starve_stop, 1, __ATOMIC_RELEASE);
+					pthread_join(starve_tid, NULL);
+					held_release(held, nheld, held_copy, seed,
+						     " (freed 2 s after the card went away)");
+					nheld = 0;
+					hold = 0;
+				}
+				if (give_back && starving == 2 && now_ns() - gone > 3000000000ull) {
+					__atomic_store_n(&starve_stop, 1, __ATOMIC_RELEASE);
+					pthread_join(starve_tid, NULL);
+					for (i = 0; i < nstarved; i++)
+						munmap(starved[i], 2u << 20);
+					printf(NAME
+					       ": starve: gave the %u hugepages back 3 s after "
+					       "the card went away\n",
+					       nstarved);
+					starving = 3;
+				}
 				usleep(10000);
 				rte_eth_link_get_nowait(PORT, &l);
 			} while (l.link_status != RTE_ETH_LINK_UP);
 			recoveries++;
+			if (starving && hold)
+				fail("round %u: --starve, but the link came back with the held "
+				     "mbufs' memory still out",
+				     seed);
 			if (nheld != 0) {
 				/* The card is gone and back: the mbufs held over its old DMA memory. */
-				for (i = 0; i < nheld; i++)
-					if (memcmp(rte_pktmbuf_mtod(held[i], const uint8_t *),
-						   held_copy + (size_t)i * VMSG_CARD_MAX_LEN,
-						   held[i]->pkt_len) != 0)
-						fail("round %u: held mbuf %u changed across the "
-						     "card's restart",
-						     seed, i);
-				printf(NAME ": held %u zero-copy mbufs across the card's restart, "
-					    "their bytes intact\n",
-				       nheld);
-				rte_pktmbuf_free_bulk(held, nheld);
+				held_release(held, nheld, held_copy, seed, "");
 				nheld = 0;
 				hold = 0;
 			}
@@ -346,6 +426,16 @@ int main(int argc, char **argv)
 			continue;
 		}
 		if (cue != NULL && !cued && rx_next >= count / 2) {
+			if (starving) {
+				if (pthread_create(&starve_tid, NULL, starve_main, NULL) != 0)
+					fail("starve: no thread");
+				while (__atomic_load_n(&nstarved, __ATOMIC_ACQUIRE) == 0)
+					usleep(1000);
+				usleep(50000); /* the rest of the free ones */
+				printf(NAME ": starve: took the guest's %u free hugepages\n",
+				       __atomic_load_n(&nstarved, __ATOMIC_ACQUIRE));
+				starving = 2;
+			}
 			printf("VMSYNC %s\n", cue);
 			cued = 1;
 			if (unbind && pthread_create(&unbind_tid, NULL, unbind_main,

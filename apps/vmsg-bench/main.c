@@ -501,13 +501,8 @@ int main(int argc, char **argv)
 			cfg.no_refs = 1;
 			break;
 		case OPT_DPDK_MEM:
-			if (strcmp(optarg, "auto") == 0)
-				cfg.dpdk_mem = VHOST_REF_MEM_AUTO;
-			else if (strcmp(optarg, "huge") == 0)
-				cfg.dpdk_mem = VHOST_REF_MEM_HUGE;
-			else if (strcmp(optarg, "nohuge") == 0)
-				cfg.dpdk_mem = VHOST_REF_MEM_NOHUGE;
-			else
+			cfg.dpdk_mem = vhost_ref_mem_parse(optarg);
+			if (cfg.dpdk_mem < 0)
 				return bad_arg("--dpdk-mem", optarg, "auto, huge or nohuge");
 			break;
 		case OPT_NET_NOTIFY:

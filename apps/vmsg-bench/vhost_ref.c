@@ -78,6 +78,14 @@ const char *vhost_ref_path_name(enum vhost_ref_path p)
 	return path_of(p) != NULL ? path_of(p)->name : "?";
 }
 
+int vhost_ref_mem_parse(const char *s)
+{
+	return strcmp(s, "auto") == 0	  ? VHOST_REF_MEM_AUTO
+	       : strcmp(s, "huge") == 0	  ? VHOST_REF_MEM_HUGE
+	       : strcmp(s, "nohuge") == 0 ? VHOST_REF_MEM_NOHUGE
+					  : -1;
+}
+
 const char *vhost_ref_path_devargs(enum vhost_ref_path p)
 {
 	return path_of(p) != NULL ? path_of(p)->devargs : NULL;

@@ -125,6 +125,9 @@ int vhost_ref_run(const struct vhost_ref_cfg *cfg, struct vhost_ref_result *out)
 /* "split", "split-inorder", ..., "packed-vec"; "?" for an unknown value. */
 const char *vhost_ref_path_name(enum vhost_ref_path p);
 
+/* "auto", "huge" or "nohuge": its enum vhost_ref_mem; -1 for anything else. */
+int vhost_ref_mem_parse(const char *s);
+
 /* The virtio-user devargs that select @p p (after "queues=1,"); NULL if unknown. */
 const char *vhost_ref_path_devargs(enum vhost_ref_path p);
 

@@ -74,16 +74,11 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'm':
-			if (strcmp(v, "auto") == 0)
-				cfg.mem = VHOST_REF_MEM_AUTO;
-			else if (strcmp(v, "huge") == 0)
-				cfg.mem = VHOST_REF_MEM_HUGE;
-			else if (strcmp(v, "nohuge") == 0)
-				cfg.mem = VHOST_REF_MEM_NOHUGE;
-			else {
+			if (vhost_ref_mem_parse(v) < 0) {
 				usage(stderr);
 				return 2;
 			}
+			cfg.mem = (enum vhost_ref_mem)vhost_ref_mem_parse(v);
 			break;
 		case 'p':
 			for (int p = 0; p < VHOST_REF_NPATHS; p++)

@@ -167,7 +167,8 @@ struct rte_vmsg_region;
  * Creates a region: maps hugepage memory of the kind @p opts asks for.
  *
  * When hugepages cannot be had (none reserved, none free, no hugetlbfs mount,
- * a FILE path that is not on hugetlbfs), the region falls back to normal
+ * a bare FILE name whose hugetlbfs mount this user cannot write to, a FILE
+ * path that is not on hugetlbfs), the region falls back to normal
  * shared memory of the same kind (a memfd without MFD_HUGETLB, a
  * MAP_SHARED | MAP_ANONYMOUS mapping, a file in tmpfs), sets
  * RTE_VMSG_REGION_F_FALLBACK and logs one warning line; with
@@ -196,7 +197,7 @@ struct rte_vmsg_region;
  *         differs from the hugetlbfs mount of an explicit FILE path, a bad @c mode,
  *         a MEMFD name longer than 249 bytes, a FILE path that is empty or ends in '/',
  *         @c alloc_offset beyond the length, a bus range that passes 2^64 - 1, an
- *         attached file that is empty, not a multiple of its page size, or
+ *         attached file that is empty, not a multiple of its page size (logged), or
  *         shorter than @c size, @c numa_node non-zero without RTE_VMSG_REGION_OPT_NUMA,
  *         RTE_VMSG_REGION_OPT_NUMA with ATTACH, a @c numa_node above 1023;
  *         -ENODEV when the NUMA node does not exist or has no memory (logged);
@@ -204,7 +205,10 @@ struct rte_vmsg_region;
  *         RTE_VMSG_REGION_OPT_NO_FALLBACK, or prefaulting failed (with
  *         RTE_VMSG_REGION_OPT_NUMA: no free memory on the node, logged);
  *         -EIO when the kernel placed a bound page on another node;
- *         -EEXIST when the FILE exists (without REPLACE);
+ *         -EEXIST when the FILE exists (without REPLACE), or when its name
+ *         is taken in the hugetlbfs mount and a new file there finds no
+ *         pages (a fallback file elsewhere would not be found; with REPLACE
+ *         the old name goes and the mount is tried again first);
  *         -ENOENT when the file to attach does not exist in any place looked at;
  *         -errno of open(), ftruncate(), mmap(), mlock() (e.g. -EACCES, -EPERM,
  *         -ENAMETOOLONG, -EMFILE) otherwise.

@@ -22,6 +22,7 @@
 #define RTE_VMSG_LOG_PREFIX "mem: "
 #include "log_priv.h"
 #include "mem_priv.h"
+#include "region_priv.h"
 
 /* Older C libraries lack some of these; the values are the kernel's ABI. */
 #ifndef MAP_HUGE_SHIFT
@@ -445,12 +446,40 @@ out_free:
 	return ret;
 }
 
+/*
+ * The hugetlbfs attempt at @p hpath failed for want of pages (@p ret
+ * -ENOMEM or -ENOSPC). If the name is taken there, a fallback file would
+ * never be found (attachers look in the mount first): without REPLACE the
+ * file exists (-EEXIST); with it, the old file goes (and its pages, when
+ * nobody maps it any more) and the mount is tried again. Returns that
+ * attempt's result, or @p ret when the name is free.
+ */
+static int huge_name_taken(struct rte_vmsg_region *r, const struct rte_vmsg_region_opts *o,
+			   const char *hpath, size_t pgsz, int ret)
+{
+	struct stat st;
+
+	if (lstat(hpath, &st) != 0)
+		return ret;
+	if ((o->flags & RTE_VMSG_REGION_OPT_REPLACE) == 0) {
+		RTE_VMSG_LOG(ERR,
+			     "%s exists (no hugepages were free for a new file beside it, and a "
+			     "file of that name elsewhere would not be found)",
+			     hpath);
+		return -EEXIST;
+	}
+	if (unlink(hpath) != 0)
+		return -errno;
+	return file_make(r, o, hpath, pgsz);
+}
+
 static int file_create(struct rte_vmsg_region *r, const struct rte_vmsg_region_opts *o)
 {
 	const char *path = o->path, *why = NULL;
+	bool bare = strchr(o->path, '/') == NULL;
 	size_t pgsz = 0, len;
 	char *hpath = NULL, *fpath = NULL;
-	char mnt[PATH_MAX], eb[64];
+	char mnt[PATH_MAX], eb[64], wb[PATH_MAX + 96];
 	struct statfs st;
 	int ret;
 
@@ -480,13 +509,23 @@ static int file_create(struct rte_vmsg_region *r, const struct rte_vmsg_region_o
 		}
 		if (hpath != NULL) {
 			ret = file_make(r, o, hpath, pgsz);
+			if (ret == -ENOMEM || ret == -ENOSPC)
+				ret = huge_name_taken(r, o, hpath, pgsz, ret);
 			if (ret == 0) {
 				r->flags |= RTE_VMSG_REGION_F_HUGE;
 				goto out;
 			}
-			if (ret != -ENOMEM && ret != -ENOSPC)
+			if (bare && (ret == -EACCES || ret == -EPERM || ret == -EROFS)) {
+				/* A mount this user cannot write to (root's, 0755): as no mount. */
+				snprintf(wb, sizeof(wb),
+					 "the hugetlbfs mount %s is not writable: %s", mnt,
+					 errstr(-ret, eb, sizeof(eb)));
+				why = wb;
+			} else if (ret != -ENOMEM && ret != -ENOSPC) {
 				goto out;
-			why = errstr(-ret, eb, sizeof(eb));
+			} else {
+				why = errstr(-ret, eb, sizeof(eb));
+			}
 		}
 	}
 	fpath = fallback_path(path);
@@ -570,8 +609,13 @@ static int file_attach(struct rte_vmsg_region *r, const struct rte_vmsg_region_o
 	huge = rte_vmsg__fs_is(&sfs, HUGETLBFS_MAGIC);
 	pgsz = huge ? (size_t)sfs.f_bsize : base_page();
 	ret = -EINVAL;
-	if (st.st_size <= 0 || (size_t)st.st_size % pgsz != 0)
+	if (st.st_size <= 0 || (size_t)st.st_size % pgsz != 0) {
+		RTE_VMSG_LOG(ERR,
+			     "%s: %lld bytes, not a whole number of its %zu-byte pages: not a file "
+			     "that was made to be shared, or one cut short",
+			     r->path, (long long)st.st_size, pgsz);
 		goto out_close;
+	}
 	len = (size_t)st.st_size;
 	if (o->size != 0) {
 		if (!round_up(o->size, pgsz, &want) || want > len)
@@ -738,6 +782,14 @@ int rte_vmsg_region_register(void *addr, size_t len, uint64_t bus_addr, uint32_t
 	r->io.base = addr; /* the accessors' view until an alias is set */
 	r->io.len = len;
 	*out = r;
+	return 0;
+}
+
+int rte_vmsg__region_unlink_set(struct rte_vmsg_region *r, bool on)
+{
+	if (r == NULL || r->path == NULL || r->fd < 0)
+		return -EINVAL;
+	r->unlink = on;
 	return 0;
 }
 

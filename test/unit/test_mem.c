@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -501,6 +502,130 @@ static void child_map_fd_write(void *p)
 		return;
 	pattern_write(m, a->len, a->seed);
 	munmap(m, a->len);
+}
+
+/*
+ * A hugetlbfs mount of one page (made here: root), a file that holds it,
+ * and a second create of the same name finding no page: without REPLACE
+ * it fails (-EEXIST: a fallback file in /dev/shm would never be found,
+ * attachers look in the mount first); with REPLACE the old name goes and
+ * the new file, in /dev/shm, is the one an attacher finds; with the old
+ * file mapped by nobody, REPLACE frees its page and stays on hugetlbfs.
+ */
+static void test_huge_name_taken(void)
+{
+	struct rte_vmsg_region *a = NULL, *b = NULL, *att = NULL;
+	struct rte_vmsg_region_opts o;
+	char dir[128], path[256], shm[256];
+
+	snprintf(dir, sizeof(dir), "/tmp/%s-hp", tag);
+	snprintf(path, sizeof(path), "%s/%s-x", dir, tag);
+	snprintf(shm, sizeof(shm), "/dev/shm/%s-x", tag);
+	if (exists(shm)) {
+		printf("NOTE: %s exists: the taken-name case is not checked\n", shm);
+		return;
+	}
+	if (mkdir(dir, 0700) != 0 ||
+	    mount("nodev", dir, "hugetlbfs", 0, "pagesize=2M,size=2M") != 0) {
+		printf("NOTE: no hugetlbfs mount of one page at %s (%s): the taken-name case "
+		       "is not checked (it needs root)\n",
+		       dir, strerror(errno));
+		rmdir(dir);
+		if (vtest_require_huge())
+			CHECK(0); /* the CI runs it as root */
+		return;
+	}
+	o = mkopts(RTE_VMSG_REGION_KIND_FILE, 0, PG2M, path);
+	CHECK_EQ(rte_vmsg_region_create(&o, &a), 0);
+	CHECK(a != NULL && (rte_vmsg_region_flags(a) & RTE_VMSG_REGION_F_HUGE) != 0);
+	logs_reset();
+	CHECK_EQ(rte_vmsg_region_create(&o, &b), -EEXIST);
+	CHECK(b == NULL && !exists(shm));
+	CHECK_EQ(logs.err, 1);
+	o.flags = RTE_VMSG_REGION_OPT_REPLACE | RTE_VMSG_REGION_OPT_UNLINK;
+	CHECK_EQ(rte_vmsg_region_create(&o, &b), 0);
+	CHECK(b != NULL && (rte_vmsg_region_flags(b) & RTE_VMSG_REGION_F_FALLBACK) != 0);
+	CHECK(b != NULL && strcmp(rte_vmsg_region_path(b), shm) == 0);
+	CHECK(!exists(path));
+	o = mkopts(RTE_VMSG_REGION_KIND_FILE, RTE_VMSG_REGION_OPT_ATTACH, 0, path);
+	CHECK_EQ(rte_vmsg_region_create(&o, &att), 0);
+	if (att != NULL && b != NULL) {
+		CHECK(strcmp(rte_vmsg_region_path(att), shm) == 0);
+		((volatile uint8_t *)rte_vmsg_region_addr(b))[7] = 0x5a;
+		CHECK_EQ(((volatile uint8_t *)rte_vmsg_region_addr(att))[7], 0x5a);
+	}
+	rte_vmsg_region_destroy(att);
+	rte_vmsg_region_destroy(b);
+	CHECK(!exists(shm));
+	rte_vmsg_region_destroy(a);
+	/* A stale file nobody maps: REPLACE takes its page back, on hugetlbfs. */
+	o = mkopts(RTE_VMSG_REGION_KIND_FILE, 0, PG2M, path);
+	a = NULL;
+	CHECK_EQ(rte_vmsg_region_create(&o, &a), 0);
+	rte_vmsg_region_destroy(a); /* the file stays, with its page */
+	o.flags = RTE_VMSG_REGION_OPT_REPLACE | RTE_VMSG_REGION_OPT_UNLINK;
+	b = NULL;
+	CHECK_EQ(rte_vmsg_region_create(&o, &b), 0);
+	CHECK(b != NULL && (rte_vmsg_region_flags(b) & RTE_VMSG_REGION_F_HUGE) != 0);
+	rte_vmsg_region_destroy(b);
+	CHECK(!exists(path) && !exists(shm));
+	CHECK_EQ(umount(dir), 0);
+	rmdir(dir);
+}
+
+/*
+ * A user who cannot write to the hugetlbfs mount (root's, 0755): a bare
+ * name falls back to /dev/shm with the warning, as with no mount, instead
+ * of failing with -EACCES. In a child that became nobody (65534).
+ */
+static void test_huge_not_writable(void)
+{
+	int status = 0;
+	pid_t pid;
+
+	if (geteuid() != 0 || !env.have_mnt) {
+		printf("NOTE: %s: the unwritable-mount case is not checked\n",
+		       geteuid() != 0 ? "not root" : "no hugetlbfs mount");
+		return;
+	}
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		struct rte_vmsg_region_opts o;
+		struct rte_vmsg_region *r = NULL;
+		char name[96];
+		int rc;
+
+		if (setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0)
+			_exit(3);
+		if (access(env.mnt, W_OK) == 0)
+			_exit(4); /* writable to all: nothing to show */
+		snprintf(name, sizeof(name), "%s-nobody", tag);
+		o = mkopts(RTE_VMSG_REGION_KIND_FILE, RTE_VMSG_REGION_OPT_UNLINK, 5000, name);
+		logs_reset();
+		rc = rte_vmsg_region_create(&o, &r);
+		if (rc != 0) {
+			fprintf(stderr, "as nobody: create %s: %d\n", name, rc);
+			_exit(1);
+		}
+		if ((rte_vmsg_region_flags(r) & RTE_VMSG_REGION_F_FALLBACK) == 0 ||
+		    strncmp(rte_vmsg_region_path(r), "/dev/shm/", 9) != 0 || logs.warn != 1 ||
+		    strstr(logs.last, "not writable") == NULL) {
+			fprintf(stderr, "as nobody: %s, flags 0x%x, %d warnings: %s\n",
+				rte_vmsg_region_path(r), rte_vmsg_region_flags(r), logs.warn,
+				logs.last);
+			_exit(2);
+		}
+		rte_vmsg_region_destroy(r);
+		_exit(0);
+	}
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 4) {
+		printf("NOTE: %s is writable by all: the unwritable-mount case is not checked\n",
+		       env.mnt);
+		return;
+	}
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 static void test_memfd(void)
@@ -1578,6 +1703,8 @@ int main(void)
 	test_find();
 	test_file();
 	test_fallback();
+	test_huge_name_taken();
+	test_huge_not_writable();
 	test_memfd();
 	test_anon();
 	test_guard();

@@ -825,9 +825,13 @@ _Static_assert(offsetof(struct rte_vmsg_shm_bus_page, bell_to_drv) == 192, "bus 
  * driver still attached to it), rewrites its own words of the bus page and
  * restarts the link handshake, so the driver reconnects. The existing bus
  * page must be valid and hold the same geometry and parameters as the
- * options (else -EEXIST, with the difference logged); a file without a
- * complete bus page (a device that died while creating it) is laid out
- * anew. Without the file, it is created as usual.
+ * options (else -EEXIST, with the difference logged), and the device
+ * process it names must be gone (else -EBUSY, logged: two devices would
+ * serve one link); a file without a complete bus page (a device that died
+ * while creating it) is laid out anew, one whose size is not a whole
+ * number of pages is refused (-EPROTO). With RTE_VMSG_BUS_SHM_F_UNLINK the
+ * file is unlinked at destroy only while its name still refers to it.
+ * Without the file, it is created as usual.
  */
 #define RTE_VMSG_BUS_SHM_F_REUSE (1u << 4)
 /**
@@ -927,13 +931,19 @@ struct rte_vmsg_region;
  * @param opts  options (required)
  * @param out   receives the end
  * @return 0; -EINVAL for NULL arguments, a bad @c sz, unknown non-zero bytes
- *         or flags, values out of range or device-only fields on a driver;
+ *         or flags, values out of range or device-only fields on a driver,
+ *         a max message size above what an element carries (device, logged;
+ *         no file is made);
  *         -EAGAIN (driver) when the file exists but the bus page or the
  *         layout is not complete yet: retry;
- *         -EPROTO (driver) for an invalid bus page or layout, or parameters
- *         that differ from the options (the reason is logged);
+ *         -EPROTO (driver) for an invalid bus page or layout, a file whose
+ *         size is not a whole number of pages, or parameters that differ
+ *         from the options (the reason is logged); (device,
+ *         RTE_VMSG_BUS_SHM_F_REUSE) such a file;
  *         -ENOENT (driver) when there is no such file; -EEXIST (device)
  *         when the file exists (without RTE_VMSG_BUS_SHM_F_REPLACE);
+ *         -EBUSY (device, RTE_VMSG_BUS_SHM_F_REUSE) when the file's device
+ *         process still runs;
  *         -ENODEV (device, RTE_VMSG_BUS_SHM_F_NUMA) when the node does not
  *         exist or has no memory;
  *         -ENOMEM; other errors of rte_vmsg_region_create().

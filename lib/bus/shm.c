@@ -11,8 +11,11 @@
 #define RTE_VMSG_LOG_PREFIX "bus-shm: "
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -26,6 +29,7 @@
 #include "link_geom_priv.h"
 #include "log_priv.h"
 #include "opts_priv.h"
+#include "region_priv.h"
 
 #define SHM_DEFAULT_ELEMS 256u
 #define SHM_DEFAULT_ESIZE 512u
@@ -74,7 +78,7 @@ struct rte_vmsg_bus_shm {
 	uint64_t peer_timeout_ns;
 	uint64_t peer_hb;    /* the peer's heartbeat when last seen to move */
 	uint64_t peer_hb_ns; /* rte_vmsg_time_ns() then; 0: not watching */
-	char *unlink_path;   /* REUSE of an existing file with UNLINK: unlinked at destroy */
+	int created;	     /* device: this process made the file (a failed create removes it) */
 	/* Peer watch. */
 	int pidfd;	      /* pidfd on watched_pid, or -1 */
 	uint32_t watched_pid; /* pid the pidfd (or the failed open) is about; 0: none */
@@ -163,6 +167,8 @@ const struct rte_vmsg_bus_ops *rte_vmsg_bus_shm_ops(void)
 
 static int shm_opts_get(const struct rte_vmsg_bus_shm_opts *opts, struct rte_vmsg_bus_shm_opts *o)
 {
+	uint32_t carry;
+
 	if (rte_vmsg__opts_copy(o, sizeof(*o), opts) < 0)
 		return -EINVAL;
 	if (o->path == NULL || (o->flags & ~SHM_FLAGS_KNOWN) != 0 ||
@@ -195,6 +201,16 @@ static int shm_opts_get(const struct rte_vmsg_bus_shm_opts *opts, struct rte_vms
 		    !rte_vmsg__link_esize_ok(o->elem_size) ||
 		    o->format > RTE_VMSG_LINK_FMT_STAMPED || o->dma_size > ((uint64_t)1 << 40))
 			return -EINVAL;
+		/* Before the file is touched: what an element of the link carries. */
+		carry = o->elem_size -
+			(o->format == RTE_VMSG_LINK_FMT_STAMPED ? RTE_VMSG_STAMP_HDR_SIZE : 0u);
+		if (o->max_msg_size > carry) {
+			RTE_VMSG_LOG(ERR,
+				     "%s: max message size %u above the %u bytes a %u-byte element "
+				     "carries",
+				     o->path, o->max_msg_size, carry, o->elem_size);
+			return -EINVAL;
+		}
 		o->dma_size = align_up(o->dma_size, SHM_ALIGN);
 	} else if (o->role == RTE_VMSG_BUS_DRIVER) {
 		if (o->num_elems != 0 || o->elem_size != 0 || o->format != 0 ||
@@ -295,6 +311,33 @@ static int shm_page_check(const struct shm_params *c, uint64_t file_len, const c
  * may be attached: keep it all); 0: no complete bus page (lay it out anew);
  * -EEXIST: a bus page that differs (logged).
  */
+/*
+ * Whether process @p pid runs (in this pid namespace): it exists and is no
+ * zombie (a SIGKILLed device its parent has not reaped yet is gone). When
+ * /proc cannot tell, it is taken to run.
+ */
+static int pid_runs(uint32_t pid)
+{
+	char path[32], buf[96], *st;
+	ssize_t n;
+	int fd;
+
+	if (pid > INT32_MAX || (kill((pid_t)pid, 0) != 0 && errno == ESRCH))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno != ENOENT;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 1;
+	buf[n] = '\0';
+	/* "pid (comm) S ...": the state after the last ')' (comm may hold one). */
+	st = strrchr(buf, ')');
+	return st == NULL || st[1] != ' ' || (st[2] != 'Z' && st[2] != 'X');
+}
+
 static int shm_reuse_check(const struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus_shm_opts *o,
 			   uint64_t link_size, uint64_t dma_off, uint32_t max_msg)
 {
@@ -304,6 +347,7 @@ static int shm_reuse_check(const struct rte_vmsg_bus_shm *s, const struct rte_vm
 	uint16_t want_feat = o->format == RTE_VMSG_LINK_FMT_STAMPED ? RTE_VMSG_LAYOUT_F_STAMPED : 0;
 	struct rte_vmsg_layout_hdr h;
 	struct shm_params c;
+	uint32_t pid;
 
 	/* B2: pairs with B1 of the process that made the file (shm_device_init()). */
 	if (file_len < RTE_VMSG_SHM_PAGE_SIZE + sizeof(h) ||
@@ -325,6 +369,18 @@ static int shm_reuse_check(const struct rte_vmsg_bus_shm *s, const struct rte_vm
 	SHM_DIFFERS("element size", rte_vmsg_le16_to_cpu(h.size_queue_elements),
 		    o->elem_size & 0xffffu);
 	SHM_DIFFERS("layout features", rte_vmsg_le16_to_cpu(h.features), want_feat);
+	/*
+	 * The device that made the file must be gone: taken over from a live
+	 * one, two devices would serve the link, each seeing it up.
+	 */
+	pid = rte_vmsg_le32_to_cpu(rte_vmsg__read_once(&p->dev_pid));
+	if (pid != 0 && pid != s->self_pid && pid_runs(pid)) {
+		RTE_VMSG_LOG(ERR,
+			     "%s: cannot reuse: its device, process %u, still runs (REUSE takes "
+			     "over the file of a device that is gone)",
+			     o->path, pid);
+		return -EBUSY;
+	}
 	return 1;
 }
 
@@ -366,11 +422,9 @@ static int shm_device_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus
 					     dma_off + o->dma_size);
 				return -EEXIST;
 			}
-			if (o->flags & RTE_VMSG_BUS_SHM_F_UNLINK) {
-				s->unlink_path = strdup(rte_vmsg_region_path(s->region));
-				if (s->unlink_path == NULL)
-					return -ENOMEM;
-			}
+			/* Unlinked at destroy only while the name is still this file's. */
+			if (o->flags & RTE_VMSG_BUS_SHM_F_UNLINK)
+				(void)rte_vmsg__region_unlink_set(s->region, true);
 			/* The file keeps the placement of the process that created it. */
 			if (o->flags & RTE_VMSG_BUS_SHM_F_NUMA) {
 				rc = rte_vmsg_region_numa_node(s->region);
@@ -379,6 +433,10 @@ static int shm_device_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus
 						     "%s: reused file is on NUMA node %d, not %u",
 						     o->path, rc, o->numa_node);
 			}
+		} else if (rc == -EINVAL) {
+			/* The options were checked: the file's size is not one of a bus file. */
+			RTE_VMSG_LOG(ERR, "%s: cannot reuse: not a bus file (remove it)", o->path);
+			return -EPROTO;
 		} else if (rc != -ENOENT) {
 			RTE_VMSG_LOG(ERR, "cannot reuse %s: %s", o->path, strerror(-rc));
 			return rc;
@@ -406,6 +464,7 @@ static int shm_device_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus
 		RTE_VMSG_LOG(ERR, "cannot create %s: %s", o->path, strerror(-rc));
 		return rc;
 	}
+	s->created = 1;
 have_region:
 	base = rte_vmsg_region_addr(s->region);
 	p = (struct rte_vmsg_shm_bus_page *)(void *)base;
@@ -503,6 +562,8 @@ static int shm_driver_init(struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus
 	ro.path = path;
 	ro.flags |= shm_page_flags(o);
 	rc = rte_vmsg_region_create(&ro, &s->region);
+	if (rc == -EINVAL) /* the options were checked: the file's size (logged) */
+		SHM_REFUSE("not a bus file");
 	if (rc < 0)
 		return rc;
 	base = rte_vmsg_region_addr(s->region);
@@ -587,8 +648,10 @@ int rte_vmsg_bus_shm_create(const struct rte_vmsg_bus_shm_opts *opts, struct rte
 err:
 	rte_vmsg__bus_amp_fini(&s->amp);
 	rte_vmsg_memmap_destroy(s->map);
+	/* A file made here for nothing goes: a retry must not find it (-EEXIST). */
+	if (s->created)
+		(void)rte_vmsg__region_unlink_set(s->region, true);
 	rte_vmsg_region_destroy(s->region);
-	free(s->unlink_path);
 	free(s);
 	return rc;
 }
@@ -602,9 +665,6 @@ void rte_vmsg_bus_shm_destroy(struct rte_vmsg_bus_shm *shm)
 	rte_vmsg__bus_amp_fini(&shm->amp);
 	rte_vmsg_memmap_destroy(shm->map);
 	rte_vmsg_region_destroy(shm->region);
-	if (shm->unlink_path != NULL && unlink(shm->unlink_path) < 0 && errno != ENOENT)
-		RTE_VMSG_LOG(WARNING, "cannot unlink %s: %s", shm->unlink_path, strerror(errno));
-	free(shm->unlink_path);
 	free(shm);
 }
 

@@ -831,7 +831,122 @@ static void test_reuse(void)
 	rte_vmsg_bus_shm_destroy(sdev);
 	opts_drv(&o);
 	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &bad), -ENOENT);
+	/*
+	 * ... but only while the name is still that file: a device that laid
+	 * out the file anew (REPLACE) meanwhile keeps its own.
+	 */
+	od.flags = RTE_VMSG_BUS_SHM_F_REPLACE;
+	sdev = shm_new(&od);
+	rte_vmsg_bus_shm_destroy(sdev); /* the file stays */
+	od.flags = RTE_VMSG_BUS_SHM_F_REUSE | RTE_VMSG_BUS_SHM_F_UNLINK;
+	sdev = shm_new(&od); /* takes it over */
+	od.flags = RTE_VMSG_BUS_SHM_F_REPLACE | RTE_VMSG_BUS_SHM_F_UNLINK;
+	{
+		struct rte_vmsg_bus_shm *newer = shm_new(&od); /* a new file, same name */
+
+		rte_vmsg_bus_shm_destroy(sdev); /* must leave the new one alone */
+		opts_drv(&o);
+		sdrv = NULL;
+		CHECK_EQ(rte_vmsg_bus_shm_create(&o, &sdrv), 0);
+		rte_vmsg_bus_shm_destroy(sdrv);
+		rte_vmsg_bus_shm_destroy(newer);
+	}
 	rte_vmsg_dev_destroy(d);
+}
+
+/*
+ * REUSE takes over the file of a device that is gone, never that of one
+ * that still runs (two devices would serve one link, each seeing it up):
+ * -EBUSY while the device process runs; once it is SIGKILLed, even before
+ * its parent reaps it (a zombie), the file is taken over.
+ */
+static void test_reuse_live(void)
+{
+	struct rte_vmsg_bus_shm_opts od;
+	struct rte_vmsg_bus_shm *s = NULL;
+	int fds[2], status;
+	pid_t pid;
+	char c = 0;
+
+	path_new();
+	opts_dev(&od);
+	od.flags = RTE_VMSG_BUS_SHM_F_REUSE;
+	CHECK_EQ(pipe(fds), 0);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		struct rte_vmsg_bus_shm *dev = NULL;
+
+		close(fds[0]);
+		c = rte_vmsg_bus_shm_create(&od, &dev) == 0 ? 'y' : 'n';
+		if (write(fds[1], &c, 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(fds[1]);
+	CHECK_EQ(read(fds[0], &c, 1), 1);
+	CHECK_EQ(c, 'y');
+	close(fds[0]);
+	CHECK_EQ(rte_vmsg_bus_shm_create(&od, &s), -EBUSY);
+	CHECK(s == NULL);
+	kill(pid, SIGKILL);
+	/* Dead, not yet reaped: /proc says Z within a moment. */
+	{
+		uint64_t end = rte_vmsg_time_ns() + 2000000000ull;
+		int rc;
+
+		while ((rc = rte_vmsg_bus_shm_create(&od, &s)) == -EBUSY &&
+		       rte_vmsg_time_ns() < end)
+			usleep(1000);
+		CHECK_EQ(rc, 0);
+	}
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	rte_vmsg_bus_shm_destroy(s);
+	od.flags = RTE_VMSG_BUS_SHM_F_REUSE | RTE_VMSG_BUS_SHM_F_UNLINK;
+	s = shm_new(&od);
+	rte_vmsg_bus_shm_destroy(s);
+}
+
+/*
+ * A device refused before its file is made leaves none: a max message
+ * size above what an element carries is refused (-EINVAL, said) before
+ * the file is touched, and the same create with a fitting size then
+ * succeeds (it got -EEXIST from the file the failed one left).
+ */
+static char last_err[256];
+
+static void keep_error(enum rte_vmsg_log_level level, const char *msg, void *arg)
+{
+	(void)arg;
+	if (level <= RTE_VMSG_LOG_ERR)
+		snprintf(last_err, sizeof(last_err), "%s", msg);
+}
+
+static void test_create_fails_clean(void)
+{
+	struct rte_vmsg_bus_shm_opts od;
+	struct rte_vmsg_bus_shm *s = NULL;
+	char file[128];
+
+	path_new();
+	snprintf(file, sizeof(file), "/dev/shm/%s", path);
+	opts_dev(&od);
+	od.flags = RTE_VMSG_BUS_SHM_F_NO_HUGE | RTE_VMSG_BUS_SHM_F_UNLINK;
+	od.format = RTE_VMSG_LINK_FMT_COMPAT;
+	od.elem_size = 64;
+	od.max_msg_size = 1000;
+	last_err[0] = '\0';
+	rte_vmsg_log_set_handler(keep_error, RTE_VMSG_LOG_ERR, NULL);
+	CHECK_EQ(rte_vmsg_bus_shm_create(&od, &s), -EINVAL);
+	rte_vmsg_log_set_handler(NULL, RTE_VMSG_LOG_ERR, NULL);
+	CHECK(s == NULL);
+	CHECK(access(file, F_OK) != 0);
+	CHECK(strstr(last_err, "max message size 1000 above the 64 bytes a 64-byte element") !=
+	      NULL);
+	od.max_msg_size = 64;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&od, &s), 0);
+	rte_vmsg_bus_shm_destroy(s);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1251,7 +1366,8 @@ static void test_truncated(void)
 	struct rte_vmsg_bus_shm_opts o, d;
 	struct rte_vmsg_bus_shm *dev, *s = NULL;
 	struct rte_vmsg_region *reg;
-	static uint8_t saved[128 << 10]; /* the link layout, and more */
+	static uint8_t saved[128 << 10];	      /* the link layout, and more */
+	static uint8_t page0[RTE_VMSG_SHM_PAGE_SIZE]; /* the bus page */
 	const char *file;
 	int fds[2], status = 0, fd;
 	off_t full;
@@ -1275,8 +1391,16 @@ static void test_truncated(void)
 	d.flags = RTE_VMSG_BUS_SHM_F_NO_HUGE;
 	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
 	CHECK(s == NULL);
+	/* ... and at a size that is no whole number of pages, or 0: refused alike. */
+	memcpy(page0, rte_vmsg_region_addr(reg), sizeof(page0));
+	CHECK_EQ(ftruncate(fd, 5000), 0);
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
+	CHECK_EQ(ftruncate(fd, 0), 0);
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
+	CHECK(s == NULL);
 	/* Whole again, the layout back (the pages past the cut came back as zeros). */
 	CHECK_EQ(ftruncate(fd, full), 0);
+	memcpy(rte_vmsg_region_addr(reg), page0, sizeof(page0));
 	memcpy((uint8_t *)rte_vmsg_region_addr(reg) + RTE_VMSG_SHM_PAGE_SIZE, saved, sizeof(saved));
 
 	/*
@@ -1355,6 +1479,8 @@ int main(void)
 	test_no_huge();
 	test_open();
 	test_truncated();
+	test_reuse_live();
+	test_create_fails_clean();
 	test_guard();
 	return vtest_done("bus_shm");
 }

@@ -306,12 +306,6 @@ static int shm_page_check(const struct shm_params *c, uint64_t file_len, const c
 	} while (0)
 
 /*
- * RTE_VMSG_BUS_SHM_F_REUSE: whether the existing file can be taken over as
- * it is. 1: its bus page is complete and matches the options (and a driver
- * may be attached: keep it all); 0: no complete bus page (lay it out anew);
- * -EEXIST: a bus page that differs (logged).
- */
-/*
  * Whether process @p pid runs (in this pid namespace): it exists and is no
  * zombie (a SIGKILLed device its parent has not reaped yet is gone). When
  * /proc cannot tell, it is taken to run.
@@ -338,6 +332,13 @@ static int pid_runs(uint32_t pid)
 	return st == NULL || st[1] != ' ' || (st[2] != 'Z' && st[2] != 'X');
 }
 
+/*
+ * RTE_VMSG_BUS_SHM_F_REUSE: whether the existing file can be taken over as
+ * it is. 1: its bus page is complete and matches the options (and a driver
+ * may be attached: keep it all); 0: no complete bus page (lay it out anew);
+ * -EEXIST: a bus page that differs (logged); -EBUSY: the device process it
+ * names still runs (logged).
+ */
 static int shm_reuse_check(const struct rte_vmsg_bus_shm *s, const struct rte_vmsg_bus_shm_opts *o,
 			   uint64_t link_size, uint64_t dma_off, uint32_t max_msg)
 {

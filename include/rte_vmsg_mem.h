@@ -175,7 +175,9 @@ struct rte_vmsg_region;
  * RTE_VMSG_REGION_OPT_NO_FALLBACK it fails instead and logs the commands that
  * fix it. A new FILE appears under its name only once it is sized and its
  * pages are reserved (it is made under a temporary name and then linked), so an
- * attaching process never maps a half-made file. Every created region is
+ * attaching process never maps a half-made file; the temporary files that
+ * processes killed while making one left (their pid gone, 10 s old or more)
+ * are removed first. Every created region is
  * MAP_SHARED; memfds are sealed against shrinking so that a peer holding the
  * fd cannot make this process fault.
  *

@@ -6,8 +6,10 @@
  */
 
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/magic.h>
@@ -383,6 +386,49 @@ static int make_memfd(struct rte_vmsg_region *r, const struct rte_vmsg_region_op
 }
 
 /*
+ * Removes the temporary files of @p path ("PATH.PID.SEQ.tmp", file_make())
+ * that a process killed while making it left: their PID is gone, and they
+ * were last changed 10 s ago or more (a process of another pid namespace
+ * may be making one right now: it links it within milliseconds). On
+ * hugetlbfs each holds its pages for good otherwise. Best effort.
+ */
+static void sweep_tmp(const char *path)
+{
+	const char *base = last_component(path);
+	size_t blen = strlen(base), dlen = (size_t)(base - path);
+	char dir[PATH_MAX], *end;
+	time_t now = time(NULL);
+	struct dirent *e;
+	unsigned long pid;
+	struct stat st;
+	DIR *d;
+
+	if (dlen >= sizeof(dir))
+		return;
+	memcpy(dir, path, dlen);
+	dir[dlen] = '\0';
+	d = opendir(dlen != 0 ? dir : ".");
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, base, blen) != 0 || e->d_name[blen] != '.')
+			continue;
+		pid = strtoul(e->d_name + blen + 1, &end, 10);
+		if (end == e->d_name + blen + 1 || *end != '.' || pid == 0 || pid > INT32_MAX)
+			continue;
+		(void)strtoul(end + 1, &end, 10);
+		if (strcmp(end, ".tmp") != 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode) || st.st_mtime > now - 10)
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) == 0)
+			RTE_VMSG_LOG(INFO, "removed %s%s, left by process %lu, which is gone", dir,
+				     e->d_name, pid);
+	}
+	closedir(d);
+}
+
+/*
  * Makes the file @p path and maps @p o->size bytes of it. The file is made
  * under a temporary name in the same directory, sized and mapped (which
  * reserves its hugetlbfs pages), and only then linked under its name (or
@@ -404,6 +450,7 @@ static int file_make(struct rte_vmsg_region *r, const struct rte_vmsg_region_opt
 	name = strdup(path);
 	if (name == NULL)
 		return -ENOMEM;
+	sweep_tmp(path);
 	if (asprintf(&tmp, "%s.%d.%u.tmp", path, (int)getpid(),
 		     __atomic_fetch_add(&seq, 1u, __ATOMIC_RELAXED)) < 0) {
 		tmp = NULL;

@@ -36,6 +36,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/magic.h>
@@ -571,6 +572,53 @@ static void test_huge_name_taken(void)
 	CHECK(!exists(path) && !exists(shm));
 	CHECK_EQ(umount(dir), 0);
 	rmdir(dir);
+}
+
+/*
+ * The temporary file of a create whose process was killed while making it
+ * ("PATH.PID.SEQ.tmp"): the next create of PATH removes it when PID is gone
+ * and the file is 10 s old or more; a fresh one (a process of another pid
+ * namespace may be making it) and a live PID's stay.
+ */
+static void test_stale_tmp(void)
+{
+	char path[256], dead[300], fresh[300], live[300];
+	struct timespec old[2] = { { 0, 0 }, { 0, 0 } };
+	struct rte_vmsg_region_opts o;
+	struct rte_vmsg_region *r = NULL;
+	int status, fd, i;
+	const char *f[3];
+	pid_t pid;
+
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	CHECK_EQ(waitpid(pid, &status, 0), pid); /* pid is gone now */
+	snprintf(path, sizeof(path), "/dev/shm/%s-tmp", tag);
+	snprintf(dead, sizeof(dead), "%s.%d.3.tmp", path, (int)pid);
+	snprintf(fresh, sizeof(fresh), "%s.%d.4.tmp", path, (int)pid);
+	snprintf(live, sizeof(live), "%s.%d.5.tmp", path, (int)getpid());
+	f[0] = dead;
+	f[1] = fresh;
+	f[2] = live;
+	old[0].tv_sec = old[1].tv_sec = time(NULL) - 60;
+	for (i = 0; i < 3; i++) {
+		fd = open(f[i], O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		CHECK(fd >= 0);
+		if (fd >= 0 && i != 1)
+			CHECK_EQ(futimens(fd, old), 0);
+		if (fd >= 0)
+			close(fd);
+	}
+	o = mkopts(RTE_VMSG_REGION_KIND_FILE,
+		   RTE_VMSG_REGION_OPT_NO_HUGE | RTE_VMSG_REGION_OPT_UNLINK, 5000, path);
+	CHECK_EQ(rte_vmsg_region_create(&o, &r), 0);
+	CHECK(!exists(dead));
+	CHECK(exists(fresh) && exists(live));
+	rte_vmsg_region_destroy(r);
+	for (i = 0; i < 3; i++)
+		unlink(f[i]);
 }
 
 /*
@@ -1705,6 +1753,7 @@ int main(void)
 	test_fallback();
 	test_huge_name_taken();
 	test_huge_not_writable();
+	test_stale_tmp();
 	test_memfd();
 	test_anon();
 	test_guard();

@@ -47,6 +47,9 @@ enum bench_ring {
 	BENCH_RING_DEFAULT = BENCH_RING_SPLIT_IO,
 };
 
+/* --hugepages: the longest directory path (the bench's files are named in 200 bytes). */
+#define BENCH_HUGE_DIR_MAX 150u
+
 struct bench_cfg {
 	const char *mode;      /* "limit", "ring", "rte-ring", "transport", "net", "all" */
 	int cpu[2];	       /* side 0 (device, measuring) and side 1 */
@@ -62,7 +65,7 @@ struct bench_cfg {
 	int formats;	       /* BENCH_FMT_* mask */
 	int ratio_format;      /* enum rte_vmsg_link_format the ratios use */
 	int procs;	       /* two processes instead of two threads */
-	const char *hugepages; /* "auto", "none" or a hugetlbfs directory */
+	const char *hugepages; /* "auto", "none" or a hugetlbfs directory (BENCH_HUGE_DIR_MAX) */
 	int bus_amp;	       /* net: --bus amp, a bare AMP link on plain files */
 	uint32_t payloads;     /* net: --payloads, enum rte_vmsg_payloads */
 	int rings;	       /* net: --ring, --in-order: mask of BENCH_RING_* to run (bit r) */

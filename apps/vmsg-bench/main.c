@@ -106,7 +106,8 @@ static void usage(FILE *f)
 		"                        instead of two threads (always on in demo and net)\n"
 		"  --hugepages P         auto (a hugetlbfs mount, else shared memory with a\n"
 		"                        warning), none (plain shared memory), or a hugetlbfs\n"
-		"                        directory (required: fails without free hugepages)\n"
+		"                        directory of at most 150 bytes (required: fails\n"
+		"                        without free hugepages)\n"
 		"  --bus B               net: shm (the shm bus file, default) or amp (a bare\n"
 		"                        AMP link at +4096 of a plain file, --elems 64-byte\n"
 		"                        elements, the driver's rings and buffers in a second\n"
@@ -447,6 +448,10 @@ int main(int argc, char **argv)
 			if (optarg[0] == '\0')
 				return bad_arg("--hugepages", optarg,
 					       "auto, none or a hugetlbfs directory");
+			/* The files' paths are this plus a name of some 30 bytes (mem.c). */
+			if (strlen(optarg) > BENCH_HUGE_DIR_MAX)
+				return bad_arg("--hugepages", optarg,
+					       "a directory path of at most 150 bytes");
 			cfg.hugepages = optarg;
 			break;
 		case OPT_BUS:

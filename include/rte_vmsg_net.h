@@ -579,8 +579,10 @@ RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_net_drv_destroy(struct rte_vmsg_net_drv
  * Concurrency: see the file comment; wait-free.
  *
  * @return packets queued (>= 0); -EINVAL for NULL arguments or a bad
- *         @p qp; -EMSGSIZE when the first packet does not fit a transmit
- *         buffer; -EIO when the queue is broken, or the pair's last
+ *         @p qp; -EMSGSIZE when the first packet is larger than the device
+ *         takes (MTU + 18 bytes; with a GSO type, 65550, which needs
+ *         HOST_TSO4/6 for transmit buffers that large); a later one ends
+ *         the burst there; -EIO when the queue is broken, or the pair's last
  *         rte_vmsg_net_drv_queue_reset() failed.
  */
 RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
@@ -595,7 +597,9 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
  * @return packets received (>= 0); -EINVAL for NULL arguments or a bad
  *         @p qp; -EBUSY while a rte_vmsg_net_drv_rx_burst_zc() burst is
  *         lent; -EIO when the queue is broken, or the pair's last
- *         rte_vmsg_net_drv_queue_reset() failed.
+ *         rte_vmsg_net_drv_queue_reset() failed. The packets the device
+ *         completed before it broke the queue are received first (and
+ *         counted); the next call returns -EIO.
  */
 RTE_VMSG_API int rte_vmsg_net_drv_rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 					   struct rte_vmsg_net_pkt *pkts, uint32_t n);
@@ -620,7 +624,8 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst(struct rte_vmsg_net_drv *nd, uint32_t
  *         arguments or a bad @p qp; -EBUSY while a burst is lent (release
  *         it first; rte_vmsg_net_drv_rx_burst() says the same); -EMSGSIZE
  *         as above; -EIO when the queue is broken, or the pair's last
- *         rte_vmsg_net_drv_queue_reset() failed.
+ *         rte_vmsg_net_drv_queue_reset() failed (packets completed before
+ *         the break are lent first, as rte_vmsg_net_drv_rx_burst() says).
  */
 RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_zc(struct rte_vmsg_net_drv *nd, uint32_t qp,
 					      struct rte_vmsg_net_pkt *pkts, uint32_t n);
@@ -739,7 +744,8 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_ext(struct rte_vmsg_net_drv *nd, uint
  *         -EINVAL for NULL arguments, a bad @p qp, a buffer outside the
  *         part of the DMA area rte_vmsg_net_drv_dma_spare() gives, or
  *         shorter than the header (when it comes first);
- *         -EMSGSIZE when the first packet is larger than the device takes;
+ *         -EMSGSIZE when the first packet is larger than the device takes
+ *         (as rte_vmsg_net_drv_tx_burst());
  *         -ENOTSUP without @c ext_release; -EIO when the queue is broken,
  *         or the pair's last reset failed.
  */

@@ -73,7 +73,8 @@ struct drv_q {
 	uint32_t index;
 	uint8_t *buf; /* buffer idx at buf + idx * stride */
 	uint64_t buf_bus;
-	uint32_t buf_len; /* posted length (receive), largest packet + header (transmit) */
+	uint32_t buf_len;   /* posted length (receive), largest packet + header (transmit) */
+	uint32_t frame_max; /* transmit: the largest frame the device takes outside GSO */
 	uint32_t stride;
 	uint32_t nbuf;
 	/*
@@ -262,6 +263,44 @@ static NET_ALWAYS_INLINE int tx_reap(struct drv_q *q)
 	return 0;
 }
 
+/*
+ * Chains [from, to) of the burst were not added. Each that was to send a
+ * lent receive buffer took a free transmit buffer's place among the lent
+ * ones: the lent buffer goes back there (the caller still holds it), and
+ * the free one stays in its FIFO slot, which the burst rewinds. Rare (the
+ * queue full with the caller's own buffers): the lent list is searched.
+ */
+static void tx_unswap(struct drv_q *q, struct drv_q *rx, uint32_t from, uint32_t to)
+{
+	uint32_t j, pos, lent, idx;
+
+	for (j = from; j < to; j++) {
+		lent = idx_of(q->chains[j].cookie);
+		idx = q->free[(q->fpos - (to - j)) & (q->nbuf - 1)];
+		if (lent == idx)
+			continue; /* copied into its free buffer */
+		for (pos = 0; pos < rx->lent && rx->free[pos] != idx; pos++)
+			;
+		if (pos == rx->lent)
+			continue; /* not among the lent: cannot be */
+		rx->free[pos] = lent;
+		rx->lentpos[lent] = pos + 1;
+	}
+}
+
+/*
+ * The largest packet transmit queue @p q may send with header @p h: what
+ * the device takes (MTU + 18; a GSO packet 65550), within the buffer.
+ */
+static inline uint32_t tx_max(const struct drv_q *q, const struct rte_vmsg_net_hdr *h)
+{
+	uint32_t room = q->buf_len - NET_HDR_LEN;
+
+	if (h->gso_type == RTE_VMSG_NET_HDR_GSO_NONE)
+		return q->frame_max < room ? q->frame_max : room;
+	return NET_MAX_GSO_PKT < room ? NET_MAX_GSO_PKT : room;
+}
+
 RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 					   const struct rte_vmsg_net_pkt *pkts, uint32_t n)
 {
@@ -298,7 +337,7 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 		uintptr_t off = (uintptr_t)p->data - lo;
 		uint8_t *b;
 
-		if (p->len > q->buf_len - NET_HDR_LEN || (p->data == NULL && p->len != 0)) {
+		if (p->len > tx_max(q, &p->hdr) || (p->data == NULL && p->len != 0)) {
 			if (k == 0)
 				return -EMSGSIZE;
 			break;
@@ -314,10 +353,13 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 			 */
 			uint32_t lent = (uint32_t)off / q->stride;
 
+			/*
+			 * The free buffer stays in its FIFO slot too: a chain
+			 * not added gives it back there, and tx_unswap() puts
+			 * the lent one back among the lent.
+			 */
 			rx->free[rx->lentpos[lent] - 1] = idx;
 			rx->lentpos[lent] = 0;
-			/* In the free buffer's FIFO slot: a chain not added gives it back. */
-			q->free[(q->fpos - 1) & (q->nbuf - 1)] = lent;
 			idx = lent;
 			b = q->buf + (size_t)idx * q->stride;
 			net_hdr_to_wire(&p->hdr, b, 0);
@@ -348,6 +390,8 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
 	 * was appended since), so the FIFO rewinds.
 	 */
 	i = rc < 0 ? k : k - (uint32_t)rc;
+	if (RTE_VMSG_UNLIKELY(i != 0 && span != 0))
+		tx_unswap(q, rx, k - i, k);
 	q->fpos -= i;
 	q->nfree += i;
 	if (rc < 0)
@@ -416,7 +460,7 @@ static NET_ALWAYS_INLINE int rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 	struct drv_q *q;
 	uint32_t k = 0, nrep = 0, nb, j, total, off;
 	uint32_t *rep;
-	bool span = false;
+	bool span = false, broke = false;
 	int rc;
 
 	if (nd == NULL || qp >= nd->nqp || (pkts == NULL && n != 0))
@@ -447,8 +491,8 @@ static NET_ALWAYS_INLINE int rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 
 		rc = rx_reap(q, 1);
 		if (rc < 0) {
-			rx_post(nd, q, rep, nrep);
-			return q_broke(q);
+			broke = true;
+			break;
 		}
 		if (rc == 0)
 			break;
@@ -471,8 +515,8 @@ static NET_ALWAYS_INLINE int rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 		if (!bad) {
 			rc = rx_reap(q, nb);
 			if (rc < 0) {
-				rx_post(nd, q, rep, nrep);
-				return q_broke(q);
+				broke = true;
+				break;
 			}
 			if ((uint32_t)rc < nb)
 				break; /* the rest of the packet is not there yet */
@@ -528,6 +572,16 @@ static NET_ALWAYS_INLINE int rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 		for (j = 0; j < nb; j++)
 			rep[nrep++] = idx_of(q->cpl[q->cpl_pos + j].cookie);
 		q->cpl_pos += nb;
+	}
+	if (broke) {
+		(void)q_broke(q);
+		if (k == 0)
+			return -EIO;
+		if (zc) {
+			q->lent = nrep;
+			q->lending = true;
+		}
+		return (int)k; /* delivered; the next call says -EIO */
 	}
 	if (zc && k != 0) {
 		/* Malformed packets (counted) go back with the lent buffers. */
@@ -884,7 +938,7 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst_ext(struct rte_vmsg_net_drv *nd, uint
 				return -EINVAL;
 			break;
 		}
-		if (p->len > q->buf_len) {
+		if (p->len - NET_HDR_LEN > tx_max(q, &p->hdr)) {
 			if (k == 0)
 				return -EMSGSIZE;
 			break;
@@ -1235,6 +1289,7 @@ static int drv_bringup(struct rte_vmsg_net_drv *nd, const struct rte_vmsg_net_dr
 		rc = q_new(nd, &nd->q[i], i, i % 2 == 0 ? net_align64(rxlen) : net_align64(txlen));
 		if (rc != 0)
 			return rc;
+		nd->q[i].frame_max = nd->mtu + NET_ETH_OVERHEAD;
 	}
 	for (i = 0; i < nd->nqp; i++) {
 		rc = pair_bufs(nd, &nd->q[2 * i], &nd->q[2 * i + 1]);
@@ -1449,13 +1504,13 @@ RTE_VMSG_API int rte_vmsg_net_drv_reset(struct rte_vmsg_net_drv *nd)
 
 	if (nd == NULL || nd->q == NULL)
 		return -EINVAL;
-	/* Completed transmissions were delivered: reap them first. */
-	for (i = 1; i < 2 * nd->nqp; i += 2)
-		tx_reap_done(&nd->q[i]);
 	/* §5 again: reset (with its bounded wait), features, queues, DRIVER_OK. */
 	wanted[0] = (uint32_t)nd->want;
 	wanted[1] = (uint32_t)(nd->want >> 32);
 	rc = rte_vmsg_drv_init(nd->drv, wanted, 2, got);
+	/* Completed transmissions were delivered: reaped once the device has stopped. */
+	for (i = 1; i < 2 * nd->nqp; i += 2)
+		tx_reap_done(&nd->q[i]);
 	if (rc != 0)
 		return rc;
 	/* The queues and buffers were sized for the first set: it must not change. */

@@ -122,9 +122,19 @@ static uint32_t spy_max(void *ctx)
 	return rte_vmsg_bus_loop_ops()->max_msg_size(ctx);
 }
 
+/*
+ * test_reset_in_flight: the device's pairs are polled before its bus, as
+ * a device whose pair threads run while a reset is on its way.
+ */
+static int pairs_first;
+
 /* The device side's thread: its bus, every pair, the service call. */
 static void dev_side(struct env *e)
 {
+	for (int d = 0; pairs_first && d < e->ndev; d++)
+		for (uint32_t q = 0; e->dev[d] != NULL && q < RTE_VMSG_NET_MAX_QP; q++)
+			if (rte_vmsg_net_dev_poll(e->dev[d], q) == -EINVAL)
+				break;
 	rte_vmsg_bus_poll(e->devb);
 	for (int d = 0; d < e->ndev; d++) {
 		if (e->dev[d] == NULL)
@@ -3099,6 +3109,220 @@ static void test_threads(void)
 	env_fini(&e);
 }
 
+/*
+ * Good used entries reaped before a bad one (lib/virtq hands them back
+ * first): the burst delivers them, counted, and the next call says -EIO.
+ * It returned -EIO with them counted as received and never delivered.
+ */
+static void test_rx_break_delivers(int zc)
+{
+	struct cfg c = { .qp = 1, .backend = RTE_VMSG_NET_BACKEND_APP };
+	static uint8_t d[3][200];
+	static struct pbuf rx[8];
+	struct rte_vmsg_net_pkt dp[3], rp[8];
+	struct rte_vmsg_net_queue_stats qs;
+	struct env e;
+	int rc;
+
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	for (int i = 0; i < 3; i++) {
+		pkt_fill(d[i], 100, (uint32_t)i, 5);
+		memset(&dp[i], 0, sizeof(dp[i]));
+		dp[i].data = d[i];
+		dp[i].len = 100;
+	}
+	CHECK_EQ(rte_vmsg_net_dev_send_burst(e.dev[0], 0, dp, 3), 3);
+	bad_used(&e, 0); /* then a hostile entry */
+	for (int i = 0; i < 8; i++) {
+		memset(&rp[i], 0, sizeof(rp[i]));
+		rp[i].data = rx[i].b;
+		rp[i].cap = PKT_MAX;
+	}
+	rc = zc ? rte_vmsg_net_drv_rx_burst_zc(e.drv[0], 0, rp, 8)
+		: rte_vmsg_net_drv_rx_burst(e.drv[0], 0, rp, 8);
+	CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 0, &qs, NULL), 0);
+	/* Every packet counted as received reached the caller, each as sent. */
+	CHECK_EQ(rc, 3);
+	CHECK_U64(qs.packets, 3);
+	CHECK_U64(qs.broken, 1);
+	for (int i = 0; i < 3 && rc == 3; i++)
+		CHECK(rp[i].len == 100 && memcmp(rp[i].data, d[i], 100) == 0);
+	if (zc)
+		CHECK_EQ(rte_vmsg_net_drv_rx_release(e.drv[0], 0), -EIO);
+	CHECK_EQ(zc ? rte_vmsg_net_drv_rx_burst_zc(e.drv[0], 0, rp, 8)
+		    : rte_vmsg_net_drv_rx_burst(e.drv[0], 0, rp, 8),
+		 -EIO);
+out:
+	env_fini(&e);
+}
+
+/*
+ * Zero-copy send of two lent packets when the transmit queue has one
+ * descriptor left (the caller's own buffers, tx_burst_ext(), hold the
+ * rest): the second is not sent, so it is still the caller's; its buffer
+ * must stay out of the transmit free list (it went in, and the next copied
+ * packet overwrote it).
+ */
+static void test_tx_zc_short_add(void)
+{
+	struct cfg c = { .qp = 1, .backend = RTE_VMSG_NET_BACKEND_APP, .ext = 1, .drv_qsize = 8 };
+	static uint8_t d[2][200], keep[200], cdata[200];
+	struct rte_vmsg_net_pkt dp[2], zp[8], cp;
+	struct rte_vmsg_net_xbuf xb[8];
+	uint64_t bus, len;
+	void *a;
+	struct env e;
+	int rc;
+
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	for (int i = 0; i < 2; i++) {
+		pkt_fill(d[i], 150, (uint32_t)i, 11);
+		memset(&dp[i], 0, sizeof(dp[i]));
+		dp[i].data = d[i];
+		dp[i].len = 150;
+	}
+	CHECK_EQ(rte_vmsg_net_dev_send_burst(e.dev[0], 0, dp, 2), 2);
+	CHECK_EQ(rte_vmsg_net_drv_rx_burst_zc(e.drv[0], 0, zp, 8), 2);
+	memcpy(keep, zp[1].data, zp[1].len);
+	/* 7 of the caller's buffers on the transmit queue (8 descriptors): one left. */
+	CHECK_EQ(rte_vmsg_net_drv_dma_spare(e.drv[0], &a, &bus, &len), 0);
+	for (int i = 0; i < 7; i++) {
+		memset(&xb[i], 0, sizeof(xb[i]));
+		xb[i].addr = (uint8_t *)a + 256 * i;
+		xb[i].len = 12 + 60;
+		xb[i].cookie = (void *)(uintptr_t)(i + 1);
+	}
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst_ext(e.drv[0], 0, xb, 7), 7);
+	rc = rte_vmsg_net_drv_tx_burst(e.drv[0], 0, zp, 2);
+	CHECK_EQ(rc, 1);
+	/* zp[1] is still lent to us. A copied packet must not land in its buffer. */
+	pkt_fill(cdata, 150, 77, 99);
+	memset(&cp, 0, sizeof(cp));
+	cp.data = cdata;
+	cp.len = 150;
+	(void)rte_vmsg_net_drv_tx_burst(e.drv[0], 0, &cp, 1);
+	CHECK(memcmp(zp[1].data, keep, zp[1].len) == 0); /* still as received */
+	/*
+	 * Still lent: once the device took what was queued, it goes out
+	 * without a copy, with its bytes.
+	 */
+	{
+		static struct pbuf got[16];
+		struct rte_vmsg_net_pkt gp[16];
+		struct rte_vmsg_net_queue_stats qs;
+		uint64_t zc0;
+		int n = 0, r;
+
+		for (int i = 0; i < 16; i++) {
+			memset(&gp[i], 0, sizeof(gp[i]));
+			gp[i].data = got[i].b;
+			gp[i].cap = PKT_MAX;
+		}
+		for (int t = 0; t < 100 && n < 8; t++) {
+			r = rte_vmsg_net_dev_recv_burst(e.dev[0], 0, gp, 16);
+			n += r > 0 ? r : 0;
+		}
+		CHECK_EQ(n, 8); /* the 7 of the caller's buffers and A */
+		CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 1, &qs, NULL), 0);
+		zc0 = qs.zc_packets;
+		CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, &zp[1], 1), 1);
+		CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 1, &qs, NULL), 0);
+		CHECK_U64(qs.zc_packets, zc0 + 1);
+		CHECK_EQ(rte_vmsg_net_dev_recv_burst(e.dev[0], 0, gp, 16), 1);
+		CHECK(gp[0].len == 150 && memcmp(gp[0].data, keep, 150) == 0);
+	}
+	CHECK_EQ(rte_vmsg_net_drv_rx_release(e.drv[0], 0), 0);
+out:
+	env_fini(&e);
+}
+
+/*
+ * A device reset with transmissions the device completes while the reset
+ * is on its way: each packet is either taken by the device or counted as a
+ * driver drop, never both (they were reaped before the reset went out and
+ * counted as lost).
+ */
+static void test_reset_in_flight(void)
+{
+	struct cfg c = { .qp = 1 };
+	static uint8_t d[4][200];
+	struct rte_vmsg_net_pkt tp[4];
+	struct rte_vmsg_net_queue_stats dq, vq;
+	struct env e;
+
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	for (int i = 0; i < 4; i++) {
+		pkt_fill(d[i], 100, (uint32_t)i, 3);
+		memset(&tp[i], 0, sizeof(tp[i]));
+		tp[i].data = d[i];
+		tp[i].len = 100;
+	}
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, tp, 4), 4);
+	pairs_first = 1; /* the device's pair thread runs while the reset goes out */
+	CHECK_EQ(rte_vmsg_net_drv_reset(e.drv[0]), 0);
+	pairs_first = 0;
+	CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 1, &dq, NULL), 0);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 1, &vq, NULL), 0);
+	CHECK_U64(dq.drops + vq.packets, dq.packets); /* each either taken or lost, once */
+out:
+	env_fini(&e);
+}
+
+/*
+ * A packet a few bytes above what the device takes (MTU 1500 + 18, in a
+ * 1536-byte buffer): both transmit calls refuse it (-EMSGSIZE) instead of
+ * counting it sent for the device to drop; one of exactly 1518 goes.
+ */
+static void test_tx_over_frame(void)
+{
+	struct cfg c = { .qp = 1, .backend = RTE_VMSG_NET_BACKEND_APP, .ext = 1 };
+	static struct pbuf out[2];
+	static uint8_t big[1524];
+	struct rte_vmsg_net_xbuf xb[1];
+	struct rte_vmsg_net_pkt dp[2], tp;
+	struct rte_vmsg_net_queue_stats vq, dq;
+	uint64_t bus, len;
+	void *a;
+	struct env e;
+
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	CHECK_EQ(rte_vmsg_net_drv_dma_spare(e.drv[0], &a, &bus, &len), 0);
+	memset(&xb[0], 0, sizeof(xb[0]));
+	xb[0].addr = a;
+	xb[0].len = 12 + 1524; /* 6 bytes above MTU 1500 + 18 */
+	pkt_fill((uint8_t *)a + 12, 1524, 1, 1);
+	xb[0].cookie = (void *)(uintptr_t)1;
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst_ext(e.drv[0], 0, xb, 1), -EMSGSIZE);
+	pkt_fill(big, sizeof(big), 2, 1);
+	memset(&tp, 0, sizeof(tp));
+	tp.data = big;
+	tp.len = 1519; /* one byte above */
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, &tp, 1), -EMSGSIZE);
+	xb[0].len = 12 + 1518; /* the largest frame: sent and received */
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst_ext(e.drv[0], 0, xb, 1), 1);
+	for (int i = 0; i < 2; i++) {
+		memset(&dp[i], 0, sizeof(dp[i]));
+		dp[i].data = out[i].b;
+		dp[i].cap = PKT_MAX;
+	}
+	CHECK_EQ(rte_vmsg_net_dev_recv_burst(e.dev[0], 0, dp, 2), 1);
+	CHECK_EQ(dp[0].len, 1518);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 1, &vq, NULL), 0);
+	CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 1, &dq, NULL), 0);
+	CHECK_U64(vq.errors, 0);
+	CHECK_U64(dq.packets, 1);
+out:
+	env_fini(&e);
+}
+
 /* Runs one test and prints its time (a unit test must stay fast). */
 #define RUN(call)                                                                           \
 	do {                                                                                \
@@ -3140,6 +3364,8 @@ int main(void)
 	RUN(test_queue_reset());
 	RUN(test_queue_reset_notsup());
 	RUN(test_queue_reset_broken());
+	RUN(test_rx_break_delivers(0));
+	RUN(test_rx_break_delivers(1));
 	/* The same hostile peers on packed rings (the helpers write packed values), in-order or not. */
 	ring_off = 0;
 	ring_on = F(RTE_VMSG_VIRTIO_F_RING_PACKED);
@@ -3162,6 +3388,9 @@ int main(void)
 	RUN(test_tx_zc(1, 9000, 0)); /* 2 KiB and 9 KiB buffers: two pools, every frame copied */
 	RUN(test_tx_zc_corners());
 	RUN(test_tx_zc_owner());
+	RUN(test_tx_zc_short_add());
+	RUN(test_reset_in_flight());
+	RUN(test_tx_over_frame());
 	RUN(test_ext(1500));
 	RUN(test_ext(9000));
 	RUN(test_ext_hostile());

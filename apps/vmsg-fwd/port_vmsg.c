@@ -265,9 +265,18 @@ int fwd_vmsg_open(struct fwd_cfg *cfg, struct fwd_port *p)
 		return -FWD_EXIT_FAIL;
 	}
 	p->drv_state = rc == 0 ? FWD_DRV_LINK : FWD_DRV_ATTACH;
-	/* The first link may take longer; a card not ready is opened again at once, waiting. */
-	p->next_try_ns = rc == 0 || p->bus_kind != FWD_BUS_PCIE ? fwd_now_ns() + LINK_WAIT_NS * 10
-								: fwd_now_ns();
+	/*
+	 * Attached: the first link may take longer. Not ready yet (-EAGAIN: a
+	 * file whose device has not laid it out): attached again every
+	 * ATTACH_RETRY_NS, as after a lost device; a card is opened again at
+	 * once, in the thread that waits for it.
+	 */
+	if (rc == 0)
+		p->next_try_ns = fwd_now_ns() + LINK_WAIT_NS * 10;
+	else if (p->bus_kind == FWD_BUS_PCIE)
+		p->next_try_ns = fwd_now_ns();
+	else
+		p->next_try_ns = fwd_now_ns() + ATTACH_RETRY_NS;
 	return 0;
 }
 

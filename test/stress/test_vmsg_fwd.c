@@ -34,6 +34,8 @@
  *     before the timeout; a new driver served.
  * 13. SIGINT while a driver-role port's bring-up waits for a device that
  *     never answers: vmsg-fwd ends at once (the handle's cancel).
+ * 14. A driver-role port on a file whose device comes 0.5 s after the
+ *     start: attached again every 200 ms, link up within 2 s of it.
  *
  * With --measure [--size N] [--seconds S]: no checks, the forwarding rate of
  * one queue pair in io mode (this process sends on port 0 and receives on
@@ -1022,6 +1024,59 @@ static void silent_device(void)
 	rte_vmsg_bus_shm_close(shm, bus);
 }
 
+/* Serves end @p e for about @p us microseconds. */
+static void end_serve(struct end *e, uint64_t us)
+{
+	uint64_t end = rte_vmsg_time_ns() + us * 1000u;
+
+	do {
+		end_poll(e);
+		usleep(100);
+	} while (rte_vmsg_time_ns() < end);
+}
+
+/*
+ * 14: a driver-role port on a file that exists but whose device is not
+ * there yet (zero bytes, as a file made ahead of its device): vmsg-fwd
+ * attaches it again every 200 ms, so its link comes up within 2 s of the
+ * device being made 0.5 s later (not 10 s after the start, the wait of a
+ * file that did attach).
+ */
+static void late_device(void)
+{
+	char *args[] = { "--port", files[0], "--stats-period", "0", "--idle-sleep", "20", NULL };
+	char port[400];
+	uint64_t t0, end, dt;
+	struct end e;
+	pid_t pid;
+
+	CHECK_EQ(file_make(files[0], 2u << 20), 0);
+	snprintf(port, sizeof(port), "vmsg:role=driver,file=%s", files[0]);
+	args[1] = port;
+	pid = fwd_start(args);
+	usleep(500000);
+	CHECK_EQ(dev_end_open(&e, files[0], 1, 1), 0);
+	if (e.dev == NULL) {
+		fwd_stop(pid);
+		show_output();
+		return;
+	}
+	t0 = rte_vmsg_time_ns();
+	end = t0 + WAIT_NS;
+	while (!output_has("port 0: link up") && rte_vmsg_time_ns() < end)
+		end_serve(&e, 10000);
+	dt = rte_vmsg_time_ns() - t0;
+	CHECK(output_has("port 0: link up"));
+	CHECK(dt < 2000000000ull);
+	CHECK_EQ(fwd_stop(pid), 0);
+	if (vtest_failures != 0)
+		show_output();
+	printf("a driver-role port on a file whose device came 0.5 s late: link up %llu ms after "
+	       "the device\n",
+	       (unsigned long long)(dt / 1000000u));
+	end_close(&e);
+}
+
 /* 3: vmsg-fwd in the driver role on two devices of this process. */
 static void driver_role(uint32_t qp, uint64_t per_flow)
 {
@@ -1481,7 +1536,7 @@ static int measure(uint32_t size, double seconds)
 	return 0;
 }
 
-/* Scenarios 1-9 by their digit, 10 as 'A', 11 as 'B'. */
+/* Scenarios 1-9 by their digit, 10 as 'A', 11 as 'B'... */
 #define RUN(n) (only_list == NULL || strchr(only_list, (n) < 10 ? '0' + (n) : 'A' + (n)-10) != NULL)
 
 static void on_exit_cleanup(void)
@@ -1581,5 +1636,7 @@ int main(int argc, char **argv)
 	}
 	if (RUN(13))
 		silent_device();
+	if (RUN(14))
+		late_device();
 	return vtest_done("vmsg_fwd");
 }

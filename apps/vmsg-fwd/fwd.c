@@ -35,11 +35,26 @@ static int port_rx(struct fwd_port *p, uint32_t q, struct rte_vmsg_net_pkt *pk, 
 	return fwd_vmsg_rx(p, q, pk, n);
 }
 
-static int port_tx(struct fwd_port *p, uint32_t q, const struct rte_vmsg_net_pkt *pk, uint32_t n)
+/*
+ * Sends pk[0 .. n): returns how many the port took (the stream moves past
+ * them), with in *@p sent and *@p bytes those it delivered: a device-role
+ * port takes a frame too big for its driver's buffers, and its library
+ * drops it and counts it (in that port's drops, folded by lib_stats()).
+ */
+static int port_tx(struct fwd_port *p, uint32_t q, const struct rte_vmsg_net_pkt *pk, uint32_t n,
+		   uint64_t *sent, uint64_t *bytes)
 {
-	if (p->kind == FWD_PORT_DPDK)
-		return fwd_dpdk_tx(p, q, pk, n);
-	return fwd_vmsg_tx(p, q, pk, n);
+	uint32_t i;
+	int k;
+
+	if (p->kind != FWD_PORT_DPDK)
+		return fwd_vmsg_tx(p, q, pk, n, sent, bytes);
+	k = fwd_dpdk_tx(p, q, pk, n);
+	*sent = k > 0 ? (uint64_t)k : 0;
+	*bytes = 0;
+	for (i = 0; i < *sent; i++)
+		*bytes += pk[i].len;
+	return k;
 }
 
 static void macswap(struct rte_vmsg_net_pkt *pk, uint32_t n)
@@ -65,8 +80,7 @@ static void macswap(struct rte_vmsg_net_pkt *pk, uint32_t n)
 static uint32_t stream_flush(const struct fwd_cfg *cfg, struct fwd_stream *s)
 {
 	struct fwd_qstats *os = &s->out->qs[s->q];
-	uint64_t bytes = 0;
-	uint32_t i;
+	uint64_t sent = 0, bytes = 0;
 	int n;
 
 	if (!s->out->up) {
@@ -75,7 +89,7 @@ static uint32_t stream_flush(const struct fwd_cfg *cfg, struct fwd_stream *s)
 		s->held = 0;
 		return 0;
 	}
-	n = port_tx(s->out, s->q, &s->pkts[s->off], s->held);
+	n = port_tx(s->out, s->q, &s->pkts[s->off], s->held, &sent, &bytes);
 	if (n == -EMSGSIZE) {
 		/* The first packet can never fit the destination's buffers. */
 		fwd_add(&os->drops, 1);
@@ -85,10 +99,8 @@ static uint32_t stream_flush(const struct fwd_cfg *cfg, struct fwd_stream *s)
 	}
 	if (n < 0)
 		n = 0;
-	for (i = 0; i < (uint32_t)n; i++)
-		bytes += s->pkts[s->off + i].len;
-	if (n > 0) {
-		fwd_add(&os->tx_pkts, (uint64_t)n);
+	if (sent > 0) {
+		fwd_add(&os->tx_pkts, sent);
 		fwd_add(&os->tx_bytes, bytes);
 	}
 	s->off += (uint32_t)n;

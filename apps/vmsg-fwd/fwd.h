@@ -301,7 +301,13 @@ int fwd_vmsg_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now);
 void fwd_vmsg_close(struct fwd_cfg *cfg, struct fwd_port *p);
 const char *fwd_vmsg_state(const struct fwd_port *p);
 int fwd_vmsg_rx(struct fwd_port *p, uint32_t q, struct rte_vmsg_net_pkt *pkts, uint32_t n);
-int fwd_vmsg_tx(struct fwd_port *p, uint32_t q, const struct rte_vmsg_net_pkt *pkts, uint32_t n);
+/*
+ * Packets the port took (>= 0; -EMSGSIZE, -EIO...), with in *@p sent and
+ * *@p bytes those it delivered (a device-role port's library drops some it
+ * takes: counted in its own drops or errors).
+ */
+int fwd_vmsg_tx(struct fwd_port *p, uint32_t q, const struct rte_vmsg_net_pkt *pkts, uint32_t n,
+		uint64_t *sent, uint64_t *bytes);
 void fwd_vmsg_lib_stats(struct fwd_port *p, uint32_t q);
 /* Whether in -> out can use fwd_vmsg_forward() (both device-role vmsg ports). */
 int fwd_vmsg_one_copy(const struct fwd_port *in, const struct fwd_port *out, uint32_t buf_cap);

@@ -538,13 +538,39 @@ int fwd_vmsg_rx(struct fwd_port *p, uint32_t q, struct rte_vmsg_net_pkt *pkts, u
 	return rte_vmsg_net_drv_rx_burst(p->ndrv, q, pkts, n);
 }
 
-int fwd_vmsg_tx(struct fwd_port *p, uint32_t q, const struct rte_vmsg_net_pkt *pkts, uint32_t n)
+int fwd_vmsg_tx(struct fwd_port *p, uint32_t q, const struct rte_vmsg_net_pkt *pkts, uint32_t n,
+		uint64_t *sent, uint64_t *bytes)
 {
+	struct rte_vmsg_net_queue_stats before, after;
+	uint32_t i;
+	int k;
+
+	*sent = 0;
+	*bytes = 0;
 	if (q >= p->qp)
 		return 0;
-	if (p->role == RTE_VMSG_BUS_DEVICE)
-		return rte_vmsg_net_dev_send_burst(p->ndev, q, pkts, n);
-	return rte_vmsg_net_drv_tx_burst(p->ndrv, q, pkts, n);
+	if (p->role == RTE_VMSG_BUS_DRIVER) {
+		k = rte_vmsg_net_drv_tx_burst(p->ndrv, q, pkts, n);
+		for (i = 0; k > 0 && i < (uint32_t)k; i++)
+			*bytes += pkts[i].len;
+		*sent = k > 0 ? (uint64_t)k : 0;
+		return k;
+	}
+	/*
+	 * The return value counts the frames the library dropped (too big for
+	 * the driver's buffers without MRG_RXBUF; malformed) as taken, and
+	 * its drops and errors count them: what was delivered is what the
+	 * receive queue's packet and byte counters moved by. This thread is
+	 * the only writer of that queue's counters.
+	 */
+	if (rte_vmsg_net_dev_stats_get(p->ndev, 2 * q, &before, NULL) != 0)
+		return 0;
+	k = rte_vmsg_net_dev_send_burst(p->ndev, q, pkts, n);
+	if (k > 0 && rte_vmsg_net_dev_stats_get(p->ndev, 2 * q, &after, NULL) == 0) {
+		*sent = after.packets - before.packets;
+		*bytes = after.bytes - before.bytes;
+	}
+	return k;
 }
 
 int fwd_vmsg_one_copy(const struct fwd_port *in, const struct fwd_port *out, uint32_t buf_cap)

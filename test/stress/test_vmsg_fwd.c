@@ -36,6 +36,8 @@
  *     never answers: vmsg-fwd ends at once (the handle's cancel).
  * 14. A driver-role port on a file whose device comes 0.5 s after the
  *     start: attached again every 200 ms, link up within 2 s of it.
+ * 15. Frames too big for a driver without MRG_RXBUF, behind a device-role
+ *     port: counted in its drops, not also as sent.
  *
  * With --measure [--size N] [--seconds S]: no checks, the forwarding rate of
  * one queue pair in io mode (this process sends on port 0 and receives on
@@ -154,8 +156,11 @@ static void end_poll(struct end *e)
 		rte_vmsg_net_dev_service(e->dev);
 }
 
-/* Attaches the file vmsg-fwd made and brings its device up (driver role). */
-static int drv_end_open(struct end *e, const char *path, uint32_t qp)
+/*
+ * Attaches the file vmsg-fwd made and brings its device up (driver role),
+ * wanting @p features.
+ */
+static int drv_end_open_feat(struct end *e, const char *path, uint32_t qp, uint64_t features)
 {
 	struct rte_vmsg_bus_shm_open_opts oo;
 	struct rte_vmsg_bus_shm_opts so;
@@ -189,13 +194,20 @@ static int drv_end_open(struct end *e, const char *path, uint32_t qp)
 	o.dma_addr = dma;
 	o.dma_bus_addr = dma_bus;
 	o.dma_size = dma_size;
-	/* RING_PACKED wanted too: a port offering it gets packed rings. */
-	o.features = rte_vmsg_net_drv_default_features() | (1ull << RTE_VMSG_VIRTIO_F_RING_PACKED);
+	o.features = features;
 	o.flags = RTE_VMSG_NET_DRV_F_BUS_EVENTS;
 	rc = rte_vmsg_net_drv_create(&o, &e->drv);
 	if (rc != 0)
 		fprintf(stderr, "%s: rte_vmsg_net_drv_create: %s\n", path, strerror(-rc));
 	return rc;
+}
+
+static int drv_end_open(struct end *e, const char *path, uint32_t qp)
+{
+	/* RING_PACKED wanted too: a port offering it gets packed rings. */
+	return drv_end_open_feat(e, path, qp,
+				 rte_vmsg_net_drv_default_features() |
+					 (1ull << RTE_VMSG_VIRTIO_F_RING_PACKED));
 }
 
 /* Creates a device-role file with an APP-backend device, for a driver-role vmsg-fwd. */
@@ -1077,6 +1089,102 @@ static void late_device(void)
 	end_close(&e);
 }
 
+/* Sends @p n frames of @p len bytes on pair 0 of @p e (its queue has room for them). */
+static void frames_send(struct end *e, uint32_t n, uint32_t len)
+{
+	static uint8_t buf[4096];
+	struct rte_vmsg_net_pkt pk;
+	uint32_t i;
+
+	memset(buf, 0x5a, sizeof(buf));
+	memcpy(buf, DST_MAC SRC_MAC "\x88\xb5", 14);
+	for (i = 0; i < n; i++) {
+		memset(&pk, 0, sizeof(pk));
+		pk.data = buf;
+		pk.len = len;
+		CHECK_EQ(end_tx(e, 0, &pk, 1), 1);
+		end_poll(e);
+	}
+}
+
+/* Receives on pair 0 of @p e until @p n frames came (or WAIT_NS); returns how many came. */
+static uint32_t frames_recv(struct end *e, uint32_t n)
+{
+	static uint8_t buf[BURST][9018];
+	uint64_t end = rte_vmsg_time_ns() + WAIT_NS;
+	struct rte_vmsg_net_pkt pk[BURST];
+	uint32_t got = 0, i;
+	int k;
+
+	while (got < n && rte_vmsg_time_ns() < end) {
+		for (i = 0; i < BURST; i++) {
+			memset(&pk[i], 0, sizeof(pk[i]));
+			pk[i].data = buf[i];
+			pk[i].cap = sizeof(buf[i]);
+		}
+		k = end_rx(e, 0, pk, BURST);
+		if (k > 0)
+			got += (uint32_t)k;
+		end_poll(e);
+		if (k <= 0)
+			usleep(100);
+	}
+	return got;
+}
+
+/*
+ * 15: a frame the library drops at a device-role port (larger than the
+ * receive buffers of a driver without MRG_RXBUF) is counted in that port's
+ * drops only, not as sent too: port 0 (MTU 9000) gets 10 frames of 3000
+ * bytes and 10 of 1000 from its driver; port 1's driver, without
+ * MRG_RXBUF, has buffers for 1500: tx 10, drops 10, and port 0's rx equals
+ * port 1's tx + drops.
+ */
+static void dropped_at_device(void)
+{
+	char p0[400], p1[400];
+	char *args[] = {
+		"--port",	p0,   "--port", p1, "--max-pkt-len", "9000", "--stats-period", "0",
+		"--idle-sleep", "20", NULL
+	};
+	struct fwd_totals tot[2];
+	struct end a, b;
+	pid_t pid;
+
+	snprintf(p0, sizeof(p0), "vmsg:file=%s,mtu=9000", files[0]);
+	snprintf(p1, sizeof(p1), "vmsg:file=%s", files[1]);
+	pid = fwd_start(args);
+	CHECK_EQ(drv_end_open(&a, files[0], 1), 0);
+	CHECK_EQ(drv_end_open_feat(&b, files[1], 1,
+				   rte_vmsg_net_drv_default_features() &
+					   ~(1ull << RTE_VMSG_NET_F_MRG_RXBUF)),
+		 0);
+	if (a.drv == NULL || b.drv == NULL) {
+		fwd_stop(pid);
+		show_output();
+		exit(1);
+	}
+	frames_send(&a, 10, 3000);
+	frames_send(&a, 10, 1000);
+	/* The small ones come out after the big ones were dropped (one queue, in order). */
+	CHECK_EQ(frames_recv(&b, 10), 10);
+	CHECK_EQ(fwd_stop(pid), 0);
+	CHECK_EQ(fwd_totals(tot, 2), 0);
+	CHECK_U64(tot[0].rx, 20);
+	CHECK_U64(tot[0].rx_bytes, 40000);
+	CHECK_U64(tot[1].tx, 10);
+	CHECK_U64(tot[1].tx_bytes, 10000);
+	CHECK_U64(tot[1].drops, 10);
+	CHECK_U64(tot[0].rx, tot[1].tx + tot[1].drops);
+	if (vtest_failures != 0)
+		show_output();
+	printf("frames too big for a driver without MRG_RXBUF: port 1 tx %llu, drops %llu "
+	       "(port 0 rx %llu)\n",
+	       tot[1].tx, tot[1].drops, tot[0].rx);
+	end_close(&a);
+	end_close(&b);
+}
+
 /* 3: vmsg-fwd in the driver role on two devices of this process. */
 static void driver_role(uint32_t qp, uint64_t per_flow)
 {
@@ -1638,5 +1746,7 @@ int main(int argc, char **argv)
 		silent_device();
 	if (RUN(14))
 		late_device();
+	if (RUN(15))
+		dropped_at_device();
 	return vtest_done("vmsg_fwd");
 }

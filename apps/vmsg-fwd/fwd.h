@@ -61,8 +61,10 @@ enum fwd_drv_state {
 
 /*
  * Counters of one queue pair of one port. One writer: the forwarding thread
- * that owns the pair (relaxed atomic stores); the main thread reads them
- * with relaxed atomic loads for the statistics.
+ * that owns the pair (relaxed atomic stores), or the main thread while that
+ * thread is paused (a driver-role port's library counters folded before its
+ * handle goes: the pause handshake orders the two); the main thread reads
+ * them with relaxed atomic loads for the statistics.
  */
 struct fwd_qstats {
 	uint64_t rx_pkts;  /* packets received from this port's queue */
@@ -72,7 +74,7 @@ struct fwd_qstats {
 	uint64_t drops;	 /* packets for this port dropped: no room after the retries */
 	uint64_t broken; /* the library's broken count of the pair's two queues */
 	uint64_t errors; /* the library's malformed-packet count of the two queues */
-	/* private to the owner thread: the library values last folded in */
+	/* the owner's (as above): the library values last folded in, of the handle in use */
 	uint64_t lib_broken, lib_errors, lib_drops;
 } __attribute__((aligned(64)));
 

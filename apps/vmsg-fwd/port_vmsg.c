@@ -334,12 +334,40 @@ static int card_released(struct fwd_port *p)
 	return p->released;
 }
 
+/*
+ * Driver role, the pair threads paused (fwd_pause()), before the handle
+ * goes (destroyed, or reset and maybe destroyed): its queues' counters
+ * folded in, which the pair threads do only every 1024 turns.
+ */
+static void lib_fold_all(struct fwd_port *p)
+{
+	uint32_t q;
+
+	if (p->ndrv == NULL || !p->up)
+		return;
+	for (q = 0; q < p->qp; q++)
+		fwd_vmsg_lib_stats(p, q);
+}
+
+/* A new handle, the pair threads paused: its counters start at 0. */
+static void lib_baselines_reset(struct fwd_port *p)
+{
+	uint32_t q;
+
+	for (q = 0; q < p->qp; q++) {
+		p->qs[q].lib_broken = 0;
+		p->qs[q].lib_errors = 0;
+		p->qs[q].lib_drops = 0;
+	}
+}
+
 /* Driver role, the port stops carrying packets: the pair threads are paused first. */
 static void drv_down(struct fwd_cfg *cfg, struct fwd_port *p, const char *why)
 {
 	if (card_released(p))
 		why = "the kernel asked for the card back (an unbind or a hot unplug): closing it";
 	fwd_pause(cfg);
+	lib_fold_all(p);
 	p->up = 0;
 	fwd_resume(cfg);
 	drv_detach(p);
@@ -449,6 +477,7 @@ static int drv_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now)
 			p->reconnects++;
 		p->waiting_said = 0;
 		fwd_pause(cfg);
+		lib_baselines_reset(p);
 		p->up = 1;
 		fwd_resume(cfg);
 		say(p, "link up (driver, %u queue pairs)", rte_vmsg_net_drv_queue_pairs(p->ndrv));
@@ -473,10 +502,12 @@ static int drv_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now)
 	if (rte_vmsg_drv_needs_reset(rte_vmsg_net_drv_handle(p->ndrv))) {
 		fwd_pause(cfg);
 		rc = rte_vmsg_net_drv_reset(p->ndrv);
-		if (rc == 0)
+		if (rc == 0) {
 			p->resets++;
-		else
+		} else {
+			lib_fold_all(p); /* the handle is destroyed below */
 			p->up = 0;
+		}
 		fwd_resume(cfg);
 		if (rc == 0) {
 			say(p, "%s", "DEVICE_NEEDS_RESET: device reset, carrying on");
@@ -595,8 +626,12 @@ int fwd_vmsg_forward(struct fwd_port *in, struct fwd_port *out, uint32_t q, uint
 
 static void fold(uint64_t *total, uint64_t *last, uint64_t cur)
 {
-	/* A new handle starts its counters at 0 again. */
-	fwd_add(total, cur >= *last ? cur - *last : cur);
+	/*
+	 * A handle's counters only grow: a driver-role port folds the last of
+	 * them before its handle goes (lib_fold_all()) and starts from 0 with
+	 * the next (lib_baselines_reset()).
+	 */
+	fwd_add(total, cur - *last);
 	*last = cur;
 }
 

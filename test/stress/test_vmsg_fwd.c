@@ -38,6 +38,8 @@
  *     start: attached again every 200 ms, link up within 2 s of it.
  * 15. Frames too big for a driver without MRG_RXBUF, behind a device-role
  *     port: counted in its drops, not also as sent.
+ * 16. A driver-role port's library counters (errors) across a device
+ *     restart: none lost.
  *
  * With --measure [--size N] [--seconds S]: no checks, the forwarding rate of
  * one queue pair in io mode (this process sends on port 0 and receives on
@@ -210,8 +212,12 @@ static int drv_end_open(struct end *e, const char *path, uint32_t qp)
 					 (1ull << RTE_VMSG_VIRTIO_F_RING_PACKED));
 }
 
-/* Creates a device-role file with an APP-backend device, for a driver-role vmsg-fwd. */
-static int dev_end_open(struct end *e, const char *path, uint32_t qp, uint8_t mac_last)
+/*
+ * Creates a device-role file with an APP-backend device of MTU @p mtu (0:
+ * 1500), for a driver-role vmsg-fwd.
+ */
+static int dev_end_open_mtu(struct end *e, const char *path, uint32_t qp, uint8_t mac_last,
+			    uint16_t mtu)
 {
 	struct rte_vmsg_bus_shm_opts so;
 	struct rte_vmsg_net_dev_opts no;
@@ -239,7 +245,13 @@ static int dev_end_open(struct end *e, const char *path, uint32_t qp, uint8_t ma
 	no.backend = RTE_VMSG_NET_BACKEND_APP;
 	no.mac[0] = 0x02;
 	no.mac[5] = mac_last;
+	no.mtu = mtu;
 	return rte_vmsg_net_dev_create(&no, &e->dev);
+}
+
+static int dev_end_open(struct end *e, const char *path, uint32_t qp, uint8_t mac_last)
+{
+	return dev_end_open_mtu(e, path, qp, mac_last, 0);
 }
 
 static void end_close(struct end *e)
@@ -1185,6 +1197,95 @@ static void dropped_at_device(void)
 	end_close(&b);
 }
 
+/*
+ * One round of scenario 16 at device end @p e (MTU 9000), once vmsg-fwd
+ * set DRIVER_OK: 4 frames of 3000 bytes, more than vmsg-fwd's buffers take
+ * (errors in its driver's receive queue), then one of 100, which comes back
+ * (the port is looped): 0, or -1 when it did not.
+ */
+static int big_round(struct end *e)
+{
+	uint64_t end = rte_vmsg_time_ns() + WAIT_NS;
+
+	while (!rte_vmsg_dev_driver_ok(rte_vmsg_net_dev_vdev(e->dev)) && rte_vmsg_time_ns() < end)
+		end_serve(e, 1000);
+	if (!rte_vmsg_dev_driver_ok(rte_vmsg_net_dev_vdev(e->dev)))
+		return -1;
+	frames_send(e, 4, 3000);
+	frames_send(e, 1, 100);
+	return frames_recv(e, 1) == 1 ? 0 : -1;
+}
+
+/*
+ * 16: a driver-role port keeps its library counters across a device
+ * restart. The device (MTU 9000; a child process) sends 4 frames too big
+ * for vmsg-fwd's buffers (counted in errors), and is SIGKILLed; a new
+ * device on the same file does it again: the final errors are 8.
+ */
+static void errors_across_restart(void)
+{
+	char port[400];
+	/*
+	 * An idle pair thread sleeps 100 ms a turn: its periodic fold (every
+	 * 1024 turns) does not come in the test's time, so the counts of the
+	 * first device are there only if folded before its handle went.
+	 */
+	char *args[] = { "--port", port, "--stats-period", "0", "--idle-sleep", "100000", NULL };
+	struct fwd_totals tot[1];
+	int status, sync[2];
+	pid_t pid, child;
+	uint64_t end;
+	struct end e;
+	char c = 0;
+
+	snprintf(port, sizeof(port), "vmsg:role=driver,file=%s", files[0]);
+	if (pipe(sync) != 0)
+		exit(1);
+	fflush(stdout);
+	child = fork();
+	if (child == 0) {
+		/* The first device: a round, then it serves until killed. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (dev_end_open_mtu(&e, files[0], 1, 1, 9000) != 0)
+			_exit(3);
+		if (write(sync[1], "R", 1) != 1)
+			_exit(4);
+		if (big_round(&e) != 0)
+			_exit(5);
+		if (write(sync[1], "D", 1) != 1)
+			_exit(4);
+		for (;;)
+			end_poll(&e);
+	}
+	close(sync[1]);
+	CHECK_EQ(read(sync[0], &c, 1), 1);
+	pid = fwd_start(args);
+	CHECK_EQ(read(sync[0], &c, 1), 1);
+	CHECK_EQ(c, 'D');
+	close(sync[0]);
+	kill(child, SIGKILL);
+	CHECK_EQ(waitpid(child, &status, 0), child);
+	end = rte_vmsg_time_ns() + WAIT_NS;
+	while (!output_has("port 0: the device went away") && rte_vmsg_time_ns() < end)
+		usleep(10000);
+	CHECK(output_has("port 0: the device went away"));
+	/* The second device, on a new file of the same name. */
+	CHECK_EQ(dev_end_open_mtu(&e, files[0], 1, 1, 9000), 0);
+	if (e.dev != NULL)
+		CHECK_EQ(big_round(&e), 0);
+	CHECK_EQ(fwd_stop(pid), 0);
+	CHECK_EQ(fwd_totals(tot, 1), 0);
+	CHECK_U64(tot[0].errors, 8);
+	CHECK_U64(tot[0].rx, 2);
+	CHECK_U64(tot[0].tx, 2);
+	CHECK(tot[0].lost >= 1);
+	if (vtest_failures != 0)
+		show_output();
+	printf("a driver-role port's errors across a device restart: %llu (4 + 4)\n",
+	       tot[0].errors);
+	end_close(&e);
+}
+
 /* 3: vmsg-fwd in the driver role on two devices of this process. */
 static void driver_role(uint32_t qp, uint64_t per_flow)
 {
@@ -1748,5 +1849,7 @@ int main(int argc, char **argv)
 		late_device();
 	if (RUN(15))
 		dropped_at_device();
+	if (RUN(16))
+		errors_across_restart();
 	return vtest_done("vmsg_fwd");
 }

@@ -146,6 +146,7 @@ struct fwd_port {
 	uint64_t resets;	 /* driver role: resets after DEVICE_NEEDS_RESET */
 	uint64_t reconnects;	 /* driver role: bring-ups after the first */
 	uint64_t ups;		 /* bring-ups done */
+	uint32_t mtu_warned;	 /* driver role: the device MTU last said too big for the buffers */
 
 	/*
 	 * Whether the pair threads may use the port. Written by the main

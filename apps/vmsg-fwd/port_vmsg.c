@@ -361,6 +361,29 @@ static void lib_baselines_reset(struct fwd_port *p)
 	}
 }
 
+/*
+ * Driver role, after a bring-up: the device's MTU (its config, with
+ * VIRTIO_NET_F_MTU; 1500 without) is known only now, and --max-pkt-len's
+ * default left it out. Frames longer than the buffers are dropped and
+ * counted in errors: said once per port (and MTU).
+ */
+static void mtu_check(const struct fwd_cfg *cfg, struct fwd_port *p)
+{
+	struct rte_vmsg_net_config nc;
+	uint32_t mtu = 1500;
+
+	if (rte_vmsg_drv_has_feature(rte_vmsg_net_drv_handle(p->ndrv), RTE_VMSG_NET_F_MTU) == 1 &&
+	    rte_vmsg_net_drv_config(p->ndrv, &nc) == 0)
+		mtu = rte_vmsg_le16_to_cpu(nc.mtu);
+	if (mtu + 18u <= cfg->buf_cap || mtu == p->mtu_warned)
+		return;
+	p->mtu_warned = mtu;
+	say(p,
+	    "warning: the device's MTU %u makes frames of up to %u bytes, more than the %u of "
+	    "--max-pkt-len: longer ones are dropped and counted in errors (give --max-pkt-len %u)",
+	    mtu, mtu + 18u, cfg->buf_cap, mtu + 18u > 65535u ? 65535u : mtu + 18u);
+}
+
 /* Driver role, the port stops carrying packets: the pair threads are paused first. */
 static void drv_down(struct fwd_cfg *cfg, struct fwd_port *p, const char *why)
 {
@@ -481,6 +504,7 @@ static int drv_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now)
 		p->up = 1;
 		fwd_resume(cfg);
 		say(p, "link up (driver, %u queue pairs)", rte_vmsg_net_drv_queue_pairs(p->ndrv));
+		mtu_check(cfg, p);
 		p->drv_state = FWD_DRV_UP;
 		return 1;
 	default:

@@ -6,6 +6,7 @@
  */
 
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -157,19 +158,29 @@ static int parse_secs(const char *s, double hi, double *out)
 	return 0;
 }
 
+static unsigned int hex_value(char c)
+{
+	return c <= '9' ? (unsigned int)(c - '0')
+			: (unsigned int)(tolower((unsigned char)c) - 'a' + 10);
+}
+
+/* XX:XX:XX:XX:XX:XX, each byte exactly two hex digits (no sign, no 0x). */
 static int parse_mac(const char *s, uint8_t mac[6])
 {
-	unsigned int b[6];
-	char tail;
+	const char *b;
 	int i;
 
-	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-				      &b[4], &b[5], &tail) != 6)
+	if (strlen(s) != 17)
 		return -1;
 	for (i = 0; i < 6; i++) {
-		if (s[3 * i] == ' ' || s[3 * i + 1] == ' ' || (i < 5 && s[3 * i + 2] != ':'))
+		b = s + 3 * i;
+		if (!isxdigit((unsigned char)b[0]) || !isxdigit((unsigned char)b[1]) ||
+		    (i < 5 && b[2] != ':'))
 			return -1;
-		mac[i] = (uint8_t)b[i];
+	}
+	for (i = 0; i < 6; i++) {
+		b = s + 3 * i;
+		mac[i] = (uint8_t)(hex_value(b[0]) << 4 | hex_value(b[1]));
 	}
 	return 0;
 }
@@ -522,9 +533,9 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 			have_notify = 1;
 		} else if (strcmp(kv, "mac") == 0) {
 			if (parse_mac(val, p->mac) < 0)
-				return port_err(
-					spec,
-					"mac: expected six hex bytes such as 02:00:00:00:00:01");
+				return port_err(spec, "mac: expected six bytes of two hex digits "
+						      "each, separated by ':', such as "
+						      "02:00:00:00:00:01");
 			if (p->mac[0] & 1u)
 				return port_err(spec, "mac: a multicast address (the first byte is "
 						      "odd); a device needs a unicast one");

@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
 # Runs a command and passes only if it exits with the given status and says
-# something on stderr (a clear error, not a crash or a silent exit).
-# usage: expect-exit.sh <status> <command> [args...]
+# something on stderr (a clear error, not a crash or a silent exit); with
+# EXPECT_SAYS set, stderr must contain that text (the reason, not another).
+# usage: [EXPECT_SAYS=TEXT] expect-exit.sh <status> <command> [args...]
 want=$1; shift
 err=$("$@" 2>&1 >/dev/null)
 got=$?
@@ -11,5 +12,11 @@ if [ "$got" -ne "$want" ]; then
 fi
 if [ -z "$err" ]; then
 	echo "no message on stderr: $*"; exit 1
+fi
+if [ -n "$EXPECT_SAYS" ]; then
+	case $err in
+	*"$EXPECT_SAYS"*) ;;
+	*) echo "stderr does not say '$EXPECT_SAYS': $*"; echo "$err"; exit 1 ;;
+	esac
 fi
 echo "exit $got as expected: $err"

@@ -1074,8 +1074,16 @@ int fwd_parse_args(struct fwd_cfg *cfg, int argc, char **argv)
 				argv[optind - 1]);
 			return -FWD_EXIT_USAGE;
 		default:
-			fprintf(stderr, FWD_NAME ": unknown option %s (see --help)\n",
-				argv[optind - 1]);
+			/*
+			 * A short option: its character (optind need not have
+			 * moved past a group such as -xy); a long one: its word.
+			 */
+			if (optopt > 0 && optopt < 256)
+				fprintf(stderr, FWD_NAME ": unknown option -%c (see --help)\n",
+					optopt);
+			else
+				fprintf(stderr, FWD_NAME ": unknown option %s (see --help)\n",
+					argv[optind - 1]);
 			return -FWD_EXIT_USAGE;
 		}
 	}

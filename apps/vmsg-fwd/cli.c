@@ -699,10 +699,13 @@ static int parse_cpus(struct fwd_cfg *cfg, const char *s)
 				}
 			cfg->cpus[cfg->ncpus++] = (int)x;
 		}
-		if (*end == ',')
+		if (*end == ',') {
 			end++;
-		else if (*end != '\0')
+			if (*end == '\0')
+				goto badlist; /* "0,": a list cut short */
+		} else if (*end != '\0') {
 			goto badlist;
+		}
 		c = end;
 	}
 	if (cfg->ncpus == 0)

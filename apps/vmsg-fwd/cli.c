@@ -405,7 +405,9 @@ static int pcie_key(const char *spec, struct fwd_port *p, const char *kv, const 
 static int parse_port(struct fwd_cfg *cfg, const char *spec)
 {
 	struct fwd_port *p;
-	char buf[1024], *save = NULL, *kv, nopt[FWD_PATH_MAX + 32];
+	char buf[1024], *rest, *kv, nopt[FWD_PATH_MAX + 32];
+	const char *seen[64]; /* the keys given so far (mem= aside) */
+	uint32_t nseen = 0, i;
 	int have_role = 0, have_mtu = 0, have_notify = 0, is_dpdk, is_pcie = 0;
 	int have_amp = 0; /* bus=amp keys seen: 1; a bad one: -1 */
 	uint64_t v;
@@ -441,7 +443,9 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 				      "dpdk:ID|NAME");
 	}
 	p->kind = is_dpdk ? FWD_PORT_DPDK : FWD_PORT_VMSG;
-	kv = strtok_r(buf, ",", &save);
+	/* Split at each ',' (strsep: an empty item stays one, and is refused below). */
+	rest = buf;
+	kv = buf[0] != '\0' || is_pcie || is_dpdk ? strsep(&rest, ",") : NULL;
 	if (is_pcie) {
 		/* A card through VFIO: this side drives it; the card is the device. */
 		if (!fwd_pcie_available())
@@ -452,23 +456,43 @@ static int parse_port(struct fwd_cfg *cfg, const char *spec)
 					      "pcie:");
 		p->bus_kind = FWD_BUS_PCIE;
 		p->role = RTE_VMSG_BUS_DRIVER;
-		kv = strtok_r(NULL, ",", &save);
+		kv = strsep(&rest, ",");
 	}
 	if (is_dpdk) {
-		if (kv == NULL || strchr(kv, '=') != NULL)
+		if (kv == NULL || kv[0] == '\0' || strchr(kv, '=') != NULL)
 			return port_err(spec, "expected a DPDK port id or device name after dpdk:");
 		snprintf(p->dpdk_name, sizeof(p->dpdk_name), "%s", kv);
-		kv = strtok_r(NULL, ",", &save);
+		kv = strsep(&rest, ",");
 	}
-	for (; kv != NULL; kv = strtok_r(NULL, ",", &save)) {
+	for (; kv != NULL; kv = strsep(&rest, ",")) {
 		char *val = strchr(kv, '=');
 		char msg[300];
 
+		if (kv[0] == '\0')
+			return port_err(spec, "an empty item (two commas in a row, or one at the "
+					      "start or the end)");
 		if (val == NULL) {
 			snprintf(msg, sizeof(msg), "'%s': expected KEY=VALUE", kv);
 			return port_err(spec, msg);
 		}
 		*val++ = '\0';
+		if (kv[0] == '\0') {
+			snprintf(msg, sizeof(msg), "'=%s': a value without a key", val);
+			return port_err(spec, msg);
+		}
+		/* One value a key: a second would silently win. mem= lists files. */
+		if (strcmp(kv, "mem") != 0) {
+			for (i = 0; i < nseen; i++)
+				if (strcmp(seen[i], kv) == 0) {
+					snprintf(msg, sizeof(msg),
+						 "'%s' given twice (each key once; only mem= "
+						 "repeats)",
+						 kv);
+					return port_err(spec, msg);
+				}
+			if (nseen < sizeof(seen) / sizeof(seen[0]))
+				seen[nseen++] = kv;
+		}
 		if (strcmp(kv, "qp") == 0) {
 			if (vmsg_util_parse_u64(val, 10, 0, 1, FWD_MAX_QP, &v) < 0)
 				return port_err(spec, "qp: expected 1 to 64 queue pairs");

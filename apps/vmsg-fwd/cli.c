@@ -16,8 +16,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
 
 #include "fwd.h"
 #include "vmsg_util.h"
@@ -740,10 +744,109 @@ badlist:
 	return bad("--cpus", s, "a CPU list such as 0,1 or 2-5 or 0-1,4");
 }
 
+/* @p path with its directory resolved (links, "..", "//") when that exists. */
+static void path_norm(const char *path, char *out, size_t cap)
+{
+	const char *slash = strrchr(path, '/'), *name = slash != NULL ? slash + 1 : path;
+	char dir[PATH_MAX], real[PATH_MAX];
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	/* Too long a result keeps the path as given (compared as it is). */
+	if (realpath(dir, real) == NULL ||
+	    snprintf(out, cap, "%s%s%s", real, strcmp(real, "/") == 0 ? "" : "/", name) >= (int)cap)
+		snprintf(out, cap, "%s", path);
+}
+
+static int dir_is_tmpfs(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	struct statfs st;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	return statfs(dir, &st) == 0 && st.f_type == TMPFS_MAGIC;
+}
+
+/*
+ * The places the file of vmsg port @p p can be, as the library puts it
+ * (rte_vmsg_region_opts.path; creating and attaching look in the same
+ * places): a bare name in the hugetlbfs mount (not with --hugepages none)
+ * and in /dev/shm; a path where it is and, unless its directory is a
+ * tmpfs, /dev/shm/<its last component>, where it goes without hugepages
+ * (never with --hugepages require). bus=amp: the file as it is. Returns
+ * how many (1 or 2), written at @p out.
+ */
+static int file_places(const struct fwd_cfg *cfg, const struct fwd_port *p, char out[2][PATH_MAX])
+{
+	int none = strcmp(cfg->hugepages, "none") == 0, n = 0;
+	int require = strcmp(cfg->hugepages, "require") == 0;
+	const char *slash = strrchr(p->file, '/');
+	char mnt[PATH_MAX], tmp[2 * PATH_MAX];
+
+	if (p->bus_kind == FWD_BUS_AMP) {
+		path_norm(p->file, out[0], PATH_MAX);
+		return 1;
+	}
+	if (slash == NULL) {
+		if (!none && rte_vmsg_hugetlbfs_find(mnt, sizeof(mnt)) == 0) {
+			snprintf(tmp, sizeof(tmp), "%s/%s", mnt, p->file);
+			path_norm(tmp, out[n++], PATH_MAX);
+		}
+		if (!require || n == 0) {
+			snprintf(tmp, sizeof(tmp), "/dev/shm/%s", p->file);
+			path_norm(tmp, out[n++], PATH_MAX);
+		}
+		return n;
+	}
+	path_norm(p->file, out[n++], PATH_MAX);
+	if (!require && !dir_is_tmpfs(p->file)) {
+		snprintf(tmp, sizeof(tmp), "/dev/shm/%s", slash + 1);
+		path_norm(tmp, out[n++], PATH_MAX);
+	}
+	return n;
+}
+
+/*
+ * Whether vmsg ports @p a and @p b can use the same file (or card): a place
+ * in common, or two places that are one existing file (st_dev, st_ino: a
+ * hard or symbolic link). The place is written at @p where.
+ */
+static int same_file(const struct fwd_cfg *cfg, const struct fwd_port *a, const struct fwd_port *b,
+		     char *where, size_t cap)
+{
+	static char pa[2][PATH_MAX], pb[2][PATH_MAX];
+	struct stat sa, sb;
+	int na, nb, i, j;
+
+	if (a->bus_kind == FWD_BUS_PCIE || b->bus_kind == FWD_BUS_PCIE) {
+		snprintf(where, cap, "%s", a->file);
+		return a->bus_kind == b->bus_kind && strcmp(a->file, b->file) == 0;
+	}
+	na = file_places(cfg, a, pa);
+	nb = file_places(cfg, b, pb);
+	for (i = 0; i < na; i++)
+		for (j = 0; j < nb; j++) {
+			if (strcmp(pa[i], pb[j]) != 0 &&
+			    (stat(pa[i], &sa) != 0 || stat(pb[j], &sb) != 0 ||
+			     sa.st_dev != sb.st_dev || sa.st_ino != sb.st_ino))
+				continue;
+			if (snprintf(where, cap, "%s", pa[i]) >= (int)cap)
+				where[0] = '\0'; /* not said */
+			return 1;
+		}
+	return 0;
+}
+
 /* Checks the ports together, pairs them and lays out the threads. */
 static int plan(struct fwd_cfg *cfg, uint32_t pairs[][2], uint32_t npairs)
 {
 	uint32_t i, j, q, nt = 0, maxmtu = 0, n = 0, groups[FWD_MAX_PORTS][2];
+	char where[PATH_MAX];
 	cpu_set_t allowed;
 	int c;
 
@@ -771,11 +874,11 @@ static int plan(struct fwd_cfg *cfg, uint32_t pairs[][2], uint32_t npairs)
 			const struct fwd_port *o = &cfg->ports[j];
 
 			if (p->kind == FWD_PORT_VMSG && o->kind == FWD_PORT_VMSG &&
-			    strcmp(p->file, o->file) == 0) {
+			    same_file(cfg, p, o, where, sizeof(where))) {
 				fprintf(stderr,
-					FWD_NAME ": --port %s: file %s is already port %u's (one "
-						 "port per file)\n",
-					p->spec, p->file, j);
+					FWD_NAME ": --port %s: file %s and port %u's %s can be the "
+						 "same file, %s (one port per file)\n",
+					p->spec, p->file, j, o->file, where);
 				return -FWD_EXIT_USAGE;
 			}
 			if (p->kind == FWD_PORT_DPDK && o->kind == FWD_PORT_DPDK &&

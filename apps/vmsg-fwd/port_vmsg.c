@@ -653,9 +653,10 @@ static void fold(uint64_t *total, uint64_t *last, uint64_t cur)
 	/*
 	 * A handle's counters only grow: a driver-role port folds the last of
 	 * them before its handle goes (lib_fold_all()) and starts from 0 with
-	 * the next (lib_baselines_reset()).
+	 * the next (lib_baselines_reset()). Lower than the last, they can only
+	 * be a new handle's (never a wrap to 2^64 of a count).
 	 */
-	fwd_add(total, cur - *last);
+	fwd_add(total, cur >= *last ? cur - *last : cur);
 	*last = cur;
 }
 

@@ -3226,7 +3226,7 @@ static void test_tx_zc_short_add(void)
 			r = rte_vmsg_net_dev_recv_burst(e.dev[0], 0, gp, 16);
 			n += r > 0 ? r : 0;
 		}
-		CHECK_EQ(n, 8); /* the 7 of the caller's buffers and A */
+		CHECK_EQ(n, 8); /* the 7 of the caller's buffers and the first lent packet */
 		CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 1, &qs, NULL), 0);
 		zc0 = qs.zc_packets;
 		CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, &zp[1], 1), 1);

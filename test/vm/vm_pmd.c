@@ -43,9 +43,10 @@
  * them to the end (the thread stopped first), so that the held mbufs'
  * memory is the only memory the card's next open could have: the held
  * burst is checked and freed 2 s after the card went away, and the port
- * must open the card then, without trying before. Without, it gives them back 3 s after the card went
- * away, and the port, which found no memory meanwhile, must open the card
- * then (its tries in between backing off).
+ * must open the card then, without trying before. Without --hold, it gives
+ * them back 3 s after the card went away, and the port, which found no
+ * memory meanwhile, must open the card then (its tries in between backing
+ * off).
  *
  * Exit 0 and "vm-pmd: ok" when the round passed; 1 with one line saying
  * what failed; 2 for a usage error.
@@ -62,8 +63,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -374,9 +375,9 @@ int main(int argc, char **argv)
 			 * handle is out of use by then); the round starts over once
 			 * the link is back, on the new card.
 			 */
-			downs_seen = xstat("link_downs");
 			uint64_t gone = now_ns();
 
+			downs_seen = xstat("link_downs");
 			printf(NAME ": round %u: the card went away at tx %u rx %u; recovering\n",
 			       seed, tx_next, rx_next);
 			do {

@@ -524,7 +524,9 @@ RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_net_drv_create(const struct rte_vmsg_net
  *
  * @return 0; -EINVAL for NULL @p nd; -EPROTO when the device no longer
  *         accepts the same feature set; the errors of
- *         rte_vmsg_net_drv_create()'s steps.
+ *         rte_vmsg_net_drv_create()'s steps. After a failure every pair's
+ *         bursts return -EIO (nothing is queued for a device that was
+ *         reset and not started) until a later call succeeds.
  */
 RTE_VMSG_API RTE_VMSG_COLD int rte_vmsg_net_drv_reset(struct rte_vmsg_net_drv *nd);
 

@@ -1511,11 +1511,18 @@ RTE_VMSG_API int rte_vmsg_net_drv_reset(struct rte_vmsg_net_drv *nd)
 	/* Completed transmissions were delivered: reaped once the device has stopped. */
 	for (i = 1; i < 2 * nd->nqp; i += 2)
 		tx_reap_done(&nd->q[i]);
-	if (rc != 0)
-		return rc;
 	/* The queues and buffers were sized for the first set: it must not change. */
-	if (((uint64_t)got[0] | ((uint64_t)got[1] << 32)) != nd->feat)
-		return -EPROTO;
+	if (rc == 0 && ((uint64_t)got[0] | ((uint64_t)got[1] << 32)) != nd->feat)
+		rc = -EPROTO;
+	if (rc != 0) {
+		/*
+		 * The device was reset, or is in an unknown state: no burst
+		 * queues for it any more (-EIO) until a reset succeeds.
+		 */
+		for (i = 0; i < 2 * nd->nqp; i++)
+			nd->q[i].down = true;
+		return rc;
+	}
 	for (i = 0; i < 2 * nd->nqp; i++)
 		q_reset(&nd->q[i]);
 	if (nd->ctrl != NULL)

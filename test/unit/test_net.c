@@ -895,7 +895,8 @@ static int bad_net_config_read(void *ctx, uint32_t offset, void *buf, uint32_t l
  * pair, no control queue, since no model here answers its commands) is
  * taken. And (6) that device taken, then replaced at its number by one
  * without MTU: rte_vmsg_net_drv_reset() refuses it with -EPROTO, since
- * the buffers were sized for the first feature set.
+ * the buffers were sized for the first feature set, and the pairs then
+ * queue nothing (-EIO) for the device it reset.
  */
 static void test_hostile_config(int which)
 {
@@ -962,6 +963,18 @@ static void test_hostile_config(int which)
 		CHECK_EQ(rte_vmsg_dev_create(&dopts, &ops, &b, &dev), 0);
 		rte_vmsg_bus_poll(e.drvb);
 		CHECK_EQ(rte_vmsg_net_drv_reset(e.drv[0]), -EPROTO);
+		/* Nothing is queued for a device that was reset and not started again. */
+		{
+			static uint8_t one[64];
+			struct rte_vmsg_net_pkt p;
+
+			memset(&p, 0, sizeof(p));
+			p.data = one;
+			p.len = sizeof(one);
+			CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, &p, 1), -EIO);
+			p.cap = sizeof(one);
+			CHECK_EQ(rte_vmsg_net_drv_rx_burst(e.drv[0], 0, &p, 1), -EIO);
+		}
 	}
 	rte_vmsg_net_drv_destroy(e.drv[0]);
 	e.drv[0] = NULL;

@@ -1262,15 +1262,22 @@ static int drv_bringup(struct rte_vmsg_net_drv *nd, const struct rte_vmsg_net_dr
 	if (maxqp == 0 || maxqp > RTE_VMSG_NET_MAX_QP)
 		return -EPROTO;
 	nd->nqp = o->queue_pairs != 0 ? o->queue_pairs : maxqp;
-	if (nd->nqp > maxqp)
+	if (nd->nqp > maxqp) {
+		RTE_VMSG_LOG(ERR, "driver: device %u has %u queue pair%s, %u asked", o->dev_num,
+			     maxqp, maxqp == 1 ? "" : "s", nd->nqp);
 		return -EINVAL;
+	}
 	nd->ctrl_index = 2 * maxqp;
 	rc = rte_vmsg_drv_get_vqueue(nd->drv, 0, &vqi);
 	if (rc != 0)
 		return rc;
 	nd->qsize = o->queue_size != 0 ? o->queue_size : (vqi.max_size < 256 ? vqi.max_size : 256);
-	if (nd->qsize == 0 || (nd->qsize & (nd->qsize - 1)) != 0 || nd->qsize > vqi.max_size)
+	if (nd->qsize == 0 || (nd->qsize & (nd->qsize - 1)) != 0 || nd->qsize > vqi.max_size) {
+		RTE_VMSG_LOG(ERR,
+			     "driver: device %u: queue size %u (it takes a power of two, up to %u)",
+			     o->dev_num, nd->qsize, vqi.max_size);
 		return -EINVAL;
+	}
 
 	/* Buffers: 2 KiB merged, else a whole frame (virtio 1.x 5.1.6.3.1). */
 	txlen = NET_HDR_LEN + nd->mtu + NET_ETH_OVERHEAD;

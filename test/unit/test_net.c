@@ -602,6 +602,16 @@ out:
 }
 
 /* MQ with 4 pairs: the control queue sets them; each pair's packets come back on it. */
+/* test_mq: the first error line the library logs. */
+static char mq_log[256];
+
+static void mq_log_keep(enum rte_vmsg_log_level level, const char *msg, void *arg)
+{
+	(void)arg;
+	if (level <= RTE_VMSG_LOG_ERR && mq_log[0] == '\0')
+		snprintf(mq_log, sizeof(mq_log), "%s", msg);
+}
+
 static void test_mq(void)
 {
 	struct cfg c = { .qp = 4 };
@@ -637,6 +647,16 @@ out:
 		CHECK_U64(loop_traffic(&e, 0, 1, 300, 1514), 300);
 		CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 2, NULL, 0), -EINVAL);
 	}
+	env_fini(&e);
+	/* More pairs than the device has: refused, and the reason said. */
+	c.drv_qp = 5;
+	env_init(&e);
+	rte_vmsg_bus_set_event_cb(e.drvb, drv_events, &e);
+	mq_log[0] = '\0';
+	rte_vmsg_log_set_handler(mq_log_keep, RTE_VMSG_LOG_ERR, NULL);
+	CHECK_EQ(env_add(&e, &c), -EINVAL);
+	rte_vmsg_log_set_handler(NULL, RTE_VMSG_LOG_ERR, NULL);
+	CHECK(strstr(mq_log, "device 1 has 4 queue pairs, 5 asked") != NULL);
 	env_fini(&e);
 }
 

@@ -1117,12 +1117,18 @@ static void late_device(void)
 	end_close(&e);
 }
 
-/* Sends @p n frames of @p len bytes on pair 0 of @p e (its queue has room for them). */
+/*
+ * Sends @p n frames of @p len bytes on pair 0 of @p e, each once its queue
+ * has room (a device end waits for the receive buffers vmsg-fwd posts: a
+ * slow build, TSan, may not have posted them yet).
+ */
 static void frames_send(struct end *e, uint32_t n, uint32_t len)
 {
 	static uint8_t buf[4096];
 	struct rte_vmsg_net_pkt pk;
+	uint64_t end;
 	uint32_t i;
+	int rc;
 
 	memset(buf, 0x5a, sizeof(buf));
 	memcpy(buf, DST_MAC SRC_MAC "\x88\xb5", 14);
@@ -1130,7 +1136,12 @@ static void frames_send(struct end *e, uint32_t n, uint32_t len)
 		memset(&pk, 0, sizeof(pk));
 		pk.data = buf;
 		pk.len = len;
-		CHECK_EQ(end_tx(e, 0, &pk, 1), 1);
+		end = rte_vmsg_time_ns() + WAIT_NS;
+		while ((rc = end_tx(e, 0, &pk, 1)) == 0 && rte_vmsg_time_ns() < end) {
+			end_poll(e);
+			usleep(100);
+		}
+		CHECK_EQ(rc, 1);
 		end_poll(e);
 	}
 }

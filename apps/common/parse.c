@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The librte_vmsg authors
  *
- * Numbers from the command line: the whole string, in a range.
+ * Numbers from the command line: the whole string, in a range; and the
+ * directory of a path the command line names.
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "vmsg_util.h"
 
@@ -51,4 +54,16 @@ int vmsg_util_parse_u32(const char *s, int base, uint32_t lo, uint32_t hi, uint3
 	if (rc == 0)
 		*out = (uint32_t)v;
 	return rc;
+}
+
+void vmsg_util_dir_of(const char *path, char *buf, size_t cap)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(buf, cap, ".");
+	else if (slash == path)
+		snprintf(buf, cap, "/");
+	else
+		snprintf(buf, cap, "%.*s", (int)(slash - path), path);
 }

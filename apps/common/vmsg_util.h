@@ -49,6 +49,13 @@ int vmsg_util_parse_u64(const char *s, int base, unsigned int flags, uint64_t lo
 /* The same, into 32 bits (@p hi must fit). */
 int vmsg_util_parse_u32(const char *s, int base, uint32_t lo, uint32_t hi, uint32_t *out);
 
+/*
+ * The directory of @p path into @p buf (@p cap bytes, cut short if need
+ * be): what precedes its last '/', "/" for a name in the root, "." for a
+ * name without '/'.
+ */
+void vmsg_util_dir_of(const char *path, char *buf, size_t cap);
+
 /* ------------------------------------------------------------------------ */
 /* pin.c: two sides pinned to two CPUs.                                      */
 

@@ -250,7 +250,6 @@ static int bad_arg(const char *opt, const char *val, const char *expect)
 static int out_path_check(const char *opt, const char *path, const char *ext)
 {
 	size_t n = strlen(path), e = strlen(ext);
-	const char *slash = strrchr(path, '/');
 	char dir[4096];
 	struct stat st;
 
@@ -263,12 +262,7 @@ static int out_path_check(const char *opt, const char *path, const char *ext)
 		fprintf(stderr, "vmsg-bench: %s '%s': is a directory\n", opt, path);
 		return -1;
 	}
-	if (slash == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	vmsg_util_dir_of(path, dir, sizeof(dir));
 	if (access(dir, W_OK) != 0) {
 		fprintf(stderr, "vmsg-bench: %s '%s': cannot write in %s (%s)\n", opt, path, dir,
 			strerror(errno));

@@ -750,12 +750,7 @@ static void path_norm(const char *path, char *out, size_t cap)
 	const char *slash = strrchr(path, '/'), *name = slash != NULL ? slash + 1 : path;
 	char dir[PATH_MAX], real[PATH_MAX];
 
-	if (slash == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	vmsg_util_dir_of(path, dir, sizeof(dir));
 	/* Too long a result keeps the path as given (compared as it is). */
 	if (realpath(dir, real) == NULL ||
 	    snprintf(out, cap, "%s%s%s", real, strcmp(real, "/") == 0 ? "" : "/", name) >= (int)cap)
@@ -764,11 +759,10 @@ static void path_norm(const char *path, char *out, size_t cap)
 
 static int dir_is_tmpfs(const char *path)
 {
-	const char *slash = strrchr(path, '/');
 	char dir[PATH_MAX];
 	struct statfs st;
 
-	snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	vmsg_util_dir_of(path, dir, sizeof(dir));
 	return statfs(dir, &st) == 0 && st.f_type == TMPFS_MAGIC;
 }
 

@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -129,9 +130,26 @@ static void test_model(void)
 	CHECK_EQ(buf[1], 7);
 }
 
+static void test_dir_of(void)
+{
+	char d[8];
+
+	vmsg_util_dir_of("name", d, sizeof(d));
+	CHECK(strcmp(d, ".") == 0);
+	vmsg_util_dir_of("/name", d, sizeof(d));
+	CHECK(strcmp(d, "/") == 0);
+	vmsg_util_dir_of("/a/b/name", d, sizeof(d));
+	CHECK(strcmp(d, "/a/b") == 0);
+	vmsg_util_dir_of("a/", d, sizeof(d));
+	CHECK(strcmp(d, "a") == 0);
+	vmsg_util_dir_of("/abcdefghij/n", d, sizeof(d)); /* cut to the room */
+	CHECK(strcmp(d, "/abcdef") == 0);
+}
+
 int main(void)
 {
 	test_parse();
+	test_dir_of();
 	test_wait_child();
 	test_pair();
 	test_model();

@@ -93,11 +93,10 @@ static const char *last_component(const char *path)
 	return s != NULL ? s + 1 : path;
 }
 
-/* statfs() of the directory that holds @p path. */
-static int dir_statfs(const char *path, struct statfs *st)
+/* The directory that holds @p path into @p dir (PATH_MAX bytes): 0 or -ENAMETOOLONG. */
+static int dir_of(const char *path, char *dir)
 {
 	const char *slash = strrchr(path, '/');
-	char dir[PATH_MAX];
 	size_t n;
 
 	if (slash == NULL) {
@@ -106,11 +105,22 @@ static int dir_statfs(const char *path, struct statfs *st)
 		strcpy(dir, "/");
 	} else {
 		n = (size_t)(slash - path);
-		if (n >= sizeof(dir))
+		if (n >= PATH_MAX)
 			return -ENAMETOOLONG;
 		memcpy(dir, path, n);
 		dir[n] = '\0';
 	}
+	return 0;
+}
+
+/* statfs() of the directory that holds @p path. */
+static int dir_statfs(const char *path, struct statfs *st)
+{
+	char dir[PATH_MAX];
+	int rc = dir_of(path, dir);
+
+	if (rc < 0)
+		return rc;
 	return statfs(dir, st) == 0 ? 0 : -errno;
 }
 
@@ -395,7 +405,7 @@ static int make_memfd(struct rte_vmsg_region *r, const struct rte_vmsg_region_op
 static void sweep_tmp(const char *path)
 {
 	const char *base = last_component(path);
-	size_t blen = strlen(base), dlen = (size_t)(base - path);
+	size_t blen = strlen(base);
 	char dir[PATH_MAX], *end;
 	time_t now = time(NULL);
 	struct dirent *e;
@@ -403,12 +413,7 @@ static void sweep_tmp(const char *path)
 	struct stat st;
 	DIR *d;
 
-	if (dlen >= sizeof(dir))
-		return;
-	memcpy(dir, path, dlen);
-	dir[dlen] = '\0';
-	d = opendir(dlen != 0 ? dir : ".");
-	if (d == NULL)
+	if (dir_of(path, dir) < 0 || (d = opendir(dir)) == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {
 		if (strncmp(e->d_name, base, blen) != 0 || e->d_name[blen] != '.')
@@ -422,7 +427,7 @@ static void sweep_tmp(const char *path)
 		    !S_ISREG(st.st_mode) || st.st_mtime > now - 10)
 			continue;
 		if (unlinkat(dirfd(d), e->d_name, 0) == 0)
-			RTE_VMSG_LOG(INFO, "removed %s%s, left by process %lu, which is gone", dir,
+			RTE_VMSG_LOG(INFO, "removed %s/%s, left by process %lu, which is gone", dir,
 				     e->d_name, pid);
 	}
 	closedir(d);

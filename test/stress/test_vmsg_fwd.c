@@ -1118,6 +1118,26 @@ static void late_device(void)
 }
 
 /*
+ * Forks a child that dies with this process (its parent), @p sync a pipe
+ * between them (made here). Returns the child's pid in the parent, 0 in
+ * the child.
+ */
+static pid_t child_start(int sync[2])
+{
+	pid_t child;
+
+	if (pipe(sync) != 0)
+		exit(1);
+	fflush(stdout);
+	child = fork();
+	if (child < 0)
+		exit(1);
+	if (child == 0)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	return child;
+}
+
+/*
  * Sends @p n frames of @p len bytes on pair 0 of @p e, each once its queue
  * has room (a device end waits for the receive buffers vmsg-fwd posts: a
  * slow build, TSan, may not have posted them yet).
@@ -1267,13 +1287,9 @@ static void errors_across_restart(void)
 	char c = 0;
 
 	snprintf(port, sizeof(port), "vmsg:role=driver,file=%s", files[0]);
-	if (pipe(sync) != 0)
-		exit(1);
-	fflush(stdout);
-	child = fork();
+	child = child_start(sync);
 	if (child == 0) {
 		/* The first device: a round, then it serves until killed. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (dev_end_open_mtu(&e, files[0], 1, 1, 9000) != 0)
 			_exit(3);
 		if (write(sync[1], "R", 1) != 1)
@@ -1411,13 +1427,9 @@ static void dying_peer(uint64_t per_flow)
 	snprintf(p0, sizeof(p0), "vmsg:file=%s", files[0]);
 	snprintf(p1, sizeof(p1), "vmsg:file=%s", files[1]);
 	pid = fwd_start(args);
-	if (pipe(sync) != 0)
-		exit(1);
-	fflush(stdout);
-	child = fork();
+	child = child_start(sync);
 	if (child == 0) {
 		/* The doomed driver: traffic without end until killed. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (drv_end_open(&a, files[0], 1) != 0 || drv_end_open(&b, files[1], 1) != 0)
 			_exit(3);
 		traffic_init(&t, &a, &b, 1);
@@ -1598,13 +1610,9 @@ static void dying_device(uint64_t per_flow)
 
 	snprintf(p0, sizeof(p0), "vmsg:role=driver,file=%s", files[0]);
 	snprintf(p1, sizeof(p1), "vmsg:role=driver,file=%s", files[1]);
-	if (pipe(sync) != 0)
-		exit(1);
-	fflush(stdout);
-	child = fork();
+	child = child_start(sync);
 	if (child == 0) {
 		/* The doomed device process: serves until killed. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (dev_end_open(&e[0], files[0], 1, 1) != 0 ||
 		    dev_end_open(&e[1], files[1], 1, 2) != 0)
 			_exit(3);

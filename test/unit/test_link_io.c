@@ -88,6 +88,22 @@ static void opts_base(struct rte_vmsg_bus_amp_opts *o, struct rte_vmsg_region *r
 	}
 }
 
+/*
+ * The card's end (the device, laying the link out) in RAM over the alias,
+ * the driver's through the BAR: 0 when both were made (checked).
+ */
+static int ends_new(struct env *e, uint32_t layout, struct rte_vmsg_bus_amp **dev,
+		    struct rte_vmsg_bus_amp **drv)
+{
+	struct rte_vmsg_bus_amp_opts o;
+
+	opts_base(&o, e->ram, RTE_VMSG_BUS_DEVICE, layout);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, dev), 0);
+	opts_base(&o, e->bar, RTE_VMSG_BUS_DRIVER, layout);
+	CHECK_EQ(rte_vmsg_bus_amp_create(&o, drv), 0);
+	return *dev != NULL && *drv != NULL ? 0 : -1;
+}
+
 static int both_up(struct rte_vmsg_bus_amp *a, struct rte_vmsg_bus_amp *b)
 {
 	int i, ra, rb;
@@ -381,11 +397,7 @@ static void test_hostile(void)
 	struct env e;
 
 	CHECK_EQ(env_new(&e), 0);
-	opts_base(&o, e.ram, RTE_VMSG_BUS_DEVICE, RTE_VMSG_AMP_LAYOUT_V1);
-	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &dev), 0);
-	opts_base(&o, e.bar, RTE_VMSG_BUS_DRIVER, RTE_VMSG_AMP_LAYOUT_V1);
-	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &drv), 0);
-	if (dev == NULL || drv == NULL)
+	if (ends_new(&e, RTE_VMSG_AMP_LAYOUT_V1, &dev, &drv) != 0)
 		goto out;
 	CHECK_EQ(both_up(dev, drv), 0);
 
@@ -431,18 +443,13 @@ out:
 static void test_hostile_v0(void)
 {
 	struct rte_vmsg_bus_amp *dev = NULL, *drv = NULL;
-	struct rte_vmsg_bus_amp_opts o;
 	struct rte_vmsg_bus_amp_stats st;
 	uint32_t bad = rte_vmsg_cpu_to_le32(1000);
 	int i;
 	struct env e;
 
 	CHECK_EQ(env_new(&e), 0);
-	opts_base(&o, e.ram, RTE_VMSG_BUS_DEVICE, RTE_VMSG_AMP_LAYOUT_V0);
-	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &dev), 0);
-	opts_base(&o, e.bar, RTE_VMSG_BUS_DRIVER, RTE_VMSG_AMP_LAYOUT_V0);
-	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &drv), 0);
-	if (dev == NULL || drv == NULL)
+	if (ends_new(&e, RTE_VMSG_AMP_LAYOUT_V0, &dev, &drv) != 0)
 		goto out;
 	CHECK_EQ(both_up(dev, drv), 0);
 	/* The device's queue (after the driver's): its producer index. */
@@ -494,7 +501,6 @@ static void test_layout_magic_once(void)
 		.write32 = magic_write32,
 	};
 	struct rte_vmsg_bus_amp *dev = NULL, *drv = NULL;
-	struct rte_vmsg_bus_amp_opts o;
 	struct rte_vmsg_link_stats ls;
 	struct env e;
 
@@ -502,11 +508,7 @@ static void test_layout_magic_once(void)
 	magic_mem = e.alias;
 	magic_reads = 0;
 	CHECK_EQ(rte_vmsg_region_io_ops_set(e.bar, &ops, NULL), 0);
-	opts_base(&o, e.ram, RTE_VMSG_BUS_DEVICE, RTE_VMSG_AMP_LAYOUT_V1);
-	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &dev), 0);
-	opts_base(&o, e.bar, RTE_VMSG_BUS_DRIVER, RTE_VMSG_AMP_LAYOUT_V1);
-	CHECK_EQ(rte_vmsg_bus_amp_create(&o, &drv), 0);
-	if (dev == NULL || drv == NULL)
+	if (ends_new(&e, RTE_VMSG_AMP_LAYOUT_V1, &dev, &drv) != 0)
 		goto out;
 	CHECK(magic_reads >= 2); /* the changed word was read */
 	CHECK_EQ(both_up(dev, drv), 0);

@@ -310,6 +310,16 @@ struct pbuf {
 	uint8_t b[PKT_MAX];
 };
 
+/* Receive slots @p p[0 .. n) over buffers @p b[0 .. n), room PKT_MAX each. */
+static void rx_slots(struct rte_vmsg_net_pkt *p, struct pbuf *b, uint32_t n)
+{
+	memset(p, 0, n * sizeof(*p));
+	for (uint32_t i = 0; i < n; i++) {
+		p[i].data = b[i].b;
+		p[i].cap = PKT_MAX;
+	}
+}
+
 /* Fills a frame: addresses, a tag (pair, sequence) and a pattern from @p s. */
 static void pkt_fill(uint8_t *p, uint32_t len, uint32_t tag, uint64_t s)
 {
@@ -3168,11 +3178,7 @@ static void test_rx_break_delivers(int zc)
 	}
 	CHECK_EQ(rte_vmsg_net_dev_send_burst(e.dev[0], 0, dp, 3), 3);
 	bad_used(&e, 0); /* then a hostile entry */
-	for (int i = 0; i < 8; i++) {
-		memset(&rp[i], 0, sizeof(rp[i]));
-		rp[i].data = rx[i].b;
-		rp[i].cap = PKT_MAX;
-	}
+	rx_slots(rp, rx, 8);
 	rc = zc ? rte_vmsg_net_drv_rx_burst_zc(e.drv[0], 0, rp, 8)
 		: rte_vmsg_net_drv_rx_burst(e.drv[0], 0, rp, 8);
 	CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 0, &qs, NULL), 0);
@@ -3250,11 +3256,7 @@ static void test_tx_zc_short_add(void)
 		uint64_t zc0;
 		int n = 0, r;
 
-		for (int i = 0; i < 16; i++) {
-			memset(&gp[i], 0, sizeof(gp[i]));
-			gp[i].data = got[i].b;
-			gp[i].cap = PKT_MAX;
-		}
+		rx_slots(gp, got, 16);
 		for (int t = 0; t < 100 && n < 8; t++) {
 			r = rte_vmsg_net_dev_recv_burst(e.dev[0], 0, gp, 16);
 			n += r > 0 ? r : 0;
@@ -3341,11 +3343,7 @@ static void test_tx_over_frame(void)
 	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, &tp, 1), -EMSGSIZE);
 	xb[0].len = 12 + 1518; /* the largest frame: sent and received */
 	CHECK_EQ(rte_vmsg_net_drv_tx_burst_ext(e.drv[0], 0, xb, 1), 1);
-	for (int i = 0; i < 2; i++) {
-		memset(&dp[i], 0, sizeof(dp[i]));
-		dp[i].data = out[i].b;
-		dp[i].cap = PKT_MAX;
-	}
+	rx_slots(dp, out, 2);
 	CHECK_EQ(rte_vmsg_net_dev_recv_burst(e.dev[0], 0, dp, 2), 1);
 	CHECK_EQ(dp[0].len, 1518);
 	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 1, &vq, NULL), 0);

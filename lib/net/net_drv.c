@@ -73,8 +73,12 @@ struct drv_q {
 	uint32_t index;
 	uint8_t *buf; /* buffer idx at buf + idx * stride */
 	uint64_t buf_bus;
-	uint32_t buf_len;   /* posted length (receive), largest packet + header (transmit) */
-	uint32_t frame_max; /* transmit: the largest frame the device takes outside GSO */
+	uint32_t buf_len; /* posted length (receive), largest packet + header (transmit) */
+	/*
+	 * Transmit: the largest packet the device takes, within the buffer,
+	 * [0] outside GSO (MTU + 18), [1] with a GSO type (65550).
+	 */
+	uint32_t pkt_max[2];
 	uint32_t stride;
 	uint32_t nbuf;
 	/*
@@ -288,17 +292,10 @@ static void tx_unswap(struct drv_q *q, struct drv_q *rx, uint32_t from, uint32_t
 	}
 }
 
-/*
- * The largest packet transmit queue @p q may send with header @p h: what
- * the device takes (MTU + 18; a GSO packet 65550), within the buffer.
- */
+/* The largest packet transmit queue @p q may send with header @p h (pkt_max). */
 static inline uint32_t tx_max(const struct drv_q *q, const struct rte_vmsg_net_hdr *h)
 {
-	uint32_t room = q->buf_len - NET_HDR_LEN;
-
-	if (h->gso_type == RTE_VMSG_NET_HDR_GSO_NONE)
-		return q->frame_max < room ? q->frame_max : room;
-	return NET_MAX_GSO_PKT < room ? NET_MAX_GSO_PKT : room;
+	return q->pkt_max[h->gso_type != RTE_VMSG_NET_HDR_GSO_NONE];
 }
 
 RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
@@ -1224,7 +1221,7 @@ static int drv_bringup(struct rte_vmsg_net_drv *nd, const struct rte_vmsg_net_dr
 {
 	struct rte_vmsg_dev_info info;
 	struct rte_vmsg_vqueue vqi;
-	uint32_t wanted[2], got[2], i, maxqp, rxlen, txlen, csize;
+	uint32_t wanted[2], got[2], i, maxqp, rxlen, txlen, csize, room;
 	uint64_t want = o->features != 0 ? o->features : DRV_DEFAULT;
 	int rc;
 
@@ -1296,7 +1293,10 @@ static int drv_bringup(struct rte_vmsg_net_drv *nd, const struct rte_vmsg_net_dr
 		rc = q_new(nd, &nd->q[i], i, i % 2 == 0 ? net_align64(rxlen) : net_align64(txlen));
 		if (rc != 0)
 			return rc;
-		nd->q[i].frame_max = nd->mtu + NET_ETH_OVERHEAD;
+		room = nd->q[i].buf_len - NET_HDR_LEN;
+		nd->q[i].pkt_max[0] =
+			nd->mtu + NET_ETH_OVERHEAD < room ? nd->mtu + NET_ETH_OVERHEAD : room;
+		nd->q[i].pkt_max[1] = NET_MAX_GSO_PKT < room ? NET_MAX_GSO_PKT : room;
 	}
 	for (i = 0; i < nd->nqp; i++) {
 		rc = pair_bufs(nd, &nd->q[2 * i], &nd->q[2 * i + 1]);

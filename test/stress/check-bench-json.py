@@ -499,8 +499,6 @@ elif mode in ("transport", "net") and any(v is not None for k, v in ratios.items
 # are reported, never asserted, and these are --quick runs on a shared
 # machine): it is printed as TARGET NOT MET, and VMSG_BENCH_REQUIRE_TARGETS=1
 # makes it a failure (a run on a quiet, dedicated machine).
-verdicts = re.findall(r"^\s*(\w+)\s+(-?[0-9.]+)\s.*\(target ([<>]=) ([0-9.]+): "
-                      r"(met|NOT met|" + NOHUGE_MET + "|" + NOHUGE_NOT + r")\)\s*$", text, re.M)
 not_met = []
 caveats = doc.get("ratio_caveats")
 if any(n.startswith("vhost_user/") for n in names) and not isinstance(caveats, dict):

@@ -147,6 +147,8 @@ struct fwd_port {
 	uint64_t reconnects;	 /* driver role: bring-ups after the first */
 	uint64_t ups;		 /* bring-ups done */
 	uint32_t mtu_warned;	 /* driver role: the device MTU last said too big for the buffers */
+	int init_rc;		 /* driver role: the last failed bring-up's error; 0: none */
+	uint64_t init_wait_ns;	 /* driver role: the wait after it (doubles while it repeats) */
 
 	/*
 	 * Whether the pair threads may use the port. Written by the main

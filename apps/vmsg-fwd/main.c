@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -37,6 +38,90 @@ static void on_signal(int sig)
 	signal(sig, SIG_DFL);
 }
 
+/*
+ * The library's log lines, to stderr. A port retrying what its device
+ * refuses gets the same lines each time: a line printed less than a minute
+ * ago is counted rather than printed again. After the minute it is printed
+ * with that count, and the counts left are given at exit. Card openers log
+ * from their own threads.
+ */
+#define LOG_REPEAT_NS 60000000000ull
+#define LOG_LINES 16 /* the lines remembered, the oldest replaced */
+
+struct fwd_log_line {
+	char msg[512];
+	enum rte_vmsg_log_level level;
+	uint64_t said_ns; /* when it was last printed */
+	uint64_t repeats; /* since */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	struct fwd_log_line line[LOG_LINES];
+	uint32_t next; /* the slot a new line takes */
+} fwd_log_state = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void log_print(const struct fwd_log_line *l, const char *when)
+{
+	char msg[600];
+
+	if (l->repeats == 0) {
+		rte_vmsg_log_stderr(l->level, l->msg, NULL);
+		return;
+	}
+	snprintf(msg, sizeof(msg), "%s (%" PRIu64 " more time%s %s, not shown)", l->msg, l->repeats,
+		 l->repeats == 1 ? "" : "s", when);
+	rte_vmsg_log_stderr(l->level, msg, NULL);
+}
+
+static void fwd_log(enum rte_vmsg_log_level level, const char *msg, void *arg)
+{
+	uint64_t now = fwd_now_ns();
+	struct fwd_log_line *l;
+	uint32_t i;
+
+	(void)arg;
+	pthread_mutex_lock(&fwd_log_state.lock);
+	for (i = 0; i < LOG_LINES; i++) {
+		l = &fwd_log_state.line[i];
+		if (l->said_ns != 0 && l->level == level && strcmp(l->msg, msg) == 0)
+			break;
+	}
+	if (i == LOG_LINES) {
+		l = &fwd_log_state.line[fwd_log_state.next];
+		fwd_log_state.next = (fwd_log_state.next + 1) % LOG_LINES;
+		if (l->said_ns != 0 && l->repeats != 0)
+			log_print(l, "since"); /* its count, before it is forgotten */
+		snprintf(l->msg, sizeof(l->msg), "%s", msg);
+		l->level = level;
+		l->repeats = 0;
+	} else if (now - l->said_ns < LOG_REPEAT_NS) {
+		l->repeats++;
+		pthread_mutex_unlock(&fwd_log_state.lock);
+		return;
+	}
+	log_print(l, "in the last minute");
+	l->said_ns = now;
+	l->repeats = 0;
+	pthread_mutex_unlock(&fwd_log_state.lock);
+}
+
+/* The counts of the lines not printed again. */
+static void fwd_log_end(void)
+{
+	uint32_t i;
+
+	pthread_mutex_lock(&fwd_log_state.lock);
+	for (i = 0; i < LOG_LINES; i++) {
+		struct fwd_log_line *l = &fwd_log_state.line[i];
+
+		if (l->said_ns != 0 && l->repeats != 0)
+			log_print(l, "since");
+		l->said_ns = 0;
+	}
+	pthread_mutex_unlock(&fwd_log_state.lock);
+}
+
 static void cleanup(struct fwd_cfg *cfg)
 {
 	uint32_t i;
@@ -52,6 +137,7 @@ static void cleanup(struct fwd_cfg *cfg)
 	}
 	if (cfg->dpdk_on)
 		fwd_dpdk_fini();
+	fwd_log_end();
 }
 
 int main(int argc, char **argv)
@@ -74,7 +160,7 @@ int main(int argc, char **argv)
 	rc = fwd_parse_args(&cfg, argc, argv);
 	if (rc != 0)
 		return rc > 0 ? FWD_EXIT_OK : -rc;
-	rte_vmsg_log_set_handler(rte_vmsg_log_stderr, RTE_VMSG_LOG_WARNING, NULL);
+	rte_vmsg_log_set_handler(fwd_log, RTE_VMSG_LOG_WARNING, NULL);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;

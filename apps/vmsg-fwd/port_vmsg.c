@@ -21,7 +21,8 @@
 #define LINK_WAIT_NS 1000000000ull	 /* driver: link not up for this long: attach again */
 #define PCIE_LINK_WAIT_NS 10000000000ull /* ... for a card (its open waited for the link) */
 #define ATTACH_RETRY_NS 200000000ull	 /* driver: between attach attempts */
-#define INIT_RETRY_NS 1000000000ull	 /* driver: between failed bring-ups */
+#define INIT_RETRY_NS 1000000000ull	 /* driver: after a failed bring-up ... */
+#define INIT_RETRY_MAX_NS 8000000000ull	 /* ... doubled while it fails the same way, to this */
 
 static __attribute__((format(printf, 2, 3))) void say(const struct fwd_port *p, const char *fmt,
 						      ...)
@@ -485,15 +486,29 @@ static int drv_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now)
 			return 1;
 		}
 		if (rc < 0) {
-			if (!fwd_interrupted(NULL))
-				printf("port %u: bringing the device up failed: %s; retrying\n",
-				       p->index, strerror(-rc));
-			fflush(stdout);
+			/*
+			 * A device that refuses the port (fewer queue pairs than
+			 * qp=, a queue size it does not take) refuses it again
+			 * until it restarts: said once, and tried less often.
+			 */
+			if (rc != p->init_rc) {
+				p->init_wait_ns = INIT_RETRY_NS;
+				if (!fwd_interrupted(NULL))
+					printf("port %u: bringing the device up failed: %s; "
+					       "retrying (every %u s at most while it fails so)\n",
+					       p->index, strerror(-rc),
+					       (unsigned int)(INIT_RETRY_MAX_NS / 1000000000ull));
+				fflush(stdout);
+			} else if (p->init_wait_ns < INIT_RETRY_MAX_NS) {
+				p->init_wait_ns *= 2;
+			}
+			p->init_rc = rc;
 			drv_detach(p);
 			p->drv_state = FWD_DRV_ATTACH;
-			p->next_try_ns = now + INIT_RETRY_NS;
+			p->next_try_ns = now + p->init_wait_ns;
 			return 1;
 		}
+		p->init_rc = 0;
 		if (rte_vmsg_bus_stats_get(p->bus, &bs) == 0)
 			p->peer_lost_seen = bs.peer_lost;
 		if (p->ups++ != 0)

@@ -29,9 +29,11 @@ struct fwd_totals {
 /*
  * Starts @p bin with @p args (NULL-terminated, at most 62), its standard
  * output in @p out (the last run's output is removed first: it must not be
- * read again). The child dies with this process. Exits on fork failure.
+ * read again), its standard error in @p err when not NULL (likewise). The
+ * child dies with this process. Exits on fork failure.
  */
-static inline pid_t fwd_child_start(const char *bin, const char *out, char *const args[])
+static inline pid_t fwd_child_start(const char *bin, const char *out, const char *err,
+				    char *const args[])
 {
 	char *argv[64];
 	pid_t pid;
@@ -42,6 +44,8 @@ static inline pid_t fwd_child_start(const char *bin, const char *out, char *cons
 		argv[n++] = args[i];
 	argv[n] = NULL;
 	unlink(out);
+	if (err != NULL)
+		unlink(err);
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
@@ -51,6 +55,8 @@ static inline pid_t fwd_child_start(const char *bin, const char *out, char *cons
 	}
 	if (pid == 0) {
 		if (freopen(out, "w", stdout) == NULL)
+			_exit(127);
+		if (err != NULL && freopen(err, "w", stderr) == NULL)
 			_exit(127);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		execv(bin, argv);

@@ -221,7 +221,7 @@ static pid_t fwd_pid;
 
 static pid_t fwd_start(char *const args[])
 {
-	return fwd_child_start(fwd_bin, out_path, args);
+	return fwd_child_start(fwd_bin, out_path, NULL, args);
 }
 
 static int fwd_stop(pid_t pid)

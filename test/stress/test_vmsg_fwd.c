@@ -41,6 +41,8 @@
  * 16. A driver-role port's library counters (errors) across a device
  *     restart: none lost; the device's MTU, larger than the buffers, said
  *     once.
+ * 17. A driver-role port whose device has fewer queue pairs than it asks:
+ *     said once, tried less often, up once the device comes back with them.
  *
  * With --measure [--size N] [--seconds S]: no checks, the forwarding rate of
  * one queue pair in io mode (this process sends on port 0 and receives on
@@ -84,6 +86,8 @@
 
 static const char *fwd_bin;
 static char out_path[128];
+static char err_path[128];
+static int err_captured; /* vmsg-fwd's standard error to err_path, not to the test's */
 static int have_dpdk;
 static uint64_t rng;
 
@@ -99,7 +103,7 @@ static uint64_t scaled(uint64_t n)
 
 static pid_t fwd_start(char *const args[])
 {
-	return fwd_child_start(fwd_bin, out_path, args);
+	return fwd_child_start(fwd_bin, out_path, err_captured ? err_path : NULL, args);
 }
 
 static int fwd_stop(pid_t pid)
@@ -117,10 +121,10 @@ static int output_has(const char *what)
 	return fwd_child_output_has(out_path, what);
 }
 
-/* Lines of vmsg-fwd's output that contain @p what. */
-static int output_count(const char *what)
+/* Lines of file @p path that contain @p what. */
+static int file_count(const char *path, const char *what)
 {
-	FILE *f = fopen(out_path, "r");
+	FILE *f = fopen(path, "r");
 	char line[512];
 	int n = 0;
 
@@ -132,9 +136,17 @@ static int output_count(const char *what)
 	return n;
 }
 
+/* Lines of vmsg-fwd's output that contain @p what. */
+static int output_count(const char *what)
+{
+	return file_count(out_path, what);
+}
+
 static void show_output(void)
 {
 	fwd_child_show(out_path);
+	if (err_captured)
+		fwd_child_show(err_path);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1118,6 +1130,59 @@ static void late_device(void)
 }
 
 /*
+ * 17: a driver-role port asking 2 queue pairs of a device that has 1. Its
+ * device refuses it until it restarts, so vmsg-fwd says so once (its own
+ * line, and the library's reason once, with how many more times it came at
+ * exit) and tries again less and less often: 3 tries in 4.5 s (1 s, then
+ * 2 s between them), not 5. The device restarted with 2 pairs is taken
+ * within the 8 s the waits grow to at most.
+ */
+static void refused_port(void)
+{
+	char *args[] = { "--port", NULL, "--stats-period", "0", "--idle-sleep", "20", NULL };
+	char port[400];
+	uint64_t t0, end, dt;
+	struct end e;
+	pid_t pid;
+
+	snprintf(port, sizeof(port), "vmsg:role=driver,file=%s,qp=2", files[0]);
+	args[1] = port;
+	CHECK_EQ(dev_end_open(&e, files[0], 1, 1), 0);
+	if (e.dev == NULL)
+		return;
+	err_captured = 1;
+	pid = fwd_start(args);
+	end_serve(&e, 4500000);
+	end_close(&e);
+	CHECK_EQ(output_count("bringing the device up failed"), 1);
+	CHECK_EQ(file_count(err_path, "device 1 has 1 queue pair, 2 asked"), 1);
+	CHECK_EQ(dev_end_open(&e, files[0], 2, 1), 0);
+	if (e.dev == NULL) {
+		fwd_stop(pid);
+		show_output();
+		err_captured = 0;
+		return;
+	}
+	t0 = rte_vmsg_time_ns();
+	end = t0 + WAIT_NS;
+	while (!output_has("port 0: link up") && rte_vmsg_time_ns() < end)
+		end_serve(&e, 10000);
+	dt = rte_vmsg_time_ns() - t0;
+	CHECK(output_has("port 0: link up (driver, 2 queue pairs)"));
+	CHECK(dt < 9000000000ull);
+	CHECK_EQ(fwd_stop(pid), 0);
+	/* Tries at 0, 1 and 3 s: the reason twice more (4 more without the waits growing). */
+	CHECK_EQ(file_count(err_path, "2 asked (2 more times since, not shown)"), 1);
+	if (vtest_failures != 0)
+		show_output();
+	err_captured = 0;
+	printf("a driver-role port its device refused: said once, link up %llu ms after the "
+	       "device came back with the pairs it asks\n",
+	       (unsigned long long)(dt / 1000000u));
+	end_close(&e);
+}
+
+/*
  * Forks a child that dies with this process (its parent), @p sync a pipe
  * between them (made here). Returns the child's pid in the parent, 0 in
  * the child.
@@ -1799,6 +1864,8 @@ static void on_exit_cleanup(void)
 			unlink(amp_files[i]);
 	if (out_path[0] != '\0')
 		unlink(out_path);
+	if (err_path[0] != '\0')
+		unlink(err_path);
 }
 
 int main(int argc, char **argv)
@@ -1833,6 +1900,7 @@ int main(int argc, char **argv)
 	snprintf(files[0], sizeof(files[0]), "%s/vft_%d_0", mnt, (int)getpid());
 	snprintf(files[1], sizeof(files[1]), "%s/vft_%d_1", mnt, (int)getpid());
 	snprintf(out_path, sizeof(out_path), "/tmp/vmsg_fwd_test_%d.out", (int)getpid());
+	snprintf(err_path, sizeof(err_path), "/tmp/vmsg_fwd_test_%d.err", (int)getpid());
 	atexit(on_exit_cleanup);
 	signal(SIGPIPE, SIG_IGN);
 	if (do_measure)
@@ -1891,5 +1959,7 @@ int main(int argc, char **argv)
 		dropped_at_device();
 	if (RUN(16))
 		errors_across_restart();
+	if (RUN(17))
+		refused_port();
 	return vtest_done("vmsg_fwd");
 }

@@ -466,7 +466,17 @@ uint16_t nvm_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 	return (uint16_t)got;
 }
 
-#define NVM_F_TSO ((1ull << RTE_VMSG_NET_F_HOST_TSO4) | (1ull << RTE_VMSG_NET_F_HOST_TSO6))
+/*
+ * Whether the device took TSO for this mbuf's IP version: a GSO type
+ * without its feature is a malformed packet the library refuses.
+ */
+static inline int tso_ok(const struct nvm_port *p, uint64_t ol_flags)
+{
+	unsigned int bit = (ol_flags & RTE_MBUF_F_TX_IPV6) != 0 ? RTE_VMSG_NET_F_HOST_TSO6
+								: RTE_VMSG_NET_F_HOST_TSO4;
+
+	return (p->feat & (1ull << bit)) != 0;
+}
 
 /* The virtio-net header of an mbuf's offload requests, as negotiated. */
 static inline void tx_offload(const struct nvm_port *p, const struct rte_mbuf *m,
@@ -478,7 +488,7 @@ static inline void tx_offload(const struct nvm_port *p, const struct rte_mbuf *m
 	memset(h, 0, sizeof(*h));
 	if (likely((f & (RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG)) == 0))
 		return;
-	if ((f & RTE_MBUF_F_TX_TCP_SEG) != 0 && (p->feat & NVM_F_TSO)) {
+	if ((f & RTE_MBUF_F_TX_TCP_SEG) != 0 && tso_ok(p, f)) {
 		h->flags = RTE_VMSG_NET_HDR_F_NEEDS_CSUM;
 		h->gso_type = (f & RTE_MBUF_F_TX_IPV6) ? RTE_VMSG_NET_HDR_GSO_TCPV6
 						       : RTE_VMSG_NET_HDR_GSO_TCPV4;
@@ -519,7 +529,7 @@ static inline int tx_needs_fix(const struct nvm_port *p, const struct rte_mbuf *
 	if (likely((f & (RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG)) == 0))
 		return 0;
 	if (f & RTE_MBUF_F_TX_TCP_SEG)
-		return (p->feat & NVM_F_TSO) == 0;
+		return !tso_ok(p, f);
 	return (p->feat & (1ull << RTE_VMSG_NET_F_CSUM)) == 0 &&
 	       (l4 == RTE_MBUF_F_TX_TCP_CKSUM || l4 == RTE_MBUF_F_TX_UDP_CKSUM);
 }

@@ -275,8 +275,10 @@ RTE_VMSG_API int rte_vmsg_net_dev_poll(struct rte_vmsg_net_dev *nd, uint32_t qp)
 /**
  * APP backend: takes up to @p n packets the driver transmitted on pair
  * @p qp, copied out (header in @c hdr, packet at @c data). A packet larger
- * than its @c cap is dropped and counted (errors) and does not count in
- * the return value. Chains rte_vmsg_net_dev_forward_burst() kept on the
+ * than its @c cap, or than the device takes (MTU + 18; 65550 with GSO type
+ * TCPV4 or TCPV6 when the driver negotiated HOST_TSO4 or HOST_TSO6; none
+ * with another GSO type) is dropped and counted (errors) and does not
+ * count in the return value. Chains rte_vmsg_net_dev_forward_burst() kept on the
  * pair come first.
  *
  * Concurrency: the pair's thread; wait-free.
@@ -296,8 +298,9 @@ RTE_VMSG_API int rte_vmsg_net_dev_recv_burst(struct rte_vmsg_net_dev *nd, uint32
  * tried, so a call can stop there too). A packet bigger than a whole chain
  * without MRG_RXBUF is dropped and counted (drops) and counts as taken; so
  * is one longer than 65550 bytes (an IP datagram and its Ethernet header,
- * the most a virtio-net driver takes) or with NULL @c data and a length,
- * counted in errors.
+ * the most a virtio-net driver takes), with NULL @c data and a length, or
+ * with a GSO type the driver did not negotiate (TCPV4, TCPV6 need
+ * GUEST_TSO4, GUEST_TSO6; no other type is offered), counted in errors.
  * The burst's receive chains are popped ahead (at most 64) and their heads
  * fetched for writing; a packet that fits the next chain's single buffer is
  * written there directly (num_buffers 1), others (MRG_RXBUF spans, split
@@ -582,8 +585,8 @@ RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_net_drv_destroy(struct rte_vmsg_net_drv
  *
  * @return packets queued (>= 0); -EINVAL for NULL arguments or a bad
  *         @p qp; -EMSGSIZE when the first packet is larger than the device
- *         takes (MTU + 18 bytes; with a GSO type, 65550, which needs
- *         HOST_TSO4/6 for transmit buffers that large); a later one ends
+ *         takes (MTU + 18 bytes; 65550 with GSO type TCPV4 or TCPV6 and
+ *         its HOST_TSO4/6; none with another GSO type); a later one ends
  *         the burst there; -EIO when the queue is broken, or the pair's last
  *         rte_vmsg_net_drv_queue_reset() failed.
  */
@@ -594,7 +597,8 @@ RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t
  * Receives up to @p n packets on pair @p qp: reaps used receive chains,
  * copies each packet (merging num_buffers buffers) and its header out,
  * and re-posts the buffers (one kick). A packet larger than its @c cap,
- * or with a bad num_buffers or length, is dropped and counted (errors).
+ * with a bad num_buffers or length, or with a GSO type the driver did not
+ * negotiate, is dropped and counted (errors).
  *
  * @return packets received (>= 0); -EINVAL for NULL arguments or a bad
  *         @p qp; -EBUSY while a rte_vmsg_net_drv_rx_burst_zc() burst is

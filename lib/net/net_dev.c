@@ -353,6 +353,28 @@ static NET_ALWAYS_INLINE void tx_done(struct rte_vmsg_net_dev *nd, struct net_pa
 	}
 }
 
+/*
+ * The largest packet device @p nd takes on transmit with header @p h (from
+ * its driver): MTU + 18, an IP datagram for a TCP GSO type the driver may
+ * use (HOST_TSO4/6), 0 for a GSO type it may not: net_gso_max().
+ */
+static inline uint32_t tx_max(const struct rte_vmsg_net_dev *nd,
+			      const struct rte_vmsg_virtio_net_hdr *h)
+{
+	return net_gso_max(nd->feat, h->gso_type, RTE_VMSG_NET_F_HOST_TSO4,
+			   RTE_VMSG_NET_F_HOST_TSO6, nd->max_pkt);
+}
+
+/*
+ * The largest packet device @p nd takes on receive with header @p h (for its
+ * driver): the same with GUEST_TSO4/6.
+ */
+static inline uint32_t rx_max(const struct rte_vmsg_net_dev *nd,
+			      const struct rte_vmsg_virtio_net_hdr *h)
+{
+	return net_gso_max(nd->feat, h->gso_type, RTE_VMSG_NET_F_GUEST_TSO4,
+			   RTE_VMSG_NET_F_GUEST_TSO6, nd->max_pkt);
+}
 /* Checks a transmitted chain; reads its header into @p h. Returns the packet length or -1. */
 static int64_t tx_check(struct rte_vmsg_net_dev *nd, struct net_pair *p,
 			const struct rte_vmsg_vq_req *r, struct rcur *c,
@@ -373,25 +395,12 @@ static int64_t tx_check(struct rte_vmsg_net_dev *nd, struct net_pair *p,
 		goto bad;
 	len = r->out_len - NET_HDR_LEN;
 	(void)net_rcur_read(c, h, NET_HDR_LEN);
-	if (len > (h->gso_type != RTE_VMSG_NET_HDR_GSO_NONE ? NET_MAX_GSO_PKT : nd->max_pkt))
+	if (len > tx_max(nd, h))
 		goto bad;
 	return len;
 bad:
 	p->q[Q_TX].st.errors++;
 	return -1;
-}
-
-/*
- * The largest packet device @p nd takes on receive with header @p h: MTU +
- * 18, or an IP datagram with GSO when the driver took GUEST_TSO4/6.
- */
-static inline uint32_t rx_max(const struct rte_vmsg_net_dev *nd,
-			      const struct rte_vmsg_virtio_net_hdr *h)
-{
-	if (h->gso_type != RTE_VMSG_NET_HDR_GSO_NONE &&
-	    (nd->feat & (F(RTE_VMSG_NET_F_GUEST_TSO4) | F(RTE_VMSG_NET_F_GUEST_TSO6))) != 0)
-		return NET_MAX_GSO_PKT;
-	return nd->max_pkt;
 }
 
 /*
@@ -431,7 +440,7 @@ static inline int move_fast(const struct rte_vmsg_net_dev *nd, struct net_pair *
 	/* One fetch of the header and the addresses (r->out_len == v->len: one vector). */
 	memcpy(pre, v->base, NET_HDR_LEN + 12);
 	rte_vmsg__compiler_barrier();
-	if (len > (h->gso_type != RTE_VMSG_NET_HDR_GSO_NONE ? NET_MAX_GSO_PKT : nd->max_pkt)) {
+	if (len > tx_max(nd, h)) {
 		sp->q[Q_TX].st.errors++;
 		return 0;
 	}
@@ -722,8 +731,7 @@ static inline int take_fast(const struct rte_vmsg_net_dev *nd, struct net_pair *
 	memcpy(&h, v->base, NET_HDR_LEN);
 	rte_vmsg__compiler_barrier();
 	len = r->out_len - NET_HDR_LEN;
-	if (len > (h.gso_type != RTE_VMSG_NET_HDR_GSO_NONE ? NET_MAX_GSO_PKT : nd->max_pkt) ||
-	    len > pk->cap || pk->data == NULL) {
+	if (len > tx_max(nd, &h) || len > pk->cap || pk->data == NULL) {
 		p->q[Q_TX].st.errors++;
 		return 0;
 	}
@@ -852,11 +860,15 @@ RTE_VMSG_API int rte_vmsg_net_dev_send_burst(struct rte_vmsg_net_dev *nd, uint32
 	}
 	for (i = 0; i < n; i++) {
 		/*
-		 * No data, or longer than any driver takes (the header's room
+		 * No data, longer than any driver takes (the header's room
 		 * added to such a length would also wrap the 32-bit sums that
-		 * size the copy): dropped and counted.
+		 * size the copy), or a GSO type the driver did not take:
+		 * dropped and counted.
 		 */
-		if ((pkts[i].data == NULL && pkts[i].len != 0) || pkts[i].len > NET_MAX_GSO_PKT) {
+		if ((pkts[i].data == NULL && pkts[i].len != 0) ||
+		    pkts[i].len > net_gso_max(nd->feat, pkts[i].hdr.gso_type,
+					      RTE_VMSG_NET_F_GUEST_TSO4, RTE_VMSG_NET_F_GUEST_TSO6,
+					      NET_MAX_GSO_PKT)) {
 			q->st.errors++;
 			continue;
 		}

@@ -76,9 +76,10 @@ struct drv_q {
 	uint32_t buf_len; /* posted length (receive), largest packet + header (transmit) */
 	/*
 	 * Transmit: the largest packet the device takes, within the buffer,
-	 * [0] outside GSO (MTU + 18), [1] with a GSO type (65550).
+	 * by GSO type: [NONE] MTU + 18, [TCPV4] and [TCPV6] 65550 with
+	 * HOST_TSO4/6, 0 for the others (not negotiated, or UDP): tx_max().
 	 */
-	uint32_t pkt_max[2];
+	uint32_t pkt_max[RTE_VMSG_NET_HDR_GSO_TCPV6 + 1];
 	uint32_t stride;
 	uint32_t nbuf;
 	/*
@@ -295,7 +296,7 @@ static void tx_unswap(struct drv_q *q, struct drv_q *rx, uint32_t from, uint32_t
 /* The largest packet transmit queue @p q may send with header @p h (pkt_max). */
 static inline uint32_t tx_max(const struct drv_q *q, const struct rte_vmsg_net_hdr *h)
 {
-	return q->pkt_max[h->gso_type != RTE_VMSG_NET_HDR_GSO_NONE];
+	return h->gso_type <= RTE_VMSG_NET_HDR_GSO_TCPV6 ? q->pkt_max[h->gso_type] : 0;
 }
 
 RTE_VMSG_API int rte_vmsg_net_drv_tx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
@@ -446,6 +447,21 @@ static int rx_reap(struct drv_q *q, uint32_t want)
 }
 
 /*
+ * The largest packet (header excluded) driver @p nd takes from its device
+ * with wire header @p wh: an IP datagram with Ethernet without GSO or with a
+ * TCP GSO type of GUEST_TSO4/6; 0 for any other GSO type, which the device
+ * may not send (net_gso_max()): such a packet is malformed, counted in
+ * errors and its buffers handed back. (Without GSO the buffers bound it: a
+ * device may span MRG_RXBUF buffers with a frame above the MTU.)
+ */
+static inline uint32_t rx_max(const struct rte_vmsg_net_drv *nd,
+			      const struct rte_vmsg_virtio_net_hdr *wh)
+{
+	return net_gso_max(nd->feat, wh->gso_type, RTE_VMSG_NET_F_GUEST_TSO4,
+			   RTE_VMSG_NET_F_GUEST_TSO6, NET_MAX_GSO_PKT);
+}
+
+/*
  * The receive burst, copying (@p zc false) or lending (true: each packet
  * one buffer, pkts[k].data pointing into it; the buffers stay out of the
  * queue, in free[0 .. lent), until rte_vmsg_net_drv_rx_release()).
@@ -517,11 +533,17 @@ static NET_ALWAYS_INLINE int rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 			}
 			if ((uint32_t)rc < nb)
 				break; /* the rest of the packet is not there yet */
-			if (zc) {
-				if (nb > 1) {
-					span = true; /* one buffer per packet is lent */
-					break;
-				}
+			total = 0;
+			for (j = 0; j < nb; j++)
+				total += q->cpl[q->cpl_pos + j].len;
+			total -= NET_HDR_LEN;
+			if (zc && nb > 1) {
+				span = true; /* one buffer per packet is lent */
+				break;
+			}
+			if (total > rx_max(nd, &wh)) {
+				bad = true;
+			} else if (zc) {
 				/* c->len <= buf_len: lib/virtq checked it against the chain. */
 				pkts[k].data = b + NET_HDR_LEN;
 				pkts[k].len = c->len - NET_HDR_LEN;
@@ -536,12 +558,7 @@ static NET_ALWAYS_INLINE int rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 				rep[nrep++] = idx_of(c->cookie);
 				q->cpl_pos++;
 				continue;
-			}
-			total = 0;
-			for (j = 0; j < nb; j++)
-				total += q->cpl[q->cpl_pos + j].len;
-			total -= NET_HDR_LEN;
-			if (total > pkts[k].cap || pkts[k].data == NULL) {
+			} else if (total > pkts[k].cap || pkts[k].data == NULL) {
 				bad = true;
 			} else {
 				off = 0;
@@ -876,10 +893,10 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_ext(struct rte_vmsg_net_drv *nd, uint
 		for (j = 0; j < nb; j++)
 			total += q->cpl[q->cpl_pos + j].len; /* each within its buffer */
 		total -= NET_HDR_LEN;
-		if (nb > n - k || total > NET_MAX_GSO_PKT) {
-			if (k != 0 && total <= NET_MAX_GSO_PKT)
+		if (nb > n - k || total > rx_max(nd, &wh)) {
+			if (k != 0 && total <= rx_max(nd, &wh))
 				break; /* whole, in the next call */
-			/* More buffers than the caller takes at once, or too long: dropped. */
+			/* More buffers than the caller takes at once, or malformed: dropped. */
 			q->st.errors++;
 			q->xdrop = nb;
 			continue;
@@ -1221,7 +1238,7 @@ static int drv_bringup(struct rte_vmsg_net_drv *nd, const struct rte_vmsg_net_dr
 {
 	struct rte_vmsg_dev_info info;
 	struct rte_vmsg_vqueue vqi;
-	uint32_t wanted[2], got[2], i, maxqp, rxlen, txlen, csize, room;
+	uint32_t wanted[2], got[2], i, j, maxqp, rxlen, txlen, csize, room;
 	uint64_t want = o->features != 0 ? o->features : DRV_DEFAULT;
 	int rc;
 
@@ -1294,9 +1311,13 @@ static int drv_bringup(struct rte_vmsg_net_drv *nd, const struct rte_vmsg_net_dr
 		if (rc != 0)
 			return rc;
 		room = nd->q[i].buf_len - NET_HDR_LEN;
-		nd->q[i].pkt_max[0] =
-			nd->mtu + NET_ETH_OVERHEAD < room ? nd->mtu + NET_ETH_OVERHEAD : room;
-		nd->q[i].pkt_max[1] = NET_MAX_GSO_PKT < room ? NET_MAX_GSO_PKT : room;
+		for (j = 0; j < sizeof(nd->q[i].pkt_max) / sizeof(nd->q[i].pkt_max[0]); j++) {
+			uint32_t m =
+				net_gso_max(nd->feat, (uint8_t)j, RTE_VMSG_NET_F_HOST_TSO4,
+					    RTE_VMSG_NET_F_HOST_TSO6, nd->mtu + NET_ETH_OVERHEAD);
+
+			nd->q[i].pkt_max[j] = m < room ? m : room;
+		}
 	}
 	for (i = 0; i < nd->nqp; i++) {
 		rc = pair_bufs(nd, &nd->q[2 * i], &nd->q[2 * i + 1]);

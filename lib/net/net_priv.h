@@ -33,6 +33,28 @@
 #define NET_ALWAYS_INLINE inline __attribute__((always_inline))
 
 /*
+ * The largest packet (header excluded) with GSO type @p gso_type that may
+ * cross a queue whose side of the negotiation is @p feat, @p tso4 and
+ * @p tso6 the feature bits of that direction (HOST_TSO4/6 for what a
+ * driver transmits, GUEST_TSO4/6 for what it receives): @p plain (MTU +
+ * 18) without GSO; an IP datagram with Ethernet (NET_MAX_GSO_PKT) for
+ * TCPV4 and TCPV6 with their feature; 0 for any other type: UDP, the ECN
+ * bit, or a TCP type not negotiated. This library offers neither UFO nor
+ * ECN, and no packet may carry a type its features do not allow (virtio
+ * 1.2 5.1.6.2.1, 5.1.6.4.1): such a packet is malformed.
+ */
+static inline uint32_t net_gso_max(uint64_t feat, uint8_t gso_type, unsigned int tso4,
+				   unsigned int tso6, uint32_t plain)
+{
+	if (gso_type == RTE_VMSG_NET_HDR_GSO_NONE)
+		return plain;
+	if ((gso_type == RTE_VMSG_NET_HDR_GSO_TCPV4 && (feat & (1ull << tso4)) != 0) ||
+	    (gso_type == RTE_VMSG_NET_HDR_GSO_TCPV6 && (feat & (1ull << tso6)) != 0))
+		return NET_MAX_GSO_PKT;
+	return 0;
+}
+
+/*
  * Writes the wire header at w, which may have any alignment: a device writes
  * it at the address the driver posted, and a peer chooses that (the fuzzer
  * found an odd one). Composed in registers and stored as two words: a copy

@@ -1016,30 +1016,31 @@ out:
 
 /*
  * The hostile device of test_hostile_device_rx() and test_ext_hostile():
- * it takes four receive chains of pair 0 and completes them with, in
+ * it takes five receive chains of pair 0 and completes them with, in
  * order, a packet of two buffers whose first is 4 bytes long (header and
- * all), num_buffers 0, num_buffers past every buffer the queue has, and a
- * valid packet of 60 bytes (@p want). Returns 0, or -1 (checked) when the
- * device had not four chains.
+ * all), num_buffers 0, num_buffers past every buffer the queue has, a
+ * valid packet of 60 bytes (@p want), and the same with GSO type UDP,
+ * which no driver negotiates. Returns 0, or -1 (checked) when the device
+ * had not five chains.
  */
 static int hostile_rx_push(struct env *e, uint8_t *want)
 {
 	struct rte_vmsg_vq_req req[8];
 	struct rte_vmsg_vq_iov iov[16];
-	struct rte_vmsg_vq_used used[4];
+	struct rte_vmsg_vq_used used[5];
 	struct rte_vmsg_vq_dev *vq;
-	uint8_t *b[4];
+	uint8_t *b[5];
 	int n, i;
 
 	vq = rte_vmsg_net_dev_vq(e->dev[0], 0);
 	CHECK(vq != NULL);
 	if (vq == NULL)
 		return -1;
-	n = rte_vmsg_vq_dev_pop_burst(vq, req, 4, iov, 16);
-	CHECK_EQ(n, 4);
-	if (n != 4)
+	n = rte_vmsg_vq_dev_pop_burst(vq, req, 5, iov, 16);
+	CHECK_EQ(n, 5);
+	if (n != 5)
 		return -1;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		b[i] = iov[req[i].iov_first].base;
 		memset(b[i], 0, 12);
 		used[i].head = req[i].head;
@@ -1054,15 +1055,20 @@ static int hostile_rx_push(struct env *e, uint8_t *want)
 	pkt_fill(want, 60, 9, 1);
 	memcpy(b[3] + 12, want, 60);
 	used[3].len = 12 + 60;
-	CHECK_EQ(rte_vmsg_vq_dev_push_burst(vq, used, 4), 4);
+	b[4][1] = RTE_VMSG_NET_HDR_GSO_UDP;
+	rte_vmsg_put_le16(b[4] + 10, 1);
+	memcpy(b[4] + 12, want, 60);
+	used[4].len = 12 + 60;
+	CHECK_EQ(rte_vmsg_vq_dev_push_burst(vq, used, 5), 5);
 	return 0;
 }
 
 /*
  * A hostile device on the driver's receive path (MRG_RXBUF): a used length
- * shorter than the virtio-net header in a two-buffer packet, and a
- * num_buffers past the queue's buffers. Each is dropped and counted; the
- * valid packet after them arrives whole. Without the length check the copy
+ * shorter than the virtio-net header in a two-buffer packet, a
+ * num_buffers past the queue's buffers, and (after the valid packet) a GSO
+ * type not negotiated. Each is dropped and counted; the valid packet
+ * arrives whole. Without the length check the copy
  * of the first buffer underflows; without the num_buffers bound the driver
  * waits for buffers that can never come and delivers nothing more.
  */
@@ -1096,7 +1102,7 @@ static void test_hostile_device_rx(void)
 	CHECK_EQ(rp[0].len, 60);
 	CHECK_MEM(rx[0].b, want, 60);
 	CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 0, &qs, NULL), 0);
-	CHECK_U64(qs.errors, 3);
+	CHECK_U64(qs.errors, 4);
 	CHECK_U64(qs.broken, 0);
 out:
 	env_fini(&e);
@@ -1217,6 +1223,165 @@ static void rx_into(struct rte_vmsg_net_pkt *rp, struct pbuf *b, uint32_t n, uin
 		rp[i].data = b[i].b;
 		rp[i].cap = cap;
 	}
+}
+
+/*
+ * GSO types (virtio 1.2 5.1.6.2.1, 5.1.6.4.1), a driver that took HOST_TSO6
+ * and GUEST_TSO6 but not the TSO4 features:
+ * - The driver's application: TCPV4 refused with -EMSGSIZE, TCPV6 taken.
+ * - From a hostile driver (raw chains, each packet once in one descriptor,
+ *   once as header and frame), its device gets 64-byte packets of GSO type
+ *   UDP, TCPV4, TCPV6 with the ECN bit (none of them negotiated), TCPV6
+ *   and NONE: the first three are malformed, dropped and counted in the
+ *   transmit queue's errors (6); the others arrive (4).
+ * - The device's application sends UDP, TCPV4 and NONE: the first two are
+ *   refused (errors), the last arrives.
+ * - A hostile device completes receive chains with UDP, TCPV4 and NONE:
+ *   the driver drops the first two (errors), copying (@p zc 0) or lending
+ *   (1) the last.
+ * Before, any GSO type passed wherever a GSO-sized packet would.
+ */
+static void test_gso_types(int zc)
+{
+	static const uint8_t tx_types[5] = { RTE_VMSG_NET_HDR_GSO_UDP, RTE_VMSG_NET_HDR_GSO_TCPV4,
+					     RTE_VMSG_NET_HDR_GSO_TCPV6 | 0x80,
+					     RTE_VMSG_NET_HDR_GSO_TCPV6,
+					     RTE_VMSG_NET_HDR_GSO_NONE };
+	static const uint8_t rx_types[3] = { RTE_VMSG_NET_HDR_GSO_UDP, RTE_VMSG_NET_HDR_GSO_TCPV4,
+					     RTE_VMSG_NET_HDR_GSO_NONE };
+	struct cfg c = { .qp = 1, .backend = RTE_VMSG_NET_BACKEND_APP };
+	static struct pbuf rx[8], tx[3];
+	struct rte_vmsg_vq_chain ch[10];
+	struct rte_vmsg_vq_buf b[10][2];
+	struct rte_vmsg_net_pkt rp[8], tp[3];
+	struct rte_vmsg_net_queue_stats qs;
+	struct rte_vmsg_vq_req req[4];
+	struct rte_vmsg_vq_iov iov[8];
+	struct rte_vmsg_vq_used used[3];
+	struct rte_vmsg_vq_drv *vq;
+	struct rte_vmsg_vq_dev *dvq;
+	uint64_t bus = 0, room = 0;
+	void *spare = NULL;
+	uint8_t *sp, want[64];
+	uint32_t i, n = 0;
+	int got;
+	struct env e;
+
+	c.drv_features = rte_vmsg_net_drv_default_features() | F(RTE_VMSG_NET_F_HOST_TSO6) |
+			 F(RTE_VMSG_NET_F_GUEST_TSO6);
+	c.drv_qsize = 16; /* TSO: 64 KiB transmit buffers */
+	env_up(&e, &c);
+	if (e.drv[0] == NULL)
+		goto out;
+	vq = rte_vmsg_net_drv_vq(e.drv[0], 1);
+	CHECK(vq != NULL);
+	CHECK_EQ(rte_vmsg_net_drv_dma_spare(e.drv[0], &spare, &bus, &room), 0);
+	CHECK(room >= 4096);
+	if (vq == NULL || spare == NULL || room < 4096)
+		goto out;
+	/* The driver's application: TCPV4 refused, TCPV6 taken (and received). */
+	memset(tp, 0, sizeof(tp));
+	pkt_fill(tx[0].b, 64, 0, 61);
+	tp[0].data = tx[0].b;
+	tp[0].len = 64;
+	tp[0].hdr.gso_type = RTE_VMSG_NET_HDR_GSO_TCPV4;
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, tp, 1), -EMSGSIZE);
+	tp[0].hdr.gso_type = RTE_VMSG_NET_HDR_GSO_TCPV6;
+	CHECK_EQ(rte_vmsg_net_drv_tx_burst(e.drv[0], 0, tp, 1), 1);
+	rx_into(rp, rx, 8, PKT_MAX);
+	CHECK_EQ(rte_vmsg_net_dev_recv_burst(e.dev[0], 0, rp, 8), 1);
+
+	/* The hostile driver: packet i at 256 * i, its header in front of it. */
+	sp = spare;
+	memset(sp, 0, 4096);
+	memset(ch, 0, sizeof(ch));
+	for (i = 0; i < 10; i++) {
+		uint8_t *h = sp + 256 * i;
+
+		h[1] = tx_types[i % 5];
+		pkt_fill(h + 12, 64, i, 31);
+		b[i][0].addr = bus + 256 * i;
+		b[i][0].len = i < 5 ? 12 + 64 : 12;
+		b[i][0].reserved = 0;
+		b[i][1].addr = bus + 256 * i + 12;
+		b[i][1].len = 64;
+		b[i][1].reserved = 0;
+		ch[i].bufs = b[i];
+		ch[i].n_out = i < 5 ? 1 : 2;
+		ch[i].cookie = &ch[i];
+	}
+	CHECK_EQ(rte_vmsg_vq_drv_add_burst(vq, ch, 10), 10);
+	CHECK(rte_vmsg_vq_drv_kick(vq, NULL) >= 0);
+	rx_into(rp, rx, 8, PKT_MAX);
+	for (i = 0; i < 8 && n < 4; i++) {
+		got = rte_vmsg_net_dev_recv_burst(e.dev[0], 0, rp + n, 8 - n);
+		CHECK(got >= 0);
+		n += got > 0 ? (uint32_t)got : 0;
+	}
+	CHECK_EQ(n, 4);
+	for (i = 0; i < n; i++)
+		CHECK_EQ(rp[i].hdr.gso_type, tx_types[3 + i % 2]);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 1, &qs, NULL), 0);
+	CHECK_U64(qs.errors, 6);
+
+	/* The hostile device: UDP and TCPV4 dropped by the driver. */
+	dvq = rte_vmsg_net_dev_vq(e.dev[0], 0);
+	CHECK(dvq != NULL);
+	if (dvq == NULL)
+		goto out;
+	got = rte_vmsg_vq_dev_pop_burst(dvq, req, 3, iov, 8);
+	CHECK_EQ(got, 3);
+	if (got != 3)
+		goto out;
+	pkt_fill(want, 64, 5, 51);
+	for (i = 0; i < 3; i++) {
+		uint8_t *d = iov[req[i].iov_first].base;
+
+		memset(d, 0, 12);
+		d[1] = rx_types[i];
+		rte_vmsg_put_le16(d + 10, 1);
+		memcpy(d + 12, want, 64);
+		used[i].head = req[i].head;
+		used[i].len = 12 + 64;
+	}
+	CHECK_EQ(rte_vmsg_vq_dev_push_burst(dvq, used, 3), 3);
+	rx_into(rp, rx, 8, PKT_MAX);
+	for (i = 0, n = 0; i < 8 && n == 0; i++) {
+		got = zc ? rte_vmsg_net_drv_rx_burst_zc(e.drv[0], 0, rp, 8)
+			 : rte_vmsg_net_drv_rx_burst(e.drv[0], 0, rp, 8);
+		CHECK(got >= 0);
+		n = got > 0 ? (uint32_t)got : 0;
+	}
+	CHECK_EQ(n, 1);
+	CHECK(n == 1 && rp[0].len == 64 && rp[0].hdr.gso_type == RTE_VMSG_NET_HDR_GSO_NONE &&
+	      memcmp(rp[0].data, want, 64) == 0);
+	if (zc && n > 0)
+		CHECK_EQ(rte_vmsg_net_drv_rx_release(e.drv[0], 0), 0);
+	CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 0, &qs, NULL), 0);
+	CHECK_U64(qs.errors, 2);
+
+	/* The device's application: UDP and TCPV4 refused. */
+	memset(tp, 0, sizeof(tp));
+	for (i = 0; i < 3; i++) {
+		pkt_fill(tx[i].b, 64, i, 41);
+		tp[i].data = tx[i].b;
+		tp[i].len = 64;
+		tp[i].hdr.gso_type = rx_types[i];
+	}
+	CHECK_EQ(rte_vmsg_net_dev_send_burst(e.dev[0], 0, tp, 3), 3);
+	CHECK_EQ(rte_vmsg_net_dev_stats_get(e.dev[0], 0, &qs, NULL), 0);
+	CHECK_U64(qs.errors, 2);
+	CHECK_U64(qs.packets, 1);
+	turn(&e);
+	rx_into(rp, rx, 8, PKT_MAX);
+	got = zc ? rte_vmsg_net_drv_rx_burst_zc(e.drv[0], 0, rp, 8)
+		 : rte_vmsg_net_drv_rx_burst(e.drv[0], 0, rp, 8);
+	CHECK_EQ(got, 1);
+	if (zc && got > 0)
+		CHECK_EQ(rte_vmsg_net_drv_rx_release(e.drv[0], 0), 0);
+
+out:
+	env_fini(&e);
 }
 
 /*
@@ -2674,7 +2839,7 @@ static void test_ext_hostile(void)
 	xp_post(&e);
 	if (hostile_rx_push(&e, want) != 0)
 		goto out;
-	for (i = 0; i < 8 && got + drops < 4; i++) {
+	for (i = 0; i < 8 && got + drops < 5; i++) {
 		rc = rte_vmsg_net_drv_rx_burst_ext(e.drv[0], 0, out, 8);
 		CHECK(rc >= 0);
 		for (int j = 0; j < rc; j++) {
@@ -2690,10 +2855,10 @@ static void test_ext_hostile(void)
 		}
 	}
 	CHECK_EQ(got, 1);
-	CHECK_EQ(drops, 3);
+	CHECK_EQ(drops, 4);
 	CHECK_U64(xp.twice, 0);
 	CHECK_EQ(rte_vmsg_net_drv_stats_get(e.drv[0], 0, &qs, NULL), 0);
-	CHECK_U64(qs.errors, 3);
+	CHECK_U64(qs.errors, 4);
 	CHECK_U64(qs.broken, 0);
 out:
 	env_fini(&e);
@@ -3387,6 +3552,8 @@ int main(void)
 	RUN(test_hostile_config(5));
 	RUN(test_hostile_config(6));
 	RUN(test_hostile_device_rx());
+	RUN(test_gso_types(0));
+	RUN(test_gso_types(1));
 	ring_off = RING_BITS; /* they write split-ring values */
 	RUN(test_hostile());
 	RUN(test_hostile_rxq(0));

@@ -1087,6 +1087,16 @@ static void end_serve(struct end *e, uint64_t us)
 	} while (rte_vmsg_time_ns() < end);
 }
 
+/* Serves device end @p e until vmsg-fwd says port 0's link is up (WAIT_NS at most): the time it took. */
+static uint64_t link_up_wait(struct end *e)
+{
+	uint64_t t0 = rte_vmsg_time_ns(), end = t0 + WAIT_NS;
+
+	while (!output_has("port 0: link up") && rte_vmsg_time_ns() < end)
+		end_serve(e, 10000);
+	return rte_vmsg_time_ns() - t0;
+}
+
 /*
  * 14: a driver-role port on a file that exists but whose device is not
  * there yet (zero bytes, as a file made ahead of its device): vmsg-fwd
@@ -1098,7 +1108,7 @@ static void late_device(void)
 {
 	char *args[] = { "--port", files[0], "--stats-period", "0", "--idle-sleep", "20", NULL };
 	char port[400];
-	uint64_t t0, end, dt;
+	uint64_t dt;
 	struct end e;
 	pid_t pid;
 
@@ -1113,11 +1123,7 @@ static void late_device(void)
 		show_output();
 		return;
 	}
-	t0 = rte_vmsg_time_ns();
-	end = t0 + WAIT_NS;
-	while (!output_has("port 0: link up") && rte_vmsg_time_ns() < end)
-		end_serve(&e, 10000);
-	dt = rte_vmsg_time_ns() - t0;
+	dt = link_up_wait(&e);
 	CHECK(output_has("port 0: link up"));
 	CHECK(dt < 2000000000ull);
 	CHECK_EQ(fwd_stop(pid), 0);
@@ -1141,7 +1147,7 @@ static void refused_port(void)
 {
 	char *args[] = { "--port", NULL, "--stats-period", "0", "--idle-sleep", "20", NULL };
 	char port[400];
-	uint64_t t0, end, dt;
+	uint64_t dt;
 	struct end e;
 	pid_t pid;
 
@@ -1163,11 +1169,7 @@ static void refused_port(void)
 		err_captured = 0;
 		return;
 	}
-	t0 = rte_vmsg_time_ns();
-	end = t0 + WAIT_NS;
-	while (!output_has("port 0: link up") && rte_vmsg_time_ns() < end)
-		end_serve(&e, 10000);
-	dt = rte_vmsg_time_ns() - t0;
+	dt = link_up_wait(&e);
 	CHECK(output_has("port 0: link up (driver, 2 queue pairs)"));
 	CHECK(dt < 9000000000ull);
 	CHECK_EQ(fwd_stop(pid), 0);

@@ -839,6 +839,24 @@ out:
 }
 
 /*
+ * A hostile driver's way in: pair 0's transmit queue of @p e's first
+ * driver, and the 4 KiB at least of the DMA area its helper leaves spare
+ * (*sp, bus address *bus) for raw chains. NULL (checked) without them.
+ */
+static struct rte_vmsg_vq_drv *raw_txq(struct env *e, uint8_t **sp, uint64_t *bus)
+{
+	struct rte_vmsg_vq_drv *vq = rte_vmsg_net_drv_vq(e->drv[0], 1);
+	uint64_t room = 0;
+	void *spare = NULL;
+
+	CHECK(vq != NULL);
+	CHECK_EQ(rte_vmsg_net_drv_dma_spare(e->drv[0], &spare, bus, &room), 0);
+	CHECK(room >= 4096);
+	*sp = spare;
+	return spare != NULL && room >= 4096 ? vq : NULL;
+}
+
+/*
  * The same from a driver that sends each packet as two descriptors, the
  * header and then the frame (virtio allows any layout): raw chains on pair
  * 0's transmit queue, in the DMA area the helper leaves spare, read by the
@@ -857,8 +875,7 @@ static void test_over_mtu_chain(void)
 	struct rte_vmsg_net_pkt rp[4];
 	struct rte_vmsg_net_queue_stats qs;
 	struct rte_vmsg_vq_drv *vq;
-	uint64_t bus = 0, room = 0;
-	void *spare = NULL;
+	uint64_t bus = 0;
 	uint8_t *sp;
 	uint32_t i;
 	int got;
@@ -867,13 +884,9 @@ static void test_over_mtu_chain(void)
 	env_up(&e, &c);
 	if (e.drv[0] == NULL)
 		goto out;
-	vq = rte_vmsg_net_drv_vq(e.drv[0], 1);
-	CHECK(vq != NULL);
-	CHECK_EQ(rte_vmsg_net_drv_dma_spare(e.drv[0], &spare, &bus, &room), 0);
-	CHECK(room >= 4096);
-	if (vq == NULL || spare == NULL || room < 4096)
+	vq = raw_txq(&e, &sp, &bus);
+	if (vq == NULL)
 		goto out;
-	sp = spare;
 	memset(sp, 0, 64); /* two zeroed headers, at 0 and 16 */
 	memset(ch, 0, sizeof(ch));
 	for (i = 0; i < 2; i++) {
@@ -1260,8 +1273,7 @@ static void test_gso_types(int zc)
 	struct rte_vmsg_vq_used used[3];
 	struct rte_vmsg_vq_drv *vq;
 	struct rte_vmsg_vq_dev *dvq;
-	uint64_t bus = 0, room = 0;
-	void *spare = NULL;
+	uint64_t bus = 0;
 	uint8_t *sp, want[64];
 	uint32_t i, n = 0;
 	int got;
@@ -1273,11 +1285,8 @@ static void test_gso_types(int zc)
 	env_up(&e, &c);
 	if (e.drv[0] == NULL)
 		goto out;
-	vq = rte_vmsg_net_drv_vq(e.drv[0], 1);
-	CHECK(vq != NULL);
-	CHECK_EQ(rte_vmsg_net_drv_dma_spare(e.drv[0], &spare, &bus, &room), 0);
-	CHECK(room >= 4096);
-	if (vq == NULL || spare == NULL || room < 4096)
+	vq = raw_txq(&e, &sp, &bus);
+	if (vq == NULL)
 		goto out;
 	/* The driver's application: TCPV4 refused, TCPV6 taken (and received). */
 	memset(tp, 0, sizeof(tp));
@@ -1292,7 +1301,6 @@ static void test_gso_types(int zc)
 	CHECK_EQ(rte_vmsg_net_dev_recv_burst(e.dev[0], 0, rp, 8), 1);
 
 	/* The hostile driver: packet i at 256 * i, its header in front of it. */
-	sp = spare;
 	memset(sp, 0, 4096);
 	memset(ch, 0, sizeof(ch));
 	for (i = 0; i < 10; i++) {

@@ -375,6 +375,7 @@ static inline uint32_t rx_max(const struct rte_vmsg_net_dev *nd,
 	return net_gso_max(nd->feat, h->gso_type, RTE_VMSG_NET_F_GUEST_TSO4,
 			   RTE_VMSG_NET_F_GUEST_TSO6, nd->max_pkt);
 }
+
 /* Checks a transmitted chain; reads its header into @p h. Returns the packet length or -1. */
 static int64_t tx_check(struct rte_vmsg_net_dev *nd, struct net_pair *p,
 			const struct rte_vmsg_vq_req *r, struct rcur *c,

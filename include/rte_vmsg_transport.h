@@ -563,8 +563,10 @@ RTE_VMSG_API int rte_vmsg_dev_notify_flush(struct rte_vmsg_dev *dev);
 RTE_VMSG_API uint32_t rte_vmsg_dev_status(const struct rte_vmsg_dev *dev);
 
 /**
- * Tells whether the data path may run (DEV-33): DRIVER_OK set, and no
- * reset in progress, FAILED or DEVICE_NEEDS_RESET.
+ * Tells whether the data path may run (DEV-33): DRIVER_OK and FEATURES_OK
+ * set, and no reset in progress, FAILED or DEVICE_NEEDS_RESET. The device
+ * takes DRIVER_OK only with FEATURES_OK: set alone, or in the write whose
+ * features it refused, DRIVER_OK is left clear (virtio 1.x 3.1.1).
  *
  * @return 1 or 0 (0 for NULL @p dev).
  */

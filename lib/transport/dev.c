@@ -459,6 +459,17 @@ static void on_set_device_status(struct rte_vmsg_dev *d, uint32_t want, struct r
 		now &= ~RTE_VMSG_STATUS_FEATURES_OK;
 		d->st.refused++;
 	}
+	/*
+	 * DRIVER_OK only on features accepted (virtio 1.x 3.1.1: FEATURES_OK
+	 * then DRIVER_OK): set without them, or in the write whose features
+	 * were refused just above, it is not taken, and the data path never
+	 * runs on a feature set the device did not accept.
+	 */
+	if ((now & RTE_VMSG_STATUS_DRIVER_OK) != 0 && (old & RTE_VMSG_STATUS_DRIVER_OK) == 0 &&
+	    (now & RTE_VMSG_STATUS_FEATURES_OK) == 0) {
+		now &= ~RTE_VMSG_STATUS_DRIVER_OK;
+		d->st.refused++;
+	}
 	if (now != old) {
 		d->status = now;
 		/* DEV-24: a fatal model error sets DEVICE_NEEDS_RESET, seen in the response. */

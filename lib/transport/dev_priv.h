@@ -79,7 +79,9 @@ static inline uint32_t cur_status(const struct rte_vmsg_dev *d)
 /* The data path may run (DEV-33). */
 static inline bool driver_ok(const struct rte_vmsg_dev *d)
 {
-	return !d->resetting && (d->status & RTE_VMSG_STATUS_DRIVER_OK) != 0 &&
+	return !d->resetting &&
+	       (d->status & (RTE_VMSG_STATUS_DRIVER_OK | RTE_VMSG_STATUS_FEATURES_OK)) ==
+		       (RTE_VMSG_STATUS_DRIVER_OK | RTE_VMSG_STATUS_FEATURES_OK) &&
 	       (d->status & (RTE_VMSG_STATUS_FAILED | RTE_VMSG_STATUS_DEVICE_NEEDS_RESET)) == 0;
 }
 

@@ -962,6 +962,41 @@ static void test_features_ok(void)
 	tdev_free(t);
 }
 
+/*
+ * DRIVER_OK only on accepted features (virtio 1.x 3.1.1): in the write whose
+ * features are refused (a bit not offered), and straight after a reset
+ * without FEATURES_OK, DRIVER_OK is not taken: the response shows neither,
+ * the device is not live and an EVENT_AVAIL does not reach the model. On
+ * accepted features the same write takes both.
+ */
+static void test_driver_ok_needs_features_ok(void)
+{
+	const uint32_t all = S_FEAT | RTE_VMSG_STATUS_DRIVER_OK;
+	struct tdev *t = tdev_new(1, 264, 0, 0);
+	uint32_t sel[1] = { 0x3 }; /* bit 1 is not offered */
+
+	enable_vq(t, 0, 64);
+	CHECK_EQ(set_status(t, 0), 0);
+	set_features(t, 0, 1, sel);
+	CHECK_EQ(set_status(t, all), RTE_VMSG_STATUS_ACKNOWLEDGE | RTE_VMSG_STATUS_DRIVER);
+	CHECK_EQ(rte_vmsg_dev_driver_ok(t->dev), 0);
+	CHECK_EQ(t->m.last_new & RTE_VMSG_STATUS_DRIVER_OK, 0);
+	(void)event_avail(t, 0, 0);
+	CHECK_EQ(t->m.n_avail, 0);
+
+	CHECK_EQ(set_status(t, 0), 0);
+	CHECK_EQ(set_status(t, RTE_VMSG_STATUS_DRIVER_OK), 0);
+	CHECK_EQ(rte_vmsg_dev_driver_ok(t->dev), 0);
+	(void)event_avail(t, 0, 0);
+	CHECK_EQ(t->m.n_avail, 0);
+
+	sel[0] = 0x1;
+	set_features(t, 0, 1, sel);
+	CHECK_EQ(set_status(t, all), all);
+	CHECK_EQ(rte_vmsg_dev_driver_ok(t->dev), 1);
+	tdev_free(t);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Config space                                                              */
 
@@ -2740,6 +2775,7 @@ int main(void)
 	test_get_features();
 	test_set_features();
 	test_features_ok();
+	test_driver_ok_needs_features_ok();
 	test_max_size();
 	test_generation();
 	test_config_baseline();

@@ -494,6 +494,13 @@ RTE_VMSG_API uint64_t rte_vmsg_bus_transport_features(const struct rte_vmsg_bus 
 /** The number of requests in flight (0 for NULL @p bus). */
 RTE_VMSG_API uint32_t rte_vmsg_bus_inflight(const struct rte_vmsg_bus *bus);
 
+/**
+ * Peers lost so far (the stats' @c peer_lost): a value that moved since a
+ * driver set its device up means that device was reset by the loss. Bus
+ * thread. 0 for NULL.
+ */
+RTE_VMSG_API uint64_t rte_vmsg_bus_peer_losses(const struct rte_vmsg_bus *bus);
+
 /** The role of the endpoint (enum rte_vmsg_bus_role), or 0 for NULL. */
 RTE_VMSG_API uint32_t rte_vmsg_bus_role(const struct rte_vmsg_bus *bus);
 

@@ -746,11 +746,14 @@ RTE_VMSG_API RTE_VMSG_COLD void rte_vmsg_drv_close(struct rte_vmsg_drv *drv);
  * event callback). EVENT_CONFIG updates the newest generation seen (DRV-6),
  * marks the handle as needing reset when the status has DEVICE_NEEDS_RESET
  * (DRV-27) and runs the config callback (DRV-32); EVENT_USED runs the used
- * callback (DRV-31). Malformed frames are dropped (DRV-9).
+ * callback (DRV-31). Malformed frames are dropped (DRV-9), and so are an
+ * EVENT_USED for a queue the handle has not set up (rte_vmsg_drv_vq_setup())
+ * and an EVENT_CONFIG whose bytes lie past the device's config space: the
+ * callbacks only get values that name this device's queues and config.
  *
  * @return 0 when consumed; -EINVAL for NULL arguments; -EBADMSG for a
- *         malformed frame or one that is not EVENT_CONFIG / EVENT_USED;
- *         -ENODEV for another device number.
+ *         malformed frame, one that is not EVENT_CONFIG / EVENT_USED, or
+ *         one dropped as above; -ENODEV for another device number.
  */
 RTE_VMSG_API int rte_vmsg_drv_event(struct rte_vmsg_drv *drv, const void *frame, size_t len);
 
@@ -763,9 +766,9 @@ RTE_VMSG_API int rte_vmsg_drv_set_used_cb(struct rte_vmsg_drv *drv, rte_vmsg_drv
 					  void *arg);
 
 /* Requests (virtio-msg §4). Common errors of every call below:
- * -EINVAL for NULL arguments; -ENOMEM; -ESTALE when the device reported
- * DEVICE_NEEDS_RESET or a request of the handle timed out, until the next
- * successful reset (I/O calls only: all but GET_DEVICE_INFO, the status
+ * -EINVAL for NULL arguments; -ENOMEM; -ESTALE when the handle needs a
+ * reset (rte_vmsg_drv_needs_reset(): DEVICE_NEEDS_RESET, a request timed
+ * out, a peer lost...), until the next successful reset (I/O calls only: all but GET_DEVICE_INFO, the status
  * calls and the reset); the errors of rte_vmsg_bus_submit() (-EAGAIN,
  * -EMSGSIZE...) for the first request; and in @p done or from the
  * synchronous call: -ETIMEDOUT (bus or handle timeout), the bus's failure
@@ -1069,7 +1072,14 @@ RTE_VMSG_API int rte_vmsg_drv_event_avail(struct rte_vmsg_drv *drv, uint32_t vq_
 
 /* Getters. */
 
-/** 1 when DEVICE_NEEDS_RESET was seen or a request timed out since the last reset (0 for NULL). */
+/**
+ * 1 when, since the last successful reset, DEVICE_NEEDS_RESET was seen, a
+ * request timed out (on the bus, or a call of several requests past the
+ * handle's timeout; a reset that never completed), a write was answered
+ * with another request's echo, a request went with a lost peer, or the bus
+ * lost its peer after the handle set its device up (the device side resets
+ * every device then). 0 for NULL. Bus thread.
+ */
 RTE_VMSG_API int rte_vmsg_drv_needs_reset(const struct rte_vmsg_drv *drv);
 
 /** 1 when feature @p bit was negotiated by rte_vmsg_drv_init() (0 for NULL). */

@@ -756,6 +756,11 @@ uint32_t rte_vmsg_bus_inflight(const struct rte_vmsg_bus *bus)
 	return bus == NULL ? 0 : bus->inflight;
 }
 
+uint64_t rte_vmsg_bus_peer_losses(const struct rte_vmsg_bus *bus)
+{
+	return bus == NULL ? 0 : bus->st.peer_lost;
+}
+
 uint32_t rte_vmsg_bus_role(const struct rte_vmsg_bus *bus)
 {
 	return bus == NULL ? 0 : bus->role;

@@ -56,9 +56,20 @@ static void note_status(struct rte_vmsg_drv *drv, uint32_t status)
 		drv->needs_reset = true; /* DRV-27 */
 }
 
+/*
+ * Whether the device was reset under the handle since its last reset: the
+ * bus lost its peer (a restart, a keepalive timeout; the device side resets
+ * every device then) while the handle had set its device up.
+ */
+static bool peer_was_lost(const struct rte_vmsg_drv *drv)
+{
+	return drv->state != ST_OPEN && rte_vmsg_bus_peer_losses(drv->bus) != drv->losses;
+}
+
 static void reset_done(struct rte_vmsg_drv *drv)
 {
 	drv->needs_reset = false;
+	drv->losses = rte_vmsg_bus_peer_losses(drv->bus);
 	drv->state = ST_OPEN;
 	drv->generation = 0; /* the counter may restart (§7) */
 	if (drv->vq_on != NULL)
@@ -337,6 +348,13 @@ static int op_response(struct drv_op *op, const struct rte_vmsg_msg *m)
 	return -EPROTO;
 }
 
+/* Whether an op of kind @p k changes the device's state. */
+static bool op_writes(enum op_kind k)
+{
+	return k == OP_SET_FEAT || k == OP_SET_CFG || k == OP_SET_STATUS || k == OP_RESET ||
+	       k == OP_SET_VQ || k == OP_RESET_VQ;
+}
+
 static void op_complete(void *arg, int status, const void *resp, size_t len)
 {
 	struct drv_op *op = arg;
@@ -352,9 +370,6 @@ static void op_complete(void *arg, int status, const void *resp, size_t len)
 			rc = -ECANCELED; /* nobody waits: write no output, send no more */
 		else
 			rc = op_response(op, &m);
-	} else if (rc == -ETIMEDOUT) {
-		/* State unknown: recover by reset (DRV-10). */
-		op->drv->needs_reset = true;
 	}
 	if (rc == 1) {
 		if (rte_vmsg_tsc() > op->deadline)
@@ -364,6 +379,16 @@ static void op_complete(void *arg, int status, const void *resp, size_t len)
 		if (rc == 0)
 			return;
 	}
+	/*
+	 * The device's state is unknown after a request that timed out (on
+	 * the bus, or the handle's bound over a call of several requests: a
+	 * chunked SET_CONFIG half written; a reset that never completes) or
+	 * went with a lost peer, and after a write whose answer was not its
+	 * own. Recover by reset (DRV-10): until one succeeds, I/O calls say
+	 * -ESTALE. (A read answered wrongly changed nothing.)
+	 */
+	if (rc == -ETIMEDOUT || rc == -ECONNRESET || (rc == -EPROTO && op_writes(op->kind)))
+		op->drv->needs_reset = true;
 	op_finish(op, rc);
 }
 
@@ -377,6 +402,8 @@ struct drv_op *rte_vmsg__drv_op_new(struct rte_vmsg_drv *drv, enum op_kind kind,
 	if (drv == NULL || done == NULL || drv->closed)
 		return NULL;
 	*rc = -ESTALE;
+	if (io && peer_was_lost(drv))
+		drv->needs_reset = true;
 	if (io && drv->needs_reset)
 		return NULL; /* DRV-27: no I/O before the reset */
 	op = drv->op_cache;
@@ -515,6 +542,7 @@ int rte_vmsg_drv_open(struct rte_vmsg_bus *bus, uint16_t dev_num,
 	if (drv == NULL)
 		return -ENOMEM;
 	drv->bus = bus;
+	drv->losses = rte_vmsg_bus_peer_losses(bus);
 	drv->dev_num = dev_num;
 	drv->max_msg = rte_vmsg_bus_max_msg_size(bus);
 	drv->payloads = rte_vmsg_bus_payloads(bus);
@@ -572,10 +600,17 @@ int rte_vmsg_drv_event(struct rte_vmsg_drv *drv, const void *frame, size_t len)
 	if (m.hdr.dev_num != drv->dev_num)
 		return -ENODEV;
 	if (m.kind == RTE_VMSG_MSG_EVENT_USED) {
+		/* A queue this driver has not set up has no used buffers: dropped. */
+		if (m.u.vq_index >= drv->nvq || !drv->vq_on[m.u.vq_index])
+			return -EBADMSG;
 		if (drv->used_cb != NULL)
 			drv->used_cb(drv->used_arg, drv, m.u.vq_index);
 		return 0;
 	}
+	/* Config bytes past the device's config space: not of this device, dropped. */
+	if (drv->have_info &&
+	    (uint64_t)m.u.config.offset + m.u.config.length > (uint64_t)drv->info.config_size)
+		return -EBADMSG;
 	drv->generation = m.u.config.generation; /* DRV-6 */
 	note_status(drv, m.u.config.device_status);
 	if (drv->config_cb != NULL)
@@ -603,7 +638,7 @@ int rte_vmsg_drv_set_used_cb(struct rte_vmsg_drv *drv, rte_vmsg_drv_used_fn fn, 
 
 int rte_vmsg_drv_needs_reset(const struct rte_vmsg_drv *drv)
 {
-	return drv != NULL && drv->needs_reset ? 1 : 0;
+	return drv != NULL && (drv->needs_reset || peer_was_lost(drv)) ? 1 : 0;
 }
 
 int rte_vmsg_drv_has_feature(const struct rte_vmsg_drv *drv, uint32_t bit)

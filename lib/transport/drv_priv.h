@@ -112,7 +112,8 @@ struct rte_vmsg_drv {
 	uint8_t *vq_on;	  /* [info.max_virtqueues] set up by rte_vmsg_drv_vq_setup() */
 	uint32_t nvq;
 	uint32_t generation; /* newest seen (DRV-6) */
-	bool needs_reset;    /* DEVICE_NEEDS_RESET seen or a request timed out */
+	bool needs_reset;    /* DEVICE_NEEDS_RESET seen, a request timed out or failed */
+	uint64_t losses;     /* the bus's peer losses at the last reset: drv_stale() */
 	enum drv_state state;
 	uint32_t *feat; /* [nfeat] negotiated blocks */
 	uint32_t nfeat;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_vmsg_bus.h>
 #include <rte_vmsg_msg.h>
@@ -135,6 +136,11 @@ struct env {
 	uint32_t strip_status; /* SET_DEVICE_STATUS responses: these bits cleared */
 	uint32_t gen_counter;
 	uint32_t get_config_tx; /* GET_CONFIG requests sent */
+	uint32_t turn_us;	/* poll_peer sleeps this long first: a slow device */
+	int lose_peer;		/* the driver bus's next control pass reports a lost peer */
+	uint32_t
+		shift_setcfg_from; /* SET_CONFIG responses from this one (1: the first): offset + 4 */
+	uint32_t setcfg_resp;	   /* SET_CONFIG responses seen */
 };
 
 static struct env *the_env;
@@ -193,6 +199,17 @@ static int spy_tx(void *ctx, const void *frame, size_t len)
 	return rc;
 }
 
+/* The driver bus's control path: always up; a lost peer when the test says so. */
+static int spy_control(void *ctx)
+{
+	(void)ctx;
+	if (the_env->lose_peer) {
+		the_env->lose_peer = 0;
+		return RTE_VMSG_BUS_CTL_UP | RTE_VMSG_BUS_CTL_PEER_LOST;
+	}
+	return RTE_VMSG_BUS_CTL_UP;
+}
+
 /* What a hostile device would answer: responses changed before the driver bus sees them. */
 static void spy_mutate(uint8_t *f, size_t len)
 {
@@ -208,6 +225,9 @@ static void spy_mutate(uint8_t *f, size_t len)
 		rte_vmsg_put_le32(f + 8, rte_vmsg_get_le32(f + 8) + 1u);
 	if (f[1] == RTE_VMSG_ID_GET_VQUEUE && e->shift_vq_index)
 		rte_vmsg_put_le32(f + 8, rte_vmsg_get_le32(f + 8) + 1u);
+	if (f[1] == RTE_VMSG_ID_SET_CONFIG && e->shift_setcfg_from != 0 &&
+	    ++e->setcfg_resp >= e->shift_setcfg_from)
+		rte_vmsg_put_le32(f + 12, rte_vmsg_get_le32(f + 12) + 4u);
 	if (f[1] == RTE_VMSG_ID_SET_DEVICE_STATUS && e->strip_status != 0)
 		rte_vmsg_put_le32(f + 8, rte_vmsg_get_le32(f + 8) & ~e->strip_status);
 	if (f[1] == RTE_VMSG_ID_GET_DEVICE_INFO && e->big_max_vq && len >= 44)
@@ -235,6 +255,8 @@ static void poll_peer(void *arg)
 	uint8_t ev[RTE_VMSG_MAX_SIZE_DEFAULT];
 	int len;
 
+	if (e->turn_us != 0)
+		usleep(e->turn_us);
 	rte_vmsg_bus_poll(e->devb);
 	if (e->close_turns > 0 && --e->close_turns == 0) {
 		rte_vmsg_drv_close(e->drv);
@@ -264,6 +286,8 @@ struct env_cfg {
 	uint64_t drv_flags;
 	uint16_t drv_dev_num;
 	int (*cancel)(void *arg); /* the handle's cancel, with the env as its argument */
+	uint64_t drv_timeout;	  /* the handle's timeout_ns; 0: 500 ms */
+	int control;		  /* the driver bus gets a control path (spy_control) */
 };
 
 static struct rte_vmsg_bus *bus_new(const struct rte_vmsg_bus_ops *ops, void *end, uint32_t role,
@@ -309,6 +333,8 @@ static void env_init(struct env *e, const struct env_cfg *c)
 	e->spy_ops.tx = spy_tx;
 	e->spy_ops.rx_burst = spy_rx;
 	e->spy_ops.max_msg_size = spy_max;
+	if (c->control)
+		e->spy_ops.control = spy_control;
 	e->drv_end = rte_vmsg_bus_loop_end(e->loop, 0);
 	e->drvb = bus_new(&e->spy_ops, e->drv_end, RTE_VMSG_BUS_DRIVER, c);
 	e->devb = bus_new(rte_vmsg_bus_loop_ops(), rte_vmsg_bus_loop_end(e->loop, 1),
@@ -353,7 +379,7 @@ static void env_init(struct env *e, const struct env_cfg *c)
 	memset(&o, 0, sizeof(o));
 	o.sz = sizeof(o);
 	o.flags = c->drv_flags;
-	o.timeout_ns = 500000000ull;
+	o.timeout_ns = c->drv_timeout != 0 ? c->drv_timeout : 500000000ull;
 	o.reset_timeout_ns = c->reset_timeout;
 	o.poll_peer = poll_peer;
 	o.poll_peer_arg = e;
@@ -911,6 +937,8 @@ static void test_reset_async(void)
 		.max = 264, .nblocks = 2, .features = feat2, .reset_timeout = 30000000ull
 	};
 	struct rte_vmsg_bus_stats bs;
+	uint8_t buf[4];
+	uint32_t gen;
 	uint64_t t0;
 	struct env e;
 
@@ -932,10 +960,87 @@ static void test_reset_async(void)
 	t0 = rte_vmsg_time_ns();
 	CHECK_EQ(rte_vmsg_drv_reset(e.drv), -ETIMEDOUT);
 	CHECK(rte_vmsg_time_ns() - t0 < 300000000ull);
+	/* The device's state is unknown: no I/O until a reset succeeds (DRV-10). */
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 1);
+	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 0, 4, buf, &gen), -ESTALE);
 	CHECK_EQ(rte_vmsg_dev_reset_done(e.dev), 0);
 	e.m.reset_pending = 0;
 	e.m.reset_async = 0;
 	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), 0);
+	env_fini(&e);
+}
+
+/*
+ * A call of several requests bounded by the handle's timeout (DRV-10): a
+ * SET_CONFIG of 96 bytes in chunks of at most 32 (max 52) to a device that
+ * takes 20 ms a turn, against 30 ms. It ends -ETIMEDOUT with the config
+ * half written, so the handle needs a reset: I/O says -ESTALE until one.
+ * The same when the second chunk's answer names another offset (-EPROTO):
+ * a write answered wrongly. (A read answered wrongly changes nothing:
+ * test_echo_checks reads again at once.)
+ */
+static void test_handle_deadline(void)
+{
+	struct env_cfg c = {
+		.max = 52, .nblocks = 2, .features = feat2, .drv_timeout = 30000000ull
+	};
+	uint8_t data[CFG_SIZE], buf[4];
+	uint32_t gen = 0;
+	struct env e;
+
+	env_init(&e, &c);
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), 0);
+	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 0, 4, buf, &gen), 0);
+	memset(data, 0x5a, sizeof(data));
+	e.turn_us = 20000;
+	CHECK_EQ(rte_vmsg_drv_set_config(e.drv, 0, CFG_SIZE, data), -ETIMEDOUT);
+	e.turn_us = 0;
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 1);
+	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 0, 4, buf, &gen), -ESTALE);
+	CHECK_EQ(rte_vmsg_drv_reset(e.drv), 0);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 0);
+
+	/* The same SET_CONFIG answered at another offset from its second chunk: -EPROTO, half written. */
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), 0);
+	e.shift_setcfg_from = 2;
+	CHECK_EQ(rte_vmsg_drv_set_config(e.drv, 0, CFG_SIZE, data), -EPROTO);
+	e.shift_setcfg_from = 0;
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 1);
+	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 0, 4, buf, &gen), -ESTALE);
+	env_fini(&e);
+}
+
+/*
+ * A peer lost under a live handle (BUS-20: the device side resets every
+ * device then): the handle needs a reset, even with no request in flight
+ * when it happened. I/O says -ESTALE; a reset clears it.
+ */
+static void test_peer_lost(void)
+{
+	struct env_cfg c = { .max = 264, .nblocks = 2, .features = feat2, .control = 1 };
+	struct rte_vmsg_bus_stats bs;
+	uint64_t end;
+	uint8_t buf[4];
+	uint32_t gen;
+	struct env e;
+
+	env_init(&e, &c);
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat2, 2, NULL), 0);
+	CHECK_EQ(rte_vmsg_drv_vq_setup(e.drv, 0, 64, 0x10000, 0x20000, 0x30000), 0);
+	CHECK_EQ(rte_vmsg_drv_driver_ok(e.drv), 0);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 0);
+	e.lose_peer = 1;
+	end = rte_vmsg_time_ns() + 1000000000ull;
+	do {
+		rte_vmsg_bus_poll(e.drvb);
+		CHECK_EQ(rte_vmsg_bus_stats_get(e.drvb, &bs), 0);
+	} while (bs.peer_lost == 0 && rte_vmsg_time_ns() < end);
+	CHECK_U64(bs.peer_lost, 1);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 1);
+	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 0, 4, buf, &gen), -ESTALE);
+	CHECK_EQ(rte_vmsg_drv_reset(e.drv), 0);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 0);
+	CHECK_EQ(rte_vmsg_drv_get_config(e.drv, 0, 4, buf, &gen), 0);
 	env_fini(&e);
 }
 
@@ -1075,14 +1180,86 @@ static void test_event_filter(void)
 	CHECK_EQ(s.n, 1);
 	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 1);
 	CHECK_EQ(rte_vmsg_drv_generation(e.drv), 9);
+	/* A queue not set up (nothing is, here): dropped, the callback not run. */
 	memset(&m, 0, sizeof(m));
 	m.kind = RTE_VMSG_MSG_EVENT_USED;
 	m.hdr.dev_num = 5;
 	m.u.vq_index = 2;
 	len = rte_vmsg_msg_build(f, sizeof(f), &m);
-	CHECK_EQ(rte_vmsg_drv_event(e.drv, f, (size_t)len), 0);
-	CHECK_EQ(used, 3);
+	CHECK_EQ(rte_vmsg_drv_event(e.drv, f, (size_t)len), -EBADMSG);
+	CHECK_EQ(used, 0);
 	e.silent = 1; /* nothing is sent: local refusals, or events to the driver */
+	env_fini(&e);
+}
+
+/* Builds event @p m for device 5 into @p f and hands it to @p drv. */
+static int event_to(struct rte_vmsg_drv *drv, struct rte_vmsg_msg *m, uint8_t *f, size_t cap)
+{
+	int len;
+
+	m->hdr.dev_num = 5;
+	len = rte_vmsg_msg_build(f, cap, m);
+	CHECK(len > 0);
+	return len > 0 ? rte_vmsg_drv_event(drv, f, (size_t)len) : len;
+}
+
+/*
+ * Event values the device chooses are checked before a callback sees them:
+ * EVENT_USED for a queue past the device's, or one it has but the driver
+ * did not set up, and an EVENT_CONFIG whose bytes end past the config
+ * space (offset 0xFFFFFFFE, length 4; offset config_size, length 1) are
+ * dropped (-EBADMSG), no callback run; the queue set up and the last
+ * config bytes are taken.
+ */
+static void test_event_values(void)
+{
+	struct env_cfg c = { .max = 264, .nblocks = 2, .features = feat2 };
+	struct rte_vmsg_dev_info info;
+	struct rte_vmsg_msg m;
+	struct cfg_seen s;
+	uint32_t used = 0;
+	uint8_t f[264], data[4] = { 1, 2, 3, 4 };
+	struct env e;
+
+	env_init(&e, &c);
+	memset(&s, 0, sizeof(s));
+	CHECK_EQ(rte_vmsg_drv_set_config_cb(e.drv, on_config, &s), 0);
+	CHECK_EQ(rte_vmsg_drv_set_used_cb(e.drv, on_used, &used), 0);
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, c.features, 2, NULL), 0);
+	CHECK_EQ(rte_vmsg_drv_vq_setup(e.drv, 0, 64, 0x10000, 0x20000, 0x30000), 0);
+	CHECK_EQ(rte_vmsg_drv_driver_ok(e.drv), 0);
+	CHECK_EQ(rte_vmsg_drv_get_info(e.drv, &info), 0);
+	CHECK(info.config_size >= 4);
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_EVENT_USED;
+	m.u.vq_index = 0xFFFFFFFFu;
+	CHECK_EQ(event_to(e.drv, &m, f, sizeof(f)), -EBADMSG);
+	m.u.vq_index = info.max_virtqueues;
+	CHECK_EQ(event_to(e.drv, &m, f, sizeof(f)), -EBADMSG);
+	m.u.vq_index = 1; /* the device has it; never set up */
+	CHECK_EQ(event_to(e.drv, &m, f, sizeof(f)), -EBADMSG);
+	CHECK_EQ(used, 0);
+	m.u.vq_index = 0;
+	CHECK_EQ(event_to(e.drv, &m, f, sizeof(f)), 0);
+	CHECK_EQ(used, 1);
+
+	memset(&m, 0, sizeof(m));
+	m.kind = RTE_VMSG_MSG_EVENT_CONFIG;
+	m.u.config.generation = 3;
+	m.u.config.offset = 0xFFFFFFFEu;
+	m.u.config.length = 4;
+	m.u.config.data = data;
+	CHECK_EQ(event_to(e.drv, &m, f, sizeof(f)), -EBADMSG);
+	m.u.config.offset = info.config_size;
+	m.u.config.length = 1;
+	CHECK_EQ(event_to(e.drv, &m, f, sizeof(f)), -EBADMSG);
+	CHECK_EQ(s.n, 0);
+	CHECK_EQ(rte_vmsg_drv_generation(e.drv) == 3, 0);
+	m.u.config.offset = info.config_size - 4;
+	m.u.config.length = 4;
+	CHECK_EQ(event_to(e.drv, &m, f, sizeof(f)), 0);
+	CHECK_EQ(s.n, 1);
+	CHECK_EQ(rte_vmsg_drv_generation(e.drv), 3);
 	env_fini(&e);
 }
 
@@ -1727,8 +1904,11 @@ int main(void)
 	test_features_refused();
 	test_reset_vqueue();
 	test_reset_async();
+	test_handle_deadline();
+	test_peer_lost();
 	test_needs_reset();
 	test_event_filter();
+	test_event_values();
 	test_timeout();
 	test_event_avail();
 	test_init_async_many();

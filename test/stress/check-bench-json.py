@@ -17,6 +17,7 @@
 # with init1000_async_over_sync (async init_us / sync init_us of the run), and
 # net_mpps_over_vhost_user when net was measured (a number when DPDK's
 # vhost-user reference ran in the same run, else null).
+# Modes demo and net run two processes: the JSON context says "sides": "processes".
 # Every run also draws --plot: the SVG must parse as XML and hold one series
 # per latency entry of the JSON. The output (a pipe, not a terminal) must
 # have no progress line (no \r) and must end with the summary table and the
@@ -265,6 +266,9 @@ if mode == "demo":
             errors.append(f"benchmark {must} missing")
     if ctx.get("sides") != "processes":
         errors.append(f"demo: sides {ctx.get('sides')}, expected processes")
+if mode == "net" and ctx.get("sides") != "processes":
+    # net always runs a device process and a driver process.
+    errors.append(f"net: sides {ctx.get('sides')}, expected processes")
 if mode == "all":
     for must in ("limit/pingpong/64/1", "limit/throughput/64/64", "rte_ring/throughput/64/32"):
         if must not in names:

@@ -345,7 +345,7 @@ int main(int argc, char **argv)
 	uint32_t max_size = RTE_VMSG_MAX_SIZE_DEFAULT, u;
 	int c, have_cpus = 0, have_samples = 0, have_messages = 0, have_repeat = 0;
 	int have_payloads = 0, have_pcie_opt = 0;
-	int ratio_fmt = -1, have_format = 0, no_files = 0, ring_keep = 0xf;
+	int ratio_fmt = -1, have_format = 0, no_files = 0, ring_layout = 0xf, ring_io = 0xf;
 	const char *cpus = NULL, *mode = "demo";
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -472,23 +472,28 @@ int main(int argc, char **argv)
 				return bad_arg("--ratio-format", optarg, "compat or stamped");
 			break;
 		case OPT_RING:
-			/* bit 1 of a ring mode is packed: keep the modes of the named layout. */
+			/* bit 1 of a ring mode is packed: the modes of the named layout.
+			 * The last --ring wins. */
 			if (strcmp(optarg, "split") == 0)
-				ring_keep &= 0x3;
+				ring_layout = 0x3;
 			else if (strcmp(optarg, "packed") == 0)
-				ring_keep &= 0xc;
+				ring_layout = 0xc;
 			else if (strcmp(optarg, "none") == 0)
-				ring_keep = 0; /* only the testpmd cells */
-			else if (strcmp(optarg, "all") != 0)
+				ring_layout = 0; /* only the testpmd cells */
+			else if (strcmp(optarg, "all") == 0)
+				ring_layout = 0xf;
+			else
 				return bad_arg("--ring", optarg, "split, packed, all or none");
 			break;
 		case OPT_IN_ORDER:
-			/* bit 0 of a ring mode is in-order. */
+			/* bit 0 of a ring mode is in-order. The last --in-order wins. */
 			if (strcmp(optarg, "0") == 0)
-				ring_keep &= 0x5;
+				ring_io = 0x5;
 			else if (strcmp(optarg, "1") == 0)
-				ring_keep &= 0xa;
-			else if (strcmp(optarg, "all") != 0)
+				ring_io = 0xa;
+			else if (strcmp(optarg, "all") == 0)
+				ring_io = 0xf;
+			else
 				return bad_arg("--in-order", optarg, "0, 1 or all");
 			break;
 		case OPT_SIZES:
@@ -563,7 +568,13 @@ int main(int argc, char **argv)
 			return BENCH_EXIT_USAGE;
 		}
 	}
-	cfg.rings = ring_keep;
+	/* Each layout keeps an in-order mode and one without: only none empties this. */
+	cfg.rings = ring_layout & ring_io;
+	if (cfg.rings == 0 && cfg.no_refs) {
+		fprintf(stderr, "vmsg-bench: --ring none with --no-refs: no net case left to "
+				"measure\n");
+		return BENCH_EXIT_USAGE;
+	}
 	if (optind < argc)
 		mode = argv[optind++];
 	if (optind < argc) {

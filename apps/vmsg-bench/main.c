@@ -17,6 +17,9 @@
 
 #include <rte_vmsg.h>
 #include <rte_vmsg_ring.h>
+#ifdef VMSG_BENCH_HAVE_PCIE
+#include <rte_vmsg_pcie.h>
+#endif
 
 #include "bench.h"
 #include "vhost_ref.h"
@@ -397,6 +400,18 @@ int main(int argc, char **argv)
 			cfg.vhost_ref = 1;
 			break;
 		case OPT_PCIE:
+#ifdef VMSG_BENCH_HAVE_PCIE
+		{
+			char bdf[16];
+
+			/* The syntax now, not after the start (a build without the
+			 * driver refuses mode pcie anyway). */
+			if (rte_vmsg_pcie_addr_parse(optarg, bdf) < 0)
+				return bad_arg("--pcie", optarg,
+					       "a PCI address DDDD:BB:DD.F or BB:DD.F (hex digits, "
+					       "device up to 1f, function up to 7)");
+		}
+#endif
 			cfg.pcie_bdf = optarg;
 			have_pcie_opt = 1;
 			break;

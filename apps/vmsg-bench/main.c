@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +240,32 @@ static int parse_sizes(const char *arg, int *mask)
 	}
 }
 
+/*
+ * Whether output paths @p a and @p b (both passed out_path_check()) name the
+ * same file: the same existing file, or the same name in the same directory
+ * (its real path: ./x and x, d/../x and x).
+ */
+static int out_same_file(const char *a, const char *b)
+{
+	char da[PATH_MAX], db[PATH_MAX], ra[PATH_MAX], rb[PATH_MAX];
+	const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
+	struct stat sa, sb;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	ba = ba == NULL ? a : ba + 1;
+	bb = bb == NULL ? b : bb + 1;
+	if (strcmp(ba, bb) != 0)
+		return 0;
+	vmsg_util_dir_of(a, da, sizeof(da));
+	vmsg_util_dir_of(b, db, sizeof(db));
+	if (realpath(da, ra) == NULL || realpath(db, rb) == NULL)
+		return 0;
+	return strcmp(ra, rb) == 0;
+}
+
 static int bad_arg(const char *opt, const char *val, const char *expect)
 {
 	fprintf(stderr, "vmsg-bench: %s '%s': expected %s\n", opt, val, expect);
@@ -248,17 +275,30 @@ static int bad_arg(const char *opt, const char *val, const char *expect)
 /*
  * An output file is checked before anything runs, so that a long run does
  * not end on a path it cannot write: a name ending in @p ext, not a
- * directory, in a directory that exists and is writable.
+ * directory, in a directory that exists and is writable, the path shorter
+ * than PATH_MAX and its last component at most NAME_MAX bytes.
  */
 static int out_path_check(const char *opt, const char *path, const char *ext)
 {
 	size_t n = strlen(path), e = strlen(ext);
-	char dir[4096];
+	const char *base = strrchr(path, '/');
+	char dir[PATH_MAX];
 	struct stat st;
 
 	if (n <= e || strcmp(path + n - e, ext) != 0 || path[n - e - 1] == '/') {
 		fprintf(stderr, "vmsg-bench: %s '%s': expected a file name%s%s\n", opt, path,
 			e ? " ending in " : "", ext);
+		return -1;
+	}
+	if (n >= PATH_MAX) {
+		fprintf(stderr, "vmsg-bench: %s: a path of %zu bytes, expected fewer than %d\n",
+			opt, n, PATH_MAX);
+		return -1;
+	}
+	base = base == NULL ? path : base + 1;
+	if (strlen(base) > NAME_MAX) {
+		fprintf(stderr, "vmsg-bench: %s: a file name of %zu bytes, expected at most %d\n",
+			opt, strlen(base), NAME_MAX);
 		return -1;
 	}
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -646,6 +686,12 @@ int main(int argc, char **argv)
 			cfg.plot = DEMO_PLOT;
 	}
 
+	/* After demo's defaults: --json vmsg-bench.svg is demo's plot. */
+	if (cfg.json != NULL && cfg.plot != NULL && out_same_file(cfg.json, cfg.plot)) {
+		fprintf(stderr, "vmsg-bench: --json '%s' and --plot '%s': the same file\n",
+			cfg.json, cfg.plot);
+		return BENCH_EXIT_USAGE;
+	}
 	if (cfg.quick) {
 		if (!have_samples)
 			cfg.samples = QUICK_SAMPLES;

@@ -186,9 +186,10 @@ static void usage(FILE *f)
 		"  -V, --version         the library version\n"
 		"\n"
 		"A progress line is shown on stderr when it is a terminal, never in a pipe or a\n"
-		"log. Counts take integers or the forms 1e6, 2e7. Exit status: 0 done (whether\n"
-		"or not a target is met), 1 a measurement, a file or the environment failed,\n"
-		"2 bad usage. The user guide is doc/vmsg-bench.md, the manual vmsg-bench(1).\n",
+		"log. Numbers are decimal (010 is ten); counts also take the forms 1e6, 2e7.\n"
+		"Exit status: 0 done (whether or not a target is met), 1 a measurement, a file\n"
+		"or the environment failed, 2 bad usage. The user guide is doc/vmsg-bench.md,\n"
+		"the manual vmsg-bench(1).\n",
 #ifdef VMSG_BENCH_HAVE_DPDK
 		"",
 #else
@@ -409,7 +410,7 @@ int main(int argc, char **argv)
 			have_cpus = 1;
 			break;
 		case OPT_NUMA:
-			if (vmsg_util_parse_u32(optarg, 0, 0, 1023, &u) < 0)
+			if (vmsg_util_parse_u32(optarg, 10, 0, 1023, &u) < 0)
 				return bad_arg("--numa-node", optarg,
 					       "a node number from 0 to 1023");
 			cfg.numa_node = (int)u;
@@ -486,7 +487,7 @@ int main(int argc, char **argv)
 			have_messages = 1;
 			break;
 		case OPT_REPEAT:
-			if (vmsg_util_parse_u32(optarg, 0, 1, MAX_REPEAT, &cfg.repeat) < 0)
+			if (vmsg_util_parse_u32(optarg, 10, 1, MAX_REPEAT, &cfg.repeat) < 0)
 				return bad_arg("--repeat", optarg, "an integer from 1 to 99");
 			have_repeat = 1;
 			break;
@@ -581,14 +582,14 @@ int main(int argc, char **argv)
 				return bad_arg("--spin", optarg, "tight or pause");
 			break;
 		case OPT_ELEMS:
-			if (vmsg_util_parse_u32(optarg, 0, 2, 65535, &cfg.elems) < 0)
+			if (vmsg_util_parse_u32(optarg, 10, 2, 65535, &cfg.elems) < 0)
 				return bad_arg("--elems", optarg, "an integer from 2 to 65535");
 			break;
 		case OPT_QUICK:
 			cfg.quick = 1;
 			break;
 		case OPT_MAX_SIZE:
-			if (vmsg_util_parse_u32(optarg, 0, RTE_VMSG_MAX_SIZE_MIN,
+			if (vmsg_util_parse_u32(optarg, 10, RTE_VMSG_MAX_SIZE_MIN,
 						RTE_VMSG_MAX_SIZE_MAX, &max_size) < 0) {
 				fprintf(stderr,
 					"vmsg-bench: --max-size '%s': expected an integer from %u "

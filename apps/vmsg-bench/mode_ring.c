@@ -195,7 +195,7 @@ fail:
 	return -1;
 }
 
-/* Consumes at least @p n messages; returns how many, or a negative errno. */
+/* Consumes exactly @p n messages; returns how many, or a negative errno. */
 static ALWAYS_INLINE int64_t tput_consume(struct bench_side *s, struct rte_vmsg_ring *rx,
 					  uint32_t len, uint32_t burst, uint64_t n,
 					  uint64_t *expect, struct bench_wait *w)
@@ -206,7 +206,10 @@ static ALWAYS_INLINE int64_t tput_consume(struct bench_side *s, struct rte_vmsg_
 	int j, k;
 
 	while (got < n) {
-		k = rte_vmsg_ring_dequeue_burst(rx, buf, len, burst);
+		/* Never past @p n: a warm-up that took the timed messages would leave
+		 * none to time (--messages below a burst). */
+		k = rte_vmsg_ring_dequeue_burst(rx, buf, len,
+						n - got < burst ? (uint32_t)(n - got) : burst);
 		if (k <= 0) {
 			if (k < 0 || (k = bench_idle(w, &spins)) < 0)
 				return k;
@@ -254,6 +257,11 @@ static ALWAYS_INLINE int tput_measure(struct bench_side *s, const struct ring_ar
 	a->out->cpu_ns = cpu0;
 	if (timed < 0)
 		goto fail;
+	if (timed == 0) {
+		/* Cannot be (the warm-up stops at its count): never divide by it. */
+		bench_fail(s, "no timed message");
+		return -1;
+	}
 	a->out->iterations = (uint64_t)timed;
 	a->out->real_ns = (double)(t1 - t0) * 1e9 / (double)s->tsc_hz;
 	a->out->mps = (double)timed * (double)s->tsc_hz / (double)(t1 - t0);

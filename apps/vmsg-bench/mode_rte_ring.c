@@ -215,7 +215,10 @@ static ALWAYS_INLINE int64_t tput_consume(struct bench_side *s, struct rte_ring 
 	int j, k;
 
 	while (got < n) {
-		k = (int)rte_ring_dequeue_burst_elem(rx, buf, RTE_ELEM, burst, NULL);
+		/* Never past @p n: a warm-up that took the timed messages would leave
+		 * none to time (--messages below a burst). */
+		k = (int)rte_ring_dequeue_burst_elem(
+			rx, buf, RTE_ELEM, n - got < burst ? (uint32_t)(n - got) : burst, NULL);
 		if (k == 0) {
 			if ((k = bench_idle(w, &spins)) < 0)
 				return k;
@@ -264,6 +267,11 @@ static int tput_measure(struct bench_side *s, const struct rte_args *a, struct r
 	a->out->cpu_ns = cpu0;
 	if (timed < 0)
 		goto fail;
+	if (timed == 0) {
+		/* Cannot be (the warm-up stops at its count): never divide by it. */
+		bench_fail(s, "no timed message");
+		return -1;
+	}
 	a->out->iterations = (uint64_t)timed;
 	a->out->real_ns = (double)(t1 - t0) * 1e9 / (double)s->tsc_hz;
 	a->out->mps = (double)timed * (double)s->tsc_hz / (double)(t1 - t0);

@@ -75,6 +75,8 @@ static int build_net_cases(const struct bench_cfg *cfg, struct case_list *l)
 	char why[256];
 	size_t i;
 	int notify, path, ring, first = 1;
+	/* --bus amp: the bare AMP link has --elems elements; the shm bus file, 1024. */
+	uint32_t elems = cfg->bus_amp ? cfg->elems : 1024;
 
 	/*
 	 * Each ring mode --ring/--in-order keep, polling; event mode for the
@@ -89,13 +91,13 @@ static int build_net_cases(const struct bench_cfg *cfg, struct case_list *l)
 			for (i = 0; i < sizeof(net_sizes) / sizeof(net_sizes[0]); i++) {
 				if (!net_size_kept(cfg, i) || !net_notify_kept(cfg, notify, first))
 					continue;
-				c = case_add(l, BENCH_NET, BENCH_NET_PPS, net_sizes[i], 32, 1024,
+				c = case_add(l, BENCH_NET, BENCH_NET_PPS, net_sizes[i], 32, elems,
 					     -1);
 				if (c == NULL)
 					return -1;
 				c->notify = notify;
 				c->ring = ring;
-				c = case_add(l, BENCH_NET, BENCH_NET_LAT, net_sizes[i], 1, 1024,
+				c = case_add(l, BENCH_NET, BENCH_NET_LAT, net_sizes[i], 1, elems,
 					     -1);
 				if (c == NULL)
 					return -1;

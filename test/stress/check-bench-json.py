@@ -17,6 +17,7 @@
 # with init1000_async_over_sync (async init_us / sync init_us of the run), and
 # net_mpps_over_vhost_user when net was measured (a number when DPDK's
 # vhost-user reference ran in the same run, else null).
+# With --bus amp --elems N, every net entry says elems N.
 # Modes demo and net run two processes: the JSON context says "sides": "processes".
 # Every run also draws --plot: the SVG must parse as XML and hold one series
 # per latency entry of the JSON. The output (a pipe, not a terminal) must
@@ -266,6 +267,12 @@ if mode == "demo":
             errors.append(f"benchmark {must} missing")
     if ctx.get("sides") != "processes":
         errors.append(f"demo: sides {ctx.get('sides')}, expected processes")
+if mode == "net" and "--bus" in args and "--elems" in args:
+    # --bus amp: each of our net entries is on a link of --elems elements.
+    want_elems = int(args[args.index("--elems") + 1])
+    for b in doc.get("benchmarks", []):
+        if b["name"].startswith("net/") and b.get("elems") != want_elems:
+            errors.append(f"{b['name']}: elems {b.get('elems')}, expected {want_elems}")
 if mode == "net" and ctx.get("sides") != "processes":
     # net always runs a device process and a driver process.
     errors.append(f"net: sides {ctx.get('sides')}, expected processes")

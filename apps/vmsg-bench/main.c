@@ -637,8 +637,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmsg-bench: unexpected argument '%s'\n", argv[optind]);
 		return BENCH_EXIT_USAGE;
 	}
-	if (strcmp(mode, "describe") == 0)
-		return describe_run(max_size);
 	cfg.mode = mode;
 	if ((cfg.bus_amp || have_payloads) && strcmp(mode, "net") != 0) {
 		fprintf(stderr, "vmsg-bench: --bus and --payloads are for the net mode\n");
@@ -656,10 +654,13 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "demo") != 0 && strcmp(mode, "all") != 0 && strcmp(mode, "limit") != 0 &&
 	    strcmp(mode, "ring") != 0 && strcmp(mode, "rte-ring") != 0 &&
 	    strcmp(mode, "transport") != 0 && strcmp(mode, "net") != 0 &&
-	    strcmp(mode, "pcie") != 0) {
+	    strcmp(mode, "pcie") != 0 && strcmp(mode, "describe") != 0) {
 		fprintf(stderr, "vmsg-bench: unknown mode '%s' (try --help)\n", mode);
 		return BENCH_EXIT_USAGE;
 	}
+	/* After the checks above: describe refuses the options of other modes too. */
+	if (strcmp(mode, "describe") == 0)
+		return describe_run(max_size);
 	/* net always runs a device process and a driver process (bench_pair_run_procs()):
 	 * say so in the banner, the summary and the JSON context. */
 	if (strcmp(mode, "net") == 0)

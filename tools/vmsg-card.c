@@ -739,7 +739,9 @@ static int run(void)
 			/* Frames and the guest's doorbell both arrive through our vector's eventfd. */
 			(void)rte_vmsg_bus_amp_wait(card.amp, 2000000);
 		} else if (card.idle_us > 0 && ++idle >= 1000) {
-			struct timespec ts = { 0, (long)card.idle_us * 1000 };
+			/* Up to 1000000 us: a whole second is tv_sec (tv_nsec stays below 1e9). */
+			struct timespec ts = { (time_t)(card.idle_us / 1000000u),
+					       (long)(card.idle_us % 1000000u) * 1000 };
 
 			nanosleep(&ts, NULL);
 		}

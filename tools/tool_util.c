@@ -51,6 +51,44 @@ int tool_parse_size(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 	return 0;
 }
 
+const char *tool_opt_name(const struct option *lo, int c, const char *arg, char *buf, size_t cap)
+{
+	const char *name = NULL;
+
+	for (; lo->name != NULL; lo++)
+		if (lo->flag == NULL && lo->val == c) {
+			name = lo->name;
+			break;
+		}
+	if (name == NULL)
+		snprintf(buf, cap, "-%c", c);
+	else if (arg != NULL && strncmp(arg, "--", 2) == 0)
+		snprintf(buf, cap, "--%s", name);
+	else
+		snprintf(buf, cap, "-%c (--%s)", c, name);
+	return buf;
+}
+
+const char *tool_opt_word(char *const argv[])
+{
+	return optind >= 2 && optarg == argv[optind - 1] ? argv[optind - 2] : argv[optind - 1];
+}
+
+int tool_opt_error(const char *prog, const struct option *lo, int c, char *const argv[])
+{
+	char buf[64];
+
+	if (c == ':')
+		fprintf(stderr, "%s: option %s needs a value (see --help)\n", prog,
+			tool_opt_name(lo, optopt, argv[optind - 1], buf, sizeof(buf)));
+	else if (optopt > 0 && optopt < 256)
+		/* A short option: its character (optind need not have moved past -xy). */
+		fprintf(stderr, "%s: unknown option -%c (see --help)\n", prog, optopt);
+	else
+		fprintf(stderr, "%s: unknown option %s (see --help)\n", prog, argv[optind - 1]);
+	return 2;
+}
+
 volatile sig_atomic_t tool_stop;
 
 static void on_stop_signal(int sig)

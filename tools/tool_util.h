@@ -8,6 +8,7 @@
 #ifndef VMSG_TOOL_UTIL_H
 #define VMSG_TOOL_UTIL_H
 
+#include <getopt.h>
 #include <signal.h>
 #include <stdint.h>
 
@@ -29,5 +30,28 @@ void tool_process_setup(void);
  *         -ERANGE (outside the bounds, or overflowing).
  */
 int tool_parse_size(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
+
+/**
+ * How the user names option @p c of @p lo: "--name" when the word that
+ * named it (@p arg: tool_opt_word()) is a long option, else "-c (--name)";
+ * written to @p buf (@p cap bytes), which is returned.
+ */
+const char *tool_opt_name(const struct option *lo, int c, const char *arg, char *buf, size_t cap);
+
+/**
+ * The word of @p argv that named the option getopt_long() just returned
+ * with its value in optarg: the word before the value when the value was a
+ * word of its own ("--offset 100"), else the last word ("--offset=100").
+ */
+const char *tool_opt_word(char *const argv[]);
+
+/**
+ * The one line on stderr for what getopt_long() returned as @p c, ':' (an
+ * option without its value: optstring starts with ':') or '?' (an unknown
+ * option), with opterr 0: "PROG: option --x needs a value (see --help)" or
+ * "PROG: unknown option -x (see --help)".
+ * @return 2, the exit status of bad usage.
+ */
+int tool_opt_error(const char *prog, const struct option *lo, int c, char *const argv[]);
 
 #endif /* VMSG_TOOL_UTIL_H */

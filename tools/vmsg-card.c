@@ -146,7 +146,7 @@ static void usage(FILE *f)
 		"                         memory and eventfds from it, this card is peer 0\n"
 		"  -f, --shm FILE         map FILE instead (ivshmem-plain's memory-backend-file):\n"
 		"                         polling only\n"
-		"  -o, --offset BYTES     where the layout starts (default 4096)\n"
+		"  -o, --offset BYTES     where the layout starts, 64-byte aligned (default 4096)\n"
 		"  -l, --size BYTES       bytes the layout may take (default: to the end)\n"
 		"  -E, --elems N          link elements per direction, 2..65535 (default 62);\n"
 		"                         (62: the layout fits 8 KiB, QEMU's 4-12 KiB window)\n"
@@ -247,13 +247,19 @@ static int map_memory(void)
 			strerror(errno));
 		return -1;
 	}
-	if (card.offset >= card.mem_len || (card.offset & 63u) != 0 ||
-	    card.size > card.mem_len - card.offset) {
+	if (card.offset >= card.mem_len || card.size > card.mem_len - card.offset) {
 		fprintf(stderr,
 			NAME ": --offset %" PRIu64 " / --size %" PRIu64 " do not fit the %" PRIu64
-			     "-byte memory (offset 64-byte aligned)\n",
+			     "-byte memory\n",
 			card.offset, card.size, card.mem_len);
-		return -1;
+		return -2;
+	}
+	if (card.mem_len - 1 > UINT64_MAX - card.mem_base) {
+		fprintf(stderr,
+			NAME ": --mem-base 0x%" PRIx64 ": the %" PRIu64 "-byte memory's bus "
+			     "addresses pass 2^64\n",
+			card.mem_base, card.mem_len);
+		return -2;
 	}
 	/*
 	 * The driver's virtqueue and buffer addresses: guest-physical addresses
@@ -786,9 +792,11 @@ int main(int argc, char **argv)
 	card.iv.shm_fd = -1;
 	card.shm_fd = -1;
 	card.guest_id = -1;
-	while ((c = getopt_long(argc, argv, "s:f:o:l:b:e:i:d:n:E:q:p:I:g:P:H:B:R:vh", lo, NULL)) !=
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":s:f:o:l:b:e:i:d:n:E:q:p:I:g:P:H:B:R:vh", lo, NULL)) !=
 	       -1) {
 		const char *bad = NULL;
+		char name[64];
 
 		switch (c) {
 		case 's':
@@ -862,7 +870,9 @@ int main(int argc, char **argv)
 				bad = "not a number";
 				break;
 			}
-			if (c == 'o')
+			if (c == 'o' && (v & 63u) != 0)
+				bad = "not 64-byte aligned";
+			else if (c == 'o')
 				card.offset = v;
 			else if (c == 'l')
 				card.size = v;
@@ -892,13 +902,27 @@ int main(int argc, char **argv)
 				card.idle_us = (uint32_t)v;
 			break;
 		default:
-			usage(stderr);
-			return 2;
+			return tool_opt_error(NAME, lo, c, argv);
 		}
 		if (bad != NULL) {
-			fprintf(stderr, NAME ": -%c %s: %s (see --help)\n", c, optarg, bad);
+			fprintf(stderr, NAME ": %s %s: %s (see --help)\n",
+				tool_opt_name(lo, c, tool_opt_word(argv), name, sizeof(name)),
+				optarg, bad);
 			return 2;
 		}
+	}
+	/* The memory's size is known after mapping; its first offset + size bytes now. */
+	if (card.size > UINT64_MAX - card.offset) {
+		fprintf(stderr, NAME ": --offset %" PRIu64 " + --size %" PRIu64 " pass 2^64\n",
+			card.offset, card.size);
+		return 2;
+	}
+	if (card.offset + (card.size ? card.size : 1) - 1 > UINT64_MAX - card.mem_base) {
+		fprintf(stderr,
+			NAME ": --mem-base 0x%" PRIx64 ": the memory's bus addresses pass 2^64 "
+			     "(--offset %" PRIu64 ", --size %" PRIu64 ")\n",
+			card.mem_base, card.offset, card.size);
+		return 2;
 	}
 	if (optind != argc || (card.server == NULL) == (card.shm_path == NULL)) {
 		fprintf(stderr, NAME ": give one of --server or --shm (see --help)\n");
@@ -919,8 +943,9 @@ int main(int argc, char **argv)
 
 	if (card.server != NULL && server_attach() < 0)
 		return 1;
-	if (map_memory() < 0)
-		return 1;
+	rc = map_memory();
+	if (rc < 0)
+		return rc == -2 ? 2 : 1; /* -2: the options do not fit the memory */
 	if (card.host_placement)
 		printf(NAME ": %" PRIu64 "-byte memory, the link in the guest's RAM (%" PRIu64
 			    " bytes) at the mailbox's address, %s, device %u%s\n",

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -45,6 +46,7 @@ static struct {
 	const char *sock_path;
 	const char *card_path;
 	const char *shm_path;
+	int shm_created; /* this process created the --shm file: removed on a failure */
 	uint64_t size;
 	uint32_t vectors;
 	int verbose;
@@ -68,10 +70,12 @@ static void usage(FILE *f)
 		"it: the card may restart under a running guest. Guests are peers 1, 2, ...\n"
 		"\n"
 		"  -s, --socket PATH       unix socket for QEMU (replaced if it exists)\n"
-		"  -c, --card-socket PATH  unix socket for the card emulator\n"
-		"  -m, --shm PATH          back the memory with this file (created, sized;\n"
+		"  -c, --card-socket PATH  unix socket for the card emulator (not --socket;\n"
+		"                          each path at most 107 bytes)\n"
+		"  -m, --shm PATH          back the memory with this file (created, sized, and\n"
+		"                          removed again if the server then fails to start;\n"
 		"                          hugetlbfs works); default: an anonymous memfd\n"
-		"  -l, --size BYTES        memory size, a power of two (suffix k, M, G)\n"
+		"  -l, --size BYTES        memory size, a power of two up to 2^62 (k, M, G)\n"
 		"  -n, --vectors N         interrupt vectors per peer, 1..%u (default 2);\n"
 		"                          QEMU's vectors= must be the same\n"
 		"  -v, --verbose           one line per connection and disconnection\n"
@@ -107,13 +111,46 @@ static int listen_on(const char *path)
 	return fd;
 }
 
+/* After a failure: the --shm file this process created is removed. */
+static void shm_forget(void)
+{
+	if (srv.shm_created)
+		(void)unlink(srv.shm_path);
+	srv.shm_created = 0;
+}
+
+/*
+ * Whether socket paths @p a and @p b name the same socket: the same path,
+ * or the same name in directories of the same real path (./s and s).
+ */
+static int same_socket(const char *a, const char *b)
+{
+	char da[PATH_MAX], db[PATH_MAX], ra[PATH_MAX], rb[PATH_MAX];
+	const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	ba = ba == NULL ? a : ba + 1;
+	bb = bb == NULL ? b : bb + 1;
+	if (strcmp(ba, bb) != 0)
+		return 0;
+	vmsg_util_dir_of(a, da, sizeof(da));
+	vmsg_util_dir_of(b, db, sizeof(db));
+	return realpath(da, ra) != NULL && realpath(db, rb) != NULL && strcmp(ra, rb) == 0;
+}
+
 static int make_shm(void)
 {
 	int fd;
 
-	if (srv.shm_path != NULL)
-		fd = open(srv.shm_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	else
+	if (srv.shm_path != NULL) {
+		/* Made here, or there before: only a file of ours is removed on a failure. */
+		fd = open(srv.shm_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			srv.shm_created = 1;
+		else if (errno == EEXIST)
+			fd = open(srv.shm_path, O_RDWR | O_CLOEXEC);
+	} else
 		fd = memfd_create("vmsg-ivshmem", MFD_CLOEXEC);
 	if (fd < 0) {
 		fprintf(stderr, NAME ": %s: %s\n", srv.shm_path ? srv.shm_path : "memfd_create",
@@ -125,6 +162,7 @@ static int make_shm(void)
 		fprintf(stderr, NAME ": sizing the memory to %" PRIu64 " bytes: %s\n", srv.size,
 			strerror(errno));
 		close(fd);
+		shm_forget();
 		return -1;
 	}
 	return fd;
@@ -334,6 +372,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct sockaddr_un sa;
 	uint32_t i;
 	int c, rc;
 
@@ -343,7 +382,8 @@ int main(int argc, char **argv)
 	srv.card.sock = -1;
 	for (i = 0; i < MAX_GUESTS; i++)
 		srv.guest[i].sock = -1;
-	while ((c = getopt_long(argc, argv, "s:c:m:l:n:vh", lo, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":s:c:m:l:n:vh", lo, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			srv.sock_path = optarg;
@@ -355,9 +395,13 @@ int main(int argc, char **argv)
 			srv.shm_path = optarg;
 			break;
 		case 'l':
-			if (tool_parse_size(optarg, 1, UINT64_MAX, &srv.size) < 0 ||
+			/* ftruncate() takes an off_t: at most INT64_MAX, so 2^62. */
+			if (tool_parse_size(optarg, 1, (uint64_t)INT64_MAX, &srv.size) < 0 ||
 			    (srv.size & (srv.size - 1)) != 0) {
-				fprintf(stderr, NAME ": --size %s: want a power of two\n", optarg);
+				fprintf(stderr,
+					NAME ": --size %s: want a power of two, at most 2^62 "
+					     "(4611686018427387904)\n",
+					optarg);
 				return 2;
 			}
 			break;
@@ -376,13 +420,27 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return tool_opt_error(NAME, lo, c, argv);
 		}
 	}
 	if (optind != argc || srv.sock_path == NULL || srv.card_path == NULL || srv.size == 0) {
 		fprintf(stderr,
 			NAME ": --socket, --card-socket and --size are required (see --help)\n");
+		return 2;
+	}
+	/* Before anything is made: a socket path bind() cannot take, one socket for both. */
+	if (strlen(srv.sock_path) >= sizeof(sa.sun_path) ||
+	    strlen(srv.card_path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, NAME ": %s %s: a socket path is at most %zu bytes\n",
+			strlen(srv.sock_path) >= sizeof(sa.sun_path) ? "--socket" : "--card-socket",
+			strlen(srv.sock_path) >= sizeof(sa.sun_path) ? srv.sock_path
+								     : srv.card_path,
+			sizeof(sa.sun_path) - 1);
+		return 2;
+	}
+	if (same_socket(srv.sock_path, srv.card_path)) {
+		fprintf(stderr, NAME ": --socket %s and --card-socket %s: the same socket\n",
+			srv.sock_path, srv.card_path);
 		return 2;
 	}
 
@@ -419,5 +477,7 @@ int main(int argc, char **argv)
 out:
 	peer_fini(&srv.card);
 	close(srv.shm_fd);
+	if (rc != 0)
+		shm_forget();
 	return rc;
 }

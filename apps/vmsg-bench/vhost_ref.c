@@ -508,6 +508,10 @@ int vhost_ref_run(const struct vhost_ref_cfg *cfg, struct vhost_ref_result *out)
 		return vhr_fail(&r, NULL, -EINVAL, "packet length %u is outside 60..1518", len);
 	if (path_of(cfg->path) == NULL)
 		return vhr_fail(&r, NULL, -EINVAL, "unknown virtio-user path %d", (int)cfg->path);
+	/* Rounded to a sample count below: a number too large for an unsigned is refused. */
+	if (!(cfg->seconds <= VHOST_REF_SECONDS_MAX))
+		return vhr_fail(&r, NULL, -EINVAL, "%g s is not a sampled time of at most %d s",
+				cfg->seconds, VHOST_REF_SECONDS_MAX);
 	rc = vhr_find_testpmd(cfg->testpmd, r.testpmd, sizeof(r.testpmd), out->error,
 			      sizeof(out->error));
 	if (rc < 0)

@@ -35,6 +35,7 @@ enum vhost_ref_path {
 
 #define VHOST_REF_NPATHS 10
 #define VHOST_REF_SAMPLES_MAX 8
+#define VHOST_REF_SECONDS_MAX 3600 /* the largest sampled time of one run */
 
 /*
  * The memory of both testpmd processes. HUGE, as DPDK's own performance
@@ -59,7 +60,7 @@ struct vhost_ref_cfg {
 	unsigned pkt_len; /* frame bytes, without CRC: 60..1518; 0 means 64 */
 	enum vhost_ref_path path;
 	enum vhost_ref_mem mem;
-	double seconds;	     /* sampled time after the warm-up; <= 0 means 3 */
+	double seconds;	     /* sampled time after the warm-up; <= 0 means 3; <= 3600 */
 	const char *testpmd; /* NULL: $VMSG_TESTPMD, then dpdk-testpmd in $PATH */
 	int verbose;	     /* 1: commands and testpmd output on stderr */
 };

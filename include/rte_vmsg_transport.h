@@ -1009,8 +1009,10 @@ RTE_VMSG_API int rte_vmsg_drv_init(struct rte_vmsg_drv *drv, const uint32_t *wan
  *         a reset...).
  *         @p done gets 0; -ENOENT when the queue does not exist (max_size
  *         0); -EBUSY when it is enabled already (DRV-21); -EINVAL for a
- *         size above max_size; -EIO when the read-back differs; the errors
- *         of the requests (see above).
+ *         size above max_size; -EIO when the read-back differs (when it
+ *         shows the queue enabled, but not as asked, the handle then needs
+ *         a reset: the device may use the memory given); the errors of the
+ *         requests (see above).
  */
 RTE_VMSG_API int rte_vmsg_drv_vq_setup_async(struct rte_vmsg_drv *drv, uint32_t index,
 					     uint32_t size, uint64_t desc, uint64_t driver,
@@ -1023,8 +1025,9 @@ RTE_VMSG_API int rte_vmsg_drv_vq_setup_async(struct rte_vmsg_drv *drv, uint32_t 
  *         queue does not exist (max_size 0); -EBUSY when it is enabled
  *         already (DRV-21), while another flow runs on the handle or from
  *         a bus callback; -EINVAL for NULL @p drv, size 0, above max_size,
- *         or misaligned addresses; -EIO when the read-back differs;
- *         -ETIMEDOUT when a step outlived its bound; the request errors.
+ *         or misaligned addresses; -EIO when the read-back differs (see
+ *         the asynchronous call); -ETIMEDOUT when a step outlived its
+ *         bound; the request errors.
  */
 RTE_VMSG_API int rte_vmsg_drv_vq_setup(struct rte_vmsg_drv *drv, uint32_t index, uint32_t size,
 				       uint64_t desc, uint64_t driver, uint64_t device);

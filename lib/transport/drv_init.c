@@ -269,10 +269,17 @@ static int vq_next(struct rte_vmsg_drv *drv, int rc)
 			drv, VQ_READ,
 			rte_vmsg_drv_get_vqueue_async(drv, s->index, &f->vq, flow_step, drv));
 	case VQ_READ:
-		if ((v->flags & RTE_VMSG_VQ_ENABLED) == 0 || v->size != s->size ||
-		    v->desc_addr != s->desc_addr || v->driver_addr != s->driver_addr ||
-		    v->device_addr != s->device_addr)
+		if ((v->flags & RTE_VMSG_VQ_ENABLED) == 0)
+			return -EIO; /* not taken: the device holds no queue */
+		if (v->size != s->size || v->desc_addr != s->desc_addr ||
+		    v->driver_addr != s->driver_addr || v->device_addr != s->device_addr) {
+			/*
+			 * Enabled, but not as asked: the device may use memory the
+			 * caller frees on this failure. Recover by reset.
+			 */
+			drv->needs_reset = true;
 			return -EIO;
+		}
 		if (s->index < drv->nvq)
 			drv->vq_on[s->index] = 1;
 		return 0;

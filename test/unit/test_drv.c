@@ -132,6 +132,7 @@ struct env {
 	int shift_feat_block;  /* GET_DEVICE_FEATURES responses: block_index + 1 */
 	int new_gen_each_read; /* GET_CONFIG responses: a new generation every time */
 	int shift_vq_index;    /* GET_VQUEUE responses: index + 1 */
+	int bump_vq_desc;      /* GET_VQUEUE responses: desc_addr + 64 */
 	int big_max_vq;	       /* GET_DEVICE_INFO responses: max_virtqueues 65537 */
 	uint32_t strip_status; /* SET_DEVICE_STATUS responses: these bits cleared */
 	uint32_t gen_counter;
@@ -223,6 +224,8 @@ static void spy_mutate(uint8_t *f, size_t len)
 		rte_vmsg_put_le32(f + 8, 1000u + e->gen_counter++);
 	if (f[1] == RTE_VMSG_ID_GET_DEVICE_FEATURES && e->shift_feat_block)
 		rte_vmsg_put_le32(f + 8, rte_vmsg_get_le32(f + 8) + 1u);
+	if (f[1] == RTE_VMSG_ID_GET_VQUEUE && e->bump_vq_desc && len >= 32)
+		rte_vmsg_put_le64(f + 24, rte_vmsg_get_le64(f + 24) + 64u);
 	if (f[1] == RTE_VMSG_ID_GET_VQUEUE && e->shift_vq_index)
 		rte_vmsg_put_le32(f + 8, rte_vmsg_get_le32(f + 8) + 1u);
 	if (f[1] == RTE_VMSG_ID_SET_CONFIG && e->shift_setcfg_from != 0 &&
@@ -1759,6 +1762,17 @@ static void test_init_async_errors(void)
 	CHECK_EQ(last_id(&e), RTE_VMSG_ID_GET_VQUEUE); /* the read-back */
 	CHECK_EQ(rte_vmsg_drv_vq_setup(e.drv, 1, 8, 0x1000, 0x2000, 0x3000), -EIO); /* the same */
 	e.m.refuse_queue = 0;
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 0); /* nothing was enabled */
+	/*
+	 * The read-back shows the queue enabled at another address: the device
+	 * holds a queue the driver did not give it, on memory the driver may
+	 * reuse. -EIO, and the handle needs a reset.
+	 */
+	e.bump_vq_desc = 1;
+	CHECK_EQ(rte_vmsg_drv_vq_setup(e.drv, 2, 8, 0x1000, 0x2000, 0x3000), -EIO);
+	e.bump_vq_desc = 0;
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 1);
+	CHECK_EQ(rte_vmsg_drv_reset(e.drv), 0);
 
 	/* DEVICE_NEEDS_RESET in the middle of an init: -ESTALE, the handle marked. */
 	memset(&a, 0, sizeof(a));

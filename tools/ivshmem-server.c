@@ -15,7 +15,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -117,26 +116,6 @@ static void shm_forget(void)
 	if (srv.shm_created)
 		(void)unlink(srv.shm_path);
 	srv.shm_created = 0;
-}
-
-/*
- * Whether socket paths @p a and @p b name the same socket: the same path,
- * or the same name in directories of the same real path (./s and s).
- */
-static int same_socket(const char *a, const char *b)
-{
-	char da[PATH_MAX], db[PATH_MAX], ra[PATH_MAX], rb[PATH_MAX];
-	const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
-
-	if (strcmp(a, b) == 0)
-		return 1;
-	ba = ba == NULL ? a : ba + 1;
-	bb = bb == NULL ? b : bb + 1;
-	if (strcmp(ba, bb) != 0)
-		return 0;
-	vmsg_util_dir_of(a, da, sizeof(da));
-	vmsg_util_dir_of(b, db, sizeof(db));
-	return realpath(da, ra) != NULL && realpath(db, rb) != NULL && strcmp(ra, rb) == 0;
 }
 
 static int make_shm(void)
@@ -438,7 +417,7 @@ int main(int argc, char **argv)
 			sizeof(sa.sun_path) - 1);
 		return 2;
 	}
-	if (same_socket(srv.sock_path, srv.card_path)) {
+	if (vmsg_util_same_name(srv.sock_path, srv.card_path)) {
 		fprintf(stderr, NAME ": --socket %s and --card-socket %s: the same socket\n",
 			srv.sock_path, srv.card_path);
 		return 2;

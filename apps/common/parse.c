@@ -6,6 +6,7 @@
  */
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,4 +67,20 @@ void vmsg_util_dir_of(const char *path, char *buf, size_t cap)
 		snprintf(buf, cap, "/");
 	else
 		snprintf(buf, cap, "%.*s", (int)(slash - path), path);
+}
+
+int vmsg_util_same_name(const char *a, const char *b)
+{
+	char da[PATH_MAX], db[PATH_MAX], ra[PATH_MAX], rb[PATH_MAX];
+	const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	ba = ba == NULL ? a : ba + 1;
+	bb = bb == NULL ? b : bb + 1;
+	if (strcmp(ba, bb) != 0)
+		return 0;
+	vmsg_util_dir_of(a, da, sizeof(da));
+	vmsg_util_dir_of(b, db, sizeof(db));
+	return realpath(da, ra) != NULL && realpath(db, rb) != NULL && strcmp(ra, rb) == 0;
 }

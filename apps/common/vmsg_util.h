@@ -56,6 +56,13 @@ int vmsg_util_parse_u32(const char *s, int base, uint32_t lo, uint32_t hi, uint3
  */
 void vmsg_util_dir_of(const char *path, char *buf, size_t cap);
 
+/*
+ * Whether paths @p a and @p b name one place: the same string, or the same
+ * last component in directories of the same real path (./x and x, d/../x
+ * and x). Not through links to the file itself: compare inodes for that.
+ */
+int vmsg_util_same_name(const char *a, const char *b);
+
 /* ------------------------------------------------------------------------ */
 /* pin.c: two sides pinned to two CPUs.                                      */
 

@@ -248,23 +248,11 @@ static int parse_sizes(const char *arg, int *mask)
  */
 static int out_same_file(const char *a, const char *b)
 {
-	char da[PATH_MAX], db[PATH_MAX], ra[PATH_MAX], rb[PATH_MAX];
-	const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
 	struct stat sa, sb;
 
-	if (strcmp(a, b) == 0)
-		return 1;
 	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
 		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-	ba = ba == NULL ? a : ba + 1;
-	bb = bb == NULL ? b : bb + 1;
-	if (strcmp(ba, bb) != 0)
-		return 0;
-	vmsg_util_dir_of(a, da, sizeof(da));
-	vmsg_util_dir_of(b, db, sizeof(db));
-	if (realpath(da, ra) == NULL || realpath(db, rb) == NULL)
-		return 0;
-	return strcmp(ra, rb) == 0;
+	return vmsg_util_same_name(a, b);
 }
 
 static int bad_arg(const char *opt, const char *val, const char *expect)

@@ -113,7 +113,7 @@ struct rte_vmsg_drv {
 	uint32_t nvq;
 	uint32_t generation; /* newest seen (DRV-6) */
 	bool needs_reset;    /* DEVICE_NEEDS_RESET seen, a request timed out or failed */
-	uint64_t losses;     /* the bus's peer losses at the last reset: drv_stale() */
+	uint64_t losses;     /* the bus's peer losses at the last reset: peer_was_lost() */
 	enum drv_state state;
 	uint32_t *feat; /* [nfeat] negotiated blocks */
 	uint32_t nfeat;

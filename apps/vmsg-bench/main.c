@@ -722,8 +722,11 @@ int main(int argc, char **argv)
 		return BENCH_EXIT_USAGE;
 #endif
 	}
-	if (have_cpus ? bench_cpus_parse(cpus, cfg.cpu) < 0 : bench_cpus_default(cfg.cpu) < 0)
+	if (have_cpus && bench_cpus_parse(cpus, cfg.cpu) < 0)
 		return BENCH_EXIT_USAGE;
+	/* No --cpus: the first two the affinity mask allows, else the environment fails. */
+	if (!have_cpus && bench_cpus_default(cfg.cpu) < 0)
+		return BENCH_EXIT_FAIL;
 
 	rte_vmsg_log_set_handler(rte_vmsg_log_stderr,
 				 cfg.verbose ? RTE_VMSG_LOG_INFO : RTE_VMSG_LOG_WARNING, NULL);

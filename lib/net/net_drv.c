@@ -533,14 +533,14 @@ static NET_ALWAYS_INLINE int rx_burst(struct rte_vmsg_net_drv *nd, uint32_t qp,
 			}
 			if ((uint32_t)rc < nb)
 				break; /* the rest of the packet is not there yet */
-			total = 0;
-			for (j = 0; j < nb; j++)
-				total += q->cpl[q->cpl_pos + j].len;
-			total -= NET_HDR_LEN;
 			if (zc && nb > 1) {
 				span = true; /* one buffer per packet is lent */
 				break;
 			}
+			total = 0;
+			for (j = 0; j < nb; j++)
+				total += q->cpl[q->cpl_pos + j].len;
+			total -= NET_HDR_LEN;
 			if (total > rx_max(nd, &wh)) {
 				bad = true;
 			} else if (zc) {
@@ -828,7 +828,7 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_ext(struct rte_vmsg_net_drv *nd, uint
 {
 	struct rte_vmsg_virtio_net_hdr wh;
 	struct drv_q *q;
-	uint32_t k = 0, nb, j, s;
+	uint32_t k = 0, nb, j, s, lim;
 	uint64_t total; /* up to nbuf buffers of the caller's sizes */
 	bool broke = false;
 	int rc = x_rxq(nd, qp, out, n, &q);
@@ -893,8 +893,9 @@ RTE_VMSG_API int rte_vmsg_net_drv_rx_burst_ext(struct rte_vmsg_net_drv *nd, uint
 		for (j = 0; j < nb; j++)
 			total += q->cpl[q->cpl_pos + j].len; /* each within its buffer */
 		total -= NET_HDR_LEN;
-		if (nb > n - k || total > rx_max(nd, &wh)) {
-			if (k != 0 && total <= rx_max(nd, &wh))
+		lim = rx_max(nd, &wh);
+		if (nb > n - k || total > lim) {
+			if (k != 0 && total <= lim)
 				break; /* whole, in the next call */
 			/* More buffers than the caller takes at once, or malformed: dropped. */
 			q->st.errors++;

@@ -241,6 +241,11 @@ static int op_response(struct drv_op *op, const struct rte_vmsg_msg *m)
 		if (m->kind != RTE_VMSG_MSG_GET_DEVICE_INFO_RESP ||
 		    m->u.dev_info.max_virtqueues > MAX_VIRTQUEUES)
 			return -EPROTO;
+		/* DEV-9: admin queues among the device's queues (count 0: none, DRV-34). */
+		if (m->u.dev_info.admin_vq_count != 0 &&
+		    (uint64_t)m->u.dev_info.admin_vq_start + m->u.dev_info.admin_vq_count >
+			    m->u.dev_info.max_virtqueues)
+			return -EPROTO;
 		if (drv->vq_max == NULL || drv->nvq != m->u.dev_info.max_virtqueues) {
 			free(drv->vq_max);
 			free(drv->vq_on);
@@ -299,7 +304,15 @@ static int op_response(struct drv_op *op, const struct rte_vmsg_msg *m)
 		if (m->kind != RTE_VMSG_MSG_SET_CONFIG_RESP ||
 		    m->u.config.offset != op->a + op->pos)
 			return -EPROTO;
-		if (m->u.config.length == op->chunk) { /* written (DRV-28) */
+		/*
+		 * Written (DRV-28): the length asked and, as msg_size says, the
+		 * echo after it ([LIB]: its bytes are not compared). The length
+		 * without the echo is neither a write nor a refusal: what the
+		 * device did is unknown (-EPROTO of a write: needs a reset).
+		 */
+		if (m->u.config.length == op->chunk && m->u.config.data == NULL)
+			return -EPROTO;
+		if (m->u.config.length == op->chunk) {
 			op->pos += op->chunk;
 			return op->pos < op->n ? 1 : 0;
 		}
@@ -329,6 +342,15 @@ static int op_response(struct drv_op *op, const struct rte_vmsg_msg *m)
 		return 1; /* poll again, bounded by reset_timeout_ns (DRV-10) */
 	case OP_GET_VQ:
 		if (m->kind != RTE_VMSG_MSG_GET_VQUEUE_RESP || m->u.vqueue.index != op->a)
+			return -EPROTO;
+		/*
+		 * §4.7: flag bits 31:1 are 0, a queue is never larger than its
+		 * maximum, and an enabled one has a size. Nothing of an answer
+		 * that breaks these is used: it changed nothing (a read).
+		 */
+		if ((m->u.vqueue.flags & ~RTE_VMSG_VQ_ENABLED) != 0 ||
+		    m->u.vqueue.size > m->u.vqueue.max_size ||
+		    ((m->u.vqueue.flags & RTE_VMSG_VQ_ENABLED) != 0 && m->u.vqueue.size == 0))
 			return -EPROTO;
 		if (op->a < drv->nvq)
 			drv->vq_max[op->a] = m->u.vqueue.max_size;

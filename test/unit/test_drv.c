@@ -134,6 +134,9 @@ struct env {
 	int shift_vq_index;    /* GET_VQUEUE responses: index + 1 */
 	int bump_vq_desc;      /* GET_VQUEUE responses: desc_addr + 64 */
 	int big_max_vq;	       /* GET_DEVICE_INFO responses: max_virtqueues 65537 */
+	int admin_past; /* GET_DEVICE_INFO responses: one admin queue at max_virtqueues - 1 + this */
+	int vq_bad;	/* GET_VQUEUE responses: 1 flag bit 1, 2 size max + 1, 3 enabled size 0 */
+	int setcfg_no_echo;    /* SET_CONFIG responses of length > 0: cut to 20 bytes */
 	uint32_t strip_status; /* SET_DEVICE_STATUS responses: these bits cleared */
 	uint32_t gen_counter;
 	uint32_t get_config_tx; /* GET_CONFIG requests sent */
@@ -211,13 +214,16 @@ static int spy_control(void *ctx)
 	return RTE_VMSG_BUS_CTL_UP;
 }
 
-/* What a hostile device would answer: responses changed before the driver bus sees them. */
-static void spy_mutate(uint8_t *f, size_t len)
+/*
+ * What a hostile device would answer: responses changed before the driver
+ * bus sees them. Returns the frame's new length.
+ */
+static size_t spy_mutate(uint8_t *f, size_t len)
 {
 	struct env *e = the_env;
 
 	if (len < 12 || f[0] != RTE_VMSG_TYPE_RESPONSE)
-		return;
+		return len;
 	if (f[1] == RTE_VMSG_ID_GET_CONFIG && e->shift_cfg_offset)
 		rte_vmsg_put_le32(f + 12, rte_vmsg_get_le32(f + 12) + 4u);
 	if (f[1] == RTE_VMSG_ID_GET_CONFIG && e->new_gen_each_read)
@@ -236,6 +242,26 @@ static void spy_mutate(uint8_t *f, size_t len)
 	if (f[1] == RTE_VMSG_ID_GET_DEVICE_INFO && e->big_max_vq && len >= 44)
 		rte_vmsg_put_le32(f + 40,
 				  65537u); /* max_virtqueues, one above the handle's limit */
+	if (f[1] == RTE_VMSG_ID_GET_DEVICE_INFO && e->admin_past != 0 && len >= 52) {
+		/* admin_vq_start, admin_vq_count = 1 */
+		rte_vmsg_put_le32(f + 44, rte_vmsg_get_le32(f + 40) - 1u + (uint32_t)e->admin_past);
+		rte_vmsg_put_le32(f + 48, 1u);
+	}
+	if (f[1] == RTE_VMSG_ID_GET_VQUEUE && e->vq_bad != 0 && len >= 48) {
+		if (e->vq_bad == 1)
+			rte_vmsg_put_le32(f + 20, rte_vmsg_get_le32(f + 20) | 2u);
+		else if (e->vq_bad == 2)
+			rte_vmsg_put_le32(f + 16, rte_vmsg_get_le32(f + 12) + 1u);
+		else {
+			rte_vmsg_put_le32(f + 16, 0);
+			rte_vmsg_put_le32(f + 20, RTE_VMSG_VQ_ENABLED);
+		}
+	}
+	if (f[1] == RTE_VMSG_ID_SET_CONFIG && e->setcfg_no_echo && len > 20) {
+		rte_vmsg_put_le16(f + 6, 20); /* the header and generation, offset, length */
+		return 20;
+	}
+	return len;
 }
 
 static int spy_rx(void *ctx, void *bufs, size_t stride, size_t *lens, unsigned int n)
@@ -243,7 +269,7 @@ static int spy_rx(void *ctx, void *bufs, size_t stride, size_t *lens, unsigned i
 	int rc = rte_vmsg_bus_loop_ops()->rx_burst(ctx, bufs, stride, lens, n);
 
 	for (int i = 0; i < rc; i++)
-		spy_mutate((uint8_t *)bufs + (size_t)i * stride, lens[i]);
+		lens[i] = spy_mutate((uint8_t *)bufs + (size_t)i * stride, lens[i]);
 	return rc;
 }
 
@@ -784,6 +810,59 @@ static void test_echo_checks(void)
 	e.big_max_vq = 0;
 	CHECK_EQ(rte_vmsg_drv_get_info(e.drv, &info), 0);
 	CHECK_EQ(info.max_virtqueues, 4);
+	env_fini(&e);
+}
+
+/*
+ * Answers that contradict the message's own rules are not used (DRV-9):
+ * admin queues past max_virtqueues (DEV-9, DRV-34), a GET_VQUEUE with flag
+ * bits 31:1, a size over its maximum or an enabled queue of size 0 (§4.7),
+ * a SET_CONFIG answer that gives the length written without the echo that
+ * msg_size must then count (§4.5, DRV-28). The reads change nothing; the
+ * write leaves the device's config unknown, so the handle needs a reset.
+ */
+static void test_answer_values(void)
+{
+	struct env_cfg c = { .max = 52, .nblocks = NBLOCKS, .features = feat12 };
+	struct rte_vmsg_dev_info info, iref;
+	struct rte_vmsg_vqueue vq, vref;
+	uint8_t data[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct env e;
+	int k;
+
+	env_init(&e, &c);
+	CHECK_EQ(rte_vmsg_drv_init(e.drv, feat12, NBLOCKS, NULL), 0);
+
+	/* The last queue may be the admin queue; one past it may not. */
+	e.admin_past = 1;
+	memset(&info, 0xAA, sizeof(info));
+	memcpy(&iref, &info, sizeof(info));
+	CHECK_EQ(rte_vmsg_drv_get_info(e.drv, &info), -EPROTO);
+	CHECK_MEM(&info, &iref, sizeof(info));
+	e.admin_past = -1; /* start max - 2: ends before the last queue */
+	CHECK_EQ(rte_vmsg_drv_get_info(e.drv, &info), 0);
+	CHECK_EQ(info.admin_vq_count, 1);
+	CHECK_EQ(info.admin_vq_start + 2, info.max_virtqueues);
+	e.admin_past = 0;
+
+	for (k = 1; k <= 3; k++) {
+		e.vq_bad = k;
+		memset(&vq, 0xAA, sizeof(vq));
+		memcpy(&vref, &vq, sizeof(vq));
+		CHECK_EQ(rte_vmsg_drv_get_vqueue(e.drv, 0, &vq), -EPROTO);
+		CHECK_MEM(&vq, &vref, sizeof(vq));
+	}
+	e.vq_bad = 0;
+	CHECK_EQ(rte_vmsg_drv_get_vqueue(e.drv, 0, &vq), 0);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 0);
+
+	e.setcfg_no_echo = 1;
+	CHECK_EQ(rte_vmsg_drv_set_config(e.drv, 8, 8, data), -EPROTO);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 1);
+	e.setcfg_no_echo = 0;
+	CHECK_EQ(rte_vmsg_drv_set_config(e.drv, 8, 8, data), -ESTALE);
+	CHECK_EQ(rte_vmsg_drv_reset(e.drv), 0);
+	CHECK_EQ(rte_vmsg_drv_needs_reset(e.drv), 0);
 	env_fini(&e);
 }
 
@@ -1912,6 +1991,7 @@ int main(void)
 	test_config_read_retry();
 	test_close_in_callback();
 	test_echo_checks();
+	test_answer_values();
 	test_config_reread_cap();
 	test_config_write_baseline();
 	test_config_write_strict();

@@ -227,7 +227,9 @@ struct rte_vmsg_dev_ops {
 
 	/**
 	 * EVENT_AVAIL for enabled queue @p vq_index after DRIVER_OK, with the
-	 * raw next_offset (virtio-msg §4.12). Events for an absent or disabled
+	 * raw next_offset (virtio-msg §4.12) when VIRTIO_F_NOTIFICATION_DATA
+	 * was negotiated, else 0 whatever the driver sent (DRV-30: it means
+	 * nothing then; the event is still delivered). Events for an absent or disabled
 	 * queue, or before DRIVER_OK, are dropped and counted instead. A
 	 * negative errno is only counted. Default (NULL): events are consumed.
 	 */

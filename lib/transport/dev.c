@@ -404,11 +404,35 @@ static void start_reset(struct rte_vmsg_dev *d)
  * runs on with queues of a driver that is gone; the new driver finds it
  * reset (or resetting, the status then reads non-zero until done).
  */
+/*
+ * Whether a driver left anything in the device: a status, a selected
+ * feature or a programmed queue ([LIB] §11 answers requests before their
+ * step, so a queue may be programmed, even enabled, at status 0).
+ */
+static bool set_up(const struct rte_vmsg_dev *d)
+{
+	uint32_t i;
+
+	if (d->status != 0 || d->driver_extra)
+		return true;
+	for (i = 0; i < d->nblocks; i++)
+		if (d->driver[i] != 0)
+			return true;
+	for (i = 0; i < d->nq; i++) {
+		const struct rte_vmsg_dev_vq *q = &d->vqs[i];
+
+		if (q->enabled || q->size != 0 || q->desc_addr != 0 || q->driver_addr != 0 ||
+		    q->device_addr != 0)
+			return true;
+	}
+	return false;
+}
+
 static void bus_lost(void *ctx)
 {
 	struct rte_vmsg_dev *d = ctx;
 
-	if (d->status == 0 || d->resetting || d->busy)
+	if (!set_up(d) || d->resetting || d->busy)
 		return;
 	d->st.peer_resets++;
 	/* The model's reset op runs under the same contract as from a request. */
@@ -629,6 +653,7 @@ static void on_get_shm(struct rte_vmsg_dev *d, uint32_t shmid, struct rte_vmsg_m
 static void on_event_avail(struct rte_vmsg_dev *d, const struct rte_vmsg_event_avail *e)
 {
 	const struct rte_vmsg_dev_vq *q = vq_of(d, e->vq_index);
+	uint32_t next;
 
 	if (d->flags & RTE_VMSG_DEV_F_NO_EVENT_AVAIL) {
 		count_drop(d, DROP_EVENT_POLLING, &d->st.drop_event_polling,
@@ -647,8 +672,13 @@ static void on_event_avail(struct rte_vmsg_dev *d, const struct rte_vmsg_event_a
 		return;
 	}
 	d->st.events++;
-	if (d->ops.event_avail != NULL &&
-	    d->ops.event_avail(d->ctx, e->vq_index, e->next_offset) < 0)
+	/*
+	 * DRV-30: next_offset means something only with NOTIFICATION_DATA.
+	 * Without it the event still says "buffers available", but a value
+	 * the driver had no business sending never reaches the model.
+	 */
+	next = negotiated(d, RTE_VMSG_VIRTIO_F_NOTIFICATION_DATA) ? e->next_offset : 0;
+	if (d->ops.event_avail != NULL && d->ops.event_avail(d->ctx, e->vq_index, next) < 0)
 		d->st.model_errors++;
 }
 

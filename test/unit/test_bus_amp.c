@@ -916,8 +916,10 @@ static int silent_handler(void *ctx, const void *frame, size_t len, void *resp, 
  * The driver lost, on the device side: a transport device that its driver
  * set up (status ACKNOWLEDGE | DRIVER) resets itself when its bus sees the
  * driver restart, before any frame of the new one (peer_resets 1, status
- * 0); the new driver then finds it reset. The hook's API: set on a
- * registered number only, device role only; NULL clears it.
+ * 0); the new driver then finds it reset. So does one whose last driver
+ * only enabled a queue, at status 0 (requests before their step are
+ * answered, [LIB] §11). The hook's API: set on a registered number only,
+ * device role only; NULL clears it.
  */
 static void test_driver_lost(void)
 {
@@ -930,6 +932,9 @@ static void test_driver_lost(void)
 	struct rte_vmsg_dev_ops ops;
 	struct rte_vmsg_dev_stats ds;
 	struct rte_vmsg_drv_opts ro;
+	struct rte_vmsg_dev_info info;
+	struct rte_vmsg_vqueue vq;
+	struct rte_vmsg_dev_vq dq;
 	struct rte_vmsg_drv *h = NULL;
 	struct rte_vmsg_dev *d = NULL;
 	uint32_t st = 0, k;
@@ -945,6 +950,8 @@ static void test_driver_lost(void)
 	vmsg_util_model_ops(&ops, &no_config, 1);
 	ops.features = feat;
 	ops.num_feature_blocks = 2;
+	ops.num_queues = 1;
+	ops.queue_max_size = 64;
 	ops.reset = lost_reset;
 	memset(&dopts, 0, sizeof(dopts));
 	dopts.sz = sizeof(dopts);
@@ -960,7 +967,7 @@ static void test_driver_lost(void)
 	if (d == NULL)
 		goto out;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		/* A driver: its end, its bus, a handle that sets ACKNOWLEDGE | DRIVER. */
 		opts_base(&o, &e, RTE_VMSG_BUS_DRIVER);
 		CHECK_EQ(rte_vmsg_bus_amp_create(&o, &drv), 0);
@@ -987,9 +994,26 @@ static void test_driver_lost(void)
 			goto out;
 		CHECK_EQ(rte_vmsg_drv_get_status(h, &st), 0);
 		CHECK_EQ(st, 0); /* a new driver finds the device reset */
-		k = RTE_VMSG_STATUS_ACKNOWLEDGE | RTE_VMSG_STATUS_DRIVER;
-		CHECK_EQ(rte_vmsg_drv_set_status(h, k, &st), 0);
-		CHECK_EQ(rte_vmsg_dev_status(d), k);
+		if (i < 2) {
+			k = RTE_VMSG_STATUS_ACKNOWLEDGE | RTE_VMSG_STATUS_DRIVER;
+			CHECK_EQ(rte_vmsg_drv_set_status(h, k, &st), 0);
+			CHECK_EQ(rte_vmsg_dev_status(d), k);
+		} else {
+			/* The last driver: a queue enabled at status 0, nothing else. */
+			CHECK_EQ(rte_vmsg_drv_get_info(h, &info), 0);
+			CHECK_EQ(rte_vmsg_drv_get_vqueue(h, 0, &vq), 0);
+			CHECK_EQ(vq.max_size, 64);
+			memset(&vq, 0, sizeof(vq));
+			vq.flags = RTE_VMSG_VQ_OP_ENABLE;
+			vq.size = 64;
+			vq.desc_addr = 0x10000;
+			vq.driver_addr = 0x20000;
+			vq.device_addr = 0x30000;
+			CHECK_EQ(rte_vmsg_drv_set_vqueue(h, &vq), 0);
+			CHECK_EQ(rte_vmsg_dev_vq_get(d, 0, &dq), 0);
+			CHECK_EQ(dq.enabled, 1);
+			CHECK_EQ(rte_vmsg_dev_status(d), 0);
+		}
 		CHECK_EQ(lost_calls, i);
 		/* The driver goes: handle, bus, end (its queue head SHUTDOWN). */
 		rte_vmsg_drv_close(h);
@@ -1001,12 +1025,16 @@ static void test_driver_lost(void)
 	}
 	/* The last driver left, and nothing came after: the device resets all the same. */
 	t0 = rte_vmsg_time_ns();
-	while (rte_vmsg_dev_status(d) != 0 && rte_vmsg_time_ns() - t0 < 2000000000ull)
+	while (lost_calls < 3 && rte_vmsg_time_ns() - t0 < 2000000000ull)
 		rte_vmsg_bus_poll(devb);
+	CHECK_EQ(lost_calls, 3);
 	CHECK_EQ(rte_vmsg_dev_status(d), 0);
-	CHECK_EQ(lost_calls, 2);
+	CHECK_EQ(rte_vmsg_dev_vq_get(d, 0, &dq), 0);
+	CHECK_EQ(dq.enabled, 0);
+	CHECK_EQ(dq.size, 0);
+	CHECK_U64(dq.desc_addr, 0);
 	CHECK_EQ(rte_vmsg_dev_stats_get(d, &ds), 0);
-	CHECK_U64(ds.peer_resets, 2);
+	CHECK_U64(ds.peer_resets, 3);
 	/* Cleared: not called again. */
 	CHECK_EQ(rte_vmsg_bus_dev_set_lost(devb, 9, NULL), 0);
 out:

@@ -1886,10 +1886,12 @@ static void test_driver_ok_gate(void)
 	CHECK_EQ(set_status(t, S_LIVE), S_LIVE);
 	CHECK_EQ(t->m.last_new, S_LIVE); /* the model learns DRIVER_OK from the hook */
 	CHECK(rte_vmsg_dev_driver_ok(t->dev));
-	CHECK_EQ(event_avail(t, 0, 0x80000011u), 0); /* never answered */
+	/* Never answered; without NOTIFICATION_DATA the model gets next_offset 0 (DRV-30). */
+	t->m.last_off = 7;
+	CHECK_EQ(event_avail(t, 0, 0x80000011u), 0);
 	CHECK_EQ(t->m.n_avail, 1);
 	CHECK_EQ(t->m.last_vq, 0);
-	CHECK_U64(t->m.last_off, 0x80000011u);
+	CHECK_U64(t->m.last_off, 0);
 	/* Disabled, absent or out-of-range queues: dropped. */
 	CHECK_EQ(event_avail(t, 2, 0), 0);
 	CHECK_EQ(event_avail(t, 1, 0), 0);
@@ -1908,6 +1910,36 @@ static void test_driver_ok_gate(void)
 	CHECK(!rte_vmsg_dev_driver_ok(t->dev));
 	CHECK_EQ(rte_vmsg_dev_reset_done(t->dev), 0);
 	tdev_free(t);
+}
+
+/*
+ * DRV-30 seen from the device: next_offset reaches the model as sent when
+ * VIRTIO_F_NOTIFICATION_DATA was negotiated, as 0 when it was offered but
+ * not taken (test_driver_ok_gate: not offered).
+ */
+static void test_event_avail_next_offset(void)
+{
+	static const uint32_t offered_nd[4] = { 0x80000021u, 0x00000141u, 0x00000004u, 0 };
+	static const uint32_t taken[2] = { 0x1u, 0x41u };
+	struct rte_vmsg_dev_ops ops;
+	struct tdev *t;
+	int k;
+
+	model_ops(&ops);
+	ops.features = offered_nd;
+	for (k = 0; k < 2; k++) {
+		t = tdev_new_ops(1, 264, 0, 0, &ops);
+		/* k = 0: VERSION_1 only; k = 1: VERSION_1 and NOTIFICATION_DATA. */
+		CHECK_EQ(to_features_ok(t, k == 0 ? offered : taken, 2), S_FEAT);
+		CHECK_EQ(rte_vmsg_dev_has_feature(t->dev, RTE_VMSG_VIRTIO_F_NOTIFICATION_DATA), k);
+		enable_vq(t, 0, 128);
+		CHECK_EQ(set_status(t, S_LIVE), S_LIVE);
+		t->m.last_off = 7;
+		CHECK_EQ(event_avail(t, 0, 0x80000011u), 0);
+		CHECK_EQ(t->m.n_avail, 1);
+		CHECK_U64(t->m.last_off, k == 0 ? 0 : 0x80000011u);
+		tdev_free(t);
+	}
 }
 
 /* DEV-34: EVENT_USED built for a live queue; none in polling-only mode (virtio-msg §8). */
@@ -2795,6 +2827,7 @@ int main(void)
 	test_reset_vqueue();
 	test_get_shm();
 	test_driver_ok_gate();
+	test_event_avail_next_offset();
 	test_event_used();
 	test_drops();
 	test_handle_args();

@@ -756,8 +756,8 @@ RTE_VMSG_API int rte_vmsg_bus_amp_stats_get(const struct rte_vmsg_bus_amp *amp,
 
 /** Bus page magic: the bytes "VMSB" in file order. */
 #define RTE_VMSG_SHM_MAGIC 0x42534D56u
-/** Bus page layout version. */
-#define RTE_VMSG_SHM_VERSION 1u
+/** Bus page layout version (2: the pid namespace words). */
+#define RTE_VMSG_SHM_VERSION 2u
 /** Size of the bus page; the link layout starts at this offset. */
 #define RTE_VMSG_SHM_PAGE_SIZE 4096u
 
@@ -785,13 +785,19 @@ struct rte_vmsg_shm_bus_page {
 	rte_vmsg_le64 dma_offset;	  /**< 4 KiB aligned, after the link */
 	rte_vmsg_le64 dma_size;		  /**< bytes of the DMA area */
 	/* Line 1, written by the device side only. */
-	rte_vmsg_le32 dev_pid;	     /**< device process id */
-	rte_vmsg_le32 reserved1;     /**< 0 */
+	rte_vmsg_le32 dev_pid; /**< device process id, in the namespace of dev_pidns */
+	/**
+	 * The device process's pid namespace: the inode number of its
+	 * /proc/self/ns/pid, written before dev_pid; 0: unknown. A peer in
+	 * another namespace (a container) cannot watch dev_pid: it relies on
+	 * the heartbeat.
+	 */
+	rte_vmsg_le32 dev_pidns;
 	rte_vmsg_le64 dev_heartbeat; /**< bumped by each device-side poll */
 	uint8_t pad1[48];
 	/* Line 2, written by the driver side only. */
 	rte_vmsg_le32 drv_pid;	     /**< driver process id, 0 until one attaches */
-	rte_vmsg_le32 reserved2;     /**< 0 */
+	rte_vmsg_le32 drv_pidns;     /**< its pid namespace, as dev_pidns */
 	rte_vmsg_le64 drv_heartbeat; /**< bumped by each driver-side poll */
 	uint8_t pad2[48];
 	/* Lines 3 and 4: doorbell words (NOTIFY_EVENT), one line per direction. */
@@ -834,7 +840,9 @@ _Static_assert(offsetof(struct rte_vmsg_shm_bus_page, bell_to_drv) == 192, "bus 
  * page must be valid and hold the same geometry and parameters as the
  * options (else -EEXIST, with the difference logged), and the device
  * process it names must be gone (else -EBUSY, logged: two devices would
- * serve one link); a file without a complete bus page (a device that died
+ * serve one link; one of another pid namespace is gone when its heartbeat
+ * stands still for @c peer_timeout_ms, 1 s without one, which the create
+ * then waits at most); a file without a complete bus page (a device that died
  * while creating it) is laid out anew, one whose size is not a whole
  * number of pages is refused (-EPROTO). With RTE_VMSG_BUS_SHM_F_UNLINK the
  * file is unlinked at destroy only while its name still refers to it.

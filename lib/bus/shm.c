@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +41,8 @@
 	 RTE_VMSG_BUS_SHM_F_ADOPT | RTE_VMSG_BUS_SHM_F_REUSE | RTE_VMSG_BUS_SHM_F_NUMA |           \
 	 RTE_VMSG_BUS_SHM_F_NO_HUGE | RTE_VMSG_BUS_SHM_F_GUARD)
 #define SHM_MAX_PEER_TIMEOUT_MS 3600000u
+/* REUSE of a device in another pid namespace, without a peer timeout: how long its heartbeat is watched. */
+#define SHM_REUSE_HB_MS 1000u
 
 /* The page options of the shm file's region, from the bus options. */
 static uint32_t shm_page_flags(const struct rte_vmsg_bus_shm_opts *o)
@@ -71,8 +74,10 @@ struct rte_vmsg_bus_shm {
 	/* Private copies of this side's words in the bus page (never read back). */
 	uint64_t heartbeat;
 	rte_vmsg_le32 *own_pid;
+	rte_vmsg_le32 *own_pidns;
 	rte_vmsg_le64 *own_heartbeat;
 	const rte_vmsg_le32 *peer_pid;
+	const rte_vmsg_le32 *peer_pidns;
 	const rte_vmsg_le64 *peer_heartbeat;
 	/* Heartbeat watch (peer_timeout_ms != 0). */
 	uint64_t peer_timeout_ns;
@@ -82,7 +87,9 @@ struct rte_vmsg_bus_shm {
 	/* Peer watch. */
 	int pidfd;	      /* pidfd on watched_pid, or -1 */
 	uint32_t watched_pid; /* pid the pidfd (or the failed open) is about; 0: none */
+	uint32_t watched_ns;  /* the pid namespace the peer gave with it */
 	uint32_t self_pid;    /* our own pid: a peer in this process is not watched */
+	uint32_t self_ns;     /* our pid namespace (shm_pidns()); 0: unknown */
 	uint64_t pidfd_deaths;
 	uint64_t hb_timeouts;
 };
@@ -107,9 +114,7 @@ static const struct {
 	uint16_t off, len;
 } shm_reserved[] = {
 	{ offsetof(struct rte_vmsg_shm_bus_page, reserved0), 4 },
-	{ offsetof(struct rte_vmsg_shm_bus_page, reserved1), 4 },
 	{ offsetof(struct rte_vmsg_shm_bus_page, pad1), 48 },
-	{ offsetof(struct rte_vmsg_shm_bus_page, reserved2), 4 },
 	{ offsetof(struct rte_vmsg_shm_bus_page, pad2), 48 },
 	{ offsetof(struct rte_vmsg_shm_bus_page, reserved), RTE_VMSG_SHM_PAGE_SIZE - 320 },
 };
@@ -229,13 +234,17 @@ static void shm_set_own_words(struct rte_vmsg_bus_shm *s)
 
 	if (s->role == RTE_VMSG_BUS_DEVICE) {
 		s->own_pid = &p->dev_pid;
+		s->own_pidns = &p->dev_pidns;
 		s->own_heartbeat = &p->dev_heartbeat;
 		s->peer_pid = &p->drv_pid;
+		s->peer_pidns = &p->drv_pidns;
 		s->peer_heartbeat = &p->drv_heartbeat;
 	} else {
 		s->own_pid = &p->drv_pid;
+		s->own_pidns = &p->drv_pidns;
 		s->own_heartbeat = &p->drv_heartbeat;
 		s->peer_pid = &p->dev_pid;
+		s->peer_pidns = &p->dev_pidns;
 		s->peer_heartbeat = &p->dev_heartbeat;
 	}
 }
@@ -306,6 +315,26 @@ static int shm_page_check(const struct shm_params *c, uint64_t file_len, const c
 	} while (0)
 
 /*
+ * This process's pid namespace: the inode number of /proc/self/ns/pid (one
+ * nsfs for the whole machine, so the number names the namespace); 0 when
+ * it cannot be read or does not fit the bus page's word.
+ */
+static uint32_t shm_pidns(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st) != 0 || st.st_ino == 0 || st.st_ino > UINT32_MAX)
+		return 0;
+	return (uint32_t)st.st_ino;
+}
+
+/* Whether a peer's pid can be looked at here: it is in our pid namespace, both known. */
+static bool shm_same_pidns(const struct rte_vmsg_bus_shm *s, uint32_t ns)
+{
+	return ns != 0 && ns == s->self_ns;
+}
+
+/*
  * Whether process @p pid runs (in this pid namespace): it exists and is no
  * zombie (a SIGKILLed device its parent has not reaped yet is gone). When
  * /proc cannot tell, it is taken to run.
@@ -333,6 +362,28 @@ static int pid_runs(uint32_t pid)
 }
 
 /*
+ * Whether a device whose pid cannot be looked at (another pid namespace)
+ * still runs: its heartbeat moves within @p timeout_ms (the peer timeout of
+ * the options; SHM_REUSE_HB_MS without one). A live device polls at least
+ * that often (with a timeout, it promised to); one that is gone never bumps
+ * it again. Read once per look; waits at most that long.
+ */
+static bool shm_heartbeat_moves(const rte_vmsg_le64 *hb, uint32_t timeout_ms)
+{
+	uint64_t first = rte_vmsg_le64_to_cpu(rte_vmsg__read_once(hb));
+	uint64_t end = rte_vmsg_time_ns() +
+		       (uint64_t)(timeout_ms != 0 ? timeout_ms : SHM_REUSE_HB_MS) * 1000000u;
+	struct timespec ts = { 0, 1000000 };
+
+	do {
+		if (rte_vmsg_le64_to_cpu(rte_vmsg__read_once(hb)) != first)
+			return true;
+		nanosleep(&ts, NULL);
+	} while (rte_vmsg_time_ns() < end);
+	return false;
+}
+
+/*
  * RTE_VMSG_BUS_SHM_F_REUSE: whether the existing file can be taken over as
  * it is. 1: its bus page is complete and matches the options (and a driver
  * may be attached: keep it all); 0: no complete bus page (lay it out anew);
@@ -348,7 +399,7 @@ static int shm_reuse_check(const struct rte_vmsg_bus_shm *s, const struct rte_vm
 	uint16_t want_feat = o->format == RTE_VMSG_LINK_FMT_STAMPED ? RTE_VMSG_LAYOUT_F_STAMPED : 0;
 	struct rte_vmsg_layout_hdr h;
 	struct shm_params c;
-	uint32_t pid;
+	uint32_t pid, ns;
 
 	/* B2: pairs with B1 of the process that made the file (shm_device_init()). */
 	if (file_len < RTE_VMSG_SHM_PAGE_SIZE + sizeof(h) ||
@@ -374,12 +425,19 @@ static int shm_reuse_check(const struct rte_vmsg_bus_shm *s, const struct rte_vm
 	 * The device that made the file must be gone: taken over from a live
 	 * one, two devices would serve the link, each seeing it up.
 	 */
+	ns = rte_vmsg_le32_to_cpu(rte_vmsg__read_once(&p->dev_pidns));
 	pid = rte_vmsg_le32_to_cpu(rte_vmsg__read_once(&p->dev_pid));
-	if (pid != 0 && pid != s->self_pid && pid_runs(pid)) {
+	if (pid == 0 || (pid == s->self_pid && shm_same_pidns(s, ns)))
+		return 1;
+	if (shm_same_pidns(s, ns) ? pid_runs(pid)
+				  : shm_heartbeat_moves(&p->dev_heartbeat, o->peer_timeout_ms)) {
 		RTE_VMSG_LOG(ERR,
-			     "%s: cannot reuse: its device, process %u, still runs (REUSE takes "
+			     "%s: cannot reuse: its device, process %u%s, still runs (REUSE takes "
 			     "over the file of a device that is gone)",
-			     o->path, pid);
+			     o->path, pid,
+			     shm_same_pidns(s, ns)
+				     ? ""
+				     : " of another pid namespace (its heartbeat moves)");
 		return -EBUSY;
 	}
 	return 1;
@@ -491,6 +549,7 @@ have_region:
 		 * link restarts its handshake (rte_vmsg_link_create() above).
 		 */
 		rte_vmsg__write_once(&p->dev_heartbeat, rte_vmsg_cpu_to_le64(0));
+		rte_vmsg__write_once(&p->dev_pidns, rte_vmsg_cpu_to_le32(s->self_ns));
 		rte_vmsg__write_once(&p->dev_pid, rte_vmsg_cpu_to_le32(s->self_pid));
 		return 0;
 	}
@@ -504,6 +563,7 @@ have_region:
 	p->link_size = rte_vmsg_cpu_to_le64(link_size);
 	p->dma_offset = rte_vmsg_cpu_to_le64(dma_off);
 	p->dma_size = rte_vmsg_cpu_to_le64(s->dma_size);
+	p->dev_pidns = rte_vmsg_cpu_to_le32(s->self_ns);
 	p->dev_pid = rte_vmsg_cpu_to_le32(s->self_pid);
 	p->dev_heartbeat = rte_vmsg_cpu_to_le64(0);
 	/*
@@ -630,6 +690,7 @@ int rte_vmsg_bus_shm_create(const struct rte_vmsg_bus_shm_opts *opts, struct rte
 	s->role = o.role;
 	s->pidfd = -1;
 	s->self_pid = (uint32_t)getpid();
+	s->self_ns = shm_pidns();
 	if (o.role == RTE_VMSG_BUS_DEVICE)
 		rc = shm_device_init(s, &o);
 	else
@@ -641,6 +702,7 @@ int rte_vmsg_bus_shm_create(const struct rte_vmsg_bus_shm_opts *opts, struct rte
 	s->peer_timeout_ns = (uint64_t)o.peer_timeout_ms * 1000000u;
 	if (o.role == RTE_VMSG_BUS_DRIVER) {
 		rte_vmsg__write_once(s->own_heartbeat, rte_vmsg_cpu_to_le64(0));
+		rte_vmsg__write_once(s->own_pidns, rte_vmsg_cpu_to_le32(s->self_ns));
 		rte_vmsg__write_once(s->own_pid, rte_vmsg_cpu_to_le32(s->self_pid));
 	}
 	*out = s;
@@ -681,15 +743,36 @@ void rte_vmsg_bus_shm_destroy(struct rte_vmsg_bus_shm *shm)
 static int shm_watch_peer(struct rte_vmsg_bus_shm *s)
 {
 	uint32_t pid = rte_vmsg_le32_to_cpu(rte_vmsg__read_once(s->peer_pid));
+	uint32_t ns = rte_vmsg_le32_to_cpu(rte_vmsg__read_once(s->peer_pidns));
 	struct pollfd pfd;
 	long fd;
 
-	if (pid != s->watched_pid) {
+	if (pid != s->watched_pid || ns != s->watched_ns) {
 		if (s->pidfd >= 0)
 			close(s->pidfd);
 		s->pidfd = -1;
 		s->watched_pid = pid;
-		if (pid == 0 || pid == s->self_pid || pid > INT32_MAX)
+		s->watched_ns = ns;
+		if (pid == 0 || pid > INT32_MAX)
+			return 0;
+		if (!shm_same_pidns(s, ns)) {
+			/*
+			 * Its pid names another process here, or none: only
+			 * the heartbeat can tell that it is gone.
+			 */
+			if (s->peer_timeout_ns == 0)
+				RTE_VMSG_LOG(WARNING,
+					     "peer pid %u is in another pid namespace: without "
+					     "peer_timeout_ms its death goes unnoticed",
+					     pid);
+			else
+				RTE_VMSG_LOG(INFO,
+					     "peer pid %u is in another pid namespace: watched "
+					     "by its heartbeat",
+					     pid);
+			return 0;
+		}
+		if (pid == s->self_pid)
 			return 0;
 		fd = syscall(SYS_pidfd_open, (pid_t)pid, 0u);
 		if (fd < 0) {

@@ -492,7 +492,7 @@ static void surface_attach(int layout)
 		/* Phase 3: random and boundary values in the parameter line and reserved bytes. */
 		/* The magic stays (without it, attaches only wait: -EAGAIN). */
 		r[0] = (struct frange){ 4, PAGE_FIELD(dev_pid) - 4, K_RANDOM, 0, 0, 0, 1 };
-		r[1] = (struct frange){ PAGE_FIELD(reserved1), 4, K_RANDOM, 0, 0, 0, 1 };
+		r[1] = (struct frange){ PAGE_FIELD(dev_pidns), 4, K_RANDOM, 0, 0, 0, 1 };
 		r[2] = (struct frange){ PAGE_FIELD(pad1), 48, K_RANDOM, 0, 0, 0, 1 };
 		r[3] = (struct frange){
 			PAGE_FIELD(reserved), RTE_VMSG_SHM_PAGE_SIZE - 320, K_RANDOM, 0, 0, 0, 1

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -96,6 +98,14 @@ static void shm_up(struct rte_vmsg_bus_shm *a, struct rte_vmsg_bus_shm *b)
 /* ------------------------------------------------------------------------ */
 /* Bus page golden fields                                                    */
 
+/* The inode of this process's pid namespace, as the bus page says it (0: unknown). */
+static uint32_t self_pidns(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/pid", &st) == 0 ? (uint32_t)st.st_ino : 0;
+}
+
 static void test_bus_page(void)
 {
 	const struct rte_vmsg_shm_bus_page *pg;
@@ -135,8 +145,10 @@ static void test_bus_page(void)
 	CHECK_U64(rte_vmsg_get_le64(b + 48), (4096 + lsize + 4095) & ~(uint64_t)4095);
 	CHECK_U64(rte_vmsg_get_le64(b + 56), 1 << 20);
 	CHECK_U64(rte_vmsg_get_le32(b + 64), (uint32_t)getpid()); /* device pid */
-	CHECK_U64(rte_vmsg_get_le64(b + 72), 0);		  /* device heartbeat */
-	CHECK_U64(rte_vmsg_get_le32(b + 128), 0);		  /* no driver yet */
+	CHECK_U64(rte_vmsg_get_le32(b + 68), self_pidns());	  /* and its namespace */
+	CHECK(self_pidns() != 0);
+	CHECK_U64(rte_vmsg_get_le64(b + 72), 0);  /* device heartbeat */
+	CHECK_U64(rte_vmsg_get_le32(b + 128), 0); /* no driver yet */
 	/* The v1 layout at +4 KiB: magic 0x4C4F, version 1, N, element size. */
 	CHECK_U64(rte_vmsg_get_le16(b + 4096), RTE_VMSG_LAYOUT_MAGIC);
 	CHECK_U64(rte_vmsg_get_le16(b + 4096 + 4), RTE_VMSG_LAYOUT_VERSION);
@@ -152,6 +164,8 @@ static void test_bus_page(void)
 	opts_drv(&o);
 	drv = shm_new(&o);
 	CHECK_U64(rte_vmsg_get_le32(b + 128), (uint32_t)getpid()); /* driver pid */
+	CHECK_U64(rte_vmsg_get_le32(b + 132), self_pidns());
+	CHECK_U64(rte_vmsg_get_le32(b + 68), self_pidns());
 	CHECK_EQ(rte_vmsg_bus_shm_dma(drv, NULL, &bus, &size), 0);
 	CHECK_U64(bus, rte_vmsg_get_le64(b + 48));
 	CHECK_U64(size, 1 << 20);
@@ -284,9 +298,11 @@ static void test_negative(void)
 	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EAGAIN);
 	memcpy(b, "VMSB", 4);
 	/* A bus page that breaks the rules: refused even with ADOPT. */
-	rte_vmsg_put_le32(b + 4, 2); /* version */
+	rte_vmsg_put_le32(b + 4, 1); /* version: the one before the pid namespace words */
 	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
-	rte_vmsg_put_le32(b + 4, 1);
+	rte_vmsg_put_le32(b + 4, 3);
+	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
+	rte_vmsg_put_le32(b + 4, RTE_VMSG_SHM_VERSION);
 	rte_vmsg_put_le32(b + 12, 51); /* max message size under 52 */
 	CHECK_EQ(rte_vmsg_bus_shm_create(&d, &s), -EPROTO);
 	rte_vmsg_put_le32(b + 12, 600); /* above what a 512-byte stamped element carries */
@@ -302,9 +318,8 @@ static void test_negative(void)
 	{
 		static const unsigned int rsv[] = {
 			offsetof(struct rte_vmsg_shm_bus_page, reserved0),
-			offsetof(struct rte_vmsg_shm_bus_page, reserved1) + 3,
+			offsetof(struct rte_vmsg_shm_bus_page, pad1),
 			offsetof(struct rte_vmsg_shm_bus_page, pad1) + 47,
-			offsetof(struct rte_vmsg_shm_bus_page, reserved2),
 			offsetof(struct rte_vmsg_shm_bus_page, pad2),
 			offsetof(struct rte_vmsg_shm_bus_page, reserved),
 			RTE_VMSG_SHM_PAGE_SIZE - 1,
@@ -659,6 +674,189 @@ static void test_killed_peer(void)
 	unlink(rte_vmsg_region_path(rte_vmsg_bus_shm_region(s)));
 	rte_vmsg_bus_destroy(b);
 	rte_vmsg_bus_shm_destroy(s);
+}
+
+/* clone3(2)'s argument, as the kernel's ABI lays it out (the fields up to set_tid_size). */
+struct clone3_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+	uint64_t set_tid, set_tid_size;
+};
+
+/* A pid no process of this namespace has (kill says ESRCH), from the top of pid_max down. */
+static pid_t unused_pid(void)
+{
+	long max = 32768;
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
+	pid_t p;
+
+	if (f != NULL) {
+		if (fscanf(f, "%ld", &max) != 1)
+			max = 32768;
+		fclose(f);
+	}
+	for (p = (pid_t)(max - 1); p > 300; p--)
+		if (kill(p, 0) != 0 && errno == ESRCH)
+			return p;
+	return 0;
+}
+
+/*
+ * A device in another pid namespace (a container's): the pid it writes
+ * names nothing here, so the driver must not watch it. Before the bus page
+ * carried the namespace, the driver took the device for gone at first sight
+ * (no such pid: "exited") and the link came and went. The device gets a pid
+ * that no process of this namespace has (clone3 with set_tid), so that
+ * mistake shows. Now the link stays up, and a SIGKILL is found by the
+ * heartbeat (peer_timeout_ms). Then a device in this namespace takes the
+ * file over (REUSE): the old one's heartbeat stands still, so it is gone.
+ * Needs CAP_SYS_ADMIN (CLONE_NEWPID, set_tid) and Linux 5.5: without them
+ * the test (bus_shm_pidns) exits 77, saying why.
+ */
+static void test_pidns_peer(int *skipped)
+{
+	struct rte_vmsg_bus_shm_stats st;
+	struct rte_vmsg_bus_shm_opts o;
+	struct rte_vmsg_bus_shm *s = NULL, *again = NULL;
+	uint64_t end, t0, t1 = 0;
+	int fds[2], rc, status, lost = 0;
+	pid_t mid, got[2] = { 0, 0 }; /* the namespace's init (here) and the device's pid (there) */
+
+	path_new();
+	CHECK_EQ(pipe(fds), 0);
+	mid = fork();
+	if (mid < 0) {
+		perror("fork");
+		exit(1);
+	}
+	if (mid == 0) {
+		/* In between: a new pid namespace for its children; their pids go to the parent. */
+		pid_t want = unused_pid(), init;
+
+		close(fds[0]);
+		if (want == 0)
+			_exit(3);
+		if (unshare(CLONE_NEWPID) != 0)
+			_exit(errno == EPERM ? 77 : 3);
+		init = fork();
+		if (init < 0)
+			_exit(4);
+		if (init == 0) {
+			/* Pid 1 there: starts the device at pid @want, then waits. */
+			struct clone3_args ca;
+			uint64_t tid = (uint64_t)want;
+			long dev;
+
+			memset(&ca, 0, sizeof(ca));
+			ca.exit_signal = SIGCHLD;
+			ca.set_tid = (uint64_t)(uintptr_t)&tid;
+			ca.set_tid_size = 1;
+			dev = syscall(SYS_clone3, &ca, sizeof(ca));
+			if (dev == 0)
+				child_device();
+			if (dev < 0)
+				_exit(errno == EPERM || errno == ENOSYS ? 77 : 5);
+			waitpid((pid_t)dev, &status, 0);
+			_exit(0);
+		}
+		got[0] = init;
+		got[1] = want;
+		if (write(fds[1], got, sizeof(got)) != (ssize_t)sizeof(got))
+			_exit(6);
+		if (waitpid(init, &status, 0) != init)
+			_exit(7);
+		/* Killed by the test (0), or a failure of its own (77: no set_tid here). */
+		_exit(WIFSIGNALED(status) ? 0 : WIFEXITED(status) ? WEXITSTATUS(status) : 8);
+	}
+	close(fds[1]);
+	rc = (int)read(fds[0], got, sizeof(got));
+	close(fds[0]);
+	if (rc != (int)sizeof(got)) {
+		CHECK_EQ(waitpid(mid, &status, 0), mid);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
+			fprintf(stderr, "test_pidns_peer: skipped: no CLONE_NEWPID here (EPERM)\n");
+			*skipped = 1;
+			return;
+		}
+		CHECK(0 && "the pid namespace did not start");
+		return;
+	}
+	opts_drv(&o);
+	o.peer_timeout_ms = 100;
+	end = rte_vmsg_time_ns() + 5000000000ull;
+	do {
+		rc = rte_vmsg_bus_shm_create(&o, &s);
+		if (rc == -ENOENT || rc == -EAGAIN)
+			usleep(1000);
+	} while ((rc == -ENOENT || rc == -EAGAIN) && rte_vmsg_time_ns() < end);
+	if (rc != 0) {
+		/* set_tid refused (77 from the namespace's init), or a failure. */
+		kill(got[0], SIGKILL);
+		CHECK_EQ(waitpid(mid, &status, 0), mid);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
+			fprintf(stderr,
+				"test_pidns_peer: skipped: clone3 cannot choose a pid here\n");
+			*skipped = 1;
+			return;
+		}
+		CHECK_EQ(rc, 0);
+		return;
+	}
+	/* Its pid as it knows it, and its namespace, not ours. */
+	CHECK_U64(rte_vmsg_get_le32((const uint8_t *)rte_vmsg_bus_shm_page(s) + 64),
+		  (uint32_t)got[1]);
+	CHECK(rte_vmsg_get_le32((const uint8_t *)rte_vmsg_bus_shm_page(s) + 68) != 0);
+	CHECK(rte_vmsg_get_le32((const uint8_t *)rte_vmsg_bus_shm_page(s) + 68) != self_pidns());
+	end = rte_vmsg_time_ns() + 2000000000ull;
+	while (rte_vmsg_bus_shm_poll(s) != RTE_VMSG_LINK_UP && rte_vmsg_time_ns() < end)
+		usleep(100);
+	CHECK_EQ(rte_vmsg_bus_shm_poll(s), RTE_VMSG_LINK_UP);
+	/* Up, and it stays up for three peer timeouts: no loss. */
+	end = rte_vmsg_time_ns() + 300000000ull;
+	while (rte_vmsg_time_ns() < end) {
+		rc = rte_vmsg_bus_shm_poll(s);
+		if (rc < 0 || (rc & RTE_VMSG_BUS_SHM_PEER_LOST) != 0 || rc != RTE_VMSG_LINK_UP)
+			break;
+		usleep(500);
+	}
+	CHECK_EQ(rc, RTE_VMSG_LINK_UP);
+	CHECK_EQ(rte_vmsg_bus_shm_stats_get(s, &st), 0);
+	CHECK_U64(st.peer_lost, 0);
+	CHECK_U64(st.pidfd_deaths, 0);
+	/* Its file cannot be taken over while it runs: its heartbeat moves (its pid says nothing). */
+	opts_dev(&o);
+	o.flags = RTE_VMSG_BUS_SHM_F_REUSE;
+	o.peer_timeout_ms = 50;
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &again), -EBUSY);
+	CHECK(again == NULL);
+	CHECK_EQ(rte_vmsg_bus_shm_poll(s), RTE_VMSG_LINK_UP);
+	/* Killed (its namespace's init, and so the namespace): its heartbeat stops. */
+	t0 = rte_vmsg_time_ns();
+	CHECK_EQ(kill(got[0], SIGKILL), 0);
+	end = t0 + 2000000000ull;
+	while (t1 == 0 && rte_vmsg_time_ns() < end) {
+		rc = rte_vmsg_bus_shm_poll(s);
+		if (rc >= 0 && (rc & RTE_VMSG_BUS_SHM_PEER_LOST) != 0) {
+			t1 = rte_vmsg_time_ns();
+			lost++;
+		}
+		usleep(500);
+	}
+	CHECK_EQ(lost, 1);
+	if (t1 != 0) {
+		fprintf(stderr, "pid namespace peer lost %.1f ms after SIGKILL\n",
+			(double)(t1 - t0) / 1e6);
+		CHECK(t1 - t0 < 1000000000ull);
+	}
+	CHECK_EQ(rte_vmsg_bus_shm_stats_get(s, &st), 0);
+	CHECK_U64(st.hb_timeouts, 1);
+	CHECK_U64(st.pidfd_deaths, 0);
+	/* A device of this namespace takes the file over: the old one's heartbeat stands still. */
+	CHECK_EQ(rte_vmsg_bus_shm_create(&o, &again), 0);
+	rte_vmsg_bus_shm_destroy(again);
+	unlink(rte_vmsg_region_path(rte_vmsg_bus_shm_region(s)));
+	rte_vmsg_bus_shm_destroy(s);
+	CHECK_EQ(waitpid(mid, &status, 0), mid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1464,8 +1662,15 @@ static void test_guard(void)
 	rte_vmsg_bus_shm_destroy(dev);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	int skipped = 0;
+
+	/* Its own meson test (bus_shm_pidns): it may be skipped, the rest not. */
+	if (argc == 2 && strcmp(argv[1], "pidns") == 0) {
+		test_pidns_peer(&skipped);
+		return skipped ? 77 : vtest_done("bus_shm pidns");
+	}
 	test_bus_page();
 	test_negative();
 	test_bus_round_trip();

@@ -398,13 +398,6 @@ static void start_reset(struct rte_vmsg_dev *d)
 }
 
 /*
- * The bus's lost hook of a device created with a bus: the driver is gone
- * (it died, restarted or hung), and a new one's first frame has not come.
- * What the old driver set up goes, as at a status of 0, so the device never
- * runs on with queues of a driver that is gone; the new driver finds it
- * reset (or resetting, the status then reads non-zero until done).
- */
-/*
  * Whether a driver left anything in the device: a status, a selected
  * feature or a programmed queue ([LIB] §11 answers requests before their
  * step, so a queue may be programmed, even enabled, at status 0).
@@ -428,6 +421,13 @@ static bool set_up(const struct rte_vmsg_dev *d)
 	return false;
 }
 
+/*
+ * The bus's lost hook of a device created with a bus: the driver is gone
+ * (it died, restarted or hung), and a new one's first frame has not come.
+ * What the old driver set up goes, as at a status of 0, so the device never
+ * runs on with queues of a driver that is gone; the new driver finds it
+ * reset (or resetting, the status then reads non-zero until done).
+ */
 static void bus_lost(void *ctx)
 {
 	struct rte_vmsg_dev *d = ctx;

@@ -107,7 +107,8 @@ static void usage(FILE *f)
 		"  --cpus A,B            the CPUs of the two sides (default: the first two\n"
 		"                        allowed)\n"
 		"  --procs               two processes (the peer attaches the memory by path)\n"
-		"                        instead of two threads (always on in demo and net)\n"
+		"                        instead of two threads: all, limit, ring, rte-ring\n"
+		"                        and transport (demo and net always run two)\n"
 		"  --hugepages P         auto (a hugetlbfs mount, else shared memory with a\n"
 		"                        warning), none (plain shared memory), or a hugetlbfs\n"
 		"                        directory of at most 150 bytes (required: fails\n"
@@ -119,33 +120,38 @@ static void usage(FILE *f)
 		"BAR)\n"
 		"  --payloads P          net, --bus amp: the payload profile, v2 (default) or\n"
 		"                        pre-v2 (the 2026 Linux and QEMU AMP code)\n"
-		"  --ring R              net: the virtqueue layouts measured: split, packed or\n"
-		"                        all (default); none: only the testpmd cells (the\n"
-		"                        vhost-user reference and testpmd over net_vmsg)\n"
-		"  --in-order I          net: with VIRTIO_F_IN_ORDER (1), without (0) or both\n"
-		"                        (all, default)\n"
-		"  --sizes L             net: the frame sizes measured, a comma-separated list\n"
-		"                        of 64, 256 and 1518 (default all three)\n"
-		"  --net-notify N        net: one notify mode for our cases, poll or event\n"
+		"  --ring R              net, all: the virtqueue layouts measured: split,\n"
+		"                        packed or all (default); none: only the testpmd\n"
+		"                        cells (the vhost-user reference and testpmd over\n"
+		"                        net_vmsg)\n"
+		"  --in-order I          net, all: with VIRTIO_F_IN_ORDER (1), without (0) or\n"
+		"                        both (all, default)\n"
+		"  --sizes L             net, all: the frame sizes measured, a comma-separated\n"
+		"                        list of 64, 256 and 1518 (default all three)\n"
+		"  --net-notify N        net, all: one notify mode for our cases, poll or event\n"
 		"                        (default: polling, and event for the first ring mode)\n"
-		"  --no-refs             net: our cases only (no DPDK vhost-user reference and\n"
-		"                        no testpmd over net_vmsg)\n"
-		"  --dpdk-mem M          the testpmd cells' memory: auto (default: hugepages\n"
-		"                        when free, else --no-huge), huge (fail without free\n"
-		"                        hugepages) or nohuge; a ratio against a reference\n"
-		"                        that ran with --no-huge is never counted met\n"
+		"  --no-refs             net, all: our cases only (no DPDK vhost-user reference\n"
+		"                        and no testpmd over net_vmsg)\n"
+		"  --dpdk-mem M          net, all, demo with --vhost-ref: the testpmd cells'\n"
+		"                        memory: auto (default: hugepages when free, else\n"
+		"                        --no-huge), huge (fail without free hugepages) or\n"
+		"                        nohuge; a ratio against a reference that ran with\n"
+		"                        --no-huge is never counted met\n"
 		"  --numa-node N         bind the memory to NUMA node N%s\n"
-		"  --format F            link element format: compat, stamped or both (default\n"
-		"                        both; demo: the ratio format)\n"
-		"  --ratio-format F      the format the ratios use (default compat, the link's\n"
-		"                        default format)\n"
+		"  --format F            ring, transport, demo, all: link element format:\n"
+		"                        compat, stamped or both (default both; demo: the\n"
+		"                        ratio format)\n"
+		"  --ratio-format F      ring, transport, demo, all: the format of the ratios\n"
+		"                        and the summary (default compat, the link's default)\n"
 		"  --elems N             link elements per direction, 2..65535 (default 1024);\n"
-		"                        the ring mode also measures N=63 (an 8 KiB v1 area)\n"
+		"                        the ring mode also measures N=63 (an 8 KiB v1 area);\n"
+		"                        net: only with --bus amp\n"
 		"  --spin S              how every side of every mode waits between polls: tight\n"
 		"                        (default: poll again at once) or pause (a spin-wait\n"
 		"                        hint between polls; lowers the limit on some hosts)\n"
 		"  --samples N           ping-pong round trips per run (default %u)\n"
-		"  --messages N          throughput messages per run (default %u)\n"
+		"  --messages N          throughput messages per run, not in transport (default\n"
+		"                        %u)\n"
 		"  --repeat R            runs per measurement, the median is reported (default 3)\n"
 		"  --quick               small counts (%u samples, %u messages, 1 run),\n"
 		"                        for tests\n"
@@ -185,6 +191,9 @@ static void usage(FILE *f)
 		"  -h, --help            this text\n"
 		"  -V, --version         the library version\n"
 		"\n"
+		"An option given for a mode in which it changes nothing is bad usage: describe\n"
+		"takes only --max-size, and pcie none of --cpus, --numa-node, --hugepages,\n"
+		"--spin, --perf, --plot (one process; the memory is the card driver's).\n"
 		"A progress line is shown on stderr when it is a terminal, never in a pipe or a\n"
 		"log. Numbers are decimal (010 is ten); counts also take the forms 1e6, 2e7.\n"
 		"Exit status: 0 done (whether or not a target is met), 1 a measurement, a file\n"
@@ -337,6 +346,151 @@ enum opt {
 	OPT_NET_NOTIFY,
 };
 
+/*
+ * The modes, in the order of --help. An option's scope is the mask of the
+ * modes in which it changes something (what cases.c and the mode_*.c files
+ * read of struct bench_cfg); given for any other mode it is bad usage.
+ */
+enum cli_mode {
+	CLI_DEMO,
+	CLI_ALL,
+	CLI_LIMIT,
+	CLI_RING,
+	CLI_RTE_RING,
+	CLI_TRANSPORT,
+	CLI_NET,
+	CLI_PCIE,
+	CLI_DESCRIBE,
+	CLI_NMODES
+};
+
+static const char *const cli_mode_names[CLI_NMODES] = {
+	"demo", "all", "limit", "ring", "rte-ring", "transport", "net", "pcie", "describe",
+};
+
+#define IN(m) (1u << CLI_##m)
+/* The modes bench_run_all() runs: two pinned sides on shared memory (cases.c). */
+#define IN_PAIRS \
+	(IN(DEMO) | IN(ALL) | IN(LIMIT) | IN(RING) | IN(RTE_RING) | IN(TRANSPORT) | IN(NET))
+/* Every mode that measures; describe prints the codec's messages, sized by --max-size only. */
+#define IN_MEASURING (IN_PAIRS | IN(PCIE))
+
+static const struct opt_scope {
+	int opt;	  /* enum opt, or 'v' */
+	const char *name; /* the long option */
+	uint32_t modes;	  /* IN() mask */
+} opt_scopes[] = {
+	/* pcie runs one process on the CPU it was started on, memory from the card's driver. */
+	{ OPT_CPUS, "--cpus", IN_PAIRS },
+	{ OPT_NUMA, "--numa-node", IN_PAIRS },
+	{ OPT_HUGEPAGES, "--hugepages", IN_PAIRS },
+	/* bench_idle(): the polling loops of limit, ring, rte-ring, transport and net. */
+	{ OPT_SPIN, "--spin", IN_PAIRS },
+	/* pcie_bench_run() neither counts with perf_event_open nor draws. */
+	{ OPT_PERF, "--perf", IN_PAIRS },
+	{ OPT_PLOT, "--plot", IN_PAIRS },
+	{ OPT_JSON, "--json", IN_MEASURING },
+	{ OPT_SAMPLES, "--samples", IN_MEASURING },
+	/* transport times round trips (--samples) and init1000, no throughput. */
+	{ OPT_MESSAGES, "--messages", IN_MEASURING & ~IN(TRANSPORT) },
+	{ OPT_REPEAT, "--repeat", IN_MEASURING },
+	{ OPT_QUICK, "--quick", IN_MEASURING },
+	{ 'v', "--verbose", IN_MEASURING },
+	/* demo and net always run two processes (bench_pair_run_procs()). */
+	{ OPT_PROCS, "--procs", IN(ALL) | IN(LIMIT) | IN(RING) | IN(RTE_RING) | IN(TRANSPORT) },
+	/*
+	 * The link format of ring's cases, of demo's ring ping-pong, and of
+	 * transport's (the ratio format, which a single --format sets); the
+	 * ratios and the summary read the ring and transport cases of
+	 * --ratio-format. limit, rte-ring and net have no format.
+	 */
+	{ OPT_FORMAT, "--format", IN(DEMO) | IN(ALL) | IN(RING) | IN(TRANSPORT) },
+	{ OPT_RATIO_FORMAT, "--ratio-format", IN(DEMO) | IN(ALL) | IN(RING) | IN(TRANSPORT) },
+	/* limit: the walk's ring of lines; net: only the link of --bus amp. */
+	{ OPT_ELEMS, "--elems", IN_PAIRS },
+	/* Net's own (demo's net cells are fixed, on the shm bus). */
+	{ OPT_BUS, "--bus", IN(NET) },
+	{ OPT_PAYLOADS, "--payloads", IN(NET) },
+	/* build_net_cases(), which net and all run (demo's net cells are fixed). */
+	{ OPT_RING, "--ring", IN(ALL) | IN(NET) },
+	{ OPT_IN_ORDER, "--in-order", IN(ALL) | IN(NET) },
+	{ OPT_SIZES, "--sizes", IN(ALL) | IN(NET) },
+	{ OPT_NET_NOTIFY, "--net-notify", IN(ALL) | IN(NET) },
+	{ OPT_NO_REFS, "--no-refs", IN(ALL) | IN(NET) },
+	/* The testpmd cells' memory: demo has one only with --vhost-ref. */
+	{ OPT_DPDK_MEM, "--dpdk-mem", IN(DEMO) | IN(ALL) | IN(NET) },
+	{ OPT_NO_FILES, "--no-files", IN(DEMO) },
+	{ OPT_VHOST_REF, "--vhost-ref", IN(DEMO) },
+	{ OPT_PCIE, "--pcie", IN(PCIE) },
+	{ OPT_PLACEMENT, "--placement", IN(PCIE) },
+	{ OPT_NOTIFY, "--notify", IN(PCIE) },
+	{ OPT_TCG, "--tcg", IN(PCIE) },
+	{ OPT_MAX_SIZE, "--max-size", IN(DESCRIBE) },
+};
+
+#define NSCOPES (sizeof(opt_scopes) / sizeof(opt_scopes[0]))
+
+static size_t scope_index(int opt)
+{
+	size_t k;
+
+	for (k = 0; k < NSCOPES; k++)
+		if (opt_scopes[k].opt == opt)
+			return k;
+	return NSCOPES;
+}
+
+/*
+ * The modes of @p modes for a message: "describe only", "all and net only",
+ * or the fewer named, "every mode but pcie and describe".
+ */
+static void scope_text(uint32_t modes, char *buf, size_t cap)
+{
+	const char *names[CLI_NMODES];
+	unsigned int in = 0, n = 0, i, m;
+	int every, k;
+
+	for (m = 0; m < CLI_NMODES; m++)
+		in += (modes >> m) & 1u;
+	every = in > 4 && CLI_NMODES - in <= 2;
+	for (m = 0; m < CLI_NMODES; m++)
+		if (((modes >> m) & 1u) != (unsigned int)every)
+			names[n++] = cli_mode_names[m];
+	k = snprintf(buf, cap, "%s", every ? "every mode but " : "");
+	for (i = 0; i < n && k >= 0 && (size_t)k < cap; i++)
+		k += snprintf(buf + k, cap - (size_t)k, "%s%s",
+			      i == 0	   ? ""
+			      : i + 1 == n ? " and "
+					   : ", ",
+			      names[i]);
+	if (!every && k >= 0 && (size_t)k < cap)
+		snprintf(buf + k, cap - (size_t)k, " only");
+}
+
+/*
+ * An option given for a mode in which it changes nothing is bad usage: one
+ * line naming the first such option given and the modes it applies to.
+ * @p seen: the order in which each opt_scopes[] option was first given (0:
+ * not given). Returns 0, or BENCH_EXIT_USAGE after saying why.
+ */
+static int scope_check(enum cli_mode mode, const unsigned int *seen)
+{
+	size_t k, bad = NSCOPES;
+	char modes[128];
+
+	for (k = 0; k < NSCOPES; k++)
+		if (seen[k] != 0 && (opt_scopes[k].modes & (1u << mode)) == 0 &&
+		    (bad == NSCOPES || seen[k] < seen[bad]))
+			bad = k;
+	if (bad != NSCOPES) {
+		scope_text(opt_scopes[bad].modes, modes, sizeof(modes));
+		fprintf(stderr, "vmsg-bench: %s applies to %s (mode %s)\n", opt_scopes[bad].name,
+			modes, cli_mode_names[mode]);
+		return BENCH_EXIT_USAGE;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -378,7 +532,10 @@ int main(int argc, char **argv)
 	struct bench_cfg cfg;
 	uint32_t max_size = RTE_VMSG_MAX_SIZE_DEFAULT, u;
 	int c, have_cpus = 0, have_samples = 0, have_messages = 0, have_repeat = 0;
-	int have_payloads = 0, have_pcie_opt = 0;
+	int have_payloads = 0;
+	unsigned int seen[NSCOPES] = { 0 }, nseen = 0;
+	size_t k;
+	enum cli_mode m;
 	int ratio_fmt = -1, have_format = 0, no_files = 0, ring_layout = 0xf, ring_io = 0xf;
 	const char *cpus = NULL, *mode = "demo";
 
@@ -394,6 +551,10 @@ int main(int argc, char **argv)
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hVv", opts, NULL)) != -1) {
+		/* Which options were given, in order: scope_check() names the first misplaced. */
+		k = scope_index(c);
+		if (k < NSCOPES && seen[k] == 0)
+			seen[k] = ++nseen;
 		switch (c) {
 		case OPT_CPUS:
 			cpus = optarg;
@@ -444,25 +605,21 @@ int main(int argc, char **argv)
 		}
 #endif
 			cfg.pcie_bdf = optarg;
-			have_pcie_opt = 1;
 			break;
 		case OPT_PLACEMENT:
 			/* enum rte_vmsg_pcie_placement: 1 BAR, 2 HOST. */
 			if (strcmp(optarg, "bar") != 0 && strcmp(optarg, "host") != 0)
 				return bad_arg("--placement", optarg, "bar or host");
 			cfg.pcie_placement = strcmp(optarg, "bar") == 0 ? 1u : 2u;
-			have_pcie_opt = 1;
 			break;
 		case OPT_NOTIFY:
 			/* enum rte_vmsg_pcie_notify: 0 polling only, 1 doorbells and MSI-X. */
 			if (strcmp(optarg, "poll") != 0 && strcmp(optarg, "event") != 0)
 				return bad_arg("--notify", optarg, "poll or event");
 			cfg.pcie_notify = strcmp(optarg, "event") == 0;
-			have_pcie_opt = 1;
 			break;
 		case OPT_TCG:
 			cfg.pcie_tcg = 1;
-			have_pcie_opt = 1;
 			break;
 		case OPT_SAMPLES:
 			if (vmsg_util_parse_u64(optarg, 10, VMSG_UTIL_PARSE_EXP, 1, MAX_SAMPLES,
@@ -614,6 +771,22 @@ int main(int argc, char **argv)
 			return BENCH_EXIT_USAGE;
 		}
 	}
+	if (optind < argc)
+		mode = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "vmsg-bench: unexpected argument '%s'\n", argv[optind]);
+		return BENCH_EXIT_USAGE;
+	}
+	for (m = CLI_DEMO; m < CLI_NMODES; m++)
+		if (strcmp(mode, cli_mode_names[m]) == 0)
+			break;
+	if (m == CLI_NMODES) {
+		fprintf(stderr, "vmsg-bench: unknown mode '%s' (try --help)\n", mode);
+		return BENCH_EXIT_USAGE;
+	}
+	cfg.mode = mode;
+	if (scope_check(m, seen) != 0)
+		return BENCH_EXIT_USAGE;
 	/* Each layout keeps an in-order mode and one without: only none empties this. */
 	cfg.rings = ring_layout & ring_io;
 	if (cfg.rings == 0 && cfg.no_refs) {
@@ -621,35 +794,12 @@ int main(int argc, char **argv)
 				"measure\n");
 		return BENCH_EXIT_USAGE;
 	}
-	if (optind < argc)
-		mode = argv[optind++];
-	if (optind < argc) {
-		fprintf(stderr, "vmsg-bench: unexpected argument '%s'\n", argv[optind]);
-		return BENCH_EXIT_USAGE;
-	}
-	cfg.mode = mode;
-	if ((cfg.bus_amp || have_payloads) && strcmp(mode, "net") != 0) {
-		fprintf(stderr, "vmsg-bench: --bus and --payloads are for the net mode\n");
-		return BENCH_EXIT_USAGE;
-	}
-	if (have_pcie_opt && strcmp(mode, "pcie") != 0) {
-		fprintf(stderr, "vmsg-bench: --pcie, --placement, --notify and --tcg are for the "
-				"pcie mode\n");
-		return BENCH_EXIT_USAGE;
-	}
 	if (have_payloads && !cfg.bus_amp) {
 		fprintf(stderr, "vmsg-bench: --payloads needs --bus amp (the shm bus speaks v2)\n");
 		return BENCH_EXIT_USAGE;
 	}
-	if (strcmp(mode, "demo") != 0 && strcmp(mode, "all") != 0 && strcmp(mode, "limit") != 0 &&
-	    strcmp(mode, "ring") != 0 && strcmp(mode, "rte-ring") != 0 &&
-	    strcmp(mode, "transport") != 0 && strcmp(mode, "net") != 0 &&
-	    strcmp(mode, "pcie") != 0 && strcmp(mode, "describe") != 0) {
-		fprintf(stderr, "vmsg-bench: unknown mode '%s' (try --help)\n", mode);
-		return BENCH_EXIT_USAGE;
-	}
-	/* After the checks above: describe refuses the options of other modes too. */
-	if (strcmp(mode, "describe") == 0)
+	/* After the checks above: describe refuses the options of the modes that measure. */
+	if (m == CLI_DESCRIBE)
 		return describe_run(max_size);
 	/* net always runs a device process and a driver process (bench_pair_run_procs()):
 	 * say so in the banner, the summary and the JSON context. */

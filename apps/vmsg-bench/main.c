@@ -132,11 +132,11 @@ static void usage(FILE *f)
 		"                        (default: polling, and event for the first ring mode)\n"
 		"  --no-refs             net, all: our cases only (no DPDK vhost-user reference\n"
 		"                        and no testpmd over net_vmsg)\n"
-		"  --dpdk-mem M          net, all, demo with --vhost-ref: the testpmd cells'\n"
-		"                        memory: auto (default: hugepages when free, else\n"
-		"                        --no-huge), huge (fail without free hugepages) or\n"
-		"                        nohuge; a ratio against a reference that ran with\n"
-		"                        --no-huge is never counted met\n"
+		"  --dpdk-mem M          net, all, demo with --vhost-ref (not with --no-refs):\n"
+		"                        the testpmd cells' memory: auto (default: hugepages\n"
+		"                        when free, else --no-huge), huge (fail without free\n"
+		"                        hugepages) or nohuge; a ratio against a reference\n"
+		"                        that ran with --no-huge is never counted met\n"
 		"  --numa-node N         bind the memory to NUMA node N%s\n"
 		"  --format F            ring, transport, demo, all: link element format:\n"
 		"                        compat, stamped or both (default both; demo: the\n"
@@ -406,7 +406,7 @@ static const struct opt_scope {
 	 */
 	{ OPT_FORMAT, "--format", IN(DEMO) | IN(ALL) | IN(RING) | IN(TRANSPORT) },
 	{ OPT_RATIO_FORMAT, "--ratio-format", IN(DEMO) | IN(ALL) | IN(RING) | IN(TRANSPORT) },
-	/* limit: the walk's ring of lines; net: only the link of --bus amp. */
+	/* limit: the walk's ring of lines; net: only the link of --bus amp (scope_check()). */
 	{ OPT_ELEMS, "--elems", IN_PAIRS },
 	/* Net's own (demo's net cells are fixed, on the shm bus). */
 	{ OPT_BUS, "--bus", IN(NET) },
@@ -417,7 +417,7 @@ static const struct opt_scope {
 	{ OPT_SIZES, "--sizes", IN(ALL) | IN(NET) },
 	{ OPT_NET_NOTIFY, "--net-notify", IN(ALL) | IN(NET) },
 	{ OPT_NO_REFS, "--no-refs", IN(ALL) | IN(NET) },
-	/* The testpmd cells' memory: demo has one only with --vhost-ref. */
+	/* The testpmd cells' memory: demo has one only with --vhost-ref (scope_check()). */
 	{ OPT_DPDK_MEM, "--dpdk-mem", IN(DEMO) | IN(ALL) | IN(NET) },
 	{ OPT_NO_FILES, "--no-files", IN(DEMO) },
 	{ OPT_VHOST_REF, "--vhost-ref", IN(DEMO) },
@@ -473,7 +473,7 @@ static void scope_text(uint32_t modes, char *buf, size_t cap)
  * @p seen: the order in which each opt_scopes[] option was first given (0:
  * not given). Returns 0, or BENCH_EXIT_USAGE after saying why.
  */
-static int scope_check(enum cli_mode mode, const unsigned int *seen)
+static int scope_check(enum cli_mode mode, const unsigned int *seen, const struct bench_cfg *cfg)
 {
 	size_t k, bad = NSCOPES;
 	char modes[128];
@@ -486,6 +486,26 @@ static int scope_check(enum cli_mode mode, const unsigned int *seen)
 		scope_text(opt_scopes[bad].modes, modes, sizeof(modes));
 		fprintf(stderr, "vmsg-bench: %s applies to %s (mode %s)\n", opt_scopes[bad].name,
 			modes, cli_mode_names[mode]);
+		return BENCH_EXIT_USAGE;
+	}
+	/* Two scopes that hang on another option. */
+	if (seen[scope_index(OPT_ELEMS)] != 0 && mode == CLI_NET && !cfg->bus_amp) {
+		/* The shm bus file's link has its own 1024 elements (build_net_cases()). */
+		fprintf(stderr,
+			"vmsg-bench: --elems in mode net applies to --bus amp only (the shm "
+			"bus file's link has 1024 elements)\n");
+		return BENCH_EXIT_USAGE;
+	}
+	if (seen[scope_index(OPT_DPDK_MEM)] != 0 && mode == CLI_DEMO && !cfg->vhost_ref) {
+		fprintf(stderr, "vmsg-bench: --dpdk-mem applies to all, net and demo --vhost-ref "
+				"only (mode demo)\n");
+		return BENCH_EXIT_USAGE;
+	}
+	if (seen[scope_index(OPT_DPDK_MEM)] != 0 && cfg->no_refs) {
+		fprintf(stderr,
+			"vmsg-bench: --dpdk-mem with --no-refs: no testpmd cell runs (mode "
+			"%s)\n",
+			cli_mode_names[mode]);
 		return BENCH_EXIT_USAGE;
 	}
 	return 0;
@@ -785,7 +805,7 @@ int main(int argc, char **argv)
 		return BENCH_EXIT_USAGE;
 	}
 	cfg.mode = mode;
-	if (scope_check(m, seen) != 0)
+	if (scope_check(m, seen, &cfg) != 0)
 		return BENCH_EXIT_USAGE;
 	/* Each layout keeps an in-order mode and one without: only none empties this. */
 	cfg.rings = ring_layout & ring_io;

@@ -71,9 +71,12 @@ static void usage(FILE *f)
 		"  -s, --socket PATH       unix socket for QEMU (replaced if it exists)\n"
 		"  -c, --card-socket PATH  unix socket for the card emulator (not --socket;\n"
 		"                          each path at most 107 bytes)\n"
-		"  -m, --shm PATH          back the memory with this file (created, sized, and\n"
-		"                          removed again if the server then fails to start;\n"
-		"                          hugetlbfs works); default: an anonymous memfd\n"
+		"  -m, --shm PATH          back the memory with this file (hugetlbfs works);\n"
+		"                          default: an anonymous memfd. A new file is created,\n"
+		"                          sized, and removed again if the server then fails\n"
+		"                          to start; one that exists is never resized: used as\n"
+		"                          it is when it is a regular file of exactly --size\n"
+		"                          bytes (a restarted server), else refused (exit 2)\n"
 		"  -l, --size BYTES        memory size, a power of two up to 2^62 (k, M, G)\n"
 		"  -n, --vectors N         interrupt vectors per peer, 1..%u (default 2);\n"
 		"                          QEMU's vectors= must be the same\n"
@@ -118,17 +121,64 @@ static void shm_forget(void)
 	srv.shm_created = 0;
 }
 
+/*
+ * A --shm file that was there before is someone's: used as it is when it is
+ * a regular file of exactly --size bytes (this server, restarted), else
+ * refused and left untouched; never truncated or resized. -2 when refused
+ * (bad usage: the options name a file that cannot be this memory), -1 when
+ * it cannot be opened.
+ */
+static int open_existing(void)
+{
+	struct stat st;
+	int fd = -1;
+
+	if (stat(srv.shm_path, &st) < 0) {
+		/* Gone since open(O_EXCL) found it, or a link to nothing. */
+		fprintf(stderr, NAME ": %s: %s\n", srv.shm_path, strerror(errno));
+		return -1;
+	}
+	/* Not opened unless regular: opening a device or a FIFO can do something. */
+	if (S_ISREG(st.st_mode)) {
+		fd = open(srv.shm_path, O_RDWR | O_CLOEXEC | O_NOCTTY);
+		/* What was opened is checked, should the name have moved since stat(). */
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			fprintf(stderr, NAME ": %s: %s\n", srv.shm_path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fprintf(stderr, NAME ": --shm %s: not a regular file: refused, left as it is\n",
+			srv.shm_path);
+		if (fd >= 0)
+			close(fd);
+		return -2;
+	}
+	if ((uint64_t)st.st_size != srv.size) {
+		fprintf(stderr,
+			NAME ": --shm %s: an existing file of %lld bytes, not --size %" PRIu64
+			     ": refused, left as it is (only a file of that size is used)\n",
+			srv.shm_path, (long long)st.st_size, srv.size);
+		close(fd);
+		return -2;
+	}
+	return fd;
+}
+
+/* The memory: its descriptor, -1 when it cannot be made, -2 when --shm is refused. */
 static int make_shm(void)
 {
 	int fd;
 
 	if (srv.shm_path != NULL) {
-		/* Made here, or there before: only a file of ours is removed on a failure. */
+		/* Made here, or there before: only a file of ours is sized, and removed on a failure. */
 		fd = open(srv.shm_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd >= 0)
 			srv.shm_created = 1;
 		else if (errno == EEXIST)
-			fd = open(srv.shm_path, O_RDWR | O_CLOEXEC);
+			return open_existing();
 	} else
 		fd = memfd_create("vmsg-ivshmem", MFD_CLOEXEC);
 	if (fd < 0) {
@@ -428,7 +478,7 @@ int main(int argc, char **argv)
 	rc = 1;
 	srv.shm_fd = make_shm();
 	if (srv.shm_fd < 0)
-		return 1;
+		return srv.shm_fd == -2 ? 2 : 1;
 	if (peer_init(&srv.card, 0) < 0)
 		goto out;
 	srv.lsock = listen_on(srv.sock_path);

@@ -1,0 +1,70 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# vmsg-ivshmem-server never truncates or resizes a --shm file that exists:
+# one of another size, or one that is not a regular file, is refused (exit 2,
+# one line) and left as it was; a regular file of exactly --size bytes (a
+# restarted server's) is served as it is, its content kept. Each server that
+# should stop at the check gets sockets in a directory that does not exist:
+# were the file let through, it would stop there (exit 1), not hang.
+# usage: ivshmem-shm-file.sh <vmsg-ivshmem-server>
+server=$1
+dir=$(mktemp -d /tmp/vmsg-ivshmem-shm-test.XXXXXX) || exit 1
+pid=
+trap '[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+# refused FILE SIZE TEXT: exit 2, one line on stderr that says TEXT.
+refused() {
+	err=$(timeout 10 "$server" --socket /nonexistent-dir/q.sock \
+		--card-socket /nonexistent-dir/c.sock --size "$2" --shm "$1" 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" -eq 2 ] || fail "--shm $1 --size $2: exit $rc, expected 2: $err"
+	case $err in
+	*"$3"*) ;;
+	*) fail "--shm $1 --size $2: stderr does not say '$3': $err" ;;
+	esac
+	[ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "--shm $1: not one line: $err"
+	echo "ok: --shm $1 --size $2 refused: $err"
+}
+
+# A file of another size: refused, its size and bytes unchanged.
+head -c 4096 /dev/urandom >"$dir/small" || exit 1
+cp "$dir/small" "$dir/small.ref"
+refused "$dir/small" 1M "an existing file of 4096 bytes, not --size 1048576"
+[ "$(stat -c %s "$dir/small")" -eq 4096 ] || fail "the 4096-byte file was resized"
+cmp -s "$dir/small" "$dir/small.ref" || fail "the 4096-byte file's content changed"
+# ... larger than --size too (it would have been cut).
+head -c 2097152 /dev/urandom >"$dir/big" || exit 1
+cp "$dir/big" "$dir/big.ref"
+refused "$dir/big" 1M "an existing file of 2097152 bytes, not --size 1048576"
+cmp -s "$dir/big" "$dir/big.ref" || fail "the 2 MiB file was changed"
+
+# Not a regular file: a FIFO and a directory, left as they are.
+mkfifo "$dir/fifo" || exit 1
+refused "$dir/fifo" 1M "not a regular file"
+[ -p "$dir/fifo" ] || fail "the FIFO is gone"
+mkdir "$dir/sub" || exit 1
+refused "$dir/sub" 1M "not a regular file"
+[ -d "$dir/sub" ] || fail "the directory is gone"
+
+# A regular file of exactly --size bytes: the server starts on it and leaves
+# its content as it was (it stops cleanly on SIGTERM and does not remove it).
+head -c 1048576 /dev/urandom >"$dir/mem" || exit 1
+cp "$dir/mem" "$dir/mem.ref"
+"$server" --socket "$dir/q.sock" --card-socket "$dir/c.sock" --size 1M --shm "$dir/mem" \
+	>/dev/null 2>"$dir/err" &
+pid=$!
+i=0
+while [ ! -S "$dir/c.sock" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -S "$dir/c.sock" ] || fail "the server did not start on a file of --size bytes: $(cat "$dir/err")"
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+pid=
+[ "$rc" -eq 0 ] || fail "exit $rc after SIGTERM: $(cat "$dir/err")"
+[ -f "$dir/mem" ] || fail "the server removed a file it did not make"
+cmp -s "$dir/mem" "$dir/mem.ref" || fail "the content of the file was changed"
+echo "ok: a file of --size bytes served as it is, its content kept"

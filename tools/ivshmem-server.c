@@ -34,10 +34,17 @@
 
 #define NAME "vmsg-ivshmem-server"
 #define MAX_GUESTS 16
+/*
+ * A client whose socket takes no message for this long does not read (a
+ * stuck guest or card): it is disconnected, so that the server and the
+ * other clients go on. Every send waits for room at most this long.
+ */
+#define SEND_WAIT_MS 1000
 
 struct peer {
 	int sock;			    /* -1: the slot is free */
 	uint16_t id;			    /* ivshmem peer id (0: the card) */
+	int gone;			    /* its socket failed or hung up: reap() drops it */
 	int efd[IVSHMEM_PROTO_MAX_VECTORS]; /* what peers write to interrupt this one */
 };
 
@@ -50,9 +57,10 @@ static struct {
 	uint32_t vectors;
 	int verbose;
 	int shm_fd;
-	int lsock;  /* QEMU's socket */
-	int lcard;  /* the card's socket */
-	int cardfd; /* the card emulator connected now, or -1 */
+	int lsock;     /* QEMU's socket */
+	int lcard;     /* the card's socket */
+	int cardfd;    /* the card emulator connected now, or -1 */
+	int card_gone; /* its socket failed or hung up: reap() detaches it */
 	struct peer card;
 	struct peer guest[MAX_GUESTS];
 	uint16_t next_id;
@@ -83,8 +91,10 @@ static void usage(FILE *f)
 		"  -v, --verbose           one line per connection and disconnection\n"
 		"  -h, --help              this text\n"
 		"\n"
+		"A client (guest or card) whose socket takes no message for %d ms does not\n"
+		"read: it is disconnected, said once on stderr, and the others go on.\n"
 		"It runs until SIGINT or SIGTERM and then removes its sockets.\n",
-		IVSHMEM_PROTO_MAX_VECTORS);
+		IVSHMEM_PROTO_MAX_VECTORS, SEND_WAIT_MS);
 }
 
 static int listen_on(const char *path)
@@ -226,6 +236,46 @@ static void peer_fini(struct peer *p)
 	if (p->sock >= 0)
 		close(p->sock);
 	p->sock = -1;
+	p->gone = 0;
+}
+
+/*
+ * Why a client's socket failed, said once, as it is dropped. One that hung
+ * up is no news (--verbose says it left) unless @p always (its greeting).
+ */
+static void say_dropped(const char *who, const char *what, int err, int always)
+{
+	if (err == ETIMEDOUT)
+		fprintf(stderr,
+			NAME ": %s takes no message (none in %d ms: it does not read): %s\n", who,
+			SEND_WAIT_MS, what);
+	else if (always || (err != EPIPE && err != ECONNRESET))
+		fprintf(stderr, NAME ": %s: %s: %s\n", who, strerror(err), what);
+}
+
+/* One message to guest @p p; when its socket fails, it is marked gone (said once). */
+static void to_guest(struct peer *p, int64_t value, int fd)
+{
+	char who[32];
+
+	if (p->sock < 0 || p->gone)
+		return;
+	if (ivshmem_proto_send(p->sock, value, fd, SEND_WAIT_MS) == 0)
+		return;
+	p->gone = 1;
+	snprintf(who, sizeof(who), "guest peer %u", p->id);
+	say_dropped(who, "disconnected", errno, 0);
+}
+
+/* The same to the card, if attached. */
+static void to_card(int64_t value, int fd)
+{
+	if (srv.cardfd < 0 || srv.card_gone)
+		return;
+	if (ivshmem_proto_send(srv.cardfd, value, fd, SEND_WAIT_MS) == 0)
+		return;
+	srv.card_gone = 1;
+	say_dropped("the card (peer 0)", "detached (its eventfds stay)", errno, 0);
 }
 
 /* Tells @p to about peer @p p: its id once per vector, each with its eventfd. */
@@ -234,9 +284,21 @@ static int announce(int to, const struct peer *p)
 	uint32_t v;
 
 	for (v = 0; v < srv.vectors; v++)
-		if (ivshmem_proto_send(to, p->id, p->efd[v]) < 0)
+		if (ivshmem_proto_send(to, p->id, p->efd[v], SEND_WAIT_MS) < 0)
 			return -1;
 	return 0;
+}
+
+/* The same to a connected guest, or to the card (@p to NULL), which may be dropped. */
+static void announce_to(struct peer *to, const struct peer *p)
+{
+	uint32_t v;
+
+	for (v = 0; v < srv.vectors; v++)
+		if (to != NULL)
+			to_guest(to, p->id, p->efd[v]);
+		else
+			to_card(p->id, p->efd[v]);
 }
 
 /*
@@ -247,14 +309,15 @@ static int greet(int sock, const struct peer *self)
 {
 	uint32_t i;
 
-	if (ivshmem_proto_send(sock, IVSHMEM_PROTO_VERSION, -1) < 0 ||
-	    ivshmem_proto_send(sock, self->id, -1) < 0 ||
-	    ivshmem_proto_send(sock, -1, srv.shm_fd) < 0)
+	if (ivshmem_proto_send(sock, IVSHMEM_PROTO_VERSION, -1, SEND_WAIT_MS) < 0 ||
+	    ivshmem_proto_send(sock, self->id, -1, SEND_WAIT_MS) < 0 ||
+	    ivshmem_proto_send(sock, -1, srv.shm_fd, SEND_WAIT_MS) < 0)
 		return -1;
 	if (self != &srv.card && announce(sock, &srv.card) < 0)
 		return -1;
+	/* Not the ones being dropped: their departure follows (reap()). */
 	for (i = 0; i < MAX_GUESTS; i++)
-		if (srv.guest[i].sock >= 0 && &srv.guest[i] != self &&
+		if (srv.guest[i].sock >= 0 && !srv.guest[i].gone && &srv.guest[i] != self &&
 		    announce(sock, &srv.guest[i]) < 0)
 			return -1;
 	return announce(sock, self);
@@ -266,7 +329,8 @@ static void guest_connect(void)
 	uint32_t i;
 	int fd;
 
-	fd = accept4(srv.lsock, NULL, NULL, SOCK_CLOEXEC);
+	/* Non-blocking: no read or write on a client's socket waits for it. */
+	fd = accept4(srv.lsock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd < 0)
 		return;
 	for (i = 0; i < MAX_GUESTS && p == NULL; i++)
@@ -284,21 +348,25 @@ static void guest_connect(void)
 	}
 	p->sock = fd;
 	if (greet(fd, p) < 0) {
-		fprintf(stderr, NAME ": greeting peer %u: %s\n", p->id, strerror(errno));
+		char who[48];
+
+		/* Never announced: nobody is told it left. */
+		snprintf(who, sizeof(who), "guest peer %u, in its greeting,", p->id);
+		say_dropped(who, "disconnected", errno, 1);
 		peer_fini(p);
 		return;
 	}
 	srv.next_id = (uint16_t)(srv.next_id == UINT16_MAX ? 1 : srv.next_id + 1);
 	/* The others learn of it: the other guests and the card, if attached. */
 	for (i = 0; i < MAX_GUESTS; i++)
-		if (srv.guest[i].sock >= 0 && &srv.guest[i] != p)
-			(void)announce(srv.guest[i].sock, p);
-	if (srv.cardfd >= 0)
-		(void)announce(srv.cardfd, p);
+		if (&srv.guest[i] != p)
+			announce_to(&srv.guest[i], p);
+	announce_to(NULL, p);
 	if (srv.verbose)
 		printf(NAME ": guest peer %u connected\n", p->id);
 }
 
+/* Guest @p p is dropped and the others are told (an id without a descriptor). */
 static void guest_gone(struct peer *p)
 {
 	uint16_t id = p->id;
@@ -306,17 +374,42 @@ static void guest_gone(struct peer *p)
 
 	peer_fini(p);
 	for (i = 0; i < MAX_GUESTS; i++)
-		if (srv.guest[i].sock >= 0)
-			(void)ivshmem_proto_send(srv.guest[i].sock, id, -1);
-	if (srv.cardfd >= 0)
-		(void)ivshmem_proto_send(srv.cardfd, id, -1);
+		to_guest(&srv.guest[i], id, -1);
+	to_card(id, -1);
 	if (srv.verbose)
 		printf(NAME ": guest peer %u disconnected\n", id);
 }
 
+/*
+ * Drops the clients marked gone: their socket failed or they hung up. Each
+ * guest's departure is told to the others, which may fail in turn: until
+ * none is left to drop (each round frees a slot, so it ends).
+ */
+static void reap(void)
+{
+	uint32_t i;
+	int again;
+
+	do {
+		again = 0;
+		if (srv.cardfd >= 0 && srv.card_gone) {
+			close(srv.cardfd);
+			srv.cardfd = -1;
+			if (srv.verbose)
+				printf(NAME ": card detached (its eventfds stay)\n");
+		}
+		srv.card_gone = 0;
+		for (i = 0; i < MAX_GUESTS; i++)
+			if (srv.guest[i].sock >= 0 && srv.guest[i].gone) {
+				guest_gone(&srv.guest[i]);
+				again = 1;
+			}
+	} while (again);
+}
+
 static void card_connect(void)
 {
-	int fd = accept4(srv.lcard, NULL, NULL, SOCK_CLOEXEC);
+	int fd = accept4(srv.lcard, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
 	if (fd < 0)
 		return;
@@ -326,7 +419,7 @@ static void card_connect(void)
 		return;
 	}
 	if (greet(fd, &srv.card) < 0) {
-		fprintf(stderr, NAME ": greeting the card: %s\n", strerror(errno));
+		say_dropped("the card (peer 0), in its greeting,", "refused", errno, 1);
 		close(fd);
 		return;
 	}
@@ -371,19 +464,18 @@ static int serve(void)
 		for (i = 2; i < n; i++) {
 			if (pfd[i].revents == 0 || !hung_up(pfd[i].fd))
 				continue;
-			if (pfd[i].fd == srv.cardfd) {
-				close(srv.cardfd);
-				srv.cardfd = -1;
-				if (srv.verbose)
-					printf(NAME ": card detached (its eventfds stay)\n");
-			} else {
-				guest_gone(who[i]);
-			}
+			if (pfd[i].fd == srv.cardfd)
+				srv.card_gone = 1;
+			else
+				who[i]->gone = 1;
 		}
+		/* The ones that left first, then the new ones; each may drop a stuck client. */
+		reap();
 		if (pfd[0].revents & POLLIN)
 			guest_connect();
 		if (pfd[1].revents & POLLIN)
 			card_connect();
+		reap();
 		fflush(stdout);
 	}
 	return 0;

@@ -14,41 +14,83 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ivshmem_proto.h"
 
-int ivshmem_proto_send(int sock, int64_t value, int fd)
+static int64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+int ivshmem_proto_send(int sock, int64_t value, int fd, int wait_ms)
 {
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} ctl;
 	uint64_t le = htole64((uint64_t)value);
-	struct iovec iov = { .iov_base = &le, .iov_len = sizeof(le) };
+	const char *bytes = (const char *)&le;
+	struct iovec iov;
 	struct msghdr m;
+	struct pollfd pfd = { .fd = sock, .events = POLLOUT };
+	size_t done = 0;
+	int64_t until = -1;
 	ssize_t n;
+	int rc;
 
-	memset(&m, 0, sizeof(m));
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	if (fd >= 0) {
-		memset(&ctl, 0, sizeof(ctl));
-		m.msg_control = ctl.buf;
-		m.msg_controllen = sizeof(ctl.buf);
-		ctl.h.cmsg_level = SOL_SOCKET;
-		ctl.h.cmsg_type = SCM_RIGHTS;
-		ctl.h.cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(&ctl.h), &fd, sizeof(int));
-	}
-	do
-		n = sendmsg(sock, &m, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -1;
-	if (n != (ssize_t)sizeof(le)) {
-		errno = EPROTO;
-		return -1;
+	while (done < sizeof(le)) {
+		memset(&m, 0, sizeof(m));
+		iov.iov_base = (void *)(bytes + done);
+		iov.iov_len = sizeof(le) - done;
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		/* The descriptor goes with the first bytes sent, never again after a short write. */
+		if (fd >= 0 && done == 0) {
+			memset(&ctl, 0, sizeof(ctl));
+			m.msg_control = ctl.buf;
+			m.msg_controllen = sizeof(ctl.buf);
+			ctl.h.cmsg_level = SOL_SOCKET;
+			ctl.h.cmsg_type = SCM_RIGHTS;
+			ctl.h.cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(&ctl.h), &fd, sizeof(int));
+		}
+		/* Never blocks here, whatever the socket's mode: the wait is the poll() below. */
+		n = sendmsg(sock, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (n == 0) {
+			errno = EPROTO;
+			return -1;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -1;
+		/* No room: wait for some, at most wait_ms in all for this message. */
+		if (until < 0)
+			until = now_ms() + wait_ms;
+		do {
+			int64_t left = until - now_ms();
+
+			if (left <= 0) {
+				errno = ETIMEDOUT;
+				return -1;
+			}
+			rc = poll(&pfd, 1, (int)left);
+		} while (rc < 0 && errno == EINTR);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -19,10 +19,17 @@
 #define IVSHMEM_PROTO_MAX_VECTORS 64u
 
 /**
- * Sends @p value, with @p fd attached when it is >= 0.
- * @return 0, or -1 with errno set.
+ * Sends @p value, with @p fd attached when it is >= 0, without ever
+ * blocking in the send: when the socket has no room, it waits for some
+ * (poll()) at most @p wait_ms in all, so that a peer that does not read
+ * holds the sender that long at most. A message cut short is finished the
+ * same way, its descriptor sent with its first bytes only.
+ * @return 0, or -1 with errno set: ETIMEDOUT when the socket took no more
+ *         in @p wait_ms (then part of the message may be sent: the stream
+ *         is out of step and the peer must be dropped), EPIPE when the
+ *         peer is gone.
  */
-int ivshmem_proto_send(int sock, int64_t value, int fd);
+int ivshmem_proto_send(int sock, int64_t value, int fd, int wait_ms);
 
 /**
  * Receives one message: its value, and the descriptor that came with it

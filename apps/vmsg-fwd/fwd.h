@@ -137,6 +137,8 @@ struct fwd_port {
 	int created;		 /* the file is ours (device role) */
 	uint32_t drv_state;	 /* enum fwd_drv_state */
 	uint64_t next_try_ns;	 /* driver role: next attach or bring-up attempt */
+	uint64_t file_dev;	 /* driver role, shm and amp: the file attached (stat() after */
+	uint64_t file_ino;	 /* the mapping; 0: unknown, so always attached again) */
 	int waiting_said;	 /* a "waiting for" line was printed */
 	int released;		 /* pcie: the kernel took the card back; open once bound again */
 	int connected;		 /* last rte_vmsg_bus_connected() seen */

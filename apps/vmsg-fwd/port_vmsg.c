@@ -15,10 +15,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fwd.h"
 
-#define LINK_WAIT_NS 1000000000ull	 /* driver: link not up for this long: attach again */
+#define LINK_WAIT_NS 1000000000ull	 /* driver: link not up for this long: look at the file */
 #define PCIE_LINK_WAIT_NS 10000000000ull /* ... for a card (its open waited for the link) */
 #define ATTACH_RETRY_NS 200000000ull	 /* driver: between attach attempts */
 #define INIT_RETRY_NS 1000000000ull	 /* driver: after a failed bring-up ... */
@@ -192,7 +193,32 @@ static int drv_attach(const struct fwd_cfg *cfg, struct fwd_port *p, int startup
 		return rc;
 	p->connected = 0;
 	p->peer_lost_seen = 0;
+	p->file_ino = 0;
+	if (p->bus_kind != FWD_BUS_PCIE) {
+		struct stat st;
+
+		if (stat(p->path, &st) == 0) {
+			p->file_dev = (uint64_t)st.st_dev;
+			p->file_ino = (uint64_t)st.st_ino;
+		}
+	}
 	return 0;
+}
+
+/*
+ * Driver role, shm and amp: whether the file at the port's path is still
+ * the one attached. A device that is gone left it, or one that restarted
+ * took it over (REUSE; a bare link's device on the same memory): the link's
+ * handshake meets the next one in place, and attaching again would only
+ * say SHUTDOWN to a device still starting (a slow peer never came up). A
+ * new file (REPLACE), or none, is attached again.
+ */
+static int same_file(const struct fwd_port *p)
+{
+	struct stat st;
+
+	return p->file_ino != 0 && stat(p->path, &st) == 0 && (uint64_t)st.st_dev == p->file_dev &&
+	       (uint64_t)st.st_ino == p->file_ino;
 }
 
 static void drv_detach(struct fwd_port *p)
@@ -465,9 +491,14 @@ static int drv_control(struct fwd_cfg *cfg, struct fwd_port *p, uint64_t now)
 		}
 		if (rte_vmsg_bus_connected(p->bus) != 1) {
 			if (now > p->next_try_ns) {
-				/* A dead device's file: map the file again (it may be new). */
-				drv_detach(p);
-				p->drv_state = FWD_DRV_ATTACH;
+				if (p->bus_kind != FWD_BUS_PCIE && same_file(p)) {
+					/* The same file: its link comes up in place. */
+					p->next_try_ns = now + LINK_WAIT_NS;
+				} else {
+					/* A dead device's new file, or none: map it again. */
+					drv_detach(p);
+					p->drv_state = FWD_DRV_ATTACH;
+				}
 				if (p->bus_kind == FWD_BUS_PCIE)
 					p->next_try_ns =
 						now + ATTACH_RETRY_NS; /* each open resets it */

@@ -43,6 +43,9 @@
  *     once.
  * 17. A driver-role port whose device has fewer queue pairs than it asks:
  *     said once, tried less often, up once the device comes back with them.
+ * 18. A driver-role bare-link port whose device stops and starts again
+ *     3.5 s later on the same memory: after the loss the same file is
+ *     kept (no more SHUTDOWN in its queue head), link up once it runs.
  *
  * With --measure [--size N] [--seconds S]: no checks, the forwarding rate of
  * one queue pair in io mode (this process sends on port 0 and receives on
@@ -1136,6 +1139,79 @@ static void late_device(void)
 }
 
 /*
+ * 18: a driver-role bare-link port whose device stops (its queue head says
+ * SHUTDOWN) and starts again 3.5 s later on the same memory, as a device or
+ * a guest restarting on one ivshmem file. vmsg-fwd takes the loss (its end
+ * goes and comes back once), then keeps the file, the same all along, and
+ * meets the new device's handshake in place: its queue head says SHUTDOWN
+ * no more (before, it let go of the file and attached again every second,
+ * each time a SHUTDOWN that a device still starting takes for its driver
+ * leaving), and the link comes up once the device runs.
+ */
+static void restarted_bare_device(void)
+{
+	char *args[] = { "--port", NULL, "--stats-period", "0", "--idle-sleep", "20", NULL };
+	struct rte_vmsg_region *link = NULL;
+	const volatile uint8_t *qstate;
+	char port[600];
+	uint64_t end, dt;
+	uint16_t st, last = 0xffff;
+	uint32_t shutdowns = 0, samples = 0;
+	struct end e;
+	pid_t pid;
+	int i;
+
+	amp_files_make("slow");
+	CHECK_EQ(amp_dev_end_open(&e, amp_files[0], amp_files[2], RTE_VMSG_PAYLOADS_V2, 1), 0);
+	CHECK_EQ(vmsg_util_attach_file(amp_files[0], 0, &link), 0);
+	if (link == NULL || e.dev == NULL)
+		return;
+	/* The driver's queue head, at +128 of the layout: its state word at +2. */
+	qstate = (const volatile uint8_t *)rte_vmsg_region_addr(link) + 4096 + 128 + 2;
+	snprintf(port, sizeof(port),
+		 "vmsg:role=driver,bus=amp,file=%s,offset=4096,layout=v1,payloads=v2,mem=%s",
+		 amp_files[0], amp_files[2]);
+	args[1] = port;
+	pid = fwd_start(args);
+	(void)link_up_wait(&e);
+	CHECK(output_has("port 0: link up"));
+	/* The device stops; vmsg-fwd takes the loss within 0.6 s. */
+	end_close(&e);
+	usleep(600000);
+	end = rte_vmsg_time_ns() + 3500000000ull;
+	while (rte_vmsg_time_ns() < end) {
+		st = (uint16_t)(qstate[0] | qstate[1] << 8);
+		if (st == RTE_VMSG_QSTATE_SHUTDOWN && last != RTE_VMSG_QSTATE_SHUTDOWN)
+			shutdowns++;
+		last = st;
+		samples++; /* no sleep: a detach and attach again pass in microseconds */
+	}
+	CHECK_EQ(shutdowns, 0);
+	CHECK(output_has("waiting for the device of"));
+	CHECK_EQ(output_count("port 0: link up"), 1);
+	/* The device starts again on the same files. */
+	CHECK_EQ(amp_dev_end_open(&e, amp_files[0], amp_files[2], RTE_VMSG_PAYLOADS_V2, 1), 0);
+	end = rte_vmsg_time_ns() + WAIT_NS;
+	dt = rte_vmsg_time_ns();
+	while (output_count("port 0: link up") < 2 && rte_vmsg_time_ns() < end)
+		end_serve(&e, 10000);
+	dt = rte_vmsg_time_ns() - dt;
+	CHECK_EQ(output_count("port 0: link up"), 2);
+	CHECK(dt < 2000000000ull);
+	CHECK_EQ(fwd_stop(pid), 0);
+	if (vtest_failures != 0)
+		show_output();
+	printf("a driver-role bare-link port, its device stopped 3.5 s: %u SHUTDOWNs in %u looks "
+	       "at "
+	       "its queue head, link up %llu ms after the device started again\n",
+	       shutdowns, samples, (unsigned long long)(dt / 1000000u));
+	end_close(&e);
+	rte_vmsg_region_destroy(link);
+	for (i = 0; i < 4; i++)
+		unlink(amp_files[i]);
+}
+
+/*
  * 17: a driver-role port asking 2 queue pairs of a device that has 1. Its
  * device refuses it until it restarts, so vmsg-fwd says so once (its own
  * line, and the library's reason once, with how many more times it came at
@@ -1963,5 +2039,7 @@ int main(int argc, char **argv)
 		errors_across_restart();
 	if (RUN(17))
 		refused_port();
+	if (RUN(18))
+		restarted_bare_device();
 	return vtest_done("vmsg_fwd");
 }

@@ -477,6 +477,7 @@ RTE_VMSG_API int rte_vmsg_vq_drv_kick(struct rte_vmsg_vq_drv *vq, uint32_t *next
 	 */
 	rte_vmsg__store_release(&vq->avail->idx, rte_vmsg_cpu_to_le16(nw));
 	vq->kicked_idx = nw;
+	vq->kick_seq = vq->add_seq; /* the chains the device may use now */
 	if (vq->policy == RTE_VMSG_VQ_POLICY_POLL)
 		return 0; /* polling-only: no EVENT_AVAIL (DRV-33, BUS-19) */
 	/*
@@ -545,10 +546,15 @@ again:
 			/*
 			 * A bad entry breaks the queue, but the chains already
 			 * freed above are reported first (rule 2: nothing lost
-			 * silently); the next call returns -EIO. IN_ORDER: the
-			 * run the entry closes must lie within the used idx.
+			 * silently); the next call returns -EIO. The id must be
+			 * of a chain in flight that was published (added before
+			 * the last kick: one added since is not the device's to
+			 * use, and freeing it would publish its head twice).
+			 * IN_ORDER: the run the entry closes must lie within the
+			 * used idx.
 			 */
 			if (RTE_VMSG_UNLIKELY(id >= vq->size || vq->heads[id].ndesc == 0 ||
+					      (int32_t)(vq->heads[id].seq - vq->kick_seq) >= 0 ||
 					      (vq->in_order &&
 					       vq->heads[id].seq - vq->reap_seq >= ready - i))) {
 				rc = rte_vmsg__vq_break(&vq->st, RTE_VMSG_VQ_BAD_USED_ID, "driver");

@@ -808,12 +808,17 @@ static void test_hostile_driver_side(void)
 		uint32_t id, len;
 		uint16_t idx;
 		uint32_t reason;
+		int unkicked; /* a second chain (head 2) added after the kick */
 	} t[] = {
-		{ "used idx beyond the chains made available", 0, 0, 2, RTE_VMSG_VQ_BAD_USED_IDX },
-		{ "used idx far ahead", 0, 0, 0x8000, RTE_VMSG_VQ_BAD_USED_IDX },
-		{ "used id >= size", 8, 0, 1, RTE_VMSG_VQ_BAD_USED_ID },
-		{ "used id not in flight", 5, 0, 1, RTE_VMSG_VQ_BAD_USED_ID },
-		{ "used len above the writable bytes", 0, 9, 1, RTE_VMSG_VQ_BAD_USED_LEN },
+		{ "used idx beyond the chains made available", 0, 0, 2, RTE_VMSG_VQ_BAD_USED_IDX,
+		  0 },
+		{ "used idx far ahead", 0, 0, 0x8000, RTE_VMSG_VQ_BAD_USED_IDX, 0 },
+		{ "used id >= size", 8, 0, 1, RTE_VMSG_VQ_BAD_USED_ID, 0 },
+		{ "used id not in flight", 5, 0, 1, RTE_VMSG_VQ_BAD_USED_ID, 0 },
+		{ "used len above the writable bytes", 0, 9, 1, RTE_VMSG_VQ_BAD_USED_LEN, 0 },
+		/* In flight, but not published: freeing it would publish head 2 twice. */
+		{ "used id of a chain added after the last kick", 2, 0, 1, RTE_VMSG_VQ_BAD_USED_ID,
+		  1 },
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -828,6 +833,8 @@ static void test_hostile_driver_side(void)
 		data = buf_alloc(4096);
 		one_chain(&v, data, &v); /* head 0, 8 writable bytes */
 		CHECK_EQ(rte_vmsg_vq_drv_kick(v.drv, NULL), 1);
+		if (t[i].unkicked)
+			one_chain(&v, data + 128, &b); /* head 2, not kicked */
 		rte_vmsg_put_le32(q_used(&v) + 4, t[i].id);
 		rte_vmsg_put_le32(q_used(&v) + 8, t[i].len);
 		rte_vmsg_put_le16(q_used(&v) + 2, t[i].idx);

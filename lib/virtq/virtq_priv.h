@@ -59,13 +59,18 @@ static inline uint16_t vqp_off_wrap(uint16_t c, uint32_t size)
  * The packed event test: after the position moved from @p old to @p nw, is
  * the peer's off_wrap @p ev in [old, nw)? Positions are compared modulo 2N
  * (a position says lap parity and offset); a hostile off_wrap can only cost
- * or save one notification.
+ * or save one notification. A move of 2N positions or more (the device
+ * pushed that much between two checks, the driver reaping in between)
+ * crossed every position: yes, whatever the modulo says (it would say an
+ * empty window: a lost notification, a driver asleep for ever).
  */
 static inline int vqp_need_event(uint16_t ev, uint16_t nw, uint16_t old, uint32_t size)
 {
 	uint32_t m2 = 2 * size - 1;
 	uint32_t e = (ev & 0x7fffu) + ((ev & 0x8000u) != 0 ? 0 : size);
 
+	if ((uint32_t)(uint16_t)(nw - old) >= 2 * size)
+		return 1;
 	return (((uint32_t)nw - e - 1) & m2) < (((uint32_t)nw - old) & m2);
 }
 

@@ -235,6 +235,48 @@ static void test_policies_packed(void)
 	qp_close(&q);
 }
 
+/* One single-buffer receive chain (8 writable bytes at @p data). */
+static void add_one(struct qp *q, uint64_t data, void *cookie)
+{
+	struct rte_vmsg_vq_buf b = { data, 8, 0 };
+	struct rte_vmsg_vq_chain ch = { .bufs = &b, .n_out = 0, .n_in = 1, .cookie = cookie };
+
+	CHECK_EQ(rte_vmsg_vq_drv_add_burst(q->drv, &ch, 1), 1);
+}
+
+/*
+ * EVENT_IDX: the device pushes 2N positions between two need-notify checks
+ * (two bursts, one check, as the API allows: "what was pushed since the
+ * last check"); the driver reaped the first burst, added again and armed
+ * in between, its event position inside the second. Modulo 2N the window
+ * was empty: the EVENT_USED was lost and the driver slept with N
+ * completions pending. A move of 2N or more now always notifies.
+ */
+static void test_notify_window_2n(void)
+{
+	struct rte_vmsg_vq_cpl c[4];
+	uint64_t data;
+	struct qp q;
+	int k;
+
+	mem_reset();
+	CHECK_EQ(qp_open(&q, 4, 0, F_PACKED | F_EVT, RTE_VMSG_VQ_POLICY_EVENT), 0);
+	data = buf_alloc(4096);
+	for (k = 0; k < 4; k++)
+		add_one(&q, data + 64u * (uint64_t)k, &q);
+	(void)rte_vmsg_vq_drv_kick(q.drv, NULL);
+	CHECK_EQ(pop_push_all(&q), 4); /* burst 1: positions 0..3, no check */
+	CHECK_EQ(rte_vmsg_vq_drv_reap_burst(q.drv, c, 4), 4);
+	for (k = 0; k < 4; k++)
+		add_one(&q, data + 64u * (uint64_t)k, &q);
+	(void)rte_vmsg_vq_drv_kick(q.drv, NULL);
+	CHECK_EQ(rte_vmsg_vq_drv_arm(q.drv), 0); /* nothing used yet: it sleeps */
+	CHECK_EQ(pop_push_all(&q), 4);		 /* burst 2: positions 4..7 */
+	CHECK_EQ(rte_vmsg_vq_dev_need_notify(q.dev), 1);
+	CHECK_EQ(rte_vmsg_vq_drv_reap_burst(q.drv, c, 4), 4);
+	qp_close(&q);
+}
+
 /* DRV-30 for a packed ring: next_offset = offset of the next descriptor | wrap << 31. */
 static void test_drv30_packed(void)
 {
@@ -646,6 +688,7 @@ int main(void)
 	test_layout_packed();
 	test_attach_packed();
 	test_policies_packed();
+	test_notify_window_2n();
 	test_drv30_packed();
 	test_hostile_packed_device();
 	test_hostile_packed_driver();

@@ -7,10 +7,11 @@
  * indirect), traffic past the 16-bit index wrap at several sizes, the
  * event-index arithmetic, suppression per policy, EVENT_AVAIL next_offset
  * (DRV-30), ring reset, a table of hostile ring values (each breaks its queue
- * with the expected reason while a second queue keeps working), and a
- * two-thread smoke pass with content checks. Chain lengths, traffic, reset
- * and the two-thread pass run again for the packed layout (the packed
- * layout's own tests are in test_virtq_packed.c).
+ * with the expected reason while a second queue keeps working), the edge of
+ * the 2^32 - 1 byte limit of a chain, and a two-thread smoke pass with
+ * content checks. Chain lengths, traffic, reset and the two-thread pass run
+ * again for the packed layout (the packed layout's own tests are in
+ * test_virtq_packed.c).
  */
 
 #include <errno.h>
@@ -597,7 +598,8 @@ enum hcase {
 	H_SELF_LOOP,
 	H_LONG_DIRECT,
 	H_LONG_INDIRECT,
-	H_BYTES,
+	H_BYTES_OUT,
+	H_BYTES_IN,
 	H_ORDER,
 	H_IND_UNNEG,
 	H_IND_CHAINED,
@@ -626,7 +628,8 @@ static const struct {
 	[H_SELF_LOOP] = { "descriptor chained to itself", RTE_VMSG_VQ_CHAIN_LOOP },
 	[H_LONG_DIRECT] = { "direct chain above max_chain", RTE_VMSG_VQ_CHAIN_TOO_LONG },
 	[H_LONG_INDIRECT] = { "indirect chain longer than the queue", RTE_VMSG_VQ_CHAIN_TOO_LONG },
-	[H_BYTES] = { "chain above 4 GiB", RTE_VMSG_VQ_CHAIN_TOO_LONG },
+	[H_BYTES_OUT] = { "readable bytes reach 4 GiB", RTE_VMSG_VQ_CHAIN_TOO_LONG },
+	[H_BYTES_IN] = { "writable bytes reach 4 GiB", RTE_VMSG_VQ_CHAIN_TOO_LONG },
 	[H_ORDER] = { "readable after writable", RTE_VMSG_VQ_BAD_ORDER },
 	[H_IND_UNNEG] = { "indirect not negotiated", RTE_VMSG_VQ_INDIRECT_UNNEGOTIATED },
 	[H_IND_CHAINED] = { "indirect with NEXT", RTE_VMSG_VQ_INDIRECT_CHAINED },
@@ -651,7 +654,8 @@ static void test_hostile_device_side(void)
 		uint8_t *snap;
 		uint64_t buf, itab;
 		uint8_t *it;
-		uint32_t maxc = hc == H_LONG_DIRECT ? 3 : hc == H_BYTES ? 65536 : 0;
+		bool bytes = hc == H_BYTES_OUT || hc == H_BYTES_IN;
+		uint32_t maxc = hc == H_LONG_DIRECT ? 3 : bytes ? 65536 : 0;
 		uint64_t feat = hc == H_IND_UNNEG ? 0 : F_IND;
 		size_t rd_len;
 		int rc;
@@ -704,13 +708,20 @@ static void test_hostile_device_side(void)
 			put_desc(&v, q_desc(&v, 0), itab, 12 * 16, RTE_VMSG_VRING_DESC_F_INDIRECT,
 				 0);
 			break;
-		case H_BYTES:
-			/* 257 buffers, each the whole 16 MiB region: over 4 GiB in all. */
-			for (uint16_t i = 0; i < 257; i++)
+		case H_BYTES_OUT:
+		case H_BYTES_IN:
+			/*
+			 * 256 buffers, each the whole 16 MiB region, all readable or
+			 * all writable: 2^32 bytes one way, one more than a 32-bit
+			 * length says (test_chain_bytes_max: one fewer is fine).
+			 */
+			for (uint16_t i = 0; i < 256; i++)
 				put_desc(&v, it + 16 * i, BUS_BASE, (uint32_t)reg_len,
-					 i < 256 ? RTE_VMSG_VRING_DESC_F_NEXT : 0,
+					 (uint16_t)((i < 255 ? RTE_VMSG_VRING_DESC_F_NEXT : 0) |
+						    (hc == H_BYTES_IN ? RTE_VMSG_VRING_DESC_F_WRITE
+								      : 0)),
 					 (uint16_t)(i + 1));
-			put_desc(&v, q_desc(&v, 0), itab, 257 * 16, RTE_VMSG_VRING_DESC_F_INDIRECT,
+			put_desc(&v, q_desc(&v, 0), itab, 256 * 16, RTE_VMSG_VRING_DESC_F_INDIRECT,
 				 0);
 			break;
 		case H_ORDER:
@@ -933,6 +944,57 @@ static void test_unaligned_indirect(void)
 	qp_close(&q);
 }
 
+/*
+ * The edge of the byte limit: a chain of 2^32 - 1 bytes one way, readable or
+ * writable, is popped whole with that length, and a used len of all its
+ * writable bytes is pushed; one byte more breaks the queue (H_BYTES_OUT,
+ * H_BYTES_IN).
+ */
+static void test_chain_bytes_max(void)
+{
+	for (int wr = 0; wr < 2; wr++) {
+		static struct rte_vmsg_vq_iov iov[512];
+		const uint16_t w = wr ? RTE_VMSG_VRING_DESC_F_WRITE : 0;
+		struct rte_vmsg_vq_stats s;
+		struct rte_vmsg_vq_req r = { 0 };
+		struct rte_vmsg_vq_used u;
+		uint64_t itab;
+		uint8_t *it;
+		struct qp q;
+
+		mem_reset();
+		CHECK_U64(256 * (uint64_t)reg_len, 1ull << 32);
+		CHECK_EQ(qp_open_ex(&q, 8, 0, F_IND, RTE_VMSG_VQ_POLICY_POLL,
+				    RTE_VMSG_VQ_POLICY_POLL, 65536, 0),
+			 0);
+		itab = buf_alloc(256 * 16);
+		it = local_of(itab);
+		/* 256 buffers of the whole region, the last one byte short. */
+		for (uint16_t i = 0; i < 256; i++)
+			put_desc(&q, it + 16 * i, BUS_BASE,
+				 (uint32_t)(i < 255 ? reg_len : reg_len - 1),
+				 (uint16_t)(w | (i < 255 ? RTE_VMSG_VRING_DESC_F_NEXT : 0)),
+				 (uint16_t)(i + 1));
+		put_desc(&q, q_desc(&q, 3), itab, 256 * 16, RTE_VMSG_VRING_DESC_F_INDIRECT, 0);
+		avail_put(&q, 0, 3, 1);
+		CHECK_EQ(rte_vmsg_vq_dev_pop_burst(q.dev, &r, 1, iov, 512), 1);
+		CHECK_EQ(r.head, 3);
+		CHECK_EQ(r.n_iov, 256);
+		CHECK_U64(r.out_len, wr ? 0 : UINT32_MAX);
+		CHECK_U64(r.in_len, wr ? UINT32_MAX : 0);
+		CHECK(iov[255].base == base && iov[255].len == reg_len - 1);
+		CHECK_EQ(iov[255].writable, wr);
+		u.head = 3;
+		u.len = r.in_len;
+		CHECK_EQ(rte_vmsg_vq_dev_push_burst(q.dev, &u, 1), 1);
+		CHECK_EQ(rte_vmsg_get_le32(q_used(&q) + 4), 3);
+		CHECK_U64(rte_vmsg_get_le32(q_used(&q) + 8), r.in_len);
+		CHECK_EQ(rte_vmsg_vq_dev_stats_get(q.dev, &s), 0);
+		CHECK_EQ(s.broken, 0);
+		qp_close(&q);
+	}
+}
+
 /* ---- two threads: ~10^5 chains, content checked on both sides ---- */
 
 #define SMOKE_CHAINS 100000u
@@ -1076,6 +1138,7 @@ int main(void)
 	test_hostile_driver_side();
 	test_reap_partial();
 	test_unaligned_indirect();
+	test_chain_bytes_max();
 	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
 		xfeat = modes[m];
 		printf("features +%#llx\n", (unsigned long long)xfeat);

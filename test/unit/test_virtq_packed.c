@@ -9,7 +9,8 @@
  * (DRV-30), a table of hostile descriptor ring values on the device side and
  * of used descriptors on the driver side (each breaks its queue with the
  * expected reason while a second queue keeps working, and the reset queue
- * works again), and IN_ORDER runs (one used entry for many chains).
+ * works again), the edge of a chain's 2^32 - 1 byte limit, and IN_ORDER
+ * runs (one used entry for many chains).
  * Traffic, chain lengths, reset and the two-thread pass of the packed layout
  * run in test_virtq.c.
  */
@@ -315,7 +316,8 @@ enum pcase {
 	P_RING_LOOP,
 	P_LONG_DIRECT,
 	P_LONG_INDIRECT,
-	P_BYTES,
+	P_BYTES_IN,
+	P_BYTES_OUT,
 	P_ORDER,
 	P_IND_UNNEG,
 	P_IND_CHAINED,
@@ -339,7 +341,8 @@ static const struct {
 	[P_RING_LOOP] = { "chain covers the whole ring", RTE_VMSG_VQ_CHAIN_LOOP },
 	[P_LONG_DIRECT] = { "direct chain above max_chain", RTE_VMSG_VQ_CHAIN_TOO_LONG },
 	[P_LONG_INDIRECT] = { "indirect chain above max_chain", RTE_VMSG_VQ_CHAIN_TOO_LONG },
-	[P_BYTES] = { "chain above 4 GiB", RTE_VMSG_VQ_CHAIN_TOO_LONG },
+	[P_BYTES_IN] = { "writable bytes reach 4 GiB", RTE_VMSG_VQ_CHAIN_TOO_LONG },
+	[P_BYTES_OUT] = { "readable bytes reach 4 GiB", RTE_VMSG_VQ_CHAIN_TOO_LONG },
 	[P_ORDER] = { "readable after writable", RTE_VMSG_VQ_BAD_ORDER },
 	[P_IND_UNNEG] = { "indirect not negotiated", RTE_VMSG_VQ_INDIRECT_UNNEGOTIATED },
 	[P_IND_CHAINED] = { "indirect with NEXT", RTE_VMSG_VQ_INDIRECT_CHAINED },
@@ -360,9 +363,9 @@ static void test_hostile_packed_device(void)
 		struct qp v, b;
 		uint64_t buf, itab;
 		uint8_t *it;
-		uint32_t maxc = hc == P_LONG_DIRECT || hc == P_LONG_INDIRECT ? 3
-				: hc == P_BYTES				     ? 65536
-									     : 0;
+		bool lng = hc == P_LONG_DIRECT || hc == P_LONG_INDIRECT;
+		bool bytes = hc == P_BYTES_IN || hc == P_BYTES_OUT;
+		uint32_t maxc = lng ? 3 : bytes ? 65536 : 0;
 		uint64_t feat = F_PACKED | (hc == P_IND_UNNEG ? 0 : F_IND);
 		const uint16_t A = PD_AVAIL; /* available in lap 0 (wrap counter 1) */
 		int rc;
@@ -403,11 +406,17 @@ static void test_hostile_packed_device(void)
 				pput(it + 16 * i, buf, 64, 0, 0);
 			pput(q_desc(&v, 0), itab, 4 * 16, 0, A | PD_IND);
 			break;
-		case P_BYTES:
-			/* 257 buffers, each the whole 16 MiB region: over 4 GiB in all. */
-			for (uint32_t i = 0; i < 257; i++)
-				pput(it + 16 * i, BUS_BASE, (uint32_t)reg_len, 0, PD_WRITE);
-			pput(q_desc(&v, 0), itab, 257 * 16, 0, A | PD_IND);
+		case P_BYTES_IN:
+		case P_BYTES_OUT:
+			/*
+			 * 256 buffers, each the whole 16 MiB region, all writable or
+			 * all readable: 2^32 bytes one way, one more than a 32-bit
+			 * length says (test_chain_bytes_max_packed: one fewer is fine).
+			 */
+			for (uint32_t i = 0; i < 256; i++)
+				pput(it + 16 * i, BUS_BASE, (uint32_t)reg_len, 0,
+				     hc == P_BYTES_IN ? PD_WRITE : 0);
+			pput(q_desc(&v, 0), itab, 256 * 16, 0, A | PD_IND);
 			break;
 		case P_ORDER:
 			pput(q_desc(&v, 0), buf, 64, 0, A | PD_NEXT | PD_WRITE);
@@ -469,6 +478,54 @@ static void test_hostile_packed_device(void)
 		}
 		qp_close(&b);
 		qp_close(&v);
+	}
+}
+
+/*
+ * The edge of the byte limit: a chain of 2^32 - 1 bytes one way, writable or
+ * readable, is popped whole with that length, and a used len of all its
+ * writable bytes is pushed; one byte more breaks the queue (P_BYTES_IN,
+ * P_BYTES_OUT).
+ */
+static void test_chain_bytes_max_packed(void)
+{
+	for (int wr = 0; wr < 2; wr++) {
+		static struct rte_vmsg_vq_iov iov[512];
+		struct rte_vmsg_vq_stats s;
+		struct rte_vmsg_vq_req r = { 0 };
+		struct rte_vmsg_vq_used u;
+		uint64_t itab;
+		uint8_t *it;
+		struct qp q;
+
+		mem_reset();
+		CHECK_U64(256 * (uint64_t)reg_len, 1ull << 32);
+		CHECK_EQ(qp_open_ex(&q, 8, 0, F_PACKED | F_IND, RTE_VMSG_VQ_POLICY_POLL,
+				    RTE_VMSG_VQ_POLICY_POLL, 65536, 0),
+			 0);
+		itab = buf_alloc(256 * 16);
+		it = local_of(itab);
+		/* 256 buffers of the whole region, the last one byte short. */
+		for (uint32_t i = 0; i < 256; i++)
+			pput(it + 16 * i, BUS_BASE, (uint32_t)(i < 255 ? reg_len : reg_len - 1), 0,
+			     wr ? PD_WRITE : 0);
+		pput(q_desc(&q, 0), itab, 256 * 16, 5, PD_AVAIL | PD_IND);
+		CHECK_EQ(rte_vmsg_vq_dev_pop_burst(q.dev, &r, 1, iov, 512), 1);
+		CHECK_EQ(r.head, 5);
+		CHECK_EQ(r.n_iov, 256);
+		CHECK_U64(r.out_len, wr ? 0 : UINT32_MAX);
+		CHECK_U64(r.in_len, wr ? UINT32_MAX : 0);
+		CHECK(iov[255].base == base && iov[255].len == reg_len - 1);
+		CHECK_EQ(iov[255].writable, wr);
+		u.head = 5;
+		u.len = r.in_len;
+		CHECK_EQ(rte_vmsg_vq_dev_push_burst(q.dev, &u, 1), 1);
+		CHECK_EQ(rte_vmsg_get_le16(q_desc(&q, 0) + 12), 5);
+		CHECK_U64(rte_vmsg_get_le32(q_desc(&q, 0) + 8), r.in_len);
+		CHECK_EQ(rte_vmsg_get_le16(q_desc(&q, 0) + 14), PD_AVAIL | PD_USED);
+		CHECK_EQ(rte_vmsg_vq_dev_stats_get(q.dev, &s), 0);
+		CHECK_EQ(s.broken, 0);
+		qp_close(&q);
 	}
 }
 
@@ -691,6 +748,7 @@ int main(void)
 	test_notify_window_2n();
 	test_drv30_packed();
 	test_hostile_packed_device();
+	test_chain_bytes_max_packed();
 	test_hostile_packed_driver();
 	test_reap_partial_packed();
 	test_publish_at_kick();

@@ -6,13 +6,13 @@
  * test_virtq.c (rings at the end of the region, before a guard page): the
  * layout, attach errors, the event suppression structures per policy
  * (DRV-29, DRV-33, DEV-34), EVENT_AVAIL next_offset of a packed ring
- * (DRV-30), a table of hostile descriptor ring values on the device side and
- * of used descriptors on the driver side (each breaks its queue with the
- * expected reason while a second queue keeps working, and the reset queue
- * works again), the edge of a chain's 2^32 - 1 byte limit, and IN_ORDER
- * runs (one used entry for many chains).
- * Traffic, chain lengths, reset and the two-thread pass of the packed layout
- * run in test_virtq.c.
+ * (DRV-30), the AVAIL/USED rule of availability, a table of hostile
+ * descriptor ring values on the device side and of used descriptors on the
+ * driver side (each breaks its queue with the expected reason while a second
+ * queue keeps working, and the reset queue works again), the edge of a
+ * chain's 2^32 - 1 byte limit, and IN_ORDER runs (one used entry for many
+ * chains). Traffic, chain lengths, reset and the two-thread pass of the
+ * packed layout run in test_virtq.c.
  */
 
 #include <errno.h>
@@ -627,6 +627,60 @@ static void test_publish_at_kick(void)
 	qp_close(&q);
 }
 
+/*
+ * virtio 1.1 2.8.1: a descriptor is available when its AVAIL bit is the wrap
+ * counter and its USED bit is not. One whose USED bit is the wrap counter
+ * too (AVAIL = USED = 1 in lap 0, both 0 in lap 1: a used descriptor's
+ * look) is not available: pop takes nothing and breaks nothing, arm says
+ * there is nothing to wait for, and the same descriptor with USED flipped
+ * comes out whole.
+ */
+static void test_avail_used_bits(void)
+{
+	for (int lap = 0; lap < 2; lap++) {
+		const uint16_t both = lap == 0 ? PD_AVAIL | PD_USED : 0;
+		struct rte_vmsg_vq_req r[4] = { 0 };
+		struct rte_vmsg_vq_iov iov[8];
+		struct rte_vmsg_vq_cpl c[4];
+		struct rte_vmsg_vq_used u = { 5, 0 };
+		struct rte_vmsg_vq_stats s;
+		uint64_t data, buf;
+		struct qp q;
+
+		mem_reset();
+		data = buf_alloc(4096);
+		buf = buf_alloc(64);
+		CHECK_EQ(qp_open(&q, 8, 0, F_PACKED, RTE_VMSG_VQ_POLICY_EVENT), 0);
+		if (lap == 1) {
+			/* Four chains of two descriptors through both halves: one lap. */
+			for (int k = 0; k < 4; k++)
+				one_chain(&q, data + 128u * (uint64_t)k, &q);
+			CHECK(rte_vmsg_vq_drv_kick(q.drv, NULL) >= 0);
+			CHECK_EQ(pop_push_all(&q), 4);
+			CHECK_EQ(rte_vmsg_vq_drv_reap_burst(q.drv, c, 4), 4);
+		}
+		/* Position 8 * lap, slot 0. */
+		pput(q_desc(&q, 0), buf, 64, 5, both);
+		CHECK_EQ(rte_vmsg_vq_dev_arm(q.dev), 0);
+		CHECK_EQ(rte_vmsg_vq_dev_pop_burst(q.dev, r, 4, iov, 8), 0);
+		CHECK_EQ(rte_vmsg_vq_dev_stats_get(q.dev, &s), 0);
+		CHECK_EQ(s.broken, 0);
+		CHECK_U64(s.chains, 4 * (uint64_t)lap);
+		/* Made available as 2.8.1 says: the chain comes out. */
+		pput(q_desc(&q, 0), buf, 64, 5, (uint16_t)(both ^ PD_USED));
+		CHECK_EQ(rte_vmsg_vq_dev_arm(q.dev), 1);
+		CHECK_EQ(rte_vmsg_vq_dev_pop_burst(q.dev, r, 4, iov, 8), 1);
+		CHECK_EQ(r[0].head, 5);
+		CHECK_EQ(r[0].n_iov, 1);
+		CHECK_EQ(r[0].out_len, 64);
+		CHECK_EQ(r[0].in_len, 0);
+		CHECK(iov[0].base == local_of(buf) && iov[0].len == 64 && !iov[0].writable);
+		CHECK_EQ(rte_vmsg_vq_dev_push_burst(q.dev, &u, 1), 1);
+		CHECK_EQ(rte_vmsg_get_le16(q_desc(&q, 0) + 14), both);
+		qp_close(&q);
+	}
+}
+
 /* ---- IN_ORDER, both layouts ---- */
 
 static void used_entry(struct qp *q, uint32_t slot, uint32_t *id, uint32_t *len, uint16_t *fl)
@@ -752,6 +806,7 @@ int main(void)
 	test_hostile_packed_driver();
 	test_reap_partial_packed();
 	test_publish_at_kick();
+	test_avail_used_bits();
 	for (xfeat = 0; xfeat <= F_PACKED; xfeat += F_PACKED) {
 		test_in_order_runs();
 		test_in_order_hostile();

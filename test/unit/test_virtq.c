@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The librte_vmsg authors
  *
- * Unit tests of lib/virtq: both halves of virtqueues in one process
- * over one region and bus-address map, rings at the end of the region before
- * a PROT_NONE guard page. Layout, chains of 1..N buffers (direct and
- * indirect), traffic past the 16-bit index wrap at several sizes, the
- * event-index arithmetic, suppression per policy, EVENT_AVAIL next_offset
- * (DRV-30), ring reset, a table of hostile ring values (each breaks its queue
- * with the expected reason while a second queue keeps working), the edge of
- * the 2^32 - 1 byte limit of a chain, and a two-thread smoke pass with
- * content checks. Chain lengths, traffic, reset and the two-thread pass run
- * again for the packed layout (the packed layout's own tests are in
- * test_virtq_packed.c).
+ * Unit tests of lib/virtq: both halves of virtqueues in one process over one
+ * region and bus-address map, rings at the end of the region before a
+ * PROT_NONE guard page. Layout, create and attach errors (ring alignment on
+ * the bus and locally, through a map whose two alignments differ), chains of
+ * 1..N buffers (direct and indirect), traffic past the 16-bit index wrap at
+ * several sizes, the event-index arithmetic, suppression per policy,
+ * EVENT_AVAIL next_offset (DRV-30), ring reset, a table of hostile ring
+ * values (each breaks its queue with the expected reason while a second
+ * queue keeps working), the edge of the 2^32 - 1 byte limit of a chain, and
+ * a two-thread smoke pass with content checks. Chain lengths, traffic, reset
+ * and the two-thread pass run again for the packed layout (the packed
+ * layout's own tests are in test_virtq_packed.c).
  */
 
 #include <errno.h>
@@ -146,6 +147,9 @@ static void test_create_errors(void)
 	v.device_addr = BUS_BASE + reg_len - 8; /* used ring runs past the end */
 	CHECK_EQ(rte_vmsg_vq_dev_attach(&v, &e), -EFAULT);
 	v.device_addr = BUS_BASE + l.used_off;
+	v.driver_addr = BUS_BASE + reg_len - 16; /* avail ring runs past the end */
+	CHECK_EQ(rte_vmsg_vq_dev_attach(&v, &e), -EFAULT);
+	v.driver_addr = BUS_BASE + l.avail_off;
 	v.map = NULL;
 	CHECK_EQ(rte_vmsg_vq_dev_attach(&v, &e), -EINVAL);
 	v.map = map;
@@ -189,6 +193,77 @@ static void test_create_errors(void)
 	}
 	CHECK_EQ(rte_vmsg_vq_drv_free_count(NULL), 0);
 	rte_vmsg_vq_drv_destroy(d);
+}
+
+/* An attach that must fail: its return value, and nothing handed out. */
+static int attach_rc(const struct rte_vmsg_vq_dev_opts *v)
+{
+	struct rte_vmsg_vq_dev *e = (struct rte_vmsg_vq_dev *)1;
+	int rc = rte_vmsg_vq_dev_attach(v, &e);
+
+	if (rc == 0)
+		rte_vmsg_vq_dev_detach(e);
+	else
+		CHECK(e == NULL);
+	return rc;
+}
+
+/*
+ * A map whose local addresses are aligned otherwise than their bus
+ * addresses: a second region, registered at a local address @c off bytes
+ * past a 64-byte boundary, at a 64-aligned bus address. Each ring, moved
+ * there alone, must be aligned on the bus (virtio 1.x 2.7; packed 1.1
+ * 2.8.10.1) and at its local address (the atomics): -EINVAL for either, in
+ * both layouts.
+ */
+static void test_attach_alignment(void)
+{
+	static const uint64_t layouts[] = { 0, F_PACKED };
+	const uint64_t bus2 = 0x8000000000ull; /* far from the harness region */
+
+	for (size_t l = 0; l < 2; l++) {
+		bool packed = layouts[l] != 0;
+		/* Descriptors, driver area, device area. */
+		const uint32_t al[3] = { 16, packed ? 4u : 2u, 4 };
+		struct rte_vmsg_vq_dev_opts v = { .sz = sizeof(v) };
+		uint64_t *ring[3] = { &v.desc_addr, &v.driver_addr, &v.device_addr };
+		struct qp q;
+
+		mem_reset();
+		CHECK_EQ(qp_open(&q, 8, 0, layouts[l], RTE_VMSG_VQ_POLICY_POLL), 0);
+		v.size = 8;
+		v.features = layouts[l];
+		for (int k = 0; k < 3; k++) {
+			uint32_t off = al[k] / 2;
+			uint8_t *area = local_of(buf_alloc(4096 + 64));
+			struct rte_vmsg_region *r2;
+			struct rte_vmsg_memmap *m2;
+			int rc_local, rc_bus;
+
+			CHECK_EQ(rte_vmsg_region_register(area + off, 4096, bus2, 0, &r2), 0);
+			CHECK_EQ(rte_vmsg_memmap_create(&m2), 0);
+			CHECK_EQ(rte_vmsg_memmap_add(m2, reg), 0);
+			CHECK_EQ(rte_vmsg_memmap_add(m2, r2), 0);
+			v.map = m2;
+			CHECK_EQ(rte_vmsg_vq_drv_addrs(q.drv, &v.desc_addr, &v.driver_addr,
+						       &v.device_addr),
+				 0);
+			CHECK_EQ(attach_rc(&v), 0); /* every ring in the first region */
+			/* Aligned on the bus, not locally; then locally, not on the bus. */
+			*ring[k] = bus2;
+			rc_local = attach_rc(&v);
+			*ring[k] = bus2 + al[k] - off;
+			rc_bus = attach_rc(&v);
+			if (rc_local != -EINVAL || rc_bus != -EINVAL)
+				fprintf(stderr, "%s ring %d: local/bus misalignment gave %d/%d\n",
+					packed ? "packed" : "split", k, rc_local, rc_bus);
+			CHECK_EQ(rc_local, -EINVAL);
+			CHECK_EQ(rc_bus, -EINVAL);
+			rte_vmsg_memmap_destroy(m2);
+			rte_vmsg_region_destroy(r2);
+		}
+		qp_close(&q);
+	}
 }
 
 /* Traffic at several sizes, past the 16-bit index wrap where the size is small. */
@@ -1131,6 +1206,7 @@ int main(void)
 		return 1;
 	test_layout();
 	test_create_errors();
+	test_attach_alignment();
 	test_need_event();
 	test_policies();
 	test_drv30_next_offset();

@@ -103,6 +103,9 @@ static void test_attach_packed(void)
 	v.device_addr = BUS_BASE + reg_len; /* in the guard page */
 	CHECK_EQ(rte_vmsg_vq_dev_attach(&v, &e), -EFAULT);
 	v.device_addr = q.bus + q.lay.used_off;
+	v.driver_addr = BUS_BASE + reg_len;
+	CHECK_EQ(rte_vmsg_vq_dev_attach(&v, &e), -EFAULT);
+	v.driver_addr = q.bus + q.lay.avail_off;
 	v.desc_addr = BUS_BASE + reg_len - 16 * 8; /* ring runs into the guard page */
 	CHECK_EQ(rte_vmsg_vq_dev_attach(&v, &e), -EFAULT);
 	v.desc_addr = q.bus + 8;

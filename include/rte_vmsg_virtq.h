@@ -244,13 +244,14 @@ enum rte_vmsg_vq_reason {
 	/* Device half: values the driver wrote. */
 	/** avail idx more than N ahead of the last seen (packed: more than N descriptors in flight) */
 	RTE_VMSG_VQ_BAD_AVAIL_IDX = 1,
-	RTE_VMSG_VQ_BAD_HEAD = 2,	/**< head index >= N */
-	RTE_VMSG_VQ_HEAD_IN_USE = 3,	/**< head made available again before it was used */
-	RTE_VMSG_VQ_BAD_DESC_ADDR = 4,	/**< buffer or indirect table outside the map */
-	RTE_VMSG_VQ_BAD_NEXT = 5,	/**< next index >= the table's size */
-	RTE_VMSG_VQ_CHAIN_LOOP = 6,	/**< more steps than the table (packed: ring) has entries */
-	RTE_VMSG_VQ_CHAIN_TOO_LONG = 7, /**< more than max_chain descriptors or 4 GiB */
-	RTE_VMSG_VQ_BAD_ORDER = 8,	/**< readable descriptor after a writable one */
+	RTE_VMSG_VQ_BAD_HEAD = 2,      /**< head index >= N */
+	RTE_VMSG_VQ_HEAD_IN_USE = 3,   /**< head made available again before it was used */
+	RTE_VMSG_VQ_BAD_DESC_ADDR = 4, /**< buffer or indirect table outside the map */
+	RTE_VMSG_VQ_BAD_NEXT = 5,      /**< next index >= the table's size */
+	RTE_VMSG_VQ_CHAIN_LOOP = 6,    /**< more steps than the table (packed: ring) has entries */
+	RTE_VMSG_VQ_CHAIN_TOO_LONG =
+		7, /**< more than max_chain descriptors, or 2^32 bytes or more one way */
+	RTE_VMSG_VQ_BAD_ORDER = 8,	       /**< readable descriptor after a writable one */
 	RTE_VMSG_VQ_INDIRECT_UNNEGOTIATED = 9, /**< F_INDIRECT without VIRTIO_F_INDIRECT_DESC */
 	RTE_VMSG_VQ_INDIRECT_CHAINED = 10,     /**< F_INDIRECT together with F_NEXT */
 	RTE_VMSG_VQ_INDIRECT_NESTED = 11,      /**< F_INDIRECT inside an indirect table */

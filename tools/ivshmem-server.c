@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -84,7 +85,8 @@ static void usage(FILE *f)
 		"                          sized, and removed again if the server then fails\n"
 		"                          to start; one that exists is never resized: used as\n"
 		"                          it is when it is a regular file of exactly --size\n"
-		"                          bytes (a restarted server), else refused (exit 2)\n"
+		"                          bytes (a restarted server), else refused (exit 2);\n"
+		"                          a file another server holds is refused (exit 1)\n"
 		"  -l, --size BYTES        memory size, a power of two up to 2^62 (k, M, G)\n"
 		"  -n, --vectors N         interrupt vectors per peer, 1..%u (default 2);\n"
 		"                          QEMU's vectors= must be the same\n"
@@ -177,6 +179,26 @@ static int open_existing(void)
 	return fd;
 }
 
+/*
+ * A --shm file is this server's alone while it runs: an exclusive flock(2),
+ * held as long as the descriptor (the server's life). A second server on
+ * the same file would give its own guests the same memory under other peer
+ * numbers: refused (exit 1), the file left as it is. 0 or -1 (said).
+ */
+static int lock_shm(int fd)
+{
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno == EWOULDBLOCK)
+		fprintf(stderr,
+			NAME ": --shm %s: in use by another server (it holds the file's lock): "
+			     "refused, left as it is\n",
+			srv.shm_path);
+	else
+		fprintf(stderr, NAME ": --shm %s: flock: %s\n", srv.shm_path, strerror(errno));
+	return -1;
+}
+
 /* The memory: its descriptor, -1 when it cannot be made, -2 when --shm is refused. */
 static int make_shm(void)
 {
@@ -185,10 +207,22 @@ static int make_shm(void)
 	if (srv.shm_path != NULL) {
 		/* Made here, or there before: only a file of ours is sized, and removed on a failure. */
 		fd = open(srv.shm_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd >= 0)
+		if (fd >= 0) {
 			srv.shm_created = 1;
-		else if (errno == EEXIST)
-			return open_existing();
+		} else if (errno == EEXIST) {
+			fd = open_existing();
+			if (fd >= 0 && lock_shm(fd) < 0) {
+				close(fd);
+				return -1;
+			}
+			return fd;
+		}
+		/* Ours: locked before it is sized, so another server never sees it half made. */
+		if (fd >= 0 && lock_shm(fd) < 0) {
+			close(fd);
+			shm_forget();
+			return -1;
+		}
 	} else
 		fd = memfd_create("vmsg-ivshmem", MFD_CLOEXEC);
 	if (fd < 0) {

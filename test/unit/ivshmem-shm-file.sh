@@ -68,3 +68,34 @@ pid=
 [ -f "$dir/mem" ] || fail "the server removed a file it did not make"
 cmp -s "$dir/mem" "$dir/mem.ref" || fail "the content of the file was changed"
 echo "ok: a file of --size bytes served as it is, its content kept"
+
+# A file another server holds (its lock): a second server on it is refused
+# (exit 1, one line) and the first goes on, its file as it was.
+mkdir "$dir/b" || exit 1
+"$server" --socket "$dir/q.sock" --card-socket "$dir/c.sock" --size 1M --shm "$dir/mem" \
+	>/dev/null 2>"$dir/err" &
+pid=$!
+i=0
+while [ ! -S "$dir/c.sock" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -S "$dir/c.sock" ] || fail "the first server did not start: $(cat "$dir/err")"
+err=$(timeout 10 "$server" --socket "$dir/b/q.sock" --card-socket "$dir/b/c.sock" --size 1M \
+	--shm "$dir/mem" 2>&1 >/dev/null)
+rc=$?
+[ "$rc" -eq 1 ] || fail "a second server on a file in use: exit $rc, expected 1: $err"
+case $err in
+*"in use by another server"*) ;;
+*) fail "a second server on a file in use does not say so: $err" ;;
+esac
+[ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "not one line: $err"
+[ ! -e "$dir/b/c.sock" ] || fail "the second server listened"
+kill -0 "$pid" 2>/dev/null || fail "the first server stopped"
+cmp -s "$dir/mem" "$dir/mem.ref" || fail "the content of the file was changed"
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+pid=
+[ "$rc" -eq 0 ] || fail "the first server: exit $rc after SIGTERM: $(cat "$dir/err")"
+echo "ok: a second server on a file in use refused: $err"

@@ -47,24 +47,36 @@ mkdir "$dir/sub" || exit 1
 refused "$dir/sub" 1M "not a regular file"
 [ -d "$dir/sub" ] || fail "the directory is gone"
 
+# start_server WHAT: a server on $dir/mem (1M), in the background, its
+# sockets in $dir; fails saying "WHAT did not start" unless it listens
+# within 5 s.
+start_server() {
+	"$server" --socket "$dir/q.sock" --card-socket "$dir/c.sock" --size 1M --shm "$dir/mem" \
+		>/dev/null 2>"$dir/err" &
+	pid=$!
+	i=0
+	while [ ! -S "$dir/c.sock" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -S "$dir/c.sock" ] || fail "$1 did not start: $(cat "$dir/err")"
+}
+
+# stop_server WHAT: SIGTERM to it; fails saying "WHAT: exit N" unless it exits 0.
+stop_server() {
+	kill -TERM "$pid"
+	wait "$pid"
+	rc=$?
+	pid=
+	[ "$rc" -eq 0 ] || fail "$1: exit $rc after SIGTERM: $(cat "$dir/err")"
+}
+
 # A regular file of exactly --size bytes: the server starts on it and leaves
 # its content as it was (it stops cleanly on SIGTERM and does not remove it).
 head -c 1048576 /dev/urandom >"$dir/mem" || exit 1
 cp "$dir/mem" "$dir/mem.ref"
-"$server" --socket "$dir/q.sock" --card-socket "$dir/c.sock" --size 1M --shm "$dir/mem" \
-	>/dev/null 2>"$dir/err" &
-pid=$!
-i=0
-while [ ! -S "$dir/c.sock" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -S "$dir/c.sock" ] || fail "the server did not start on a file of --size bytes: $(cat "$dir/err")"
-kill -TERM "$pid"
-wait "$pid"
-rc=$?
-pid=
-[ "$rc" -eq 0 ] || fail "exit $rc after SIGTERM: $(cat "$dir/err")"
+start_server "the server on a file of --size bytes"
+stop_server "the server on a file of --size bytes"
 [ -f "$dir/mem" ] || fail "the server removed a file it did not make"
 cmp -s "$dir/mem" "$dir/mem.ref" || fail "the content of the file was changed"
 echo "ok: a file of --size bytes served as it is, its content kept"
@@ -72,15 +84,7 @@ echo "ok: a file of --size bytes served as it is, its content kept"
 # A file another server holds (its lock): a second server on it is refused
 # (exit 1, one line) and the first goes on, its file as it was.
 mkdir "$dir/b" || exit 1
-"$server" --socket "$dir/q.sock" --card-socket "$dir/c.sock" --size 1M --shm "$dir/mem" \
-	>/dev/null 2>"$dir/err" &
-pid=$!
-i=0
-while [ ! -S "$dir/c.sock" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -S "$dir/c.sock" ] || fail "the first server did not start: $(cat "$dir/err")"
+start_server "the first server"
 err=$(timeout 10 "$server" --socket "$dir/b/q.sock" --card-socket "$dir/b/c.sock" --size 1M \
 	--shm "$dir/mem" 2>&1 >/dev/null)
 rc=$?
@@ -93,9 +97,5 @@ esac
 [ ! -e "$dir/b/c.sock" ] || fail "the second server listened"
 kill -0 "$pid" 2>/dev/null || fail "the first server stopped"
 cmp -s "$dir/mem" "$dir/mem.ref" || fail "the content of the file was changed"
-kill -TERM "$pid"
-wait "$pid"
-rc=$?
-pid=
-[ "$rc" -eq 0 ] || fail "the first server: exit $rc after SIGTERM: $(cat "$dir/err")"
+stop_server "the first server"
 echo "ok: a second server on a file in use refused: $err"

@@ -562,6 +562,24 @@ static void test_peer_shutdown(void)
 /* ------------------------------------------------------------------------ */
 /* A forked device process killed with SIGKILL                              */
 
+/*
+ * The driver end of a file another process is making: attached again every
+ * millisecond while there is none yet (-ENOENT) or it is not complete
+ * (-EAGAIN), 5 s at most. 0 or the last -errno.
+ */
+static int attach_wait(const struct rte_vmsg_bus_shm_opts *o, struct rte_vmsg_bus_shm **s)
+{
+	uint64_t end = rte_vmsg_time_ns() + 5000000000ull;
+	int rc;
+
+	do {
+		rc = rte_vmsg_bus_shm_create(o, s);
+		if (rc == -ENOENT || rc == -EAGAIN)
+			usleep(1000);
+	} while ((rc == -ENOENT || rc == -EAGAIN) && rte_vmsg_time_ns() < end);
+	return rc;
+}
+
 static void child_device(void)
 {
 	struct rte_vmsg_bus_shm_opts o;
@@ -599,12 +617,7 @@ static void test_killed_peer(void)
 	if (pid == 0)
 		child_device();
 	opts_drv(&o);
-	end = rte_vmsg_time_ns() + 5000000000ull;
-	do {
-		rc = rte_vmsg_bus_shm_create(&o, &s);
-		if (rc == -ENOENT || rc == -EAGAIN)
-			usleep(1000);
-	} while ((rc == -ENOENT || rc == -EAGAIN) && rte_vmsg_time_ns() < end);
+	rc = attach_wait(&o, &s);
 	CHECK_EQ(rc, 0);
 	if (rc != 0) {
 		kill(pid, SIGKILL);
@@ -782,12 +795,7 @@ static void test_pidns_peer(int *skipped)
 	}
 	opts_drv(&o);
 	o.peer_timeout_ms = 100;
-	end = rte_vmsg_time_ns() + 5000000000ull;
-	do {
-		rc = rte_vmsg_bus_shm_create(&o, &s);
-		if (rc == -ENOENT || rc == -EAGAIN)
-			usleep(1000);
-	} while ((rc == -ENOENT || rc == -EAGAIN) && rte_vmsg_time_ns() < end);
+	rc = attach_wait(&o, &s);
 	if (rc != 0) {
 		/* set_tid refused (77 from the namespace's init), or a failure. */
 		kill(got[0], SIGKILL);

@@ -380,6 +380,35 @@ static inline int pop_push_all(struct qp *q)
 	return n;
 }
 
+/*
+ * The edge of the byte limit, both layouts: the chain the caller made
+ * available at @p head (256 buffers of the whole region through an
+ * indirect table, the last one byte short: 2^32 - 1 bytes, writable when
+ * @p wr) is popped whole with that length, and a used len of all its
+ * writable bytes is pushed; the queue stays whole. Returns the len pushed.
+ */
+static inline uint32_t pop_push_max_chain(struct qp *q, uint16_t head, int wr)
+{
+	static struct rte_vmsg_vq_iov iov[512];
+	struct rte_vmsg_vq_req r = { 0 };
+	struct rte_vmsg_vq_stats s;
+	struct rte_vmsg_vq_used u;
+
+	CHECK_EQ(rte_vmsg_vq_dev_pop_burst(q->dev, &r, 1, iov, 512), 1);
+	CHECK_EQ(r.head, head);
+	CHECK_EQ(r.n_iov, 256);
+	CHECK_U64(r.out_len, wr ? 0 : UINT32_MAX);
+	CHECK_U64(r.in_len, wr ? UINT32_MAX : 0);
+	CHECK(iov[255].base == base && iov[255].len == reg_len - 1);
+	CHECK_EQ(iov[255].writable, wr);
+	u.head = head;
+	u.len = r.in_len;
+	CHECK_EQ(rte_vmsg_vq_dev_push_burst(q->dev, &u, 1), 1);
+	CHECK_EQ(rte_vmsg_vq_dev_stats_get(q->dev, &s), 0);
+	CHECK_EQ(s.broken, 0);
+	return r.in_len;
+}
+
 static inline void collect(void *arg, void *cookie)
 {
 	uint32_t *seen = arg;

@@ -1034,13 +1034,7 @@ static void test_chain_bytes_max(void)
 		uint8_t *it;
 		struct qp q;
 
-		mem_reset();
-		CHECK_U64(256 * (uint64_t)reg_len, 1ull << 32);
-		CHECK_EQ(qp_open_ex(&q, 8, 0, F_IND, RTE_VMSG_VQ_POLICY_POLL,
-				    RTE_VMSG_VQ_POLICY_POLL, 65536, 0),
-			 0);
-		itab = buf_alloc(256 * 16);
-		it = local_of(itab);
+		itab = max_chain_open(&q, F_IND, &it);
 		/* 256 buffers of the whole region, the last one byte short. */
 		for (uint16_t i = 0; i < 256; i++)
 			put_desc(&q, it + 16 * i, BUS_BASE,

@@ -498,13 +498,7 @@ static void test_chain_bytes_max_packed(void)
 		uint8_t *it;
 		struct qp q;
 
-		mem_reset();
-		CHECK_U64(256 * (uint64_t)reg_len, 1ull << 32);
-		CHECK_EQ(qp_open_ex(&q, 8, 0, F_PACKED | F_IND, RTE_VMSG_VQ_POLICY_POLL,
-				    RTE_VMSG_VQ_POLICY_POLL, 65536, 0),
-			 0);
-		itab = buf_alloc(256 * 16);
-		it = local_of(itab);
+		itab = max_chain_open(&q, F_PACKED | F_IND, &it);
 		/* 256 buffers of the whole region, the last one byte short. */
 		for (uint32_t i = 0; i < 256; i++)
 			pput(it + 16 * i, BUS_BASE, (uint32_t)(i < 255 ? reg_len : reg_len - 1), 0,

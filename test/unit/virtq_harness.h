@@ -381,6 +381,25 @@ static inline int pop_push_all(struct qp *q)
 }
 
 /*
+ * The byte-limit edge's queue (8 entries, 65536 descriptors a chain, polling,
+ * @p features: F_IND and the layout) and the bus address of a 256-entry
+ * indirect table for it, at *@p table locally.
+ */
+static inline uint64_t max_chain_open(struct qp *q, uint64_t features, uint8_t **table)
+{
+	uint64_t itab;
+
+	mem_reset();
+	CHECK_U64(256 * (uint64_t)reg_len, 1ull << 32);
+	CHECK_EQ(qp_open_ex(q, 8, 0, features, RTE_VMSG_VQ_POLICY_POLL, RTE_VMSG_VQ_POLICY_POLL,
+			    65536, 0),
+		 0);
+	itab = buf_alloc(256 * 16);
+	*table = local_of(itab);
+	return itab;
+}
+
+/*
  * The edge of the byte limit, both layouts: the chain the caller made
  * available at @p head (256 buffers of the whole region through an
  * indirect table, the last one byte short: 2^32 - 1 bytes, writable when

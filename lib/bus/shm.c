@@ -90,7 +90,7 @@ struct rte_vmsg_bus_shm {
 	uint32_t watched_ns;  /* the pid namespace the peer gave with it */
 	uint32_t self_pid;    /* our own pid: a peer in this process is not watched */
 	uint32_t self_ns;     /* our pid namespace (shm_pidns()); 0: unknown */
-	uint32_t ns_said;     /* a peer of another pid namespace was logged */
+	bool ns_said;	      /* a peer of another pid namespace was logged */
 	uint64_t pidfd_deaths;
 	uint64_t hb_timeouts;
 };
@@ -762,8 +762,9 @@ static int shm_watch_peer(struct rte_vmsg_bus_shm *s)
 			 * the heartbeat can tell that it is gone. Said once
 			 * (the words are the peer's: it may change them often).
 			 */
-			if (s->ns_said++ != 0)
+			if (s->ns_said)
 				return 0;
+			s->ns_said = true;
 			if (s->peer_timeout_ns == 0)
 				RTE_VMSG_LOG(WARNING,
 					     "peer pid %u is in another pid namespace: without "
